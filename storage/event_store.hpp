@@ -1,0 +1,100 @@
+// Durable, append-only event streams on RocksDB.
+//
+// A stream is named "kind/id" (e.g. "channel/alice"). Each stream has a version = number of events
+// appended so far; an append states the version it expects, so two writers racing on the same
+// stream cannot silently overwrite each other. Every event also gets a position in one global log
+// that projections and cluster catch-up read in order.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aethex::storage {
+
+struct event {
+  std::string type;          // e.g. "channel.created"
+  std::uint32_t schema = 1;  // payload schema version of this type
+  std::int64_t timestamp_ms = 0;
+  std::string payload;  // JSON text
+};
+
+struct recorded_event {
+  std::string stream;
+  std::uint64_t seq = 0;  // 1-based position within the stream
+  std::uint64_t global_position = 0;  // 1-based position in the global log
+  event data;
+};
+
+struct snapshot {
+  std::uint64_t version = 0;  // stream version the state reflects
+  std::string state;
+};
+
+enum class append_status { ok, conflict, io_error, invalid };
+
+struct append_result {
+  append_status status = append_status::ok;
+  std::uint64_t version = 0;  // stream version after the append (or current version on conflict)
+  std::string message;        // human-readable reason when status != ok
+  explicit operator bool() const { return status == append_status::ok; }
+};
+
+/// Expected version meaning "the stream must not exist yet".
+inline constexpr std::uint64_t no_stream = 0;
+/// Expected version meaning "append whatever the current version is".
+inline constexpr std::uint64_t any_version = UINT64_MAX;
+
+class event_store {
+ public:
+  struct options {
+    bool sync = true;  // fsync the WAL before acknowledging (group-committed)
+  };
+
+  /// Opens (creating if needed) the store in `dir`. Throws std::runtime_error with a clear
+  /// message if the folder is locked by another process or cannot be opened.
+  static std::unique_ptr<event_store> open(const std::filesystem::path& dir, options opts);
+  static std::unique_ptr<event_store> open(const std::filesystem::path& dir) {
+    return open(dir, options{});
+  }
+
+  virtual ~event_store() = default;
+
+  /// Appends atomically; durable when it returns ok. Thread-safe: concurrent appends are
+  /// group-committed into one synced write batch.
+  virtual append_result append(std::string_view stream, std::uint64_t expected_version,
+                               std::span<const event> events) = 0;
+
+  /// Current version of a stream (0 when it does not exist).
+  virtual std::uint64_t version(std::string_view stream) = 0;
+
+  /// Events of a stream with seq in [from_seq, from_seq + max_count).
+  virtual std::vector<recorded_event> read_stream(std::string_view stream, std::uint64_t from_seq,
+                                                  std::size_t max_count = SIZE_MAX) = 0;
+
+  /// Events of the global log with position in [from_position, from_position + max_count).
+  virtual std::vector<recorded_event> read_global(std::uint64_t from_position,
+                                                  std::size_t max_count) = 0;
+
+  /// Highest global position written so far (0 when empty).
+  virtual std::uint64_t global_head() = 0;
+
+  /// Stream ids that start with `prefix` (e.g. "channel/"), in key order.
+  virtual std::vector<std::string> list_streams(std::string_view prefix,
+                                                std::size_t max_count = SIZE_MAX) = 0;
+
+  virtual void save_snapshot(std::string_view stream, const snapshot& snap) = 0;
+  virtual std::optional<snapshot> load_snapshot(std::string_view stream) = 0;
+
+  /// Small key/value records outside of streams (node settings, admin token hash).
+  virtual void put_meta(std::string_view key, std::string_view value) = 0;
+  virtual std::optional<std::string> get_meta(std::string_view key) = 0;
+};
+
+}  // namespace aethex::storage
