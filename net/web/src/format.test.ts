@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatUptime, formatViewers, maskStreamKey } from './format';
+
+describe('maskStreamKey', () => {
+  it('keeps prefix and last four characters', () => {
+    expect(maskStreamKey('live_abcdef123456')).toBe('live_••••••••3456');
+  });
+  it('masks keys without a prefix', () => {
+    expect(maskStreamKey('0123456789abcdef')).toBe('••••••••••••cdef');
+  });
+  it('fully masks short keys', () => {
+    expect(maskStreamKey('abc')).toBe('•••');
+    expect(maskStreamKey('live_12345678')).toBe('live_••••••••');
+    expect(maskStreamKey('')).toBe('');
+  });
+  it('never reveals more than the tail', () => {
+    const key = 'sk_' + 'Z'.repeat(40) + 'tail';
+    const masked = maskStreamKey(key);
+    expect(masked.length).toBe(key.length);
+    expect(masked.endsWith('tail')).toBe(true);
+    expect(masked).not.toContain('Z');
+  });
+});
+
+describe('formatUptime', () => {
+  it('formats minutes and hours', () => {
+    expect(formatUptime(0, 0)).toBe('0:00');
+    expect(formatUptime(0, 65_000)).toBe('1:05');
+    expect(formatUptime(0, 3_723_000)).toBe('1:02:03');
+    expect(formatUptime(10_000, 0)).toBe('0:00');
+  });
+});
+
+describe('formatViewers', () => {
+  it('pluralises and abbreviates', () => {
+    expect(formatViewers(0)).toBe('0 viewers');
+    expect(formatViewers(1)).toBe('1 viewer');
+    expect(formatViewers(1500)).toBe('1.5K viewers');
+    expect(formatViewers(2000)).toBe('2K viewers');
+    expect(formatViewers(12_345)).toBe('12K viewers');
+  });
+});

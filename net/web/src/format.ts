@@ -1,0 +1,32 @@
+// Small pure formatting helpers.
+
+/** "1:02:03" / "2:03" style uptime from a start time. */
+export function formatUptime(startedAtMs: number, nowMs: number): string {
+  const total = Math.max(0, Math.floor((nowMs - startedAtMs) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+export function formatViewers(n: number): string {
+  const v = Math.max(0, Math.floor(n));
+  if (v < 1000) return `${v} viewer${v === 1 ? '' : 's'}`;
+  const k = v < 10_000 ? (v / 1000).toFixed(1).replace(/\.0$/, '') : String(Math.floor(v / 1000));
+  return `${k}K viewers`;
+}
+
+/**
+ * Masks a stream key for display: keeps a known prefix (up to the first '_')
+ * and the last 4 characters, e.g. "live_abcdef123456" -> "live_••••••••3456".
+ * Short keys are fully masked.
+ */
+export function maskStreamKey(key: string, visibleTail = 4): string {
+  if (key.length === 0) return '';
+  const us = key.indexOf('_');
+  const prefix = us > 0 && us < 12 ? key.slice(0, us + 1) : '';
+  const rest = key.slice(prefix.length);
+  if (rest.length <= visibleTail * 2) return prefix + '•'.repeat(rest.length);
+  return prefix + '•'.repeat(rest.length - visibleTail) + rest.slice(-visibleTail);
+}

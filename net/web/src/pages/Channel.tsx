@@ -1,0 +1,136 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { fetchChannel } from '../api';
+import { startPolling } from '../poll';
+import { createPlayer, type Player } from '../player';
+import { applyPollResult, initialModel, sessionKey, viewState, type ChannelModel } from '../channelState';
+import { formatViewers } from '../format';
+import { LiveBadge } from '../components/LiveBadge';
+import { Uptime } from '../components/Uptime';
+
+export const CHANNEL_POLL_MS = 2000;
+
+export function ChannelPage({ name }: { name: string }) {
+  const [model, setModel] = useState<ChannelModel>(initialModel);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const playerRef = useRef<Player | null>(null);
+  const loadedKey = useRef<string | null>(null);
+
+  // One player per mounted video element.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    const player = createPlayer(video, {
+      onPlaying: () => setModel((m) => (m.channel?.live ? { ...m, playing: true } : m)),
+      onBuffering: () => setModel((m) => (m.playing ? { ...m, playing: false } : m)),
+      onUnsupported: () => setModel((m) => ({ ...m, error: 'unsupported' })),
+    });
+    playerRef.current = player;
+    return () => {
+      player.destroy();
+      playerRef.current = null;
+      loadedKey.current = null;
+    };
+  }, []);
+
+  // Poll the channel status.
+  useEffect(() => {
+    setModel(initialModel);
+    const poller = startPolling(
+      async (signal) => {
+        const ch = await fetchChannel(name, signal);
+        if (!signal.aborted) setModel((m) => applyPollResult(m, ch));
+      },
+      {
+        intervalMs: CHANNEL_POLL_MS,
+        onError: (err) => setModel((m) => applyPollResult(m, err)),
+      },
+    );
+    return () => poller.stop();
+  }, [name]);
+
+  // Attach / detach playback as the live session changes.
+  const key = sessionKey(model.channel);
+  useEffect(() => {
+    const player = playerRef.current;
+    if (!player || key === loadedKey.current) return;
+    player.stop();
+    loadedKey.current = key;
+    if (key !== null && model.channel) player.load(model.channel.hls);
+  }, [key]);
+
+  const ch = model.channel;
+  const state = viewState(model);
+  useEffect(() => {
+    document.title = ch ? `${ch.live ? '🔴 ' : ''}${ch.title || ch.name} · AeThex LIVE` : `${name} · AeThex LIVE`;
+  }, [ch?.title, ch?.live, name]);
+
+  return (
+    <main class="channel-layout">
+      <section class="channel-main">
+        <div class="player-shell" id="player-container" data-state={state}>
+          <video id="player" ref={videoRef} muted autoplay playsInline controls />
+          {state === 'loading' && (
+            <div class="player-overlay" id="loading">
+              <div class="spinner" aria-label="Loading" />
+            </div>
+          )}
+          {state === 'offline' && (
+            <div class="player-overlay offline-panel" id="offline">
+              <p class="offline-title">{name} is offline</p>
+              <p class="muted">This page will start playing as soon as the stream goes live.</p>
+            </div>
+          )}
+          {state === 'error' && (
+            <div class="player-overlay error-panel" id="error">
+              <p class="offline-title">{errorText(model)}</p>
+              {model.error === 'not_found' && (
+                <p class="muted">
+                  <a href="/">Browse live channels</a>
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+        <div class="channel-info">
+          <div class="avatar" aria-hidden="true">
+            {name.slice(0, 1).toUpperCase()}
+          </div>
+          <div class="channel-text">
+            <h1 class="channel-title" id="channel-title">
+              {ch ? ch.title || 'Untitled stream' : model.error === 'not_found' ? 'Channel not found' : '\u00a0'}
+            </h1>
+            <p class="channel-name">
+              <span id="channel-name">{name}</span>
+              {ch?.live && (
+                <>
+                  <LiveBadge id="live-badge" />
+                  <span class="viewers" id="viewers">
+                    {formatViewers(ch.viewers)}
+                  </span>
+                  {ch.started_at_ms !== null && <Uptime startedAtMs={ch.started_at_ms} />}
+                </>
+              )}
+            </p>
+          </div>
+        </div>
+      </section>
+      <aside id="chat" class="chat-column">
+        <div class="chat-header">Stream chat</div>
+        <div class="chat-body">
+          <p class="muted">Chat is coming soon.</p>
+        </div>
+      </aside>
+    </main>
+  );
+}
+
+function errorText(m: ChannelModel): string {
+  switch (m.error) {
+    case 'not_found':
+      return 'Channel not found';
+    case 'unsupported':
+      return 'This browser cannot play HLS video';
+    default:
+      return "Couldn't reach the server. Retrying…";
+  }
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { channelPath, isValidChannelName, parseRoute } from './router';
+
+describe('parseRoute', () => {
+  it('maps / and empty paths to home', () => {
+    expect(parseRoute('/')).toEqual({ kind: 'home' });
+    expect(parseRoute('')).toEqual({ kind: 'home' });
+    expect(parseRoute('/?x=1')).toEqual({ kind: 'home' });
+  });
+
+  it('parses channel routes', () => {
+    expect(parseRoute('/c/alice')).toEqual({ kind: 'channel', name: 'alice' });
+    expect(parseRoute('/c/alice/')).toEqual({ kind: 'channel', name: 'alice' });
+    expect(parseRoute('/c/Bob_2-x?t=1#chat')).toEqual({ kind: 'channel', name: 'Bob_2-x' });
+    expect(parseRoute('/c/%61lice')).toEqual({ kind: 'channel', name: 'alice' });
+  });
+
+  it('rejects malformed channel routes', () => {
+    expect(parseRoute('/c/').kind).toBe('not_found');
+    expect(parseRoute('/c/a/b').kind).toBe('not_found');
+    expect(parseRoute('/c/a%2Fb').kind).toBe('not_found');
+    expect(parseRoute('/c/%E0%A4%A').kind).toBe('not_found');
+    expect(parseRoute('/c/' + 'x'.repeat(65)).kind).toBe('not_found');
+    expect(parseRoute('/nope')).toEqual({ kind: 'not_found', path: '/nope' });
+  });
+
+  it('round-trips channelPath', () => {
+    expect(channelPath('alice')).toBe('/c/alice');
+    expect(parseRoute(channelPath('a_b-1'))).toEqual({ kind: 'channel', name: 'a_b-1' });
+  });
+
+  it('validates names', () => {
+    expect(isValidChannelName('ok_name-1')).toBe(true);
+    expect(isValidChannelName('')).toBe(false);
+    expect(isValidChannelName('has space')).toBe(false);
+    expect(isValidChannelName('../x')).toBe(false);
+  });
+});

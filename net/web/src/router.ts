@@ -1,0 +1,74 @@
+// Client-side routing: pure parsing plus a tiny history-based location hook.
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { kind: 'home' }
+  | { kind: 'channel'; name: string }
+  | { kind: 'not_found'; path: string };
+
+/** Channel names: letters, digits, '_' and '-', 1..64 chars. */
+export const CHANNEL_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isValidChannelName(name: string): boolean {
+  return CHANNEL_NAME_RE.test(name);
+}
+
+/** Maps a URL path (query/hash allowed) to a route. */
+export function parseRoute(path: string): Route {
+  const clean = path.split(/[?#]/, 1)[0] ?? '/';
+  const parts = clean.split('/').filter((p) => p.length > 0);
+  if (parts.length === 0) return { kind: 'home' };
+  if (parts[0] === 'c' && parts.length === 2) {
+    let name: string;
+    try {
+      name = decodeURIComponent(parts[1] ?? '');
+    } catch {
+      return { kind: 'not_found', path: clean };
+    }
+    if (isValidChannelName(name)) return { kind: 'channel', name };
+  }
+  return { kind: 'not_found', path: clean };
+}
+
+export function channelPath(name: string): string {
+  return `/c/${encodeURIComponent(name)}`;
+}
+
+const NAV_EVENT = 'aethex:navigate';
+
+export function navigate(to: string): void {
+  if (to === window.location.pathname + window.location.search) return;
+  window.history.pushState(null, '', to);
+  window.dispatchEvent(new Event(NAV_EVENT));
+  window.scrollTo(0, 0);
+}
+
+/** Current pathname, updated on pushState navigation and back/forward. */
+export function usePathname(): string {
+  const [path, setPath] = useState(() => window.location.pathname);
+  useEffect(() => {
+    const update = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', update);
+    window.addEventListener(NAV_EVENT, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(NAV_EVENT, update);
+    };
+  }, []);
+  return path;
+}
+
+/** Intercepts same-origin link clicks so they route client-side. */
+export function installLinkInterceptor(root: HTMLElement): void {
+  root.addEventListener('click', (ev) => {
+    if (ev.defaultPrevented || ev.button !== 0) return;
+    if (ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const a = (ev.target as Element | null)?.closest?.('a');
+    if (!a || a.target || a.hasAttribute('download')) return;
+    const url = new URL(a.href, window.location.href);
+    if (url.origin !== window.location.origin) return;
+    if (/^\/(api|hls|thumb|ws)(\/|$)/.test(url.pathname)) return;
+    ev.preventDefault();
+    navigate(url.pathname + url.search);
+  });
+}
