@@ -1,0 +1,271 @@
+#include "net/rtmp/server.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+
+#include <deque>
+#include <iostream>
+
+namespace aethex::net::rtmp {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+// One line per event, written with a single call so lines from several threads do not interleave.
+void log_line(const std::string& text) { std::clog << ("rtmp: " + text + "\n") << std::flush; }
+
+std::string describe(const tcp::endpoint& ep) {
+  const auto addr = ep.address();
+  return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(ep.port());
+}
+
+constexpr auto linger_time = std::chrono::seconds(2);
+
+// One publisher socket. Every member runs on the socket's strand.
+class connection : public std::enable_shared_from_this<connection> {
+ public:
+  connection(tcp::socket socket, std::string peer, ingest::ingest_handler& handler, const server_options& opt)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), session_(peer, opt.session),
+        handler_(handler), opt_(opt), read_buf_(opt.read_buffer_size) {}
+
+  void start() {
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      log_line("connection from " + self->session_.peer());
+      self->phase_start_ = self->last_read_ = clock::now();
+      self->arm_timer(self->phase_start_ + self->opt_.publish_timeout);
+      self->read();
+    });
+  }
+
+  void stop(std::string reason) {
+    asio::post(socket_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
+      self->shutdown(std::move(reason));
+    });
+  }
+
+ private:
+  void read() {
+    socket_.async_read_some(asio::buffer(read_buf_),
+                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                              self->on_read(ec, n);
+                            });
+  }
+
+  void on_read(boost::system::error_code ec, std::size_t n) {
+    if (closed_) return;
+    if (ec) {
+      if (closing_) return shutdown(close_reason_);
+      return shutdown(ec == asio::error::eof ? "publisher disconnected" : "read error: " + ec.message());
+    }
+    last_read_ = clock::now();
+    if (closing_) return read();  // draining so the peer sees our last words, not a reset
+
+    auto st = session_.receive(std::span<const std::uint8_t>{read_buf_.data(), n});
+    flush();
+    handle_events();
+    if (!st) {
+      log_line("protocol error from " + session_.peer() + ": " + st.message());
+      return shutdown("protocol error");
+    }
+    if (closed_) return;
+    if (session_.wants_close()) close_gracefully("publish rejected");
+    read();
+  }
+
+  void handle_events() {
+    for (auto& ev : session_.take_events()) {
+      if (auto* req = std::get_if<publish_requested>(&ev)) {
+        log_line("publish request from " + session_.peer() + " app=" + session_.app());
+        auto done = [self = shared_from_this(), id = req->id](ingest::open_result r) {
+          // The handler may answer from any thread: hop back onto our strand.
+          asio::post(self->socket_.get_executor(), [self, id, r = std::move(r)]() mutable {
+            self->on_open(id, std::move(r));
+          });
+        };
+        handler_.open(std::move(req->request), std::move(done));
+      } else if (auto* up = std::get_if<unpublished>(&ev)) {
+        log_line("unpublished " + session_.peer() + " app=" + session_.app() + " (" + up->reason + ")");
+        phase_start_ = clock::now();
+      }
+    }
+  }
+
+  void on_open(std::uint64_t id, ingest::open_result r) {
+    if (r.sink) {
+      session_.accept_publish(id, std::move(r.sink));  // closes the sink itself if we are gone
+      if (session_.publishing()) log_line("publishing from " + session_.peer() + " app=" + session_.app());
+    } else {
+      log_line("publish rejected from " + session_.peer() + " app=" + session_.app() + ": " +
+               (r.reject_reason.empty() ? std::string{"rejected"} : r.reject_reason));
+      session_.reject_publish(id, r.reject_reason);
+    }
+    if (closed_) return;
+    flush();
+    if (session_.wants_close()) close_gracefully("publish rejected");
+  }
+
+  void flush() {
+    auto out = session_.take_output();
+    if (out.empty() || closed_) return;
+    queued_ += out.size();
+    if (queued_ > opt_.max_pending_output) return shutdown("peer is not reading (output backlog)");
+    queue_.push_back(std::move(out));
+    if (!writing_) write_next();
+  }
+
+  void write_next() {
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(queue_.front()),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        self->queued_ -= self->queue_.front().size();
+                        self->queue_.pop_front();
+                        if (self->closed_) return;
+                        if (ec) return self->shutdown("write error: " + ec.message());
+                        if (!self->queue_.empty()) return self->write_next();
+                        if (self->closing_) self->linger();
+                      });
+  }
+
+  // Sends what is queued, half-closes, and waits briefly for the peer to hang up.
+  void close_gracefully(std::string reason) {
+    if (closing_ || closed_) return;
+    closing_ = true;
+    close_reason_ = std::move(reason);
+    if (!writing_ && queue_.empty()) linger();
+  }
+
+  void linger() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    arm_timer(clock::now() + linger_time);
+  }
+
+  void arm_timer(clock::time_point at) {
+    timer_.expires_at(at);
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec != asio::error::operation_aborted) self->on_timer();
+    });
+  }
+
+  void on_timer() {
+    if (closed_) return;
+    const auto now = clock::now();
+    if (closing_) {
+      if (now >= timer_.expiry()) shutdown(close_reason_);
+      return;
+    }
+    // One timer serves both limits: re-arm for whichever deadline applies now.
+    const bool idle_mode = session_.publishing();
+    const auto deadline = idle_mode ? last_read_ + opt_.idle_timeout : phase_start_ + opt_.publish_timeout;
+    if (now >= deadline)
+      return shutdown(idle_mode ? "timeout: no data while publishing" : "timeout: no publish");
+    arm_timer(deadline);
+  }
+
+  void shutdown(std::string reason) {
+    if (closed_) return;
+    closed_ = true;
+    session_.close(reason);
+    log_line("closed " + session_.peer() + ": " + reason);
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+    timer_.cancel();
+  }
+
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  session session_;
+  ingest::ingest_handler& handler_;
+  const server_options opt_;  // a copy: connections may outlive the server object
+  std::vector<std::uint8_t> read_buf_;
+  std::deque<std::vector<std::uint8_t>> queue_;
+  std::size_t queued_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::string close_reason_;
+  clock::time_point last_read_{};
+  clock::time_point phase_start_{};
+};
+
+}  // namespace
+
+struct server::impl : std::enable_shared_from_this<server::impl> {
+  impl(asio::io_context& io, const tcp::endpoint& ep, ingest::ingest_handler& h, server_options o)
+      : io(io), acceptor(asio::make_strand(io)), handler(h), opt(std::move(o)) {
+    acceptor.open(ep.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(ep);
+    acceptor.listen();
+    port = acceptor.local_endpoint().port();
+  }
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](boost::system::error_code ec,
+                                                                             tcp::socket socket) {
+      if (self->stopped) return;
+      if (ec) {
+        if (ec == asio::error::operation_aborted) return;
+        log_line("accept error: " + ec.message());
+      } else {
+        self->admit(std::move(socket));
+      }
+      self->accept();
+    });
+  }
+
+  void admit(tcp::socket socket) {
+    boost::system::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    std::erase_if(connections, [](const auto& w) { return w.expired(); });
+    if (connections.size() >= opt.max_connections) {
+      log_line("refusing " + describe(remote) + ": too many connections");
+      return;  // the socket closes as it goes out of scope
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto c = std::make_shared<connection>(std::move(socket), describe(remote), handler, opt);
+    connections.push_back(c);
+    c->start();
+  }
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  ingest::ingest_handler& handler;
+  server_options opt;
+  unsigned short port = 0;
+  bool stopped = false;
+  std::vector<std::weak_ptr<connection>> connections;  // touched only on the acceptor's strand
+};
+
+server::server(asio::io_context& io, tcp::endpoint endpoint, ingest::ingest_handler& handler,
+               server_options options)
+    : impl_(std::make_shared<impl>(io, endpoint, handler, std::move(options))) {
+  log_line("listening on " + describe(tcp::endpoint{endpoint.address(), impl_->port}));
+  impl_->accept();
+}
+
+server::~server() { stop(); }
+
+unsigned short server::port() const { return impl_->port; }
+
+void server::stop() {
+  asio::post(impl_->acceptor.get_executor(), [self = impl_] {
+    if (self->stopped) return;
+    self->stopped = true;
+    boost::system::error_code ignored;
+    self->acceptor.close(ignored);
+    for (auto& w : self->connections)
+      if (auto c = w.lock()) c->stop("server stopping");
+  });
+}
+
+}  // namespace aethex::net::rtmp

@@ -1,0 +1,47 @@
+// RTMP ingest listener: accepts publishers and feeds their media to an ingest_handler.
+//
+// Each socket gets a connection on its own strand; the protocol itself lives in `session`.
+// The handler must outlive the io_context's run (connections call it until they finish).
+#pragma once
+
+#include "net/ingest/ingest_handler.hpp"
+#include "net/rtmp/session.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+
+namespace aethex::net::rtmp {
+
+struct server_options {
+  std::chrono::milliseconds publish_timeout{10'000};  // handshake..publish accepted
+  std::chrono::milliseconds idle_timeout{30'000};     // no bytes while publishing
+  std::size_t max_pending_output = 1024 * 1024;       // unsent bytes before we drop a peer
+  std::size_t max_connections = 256;
+  std::size_t read_buffer_size = 64 * 1024;
+  session_options session{};
+};
+
+class server {
+ public:
+  /// Binds and starts accepting at once; throws boost::system::system_error if binding fails.
+  server(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
+         ingest::ingest_handler& handler, server_options options = {});
+  ~server();  // stop()s
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// The bound port (useful when constructed with port 0).
+  unsigned short port() const;
+  /// Stops accepting and closes every connection (their sinks get close()). Thread-safe.
+  void stop();
+
+ private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace aethex::net::rtmp
