@@ -97,6 +97,6 @@ describe('retryDelayMs', () => {
   it('backs off and caps', () => {
     expect(retryDelayMs(0)).toBe(500);
     expect(retryDelayMs(1)).toBe(1000);
-    expect(retryDelayMs(10)).toBe(4000);
+    expect(retryDelayMs(10)).toBe(2000);
   });
 });

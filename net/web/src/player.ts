@@ -41,7 +41,7 @@ export const HLS_CONFIG: Partial<HlsConfig> = {
 
 /** Delay before re-creating the player after a fatal error (capped backoff). */
 export function retryDelayMs(attempt: number): number {
-  return Math.min(500 * 2 ** Math.max(0, attempt), 4000);
+  return Math.min(500 * 2 ** Math.max(0, attempt), 2000);
 }
 
 export interface Player {

@@ -55,11 +55,13 @@ const sampleVideo = () =>
     };
   });
 
+let step = 'waiting for #live-badge';
 try {
   await page.locator('#live-badge').waitFor({ state: 'visible', timeout: timeoutMs });
   const badgeAtMs = Date.now() - t0;
 
   // Wait for the first decoded frame before measuring progress.
+  step = 'waiting for the first video frame';
   const remaining = Math.max(1000, timeoutMs - (Date.now() - t0));
   await page.waitForFunction(
     () => {
@@ -71,6 +73,7 @@ try {
   );
   const firstFrameAtMs = Date.now() - t0;
 
+  step = 'sampling currentTime';
   const samples = [];
   const start = Date.now();
   while (true) {
@@ -109,7 +112,8 @@ try {
 } catch (e) {
   await page.screenshot({ path: shot }).catch(() => {});
   const last = await sampleVideo().catch(() => null);
-  fail(`${e.message.split('\n')[0]}`, { url: args.url, state: await playerState(page), video: last, screenshot: shot, errors });
+  const state = await playerState(page);
+  fail(`${step} (player data-state=${state}): ${e.message.split('\n')[0]}`, { url: args.url, state, video: last, screenshot: shot, errors });
 } finally {
   await browser.close().catch(() => {});
 }
