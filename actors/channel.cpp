@@ -1,0 +1,240 @@
+#include "actors/channel.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/entity_journal.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/secrets.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr auto idle_check_interval = 60s;
+constexpr auto idle_before_passivation = 10min;
+constexpr std::size_t max_title = 140;
+constexpr std::size_t max_category = 64;
+
+struct channel_state {
+  channel_view view;
+  std::string stream_key;
+  std::optional<entity_journal> journal;
+  std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+  caf::actor registry;
+  static inline const char* name = "channel";
+
+  void apply(const storage::event& ev) {
+    auto body = json::parse(ev.payload, nullptr, false);
+    if (body.is_discarded())
+      return;
+    if (ev.type == "channel.created") {
+      view.name = body.value("name", "");
+      view.owner = body.value("owner", "");
+      view.title = body.value("title", "");
+      stream_key = body.value("stream_key", "");
+    } else if (ev.type == "channel.updated") {
+      if (body.contains("title"))
+        view.title = body.value("title", "");
+      if (body.contains("category"))
+        view.category = body.value("category", "");
+    } else if (ev.type == "channel.key_rotated") {
+      stream_key = body.value("stream_key", "");
+    } else if (ev.type == "channel.went_live") {
+      view.live = true;
+      view.session_id = body.value("session", "");
+      view.started_at_ms = ev.timestamp_ms;
+    } else if (ev.type == "channel.went_offline") {
+      view.live = false;
+      view.session_id.clear();
+      view.started_at_ms = 0;
+    }
+  }
+};
+
+using channel_actor = caf::stateful_actor<channel_state>;
+
+std::string new_stream_key(const std::string& channel) {
+  return "live_" + channel + "_" + runtime::random_hex(16);
+}
+
+bool may_manage(const channel_state& st, const std::string& requester) {
+  return requester == "admin" || requester == st.view.owner;
+}
+
+// Persists then applies; the reply is sent only after the events are durable.
+caf::error commit(channel_actor* self, std::vector<storage::event> events) {
+  auto& st = self->state;
+  auto appended = st.journal->append(events);
+  if (!appended)
+    return appended.error();
+  for (auto& ev : events)
+    st.apply(ev);
+  st.view.version = st.journal->version();
+  return caf::none;
+}
+
+caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
+                               storage::event_store* store, std::string name) {
+  auto& st = self->state;
+  st.registry = std::move(registry);
+  st.journal.emplace(*store, "channel/" + name);
+  st.journal->recover([](const std::string&) {}, [&st](const storage::event& ev) { st.apply(ev); });
+  st.view.version = st.journal->version();
+  // Only this activation can hold a live session; a live flag found at activation is left over
+  // from a node that stopped mid-stream.
+  if (st.view.live) {
+    auto payload = json{{"session", st.view.session_id}, {"reason", "node restarted"}}.dump();
+    if (auto err = commit(self, {make_event("channel.went_offline", payload)}))
+      caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
+  }
+  self->delayed_send(self, idle_check_interval, idle_check_atom::value);
+  auto touch = [self] { self->state.last_activity = std::chrono::steady_clock::now(); };
+  auto require_exists = [self]() -> caf::error {
+    if (!self->state.journal->exists())
+      return make_error(errc::not_found, "channel not found");
+    return caf::none;
+  };
+  return {
+    [self, name, touch](create_atom, const std::string& owner,
+                        const std::string& title) -> caf::result<std::string> {
+      touch();
+      if (self->state.journal->exists())
+        return make_error(errc::conflict, "channel '" + name + "' already exists");
+      if (title.size() > max_title)
+        return make_error(errc::invalid_argument, "title is longer than 140 characters");
+      auto key = new_stream_key(name);
+      auto payload = json{{"name", name}, {"owner", owner}, {"title", title},
+                          {"stream_key", key}}.dump();
+      if (auto err = commit(self, {make_event("channel.created", payload)}))
+        return err;
+      return key;
+    },
+    [self, touch, require_exists](get_atom) -> caf::result<channel_view> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      return self->state.view;
+    },
+    [self, touch, require_exists](update_atom, const std::string& requester,
+                                  const std::string& title,
+                                  const std::string& category) -> caf::result<channel_view> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      if (!may_manage(self->state, requester))
+        return make_error(errc::forbidden, "only the channel owner may change it");
+      if (title.size() > max_title)
+        return make_error(errc::invalid_argument, "title is longer than 140 characters");
+      if (category.size() > max_category)
+        return make_error(errc::invalid_argument, "category is longer than 64 characters");
+      json change = json::object();
+      if (!title.empty())
+        change["title"] = title;
+      if (!category.empty())
+        change["category"] = category;
+      if (!change.empty())
+        if (auto err = commit(self, {make_event("channel.updated", change.dump())}))
+          return err;
+      return self->state.view;
+    },
+    [self, name, touch, require_exists](rotate_key_atom,
+                                        const std::string& requester) -> caf::result<std::string> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      if (!may_manage(self->state, requester))
+        return make_error(errc::forbidden, "only the channel owner may rotate its stream key");
+      auto key = new_stream_key(name);
+      if (auto err = commit(self, {make_event("channel.key_rotated",
+                                              json{{"stream_key", key}}.dump())}))
+        return err;
+      return key;
+    },
+    [self, touch, require_exists](reveal_key_atom,
+                                  const std::string& requester) -> caf::result<std::string> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      if (!may_manage(self->state, requester))
+        return make_error(errc::forbidden, "only the channel owner may see its stream key");
+      return self->state.stream_key;
+    },
+    [self, touch](publish_begin_atom, const std::string& key,
+                  const std::string& session_id) -> caf::result<channel_view> {
+      touch();
+      auto& st = self->state;
+      if (!st.journal->exists() || !runtime::constant_time_equal(key, st.stream_key))
+        return make_error(errc::unauthorized, "invalid stream key");
+      if (st.view.live)
+        return make_error(errc::conflict, "channel is already live from another publisher");
+      if (auto err = commit(self, {make_event("channel.went_live",
+                                              json{{"session", session_id}}.dump())}))
+        return err;
+      return st.view;
+    },
+    [self, touch](publish_end_atom, const std::string& session_id) -> caf::result<bool> {
+      touch();
+      auto& st = self->state;
+      if (!st.view.live || st.view.session_id != session_id)
+        return false;
+      if (auto err = commit(self, {make_event("channel.went_offline",
+                                              json{{"session", session_id}}.dump())}))
+        return err;
+      return true;
+    },
+    [self](idle_check_atom) {
+      auto& st = self->state;
+      auto idle = std::chrono::steady_clock::now() - st.last_activity;
+      if (st.view.live || idle < idle_before_passivation) {
+        self->delayed_send(self, idle_check_interval, idle_check_atom::value);
+        return;
+      }
+      // Ask the registry to forget us; messages it routed before that are still in our mailbox.
+      self->request(st.registry, caf::infinite, passivate_atom::value)
+        .then([self](passivate_atom) { self->quit(); });
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
+                         storage::event_store& store, const std::string& name) {
+  return sys.spawn(channel_behavior, registry, &store, name);
+}
+
+bool valid_channel_name(std::string_view name) {
+  if (name.size() < 3 || name.size() > 25)
+    return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
+  return true;
+}
+
+std::string channel_of_stream_key(std::string_view key) {
+  constexpr std::string_view prefix = "live_";
+  if (key.substr(0, prefix.size()) != prefix)
+    return {};
+  auto rest = key.substr(prefix.size());
+  auto split = rest.rfind('_');
+  if (split == std::string_view::npos)
+    return {};
+  auto channel = rest.substr(0, split);
+  return valid_channel_name(channel) ? std::string{channel} : std::string{};
+}
+
+void add_channel_kind(runtime::entity_kinds& kinds, storage::event_store& store) {
+  kinds.factories["channel"] = [&store](caf::actor_system& sys, const caf::actor& registry,
+                                        const std::string& id) {
+    return spawn_channel(sys, registry, store, id);
+  };
+}
+
+}  // namespace aethex::actors

@@ -1,0 +1,66 @@
+// One live publish session as an actor that owns a GStreamer pipeline.
+//
+// Ingest providers push container bytes (FLV from RTMP, MPEG-TS from SRT) by message; the
+// pipeline demuxes, parses (no re-encode) and writes HLS. GStreamer bus events come back to the
+// actor as messages, so errors and end-of-stream are handled in one thread like any command.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+namespace aethex::media {
+
+using media_data_atom = caf::atom_constant<caf::atom("mdata")>;
+using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
+
+enum class input_format { flv, mpegts };
+
+/// A run of input bytes, shared so copies of the message never copy the payload.
+struct media_chunk {
+  std::shared_ptr<const std::vector<std::byte>> bytes;
+};
+
+struct hls_options {
+  unsigned target_duration_s = 1;  // segments are cut on the first keyframe after this
+  unsigned playlist_length = 6;
+  unsigned max_files = 12;
+};
+
+struct media_session_config {
+  std::string channel;
+  std::string session_id;
+  input_format format = input_format::flv;
+  std::filesystem::path hls_root;  // segments go to hls_root/<channel>/
+  hls_options hls;
+  caf::actor registry;  // to tell channel/<name> when the session ends
+};
+
+}  // namespace aethex::media
+
+// Session configs only travel between actors of one node (they hold a local path).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_session_config)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_chunk)
+
+namespace aethex::media {
+
+/// Messages: (media_data_atom, media_chunk) appends input bytes;
+/// (media_close_atom, std::string reason) ends the session (drains, finalises HLS, quits).
+caf::actor spawn_media_session(caf::actor_system& sys, media_session_config config);
+
+/// Parent of all media sessions of this node, so a node shutdown stops them all.
+/// Message: (create_atom, media_session_config) -> caf::actor of the new session.
+caf::actor spawn_media_supervisor(caf::actor_system& sys);
+
+/// Initialises GStreamer once per process and checks that the elements we need exist.
+/// Returns an empty string on success, else what is missing.
+std::string initialize_gstreamer();
+
+}  // namespace aethex::media

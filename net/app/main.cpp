@@ -1,0 +1,107 @@
+// aethex: the single binary — `serve` runs a node, other subcommands talk to a running one.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "net/app/http_client.hpp"
+#include "net/app/node.hpp"
+
+namespace {
+
+using aethex::runtime::node_config;
+
+void add_serve_options(CLI::App& serve, node_config& config) {
+  serve.add_option("--data", config.data_dir, "Data folder (events, HLS output, admin token)")
+    ->capture_default_str();
+  serve.add_option("--bind", config.bind, "Address every listener binds to")
+    ->capture_default_str();
+  serve.add_option("--rtmp-port", config.rtmp_port, "RTMP ingest port (0 disables)")
+    ->capture_default_str();
+  serve.add_option("--srt-port", config.srt_port, "SRT ingest port, UDP (0 disables)")
+    ->capture_default_str();
+  serve.add_option("--http-port", config.http_port, "HTTP + WebSocket port (0 disables)")
+    ->capture_default_str();
+  serve.add_option("--cluster-port", config.cluster_port, "Cluster port (0 disables)")
+    ->capture_default_str();
+  serve.add_option("--join", config.join, "HOST:PORT of a cluster member to join");
+  serve.add_option("--node-id", config.node_id, "Name of this node in the cluster");
+  serve.add_option("--cluster-secret", config.cluster_secret,
+                   "Shared secret a joining node must present");
+  serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
+  serve.add_option("--io-threads", config.io_threads, "Network I/O threads")
+    ->capture_default_str()
+    ->check(CLI::Range(1u, 64u));
+  serve.add_option("--hls-segment-seconds", config.hls_segment_seconds,
+                   "Target HLS segment length (cut on the next keyframe)")
+    ->capture_default_str()
+    ->check(CLI::Range(1u, 10u));
+}
+
+std::string read_token(const std::string& explicit_token, const std::string& data_dir) {
+  if (!explicit_token.empty())
+    return explicit_token;
+  if (const char* env = std::getenv("AETHEX_TOKEN"); env && *env)
+    return env;
+  std::ifstream in(std::filesystem::path{data_dir} / "admin.token");
+  std::string token;
+  in >> token;
+  return token;
+}
+
+int create_channel(const std::string& name, const std::string& title, const std::string& connect,
+                   const std::string& token) {
+  if (token.empty()) {
+    std::cerr << "error: no admin token (use --token, AETHEX_TOKEN or --data of the node)\n";
+    return 2;
+  }
+  nlohmann::json body{{"name", name}};
+  if (!title.empty())
+    body["title"] = title;
+  auto result = aethex::app::http_call(connect, "POST", "/api/v1/channels", body.dump(), token);
+  if (result.status == 0) {
+    std::cerr << "error: " << result.error << "\n";
+    return 1;
+  }
+  auto reply = nlohmann::json::parse(result.body, nullptr, false);
+  if (result.status != 201 || reply.is_discarded()) {
+    std::string message = result.body;
+    if (!reply.is_discarded() && reply.contains("error"))
+      message = reply["error"].value("message", result.body);
+    std::cerr << "error: " << message << " (HTTP " << result.status << ")\n";
+    return 1;
+  }
+  std::cout << reply.value("stream_key", "") << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"AeThex LIVE: self-hosted live streaming node"};
+  app.require_subcommand(1);
+
+  node_config config;
+  auto* serve = app.add_subcommand("serve", "Run a node (RTMP/SRT ingest, HLS, web UI, API)");
+  add_serve_options(*serve, config);
+
+  auto* channel = app.add_subcommand("channel", "Manage channels on a running node");
+  channel->require_subcommand(1);
+  auto* create = channel->add_subcommand("create", "Create a channel and print its stream key");
+  std::string name, title, connect = "127.0.0.1:8080", token, data_dir = "aethex-data";
+  create->add_option("name", name, "Channel name (3-25 of a-z, 0-9, _)")->required();
+  create->add_option("--title", title, "Stream title");
+  create->add_option("--connect", connect, "HOST:HTTPPORT of the node")->capture_default_str();
+  create->add_option("--token", token, "Admin token (default: $AETHEX_TOKEN or DATA/admin.token)");
+  create->add_option("--data", data_dir, "Data folder of a local node, to read its admin token")
+    ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve->parsed())
+    return aethex::app::run_node(config);
+  if (create->parsed())
+    return create_channel(name, title, connect, read_token(token, data_dir));
+  return 0;
+}

@@ -1,0 +1,137 @@
+#include "net/app/node.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "actors/channel.hpp"
+#include "media/media_session.hpp"
+#include "net/app/http_routes.hpp"
+#include "net/app/ingest_bridge.hpp"
+#include "net/http/server.hpp"
+#include "net/rtmp/server.hpp"
+#include "runtime/entity_registry.hpp"
+#include "runtime/secrets.hpp"
+#include "storage/event_store.hpp"
+
+namespace aethex::app {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// The admin token is shown once, through a file only the operator can read; the node keeps its
+// digest only.
+std::string ensure_admin_token(storage::event_store& store, const std::filesystem::path& data) {
+  if (auto digest = store.get_meta("admin_token_sha256"))
+    return *digest;
+  auto token = runtime::random_hex(32);
+  auto file = data / "admin.token";
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << token << "\n";
+  }
+  ::chmod(file.c_str(), S_IRUSR | S_IWUSR);
+  auto digest = runtime::token_digest(token);
+  store.put_meta("admin_token_sha256", digest);
+  std::clog << "node: created admin token in " << file.string() << "\n";
+  return digest;
+}
+
+std::filesystem::path default_web_root() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path{"build/web"} : exe.parent_path() / "web";
+}
+
+}  // namespace
+
+int run_node(const runtime::node_config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    std::cerr << "error: cannot create data folder " << config.data_dir << ": " << ec.message()
+              << "\n";
+    return 1;
+  }
+  if (auto missing = media::initialize_gstreamer(); !missing.empty()) {
+    std::cerr << "error: " << missing << "\n";
+    return 1;
+  }
+  std::unique_ptr<storage::event_store> store;
+  try {
+    store = storage::event_store::open(config.data_dir / "events");
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  auto admin_digest = ensure_admin_token(*store, config.data_dir);
+  auto hls_root = config.data_dir / "hls";
+  auto web_root = config.web_root.empty() ? default_web_root() : config.web_root;
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  cfg.set("scheduler.max-threads", 8);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+
+  runtime::entity_kinds kinds;
+  actors::add_channel_kind(kinds, *store);
+  auto registry = runtime::spawn_entity_registry(sys, std::move(kinds));
+  auto media_supervisor = media::spawn_media_supervisor(sys);
+  media::hls_options hls;
+  hls.target_duration_s = config.hls_segment_seconds;
+  ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls};
+
+  asio::io_context io{static_cast<int>(config.io_threads)};
+  std::optional<net::http::server> http;
+  std::optional<net::rtmp::server> rtmp;
+  try {
+    auto address = asio::ip::make_address(config.bind);
+    if (config.http_port != 0) {
+      http.emplace(io, tcp::endpoint{address, config.http_port},
+                   make_http_handler({&sys, registry, hls_root, web_root, admin_digest}));
+      std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
+    }
+    if (config.rtmp_port != 0) {
+      rtmp.emplace(io, tcp::endpoint{address, config.rtmp_port}, ingest);
+      std::clog << "ready: rtmp " << config.bind << ":" << rtmp->port() << std::endl;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: cannot listen on " << config.bind << ": " << e.what() << "\n";
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    std::clog << "node: signal " << signal << ", shutting down" << std::endl;
+    if (http)
+      http->stop();
+    if (rtmp)
+      rtmp->stop();
+    io.stop();
+  });
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < config.io_threads; ++i)
+    workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers)
+    worker.join();
+  caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  std::clog << "node: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace aethex::app

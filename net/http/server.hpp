@@ -1,0 +1,51 @@
+// HTTP/1.1 server on Boost.Beast: parses requests with limits, hands each one to a single
+// handler, and writes the response the handler gives back (from any thread).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+namespace aethex::net::http {
+
+using request = boost::beast::http::request<boost::beast::http::string_body>;
+using response = boost::beast::http::response<boost::beast::http::string_body>;
+
+/// Delivers the response for one request. Callable once, from any thread.
+using respond_fn = std::function<void(response)>;
+using request_handler = std::function<void(request&& req, std::string peer, respond_fn respond)>;
+
+struct server_options {
+  std::uint64_t max_body_bytes = 1 << 20;  // larger bodies get 413 before they are read
+  unsigned idle_timeout_s = 60;
+};
+
+class server {
+ public:
+  server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
+         request_handler handler, server_options options = {});
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  unsigned short port() const;
+  void stop();
+
+  struct listener;
+
+ private:
+  std::shared_ptr<listener> listener_;
+};
+
+/// A JSON response with the given status and body text.
+response json_response(unsigned status, std::string body, unsigned http_version = 11);
+/// `{"error":{"code":code,"message":message}}` with the given status.
+response error_response(unsigned status, std::string_view code, std::string_view message);
+
+}  // namespace aethex::net::http

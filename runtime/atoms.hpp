@@ -1,0 +1,16 @@
+// Message vocabulary shared by every layer. CAF 0.17 atoms hold at most 10 characters.
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace aethex {
+
+using get_atom = caf::atom_constant<caf::atom("get")>;
+using route_atom = caf::atom_constant<caf::atom("route")>;
+using list_atom = caf::atom_constant<caf::atom("list")>;
+using create_atom = caf::atom_constant<caf::atom("create")>;
+using update_atom = caf::atom_constant<caf::atom("update")>;
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
+
+}  // namespace aethex

@@ -1,0 +1,93 @@
+#include "runtime/entity_registry.hpp"
+
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+
+namespace aethex::runtime {
+namespace {
+
+struct registry_state {
+  entity_kinds kinds;
+  std::unordered_map<std::string, caf::actor> active;           // "kind/id" -> activation
+  std::unordered_map<caf::actor_addr, std::string> key_of;      // reverse map for down/passivate
+  static inline const char* name = "entity_registry";
+};
+
+caf::behavior registry(caf::stateful_actor<registry_state>* self, entity_kinds kinds) {
+  self->state.kinds = std::move(kinds);
+  self->set_down_handler([self](const caf::down_msg& down) {
+    auto it = self->state.key_of.find(down.source);
+    if (it == self->state.key_of.end())
+      return;
+    self->state.active.erase(it->second);
+    self->state.key_of.erase(it);
+  });
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    // A crashed entity is simply forgotten (see the down handler); anything else stops us.
+    if (self->state.key_of.count(msg.source) == 0)
+      self->quit(msg.reason);
+  });
+  auto activate = [self](const std::string& kind,
+                         const std::string& id) -> caf::expected<caf::actor> {
+    auto key = kind + "/" + id;
+    if (auto it = self->state.active.find(key); it != self->state.active.end())
+      return it->second;
+    auto factory = self->state.kinds.factories.find(kind);
+    if (factory == self->state.kinds.factories.end())
+      return make_error(errc::invalid_argument, "unknown entity kind '" + kind + "'");
+    if (id.empty())
+      return make_error(errc::invalid_argument, "empty entity id");
+    auto entity = factory->second(self->system(), caf::actor{self}, id);
+    // Linked so a node shutdown (registry exit) takes every activation down with it.
+    self->link_to(entity);
+    self->monitor(entity);
+    self->state.key_of.emplace(entity.address(), key);
+    self->state.active.emplace(std::move(key), entity);
+    return entity;
+  };
+  return {
+    [self, activate](route_atom, const std::string& kind, const std::string& id,
+                     caf::message& inner) -> caf::result<caf::message> {
+      auto entity = activate(kind, id);
+      if (!entity)
+        return entity.error();
+      return self->delegate(*entity, std::move(inner));
+    },
+    [activate](get_atom, const std::string& kind,
+               const std::string& id) -> caf::result<caf::actor> {
+      auto entity = activate(kind, id);
+      if (!entity)
+        return entity.error();
+      return *entity;
+    },
+    [self](list_atom) {
+      std::vector<std::string> keys;
+      keys.reserve(self->state.active.size());
+      for (auto& [key, _] : self->state.active)
+        keys.push_back(key);
+      return keys;
+    },
+    [self](passivate_atom) {
+      auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+      auto it = self->state.key_of.find(sender);
+      if (it != self->state.key_of.end()) {
+        self->state.active.erase(it->second);
+        self->state.key_of.erase(it);
+      }
+      return passivate_atom::value;
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_entity_registry(caf::actor_system& sys, entity_kinds kinds) {
+  return sys.spawn(registry, std::move(kinds));
+}
+
+}  // namespace aethex::runtime
