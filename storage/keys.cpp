@@ -4,6 +4,7 @@ namespace aethex::storage::keys {
 namespace {
 
 constexpr std::uint8_t event_format_v1 = 1;
+constexpr std::size_t event_header_size = 1 + 8 + 4 + 8 + 4;
 
 void append_be32(std::string& out, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
@@ -65,10 +66,11 @@ std::string user_meta_key(std::string_view key) {
   return out;
 }
 
-std::string encode_event(const event& e) {
+std::string encode_event(const event& e, std::uint64_t global_position) {
   std::string out;
-  out.reserve(1 + 4 + 8 + 4 + e.type.size() + e.payload.size());
+  out.reserve(event_header_size + e.type.size() + e.payload.size());
   out.push_back(static_cast<char>(event_format_v1));
+  append_be64(out, global_position);
   append_be32(out, e.schema);
   append_be64(out, static_cast<std::uint64_t>(e.timestamp_ms));
   append_be32(out, static_cast<std::uint32_t>(e.type.size()));
@@ -77,18 +79,20 @@ std::string encode_event(const event& e) {
   return out;
 }
 
-std::optional<event> decode_event(std::string_view record) {
-  constexpr std::size_t header = 1 + 4 + 8 + 4;
+std::optional<stored_event> decode_event(std::string_view record) {
+  constexpr std::size_t header = event_header_size;
   if (record.size() < header || static_cast<std::uint8_t>(record[0]) != event_format_v1)
     return std::nullopt;
-  event e;
-  e.schema = read_be32(record.substr(1));
-  e.timestamp_ms = static_cast<std::int64_t>(read_be64(record.substr(5)));
-  const std::uint32_t type_len = read_be32(record.substr(13));
+  stored_event out;
+  out.global_position = read_be64(record.substr(1));
+  event& e = out.data;
+  e.schema = read_be32(record.substr(9));
+  e.timestamp_ms = static_cast<std::int64_t>(read_be64(record.substr(13)));
+  const std::uint32_t type_len = read_be32(record.substr(21));
   if (record.size() - header < type_len) return std::nullopt;
   e.type.assign(record.substr(header, type_len));
   e.payload.assign(record.substr(header + type_len));
-  return e;
+  return out;
 }
 
 std::string encode_snapshot(const snapshot& s) {

@@ -37,10 +37,17 @@ std::string version_key(std::string_view stream);
 std::string user_meta_key(std::string_view key);
 
 /// On-disk event record, format 1:
-///   u8 format(=1) | be32 schema | be64 timestamp_ms | be32 type_len | type | payload (rest)
-std::string encode_event(const event& e);
+///   u8 format(=1) | be64 global_position | be32 schema | be64 timestamp_ms | be32 type_len |
+///   type | payload (rest)
+/// The global position is stored so stream reads return it without a reverse index.
+std::string encode_event(const event& e, std::uint64_t global_position);
+
+struct stored_event {
+  std::uint64_t global_position = 0;
+  event data;
+};
 /// Returns nullopt for a record that is truncated or has an unknown format.
-std::optional<event> decode_event(std::string_view record);
+std::optional<stored_event> decode_event(std::string_view record);
 
 /// snapshots CF value: be64 version | state.
 std::string encode_snapshot(const snapshot& s);

@@ -158,14 +158,15 @@ void rocksdb_event_store::commit_group(std::deque<pending_append*>& group) {
     std::uint64_t seq = current;
     for (const auto& e : p->events) {
       const std::string key = keys::event_key(stream, ++seq);
+      ++head;
       if (e.timestamp_ms == 0) {
         event stamped = e;
         stamped.timestamp_ms = stamp;
-        throw_if_error(batch.Put(events_cf_, key, keys::encode_event(stamped)), "batch");
+        throw_if_error(batch.Put(events_cf_, key, keys::encode_event(stamped, head)), "batch");
       } else {
-        throw_if_error(batch.Put(events_cf_, key, keys::encode_event(e)), "batch");
+        throw_if_error(batch.Put(events_cf_, key, keys::encode_event(e, head)), "batch");
       }
-      throw_if_error(batch.Put(global_cf_, keys::be64(++head), key), "batch");
+      throw_if_error(batch.Put(global_cf_, keys::be64(head), key), "batch");
     }
     if (seq != current)
       throw_if_error(batch.Put(meta_cf_, keys::version_key(stream), keys::be64(seq)), "batch");
@@ -218,11 +219,9 @@ std::vector<recorded_event> rocksdb_event_store::read_stream(std::string_view st
     auto data = keys::decode_event(to_view(it->value()));
     if (!parts || !data)
       throw std::runtime_error("event store: corrupt event record in stream " + std::string(stream));
-    out.push_back({std::string(stream), parts->seq, 0, std::move(*data)});
+    out.push_back({std::string(stream), parts->seq, data->global_position, std::move(data->data)});
   }
   throw_if_error(it->status(), "reading stream " + std::string(stream));
-  // Global positions are not part of the event key; streams are read for replay, where they are
-  // not needed, so they stay 0 here rather than costing a reverse index.
   return out;
 }
 
@@ -250,10 +249,10 @@ std::vector<recorded_event> rocksdb_event_store::read_global(std::uint64_t from_
     throw_if_error(statuses[i], "reading event at global position " + std::to_string(positions[i]));
     auto parts = keys::parse_event_key(event_keys[i]);
     auto data = keys::decode_event(values[i]);
-    if (!parts || !data)
+    if (!parts || !data || data->global_position != positions[i])
       throw std::runtime_error("event store: corrupt event at global position " +
                                std::to_string(positions[i]));
-    out.push_back({std::string(parts->stream), parts->seq, positions[i], std::move(*data)});
+    out.push_back({std::string(parts->stream), parts->seq, positions[i], std::move(data->data)});
   }
   return out;
 }

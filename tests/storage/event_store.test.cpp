@@ -40,7 +40,10 @@ TEST_CASE("append, read back and versions") {
   CHECK(events[0].data.type == "channel.created");
   CHECK(events[0].data.payload == R"({"name":"alice"})");
   CHECK(events[1].seq == 2);
+  CHECK(events[0].global_position == 1);
+  CHECK(events[1].global_position == 2);
   CHECK(store->read_stream("channel/alice", 2).size() == 1);
+  CHECK(store->read_stream("channel/bob", 1).at(0).global_position == 3);
   CHECK(store->read_stream("channel/alice", 1, 1).size() == 1);
   CHECK(store->read_stream("channel/alic", 1).empty());
 
@@ -73,6 +76,15 @@ TEST_CASE("stale writer gets a conflict and nothing is written") {
   CHECK(store->append("s/1", 1, std::vector{make("b")}).version == 2);
   CHECK(store->append("s/1", any_version, std::vector{make("c")}).version == 3);
   CHECK(store->append("s/1", 7, std::vector{make("d")}).status == append_status::conflict);
+}
+
+TEST_CASE("events without a timestamp are stamped at append time") {
+  temp_dir dir;
+  auto store = event_store::open(dir.path());
+  REQUIRE(store->append("s/1", no_stream, std::vector{event{"a", 1, 0, "{}"}, make("b")}));
+  auto events = store->read_stream("s/1", 1);
+  CHECK(events.at(0).data.timestamp_ms > 1'600'000'000'000);
+  CHECK(events.at(1).data.timestamp_ms == 1000);  // a given timestamp is kept
 }
 
 TEST_CASE("invalid appends are refused") {

@@ -36,14 +36,15 @@ TEST_CASE("global positions sort numerically") {
 
 TEST_CASE("event record round-trips and rejects damage") {
   event e{"channel.created", 3, 1700000000123, R"({"name":"alice"})"};
-  auto back = keys::decode_event(keys::encode_event(e));
+  auto back = keys::decode_event(keys::encode_event(e, 77));
   REQUIRE(back);
-  CHECK(back->type == e.type);
-  CHECK(back->schema == 3);
-  CHECK(back->timestamp_ms == e.timestamp_ms);
-  CHECK(back->payload == e.payload);
+  CHECK(back->global_position == 77);
+  CHECK(back->data.type == e.type);
+  CHECK(back->data.schema == 3);
+  CHECK(back->data.timestamp_ms == e.timestamp_ms);
+  CHECK(back->data.payload == e.payload);
 
-  auto record = keys::encode_event(e);
+  auto record = keys::encode_event(e, 77);
   CHECK_FALSE(keys::decode_event(record.substr(0, 10)));
   record[0] = 99;  // unknown format
   CHECK_FALSE(keys::decode_event(record));
