@@ -1,0 +1,289 @@
+// The real server against a real publisher (ffmpeg), over loopback TCP.
+#include "net/rtmp/server.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <sys/wait.h>
+
+#include <condition_variable>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+using namespace aethex::net;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+using bytes = std::vector<std::uint8_t>;
+
+namespace {
+
+struct recording_sink : ingest::ingest_sink {
+  std::mutex mu;
+  std::condition_variable cv;
+  bytes data;
+  int closes = 0;
+  std::string reason;
+
+  void write(std::span<const std::byte> b) override {
+    std::lock_guard lock{mu};
+    const auto* p = reinterpret_cast<const std::uint8_t*>(b.data());
+    data.insert(data.end(), p, p + b.size());
+    cv.notify_all();
+  }
+  void close(std::string r) override {
+    std::lock_guard lock{mu};
+    ++closes;
+    reason = std::move(r);
+    cv.notify_all();
+  }
+  bool wait_closed(std::chrono::milliseconds limit) {
+    std::unique_lock lock{mu};
+    return cv.wait_for(lock, limit, [&] { return closes > 0; });
+  }
+  bool wait_bytes(std::size_t n, std::chrono::milliseconds limit) {
+    std::unique_lock lock{mu};
+    return cv.wait_for(lock, limit, [&] { return data.size() >= n; });
+  }
+};
+
+// Accepts "good", rejects everything else; answers from its own thread, as a real handler
+// backed by actors would.
+struct recording_handler : ingest::ingest_handler {
+  std::mutex mu;
+  std::vector<ingest::publish_request> requests;
+  std::vector<std::shared_ptr<recording_sink>> sinks;
+  std::vector<std::thread> answerers;
+
+  void open(ingest::publish_request req, std::function<void(ingest::open_result)> done) override {
+    std::lock_guard lock{mu};
+    ingest::open_result r;
+    if (req.stream_key == "good") {
+      sinks.push_back(std::make_shared<recording_sink>());
+      r.sink = sinks.back();
+    } else {
+      r.reject_reason = "unknown stream key";
+    }
+    requests.push_back(std::move(req));
+    answerers.emplace_back([done = std::move(done), r = std::move(r)] {
+      std::this_thread::sleep_for(5ms);
+      done(r);
+    });
+  }
+  ~recording_handler() override {
+    for (auto& t : answerers) t.join();
+  }
+};
+
+bool have_ffmpeg() { return std::system("command -v ffmpeg >/dev/null 2>&1") == 0; }
+
+int run_ffmpeg(unsigned short port, const std::string& key, int seconds = 3) {
+  const std::string cmd =
+      "timeout 60 ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=30 "
+      "-f lavfi -i sine -t " + std::to_string(seconds) +
+      " -c:v libx264 -pix_fmt yuv420p -g 30 -c:a aac -f flv rtmp://127.0.0.1:" + std::to_string(port) +
+      "/live/" + key + " </dev/null";
+  const int st = std::system(cmd.c_str());
+  return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+// Server on an ephemeral loopback port, its io_context on a thread, std::clog captured.
+struct running_server {
+  recording_handler handler;
+  std::stringstream log;
+  std::streambuf* old_clog;
+  asio::io_context io;
+  std::optional<rtmp::server> srv;
+  std::thread thread;
+
+  explicit running_server(rtmp::server_options opt = {}) : old_clog(std::clog.rdbuf(log.rdbuf())) {
+    srv.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0}, handler, opt);
+    thread = std::thread{[this] { io.run(); }};
+  }
+  ~running_server() { finish(); }
+  // Stops everything; afterwards the log may be read safely.
+  void finish() {
+    if (!thread.joinable()) return;
+    srv->stop();
+    std::this_thread::sleep_for(100ms);  // let connections see the stop
+    io.stop();
+    thread.join();
+    std::clog.rdbuf(old_clog);
+  }
+};
+
+struct flv_summary {
+  int audio = 0, video = 0, script = 0;
+  bool metadata_first_is_onmetadata = false;
+  bool avc_sequence_header_first = false;
+  bool aac_sequence_header_first = false;
+  std::uint32_t last_video_ts = 0;
+  std::string error;
+};
+
+flv_summary parse_flv(const bytes& f) {
+  flv_summary s;
+  const bytes header{'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0};
+  if (f.size() < 13 || !std::equal(header.begin(), header.end(), f.begin())) {
+    s.error = "bad FLV header";
+    return s;
+  }
+  std::size_t pos = 13;
+  while (pos < f.size()) {
+    if (f.size() - pos < 11) { s.error = "truncated tag header"; return s; }
+    const std::uint8_t type = f[pos];
+    const std::uint32_t size = (f[pos + 1] << 16) | (f[pos + 2] << 8) | f[pos + 3];
+    const std::uint32_t ts = ((f[pos + 4] << 16) | (f[pos + 5] << 8) | f[pos + 6]) | (std::uint32_t{f[pos + 7]} << 24);
+    if (f[pos + 8] || f[pos + 9] || f[pos + 10]) { s.error = "non-zero stream id"; return s; }
+    if (f.size() - pos - 11 < size + 4) { s.error = "truncated tag body"; return s; }
+    const std::uint8_t* body = &f[pos + 11];
+    const std::uint8_t* prev = body + size;
+    const std::uint32_t prev_size = (prev[0] << 24) | (prev[1] << 16) | (prev[2] << 8) | prev[3];
+    if (prev_size != size + 11) { s.error = "bad PreviousTagSize"; return s; }
+    if (type == 9) {
+      if (s.video == 0) s.avc_sequence_header_first = size >= 2 && body[0] == 0x17 && body[1] == 0x00;
+      ++s.video;
+      s.last_video_ts = ts;
+    } else if (type == 8) {
+      if (s.audio == 0) s.aac_sequence_header_first = size >= 2 && (body[0] >> 4) == 10 && body[1] == 0x00;
+      ++s.audio;
+    } else if (type == 18) {
+      if (s.script == 0) s.metadata_first_is_onmetadata = size > 13 && std::memcmp(body, "\x02\x00\x0AonMetaData", 13) == 0;
+      ++s.script;
+    } else {
+      s.error = "unexpected tag type " + std::to_string(type);
+      return s;
+    }
+    pos += 11 + size + 4;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV stream") {
+  if (!have_ffmpeg()) {
+    MESSAGE("ffmpeg not on PATH: skipping");
+    return;
+  }
+  running_server rs;
+  REQUIRE(rs.srv->port() != 0);
+  CHECK(run_ffmpeg(rs.srv->port(), "good") == 0);
+
+  std::shared_ptr<recording_sink> sink;
+  {
+    std::lock_guard lock{rs.handler.mu};
+    REQUIRE(rs.handler.requests.size() == 1);
+    CHECK(rs.handler.requests[0].protocol == "rtmp");
+    CHECK(rs.handler.requests[0].app == "live");
+    CHECK(rs.handler.requests[0].stream_key == "good");
+    CHECK(rs.handler.requests[0].peer.rfind("127.0.0.1:", 0) == 0);
+    REQUIRE(rs.handler.sinks.size() == 1);
+    sink = rs.handler.sinks[0];
+  }
+  REQUIRE(sink->wait_closed(5s));
+  rs.finish();
+
+  std::lock_guard lock{sink->mu};
+  CHECK(sink->closes == 1);
+  const auto flv = parse_flv(sink->data);
+  CHECK_MESSAGE(flv.error.empty(), flv.error);
+  CHECK(flv.script >= 1);
+  CHECK(flv.metadata_first_is_onmetadata);
+  CHECK(flv.avc_sequence_header_first);
+  CHECK(flv.aac_sequence_header_first);
+  CHECK(flv.video >= 80);  // 3 s at 30 fps
+  CHECK(flv.audio >= 100);  // 3 s of 1024-sample AAC frames at 44.1 kHz
+  CHECK(flv.last_video_ts >= 2800);
+  CHECK(flv.last_video_ts < 4000);
+  const auto log = rs.log.str();
+  CHECK(log.find("rtmp: publishing from 127.0.0.1:") != std::string::npos);
+  CHECK(log.find("good") == std::string::npos);
+}
+
+TEST_CASE("server: a rejected key makes ffmpeg fail, and the log never shows the key") {
+  if (!have_ffmpeg()) {
+    MESSAGE("ffmpeg not on PATH: skipping");
+    return;
+  }
+  running_server rs;
+  CHECK(run_ffmpeg(rs.srv->port(), "bad", 1) != 0);
+  {
+    std::lock_guard lock{rs.handler.mu};
+    REQUIRE(rs.handler.requests.size() == 1);
+    CHECK(rs.handler.requests[0].stream_key == "bad");
+    CHECK(rs.handler.sinks.empty());
+  }
+  rs.finish();
+  const auto log = rs.log.str();
+  INFO(log);
+  CHECK(log.find("rtmp: publish rejected from 127.0.0.1:") != std::string::npos);
+  CHECK(log.find("app=live: unknown stream key") != std::string::npos);
+  CHECK(log.find("bad") == std::string::npos);
+}
+
+TEST_CASE("server: stop() ends a live publish and closes its sink") {
+  if (!have_ffmpeg()) {
+    MESSAGE("ffmpeg not on PATH: skipping");
+    return;
+  }
+  running_server rs;
+  int ffmpeg_status = -1;
+  std::thread publisher{[&] { ffmpeg_status = run_ffmpeg(rs.srv->port(), "good", 20); }};
+  std::shared_ptr<recording_sink> sink;
+  for (int i = 0; i < 200 && !sink; ++i) {
+    std::this_thread::sleep_for(50ms);
+    std::lock_guard lock{rs.handler.mu};
+    if (!rs.handler.sinks.empty()) sink = rs.handler.sinks[0];
+  }
+  REQUIRE(sink);
+  CHECK(sink->wait_bytes(20'000, 10s));
+  rs.srv->stop();
+  CHECK(sink->wait_closed(5s));
+  publisher.join();
+  CHECK(ffmpeg_status != 0);
+  rs.finish();
+  std::lock_guard lock{sink->mu};
+  CHECK(sink->closes == 1);
+  CHECK(sink->reason == "server stopping");
+}
+
+TEST_CASE("server: non-RTMP clients and silent clients are disconnected") {
+  rtmp::server_options opt;
+  opt.publish_timeout = 300ms;
+  running_server rs{opt};
+  const tcp::endpoint ep{asio::ip::make_address("127.0.0.1"), rs.srv->port()};
+  asio::io_context io;
+
+  {
+    tcp::socket s{io};
+    s.connect(ep);
+    asio::write(s, asio::buffer(std::string_view{"GET / HTTP/1.1\r\n\r\n"}));
+    std::array<char, 64> buf{};
+    boost::system::error_code ec;
+    s.read_some(asio::buffer(buf), ec);
+    CHECK(ec);  // closed without a reply
+  }
+  {
+    tcp::socket s{io};
+    s.connect(ep);
+    const auto start = std::chrono::steady_clock::now();
+    std::array<char, 64> buf{};
+    boost::system::error_code ec;
+    s.read_some(asio::buffer(buf), ec);
+    CHECK(ec);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+  }
+  rs.finish();
+  const auto log = rs.log.str();
+  INFO(log);
+  CHECK(log.find("unsupported version 71") != std::string::npos);  // 'G'
+  CHECK(log.find("timeout: no publish") != std::string::npos);
+}
