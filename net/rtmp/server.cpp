@@ -92,6 +92,7 @@ class connection : public std::enable_shared_from_this<connection> {
       } else if (auto* up = std::get_if<unpublished>(&ev)) {
         log_line("unpublished " + session_.peer() + " app=" + session_.app() + " (" + up->reason + ")");
         phase_start_ = clock::now();
+        arm_timer(current_deadline());
       }
     }
   }
@@ -99,7 +100,10 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_open(std::uint64_t id, ingest::open_result r) {
     if (r.sink) {
       session_.accept_publish(id, std::move(r.sink));  // closes the sink itself if we are gone
-      if (session_.publishing()) log_line("publishing from " + session_.peer() + " app=" + session_.app());
+      if (session_.publishing()) {
+        log_line("publishing from " + session_.peer() + " app=" + session_.app());
+        arm_timer(current_deadline());  // the idle limit applies from now on
+      }
     } else {
       log_line("publish rejected from " + session_.peer() + " app=" + session_.app() + ": " +
                (r.reject_reason.empty() ? std::string{"rejected"} : r.reject_reason));
@@ -162,11 +166,15 @@ class connection : public std::enable_shared_from_this<connection> {
       return;
     }
     // One timer serves both limits: re-arm for whichever deadline applies now.
-    const bool idle_mode = session_.publishing();
-    const auto deadline = idle_mode ? last_read_ + opt_.idle_timeout : phase_start_ + opt_.publish_timeout;
+    const auto deadline = current_deadline();
     if (now >= deadline)
-      return shutdown(idle_mode ? "timeout: no data while publishing" : "timeout: no publish");
+      return shutdown(session_.publishing() ? "timeout: no data while publishing" : "timeout: no publish");
     arm_timer(deadline);
+  }
+
+  // Publishing: idle limit since the last bytes. Otherwise: time allowed to get to publishing.
+  clock::time_point current_deadline() const {
+    return session_.publishing() ? last_read_ + opt_.idle_timeout : phase_start_ + opt_.publish_timeout;
   }
 
   void shutdown(std::string reason) {

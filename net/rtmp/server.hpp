@@ -1,7 +1,8 @@
 // RTMP ingest listener: accepts publishers and feeds their media to an ingest_handler.
 //
 // Each socket gets a connection on its own strand; the protocol itself lives in `session`.
-// The handler must outlive the io_context's run (connections call it until they finish).
+// The handler must outlive the io_context's run (connections call it until they finish), and the
+// server must be destroyed before its io_context.
 #pragma once
 
 #include "net/ingest/ingest_handler.hpp"

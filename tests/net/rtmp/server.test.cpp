@@ -7,10 +7,17 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include "net/rtmp/amf0.hpp"
+#include "net/rtmp/chunk_writer.hpp"
+
+#include <unistd.h>
+
 #include <sys/wait.h>
 
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -203,6 +210,23 @@ TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV 
   CHECK(flv.audio >= 100);  // 3 s of 1024-sample AAC frames at 44.1 kHz
   CHECK(flv.last_video_ts >= 2800);
   CHECK(flv.last_video_ts < 4000);
+  // An independent demuxer agrees the bytes are an FLV file with H.264 video and AAC audio.
+  const std::string path = "/tmp/aethex-rtmp-test-" + std::to_string(::getpid()) + ".flv";
+  {
+    std::ofstream out{path, std::ios::binary};
+    out.write(reinterpret_cast<const char*>(sink->data.data()), static_cast<std::streamsize>(sink->data.size()));
+  }
+  const std::string probe = "ffprobe -v error -show_entries stream=codec_name -of csv=p=0 " + path;
+  std::string codecs;
+  if (FILE* p = ::popen(probe.c_str(), "r")) {
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) codecs += buf;
+    CHECK(::pclose(p) == 0);
+  }
+  std::remove(path.c_str());
+  CHECK(codecs.find("h264") != std::string::npos);
+  CHECK(codecs.find("aac") != std::string::npos);
+
   const auto log = rs.log.str();
   CHECK(log.find("rtmp: publishing from 127.0.0.1:") != std::string::npos);
   CHECK(log.find("good") == std::string::npos);
@@ -286,4 +310,46 @@ TEST_CASE("server: non-RTMP clients and silent clients are disconnected") {
   INFO(log);
   CHECK(log.find("unsupported version 71") != std::string::npos);  // 'G'
   CHECK(log.find("timeout: no publish") != std::string::npos);
+}
+
+TEST_CASE("server: a publisher that goes silent is timed out and its sink closed") {
+  rtmp::server_options opt;
+  opt.idle_timeout = 300ms;
+  running_server rs{opt};
+  asio::io_context io;
+  tcp::socket s{io};
+  s.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), rs.srv->port()});
+
+  using rtmp::amf0::value;
+  bytes c0c1(1537, 0);
+  c0c1[0] = 3;
+  asio::write(s, asio::buffer(c0c1));
+  bytes s0s1s2(3073);
+  asio::read(s, asio::buffer(s0s1s2));
+  CHECK(s0s1s2[0] == 3);
+  CHECK(std::equal(c0c1.begin() + 1, c0c1.end(), s0s1s2.begin() + 1537));
+
+  bytes out(1536, 0);  // C2
+  rtmp::chunk_writer w;
+  auto cmd = [&](std::uint32_t stream, std::vector<value> args) {
+    w.write(3, rtmp::msg_type::command_amf0, stream, 0, rtmp::amf0::encode_all(args), out);
+  };
+  cmd(0, {value::string("connect"), value::number(1), value::object({{"app", value::string("live")}})});
+  cmd(0, {value::string("createStream"), value::number(2), value::null()});
+  cmd(1, {value::string("publish"), value::number(3), value::null(), value::string("good"), value::string("live")});
+  asio::write(s, asio::buffer(out));
+
+  std::shared_ptr<recording_sink> sink;
+  for (int i = 0; i < 100 && !sink; ++i) {
+    std::this_thread::sleep_for(20ms);
+    std::lock_guard lock{rs.handler.mu};
+    if (!rs.handler.sinks.empty()) sink = rs.handler.sinks[0];
+  }
+  REQUIRE(sink);
+  REQUIRE(sink->wait_closed(5s));
+  rs.finish();
+  std::lock_guard lock{sink->mu};
+  CHECK(sink->closes == 1);
+  CHECK(sink->reason == "timeout: no data while publishing");
+  CHECK(sink->data.size() == 13);  // FLV header only
 }
