@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include "storage/keys.hpp"
@@ -118,11 +119,19 @@ append_result rocksdb_event_store::append(std::string_view stream, std::uint64_t
 
   // Become leader: take what is queued (including ourselves) and write it as one batch.
   leader_active_ = true;
+  if (queue_.size() < last_group_size_) {
+    // Members of the previous group are likely about to append again; one yield lets them
+    // join this batch instead of waiting a whole fsync for the next one.
+    lock.unlock();
+    std::this_thread::yield();
+    lock.lock();
+  }
   std::deque<pending_append*> group;
   while (!queue_.empty() && group.size() < max_group_size) {
     group.push_back(queue_.front());
     queue_.pop_front();
   }
+  last_group_size_ = group.size();
   lock.unlock();
   try {
     commit_group(group);

@@ -75,6 +75,7 @@ class rocksdb_event_store final : public event_store {
   std::condition_variable queue_cv_;
   std::deque<pending_append*> queue_;
   bool leader_active_ = false;
+  std::size_t last_group_size_ = 0;
   std::atomic<std::uint64_t> global_head_{0};
   std::atomic<std::uint64_t> appends_{0};
   std::atomic<std::uint64_t> write_batches_{0};
