@@ -24,7 +24,12 @@ struct ingest_pipeline::impl {
     gst_object_unref(pipeline);
   }
 
-  // Links a demuxer's new pad through the matching parser into hlssink2.
+  // Track chains (queue ! parser ! hlssink2 pad) are built before the pipeline starts:
+  // requesting hlssink2 pads while data flows deadlocks its splitmuxsink.
+  GstElement* video_queue = nullptr;
+  GstElement* audio_queue = nullptr;
+
+  // Links a demuxer's new pad to the matching prepared track chain.
   static void on_pad_added(GstElement*, GstPad* pad, gpointer user) {
     auto* self = static_cast<impl*>(user);
     GstCaps* caps = gst_pad_get_current_caps(pad);
@@ -32,34 +37,18 @@ struct ingest_pipeline::impl {
       caps = gst_pad_query_caps(pad, nullptr);
     std::string media = gst_structure_get_name(gst_caps_get_structure(caps, 0));
     gst_caps_unref(caps);
-    const char* parser_name = nullptr;
-    const char* sink_pad_name = nullptr;
-    if (media == "video/x-h264") {
-      parser_name = "h264parse";
-      sink_pad_name = "video";
-    } else if (media == "audio/mpeg") {
-      parser_name = "aacparse";
-      sink_pad_name = "audio";
-    } else {
+    GstElement* queue = nullptr;
+    if (media == "video/x-h264")
+      queue = self->video_queue;
+    else if (media == "audio/mpeg")
+      queue = self->audio_queue;
+    if (!queue)
       return;  // unsupported track (e.g. subtitles): left unlinked on purpose
-    }
-    GstElement* queue = gst_element_factory_make("queue", nullptr);
-    GstElement* parser = gst_element_factory_make(parser_name, nullptr);
-    gst_bin_add_many(GST_BIN(self->pipeline), queue, parser, nullptr);
-    gst_element_link(queue, parser);
-    GstPad* sink_pad = gst_element_request_pad_simple(self->hlssink, sink_pad_name);
-    GstPad* parser_src = gst_element_get_static_pad(parser, "src");
     GstPad* queue_sink = gst_element_get_static_pad(queue, "sink");
-    bool linked = sink_pad && gst_pad_link(parser_src, sink_pad) == GST_PAD_LINK_OK &&
-                  gst_pad_link(pad, queue_sink) == GST_PAD_LINK_OK;
-    if (sink_pad)
-      gst_object_unref(sink_pad);
-    gst_object_unref(parser_src);
+    bool linked = !gst_pad_is_linked(queue_sink) && gst_pad_link(pad, queue_sink) == GST_PAD_LINK_OK;
     gst_object_unref(queue_sink);
-    gst_element_sync_state_with_parent(parser);
-    gst_element_sync_state_with_parent(queue);
     if (!linked && self->callbacks.on_error)
-      self->callbacks.on_error(std::string{"could not link "} + media + " track");
+      self->callbacks.on_error("could not link the " + media + " track");
   }
 
   static GstBusSyncReply on_bus_message(GstBus*, GstMessage* msg, gpointer user) {
@@ -97,6 +86,25 @@ GstElement* make_element(const char* factory, const char* name) {
   return element;
 }
 
+// queue ! parser ! hlssink.<pad_name>; returns the queue (the chain's entry).
+GstElement* add_track_chain(GstElement* pipeline, GstElement* hlssink, const char* parser_name,
+                            const char* pad_name) {
+  GstElement* queue = make_element("queue", nullptr);
+  gst_bin_add(GST_BIN(pipeline), queue);
+  GstElement* parser = make_element(parser_name, nullptr);
+  gst_bin_add(GST_BIN(pipeline), parser);
+  GstPad* sink_pad = gst_element_request_pad_simple(hlssink, pad_name);
+  GstPad* parser_src = gst_element_get_static_pad(parser, "src");
+  bool linked = gst_element_link(queue, parser) && sink_pad &&
+                gst_pad_link(parser_src, sink_pad) == GST_PAD_LINK_OK;
+  gst_object_unref(parser_src);
+  if (sink_pad)
+    gst_object_unref(sink_pad);
+  if (!linked)
+    throw std::runtime_error(std::string{"could not prepare the "} + pad_name + " track");
+  return queue;
+}
+
 }  // namespace
 
 ingest_pipeline::ingest_pipeline(input_format format, const std::filesystem::path& hls_dir,
@@ -111,6 +119,8 @@ ingest_pipeline::ingest_pipeline(input_format format, const std::filesystem::pat
   gst_bin_add(GST_BIN(impl_->pipeline), demux);
   impl_->hlssink = make_element("hlssink2", "hls");
   gst_bin_add(GST_BIN(impl_->pipeline), impl_->hlssink);
+  impl_->video_queue = add_track_chain(impl_->pipeline, impl_->hlssink, "h264parse", "video");
+  impl_->audio_queue = add_track_chain(impl_->pipeline, impl_->hlssink, "aacparse", "audio");
 
   GstCaps* caps = format == input_format::flv
                       ? gst_caps_new_empty_simple("video/x-flv")

@@ -1,0 +1,47 @@
+// A real `aethex serve` process on loopback ports, plus helpers to drive it like a user would.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/app/http_client.hpp"
+#include "tests/e2e/support/process.hpp"
+
+namespace aethex::test {
+
+/// Folder for artefacts (logs, screenshots): <build>/tests/out/<suite>.
+std::filesystem::path output_dir(const std::string& suite);
+
+class test_node {
+ public:
+  /// Starts a node; `data` reuses an existing data folder (kept afterwards) instead of a new one.
+  explicit test_node(const std::string& name, std::vector<std::string> extra_args = {},
+                     std::filesystem::path data = {});
+  ~test_node();
+
+  /// `aethex channel create NAME` against this node; returns the printed stream key.
+  std::string create_channel(const std::string& name);
+  app::http_result get(const std::string& target) const;
+  std::string rtmp_url(const std::string& key) const;
+  std::string http_base() const;
+  /// SIGTERM and wait; returns the exit status.
+  std::optional<int> stop();
+  std::string log() const { return process_->log(); }
+
+  unsigned short http_port = 0;
+  unsigned short rtmp_port = 0;
+  std::filesystem::path data_dir;
+  std::filesystem::path out_dir;
+
+ private:
+  std::unique_ptr<child_process> process_;
+  bool owns_data_ = true;
+};
+
+/// ffmpeg publishing a test pattern (testsrc + sine, H.264 + AAC, 1 s GOP) in real time.
+std::vector<std::string> ffmpeg_publish_args(const std::string& url, int seconds,
+                                             const std::string& size = "640x360");
+
+}  // namespace aethex::test
