@@ -1,0 +1,65 @@
+// The viewer's view: headless Chromium opens /c/<channel> while ffmpeg publishes, the video
+// plays (currentTime advances); after the publisher stops, the page shows "offline".
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/support/node_fixture.hpp"
+
+using namespace aethex::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string browser_script(const std::string& name) {
+  return std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/browser/" + name;
+}
+
+// The scripts print one JSON line with their measurements.
+nlohmann::json last_json_line(const std::string& output) {
+  auto end = output.rfind('}');
+  auto begin = output.rfind("\n{", end);
+  begin = begin == std::string::npos ? output.find('{') : begin + 1;
+  if (end == std::string::npos || begin == std::string::npos)
+    return {};
+  return nlohmann::json::parse(output.substr(begin, end - begin + 1), nullptr, false);
+}
+
+}  // namespace
+
+TEST_CASE("a viewer's browser plays the live channel and then shows it offline") {
+  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
+  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
+                  "chromium is required (scripts/setup installs it)");
+  REQUIRE_MESSAGE(std::filesystem::exists(std::string{AETHEX_SOURCE_DIR} +
+                                          "/net/web/node_modules/playwright-core"),
+                  "net/web dependencies are required (scripts/setup runs npm ci)");
+  test_node node{"browser_play"};
+  REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
+  auto key = node.create_channel("dana");
+
+  child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 30, "1280x720"),
+                       node.out_dir / "ffmpeg.log"};
+  auto play = run({"node", browser_script("play_channel.mjs"), "--url",
+                   node.http_base() + "/c/dana", "--out", node.out_dir.string(), "--timeout", "40"},
+                  90s);
+  INFO(play.output);
+  CHECK(play.status == 0);
+  auto measured = last_json_line(play.output);
+  REQUIRE(measured.is_object());
+  CHECK(measured.value("ok", false));
+  CHECK(measured.value("advance_s", 0.0) > 1.0);
+  MESSAGE("browser measurements: " << measured.dump());
+  CHECK(std::filesystem::exists(node.out_dir / "channel.png"));
+
+  ffmpeg.signal(SIGINT);
+  ffmpeg.wait(20s);
+  auto offline = run({"node", browser_script("offline_check.mjs"), "--url",
+                      node.http_base() + "/c/dana", "--out", node.out_dir.string(),
+                      "--expect-offline"},
+                     60s);
+  INFO(offline.output);
+  CHECK(offline.status == 0);
+}
