@@ -112,6 +112,7 @@ status chunk_reader::control(const message& m) {
     if (m.payload.size() < 4) return fail("short Abort message");
     auto it = streams_.find(be32(m.payload.data()));
     if (it != streams_.end()) {
+      buffered_ -= it->second.payload.size();
       it->second.in_progress = false;
       it->second.payload.clear();
     }
@@ -137,6 +138,8 @@ status chunk_reader::feed(std::span<const std::uint8_t> bytes, std::vector<messa
       hdr_len_ = 0;
     }
     const std::size_t take = std::min(chunk_left_, bytes.size() - pos);
+    buffered_ += take;
+    if (buffered_ > limits_.max_buffered) return fail("too much data in partial messages");
     auto first = bytes.begin() + static_cast<std::ptrdiff_t>(pos);
     current_->payload.insert(current_->payload.end(), first, first + static_cast<std::ptrdiff_t>(take));
     pos += take;
@@ -146,6 +149,7 @@ status chunk_reader::feed(std::span<const std::uint8_t> bytes, std::vector<messa
     stream_state& s = *current_;
     current_ = nullptr;
     if (s.payload.size() == s.length) {
+      buffered_ -= s.payload.size();
       s.in_progress = false;
       message m{current_csid_, s.timestamp, s.type, s.stream_id, std::move(s.payload)};
       s.payload = {};

@@ -44,6 +44,7 @@ struct message {
 struct chunk_reader_limits {
   std::size_t max_message_size = 16 * 1024 * 1024;
   std::size_t max_chunk_streams = 64;
+  std::size_t max_buffered = 32 * 1024 * 1024;  // partial messages across all chunk streams
 };
 
 class chunk_reader {
@@ -82,6 +83,7 @@ class chunk_reader {
   stream_state* current_ = nullptr;  // set while reading a chunk's payload
   std::uint32_t current_csid_ = 0;
   std::size_t chunk_left_ = 0;
+  std::size_t buffered_ = 0;  // bytes held in partial messages
   bool failed_ = false;
 };
 

@@ -172,6 +172,16 @@ TEST_CASE("chunk_reader: limits and malformed framing") {
   small.max_chunk_streams = 64;
   CHECK(parse_error(many, small).find("too many chunk streams") != std::string::npos);
 
+  // Partial messages on many chunk streams cannot pin more than max_buffered bytes in total.
+  chunk_reader_limits tight;
+  tight.max_buffered = 1000;
+  bytes partials;
+  for (std::uint8_t cs = 2; cs < 12; ++cs) {
+    append(partials, {cs, 0, 0, 0, 0x00, 0x01, 0x00, 0x09, 1, 0, 0, 0});  // 256-byte message...
+    append(partials, seq(128));                                          // ...half of it
+  }
+  CHECK(parse_error(partials, tight).find("too much data in partial messages") != std::string::npos);
+
   bytes interleaved{0x06, 0, 0, 0, 0x00, 0x01, 0x00, 0x09, 1, 0, 0, 0};
   append(interleaved, seq(128));
   append(interleaved, {0x06, 0, 0, 0, 0, 0, 1, 0x08, 1, 0, 0, 0});
