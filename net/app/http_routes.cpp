@@ -1,69 +1,48 @@
 #include "net/app/http_routes.hpp"
 
-#include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
+#include <iostream>
 
-#include "actors/channel.hpp"
-#include "net/app/actor_bridge.hpp"
+#include <boost/beast/http.hpp>
+
+#include "net/app/api/api.hpp"
 #include "net/http/static_files.hpp"
-#include "runtime/errors.hpp"
-#include "runtime/secrets.hpp"
 
 namespace aethex::app {
 namespace {
 
 namespace bhttp = boost::beast::http;
-using json = nlohmann::json;
 using net::http::error_response;
-using net::http::json_response;
 using net::http::respond_fn;
 
-unsigned status_of(errc code) {
-  switch (code) {
-    case errc::invalid_argument: return 400;
-    case errc::unauthorized: return 401;
-    case errc::forbidden: return 403;
-    case errc::not_found: return 404;
-    case errc::conflict: return 409;
-    case errc::unavailable: return 503;
-    case errc::internal: return 500;
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    auto segment = path.substr(0, slash);
+    if (!segment.empty())
+      segments.push_back(segment);
+    if (slash == std::string_view::npos)
+      break;
+    path = path.substr(slash + 1);
   }
-  return 500;
-}
-
-net::http::response error_from(const caf::error& err) {
-  auto code = code_of(err);
-  return error_response(status_of(code), to_string(code), message_of(err));
-}
-
-json channel_json(const actors::channel_view& view) {
-  return json{{"name", view.name},
-              {"title", view.title},
-              {"category", view.category},
-              {"owner", view.owner},
-              {"live", view.live},
-              {"hls", "/hls/" + view.name + "/index.m3u8"},
-              {"started_at_ms", view.live ? json(view.started_at_ms) : json(nullptr)},
-              {"viewers", 0}};
-}
-
-std::string_view bearer_token(const net::http::request& req) {
-  auto header = req[bhttp::field::authorization];
-  constexpr std::string_view prefix = "Bearer ";
-  if (header.substr(0, prefix.size()) != prefix)
-    return {};
-  return header.substr(prefix.size());
+  return segments;
 }
 
 class router {
  public:
-  explicit router(http_context ctx) : ctx_(std::move(ctx)) {}
+  explicit router(const http_context& ctx) : ctx_(ctx) {
+    api::add_channel_routes(routes_, ctx_);
+  }
 
-  void operator()(net::http::request&& req, const std::string&, respond_fn respond) const {
+  void operator()(net::http::request&& req, const std::string& peer, respond_fn respond) const {
     std::string_view target = req.target();
-    auto path = target.substr(0, target.find('?'));
-    if (path.substr(0, 8) == "/api/v1/")
-      return api(req, path.substr(8), std::move(respond));
+    auto question = target.find('?');
+    auto path = target.substr(0, question);
+    auto query = question == std::string_view::npos ? std::string_view{}
+                                                    : target.substr(question + 1);
+    if (path.substr(0, 8) == "/api/v1/" || path == "/api/v1")
+      return api(req, path.size() > 8 ? path.substr(8) : std::string_view{}, query, peer,
+                 std::move(respond));
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
     if (path.substr(0, 5) == "/hls/")
@@ -72,53 +51,15 @@ class router {
   }
 
  private:
-  void api(const net::http::request& req, std::string_view path, respond_fn respond) const {
+  void api(const net::http::request& req, std::string_view path, std::string_view query,
+           const std::string& peer, respond_fn respond) const {
     if (path == "health")
-      return respond(json_response(200, R"({"status":"ok"})"));
-    if (path == "channels" && req.method() == bhttp::verb::post)
-      return create_channel(req, std::move(respond));
-    constexpr std::string_view channels = "channels/";
-    if (path.substr(0, channels.size()) == channels && req.method() == bhttp::verb::get) {
-      auto name = std::string{path.substr(channels.size())};
-      if (!actors::valid_channel_name(name))
-        return respond(error_response(404, "not_found", "channel not found"));
-      return ask_entity<actors::channel_view>(
-        *ctx_.sys, ctx_.registry, "channel", name, caf::make_message(get_atom::value),
-        [respond](caf::expected<actors::channel_view> view) {
-          respond(view ? json_response(200, channel_json(*view).dump()) : error_from(view.error()));
-        });
-    }
+      return respond(net::http::json_response(200, R"({"status":"ok"})"));
+    api::api_request view{req, path, query, split_path(path), peer};
+    for (auto& route : routes_)
+      if (route(view, respond))
+        return;
     respond(error_response(404, "not_found", "no such API endpoint"));
-  }
-
-  void create_channel(const net::http::request& req, respond_fn respond) const {
-    auto token = bearer_token(req);
-    if (token.empty() ||
-        !runtime::constant_time_equal(runtime::token_digest(token), ctx_.admin_token_digest))
-      return respond(error_response(401, "unauthorized", "a valid admin token is required"));
-    auto body = json::parse(req.body(), nullptr, false);
-    if (body.is_discarded() || !body.is_object())
-      return respond(error_response(400, "invalid_json", "request body must be a JSON object"));
-    if (!body.contains("name") || !body["name"].is_string())
-      return respond(error_response(400, "invalid_argument", "field 'name' (string) is required"));
-    auto name = body["name"].get<std::string>();
-    if (!actors::valid_channel_name(name))
-      return respond(error_response(400, "invalid_argument",
-                                    "channel names are 3-25 characters of a-z, 0-9 and _"));
-    std::string title = name;
-    if (body.contains("title")) {
-      if (!body["title"].is_string())
-        return respond(error_response(400, "invalid_argument", "field 'title' must be a string"));
-      title = body["title"].get<std::string>();
-    }
-    ask_entity<std::string>(
-      *ctx_.sys, ctx_.registry, "channel", name,
-      caf::make_message(create_atom::value, std::string{"admin"}, title),
-      [respond, name](caf::expected<std::string> key) {
-        if (!key)
-          return respond(error_from(key.error()));
-        respond(json_response(201, json{{"name", name}, {"stream_key", *key}}.dump()));
-      });
   }
 
   void hls(std::string_view path, respond_fn respond) const {
@@ -145,12 +86,33 @@ class router {
   }
 
   http_context ctx_;
+  api::route_table routes_;
 };
 
 }  // namespace
 
-net::http::request_handler make_http_handler(http_context context) {
-  return router{std::move(context)};
+net::http::request_handler make_http_handler(const http_context& context) {
+  auto shared = std::make_shared<const router>(context);
+  return [shared](net::http::request&& req, std::string peer, respond_fn respond) {
+    (*shared)(std::move(req), peer, std::move(respond));
+  };
+}
+
+net::http::upgrade_handler make_upgrade_handler(std::vector<ws_module> modules) {
+  return [modules = std::move(modules)](boost::beast::tcp_stream&& stream,
+                                        net::http::request&& req, std::string peer) {
+    std::string_view target = req.target();
+    auto path = target.substr(0, target.find('?'));
+    for (auto& module : modules)
+      if (module(path, stream, req, peer))
+        return;
+    // Unknown endpoint: refuse the upgrade with a plain 404 and close.
+    auto res = error_response(404, "not_found", "no WebSocket endpoint at this path");
+    res.prepare_payload();
+    boost::beast::error_code ec;
+    bhttp::write(stream, res, ec);
+    stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
+  };
 }
 
 }  // namespace aethex::app

@@ -1,8 +1,12 @@
-// The node's HTTP surface: REST API under /api/v1, HLS under /hls, the web UI everywhere else.
+// The node's HTTP surface: REST API under /api/v1, HLS under /hls, WebSocket endpoints, and
+// the web UI everywhere else.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -11,6 +15,7 @@
 
 namespace aethex::app {
 
+/// Everything route modules need to reach the actors and files of this node.
 struct http_context {
   caf::actor_system* sys = nullptr;
   caf::actor registry;
@@ -19,6 +24,11 @@ struct http_context {
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
 };
 
-net::http::request_handler make_http_handler(http_context context);
+/// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.
+using ws_module = std::function<bool(std::string_view path, boost::beast::tcp_stream& stream,
+                                     net::http::request& req, const std::string& peer)>;
+
+net::http::request_handler make_http_handler(const http_context& context);
+net::http::upgrade_handler make_upgrade_handler(std::vector<ws_module> modules);
 
 }  // namespace aethex::app

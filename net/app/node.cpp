@@ -98,8 +98,11 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      http.emplace(io, tcp::endpoint{address, config.http_port},
-                   make_http_handler({&sys, registry, hls_root, web_root, admin_digest}));
+      http_context context{&sys, registry, hls_root, web_root, admin_digest};
+      net::http::server_options http_options;
+      http_options.on_upgrade = make_upgrade_handler({});
+      http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),
+                   http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
     }
     if (config.rtmp_port != 0) {

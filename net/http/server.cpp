@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
 
 namespace aethex::net::http {
@@ -59,6 +60,13 @@ class session : public std::enable_shared_from_this<session> {
     auto remote = stream_.socket().remote_endpoint(peer_ec);
     if (!peer_ec)
       peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (boost::beast::websocket::is_upgrade(req)) {
+      if (!options_.on_upgrade)
+        return write(error_response(404, "not_found", "no WebSocket endpoint here"));
+      stream_.expires_never();
+      // The stream moves to the WebSocket session; this HTTP session ends here.
+      return options_.on_upgrade(std::move(stream_), std::move(req), std::move(peer));
+    }
     // The handler may answer from another thread: hop back onto this connection's strand.
     auto respond = [self = shared_from_this()](response res) {
       asio::post(self->stream_.get_executor(),

@@ -9,6 +9,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -20,10 +21,15 @@ using response = boost::beast::http::response<boost::beast::http::string_body>;
 /// Delivers the response for one request. Callable once, from any thread.
 using respond_fn = std::function<void(response)>;
 using request_handler = std::function<void(request&& req, std::string peer, respond_fn respond)>;
+/// Takes over a connection whose request asks for a WebSocket upgrade (the handler accepts or
+/// rejects it). Runs on the connection's strand.
+using upgrade_handler =
+    std::function<void(boost::beast::tcp_stream&& stream, request&& req, std::string peer)>;
 
 struct server_options {
   std::uint64_t max_body_bytes = 1 << 20;  // larger bodies get 413 before they are read
   unsigned idle_timeout_s = 60;
+  upgrade_handler on_upgrade;  // empty: upgrade requests get 404
 };
 
 class server {
