@@ -29,7 +29,7 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, entity_kinds k
   });
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     // A crashed entity is simply forgotten (see the down handler); anything else stops us.
-    if (self->state.key_of.count(msg.source) == 0)
+    if (self->state.key_of.count(msg.source) == 0 && msg.reason != caf::exit_reason::normal)
       self->quit(msg.reason);
   });
   auto activate = [self](const std::string& kind,
@@ -78,6 +78,7 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, entity_kinds k
       if (it != self->state.key_of.end()) {
         self->state.active.erase(it->second);
         self->state.key_of.erase(it);
+        self->unlink_from(sender);
       }
       return passivate_atom::value;
     },
