@@ -1,11 +1,13 @@
 #include "actors/channel.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/entity_journal.hpp"
+#include "actors/stream_session.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
@@ -20,10 +22,14 @@ constexpr auto idle_check_interval = 60s;
 constexpr auto idle_before_passivation = 10min;
 constexpr std::size_t max_title = 140;
 constexpr std::size_t max_category = 64;
+constexpr std::size_t max_description = 1000;
+constexpr std::size_t max_tags = 10;
+constexpr std::size_t max_tag = 25;
 
 struct channel_state {
   channel_view view;
   std::string stream_key;
+  std::optional<stream_health> health;  // latest report of the live session; not persisted
   std::optional<entity_journal> journal;
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
   caf::actor registry;
@@ -43,6 +49,14 @@ struct channel_state {
         view.title = body.value("title", "");
       if (body.contains("category"))
         view.category = body.value("category", "");
+      if (body.contains("description"))
+        view.description = body.value("description", "");
+      if (auto tags = body.find("tags"); tags != body.end() && tags->is_array()) {
+        view.tags.clear();
+        for (auto& tag : *tags)
+          if (tag.is_string())
+            view.tags.push_back(tag.get<std::string>());
+      }
     } else if (ev.type == "channel.key_rotated") {
       stream_key = body.value("stream_key", "");
     } else if (ev.type == "channel.went_live") {
@@ -50,6 +64,7 @@ struct channel_state {
       view.session_id = body.value("session", "");
       view.started_at_ms = ev.timestamp_ms;
     } else if (ev.type == "channel.went_offline") {
+      health.reset();
       view.live = false;
       view.session_id.clear();
       view.started_at_ms = 0;
@@ -65,6 +80,64 @@ std::string new_stream_key(const std::string& channel) {
 
 bool may_manage(const channel_state& st, const std::string& requester) {
   return requester == "admin" || requester == st.view.owner;
+}
+
+// Validates a metadata patch completely, so a rejected request writes nothing.
+caf::expected<json> parse_patch(const std::string& patch_json) {
+  auto patch = json::parse(patch_json, nullptr, false);
+  if (patch.is_discarded() || !patch.is_object())
+    return make_error(errc::invalid_argument, "the change must be a JSON object");
+  json change = json::object();
+  for (auto& [key, value] : patch.items()) {
+    if (key == "title" || key == "category" || key == "description") {
+      if (!value.is_string())
+        return make_error(errc::invalid_argument, "field '" + key + "' must be a string");
+      auto limit = key == "title" ? max_title : key == "category" ? max_category : max_description;
+      if (value.get_ref<const std::string&>().size() > limit)
+        return make_error(errc::invalid_argument, "field '" + key + "' is longer than " +
+                                                    std::to_string(limit) + " bytes");
+      change[key] = value;
+    } else if (key == "tags") {
+      if (!value.is_array() || value.size() > max_tags)
+        return make_error(errc::invalid_argument, "tags must be an array of at most 10 strings");
+      json tags = json::array();
+      for (auto& tag : value) {
+        if (!tag.is_string() || tag.get_ref<const std::string&>().empty() ||
+            tag.get_ref<const std::string&>().size() > max_tag)
+          return make_error(errc::invalid_argument, "each tag is 1-25 characters");
+        std::string lower;
+        for (char c : tag.get_ref<const std::string&>()) {
+          if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+          if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return make_error(errc::invalid_argument, "tags use only a-z, 0-9, '_' and '-'");
+          lower.push_back(c);
+        }
+        if (std::find(tags.begin(), tags.end(), lower) == tags.end())
+          tags.push_back(lower);
+      }
+      change["tags"] = std::move(tags);
+    } else {
+      return make_error(errc::invalid_argument, "unknown field '" + key + "'");
+    }
+  }
+  return change;
+}
+
+// Each publish is recorded as a stream session entity. Its bookkeeping never holds up or undoes
+// the go-live decision, so failures are only reported.
+void track_stream(channel_actor* self, const std::string& channel, const std::string& session,
+                  caf::message command) {
+  if (session.empty())
+    return;
+  self->request(self->state.registry, std::chrono::seconds(10), route_atom::value,
+                std::string{"stream"}, stream_session_id(channel, session), std::move(command))
+    .then([](const stream_session_view&) {},
+          [self, channel](const caf::error& err) {
+            if (code_of(err) != errc::invalid_argument)  // no "stream" kind on this registry
+              caf::aout(self) << "channel " << channel << ": stream session: " << message_of(err)
+                              << "\n";
+          });
 }
 
 // Persists then applies; the reply is sent only after the events are durable.
@@ -89,9 +162,12 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
   // Only this activation can hold a live session; a live flag found at activation is left over
   // from a node that stopped mid-stream.
   if (st.view.live) {
-    auto payload = json{{"session", st.view.session_id}, {"reason", "node restarted"}}.dump();
+    auto stale_session = st.view.session_id;
+    auto payload = json{{"session", stale_session}, {"reason", "node restarted"}}.dump();
     if (auto err = commit(self, {make_event("channel.went_offline", payload)}))
       caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
+    else
+      track_stream(self, name, stale_session, caf::make_message(end_atom::value));
   }
   self->delayed_send(self, idle_check_interval, idle_check_atom::value);
   auto touch = [self] { self->state.last_activity = std::chrono::steady_clock::now(); };
@@ -143,6 +219,21 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
           return err;
       return self->state.view;
     },
+    [self, touch, require_exists](update_atom, const std::string& requester,
+                                  const std::string& patch_json) -> caf::result<channel_view> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      if (!may_manage(self->state, requester))
+        return make_error(errc::forbidden, "only the channel owner may change it");
+      auto change = parse_patch(patch_json);
+      if (!change)
+        return change.error();
+      if (!change->empty())
+        if (auto err = commit(self, {make_event("channel.updated", change->dump())}))
+          return err;
+      return self->state.view;
+    },
     [self, name, touch, require_exists](rotate_key_atom,
                                         const std::string& requester) -> caf::result<std::string> {
       touch();
@@ -165,8 +256,8 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return make_error(errc::forbidden, "only the channel owner may see its stream key");
       return self->state.stream_key;
     },
-    [self, touch](publish_begin_atom, const std::string& key,
-                  const std::string& session_id) -> caf::result<channel_view> {
+    [self, name, touch](publish_begin_atom, const std::string& key,
+                        const std::string& session_id) -> caf::result<channel_view> {
       touch();
       auto& st = self->state;
       if (!st.journal->exists() || !runtime::constant_time_equal(key, st.stream_key))
@@ -176,9 +267,10 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       if (auto err = commit(self, {make_event("channel.went_live",
                                               json{{"session", session_id}}.dump())}))
         return err;
+      track_stream(self, name, session_id, caf::make_message(create_atom::value, name));
       return st.view;
     },
-    [self, touch](publish_end_atom, const std::string& session_id) -> caf::result<bool> {
+    [self, name, touch](publish_end_atom, const std::string& session_id) -> caf::result<bool> {
       touch();
       auto& st = self->state;
       if (!st.view.live || st.view.session_id != session_id)
@@ -186,7 +278,21 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       if (auto err = commit(self, {make_event("channel.went_offline",
                                               json{{"session", session_id}}.dump())}))
         return err;
+      track_stream(self, name, session_id, caf::make_message(end_atom::value));
       return true;
+    },
+    [self](health_atom, stream_health& health) {
+      auto& st = self->state;
+      if (st.view.live && health.session_id == st.view.session_id)
+        st.health = std::move(health);
+    },
+    [self, touch, require_exists](health_atom) -> caf::result<stream_health> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      if (!self->state.view.live || !self->state.health)
+        return make_error(errc::not_found, "channel is not live");
+      return *self->state.health;
     },
     [self](idle_check_atom) {
       auto& st = self->state;

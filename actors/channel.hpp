@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/atom.hpp>
@@ -23,6 +24,7 @@ using publish_begin_atom = caf::atom_constant<caf::atom("pubbegin")>;
 using publish_end_atom = caf::atom_constant<caf::atom("pubend")>;
 using rotate_key_atom = caf::atom_constant<caf::atom("rotatekey")>;
 using reveal_key_atom = caf::atom_constant<caf::atom("revealkey")>;
+using health_atom = caf::atom_constant<caf::atom("health")>;
 
 /// Public view of a channel (never contains the stream key).
 struct channel_view {
@@ -30,6 +32,8 @@ struct channel_view {
   std::string owner;
   std::string title;
   std::string category;
+  std::string description;
+  std::vector<std::string> tags;
   bool live = false;
   std::int64_t started_at_ms = 0;  // 0 when offline
   std::string session_id;          // current publish session, empty when offline
@@ -38,8 +42,32 @@ struct channel_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
-  return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.title, x.category, x.live,
-           x.started_at_ms, x.session_id, x.version);
+  return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.title, x.category,
+           x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.version);
+}
+
+/// Ingest health of the live session, reported by its media actor every second. Rates are
+/// fixed point (CAF 0.17 corrupts NaN/Inf floats on the wire).
+struct stream_health {
+  std::string session_id;
+  std::int64_t updated_at_ms = 0;
+  std::uint64_t bitrate_kbps = 0;
+  std::uint64_t fps_milli = 0;  // frames per second × 1000
+  std::int64_t keyframe_interval_ms = 0;
+  std::uint64_t dropped_frames = 0;
+  std::uint64_t late_frames = 0;
+  std::string video_codec;
+  std::string audio_codec;
+  std::int32_t width = 0;
+  std::int32_t height = 0;
+  std::uint64_t ws_viewers = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_health& x) {
+  return f(caf::meta::type_name("stream_health"), x.session_id, x.updated_at_ms, x.bitrate_kbps,
+           x.fps_milli, x.keyframe_interval_ms, x.dropped_frames, x.late_frames, x.video_codec,
+           x.audio_codec, x.width, x.height, x.ws_viewers);
 }
 
 struct channel_patch {
@@ -51,11 +79,17 @@ struct channel_patch {
 ///  (create_atom, owner, title)                -> std::string stream key   | conflict
 ///  (get_atom)                                 -> channel_view              | not_found
 ///  (update_atom, requester, title, category)  -> channel_view (empty string = unchanged)
+///  (update_atom, requester, patch_json)       -> channel_view | forbidden | invalid_argument
+///     patch keys (all optional): title, category, description (strings), tags (array of
+///     up to 10 strings of 1-25 characters of a-z, 0-9, '_' and '-', lower-cased)
 ///  (rotate_key_atom, requester)               -> std::string new stream key
 ///  (reveal_key_atom, requester)               -> std::string stream key   | forbidden
 ///  (publish_begin_atom, key, session_id)      -> channel_view | unauthorized | conflict (live)
 ///  (publish_end_atom, session_id)             -> bool (true when this ended the session)
-/// `requester` "admin" acts as any owner.
+///  (health_atom, stream_health)                 (from the media actor; no reply)
+///  (health_atom)                              -> stream_health | not_found (offline)
+/// `requester` "admin" acts as any owner. Going live starts the stream session entity
+/// ("stream", "<channel>-<session id>"); going offline ends it.
 caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
                          storage::event_store& store, const std::string& name);
 

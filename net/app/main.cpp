@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "net/app/config_file.hpp"
 #include "net/app/http_client.hpp"
 #include "net/app/node.hpp"
 
@@ -85,6 +86,10 @@ int main(int argc, char** argv) {
 
   node_config config;
   auto* serve = app.add_subcommand("serve", "Run a node (RTMP/SRT ingest, HLS, web UI, API)");
+  // Every flag can also come from a file (flags on the command line win);
+  // docs/aethex.example.toml documents them all.
+  std::string config_file;
+  serve->add_option("--config", config_file, "Read options from a TOML file (key = value)");
   add_serve_options(*serve, config);
 
   auto* channel = app.add_subcommand("channel", "Manage channels on a running node");
@@ -99,8 +104,17 @@ int main(int argc, char** argv) {
     ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
-  if (serve->parsed())
+  if (serve->parsed()) {
+    if (!config_file.empty()) {
+      try {
+        aethex::app::apply_config_file(*serve, config_file);
+      } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+      }
+    }
     return aethex::app::run_node(config);
+  }
   if (create->parsed())
     return create_channel(name, title, connect, read_token(token, data_dir));
   return 0;

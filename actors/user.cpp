@@ -1,0 +1,335 @@
+#include "actors/user.hpp"
+
+#include <stdexcept>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+
+#include "actors/channel.hpp"
+#include "actors/entity_journal.hpp"
+#include "actors/entity_support.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/secrets.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr std::size_t max_display_name = 40;  // characters (code points)
+constexpr std::size_t max_bio = 300;
+constexpr std::size_t max_avatar_url = 512;  // bytes
+constexpr std::size_t max_email = 254;
+
+// Known settings and their defaults; anything else is refused so typos do not pile up.
+const json& default_settings() {
+  static const json defaults = {{"theme", "dark"},
+                                {"language", "en"},
+                                {"chat_timestamps", false},
+                                {"mature_content", false},
+                                {"email_notifications", false}};
+  return defaults;
+}
+
+std::size_t code_points(std::string_view utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8)
+    n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+bool has_control(std::string_view text, bool allow_newline) {
+  for (unsigned char c : text)
+    if ((c < 0x20 && !(allow_newline && c == '\n')) || c == 0x7F)
+      return true;
+  return false;
+}
+
+bool valid_email(std::string_view email) {
+  if (email.size() > max_email)
+    return false;
+  auto at = email.find('@');
+  if (at == 0 || at == std::string_view::npos || email.find('@', at + 1) != std::string_view::npos)
+    return false;
+  auto domain = email.substr(at + 1);
+  auto dot = domain.find('.');
+  if (dot == 0 || dot == std::string_view::npos || domain.back() == '.')
+    return false;
+  for (unsigned char c : email)
+    if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == ',' || c == ';')
+      return false;
+  return true;
+}
+
+bool valid_url(std::string_view url) {
+  if (url.size() > max_avatar_url)
+    return false;
+  std::string_view rest;
+  if (url.substr(0, 8) == "https://")
+    rest = url.substr(8);
+  else if (url.substr(0, 7) == "http://")
+    rest = url.substr(7);
+  else
+    return false;
+  if (rest.empty() || rest.front() == '/')
+    return false;
+  for (unsigned char c : url)
+    if (c <= 0x20 || c >= 0x7F || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\\')
+      return false;
+  return true;
+}
+
+std::optional<std::string> settings_problem(const json& change) {
+  if (!change.is_object())
+    return "settings must be an object";
+  for (auto& [key, value] : change.items()) {
+    if (!default_settings().contains(key))
+      return "unknown setting '" + key + "'";
+    if (key == "theme") {
+      if (!value.is_string() ||
+          (value != "dark" && value != "light" && value != "system"))
+        return "setting 'theme' must be \"dark\", \"light\" or \"system\"";
+    } else if (key == "language") {
+      auto ok = value.is_string() && !value.get_ref<const std::string&>().empty() &&
+                value.get_ref<const std::string&>().size() <= 16;
+      if (ok)
+        for (char c : value.get_ref<const std::string&>())
+          ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-');
+      if (!ok)
+        return "setting 'language' must be a language tag such as \"en\" or \"pt-BR\"";
+    } else if (!value.is_boolean()) {
+      return "setting '" + key + "' must be true or false";
+    }
+  }
+  return std::nullopt;
+}
+
+struct user_state {
+  user_view view;
+  std::string password_hash;
+  json settings = json::object();  // only the keys the user changed
+  std::optional<entity_journal> journal;
+  caf::actor registry;
+  idle_tracker idle{60s, 600s};
+  static inline const char* name = "user";
+
+  void apply(const storage::event& ev) {
+    auto body = json::parse(ev.payload, nullptr, false);
+    if (body.is_discarded() || !body.is_object())
+      return;
+    if (ev.type == "user.signed_up") {
+      view.username = body.value("username", "");
+      view.email = body.value("email", "");
+      view.display_name = body.value("display_name", view.username);
+      password_hash = body.value("password_hash", "");
+      view.created_at_ms = ev.timestamp_ms;
+    } else if (ev.type == "user.profile_updated") {
+      auto take = [&body](const char* key, std::string& target) {
+        if (auto it = body.find(key); it != body.end() && it->is_string())
+          target = it->get<std::string>();
+      };
+      take("display_name", view.display_name);
+      take("bio", view.bio);
+      take("avatar_url", view.avatar_url);
+      take("email", view.email);
+    } else if (ev.type == "user.settings_updated") {
+      if (auto it = body.find("settings"); it != body.end() && it->is_object())
+        settings = *it;
+    }
+  }
+
+  user_view full_view() const {
+    auto out = view;
+    auto merged = default_settings();
+    merged.update(settings);
+    out.settings = merged.dump();
+    return out;
+  }
+};
+
+using user_actor = caf::stateful_actor<user_state>;
+
+caf::error commit(user_actor* self, std::vector<storage::event> events) {
+  auto& st = self->state;
+  if (auto appended = st.journal->append(events); !appended)
+    return appended.error();
+  for (auto& ev : events)
+    st.apply(ev);
+  return caf::none;
+}
+
+// Validates a profile/settings patch completely before anything is written.
+caf::expected<std::vector<storage::event>> events_for_patch(const user_state& st,
+                                                            const std::string& patch_json) {
+  auto patch = json::parse(patch_json, nullptr, false);
+  if (patch.is_discarded() || !patch.is_object())
+    return make_error(errc::invalid_argument, "the change must be a JSON object");
+  json profile = json::object();
+  std::optional<json> settings;
+  for (auto& [key, value] : patch.items()) {
+    if (key == "settings") {
+      if (auto problem = settings_problem(value))
+        return make_error(errc::invalid_argument, *problem);
+      settings = st.settings;
+      settings->update(value);
+      continue;
+    }
+    if (key != "display_name" && key != "bio" && key != "avatar_url" && key != "email")
+      return make_error(errc::invalid_argument, "unknown field '" + key + "'");
+    if (!value.is_string())
+      return make_error(errc::invalid_argument, "field '" + key + "' must be a string");
+    const auto& text = value.get_ref<const std::string&>();
+    if (key == "display_name" &&
+        (text.empty() || code_points(text) > max_display_name || has_control(text, false)))
+      return make_error(errc::invalid_argument,
+                        "display_name must be 1-40 characters without control characters");
+    if (key == "bio" && (code_points(text) > max_bio || has_control(text, true)))
+      return make_error(errc::invalid_argument,
+                        "bio must be at most 300 characters without control characters");
+    if (key == "avatar_url" && !text.empty() && !valid_url(text))
+      return make_error(errc::invalid_argument,
+                        "avatar_url must be an http:// or https:// URL of at most 512 bytes");
+    if (key == "email" && !text.empty() && !valid_email(text))
+      return make_error(errc::invalid_argument, "email is not a valid address");
+    profile[key] = text;
+  }
+  std::vector<storage::event> events;
+  if (!profile.empty())
+    events.push_back(make_event("user.profile_updated", profile.dump()));
+  if (settings)
+    events.push_back(make_event("user.settings_updated", json{{"settings", *settings}}.dump()));
+  return events;
+}
+
+// A hash of nothing anybody knows: unknown users cost the same time as wrong passwords, so the
+// response time does not reveal which usernames exist.
+const std::string& decoy_hash() {
+  static const std::string hash = hash_password(runtime::random_hex(16));
+  return hash;
+}
+
+caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::event_store* store,
+                            std::string username) {
+  auto& st = self->state;
+  st.registry = std::move(registry);
+  st.journal.emplace(*store, "user/" + username);
+  st.journal->recover([](const std::string&) {}, [&st](const storage::event& ev) { st.apply(ev); });
+  st.idle.arm(self);
+  auto not_found = [] { return make_error(errc::not_found, "user not found"); };
+  return {
+    [self, username](create_atom, const std::string& email,
+                     const std::string& password) -> caf::result<user_view> {
+      auto& st = self->state;
+      st.idle.touch();
+      if (!valid_username(username))
+        return make_error(errc::invalid_argument,
+                          "usernames are 3-25 characters of a-z, 0-9 and _");
+      if (st.journal->exists())
+        return make_error(errc::conflict, "username '" + username + "' is taken");
+      if (auto problem = password_problem(password))
+        return make_error(errc::invalid_argument, *problem);
+      if (!email.empty() && !valid_email(email))
+        return make_error(errc::invalid_argument, "email is not a valid address");
+      std::string hash;
+      try {
+        hash = hash_password(password);
+      } catch (const std::exception& e) {
+        return make_error(errc::unavailable, e.what());
+      }
+      auto payload = json{{"username", username}, {"email", email}, {"password_hash", hash},
+                          {"display_name", username}}.dump();
+      if (auto err = commit(self, {make_event("user.signed_up", payload)}))
+        return err;
+      return st.full_view();
+    },
+    [self, not_found](get_atom) -> caf::result<user_view> {
+      auto& st = self->state;
+      st.idle.touch();
+      if (!st.journal->exists())
+        return not_found();
+      return st.full_view();
+    },
+    [self](verify_atom, const std::string& password) -> caf::result<user_view> {
+      auto& st = self->state;
+      st.idle.touch();
+      auto refused = make_error(errc::unauthorized, "wrong username or password");
+      if (!st.journal->exists() || st.password_hash.empty()) {
+        (void)verify_password(decoy_hash(), password);
+        return refused;
+      }
+      if (!verify_password(st.password_hash, password))
+        return refused;
+      return st.full_view();
+    },
+    [self, not_found](update_atom, const std::string& patch_json) -> caf::result<user_view> {
+      auto& st = self->state;
+      st.idle.touch();
+      if (!st.journal->exists())
+        return not_found();
+      auto events = events_for_patch(st, patch_json);
+      if (!events)
+        return events.error();
+      if (!events->empty())
+        if (auto err = commit(self, std::move(*events)))
+          return err;
+      return st.full_view();
+    },
+    [self](idle_check_atom) {
+      auto& st = self->state;
+      if (!st.journal->exists())
+        return idle_tracker::passivate(self, st.registry);
+      st.idle.check(self, st.registry);
+    },
+  };
+}
+
+void ensure_sodium() {
+  if (sodium_init() < 0)
+    throw std::runtime_error("libsodium failed to initialise");
+}
+
+}  // namespace
+
+bool valid_username(std::string_view name) { return valid_channel_name(name); }
+
+std::optional<std::string> password_problem(std::string_view password) {
+  if (password.size() < min_password_bytes || password.size() > max_password_bytes)
+    return "passwords are 8-256 bytes long";
+  return std::nullopt;
+}
+
+std::string hash_password(std::string_view password) {
+  ensure_sodium();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw std::runtime_error("not enough memory to hash a password, try again");
+  return out;
+}
+
+bool verify_password(std::string_view hash, std::string_view password) {
+  ensure_sodium();
+  if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES)
+    return false;
+  char stored[crypto_pwhash_STRBYTES] = {};
+  hash.copy(stored, hash.size());
+  return crypto_pwhash_str_verify(stored, password.data(), password.size()) == 0;
+}
+
+caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
+                      storage::event_store& store, const std::string& username) {
+  return sys.spawn(user_behavior, registry, &store, username);
+}
+
+void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store) {
+  kinds.factories["user"] = [&store](caf::actor_system& sys, const caf::actor& registry,
+                                     const std::string& id) {
+    return spawn_user(sys, registry, store, id);
+  };
+}
+
+}  // namespace aethex::actors

@@ -1,0 +1,70 @@
+// user/<username>: an account — credentials, public profile and personal settings.
+//
+// Events: user.signed_up {"username","email","password_hash","display_name"},
+// user.profile_updated {"display_name"?,"bio"?,"avatar_url"?,"email"?},
+// user.settings_updated {"settings":{…}} (the whole settings object after the change).
+// Only the argon2id hash of the password is ever stored; the password itself lives in the
+// message that carries it and nowhere else.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "runtime/entity_registry.hpp"
+#include "storage/event_store.hpp"
+
+namespace aethex::actors {
+
+using verify_atom = caf::atom_constant<caf::atom("verify")>;
+
+/// A user as the owner sees it. Public views leave out `email` and `settings`.
+struct user_view {
+  std::string username;
+  std::string display_name;
+  std::string bio;
+  std::string avatar_url;
+  std::string email;
+  std::string settings;  // JSON object text, defaults filled in
+  std::int64_t created_at_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_view& x) {
+  return f(caf::meta::type_name("user_view"), x.username, x.display_name, x.bio, x.avatar_url,
+           x.email, x.settings, x.created_at_ms);
+}
+
+/// Protocol of ("user", username):
+///  (create_atom, email, password)  -> user_view | conflict (taken) | invalid_argument
+///  (get_atom)                      -> user_view | not_found
+///  (verify_atom, password)         -> user_view | unauthorized (unknown user or wrong password)
+///  (update_atom, patch_json)       -> user_view | not_found | invalid_argument
+///     patch keys: display_name, bio, avatar_url, email (strings), settings (object, merged)
+caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
+                      storage::event_store& store, const std::string& username);
+
+/// Registers the "user" kind with its store.
+void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+
+// Validation rules, shared by the entity and front ends that want to fail early.
+inline constexpr std::size_t min_password_bytes = 8;
+inline constexpr std::size_t max_password_bytes = 256;
+
+/// Usernames follow the channel-name rules: 3–25 characters of a–z, 0–9 and '_'.
+bool valid_username(std::string_view name);
+/// Why `password` is unacceptable, or nullopt when it is fine.
+std::optional<std::string> password_problem(std::string_view password);
+
+/// argon2id (libsodium crypto_pwhash_str, interactive limits). Throws std::runtime_error when
+/// the machine cannot provide the memory.
+std::string hash_password(std::string_view password);
+/// Constant-time check of `password` against a hash made by hash_password.
+bool verify_password(std::string_view hash, std::string_view password);
+
+}  // namespace aethex::actors
