@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::runtime {
@@ -15,6 +16,10 @@ struct registry_state {
   entity_kinds kinds;
   std::unordered_map<std::string, caf::actor> active;           // "kind/id" -> activation
   std::unordered_map<caf::actor_addr, std::string> key_of;      // reverse map for down/passivate
+  // Cluster placement; empty until the membership actor reports (standalone: all local).
+  std::string self_node;
+  partition_table table;
+  std::unordered_map<std::string, caf::actor> registry_of;  // node id -> that node's registry
   static inline const char* name = "entity_registry";
 };
 
@@ -53,10 +58,36 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, entity_kinds k
   return {
     [self, activate](route_atom, const std::string& kind, const std::string& id,
                      caf::message& inner) -> caf::result<caf::message> {
+      auto& st = self->state;
+      auto owner = st.table.owner_of(partition_of(kind, id));
+      if (!owner.empty() && owner != st.self_node) {
+        auto remote = st.registry_of.find(owner);
+        if (remote == st.registry_of.end())
+          return make_error(errc::unavailable, "the node owning " + kind + "/" + id + " (" +
+                                                   owner + ") is unavailable");
+        // The owner handles it locally: no second hop even if its table is briefly different.
+        return self->delegate(remote->second, route_local_atom::value, kind, id,
+                              std::move(inner));
+      }
       auto entity = activate(kind, id);
       if (!entity)
         return entity.error();
       return self->delegate(*entity, std::move(inner));
+    },
+    [self, activate](route_local_atom, const std::string& kind, const std::string& id,
+                     caf::message& inner) -> caf::result<caf::message> {
+      auto entity = activate(kind, id);
+      if (!entity)
+        return entity.error();
+      return self->delegate(*entity, std::move(inner));
+    },
+    [self](members_atom, const std::string& self_node, const cluster_view& view) {
+      auto& st = self->state;
+      st.self_node = self_node;
+      st.table = view.table;
+      st.registry_of.clear();
+      for (auto& member : view.members)
+        st.registry_of.emplace(member.node_id, member.registry);
     },
     [activate](get_atom, const std::string& kind,
                const std::string& id) -> caf::result<caf::actor> {

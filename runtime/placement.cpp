@@ -1,0 +1,55 @@
+#include "runtime/placement.hpp"
+
+#include <map>
+
+namespace aethex::runtime {
+namespace {
+
+std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 14695981039346656037ull) {
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::uint32_t partition_of(std::string_view kind, std::string_view id) {
+  auto hash = fnv1a(id, fnv1a("/", fnv1a(kind)));
+  return static_cast<std::uint32_t>(hash % partition_count);
+}
+
+partition_table partition_table::single(const std::string& node) {
+  partition_table table;
+  table.version = 1;
+  table.owners.assign(partition_count, node);
+  return table;
+}
+
+const std::string& partition_table::owner_of(std::uint32_t partition) const {
+  static const std::string none;  // immutable: an unassigned partition
+  return partition < owners.size() ? owners[partition] : none;
+}
+
+std::vector<std::pair<std::string, std::uint32_t>> partition_table::counts() const {
+  std::map<std::string, std::uint32_t> by_node;
+  for (auto& owner : owners)
+    ++by_node[owner];
+  return {by_node.begin(), by_node.end()};
+}
+
+std::string rendezvous_owner(std::uint32_t partition, const std::vector<std::string>& nodes) {
+  std::string best;
+  std::uint64_t best_weight = 0;
+  for (auto& node : nodes) {
+    auto weight = fnv1a(node, fnv1a(std::to_string(partition)));
+    if (best.empty() || weight > best_weight || (weight == best_weight && node < best)) {
+      best = node;
+      best_weight = weight;
+    }
+  }
+  return best;
+}
+
+}  // namespace aethex::runtime

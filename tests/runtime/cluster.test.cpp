@@ -1,0 +1,118 @@
+// Two and three actor systems in one process, connected through CAF's middleman on loopback.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
+#include "runtime/entity_registry.hpp"
+#include "runtime/errors.hpp"
+
+using namespace aethex;
+using namespace std::chrono_literals;
+
+namespace {
+
+using whoami_atom = caf::atom_constant<caf::atom("whoami")>;
+
+struct test_node {
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  caf::actor registry;
+  caf::actor membership;
+  std::string id;
+  std::uint16_t port = 0;
+
+  explicit test_node(std::string node_id) : id(std::move(node_id)) {
+    cfg.load<caf::io::middleman>();
+    cfg.set("middleman.heartbeat-interval", caf::timespan{200ms});
+    cfg.set("middleman.connection-timeout", caf::timespan{1500ms});
+    cfg.set("middleman.enable-automatic-connections", true);
+    cfg.set("logger.verbosity", caf::atom("quiet"));
+    runtime::add_cluster_message_types(cfg);
+    sys = std::make_unique<caf::actor_system>(cfg);
+    runtime::entity_kinds kinds;
+    auto name = id;
+    kinds.factories["echo"] = [name](caf::actor_system& s, const caf::actor&,
+                                     const std::string& entity) {
+      return s.spawn([name, entity]() -> caf::behavior {
+        return {[name, entity](whoami_atom) { return name + ":" + entity; }};
+      });
+    };
+    registry = runtime::spawn_entity_registry(*sys, std::move(kinds));
+    port = static_cast<std::uint16_t>(10000 + (::getpid() * 7 + id.size() * 131 + id.back()) % 40000);
+  }
+
+  caf::expected<caf::actor> start(const std::string& join, const std::string& secret) {
+    runtime::cluster_config config{id, secret, "127.0.0.1:0", "127.0.0.1", port, join};
+    auto started = runtime::start_cluster(*sys, config, registry);
+    if (started)
+      membership = *started;
+    return started;
+  }
+
+  runtime::cluster_view view() {
+    caf::scoped_actor self{*sys};
+    runtime::cluster_view result;
+    self->request(membership, 5s, get_atom::value)
+      .receive([&](runtime::cluster_view& v) { result = v; }, [](caf::error&) {});
+    return result;
+  }
+
+  std::string ask(const std::string& entity) {
+    caf::scoped_actor self{*sys};
+    std::string reply;
+    self->request(registry, 5s, route_atom::value, std::string{"echo"}, entity,
+                  caf::make_message(whoami_atom::value))
+      .receive([&](std::string& r) { reply = r; },
+               [&](caf::error& e) { reply = "error: " + message_of(e); });
+    return reply;
+  }
+
+  ~test_node() {
+    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    if (membership)
+      caf::anon_send_exit(membership, caf::exit_reason::user_shutdown);
+  }
+};
+
+bool eventually(const std::function<bool()>& condition) {
+  for (int i = 0; i < 100; ++i) {
+    if (condition())
+      return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("nodes join with the secret, route entities to the owner, and notice a dead node") {
+  test_node a{"a"}, b{"b"};
+  REQUIRE(a.start("", "s3cret-value"));
+
+  SUBCASE("a wrong secret is refused") {
+    auto refused = b.start("127.0.0.1:" + std::to_string(a.port), "wrong-secret");
+    REQUIRE_FALSE(refused);
+    CHECK(message_of(refused.error()).find("wrong cluster secret") != std::string::npos);
+    CHECK(a.view().members.size() == 1);
+  }
+  SUBCASE("members see each other and entities run on their partition's owner") {
+    REQUIRE(b.start("127.0.0.1:" + std::to_string(a.port), "s3cret-value"));
+    CHECK(eventually([&] { return a.view().members.size() == 2 && b.view().members.size() == 2; }));
+    // The founding node owns every partition, so every entity runs on "a" whoever is asked.
+    CHECK(b.ask("x") == "a:x");
+    CHECK(a.ask("x") == "a:x");
+    {
+      auto c = std::make_unique<test_node>("c");
+      REQUIRE(c->start("127.0.0.1:" + std::to_string(b.port), "s3cret-value"));
+      CHECK(eventually([&] { return a.view().members.size() == 3; }));
+      CHECK(c->ask("y") == "a:y");
+    }  // c's actor system shuts down: the others must drop it
+    CHECK(eventually([&] { return a.view().members.size() == 2; }));
+    CHECK(eventually([&] { return b.view().members.size() == 2; }));
+  }
+}
