@@ -13,6 +13,7 @@ struct node_config {
   std::string bind = "127.0.0.1";
   std::uint16_t rtmp_port = 1935;  // 0 disables a listener
   std::uint16_t srt_port = 9000;
+  std::string srt_passphrase;  // AES passphrase SRT publishers must know; empty = none. Secret.
   std::uint16_t http_port = 8080;
   std::uint16_t cluster_port = 4100;
   std::string join;  // "host:port" of a cluster member, empty for a standalone node

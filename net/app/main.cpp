@@ -23,6 +23,11 @@ void add_serve_options(CLI::App& serve, node_config& config) {
     ->capture_default_str();
   serve.add_option("--srt-port", config.srt_port, "SRT ingest port, UDP (0 disables)")
     ->capture_default_str();
+  serve.add_option("--srt-passphrase", config.srt_passphrase,
+                   "Encrypt SRT ingest (AES-128); publishers must send this passphrase (10-79 chars)")
+    ->check([](const std::string& p) {
+      return p.size() >= 10 && p.size() <= 79 ? std::string{} : std::string{"must be 10 to 79 characters"};
+    });
   serve.add_option("--http-port", config.http_port, "HTTP + WebSocket port (0 disables)")
     ->capture_default_str();
   serve.add_option("--cluster-port", config.cluster_port, "Cluster port (0 disables)")

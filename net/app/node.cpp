@@ -19,6 +19,7 @@
 #include "net/app/ingest_bridge.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
+#include "net/srt/server.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/secrets.hpp"
 #include "storage/event_store.hpp"
@@ -95,6 +96,7 @@ int run_node(const runtime::node_config& config) {
   asio::io_context io{static_cast<int>(config.io_threads)};
   std::optional<net::http::server> http;
   std::optional<net::rtmp::server> rtmp;
+  std::optional<net::srt::server> srt;
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
@@ -108,6 +110,12 @@ int run_node(const runtime::node_config& config) {
     if (config.rtmp_port != 0) {
       rtmp.emplace(io, tcp::endpoint{address, config.rtmp_port}, ingest);
       std::clog << "ready: rtmp " << config.bind << ":" << rtmp->port() << std::endl;
+    }
+    if (config.srt_port != 0) {
+      net::srt::server_options srt_options;
+      srt_options.passphrase = config.srt_passphrase;
+      srt.emplace(net::srt::endpoint{config.bind, config.srt_port}, ingest, srt_options);
+      std::clog << "ready: srt " << config.bind << ":" << srt->port() << std::endl;
     }
   } catch (const std::exception& e) {
     std::cerr << "error: cannot listen on " << config.bind << ": " << e.what() << "\n";
@@ -123,6 +131,8 @@ int run_node(const runtime::node_config& config) {
       http->stop();
     if (rtmp)
       rtmp->stop();
+    if (srt)
+      srt->stop();  // closes live SRT sessions' sinks before the actors are told to exit
     io.stop();
   });
   std::vector<std::thread> workers;
