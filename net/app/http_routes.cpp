@@ -32,6 +32,8 @@ class router {
  public:
   explicit router(const http_context& ctx) : ctx_(ctx) {
     api::add_channel_routes(routes_, ctx_);
+    api::add_auth_routes(routes_, ctx_);
+    api::add_user_routes(routes_, ctx_);
   }
 
   void operator()(net::http::request&& req, const std::string& peer, respond_fn respond) const {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,8 @@
 
 namespace aethex::app {
 
+class read_models;
+
 /// Everything route modules need to reach the actors and files of this node.
 struct http_context {
   caf::actor_system* sys = nullptr;
@@ -22,6 +25,7 @@ struct http_context {
   std::filesystem::path hls_root;
   std::filesystem::path web_root;
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
+  std::shared_ptr<read_models> read_model;  // SQLite read models (net/app/read_models.hpp)
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.

@@ -9,6 +9,7 @@
 #include "net/app/config_file.hpp"
 #include "net/app/http_client.hpp"
 #include "net/app/node.hpp"
+#include "net/app/read_models.hpp"
 
 namespace {
 
@@ -108,6 +109,13 @@ int main(int argc, char** argv) {
   create->add_option("--data", data_dir, "Data folder of a local node, to read its admin token")
     ->capture_default_str();
 
+  auto* admin = app.add_subcommand("admin", "Maintenance of a stopped node's data folder");
+  admin->require_subcommand(1);
+  auto* rebuild = admin->add_subcommand(
+    "rebuild-projections", "Rebuild the SQLite read models from the event store (node stopped)");
+  std::string admin_data = "aethex-data";
+  rebuild->add_option("--data", admin_data, "Data folder of the node")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) {
     if (!config_file.empty()) {
@@ -120,6 +128,8 @@ int main(int argc, char** argv) {
     }
     return aethex::app::run_node(config);
   }
+  if (rebuild->parsed())
+    return aethex::app::rebuild_projections(admin_data, std::cout, std::cerr);
   if (create->parsed())
     return create_channel(name, title, connect, read_token(token, data_dir));
   return 0;

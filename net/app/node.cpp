@@ -14,9 +14,13 @@
 #include <caf/io/all.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/session.hpp"
+#include "actors/stream_session.hpp"
+#include "actors/user.hpp"
 #include "media/media_session.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
+#include "net/app/read_models.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
 #include "net/srt/server.hpp"
@@ -76,6 +80,14 @@ int run_node(const runtime::node_config& config) {
     return 1;
   }
   auto admin_digest = ensure_admin_token(*store, config.data_dir);
+  std::shared_ptr<read_models> read_model;
+  try {
+    read_model = std::make_shared<read_models>(*store, config.data_dir);
+  } catch (const std::exception& e) {
+    std::cerr << "error: read models in " << config.data_dir << ": " << e.what()
+              << " (aethex admin rebuild-projections rebuilds them)\n";
+    return 1;
+  }
   auto hls_root = config.data_dir / "hls";
   auto web_root = config.web_root.empty() ? default_web_root() : config.web_root;
 
@@ -87,6 +99,9 @@ int run_node(const runtime::node_config& config) {
 
   runtime::entity_kinds kinds;
   actors::add_channel_kind(kinds, *store);
+  actors::add_user_kind(kinds, *store);
+  actors::add_session_kind(kinds, *store);
+  actors::add_stream_session_kind(kinds, *store);
   auto registry = runtime::spawn_entity_registry(sys, std::move(kinds));
   auto media_supervisor = media::spawn_media_supervisor(sys);
   media::hls_options hls;
@@ -101,6 +116,7 @@ int run_node(const runtime::node_config& config) {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
       http_context context{&sys, registry, hls_root, web_root, admin_digest};
+      context.read_model = read_model;
       net::http::server_options http_options;
       http_options.on_upgrade = make_upgrade_handler({});
       http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),

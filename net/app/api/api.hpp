@@ -49,5 +49,9 @@ std::optional<json> parse_object(const net::http::request& req,
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
 void add_channel_routes(route_table& routes, const http_context& ctx);
+/// POST auth/signup, auth/login, auth/logout (net/app/api/auth.cpp).
+void add_auth_routes(route_table& routes, const http_context& ctx);
+/// GET/PATCH me, GET users/{name} (net/app/api/users.cpp).
+void add_user_routes(route_table& routes, const http_context& ctx);
 
 }  // namespace aethex::app::api

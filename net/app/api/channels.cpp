@@ -1,9 +1,14 @@
-// /api/v1/channels: create (admin token for now), read one channel.
+// /api/v1/channels: the directory (from the SQLite read model), one channel (from its entity),
+// creation by a signed-in user (or the admin token), owner-only metadata changes and stream keys.
+#include <charconv>
+
 #include <boost/beast/http/verb.hpp>
 
 #include "actors/channel.hpp"
 #include "net/app/actor_bridge.hpp"
 #include "net/app/api/api.hpp"
+#include "net/app/api/auth_support.hpp"
+#include "net/app/read_models.hpp"
 
 namespace aethex::app::api {
 namespace {
@@ -11,11 +16,17 @@ namespace {
 namespace bhttp = boost::beast::http;
 using net::http::error_response;
 using net::http::json_response;
+using net::http::respond_fn;
+
+constexpr std::size_t default_page = 50;
+constexpr std::size_t max_page = 100;
 
 json channel_json(const actors::channel_view& view) {
   return json{{"name", view.name},
               {"title", view.title},
               {"category", view.category},
+              {"description", view.description},
+              {"tags", view.tags},
               {"owner", view.owner},
               {"live", view.live},
               {"hls", "/hls/" + view.name + "/index.m3u8"},
@@ -23,7 +34,19 @@ json channel_json(const actors::channel_view& view) {
               {"viewers", 0}};
 }
 
-void get_channel(const http_context& ctx, std::string name, net::http::respond_fn respond) {
+json directory_json(const storage::channel_directory::channel& row) {
+  return json{{"name", row.name},
+              {"title", row.title},
+              {"category", row.category},
+              {"owner", row.owner},
+              {"live", row.live},
+              {"hls", "/hls/" + row.name + "/index.m3u8"},
+              {"started_at_ms", nullptr},
+              {"viewers", 0},
+              {"updated_ms", row.updated_ms}};
+}
+
+void get_channel(const http_context& ctx, std::string name, respond_fn respond) {
   if (!actors::valid_channel_name(name))
     return respond(error_response(404, "not_found", "channel not found"));
   ask_entity<actors::channel_view>(
@@ -33,48 +56,140 @@ void get_channel(const http_context& ctx, std::string name, net::http::respond_f
     });
 }
 
-void create_channel(const http_context& ctx, const api_request& req,
-                    net::http::respond_fn respond) {
-  if (!is_admin(ctx, req.http))
-    return respond(error_response(401, "unauthorized", "a valid admin token is required"));
+void list_channels(const http_context& ctx, const api_request& req, respond_fn respond) {
+  if (!ctx.read_model)
+    return respond(error_response(503, "unavailable", "the channel directory is not available"));
+  bool live_only = false;
+  if (auto live = query_param(req.query, "live")) {
+    if (*live != "true" && *live != "false")
+      return respond(error_response(400, "invalid_argument", "live must be true or false"));
+    live_only = *live == "true";
+  }
+  std::size_t limit = default_page;
+  if (auto text = query_param(req.query, "limit")) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+    if (ec != std::errc{} || end != text->data() + text->size() || limit == 0 || limit > max_page)
+      return respond(error_response(400, "invalid_argument", "limit must be 1-100"));
+  }
+  auto after = query_param(req.query, "after").value_or("");
+  if (!after.empty() && !actors::valid_channel_name(after))
+    return respond(error_response(400, "invalid_argument", "after must be a channel name"));
+  std::vector<storage::channel_directory::channel> rows;
+  try {
+    rows = ctx.read_model->list_channels(live_only, limit, after);
+  } catch (const std::exception&) {
+    return respond(error_response(503, "unavailable", "the channel directory is not available"));
+  }
+  json list = json::array();
+  for (auto& row : rows)
+    list.push_back(directory_json(row));
+  json next = rows.size() == limit ? json(rows.back().name) : json(nullptr);
+  respond(json_response(200, json{{"channels", std::move(list)}, {"next", next}}.dump()));
+}
+
+void create_channel(const http_context& ctx, const api_request& req, respond_fn respond) {
   std::optional<net::http::response> error;
   auto body = parse_object(req.http, error);
-  if (!body)
-    return respond(std::move(*error));
-  if (!body->contains("name") || !(*body)["name"].is_string())
-    return respond(error_response(400, "invalid_argument", "field 'name' (string) is required"));
-  auto name = (*body)["name"].get<std::string>();
-  if (!actors::valid_channel_name(name))
-    return respond(error_response(400, "invalid_argument",
-                                  "channel names are 3-25 characters of a-z, 0-9 and _"));
-  std::string title = name;
-  if (body->contains("title")) {
-    if (!(*body)["title"].is_string())
-      return respond(error_response(400, "invalid_argument", "field 'title' must be a string"));
-    title = (*body)["title"].get<std::string>();
+  if (body && !error)
+    error = unknown_field(*body, {"name", "title"});
+  std::optional<std::string> name, title;
+  if (body && !error) {
+    name = string_field(*body, "name", true, error);
+    title = string_field(*body, "title", false, error);
   }
-  ask_entity<std::string>(*ctx.sys, ctx.registry, "channel", name,
-                          caf::make_message(create_atom::value, std::string{"admin"}, title),
-                          [respond, name](caf::expected<std::string> key) {
-                            if (!key)
-                              return respond(error_from(key.error()));
-                            respond(json_response(
-                              201, json{{"name", name}, {"stream_key", *key}}.dump()));
-                          });
+  if (!error && !actors::valid_channel_name(*name))
+    error = error_response(400, "invalid_argument",
+                           "channel names are 3-25 characters of a-z, 0-9 and _");
+  authenticate(ctx, req.http, true,
+               [ctx, respond, error = std::move(error), name = name.value_or(""),
+                title = title.value_or(name.value_or(""))](caf::expected<std::string> who) {
+                 if (!who)
+                   return respond(error_from(who.error()));
+                 if (error)
+                   return respond(*error);
+                 ask_entity<std::string>(
+                   *ctx.sys, ctx.registry, "channel", name,
+                   caf::make_message(create_atom::value, *who, title),
+                   [ctx, respond, name](caf::expected<std::string> key) {
+                     if (!key)
+                       return respond(error_from(key.error()));
+                     if (ctx.read_model)
+                       ctx.read_model->notify();
+                     respond(
+                       json_response(201, json{{"name", name}, {"stream_key", *key}}.dump()));
+                   });
+               });
+}
+
+void patch_channel(const http_context& ctx, const api_request& req, std::string name,
+                   respond_fn respond) {
+  std::optional<net::http::response> error;
+  auto body = parse_object(req.http, error);
+  auto patch = body ? body->dump() : std::string{};
+  authenticate(ctx, req.http, true,
+               [ctx, respond, error = std::move(error), name = std::move(name),
+                patch = std::move(patch)](caf::expected<std::string> who) {
+                 if (!who)
+                   return respond(error_from(who.error()));
+                 if (!actors::valid_channel_name(name))
+                   return respond(error_response(404, "not_found", "channel not found"));
+                 if (error)
+                   return respond(*error);
+                 // The entity checks existence, ownership and every field before writing.
+                 ask_entity<actors::channel_view>(
+                   *ctx.sys, ctx.registry, "channel", name,
+                   caf::make_message(update_atom::value, *who, patch),
+                   [ctx, respond](caf::expected<actors::channel_view> view) {
+                     if (!view)
+                       return respond(error_from(view.error()));
+                     if (ctx.read_model)
+                       ctx.read_model->notify();
+                     respond(json_response(200, channel_json(*view).dump()));
+                   });
+               });
+}
+
+// Rotate (POST) or reveal (GET) the stream key; owner (or admin) only.
+void stream_key(const http_context& ctx, const api_request& req, std::string name, bool rotate,
+                respond_fn respond) {
+  authenticate(ctx, req.http, true,
+               [ctx, respond, name = std::move(name), rotate](caf::expected<std::string> who) {
+                 if (!who)
+                   return respond(error_from(who.error()));
+                 if (!actors::valid_channel_name(name))
+                   return respond(error_response(404, "not_found", "channel not found"));
+                 auto command = rotate ? caf::make_message(actors::rotate_key_atom::value, *who)
+                                       : caf::make_message(actors::reveal_key_atom::value, *who);
+                 ask_entity<std::string>(
+                   *ctx.sys, ctx.registry, "channel", name, std::move(command),
+                   [respond, name](caf::expected<std::string> key) {
+                     if (!key)
+                       return respond(error_from(key.error()));
+                     respond(
+                       json_response(200, json{{"name", name}, {"stream_key", *key}}.dump()));
+                   });
+               });
 }
 
 }  // namespace
 
 void add_channel_routes(route_table& routes, const http_context& ctx) {
-  routes.push_back([ctx](const api_request& req, net::http::respond_fn& respond) {
+  routes.push_back([ctx](const api_request& req, respond_fn& respond) {
     auto& seg = req.segments;
     if (seg.empty() || seg[0] != "channels")
       return false;
     auto method = req.http.method();
     if (seg.size() == 1 && method == bhttp::verb::post)
       create_channel(ctx, req, std::move(respond));
+    else if (seg.size() == 1 && method == bhttp::verb::get)
+      list_channels(ctx, req, std::move(respond));
     else if (seg.size() == 2 && method == bhttp::verb::get)
       get_channel(ctx, std::string{seg[1]}, std::move(respond));
+    else if (seg.size() == 2 && method == bhttp::verb::patch)
+      patch_channel(ctx, req, std::string{seg[1]}, std::move(respond));
+    else if (seg.size() == 3 && seg[2] == "stream-key" &&
+             (method == bhttp::verb::get || method == bhttp::verb::post))
+      stream_key(ctx, req, std::string{seg[1]}, method == bhttp::verb::post, std::move(respond));
     else
       return false;
     return true;
