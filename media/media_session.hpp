@@ -18,8 +18,18 @@
 
 namespace aethex::media {
 
+class fmp4_hub;
+class ll_hls_stream;
+
 using media_data_atom = caf::atom_constant<caf::atom("mdata")>;
 using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
+using media_outputs_atom = caf::atom_constant<caf::atom("moutputs")>;
+
+/// The live outputs of a session that viewers read directly (both are thread-safe).
+struct media_outputs {
+  std::shared_ptr<fmp4_hub> fmp4;     // init + fragments for WebSocket viewers
+  std::shared_ptr<ll_hls_stream> ll;  // LL-HLS playlist, parts and segments
+};
 
 enum class input_format { flv, mpegts };
 
@@ -48,15 +58,19 @@ struct media_session_config {
 // Session configs only travel between actors of one node (they hold a local path).
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_session_config)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_chunk)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_outputs)
 
 namespace aethex::media {
 
 /// Messages: (media_data_atom, media_chunk) appends input bytes;
-/// (media_close_atom, std::string reason) ends the session (drains, finalises HLS, quits).
+/// (media_close_atom, std::string reason) ends the session (drains, finalises HLS, quits);
+/// (media_outputs_atom) -> media_outputs. Every second it sends (health_atom, stream_health)
+/// to channel/<name>; every ~10 s it writes hls_root/<channel>/thumb.jpg.
 caf::actor spawn_media_session(caf::actor_system& sys, media_session_config config);
 
 /// Parent of all media sessions of this node, so a node shutdown stops them all.
-/// Message: (create_atom, media_session_config) -> caf::actor of the new session.
+/// Messages: (create_atom, media_session_config) -> caf::actor of the new session;
+/// (media_outputs_atom, channel) -> media_outputs of its live session | not_found.
 caf::actor spawn_media_supervisor(caf::actor_system& sys);
 
 /// Initialises GStreamer once per process and checks that the elements we need exist.

@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 
 #include "net/app/api/api.hpp"
+#include "net/app/media_routes.hpp"
 #include "net/http/static_files.hpp"
 
 namespace aethex::app {
@@ -32,6 +33,7 @@ class router {
  public:
   explicit router(const http_context& ctx) : ctx_(ctx) {
     api::add_channel_routes(routes_, ctx_);
+    api::add_health_routes(routes_, ctx_);
     api::add_auth_routes(routes_, ctx_);
     api::add_user_routes(routes_, ctx_);
   }
@@ -47,6 +49,8 @@ class router {
                  std::move(respond));
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
+    if (handle_media_request(ctx_, path, query, respond))
+      return;
     if (path.substr(0, 5) == "/hls/")
       return hls(path.substr(5), std::move(respond));
     return web(path, std::move(respond));

@@ -20,6 +20,7 @@
 #include "media/media_session.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
+#include "net/app/media_routes.hpp"
 #include "net/app/read_models.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
@@ -117,8 +118,9 @@ int run_node(const runtime::node_config& config) {
     if (config.http_port != 0) {
       http_context context{&sys, registry, hls_root, web_root, admin_digest};
       context.read_model = read_model;
+      context.media = media_supervisor;
       net::http::server_options http_options;
-      http_options.on_upgrade = make_upgrade_handler({});
+      http_options.on_upgrade = make_upgrade_handler({make_ws_media_module(context), });
       http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),
                    http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;

@@ -1,0 +1,282 @@
+#include "media/fmp4.hpp"
+
+#include <cstdio>
+#include <functional>
+#include <stdexcept>
+#include <string_view>
+
+namespace aethex::media::fmp4 {
+namespace {
+
+using span = std::span<const std::byte>;
+
+std::uint32_t be32(span d, std::size_t at) {
+  if (at + 4 > d.size())
+    throw std::out_of_range("box too short");
+  return std::to_integer<std::uint32_t>(d[at]) << 24 | std::to_integer<std::uint32_t>(d[at + 1]) << 16 |
+         std::to_integer<std::uint32_t>(d[at + 2]) << 8 | std::to_integer<std::uint32_t>(d[at + 3]);
+}
+
+std::uint64_t be64(span d, std::size_t at) {
+  return std::uint64_t{be32(d, at)} << 32 | be32(d, at + 4);
+}
+
+std::uint8_t u8(span d, std::size_t at) {
+  if (at >= d.size())
+    throw std::out_of_range("box too short");
+  return std::to_integer<std::uint8_t>(d[at]);
+}
+
+// Calls `fn(type, payload)` for each child box in `d`; throws on a truncated box.
+void for_each_box(span d, const std::function<void(std::string_view, span)>& fn) {
+  while (!d.empty()) {
+    auto header = read_box_header(d);
+    if (!header || header->size > d.size())
+      throw std::out_of_range("truncated box");
+    fn(header->type, d.subspan(header->header_size, header->size - header->header_size));
+    d = d.subspan(header->size);
+  }
+}
+
+span child(span d, std::string_view type) {
+  span found;
+  for_each_box(d, [&](std::string_view t, span payload) {
+    if (t == type && found.empty())
+      found = payload;
+  });
+  return found;
+}
+
+// Size field of an MPEG-4 descriptor (1–4 bytes, 7 bits each).
+std::size_t descriptor_size(span d, std::size_t& at) {
+  std::size_t size = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto b = u8(d, at++);
+    size = size << 7 | (b & 0x7f);
+    if (!(b & 0x80))
+      break;
+  }
+  return size;
+}
+
+// "mp4a.40.<audio object type>" from an esds box payload.
+std::string aac_codec(span esds) {
+  std::size_t at = 4;  // version + flags
+  if (u8(esds, at++) != 0x03)
+    return "mp4a.40.2";
+  descriptor_size(esds, at);
+  at += 2;  // ES_ID
+  auto flags = u8(esds, at++);
+  if (flags & 0x80)
+    at += 2;
+  if (flags & 0x40)
+    at += 1 + u8(esds, at);
+  if (flags & 0x20)
+    at += 2;
+  if (u8(esds, at++) != 0x04)
+    return "mp4a.40.2";
+  descriptor_size(esds, at);
+  auto object_type = u8(esds, at);
+  at += 13;
+  if (u8(esds, at++) != 0x05)
+    return "mp4a.40.2";
+  descriptor_size(esds, at);
+  char text[24];
+  std::snprintf(text, sizeof text, "mp4a.%02x.%u", object_type, u8(esds, at) >> 3);
+  return text;
+}
+
+std::string sample_entry_codec(span stsd) {
+  // stsd: version/flags, entry count, then the first sample entry box.
+  std::string codec;
+  for_each_box(stsd.subspan(8), [&](std::string_view type, span entry) {
+    if (!codec.empty())
+      return;
+    if (type == "avc1" || type == "avc3") {
+      auto avcc = child(entry.subspan(78), "avcC");  // after the visual sample entry fields
+      char text[24];
+      std::snprintf(text, sizeof text, "%.4s.%02x%02x%02x", type.data(), u8(avcc, 1), u8(avcc, 2),
+                    u8(avcc, 3));
+      codec = text;
+    } else if (type == "mp4a") {
+      codec = aac_codec(child(entry.subspan(28), "esds"));
+    } else {
+      codec = std::string{type};
+    }
+  });
+  return codec;
+}
+
+}  // namespace
+
+std::optional<box_header> read_box_header(std::span<const std::byte> data) {
+  if (data.size() < 8)
+    return std::nullopt;
+  box_header h;
+  h.size = be32(data, 0);
+  h.type.assign(reinterpret_cast<const char*>(data.data()) + 4, 4);
+  h.header_size = 8;
+  if (h.size == 1) {
+    if (data.size() < 16)
+      return std::nullopt;
+    h.size = be64(data, 8);
+    h.header_size = 16;
+  }
+  if (h.size < h.header_size)
+    throw std::runtime_error("invalid box size");
+  return h;
+}
+
+const track_info* init_info::video_track() const {
+  for (auto& [id, track] : tracks)
+    if (track.video)
+      return &track;
+  return nullptr;
+}
+
+std::string init_info::mime() const {
+  std::string codecs;
+  for (auto& [id, track] : tracks)
+    codecs += (codecs.empty() ? "" : ",") + track.codec;
+  return "video/mp4; codecs=\"" + codecs + "\"";
+}
+
+std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov) {
+  try {
+    init_info info;
+    for_each_box(ftyp_moov, [&](std::string_view type, span moov) {
+      if (type != "moov")
+        return;
+      for_each_box(moov, [&](std::string_view t, span box) {
+        if (t == "trak") {
+          track_info track;
+          auto tkhd = child(box, "tkhd");
+          track.id = be32(tkhd, u8(tkhd, 0) == 1 ? 20 : 12);
+          auto mdia = child(box, "mdia");
+          auto mdhd = child(mdia, "mdhd");
+          track.timescale = be32(mdhd, u8(mdhd, 0) == 1 ? 20 : 12);
+          auto hdlr = child(mdia, "hdlr");
+          track.video = std::string_view{reinterpret_cast<const char*>(hdlr.data()) + 8, 4} == "vide";
+          auto stbl = child(child(mdia, "minf"), "stbl");
+          track.codec = sample_entry_codec(child(stbl, "stsd"));
+          auto& slot = info.tracks[track.id];
+          track.default_duration = slot.default_duration;
+          track.default_flags = slot.default_flags;
+          slot = track;
+        } else if (t == "mvex") {
+          for_each_box(box, [&](std::string_view tt, span trex) {
+            if (tt != "trex")
+              return;
+            auto& slot = info.tracks[be32(trex, 4)];
+            slot.default_duration = be32(trex, 12);
+            slot.default_flags = be32(trex, 20);
+          });
+        }
+      });
+    });
+    if (info.tracks.empty())
+      return std::nullopt;
+    for (auto& [id, track] : info.tracks)
+      if (track.timescale == 0)
+        return std::nullopt;
+    return info;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof,
+                                            const init_info& init) {
+  try {
+    auto header = read_box_header(moof);
+    if (!header || header->type != "moof")
+      return std::nullopt;
+    fragment_info out;
+    bool have_traf = false;
+    for_each_box(moof.subspan(header->header_size, header->size - header->header_size),
+                 [&](std::string_view type, span traf) {
+      if (type != "traf" || have_traf)
+        return;
+      have_traf = true;
+      auto tfhd = child(traf, "tfhd");
+      auto tf_flags = be32(tfhd, 0) & 0xffffff;
+      out.track_id = be32(tfhd, 4);
+      auto track = init.tracks.find(out.track_id);
+      if (track == init.tracks.end())
+        throw std::runtime_error("fragment of unknown track");
+      std::uint32_t default_duration = track->second.default_duration;
+      std::uint32_t default_flags = track->second.default_flags;
+      std::size_t at = 8;
+      if (tf_flags & 0x1) at += 8;
+      if (tf_flags & 0x2) at += 4;
+      if (tf_flags & 0x8) { default_duration = be32(tfhd, at); at += 4; }
+      if (tf_flags & 0x10) at += 4;
+      if (tf_flags & 0x20) default_flags = be32(tfhd, at);
+      auto tfdt = child(traf, "tfdt");
+      if (!tfdt.empty())
+        out.decode_time = u8(tfdt, 0) == 1 ? be64(tfdt, 4) : be32(tfdt, 4);
+      auto trun = child(traf, "trun");
+      auto flags = be32(trun, 0) & 0xffffff;
+      out.samples = be32(trun, 4);
+      std::size_t pos = 8;
+      if (flags & 0x1) pos += 4;
+      std::optional<std::uint32_t> first_flags;
+      if (flags & 0x4) { first_flags = be32(trun, pos); pos += 4; }
+      for (std::uint32_t i = 0; i < out.samples; ++i) {
+        std::uint32_t duration = default_duration;
+        std::uint32_t sample_flags = default_flags;
+        if (flags & 0x100) { duration = be32(trun, pos); pos += 4; }
+        if (flags & 0x200) pos += 4;
+        if (flags & 0x400) { sample_flags = be32(trun, pos); pos += 4; }
+        if (flags & 0x800) pos += 4;
+        out.duration += duration;
+        if (i == 0)
+          out.starts_with_sync = !((first_flags ? *first_flags : sample_flags) & 0x10000);
+      }
+    });
+    if (!have_traf)
+      return std::nullopt;
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<stream_splitter::unit> stream_splitter::feed(std::span<const std::byte> data) {
+  pending_.insert(pending_.end(), data.begin(), data.end());
+  std::vector<unit> units;
+  std::size_t at = 0;
+  while (true) {
+    auto rest = std::span<const std::byte>{pending_}.subspan(at);
+    auto header = read_box_header(rest);
+    if (!header || header->size > rest.size())
+      break;
+    auto box = rest.subspan(0, header->size);
+    at += header->size;
+    if (header->type == "ftyp") {
+      ftyp_.assign(box.begin(), box.end());
+    } else if (header->type == "moov") {
+      auto init = std::make_shared<bytes>(ftyp_);
+      init->insert(init->end(), box.begin(), box.end());
+      init_ = parse_init(*init);
+      if (!init_)
+        throw std::runtime_error("unreadable moov from the muxer");
+      units.push_back({true, std::move(init), {}});
+    } else if (header->type == "moof") {
+      moof_.assign(box.begin(), box.end());
+    } else if (header->type == "mdat" && !moof_.empty() && init_) {
+      auto info = parse_fragment(moof_, *init_);
+      if (!info)
+        throw std::runtime_error("unreadable moof from the muxer");
+      auto fragment = std::make_shared<bytes>(std::move(moof_));
+      fragment->insert(fragment->end(), box.begin(), box.end());
+      moof_.clear();
+      units.push_back({false, std::move(fragment), *info});
+    }
+    // Other top-level boxes (uuid, free, mfra) carry nothing a live viewer needs.
+  }
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(at));
+  return units;
+}
+
+}  // namespace aethex::media::fmp4

@@ -1,0 +1,75 @@
+// Fragmented MP4 (ISO BMFF) reading: enough of the box tree to split a muxer's byte stream into
+// an init segment (ftyp + moov) and media fragments (moof + mdat), and to learn per fragment its
+// track, decode time, duration and whether it starts with a sync sample.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace aethex::media::fmp4 {
+
+using bytes = std::vector<std::byte>;
+
+struct track_info {
+  std::uint32_t id = 0;
+  std::uint32_t timescale = 0;
+  bool video = false;
+  std::string codec;  // RFC 6381 form, e.g. "avc1.64001f" or "mp4a.40.2"
+  std::uint32_t default_duration = 0;  // from trex
+  std::uint32_t default_flags = 0;     // from trex
+};
+
+struct init_info {
+  std::map<std::uint32_t, track_info> tracks;
+  /// `video/mp4; codecs="avc1.…,mp4a.40.2"` for MediaSource.addSourceBuffer.
+  std::string mime() const;
+  const track_info* video_track() const;
+};
+
+struct fragment_info {
+  std::uint32_t track_id = 0;
+  std::uint64_t decode_time = 0;  // tfdt, in the track's timescale
+  std::uint64_t duration = 0;     // sum of sample durations, same timescale
+  std::uint32_t samples = 0;
+  bool starts_with_sync = false;
+};
+
+/// Top-level box header at the start of `data`: {type, total size}; nullopt when incomplete.
+struct box_header {
+  std::string type;
+  std::uint64_t size = 0;
+  std::size_t header_size = 0;
+};
+std::optional<box_header> read_box_header(std::span<const std::byte> data);
+
+/// Parses moov; nullopt when malformed.
+std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov);
+/// Parses one moof (the box itself) given the init's track defaults; nullopt when malformed.
+std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof, const init_info& init);
+
+/// Splits a muxer's output (arbitrary buffer boundaries) into init and fragment units.
+class stream_splitter {
+ public:
+  struct unit {
+    bool init = false;  // ftyp+moov; otherwise moof+mdat
+    std::shared_ptr<const bytes> data;
+    fragment_info fragment;  // valid when !init
+  };
+  /// Appends bytes; returns the units completed by them. Throws std::runtime_error on garbage.
+  std::vector<unit> feed(std::span<const std::byte> data);
+  const std::optional<init_info>& init() const { return init_; }
+
+ private:
+  bytes pending_;
+  bytes ftyp_;
+  bytes moof_;
+  std::optional<init_info> init_;
+};
+
+}  // namespace aethex::media::fmp4

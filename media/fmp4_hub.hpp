@@ -1,0 +1,61 @@
+// Fan-out of one live fMP4 stream to many viewers. The muxer branch publishes once; each viewer
+// is a subscriber that gets the init segment, then the fragments since the last video keyframe
+// (GOP cache, so playback starts at once), then every new fragment. Thread-safe: publishing runs
+// on a GStreamer thread, subscribing on network threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "media/fmp4.hpp"
+
+namespace aethex::media {
+
+struct fmp4_packet {
+  bool init = false;
+  std::shared_ptr<const fmp4::bytes> data;
+  bool video = false;
+  bool keyframe = false;       // a video fragment that starts with a sync sample
+  double media_time_s = 0;     // start of the fragment on the track's timeline
+  std::int64_t wall_ms = 0;    // wall clock (ms since epoch) when that first sample was live
+  std::string mime;            // init only: MediaSource type with codecs
+};
+
+class fmp4_subscriber {
+ public:
+  virtual ~fmp4_subscriber() = default;
+  /// Called in stream order under the hub's lock: must only queue, never block.
+  virtual void on_packet(const fmp4_packet& packet) = 0;
+  /// The session ended; no packets follow.
+  virtual void on_end() = 0;
+};
+
+class fmp4_hub {
+ public:
+  /// A GOP longer than this is not cached (new viewers then wait for the next keyframe).
+  static constexpr std::size_t max_cached_bytes = 16u << 20;
+
+  void publish(fmp4_packet packet);
+  /// Delivers init + GOP cache now (if present), then live packets until close or expiry.
+  void subscribe(const std::shared_ptr<fmp4_subscriber>& subscriber);
+  void close();
+  std::size_t subscribers() const;
+  bool closed() const;
+  /// Number of cached packets (GOP cache), for tests and diagnostics.
+  std::size_t cached_packets() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<fmp4_packet> init_;
+  std::vector<fmp4_packet> gop_;
+  std::size_t gop_bytes_ = 0;
+  bool gop_valid_ = false;  // false until the first keyframe, or after an oversized GOP
+  bool closed_ = false;
+  std::vector<std::weak_ptr<fmp4_subscriber>> subscribers_;
+};
+
+}  // namespace aethex::media

@@ -1,0 +1,113 @@
+// Low-Latency HLS from the session's fMP4 fragments, kept in memory: segments start on video
+// keyframes and are made of partial segments (~part_target_s each). The playlist carries
+// EXT-X-PART, EXT-X-PART-INF, EXT-X-SERVER-CONTROL (CAN-BLOCK-RELOAD) and EXT-X-PRELOAD-HINT;
+// blocking reloads (_HLS_msn/_HLS_part) register a callback that runs once the part exists.
+// Thread-safe: fragments arrive on a GStreamer thread, requests on network threads.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "media/fmp4.hpp"
+
+namespace aethex::media {
+
+struct ll_hls_options {
+  double part_target_s = 0.3;
+  unsigned min_target_duration_s = 1;
+  unsigned playlist_segments = 6;  // complete segments listed
+  unsigned part_segments = 3;      // of those, the newest ones also list their parts
+};
+
+class ll_hls_stream {
+ public:
+  explicit ll_hls_stream(ll_hls_options options = {});
+
+  void set_init(std::shared_ptr<const fmp4::bytes> init, const fmp4::init_info& info);
+  /// Adds one moof+mdat; `wall_ms` is when its first sample was live (for PROGRAM-DATE-TIME).
+  void add_fragment(std::shared_ptr<const fmp4::bytes> data, const fmp4::fragment_info& info,
+                    std::int64_t wall_ms);
+  /// The stream ended: pending waiters get `gone`, requests afterwards too.
+  void close();
+
+  enum class wait_result { ready, gone, bad_request };
+  /// Calls `done` once segment `msn` holds part `part` (or is complete when `part` is empty),
+  /// immediately when it already does. `done` may run on the publishing thread.
+  void when_available(std::int64_t msn, std::optional<std::int64_t> part,
+                      std::function<void(wait_result)> done);
+
+  std::optional<std::string> playlist() const;
+  std::shared_ptr<const fmp4::bytes> init() const;
+  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s".
+  std::shared_ptr<const fmp4::bytes> media(std::string_view name) const;
+  /// Parses a part name into {msn, part} so a request for a hinted part can wait for it.
+  static std::optional<std::pair<std::int64_t, std::int64_t>> part_of(std::string_view name);
+
+ private:
+  struct part {
+    std::shared_ptr<fmp4::bytes> data = std::make_shared<fmp4::bytes>();
+    double duration = 0;
+    bool independent = false;
+  };
+  struct segment {
+    std::int64_t msn = 0;
+    std::int64_t wall_ms = 0;
+    std::vector<part> parts;  // the last one is open until `complete` or the part is closed
+    bool complete = false;
+    bool open_part = false;
+    std::shared_ptr<fmp4::bytes> data = std::make_shared<fmp4::bytes>();
+    double duration() const;
+  };
+  struct waiter {
+    std::int64_t msn;
+    std::optional<std::int64_t> part;
+    std::function<void(wait_result)> done;
+  };
+
+  bool satisfied(std::int64_t msn, std::optional<std::int64_t> part) const;
+  void close_part(std::vector<std::function<void()>>& ready);
+  void close_segment(std::vector<std::function<void()>>& ready);
+  void collect_ready(std::vector<std::function<void()>>& ready);
+  std::int64_t closed_parts(const segment& s) const;
+
+  ll_hls_options options_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const fmp4::bytes> init_;
+  std::optional<fmp4::init_info> info_;
+  std::deque<segment> segments_;
+  std::int64_t next_msn_ = 0;
+  double max_segment_s_ = 0;
+  bool closed_ = false;
+  std::vector<waiter> waiters_;
+};
+
+/// A parsed media playlist, for validating what we serve (tests, benchmarks).
+struct parsed_playlist {
+  std::map<std::string, std::string> tags;  // first value of each "#EXT-X-NAME" tag
+  struct part {
+    double duration = 0;
+    std::string uri;
+    bool independent = false;
+  };
+  struct segment {
+    std::int64_t msn = 0;
+    double duration = 0;
+    std::string uri;
+    std::vector<part> parts;
+  };
+  std::vector<segment> segments;
+  std::vector<part> trailing_parts;  // parts of the segment still being written
+  std::string preload_hint_uri;
+  std::vector<std::string> errors;   // empty when the playlist is well-formed LL-HLS
+};
+parsed_playlist parse_playlist(std::string_view text);
+
+}  // namespace aethex::media
