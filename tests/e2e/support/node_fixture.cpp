@@ -18,12 +18,13 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
   out_dir = output_dir(name);
   http_port = free_tcp_port();
   rtmp_port = free_tcp_port();
+  srt_port = free_udp_port();
   std::vector<std::string> argv{AETHEX_BINARY,   "serve",
                                 "--data",        data_dir.string(),
                                 "--bind",        "127.0.0.1",
                                 "--http-port",   std::to_string(http_port),
                                 "--rtmp-port",   std::to_string(rtmp_port),
-                                "--srt-port",    "0",
+                                "--srt-port",    std::to_string(srt_port),
                                 "--cluster-port", "0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   process_ = std::make_unique<child_process>(argv, out_dir / "node.log");
@@ -31,7 +32,8 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
     [this] {
       auto log = process_->log();
       return log.find("ready: http") != std::string::npos &&
-             log.find("ready: rtmp") != std::string::npos;
+             log.find("ready: rtmp") != std::string::npos &&
+             log.find("ready: srt") != std::string::npos;
     },
     std::chrono::seconds(15));
   if (!ready)
@@ -63,6 +65,11 @@ app::http_result test_node::get(const std::string& target) const {
 
 std::string test_node::rtmp_url(const std::string& key) const {
   return "rtmp://127.0.0.1:" + std::to_string(rtmp_port) + "/live/" + key;
+}
+
+std::string test_node::srt_url(const std::string& streamid, const std::string& query) const {
+  return "srt://127.0.0.1:" + std::to_string(srt_port) + "?streamid=" + streamid +
+         "&latency=120000" + query;
 }
 
 std::string test_node::http_base() const {

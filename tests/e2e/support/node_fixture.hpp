@@ -25,6 +25,9 @@ class test_node {
   std::string create_channel(const std::string& name);
   app::http_result get(const std::string& target) const;
   std::string rtmp_url(const std::string& key) const;
+  /// `srt://127.0.0.1:PORT?streamid=…`; `query` is appended (e.g. "&passphrase=…"). Values
+  /// stay verbatim: ffmpeg 5.1 does not percent-decode them.
+  std::string srt_url(const std::string& streamid, const std::string& query = "") const;
   std::string http_base() const;
   /// SIGTERM and wait; returns the exit status.
   std::optional<int> stop();
@@ -32,6 +35,7 @@ class test_node {
 
   unsigned short http_port = 0;
   unsigned short rtmp_port = 0;
+  unsigned short srt_port = 0;
   std::filesystem::path data_dir;
   std::filesystem::path out_dir;
 

@@ -104,8 +104,9 @@ run_result run(std::vector<std::string> argv, std::chrono::milliseconds timeout)
   return result;
 }
 
-unsigned short free_tcp_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+unsigned short free_port(int type) {
+  int fd = ::socket(AF_INET, type, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -116,6 +117,10 @@ unsigned short free_tcp_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+}  // namespace
+
+unsigned short free_tcp_port() { return free_port(SOCK_STREAM); }
+unsigned short free_udp_port() { return free_port(SOCK_DGRAM); }
 
 bool on_path(const std::string& program) {
   return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;

@@ -44,6 +44,8 @@ run_result run(std::vector<std::string> argv, std::chrono::milliseconds timeout)
 
 /// A TCP port that was free a moment ago on 127.0.0.1.
 unsigned short free_tcp_port();
+/// A UDP port that was free a moment ago on 127.0.0.1 (SRT).
+unsigned short free_udp_port();
 /// True when `program` is found on PATH.
 bool on_path(const std::string& program);
 /// A fresh empty folder under the system temp folder.
