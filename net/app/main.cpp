@@ -9,6 +9,7 @@
 #include "net/app/config_file.hpp"
 #include "net/app/http_client.hpp"
 #include "net/app/node.hpp"
+#include "net/console/console.hpp"
 #include "net/app/read_models.hpp"
 
 namespace {
@@ -116,6 +117,21 @@ int main(int argc, char** argv) {
   std::string admin_data = "aethex-data";
   rebuild->add_option("--data", admin_data, "Data folder of the node")->capture_default_str();
 
+  aethex::console::console_options console_opts;
+  auto* console = app.add_subcommand("console", "Admin console: script entities of a running node "
+                                                "(prompt, -f script or stdin; docs/console.md)");
+  console->add_option("--connect", console_opts.connect, "HOST:HTTPPORT of the node")
+    ->capture_default_str();
+  console->add_option("--token", console_opts.token,
+                      "Admin token (default: $AETHEX_TOKEN or DATA/admin.token)");
+  console->add_option("--data", console_opts.data_dir,
+                      "Data folder of a local node, to read its admin token")
+    ->capture_default_str();
+  console->add_flag("--json", console_opts.json, "One JSON object per command on stdout");
+  console->add_option("-f,--file", console_opts.file, "Run this script instead of the prompt");
+  console->add_flag("--keep-going", console_opts.keep_going,
+                    "Scripts: run on after a failed command (the exit status still says so)");
+
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) {
     if (!config_file.empty()) {
@@ -130,6 +146,8 @@ int main(int argc, char** argv) {
   }
   if (rebuild->parsed())
     return aethex::app::rebuild_projections(admin_data, std::cout, std::cerr);
+  if (console->parsed())
+    return aethex::console::run_console(console_opts);
   if (create->parsed())
     return create_channel(name, title, connect, read_token(token, data_dir));
   return 0;

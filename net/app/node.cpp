@@ -14,10 +14,12 @@
 #include <caf/io/all.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/console_service.hpp"
 #include "actors/session.hpp"
 #include "actors/stream_session.hpp"
 #include "actors/user.hpp"
 #include "media/media_session.hpp"
+#include "net/app/console_ws.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/media_routes.hpp"
@@ -103,7 +105,17 @@ int run_node(const runtime::node_config& config) {
   actors::add_user_kind(kinds, *store);
   actors::add_session_kind(kinds, *store);
   actors::add_stream_session_kind(kinds, *store);
+  actors::console_config console_cfg;
+  for (auto& [kind, _] : kinds.factories)
+    console_cfg.kinds.push_back(kind);
   auto registry = runtime::spawn_entity_registry(sys, std::move(kinds));
+  console_cfg.registry = registry;
+  console_cfg.store = store.get();
+  console_cfg.adapters = actors::console::default_adapters();
+  console_cfg.node = {config.node_id, config.bind + ":" + std::to_string(config.http_port),
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count()};
+  auto console = actors::spawn_console_service(sys, std::move(console_cfg));
   auto media_supervisor = media::spawn_media_supervisor(sys);
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
@@ -116,11 +128,18 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      http_context context{&sys, registry, hls_root, web_root, admin_digest};
+      // Filled field by field: route modules keep adding fields to the context.
+      http_context context;
+      context.sys = &sys;
+      context.registry = registry;
+      context.hls_root = hls_root;
+      context.web_root = web_root;
+      context.admin_token_digest = admin_digest;
+      context.console = console;
       context.read_model = read_model;
       context.media = media_supervisor;
       net::http::server_options http_options;
-      http_options.on_upgrade = make_upgrade_handler({make_ws_media_module(context), });
+      http_options.on_upgrade = make_upgrade_handler({make_console_ws(context), make_ws_media_module(context), });
       http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),
                    http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
@@ -137,6 +156,7 @@ int run_node(const runtime::node_config& config) {
     }
   } catch (const std::exception& e) {
     std::cerr << "error: cannot listen on " << config.bind << ": " << e.what() << "\n";
+    caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
     return 1;
@@ -160,6 +180,7 @@ int run_node(const runtime::node_config& config) {
   for (auto& worker : workers)
     worker.join();
   caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
   std::clog << "node: stopped" << std::endl;
   return 0;
