@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <set>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -20,15 +21,24 @@ using json = nlohmann::json;
 
 namespace {
 
-struct console_fixture {
-  std::filesystem::path folder = [] {
+// Removed last (declared first): after the actor system and the store are gone.
+struct temp_folder {
+  std::filesystem::path path = [] {
     static std::atomic<int> counter{0};
     auto dir = std::filesystem::temp_directory_path() /
                ("aethex-console-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(dir);
     return dir;
   }();
-  std::unique_ptr<storage::event_store> store = storage::event_store::open(folder);
+  ~temp_folder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+struct console_fixture {
+  temp_folder folder;
+  std::unique_ptr<storage::event_store> store = storage::event_store::open(folder.path);
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
@@ -52,8 +62,6 @@ struct console_fixture {
     self->send_exit(console, caf::exit_reason::user_shutdown);
     self->send_exit(registry, caf::exit_reason::user_shutdown);
     self->wait_for(console, registry);
-    std::error_code ec;
-    std::filesystem::remove_all(folder, ec);
   }
 
   caf::expected<json> run(std::vector<std::string> words) {
