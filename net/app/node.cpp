@@ -14,12 +14,15 @@
 #include <caf/io/all.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/chat_fanout.hpp"
+#include "actors/chat_room.hpp"
 #include "actors/console_service.hpp"
 #include "actors/session.hpp"
 #include "actors/stream_session.hpp"
 #include "actors/user.hpp"
 #include "media/media_session.hpp"
 #include "net/app/console_ws.hpp"
+#include "net/app/chat_ws.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/media_routes.hpp"
@@ -102,6 +105,7 @@ int run_node(const runtime::node_config& config) {
 
   runtime::entity_kinds kinds;
   actors::add_channel_kind(kinds, *store);
+  actors::add_chat_kind(kinds, *store);
   actors::add_user_kind(kinds, *store);
   actors::add_session_kind(kinds, *store);
   actors::add_stream_session_kind(kinds, *store);
@@ -116,6 +120,7 @@ int run_node(const runtime::node_config& config) {
                       std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count()};
   auto console = actors::spawn_console_service(sys, std::move(console_cfg));
+  auto chat_hub = actors::spawn_chat_hub(sys, registry);
   auto media_supervisor = media::spawn_media_supervisor(sys);
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
@@ -157,6 +162,7 @@ int run_node(const runtime::node_config& config) {
   } catch (const std::exception& e) {
     std::cerr << "error: cannot listen on " << config.bind << ": " << e.what() << "\n";
     caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
     return 1;
@@ -179,6 +185,8 @@ int run_node(const runtime::node_config& config) {
   io.run();
   for (auto& worker : workers)
     worker.join();
+  // Chat sessions go first: they must stop writing to sockets before the io_context goes.
+  caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);

@@ -1,0 +1,163 @@
+#include "actors/chat_fanout.hpp"
+
+#include <chrono>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+#include "runtime/atoms.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Viewer counts are reported at most this often, so a burst of joins is one message to the room.
+constexpr auto presence_report_delay = 100ms;
+
+struct member {
+  chat_sink_ptr sink;
+  bool live = false;  // true once the history frame went out
+};
+
+struct fanout_state {
+  static inline const char* name = "chat_fanout";
+  std::string channel;
+  caf::actor registry;
+  caf::actor room;
+  std::unordered_map<caf::actor_addr, member> members;
+  std::uint32_t reported = 0;
+  bool report_pending = false;
+};
+
+using fanout_actor = caf::stateful_actor<fanout_state>;
+
+void report_presence(fanout_actor* self) {
+  auto& st = self->state;
+  if (st.report_pending)
+    return;
+  st.report_pending = true;
+  self->delayed_send(self, presence_report_delay, presence_atom::value);
+}
+
+// Finds the room through the registry and subscribes to it; joins wait until this is done.
+void attach_room(fanout_actor* self) {
+  self->request(self->state.registry, caf::infinite, get_atom::value, std::string{"chat"},
+                self->state.channel)
+    .await(
+      [self](const caf::actor& room) {
+        self->state.room = room;
+        self->monitor(room);
+        self->request(room, caf::infinite, chat_sub_atom::value, caf::actor{self})
+          .then([](const std::string&) {}, [](const caf::error&) {});
+        self->state.reported = 0;
+        report_presence(self);
+      },
+      [self](const caf::error& err) { self->quit(err); });
+}
+
+void push_history(fanout_actor* self, const caf::actor& session) {
+  self->request(self->state.room, caf::infinite, chat_hist_atom::value)
+    .then(
+      [self, addr = session.address()](std::string& frame) {
+        auto it = self->state.members.find(addr);
+        if (it == self->state.members.end())
+          return;
+        it->second.sink->push(std::make_shared<const std::string>(std::move(frame)));
+        it->second.live = true;
+      },
+      [](const caf::error&) {});
+}
+
+caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::string channel) {
+  self->state.registry = std::move(registry);
+  self->state.channel = std::move(channel);
+  attach_room(self);
+  self->set_down_handler([self](const caf::down_msg& down) {
+    if (down.source == self->state.room.address())
+      attach_room(self);  // the room restarted (crash or failover): subscribe to the new one
+  });
+  return {
+    [self](chat_join_atom, const caf::actor& session, const chat_sink_ptr& sink) {
+      self->state.members[session.address()] = member{sink, false};
+      report_presence(self);
+      // Asked after subscribing, so the room answers with a history that already contains
+      // every frame sent to us before the answer: nothing lost, nothing twice.
+      push_history(self, session);
+    },
+    [self](chat_leave_atom, const caf::actor& session) {
+      if (self->state.members.erase(session.address()) > 0)
+        report_presence(self);
+    },
+    [self](chat_deliver_atom, std::string& text) {
+      auto frame = std::make_shared<const std::string>(std::move(text));
+      for (auto& [_, m] : self->state.members)
+        if (m.live)
+          m.sink->push(frame);
+    },
+    [self](presence_atom) {
+      auto& st = self->state;
+      st.report_pending = false;
+      auto count = static_cast<std::uint32_t>(st.members.size());
+      if (count == st.reported || !st.room)
+        return;
+      st.reported = count;
+      self->send(st.room, presence_atom::value, caf::actor{self}, count);
+    },
+  };
+}
+
+struct hub_entry {
+  caf::actor fanout;
+  std::size_t sessions = 0;
+};
+
+struct hub_state {
+  static inline const char* name = "chat_hub";
+  caf::actor registry;
+  std::unordered_map<std::string, hub_entry> rooms;
+};
+
+caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor registry) {
+  self->state.registry = std::move(registry);
+  self->set_default_handler(caf::drop);  // a stray message must not take every session down
+  // Children (fan-outs, sessions) come and go; only a shutdown stops the hub.
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    if (msg.reason == caf::exit_reason::user_shutdown || msg.reason == caf::exit_reason::kill)
+      return self->quit(msg.reason);
+    // A fan-out that failed is forgotten; the next viewer of its room gets a new one.
+    std::erase_if(self->state.rooms,
+                  [&](auto& kv) { return kv.second.fanout.address() == msg.source; });
+  });
+  return {
+    [self](chat_join_atom, const std::string& channel, const caf::actor& session,
+           const chat_sink_ptr& sink) {
+      auto& entry = self->state.rooms[channel];
+      if (!entry.fanout)
+        entry.fanout = self->spawn<caf::linked>(fanout_behavior, self->state.registry, channel);
+      ++entry.sessions;
+      self->send(entry.fanout, chat_join_atom::value, session, sink);
+    },
+    [self](chat_leave_atom, const std::string& channel, const caf::actor& session) {
+      auto it = self->state.rooms.find(channel);
+      if (it == self->state.rooms.end())
+        return;
+      self->send(it->second.fanout, chat_leave_atom::value, session);
+      if (--it->second.sessions == 0) {
+        // The last viewer left: stop the fan-out (after it handled the leave) and unsubscribe
+        // implicitly (the room monitors it).
+        self->unlink_from(it->second.fanout);
+        self->send_exit(it->second.fanout, caf::exit_reason::user_shutdown);
+        self->state.rooms.erase(it);
+      }
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_chat_hub(caf::actor_system& sys, const caf::actor& registry) {
+  return sys.spawn(hub_behavior, registry);
+}
+
+}  // namespace aethex::actors

@@ -1,0 +1,127 @@
+// Vocabulary shared by the chat actors (room, fan-out, viewer session) and the WebSocket front end.
+//
+// Frames are the JSON text of the chat protocol (docs/chat-protocol.md). The room encodes each
+// event once; every node's fan-out hands the same immutable string to all of its sockets.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+namespace aethex::actors {
+
+// Room protocol.
+using chat_sub_atom = caf::atom_constant<caf::atom("chatsub")>;
+using chat_hist_atom = caf::atom_constant<caf::atom("chathist")>;
+using chat_info_atom = caf::atom_constant<caf::atom("chatinfo")>;
+using chat_send_atom = caf::atom_constant<caf::atom("chatsend")>;
+using chat_mod_atom = caf::atom_constant<caf::atom("chatmod")>;
+using chat_set_atom = caf::atom_constant<caf::atom("chatset")>;
+using chat_react_atom = caf::atom_constant<caf::atom("chatreact")>;
+using presence_atom = caf::atom_constant<caf::atom("presence")>;
+using chat_tick_atom = caf::atom_constant<caf::atom("chattick")>;
+// Fan-out / hub protocol.
+using chat_deliver_atom = caf::atom_constant<caf::atom("chatdeliv")>;
+using chat_join_atom = caf::atom_constant<caf::atom("chatjoin")>;
+using chat_leave_atom = caf::atom_constant<caf::atom("chatleave")>;
+// WebSocket front end -> viewer session.
+using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
+using ws_closed_atom = caf::atom_constant<caf::atom("wsclosed")>;
+
+/// Who is acting. `user` is the account name, "guest:<nick>" for guests, or "admin" for the
+/// node's admin token (acts as the broadcaster of every room).
+struct chat_identity {
+  std::string user;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_identity& x) {
+  return f(caf::meta::type_name("chat_identity"), x.user);
+}
+
+/// A moderation command: delete (target = message id), timeout (target user, amount = seconds),
+/// untimeout, ban, unban, mod, unmod (target user).
+struct chat_command {
+  std::string action;
+  std::string target;
+  std::int64_t amount = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_command& x) {
+  return f(caf::meta::type_name("chat_command"), x.action, x.target, x.amount);
+}
+
+/// A change of room settings; negative numbers leave a field unchanged.
+struct chat_settings_patch {
+  std::int32_t slow_s = -1;
+  std::int8_t followers_only = -1;
+  std::int8_t subscribers_only = -1;
+  std::int8_t emote_only = -1;
+  std::int32_t rate_count = -1;
+  std::int32_t rate_window_s = -1;
+  bool set_blocked_terms = false;
+  std::vector<std::string> blocked_terms;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
+  return f(caf::meta::type_name("chat_settings_patch"), x.slow_s, x.followers_only,
+           x.subscribers_only, x.emote_only, x.rate_count, x.rate_window_s, x.set_blocked_terms,
+           x.blocked_terms);
+}
+
+/// Outcome of a chat command: `code` is empty on success, otherwise a stable snake_case reason
+/// ("slow_mode", "rate_limited", "banned", …) with a sentence for the sender in `message`.
+struct chat_result {
+  std::string code;
+  std::string message;
+  std::uint64_t id = 0;  // id of the message a send created
+  bool ok() const { return code.empty(); }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_result& x) {
+  return f(caf::meta::type_name("chat_result"), x.code, x.message, x.id);
+}
+
+/// Limits of every room on a node (rooms may tighten or relax the rate limit in their settings).
+struct chat_options {
+  std::size_t max_message_chars = 500;  // counted in Unicode code points
+  std::uint32_t rate_count = 20;        // default per-user rate limit: messages ...
+  std::uint32_t rate_window_s = 30;     // ... per this many seconds
+  std::size_t history = 100;            // messages kept for joiners and in snapshots
+  std::uint64_t snapshot_every = 100;   // events between snapshots
+  std::chrono::milliseconds reaction_window{250};
+  std::chrono::milliseconds presence_interval{500};
+  std::size_t max_blocked_terms = 200;
+  bool allow_guests = true;             // guest nicknames may write
+};
+
+/// Where a fan-out writes frames for one connection. Implemented by the WebSocket front end;
+/// push never blocks (a full queue drops the connection, the room is never stalled).
+class chat_sink {
+ public:
+  virtual ~chat_sink() = default;
+  /// Queues one frame; returns false when the connection is gone or was dropped as too slow.
+  virtual bool push(std::shared_ptr<const std::string> frame) = 0;
+  /// Closes the connection with a WebSocket close reason.
+  virtual void close(std::string reason) = 0;
+};
+
+using chat_sink_ptr = std::shared_ptr<chat_sink>;
+
+/// Built-in emote names (`:name:` in messages); the web UI renders them.
+const std::vector<std::string>& builtin_emotes();
+/// Reaction kinds a viewer may send.
+const std::vector<std::string>& reaction_kinds();
+
+}  // namespace aethex::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::actors::chat_sink_ptr)

@@ -1,0 +1,385 @@
+#include "actors/viewer_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/channel.hpp"
+#include "actors/session.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/secrets.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr auto ask_timeout = 10s;
+
+// Token bucket: `rate` per second, bursts of `burst`.
+struct bucket {
+  double rate;
+  double burst;
+  double tokens;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  bucket(double r, double b) : rate(r), burst(b), tokens(b) {}
+  bool take() {
+    auto now = std::chrono::steady_clock::now();
+    tokens = std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * rate);
+    last = now;
+    if (tokens < 1.0)
+      return false;
+    tokens -= 1.0;
+    return true;
+  }
+};
+
+struct session_state {
+  static inline const char* name = "viewer_session";
+  viewer_context ctx;
+  chat_sink_ptr sink;
+  std::string peer;
+  std::string user;      // empty: anonymous (read only)
+  std::string channel;   // joined room, empty when none
+  std::string joining;   // room a join is in progress for
+  bucket frames{20, 40};     // client frames per second
+  bucket reactions{10, 20};  // reactions per second
+  std::chrono::steady_clock::time_point throttled_notice{};
+};
+
+using session_actor = caf::stateful_actor<session_state>;
+
+void send_json(session_actor* self, const json& j) {
+  self->state.sink->push(std::make_shared<const std::string>(
+    j.dump(-1, ' ', false, json::error_handler_t::replace)));
+}
+
+void send_error(session_actor* self, std::string_view code, std::string_view message,
+                const json& ref = nullptr) {
+  json j{{"type", "error"}, {"code", code}, {"message", message}};
+  if (!ref.is_null())
+    j["ref"] = ref;
+  send_json(self, j);
+}
+
+void send_notice(session_actor* self, std::string_view code, std::string_view message,
+                 const json& ref = nullptr) {
+  json j{{"type", "notice"}, {"code", code}, {"message", message}};
+  if (!ref.is_null())
+    j["ref"] = ref;
+  send_json(self, j);
+}
+
+// Asks the room of the joined channel; `done` gets its reply.
+template <class T, class F>
+void ask_room(session_actor* self, caf::message inner, F done) {
+  self->request(self->state.ctx.registry, ask_timeout, route_atom::value, std::string{"chat"},
+                self->state.channel, std::move(inner))
+    .then([done](T& reply) mutable { done(caf::expected<T>{std::move(reply)}); },
+          [done](caf::error& err) mutable { done(caf::expected<T>{std::move(err)}); });
+}
+
+void reply_result(session_actor* self, const chat_result& r, const json& ref, bool ack) {
+  if (!r.ok())
+    return send_notice(self, r.code, r.message, ref);
+  if (!ack)
+    return;
+  json j{{"type", "ok"}, {"message", r.message}};
+  if (!ref.is_null())
+    j["ref"] = ref;
+  if (r.id)
+    j["id"] = r.id;
+  send_json(self, j);
+}
+
+void leave(session_actor* self) {
+  auto& st = self->state;
+  if (!st.channel.empty())
+    self->send(st.ctx.hub, chat_leave_atom::value, st.channel, caf::actor{self});
+  st.channel.clear();
+}
+
+void join(session_actor* self, const std::string& channel, const json& ref) {
+  auto& st = self->state;
+  if (!valid_channel_name(channel))
+    return send_error(self, "not_found", "no such channel", ref);
+  if (channel == st.channel || channel == st.joining)
+    return;
+  leave(self);
+  st.joining = channel;
+  self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"chat"}, channel,
+                caf::make_message(chat_info_atom::value, chat_identity{st.user}))
+    .then(
+      [self, channel, ref](const std::string& info) {
+        auto& st = self->state;
+        if (st.joining != channel)
+          return;  // another join or a leave came first
+        st.joining.clear();
+        st.channel = channel;
+        auto j = json::parse(info, nullptr, false);
+        if (j.is_discarded())
+          j = json::object();
+        j["type"] = "joined";
+        j["user"] = st.user.empty() ? json(nullptr) : json(st.user);
+        if (!ref.is_null())
+          j["ref"] = ref;
+        send_json(self, j);
+        // History, then live frames, come from this node's fan-out of the room.
+        self->send(st.ctx.hub, chat_join_atom::value, channel, caf::actor{self}, st.sink);
+      },
+      [self, channel, ref](const caf::error& err) {
+        if (self->state.joining == channel)
+          self->state.joining.clear();
+        send_error(self, code_of(err) == errc::not_found ? "not_found" : "unavailable",
+                   message_of(err), ref);
+      });
+}
+
+void signed_in(session_actor* self, std::string user, const json& ref) {
+  auto& st = self->state;
+  st.user = std::move(user);
+  json j{{"type", "auth_ok"}, {"user", st.user}};
+  if (!ref.is_null())
+    j["ref"] = ref;
+  send_json(self, j);
+  if (st.channel.empty())
+    return;
+  // Tell the client its role in the room it is in (badges and mod tools depend on it).
+  ask_room<std::string>(self, caf::make_message(chat_info_atom::value, chat_identity{st.user}),
+                        [self](caf::expected<std::string> info) {
+                          if (!info)
+                            return;
+                          auto j = json::parse(*info, nullptr, false);
+                          if (j.is_discarded())
+                            return;
+                          j["type"] = "role";
+                          send_json(self, j);
+                        });
+}
+
+bool valid_guest_name(const std::string& name) {
+  return name.size() >= 2 && name.size() <= 20 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_';
+         });
+}
+
+void authenticate(session_actor* self, const json& msg, const json& ref) {
+  auto& st = self->state;
+  if (auto guest = msg.find("guest"); guest != msg.end()) {
+    if (!st.ctx.options.allow_guests)
+      return send_error(self, "unauthorized", "guests may not chat on this node; sign in", ref);
+    if (!guest->is_string() || !valid_guest_name(guest->get<std::string>()))
+      return send_error(self, "invalid_argument",
+                        "guest names are 2-20 characters of letters, digits and _", ref);
+    return signed_in(self, "guest:" + guest->get<std::string>(), ref);
+  }
+  auto token = msg.find("token");
+  if (token == msg.end() || !token->is_string() || token->get<std::string>().empty())
+    return send_error(self, "invalid_argument", "auth needs a 'token' or a 'guest' name", ref);
+  auto digest = runtime::token_digest(token->get<std::string>());
+  if (!st.ctx.admin_token_digest.empty() &&
+      runtime::constant_time_equal(digest, st.ctx.admin_token_digest))
+    return signed_in(self, "admin", ref);
+  self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"session"}, digest,
+                caf::make_message(get_atom::value))
+    .then([self, ref](const session_view& view) { signed_in(self, view.user, ref); },
+          [self, ref](const caf::error&) {
+            send_error(self, "unauthorized", "invalid or expired token", ref);
+          });
+}
+
+// A string field, or nullopt (after an error frame) when missing or not a string.
+std::optional<std::string> string_field(session_actor* self, const json& msg, const char* key,
+                                        const json& ref) {
+  auto it = msg.find(key);
+  if (it == msg.end() || !it->is_string()) {
+    send_error(self, "invalid_argument", std::string{"field '"} + key + "' (string) is required",
+               ref);
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+std::optional<std::int64_t> int_field(session_actor* self, const json& msg, const char* key,
+                                      const json& ref) {
+  auto it = msg.find(key);
+  if (it == msg.end() || !it->is_number_integer()) {
+    send_error(self, "invalid_argument", std::string{"field '"} + key + "' (integer) is required",
+               ref);
+    return std::nullopt;
+  }
+  return it->get<std::int64_t>();
+}
+
+bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& patch,
+                    const json& ref) {
+  auto flag = [&](const char* key, std::int8_t& out) {
+    if (auto it = msg.find(key); it != msg.end()) {
+      if (!it->is_boolean())
+        return send_error(self, "invalid_argument", std::string{key} + " must be a boolean", ref),
+               false;
+      out = it->get<bool>() ? 1 : 0;
+    }
+    return true;
+  };
+  auto number = [&](const char* key, std::int32_t& out) {
+    if (auto it = msg.find(key); it != msg.end()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
+          it->get<std::int64_t>() > 1000000)
+        return send_error(self, "invalid_argument", std::string{key} + " must be an integer",
+                          ref),
+               false;
+      out = static_cast<std::int32_t>(it->get<std::int64_t>());
+    }
+    return true;
+  };
+  if (!flag("followers_only", patch.followers_only) ||
+      !flag("subscribers_only", patch.subscribers_only) ||
+      !flag("emote_only", patch.emote_only) || !number("slow_s", patch.slow_s) ||
+      !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s))
+    return false;
+  if (auto it = msg.find("blocked_terms"); it != msg.end()) {
+    if (!it->is_array() ||
+        !std::all_of(it->begin(), it->end(), [](const json& t) { return t.is_string(); }))
+      return send_error(self, "invalid_argument", "blocked_terms must be a list of strings", ref),
+             false;
+    patch.set_blocked_terms = true;
+    patch.blocked_terms = it->get<std::vector<std::string>>();
+  }
+  return true;
+}
+
+void handle_frame(session_actor* self, const std::string& text) {
+  auto& st = self->state;
+  if (!st.frames.take()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - st.throttled_notice > 1s) {
+      st.throttled_notice = now;
+      send_error(self, "too_many_requests", "too many frames; some were dropped");
+    }
+    return;
+  }
+  auto msg = json::parse(text, nullptr, false);
+  if (msg.is_discarded())
+    return send_error(self, "bad_json", "frame is not valid JSON");
+  if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string())
+    return send_error(self, "bad_request", "frame must be a JSON object with a string 'type'");
+  auto type = msg["type"].get<std::string>();
+  json ref = msg.contains("ref") ? msg["ref"] : json(nullptr);
+  if (type == "ping")
+    return send_json(self, ref.is_null() ? json{{"type", "pong"}}
+                                         : json{{"type", "pong"}, {"ref", ref}});
+  if (type == "auth")
+    return authenticate(self, msg, ref);
+  if (type == "join") {
+    if (auto channel = string_field(self, msg, "channel", ref))
+      join(self, *channel, ref);
+    return;
+  }
+  if (type == "leave") {
+    st.joining.clear();
+    return leave(self);
+  }
+  if (st.channel.empty())
+    return send_error(self, "not_joined", "join a channel first", ref);
+  chat_identity who{st.user};
+  if (type == "react") {
+    if (st.user.empty() || !st.reactions.take())
+      return;  // reactions are best effort; extra clicks are dropped quietly
+    if (auto kind = string_field(self, msg, "kind", ref))
+      self->send(st.ctx.registry, route_atom::value, std::string{"chat"}, st.channel,
+                 caf::make_message(chat_react_atom::value, who, *kind));
+    return;
+  }
+  if (st.user.empty())
+    return send_notice(self, "sign_in_required", "sign in to chat", ref);
+  auto on_result = [self, ref, ack = type != "send" || !ref.is_null()](
+                     caf::expected<chat_result> r) {
+    if (!r)
+      return send_notice(self, "unavailable", "chat is unavailable: " + message_of(r.error()), ref);
+    reply_result(self, *r, ref, ack);
+  };
+  if (type == "send") {
+    if (auto body = string_field(self, msg, "text", ref))
+      ask_room<chat_result>(self, caf::make_message(chat_send_atom::value, who, *body), on_result);
+    return;
+  }
+  if (type == "delete") {
+    if (auto id = int_field(self, msg, "id", ref))
+      ask_room<chat_result>(self,
+                            caf::make_message(chat_mod_atom::value, who,
+                                              chat_command{"delete", std::to_string(*id), 0}),
+                            on_result);
+    return;
+  }
+  static const std::vector<std::string> user_actions{"timeout", "untimeout", "ban",
+                                                     "unban",   "mod",       "unmod"};
+  if (std::find(user_actions.begin(), user_actions.end(), type) != user_actions.end()) {
+    auto target = string_field(self, msg, "user", ref);
+    if (!target)
+      return;
+    std::int64_t seconds = 0;
+    if (type == "timeout") {
+      auto s = msg.contains("seconds") ? int_field(self, msg, "seconds", ref)
+                                       : std::optional<std::int64_t>{600};
+      if (!s)
+        return;
+      seconds = *s;
+    }
+    ask_room<chat_result>(
+      self, caf::make_message(chat_mod_atom::value, who, chat_command{type, *target, seconds}),
+      on_result);
+    return;
+  }
+  if (type == "slow" || type == "settings") {
+    chat_settings_patch patch;
+    if (type == "slow") {
+      auto s = int_field(self, msg, "seconds", ref);
+      if (!s)
+        return;
+      patch.slow_s = static_cast<std::int32_t>(std::clamp<std::int64_t>(*s, 0, 1000000));
+    } else if (!settings_patch(self, msg, patch, ref)) {
+      return;
+    }
+    ask_room<chat_result>(self, caf::make_message(chat_set_atom::value, who, patch), on_result);
+    return;
+  }
+  send_error(self, "unknown_type", "unknown frame type '" + type + "'", ref);
+}
+
+caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sink_ptr sink,
+                               std::string peer) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.sink = std::move(sink);
+  st.peer = std::move(peer);
+  self->set_default_handler(caf::drop);
+  // Dies with the hub on node shutdown; then the socket closes too.
+  self->link_to(st.ctx.hub);
+  self->attach_functor([sink = st.sink](const caf::error& reason) {
+    if (reason)
+      sink->close("server shutting down");
+  });
+  return {
+    [self](ws_text_atom, const std::string& text) { handle_frame(self, text); },
+    [self](ws_closed_atom) {
+      leave(self);
+      self->quit();
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_viewer_session(caf::actor_system& sys, const viewer_context& ctx,
+                                chat_sink_ptr sink, std::string peer) {
+  return sys.spawn(session_behavior, ctx, std::move(sink), std::move(peer));
+}
+
+}  // namespace aethex::actors
