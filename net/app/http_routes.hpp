@@ -27,7 +27,7 @@ struct http_context {
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
   caf::actor console;              // admin console service (actors/console_service.hpp)
   caf::actor media;                // media supervisor: live sessions' outputs (media_routes.hpp)
-  std::shared_ptr<read_models> read_model;  // SQLite read models (net/app/read_models.hpp)
+  std::shared_ptr<read_models> read_model{};  // SQLite read models (net/app/read_models.hpp)
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.
