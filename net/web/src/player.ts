@@ -1,9 +1,13 @@
-// HLS playback controller: attaches hls.js (or native HLS) to a <video>,
-// retries while the playlist is not yet available, and exposes live stats on
+// Live playback controller. Tries the lowest-latency path first and falls back:
+//   1. WebSocket fMP4 (`/ws/media/<ch>`) into Media Source Extensions (sub-second),
+//   2. LL-HLS (`/hls/<ch>/ll.m3u8`) with hls.js in low-latency mode,
+//   3. HLS (`/hls/<ch>/index.m3u8`, hls.js or native).
+// Retries while the stream is not yet available and exposes live stats (mode, latency) on
 // window.__aethexPlayer for diagnostics and browser tests.
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
+import { wsLatencySeconds, type ClockSample } from './latency';
 
-export type PlaybackMode = 'hls.js' | 'native' | 'none';
+export type PlaybackMode = 'ws' | 'll-hls' | 'hls.js' | 'native' | 'none';
 
 export interface PlayerCallbacks {
   /** Video is rendering frames. */
@@ -19,7 +23,11 @@ export interface PlayerDebug {
   url: string | null;
   hls: Hls | null;
   retries: number;
-  /** Seconds behind live edge: hls.latency, or buffered end - currentTime. */
+  /** Modes tried for the current load, in order. */
+  tried: PlaybackMode[];
+  /** WebSocket path: times the server made us skip ahead to a keyframe. */
+  wsSkips: number;
+  /** Seconds from live (capture at the server) to the frame on screen. */
   readonly latency: number | null;
 }
 
@@ -44,23 +52,58 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(500 * 2 ** Math.max(0, attempt), 2000);
 }
 
+/** The three playback URLs of a channel, derived from its HLS playlist URL. */
+export function sourcesFor(hlsUrl: string): { ws: string | null; ll: string | null; hls: string } {
+  const m = /^(.*)\/hls\/([^/]+)\/index\.m3u8$/.exec(hlsUrl);
+  if (!m) return { ws: null, ll: null, hls: hlsUrl };
+  const [, prefix, channel] = m;
+  let ws: string | null = null;
+  if (typeof location !== 'undefined') {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    ws = `${scheme}//${location.host}${prefix}/ws/media/${channel}`;
+  }
+  return { ws, ll: `${prefix}/hls/${channel}/ll.m3u8`, hls: hlsUrl };
+}
+
+/** A WebSocket viewer that never starts playing within this time falls back to LL-HLS. */
+const WS_START_TIMEOUT_MS = 6000;
+/** Keep the WebSocket player this close to the newest buffered frame. */
+const WS_TARGET_BUFFER_S = 0.25;
+
 export interface Player {
-  /** Starts (or keeps) playing `url`; no-op if already loading it. */
+  /** Starts (or keeps) playing the channel whose HLS playlist is `url`. */
   load(url: string): void;
   /** Detaches the source; the player can load again later. */
   stop(): void;
   /** Stops and releases listeners; the player must not be used afterwards. */
   destroy(): void;
   readonly mode: PlaybackMode;
+  readonly latency: number | null;
 }
 
 export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Player {
   let hls: Hls | null = null;
   let url: string | null = null;
   let mode: PlaybackMode = 'none';
+  let tried: PlaybackMode[] = [];
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retries = 0;
   let mediaRecoveries = 0;
+  let wsCleanup: (() => void) | null = null;
+  let wsSkips = 0;
+  let clock: ClockSample | null = null;
+
+  const latency = (): number | null => {
+    if (mode === 'ws') return wsLatencySeconds(clock, video.currentTime, Date.now());
+    if (hls) {
+      const playing = hls.playingDate;
+      if (mode === 'll-hls' && playing) return Math.max(0, (Date.now() - playing.getTime()) / 1000);
+      if (Number.isFinite(hls.latency) && hls.latency > 0) return hls.latency;
+    }
+    const b = video.buffered;
+    if (b.length === 0) return null;
+    return Math.max(0, b.end(b.length - 1) - video.currentTime);
+  };
 
   const debug: PlayerDebug = {
     get mode() {
@@ -75,11 +118,14 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     get retries() {
       return retries;
     },
+    get tried() {
+      return tried;
+    },
+    get wsSkips() {
+      return wsSkips;
+    },
     get latency() {
-      if (hls && Number.isFinite(hls.latency) && hls.latency > 0) return hls.latency;
-      const b = video.buffered;
-      if (b.length === 0) return null;
-      return Math.max(0, b.end(b.length - 1) - video.currentTime);
+      return latency();
     },
   };
   window.__aethexPlayer = debug;
@@ -104,14 +150,20 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
 
   const teardown = () => {
     clearRetry();
+    if (wsCleanup) {
+      wsCleanup();
+      wsCleanup = null;
+    }
     if (hls) {
       hls.destroy();
       hls = null;
     }
-    if (mode === 'native') {
+    if (mode === 'native' || mode === 'ws') {
       video.removeAttribute('src');
       video.load();
     }
+    video.playbackRate = 1;
+    clock = null;
   };
 
   const scheduleRestart = () => {
@@ -121,40 +173,178 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     retries += 1;
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      if (url) start(url);
+      if (url) start(url, 0);
     }, delay);
   };
 
-  const onHlsError = (_ev: string, data: ErrorData) => {
-    if (!data.fatal) return;
-    if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries < 3 && hls) {
-      mediaRecoveries += 1;
-      hls.recoverMediaError();
-      return;
-    }
-    // Manifest 404 while the encoder is still warming up, level reload
-    // failures, etc.: start over after a short backoff.
-    scheduleRestart();
+  // Next mode in the chain after `current` failed before playing; restart when none is left.
+  const fallBack = (step: number) => {
+    if (!url) return;
+    teardown();
+    if (step >= 3) scheduleRestart();
+    else start(url, step);
   };
 
-  function start(src: string): void {
-    if (Hls.isSupported()) {
-      mode = 'hls.js';
-      mediaRecoveries = 0;
-      const h = new Hls(HLS_CONFIG);
-      hls = h;
-      h.on(Hls.Events.ERROR, onHlsError);
-      h.on(Hls.Events.MANIFEST_PARSED, tryPlay);
-      h.attachMedia(video);
-      h.loadSource(src);
-    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-      mode = 'native';
-      video.src = src;
-      tryPlay();
-    } else {
-      mode = 'none';
-      cb.onUnsupported();
+  function startWs(wsUrl: string, step: number): void {
+    mode = 'ws';
+    let ms: MediaSource | null = null;
+    let sb: SourceBuffer | null = null;
+    const queue: ArrayBuffer[] = [];
+    let played = false;
+    let closed = false;
+    let jumpToNewest = true;
+    const ws = new WebSocket(wsUrl);
+    ws.binaryType = 'arraybuffer';
+
+    const fail = () => {
+      if (closed) return;
+      closed = true;
+      if (played) scheduleRestart();
+      else fallBack(step + 1);
+    };
+    const startTimer = setTimeout(() => {
+      if (!played) fail();
+    }, WS_START_TIMEOUT_MS);
+
+    const pump = () => {
+      if (!sb || sb.updating || queue.length === 0 || closed) return;
+      try {
+        sb.appendBuffer(queue.shift()!);
+      } catch {
+        fail();
+      }
+    };
+
+    // Stay at the live edge: jump over gaps (after a skip) and speed up slightly when behind.
+    const chase = () => {
+      const b = video.buffered;
+      if (b.length === 0) return;
+      const end = b.end(b.length - 1);
+      const start = b.start(b.length - 1);
+      if (jumpToNewest || video.currentTime < start || end - video.currentTime > 1.5) {
+        video.currentTime = Math.max(start, end - WS_TARGET_BUFFER_S);
+        jumpToNewest = false;
+        tryPlay();
+      }
+      video.playbackRate = end - video.currentTime > 0.6 ? 1.1 : 1;
+      if (sb && !sb.updating && video.currentTime - b.start(0) > 30) sb.remove(0, video.currentTime - 10);
+    };
+    const chaseTimer = setInterval(chase, 250);
+    const onPlayingWs = () => {
+      played = true;
+    };
+    video.addEventListener('playing', onPlayingWs);
+
+    const openSource = (mime: string) => {
+      if (typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(mime)) return fail();
+      ms = new MediaSource();
+      video.src = URL.createObjectURL(ms);
+      ms.addEventListener('sourceopen', () => {
+        if (!ms || closed) return;
+        try {
+          sb = ms.addSourceBuffer(mime);
+        } catch {
+          return fail();
+        }
+        sb.addEventListener('updateend', () => {
+          chase();
+          pump();
+        });
+        pump();
+      });
+    };
+
+    ws.onmessage = (ev: MessageEvent) => {
+      if (typeof ev.data === 'string') {
+        const msg = JSON.parse(ev.data) as { type: string; mime?: string; t?: number; wall?: number };
+        if (msg.type === 'init' && msg.mime) openSource(msg.mime);
+        else if (msg.type === 'clock' && msg.t !== undefined && msg.wall !== undefined) clock = { t: msg.t, wall: msg.wall };
+        else if (msg.type === 'skip') {
+          wsSkips += 1;
+          jumpToNewest = true;
+        }
+        return;
+      }
+      queue.push(ev.data as ArrayBuffer);
+      pump();
+    };
+    ws.onclose = fail;
+    ws.onerror = fail;
+
+    wsCleanup = () => {
+      closed = true;
+      clearTimeout(startTimer);
+      clearInterval(chaseTimer);
+      video.removeEventListener('playing', onPlayingWs);
+      ws.onclose = null;
+      ws.onerror = null;
+      ws.onmessage = null;
+      ws.close();
+      if (ms && ms.readyState === 'open') {
+        try {
+          ms.endOfStream();
+        } catch {
+          /* already ended */
+        }
+      }
+    };
+  }
+
+  function startHls(src: string, step: number, lowLatency: boolean): void {
+    mode = lowLatency ? 'll-hls' : 'hls.js';
+    mediaRecoveries = 0;
+    let played = false;
+    const h = new Hls({ ...HLS_CONFIG, lowLatencyMode: lowLatency });
+    hls = h;
+    h.on(Hls.Events.ERROR, (_ev: string, data: ErrorData) => {
+      if (!data.fatal) return;
+      if (data.type === Hls.ErrorTypes.MEDIA_ERROR && mediaRecoveries < 3 && hls) {
+        mediaRecoveries += 1;
+        hls.recoverMediaError();
+        return;
+      }
+      // LL-HLS that never played falls back to plain HLS; otherwise start over after a backoff
+      // (manifest 404 while the encoder warms up, reload failures, …).
+      if (lowLatency && !played) fallBack(step + 1);
+      else scheduleRestart();
+    });
+    h.on(Hls.Events.FRAG_BUFFERED, () => {
+      played = true;
+    });
+    h.on(Hls.Events.MANIFEST_PARSED, tryPlay);
+    h.attachMedia(video);
+    h.loadSource(src);
+  }
+
+  function start(src: string, step: number): void {
+    const sources = sourcesFor(src);
+    const order: PlaybackMode[] = ['ws', 'll-hls', 'hls.js'];
+    for (let i = step; i < order.length; i++) {
+      const m = order[i];
+      if (m === 'ws' && sources.ws && typeof WebSocket !== 'undefined' && typeof MediaSource !== 'undefined') {
+        tried.push('ws');
+        return startWs(sources.ws, i);
+      }
+      if (m === 'll-hls' && sources.ll && Hls.isSupported()) {
+        tried.push('ll-hls');
+        return startHls(sources.ll, i, true);
+      }
+      if (m === 'hls.js') {
+        if (Hls.isSupported()) {
+          tried.push('hls.js');
+          return startHls(sources.hls, i, false);
+        }
+        if (video.canPlayType('application/vnd.apple.mpegurl')) {
+          mode = 'native';
+          tried.push('native');
+          video.src = sources.hls;
+          tryPlay();
+          return;
+        }
+      }
     }
+    mode = 'none';
+    cb.onUnsupported();
   }
 
   const onNativeError = () => {
@@ -166,13 +356,17 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     get mode() {
       return mode;
     },
+    get latency() {
+      return latency();
+    },
     load(src: string) {
-      if (url === src && (hls || retryTimer || mode === 'native')) return;
+      if (url === src && (hls || retryTimer || wsCleanup || mode === 'native')) return;
       teardown();
       url = src;
       retries = 0;
+      tried = [];
       cb.onBuffering();
-      start(src);
+      start(src, 0);
     },
     stop() {
       url = null;

@@ -6,6 +6,8 @@ import { applyPollResult, initialModel, sessionKey, viewState, type ChannelModel
 import { formatViewers } from '../format';
 import { LiveBadge } from '../components/LiveBadge';
 import { Uptime } from '../components/Uptime';
+import { LiveLatency } from '../components/LiveLatency';
+import { HealthPanel } from '../components/HealthPanel';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -108,11 +110,13 @@ export function ChannelPage({ name }: { name: string }) {
                     {formatViewers(ch.viewers)}
                   </span>
                   {ch.started_at_ms !== null && <Uptime startedAtMs={ch.started_at_ms} />}
+                  <LiveLatency player={playerRef} />
                 </>
               )}
             </p>
           </div>
         </div>
+        {ch?.live && <HealthPanel name={name} />}
       </section>
       <aside id="chat" class="chat-column">
         <div class="chat-header">Stream chat</div>

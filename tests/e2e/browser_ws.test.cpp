@@ -1,0 +1,47 @@
+// The WebSocket path in a real browser: headless Chromium opens /c/<channel> while ffmpeg
+// publishes; the player picks WebSocket/MSE, video advances and the page shows its latency.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/support/node_fixture.hpp"
+
+using namespace aethex::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+nlohmann::json last_json_line(const std::string& output) {
+  auto end = output.rfind('}');
+  auto begin = output.rfind("\n{", end);
+  begin = begin == std::string::npos ? output.find('{') : begin + 1;
+  if (end == std::string::npos || begin == std::string::npos)
+    return {};
+  return nlohmann::json::parse(output.substr(begin, end - begin + 1), nullptr, false);
+}
+
+}  // namespace
+
+TEST_CASE("a browser plays the live channel over WebSocket and shows its latency") {
+  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
+  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"), "chromium is required");
+  test_node node{"browser_ws"};
+  REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
+  auto key = node.create_channel("frank");
+  child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 25, "1280x720"),
+                       node.out_dir / "ffmpeg.log"};
+  auto play = run({"node", std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/browser/play_ws.mjs",
+                   "--url", node.http_base() + "/c/frank", "--out", node.out_dir.string(),
+                   "--timeout", "30"},
+                  60s);
+  INFO(play.output);
+  CHECK(play.status == 0);
+  auto measured = last_json_line(play.output);
+  REQUIRE(measured.is_object());
+  CHECK(measured.value("mode", "") == "ws");
+  CHECK(measured.value("advance_s", 0.0) > 1.0);
+  CHECK(measured.value("first_frame_after_ms", 1e9) < 15000);
+  MESSAGE("browser over WebSocket: " << measured.dump());
+  // Glass-to-glass target of the WebSocket path; generous for a loaded 2-core test box.
+  CHECK(measured.value("latency_s", 99.0) < 2.0);
+}
