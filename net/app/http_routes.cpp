@@ -33,6 +33,7 @@ class router {
  public:
   explicit router(const http_context& ctx) : ctx_(ctx) {
     api::add_channel_routes(routes_, ctx_);
+    api::add_cluster_routes(routes_, ctx_);
     api::add_console_routes(routes_, ctx_);
     api::add_health_routes(routes_, ctx_);
     api::add_auth_routes(routes_, ctx_);

@@ -28,6 +28,7 @@ struct http_context {
   caf::actor console;              // admin console service (actors/console_service.hpp)
   caf::actor media;                // media supervisor: live sessions' outputs (media_routes.hpp)
   std::shared_ptr<read_models> read_model{};  // SQLite read models (net/app/read_models.hpp)
+  caf::actor membership;           // cluster membership (runtime/cluster.hpp)
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.

@@ -23,6 +23,7 @@
 #include "media/media_session.hpp"
 #include "net/app/console_ws.hpp"
 #include "net/app/chat_ws.hpp"
+#include "net/app/cluster_setup.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/media_routes.hpp"
@@ -31,6 +32,7 @@
 #include "net/rtmp/server.hpp"
 #include "net/srt/server.hpp"
 #include "runtime/entity_registry.hpp"
+#include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
 #include "storage/event_store.hpp"
 
@@ -98,7 +100,7 @@ int run_node(const runtime::node_config& config) {
   auto web_root = config.web_root.empty() ? default_web_root() : config.web_root;
 
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
+  configure_actor_system(cfg);
   cfg.set("scheduler.max-threads", 8);
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
@@ -126,6 +128,20 @@ int run_node(const runtime::node_config& config) {
   hls.target_duration_s = config.hls_segment_seconds;
   ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls};
 
+  caf::actor membership;
+  if (config.cluster_port != 0 || !config.join.empty()) {
+    auto started = start_membership(sys, config, registry);
+    if (!started) {
+      std::cerr << "error: " << message_of(started.error()) << "\n";
+      caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    membership = *started;
+    std::clog << "ready: cluster " << config.bind << ":" << config.cluster_port << " node "
+              << node_id_of(config) << std::endl;
+  }
+
   asio::io_context io{static_cast<int>(config.io_threads)};
   std::optional<net::http::server> http;
   std::optional<net::rtmp::server> rtmp;
@@ -140,6 +156,7 @@ int run_node(const runtime::node_config& config) {
       context.hls_root = hls_root;
       context.web_root = web_root;
       context.admin_token_digest = admin_digest;
+      context.membership = membership;
       context.console = console;
       context.read_model = read_model;
       context.media = media_supervisor;
@@ -190,6 +207,8 @@ int run_node(const runtime::node_config& config) {
   caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  if (membership)
+    caf::anon_send_exit(membership, caf::exit_reason::user_shutdown);
   std::clog << "node: stopped" << std::endl;
   return 0;
 }

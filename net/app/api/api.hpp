@@ -49,6 +49,7 @@ std::optional<json> parse_object(const net::http::request& req,
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
 void add_channel_routes(route_table& routes, const http_context& ctx);
+void add_cluster_routes(route_table& routes, const http_context& ctx);
 /// POST admin/console: one admin console command (net/app/api/console.cpp).
 void add_console_routes(route_table& routes, const http_context& ctx);
 /// GET channels/{name}/health: live ingest health (net/app/api/health.cpp).

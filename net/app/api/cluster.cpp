@@ -1,0 +1,73 @@
+// GET /api/v1/cluster: members, their partitions and load (live entity activations).
+#include <memory>
+
+#include <boost/beast/http/verb.hpp>
+#include <caf/all.hpp>
+
+#include "net/app/api/api.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
+
+namespace aethex::app::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Collects every member's activation count, then answers once (missing replies count as -1).
+void describe_cluster(const http_context& ctx, net::http::respond_fn respond) {
+  ctx.sys->spawn([membership = ctx.membership,
+                  respond = std::move(respond)](caf::event_based_actor* self) {
+    self->request(membership, 5s, get_atom::value)
+      .then(
+        [self, respond](runtime::cluster_view& view) {
+          auto result = std::make_shared<json>(json::object());
+          auto partitions = view.table.counts();
+          (*result)["partition_count"] = runtime::partition_count;
+          (*result)["table_version"] = view.table.version;
+          (*result)["members"] = json::array();
+          auto pending = std::make_shared<std::size_t>(view.members.size());
+          for (std::size_t i = 0; i < view.members.size(); ++i) {
+            auto& member = view.members[i];
+            std::uint32_t owned = 0;
+            for (auto& [node, count] : partitions)
+              if (node == member.node_id)
+                owned = count;
+            (*result)["members"].push_back(json{{"node_id", member.node_id},
+                                                {"http", member.http_endpoint},
+                                                {"joined_ms", member.joined_ms},
+                                                {"status", "up"},
+                                                {"role", owned > 0 ? "owner" : "edge"},
+                                                {"partitions", owned},
+                                                {"entities", -1}});
+            auto finish = [result, pending, respond, i](std::int64_t entities) {
+              (*result)["members"][i]["entities"] = entities;
+              if (--*pending == 0)
+                respond(net::http::json_response(200, result->dump()));
+            };
+            self->request(member.registry, 2s, list_atom::value)
+              .then([finish](const std::vector<std::string>& live) {
+                      finish(static_cast<std::int64_t>(live.size()));
+                    },
+                    [finish](caf::error&) { finish(-1); });
+          }
+        },
+        [respond](caf::error& err) { respond(error_from(err)); });
+  });
+}
+
+}  // namespace
+
+void add_cluster_routes(route_table& routes, const http_context& ctx) {
+  routes.push_back([ctx](const api_request& req, net::http::respond_fn& respond) {
+    if (req.segments.size() != 1 || req.segments[0] != "cluster" ||
+        req.http.method() != boost::beast::http::verb::get)
+      return false;
+    if (!ctx.membership)
+      respond(net::http::error_response(503, "unavailable", "cluster membership not running"));
+    else
+      describe_cluster(ctx, std::move(respond));
+    return true;
+  });
+}
+
+}  // namespace aethex::app::api

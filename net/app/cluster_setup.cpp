@@ -1,0 +1,69 @@
+#include "net/app/cluster_setup.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+#include <sys/stat.h>
+
+#include <unistd.h>
+
+#include <caf/io/middleman.hpp>
+
+#include "actors/channel.hpp"
+#include "runtime/cluster.hpp"
+#include "runtime/secrets.hpp"
+
+namespace aethex::app {
+
+using namespace std::chrono_literals;
+
+void configure_actor_system(caf::actor_system_config& cfg) {
+  cfg.load<caf::io::middleman>();
+  // CAF 0.17 defaults to no heartbeat: a dead peer would only be noticed after a TCP timeout.
+  cfg.set("middleman.heartbeat-interval", caf::timespan{500ms});
+  cfg.set("middleman.connection-timeout", caf::timespan{3s});
+  cfg.set("middleman.enable-automatic-connections", true);
+  runtime::add_cluster_message_types(cfg);
+  cfg.add_message_type<actors::channel_view>("aethex::channel_view");
+}
+
+std::string node_id_of(const runtime::node_config& config) {
+  if (!config.node_id.empty())
+    return config.node_id;
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0)
+    return "node-" + std::to_string(config.cluster_port);
+  return std::string{host} + "-" + std::to_string(config.cluster_port);
+}
+
+// Without --cluster-secret a node never accepts an empty secret: it makes one up, keeps it in
+// the data folder (owner-readable only) and joining nodes must present it.
+std::string generated_secret(const std::filesystem::path& data_dir) {
+  auto file = data_dir / "cluster.secret";
+  std::string secret;
+  if (std::ifstream in{file}; in >> secret && !secret.empty())
+    return secret;
+  secret = runtime::random_hex(24);
+  std::ofstream{file, std::ios::trunc} << secret << "\n";
+  ::chmod(file.c_str(), S_IRUSR | S_IWUSR);
+  std::clog << "cluster: no --cluster-secret given; generated one in " << file.string()
+            << std::endl;
+  return secret;
+}
+
+caf::expected<caf::actor> start_membership(caf::actor_system& sys,
+                                           const runtime::node_config& config,
+                                           const caf::actor& registry) {
+  runtime::cluster_config cluster;
+  cluster.node_id = node_id_of(config);
+  cluster.secret = config.cluster_secret.empty() ? generated_secret(config.data_dir)
+                                                 : config.cluster_secret;
+  cluster.http_endpoint = config.bind + ":" + std::to_string(config.http_port);
+  cluster.bind = config.bind;
+  cluster.port = config.cluster_port;
+  cluster.join = config.join;
+  return runtime::start_cluster(sys, cluster, registry);
+}
+
+}  // namespace aethex::app

@@ -1,0 +1,25 @@
+// Cluster wiring of a node: middleman settings, message types that cross nodes, membership.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/expected.hpp>
+
+#include "runtime/node_config.hpp"
+
+namespace aethex::app {
+
+/// Loads the middleman with fast failure detection and registers every message type that
+/// may travel between nodes. Every node must call this, or peers get unexpected_message.
+void configure_actor_system(caf::actor_system_config& cfg);
+
+/// This node's id: --node-id, else "<hostname>-<cluster port>".
+std::string node_id_of(const runtime::node_config& config);
+
+/// Starts membership (publishing on --cluster-port, joining --join when given).
+caf::expected<caf::actor> start_membership(caf::actor_system& sys,
+                                           const runtime::node_config& config,
+                                           const caf::actor& registry);
+
+}  // namespace aethex::app
