@@ -4,6 +4,9 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { kind: 'home' }
   | { kind: 'channel'; name: string }
+  | { kind: 'signup' }
+  | { kind: 'login' }
+  | { kind: 'dashboard' }
   | { kind: 'not_found'; path: string };
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
@@ -18,6 +21,8 @@ export function parseRoute(path: string): Route {
   const clean = path.split(/[?#]/, 1)[0] ?? '/';
   const parts = clean.split('/').filter((p) => p.length > 0);
   if (parts.length === 0) return { kind: 'home' };
+  if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
+    return { kind: parts[0] };
   if (parts[0] === 'c' && parts.length === 2) {
     let name: string;
     try {

@@ -1,3 +1,5 @@
+import { AccountNav } from './AccountNav';
+
 export function Header() {
   return (
     <header class="topbar">
@@ -10,6 +12,7 @@ export function Header() {
       <nav class="topnav">
         <a href="/">Browse</a>
       </nav>
+      <AccountNav />
     </header>
   );
 }
