@@ -62,11 +62,13 @@ struct channel_state {
     } else if (ev.type == "channel.went_live") {
       view.live = true;
       view.session_id = body.value("session", "");
+      view.ingest_node = body.value("node", "");
       view.started_at_ms = ev.timestamp_ms;
     } else if (ev.type == "channel.went_offline") {
       health.reset();
       view.live = false;
       view.session_id.clear();
+      view.ingest_node.clear();
       view.started_at_ms = 0;
     }
   }
@@ -176,6 +178,21 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       return make_error(errc::not_found, "channel not found");
     return caf::none;
   };
+  // Go-live: the key must match and nobody else may be live; `node` is where media arrives.
+  auto begin = [self, name, touch](const std::string& key, const std::string& session_id,
+                                   const std::string& node) -> caf::result<channel_view> {
+    touch();
+    auto& st = self->state;
+    if (!st.journal->exists() || !runtime::constant_time_equal(key, st.stream_key))
+      return make_error(errc::unauthorized, "invalid stream key");
+    if (st.view.live)
+      return make_error(errc::conflict, "channel is already live from another publisher");
+    auto payload = json{{"session", session_id}, {"node", node}}.dump();
+    if (auto err = commit(self, {make_event("channel.went_live", payload)}))
+      return err;
+    track_stream(self, name, session_id, caf::make_message(create_atom::value, name));
+    return st.view;
+  };
   return {
     [self, name, touch](create_atom, const std::string& owner,
                         const std::string& title) -> caf::result<std::string> {
@@ -256,19 +273,13 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return make_error(errc::forbidden, "only the channel owner may see its stream key");
       return self->state.stream_key;
     },
-    [self, name, touch](publish_begin_atom, const std::string& key,
-                        const std::string& session_id) -> caf::result<channel_view> {
-      touch();
-      auto& st = self->state;
-      if (!st.journal->exists() || !runtime::constant_time_equal(key, st.stream_key))
-        return make_error(errc::unauthorized, "invalid stream key");
-      if (st.view.live)
-        return make_error(errc::conflict, "channel is already live from another publisher");
-      if (auto err = commit(self, {make_event("channel.went_live",
-                                              json{{"session", session_id}}.dump())}))
-        return err;
-      track_stream(self, name, session_id, caf::make_message(create_atom::value, name));
-      return st.view;
+    [begin](publish_begin_atom, const std::string& key,
+            const std::string& session_id) -> caf::result<channel_view> {
+      return begin(key, session_id, std::string{});
+    },
+    [begin](publish_begin_atom, const std::string& key, const std::string& session_id,
+            const std::string& node) -> caf::result<channel_view> {
+      return begin(key, session_id, node);
     },
     [self, name, touch](publish_end_atom, const std::string& session_id) -> caf::result<bool> {
       touch();

@@ -37,13 +37,15 @@ struct channel_view {
   bool live = false;
   std::int64_t started_at_ms = 0;  // 0 when offline
   std::string session_id;          // current publish session, empty when offline
+  std::string ingest_node;         // cluster node receiving the publisher, empty when offline
   std::uint64_t version = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
   return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.title, x.category,
-           x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.version);
+           x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
+           x.version);
 }
 
 /// Ingest health of the live session, reported by its media actor every second. Rates are

@@ -11,6 +11,10 @@
 #include <caf/io/middleman.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/chat_types.hpp"
+#include "actors/session.hpp"
+#include "actors/stream_session.hpp"
+#include "actors/user.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/secrets.hpp"
 
@@ -25,7 +29,16 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.set("middleman.connection-timeout", caf::timespan{3s});
   cfg.set("middleman.enable-automatic-connections", true);
   runtime::add_cluster_message_types(cfg);
+  // Replies and commands of entities, which may live on another node.
   cfg.add_message_type<actors::channel_view>("aethex::channel_view");
+  cfg.add_message_type<actors::stream_health>("aethex::stream_health");
+  cfg.add_message_type<actors::user_view>("aethex::user_view");
+  cfg.add_message_type<actors::session_view>("aethex::session_view");
+  cfg.add_message_type<actors::stream_session_view>("aethex::stream_session_view");
+  cfg.add_message_type<actors::chat_identity>("aethex::chat_identity");
+  cfg.add_message_type<actors::chat_command>("aethex::chat_command");
+  cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
+  cfg.add_message_type<actors::chat_result>("aethex::chat_result");
 }
 
 std::string node_id_of(const runtime::node_config& config) {

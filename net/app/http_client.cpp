@@ -16,7 +16,7 @@ http_result http_call(const std::string& host_port, const std::string& method,
                       const std::string& bearer_token) {
   auto colon = host_port.rfind(':');
   if (colon == std::string::npos)
-    return {0, {}, "expected HOST:PORT, got '" + host_port + "'"};
+    return {0, {}, {}, "expected HOST:PORT, got '" + host_port + "'"};
   try {
     boost::asio::io_context io;
     boost::asio::ip::tcp::resolver resolver{io};
@@ -38,9 +38,9 @@ http_result http_call(const std::string& host_port, const std::string& method,
     bhttp::read(stream, buffer, res);
     beast::error_code ec;
     stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-    return {res.result_int(), std::move(res.body()), {}};
+    return {res.result_int(), std::move(res.body()), std::string{res[bhttp::field::location]}, {}};
   } catch (const std::exception& e) {
-    return {0, {}, std::string{"cannot reach node at "} + host_port + ": " + e.what()};
+    return {0, {}, {}, std::string{"cannot reach node at "} + host_port + ": " + e.what()};
   }
 }
 

@@ -8,6 +8,7 @@ namespace aethex::app {
 struct http_result {
   unsigned status = 0;  // 0 when the node could not be reached
   std::string body;
+  std::string location;  // Location header of redirects
   std::string error;  // transport error text when status == 0
 };
 

@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 
 #include "net/app/api/api.hpp"
+#include "net/app/edge_redirect.hpp"
 #include "net/app/media_routes.hpp"
 #include "net/http/static_files.hpp"
 
@@ -34,10 +35,10 @@ class router {
   explicit router(const http_context& ctx) : ctx_(ctx) {
     api::add_channel_routes(routes_, ctx_);
     api::add_cluster_routes(routes_, ctx_);
-    api::add_console_routes(routes_, ctx_);
-    api::add_health_routes(routes_, ctx_);
     api::add_auth_routes(routes_, ctx_);
     api::add_user_routes(routes_, ctx_);
+    api::add_health_routes(routes_, ctx_);
+    api::add_console_routes(routes_, ctx_);
   }
 
   void operator()(net::http::request&& req, const std::string& peer, respond_fn respond) const {
@@ -54,7 +55,7 @@ class router {
     if (handle_media_request(ctx_, path, query, respond))
       return;
     if (path.substr(0, 5) == "/hls/")
-      return hls(path.substr(5), std::move(respond));
+      return hls(path.substr(5), target, std::move(respond));
     return web(path, std::move(respond));
   }
 
@@ -70,7 +71,7 @@ class router {
     respond(error_response(404, "not_found", "no such API endpoint"));
   }
 
-  void hls(std::string_view path, respond_fn respond) const {
+  void hls(std::string_view path, std::string_view target, respond_fn respond) const {
     auto relative = net::http::safe_relative_path(path);
     if (!relative)
       return respond(error_response(400, "bad_path", "malformed path"));
@@ -78,7 +79,11 @@ class router {
     auto cache = relative->extension() == ".m3u8" ? "no-cache" : "max-age=60";
     if (auto res = net::http::file_response(ctx_.hls_root, *relative, cache))
       return respond(std::move(*res));
-    respond(error_response(404, "not_found", "no such stream file (is the channel live?)"));
+    auto missing = error_response(404, "not_found", "no such stream file (is the channel live?)");
+    auto channel = relative->begin() == relative->end() ? std::string{}
+                                                        : relative->begin()->string();
+    redirect_to_ingest_node(ctx_, channel, std::string{target}, std::move(missing),
+                            std::move(respond));
   }
 
   void web(std::string_view path, respond_fn respond) const {

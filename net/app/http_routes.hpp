@@ -25,10 +25,11 @@ struct http_context {
   std::filesystem::path hls_root;
   std::filesystem::path web_root;
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
-  caf::actor console;              // admin console service (actors/console_service.hpp)
   caf::actor media;                // media supervisor: live sessions' outputs (media_routes.hpp)
+  caf::actor console;              // admin console service (actors/console_service.hpp)
   std::shared_ptr<read_models> read_model{};  // SQLite read models (net/app/read_models.hpp)
   caf::actor membership;           // cluster membership (runtime/cluster.hpp)
+  std::string node_id;             // this node's id in the cluster
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.

@@ -37,9 +37,9 @@ class media_sink final : public net::ingest::ingest_sink {
 
 ingest_bridge::ingest_bridge(caf::actor_system& sys, caf::actor registry,
                              caf::actor media_supervisor, std::filesystem::path hls_root,
-                             media::hls_options hls)
+                             media::hls_options hls, std::string node_id)
     : sys_(sys), registry_(std::move(registry)), media_supervisor_(std::move(media_supervisor)),
-      hls_root_(std::move(hls_root)), hls_(hls) {}
+      hls_root_(std::move(hls_root)), hls_(hls), node_id_(std::move(node_id)) {}
 
 void ingest_bridge::open(net::ingest::publish_request request,
                          std::function<void(net::ingest::open_result)> done) {
@@ -52,7 +52,8 @@ void ingest_bridge::open(net::ingest::publish_request request,
   auto format = request.format == net::ingest::container::flv ? media::input_format::flv
                                                                : media::input_format::mpegts;
   media::media_session_config config{channel, session_id, format, hls_root_, hls_, registry_};
-  auto begin = caf::make_message(actors::publish_begin_atom::value, request.stream_key, session_id);
+  auto begin = caf::make_message(actors::publish_begin_atom::value, request.stream_key, session_id,
+                                 node_id_);
   // One short-lived actor runs the two steps (go live, start media) without blocking a thread.
   sys_.spawn([registry = registry_, supervisor = media_supervisor_, begin = std::move(begin),
               config = std::move(config),

@@ -15,7 +15,7 @@ namespace aethex::app {
 class ingest_bridge : public net::ingest::ingest_handler {
  public:
   ingest_bridge(caf::actor_system& sys, caf::actor registry, caf::actor media_supervisor,
-                std::filesystem::path hls_root, media::hls_options hls);
+                std::filesystem::path hls_root, media::hls_options hls, std::string node_id);
   void open(net::ingest::publish_request request,
             std::function<void(net::ingest::open_result)> done) override;
 
@@ -25,6 +25,7 @@ class ingest_bridge : public net::ingest::ingest_handler {
   caf::actor media_supervisor_;
   std::filesystem::path hls_root_;
   media::hls_options hls_;
+  std::string node_id_;  // recorded with go-live so other nodes can find the media
 };
 
 }  // namespace aethex::app

@@ -9,8 +9,8 @@
 #include "net/app/config_file.hpp"
 #include "net/app/http_client.hpp"
 #include "net/app/node.hpp"
-#include "net/console/console.hpp"
 #include "net/app/read_models.hpp"
+#include "net/console/console.hpp"
 
 namespace {
 
@@ -90,6 +90,8 @@ int create_channel(const std::string& name, const std::string& title, const std:
 int main(int argc, char** argv) {
   CLI::App app{"AeThex LIVE: self-hosted live streaming node"};
   app.require_subcommand(1);
+  // A flag given twice takes its last value, so wrappers can append overrides.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 
   node_config config;
   auto* serve = app.add_subcommand("serve", "Run a node (RTMP/SRT ingest, HLS, web UI, API)");
@@ -144,10 +146,10 @@ int main(int argc, char** argv) {
     }
     return aethex::app::run_node(config);
   }
-  if (rebuild->parsed())
-    return aethex::app::rebuild_projections(admin_data, std::cout, std::cerr);
   if (console->parsed())
     return aethex::console::run_console(console_opts);
+  if (rebuild->parsed())
+    return aethex::app::rebuild_projections(admin_data, std::cout, std::cerr);
   if (create->parsed())
     return create_channel(name, title, connect, read_token(token, data_dir));
   return 0;

@@ -16,18 +16,21 @@
 #include "actors/channel.hpp"
 #include "actors/chat_fanout.hpp"
 #include "actors/chat_room.hpp"
-#include "actors/console_service.hpp"
 #include "actors/session.hpp"
 #include "actors/stream_session.hpp"
 #include "actors/user.hpp"
+#include "actors/chat_fanout.hpp"
+#include "actors/chat_room.hpp"
+#include "actors/console_service.hpp"
 #include "media/media_session.hpp"
 #include "net/app/console_ws.hpp"
 #include "net/app/chat_ws.hpp"
 #include "net/app/cluster_setup.hpp"
+#include "net/app/chat_ws.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
-#include "net/app/media_routes.hpp"
 #include "net/app/read_models.hpp"
+#include "net/app/media_routes.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
 #include "net/srt/server.hpp"
@@ -111,6 +114,7 @@ int run_node(const runtime::node_config& config) {
   actors::add_user_kind(kinds, *store);
   actors::add_session_kind(kinds, *store);
   actors::add_stream_session_kind(kinds, *store);
+  actors::add_chat_kind(kinds, *store);
   actors::console_config console_cfg;
   for (auto& [kind, _] : kinds.factories)
     console_cfg.kinds.push_back(kind);
@@ -126,7 +130,7 @@ int run_node(const runtime::node_config& config) {
   auto media_supervisor = media::spawn_media_supervisor(sys);
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
-  ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls};
+  ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
 
   caf::actor membership;
   if (config.cluster_port != 0 || !config.join.empty()) {
@@ -157,11 +161,13 @@ int run_node(const runtime::node_config& config) {
       context.web_root = web_root;
       context.admin_token_digest = admin_digest;
       context.membership = membership;
+      context.node_id = node_id_of(config);
       context.console = console;
-      context.read_model = read_model;
       context.media = media_supervisor;
+      context.read_model = read_model;
       net::http::server_options http_options;
-      http_options.on_upgrade = make_upgrade_handler({make_console_ws(context), make_ws_media_module(context), });
+      http_options.on_upgrade =
+        make_upgrade_handler({make_ws_media_module(context), make_console_ws(context), make_chat_ws(context, chat_hub)});
       http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),
                    http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;

@@ -50,13 +50,13 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 
 void add_channel_routes(route_table& routes, const http_context& ctx);
 void add_cluster_routes(route_table& routes, const http_context& ctx);
-/// POST admin/console: one admin console command (net/app/api/console.cpp).
-void add_console_routes(route_table& routes, const http_context& ctx);
-/// GET channels/{name}/health: live ingest health (net/app/api/health.cpp).
-void add_health_routes(route_table& routes, const http_context& ctx);
 /// POST auth/signup, auth/login, auth/logout (net/app/api/auth.cpp).
 void add_auth_routes(route_table& routes, const http_context& ctx);
 /// GET/PATCH me, GET users/{name} (net/app/api/users.cpp).
 void add_user_routes(route_table& routes, const http_context& ctx);
+/// GET channels/{name}/health: live ingest health (net/app/api/health.cpp).
+void add_health_routes(route_table& routes, const http_context& ctx);
+/// POST admin/console: one admin console command (net/app/api/console.cpp).
+void add_console_routes(route_table& routes, const http_context& ctx);
 
 }  // namespace aethex::app::api

@@ -83,6 +83,13 @@ std::optional<int> test_node::stop() {
   return process_->wait(std::chrono::seconds(15));
 }
 
+void test_node::kill() {
+  if (!process_)
+    return;
+  process_->signal(SIGKILL);
+  process_->wait(std::chrono::seconds(10));
+}
+
 std::vector<std::string> ffmpeg_publish_args(const std::string& url, int seconds,
                                              const std::string& size) {
   return {"ffmpeg", "-hide_banner", "-loglevel", "error", "-re",

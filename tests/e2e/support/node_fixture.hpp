@@ -31,6 +31,8 @@ class test_node {
   std::string http_base() const;
   /// SIGTERM and wait; returns the exit status.
   std::optional<int> stop();
+  /// SIGKILL: the node dies without any chance to clean up.
+  void kill();
   std::string log() const { return process_->log(); }
 
   unsigned short http_port = 0;

@@ -1,0 +1,99 @@
+// Three separate node processes on loopback form a cluster: entities are readable from any
+// node, media ingested on one node is watchable from another, a wrong secret is refused and a
+// killed node is marked down while the others keep serving.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/support/node_fixture.hpp"
+
+using namespace aethex::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string secret = "e2e-cluster-secret";
+
+std::vector<std::string> cluster_args(const std::string& id, unsigned short port,
+                                      const std::string& join = {},
+                                      const std::string& node_secret = secret) {
+  std::vector<std::string> args{"--cluster-port", std::to_string(port), "--node-id", id,
+                                "--cluster-secret", node_secret};
+  if (!join.empty()) {
+    args.push_back("--join");
+    args.push_back(join);
+  }
+  return args;
+}
+
+std::size_t member_count(const test_node& node) {
+  auto res = node.get("/api/v1/cluster");
+  if (res.status != 200)
+    return 0;
+  return json::parse(res.body)["members"].size();
+}
+
+bool live_on(const test_node& node, const std::string& channel) {
+  auto res = node.get("/api/v1/channels/" + channel);
+  return res.status == 200 && json::parse(res.body).value("live", false);
+}
+
+}  // namespace
+
+TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure detection") {
+  auto port_a = free_tcp_port(), port_b = free_tcp_port(), port_c = free_tcp_port();
+  test_node a{"cluster_a", cluster_args("a", port_a)};
+  test_node b{"cluster_b", cluster_args("b", port_b, "127.0.0.1:" + std::to_string(port_a))};
+  auto c = std::make_unique<test_node>(
+    "cluster_c", cluster_args("c", port_c, "127.0.0.1:" + std::to_string(port_b)));
+  REQUIRE(eventually([&] { return member_count(a) == 3 && member_count(*c) == 3; }, 10s));
+
+  auto cluster = json::parse(a.get("/api/v1/cluster").body);
+  int partitions = 0;
+  for (auto& member : cluster["members"])
+    partitions += member.value("partitions", 0);
+  CHECK(partitions == 64);
+
+  // Created through A, the channel is the same entity when read through B and C.
+  auto key = a.create_channel("trio");
+  for (auto* node : {&b, c.get()}) {
+    auto res = node->get("/api/v1/channels/trio");
+    REQUIRE(res.status == 200);
+    CHECK(json::parse(res.body).value("name", "") == "trio");
+  }
+
+  SUBCASE("a node with the wrong secret cannot join") {
+    auto port_d = free_tcp_port();
+    CHECK_THROWS(test_node{"cluster_d", cluster_args("d", port_d, "127.0.0.1:" +
+                                                     std::to_string(port_a), "not-the-secret")});
+    CHECK(a.log().find("wrong cluster secret") != std::string::npos);
+    CHECK(a.log().find("not-the-secret") == std::string::npos);
+    CHECK(member_count(a) == 3);
+  }
+
+  SUBCASE("publish to B, watch HLS through C") {
+    if (!on_path("ffmpeg")) {
+      MESSAGE("ffmpeg not installed; skipping");
+      return;
+    }
+    child_process ffmpeg{ffmpeg_publish_args(b.rtmp_url(key), 10), b.out_dir / "ffmpeg.log"};
+    REQUIRE(eventually([&] { return live_on(*c, "trio"); }, 15s));
+    REQUIRE(eventually([&] { return b.get("/hls/trio/index.m3u8").status == 200; }, 15s));
+    auto via_c = c->get("/hls/trio/index.m3u8");
+    REQUIRE(via_c.status == 302);
+    CHECK(via_c.location == b.http_base() + "/hls/trio/index.m3u8");
+    auto followed = b.get(via_c.location.substr(b.http_base().size()));
+    CHECK(followed.status == 200);
+    CHECK(followed.body.find("#EXTM3U") == 0);
+    ffmpeg.wait(30s);
+    CHECK(eventually([&] { return !live_on(a, "trio"); }, 10s));
+  }
+
+  SUBCASE("kill -9 a node: the others mark it down and keep serving") {
+    c->kill();
+    CHECK(eventually([&] { return member_count(a) == 2 && member_count(b) == 2; }, 15s));
+    CHECK(a.log().find("member c is down") != std::string::npos);
+    CHECK(b.get("/api/v1/channels/trio").status == 200);
+  }
+}
