@@ -134,7 +134,12 @@ int main(int argc, char** argv) {
   console->add_flag("--keep-going", console_opts.keep_going,
                     "Scripts: run on after a failed command (the exit status still says so)");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; a usage error exits 2, which scripts can tell from a failed command.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   if (serve->parsed()) {
     if (!config_file.empty()) {
       try {
