@@ -145,7 +145,8 @@ adapter channel_adapter() {
 adapter_table default_adapters() {
   adapter_table table;
   table.add(channel_adapter());
-  // Further kinds register here (chat, user, …): one adapter function per kind.
+  table.add(chat_adapter());
+  // Further kinds register here (user, stream, …): one adapter function per kind.
   return table;
 }
 

@@ -56,9 +56,10 @@ struct command {
   dispatch_fn dispatch;
 };
 
-/// A dispatch for entities that answer with `Reply`; `render` turns the reply into JSON.
+/// A dispatch for entities that answer with `Reply`; `render` turns the reply into JSON (or into
+/// an error, for entities that report refusals inside their reply).
 template <class Reply>
-dispatch_fn expecting(std::function<json(const Reply&)> render) {
+dispatch_fn expecting(std::function<caf::expected<json>(const Reply&)> render) {
   return [render = std::move(render)](caf::event_based_actor* self, const caf::actor& registry,
                                       const std::string& kind, const std::string& id,
                                       caf::message msg, reply_fn done) {
@@ -98,6 +99,8 @@ json describe(const adapter& a, const command& c);
 
 /// channel/<name>: status, create, set-title, set-category, rotate-key, reveal-key.
 adapter channel_adapter();
+/// chat/<channel>: say, history, info and moderation (actors/chat_console.cpp).
+adapter chat_adapter();
 /// Every adapter of the entity kinds this build has.
 adapter_table default_adapters();
 

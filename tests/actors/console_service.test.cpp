@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/chat_room.hpp"
 #include "actors/console_service.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
@@ -48,6 +49,7 @@ struct console_fixture {
   console_fixture() {
     runtime::entity_kinds kinds;
     actors::add_channel_kind(kinds, *store);
+    actors::add_chat_kind(kinds, *store);
     actors::console_config c;
     for (auto& [kind, _] : kinds.factories)
       c.kinds.push_back(kind);
@@ -175,7 +177,9 @@ TEST_CASE("ls lists kinds and entities, live and stored") {
   REQUIRE(f.run({"send", "channel/bob", "create"}));
   auto kinds = f.run({"ls"});
   REQUIRE(kinds);
-  REQUIRE((*kinds)["kinds"].size() == 1);
+  REQUIRE((*kinds)["kinds"].size() == 2);
+  CHECK((*kinds)["kinds"][1]["kind"] == "chat");
+  CHECK((*kinds)["kinds"][1]["active"] == 0);
   auto& channel = (*kinds)["kinds"][0];
   CHECK(channel["kind"] == "channel");
   CHECK(channel["active"] == 2);
@@ -248,4 +252,41 @@ TEST_CASE("event payloads are shown with secret fields masked") {
   CHECK(masked["title"] == "t");
   CHECK(actors::redact_payload("not json") == "not json");
   CHECK(actors::iso_time(1'700'000'000'123) == "2023-11-14T22:13:20.123Z");
+}
+
+TEST_CASE("chat: a bot posts, history and events show it, moderation goes through the room") {
+  console_fixture f;
+  REQUIRE(f.run({"send", "channel/alice", "create", "--as", "alice"}));
+  auto said = f.run({"send", "chat/alice", "say", "hello", "from", "bot", "--as", "bot"});
+  REQUIRE(said);
+  CHECK((*said)["id"].get<std::uint64_t>() > 0);
+  auto history = f.run({"ask", "chat/alice", "history"});
+  REQUIRE(history);
+  REQUIRE((*history)["messages"].size() == 1);
+  CHECK((*history)["messages"][0]["user"] == "bot");
+  CHECK((*history)["messages"][0]["text"] == "hello from bot");
+  auto events = f.run({"events", "chat/alice"});
+  REQUIRE(events);
+  REQUIRE((*events)["events"].size() == 1);
+  CHECK((*events)["events"][0]["type"] == "chat.message");
+  auto info = f.run({"ask", "chat/alice", "info", "--as", "alice"});
+  REQUIRE(info);
+  CHECK((*info)["role"] == "broadcaster");
+  auto show = f.run({"show", "chat/alice"});
+  REQUIRE(show);
+  CHECK((*show)["version"] == 1);
+  CHECK((*show)["state"]["channel"] == "alice");
+
+  REQUIRE(f.run({"send", "chat/alice", "ban", "bot"}));
+  CHECK(f.error_of({"send", "chat/alice", "say", "again", "--as", "bot"}, errc::forbidden) ==
+        "chat refused (banned): you are banned from this chat");
+  CHECK(f.error_of({"send", "chat/alice", "timeout", "bot", "soon"}).find("whole number") !=
+        std::string::npos);
+  CHECK(f.error_of({"send", "chat/alice", "emote-only", "maybe"}) == "emote-only takes on or off");
+  CHECK(f.error_of({"send", "chat/nochannel", "say", "hi"}, errc::not_found).find("not_found") !=
+        std::string::npos);
+  REQUIRE(f.run({"send", "chat/alice", "slow", "5"}));
+  auto after = f.run({"events", "chat/alice", "--last", "1"});
+  REQUIRE(after);
+  CHECK((*after)["events"][0]["type"] == "chat.settings_changed");
 }

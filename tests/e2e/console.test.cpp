@@ -81,7 +81,7 @@ TEST_CASE("console: scripts, stdin, --json, tail and exit statuses against a rea
   auto token = admin_token(node);
   REQUIRE(token.size() == 64);
 
-  {  // a script file creates a channel, changes it, reads its events and asserts
+  {  // a script file creates a channel, posts chat as a bot, reads events and asserts
     node.create_channel("bob");  // `aethex channel create` and the console see the same node
     auto script = node.out_dir / "smoke.aex";
     std::ofstream(script) << R"(# smoke test of a fresh node
@@ -98,6 +98,10 @@ expect events $ch --last 1 .events[0].payload.title == "Round 2"
 expect show channel/bob .version == 1
 expect ls channel/ .entities.length == 2
 expect fail ask channel/nobody status .code == not_found
+send chat/alice say "hello from the bot" --as bot
+expect ask chat/alice history .messages[-1].text == "hello from the bot"
+expect ask chat/alice history .messages[-1].user == bot
+expect events chat/alice --last 1 .events[0].type == chat.message
 echo done with $ch
 )";
     auto r = run_console(node, {"-f", script.string()});

@@ -182,7 +182,9 @@ TEST_CASE("completion offers commands, kinds, ids and a kind's commands") {
   using strings = std::vector<std::string>;
   CHECK(c.candidates("", "se") == strings{"send", "set"});
   CHECK(c.candidates("", "partitions") == strings{"partitions"});
-  CHECK(c.candidates("ask ", "ch") == strings{"channel/"});
+  CHECK(c.candidates("ask ", "ch") == strings{"channel/", "chat/"});
+  CHECK(c.candidates("ask ", "chan") == strings{"channel/"});
+  CHECK(c.candidates("send chat/alice ", "s") == strings{"say", "slow"});
   CHECK(c.candidates("ask ", "channel/al") == strings{"channel/alfred", "channel/alice"});
   CHECK(c.candidates("show ", "channel/alic") == strings{"channel/alice"});
   CHECK(c.candidates("send channel/alice ", "set-") == strings{"set-category", "set-title"});

@@ -12,6 +12,7 @@
 #include <caf/all.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/chat_room.hpp"
 #include "actors/console_service.hpp"
 #include "net/console/interpreter.hpp"
 #include "runtime/entity_registry.hpp"
@@ -25,6 +26,7 @@ class service_backend final : public console::backend {
     store_ = storage::event_store::open(folder_.path);
     runtime::entity_kinds kinds;
     actors::add_channel_kind(kinds, *store_);
+    actors::add_chat_kind(kinds, *store_);
     actors::console_config c;
     for (auto& [kind, _] : kinds.factories)
       c.kinds.push_back(kind);
