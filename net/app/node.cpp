@@ -122,7 +122,7 @@ int run_node(const runtime::node_config& config) {
   console_cfg.registry = registry;
   console_cfg.store = store.get();
   console_cfg.adapters = actors::console::default_adapters();
-  console_cfg.node = {config.node_id, config.bind + ":" + std::to_string(config.http_port),
+  console_cfg.node = {node_id_of(config), config.bind + ":" + std::to_string(config.http_port),
                       std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count()};
   auto console = actors::spawn_console_service(sys, std::move(console_cfg));
