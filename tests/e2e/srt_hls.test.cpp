@@ -57,7 +57,7 @@ TEST_CASE("SRT publish becomes HLS with H.264 and AAC, then goes offline") {
     return;
   test_node node{"srt_hls"};
   auto key = node.create_channel("sierra");
-  child_process ffmpeg{srt_publish_args(node.srt_url(access_control(key)), 7),
+  child_process ffmpeg{srt_publish_args(node.srt_url(access_control(key)), 5),
                        node.out_dir / "ffmpeg.log"};
   REQUIRE(eventually([&] { return channel_live(node, "sierra"); }, 10s));
 
@@ -108,7 +108,7 @@ TEST_CASE("plain streamid publishes; wrong and malformed streamids are refused a
   CHECK(run(srt_publish_args(node.srt_url("#!::r=live/" + key + ",m=publish,r=x"), 2), 20s).status != 0);
   CHECK_FALSE(channel_live(node, "tango"));
 
-  child_process ffmpeg{srt_publish_args(node.srt_url(key), 4), node.out_dir / "ffmpeg.log"};
+  child_process ffmpeg{srt_publish_args(node.srt_url(key), 3), node.out_dir / "ffmpeg.log"};
   CHECK(eventually([&] { return channel_live(node, "tango"); }, 10s));
   CHECK(eventually([&] { return node.get("/hls/tango/index.m3u8").status == 200; }, 10s));
   auto status = ffmpeg.wait(30s);
