@@ -281,7 +281,9 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
   CHECK(busy.status != 0);
   CHECK(busy.output.find("in use by a running node") != std::string::npos);
 
-  REQUIRE(node->stop() == 0);
+  auto stopped = node->stop();
+  INFO("node exit status: " << (stopped ? std::to_string(*stopped) : "still running"));
+  REQUIRE(stopped == 0);
   auto rebuilt = run({AETHEX_BINARY, "admin", "rebuild-projections", "--data",
                       node->data_dir.string()},
                      60s);
