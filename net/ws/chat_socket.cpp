@@ -1,5 +1,6 @@
 #include "net/ws/chat_socket.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 
@@ -36,26 +37,33 @@ class outbox final : public actors::chat_sink {
   void close(std::string reason) override;
 
   /// Everything queued so far; clears `flushing_` when there is nothing (the writer goes idle).
+  /// Taken frames still count against the bound until `written` says they left.
   std::deque<frame_ptr> take() {
     std::lock_guard lock{mu_};
     std::deque<frame_ptr> out;
     out.swap(queue_);
-    bytes_ = 0;
     if (out.empty())
       flushing_ = false;
     return out;
+  }
+
+  void written(std::size_t frames, std::size_t bytes) {
+    std::lock_guard lock{mu_};
+    frames_ -= std::min(frames_, frames);
+    bytes_ -= std::min(bytes_, bytes);
   }
 
   void shut() {
     std::lock_guard lock{mu_};
     closed_ = true;
     queue_.clear();
-    bytes_ = 0;
+    frames_ = bytes_ = 0;
   }
 
  private:
   std::mutex mu_;
   std::deque<frame_ptr> queue_;
+  std::size_t frames_ = 0;  // queued + being written
   std::size_t bytes_ = 0;
   bool flushing_ = false;
   bool closed_ = false;
@@ -74,6 +82,10 @@ class connection : public std::enable_shared_from_this<connection> {
   void start(http::request&& req) {
     outbox_ = std::make_shared<outbox>(weak_from_this(), opts_);
     beast::get_lowest_layer(ws_).expires_never();  // the websocket layer has its own timeouts
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(
+      asio::socket_base::send_buffer_size(opts_.send_buffer_bytes), ignored);
+    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeouts.idle_timeout = opts_.idle_timeout;
     timeouts.keep_alive_pings = true;
@@ -121,6 +133,10 @@ class connection : public std::enable_shared_from_this<connection> {
       buffer = asio::buffer(batch_);
     }
     ws_.async_write(buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      std::size_t bytes = 0;
+      for (auto& f : self->writing_)
+        bytes += f->size();
+      self->outbox_->written(self->writing_.size(), bytes);
       self->writing_.clear();
       if (self->batch_.capacity() > 64 * 1024)
         std::string{}.swap(self->batch_);
@@ -208,14 +224,16 @@ bool outbox::push(frame_ptr frame) {
   std::unique_lock lock{mu_};
   if (closed_)
     return false;
-  if (queue_.size() >= max_frames_ || bytes_ + frame->size() > max_bytes_) {
+  if (frames_ >= max_frames_ || bytes_ + frame->size() > max_bytes_) {
     closed_ = true;
     queue_.clear();
+    frames_ = bytes_ = 0;
     lock.unlock();
     if (auto conn = conn_.lock())
       asio::post(conn->executor(), [conn] { conn->drop(); });
     return false;
   }
+  ++frames_;
   bytes_ += frame->size();
   queue_.push_back(std::move(frame));
   if (flushing_)

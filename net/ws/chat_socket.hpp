@@ -20,6 +20,7 @@ struct chat_socket_options {
   std::size_t max_queue_frames = 1024;       // a connection this far behind is dropped ...
   std::size_t max_queue_bytes = 1024 * 1024;  // ... or holding this much unsent
   std::chrono::seconds idle_timeout{60};     // pings at half of it; silent peers are closed
+  int send_buffer_bytes = 64 * 1024;         // kernel send buffer (bounds memory per viewer)
 };
 
 /// Takes over an upgraded HTTP connection: completes the WebSocket handshake and starts a viewer

@@ -8,6 +8,7 @@ import { LiveBadge } from '../components/LiveBadge';
 import { Uptime } from '../components/Uptime';
 import { LiveLatency } from '../components/LiveLatency';
 import { HealthPanel } from '../components/HealthPanel';
+import { ChatPanel } from '../chat/ChatPanel';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -119,10 +120,7 @@ export function ChannelPage({ name }: { name: string }) {
         {ch?.live && <HealthPanel name={name} />}
       </section>
       <aside id="chat" class="chat-column">
-        <div class="chat-header">Stream chat</div>
-        <div class="chat-body">
-          <p class="muted">Chat is coming soon.</p>
-        </div>
+        <ChatPanel channel={name} />
       </aside>
     </main>
   );

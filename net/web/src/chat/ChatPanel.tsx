@@ -1,0 +1,254 @@
+// The chat column of a channel page: history and live messages over /ws, a send box, notices,
+// reactions with a floating burst, and moderation buttons for the room's moderators.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useSession } from '../auth';
+import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
+import { REACTIONS, renderSegments } from './emotes';
+import './chat.css';
+
+const GUEST_KEY = 'aethex.chat.guest';
+const RECONNECT_MS = [500, 1000, 2000, 5000];
+const BURST_MS = 1600;
+const MAX_BURST_PER_KIND = 8;
+
+type Status = 'connecting' | 'open' | 'closed';
+interface Burst {
+  id: number;
+  glyph: string;
+  left: number;
+  delay: number;
+}
+
+function chatUrl(): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/ws`;
+}
+
+function storedGuest(): string | null {
+  try {
+    return window.sessionStorage.getItem(GUEST_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function ChatPanel({ channel }: { channel: string }) {
+  const session = useSession();
+  const [chat, setChat] = useState<ChatState>(initialChat);
+  const [status, setStatus] = useState<Status>('connecting');
+  const [guest, setGuest] = useState<string | null>(storedGuest);
+  const [guestDraft, setGuestDraft] = useState('');
+  const [draft, setDraft] = useState('');
+  const [bursts, setBursts] = useState<Burst[]>([]);
+  const socket = useRef<WebSocket | null>(null);
+  const list = useRef<HTMLDivElement>(null);
+  const burstSeq = useRef(0);
+
+  const token = session?.token ?? null;
+  useEffect(() => {
+    let stopped = false;
+    let attempt = 0;
+    let timer: number | undefined;
+    const connect = () => {
+      setStatus('connecting');
+      const ws = new WebSocket(chatUrl());
+      socket.current = ws;
+      ws.onopen = () => {
+        attempt = 0;
+        setStatus('open');
+        setChat(initialChat);
+        if (token) ws.send(JSON.stringify({ type: 'auth', token }));
+        else if (guest) ws.send(JSON.stringify({ type: 'auth', guest }));
+        ws.send(JSON.stringify({ type: 'join', channel }));
+      };
+      ws.onmessage = (ev) => {
+        let frame: unknown;
+        try {
+          frame = JSON.parse(String(ev.data));
+        } catch {
+          return;
+        }
+        let reactions: Record<string, number> | undefined;
+        setChat((s) => {
+          const r = applyFrame(s, frame);
+          reactions = r.reactions;
+          return r.state;
+        });
+        if (reactions) showBurst(reactions);
+      };
+      ws.onclose = () => {
+        if (socket.current === ws) socket.current = null;
+        if (stopped) return;
+        setStatus('closed');
+        timer = window.setTimeout(connect, RECONNECT_MS[Math.min(attempt++, RECONNECT_MS.length - 1)]);
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      socket.current?.close();
+      socket.current = null;
+    };
+  }, [channel, token, guest]);
+
+  // Keep the newest line in view unless the reader scrolled up.
+  useEffect(() => {
+    const el = list.current;
+    if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight;
+  }, [chat.lines]);
+
+  const send = (frame: Record<string, unknown>) => {
+    const ws = socket.current;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  };
+
+  function showBurst(counts: Record<string, number>) {
+    const added: Burst[] = [];
+    for (const [kind, n] of Object.entries(counts)) {
+      const glyph = REACTIONS.find((r) => r.kind === kind)?.glyph;
+      if (!glyph) continue;
+      for (let i = 0; i < Math.min(n, MAX_BURST_PER_KIND); i++)
+        added.push({ id: ++burstSeq.current, glyph, left: 10 + Math.random() * 80, delay: Math.random() * 300 });
+    }
+    if (!added.length) return;
+    setBursts((b) => [...b, ...added]);
+    const ids = new Set(added.map((b) => b.id));
+    window.setTimeout(() => setBursts((b) => b.filter((x) => !ids.has(x.id))), BURST_MS + 400);
+  }
+
+  const canWrite = chat.user !== null;
+  const moderator = canModerate(chat.role);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const text = draft.trim();
+    if (!text) return;
+    send({ type: 'send', text });
+    setDraft('');
+  };
+  const joinAsGuest = (e: Event) => {
+    e.preventDefault();
+    const name = guestDraft.trim();
+    if (!/^[A-Za-z0-9_]{2,20}$/.test(name)) return;
+    try {
+      window.sessionStorage.setItem(GUEST_KEY, name);
+    } catch {
+      /* private mode: the name lasts for this page only */
+    }
+    setGuest(name);
+  };
+
+  return (
+    <div class="chat-panel" data-status={status}>
+      <div class="chat-header">
+        <span>Stream chat</span>
+        <span class="chat-viewers" id="chat-viewers" title="viewers in chat">
+          {chat.viewers !== null ? `👤 ${chat.viewers}` : ''}
+        </span>
+      </div>
+      {chat.settings && (chat.settings.slow_s > 0 || chat.settings.emote_only) && (
+        <div class="chat-modes" id="chat-modes">
+          {chat.settings.slow_s > 0 && <span>Slow mode {chat.settings.slow_s} s</span>}
+          {chat.settings.emote_only && <span>Emote-only</span>}
+        </div>
+      )}
+      <div class="chat-messages" id="chat-messages" ref={list} aria-live="polite">
+        {status !== 'open' && <p class="chat-system muted">{status === 'connecting' ? 'Connecting to chat…' : 'Chat disconnected, reconnecting…'}</p>}
+        {chat.lines.map((line) => (
+          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} />
+        ))}
+      </div>
+      <div class="reaction-burst" id="reaction-burst" aria-hidden="true">
+        {bursts.map((b) => (
+          <span key={b.id} class="burst" style={{ left: `${b.left}%`, animationDelay: `${b.delay}ms` }}>
+            {b.glyph}
+          </span>
+        ))}
+      </div>
+      <div class="chat-reactions" id="chat-reactions">
+        {REACTIONS.map((r) => (
+          <button
+            type="button"
+            class="reaction-btn"
+            data-kind={r.kind}
+            title={r.kind}
+            disabled={!canWrite}
+            onClick={() => send({ type: 'react', kind: r.kind })}
+          >
+            {r.glyph}
+          </button>
+        ))}
+      </div>
+      {canWrite ? (
+        <form class="chat-form" id="chat-form" onSubmit={submit}>
+          <input
+            id="chat-input"
+            class="chat-input"
+            maxLength={500}
+            placeholder={`Chat as ${chat.user}`}
+            value={draft}
+            onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
+          />
+          <button id="chat-send" type="submit" class="chat-send" disabled={status !== 'open'}>
+            Chat
+          </button>
+        </form>
+      ) : (
+        <form class="chat-form" id="chat-guest-form" onSubmit={joinAsGuest}>
+          <input
+            id="chat-guest-name"
+            class="chat-input"
+            maxLength={20}
+            placeholder="Pick a guest name to chat"
+            value={guestDraft}
+            onInput={(e) => setGuestDraft((e.target as HTMLInputElement).value)}
+          />
+          <button id="chat-guest-join" type="submit" class="chat-send">
+            Join
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null; moderator: boolean; send: (f: Record<string, unknown>) => void }) {
+  if (line.kind === 'system')
+    return <p class={`chat-system${line.own ? ' chat-notice' : ''}`} data-code={line.code}>{line.text}</p>;
+  const m = line.msg;
+  const showTools = moderator && m.user !== me;
+  return (
+    <div class="chat-msg" data-id={m.id} data-user={m.user}>
+      {m.badges.map((b) => (
+        <span class={`chat-badge badge-${b}`} title={b}>
+          {b === 'broadcaster' ? '🎥' : b === 'moderator' ? '🛡️' : b === 'admin' ? '⚙️' : '★'}
+        </span>
+      ))}
+      <span class="chat-user">{m.user}</span>
+      <span class="chat-text">
+        {renderSegments(m.text).map((seg) =>
+          'emote' in seg ? (
+            <span class="emote" title={`:${seg.emote}:`}>
+              {seg.glyph}
+            </span>
+          ) : (
+            seg.text
+          ),
+        )}
+      </span>
+      {showTools && (
+        <span class="chat-tools">
+          <button type="button" class="mod-delete" title="Delete message" onClick={() => send({ type: 'delete', id: m.id })}>
+            🗑
+          </button>
+          <button type="button" class="mod-timeout" title="Time out 10 minutes" onClick={() => send({ type: 'timeout', user: m.user, seconds: 600 })}>
+            ⏱
+          </button>
+          <button type="button" class="mod-ban" title="Ban" onClick={() => send({ type: 'ban', user: m.user })}>
+            ⛔
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}

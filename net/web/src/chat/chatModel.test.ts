@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { applyFrame, describeSettings, initialChat, MAX_LINES } from './chatModel';
+import { renderSegments } from './emotes';
+
+const msg = (id: number, user = 'guest:bob', text = 'hi') => ({ type: 'msg', id, user, text, badges: [], ts: 1 });
+
+describe('chat model', () => {
+  it('takes history, appends live messages once, and removes deleted ones', () => {
+    let s = applyFrame(initialChat, { type: 'history', messages: [msg(1), msg(2)] }).state;
+    s = applyFrame(s, msg(3)).state;
+    s = applyFrame(s, msg(3)).state;
+    expect(s.lines.map((l) => (l.kind === 'msg' ? l.msg.id : -1))).toEqual([1, 2, 3]);
+    s = applyFrame(s, { type: 'deleted', id: 2 }).state;
+    expect(s.lines.map((l) => (l.kind === 'msg' ? l.msg.id : -1))).toEqual([1, 3]);
+  });
+
+  it('applies batches and sums their reactions', () => {
+    const r = applyFrame(initialChat, [msg(1), { type: 'reactions', counts: { heart: 2 } }, { type: 'reactions', counts: { heart: 3, fire: 1 } }]);
+    expect(r.reactions).toEqual({ heart: 5, fire: 1 });
+    expect(r.state.lines).toHaveLength(1);
+  });
+
+  it('tracks role, viewers and notices for the sender', () => {
+    let s = applyFrame(initialChat, { type: 'auth_ok', user: 'guest:vic' }).state;
+    s = applyFrame(s, { type: 'joined', role: 'viewer', viewers: 4, settings: { slow_s: 0 } }).state;
+    expect(s.joined).toBe(true);
+    expect(s.viewers).toBe(4);
+    s = applyFrame(s, { type: 'moderation', action: 'mod', user: 'guest:vic' }).state;
+    expect(s.role).toBe('moderator');
+    s = applyFrame(s, { type: 'notice', code: 'slow_mode', message: 'wait 3 s' }).state;
+    const last = s.lines[s.lines.length - 1];
+    expect(last.kind === 'system' && last.code === 'slow_mode' && last.own).toBe(true);
+  });
+
+  it('keeps at most MAX_LINES lines and ignores junk', () => {
+    let s = initialChat;
+    for (let i = 1; i <= MAX_LINES + 20; i++) s = applyFrame(s, msg(i)).state;
+    expect(s.lines).toHaveLength(MAX_LINES);
+    expect(applyFrame(s, null).state).toBe(s);
+    expect(applyFrame(s, { type: 'msg', id: 'x' }).state).toBe(s);
+  });
+
+  it('describes settings changes', () => {
+    const base = { slow_s: 0, emote_only: false, followers_only: false, subscribers_only: false, rate_count: 20, rate_window_s: 30 };
+    expect(describeSettings(base, { ...base, slow_s: 5 })).toBe('Chat settings: slow mode 5 s');
+    expect(describeSettings(base, base)).toBeNull();
+  });
+});
+
+describe('emotes', () => {
+  it('renders known :emotes: and leaves the rest as text', () => {
+    expect(renderSegments('gg :fire: :nope: end')).toEqual([
+      { text: 'gg ' },
+      { emote: 'fire', glyph: '🔥' },
+      { text: ' :nope: end' },
+    ]);
+  });
+});
