@@ -331,13 +331,17 @@ chat_result handle_send(room_actor* self, const chat_identity& who, const std::s
   auto ev = make_event("chat.message", dump(json{{"id", m.id}, {"user", m.user}, {"text", m.text},
                                                  {"badges", m.badges}}));
   m.ts = ev.timestamp_ms;
-  if (auto failed = commit(self, {ev}))
+  // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
+  // sender's answer still waits for durability, and a failed append retracts the message.
+  broadcast(self, dump(m.to_json()));
+  if (auto failed = commit(self, {ev})) {
+    broadcast(self, dump(json{{"type", "deleted"}, {"id", m.id}, {"by", "system"}}));
     return *failed;
+  }
   p.last_ms = now;
   p.recent.push_back(now);
   if (st.paces.size() > 50000)  // bound memory of one-off senders
     std::erase_if(st.paces, [&](auto& kv) { return kv.second.last_ms < now - window_ms; });
-  broadcast(self, dump(m.to_json()));
   return chat_result{{}, {}, m.id};
 }
 
