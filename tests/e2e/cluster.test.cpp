@@ -47,7 +47,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
   test_node b{"cluster_b", cluster_args("b", port_b, "127.0.0.1:" + std::to_string(port_a))};
   auto c = std::make_unique<test_node>(
     "cluster_c", cluster_args("c", port_c, "127.0.0.1:" + std::to_string(port_b)));
-  REQUIRE(eventually([&] { return member_count(a) == 3 && member_count(*c) == 3; }, 10s));
+  REQUIRE(eventually([&] { return member_count(a) == 3 && member_count(*c) == 3; }, 30s));
 
   auto cluster = json::parse(a.get("/api/v1/cluster").body);
   int partitions = 0;
@@ -92,7 +92,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
 
   SUBCASE("kill -9 a node: the others mark it down and keep serving") {
     c->kill();
-    CHECK(eventually([&] { return member_count(a) == 2 && member_count(b) == 2; }, 15s));
+    CHECK(eventually([&] { return member_count(a) == 2 && member_count(b) == 2; }, 30s));
     CHECK(a.log().find("member c is down") != std::string::npos);
     CHECK(b.get("/api/v1/channels/trio").status == 200);
   }
