@@ -74,6 +74,8 @@ json channel_json(const channel_view& v) {
               {"owner", v.owner},
               {"title", v.title},
               {"category", v.category},
+              {"description", v.description},
+              {"tags", v.tags},
               {"live", v.live},
               {"started_at_ms", v.live ? json(v.started_at_ms) : json(nullptr)},
               {"session", v.session_id},

@@ -514,7 +514,8 @@ bool interpreter::help(const statement& st, const std::vector<std::string>& w) {
     for (auto& c : result["commands"])
       out += render_help_entry(c);
     for (auto& k : result["kinds"]) {
-      out += "\n" + k.value("kind", "") + " — " + k.value("summary", "") + ":\n";
+      out += (out.empty() ? "" : "\n") + k.value("kind", "") + " — " + k.value("summary", "") +
+             ":\n";
       for (auto& c : k["commands"])
         out += render_help_entry(c);
     }
