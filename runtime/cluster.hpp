@@ -21,6 +21,7 @@ namespace aethex::runtime {
 using join_atom = caf::atom_constant<caf::atom("join")>;
 using members_atom = caf::atom_constant<caf::atom("members")>;
 using route_local_atom = caf::atom_constant<caf::atom("routelocal")>;
+using get_local_atom = caf::atom_constant<caf::atom("getlocal")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
 
 struct member_info {

@@ -55,20 +55,29 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, entity_kinds k
     self->state.active.emplace(std::move(key), entity);
     return entity;
   };
+  // The registry of the node owning an entity; a null actor when this node owns it.
+  auto owner_registry = [self](const std::string& kind,
+                               const std::string& id) -> caf::expected<caf::actor> {
+    auto& st = self->state;
+    auto owner = st.table.owner_of(partition_of(kind, id));
+    if (owner.empty() || owner == st.self_node)
+      return caf::actor{};
+    auto remote = st.registry_of.find(owner);
+    if (remote == st.registry_of.end())
+      return make_error(errc::unavailable,
+                        "the node owning " + kind + "/" + id + " (" + owner + ") is unavailable");
+    return remote->second;
+  };
   return {
-    [self, activate](route_atom, const std::string& kind, const std::string& id,
-                     caf::message& inner) -> caf::result<caf::message> {
-      auto& st = self->state;
-      auto owner = st.table.owner_of(partition_of(kind, id));
-      if (!owner.empty() && owner != st.self_node) {
-        auto remote = st.registry_of.find(owner);
-        if (remote == st.registry_of.end())
-          return make_error(errc::unavailable, "the node owning " + kind + "/" + id + " (" +
-                                                   owner + ") is unavailable");
-        // The owner handles it locally: no second hop even if its table is briefly different.
-        return self->delegate(remote->second, route_local_atom::value, kind, id,
-                              std::move(inner));
-      }
+    [self, activate, owner_registry](route_atom, const std::string& kind,
+                                     const std::string& id,
+                                     caf::message& inner) -> caf::result<caf::message> {
+      auto remote = owner_registry(kind, id);
+      if (!remote)
+        return remote.error();
+      // The owner handles it locally: no second hop even if its table is briefly different.
+      if (*remote)
+        return self->delegate(*remote, route_local_atom::value, kind, id, std::move(inner));
       auto entity = activate(kind, id);
       if (!entity)
         return entity.error();
@@ -89,7 +98,20 @@ caf::behavior registry(caf::stateful_actor<registry_state>* self, entity_kinds k
       for (auto& member : view.members)
         st.registry_of.emplace(member.node_id, member.registry);
     },
-    [activate](get_atom, const std::string& kind,
+    [self, activate, owner_registry](get_atom, const std::string& kind,
+                                     const std::string& id) -> caf::result<caf::message> {
+      // A handle to an entity owned by another node is that node's activation (a proxy here).
+      auto remote = owner_registry(kind, id);
+      if (!remote)
+        return remote.error();
+      if (*remote)
+        return self->delegate(*remote, get_local_atom::value, kind, id);
+      auto entity = activate(kind, id);
+      if (!entity)
+        return entity.error();
+      return caf::make_message(*entity);
+    },
+    [activate](get_local_atom, const std::string& kind,
                const std::string& id) -> caf::result<caf::actor> {
       auto entity = activate(kind, id);
       if (!entity)

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
@@ -88,6 +89,30 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     CHECK(followed.body.find("#EXTM3U") == 0);
     ffmpeg.wait(30s);
     CHECK(eventually([&] { return !live_on(a, "trio"); }, 10s));
+  }
+
+  SUBCASE("chat clients on A and C see each other's messages in one order") {
+    chat_client on_a{a.http_port}, on_c{c->http_port};
+    REQUIRE(on_a.guest_join("ann", "trio").is_object());
+    REQUIRE(on_c.guest_join("cid", "trio").is_object());
+    for (int i = 0; i < 10; ++i)
+      (i % 2 ? on_c : on_a).send({{"type", "send"}, {"text", "m" + std::to_string(i)}});
+    std::vector<std::string> seen_a, seen_c;
+    for (int i = 0; i < 10; ++i) {
+      auto from_a = on_a.next("msg", 10s), from_c = on_c.next("msg", 10s);
+      REQUIRE(from_a.is_object());
+      REQUIRE(from_c.is_object());
+      seen_a.push_back(from_a["user"].get<std::string>() + ":" + from_a["text"].get<std::string>());
+      seen_c.push_back(from_c["user"].get<std::string>() + ":" + from_c["text"].get<std::string>());
+    }
+    CHECK(seen_a == seen_c);
+    // Each sender's own order holds.
+    std::vector<std::string> anns;
+    for (auto& s : seen_a)
+      if (s.rfind("guest:ann:", 0) == 0)
+        anns.push_back(s);
+    CHECK(anns == std::vector<std::string>{"guest:ann:m0", "guest:ann:m2", "guest:ann:m4",
+                                           "guest:ann:m6", "guest:ann:m8"});
   }
 
   SUBCASE("kill -9 a node: the others mark it down and keep serving") {
