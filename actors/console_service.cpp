@@ -11,6 +11,7 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -371,6 +372,8 @@ class session {
     auto node = cfg_.node;
     if (node.node_id.empty())
       node.node_id = "local";
+    if (cfg_.membership)
+      return cluster_members(nodes, node);
     with_active([done = done_, node, nodes](std::vector<std::string>& keys) {
       using namespace std::chrono;
       auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -389,6 +392,35 @@ class session {
                                                  {"owner", node.node_id},
                                                  {"active_entities", keys.size()}}})}});
     });
+  }
+
+  // The cluster's own view: every member and the owner of each partition.
+  void cluster_members(bool nodes, const console_node_info& node) {
+    self_->request(cfg_.membership, console::entity_timeout, get_atom::value)
+      .then(
+        [done = done_, nodes, self_id = node.node_id](runtime::cluster_view& view) {
+          if (nodes) {
+            using namespace std::chrono;
+            auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+            json list = json::array();
+            for (auto& member : view.members)
+              list.push_back(json{{"id", member.node_id},
+                                  {"address", member.http_endpoint},
+                                  {"self", member.node_id == self_id},
+                                  {"status", "up"},
+                                  {"joined_at", iso_time(member.joined_ms)},
+                                  {"uptime_s", (now - member.joined_ms) / 1000}});
+            return done(json{{"nodes", std::move(list)}});
+          }
+          json partitions = json::array();
+          for (std::size_t p = 0; p < view.table.owners.size(); ++p)
+            partitions.push_back(json{{"id", p}, {"owner", view.table.owners[p]}});
+          done(json{{"count", view.table.owners.size()},
+                    {"mode", "cluster"},
+                    {"table_version", view.table.version},
+                    {"partitions", std::move(partitions)}});
+        },
+        [done = done_](caf::error& err) { done(std::move(err)); });
   }
 
   service_actor* self_;

@@ -35,6 +35,7 @@ struct console_config {
   console::adapter_table adapters;
   std::vector<std::string> kinds;  // entity kinds the registry can activate
   console_node_info node;
+  caf::actor membership;  // cluster membership (runtime/cluster.hpp); null on a standalone node
 };
 
 /// Protocol:

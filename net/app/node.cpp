@@ -115,12 +115,25 @@ int run_node(const runtime::node_config& config) {
   actors::add_user_kind(kinds, *store);
   actors::add_session_kind(kinds, *store);
   actors::add_stream_session_kind(kinds, *store);
-  actors::add_chat_kind(kinds, *store);
   actors::console_config console_cfg;
   for (auto& [kind, _] : kinds.factories)
     console_cfg.kinds.push_back(kind);
   auto registry = runtime::spawn_entity_registry(sys, std::move(kinds));
+  caf::actor membership;
+  if (config.cluster_port != 0 || !config.join.empty()) {
+    auto started = start_membership(sys, config, registry);
+    if (!started) {
+      std::cerr << "error: " << message_of(started.error()) << "\n";
+      caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    membership = *started;
+    std::clog << "ready: cluster " << config.bind << ":" << config.cluster_port << " node "
+              << node_id_of(config) << std::endl;
+  }
+
   console_cfg.registry = registry;
+  console_cfg.membership = membership;
   console_cfg.store = store.get();
   console_cfg.adapters = actors::console::default_adapters();
   console_cfg.node = {node_id_of(config), config.bind + ":" + std::to_string(config.http_port),
@@ -132,20 +145,6 @@ int run_node(const runtime::node_config& config) {
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
   ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
-
-  caf::actor membership;
-  if (config.cluster_port != 0 || !config.join.empty()) {
-    auto started = start_membership(sys, config, registry);
-    if (!started) {
-      std::cerr << "error: " << message_of(started.error()) << "\n";
-      caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-      caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
-      return 1;
-    }
-    membership = *started;
-    std::clog << "ready: cluster " << config.bind << ":" << config.cluster_port << " node "
-              << node_id_of(config) << std::endl;
-  }
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   std::optional<net::http::server> http;
