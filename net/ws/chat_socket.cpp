@@ -1,8 +1,8 @@
 #include "net/ws/chat_socket.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <mutex>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -20,7 +20,7 @@ namespace websocket = beast::websocket;
 using frame_ptr = std::shared_ptr<const std::string>;
 
 // Idle connections keep only this much read buffer; larger messages grow it while they arrive.
-constexpr std::size_t first_read_chunk = 512;
+constexpr std::size_t first_read_chunk = 256;
 constexpr std::size_t next_read_chunk = 4096;
 
 class connection;
@@ -38,9 +38,9 @@ class outbox final : public actors::chat_sink {
 
   /// Everything queued so far; clears `flushing_` when there is nothing (the writer goes idle).
   /// Taken frames still count against the bound until `written` says they left.
-  std::deque<frame_ptr> take() {
+  std::vector<frame_ptr> take() {
     std::lock_guard lock{mu_};
-    std::deque<frame_ptr> out;
+    std::vector<frame_ptr> out;
     out.swap(queue_);
     if (out.empty())
       flushing_ = false;
@@ -62,7 +62,7 @@ class outbox final : public actors::chat_sink {
 
  private:
   std::mutex mu_;
-  std::deque<frame_ptr> queue_;
+  std::vector<frame_ptr> queue_;  // a vector: idle connections hold no allocation
   std::size_t frames_ = 0;  // queued + being written
   std::size_t bytes_ = 0;
   bool flushing_ = false;
@@ -101,6 +101,7 @@ class connection : public std::enable_shared_from_this<connection> {
         return;
       self->session_ = actors::spawn_viewer_session(self->sys_, self->ctx_, self->outbox_,
                                                     self->peer_);
+      self->ctx_ = actors::viewer_context{};  // the session has its own copy
       self->read();
     });
   }
@@ -112,7 +113,7 @@ class connection : public std::enable_shared_from_this<connection> {
     auto frames = outbox_->take();
     if (frames.empty())
       return;
-    writing_.assign(frames.begin(), frames.end());
+    writing_ = std::move(frames);
     asio::const_buffer buffer;
     if (writing_.size() == 1) {
       buffer = asio::buffer(*writing_.front());
