@@ -6,28 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::string browser_script(const std::string& name) {
-  return std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/browser/" + name;
-}
-
-// The scripts print one JSON line with their measurements.
-nlohmann::json last_json_line(const std::string& output) {
-  auto end = output.rfind('}');
-  auto begin = output.rfind("\n{", end);
-  begin = begin == std::string::npos ? output.find('{') : begin + 1;
-  if (end == std::string::npos || begin == std::string::npos)
-    return {};
-  return nlohmann::json::parse(output.substr(begin, end - begin + 1), nullptr, false);
-}
-
-}  // namespace
 
 TEST_CASE("a viewer's browser plays the live channel and then shows it offline") {
   REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");

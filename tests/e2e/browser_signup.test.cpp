@@ -5,23 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
-
-namespace {
-
-nlohmann::json last_json_line(const std::string& output) {
-  auto end = output.rfind('}');
-  auto begin = output.rfind("\n{", end);
-  begin = begin == std::string::npos ? output.find('{') : begin + 1;
-  if (end == std::string::npos || begin == std::string::npos)
-    return {};
-  return nlohmann::json::parse(output.substr(begin, end - begin + 1), nullptr, false);
-}
-
-}  // namespace
 
 TEST_CASE("a new creator signs up, creates a channel and reveals the stream key in the browser") {
   REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),

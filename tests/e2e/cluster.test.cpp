@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/support/chat_client.hpp"
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
@@ -33,11 +34,6 @@ std::size_t member_count(const test_node& node) {
   if (res.status != 200)
     return 0;
   return json::parse(res.body)["members"].size();
-}
-
-bool live_on(const test_node& node, const std::string& channel) {
-  auto res = node.get("/api/v1/channels/" + channel);
-  return res.status == 200 && json::parse(res.body).value("live", false);
 }
 
 }  // namespace
@@ -79,7 +75,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
       return;
     }
     child_process ffmpeg{ffmpeg_publish_args(b.rtmp_url(key), 10), b.out_dir / "ffmpeg.log"};
-    REQUIRE(eventually([&] { return live_on(*c, "trio"); }, 15s));
+    REQUIRE(eventually([&] { return channel_live(*c, "trio"); }, 15s));
     REQUIRE(eventually([&] { return b.get("/hls/trio/index.m3u8").status == 200; }, 15s));
     auto via_c = c->get("/hls/trio/index.m3u8");
     REQUIRE(via_c.status == 302);
@@ -88,7 +84,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     CHECK(followed.status == 200);
     CHECK(followed.body.find("#EXTM3U") == 0);
     ffmpeg.wait(30s);
-    CHECK(eventually([&] { return !live_on(a, "trio"); }, 10s));
+    CHECK(eventually([&] { return !channel_live(a, "trio"); }, 10s));
   }
 
   SUBCASE("chat clients on A and C see each other's messages in one order") {

@@ -9,31 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
-namespace {
-
-bool channel_live(const test_node& node, const std::string& name) {
-  auto res = node.get("/api/v1/channels/" + name);
-  if (res.status != 200)
-    return false;
-  return json::parse(res.body).value("live", false);
-}
-
-std::vector<std::string> segments_of(const std::string& playlist) {
-  std::vector<std::string> names;
-  std::regex line{R"(^([^#\s][^\s]*\.ts)\s*$)", std::regex::multiline};
-  for (auto it = std::sregex_iterator(playlist.begin(), playlist.end(), line);
-       it != std::sregex_iterator(); ++it)
-    names.push_back((*it)[1]);
-  return names;
-}
-
-}  // namespace
 
 TEST_CASE("RTMP publish becomes HLS with H.264 and AAC, then goes offline") {
   if (!on_path("ffmpeg") || !on_path("ffprobe")) {
@@ -53,7 +34,7 @@ TEST_CASE("RTMP publish becomes HLS with H.264 and AAC, then goes offline") {
   REQUIRE(eventually(
     [&] {
       auto res = node.get("/hls/alice/index.m3u8");
-      segments = res.status == 200 ? segments_of(res.body) : std::vector<std::string>{};
+      segments = res.status == 200 ? hls_segments(res.body) : std::vector<std::string>{};
       return segments.size() >= 3;
     },
     15s));
@@ -65,14 +46,7 @@ TEST_CASE("RTMP publish becomes HLS with H.264 and AAC, then goes offline") {
   REQUIRE(segment.body.size() > 1000);
   auto segment_file = node.out_dir / "segment.ts";
   std::ofstream(segment_file, std::ios::binary) << segment.body;
-  auto probe = run({"ffprobe", "-v", "error", "-show_entries", "stream=codec_name,codec_type",
-                    "-of", "json", segment_file.string()},
-                   15s);
-  REQUIRE(probe.status == 0);
-  auto streams = json::parse(probe.output)["streams"];
-  std::set<std::string> codecs;
-  for (auto& s : streams)
-    codecs.insert(s.value("codec_name", ""));
+  auto codecs = probe_codecs(segment_file);
   CHECK(codecs.count("h264") == 1);
   CHECK(codecs.count("aac") == 1);
 

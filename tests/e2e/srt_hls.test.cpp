@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
@@ -17,20 +18,6 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 namespace {
-
-bool channel_live(const test_node& node, const std::string& name) {
-  auto res = node.get("/api/v1/channels/" + name);
-  return res.status == 200 && json::parse(res.body).value("live", false);
-}
-
-std::vector<std::string> segments_of(const std::string& playlist) {
-  std::vector<std::string> names;
-  std::regex line{R"(^([^#\s][^\s]*\.ts)\s*$)", std::regex::multiline};
-  for (auto it = std::sregex_iterator(playlist.begin(), playlist.end(), line);
-       it != std::sregex_iterator(); ++it)
-    names.push_back((*it)[1]);
-  return names;
-}
 
 // The shared publisher (testsrc + sine, H.264 + AAC, 1 s GOP), muxed as MPEG-TS for SRT.
 std::vector<std::string> srt_publish_args(const std::string& url, int seconds) {
@@ -65,7 +52,7 @@ TEST_CASE("SRT publish becomes HLS with H.264 and AAC, then goes offline") {
   REQUIRE(eventually(
     [&] {
       auto res = node.get("/hls/sierra/index.m3u8");
-      segments = res.status == 200 ? segments_of(res.body) : std::vector<std::string>{};
+      segments = res.status == 200 ? hls_segments(res.body) : std::vector<std::string>{};
       return segments.size() >= 2;
     },
     15s));
@@ -74,15 +61,7 @@ TEST_CASE("SRT publish becomes HLS with H.264 and AAC, then goes offline") {
   REQUIRE(segment.body.size() > 1000);
   auto segment_file = node.out_dir / "segment.ts";
   std::ofstream(segment_file, std::ios::binary) << segment.body;
-  auto probe = run({"ffprobe", "-v", "error", "-show_entries", "stream=codec_name,codec_type",
-                    "-of", "json", segment_file.string()},
-                   15s);
-  INFO(probe.output);
-  REQUIRE(probe.status == 0);
-  std::set<std::string> codecs;
-  auto streams = json::parse(probe.output)["streams"];  // a copy: the parsed temporary dies
-  for (auto& s : streams)
-    codecs.insert(s.value("codec_name", ""));
+  auto codecs = probe_codecs(segment_file);
   CHECK(codecs.count("h264") == 1);
   CHECK(codecs.count("aac") == 1);
 

@@ -1,0 +1,52 @@
+#include "tests/e2e/support/checks.hpp"
+
+#include <regex>
+
+namespace aethex::test {
+
+bool channel_live(const test_node& node, const std::string& name) {
+  auto res = node.get("/api/v1/channels/" + name);
+  if (res.status != 200)
+    return false;
+  auto body = nlohmann::json::parse(res.body, nullptr, false);
+  return !body.is_discarded() && body.value("live", false);
+}
+
+std::vector<std::string> hls_segments(const std::string& playlist) {
+  std::vector<std::string> names;
+  std::regex line{R"(^([^#\s][^\s]*\.ts)\s*$)", std::regex::multiline};
+  for (auto it = std::sregex_iterator(playlist.begin(), playlist.end(), line);
+       it != std::sregex_iterator(); ++it)
+    names.push_back((*it)[1]);
+  return names;
+}
+
+std::set<std::string> probe_codecs(const std::filesystem::path& file) {
+  auto probe = run({"ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "json",
+                    file.string()},
+                   std::chrono::seconds(15));
+  std::set<std::string> codecs;
+  if (probe.status != 0)
+    return codecs;
+  auto parsed = nlohmann::json::parse(probe.output, nullptr, false);
+  if (parsed.is_discarded() || !parsed.contains("streams"))
+    return codecs;
+  for (auto& stream : parsed["streams"])
+    codecs.insert(stream.value("codec_name", ""));
+  return codecs;
+}
+
+std::string browser_script(const std::string& name) {
+  return std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/browser/" + name;
+}
+
+nlohmann::json last_json_line(const std::string& output) {
+  auto end = output.rfind('}');
+  auto begin = output.rfind("\n{", end);
+  begin = begin == std::string::npos ? output.find('{') : begin + 1;
+  if (end == std::string::npos || begin == std::string::npos)
+    return nlohmann::json::value_t::discarded;
+  return nlohmann::json::parse(output.substr(begin, end - begin + 1), nullptr, false);
+}
+
+}  // namespace aethex::test

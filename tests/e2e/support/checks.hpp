@@ -1,0 +1,27 @@
+// Checks shared by end-to-end suites: channel status, HLS playlists, codecs of media files and
+// the JSON verdict lines printed by the browser scripts.
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/support/node_fixture.hpp"
+
+namespace aethex::test {
+
+/// True when GET /api/v1/channels/<name> on `node` says the channel is live.
+bool channel_live(const test_node& node, const std::string& name);
+/// Segment file names listed in an HLS media playlist, in order.
+std::vector<std::string> hls_segments(const std::string& playlist);
+/// Codec names ffprobe finds in a media file (empty when ffprobe fails).
+std::set<std::string> probe_codecs(const std::filesystem::path& file);
+/// Absolute path of a script in tests/e2e/browser/.
+std::string browser_script(const std::string& name);
+/// The last JSON object line of a browser script's output (discarded JSON when none).
+nlohmann::json last_json_line(const std::string& output);
+
+}  // namespace aethex::test
