@@ -9,6 +9,7 @@
 
 #include "net/rtmp/amf0.hpp"
 #include "net/rtmp/chunk_writer.hpp"
+#include "tests/net/ingest/recording_handler.hpp"
 
 #include <unistd.h>
 
@@ -32,62 +33,9 @@ using bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-struct recording_sink : ingest::ingest_sink {
-  std::mutex mu;
-  std::condition_variable cv;
-  bytes data;
-  int closes = 0;
-  std::string reason;
+using test::recording_handler;
+using test::recording_sink;
 
-  void write(std::span<const std::byte> b) override {
-    std::lock_guard lock{mu};
-    const auto* p = reinterpret_cast<const std::uint8_t*>(b.data());
-    data.insert(data.end(), p, p + b.size());
-    cv.notify_all();
-  }
-  void close(std::string r) override {
-    std::lock_guard lock{mu};
-    ++closes;
-    reason = std::move(r);
-    cv.notify_all();
-  }
-  bool wait_closed(std::chrono::milliseconds limit) {
-    std::unique_lock lock{mu};
-    return cv.wait_for(lock, limit, [&] { return closes > 0; });
-  }
-  bool wait_bytes(std::size_t n, std::chrono::milliseconds limit) {
-    std::unique_lock lock{mu};
-    return cv.wait_for(lock, limit, [&] { return data.size() >= n; });
-  }
-};
-
-// Accepts "good", rejects everything else; answers from its own thread, as a real handler
-// backed by actors would.
-struct recording_handler : ingest::ingest_handler {
-  std::mutex mu;
-  std::vector<ingest::publish_request> requests;
-  std::vector<std::shared_ptr<recording_sink>> sinks;
-  std::vector<std::thread> answerers;
-
-  void open(ingest::publish_request req, std::function<void(ingest::open_result)> done) override {
-    std::lock_guard lock{mu};
-    ingest::open_result r;
-    if (req.stream_key == "good") {
-      sinks.push_back(std::make_shared<recording_sink>());
-      r.sink = sinks.back();
-    } else {
-      r.reject_reason = "unknown stream key";
-    }
-    requests.push_back(std::move(req));
-    answerers.emplace_back([done = std::move(done), r = std::move(r)] {
-      std::this_thread::sleep_for(5ms);
-      done(r);
-    });
-  }
-  ~recording_handler() override {
-    for (auto& t : answerers) t.join();
-  }
-};
 
 bool have_ffmpeg() { return std::system("command -v ffmpeg >/dev/null 2>&1") == 0; }
 
