@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/entity_journal.hpp"
+#include "actors/entity_support.hpp"
 #include "actors/stream_session.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -312,9 +313,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         self->delayed_send(self, idle_check_interval, idle_check_atom::value);
         return;
       }
-      // Ask the registry to forget us; messages it routed before that are still in our mailbox.
-      self->request(st.registry, caf::infinite, passivate_atom::value)
-        .then([self](passivate_atom) { self->quit(); });
+      idle_tracker::passivate(self, st.registry);
     },
   };
 }
