@@ -40,10 +40,11 @@ trap cleanup EXIT
 
 run_aethex() {  # clients senders rate
   local port; port="$(free_port)"
+  local log="$work/node-$1-$3.log"
   "$binary" serve --data "$work/data-$1-$3" --http-port "$port" --rtmp-port 0 --srt-port 0 \
-    --cluster-port 0 >"$work/node.log" 2>&1 &
+    --cluster-port 0 >"$log" 2>&1 &
   local pid=$!; pids+=("$pid")
-  wait_for "$work/node.log" "ready: http"
+  wait_for "$log" "ready: http"
   "$binary" channel create bench --connect "127.0.0.1:$port" --data "$work/data-$1-$3" >/dev/null
   "$loadgen" --proto aethex --port "$port" --clients "$1" --senders "$2" --rate "$3" \
     --seconds "$seconds" --channel bench --token "$(cat "$work/data-$1-$3/admin.token")" \
@@ -53,9 +54,10 @@ run_aethex() {  # clients senders rate
 
 run_socketio() {  # clients senders rate
   local port; port="$(free_port)"
-  node "$here/socketio_server.js" "$port" >"$work/sio.log" 2>&1 &
+  local log="$work/sio-$1-$3.log"
+  node "$here/socketio_server.js" "$port" >"$log" 2>&1 &
   local pid=$!; pids+=("$pid")
-  wait_for "$work/sio.log" "ready: socket.io"
+  wait_for "$log" "ready: socket.io"
   "$loadgen" --proto socketio --port "$port" --clients "$1" --senders "$2" --rate "$3" \
     --seconds "$seconds" --server-pid "$pid"
   kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -68,6 +70,7 @@ for n in $sizes; do
     echo "running: $n clients, $mode ($s senders x $r msg/s, ${seconds}s)" >&2
     a="$(run_aethex "$n" "$s" "$r" | tail -1)"
     b="$(run_socketio "$n" "$s" "$r" | tail -1)"
+    if [ -z "$a" ] || [ -z "$b" ]; then echo "run failed ($n clients, $mode)" >&2; exit 1; fi
     echo "{\"mode\":\"$mode\",\"aethex\":$a,\"socketio\":$b}" >>"$results"
   done
 done
