@@ -92,12 +92,13 @@ double store_single_stream(const config& cfg, std::size_t batch_size) {
   });
 }
 
-double store_many_streams(const config& cfg, int threads, int streams, double* merge_factor) {
+double store_many_streams(const config& cfg, int threads, int streams, std::size_t batch_size,
+                          double* merge_factor) {
   scratch dir(cfg, "rocks-many");
   auto store = event_store::open(dir.path);
   std::vector<std::vector<std::uint64_t>> versions(threads, std::vector<std::uint64_t>(streams / threads, 0));
   std::vector<std::size_t> cursor(threads, 0);
-  const auto batch = make_batch(1, 0);
+  const auto batch = make_batch(batch_size, 0);
   const double rate = measure(cfg, threads, [&](int t) {
     auto& v = versions[t];
     const std::size_t i = cursor[t]++ % v.size();
@@ -106,7 +107,7 @@ double store_many_streams(const config& cfg, int threads, int streams, double* m
     auto r = store->append(stream, v[i], batch);
     if (!r) throw std::runtime_error(r.message);
     v[i] = r.version;
-    return std::size_t{1};
+    return batch_size;
   });
   auto stats = dynamic_cast<rocksdb_event_store&>(*store).statistics();
   *merge_factor = stats.write_batches ? static_cast<double>(stats.appends) / stats.write_batches : 0;
@@ -152,7 +153,7 @@ double sqlite_single_stream(const config& cfg, std::size_t batch_size) {
   });
 }
 
-double sqlite_many_streams(const config& cfg, int threads, int streams) {
+double sqlite_many_streams(const config& cfg, int threads, int streams, std::size_t batch_size) {
   scratch dir(cfg, "sqlite-many");
   { open_sqlite_peer(dir.path / "events.db"); }
   // One connection per thread: SQLite has a single writer, so they take turns.
@@ -162,12 +163,12 @@ double sqlite_many_streams(const config& cfg, int threads, int streams) {
   for (auto& db : dbs) inserts.push_back(db.prepare(sqlite_insert_sql));
   std::vector<std::vector<std::uint64_t>> versions(threads, std::vector<std::uint64_t>(streams / threads, 0));
   std::vector<std::size_t> cursor(threads, 0);
-  const auto batch = make_batch(1, 0);
+  const auto batch = make_batch(batch_size, 0);
   return measure(cfg, threads, [&](int t) {
     auto& v = versions[t];
     const std::size_t i = cursor[t]++ % v.size();
     sqlite_insert(dbs[t], inserts[t], "wallet/" + std::to_string(t) + "-" + std::to_string(i), v[i], batch);
-    return std::size_t{1};
+    return batch_size;
   });
 }
 
@@ -267,9 +268,13 @@ int main(int argc, char** argv) {
     row("1 stream, batch 1", store_single_stream(cfg, 1), sqlite_single_stream(cfg, 1));
     row("1 stream, batch 100", store_single_stream(cfg, 100), sqlite_single_stream(cfg, 100));
     double merge = 0;
-    const double many = store_many_streams(cfg, 8, 1000, &merge);
-    row("1k streams, 8 threads, batch 1", many, sqlite_many_streams(cfg, 8, 1000));
+    const double many = store_many_streams(cfg, 8, 1000, 1, &merge);
+    row("1k streams, 8 threads, batch 1", many, sqlite_many_streams(cfg, 8, 1000, 1));
     std::printf("  (group commit merged %.1f appends per synced write batch)\n", merge);
+    double merge_batched = 0;
+    const double many_batched = store_many_streams(cfg, 8, 1000, 20, &merge_batched);
+    row("1k streams, 8 threads, batch 20", many_batched, sqlite_many_streams(cfg, 8, 1000, 20));
+    std::printf("  (group commit merged %.1f appends per synced write batch)\n", merge_batched);
     recovery(cfg);
   } catch (const std::exception& ex) {
     std::fprintf(stderr, "storage_bench: %s\n", ex.what());
