@@ -106,6 +106,10 @@ int run_node(const runtime::node_config& config) {
   caf::actor_system_config cfg;
   configure_actor_system(cfg);
   cfg.set("scheduler.max-threads", 8);
+  // CAF's idle workers poll; its default 50 µs naps between polls cost a steady share of a core
+  // per worker under a trickle of media messages. 1 ms naps keep wake-up latency small.
+  cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::milliseconds(1)});
+  cfg.set("work-stealing.moderate-poll-attempts", 50);
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
 
