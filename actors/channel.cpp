@@ -146,11 +146,8 @@ void track_stream(channel_actor* self, const std::string& channel, const std::st
 // Persists then applies; the reply is sent only after the events are durable.
 caf::error commit(channel_actor* self, std::vector<storage::event> events) {
   auto& st = self->state;
-  auto appended = st.journal->append(events);
-  if (!appended)
-    return appended.error();
-  for (auto& ev : events)
-    st.apply(ev);
+  if (auto err = st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); }))
+    return err;
   st.view.version = st.journal->version();
   return caf::none;
 }

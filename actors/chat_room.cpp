@@ -236,11 +236,8 @@ void broadcast(room_actor* self, const std::string& frame) {
 // Persists, applies, snapshots when due. The events are durable before anyone sees them.
 std::optional<chat_result> commit(room_actor* self, std::vector<storage::event> events) {
   auto& st = self->state;
-  auto appended = st.journal->append(events);
-  if (!appended)
-    return reject("unavailable", "chat is unavailable right now: " + message_of(appended.error()));
-  for (auto& ev : events)
-    st.apply(ev);
+  if (auto err = st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); }))
+    return reject("unavailable", "chat is unavailable right now: " + message_of(err));
   st.journal->maybe_snapshot(st.options.snapshot_every, [&st] { return st.snapshot(); });
   return std::nullopt;
 }

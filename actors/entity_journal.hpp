@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
 #include <caf/expected.hpp>
 
 #include "storage/event_store.hpp"
@@ -24,6 +25,18 @@ class entity_journal {
   /// Appends `events` expecting the current version. Errors: errc::conflict when another writer
   /// got there first, errc::unavailable when storage fails.
   caf::expected<std::uint64_t> append(std::vector<storage::event> events);
+
+  /// Appends `events`, then hands each to `apply` once they are durable: the one way an entity
+  /// changes state, so a reply never reflects an event that could still be lost.
+  template <class Apply>
+  caf::error commit(const std::vector<storage::event>& events, Apply&& apply) {
+    auto appended = append(events);
+    if (!appended)
+      return appended.error();
+    for (auto& ev : events)
+      apply(ev);
+    return caf::none;
+  }
 
   /// Saves `state` as a snapshot when `every` events passed since the last one.
   void maybe_snapshot(std::uint64_t every, const std::function<std::string()>& serialize);

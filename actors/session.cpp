@@ -46,10 +46,7 @@ using session_actor = caf::stateful_actor<session_state>;
 
 caf::error commit(session_actor* self, storage::event ev) {
   auto& st = self->state;
-  if (auto appended = st.journal->append({ev}); !appended)
-    return appended.error();
-  st.apply(ev);
-  return caf::none;
+  return st.journal->commit({ev}, [&st](const storage::event& e) { st.apply(e); });
 }
 
 caf::behavior session_behavior(session_actor* self, caf::actor registry,

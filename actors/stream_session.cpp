@@ -53,10 +53,7 @@ using stream_actor = caf::stateful_actor<stream_session_state>;
 
 caf::error commit(stream_actor* self, storage::event ev) {
   auto& st = self->state;
-  if (auto appended = st.journal->append({ev}); !appended)
-    return appended.error();
-  st.apply(ev);
-  return caf::none;
+  return st.journal->commit({ev}, [&st](const storage::event& e) { st.apply(e); });
 }
 
 caf::behavior stream_behavior(stream_actor* self, caf::actor registry,

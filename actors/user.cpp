@@ -154,11 +154,7 @@ using user_actor = caf::stateful_actor<user_state>;
 
 caf::error commit(user_actor* self, std::vector<storage::event> events) {
   auto& st = self->state;
-  if (auto appended = st.journal->append(events); !appended)
-    return appended.error();
-  for (auto& ev : events)
-    st.apply(ev);
-  return caf::none;
+  return st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); });
 }
 
 // Validates a profile/settings patch completely before anything is written.
