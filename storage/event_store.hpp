@@ -89,6 +89,10 @@ class event_store {
   virtual std::vector<std::string> list_streams(std::string_view prefix,
                                                 std::size_t max_count = SIZE_MAX) = 0;
 
+  /// Deletes a stream: its events, their global-log entries, its version and snapshot. Used when
+  /// the stream's partition moved to another node; the read models keep what they derived.
+  virtual void remove_stream(std::string_view stream) = 0;
+
   virtual void save_snapshot(std::string_view stream, const snapshot& snap) = 0;
   virtual std::optional<snapshot> load_snapshot(std::string_view stream) = 0;
 

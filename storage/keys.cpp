@@ -6,6 +6,8 @@ namespace {
 constexpr std::uint8_t event_format_v1 = 1;
 constexpr std::size_t event_header_size = 1 + 8 + 4 + 8 + 4;
 
+}  // namespace
+
 void append_be32(std::string& out, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
 }
@@ -15,8 +17,6 @@ std::uint32_t read_be32(std::string_view bytes) {
   for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
   return value;
 }
-
-}  // namespace
 
 void append_be64(std::string& out, std::uint64_t value) {
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));

@@ -16,6 +16,9 @@ void append_be64(std::string& out, std::uint64_t value);
 std::string be64(std::uint64_t value);
 /// Reads 8 big-endian bytes; `bytes` must hold at least 8.
 std::uint64_t read_be64(std::string_view bytes);
+void append_be32(std::string& out, std::uint32_t value);
+/// Reads 4 big-endian bytes; `bytes` must hold at least 4.
+std::uint32_t read_be32(std::string_view bytes);
 
 /// events CF: stream + 0x00 + be64(seq). The 0x00 separator keeps "a" and "ab" apart because
 /// stream names never contain 0x00 (validated on append).

@@ -282,6 +282,41 @@ std::vector<std::string> rocksdb_event_store::list_streams(std::string_view pref
   return out;
 }
 
+void rocksdb_event_store::remove_stream(std::string_view stream) {
+  if (stream.empty()) return;
+  // Runs as the group-commit leader, so no append to this stream interleaves with the delete.
+  {
+    std::unique_lock lock(queue_mutex_);
+    queue_cv_.wait(lock, [&] { return !leader_active_; });
+    leader_active_ = true;
+  }
+  struct leader_release {
+    rocksdb_event_store* store;
+    ~leader_release() {
+      { std::lock_guard lock(store->queue_mutex_); store->leader_active_ = false; }
+      store->queue_cv_.notify_all();
+    }
+  } release{this};
+  const std::string lower = keys::stream_prefix(stream);
+  std::string upper = lower;
+  upper.back() = '\x01';
+  rocksdb::WriteBatch batch;
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_cf_));
+  for (it->Seek(lower); it->Valid(); it->Next())
+    if (auto data = keys::decode_event(to_view(it->value())))
+      throw_if_error(batch.Delete(global_cf_, keys::be64(data->global_position)), "batch");
+  throw_if_error(it->status(), "reading stream " + std::string(stream));
+  throw_if_error(batch.DeleteRange(events_cf_, lower, upper), "batch");
+  throw_if_error(batch.Delete(meta_cf_, keys::version_key(stream)), "batch");
+  throw_if_error(batch.Delete(snapshots_cf_, to_slice(stream)), "batch");
+  rocksdb::WriteOptions wo;
+  wo.sync = opts_.sync;
+  throw_if_error(db_->Write(wo, &batch), "removing stream " + std::string(stream));
+}
+
 void rocksdb_event_store::put_synced(rocksdb::ColumnFamilyHandle* cf, std::string_view key,
                                      std::string_view value) {
   rocksdb::WriteOptions wo;

@@ -44,6 +44,7 @@ class rocksdb_event_store final : public event_store {
                                           std::size_t max_count) override;
   std::uint64_t global_head() override;
   std::vector<std::string> list_streams(std::string_view prefix, std::size_t max_count) override;
+  void remove_stream(std::string_view stream) override;
   void save_snapshot(std::string_view stream, const snapshot& snap) override;
   std::optional<snapshot> load_snapshot(std::string_view stream) override;
   void put_meta(std::string_view key, std::string_view value) override;
