@@ -303,6 +303,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return make_error(errc::not_found, "channel is not live");
       return *self->state.health;
     },
+    stop_on_request(self),
     [self](idle_check_atom) {
       auto& st = self->state;
       auto idle = std::chrono::steady_clock::now() - st.last_activity;

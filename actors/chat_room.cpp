@@ -13,6 +13,7 @@
 
 #include "actors/channel.hpp"
 #include "actors/entity_journal.hpp"
+#include "actors/entity_support.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 
@@ -27,11 +28,6 @@ constexpr auto idle_before_passivation = 10min;
 constexpr std::int64_t max_timeout_s = 14LL * 24 * 3600;
 constexpr std::size_t max_term_chars = 100;
 constexpr std::size_t max_user_chars = 64;
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -565,6 +561,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       schedule_tick(self);
     },
     [self](chat_tick_atom) { on_tick(self); },
+    stop_on_request(self),
     [self](idle_check_atom) {
       auto& st = self->state;
       auto idle = std::chrono::steady_clock::now() - st.last_activity;

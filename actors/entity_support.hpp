@@ -54,4 +54,11 @@ class idle_tracker {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
+/// The handler every entity includes: the registry sends `passivate_atom` when it moves the
+/// entity's partition to another node; the entity stops after the messages already queued.
+template <class Actor>
+auto stop_on_request(Actor* self) {
+  return [self](passivate_atom) { self->quit(); };
+}
+
 }  // namespace aethex::actors

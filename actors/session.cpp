@@ -86,6 +86,7 @@ caf::behavior session_behavior(session_actor* self, caf::actor registry,
         return err;
       return true;
     },
+    stop_on_request(self),
     [self](idle_check_atom) {
       auto& st = self->state;
       // Unknown digests (typos, guessing) need no memory at all.

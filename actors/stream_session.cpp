@@ -107,6 +107,7 @@ caf::behavior stream_behavior(stream_actor* self, caf::actor registry,
           return err;
       return st.current();
     },
+    stop_on_request(self),
     [self](idle_check_atom) {
       auto& st = self->state;
       if (!st.journal->exists())

@@ -273,6 +273,7 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
           return err;
       return st.full_view();
     },
+    stop_on_request(self),
     [self](idle_check_atom) {
       auto& st = self->state;
       if (!st.journal->exists())

@@ -1,7 +1,9 @@
 #include "runtime/cluster.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <set>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -14,6 +16,10 @@ namespace aethex::runtime {
 namespace {
 
 using namespace std::chrono_literals;
+using rebalance_atom = caf::atom_constant<caf::atom("rebalance")>;
+
+constexpr auto rebalance_interval = 1s;
+constexpr auto move_timeout = 90s;
 
 std::int64_t now_ms() {
   using namespace std::chrono;
@@ -25,7 +31,39 @@ struct membership_state {
   member_info self_info;
   cluster_view view;
   caf::actor registry;
+  // Leader only: nodes leaving (they get no partitions), callers waiting for a drain to end.
+  std::set<std::string> draining;
+  std::vector<std::pair<std::string, caf::response_promise>> drain_waiters;
+  bool moving = false;
   static inline const char* name = "membership";
+
+  member_info* find(const std::string& node_id) {
+    auto it = std::find_if(view.members.begin(), view.members.end(),
+                           [&](auto& m) { return m.node_id == node_id; });
+    return it == view.members.end() ? nullptr : &*it;
+  }
+
+  // The oldest member coordinates partition moves; every member computes the same answer.
+  const member_info* leader() const {
+    auto oldest = std::min_element(view.members.begin(), view.members.end(), [](auto& a, auto& b) {
+      return std::tie(a.joined_ms, a.node_id) < std::tie(b.joined_ms, b.node_id);
+    });
+    return oldest == view.members.end() ? nullptr : &*oldest;
+  }
+  bool leading() const { return leader() != nullptr && leader()->node_id == config.node_id; }
+
+  std::vector<std::string> placement_nodes() const {
+    std::vector<std::string> nodes;
+    for (auto& m : view.members)
+      if (draining.count(m.node_id) == 0)
+        nodes.push_back(m.node_id);
+    return nodes;
+  }
+
+  std::uint32_t owned_by(const std::string& node_id) const {
+    return static_cast<std::uint32_t>(
+      std::count(view.table.owners.begin(), view.table.owners.end(), node_id));
+  }
 };
 
 using membership_actor = caf::stateful_actor<membership_state>;
@@ -41,10 +79,56 @@ void publish_view(membership_actor* self, bool broadcast) {
       self->send(member.membership, members_atom::value, st.view);
 }
 
-void watch_members(membership_actor* self) {
-  for (auto& member : self->state.view.members)
-    if (member.node_id != self->state.config.node_id)
-      self->monitor(member.membership);
+void answer_drains(membership_actor* self) {
+  auto& st = self->state;
+  std::erase_if(st.drain_waiters, [&](auto& waiter) {
+    if (st.owned_by(waiter.first) > 0)
+      return false;
+    waiter.second.deliver(std::string{"drained"});
+    return true;
+  });
+}
+
+// Leader: moves one partition at a time towards its rendezvous owner among the members that
+// are not draining. A partition whose owner is down stays with it (no failover yet).
+void rebalance(membership_actor* self) {
+  auto& st = self->state;
+  if (st.moving || !st.leading())
+    return;
+  auto nodes = st.placement_nodes();
+  if (nodes.empty())
+    return;
+  for (std::uint32_t p = 0; p < partition_count; ++p) {
+    auto& owner = st.view.table.owner_of(p);
+    auto target = rendezvous_owner(p, nodes);
+    auto* from = st.find(owner);
+    auto* to = st.find(target);
+    if (owner == target || from == nullptr || to == nullptr)
+      continue;
+    st.moving = true;
+    auto version = st.view.table.version + 1;
+    self->request(from->registry, move_timeout, handoff_atom::value, p, target, to->registry,
+                  version)
+      .then(
+        [self, p, target, version, from_id = owner](bool) {
+          auto& st = self->state;
+          st.moving = false;
+          st.view.table.owners[p] = target;
+          st.view.table.version = version;
+          std::clog << "cluster: partition " << p << " moved " << from_id << " -> " << target
+                    << std::endl;
+          publish_view(self, true);
+          answer_drains(self);
+          rebalance(self);
+        },
+        [self, p](caf::error& err) {
+          self->state.moving = false;
+          std::clog << "cluster: moving partition " << p << " failed: " << message_of(err)
+                    << "; retrying" << std::endl;
+        });
+    return;
+  }
+  answer_drains(self);
 }
 
 caf::behavior membership(membership_actor* self, cluster_config config, caf::actor registry) {
@@ -56,13 +140,16 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
   st.view.members.push_back(st.self_info);
   st.view.table = partition_table::single(st.config.node_id);
   publish_view(self, false);
+  self->delayed_send(self, rebalance_interval, rebalance_atom::value);
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& members = self->state.view.members;
     for (auto it = members.begin(); it != members.end(); ++it) {
       if (it->membership.address() == down.source) {
         std::clog << "cluster: member " << it->node_id << " is down" << std::endl;
+        self->state.draining.erase(it->node_id);
         members.erase(it);
         publish_view(self, false);
+        rebalance(self);
         return;
       }
     }
@@ -84,16 +171,53 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       self->monitor(joiner.membership);
       st.view.members.push_back(std::move(joiner));
       publish_view(self, true);
+      rebalance(self);
       return st.view;
     },
     [self](members_atom, cluster_view& view) {
-      // Views only grow through joins here; keep the one with more members or a newer table.
+      // Members only leave through down messages here; a view adds the members it knows and
+      // brings the table if it is newer (only the leader makes new tables).
       auto& st = self->state;
-      if (view.table.version < st.view.table.version)
-        return;
-      st.view = std::move(view);
-      watch_members(self);
+      for (auto& member : view.members) {
+        if (auto* known = st.find(member.node_id)) {
+          known->joined_ms = member.joined_ms;  // as recorded by the member that admitted it
+          continue;
+        }
+        if (member.node_id != st.config.node_id)
+          self->monitor(member.membership);
+        st.view.members.push_back(member);
+      }
+      if (view.table.version > st.view.table.version)
+        st.view.table = std::move(view.table);
       publish_view(self, false);
+      rebalance(self);
+    },
+    [self](rebalance_atom) {
+      rebalance(self);
+      self->delayed_send(self, rebalance_interval, rebalance_atom::value);
+    },
+    // Moves every partition of `node_id` to other members; answers once it owns none.
+    [self](drain_atom, const std::string& node_id) -> caf::result<caf::message> {
+      auto& st = self->state;
+      if (st.find(node_id) == nullptr)
+        return make_error(errc::not_found, "no member '" + node_id + "'");
+      if (!st.leading())
+        return self->delegate(st.leader()->membership, drain_atom::value, node_id);
+      st.draining.insert(node_id);
+      if (st.owned_by(node_id) > 0 && st.placement_nodes().empty()) {
+        st.draining.erase(node_id);
+        return make_error(errc::conflict, "no other member can take the partitions of '" +
+                                            node_id + "'");
+      }
+      std::clog << "cluster: draining " << node_id << std::endl;
+      auto promise = self->make_response_promise();
+      st.drain_waiters.emplace_back(node_id, promise);
+      rebalance(self);
+      answer_drains(self);
+      return promise;
+    },
+    [self](drain_atom) {
+      return self->delegate(caf::actor{self}, drain_atom::value, self->state.config.node_id);
     },
     [self](get_atom) { return self->state.view; },
   };

@@ -23,6 +23,11 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using route_local_atom = caf::atom_constant<caf::atom("routelocal")>;
 using get_local_atom = caf::atom_constant<caf::atom("getlocal")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
+// Partition moves: the old owner's registry hands a partition off, the new owner's imports it;
+// a node asks the leader to drain it (move every partition it owns elsewhere).
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
+using import_atom = caf::atom_constant<caf::atom("import")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
 
 struct member_info {
   std::string node_id;

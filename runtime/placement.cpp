@@ -13,11 +13,28 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t hash = 1469598103934665
   return hash;
 }
 
+// splitmix64's finalizer: FNV alone leaves high bits weakly mixed for short keys that differ
+// only in their last byte (node ids like "a", "b"), which skews rendezvous choices.
+std::uint64_t mix(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
 }  // namespace
 
 std::uint32_t partition_of(std::string_view kind, std::string_view id) {
   auto hash = fnv1a(id, fnv1a("/", fnv1a(kind)));
   return static_cast<std::uint32_t>(hash % partition_count);
+}
+
+std::uint32_t partition_of_stream(std::string_view stream) {
+  auto slash = stream.find('/');
+  if (slash == std::string_view::npos)
+    return partition_of(stream, "");
+  return partition_of(stream.substr(0, slash), stream.substr(slash + 1));
 }
 
 partition_table partition_table::single(const std::string& node) {
@@ -43,7 +60,7 @@ std::string rendezvous_owner(std::uint32_t partition, const std::vector<std::str
   std::string best;
   std::uint64_t best_weight = 0;
   for (auto& node : nodes) {
-    auto weight = fnv1a(node, fnv1a(std::to_string(partition)));
+    auto weight = mix(fnv1a(node, fnv1a(std::to_string(partition))));
     if (best.empty() || weight > best_weight || (weight == best_weight && node < best)) {
       best = node;
       best_weight = weight;

@@ -15,6 +15,8 @@ inline constexpr std::uint32_t partition_count = 64;
 
 /// Stable across processes and platforms (FNV-1a), unlike std::hash.
 std::uint32_t partition_of(std::string_view kind, std::string_view id);
+/// Partition of a stored stream named "kind/id" (the entity that owns it).
+std::uint32_t partition_of_stream(std::string_view stream);
 
 struct partition_table {
   std::uint64_t version = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "actors/channel.hpp"
 #include "actors/chat_types.hpp"
@@ -16,7 +17,10 @@
 #include "actors/stream_session.hpp"
 #include "actors/user.hpp"
 #include "runtime/cluster.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
+#include "storage/partition_transfer.hpp"
 
 namespace aethex::app {
 
@@ -65,6 +69,27 @@ std::string generated_secret(const std::filesystem::path& data_dir) {
   return secret;
 }
 
+runtime::partition_storage partition_storage_of(storage::event_store& store) {
+  auto in = [](std::uint32_t partition) {
+    return [partition](std::string_view stream) {
+      return runtime::partition_of_stream(stream) == partition;
+    };
+  };
+  runtime::partition_storage hooks;
+  hooks.export_partition = [&store, in](std::uint32_t partition) {
+    return storage::export_streams(store, in(partition));
+  };
+  hooks.import_partition = [&store](std::string_view blob) {
+    auto summary = storage::import_streams(store, blob);
+    std::clog << "cluster: imported " << summary.streams << " streams, " << summary.events
+              << " events" << std::endl;
+  };
+  hooks.remove_partition = [&store, in](std::uint32_t partition) {
+    storage::remove_streams(store, in(partition));
+  };
+  return hooks;
+}
+
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
                                            const caf::actor& registry) {
@@ -77,6 +102,23 @@ caf::expected<caf::actor> start_membership(caf::actor_system& sys,
   cluster.port = config.cluster_port;
   cluster.join = config.join;
   return runtime::start_cluster(sys, cluster, registry);
+}
+
+void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership) {
+  caf::scoped_actor self{sys};
+  std::size_t members = 1;
+  self->request(membership, 5s, get_atom::value)
+    .receive([&](const runtime::cluster_view& view) { members = view.members.size(); },
+             [](const caf::error&) {});
+  if (members <= 1)
+    return;
+  std::clog << "node: moving this node's partitions to the other members" << std::endl;
+  self->request(membership, 60s, runtime::drain_atom::value)
+    .receive([](const std::string&) { std::clog << "node: partitions moved" << std::endl; },
+             [&](const caf::error& err) {
+               std::clog << "node: leaving without moving every partition: "
+                         << message_of(err) << std::endl;
+             });
 }
 
 }  // namespace aethex::app

@@ -6,7 +6,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
 
+#include "runtime/entity_registry.hpp"
 #include "runtime/node_config.hpp"
+#include "storage/event_store.hpp"
 
 namespace aethex::app {
 
@@ -17,9 +19,16 @@ void configure_actor_system(caf::actor_system_config& cfg);
 /// This node's id: --node-id, else "<hostname>-<cluster port>".
 std::string node_id_of(const runtime::node_config& config);
 
+/// How the registry copies a partition's streams out of and into `store` when it moves.
+runtime::partition_storage partition_storage_of(storage::event_store& store);
+
 /// Starts membership (publishing on --cluster-port, joining --join when given).
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
                                            const caf::actor& registry);
+
+/// Graceful leave: when other members exist, asks the leader to move this node's partitions
+/// away and waits (bounded) until it did. Blocks the calling thread.
+void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership);
 
 }  // namespace aethex::app

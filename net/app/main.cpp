@@ -1,6 +1,7 @@
 // aethex: the single binary — `serve` runs a node, other subcommands talk to a running one.
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -59,29 +60,47 @@ std::string read_token(const std::string& explicit_token, const std::string& dat
   return token;
 }
 
-int create_channel(const std::string& name, const std::string& title, const std::string& connect,
-                   const std::string& token) {
+// One admin call to a running node; prints the JSON reply's error message on failure.
+std::optional<nlohmann::json> admin_call(const std::string& connect, const std::string& method,
+                                         const std::string& target, const std::string& body,
+                                         const std::string& token, unsigned expected_status) {
   if (token.empty()) {
     std::cerr << "error: no admin token (use --token, AETHEX_TOKEN or --data of the node)\n";
-    return 2;
+    return std::nullopt;
   }
-  nlohmann::json body{{"name", name}};
-  if (!title.empty())
-    body["title"] = title;
-  auto result = aethex::app::http_call(connect, "POST", "/api/v1/channels", body.dump(), token);
+  auto result = aethex::app::http_call(connect, method, target, body, token);
   if (result.status == 0) {
     std::cerr << "error: " << result.error << "\n";
-    return 1;
+    return std::nullopt;
   }
   auto reply = nlohmann::json::parse(result.body, nullptr, false);
-  if (result.status != 201 || reply.is_discarded()) {
+  if (result.status != expected_status || reply.is_discarded()) {
     std::string message = result.body;
     if (!reply.is_discarded() && reply.contains("error"))
       message = reply["error"].value("message", result.body);
     std::cerr << "error: " << message << " (HTTP " << result.status << ")\n";
-    return 1;
+    return std::nullopt;
   }
-  std::cout << reply.value("stream_key", "") << std::endl;
+  return reply;
+}
+
+int create_channel(const std::string& name, const std::string& title, const std::string& connect,
+                   const std::string& token) {
+  nlohmann::json body{{"name", name}};
+  if (!title.empty())
+    body["title"] = title;
+  auto reply = admin_call(connect, "POST", "/api/v1/channels", body.dump(), token, 201);
+  if (!reply)
+    return 1;
+  std::cout << reply->value("stream_key", "") << std::endl;
+  return 0;
+}
+
+int drain_node(const std::string& connect, const std::string& token) {
+  auto reply = admin_call(connect, "POST", "/api/v1/cluster/drain", "{}", token, 200);
+  if (!reply)
+    return 1;
+  std::cout << "node " << reply->value("node_id", "") << " owns no partitions now" << std::endl;
   return 0;
 }
 
@@ -112,8 +131,17 @@ int main(int argc, char** argv) {
   create->add_option("--data", data_dir, "Data folder of a local node, to read its admin token")
     ->capture_default_str();
 
-  auto* admin = app.add_subcommand("admin", "Maintenance of a stopped node's data folder");
+  auto* admin = app.add_subcommand("admin", "Node maintenance (data folder, cluster)");
   admin->require_subcommand(1);
+  auto* drain = admin->add_subcommand(
+    "drain", "Move a running node's partitions to the other cluster members (it stays an edge)");
+  std::string drain_connect = "127.0.0.1:8080", drain_token, drain_data = "aethex-data";
+  drain->add_option("--connect", drain_connect, "HOST:HTTPPORT of the node")
+    ->capture_default_str();
+  drain->add_option("--token", drain_token,
+                    "Admin token (default: $AETHEX_TOKEN or DATA/admin.token)");
+  drain->add_option("--data", drain_data, "Data folder of a local node, to read its admin token")
+    ->capture_default_str();
   auto* rebuild = admin->add_subcommand(
     "rebuild-projections", "Rebuild the SQLite read models from the event store (node stopped)");
   std::string admin_data = "aethex-data";
@@ -155,6 +183,8 @@ int main(int argc, char** argv) {
     return aethex::console::run_console(console_opts);
   if (rebuild->parsed())
     return aethex::app::rebuild_projections(admin_data, std::cout, std::cerr);
+  if (drain->parsed())
+    return drain_node(drain_connect, read_token(drain_token, drain_data));
   if (create->parsed())
     return create_channel(name, title, connect, read_token(token, data_dir));
   return 0;

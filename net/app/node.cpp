@@ -1,15 +1,16 @@
 #include "net/app/node.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <chrono>
 #include <thread>
 #include <vector>
 
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -20,14 +21,11 @@
 #include "actors/session.hpp"
 #include "actors/stream_session.hpp"
 #include "actors/user.hpp"
-#include "actors/chat_fanout.hpp"
-#include "actors/chat_room.hpp"
 #include "actors/console_service.hpp"
 #include "media/media_session.hpp"
 #include "net/app/console_ws.hpp"
 #include "net/app/chat_ws.hpp"
 #include "net/app/cluster_setup.hpp"
-#include "net/app/chat_ws.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/read_models.hpp"
@@ -122,7 +120,8 @@ int run_node(const runtime::node_config& config) {
   actors::console_config console_cfg;
   for (auto& [kind, _] : kinds.factories)
     console_cfg.kinds.push_back(kind);
-  auto registry = runtime::spawn_entity_registry(sys, std::move(kinds));
+  auto registry =
+    runtime::spawn_entity_registry(sys, std::move(kinds), partition_storage_of(*store));
   caf::actor membership;
   if (config.cluster_port != 0 || !config.join.empty()) {
     auto started = start_membership(sys, config, registry);
@@ -195,9 +194,7 @@ int run_node(const runtime::node_config& config) {
     return 1;
   }
 
-  asio::signal_set signals{io, SIGINT, SIGTERM};
-  signals.async_wait([&](const boost::system::error_code&, int signal) {
-    std::clog << "node: signal " << signal << ", shutting down" << std::endl;
+  auto stop_serving = [&] {
     if (http)
       http->stop();
     if (rtmp)
@@ -205,6 +202,20 @@ int run_node(const runtime::node_config& config) {
     if (srt)
       srt->stop();  // closes live SRT sessions' sinks before the actors are told to exit
     io.stop();
+  };
+  // In a cluster the node keeps serving while its partitions move away; a second signal
+  // stops it at once.
+  std::thread drainer;
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  signals.async_wait([&](const boost::system::error_code&, int signal) {
+    std::clog << "node: signal " << signal << ", shutting down" << std::endl;
+    if (!membership)
+      return stop_serving();
+    signals.async_wait([&](const boost::system::error_code&, int) { stop_serving(); });
+    drainer = std::thread{[&] {
+      drain_before_leaving(sys, membership);
+      asio::post(io, stop_serving);
+    }};
   });
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < config.io_threads; ++i)
@@ -212,6 +223,8 @@ int run_node(const runtime::node_config& config) {
   io.run();
   for (auto& worker : workers)
     worker.join();
+  if (drainer.joinable())
+    drainer.join();
   // Chat sessions go first: they must stop writing to sockets before the io_context goes.
   caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);

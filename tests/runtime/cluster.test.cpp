@@ -1,6 +1,7 @@
 // Two and three actor systems in one process, connected through CAF's middleman on loopback.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include <netinet/in.h>
@@ -55,8 +56,9 @@ struct test_node {
     auto name = id;
     kinds.factories["echo"] = [name](caf::actor_system& s, const caf::actor&,
                                      const std::string& entity) {
-      return s.spawn([name, entity]() -> caf::behavior {
-        return {[name, entity](whoami_atom) { return name + ":" + entity; }};
+      return s.spawn([name, entity](caf::event_based_actor* self) -> caf::behavior {
+        return {[name, entity](whoami_atom) { return name + ":" + entity; },
+                [self](passivate_atom) { self->quit(); }};
       });
     };
     registry = runtime::spawn_entity_registry(*sys, std::move(kinds));
@@ -104,6 +106,14 @@ struct test_node {
   }
 };
 
+// Every partition is with its rendezvous owner among `nodes`.
+bool settled(const runtime::partition_table& table, const std::vector<std::string>& nodes) {
+  for (std::uint32_t p = 0; p < runtime::partition_count; ++p)
+    if (table.owner_of(p) != runtime::rendezvous_owner(p, nodes))
+      return false;
+  return true;
+}
+
 bool eventually(const std::function<bool()>& condition) {
   for (int i = 0; i < 100; ++i) {
     if (condition())
@@ -128,13 +138,32 @@ TEST_CASE("nodes join with the secret, route entities to the owner, and notice a
   SUBCASE("members see each other and entities run on their partition's owner") {
     REQUIRE(b.start("127.0.0.1:" + std::to_string(a.port), "s3cret-value"));
     CHECK(eventually([&] { return a.view().members.size() == 2 && b.view().members.size() == 2; }));
-    // The founding node owns every partition, so every entity runs on "a" whoever is asked.
-    CHECK(b.ask("x") == "a:x");
-    CHECK(a.ask("x") == "a:x");
+    // Partitions move to their rendezvous owner; an entity runs there whoever is asked.
+    CHECK(eventually([&] { return settled(a.view().table, {"a", "b"}); }));
+    auto owner_x = runtime::rendezvous_owner(runtime::partition_of("echo", "x"), {"a", "b"});
+    CHECK(b.ask("x") == owner_x + ":x");
+    CHECK(a.ask("x") == owner_x + ":x");
     test_node c{"c"};
     REQUIRE(c.start("127.0.0.1:" + std::to_string(b.port), "s3cret-value"));
     CHECK(eventually([&] { return a.view().members.size() == 3; }));
-    CHECK(c.ask("y") == "a:y");
+    CHECK(eventually([&] { return settled(a.view().table, {"a", "b", "c"}); }));
+    CHECK(eventually([&] { return settled(c.view().table, {"a", "b", "c"}); }));
+    for (auto id : {"y", "z", "w"}) {
+      auto owner = runtime::rendezvous_owner(runtime::partition_of("echo", id), {"a", "b", "c"});
+      CHECK(c.ask(id) == owner + ":" + id);
+      CHECK(a.ask(id) == owner + ":" + id);
+    }
+    SUBCASE("a drained member hands its partitions to the others") {
+      caf::scoped_actor self{*c.sys};
+      std::string answer;
+      self->request(c.membership, 10s, runtime::drain_atom::value)
+        .receive([&](std::string& r) { answer = r; }, [&](caf::error& e) { answer = message_of(e); });
+      CHECK(answer == "drained");
+      auto table = c.view().table;
+      CHECK(std::count(table.owners.begin(), table.owners.end(), "c") == 0);
+      CHECK(c.ask("y") == runtime::rendezvous_owner(runtime::partition_of("echo", "y"),
+                                                    {"a", "b"}) + ":y");
+    }
     c.leave();  // c's membership goes away: the others must drop it
     CHECK(eventually([&] { return a.view().members.size() == 2; }));
     CHECK(eventually([&] { return b.view().members.size() == 2; }));

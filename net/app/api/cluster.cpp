@@ -1,4 +1,5 @@
 // GET /api/v1/cluster: members, their partitions and load (live entity activations).
+// POST /api/v1/cluster/drain (admin): move this node's partitions to the other members.
 #include <memory>
 
 #include <boost/beast/http/verb.hpp>
@@ -12,6 +13,9 @@ namespace aethex::app::api {
 namespace {
 
 using namespace std::chrono_literals;
+using runtime::drain_atom;
+
+constexpr auto drain_timeout = 120s;
 
 // Collects every member's activation count, then answers once (missing replies count as -1).
 void describe_cluster(const http_context& ctx, net::http::respond_fn respond) {
@@ -55,9 +59,35 @@ void describe_cluster(const http_context& ctx, net::http::respond_fn respond) {
   });
 }
 
+// Answers once the leader reports the node owns no partition; the node keeps serving as an edge.
+void drain_node(const http_context& ctx, net::http::respond_fn respond) {
+  ctx.sys->spawn([membership = ctx.membership, node = ctx.node_id,
+                  respond = std::move(respond)](caf::event_based_actor* self) {
+    self->request(membership, drain_timeout, drain_atom::value)
+      .then([respond, node](const std::string&) {
+              respond(net::http::json_response(
+                200, json{{"node_id", node}, {"partitions", 0}, {"drained", true}}.dump()));
+            },
+            [respond](caf::error& err) { respond(error_from(err)); });
+  });
+}
+
 }  // namespace
 
 void add_cluster_routes(route_table& routes, const http_context& ctx) {
+  routes.push_back([ctx](const api_request& req, net::http::respond_fn& respond) {
+    if (req.segments.size() != 2 || req.segments[0] != "cluster" || req.segments[1] != "drain")
+      return false;
+    if (req.http.method() != boost::beast::http::verb::post)
+      respond(net::http::error_response(405, "method_not_allowed", "use POST"));
+    else if (!is_admin(ctx, req.http))
+      respond(net::http::error_response(401, "unauthorized", "the admin token is required"));
+    else if (!ctx.membership)
+      respond(net::http::error_response(409, "conflict", "this node is not in a cluster"));
+    else
+      drain_node(ctx, std::move(respond));
+    return true;
+  });
   routes.push_back([ctx](const api_request& req, net::http::respond_fn& respond) {
     if (req.segments.size() != 1 || req.segments[0] != "cluster" ||
         req.http.method() != boost::beast::http::verb::get)
