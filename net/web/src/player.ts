@@ -3,7 +3,8 @@
 //   2. LL-HLS (`/hls/<ch>/ll.m3u8`) with hls.js in low-latency mode,
 //   3. HLS (`/hls/<ch>/index.m3u8`, hls.js or native).
 // Retries while the stream is not yet available and exposes live stats (mode, latency) on
-// window.__aethexPlayer for diagnostics and browser tests.
+// window.__aethexPlayer for diagnostics and browser tests. The page's `?player=ws|llhls|hls`
+// query option pins one path (no fallback), for tests and troubleshooting.
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { wsLatencySeconds, type ClockSample } from './latency';
 
@@ -25,6 +26,8 @@ export interface PlayerDebug {
   retries: number;
   /** Modes tried for the current load, in order. */
   tried: PlaybackMode[];
+  /** Paths this player may use, in order (one when pinned with `?player=`). */
+  order: PlaybackMode[];
   /** WebSocket path: times the server made us skip ahead to a keyframe. */
   wsSkips: number;
   /** Seconds from live (capture at the server) to the frame on screen. */
@@ -47,6 +50,17 @@ export const HLS_CONFIG: Partial<HlsConfig> = {
   enableWorker: true,
 };
 
+/**
+ * hls.js settings of one path. LL-HLS leaves the target latency to the playlist's
+ * PART-HOLD-BACK (hls.js lets a configured liveSyncDurationCount override it, and then
+ * refuses a liveMaxLatencyDurationCount without it); catch-up playback still applies.
+ */
+export function hlsConfigFor(lowLatency: boolean): Partial<HlsConfig> {
+  if (!lowLatency) return { ...HLS_CONFIG, lowLatencyMode: false };
+  const { liveSyncDurationCount: _sync, liveMaxLatencyDurationCount: _max, ...ll } = HLS_CONFIG;
+  return ll;
+}
+
 /** Delay before re-creating the player after a fatal error (capped backoff). */
 export function retryDelayMs(attempt: number): number {
   return Math.min(500 * 2 ** Math.max(0, attempt), 2000);
@@ -63,6 +77,16 @@ export function sourcesFor(hlsUrl: string): { ws: string | null; ll: string | nu
     ws = `${scheme}//${location.host}${prefix}/ws/media/${channel}`;
   }
   return { ws, ll: `${prefix}/hls/${channel}/ll.m3u8`, hls: hlsUrl };
+}
+
+const DEFAULT_ORDER: PlaybackMode[] = ['ws', 'll-hls', 'hls.js'];
+const PINNED: Record<string, PlaybackMode> = { ws: 'ws', llhls: 'll-hls', 'll-hls': 'll-hls', hls: 'hls.js' };
+
+/** Playback paths to try, in order: all three, or the one pinned by `?player=ws|llhls|hls`. */
+export function playbackOrder(search: string): PlaybackMode[] {
+  const pinned = new URLSearchParams(search).get('player');
+  const mode = pinned ? PINNED[pinned.toLowerCase()] : undefined;
+  return mode ? [mode] : [...DEFAULT_ORDER];
 }
 
 /** A WebSocket viewer that never starts playing within this time falls back to LL-HLS. */
@@ -92,6 +116,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
   let wsCleanup: (() => void) | null = null;
   let wsSkips = 0;
   let clock: ClockSample | null = null;
+  const order = playbackOrder(typeof location !== 'undefined' ? location.search : '');
 
   const latency = (): number | null => {
     if (mode === 'ws') return wsLatencySeconds(clock, video.currentTime, Date.now());
@@ -120,6 +145,9 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     },
     get tried() {
       return tried;
+    },
+    get order() {
+      return order;
     },
     get wsSkips() {
       return wsSkips;
@@ -181,7 +209,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
   const fallBack = (step: number) => {
     if (!url) return;
     teardown();
-    if (step >= 3) scheduleRestart();
+    if (step >= order.length) scheduleRestart();
     else start(url, step);
   };
 
@@ -294,7 +322,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     mode = lowLatency ? 'll-hls' : 'hls.js';
     mediaRecoveries = 0;
     let played = false;
-    const h = new Hls({ ...HLS_CONFIG, lowLatencyMode: lowLatency });
+    const h = new Hls(hlsConfigFor(lowLatency));
     hls = h;
     h.on(Hls.Events.ERROR, (_ev: string, data: ErrorData) => {
       if (!data.fatal) return;
@@ -318,7 +346,6 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
 
   function start(src: string, step: number): void {
     const sources = sourcesFor(src);
-    const order: PlaybackMode[] = ['ws', 'll-hls', 'hls.js'];
     for (let i = step; i < order.length; i++) {
       const m = order[i];
       if (m === 'ws' && sources.ws && typeof WebSocket !== 'undefined' && typeof MediaSource !== 'undefined') {

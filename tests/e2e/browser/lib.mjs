@@ -49,9 +49,10 @@ export function loadPlaywright() {
 
 /**
  * Launches Chromium, opens a page, and records console errors and page errors.
+ * `beforeGoto(page)` runs before navigation (to attach request listeners).
  * Returns { browser, page, errors }.
  */
-export async function openPage(url, { timeoutMs }) {
+export async function openPage(url, { timeoutMs, beforeGoto }) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
   const { chromium } = loadPlaywright();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -67,6 +68,7 @@ export async function openPage(url, { timeoutMs }) {
     const f = req.failure()?.errorText ?? 'failed';
     if (f !== 'net::ERR_ABORTED') errors.push(`requestfailed: ${req.url()} ${f}`);
   });
+  if (beforeGoto) beforeGoto(page);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   return { browser, page, errors };
 }
@@ -90,4 +92,69 @@ export function fail(message, extra = {}) {
   }
   console.log(JSON.stringify({ ok: false, error: message, ...extra }));
   process.exitCode = 1;
+}
+
+/** One reading of the page's <video> and its player (window.__aethexPlayer). */
+export function samplePlayer(page) {
+  return page.evaluate(() => {
+    const v = document.querySelector('video');
+    const p = window.__aethexPlayer;
+    const b = v ? v.buffered : null;
+    const bufferedEnd = b && b.length ? b.end(b.length - 1) : null;
+    const hlsLatency = p && p.hls && Number.isFinite(p.hls.latency) ? p.hls.latency : null;
+    const playerLatency = p ? p.latency : null;
+    return {
+      currentTime: v ? v.currentTime : 0,
+      bufferedEnd,
+      paused: v ? v.paused : true,
+      readyState: v ? v.readyState : 0,
+      videoSize: v ? `${v.videoWidth}x${v.videoHeight}` : null,
+      mode: p ? p.mode : null,
+      tried: p ? [...p.tried] : [],
+      hlsLatency,
+      latency: playerLatency ?? (bufferedEnd !== null && v ? bufferedEnd - v.currentTime : null),
+      latencySource: playerLatency !== null ? 'player' : 'buffered',
+      latencyText: document.querySelector('#latency')?.textContent ?? null,
+    };
+  });
+}
+
+/** Waits until the video element renders frames (readyState >= 2, currentTime > 0, playing). */
+export async function waitForFirstFrame(page, timeoutMs) {
+  await page.waitForFunction(
+    () => {
+      const v = document.querySelector('video');
+      return !!v && v.readyState >= 2 && v.currentTime > 0 && !v.paused;
+    },
+    null,
+    { timeout: Math.max(1000, timeoutMs), polling: 100 },
+  );
+}
+
+/**
+ * Samples the player every `everyMs` for `windowMs` and returns the samples (each with t_ms
+ * since the first) plus the video's advance and the wall time between first and last.
+ */
+export async function sampleWindow(page, { windowMs = 4000, everyMs = 500 } = {}) {
+  const samples = [];
+  const start = Date.now();
+  while (true) {
+    samples.push({ t_ms: Date.now() - start, ...(await samplePlayer(page)) });
+    if (Date.now() - start >= windowMs) break;
+    await page.waitForTimeout(everyMs);
+  }
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  return {
+    samples,
+    first,
+    last,
+    advance: last.currentTime - first.currentTime,
+    wall: (last.t_ms - first.t_ms) / 1000,
+  };
+}
+
+/** Rounds a number to milliseconds (null stays null). */
+export function round3(x) {
+  return x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(3));
 }

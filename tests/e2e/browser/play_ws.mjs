@@ -3,10 +3,11 @@
 // used, video advances, and the page shows its live latency (#latency).
 // Usage: node tests/e2e/browser/play_ws.mjs --url http://127.0.0.1:PORT/c/NAME --out DIR [--timeout 30]
 import path from 'node:path';
-import { ensureDir, fail, openPage, parseArgs, playerState } from './lib.mjs';
+import {
+  ensureDir, fail, openPage, parseArgs, playerState, round3, samplePlayer, sampleWindow, waitForFirstFrame,
+} from './lib.mjs';
 
 const USAGE = 'usage: play_ws.mjs --url URL --out DIR [--timeout SECONDS]';
-const SAMPLE_WINDOW_MS = 4000;
 const MIN_ADVANCE_S = 1.0;
 
 let args;
@@ -34,49 +35,24 @@ try {
 }
 const { browser, page, errors } = session;
 
-const sample = () =>
-  page.evaluate(() => {
-    const v = document.querySelector('video');
-    const p = window.__aethexPlayer;
-    return {
-      currentTime: v ? v.currentTime : 0,
-      paused: v ? v.paused : true,
-      mode: p ? p.mode : null,
-      tried: p ? [...p.tried] : [],
-      latency: p ? p.latency : null,
-      latencyText: document.querySelector('#latency')?.textContent ?? null,
-      videoSize: v ? `${v.videoWidth}x${v.videoHeight}` : null,
-    };
-  });
-
 let step = 'waiting for #live-badge';
 try {
   await page.locator('#live-badge').waitFor({ state: 'visible', timeout: timeoutMs });
   step = 'waiting for the first video frame';
-  await page.waitForFunction(
-    () => {
-      const v = document.querySelector('video');
-      return !!v && v.readyState >= 2 && v.currentTime > 0 && !v.paused;
-    },
-    null,
-    { timeout: Math.max(1000, timeoutMs - (Date.now() - t0)), polling: 100 },
-  );
+  await waitForFirstFrame(page, timeoutMs - (Date.now() - t0));
   const firstFrameAtMs = Date.now() - t0;
   step = 'sampling';
-  const first = await sample();
-  await page.waitForTimeout(SAMPLE_WINDOW_MS);
-  const last = await sample();
+  const { last, advance } = await sampleWindow(page);
   await page.screenshot({ path: shot });
-  const advance = last.currentTime - first.currentTime;
   const result = {
-    ok: advance > MIN_ADVANCE_S && last.mode === 'ws' && last.latency !== null && /\d/.test(last.latencyText ?? ''),
+    ok: advance > MIN_ADVANCE_S && last.mode === 'ws' && last.latencySource === 'player' && /\d/.test(last.latencyText ?? ''),
     url: args.url,
     state: await playerState(page),
     mode: last.mode,
     tried: last.tried,
     first_frame_after_ms: firstFrameAtMs,
-    advance_s: Number(advance.toFixed(3)),
-    latency_s: last.latency === null ? null : Number(last.latency.toFixed(3)),
+    advance_s: round3(advance),
+    latency_s: round3(last.latency),
     latency_text: last.latencyText,
     video_size: last.videoSize,
     screenshot: shot,
@@ -86,7 +62,7 @@ try {
   else console.log(JSON.stringify(result));
 } catch (e) {
   await page.screenshot({ path: shot }).catch(() => {});
-  const last = await sample().catch(() => null);
+  const last = await samplePlayer(page).catch(() => null);
   fail(`${step} (player data-state=${await playerState(page)}): ${e.message.split('\n')[0]}`, { url: args.url, video: last, errors });
 } finally {
   await browser.close().catch(() => {});
