@@ -17,7 +17,17 @@ constexpr auto presence_report_delay = 100ms;
 
 struct member {
   chat_sink_ptr sink;
-  bool live = false;  // true once the history frame went out
+  chat_lane* lane = nullptr;  // the sink's lane while live (nullptr: pushed one by one)
+  std::size_t index = 0;      // position in that lane's (or the loose) list
+  bool live = false;          // true once the history frame went out
+};
+
+// The live sinks of one lane. Delivery hands the lane an immutable snapshot, rebuilt only when
+// membership changed since the last frame.
+struct lane_group {
+  std::shared_ptr<chat_lane> lane;
+  std::vector<chat_sink_ptr> sinks;
+  std::shared_ptr<const std::vector<chat_sink_ptr>> snapshot;
 };
 
 struct fanout_state {
@@ -25,9 +35,63 @@ struct fanout_state {
   std::string channel;
   caf::actor registry;
   caf::actor room;
-  std::unordered_map<caf::actor_addr, member> members;
+  std::unordered_map<chat_sink*, member> members;
+  std::unordered_map<chat_lane*, lane_group> lanes;
+  std::vector<chat_sink_ptr> loose;  // live sinks without a lane
   std::uint32_t reported = 0;
   bool report_pending = false;
+
+  std::vector<chat_sink_ptr>& list_of(const member& m) {
+    return m.lane ? lanes[m.lane].sinks : loose;
+  }
+
+  void go_live(member& m) {
+    auto lane = m.sink->lane();
+    m.lane = lane.get();
+    if (lane) {
+      auto& group = lanes[m.lane];
+      if (!group.lane)
+        group.lane = std::move(lane);
+      group.snapshot.reset();
+    }
+    auto& list = list_of(m);
+    m.index = list.size();
+    list.push_back(m.sink);
+    m.live = true;
+  }
+
+  void remove(chat_sink* key) {
+    auto it = members.find(key);
+    if (it == members.end())
+      return;
+    if (it->second.live) {
+      auto& list = list_of(it->second);
+      // Swap-remove keeps a leave O(1) with thousands of viewers.
+      auto last = std::move(list.back());
+      list.pop_back();
+      if (it->second.index < list.size()) {
+        members[last.get()].index = it->second.index;
+        list[it->second.index] = std::move(last);
+      }
+      if (it->second.lane) {
+        auto& group = lanes[it->second.lane];
+        group.snapshot.reset();
+        if (group.sinks.empty())
+          lanes.erase(it->second.lane);
+      }
+    }
+    members.erase(it);
+  }
+
+  void deliver(const chat_frame& frame) {
+    for (auto& [_, group] : lanes) {
+      if (!group.snapshot)
+        group.snapshot = std::make_shared<const std::vector<chat_sink_ptr>>(group.sinks);
+      group.lane->deliver(frame, group.snapshot);
+    }
+    for (auto& sink : loose)
+      sink->push(frame);
+  }
 };
 
 using fanout_actor = caf::stateful_actor<fanout_state>;
@@ -56,15 +120,15 @@ void attach_room(fanout_actor* self) {
       [self](const caf::error& err) { self->quit(err); });
 }
 
-void push_history(fanout_actor* self, const caf::actor& session) {
+void push_history(fanout_actor* self, const chat_sink_ptr& sink) {
   self->request(self->state.room, caf::infinite, chat_hist_atom::value)
     .then(
-      [self, addr = session.address()](std::string& frame) {
-        auto it = self->state.members.find(addr);
-        if (it == self->state.members.end())
+      [self, key = sink.get()](std::string& frame) {
+        auto it = self->state.members.find(key);
+        if (it == self->state.members.end() || it->second.live)
           return;
         it->second.sink->push(std::make_shared<const std::string>(std::move(frame)));
-        it->second.live = true;
+        self->state.go_live(it->second);
       },
       [](const caf::error&) {});
 }
@@ -78,22 +142,23 @@ caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::stri
       attach_room(self);  // the room restarted (crash or failover): subscribe to the new one
   });
   return {
-    [self](chat_join_atom, const caf::actor& session, const chat_sink_ptr& sink) {
-      self->state.members[session.address()] = member{sink, false};
+    [self](chat_join_atom, const chat_sink_ptr& sink) {
+      auto& st = self->state;
+      st.remove(sink.get());
+      st.members.emplace(sink.get(), member{sink});
       report_presence(self);
       // Asked after subscribing, so the room answers with a history that already contains
       // every frame sent to us before the answer: nothing lost, nothing twice.
-      push_history(self, session);
+      push_history(self, sink);
     },
-    [self](chat_leave_atom, const caf::actor& session) {
-      if (self->state.members.erase(session.address()) > 0)
+    [self](chat_leave_atom, const chat_sink_ptr& sink) {
+      auto before = self->state.members.size();
+      self->state.remove(sink.get());
+      if (self->state.members.size() != before)
         report_presence(self);
     },
     [self](chat_deliver_atom, std::string& text) {
-      auto frame = std::make_shared<const std::string>(std::move(text));
-      for (auto& [_, m] : self->state.members)
-        if (m.live)
-          m.sink->push(frame);
+      self->state.deliver(std::make_shared<const std::string>(std::move(text)));
     },
     [self](presence_atom) {
       auto& st = self->state;
@@ -130,19 +195,18 @@ caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor regi
                   [&](auto& kv) { return kv.second.fanout.address() == msg.source; });
   });
   return {
-    [self](chat_join_atom, const std::string& channel, const caf::actor& session,
-           const chat_sink_ptr& sink) {
+    [self](chat_join_atom, const std::string& channel, const chat_sink_ptr& sink) {
       auto& entry = self->state.rooms[channel];
       if (!entry.fanout)
         entry.fanout = self->spawn<caf::linked>(fanout_behavior, self->state.registry, channel);
       ++entry.sessions;
-      self->send(entry.fanout, chat_join_atom::value, session, sink);
+      self->send(entry.fanout, chat_join_atom::value, sink);
     },
-    [self](chat_leave_atom, const std::string& channel, const caf::actor& session) {
+    [self](chat_leave_atom, const std::string& channel, const chat_sink_ptr& sink) {
       auto it = self->state.rooms.find(channel);
       if (it == self->state.rooms.end())
         return;
-      self->send(it->second.fanout, chat_leave_atom::value, session);
+      self->send(it->second.fanout, chat_leave_atom::value, sink);
       if (--it->second.sessions == 0) {
         // The last viewer left: stop the fan-out (after it handled the leave) and unsubscribe
         // implicitly (the room monitors it).

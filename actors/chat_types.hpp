@@ -33,6 +33,7 @@ using chat_leave_atom = caf::atom_constant<caf::atom("chatleave")>;
 // WebSocket front end -> viewer session.
 using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
 using ws_closed_atom = caf::atom_constant<caf::atom("wsclosed")>;
+using ws_park_atom = caf::atom_constant<caf::atom("wspark")>;
 
 /// Who is acting. `user` is the account name, "guest:<nick>" for guests, or "admin" for the
 /// node's admin token (acts as the broadcaster of every room).
@@ -104,18 +105,34 @@ struct chat_options {
   bool allow_guests = true;             // guest nicknames may write
 };
 
+using chat_frame = std::shared_ptr<const std::string>;
+
+class chat_sink;
+using chat_sink_ptr = std::shared_ptr<chat_sink>;
+
+/// A group of sinks written by one thread at a time (the WebSocket front end's write lanes). The
+/// fan-out hands a lane each frame once for all of its sinks, so a frame costs one hop per lane
+/// instead of one per socket.
+class chat_lane {
+ public:
+  virtual ~chat_lane() = default;
+  /// Pushes `frame` to every sink of `sinks` (all of them sinks of this lane).
+  virtual void deliver(chat_frame frame,
+                       std::shared_ptr<const std::vector<chat_sink_ptr>> sinks) = 0;
+};
+
 /// Where a fan-out writes frames for one connection. Implemented by the WebSocket front end;
 /// push never blocks (a full queue drops the connection, the room is never stalled).
 class chat_sink {
  public:
   virtual ~chat_sink() = default;
   /// Queues one frame; returns false when the connection is gone or was dropped as too slow.
-  virtual bool push(std::shared_ptr<const std::string> frame) = 0;
+  virtual bool push(chat_frame frame) = 0;
   /// Closes the connection with a WebSocket close reason.
   virtual void close(std::string reason) = 0;
+  /// The lane this sink belongs to, if any; sinks without one get every frame by push.
+  virtual std::shared_ptr<chat_lane> lane() const { return nullptr; }
 };
-
-using chat_sink_ptr = std::shared_ptr<chat_sink>;
 
 /// Built-in emote names (`:name:` in messages); the web UI renders them.
 const std::vector<std::string>& builtin_emotes();

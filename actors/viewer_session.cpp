@@ -27,6 +27,12 @@ struct bucket {
   double tokens;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
   bucket(double r, double b) : rate(r), burst(b), tokens(b) {}
+  double left() {
+    auto now = std::chrono::steady_clock::now();
+    tokens = std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * rate);
+    last = now;
+    return tokens;
+  }
   bool take() {
     auto now = std::chrono::steady_clock::now();
     tokens = std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * rate);
@@ -49,6 +55,8 @@ struct session_state {
   bucket frames{20, 40};     // client frames per second
   bucket reactions{10, 20};  // reactions per second
   std::chrono::steady_clock::time_point throttled_notice{};
+  std::uint64_t frames_seen = 0;  // client frames received (the parking handshake compares)
+  int pending = 0;                // requests in flight that change what the session is
 };
 
 using session_actor = caf::stateful_actor<session_state>;
@@ -96,10 +104,12 @@ void reply_result(session_actor* self, const chat_result& r, const json& ref, bo
   send_json(self, j);
 }
 
+void maybe_park(session_actor* self);
+
 void leave(session_actor* self) {
   auto& st = self->state;
   if (!st.channel.empty())
-    self->send(st.ctx.hub, chat_leave_atom::value, st.channel, caf::actor{self});
+    self->send(st.ctx.hub, chat_leave_atom::value, st.channel, st.sink);
   st.channel.clear();
 }
 
@@ -111,13 +121,15 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
     return;
   leave(self);
   st.joining = channel;
+  ++st.pending;
   self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"chat"}, channel,
                 caf::make_message(chat_info_atom::value, chat_identity{st.user}))
     .then(
       [self, channel, ref](const std::string& info) {
         auto& st = self->state;
+        --st.pending;
         if (st.joining != channel)
-          return;  // another join or a leave came first
+          return maybe_park(self);  // another join or a leave came first
         st.joining.clear();
         st.channel = channel;
         auto j = json::parse(info, nullptr, false);
@@ -129,13 +141,16 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
           j["ref"] = ref;
         send_json(self, j);
         // History, then live frames, come from this node's fan-out of the room.
-        self->send(st.ctx.hub, chat_join_atom::value, channel, caf::actor{self}, st.sink);
+        self->send(st.ctx.hub, chat_join_atom::value, channel, st.sink);
+        maybe_park(self);
       },
       [self, channel, ref](const caf::error& err) {
+        --self->state.pending;
         if (self->state.joining == channel)
           self->state.joining.clear();
         send_error(self, code_of(err) == errc::not_found ? "not_found" : "unavailable",
                    message_of(err), ref);
+        maybe_park(self);
       });
 }
 
@@ -186,12 +201,19 @@ void authenticate(session_actor* self, const json& msg, const json& ref) {
   if (!st.ctx.admin_token_digest.empty() &&
       runtime::constant_time_equal(digest, st.ctx.admin_token_digest))
     return signed_in(self, "admin", ref);
+  ++st.pending;
   self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"session"}, digest,
                 caf::make_message(get_atom::value))
-    .then([self, ref](const session_view& view) { signed_in(self, view.user, ref); },
-          [self, ref](const caf::error&) {
-            send_error(self, "unauthorized", "invalid or expired token", ref);
-          });
+    .then(
+      [self, ref](const session_view& view) {
+        --self->state.pending;
+        signed_in(self, view.user, ref);
+      },
+      [self, ref](const caf::error&) {
+        --self->state.pending;
+        send_error(self, "unauthorized", "invalid or expired token", ref);
+        maybe_park(self);
+      });
 }
 
 // A string field, or nullopt (after an error frame) when missing or not a string.
@@ -353,12 +375,28 @@ void handle_frame(session_actor* self, const std::string& text) {
   send_error(self, "unknown_type", "unknown frame type '" + type + "'", ref);
 }
 
+// Anonymous and idle: offer the transport to park (see viewer_parking). Checked whenever the
+// session may have become idle, i.e. after each frame and each answer.
+void maybe_park(session_actor* self) {
+  auto& st = self->state;
+  if (!st.user.empty() || st.pending > 0 || !st.joining.empty())
+    return;
+  if (auto* parking = dynamic_cast<viewer_parking*>(st.sink.get()))
+    parking->offer_park(caf::actor{self}, st.frames_seen,
+                        viewer_parked{st.channel, st.frames.left(), st.frames.last});
+}
+
 caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sink_ptr sink,
-                               std::string peer) {
+                               std::string peer, viewer_parked resume) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.sink = std::move(sink);
   st.peer = std::move(peer);
+  st.channel = std::move(resume.channel);
+  if (resume.tokens >= 0) {
+    st.frames.tokens = resume.tokens;
+    st.frames.last = resume.at;
+  }
   self->set_default_handler(caf::drop);
   // Dies with the hub on node shutdown; then the socket closes too.
   self->link_to(st.ctx.hub);
@@ -367,9 +405,18 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
       sink->close("server shutting down");
   });
   return {
-    [self](ws_text_atom, const std::string& text) { handle_frame(self, text); },
+    [self](ws_text_atom, const std::string& text) {
+      ++self->state.frames_seen;
+      handle_frame(self, text);
+      maybe_park(self);
+    },
     [self](ws_closed_atom) {
       leave(self);
+      self->quit();
+    },
+    [self](ws_park_atom) {
+      // The transport holds our state now and the sink stays in the room: quit without leaving.
+      self->state.sink.reset();
       self->quit();
     },
   };
@@ -378,8 +425,8 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
 }  // namespace
 
 caf::actor spawn_viewer_session(caf::actor_system& sys, const viewer_context& ctx,
-                                chat_sink_ptr sink, std::string peer) {
-  return sys.spawn(session_behavior, ctx, std::move(sink), std::move(peer));
+                                chat_sink_ptr sink, std::string peer, viewer_parked resume) {
+  return sys.spawn(session_behavior, ctx, std::move(sink), std::move(peer), std::move(resume));
 }
 
 }  // namespace aethex::actors

@@ -3,8 +3,14 @@
 //
 // The front end hands it every text frame as (ws_text_atom, std::string) and tells it
 // (ws_closed_atom) when the connection ends; everything the client should see goes to the sink.
+//
+// An anonymous session with nothing in flight may park: its actor quits and the transport keeps
+// the little state it had (viewer_parked); the next client frame spawns a session from it. Most
+// viewers only read, so most connections hold no actor at all.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -21,7 +27,25 @@ struct viewer_context {
   chat_options options;
 };
 
+/// An anonymous session at rest. The fan-out keeps delivering to the sink meanwhile.
+struct viewer_parked {
+  std::string channel;  // joined room, empty when none
+  double tokens = -1;   // client frames left in the rate budget (< 0: a full budget) ...
+  std::chrono::steady_clock::time_point at{};  // ... at this time
+};
+
+/// A sink whose transport can park sessions implements this too. The session calls it when it
+/// is anonymous and idle after `frames` client frames; the transport accepts (stores `state` and
+/// sends ws_park_atom to the session, which then quits) only when no frame is still on its way.
+class viewer_parking {
+ public:
+  virtual ~viewer_parking() = default;
+  virtual void offer_park(const caf::actor& session, std::uint64_t frames,
+                          viewer_parked state) = 0;
+};
+
 caf::actor spawn_viewer_session(caf::actor_system& sys, const viewer_context& ctx,
-                                chat_sink_ptr sink, std::string peer);
+                                chat_sink_ptr sink, std::string peer,
+                                viewer_parked resume = {});
 
 }  // namespace aethex::actors

@@ -1,10 +1,15 @@
 #include "net/ws/chat_socket.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <mutex>
+#include <thread>
 #include <vector>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
@@ -12,149 +17,311 @@
 #include "actors/chat_types.hpp"
 
 namespace aethex::net::ws {
-namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-using frame_ptr = std::shared_ptr<const std::string>;
+
+struct chat_endpoint::shared {
+  shared(caf::actor_system& s, actors::viewer_context c, chat_socket_options o)
+      : sys(s), ctx(std::move(c)), opts(o) {}
+  caf::actor_system& sys;
+  actors::viewer_context ctx;
+  chat_socket_options opts;
+  std::mutex mu;
+  std::vector<std::shared_ptr<actors::chat_lane>> lanes;  // made on the first connection
+  std::atomic<std::size_t> next_lane{0};
+};
+
+namespace {
+
+using strand_type = asio::strand<asio::io_context::executor_type>;
+using socket_type = asio::basic_stream_socket<asio::ip::tcp, strand_type>;
+using frame_ptr = actors::chat_frame;
 
 // Idle connections keep only this much read buffer; larger messages grow it while they arrive.
 constexpr std::size_t first_read_chunk = 256;
 constexpr std::size_t next_read_chunk = 4096;
 
-class connection;
-
-// The sink the fan-out and the session write to, from any thread. It never blocks: frames queue
-// up to a bound, and a connection past the bound is dropped rather than slowing anyone else.
-class outbox final : public actors::chat_sink {
- public:
-  outbox(std::weak_ptr<connection> conn, const chat_socket_options& opts)
-      : conn_(std::move(conn)), max_frames_(opts.max_queue_frames),
-        max_bytes_(opts.max_queue_bytes) {}
-
-  bool push(frame_ptr frame) override;
-  void close(std::string reason) override;
-
-  /// Everything queued so far; clears `flushing_` when there is nothing (the writer goes idle).
-  /// Taken frames still count against the bound until `written` says they left.
-  std::vector<frame_ptr> take() {
-    std::lock_guard lock{mu_};
-    std::vector<frame_ptr> out;
-    out.swap(queue_);
-    if (out.empty())
-      flushing_ = false;
-    return out;
-  }
-
-  void written(std::size_t frames, std::size_t bytes) {
-    std::lock_guard lock{mu_};
-    frames_ -= std::min(frames_, frames);
-    bytes_ -= std::min(bytes_, bytes);
-  }
-
-  void shut() {
-    std::lock_guard lock{mu_};
-    closed_ = true;
-    queue_.clear();
-    frames_ = bytes_ = 0;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<frame_ptr> queue_;  // a vector: idle connections hold no allocation
-  std::size_t frames_ = 0;  // queued + being written
-  std::size_t bytes_ = 0;
-  bool flushing_ = false;
-  bool closed_ = false;
-  std::weak_ptr<connection> conn_;
-  std::size_t max_frames_;
-  std::size_t max_bytes_;
+// A completion of one of Beast's writes, run once its bytes reached the kernel.
+struct completion {
+  virtual ~completion() = default;
+  virtual void run(beast::error_code ec) = 0;
 };
 
-class connection : public std::enable_shared_from_this<connection> {
+template <class F>
+struct completion_of final : completion {
+  explicit completion_of(F f) : fn(std::move(f)) {}
+  void run(beast::error_code ec) override { fn(ec); }
+  F fn;
+};
+
+class connection;
+
+// Beast's next layer. Reads go straight to the socket; Beast's own writes (handshake answer,
+// pings, pongs, close) join the connection's output queue, so they never interleave with the
+// frames the connection writes itself.
+class lane_stream {
  public:
-  connection(beast::tcp_stream&& stream, caf::actor_system& sys, actors::viewer_context ctx,
-             chat_socket_options opts, std::string peer)
-      : ws_(std::move(stream)), sys_(sys), ctx_(std::move(ctx)), opts_(opts),
+  using executor_type = strand_type;
+
+  lane_stream(socket_type sock, connection& owner) : sock_(std::move(sock)), owner_(&owner) {}
+
+  executor_type get_executor() noexcept { return sock_.get_executor(); }
+  socket_type& socket() { return sock_; }
+
+  template <class Buffers, class Handler>
+  void async_read_some(const Buffers& buffers, Handler&& handler) {
+    sock_.async_read_some(buffers, std::forward<Handler>(handler));
+  }
+
+  template <class Buffers, class Handler>
+  void async_write_some(const Buffers& buffers, Handler&& handler);
+
+ private:
+  socket_type sock_;
+  connection* owner_;
+};
+
+// Found by Beast through ADL: closing and tearing down our layer acts on its socket.
+void beast_close_socket(lane_stream& s) {
+  beast::error_code ec;
+  s.socket().close(ec);
+}
+
+template <class Handler>
+void async_teardown(beast::role_type role, lane_stream& s, Handler&& handler) {
+  websocket::async_teardown(role, s.socket(), std::forward<Handler>(handler));
+}
+
+// Bytes waiting for the kernel: a fan-out frame (header + shared payload) or raw bytes of Beast.
+struct pending_write {
+  frame_ptr payload;
+  std::string raw;
+  std::unique_ptr<completion> done;
+  std::array<char, 10> head{};
+  std::uint8_t head_len = 0;
+  std::size_t sent = 0;  // of head + payload (or raw)
+
+  std::size_t size() const { return head_len + (payload ? payload->size() : raw.size()); }
+};
+
+// Header of an unmasked, final text frame (RFC 6455 5.2).
+std::uint8_t frame_head(std::array<char, 10>& head, std::size_t len) {
+  head[0] = static_cast<char>(0x81);
+  if (len < 126) {
+    head[1] = static_cast<char>(len);
+    return 2;
+  }
+  if (len <= 0xffff) {
+    head[1] = 126;
+    head[2] = static_cast<char>(len >> 8);
+    head[3] = static_cast<char>(len & 0xff);
+    return 4;
+  }
+  head[1] = 127;
+  for (int i = 0; i < 8; ++i)
+    head[2 + i] = static_cast<char>((static_cast<std::uint64_t>(len) >> (56 - 8 * i)) & 0xff);
+  return 10;
+}
+
+class write_lane final : public actors::chat_lane {
+ public:
+  explicit write_lane(asio::io_context& io) : strand_(asio::make_strand(io)) {}
+  void deliver(frame_ptr frame,
+               std::shared_ptr<const std::vector<actors::chat_sink_ptr>> sinks) override;
+  const strand_type& strand() const { return strand_; }
+
+ private:
+  strand_type strand_;
+};
+
+class connection final : public actors::chat_sink,
+                         public actors::viewer_parking,
+                         public std::enable_shared_from_this<connection> {
+ public:
+  connection(socket_type sock, std::shared_ptr<write_lane> l,
+             std::shared_ptr<chat_endpoint::shared> shared, std::string peer)
+      : ws_(std::move(sock), *this), lane_(std::move(l)), shared_(std::move(shared)),
         peer_(std::move(peer)) {}
 
   void start(http::request&& req) {
-    outbox_ = std::make_shared<outbox>(weak_from_this(), opts_);
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket layer has its own timeouts
+    const auto& opts = shared_->opts;
+    auto& sock = ws_.next_layer().socket();
     beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().set_option(
-      asio::socket_base::send_buffer_size(opts_.send_buffer_bytes), ignored);
-    beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+    sock.set_option(asio::socket_base::send_buffer_size(opts.send_buffer_bytes), ignored);
+    sock.set_option(asio::ip::tcp::no_delay(true), ignored);
+    sock.non_blocking(true, ignored);  // our own writes never block a lane
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.idle_timeout = opts_.idle_timeout;
+    timeouts.idle_timeout = opts.idle_timeout;
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(beast::http::field::server, "aethex"); }));
-    ws_.read_message_max(opts_.max_frame_bytes + 2 * next_read_chunk);  // backstop only
+    ws_.read_message_max(opts.max_frame_bytes + 2 * next_read_chunk);  // backstop only
     ws_.auto_fragment(false);
     ws_.text(true);
     auto request = std::make_shared<http::request>(std::move(req));
     ws_.async_accept(*request, [self = shared_from_this(), request](beast::error_code ec) {
       if (ec)
-        return;
-      self->session_ = actors::spawn_viewer_session(self->sys_, self->ctx_, self->outbox_,
-                                                    self->peer_);
-      self->ctx_ = actors::viewer_context{};  // the session has its own copy
+        return self->finish();
       self->read();
     });
   }
 
-  /// Called through the outbox: the writer was idle and frames are waiting.
-  void flush() {
-    if (done_)
-      return;
-    auto frames = outbox_->take();
-    if (frames.empty())
-      return;
-    writing_ = std::move(frames);
-    asio::const_buffer buffer;
-    if (writing_.size() == 1) {
-      buffer = asio::buffer(*writing_.front());
-    } else {
-      // Frames that queued while the last write was in flight go out as one JSON array.
-      std::size_t total = writing_.size() + 1;
-      for (auto& f : writing_)
-        total += f->size();
-      batch_.clear();
-      batch_.reserve(total);
-      batch_ += '[';
-      for (auto& f : writing_) {
-        if (batch_.size() > 1)
-          batch_ += ',';
-        batch_ += *f;
-      }
-      batch_ += ']';
-      buffer = asio::buffer(batch_);
-    }
-    ws_.async_write(buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      std::size_t bytes = 0;
-      for (auto& f : self->writing_)
-        bytes += f->size();
-      self->outbox_->written(self->writing_.size(), bytes);
-      self->writing_.clear();
-      if (self->batch_.capacity() > 64 * 1024)
-        std::string{}.swap(self->batch_);
-      if (ec)
-        return self->finish();
-      self->flush();
+  // chat_sink: from any thread.
+  bool push(frame_ptr frame) override {
+    if (gone_.load(std::memory_order_relaxed))
+      return false;
+    asio::post(ws_.get_executor(),
+               [self = shared_from_this(), frame = std::move(frame)] { self->send(frame); });
+    return true;
+  }
+
+  void close(std::string reason) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)] {
+      self->close_with(websocket::close_code::going_away, reason);
     });
+  }
+
+  std::shared_ptr<actors::chat_lane> lane() const override { return lane_; }
+
+  // viewer_parking: from the session's thread.
+  void offer_park(const caf::actor& session, std::uint64_t frames,
+                  actors::viewer_parked state) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), session, frames,
+                                    state = std::move(state)]() mutable {
+      // Only when every frame we gave this session has been handled: none can get lost.
+      if (self->done_ || self->session_ != session || self->frames_to_session_ != frames)
+        return;
+      self->parked_ = std::move(state);
+      self->session_ = caf::actor{};
+      caf::anon_send(session, actors::ws_park_atom::value);
+    });
+  }
+
+  /// Writes one frame; on the lane's strand.
+  void send(const frame_ptr& frame) {
+    if (done_ || closing_ || !ws_.is_open())
+      return;
+    pending_write w;
+    w.head_len = frame_head(w.head, frame->size());
+    if (out_.empty() && !waiting_) {
+      // The common case: the kernel takes the whole frame now, nothing is queued.
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(w.head.data(), w.head_len),
+                                             asio::buffer(*frame)};
+      beast::error_code ec;
+      auto n = ws_.next_layer().socket().write_some(bufs, ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
+        return fail();
+      if (!ec && n == w.head_len + frame->size())
+        return;
+      w.sent = ec ? 0 : n;
+    }
+    const auto& opts = shared_->opts;
+    if (out_.size() >= opts.max_queue_frames || queued_bytes_ + frame->size() > opts.max_queue_bytes)
+      return drop();  // a slow reader: cut it off rather than hold memory for it
+    w.payload = frame;
+    queued_bytes_ += w.size() - w.sent;
+    out_.push_back(std::move(w));
+    pump();
+  }
+
+  /// Beast's bytes, in order with ours; `done` runs once they reached the kernel.
+  void queue_raw(std::string bytes, std::unique_ptr<completion> done) {
+    if (done_) {
+      asio::post(ws_.get_executor(), [d = std::move(done)] { d->run(asio::error::operation_aborted); });
+      return;
+    }
+    pending_write w;
+    w.raw = std::move(bytes);
+    w.done = std::move(done);
+    queued_bytes_ += w.size();
+    out_.push_back(std::move(w));
+    pump();
+  }
+
+ private:
+  void pump() {
+    auto& sock = ws_.next_layer().socket();
+    while (!out_.empty() && !waiting_ && !done_) {
+      std::array<asio::const_buffer, 32> bufs;
+      std::size_t n = 0, total = 0;
+      for (auto& w : out_) {
+        if (n + 2 > bufs.size())
+          break;
+        std::size_t skip = w.sent;
+        auto add = [&](asio::const_buffer b) {
+          if (skip >= b.size()) {
+            skip -= b.size();
+            return;
+          }
+          bufs[n++] = b + skip;
+          total += b.size() - skip;
+          skip = 0;
+        };
+        if (w.payload) {
+          add(asio::buffer(w.head.data(), w.head_len));
+          add(asio::buffer(*w.payload));
+        } else {
+          add(asio::buffer(w.raw));
+        }
+      }
+      beast::error_code ec;
+      auto written = sock.write_some(bufs, ec);  // unused slots are empty buffers
+      if (ec == asio::error::would_block || ec == asio::error::try_again)
+        return wait_writable();
+      if (ec)
+        return fail();
+      consume(written);
+      if (written < total)
+        return wait_writable();
+    }
+    if (out_.empty() && out_.capacity() > 16)
+      std::vector<pending_write>{}.swap(out_);
+  }
+
+  void consume(std::size_t written) {
+    queued_bytes_ -= std::min(queued_bytes_, written);
+    std::size_t done = 0;
+    for (auto& w : out_) {
+      auto left = w.size() - w.sent;
+      if (written < left) {
+        w.sent += written;
+        break;
+      }
+      written -= left;
+      if (w.done)
+        asio::post(ws_.get_executor(),
+                   [d = std::move(w.done)] { d->run(beast::error_code{}); });
+      ++done;
+    }
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(done));
+  }
+
+  void wait_writable() {
+    waiting_ = true;
+    ws_.next_layer().socket().async_wait(
+      asio::socket_base::wait_write, [self = shared_from_this()](beast::error_code ec) {
+        self->waiting_ = false;
+        if (ec)
+          return self->fail();
+        self->pump();
+      });
+  }
+
+  // The socket failed under a write: the pending read ends with an error and finishes.
+  void fail() {
+    beast::error_code ec;
+    ws_.next_layer().socket().close(ec);
+    finish();
   }
 
   /// Hard drop (slow consumer): a close handshake could not get past the stuck writes anyway.
   void drop() {
-    if (done_)
-      return;
     beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(ws_).socket().close(ec);
-    finish();
+    ws_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    fail();
   }
 
   void close_with(websocket::close_code code, std::string reason) {
@@ -165,9 +332,6 @@ class connection : public std::enable_shared_from_this<connection> {
                     [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
-  auto executor() { return ws_.get_executor(); }
-
- private:
   void read() {
     auto chunk = in_.size() == 0 ? first_read_chunk : next_read_chunk;
     ws_.async_read_some(in_, chunk, [self = shared_from_this()](beast::error_code ec,
@@ -179,18 +343,19 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_read(beast::error_code ec) {
     if (ec)
       return finish();
-    if (in_.size() > opts_.max_frame_bytes) {
+    const auto& opts = shared_->opts;
+    if (in_.size() > opts.max_frame_bytes) {
       in_ = beast::flat_buffer{};
       return close_with(websocket::close_code::too_big,
-                        "message exceeds " + std::to_string(opts_.max_frame_bytes) + " bytes");
+                        "message exceeds " + std::to_string(opts.max_frame_bytes) + " bytes");
     }
     if (!ws_.is_message_done())
       return read();
     if (ws_.got_binary()) {
-      outbox_->push(std::make_shared<const std::string>(
+      send(std::make_shared<const std::string>(
         R"({"type":"error","code":"bad_frame","message":"binary frames are not supported; send JSON text"})"));
     } else {
-      caf::anon_send(session_, actors::ws_text_atom::value, beast::buffers_to_string(in_.data()));
+      to_session(beast::buffers_to_string(in_.data()));
     }
     in_.clear();
     if (in_.capacity() > first_read_chunk)
@@ -198,68 +363,111 @@ class connection : public std::enable_shared_from_this<connection> {
     read();
   }
 
+  // A parked session comes back to life with the state it left.
+  void to_session(std::string text) {
+    if (!session_) {
+      session_ = actors::spawn_viewer_session(shared_->sys, shared_->ctx, shared_from_this(),
+                                              peer_, std::move(parked_));
+      parked_ = actors::viewer_parked{};
+      frames_to_session_ = 0;
+    }
+    ++frames_to_session_;
+    caf::anon_send(session_, actors::ws_text_atom::value, std::move(text));
+  }
+
   void finish() {
     if (done_)
       return;
     done_ = true;
-    outbox_->shut();
+    gone_.store(true, std::memory_order_relaxed);
+    for (auto& w : out_)
+      if (w.done)
+        asio::post(ws_.get_executor(),
+                   [d = std::move(w.done)] { d->run(asio::error::operation_aborted); });
+    std::vector<pending_write>{}.swap(out_);
+    queued_bytes_ = 0;
     if (session_)
       caf::anon_send(session_, actors::ws_closed_atom::value);
+    else if (!parked_.channel.empty())
+      caf::anon_send(shared_->ctx.hub, actors::chat_leave_atom::value, parked_.channel,
+                     actors::chat_sink_ptr{shared_from_this()});
+    session_ = caf::actor{};
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
-  caf::actor_system& sys_;
-  actors::viewer_context ctx_;
-  chat_socket_options opts_;
+  websocket::stream<lane_stream, false> ws_;
+  std::shared_ptr<write_lane> lane_;
+  std::shared_ptr<chat_endpoint::shared> shared_;
   std::string peer_;
-  std::shared_ptr<outbox> outbox_;
-  caf::actor session_;
+  caf::actor session_;               // none while parked
+  actors::viewer_parked parked_;
+  std::uint64_t frames_to_session_ = 0;
   beast::flat_buffer in_;
-  std::vector<frame_ptr> writing_;
-  std::string batch_;
+  std::vector<pending_write> out_;  // a vector: idle connections hold no allocation
+  std::size_t queued_bytes_ = 0;
+  std::atomic<bool> gone_{false};
+  bool waiting_ = false;  // for the socket to take more
   bool done_ = false;
   bool closing_ = false;
 };
 
-bool outbox::push(frame_ptr frame) {
-  std::unique_lock lock{mu_};
-  if (closed_)
-    return false;
-  if (frames_ >= max_frames_ || bytes_ + frame->size() > max_bytes_) {
-    closed_ = true;
-    queue_.clear();
-    frames_ = bytes_ = 0;
-    lock.unlock();
-    if (auto conn = conn_.lock())
-      asio::post(conn->executor(), [conn] { conn->drop(); });
-    return false;
-  }
-  ++frames_;
-  bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
-  if (flushing_)
-    return true;
-  flushing_ = true;
-  lock.unlock();
-  if (auto conn = conn_.lock())
-    asio::post(conn->executor(), [conn] { conn->flush(); });
-  return true;
+template <class Buffers, class Handler>
+void lane_stream::async_write_some(const Buffers& buffers, Handler&& handler) {
+  std::string bytes(beast::buffer_bytes(buffers), '\0');
+  asio::buffer_copy(asio::buffer(bytes), buffers);
+  auto n = bytes.size();
+  auto done = [h = std::forward<Handler>(handler), n](beast::error_code ec) mutable {
+    h(ec, ec ? 0 : n);
+  };
+  owner_->queue_raw(std::move(bytes),
+                    std::make_unique<completion_of<decltype(done)>>(std::move(done)));
 }
 
-void outbox::close(std::string reason) {
-  if (auto conn = conn_.lock())
-    asio::post(conn->executor(), [conn, reason = std::move(reason)]() mutable {
-      conn->close_with(websocket::close_code::going_away, std::move(reason));
-    });
+void write_lane::deliver(frame_ptr frame,
+                   std::shared_ptr<const std::vector<actors::chat_sink_ptr>> sinks) {
+  asio::post(strand_, [frame = std::move(frame), sinks = std::move(sinks)] {
+    // Every sink of this lane is a connection served on this strand.
+    for (auto& sink : *sinks)
+      static_cast<connection&>(*sink).send(frame);
+  });
 }
 
 }  // namespace
 
-void serve_chat_socket(beast::tcp_stream&& stream, http::request&& req, std::string peer,
-                       caf::actor_system& sys, const actors::viewer_context& ctx,
-                       const chat_socket_options& options) {
-  std::make_shared<connection>(std::move(stream), sys, ctx, options, std::move(peer))
-    ->start(std::move(req));
+chat_endpoint::chat_endpoint(caf::actor_system& sys, actors::viewer_context ctx,
+                             chat_socket_options options)
+    : shared_(std::make_shared<shared>(sys, std::move(ctx), options)) {}
+
+chat_endpoint::~chat_endpoint() = default;
+
+void chat_endpoint::serve(beast::tcp_stream&& stream, http::request&& req, std::string peer) {
+  auto& io = static_cast<asio::io_context&>(
+    asio::query(stream.get_executor(), asio::execution::context));
+  std::shared_ptr<write_lane> l;
+  {
+    std::lock_guard lock{shared_->mu};
+    if (shared_->lanes.empty()) {
+      auto count = shared_->opts.lanes ? shared_->opts.lanes
+                                       : std::clamp<std::size_t>(
+                                           std::thread::hardware_concurrency(), 1, 16);
+      for (std::size_t i = 0; i < count; ++i)
+        shared_->lanes.push_back(std::make_shared<write_lane>(io));
+    }
+    l = std::static_pointer_cast<write_lane>(
+      shared_->lanes[shared_->next_lane++ % shared_->lanes.size()]);
+  }
+  // Move the socket onto its lane's strand: every handler of this connection runs there.
+  auto& tcp = stream.socket();
+  beast::error_code ec;
+  auto protocol = tcp.local_endpoint(ec).protocol();
+  if (ec)
+    return;
+  auto fd = tcp.release(ec);
+  if (ec)
+    return;
+  socket_type sock{l->strand(), protocol, fd};
+  auto strand = l->strand();
+  auto conn = std::make_shared<connection>(std::move(sock), std::move(l), shared_, std::move(peer));
+  asio::dispatch(strand, [conn, req = std::move(req)]() mutable { conn->start(std::move(req)); });
 }
 
 }  // namespace aethex::net::ws

@@ -1,10 +1,15 @@
-// The chat WebSocket (/ws): Beast websocket transport for one viewer session actor per
-// connection. Reads text frames up to a size limit and hands them to the session; writes frames
-// from a bounded queue, coalescing whatever queued up while the previous write was in flight.
+// The chat WebSocket (/ws): Beast websocket transport for the viewer sessions of the chat.
+// Reads text frames up to a size limit and hands them to the connection's session; writes frames
+// itself (non-blocking, straight to the socket), queueing only what the kernel does not take.
+//
+// Connections are spread over a few write lanes (one strand each). A room's fan-out hands every
+// lane a frame once and the lane writes it to all of its sockets in one go, so delivering one
+// message costs one hop per lane, not one per viewer, and the lanes run on all I/O threads.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include <boost/beast/core/tcp_stream.hpp>
@@ -21,12 +26,26 @@ struct chat_socket_options {
   std::size_t max_queue_bytes = 1024 * 1024;  // ... or holding this much unsent
   std::chrono::seconds idle_timeout{60};     // pings at half of it; silent peers are closed
   int send_buffer_bytes = 64 * 1024;         // kernel send buffer (bounds memory per viewer)
+  std::size_t lanes = 0;                     // write lanes; 0: one per hardware thread
 };
 
-/// Takes over an upgraded HTTP connection: completes the WebSocket handshake and starts a viewer
-/// session for it. Call on the connection's strand (the HTTP server's upgrade hook does).
-void serve_chat_socket(boost::beast::tcp_stream&& stream, http::request&& req, std::string peer,
-                       caf::actor_system& sys, const actors::viewer_context& ctx,
-                       const chat_socket_options& options = {});
+/// The chat front end of one io_context (its write lanes, the sessions' context).
+class chat_endpoint {
+ public:
+  chat_endpoint(caf::actor_system& sys, actors::viewer_context ctx,
+                chat_socket_options options = {});
+  ~chat_endpoint();
+  chat_endpoint(const chat_endpoint&) = delete;
+  chat_endpoint& operator=(const chat_endpoint&) = delete;
+
+  /// Takes over an upgraded HTTP connection: completes the WebSocket handshake and serves the
+  /// chat protocol on it. Call on the connection's strand (the HTTP server's upgrade hook does).
+  void serve(boost::beast::tcp_stream&& stream, http::request&& req, std::string peer);
+
+  struct shared;
+
+ private:
+  std::shared_ptr<shared> shared_;
+};
 
 }  // namespace aethex::net::ws
