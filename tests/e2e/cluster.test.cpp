@@ -7,36 +7,12 @@
 
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/checks.hpp"
+#include "tests/e2e/support/cluster_nodes.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
-namespace {
-
-const std::string secret = "e2e-cluster-secret";
-
-std::vector<std::string> cluster_args(const std::string& id, unsigned short port,
-                                      const std::string& join = {},
-                                      const std::string& node_secret = secret) {
-  std::vector<std::string> args{"--cluster-port", std::to_string(port), "--node-id", id,
-                                "--cluster-secret", node_secret};
-  if (!join.empty()) {
-    args.push_back("--join");
-    args.push_back(join);
-  }
-  return args;
-}
-
-std::size_t member_count(const test_node& node) {
-  auto res = node.get("/api/v1/cluster");
-  if (res.status != 200)
-    return 0;
-  return json::parse(res.body)["members"].size();
-}
-
-}  // namespace
 
 TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure detection") {
   auto port_a = free_tcp_port(), port_b = free_tcp_port(), port_c = free_tcp_port();

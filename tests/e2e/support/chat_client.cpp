@@ -159,11 +159,4 @@ std::size_t chat_client::drain(std::chrono::milliseconds timeout) {
   return impl_->received;
 }
 
-std::string admin_token(const std::string& data_dir) {
-  std::ifstream in(data_dir + "/admin.token");
-  std::string token;
-  in >> token;
-  return token;
-}
-
 }  // namespace aethex::test

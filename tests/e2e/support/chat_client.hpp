@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/node_fixture.hpp"
+
 namespace aethex::test {
 
 class chat_client {
@@ -60,8 +62,5 @@ class chat_client {
  private:
   std::shared_ptr<impl> impl_;
 };
-
-/// The node's admin token (written to DATA/admin.token at first start).
-std::string admin_token(const std::string& data_dir);
 
 }  // namespace aethex::test

@@ -1,5 +1,7 @@
 #include "tests/e2e/support/node_fixture.hpp"
 
+#include <fstream>
+
 #include <csignal>
 #include <stdexcept>
 
@@ -98,6 +100,13 @@ std::vector<std::string> ffmpeg_publish_args(const std::string& url, int seconds
           "-t", std::to_string(seconds),
           "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
           "-g", "30", "-c:a", "aac", "-b:a", "128k", "-f", "flv", url};
+}
+
+std::string admin_token(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/admin.token");
+  std::string token;
+  in >> token;
+  return token;
 }
 
 }  // namespace aethex::test

@@ -46,6 +46,9 @@ class test_node {
   bool owns_data_ = true;
 };
 
+/// The node's admin token (written to DATA/admin.token at first start).
+std::string admin_token(const std::string& data_dir);
+
 /// ffmpeg publishing a test pattern (testsrc + sine, H.264 + AAC, 1 s GOP) in real time.
 std::vector<std::string> ffmpeg_publish_args(const std::string& url, int seconds,
                                              const std::string& size = "640x360");

@@ -1,0 +1,35 @@
+// Helpers for suites that start several node processes as one cluster on loopback.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/support/node_fixture.hpp"
+
+namespace aethex::test {
+
+inline const std::string cluster_secret = "e2e-cluster-secret";
+
+/// `serve` flags of a member: its cluster port and id, the shared secret, and a seed to join.
+std::vector<std::string> cluster_args(const std::string& id, unsigned short port,
+                                      const std::string& join = {},
+                                      const std::string& secret = cluster_secret);
+
+/// Members the node's /api/v1/cluster lists (0 when it does not answer).
+std::size_t member_count(const test_node& node);
+
+/// Partitions owned per node id, as the node's /api/v1/cluster reports.
+std::map<std::string, int> partition_counts(const test_node& node);
+
+/// True when the node reports every partition with the owner rendezvous hashing gives it
+/// among `nodes`, i.e. rebalancing is over.
+bool placement_settled(const test_node& node, const std::vector<std::string>& nodes);
+
+/// An admin call (`POST` with JSON) to the node with its own admin token.
+app::http_result admin_post(const test_node& node, const std::string& target,
+                            const nlohmann::json& body);
+
+}  // namespace aethex::test
