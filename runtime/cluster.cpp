@@ -136,7 +136,7 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
   st.config = std::move(config);
   st.registry = std::move(registry);
   st.self_info = member_info{st.config.node_id, st.config.http_endpoint, caf::actor{self},
-                             st.registry, now_ms()};
+                             st.registry, st.config.services, now_ms()};
   st.view.members.push_back(st.self_info);
   st.view.table = partition_table::single(st.config.node_id);
   publish_view(self, false);
@@ -260,7 +260,7 @@ caf::expected<caf::actor> start_cluster(caf::actor_system& sys, const cluster_co
     return fail(sys.render(seed.error()));
   caf::scoped_actor self{sys};
   caf::expected<cluster_view> view = caf::error{};
-  member_info me{config.node_id, config.http_endpoint, actor, registry, 0};
+  member_info me{config.node_id, config.http_endpoint, actor, registry, config.services, 0};
   self->request(*seed, 10s, join_atom::value, config.secret, me)
     .receive([&](cluster_view& v) { view = std::move(v); },
              [&](caf::error& err) { view = std::move(err); });

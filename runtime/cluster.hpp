@@ -34,13 +34,14 @@ struct member_info {
   std::string http_endpoint;  // "host:port" of the member's HTTP listener
   caf::actor membership;
   caf::actor registry;
+  caf::actor services;  // node-level queries the application answers (read models)
   std::int64_t joined_ms = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("member_info"), x.node_id, x.http_endpoint, x.membership,
-           x.registry, x.joined_ms);
+           x.registry, x.services, x.joined_ms);
 }
 
 struct cluster_view {
@@ -60,6 +61,7 @@ struct cluster_config {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 0;  // 0: standalone node, nothing published
   std::string join;        // "host:port" of a member, empty to found a cluster
+  caf::actor services;     // published to members as member_info::services
 };
 
 /// Registers the cluster's message types; call on the config before creating the system.

@@ -43,6 +43,7 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::chat_command>("aethex::chat_command");
   cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
   cfg.add_message_type<actors::chat_result>("aethex::chat_result");
+  cfg.add_message_type<std::vector<std::uint32_t>>("std::vector<uint32_t>");  // partition lists
 }
 
 std::string node_id_of(const runtime::node_config& config) {
@@ -92,7 +93,8 @@ runtime::partition_storage partition_storage_of(storage::event_store& store) {
 
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
-                                           const caf::actor& registry) {
+                                           const caf::actor& registry,
+                                           const caf::actor& services) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
   cluster.secret = config.cluster_secret.empty() ? generated_secret(config.data_dir)
@@ -101,6 +103,7 @@ caf::expected<caf::actor> start_membership(caf::actor_system& sys,
   cluster.bind = config.bind;
   cluster.port = config.cluster_port;
   cluster.join = config.join;
+  cluster.services = services;
   return runtime::start_cluster(sys, cluster, registry);
 }
 

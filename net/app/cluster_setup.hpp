@@ -22,10 +22,12 @@ std::string node_id_of(const runtime::node_config& config);
 /// How the registry copies a partition's streams out of and into `store` when it moves.
 runtime::partition_storage partition_storage_of(storage::event_store& store);
 
-/// Starts membership (publishing on --cluster-port, joining --join when given).
+/// Starts membership (publishing on --cluster-port, joining --join when given); `services`
+/// answers other members' node-level queries (net/app/directory_service.hpp).
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
-                                           const caf::actor& registry);
+                                           const caf::actor& registry,
+                                           const caf::actor& services);
 
 /// Graceful leave: when other members exist, asks the leader to move this node's partitions
 /// away and waits (bounded) until it did. Blocks the calling thread.

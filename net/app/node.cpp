@@ -26,6 +26,7 @@
 #include "net/app/console_ws.hpp"
 #include "net/app/chat_ws.hpp"
 #include "net/app/cluster_setup.hpp"
+#include "net/app/directory_service.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/read_models.hpp"
@@ -122,12 +123,14 @@ int run_node(const runtime::node_config& config) {
     console_cfg.kinds.push_back(kind);
   auto registry =
     runtime::spawn_entity_registry(sys, std::move(kinds), partition_storage_of(*store));
+  auto services = spawn_node_services(sys, read_model);
   caf::actor membership;
   if (config.cluster_port != 0 || !config.join.empty()) {
-    auto started = start_membership(sys, config, registry);
+    auto started = start_membership(sys, config, registry, services);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
       caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+      caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
       return 1;
     }
     membership = *started;
@@ -190,6 +193,7 @@ int run_node(const runtime::node_config& config) {
     caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -230,6 +234,7 @@ int run_node(const runtime::node_config& config) {
   caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
   if (membership)
     caf::anon_send_exit(membership, caf::exit_reason::user_shutdown);
   // CAF 0.17 can hang tearing down a middleman-enabled actor system (a race with its detached

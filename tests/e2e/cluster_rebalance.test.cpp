@@ -3,6 +3,7 @@
 // event stream exactly once, and every entity must stay readable from every node.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <set>
@@ -89,6 +90,23 @@ std::vector<std::string> stored_texts(const test_node& owner, const std::string&
     if (ev["type"] == "chat.message")
       texts.push_back(ev["payload"].value("text", ""));
   return texts;
+}
+
+// Names the node's directory lists (every member's channels, merged), paging by 5.
+std::vector<std::string> directory_names(const test_node& node) {
+  std::vector<std::string> names;
+  std::string after;
+  for (int page = 0; page < 20; ++page) {
+    auto res = node.get("/api/v1/channels?limit=5" + (after.empty() ? "" : "&after=" + after));
+    REQUIRE(res.status == 200);
+    auto body = json::parse(res.body);
+    for (auto& row : body["channels"])
+      names.push_back(row["name"]);
+    if (body["next"].is_null())
+      break;
+    after = body["next"];
+  }
+  return names;
 }
 
 void check_exactly_once(const std::vector<std::string>& acknowledged,
@@ -182,5 +200,12 @@ TEST_CASE("a 4th node joins under chat load, is drained, and a member leaves on 
       auto res = node->get("/api/v1/channels/" + name);
       CHECK_MESSAGE(res.status == 200, name << " via " << node->http_port << ": " << res.body);
     }
+  // The directory is the same on every node, each channel once, in name order.
+  auto expected = others;
+  expected.push_back(channel);
+  std::sort(expected.begin(), expected.end());
+  CHECK(eventually([&] { return directory_names(a) == expected; }, 10s));
+  for (auto* node : {&b, d.get()})
+    CHECK(directory_names(*node) == expected);
   check_exactly_once(load.acknowledged(), stored_texts(owner_among({"a", "b"}), channel));
 }

@@ -8,6 +8,7 @@
 #include "net/app/actor_bridge.hpp"
 #include "net/app/api/api.hpp"
 #include "net/app/api/auth_support.hpp"
+#include "net/app/directory_service.hpp"
 #include "net/app/read_models.hpp"
 
 namespace aethex::app::api {
@@ -32,18 +33,6 @@ json channel_json(const actors::channel_view& view) {
               {"hls", "/hls/" + view.name + "/index.m3u8"},
               {"started_at_ms", view.live ? json(view.started_at_ms) : json(nullptr)},
               {"viewers", 0}};
-}
-
-json directory_json(const storage::channel_directory::channel& row) {
-  return json{{"name", row.name},
-              {"title", row.title},
-              {"category", row.category},
-              {"owner", row.owner},
-              {"live", row.live},
-              {"hls", "/hls/" + row.name + "/index.m3u8"},
-              {"started_at_ms", nullptr},
-              {"viewers", 0},
-              {"updated_ms", row.updated_ms}};
 }
 
 void get_channel(const http_context& ctx, std::string name, respond_fn respond) {
@@ -74,17 +63,26 @@ void list_channels(const http_context& ctx, const api_request& req, respond_fn r
   auto after = query_param(req.query, "after").value_or("");
   if (!after.empty() && !actors::valid_channel_name(after))
     return respond(error_response(400, "invalid_argument", "after must be a channel name"));
-  std::vector<storage::channel_directory::channel> rows;
+  auto page = [respond, limit](json rows) {
+    json next = rows.size() == limit ? rows.back()["name"] : json(nullptr);
+    respond(json_response(200, json{{"channels", std::move(rows)}, {"next", next}}.dump()));
+  };
+  directory_query query{live_only, limit, after};
+  if (ctx.membership)
+    return list_cluster_channels(*ctx.sys, ctx.membership, std::move(query),
+                                 [page, respond](caf::expected<json> rows) {
+                                   if (!rows)
+                                     return respond(error_from(rows.error()));
+                                   page(std::move(*rows));
+                                 });
+  json rows = json::array();
   try {
-    rows = ctx.read_model->list_channels(live_only, limit, after);
+    for (auto& row : ctx.read_model->list_channels(live_only, limit, after))
+      rows.push_back(directory_row_json(row));
   } catch (const std::exception&) {
     return respond(error_response(503, "unavailable", "the channel directory is not available"));
   }
-  json list = json::array();
-  for (auto& row : rows)
-    list.push_back(directory_json(row));
-  json next = rows.size() == limit ? json(rows.back().name) : json(nullptr);
-  respond(json_response(200, json{{"channels", std::move(list)}, {"next", next}}.dump()));
+  page(std::move(rows));
 }
 
 void create_channel(const http_context& ctx, const api_request& req, respond_fn respond) {

@@ -1,0 +1,129 @@
+#include "net/app/directory_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "net/app/read_models.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/placement.hpp"
+
+namespace aethex::app {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using directory_atom = caf::atom_constant<caf::atom("directory")>;
+
+constexpr auto member_timeout = 5s;
+
+// Rows of `partitions` only; pages through the local model until `limit` of them are found.
+json owned_rows(read_models& model, const directory_query& query,
+                const std::set<std::uint32_t>& partitions) {
+  json rows = json::array();
+  auto after = query.after;
+  for (;;) {
+    auto page = model.list_channels(query.live_only, query.limit, after);
+    for (auto& row : page) {
+      if (partitions.count(runtime::partition_of("channel", row.name)) > 0)
+        rows.push_back(directory_row_json(row));
+      if (rows.size() == query.limit)
+        return rows;
+    }
+    if (page.size() < query.limit)
+      return rows;
+    after = page.back().name;
+  }
+}
+
+}  // namespace
+
+json directory_row_json(const storage::channel_directory::channel& row) {
+  return json{{"name", row.name},
+              {"title", row.title},
+              {"category", row.category},
+              {"owner", row.owner},
+              {"live", row.live},
+              {"hls", "/hls/" + row.name + "/index.m3u8"},
+              {"started_at_ms", nullptr},
+              {"viewers", 0},
+              {"updated_ms", row.updated_ms}};
+}
+
+caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model) {
+  return sys.spawn([read_model](caf::event_based_actor*) -> caf::behavior {
+    return {
+      [read_model](directory_atom, bool live_only, std::uint64_t limit, const std::string& after,
+                   const std::vector<std::uint32_t>& partitions) -> caf::result<std::string> {
+        if (!read_model)
+          return make_error(errc::unavailable, "the channel directory is not available");
+        directory_query query{live_only, static_cast<std::size_t>(limit), after};
+        try {
+          return owned_rows(*read_model, query, {partitions.begin(), partitions.end()}).dump();
+        } catch (const std::exception&) {
+          return make_error(errc::unavailable, "the channel directory is not available");
+        }
+      },
+    };
+  });
+}
+
+void list_cluster_channels(caf::actor_system& sys, const caf::actor& membership,
+                           directory_query query,
+                           std::function<void(caf::expected<json>)> done) {
+  sys.spawn([membership, query = std::move(query),
+             done = std::move(done)](caf::event_based_actor* self) {
+    self->request(membership, member_timeout, get_atom::value)
+      .then(
+        [self, query, done](const runtime::cluster_view& view) {
+          struct gather {
+            std::vector<json> rows;
+            std::size_t pending = 0;
+            bool failed = false;
+          };
+          auto state = std::make_shared<gather>();
+          auto finish = [state, query, done] {
+            if (--state->pending > 0 || state->failed)
+              return;
+            std::sort(state->rows.begin(), state->rows.end(),
+                      [](const json& a, const json& b) { return a["name"] < b["name"]; });
+            if (state->rows.size() > query.limit)
+              state->rows.resize(query.limit);
+            done(json(state->rows));
+          };
+          for (auto& member : view.members) {
+            std::vector<std::uint32_t> owned;
+            for (std::uint32_t p = 0; p < view.table.owners.size(); ++p)
+              if (view.table.owners[p] == member.node_id)
+                owned.push_back(p);
+            if (owned.empty() || !member.services)
+              continue;
+            ++state->pending;
+            self->request(member.services, member_timeout, directory_atom::value,
+                          query.live_only, static_cast<std::uint64_t>(query.limit), query.after,
+                          owned)
+              .then(
+                [state, finish](const std::string& text) {
+                  for (auto& row : json::parse(text, nullptr, false))
+                    state->rows.push_back(row);
+                  finish();
+                },
+                [state, done](caf::error& err) {
+                  if (!state->failed)
+                    done(std::move(err));
+                  state->failed = true;
+                });
+          }
+          if (state->pending == 0)
+            done(json::array());
+        },
+        [done](caf::error& err) { done(std::move(err)); });
+  });
+}
+
+}  // namespace aethex::app
