@@ -15,11 +15,13 @@ namespace {
 // Everything after the demuxer. Track chains and hlssink2 pads are created here, before the
 // pipeline starts: requesting hlssink2 pads while data flows deadlocks its splitmuxsink. Each
 // branch has its own parser because mpegtsmux wants byte-stream H.264 and mp4mux wants avc.
+// The HLS parser repeats SPS/PPS before every keyframe: RTMP sends them once, and a player
+// that starts at a later segment (hls.js, Safari) cannot decode without them.
 constexpr const char* branches = R"(
   queue name=vq ! h264parse name=vparse ! tee name=vt
   queue name=aq ! aacparse name=aparse ! tee name=at
   hlssink2 name=hls
-  vt. ! queue ! h264parse ! hls.video
+  vt. ! queue ! h264parse config-interval=-1 ! hls.video
   at. ! queue ! aacparse ! hls.audio
   mp4mux name=fmux streamable=true ! appsink name=fsink sync=false async=false
   vt. ! queue ! h264parse ! fmux.video_0
