@@ -69,6 +69,12 @@ transfer_summary import_streams(event_store& store, std::string_view blob) {
     auto count = in.be64();
     std::vector<event> events;
     events.reserve(std::min<std::uint64_t>(count, events_per_append));
+    // A longer local copy means the sender is not the real owner (e.g. a node restarted with a
+    // table older than the cluster's): never trade stored events for fewer.
+    if (auto local = store.version(name); local > count)
+      throw std::runtime_error("partition transfer: refusing to replace " + name + " (" +
+                               std::to_string(local) + " events here, " +
+                               std::to_string(count) + " offered)");
     store.remove_stream(name);
     std::uint64_t version = 0;
     auto flush = [&] {

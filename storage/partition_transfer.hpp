@@ -24,7 +24,8 @@ struct transfer_summary {
 std::string export_streams(event_store& store, const stream_filter& wanted);
 
 /// Writes the streams of an exported blob, replacing any stale local copy of them. Throws
-/// std::runtime_error on a malformed blob or a failed write; importing twice gives one copy.
+/// std::runtime_error on a malformed blob, a failed write, or a local copy with more events
+/// than the blob's (streams before it are written); importing twice gives one copy.
 transfer_summary import_streams(event_store& store, std::string_view blob);
 
 /// Deletes the streams `wanted` accepts.

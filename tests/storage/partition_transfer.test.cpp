@@ -58,6 +58,13 @@ TEST_CASE("a partition's streams move to another store with seqs, timestamps and
     CHECK(to->version("chat/alice") == 2500);
     CHECK(to->read_global(1, 10000).size() == 2501);
   }
+  SUBCASE("a longer local copy is never replaced by a shorter one") {
+    temp_dir other_dir{"other"};
+    auto other = event_store::open(other_dir.path());
+    REQUIRE(other->append("chat/alice", no_stream, std::vector{make("chat.message", 1)}));
+    CHECK_THROWS_AS(import_streams(*to, export_streams(*other, chat_only)), std::runtime_error);
+    CHECK(to->version("chat/alice") == 2500);
+  }
   SUBCASE("the old owner removes its copy and keeps the rest") {
     CHECK(remove_streams(*from, chat_only) == 2);
     CHECK(from->version("chat/alice") == 0);
