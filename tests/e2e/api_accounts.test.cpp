@@ -289,7 +289,9 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
                      60s);
   INFO(rebuilt.output);
   CHECK(rebuilt.status == 0);
-  CHECK(rebuilt.output.find("channel_directory: 3 rows") != std::string::npos);
+  // In a cluster the node handed its partitions on when it stopped: its folder holds no rows.
+  if (!test_node::in_cluster())
+    CHECK(rebuilt.output.find("channel_directory: 3 rows") != std::string::npos);
 
   test_node again{"api_accounts_restart", {}, node->data_dir};
   CHECK(directory(again) == before_restart);

@@ -3,9 +3,29 @@
 #include <fstream>
 
 #include <csignal>
+#include <cstdlib>
 #include <stdexcept>
+#include <thread>
+
+#include "tests/e2e/support/cluster_nodes.hpp"
 
 namespace aethex::test {
+namespace {
+
+bool cluster_mode() {
+  const char* value = std::getenv("AETHEX_E2E_CLUSTER");
+  return value != nullptr && std::string{value} == "3";
+}
+
+bool log_has_ready(const child_process& process, std::initializer_list<const char*> listeners) {
+  auto log = process.log();
+  for (auto* listener : listeners)
+    if (log.find(std::string{"ready: "} + listener) == std::string::npos)
+      return false;
+  return true;
+}
+
+}  // namespace
 
 std::filesystem::path output_dir(const std::string& suite) {
   auto dir = std::filesystem::path{AETHEX_TEST_OUTPUT_DIR} / suite;
@@ -29,24 +49,50 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
                                 "--srt-port",    std::to_string(srt_port),
                                 "--cluster-port", "0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  if (cluster_mode())
+    start_peers(argv);
   process_ = std::make_unique<child_process>(argv, out_dir / "node.log");
-  bool ready = eventually(
-    [this] {
-      auto log = process_->log();
-      return log.find("ready: http") != std::string::npos &&
-             log.find("ready: rtmp") != std::string::npos &&
-             log.find("ready: srt") != std::string::npos;
-    },
-    std::chrono::seconds(15));
+  bool ready = eventually([this] { return log_has_ready(*process_, {"http", "rtmp", "srt"}); },
+                          std::chrono::seconds(15));
   if (!ready)
     throw std::runtime_error("node did not become ready:\n" + process_->log());
+  if (cluster_mode() &&
+      !eventually([this] { return placement_settled(*this, {"peer1", "peer2", "main"}); },
+                  std::chrono::seconds(30)))
+    throw std::runtime_error("the 3-node cluster did not settle:\n" + process_->log());
+  // Read models of the new owners pick moved events up on their next poll (200 ms).
+  if (cluster_mode())
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+}
+
+void test_node::start_peers(std::vector<std::string>& node_args) {
+  auto founder_port = free_tcp_port();
+  auto seed = "127.0.0.1:" + std::to_string(founder_port);
+  for (int i = 1; i <= 2; ++i) {
+    auto id = "peer" + std::to_string(i);
+    std::vector<std::string> argv{AETHEX_BINARY, "serve", "--data", data_dir.string() + "-" + id,
+                                  "--bind", "127.0.0.1",
+                                  "--http-port", std::to_string(free_tcp_port()),
+                                  "--rtmp-port", "0", "--srt-port", "0"};
+    auto args = cluster_args(id, i == 1 ? founder_port : free_tcp_port(), i == 1 ? "" : seed);
+    argv.insert(argv.end(), args.begin(), args.end());
+    peers_.push_back(std::make_unique<child_process>(argv, out_dir / (id + ".log")));
+    if (!eventually([&] { return log_has_ready(*peers_.back(), {"http", "cluster"}); },
+                    std::chrono::seconds(15)))
+      throw std::runtime_error(id + " did not become ready:\n" + peers_.back()->log());
+  }
+  auto args = cluster_args("main", free_tcp_port(), seed);  // last flags win over the defaults
+  node_args.insert(node_args.end(), args.begin(), args.end());
 }
 
 test_node::~test_node() {
   stop();
   std::error_code ec;
-  if (owns_data_)
+  if (owns_data_) {
     std::filesystem::remove_all(data_dir, ec);
+    for (auto* id : {"-peer1", "-peer2"})
+      std::filesystem::remove_all(data_dir.string() + id, ec);
+  }
 }
 
 std::string test_node::create_channel(const std::string& name) {
@@ -82,8 +128,17 @@ std::optional<int> test_node::stop() {
   if (!process_)
     return std::nullopt;
   process_->signal(SIGTERM);
-  return process_->wait(std::chrono::seconds(15));
+  auto status = process_->wait(std::chrono::seconds(20));
+  // Then the peers, newest first: each hands its partitions to those still running, so the
+  // founder ends up with every event and a restart on the same folders finds them.
+  for (auto it = peers_.rbegin(); it != peers_.rend(); ++it) {
+    (*it)->signal(SIGTERM);
+    (*it)->wait(std::chrono::seconds(20));
+  }
+  return status;
 }
+
+bool test_node::in_cluster() { return cluster_mode(); }
 
 void test_node::kill() {
   if (!process_)

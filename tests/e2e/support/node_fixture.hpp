@@ -14,6 +14,11 @@ namespace aethex::test {
 /// Folder for artefacts (logs, screenshots): <build>/tests/out/<suite>.
 std::filesystem::path output_dir(const std::string& suite);
 
+/// With AETHEX_E2E_CLUSTER=3 in the environment, every test_node is the third member of a
+/// 3-node cluster: two peer processes ("peer1" founds it, "peer2" joins) own two thirds of the
+/// partitions, so the suite's entities mostly live on other processes than the node it talks
+/// to. Peers keep their data next to the node's (<data>-peer1, -peer2) and stop after it,
+/// each handing its partitions on, so a restart finds every event again.
 class test_node {
  public:
   /// Starts a node; `data` reuses an existing data folder (kept afterwards) instead of a new one.
@@ -29,8 +34,10 @@ class test_node {
   /// stay verbatim: ffmpeg 5.1 does not percent-decode them.
   std::string srt_url(const std::string& streamid, const std::string& query = "") const;
   std::string http_base() const;
-  /// SIGTERM and wait; returns the exit status.
+  /// SIGTERM and wait (then the peers, in cluster mode); returns the node's exit status.
   std::optional<int> stop();
+  /// True when suites run against 3-node clusters (AETHEX_E2E_CLUSTER=3).
+  static bool in_cluster();
   /// SIGKILL: the node dies without any chance to clean up.
   void kill();
   std::string log() const { return process_->log(); }
@@ -42,7 +49,10 @@ class test_node {
   std::filesystem::path out_dir;
 
  private:
+  void start_peers(std::vector<std::string>& node_args);
+
   std::unique_ptr<child_process> process_;
+  std::vector<std::unique_ptr<child_process>> peers_;  // cluster mode only, founder first
   bool owns_data_ = true;
 };
 
