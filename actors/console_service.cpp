@@ -6,12 +6,14 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 
 #include <caf/all.hpp>
 
 #include "runtime/cluster.hpp"
+#include "runtime/placement.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -114,6 +116,46 @@ json event_json(const storage::recorded_event& rec) {
               {"payload", redact_payload(rec.data.payload)}};
 }
 
+// Sums `ls` answers of several nodes: kinds add up their counts, entities are listed once
+// (a stream lives on one node; an activation may briefly exist on two during a move).
+json merge_listings(const std::vector<json>& answers) {
+  if (answers.empty())
+    return json::object();
+  if (answers.front().contains("kinds")) {
+    std::map<std::string, json> kinds;
+    for (auto& answer : answers)
+      for (auto& row : answer["kinds"]) {
+        auto& merged = kinds[row["kind"].get<std::string>()];
+        if (merged.is_null()) {
+          merged = row;
+          continue;
+        }
+        merged["active"] = merged["active"].get<std::size_t>() + row["active"].get<std::size_t>();
+        merged["stored"] = merged["stored"].get<std::size_t>() + row["stored"].get<std::size_t>();
+      }
+    json list = json::array();
+    for (auto& [_, row] : kinds)
+      list.push_back(row);
+    return json{{"kinds", std::move(list)}};
+  }
+  std::map<std::string, json> entities;
+  for (auto& answer : answers)
+    for (auto& row : answer["entities"]) {
+      auto& merged = entities[row["id"].get<std::string>()];
+      if (merged.is_null()) {
+        merged = row;
+        continue;
+      }
+      merged["active"] = merged["active"].get<bool>() || row["active"].get<bool>();
+      merged["version"] = std::max(merged["version"].get<std::uint64_t>(),
+                                   row["version"].get<std::uint64_t>());
+    }
+  json list = json::array();
+  for (auto& [_, row] : entities)
+    list.push_back(row);
+  return json{{"kind", answers.front()["kind"]}, {"entities", std::move(list)}};
+}
+
 struct service_state {
   console_config cfg;
   static inline const char* name = "console_service";
@@ -134,11 +176,9 @@ class session {
     if (name == "help")
       return done_(help(rest));
     if (name == "ls")
-      return ls(rest);
-    if (name == "show")
-      return show(rest);
-    if (name == "events")
-      return done_(events(rest));
+      return ls_everywhere(std::move(words));
+    if (name == "show" || name == "events")
+      return on_owner(std::move(words));
     if (name == "send" || name == "ask")
       return invoke(name == "ask", rest);
     if (name == "nodes" || name == "partitions")
@@ -208,6 +248,57 @@ class session {
             [done = done_](caf::error& err) { done(std::move(err)); });
   }
 
+  // `ls` in a cluster: every member lists what it holds (`ls --here`), the answers are merged.
+  void ls_everywhere(std::vector<std::string> words) {
+    auto here = std::find(words.begin(), words.end(), "--here");
+    if (here != words.end() || !cfg_.membership) {
+      if (here != words.end())
+        words.erase(here);
+      return ls({words.data() + 1, words.size() - 1});
+    }
+    words.insert(words.begin() + 1, "--here");
+    self_->request(cfg_.membership, console::entity_timeout, get_atom::value)
+      .then(
+        [self = self_, done = done_, words](runtime::cluster_view& view) {
+          struct gather {
+            std::vector<json> answers;
+            std::size_t pending = 0;
+            caf::error failure;
+          };
+          auto state = std::make_shared<gather>();
+          auto finish = [state, done] {
+            if (--state->pending > 0)
+              return;
+            if (state->failure)
+              return done(state->failure);
+            done(merge_listings(state->answers));
+          };
+          for (auto& member : view.members)
+            if (member.services) {
+              ++state->pending;
+              self->request(member.services, console::entity_timeout, console_atom::value, words)
+                .then(
+                  [state, finish](const std::string& text) {
+                    state->answers.push_back(json::parse(text));
+                    finish();
+                  },
+                  [state, finish](caf::error& err) {
+                    state->failure = std::move(err);
+                    finish();
+                  });
+            }
+          if (state->pending == 0)
+            run_ls_here(self, done, words);
+        },
+        [self = self_, done = done_, words](caf::error&) { run_ls_here(self, done, words); });
+  }
+
+  static void run_ls_here(service_actor* self, const done_fn& done,
+                          const std::vector<std::string>& words) {
+    session s{self, done};
+    s.ls({words.data() + 2, words.size() - 2});  // past "ls --here"
+  }
+
   void ls(std::span<const std::string> args) {
     auto opts = parse_options(args, {"limit"}, "ls");
     if (!opts)
@@ -263,6 +354,44 @@ class session {
       }
       done(json{{"kind", kind}, {"entities", std::move(list)}});
     });
+  }
+
+  // `show` and `events` read the entity's stream, which lives on its partition's owner: run
+  // them on that member's console when it is another node.
+  void on_owner(std::vector<std::string> words) {
+    std::optional<target> t;
+    for (auto it = words.begin() + 1; it != words.end(); ++it)
+      if (it->rfind("--", 0) != 0) {
+        if (auto parsed = parse_target(*it))
+          t = *parsed;
+        break;
+      }
+    if (!cfg_.membership || !t)
+      return run_here(self_, done_, words);
+    self_->request(cfg_.membership, console::entity_timeout, get_atom::value)
+      .then(
+        [self = self_, done = done_, words, this_node = cfg_.node.node_id,
+         partition = runtime::partition_of(t->kind, t->id)](runtime::cluster_view& view) {
+          auto& owner = view.table.owner_of(partition);
+          for (auto& member : view.members)
+            if (member.node_id == owner && owner != this_node && member.services) {
+              self->request(member.services, console::entity_timeout, console_atom::value, words)
+                .then([done](const std::string& text) { done(json::parse(text)); },
+                      [done](caf::error& err) { done(std::move(err)); });
+              return;
+            }
+          run_here(self, done, words);  // owned here, or its owner is not known
+        },
+        [self = self_, done = done_, words](caf::error&) { run_here(self, done, words); });
+  }
+
+  static void run_here(service_actor* self, const done_fn& done,
+                       const std::vector<std::string>& words) {
+    session s{self, done};
+    std::span<const std::string> args{words.data() + 1, words.size() - 1};
+    if (words.front() == "show")
+      return s.show(args);
+    done(s.events(args));
   }
 
   void show(std::span<const std::string> args) {

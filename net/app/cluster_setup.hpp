@@ -23,7 +23,7 @@ std::string node_id_of(const runtime::node_config& config);
 runtime::partition_storage partition_storage_of(storage::event_store& store);
 
 /// Starts membership (publishing on --cluster-port, joining --join when given); `services`
-/// answers other members' node-level queries (net/app/directory_service.hpp).
+/// answers other members' node-level queries (net/app/node_services.hpp).
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
                                            const caf::actor& registry,

@@ -26,7 +26,7 @@
 #include "net/app/console_ws.hpp"
 #include "net/app/chat_ws.hpp"
 #include "net/app/cluster_setup.hpp"
-#include "net/app/directory_service.hpp"
+#include "net/app/node_services.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/read_models.hpp"
@@ -146,6 +146,7 @@ int run_node(const runtime::node_config& config) {
                       std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count()};
   auto console = actors::spawn_console_service(sys, std::move(console_cfg));
+  caf::anon_send(services, actors::console_atom::value, console);
   auto chat_hub = actors::spawn_chat_hub(sys, registry);
   auto media_supervisor = media::spawn_media_supervisor(sys);
   media::hls_options hls;

@@ -8,7 +8,7 @@
 #include "net/app/actor_bridge.hpp"
 #include "net/app/api/api.hpp"
 #include "net/app/api/auth_support.hpp"
-#include "net/app/directory_service.hpp"
+#include "net/app/node_services.hpp"
 #include "net/app/read_models.hpp"
 
 namespace aethex::app::api {

@@ -1,3 +1,6 @@
+// Node-level services other members call: the channel directory across a cluster, and console
+// commands run on the node that owns their entity.
+//
 // The channel directory across a cluster. Each node's SQLite read model holds the channels whose
 // events it stores, plus stale rows of channels whose partition moved away; so every member
 // answers for the partitions it owns, and the node asked merges the answers by name.
@@ -29,7 +32,8 @@ struct directory_query {
 /// The public JSON of one directory row.
 nlohmann::json directory_row_json(const storage::channel_directory::channel& row);
 
-/// This node's query actor, published to members as member_info::services.
+/// This node's query actor, published to members as member_info::services: directory pages
+/// and console commands (forwarded to the console actor it is given with (console_atom, actor)).
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model);
 
 /// One page of the directory over every member (each for its own partitions), ordered by name;

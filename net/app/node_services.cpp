@@ -1,4 +1,4 @@
-#include "net/app/directory_service.hpp"
+#include "net/app/node_services.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/console_service.hpp"
 #include "net/app/read_models.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
@@ -56,7 +57,8 @@ json directory_row_json(const storage::channel_directory::channel& row) {
 }
 
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model) {
-  return sys.spawn([read_model](caf::event_based_actor*) -> caf::behavior {
+  return sys.spawn([read_model](caf::event_based_actor* self) -> caf::behavior {
+    auto console = std::make_shared<caf::actor>();
     return {
       [read_model](directory_atom, bool live_only, std::uint64_t limit, const std::string& after,
                    const std::vector<std::uint32_t>& partitions) -> caf::result<std::string> {
@@ -68,6 +70,14 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
         } catch (const std::exception&) {
           return make_error(errc::unavailable, "the channel directory is not available");
         }
+      },
+      // Set once at start: the node's console, for commands other members forward here.
+      [console](actors::console_atom, const caf::actor& local_console) { *console = local_console; },
+      [self, console](actors::console_atom,
+                      std::vector<std::string>& words) -> caf::result<caf::message> {
+        if (!*console)
+          return make_error(errc::unavailable, "the console is not running on this node");
+        return self->delegate(*console, actors::console_atom::value, std::move(words));
       },
     };
   });
