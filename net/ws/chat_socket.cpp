@@ -40,7 +40,7 @@ using socket_type = asio::basic_stream_socket<asio::ip::tcp, strand_type>;
 using frame_ptr = actors::chat_frame;
 
 // Idle connections keep only this much read buffer; larger messages grow it while they arrive.
-constexpr std::size_t first_read_chunk = 256;
+constexpr std::size_t first_read_chunk = 64;
 constexpr std::size_t next_read_chunk = 4096;
 
 // A completion of one of Beast's writes, run once its bytes reached the kernel.
@@ -332,20 +332,30 @@ class connection final : public actors::chat_sink,
                     [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
+  // Reads into a small buffer inside the connection while idle (no allocation, no Beast dynamic
+  // buffer layer in the pending read); a longer message grows `msg_` while it arrives.
   void read() {
-    auto chunk = in_.size() == 0 ? first_read_chunk : next_read_chunk;
-    ws_.async_read_some(in_, chunk, [self = shared_from_this()](beast::error_code ec,
-                                                               std::size_t) {
-      self->on_read(ec);
-    });
+    if (msg_.empty())
+      return ws_.async_read_some(asio::buffer(chunk_),
+                                 [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                   self->msg_.assign(self->chunk_.data(), ec ? 0 : n);
+                                   self->on_read(ec);
+                                 });
+    auto old = msg_.size();
+    msg_.resize(old + next_read_chunk);
+    ws_.async_read_some(asio::buffer(msg_.data() + old, next_read_chunk),
+                        [self = shared_from_this(), old](beast::error_code ec, std::size_t n) {
+                          self->msg_.resize(old + (ec ? 0 : n));
+                          self->on_read(ec);
+                        });
   }
 
   void on_read(beast::error_code ec) {
     if (ec)
       return finish();
     const auto& opts = shared_->opts;
-    if (in_.size() > opts.max_frame_bytes) {
-      in_ = beast::flat_buffer{};
+    if (msg_.size() > opts.max_frame_bytes) {
+      std::string{}.swap(msg_);
       return close_with(websocket::close_code::too_big,
                         "message exceeds " + std::to_string(opts.max_frame_bytes) + " bytes");
     }
@@ -355,11 +365,9 @@ class connection final : public actors::chat_sink,
       send(std::make_shared<const std::string>(
         R"({"type":"error","code":"bad_frame","message":"binary frames are not supported; send JSON text"})"));
     } else {
-      to_session(beast::buffers_to_string(in_.data()));
+      to_session(std::move(msg_));
     }
-    in_.clear();
-    if (in_.capacity() > first_read_chunk)
-      in_.shrink_to_fit();
+    std::string{}.swap(msg_);
     read();
   }
 
@@ -401,7 +409,8 @@ class connection final : public actors::chat_sink,
   caf::actor session_;               // none while parked
   actors::viewer_parked parked_;
   std::uint64_t frames_to_session_ = 0;
-  beast::flat_buffer in_;
+  std::array<char, first_read_chunk> chunk_;  // most client frames fit
+  std::string msg_;                           // the message being read, when longer
   std::vector<pending_write> out_;  // a vector: idle connections hold no allocation
   std::size_t queued_bytes_ = 0;
   std::atomic<bool> gone_{false};
