@@ -3,9 +3,13 @@
 // over WebSocket), so both servers get the same load. Loopback only; bounded in time.
 //
 // usage: loadgen --proto aethex|socketio --port P --clients N --senders M --rate R --seconds T
-//                [--channel NAME] [--token ADMIN] [--server-pid PID] [--drain S]
+//                [--channel NAME] [--token ADMIN] [--server-pid PID] [--drain S] [--threads K]
 // Prints one JSON line with latency percentiles, deliveries/s and server memory per idle client.
+//
+// Clients are spread over K threads (default 2), one io_context each, so reading 100k frames/s
+// does not queue up in the generator itself and inflate the latency it reports.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,6 +31,8 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
+// Each thread runs its own io_context: no strands, no polymorphic executors on the hot path.
+using socket_type = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 
 namespace {
 
@@ -40,6 +47,7 @@ struct config {
   std::string channel = "bench";
   std::string token;
   int server_pid = 0;
+  int threads = 2;
 };
 
 std::int64_t now_ns() {
@@ -79,25 +87,28 @@ struct histogram {
   }
 };
 
+// The measuring window, set by the main thread while the client threads read.
+std::atomic<std::int64_t> window_start{0}, window_end{0};
+
+// One per thread; merged at the end.
 struct stats {
   histogram latency;
   std::uint64_t delivered = 0;  // inside the measuring window
   std::uint64_t sent = 0;
   std::uint64_t send_skipped = 0;
   std::uint64_t disconnected = 0;
-  std::int64_t window_start = 0, window_end = 0;
 };
 
 class client : public std::enable_shared_from_this<client> {
  public:
   client(asio::io_context& io, const config& cfg, stats& st, int index)
-      : ws_(asio::make_strand(io)), cfg_(cfg), st_(st), index_(index) {}
+      : ws_(io.get_executor()), cfg_(cfg), st_(st), index_(index) {}
 
   // Connects, handshakes, authenticates (senders) and joins; `ready` runs once that is done.
   void start(std::function<void(bool)> ready) {
     ready_ = std::move(ready);
     auto self = shared_from_this();
-    beast::get_lowest_layer(ws_).async_connect(
+    ws_.next_layer().async_connect(
       tcp::endpoint{asio::ip::make_address("127.0.0.1"), cfg_.port},
       [self](beast::error_code ec) {
         if (ec)
@@ -203,7 +214,9 @@ class client : public std::enable_shared_from_this<client> {
       std::int64_t sent = 0;
       while (pos < f.size() && f[pos] >= '0' && f[pos] <= '9')
         sent = sent * 10 + (f[pos++] - '0');
-      if (sent >= st_.window_start && st_.window_start > 0 && (st_.window_end == 0 || sent <= st_.window_end)) {
+      auto from = window_start.load(std::memory_order_relaxed);
+      auto to = window_end.load(std::memory_order_relaxed);
+      if (from > 0 && sent >= from && (to == 0 || sent <= to)) {
         st_.latency.add(t - sent);
         ++st_.delivered;
       }
@@ -219,7 +232,7 @@ class client : public std::enable_shared_from_this<client> {
   }
 
  public:
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<socket_type> ws_;
 
  private:
   const config& cfg_;
@@ -247,6 +260,7 @@ config parse(int argc, char** argv) {
     else if (k == "--channel") c.channel = v;
     else if (k == "--token") c.token = v;
     else if (k == "--server-pid") c.server_pid = std::stoi(v);
+    else if (k == "--threads") c.threads = std::max(1, std::stoi(v));
     else throw std::runtime_error("unknown option " + k);
   }
   return c;
@@ -262,64 +276,85 @@ int main(int argc, char** argv) {
     std::cerr << e.what() << "\n";
     return 2;
   }
-  asio::io_context io;
-  stats st;
+  auto threads = static_cast<std::size_t>(cfg.threads);
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  std::vector<std::unique_ptr<stats>> per_thread;
+  using guard = asio::executor_work_guard<asio::io_context::executor_type>;
+  std::vector<guard> guards;
+  for (std::size_t t = 0; t < threads; ++t) {
+    ios.push_back(std::make_unique<asio::io_context>(1));
+    per_thread.push_back(std::make_unique<stats>());
+    guards.emplace_back(ios.back()->get_executor());
+  }
+  std::vector<std::thread> runners;
+  for (auto& io : ios)
+    runners.emplace_back([&io] { io->run(); });
+  auto finish = [&](int code) {
+    for (auto& g : guards)
+      g.reset();
+    for (auto& io : ios)
+      io->stop();
+    for (auto& r : runners)
+      r.join();
+    return code;
+  };
   auto rss_before = cfg.server_pid ? rss_kib(cfg.server_pid) : 0;
+  auto sleep_for = [](auto d) { std::this_thread::sleep_for(d); };
 
   // The broadcaster lifts the per-user rate limit so the senders' fixed rate is what counts.
   std::shared_ptr<client> admin;
   if (cfg.proto == "aethex" && !cfg.token.empty()) {
-    admin = std::make_shared<client>(io, cfg, st, -1);
-    bool ok = false;
-    admin->start([&](bool r) { ok = r; });
-    io.run_for(std::chrono::seconds(5));
-    io.restart();
-    if (!ok) {
+    admin = std::make_shared<client>(*ios[0], cfg, *per_thread[0], -1);
+    std::atomic<int> ok{0};
+    asio::post(*ios[0], [&] { admin->start([&](bool r) { ok = r ? 1 : -1; }); });
+    for (int i = 0; i < 500 && ok == 0; ++i)
+      sleep_for(std::chrono::milliseconds(10));
+    if (ok != 1) {
       std::cerr << "admin client could not join\n";
-      return 1;
+      return finish(1);
     }
     admin->raw(R"({"type":"settings","rate_count":100000,"rate_window_s":1,"slow_s":0})");
-    io.run_for(std::chrono::milliseconds(300));
-    io.restart();
+    sleep_for(std::chrono::milliseconds(300));
   }
 
   // Connect everybody, at most 256 handshakes in flight.
   std::vector<std::shared_ptr<client>> clients;
-  int ready = 0, failed = 0, next = 0, inflight = 0;
-  std::function<void()> launch = [&] {
-    while (next < cfg.clients && inflight < 256) {
-      auto c = std::make_shared<client>(io, cfg, st, next++);
-      clients.push_back(c);
-      ++inflight;
+  std::atomic<int> ready{0}, failed{0}, inflight{0};
+  auto connect_deadline = clock_type::now() + std::chrono::seconds(120);
+  for (int next = 0; next < cfg.clients && clock_type::now() < connect_deadline;) {
+    if (inflight >= 256) {
+      sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    auto t = static_cast<std::size_t>(next) % threads;
+    auto c = std::make_shared<client>(*ios[t], cfg, *per_thread[t], next++);
+    clients.push_back(c);
+    ++inflight;
+    asio::post(*ios[t], [c, &ready, &failed, &inflight] {
       c->start([&](bool ok) {
         --inflight;
         ok ? ++ready : ++failed;
-        asio::post(io, launch);
       });
-    }
-  };
-  asio::post(io, launch);
-  auto connect_deadline = clock_type::now() + std::chrono::seconds(120);
+    });
+  }
   while (ready + failed < cfg.clients && clock_type::now() < connect_deadline)
-    io.run_for(std::chrono::milliseconds(50));
-  io.restart();
+    sleep_for(std::chrono::milliseconds(10));
   if (ready < cfg.clients) {
     std::cerr << "only " << ready << " of " << cfg.clients << " clients joined (" << failed
               << " failed)\n";
-    return 1;
+    return finish(1);
   }
   // Idle memory: let the server settle, then read its RSS.
-  io.run_for(std::chrono::seconds(2));
-  io.restart();
+  sleep_for(std::chrono::seconds(2));
   auto rss_idle = cfg.server_pid ? rss_kib(cfg.server_pid) : 0;
 
-  // Fixed-rate senders for `seconds`, then drain.
-  st.window_start = now_ns();
-  std::vector<std::unique_ptr<asio::steady_timer>> timers;
-  std::uint64_t seq = 0;
+  // Fixed-rate senders for `seconds`, then drain. Each sender ticks on its client's thread.
+  window_start = now_ns();
+  std::atomic<std::uint64_t> seq{0};
   auto interval = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 / cfg.rate));
   auto end = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
                                    std::chrono::duration<double>(cfg.seconds));
+  std::vector<std::unique_ptr<asio::steady_timer>> timers;
   std::function<void(int, clock_type::time_point)> tick = [&](int s, clock_type::time_point at) {
     if (at >= end)
       return;
@@ -333,14 +368,32 @@ int main(int argc, char** argv) {
     });
   };
   auto start = clock_type::now();
+  for (int s = 0; s < cfg.senders; ++s)
+    timers.push_back(
+      std::make_unique<asio::steady_timer>(*ios[static_cast<std::size_t>(s) % threads]));
   for (int s = 0; s < cfg.senders; ++s) {
-    timers.push_back(std::make_unique<asio::steady_timer>(io));
-    tick(s, start + interval * s / cfg.senders);  // spread the senders over one interval
+    auto at = start + interval * s / cfg.senders;  // spread the senders over one interval
+    asio::post(*ios[static_cast<std::size_t>(s) % threads], [&tick, s, at] { tick(s, at); });
   }
-  io.run_until(end);
-  st.window_end = now_ns();
-  io.restart();
-  io.run_for(std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(cfg.drain)));
+  std::this_thread::sleep_until(end);
+  window_end = now_ns();
+  sleep_for(std::chrono::duration<double>(cfg.drain));
+  // Stop the threads before reading their statistics.
+  for (auto& io : ios)
+    io->stop();
+  for (auto& r : runners)
+    r.join();
+
+  stats st;
+  for (auto& p : per_thread) {
+    for (std::size_t i = 0; i < st.latency.buckets.size(); ++i)
+      st.latency.buckets[i] += p->latency.buckets[i];
+    st.latency.count += p->latency.count;
+    st.delivered += p->delivered;
+    st.sent += p->sent;
+    st.send_skipped += p->send_skipped;
+    st.disconnected += p->disconnected;
+  }
   auto window_s = cfg.seconds;
   auto expected = static_cast<double>(st.sent) * cfg.clients;
   std::printf(
@@ -348,7 +401,7 @@ int main(int argc, char** argv) {
     "\"sent\":%llu,\"send_skipped\":%llu,\"delivered\":%llu,\"delivery_ratio\":%.4f,"
     "\"deliveries_per_s\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"p999_ms\":%.2f,\"max_ms\":%.2f,"
     "\"disconnected\":%llu,\"server_rss_kib_before\":%ld,\"server_rss_kib_idle\":%ld,"
-    "\"bytes_per_idle_client\":%.0f}\n",
+    "\"bytes_per_idle_client\":%.0f,\"loadgen_threads\":%d}\n",
     cfg.proto.c_str(), cfg.clients, cfg.senders, cfg.rate, cfg.seconds,
     static_cast<unsigned long long>(st.sent), static_cast<unsigned long long>(st.send_skipped),
     static_cast<unsigned long long>(st.delivered), expected > 0 ? st.delivered / expected : 0.0,
@@ -356,7 +409,8 @@ int main(int argc, char** argv) {
     st.latency.percentile_ms(0.99), st.latency.percentile_ms(0.999),
     st.latency.percentile_ms(0.999999), static_cast<unsigned long long>(st.disconnected),
     rss_before, rss_idle,
-    cfg.server_pid ? (static_cast<double>(rss_idle - rss_before) * 1024.0 / cfg.clients) : 0.0);
+    cfg.server_pid ? (static_cast<double>(rss_idle - rss_before) * 1024.0 / cfg.clients) : 0.0,
+    cfg.threads);
   std::fflush(stdout);
   std::_Exit(0);  // thousands of sockets: let the kernel close them
 }
