@@ -125,15 +125,22 @@ std::uint8_t frame_head(std::array<char, 10>& head, std::size_t len) {
   return 10;
 }
 
-class write_lane final : public actors::chat_lane {
+using sink_list = std::shared_ptr<const std::vector<actors::chat_sink_ptr>>;
+
+class write_lane final : public actors::chat_lane,
+                         public std::enable_shared_from_this<write_lane> {
  public:
   explicit write_lane(asio::io_context& io) : strand_(asio::make_strand(io)) {}
-  void deliver(frame_ptr frame,
-               std::shared_ptr<const std::vector<actors::chat_sink_ptr>> sinks) override;
+  void deliver(frame_ptr frame, sink_list sinks) override;
   const strand_type& strand() const { return strand_; }
 
  private:
+  void run();
+
   strand_type strand_;
+  std::mutex mu_;
+  std::vector<std::pair<frame_ptr, sink_list>> pending_;  // frames waiting for the strand
+  bool scheduled_ = false;
 };
 
 class connection final : public actors::chat_sink,
@@ -198,6 +205,26 @@ class connection final : public actors::chat_sink,
       self->session_ = caf::actor{};
       caf::anon_send(session, actors::ws_park_atom::value);
     });
+  }
+
+  /// Writes several frames, one write for all that fit; on the lane's strand.
+  void send_all(const frame_ptr* frames, std::size_t count) {
+    if (count == 1)
+      return send(frames[0]);
+    if (done_ || closing_ || !ws_.is_open())
+      return;
+    const auto& opts = shared_->opts;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (out_.size() >= opts.max_queue_frames ||
+          queued_bytes_ + frames[i]->size() > opts.max_queue_bytes)
+        return drop();
+      pending_write w;
+      w.head_len = frame_head(w.head, frames[i]->size());
+      w.payload = frames[i];
+      queued_bytes_ += w.size();
+      out_.push_back(std::move(w));
+    }
+    pump();
   }
 
   /// Writes one frame; on the lane's strand.
@@ -431,13 +458,35 @@ void lane_stream::async_write_some(const Buffers& buffers, Handler&& handler) {
                     std::make_unique<completion_of<decltype(done)>>(std::move(done)));
 }
 
-void write_lane::deliver(frame_ptr frame,
-                   std::shared_ptr<const std::vector<actors::chat_sink_ptr>> sinks) {
-  asio::post(strand_, [frame = std::move(frame), sinks = std::move(sinks)] {
+void write_lane::deliver(frame_ptr frame, sink_list sinks) {
+  std::lock_guard lock{mu_};
+  pending_.emplace_back(std::move(frame), std::move(sinks));
+  if (scheduled_)
+    return;
+  scheduled_ = true;
+  asio::post(strand_, [self = shared_from_this()] { self->run(); });
+}
+
+// Everything that arrived since the last run goes out together: under load a socket gets many
+// frames per write instead of one write per frame.
+void write_lane::run() {
+  std::vector<std::pair<frame_ptr, sink_list>> batch;
+  {
+    std::lock_guard lock{mu_};
+    batch.swap(pending_);
+    scheduled_ = false;
+  }
+  std::vector<frame_ptr> frames;
+  for (std::size_t i = 0; i < batch.size();) {
+    // Consecutive frames for the same sockets (one room, no joins in between) share a write.
+    frames.clear();
+    auto& sinks = batch[i].second;
+    for (; i < batch.size() && batch[i].second == sinks; ++i)
+      frames.push_back(batch[i].first);
     // Every sink of this lane is a connection served on this strand.
     for (auto& sink : *sinks)
-      static_cast<connection&>(*sink).send(frame);
-  });
+      static_cast<connection&>(*sink).send_all(frames.data(), frames.size());
+  }
 }
 
 }  // namespace
