@@ -16,6 +16,7 @@
 #include "actors/session.hpp"
 #include "actors/stream_session.hpp"
 #include "actors/user.hpp"
+#include "media/fmp4_relay.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -44,6 +45,7 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
   cfg.add_message_type<actors::chat_result>("aethex::chat_result");
   cfg.add_message_type<std::vector<std::uint32_t>>("std::vector<uint32_t>");  // partition lists
+  cfg.add_message_type<media::relay_packet>("aethex::relay_packet");
 }
 
 std::string node_id_of(const runtime::node_config& config) {

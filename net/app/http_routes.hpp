@@ -29,6 +29,7 @@ struct http_context {
   caf::actor console;              // admin console service (actors/console_service.hpp)
   std::shared_ptr<read_models> read_model{};  // SQLite read models (net/app/read_models.hpp)
   caf::actor membership;           // cluster membership (runtime/cluster.hpp)
+  caf::actor relays;               // streams pulled from other nodes (net/app/media_relay.hpp)
   std::string node_id;             // this node's id in the cluster
 };
 

@@ -9,10 +9,12 @@
 
 #include "actors/channel.hpp"
 #include "media/fmp4_hub.hpp"
+#include "media/fmp4_relay.hpp"
 #include "media/ll_hls.hpp"
 #include "media/media_session.hpp"
 #include "net/app/actor_bridge.hpp"
 #include "net/app/api/api.hpp"
+#include "net/app/edge_redirect.hpp"
 #include "net/http/static_files.hpp"
 #include "net/ws_media/media_socket.hpp"
 
@@ -116,10 +118,15 @@ void after_available(const http_context& ctx, std::shared_ptr<media::ll_hls_stre
 
 void serve_ll_hls(const http_context& ctx, std::string channel, std::string file,
                   std::string query, respond_fn respond) {
-  ask_outputs(ctx, std::move(channel), [ctx, file, query, respond = std::move(respond)](
+  ask_outputs(ctx, channel, [ctx, channel, file, query, respond = std::move(respond)](
                                          caf::expected<media::media_outputs> outputs) mutable {
-    if (!outputs || !outputs->ll)
-      return respond(error_response(404, "not_found", "channel is not live"));
+    if (!outputs || !outputs->ll) {
+      // Maybe live on another node: LL-HLS players follow a redirect there.
+      auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+      return redirect_to_ingest_node(ctx, channel, target,
+                                     error_response(404, "not_found", "channel is not live"),
+                                     std::move(respond));
+    }
     auto ll = outputs->ll;
     if (file == "ll.m3u8") {
       auto msn = int_param(query, "_HLS_msn");
@@ -182,12 +189,22 @@ ws_module make_ws_media_module(const http_context& ctx) {
     std::string channel{path.substr(prefix.size())};
     net::ws_media::accept(std::move(stream), std::move(req), peer,
                           [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
-      ask_outputs(ctx, channel, [viewer](caf::expected<media::media_outputs> outputs) {
+      auto watch = [viewer](caf::expected<media::media_outputs> outputs) {
         if (!outputs || !outputs->fmp4)
           return viewer->end("offline");
         auto bridge = std::make_shared<hub_bridge>(viewer);
         viewer->hold(bridge);
         outputs->fmp4->subscribe(bridge);
+      };
+      ask_outputs(ctx, channel, [ctx, channel, watch](caf::expected<media::media_outputs> local) {
+        if ((local && local->fmp4) || !ctx.relays)
+          return watch(std::move(local));
+        // Ingested on another node: this node's shared copy of it.
+        ctx.sys->spawn([ctx, channel, watch](caf::event_based_actor* self) {
+          self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
+            .then([watch](media::media_outputs& outputs) { watch(std::move(outputs)); },
+                  [watch](caf::error& err) { watch(std::move(err)); });
+        });
       });
     });
     return true;

@@ -30,6 +30,7 @@
 #include "net/app/http_routes.hpp"
 #include "net/app/ingest_bridge.hpp"
 #include "net/app/read_models.hpp"
+#include "net/app/media_relay.hpp"
 #include "net/app/media_routes.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
@@ -123,7 +124,8 @@ int run_node(const runtime::node_config& config) {
     console_cfg.kinds.push_back(kind);
   auto registry =
     runtime::spawn_entity_registry(sys, std::move(kinds), partition_storage_of(*store));
-  auto services = spawn_node_services(sys, read_model);
+  auto media_supervisor = media::spawn_media_supervisor(sys);
+  auto services = spawn_node_services(sys, read_model, media_supervisor);
   caf::actor membership;
   if (config.cluster_port != 0 || !config.join.empty()) {
     auto started = start_membership(sys, config, registry, services);
@@ -148,7 +150,7 @@ int run_node(const runtime::node_config& config) {
   auto console = actors::spawn_console_service(sys, std::move(console_cfg));
   caf::anon_send(services, actors::console_atom::value, console);
   auto chat_hub = actors::spawn_chat_hub(sys, registry);
-  auto media_supervisor = media::spawn_media_supervisor(sys);
+  auto relays = spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
   ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
@@ -172,6 +174,7 @@ int run_node(const runtime::node_config& config) {
       context.console = console;
       context.media = media_supervisor;
       context.read_model = read_model;
+      context.relays = relays;
       net::http::server_options http_options;
       http_options.on_upgrade =
         make_upgrade_handler({make_ws_media_module(context), make_console_ws(context), make_chat_ws(context, chat_hub)});
@@ -195,6 +198,7 @@ int run_node(const runtime::node_config& config) {
     caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(relays, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -236,6 +240,7 @@ int run_node(const runtime::node_config& config) {
   caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(relays, caf::exit_reason::user_shutdown);
   if (membership)
     caf::anon_send_exit(membership, caf::exit_reason::user_shutdown);
   // CAF 0.17 can hang tearing down a middleman-enabled actor system (a race with its detached

@@ -8,6 +8,8 @@
 #include <caf/all.hpp>
 
 #include "actors/console_service.hpp"
+#include "media/fmp4_relay.hpp"
+#include "media/media_session.hpp"
 #include "net/app/read_models.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
@@ -56,8 +58,9 @@ json directory_row_json(const storage::channel_directory::channel& row) {
               {"updated_ms", row.updated_ms}};
 }
 
-caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model) {
-  return sys.spawn([read_model](caf::event_based_actor* self) -> caf::behavior {
+caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
+                               caf::actor media) {
+  return sys.spawn([read_model, media](caf::event_based_actor* self) -> caf::behavior {
     auto console = std::make_shared<caf::actor>();
     return {
       [read_model](directory_atom, bool live_only, std::uint64_t limit, const std::string& after,
@@ -70,6 +73,22 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
         } catch (const std::exception&) {
           return make_error(errc::unavailable, "the channel directory is not available");
         }
+      },
+      // Another node's viewers want a channel ingested here: one relay source per such node.
+      [self, media](media::relay_atom, const std::string& channel,
+                    const caf::actor& sink) -> caf::result<caf::actor> {
+        auto promise = self->make_response_promise<caf::actor>();
+        self->request(media, member_timeout, media::media_outputs_atom::value, channel)
+          .then(
+            [self, promise, channel, sink](media::media_outputs& outputs) mutable {
+              if (outputs.fmp4)
+                promise.deliver(
+                  media::spawn_relay_source(self->system(), outputs.fmp4, channel, sink));
+              else
+                promise.deliver(make_error(errc::not_found, "channel is not live"));
+            },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        return promise;
       },
       // Set once at start: the node's console, for commands other members forward here.
       [console](actors::console_atom, const caf::actor& local_console) { *console = local_console; },

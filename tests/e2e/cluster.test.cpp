@@ -3,6 +3,11 @@
 // killed node is marked down while the others keep serving.
 #include <doctest/doctest.h>
 
+#include <utility>  // before Asio: boost 1.74 uses std::exchange without it
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/support/chat_client.hpp"
@@ -13,6 +18,44 @@
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
+
+namespace {
+
+struct ws_media_capture {
+  bool init_text = false;          // the {"type":"init"} message came
+  std::vector<std::string> binary;  // init segment, then fragments
+};
+
+// Reads /ws/media/<channel> on a node for `duration`.
+ws_media_capture read_ws_media(unsigned short port, const std::string& channel,
+                               std::chrono::milliseconds duration) {
+  namespace beast = boost::beast;
+  boost::asio::io_context io;
+  beast::websocket::stream<beast::tcp_stream> ws{io};
+  beast::get_lowest_layer(ws).connect(
+    {boost::asio::ip::make_address("127.0.0.1"), port});
+  ws.handshake("127.0.0.1", "/ws/media/" + channel);
+  ws_media_capture out;
+  auto deadline = std::chrono::steady_clock::now() + duration;
+  beast::flat_buffer buffer;
+  while (std::chrono::steady_clock::now() < deadline) {
+    beast::get_lowest_layer(ws).expires_after(2s);
+    beast::error_code ec;
+    buffer.clear();
+    ws.read(buffer, ec);
+    if (ec)
+      break;
+    auto text = beast::buffers_to_string(buffer.data());
+    if (ws.got_text())
+      out.init_text = out.init_text || json::parse(text).value("type", "") == "init";
+    else
+      out.binary.push_back(std::move(text));
+  }
+  beast::get_lowest_layer(ws).close();
+  return out;
+}
+
+}  // namespace
 
 TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure detection") {
   auto port_a = free_tcp_port(), port_b = free_tcp_port(), port_c = free_tcp_port();
@@ -59,6 +102,18 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     auto followed = b.get(via_c.location.substr(b.http_base().size()));
     CHECK(followed.status == 200);
     CHECK(followed.body.find("#EXTM3U") == 0);
+    // LL-HLS redirects the same way; WebSocket media is relayed: C pulls one copy from B.
+    auto ll_via_c = c->get("/hls/trio/ll.m3u8");
+    CHECK(ll_via_c.status == 302);
+    CHECK(ll_via_c.location == b.http_base() + "/hls/trio/ll.m3u8");
+    auto first = read_ws_media(c->http_port, "trio", 3s);
+    CHECK(first.init_text);
+    REQUIRE(!first.binary.empty());
+    CHECK(first.binary.front().substr(4, 4) == "ftyp");  // the init segment comes first
+    CHECK(first.binary.size() >= 10);                    // then live fragments
+    CHECK(first.binary[1].substr(4, 4) == "moof");
+    auto second = read_ws_media(c->http_port, "trio", 2s);  // a second viewer shares the copy
+    CHECK(second.binary.size() >= 5);
     ffmpeg.wait(30s);
     CHECK(eventually([&] { return !channel_live(a, "trio"); }, 10s));
   }
