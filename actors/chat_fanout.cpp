@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <unordered_map>
+#include <utility>
 
 #include <caf/all.hpp>
 
@@ -40,6 +41,7 @@ struct fanout_state {
   std::vector<chat_sink_ptr> loose;  // live sinks without a lane
   std::uint32_t reported = 0;
   bool report_pending = false;
+  bool attached_before = false;  // a later attach follows a room restart or partition move
 
   std::vector<chat_sink_ptr>& list_of(const member& m) {
     return m.lane ? lanes[m.lane].sinks : loose;
@@ -112,8 +114,16 @@ void attach_room(fanout_actor* self) {
       [self](const caf::actor& room) {
         self->state.room = room;
         self->monitor(room);
+        // After a restart or move, messages sent while we re-subscribed reach viewers only
+        // through the room's history: live viewers get it again (clients replace their list).
+        auto resync = std::exchange(self->state.attached_before, true);
         self->request(room, caf::infinite, chat_sub_atom::value, caf::actor{self})
-          .then([](const std::string&) {}, [](const caf::error&) {});
+          .then(
+            [self, resync](std::string& history) {
+              if (resync)
+                self->state.deliver(std::make_shared<const std::string>(std::move(history)));
+            },
+            [](const caf::error&) {});
         self->state.reported = 0;
         report_presence(self);
       },
