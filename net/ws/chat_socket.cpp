@@ -94,20 +94,31 @@ void async_teardown(beast::role_type role, lane_stream& s, Handler&& handler) {
   websocket::async_teardown(role, s.socket(), std::forward<Handler>(handler));
 }
 
-// Bytes waiting for the kernel: a fan-out frame (header + shared payload) or raw bytes of Beast.
+// Bytes waiting for the kernel: a fan-out frame (shared payload) or raw bytes of Beast. Queued
+// frames are framed only when they are about to be written: all that queued up by then become
+// one WebSocket message, a JSON array of the frames (fewer messages for a slow reader to parse).
 struct pending_write {
   frame_ptr payload;
   std::string raw;
   std::unique_ptr<completion> done;
-  std::array<char, 10> head{};
+  std::array<char, 11> head{};  // frame header, plus '[' when this frame opens a batch
   std::uint8_t head_len = 0;
-  std::size_t sent = 0;  // of head + payload (or raw)
+  char tail = 0;                // ',' or ']' inside a batch
+  std::uint8_t tail_len = 0;
+  bool trim = false;            // the payload is itself a batch: write it without its brackets
+  bool sealed = false;          // framing fixed (writing may have begun)
+  std::size_t sent = 0;         // of head + payload + tail (or raw)
 
-  std::size_t size() const { return head_len + (payload ? payload->size() : raw.size()); }
+  std::size_t body() const {
+    return payload ? payload->size() - (trim ? 2 : 0) : raw.size();
+  }
+  std::size_t size() const { return head_len + body() + tail_len; }
 };
 
+bool is_batch(const std::string& frame) { return !frame.empty() && frame.front() == '['; }
+
 // Header of an unmasked, final text frame (RFC 6455 5.2).
-std::uint8_t frame_head(std::array<char, 10>& head, std::size_t len) {
+std::uint8_t frame_head(std::array<char, 11>& head, std::size_t len) {
   head[0] = static_cast<char>(0x81);
   if (len < 126) {
     head[1] = static_cast<char>(len);
@@ -207,48 +218,28 @@ class connection final : public actors::chat_sink,
     });
   }
 
-  /// Writes several frames, one write for all that fit; on the lane's strand.
-  void send_all(const frame_ptr* frames, std::size_t count) {
-    if (count == 1)
-      return send(frames[0]);
-    if (done_ || closing_ || !ws_.is_open())
-      return;
-    const auto& opts = shared_->opts;
-    for (std::size_t i = 0; i < count; ++i) {
-      if (out_.size() >= opts.max_queue_frames ||
-          queued_bytes_ + frames[i]->size() > opts.max_queue_bytes)
-        return drop();
-      pending_write w;
-      w.head_len = frame_head(w.head, frames[i]->size());
-      w.payload = frames[i];
-      queued_bytes_ += w.size();
-      out_.push_back(std::move(w));
-    }
-    pump();
-  }
-
-  /// Writes one frame; on the lane's strand.
+  /// Writes one frame (or batch); on the lane's strand.
   void send(const frame_ptr& frame) {
     if (done_ || closing_ || !ws_.is_open())
       return;
     pending_write w;
-    w.head_len = frame_head(w.head, frame->size());
+    w.payload = frame;
     if (out_.empty() && !waiting_) {
       // The common case: the kernel takes the whole frame now, nothing is queued.
+      w.head_len = frame_head(w.head, frame->size());
+      w.sealed = true;
       std::array<asio::const_buffer, 2> bufs{asio::buffer(w.head.data(), w.head_len),
                                              asio::buffer(*frame)};
       beast::error_code ec;
       auto n = ws_.next_layer().socket().write_some(bufs, ec);
       if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
         return fail();
-      if (!ec && n == w.head_len + frame->size())
+      if (!ec && n == w.size())
         return;
       w.sent = ec ? 0 : n;
     }
-    const auto& opts = shared_->opts;
-    if (out_.size() >= opts.max_queue_frames || queued_bytes_ + frame->size() > opts.max_queue_bytes)
+    if (queued_bytes_ + frame->size() > shared_->opts.max_queue_bytes)
       return drop();  // a slow reader: cut it off rather than hold memory for it
-    w.payload = frame;
     queued_bytes_ += w.size() - w.sent;
     out_.push_back(std::move(w));
     pump();
@@ -272,10 +263,11 @@ class connection final : public actors::chat_sink,
   void pump() {
     auto& sock = ws_.next_layer().socket();
     while (!out_.empty() && !waiting_ && !done_) {
-      std::array<asio::const_buffer, 32> bufs;
+      seal();
+      std::array<asio::const_buffer, 96> bufs;
       std::size_t n = 0, total = 0;
       for (auto& w : out_) {
-        if (n + 2 > bufs.size())
+        if (n + 3 > bufs.size())
           break;
         std::size_t skip = w.sent;
         auto add = [&](asio::const_buffer b) {
@@ -289,7 +281,8 @@ class connection final : public actors::chat_sink,
         };
         if (w.payload) {
           add(asio::buffer(w.head.data(), w.head_len));
-          add(asio::buffer(*w.payload));
+          add(asio::buffer(w.payload->data() + (w.trim ? 1 : 0), w.body()));
+          add(asio::buffer(&w.tail, w.tail_len));
         } else {
           add(asio::buffer(w.raw));
         }
@@ -306,6 +299,47 @@ class connection final : public actors::chat_sink,
     }
     if (out_.empty() && out_.capacity() > 16)
       std::vector<pending_write>{}.swap(out_);
+  }
+
+  // Frames that queued while the socket was full go out as one message per run of them: a JSON
+  // array of the frames (a queued batch is spliced in without its brackets).
+  void seal() {
+    constexpr std::size_t max_message = 256 * 1024;
+    for (std::size_t i = 0; i < out_.size();) {
+      if (out_[i].sealed || !out_[i].payload) {
+        out_[i++].sealed = true;
+        continue;
+      }
+      auto inner = [](const pending_write& w) {
+        return w.payload->size() - (is_batch(*w.payload) ? 2 : 0);
+      };
+      std::size_t j = i, len = 0;
+      for (; j < out_.size() && !out_[j].sealed && out_[j].payload; ++j) {
+        if (j > i && len + inner(out_[j]) + 1 > max_message)
+          break;
+        len += inner(out_[j]) + 1;  // with its ',' or ']'
+      }
+      std::size_t before = 0, after = 0;
+      for (auto k = i; k < j; ++k) {
+        auto& w = out_[k];
+        before += w.size();
+        w.sealed = true;
+        if (j - i == 1) {
+          w.head_len = frame_head(w.head, w.payload->size());
+        } else {
+          w.trim = is_batch(*w.payload);
+          if (k == i) {
+            w.head_len = frame_head(w.head, len + 1);
+            w.head[w.head_len++] = '[';
+          }
+          w.tail = k + 1 == j ? ']' : ',';
+          w.tail_len = 1;
+        }
+        after += w.size();
+      }
+      queued_bytes_ = queued_bytes_ + after - before;
+      i = j;
+    }
   }
 
   void consume(std::size_t written) {
@@ -476,16 +510,27 @@ void write_lane::run() {
     batch.swap(pending_);
     scheduled_ = false;
   }
-  std::vector<frame_ptr> frames;
   for (std::size_t i = 0; i < batch.size();) {
-    // Consecutive frames for the same sockets (one room, no joins in between) share a write.
-    frames.clear();
+    // Consecutive frames for the same sockets (one room, no joins in between) become one
+    // message, a JSON array built once for all of them: a viewer parses one message, not many.
     auto& sinks = batch[i].second;
-    for (; i < batch.size() && batch[i].second == sinks; ++i)
-      frames.push_back(batch[i].first);
+    auto frame = batch[i].first;
+    std::size_t j = i + 1;
+    while (j < batch.size() && batch[j].second == sinks)
+      ++j;
+    if (j - i > 1) {
+      std::string joined;
+      for (auto k = i; k < j; ++k)
+        joined.append(joined.empty() ? "[" : ",")
+          .append(batch[k].first->data() + (is_batch(*batch[k].first) ? 1 : 0),
+                  batch[k].first->size() - (is_batch(*batch[k].first) ? 2 : 0));
+      joined += ']';
+      frame = std::make_shared<const std::string>(std::move(joined));
+    }
+    i = j;
     // Every sink of this lane is a connection served on this strand.
     for (auto& sink : *sinks)
-      static_cast<connection&>(*sink).send_all(frames.data(), frames.size());
+      static_cast<connection&>(*sink).send(frame);
   }
 }
 
