@@ -7,20 +7,19 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
 
 #include "actors/chat_types.hpp"
+#include "net/ws/ws_frame.hpp"
 
 namespace aethex::net::ws {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
+using error_code = boost::system::error_code;
 
 struct chat_endpoint::shared {
   shared(caf::actor_system& s, actors::viewer_context c, chat_socket_options o)
@@ -39,68 +38,22 @@ using strand_type = asio::strand<asio::io_context::executor_type>;
 using socket_type = asio::basic_stream_socket<asio::ip::tcp, strand_type>;
 using frame_ptr = actors::chat_frame;
 
-// Idle connections keep only this much read buffer; larger messages grow it while they arrive.
-constexpr std::size_t first_read_chunk = 64;
-constexpr std::size_t next_read_chunk = 4096;
+// WebSocket close codes (RFC 6455 7.4.1).
+constexpr std::uint16_t close_going_away = 1001;
+constexpr std::uint16_t close_protocol_error = 1002;
+constexpr std::uint16_t close_bad_payload = 1007;
+constexpr std::uint16_t close_too_big = 1009;
 
-// A completion of one of Beast's writes, run once its bytes reached the kernel.
-struct completion {
-  virtual ~completion() = default;
-  virtual void run(beast::error_code ec) = 0;
-};
-
-template <class F>
-struct completion_of final : completion {
-  explicit completion_of(F f) : fn(std::move(f)) {}
-  void run(beast::error_code ec) override { fn(ec); }
-  F fn;
-};
-
-class connection;
-
-// Beast's next layer. Reads go straight to the socket; Beast's own writes (handshake answer,
-// pings, pongs, close) join the connection's output queue, so they never interleave with the
-// frames the connection writes itself.
-class lane_stream {
- public:
-  using executor_type = strand_type;
-
-  lane_stream(socket_type sock, connection& owner) : sock_(std::move(sock)), owner_(&owner) {}
-
-  executor_type get_executor() noexcept { return sock_.get_executor(); }
-  socket_type& socket() { return sock_; }
-
-  template <class Buffers, class Handler>
-  void async_read_some(const Buffers& buffers, Handler&& handler) {
-    sock_.async_read_some(buffers, std::forward<Handler>(handler));
-  }
-
-  template <class Buffers, class Handler>
-  void async_write_some(const Buffers& buffers, Handler&& handler);
-
- private:
-  socket_type sock_;
-  connection* owner_;
-};
-
-// Found by Beast through ADL: closing and tearing down our layer acts on its socket.
-void beast_close_socket(lane_stream& s) {
-  beast::error_code ec;
-  s.socket().close(ec);
+bool would_block(const error_code& ec) {
+  return ec == asio::error::would_block || ec == asio::error::try_again;
 }
 
-template <class Handler>
-void async_teardown(beast::role_type role, lane_stream& s, Handler&& handler) {
-  websocket::async_teardown(role, s.socket(), std::forward<Handler>(handler));
-}
-
-// Bytes waiting for the kernel: a fan-out frame (shared payload) or raw bytes of Beast. Queued
-// frames are framed only when they are about to be written: all that queued up by then become
-// one WebSocket message, a JSON array of the frames (fewer messages for a slow reader to parse).
+// Bytes waiting for the kernel: a fan-out frame (shared payload) or our own bytes (handshake
+// answer, control frames). Queued frames are framed only when they are about to be written: all
+// that queued up by then become one WebSocket message, a JSON array of the frames.
 struct pending_write {
   frame_ptr payload;
   std::string raw;
-  std::unique_ptr<completion> done;
   std::array<char, 11> head{};  // frame header, plus '[' when this frame opens a batch
   std::uint8_t head_len = 0;
   char tail = 0;                // ',' or ']' inside a batch
@@ -109,96 +62,80 @@ struct pending_write {
   bool sealed = false;          // framing fixed (writing may have begun)
   std::size_t sent = 0;         // of head + payload + tail (or raw)
 
-  std::size_t body() const {
-    return payload ? payload->size() - (trim ? 2 : 0) : raw.size();
-  }
+  std::size_t body() const { return payload ? payload->size() - (trim ? 2 : 0) : raw.size(); }
   std::size_t size() const { return head_len + body() + tail_len; }
 };
 
 bool is_batch(const std::string& frame) { return !frame.empty() && frame.front() == '['; }
 
-// Header of an unmasked, final text frame (RFC 6455 5.2).
-std::uint8_t frame_head(std::array<char, 11>& head, std::size_t len) {
-  head[0] = static_cast<char>(0x81);
-  if (len < 126) {
-    head[1] = static_cast<char>(len);
-    return 2;
-  }
-  if (len <= 0xffff) {
-    head[1] = 126;
-    head[2] = static_cast<char>(len >> 8);
-    head[3] = static_cast<char>(len & 0xff);
-    return 4;
-  }
-  head[1] = 127;
-  for (int i = 0; i < 8; ++i)
-    head[2 + i] = static_cast<char>((static_cast<std::uint64_t>(len) >> (56 - 8 * i)) & 0xff);
-  return 10;
-}
-
 using sink_list = std::shared_ptr<const std::vector<actors::chat_sink_ptr>>;
+class connection;
 
+// A strand shared by a group of connections: writes fanned-out frames to all of them in one go
+// and checks them for silence (one timer per lane, not one per connection).
 class write_lane final : public actors::chat_lane,
                          public std::enable_shared_from_this<write_lane> {
  public:
-  explicit write_lane(asio::io_context& io) : strand_(asio::make_strand(io)) {}
+  write_lane(asio::io_context& io, std::chrono::steady_clock::duration idle_check)
+      : strand_(asio::make_strand(io)), timer_(strand_), idle_check_(idle_check) {}
   void deliver(frame_ptr frame, sink_list sinks) override;
   const strand_type& strand() const { return strand_; }
+  /// On the strand: the connection is checked for silence from now on.
+  void watch(const std::shared_ptr<connection>& c);
 
  private:
   void run();
+  void check_idle();
 
   strand_type strand_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::duration idle_check_;
+  std::vector<std::weak_ptr<connection>> watched_;  // strand only
+  bool timer_running_ = false;                      // strand only
   std::mutex mu_;
   std::vector<std::pair<frame_ptr, sink_list>> pending_;  // frames waiting for the strand
   bool scheduled_ = false;
 };
 
+// One chat WebSocket. Every handler runs on its lane's strand. While idle it holds a socket, a
+// pending wait for readability and these fields: no read buffer, no queue, no timer.
 class connection final : public actors::chat_sink,
                          public actors::viewer_parking,
                          public std::enable_shared_from_this<connection> {
  public:
   connection(socket_type sock, std::shared_ptr<write_lane> l,
              std::shared_ptr<chat_endpoint::shared> shared, std::string peer)
-      : ws_(std::move(sock), *this), lane_(std::move(l)), shared_(std::move(shared)),
+      : sock_(std::move(sock)), lane_(std::move(l)), shared_(std::move(shared)),
         peer_(std::move(peer)) {}
 
-  void start(http::request&& req) {
+  void start(const http::request& req) {
     const auto& opts = shared_->opts;
-    auto& sock = ws_.next_layer().socket();
-    beast::error_code ignored;
-    sock.set_option(asio::socket_base::send_buffer_size(opts.send_buffer_bytes), ignored);
-    sock.set_option(asio::ip::tcp::no_delay(true), ignored);
-    sock.non_blocking(true, ignored);  // our own writes never block a lane
-    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.idle_timeout = opts.idle_timeout;
-    timeouts.keep_alive_pings = true;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "aethex"); }));
-    ws_.read_message_max(opts.max_frame_bytes + 2 * next_read_chunk);  // backstop only
-    ws_.auto_fragment(false);
-    ws_.text(true);
-    auto request = std::make_shared<http::request>(std::move(req));
-    ws_.async_accept(*request, [self = shared_from_this(), request](beast::error_code ec) {
-      if (ec)
-        return self->finish();
-      self->read();
-    });
+    error_code ignored;
+    sock_.set_option(asio::socket_base::send_buffer_size(opts.send_buffer_bytes), ignored);
+    sock_.set_option(asio::ip::tcp::no_delay(true), ignored);
+    sock_.non_blocking(true, ignored);  // our own writes never block a lane
+    auto answer = answer_handshake(req);
+    queue_raw(std::move(answer.bytes));
+    if (!answer.ok) {
+      close_after_flush_ = true;
+      return pump();
+    }
+    lane_->watch(shared_from_this());
+    wait_read();
   }
 
   // chat_sink: from any thread.
   bool push(frame_ptr frame) override {
     if (gone_.load(std::memory_order_relaxed))
       return false;
-    asio::post(ws_.get_executor(),
+    asio::post(sock_.get_executor(),
                [self = shared_from_this(), frame = std::move(frame)] { self->send(frame); });
     return true;
   }
 
   void close(std::string reason) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), reason = std::move(reason)] {
-      self->close_with(websocket::close_code::going_away, reason);
+    asio::post(sock_.get_executor(), [self = shared_from_this(), reason = std::move(reason)] {
+      self->close_with(close_going_away, reason);
     });
   }
 
@@ -207,8 +144,8 @@ class connection final : public actors::chat_sink,
   // viewer_parking: from the session's thread.
   void offer_park(const caf::actor& session, std::uint64_t frames,
                   actors::viewer_parked state) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), session, frames,
-                                    state = std::move(state)]() mutable {
+    asio::post(sock_.get_executor(), [self = shared_from_this(), session, frames,
+                                      state = std::move(state)]() mutable {
       // Only when every frame we gave this session has been handled: none can get lost.
       if (self->done_ || self->session_ != session || self->frames_to_session_ != frames)
         return;
@@ -220,19 +157,19 @@ class connection final : public actors::chat_sink,
 
   /// Writes one frame (or batch); on the lane's strand.
   void send(const frame_ptr& frame) {
-    if (done_ || closing_ || !ws_.is_open())
+    if (done_ || closing_)
       return;
     pending_write w;
     w.payload = frame;
     if (out_.empty() && !waiting_) {
       // The common case: the kernel takes the whole frame now, nothing is queued.
-      w.head_len = frame_head(w.head, frame->size());
+      w.head_len = frame_head(w.head, opcode::text, frame->size());
       w.sealed = true;
       std::array<asio::const_buffer, 2> bufs{asio::buffer(w.head.data(), w.head_len),
                                              asio::buffer(*frame)};
-      beast::error_code ec;
-      auto n = ws_.next_layer().socket().write_some(bufs, ec);
-      if (ec && ec != asio::error::would_block && ec != asio::error::try_again)
+      error_code ec;
+      auto n = sock_.write_some(bufs, ec);
+      if (ec && !would_block(ec))
         return fail();
       if (!ec && n == w.size())
         return;
@@ -245,23 +182,36 @@ class connection final : public actors::chat_sink,
     pump();
   }
 
-  /// Beast's bytes, in order with ours; `done` runs once they reached the kernel.
-  void queue_raw(std::string bytes, std::unique_ptr<completion> done) {
-    if (done_) {
-      asio::post(ws_.get_executor(), [d = std::move(done)] { d->run(asio::error::operation_aborted); });
+  /// The lane's silence check: ping a silent peer, drop it if it stays silent until the next
+  /// check (or never answers our close).
+  void check_idle() {
+    if (done_)
+      return;
+    if (heard_) {
+      heard_ = false;
+      pinged_ = false;
       return;
     }
+    if (pinged_ || closing_)
+      return drop();
+    pinged_ = true;
+    queue_raw(control_frame(opcode::ping, {}));
+  }
+
+  bool done() const { return done_; }
+
+ private:
+  void queue_raw(std::string bytes) {
+    if (done_)
+      return;
     pending_write w;
     w.raw = std::move(bytes);
-    w.done = std::move(done);
     queued_bytes_ += w.size();
     out_.push_back(std::move(w));
     pump();
   }
 
- private:
   void pump() {
-    auto& sock = ws_.next_layer().socket();
     while (!out_.empty() && !waiting_ && !done_) {
       seal();
       std::array<asio::const_buffer, 96> bufs;
@@ -287,9 +237,9 @@ class connection final : public actors::chat_sink,
           add(asio::buffer(w.raw));
         }
       }
-      beast::error_code ec;
-      auto written = sock.write_some(bufs, ec);  // unused slots are empty buffers
-      if (ec == asio::error::would_block || ec == asio::error::try_again)
+      error_code ec;
+      auto written = sock_.write_some(bufs, ec);  // unused slots are empty buffers
+      if (would_block(ec))
         return wait_writable();
       if (ec)
         return fail();
@@ -297,8 +247,12 @@ class connection final : public actors::chat_sink,
       if (written < total)
         return wait_writable();
     }
+    if (done_)
+      return;
     if (out_.empty() && out_.capacity() > 16)
       std::vector<pending_write>{}.swap(out_);
+    if (out_.empty() && close_after_flush_)
+      shut();
   }
 
   // Frames that queued while the socket was full go out as one message per run of them: a JSON
@@ -325,11 +279,11 @@ class connection final : public actors::chat_sink,
         before += w.size();
         w.sealed = true;
         if (j - i == 1) {
-          w.head_len = frame_head(w.head, w.payload->size());
+          w.head_len = frame_head(w.head, opcode::text, w.payload->size());
         } else {
           w.trim = is_batch(*w.payload);
           if (k == i) {
-            w.head_len = frame_head(w.head, len + 1);
+            w.head_len = frame_head(w.head, opcode::text, len + 1);
             w.head[w.head_len++] = '[';
           }
           w.tail = k + 1 == j ? ']' : ',';
@@ -352,9 +306,6 @@ class connection final : public actors::chat_sink,
         break;
       }
       written -= left;
-      if (w.done)
-        asio::post(ws_.get_executor(),
-                   [d = std::move(w.done)] { d->run(beast::error_code{}); });
       ++done;
     }
     out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(done));
@@ -362,74 +313,117 @@ class connection final : public actors::chat_sink,
 
   void wait_writable() {
     waiting_ = true;
-    ws_.next_layer().socket().async_wait(
-      asio::socket_base::wait_write, [self = shared_from_this()](beast::error_code ec) {
-        self->waiting_ = false;
-        if (ec)
-          return self->fail();
-        self->pump();
-      });
+    sock_.async_wait(asio::socket_base::wait_write,
+                     [self = shared_from_this()](error_code ec) {
+                       self->waiting_ = false;
+                       if (ec)
+                         return self->fail();
+                       self->pump();
+                     });
   }
 
-  // The socket failed under a write: the pending read ends with an error and finishes.
-  void fail() {
-    beast::error_code ec;
-    ws_.next_layer().socket().close(ec);
-    finish();
+  // Idle connections wait for readability with no buffer; bytes are read only once they came.
+  void wait_read() {
+    sock_.async_wait(asio::socket_base::wait_read, [self = shared_from_this()](error_code ec) {
+      if (ec)
+        return self->finish();
+      self->on_readable();
+    });
   }
 
-  /// Hard drop (slow consumer): a close handshake could not get past the stuck writes anyway.
-  void drop() {
-    beast::error_code ec;
-    ws_.next_layer().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    fail();
+  void on_readable() {
+    std::array<char, 4096> buf;
+    for (;;) {
+      error_code ec;
+      auto n = sock_.read_some(asio::buffer(buf), ec);
+      if (would_block(ec))
+        break;
+      if (ec)
+        return fail();  // end of stream or reset
+      heard_ = true;
+      in_.append(buf.data(), n);
+      parse();
+      if (done_)
+        return;
+      if (n < buf.size())
+        break;
+    }
+    wait_read();
   }
 
-  void close_with(websocket::close_code code, std::string reason) {
-    if (done_ || closing_)
+  // Takes every complete frame off `in_`.
+  void parse() {
+    const auto max = shared_->opts.max_frame_bytes;
+    std::size_t pos = 0;
+    while (!done_) {
+      if (skip_) {  // the rest of an oversized frame
+        auto k = std::min(skip_, in_.size() - pos);
+        pos += k;
+        skip_ -= k;
+        if (skip_)
+          break;
+      }
+      auto f = parse_frame(std::string_view{in_}.substr(pos), msg_.size(), max);
+      if (f.result == parsed_frame::status::need_more)
+        break;
+      if (f.result == parsed_frame::status::protocol_error) {
+        close_with(close_protocol_error, "protocol error");
+        close_after_flush_ = true;  // what follows cannot be parsed: no closing handshake
+        std::string{}.swap(in_);
+        return pump();
+      }
+      if (f.result == parsed_frame::status::too_big) {
+        close_with(close_too_big, "message exceeds " + std::to_string(max) + " bytes");
+        skip_ = f.consumed;  // still read it, so that the peer's close reply is seen
+        msg_op_ = 0;
+        std::string{}.swap(msg_);
+        continue;
+      }
+      pos += f.consumed;
+      on_frame(f);
+    }
+    in_.erase(0, pos);
+    if (in_.empty())
+      std::string{}.swap(in_);
+  }
+
+  void on_frame(parsed_frame& f) {
+    switch (f.op) {
+      case opcode::ping:
+        return queue_raw(control_frame(opcode::pong, f.payload));
+      case opcode::pong:
+        return;
+      case opcode::close:
+        if (!closing_) {  // the peer closes: echo its code, then end the connection
+          closing_ = true;
+          auto code = f.payload.size() >= 2 ? f.payload.substr(0, 2) : std::string{};
+          queue_raw(control_frame(opcode::close, code));
+        }
+        close_after_flush_ = true;
+        return pump();
+      case opcode::continuation:
+        if (!msg_op_)
+          return close_with(close_protocol_error, "unexpected continuation frame");
+        msg_ += f.payload;
+        break;
+      default:
+        if (msg_op_)
+          return close_with(close_protocol_error, "expected a continuation frame");
+        msg_op_ = static_cast<std::uint8_t>(f.op);
+        msg_ = std::move(f.payload);
+    }
+    if (!f.fin)
       return;
-    closing_ = true;
-    ws_.async_close(websocket::close_reason{code, reason},
-                    [self = shared_from_this()](beast::error_code) { self->finish(); });
-  }
-
-  // Reads into a small buffer inside the connection while idle (no allocation, no Beast dynamic
-  // buffer layer in the pending read); a longer message grows `msg_` while it arrives.
-  void read() {
-    if (msg_.empty())
-      return ws_.async_read_some(asio::buffer(chunk_),
-                                 [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                   self->msg_.assign(self->chunk_.data(), ec ? 0 : n);
-                                   self->on_read(ec);
-                                 });
-    auto old = msg_.size();
-    msg_.resize(old + next_read_chunk);
-    ws_.async_read_some(asio::buffer(msg_.data() + old, next_read_chunk),
-                        [self = shared_from_this(), old](beast::error_code ec, std::size_t n) {
-                          self->msg_.resize(old + (ec ? 0 : n));
-                          self->on_read(ec);
-                        });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec)
-      return finish();
-    const auto& opts = shared_->opts;
-    if (msg_.size() > opts.max_frame_bytes) {
-      std::string{}.swap(msg_);
-      return close_with(websocket::close_code::too_big,
-                        "message exceeds " + std::to_string(opts.max_frame_bytes) + " bytes");
-    }
-    if (!ws_.is_message_done())
-      return read();
-    if (ws_.got_binary()) {
-      send(std::make_shared<const std::string>(
+    auto op = static_cast<opcode>(std::exchange(msg_op_, 0));
+    auto text = std::exchange(msg_, std::string{});
+    if (closing_)
+      return;  // after our close, data is ignored
+    if (op == opcode::binary)
+      return send(std::make_shared<const std::string>(
         R"({"type":"error","code":"bad_frame","message":"binary frames are not supported; send JSON text"})"));
-    } else {
-      to_session(std::move(msg_));
-    }
-    std::string{}.swap(msg_);
-    read();
+    if (!valid_utf8(text))
+      return close_with(close_bad_payload, "text frames must be UTF-8");
+    to_session(std::move(text));
   }
 
   // A parked session comes back to life with the state it left.
@@ -444,16 +438,43 @@ class connection final : public actors::chat_sink,
     caf::anon_send(session_, actors::ws_text_atom::value, std::move(text));
   }
 
+  // Starts the closing handshake; the peer's close (or the idle check) ends the connection.
+  void close_with(std::uint16_t code, std::string_view reason) {
+    if (done_ || closing_)
+      return;
+    closing_ = true;
+    queue_raw(close_frame(code, reason));
+  }
+
+  // The closing handshake is over: the server closes the TCP connection first (RFC 6455 7.1.1).
+  void shut() {
+    error_code ec;
+    sock_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    fail();
+  }
+
+  // The socket failed or is done with: the pending wait ends too.
+  void fail() {
+    error_code ec;
+    sock_.close(ec);
+    finish();
+  }
+
+  /// Hard drop (slow consumer): a close handshake could not get past the stuck writes anyway.
+  void drop() {
+    error_code ec;
+    sock_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    fail();
+  }
+
   void finish() {
     if (done_)
       return;
     done_ = true;
     gone_.store(true, std::memory_order_relaxed);
-    for (auto& w : out_)
-      if (w.done)
-        asio::post(ws_.get_executor(),
-                   [d = std::move(w.done)] { d->run(asio::error::operation_aborted); });
     std::vector<pending_write>{}.swap(out_);
+    std::string{}.swap(in_);
+    std::string{}.swap(msg_);
     queued_bytes_ = 0;
     if (session_)
       caf::anon_send(session_, actors::ws_closed_atom::value);
@@ -463,34 +484,27 @@ class connection final : public actors::chat_sink,
     session_ = caf::actor{};
   }
 
-  websocket::stream<lane_stream, false> ws_;
+  socket_type sock_;
   std::shared_ptr<write_lane> lane_;
   std::shared_ptr<chat_endpoint::shared> shared_;
   std::string peer_;
-  caf::actor session_;               // none while parked
+  caf::actor session_;  // none while parked
   actors::viewer_parked parked_;
   std::uint64_t frames_to_session_ = 0;
-  std::array<char, first_read_chunk> chunk_;  // most client frames fit
-  std::string msg_;                           // the message being read, when longer
+  std::string in_;                  // received bytes not yet a whole frame
+  std::string msg_;                 // the fragmented message being received
   std::vector<pending_write> out_;  // a vector: idle connections hold no allocation
   std::size_t queued_bytes_ = 0;
+  std::size_t skip_ = 0;  // bytes of an oversized frame still to discard
   std::atomic<bool> gone_{false};
-  bool waiting_ = false;  // for the socket to take more
+  std::uint8_t msg_op_ = 0;  // opcode of the message being received, 0 between messages
+  bool waiting_ = false;     // for the socket to take more
   bool done_ = false;
-  bool closing_ = false;
+  bool closing_ = false;            // our close frame is queued or sent
+  bool close_after_flush_ = false;  // end the connection once the queue is written
+  bool heard_ = false;              // the peer sent something since the last idle check
+  bool pinged_ = false;             // ... and we pinged it at that check
 };
-
-template <class Buffers, class Handler>
-void lane_stream::async_write_some(const Buffers& buffers, Handler&& handler) {
-  std::string bytes(beast::buffer_bytes(buffers), '\0');
-  asio::buffer_copy(asio::buffer(bytes), buffers);
-  auto n = bytes.size();
-  auto done = [h = std::forward<Handler>(handler), n](beast::error_code ec) mutable {
-    h(ec, ec ? 0 : n);
-  };
-  owner_->queue_raw(std::move(bytes),
-                    std::make_unique<completion_of<decltype(done)>>(std::move(done)));
-}
 
 void write_lane::deliver(frame_ptr frame, sink_list sinks) {
   std::lock_guard lock{mu_};
@@ -534,6 +548,32 @@ void write_lane::run() {
   }
 }
 
+void write_lane::watch(const std::shared_ptr<connection>& c) {
+  watched_.push_back(c);
+  if (std::exchange(timer_running_, true))
+    return;
+  check_idle();
+}
+
+void write_lane::check_idle() {
+  std::erase_if(watched_, [](const std::weak_ptr<connection>& w) {
+    auto c = w.lock();
+    if (c)
+      c->check_idle();
+    return !c || c->done();
+  });
+  if (watched_.empty()) {
+    timer_running_ = false;
+    std::vector<std::weak_ptr<connection>>{}.swap(watched_);
+    return;
+  }
+  timer_.expires_after(idle_check_);
+  timer_.async_wait([self = shared_from_this()](error_code ec) {
+    if (!ec)
+      self->check_idle();
+  });
+}
+
 }  // namespace
 
 chat_endpoint::chat_endpoint(caf::actor_system& sys, actors::viewer_context ctx,
@@ -552,15 +592,17 @@ void chat_endpoint::serve(beast::tcp_stream&& stream, http::request&& req, std::
       auto count = shared_->opts.lanes ? shared_->opts.lanes
                                        : std::clamp<std::size_t>(
                                            std::thread::hardware_concurrency(), 1, 16);
+      auto check = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     shared_->opts.idle_timeout) / 2;
       for (std::size_t i = 0; i < count; ++i)
-        shared_->lanes.push_back(std::make_shared<write_lane>(io));
+        shared_->lanes.push_back(std::make_shared<write_lane>(io, check));
     }
     l = std::static_pointer_cast<write_lane>(
       shared_->lanes[shared_->next_lane++ % shared_->lanes.size()]);
   }
   // Move the socket onto its lane's strand: every handler of this connection runs there.
   auto& tcp = stream.socket();
-  beast::error_code ec;
+  error_code ec;
   auto protocol = tcp.local_endpoint(ec).protocol();
   if (ec)
     return;
@@ -570,7 +612,7 @@ void chat_endpoint::serve(beast::tcp_stream&& stream, http::request&& req, std::
   socket_type sock{l->strand(), protocol, fd};
   auto strand = l->strand();
   auto conn = std::make_shared<connection>(std::move(sock), std::move(l), shared_, std::move(peer));
-  asio::dispatch(strand, [conn, req = std::move(req)]() mutable { conn->start(std::move(req)); });
+  asio::dispatch(strand, [conn, req = std::move(req)] { conn->start(req); });
 }
 
 }  // namespace aethex::net::ws

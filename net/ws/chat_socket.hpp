@@ -1,6 +1,7 @@
-// The chat WebSocket (/ws): Beast websocket transport for the viewer sessions of the chat.
-// Reads text frames up to a size limit and hands them to the connection's session; writes frames
-// itself (non-blocking, straight to the socket), queueing only what the kernel does not take.
+// The chat WebSocket (/ws): the transport of the chat's viewer sessions, RFC 6455 framing of our
+// own (ws_frame.hpp) over Asio sockets, so an idle viewer costs a few hundred bytes. Reads text
+// frames up to a size limit and hands them to the connection's session; writes frames
+// non-blocking, straight to the socket, queueing only what the kernel does not take.
 // Frames that meet in a lane run or in a connection's queue go out as one JSON array message.
 //
 // Connections are spread over a few write lanes (one strand each). A room's fan-out hands every
@@ -24,7 +25,7 @@ namespace aethex::net::ws {
 struct chat_socket_options {
   std::size_t max_frame_bytes = 16 * 1024;   // larger client messages close with 1009
   std::size_t max_queue_bytes = 256 * 1024;  // a connection holding this much unsent is dropped
-  std::chrono::seconds idle_timeout{60};     // pings at half of it; silent peers are closed
+  std::chrono::seconds idle_timeout{60};     // checked every half: silent peers are pinged, then closed
   int send_buffer_bytes = 64 * 1024;         // kernel send buffer (bounds memory per viewer)
   std::size_t lanes = 0;                     // write lanes; 0: one per hardware thread
 };
