@@ -128,8 +128,10 @@ class connection final : public actors::chat_sink,
   bool push(frame_ptr frame) override {
     if (gone_.load(std::memory_order_relaxed))
       return false;
-    asio::post(sock_.get_executor(),
-               [self = shared_from_this(), frame = std::move(frame)] { self->send(frame); });
+    // Through the lane's queue, so it keeps its order with fanned-out frames: a history pushed
+    // before the socket joined its lane group arrives before the first live frame.
+    lane_->deliver(std::move(frame),
+                   std::make_shared<const std::vector<actors::chat_sink_ptr>>(1, shared_from_this()));
     return true;
   }
 
