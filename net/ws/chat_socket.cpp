@@ -13,6 +13,7 @@
 #include <caf/all.hpp>
 
 #include "actors/chat_types.hpp"
+#include "net/ws/out_queue.hpp"
 #include "net/ws/ws_frame.hpp"
 
 namespace aethex::net::ws {
@@ -47,26 +48,6 @@ constexpr std::uint16_t close_too_big = 1009;
 bool would_block(const error_code& ec) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
 }
-
-// Bytes waiting for the kernel: a fan-out frame (shared payload) or our own bytes (handshake
-// answer, control frames). Queued frames are framed only when they are about to be written: all
-// that queued up by then become one WebSocket message, a JSON array of the frames.
-struct pending_write {
-  frame_ptr payload;
-  std::string raw;
-  std::array<char, 11> head{};  // frame header, plus '[' when this frame opens a batch
-  std::uint8_t head_len = 0;
-  char tail = 0;                // ',' or ']' inside a batch
-  std::uint8_t tail_len = 0;
-  bool trim = false;            // the payload is itself a batch: write it without its brackets
-  bool sealed = false;          // framing fixed (writing may have begun)
-  std::size_t sent = 0;         // of head + payload + tail (or raw)
-
-  std::size_t body() const { return payload ? payload->size() - (trim ? 2 : 0) : raw.size(); }
-  std::size_t size() const { return head_len + body() + tail_len; }
-};
-
-bool is_batch(const std::string& frame) { return !frame.empty() && frame.front() == '['; }
 
 using sink_list = std::shared_ptr<const std::vector<actors::chat_sink_ptr>>;
 class connection;
@@ -161,26 +142,25 @@ class connection final : public actors::chat_sink,
   void send(const frame_ptr& frame) {
     if (done_ || closing_)
       return;
-    pending_write w;
-    w.payload = frame;
-    if (out_.empty() && !waiting_) {
+    std::size_t sent = 0;
+    bool started = out_.empty() && !waiting_;
+    if (started) {
       // The common case: the kernel takes the whole frame now, nothing is queued.
-      w.head_len = frame_head(w.head, opcode::text, frame->size());
-      w.sealed = true;
-      std::array<asio::const_buffer, 2> bufs{asio::buffer(w.head.data(), w.head_len),
+      std::array<char, 11> head{};
+      auto head_len = frame_head(head, opcode::text, frame->size());
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(head.data(), head_len),
                                              asio::buffer(*frame)};
       error_code ec;
       auto n = sock_.write_some(bufs, ec);
       if (ec && !would_block(ec))
         return fail();
-      if (!ec && n == w.size())
+      if (!ec && n == head_len + frame->size())
         return;
-      w.sent = ec ? 0 : n;
+      sent = ec ? 0 : n;
     }
-    if (queued_bytes_ + frame->size() > shared_->opts.max_queue_bytes)
+    if (out_.bytes() + frame->size() > shared_->opts.max_queue_bytes)
       return drop();  // a slow reader: cut it off rather than hold memory for it
-    queued_bytes_ += w.size() - w.sent;
-    out_.push_back(std::move(w));
+    started ? out_.push_started(frame, sent) : out_.push(frame);
     pump();
   }
 
@@ -206,111 +186,26 @@ class connection final : public actors::chat_sink,
   void queue_raw(std::string bytes) {
     if (done_)
       return;
-    pending_write w;
-    w.raw = std::move(bytes);
-    queued_bytes_ += w.size();
-    out_.push_back(std::move(w));
+    out_.push_raw(std::move(bytes));
     pump();
   }
 
   void pump() {
     while (!out_.empty() && !waiting_ && !done_) {
-      seal();
-      std::array<asio::const_buffer, 96> bufs;
-      std::size_t n = 0, total = 0;
-      for (auto& w : out_) {
-        if (n + 3 > bufs.size())
-          break;
-        std::size_t skip = w.sent;
-        auto add = [&](asio::const_buffer b) {
-          if (skip >= b.size()) {
-            skip -= b.size();
-            return;
-          }
-          bufs[n++] = b + skip;
-          total += b.size() - skip;
-          skip = 0;
-        };
-        if (w.payload) {
-          add(asio::buffer(w.head.data(), w.head_len));
-          add(asio::buffer(w.payload->data() + (w.trim ? 1 : 0), w.body()));
-          add(asio::buffer(&w.tail, w.tail_len));
-        } else {
-          add(asio::buffer(w.raw));
-        }
-      }
+      out_queue::buffers bufs;
+      auto total = out_.gather(bufs);
       error_code ec;
       auto written = sock_.write_some(bufs, ec);  // unused slots are empty buffers
       if (would_block(ec))
         return wait_writable();
       if (ec)
         return fail();
-      consume(written);
+      out_.consume(written);
       if (written < total)
         return wait_writable();
     }
-    if (done_)
-      return;
-    if (out_.empty() && out_.capacity() > 16)
-      std::vector<pending_write>{}.swap(out_);
-    if (out_.empty() && close_after_flush_)
+    if (!done_ && out_.empty() && close_after_flush_)
       shut();
-  }
-
-  // Frames that queued while the socket was full go out as one message per run of them: a JSON
-  // array of the frames (a queued batch is spliced in without its brackets).
-  void seal() {
-    constexpr std::size_t max_message = 256 * 1024;
-    for (std::size_t i = 0; i < out_.size();) {
-      if (out_[i].sealed || !out_[i].payload) {
-        out_[i++].sealed = true;
-        continue;
-      }
-      auto inner = [](const pending_write& w) {
-        return w.payload->size() - (is_batch(*w.payload) ? 2 : 0);
-      };
-      std::size_t j = i, len = 0;
-      for (; j < out_.size() && !out_[j].sealed && out_[j].payload; ++j) {
-        if (j > i && len + inner(out_[j]) + 1 > max_message)
-          break;
-        len += inner(out_[j]) + 1;  // with its ',' or ']'
-      }
-      std::size_t before = 0, after = 0;
-      for (auto k = i; k < j; ++k) {
-        auto& w = out_[k];
-        before += w.size();
-        w.sealed = true;
-        if (j - i == 1) {
-          w.head_len = frame_head(w.head, opcode::text, w.payload->size());
-        } else {
-          w.trim = is_batch(*w.payload);
-          if (k == i) {
-            w.head_len = frame_head(w.head, opcode::text, len + 1);
-            w.head[w.head_len++] = '[';
-          }
-          w.tail = k + 1 == j ? ']' : ',';
-          w.tail_len = 1;
-        }
-        after += w.size();
-      }
-      queued_bytes_ = queued_bytes_ + after - before;
-      i = j;
-    }
-  }
-
-  void consume(std::size_t written) {
-    queued_bytes_ -= std::min(queued_bytes_, written);
-    std::size_t done = 0;
-    for (auto& w : out_) {
-      auto left = w.size() - w.sent;
-      if (written < left) {
-        w.sent += written;
-        break;
-      }
-      written -= left;
-      ++done;
-    }
-    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(done));
   }
 
   void wait_writable() {
@@ -474,10 +369,9 @@ class connection final : public actors::chat_sink,
       return;
     done_ = true;
     gone_.store(true, std::memory_order_relaxed);
-    std::vector<pending_write>{}.swap(out_);
+    out_.clear();
     std::string{}.swap(in_);
     std::string{}.swap(msg_);
-    queued_bytes_ = 0;
     if (session_)
       caf::anon_send(session_, actors::ws_closed_atom::value);
     else if (!parked_.channel.empty())
@@ -495,8 +389,7 @@ class connection final : public actors::chat_sink,
   std::uint64_t frames_to_session_ = 0;
   std::string in_;                  // received bytes not yet a whole frame
   std::string msg_;                 // the fragmented message being received
-  std::vector<pending_write> out_;  // a vector: idle connections hold no allocation
-  std::size_t queued_bytes_ = 0;
+  out_queue out_;
   std::size_t skip_ = 0;  // bytes of an oversized frame still to discard
   std::atomic<bool> gone_{false};
   std::uint8_t msg_op_ = 0;  // opcode of the message being received, 0 between messages
