@@ -35,6 +35,7 @@ struct membership_state {
   std::set<std::string> draining;
   std::vector<std::pair<std::string, caf::response_promise>> drain_waiters;
   bool moving = false;
+  std::uint64_t saved_version = 0;  // table version last handed to config.table_changed
   static inline const char* name = "membership";
 
   member_info* find(const std::string& node_id) {
@@ -71,6 +72,10 @@ using membership_actor = caf::stateful_actor<membership_state>;
 // Tells the local registry and, when `broadcast`, every other member about the new view.
 void publish_view(membership_actor* self, bool broadcast) {
   auto& st = self->state;
+  if (st.config.table_changed && st.view.table.version != st.saved_version) {
+    st.config.table_changed(st.view.table);
+    st.saved_version = st.view.table.version;
+  }
   self->send(st.registry, members_atom::value, st.config.node_id, st.view);
   if (!broadcast)
     return;
@@ -138,7 +143,19 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
   st.self_info = member_info{st.config.node_id, st.config.http_endpoint, caf::actor{self},
                              st.registry, st.config.services, now_ms()};
   st.view.members.push_back(st.self_info);
-  st.view.table = partition_table::single(st.config.node_id);
+  // A founder resumes the table it knew (partitions of members not back yet stay theirs); a
+  // joining node takes the cluster's table from the member it joins.
+  // A table that does not name this node is someone else's (the node id changed): a fresh
+  // start is the only safe reading.
+  auto& saved = st.config.table.owners;
+  bool resume = saved.size() == partition_count &&
+                std::find(saved.begin(), saved.end(), st.config.node_id) != saved.end();
+  if (!st.config.join.empty())
+    st.view.table = partition_table{};
+  else if (resume)
+    st.view.table = st.config.table;
+  else
+    st.view.table = partition_table::single(st.config.node_id);
   publish_view(self, false);
   self->delayed_send(self, rebalance_interval, rebalance_atom::value);
   self->set_down_handler([self](const caf::down_msg& down) {

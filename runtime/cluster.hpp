@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,10 @@ struct cluster_config {
   std::uint16_t port = 0;  // 0: standalone node, nothing published
   std::string join;        // "host:port" of a member, empty to found a cluster
   caf::actor services;     // published to members as member_info::services
+  // The table this node last knew (restored by a founder after a restart) and where to keep
+  // each new one; without them a founder starts owning every partition.
+  partition_table table;
+  std::function<void(const partition_table&)> table_changed;
 };
 
 /// Registers the cluster's message types; call on the config before creating the system.

@@ -1,5 +1,6 @@
 #include "runtime/placement.hpp"
 
+#include <charconv>
 #include <map>
 
 namespace aethex::runtime {
@@ -41,6 +42,32 @@ partition_table partition_table::single(const std::string& node) {
   partition_table table;
   table.version = 1;
   table.owners.assign(partition_count, node);
+  return table;
+}
+
+std::string partition_table::serialize() const {
+  auto text = std::to_string(version);
+  for (auto& owner : owners)
+    text += "\n" + owner;
+  return text;
+}
+
+partition_table partition_table::parse(std::string_view text) {
+  partition_table table;
+  auto take_line = [&text] {
+    auto end = text.find('\n');
+    auto line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    return line;
+  };
+  auto version = take_line();
+  auto [ptr, ec] = std::from_chars(version.data(), version.data() + version.size(), table.version);
+  if (ec != std::errc{} || ptr != version.data() + version.size())
+    return {};
+  while (!text.empty())
+    table.owners.emplace_back(take_line());
+  if (table.owners.size() != partition_count)
+    return {};
   return table;
 }
 

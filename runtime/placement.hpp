@@ -25,6 +25,9 @@ struct partition_table {
   /// A table giving every partition to `node`.
   static partition_table single(const std::string& node);
   const std::string& owner_of(std::uint32_t partition) const;
+  /// "version" then one owner per line; parse gives an empty table for anything else.
+  std::string serialize() const;
+  static partition_table parse(std::string_view text);
   /// Partitions owned per node id, for reporting.
   std::vector<std::pair<std::string, std::uint32_t>> counts() const;
 };

@@ -27,6 +27,8 @@ namespace aethex::app {
 
 using namespace std::chrono_literals;
 
+constexpr std::string_view table_meta_key = "cluster.partition_table";
+
 void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.load<caf::io::middleman>();
   // CAF 0.17 defaults to no heartbeat: a dead peer would only be noticed after a TCP timeout.
@@ -96,7 +98,8 @@ runtime::partition_storage partition_storage_of(storage::event_store& store) {
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
                                            const caf::actor& registry,
-                                           const caf::actor& services) {
+                                           const caf::actor& services,
+                                           storage::event_store& store) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
   cluster.secret = config.cluster_secret.empty() ? generated_secret(config.data_dir)
@@ -106,6 +109,17 @@ caf::expected<caf::actor> start_membership(caf::actor_system& sys,
   cluster.port = config.cluster_port;
   cluster.join = config.join;
   cluster.services = services;
+  // Kept in the data folder so a restarted founder does not claim partitions whose events are
+  // stored on other members.
+  if (auto saved = store.get_meta(table_meta_key))
+    cluster.table = runtime::partition_table::parse(*saved);
+  cluster.table_changed = [&store](const runtime::partition_table& table) {
+    try {
+      store.put_meta(table_meta_key, table.serialize());
+    } catch (const std::exception& e) {
+      std::clog << "cluster: cannot save the partition table: " << e.what() << std::endl;
+    }
+  };
   return runtime::start_cluster(sys, cluster, registry);
 }
 

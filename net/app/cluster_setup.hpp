@@ -23,11 +23,13 @@ std::string node_id_of(const runtime::node_config& config);
 runtime::partition_storage partition_storage_of(storage::event_store& store);
 
 /// Starts membership (publishing on --cluster-port, joining --join when given); `services`
-/// answers other members' node-level queries (net/app/node_services.hpp).
+/// answers other members' node-level queries (net/app/node_services.hpp); `store` keeps the
+/// last partition table across restarts.
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
                                            const caf::actor& registry,
-                                           const caf::actor& services);
+                                           const caf::actor& services,
+                                           storage::event_store& store);
 
 /// Graceful leave: when other members exist, asks the leader to move this node's partitions
 /// away and waits (bounded) until it did. Blocks the calling thread.

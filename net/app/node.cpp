@@ -128,7 +128,7 @@ int run_node(const runtime::node_config& config) {
   auto services = spawn_node_services(sys, read_model, media_supervisor);
   caf::actor membership;
   if (config.cluster_port != 0 || !config.join.empty()) {
-    auto started = start_membership(sys, config, registry, services);
+    auto started = start_membership(sys, config, registry, services, *store);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
       caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);

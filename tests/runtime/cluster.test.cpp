@@ -66,7 +66,7 @@ struct test_node {
   }
 
   caf::expected<caf::actor> start(const std::string& join, const std::string& secret) {
-    runtime::cluster_config config{id, secret, "127.0.0.1:0", "127.0.0.1", port, join, {}};
+    runtime::cluster_config config{id, secret, "127.0.0.1:0", "127.0.0.1", port, join, {}, {}, {}};
     auto started = runtime::start_cluster(*sys, config, registry);
     if (started)
       membership = *started;

@@ -42,3 +42,15 @@ TEST_CASE("rendezvous placement moves only the partitions a new node wins") {
   CHECK(moved < 40);
   CHECK(rendezvous_owner(3, {}).empty());
 }
+
+TEST_CASE("a partition table survives serialize and parse; anything else parses empty") {
+  auto table = partition_table::single("a");
+  table.version = 17;
+  table.owners[3] = "b";
+  auto back = partition_table::parse(table.serialize());
+  CHECK(back.version == 17);
+  CHECK(back.owners == table.owners);
+  CHECK(partition_table::parse("").owners.empty());
+  CHECK(partition_table::parse("x\na").owners.empty());
+  CHECK(partition_table::parse("3\na\nb").owners.empty());  // not one owner per partition
+}
