@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -211,6 +212,13 @@ caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor regi
         entry.fanout = self->spawn<caf::linked>(fanout_behavior, self->state.registry, channel);
       ++entry.sessions;
       self->send(entry.fanout, chat_join_atom::value, sink);
+    },
+    // Connections in a room on this node (GET /api/v1/cluster reports them as load).
+    [self](runtime::load_atom) {
+      std::uint64_t sockets = 0;
+      for (auto& [_, entry] : self->state.rooms)
+        sockets += entry.sessions;
+      return sockets;
     },
     [self](chat_leave_atom, const std::string& channel, const chat_sink_ptr& sink) {
       auto it = self->state.rooms.find(channel);

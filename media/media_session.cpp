@@ -14,6 +14,7 @@
 #include "media/ingest_pipeline.hpp"
 #include "media/ll_hls.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::media {
@@ -263,6 +264,8 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
         self->state.sessions[channel] = session;
         return session;
       },
+      // Live sessions ingested here (GET /api/v1/cluster reports them as load).
+      [self](runtime::load_atom) { return static_cast<std::uint64_t>(self->state.sessions.size()); },
       [self](media_outputs_atom, const std::string& channel) -> caf::result<media_outputs> {
         auto found = self->state.sessions.find(channel);
         if (found == self->state.sessions.end())

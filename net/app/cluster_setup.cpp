@@ -47,6 +47,7 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
   cfg.add_message_type<actors::chat_result>("aethex::chat_result");
   cfg.add_message_type<std::vector<std::uint32_t>>("std::vector<uint32_t>");  // partition lists
+  cfg.add_message_type<std::vector<std::uint64_t>>("std::vector<uint64_t>");  // load figures
   cfg.add_message_type<media::relay_packet>("aethex::relay_packet");
 }
 

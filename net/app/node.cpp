@@ -125,14 +125,15 @@ int run_node(const runtime::node_config& config) {
   auto registry =
     runtime::spawn_entity_registry(sys, std::move(kinds), partition_storage_of(*store));
   auto media_supervisor = media::spawn_media_supervisor(sys);
-  auto services = spawn_node_services(sys, read_model, media_supervisor);
+  auto chat_hub = actors::spawn_chat_hub(sys, registry);
+  auto services = spawn_node_services(sys, read_model, media_supervisor, chat_hub);
   caf::actor membership;
   if (config.cluster_port != 0 || !config.join.empty()) {
     auto started = start_membership(sys, config, registry, services, *store);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
-      caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-      caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
+      for (auto& actor : {registry, services, chat_hub, media_supervisor})
+        caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
       return 1;
     }
     membership = *started;
@@ -149,7 +150,6 @@ int run_node(const runtime::node_config& config) {
                         std::chrono::system_clock::now().time_since_epoch()).count()};
   auto console = actors::spawn_console_service(sys, std::move(console_cfg));
   caf::anon_send(services, actors::console_atom::value, console);
-  auto chat_hub = actors::spawn_chat_hub(sys, registry);
   auto relays = spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;

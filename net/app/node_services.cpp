@@ -59,8 +59,8 @@ json directory_row_json(const storage::channel_directory::channel& row) {
 }
 
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
-                               caf::actor media) {
-  return sys.spawn([read_model, media](caf::event_based_actor* self) -> caf::behavior {
+                               caf::actor media, caf::actor chat_hub) {
+  return sys.spawn([read_model, media, chat_hub](caf::event_based_actor* self) -> caf::behavior {
     auto console = std::make_shared<caf::actor>();
     return {
       [read_model](directory_atom, bool live_only, std::uint64_t limit, const std::string& after,
@@ -86,6 +86,22 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
                   media::spawn_relay_source(self->system(), outputs.fmp4, channel, sink));
               else
                 promise.deliver(make_error(errc::not_found, "channel is not live"));
+            },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        return promise;
+      },
+      // This node's load: {chat sockets in rooms, streams ingested here}.
+      [self, media, chat_hub](runtime::load_atom) -> caf::result<std::vector<std::uint64_t>> {
+        auto promise = self->make_response_promise<std::vector<std::uint64_t>>();
+        self->request(chat_hub, member_timeout, runtime::load_atom::value)
+          .then(
+            [self, promise, media](std::uint64_t sockets) mutable {
+              self->request(media, member_timeout, runtime::load_atom::value)
+                .then(
+                  [promise, sockets](std::uint64_t streams) mutable {
+                    promise.deliver(std::vector<std::uint64_t>{sockets, streams});
+                  },
+                  [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
             },
             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
         return promise;

@@ -33,10 +33,11 @@ struct directory_query {
 nlohmann::json directory_row_json(const storage::channel_directory::channel& row);
 
 /// This node's query actor, published to members as member_info::services: directory pages,
-/// relays of streams ingested here (`media`: the media supervisor) and console commands
+/// load (load_atom -> {chat sockets, streams}), relays of streams ingested here (`media`: the
+/// media supervisor) and console commands
 /// (forwarded to the console actor it is given with (console_atom, actor)).
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
-                               caf::actor media);
+                               caf::actor media, caf::actor chat_hub);
 
 /// One page of the directory over every member (each for its own partitions), ordered by name;
 /// `done` runs on a CAF thread with the rows, or an error when a member does not answer.

@@ -99,6 +99,15 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     }
     child_process ffmpeg{ffmpeg_publish_args(b.rtmp_url(key), 10), b.out_dir / "ffmpeg.log"};
     REQUIRE(eventually([&] { return channel_live(*c, "trio"); }, 15s));
+    auto streams_on = [&](const std::string& node) {
+      auto cluster = json::parse(a.get("/api/v1/cluster").body);
+      for (auto& member : cluster["members"])
+        if (member["node_id"] == node)
+          return member.value("streams", -1);
+      return -1;
+    };
+    CHECK(streams_on("b") == 1);
+    CHECK(streams_on("a") == 0);
     REQUIRE(eventually([&] { return b.get("/hls/trio/index.m3u8").status == 200; }, 15s));
     auto via_c = c->get("/hls/trio/index.m3u8");
     REQUIRE(via_c.status == 302);
@@ -126,6 +135,9 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     chat_client on_a{a.http_port}, on_c{c->http_port};
     REQUIRE(on_a.guest_join("ann", "trio").is_object());
     REQUIRE(on_c.guest_join("cid", "trio").is_object());
+    auto sockets = json::parse(b.get("/api/v1/cluster").body)["members"];
+    for (auto& member : sockets)
+      CHECK(member.value("sockets", -1) == (member["node_id"] == "b" ? 0 : 1));
     for (int i = 0; i < 10; ++i)
       (i % 2 ? on_c : on_a).send({{"type", "send"}, {"text", "m" + std::to_string(i)}});
     std::vector<std::string> seen_a, seen_c;

@@ -1,4 +1,5 @@
-// GET /api/v1/cluster: members, their partitions and load (live entity activations).
+// GET /api/v1/cluster: members, their partitions and load (live entity activations, chat
+// sockets, streams ingested).
 // POST /api/v1/cluster/drain (admin): move this node's partitions to the other members.
 #include <memory>
 
@@ -29,7 +30,13 @@ void describe_cluster(const http_context& ctx, net::http::respond_fn respond) {
           (*result)["partition_count"] = runtime::partition_count;
           (*result)["table_version"] = view.table.version;
           (*result)["members"] = json::array();
-          auto pending = std::make_shared<std::size_t>(view.members.size());
+          // Two answers per member (entities from its registry, sockets and streams from its
+          // services); missing answers count as -1.
+          auto pending = std::make_shared<std::size_t>(2 * view.members.size());
+          auto finish = [result, pending, respond] {
+            if (--*pending == 0)
+              respond(net::http::json_response(200, result->dump()));
+          };
           for (std::size_t i = 0; i < view.members.size(); ++i) {
             auto& member = view.members[i];
             std::uint32_t owned = 0;
@@ -42,17 +49,30 @@ void describe_cluster(const http_context& ctx, net::http::respond_fn respond) {
                                                 {"status", "up"},
                                                 {"role", owned > 0 ? "owner" : "edge"},
                                                 {"partitions", owned},
-                                                {"entities", -1}});
-            auto finish = [result, pending, respond, i](std::int64_t entities) {
-              (*result)["members"][i]["entities"] = entities;
-              if (--*pending == 0)
-                respond(net::http::json_response(200, result->dump()));
-            };
+                                                {"entities", -1},
+                                                {"sockets", -1},
+                                                {"streams", -1}});
             self->request(member.registry, 2s, list_atom::value)
-              .then([finish](const std::vector<std::string>& live) {
-                      finish(static_cast<std::int64_t>(live.size()));
-                    },
-                    [finish](caf::error&) { finish(-1); });
+              .then(
+                [result, i, finish](const std::vector<std::string>& live) {
+                  (*result)["members"][i]["entities"] = live.size();
+                  finish();
+                },
+                [finish](caf::error&) { finish(); });
+            if (!member.services) {
+              finish();
+              continue;
+            }
+            self->request(member.services, 2s, runtime::load_atom::value)
+              .then(
+                [result, i, finish](const std::vector<std::uint64_t>& load) {
+                  if (load.size() == 2) {
+                    (*result)["members"][i]["sockets"] = load[0];
+                    (*result)["members"][i]["streams"] = load[1];
+                  }
+                  finish();
+                },
+                [finish](caf::error&) { finish(); });
           }
         },
         [respond](caf::error& err) { respond(error_from(err)); });
