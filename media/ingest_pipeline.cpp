@@ -191,26 +191,18 @@ struct ingest_pipeline::impl {
     }
   }
 
-  static GstPadProbeReturn video_probe(GstPad*, GstPadProbeInfo* info, gpointer user) {
-    auto* self = static_cast<impl*>(user);
-    if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
-      self->on_video_buffer(GST_PAD_PROBE_INFO_BUFFER(info));
-    } else if (auto* ev = GST_PAD_PROBE_INFO_EVENT(info); ev && GST_EVENT_TYPE(ev) == GST_EVENT_CAPS) {
-      GstCaps* caps = nullptr;
-      gst_event_parse_caps(ev, &caps);
-      self->on_video_caps(caps);
-    }
-    return GST_PAD_PROBE_OK;
-  }
+  void on_audio_buffer(GstBuffer*) { audio_frames.fetch_add(1, std::memory_order_relaxed); }
 
-  static GstPadProbeReturn audio_probe(GstPad*, GstPadProbeInfo* info, gpointer user) {
+  // One probe per parsed track: buffers feed the health figures, caps events the codec info.
+  template <void (impl::*on_buffer)(GstBuffer*), void (impl::*on_caps)(GstCaps*)>
+  static GstPadProbeReturn track_probe(GstPad*, GstPadProbeInfo* info, gpointer user) {
     auto* self = static_cast<impl*>(user);
     if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
-      self->audio_frames.fetch_add(1, std::memory_order_relaxed);
+      (self->*on_buffer)(GST_PAD_PROBE_INFO_BUFFER(info));
     } else if (auto* ev = GST_PAD_PROBE_INFO_EVENT(info); ev && GST_EVENT_TYPE(ev) == GST_EVENT_CAPS) {
       GstCaps* caps = nullptr;
       gst_event_parse_caps(ev, &caps);
-      self->on_audio_caps(caps);
+      (self->*on_caps)(caps);
     }
     return GST_PAD_PROBE_OK;
   }
@@ -350,8 +342,10 @@ ingest_pipeline::ingest_pipeline(input_format format, const std::filesystem::pat
 
   auto data_and_events = static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
                                                       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM);
-  add_probe(by_name(pipeline, "vparse"), "src", data_and_events, impl::video_probe, impl_.get());
-  add_probe(by_name(pipeline, "aparse"), "src", data_and_events, impl::audio_probe, impl_.get());
+  add_probe(by_name(pipeline, "vparse"), "src", data_and_events,
+            impl::track_probe<&impl::on_video_buffer, &impl::on_video_caps>, impl_.get());
+  add_probe(by_name(pipeline, "aparse"), "src", data_and_events,
+            impl::track_probe<&impl::on_audio_buffer, &impl::on_audio_caps>, impl_.get());
   add_probe(by_name(pipeline, "tq"), "sink", GST_PAD_PROBE_TYPE_BUFFER, impl::thumbnail_gate,
             impl_.get());
 
