@@ -15,10 +15,15 @@ namespace {
 
 using namespace std::chrono_literals;
 using handoff_kill_atom = caf::atom_constant<caf::atom("hoffkill")>;
+// Messages the old owner held during a move, forwarded to the new owner: older than anything the
+// new owner holds, so handled at once.
+using moved_route_atom = caf::atom_constant<caf::atom("movedroute")>;
+using moved_get_atom = caf::atom_constant<caf::atom("movedget")>;
 
 // Entities get this long to finish their queued work before a handoff stops them forcibly.
 constexpr auto handoff_grace = 5s;
 constexpr auto import_timeout = 60s;
+constexpr auto arrival_timeout = 30s;
 
 // A message for a partition that is being handed off, answered once the move ends.
 struct waiting_message {
@@ -54,6 +59,9 @@ struct registry_state {
   partition_table table;
   std::unordered_map<std::string, caf::actor> registry_of;  // node id -> that node's registry
   std::map<std::uint32_t, handoff> handoffs;
+  // Partitions just imported: their messages wait here until the old owner has forwarded the
+  // ones it held, so each sender's messages still arrive in the order they were sent.
+  std::map<std::uint32_t, std::vector<waiting_message>> arriving;
   std::map<std::uint32_t, owner_override> overrides;
   static inline const char* name = "entity_registry";
 
@@ -95,9 +103,13 @@ caf::expected<caf::actor> activate(registry_actor* self, const std::string& kind
 
 // Answers `msg` (through its promise) wherever the entity lives now: waits while its partition
 // is handed off, forwards to the owner's registry, or activates it here.
-void dispatch(registry_actor* self, waiting_message msg) {
+void dispatch(registry_actor* self, waiting_message msg, bool moved_here = false) {
   auto& st = self->state;
   auto partition = partition_of(msg.kind, msg.id);
+  if (auto held = st.arriving.find(partition); held != st.arriving.end() && !moved_here) {
+    held->second.push_back(std::move(msg));
+    return;
+  }
   if (auto h = st.handoffs.find(partition); h != st.handoffs.end()) {
     h->second.waiting.push_back(std::move(msg));
     return;
@@ -140,11 +152,37 @@ void end_handoff(registry_actor* self, std::uint32_t partition, caf::error failu
     return;
   auto h = std::move(it->second);
   st.handoffs.erase(it);
+  bool moved = !failure;
   if (failure)
     h.done.deliver(std::move(failure));
   else
     h.done.deliver(true);
-  for (auto& msg : h.waiting)
+  for (auto& msg : h.waiting) {
+    if (!moved) {
+      dispatch(self, std::move(msg));
+    } else if (msg.get) {
+      msg.promise.delegate(h.to_registry, moved_get_atom::value, msg.kind, msg.id);
+    } else {
+      msg.promise.delegate(h.to_registry, moved_route_atom::value, msg.kind, msg.id,
+                           std::move(msg.inner));
+    }
+  }
+  // After the forwarded messages (same sender and receiver keep their order): the new owner
+  // may now handle the messages it held, or, when the move failed, give the partition back.
+  if (h.transferring)
+    self->send(h.to_registry, handoff_atom::value, partition, moved);
+}
+
+void release_arrivals(registry_actor* self, std::uint32_t partition, bool moved) {
+  auto& st = self->state;
+  auto held = st.arriving.find(partition);
+  if (held == st.arriving.end())
+    return;
+  auto waiting = std::move(held->second);
+  st.arriving.erase(held);
+  if (!moved)
+    st.overrides.erase(partition);
+  for (auto& msg : waiting)
     dispatch(self, std::move(msg));
 }
 
@@ -217,6 +255,17 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
     [self](get_atom, const std::string& kind, const std::string& id) {
       return dispatch_new(self, true, kind, id);
     },
+    [self](moved_route_atom, const std::string& kind, const std::string& id,
+           caf::message& inner) {
+      auto promise = self->make_response_promise();
+      dispatch(self, waiting_message{promise, false, kind, id, std::move(inner)}, true);
+      return promise;
+    },
+    [self](moved_get_atom, const std::string& kind, const std::string& id) {
+      auto promise = self->make_response_promise();
+      dispatch(self, waiting_message{promise, true, kind, id, {}}, true);
+      return promise;
+    },
     [self](get_local_atom, const std::string& kind, const std::string& id) {
       return dispatch_new(self, true, kind, id);
     },
@@ -260,6 +309,9 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
           self->send_exit(entity, caf::exit_reason::kill);
         }
     },
+    [self](handoff_atom, std::uint32_t partition, bool moved) {
+      release_arrivals(self, partition, moved);
+    },
     [self](import_atom, std::uint32_t partition, std::uint64_t version,
            const std::string& blob) -> caf::result<bool> {
       auto& st = self->state;
@@ -269,8 +321,11 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
       } catch (const std::exception& e) {
         return make_error(errc::unavailable, std::string{"import failed: "} + e.what());
       }
-      // Owner from now on, even before the leader's table says so.
+      // Owner from now on, even before the leader's table says so; messages wait until the
+      // old owner's held ones are here (or a while, should it never say so).
       st.overrides[partition] = owner_override{st.self_node, version};
+      st.arriving.try_emplace(partition);
+      self->delayed_send(self, arrival_timeout, handoff_atom::value, partition, true);
       return true;
     },
     [self](list_atom) {
