@@ -5,22 +5,14 @@
 // Usage: node tests/e2e/browser/chat.mjs --url http://127.0.0.1:PORT/c/NAME --token ADMIN --out DIR
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM, CHROMIUM_ARGS, ensureDir, fail, loadPlaywright, parseArgs } from './lib.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, fail, loadPlaywright, scriptArgs } from './lib.mjs';
 
 const USAGE = 'usage: chat.mjs --url URL --token ADMIN_TOKEN --out DIR [--timeout SECONDS]';
-let args;
-try {
-  args = parseArgs(process.argv.slice(2), {
-    options: ['url', 'token', 'out', 'timeout'],
-    required: ['url', 'token', 'out'],
-    defaults: { timeout: '30' },
-  });
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-const timeoutMs = Math.max(1, Number(args.timeout)) * 1000;
-ensureDir(args.out);
+const args = scriptArgs(USAGE, {
+  options: ['url', 'token'],
+  required: ['url', 'token'],
+});
+const { timeoutMs } = args;
 if (!fs.existsSync(CHROMIUM)) {
   fail(`chromium not found at ${CHROMIUM}`);
   process.exit(1);

@@ -39,6 +39,28 @@ export function parseArgs(argv, spec) {
   return out;
 }
 
+/**
+ * The command line of a browser script: `spec` as for parseArgs, plus `--out DIR` (created) and
+ * `--timeout SECONDS` (default 30, also returned as `timeoutMs`). Exits with status 2 and
+ * `usage` on a bad command line.
+ */
+export function scriptArgs(usage, spec) {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2), {
+      ...spec,
+      options: [...(spec.options ?? []), 'out', 'timeout'],
+      required: [...(spec.required ?? []), 'out'],
+      defaults: { timeout: '30', ...spec.defaults },
+    });
+  } catch (e) {
+    console.error(`${e.message}\n${usage}`);
+    process.exit(2);
+  }
+  ensureDir(args.out);
+  return { ...args, timeoutMs: Math.max(1, Number(args.timeout)) * 1000 };
+}
+
 export function loadPlaywright() {
   try {
     return require('playwright-core');

@@ -3,25 +3,17 @@
 // Usage: node tests/e2e/browser/offline_check.mjs --url http://127.0.0.1:PORT/c/NAME --out DIR
 //          [--expect-offline | --expect-not-found] [--timeout 30]
 import path from 'node:path';
-import { ensureDir, fail, openPage, parseArgs, playerState } from './lib.mjs';
+import { fail, openPage, scriptArgs, playerState } from './lib.mjs';
 
 const USAGE = 'usage: offline_check.mjs --url URL --out DIR [--expect-offline|--expect-not-found] [--timeout SECONDS]';
 
-let args;
-try {
-  args = parseArgs(process.argv.slice(2), {
-    options: ['url', 'out', 'timeout'],
-    flags: ['expect-offline', 'expect-not-found'],
-    required: ['url', 'out'],
-    defaults: { timeout: '30' },
-  });
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
+const args = scriptArgs(USAGE, {
+  options: ['url'],
+  flags: ['expect-offline', 'expect-not-found'],
+  required: ['url'],
+});
 const expectNotFound = args['expect-not-found'] === true;
-const timeoutMs = Math.max(1, Number(args.timeout)) * 1000;
-ensureDir(args.out);
+const { timeoutMs } = args;
 const shot = path.join(args.out, expectNotFound ? 'not_found.png' : 'offline.png');
 
 let session;

@@ -3,25 +3,17 @@
 // Usage: node tests/e2e/browser/play_channel.mjs --url http://127.0.0.1:PORT/c/NAME --out DIR [--timeout 30]
 import path from 'node:path';
 import {
-  ensureDir, fail, openPage, parseArgs, playerState, round3, samplePlayer, sampleWindow, waitForFirstFrame,
+  fail, openPage, scriptArgs, playerState, round3, samplePlayer, sampleWindow, waitForFirstFrame,
 } from './lib.mjs';
 
 const USAGE = 'usage: play_channel.mjs --url URL --out DIR [--timeout SECONDS]';
 const MIN_ADVANCE_S = 1.0;
 
-let args;
-try {
-  args = parseArgs(process.argv.slice(2), {
-    options: ['url', 'out', 'timeout'],
-    required: ['url', 'out'],
-    defaults: { timeout: '30' },
-  });
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-const timeoutMs = Math.max(1, Number(args.timeout)) * 1000;
-ensureDir(args.out);
+const args = scriptArgs(USAGE, {
+  options: ['url'],
+  required: ['url'],
+});
+const { timeoutMs } = args;
 const shot = path.join(args.out, 'channel.png');
 
 const t0 = Date.now();

@@ -6,7 +6,7 @@
 // Usage: node tests/e2e/browser/play_llhls.mjs --url http://127.0.0.1:PORT/c/NAME --out DIR [--timeout 30]
 import path from 'node:path';
 import {
-  ensureDir, fail, openPage, parseArgs, playerState, round3, samplePlayer, sampleWindow, waitForFirstFrame,
+  fail, openPage, scriptArgs, playerState, round3, samplePlayer, sampleWindow, waitForFirstFrame,
 } from './lib.mjs';
 
 const USAGE = 'usage: play_llhls.mjs --url URL --out DIR [--timeout SECONDS]';
@@ -14,19 +14,11 @@ const MIN_ADVANCE_S = 1.0;
 const SAMPLE_WINDOW_MS = 6000;
 const MIN_PARTS_IN_WINDOW = 6; // parts are <= 0.3 s: ~20 in 6 s
 
-let args;
-try {
-  args = parseArgs(process.argv.slice(2), {
-    options: ['url', 'out', 'timeout'],
-    required: ['url', 'out'],
-    defaults: { timeout: '30' },
-  });
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-const timeoutMs = Math.max(1, Number(args.timeout)) * 1000;
-ensureDir(args.out);
+const args = scriptArgs(USAGE, {
+  options: ['url'],
+  required: ['url'],
+});
+const { timeoutMs } = args;
 const shot = path.join(args.out, 'channel_llhls.png');
 const pageUrl = new URL(args.url);
 pageUrl.searchParams.set('player', 'llhls');

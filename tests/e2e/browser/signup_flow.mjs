@@ -5,26 +5,19 @@
 //          [--user NAME] [--channel NAME] [--timeout 30]
 // Prints one JSON line; the stream key itself is never printed (only its shape is checked).
 import path from 'node:path';
-import { ensureDir, fail, openPage, parseArgs } from './lib.mjs';
+import { fail, openPage, scriptArgs } from './lib.mjs';
 
 const USAGE = 'usage: signup_flow.mjs --url BASE --out DIR [--user NAME] [--channel NAME] [--timeout SECONDS]';
 
-let args;
-try {
-  args = parseArgs(process.argv.slice(2), {
-    options: ['url', 'out', 'user', 'channel', 'timeout'],
-    required: ['url', 'out'],
-    defaults: { user: 'newcreator', channel: 'newcreator_tv', timeout: '30' },
-  });
-} catch (e) {
-  console.error(`${e.message}\n${USAGE}`);
-  process.exit(2);
-}
-const timeoutMs = Math.max(1, Number(args.timeout)) * 1000;
+const args = scriptArgs(USAGE, {
+  options: ['url', 'user', 'channel'],
+  required: ['url'],
+  defaults: { user: 'newcreator', channel: 'newcreator_tv' },
+});
+const { timeoutMs } = args;
 const base = args.url.replace(/\/$/, '');
 const password = `pw-${Date.now()}-long`;
 const title = 'First stream ✨';
-ensureDir(args.out);
 const shot = path.join(args.out, 'dashboard.png');
 
 let session;
