@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/support/chat_client.hpp"
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
@@ -19,7 +20,7 @@ TEST_CASE("two browsers chat on a channel page") {
   test_node node{"browser_chat"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   node.create_channel("chatty");
-  auto result = run({"node", std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/browser/chat.mjs",
+  auto result = run({"node", browser_script("chat.mjs"),
                      "--url", node.http_base() + "/c/chatty", "--token",
                      admin_token(node.data_dir.string()), "--out", node.out_dir.string()},
                     90s);

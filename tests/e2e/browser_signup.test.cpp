@@ -20,7 +20,7 @@ TEST_CASE("a new creator signs up, creates a channel and reveals the stream key 
   test_node node{"browser_signup"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
 
-  auto flow = run({"node", std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/browser/signup_flow.mjs",
+  auto flow = run({"node", browser_script("signup_flow.mjs"),
                    "--url", node.http_base(), "--out", node.out_dir.string(), "--user", "zoe",
                    "--channel", "zoe_live", "--timeout", "30"},
                   120s);
