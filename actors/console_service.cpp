@@ -373,14 +373,12 @@ class session {
         [self = self_, done = done_, words, this_node = cfg_.node.node_id,
          partition = runtime::partition_of(t->kind, t->id)](runtime::cluster_view& view) {
           auto& owner = view.table.owner_of(partition);
-          for (auto& member : view.members)
-            if (member.node_id == owner && owner != this_node && member.services) {
-              self->request(member.services, console::entity_timeout, console_atom::value, words)
-                .then([done](const std::string& text) { done(json::parse(text)); },
-                      [done](caf::error& err) { done(std::move(err)); });
-              return;
-            }
-          run_here(self, done, words);  // owned here, or its owner is not known
+          auto* member = view.find(owner);
+          if (owner == this_node || !member || !member->services)
+            return run_here(self, done, words);  // owned here, or its owner is not known
+          self->request(member->services, console::entity_timeout, console_atom::value, words)
+            .then([done](const std::string& text) { done(json::parse(text)); },
+                  [done](caf::error& err) { done(std::move(err)); });
         },
         [self = self_, done = done_, words](caf::error&) { run_here(self, done, words); });
   }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 #include <set>
+#include <utility>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -38,11 +39,6 @@ struct membership_state {
   std::uint64_t saved_version = 0;  // table version last handed to config.table_changed
   static inline const char* name = "membership";
 
-  member_info* find(const std::string& node_id) {
-    auto it = std::find_if(view.members.begin(), view.members.end(),
-                           [&](auto& m) { return m.node_id == node_id; });
-    return it == view.members.end() ? nullptr : &*it;
-  }
 
   // The oldest member coordinates partition moves; every member computes the same answer.
   const member_info* leader() const {
@@ -106,8 +102,8 @@ void rebalance(membership_actor* self) {
   for (std::uint32_t p = 0; p < partition_count; ++p) {
     auto& owner = st.view.table.owner_of(p);
     auto target = rendezvous_owner(p, nodes);
-    auto* from = st.find(owner);
-    auto* to = st.find(target);
+    auto* from = st.view.find(owner);
+    auto* to = st.view.find(target);
     if (owner == target || from == nullptr || to == nullptr)
       continue;
     st.moving = true;
@@ -196,7 +192,7 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       // brings the table if it is newer (only the leader makes new tables).
       auto& st = self->state;
       for (auto& member : view.members) {
-        if (auto* known = st.find(member.node_id)) {
+        if (auto* known = st.view.find(member.node_id)) {
           known->joined_ms = member.joined_ms;  // as recorded by the member that admitted it
           continue;
         }
@@ -216,7 +212,7 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
     // Moves every partition of `node_id` to other members; answers once it owns none.
     [self](drain_atom, const std::string& node_id) -> caf::result<caf::message> {
       auto& st = self->state;
-      if (st.find(node_id) == nullptr)
+      if (st.view.find(node_id) == nullptr)
         return make_error(errc::not_found, "no member '" + node_id + "'");
       if (!st.leading())
         return self->delegate(st.leader()->membership, drain_atom::value, node_id);
@@ -241,6 +237,16 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
 }
 
 }  // namespace
+
+const member_info* cluster_view::find(std::string_view node_id) const {
+  auto it = std::find_if(members.begin(), members.end(),
+                         [&](auto& m) { return m.node_id == node_id; });
+  return it == members.end() ? nullptr : &*it;
+}
+
+member_info* cluster_view::find(std::string_view node_id) {
+  return const_cast<member_info*>(std::as_const(*this).find(node_id));
+}
 
 void add_cluster_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<partition_table>("aethex::partition_table");

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -48,6 +49,10 @@ typename Inspector::result_type inspect(Inspector& f, member_info& x) {
 struct cluster_view {
   std::vector<member_info> members;
   partition_table table;
+
+  /// The member with this id, null when there is none.
+  const member_info* find(std::string_view node_id) const;
+  member_info* find(std::string_view node_id);
 };
 
 template <class Inspector>

@@ -29,17 +29,15 @@ void redirect_to_ingest_node(const http_context& ctx, const std::string& channel
             .then(
               [target, node = view.ingest_node, fallback,
                respond](runtime::cluster_view& cluster) mutable {
-                for (auto& member : cluster.members) {
-                  if (member.node_id != node)
-                    continue;
-                  net::http::response res{boost::beast::http::status::found, 11};
-                  res.set(boost::beast::http::field::location,
-                          "http://" + member.http_endpoint + target);
-                  res.set(boost::beast::http::field::cache_control, "no-store");
-                  res.set(boost::beast::http::field::access_control_allow_origin, "*");
-                  return respond(std::move(res));
-                }
-                respond(std::move(fallback));
+                auto* member = cluster.find(node);
+                if (!member)
+                  return respond(std::move(fallback));
+                net::http::response res{boost::beast::http::status::found, 11};
+                res.set(boost::beast::http::field::location,
+                        "http://" + member->http_endpoint + target);
+                res.set(boost::beast::http::field::cache_control, "no-store");
+                res.set(boost::beast::http::field::access_control_allow_origin, "*");
+                respond(std::move(res));
               },
               give_up);
         },

@@ -64,25 +64,24 @@ void connect_upstream(relays_actor* self, const std::string& channel) {
         self->request(self->state.membership, lookup_timeout, get_atom::value)
           .then(
             [self, channel, fail, node = view.ingest_node](const runtime::cluster_view& cluster) {
-              for (auto& member : cluster.members)
-                if (member.node_id == node && member.services) {
-                  self->request(member.services, lookup_timeout, media::relay_atom::value,
-                                channel, caf::actor{self})
-                    .then(
-                      [self, channel](const caf::actor& source) {
-                        auto it = self->state.relays.find(channel);
-                        if (it == self->state.relays.end())
-                          return self->send_exit(source, caf::exit_reason::user_shutdown);
-                        it->second.source = source;
-                        self->monitor(source);
-                        for (auto& promise : it->second.waiting)
-                          promise.deliver(media::media_outputs{it->second.hub, nullptr});
-                        it->second.waiting.clear();
-                      },
-                      fail);
-                  return;
-                }
-              drop(self, channel, make_error(errc::unavailable, "the ingest node is not a member"));
+              auto* member = cluster.find(node);
+              if (!member || !member->services)
+                return drop(self, channel,
+                            make_error(errc::unavailable, "the ingest node is not a member"));
+              self->request(member->services, lookup_timeout, media::relay_atom::value, channel,
+                            caf::actor{self})
+                .then(
+                  [self, channel](const caf::actor& source) {
+                    auto it = self->state.relays.find(channel);
+                    if (it == self->state.relays.end())
+                      return self->send_exit(source, caf::exit_reason::user_shutdown);
+                    it->second.source = source;
+                    self->monitor(source);
+                    for (auto& promise : it->second.waiting)
+                      promise.deliver(media::media_outputs{it->second.hub, nullptr});
+                    it->second.waiting.clear();
+                  },
+                  fail);
             },
             fail);
       },
