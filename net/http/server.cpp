@@ -32,7 +32,7 @@ class session : public std::enable_shared_from_this<session> {
   void read() {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
-    parser_->header_limit(16 * 1024);
+    parser_->header_limit(max_header_bytes);
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -156,6 +156,35 @@ void server::stop() {
     beast::error_code ec;
     l->acceptor.close(ec);
   });
+}
+
+parsed_request parse_request(std::string_view bytes, std::uint64_t max_body_bytes) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.body_limit(max_body_bytes);
+  parser.header_limit(max_header_bytes);
+  parser.eager(true);
+  parsed_request out;
+  while (!parser.is_done()) {
+    beast::error_code ec;
+    auto rest = bytes.substr(out.consumed);
+    auto used = parser.put(asio::buffer(rest.data(), rest.size()), ec);
+    out.consumed += used;
+    if (ec == bhttp::error::need_more && used > 0 && out.consumed < bytes.size())
+      continue;  // the head is in; the body follows
+    if (ec == bhttp::error::need_more || (!ec && used == 0))
+      return out;
+    if (ec == bhttp::error::body_limit) {
+      out.result = parsed_request::status::too_large;
+      return out;
+    }
+    if (ec) {
+      out.result = parsed_request::status::malformed;
+      return out;
+    }
+  }
+  out.result = parsed_request::status::complete;
+  out.req = parser.release();
+  return out;
 }
 
 response json_response(unsigned status, std::string body, unsigned http_version) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -48,6 +49,19 @@ class server {
  private:
   std::shared_ptr<listener> listener_;
 };
+
+/// Request head limit of every connection (the body limit is server_options::max_body_bytes).
+inline constexpr std::uint32_t max_header_bytes = 16 * 1024;
+
+/// One request read off the front of `bytes` by the parser a connection uses, with its limits,
+/// but without a socket (fuzz target: tests/net/http/fuzz_http_request.cpp).
+struct parsed_request {
+  /// too_large answers 413, malformed 400 (what a connection does, then closes).
+  enum class status { need_more, complete, too_large, malformed } result = status::need_more;
+  request req;               // when complete
+  std::size_t consumed = 0;  // bytes of this request (when complete)
+};
+parsed_request parse_request(std::string_view bytes, std::uint64_t max_body_bytes);
 
 /// A JSON response with the given status and body text.
 response json_response(unsigned status, std::string body, unsigned http_version = 11);
