@@ -3,6 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <iosfwd>
+#include <string>
+
+#include "runtime/node_config.hpp"
 
 namespace CLI {
 class App;
@@ -10,8 +14,14 @@ class App;
 
 namespace aethex::app {
 
+/// The options of `aethex serve` (the keys a config file may set), bound to `config`.
+void add_serve_options(CLI::App& serve, runtime::node_config& config);
+
 /// Applies the file's values to options of `command` not given on the command line.
 /// Throws std::runtime_error naming the file and line on unknown keys or bad values.
 void apply_config_file(CLI::App& command, const std::filesystem::path& file);
+
+/// The same for text already open; errors name `name` and the line.
+void apply_config(CLI::App& command, std::istream& in, const std::string& name);
 
 }  // namespace aethex::app

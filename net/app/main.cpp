@@ -17,38 +17,6 @@ namespace {
 
 using aethex::runtime::node_config;
 
-void add_serve_options(CLI::App& serve, node_config& config) {
-  serve.add_option("--data", config.data_dir, "Data folder (events, HLS output, admin token)")
-    ->capture_default_str();
-  serve.add_option("--bind", config.bind, "Address every listener binds to")
-    ->capture_default_str();
-  serve.add_option("--rtmp-port", config.rtmp_port, "RTMP ingest port (0 disables)")
-    ->capture_default_str();
-  serve.add_option("--srt-port", config.srt_port, "SRT ingest port, UDP (0 disables)")
-    ->capture_default_str();
-  serve.add_option("--srt-passphrase", config.srt_passphrase,
-                   "Encrypt SRT ingest (AES-128); publishers must send this passphrase (10-79 chars)")
-    ->check([](const std::string& p) {
-      return p.size() >= 10 && p.size() <= 79 ? std::string{} : std::string{"must be 10 to 79 characters"};
-    });
-  serve.add_option("--http-port", config.http_port, "HTTP + WebSocket port (0 disables)")
-    ->capture_default_str();
-  serve.add_option("--cluster-port", config.cluster_port, "Cluster port (0 disables)")
-    ->capture_default_str();
-  serve.add_option("--join", config.join, "HOST:PORT of a cluster member to join");
-  serve.add_option("--node-id", config.node_id, "Name of this node in the cluster");
-  serve.add_option("--cluster-secret", config.cluster_secret,
-                   "Shared secret a joining node must present");
-  serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
-  serve.add_option("--io-threads", config.io_threads, "Network I/O threads")
-    ->capture_default_str()
-    ->check(CLI::Range(1u, 64u));
-  serve.add_option("--hls-segment-seconds", config.hls_segment_seconds,
-                   "Target HLS segment length (cut on the next keyframe)")
-    ->capture_default_str()
-    ->check(CLI::Range(1u, 10u));
-}
-
 std::string read_token(const std::string& explicit_token, const std::string& data_dir) {
   if (!explicit_token.empty())
     return explicit_token;
@@ -118,7 +86,7 @@ int main(int argc, char** argv) {
   // docs/aethex.example.toml documents them all.
   std::string config_file;
   serve->add_option("--config", config_file, "Read options from a TOML file (key = value)");
-  add_serve_options(*serve, config);
+  aethex::app::add_serve_options(*serve, config);
 
   auto* channel = app.add_subcommand("channel", "Manage channels on a running node");
   channel->require_subcommand(1);
