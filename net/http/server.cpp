@@ -1,13 +1,22 @@
 #include "net/http/server.hpp"
 
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
 #include <iostream>
+#include <mutex>
+#include <vector>
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
+
+#include "runtime/limits.hpp"
 
 namespace aethex::net::http {
 
@@ -15,14 +24,57 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+using slot = runtime::connection_caps::slot;
 
 namespace {
+
+void log_line(const std::string& text) { std::clog << ("http: " + text + "\n") << std::flush; }
+
+// WebSocket sessions take the socket over, and with it the end of the connection, which this
+// server cannot observe. Their place in the caps is parked here with the descriptor and its
+// inode, and given back once fstat shows the descriptor closed or reused by another file:
+// checked when a cap refuses a connection, at most every 100 ms.
+class upgraded_sockets {
+ public:
+  void keep(int fd, slot place) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+      return;  // already gone: the place goes back now
+    std::lock_guard lock{mutex_};
+    entries_.push_back({fd, st.st_dev, st.st_ino, std::move(place)});
+  }
+
+  /// True when places were given back.
+  bool reclaim() {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock{mutex_};
+    if (now - last_sweep_ < std::chrono::milliseconds(100))
+      return false;
+    last_sweep_ = now;
+    return std::erase_if(entries_, [](const entry& e) {
+             struct stat st {};
+             return ::fstat(e.fd, &st) != 0 || st.st_dev != e.dev || st.st_ino != e.ino;
+           }) > 0;
+  }
+
+ private:
+  struct entry {
+    int fd;
+    dev_t dev;
+    ino_t ino;
+    slot place;
+  };
+  std::mutex mutex_;
+  std::vector<entry> entries_;  // at most max_connections
+  std::chrono::steady_clock::time_point last_sweep_{};
+};
 
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket socket, std::shared_ptr<const request_handler> handler,
-          server_options options)
-      : stream_(std::move(socket)), handler_(std::move(handler)), options_(options) {}
+          server_options options, slot place, std::shared_ptr<upgraded_sockets> upgraded)
+      : stream_(std::move(socket)), handler_(std::move(handler)), options_(options),
+        place_(std::move(place)), upgraded_(std::move(upgraded)) {}
 
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -33,6 +85,32 @@ class session : public std::enable_shared_from_this<session> {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(max_header_bytes);
+    if (first_request_ || buffer_.size() > 0)
+      return read_head();
+    // Between keep-alive requests: wait for the next one to begin, then time its head.
+    stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
+    stream_.async_read_some(buffer_.prepare(1024),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec)
+                                return self->on_read(ec);
+                              self->buffer_.commit(n);
+                              self->read_head();
+                            });
+  }
+
+  // The deadline covers the whole head however slowly its bytes trickle in (slowloris).
+  void read_head() {
+    first_request_ = false;
+    stream_.expires_after(std::chrono::seconds(options_.header_timeout_s));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec || self->parser_->is_done())
+                                 return self->on_read(ec);
+                               self->read_body();
+                             });
+  }
+
+  void read_body() {
     stream_.expires_after(std::chrono::seconds(options_.idle_timeout_s));
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -64,7 +142,9 @@ class session : public std::enable_shared_from_this<session> {
       if (!options_.on_upgrade)
         return write(error_response(404, "not_found", "no WebSocket endpoint here"));
       stream_.expires_never();
-      // The stream moves to the WebSocket session; this HTTP session ends here.
+      // The stream moves to the WebSocket session; this HTTP session ends here, its place in
+      // the caps stays taken until the socket closes.
+      upgraded_->keep(stream_.socket().native_handle(), std::move(place_));
       return options_.on_upgrade(std::move(stream_), std::move(req), std::move(peer));
     }
     // The handler may answer from another thread: hop back onto this connection's strand.
@@ -105,17 +185,50 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<const request_handler> handler_;
   server_options options_;
+  slot place_;  // in the connection caps, given back when the session ends
+  std::shared_ptr<upgraded_sockets> upgraded_;
+  bool first_request_ = true;
   bool keep_alive_ = true;
   unsigned version_ = 11;
 };
+
+// Accept failures that mean "out of descriptors or memory": retrying at once would fail again.
+bool exhausted(const beast::error_code& ec) {
+  if (ec.category() != boost::system::system_category())
+    return false;
+  const int v = ec.value();
+  return v == EMFILE || v == ENFILE || v == ENOBUFS || v == ENOMEM;
+}
+
+// A 503 written without waiting for the request, then the connection closes.
+void refuse(tcp::socket socket, runtime::connection_caps::refusal why) {
+  const std::string body = nlohmann::json{{"error", {{"code", "unavailable"},
+                                                     {"message", runtime::to_string(why)}}}}
+                             .dump();
+  const std::string reply =
+    "HTTP/1.1 503 Service Unavailable\r\nServer: aethex\r\nContent-Type: application/json\r\n"
+    "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
+    std::to_string(body.size()) + "\r\n\r\n" + body;
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  socket.write_some(asio::buffer(reply), ec);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  // Whatever the client sent already is read away, so closing does not reset the connection
+  // before the client has read the 503.
+  std::array<char, 4096> sink{};
+  for (int i = 0; i < 4 && !ec; ++i)
+    socket.read_some(asio::buffer(sink), ec);
+  socket.close(ec);
+}
 
 }  // namespace
 
 struct server::listener : std::enable_shared_from_this<server::listener> {
   listener(asio::io_context& io, const tcp::endpoint& endpoint, request_handler handler,
            server_options options)
-      : io(io), acceptor(asio::make_strand(io)),
-        handler(std::make_shared<const request_handler>(std::move(handler))), options(options) {
+      : io(io), acceptor(asio::make_strand(io)), pause(acceptor.get_executor()),
+        handler(std::make_shared<const request_handler>(std::move(handler))), options(options),
+        caps({options.max_connections, options.max_connections_per_address}) {
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
@@ -127,18 +240,64 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                             if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
                               return;
-                            if (!ec)
-                              std::make_shared<session>(std::move(socket), self->handler,
-                                                        self->options)
-                                  ->start();
+                            if (ec)
+                              return self->on_accept_error(ec);
+                            self->errors = 0;
+                            self->backoff = {};
+                            self->admit(std::move(socket));
                             self->accept();
                           });
   }
 
+  void admit(tcp::socket socket) {
+    beast::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec)
+      return;  // already gone
+    const auto key = runtime::address_key(remote.address().to_string());
+    auto admission = caps.admit(key);
+    if (!admission.held && upgraded->reclaim())
+      admission = caps.admit(key);
+    if (!admission.held) {
+      if (auto held_back = refusals_log.admit())
+        log_line("refusing " + key + ": " + runtime::to_string(admission.why) +
+                 (*held_back ? " (" + std::to_string(*held_back) + " more refused)" : ""));
+      return refuse(std::move(socket), admission.why);
+    }
+    std::make_shared<session>(std::move(socket), handler, options, std::move(admission.held),
+                              upgraded)
+      ->start();
+  }
+
+  // Out of descriptors (EMFILE) the pending connection stays queued and accept fails again at
+  // once: pause instead of spinning, longer while it lasts. Other errors retry at once, unless
+  // they keep coming.
+  void on_accept_error(const beast::error_code& ec) {
+    if (!exhausted(ec) && ++errors < 8)
+      return accept();
+    backoff = std::clamp(backoff * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(500));
+    if (auto held_back = errors_log.admit())
+      log_line("accept failed: " + ec.message() + "; pausing accepts for " +
+               std::to_string(backoff.count()) + " ms" +
+               (*held_back ? " (" + std::to_string(*held_back) + " more failures)" : ""));
+    pause.expires_after(backoff);
+    pause.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec && self->acceptor.is_open())
+        self->accept();
+    });
+  }
+
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer pause;  // on the acceptor's strand
   std::shared_ptr<const request_handler> handler;
   server_options options;
+  runtime::connection_caps caps;
+  std::shared_ptr<upgraded_sockets> upgraded = std::make_shared<upgraded_sockets>();
+  runtime::log_throttle refusals_log;
+  runtime::log_throttle errors_log;
+  std::chrono::milliseconds backoff{0};
+  int errors = 0;  // consecutive accept errors
 };
 
 server::server(asio::io_context& io, const tcp::endpoint& endpoint, request_handler handler,
@@ -155,6 +314,7 @@ void server::stop() {
   asio::post(listener_->acceptor.get_executor(), [l = listener_] {
     beast::error_code ec;
     l->acceptor.close(ec);
+    l->pause.cancel();
   });
 }
 

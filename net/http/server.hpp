@@ -1,5 +1,10 @@
 // HTTP/1.1 server on Boost.Beast: parses requests with limits, hands each one to a single
 // handler, and writes the response the handler gives back (from any thread).
+//
+// Resource limits: connections are capped in total and per client address (WebSocket sessions
+// keep their place until their socket closes); a connection over a cap gets a 503 and is closed
+// at once. A request head must be complete within header_timeout_s of its start (slowloris).
+// Accept errors such as EMFILE pause accepting (50..500 ms) instead of spinning.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +34,10 @@ using upgrade_handler =
 
 struct server_options {
   std::uint64_t max_body_bytes = 1 << 20;  // larger bodies get 413 before they are read
-  unsigned idle_timeout_s = 60;
+  unsigned idle_timeout_s = 60;    // keep-alive wait for the next request; time for a body
+  unsigned header_timeout_s = 10;  // a request head must be complete this long after it began
+  std::size_t max_connections = 10'000;  // 0 = no cap
+  std::size_t max_connections_per_address = 256;  // runtime::address_key; 0 = no cap
   upgrade_handler on_upgrade;  // empty: upgrade requests get 404
 };
 

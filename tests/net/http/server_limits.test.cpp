@@ -1,0 +1,295 @@
+// The real HTTP server's resource limits over loopback TCP: the request-head deadline
+// (slowloris), connection caps per address and in total (WebSocket upgrades included), and the
+// accept loop's pause when the process runs out of descriptors.
+#include "net/http/server.hpp"
+
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace aethex::net;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+// A blocking loopback client socket bound to a chosen source address (the whole 127/8 is local).
+class client {
+ public:
+  client(unsigned short port, const char* source = "127.0.0.1") : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    REQUIRE(fd_ >= 0);
+    sockaddr_in src{};
+    src.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &src.sin_addr);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&src), sizeof src) == 0);
+    sockaddr_in dst{};
+    dst.sin_family = AF_INET;
+    dst.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 0);
+  }
+  ~client() { close(); }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  void close() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = -1;
+  }
+  bool send(std::string_view bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
+  // Reads until `until` appears, the peer closes, or `timeout` passes.
+  std::string read(std::chrono::milliseconds timeout, std::string_view until = "") {
+    const auto deadline = steady::now() + timeout;
+    while (steady::now() < deadline) {
+      if (!until.empty() && received_.find(until) != std::string::npos)
+        break;
+      pollfd p{fd_, POLLIN, 0};
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+      if (::poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 1))) <= 0)
+        continue;
+      char buf[4096];
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed_ = true;
+        break;
+      }
+      received_.append(buf, static_cast<std::size_t>(n));
+    }
+    return received_;
+  }
+  // True once the server closed the connection (EOF or reset) within `timeout`.
+  bool closed_within(std::chrono::milliseconds timeout) {
+    read(timeout);
+    return closed_;
+  }
+  std::string get(std::chrono::milliseconds timeout = 2s) {
+    received_.clear();
+    send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    return read(timeout, "ok");
+  }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  std::string received_;
+  bool closed_ = false;
+};
+
+// Server on an ephemeral loopback port, its io_context on a thread, std::clog captured.
+struct running_server {
+  std::stringstream log;
+  std::streambuf* old_clog;
+  asio::io_context io;
+  std::optional<http::server> srv;
+  std::thread thread;
+  std::mutex mu;
+  std::vector<boost::beast::tcp_stream> upgraded;  // WebSocket sockets held open
+
+  explicit running_server(http::server_options opt) : old_clog(std::clog.rdbuf(log.rdbuf())) {
+    opt.on_upgrade = [this](boost::beast::tcp_stream&& stream, http::request&&, std::string) {
+      std::lock_guard lock{mu};
+      upgraded.push_back(std::move(stream));
+    };
+    srv.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
+                [](http::request&&, std::string, http::respond_fn respond) {
+                  respond(http::json_response(200, "\"ok\""));
+                },
+                opt);
+    thread = std::thread{[this] { io.run(); }};
+  }
+  ~running_server() { finish(); }
+  unsigned short port() const { return srv->port(); }
+  void finish() {
+    if (!thread.joinable())
+      return;
+    srv->stop();
+    asio::post(io, [this] {
+      std::lock_guard lock{mu};
+      upgraded.clear();
+    });
+    io.stop();
+    thread.join();
+    std::clog.rdbuf(old_clog);
+  }
+};
+
+template <class F>
+bool eventually(F condition, std::chrono::milliseconds timeout) {
+  const auto deadline = steady::now() + timeout;
+  while (steady::now() < deadline) {
+    if (condition())
+      return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return condition();
+}
+
+bool is_503(const std::string& reply) {
+  return reply.rfind("HTTP/1.1 503", 0) == 0 && reply.find("\"unavailable\"") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("http server: a request head trickling in is cut off at the head deadline") {
+  http::server_options opt;
+  opt.header_timeout_s = 1;
+  running_server rs{opt};
+  client slow{rs.port()};
+  REQUIRE(slow.send("GET / HTTP/1.1\r\n"));
+  const auto start = steady::now();
+  bool closed = false;
+  // One header byte every 100 ms: the connection is never idle, yet its head never completes.
+  while (!closed && steady::now() - start < 5s) {
+    slow.send("X");
+    closed = slow.closed_within(100ms);
+  }
+  const auto lasted = steady::now() - start;
+  CHECK(closed);
+  CHECK(lasted >= 900ms);
+  CHECK(lasted < 2500ms);
+  client normal{rs.port()};
+  CHECK(normal.get().find("ok") != std::string::npos);
+}
+
+TEST_CASE("http server: keep-alive connections may idle longer than the head deadline") {
+  http::server_options opt;
+  opt.header_timeout_s = 1;
+  opt.idle_timeout_s = 5;
+  running_server rs{opt};
+  client c{rs.port()};
+  CHECK(c.get().find("ok") != std::string::npos);
+  std::this_thread::sleep_for(1300ms);  // idle between requests: the head deadline starts later
+  CHECK(c.get().find("ok") != std::string::npos);
+}
+
+TEST_CASE("http server: the connection over the per-address cap gets 503 and is closed") {
+  http::server_options opt;
+  opt.max_connections_per_address = 2;
+  running_server rs{opt};
+  client a{rs.port()}, b{rs.port()};
+  CHECK(a.get().find("ok") != std::string::npos);
+  CHECK(b.get().find("ok") != std::string::npos);
+  client extra{rs.port()};
+  CHECK(is_503(extra.read(2s, "}")));
+  CHECK(extra.closed_within(2s));
+  client other{rs.port(), "127.0.0.2"};  // another address has its own places
+  CHECK(other.get().find("ok") != std::string::npos);
+  a.close();  // a place comes back once the server sees the close
+  CHECK(eventually([&] { return client{rs.port()}.get(1s).find("ok") != std::string::npos; }, 3s));
+  rs.finish();
+  CHECK(rs.log.str().find("too many connections from this address") != std::string::npos);
+}
+
+TEST_CASE("http server: the total cap counts every address; refusals are logged sparingly") {
+  http::server_options opt;
+  opt.max_connections = 3;
+  opt.max_connections_per_address = 0;
+  running_server rs{opt};
+  client a{rs.port(), "127.0.0.11"}, b{rs.port(), "127.0.0.12"}, c{rs.port(), "127.0.0.13"};
+  for (auto* x : {&a, &b, &c})
+    CHECK(x->get().find("ok") != std::string::npos);
+  for (int i = 0; i < 50; ++i) {
+    client extra{rs.port(), "127.0.0.14"};
+    CHECK(is_503(extra.read(2s, "}")));
+  }
+  rs.finish();
+  auto log = rs.log.str();
+  std::size_t lines = 0;
+  for (auto pos = log.find("refusing"); pos != std::string::npos; pos = log.find("refusing", pos + 1))
+    ++lines;
+  CHECK(lines >= 1);
+  CHECK(lines <= 3);  // one line a second, not one per refusal
+}
+
+TEST_CASE("http server: an upgraded (WebSocket) connection keeps its place until it closes") {
+  http::server_options opt;
+  opt.max_connections_per_address = 1;
+  running_server rs{opt};
+  client ws{rs.port()};
+  REQUIRE(ws.send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+  REQUIRE(eventually([&] {
+    std::lock_guard lock{rs.mu};
+    return rs.upgraded.size() == 1;
+  }, 2s));
+  client second{rs.port()};
+  CHECK(is_503(second.read(2s, "}")));
+  asio::post(rs.io, [&] {  // the WebSocket side closes its socket
+    std::lock_guard lock{rs.mu};
+    rs.upgraded.clear();
+  });
+  CHECK(eventually([&] { return client{rs.port()}.get(1s).find("ok") != std::string::npos; }, 3s));
+}
+
+TEST_CASE("http server: out of descriptors, the accept loop pauses instead of spinning") {
+  http::server_options opt;
+  running_server rs{opt};
+  client ok{rs.port()};
+  CHECK(ok.get().find("ok") != std::string::npos);
+
+  // Lower the descriptor limit to what is open now: the next accept fails with EMFILE.
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
+  std::vector<int> waiting;  // client sockets made before the limit drops
+  for (int i = 0; i < 3; ++i)
+    waiting.push_back(::socket(AF_INET, SOCK_STREAM, 0));
+  const int lowest_free = ::dup(0);  // descriptors are handed out lowest first
+  REQUIRE(lowest_free >= 0);
+  ::close(lowest_free);
+  rlimit low = old;
+  low.rlim_cur = static_cast<rlim_t>(lowest_free);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  sockaddr_in dst{};
+  dst.sin_family = AF_INET;
+  dst.sin_port = htons(rs.port());
+  ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
+  rusage before{};
+  ::getrusage(RUSAGE_SELF, &before);
+  for (int fd : waiting)
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) == 0);
+  std::this_thread::sleep_for(1s);  // the server keeps failing to accept meanwhile
+  rusage after{};
+  ::getrusage(RUSAGE_SELF, &after);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &old) == 0);
+  auto cpu_us = [](const rusage& r) {
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1'000'000L + r.ru_utime.tv_usec +
+           r.ru_stime.tv_usec;
+  };
+  const auto busy_us = cpu_us(after) - cpu_us(before);
+  INFO("CPU while out of descriptors: " << busy_us << " us");
+  CHECK(busy_us < 300'000);  // a spinning accept loop burns the whole second
+
+  // With descriptors back, the queued connections are served.
+  for (int fd : waiting) {
+    const std::string req = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    REQUIRE(::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+    pollfd p{fd, POLLIN, 0};
+    CHECK(::poll(&p, 1, 3000) == 1);
+    char buf[256];
+    auto n = ::recv(fd, buf, sizeof buf, 0);
+    CHECK(n > 0);
+    CHECK(std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0))).find("200") != std::string::npos);
+    ::close(fd);
+  }
+  rs.finish();
+  CHECK(rs.log.str().find("pausing accepts") != std::string::npos);
+}
