@@ -1,11 +1,15 @@
 #include "net/rtmp/server.hpp"
 
+#include "runtime/limits.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <iostream>
 
@@ -30,9 +34,10 @@ constexpr auto linger_time = std::chrono::seconds(2);
 // One publisher socket. Every member runs on the socket's strand.
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  connection(tcp::socket socket, std::string peer, ingest::ingest_handler& handler, const server_options& opt)
+  connection(tcp::socket socket, std::string peer, ingest::ingest_handler& handler, const server_options& opt,
+             runtime::connection_caps::slot place)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), session_(peer, opt.session),
-        handler_(handler), opt_(opt), read_buf_(opt.read_buffer_size) {}
+        handler_(handler), opt_(opt), read_buf_(opt.read_buffer_size), place_(std::move(place)) {}
 
   void start() {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
@@ -186,6 +191,7 @@ class connection : public std::enable_shared_from_this<connection> {
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     timer_.cancel();
+    place_.release();  // the address may connect again at once
   }
 
   tcp::socket socket_;
@@ -202,13 +208,22 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string close_reason_;
   clock::time_point last_read_{};
   clock::time_point phase_start_{};
+  runtime::connection_caps::slot place_;  // in the server's connection caps
 };
+
+// Accept failures that mean "out of descriptors or memory": retrying at once would fail again.
+bool exhausted(const boost::system::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int v = ec.value();
+  return v == EMFILE || v == ENFILE || v == ENOBUFS || v == ENOMEM;
+}
 
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(asio::io_context& io, const tcp::endpoint& ep, ingest::ingest_handler& h, server_options o)
-      : io(io), acceptor(asio::make_strand(io)), handler(h), opt(std::move(o)) {
+      : io(io), acceptor(asio::make_strand(io)), handler(h), opt(std::move(o)),
+        caps({opt.max_connections, opt.max_connections_per_address}) {
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(ep);
@@ -222,11 +237,26 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
       if (self->stopped) return;
       if (ec) {
         if (ec == asio::error::operation_aborted) return;
-        log_line("accept error: " + ec.message());
-      } else {
-        self->admit(std::move(socket));
+        return self->on_accept_error(ec);
       }
+      self->errors = 0;
+      self->backoff = {};
+      self->admit(std::move(socket));
       self->accept();
+    });
+  }
+
+  // Out of descriptors (EMFILE) the pending connection stays queued and accept fails again at
+  // once: pause instead of spinning, longer while it lasts.
+  void on_accept_error(const boost::system::error_code& ec) {
+    if (!exhausted(ec) && ++errors < 8) return accept();
+    backoff = std::clamp(backoff * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(500));
+    if (auto held_back = errors_log.admit())
+      log_line("accept error: " + ec.message() + "; pausing accepts for " + std::to_string(backoff.count()) +
+               " ms" + (*held_back ? " (" + std::to_string(*held_back) + " more failures)" : ""));
+    pause.expires_after(backoff);
+    pause.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
+      if (!wait_ec && !self->stopped) self->accept();
     });
   }
 
@@ -235,12 +265,17 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     const auto remote = socket.remote_endpoint(ec);
     if (ec) return;  // already gone
     std::erase_if(connections, [](const auto& w) { return w.expired(); });
-    if (connections.size() >= opt.max_connections) {
-      log_line("refusing " + describe(remote) + ": too many connections");
+    auto admission = caps.admit(runtime::address_key(remote.address().to_string()));
+    if (!admission.held) {
+      if (auto held_back = refusals_log.admit())
+        log_line("refusing " + describe(remote) + ": " + runtime::to_string(admission.why) +
+                 (*held_back ? " (" + std::to_string(*held_back) + " more refused)" : ""));
+      socket.set_option(asio::socket_base::linger(true, 0), ec);  // reset: nothing to say
       return;  // the socket closes as it goes out of scope
     }
     socket.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<connection>(std::move(socket), describe(remote), handler, opt);
+    auto c = std::make_shared<connection>(std::move(socket), describe(remote), handler, opt,
+                                          std::move(admission.held));
     connections.push_back(c);
     c->start();
   }
@@ -252,6 +287,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   unsigned short port = 0;
   bool stopped = false;
   std::vector<std::weak_ptr<connection>> connections;  // touched only on the acceptor's strand
+  asio::steady_timer pause{acceptor.get_executor()};  // accept backoff, on the acceptor's strand
+  runtime::connection_caps caps;
+  runtime::log_throttle refusals_log;
+  runtime::log_throttle errors_log;
+  std::chrono::milliseconds backoff{0};
+  int errors = 0;  // consecutive accept errors
 };
 
 server::server(asio::io_context& io, tcp::endpoint endpoint, ingest::ingest_handler& handler,
@@ -271,6 +312,7 @@ void server::stop() {
     self->stopped = true;
     boost::system::error_code ignored;
     self->acceptor.close(ignored);
+    self->pause.cancel();
     for (auto& w : self->connections)
       if (auto c = w.lock()) c->stop("server stopping");
   });

@@ -3,6 +3,11 @@
 // Each socket gets a connection on its own strand; the protocol itself lives in `session`.
 // The handler must outlive the io_context's run (connections call it until they finish), and the
 // server must be destroyed before its io_context.
+//
+// Resource limits: connections are capped in total and per client address (runtime::address_key)
+// so one account cannot hold every ingest place; a connection counts from accept until it
+// closes, and one that has not started publishing within publish_timeout is closed. Refused
+// connections are closed at once. Accept errors such as EMFILE pause accepting (50..500 ms).
 #pragma once
 
 #include "net/ingest/ingest_handler.hpp"
@@ -21,7 +26,8 @@ struct server_options {
   std::chrono::milliseconds publish_timeout{10'000};  // handshake..publish accepted
   std::chrono::milliseconds idle_timeout{30'000};     // no bytes while publishing
   std::size_t max_pending_output = 1024 * 1024;       // unsent bytes before we drop a peer
-  std::size_t max_connections = 256;
+  std::size_t max_connections = 256;                // 0 = no cap
+  std::size_t max_connections_per_address = 4;      // 0 = no cap
   std::size_t read_buffer_size = 64 * 1024;
   session_options session{};
 };

@@ -301,3 +301,86 @@ TEST_CASE("server: a publisher that goes silent is timed out and its sink closed
   CHECK(sink->reason == "timeout: no data while publishing");
   CHECK(sink->data.size() == 13);  // FLV header only
 }
+
+namespace {
+
+// RTMP handshake (C0+C1 → S0+S1+S2): true when the server answered, i.e. admitted us.
+bool handshake(tcp::socket& s) {
+  bytes c0c1(1537, 0);
+  c0c1[0] = 3;
+  boost::system::error_code ec;
+  asio::write(s, asio::buffer(c0c1), ec);
+  bytes s0s1s2(3073);
+  asio::read(s, asio::buffer(s0s1s2), ec);
+  return !ec && s0s1s2[0] == 3;
+}
+
+tcp::socket connect_from(asio::io_context& io, const char* source, unsigned short port) {
+  tcp::socket s{io};
+  s.open(tcp::v4());
+  s.bind(tcp::endpoint{asio::ip::make_address(source), 0});
+  s.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("server: connections per address are capped; idle ones time out and free their place") {
+  rtmp::server_options opt;
+  opt.max_connections_per_address = 2;
+  opt.publish_timeout = 1500ms;
+  running_server rs{opt};
+  asio::io_context io;
+  auto a = connect_from(io, "127.0.0.1", rs.srv->port());
+  auto b = connect_from(io, "127.0.0.1", rs.srv->port());
+  REQUIRE(handshake(a));
+  REQUIRE(handshake(b));
+
+  // The third from the same address is closed at once, long before any timeout.
+  const auto start = std::chrono::steady_clock::now();
+  auto c = connect_from(io, "127.0.0.1", rs.srv->port());
+  CHECK_FALSE(handshake(c));
+  CHECK(std::chrono::steady_clock::now() - start < 1s);
+
+  // Another address is not affected.
+  auto d = connect_from(io, "127.0.0.2", rs.srv->port());
+  CHECK(handshake(d));
+
+  // The idle ones never publish: the publish deadline closes them and the address gets back in.
+  std::array<char, 64> buf{};
+  boost::system::error_code ec;
+  a.read_some(asio::buffer(buf), ec);
+  CHECK(ec);
+  b.read_some(asio::buffer(buf), ec);
+  CHECK(ec);
+  auto e = connect_from(io, "127.0.0.1", rs.srv->port());
+  CHECK(handshake(e));
+  rs.finish();
+  const auto log = rs.log.str();
+  INFO(log);
+  CHECK(log.find("too many connections from this address") != std::string::npos);
+  CHECK(log.find("timeout: no publish") != std::string::npos);
+}
+
+TEST_CASE("server: the total cap holds across addresses") {
+  rtmp::server_options opt;
+  opt.max_connections = 2;
+  opt.max_connections_per_address = 0;
+  running_server rs{opt};
+  asio::io_context io;
+  auto a = connect_from(io, "127.0.0.21", rs.srv->port());
+  auto b = connect_from(io, "127.0.0.22", rs.srv->port());
+  REQUIRE(handshake(a));
+  REQUIRE(handshake(b));
+  auto c = connect_from(io, "127.0.0.23", rs.srv->port());
+  CHECK_FALSE(handshake(c));
+  a.close();
+  // The server notices the close and frees the place.
+  bool admitted = false;
+  for (int i = 0; i < 50 && !admitted; ++i) {
+    auto again = connect_from(io, "127.0.0.23", rs.srv->port());
+    admitted = handshake(again);
+    if (!admitted) std::this_thread::sleep_for(20ms);
+  }
+  CHECK(admitted);
+}
