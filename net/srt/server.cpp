@@ -2,6 +2,7 @@
 
 #include "net/srt/handles.hpp"
 #include "net/srt/streamid.hpp"
+#include "runtime/limits.hpp"
 
 #include <srt/access_control.h>
 
@@ -42,6 +43,16 @@ std::string describe(const sockaddr* sa) {
   return "unknown peer";
 }
 
+// The peer's address without the port, as limits count it (runtime::address_key).
+std::string address_key_of(const sockaddr* sa) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (sa && sa->sa_family == AF_INET)
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, text, sizeof text);
+  else if (sa && sa->sa_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, text, sizeof text);
+  return runtime::address_key(text);
+}
+
 template <class T>
 void set_option(SRTSOCKET s, SRT_SOCKOPT option, const T& value, const char* what) {
   if (srt_setsockflag(s, option, &value, sizeof value) == SRT_ERROR)
@@ -62,6 +73,7 @@ struct connection {
   std::vector<std::byte> pending;             // bytes received while the handler decides
   clock::time_point accepted{};
   clock::time_point last_data{};
+  runtime::connection_caps::slot place;  // in the server's caps until the entry goes
 };
 
 // The handler's answers, handed from whatever thread it runs on to the receiver thread.
@@ -96,7 +108,7 @@ struct mailbox {
 
 struct server::impl {
   impl(const endpoint& ep, ingest::ingest_handler& h, server_options o)
-      : handler(h), opt(std::move(o)) {
+      : handler(h), opt(std::move(o)), caps({opt.max_connections, opt.max_connections_per_address}) {
     if (!opt.passphrase.empty() && (opt.passphrase.size() < 10 || opt.passphrase.size() > 79))
       throw std::invalid_argument("SRT passphrase must be 10 to 79 characters long");
     if (opt.pbkeylen != 16 && opt.pbkeylen != 24 && opt.pbkeylen != 32)
@@ -165,7 +177,11 @@ struct server::impl {
     auto* self = static_cast<impl*>(opaque);
     auto refuse = [&](int code, const std::string& reason) {
       srt_setrejectreason(ns, code);
-      log_line("publish rejected from " + describe(peer) + ": " + reason);
+      if (code != SRT_REJX_OVERLOAD)
+        log_line("publish rejected from " + describe(peer) + ": " + reason);
+      else if (auto held_back = self->refusals_log.admit())  // a flood must not flood the log
+        log_line("publish rejected from " + describe(peer) + ": " + reason +
+                 (*held_back ? " (" + std::to_string(*held_back) + " more refused)" : ""));
       return -1;
     };
     if (self->stopping.load())
@@ -175,8 +191,8 @@ struct server::impl {
     const auto parsed = parse_streamid(streamid ? std::string_view{streamid} : std::string_view{});
     if (!parsed)
       return refuse(reject_code(parsed.error), parsed.reason);
-    if (self->active.load() >= self->opt.max_connections)
-      return refuse(SRT_REJX_OVERLOAD, "too many connections");
+    if (auto why = self->caps.check(address_key_of(peer)); why != runtime::connection_caps::refusal::none)
+      return refuse(SRT_REJX_OVERLOAD, runtime::to_string(why));
     return 0;
   }
 
@@ -217,8 +233,12 @@ struct server::impl {
     if (!sock)
       return;
     auto peer = describe(reinterpret_cast<sockaddr*>(&addr));
-    if (connections.size() >= opt.max_connections) {
-      log_line("refusing " + peer + ": too many connections");
+    // The handshake checked the caps already; callers that raced past it are closed here.
+    auto admission = caps.admit(address_key_of(reinterpret_cast<sockaddr*>(&addr)));
+    if (!admission.held) {
+      if (auto held_back = refusals_log.admit())
+        log_line("refusing " + peer + ": " + runtime::to_string(admission.why) +
+                 (*held_back ? " (" + std::to_string(*held_back) + " more refused)" : ""));
       return;  // the socket closes as it goes out of scope
     }
     std::array<char, max_streamid_length + 1> sid{};
@@ -239,8 +259,8 @@ struct server::impl {
     const SRTSOCKET s = sock.get();
     const auto id = next_id++;
     const auto now = clock::now();
-    connections.emplace(s, connection{id, std::move(sock), peer, nullptr, {}, now, now});
-    active.store(connections.size());
+    connections.emplace(s, connection{id, std::move(sock), peer, nullptr, {}, now, now,
+                                      std::move(admission.held)});
     log_line("publish request from " + peer);
     ingest::publish_request request{"srt", "", std::move(parsed.key), peer, ingest::container::mpegts};
     // The handler may answer on any thread (or at once, on this one): the mailbox hops back.
@@ -340,8 +360,7 @@ struct server::impl {
       c.sink->close(reason);
     if (!reason.empty())
       log_line("closed " + c.peer + ": " + reason);
-    connections.erase(it);  // srt_close()s the socket
-    active.store(connections.size());
+    connections.erase(it);  // srt_close()s the socket and gives its place back
   }
 
   void stop() {
@@ -358,7 +377,8 @@ struct server::impl {
   socket listener;
   unsigned short port = 0;
   std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> active{0};  // connection count, read by the handshake callback
+  runtime::connection_caps caps;  // thread-safe: the handshake callback reads it too
+  runtime::log_throttle refusals_log;
   std::shared_ptr<mailbox> box = std::make_shared<mailbox>();
   std::unordered_map<SRTSOCKET, connection> connections;  // receiver thread only
   std::uint64_t next_id = 1;

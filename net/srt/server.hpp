@@ -5,6 +5,9 @@
 // request or a full server is refused during the handshake, from libsrt's listen callback. The key
 // itself is checked asynchronously by the handler after accept; a refused key closes the socket.
 // One thread runs an srt_epoll loop over the listener and every connection.
+// Resource limits: connections are capped in total and per client address (runtime::address_key),
+// checked in the handshake and again at accept; a connection counts until it closes, and one
+// whose key was not accepted within open_timeout is closed.
 // The handler must outlive the server.
 #pragma once
 
@@ -26,7 +29,8 @@ struct endpoint {
 struct server_options {
   std::chrono::milliseconds open_timeout{10'000};  // accept..handler answered
   std::chrono::milliseconds idle_timeout{30'000};  // no bytes while publishing
-  std::size_t max_connections = 64;
+  std::size_t max_connections = 64;               // 0 = no cap
+  std::size_t max_connections_per_address = 4;    // 0 = no cap
   std::size_t max_pending_bytes = 4 * 1024 * 1024;  // held while the handler decides
   std::chrono::milliseconds latency{120};           // SRTO_RCVLATENCY; the larger side wins
   /// AES passphrase (10..79 characters); empty = no encryption. Secret: never logged.

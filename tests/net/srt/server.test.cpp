@@ -278,3 +278,29 @@ TEST_CASE("server: bad options are refused before anything listens") {
   CHECK_THROWS_AS(srt::server(srt::endpoint{"127.0.0.1", 0}, handler, opt), std::invalid_argument);
   CHECK_THROWS_AS(srt::server(srt::endpoint{"localhost", 0}, handler), std::invalid_argument);
 }
+
+TEST_CASE("server: callers per address are capped in the handshake; other addresses still get in") {
+  srt::server_options opt;
+  opt.max_connections_per_address = 2;
+  running_server rs{opt};
+  caller a, b;
+  REQUIRE(a.connect(rs.srv->port(), "good"));
+  REQUIRE(b.connect(rs.srv->port(), "good"));
+  // Both are accepted (their keys went to the handler) before the third knocks.
+  for (int i = 0; i < 250 && rs.handler.request_count() < 2; ++i)
+    std::this_thread::sleep_for(20ms);
+  REQUIRE(rs.handler.request_count() == 2);
+  {
+    caller c;
+    CHECK_FALSE(c.connect(rs.srv->port(), "good"));
+    CHECK(c.reject_reason() == SRT_REJX_OVERLOAD);
+  }
+  caller d;
+  sockaddr_in src{};
+  src.sin_family = AF_INET;
+  ::inet_pton(AF_INET, "127.0.0.2", &src.sin_addr);
+  REQUIRE(srt_bind(d.sock.get(), reinterpret_cast<sockaddr*>(&src), sizeof src) != SRT_ERROR);
+  CHECK(d.connect(rs.srv->port(), "good"));
+  rs.finish();
+  CHECK(rs.log.str().find("too many connections from this address") != std::string::npos);
+}
