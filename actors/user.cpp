@@ -1,6 +1,8 @@
 #include "actors/user.hpp"
 
+#include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -110,6 +112,16 @@ std::optional<std::string> settings_problem(const json& change) {
 struct user_state {
   user_view view;
   std::string password_hash;
+  std::set<std::string> channels;  // claimed against the channel quota; at most the quota
+  // Hashing off the actor thread: promises wait here for the pool (bounded by its queue).
+  std::shared_ptr<runtime::hash_pool> pool;
+  std::unordered_map<std::uint64_t, caf::typed_response_promise<user_view>> waiting;
+  std::uint64_t next_job = 1;
+  struct signup {
+    std::uint64_t job;
+    std::string email;
+  };
+  std::optional<signup> signing_up;  // one sign-up at a time: its hash is being computed
   json settings = json::object();  // only the keys the user changed
   std::optional<entity_journal> journal;
   caf::actor registry;
@@ -135,6 +147,13 @@ struct user_state {
       take("bio", view.bio);
       take("avatar_url", view.avatar_url);
       take("email", view.email);
+    } else if (ev.type == "user.channel_claimed" || ev.type == "user.channel_released") {
+      if (auto it = body.find("channel"); it != body.end() && it->is_string()) {
+        if (ev.type == "user.channel_claimed")
+          channels.insert(it->get<std::string>());
+        else
+          channels.erase(it->get<std::string>());
+      }
     } else if (ev.type == "user.settings_updated") {
       if (auto it = body.find("settings"); it != body.end() && it->is_object())
         settings = *it;
@@ -200,17 +219,55 @@ caf::expected<std::vector<storage::event>> events_for_patch(const user_state& st
   return events;
 }
 
+using hashed_atom = caf::atom_constant<caf::atom("pwhashed")>;
+using checked_atom = caf::atom_constant<caf::atom("pwchecked")>;
+
 // A hash of nothing anybody knows: unknown users cost the same time as wrong passwords, so the
-// response time does not reveal which usernames exist.
+// response time does not reveal which usernames exist. Computed on a pool thread, once.
 const std::string& decoy_hash() {
   static const std::string hash = hash_password(runtime::random_hex(16));
   return hash;
 }
 
+caf::error pool_busy() {
+  return make_error(errc::unavailable, "the server is busy checking passwords, try again shortly");
+}
+
+// Runs `work` (hash or check) on the pool and parks a promise until the pool sends `Atom` back
+// with the job's id. Returns the promise, or an error when the pool is full.
+template <class Atom, class Work>
+caf::result<user_view> on_pool(user_actor* self, Work work, std::uint64_t& job) {
+  auto& st = self->state;
+  job = st.next_job++;
+  auto submitted = st.pool->try_submit(
+    [me = caf::actor_cast<caf::actor>(self), id = job, work = std::move(work)]() mutable {
+      caf::anon_send(me, Atom::value, id, work());
+    });
+  if (!submitted)
+    return pool_busy();
+  auto promise = self->make_response_promise<user_view>();
+  st.waiting.emplace(job, promise);
+  return promise;
+}
+
+std::optional<caf::typed_response_promise<user_view>> take_waiting(user_state& st,
+                                                                    std::uint64_t job) {
+  auto it = st.waiting.find(job);
+  if (it == st.waiting.end())
+    return std::nullopt;
+  auto promise = std::move(it->second);
+  st.waiting.erase(it);
+  return promise;
+}
+
+// Passwords copied into pool jobs are wiped once used.
+void wipe(std::string& secret) { sodium_memzero(secret.data(), secret.size()); }
+
 caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::event_store* store,
-                            std::string username) {
+                            std::string username, std::shared_ptr<runtime::hash_pool> pool) {
   auto& st = self->state;
   st.registry = std::move(registry);
+  st.pool = std::move(pool);
   st.journal.emplace(*store, "user/" + username);
   st.journal->recover([](const std::string&) {}, [&st](const storage::event& ev) { st.apply(ev); });
   st.idle.arm(self);
@@ -229,17 +286,45 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
         return make_error(errc::invalid_argument, *problem);
       if (!email.empty() && !valid_email(email))
         return make_error(errc::invalid_argument, "email is not a valid address");
-      std::string hash;
-      try {
-        hash = hash_password(password);
-      } catch (const std::exception& e) {
-        return make_error(errc::unavailable, e.what());
+      if (st.signing_up)
+        return make_error(errc::conflict, "username '" + username + "' is being registered");
+      std::uint64_t job = 0;
+      auto result = on_pool<hashed_atom>(
+        self,
+        [password = std::string{password}]() mutable {
+          std::string hash;  // empty: the machine could not spare the memory
+          try {
+            hash = hash_password(password);
+          } catch (const std::exception&) {
+          }
+          wipe(password);
+          return hash;
+        },
+        job);
+      if (st.waiting.count(job))
+        st.signing_up = user_state::signup{job, email};
+      return result;
+    },
+    [self, username](hashed_atom, std::uint64_t job, const std::string& hash) {
+      auto& st = self->state;
+      auto promise = take_waiting(st, job);
+      if (!promise)
+        return;
+      auto email = st.signing_up ? std::move(st.signing_up->email) : std::string{};
+      st.signing_up.reset();
+      if (hash.empty()) {
+        promise->deliver(
+          make_error(errc::unavailable, "not enough memory to hash a password, try again"));
+      } else if (st.journal->exists()) {
+        promise->deliver(make_error(errc::conflict, "username '" + username + "' is taken"));
+      } else {
+        auto payload = json{{"username", username}, {"email", email}, {"password_hash", hash},
+                            {"display_name", username}}.dump();
+        if (auto err = commit(self, {make_event("user.signed_up", payload)}))
+          promise->deliver(std::move(err));
+        else
+          promise->deliver(st.full_view());
       }
-      auto payload = json{{"username", username}, {"email", email}, {"password_hash", hash},
-                          {"display_name", username}}.dump();
-      if (auto err = commit(self, {make_event("user.signed_up", payload)}))
-        return err;
-      return st.full_view();
     },
     [self, not_found](get_atom) -> caf::result<user_view> {
       auto& st = self->state;
@@ -251,14 +336,56 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
     [self](verify_atom, const std::string& password) -> caf::result<user_view> {
       auto& st = self->state;
       st.idle.touch();
-      auto refused = make_error(errc::unauthorized, "wrong username or password");
-      if (!st.journal->exists() || st.password_hash.empty()) {
-        (void)verify_password(decoy_hash(), password);
-        return refused;
+      // Unknown users are checked against the decoy so both cost the same time.
+      std::uint64_t job = 0;
+      return on_pool<checked_atom>(
+        self,
+        [hash = st.password_hash, password = std::string{password}]() mutable {
+          bool ok = !hash.empty() && verify_password(hash, password);
+          if (hash.empty())
+            (void)verify_password(decoy_hash(), password);
+          wipe(password);
+          return ok;
+        },
+        job);
+    },
+    [self](checked_atom, std::uint64_t job, bool ok) {
+      auto& st = self->state;
+      auto promise = take_waiting(st, job);
+      if (!promise)
+        return;
+      if (!ok || !st.journal->exists())
+        promise->deliver(make_error(errc::unauthorized, "wrong username or password"));
+      else
+        promise->deliver(st.full_view());
+    },
+    [self, not_found](claim_channel_atom, const std::string& channel,
+                      std::uint32_t quota) -> caf::result<std::uint32_t> {
+      auto& st = self->state;
+      st.idle.touch();
+      if (!st.journal->exists())
+        return not_found();
+      if (!valid_channel_name(channel))
+        return make_error(errc::invalid_argument, "not a channel name");
+      if (!st.channels.count(channel)) {
+        if (quota != 0 && st.channels.size() >= quota)
+          return make_error(errc::forbidden, "channel quota reached: an account may own at most " +
+                                               std::to_string(quota) + " channels");
+        auto payload = json{{"channel", channel}}.dump();
+        if (auto err = commit(self, {make_event("user.channel_claimed", payload)}))
+          return err;
       }
-      if (!verify_password(st.password_hash, password))
-        return refused;
-      return st.full_view();
+      return static_cast<std::uint32_t>(st.channels.size());
+    },
+    [self](release_channel_atom, const std::string& channel) -> caf::result<bool> {
+      auto& st = self->state;
+      st.idle.touch();
+      if (!st.channels.count(channel))
+        return false;
+      auto payload = json{{"channel", channel}}.dump();
+      if (auto err = commit(self, {make_event("user.channel_released", payload)}))
+        return err;
+      return true;
     },
     [self, not_found](update_atom, const std::string& patch_json) -> caf::result<user_view> {
       auto& st = self->state;
@@ -273,9 +400,17 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
           return err;
       return st.full_view();
     },
-    stop_on_request(self),
+    [self](passivate_atom) {
+      // The partition moves: callers still waiting for the pool get an answer, not silence.
+      for (auto& [_, promise] : self->state.waiting)
+        promise.deliver(make_error(errc::unavailable, "the account moved to another node, retry"));
+      self->state.waiting.clear();
+      self->quit();
+    },
     [self](idle_check_atom) {
       auto& st = self->state;
+      if (!st.waiting.empty())
+        return st.idle.arm(self);  // a hash is on its way back
       if (!st.journal->exists())
         return idle_tracker::passivate(self, st.registry);
       st.idle.check(self, st.registry);
@@ -318,14 +453,18 @@ bool verify_password(std::string_view hash, std::string_view password) {
 }
 
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
-                      storage::event_store& store, const std::string& username) {
-  return sys.spawn(user_behavior, registry, &store, username);
+                      storage::event_store& store, const std::string& username,
+                      std::shared_ptr<runtime::hash_pool> pool) {
+  return sys.spawn(user_behavior, registry, &store, username, std::move(pool));
 }
 
-void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store) {
-  kinds.factories["user"] = [&store](caf::actor_system& sys, const caf::actor& registry,
-                                     const std::string& id) {
-    return spawn_user(sys, registry, store, id);
+void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                   runtime::hash_pool::options pool) {
+  auto shared_pool = std::make_shared<runtime::hash_pool>(pool);
+  kinds.factories["user"] = [&store, shared_pool](caf::actor_system& sys,
+                                                  const caf::actor& registry,
+                                                  const std::string& id) {
+    return spawn_user(sys, registry, store, id, shared_pool);
   };
 }
 

@@ -2,12 +2,16 @@
 //
 // Events: user.signed_up {"username","email","password_hash","display_name"},
 // user.profile_updated {"display_name"?,"bio"?,"avatar_url"?,"email"?},
-// user.settings_updated {"settings":{…}} (the whole settings object after the change).
+// user.settings_updated {"settings":{…}} (the whole settings object after the change),
+// user.channel_claimed {"channel"} / user.channel_released {"channel"} (the channel quota).
 // Only the argon2id hash of the password is ever stored; the password itself lives in the
-// message that carries it and nowhere else.
+// message that carries it and nowhere else. Hashes and checks run on the kind's hash_pool, never
+// on an actor thread: the entity answers when the pool is done, or errc::unavailable (503) at
+// once when the pool's queue is full.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,11 +21,14 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/entity_registry.hpp"
+#include "runtime/hash_pool.hpp"
 #include "storage/event_store.hpp"
 
 namespace aethex::actors {
 
 using verify_atom = caf::atom_constant<caf::atom("verify")>;
+using claim_channel_atom = caf::atom_constant<caf::atom("claimchan")>;
+using release_channel_atom = caf::atom_constant<caf::atom("relchan")>;
 
 /// A user as the owner sees it. Public views leave out `email` and `settings`.
 struct user_view {
@@ -46,11 +53,18 @@ typename Inspector::result_type inspect(Inspector& f, user_view& x) {
 ///  (verify_atom, password)         -> user_view | unauthorized (unknown user or wrong password)
 ///  (update_atom, patch_json)       -> user_view | not_found | invalid_argument
 ///     patch keys: display_name, bio, avatar_url, email (strings), settings (object, merged)
+///  (claim_channel_atom, channel, quota) -> uint32 channels held | not_found | forbidden (quota
+///     reached; quota 0 = none). Claiming a channel already held changes nothing.
+///  (release_channel_atom, channel)      -> bool (whether it was held)
+/// create and verify answer errc::unavailable when `pool` is full.
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
-                      storage::event_store& store, const std::string& username);
+                      storage::event_store& store, const std::string& username,
+                      std::shared_ptr<runtime::hash_pool> pool);
 
-/// Registers the "user" kind with its store.
-void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+/// Registers the "user" kind with its store and a hash pool of its own, sized by `pool`
+/// (its threads stop when the registry that holds the kind goes).
+void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                   runtime::hash_pool::options pool = {});
 
 // Validation rules, shared by the entity and front ends that want to fail early.
 inline constexpr std::size_t min_password_bytes = 8;

@@ -1,5 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/actors/entity_fixture.hpp"
@@ -146,4 +153,120 @@ TEST_CASE("a user comes back from the event store after a restart") {
   CHECK(f.ask<user_view>("user", "frank", actors::verify_atom::value, password));
   CHECK_FALSE(f.ask<user_view>("user", "frank", actors::verify_atom::value,
                                std::string{"wrong password"}));
+}
+
+namespace {
+
+// Pool jobs that hold the pool's threads until the test opens the gate.
+struct gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  int inside = 0;
+  std::function<void()> job() {
+    return [this] {
+      std::unique_lock lock{mu};
+      ++inside;
+      cv.notify_all();
+      cv.wait(lock, [this] { return open; });
+    };
+  }
+  bool wait_inside(int n) {
+    std::unique_lock lock{mu};
+    return cv.wait_for(lock, std::chrono::seconds(5), [&] { return inside == n; });
+  }
+  void release() {
+    std::lock_guard lock{mu};
+    open = true;
+    cv.notify_all();
+  }
+};
+
+template <class T>
+T or_else(const caf::expected<T>& x, T fallback) {
+  return x ? *x : fallback;
+}
+
+// Asks an entity actor directly, without the registry.
+template <class T, class... Ts>
+caf::expected<T> ask_actor(test::entity_fixture& f, const caf::actor& a, std::chrono::milliseconds timeout,
+                           Ts... xs) {
+  caf::expected<T> result = caf::error{};
+  f.self->request(a, timeout, std::move(xs)...)
+    .receive([&](T& value) { result = std::move(value); }, [&](caf::error& err) { result = std::move(err); });
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("hashing runs on the pool, not the actor: the entity answers while hashes wait") {
+  test::entity_fixture f;
+  auto pool = std::make_shared<runtime::hash_pool>(runtime::hash_pool::options{1, 2});
+  gate g;
+  REQUIRE(pool->try_submit(g.job()));  // the pool's only thread is busy
+  REQUIRE(g.wait_inside(1));
+  auto user = actors::spawn_user(f.sys, f.registry, f.events(), "gina", pool);
+
+  // The sign-up waits for the pool; meanwhile the actor still answers other messages at once.
+  auto created = std::async(std::launch::async, [&] {
+    caf::scoped_actor other{f.sys};
+    caf::expected<user_view> result = caf::error{};
+    other->request(user, std::chrono::seconds(20), create_atom::value, std::string{}, password)
+      .receive([&](user_view& v) { result = std::move(v); }, [&](caf::error& e) { result = std::move(e); });
+    return result;
+  });
+  for (int i = 0; i < 500 && pool->queued() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(pool->queued() == 1);
+  auto pending = ask_actor<user_view>(f, user, std::chrono::seconds(2), get_atom::value);
+  REQUIRE_FALSE(pending);
+  CHECK(code_of(pending.error()) == errc::not_found);  // not signed up yet: the hash waits
+  auto again = ask_actor<user_view>(f, user, std::chrono::seconds(2), create_atom::value,
+                                    std::string{}, password);
+  REQUIRE_FALSE(again);
+  CHECK(code_of(again.error()) == errc::conflict);  // one sign-up per name at a time
+
+  // The queue holds the sign-up and one more job; beyond that the entity says "busy" at once.
+  REQUIRE(pool->try_submit(g.job()));
+  auto busy = ask_actor<user_view>(f, user, std::chrono::seconds(2), actors::verify_atom::value,
+                                   password);
+  REQUIRE_FALSE(busy);
+  CHECK(code_of(busy.error()) == errc::unavailable);
+
+  g.release();
+  auto signed_up = created.get();
+  REQUIRE(signed_up);
+  CHECK(signed_up->username == "gina");
+  CHECK(ask_actor<user_view>(f, user, std::chrono::seconds(20), actors::verify_atom::value, password));
+  f.self->send_exit(user, caf::exit_reason::user_shutdown);
+  f.self->wait_for(user);
+}
+
+TEST_CASE("channel quota: claims up to the quota, idempotent, released, durable") {
+  test::entity_fixture f;
+  REQUIRE(signup(f, "hank"));
+  auto claim = [&](const std::string& channel, std::uint32_t quota = 3) {
+    return f.ask<std::uint32_t>("user", "hank", actors::claim_channel_atom::value, channel, quota);
+  };
+  CHECK(or_else(claim("one"), 0u) == 1);
+  CHECK(or_else(claim("two"), 0u) == 2);
+  CHECK(or_else(claim("two"), 0u) == 2);  // already held: nothing changes
+  CHECK(or_else(claim("three"), 0u) == 3);
+  auto over = claim("four");
+  REQUIRE_FALSE(over);
+  CHECK(code_of(over.error()) == errc::forbidden);
+  CHECK(message_of(over.error()).find("at most 3 channels") != std::string::npos);
+  auto release = [&] {
+    return f.ask<bool>("user", "hank", actors::release_channel_atom::value, std::string{"two"});
+  };
+  CHECK(or_else(release(), false));
+  CHECK_FALSE(or_else(release(), true));
+  f.restart();
+  CHECK(or_else(claim("four"), 0u) == 3);
+  CHECK_FALSE(claim("five"));
+  CHECK(or_else(claim("five", 0), 0u) == 4);  // quota 0: no limit
+  auto nobody = f.ask<std::uint32_t>("user", "nobody", actors::claim_channel_atom::value,
+                                     std::string{"x"}, std::uint32_t{5});
+  REQUIRE_FALSE(nobody);
+  CHECK(code_of(nobody.error()) == errc::not_found);
 }
