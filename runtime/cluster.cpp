@@ -1,13 +1,16 @@
 #include "runtime/cluster.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -18,13 +21,71 @@ namespace {
 
 using namespace std::chrono_literals;
 using rebalance_atom = caf::atom_constant<caf::atom("rebalance")>;
+using dial_atom = caf::atom_constant<caf::atom("dial")>;
 
 constexpr auto rebalance_interval = 1s;
 constexpr auto move_timeout = 90s;
+constexpr auto dial_timeout = 10s;
 
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+struct endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "host:port" or "[v6]:port".
+std::optional<endpoint> parse_endpoint(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0)
+    return std::nullopt;
+  auto host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto digits = text.substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec != std::errc{} || end != digits.data() + digits.size() || port == 0 || port > 65535 ||
+      host.empty())
+    return std::nullopt;
+  return endpoint{std::string{host}, static_cast<std::uint16_t>(port)};
+}
+
+std::string format_endpoint(const std::string& host, std::uint16_t port) {
+  auto shown = host.find(':') == std::string::npos ? host : "[" + host + "]";
+  return shown + ":" + std::to_string(port);
+}
+
+// Where members dial this node; empty when it publishes nothing.
+std::string cluster_endpoint_of(const cluster_config& config) {
+  if (config.port == 0)
+    return {};
+  return format_endpoint(config.advertise_host.empty() ? config.bind : config.advertise_host,
+                         config.port);
+}
+
+// CAF reports a refused TLS handshake as a dropped connection; say what usually causes it.
+std::string connect_error(caf::actor_system& sys, const caf::error& err) {
+  if (err == caf::sec::disconnect_during_handshake || err == caf::sec::unexpected_message ||
+      err == caf::sec::cannot_connect_to_node)
+    return "TLS handshake refused (" + sys.render(err) +
+           "): is this a cluster port, and is the cluster secret the same as on the other nodes?";
+  return sys.render(err);
+}
+
+// What the cluster port publishes: it answers joins only, so a peer learns no actor of this
+// node before the membership actor has checked its secret. Dies with the membership actor.
+caf::behavior join_gate(caf::event_based_actor* self, const caf::actor& membership) {
+  self->link_to(membership);
+  self->set_default_handler(caf::drop);
+  return {
+    [self, membership](join_atom, std::string& secret, member_info& joiner) {
+      return self->delegate(membership, join_atom::value, std::move(secret), std::move(joiner));
+    },
+  };
 }
 
 struct membership_state {
@@ -136,8 +197,9 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
   auto& st = self->state;
   st.config = std::move(config);
   st.registry = std::move(registry);
-  st.self_info = member_info{st.config.node_id, st.config.http_endpoint, caf::actor{self},
-                             st.registry, st.config.services, now_ms()};
+  st.self_info = member_info{st.config.node_id, st.config.http_endpoint,
+                             cluster_endpoint_of(st.config), caf::actor{self}, st.registry,
+                             st.config.services, now_ms()};
   st.view.members.push_back(st.self_info);
   // A founder resumes the table it knew (partitions of members not back yet stay theirs); a
   // joining node takes the cluster's table from the member it joins.
@@ -232,6 +294,22 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
     [self](drain_atom) {
       return self->delegate(caf::actor{self}, drain_atom::value, self->state.config.node_id);
     },
+    // A direct TLS connection to a member learned through another one, so their messages
+    // stop going through that node (CAF routes over the most direct connection it has).
+    [self](dial_atom, const std::string& node_id, const std::string& where) {
+      auto target = parse_endpoint(where);
+      if (!target)
+        return;
+      auto& sys = self->system();
+      self->request(sys.openssl_manager().actor_handle(), dial_timeout,
+                    caf::connect_atom::value, target->host, target->port)
+        .then([](const caf::node_id&, caf::strong_actor_ptr&, std::set<std::string>&) {},
+              [self, node_id, where](caf::error& err) {
+                std::clog << "cluster: cannot dial member " << node_id << " at " << where
+                          << " (" << connect_error(self->system(), err)
+                          << "); its messages go through other members" << std::endl;
+              });
+    },
     [self](get_atom) { return self->state.view; },
   };
 }
@@ -257,39 +335,48 @@ void add_cluster_message_types(caf::actor_system_config& cfg) {
 
 caf::expected<caf::actor> start_cluster(caf::actor_system& sys, const cluster_config& config,
                                         const caf::actor& registry) {
+  bool networked = config.port != 0 || !config.join.empty();
+  if (networked && !sys.has_openssl_manager())
+    return make_error(errc::internal, "cluster TLS is not configured (configure_cluster_tls)");
   auto actor = sys.spawn(membership, config, registry);
+  auto fail = [&](std::string why) -> caf::expected<caf::actor> {
+    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    return make_error(errc::unavailable, std::move(why));
+  };
   if (config.port != 0) {
-    auto published = sys.middleman().publish(actor, config.port, config.bind.c_str(), true);
-    if (!published) {
-      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-      return make_error(errc::unavailable, "cannot listen on cluster port " +
-                                               std::to_string(config.port) + ": " +
-                                               sys.render(published.error()));
-    }
+    auto gate = sys.spawn(join_gate, actor);
+    auto published = caf::openssl::publish(gate, config.port, config.bind.c_str(), true);
+    if (!published)
+      return fail("cannot listen on cluster port " + format_endpoint(config.bind, config.port) +
+                  ": " + sys.render(published.error()));
   }
   if (config.join.empty())
     return actor;
-  auto colon = config.join.rfind(':');
-  auto fail = [&](std::string why) -> caf::expected<caf::actor> {
-    caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
-    return make_error(errc::unavailable, "cannot join " + config.join + ": " + why);
+  auto cannot_join = [&](const std::string& why) {
+    return fail("cannot join " + config.join + ": " + why);
   };
-  if (colon == std::string::npos)
-    return fail("expected HOST:PORT");
-  auto port = std::stoi(config.join.substr(colon + 1));
-  auto seed = sys.middleman().remote_actor(config.join.substr(0, colon),
-                                           static_cast<std::uint16_t>(port));
+  auto seed_at = parse_endpoint(config.join);
+  if (!seed_at)
+    return cannot_join("expected HOST:PORT");
+  auto seed = caf::openssl::remote_actor(sys, seed_at->host, seed_at->port);
   if (!seed)
-    return fail(sys.render(seed.error()));
+    return cannot_join(connect_error(sys, seed.error()));
   caf::scoped_actor self{sys};
   caf::expected<cluster_view> view = caf::error{};
-  member_info me{config.node_id, config.http_endpoint, actor, registry, config.services, 0};
+  member_info me{config.node_id, config.http_endpoint, cluster_endpoint_of(config), actor,
+                 registry,       config.services,      0};
   self->request(*seed, 10s, join_atom::value, config.secret, me)
     .receive([&](cluster_view& v) { view = std::move(v); },
              [&](caf::error& err) { view = std::move(err); });
   if (!view)
-    return fail(code_of(view.error()) == errc::internal ? sys.render(view.error())
-                                                        : message_of(view.error()));
+    return cannot_join(code_of(view.error()) == errc::internal ? sys.render(view.error())
+                                                              : message_of(view.error()));
+  // Members that joined before us are reached through the seed until we dial them; members
+  // that join later dial us.
+  for (auto& member : view->members)
+    if (member.node_id != config.node_id && member.membership.node() != seed->node() &&
+        !member.cluster_endpoint.empty())
+      anon_send(actor, dial_atom::value, member.node_id, member.cluster_endpoint);
   anon_send(actor, members_atom::value, std::move(*view));
   return actor;
 }

@@ -1,7 +1,11 @@
-// Cluster membership over CAF's middleman: nodes publish a membership actor on the cluster
-// port; a joining node presents the shared secret to any member and receives the member list
-// and partition table. Members monitor each other, so a node that stops answering is dropped
-// within the middleman's heartbeat timeout.
+// Cluster membership over CAF's middleman, always through CAF's OpenSSL module: every cluster
+// connection is mutual TLS with certificates of the cluster CA (runtime/cluster_tls.hpp), so
+// only nodes that know the secret connect at all. The cluster port publishes a gate that only
+// answers joins (the secret is checked again there); the membership actor itself, the
+// registry and the services actor are handed out to admitted members only. A joining node
+// receives the member list and partition table, then dials every other member directly.
+// Members monitor each other, so a node that stops answering is dropped within the
+// middleman's heartbeat timeout.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +37,8 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 
 struct member_info {
   std::string node_id;
-  std::string http_endpoint;  // "host:port" of the member's HTTP listener
+  std::string http_endpoint;  // "host:port" of the member's HTTP listener (as advertised)
+  std::string cluster_endpoint;  // "host:port" members dial over TLS; empty: no cluster port
   caf::actor membership;
   caf::actor registry;
   caf::actor services;  // node-level queries the application answers (read models)
@@ -42,8 +47,8 @@ struct member_info {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
-  return f(caf::meta::type_name("member_info"), x.node_id, x.http_endpoint, x.membership,
-           x.registry, x.services, x.joined_ms);
+  return f(caf::meta::type_name("member_info"), x.node_id, x.http_endpoint, x.cluster_endpoint,
+           x.membership, x.registry, x.services, x.joined_ms);
 }
 
 struct cluster_view {
@@ -64,8 +69,9 @@ struct cluster_config {
   std::string node_id;
   std::string secret;
   std::string http_endpoint;
-  std::string bind = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: standalone node, nothing published
+  std::string bind = "127.0.0.1";  // address the cluster port listens on
+  std::string advertise_host;      // host other members dial; empty: `bind`
+  std::uint16_t port = 0;  // 0: nothing published (the node can still join and dial out)
   std::string join;        // "host:port" of a member, empty to found a cluster
   caf::actor services;     // published to members as member_info::services
   // The table this node last knew (restored by a founder after a restart) and where to keep
@@ -77,8 +83,10 @@ struct cluster_config {
 /// Registers the cluster's message types; call on the config before creating the system.
 void add_cluster_message_types(caf::actor_system_config& cfg);
 
-/// Spawns the membership actor, publishes it on the cluster port and joins `config.join`.
-/// Errors (port in use, unreachable seed, wrong secret) are returned with a clear message.
+/// Spawns the membership actor, publishes its join gate on the cluster port (TLS) and joins
+/// `config.join`. Needs CAF's OpenSSL module on the system (configure_cluster_tls) whenever it
+/// listens or joins: there is no clear-text mode. Errors (port in use, unreachable seed, TLS
+/// refused, wrong secret) are returned with a clear message.
 /// Messages: (get_atom) -> cluster_view; (load_atom) -> std::vector<std::string> "k=v".
 caf::expected<caf::actor> start_cluster(caf::actor_system& sys, const cluster_config& config,
                                         const caf::actor& registry);

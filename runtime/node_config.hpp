@@ -7,18 +7,24 @@
 
 namespace aethex::runtime {
 
+inline constexpr std::uint16_t default_cluster_port = 4100;
+
 struct node_config {
   std::filesystem::path data_dir = "aethex-data";
   std::filesystem::path web_root;  // built web UI; empty = <binary dir>/web
   std::string bind = "127.0.0.1";
+  std::string cluster_bind;  // address of the cluster port; empty = bind
+  std::string advertise;     // "host[:port]" of this node's HTTP for redirects; empty = bind
   std::uint16_t rtmp_port = 1935;  // 0 disables a listener
   std::uint16_t srt_port = 9000;
   std::string srt_passphrase;  // AES passphrase SRT publishers must know; empty = none. Secret.
   std::uint16_t http_port = 8080;
-  std::uint16_t cluster_port = 4100;
+  // 0: no cluster port. Set by --cluster-port, or 4100 when --join is given without it: a node
+  // that is not asked to cluster listens for nothing but its front ends.
+  std::uint16_t cluster_port = 0;
   std::string join;  // "host:port" of a cluster member, empty for a standalone node
   std::string node_id;
-  std::string cluster_secret;
+  std::string cluster_secret;  // from --cluster-secret(-file) or AETHEX_CLUSTER_SECRET. Secret.
   unsigned io_threads = 2;
   unsigned hls_segment_seconds = 1;
 };

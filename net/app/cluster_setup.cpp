@@ -1,11 +1,13 @@
 #include "net/app/cluster_setup.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 
+#include <fcntl.h>
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <caf/io/middleman.hpp>
@@ -18,6 +20,7 @@
 #include "actors/user.hpp"
 #include "media/fmp4_relay.hpp"
 #include "runtime/cluster.hpp"
+#include "runtime/cluster_tls.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
@@ -29,12 +32,79 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view table_meta_key = "cluster.partition_table";
 
-void configure_actor_system(caf::actor_system_config& cfg) {
+namespace {
+
+bool is_wildcard(std::string_view address) {
+  return address.empty() || address == "0.0.0.0" || address == "::" || address == "[::]";
+}
+
+std::string bracketed(const std::string& host) {
+  return host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]" : host;
+}
+
+// --advertise is "host", "host:port", "[v6]" or "[v6]:port".
+bool has_port(const std::string& address) {
+  if (address.front() == '[')
+    return address.find("]:") != std::string::npos;
+  return std::count(address.begin(), address.end(), ':') == 1;
+}
+
+std::string advertised_host(const runtime::node_config& config) {
+  auto& a = config.advertise;
+  if (a.empty() || !has_port(a))
+    return a;
+  auto host = a.substr(0, a.rfind(':'));
+  return host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+}
+
+// Without a secret a node never accepts an empty one: it makes one up, keeps it in the data
+// folder (created owner-only) and joining nodes must present it.
+std::string generated_secret(const std::filesystem::path& data_dir) {
+  auto file = data_dir / "cluster.secret";
+  std::string secret;
+  if (std::ifstream in{file}; in >> secret && !secret.empty())
+    return secret;
+  secret = runtime::random_hex(24);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, S_IRUSR | S_IWUSR);
+  auto line = secret + "\n";
+  if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    throw std::runtime_error("cannot write " + file.string());
+  ::close(fd);
+  std::clog << "cluster: no cluster secret given; generated one in " << file.string()
+            << std::endl;
+  return secret;
+}
+
+std::string cluster_secret_of(const runtime::node_config& config) {
+  return config.cluster_secret.empty() ? generated_secret(config.data_dir)
+                                       : config.cluster_secret;
+}
+
+}  // namespace
+
+bool clusters(const runtime::node_config& config) {
+  return config.cluster_port != 0 || !config.join.empty();
+}
+
+std::string http_endpoint_of(const runtime::node_config& config) {
+  auto port = std::to_string(config.http_port);
+  if (config.advertise.empty())
+    return bracketed(config.bind) + ":" + port;
+  return has_port(config.advertise) ? config.advertise : bracketed(config.advertise) + ":" + port;
+}
+
+std::string cluster_bind_of(const runtime::node_config& config) {
+  return config.cluster_bind.empty() ? config.bind : config.cluster_bind;
+}
+
+void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_config& config) {
   cfg.load<caf::io::middleman>();
   // CAF 0.17 defaults to no heartbeat: a dead peer would only be noticed after a TCP timeout.
   cfg.set("middleman.heartbeat-interval", caf::timespan{500ms});
   cfg.set("middleman.connection-timeout", caf::timespan{3s});
-  cfg.set("middleman.enable-automatic-connections", true);
+  // Automatic connections open a clear-text listener on every interface; members dial each
+  // other over TLS instead (runtime/cluster.cpp).
+  cfg.set("middleman.enable-automatic-connections", false);
   runtime::add_cluster_message_types(cfg);
   // Replies and commands of entities, which may live on another node.
   cfg.add_message_type<actors::channel_view>("aethex::channel_view");
@@ -42,13 +112,24 @@ void configure_actor_system(caf::actor_system_config& cfg) {
   cfg.add_message_type<actors::user_view>("aethex::user_view");
   cfg.add_message_type<actors::session_view>("aethex::session_view");
   cfg.add_message_type<actors::stream_session_view>("aethex::stream_session_view");
-  cfg.add_message_type<actors::chat_identity>("aethex::chat_identity");
+  cfg.add_message_type<runtime::principal>("aethex::principal");
   cfg.add_message_type<actors::chat_command>("aethex::chat_command");
   cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
   cfg.add_message_type<actors::chat_result>("aethex::chat_result");
   cfg.add_message_type<std::vector<std::uint32_t>>("std::vector<uint32_t>");  // partition lists
   cfg.add_message_type<std::vector<std::uint64_t>>("std::vector<uint64_t>");  // load figures
   cfg.add_message_type<media::relay_packet>("aethex::relay_packet");
+  if (!clusters(config))
+    return;
+  // Other members redirect browsers to this node's HTTP address and dial its cluster port:
+  // "0.0.0.0" is no address they can use.
+  if (config.advertise.empty() && is_wildcard(config.bind))
+    throw std::runtime_error("--bind " + config.bind +
+                             " in a cluster needs --advertise HOST (the address other nodes "
+                             "and browsers use for this node)");
+  auto files = runtime::make_node_credentials(cluster_secret_of(config), node_id_of(config),
+                                              config.data_dir / "cluster-tls");
+  runtime::configure_cluster_tls(cfg, files);
 }
 
 std::string node_id_of(const runtime::node_config& config) {
@@ -58,21 +139,6 @@ std::string node_id_of(const runtime::node_config& config) {
   if (::gethostname(host, sizeof host - 1) != 0)
     return "node-" + std::to_string(config.cluster_port);
   return std::string{host} + "-" + std::to_string(config.cluster_port);
-}
-
-// Without --cluster-secret a node never accepts an empty secret: it makes one up, keeps it in
-// the data folder (owner-readable only) and joining nodes must present it.
-std::string generated_secret(const std::filesystem::path& data_dir) {
-  auto file = data_dir / "cluster.secret";
-  std::string secret;
-  if (std::ifstream in{file}; in >> secret && !secret.empty())
-    return secret;
-  secret = runtime::random_hex(24);
-  std::ofstream{file, std::ios::trunc} << secret << "\n";
-  ::chmod(file.c_str(), S_IRUSR | S_IWUSR);
-  std::clog << "cluster: no --cluster-secret given; generated one in " << file.string()
-            << std::endl;
-  return secret;
 }
 
 runtime::partition_storage partition_storage_of(storage::event_store& store) {
@@ -103,10 +169,11 @@ caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            storage::event_store& store) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
-  cluster.secret = config.cluster_secret.empty() ? generated_secret(config.data_dir)
-                                                 : config.cluster_secret;
-  cluster.http_endpoint = config.bind + ":" + std::to_string(config.http_port);
-  cluster.bind = config.bind;
+  cluster.secret = cluster_secret_of(config);
+  cluster.http_endpoint = http_endpoint_of(config);
+  cluster.bind = cluster_bind_of(config);
+  if (is_wildcard(cluster.bind))
+    cluster.advertise_host = advertised_host(config);
   cluster.port = config.cluster_port;
   cluster.join = config.join;
   cluster.services = services;

@@ -12,12 +12,25 @@
 
 namespace aethex::app {
 
+/// True when the node was asked to cluster: a cluster port or a member to join.
+bool clusters(const runtime::node_config& config);
+
 /// Loads the middleman with fast failure detection and registers every message type that
 /// may travel between nodes. Every node must call this, or peers get unexpected_message.
-void configure_actor_system(caf::actor_system_config& cfg);
+/// A node that clusters also gets its TLS credentials (DATA/cluster-tls/, derived from the
+/// cluster secret) and CAF's OpenSSL module. Throws std::runtime_error with a message for the
+/// operator (secret too short, wildcard --bind without --advertise, data folder not writable).
+void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_config& config);
 
 /// This node's id: --node-id, else "<hostname>-<cluster port>".
 std::string node_id_of(const runtime::node_config& config);
+
+/// "host:port" other nodes and redirects use for this node's HTTP: --advertise (its port
+/// defaults to --http-port), else --bind and --http-port.
+std::string http_endpoint_of(const runtime::node_config& config);
+
+/// The address the cluster port listens on: --cluster-bind, else --bind.
+std::string cluster_bind_of(const runtime::node_config& config);
 
 /// How the registry copies a partition's streams out of and into `store` when it moves.
 runtime::partition_storage partition_storage_of(storage::event_store& store);

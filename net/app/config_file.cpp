@@ -1,8 +1,13 @@
 #include "net/app/config_file.hpp"
 
+#include <cstdlib>
 #include <fstream>
+#include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 
@@ -29,6 +34,38 @@ std::string strip_comment(const std::string& line) {
   return line;
 }
 
+// A secret file holds the secret alone; a trailing newline is not part of it.
+std::string read_secret_file(const std::string& option, const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in)
+    throw std::runtime_error("--" + option + ": cannot read " + file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
+    secret.pop_back();
+  if (secret.empty())
+    throw std::runtime_error("--" + option + ": " + file.string() + " is empty");
+  struct stat st{};
+  if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    std::clog << "warning: " << file.string() << " can be read by other users; chmod 600 it"
+              << std::endl;
+  return secret;
+}
+
+// Flag, else the file named by `<flag>-file`, else the environment variable. The variable is
+// removed either way, so processes the node starts do not inherit it.
+void settle_secret(const CLI::App& serve, const std::string& flag, const char* env,
+                   std::string& value) {
+  auto* file_option = serve.get_option("--" + flag + "-file");
+  const char* from_env = std::getenv(env);
+  if (value.empty() && file_option->count() > 0)
+    value = read_secret_file(flag + "-file", file_option->as<std::string>());
+  else if (value.empty() && from_env != nullptr)
+    value = from_env;
+  ::unsetenv(env);
+}
+
 }  // namespace
 
 void add_serve_options(CLI::App& serve, runtime::node_config& config) {
@@ -36,6 +73,9 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->capture_default_str();
   serve.add_option("--bind", config.bind, "Address every listener binds to")
     ->capture_default_str();
+  serve.add_option("--advertise", config.advertise,
+                   "HOST[:PORT] other nodes and redirects use for this node's HTTP "
+                   "(default: --bind and --http-port)");
   serve.add_option("--rtmp-port", config.rtmp_port, "RTMP ingest port (0 disables)")
     ->capture_default_str();
   serve.add_option("--srt-port", config.srt_port, "SRT ingest port, UDP (0 disables)")
@@ -45,14 +85,21 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->check([](const std::string& p) {
       return p.size() >= 10 && p.size() <= 79 ? std::string{} : std::string{"must be 10 to 79 characters"};
     });
+  serve.add_option("--srt-passphrase-file", "File holding the SRT passphrase "
+                                            "(or $AETHEX_SRT_PASSPHRASE; keeps it out of ps)");
   serve.add_option("--http-port", config.http_port, "HTTP + WebSocket port (0 disables)")
     ->capture_default_str();
-  serve.add_option("--cluster-port", config.cluster_port, "Cluster port (0 disables)")
-    ->capture_default_str();
+  serve.add_option("--cluster-port", config.cluster_port,
+                   "Cluster port, mutual TLS (default: 4100 with --join, else none)");
+  serve.add_option("--cluster-bind", config.cluster_bind,
+                   "Address the cluster port binds to (default: --bind)");
   serve.add_option("--join", config.join, "HOST:PORT of a cluster member to join");
   serve.add_option("--node-id", config.node_id, "Name of this node in the cluster");
   serve.add_option("--cluster-secret", config.cluster_secret,
-                   "Shared secret a joining node must present");
+                   "Shared cluster secret (16+ characters) keying the nodes' mutual TLS; "
+                   "visible in ps, prefer the file or $AETHEX_CLUSTER_SECRET");
+  serve.add_option("--cluster-secret-file", "File holding the cluster secret "
+                                            "(or $AETHEX_CLUSTER_SECRET; keeps it out of ps)");
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network I/O threads")
     ->capture_default_str()
@@ -105,6 +152,16 @@ void apply_config(CLI::App& command, std::istream& in, const std::string& name) 
       fail("bad value for '" + key + "': " + e.what());
     }
   }
+}
+
+void finish_serve_options(const CLI::App& serve, runtime::node_config& config) {
+  settle_secret(serve, "cluster-secret", "AETHEX_CLUSTER_SECRET", config.cluster_secret);
+  settle_secret(serve, "srt-passphrase", "AETHEX_SRT_PASSPHRASE", config.srt_passphrase);
+  if (!config.srt_passphrase.empty() &&
+      (config.srt_passphrase.size() < 10 || config.srt_passphrase.size() > 79))
+    throw std::runtime_error("the SRT passphrase must have 10 to 79 characters");
+  if (!config.join.empty() && serve.get_option("--cluster-port")->count() == 0)
+    config.cluster_port = runtime::default_cluster_port;
 }
 
 }  // namespace aethex::app

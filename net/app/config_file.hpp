@@ -21,6 +21,13 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config);
 /// Throws std::runtime_error naming the file and line on unknown keys or bad values.
 void apply_config_file(CLI::App& command, const std::filesystem::path& file);
 
+/// Settles what depends on several sources once the command line and the config file are
+/// read: secrets (flag, else --cluster-secret-file / --srt-passphrase-file, else
+/// AETHEX_CLUSTER_SECRET / AETHEX_SRT_PASSPHRASE, which are then removed from the environment)
+/// and the cluster port of a node that joins without --cluster-port. Throws
+/// std::runtime_error with a message for the operator.
+void finish_serve_options(const CLI::App& serve, runtime::node_config& config);
+
 /// The same for text already open; errors name `name` and the line.
 void apply_config(CLI::App& command, std::istream& in, const std::string& name);
 

@@ -145,6 +145,12 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+    try {
+      aethex::app::finish_serve_options(*serve, config);
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 2;
+    }
     return aethex::app::run_node(config);
   }
   if (console->parsed())

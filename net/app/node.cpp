@@ -104,7 +104,12 @@ int run_node(const runtime::node_config& config) {
   auto web_root = config.web_root.empty() ? default_web_root() : config.web_root;
 
   caf::actor_system_config cfg;
-  configure_actor_system(cfg);
+  try {
+    configure_actor_system(cfg, config);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
   cfg.set("scheduler.max-threads", 8);
   // CAF's idle workers poll; its default 50 µs naps between polls cost a steady share of a core
   // per worker under a trickle of media messages. 1 ms naps keep wake-up latency small.
@@ -128,7 +133,7 @@ int run_node(const runtime::node_config& config) {
   auto chat_hub = actors::spawn_chat_hub(sys, registry);
   auto services = spawn_node_services(sys, read_model, media_supervisor, chat_hub);
   caf::actor membership;
-  if (config.cluster_port != 0 || !config.join.empty()) {
+  if (clusters(config)) {
     auto started = start_membership(sys, config, registry, services, *store);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
@@ -137,15 +142,15 @@ int run_node(const runtime::node_config& config) {
       return 1;
     }
     membership = *started;
-    std::clog << "ready: cluster " << config.bind << ":" << config.cluster_port << " node "
-              << node_id_of(config) << std::endl;
+    std::clog << "ready: cluster " << cluster_bind_of(config) << ":" << config.cluster_port
+              << " node " << node_id_of(config) << std::endl;
   }
 
   console_cfg.registry = registry;
   console_cfg.membership = membership;
   console_cfg.store = store.get();
   console_cfg.adapters = actors::console::default_adapters();
-  console_cfg.node = {node_id_of(config), config.bind + ":" + std::to_string(config.http_port),
+  console_cfg.node = {node_id_of(config), http_endpoint_of(config),
                       std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count()};
   auto console = actors::spawn_console_service(sys, std::move(console_cfg));

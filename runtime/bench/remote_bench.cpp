@@ -9,7 +9,9 @@
 // one request at a time (p50/p99).
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -23,6 +25,9 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
+
+#include "runtime/cluster_tls.hpp"
 
 namespace {
 
@@ -62,17 +67,28 @@ caf::behavior sink(caf::stateful_actor<std::int64_t>* self) {
   };
 }
 
-void configure(caf::actor_system_config& cfg) {
+// With AETHEX_BENCH_TLS_SECRET set, both processes talk as cluster nodes do: mutual TLS with
+// certificates derived from that secret (runtime/cluster_tls.hpp).
+const char* tls_secret() { return std::getenv("AETHEX_BENCH_TLS_SECRET"); }
+
+void configure(caf::actor_system_config& cfg, const char* role) {
   cfg.load<caf::io::middleman>();
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  if (tls_secret() == nullptr)
+    return;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("aethex-remote-bench-" + std::to_string(::getpid()) + "-" + role);
+  aethex::runtime::configure_cluster_tls(
+    cfg, aethex::runtime::make_node_credentials(tls_secret(), role, dir));
 }
 
 int serve() {
   caf::actor_system_config cfg;
-  configure(cfg);
+  configure(cfg, "serve");
   caf::actor_system sys{cfg};
   auto actor = sys.spawn(sink);
-  auto port = sys.middleman().publish(actor, 0, "127.0.0.1", true);
+  auto port = tls_secret() ? caf::openssl::publish(actor, 0, "127.0.0.1", true)
+                           : sys.middleman().publish(actor, 0, "127.0.0.1", true);
   if (!port) {
     std::cerr << "cannot publish: " << sys.render(port.error()) << "\n";
     return 1;
@@ -116,7 +132,8 @@ int serve() {
 
 figures measure_caf(caf::actor_system& sys, std::uint16_t port) {
   figures out;
-  auto remote = sys.middleman().remote_actor("127.0.0.1", port);
+  auto remote = tls_secret() ? caf::openssl::remote_actor(sys, "127.0.0.1", port)
+                             : sys.middleman().remote_actor("127.0.0.1", port);
   if (!remote)
     throw std::runtime_error("cannot connect: " + sys.render(remote.error()));
   caf::scoped_actor self{sys};
@@ -247,11 +264,12 @@ figures measure_tcp(std::uint16_t port) {
 
 int run(std::uint16_t caf_port, std::uint16_t tcp_port) {
   caf::actor_system_config cfg;
-  configure(cfg);
+  configure(cfg, "run");
   caf::actor_system sys{cfg};
   auto ours = measure_caf(sys, caf_port);
   auto peer = measure_tcp(tcp_port);
-  std::printf("| between two processes | CAF middleman | plain TCP | ratio |\n|---|---|---|---|\n");
+  std::printf("| between two processes | CAF middleman%s | plain TCP | ratio |\n|---|---|---|---|\n",
+              tls_secret() ? " (TLS)" : "");
   std::printf("| one-way messages/s (64 B) | %.0f | %.0f | %.2f |\n", ours.one_way_per_s,
               peer.one_way_per_s, ours.one_way_per_s / peer.one_way_per_s);
   std::printf("| request/reply/s, %d in flight | %.0f | %.0f | %.2f |\n", window,

@@ -1,10 +1,14 @@
 // Three separate node processes on loopback form a cluster: entities are readable from any
 // node, media ingested on one node is watchable from another (HLS/LL-HLS redirect, WebSocket
 // relay), a wrong secret is refused and a killed node is marked down while the others keep
-// serving the partitions they own.
+// serving the partitions they own. The cluster port is TLS-only and answers joins only; a node
+// not asked to cluster opens none; nothing listens outside --bind.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <map>
+#include <set>
+#include <thread>
 #include <utility>  // before Asio: boost 1.74 uses std::exchange without it
 
 #include <boost/asio.hpp>
@@ -69,7 +73,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     "cluster_c", cluster_args("c", port_c, "127.0.0.1:" + std::to_string(port_b)));
   REQUIRE(eventually([&] { return member_count(a) == 3 && member_count(*c) == 3; }, 30s));
 
-  auto cluster = json::parse(a.get("/api/v1/cluster").body);
+  auto cluster = json::parse(admin_get(a, "/api/v1/cluster").body);
   int partitions = 0;
   for (auto& member : cluster["members"])
     partitions += member.value("partitions", 0);
@@ -84,11 +88,18 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
   }
 
   SUBCASE("a node with the wrong secret cannot join") {
+    // Its certificate is signed by the CA of another secret: the TLS handshake fails.
     auto port_d = free_tcp_port();
-    CHECK_THROWS(test_node{"cluster_d", cluster_args("d", port_d, "127.0.0.1:" +
-                                                     std::to_string(port_a), "not-the-secret")});
-    CHECK(a.log().find("wrong cluster secret") != std::string::npos);
-    CHECK(a.log().find("not-the-secret") == std::string::npos);
+    std::string why;
+    try {
+      test_node d{"cluster_d", cluster_args("d", port_d, "127.0.0.1:" + std::to_string(port_a),
+                                            "not-the-cluster-secret")};
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    CHECK(why.find("TLS handshake refused") != std::string::npos);
+    CHECK(why.find("not-the-cluster-secret") == std::string::npos);
+    CHECK(a.log().find("not-the-cluster-secret") == std::string::npos);
     CHECK(member_count(a) == 3);
   }
 
@@ -100,7 +111,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     child_process ffmpeg{ffmpeg_publish_args(b.rtmp_url(key), 10), b.out_dir / "ffmpeg.log"};
     REQUIRE(eventually([&] { return channel_live(*c, "trio"); }, 15s));
     auto streams_on = [&](const std::string& node) {
-      auto cluster = json::parse(a.get("/api/v1/cluster").body);
+      auto cluster = json::parse(admin_get(a, "/api/v1/cluster").body);
       for (auto& member : cluster["members"])
         if (member["node_id"] == node)
           return member.value("streams", -1);
@@ -132,10 +143,11 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
   }
 
   SUBCASE("chat clients on A and C see each other's messages in one order") {
+    allow_guests(a, "trio");
     chat_client on_a{a.http_port}, on_c{c->http_port};
     REQUIRE(on_a.guest_join("ann", "trio").is_object());
     REQUIRE(on_c.guest_join("cid", "trio").is_object());
-    auto sockets = json::parse(b.get("/api/v1/cluster").body)["members"];
+    auto sockets = json::parse(admin_get(b, "/api/v1/cluster").body)["members"];
     for (auto& member : sockets)
       CHECK(member.value("sockets", -1) == (member["node_id"] == "b" ? 0 : 1));
     for (int i = 0; i < 10; ++i)
@@ -180,4 +192,84 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
       CHECK(gone.body.find("unavailable") != std::string::npos);
     }
   }
+}
+
+namespace {
+
+// The TCP sockets process `pid` listens on, as "address:port".
+std::set<std::string> listeners_of(int pid) {
+  std::set<std::string> found;
+  for (auto& listener : tcp_listeners_of(pid))
+    found.insert(listener.address + ":" + std::to_string(listener.port));
+  return found;
+}
+
+std::string loopback(unsigned short port) { return "127.0.0.1:" + std::to_string(port); }
+
+}  // namespace
+
+TEST_CASE("a node not asked to cluster listens on its HTTP and RTMP ports only") {
+  auto data = fresh_temp_dir("aethex-standalone");
+  auto http = free_tcp_port(), rtmp = free_tcp_port();
+  child_process node{{AETHEX_BINARY, "serve", "--data", data.string(), "--bind", "127.0.0.1",
+                      "--http-port", std::to_string(http), "--rtmp-port", std::to_string(rtmp),
+                      "--srt-port", std::to_string(free_udp_port())},
+                     output_dir("cluster_standalone") / "node.log"};
+  REQUIRE(eventually([&] { return node.log().find("ready: srt") != std::string::npos; }, 15s));
+  CHECK(listeners_of(node.pid()) == std::set<std::string>{loopback(http), loopback(rtmp)});
+  CHECK(node.log().find("ready: cluster") == std::string::npos);
+  node.signal(SIGTERM);
+  node.wait(20s);
+  std::filesystem::remove_all(data);
+}
+
+TEST_CASE("the cluster port: TLS only, joins only, nothing outside --bind, admin-only API") {
+  auto port_a = free_tcp_port(), port_b = free_tcp_port(), port_c = free_tcp_port();
+  test_node a{"secure_a", cluster_args("a", port_a)};
+  test_node b{"secure_b", cluster_args("b", port_b, loopback(port_a))};
+  // c joins through b, then dials a directly.
+  test_node c{"secure_c", cluster_args("c", port_c, loopback(port_b))};
+  REQUIRE(eventually([&] { return member_count(a) == 3 && member_count(c) == 3; }, 30s));
+
+  // Every listener of every node is on 127.0.0.1: HTTP, RTMP and the cluster port, no other.
+  std::map<const test_node*, unsigned short> cluster_port{{&a, port_a}, {&b, port_b}, {&c, port_c}};
+  for (auto* node : {&a, &b, &c}) {
+    auto pid = pid_listening_on(node->http_port);
+    REQUIRE(pid > 0);
+    CHECK(listeners_of(pid) == std::set<std::string>{loopback(node->http_port),
+                                                      loopback(node->rtmp_port),
+                                                      loopback(cluster_port[node])});
+  }
+
+  // A clear-text CAF client gets no actor, so no registry handle either.
+  auto probe = run({PLAIN_CAF_PROBE, "127.0.0.1", std::to_string(port_a)}, 10s);
+  MESSAGE("plain CAF client: " << probe.output);
+  CHECK(probe.output.find("actor obtained") == std::string::npos);
+  CHECK(probe.output.find("view obtained") == std::string::npos);
+  // Nor does the refused handshake disturb the members' own TLS connections.
+  std::this_thread::sleep_for(4s);  // past the middleman's connection timeout
+  CHECK(member_count(a) == 3);
+  CHECK(member_count(c) == 3);
+
+  // The cluster's layout is for the operator.
+  auto anonymous = a.get("/api/v1/cluster");
+  CHECK(anonymous.status == 401);
+  auto error = json::parse(anonymous.body, nullptr, false);
+  REQUIRE(error.is_object());
+  CHECK(error["error"].value("code", "") == "unauthorized");
+  CHECK(admin_get(a, "/api/v1/cluster").status == 200);
+
+  // c reaches a without b: killing b leaves a and c members of one cluster.
+  REQUIRE(eventually([&] { return placement_settled(a, {"a", "b", "c"}); }, 30s));
+  std::string on_a;
+  for (int i = 0; on_a.empty(); ++i) {
+    auto name = "direct" + std::to_string(i);
+    if (runtime::rendezvous_owner(runtime::partition_of("channel", name), {"a", "b", "c"}) == "a")
+      on_a = name;
+  }
+  c.create_channel(on_a);
+  b.kill();
+  CHECK(eventually([&] { return member_count(a) == 2 && member_count(c) == 2; }, 30s));
+  CHECK(c.get("/api/v1/channels/" + on_a).status == 200);
+  CHECK(a.log().find("member c is down") == std::string::npos);
 }

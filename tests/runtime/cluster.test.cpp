@@ -1,7 +1,9 @@
-// Two and three actor systems in one process, connected through CAF's middleman on loopback.
+// Two and three actor systems in one process, connected through CAF's middleman on loopback,
+// every connection mutual TLS with credentials derived from a cluster secret.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include <netinet/in.h>
@@ -10,9 +12,11 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
+#include "runtime/cluster_tls.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
 
@@ -22,6 +26,17 @@ using namespace std::chrono_literals;
 namespace {
 
 using whoami_atom = caf::atom_constant<caf::atom("whoami")>;
+
+const std::string secret = "s3cret-value-for-tests";
+const std::string other_secret = "another-cluster-secret";
+
+// A fresh folder for one node's TLS files.
+std::filesystem::path tls_dir(const std::string& id) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("aethex-cluster-test-" + std::to_string(::getpid()) + "-" + id);
+  std::filesystem::remove_all(dir);
+  return dir;
+}
 
 // A loopback TCP port that was free a moment ago.
 std::uint16_t free_port() {
@@ -44,13 +59,17 @@ struct test_node {
   std::string id;
   std::uint16_t port = 0;
 
-  explicit test_node(std::string node_id) : id(std::move(node_id)) {
+  // `tls_secret` keys this node's certificate; empty: no TLS module at all.
+  explicit test_node(std::string node_id, const std::string& tls_secret = secret)
+    : id(std::move(node_id)) {
     cfg.load<caf::io::middleman>();
     cfg.set("middleman.heartbeat-interval", caf::timespan{200ms});
     cfg.set("middleman.connection-timeout", caf::timespan{1500ms});
-    cfg.set("middleman.enable-automatic-connections", true);
     cfg.set("logger.verbosity", caf::atom("quiet"));
     runtime::add_cluster_message_types(cfg);
+    if (!tls_secret.empty())
+      runtime::configure_cluster_tls(cfg,
+                                     runtime::make_node_credentials(tls_secret, id, tls_dir(id)));
     sys = std::make_unique<caf::actor_system>(cfg);
     runtime::entity_kinds kinds;
     auto name = id;
@@ -65,8 +84,13 @@ struct test_node {
     port = free_port();
   }
 
-  caf::expected<caf::actor> start(const std::string& join, const std::string& secret) {
-    runtime::cluster_config config{id, secret, "127.0.0.1:0", "127.0.0.1", port, join, {}, {}, {}};
+  caf::expected<caf::actor> start(const std::string& join, const std::string& join_secret) {
+    runtime::cluster_config config;
+    config.node_id = id;
+    config.secret = join_secret;
+    config.http_endpoint = "127.0.0.1:0";
+    config.port = port;
+    config.join = join;
     auto started = runtime::start_cluster(*sys, config, registry);
     if (started)
       membership = *started;
@@ -103,6 +127,8 @@ struct test_node {
   ~test_node() {
     leave();
     (void)sys.release();
+    std::error_code ec;
+    std::filesystem::remove_all(tls_dir(id), ec);
   }
 };
 
@@ -127,16 +153,55 @@ bool eventually(const std::function<bool()>& condition) {
 
 TEST_CASE("nodes join with the secret, route entities to the owner, and notice a dead node") {
   test_node a{"a"}, b{"b"};
-  REQUIRE(a.start("", "s3cret-value"));
+  REQUIRE(a.start("", secret));
 
-  SUBCASE("a wrong secret is refused") {
-    auto refused = b.start("127.0.0.1:" + std::to_string(a.port), "wrong-secret");
+  SUBCASE("a node whose certificate comes from another secret fails the TLS handshake") {
+    test_node d{"d", other_secret};
+    auto refused = d.start("127.0.0.1:" + std::to_string(a.port), other_secret);
+    REQUIRE_FALSE(refused);
+    CHECK(message_of(refused.error()).find("TLS handshake refused") != std::string::npos);
+    CHECK(a.view().members.size() == 1);
+  }
+  SUBCASE("behind TLS, a wrong join secret is still refused") {
+    auto refused = b.start("127.0.0.1:" + std::to_string(a.port), other_secret);
     REQUIRE_FALSE(refused);
     CHECK(message_of(refused.error()).find("wrong cluster secret") != std::string::npos);
     CHECK(a.view().members.size() == 1);
   }
+  SUBCASE("the cluster port answers joins only") {
+    // b holds a valid certificate, so the handshake succeeds; what it gets is the join gate.
+    auto gate = caf::openssl::remote_actor(*b.sys, "127.0.0.1", a.port);
+    REQUIRE(gate);
+    caf::scoped_actor self{*b.sys};
+    bool answered = false;
+    self->request(*gate, 5s, get_atom::value)
+      .receive([&](runtime::cluster_view&) { answered = true; }, [](caf::error&) {});
+    CHECK_FALSE(answered);
+    self->request(*gate, 5s, route_atom::value, std::string{"echo"}, std::string{"x"},
+                  caf::make_message(whoami_atom::value))
+      .receive([&](std::string&) { answered = true; }, [](caf::error&) {});
+    CHECK_FALSE(answered);
+  }
+  SUBCASE("a node without TLS cannot start a cluster") {
+    test_node plain{"plain", ""};
+    auto refused = plain.start("127.0.0.1:" + std::to_string(a.port), secret);
+    REQUIRE_FALSE(refused);
+    CHECK(message_of(refused.error()).find("TLS") != std::string::npos);
+  }
+  SUBCASE("refused handshakes leave the members' own connections alone") {
+    REQUIRE(b.start("127.0.0.1:" + std::to_string(a.port), secret));
+    REQUIRE(eventually([&] { return b.view().members.size() == 2; }));
+    test_node plain{"plain", ""}, foreign{"foreign", other_secret};
+    for (int i = 0; i < 3; ++i) {
+      CHECK_FALSE(plain.sys->middleman().remote_actor("127.0.0.1", a.port));
+      CHECK_FALSE(caf::openssl::remote_actor(*foreign.sys, "127.0.0.1", a.port));
+    }
+    std::this_thread::sleep_for(2500ms);  // past the connection timeout (1.5 s)
+    CHECK(a.view().members.size() == 2);
+    CHECK(b.view().members.size() == 2);
+  }
   SUBCASE("members see each other and entities run on their partition's owner") {
-    REQUIRE(b.start("127.0.0.1:" + std::to_string(a.port), "s3cret-value"));
+    REQUIRE(b.start("127.0.0.1:" + std::to_string(a.port), secret));
     CHECK(eventually([&] { return a.view().members.size() == 2 && b.view().members.size() == 2; }));
     // Partitions move to their rendezvous owner; an entity runs there whoever is asked.
     CHECK(eventually([&] { return settled(a.view().table, {"a", "b"}); }));
@@ -144,7 +209,7 @@ TEST_CASE("nodes join with the secret, route entities to the owner, and notice a
     CHECK(b.ask("x") == owner_x + ":x");
     CHECK(a.ask("x") == owner_x + ":x");
     test_node c{"c"};
-    REQUIRE(c.start("127.0.0.1:" + std::to_string(b.port), "s3cret-value"));
+    REQUIRE(c.start("127.0.0.1:" + std::to_string(b.port), secret));
     CHECK(eventually([&] { return a.view().members.size() == 3; }));
     CHECK(eventually([&] { return settled(a.view().table, {"a", "b", "c"}); }));
     CHECK(eventually([&] { return settled(c.view().table, {"a", "b", "c"}); }));

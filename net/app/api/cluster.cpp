@@ -1,5 +1,5 @@
-// GET /api/v1/cluster: members, their partitions and load (live entity activations, chat
-// sockets, streams ingested).
+// GET /api/v1/cluster (admin): members, their addresses, partitions and load (live entity
+// activations, chat sockets, streams ingested): the cluster's layout is for operators only.
 // POST /api/v1/cluster/drain (admin): move this node's partitions to the other members.
 #include <memory>
 
@@ -112,7 +112,9 @@ void add_cluster_routes(route_table& routes, const http_context& ctx) {
     if (req.segments.size() != 1 || req.segments[0] != "cluster" ||
         req.http.method() != boost::beast::http::verb::get)
       return false;
-    if (!ctx.membership)
+    if (!is_admin(ctx, req.http))
+      respond(net::http::error_response(401, "unauthorized", "the admin token is required"));
+    else if (!ctx.membership)
       respond(net::http::error_response(503, "unavailable", "cluster membership not running"));
     else
       describe_cluster(ctx, std::move(respond));

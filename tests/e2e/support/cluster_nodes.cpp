@@ -1,10 +1,111 @@
 #include "tests/e2e/support/cluster_nodes.hpp"
 
+#include <arpa/inet.h>
+
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
 #include "runtime/placement.hpp"
 
 namespace aethex::test {
 
 using json = nlohmann::json;
+
+namespace {
+
+// Inodes of the sockets among the process's open files.
+std::set<std::string> socket_inodes(int pid) {
+  std::set<std::string> inodes;
+  std::error_code ec;
+  auto dir = "/proc/" + std::to_string(pid) + "/fd";
+  for (auto& fd : std::filesystem::directory_iterator(dir, ec)) {
+    auto target = std::filesystem::read_symlink(fd.path(), ec).string();
+    if (!ec && target.rfind("socket:[", 0) == 0)
+      inodes.insert(target.substr(8, target.size() - 9));
+  }
+  return inodes;
+}
+
+// /proc/net/tcp{,6} print addresses as 32-bit words in host order.
+std::string address_of(const std::string& hex) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (hex.size() == 8) {
+    in_addr addr{};
+    addr.s_addr = static_cast<std::uint32_t>(std::stoul(hex, nullptr, 16));
+    inet_ntop(AF_INET, &addr, text, sizeof text);
+  } else {
+    in6_addr addr{};
+    for (int word = 0; word < 4; ++word) {
+      auto raw = static_cast<std::uint32_t>(std::stoul(hex.substr(8 * word, 8), nullptr, 16));
+      std::memcpy(addr.s6_addr + 4 * word, &raw, 4);
+    }
+    inet_ntop(AF_INET6, &addr, text, sizeof text);
+  }
+  return text;
+}
+
+struct socket_row {
+  tcp_listener local;
+  std::string inode;
+};
+
+// Listening rows of /proc/net/tcp and tcp6 (state 0A).
+std::vector<socket_row> listening_rows() {
+  std::vector<socket_row> rows;
+  for (auto* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+      fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >>
+        timeout >> inode;
+      if (state != "0A")
+        continue;
+      auto colon = local.find(':');
+      auto port = static_cast<unsigned short>(std::stoul(local.substr(colon + 1), nullptr, 16));
+      rows.push_back({{address_of(local.substr(0, colon)), port}, inode});
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<tcp_listener> tcp_listeners_of(int pid) {
+  auto inodes = socket_inodes(pid);
+  std::vector<tcp_listener> result;
+  for (auto& row : listening_rows())
+    if (inodes.count(row.inode) > 0)
+      result.push_back(row.local);
+  return result;
+}
+
+int pid_listening_on(unsigned short port) {
+  std::string inode;
+  for (auto& row : listening_rows())
+    if (row.local.port == port && row.local.address == "127.0.0.1")
+      inode = row.inode;
+  if (inode.empty())
+    return -1;
+  std::error_code ec;
+  for (auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    if (socket_inodes(std::stoi(name)).count(inode) > 0)
+      return std::stoi(name);
+  }
+  return -1;
+}
+
+app::http_result admin_get(const test_node& node, const std::string& target) {
+  return app::http_call("127.0.0.1:" + std::to_string(node.http_port), "GET", target, "",
+                        admin_token(node.data_dir.string()));
+}
 
 std::vector<std::string> cluster_args(const std::string& id, unsigned short port,
                                       const std::string& join, const std::string& secret) {
@@ -18,7 +119,7 @@ std::vector<std::string> cluster_args(const std::string& id, unsigned short port
 }
 
 std::size_t member_count(const test_node& node) {
-  auto res = node.get("/api/v1/cluster");
+  auto res = admin_get(node, "/api/v1/cluster");
   if (res.status != 200)
     return 0;
   return json::parse(res.body)["members"].size();
@@ -26,7 +127,7 @@ std::size_t member_count(const test_node& node) {
 
 std::map<std::string, int> partition_counts(const test_node& node) {
   std::map<std::string, int> counts;
-  auto res = node.get("/api/v1/cluster");
+  auto res = admin_get(node, "/api/v1/cluster");
   if (res.status != 200)
     return counts;
   auto cluster = json::parse(res.body);

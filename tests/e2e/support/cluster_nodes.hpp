@@ -11,12 +11,15 @@
 
 namespace aethex::test {
 
-inline const std::string cluster_secret = "e2e-cluster-secret";
+inline const std::string cluster_secret = "e2e-cluster-secret";  // 16+ characters
 
 /// `serve` flags of a member: its cluster port and id, the shared secret, and a seed to join.
 std::vector<std::string> cluster_args(const std::string& id, unsigned short port,
                                       const std::string& join = {},
                                       const std::string& secret = cluster_secret);
+
+/// `GET target` with the node's admin token (DATA/admin.token).
+app::http_result admin_get(const test_node& node, const std::string& target);
 
 /// Members the node's /api/v1/cluster lists (0 when it does not answer).
 std::size_t member_count(const test_node& node);
@@ -31,5 +34,17 @@ bool placement_settled(const test_node& node, const std::vector<std::string>& no
 /// An admin call (`POST` with JSON) to the node with its own admin token.
 app::http_result admin_post(const test_node& node, const std::string& target,
                             const nlohmann::json& body);
+
+/// A listening TCP socket: local address as text ("127.0.0.1", "::") and port.
+struct tcp_listener {
+  std::string address;
+  unsigned short port = 0;
+};
+
+/// The TCP sockets process `pid` listens on (from /proc/<pid>/fd and /proc/net/tcp{,6}).
+std::vector<tcp_listener> tcp_listeners_of(int pid);
+
+/// The process listening on 127.0.0.1:`port` over TCP, -1 when none is found.
+int pid_listening_on(unsigned short port);
 
 }  // namespace aethex::test

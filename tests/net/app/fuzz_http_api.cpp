@@ -116,8 +116,12 @@ struct api_node {
     store = storage::event_store::open(folder / "events");
     read_model = std::make_shared<app::read_models>(*store, folder);
     app::configure_actor_system(cfg, config);
-    cfg.set("scheduler.max-threads", 4);
     cfg.set("logger.verbosity", caf::atom("quiet"));
+    // Idle CAF workers nap up to 10 ms between polls; each input is a few hops, so short naps
+    // make the difference between tens and hundreds of inputs per second.
+    cfg.set("scheduler.max-threads", 2);
+    cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{20us});
+    cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{200us});
     sys = std::make_unique<caf::actor_system>(cfg);
 
     runtime::entity_kinds kinds;

@@ -99,6 +99,11 @@ struct chat_node {
     std::filesystem::remove_all(folder);
     store = storage::event_store::open(folder / "events");
     cfg.set("logger.verbosity", caf::atom("quiet"));
+    // Idle CAF workers nap up to 10 ms between polls; each input is a few hops, so short naps
+    // make the difference between tens and hundreds of inputs per second.
+    cfg.set("scheduler.max-threads", 2);
+    cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{20us});
+    cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{200us});
     sys = std::make_unique<caf::actor_system>(cfg);
     self = std::make_unique<caf::scoped_actor>(*sys);
     runtime::entity_kinds kinds;
