@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <string>
 
+#include "runtime/limits.hpp"
+
 namespace aethex::runtime {
 
 inline constexpr std::uint16_t default_cluster_port = 4100;
@@ -27,6 +29,7 @@ struct node_config {
   std::string cluster_secret;  // from --cluster-secret(-file) or AETHEX_CLUSTER_SECRET. Secret.
   unsigned io_threads = 2;
   unsigned hls_segment_seconds = 1;
+  node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 
 }  // namespace aethex::runtime

@@ -13,6 +13,7 @@
 #include <caf/actor_system.hpp>
 
 #include "net/http/server.hpp"
+#include "runtime/limits.hpp"
 
 namespace aethex::app {
 
@@ -31,6 +32,7 @@ struct http_context {
   caf::actor membership;           // cluster membership (runtime/cluster.hpp)
   caf::actor relays;               // streams pulled from other nodes (net/app/media_relay.hpp)
   std::string node_id;             // this node's id in the cluster
+  runtime::node_limits limits;     // rate limits and quotas of the REST API
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.

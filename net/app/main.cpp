@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "net/app/config_file.hpp"
+#include "net/app/limit_options.hpp"
 #include "net/app/http_client.hpp"
 #include "net/app/node.hpp"
 #include "net/app/read_models.hpp"
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
   std::string config_file;
   serve->add_option("--config", config_file, "Read options from a TOML file (key = value)");
   aethex::app::add_serve_options(*serve, config);
+  aethex::app::add_limit_options(*serve, config.limits);
 
   auto* channel = app.add_subcommand("channel", "Manage channels on a running node");
   channel->require_subcommand(1);

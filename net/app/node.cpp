@@ -121,7 +121,7 @@ int run_node(const runtime::node_config& config) {
   runtime::entity_kinds kinds;
   actors::add_channel_kind(kinds, *store);
   actors::add_chat_kind(kinds, *store);
-  actors::add_user_kind(kinds, *store);
+  actors::add_user_kind(kinds, *store, {config.limits.hash_threads, config.limits.hash_queue});
   actors::add_session_kind(kinds, *store);
   actors::add_stream_session_kind(kinds, *store);
   actors::console_config console_cfg;
@@ -180,7 +180,11 @@ int run_node(const runtime::node_config& config) {
       context.media = media_supervisor;
       context.read_model = read_model;
       context.relays = relays;
+      context.limits = config.limits;
       net::http::server_options http_options;
+      http_options.header_timeout_s = config.limits.http_header_timeout_s;
+      http_options.max_connections = config.limits.http_max_connections;
+      http_options.max_connections_per_address = config.limits.http_max_per_address;
       http_options.on_upgrade =
         make_upgrade_handler({make_ws_media_module(context), make_console_ws(context), make_chat_ws(context, chat_hub)});
       http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),
@@ -188,12 +192,17 @@ int run_node(const runtime::node_config& config) {
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
     }
     if (config.rtmp_port != 0) {
-      rtmp.emplace(io, tcp::endpoint{address, config.rtmp_port}, ingest);
+      net::rtmp::server_options rtmp_options;
+      rtmp_options.max_connections = config.limits.rtmp_max_connections;
+      rtmp_options.max_connections_per_address = config.limits.rtmp_max_per_address;
+      rtmp.emplace(io, tcp::endpoint{address, config.rtmp_port}, ingest, rtmp_options);
       std::clog << "ready: rtmp " << config.bind << ":" << rtmp->port() << std::endl;
     }
     if (config.srt_port != 0) {
       net::srt::server_options srt_options;
       srt_options.passphrase = config.srt_passphrase;
+      srt_options.max_connections = config.limits.srt_max_connections;
+      srt_options.max_connections_per_address = config.limits.srt_max_per_address;
       srt.emplace(net::srt::endpoint{config.bind, config.srt_port}, ingest, srt_options);
       std::clog << "ready: srt " << config.bind << ":" << srt->port() << std::endl;
     }

@@ -1,9 +1,8 @@
-// /api/v1/auth: sign-up, log-in (rate limited per client address) and log-out with bearer
-// tokens. A token is shown once; the node keeps only its SHA-256 as the session's id.
+// /api/v1/auth: sign-up and log-in (both rate limited per client address) and log-out with
+// bearer tokens. A token is shown once; the node keeps only its SHA-256 as the session's id.
+// Password hashes run on the user kind's hash pool; when it is full the answer is 503.
 #include <chrono>
 #include <memory>
-#include <mutex>
-#include <unordered_map>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -14,6 +13,7 @@
 #include "net/app/actor_bridge.hpp"
 #include "net/app/api/api.hpp"
 #include "net/app/api/auth_support.hpp"
+#include "runtime/limits.hpp"
 #include "runtime/secrets.hpp"
 
 namespace aethex::app::api {
@@ -24,42 +24,34 @@ using net::http::error_response;
 using net::http::json_response;
 using net::http::respond_fn;
 
-// Fixed one-minute windows per client address: enough to make password guessing slow without
-// keeping per-attempt history.
-class login_limiter {
- public:
-  static constexpr unsigned attempts_per_minute = 10;
-
-  /// Seconds to wait when `address` is over the limit, 0 when the attempt may go ahead.
-  unsigned admit(const std::string& address) {
-    auto now = std::chrono::steady_clock::now();
-    std::lock_guard lock(mutex_);
-    if (windows_.size() > 10'000)
-      std::erase_if(windows_, [&](auto& entry) { return now - entry.second.start >= window; });
-    auto& w = windows_[address];
-    if (now - w.start >= window)
-      w = {now, 0};
-    if (w.count >= attempts_per_minute)
-      return static_cast<unsigned>(
-               std::chrono::duration_cast<std::chrono::seconds>(w.start + window - now).count()) +
-             1;
-    ++w.count;
-    return 0;
-  }
-
- private:
-  static constexpr auto window = std::chrono::minutes(1);
-  struct entry {
-    std::chrono::steady_clock::time_point start{};
-    unsigned count = 0;
-  };
-  std::mutex mutex_;
-  std::unordered_map<std::string, entry> windows_;
+// Fixed windows per client address (runtime::window_limiter, at most 10 000 addresses each):
+// log-ins make password guessing slow, sign-ups keep one address from filling the hash pool and
+// the event store with accounts.
+struct auth_limiters {
+  explicit auth_limiters(const runtime::node_limits& lim)
+      : login{{lim.logins_per_address, std::chrono::minutes(1), 10'000}},
+        signup{{lim.signups_per_address, std::chrono::seconds(lim.signup_window_s), 10'000}} {}
+  runtime::window_limiter login;
+  runtime::window_limiter signup;
 };
 
 std::string address_of(const std::string& peer) {
   auto colon = peer.rfind(':');
-  return colon == std::string::npos ? peer : peer.substr(0, colon);
+  return runtime::address_key(colon == std::string::npos ? peer : peer.substr(0, colon));
+}
+
+net::http::response too_many(unsigned wait_s, std::string_view message) {
+  auto res = error_response(429, "rate_limited", message);
+  res.set(bhttp::field::retry_after, std::to_string(wait_s));
+  return res;
+}
+
+// Domain errors as responses; a busy hash pool (503) says when to come back.
+net::http::response failure(const caf::error& err) {
+  auto res = error_from(err);
+  if (code_of(err) == errc::unavailable)
+    res.set(bhttp::field::retry_after, "1");
+  return res;
 }
 
 // Opens a session for `user` and answers with its token.
@@ -80,7 +72,8 @@ void open_session(const http_context& ctx, actors::user_view user, unsigned stat
     });
 }
 
-void signup(const http_context& ctx, const api_request& req, respond_fn respond) {
+void signup(const http_context& ctx, const api_request& req, runtime::window_limiter& limiter,
+            respond_fn respond) {
   std::optional<net::http::response> error;
   auto body = parse_object(req.http, error);
   if (!body)
@@ -97,23 +90,23 @@ void signup(const http_context& ctx, const api_request& req, respond_fn respond)
                                   "usernames are 3-25 characters of a-z, 0-9 and _"));
   if (auto problem = actors::password_problem(*password))
     return respond(error_response(400, "invalid_argument", *problem));
+  // Counted once the request is well-formed: from here on it costs a hash.
+  if (auto wait = limiter.admit(address_of(req.peer)))
+    return respond(too_many(wait, "too many sign-ups from this address, try again later"));
   ask_entity<actors::user_view>(
     *ctx.sys, ctx.registry, "user", *username,
     caf::make_message(create_atom::value, email.value_or(""), *password),
     [ctx, respond](caf::expected<actors::user_view> user) {
       if (!user)
-        return respond(error_from(user.error()));
+        return respond(failure(user.error()));
       open_session(ctx, std::move(*user), 201, respond);
     });
 }
 
-void login(const http_context& ctx, const api_request& req, login_limiter& limiter,
+void login(const http_context& ctx, const api_request& req, runtime::window_limiter& limiter,
            respond_fn respond) {
-  if (auto wait = limiter.admit(address_of(req.peer))) {
-    auto res = error_response(429, "rate_limited", "too many log-in attempts, try again later");
-    res.set(bhttp::field::retry_after, std::to_string(wait));
-    return respond(std::move(res));
-  }
+  if (auto wait = limiter.admit(address_of(req.peer)))
+    return respond(too_many(wait, "too many log-in attempts, try again later"));
   std::optional<net::http::response> error;
   auto body = parse_object(req.http, error);
   if (!body)
@@ -133,7 +126,7 @@ void login(const http_context& ctx, const api_request& req, login_limiter& limit
                                 caf::make_message(actors::verify_atom::value, *password),
                                 [ctx, respond](caf::expected<actors::user_view> user) {
                                   if (!user)
-                                    return respond(error_from(user.error()));
+                                    return respond(failure(user.error()));
                                   open_session(ctx, std::move(*user), 200, respond);
                                 });
 }
@@ -157,8 +150,8 @@ void logout(const http_context& ctx, const api_request& req, respond_fn respond)
 }  // namespace
 
 void add_auth_routes(route_table& routes, const http_context& ctx) {
-  auto limiter = std::make_shared<login_limiter>();
-  routes.push_back([ctx, limiter](const api_request& req, respond_fn& respond) {
+  auto limiters = std::make_shared<auth_limiters>(ctx.limits);
+  routes.push_back([ctx, limiters](const api_request& req, respond_fn& respond) {
     auto& seg = req.segments;
     if (seg.size() != 2 || seg[0] != "auth")
       return false;
@@ -167,9 +160,9 @@ void add_auth_routes(route_table& routes, const http_context& ctx) {
       return true;
     }
     if (seg[1] == "signup")
-      signup(ctx, req, std::move(respond));
+      signup(ctx, req, limiters->signup, std::move(respond));
     else if (seg[1] == "login")
-      login(ctx, req, *limiter, std::move(respond));
+      login(ctx, req, limiters->login, std::move(respond));
     else if (seg[1] == "logout")
       logout(ctx, req, std::move(respond));
     else

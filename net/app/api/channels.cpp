@@ -5,6 +5,7 @@
 #include <boost/beast/http/verb.hpp>
 
 #include "actors/channel.hpp"
+#include "actors/user.hpp"
 #include "net/app/actor_bridge.hpp"
 #include "net/app/api/api.hpp"
 #include "net/app/api/auth_support.hpp"
@@ -85,6 +86,44 @@ void list_channels(const http_context& ctx, const api_request& req, respond_fn r
   page(std::move(rows));
 }
 
+// Creates the channel for `who` and answers 201 with its stream key.
+void create_named(const http_context& ctx, const std::string& who, const std::string& name,
+                  const std::string& title, respond_fn respond) {
+  ask_entity<std::string>(
+    *ctx.sys, ctx.registry, "channel", name, caf::make_message(create_atom::value, who, title),
+    [ctx, respond, name](caf::expected<std::string> key) {
+      if (!key)
+        return respond(error_from(key.error()));
+      if (ctx.read_model)
+        ctx.read_model->notify();
+      respond(json_response(201, json{{"name", name}, {"stream_key", *key}}.dump()));
+    });
+}
+
+// The channel quota: an account first claims the name on its user entity (at most
+// limits.channels_per_user names), and gives it back when the channel cannot be created.
+// The admin token has no quota.
+void create_within_quota(const http_context& ctx, const std::string& who, const std::string& name,
+                         const std::string& title, respond_fn respond) {
+  if (who == admin_requester)
+    return create_named(ctx, who, name, title, std::move(respond));
+  ask_entity<std::uint32_t>(
+    *ctx.sys, ctx.registry, "user", who,
+    caf::make_message(actors::claim_channel_atom::value, name,
+                      std::uint32_t{ctx.limits.channels_per_user}),
+    [ctx, who, name, title, respond](caf::expected<std::uint32_t> claimed) {
+      if (!claimed)
+        return respond(error_from(claimed.error()));
+      create_named(ctx, who, name, title, [ctx, who, name, respond](net::http::response res) {
+        if (res.result_int() != 201)
+          ask_entity<bool>(*ctx.sys, ctx.registry, "user", who,
+                           caf::make_message(actors::release_channel_atom::value, name),
+                           [](caf::expected<bool>) {});
+        respond(std::move(res));
+      });
+    });
+}
+
 void create_channel(const http_context& ctx, const api_request& req, respond_fn respond) {
   std::optional<net::http::response> error;
   auto body = parse_object(req.http, error);
@@ -105,17 +144,7 @@ void create_channel(const http_context& ctx, const api_request& req, respond_fn 
                    return respond(error_from(who.error()));
                  if (error)
                    return respond(*error);
-                 ask_entity<std::string>(
-                   *ctx.sys, ctx.registry, "channel", name,
-                   caf::make_message(create_atom::value, *who, title),
-                   [ctx, respond, name](caf::expected<std::string> key) {
-                     if (!key)
-                       return respond(error_from(key.error()));
-                     if (ctx.read_model)
-                       ctx.read_model->notify();
-                     respond(
-                       json_response(201, json{{"name", name}, {"stream_key", *key}}.dump()));
-                   });
+                 create_within_quota(ctx, *who, name, title, respond);
                });
 }
 
