@@ -1,13 +1,17 @@
 #include "runtime/hash_pool.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 namespace aethex::runtime {
 namespace {
 thread_local bool pool_thread = false;
 }  // namespace
 
-hash_pool::hash_pool(options opt) : opt_{std::max(opt.threads, 1u), opt.max_queued} {
+hash_pool::hash_pool(options opt) : opt_{std::max(opt.threads, 1u), opt.max_queued, opt.nice} {
   threads_.reserve(opt_.threads);
   for (unsigned i = 0; i < opt_.threads; ++i)
     threads_.emplace_back([this] { work(); });
@@ -50,6 +54,13 @@ bool hash_pool::on_pool_thread() { return pool_thread; }
 
 void hash_pool::work() {
   pool_thread = true;
+  // Linux keeps a niceness per thread, inherited from the creator: this one's goes up by
+  // opt_.nice (best effort; raising it needs no privilege).
+  const auto tid = static_cast<id_t>(::gettid());
+  errno = 0;
+  const int current = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0)
+    (void)::setpriority(PRIO_PROCESS, tid, std::min(current + std::max(opt_.nice, 0), 19));
   std::unique_lock lock{mutex_};
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });

@@ -19,6 +19,7 @@ class hash_pool {
   struct options {
     unsigned threads = 2;         // at least 1
     std::size_t max_queued = 32;  // jobs waiting for a thread (running ones not counted)
+    int nice = 10;  // added to the threads' niceness: hashing yields the CPU to chat and ingest
   };
 
   explicit hash_pool(options opt);

@@ -4,6 +4,12 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -106,4 +112,16 @@ TEST_CASE("hash pool: destruction drops waiting jobs and waits for running ones"
   }
   opener.join();
   CHECK(ran == 1);
+}
+
+TEST_CASE("hash pool: its threads run at a lower priority than the caller's") {
+  hash_pool pool{{1, 1, 10}};
+  std::promise<int> niceness;
+  REQUIRE(pool.try_submit([&] {
+    errno = 0;
+    niceness.set_value(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())));
+  }));
+  auto f = niceness.get_future();
+  REQUIRE(f.wait_for(5s) == std::future_status::ready);
+  CHECK(f.get() == std::min(::getpriority(PRIO_PROCESS, 0) + 10, 19));
 }
