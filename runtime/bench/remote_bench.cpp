@@ -268,8 +268,9 @@ int run(std::uint16_t caf_port, std::uint16_t tcp_port) {
   caf::actor_system sys{cfg};
   auto ours = measure_caf(sys, caf_port);
   auto peer = measure_tcp(tcp_port);
-  std::printf("| between two processes | CAF middleman%s | plain TCP | ratio |\n|---|---|---|---|\n",
+  std::printf("| between two processes | CAF middleman%s | plain TCP | ratio |\n",
               tls_secret() ? " (TLS)" : "");
+  std::printf("|---|---|---|---|\n");
   std::printf("| one-way messages/s (64 B) | %.0f | %.0f | %.2f |\n", ours.one_way_per_s,
               peer.one_way_per_s, ours.one_way_per_s / peer.one_way_per_s);
   std::printf("| request/reply/s, %d in flight | %.0f | %.0f | %.2f |\n", window,

@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -271,4 +273,69 @@ TEST_CASE("the cluster port: TLS only, joins only, nothing outside --bind, admin
   CHECK(eventually([&] { return member_count(a) == 2 && member_count(c) == 2; }, 30s));
   CHECK(c.get("/api/v1/channels/" + on_a).status == 200);
   CHECK(a.log().find("member c is down") == std::string::npos);
+}
+
+TEST_CASE("cluster options: secrets from a file or the environment, --advertise, refusals") {
+  auto scratch = fresh_temp_dir("aethex-cluster-options");
+  auto serve = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv{AETHEX_BINARY, "serve", "--data", (scratch / "refused").string(),
+                                  "--http-port", std::to_string(free_tcp_port()), "--rtmp-port",
+                                  "0", "--srt-port", "0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run(argv, 20s);
+  };
+  auto port_a = std::to_string(free_tcp_port());
+  SUBCASE("a short secret stops the node at start") {
+    auto refused = serve({"--cluster-port", port_a, "--cluster-secret", "short-secret"});
+    CHECK(refused.status != 0);
+    CHECK(refused.output.find("at least 16 characters") != std::string::npos);
+  }
+  SUBCASE("an SRT passphrase from a file is checked like the flag's") {
+    std::ofstream{scratch / "srt.passphrase"} << "short\n";
+    auto refused = serve({"--srt-passphrase-file", (scratch / "srt.passphrase").string()});
+    CHECK(refused.status != 0);
+    CHECK(refused.output.find("10 to 79 characters") != std::string::npos);
+  }
+  SUBCASE("a wildcard --bind in a cluster needs --advertise") {
+    auto refused = serve({"--bind", "0.0.0.0", "--cluster-port", port_a});
+    CHECK(refused.status != 0);
+    CHECK(refused.output.find("--advertise") != std::string::npos);
+  }
+  SUBCASE("secrets read from a file and from the environment, never on the command line") {
+    auto file = scratch / "cluster.secret";
+    std::ofstream{file} << cluster_secret << "\n";
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+    test_node a{"options_a", {"--cluster-port", port_a, "--node-id", "a",
+                              "--cluster-secret-file", file.string()}};
+    ::setenv("AETHEX_CLUSTER_SECRET", cluster_secret.c_str(), 1);
+    std::unique_ptr<test_node> b;
+    auto advertised = "localhost:" + std::to_string(free_tcp_port());
+    try {
+      b = std::make_unique<test_node>(
+        "options_b", std::vector<std::string>{"--cluster-port", std::to_string(free_tcp_port()),
+                                              "--node-id", "b", "--join", "127.0.0.1:" + port_a,
+                                              "--advertise", advertised});
+    } catch (...) {
+      ::unsetenv("AETHEX_CLUSTER_SECRET");
+      throw;
+    }
+    ::unsetenv("AETHEX_CLUSTER_SECRET");
+    REQUIRE(eventually([&] { return member_count(a) == 2; }, 30s));
+    auto cluster = json::parse(admin_get(a, "/api/v1/cluster").body);
+    std::map<std::string, std::string> http;
+    for (auto& member : cluster["members"])
+      http[member.value("node_id", "")] = member.value("http", "");
+    CHECK(http["a"] == loopback(a.http_port));
+    CHECK(http["b"] == advertised);
+    for (auto* node : {&a, b.get()}) {
+      std::ifstream cmdline("/proc/" + std::to_string(pid_listening_on(node->http_port)) +
+                            "/cmdline");
+      std::string args{std::istreambuf_iterator<char>{cmdline}, {}};
+      CHECK(!args.empty());
+      CHECK(args.find(cluster_secret) == std::string::npos);
+      CHECK(node->log().find(cluster_secret) == std::string::npos);
+    }
+  }
+  std::filesystem::remove_all(scratch);
 }
