@@ -42,6 +42,10 @@ class upgraded_sockets {
       return;  // already gone: the place goes back now
     std::lock_guard lock{mutex_};
     entries_.push_back({fd, st.st_dev, st.st_ino, std::move(place)});
+    // Without caps nothing asks for places back: sweep whenever the list doubled, so it stays
+    // within twice the open WebSocket sessions.
+    if (entries_.size() >= 2 * after_sweep_ + 64)
+      sweep_locked();
   }
 
   /// True when places were given back.
@@ -51,13 +55,19 @@ class upgraded_sockets {
     if (now - last_sweep_ < std::chrono::milliseconds(100))
       return false;
     last_sweep_ = now;
-    return std::erase_if(entries_, [](const entry& e) {
-             struct stat st {};
-             return ::fstat(e.fd, &st) != 0 || st.st_dev != e.dev || st.st_ino != e.ino;
-           }) > 0;
+    return sweep_locked() > 0;
   }
 
  private:
+  std::size_t sweep_locked() {
+    auto gone = std::erase_if(entries_, [](const entry& e) {
+      struct stat st {};
+      return ::fstat(e.fd, &st) != 0 || st.st_dev != e.dev || st.st_ino != e.ino;
+    });
+    after_sweep_ = entries_.size();
+    return gone;
+  }
+
   struct entry {
     int fd;
     dev_t dev;
@@ -65,7 +75,8 @@ class upgraded_sockets {
     slot place;
   };
   std::mutex mutex_;
-  std::vector<entry> entries_;  // at most max_connections
+  std::vector<entry> entries_;  // at most max_connections, or twice the open sessions
+  std::size_t after_sweep_ = 0;
   std::chrono::steady_clock::time_point last_sweep_{};
 };
 

@@ -13,6 +13,8 @@
 
 #include <unistd.h>
 
+#include <sys/resource.h>
+
 #include <sys/wait.h>
 
 #include <condition_variable>
@@ -383,4 +385,41 @@ TEST_CASE("server: the total cap holds across addresses") {
     if (!admitted) std::this_thread::sleep_for(20ms);
   }
   CHECK(admitted);
+}
+
+TEST_CASE("server: out of descriptors, the accept loop pauses instead of spinning") {
+  running_server rs;
+  asio::io_context io;
+  // Client sockets exist before the limit drops to what is open: the server's next accept fails
+  // with EMFILE while they wait in the backlog.
+  std::vector<tcp::socket> waiting;
+  for (int i = 0; i < 2; ++i) {
+    waiting.emplace_back(io);
+    waiting.back().open(tcp::v4());
+  }
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
+  const int lowest_free = ::dup(0);  // descriptors are handed out lowest first
+  REQUIRE(lowest_free >= 0);
+  ::close(lowest_free);
+  rlimit low = old;
+  low.rlim_cur = static_cast<rlim_t>(lowest_free);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  rusage before{};
+  ::getrusage(RUSAGE_SELF, &before);
+  for (auto& s : waiting)
+    s.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), rs.srv->port()});
+  std::this_thread::sleep_for(1s);  // the server keeps failing to accept meanwhile
+  rusage after{};
+  ::getrusage(RUSAGE_SELF, &after);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &old) == 0);
+  auto cpu_us = [](const rusage& r) {
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1'000'000L + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+  };
+  INFO("CPU while out of descriptors: " << cpu_us(after) - cpu_us(before) << " us");
+  CHECK(cpu_us(after) - cpu_us(before) < 300'000);  // a spinning accept loop burns the second
+  for (auto& s : waiting)
+    CHECK(handshake(s));  // served once descriptors are back
+  rs.finish();
+  CHECK(rs.log.str().find("pausing accepts") != std::string::npos);
 }
