@@ -10,6 +10,7 @@
 #include "actors/entity_support.hpp"
 #include "actors/stream_session.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
 
@@ -34,6 +35,7 @@ struct channel_state {
   std::optional<entity_journal> journal;
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
   caf::actor registry;
+  bool passivating = false;
   static inline const char* name = "channel";
 
   void apply(const storage::event& ev) {
@@ -43,6 +45,11 @@ struct channel_state {
     if (ev.type == "channel.created") {
       view.name = body.value("name", "");
       view.owner = body.value("owner", "");
+      // Channels made with the admin token belong to the admin principal. Events written before
+      // the owner's kind was recorded said "admin" only in that case (or when an account had
+      // squatted the name, which must not make it the owner).
+      view.owner_is_admin = body.contains("owner_kind") ? body.value("owner_kind", "") == "admin"
+                                                        : view.owner == "admin";
       view.title = body.value("title", "");
       stream_key = body.value("stream_key", "");
     } else if (ev.type == "channel.updated") {
@@ -81,13 +88,13 @@ std::string new_stream_key(const std::string& channel) {
   return "live_" + channel + "_" + runtime::random_hex(16);
 }
 
-bool may_manage(const channel_state& st, const std::string& requester) {
-  return requester == "admin" || requester == st.view.owner;
+bool may_manage(const channel_state& st, const runtime::principal& who) {
+  return who.is_admin() || (!st.view.owner_is_admin && who.is_user(st.view.owner));
 }
 
 // Validates a metadata patch completely, so a rejected request writes nothing.
 caf::expected<json> parse_patch(const std::string& patch_json) {
-  auto patch = json::parse(patch_json, nullptr, false);
+  auto patch = runtime::parse_client_json(patch_json);
   if (patch.is_discarded() || !patch.is_object())
     return make_error(errc::invalid_argument, "the change must be a JSON object");
   json change = json::object();
@@ -171,10 +178,17 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
   }
   self->delayed_send(self, idle_check_interval, idle_check_atom::value);
   auto touch = [self] { self->state.last_activity = std::chrono::steady_clock::now(); };
+  // A channel that does not exist holds no memory: asking for one (a typo, a scan of random
+  // names) must not park an actor for the idle period.
   auto require_exists = [self]() -> caf::error {
-    if (!self->state.journal->exists())
-      return make_error(errc::not_found, "channel not found");
-    return caf::none;
+    auto& st = self->state;
+    if (st.journal->exists())
+      return caf::none;
+    if (!st.passivating) {
+      st.passivating = true;
+      idle_tracker::passivate(self, st.registry);
+    }
+    return make_error(errc::not_found, "channel not found");
   };
   // Go-live: the key must match and nobody else may be live; `node` is where media arrives.
   auto begin = [self, name, touch](const std::string& key, const std::string& session_id,
@@ -192,7 +206,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
     return st.view;
   };
   return {
-    [self, name, touch](create_atom, const std::string& owner,
+    [self, name, touch](create_atom, const runtime::principal& owner,
                         const std::string& title) -> caf::result<std::string> {
       touch();
       if (self->state.journal->exists())
@@ -200,7 +214,10 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       if (title.size() > max_title)
         return make_error(errc::invalid_argument, "title is longer than 140 characters");
       auto key = new_stream_key(name);
-      auto payload = json{{"name", name}, {"owner", owner}, {"title", title},
+      if (!owner.is_admin() && !owner.is_user())
+        return make_error(errc::forbidden, "sign in to create a channel");
+      auto payload = json{{"name", name}, {"owner", owner.display()},
+                          {"owner_kind", owner.is_admin() ? "admin" : "user"}, {"title", title},
                           {"stream_key", key}}.dump();
       if (auto err = commit(self, {make_event("channel.created", payload)}))
         return err;
@@ -212,7 +229,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return err;
       return self->state.view;
     },
-    [self, touch, require_exists](update_atom, const std::string& requester,
+    [self, touch, require_exists](update_atom, const runtime::principal& requester,
                                   const std::string& title,
                                   const std::string& category) -> caf::result<channel_view> {
       touch();
@@ -234,7 +251,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
           return err;
       return self->state.view;
     },
-    [self, touch, require_exists](update_atom, const std::string& requester,
+    [self, touch, require_exists](update_atom, const runtime::principal& requester,
                                   const std::string& patch_json) -> caf::result<channel_view> {
       touch();
       if (auto err = require_exists())
@@ -250,7 +267,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       return self->state.view;
     },
     [self, name, touch, require_exists](rotate_key_atom,
-                                        const std::string& requester) -> caf::result<std::string> {
+                                        const runtime::principal& requester) -> caf::result<std::string> {
       touch();
       if (auto err = require_exists())
         return err;
@@ -263,7 +280,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       return key;
     },
     [self, touch, require_exists](reveal_key_atom,
-                                  const std::string& requester) -> caf::result<std::string> {
+                                  const runtime::principal& requester) -> caf::result<std::string> {
       touch();
       if (auto err = require_exists())
         return err;

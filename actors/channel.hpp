@@ -16,6 +16,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/entity_registry.hpp"
+#include "runtime/principal.hpp"
 #include "storage/event_store.hpp"
 
 namespace aethex::actors {
@@ -30,6 +31,7 @@ using health_atom = caf::atom_constant<caf::atom("health")>;
 struct channel_view {
   std::string name;
   std::string owner;
+  bool owner_is_admin = false;  // made with the admin token: no account owns it
   std::string title;
   std::string category;
   std::string description;
@@ -43,7 +45,7 @@ struct channel_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
-  return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.title, x.category,
+  return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title, x.category,
            x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
            x.version);
 }
@@ -78,7 +80,7 @@ struct channel_patch {
 };
 
 /// Protocol of channel/<name>:
-///  (create_atom, owner, title)                -> std::string stream key   | conflict
+///  (create_atom, principal owner, title)      -> std::string stream key   | conflict
 ///  (get_atom)                                 -> channel_view              | not_found
 ///  (update_atom, requester, title, category)  -> channel_view (empty string = unchanged)
 ///  (update_atom, requester, patch_json)       -> channel_view | forbidden | invalid_argument
@@ -90,7 +92,7 @@ struct channel_patch {
 ///  (publish_end_atom, session_id)             -> bool (true when this ended the session)
 ///  (health_atom, stream_health)                 (from the media actor; no reply)
 ///  (health_atom)                              -> stream_health | not_found (offline)
-/// `requester` "admin" acts as any owner. Going live starts the stream session entity
+/// `requester` is a runtime::principal; the admin principal acts as any owner. Going live starts the stream session entity
 /// ("stream", "<channel>-<session id>"); going offline ends it.
 caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
                          storage::event_store& store, const std::string& name);

@@ -53,7 +53,7 @@ command moderation(std::string name, std::string target, std::string help, std::
   return command{
     std::move(name), false, {{std::move(target)}}, std::move(help), std::move(example),
     [action](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(chat_mod_atom::value, chat_identity{inv.as},
+      return caf::make_message(chat_mod_atom::value, inv.as,
                                chat_command{action, inv.args[0], 0});
     },
     expecting<chat_result>(chat_reply)};
@@ -70,7 +70,7 @@ adapter chat_adapter() {
     "say", false, {{"text", true, true}}, "Posts a message as --as USER (default admin).",
     "send chat/alice say \"hello\" --as bot",
     [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(chat_send_atom::value, chat_identity{inv.as}, inv.args[0]);
+      return caf::make_message(chat_send_atom::value, inv.as, inv.args[0]);
     },
     expecting<chat_result>(chat_reply)});
   a.commands.push_back(command{
@@ -84,7 +84,7 @@ adapter chat_adapter() {
     "info", true, {}, "Room settings, viewer count and the role of --as USER.",
     "ask chat/alice info",
     [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(chat_info_atom::value, chat_identity{inv.as});
+      return caf::make_message(chat_info_atom::value, inv.as);
     },
     expecting<std::string>(json_text)});
   a.commands.push_back(moderation("delete", "message-id", "Deletes a message by its id.",
@@ -96,7 +96,7 @@ adapter chat_adapter() {
       auto seconds = whole_number(inv.args[1], "seconds");
       if (!seconds)
         return seconds.error();
-      return caf::make_message(chat_mod_atom::value, chat_identity{inv.as},
+      return caf::make_message(chat_mod_atom::value, inv.as,
                                chat_command{"timeout", inv.args[0], *seconds});
     },
     expecting<chat_result>(chat_reply)});
@@ -118,7 +118,7 @@ adapter chat_adapter() {
         return seconds.error();
       chat_settings_patch patch;
       patch.slow_s = static_cast<std::int32_t>(*seconds);
-      return caf::make_message(chat_set_atom::value, chat_identity{inv.as}, patch);
+      return caf::make_message(chat_set_atom::value, inv.as, patch);
     },
     expecting<chat_result>(chat_reply)});
   a.commands.push_back(command{
@@ -129,7 +129,7 @@ adapter chat_adapter() {
         return make_error(errc::invalid_argument, "emote-only takes on or off");
       chat_settings_patch patch;
       patch.emote_only = inv.args[0] == "on" ? 1 : 0;
-      return caf::make_message(chat_set_atom::value, chat_identity{inv.as}, patch);
+      return caf::make_message(chat_set_atom::value, inv.as, patch);
     },
     expecting<chat_result>(chat_reply)});
   return a;

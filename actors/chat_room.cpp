@@ -28,6 +28,7 @@ constexpr auto idle_before_passivation = 10min;
 constexpr std::int64_t max_timeout_s = 14LL * 24 * 3600;
 constexpr std::size_t max_term_chars = 100;
 constexpr std::size_t max_user_chars = 64;
+constexpr std::size_t max_guest_origins = 4096;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -68,13 +69,14 @@ struct settings {
   bool followers_only = false;
   bool subscribers_only = false;
   bool emote_only = false;
+  bool guests = false;  // guests (no account) may write; off unless the room turns it on
   std::uint32_t rate_count = 20;
   std::uint32_t rate_window_s = 30;
   std::vector<std::string> blocked_terms;  // lower case
 
   json to_json(bool with_terms) const {
     json j{{"slow_s", slow_s}, {"followers_only", followers_only},
-           {"subscribers_only", subscribers_only}, {"emote_only", emote_only},
+           {"subscribers_only", subscribers_only}, {"emote_only", emote_only}, {"guests", guests},
            {"rate_count", rate_count}, {"rate_window_s", rate_window_s},
            {"blocked_terms_count", blocked_terms.size()}};
     if (with_terms)
@@ -86,6 +88,7 @@ struct settings {
     followers_only = j.value("followers_only", followers_only);
     subscribers_only = j.value("subscribers_only", subscribers_only);
     emote_only = j.value("emote_only", emote_only);
+    guests = j.value("guests", guests);
     rate_count = j.value("rate_count", rate_count);
     rate_window_s = j.value("rate_window_s", rate_window_s);
     if (auto it = j.find("blocked_terms"); it != j.end() && it->is_array())
@@ -128,8 +131,11 @@ struct room_state {
   settings config;
   // Volatile state.
   std::string owner;
+  bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
   bool channel_known = false;
+  bool passivating = false;
   std::unordered_map<std::string, pace> paces;
+  std::unordered_map<std::string, std::string> guest_origins;  // nickname -> address, bounded
   std::unordered_map<caf::actor_addr, fanout_entry> fanouts;
   std::map<std::string, std::uint32_t> reactions;
   std::uint64_t viewers_sent = 0;
@@ -138,10 +144,34 @@ struct room_state {
   std::optional<std::string> history_frame;  // cached encoding, reset on change
   std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
 
-  role role_of(const std::string& user) const {
-    if (user == "admin" || (!owner.empty() && user == owner))
+  role role_of(const chat_identity& who) const {
+    if (who.is_admin() || (!owner.empty() && !owner_is_admin && who.is_user(owner)))
       return role::broadcaster;
-    return moderators.count(user) ? role::moderator : role::viewer;
+    return who.is_anonymous() ? role::viewer : role_of_target(who.display());
+  }
+  // Role of a person named in a moderation command.
+  role role_of_target(const std::string& name) const {
+    if (!owner.empty() && !owner_is_admin && name == owner)
+      return role::broadcaster;
+    return moderators.count(name) ? role::moderator : role::viewer;
+  }
+
+  // Bans, timeouts and rate limits of a guest also hold for its address, so a new nickname
+  // is no escape; `guest_origins` remembers where the nicknames that wrote came from.
+  static std::string address_key(const std::string& origin) { return "guest@" + origin; }
+  bool banned_now(const chat_identity& who) const {
+    return banned.count(who.display()) ||
+           (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin)));
+  }
+  const std::int64_t* timeout_of(const chat_identity& who) const {
+    for (auto& key : {who.display(), who.is_guest() && !who.origin.empty()
+                                       ? address_key(who.origin) : std::string{}})
+      if (auto it = timeouts.find(key); !key.empty() && it != timeouts.end())
+        return &it->second;
+    return nullptr;
+  }
+  std::string pace_key(const chat_identity& who) const {
+    return who.is_guest() && !who.origin.empty() ? address_key(who.origin) : who.display();
   }
 
   std::uint64_t viewers() const {
@@ -156,6 +186,13 @@ struct room_state {
     if (body.is_discarded())
       return;
     auto user = body.value("user", "");
+    // A guest's ban or timeout carries its address too (see banned_now).
+    auto origin = body.value("origin", "");
+    auto also_origin = [&](auto&& change) {
+      change(user);
+      if (!origin.empty())
+        change(address_key(origin));
+    };
     if (ev.type == "chat.message") {
       history.push_back(message::from_json(body, ev.timestamp_ms));
       while (history.size() > options.history)
@@ -164,14 +201,16 @@ struct room_state {
       auto id = body.value("id", std::uint64_t{0});
       std::erase_if(history, [id](const message& m) { return m.id == id; });
     } else if (ev.type == "chat.user_timed_out") {
-      timeouts[user] = body.value("until_ms", std::int64_t{0});
+      also_origin([&](const std::string& k) { timeouts[k] = body.value("until_ms", 0LL); });
     } else if (ev.type == "chat.user_untimed_out") {
-      timeouts.erase(user);
+      also_origin([&](const std::string& k) { timeouts.erase(k); });
     } else if (ev.type == "chat.user_banned") {
-      banned.insert(user);
-      timeouts.erase(user);
+      also_origin([&](const std::string& k) {
+        banned.insert(k);
+        timeouts.erase(k);
+      });
     } else if (ev.type == "chat.user_unbanned") {
-      banned.erase(user);
+      also_origin([&](const std::string& k) { banned.erase(k); });
     } else if (ev.type == "chat.moderator_added") {
       moderators.insert(user);
     } else if (ev.type == "chat.moderator_removed") {
@@ -238,6 +277,17 @@ std::optional<chat_result> commit(room_actor* self, std::vector<storage::event> 
   return std::nullopt;
 }
 
+// The room of a channel that does not exist holds no memory: a join of a random name must not
+// park an actor for the idle period. Rooms with subscribers wait for the channel to appear.
+void forget_unknown_room(room_actor* self) {
+  auto& st = self->state;
+  if (st.channel_known || st.passivating || !st.fanouts.empty())
+    return;
+  st.passivating = true;
+  self->request(st.registry, caf::infinite, passivate_atom::value)
+    .then([self](passivate_atom) { self->quit(); });
+}
+
 void schedule_tick(room_actor* self) {
   auto& st = self->state;
   if (st.tick_pending)
@@ -271,24 +321,25 @@ chat_result handle_send(room_actor* self, const chat_identity& who, const std::s
   st.last_activity = std::chrono::steady_clock::now();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
-  if (who.user.empty())
+  if (who.is_anonymous())
     return reject("sign_in_required", "sign in to chat");
-  if (st.banned.count(who.user))
-    return reject("banned", "you are banned from this chat");
+  if (who.is_guest() && !st.config.guests)
+    return reject("guests_off", "guests cannot chat in this room: sign in to chat");
+  auto r = st.role_of(who);
   auto now = now_ms();
-  if (auto it = st.timeouts.find(who.user); it != st.timeouts.end()) {
-    if (it->second > now)
+  if (r != role::broadcaster) {
+    if (st.banned_now(who))
+      return reject("banned", "you are banned from this chat");
+    if (auto* until = st.timeout_of(who); until && *until > now)
       return reject("timed_out", "you are timed out for " +
-                                   std::to_string((it->second - now + 999) / 1000) +
+                                   std::to_string((*until - now + 999) / 1000) +
                                    " more seconds");
-    st.timeouts.erase(it);
   }
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return reject("empty", "message is empty");
   if (utf8_length(text) > st.options.max_message_chars)
     return reject("too_long", "message is longer than " +
                                 std::to_string(st.options.max_message_chars) + " characters");
-  auto r = st.role_of(who.user);
   if (r != role::broadcaster && !st.config.blocked_terms.empty()) {
     auto folded = lower(text);
     for (auto& term : st.config.blocked_terms)
@@ -297,7 +348,7 @@ chat_result handle_send(room_actor* self, const chat_identity& who, const std::s
   }
   if (r == role::viewer && st.config.emote_only && !is_emote_only(text))
     return reject("emote_only", "this chat is in emote-only mode");
-  auto& p = st.paces[who.user];
+  auto& p = st.paces[st.pace_key(who)];
   if (r == role::viewer && st.config.slow_s > 0 && p.last_ms > 0) {
     auto wait_ms = p.last_ms + std::int64_t{st.config.slow_s} * 1000 - now;
     if (wait_ms > 0)
@@ -313,9 +364,14 @@ chat_result handle_send(room_actor* self, const chat_identity& who, const std::s
                                     std::to_string(st.config.rate_window_s) + " s");
   message m;
   m.id = st.journal->version() + 1;  // this room is the stream's only writer
-  m.user = who.user;
+  m.user = who.display();
   m.text = text;
-  if (who.user == "admin")
+  if (who.is_guest()) {
+    if (st.guest_origins.size() >= max_guest_origins)
+      st.guest_origins.clear();  // forgetting only weakens bans of guests already gone
+    st.guest_origins[who.name] = who.origin;
+  }
+  if (who.is_admin())
     m.badges.push_back("admin");
   else if (r == role::broadcaster)
     m.badges.push_back("broadcaster");
@@ -343,9 +399,10 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
   st.last_activity = std::chrono::steady_clock::now();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
-  auto r = st.role_of(who.user);
-  if (who.user.empty() || r == role::viewer)
+  auto r = st.role_of(who);
+  if (r == role::viewer)
     return reject("forbidden", "only moderators can " + cmd.action);
+  auto by = who.display();
   const auto& a = cmd.action;
   if (a == "delete") {
     std::uint64_t id = 0;
@@ -360,15 +417,20 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
       return reject("not_found", "no such message among the last " +
                                    std::to_string(st.options.history));
     if (auto failed = commit(self, {make_event("chat.message_deleted",
-                                               dump(json{{"id", id}, {"by", who.user}}))}))
+                                               dump(json{{"id", id}, {"by", by}}))}))
       return *failed;
-    broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", who.user}}));
+    broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", by}}));
     return chat_result{{}, "message deleted", id};
   }
   const auto& target = cmd.target;
   if (target.empty() || target.size() > max_user_chars)
     return reject("invalid", a + " needs a user name");
-  auto target_role = st.role_of(target);
+  auto target_role = st.role_of_target(target);
+  // Moderating a guest reaches its address too (see room_state::banned_now).
+  std::string origin;
+  if (target.starts_with("guest:"))
+    if (auto it = st.guest_origins.find(target.substr(6)); it != st.guest_origins.end())
+      origin = it->second;
   if (target_role == role::broadcaster)
     return reject("forbidden", "the broadcaster cannot be moderated");
   bool by_broadcaster = r == role::broadcaster;
@@ -380,15 +442,15 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
       return chat_result{{}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
     if (auto failed = commit(self, {make_event(add ? "chat.moderator_added"
                                                    : "chat.moderator_removed",
-                                               dump(json{{"user", target}, {"by", who.user}}))}))
+                                               dump(json{{"user", target}, {"by", by}}))}))
       return *failed;
     broadcast(self, dump(json{{"type", "moderation"}, {"action", a}, {"user", target},
-                              {"by", who.user}}));
+                              {"by", by}}));
     return chat_result{{}, target + (add ? " is now a moderator" : " is no longer a moderator"), 0};
   }
   if (target_role == role::moderator && !by_broadcaster)
     return reject("forbidden", "only the broadcaster can " + a + " a moderator");
-  json frame{{"type", "moderation"}, {"action", a}, {"user", target}, {"by", who.user}};
+  json frame{{"type", "moderation"}, {"action", a}, {"user", target}, {"by", by}};
   storage::event ev;
   std::string done;
   if (a == "timeout") {
@@ -396,22 +458,26 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
       return reject("invalid", "timeout duration must be 1 to 1209600 seconds");
     auto until = now_ms() + cmd.amount * 1000;
     ev = make_event("chat.user_timed_out",
-                    dump(json{{"user", target}, {"until_ms", until}, {"by", who.user}}));
+                    dump(json{{"user", target}, {"origin", origin}, {"until_ms", until},
+                              {"by", by}}));
     frame["until_ms"] = until;
     frame["duration_s"] = cmd.amount;
     done = target + " is timed out for " + std::to_string(cmd.amount) + " s";
   } else if (a == "untimeout") {
-    ev = make_event("chat.user_untimed_out", dump(json{{"user", target}, {"by", who.user}}));
+    ev = make_event("chat.user_untimed_out",
+                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
     done = target + " may chat again";
   } else if (a == "ban") {
     if (st.banned.count(target))
       return chat_result{{}, target + " is already banned", 0};
-    ev = make_event("chat.user_banned", dump(json{{"user", target}, {"by", who.user}}));
+    ev = make_event("chat.user_banned",
+                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
     done = target + " is banned";
   } else if (a == "unban") {
     if (!st.banned.count(target))
       return chat_result{{}, target + " is not banned", 0};
-    ev = make_event("chat.user_unbanned", dump(json{{"user", target}, {"by", who.user}}));
+    ev = make_event("chat.user_unbanned",
+                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
     done = target + " is unbanned";
   } else {
     return reject("invalid", "unknown moderation action '" + a + "'");
@@ -428,7 +494,7 @@ chat_result handle_settings(room_actor* self, const chat_identity& who,
   st.last_activity = std::chrono::steady_clock::now();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
-  if (who.user.empty() || st.role_of(who.user) == role::viewer)
+  if (st.role_of(who) == role::viewer)
     return reject("forbidden", "only moderators can change chat settings");
   auto next = st.config;
   if (patch.slow_s >= 0) {
@@ -442,6 +508,8 @@ chat_result handle_settings(room_actor* self, const chat_identity& who,
     next.subscribers_only = patch.subscribers_only != 0;
   if (patch.emote_only >= 0)
     next.emote_only = patch.emote_only != 0;
+  if (patch.guests >= 0)
+    next.guests = patch.guests != 0;
   if (patch.rate_count >= 0) {
     if (patch.rate_count < 1 || patch.rate_count > 100000)
       return reject("invalid", "rate limit count is 1 to 100000 messages");
@@ -471,13 +539,14 @@ chat_result handle_settings(room_actor* self, const chat_identity& who,
 }
 
 std::string info_json(room_state& st, const chat_identity& who) {
-  json j{{"channel", st.channel}, {"role", role_name(st.role_of(who.user))},
-         {"settings", st.config.to_json(st.role_of(who.user) != role::viewer)},
+  auto r = st.role_of(who);
+  json j{{"channel", st.channel}, {"role", role_name(r)},
+         {"settings", st.config.to_json(r != role::viewer)},
          {"viewers", st.viewers()}};
-  if (st.banned.count(who.user))
+  if (st.banned_now(who))
     j["banned"] = true;
-  if (auto it = st.timeouts.find(who.user); it != st.timeouts.end() && it->second > now_ms())
-    j["timeout_until_ms"] = it->second;
+  if (auto* until = st.timeout_of(who); until && *until > now_ms())
+    j["timeout_until_ms"] = *until;
   return dump(j);
 }
 
@@ -489,6 +558,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
   st.options = options;
   st.config.rate_count = options.rate_count;
   st.config.rate_window_s = options.rate_window_s;
+  st.config.guests = options.guests_default;
   st.journal.emplace(*store, "chat/" + channel);
   st.journal->recover([&st](const std::string& s) { st.restore(s); },
                       [&st](const storage::event& ev) { st.apply(ev); });
@@ -498,9 +568,10 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     .await(
       [self](const channel_view& view) {
         self->state.owner = view.owner;
+        self->state.owner_is_admin = view.owner_is_admin;
         self->state.channel_known = true;
       },
-      [](const caf::error&) {});
+      [self](const caf::error&) { forget_unknown_room(self); });
   self->set_down_handler([self](const caf::down_msg& down) {
     if (self->state.fanouts.erase(down.source) > 0)
       schedule_tick(self);
@@ -512,6 +583,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       st.last_activity = std::chrono::steady_clock::now();
       if (st.channel_known)
         return info_json(st, who);
+      if (st.passivating)  // the channel was just found missing; a new activation asks again
+        return make_error(errc::not_found, "this channel does not exist");
       // The channel may have been created since this room started.
       auto rp = self->make_response_promise<std::string>();
       self->request(st.registry, caf::infinite, route_atom::value, std::string{"channel"},
@@ -519,11 +592,13 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
         .then(
           [self, rp, who](const channel_view& view) mutable {
             self->state.owner = view.owner;
+        self->state.owner_is_admin = view.owner_is_admin;
             self->state.channel_known = true;
             rp.deliver(info_json(self->state, who));
           },
-          [rp](const caf::error&) mutable {
+          [self, rp](const caf::error&) mutable {
             rp.deliver(make_error(errc::not_found, "this channel does not exist"));
+            forget_unknown_room(self);
           });
       return rp;
     },
@@ -554,7 +629,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     [self](chat_react_atom, const chat_identity& who, const std::string& kind) {
       auto& st = self->state;
       auto& kinds = reaction_kinds();
-      if (!st.channel_known || who.user.empty() || st.banned.count(who.user) ||
+      if (!st.channel_known || who.is_anonymous() || (who.is_guest() && !st.config.guests) ||
+          st.banned_now(who) ||
           std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
         return;
       ++st.reactions[kind];

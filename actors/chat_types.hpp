@@ -14,6 +14,8 @@
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "runtime/principal.hpp"
+
 namespace aethex::actors {
 
 // Room protocol.
@@ -35,16 +37,9 @@ using ws_text_atom = caf::atom_constant<caf::atom("wstext")>;
 using ws_closed_atom = caf::atom_constant<caf::atom("wsclosed")>;
 using ws_park_atom = caf::atom_constant<caf::atom("wspark")>;
 
-/// Who is acting. `user` is the account name, "guest:<nick>" for guests, or "admin" for the
-/// node's admin token (acts as the broadcaster of every room).
-struct chat_identity {
-  std::string user;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, chat_identity& x) {
-  return f(caf::meta::type_name("chat_identity"), x.user);
-}
+/// Who is acting in a room: a user, a guest (rooms that allow guests), the node's admin (acts
+/// as the broadcaster of every room) or an anonymous viewer (read only).
+using chat_identity = runtime::principal;
 
 /// A moderation command: delete (target = message id), timeout (target user, amount = seconds),
 /// untimeout, ban, unban, mod, unmod (target user).
@@ -65,6 +60,7 @@ struct chat_settings_patch {
   std::int8_t followers_only = -1;
   std::int8_t subscribers_only = -1;
   std::int8_t emote_only = -1;
+  std::int8_t guests = -1;
   std::int32_t rate_count = -1;
   std::int32_t rate_window_s = -1;
   bool set_blocked_terms = false;
@@ -74,7 +70,7 @@ struct chat_settings_patch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
   return f(caf::meta::type_name("chat_settings_patch"), x.slow_s, x.followers_only,
-           x.subscribers_only, x.emote_only, x.rate_count, x.rate_window_s, x.set_blocked_terms,
+           x.subscribers_only, x.emote_only, x.guests, x.rate_count, x.rate_window_s, x.set_blocked_terms,
            x.blocked_terms);
 }
 
@@ -102,7 +98,9 @@ struct chat_options {
   std::chrono::milliseconds reaction_window{250};
   std::chrono::milliseconds presence_interval{500};
   std::size_t max_blocked_terms = 200;
-  bool allow_guests = true;             // guest nicknames may write
+  bool allow_guests = true;             // node switch: guests may sign in to chat at all
+  bool guests_default = false;          // a new room's `guests` setting (rooms turn it on)
+  std::chrono::seconds session_recheck{60};  // signed-in sockets re-check their session
 };
 
 using chat_frame = std::shared_ptr<const std::string>;

@@ -38,7 +38,11 @@ std::string usage(const adapter& a, const command& c) {
 caf::expected<invocation> bind_arguments(const adapter& a, const command& c,
                                          std::vector<std::string> words, std::string as) {
   invocation inv;
-  inv.as = as.empty() ? "admin" : std::move(as);
+  // The console runs with the admin token; `--as NAME` narrows it to that account (or to a
+  // guest: "guest:NICK"), so scripts can check what a user may do.
+  if (!as.empty())
+    inv.as = as.starts_with("guest:") ? runtime::principal::guest(as.substr(6))
+                                      : runtime::principal::user(std::move(as));
   std::size_t i = 0;
   for (auto& spec : c.args) {
     if (i >= words.size()) {
@@ -138,7 +142,7 @@ adapter channel_adapter() {
   a.commands.push_back(command{
     "reveal-key", true, {}, "Prints the current stream key.", "ask channel/alice reveal-key",
     [](const invocation&) -> caf::expected<caf::message> {
-      return caf::make_message(reveal_key_atom::value, std::string{"admin"});
+      return caf::make_message(reveal_key_atom::value, runtime::principal::admin());
     },
     expecting<std::string>(key_json)});
   return a;

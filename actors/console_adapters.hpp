@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/principal.hpp"
 
 namespace aethex::actors::console {
 
@@ -37,7 +38,7 @@ struct arg_spec {
 /// The words of one console command after the entity and the command name.
 struct invocation {
   std::vector<std::string> args;  // positional, already checked against the command's arg specs
-  std::string as = "admin";       // `--as USER`: who acts (admin acts as any owner)
+  runtime::principal as = runtime::principal::admin();  // `--as USER`: who acts
 };
 
 using reply_fn = std::function<void(caf::expected<json>)>;

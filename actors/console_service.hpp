@@ -14,6 +14,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/atom.hpp>
 
+#include "actors/redaction.hpp"
 #include "actors/console_adapters.hpp"
 #include "storage/event_store.hpp"
 
@@ -46,9 +47,6 @@ caf::actor spawn_console_service(caf::actor_system& sys, console_config config);
 
 /// JSON help of every node-side command and every adapter (what `help` prints).
 nlohmann::json console_help(const console::adapter_table& adapters);
-
-/// Event payload with secret-bearing fields (stream keys, tokens, passwords) masked.
-nlohmann::json redact_payload(std::string_view payload_json);
 
 /// "2026-11-01T12:00:00.123Z"
 std::string iso_time(std::int64_t unix_ms);

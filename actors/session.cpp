@@ -1,6 +1,7 @@
 #include "actors/session.hpp"
 
 #include <optional>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,8 @@ namespace {
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
+constexpr std::size_t max_watchers = 64;
+
 struct session_state {
   session_view view;
   bool revoked = false;
@@ -23,6 +26,7 @@ struct session_state {
   caf::actor registry;
   // Sessions are many and short-lived in memory: forget them soon after use.
   idle_tracker idle{30s, 120s};
+  std::vector<caf::actor> watchers;  // open connections signed in with this session
   static inline const char* name = "session";
 
   void apply(const storage::event& ev) {
@@ -56,6 +60,10 @@ caf::behavior session_behavior(session_actor* self, caf::actor registry,
   st.journal.emplace(*store, "session/" + digest);
   st.journal->recover([](const std::string&) {}, [&st](const storage::event& ev) { st.apply(ev); });
   st.idle.arm(self);
+  self->set_down_handler([self](const caf::down_msg& down) {
+    std::erase_if(self->state.watchers,
+                  [&](const caf::actor& w) { return w.address() == down.source; });
+  });
   return {
     [self](create_atom, const std::string& user,
            std::int64_t expires_at_ms) -> caf::result<session_view> {
@@ -84,6 +92,23 @@ caf::behavior session_behavior(session_actor* self, caf::actor registry,
         return false;
       if (auto err = commit(self, make_event("session.revoked", "{}")))
         return err;
+      for (auto& watcher : st.watchers)
+        self->send(watcher, revoke_atom::value);
+      st.watchers.clear();
+      return true;
+    },
+    [self](watch_atom, const caf::actor& watcher) -> bool {
+      auto& st = self->state;
+      st.idle.touch();
+      if (!st.valid() || !watcher)
+        return false;
+      // One person rarely has more than a few tabs open; the oldest watcher gives way.
+      if (st.watchers.size() >= max_watchers) {
+        self->demonitor(st.watchers.front());
+        st.watchers.erase(st.watchers.begin());
+      }
+      self->monitor(watcher);
+      st.watchers.push_back(watcher);
       return true;
     },
     stop_on_request(self),
@@ -92,7 +117,7 @@ caf::behavior session_behavior(session_actor* self, caf::actor registry,
       // Unknown digests (typos, guessing) need no memory at all.
       if (!st.journal->exists())
         return idle_tracker::passivate(self, st.registry);
-      st.idle.check(self, st.registry);
+      st.idle.check(self, st.registry, !st.watchers.empty());
     },
   };
 }

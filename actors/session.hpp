@@ -18,6 +18,7 @@
 namespace aethex::actors {
 
 using revoke_atom = caf::atom_constant<caf::atom("revoke")>;
+using watch_atom = caf::atom_constant<caf::atom("watch")>;
 
 /// What a valid session tells its callers: who is signed in, until when.
 struct session_view {
@@ -38,6 +39,9 @@ inline constexpr std::int64_t session_lifetime_ms = 30LL * 24 * 60 * 60 * 1000;
 ///  (get_atom)                         -> session_view           | unauthorized (unknown,
 ///                                                                  expired or revoked)
 ///  (revoke_atom)                      -> bool (true when this call revoked it)
+///  (watch_atom, actor)                -> bool (false when not valid); the actor gets
+///                                        (revoke_atom) when the session is revoked. Open chat
+///                                        sockets watch their session, so a log-out reaches them.
 caf::actor spawn_session(caf::actor_system& sys, const caf::actor& registry,
                          storage::event_store& store, const std::string& digest);
 

@@ -12,7 +12,9 @@
 #include "actors/entity_journal.hpp"
 #include "actors/entity_support.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/principal.hpp"
 #include "runtime/secrets.hpp"
 
 namespace aethex::actors {
@@ -179,7 +181,7 @@ caf::error commit(user_actor* self, std::vector<storage::event> events) {
 // Validates a profile/settings patch completely before anything is written.
 caf::expected<std::vector<storage::event>> events_for_patch(const user_state& st,
                                                             const std::string& patch_json) {
-  auto patch = json::parse(patch_json, nullptr, false);
+  auto patch = runtime::parse_client_json(patch_json);
   if (patch.is_discarded() || !patch.is_object())
     return make_error(errc::invalid_argument, "the change must be a JSON object");
   json profile = json::object();
@@ -277,9 +279,8 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
                      const std::string& password) -> caf::result<user_view> {
       auto& st = self->state;
       st.idle.touch();
-      if (!valid_username(username))
-        return make_error(errc::invalid_argument,
-                          "usernames are 3-25 characters of a-z, 0-9 and _");
+      if (auto problem = username_problem(username))
+        return make_error(errc::invalid_argument, *problem);
       if (st.journal->exists())
         return make_error(errc::conflict, "username '" + username + "' is taken");
       if (auto problem = password_problem(password))
@@ -425,7 +426,15 @@ void ensure_sodium() {
 
 }  // namespace
 
-bool valid_username(std::string_view name) { return valid_channel_name(name); }
+std::optional<std::string> username_problem(std::string_view name) {
+  if (!valid_channel_name(name))
+    return "usernames are 3-25 characters of a-z, 0-9 and _";
+  if (runtime::reserved_account_name(name))
+    return "the name '" + std::string{name} + "' is reserved; choose another";
+  return std::nullopt;
+}
+
+bool valid_username(std::string_view name) { return !username_problem(name); }
 
 std::optional<std::string> password_problem(std::string_view password) {
   if (password.size() < min_password_bytes || password.size() > max_password_bytes)

@@ -72,6 +72,8 @@ inline constexpr std::size_t max_password_bytes = 256;
 
 /// Usernames follow the channel-name rules: 3–25 characters of a–z, 0–9 and '_'.
 bool valid_username(std::string_view name);
+/// Why `name` cannot be an account name (format, or reserved: runtime::reserved_account_name).
+std::optional<std::string> username_problem(std::string_view name);
 /// Why `password` is unacceptable, or nullopt when it is fine.
 std::optional<std::string> password_problem(std::string_view password);
 

@@ -9,6 +9,7 @@
 #include "actors/channel.hpp"
 #include "actors/session.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
 
@@ -49,11 +50,13 @@ struct session_state {
   viewer_context ctx;
   chat_sink_ptr sink;
   std::string peer;
-  std::string user;      // empty: anonymous (read only)
+  chat_identity who;     // anonymous (read only) until an auth frame
+  std::string session_digest;  // of the token a user signed in with (log-out signs them out)
   std::string channel;   // joined room, empty when none
   std::string joining;   // room a join is in progress for
   bucket frames{20, 40};     // client frames per second
   bucket reactions{10, 20};  // reactions per second
+  bucket joins{1, 5};        // each join sends the room's history: keep it from amplifying
   std::chrono::steady_clock::time_point throttled_notice{};
   std::uint64_t frames_seen = 0;  // client frames received (the parking handshake compares)
   int pending = 0;                // requests in flight that change what the session is
@@ -123,7 +126,7 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
   st.joining = channel;
   ++st.pending;
   self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"chat"}, channel,
-                caf::make_message(chat_info_atom::value, chat_identity{st.user}))
+                caf::make_message(chat_info_atom::value, st.who))
     .then(
       [self, channel, ref](const std::string& info) {
         auto& st = self->state;
@@ -136,7 +139,7 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
         if (j.is_discarded())
           j = json::object();
         j["type"] = "joined";
-        j["user"] = st.user.empty() ? json(nullptr) : json(st.user);
+        j["user"] = st.who.is_anonymous() ? json(nullptr) : json(st.who.display());
         if (!ref.is_null())
           j["ref"] = ref;
         send_json(self, j);
@@ -154,17 +157,17 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
       });
 }
 
-void signed_in(session_actor* self, std::string user, const json& ref) {
+void signed_in(session_actor* self, chat_identity who, const json& ref) {
   auto& st = self->state;
-  st.user = std::move(user);
-  json j{{"type", "auth_ok"}, {"user", st.user}};
+  st.who = std::move(who);
+  json j{{"type", "auth_ok"}, {"user", st.who.display()}};
   if (!ref.is_null())
     j["ref"] = ref;
   send_json(self, j);
   if (st.channel.empty())
     return;
   // Tell the client its role in the room it is in (badges and mod tools depend on it).
-  ask_room<std::string>(self, caf::make_message(chat_info_atom::value, chat_identity{st.user}),
+  ask_room<std::string>(self, caf::make_message(chat_info_atom::value, st.who),
                         [self](caf::expected<std::string> info) {
                           if (!info)
                             return;
@@ -184,15 +187,47 @@ bool valid_guest_name(const std::string& name) {
          });
 }
 
+// A log-out (or expiry) of the session must reach this open connection: the session entity
+// tells its watchers when it is revoked, and a periodic check covers what a message cannot (the
+// session's partition moved to another node, or the session expired).
+void watch_session(session_actor* self) {
+  auto& st = self->state;
+  self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"session"},
+                st.session_digest, caf::make_message(watch_atom::value, caf::actor{self}))
+    .then(
+      [self](bool valid) {
+        if (!valid)
+          return self->send(self, revoke_atom::value);
+        self->delayed_send(self, self->state.ctx.options.session_recheck, watch_atom::value);
+      },
+      [self](const caf::error& err) {
+        if (code_of(err) == errc::unauthorized)
+          return self->send(self, revoke_atom::value);
+        self->delayed_send(self, self->state.ctx.options.session_recheck, watch_atom::value);
+      });
+}
+
+// The address part of "address:port" (IPv6 addresses keep their colons).
+std::string address_of(const std::string& peer) {
+  auto colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
 void authenticate(session_actor* self, const json& msg, const json& ref) {
   auto& st = self->state;
+  // One identity per connection: a guest who could re-auth under a new nickname would shed
+  // its bans and rate limits with each one.
+  if (!st.who.is_anonymous() || !st.session_digest.empty())
+    return send_error(self, "already_signed_in",
+                      "this connection is already signed in; open a new one to switch", ref);
   if (auto guest = msg.find("guest"); guest != msg.end()) {
     if (!st.ctx.options.allow_guests)
       return send_error(self, "unauthorized", "guests may not chat on this node; sign in", ref);
     if (!guest->is_string() || !valid_guest_name(guest->get<std::string>()))
       return send_error(self, "invalid_argument",
                         "guest names are 2-20 characters of letters, digits and _", ref);
-    return signed_in(self, "guest:" + guest->get<std::string>(), ref);
+    return signed_in(self, chat_identity::guest(guest->get<std::string>(), address_of(st.peer)),
+                     ref);
   }
   auto token = msg.find("token");
   if (token == msg.end() || !token->is_string() || token->get<std::string>().empty())
@@ -200,17 +235,20 @@ void authenticate(session_actor* self, const json& msg, const json& ref) {
   auto digest = runtime::token_digest(token->get<std::string>());
   if (!st.ctx.admin_token_digest.empty() &&
       runtime::constant_time_equal(digest, st.ctx.admin_token_digest))
-    return signed_in(self, "admin", ref);
+    return signed_in(self, chat_identity::admin(), ref);
   ++st.pending;
+  st.session_digest = digest;  // also marks the auth in flight: a second one is refused
   self->request(st.ctx.registry, ask_timeout, route_atom::value, std::string{"session"}, digest,
                 caf::make_message(get_atom::value))
     .then(
       [self, ref](const session_view& view) {
         --self->state.pending;
-        signed_in(self, view.user, ref);
+        signed_in(self, chat_identity::user(view.user), ref);
+        watch_session(self);
       },
       [self, ref](const caf::error&) {
         --self->state.pending;
+        self->state.session_digest.clear();
         send_error(self, "unauthorized", "invalid or expired token", ref);
         maybe_park(self);
       });
@@ -263,7 +301,8 @@ bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& p
   };
   if (!flag("followers_only", patch.followers_only) ||
       !flag("subscribers_only", patch.subscribers_only) ||
-      !flag("emote_only", patch.emote_only) || !number("slow_s", patch.slow_s) ||
+      !flag("emote_only", patch.emote_only) || !flag("guests", patch.guests) ||
+      !number("slow_s", patch.slow_s) ||
       !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s))
     return false;
   if (auto it = msg.find("blocked_terms"); it != msg.end()) {
@@ -287,7 +326,11 @@ void handle_frame(session_actor* self, const std::string& text) {
     }
     return;
   }
-  auto msg = json::parse(text, nullptr, false);
+  runtime::json_refusal why{};
+  auto msg = runtime::parse_client_json(text, &why);
+  if (why == runtime::json_refusal::too_deep)
+    return send_error(self, "bad_json", "frame nests deeper than " +
+                                          std::to_string(runtime::max_json_depth) + " levels");
   if (msg.is_discarded())
     return send_error(self, "bad_json", "frame is not valid JSON");
   if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string())
@@ -300,6 +343,8 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (type == "auth")
     return authenticate(self, msg, ref);
   if (type == "join") {
+    if (!st.joins.take())
+      return send_error(self, "too_many_requests", "joining too fast; wait a moment", ref);
     if (auto channel = string_field(self, msg, "channel", ref))
       join(self, *channel, ref);
     return;
@@ -310,16 +355,16 @@ void handle_frame(session_actor* self, const std::string& text) {
   }
   if (st.channel.empty())
     return send_error(self, "not_joined", "join a channel first", ref);
-  chat_identity who{st.user};
+  const auto& who = st.who;
   if (type == "react") {
-    if (st.user.empty() || !st.reactions.take())
+    if (who.is_anonymous() || !st.reactions.take())
       return;  // reactions are best effort; extra clicks are dropped quietly
     if (auto kind = string_field(self, msg, "kind", ref))
       self->send(st.ctx.registry, route_atom::value, std::string{"chat"}, st.channel,
                  caf::make_message(chat_react_atom::value, who, *kind));
     return;
   }
-  if (st.user.empty())
+  if (who.is_anonymous())
     return send_notice(self, "sign_in_required", "sign in to chat", ref);
   auto on_result = [self, ref, ack = type != "send" || !ref.is_null()](
                      caf::expected<chat_result> r) {
@@ -379,7 +424,8 @@ void handle_frame(session_actor* self, const std::string& text) {
 // session may have become idle, i.e. after each frame and each answer.
 void maybe_park(session_actor* self) {
   auto& st = self->state;
-  if (!st.user.empty() || st.pending > 0 || !st.joining.empty())
+  if (!st.who.is_anonymous() || !st.session_digest.empty() || st.pending > 0 ||
+      !st.joining.empty())
     return;
   if (auto* parking = dynamic_cast<viewer_parking*>(st.sink.get()))
     parking->offer_park(caf::actor{self}, st.frames_seen,
@@ -409,6 +455,20 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
       ++self->state.frames_seen;
       handle_frame(self, text);
       maybe_park(self);
+    },
+    // The session was revoked (log-out) or expired: back to an anonymous reader.
+    [self](revoke_atom) {
+      auto& st = self->state;
+      if (st.session_digest.empty())
+        return;
+      st.session_digest.clear();
+      st.who = chat_identity::anonymous();
+      send_json(self, json{{"type", "signed_out"}, {"reason", "session ended"}});
+      maybe_park(self);
+    },
+    [self](watch_atom) {
+      if (!self->state.session_digest.empty() && self->state.who.is_user())
+        watch_session(self);
     },
     [self](ws_closed_atom) {
       leave(self);

@@ -1,5 +1,6 @@
 #include "storage/read_model.hpp"
 
+#include <iostream>
 #include <stdexcept>
 
 namespace aethex::storage {
@@ -114,6 +115,11 @@ void projection_runner::run(std::stop_token stop) {
       error = ex.what();
     }
     std::unique_lock lock(wake_mutex_);
+    // A failing projection freezes every read model behind it: say so once, and when it heals.
+    if (error && error != last_error_)
+      std::clog << "read models: catching up failed (retrying): " << *error << std::endl;
+    else if (!error && last_error_)
+      std::clog << "read models: catching up again" << std::endl;
     last_error_ = std::move(error);
     wake_cv_.wait_for(lock, stop, opts_.poll_interval, [this] { return wake_; });
     wake_ = false;

@@ -112,6 +112,7 @@ void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_c
   cfg.add_message_type<actors::user_view>("aethex::user_view");
   cfg.add_message_type<actors::session_view>("aethex::session_view");
   cfg.add_message_type<actors::stream_session_view>("aethex::stream_session_view");
+  cfg.add_message_type<runtime::principal>("aethex::principal");
   cfg.add_message_type<actors::chat_command>("aethex::chat_command");
   cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
   cfg.add_message_type<actors::chat_result>("aethex::chat_result");

@@ -6,6 +6,7 @@
 
 #include "net/app/api/api.hpp"
 #include "net/app/edge_redirect.hpp"
+#include "net/app/read_models.hpp"
 #include "net/app/media_routes.hpp"
 #include "net/http/static_files.hpp"
 
@@ -62,8 +63,13 @@ class router {
  private:
   void api(const net::http::request& req, std::string_view path, std::string_view query,
            const std::string& peer, respond_fn respond) const {
-    if (path == "health")
+    if (path == "health") {
+      // Load balancers read the status code: a node whose read models are stuck is degraded.
+      if (auto failed = ctx_.read_model ? ctx_.read_model->last_error() : std::nullopt)
+        return respond(net::http::json_response(
+          503, nlohmann::json{{"status", "degraded"}, {"read_models", *failed}}.dump()));
       return respond(net::http::json_response(200, R"({"status":"ok"})"));
+    }
     api::api_request view{req, path, query, split_path(path), peer};
     for (auto& route : routes_)
       if (route(view, respond))

@@ -187,6 +187,9 @@ ws_module make_ws_media_module(const http_context& ctx) {
     if (!path.starts_with(prefix))
       return false;
     std::string channel{path.substr(prefix.size())};
+    // Refused before anything is looked up or a relay entry is made for the name (a 404).
+    if (!actors::valid_channel_name(channel))
+      return false;
     net::ws_media::accept(std::move(stream), std::move(req), peer,
                           [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
       auto watch = [viewer](caf::expected<media::media_outputs> outputs) {

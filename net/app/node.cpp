@@ -7,7 +7,13 @@
 #include <thread>
 #include <vector>
 
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -47,17 +53,30 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 // The admin token is shown once, through a file only the operator can read; the node keeps its
-// digest only.
+// digest only. The file is created 0600 from the start (never readable for a moment under the
+// umask), never over an existing file, and a failed write stops the node rather than leaving a
+// token nobody can read.
 std::string ensure_admin_token(storage::event_store& store, const std::filesystem::path& data) {
   if (auto digest = store.get_meta("admin_token_sha256"))
     return *digest;
   auto token = runtime::random_hex(32);
   auto file = data / "admin.token";
-  {
-    std::ofstream out(file, std::ios::trunc);
-    out << token << "\n";
-  }
-  ::chmod(file.c_str(), S_IRUSR | S_IWUSR);
+  auto fail = [&](const char* what) {
+    throw std::runtime_error("cannot " + std::string{what} + " " + file.string() + ": " +
+                             std::strerror(errno));
+  };
+  // A file left by an earlier start that died before saving the digest holds a token nobody
+  // accepts: replace it (O_EXCL then guards against a link or file planted meanwhile).
+  if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+    fail("remove the stale");
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    fail("create");
+  auto text = token + "\n";
+  auto written = ::write(fd, text.data(), text.size());
+  bool synced = ::fsync(fd) == 0;
+  if (::close(fd) != 0 || written != static_cast<ssize_t>(text.size()) || !synced)
+    fail("write");
   auto digest = runtime::token_digest(token);
   store.put_meta("admin_token_sha256", digest);
   std::clog << "node: created admin token in " << file.string() << "\n";
@@ -91,7 +110,13 @@ int run_node(const runtime::node_config& config) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
-  auto admin_digest = ensure_admin_token(*store, config.data_dir);
+  std::string admin_digest;
+  try {
+    admin_digest = ensure_admin_token(*store, config.data_dir);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
   std::shared_ptr<read_models> read_model;
   try {
     read_model = std::make_shared<read_models>(*store, config.data_dir);

@@ -7,6 +7,8 @@
 #include <iosfwd>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,6 +35,8 @@ class read_models {
 
   /// Wakes the runner, e.g. right after a command that appended events.
   void notify();
+  /// Why the projections stopped catching up (reported by /api/v1/health), nullopt when fine.
+  std::optional<std::string> last_error() const { return runner_.last_error(); }
 
   /// Channels ordered by name after `after_name`; thread-safe. Lags appends by moments.
   std::vector<storage::channel_directory::channel> list_channels(bool live_only,

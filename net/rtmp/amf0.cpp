@@ -75,6 +75,7 @@ void put_props(std::vector<std::uint8_t>& out, const std::vector<property>& prop
 struct cursor {
   std::span<const std::uint8_t> in;
   std::size_t& pos;
+  std::size_t& values_left;  // shared by every value of one decode/decode_all call
 
   bool has(std::size_t n) const { return in.size() - pos >= n; }
   std::uint64_t be(int bytes) {
@@ -114,6 +115,8 @@ result<std::vector<property>> decode_props(cursor& c, int depth) {
 
 result<value> decode_value(cursor& c, int depth) {
   if (depth > max_depth) return error{"amf0: nesting too deep"};
+  if (c.values_left == 0) return error{"amf0: more than 4096 values"};
+  --c.values_left;
   if (!c.has(1)) return error{"amf0: truncated value"};
   const auto m = c.in[c.pos++];
   switch (static_cast<marker>(m)) {
@@ -156,8 +159,9 @@ result<value> decode_value(cursor& c, int depth) {
       // Every element takes at least one byte, so a count larger than the rest is a lie; checking
       // first also avoids reserving memory on the peer's word.
       if (n > c.in.size() - c.pos) return error{"amf0: strict array count exceeds input"};
+      if (n > c.values_left) return error{"amf0: more than 4096 values"};
       std::vector<value> items;
-      items.reserve(static_cast<std::size_t>(n));
+      items.reserve(static_cast<std::size_t>(n));  // at most max_values
       for (std::uint64_t i = 0; i < n; ++i) {
         auto v = decode_value(c, depth + 1);
         if (!v) return v.err();
@@ -234,7 +238,8 @@ std::vector<std::uint8_t> encode_all(std::span<const value> values) {
 result<value> decode(std::span<const std::uint8_t> in, std::size_t& pos) {
   if (pos > in.size()) return error{"amf0: position past end of input"};
   std::size_t p = pos;
-  cursor c{in, p};
+  std::size_t budget = max_values;
+  cursor c{in, p, budget};
   auto v = decode_value(c, 0);
   if (v) pos = p;
   return v;
@@ -243,8 +248,10 @@ result<value> decode(std::span<const std::uint8_t> in, std::size_t& pos) {
 result<std::vector<value>> decode_all(std::span<const std::uint8_t> in) {
   std::vector<value> out;
   std::size_t pos = 0;
+  std::size_t budget = max_values;
+  cursor c{in, pos, budget};
   while (pos < in.size()) {
-    auto v = decode(in, pos);
+    auto v = decode_value(c, 0);
     if (!v) return v.err();
     out.push_back(std::move(*v));
   }

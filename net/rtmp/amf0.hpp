@@ -88,6 +88,9 @@ void encode(const value& v, std::vector<std::uint8_t>& out);
 std::vector<std::uint8_t> encode_all(std::span<const value> values);
 
 inline constexpr int max_depth = 32;
+/// Most values (nested ones included) one decode or decode_all call builds. Real commands and
+/// metadata hold a few dozen; a count taken on the peer's word could ask for gigabytes.
+inline constexpr std::size_t max_values = 4096;
 
 /// Decodes one value starting at `pos`; on success advances `pos` past it.
 result<value> decode(std::span<const std::uint8_t> in, std::size_t& pos);

@@ -56,6 +56,8 @@ class chunk_reader {
   status feed(std::span<const std::uint8_t> bytes, std::vector<message>& out);
 
   std::uint32_t chunk_size() const noexcept { return chunk_size_; }
+  /// Changes the largest message accepted from now on (a session raises it once publishing).
+  void set_max_message_size(std::size_t bytes) noexcept { limits_.max_message_size = bytes; }
   bool failed() const noexcept { return failed_; }
 
  private:

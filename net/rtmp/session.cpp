@@ -64,7 +64,9 @@ void append_flv_tag(std::vector<std::uint8_t>& out, std::uint8_t type, std::uint
 
 session::session(std::string peer, session_options options)
     : peer_(std::move(peer)), opt_(options), reader_(options.limits),
-      peer_window_(options.default_peer_window) {}
+      peer_window_(options.default_peer_window) {
+  reader_.set_max_message_size(std::min(opt_.limits.max_message_size, opt_.max_command_size));
+}
 
 session::~session() { close("session destroyed"); }
 
@@ -123,15 +125,22 @@ status session::on_message(message& m) {
       on_aggregate(m);
       return ok();
     case msg_type::command_amf0:
+      if (body.size() > opt_.max_command_size) return command_too_big(body.size());
       return on_command(body, m.stream_id);
     case msg_type::command_amf3:
       // AMF3 commands start with a format byte; 0 means the rest is plain AMF0.
       if (body.empty() || body[0] != 0) return ok();
+      if (body.size() > opt_.max_command_size) return command_too_big(body.size());
       return on_command(body.subspan(1), m.stream_id);
     default:
       // Acknowledgement, Set Peer Bandwidth, AMF3 data, shared objects: nothing for an ingest.
       return ok();
   }
+}
+
+status session::command_too_big(std::size_t bytes) const {
+  return error{"rtmp: command of " + std::to_string(bytes) + " bytes exceeds the limit of " +
+               std::to_string(opt_.max_command_size)};
 }
 
 status session::on_command(std::span<const std::uint8_t> body, std::uint32_t stream_id) {
@@ -190,6 +199,9 @@ status session::on_command(std::span<const std::uint8_t> body, std::uint32_t str
       return ok();
     }
     phase_ = phase::publish_pending;
+    // Media may follow the publish command at once (held while the key is checked, within
+    // max_pending_media), and keyframes are larger than any command.
+    reader_.set_max_message_size(opt_.limits.max_message_size);
     pending_flv_.clear();
     events_.push_back(publish_requested{publish_id_, ingest::publish_request{
         "rtmp", app_, std::move(key), peer_, ingest::container::flv}});

@@ -29,6 +29,9 @@ struct session_options {
   std::uint32_t default_peer_window = 2'500'000;  // until the peer sends Window Ack Size
   chunk_reader_limits limits{};
   std::size_t max_pending_media = 8 * 1024 * 1024;  // FLV bytes held while the handler decides
+  // Until the key was accepted no message may exceed this (commands are a few hundred bytes), so
+  // an unauthenticated peer cannot make the reader buffer 16 MiB messages; commands never may.
+  std::size_t max_command_size = 64 * 1024;
 };
 
 /// The peer asked to publish; answer with accept_publish/reject_publish using `id`.
@@ -76,6 +79,7 @@ class session {
 
   status on_message(message& m);
   status on_command(std::span<const std::uint8_t> body, std::uint32_t stream_id);
+  status command_too_big(std::size_t bytes) const;
   void on_media(std::uint8_t type, std::uint32_t timestamp, std::span<const std::uint8_t> body);
   void on_aggregate(const message& m);
   void unpublish(std::string reason);

@@ -44,6 +44,8 @@ constexpr std::uint16_t close_going_away = 1001;
 constexpr std::uint16_t close_protocol_error = 1002;
 constexpr std::uint16_t close_bad_payload = 1007;
 constexpr std::uint16_t close_too_big = 1009;
+// Of an oversized frame, at most this much more is read to see the peer's close reply.
+constexpr std::size_t max_skip_bytes = 256 * 1024;
 
 bool would_block(const error_code& ec) {
   return ec == asio::error::would_block || ec == asio::error::try_again;
@@ -186,6 +188,10 @@ class connection final : public actors::chat_sink,
   void queue_raw(std::string bytes) {
     if (done_)
       return;
+    // Pongs, closes and pings count against the same bound as chat frames: a client that pings
+    // and never reads would otherwise grow its queue forever.
+    if (out_.bytes() + bytes.size() > shared_->opts.max_queue_bytes)
+      return drop();
     out_.push_raw(std::move(bytes));
     pump();
   }
@@ -271,6 +277,12 @@ class connection final : public actors::chat_sink,
       }
       if (f.result == parsed_frame::status::too_big) {
         close_with(close_too_big, "message exceeds " + std::to_string(max) + " bytes");
+        if (f.consumed > in_.size() - pos + max_skip_bytes) {
+          // Reading a huge frame to its end just to see the close reply is not worth it.
+          close_after_flush_ = true;
+          std::string{}.swap(in_);
+          return pump();
+        }
         skip_ = f.consumed;  // still read it, so that the peer's close reply is seen
         msg_op_ = 0;
         std::string{}.swap(msg_);

@@ -85,12 +85,19 @@ parsed_frame parse_frame(std::string_view in, std::size_t message_so_far,
     len = 0;
     for (std::size_t i = 2; i < 10; ++i)
       len = (len << 8) | byte(i);
+    // RFC 6455 5.2: the most significant bit must be 0. Lengths near 2^64 would also wrap
+    // `head + len` below, so they are refused here, before any arithmetic.
+    if (len >> 63) {
+      f.result = parsed_frame::status::protocol_error;
+      return f;
+    }
   }
   auto mask = in.substr(head, 4);
   head += 4;
-  if (!control && (len > max_message || message_so_far + len > max_message)) {
+  // `len > max_message - message_so_far` rather than a sum that could wrap.
+  if (!control && (message_so_far > max_message || len > max_message - message_so_far)) {
     f.result = parsed_frame::status::too_big;
-    f.consumed = head + len;  // the whole frame, most of it not received yet
+    f.consumed = head + len;  // the whole frame (len < 2^63), most of it not received yet
     return f;
   }
   if (in.size() - head < len)

@@ -61,11 +61,11 @@ TEST_CASE("channel lifecycle: create, publish with the key, one publisher at a t
   REQUIRE_FALSE(missing);
   CHECK(code_of(missing.error()) == errc::not_found);
 
-  auto key = f.ask<std::string>("alice", create_atom::value, std::string{"alice"},
+  auto key = f.ask<std::string>("alice", create_atom::value, runtime::principal::user("alice"),
                                 std::string{"Hello"});
   REQUIRE(key);
   CHECK(actors::channel_of_stream_key(*key) == "alice");
-  auto again = f.ask<std::string>("alice", create_atom::value, std::string{"bob"},
+  auto again = f.ask<std::string>("alice", create_atom::value, runtime::principal::user("bob"),
                                   std::string{"x"});
   CHECK(code_of(again.error()) == errc::conflict);
 
@@ -89,17 +89,17 @@ TEST_CASE("channel lifecycle: create, publish with the key, one publisher at a t
 
 TEST_CASE("owner-only changes; state and key survive a restart; stale live flag is cleared") {
   channel_fixture f;
-  auto key = f.ask<std::string>("carol", create_atom::value, std::string{"carol"},
+  auto key = f.ask<std::string>("carol", create_atom::value, runtime::principal::user("carol"),
                                 std::string{"t"});
   REQUIRE(key);
-  auto denied = f.ask<actors::channel_view>("carol", update_atom::value, std::string{"mallory"},
+  auto denied = f.ask<actors::channel_view>("carol", update_atom::value, runtime::principal::user("mallory"),
                                             std::string{"pwned"}, std::string{});
   CHECK(code_of(denied.error()) == errc::forbidden);
-  auto updated = f.ask<actors::channel_view>("carol", update_atom::value, std::string{"carol"},
+  auto updated = f.ask<actors::channel_view>("carol", update_atom::value, runtime::principal::user("carol"),
                                              std::string{"New title"}, std::string{"Music"});
   REQUIRE(updated);
   CHECK(updated->title == "New title");
-  auto too_long = f.ask<actors::channel_view>("carol", update_atom::value, std::string{"carol"},
+  auto too_long = f.ask<actors::channel_view>("carol", update_atom::value, runtime::principal::user("carol"),
                                               std::string(141, 'x'), std::string{});
   CHECK(code_of(too_long.error()) == errc::invalid_argument);
   REQUIRE(f.ask<actors::channel_view>("carol", actors::publish_begin_atom::value, *key,
@@ -112,9 +112,9 @@ TEST_CASE("owner-only changes; state and key survive a restart; stale live flag 
   CHECK(view->title == "New title");
   CHECK(view->category == "Music");
   CHECK_FALSE(view->live);
-  CHECK(f.ask<std::string>("carol", actors::reveal_key_atom::value, std::string{"carol"}) == *key);
+  CHECK(f.ask<std::string>("carol", actors::reveal_key_atom::value, runtime::principal::user("carol")) == *key);
 
-  auto rotated = f.ask<std::string>("carol", actors::rotate_key_atom::value, std::string{"carol"});
+  auto rotated = f.ask<std::string>("carol", actors::rotate_key_atom::value, runtime::principal::user("carol"));
   REQUIRE(rotated);
   CHECK(*rotated != *key);
   auto old_key = f.ask<actors::channel_view>("carol", actors::publish_begin_atom::value, *key,
@@ -132,4 +132,25 @@ TEST_CASE("stream keys name their channel") {
   CHECK_FALSE(actors::valid_channel_name("ab"));
   CHECK_FALSE(actors::valid_channel_name("Alice"));
   CHECK_FALSE(actors::valid_channel_name(std::string(26, 'a')));
+}
+
+TEST_CASE("channel rights follow the principal: the admin manages any channel, no account owns "
+          "the admin's") {
+  channel_fixture f;
+  auto admin = runtime::principal::admin();
+  REQUIRE(f.ask<std::string>("staff", create_atom::value, admin, std::string{"Staff"}));
+  auto view = f.ask<actors::channel_view>("staff", get_atom::value);
+  REQUIRE(view);
+  CHECK(view->owner == "admin");
+  CHECK(view->owner_is_admin);
+  // An account called "admin" (one made before names were reserved) is not that owner.
+  auto squatter = f.ask<std::string>("staff", actors::reveal_key_atom::value,
+                                     runtime::principal::user("admin"));
+  REQUIRE_FALSE(squatter);
+  CHECK(code_of(squatter.error()) == errc::forbidden);
+  CHECK(f.ask<std::string>("staff", actors::reveal_key_atom::value, admin));
+  auto guest = f.ask<std::string>("guestch", create_atom::value,
+                                  runtime::principal::guest("g", "192.0.2.1"), std::string{"x"});
+  REQUIRE_FALSE(guest);
+  CHECK(code_of(guest.error()) == errc::forbidden);
 }

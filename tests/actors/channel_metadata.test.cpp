@@ -10,10 +10,11 @@ using json = nlohmann::json;
 
 TEST_CASE("channel metadata patch: owner only, validated whole, tags normalised") {
   test::entity_fixture f;
-  REQUIRE(f.ask<std::string>("channel", "hank", create_atom::value, std::string{"hank"},
+  REQUIRE(f.ask<std::string>("channel", "hank", create_atom::value, runtime::principal::user("hank"),
                              std::string{"First"}));
   auto patch = [&](const std::string& who, json change) {
-    return f.ask<channel_view>("channel", "hank", update_atom::value, who, change.dump());
+    auto requester = who == "admin" ? runtime::principal::admin() : runtime::principal::user(who);
+    return f.ask<channel_view>("channel", "hank", update_atom::value, requester, change.dump());
   };
   auto updated = patch("hank", {{"title", "Speedrun night"},
                                 {"category", "Games"},

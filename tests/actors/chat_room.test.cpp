@@ -25,6 +25,24 @@ using json = nlohmann::json;
 
 namespace {
 
+// Test shorthand for principals: "" anonymous, "admin" the admin, "guest:NICK", else a user.
+runtime::principal who(const std::string& name) {
+  if (name.empty())
+    return runtime::principal::anonymous();
+  if (name == "admin")
+    return runtime::principal::admin();
+  if (name.rfind("guest:", 0) == 0)
+    return runtime::principal::guest(name.substr(6), "origin-of-" + name.substr(6));
+  return runtime::principal::user(name);
+}
+
+// Most rules are the same for guests and users; these tests use guests where rooms allow them.
+actors::chat_options with_guests() {
+  actors::chat_options options;
+  options.guests_default = true;
+  return options;
+}
+
 struct chat_fixture {
   std::filesystem::path folder = std::filesystem::temp_directory_path() /
                                  ("aethex-chat-test-" + std::to_string(::getpid()));
@@ -35,10 +53,10 @@ struct chat_fixture {
   caf::scoped_actor self{sys};
   caf::actor registry;
 
-  explicit chat_fixture(actors::chat_options opts = {}) : options(opts) {
+  explicit chat_fixture(actors::chat_options opts = with_guests()) : options(opts) {
     std::filesystem::remove_all(folder);
     start();
-    auto key = ask_channel<std::string>(create_atom::value, std::string{"alice"},
+    auto key = ask_channel<std::string>(create_atom::value, runtime::principal::user("alice"),
                                         std::string{"Alice"});
     REQUIRE(key);
   }
@@ -92,21 +110,21 @@ struct chat_fixture {
   }
   actors::chat_result send(const std::string& user, const std::string& text) {
     auto r = ask<actors::chat_result>("chat", "alice", actors::chat_send_atom::value,
-                                      actors::chat_identity{user}, text);
+                                      who(user), text);
     REQUIRE(r);
     return *r;
   }
   actors::chat_result mod(const std::string& user, std::string action, std::string target,
                           std::int64_t amount = 0) {
     auto r = ask<actors::chat_result>(
-      "chat", "alice", actors::chat_mod_atom::value, actors::chat_identity{user},
+      "chat", "alice", actors::chat_mod_atom::value, who(user),
       actors::chat_command{std::move(action), std::move(target), amount});
     REQUIRE(r);
     return *r;
   }
   actors::chat_result settings(const std::string& user, actors::chat_settings_patch patch) {
     auto r = ask<actors::chat_result>("chat", "alice", actors::chat_set_atom::value,
-                                      actors::chat_identity{user}, patch);
+                                      who(user), patch);
     REQUIRE(r);
     return *r;
   }
@@ -170,7 +188,7 @@ TEST_CASE("messages are broadcast once per fan-out, in order, with id, author, b
     wide += "\xE2\x9C\x93";
   CHECK(f.send("guest:bob", wide).ok());
   auto missing = f.ask<actors::chat_result>("chat", "nobody", actors::chat_send_atom::value,
-                                            actors::chat_identity{"guest:bob"},
+                                            who("guest:bob"),
                                             std::string{"hi"});
   REQUIRE(missing);
   CHECK(missing->code == "not_found");
@@ -226,11 +244,11 @@ TEST_CASE("roles: the broadcaster makes moderators; moderators delete, time out 
   CHECK(f.mod("guest:bob", "timeout", "guest:x", 0).code == "invalid");
 
   auto info = f.ask<std::string>("chat", "alice", actors::chat_info_atom::value,
-                                 actors::chat_identity{"guest:bob"});
+                                 who("guest:bob"));
   REQUIRE(info);
   CHECK(json::parse(*info)["role"] == "moderator");
   auto none = f.ask<std::string>("chat", "nochannel", actors::chat_info_atom::value,
-                                 actors::chat_identity{"guest:bob"});
+                                 who("guest:bob"));
   REQUIRE_FALSE(none);
   CHECK(code_of(none.error()) == errc::not_found);
 }
@@ -287,7 +305,7 @@ TEST_CASE("slow mode, rate limit, emote-only and blocked terms reject with a cle
 }
 
 TEST_CASE("history, moderation and settings survive a restart (snapshot + tail)") {
-  actors::chat_options opts;
+  auto opts = with_guests();
   opts.snapshot_every = 5;
   opts.history = 10;
   chat_fixture f{opts};
@@ -313,7 +331,7 @@ TEST_CASE("history, moderation and settings survive a restart (snapshot + tail)"
   CHECK(after["messages"].back()["text"] == "message 13");
   CHECK(f.send("guest:troll", "I'm back").code == "banned");
   auto info = f.ask<std::string>("chat", "alice", actors::chat_info_atom::value,
-                                 actors::chat_identity{"guest:bob"});
+                                 who("guest:bob"));
   REQUIRE(info);
   auto j = json::parse(*info);
   CHECK(j["role"] == "moderator");
@@ -332,10 +350,10 @@ TEST_CASE("reactions are aggregated per window; presence sums the fan-outs") {
   for (int i = 0; i < 30; ++i)
     f.self->send(f.registry, route_atom::value, std::string{"chat"}, std::string{"alice"},
                  caf::make_message(actors::chat_react_atom::value,
-                                   actors::chat_identity{"guest:v" + std::to_string(i % 3)},
+                                   who("guest:v" + std::to_string(i % 3)),
                                    std::string{i % 2 ? "heart" : "fire"}));
   f.self->send(f.registry, route_atom::value, std::string{"chat"}, std::string{"alice"},
-               caf::make_message(actors::chat_react_atom::value, actors::chat_identity{"guest:x"},
+               caf::make_message(actors::chat_react_atom::value, who("guest:x"),
                                  std::string{"not-a-reaction"}));
   auto frame = f.next_frame();
   REQUIRE(frame["type"] == "reactions");
@@ -426,4 +444,47 @@ TEST_CASE("viewer sessions: guests write, anonymous viewers read, the fan-out de
   f.self->wait_for(reader, writer);
   f.self->send_exit(hub, caf::exit_reason::user_shutdown);
   f.self->wait_for(hub);
+}
+
+TEST_CASE("principals: an account named like the admin has no rights; guests are off by default") {
+  chat_fixture f{actors::chat_options{}};  // a node's defaults: rooms start with guests off
+  CHECK(f.send("guest:bob", "hi").code == "guests_off");
+  // "admin" as an account name (possible before names were reserved) is just a viewer.
+  auto squatter = f.ask<actors::chat_result>(
+    "chat", "alice", actors::chat_mod_atom::value, runtime::principal::user("admin"),
+    actors::chat_command{"ban", "alice", 0});
+  REQUIRE(squatter);
+  CHECK(squatter->code == "forbidden");
+  actors::chat_settings_patch open;
+  open.guests = 1;
+  CHECK(f.settings("guest:bob", open).code == "forbidden");
+  REQUIRE(f.settings("alice", open).ok());
+  CHECK(f.send("guest:bob", "hi").ok());
+}
+
+TEST_CASE("guests: bans and rate limits follow the address, not the nickname") {
+  chat_fixture f;
+  auto from = [](const std::string& nick, const std::string& address) {
+    return runtime::principal::guest(nick, address);
+  };
+  auto send_as = [&](const runtime::principal& who, const std::string& text) {
+    auto r = f.ask<actors::chat_result>("chat", "alice", actors::chat_send_atom::value, who, text);
+    REQUIRE(r);
+    return *r;
+  };
+  REQUIRE(send_as(from("troll", "198.51.100.7"), "first").ok());
+  REQUIRE(f.mod("alice", "ban", "guest:troll").ok());
+  CHECK(send_as(from("troll2", "198.51.100.7"), "new name").code == "banned");
+  CHECK(send_as(from("bystander", "203.0.113.9"), "unaffected").ok());
+
+  actors::chat_settings_patch tight;
+  tight.rate_count = 2;
+  REQUIRE(f.settings("alice", tight).ok());
+  CHECK(send_as(from("a", "192.0.2.50"), "1").ok());
+  CHECK(send_as(from("b", "192.0.2.50"), "2").ok());
+  CHECK(send_as(from("c", "192.0.2.50"), "3").code == "rate_limited");
+
+  // Restarted from events, the address ban still holds.
+  f.restart();
+  CHECK(send_as(from("troll3", "198.51.100.7"), "after restart").code == "banned");
 }

@@ -290,3 +290,22 @@ TEST_CASE("chat: a bot posts, history and events show it, moderation goes throug
   REQUIRE(after);
   CHECK((*after)["events"][0]["type"] == "chat.settings_changed");
 }
+
+TEST_CASE("redaction is by rule: hashes, e-mail and nested secrets never reach the console") {
+  // The review found `events user/X` showing password hashes: only exact names were masked.
+  auto user = actors::redact_payload(
+    R"({"username":"bob","email":"bob@example.com","password_hash":"$argon2id$v=19$...",
+        "settings":{"api_token":"t0k3n","theme":"dark"},"keys":[{"SigningKey":"k"}]})",
+    "user.signed_up");
+  CHECK(user["username"] == "bob");
+  CHECK(user["email"] == "[redacted]");
+  CHECK(user["password_hash"] == "[redacted]");
+  CHECK(user["settings"]["api_token"] == "[redacted]");
+  CHECK(user["settings"]["theme"] == "dark");
+  CHECK(user["keys"] == "[redacted]");
+  for (auto field : {"passphrase", "client_secret", "refresh_token", "stream_key", "KeyId",
+                     "credentials", "salted_hash"})
+    CHECK_MESSAGE(actors::secret_field_name(field), field);
+  for (auto field : {"title", "user", "channel", "text", "badges", "owner_kind"})
+    CHECK_MESSAGE(!actors::secret_field_name(field), field);
+}

@@ -72,7 +72,7 @@ TEST_CASE("stream session: start, peak viewers, end, duration") {
 
 TEST_CASE("a channel's go-live and offline start and end its stream session") {
   test::entity_fixture f;
-  auto key = f.ask<std::string>("channel", "gina", create_atom::value, std::string{"gina"},
+  auto key = f.ask<std::string>("channel", "gina", create_atom::value, runtime::principal::user("gina"),
                                 std::string{"Hello"});
   REQUIRE(key);
   REQUIRE(f.ask<actors::channel_view>("channel", "gina", actors::publish_begin_atom::value, *key,

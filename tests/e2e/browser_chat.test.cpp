@@ -20,6 +20,7 @@ TEST_CASE("two browsers chat on a channel page") {
   test_node node{"browser_chat"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   node.create_channel("chatty");
+  allow_guests(node, "chatty");
   auto result = run({"node", browser_script("chat.mjs"),
                      "--url", node.http_base() + "/c/chatty", "--token",
                      admin_token(node.data_dir.string()), "--out", node.out_dir.string()},

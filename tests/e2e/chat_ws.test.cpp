@@ -54,6 +54,7 @@ json next_msg(chat_client& c, const std::string& text) {
 TEST_CASE("chat over /ws: join, send, everyone receives in order; anonymous viewers only read") {
   test_node node{"chat_ws_basic"};
   node.create_channel("lobby");
+  allow_guests(node, "lobby");
   chat_client bob{node.http_port}, carol{node.http_port}, anon{node.http_port};
   auto history = bob.guest_join("bob", "lobby");
   CHECK(history["messages"].empty());
@@ -121,6 +122,7 @@ TEST_CASE("chat over /ws: join, send, everyone receives in order; anonymous view
 TEST_CASE("moderation over /ws: delete, timeout, ban and unban; rejections go to the sender") {
   test_node node{"chat_ws_mod"};
   node.create_channel("modroom");
+  allow_guests(node, "modroom");
   auto owner = broadcaster(node, "modroom");
   chat_client bob{node.http_port}, viewer{node.http_port};
   bob.guest_join("bob", "modroom");
@@ -167,6 +169,7 @@ TEST_CASE("moderation over /ws: delete, timeout, ban and unban; rejections go to
 TEST_CASE("slow mode and the rate limit answer with notices; over-long and malformed frames") {
   test_node node{"chat_ws_limits"};
   node.create_channel("limits");
+  allow_guests(node, "limits");
   auto owner = broadcaster(node, "limits");
   chat_client bob{node.http_port}, viewer{node.http_port};
   bob.guest_join("bob", "limits");
@@ -222,6 +225,7 @@ TEST_CASE("history survives a node restart") {
   {
     test_node node{"chat_ws_restart", {}, data};
     node.create_channel("keep");
+    allow_guests(node, "keep");
     auto owner = broadcaster(node, "keep");
     chat_client bob{node.http_port};
     bob.guest_join("bob", "keep");
@@ -250,6 +254,7 @@ TEST_CASE("history survives a node restart") {
 TEST_CASE("a client that stops reading is dropped; the others keep receiving on time") {
   test_node node{"chat_ws_slow"};
   node.create_channel("flood");
+  allow_guests(node, "flood");
   auto owner = broadcaster(node, "flood");
   CHECK(command(*owner, {{"type", "settings"}, {"rate_count", 100000}, {"rate_window_s", 1}})
           .value("type", "") == "ok");

@@ -145,6 +145,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
   }
 
   SUBCASE("chat clients on A and C see each other's messages in one order") {
+    allow_guests(a, "trio");
     chat_client on_a{a.http_port}, on_c{c->http_port};
     REQUIRE(on_a.guest_join("ann", "trio").is_object());
     REQUIRE(on_c.guest_join("cid", "trio").is_object());

@@ -44,6 +44,9 @@ bool is_admin(const http_context& ctx, const net::http::request& req);
 /// Parses the body as a JSON object; on failure fills `error` with a 400 response.
 std::optional<json> parse_object(const net::http::request& req,
                                  std::optional<net::http::response>& error);
+/// The same for a body kept as text (routes that authenticate before they read the body).
+std::optional<json> parse_object(std::string_view text,
+                                 std::optional<net::http::response>& error);
 
 /// Value of a query parameter (no decoding of '+'), nullopt when absent.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);

@@ -85,9 +85,8 @@ void signup(const http_context& ctx, const api_request& req, runtime::window_lim
   auto email = string_field(*body, "email", false, error);
   if (error)
     return respond(std::move(*error));
-  if (!actors::valid_username(*username))
-    return respond(error_response(400, "invalid_argument",
-                                  "usernames are 3-25 characters of a-z, 0-9 and _"));
+  if (auto problem = actors::username_problem(*username))
+    return respond(error_response(400, "invalid_argument", *problem));
   if (auto problem = actors::password_problem(*password))
     return respond(error_response(400, "invalid_argument", *problem));
   // Counted once the request is well-formed: from here on it costs a hash.

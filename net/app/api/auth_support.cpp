@@ -16,13 +16,13 @@ bool well_formed_token(std::string_view token) {
 }
 
 void authenticate(const http_context& ctx, const net::http::request& req, bool allow_admin,
-                  std::function<void(caf::expected<std::string>)> done) {
+                  std::function<void(caf::expected<runtime::principal>)> done) {
   auto token = bearer_token(req);
   if (token.empty())
     return done(make_error(errc::unauthorized, "sign in first (Authorization: Bearer <token>)"));
   if (is_admin(ctx, req)) {
     if (allow_admin)
-      return done(std::string{admin_requester});
+      return done(runtime::principal::admin());
     return done(make_error(errc::forbidden, "the admin token does not belong to a user"));
   }
   // Malformed tokens cannot name a session; do not activate an entity for them.
@@ -34,7 +34,7 @@ void authenticate(const http_context& ctx, const net::http::request& req, bool a
     [done = std::move(done)](caf::expected<actors::session_view> session) {
       if (!session)
         return done(session.error());
-      done(std::move(session->user));
+      done(runtime::principal::user(std::move(session->user)));
     });
 }
 

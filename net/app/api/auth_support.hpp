@@ -12,19 +12,18 @@
 
 #include "actors/user.hpp"
 #include "net/app/api/api.hpp"
+#include "runtime/principal.hpp"
 
 namespace aethex::app::api {
-
-/// Requester name used for the node's admin token (acts as every channel's owner).
-inline constexpr std::string_view admin_requester = "admin";
 
 /// Bearer tokens are 64 lowercase hex characters (256 random bits).
 bool well_formed_token(std::string_view token);
 
-/// Resolves the caller: "admin" for the admin token when `allow_admin`, else the user of a valid
-/// session. Calls `done` (maybe on another thread) with the name or an errc::unauthorized error.
+/// The one resolver of HTTP callers: the admin principal for the admin token when
+/// `allow_admin`, else the user of a valid session. Calls `done` (maybe on another thread) with
+/// the principal or an errc::unauthorized / errc::forbidden error.
 void authenticate(const http_context& ctx, const net::http::request& req, bool allow_admin,
-                  std::function<void(caf::expected<std::string>)> done);
+                  std::function<void(caf::expected<runtime::principal>)> done);
 
 /// A 400 response naming the first key of `body` not in `known`, or nullopt.
 std::optional<net::http::response> unknown_field(const json& body,

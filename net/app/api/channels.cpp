@@ -86,8 +86,29 @@ void list_channels(const http_context& ctx, const api_request& req, respond_fn r
   page(std::move(rows));
 }
 
+// Reads a creation request's body (only once the caller is known).
+std::optional<net::http::response> read_creation(std::string_view text, std::string& name,
+                                                 std::string& title) {
+  std::optional<net::http::response> error;
+  auto body = parse_object(text, error);
+  if (body && !error)
+    error = unknown_field(*body, {"name", "title"});
+  if (error)
+    return error;
+  auto given_name = string_field(*body, "name", true, error);
+  auto given_title = string_field(*body, "title", false, error);
+  if (error)
+    return error;
+  if (!actors::valid_channel_name(*given_name))
+    return error_response(400, "invalid_argument",
+                          "channel names are 3-25 characters of a-z, 0-9 and _");
+  name = *given_name;
+  title = given_title.value_or(name);
+  return std::nullopt;
+}
+
 // Creates the channel for `who` and answers 201 with its stream key.
-void create_named(const http_context& ctx, const std::string& who, const std::string& name,
+void create_named(const http_context& ctx, const runtime::principal& who, const std::string& name,
                   const std::string& title, respond_fn respond) {
   ask_entity<std::string>(
     *ctx.sys, ctx.registry, "channel", name, caf::make_message(create_atom::value, who, title),
@@ -103,12 +124,12 @@ void create_named(const http_context& ctx, const std::string& who, const std::st
 // The channel quota: an account first claims the name on its user entity (at most
 // limits.channels_per_user names), and gives it back when the channel cannot be created.
 // The admin token has no quota.
-void create_within_quota(const http_context& ctx, const std::string& who, const std::string& name,
-                         const std::string& title, respond_fn respond) {
-  if (who == admin_requester)
+void create_within_quota(const http_context& ctx, const runtime::principal& who,
+                         const std::string& name, const std::string& title, respond_fn respond) {
+  if (who.is_admin())
     return create_named(ctx, who, name, title, std::move(respond));
   ask_entity<std::uint32_t>(
-    *ctx.sys, ctx.registry, "user", who,
+    *ctx.sys, ctx.registry, "user", who.name,
     caf::make_message(actors::claim_channel_atom::value, name,
                       std::uint32_t{ctx.limits.channels_per_user}),
     [ctx, who, name, title, respond](caf::expected<std::uint32_t> claimed) {
@@ -116,7 +137,7 @@ void create_within_quota(const http_context& ctx, const std::string& who, const 
         return respond(error_from(claimed.error()));
       create_named(ctx, who, name, title, [ctx, who, name, respond](net::http::response res) {
         if (res.result_int() != 201)
-          ask_entity<bool>(*ctx.sys, ctx.registry, "user", who,
+          ask_entity<bool>(*ctx.sys, ctx.registry, "user", who.name,
                            caf::make_message(actors::release_channel_atom::value, name),
                            [](caf::expected<bool>) {});
         respond(std::move(res));
@@ -125,24 +146,13 @@ void create_within_quota(const http_context& ctx, const std::string& who, const 
 }
 
 void create_channel(const http_context& ctx, const api_request& req, respond_fn respond) {
-  std::optional<net::http::response> error;
-  auto body = parse_object(req.http, error);
-  if (body && !error)
-    error = unknown_field(*body, {"name", "title"});
-  std::optional<std::string> name, title;
-  if (body && !error) {
-    name = string_field(*body, "name", true, error);
-    title = string_field(*body, "title", false, error);
-  }
-  if (!error && !actors::valid_channel_name(*name))
-    error = error_response(400, "invalid_argument",
-                           "channel names are 3-25 characters of a-z, 0-9 and _");
   authenticate(ctx, req.http, true,
-               [ctx, respond, error = std::move(error), name = name.value_or(""),
-                title = title.value_or(name.value_or(""))](caf::expected<std::string> who) {
+               [ctx, respond, text = std::string{req.http.body()}](
+                 caf::expected<runtime::principal> who) {
                  if (!who)
                    return respond(error_from(who.error()));
-                 if (error)
+                 std::string name, title;
+                 if (auto error = read_creation(text, name, title))
                    return respond(*error);
                  create_within_quota(ctx, *who, name, title, respond);
                });
@@ -150,18 +160,18 @@ void create_channel(const http_context& ctx, const api_request& req, respond_fn 
 
 void patch_channel(const http_context& ctx, const api_request& req, std::string name,
                    respond_fn respond) {
-  std::optional<net::http::response> error;
-  auto body = parse_object(req.http, error);
-  auto patch = body ? body->dump() : std::string{};
   authenticate(ctx, req.http, true,
-               [ctx, respond, error = std::move(error), name = std::move(name),
-                patch = std::move(patch)](caf::expected<std::string> who) {
+               [ctx, respond, name = std::move(name),
+                text = std::string{req.http.body()}](caf::expected<runtime::principal> who) {
                  if (!who)
                    return respond(error_from(who.error()));
                  if (!actors::valid_channel_name(name))
                    return respond(error_response(404, "not_found", "channel not found"));
+                 std::optional<net::http::response> error;
+                 auto body = parse_object(text, error);
                  if (error)
                    return respond(*error);
+                 auto patch = body->dump();
                  // The entity checks existence, ownership and every field before writing.
                  ask_entity<actors::channel_view>(
                    *ctx.sys, ctx.registry, "channel", name,
@@ -180,7 +190,8 @@ void patch_channel(const http_context& ctx, const api_request& req, std::string 
 void stream_key(const http_context& ctx, const api_request& req, std::string name, bool rotate,
                 respond_fn respond) {
   authenticate(ctx, req.http, true,
-               [ctx, respond, name = std::move(name), rotate](caf::expected<std::string> who) {
+               [ctx, respond, name = std::move(name), rotate](
+                 caf::expected<runtime::principal> who) {
                  if (!who)
                    return respond(error_from(who.error()));
                  if (!actors::valid_channel_name(name))

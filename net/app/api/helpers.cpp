@@ -2,6 +2,7 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "runtime/bounded_json.hpp"
 #include "runtime/secrets.hpp"
 
 namespace aethex::app::api {
@@ -40,7 +41,19 @@ bool is_admin(const http_context& ctx, const net::http::request& req) {
 
 std::optional<json> parse_object(const net::http::request& req,
                                  std::optional<net::http::response>& error) {
-  auto body = json::parse(req.body(), nullptr, false);
+  return parse_object(std::string_view{req.body()}, error);
+}
+
+std::optional<json> parse_object(std::string_view text,
+                                 std::optional<net::http::response>& error) {
+  runtime::json_refusal why{};
+  auto body = runtime::parse_client_json(text, &why);
+  if (why == runtime::json_refusal::too_deep) {
+    error = net::http::error_response(
+      400, "invalid_json",
+      "request body nests deeper than " + std::to_string(runtime::max_json_depth) + " levels");
+    return std::nullopt;
+  }
   if (body.is_discarded() || !body.is_object()) {
     error = net::http::error_response(400, "invalid_json", "request body must be a JSON object");
     return std::nullopt;

@@ -21,33 +21,34 @@ void reply_user(respond_fn respond, caf::expected<actors::user_view> user, bool 
 }
 
 void get_me(const http_context& ctx, const api_request& req, respond_fn respond) {
-  authenticate(ctx, req.http, false, [ctx, respond](caf::expected<std::string> who) {
+  authenticate(ctx, req.http, false, [ctx, respond](caf::expected<runtime::principal> who) {
     if (!who)
       return respond(error_from(who.error()));
     ask_entity<actors::user_view>(
-      *ctx.sys, ctx.registry, "user", *who, caf::make_message(get_atom::value),
+      *ctx.sys, ctx.registry, "user", who->name, caf::make_message(get_atom::value),
       [respond](caf::expected<actors::user_view> user) { reply_user(respond, std::move(user), true); });
   });
 }
 
 void patch_me(const http_context& ctx, const api_request& req, respond_fn respond) {
-  // Read the body now (the request does not outlive this call); report problems with it only
-  // to a signed-in caller.
-  std::optional<net::http::response> error;
-  auto body = parse_object(req.http, error);
-  if (body && !error)
-    error = unknown_field(*body, {"display_name", "bio", "avatar_url", "email", "settings"});
-  auto patch = body ? body->dump() : std::string{};
+  // Keep the body's text (the request does not outlive this call) and read it only for a
+  // signed-in caller: an anonymous client's body is never parsed.
   authenticate(ctx, req.http, false,
-               [ctx, respond, error = std::move(error),
-                patch = std::move(patch)](caf::expected<std::string> who) mutable {
+               [ctx, respond, text = std::string{req.http.body()}](
+                 caf::expected<runtime::principal> who) mutable {
                  if (!who)
                    return respond(error_from(who.error()));
+                 std::optional<net::http::response> error;
+                 auto body = parse_object(text, error);
+                 if (body && !error)
+                   error = unknown_field(*body, {"display_name", "bio", "avatar_url", "email",
+                                                 "settings"});
                  if (error)
                    return respond(std::move(*error));
+                 auto patch = body->dump();
                  // The user entity validates the whole change and applies all of it or nothing.
                  ask_entity<actors::user_view>(
-                   *ctx.sys, ctx.registry, "user", *who,
+                   *ctx.sys, ctx.registry, "user", who->name,
                    caf::make_message(update_atom::value, std::move(patch)),
                    [respond](caf::expected<actors::user_view> user) {
                      reply_user(respond, std::move(user), true);

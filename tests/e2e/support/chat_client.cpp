@@ -71,12 +71,14 @@ chat_client::chat_client(unsigned short port, options opts) : impl_(std::make_sh
 }
 
 chat_client::~chat_client() {
-  asio::post(impl_->io, [i = impl_] {
+  // Closing the socket ends the pending read, and with it run(). Stopping the io_context instead
+  // could drop the close: the socket then stayed open (and counted in the room) after the
+  // client was gone.
+  asio::post(impl_->io, [i = impl_.get()] {
     beast::error_code ec;
     beast::get_lowest_layer(i->ws).socket().close(ec);
   });
   impl_->work.reset();
-  impl_->io.stop();
   if (impl_->thread.joinable())
     impl_->thread.join();
 }
@@ -157,6 +159,22 @@ std::size_t chat_client::drain(std::chrono::milliseconds timeout) {
   closed(timeout);
   std::lock_guard lock{impl_->mu};
   return impl_->received;
+}
+
+void allow_guests(const test_node& node, const std::string& channel) {
+  chat_client admin{node.http_port};
+  admin.send({{"type", "auth"}, {"token", admin_token(node.data_dir.string())}});
+  if (admin.next("auth_ok").is_null())
+    throw std::runtime_error("the admin token was not accepted on /ws");
+  admin.join(channel);
+  admin.send({{"type", "settings"}, {"guests", true}, {"ref", "guests"}});
+  for (auto reply = admin.next_any(); !reply.is_null(); reply = admin.next_any())
+    if (reply.value("ref", "") == "guests") {
+      if (reply.value("type", "") != "ok")
+        throw std::runtime_error("guests could not be allowed: " + reply.dump());
+      return;
+    }
+  throw std::runtime_error("no answer to the guests setting");
 }
 
 }  // namespace aethex::test

@@ -63,4 +63,8 @@ class chat_client {
   std::shared_ptr<impl> impl_;
 };
 
+/// Lets guests write in `channel`'s room, as its broadcaster would: rooms start with guests off.
+/// Signs in with the node's admin token on a connection of its own.
+void allow_guests(const test_node& node, const std::string& channel);
+
 }  // namespace aethex::test

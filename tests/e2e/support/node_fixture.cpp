@@ -27,6 +27,11 @@ bool log_has_ready(const child_process& process, std::initializer_list<const cha
 
 }  // namespace
 
+std::string node_binary() {
+  const char* other = std::getenv("AETHEX_E2E_BINARY");
+  return other != nullptr && *other != '\0' ? other : AETHEX_BINARY;
+}
+
 std::filesystem::path output_dir(const std::string& suite) {
   auto dir = std::filesystem::path{AETHEX_TEST_OUTPUT_DIR} / suite;
   std::filesystem::create_directories(dir);
@@ -41,7 +46,7 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
   http_port = free_tcp_port();
   rtmp_port = free_tcp_port();
   srt_port = free_udp_port();
-  std::vector<std::string> argv{AETHEX_BINARY,   "serve",
+  std::vector<std::string> argv{node_binary(),   "serve",
                                 "--data",        data_dir.string(),
                                 "--bind",        "127.0.0.1",
                                 "--http-port",   std::to_string(http_port),
@@ -70,7 +75,7 @@ void test_node::start_peers(std::vector<std::string>& node_args) {
   auto seed = "127.0.0.1:" + std::to_string(founder_port);
   for (int i = 1; i <= 2; ++i) {
     auto id = "peer" + std::to_string(i);
-    std::vector<std::string> argv{AETHEX_BINARY, "serve", "--data", data_dir.string() + "-" + id,
+    std::vector<std::string> argv{node_binary(), "serve", "--data", data_dir.string() + "-" + id,
                                   "--bind", "127.0.0.1",
                                   "--http-port", std::to_string(free_tcp_port()),
                                   "--rtmp-port", "0", "--srt-port", "0"};
@@ -96,7 +101,7 @@ test_node::~test_node() {
 }
 
 std::string test_node::create_channel(const std::string& name) {
-  auto result = run({AETHEX_BINARY, "channel", "create", name, "--connect",
+  auto result = run({node_binary(), "channel", "create", name, "--connect",
                      "127.0.0.1:" + std::to_string(http_port), "--data", data_dir.string()},
                     std::chrono::seconds(15));
   if (result.status != 0)
@@ -139,6 +144,20 @@ std::optional<int> test_node::stop() {
 }
 
 bool test_node::in_cluster() { return cluster_mode(); }
+
+pid_t test_node::pid() const { return process_->pid(); }
+
+std::size_t test_node::rss_kib() const {
+  std::ifstream status{"/proc/" + std::to_string(pid()) + "/status"};
+  std::string key;
+  std::size_t value = 0;
+  while (status >> key) {
+    if (key == "VmRSS:" && status >> value)
+      return value;
+    status.ignore(4096, '\n');
+  }
+  return 0;
+}
 
 void test_node::kill() {
   if (!process_)

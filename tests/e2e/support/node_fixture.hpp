@@ -11,6 +11,10 @@
 
 namespace aethex::test {
 
+/// The `aethex` binary the suites start: this build's, or $AETHEX_E2E_BINARY (to run a suite
+/// against another build, e.g. to see a regression test fail on the release before a fix).
+std::string node_binary();
+
 /// Folder for artefacts (logs, screenshots): <build>/tests/out/<suite>.
 std::filesystem::path output_dir(const std::string& suite);
 
@@ -41,6 +45,10 @@ class test_node {
   /// SIGKILL: the node dies without any chance to clean up.
   void kill();
   std::string log() const { return process_->log(); }
+  /// The node process (not its cluster peers).
+  pid_t pid() const;
+  /// Its resident memory (VmRSS) in KiB, 0 when it is gone.
+  std::size_t rss_kib() const;
 
   unsigned short http_port = 0;
   unsigned short rtmp_port = 0;

@@ -120,3 +120,21 @@ TEST_CASE("amf0: numbers keep their bit pattern") {
   for (int i = 1; i <= 8; ++i) bits = (bits << 8) | wire[static_cast<std::size_t>(i)];
   CHECK(bits == std::bit_cast<std::uint64_t>(d));
 }
+
+TEST_CASE("amf0: a strict array's count cannot make the decoder build millions of values") {
+  // 16 MiB of one-byte elements: the count matches the input, so only a value budget stops it
+  // (found in review: ~1.6 GB reserved before any key check).
+  const std::uint32_t n = 1u << 20;
+  bytes in{0x0A, static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+           static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+  in.resize(in.size() + n, 0x05);
+  auto r = amf0::decode_all(in);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.message().find("more than 4096 values") != std::string::npos);
+
+  // Many top-level values share the same budget.
+  bytes nulls(amf0::max_values + 1, 0x05);
+  CHECK_FALSE(amf0::decode_all(nulls).ok());
+  nulls.pop_back();
+  CHECK(amf0::decode_all(nulls).ok());
+}

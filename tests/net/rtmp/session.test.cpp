@@ -387,6 +387,23 @@ TEST_CASE("session: malformed input yields an error, never a crash") {
   CHECK(after_connect({0x03, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x09, 1, 0, 0, 0}, small).find("exceeds the limit") !=
         std::string::npos);
   {
+    // Before publish no message may be larger than a command: a 16 MiB message header is
+    // refused at once instead of being buffered (the default limits, not a small test limit).
+    auto big = after_connect({0x03, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x14, 0, 0, 0, 0});
+    CHECK_MESSAGE(big.find("exceeds the limit") != std::string::npos, big);
+    fake_handler h;
+    client c;
+    session s{"p"};
+    REQUIRE(drive(s, h, c.c0c1(), c).ok());
+    bytes b(1536, 0);
+    std::vector<value> args{value::string("connect"), value::number(1), connect_object()};
+    for (int i = 0; i < 3000; ++i) args.push_back(value::string(std::string(30, 'x')));
+    c.command(b, 0, args);  // ~100 KB: over the 64 KiB command limit
+    auto st = drive(s, h, b, c);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.message().find("exceeds the limit") != std::string::npos);
+  }
+  {
     // Commands before connect are refused.
     fake_handler h;
     client c;

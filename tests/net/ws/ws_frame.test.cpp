@@ -91,3 +91,26 @@ TEST_CASE("ws_frame: server frames and UTF-8") {
   CHECK_FALSE(valid_utf8("\xc3"));
   CHECK_FALSE(valid_utf8("\xff"));
 }
+
+TEST_CASE("64-bit lengths with the top bit set are protocol errors, never a wrapped size") {
+  // 2^64 - 14: `head + len` would wrap to 0 and stall the reader (found in review).
+  std::string head{"\x81\xff", 2};
+  for (int i = 0; i < 7; ++i)
+    head += '\xff';
+  head += '\xf2';
+  head += "\x01\x02\x03\x04";
+  auto f = parse_frame(head, 0, 1 << 20);
+  CHECK(f.result == parsed_frame::status::protocol_error);
+
+  // 2^62 bytes: legal framing, but over the limit; the size it reports does not wrap.
+  std::string big{"\x81\xff\x40", 3};
+  big += std::string(7, '\0');
+  big += "\x01\x02\x03\x04";
+  auto g = parse_frame(big, 0, 1 << 20);
+  CHECK(g.result == parsed_frame::status::too_big);
+  CHECK(g.consumed == 14 + (std::size_t{1} << 62));
+
+  // A message already past the limit is too big whatever the next frame's size.
+  auto h = parse_frame(client_frame(0x00, "x"), (1 << 20) + 1, 1 << 20);
+  CHECK(h.result == parsed_frame::status::too_big);
+}
