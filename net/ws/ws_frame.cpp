@@ -11,7 +11,10 @@ namespace beast = boost::beast;
 handshake_answer answer_handshake(const http::request& req) {
   auto key = req[beast::http::field::sec_websocket_key];
   auto version = req[beast::http::field::sec_websocket_version];
-  if (req.method() != beast::http::verb::get || key.empty() || key.size() > 32)
+  // Beast's accept hash takes keys of at most 24 characters (base64 of 16 bytes, RFC 6455
+  // 4.1); longer ones abort it (assertion) or throw (length_error) on the connection's thread.
+  if (req.method() != beast::http::verb::get || key.empty() ||
+      key.size() > beast::websocket::detail::sec_ws_key_type::max_size_n)
     return {"HTTP/1.1 400 Bad Request\r\nServer: aethex\r\nContent-Length: 0\r\n"
             "Connection: close\r\n\r\n",
             false};
