@@ -251,7 +251,9 @@ struct supervisor_state {
 };
 
 caf::actor spawn_media_supervisor(caf::actor_system& sys) {
-  return sys.spawn([](caf::stateful_actor<supervisor_state>* self) -> caf::behavior {
+  // The unused argument: CAF 0.17 starts an argument-less function actor through a null
+  // std::tuple<> pointer it dereferences (caf/detail/init_fun_factory.hpp), which UBSan stops.
+  return sys.spawn([](caf::stateful_actor<supervisor_state>* self, caf::unit_t) -> caf::behavior {
     self->set_down_handler([self](const caf::down_msg& msg) {
       std::erase_if(self->state.sessions,
                     [&](auto& entry) { return entry.second.address() == msg.source; });
@@ -277,7 +279,7 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
         return promise;
       },
     };
-  });
+  }, caf::unit);
 }
 
 std::string initialize_gstreamer() {
