@@ -52,7 +52,9 @@ std::uint16_t free_port() {
 }
 
 struct test_node {
-  caf::actor_system_config cfg;
+  // Left to process exit with the actor system (see leave()): its middleman threads read the
+  // config until then, so it must not die with this node (ASan: heap-use-after-free).
+  caf::actor_system_config& cfg = *new caf::actor_system_config;
   std::unique_ptr<caf::actor_system> sys;
   caf::actor registry;
   caf::actor membership;
