@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <stdexcept>
 
-#include "net/app/http_client.hpp"
 
 namespace aethex::test {
 namespace {
@@ -117,10 +116,19 @@ std::string ws_client_frame(unsigned char first, std::string_view payload) {
 }
 
 std::chrono::milliseconds time_get(unsigned short port, const std::string& target) {
+  // A raw request with its own deadline: a node that stopped answering must fail the test,
+  // not hang it.
   auto start = clock_type::now();
-  auto res = app::http_call("127.0.0.1:" + std::to_string(port), "GET", target, "", "");
-  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
-  return res.status == 0 ? std::chrono::milliseconds{-1} : took;
+  try {
+    raw_client c{port};
+    c.send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    auto head = c.read_until("\r\n\r\n", std::chrono::seconds(5));
+    if (head.rfind("HTTP/1.1 ", 0) != 0)
+      return std::chrono::milliseconds{-1};
+  } catch (const std::exception&) {
+    return std::chrono::milliseconds{-1};
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
 }
 
 }  // namespace aethex::test

@@ -36,7 +36,8 @@ class raw_client {
 /// A masked client WebSocket frame (RFC 6455) with `payload`; `first` is FIN + opcode.
 std::string ws_client_frame(unsigned char first, std::string_view payload);
 
-/// How long GET `target` takes on 127.0.0.1:port, or a negative duration when it fails.
+/// How long GET `target` takes on 127.0.0.1:port until the answer's head arrived, or a negative
+/// duration when none came within 5 s.
 std::chrono::milliseconds time_get(unsigned short port, const std::string& target);
 
 }  // namespace aethex::test
