@@ -39,6 +39,13 @@ std::string scalar_text(const json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+// A field of a reply for display; "" when the node left it out. (operator[] on a const json
+// with a missing key is undefined behaviour: the cluster's `nodes` reply has no entity counts.)
+std::string field_text(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? std::string{} : scalar_text(*it);
+}
+
 std::string table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width;
   for (auto& row : rows)
@@ -541,8 +548,8 @@ std::string render(const std::string& command, const json& result) {
   if (command == "ls" && result.contains("kinds")) {
     std::vector<std::vector<std::string>> rows{{"KIND", "ACTIVE", "STORED", "COMMANDS"}};
     for (auto& k : result["kinds"])
-      rows.push_back({k.value("kind", ""), scalar_text(k["active"]), scalar_text(k["stored"]),
-                      scalar_text(k["commands"])});
+      rows.push_back({k.value("kind", ""), field_text(k, "active"), field_text(k, "stored"),
+                      field_text(k, "commands")});
     return table(rows);
   }
   if (command == "ls" && result.contains("entities")) {
@@ -551,11 +558,11 @@ std::string render(const std::string& command, const json& result) {
     std::vector<std::vector<std::string>> rows{{"ENTITY", "ACTIVE", "VERSION"}};
     for (auto& e : result["entities"])
       rows.push_back({result.value("kind", "") + "/" + e.value("id", ""),
-                      e.value("active", false) ? "yes" : "no", scalar_text(e["version"])});
+                      e.value("active", false) ? "yes" : "no", field_text(e, "version")});
     return table(rows);
   }
   if (command == "show" && result.is_object()) {
-    auto out = result.value("entity", "") + "  version " + scalar_text(result["version"]) + "\n";
+    auto out = result.value("entity", "") + "  version " + field_text(result, "version") + "\n";
     if (result.contains("state") && result["state"].is_object())
       out += fields(result["state"], "  ");
     if (result.contains("last_event") && !result["last_event"].is_null())
@@ -575,14 +582,14 @@ std::string render(const std::string& command, const json& result) {
     for (auto& n : result["nodes"])
       rows.push_back({n.value("id", "") + (n.value("self", false) ? " (this)" : ""),
                       n.value("address", ""), n.value("status", ""),
-                      scalar_text(n["uptime_s"]) + "s", scalar_text(n["active_entities"])});
+                      field_text(n, "uptime_s") + "s", field_text(n, "active_entities")});
     return table(rows);
   }
   if (command == "partitions" && result.contains("partitions")) {
     std::vector<std::vector<std::string>> rows{{"PARTITION", "OWNER", "ENTITIES"}};
     for (auto& p : result["partitions"])
-      rows.push_back({scalar_text(p["id"]), p.value("owner", ""),
-                      scalar_text(p["active_entities"])});
+      rows.push_back({field_text(p, "id"), p.value("owner", ""),
+                      field_text(p, "active_entities")});
     return table(rows) + "(" + result.value("mode", "") + ")\n";
   }
   if (result.is_object())
