@@ -304,3 +304,30 @@ TEST_CASE("the console never shows secrets, and the admin token file is the oper
   CHECK((st.st_mode & 0777) == 0600);
   still_serving(node);
 }
+
+TEST_CASE("a projection that keeps failing is logged and reported by /api/v1/health") {
+  test_node node{"hostile_projection"};
+  REQUIRE(node.get("/api/v1/health").status == 200);
+  // Another writer (here: an operator's script) makes the read model refuse new channel rows.
+  auto db = (node.data_dir / "read_models.sqlite").string();
+  auto sql = [&](const std::string& statement) {
+    auto r = run({"python3", "-c",
+                  "import sqlite3,sys; c=sqlite3.connect(sys.argv[1], timeout=10); "
+                  "c.execute(sys.argv[2]); c.commit()",
+                  db, statement},
+                 10s);
+    REQUIRE(r.status == 0);
+  };
+  sql("CREATE TRIGGER refuse BEFORE INSERT ON channels BEGIN SELECT RAISE(ABORT, 'refused'); END");
+  node.create_channel("stuckch");
+  CHECK(eventually([&] { return node.get("/api/v1/health").status == 503; }, 10s));
+  auto health = json::parse(node.get("/api/v1/health").body, nullptr, false);
+  CHECK(health.value("status", "") == "degraded");
+  CHECK(node.log().find("read models: catching up failed") != std::string::npos);
+  // Fixed: the read models catch up and the node is healthy again, with nothing lost.
+  sql("DROP TRIGGER refuse");
+  CHECK(eventually([&] { return node.get("/api/v1/health").status == 200; }, 10s));
+  CHECK(eventually([&] { return node.get("/api/v1/channels").body.find("stuckch") !=
+                                std::string::npos; }, 10s));
+  CHECK(node.log().find("read models: catching up again") != std::string::npos);
+}
