@@ -21,16 +21,6 @@ std::int64_t now_ms() {
     .count();
 }
 
-// The channel's owner is "admin" (created with the admin token), so the admin token makes the
-// broadcaster of its room.
-std::unique_ptr<chat_client> broadcaster(const test_node& node, const std::string& channel) {
-  auto c = std::make_unique<chat_client>(node.http_port);
-  c->send({{"type", "auth"}, {"token", admin_token(node.data_dir.string())}});
-  REQUIRE(c->next("auth_ok")["user"] == "admin");
-  REQUIRE(c->join(channel).is_object());
-  return c;
-}
-
 json command(chat_client& c, json frame) {
   frame["ref"] = "cmd";
   c.send(frame);
@@ -123,7 +113,7 @@ TEST_CASE("moderation over /ws: delete, timeout, ban and unban; rejections go to
   test_node node{"chat_ws_mod"};
   node.create_channel("modroom");
   allow_guests(node, "modroom");
-  auto owner = broadcaster(node, "modroom");
+  auto owner = admin_chat(node, "modroom");
   chat_client bob{node.http_port}, viewer{node.http_port};
   bob.guest_join("bob", "modroom");
   viewer.guest_join("vic", "modroom");
@@ -170,7 +160,7 @@ TEST_CASE("slow mode and the rate limit answer with notices; over-long and malfo
   test_node node{"chat_ws_limits"};
   node.create_channel("limits");
   allow_guests(node, "limits");
-  auto owner = broadcaster(node, "limits");
+  auto owner = admin_chat(node, "limits");
   chat_client bob{node.http_port}, viewer{node.http_port};
   bob.guest_join("bob", "limits");
   viewer.join("limits");
@@ -226,7 +216,7 @@ TEST_CASE("history survives a node restart") {
     test_node node{"chat_ws_restart", {}, data};
     node.create_channel("keep");
     allow_guests(node, "keep");
-    auto owner = broadcaster(node, "keep");
+    auto owner = admin_chat(node, "keep");
     chat_client bob{node.http_port};
     bob.guest_join("bob", "keep");
     for (int i = 0; i < 5; ++i) {
@@ -255,7 +245,7 @@ TEST_CASE("a client that stops reading is dropped; the others keep receiving on 
   test_node node{"chat_ws_slow"};
   node.create_channel("flood");
   allow_guests(node, "flood");
-  auto owner = broadcaster(node, "flood");
+  auto owner = admin_chat(node, "flood");
   CHECK(command(*owner, {{"type", "settings"}, {"rate_count", 100000}, {"rate_window_s", 1}})
           .value("type", "") == "ok");
   chat_client stalled{node.http_port, {.read = false, .receive_buffer = 4096}};

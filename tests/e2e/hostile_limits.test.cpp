@@ -214,13 +214,6 @@ struct watch {
   }
 };
 
-std::unique_ptr<chat_client> broadcaster(const test_node& node, const std::string& channel) {
-  auto c = std::make_unique<chat_client>(node.http_port);
-  c->send({{"type", "auth"}, {"token", admin_token(node.data_dir.string())}});
-  REQUIRE(c->next("auth_ok")["user"] == "admin");
-  REQUIRE(c->join(channel).is_object());
-  return c;
-}
 
 void signup_flood(test_node& node, watch& w) {
   // One address: the first five sign-ups get an account, the rest a clear 429.
@@ -243,7 +236,7 @@ void signup_flood(test_node& node, watch& w) {
   // Many addresses at once, far more than the hash pool takes: each one gets an answer (201,
   // or 503 when the pool is full), chat keeps flowing and /health stays quick.
   node.create_channel("lobby");
-  auto sender = broadcaster(node, "lobby");
+  auto sender = admin_chat(node, "lobby");
   chat_client viewer{node.http_port};
   viewer.guest_join("viewer", "lobby");
   sender->send({{"type", "send"}, {"text", "before the flood"}});

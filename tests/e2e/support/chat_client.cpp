@@ -161,14 +161,20 @@ std::size_t chat_client::drain(std::chrono::milliseconds timeout) {
   return impl_->received;
 }
 
-void allow_guests(const test_node& node, const std::string& channel) {
-  chat_client admin{node.http_port};
-  admin.send({{"type", "auth"}, {"token", admin_token(node.data_dir.string())}});
-  if (admin.next("auth_ok").is_null())
+std::unique_ptr<chat_client> admin_chat(const test_node& node, const std::string& channel) {
+  auto admin = std::make_unique<chat_client>(node.http_port);
+  admin->send({{"type", "auth"}, {"token", admin_token(node.data_dir.string())}});
+  if (admin->next("auth_ok").value("user", "") != "admin")
     throw std::runtime_error("the admin token was not accepted on /ws");
-  admin.join(channel);
-  admin.send({{"type", "settings"}, {"guests", true}, {"ref", "guests"}});
-  for (auto reply = admin.next_any(); !reply.is_null(); reply = admin.next_any())
+  if (!admin->join(channel).is_object())
+    throw std::runtime_error("the admin could not join " + channel);
+  return admin;
+}
+
+void allow_guests(const test_node& node, const std::string& channel) {
+  auto admin = admin_chat(node, channel);
+  admin->send({{"type", "settings"}, {"guests", true}, {"ref", "guests"}});
+  for (auto reply = admin->next_any(); !reply.is_null(); reply = admin->next_any())
     if (reply.value("ref", "") == "guests") {
       if (reply.value("type", "") != "ok")
         throw std::runtime_error("guests could not be allowed: " + reply.dump());

@@ -63,6 +63,10 @@ class chat_client {
   std::shared_ptr<impl> impl_;
 };
 
+/// A client signed in with the node's admin token (the broadcaster of every room) that joined
+/// `channel`.
+std::unique_ptr<chat_client> admin_chat(const test_node& node, const std::string& channel);
+
 /// Lets guests write in `channel`'s room, as its broadcaster would: rooms start with guests off.
 /// Signs in with the node's admin token on a connection of its own.
 void allow_guests(const test_node& node, const std::string& channel);
