@@ -1,4 +1,5 @@
 #include "actors/chat_room.hpp"
+#include "actors/chat_room_values.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +21,11 @@
 namespace aethex::actors {
 namespace {
 
+using chat_values::message;
+using chat_values::role;
+using chat_values::role_name;
+using chat_values::settings;
+
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -37,73 +43,6 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-struct message {
-  std::uint64_t id = 0;
-  std::string user;
-  std::string text;
-  std::vector<std::string> badges;
-  std::int64_t ts = 0;
-
-  json to_json() const {
-    return json{{"type", "msg"}, {"id", id}, {"user", user}, {"text", text},
-                {"badges", badges}, {"ts", ts}};
-  }
-  static message from_json(const json& j, std::int64_t ts_fallback) {
-    message m;
-    m.id = j.value("id", std::uint64_t{0});
-    m.user = j.value("user", "");
-    m.text = j.value("text", "");
-    if (auto it = j.find("badges"); it != j.end() && it->is_array())
-      for (auto& b : *it)
-        if (b.is_string())
-          m.badges.push_back(b.get<std::string>());
-    m.ts = j.value("ts", ts_fallback);
-    return m;
-  }
-};
-
-struct settings {
-  std::uint32_t slow_s = 0;
-  bool followers_only = false;
-  bool subscribers_only = false;
-  bool emote_only = false;
-  bool guests = false;  // guests (no account) may write; off unless the room turns it on
-  std::uint32_t rate_count = 20;
-  std::uint32_t rate_window_s = 30;
-  std::vector<std::string> blocked_terms;  // lower case
-
-  json to_json(bool with_terms) const {
-    json j{{"slow_s", slow_s}, {"followers_only", followers_only},
-           {"subscribers_only", subscribers_only}, {"emote_only", emote_only}, {"guests", guests},
-           {"rate_count", rate_count}, {"rate_window_s", rate_window_s},
-           {"blocked_terms_count", blocked_terms.size()}};
-    if (with_terms)
-      j["blocked_terms"] = blocked_terms;
-    return j;
-  }
-  void from_json(const json& j) {
-    slow_s = j.value("slow_s", slow_s);
-    followers_only = j.value("followers_only", followers_only);
-    subscribers_only = j.value("subscribers_only", subscribers_only);
-    emote_only = j.value("emote_only", emote_only);
-    guests = j.value("guests", guests);
-    rate_count = j.value("rate_count", rate_count);
-    rate_window_s = j.value("rate_window_s", rate_window_s);
-    if (auto it = j.find("blocked_terms"); it != j.end() && it->is_array())
-      blocked_terms = it->get<std::vector<std::string>>();
-  }
-};
-
-enum class role { viewer, moderator, broadcaster };
-
-const char* role_name(role r) {
-  switch (r) {
-    case role::broadcaster: return "broadcaster";
-    case role::moderator: return "moderator";
-    default: return "viewer";
-  }
 }
 
 // Sending pace of one user; kept in memory only (a restart forgives).
@@ -497,29 +436,8 @@ chat_result handle_settings(room_actor* self, const chat_identity& who,
   if (st.role_of(who) == role::viewer)
     return reject("forbidden", "only moderators can change chat settings");
   auto next = st.config;
-  if (patch.slow_s >= 0) {
-    if (patch.slow_s > 3600)
-      return reject("invalid", "slow mode is 0 to 3600 seconds");
-    next.slow_s = static_cast<std::uint32_t>(patch.slow_s);
-  }
-  if (patch.followers_only >= 0)
-    next.followers_only = patch.followers_only != 0;
-  if (patch.subscribers_only >= 0)
-    next.subscribers_only = patch.subscribers_only != 0;
-  if (patch.emote_only >= 0)
-    next.emote_only = patch.emote_only != 0;
-  if (patch.guests >= 0)
-    next.guests = patch.guests != 0;
-  if (patch.rate_count >= 0) {
-    if (patch.rate_count < 1 || patch.rate_count > 100000)
-      return reject("invalid", "rate limit count is 1 to 100000 messages");
-    next.rate_count = static_cast<std::uint32_t>(patch.rate_count);
-  }
-  if (patch.rate_window_s >= 0) {
-    if (patch.rate_window_s < 1 || patch.rate_window_s > 3600)
-      return reject("invalid", "rate limit window is 1 to 3600 seconds");
-    next.rate_window_s = static_cast<std::uint32_t>(patch.rate_window_s);
-  }
+  if (auto problem = next.apply(patch))
+    return reject("invalid", *problem);
   if (patch.set_blocked_terms) {
     if (patch.blocked_terms.size() > st.options.max_blocked_terms)
       return reject("invalid", "at most " + std::to_string(st.options.max_blocked_terms) +
