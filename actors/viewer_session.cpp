@@ -11,6 +11,7 @@
 #include "runtime/atoms.hpp"
 #include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/limits.hpp"
 #include "runtime/secrets.hpp"
 
 namespace aethex::actors {
@@ -207,10 +208,11 @@ void watch_session(session_actor* self) {
       });
 }
 
-// The address part of "address:port" (IPv6 addresses keep their colons).
-std::string address_of(const std::string& peer) {
-  auto colon = peer.rfind(':');
-  return colon == std::string::npos ? peer : peer.substr(0, colon);
+// The key a guest's bans and rate limits follow: its address as every per-address limit counts
+// it (runtime::address_key: an IPv6 client by its /64, which it could otherwise rotate through).
+std::string guest_origin(const std::string& peer) {
+  auto colon = peer.rfind(':');  // "address:port"; IPv6 addresses keep their colons
+  return runtime::address_key(colon == std::string::npos ? peer : peer.substr(0, colon));
 }
 
 void authenticate(session_actor* self, const json& msg, const json& ref) {
@@ -226,7 +228,7 @@ void authenticate(session_actor* self, const json& msg, const json& ref) {
     if (!guest->is_string() || !valid_guest_name(guest->get<std::string>()))
       return send_error(self, "invalid_argument",
                         "guest names are 2-20 characters of letters, digits and _", ref);
-    return signed_in(self, chat_identity::guest(guest->get<std::string>(), address_of(st.peer)),
+    return signed_in(self, chat_identity::guest(guest->get<std::string>(), guest_origin(st.peer)),
                      ref);
   }
   auto token = msg.find("token");
