@@ -99,15 +99,19 @@ struct room_state {
   // is no escape; `guest_origins` remembers where the nicknames that wrote came from.
   static std::string address_key(const std::string& origin) { return "guest@" + origin; }
   bool banned_now(const chat_identity& who) const {
-    return banned.count(who.display()) ||
-           (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin)));
+    return !banned.empty() && (banned.count(who.display()) ||
+           (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin))));
   }
   const std::int64_t* timeout_of(const chat_identity& who) const {
-    for (auto& key : {who.display(), who.is_guest() && !who.origin.empty()
-                                       ? address_key(who.origin) : std::string{}})
-      if (auto it = timeouts.find(key); !key.empty() && it != timeouts.end())
-        return &it->second;
-    return nullptr;
+    if (timeouts.empty())  // the common case on every send: no string is built
+      return nullptr;
+    auto find = [&](const std::string& key) -> const std::int64_t* {
+      auto it = timeouts.find(key);
+      return it == timeouts.end() ? nullptr : &it->second;
+    };
+    if (auto* until = find(who.display()))
+      return until;
+    return who.is_guest() && !who.origin.empty() ? find(address_key(who.origin)) : nullptr;
   }
   std::string pace_key(const chat_identity& who) const {
     return who.is_guest() && !who.origin.empty() ? address_key(who.origin) : who.display();
