@@ -9,7 +9,8 @@
 #include <caf/all.hpp>
 #include <gst/gst.h>
 
-#include "actors/channel.hpp"
+#include "actors/channel/channel.hpp"
+#include "actors/core/entity_ref.hpp"
 #include "media/fmp4_hub.hpp"
 #include "media/ingest_pipeline.hpp"
 #include "media/ll_hls.hpp"
@@ -21,6 +22,7 @@ namespace aethex::media {
 namespace {
 
 using namespace std::chrono_literals;
+using channel_ref = actors::entity_ref<actors::channel_protocol>;
 using bus_error_atom = caf::atom_constant<caf::atom("buserror")>;
 using bus_eos_atom = caf::atom_constant<caf::atom("buseos")>;
 using drain_timeout_atom = caf::atom_constant<caf::atom("draintmo")>;
@@ -137,8 +139,7 @@ void report_health(session_actor* self) {
   st.last_tick = now;
   st.last_bytes = st.bytes_in;
   st.last_frames = stats.video_frames;
-  self->send(st.config.registry, route_atom::value, std::string{"channel"}, st.config.channel,
-             caf::make_message(actors::health_atom::value, std::move(h)));
+  channel_ref{st.config.registry, st.config.channel}.tell(actors::health_atom::value, std::move(h));
 }
 
 void finish(session_actor* self, const std::string& reason) {
@@ -149,8 +150,8 @@ void finish(session_actor* self, const std::string& reason) {
   // An ended session has no live playlist; viewers learn "offline" from the channel.
   std::filesystem::remove(hls_dir_of(st.config) / "index.m3u8", ec);
   caf::aout(self) << "media: session of " << st.config.channel << " ended (" << reason << ")\n";
-  self->send(st.config.registry, route_atom::value, std::string{"channel"}, st.config.channel,
-             caf::make_message(actors::publish_end_atom::value, st.config.session_id));
+  channel_ref{st.config.registry, st.config.channel}.tell(actors::publish_end_atom::value,
+                                                         st.config.session_id);
   self->quit();
 }
 

@@ -12,5 +12,9 @@ using create_atom = caf::atom_constant<caf::atom("create")>;
 using update_atom = caf::atom_constant<caf::atom("update")>;
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
+/// A console command line (words) to a node's console service, possibly via another member.
+using console_atom = caf::atom_constant<caf::atom("console")>;
+/// A read-model query to a member's node services (net/app/node_services.hpp).
+using query_atom = caf::atom_constant<caf::atom("query")>;
 
 }  // namespace aethex

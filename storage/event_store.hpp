@@ -63,6 +63,9 @@ class event_store {
   static std::unique_ptr<event_store> open(const std::filesystem::path& dir) {
     return open(dir, options{});
   }
+  /// A store that keeps everything in memory (storage/memory_event_store.hpp): same contract,
+  /// nothing survives the object. For tests that do not test durability.
+  static std::unique_ptr<event_store> in_memory();
 
   virtual ~event_store() = default;
 

@@ -25,6 +25,13 @@ projection& projection_runner::add(std::unique_ptr<projection> p) {
   return *projections_.back();
 }
 
+std::vector<std::string> projection_runner::names() const {
+  std::vector<std::string> out;
+  for (auto& p : projections_)
+    out.push_back(p->name());
+  return out;
+}
+
 projection* projection_runner::find(std::string_view name) {
   for (auto& p : projections_)
     if (p->name() == name) return p.get();

@@ -33,6 +33,9 @@ class projection {
   /// Applies one event inside the runner's transaction. Throwing aborts the whole batch: neither
   /// its rows nor its checkpoint are kept. Events of unrelated streams should be ignored.
   virtual void apply(sqlite::transaction& tx, const recorded_event& e) = 0;
+  /// Rows it holds, for operators' reports (`aethex admin rebuild-projections`); nullopt when
+  /// the projection does not count them.
+  virtual std::optional<std::uint64_t> row_count(sqlite::database&) const { return std::nullopt; }
 };
 
 class projection_runner {
@@ -61,6 +64,10 @@ class projection_runner {
   /// applied. Throws std::invalid_argument for an unknown name.
   std::size_t rebuild(std::string_view name);
 
+  /// Names of the registered projections, in the order they were added.
+  std::vector<std::string> names() const;
+  /// The named projection, nullptr when none has that name.
+  projection* find(std::string_view name);
   /// Last global position applied by the named projection (0 before the first event).
   std::uint64_t checkpoint(std::string_view name);
 
@@ -79,7 +86,6 @@ class projection_runner {
  private:
   std::size_t catch_up_one(projection& p);
   std::uint64_t read_checkpoint(const std::string& name);
-  projection* find(std::string_view name);
   void run(std::stop_token stop);
 
   event_store& store_;

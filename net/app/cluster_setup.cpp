@@ -13,11 +13,6 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/channel.hpp"
-#include "actors/chat_types.hpp"
-#include "actors/session.hpp"
-#include "actors/stream_session.hpp"
-#include "actors/user.hpp"
 #include "media/fmp4_relay.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/cluster_tls.hpp"
@@ -97,7 +92,8 @@ std::string cluster_bind_of(const runtime::node_config& config) {
   return config.cluster_bind.empty() ? config.bind : config.cluster_bind;
 }
 
-void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_config& config) {
+void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_config& config,
+                            const actors::module_list& modules) {
   cfg.load<caf::io::middleman>();
   // CAF 0.17 defaults to no heartbeat: a dead peer would only be noticed after a TCP timeout.
   cfg.set("middleman.heartbeat-interval", caf::timespan{500ms});
@@ -106,16 +102,10 @@ void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_c
   // other over TLS instead (runtime/cluster.cpp).
   cfg.set("middleman.enable-automatic-connections", false);
   runtime::add_cluster_message_types(cfg);
-  // Replies and commands of entities, which may live on another node.
-  cfg.add_message_type<actors::channel_view>("aethex::channel_view");
-  cfg.add_message_type<actors::stream_health>("aethex::stream_health");
-  cfg.add_message_type<actors::user_view>("aethex::user_view");
-  cfg.add_message_type<actors::session_view>("aethex::session_view");
-  cfg.add_message_type<actors::stream_session_view>("aethex::stream_session_view");
-  cfg.add_message_type<runtime::principal>("aethex::principal");
-  cfg.add_message_type<actors::chat_command>("aethex::chat_command");
-  cfg.add_message_type<actors::chat_settings_patch>("aethex::chat_settings_patch");
-  cfg.add_message_type<actors::chat_result>("aethex::chat_result");
+  // Replies and commands of entities, which may live on another node: every module's, on every
+  // node, so no member can lack a type another sends.
+  for (auto& module : modules)
+    module->add_message_types(cfg);
   cfg.add_message_type<std::vector<std::uint32_t>>("std::vector<uint32_t>");  // partition lists
   cfg.add_message_type<std::vector<std::uint64_t>>("std::vector<uint64_t>");  // load figures
   cfg.add_message_type<media::relay_packet>("aethex::relay_packet");

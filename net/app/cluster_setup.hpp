@@ -6,6 +6,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/expected.hpp>
 
+#include "actors/core/module.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/node_config.hpp"
 #include "storage/event_store.hpp"
@@ -20,7 +21,8 @@ bool clusters(const runtime::node_config& config);
 /// A node that clusters also gets its TLS credentials (DATA/cluster-tls/, derived from the
 /// cluster secret) and CAF's OpenSSL module. Throws std::runtime_error with a message for the
 /// operator (secret too short, wildcard --bind without --advertise, data folder not writable).
-void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_config& config);
+void configure_actor_system(caf::actor_system_config& cfg, const runtime::node_config& config,
+                            const actors::module_list& modules);
 
 /// This node's id: --node-id, else "<hostname>-<cluster port>".
 std::string node_id_of(const runtime::node_config& config);

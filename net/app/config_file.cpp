@@ -1,11 +1,14 @@
 #include "net/app/config_file.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <sys/stat.h>
 
@@ -14,25 +17,42 @@
 namespace aethex::app {
 namespace {
 
-std::string trim(std::string text) {
-  auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos)
-    return {};
-  auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
-
-// Strips a trailing comment that is not inside a quoted string.
-std::string strip_comment(const std::string& line) {
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '"')
-      quoted = !quoted;
-    else if (line[i] == '#' && !quoted)
-      return line.substr(0, i);
+// CLI11's TOML reader held to what `aethex serve` options are: flat keys with one value each.
+// CLI11 would read a section or dotted key as a subcommand path and silently keep the last of
+// several values; both are refused instead. CLI11 2.1.2 also cuts a value at its first '#'
+// even inside quotes, so such a line is refused rather than read as a shortened secret or path.
+class serve_toml final : public CLI::ConfigTOML {
+ public:
+  std::vector<CLI::ConfigItem> from_config(std::istream& in) const override {
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::istringstream lines{text.str()};
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+      ++number;
+      auto hash = line.find('#');
+      if (hash != std::string::npos &&
+          std::count(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(hash), '"') % 2 == 1)
+        throw CLI::ConfigError("line " + std::to_string(number) +
+                               ": '#' inside a quoted value starts a comment; keep secrets "
+                               "with '#' in the *-file options");
+    }
+    std::istringstream again{text.str()};
+    auto items = CLI::ConfigTOML::from_config(again);
+    for (const auto& item : items) {
+      if (!item.parents.empty())
+        throw CLI::ConfigError("'" + CLI::detail::join(item.parents, ".") +
+                               "': sections and dotted keys are not supported; keys are the "
+                               "flag names of aethex serve");
+      if (item.name.empty())
+        throw CLI::ConfigError("expected 'key = value'");
+      if (item.inputs.size() != 1)
+        throw CLI::ConfigError("'" + item.name +
+                               "' takes one value (quote values with spaces or commas)");
+    }
+    return items;
   }
-  return line;
-}
+};
 
 // A secret file holds the secret alone; a trailing newline is not part of it.
 std::string read_secret_file(const std::string& option, const std::filesystem::path& file) {
@@ -110,6 +130,13 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->check(CLI::Range(1u, 10u));
 }
 
+void add_config_option(CLI::App& serve, std::string& file) {
+  // Not CLI11's set_config: 2.1.2 reads that file for the top-level app only, where serve's
+  // keys would need a [serve] section. apply_config_file reads it once serve is parsed.
+  serve.add_option("--config", file, "Read options from a TOML file (key = value)")
+    ->configurable(false);
+}
+
 void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in)
@@ -118,39 +145,13 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
 }
 
 void apply_config(CLI::App& command, std::istream& in, const std::string& name) {
-  std::string line;
-  int number = 0;
-  auto fail = [&](const std::string& why) {
-    throw std::runtime_error(name + ":" + std::to_string(number) + ": " + why);
-  };
-  while (std::getline(in, line)) {
-    ++number;
-    line = trim(strip_comment(line));
-    if (line.empty())
-      continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos)
-      fail("expected 'key = value'");
-    auto key = trim(line.substr(0, eq));
-    auto value = trim(line.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-      value = value.substr(1, value.size() - 2);
-    if (key == "config")
-      fail("a config file cannot name another config file");
-    CLI::Option* option = nullptr;
-    try {
-      option = command.get_option("--" + key);
-    } catch (const CLI::OptionNotFound&) {
-      fail("unknown option '" + key + "' (see aethex serve --help)");
-    }
-    if (option->count() > 0)
-      continue;  // given on the command line
-    try {
-      option->add_result(value);
-      option->run_callback();
-    } catch (const CLI::Error& e) {
-      fail("bad value for '" + key + "': " + e.what());
-    }
+  command.config_formatter(std::make_shared<serve_toml>());
+  command.allow_config_extras(false);  // CLI11 ignores unknown keys by default
+  try {
+    // Fills options not given on the command line and runs their checks, as for flags.
+    command.parse_from_stream(in);
+  } catch (const CLI::Error& e) {
+    throw std::runtime_error(name + ": " + e.what());
   }
 }
 

@@ -1,5 +1,5 @@
 // `aethex serve --config FILE`: flat TOML (key = value, # comments) whose keys are the long
-// flag names. Values given on the command line win over the file.
+// flag names, read by CLI11's config reader. Values given on the command line win over the file.
 #pragma once
 
 #include <filesystem>
@@ -17,9 +17,16 @@ namespace aethex::app {
 /// The options of `aethex serve` (the keys a config file may set), bound to `config`.
 void add_serve_options(CLI::App& serve, runtime::node_config& config);
 
+/// Declares `--config FILE` on serve; a config file cannot set it.
+void add_config_option(CLI::App& serve, std::string& file);
+
 /// Applies the file's values to options of `command` not given on the command line.
-/// Throws std::runtime_error naming the file and line on unknown keys or bad values.
+/// Throws std::runtime_error naming the file, and the key or line, on an unreadable file,
+/// unknown keys, bad syntax or bad values.
 void apply_config_file(CLI::App& command, const std::filesystem::path& file);
+
+/// The same for text already open; errors start with `name`.
+void apply_config(CLI::App& command, std::istream& in, const std::string& name);
 
 /// Settles what depends on several sources once the command line and the config file are
 /// read: secrets (flag, else --cluster-secret-file / --srt-passphrase-file, else
@@ -27,8 +34,5 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file);
 /// and the cluster port of a node that joins without --cluster-port. Throws
 /// std::runtime_error with a message for the operator.
 void finish_serve_options(const CLI::App& serve, runtime::node_config& config);
-
-/// The same for text already open; errors name `name` and the line.
-void apply_config(CLI::App& command, std::istream& in, const std::string& name);
 
 }  // namespace aethex::app

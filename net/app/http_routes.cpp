@@ -4,11 +4,10 @@
 
 #include <boost/beast/http.hpp>
 
-#include "net/app/api/api.hpp"
-#include "net/app/edge_redirect.hpp"
-#include "net/app/read_models.hpp"
-#include "net/app/media_routes.hpp"
+#include "net/app/api_binding.hpp"
 #include "net/http/static_files.hpp"
+#include "net/live/edge_redirect.hpp"
+#include "net/live/media_routes.hpp"
 
 namespace aethex::app {
 namespace {
@@ -17,30 +16,11 @@ namespace bhttp = boost::beast::http;
 using net::http::error_response;
 using net::http::respond_fn;
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    auto slash = path.find('/');
-    auto segment = path.substr(0, slash);
-    if (!segment.empty())
-      segments.push_back(segment);
-    if (slash == std::string_view::npos)
-      break;
-    path = path.substr(slash + 1);
-  }
-  return segments;
-}
-
 class router {
  public:
-  explicit router(const http_context& ctx) : ctx_(ctx) {
-    api::add_channel_routes(routes_, ctx_);
-    api::add_cluster_routes(routes_, ctx_);
-    api::add_auth_routes(routes_, ctx_);
-    api::add_user_routes(routes_, ctx_);
-    api::add_health_routes(routes_, ctx_);
-    api::add_console_routes(routes_, ctx_);
-  }
+  explicit router(http_context ctx)
+      : ctx_(std::move(ctx)),
+        api_(std::move(ctx_.routes), ctx_.resolve_bearer) {}
 
   void operator()(net::http::request&& req, const std::string& peer, respond_fn respond) const {
     std::string_view target = req.target();
@@ -49,11 +29,11 @@ class router {
     auto query = question == std::string_view::npos ? std::string_view{}
                                                     : target.substr(question + 1);
     if (path.substr(0, 8) == "/api/v1/" || path == "/api/v1")
-      return api(req, path.size() > 8 ? path.substr(8) : std::string_view{}, query, peer,
-                 std::move(respond));
+      return api_(req, path.size() > 8 ? path.substr(8) : std::string_view{}, query, peer,
+                  std::move(respond));
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
-    if (handle_media_request(ctx_, path, query, respond))
+    if (live::handle_media_request(ctx_.live, path, query, respond))
       return;
     if (path.substr(0, 5) == "/hls/")
       return hls(path.substr(5), target, std::move(respond));
@@ -61,34 +41,18 @@ class router {
   }
 
  private:
-  void api(const net::http::request& req, std::string_view path, std::string_view query,
-           const std::string& peer, respond_fn respond) const {
-    if (path == "health") {
-      // Load balancers read the status code: a node whose read models are stuck is degraded.
-      if (auto failed = ctx_.read_model ? ctx_.read_model->last_error() : std::nullopt)
-        return respond(net::http::json_response(
-          503, nlohmann::json{{"status", "degraded"}, {"read_models", *failed}}.dump()));
-      return respond(net::http::json_response(200, R"({"status":"ok"})"));
-    }
-    api::api_request view{req, path, query, split_path(path), peer};
-    for (auto& route : routes_)
-      if (route(view, respond))
-        return;
-    respond(error_response(404, "not_found", "no such API endpoint"));
-  }
-
   void hls(std::string_view path, std::string_view target, respond_fn respond) const {
     auto relative = net::http::safe_relative_path(path);
     if (!relative)
       return respond(error_response(400, "bad_path", "malformed path"));
     // Playlists change every segment; segments never change once written.
     auto cache = relative->extension() == ".m3u8" ? "no-cache" : "max-age=60";
-    if (auto res = net::http::file_response(ctx_.hls_root, *relative, cache))
+    if (auto res = net::http::file_response(ctx_.live.hls_root, *relative, cache))
       return respond(std::move(*res));
     auto missing = error_response(404, "not_found", "no such stream file (is the channel live?)");
     auto channel = relative->begin() == relative->end() ? std::string{}
                                                         : relative->begin()->string();
-    redirect_to_ingest_node(ctx_, channel, std::string{target}, std::move(missing),
+    live::redirect_to_ingest_node(ctx_.live, channel, std::string{target}, std::move(missing),
                             std::move(respond));
   }
 
@@ -105,19 +69,19 @@ class router {
   }
 
   http_context ctx_;
-  api::route_table routes_;
+  api_binding api_;
 };
 
 }  // namespace
 
-net::http::request_handler make_http_handler(const http_context& context) {
-  auto shared = std::make_shared<const router>(context);
+net::http::request_handler make_http_handler(http_context context) {
+  auto shared = std::make_shared<const router>(std::move(context));
   return [shared](net::http::request&& req, std::string peer, respond_fn respond) {
     (*shared)(std::move(req), peer, std::move(respond));
   };
 }
 
-net::http::upgrade_handler make_upgrade_handler(std::vector<ws_module> modules) {
+net::http::upgrade_handler make_upgrade_handler(std::vector<live::ws_module> modules) {
   return [modules = std::move(modules)](boost::beast::tcp_stream&& stream,
                                         net::http::request&& req, std::string peer) {
     std::string_view target = req.target();

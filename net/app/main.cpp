@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
   // Every flag can also come from a file (flags on the command line win);
   // docs/aethex.example.toml documents them all.
   std::string config_file;
-  serve->add_option("--config", config_file, "Read options from a TOML file (key = value)");
+  aethex::app::add_config_option(*serve, config_file);
   aethex::app::add_serve_options(*serve, config);
   aethex::app::add_limit_options(*serve, config.limits);
 

@@ -21,23 +21,18 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "actors/channel.hpp"
-#include "actors/chat_fanout.hpp"
-#include "actors/chat_room.hpp"
-#include "actors/session.hpp"
-#include "actors/stream_session.hpp"
-#include "actors/user.hpp"
-#include "actors/console_service.hpp"
+#include "actors/modules.hpp"
 #include "media/media_session.hpp"
-#include "net/app/console_ws.hpp"
-#include "net/app/chat_ws.hpp"
+#include "net/app/node_routes.hpp"
+#include "net/live/chat_ws.hpp"
+#include "net/live/console_ws.hpp"
+#include "net/live/ingest_bridge.hpp"
+#include "net/live/media_relay.hpp"
+#include "net/live/media_routes.hpp"
 #include "net/app/cluster_setup.hpp"
 #include "net/app/node_services.hpp"
 #include "net/app/http_routes.hpp"
-#include "net/app/ingest_bridge.hpp"
 #include "net/app/read_models.hpp"
-#include "net/app/media_relay.hpp"
-#include "net/app/media_routes.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
 #include "net/srt/server.hpp"
@@ -117,9 +112,10 @@ int run_node(const runtime::node_config& config) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+  auto modules = actors::all_modules();
   std::shared_ptr<read_models> read_model;
   try {
-    read_model = std::make_shared<read_models>(*store, config.data_dir);
+    read_model = std::make_shared<read_models>(*store, config.data_dir, modules);
   } catch (const std::exception& e) {
     std::cerr << "error: read models in " << config.data_dir << ": " << e.what()
               << " (aethex admin rebuild-projections rebuilds them)\n";
@@ -130,7 +126,7 @@ int run_node(const runtime::node_config& config) {
 
   caf::actor_system_config cfg;
   try {
-    configure_actor_system(cfg, config);
+    configure_actor_system(cfg, config, modules);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
@@ -143,47 +139,66 @@ int run_node(const runtime::node_config& config) {
   cfg.set("logger.verbosity", caf::atom("quiet"));
   caf::actor_system sys{cfg};
 
+  // The modules, hook by hook (actors/core/module.hpp says the order).
+  actors::node_env env;
+  env.sys = &sys;
+  env.store = store.get();
+  env.config = &config;
+  env.node_id = node_id_of(config);
+  env.admin_token_digest = admin_digest;
+  env.http_endpoint = http_endpoint_of(config);
+  env.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count();
   runtime::entity_kinds kinds;
-  actors::add_channel_kind(kinds, *store);
-  actors::add_chat_kind(kinds, *store);
-  actors::add_user_kind(kinds, *store, {config.limits.hash_threads, config.limits.hash_queue});
-  actors::add_session_kind(kinds, *store);
-  actors::add_stream_session_kind(kinds, *store);
-  actors::console_config console_cfg;
+  for (auto& module : modules)
+    module->add_kinds(kinds, env);
   for (auto& [kind, _] : kinds.factories)
-    console_cfg.kinds.push_back(kind);
+    env.kinds.push_back(kind);
   auto registry =
     runtime::spawn_entity_registry(sys, std::move(kinds), partition_storage_of(*store));
+  env.registry = registry;
   auto media_supervisor = media::spawn_media_supervisor(sys);
-  auto chat_hub = actors::spawn_chat_hub(sys, registry);
-  auto services = spawn_node_services(sys, read_model, media_supervisor, chat_hub);
+  auto services = spawn_node_services(sys, read_model, media_supervisor, env.services);
+  // Every actor the node started, for the error paths and the shutdown.
+  auto stop_actors = [&] {
+    for (auto& actor : env.services->all())
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    for (auto& actor : {media_supervisor, registry, services})
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+  };
   caf::actor membership;
   if (clusters(config)) {
     auto started = start_membership(sys, config, registry, services, *store);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
-      for (auto& actor : {registry, services, chat_hub, media_supervisor})
-        caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+      stop_actors();
       return 1;
     }
     membership = *started;
     std::clog << "ready: cluster " << cluster_bind_of(config) << ":" << config.cluster_port
               << " node " << node_id_of(config) << std::endl;
   }
+  env.membership = membership;
+  env.query = [&sys, membership, read_model](std::string name, nlohmann::json args, auto done) {
+    query_read_models(sys, membership, read_model, std::move(name), std::move(args),
+                      std::move(done));
+  };
+  env.read_models_changed = [read_model] { read_model->notify(); };
+  auto adapters = std::make_shared<actors::console::adapter_table>();
+  for (auto& module : modules)
+    module->add_console(*adapters);
+  env.console_adapters = adapters;
+  for (auto& module : modules)
+    module->start(env);
+  actors::route_table routes;
+  for (auto& module : modules)
+    module->add_routes(routes, env);
+  add_node_routes(routes, {&sys, membership, env.node_id, read_model});
 
-  console_cfg.registry = registry;
-  console_cfg.membership = membership;
-  console_cfg.store = store.get();
-  console_cfg.adapters = actors::console::default_adapters();
-  console_cfg.node = {node_id_of(config), http_endpoint_of(config),
-                      std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count()};
-  auto console = actors::spawn_console_service(sys, std::move(console_cfg));
-  caf::anon_send(services, actors::console_atom::value, console);
-  auto relays = spawn_edge_relays(sys, registry, membership, node_id_of(config));
+  auto relays = live::spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
-  ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
+  live::ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
 
   asio::io_context io{static_cast<int>(config.io_threads)};
   std::optional<net::http::server> http;
@@ -192,27 +207,17 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      // Filled field by field: route modules keep adding fields to the context.
-      http_context context;
-      context.sys = &sys;
-      context.registry = registry;
-      context.hls_root = hls_root;
-      context.web_root = web_root;
-      context.admin_token_digest = admin_digest;
-      context.membership = membership;
-      context.node_id = node_id_of(config);
-      context.console = console;
-      context.media = media_supervisor;
-      context.read_model = read_model;
-      context.relays = relays;
-      context.limits = config.limits;
+      live::live_context live{&sys,         registry, membership, media_supervisor, relays,
+                              hls_root,     node_id_of(config), admin_digest, env.services};
+      http_context context{live, web_root, std::move(routes), env.resolve_bearer};
       net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;
       http_options.max_connections = config.limits.http_max_connections;
       http_options.max_connections_per_address = config.limits.http_max_per_address;
       http_options.on_upgrade =
-        make_upgrade_handler({make_ws_media_module(context), make_console_ws(context), make_chat_ws(context, chat_hub)});
-      http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(context),
+        make_upgrade_handler({live::make_ws_media_module(live), live::make_console_ws(live),
+                              live::make_chat_ws(live)});
+      http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(std::move(context)),
                    http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
     }
@@ -233,12 +238,8 @@ int run_node(const runtime::node_config& config) {
     }
   } catch (const std::exception& e) {
     std::cerr << "error: cannot listen on " << config.bind << ": " << e.what() << "\n";
-    caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
+    stop_actors();
     caf::anon_send_exit(relays, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
     return 1;
   }
 
@@ -273,12 +274,9 @@ int run_node(const runtime::node_config& config) {
     worker.join();
   if (drainer.joinable())
     drainer.join();
-  // Chat sessions go first: they must stop writing to sockets before the io_context goes.
-  caf::anon_send_exit(chat_hub, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(media_supervisor, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(console, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(registry, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(services, caf::exit_reason::user_shutdown);
+  // Module services (chat sessions among them) go first: they must stop writing to sockets
+  // before the io_context goes.
+  stop_actors();
   caf::anon_send_exit(relays, caf::exit_reason::user_shutdown);
   if (membership)
     caf::anon_send_exit(membership, caf::exit_reason::user_shutdown);

@@ -7,7 +7,6 @@
 
 #include <caf/all.hpp>
 
-#include "actors/console_service.hpp"
 #include "media/fmp4_relay.hpp"
 #include "media/media_session.hpp"
 #include "net/app/read_models.hpp"
@@ -21,58 +20,32 @@ namespace {
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
-using directory_atom = caf::atom_constant<caf::atom("directory")>;
 
 constexpr auto member_timeout = 5s;
 
-// Rows of `partitions` only; pages through the local model until `limit` of them are found.
-json owned_rows(read_models& model, const directory_query& query,
-                const std::set<std::uint32_t>& partitions) {
-  json rows = json::array();
-  auto after = query.after;
-  for (;;) {
-    auto page = model.list_channels(query.live_only, query.limit, after);
-    for (auto& row : page) {
-      if (partitions.count(runtime::partition_of("channel", row.name)) > 0)
-        rows.push_back(directory_row_json(row));
-      if (rows.size() == query.limit)
-        return rows;
-    }
-    if (page.size() < query.limit)
-      return rows;
-    after = page.back().name;
-  }
+caf::expected<json> local_rows(read_models& model, const std::string& name, const json& args,
+                               const std::set<std::uint32_t>& partitions) {
+  return model.query(name, args, [&partitions](std::string_view kind, std::string_view id) {
+    return partitions.count(runtime::partition_of(std::string{kind}, std::string{id})) > 0;
+  });
 }
 
 }  // namespace
 
-json directory_row_json(const storage::channel_directory::channel& row) {
-  return json{{"name", row.name},
-              {"title", row.title},
-              {"category", row.category},
-              {"owner", row.owner},
-              {"live", row.live},
-              {"hls", "/hls/" + row.name + "/index.m3u8"},
-              {"started_at_ms", nullptr},
-              {"viewers", 0},
-              {"updated_ms", row.updated_ms}};
-}
-
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
-                               caf::actor media, caf::actor chat_hub) {
-  return sys.spawn([read_model, media, chat_hub](caf::event_based_actor* self) -> caf::behavior {
-    auto console = std::make_shared<caf::actor>();
+                               caf::actor media,
+                               std::shared_ptr<actors::service_directory> services) {
+  return sys.spawn([read_model, media, services](caf::event_based_actor* self) -> caf::behavior {
     return {
-      [read_model](directory_atom, bool live_only, std::uint64_t limit, const std::string& after,
+      [read_model](query_atom, const std::string& name, const std::string& args,
                    const std::vector<std::uint32_t>& partitions) -> caf::result<std::string> {
         if (!read_model)
-          return make_error(errc::unavailable, "the channel directory is not available");
-        directory_query query{live_only, static_cast<std::size_t>(limit), after};
-        try {
-          return owned_rows(*read_model, query, {partitions.begin(), partitions.end()}).dump();
-        } catch (const std::exception&) {
-          return make_error(errc::unavailable, "the channel directory is not available");
-        }
+          return make_error(errc::unavailable, "the read models are not available");
+        auto rows = local_rows(*read_model, name, json::parse(args, nullptr, false),
+                               {partitions.begin(), partitions.end()});
+        if (!rows)
+          return rows.error();
+        return rows->dump();
       },
       // Another node's viewers want a channel ingested here: one relay source per such node.
       [self, media](media::relay_atom, const std::string& channel,
@@ -91,9 +64,10 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
         return promise;
       },
       // This node's load: {chat sockets in rooms, streams ingested here}.
-      [self, media, chat_hub](runtime::load_atom) -> caf::result<std::vector<std::uint64_t>> {
+      // The chat hub (a service of the chat module) counts the sockets.
+      [self, media, services](runtime::load_atom) -> caf::result<std::vector<std::uint64_t>> {
         auto promise = self->make_response_promise<std::vector<std::uint64_t>>();
-        self->request(chat_hub, member_timeout, runtime::load_atom::value)
+        self->request(services->find(actors::service_names::chat_hub), member_timeout, runtime::load_atom::value)
           .then(
             [self, promise, media](std::uint64_t sockets) mutable {
               self->request(media, member_timeout, runtime::load_atom::value)
@@ -106,40 +80,43 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
         return promise;
       },
-      // Set once at start: the node's console, for commands other members forward here.
-      [console](actors::console_atom, const caf::actor& local_console) { *console = local_console; },
-      [self, console](actors::console_atom,
-                      std::vector<std::string>& words) -> caf::result<caf::message> {
-        if (!*console)
+      [self, services](console_atom, std::vector<std::string>& words) -> caf::result<caf::message> {
+        auto console = services->find(actors::service_names::console);
+        if (!console)
           return make_error(errc::unavailable, "the console is not running on this node");
-        return self->delegate(*console, actors::console_atom::value, std::move(words));
+        return self->delegate(console, console_atom::value, std::move(words));
       },
     };
   });
 }
 
-void list_cluster_channels(caf::actor_system& sys, const caf::actor& membership,
-                           directory_query query,
-                           std::function<void(caf::expected<json>)> done) {
-  sys.spawn([membership, query = std::move(query),
+void query_read_models(caf::actor_system& sys, const caf::actor& membership,
+                       std::shared_ptr<read_models> read_model, std::string name, json args,
+                       std::function<void(caf::expected<std::vector<json>>)> done) {
+  if (!read_model)
+    return done(make_error(errc::unavailable, "the read models are not available"));
+  if (!membership) {
+    auto rows = read_model->query(name, args, [](std::string_view, std::string_view) {
+      return true;
+    });
+    if (!rows)
+      return done(rows.error());
+    return done(std::vector<json>(rows->begin(), rows->end()));
+  }
+  sys.spawn([membership, name = std::move(name), args = args.dump(),
              done = std::move(done)](caf::event_based_actor* self) {
     self->request(membership, member_timeout, get_atom::value)
       .then(
-        [self, query, done](const runtime::cluster_view& view) {
+        [self, name, args, done](const runtime::cluster_view& view) {
           struct gather {
             std::vector<json> rows;
             std::size_t pending = 0;
             bool failed = false;
           };
           auto state = std::make_shared<gather>();
-          auto finish = [state, query, done] {
-            if (--state->pending > 0 || state->failed)
-              return;
-            std::sort(state->rows.begin(), state->rows.end(),
-                      [](const json& a, const json& b) { return a["name"] < b["name"]; });
-            if (state->rows.size() > query.limit)
-              state->rows.resize(query.limit);
-            done(json(state->rows));
+          auto finish = [state, done] {
+            if (--state->pending == 0 && !state->failed)
+              done(std::move(state->rows));
           };
           for (auto& member : view.members) {
             std::vector<std::uint32_t> owned;
@@ -149,9 +126,7 @@ void list_cluster_channels(caf::actor_system& sys, const caf::actor& membership,
             if (owned.empty() || !member.services)
               continue;
             ++state->pending;
-            self->request(member.services, member_timeout, directory_atom::value,
-                          query.live_only, static_cast<std::uint64_t>(query.limit), query.after,
-                          owned)
+            self->request(member.services, member_timeout, query_atom::value, name, args, owned)
               .then(
                 [state, finish](const std::string& text) {
                   for (auto& row : json::parse(text, nullptr, false))
@@ -165,7 +140,7 @@ void list_cluster_channels(caf::actor_system& sys, const caf::actor& membership,
                 });
           }
           if (state->pending == 0)
-            done(json::array());
+            done(std::vector<json>{});
         },
         [done](caf::error& err) { done(std::move(err)); });
   });

@@ -1,48 +1,43 @@
-// Node-level services other members call: the channel directory across a cluster, and console
-// commands run on the node that owns their entity.
+// Node-level services other members call: read-model queries across a cluster, this node's
+// load, relays of streams ingested here, and console commands run on the node that owns their
+// entity.
 //
-// The channel directory across a cluster. Each node's SQLite read model holds the channels whose
-// events it stores, plus stale rows of channels whose partition moved away; so every member
-// answers for the partitions it owns, and the node asked merges the answers by name.
+// Read models across a cluster: each node's SQLite read model holds the entities whose events
+// it stores, plus stale rows of entities whose partition moved away; so every member answers a
+// query for the partitions it owns, and the node asked gathers the answers.
 #pragma once
 
-#include <cstddef>
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
 
-#include "storage/channel_directory.hpp"
+#include "actors/core/module.hpp"
 
 namespace aethex::app {
 
 class read_models;
 
-struct directory_query {
-  bool live_only = false;
-  std::size_t limit = 50;
-  std::string after;  // names after this one
-};
-
-/// The public JSON of one directory row.
-nlohmann::json directory_row_json(const storage::channel_directory::channel& row);
-
-/// This node's query actor, published to members as member_info::services: directory pages,
-/// load (load_atom -> {chat sockets, streams}), relays of streams ingested here (`media`: the
-/// media supervisor) and console commands
-/// (forwarded to the console actor it is given with (console_atom, actor)).
+/// This node's services actor, published to members as member_info::services:
+///  (query_atom, name, args_json, partitions) -> rows (JSON array text) of the partitions given
+///  (runtime::load_atom) -> {chat sockets, streams}
+///  (media::relay_atom, channel, sink) -> a relay source of a stream ingested here
+///  (console_atom, words) -> the node's console service's answer
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
-                               caf::actor media, caf::actor chat_hub);
+                               caf::actor media,
+                               std::shared_ptr<actors::service_directory> services);
 
-/// One page of the directory over every member (each for its own partitions), ordered by name;
-/// `done` runs on a CAF thread with the rows, or an error when a member does not answer.
-void list_cluster_channels(caf::actor_system& sys, const caf::actor& membership,
-                           directory_query query,
-                           std::function<void(caf::expected<nlohmann::json>)> done);
+/// Runs read query `name` on every member for the partitions it owns (on this node alone, for
+/// every partition, when `membership` is null); `done` runs on a CAF thread with all rows, or an
+/// error when a member does not answer.
+void query_read_models(caf::actor_system& sys, const caf::actor& membership,
+                       std::shared_ptr<read_models> read_model, std::string name,
+                       nlohmann::json args,
+                       std::function<void(caf::expected<std::vector<nlohmann::json>>)> done);
 
 }  // namespace aethex::app

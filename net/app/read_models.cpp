@@ -3,14 +3,13 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "actors/modules.hpp"
+#include "runtime/errors.hpp"
+
 namespace aethex::app {
 
 std::filesystem::path read_model_file(const std::filesystem::path& data_dir) {
   return data_dir / "read_models.sqlite";
-}
-
-void add_projections(storage::projection_runner& runner) {
-  runner.add(std::make_unique<storage::channel_directory>());
 }
 
 namespace {
@@ -21,11 +20,19 @@ storage::projection_runner::options runner_options() {
   return opts;
 }
 
+void add_projections(storage::projection_runner& runner, const actors::module_list& modules) {
+  for (auto& module : modules)
+    module->add_projections(runner);
+}
+
 }  // namespace
 
-read_models::read_models(storage::event_store& store, const std::filesystem::path& data_dir)
+read_models::read_models(storage::event_store& store, const std::filesystem::path& data_dir,
+                         const actors::module_list& modules)
     : runner_(store, read_model_file(data_dir), runner_options()) {
-  add_projections(runner_);
+  add_projections(runner_, modules);
+  for (auto& module : modules)
+    module->add_queries(queries_);
   runner_.start();
   reader_ = std::make_unique<storage::sqlite::database>(read_model_file(data_dir),
                                                         storage::sqlite::database::mode::read_only);
@@ -35,10 +42,17 @@ read_models::~read_models() { runner_.stop(); }
 
 void read_models::notify() { runner_.notify(); }
 
-std::vector<storage::channel_directory::channel> read_models::list_channels(
-  bool live_only, std::size_t limit, std::string_view after_name) {
+caf::expected<nlohmann::json> read_models::query(std::string_view name, const nlohmann::json& args,
+                                                 const actors::owns_fn& owns) {
+  auto it = queries_.find(name);
+  if (it == queries_.end())
+    return make_error(errc::not_found, "no read-model query named " + std::string{name});
   std::lock_guard lock(reader_mutex_);
-  return storage::channel_directory::list(*reader_, live_only, limit, after_name);
+  try {
+    return it->second(*reader_, args, owns);
+  } catch (const std::exception&) {
+    return make_error(errc::unavailable, "the read models are not available");
+  }
 }
 
 int rebuild_projections(const std::filesystem::path& data_dir, std::ostream& out,
@@ -61,12 +75,14 @@ int rebuild_projections(const std::filesystem::path& data_dir, std::ostream& out
   }
   try {
     storage::projection_runner runner(*store, read_model_file(data_dir));
-    add_projections(runner);
-    auto applied = runner.rebuild(storage::channel_directory::projection_name);
-    auto count = runner.db().prepare("SELECT COUNT(*) FROM channels");
-    count.step();
-    out << "rebuilt " << storage::channel_directory::projection_name << ": "
-        << count.column_int64(0) << " rows from " << applied << " events\n";
+    add_projections(runner, actors::all_modules());
+    for (auto& name : runner.names()) {
+      auto applied = runner.rebuild(name);
+      out << "rebuilt " << name;
+      if (auto rows = runner.find(name)->row_count(runner.db()))
+        out << ": " << *rows << " rows";
+      out << " from " << applied << " events\n";
+    }
   } catch (const std::exception& e) {
     err << "error: rebuilding read models failed: " << e.what() << "\n";
     return 1;

@@ -1,8 +1,8 @@
 // The node's SQLite read models: one file (<data>/read_models.sqlite) fed by a projection runner
-// on a background thread, and a separate read-only connection that API routes query.
+// on a background thread with every module's projections, and a separate read-only connection
+// on which the modules' named queries run.
 #pragma once
 
-#include <cstddef>
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
@@ -10,9 +10,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "storage/channel_directory.hpp"
+#include <nlohmann/json.hpp>
+
+#include "actors/core/module.hpp"
 #include "storage/event_store.hpp"
 #include "storage/read_model.hpp"
 #include "storage/sqlite_db.hpp"
@@ -21,14 +22,13 @@ namespace aethex::app {
 
 std::filesystem::path read_model_file(const std::filesystem::path& data_dir);
 
-/// Every projection this node maintains, added to `runner`.
-void add_projections(storage::projection_runner& runner);
-
 class read_models {
  public:
-  /// Opens the read model file, catches up in the background (polling every 200 ms) and opens
-  /// the read-only query connection. Throws on a broken or newer read model file.
-  read_models(storage::event_store& store, const std::filesystem::path& data_dir);
+  /// Opens the read model file with the modules' projections, catches up in the background
+  /// (polling every 200 ms) and opens the read-only query connection. Throws on a broken or
+  /// newer read model file.
+  read_models(storage::event_store& store, const std::filesystem::path& data_dir,
+              const actors::module_list& modules);
   ~read_models();
   read_models(const read_models&) = delete;
   read_models& operator=(const read_models&) = delete;
@@ -38,13 +38,14 @@ class read_models {
   /// Why the projections stopped catching up (reported by /api/v1/health), nullopt when fine.
   std::optional<std::string> last_error() const { return runner_.last_error(); }
 
-  /// Channels ordered by name after `after_name`; thread-safe. Lags appends by moments.
-  std::vector<storage::channel_directory::channel> list_channels(bool live_only,
-                                                                 std::size_t limit,
-                                                                 std::string_view after_name);
+  /// Runs a module's named query on the reader connection; thread-safe. Lags appends by
+  /// moments. errc::not_found for an unknown name, errc::unavailable when the query fails.
+  caf::expected<nlohmann::json> query(std::string_view name, const nlohmann::json& args,
+                                      const actors::owns_fn& owns);
 
  private:
   storage::projection_runner runner_;
+  actors::read_query_table queries_;
   std::mutex reader_mutex_;  // one query at a time on the reader connection
   std::unique_ptr<storage::sqlite::database> reader_;
 };

@@ -12,7 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <caf/all.hpp>
 
-#include "actors/chat_types.hpp"
+#include "actors/chat/chat_types.hpp"
 #include "net/ws/out_queue.hpp"
 #include "net/ws/ws_frame.hpp"
 

@@ -17,7 +17,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/viewer_session.hpp"
+#include "actors/chat/viewer_session.hpp"
 #include "net/http/server.hpp"
 
 namespace aethex::net::ws {

@@ -12,12 +12,13 @@
 #include <random>
 #include <sstream>
 
-#include "storage/channel_directory.hpp"
+#include "actors/channel/channel_directory.hpp"
 #include "storage/event_store.hpp"
 #include "temp_dir.hpp"
 #include "test_projections.hpp"
 
 using namespace aethex::storage;
+using aethex::actors::channel_directory;
 using namespace std::chrono_literals;
 using aethex::storage::testing::temp_dir;
 

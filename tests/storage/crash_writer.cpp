@@ -16,11 +16,12 @@
 #include <thread>
 #include <vector>
 
-#include "storage/channel_directory.hpp"
+#include "actors/channel/channel_directory.hpp"
 #include "storage/event_store.hpp"
 #include "test_projections.hpp"
 
 using namespace aethex::storage;
+using aethex::actors::channel_directory;
 
 namespace {
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "storage/memory_event_store.hpp"
 #include "storage/rocksdb_event_store.hpp"
 #include "temp_dir.hpp"
 
@@ -16,11 +17,22 @@ namespace {
 event make(std::string type, std::string payload = "{}") {
   return event{std::move(type), 1, 1000, std::move(payload)};
 }
+
+// The implementations the contract tests run against. Durability, folder locking and the group
+// commit statistics are RocksDB's alone and keep their own tests.
+struct rocksdb_backend {
+  temp_dir dir;
+  std::unique_ptr<event_store> open() { return event_store::open(dir.path()); }
+};
+struct memory_backend {
+  std::unique_ptr<event_store> open() { return event_store::in_memory(); }
+};
+#define STORE_BACKENDS rocksdb_backend, memory_backend
 }  // namespace
 
-TEST_CASE("append, read back and versions") {
-  temp_dir dir;
-  auto store = event_store::open(dir.path());
+TEST_CASE_TEMPLATE("append, read back and versions", backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
   CHECK(store->version("channel/alice") == 0);
   CHECK(store->global_head() == 0);
 
@@ -61,9 +73,9 @@ TEST_CASE("append, read back and versions") {
   CHECK(store->list_streams("chat/").empty());
 }
 
-TEST_CASE("stale writer gets a conflict and nothing is written") {
-  temp_dir dir;
-  auto store = event_store::open(dir.path());
+TEST_CASE_TEMPLATE("stale writer gets a conflict and nothing is written", backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
   REQUIRE(store->append("s/1", no_stream, std::vector{make("a")}));
   auto stale = store->append("s/1", no_stream, std::vector{make("b"), make("c")});
   CHECK(stale.status == append_status::conflict);
@@ -78,18 +90,19 @@ TEST_CASE("stale writer gets a conflict and nothing is written") {
   CHECK(store->append("s/1", 7, std::vector{make("d")}).status == append_status::conflict);
 }
 
-TEST_CASE("events without a timestamp are stamped at append time") {
-  temp_dir dir;
-  auto store = event_store::open(dir.path());
+TEST_CASE_TEMPLATE("events without a timestamp are stamped at append time",
+                   backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
   REQUIRE(store->append("s/1", no_stream, std::vector{event{"a", 1, 0, "{}"}, make("b")}));
   auto events = store->read_stream("s/1", 1);
   CHECK(events.at(0).data.timestamp_ms > 1'600'000'000'000);
   CHECK(events.at(1).data.timestamp_ms == 1000);  // a given timestamp is kept
 }
 
-TEST_CASE("invalid appends are refused") {
-  temp_dir dir;
-  auto store = event_store::open(dir.path());
+TEST_CASE_TEMPLATE("invalid appends are refused", backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
   using namespace std::string_view_literals;
   CHECK(store->append("", no_stream, std::vector{make("a")}).status == append_status::invalid);
   CHECK(store->append("a\0b"sv, no_stream, std::vector{make("a")}).status == append_status::invalid);
@@ -127,9 +140,10 @@ TEST_CASE("a folder in use by another store fails to open with a clear message")
   }
 }
 
-TEST_CASE("concurrent appenders are group-committed with exact versions and gapless positions") {
-  temp_dir dir;
-  auto store = event_store::open(dir.path());
+TEST_CASE_TEMPLATE("concurrent appenders are group-committed with exact versions and gapless positions",
+                   backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
   constexpr int threads = 8, per_thread = 200;
   std::vector<std::thread> workers;
   std::atomic<int> failures{0};
@@ -164,13 +178,15 @@ TEST_CASE("concurrent appenders are group-committed with exact versions and gapl
     CHECK(all[i].seq == last_seq[all[i].stream] + 1);  // per-stream order is kept in the log
     last_seq[all[i].stream] = all[i].seq;
   }
-  auto stats = dynamic_cast<rocksdb_event_store&>(*store).statistics();
-  MESSAGE("appends " << stats.appends << " in " << stats.write_batches << " write batches");
+  if (auto* rocks = dynamic_cast<rocksdb_event_store*>(store.get())) {
+    auto stats = rocks->statistics();
+    MESSAGE("appends " << stats.appends << " in " << stats.write_batches << " write batches");
+  }
 }
 
-TEST_CASE("snapshot plus tail recovers the state") {
-  temp_dir dir;
-  auto store = event_store::open(dir.path());
+TEST_CASE_TEMPLATE("snapshot plus tail recovers the state", backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
   // State = sum of payload numbers.
   auto fold = [](std::int64_t state, const recorded_event& e) { return state + std::stoll(e.data.payload); };
   std::int64_t expected = 0;
@@ -192,4 +208,52 @@ TEST_CASE("snapshot plus tail recovers the state") {
   for (auto& e : tail) state = fold(state, e);
   CHECK(state == expected);
   CHECK_FALSE(store->load_snapshot("acc/2"));
+}
+
+TEST_CASE_TEMPLATE("removing a stream drops its events, log entries, version and snapshot", backend,
+                   STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
+  REQUIRE(store->append("chat/a", no_stream, std::vector{make("x"), make("y")}));
+  REQUIRE(store->append("chat/b", no_stream, std::vector{make("z")}));
+  store->save_snapshot("chat/a", {2, "state"});
+  store->remove_stream("chat/a");
+  CHECK(store->version("chat/a") == 0);
+  CHECK(store->read_stream("chat/a", 1).empty());
+  CHECK_FALSE(store->load_snapshot("chat/a"));
+  CHECK(store->list_streams("chat/") == std::vector<std::string>{"chat/b"});
+  CHECK(store->global_head() == 3);  // positions are never reused
+  auto global = store->read_global(1, 10);
+  REQUIRE(global.size() == 1);
+  CHECK(global[0].stream == "chat/b");
+  CHECK(global[0].global_position == 3);
+  // The stream can start afresh; the global log continues after the old head.
+  auto again = store->append("chat/a", no_stream, std::vector{make("x")});
+  REQUIRE(again);
+  CHECK(again.version == 1);
+  CHECK(store->read_stream("chat/a", 1).at(0).global_position == 4);
+}
+
+TEST_CASE_TEMPLATE("meta records, empty appends and listing order", backend, STORE_BACKENDS) {
+  backend b;
+  auto store = b.open();
+  store->put_meta("k", "v1");
+  store->put_meta("k", "v2");
+  CHECK(store->get_meta("k") == "v2");
+  CHECK_FALSE(store->get_meta("ver:k"));
+  CHECK(store->list_streams("").empty());  // meta records are not streams
+
+  auto empty = store->append("s/1", no_stream, std::span<const event>{});
+  CHECK(empty);
+  CHECK(empty.version == 0);
+  CHECK(store->list_streams("s/").empty());  // an empty append creates no stream
+
+  for (const char* name : {"s/b", "s/a\xff", "s/a", "s/A", "t/a"})
+    REQUIRE(store->append(name, no_stream, std::vector{make("e")}));
+  // Byte order (0xff sorts last, upper case before lower case), limited by max_count.
+  CHECK(store->list_streams("s/") ==
+        std::vector<std::string>{"s/A", "s/a", "s/a\xff", "s/b"});
+  CHECK(store->list_streams("s/", 2) == std::vector<std::string>{"s/A", "s/a"});
+  CHECK(store->read_global(2, 2).size() == 2);
+  CHECK(store->read_stream("s/a", 0).size() == 1);  // seq 0 reads from the start
 }

@@ -5,11 +5,12 @@
 #include <chrono>
 #include <thread>
 
-#include "storage/channel_directory.hpp"
+#include "actors/channel/channel_directory.hpp"
 #include "temp_dir.hpp"
 #include "test_projections.hpp"
 
 using namespace aethex::storage;
+using aethex::actors::channel_directory;
 using aethex::storage::testing::temp_dir;
 
 namespace {

@@ -28,18 +28,13 @@
 #include <fuzzer/FuzzedDataProvider.h>
 #include <nlohmann/json.hpp>
 
-#include "actors/channel.hpp"
-#include "actors/chat_fanout.hpp"
-#include "actors/chat_room.hpp"
-#include "actors/console_service.hpp"
-#include "actors/session.hpp"
-#include "actors/stream_session.hpp"
-#include "actors/user.hpp"
+#include "actors/modules.hpp"
 #include "media/media_session.hpp"
 #include "net/app/cluster_setup.hpp"
 #include "net/app/http_routes.hpp"
-#include "net/app/media_relay.hpp"
+#include "net/app/node_routes.hpp"
 #include "net/app/node_services.hpp"
+#include "net/live/media_relay.hpp"
 #include "net/app/read_models.hpp"
 #include "net/http/server.hpp"
 #include "runtime/entity_registry.hpp"
@@ -97,6 +92,8 @@ struct api_node {
                                  ("aethex-fuzz-api-" + std::to_string(::getpid()));
   std::unique_ptr<storage::event_store> store;
   std::shared_ptr<app::read_models> read_model;
+  actors::module_list modules = actors::all_modules();
+  runtime::node_config config;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   net::http::request_handler handler;
@@ -109,13 +106,12 @@ struct api_node {
     std::ofstream{folder / "web" / "index.html"} << "<!doctype html><title>fuzz</title>";
     std::ofstream{folder / "hls" / "alice" / "index.m3u8"} << "#EXTM3U\n";
     std::ofstream{folder / "secret.txt"} << secret_marker;
-    runtime::node_config config;
     config.data_dir = folder;
     config.cluster_port = 0;
     config.node_id = "fuzz";
     store = storage::event_store::open(folder / "events");
-    read_model = std::make_shared<app::read_models>(*store, folder);
-    app::configure_actor_system(cfg, config);
+    read_model = std::make_shared<app::read_models>(*store, folder, modules);
+    app::configure_actor_system(cfg, config, modules);
     cfg.set("logger.verbosity", caf::atom("quiet"));
     // Idle CAF workers nap up to 10 ms between polls; each input is a few hops, so short naps
     // make the difference between tens and hundreds of inputs per second.
@@ -124,39 +120,45 @@ struct api_node {
     cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{200us});
     sys = std::make_unique<caf::actor_system>(cfg);
 
+    // The node's module wiring (net/app/node.cpp), without listeners.
+    actors::node_env env;
+    env.sys = sys.get();
+    env.store = store.get();
+    env.config = &config;
+    env.node_id = "fuzz";
+    env.admin_token_digest = runtime::token_digest(admin_token);
+    env.http_endpoint = "127.0.0.1:0";
     runtime::entity_kinds kinds;
-    actors::add_channel_kind(kinds, *store);
-    actors::add_chat_kind(kinds, *store);
-    actors::add_user_kind(kinds, *store);
-    actors::add_session_kind(kinds, *store);
-    actors::add_stream_session_kind(kinds, *store);
-    actors::console_config console_cfg;
+    for (auto& module : modules)
+      module->add_kinds(kinds, env);
     for (auto& [kind, _] : kinds.factories)
-      console_cfg.kinds.push_back(kind);
+      env.kinds.push_back(kind);
     auto registry =
       runtime::spawn_entity_registry(*sys, std::move(kinds), app::partition_storage_of(*store));
+    env.registry = registry;
     auto media = media::spawn_media_supervisor(*sys);
-    auto hub = actors::spawn_chat_hub(*sys, registry);
-    auto services = app::spawn_node_services(*sys, read_model, media, hub);
-    console_cfg.registry = registry;
-    console_cfg.store = store.get();
-    console_cfg.adapters = actors::console::default_adapters();
-    console_cfg.node = {"fuzz", "127.0.0.1:0", 0};
-    auto console = actors::spawn_console_service(*sys, std::move(console_cfg));
-    caf::anon_send(services, actors::console_atom::value, console);
+    app::spawn_node_services(*sys, read_model, media, env.services);
+    env.query = [this](std::string name, json args, auto done) {
+      app::query_read_models(*sys, caf::actor{}, read_model, std::move(name), std::move(args),
+                             std::move(done));
+    };
+    env.read_models_changed = [this] { read_model->notify(); };
+    auto adapters = std::make_shared<actors::console::adapter_table>(
+      actors::console::default_adapters());
+    env.console_adapters = adapters;
+    for (auto& module : modules)
+      module->start(env);
+    actors::route_table routes;
+    for (auto& module : modules)
+      module->add_routes(routes, env);
+    app::add_node_routes(routes, {sys.get(), caf::actor{}, "fuzz", read_model});
 
-    app::http_context context;
-    context.sys = sys.get();
-    context.registry = registry;
-    context.hls_root = folder / "hls";
-    context.web_root = folder / "web";
-    context.admin_token_digest = runtime::token_digest(admin_token);
-    context.node_id = "fuzz";
-    context.console = console;
-    context.media = media;
-    context.read_model = read_model;
-    context.relays = app::spawn_edge_relays(*sys, registry, caf::actor{}, "fuzz");
-    handler = app::make_http_handler(context);
+    live::live_context live{sys.get(), registry, caf::actor{}, media,
+                            live::spawn_edge_relays(*sys, registry, caf::actor{}, "fuzz"),
+                            folder / "hls", "fuzz", runtime::token_digest(admin_token),
+                            env.services};
+    handler = app::make_http_handler({live, folder / "web", std::move(routes),
+                                      env.resolve_bearer});
 
     // An account and a channel to act on; the seeds name them.
     call(bhttp::verb::post, "/api/v1/auth/signup", "",

@@ -11,9 +11,10 @@
 
 #include <caf/all.hpp>
 
-#include "actors/channel.hpp"
-#include "actors/chat_room.hpp"
-#include "actors/console_service.hpp"
+#include "actors/channel/channel.hpp"
+#include "actors/chat/chat_room.hpp"
+#include "actors/console/console_service.hpp"
+#include "actors/modules.hpp"
 #include "net/console/interpreter.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"

@@ -1,7 +1,7 @@
 // libFuzzer target: what a chat client sends on /ws after the upgrade. Its bytes are cut into
 // frames by the chat socket's parser with the socket's limits, data frames are reassembled into
 // messages and UTF-8-checked as net/ws/chat_socket.cpp does, and each text message goes to a real
-// viewer session (actors/viewer_session.cpp) over a real chat room, channel and RocksDB store.
+// viewer session (actors/chat/viewer_session.cpp) over a real chat room, channel and RocksDB store.
 // Checks: no crash, and everything the node sends the client is a JSON object with a "type".
 //
 // The first input byte picks the session's start: fresh, or resumed from parking inside the room
@@ -22,12 +22,12 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/channel.hpp"
-#include "actors/chat_fanout.hpp"
-#include "actors/chat_room.hpp"
-#include "actors/session.hpp"
-#include "actors/user.hpp"
-#include "actors/viewer_session.hpp"
+#include "actors/channel/channel.hpp"
+#include "actors/chat/chat_fanout.hpp"
+#include "actors/chat/chat_room.hpp"
+#include "actors/identity/session.hpp"
+#include "actors/identity/user.hpp"
+#include "actors/chat/viewer_session.hpp"
 #include "net/ws/chat_socket.hpp"
 #include "net/ws/ws_frame.hpp"
 #include "runtime/atoms.hpp"

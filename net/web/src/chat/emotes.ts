@@ -1,4 +1,4 @@
-// Built-in `:name:` emotes (kept in sync with actors/chat_text.cpp) and chat text rendering.
+// Built-in `:name:` emotes (kept in sync with actors/chat/chat_text.cpp) and chat text rendering.
 
 export const EMOTES: Record<string, string> = {
   heart: '❤️', fire: '🔥', smile: '😄', laugh: '😂', wink: '😉', cool: '😎', sad: '😢', cry: '😭',

@@ -1,0 +1,53 @@
+// Read model of all channels: what the directory page, search and "who is live" need.
+//
+// Fed by events of streams "channel/<name>":
+//   channel.created      {"name","owner","title"}
+//   channel.updated      {"title"?, "category"?}   (absent fields keep their value)
+//   channel.went_live    {}
+//   channel.went_offline {}
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/event_schema.hpp"
+#include "storage/read_model.hpp"
+
+namespace aethex::actors {
+
+class channel_directory final : public storage::projection {
+ public:
+  static constexpr std::string_view projection_name = "channel_directory";
+  static constexpr std::string_view stream_prefix = "channel/";
+
+  struct channel {
+    std::string name;
+    std::string title;
+    std::string category;
+    bool live = false;
+    std::string owner;
+    std::int64_t updated_ms = 0;
+    bool operator==(const channel&) const = default;
+  };
+
+  std::string name() const override { return std::string(projection_name); }
+  void create_schema(storage::sqlite::database& db) override;
+  void reset(storage::sqlite::database& db) override;
+  /// Throws on an event schema newer than this code understands, or on a malformed payload, so
+  /// the directory stops rather than showing wrong data.
+  void apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) override;
+  std::optional<std::uint64_t> row_count(storage::sqlite::database& db) const override;
+
+  /// Schemas this projection understands (all four types at 1).
+  static const storage::event_schema_registry& schemas();
+
+  // Queries; any connection to the read model database works (e.g. a read_only one).
+  static std::optional<channel> find(storage::sqlite::database& db, std::string_view name);
+  /// Channels ordered by name, starting after `after_name` (for paging).
+  static std::vector<channel> list(storage::sqlite::database& db, bool live_only = false,
+                                   std::size_t limit = 100, std::string_view after_name = {});
+};
+
+}  // namespace aethex::actors

@@ -1,0 +1,47 @@
+// The channel domain: channels (channel/<name>), their broadcasts (stream/<channel>-<session>),
+// the channel directory read model, the console adapter and the channel routes.
+#include "actors/channel/channel.hpp"
+#include "actors/channel/channel_directory.hpp"
+#include "actors/channel/internal.hpp"
+#include "actors/channel/stream_session.hpp"
+
+namespace aethex::actors {
+namespace {
+
+class channel_domain final : public domain_module {
+ public:
+  std::string_view name() const override { return "channel"; }
+
+  void add_message_types(caf::actor_system_config& cfg) const override {
+    cfg.add_message_type<channel_view>("aethex::channel_view");
+    cfg.add_message_type<stream_health>("aethex::stream_health");
+    cfg.add_message_type<stream_session_view>("aethex::stream_session_view");
+  }
+
+  void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
+    add_channel_kind(kinds, *env.store);
+    add_stream_session_kind(kinds, *env.store);
+  }
+
+  void add_projections(storage::projection_runner& runner) const override {
+    runner.add(std::make_unique<channel_directory>());
+  }
+
+  void add_queries(read_query_table& queries) const override {
+    queries["channel.directory"] = directory_page;
+  }
+
+  void add_console(console::adapter_table& adapters) const override {
+    adapters.add(channel_adapter());
+  }
+
+  void add_routes(route_table& routes, const node_env& env) const override {
+    add_channel_routes(routes, env);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<domain_module> channel_module() { return std::make_unique<channel_domain>(); }
+
+}  // namespace aethex::actors

@@ -1,0 +1,267 @@
+// /api/v1/channels: the directory (from the SQLite read model, across the cluster), one channel
+// (from its entity), creation by a signed-in user (or the admin token) within the account's
+// quota, owner-only metadata changes and stream keys, and the live session's ingest health.
+#include <algorithm>
+#include <charconv>
+
+#include "actors/channel/channel.hpp"
+#include "actors/channel/channel_directory.hpp"
+#include "actors/channel/internal.hpp"
+#include "actors/core/entity_ref.hpp"
+#include "actors/identity/user.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/placement.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+using channel_ref = entity_ref<channel_protocol>;
+using user_ref = entity_ref<user_protocol>;
+
+constexpr std::size_t default_page = 50;
+constexpr std::size_t max_page = 100;
+constexpr std::string_view directory_query = "channel.directory";
+
+json channel_json(const channel_view& view) {
+  return json{{"name", view.name},
+              {"title", view.title},
+              {"category", view.category},
+              {"description", view.description},
+              {"tags", view.tags},
+              {"owner", view.owner},
+              {"live", view.live},
+              {"hls", "/hls/" + view.name + "/index.m3u8"},
+              {"started_at_ms", view.live ? json(view.started_at_ms) : json(nullptr)},
+              {"viewers", 0}};
+}
+
+json directory_row_json(const channel_directory::channel& row) {
+  return json{{"name", row.name},
+              {"title", row.title},
+              {"category", row.category},
+              {"owner", row.owner},
+              {"live", row.live},
+              {"hls", "/hls/" + row.name + "/index.m3u8"},
+              {"started_at_ms", nullptr},
+              {"viewers", 0},
+              {"updated_ms", row.updated_ms}};
+}
+
+json health_json(const stream_health& h) {
+  return json{{"session", h.session_id},
+              {"updated_at_ms", h.updated_at_ms},
+              {"bitrate_kbps", h.bitrate_kbps},
+              {"fps", static_cast<double>(h.fps_milli) / 1000.0},
+              {"keyframe_interval_ms", h.keyframe_interval_ms},
+              {"dropped_frames", h.dropped_frames},
+              {"late_frames", h.late_frames},
+              {"video_codec", h.video_codec},
+              {"audio_codec", h.audio_codec},
+              {"width", h.width},
+              {"height", h.height},
+              {"ws_viewers", h.ws_viewers}};
+}
+
+caf::error no_such_channel() { return make_error(errc::not_found, "channel not found"); }
+
+// Replies with `render(value)` as `status`, or the error.
+template <class T, class Render>
+auto answer(route_reply reply, Render render, unsigned status = 200) {
+  return [reply = std::move(reply), render, status](caf::expected<T> value) {
+    if (!value)
+      return reply(value.error());
+    reply(route_response::json(status, render(*value)));
+  };
+}
+
+void list_channels(const node_env& env, route_request&& req, route_reply reply) {
+  bool live_only = false;
+  if (auto live = req.query_param("live")) {
+    if (*live != "true" && *live != "false")
+      return reply(make_error(errc::invalid_argument, "live must be true or false"));
+    live_only = *live == "true";
+  }
+  std::size_t limit = default_page;
+  if (auto text = req.query_param("limit")) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
+    if (ec != std::errc{} || end != text->data() + text->size() || limit == 0 || limit > max_page)
+      return reply(make_error(errc::invalid_argument, "limit must be 1-100"));
+  }
+  auto after = req.query_param("after").value_or("");
+  if (!after.empty() && !valid_channel_name(after))
+    return reply(make_error(errc::invalid_argument, "after must be a channel name"));
+  json args{{"live_only", live_only}, {"limit", limit}, {"after", after}};
+  // Each member answers for the channels it owns; the page is the first `limit` by name.
+  env.query(std::string{directory_query}, std::move(args),
+            [reply, limit](caf::expected<std::vector<json>> rows) {
+              if (!rows)
+                return reply(rows.error());
+              std::sort(rows->begin(), rows->end(),
+                        [](const json& a, const json& b) { return a["name"] < b["name"]; });
+              if (rows->size() > limit)
+                rows->resize(limit);
+              json next = rows->size() == limit ? rows->back()["name"] : json(nullptr);
+              reply(route_response::json(200, json{{"channels", *rows}, {"next", next}}));
+            });
+}
+
+// Creates the channel for `who` and answers 201 with its stream key.
+void create_named(const node_env& env, const runtime::principal& who, const std::string& name,
+                  const std::string& title, route_reply reply) {
+  channel_ref{env.registry, name}.ask(create_atom::value, who, title)
+    .then(*env.sys, [env, reply, name](caf::expected<std::string> key) {
+      if (!key)
+        return reply(key.error());
+      env.read_models_changed();
+      reply(route_response::json(201, json{{"name", name}, {"stream_key", *key}}));
+    });
+}
+
+// The channel quota: an account first claims the name on its user entity (at most
+// channels_per_user names), and gives it back when the channel cannot be created. The admin
+// token has no quota.
+void create_channel(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"name", "title"}))
+    return reply(err);
+  auto name = string_field(*body, "name", true);
+  auto title = string_field(*body, "title", false);
+  if (!name)
+    return reply(name.error());
+  if (!title)
+    return reply(title.error());
+  if (!valid_channel_name(**name))
+    return reply(make_error(errc::invalid_argument,
+                            "channel names are 3-25 characters of a-z, 0-9 and _"));
+  auto who = req.who;
+  auto chosen_title = title->value_or(**name);
+  if (who.is_admin())
+    return create_named(env, who, **name, chosen_title, std::move(reply));
+  auto quota = std::uint32_t{env.config->limits.channels_per_user};
+  user_ref{env.registry, who.name}.ask(claim_channel_atom::value, **name, quota)
+    .then(*env.sys, [env, who, name = **name, chosen_title,
+                     reply](caf::expected<std::uint32_t> claimed) {
+      if (!claimed)
+        return reply(claimed.error());
+      create_named(env, who, name, chosen_title,
+                   [env, who, name, reply](caf::expected<route_response> res) {
+                     if (!res)
+                       user_ref{env.registry, who.name}.tell(release_channel_atom::value, name);
+                     reply(std::move(res));
+                   });
+    });
+}
+
+void patch_channel(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  // The entity checks existence, ownership and every field before writing.
+  channel_ref{env.registry, req.param("channel")}.ask(update_atom::value, req.who, body->dump())
+    .then(*env.sys, [env, reply](caf::expected<channel_view> view) {
+      if (!view)
+        return reply(view.error());
+      env.read_models_changed();
+      reply(route_response::json(200, channel_json(*view)));
+    });
+}
+
+// Rotate (POST) or reveal (GET) the stream key.
+template <class Atom>
+route_handler stream_key(const node_env& env) {
+  return [env](route_request&& req, route_reply reply) {
+    auto name = req.param("channel");
+    channel_ref{env.registry, name}.ask(Atom::value, req.who)
+      .then(*env.sys, answer<std::string>(std::move(reply), [name](const std::string& key) {
+              return json{{"name", name}, {"stream_key", key}};
+            }));
+  };
+}
+
+// Only names a channel can have reach the entity: a malformed one is simply not found.
+route_handler valid_name_only(route_handler handler) {
+  return [handler = std::move(handler)](route_request&& req, route_reply reply) {
+    if (!valid_channel_name(req.param("channel")))
+      return reply(no_such_channel());
+    handler(std::move(req), std::move(reply));
+  };
+}
+
+}  // namespace
+
+json directory_page(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
+  bool live_only = args.value("live_only", false);
+  auto limit = args.value("limit", default_page);
+  auto after = args.value("after", std::string{});
+  // Rows of owned channels only; pages through the local model until `limit` are found (the
+  // model keeps stale rows of channels whose partition moved away).
+  json rows = json::array();
+  for (;;) {
+    auto page = channel_directory::list(db, live_only, limit, after);
+    for (auto& row : page) {
+      if (owns("channel", row.name))
+        rows.push_back(directory_row_json(row));
+      if (rows.size() == limit)
+        return rows;
+    }
+    if (page.size() < limit)
+      return rows;
+    after = page.back().name;
+  }
+}
+
+void add_channel_routes(route_table& routes, const node_env& env) {
+  using enum http_method;
+  routes.add(get, "channels", access::anyone,
+             [env](route_request&& req, route_reply reply) {
+               list_channels(env, std::move(req), std::move(reply));
+             },
+             "the channel directory: ?live=true|false&limit=1-100&after=<name>");
+  routes.add(post, "channels", access::signed_in,
+             [env](route_request&& req, route_reply reply) {
+               create_channel(env, std::move(req), std::move(reply));
+             },
+             "create a channel {name, title?}; answers its stream key");
+  routes.add(get, "channels/{channel}", access::anyone,
+             valid_name_only([env](route_request&& req, route_reply reply) {
+               channel_ref{env.registry, req.param("channel")}.ask(get_atom::value)
+                 .then(*env.sys, answer<channel_view>(std::move(reply), channel_json));
+             }),
+             "one channel");
+  routes.add(patch, "channels/{channel}", access::owner,
+             valid_name_only([env](route_request&& req, route_reply reply) {
+               patch_channel(env, std::move(req), std::move(reply));
+             }),
+             "change title, category, description or tags");
+  routes.add(get, "channels/{channel}/stream-key", access::owner,
+             valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key");
+  routes.add(post, "channels/{channel}/stream-key", access::owner,
+             valid_name_only(stream_key<rotate_key_atom>(env)), "rotate the stream key");
+  routes.add(get, "channels/{channel}/health", access::anyone,
+             valid_name_only([env](route_request&& req, route_reply reply) {
+               channel_ref{env.registry, req.param("channel")}.ask(health_atom::value)
+                 .then(*env.sys, answer<stream_health>(std::move(reply), health_json));
+             }),
+             "ingest health of the live session");
+  // Ownership of {channel}: the entity knows its owner; the admin owns every channel.
+  routes.owner_checks["channel"] = [env](const runtime::principal& who, const std::string& name,
+                                         std::function<void(caf::error)> done) {
+    if (who.is_admin())
+      return done(caf::none);
+    if (!valid_channel_name(name))
+      return done(no_such_channel());
+    channel_ref{env.registry, name}.ask(get_atom::value)
+      .then(*env.sys, [who, done](caf::expected<channel_view> view) {
+        if (!view)
+          return done(view.error());
+        if (view->owner_is_admin || !who.is_user(view->owner))
+          return done(make_error(errc::forbidden, "only the channel owner may do this"));
+        done(caf::none);
+      });
+  };
+}
+
+}  // namespace aethex::actors

@@ -1,0 +1,592 @@
+#include "actors/chat/chat_room.hpp"
+#include "actors/chat/chat_room_values.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/channel/channel.hpp"
+#include "actors/core/entity_journal.hpp"
+#include "actors/core/entity_support.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/errors.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using chat_values::message;
+using chat_values::role;
+using chat_values::role_name;
+using chat_values::settings;
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr auto idle_check_interval = 60s;
+constexpr auto idle_before_passivation = 10min;
+constexpr std::int64_t max_timeout_s = 14LL * 24 * 3600;
+constexpr std::size_t max_term_chars = 100;
+constexpr std::size_t max_user_chars = 64;
+constexpr std::size_t max_guest_origins = 4096;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string lower(std::string_view s) {
+  std::string out{s};
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Sending pace of one user; kept in memory only (a restart forgives).
+struct pace {
+  std::int64_t last_ms = 0;
+  std::deque<std::int64_t> recent;  // accepted sends inside the rate window
+};
+
+struct fanout_entry {
+  caf::actor handle;
+  std::uint32_t viewers = 0;
+};
+
+struct room_state {
+  static inline const char* name = "chat_room";
+  std::string channel;
+  chat_options options;
+  caf::actor registry;
+  std::optional<entity_journal> journal;
+  // Durable state.
+  std::deque<message> history;
+  std::set<std::string> moderators;
+  std::set<std::string> banned;
+  std::map<std::string, std::int64_t> timeouts;  // user -> until (ms since epoch)
+  settings config;
+  // Volatile state.
+  std::string owner;
+  bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
+  bool channel_known = false;
+  bool passivating = false;
+  std::unordered_map<std::string, pace> paces;
+  std::unordered_map<std::string, std::string> guest_origins;  // nickname -> address, bounded
+  std::unordered_map<caf::actor_addr, fanout_entry> fanouts;
+  std::map<std::string, std::uint32_t> reactions;
+  std::uint64_t viewers_sent = 0;
+  std::int64_t presence_sent_ms = 0;
+  bool tick_pending = false;
+  std::optional<std::string> history_frame;  // cached encoding, reset on change
+  std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+
+  role role_of(const chat_identity& who) const {
+    if (who.is_admin() || (!owner.empty() && !owner_is_admin && who.is_user(owner)))
+      return role::broadcaster;
+    return who.is_anonymous() ? role::viewer : role_of_target(who.display());
+  }
+  // Role of a person named in a moderation command.
+  role role_of_target(const std::string& name) const {
+    if (!owner.empty() && !owner_is_admin && name == owner)
+      return role::broadcaster;
+    return moderators.count(name) ? role::moderator : role::viewer;
+  }
+
+  // Bans, timeouts and rate limits of a guest also hold for its address, so a new nickname
+  // is no escape; `guest_origins` remembers where the nicknames that wrote came from.
+  static std::string address_key(const std::string& origin) { return "guest@" + origin; }
+  bool banned_now(const chat_identity& who) const {
+    return !banned.empty() && (banned.count(who.display()) ||
+           (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin))));
+  }
+  const std::int64_t* timeout_of(const chat_identity& who) const {
+    if (timeouts.empty())  // the common case on every send: no string is built
+      return nullptr;
+    auto find = [&](const std::string& key) -> const std::int64_t* {
+      auto it = timeouts.find(key);
+      return it == timeouts.end() ? nullptr : &it->second;
+    };
+    if (auto* until = find(who.display()))
+      return until;
+    return who.is_guest() && !who.origin.empty() ? find(address_key(who.origin)) : nullptr;
+  }
+  std::string pace_key(const chat_identity& who) const {
+    return who.is_guest() && !who.origin.empty() ? address_key(who.origin) : who.display();
+  }
+
+  std::uint64_t viewers() const {
+    std::uint64_t n = 0;
+    for (auto& [_, f] : fanouts)
+      n += f.viewers;
+    return n;
+  }
+
+  void apply(const storage::event& ev) {
+    auto body = json::parse(ev.payload, nullptr, false);
+    if (body.is_discarded())
+      return;
+    auto user = body.value("user", "");
+    // A guest's ban or timeout carries its address too (see banned_now).
+    auto origin = body.value("origin", "");
+    auto also_origin = [&](auto&& change) {
+      change(user);
+      if (!origin.empty())
+        change(address_key(origin));
+    };
+    if (ev.type == "chat.message") {
+      history.push_back(message::from_json(body, ev.timestamp_ms));
+      while (history.size() > options.history)
+        history.pop_front();
+    } else if (ev.type == "chat.message_deleted") {
+      auto id = body.value("id", std::uint64_t{0});
+      std::erase_if(history, [id](const message& m) { return m.id == id; });
+    } else if (ev.type == "chat.user_timed_out") {
+      also_origin([&](const std::string& k) { timeouts[k] = body.value("until_ms", 0LL); });
+    } else if (ev.type == "chat.user_untimed_out") {
+      also_origin([&](const std::string& k) { timeouts.erase(k); });
+    } else if (ev.type == "chat.user_banned") {
+      also_origin([&](const std::string& k) {
+        banned.insert(k);
+        timeouts.erase(k);
+      });
+    } else if (ev.type == "chat.user_unbanned") {
+      also_origin([&](const std::string& k) { banned.erase(k); });
+    } else if (ev.type == "chat.moderator_added") {
+      moderators.insert(user);
+    } else if (ev.type == "chat.moderator_removed") {
+      moderators.erase(user);
+    } else if (ev.type == "chat.settings_changed") {
+      config.from_json(body);
+    }
+    history_frame.reset();
+  }
+
+  std::string snapshot() const {
+    json msgs = json::array();
+    for (auto& m : history)
+      msgs.push_back(m.to_json());
+    json touts = json::object();
+    auto now = now_ms();
+    for (auto& [user, until] : timeouts)
+      if (until > now)
+        touts[user] = until;
+    return dump(json{{"history", msgs}, {"moderators", moderators}, {"banned", banned},
+                     {"timeouts", touts}, {"settings", config.to_json(true)}});
+  }
+
+  void restore(const std::string& text) {
+    auto j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return;
+    for (auto& m : j.value("history", json::array()))
+      history.push_back(message::from_json(m, 0));
+    moderators = j.value("moderators", std::set<std::string>{});
+    banned = j.value("banned", std::set<std::string>{});
+    timeouts = j.value("timeouts", std::map<std::string, std::int64_t>{});
+    config.from_json(j.value("settings", json::object()));
+  }
+
+  const std::string& history_json() {
+    if (!history_frame) {
+      json msgs = json::array();
+      for (auto& m : history)
+        msgs.push_back(m.to_json());
+      history_frame = dump(json{{"type", "history"}, {"channel", channel}, {"messages", msgs}});
+    }
+    return *history_frame;
+  }
+};
+
+using room_actor = caf::stateful_actor<room_state>;
+
+chat_result reject(std::string code, std::string message) {
+  return chat_result{std::move(code), std::move(message), 0};
+}
+
+void broadcast(room_actor* self, const std::string& frame) {
+  for (auto& [_, f] : self->state.fanouts)
+    self->send(f.handle, chat_deliver_atom::value, frame);
+}
+
+// Persists, applies, snapshots when due. The events are durable before anyone sees them.
+std::optional<chat_result> commit(room_actor* self, std::vector<storage::event> events) {
+  auto& st = self->state;
+  if (auto err = st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); }))
+    return reject("unavailable", "chat is unavailable right now: " + message_of(err));
+  st.journal->maybe_snapshot(st.options.snapshot_every, [&st] { return st.snapshot(); });
+  return std::nullopt;
+}
+
+// The room of a channel that does not exist holds no memory: a join of a random name must not
+// park an actor for the idle period. Rooms with subscribers wait for the channel to appear.
+void forget_unknown_room(room_actor* self) {
+  auto& st = self->state;
+  if (st.channel_known || st.passivating || !st.fanouts.empty())
+    return;
+  st.passivating = true;
+  self->request(st.registry, caf::infinite, passivate_atom::value)
+    .then([self](passivate_atom) { self->quit(); });
+}
+
+void schedule_tick(room_actor* self) {
+  auto& st = self->state;
+  if (st.tick_pending)
+    return;
+  st.tick_pending = true;
+  self->delayed_send(self, st.options.reaction_window, chat_tick_atom::value);
+}
+
+void on_tick(room_actor* self) {
+  auto& st = self->state;
+  st.tick_pending = false;
+  if (!st.reactions.empty()) {
+    broadcast(self, dump(json{{"type", "reactions"}, {"counts", st.reactions}}));
+    st.reactions.clear();
+  }
+  auto viewers = st.viewers();
+  if (viewers != st.viewers_sent) {
+    auto now = now_ms();
+    if (now - st.presence_sent_ms >= st.options.presence_interval.count()) {
+      st.viewers_sent = viewers;
+      st.presence_sent_ms = now;
+      broadcast(self, dump(json{{"type", "presence"}, {"viewers", viewers}}));
+    } else {
+      schedule_tick(self);
+    }
+  }
+}
+
+chat_result handle_send(room_actor* self, const chat_identity& who, const std::string& text) {
+  auto& st = self->state;
+  st.last_activity = std::chrono::steady_clock::now();
+  if (!st.channel_known)
+    return reject("not_found", "this channel does not exist");
+  if (who.is_anonymous())
+    return reject("sign_in_required", "sign in to chat");
+  if (who.is_guest() && !st.config.guests)
+    return reject("guests_off", "guests cannot chat in this room: sign in to chat");
+  auto r = st.role_of(who);
+  auto now = now_ms();
+  if (r != role::broadcaster) {
+    if (st.banned_now(who))
+      return reject("banned", "you are banned from this chat");
+    if (auto* until = st.timeout_of(who); until && *until > now)
+      return reject("timed_out", "you are timed out for " +
+                                   std::to_string((*until - now + 999) / 1000) +
+                                   " more seconds");
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return reject("empty", "message is empty");
+  if (utf8_length(text) > st.options.max_message_chars)
+    return reject("too_long", "message is longer than " +
+                                std::to_string(st.options.max_message_chars) + " characters");
+  if (r != role::broadcaster && !st.config.blocked_terms.empty()) {
+    auto folded = lower(text);
+    for (auto& term : st.config.blocked_terms)
+      if (folded.find(term) != std::string::npos)
+        return reject("blocked_term", "your message contains a term that is blocked in this chat");
+  }
+  if (r == role::viewer && st.config.emote_only && !is_emote_only(text))
+    return reject("emote_only", "this chat is in emote-only mode");
+  auto& p = st.paces[st.pace_key(who)];
+  if (r == role::viewer && st.config.slow_s > 0 && p.last_ms > 0) {
+    auto wait_ms = p.last_ms + std::int64_t{st.config.slow_s} * 1000 - now;
+    if (wait_ms > 0)
+      return reject("slow_mode", "slow mode is on: wait " + std::to_string((wait_ms + 999) / 1000) +
+                                   " s before your next message");
+  }
+  auto window_ms = std::int64_t{st.config.rate_window_s} * 1000;
+  while (!p.recent.empty() && p.recent.front() <= now - window_ms)
+    p.recent.pop_front();
+  if (r != role::broadcaster && p.recent.size() >= st.config.rate_count)
+    return reject("rate_limited", "you are sending too fast: at most " +
+                                    std::to_string(st.config.rate_count) + " messages per " +
+                                    std::to_string(st.config.rate_window_s) + " s");
+  message m;
+  m.id = st.journal->version() + 1;  // this room is the stream's only writer
+  m.user = who.display();
+  m.text = text;
+  if (who.is_guest()) {
+    if (st.guest_origins.size() >= max_guest_origins)
+      st.guest_origins.clear();  // forgetting only weakens bans of guests already gone
+    st.guest_origins[who.name] = who.origin;
+  }
+  if (who.is_admin())
+    m.badges.push_back("admin");
+  else if (r == role::broadcaster)
+    m.badges.push_back("broadcaster");
+  else if (r == role::moderator)
+    m.badges.push_back("moderator");
+  auto ev = make_event("chat.message", dump(json{{"id", m.id}, {"user", m.user}, {"text", m.text},
+                                                 {"badges", m.badges}}));
+  m.ts = ev.timestamp_ms;
+  // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
+  // sender's answer still waits for durability, and a failed append retracts the message.
+  broadcast(self, dump(m.to_json()));
+  if (auto failed = commit(self, {ev})) {
+    broadcast(self, dump(json{{"type", "deleted"}, {"id", m.id}, {"by", "system"}}));
+    return *failed;
+  }
+  p.last_ms = now;
+  p.recent.push_back(now);
+  if (st.paces.size() > 50000)  // bound memory of one-off senders
+    std::erase_if(st.paces, [&](auto& kv) { return kv.second.last_ms < now - window_ms; });
+  return chat_result{{}, {}, m.id};
+}
+
+chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_command& cmd) {
+  auto& st = self->state;
+  st.last_activity = std::chrono::steady_clock::now();
+  if (!st.channel_known)
+    return reject("not_found", "this channel does not exist");
+  auto r = st.role_of(who);
+  if (r == role::viewer)
+    return reject("forbidden", "only moderators can " + cmd.action);
+  auto by = who.display();
+  const auto& a = cmd.action;
+  if (a == "delete") {
+    std::uint64_t id = 0;
+    try {
+      id = std::stoull(cmd.target);
+    } catch (const std::exception&) {
+      return reject("invalid", "delete needs a message id");
+    }
+    auto it = std::find_if(st.history.begin(), st.history.end(),
+                           [id](const message& m) { return m.id == id; });
+    if (it == st.history.end())
+      return reject("not_found", "no such message among the last " +
+                                   std::to_string(st.options.history));
+    if (auto failed = commit(self, {make_event("chat.message_deleted",
+                                               dump(json{{"id", id}, {"by", by}}))}))
+      return *failed;
+    broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", by}}));
+    return chat_result{{}, "message deleted", id};
+  }
+  const auto& target = cmd.target;
+  if (target.empty() || target.size() > max_user_chars)
+    return reject("invalid", a + " needs a user name");
+  auto target_role = st.role_of_target(target);
+  // Moderating a guest reaches its address too (see room_state::banned_now).
+  std::string origin;
+  if (target.starts_with("guest:"))
+    if (auto it = st.guest_origins.find(target.substr(6)); it != st.guest_origins.end())
+      origin = it->second;
+  if (target_role == role::broadcaster)
+    return reject("forbidden", "the broadcaster cannot be moderated");
+  bool by_broadcaster = r == role::broadcaster;
+  if (a == "mod" || a == "unmod") {
+    if (!by_broadcaster)
+      return reject("forbidden", "only the broadcaster can " + a);
+    bool add = a == "mod";
+    if (add == (target_role == role::moderator))
+      return chat_result{{}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
+    if (auto failed = commit(self, {make_event(add ? "chat.moderator_added"
+                                                   : "chat.moderator_removed",
+                                               dump(json{{"user", target}, {"by", by}}))}))
+      return *failed;
+    broadcast(self, dump(json{{"type", "moderation"}, {"action", a}, {"user", target},
+                              {"by", by}}));
+    return chat_result{{}, target + (add ? " is now a moderator" : " is no longer a moderator"), 0};
+  }
+  if (target_role == role::moderator && !by_broadcaster)
+    return reject("forbidden", "only the broadcaster can " + a + " a moderator");
+  json frame{{"type", "moderation"}, {"action", a}, {"user", target}, {"by", by}};
+  storage::event ev;
+  std::string done;
+  if (a == "timeout") {
+    if (cmd.amount < 1 || cmd.amount > max_timeout_s)
+      return reject("invalid", "timeout duration must be 1 to 1209600 seconds");
+    auto until = now_ms() + cmd.amount * 1000;
+    ev = make_event("chat.user_timed_out",
+                    dump(json{{"user", target}, {"origin", origin}, {"until_ms", until},
+                              {"by", by}}));
+    frame["until_ms"] = until;
+    frame["duration_s"] = cmd.amount;
+    done = target + " is timed out for " + std::to_string(cmd.amount) + " s";
+  } else if (a == "untimeout") {
+    ev = make_event("chat.user_untimed_out",
+                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
+    done = target + " may chat again";
+  } else if (a == "ban") {
+    if (st.banned.count(target))
+      return chat_result{{}, target + " is already banned", 0};
+    ev = make_event("chat.user_banned",
+                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
+    done = target + " is banned";
+  } else if (a == "unban") {
+    if (!st.banned.count(target))
+      return chat_result{{}, target + " is not banned", 0};
+    ev = make_event("chat.user_unbanned",
+                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
+    done = target + " is unbanned";
+  } else {
+    return reject("invalid", "unknown moderation action '" + a + "'");
+  }
+  if (auto failed = commit(self, {ev}))
+    return *failed;
+  broadcast(self, dump(frame));
+  return chat_result{{}, done, 0};
+}
+
+chat_result handle_settings(room_actor* self, const chat_identity& who,
+                            const chat_settings_patch& patch) {
+  auto& st = self->state;
+  st.last_activity = std::chrono::steady_clock::now();
+  if (!st.channel_known)
+    return reject("not_found", "this channel does not exist");
+  if (st.role_of(who) == role::viewer)
+    return reject("forbidden", "only moderators can change chat settings");
+  auto next = st.config;
+  if (auto problem = next.apply(patch))
+    return reject("invalid", *problem);
+  if (patch.set_blocked_terms) {
+    if (patch.blocked_terms.size() > st.options.max_blocked_terms)
+      return reject("invalid", "at most " + std::to_string(st.options.max_blocked_terms) +
+                                 " blocked terms");
+    next.blocked_terms.clear();
+    for (auto& term : patch.blocked_terms) {
+      if (term.empty() || utf8_length(term) > max_term_chars)
+        return reject("invalid", "blocked terms are 1 to 100 characters");
+      next.blocked_terms.push_back(lower(term));
+    }
+  }
+  if (auto failed = commit(self, {make_event("chat.settings_changed",
+                                             dump(next.to_json(true)))}))
+    return *failed;
+  broadcast(self, dump(json{{"type", "settings"}, {"settings", st.config.to_json(false)}}));
+  return chat_result{{}, "chat settings updated", 0};
+}
+
+std::string info_json(room_state& st, const chat_identity& who) {
+  auto r = st.role_of(who);
+  json j{{"channel", st.channel}, {"role", role_name(r)},
+         {"settings", st.config.to_json(r != role::viewer)},
+         {"viewers", st.viewers()}};
+  if (st.banned_now(who))
+    j["banned"] = true;
+  if (auto* until = st.timeout_of(who); until && *until > now_ms())
+    j["timeout_until_ms"] = *until;
+  return dump(j);
+}
+
+caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::event_store* store,
+                            std::string channel, chat_options options) {
+  auto& st = self->state;
+  st.registry = std::move(registry);
+  st.channel = channel;
+  st.options = options;
+  st.config.rate_count = options.rate_count;
+  st.config.rate_window_s = options.rate_window_s;
+  st.config.guests = options.guests_default;
+  st.journal.emplace(*store, "chat/" + channel);
+  st.journal->recover([&st](const std::string& s) { st.restore(s); },
+                      [&st](const storage::event& ev) { st.apply(ev); });
+  // The owner decides who the broadcaster is; nothing else is handled until it is known.
+  self->request(st.registry, caf::infinite, route_atom::value, std::string{"channel"}, channel,
+                caf::make_message(get_atom::value))
+    .await(
+      [self](const channel_view& view) {
+        self->state.owner = view.owner;
+        self->state.owner_is_admin = view.owner_is_admin;
+        self->state.channel_known = true;
+      },
+      [self](const caf::error&) { forget_unknown_room(self); });
+  self->set_down_handler([self](const caf::down_msg& down) {
+    if (self->state.fanouts.erase(down.source) > 0)
+      schedule_tick(self);
+  });
+  self->delayed_send(self, idle_check_interval, idle_check_atom::value);
+  return {
+    [self](chat_info_atom, const chat_identity& who) -> caf::result<std::string> {
+      auto& st = self->state;
+      st.last_activity = std::chrono::steady_clock::now();
+      if (st.channel_known)
+        return info_json(st, who);
+      if (st.passivating)  // the channel was just found missing; a new activation asks again
+        return make_error(errc::not_found, "this channel does not exist");
+      // The channel may have been created since this room started.
+      auto rp = self->make_response_promise<std::string>();
+      self->request(st.registry, caf::infinite, route_atom::value, std::string{"channel"},
+                    st.channel, caf::make_message(get_atom::value))
+        .then(
+          [self, rp, who](const channel_view& view) mutable {
+            self->state.owner = view.owner;
+        self->state.owner_is_admin = view.owner_is_admin;
+            self->state.channel_known = true;
+            rp.deliver(info_json(self->state, who));
+          },
+          [self, rp](const caf::error&) mutable {
+            rp.deliver(make_error(errc::not_found, "this channel does not exist"));
+            forget_unknown_room(self);
+          });
+      return rp;
+    },
+    [self](chat_sub_atom, const caf::actor& fanout) -> std::string {
+      auto& st = self->state;
+      if (st.fanouts.emplace(fanout.address(), fanout_entry{fanout, 0}).second)
+        self->monitor(fanout);
+      return st.history_json();
+    },
+    [self](chat_hist_atom) -> std::string { return self->state.history_json(); },
+    [self](presence_atom, const caf::actor& fanout, std::uint32_t viewers) {
+      auto& st = self->state;
+      auto it = st.fanouts.find(fanout.address());
+      if (it == st.fanouts.end())
+        return;
+      it->second.viewers = viewers;
+      schedule_tick(self);
+    },
+    [self](chat_send_atom, const chat_identity& who, const std::string& text) {
+      return handle_send(self, who, text);
+    },
+    [self](chat_mod_atom, const chat_identity& who, const chat_command& cmd) {
+      return handle_mod(self, who, cmd);
+    },
+    [self](chat_set_atom, const chat_identity& who, const chat_settings_patch& patch) {
+      return handle_settings(self, who, patch);
+    },
+    [self](chat_react_atom, const chat_identity& who, const std::string& kind) {
+      auto& st = self->state;
+      auto& kinds = reaction_kinds();
+      if (!st.channel_known || who.is_anonymous() || (who.is_guest() && !st.config.guests) ||
+          st.banned_now(who) ||
+          std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+        return;
+      ++st.reactions[kind];
+      schedule_tick(self);
+    },
+    [self](chat_tick_atom) { on_tick(self); },
+    stop_on_request(self),
+    [self](idle_check_atom) {
+      auto& st = self->state;
+      auto idle = std::chrono::steady_clock::now() - st.last_activity;
+      if (!st.fanouts.empty() || idle < idle_before_passivation) {
+        self->delayed_send(self, idle_check_interval, idle_check_atom::value);
+        return;
+      }
+      self->request(st.registry, caf::infinite, passivate_atom::value)
+        .then([self](passivate_atom) { self->quit(); });
+    },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_chat_room(caf::actor_system& sys, const caf::actor& registry,
+                           storage::event_store& store, const std::string& channel,
+                           const chat_options& options) {
+  return sys.spawn(room_behavior, registry, &store, channel, options);
+}
+
+void add_chat_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                   chat_options options) {
+  kinds.factories["chat"] = [&store, options](caf::actor_system& sys, const caf::actor& registry,
+                                              const std::string& id) {
+    return spawn_chat_room(sys, registry, store, id, options);
+  };
+}
+
+}  // namespace aethex::actors

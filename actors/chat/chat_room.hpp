@@ -1,0 +1,64 @@
+// chat/<channel>: the chat room of a channel — history, moderation state and room settings, all
+// decided here so every node enforces the same rules.
+//
+// Events: chat.message, chat.message_deleted, chat.user_timed_out, chat.user_untimed_out,
+// chat.user_banned, chat.user_unbanned, chat.moderator_added, chat.moderator_removed,
+// chat.settings_changed. A snapshot (last `history` messages + moderation state + settings) is
+// saved every `snapshot_every` events, so activation replays a short tail.
+//
+// Fan-out: the room sends each frame once per subscribed fan-out (one per node), never per viewer.
+// Reactions are summed over a short window and sent as counts; presence (viewer count) is the sum
+// of what the fan-outs report, sent at most every `presence_interval`.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <caf/actor.hpp>
+
+#include "actors/chat/chat_types.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/entity_registry.hpp"
+#include "storage/event_store.hpp"
+
+namespace aethex::actors {
+
+/// Protocol of chat/<channel>:
+///  (chat_info_atom, chat_identity)               -> std::string JSON {role, settings, viewers}
+///                                                   | not_found (no such channel)
+///  (chat_sub_atom, caf::actor fanout)            -> std::string history frame; the fan-out then
+///                                                   receives (chat_deliver_atom, std::string)
+///  (chat_hist_atom)                              -> std::string history frame
+///  (presence_atom, caf::actor fanout, uint32 n)  -> (no reply) n viewers on that fan-out
+///  (chat_send_atom, chat_identity, text)         -> chat_result (id of the new message)
+///  (chat_mod_atom, chat_identity, chat_command)  -> chat_result
+///  (chat_set_atom, chat_identity, patch)         -> chat_result
+///  (chat_react_atom, chat_identity, kind)        -> (no reply) counted into the next window
+/// Roles: the channel owner is the broadcaster; "admin" acts as the broadcaster of every room.
+caf::actor spawn_chat_room(caf::actor_system& sys, const caf::actor& registry,
+                           storage::event_store& store, const std::string& channel,
+                           const chat_options& options);
+
+/// The typed protocol of chat/<channel> (actors/core/entity_ref.hpp).
+struct chat_protocol {
+  static constexpr std::string_view kind = "chat";
+  static std::string reply_to(chat_info_atom, chat_identity who);
+  static std::string reply_to(chat_sub_atom, caf::actor fanout);
+  static std::string reply_to(chat_hist_atom);
+  static void reply_to(presence_atom, caf::actor fanout, std::uint32_t viewers);
+  static chat_result reply_to(chat_send_atom, chat_identity who, std::string text);
+  static chat_result reply_to(chat_mod_atom, chat_identity who, chat_command command);
+  static chat_result reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
+  static void reply_to(chat_react_atom, chat_identity who, std::string kind);
+};
+
+/// Registers the "chat" kind.
+void add_chat_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                   chat_options options = {});
+
+/// Number of Unicode code points in UTF-8 text.
+std::size_t utf8_length(std::string_view text);
+/// True when `text` is only built-in `:emote:` tokens separated by white space.
+bool is_emote_only(std::string_view text);
+
+}  // namespace aethex::actors

@@ -1,0 +1,114 @@
+// What a chat room stores and shows: a message, the room's settings and a person's role, with
+// their JSON forms (events, snapshots and frames). Internal to actors/chat/chat_room.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+#include <nlohmann/json.hpp>
+
+#include "actors/chat/chat_types.hpp"
+
+namespace aethex::actors::chat_values {
+
+using json = nlohmann::json;
+
+struct message {
+  std::uint64_t id = 0;
+  std::string user;
+  std::string text;
+  std::vector<std::string> badges;
+  std::int64_t ts = 0;
+
+  json to_json() const {
+    return json{{"type", "msg"}, {"id", id}, {"user", user}, {"text", text},
+                {"badges", badges}, {"ts", ts}};
+  }
+  static message from_json(const json& j, std::int64_t ts_fallback) {
+    message m;
+    m.id = j.value("id", std::uint64_t{0});
+    m.user = j.value("user", "");
+    m.text = j.value("text", "");
+    if (auto it = j.find("badges"); it != j.end() && it->is_array())
+      for (auto& b : *it)
+        if (b.is_string())
+          m.badges.push_back(b.get<std::string>());
+    m.ts = j.value("ts", ts_fallback);
+    return m;
+  }
+};
+
+struct settings {
+  std::uint32_t slow_s = 0;
+  bool followers_only = false;
+  bool subscribers_only = false;
+  bool emote_only = false;
+  bool guests = false;  // guests (no account) may write; off unless the room turns it on
+  std::uint32_t rate_count = 20;
+  std::uint32_t rate_window_s = 30;
+  std::vector<std::string> blocked_terms;  // lower case
+
+  json to_json(bool with_terms) const {
+    json j{{"slow_s", slow_s}, {"followers_only", followers_only},
+           {"subscribers_only", subscribers_only}, {"emote_only", emote_only}, {"guests", guests},
+           {"rate_count", rate_count}, {"rate_window_s", rate_window_s},
+           {"blocked_terms_count", blocked_terms.size()}};
+    if (with_terms)
+      j["blocked_terms"] = blocked_terms;
+    return j;
+  }
+  /// Applies the scalar fields of `patch` (blocked terms are the room's to check); says why
+  /// when a value is out of range, leaving the settings partly changed (callers patch a copy).
+  std::optional<std::string> apply(const chat_settings_patch& patch) {
+    if (patch.slow_s >= 0) {
+      if (patch.slow_s > 3600)
+        return "slow mode is 0 to 3600 seconds";
+      slow_s = static_cast<std::uint32_t>(patch.slow_s);
+    }
+    if (patch.followers_only >= 0)
+      followers_only = patch.followers_only != 0;
+    if (patch.subscribers_only >= 0)
+      subscribers_only = patch.subscribers_only != 0;
+    if (patch.emote_only >= 0)
+      emote_only = patch.emote_only != 0;
+    if (patch.guests >= 0)
+      guests = patch.guests != 0;
+    if (patch.rate_count >= 0) {
+      if (patch.rate_count < 1 || patch.rate_count > 100000)
+        return "rate limit count is 1 to 100000 messages";
+      rate_count = static_cast<std::uint32_t>(patch.rate_count);
+    }
+    if (patch.rate_window_s >= 0) {
+      if (patch.rate_window_s < 1 || patch.rate_window_s > 3600)
+        return "rate limit window is 1 to 3600 seconds";
+      rate_window_s = static_cast<std::uint32_t>(patch.rate_window_s);
+    }
+    return std::nullopt;
+  }
+  void from_json(const json& j) {
+    slow_s = j.value("slow_s", slow_s);
+    followers_only = j.value("followers_only", followers_only);
+    subscribers_only = j.value("subscribers_only", subscribers_only);
+    emote_only = j.value("emote_only", emote_only);
+    guests = j.value("guests", guests);
+    rate_count = j.value("rate_count", rate_count);
+    rate_window_s = j.value("rate_window_s", rate_window_s);
+    if (auto it = j.find("blocked_terms"); it != j.end() && it->is_array())
+      blocked_terms = it->get<std::vector<std::string>>();
+  }
+};
+
+enum class role { viewer, moderator, broadcaster };
+
+inline const char* role_name(role r) {
+  switch (r) {
+    case role::broadcaster: return "broadcaster";
+    case role::moderator: return "moderator";
+    default: return "viewer";
+  }
+}
+
+}  // namespace aethex::actors::chat_values

@@ -1,0 +1,38 @@
+// The chat domain: rooms (chat/<channel>), the node's fan-out hub ("chat.hub", which the chat
+// WebSocket front end finds in the service directory) and the console adapter.
+#include "actors/chat/chat_fanout.hpp"
+#include "actors/chat/chat_room.hpp"
+#include "actors/chat/internal.hpp"
+#include "actors/core/module.hpp"
+
+namespace aethex::actors {
+namespace {
+
+class chat_domain final : public domain_module {
+ public:
+  std::string_view name() const override { return "chat"; }
+
+  void add_message_types(caf::actor_system_config& cfg) const override {
+    cfg.add_message_type<chat_command>("aethex::chat_command");
+    cfg.add_message_type<chat_settings_patch>("aethex::chat_settings_patch");
+    cfg.add_message_type<chat_result>("aethex::chat_result");
+  }
+
+  void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
+    add_chat_kind(kinds, *env.store);
+  }
+
+  void add_console(console::adapter_table& adapters) const override {
+    adapters.add(console::chat_adapter());
+  }
+
+  void start(node_env& env) const override {
+    env.services->add(std::string{service_names::chat_hub}, spawn_chat_hub(*env.sys, env.registry));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<domain_module> chat_module() { return std::make_unique<chat_domain>(); }
+
+}  // namespace aethex::actors

@@ -1,0 +1,51 @@
+// One actor per chat connection: who is connected (anonymous, guest, signed-in user or admin),
+// which room they joined, and the client side of the chat protocol (docs/chat-protocol.md).
+//
+// The front end hands it every text frame as (ws_text_atom, std::string) and tells it
+// (ws_closed_atom) when the connection ends; everything the client should see goes to the sink.
+//
+// An anonymous session with nothing in flight may park: its actor quits and the transport keeps
+// the little state it had (viewer_parked); the next client frame spawns a session from it. Most
+// viewers only read, so most connections hold no actor at all.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/chat/chat_types.hpp"
+
+namespace aethex::actors {
+
+struct viewer_context {
+  caf::actor registry;
+  caf::actor hub;                  // spawn_chat_hub
+  std::string admin_token_digest;  // SHA-256 hex of the node's admin token
+  chat_options options;
+};
+
+/// An anonymous session at rest. The fan-out keeps delivering to the sink meanwhile.
+struct viewer_parked {
+  std::string channel;  // joined room, empty when none
+  double tokens = -1;   // client frames left in the rate budget (< 0: a full budget) ...
+  std::chrono::steady_clock::time_point at{};  // ... at this time
+};
+
+/// A sink whose transport can park sessions implements this too. The session calls it when it
+/// is anonymous and idle after `frames` client frames; the transport accepts (stores `state` and
+/// sends ws_park_atom to the session, which then quits) only when no frame is still on its way.
+class viewer_parking {
+ public:
+  virtual ~viewer_parking() = default;
+  virtual void offer_park(const caf::actor& session, std::uint64_t frames,
+                          viewer_parked state) = 0;
+};
+
+caf::actor spawn_viewer_session(caf::actor_system& sys, const viewer_context& ctx,
+                                chat_sink_ptr sink, std::string peer,
+                                viewer_parked resume = {});
+
+}  // namespace aethex::actors

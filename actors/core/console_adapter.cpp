@@ -1,0 +1,73 @@
+#include "actors/core/console_adapter.hpp"
+
+#include <caf/all.hpp>
+
+#include "runtime/errors.hpp"
+
+namespace aethex::actors::console {
+
+const command* adapter::find(std::string_view name) const {
+  for (auto& c : commands)
+    if (c.name == name)
+      return &c;
+  return nullptr;
+}
+
+void adapter_table::add(adapter a) {
+  auto kind = a.kind;
+  adapters_.insert_or_assign(std::move(kind), std::move(a));
+}
+
+const adapter* adapter_table::find(std::string_view kind) const {
+  auto it = adapters_.find(kind);
+  return it == adapters_.end() ? nullptr : &it->second;
+}
+
+std::string usage(const adapter& a, const command& c) {
+  std::string text = std::string{c.query ? "ask " : "send "} + a.kind + "/ID " + c.name;
+  for (auto& arg : c.args) {
+    auto word = arg.name + (arg.rest ? "..." : "");
+    text += arg.required ? " <" + word + ">" : " [" + word + "]";
+  }
+  if (!c.query)
+    text += " [--as USER]";
+  return text;
+}
+
+caf::expected<invocation> bind_arguments(const adapter& a, const command& c,
+                                         std::vector<std::string> words, std::string as) {
+  invocation inv;
+  // The console runs with the admin token; `--as NAME` narrows it to that account (or to a
+  // guest: "guest:NICK"), so scripts can check what a user may do.
+  if (!as.empty())
+    inv.as = as.starts_with("guest:") ? runtime::principal::guest(as.substr(6))
+                                      : runtime::principal::user(std::move(as));
+  std::size_t i = 0;
+  for (auto& spec : c.args) {
+    if (i >= words.size()) {
+      if (spec.required)
+        return make_error(errc::invalid_argument,
+                          "missing <" + spec.name + ">; usage: " + usage(a, c));
+      break;
+    }
+    if (spec.rest) {
+      std::string joined;
+      for (; i < words.size(); ++i)
+        joined += (joined.empty() ? "" : " ") + words[i];
+      inv.args.push_back(std::move(joined));
+    } else {
+      inv.args.push_back(std::move(words[i++]));
+    }
+  }
+  if (i < words.size())
+    return make_error(errc::invalid_argument,
+                      "too many arguments ('" + words[i] + "'); usage: " + usage(a, c));
+  return inv;
+}
+
+json describe(const adapter& a, const command& c) {
+  return json{{"name", c.name},       {"kind", a.kind},       {"verb", c.query ? "ask" : "send"},
+              {"usage", usage(a, c)}, {"help", c.help},       {"example", c.example}};
+}
+
+}  // namespace aethex::actors::console

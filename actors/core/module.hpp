@@ -1,0 +1,115 @@
+// A domain module: what one folder under actors/ contributes to a node. net/app loops over the
+// module list (actors/modules.hpp) and calls each hook at its moment of the node's start; it
+// knows no domain. Every hook has a default, so a module overrides only what it has.
+//
+// Order of the calls on every node: add_message_types (before the actor system exists, so the
+// cluster can never miss a type) → add_kinds → add_projections / add_queries → add_console →
+// start → add_routes.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/expected.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/core/console_adapter.hpp"
+#include "actors/core/route.hpp"
+#include "runtime/entity_registry.hpp"
+#include "runtime/node_config.hpp"
+#include "runtime/principal.hpp"
+#include "storage/event_store.hpp"
+#include "storage/read_model.hpp"
+
+namespace aethex::actors {
+
+/// A query over the SQLite read models, run on each member for the entities it owns (`owns`
+/// says whether an entity's partition is this member's); the answer is a JSON array of rows.
+using owns_fn = std::function<bool(std::string_view kind, std::string_view id)>;
+using read_query = std::function<nlohmann::json(storage::sqlite::database& db,
+                                                const nlohmann::json& args, const owns_fn& owns)>;
+using read_query_table = std::map<std::string, read_query, std::less<>>;
+
+/// Services that front ends and the node look up by name (each started by its module).
+namespace service_names {
+inline constexpr std::string_view chat_hub = "chat.hub";  // chat fan-out hub (chat module)
+inline constexpr std::string_view console = "console";    // console service (console module)
+}  // namespace service_names
+
+/// Named node-local actors that modules start ("chat.hub", "console"), for front ends and other
+/// modules to find; the node stops them all at shutdown.
+class service_directory {
+ public:
+  void add(std::string name, caf::actor actor);
+  caf::actor find(std::string_view name) const;
+  std::vector<caf::actor> all() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, caf::actor, std::less<>> services_;
+};
+
+/// Resolves a bearer token to a principal (the admin for the admin token, a session's user);
+/// errc::unauthorized when it is neither. The identity module provides it.
+using bearer_resolver =
+  std::function<void(std::string token, std::function<void(caf::expected<runtime::principal>)>)>;
+
+/// What the node gives its modules. Filled by net/app in the order of the hooks above; a hook
+/// reads only what exists by its moment (registry from add_console on).
+struct node_env {
+  caf::actor_system* sys = nullptr;
+  storage::event_store* store = nullptr;
+  const runtime::node_config* config = nullptr;
+  std::string node_id;
+  std::string admin_token_digest;     // SHA-256 of the node's admin token
+  std::string http_endpoint;          // "host:port" other nodes and clients reach this one at
+  std::int64_t started_at_ms = 0;
+  std::vector<std::string> kinds;     // every entity kind of every module, after add_kinds
+  caf::actor registry;
+  caf::actor membership;  // null when the node is not clustered
+  std::shared_ptr<service_directory> services = std::make_shared<service_directory>();
+  /// Every module's console adapters, complete before any start().
+  std::shared_ptr<const console::adapter_table> console_adapters;
+  /// Runs read query `name` on every member (on this node alone when not clustered) and hands
+  /// over each member's rows, merged in no particular order.
+  std::function<void(std::string name, nlohmann::json args,
+                     std::function<void(caf::expected<std::vector<nlohmann::json>>)>)>
+    query;
+  /// Wakes the projections after a command appended events they read.
+  std::function<void()> read_models_changed = [] {};
+  /// Set by the identity module's start().
+  bearer_resolver resolve_bearer;
+};
+
+class domain_module {
+ public:
+  virtual ~domain_module() = default;
+  virtual std::string_view name() const = 0;
+
+  /// CAF types its messages carry between nodes.
+  virtual void add_message_types(caf::actor_system_config&) const {}
+  /// Its entity kinds (factories by kind name).
+  virtual void add_kinds(runtime::entity_kinds&, const node_env&) const {}
+  /// Its SQLite projections.
+  virtual void add_projections(storage::projection_runner&) const {}
+  /// Its read-model queries, by name (env.query runs them across the cluster).
+  virtual void add_queries(read_query_table&) const {}
+  /// Its console adapters (what `send`/`ask` may do with its kinds).
+  virtual void add_console(console::adapter_table&) const {}
+  /// Starts its node-local actors and registers them in env.services.
+  virtual void start(node_env&) const {}
+  /// Its REST routes and owner checks.
+  virtual void add_routes(route_table&, const node_env&) const {}
+};
+
+using module_list = std::vector<std::unique_ptr<domain_module>>;
+
+}  // namespace aethex::actors

@@ -1,0 +1,90 @@
+// A REST route as data: method, path pattern with named parameters, the principal it requires,
+// and a handler from a parsed request to a JSON response or a domain error. Domains declare
+// their routes with these; net/ binds the table to HTTP and turns errors into the documented
+// JSON error body in one place, so no domain code sees Beast.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <nlohmann/json.hpp>
+
+#include "runtime/principal.hpp"
+
+namespace aethex::actors {
+
+enum class http_method { get, post, put, patch, del };
+
+/// Who may call a route. The binding resolves the caller before the handler runs and refuses
+/// the others with 401/403.
+enum class access {
+  anyone,     // no credentials needed; the handler sees the anonymous principal
+  user,       // a signed-in account; the admin token is refused (it is nobody's account)
+  signed_in,  // an account or the admin token
+  owner,      // the owner of the route's `{channel}` (checked by its domain), or the admin
+  admin,      // the node's admin token only
+};
+
+struct route_request {
+  std::map<std::string, std::string, std::less<>> params;  // "{channel}" → "alice"
+  std::string query;  // after '?', not decoded
+  std::string body;   // raw body text; read with json_object() once the caller is known
+  runtime::principal who;
+  std::string bearer;  // the bearer token as sent (log-out needs it); never log it
+  std::string peer;    // the client's address key (runtime::address_key) for rate limits
+
+  const std::string& param(std::string_view name) const;
+  /// Value of a query parameter (no decoding of '+'), nullopt when absent.
+  std::optional<std::string> query_param(std::string_view name) const;
+  /// The body as a JSON object (bounded nesting), or errc::invalid_json.
+  caf::expected<nlohmann::json> json_object() const;
+};
+
+struct route_response {
+  unsigned status = 200;
+  std::string body;  // JSON text
+  static route_response json(unsigned status, const nlohmann::json& body) {
+    return {status, body.dump()};
+  }
+};
+
+using route_reply = std::function<void(caf::expected<route_response>)>;
+using route_handler = std::function<void(route_request&& req, route_reply reply)>;
+
+struct route {
+  http_method method;
+  std::string pattern;  // under /api/v1, e.g. "channels/{channel}/stream-key"
+  access need;
+  route_handler handler;
+  std::string summary;  // one line for the API description
+};
+
+/// Decides whether `who` owns entity `id` of the parameter it is registered for; calls `done`
+/// with caf::none, errc::forbidden or errc::not_found.
+using owner_check = std::function<void(const runtime::principal& who, const std::string& id,
+                                       std::function<void(caf::error)> done)>;
+
+struct route_table {
+  std::vector<route> routes;
+  std::map<std::string, owner_check, std::less<>> owner_checks;  // by parameter name
+
+  void add(http_method method, std::string pattern, access need, route_handler handler,
+           std::string summary = {}) {
+    routes.push_back({method, std::move(pattern), need, std::move(handler), std::move(summary)});
+  }
+};
+
+/// Checks that `body` has no key outside `known` (errc::invalid_argument naming the first).
+caf::error only_fields(const nlohmann::json& body, std::initializer_list<std::string_view> known);
+/// String field `key`: errc::invalid_argument when it has another type or is missing and
+/// `required`; nullopt when missing and optional.
+caf::expected<std::optional<std::string>> string_field(const nlohmann::json& body,
+                                                       const char* key, bool required);
+
+}  // namespace aethex::actors

@@ -1,0 +1,188 @@
+#include "net/app/api_binding.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include "runtime/errors.hpp"
+#include "runtime/limits.hpp"
+
+namespace aethex::app {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using actors::access;
+using actors::http_method;
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    auto segment = path.substr(0, slash);
+    if (!segment.empty())
+      segments.push_back(segment);
+    if (slash == std::string_view::npos)
+      break;
+    path = path.substr(slash + 1);
+  }
+  return segments;
+}
+
+std::optional<http_method> method_of(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get: return http_method::get;
+    case bhttp::verb::post: return http_method::post;
+    case bhttp::verb::put: return http_method::put;
+    case bhttp::verb::patch: return http_method::patch;
+    case bhttp::verb::delete_: return http_method::del;
+    default: return std::nullopt;
+  }
+}
+
+const char* name_of(http_method method) {
+  switch (method) {
+    case http_method::get: return "GET";
+    case http_method::post: return "POST";
+    case http_method::put: return "PUT";
+    case http_method::patch: return "PATCH";
+    case http_method::del: return "DELETE";
+  }
+  return "GET";
+}
+
+bool is_param(std::string_view segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::string_view bearer_of(const net::http::request& req) {
+  auto header = req[bhttp::field::authorization];
+  constexpr std::string_view prefix = "Bearer ";
+  if (header.substr(0, prefix.size()) != prefix)
+    return {};
+  return header.substr(prefix.size());
+}
+
+// Rate limits count per address (an IPv6 client per /64), never per port.
+std::string address_of(const std::string& peer) {
+  auto colon = peer.rfind(':');
+  return runtime::address_key(colon == std::string::npos ? peer : peer.substr(0, colon));
+}
+
+}  // namespace
+
+net::http::response error_response_of(const caf::error& err) {
+  auto code = code_of(err);
+  auto res = net::http::error_response(http_status_of(code), reason_of(err), message_of(err));
+  if (auto wait = retry_after_of(err))
+    res.set(bhttp::field::retry_after, std::to_string(wait));
+  return res;
+}
+
+api_binding::api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer)
+    : table_(std::move(table)), resolve_bearer_(std::move(resolve_bearer)) {
+  for (auto& route : table_.routes) {
+    compiled_route compiled{&route, {}};
+    for (auto segment : split_path(route.pattern))
+      compiled.segments.emplace_back(segment);
+    compiled_.push_back(std::move(compiled));
+  }
+}
+
+void api_binding::operator()(const net::http::request& req, std::string_view path,
+                             std::string_view query, const std::string& peer,
+                             net::http::respond_fn respond) const {
+  auto segments = split_path(path);
+  auto method = method_of(req.method());
+  const compiled_route* chosen = nullptr;
+  std::string allowed;  // methods of routes whose path matches, for a 405
+  std::map<std::string, std::string, std::less<>> params;
+  for (auto& candidate : compiled_) {
+    if (candidate.segments.size() != segments.size())
+      continue;
+    std::map<std::string, std::string, std::less<>> found;
+    bool matches = true;
+    for (std::size_t i = 0; matches && i < segments.size(); ++i) {
+      auto& want = candidate.segments[i];
+      if (is_param(want))
+        found.emplace(want.substr(1, want.size() - 2), std::string{segments[i]});
+      else
+        matches = want == segments[i];
+    }
+    if (!matches)
+      continue;
+    if (method && candidate.route->method == *method) {
+      chosen = &candidate;
+      params = std::move(found);
+      break;
+    }
+    allowed += allowed.empty() ? "use " : " or ";
+    allowed += name_of(candidate.route->method);
+  }
+  if (!chosen) {
+    if (!allowed.empty())
+      return respond(net::http::error_response(405, "method_not_allowed", allowed));
+    return respond(net::http::error_response(404, "not_found", "no such API endpoint"));
+  }
+  actors::route_request request;
+  request.params = std::move(params);
+  request.query = std::string{query};
+  request.body = req.body();
+  request.bearer = std::string{bearer_of(req)};
+  request.peer = address_of(peer);
+  authorize(*chosen, std::move(request), [respond](caf::expected<actors::route_response> res) {
+    if (!res)
+      return respond(error_response_of(res.error()));
+    respond(net::http::json_response(res->status, std::move(res->body)));
+  });
+}
+
+void api_binding::authorize(const compiled_route& match, actors::route_request&& req,
+                            actors::route_reply reply) const {
+  auto& route = *match.route;
+  if (route.need == access::anyone)
+    return route.handler(std::move(req), std::move(reply));
+  if (req.bearer.empty())
+    return reply(route.need == access::admin
+                   ? make_error(errc::unauthorized, "a valid admin token is required")
+                   : make_error(errc::unauthorized,
+                                "sign in first (Authorization: Bearer <token>)"));
+  if (!resolve_bearer_)
+    return reply(make_error(errc::unavailable, "sign-in is not available on this node"));
+  auto token = req.bearer;
+  resolve_bearer_(std::move(token), [this, &match, req = std::move(req), reply = std::move(reply)](
+                                      caf::expected<runtime::principal> who) mutable {
+    if (match.route->need == access::admin && (!who || !who->is_admin()))
+      return reply(make_error(errc::unauthorized, "a valid admin token is required"));
+    if (!who)
+      return reply(who.error());
+    if (match.route->need == access::user && who->is_admin())
+      return reply(make_error(errc::forbidden, "the admin token does not belong to a user"));
+    req.who = std::move(*who);
+    admit(match, std::move(req), std::move(reply));
+  });
+}
+
+void api_binding::admit(const compiled_route& match, actors::route_request&& req,
+                        actors::route_reply reply) const {
+  auto& route = *match.route;
+  if (route.need != access::owner || req.who.is_admin())
+    return route.handler(std::move(req), std::move(reply));
+  // An owner route asks the domain that owns the parameter.
+  for (auto& segment : match.segments) {
+    if (!is_param(segment))
+      continue;
+    auto check = table_.owner_checks.find(std::string_view{segment}.substr(1, segment.size() - 2));
+    if (check == table_.owner_checks.end())
+      continue;
+    auto id = req.param(check->first);
+    auto who = req.who;
+    return check->second(who, id, [&route, req = std::move(req),
+                                   reply = std::move(reply)](caf::error err) mutable {
+      if (err)
+        return reply(std::move(err));
+      route.handler(std::move(req), std::move(reply));
+    });
+  }
+  reply(make_error(errc::internal, "no owner check for this route"));
+}
+
+}  // namespace aethex::app

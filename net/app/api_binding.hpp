@@ -1,0 +1,46 @@
+// Binds the route table (actors/core/route.hpp) to HTTP: matches method and path pattern,
+// resolves the caller to the route's required principal, runs the handler and writes its JSON
+// answer — or the JSON error body {"error": {"code", "message"}} with the status of the one
+// error table (runtime/errors.hpp). No other place turns a domain error into HTTP.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/core/module.hpp"
+#include "net/http/server.hpp"
+
+namespace aethex::app {
+
+class api_binding {
+ public:
+  api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer);
+
+  /// `path` is the part after "/api/v1/", `query` the part after '?'; `peer` is "address:port".
+  void operator()(const net::http::request& req, std::string_view path, std::string_view query,
+                  const std::string& peer, net::http::respond_fn respond) const;
+
+ private:
+  struct compiled_route {
+    const actors::route* route;
+    std::vector<std::string> segments;  // literal, or "{name}" for a parameter
+  };
+
+  /// Resolves the caller and checks the route's access, then admit()s.
+  void authorize(const compiled_route& match, actors::route_request&& req,
+                 actors::route_reply reply) const;
+  /// Runs the owner check of an owner route, then the handler.
+  void admit(const compiled_route& match, actors::route_request&& req,
+             actors::route_reply reply) const;
+
+  actors::route_table table_;
+  std::vector<compiled_route> compiled_;
+  actors::bearer_resolver resolve_bearer_;
+};
+
+/// A domain error as the JSON error response (with Retry-After when the error says when).
+net::http::response error_response_of(const caf::error& err);
+
+}  // namespace aethex::app

@@ -1,0 +1,131 @@
+// The node's own routes (no domain's): GET /api/v1/health for load balancers (503 "degraded"
+// when the read models are stuck), and the cluster's.
+// GET /api/v1/cluster (admin): members, their addresses, partitions and load (live entity
+// activations, chat sockets, streams ingested): the cluster's layout is for operators only.
+// POST /api/v1/cluster/drain (admin): move this node's partitions to the other members.
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "net/app/node_routes.hpp"
+#include "net/app/read_models.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/cluster.hpp"
+#include "runtime/errors.hpp"
+
+namespace aethex::app {
+namespace {
+
+using json = nlohmann::json;
+using actors::route_reply;
+using actors::route_response;
+
+using namespace std::chrono_literals;
+using runtime::drain_atom;
+
+constexpr auto drain_timeout = 120s;
+
+// Collects every member's activation count, then answers once (missing replies count as -1).
+void describe_cluster(const node_route_context& ctx, route_reply respond) {
+  ctx.sys->spawn([membership = ctx.membership,
+                  respond = std::move(respond)](caf::event_based_actor* self) {
+    self->request(membership, 5s, get_atom::value)
+      .then(
+        [self, respond](runtime::cluster_view& view) {
+          auto result = std::make_shared<json>(json::object());
+          auto partitions = view.table.counts();
+          (*result)["partition_count"] = runtime::partition_count;
+          (*result)["table_version"] = view.table.version;
+          (*result)["members"] = json::array();
+          // Two answers per member (entities from its registry, sockets and streams from its
+          // services); missing answers count as -1.
+          auto pending = std::make_shared<std::size_t>(2 * view.members.size());
+          auto finish = [result, pending, respond] {
+            if (--*pending == 0)
+              respond(route_response{200, result->dump()});
+          };
+          for (std::size_t i = 0; i < view.members.size(); ++i) {
+            auto& member = view.members[i];
+            std::uint32_t owned = 0;
+            for (auto& [node, count] : partitions)
+              if (node == member.node_id)
+                owned = count;
+            (*result)["members"].push_back(json{{"node_id", member.node_id},
+                                                {"http", member.http_endpoint},
+                                                {"joined_ms", member.joined_ms},
+                                                {"status", "up"},
+                                                {"role", owned > 0 ? "owner" : "edge"},
+                                                {"partitions", owned},
+                                                {"entities", -1},
+                                                {"sockets", -1},
+                                                {"streams", -1}});
+            self->request(member.registry, 2s, list_atom::value)
+              .then(
+                [result, i, finish](const std::vector<std::string>& live) {
+                  (*result)["members"][i]["entities"] = live.size();
+                  finish();
+                },
+                [finish](caf::error&) { finish(); });
+            if (!member.services) {
+              finish();
+              continue;
+            }
+            self->request(member.services, 2s, runtime::load_atom::value)
+              .then(
+                [result, i, finish](const std::vector<std::uint64_t>& load) {
+                  if (load.size() == 2) {
+                    (*result)["members"][i]["sockets"] = load[0];
+                    (*result)["members"][i]["streams"] = load[1];
+                  }
+                  finish();
+                },
+                [finish](caf::error&) { finish(); });
+          }
+        },
+        [respond](caf::error& err) { respond(std::move(err)); });
+  });
+}
+
+// Answers once the leader reports the node owns no partition; the node keeps serving as an edge.
+void drain_node(const node_route_context& ctx, route_reply respond) {
+  ctx.sys->spawn([membership = ctx.membership, node = ctx.node_id,
+                  respond = std::move(respond)](caf::event_based_actor* self) {
+    self->request(membership, drain_timeout, drain_atom::value)
+      .then([respond, node](const std::string&) {
+              respond(route_response::json(
+                200, json{{"node_id", node}, {"partitions", 0}, {"drained", true}}));
+            },
+            [respond](caf::error& err) { respond(std::move(err)); });
+  });
+}
+
+}  // namespace
+
+void add_node_routes(actors::route_table& routes, const node_route_context& ctx) {
+  using enum actors::http_method;
+  using actors::access;
+  routes.add(get, "health", access::anyone,
+             [ctx](actors::route_request&&, route_reply reply) {
+               if (auto failed = ctx.read_model ? ctx.read_model->last_error() : std::nullopt)
+                 return reply(route_response::json(
+                   503, json{{"status", "degraded"}, {"read_models", *failed}}));
+               reply(route_response{200, R"({"status":"ok"})"});
+             },
+             "200 ok, or 503 degraded when the read models stopped catching up");
+  routes.add(get, "cluster", access::admin,
+             [ctx](actors::route_request&&, route_reply reply) {
+               if (!ctx.membership)
+                 return reply(make_error(errc::unavailable, "cluster membership not running"));
+               describe_cluster(ctx, std::move(reply));
+             },
+             "members, partitions and load (admin)");
+  routes.add(post, "cluster/drain", access::admin,
+             [ctx](actors::route_request&&, route_reply reply) {
+               if (!ctx.membership)
+                 return reply(make_error(errc::conflict, "this node is not in a cluster"));
+               drain_node(ctx, std::move(reply));
+             },
+             "move this node's partitions to the other members (admin)");
+}
+
+}  // namespace aethex::app

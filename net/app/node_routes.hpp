@@ -1,0 +1,25 @@
+// Routes of the node itself (health, cluster), in the same table as the modules' routes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/core/route.hpp"
+
+namespace aethex::app {
+
+class read_models;
+
+struct node_route_context {
+  caf::actor_system* sys = nullptr;
+  caf::actor membership;  // null when standalone
+  std::string node_id;
+  std::shared_ptr<read_models> read_model;
+};
+
+void add_node_routes(actors::route_table& routes, const node_route_context& ctx);
+
+}  // namespace aethex::app

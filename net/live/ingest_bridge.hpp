@@ -1,0 +1,31 @@
+// Connects ingest providers (RTMP, SRT) to the actors: a publish asks channel/<name> to go live
+// with the key, then starts a media session that receives the provider's bytes by message.
+#pragma once
+
+#include <filesystem>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "media/media_session.hpp"
+#include "net/ingest/ingest_handler.hpp"
+
+namespace aethex::live {
+
+class ingest_bridge : public net::ingest::ingest_handler {
+ public:
+  ingest_bridge(caf::actor_system& sys, caf::actor registry, caf::actor media_supervisor,
+                std::filesystem::path hls_root, media::hls_options hls, std::string node_id);
+  void open(net::ingest::publish_request request,
+            std::function<void(net::ingest::open_result)> done) override;
+
+ private:
+  caf::actor_system& sys_;
+  caf::actor registry_;
+  caf::actor media_supervisor_;
+  std::filesystem::path hls_root_;
+  media::hls_options hls_;
+  std::string node_id_;  // recorded with go-live so other nodes can find the media
+};
+
+}  // namespace aethex::live

@@ -1,0 +1,248 @@
+#include "net/live/media_routes.hpp"
+
+#include <atomic>
+#include <charconv>
+
+#include <boost/beast/http.hpp>
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/channel/channel.hpp"
+#include "media/fmp4_hub.hpp"
+#include "media/fmp4_relay.hpp"
+#include "media/ll_hls.hpp"
+#include "media/media_session.hpp"
+#include "net/live/edge_redirect.hpp"
+#include "net/http/static_files.hpp"
+#include "net/ws_media/media_socket.hpp"
+#include "runtime/errors.hpp"
+
+namespace aethex::live {
+namespace {
+
+namespace bhttp = boost::beast::http;
+using namespace std::chrono_literals;
+using net::http::error_response;
+using net::http::respond_fn;
+using wait_result = media::ll_hls_stream::wait_result;
+using timer_atom = caf::atom_constant<caf::atom("mtimer")>;
+
+constexpr auto ask_timeout = 10s;
+
+// Three target durations, as the LL-HLS spec suggests for blocking requests.
+constexpr auto block_timeout = 3s;
+
+using outputs_callback = std::function<void(caf::expected<media::media_outputs>)>;
+
+void ask_outputs(const live_context& ctx, std::string channel, outputs_callback done) {
+  if (!ctx.media || !actors::valid_channel_name(channel))
+    return done(make_error(errc::not_found, "channel is not live"));
+  ctx.sys->spawn([media = ctx.media, channel = std::move(channel),
+                  done = std::move(done)](caf::event_based_actor* self) {
+    self->request(media, ask_timeout, media::media_outputs_atom::value, channel)
+      .then([done](media::media_outputs& outputs) { done(std::move(outputs)); },
+            [done](caf::error& err) { done(std::move(err)); });
+  });
+}
+
+// Runs `fn` after `delay` on a CAF thread, without holding any I/O thread.
+void run_after(caf::actor_system& sys, std::chrono::milliseconds delay, std::function<void()> fn) {
+  sys.spawn([delay, fn = std::move(fn)](caf::event_based_actor* self) -> caf::behavior {
+    self->delayed_send(self, delay, timer_atom::value);
+    return {[self, fn](timer_atom) {
+      fn();
+      self->quit();
+    }};
+  });
+}
+
+// A respond_fn that can be raced by the part becoming ready and the timeout: first one wins.
+struct once_responder {
+  respond_fn respond;
+  std::atomic<bool> used{false};
+  void operator()(net::http::response res) {
+    if (!used.exchange(true))
+      respond(std::move(res));
+  }
+};
+
+net::http::response bytes_response(const media::fmp4::bytes& data, std::string_view type,
+                                   std::string_view cache) {
+  net::http::response res{bhttp::status::ok, 11};
+  res.set(bhttp::field::content_type, type);
+  res.set(bhttp::field::cache_control, cache);
+  res.body().assign(reinterpret_cast<const char*>(data.data()), data.size());
+  return res;
+}
+
+net::http::response playlist_response(const media::ll_hls_stream& ll) {
+  auto text = ll.playlist();
+  if (!text)
+    return error_response(404, "not_found", "the stream has no media yet");
+  net::http::response res{bhttp::status::ok, 11};
+  res.set(bhttp::field::content_type, "application/vnd.apple.mpegurl");
+  res.set(bhttp::field::cache_control, "no-cache");
+  res.body() = std::move(*text);
+  return res;
+}
+
+std::optional<std::int64_t> int_param(std::string_view query, std::string_view name) {
+  auto text = query_param(query, name);
+  if (!text)
+    return std::nullopt;
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size())
+    return -1;  // malformed: rejected by the stream as a bad request
+  return value;
+}
+
+// Waits (asynchronously) for segment msn / part, then answers with `make`.
+void after_available(const live_context& ctx, std::shared_ptr<media::ll_hls_stream> ll,
+                     std::int64_t msn, std::optional<std::int64_t> part, respond_fn respond,
+                     std::function<net::http::response()> make) {
+  auto once = std::make_shared<once_responder>();
+  once->respond = std::move(respond);
+  ll->when_available(msn, part, [once, make](wait_result result) {
+    switch (result) {
+      case wait_result::ready: return (*once)(make());
+      case wait_result::gone: return (*once)(error_response(404, "not_found", "the stream ended"));
+      case wait_result::bad_request:
+        return (*once)(error_response(400, "bad_request", "_HLS_msn/_HLS_part out of range"));
+    }
+  });
+  if (!once->used)
+    run_after(*ctx.sys, block_timeout, [once] {
+      (*once)(error_response(503, "timeout", "the requested part did not appear in time"));
+    });
+}
+
+void serve_ll_hls(const live_context& ctx, std::string channel, std::string file,
+                  std::string query, respond_fn respond) {
+  ask_outputs(ctx, channel, [ctx, channel, file, query, respond = std::move(respond)](
+                                         caf::expected<media::media_outputs> outputs) mutable {
+    if (!outputs || !outputs->ll) {
+      // Maybe live on another node: LL-HLS players follow a redirect there.
+      auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+      return redirect_to_ingest_node(ctx, channel, target,
+                                     error_response(404, "not_found", "channel is not live"),
+                                     std::move(respond));
+    }
+    auto ll = outputs->ll;
+    if (file == "ll.m3u8") {
+      auto msn = int_param(query, "_HLS_msn");
+      auto part = int_param(query, "_HLS_part");
+      if (!msn)
+        return respond(playlist_response(*ll));
+      return after_available(ctx, ll, *msn, part, std::move(respond),
+                             [ll] { return playlist_response(*ll); });
+    }
+    auto name = file.substr(3);  // after "ll/"
+    if (name == "init.mp4") {
+      auto init = ll->init();
+      return respond(init ? bytes_response(*init, "video/mp4", "no-cache")
+                          : error_response(404, "not_found", "no init segment yet"));
+    }
+    auto lookup = [ll, name] {
+      auto data = ll->media(name);
+      return data ? bytes_response(*data, "video/mp4", "max-age=60")
+                  : error_response(404, "not_found", "no such part or segment");
+    };
+    // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
+    if (auto p = media::ll_hls_stream::part_of(name))
+      return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
+    respond(lookup());
+  });
+}
+
+// Forwards one session's fMP4 packets to a WebSocket viewer.
+class hub_bridge final : public media::fmp4_subscriber {
+ public:
+  explicit hub_bridge(std::shared_ptr<net::ws_media::viewer> viewer) : viewer_(std::move(viewer)) {}
+
+  void on_packet(const media::fmp4_packet& p) override {
+    net::ws_media::packet out;
+    out.data = p.data;
+    out.init = p.init;
+    out.keyframe = p.keyframe;
+    if (p.init) {
+      out.control = nlohmann::json{{"type", "init"}, {"mime", p.mime}}.dump();
+    } else if (p.keyframe) {
+      // Lets the player map media time to wall-clock time and show the live latency.
+      out.control = nlohmann::json{{"type", "clock"}, {"t", p.media_time_s}, {"wall", p.wall_ms}}.dump();
+    }
+    viewer_->push(std::move(out));
+  }
+  void on_end() override { viewer_->end("ended"); }
+
+ private:
+  std::shared_ptr<net::ws_media::viewer> viewer_;
+};
+
+}  // namespace
+
+ws_module make_ws_media_module(const live_context& ctx) {
+  return [ctx](std::string_view path, boost::beast::tcp_stream& stream, net::http::request& req,
+               const std::string& peer) {
+    constexpr std::string_view prefix = "/ws/media/";
+    if (!path.starts_with(prefix))
+      return false;
+    std::string channel{path.substr(prefix.size())};
+    // Refused before anything is looked up or a relay entry is made for the name (a 404).
+    if (!actors::valid_channel_name(channel))
+      return false;
+    net::ws_media::accept(std::move(stream), std::move(req), peer,
+                          [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
+      auto watch = [viewer](caf::expected<media::media_outputs> outputs) {
+        if (!outputs || !outputs->fmp4)
+          return viewer->end("offline");
+        auto bridge = std::make_shared<hub_bridge>(viewer);
+        viewer->hold(bridge);
+        outputs->fmp4->subscribe(bridge);
+      };
+      ask_outputs(ctx, channel, [ctx, channel, watch](caf::expected<media::media_outputs> local) {
+        if ((local && local->fmp4) || !ctx.relays)
+          return watch(std::move(local));
+        // Ingested on another node: this node's shared copy of it.
+        ctx.sys->spawn([ctx, channel, watch](caf::event_based_actor* self) {
+          self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
+            .then([watch](media::media_outputs& outputs) { watch(std::move(outputs)); },
+                  [watch](caf::error& err) { watch(std::move(err)); });
+        });
+      });
+    });
+    return true;
+  };
+}
+
+bool handle_media_request(const live_context& ctx, std::string_view path, std::string_view query,
+                          respond_fn& respond) {
+  if (path.starts_with("/thumb/")) {
+    auto file = path.substr(7);
+    if (!file.ends_with(".jpg"))
+      return false;
+    auto channel = std::string{file.substr(0, file.size() - 4)};
+    if (!actors::valid_channel_name(channel)) {
+      respond(error_response(404, "not_found", "no such channel"));
+      return true;
+    }
+    auto res = net::http::file_response(ctx.hls_root, std::filesystem::path{channel} / "thumb.jpg",
+                                        "no-cache");
+    respond(res ? std::move(*res) : error_response(404, "not_found", "no thumbnail yet"));
+    return true;
+  }
+  if (!path.starts_with("/hls/"))
+    return false;
+  auto rest = path.substr(5);
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos)
+    return false;
+  auto channel = std::string{rest.substr(0, slash)};
+  auto file = std::string{rest.substr(slash + 1)};
+  if (file != "ll.m3u8" && !file.starts_with("ll/"))
+    return false;
+  serve_ll_hls(ctx, std::move(channel), std::move(file), std::string{query}, std::move(respond));
+  return true;
+}
+
+}  // namespace aethex::live

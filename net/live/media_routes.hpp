@@ -1,0 +1,23 @@
+// Live media served straight from the media sessions' in-memory outputs: fMP4 over WebSocket
+// (`/ws/media/<channel>`), LL-HLS (`/hls/<channel>/ll.m3u8` with blocking reload, parts under
+// `/hls/<channel>/ll/`) and thumbnails (`/thumb/<channel>.jpg`).
+#pragma once
+
+#include <string_view>
+
+#include <caf/actor.hpp>
+
+#include "net/live/live_context.hpp"
+#include "net/http/server.hpp"
+
+namespace aethex::live {
+
+/// The `/ws/media/<channel>` WebSocket endpoint.
+ws_module make_ws_media_module(const live_context& ctx);
+
+/// Handles LL-HLS and thumbnail requests; returns false for paths that are not its own.
+/// Blocking playlist reloads hold `respond` (not a thread) until the part exists or 3 s pass.
+bool handle_media_request(const live_context& ctx, std::string_view path, std::string_view query,
+                          net::http::respond_fn& respond);
+
+}  // namespace aethex::live
