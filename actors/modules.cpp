@@ -7,7 +7,8 @@
   domain(identity)             \
   domain(channel)              \
   domain(chat)                 \
-  domain(console)
+  domain(console)              \
+  /* one line per domain above; this line ends the list */
 
 namespace aethex::actors {
 
