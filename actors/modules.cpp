@@ -8,6 +8,7 @@
   domain(channel)              \
   domain(chat)                 \
   domain(console)              \
+  domain(social)               \
   /* one line per domain above; this line ends the list */
 
 namespace aethex::actors {

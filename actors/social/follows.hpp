@@ -1,0 +1,66 @@
+// follows/<user>: the channels a user follows — the social graph's edges, kept on the follower's
+// side so following is one entity's decision (no double follow, at most `max_follows`).
+//
+// Events: follow.started {"channel"}, follow.stopped {"channel"}. The follows projection
+// (follows_projection.hpp) turns them into follower counts and lists.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "runtime/atoms.hpp"
+#include "runtime/entity_registry.hpp"
+#include "storage/event_store.hpp"
+
+namespace aethex::actors {
+
+using follow_atom = caf::atom_constant<caf::atom("follow")>;
+using unfollow_atom = caf::atom_constant<caf::atom("unfollow")>;
+
+/// As many channels as Twitch lets an account follow.
+inline constexpr std::size_t max_follows = 2000;
+
+struct followed_channel {
+  std::string channel;
+  std::int64_t since_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, followed_channel& x) {
+  return f(caf::meta::type_name("followed_channel"), x.channel, x.since_ms);
+}
+
+/// What a user follows, oldest first.
+struct follows_view {
+  std::string user;
+  std::vector<followed_channel> channels;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, follows_view& x) {
+  return f(caf::meta::type_name("follows_view"), x.user, x.channels);
+}
+
+/// Protocol of follows/<user>:
+///  (follow_atom, channel)    -> follows_view (following it, once; again changes nothing)
+///                               | forbidden (max_follows reached)
+///  (unfollow_atom, channel)  -> follows_view (not following it any more)
+///  (get_atom)                -> follows_view (empty for a user who follows nobody)
+/// The caller checks that the channel exists and that the user is who the principal says.
+struct follows_protocol {
+  static constexpr std::string_view kind = "follows";
+  static follows_view reply_to(follow_atom, std::string channel);
+  static follows_view reply_to(unfollow_atom, std::string channel);
+  static follows_view reply_to(get_atom);
+};
+
+/// Registers the "follows" kind with its store.
+void add_follows_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+
+}  // namespace aethex::actors
