@@ -11,18 +11,26 @@ entity_journal::entity_journal(storage::event_store& store, std::string stream)
 
 void entity_journal::recover(const std::function<void(const std::string&)>& restore_snapshot,
                              const std::function<void(const storage::event&)>& apply) {
+  replay(restore_snapshot, [&apply](const storage::recorded_event& rec) {
+    apply(rec.data);
+    return true;
+  });
+}
+
+void entity_journal::replay(const std::function<void(const std::string&)>& restore_snapshot,
+                            const std::function<bool(const storage::recorded_event&)>& apply) {
   std::uint64_t from = 1;
   if (auto snap = store_->load_snapshot(stream_)) {
     restore_snapshot(snap->state);
     from = snap->version + 1;
     version_ = snapshot_version_ = snap->version;
   }
-  // Read the tail in pages so an entity with a long history does not load it all at once.
-  constexpr std::size_t page = 4096;
+  constexpr std::size_t page = 4096;  // a long history is not loaded all at once
   for (;;) {
     auto events = store_->read_stream(stream_, from, page);
     for (auto& rec : events) {
-      apply(rec.data);
+      if (!apply(rec))
+        return;
       version_ = rec.seq;
     }
     if (events.size() < page)

@@ -22,6 +22,11 @@ class entity_journal {
   void recover(const std::function<void(const std::string& state)>& restore_snapshot,
                const std::function<void(const storage::event&)>& apply);
 
+  /// Like recover(), but `apply` sees each stored event with its seq and returns false to stop
+  /// the replay (an event the reader cannot read); the version then stays at the last event read.
+  void replay(const std::function<void(const std::string& state)>& restore_snapshot,
+              const std::function<bool(const storage::recorded_event&)>& apply);
+
   /// Appends `events` expecting the current version. Errors: errc::conflict when another writer
   /// got there first, errc::unavailable when storage fails.
   caf::expected<std::uint64_t> append(std::vector<storage::event> events);
