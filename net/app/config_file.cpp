@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -18,40 +19,48 @@ namespace aethex::app {
 namespace {
 
 // CLI11's TOML reader held to what `aethex serve` options are: flat keys with one value each.
-// CLI11 would read a section or dotted key as a subcommand path and silently keep the last of
-// several values; both are refused instead. CLI11 2.1.2 also cuts a value at its first '#'
-// even inside quotes, so such a line is refused rather than read as a shortened secret or path.
+// Refused where CLI11 would misread instead: a bare word (a flag set to "true" for CLI11), a
+// '#' inside quotes (2.1.2 cuts the value there: a shortened secret or path), sections and
+// dotted keys (subcommand paths), several values (the last one kept).
 class serve_toml final : public CLI::ConfigTOML {
  public:
+  explicit serve_toml(const CLI::App& command) : command_{command} {}
+
   std::vector<CLI::ConfigItem> from_config(std::istream& in) const override {
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::istringstream lines{text.str()};
+    std::string text{std::istreambuf_iterator<char>{in}, {}};
+    std::istringstream lines{text};
     int number = 0;
     for (std::string line; std::getline(lines, line);) {
       ++number;
+      auto at = [&](const std::string& why) {
+        return CLI::ConfigError("line " + std::to_string(number) + ": " + why);
+      };
       auto hash = line.find('#');
-      if (hash != std::string::npos &&
-          std::count(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(hash), '"') % 2 == 1)
-        throw CLI::ConfigError("line " + std::to_string(number) +
-                               ": '#' inside a quoted value starts a comment; keep secrets "
-                               "with '#' in the *-file options");
+      auto code = CLI::detail::trim_copy(line.substr(0, hash));
+      if (!code.empty() && code.front() != '[' && code.front() != ';' &&
+          (code.front() == '=' || code.find('=') == std::string::npos))
+        throw at("expected 'key = value'");
+      if (hash != std::string::npos && std::count(code.begin(), code.end(), '"') % 2 == 1)
+        throw at("'#' inside a quoted value starts a comment; keep a secret with '#' in a file");
     }
-    std::istringstream again{text.str()};
+    std::istringstream again{text};
     auto items = CLI::ConfigTOML::from_config(again);
     for (const auto& item : items) {
       if (!item.parents.empty())
         throw CLI::ConfigError("'" + CLI::detail::join(item.parents, ".") +
                                "': sections and dotted keys are not supported; keys are the "
                                "flag names of aethex serve");
-      if (item.name.empty())
-        throw CLI::ConfigError("expected 'key = value'");
+      if (command_.get_option_no_throw("--" + item.name) == nullptr)
+        throw CLI::ConfigError("unknown option '" + item.name + "' (see aethex serve --help)");
       if (item.inputs.size() != 1)
         throw CLI::ConfigError("'" + item.name +
                                "' takes one value (quote values with spaces or commas)");
     }
     return items;
   }
+
+ private:
+  const CLI::App& command_;  // owns this reader
 };
 
 // A secret file holds the secret alone; a trailing newline is not part of it.
@@ -145,8 +154,8 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
 }
 
 void apply_config(CLI::App& command, std::istream& in, const std::string& name) {
-  command.config_formatter(std::make_shared<serve_toml>());
-  command.allow_config_extras(false);  // CLI11 ignores unknown keys by default
+  command.config_formatter(std::make_shared<serve_toml>(command));
+  command.allow_config_extras(false);  // not CLI11's default of ignoring them; serve_toml names them
   try {
     // Fills options not given on the command line and runs their checks, as for flags.
     command.parse_from_stream(in);
