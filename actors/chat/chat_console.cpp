@@ -10,25 +10,25 @@
 namespace aethex::actors::console {
 namespace {
 
-// The room reports refusals inside its reply; the console shows them as errors.
-caf::expected<json> chat_reply(const chat_result& r) {
-  if (!r.ok()) {
-    auto code = errc::invalid_argument;
-    if (r.code == "not_found")
-      code = errc::not_found;
-    else if (r.code == "banned" || r.code == "timed_out" || r.code == "forbidden" ||
-             r.code == "sign_in_required")
-      code = errc::forbidden;
-    else if (r.code == "unavailable")
-      code = errc::unavailable;
-    else if (r.code == "rate_limited" || r.code == "slow_mode")
-      code = errc::conflict;
-    return make_error(code, "chat refused (" + r.code + "): " + r.message);
-  }
+json ack_json(const chat_ack& ack) {
   json out{{"ok", true}};
-  if (r.id != 0)
-    out["id"] = r.id;
+  if (ack.id != 0)
+    out["id"] = ack.id;
   return out;
+}
+
+// The room refuses with a domain error; the console names the rule that refused.
+dispatch_fn chat_dispatch() {
+  return [inner = expecting<chat_ack>(ack_json)](
+           caf::event_based_actor* self, const caf::actor& registry, const std::string& kind,
+           const std::string& id, caf::message msg, reply_fn done) {
+    inner(self, registry, kind, id, std::move(msg), [done](caf::expected<json> out) {
+      if (!out && out.error().category() == error_category)
+        return done(make_error(code_of(out.error()), "chat refused (" + reason_of(out.error()) +
+                                                       "): " + message_of(out.error())));
+      done(std::move(out));
+    });
+  };
 }
 
 caf::expected<json> json_text(const std::string& text) {
@@ -56,7 +56,7 @@ command moderation(std::string name, std::string target, std::string help, std::
       return caf::make_message(chat_mod_atom::value, inv.as,
                                chat_command{action, inv.args[0], 0});
     },
-    expecting<chat_result>(chat_reply)};
+    chat_dispatch()};
 }
 
 }  // namespace
@@ -72,7 +72,7 @@ adapter chat_adapter() {
     [](const invocation& inv) -> caf::expected<caf::message> {
       return caf::make_message(chat_send_atom::value, inv.as, inv.args[0]);
     },
-    expecting<chat_result>(chat_reply)});
+    chat_dispatch()});
   a.commands.push_back(command{
     "history", true, {}, "The last messages of the room (what joiners see).",
     "ask chat/alice history",
@@ -99,7 +99,7 @@ adapter chat_adapter() {
       return caf::make_message(chat_mod_atom::value, inv.as,
                                chat_command{"timeout", inv.args[0], *seconds});
     },
-    expecting<chat_result>(chat_reply)});
+    chat_dispatch()});
   a.commands.push_back(moderation("untimeout", "user", "Lifts a timeout.",
                                   "send chat/alice untimeout spammer"));
   a.commands.push_back(moderation("ban", "user", "Bans a user from the room.",
@@ -120,7 +120,7 @@ adapter chat_adapter() {
       patch.slow_s = static_cast<std::int32_t>(*seconds);
       return caf::make_message(chat_set_atom::value, inv.as, patch);
     },
-    expecting<chat_result>(chat_reply)});
+    chat_dispatch()});
   a.commands.push_back(command{
     "emote-only", false, {{"on|off"}}, "Allows only emotes in messages (on) or any text (off).",
     "send chat/alice emote-only on",
@@ -131,7 +131,7 @@ adapter chat_adapter() {
       patch.emote_only = inv.args[0] == "on" ? 1 : 0;
       return caf::make_message(chat_set_atom::value, inv.as, patch);
     },
-    expecting<chat_result>(chat_reply)});
+    chat_dispatch()});
   return a;
 }
 

@@ -202,8 +202,37 @@ struct room_state {
 
 using room_actor = caf::stateful_actor<room_state>;
 
-chat_result reject(std::string code, std::string message) {
-  return chat_result{std::move(code), std::move(message), 0};
+// What a command came to: `code` is empty when accepted, else the reason of the refusal.
+struct room_outcome {
+  std::string code;
+  std::string message;
+  std::uint64_t id = 0;  // id of the message a send created
+  bool ok() const { return code.empty(); }
+};
+
+room_outcome reject(std::string code, std::string message) {
+  return room_outcome{std::move(code), std::move(message), 0};
+}
+
+// A refusal travels as a domain error whose reason is the chat's own word for it; the table in
+// runtime/errors.cpp then gives every front end its status.
+caf::result<chat_ack> reply_of(room_outcome outcome) {
+  if (outcome.ok())
+    return chat_ack{std::move(outcome.message), outcome.id};
+  auto& reason = outcome.code;
+  auto code = errc::invalid_argument;  // empty, too_long, blocked_term, emote_only, invalid
+  if (reason == "not_found")
+    code = errc::not_found;
+  else if (reason == "sign_in_required")
+    code = errc::unauthorized;
+  else if (reason == "banned" || reason == "timed_out" || reason == "forbidden" ||
+           reason == "guests_off")
+    code = errc::forbidden;
+  else if (reason == "rate_limited" || reason == "slow_mode")
+    code = errc::rate_limited;
+  else if (reason == "unavailable")
+    code = errc::unavailable;
+  return make_error(code, std::move(outcome.message), std::move(reason));
 }
 
 void broadcast(room_actor* self, const std::string& frame) {
@@ -212,7 +241,7 @@ void broadcast(room_actor* self, const std::string& frame) {
 }
 
 // Persists, applies, snapshots when due. The events are durable before anyone sees them.
-std::optional<chat_result> commit(room_actor* self, std::vector<storage::event> events) {
+std::optional<room_outcome> commit(room_actor* self, std::vector<storage::event> events) {
   auto& st = self->state;
   if (auto err = st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); }))
     return reject("unavailable", "chat is unavailable right now: " + message_of(err));
@@ -259,7 +288,7 @@ void on_tick(room_actor* self) {
   }
 }
 
-chat_result handle_send(room_actor* self, const chat_identity& who, const std::string& text) {
+room_outcome handle_send(room_actor* self, const chat_identity& who, const std::string& text) {
   auto& st = self->state;
   st.last_activity = std::chrono::steady_clock::now();
   if (!st.channel_known)
@@ -334,10 +363,10 @@ chat_result handle_send(room_actor* self, const chat_identity& who, const std::s
   p.recent.push_back(now);
   if (st.paces.size() > 50000)  // bound memory of one-off senders
     std::erase_if(st.paces, [&](auto& kv) { return kv.second.last_ms < now - window_ms; });
-  return chat_result{{}, {}, m.id};
+  return room_outcome{{}, {}, m.id};
 }
 
-chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_command& cmd) {
+room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_command& cmd) {
   auto& st = self->state;
   st.last_activity = std::chrono::steady_clock::now();
   if (!st.channel_known)
@@ -363,7 +392,7 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
                                                dump(json{{"id", id}, {"by", by}}))}))
       return *failed;
     broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", by}}));
-    return chat_result{{}, "message deleted", id};
+    return room_outcome{{}, "message deleted", id};
   }
   const auto& target = cmd.target;
   if (target.empty() || target.size() > max_user_chars)
@@ -382,14 +411,14 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
       return reject("forbidden", "only the broadcaster can " + a);
     bool add = a == "mod";
     if (add == (target_role == role::moderator))
-      return chat_result{{}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
+      return room_outcome{{}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
     if (auto failed = commit(self, {make_event(add ? "chat.moderator_added"
                                                    : "chat.moderator_removed",
                                                dump(json{{"user", target}, {"by", by}}))}))
       return *failed;
     broadcast(self, dump(json{{"type", "moderation"}, {"action", a}, {"user", target},
                               {"by", by}}));
-    return chat_result{{}, target + (add ? " is now a moderator" : " is no longer a moderator"), 0};
+    return room_outcome{{}, target + (add ? " is now a moderator" : " is no longer a moderator"), 0};
   }
   if (target_role == role::moderator && !by_broadcaster)
     return reject("forbidden", "only the broadcaster can " + a + " a moderator");
@@ -412,13 +441,13 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
     done = target + " may chat again";
   } else if (a == "ban") {
     if (st.banned.count(target))
-      return chat_result{{}, target + " is already banned", 0};
+      return room_outcome{{}, target + " is already banned", 0};
     ev = make_event("chat.user_banned",
                     dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
     done = target + " is banned";
   } else if (a == "unban") {
     if (!st.banned.count(target))
-      return chat_result{{}, target + " is not banned", 0};
+      return room_outcome{{}, target + " is not banned", 0};
     ev = make_event("chat.user_unbanned",
                     dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
     done = target + " is unbanned";
@@ -428,10 +457,10 @@ chat_result handle_mod(room_actor* self, const chat_identity& who, const chat_co
   if (auto failed = commit(self, {ev}))
     return *failed;
   broadcast(self, dump(frame));
-  return chat_result{{}, done, 0};
+  return room_outcome{{}, done, 0};
 }
 
-chat_result handle_settings(room_actor* self, const chat_identity& who,
+room_outcome handle_settings(room_actor* self, const chat_identity& who,
                             const chat_settings_patch& patch) {
   auto& st = self->state;
   st.last_activity = std::chrono::steady_clock::now();
@@ -457,7 +486,7 @@ chat_result handle_settings(room_actor* self, const chat_identity& who,
                                              dump(next.to_json(true)))}))
     return *failed;
   broadcast(self, dump(json{{"type", "settings"}, {"settings", st.config.to_json(false)}}));
-  return chat_result{{}, "chat settings updated", 0};
+  return room_outcome{{}, "chat settings updated", 0};
 }
 
 std::string info_json(room_state& st, const chat_identity& who) {
@@ -540,13 +569,13 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       schedule_tick(self);
     },
     [self](chat_send_atom, const chat_identity& who, const std::string& text) {
-      return handle_send(self, who, text);
+      return reply_of(handle_send(self, who, text));
     },
     [self](chat_mod_atom, const chat_identity& who, const chat_command& cmd) {
-      return handle_mod(self, who, cmd);
+      return reply_of(handle_mod(self, who, cmd));
     },
     [self](chat_set_atom, const chat_identity& who, const chat_settings_patch& patch) {
-      return handle_settings(self, who, patch);
+      return reply_of(handle_settings(self, who, patch));
     },
     [self](chat_react_atom, const chat_identity& who, const std::string& kind) {
       auto& st = self->state;

@@ -30,9 +30,9 @@ namespace aethex::actors {
 ///                                                   receives (chat_deliver_atom, std::string)
 ///  (chat_hist_atom)                              -> std::string history frame
 ///  (presence_atom, caf::actor fanout, uint32 n)  -> (no reply) n viewers on that fan-out
-///  (chat_send_atom, chat_identity, text)         -> chat_result (id of the new message)
-///  (chat_mod_atom, chat_identity, chat_command)  -> chat_result
-///  (chat_set_atom, chat_identity, patch)         -> chat_result
+///  (chat_send_atom, chat_identity, text)         -> chat_ack (id of the new message)
+///  (chat_mod_atom, chat_identity, chat_command)  -> chat_ack
+///  (chat_set_atom, chat_identity, patch)         -> chat_ack
 ///  (chat_react_atom, chat_identity, kind)        -> (no reply) counted into the next window
 /// Roles: the channel owner is the broadcaster; "admin" acts as the broadcaster of every room.
 caf::actor spawn_chat_room(caf::actor_system& sys, const caf::actor& registry,
@@ -46,9 +46,9 @@ struct chat_protocol {
   static std::string reply_to(chat_sub_atom, caf::actor fanout);
   static std::string reply_to(chat_hist_atom);
   static void reply_to(presence_atom, caf::actor fanout, std::uint32_t viewers);
-  static chat_result reply_to(chat_send_atom, chat_identity who, std::string text);
-  static chat_result reply_to(chat_mod_atom, chat_identity who, chat_command command);
-  static chat_result reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
+  static chat_ack reply_to(chat_send_atom, chat_identity who, std::string text);
+  static chat_ack reply_to(chat_mod_atom, chat_identity who, chat_command command);
+  static chat_ack reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
   static void reply_to(chat_react_atom, chat_identity who, std::string kind);
 };
 

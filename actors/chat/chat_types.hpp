@@ -74,18 +74,17 @@ typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
            x.blocked_terms);
 }
 
-/// Outcome of a chat command: `code` is empty on success, otherwise a stable snake_case reason
-/// ("slow_mode", "rate_limited", "banned", …) with a sentence for the sender in `message`.
-struct chat_result {
-  std::string code;
+/// A chat command the room accepted: a sentence for the sender, and the id of the message a send
+/// created. Refusals are domain errors (runtime/errors.hpp) whose reason is a stable snake_case
+/// word ("slow_mode", "rate_limited", "banned", …) the client acts on.
+struct chat_ack {
   std::string message;
-  std::uint64_t id = 0;  // id of the message a send created
-  bool ok() const { return code.empty(); }
+  std::uint64_t id = 0;
 };
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, chat_result& x) {
-  return f(caf::meta::type_name("chat_result"), x.code, x.message, x.id);
+typename Inspector::result_type inspect(Inspector& f, chat_ack& x) {
+  return f(caf::meta::type_name("chat_ack"), x.message, x.id);
 }
 
 /// Limits of every room on a node (rooms may tighten or relax the rate limit in their settings).

@@ -15,7 +15,7 @@ class chat_domain final : public domain_module {
   void add_message_types(caf::actor_system_config& cfg) const override {
     cfg.add_message_type<chat_command>("aethex::chat_command");
     cfg.add_message_type<chat_settings_patch>("aethex::chat_settings_patch");
-    cfg.add_message_type<chat_result>("aethex::chat_result");
+    cfg.add_message_type<chat_ack>("aethex::chat_ack");
   }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {

@@ -100,9 +100,17 @@ void ask_room(session_actor* self, F done, Ts&&... command) {
           [done](caf::error& err) mutable { done(caf::expected<reply>{std::move(err)}); });
 }
 
-void reply_result(session_actor* self, const chat_result& r, const json& ref, bool ack) {
-  if (!r.ok())
-    return send_notice(self, r.code, r.message, ref);
+// An accepted command is acknowledged (when the client asked); a refusal becomes a notice with
+// the room's reason ("slow_mode", "banned", …), and a failure to reach the room says so.
+void reply_result(session_actor* self, const caf::expected<chat_ack>& result, const json& ref,
+                  bool ack) {
+  if (!result) {
+    auto& err = result.error();
+    if (err.category() != error_category)
+      return send_notice(self, "unavailable", "chat is unavailable: " + message_of(err), ref);
+    return send_notice(self, reason_of(err), message_of(err), ref);
+  }
+  auto& r = *result;
   if (!ack)
     return;
   json j{{"type", "ok"}, {"message", r.message}};
@@ -370,11 +378,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (who.is_anonymous())
     return send_notice(self, "sign_in_required", "sign in to chat", ref);
   auto on_result = [self, ref, ack = type != "send" || !ref.is_null()](
-                     caf::expected<chat_result> r) {
-    if (!r)
-      return send_notice(self, "unavailable", "chat is unavailable: " + message_of(r.error()), ref);
-    reply_result(self, *r, ref, ack);
-  };
+                     caf::expected<chat_ack> r) { reply_result(self, r, ref, ack); };
   if (type == "send") {
     if (auto body = string_field(self, msg, "text", ref))
       ask_room(self, on_result, chat_send_atom::value, who, *body);
