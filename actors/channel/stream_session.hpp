@@ -13,6 +13,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "storage/event_store.hpp"
 
@@ -43,7 +44,8 @@ typename Inspector::result_type inspect(Inspector& f, stream_session_view& x) {
 ///                                   once ended) | not_found
 ///  (end_atom)                   -> stream_session_view (idempotent) | not_found
 caf::actor spawn_stream_session(caf::actor_system& sys, const caf::actor& registry,
-                                storage::event_store& store, const std::string& id);
+                                storage::event_store& store, const std::string& id,
+                                const runtime::clock& clock = runtime::system_clock());
 
 /// The typed protocol of stream/<channel>-<session> (actors/core/entity_ref.hpp).
 struct stream_session_protocol {
@@ -57,7 +59,9 @@ struct stream_session_protocol {
 /// Entity id of a channel's publish session: "<channel>-<session id>".
 std::string stream_session_id(const std::string& channel, const std::string& session_id);
 
-/// Registers the "stream" kind with its store.
-void add_stream_session_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+/// Registers the "stream" kind with its store; its entities read `clock` (which must outlive
+/// them) for event times, durations and idleness.
+void add_stream_session_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                             const runtime::clock& clock = runtime::system_clock());
 
 }  // namespace aethex::actors
