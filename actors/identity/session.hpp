@@ -13,6 +13,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "storage/event_store.hpp"
 
@@ -44,7 +45,8 @@ inline constexpr std::int64_t session_lifetime_ms = 30LL * 24 * 60 * 60 * 1000;
 ///                                        (revoke_atom) when the session is revoked. Open chat
 ///                                        sockets watch their session, so a log-out reaches them.
 caf::actor spawn_session(caf::actor_system& sys, const caf::actor& registry,
-                         storage::event_store& store, const std::string& digest);
+                         storage::event_store& store, const std::string& digest,
+                         const runtime::clock& clock = runtime::system_clock());
 
 /// The typed protocol of session/<token digest> (actors/core/entity_ref.hpp).
 struct session_protocol {
@@ -55,7 +57,9 @@ struct session_protocol {
   static bool reply_to(watch_atom, caf::actor watcher);
 };
 
-/// Registers the "session" kind with its store.
-void add_session_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+/// Registers the "session" kind with its store; its entities read `clock` (which must outlive
+/// them) for expiry and idleness.
+void add_session_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                      const runtime::clock& clock = runtime::system_clock());
 
 }  // namespace aethex::actors
