@@ -6,8 +6,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/core/entity_journal.hpp"
-#include "actors/core/entity_support.hpp"
+#include "actors/channel/channel_events.hpp"
+#include "actors/core/event_sourced.hpp"
 #include "actors/channel/stream_session.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/bounded_json.hpp"
@@ -29,60 +29,62 @@ constexpr std::size_t max_tags = 10;
 constexpr std::size_t max_tag = 25;
 
 struct channel_state {
+  static constexpr std::string_view kind = "channel";
+  static inline const char* name = "channel";
+  using events = event_list<channel_events::created, channel_events::updated,
+                            channel_events::key_rotated, channel_events::went_live,
+                            channel_events::went_offline>;
+
   channel_view view;
   std::string stream_key;
   std::optional<stream_health> health;  // latest report of the live session; not persisted
-  std::optional<entity_journal> journal;
-  std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
-  caf::actor registry;
-  bool passivating = false;
-  static inline const char* name = "channel";
 
-  void apply(const storage::event& ev) {
-    auto body = json::parse(ev.payload, nullptr, false);
-    if (body.is_discarded())
-      return;
-    if (ev.type == "channel.created") {
-      view.name = body.value("name", "");
-      view.owner = body.value("owner", "");
-      // Channels made with the admin token belong to the admin principal. Events written before
-      // the owner's kind was recorded said "admin" only in that case (or when an account had
-      // squatted the name, which must not make it the owner).
-      view.owner_is_admin = body.contains("owner_kind") ? body.value("owner_kind", "") == "admin"
-                                                        : view.owner == "admin";
-      view.title = body.value("title", "");
-      stream_key = body.value("stream_key", "");
-    } else if (ev.type == "channel.updated") {
-      if (body.contains("title"))
-        view.title = body.value("title", "");
-      if (body.contains("category"))
-        view.category = body.value("category", "");
-      if (body.contains("description"))
-        view.description = body.value("description", "");
-      if (auto tags = body.find("tags"); tags != body.end() && tags->is_array()) {
-        view.tags.clear();
-        for (auto& tag : *tags)
-          if (tag.is_string())
-            view.tags.push_back(tag.get<std::string>());
-      }
-    } else if (ev.type == "channel.key_rotated") {
-      stream_key = body.value("stream_key", "");
-    } else if (ev.type == "channel.went_live") {
-      view.live = true;
-      view.session_id = body.value("session", "");
-      view.ingest_node = body.value("node", "");
-      view.started_at_ms = ev.timestamp_ms;
-    } else if (ev.type == "channel.went_offline") {
-      health.reset();
-      view.live = false;
-      view.session_id.clear();
-      view.ingest_node.clear();
-      view.started_at_ms = 0;
-    }
+  bool keep_active() const { return view.live; }
+
+  void apply(const channel_events::created& e, const event_meta& meta) {
+    view.name = e.name;
+    view.owner = e.owner;
+    // Channels made with the admin token belong to the admin principal. Events written before
+    // the owner's kind was recorded said "admin" only in that case (or when an account had
+    // squatted the name, which must not make it the owner).
+    view.owner_is_admin = e.owner_kind ? *e.owner_kind == "admin" : view.owner == "admin";
+    view.title = e.title;
+    stream_key = e.stream_key;
+    view.version = meta.seq;
+  }
+  void apply(const channel_events::updated& e, const event_meta& meta) {
+    if (e.title)
+      view.title = *e.title;
+    if (e.category)
+      view.category = *e.category;
+    if (e.description)
+      view.description = *e.description;
+    if (e.tags)
+      view.tags = *e.tags;
+    view.version = meta.seq;
+  }
+  void apply(const channel_events::key_rotated& e, const event_meta& meta) {
+    stream_key = e.stream_key;
+    view.version = meta.seq;
+  }
+  void apply(const channel_events::went_live& e, const event_meta& meta) {
+    view.live = true;
+    view.session_id = e.session;
+    view.ingest_node = e.node;
+    view.started_at_ms = meta.timestamp_ms;
+    view.version = meta.seq;
+  }
+  void apply(const channel_events::went_offline&, const event_meta& meta) {
+    health.reset();
+    view.live = false;
+    view.session_id.clear();
+    view.ingest_node.clear();
+    view.started_at_ms = 0;
+    view.version = meta.seq;
   }
 };
 
-using channel_actor = caf::stateful_actor<channel_state>;
+using channel_actor = caf::stateful_actor<event_sourced<channel_state>>;
 
 std::string new_stream_key(const std::string& channel) {
   return "live_" + channel + "_" + runtime::random_hex(16);
@@ -140,7 +142,7 @@ void track_stream(channel_actor* self, const std::string& channel, const std::st
                   caf::message command) {
   if (session.empty())
     return;
-  self->request(self->state.registry, std::chrono::seconds(10), route_atom::value,
+  self->request(self->state.registry(), std::chrono::seconds(10), route_atom::value,
                 std::string{"stream"}, stream_session_id(channel, session), std::move(command))
     .then([](const stream_session_view&) {},
           [self, channel](const caf::error& err) {
@@ -150,57 +152,38 @@ void track_stream(channel_actor* self, const std::string& channel, const std::st
           });
 }
 
-// Persists then applies; the reply is sent only after the events are durable.
-caf::error commit(channel_actor* self, std::vector<storage::event> events) {
-  auto& st = self->state;
-  if (auto err = st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); }))
-    return err;
-  st.view.version = st.journal->version();
-  return caf::none;
-}
-
 caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
-                               storage::event_store* store, std::string name) {
+                               storage::event_store* store, std::string name,
+                               const runtime::clock* clock) {
   auto& st = self->state;
-  st.registry = std::move(registry);
-  st.journal.emplace(*store, "channel/" + name);
-  st.journal->recover([](const std::string&) {}, [&st](const storage::event& ev) { st.apply(ev); });
-  st.view.version = st.journal->version();
+  if (auto err = st.activate(self, *store, name,
+                             {registry, clock, idle_check_interval, idle_before_passivation}))
+    return st.refuse(self, std::move(err));
   // Only this activation can hold a live session; a live flag found at activation is left over
   // from a node that stopped mid-stream.
   if (st.view.live) {
     auto stale_session = st.view.session_id;
-    auto payload = json{{"session", stale_session}, {"reason", "node restarted"}}.dump();
-    if (auto err = commit(self, {make_event("channel.went_offline", payload)}))
+    if (auto err = st.emit(channel_events::went_offline{stale_session, "node restarted"}))
       caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
     else
       track_stream(self, name, stale_session, caf::make_message(end_atom::value));
   }
-  self->delayed_send(self, idle_check_interval, idle_check_atom::value);
-  auto touch = [self] { self->state.last_activity = std::chrono::steady_clock::now(); };
+  auto touch = [self] { self->state.touch(); };
   // A channel that does not exist holds no memory: asking for one (a typo, a scan of random
   // names) must not park an actor for the idle period.
   auto require_exists = [self]() -> caf::error {
-    auto& st = self->state;
-    if (st.journal->exists())
-      return caf::none;
-    if (!st.passivating) {
-      st.passivating = true;
-      idle_tracker::passivate(self, st.registry);
-    }
-    return make_error(errc::not_found, "channel not found");
+    return self->state.require_exists(self, make_error(errc::not_found, "channel not found"));
   };
   // Go-live: the key must match and nobody else may be live; `node` is where media arrives.
   auto begin = [self, name, touch](const std::string& key, const std::string& session_id,
                                    const std::string& node) -> caf::result<channel_view> {
     touch();
     auto& st = self->state;
-    if (!st.journal->exists() || !runtime::constant_time_equal(key, st.stream_key))
+    if (!st.exists() || !runtime::constant_time_equal(key, st.stream_key))
       return make_error(errc::unauthorized, "invalid stream key");
     if (st.view.live)
       return make_error(errc::conflict, "channel is already live from another publisher");
-    auto payload = json{{"session", session_id}, {"node", node}}.dump();
-    if (auto err = commit(self, {make_event("channel.went_live", payload)}))
+    if (auto err = st.emit(channel_events::went_live{session_id, node}))
       return err;
     track_stream(self, name, session_id, caf::make_message(create_atom::value, name));
     return st.view;
@@ -209,17 +192,15 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
     [self, name, touch](create_atom, const runtime::principal& owner,
                         const std::string& title) -> caf::result<std::string> {
       touch();
-      if (self->state.journal->exists())
+      if (self->state.exists())
         return make_error(errc::conflict, "channel '" + name + "' already exists");
       if (title.size() > max_title)
         return make_error(errc::invalid_argument, "title is longer than 140 characters");
       auto key = new_stream_key(name);
       if (!owner.is_admin() && !owner.is_user())
         return make_error(errc::forbidden, "sign in to create a channel");
-      auto payload = json{{"name", name}, {"owner", owner.display()},
-                          {"owner_kind", owner.is_admin() ? "admin" : "user"}, {"title", title},
-                          {"stream_key", key}}.dump();
-      if (auto err = commit(self, {make_event("channel.created", payload)}))
+      if (auto err = self->state.emit(channel_events::created{
+            name, owner.display(), owner.is_admin() ? "admin" : "user", title, key}))
         return err;
       return key;
     },
@@ -241,13 +222,13 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return make_error(errc::invalid_argument, "title is longer than 140 characters");
       if (category.size() > max_category)
         return make_error(errc::invalid_argument, "category is longer than 64 characters");
-      json change = json::object();
+      channel_events::updated change;
       if (!title.empty())
-        change["title"] = title;
+        change.title = title;
       if (!category.empty())
-        change["category"] = category;
+        change.category = category;
       if (!change.empty())
-        if (auto err = commit(self, {make_event("channel.updated", change.dump())}))
+        if (auto err = self->state.emit(change))
           return err;
       return self->state.view;
     },
@@ -262,7 +243,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       if (!change)
         return change.error();
       if (!change->empty())
-        if (auto err = commit(self, {make_event("channel.updated", change->dump())}))
+        if (auto err = self->state.emit(change->get<channel_events::updated>()))
           return err;
       return self->state.view;
     },
@@ -274,8 +255,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       if (!may_manage(self->state, requester))
         return make_error(errc::forbidden, "only the channel owner may rotate its stream key");
       auto key = new_stream_key(name);
-      if (auto err = commit(self, {make_event("channel.key_rotated",
-                                              json{{"stream_key", key}}.dump())}))
+      if (auto err = self->state.emit(channel_events::key_rotated{key}))
         return err;
       return key;
     },
@@ -301,8 +281,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       auto& st = self->state;
       if (!st.view.live || st.view.session_id != session_id)
         return false;
-      if (auto err = commit(self, {make_event("channel.went_offline",
-                                              json{{"session", session_id}}.dump())}))
+      if (auto err = st.emit(channel_events::went_offline{session_id, std::nullopt}))
         return err;
       track_stream(self, name, session_id, caf::make_message(end_atom::value));
       return true;
@@ -320,24 +299,17 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return make_error(errc::not_found, "channel is not live");
       return *self->state.health;
     },
-    stop_on_request(self),
-    [self](idle_check_atom) {
-      auto& st = self->state;
-      auto idle = std::chrono::steady_clock::now() - st.last_activity;
-      if (st.view.live || idle < idle_before_passivation) {
-        self->delayed_send(self, idle_check_interval, idle_check_atom::value);
-        return;
-      }
-      idle_tracker::passivate(self, st.registry);
-    },
+    self->state.stop_on_request(self),
+    [self](idle_check_atom) { self->state.idle_check(self); },
   };
 }
 
 }  // namespace
 
 caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
-                         storage::event_store& store, const std::string& name) {
-  return sys.spawn(channel_behavior, registry, &store, name);
+                         storage::event_store& store, const std::string& name,
+                         const runtime::clock& clock) {
+  return sys.spawn(channel_behavior, registry, &store, name, &clock);
 }
 
 bool valid_channel_name(std::string_view name) {
@@ -361,10 +333,11 @@ std::string channel_of_stream_key(std::string_view key) {
   return valid_channel_name(channel) ? std::string{channel} : std::string{};
 }
 
-void add_channel_kind(runtime::entity_kinds& kinds, storage::event_store& store) {
-  kinds.factories["channel"] = [&store](caf::actor_system& sys, const caf::actor& registry,
-                                        const std::string& id) {
-    return spawn_channel(sys, registry, store, id);
+void add_channel_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                      const runtime::clock& clock) {
+  kinds.factories["channel"] = [&store, &clock](caf::actor_system& sys, const caf::actor& registry,
+                                                const std::string& id) {
+    return spawn_channel(sys, registry, store, id, clock);
   };
 }
 

@@ -16,6 +16,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/principal.hpp"
 #include "storage/event_store.hpp"
@@ -96,7 +97,8 @@ struct channel_patch {
 /// `requester` is a runtime::principal; the admin principal acts as any owner. Going live starts the stream session entity
 /// ("stream", "<channel>-<session id>"); going offline ends it.
 caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
-                         storage::event_store& store, const std::string& name);
+                         storage::event_store& store, const std::string& name,
+                         const runtime::clock& clock = runtime::system_clock());
 
 /// Channel names are 3–25 characters of a–z, 0–9 and '_' (what a URL and a key can carry).
 bool valid_channel_name(std::string_view name);
@@ -104,8 +106,10 @@ bool valid_channel_name(std::string_view name);
 /// Stream keys read "live_<channel>_<secret>", so ingest can route a key to its channel.
 std::string channel_of_stream_key(std::string_view key);
 
-/// Registers the "channel" kind with its store.
-void add_channel_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+/// Registers the "channel" kind with its store; its entities read `clock` (which must outlive
+/// them) for event times and idleness.
+void add_channel_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                      const runtime::clock& clock = runtime::system_clock());
 
 /// The typed protocol of channel/<name> (actors/core/entity_ref.hpp); the comment above says
 /// what each command does.
