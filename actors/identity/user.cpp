@@ -9,8 +9,7 @@
 #include <sodium.h>
 
 #include "actors/channel/channel.hpp"
-#include "actors/core/entity_journal.hpp"
-#include "actors/core/entity_support.hpp"
+#include "actors/core/event_sourced.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
@@ -111,7 +110,96 @@ std::optional<std::string> settings_problem(const json& change) {
   return std::nullopt;
 }
 
+// Stored events; their JSON is what this entity always wrote.
+struct signed_up {
+  static constexpr std::string_view type = "user.signed_up";
+  static constexpr std::uint32_t schema = 1;
+  std::string username;
+  std::string email;
+  std::string password_hash;
+  std::optional<std::string> display_name;  // the username when absent
+};
+void to_json(json& j, const signed_up& e) {
+  j = json{{"username", e.username}, {"email", e.email}, {"password_hash", e.password_hash}};
+  if (e.display_name)
+    j["display_name"] = *e.display_name;
+}
+void from_json(const json& j, signed_up& e) {
+  e.username = j.value("username", "");
+  e.email = j.value("email", "");
+  e.password_hash = j.value("password_hash", "");
+  if (j.contains("display_name"))
+    e.display_name = j.value("display_name", "");
+}
+
+// Only string fields count; a field that is not a string is read as absent.
+std::optional<std::string> string_field(const json& j, const char* key) {
+  if (auto it = j.find(key); it != j.end() && it->is_string())
+    return it->get<std::string>();
+  return std::nullopt;
+}
+
+struct profile_updated {
+  static constexpr std::string_view type = "user.profile_updated";
+  static constexpr std::uint32_t schema = 1;
+  std::optional<std::string> display_name, bio, avatar_url, email;
+  bool empty() const { return !display_name && !bio && !avatar_url && !email; }
+};
+void to_json(json& j, const profile_updated& e) {
+  j = json::object();
+  for (auto [key, value] : {std::pair{"display_name", &e.display_name}, {"bio", &e.bio},
+                            {"avatar_url", &e.avatar_url}, {"email", &e.email}})
+    if (*value)
+      j[key] = **value;
+}
+void from_json(const json& j, profile_updated& e) {
+  e.display_name = string_field(j, "display_name");
+  e.bio = string_field(j, "bio");
+  e.avatar_url = string_field(j, "avatar_url");
+  e.email = string_field(j, "email");
+}
+
+/// The whole settings object after the change.
+struct settings_updated {
+  static constexpr std::string_view type = "user.settings_updated";
+  static constexpr std::uint32_t schema = 1;
+  std::optional<json> settings;  // absent (or not an object) in a damaged event: ignored
+};
+void to_json(json& j, const settings_updated& e) {
+  j = json{{"settings", e.settings.value_or(json::object())}};
+}
+void from_json(const json& j, settings_updated& e) {
+  if (auto it = j.find("settings"); it != j.end() && it->is_object())
+    e.settings = *it;
+}
+
+struct channel_claimed {
+  static constexpr std::string_view type = "user.channel_claimed";
+  static constexpr std::uint32_t schema = 1;
+  std::optional<std::string> channel;
+};
+struct channel_released {
+  static constexpr std::string_view type = "user.channel_released";
+  static constexpr std::uint32_t schema = 1;
+  std::optional<std::string> channel;
+};
+template <class E>
+  requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
+void to_json(json& j, const E& e) {
+  j = json{{"channel", e.channel.value_or("")}};
+}
+template <class E>
+  requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
+void from_json(const json& j, E& e) {
+  e.channel = string_field(j, "channel");
+}
+
 struct user_state {
+  static constexpr std::string_view kind = "user";
+  static inline const char* name = "user";
+  using events = event_list<signed_up, profile_updated, settings_updated, channel_claimed,
+                            channel_released>;
+
   user_view view;
   std::string password_hash;
   std::set<std::string> channels;  // claimed against the channel quota; at most the quota
@@ -125,41 +213,41 @@ struct user_state {
   };
   std::optional<signup> signing_up;  // one sign-up at a time: its hash is being computed
   json settings = json::object();  // only the keys the user changed
-  std::optional<entity_journal> journal;
-  caf::actor registry;
-  idle_tracker idle{60s, 600s};
-  static inline const char* name = "user";
 
-  void apply(const storage::event& ev) {
-    auto body = json::parse(ev.payload, nullptr, false);
-    if (body.is_discarded() || !body.is_object())
-      return;
-    if (ev.type == "user.signed_up") {
-      view.username = body.value("username", "");
-      view.email = body.value("email", "");
-      view.display_name = body.value("display_name", view.username);
-      password_hash = body.value("password_hash", "");
-      view.created_at_ms = ev.timestamp_ms;
-    } else if (ev.type == "user.profile_updated") {
-      auto take = [&body](const char* key, std::string& target) {
-        if (auto it = body.find(key); it != body.end() && it->is_string())
-          target = it->get<std::string>();
-      };
-      take("display_name", view.display_name);
-      take("bio", view.bio);
-      take("avatar_url", view.avatar_url);
-      take("email", view.email);
-    } else if (ev.type == "user.channel_claimed" || ev.type == "user.channel_released") {
-      if (auto it = body.find("channel"); it != body.end() && it->is_string()) {
-        if (ev.type == "user.channel_claimed")
-          channels.insert(it->get<std::string>());
-        else
-          channels.erase(it->get<std::string>());
-      }
-    } else if (ev.type == "user.settings_updated") {
-      if (auto it = body.find("settings"); it != body.end() && it->is_object())
-        settings = *it;
-    }
+  bool keep_active() const { return !waiting.empty(); }  // a hash is on its way back
+  // The partition moves or the entity goes: callers still waiting for the pool get an answer,
+  // not silence.
+  void on_passivate() {
+    for (auto& [_, promise] : waiting)
+      promise.deliver(make_error(errc::unavailable, "the account moved to another node, retry"));
+    waiting.clear();
+  }
+
+  void apply(const signed_up& e, const event_meta& meta) {
+    view.username = e.username;
+    view.email = e.email;
+    view.display_name = e.display_name.value_or(view.username);
+    password_hash = e.password_hash;
+    view.created_at_ms = meta.timestamp_ms;
+  }
+  void apply(const profile_updated& e, const event_meta&) {
+    for (auto [field, target] : {std::pair{&e.display_name, &view.display_name},
+                                 {&e.bio, &view.bio}, {&e.avatar_url, &view.avatar_url},
+                                 {&e.email, &view.email}})
+      if (*field)
+        *target = **field;
+  }
+  void apply(const channel_claimed& e, const event_meta&) {
+    if (e.channel)
+      channels.insert(*e.channel);
+  }
+  void apply(const channel_released& e, const event_meta&) {
+    if (e.channel)
+      channels.erase(*e.channel);
+  }
+  void apply(const settings_updated& e, const event_meta&) {
+    if (e.settings)
+      settings = *e.settings;
   }
 
   user_view full_view() const {
@@ -171,20 +259,20 @@ struct user_state {
   }
 };
 
-using user_actor = caf::stateful_actor<user_state>;
+using user_actor = caf::stateful_actor<event_sourced<user_state>>;
 
-caf::error commit(user_actor* self, std::vector<storage::event> events) {
-  auto& st = self->state;
-  return st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); });
-}
+struct patch_events {
+  profile_updated profile;
+  std::optional<settings_updated> settings;
+};
 
 // Validates a profile/settings patch completely before anything is written.
-caf::expected<std::vector<storage::event>> events_for_patch(const user_state& st,
+caf::expected<patch_events> events_for_patch(const user_state& st,
                                                             const std::string& patch_json) {
   auto patch = runtime::parse_client_json(patch_json);
   if (patch.is_discarded() || !patch.is_object())
     return make_error(errc::invalid_argument, "the change must be a JSON object");
-  json profile = json::object();
+  patch_events out;
   std::optional<json> settings;
   for (auto& [key, value] : patch.items()) {
     if (key == "settings") {
@@ -211,14 +299,15 @@ caf::expected<std::vector<storage::event>> events_for_patch(const user_state& st
                         "avatar_url must be an http:// or https:// URL of at most 512 bytes");
     if (key == "email" && !text.empty() && !valid_email(text))
       return make_error(errc::invalid_argument, "email is not a valid address");
-    profile[key] = text;
+    auto& field = key == "display_name" ? out.profile.display_name
+                  : key == "bio"          ? out.profile.bio
+                  : key == "avatar_url"   ? out.profile.avatar_url
+                                          : out.profile.email;
+    field = text;
   }
-  std::vector<storage::event> events;
-  if (!profile.empty())
-    events.push_back(make_event("user.profile_updated", profile.dump()));
   if (settings)
-    events.push_back(make_event("user.settings_updated", json{{"settings", *settings}}.dump()));
-  return events;
+    out.settings = settings_updated{std::move(settings)};
+  return out;
 }
 
 using hashed_atom = caf::atom_constant<caf::atom("pwhashed")>;
@@ -266,22 +355,21 @@ std::optional<caf::typed_response_promise<user_view>> take_waiting(user_state& s
 void wipe(std::string& secret) { sodium_memzero(secret.data(), secret.size()); }
 
 caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::event_store* store,
-                            std::string username, std::shared_ptr<runtime::hash_pool> pool) {
+                            std::string username, std::shared_ptr<runtime::hash_pool> pool,
+                            const runtime::clock* clock) {
   auto& st = self->state;
-  st.registry = std::move(registry);
   st.pool = std::move(pool);
-  st.journal.emplace(*store, "user/" + username);
-  st.journal->recover([](const std::string&) {}, [&st](const storage::event& ev) { st.apply(ev); });
-  st.idle.arm(self);
+  if (auto err = st.activate(self, *store, username, {registry, clock, 60s, 600s}))
+    return st.refuse(self, std::move(err));
   auto not_found = [] { return make_error(errc::not_found, "user not found"); };
   return {
     [self, username](create_atom, const std::string& email,
                      const std::string& password) -> caf::result<user_view> {
       auto& st = self->state;
-      st.idle.touch();
+      st.touch();
       if (auto problem = username_problem(username))
         return make_error(errc::invalid_argument, *problem);
-      if (st.journal->exists())
+      if (st.exists())
         return make_error(errc::conflict, "username '" + username + "' is taken");
       if (auto problem = password_problem(password))
         return make_error(errc::invalid_argument, *problem);
@@ -316,12 +404,10 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
       if (hash.empty()) {
         promise->deliver(
           make_error(errc::unavailable, "not enough memory to hash a password, try again"));
-      } else if (st.journal->exists()) {
+      } else if (st.exists()) {
         promise->deliver(make_error(errc::conflict, "username '" + username + "' is taken"));
       } else {
-        auto payload = json{{"username", username}, {"email", email}, {"password_hash", hash},
-                            {"display_name", username}}.dump();
-        if (auto err = commit(self, {make_event("user.signed_up", payload)}))
+        if (auto err = st.emit(signed_up{username, email, hash, username}))
           promise->deliver(std::move(err));
         else
           promise->deliver(st.full_view());
@@ -329,14 +415,14 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
     },
     [self, not_found](get_atom) -> caf::result<user_view> {
       auto& st = self->state;
-      st.idle.touch();
-      if (!st.journal->exists())
+      st.touch();
+      if (!st.exists())
         return not_found();
       return st.full_view();
     },
     [self](verify_atom, const std::string& password) -> caf::result<user_view> {
       auto& st = self->state;
-      st.idle.touch();
+      st.touch();
       // Unknown users are checked against the decoy so both cost the same time.
       std::uint64_t job = 0;
       return on_pool<checked_atom>(
@@ -355,7 +441,7 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
       auto promise = take_waiting(st, job);
       if (!promise)
         return;
-      if (!ok || !st.journal->exists())
+      if (!ok || !st.exists())
         promise->deliver(make_error(errc::unauthorized, "wrong username or password"));
       else
         promise->deliver(st.full_view());
@@ -363,8 +449,8 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
     [self, not_found](claim_channel_atom, const std::string& channel,
                       std::uint32_t quota) -> caf::result<std::uint32_t> {
       auto& st = self->state;
-      st.idle.touch();
-      if (!st.journal->exists())
+      st.touch();
+      if (!st.exists())
         return not_found();
       if (!valid_channel_name(channel))
         return make_error(errc::invalid_argument, "not a channel name");
@@ -372,50 +458,42 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
         if (quota != 0 && st.channels.size() >= quota)
           return make_error(errc::forbidden, "channel quota reached: an account may own at most " +
                                                std::to_string(quota) + " channels");
-        auto payload = json{{"channel", channel}}.dump();
-        if (auto err = commit(self, {make_event("user.channel_claimed", payload)}))
+        if (auto err = st.emit(channel_claimed{channel}))
           return err;
       }
       return static_cast<std::uint32_t>(st.channels.size());
     },
     [self](release_channel_atom, const std::string& channel) -> caf::result<bool> {
       auto& st = self->state;
-      st.idle.touch();
+      st.touch();
       if (!st.channels.count(channel))
         return false;
-      auto payload = json{{"channel", channel}}.dump();
-      if (auto err = commit(self, {make_event("user.channel_released", payload)}))
+      if (auto err = st.emit(channel_released{channel}))
         return err;
       return true;
     },
     [self, not_found](update_atom, const std::string& patch_json) -> caf::result<user_view> {
       auto& st = self->state;
-      st.idle.touch();
-      if (!st.journal->exists())
+      st.touch();
+      if (!st.exists())
         return not_found();
       auto events = events_for_patch(st, patch_json);
       if (!events)
         return events.error();
-      if (!events->empty())
-        if (auto err = commit(self, std::move(*events)))
-          return err;
+      // Both changes of one patch are appended together, or neither.
+      caf::error err;
+      if (!events->profile.empty() && events->settings)
+        err = st.emit(events->profile, *events->settings);
+      else if (!events->profile.empty())
+        err = st.emit(events->profile);
+      else if (events->settings)
+        err = st.emit(*events->settings);
+      if (err)
+        return err;
       return st.full_view();
     },
-    [self](passivate_atom) {
-      // The partition moves: callers still waiting for the pool get an answer, not silence.
-      for (auto& [_, promise] : self->state.waiting)
-        promise.deliver(make_error(errc::unavailable, "the account moved to another node, retry"));
-      self->state.waiting.clear();
-      self->quit();
-    },
-    [self](idle_check_atom) {
-      auto& st = self->state;
-      if (!st.waiting.empty())
-        return st.idle.arm(self);  // a hash is on its way back
-      if (!st.journal->exists())
-        return idle_tracker::passivate(self, st.registry);
-      st.idle.check(self, st.registry);
-    },
+    self->state.stop_on_request(self),
+    [self](idle_check_atom) { self->state.idle_check(self); },
   };
 }
 
@@ -463,17 +541,17 @@ bool verify_password(std::string_view hash, std::string_view password) {
 
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
                       storage::event_store& store, const std::string& username,
-                      std::shared_ptr<runtime::hash_pool> pool) {
-  return sys.spawn(user_behavior, registry, &store, username, std::move(pool));
+                      std::shared_ptr<runtime::hash_pool> pool, const runtime::clock& clock) {
+  return sys.spawn(user_behavior, registry, &store, username, std::move(pool), &clock);
 }
 
 void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store,
-                   runtime::hash_pool::options pool) {
+                   runtime::hash_pool::options pool, const runtime::clock& clock) {
   auto shared_pool = std::make_shared<runtime::hash_pool>(pool);
-  kinds.factories["user"] = [&store, shared_pool](caf::actor_system& sys,
-                                                  const caf::actor& registry,
-                                                  const std::string& id) {
-    return spawn_user(sys, registry, store, id, shared_pool);
+  kinds.factories["user"] = [&store, shared_pool, &clock](caf::actor_system& sys,
+                                                          const caf::actor& registry,
+                                                          const std::string& id) {
+    return spawn_user(sys, registry, store, id, shared_pool, clock);
   };
 }
 

@@ -21,6 +21,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/hash_pool.hpp"
 #include "storage/event_store.hpp"
@@ -60,7 +61,8 @@ typename Inspector::result_type inspect(Inspector& f, user_view& x) {
 /// create and verify answer errc::unavailable when `pool` is full.
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
                       storage::event_store& store, const std::string& username,
-                      std::shared_ptr<runtime::hash_pool> pool);
+                      std::shared_ptr<runtime::hash_pool> pool,
+                      const runtime::clock& clock = runtime::system_clock());
 
 /// The typed protocol of user/<name> (actors/core/entity_ref.hpp).
 struct user_protocol {
@@ -74,9 +76,11 @@ struct user_protocol {
 };
 
 /// Registers the "user" kind with its store and a hash pool of its own, sized by `pool`
-/// (its threads stop when the registry that holds the kind goes).
+/// (its threads stop when the registry that holds the kind goes); its entities read `clock`
+/// (which must outlive them) for event times and idleness.
 void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store,
-                   runtime::hash_pool::options pool = {});
+                   runtime::hash_pool::options pool = {},
+                   const runtime::clock& clock = runtime::system_clock());
 
 // Validation rules, shared by the entity and front ends that want to fail early.
 inline constexpr std::size_t min_password_bytes = 8;
