@@ -1,6 +1,8 @@
-// A real entity registry over a real RocksDB event store in a temp folder, asked the way the
-// node asks it. `restart()` drops every activation and the store, then reopens both, so tests
-// can check that state comes back from disk.
+// A real entity registry over an event store, asked the way the node asks it. `restart()` drops
+// every activation and starts a new registry, so tests can check that state comes back from the
+// store: by default the in-memory store (kept across restarts: recovery is tested, durability is
+// the storage tests' job), or RocksDB in a temp folder (reopened). Entities read the system clock
+// unless the test asks for `clock`, a manual one it advances itself.
 #pragma once
 
 #include <unistd.h>
@@ -17,17 +19,22 @@
 #include "actors/identity/session.hpp"
 #include "actors/channel/stream_session.hpp"
 #include "actors/identity/user.hpp"
-#include "actors/modules.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
 #include "storage/event_store.hpp"
 
 namespace aethex::test {
 
+struct entity_fixture_options {
+  bool rocksdb = false;       // a real RocksDB store on disk instead of the in-memory one
+  bool manual_clock = false;  // entities read `clock` instead of the system clock
+};
+
 class entity_fixture {
  public:
-  entity_fixture() {
+  explicit entity_fixture(entity_fixture_options opts = {}) : opts_(opts) {
     static std::atomic<int> counter{0};
     folder_ = std::filesystem::temp_directory_path() /
               ("aethex-entities-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -58,7 +65,12 @@ class entity_fixture {
   }
 
   storage::event_store& events() { return *store; }
+  const runtime::clock& entity_clock() const {
+    return opts_.manual_clock ? static_cast<const runtime::clock&>(clock) : runtime::system_clock();
+  }
 
+  // Starts at the real time so absolute times computed by tests stay meaningful.
+  runtime::manual_clock clock{runtime::system_clock().now_ms()};
   std::unique_ptr<storage::event_store> store;
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
@@ -67,14 +79,15 @@ class entity_fixture {
 
  private:
   void start() {
-    store = storage::event_store::open(folder_ / "events");
-    // Every module's kinds, as the node has them: a new domain needs no line here.
+    if (opts_.rocksdb)
+      store = storage::event_store::open(folder_ / "events");
+    else if (!store)
+      store = storage::event_store::in_memory();
     runtime::entity_kinds kinds;
-    actors::node_env env;
-    env.store = store.get();
-    env.config = &config_;
-    for (auto& module : actors::all_modules())
-      module->add_kinds(kinds, env);
+    actors::add_channel_kind(kinds, *store, entity_clock());
+    actors::add_user_kind(kinds, *store, {}, entity_clock());
+    actors::add_session_kind(kinds, *store, entity_clock());
+    actors::add_stream_session_kind(kinds, *store, entity_clock());
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));
   }
   void stop() {
@@ -96,11 +109,12 @@ class entity_fixture {
     for (auto& a : activations)
       self->wait_for(a);
     registry = nullptr;
-    store.reset();
+    if (opts_.rocksdb)
+      store.reset();
   }
 
+  entity_fixture_options opts_;
   std::filesystem::path folder_;
-  runtime::node_config config_;
 };
 
 }  // namespace aethex::test

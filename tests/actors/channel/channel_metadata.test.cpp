@@ -57,3 +57,45 @@ TEST_CASE("channel metadata patch: owner only, validated whole, tags normalised"
   CHECK(after->description == "Every Friday.");
   CHECK(after->tags.empty());
 }
+
+TEST_CASE("channel events keep their stored JSON, and events from before owner_kind read as before") {
+  test::entity_fixture f;
+  auto key = f.ask<std::string>("channel", "shape", create_atom::value,
+                                runtime::principal::user("ann"), std::string{"T"});
+  REQUIRE(key);
+  REQUIRE(f.ask<channel_view>("channel", "shape", update_atom::value,
+                              runtime::principal::user("ann"),
+                              std::string{R"({"tags":["A"],"title":"New"})"}));
+  REQUIRE(f.ask<channel_view>("channel", "shape", actors::publish_begin_atom::value, *key,
+                              std::string{"s1"}, std::string{"n1"}));
+  REQUIRE(f.ask<bool>("channel", "shape", actors::publish_end_atom::value, std::string{"s1"}));
+  auto events = f.events().read_stream("channel/shape", 1);
+  REQUIRE(events.size() == 4);
+  CHECK(events[0].data.type == "channel.created");
+  CHECK(events[0].data.payload == R"({"name":"shape","owner":"ann","owner_kind":"user",)"
+                                  R"("stream_key":")" + *key + R"(","title":"T"})");
+  CHECK(events[1].data.payload == R"({"tags":["a"],"title":"New"})");  // only what changed
+  CHECK(events[2].data.payload == R"({"node":"n1","session":"s1"})");
+  CHECK(events[3].data.payload == R"({"session":"s1"})");  // no "reason" unless one is given
+  for (auto& e : events)
+    CHECK(e.data.schema == 1);
+
+  // Before owner_kind was recorded, the owner "admin" meant the admin principal.
+  auto old_created = [](std::string name, std::string owner) {
+    return std::vector{storage::event{
+      "channel.created", 1, 1000,
+      json{{"name", name}, {"owner", owner}, {"title", "Old"}, {"stream_key", "live_x_y"}}.dump()}};
+  };
+  REQUIRE(f.events().append("channel/oldadmin", storage::no_stream,
+                            old_created("oldadmin", "admin")));
+  REQUIRE(f.events().append("channel/olduser", storage::no_stream,
+                            old_created("olduser", "bob")));
+  auto by_admin = f.ask<channel_view>("channel", "oldadmin", get_atom::value);
+  REQUIRE(by_admin);
+  CHECK(by_admin->owner_is_admin);
+  CHECK(by_admin->title == "Old");
+  auto by_user = f.ask<channel_view>("channel", "olduser", get_atom::value);
+  REQUIRE(by_user);
+  CHECK_FALSE(by_user->owner_is_admin);
+  CHECK(by_user->owner == "bob");
+}

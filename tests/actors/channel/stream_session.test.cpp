@@ -23,7 +23,7 @@ bool eventually(F condition) {
 }  // namespace
 
 TEST_CASE("stream session: start, peak viewers, end, duration") {
-  test::entity_fixture f;
+  test::entity_fixture f{{.manual_clock = true}};
   const std::string id = actors::stream_session_id("alice", "s1");
   CHECK(id == "alice-s1");
   CHECK(code_of(f.ask<stream_session_view>("stream", id, get_atom::value).error()) ==
@@ -49,7 +49,7 @@ TEST_CASE("stream session: start, peak viewers, end, duration") {
   // Only new peaks are written: started + 3 + 10.
   CHECK(f.events().version("stream/" + id) == 3);
 
-  std::this_thread::sleep_for(50ms);
+  f.clock.advance(50ms);
   auto ended = f.ask<stream_session_view>("stream", id, actors::end_atom::value);
   REQUIRE(ended);
   CHECK_FALSE(ended->live);
@@ -61,6 +61,12 @@ TEST_CASE("stream session: start, peak viewers, end, duration") {
   // Ending twice changes nothing.
   REQUIRE(f.ask<stream_session_view>("stream", id, actors::end_atom::value));
   CHECK(f.events().version("stream/" + id) == 4);
+  auto stored = f.events().read_stream("stream/" + id, 1);  // the JSON sessions always wrote
+  REQUIRE(stored.size() == 4);
+  CHECK(stored[0].data.payload == R"({"channel":"alice","session":"s1"})");
+  CHECK(stored[2].data.payload == R"({"peak":10})");
+  CHECK(stored[3].data.payload == "{}");
+  CHECK(stored[3].data.timestamp_ms - stored[0].data.timestamp_ms == 50);  // the manual clock
 
   f.restart();
   auto after = f.ask<stream_session_view>("stream", id, get_atom::value);

@@ -35,6 +35,12 @@ TEST_CASE("a session resolves to its user until it is revoked") {
   REQUIRE_FALSE(revoked);
   CHECK(code_of(revoked.error()) == errc::unauthorized);
   CHECK(f.events().version("session/" + digest) == 2);
+  auto stored = f.events().read_stream("session/" + digest, 1);  // the JSON sessions always wrote
+  REQUIRE(stored.size() == 2);
+  CHECK(stored[0].data.payload ==
+        R"({"expires_at_ms":)" + std::to_string(expires) + R"(,"user":"alice"})");
+  CHECK(stored[1].data.type == "session.revoked");
+  CHECK(stored[1].data.payload == "{}");
 }
 
 TEST_CASE("expired sessions are refused; state survives a restart") {
