@@ -216,14 +216,10 @@ json directory_page(storage::sqlite::database& db, const json& args, const owns_
 void add_channel_routes(route_table& routes, const node_env& env) {
   using enum http_method;
   routes.add(get, "channels", access::anyone,
-             [env](route_request&& req, route_reply reply) {
-               list_channels(env, std::move(req), std::move(reply));
-             },
+             with_env(env, list_channels),
              "the channel directory: ?live=true|false&limit=1-100&after=<name>");
   routes.add(post, "channels", access::signed_in,
-             [env](route_request&& req, route_reply reply) {
-               create_channel(env, std::move(req), std::move(reply));
-             },
+             with_env(env, create_channel),
              "create a channel {name, title?}; answers its stream key");
   routes.add(get, "channels/{channel}", access::anyone,
              valid_name_only([env](route_request&& req, route_reply reply) {
@@ -232,9 +228,7 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              }),
              "one channel");
   routes.add(patch, "channels/{channel}", access::owner,
-             valid_name_only([env](route_request&& req, route_reply reply) {
-               patch_channel(env, std::move(req), std::move(reply));
-             }),
+             valid_name_only(with_env(env, patch_channel)),
              "change title, category, description or tags");
   routes.add(get, "channels/{channel}/stream-key", access::owner,
              valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key");

@@ -112,4 +112,12 @@ class domain_module {
 
 using module_list = std::vector<std::unique_ptr<domain_module>>;
 
+/// A route handler that runs `fn(env, request, reply)`: the shape of most domain handlers.
+template <class Fn>
+route_handler with_env(const node_env& env, Fn fn) {
+  return [env, fn](route_request&& req, route_reply reply) {
+    fn(env, std::move(req), std::move(reply));
+  };
+}
+
 }  // namespace aethex::actors

@@ -189,9 +189,7 @@ void add_identity_routes(route_table& routes, const node_env& env) {
              },
              "open a session {username, password}; answers its token");
   routes.add(post, "auth/logout", access::anyone,
-             [env](route_request&& req, route_reply reply) {
-               logout(env, std::move(req), std::move(reply));
-             },
+             with_env(env, logout),
              "revoke the session of the bearer token");
   routes.add(get, "me", access::user,
              [env](route_request&& req, route_reply reply) {
@@ -200,9 +198,7 @@ void add_identity_routes(route_table& routes, const node_env& env) {
              },
              "the signed-in account, with email and settings");
   routes.add(patch, "me", access::user,
-             [env](route_request&& req, route_reply reply) {
-               patch_me(env, std::move(req), std::move(reply));
-             },
+             with_env(env, patch_me),
              "change display_name, bio, avatar_url, email or settings");
   routes.add(get, "users/{name}", access::anyone,
              [env](route_request&& req, route_reply reply) {

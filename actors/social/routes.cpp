@@ -86,19 +86,13 @@ json followers_query(storage::sqlite::database& db, const json& args, const owns
 void add_social_routes(route_table& routes, const node_env& env) {
   using enum http_method;
   routes.add(post, "channels/{channel}/follow", access::user,
-             [env](route_request&& req, route_reply reply) {
-               follow(env, std::move(req), std::move(reply));
-             },
+             with_env(env, follow),
              "follow a channel");
   routes.add(del, "channels/{channel}/follow", access::user,
-             [env](route_request&& req, route_reply reply) {
-               unfollow(env, std::move(req), std::move(reply));
-             },
+             with_env(env, unfollow),
              "stop following a channel");
   routes.add(get, "channels/{channel}/followers", access::anyone,
-             [env](route_request&& req, route_reply reply) {
-               followers(env, std::move(req), std::move(reply));
-             },
+             with_env(env, followers),
              "how many accounts follow the channel");
   routes.add(get, "me/following", access::user,
              [env](route_request&& req, route_reply reply) {

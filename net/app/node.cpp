@@ -23,6 +23,7 @@
 
 #include "actors/modules.hpp"
 #include "media/media_session.hpp"
+#include "net/app/module_wiring.hpp"
 #include "net/app/node_routes.hpp"
 #include "net/live/chat_ws.hpp"
 #include "net/live/console_ws.hpp"
@@ -149,13 +150,8 @@ int run_node(const runtime::node_config& config) {
   env.http_endpoint = http_endpoint_of(config);
   env.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch()).count();
-  runtime::entity_kinds kinds;
-  for (auto& module : modules)
-    module->add_kinds(kinds, env);
-  for (auto& [kind, _] : kinds.factories)
-    env.kinds.push_back(kind);
-  auto registry =
-    runtime::spawn_entity_registry(sys, std::move(kinds), partition_storage_of(*store));
+  auto registry = runtime::spawn_entity_registry(sys, module_kinds(modules, env),
+                                                 partition_storage_of(*store));
   env.registry = registry;
   auto media_supervisor = media::spawn_media_supervisor(sys);
   auto services = spawn_node_services(sys, read_model, media_supervisor, env.services);
@@ -184,15 +180,7 @@ int run_node(const runtime::node_config& config) {
                       std::move(done));
   };
   env.read_models_changed = [read_model] { read_model->notify(); };
-  auto adapters = std::make_shared<actors::console::adapter_table>();
-  for (auto& module : modules)
-    module->add_console(*adapters);
-  env.console_adapters = adapters;
-  for (auto& module : modules)
-    module->start(env);
-  actors::route_table routes;
-  for (auto& module : modules)
-    module->add_routes(routes, env);
+  auto routes = start_modules(modules, env);
   add_node_routes(routes, {&sys, membership, env.node_id, read_model});
 
   auto relays = live::spawn_edge_relays(sys, registry, membership, node_id_of(config));

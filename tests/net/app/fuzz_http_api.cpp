@@ -32,6 +32,7 @@
 #include "media/media_session.hpp"
 #include "net/app/cluster_setup.hpp"
 #include "net/app/http_routes.hpp"
+#include "net/app/module_wiring.hpp"
 #include "net/app/node_routes.hpp"
 #include "net/app/node_services.hpp"
 #include "net/live/media_relay.hpp"
@@ -128,13 +129,8 @@ struct api_node {
     env.node_id = "fuzz";
     env.admin_token_digest = runtime::token_digest(admin_token);
     env.http_endpoint = "127.0.0.1:0";
-    runtime::entity_kinds kinds;
-    for (auto& module : modules)
-      module->add_kinds(kinds, env);
-    for (auto& [kind, _] : kinds.factories)
-      env.kinds.push_back(kind);
-    auto registry =
-      runtime::spawn_entity_registry(*sys, std::move(kinds), app::partition_storage_of(*store));
+    auto registry = runtime::spawn_entity_registry(*sys, app::module_kinds(modules, env),
+                                                   app::partition_storage_of(*store));
     env.registry = registry;
     auto media = media::spawn_media_supervisor(*sys);
     app::spawn_node_services(*sys, read_model, media, env.services);
@@ -143,14 +139,7 @@ struct api_node {
                              std::move(done));
     };
     env.read_models_changed = [this] { read_model->notify(); };
-    auto adapters = std::make_shared<actors::console::adapter_table>(
-      actors::console::default_adapters());
-    env.console_adapters = adapters;
-    for (auto& module : modules)
-      module->start(env);
-    actors::route_table routes;
-    for (auto& module : modules)
-      module->add_routes(routes, env);
+    auto routes = app::start_modules(modules, env);
     app::add_node_routes(routes, {sys.get(), caf::actor{}, "fuzz", read_model});
 
     live::live_context live{sys.get(), registry, caf::actor{}, media,
