@@ -23,6 +23,8 @@
 // (saved every `snapshot_every` events), `bool known() const` (existence when it is not "the
 // stream has events", e.g. a chat room exists when its channel does), `bool keep_active() const`
 // (no passivation while true, e.g. a live channel), `void on_passivate()` (answer waiters).
+// The base's member names (open, activate, emit, exists, version, id, stream, clock, registry,
+// touch, idle_check, passivate, ...) hide a State's members of the same name: State avoids them.
 #pragma once
 
 #include <algorithm>
@@ -140,9 +142,7 @@ std::optional<std::string> unreadable(const storage::recorded_event& rec) {
 template <class State>
 class event_sourced : public State {
  public:
-  using table = detail::dispatch<State, typename State::events>;
-
-  struct options {
+  struct activation_options {
     caf::actor registry;  // asked for passivation
     const runtime::clock* clock = &runtime::system_clock();
     std::chrono::milliseconds idle_check{std::chrono::seconds(60)};  // real-time timer period
@@ -152,7 +152,7 @@ class event_sourced : public State {
 
   /// Opens the stream of entity `id` and recovers the state (snapshot + tail). An error means
   /// the stream holds an event this code cannot read (errc::unavailable).
-  caf::error open(storage::event_store& store, const std::string& id, options opts) {
+  caf::error open(storage::event_store& store, const std::string& id, activation_options opts) {
     opts_ = std::move(opts);
     id_ = id;
     journal_.emplace(store, stream_name(id));
@@ -164,7 +164,7 @@ class event_sourced : public State {
   /// refuse(self, err).
   template <class Actor>
   caf::error activate(Actor* self, storage::event_store& store, const std::string& id,
-                      options opts) {
+                      activation_options opts) {
     if (auto err = open(store, id, std::move(opts)))
       return err;
     self->delayed_send(self, opts_.idle_check, idle_check_atom::value);
@@ -262,6 +262,7 @@ class event_sourced : public State {
   }
 
  private:
+  using table = detail::dispatch<State, typename State::events>;
   static constexpr bool has_snapshot = requires(State & s, const std::string& text) {
     { std::as_const(s).snapshot() } -> std::convertible_to<std::string>;
     s.restore(text);
@@ -319,7 +320,7 @@ class event_sourced : public State {
     return failure;
   }
 
-  options opts_;
+  activation_options opts_;
   std::string id_;
   std::optional<entity_journal> journal_;
   std::chrono::steady_clock::time_point last_activity_{};

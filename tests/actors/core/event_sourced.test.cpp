@@ -81,8 +81,8 @@ struct snapshot_counter : counter_state {
 
 using counter = actors::event_sourced<counter_state>;
 
-counter::options manual(const runtime::clock& clock) {
-  counter::options o;
+counter::activation_options manual(const runtime::clock& clock) {
+  counter::activation_options o;
   o.clock = &clock;
   return o;
 }
@@ -128,7 +128,7 @@ TEST_CASE("typed events are stored as their JSON and read back through the event
 TEST_CASE("recovery starts from the latest snapshot and replays only the tail") {
   auto store = storage::event_store::in_memory();
   runtime::manual_clock clock;
-  auto opts = actors::event_sourced<snapshot_counter>::options{};
+  auto opts = actors::event_sourced<snapshot_counter>::activation_options{};
   opts.clock = &clock;
   opts.snapshot_every = 3;
   {
