@@ -8,13 +8,14 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <variant>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/channel/channel.hpp"
-#include "actors/core/entity_journal.hpp"
-#include "actors/core/entity_support.hpp"
+#include "actors/chat/chat_events.hpp"
+#include "actors/core/event_sourced.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 
@@ -28,6 +29,8 @@ using chat_values::settings;
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
+
+namespace ev = chat_events;
 
 constexpr auto idle_check_interval = 60s;
 constexpr auto idle_before_passivation = 10min;
@@ -57,11 +60,13 @@ struct fanout_entry {
 };
 
 struct room_state {
+  static constexpr std::string_view kind = "chat";
   static inline const char* name = "chat_room";
+  using events = event_list<ev::message, ev::message_deleted, ev::user_timed_out,
+                            ev::user_untimed_out, ev::user_banned, ev::user_unbanned,
+                            ev::moderator_added, ev::moderator_removed, ev::settings_changed>;
   std::string channel;
   chat_options options;
-  caf::actor registry;
-  std::optional<entity_journal> journal;
   // Durable state.
   std::deque<message> history;
   std::set<std::string> moderators;
@@ -72,16 +77,21 @@ struct room_state {
   std::string owner;
   bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
   bool channel_known = false;
-  bool passivating = false;
   std::unordered_map<std::string, pace> paces;
   std::unordered_map<std::string, std::string> guest_origins;  // nickname -> address, bounded
   std::unordered_map<caf::actor_addr, fanout_entry> fanouts;
   std::map<std::string, std::uint32_t> reactions;
   std::uint64_t viewers_sent = 0;
-  std::int64_t presence_sent_ms = 0;
+  // Presence is paced on real time: the tick that sends it is a real timer of the scheduler.
+  std::chrono::steady_clock::time_point presence_sent{};
   bool tick_pending = false;
   std::optional<std::string> history_frame;  // cached encoding, reset on change
-  std::chrono::steady_clock::time_point last_activity = std::chrono::steady_clock::now();
+
+  // A room exists while its channel does; subscribers hold it while they wait for the channel.
+  bool known() const { return channel_known; }
+  bool keep_active() const { return !fanouts.empty(); }
+  // Rate windows, slow mode, timeouts and message times read the room's clock.
+  std::int64_t now_ms() const { return options.clock->now_ms(); }
 
   role role_of(const chat_identity& who) const {
     if (who.is_admin() || (!owner.empty() && !owner_is_admin && who.is_user(owner)))
@@ -124,43 +134,50 @@ struct room_state {
     return n;
   }
 
-  void apply(const storage::event& ev) {
-    auto body = json::parse(ev.payload, nullptr, false);
-    if (body.is_discarded())
-      return;
-    auto user = body.value("user", "");
-    // A guest's ban or timeout carries its address too (see banned_now).
-    auto origin = body.value("origin", "");
-    auto also_origin = [&](auto&& change) {
-      change(user);
-      if (!origin.empty())
-        change(address_key(origin));
-    };
-    if (ev.type == "chat.message") {
-      history.push_back(message::from_json(body, ev.timestamp_ms));
-      while (history.size() > options.history)
-        history.pop_front();
-    } else if (ev.type == "chat.message_deleted") {
-      auto id = body.value("id", std::uint64_t{0});
-      std::erase_if(history, [id](const message& m) { return m.id == id; });
-    } else if (ev.type == "chat.user_timed_out") {
-      also_origin([&](const std::string& k) { timeouts[k] = body.value("until_ms", 0LL); });
-    } else if (ev.type == "chat.user_untimed_out") {
-      also_origin([&](const std::string& k) { timeouts.erase(k); });
-    } else if (ev.type == "chat.user_banned") {
-      also_origin([&](const std::string& k) {
-        banned.insert(k);
-        timeouts.erase(k);
-      });
-    } else if (ev.type == "chat.user_unbanned") {
-      also_origin([&](const std::string& k) { banned.erase(k); });
-    } else if (ev.type == "chat.moderator_added") {
-      moderators.insert(user);
-    } else if (ev.type == "chat.moderator_removed") {
-      moderators.erase(user);
-    } else if (ev.type == "chat.settings_changed") {
-      config.from_json(body);
-    }
+  // A guest's ban or timeout carries its address too (see banned_now).
+  template <class Change>
+  void for_person(const std::string& user, const std::string& origin, Change&& change) {
+    change(user);
+    if (!origin.empty())
+      change(address_key(origin));
+    history_frame.reset();
+  }
+
+  void apply(const ev::message& e, const event_meta& meta) {
+    history.push_back(message{e.id, e.user, e.text, e.badges, meta.timestamp_ms});
+    while (history.size() > options.history)
+      history.pop_front();
+    history_frame.reset();
+  }
+  void apply(const ev::message_deleted& e, const event_meta&) {
+    std::erase_if(history, [id = e.id](const message& m) { return m.id == id; });
+    history_frame.reset();
+  }
+  void apply(const ev::user_timed_out& e, const event_meta&) {
+    for_person(e.user, e.origin, [&](const std::string& k) { timeouts[k] = e.until_ms; });
+  }
+  void apply(const ev::user_untimed_out& e, const event_meta&) {
+    for_person(e.user, e.origin, [&](const std::string& k) { timeouts.erase(k); });
+  }
+  void apply(const ev::user_banned& e, const event_meta&) {
+    for_person(e.user, e.origin, [&](const std::string& k) {
+      banned.insert(k);
+      timeouts.erase(k);
+    });
+  }
+  void apply(const ev::user_unbanned& e, const event_meta&) {
+    for_person(e.user, e.origin, [&](const std::string& k) { banned.erase(k); });
+  }
+  void apply(const ev::moderator_added& e, const event_meta&) {
+    moderators.insert(e.user);
+    history_frame.reset();
+  }
+  void apply(const ev::moderator_removed& e, const event_meta&) {
+    moderators.erase(e.user);
+    history_frame.reset();
+  }
+  void apply(const ev::settings_changed& e, const event_meta&) {
+    config.from_json(e.settings);
     history_frame.reset();
   }
 
@@ -200,7 +217,7 @@ struct room_state {
   }
 };
 
-using room_actor = caf::stateful_actor<room_state>;
+using room_actor = caf::stateful_actor<event_sourced<room_state>>;
 
 // What a command came to: `code` is empty when accepted, else the reason of the refusal.
 struct room_outcome {
@@ -241,23 +258,22 @@ void broadcast(room_actor* self, const std::string& frame) {
 }
 
 // Persists, applies, snapshots when due. The events are durable before anyone sees them.
-std::optional<room_outcome> commit(room_actor* self, std::vector<storage::event> events) {
-  auto& st = self->state;
-  if (auto err = st.journal->commit(events, [&st](const storage::event& ev) { st.apply(ev); }))
+template <class Event>
+std::optional<room_outcome> commit_at(room_actor* self, std::int64_t timestamp_ms,
+                                      const Event& event) {
+  if (auto err = self->state.emit_at(timestamp_ms, event))
     return reject("unavailable", "chat is unavailable right now: " + message_of(err));
-  st.journal->maybe_snapshot(st.options.snapshot_every, [&st] { return st.snapshot(); });
   return std::nullopt;
+}
+template <class Event>
+std::optional<room_outcome> commit(room_actor* self, const Event& event) {
+  return commit_at(self, self->state.now_ms(), event);
 }
 
 // The room of a channel that does not exist holds no memory: a join of a random name must not
 // park an actor for the idle period. Rooms with subscribers wait for the channel to appear.
 void forget_unknown_room(room_actor* self) {
-  auto& st = self->state;
-  if (st.channel_known || st.passivating || !st.fanouts.empty())
-    return;
-  st.passivating = true;
-  self->request(st.registry, caf::infinite, passivate_atom::value)
-    .then([self](passivate_atom) { self->quit(); });
+  (void)self->state.require_exists(self, caf::error{});
 }
 
 void schedule_tick(room_actor* self) {
@@ -277,10 +293,10 @@ void on_tick(room_actor* self) {
   }
   auto viewers = st.viewers();
   if (viewers != st.viewers_sent) {
-    auto now = now_ms();
-    if (now - st.presence_sent_ms >= st.options.presence_interval.count()) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - st.presence_sent >= st.options.presence_interval) {
       st.viewers_sent = viewers;
-      st.presence_sent_ms = now;
+      st.presence_sent = now;
       broadcast(self, dump(json{{"type", "presence"}, {"viewers", viewers}}));
     } else {
       schedule_tick(self);
@@ -290,7 +306,7 @@ void on_tick(room_actor* self) {
 
 room_outcome handle_send(room_actor* self, const chat_identity& who, const std::string& text) {
   auto& st = self->state;
-  st.last_activity = std::chrono::steady_clock::now();
+  st.touch();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
   if (who.is_anonymous())
@@ -298,7 +314,7 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   if (who.is_guest() && !st.config.guests)
     return reject("guests_off", "guests cannot chat in this room: sign in to chat");
   auto r = st.role_of(who);
-  auto now = now_ms();
+  auto now = st.now_ms();
   if (r != role::broadcaster) {
     if (st.banned_now(who))
       return reject("banned", "you are banned from this chat");
@@ -335,7 +351,7 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
                                     std::to_string(st.config.rate_count) + " messages per " +
                                     std::to_string(st.config.rate_window_s) + " s");
   message m;
-  m.id = st.journal->version() + 1;  // this room is the stream's only writer
+  m.id = st.version() + 1;  // this room is the stream's only writer
   m.user = who.display();
   m.text = text;
   if (who.is_guest()) {
@@ -349,13 +365,11 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
     m.badges.push_back("broadcaster");
   else if (r == role::moderator)
     m.badges.push_back("moderator");
-  auto ev = make_event("chat.message", dump(json{{"id", m.id}, {"user", m.user}, {"text", m.text},
-                                                 {"badges", m.badges}}));
-  m.ts = ev.timestamp_ms;
+  m.ts = now;
   // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
   // sender's answer still waits for durability, and a failed append retracts the message.
   broadcast(self, dump(m.to_json()));
-  if (auto failed = commit(self, {ev})) {
+  if (auto failed = commit_at(self, m.ts, ev::message{m.id, m.user, m.text, m.badges})) {
     broadcast(self, dump(json{{"type", "deleted"}, {"id", m.id}, {"by", "system"}}));
     return *failed;
   }
@@ -368,7 +382,7 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
 
 room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_command& cmd) {
   auto& st = self->state;
-  st.last_activity = std::chrono::steady_clock::now();
+  st.touch();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
   auto r = st.role_of(who);
@@ -388,8 +402,7 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     if (it == st.history.end())
       return reject("not_found", "no such message among the last " +
                                    std::to_string(st.options.history));
-    if (auto failed = commit(self, {make_event("chat.message_deleted",
-                                               dump(json{{"id", id}, {"by", by}}))}))
+    if (auto failed = commit(self, ev::message_deleted{id, by}))
       return *failed;
     broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", by}}));
     return room_outcome{{}, "message deleted", id};
@@ -412,9 +425,9 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     bool add = a == "mod";
     if (add == (target_role == role::moderator))
       return room_outcome{{}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
-    if (auto failed = commit(self, {make_event(add ? "chat.moderator_added"
-                                                   : "chat.moderator_removed",
-                                               dump(json{{"user", target}, {"by", by}}))}))
+    auto failed = add ? commit(self, ev::moderator_added{target, by})
+                      : commit(self, ev::moderator_removed{target, by});
+    if (failed)
       return *failed;
     broadcast(self, dump(json{{"type", "moderation"}, {"action", a}, {"user", target},
                               {"by", by}}));
@@ -423,38 +436,34 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
   if (target_role == role::moderator && !by_broadcaster)
     return reject("forbidden", "only the broadcaster can " + a + " a moderator");
   json frame{{"type", "moderation"}, {"action", a}, {"user", target}, {"by", by}};
-  storage::event ev;
+  std::variant<ev::user_timed_out, ev::user_untimed_out, ev::user_banned, ev::user_unbanned>
+    event;
   std::string done;
   if (a == "timeout") {
     if (cmd.amount < 1 || cmd.amount > max_timeout_s)
       return reject("invalid", "timeout duration must be 1 to 1209600 seconds");
-    auto until = now_ms() + cmd.amount * 1000;
-    ev = make_event("chat.user_timed_out",
-                    dump(json{{"user", target}, {"origin", origin}, {"until_ms", until},
-                              {"by", by}}));
+    auto until = st.now_ms() + cmd.amount * 1000;
+    event = ev::user_timed_out{target, origin, until, by};
     frame["until_ms"] = until;
     frame["duration_s"] = cmd.amount;
     done = target + " is timed out for " + std::to_string(cmd.amount) + " s";
   } else if (a == "untimeout") {
-    ev = make_event("chat.user_untimed_out",
-                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
+    event = ev::user_untimed_out{target, origin, by};
     done = target + " may chat again";
   } else if (a == "ban") {
     if (st.banned.count(target))
       return room_outcome{{}, target + " is already banned", 0};
-    ev = make_event("chat.user_banned",
-                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
+    event = ev::user_banned{target, origin, by};
     done = target + " is banned";
   } else if (a == "unban") {
     if (!st.banned.count(target))
       return room_outcome{{}, target + " is not banned", 0};
-    ev = make_event("chat.user_unbanned",
-                    dump(json{{"user", target}, {"origin", origin}, {"by", by}}));
+    event = ev::user_unbanned{target, origin, by};
     done = target + " is unbanned";
   } else {
     return reject("invalid", "unknown moderation action '" + a + "'");
   }
-  if (auto failed = commit(self, {ev}))
+  if (auto failed = std::visit([self](const auto& e) { return commit(self, e); }, event))
     return *failed;
   broadcast(self, dump(frame));
   return room_outcome{{}, done, 0};
@@ -463,7 +472,7 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
 room_outcome handle_settings(room_actor* self, const chat_identity& who,
                             const chat_settings_patch& patch) {
   auto& st = self->state;
-  st.last_activity = std::chrono::steady_clock::now();
+  st.touch();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
   if (st.role_of(who) == role::viewer)
@@ -482,8 +491,7 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
       next.blocked_terms.push_back(lower(term));
     }
   }
-  if (auto failed = commit(self, {make_event("chat.settings_changed",
-                                             dump(next.to_json(true)))}))
+  if (auto failed = commit(self, ev::settings_changed{next.to_json(true)}))
     return *failed;
   broadcast(self, dump(json{{"type", "settings"}, {"settings", st.config.to_json(false)}}));
   return room_outcome{{}, "chat settings updated", 0};
@@ -496,7 +504,7 @@ std::string info_json(room_state& st, const chat_identity& who) {
          {"viewers", st.viewers()}};
   if (st.banned_now(who))
     j["banned"] = true;
-  if (auto* until = st.timeout_of(who); until && *until > now_ms())
+  if (auto* until = st.timeout_of(who); until && *until > st.now_ms())
     j["timeout_until_ms"] = *until;
   return dump(j);
 }
@@ -504,17 +512,17 @@ std::string info_json(room_state& st, const chat_identity& who) {
 caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::event_store* store,
                             std::string channel, chat_options options) {
   auto& st = self->state;
-  st.registry = std::move(registry);
   st.channel = channel;
   st.options = options;
   st.config.rate_count = options.rate_count;
   st.config.rate_window_s = options.rate_window_s;
   st.config.guests = options.guests_default;
-  st.journal.emplace(*store, "chat/" + channel);
-  st.journal->recover([&st](const std::string& s) { st.restore(s); },
-                      [&st](const storage::event& ev) { st.apply(ev); });
+  if (auto err = st.activate(self, *store, channel,
+                             {registry, options.clock, idle_check_interval,
+                              idle_before_passivation, options.snapshot_every}))
+    return st.refuse(self, std::move(err));
   // The owner decides who the broadcaster is; nothing else is handled until it is known.
-  self->request(st.registry, caf::infinite, route_atom::value, std::string{"channel"}, channel,
+  self->request(st.registry(), caf::infinite, route_atom::value, std::string{"channel"}, channel,
                 caf::make_message(get_atom::value))
     .await(
       [self](const channel_view& view) {
@@ -527,18 +535,17 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     if (self->state.fanouts.erase(down.source) > 0)
       schedule_tick(self);
   });
-  self->delayed_send(self, idle_check_interval, idle_check_atom::value);
   return {
     [self](chat_info_atom, const chat_identity& who) -> caf::result<std::string> {
       auto& st = self->state;
-      st.last_activity = std::chrono::steady_clock::now();
+      st.touch();
       if (st.channel_known)
         return info_json(st, who);
-      if (st.passivating)  // the channel was just found missing; a new activation asks again
+      if (st.passivating())  // the channel was just found missing; a new activation asks again
         return make_error(errc::not_found, "this channel does not exist");
       // The channel may have been created since this room started.
       auto rp = self->make_response_promise<std::string>();
-      self->request(st.registry, caf::infinite, route_atom::value, std::string{"channel"},
+      self->request(st.registry(), caf::infinite, route_atom::value, std::string{"channel"},
                     st.channel, caf::make_message(get_atom::value))
         .then(
           [self, rp, who](const channel_view& view) mutable {
@@ -588,17 +595,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       schedule_tick(self);
     },
     [self](chat_tick_atom) { on_tick(self); },
-    stop_on_request(self),
-    [self](idle_check_atom) {
-      auto& st = self->state;
-      auto idle = std::chrono::steady_clock::now() - st.last_activity;
-      if (!st.fanouts.empty() || idle < idle_before_passivation) {
-        self->delayed_send(self, idle_check_interval, idle_check_atom::value);
-        return;
-      }
-      self->request(st.registry, caf::infinite, passivate_atom::value)
-        .then([self](passivate_atom) { self->quit(); });
-    },
+    self->state.stop_on_request(self),
+    [self](idle_check_atom) { self->state.idle_check(self); },
   };
 }
 

@@ -14,6 +14,7 @@
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "runtime/clock.hpp"
 #include "runtime/principal.hpp"
 
 namespace aethex::actors {
@@ -100,6 +101,9 @@ struct chat_options {
   bool allow_guests = true;             // node switch: guests may sign in to chat at all
   bool guests_default = false;          // a new room's `guests` setting (rooms turn it on)
   std::chrono::seconds session_recheck{60};  // signed-in sockets re-check their session
+  // Rooms read it for message times, rate windows, slow mode, timeouts and idleness; it must
+  // outlive them. Tests pass a runtime::manual_clock.
+  const runtime::clock* clock = &runtime::system_clock();
 };
 
 using chat_frame = std::shared_ptr<const std::string>;

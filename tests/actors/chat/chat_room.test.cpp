@@ -17,6 +17,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/viewer_session.hpp"
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/errors.hpp"
 
 using namespace aethex;
@@ -62,6 +63,8 @@ struct chat_fixture {
   std::filesystem::path folder = std::filesystem::temp_directory_path() /
                                  ("aethex-chat-test-" + std::to_string(::getpid()));
   actors::chat_options options;
+  // Rate windows, slow mode and timeouts run on this clock; the test moves it.
+  runtime::manual_clock clock{runtime::system_clock().now_ms()};
   std::unique_ptr<storage::event_store> store;
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
@@ -69,6 +72,7 @@ struct chat_fixture {
   caf::actor registry;
 
   explicit chat_fixture(actors::chat_options opts = with_guests()) : options(opts) {
+    options.clock = &clock;
     std::filesystem::remove_all(folder);
     start();
     auto key = ask_channel<std::string>(create_atom::value, runtime::principal::user("alice"),
@@ -241,7 +245,7 @@ TEST_CASE("roles: the broadcaster makes moderators; moderators delete, time out 
   CHECK(timeout["action"] == "timeout");
   CHECK(timeout["duration_s"] == 1);
   CHECK(f.send("guest:carol", "let me talk").code == "timed_out");
-  std::this_thread::sleep_for(1100ms);
+  f.clock.advance(1100ms);
   CHECK(f.send("guest:carol", "thanks").ok());
   f.next_frame();
 
@@ -285,7 +289,7 @@ TEST_CASE("slow mode, rate limit, emote-only and blocked terms reject with a cle
   CHECK(f.send("guest:carol", "others are not held back").ok());
   CHECK(f.send("alice", "the broadcaster is exempt").ok());
   CHECK(f.send("alice", "twice").ok());
-  std::this_thread::sleep_for(1050ms);
+  f.clock.advance(1050ms);
   CHECK(f.send("guest:bob", "two").ok());
 
   actors::chat_settings_patch rate;
@@ -297,7 +301,7 @@ TEST_CASE("slow mode, rate limit, emote-only and blocked terms reject with a cle
   CHECK(f.send("guest:dan", "2").ok());
   CHECK(f.send("guest:dan", "3").ok());
   CHECK(f.send("guest:dan", "4").code == "rate_limited");
-  std::this_thread::sleep_for(1050ms);
+  f.clock.advance(1050ms);
   CHECK(f.send("guest:dan", "5").ok());
 
   actors::chat_settings_patch emote;
@@ -506,4 +510,41 @@ TEST_CASE("guests: bans and rate limits follow the address, not the nickname") {
   // Restarted from events, the address ban still holds.
   f.restart();
   CHECK(send_as(from("troll3", "198.51.100.7"), "after restart").code == "banned");
+}
+
+TEST_CASE("chat events keep the JSON rooms always stored, stamped by the room's clock") {
+  chat_fixture f;
+  auto sent = f.send("alice", "hi");
+  REQUIRE(sent.ok());
+  REQUIRE(f.send("guest:bob", "yo").ok());
+  REQUIRE(f.mod("alice", "mod", "carol").ok());
+  REQUIRE(f.mod("alice", "timeout", "guest:bob", 5).ok());
+  REQUIRE(f.mod("alice", "ban", "dave").ok());
+  REQUIRE(f.mod("alice", "delete", std::to_string(sent.id)).ok());
+  actors::chat_settings_patch slow;
+  slow.slow_s = 3;
+  REQUIRE(f.settings("alice", slow).ok());
+
+  const auto now = f.clock.now_ms();
+  auto events = f.store->read_stream("chat/alice", 1);
+  REQUIRE(events.size() == 7);
+  for (auto& e : events) {
+    CHECK(e.data.schema == 1);
+    CHECK(e.data.timestamp_ms == now);  // the manual clock did not move
+  }
+  CHECK(events[0].data.type == "chat.message");
+  CHECK(events[0].data.payload == R"({"badges":["broadcaster"],"id":1,"text":"hi","user":"alice"})");
+  CHECK(events[1].data.payload == R"({"badges":[],"id":2,"text":"yo","user":"guest:bob"})");
+  CHECK(events[2].data.type == "chat.moderator_added");
+  CHECK(events[2].data.payload == R"({"by":"alice","user":"carol"})");
+  CHECK(events[3].data.type == "chat.user_timed_out");
+  CHECK(events[3].data.payload == R"({"by":"alice","origin":"origin-of-bob","until_ms":)" +
+                                    std::to_string(now + 5000) + R"(,"user":"guest:bob"})");
+  CHECK(events[4].data.type == "chat.user_banned");
+  CHECK(events[4].data.payload == R"({"by":"alice","origin":"","user":"dave"})");
+  CHECK(events[5].data.payload == R"({"by":"alice","id":1})");
+  CHECK(events[6].data.type == "chat.settings_changed");
+  auto settings = json::parse(events[6].data.payload);
+  CHECK(settings["slow_s"] == 3);
+  CHECK(settings.contains("blocked_terms"));  // the whole settings, terms included
 }

@@ -1,0 +1,137 @@
+// The events of chat/<channel>, as stored. Their JSON is what chat rooms always wrote. Internal
+// to actors/chat/chat_room.cpp (and its tests).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace aethex::actors::chat_events {
+
+using json = nlohmann::json;
+
+/// {"id","user","text","badges"}; the time shown is the event's timestamp.
+struct message {
+  static constexpr std::string_view type = "chat.message";
+  static constexpr std::uint32_t schema = 1;
+  std::uint64_t id = 0;
+  std::string user;
+  std::string text;
+  std::vector<std::string> badges;
+};
+inline void to_json(json& j, const message& e) {
+  j = json{{"id", e.id}, {"user", e.user}, {"text", e.text}, {"badges", e.badges}};
+}
+inline void from_json(const json& j, message& e) {
+  e.id = j.value("id", std::uint64_t{0});
+  e.user = j.value("user", "");
+  e.text = j.value("text", "");
+  if (auto it = j.find("badges"); it != j.end() && it->is_array())
+    for (auto& b : *it)
+      if (b.is_string())
+        e.badges.push_back(b.get<std::string>());
+}
+
+struct message_deleted {
+  static constexpr std::string_view type = "chat.message_deleted";
+  static constexpr std::uint32_t schema = 1;
+  std::uint64_t id = 0;
+  std::string by;
+};
+inline void to_json(json& j, const message_deleted& e) { j = json{{"id", e.id}, {"by", e.by}}; }
+inline void from_json(const json& j, message_deleted& e) {
+  e.id = j.value("id", std::uint64_t{0});
+  e.by = j.value("by", "");
+}
+
+/// Moderation of a person: {"user","origin","by"} (+ "until_ms" for a timeout). `origin` is a
+/// guest's address ("" for accounts): the ban or timeout holds for the address too.
+template <class Tag>
+struct person_event {
+  static constexpr std::string_view type = Tag::type;
+  static constexpr std::uint32_t schema = 1;
+  std::string user;
+  std::string origin;
+  std::string by;
+};
+template <class Tag>
+void to_json(json& j, const person_event<Tag>& e) {
+  j = json{{"user", e.user}, {"origin", e.origin}, {"by", e.by}};
+}
+template <class Tag>
+void from_json(const json& j, person_event<Tag>& e) {
+  e.user = j.value("user", "");
+  e.origin = j.value("origin", "");
+  e.by = j.value("by", "");
+}
+struct untimed_out_tag {
+  static constexpr std::string_view type = "chat.user_untimed_out";
+};
+struct banned_tag {
+  static constexpr std::string_view type = "chat.user_banned";
+};
+struct unbanned_tag {
+  static constexpr std::string_view type = "chat.user_unbanned";
+};
+using user_untimed_out = person_event<untimed_out_tag>;
+using user_banned = person_event<banned_tag>;
+using user_unbanned = person_event<unbanned_tag>;
+
+struct user_timed_out {
+  static constexpr std::string_view type = "chat.user_timed_out";
+  static constexpr std::uint32_t schema = 1;
+  std::string user;
+  std::string origin;
+  std::int64_t until_ms = 0;
+  std::string by;
+};
+inline void to_json(json& j, const user_timed_out& e) {
+  j = json{{"user", e.user}, {"origin", e.origin}, {"until_ms", e.until_ms}, {"by", e.by}};
+}
+inline void from_json(const json& j, user_timed_out& e) {
+  e.user = j.value("user", "");
+  e.origin = j.value("origin", "");
+  e.until_ms = j.value("until_ms", std::int64_t{0});
+  e.by = j.value("by", "");
+}
+
+/// Moderator list changes: {"user","by"}.
+template <class Tag>
+struct moderator_event {
+  static constexpr std::string_view type = Tag::type;
+  static constexpr std::uint32_t schema = 1;
+  std::string user;
+  std::string by;
+};
+template <class Tag>
+void to_json(json& j, const moderator_event<Tag>& e) {
+  j = json{{"user", e.user}, {"by", e.by}};
+}
+template <class Tag>
+void from_json(const json& j, moderator_event<Tag>& e) {
+  e.user = j.value("user", "");
+  e.by = j.value("by", "");
+}
+struct moderator_added_tag {
+  static constexpr std::string_view type = "chat.moderator_added";
+};
+struct moderator_removed_tag {
+  static constexpr std::string_view type = "chat.moderator_removed";
+};
+using moderator_added = moderator_event<moderator_added_tag>;
+using moderator_removed = moderator_event<moderator_removed_tag>;
+
+/// The room's whole settings after the change (chat_values::settings::to_json(true)); applied
+/// over the current settings, so fields an old event lacks keep their value.
+struct settings_changed {
+  static constexpr std::string_view type = "chat.settings_changed";
+  static constexpr std::uint32_t schema = 1;
+  json settings = json::object();
+};
+inline void to_json(json& j, const settings_changed& e) { j = e.settings; }
+inline void from_json(const json& j, settings_changed& e) { e.settings = j; }
+
+}  // namespace aethex::actors::chat_events
