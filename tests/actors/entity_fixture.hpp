@@ -19,6 +19,7 @@
 #include "actors/identity/session.hpp"
 #include "actors/channel/stream_session.hpp"
 #include "actors/identity/user.hpp"
+#include "actors/modules.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
@@ -65,9 +66,6 @@ class entity_fixture {
   }
 
   storage::event_store& events() { return *store; }
-  const runtime::clock& entity_clock() const {
-    return opts_.manual_clock ? static_cast<const runtime::clock&>(clock) : runtime::system_clock();
-  }
 
   // Starts at the real time so absolute times computed by tests stay meaningful.
   runtime::manual_clock clock{runtime::system_clock().now_ms()};
@@ -83,11 +81,20 @@ class entity_fixture {
       store = storage::event_store::open(folder_ / "events");
     else if (!store)
       store = storage::event_store::in_memory();
+    // Every module's kinds, as the node has them: a new domain needs no line here.
     runtime::entity_kinds kinds;
-    actors::add_channel_kind(kinds, *store, entity_clock());
-    actors::add_user_kind(kinds, *store, {}, entity_clock());
-    actors::add_session_kind(kinds, *store, entity_clock());
-    actors::add_stream_session_kind(kinds, *store, entity_clock());
+    actors::node_env env;
+    env.store = store.get();
+    env.config = &config_;
+    for (auto& module : actors::all_modules())
+      module->add_kinds(kinds, env);
+    if (opts_.manual_clock) {
+      // The kinds that take a clock, registered again with the manual one.
+      actors::add_channel_kind(kinds, *store, clock);
+      actors::add_user_kind(kinds, *store, {}, clock);
+      actors::add_session_kind(kinds, *store, clock);
+      actors::add_stream_session_kind(kinds, *store, clock);
+    }
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));
   }
   void stop() {
@@ -115,6 +122,7 @@ class entity_fixture {
 
   entity_fixture_options opts_;
   std::filesystem::path folder_;
+  runtime::node_config config_;
 };
 
 }  // namespace aethex::test
