@@ -57,7 +57,11 @@ struct console_fixture {
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));
     c.registry = registry;
     c.store = store.get();
-    c.adapters = actors::console::default_adapters();
+    // The adapters of the kinds this registry has (other modules' kinds are not here).
+    auto all = actors::console::default_adapters();
+    for (auto& kind : c.kinds)
+      if (auto* adapter = all.find(kind))
+        c.adapters.add(*adapter);
     c.node = {"node-a", "127.0.0.1:8080", 1'000};
     console = actors::spawn_console_service(sys, std::move(c));
   }
