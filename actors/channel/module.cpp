@@ -19,8 +19,8 @@ class channel_domain final : public domain_module {
   }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
-    add_channel_kind(kinds, *env.store);
-    add_stream_session_kind(kinds, *env.store);
+    add_channel_kind(kinds, *env.store, *env.clock);
+    add_stream_session_kind(kinds, *env.store, *env.clock);
   }
 
   void add_projections(storage::projection_runner& runner) const override {

@@ -19,7 +19,9 @@ class chat_domain final : public domain_module {
   }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
-    add_chat_kind(kinds, *env.store);
+    chat_options options;
+    options.clock = env.clock;
+    add_chat_kind(kinds, *env.store, options);
   }
 
   void add_console(console::adapter_table& adapters) const override {

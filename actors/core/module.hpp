@@ -23,6 +23,7 @@
 
 #include "actors/core/console_adapter.hpp"
 #include "actors/core/route.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/node_config.hpp"
 #include "runtime/principal.hpp"
@@ -68,6 +69,8 @@ struct node_env {
   caf::actor_system* sys = nullptr;
   storage::event_store* store = nullptr;
   const runtime::node_config* config = nullptr;
+  /// What entities read the time from (tests give a runtime::manual_clock); outlives the node.
+  const runtime::clock* clock = &runtime::system_clock();
   std::string node_id;
   std::string admin_token_digest;     // SHA-256 of the node's admin token
   std::string http_endpoint;          // "host:port" other nodes and clients reach this one at

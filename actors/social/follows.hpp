@@ -15,6 +15,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "storage/event_store.hpp"
 
@@ -60,7 +61,8 @@ struct follows_protocol {
   static follows_view reply_to(get_atom);
 };
 
-/// Registers the "follows" kind with its store.
-void add_follows_kind(runtime::entity_kinds& kinds, storage::event_store& store);
+/// Registers the "follows" kind with its store; `clock` stamps its events.
+void add_follows_kind(runtime::entity_kinds& kinds, storage::event_store& store,
+                      const runtime::clock& clock = runtime::system_clock());
 
 }  // namespace aethex::actors

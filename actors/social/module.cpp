@@ -18,7 +18,7 @@ class social_domain final : public domain_module {
   }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
-    add_follows_kind(kinds, *env.store);
+    add_follows_kind(kinds, *env.store, *env.clock);
   }
 
   void add_projections(storage::projection_runner& runner) const override {

@@ -86,15 +86,10 @@ class entity_fixture {
     actors::node_env env;
     env.store = store.get();
     env.config = &config_;
+    if (opts_.manual_clock)
+      env.clock = &clock;
     for (auto& module : actors::all_modules())
       module->add_kinds(kinds, env);
-    if (opts_.manual_clock) {
-      // The kinds that take a clock, registered again with the manual one.
-      actors::add_channel_kind(kinds, *store, clock);
-      actors::add_user_kind(kinds, *store, {}, clock);
-      actors::add_session_kind(kinds, *store, clock);
-      actors::add_stream_session_kind(kinds, *store, clock);
-    }
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));
   }
   void stop() {
