@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/channel/channel_events.hpp"
+#include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
 #include "actors/channel/stream_session.hpp"
 #include "runtime/atoms.hpp"
@@ -138,12 +139,13 @@ caf::expected<json> parse_patch(const std::string& patch_json) {
 
 // Each publish is recorded as a stream session entity. Its bookkeeping never holds up or undoes
 // the go-live decision, so failures are only reported.
+template <class... Command>
 void track_stream(channel_actor* self, const std::string& channel, const std::string& session,
-                  caf::message command) {
+                  Command... command) {
   if (session.empty())
     return;
-  self->request(self->state.registry(), std::chrono::seconds(10), route_atom::value,
-                std::string{"stream"}, stream_session_id(channel, session), std::move(command))
+  entity_ref<stream_session_protocol>{self->state.registry(), stream_session_id(channel, session)}
+    .request(self, command...)
     .then([](const stream_session_view&) {},
           [self, channel](const caf::error& err) {
             if (code_of(err) != errc::invalid_argument)  // no "stream" kind on this registry
@@ -166,7 +168,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
     if (auto err = st.emit(channel_events::went_offline{stale_session, "node restarted"}))
       caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
     else
-      track_stream(self, name, stale_session, caf::make_message(end_atom::value));
+      track_stream(self, name, stale_session, end_atom::value);
   }
   auto touch = [self] { self->state.touch(); };
   // A channel that does not exist holds no memory: asking for one (a typo, a scan of random
@@ -185,7 +187,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       return make_error(errc::conflict, "channel is already live from another publisher");
     if (auto err = st.emit(channel_events::went_live{session_id, node}))
       return err;
-    track_stream(self, name, session_id, caf::make_message(create_atom::value, name));
+    track_stream(self, name, session_id, create_atom::value, name);
     return st.view;
   };
   return {
@@ -283,7 +285,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return false;
       if (auto err = st.emit(channel_events::went_offline{session_id, std::nullopt}))
         return err;
-      track_stream(self, name, session_id, caf::make_message(end_atom::value));
+      track_stream(self, name, session_id, end_atom::value);
       return true;
     },
     [self](health_atom, stream_health& health) {

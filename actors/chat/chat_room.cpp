@@ -15,6 +15,7 @@
 
 #include "actors/channel/channel.hpp"
 #include "actors/chat/chat_events.hpp"
+#include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -522,8 +523,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
                               idle_before_passivation, options.snapshot_every}))
     return st.refuse(self, std::move(err));
   // The owner decides who the broadcaster is; nothing else is handled until it is known.
-  self->request(st.registry(), caf::infinite, route_atom::value, std::string{"channel"}, channel,
-                caf::make_message(get_atom::value))
+  entity_ref<channel_protocol>{st.registry(), channel}
+    .request_within(self, caf::infinite, get_atom::value)
     .await(
       [self](const channel_view& view) {
         self->state.owner = view.owner;
@@ -545,8 +546,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
         return make_error(errc::not_found, "this channel does not exist");
       // The channel may have been created since this room started.
       auto rp = self->make_response_promise<std::string>();
-      self->request(st.registry(), caf::infinite, route_atom::value, std::string{"channel"},
-                    st.channel, caf::make_message(get_atom::value))
+      entity_ref<channel_protocol>{st.registry(), st.channel}
+        .request_within(self, caf::infinite, get_atom::value)
         .then(
           [self, rp, who](const channel_view& view) mutable {
             self->state.owner = view.owner;

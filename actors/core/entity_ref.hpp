@@ -81,6 +81,15 @@ class typed_response {
                             std::move(on_error));
   }
 
+  /// The same, but the actor handles nothing else until the reply (or the error) arrives.
+  template <class OnReply, class OnError>
+  void await(OnReply on_reply, OnError on_error) && {
+    static_assert(std::is_invocable_v<OnReply, Reply&>,
+                  "the handler does not take the reply type the entity's protocol declares");
+    std::move(handle_).await([on_reply](Reply& reply) mutable { on_reply(reply); },
+                             std::move(on_error));
+  }
+
  private:
   Handle handle_;
 };
