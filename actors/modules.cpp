@@ -3,6 +3,8 @@
 // start() uses what an earlier one registered (identity provides the session resolver).
 #include "actors/modules.hpp"
 
+// One domain per line, as written (clang-format would join them).
+// clang-format off
 #define AETHEX_MODULES(domain) \
   domain(identity)             \
   domain(channel)              \
@@ -10,6 +12,7 @@
   domain(console)              \
   domain(social)               \
   /* one line per domain above; this line ends the list */
+// clang-format on
 
 namespace aethex::actors {
 

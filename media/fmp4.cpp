@@ -13,7 +13,8 @@ using span = std::span<const std::byte>;
 std::uint32_t be32(span d, std::size_t at) {
   if (at + 4 > d.size())
     throw std::out_of_range("box too short");
-  return std::to_integer<std::uint32_t>(d[at]) << 24 | std::to_integer<std::uint32_t>(d[at + 1]) << 16 |
+  return std::to_integer<std::uint32_t>(d[at]) << 24 |
+         std::to_integer<std::uint32_t>(d[at + 1]) << 16 |
          std::to_integer<std::uint32_t>(d[at + 2]) << 8 | std::to_integer<std::uint32_t>(d[at + 3]);
 }
 
@@ -156,7 +157,8 @@ std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov) {
           auto mdhd = child(mdia, "mdhd");
           track.timescale = be32(mdhd, u8(mdhd, 0) == 1 ? 20 : 12);
           auto hdlr = child(mdia, "hdlr");
-          track.video = std::string_view{reinterpret_cast<const char*>(hdlr.data()) + 8, 4} == "vide";
+          track.video = std::string_view{reinterpret_cast<const char*>(hdlr.data()) + 8, 4} ==
+                        "vide";
           auto stbl = child(child(mdia, "minf"), "stbl");
           track.codec = sample_entry_codec(child(stbl, "stsd"));
           auto& slot = info.tracks[track.id];
@@ -195,45 +197,65 @@ std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof,
     bool have_traf = false;
     for_each_box(moof.subspan(header->header_size, header->size - header->header_size),
                  [&](std::string_view type, span traf) {
-      if (type != "traf" || have_traf)
-        return;
-      have_traf = true;
-      auto tfhd = child(traf, "tfhd");
-      auto tf_flags = be32(tfhd, 0) & 0xffffff;
-      out.track_id = be32(tfhd, 4);
-      auto track = init.tracks.find(out.track_id);
-      if (track == init.tracks.end())
-        throw std::runtime_error("fragment of unknown track");
-      std::uint32_t default_duration = track->second.default_duration;
-      std::uint32_t default_flags = track->second.default_flags;
-      std::size_t at = 8;
-      if (tf_flags & 0x1) at += 8;
-      if (tf_flags & 0x2) at += 4;
-      if (tf_flags & 0x8) { default_duration = be32(tfhd, at); at += 4; }
-      if (tf_flags & 0x10) at += 4;
-      if (tf_flags & 0x20) default_flags = be32(tfhd, at);
-      auto tfdt = child(traf, "tfdt");
-      if (!tfdt.empty())
-        out.decode_time = u8(tfdt, 0) == 1 ? be64(tfdt, 4) : be32(tfdt, 4);
-      auto trun = child(traf, "trun");
-      auto flags = be32(trun, 0) & 0xffffff;
-      out.samples = be32(trun, 4);
-      std::size_t pos = 8;
-      if (flags & 0x1) pos += 4;
-      std::optional<std::uint32_t> first_flags;
-      if (flags & 0x4) { first_flags = be32(trun, pos); pos += 4; }
-      for (std::uint32_t i = 0; i < out.samples; ++i) {
-        std::uint32_t duration = default_duration;
-        std::uint32_t sample_flags = default_flags;
-        if (flags & 0x100) { duration = be32(trun, pos); pos += 4; }
-        if (flags & 0x200) pos += 4;
-        if (flags & 0x400) { sample_flags = be32(trun, pos); pos += 4; }
-        if (flags & 0x800) pos += 4;
-        out.duration += duration;
-        if (i == 0)
-          out.starts_with_sync = !((first_flags ? *first_flags : sample_flags) & 0x10000);
-      }
-    });
+                   if (type != "traf" || have_traf)
+                     return;
+                   have_traf = true;
+                   auto tfhd = child(traf, "tfhd");
+                   auto tf_flags = be32(tfhd, 0) & 0xffffff;
+                   out.track_id = be32(tfhd, 4);
+                   auto track = init.tracks.find(out.track_id);
+                   if (track == init.tracks.end())
+                     throw std::runtime_error("fragment of unknown track");
+                   std::uint32_t default_duration = track->second.default_duration;
+                   std::uint32_t default_flags = track->second.default_flags;
+                   std::size_t at = 8;
+                   if (tf_flags & 0x1)
+                     at += 8;
+                   if (tf_flags & 0x2)
+                     at += 4;
+                   if (tf_flags & 0x8) {
+                     default_duration = be32(tfhd, at);
+                     at += 4;
+                   }
+                   if (tf_flags & 0x10)
+                     at += 4;
+                   if (tf_flags & 0x20)
+                     default_flags = be32(tfhd, at);
+                   auto tfdt = child(traf, "tfdt");
+                   if (!tfdt.empty())
+                     out.decode_time = u8(tfdt, 0) == 1 ? be64(tfdt, 4) : be32(tfdt, 4);
+                   auto trun = child(traf, "trun");
+                   auto flags = be32(trun, 0) & 0xffffff;
+                   out.samples = be32(trun, 4);
+                   std::size_t pos = 8;
+                   if (flags & 0x1)
+                     pos += 4;
+                   std::optional<std::uint32_t> first_flags;
+                   if (flags & 0x4) {
+                     first_flags = be32(trun, pos);
+                     pos += 4;
+                   }
+                   for (std::uint32_t i = 0; i < out.samples; ++i) {
+                     std::uint32_t duration = default_duration;
+                     std::uint32_t sample_flags = default_flags;
+                     if (flags & 0x100) {
+                       duration = be32(trun, pos);
+                       pos += 4;
+                     }
+                     if (flags & 0x200)
+                       pos += 4;
+                     if (flags & 0x400) {
+                       sample_flags = be32(trun, pos);
+                       pos += 4;
+                     }
+                     if (flags & 0x800)
+                       pos += 4;
+                     out.duration += duration;
+                     if (i == 0)
+                       out.starts_with_sync = !((first_flags ? *first_flags : sample_flags) &
+                                                0x10000);
+                   }
+                 });
     if (!have_traf)
       return std::nullopt;
     return out;

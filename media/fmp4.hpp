@@ -20,7 +20,7 @@ struct track_info {
   std::uint32_t id = 0;
   std::uint32_t timescale = 0;
   bool video = false;
-  std::string codec;  // RFC 6381 form, e.g. "avc1.64001f" or "mp4a.40.2"
+  std::string codec;                   // RFC 6381 form, e.g. "avc1.64001f" or "mp4a.40.2"
   std::uint32_t default_duration = 0;  // from trex
   std::uint32_t default_flags = 0;     // from trex
 };

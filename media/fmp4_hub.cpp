@@ -69,8 +69,8 @@ void fmp4_hub::close() {
 
 std::size_t fmp4_hub::subscribers() const {
   std::lock_guard lock{mutex_};
-  return static_cast<std::size_t>(std::count_if(
-    subscribers_.begin(), subscribers_.end(), [](auto& weak) { return !weak.expired(); }));
+  return static_cast<std::size_t>(std::count_if(subscribers_.begin(), subscribers_.end(),
+                                                [](auto& weak) { return !weak.expired(); }));
 }
 
 bool fmp4_hub::closed() const {

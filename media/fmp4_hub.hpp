@@ -19,10 +19,10 @@ struct fmp4_packet {
   bool init = false;
   std::shared_ptr<const fmp4::bytes> data;
   bool video = false;
-  bool keyframe = false;       // a video fragment that starts with a sync sample
-  double media_time_s = 0;     // start of the fragment on the track's timeline
-  std::int64_t wall_ms = 0;    // wall clock (ms since epoch) when that first sample was live
-  std::string mime;            // init only: MediaSource type with codecs
+  bool keyframe = false;     // a video fragment that starts with a sync sample
+  double media_time_s = 0;   // start of the fragment on the track's timeline
+  std::int64_t wall_ms = 0;  // wall clock (ms since epoch) when that first sample was live
+  std::string mime;          // init only: MediaSource type with codecs
 };
 
 class fmp4_subscriber {

@@ -44,8 +44,9 @@ caf::behavior source(caf::stateful_actor<source_state>* self, std::shared_ptr<fm
 }  // namespace
 
 relay_packet to_relay(const fmp4_packet& packet) {
-  relay_packet out{packet.init, packet.video, packet.keyframe, packet.media_time_s,
-                   packet.wall_ms, packet.mime, {}};
+  relay_packet out{
+    packet.init, packet.video, packet.keyframe, packet.media_time_s, packet.wall_ms, packet.mime,
+    {}};
   if (packet.data) {
     out.data.resize(packet.data->size());
     std::memcpy(out.data.data(), packet.data->data(), packet.data->size());

@@ -92,7 +92,8 @@ struct ingest_pipeline::impl {
     if (!queue)
       return;  // unsupported track (e.g. subtitles): left unlinked on purpose
     GstPad* queue_sink = gst_element_get_static_pad(queue, "sink");
-    bool linked = !gst_pad_is_linked(queue_sink) && gst_pad_link(pad, queue_sink) == GST_PAD_LINK_OK;
+    bool linked = !gst_pad_is_linked(queue_sink) &&
+                  gst_pad_link(pad, queue_sink) == GST_PAD_LINK_OK;
     gst_object_unref(queue_sink);
     if (!linked && self->callbacks.on_error)
       self->callbacks.on_error("could not link the " + media + " track");
@@ -116,8 +117,7 @@ struct ingest_pipeline::impl {
         if (self->callbacks.on_eos)
           self->callbacks.on_eos();
         break;
-      default:
-        break;
+      default: break;
     }
     gst_message_unref(msg);
     return GST_BUS_DROP;
@@ -199,7 +199,8 @@ struct ingest_pipeline::impl {
     auto* self = static_cast<impl*>(user);
     if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
       (self->*on_buffer)(GST_PAD_PROBE_INFO_BUFFER(info));
-    } else if (auto* ev = GST_PAD_PROBE_INFO_EVENT(info); ev && GST_EVENT_TYPE(ev) == GST_EVENT_CAPS) {
+    } else if (auto* ev = GST_PAD_PROBE_INFO_EVENT(info);
+               ev && GST_EVENT_TYPE(ev) == GST_EVENT_CAPS) {
       GstCaps* caps = nullptr;
       gst_event_parse_caps(ev, &caps);
       (self->*on_caps)(caps);
@@ -310,10 +311,9 @@ ingest_pipeline::ingest_pipeline(input_format format, const std::filesystem::pat
   impl_->video_queue = by_name(pipeline, "vq");
   impl_->audio_queue = by_name(pipeline, "aq");
 
-  GstCaps* caps = format == input_format::flv
-                      ? gst_caps_new_empty_simple("video/x-flv")
-                      : gst_caps_new_simple("video/mpegts", "systemstream", G_TYPE_BOOLEAN, TRUE,
-                                            nullptr);
+  GstCaps* caps = format == input_format::flv ? gst_caps_new_empty_simple("video/x-flv")
+                                              : gst_caps_new_simple("video/mpegts", "systemstream",
+                                                                    G_TYPE_BOOLEAN, TRUE, nullptr);
   g_object_set(impl_->appsrc, "caps", caps, "is-live", TRUE, "stream-type", 0 /* stream */,
                "max-bytes", static_cast<guint64>(64) << 20, nullptr);
   gst_caps_unref(caps);
@@ -333,12 +333,12 @@ ingest_pipeline::ingest_pipeline(input_format format, const std::filesystem::pat
 
   GstAppSinkCallbacks fmp4_callbacks{};
   fmp4_callbacks.new_sample = impl::on_fmp4_sample;
-  gst_app_sink_set_callbacks(GST_APP_SINK(by_name(pipeline, "fsink")), &fmp4_callbacks,
-                             impl_.get(), nullptr);
+  gst_app_sink_set_callbacks(GST_APP_SINK(by_name(pipeline, "fsink")), &fmp4_callbacks, impl_.get(),
+                             nullptr);
   GstAppSinkCallbacks jpeg_callbacks{};
   jpeg_callbacks.new_sample = impl::on_jpeg_sample;
-  gst_app_sink_set_callbacks(GST_APP_SINK(by_name(pipeline, "tsink")), &jpeg_callbacks,
-                             impl_.get(), nullptr);
+  gst_app_sink_set_callbacks(GST_APP_SINK(by_name(pipeline, "tsink")), &jpeg_callbacks, impl_.get(),
+                             nullptr);
 
   auto data_and_events = static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER |
                                                       GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM);

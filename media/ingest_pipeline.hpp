@@ -28,7 +28,7 @@ struct pipeline_callbacks {
 };
 
 struct pipeline_options {
-  unsigned fragment_ms = 100;          // fMP4 fragment length (video also cuts at keyframes)
+  unsigned fragment_ms = 100;  // fMP4 fragment length (video also cuts at keyframes)
   unsigned thumbnail_interval_s = 10;
   unsigned thumbnail_width = 320;
 };

@@ -193,8 +193,10 @@ std::optional<std::string> ll_hls_stream::playlist() const {
     return std::nullopt;
   auto target = std::max<double>(options_.min_target_duration_s, std::ceil(max_segment_s_ - 0.01));
   std::size_t complete = segments_.size() - (segments_.back().complete ? 0 : 1);
-  std::size_t first = complete > options_.playlist_segments ? complete - options_.playlist_segments : 0;
-  std::size_t parts_from = complete > options_.part_segments ? complete - options_.part_segments : 0;
+  std::size_t first = complete > options_.playlist_segments ? complete - options_.playlist_segments
+                                                            : 0;
+  std::size_t parts_from = complete > options_.part_segments ? complete - options_.part_segments
+                                                             : 0;
   std::string out = "#EXTM3U\n#EXT-X-VERSION:9\n";
   out += "#EXT-X-TARGETDURATION:" + std::to_string(static_cast<int>(target)) + "\n";
   out += "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=" +
@@ -316,7 +318,8 @@ parsed_playlist parse_playlist(std::string_view text) {
       continue;
     if (line[0] == '#') {
       auto colon = line.find(':');
-      auto name = std::string{line.substr(1, colon == std::string_view::npos ? line.npos : colon - 1)};
+      auto name = std::string{
+        line.substr(1, colon == std::string_view::npos ? line.npos : colon - 1)};
       auto value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
       out.tags.try_emplace(name, value);
       if (name == "EXT-X-PART") {

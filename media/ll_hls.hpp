@@ -106,7 +106,7 @@ struct parsed_playlist {
   std::vector<segment> segments;
   std::vector<part> trailing_parts;  // parts of the segment still being written
   std::string preload_hint_uri;
-  std::vector<std::string> errors;   // empty when the playlist is well-formed LL-HLS
+  std::vector<std::string> errors;  // empty when the playlist is well-formed LL-HLS
 };
 parsed_playlist parse_playlist(std::string_view text);
 

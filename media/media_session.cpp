@@ -60,7 +60,8 @@ struct fmp4_router {
         packet.keyframe = track.video && unit.fragment.starts_with_sync;
         packet.media_time_s = static_cast<double>(unit.fragment.decode_time) / track.timescale;
         // The fragment leaves the muxer when its last sample is in: its first was live earlier.
-        auto duration_ms = static_cast<std::int64_t>(unit.fragment.duration * 1000 / track.timescale);
+        auto duration_ms = static_cast<std::int64_t>(unit.fragment.duration * 1000 /
+                                                     track.timescale);
         packet.wall_ms = wall_ms() - duration_ms;
         outputs.ll->add_fragment(unit.data, unit.fragment, packet.wall_ms);
       }
@@ -74,7 +75,8 @@ void write_thumbnail(const std::filesystem::path& dir, std::span<const std::byte
   auto tmp = dir / "thumb.jpg.tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    out.write(reinterpret_cast<const char*>(jpeg.data()),
+              static_cast<std::streamsize>(jpeg.size()));
     if (!out)
       return;
   }
@@ -127,7 +129,8 @@ void report_health(session_actor* self) {
   h.session_id = st.config.session_id;
   h.updated_at_ms = wall_ms();
   h.bitrate_kbps = (st.bytes_in - st.last_bytes) * 8 / static_cast<std::uint64_t>(elapsed_ms);
-  h.fps_milli = (stats.video_frames - st.last_frames) * 1'000'000 / static_cast<std::uint64_t>(elapsed_ms);
+  h.fps_milli = (stats.video_frames - st.last_frames) * 1'000'000 /
+                static_cast<std::uint64_t>(elapsed_ms);
   h.keyframe_interval_ms = stats.keyframe_interval_ms;
   h.dropped_frames = stats.dropped_frames;
   h.late_frames = stats.late_frames;
@@ -151,7 +154,7 @@ void finish(session_actor* self, const std::string& reason) {
   std::filesystem::remove(hls_dir_of(st.config) / "index.m3u8", ec);
   caf::aout(self) << "media: session of " << st.config.channel << " ended (" << reason << ")\n";
   channel_ref{st.config.registry, st.config.channel}.tell(actors::publish_end_atom::value,
-                                                         st.config.session_id);
+                                                          st.config.session_id);
   self->quit();
 }
 
@@ -195,8 +198,8 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
     st.pipeline.emplace(st.config.format, dir, st.config.session_id, st.config.hls,
                         std::move(callbacks));
   } catch (const std::exception& e) {
-    caf::aout(self) << "media: cannot start pipeline for " << st.config.channel << ": "
-                    << e.what() << "\n";
+    caf::aout(self) << "media: cannot start pipeline for " << st.config.channel << ": " << e.what()
+                    << "\n";
     finish(self, "pipeline failed to start");
     return {};
   }
@@ -254,33 +257,38 @@ struct supervisor_state {
 caf::actor spawn_media_supervisor(caf::actor_system& sys) {
   // The unused argument: CAF 0.17 starts an argument-less function actor through a null
   // std::tuple<> pointer it dereferences (caf/detail/init_fun_factory.hpp), which UBSan stops.
-  return sys.spawn([](caf::stateful_actor<supervisor_state>* self, caf::unit_t) -> caf::behavior {
-    self->set_down_handler([self](const caf::down_msg& msg) {
-      std::erase_if(self->state.sessions,
-                    [&](auto& entry) { return entry.second.address() == msg.source; });
-    });
-    return {
-      [self](create_atom, media_session_config& config) {
-        auto channel = config.channel;
-        auto session = self->spawn<caf::linked>(session_behavior, std::move(config));
-        self->monitor(session);
-        self->state.sessions[channel] = session;
-        return session;
-      },
-      // Live sessions ingested here (GET /api/v1/cluster reports them as load).
-      [self](runtime::load_atom) { return static_cast<std::uint64_t>(self->state.sessions.size()); },
-      [self](media_outputs_atom, const std::string& channel) -> caf::result<media_outputs> {
-        auto found = self->state.sessions.find(channel);
-        if (found == self->state.sessions.end())
-          return make_error(errc::not_found, "channel is not live");
-        auto promise = self->make_response_promise<media_outputs>();
-        self->request(found->second, 5s, media_outputs_atom::value)
-          .then([promise](media_outputs& outputs) mutable { promise.deliver(std::move(outputs)); },
-                [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
-        return promise;
-      },
-    };
-  }, caf::unit);
+  return sys.spawn(
+    [](caf::stateful_actor<supervisor_state>* self, caf::unit_t) -> caf::behavior {
+      self->set_down_handler([self](const caf::down_msg& msg) {
+        std::erase_if(self->state.sessions,
+                      [&](auto& entry) { return entry.second.address() == msg.source; });
+      });
+      return {
+        [self](create_atom, media_session_config& config) {
+          auto channel = config.channel;
+          auto session = self->spawn<caf::linked>(session_behavior, std::move(config));
+          self->monitor(session);
+          self->state.sessions[channel] = session;
+          return session;
+        },
+        // Live sessions ingested here (GET /api/v1/cluster reports them as load).
+        [self](runtime::load_atom) {
+          return static_cast<std::uint64_t>(self->state.sessions.size());
+        },
+        [self](media_outputs_atom, const std::string& channel) -> caf::result<media_outputs> {
+          auto found = self->state.sessions.find(channel);
+          if (found == self->state.sessions.end())
+            return make_error(errc::not_found, "channel is not live");
+          auto promise = self->make_response_promise<media_outputs>();
+          self->request(found->second, 5s, media_outputs_atom::value)
+            .then(
+              [promise](media_outputs& outputs) mutable { promise.deliver(std::move(outputs)); },
+              [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+          return promise;
+        },
+      };
+    },
+    caf::unit);
 }
 
 std::string initialize_gstreamer() {

@@ -16,9 +16,7 @@ std::size_t json_depth(std::string_view text, std::size_t limit) {
       continue;
     }
     switch (c) {
-      case '"':
-        in_string = true;
-        break;
+      case '"': in_string = true; break;
       case '[':
       case '{':
         if (++depth > deepest && (deepest = depth) > limit)
@@ -29,15 +27,13 @@ std::size_t json_depth(std::string_view text, std::size_t limit) {
         if (depth > 0)
           --depth;
         break;
-      default:
-        break;
+      default: break;
     }
   }
   return deepest;
 }
 
-nlohmann::json parse_client_json(std::string_view text, json_refusal* why,
-                                 std::size_t max_depth) {
+nlohmann::json parse_client_json(std::string_view text, json_refusal* why, std::size_t max_depth) {
   auto refuse = [why](json_refusal reason) {
     if (why)
       *why = reason;

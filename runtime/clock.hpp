@@ -44,13 +44,14 @@ class manual_clock final : public clock {
   std::chrono::steady_clock::time_point steady() const override {
     return steady_start() +
            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-               std::chrono::nanoseconds(elapsed_ns_.load(std::memory_order_acquire)));
+             std::chrono::nanoseconds(elapsed_ns_.load(std::memory_order_acquire)));
   }
 
   /// Moves both wall and steady time forward (negative durations are ignored: time never runs
   /// backwards for steady readers).
   void advance(std::chrono::nanoseconds by) {
-    if (by.count() > 0) elapsed_ns_.fetch_add(by.count(), std::memory_order_acq_rel);
+    if (by.count() > 0)
+      elapsed_ns_.fetch_add(by.count(), std::memory_order_acq_rel);
   }
 
   /// Time advanced since construction.

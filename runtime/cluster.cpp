@@ -100,7 +100,6 @@ struct membership_state {
   std::uint64_t saved_version = 0;  // table version last handed to config.table_changed
   static inline const char* name = "membership";
 
-
   // The oldest member coordinates partition moves; every member computes the same answer.
   const member_info* leader() const {
     auto oldest = std::min_element(view.members.begin(), view.members.end(), [](auto& a, auto& b) {
@@ -119,8 +118,8 @@ struct membership_state {
   }
 
   std::uint32_t owned_by(const std::string& node_id) const {
-    return static_cast<std::uint32_t>(
-      std::count(view.table.owners.begin(), view.table.owners.end(), node_id));
+    return static_cast<std::uint32_t>(std::count(view.table.owners.begin(), view.table.owners.end(),
+                                                 node_id));
   }
 };
 
@@ -169,8 +168,8 @@ void rebalance(membership_actor* self) {
       continue;
     st.moving = true;
     auto version = st.view.table.version + 1;
-    self->request(from->registry, move_timeout, handoff_atom::value, p, target, to->registry,
-                  version)
+    self
+      ->request(from->registry, move_timeout, handoff_atom::value, p, target, to->registry, version)
       .then(
         [self, p, target, version, from_id = owner](bool) {
           auto& st = self->state;
@@ -197,9 +196,13 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
   auto& st = self->state;
   st.config = std::move(config);
   st.registry = std::move(registry);
-  st.self_info = member_info{st.config.node_id, st.config.http_endpoint,
-                             cluster_endpoint_of(st.config), caf::actor{self}, st.registry,
-                             st.config.services, now_ms()};
+  st.self_info = member_info{st.config.node_id,
+                             st.config.http_endpoint,
+                             cluster_endpoint_of(st.config),
+                             caf::actor{self},
+                             st.registry,
+                             st.config.services,
+                             now_ms()};
   st.view.members.push_back(st.self_info);
   // A founder resumes the table it knew (partitions of members not back yet stay theirs); a
   // joining node takes the cluster's table from the member it joins.
@@ -230,8 +233,7 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
     }
   });
   return {
-    [self](join_atom, const std::string& secret,
-           member_info& joiner) -> caf::result<cluster_view> {
+    [self](join_atom, const std::string& secret, member_info& joiner) -> caf::result<cluster_view> {
       auto& st = self->state;
       if (!constant_time_equal(secret, st.config.secret)) {
         std::clog << "cluster: join refused for node '" << joiner.node_id
@@ -281,8 +283,8 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       st.draining.insert(node_id);
       if (st.owned_by(node_id) > 0 && st.placement_nodes().empty()) {
         st.draining.erase(node_id);
-        return make_error(errc::conflict, "no other member can take the partitions of '" +
-                                            node_id + "'");
+        return make_error(errc::conflict,
+                          "no other member can take the partitions of '" + node_id + "'");
       }
       std::clog << "cluster: draining " << node_id << std::endl;
       auto promise = self->make_response_promise();
@@ -301,12 +303,13 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       if (!target)
         return;
       auto& sys = self->system();
-      self->request(sys.openssl_manager().actor_handle(), dial_timeout,
-                    caf::connect_atom::value, target->host, target->port)
+      self
+        ->request(sys.openssl_manager().actor_handle(), dial_timeout, caf::connect_atom::value,
+                  target->host, target->port)
         .then([](const caf::node_id&, caf::strong_actor_ptr&, std::set<std::string>&) {},
               [self, node_id, where](caf::error& err) {
-                std::clog << "cluster: cannot dial member " << node_id << " at " << where
-                          << " (" << connect_error(self->system(), err)
+                std::clog << "cluster: cannot dial member " << node_id << " at " << where << " ("
+                          << connect_error(self->system(), err)
                           << "); its messages go through other members" << std::endl;
               });
     },
@@ -363,14 +366,19 @@ caf::expected<caf::actor> start_cluster(caf::actor_system& sys, const cluster_co
     return cannot_join(connect_error(sys, seed.error()));
   caf::scoped_actor self{sys};
   caf::expected<cluster_view> view = caf::error{};
-  member_info me{config.node_id, config.http_endpoint, cluster_endpoint_of(config), actor,
-                 registry,       config.services,      0};
+  member_info me{config.node_id,
+                 config.http_endpoint,
+                 cluster_endpoint_of(config),
+                 actor,
+                 registry,
+                 config.services,
+                 0};
   self->request(*seed, 10s, join_atom::value, config.secret, me)
     .receive([&](cluster_view& v) { view = std::move(v); },
              [&](caf::error& err) { view = std::move(err); });
   if (!view)
     return cannot_join(code_of(view.error()) == errc::internal ? sys.render(view.error())
-                                                              : message_of(view.error()));
+                                                               : message_of(view.error()));
   // Members that joined before us are reached through the seed until we dial them; members
   // that join later dial us.
   for (auto& member : view->members)

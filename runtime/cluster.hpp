@@ -37,7 +37,7 @@ using drain_atom = caf::atom_constant<caf::atom("drain")>;
 
 struct member_info {
   std::string node_id;
-  std::string http_endpoint;  // "host:port" of the member's HTTP listener (as advertised)
+  std::string http_endpoint;     // "host:port" of the member's HTTP listener (as advertised)
   std::string cluster_endpoint;  // "host:port" members dial over TLS; empty: no cluster port
   caf::actor membership;
   caf::actor registry;
@@ -71,9 +71,9 @@ struct cluster_config {
   std::string http_endpoint;
   std::string bind = "127.0.0.1";  // address the cluster port listens on
   std::string advertise_host;      // host other members dial; empty: `bind`
-  std::uint16_t port = 0;  // 0: nothing published (the node can still join and dial out)
-  std::string join;        // "host:port" of a member, empty to found a cluster
-  caf::actor services;     // published to members as member_info::services
+  std::uint16_t port = 0;          // 0: nothing published (the node can still join and dial out)
+  std::string join;                // "host:port" of a member, empty to found a cluster
+  caf::actor services;             // published to members as member_info::services
   // The table this node last knew (restored by a founder after a restart) and where to keep
   // each new one; without them a founder starts owning every partition.
   partition_table table;

@@ -32,8 +32,7 @@
 // Nothing else in the project calls SSL_get_error.
 extern "C" int SSL_get_error(const SSL* ssl, int ret_code) {
   using get_error_fn = int (*)(const SSL*, int);
-  static const auto real =
-    reinterpret_cast<get_error_fn>(::dlsym(RTLD_NEXT, "SSL_get_error"));
+  static const auto real = reinterpret_cast<get_error_fn>(::dlsym(RTLD_NEXT, "SSL_get_error"));
   int result = real(ssl, ret_code);
   ERR_clear_error();
   return result;
@@ -53,7 +52,9 @@ static_assert(ca_salt.size() == crypto_pwhash_SALTBYTES);
 template <auto Free>
 struct deleter {
   template <class T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 using pkey_ptr = std::unique_ptr<EVP_PKEY, deleter<EVP_PKEY_free>>;
 using x509_ptr = std::unique_ptr<X509, deleter<X509_free>>;

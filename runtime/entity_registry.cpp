@@ -52,8 +52,8 @@ struct owner_override {
 struct registry_state {
   entity_kinds kinds;
   partition_storage storage;
-  std::unordered_map<std::string, caf::actor> active;           // "kind/id" -> activation
-  std::unordered_map<caf::actor_addr, std::string> key_of;      // reverse map for down/passivate
+  std::unordered_map<std::string, caf::actor> active;       // "kind/id" -> activation
+  std::unordered_map<caf::actor_addr, std::string> key_of;  // reverse map for down/passivate
   // Cluster placement; empty until the membership actor reports (standalone: all local).
   std::string self_node;
   partition_table table;
@@ -118,9 +118,9 @@ void dispatch(registry_actor* self, waiting_message msg, bool moved_here = false
   if (!owner.empty() && owner != st.self_node) {
     auto remote = st.registry_of.find(owner);
     if (remote == st.registry_of.end())
-      return msg.promise.deliver(make_error(
-        errc::unavailable,
-        "the node owning " + msg.kind + "/" + msg.id + " (" + owner + ") is unavailable"));
+      return msg.promise.deliver(make_error(errc::unavailable, "the node owning " + msg.kind + "/" +
+                                                                 msg.id + " (" + owner +
+                                                                 ") is unavailable"));
     if (msg.get)
       msg.promise.delegate(remote->second, get_local_atom::value, msg.kind, msg.id);
     else
@@ -198,8 +198,9 @@ void transfer(registry_actor* self, std::uint32_t partition) {
     return end_handoff(self, partition,
                        make_error(errc::unavailable, std::string{"export failed: "} + e.what()));
   }
-  self->request(h.to_registry, import_timeout, import_atom::value, partition, h.version,
-                std::move(blob))
+  self
+    ->request(h.to_registry, import_timeout, import_atom::value, partition, h.version,
+              std::move(blob))
     .then(
       [self, partition](bool) {
         auto& st = self->state;
@@ -210,8 +211,8 @@ void transfer(registry_actor* self, std::uint32_t partition) {
             st.storage.remove_partition(partition);
         } catch (const std::exception& e) {
           // The new owner has the data; a stale local copy is replaced if it ever comes back.
-          std::clog << "cluster: partition " << partition << " moved but its old copy stays: "
-                    << e.what() << std::endl;
+          std::clog << "cluster: partition " << partition
+                    << " moved but its old copy stays: " << e.what() << std::endl;
         }
         end_handoff(self, partition, caf::none);
       },
@@ -250,13 +251,13 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
       return dispatch_new(self, false, kind, id, std::move(inner));
     },
     // From another node's registry: one hop at most, since ownership only moves forward.
-    [self](route_local_atom, const std::string& kind, const std::string& id,
-           caf::message& inner) { return dispatch_new(self, false, kind, id, std::move(inner)); },
+    [self](route_local_atom, const std::string& kind, const std::string& id, caf::message& inner) {
+      return dispatch_new(self, false, kind, id, std::move(inner));
+    },
     [self](get_atom, const std::string& kind, const std::string& id) {
       return dispatch_new(self, true, kind, id);
     },
-    [self](moved_route_atom, const std::string& kind, const std::string& id,
-           caf::message& inner) {
+    [self](moved_route_atom, const std::string& kind, const std::string& id, caf::message& inner) {
       auto promise = self->make_response_promise();
       dispatch(self, waiting_message{promise, false, kind, id, std::move(inner)}, true);
       return promise;
@@ -273,8 +274,7 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
       auto& st = self->state;
       st.self_node = self_node;
       st.table = view.table;
-      std::erase_if(st.overrides,
-                    [&](auto& kv) { return kv.second.version <= st.table.version; });
+      std::erase_if(st.overrides, [&](auto& kv) { return kv.second.version <= st.table.version; });
       st.registry_of.clear();
       for (auto& member : view.members)
         st.registry_of.emplace(member.node_id, member.registry);

@@ -26,7 +26,7 @@ namespace aethex::runtime {
 /// ask it for passivation. Entities stop (after the messages already queued) when the
 /// registry sends them `passivate_atom`.
 using entity_factory =
-    std::function<caf::actor(caf::actor_system&, const caf::actor& registry, const std::string& id)>;
+  std::function<caf::actor(caf::actor_system&, const caf::actor& registry, const std::string& id)>;
 
 struct entity_kinds {
   std::map<std::string, entity_factory, std::less<>> factories;

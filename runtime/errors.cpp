@@ -51,7 +51,8 @@ errc code_of(const caf::error& err) {
 
 std::string message_of(const caf::error& err) {
   auto& context = err.context();
-  if (err.category() == error_category && context.size() >= 1 && context.match_element<std::string>(0))
+  if (err.category() == error_category && context.size() >= 1 &&
+      context.match_element<std::string>(0))
     return context.get_as<std::string>(0);
   if (err.category() == caf::atom("system"))
     return "internal error (" + caf::to_string(static_cast<caf::sec>(err.code())) + ")";

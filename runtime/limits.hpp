@@ -71,7 +71,7 @@ class window_limiter {
   const options opt_;
   const steady_now_fn now_;
   mutable std::mutex mutex_;
-  std::list<entry> by_start_;  // oldest window first
+  std::list<entry> by_start_;                                               // oldest window first
   std::unordered_map<std::string_view, std::list<entry>::iterator> index_;  // views into entries
 };
 

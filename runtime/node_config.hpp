@@ -15,8 +15,8 @@ struct node_config {
   std::filesystem::path data_dir = "aethex-data";
   std::filesystem::path web_root;  // built web UI; empty = <binary dir>/web
   std::string bind = "127.0.0.1";
-  std::string cluster_bind;  // address of the cluster port; empty = bind
-  std::string advertise;     // "host[:port]" of this node's HTTP for redirects; empty = bind
+  std::string cluster_bind;        // address of the cluster port; empty = bind
+  std::string advertise;           // "host[:port]" of this node's HTTP for redirects; empty = bind
   std::uint16_t rtmp_port = 1935;  // 0 disables a listener
   std::uint16_t srt_port = 9000;
   std::string srt_passphrase;  // AES passphrase SRT publishers must know; empty = none. Secret.

@@ -6,14 +6,10 @@ namespace aethex::runtime {
 
 std::string principal::display() const {
   switch (type) {
-    case kind::user:
-      return name;
-    case kind::guest:
-      return "guest:" + name;
-    case kind::admin:
-      return "admin";
-    case kind::anonymous:
-      break;
+    case kind::user: return name;
+    case kind::guest: return "guest:" + name;
+    case kind::admin: return "admin";
+    case kind::anonymous: break;
   }
   return {};
 }
@@ -56,8 +52,8 @@ bool reserved_account_name(std::string_view name) {
   // Short words occur inside ordinary names ("modern", "rooted", "guesthouse"): only the whole
   // name is compared for them.
   static constexpr std::array<std::string_view, 11> whole{
-    "mod", "mods", "moderator", "moderators", "root", "guest", "guests", "staff", "support",
-    "official", "null"};
+    "mod",    "mods",  "moderator", "moderators", "root", "guest",
+    "guests", "staff", "support",   "official",   "null"};
   // The platform's and the operator's voice: no name may start or end with these
   // ("admin_bob", "theadmin", "aethex_official"); "badminton" stays free.
   static constexpr std::array<std::string_view, 5> affixes{"admin", "aethex", "system", "sysop",

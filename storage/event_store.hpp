@@ -27,7 +27,7 @@ struct event {
 
 struct recorded_event {
   std::string stream;
-  std::uint64_t seq = 0;  // 1-based position within the stream
+  std::uint64_t seq = 0;              // 1-based position within the stream
   std::uint64_t global_position = 0;  // 1-based position in the global log
   event data;
 };

@@ -9,17 +9,20 @@ constexpr std::size_t event_header_size = 1 + 8 + 4 + 8 + 4;
 }  // namespace
 
 void append_be32(std::string& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
 }
 
 std::uint32_t read_be32(std::string_view bytes) {
   std::uint32_t value = 0;
-  for (int i = 0; i < 4; ++i) value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
+  for (int i = 0; i < 4; ++i)
+    value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
   return value;
 }
 
 void append_be64(std::string& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
 }
 
 std::string be64(std::uint64_t value) {
@@ -31,7 +34,8 @@ std::string be64(std::uint64_t value) {
 
 std::uint64_t read_be64(std::string_view bytes) {
   std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
+  for (int i = 0; i < 8; ++i)
+    value = (value << 8) | static_cast<std::uint8_t>(bytes[i]);
   return value;
 }
 
@@ -50,7 +54,8 @@ std::string stream_prefix(std::string_view stream) {
 }
 
 std::optional<event_key_parts> parse_event_key(std::string_view key) {
-  if (key.size() < 9 || key[key.size() - 9] != '\0') return std::nullopt;
+  if (key.size() < 9 || key[key.size() - 9] != '\0')
+    return std::nullopt;
   return event_key_parts{key.substr(0, key.size() - 9), read_be64(key.substr(key.size() - 8))};
 }
 
@@ -89,7 +94,8 @@ std::optional<stored_event> decode_event(std::string_view record) {
   e.schema = read_be32(record.substr(9));
   e.timestamp_ms = static_cast<std::int64_t>(read_be64(record.substr(13)));
   const std::uint32_t type_len = read_be32(record.substr(21));
-  if (record.size() - header < type_len) return std::nullopt;
+  if (record.size() - header < type_len)
+    return std::nullopt;
   e.type.assign(record.substr(header, type_len));
   e.payload.assign(record.substr(header + type_len));
   return out;
@@ -102,7 +108,8 @@ std::string encode_snapshot(const snapshot& s) {
 }
 
 std::optional<snapshot> decode_snapshot(std::string_view value) {
-  if (value.size() < 8) return std::nullopt;
+  if (value.size() < 8)
+    return std::nullopt;
   return snapshot{read_be64(value), std::string(value.substr(8))};
 }
 

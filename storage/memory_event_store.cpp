@@ -8,8 +8,8 @@ namespace {
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
 }
 
 }  // namespace
@@ -20,11 +20,13 @@ std::unique_ptr<event_store> event_store::in_memory() {
 
 append_result memory_event_store::append(std::string_view stream, std::uint64_t expected_version,
                                          std::span<const event> events) {
-  if (stream.empty()) return {append_status::invalid, 0, "stream name is empty"};
+  if (stream.empty())
+    return {append_status::invalid, 0, "stream name is empty"};
   if (stream.find('\0') != std::string_view::npos)
     return {append_status::invalid, 0, "stream name contains a NUL byte"};
   for (const auto& e : events)
-    if (e.type.empty()) return {append_status::invalid, 0, "event type is empty"};
+    if (e.type.empty())
+      return {append_status::invalid, 0, "event type is empty"};
 
   std::lock_guard lock(mutex_);
   auto it = streams_.find(stream);
@@ -32,14 +34,17 @@ append_result memory_event_store::append(std::string_view stream, std::uint64_t 
   if (expected_version != any_version && expected_version != current)
     return {append_status::conflict, current,
             "stream " + std::string(stream) + " is at version " + std::to_string(current) +
-                ", expected " + std::to_string(expected_version)};
-  if (events.empty()) return {append_status::ok, current, {}};  // creates no stream, as RocksDB
+              ", expected " + std::to_string(expected_version)};
+  if (events.empty())
+    return {append_status::ok, current, {}};  // creates no stream, as RocksDB
 
-  if (it == streams_.end()) it = streams_.emplace(std::string(stream), std::vector<stored>{}).first;
+  if (it == streams_.end())
+    it = streams_.emplace(std::string(stream), std::vector<stored>{}).first;
   const std::int64_t stamp = now_ms();
   for (const auto& e : events) {
     stored s{e, ++head_};
-    if (s.data.timestamp_ms == 0) s.data.timestamp_ms = stamp;
+    if (s.data.timestamp_ms == 0)
+      s.data.timestamp_ms = stamp;
     it->second.push_back(std::move(s));
     global_.emplace(head_, global_entry{it->first, it->second.size()});
   }
@@ -58,7 +63,8 @@ std::vector<recorded_event> memory_event_store::read_stream(std::string_view str
   std::vector<recorded_event> out;
   std::lock_guard lock(mutex_);
   auto it = streams_.find(stream);
-  if (it == streams_.end()) return out;
+  if (it == streams_.end())
+    return out;
   const auto& events = it->second;
   for (std::uint64_t seq = std::max<std::uint64_t>(from_seq, 1);
        seq <= events.size() && out.size() < max_count; ++seq) {
@@ -99,10 +105,12 @@ void memory_event_store::remove_stream(std::string_view stream) {
   std::lock_guard lock(mutex_);
   // The global head stays: positions are never reused, removed ones leave gaps as in RocksDB.
   if (auto it = streams_.find(stream); it != streams_.end()) {
-    for (const auto& s : it->second) global_.erase(s.global_position);
+    for (const auto& s : it->second)
+      global_.erase(s.global_position);
     streams_.erase(it);
   }
-  if (auto it = snapshots_.find(stream); it != snapshots_.end()) snapshots_.erase(it);
+  if (auto it = snapshots_.find(stream); it != snapshots_.end())
+    snapshots_.erase(it);
 }
 
 void memory_event_store::save_snapshot(std::string_view stream, const snapshot& snap) {
@@ -113,7 +121,8 @@ void memory_event_store::save_snapshot(std::string_view stream, const snapshot& 
 std::optional<snapshot> memory_event_store::load_snapshot(std::string_view stream) {
   std::lock_guard lock(mutex_);
   auto it = snapshots_.find(stream);
-  if (it == snapshots_.end()) return std::nullopt;
+  if (it == snapshots_.end())
+    return std::nullopt;
   return it->second;
 }
 
@@ -125,7 +134,8 @@ void memory_event_store::put_meta(std::string_view key, std::string_view value) 
 std::optional<std::string> memory_event_store::get_meta(std::string_view key) {
   std::lock_guard lock(mutex_);
   auto it = meta_.find(key);
-  if (it == meta_.end()) return std::nullopt;
+  if (it == meta_.end())
+    return std::nullopt;
   return it->second;
 }
 

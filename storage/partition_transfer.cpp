@@ -73,8 +73,8 @@ transfer_summary import_streams(event_store& store, std::string_view blob) {
     // table older than the cluster's): never trade stored events for fewer.
     if (auto local = store.version(name); local > count)
       throw std::runtime_error("partition transfer: refusing to replace " + name + " (" +
-                               std::to_string(local) + " events here, " +
-                               std::to_string(count) + " offered)");
+                               std::to_string(local) + " events here, " + std::to_string(count) +
+                               " offered)");
     store.remove_stream(name);
     std::uint64_t version = 0;
     auto flush = [&] {

@@ -8,18 +8,21 @@ namespace aethex::storage {
 projection_runner::projection_runner(event_store& store, const std::filesystem::path& db_file,
                                      options opts)
     : store_(store), opts_(opts), db_(db_file) {
-  if (opts_.batch_size == 0) opts_.batch_size = 1;
+  if (opts_.batch_size == 0)
+    opts_.batch_size = 1;
   db_.exec(
-      "CREATE TABLE IF NOT EXISTS projection_checkpoints("
-      "name TEXT PRIMARY KEY, position INTEGER NOT NULL)");
+    "CREATE TABLE IF NOT EXISTS projection_checkpoints("
+    "name TEXT PRIMARY KEY, position INTEGER NOT NULL)");
 }
 
 projection_runner::~projection_runner() { stop(); }
 
 projection& projection_runner::add(std::unique_ptr<projection> p) {
   std::lock_guard lock(work_mutex_);
-  if (!p) throw std::invalid_argument("projection_runner::add: null projection");
-  if (find(p->name())) throw std::invalid_argument("projection already added: " + p->name());
+  if (!p)
+    throw std::invalid_argument("projection_runner::add: null projection");
+  if (find(p->name()))
+    throw std::invalid_argument("projection already added: " + p->name());
   p->create_schema(db_);
   projections_.push_back(std::move(p));
   return *projections_.back();
@@ -34,7 +37,8 @@ std::vector<std::string> projection_runner::names() const {
 
 projection* projection_runner::find(std::string_view name) {
   for (auto& p : projections_)
-    if (p->name() == name) return p.get();
+    if (p->name() == name)
+      return p.get();
   return nullptr;
 }
 
@@ -55,30 +59,35 @@ std::size_t projection_runner::catch_up_one(projection& p) {
   for (;;) {
     const std::uint64_t from = read_checkpoint(name) + 1;
     const auto batch = store_.read_global(from, opts_.batch_size);
-    if (batch.empty()) return applied;
+    if (batch.empty())
+      return applied;
     sqlite::transaction tx(db_);
-    for (const auto& e : batch) p.apply(tx, e);
+    for (const auto& e : batch)
+      p.apply(tx, e);
     auto save = db_.prepare(
-        "INSERT INTO projection_checkpoints(name, position) VALUES(?1, ?2) "
-        "ON CONFLICT(name) DO UPDATE SET position = excluded.position");
+      "INSERT INTO projection_checkpoints(name, position) VALUES(?1, ?2) "
+      "ON CONFLICT(name) DO UPDATE SET position = excluded.position");
     save.bind(1, name).bind(2, static_cast<std::int64_t>(batch.back().global_position)).run();
     tx.commit();
     applied += batch.size();
-    if (batch.size() < opts_.batch_size) return applied;
+    if (batch.size() < opts_.batch_size)
+      return applied;
   }
 }
 
 std::size_t projection_runner::catch_up() {
   std::lock_guard lock(work_mutex_);
   std::size_t applied = 0;
-  for (auto& p : projections_) applied += catch_up_one(*p);
+  for (auto& p : projections_)
+    applied += catch_up_one(*p);
   return applied;
 }
 
 std::size_t projection_runner::rebuild(std::string_view name) {
   std::lock_guard lock(work_mutex_);
   projection* p = find(name);
-  if (!p) throw std::invalid_argument("unknown projection: " + std::string(name));
+  if (!p)
+    throw std::invalid_argument("unknown projection: " + std::string(name));
   {
     sqlite::transaction tx(db_);
     p->reset(db_);
@@ -89,12 +98,14 @@ std::size_t projection_runner::rebuild(std::string_view name) {
 }
 
 void projection_runner::start() {
-  if (worker_.joinable()) return;
+  if (worker_.joinable())
+    return;
   worker_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
 void projection_runner::stop() {
-  if (!worker_.joinable()) return;
+  if (!worker_.joinable())
+    return;
   worker_.request_stop();
   wake_cv_.notify_all();
   worker_.join();

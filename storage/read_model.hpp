@@ -41,7 +41,7 @@ class projection {
 class projection_runner {
  public:
   struct options {
-    std::size_t batch_size = 512;  // events per SQLite transaction
+    std::size_t batch_size = 512;                  // events per SQLite transaction
     std::chrono::milliseconds poll_interval{500};  // background re-check without notify()
   };
 

@@ -20,21 +20,25 @@ std::string_view to_view(const rocksdb::Slice& s) { return {s.data(), s.size()};
 rocksdb::Slice to_slice(std::string_view s) { return {s.data(), s.size()}; }
 
 std::optional<std::string> invalid_reason(std::string_view stream, std::span<const event> events) {
-  if (stream.empty()) return "stream name is empty";
-  if (stream.find('\0') != std::string_view::npos) return "stream name contains a NUL byte";
+  if (stream.empty())
+    return "stream name is empty";
+  if (stream.find('\0') != std::string_view::npos)
+    return "stream name contains a NUL byte";
   for (const auto& e : events)
-    if (e.type.empty()) return "event type is empty";
+    if (e.type.empty())
+      return "event type is empty";
   return std::nullopt;
 }
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
 }
 
 void throw_if_error(const rocksdb::Status& s, std::string_view what) {
-  if (!s.ok()) throw std::runtime_error("event store: " + std::string(what) + ": " + s.ToString());
+  if (!s.ok())
+    throw std::runtime_error("event store: " + std::string(what) + ": " + s.ToString());
 }
 
 }  // namespace
@@ -72,24 +76,25 @@ rocksdb_event_store::rocksdb_event_store(const std::filesystem::path& dir, optio
 
   rocksdb::ColumnFamilyOptions cf_opts;
   const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors{
-      {rocksdb::kDefaultColumnFamilyName, cf_opts},
-      {"events", cf_opts},
-      {"global", cf_opts},
-      {"snapshots", cf_opts},
-      {"meta", cf_opts}};
+    {rocksdb::kDefaultColumnFamilyName, cf_opts},
+    {"events", cf_opts},
+    {"global", cf_opts},
+    {"snapshots", cf_opts},
+    {"meta", cf_opts}};
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;
   const auto status = rocksdb::DB::Open(db_opts, dir.string(), descriptors, &raw_handles, &raw_db);
   if (!status.ok()) {
-    std::string msg = "event store: cannot open data folder '" + dir.string() + "': " +
-                      status.ToString();
+    std::string msg = "event store: cannot open data folder '" + dir.string() +
+                      "': " + status.ToString();
     if (status.ToString().find("lock") != std::string::npos ||
         status.ToString().find("LOCK") != std::string::npos)
       msg += " (is another aethex process using this data folder?)";
     throw std::runtime_error(msg);
   }
   db_.reset(raw_db);
-  for (auto* h : raw_handles) handles_.emplace_back(h, handle_deleter{raw_db});
+  for (auto* h : raw_handles)
+    handles_.emplace_back(h, handle_deleter{raw_db});
   events_cf_ = raw_handles[1];
   global_cf_ = raw_handles[2];
   snapshots_cf_ = raw_handles[3];
@@ -97,13 +102,16 @@ rocksdb_event_store::rocksdb_event_store(const std::filesystem::path& dir, optio
 
   std::string head;
   const auto s = db_->Get(rocksdb::ReadOptions{}, meta_cf_, to_slice(keys::global_head_key), &head);
-  if (s.ok() && head.size() == 8) global_head_ = keys::read_be64(head);
-  else if (!s.IsNotFound()) throw_if_error(s, "reading global head in '" + dir.string() + "'");
+  if (s.ok() && head.size() == 8)
+    global_head_ = keys::read_be64(head);
+  else if (!s.IsNotFound())
+    throw_if_error(s, "reading global head in '" + dir.string() + "'");
 }
 
 rocksdb_event_store::~rocksdb_event_store() {
   handles_.clear();  // column family handles must go before the DB
-  if (db_) db_->Close().PermitUncheckedError();
+  if (db_)
+    db_->Close().PermitUncheckedError();
 }
 
 append_result rocksdb_event_store::append(std::string_view stream, std::uint64_t expected_version,
@@ -115,7 +123,8 @@ append_result rocksdb_event_store::append(std::string_view stream, std::uint64_t
   std::unique_lock lock(queue_mutex_);
   queue_.push_back(&self);
   queue_cv_.wait(lock, [&] { return self.done || !leader_active_; });
-  if (self.done) return std::move(self.result);
+  if (self.done)
+    return std::move(self.result);
 
   // Become leader: take what is queued (including ourselves) and write it as one batch.
   leader_active_ = true;
@@ -136,10 +145,12 @@ append_result rocksdb_event_store::append(std::string_view stream, std::uint64_t
   try {
     commit_group(group);
   } catch (const std::exception& ex) {
-    for (auto* p : group) p->result = {append_status::io_error, 0, ex.what()};
+    for (auto* p : group)
+      p->result = {append_status::io_error, 0, ex.what()};
   }
   lock.lock();
-  for (auto* p : group) p->done = true;
+  for (auto* p : group)
+    p->done = true;
   leader_active_ = false;
   lock.unlock();
   queue_cv_.notify_all();
@@ -156,12 +167,13 @@ void rocksdb_event_store::commit_group(std::deque<pending_append*>& group) {
   for (auto* p : group) {
     std::string stream(p->stream);
     auto it = versions.find(stream);
-    if (it == versions.end()) it = versions.emplace(stream, stored_version(stream)).first;
+    if (it == versions.end())
+      it = versions.emplace(stream, stored_version(stream)).first;
     const std::uint64_t current = it->second;
     if (p->expected_version != any_version && p->expected_version != current) {
       p->result = {append_status::conflict, current,
                    "stream " + stream + " is at version " + std::to_string(current) +
-                       ", expected " + std::to_string(p->expected_version)};
+                     ", expected " + std::to_string(p->expected_version)};
       continue;
     }
     std::uint64_t seq = current;
@@ -183,7 +195,8 @@ void rocksdb_event_store::commit_group(std::deque<pending_append*>& group) {
     p->result = {append_status::ok, seq, {}};
   }
   appends_ += group.size();
-  if (head == head_before) return;  // only conflicts or empty appends: nothing to write
+  if (head == head_before)
+    return;  // only conflicts or empty appends: nothing to write
 
   throw_if_error(batch.Put(meta_cf_, keys::global_head_key, keys::be64(head)), "batch");
   rocksdb::WriteOptions wo;
@@ -202,7 +215,8 @@ void rocksdb_event_store::commit_group(std::deque<pending_append*>& group) {
 std::uint64_t rocksdb_event_store::stored_version(std::string_view stream) {
   std::string value;
   const auto s = db_->Get(rocksdb::ReadOptions{}, meta_cf_, keys::version_key(stream), &value);
-  if (s.IsNotFound()) return 0;
+  if (s.IsNotFound())
+    return 0;
   throw_if_error(s, "reading version of " + std::string(stream));
   return value.size() == 8 ? keys::read_be64(value) : 0;
 }
@@ -215,7 +229,8 @@ std::vector<recorded_event> rocksdb_event_store::read_stream(std::string_view st
                                                              std::uint64_t from_seq,
                                                              std::size_t max_count) {
   std::vector<recorded_event> out;
-  if (max_count == 0 || stream.empty()) return out;
+  if (max_count == 0 || stream.empty())
+    return out;
   std::string upper = keys::stream_prefix(stream);
   upper.back() = '\x01';  // first key past every "stream\0..." key
   const rocksdb::Slice upper_slice(upper);
@@ -227,7 +242,8 @@ std::vector<recorded_event> rocksdb_event_store::read_stream(std::string_view st
     auto parts = keys::parse_event_key(to_view(it->key()));
     auto data = keys::decode_event(to_view(it->value()));
     if (!parts || !data)
-      throw std::runtime_error("event store: corrupt event record in stream " + std::string(stream));
+      throw std::runtime_error("event store: corrupt event record in stream " +
+                               std::string(stream));
     out.push_back({std::string(stream), parts->seq, data->global_position, std::move(data->data)});
   }
   throw_if_error(it->status(), "reading stream " + std::string(stream));
@@ -237,7 +253,8 @@ std::vector<recorded_event> rocksdb_event_store::read_stream(std::string_view st
 std::vector<recorded_event> rocksdb_event_store::read_global(std::uint64_t from_position,
                                                              std::size_t max_count) {
   std::vector<recorded_event> out;
-  if (max_count == 0) return out;
+  if (max_count == 0)
+    return out;
   std::vector<std::uint64_t> positions;
   std::vector<std::string> event_keys;
   {
@@ -275,7 +292,8 @@ std::vector<std::string> rocksdb_event_store::list_streams(std::string_view pref
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}, meta_cf_));
   for (it->Seek(seek); it->Valid() && out.size() < max_count; it->Next()) {
     const auto key = to_view(it->key());
-    if (!key.starts_with(seek)) break;
+    if (!key.starts_with(seek))
+      break;
     out.emplace_back(key.substr(keys::version_prefix.size()));
   }
   throw_if_error(it->status(), "listing streams");
@@ -283,7 +301,8 @@ std::vector<std::string> rocksdb_event_store::list_streams(std::string_view pref
 }
 
 void rocksdb_event_store::remove_stream(std::string_view stream) {
-  if (stream.empty()) return;
+  if (stream.empty())
+    return;
   // Runs as the group-commit leader, so no append to this stream interleaves with the delete.
   {
     std::unique_lock lock(queue_mutex_);
@@ -293,7 +312,10 @@ void rocksdb_event_store::remove_stream(std::string_view stream) {
   struct leader_release {
     rocksdb_event_store* store;
     ~leader_release() {
-      { std::lock_guard lock(store->queue_mutex_); store->leader_active_ = false; }
+      {
+        std::lock_guard lock(store->queue_mutex_);
+        store->leader_active_ = false;
+      }
       store->queue_cv_.notify_all();
     }
   } release{this};
@@ -331,7 +353,8 @@ void rocksdb_event_store::save_snapshot(std::string_view stream, const snapshot&
 std::optional<snapshot> rocksdb_event_store::load_snapshot(std::string_view stream) {
   std::string value;
   const auto s = db_->Get(rocksdb::ReadOptions{}, snapshots_cf_, to_slice(stream), &value);
-  if (s.IsNotFound()) return std::nullopt;
+  if (s.IsNotFound())
+    return std::nullopt;
   throw_if_error(s, "reading snapshot of " + std::string(stream));
   return keys::decode_snapshot(value);
 }
@@ -343,7 +366,8 @@ void rocksdb_event_store::put_meta(std::string_view key, std::string_view value)
 std::optional<std::string> rocksdb_event_store::get_meta(std::string_view key) {
   std::string value;
   const auto s = db_->Get(rocksdb::ReadOptions{}, meta_cf_, keys::user_meta_key(key), &value);
-  if (s.IsNotFound()) return std::nullopt;
+  if (s.IsNotFound())
+    return std::nullopt;
   throw_if_error(s, "reading meta " + std::string(key));
   return value;
 }

@@ -26,8 +26,9 @@ class rocksdb_event_store final : public event_store {
  public:
   /// Counters for benchmarks and diagnostics.
   struct stats {
-    std::uint64_t appends = 0;        // append() calls that reached the write path
-    std::uint64_t write_batches = 0;  // RocksDB writes issued (appends / write_batches = merge factor)
+    std::uint64_t appends = 0;  // append() calls that reached the write path
+    std::uint64_t write_batches =
+      0;  // RocksDB writes issued (appends / write_batches = merge factor)
   };
 
   rocksdb_event_store(const std::filesystem::path& dir, options opts);

@@ -10,7 +10,8 @@ namespace {
 }
 
 void check(sqlite3* db, int rc, std::string_view what) {
-  if (rc != SQLITE_OK) fail(db, what);
+  if (rc != SQLITE_OK)
+    fail(db, what);
 }
 
 }  // namespace
@@ -32,8 +33,9 @@ statement& statement::bind(int index, std::int64_t value) {
 statement& statement::bind(int index, std::string_view value) {
   // A default string_view has a null data(), which SQLite would store as NULL, not ''.
   const char* text = value.data() ? value.data() : "";
-  check(db_, sqlite3_bind_text(stmt_.get(), index, text, static_cast<int>(value.size()),
-                               SQLITE_TRANSIENT),
+  check(db_,
+        sqlite3_bind_text(stmt_.get(), index, text, static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT),
         "bind");
   return *this;
 }
@@ -49,8 +51,10 @@ statement& statement::bind(int index, const std::optional<std::string>& value) {
 
 bool statement::step() {
   const int rc = sqlite3_step(stmt_.get());
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_ROW)
+    return true;
+  if (rc == SQLITE_DONE)
+    return false;
   fail(db_, "step");
 }
 
@@ -71,7 +75,8 @@ std::int64_t statement::column_int64(int index) const {
 
 std::string statement::column_text(int index) const {
   const auto* text = sqlite3_column_text(stmt_.get(), index);
-  if (!text) return {};
+  if (!text)
+    return {};
   return {reinterpret_cast<const char*>(text),
           static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), index))};
 }
@@ -88,7 +93,8 @@ database::database(const std::filesystem::path& file, mode m) : path_(file) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);
-  if (rc != SQLITE_OK) fail(raw, "open " + file.string());
+  if (rc != SQLITE_OK)
+    fail(raw, "open " + file.string());
   sqlite3_busy_timeout(raw, 5000);
   if (m == mode::read_write) {
     exec("PRAGMA journal_mode=WAL");
@@ -114,7 +120,8 @@ statement database::prepare(std::string_view sql) { return statement(db_.get(), 
 transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 transaction::~transaction() {
-  if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (open_)
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void transaction::commit() {

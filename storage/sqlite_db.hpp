@@ -30,7 +30,9 @@ class statement {
   statement& bind(int index, std::int64_t value);  // 1-based, as in SQLite
   statement& bind(int index, std::string_view value);
   statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
-  statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   statement& bind(int index, std::nullptr_t);
   /// Binds an optional text: nullopt becomes SQL NULL.
   statement& bind(int index, const std::optional<std::string>& value);

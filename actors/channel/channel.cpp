@@ -32,9 +32,9 @@ constexpr std::size_t max_tag = 25;
 struct channel_state {
   static constexpr std::string_view kind = "channel";
   static inline const char* name = "channel";
-  using events = event_list<channel_events::created, channel_events::updated,
-                            channel_events::key_rotated, channel_events::went_live,
-                            channel_events::went_offline>;
+  using events =
+    event_list<channel_events::created, channel_events::updated, channel_events::key_rotated,
+               channel_events::went_live, channel_events::went_offline>;
 
   channel_view view;
   std::string stream_key;
@@ -107,8 +107,8 @@ caf::expected<json> parse_patch(const std::string& patch_json) {
         return make_error(errc::invalid_argument, "field '" + key + "' must be a string");
       auto limit = key == "title" ? max_title : key == "category" ? max_category : max_description;
       if (value.get_ref<const std::string&>().size() > limit)
-        return make_error(errc::invalid_argument, "field '" + key + "' is longer than " +
-                                                    std::to_string(limit) + " bytes");
+        return make_error(errc::invalid_argument,
+                          "field '" + key + "' is longer than " + std::to_string(limit) + " bytes");
       change[key] = value;
     } else if (key == "tags") {
       if (!value.is_array() || value.size() > max_tags)
@@ -249,8 +249,8 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
           return err;
       return self->state.view;
     },
-    [self, name, touch, require_exists](rotate_key_atom,
-                                        const runtime::principal& requester) -> caf::result<std::string> {
+    [self, name, touch, require_exists](
+      rotate_key_atom, const runtime::principal& requester) -> caf::result<std::string> {
       touch();
       if (auto err = require_exists())
         return err;
@@ -270,10 +270,8 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         return make_error(errc::forbidden, "only the channel owner may see its stream key");
       return self->state.stream_key;
     },
-    [begin](publish_begin_atom, const std::string& key,
-            const std::string& session_id) -> caf::result<channel_view> {
-      return begin(key, session_id, std::string{});
-    },
+    [begin](publish_begin_atom, const std::string& key, const std::string& session_id)
+      -> caf::result<channel_view> { return begin(key, session_id, std::string{}); },
     [begin](publish_begin_atom, const std::string& key, const std::string& session_id,
             const std::string& node) -> caf::result<channel_view> {
       return begin(key, session_id, node);

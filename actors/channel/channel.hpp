@@ -47,8 +47,8 @@ struct channel_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
-  return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title, x.category,
-           x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
+  return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title,
+           x.category, x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
            x.version);
 }
 
@@ -94,7 +94,8 @@ struct channel_patch {
 ///  (publish_end_atom, session_id)             -> bool (true when this ended the session)
 ///  (health_atom, stream_health)                 (from the media actor; no reply)
 ///  (health_atom)                              -> stream_health | not_found (offline)
-/// `requester` is a runtime::principal; the admin principal acts as any owner. Going live starts the stream session entity
+/// `requester` is a runtime::principal; the admin principal acts as any owner. Going live starts
+/// the stream session entity
 /// ("stream", "<channel>-<session id>"); going offline ends it.
 caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
                          storage::event_store& store, const std::string& name,

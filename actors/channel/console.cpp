@@ -39,15 +39,19 @@ adapter channel_adapter() {
   a.kind = "channel";
   a.summary = "a creator's channel: title, category, stream key, live status";
   a.show_query = "status";
+  a.commands.push_back(command{"status",
+                               true,
+                               {},
+                               "The channel's public state and stream version.",
+                               "ask channel/alice status",
+                               [](const invocation&) -> caf::expected<caf::message> {
+                                 return caf::make_message(get_atom::value);
+                               },
+                               expecting<channel_view>(channel_json)});
   a.commands.push_back(command{
-    "status", true, {}, "The channel's public state and stream version.",
-    "ask channel/alice status",
-    [](const invocation&) -> caf::expected<caf::message> {
-      return caf::make_message(get_atom::value);
-    },
-    expecting<channel_view>(channel_json)});
-  a.commands.push_back(command{
-    "create", false, {{"title", false, true}},
+    "create",
+    false,
+    {{"title", false, true}},
     "Creates the channel (owner = --as, default admin) and prints its stream key.",
     "send channel/alice create \"Alice plays\" --as alice",
     [](const invocation& inv) -> caf::expected<caf::message> {
@@ -55,7 +59,10 @@ adapter channel_adapter() {
     },
     expecting<std::string>(key_json)});
   a.commands.push_back(command{
-    "set-title", false, {{"title", true, true}}, "Changes the stream title (at most 140 chars).",
+    "set-title",
+    false,
+    {{"title", true, true}},
+    "Changes the stream title (at most 140 chars).",
     "send channel/alice set-title \"Speedrun night\"",
     [](const invocation& inv) -> caf::expected<caf::message> {
       if (inv.args[0].empty())
@@ -64,7 +71,10 @@ adapter channel_adapter() {
     },
     expecting<channel_view>(channel_json)});
   a.commands.push_back(command{
-    "set-category", false, {{"category", true, true}}, "Changes the category (at most 64 chars).",
+    "set-category",
+    false,
+    {{"category", true, true}},
+    "Changes the category (at most 64 chars).",
     "send channel/alice set-category \"Just Chatting\"",
     [](const invocation& inv) -> caf::expected<caf::message> {
       if (inv.args[0].empty())
@@ -72,19 +82,25 @@ adapter channel_adapter() {
       return caf::make_message(update_atom::value, inv.as, std::string{}, inv.args[0]);
     },
     expecting<channel_view>(channel_json)});
-  a.commands.push_back(command{
-    "rotate-key", false, {}, "Replaces the stream key (the old key stops working) and prints it.",
-    "send channel/alice rotate-key",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(rotate_key_atom::value, inv.as);
-    },
-    expecting<std::string>(key_json)});
-  a.commands.push_back(command{
-    "reveal-key", true, {}, "Prints the current stream key.", "ask channel/alice reveal-key",
-    [](const invocation&) -> caf::expected<caf::message> {
-      return caf::make_message(reveal_key_atom::value, runtime::principal::admin());
-    },
-    expecting<std::string>(key_json)});
+  a.commands.push_back(command{"rotate-key",
+                               false,
+                               {},
+                               "Replaces the stream key (the old key stops working) and prints it.",
+                               "send channel/alice rotate-key",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 return caf::make_message(rotate_key_atom::value, inv.as);
+                               },
+                               expecting<std::string>(key_json)});
+  a.commands.push_back(command{"reveal-key",
+                               true,
+                               {},
+                               "Prints the current stream key.",
+                               "ask channel/alice reveal-key",
+                               [](const invocation&) -> caf::expected<caf::message> {
+                                 return caf::make_message(reveal_key_atom::value,
+                                                          runtime::principal::admin());
+                               },
+                               expecting<std::string>(key_json)});
   return a;
 }
 

@@ -37,15 +37,10 @@ json channel_json(const channel_view& view) {
 }
 
 json directory_row_json(const channel_directory::channel& row) {
-  return json{{"name", row.name},
-              {"title", row.title},
-              {"category", row.category},
-              {"owner", row.owner},
-              {"live", row.live},
-              {"hls", "/hls/" + row.name + "/index.m3u8"},
-              {"started_at_ms", nullptr},
-              {"viewers", 0},
-              {"updated_ms", row.updated_ms}};
+  return json{
+    {"name", row.name},         {"title", row.title}, {"category", row.category},
+    {"owner", row.owner},       {"live", row.live},   {"hls", "/hls/" + row.name + "/index.m3u8"},
+    {"started_at_ms", nullptr}, {"viewers", 0},       {"updated_ms", row.updated_ms}};
 }
 
 json health_json(const stream_health& h) {
@@ -109,7 +104,8 @@ void list_channels(const node_env& env, route_request&& req, route_reply reply) 
 // Creates the channel for `who` and answers 201 with its stream key.
 void create_named(const node_env& env, const runtime::principal& who, const std::string& name,
                   const std::string& title, route_reply reply) {
-  channel_ref{env.registry, name}.ask(create_atom::value, who, title)
+  channel_ref{env.registry, name}
+    .ask(create_atom::value, who, title)
     .then(*env.sys, [env, reply, name](caf::expected<std::string> key) {
       if (!key)
         return reply(key.error());
@@ -141,7 +137,8 @@ void create_channel(const node_env& env, route_request&& req, route_reply reply)
   if (who.is_admin())
     return create_named(env, who, **name, chosen_title, std::move(reply));
   auto quota = std::uint32_t{env.config->limits.channels_per_user};
-  user_ref{env.registry, who.name}.ask(claim_channel_atom::value, **name, quota)
+  user_ref{env.registry, who.name}
+    .ask(claim_channel_atom::value, **name, quota)
     .then(*env.sys, [env, who, name = **name, chosen_title,
                      reply](caf::expected<std::uint32_t> claimed) {
       if (!claimed)
@@ -160,7 +157,8 @@ void patch_channel(const node_env& env, route_request&& req, route_reply reply) 
   if (!body)
     return reply(body.error());
   // The entity checks existence, ownership and every field before writing.
-  channel_ref{env.registry, req.param("channel")}.ask(update_atom::value, req.who, body->dump())
+  channel_ref{env.registry, req.param("channel")}
+    .ask(update_atom::value, req.who, body->dump())
     .then(*env.sys, [env, reply](caf::expected<channel_view> view) {
       if (!view)
         return reply(view.error());
@@ -174,10 +172,11 @@ template <class Atom>
 route_handler stream_key(const node_env& env) {
   return [env](route_request&& req, route_reply reply) {
     auto name = req.param("channel");
-    channel_ref{env.registry, name}.ask(Atom::value, req.who)
+    channel_ref{env.registry, name}
+      .ask(Atom::value, req.who)
       .then(*env.sys, answer<std::string>(std::move(reply), [name](const std::string& key) {
-              return json{{"name", name}, {"stream_key", key}};
-            }));
+        return json{{"name", name}, {"stream_key", key}};
+      }));
   };
 }
 
@@ -215,15 +214,14 @@ json directory_page(storage::sqlite::database& db, const json& args, const owns_
 
 void add_channel_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  routes.add(get, "channels", access::anyone,
-             with_env(env, list_channels),
+  routes.add(get, "channels", access::anyone, with_env(env, list_channels),
              "the channel directory: ?live=true|false&limit=1-100&after=<name>");
-  routes.add(post, "channels", access::signed_in,
-             with_env(env, create_channel),
+  routes.add(post, "channels", access::signed_in, with_env(env, create_channel),
              "create a channel {name, title?}; answers its stream key");
   routes.add(get, "channels/{channel}", access::anyone,
              valid_name_only([env](route_request&& req, route_reply reply) {
-               channel_ref{env.registry, req.param("channel")}.ask(get_atom::value)
+               channel_ref{env.registry, req.param("channel")}
+                 .ask(get_atom::value)
                  .then(*env.sys, answer<channel_view>(std::move(reply), channel_json));
              }),
              "one channel");
@@ -236,7 +234,8 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              valid_name_only(stream_key<rotate_key_atom>(env)), "rotate the stream key");
   routes.add(get, "channels/{channel}/health", access::anyone,
              valid_name_only([env](route_request&& req, route_reply reply) {
-               channel_ref{env.registry, req.param("channel")}.ask(health_atom::value)
+               channel_ref{env.registry, req.param("channel")}
+                 .ask(health_atom::value)
                  .then(*env.sys, answer<stream_health>(std::move(reply), health_json));
              }),
              "ingest health of the live session");
@@ -247,7 +246,8 @@ void add_channel_routes(route_table& routes, const node_env& env) {
       return done(caf::none);
     if (!valid_channel_name(name))
       return done(no_such_channel());
-    channel_ref{env.registry, name}.ask(get_atom::value)
+    channel_ref{env.registry, name}
+      .ask(get_atom::value)
       .then(*env.sys, [who, done](caf::expected<channel_view> view) {
         if (!view)
           return done(view.error());

@@ -23,7 +23,9 @@ struct started {
   std::string channel;
   std::string session;
 };
-void to_json(json& j, const started& e) { j = json{{"channel", e.channel}, {"session", e.session}}; }
+void to_json(json& j, const started& e) {
+  j = json{{"channel", e.channel}, {"session", e.session}};
+}
 void from_json(const json& j, started& e) {
   e.channel = j.value("channel", "");
   e.session = j.value("session", "");
@@ -75,9 +77,8 @@ struct stream_session_state {
 
 using stream_actor = caf::stateful_actor<event_sourced<stream_session_state>>;
 
-caf::behavior stream_behavior(stream_actor* self, caf::actor registry,
-                              storage::event_store* store, std::string id,
-                              const runtime::clock* clock) {
+caf::behavior stream_behavior(stream_actor* self, caf::actor registry, storage::event_store* store,
+                              std::string id, const runtime::clock* clock) {
   auto& st = self->state;
   if (auto err = st.activate(self, *store, id, {registry, clock, 60s, 300s}))
     return st.refuse(self, std::move(err));
@@ -93,7 +94,8 @@ caf::behavior stream_behavior(stream_actor* self, caf::actor registry,
       if (st.exists())
         return make_error(errc::conflict, "stream session already started");
       auto prefix = channel + "-";
-      if (channel.empty() || id.size() <= prefix.size() || id.compare(0, prefix.size(), prefix) != 0)
+      if (channel.empty() || id.size() <= prefix.size() ||
+          id.compare(0, prefix.size(), prefix) != 0)
         return make_error(errc::invalid_argument, "stream session id must be <channel>-<session>");
       if (auto err = st.emit(started{channel, id.substr(prefix.size())}))
         return err;

@@ -19,9 +19,10 @@ json ack_json(const chat_ack& ack) {
 
 // The room refuses with a domain error; the console names the rule that refused.
 dispatch_fn chat_dispatch() {
-  return [inner = expecting<chat_ack>(ack_json)](
-           caf::event_based_actor* self, const caf::actor& registry, const std::string& kind,
-           const std::string& id, caf::message msg, reply_fn done) {
+  return [inner = expecting<chat_ack>(ack_json)](caf::event_based_actor* self,
+                                                 const caf::actor& registry,
+                                                 const std::string& kind, const std::string& id,
+                                                 caf::message msg, reply_fn done) {
     inner(self, registry, kind, id, std::move(msg), [done](caf::expected<json> out) {
       if (!out && out.error().category() == error_category)
         return done(make_error(code_of(out.error()), "chat refused (" + reason_of(out.error()) +
@@ -51,10 +52,13 @@ caf::expected<std::int64_t> whole_number(const std::string& text, std::string_vi
 command moderation(std::string name, std::string target, std::string help, std::string example) {
   auto action = name;
   return command{
-    std::move(name), false, {{std::move(target)}}, std::move(help), std::move(example),
+    std::move(name),
+    false,
+    {{std::move(target)}},
+    std::move(help),
+    std::move(example),
     [action](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(chat_mod_atom::value, inv.as,
-                               chat_command{action, inv.args[0], 0});
+      return caf::make_message(chat_mod_atom::value, inv.as, chat_command{action, inv.args[0], 0});
     },
     chat_dispatch()};
 }
@@ -66,72 +70,88 @@ adapter chat_adapter() {
   a.kind = "chat";
   a.summary = "a channel's chat room: messages, history, moderation, settings";
   a.show_query = "info";
-  a.commands.push_back(command{
-    "say", false, {{"text", true, true}}, "Posts a message as --as USER (default admin).",
-    "send chat/alice say \"hello\" --as bot",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(chat_send_atom::value, inv.as, inv.args[0]);
-    },
-    chat_dispatch()});
-  a.commands.push_back(command{
-    "history", true, {}, "The last messages of the room (what joiners see).",
-    "ask chat/alice history",
-    [](const invocation&) -> caf::expected<caf::message> {
-      return caf::make_message(chat_hist_atom::value);
-    },
-    expecting<std::string>(json_text)});
-  a.commands.push_back(command{
-    "info", true, {}, "Room settings, viewer count and the role of --as USER.",
-    "ask chat/alice info",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(chat_info_atom::value, inv.as);
-    },
-    expecting<std::string>(json_text)});
+  a.commands.push_back(command{"say",
+                               false,
+                               {{"text", true, true}},
+                               "Posts a message as --as USER (default admin).",
+                               "send chat/alice say \"hello\" --as bot",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 return caf::make_message(chat_send_atom::value, inv.as,
+                                                          inv.args[0]);
+                               },
+                               chat_dispatch()});
+  a.commands.push_back(command{"history",
+                               true,
+                               {},
+                               "The last messages of the room (what joiners see).",
+                               "ask chat/alice history",
+                               [](const invocation&) -> caf::expected<caf::message> {
+                                 return caf::make_message(chat_hist_atom::value);
+                               },
+                               expecting<std::string>(json_text)});
+  a.commands.push_back(command{"info",
+                               true,
+                               {},
+                               "Room settings, viewer count and the role of --as USER.",
+                               "ask chat/alice info",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 return caf::make_message(chat_info_atom::value, inv.as);
+                               },
+                               expecting<std::string>(json_text)});
   a.commands.push_back(moderation("delete", "message-id", "Deletes a message by its id.",
                                   "send chat/alice delete 42"));
-  a.commands.push_back(command{
-    "timeout", false, {{"user"}, {"seconds"}}, "Mutes a user for some seconds.",
-    "send chat/alice timeout spammer 600",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      auto seconds = whole_number(inv.args[1], "seconds");
-      if (!seconds)
-        return seconds.error();
-      return caf::make_message(chat_mod_atom::value, inv.as,
-                               chat_command{"timeout", inv.args[0], *seconds});
-    },
-    chat_dispatch()});
+  a.commands.push_back(command{"timeout",
+                               false,
+                               {{"user"}, {"seconds"}},
+                               "Mutes a user for some seconds.",
+                               "send chat/alice timeout spammer 600",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 auto seconds = whole_number(inv.args[1], "seconds");
+                                 if (!seconds)
+                                   return seconds.error();
+                                 return caf::make_message(chat_mod_atom::value, inv.as,
+                                                          chat_command{"timeout", inv.args[0],
+                                                                       *seconds});
+                               },
+                               chat_dispatch()});
   a.commands.push_back(moderation("untimeout", "user", "Lifts a timeout.",
                                   "send chat/alice untimeout spammer"));
   a.commands.push_back(moderation("ban", "user", "Bans a user from the room.",
                                   "send chat/alice ban spammer"));
-  a.commands.push_back(moderation("unban", "user", "Lifts a ban.", "send chat/alice unban spammer"));
+  a.commands.push_back(moderation("unban", "user", "Lifts a ban.",
+                                  "send chat/alice unban spammer"));
   a.commands.push_back(moderation("mod", "user", "Makes a user a moderator.",
                                   "send chat/alice mod carol"));
   a.commands.push_back(moderation("unmod", "user", "Removes a moderator.",
                                   "send chat/alice unmod carol"));
-  a.commands.push_back(command{
-    "slow", false, {{"seconds"}}, "Slow mode: seconds between a user's messages (0 turns it off).",
-    "send chat/alice slow 10",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      auto seconds = whole_number(inv.args[0], "seconds");
-      if (!seconds)
-        return seconds.error();
-      chat_settings_patch patch;
-      patch.slow_s = static_cast<std::int32_t>(*seconds);
-      return caf::make_message(chat_set_atom::value, inv.as, patch);
-    },
-    chat_dispatch()});
-  a.commands.push_back(command{
-    "emote-only", false, {{"on|off"}}, "Allows only emotes in messages (on) or any text (off).",
-    "send chat/alice emote-only on",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      if (inv.args[0] != "on" && inv.args[0] != "off")
-        return make_error(errc::invalid_argument, "emote-only takes on or off");
-      chat_settings_patch patch;
-      patch.emote_only = inv.args[0] == "on" ? 1 : 0;
-      return caf::make_message(chat_set_atom::value, inv.as, patch);
-    },
-    chat_dispatch()});
+  a.commands.push_back(command{"slow",
+                               false,
+                               {{"seconds"}},
+                               "Slow mode: seconds between a user's messages (0 turns it off).",
+                               "send chat/alice slow 10",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 auto seconds = whole_number(inv.args[0], "seconds");
+                                 if (!seconds)
+                                   return seconds.error();
+                                 chat_settings_patch patch;
+                                 patch.slow_s = static_cast<std::int32_t>(*seconds);
+                                 return caf::make_message(chat_set_atom::value, inv.as, patch);
+                               },
+                               chat_dispatch()});
+  a.commands.push_back(command{"emote-only",
+                               false,
+                               {{"on|off"}},
+                               "Allows only emotes in messages (on) or any text (off).",
+                               "send chat/alice emote-only on",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 if (inv.args[0] != "on" && inv.args[0] != "off")
+                                   return make_error(errc::invalid_argument,
+                                                     "emote-only takes on or off");
+                                 chat_settings_patch patch;
+                                 patch.emote_only = inv.args[0] == "on" ? 1 : 0;
+                                 return caf::make_message(chat_set_atom::value, inv.as, patch);
+                               },
+                               chat_dispatch()});
   return a;
 }
 

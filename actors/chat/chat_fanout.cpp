@@ -110,8 +110,9 @@ void report_presence(fanout_actor* self) {
 
 // Finds the room through the registry and subscribes to it; joins wait until this is done.
 void attach_room(fanout_actor* self) {
-  self->request(self->state.registry, caf::infinite, get_atom::value,
-                std::string{chat_protocol::kind}, self->state.channel)
+  self
+    ->request(self->state.registry, caf::infinite, get_atom::value,
+              std::string{chat_protocol::kind}, self->state.channel)
     .await(
       [self](const caf::actor& room) {
         self->state.room = room;

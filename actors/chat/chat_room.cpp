@@ -24,8 +24,11 @@ namespace aethex::actors {
 namespace {
 
 using chat_values::message;
+using chat_values::reject;
+using chat_values::reply_of;
 using chat_values::role;
 using chat_values::role_name;
+using chat_values::room_outcome;
 using chat_values::settings;
 
 using json = nlohmann::json;
@@ -110,8 +113,9 @@ struct room_state {
   // is no escape; `guest_origins` remembers where the nicknames that wrote came from.
   static std::string address_key(const std::string& origin) { return "guest@" + origin; }
   bool banned_now(const chat_identity& who) const {
-    return !banned.empty() && (banned.count(who.display()) ||
-           (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin))));
+    return !banned.empty() &&
+           (banned.count(who.display()) ||
+            (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin))));
   }
   const std::int64_t* timeout_of(const chat_identity& who) const {
     if (timeouts.empty())  // the common case on every send: no string is built
@@ -191,8 +195,11 @@ struct room_state {
     for (auto& [user, until] : timeouts)
       if (until > now)
         touts[user] = until;
-    return dump(json{{"history", msgs}, {"moderators", moderators}, {"banned", banned},
-                     {"timeouts", touts}, {"settings", config.to_json(true)}});
+    return dump(json{{"history", msgs},
+                     {"moderators", moderators},
+                     {"banned", banned},
+                     {"timeouts", touts},
+                     {"settings", config.to_json(true)}});
   }
 
   void restore(const std::string& text) {
@@ -220,39 +227,6 @@ struct room_state {
 
 using room_actor = caf::stateful_actor<event_sourced<room_state>>;
 
-// What a command came to: `code` is empty when accepted, else the reason of the refusal.
-struct room_outcome {
-  std::string code;
-  std::string message;
-  std::uint64_t id = 0;  // id of the message a send created
-  bool ok() const { return code.empty(); }
-};
-
-room_outcome reject(std::string code, std::string message) {
-  return room_outcome{std::move(code), std::move(message), 0};
-}
-
-// A refusal travels as a domain error whose reason is the chat's own word for it; the table in
-// runtime/errors.cpp then gives every front end its status.
-caf::result<chat_ack> reply_of(room_outcome outcome) {
-  if (outcome.ok())
-    return chat_ack{std::move(outcome.message), outcome.id};
-  auto& reason = outcome.code;
-  auto code = errc::invalid_argument;  // empty, too_long, blocked_term, emote_only, invalid
-  if (reason == "not_found")
-    code = errc::not_found;
-  else if (reason == "sign_in_required")
-    code = errc::unauthorized;
-  else if (reason == "banned" || reason == "timed_out" || reason == "forbidden" ||
-           reason == "guests_off")
-    code = errc::forbidden;
-  else if (reason == "rate_limited" || reason == "slow_mode")
-    code = errc::rate_limited;
-  else if (reason == "unavailable")
-    code = errc::unavailable;
-  return make_error(code, std::move(outcome.message), std::move(reason));
-}
-
 void broadcast(room_actor* self, const std::string& frame) {
   for (auto& [_, f] : self->state.fanouts)
     self->send(f.handle, chat_deliver_atom::value, frame);
@@ -273,9 +247,7 @@ std::optional<room_outcome> commit(room_actor* self, const Event& event) {
 
 // The room of a channel that does not exist holds no memory: a join of a random name must not
 // park an actor for the idle period. Rooms with subscribers wait for the channel to appear.
-void forget_unknown_room(room_actor* self) {
-  (void)self->state.require_exists(self, caf::error{});
-}
+void forget_unknown_room(room_actor* self) { (void)self->state.require_exists(self, caf::error{}); }
 
 void schedule_tick(room_actor* self) {
   auto& st = self->state;
@@ -321,8 +293,7 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
       return reject("banned", "you are banned from this chat");
     if (auto* until = st.timeout_of(who); until && *until > now)
       return reject("timed_out", "you are timed out for " +
-                                   std::to_string((*until - now + 999) / 1000) +
-                                   " more seconds");
+                                   std::to_string((*until - now + 999) / 1000) + " more seconds");
   }
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return reject("empty", "message is empty");
@@ -401,8 +372,8 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     auto it = std::find_if(st.history.begin(), st.history.end(),
                            [id](const message& m) { return m.id == id; });
     if (it == st.history.end())
-      return reject("not_found", "no such message among the last " +
-                                   std::to_string(st.options.history));
+      return reject("not_found",
+                    "no such message among the last " + std::to_string(st.options.history));
     if (auto failed = commit(self, ev::message_deleted{id, by}))
       return *failed;
     broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", by}}));
@@ -425,20 +396,21 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
       return reject("forbidden", "only the broadcaster can " + a);
     bool add = a == "mod";
     if (add == (target_role == role::moderator))
-      return room_outcome{{}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
+      return room_outcome{
+        {}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
     auto failed = add ? commit(self, ev::moderator_added{target, by})
                       : commit(self, ev::moderator_removed{target, by});
     if (failed)
       return *failed;
-    broadcast(self, dump(json{{"type", "moderation"}, {"action", a}, {"user", target},
-                              {"by", by}}));
-    return room_outcome{{}, target + (add ? " is now a moderator" : " is no longer a moderator"), 0};
+    broadcast(self,
+              dump(json{{"type", "moderation"}, {"action", a}, {"user", target}, {"by", by}}));
+    return room_outcome{
+      {}, target + (add ? " is now a moderator" : " is no longer a moderator"), 0};
   }
   if (target_role == role::moderator && !by_broadcaster)
     return reject("forbidden", "only the broadcaster can " + a + " a moderator");
   json frame{{"type", "moderation"}, {"action", a}, {"user", target}, {"by", by}};
-  std::variant<ev::user_timed_out, ev::user_untimed_out, ev::user_banned, ev::user_unbanned>
-    event;
+  std::variant<ev::user_timed_out, ev::user_untimed_out, ev::user_banned, ev::user_unbanned> event;
   std::string done;
   if (a == "timeout") {
     if (cmd.amount < 1 || cmd.amount > max_timeout_s)
@@ -471,7 +443,7 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
 }
 
 room_outcome handle_settings(room_actor* self, const chat_identity& who,
-                            const chat_settings_patch& patch) {
+                             const chat_settings_patch& patch) {
   auto& st = self->state;
   st.touch();
   if (!st.channel_known)
@@ -483,8 +455,8 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
     return reject("invalid", *problem);
   if (patch.set_blocked_terms) {
     if (patch.blocked_terms.size() > st.options.max_blocked_terms)
-      return reject("invalid", "at most " + std::to_string(st.options.max_blocked_terms) +
-                                 " blocked terms");
+      return reject("invalid",
+                    "at most " + std::to_string(st.options.max_blocked_terms) + " blocked terms");
     next.blocked_terms.clear();
     for (auto& term : patch.blocked_terms) {
       if (term.empty() || utf8_length(term) > max_term_chars)
@@ -500,7 +472,8 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
 
 std::string info_json(room_state& st, const chat_identity& who) {
   auto r = st.role_of(who);
-  json j{{"channel", st.channel}, {"role", role_name(r)},
+  json j{{"channel", st.channel},
+         {"role", role_name(r)},
          {"settings", st.config.to_json(r != role::viewer)},
          {"viewers", st.viewers()}};
   if (st.banned_now(who))
@@ -519,8 +492,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
   st.config.rate_window_s = options.rate_window_s;
   st.config.guests = options.guests_default;
   if (auto err = st.activate(self, *store, channel,
-                             {registry, options.clock, idle_check_interval,
-                              idle_before_passivation, options.snapshot_every}))
+                             {registry, options.clock, idle_check_interval, idle_before_passivation,
+                              options.snapshot_every}))
     return st.refuse(self, std::move(err));
   // The owner decides who the broadcaster is; nothing else is handled until it is known.
   entity_ref<channel_protocol>{st.registry(), channel}
@@ -551,7 +524,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
         .then(
           [self, rp, who](const channel_view& view) mutable {
             self->state.owner = view.owner;
-        self->state.owner_is_admin = view.owner_is_admin;
+            self->state.owner_is_admin = view.owner_is_admin;
             self->state.channel_known = true;
             rp.deliver(info_json(self->state, who));
           },
@@ -589,8 +562,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       auto& st = self->state;
       auto& kinds = reaction_kinds();
       if (!st.channel_known || who.is_anonymous() || (who.is_guest() && !st.config.guests) ||
-          st.banned_now(who) ||
-          std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+          st.banned_now(who) || std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
         return;
       ++st.reactions[kind];
       schedule_tick(self);

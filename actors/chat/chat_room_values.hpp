@@ -1,5 +1,6 @@
 // What a chat room stores and shows: a message, the room's settings and a person's role, with
-// their JSON forms (events, snapshots and frames). Internal to actors/chat/chat_room.cpp.
+// their JSON forms (events, snapshots and frames), and what a command comes to. Internal to
+// actors/chat/chat_room.cpp.
 #pragma once
 
 #include <cstdint>
@@ -7,10 +8,11 @@
 #include <string>
 #include <vector>
 
-
+#include <caf/result.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/chat/chat_types.hpp"
+#include "runtime/errors.hpp"
 
 namespace aethex::actors::chat_values {
 
@@ -24,8 +26,8 @@ struct message {
   std::int64_t ts = 0;
 
   json to_json() const {
-    return json{{"type", "msg"}, {"id", id}, {"user", user}, {"text", text},
-                {"badges", badges}, {"ts", ts}};
+    return json{{"type", "msg"}, {"id", id},         {"user", user},
+                {"text", text},  {"badges", badges}, {"ts", ts}};
   }
   static message from_json(const json& j, std::int64_t ts_fallback) {
     message m;
@@ -52,9 +54,13 @@ struct settings {
   std::vector<std::string> blocked_terms;  // lower case
 
   json to_json(bool with_terms) const {
-    json j{{"slow_s", slow_s}, {"followers_only", followers_only},
-           {"subscribers_only", subscribers_only}, {"emote_only", emote_only}, {"guests", guests},
-           {"rate_count", rate_count}, {"rate_window_s", rate_window_s},
+    json j{{"slow_s", slow_s},
+           {"followers_only", followers_only},
+           {"subscribers_only", subscribers_only},
+           {"emote_only", emote_only},
+           {"guests", guests},
+           {"rate_count", rate_count},
+           {"rate_window_s", rate_window_s},
            {"blocked_terms_count", blocked_terms.size()}};
     if (with_terms)
       j["blocked_terms"] = blocked_terms;
@@ -109,6 +115,39 @@ inline const char* role_name(role r) {
     case role::moderator: return "moderator";
     default: return "viewer";
   }
+}
+
+// What a command came to: `code` is empty when accepted, else the reason of the refusal.
+struct room_outcome {
+  std::string code;
+  std::string message;
+  std::uint64_t id = 0;  // id of the message a send created
+  bool ok() const { return code.empty(); }
+};
+
+inline room_outcome reject(std::string code, std::string message) {
+  return room_outcome{std::move(code), std::move(message), 0};
+}
+
+// A refusal travels as a domain error whose reason is the chat's own word for it; the table in
+// runtime/errors.cpp then gives every front end its status.
+inline caf::result<chat_ack> reply_of(room_outcome outcome) {
+  if (outcome.ok())
+    return chat_ack{std::move(outcome.message), outcome.id};
+  auto& reason = outcome.code;
+  auto code = errc::invalid_argument;  // empty, too_long, blocked_term, emote_only, invalid
+  if (reason == "not_found")
+    code = errc::not_found;
+  else if (reason == "sign_in_required")
+    code = errc::unauthorized;
+  else if (reason == "banned" || reason == "timed_out" || reason == "forbidden" ||
+           reason == "guests_off")
+    code = errc::forbidden;
+  else if (reason == "rate_limited" || reason == "slow_mode")
+    code = errc::rate_limited;
+  else if (reason == "unavailable")
+    code = errc::unavailable;
+  return make_error(code, std::move(outcome.message), std::move(reason));
 }
 
 }  // namespace aethex::actors::chat_values

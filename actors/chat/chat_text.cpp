@@ -8,9 +8,9 @@ namespace aethex::actors {
 const std::vector<std::string>& builtin_emotes() {
   // Kept in sync with net/web/src/chat/emotes.ts (the web renders them as unicode).
   static const std::vector<std::string> names{
-    "heart", "fire", "smile", "laugh", "wink", "cool", "sad", "cry", "angry", "wow",
-    "thumbsup", "thumbsdown", "clap", "wave", "pray", "party", "gg", "pog", "eyes", "100",
-    "rocket", "skull", "think", "sparkles", "star", "trophy", "music", "ok"};
+    "heart",    "fire",       "smile", "laugh",    "wink", "cool",   "sad",   "cry", "angry", "wow",
+    "thumbsup", "thumbsdown", "clap",  "wave",     "pray", "party",  "gg",    "pog", "eyes",  "100",
+    "rocket",   "skull",      "think", "sparkles", "star", "trophy", "music", "ok"};
   return names;
 }
 

@@ -71,8 +71,8 @@ struct chat_settings_patch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
   return f(caf::meta::type_name("chat_settings_patch"), x.slow_s, x.followers_only,
-           x.subscribers_only, x.emote_only, x.guests, x.rate_count, x.rate_window_s, x.set_blocked_terms,
-           x.blocked_terms);
+           x.subscribers_only, x.emote_only, x.guests, x.rate_count, x.rate_window_s,
+           x.set_blocked_terms, x.blocked_terms);
 }
 
 /// A chat command the room accepted: a sentence for the sender, and the id of the message a send
@@ -98,8 +98,8 @@ struct chat_options {
   std::chrono::milliseconds reaction_window{250};
   std::chrono::milliseconds presence_interval{500};
   std::size_t max_blocked_terms = 200;
-  bool allow_guests = true;             // node switch: guests may sign in to chat at all
-  bool guests_default = false;          // a new room's `guests` setting (rooms turn it on)
+  bool allow_guests = true;                  // node switch: guests may sign in to chat at all
+  bool guests_default = false;               // a new room's `guests` setting (rooms turn it on)
   std::chrono::seconds session_recheck{60};  // signed-in sockets re-check their session
   // Rooms read it for message times, rate windows, slow mode, timeouts and idleness; it must
   // outlive them. Tests pass a runtime::manual_clock.

@@ -54,14 +54,14 @@ struct session_state {
   viewer_context ctx;
   chat_sink_ptr sink;
   std::string peer;
-  chat_identity who;     // anonymous (read only) until an auth frame
-  std::string session_digest;  // of the token a user signed in with (log-out signs them out)
+  chat_identity who;            // anonymous (read only) until an auth frame
+  std::string session_digest;   // of the token a user signed in with (log-out signs them out)
   bool authenticating = false;  // an auth is in flight: a second one is refused
-  std::string channel;   // joined room, empty when none
-  std::string joining;   // room a join is in progress for
-  bucket frames{20, 40};     // client frames per second
-  bucket reactions{10, 20};  // reactions per second
-  bucket joins{1, 5};        // each join sends the room's history: keep it from amplifying
+  std::string channel;          // joined room, empty when none
+  std::string joining;          // room a join is in progress for
+  bucket frames{20, 40};        // client frames per second
+  bucket reactions{10, 20};     // reactions per second
+  bucket joins{1, 5};           // each join sends the room's history: keep it from amplifying
   std::chrono::steady_clock::time_point throttled_notice{};
   std::uint64_t frames_seen = 0;  // client frames received (the parking handshake compares)
   int pending = 0;                // requests in flight that change what the session is
@@ -70,8 +70,8 @@ struct session_state {
 using session_actor = caf::stateful_actor<session_state>;
 
 void send_json(session_actor* self, const json& j) {
-  self->state.sink->push(std::make_shared<const std::string>(
-    j.dump(-1, ' ', false, json::error_handler_t::replace)));
+  self->state.sink->push(
+    std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
 void send_error(session_actor* self, std::string_view code, std::string_view message,
@@ -194,8 +194,7 @@ void signed_in(session_actor* self, chat_identity who, const json& ref) {
 }
 
 bool valid_guest_name(const std::string& name) {
-  return name.size() >= 2 && name.size() <= 20 &&
-         std::all_of(name.begin(), name.end(), [](char c) {
+  return name.size() >= 2 && name.size() <= 20 && std::all_of(name.begin(), name.end(), [](char c) {
            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                   c == '_';
          });
@@ -303,17 +302,15 @@ bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& p
     if (auto it = msg.find(key); it != msg.end()) {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
           it->get<std::int64_t>() > 1000000)
-        return send_error(self, "invalid_argument", std::string{key} + " must be an integer",
-                          ref),
+        return send_error(self, "invalid_argument", std::string{key} + " must be an integer", ref),
                false;
       out = static_cast<std::int32_t>(it->get<std::int64_t>());
     }
     return true;
   };
   if (!flag("followers_only", patch.followers_only) ||
-      !flag("subscribers_only", patch.subscribers_only) ||
-      !flag("emote_only", patch.emote_only) || !flag("guests", patch.guests) ||
-      !number("slow_s", patch.slow_s) ||
+      !flag("subscribers_only", patch.subscribers_only) || !flag("emote_only", patch.emote_only) ||
+      !flag("guests", patch.guests) || !number("slow_s", patch.slow_s) ||
       !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s))
     return false;
   if (auto it = msg.find("blocked_terms"); it != msg.end()) {
@@ -340,8 +337,9 @@ void handle_frame(session_actor* self, const std::string& text) {
   runtime::json_refusal why{};
   auto msg = runtime::parse_client_json(text, &why);
   if (why == runtime::json_refusal::too_deep)
-    return send_error(self, "bad_json", "frame nests deeper than " +
-                                          std::to_string(runtime::max_json_depth) + " levels");
+    return send_error(self, "bad_json",
+                      "frame nests deeper than " + std::to_string(runtime::max_json_depth) +
+                        " levels");
   if (msg.is_discarded())
     return send_error(self, "bad_json", "frame is not valid JSON");
   if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string())
@@ -349,8 +347,8 @@ void handle_frame(session_actor* self, const std::string& text) {
   auto type = msg["type"].get<std::string>();
   json ref = msg.contains("ref") ? msg["ref"] : json(nullptr);
   if (type == "ping")
-    return send_json(self, ref.is_null() ? json{{"type", "pong"}}
-                                         : json{{"type", "pong"}, {"ref", ref}});
+    return send_json(self,
+                     ref.is_null() ? json{{"type", "pong"}} : json{{"type", "pong"}, {"ref", ref}});
   if (type == "auth")
     return authenticate(self, msg, ref);
   if (type == "join") {
@@ -377,8 +375,9 @@ void handle_frame(session_actor* self, const std::string& text) {
   }
   if (who.is_anonymous())
     return send_notice(self, "sign_in_required", "sign in to chat", ref);
-  auto on_result = [self, ref, ack = type != "send" || !ref.is_null()](
-                     caf::expected<chat_ack> r) { reply_result(self, r, ref, ack); };
+  auto on_result = [self, ref, ack = type != "send" || !ref.is_null()](caf::expected<chat_ack> r) {
+    reply_result(self, r, ref, ack);
+  };
   if (type == "send") {
     if (auto body = string_field(self, msg, "text", ref))
       ask_room(self, on_result, chat_send_atom::value, who, *body);
@@ -427,8 +426,7 @@ void handle_frame(session_actor* self, const std::string& text) {
 // session may have become idle, i.e. after each frame and each answer.
 void maybe_park(session_actor* self) {
   auto& st = self->state;
-  if (!st.who.is_anonymous() || !st.session_digest.empty() || st.pending > 0 ||
-      !st.joining.empty())
+  if (!st.who.is_anonymous() || !st.session_digest.empty() || st.pending > 0 || !st.joining.empty())
     return;
   if (auto* parking = dynamic_cast<viewer_parking*>(st.sink.get()))
     parking->offer_park(caf::actor{self}, st.frames_seen,

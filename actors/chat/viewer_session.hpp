@@ -40,12 +40,10 @@ struct viewer_parked {
 class viewer_parking {
  public:
   virtual ~viewer_parking() = default;
-  virtual void offer_park(const caf::actor& session, std::uint64_t frames,
-                          viewer_parked state) = 0;
+  virtual void offer_park(const caf::actor& session, std::uint64_t frames, viewer_parked state) = 0;
 };
 
 caf::actor spawn_viewer_session(caf::actor_system& sys, const viewer_context& ctx,
-                                chat_sink_ptr sink, std::string peer,
-                                viewer_parked resume = {});
+                                chat_sink_ptr sink, std::string peer, viewer_parked resume = {});
 
 }  // namespace aethex::actors

@@ -45,8 +45,7 @@ constexpr builtin builtins[] = {
    "send channel/alice set-title \"Speedrun night\" --as alice"},
   {"ask", "ask <kind/id> <query> [args...]", "Asks the entity a query (no state change).",
    "ask channel/alice status"},
-  {"nodes", "nodes", "Nodes of the cluster with their address, uptime and live entities.",
-   "nodes"},
+  {"nodes", "nodes", "Nodes of the cluster with their address, uptime and live entities.", "nodes"},
   {"partitions", "partitions", "Entity partitions and the node that owns each.", "partitions"},
 };
 
@@ -164,8 +163,8 @@ using service_actor = caf::stateful_actor<service_state>;
 
 class session {
  public:
-  session(service_actor* self, done_fn done) : self_(self), cfg_(self->state.cfg),
-                                               done_(std::move(done)) {}
+  session(service_actor* self, done_fn done)
+      : self_(self), cfg_(self->state.cfg), done_(std::move(done)) {}
 
   void run(std::vector<std::string> words) {
     if (words.empty())
@@ -476,8 +475,8 @@ class session {
       for (auto& cmd : a->commands)
         if (cmd.query == query)
           names += (names.empty() ? "" : ", ") + cmd.name;
-      return done_(invalid("unknown " + std::string{query ? "query" : "command"} + " '" +
-                           words[1] + "' for " + t->kind + " (" + verb + ": " + names + ")"));
+      return done_(invalid("unknown " + std::string{query ? "query" : "command"} + " '" + words[1] +
+                           "' for " + t->kind + " (" + verb + ": " + names + ")"));
     }
     if (c->query != query)
       return done_(invalid("'" + c->name + "' " + (c->query ? "is a query" : "changes state") +
@@ -504,19 +503,19 @@ class session {
       using namespace std::chrono;
       auto now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
       if (nodes)
-        return done(json{{"nodes", json::array({json{
-                                     {"id", node.node_id},
-                                     {"address", node.http_address},
-                                     {"self", true},
-                                     {"status", "up"},
-                                     {"started_at", iso_time(node.started_at_ms)},
-                                     {"uptime_s", (now - node.started_at_ms) / 1000},
-                                     {"active_entities", keys.size()}}})}});
+        return done(json{
+          {"nodes", json::array({json{{"id", node.node_id},
+                                      {"address", node.http_address},
+                                      {"self", true},
+                                      {"status", "up"},
+                                      {"started_at", iso_time(node.started_at_ms)},
+                                      {"uptime_s", (now - node.started_at_ms) / 1000},
+                                      {"active_entities", keys.size()}}})}});
       done(json{{"count", 1},
                 {"mode", "single-node"},
-                {"partitions", json::array({json{{"id", 0},
-                                                 {"owner", node.node_id},
-                                                 {"active_entities", keys.size()}}})}});
+                {"partitions",
+                 json::array(
+                   {json{{"id", 0}, {"owner", node.node_id}, {"active_entities", keys.size()}}})}});
     });
   }
 
@@ -582,8 +581,8 @@ caf::actor spawn_console_service(caf::actor_system& sys, console_config config) 
 json console_help(const console::adapter_table& adapters) {
   json commands = json::array();
   for (auto& b : builtins)
-    commands.push_back(
-      json{{"name", b.name}, {"usage", b.usage}, {"help", b.help}, {"example", b.example}});
+    commands.push_back(json{
+      {"name", b.name}, {"usage", b.usage}, {"help", b.help}, {"example", b.example}});
   json kinds = json::array();
   for (auto& [kind, a] : adapters.all()) {
     json list = json::array();

@@ -24,7 +24,6 @@ namespace aethex::actors {
 
 using aethex::console_atom;
 
-
 /// What `nodes` and `partitions` report about the node the console talks to. A single node owns
 /// every entity; cluster membership extends this view.
 struct console_node_info {

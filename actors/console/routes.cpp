@@ -26,28 +26,29 @@ void run_console_command(const node_env& env, route_request&& req, route_reply r
   std::vector<std::string> words;
   for (auto& word : *argv) {
     if (!word.is_string())
-      return reply(
-        make_error(errc::invalid_argument, "every element of 'argv' must be a string"));
+      return reply(make_error(errc::invalid_argument, "every element of 'argv' must be a string"));
     words.push_back(word.get<std::string>());
   }
   env.sys->spawn([console, words = std::move(words),
                   reply = std::move(reply)](caf::event_based_actor* self) mutable {
     self->request(console, console_timeout, console_atom::value, std::move(words))
-      .then([reply](std::string& text) {
-              reply(route_response{200, R"({"ok":true,"result":)" + text + "}"});
-            },
-            [reply](caf::error& err) { reply(std::move(err)); });
+      .then(
+        [reply](std::string& text) {
+          reply(route_response{200, R"({"ok":true,"result":)" + text + "}"});
+        },
+        [reply](caf::error& err) { reply(std::move(err)); });
   });
 }
 
 }  // namespace
 
 void add_console_routes(route_table& routes, const node_env& env) {
-  routes.add(http_method::post, "admin/console", access::admin,
-             [env](route_request&& req, route_reply reply) {
-               run_console_command(env, std::move(req), std::move(reply));
-             },
-             "run one console command {argv: [words]}");
+  routes.add(
+    http_method::post, "admin/console", access::admin,
+    [env](route_request&& req, route_reply reply) {
+      run_console_command(env, std::move(req), std::move(reply));
+    },
+    "run one console command {argv: [words]}");
 }
 
 }  // namespace aethex::actors

@@ -66,8 +66,8 @@ caf::expected<invocation> bind_arguments(const adapter& a, const command& c,
 }
 
 json describe(const adapter& a, const command& c) {
-  return json{{"name", c.name},       {"kind", a.kind},       {"verb", c.query ? "ask" : "send"},
-              {"usage", usage(a, c)}, {"help", c.help},       {"example", c.example}};
+  return json{{"name", c.name},       {"kind", a.kind}, {"verb", c.query ? "ask" : "send"},
+              {"usage", usage(a, c)}, {"help", c.help}, {"example", c.example}};
 }
 
 }  // namespace aethex::actors::console

@@ -98,5 +98,4 @@ caf::expected<invocation> bind_arguments(const adapter& a, const command& c,
 /// JSON help entry of one command (name, kind of command, usage, help, example).
 json describe(const adapter& a, const command& c);
 
-
 }  // namespace aethex::actors::console

@@ -42,15 +42,11 @@ void entity_journal::replay(const std::function<void(const std::string&)>& resto
 caf::expected<std::uint64_t> entity_journal::append(std::vector<storage::event> events) {
   auto result = store_->append(stream_, version_, events);
   switch (result.status) {
-    case storage::append_status::ok:
-      version_ = result.version;
-      return version_;
+    case storage::append_status::ok: version_ = result.version; return version_;
     case storage::append_status::conflict:
       return make_error(errc::conflict, "concurrent update of " + stream_ + ", retry");
-    case storage::append_status::invalid:
-      return make_error(errc::invalid_argument, result.message);
-    case storage::append_status::io_error:
-      break;
+    case storage::append_status::invalid: return make_error(errc::invalid_argument, result.message);
+    case storage::append_status::io_error: break;
   }
   return make_error(errc::unavailable, "storage unavailable: " + result.message);
 }

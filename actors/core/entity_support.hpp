@@ -44,8 +44,9 @@ class idle_tracker {
   /// forgetting it are still in the mailbox and get handled first.
   template <class Actor>
   static void passivate(Actor* self, const caf::actor& registry) {
-    self->request(registry, caf::infinite, passivate_atom::value)
-      .then([self](passivate_atom) { self->quit(); });
+    self->request(registry, caf::infinite, passivate_atom::value).then([self](passivate_atom) {
+      self->quit();
+    });
   }
 
  private:

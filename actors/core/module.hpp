@@ -72,10 +72,10 @@ struct node_env {
   /// What entities read the time from (tests give a runtime::manual_clock); outlives the node.
   const runtime::clock* clock = &runtime::system_clock();
   std::string node_id;
-  std::string admin_token_digest;     // SHA-256 of the node's admin token
-  std::string http_endpoint;          // "host:port" other nodes and clients reach this one at
+  std::string admin_token_digest;  // SHA-256 of the node's admin token
+  std::string http_endpoint;       // "host:port" other nodes and clients reach this one at
   std::int64_t started_at_ms = 0;
-  std::vector<std::string> kinds;     // every entity kind of every module, after add_kinds
+  std::vector<std::string> kinds;  // every entity kind of every module, after add_kinds
   caf::actor registry;
   caf::actor membership;  // null when the node is not clustered
   std::shared_ptr<service_directory> services = std::make_shared<service_directory>();

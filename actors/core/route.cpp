@@ -46,8 +46,8 @@ caf::error only_fields(const nlohmann::json& body, std::initializer_list<std::st
   return caf::none;
 }
 
-caf::expected<std::optional<std::string>> string_field(const nlohmann::json& body,
-                                                       const char* key, bool required) {
+caf::expected<std::optional<std::string>> string_field(const nlohmann::json& body, const char* key,
+                                                       bool required) {
   auto it = body.find(key);
   if (it == body.end()) {
     if (required)

@@ -33,8 +33,8 @@ enum class access {
 
 struct route_request {
   std::map<std::string, std::string, std::less<>> params;  // "{channel}" → "alice"
-  std::string query;  // after '?', not decoded
-  std::string body;   // raw body text; read with json_object() once the caller is known
+  std::string query;                                       // after '?', not decoded
+  std::string body;  // raw body text; read with json_object() once the caller is known
   runtime::principal who;
   std::string bearer;  // the bearer token as sent (log-out needs it); never log it
   std::string peer;    // the client's address key (runtime::address_key) for rate limits
@@ -84,7 +84,7 @@ struct route_table {
 caf::error only_fields(const nlohmann::json& body, std::initializer_list<std::string_view> known);
 /// String field `key`: errc::invalid_argument when it has another type or is missing and
 /// `required`; nullopt when missing and optional.
-caf::expected<std::optional<std::string>> string_field(const nlohmann::json& body,
-                                                       const char* key, bool required);
+caf::expected<std::optional<std::string>> string_field(const nlohmann::json& body, const char* key,
+                                                       bool required);
 
 }  // namespace aethex::actors

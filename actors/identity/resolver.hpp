@@ -49,7 +49,8 @@ void resolve_bearer(Actor* self, const caf::actor& registry, std::string_view ad
     return done(caf::expected<resolved_bearer>{
       make_error(errc::unauthorized, "invalid or expired session")});
   auto digest = runtime::token_digest(token);
-  entity_ref<session_protocol>{registry, digest}.request(self, get_atom::value)
+  entity_ref<session_protocol>{registry, digest}
+    .request(self, get_atom::value)
     .then(
       [done, digest](session_view& view) mutable {
         done(caf::expected<resolved_bearer>{

@@ -61,7 +61,8 @@ json user_json(const user_view& user, bool owner_view) {
 void open_session(const node_env& env, user_view user, unsigned status, route_reply reply) {
   auto token = runtime::random_hex(32);
   auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
   session_ref{env.registry, runtime::token_digest(token)}
     .ask(create_atom::value, user.username, now + session_lifetime_ms)
     .then(*env.sys, [reply, status, token, user](caf::expected<session_view> session) {
@@ -132,7 +133,8 @@ void login(const node_env& env, runtime::window_limiter& limiter, route_request&
   // A name that cannot exist gets the same answer as a wrong password.
   if (!valid_username(given->username))
     return reply(make_error(errc::unauthorized, "wrong username or password"));
-  user_ref{env.registry, given->username}.ask(verify_atom::value, given->password)
+  user_ref{env.registry, given->username}
+    .ask(verify_atom::value, given->password)
     .then(*env.sys, [env, reply](caf::expected<user_view> user) {
       if (!user)
         return reply(failure(user.error()));
@@ -143,7 +145,8 @@ void login(const node_env& env, runtime::window_limiter& limiter, route_request&
 void logout(const node_env& env, route_request&& req, route_reply reply) {
   if (!well_formed_token(req.bearer))
     return reply(make_error(errc::unauthorized, "sign in first"));
-  session_ref{env.registry, runtime::token_digest(req.bearer)}.ask(revoke_atom::value)
+  session_ref{env.registry, runtime::token_digest(req.bearer)}
+    .ask(revoke_atom::value)
     .then(*env.sys, [reply](caf::expected<bool> revoked) {
       if (!revoked)
         return reply(revoked.error());
@@ -169,7 +172,8 @@ void patch_me(const node_env& env, route_request&& req, route_reply reply) {
   if (auto err = only_fields(*body, {"display_name", "bio", "avatar_url", "email", "settings"}))
     return reply(err);
   // The user entity validates the whole change and applies all of it or nothing.
-  user_ref{env.registry, req.who.name}.ask(update_atom::value, body->dump())
+  user_ref{env.registry, req.who.name}
+    .ask(update_atom::value, body->dump())
     .then(*env.sys, user_reply(std::move(reply), true));
 }
 
@@ -178,37 +182,41 @@ void patch_me(const node_env& env, route_request&& req, route_reply reply) {
 void add_identity_routes(route_table& routes, const node_env& env) {
   using enum http_method;
   auto limiters = std::make_shared<auth_limiters>(env.config->limits);
-  routes.add(post, "auth/signup", access::anyone,
-             [env, limiters](route_request&& req, route_reply reply) {
-               signup(env, limiters->signup, std::move(req), std::move(reply));
-             },
-             "create an account {username, password, email?}; answers a session token");
-  routes.add(post, "auth/login", access::anyone,
-             [env, limiters](route_request&& req, route_reply reply) {
-               login(env, limiters->login, std::move(req), std::move(reply));
-             },
-             "open a session {username, password}; answers its token");
-  routes.add(post, "auth/logout", access::anyone,
-             with_env(env, logout),
+  routes.add(
+    post, "auth/signup", access::anyone,
+    [env, limiters](route_request&& req, route_reply reply) {
+      signup(env, limiters->signup, std::move(req), std::move(reply));
+    },
+    "create an account {username, password, email?}; answers a session token");
+  routes.add(
+    post, "auth/login", access::anyone,
+    [env, limiters](route_request&& req, route_reply reply) {
+      login(env, limiters->login, std::move(req), std::move(reply));
+    },
+    "open a session {username, password}; answers its token");
+  routes.add(post, "auth/logout", access::anyone, with_env(env, logout),
              "revoke the session of the bearer token");
-  routes.add(get, "me", access::user,
-             [env](route_request&& req, route_reply reply) {
-               user_ref{env.registry, req.who.name}.ask(get_atom::value)
-                 .then(*env.sys, user_reply(std::move(reply), true));
-             },
-             "the signed-in account, with email and settings");
-  routes.add(patch, "me", access::user,
-             with_env(env, patch_me),
+  routes.add(
+    get, "me", access::user,
+    [env](route_request&& req, route_reply reply) {
+      user_ref{env.registry, req.who.name}
+        .ask(get_atom::value)
+        .then(*env.sys, user_reply(std::move(reply), true));
+    },
+    "the signed-in account, with email and settings");
+  routes.add(patch, "me", access::user, with_env(env, patch_me),
              "change display_name, bio, avatar_url, email or settings");
-  routes.add(get, "users/{name}", access::anyone,
-             [env](route_request&& req, route_reply reply) {
-               auto& name = req.param("name");
-               if (!valid_username(name))
-                 return reply(make_error(errc::not_found, "user not found"));
-               user_ref{env.registry, name}.ask(get_atom::value)
-                 .then(*env.sys, user_reply(std::move(reply), false));
-             },
-             "a public profile");
+  routes.add(
+    get, "users/{name}", access::anyone,
+    [env](route_request&& req, route_reply reply) {
+      auto& name = req.param("name");
+      if (!valid_username(name))
+        return reply(make_error(errc::not_found, "user not found"));
+      user_ref{env.registry, name}
+        .ask(get_atom::value)
+        .then(*env.sys, user_reply(std::move(reply), false));
+    },
+    "a public profile");
 }
 
 }  // namespace aethex::actors

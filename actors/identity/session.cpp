@@ -95,8 +95,8 @@ caf::behavior session_behavior(session_actor* self, caf::actor registry,
       auto& st = self->state;
       st.touch();
       // Unknown digests (typos, guessing) need no memory at all.
-      if (auto err = st.require_exists(
-            self, make_error(errc::unauthorized, "invalid or expired session")))
+      if (auto err = st.require_exists(self, make_error(errc::unauthorized,
+                                                        "invalid or expired session")))
         return err;
       if (!valid())
         return make_error(errc::unauthorized, "invalid or expired session");

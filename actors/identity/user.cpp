@@ -92,8 +92,7 @@ std::optional<std::string> settings_problem(const json& change) {
     if (!default_settings().contains(key))
       return "unknown setting '" + key + "'";
     if (key == "theme") {
-      if (!value.is_string() ||
-          (value != "dark" && value != "light" && value != "system"))
+      if (!value.is_string() || (value != "dark" && value != "light" && value != "system"))
         return "setting 'theme' must be \"dark\", \"light\" or \"system\"";
     } else if (key == "language") {
       auto ok = value.is_string() && !value.get_ref<const std::string&>().empty() &&
@@ -147,8 +146,10 @@ struct profile_updated {
 };
 void to_json(json& j, const profile_updated& e) {
   j = json::object();
-  for (auto [key, value] : {std::pair{"display_name", &e.display_name}, {"bio", &e.bio},
-                            {"avatar_url", &e.avatar_url}, {"email", &e.email}})
+  for (auto [key, value] : {std::pair{"display_name", &e.display_name},
+                            {"bio", &e.bio},
+                            {"avatar_url", &e.avatar_url},
+                            {"email", &e.email}})
     if (*value)
       j[key] = **value;
 }
@@ -184,21 +185,17 @@ struct channel_released {
   std::optional<std::string> channel;
 };
 template <class E>
-  requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
-void to_json(json& j, const E& e) {
-  j = json{{"channel", e.channel.value_or("")}};
-}
+requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
+void to_json(json& j, const E& e) { j = json{{"channel", e.channel.value_or("")}}; }
 template <class E>
-  requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
-void from_json(const json& j, E& e) {
-  e.channel = string_field(j, "channel");
-}
+requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
+void from_json(const json& j, E& e) { e.channel = string_field(j, "channel"); }
 
 struct user_state {
   static constexpr std::string_view kind = "user";
   static inline const char* name = "user";
-  using events = event_list<signed_up, profile_updated, settings_updated, channel_claimed,
-                            channel_released>;
+  using events =
+    event_list<signed_up, profile_updated, settings_updated, channel_claimed, channel_released>;
 
   user_view view;
   std::string password_hash;
@@ -212,7 +209,7 @@ struct user_state {
     std::string email;
   };
   std::optional<signup> signing_up;  // one sign-up at a time: its hash is being computed
-  json settings = json::object();  // only the keys the user changed
+  json settings = json::object();    // only the keys the user changed
 
   bool keep_active() const { return !waiting.empty(); }  // a hash is on its way back
   // The partition moves or the entity goes: callers still waiting for the pool get an answer,
@@ -232,7 +229,8 @@ struct user_state {
   }
   void apply(const profile_updated& e, const event_meta&) {
     for (auto [field, target] : {std::pair{&e.display_name, &view.display_name},
-                                 {&e.bio, &view.bio}, {&e.avatar_url, &view.avatar_url},
+                                 {&e.bio, &view.bio},
+                                 {&e.avatar_url, &view.avatar_url},
                                  {&e.email, &view.email}})
       if (*field)
         *target = **field;
@@ -267,8 +265,7 @@ struct patch_events {
 };
 
 // Validates a profile/settings patch completely before anything is written.
-caf::expected<patch_events> events_for_patch(const user_state& st,
-                                                            const std::string& patch_json) {
+caf::expected<patch_events> events_for_patch(const user_state& st, const std::string& patch_json) {
   auto patch = runtime::parse_client_json(patch_json);
   if (patch.is_discarded() || !patch.is_object())
     return make_error(errc::invalid_argument, "the change must be a JSON object");
@@ -300,9 +297,9 @@ caf::expected<patch_events> events_for_patch(const user_state& st,
     if (key == "email" && !text.empty() && !valid_email(text))
       return make_error(errc::invalid_argument, "email is not a valid address");
     auto& field = key == "display_name" ? out.profile.display_name
-                  : key == "bio"          ? out.profile.bio
-                  : key == "avatar_url"   ? out.profile.avatar_url
-                                          : out.profile.email;
+                  : key == "bio"        ? out.profile.bio
+                  : key == "avatar_url" ? out.profile.avatar_url
+                                        : out.profile.email;
     field = text;
   }
   if (settings)
@@ -330,10 +327,10 @@ template <class Atom, class Work>
 caf::result<user_view> on_pool(user_actor* self, Work work, std::uint64_t& job) {
   auto& st = self->state;
   job = st.next_job++;
-  auto submitted = st.pool->try_submit(
-    [me = caf::actor_cast<caf::actor>(self), id = job, work = std::move(work)]() mutable {
-      caf::anon_send(me, Atom::value, id, work());
-    });
+  auto submitted = st.pool->try_submit([me = caf::actor_cast<caf::actor>(self), id = job,
+                                        work = std::move(work)]() mutable {
+    caf::anon_send(me, Atom::value, id, work());
+  });
   if (!submitted)
     return pool_busy();
   auto promise = self->make_response_promise<user_view>();
@@ -342,7 +339,7 @@ caf::result<user_view> on_pool(user_actor* self, Work work, std::uint64_t& job) 
 }
 
 std::optional<caf::typed_response_promise<user_view>> take_waiting(user_state& st,
-                                                                    std::uint64_t job) {
+                                                                   std::uint64_t job) {
   auto it = st.waiting.find(job);
   if (it == st.waiting.end())
     return std::nullopt;
@@ -402,8 +399,8 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
       auto email = st.signing_up ? std::move(st.signing_up->email) : std::string{};
       st.signing_up.reset();
       if (hash.empty()) {
-        promise->deliver(
-          make_error(errc::unavailable, "not enough memory to hash a password, try again"));
+        promise->deliver(make_error(errc::unavailable,
+                                    "not enough memory to hash a password, try again"));
       } else if (st.exists()) {
         promise->deliver(make_error(errc::conflict, "username '" + username + "' is taken"));
       } else {

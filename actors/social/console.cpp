@@ -24,27 +24,33 @@ adapter follows_adapter() {
   a.kind = "follows";
   a.summary = "the channels a user follows";
   a.show_query = "following";
-  a.commands.push_back(command{
-    "following", true, {}, "The channels the user follows, oldest first.",
-    "ask follows/alice following",
-    [](const invocation&) -> caf::expected<caf::message> {
-      return caf::make_message(get_atom::value);
-    },
-    expecting<follows_view>(follows_json)});
-  a.commands.push_back(command{
-    "follow", false, {{"channel", true, false}}, "Follows a channel on the user's behalf.",
-    "send follows/alice follow bob",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(follow_atom::value, inv.args[0]);
-    },
-    expecting<follows_view>(follows_json)});
-  a.commands.push_back(command{
-    "unfollow", false, {{"channel", true, false}}, "Stops following a channel.",
-    "send follows/alice unfollow bob",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(unfollow_atom::value, inv.args[0]);
-    },
-    expecting<follows_view>(follows_json)});
+  a.commands.push_back(command{"following",
+                               true,
+                               {},
+                               "The channels the user follows, oldest first.",
+                               "ask follows/alice following",
+                               [](const invocation&) -> caf::expected<caf::message> {
+                                 return caf::make_message(get_atom::value);
+                               },
+                               expecting<follows_view>(follows_json)});
+  a.commands.push_back(command{"follow",
+                               false,
+                               {{"channel", true, false}},
+                               "Follows a channel on the user's behalf.",
+                               "send follows/alice follow bob",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 return caf::make_message(follow_atom::value, inv.args[0]);
+                               },
+                               expecting<follows_view>(follows_json)});
+  a.commands.push_back(command{"unfollow",
+                               false,
+                               {{"channel", true, false}},
+                               "Stops following a channel.",
+                               "send follows/alice unfollow bob",
+                               [](const invocation& inv) -> caf::expected<caf::message> {
+                                 return caf::make_message(unfollow_atom::value, inv.args[0]);
+                               },
+                               expecting<follows_view>(follows_json)});
   return a;
 }
 

@@ -32,11 +32,13 @@ void follow(const node_env& env, route_request&& req, route_reply reply) {
   if (!valid_channel_name(channel))
     return reply(make_error(errc::not_found, "channel not found"));
   // Only channels that exist can be followed (the channel entity says not_found otherwise).
-  entity_ref<channel_protocol>{env.registry, channel}.ask(get_atom::value)
+  entity_ref<channel_protocol>{env.registry, channel}
+    .ask(get_atom::value)
     .then(*env.sys, [env, who = req.who, channel, reply](caf::expected<channel_view> view) {
       if (!view)
         return reply(view.error());
-      follows_ref{env.registry, who.name}.ask(follow_atom::value, channel)
+      follows_ref{env.registry, who.name}
+        .ask(follow_atom::value, channel)
         .then(*env.sys, [env, channel, reply](caf::expected<follows_view> follows) {
           if (!follows)
             return reply(follows.error());
@@ -50,7 +52,8 @@ void unfollow(const node_env& env, route_request&& req, route_reply reply) {
   auto channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(make_error(errc::not_found, "channel not found"));
-  follows_ref{env.registry, req.who.name}.ask(unfollow_atom::value, channel)
+  follows_ref{env.registry, req.who.name}
+    .ask(unfollow_atom::value, channel)
     .then(*env.sys, [env, channel, reply](caf::expected<follows_view> follows) {
       if (!follows)
         return reply(follows.error());
@@ -78,32 +81,32 @@ void followers(const node_env& env, route_request&& req, route_reply reply) {
 
 json followers_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   auto channel = args.value("channel", std::string{});
-  auto count = follows_projection::followers(
-    db, channel, [&owns](std::string_view user) { return owns("follows", user); });
+  auto count = follows_projection::followers(db, channel, [&owns](std::string_view user) {
+    return owns("follows", user);
+  });
   return json::array({json{{"followers", count}}});
 }
 
 void add_social_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  routes.add(post, "channels/{channel}/follow", access::user,
-             with_env(env, follow),
+  routes.add(post, "channels/{channel}/follow", access::user, with_env(env, follow),
              "follow a channel");
-  routes.add(del, "channels/{channel}/follow", access::user,
-             with_env(env, unfollow),
+  routes.add(del, "channels/{channel}/follow", access::user, with_env(env, unfollow),
              "stop following a channel");
-  routes.add(get, "channels/{channel}/followers", access::anyone,
-             with_env(env, followers),
+  routes.add(get, "channels/{channel}/followers", access::anyone, with_env(env, followers),
              "how many accounts follow the channel");
-  routes.add(get, "me/following", access::user,
-             [env](route_request&& req, route_reply reply) {
-               follows_ref{env.registry, req.who.name}.ask(get_atom::value)
-                 .then(*env.sys, [reply](caf::expected<follows_view> view) {
-                   if (!view)
-                     return reply(view.error());
-                   reply(route_response::json(200, following_json(*view)));
-                 });
-             },
-             "the channels the signed-in account follows, oldest first");
+  routes.add(
+    get, "me/following", access::user,
+    [env](route_request&& req, route_reply reply) {
+      follows_ref{env.registry, req.who.name}
+        .ask(get_atom::value)
+        .then(*env.sys, [reply](caf::expected<follows_view> view) {
+          if (!view)
+            return reply(view.error());
+          reply(route_response::json(200, following_json(*view)));
+        });
+    },
+    "the channels the signed-in account follows, oldest first");
 }
 
 }  // namespace aethex::actors

@@ -175,12 +175,12 @@ void api_binding::admit(const compiled_route& match, actors::route_request&& req
       continue;
     auto id = req.param(check->first);
     auto who = req.who;
-    return check->second(who, id, [&route, req = std::move(req),
-                                   reply = std::move(reply)](caf::error err) mutable {
-      if (err)
-        return reply(std::move(err));
-      route.handler(std::move(req), std::move(reply));
-    });
+    return check->second(
+      who, id, [&route, req = std::move(req), reply = std::move(reply)](caf::error err) mutable {
+        if (err)
+          return reply(std::move(err));
+        route.handler(std::move(req), std::move(reply));
+      });
   }
   reply(make_error(errc::internal, "no owner check for this route"));
 }

@@ -65,14 +65,12 @@ std::string generated_secret(const std::filesystem::path& data_dir) {
   if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
     throw std::runtime_error("cannot write " + file.string());
   ::close(fd);
-  std::clog << "cluster: no cluster secret given; generated one in " << file.string()
-            << std::endl;
+  std::clog << "cluster: no cluster secret given; generated one in " << file.string() << std::endl;
   return secret;
 }
 
 std::string cluster_secret_of(const runtime::node_config& config) {
-  return config.cluster_secret.empty() ? generated_secret(config.data_dir)
-                                       : config.cluster_secret;
+  return config.cluster_secret.empty() ? generated_secret(config.data_dir) : config.cluster_secret;
 }
 
 }  // namespace
@@ -154,8 +152,7 @@ runtime::partition_storage partition_storage_of(storage::event_store& store) {
 
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
-                                           const caf::actor& registry,
-                                           const caf::actor& services,
+                                           const caf::actor& registry, const caf::actor& services,
                                            storage::event_store& store) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
@@ -193,8 +190,8 @@ void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership) 
   self->request(membership, 60s, runtime::drain_atom::value)
     .receive([](const std::string&) { std::clog << "node: partitions moved" << std::endl; },
              [&](const caf::error& err) {
-               std::clog << "node: leaving without moving every partition: "
-                         << message_of(err) << std::endl;
+               std::clog << "node: leaving without moving every partition: " << message_of(err)
+                         << std::endl;
              });
 }
 

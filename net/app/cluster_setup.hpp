@@ -42,8 +42,7 @@ runtime::partition_storage partition_storage_of(storage::event_store& store);
 /// last partition table across restarts.
 caf::expected<caf::actor> start_membership(caf::actor_system& sys,
                                            const runtime::node_config& config,
-                                           const caf::actor& registry,
-                                           const caf::actor& services,
+                                           const caf::actor& registry, const caf::actor& services,
                                            storage::event_store& store);
 
 /// Graceful leave: when other members exist, asks the leader to move this node's partitions

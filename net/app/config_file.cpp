@@ -75,7 +75,7 @@ std::string read_secret_file(const std::string& option, const std::filesystem::p
     secret.pop_back();
   if (secret.empty())
     throw std::runtime_error("--" + option + ": " + file.string() + " is empty");
-  struct stat st{};
+  struct stat st {};
   if (::stat(file.c_str(), &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
     std::clog << "warning: " << file.string() << " can be read by other users; chmod 600 it"
               << std::endl;
@@ -100,8 +100,7 @@ void settle_secret(const CLI::App& serve, const std::string& flag, const char* e
 void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_option("--data", config.data_dir, "Data folder (events, HLS output, admin token)")
     ->capture_default_str();
-  serve.add_option("--bind", config.bind, "Address every listener binds to")
-    ->capture_default_str();
+  serve.add_option("--bind", config.bind, "Address every listener binds to")->capture_default_str();
   serve.add_option("--advertise", config.advertise,
                    "HOST[:PORT] other nodes and redirects use for this node's HTTP "
                    "(default: --bind and --http-port)");
@@ -109,13 +108,16 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->capture_default_str();
   serve.add_option("--srt-port", config.srt_port, "SRT ingest port, UDP (0 disables)")
     ->capture_default_str();
-  serve.add_option("--srt-passphrase", config.srt_passphrase,
-                   "Encrypt SRT ingest (AES-128); publishers must send this passphrase (10-79 chars)")
+  serve
+    .add_option("--srt-passphrase", config.srt_passphrase,
+                "Encrypt SRT ingest (AES-128); publishers must send this passphrase (10-79 chars)")
     ->check([](const std::string& p) {
-      return p.size() >= 10 && p.size() <= 79 ? std::string{} : std::string{"must be 10 to 79 characters"};
+      return p.size() >= 10 && p.size() <= 79 ? std::string{}
+                                              : std::string{"must be 10 to 79 characters"};
     });
-  serve.add_option("--srt-passphrase-file", "File holding the SRT passphrase "
-                                            "(or $AETHEX_SRT_PASSPHRASE; keeps it out of ps)");
+  serve.add_option("--srt-passphrase-file",
+                   "File holding the SRT passphrase "
+                   "(or $AETHEX_SRT_PASSPHRASE; keeps it out of ps)");
   serve.add_option("--http-port", config.http_port, "HTTP + WebSocket port (0 disables)")
     ->capture_default_str();
   serve.add_option("--cluster-port", config.cluster_port,
@@ -127,14 +129,16 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_option("--cluster-secret", config.cluster_secret,
                    "Shared cluster secret (16+ characters) keying the nodes' mutual TLS; "
                    "visible in ps, prefer the file or $AETHEX_CLUSTER_SECRET");
-  serve.add_option("--cluster-secret-file", "File holding the cluster secret "
-                                            "(or $AETHEX_CLUSTER_SECRET; keeps it out of ps)");
+  serve.add_option("--cluster-secret-file",
+                   "File holding the cluster secret "
+                   "(or $AETHEX_CLUSTER_SECRET; keeps it out of ps)");
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network I/O threads")
     ->capture_default_str()
     ->check(CLI::Range(1u, 64u));
-  serve.add_option("--hls-segment-seconds", config.hls_segment_seconds,
-                   "Target HLS segment length (cut on the next keyframe)")
+  serve
+    .add_option("--hls-segment-seconds", config.hls_segment_seconds,
+                "Target HLS segment length (cut on the next keyframe)")
     ->capture_default_str()
     ->check(CLI::Range(1u, 10u));
 }
@@ -155,7 +159,8 @@ void apply_config_file(CLI::App& command, const std::filesystem::path& file) {
 
 void apply_config(CLI::App& command, std::istream& in, const std::string& name) {
   command.config_formatter(std::make_shared<serve_toml>(command));
-  command.allow_config_extras(false);  // not CLI11's default of ignoring them; serve_toml names them
+  command.allow_config_extras(
+    false);  // not CLI11's default of ignoring them; serve_toml names them
   try {
     // Fills options not given on the command line and runs their checks, as for flags.
     command.parse_from_stream(in);

@@ -9,7 +9,7 @@ struct http_result {
   unsigned status = 0;  // 0 when the node could not be reached
   std::string body;
   std::string location;  // Location header of redirects
-  std::string error;  // transport error text when status == 0
+  std::string error;     // transport error text when status == 0
 };
 
 /// `host_port` is "host:port". Sends `body` as JSON when non-empty.

@@ -19,8 +19,7 @@ using net::http::respond_fn;
 class router {
  public:
   explicit router(http_context ctx)
-      : ctx_(std::move(ctx)),
-        api_(std::move(ctx_.routes), ctx_.resolve_bearer) {}
+      : ctx_(std::move(ctx)), api_(std::move(ctx_.routes), ctx_.resolve_bearer) {}
 
   void operator()(net::http::request&& req, const std::string& peer, respond_fn respond) const {
     std::string_view target = req.target();
@@ -53,7 +52,7 @@ class router {
     auto channel = relative->begin() == relative->end() ? std::string{}
                                                         : relative->begin()->string();
     live::redirect_to_ingest_node(ctx_.live, channel, std::string{target}, std::move(missing),
-                            std::move(respond));
+                                  std::move(respond));
   }
 
   void web(std::string_view path, respond_fn respond) const {
@@ -82,8 +81,8 @@ net::http::request_handler make_http_handler(http_context context) {
 }
 
 net::http::upgrade_handler make_upgrade_handler(std::vector<live::ws_module> modules) {
-  return [modules = std::move(modules)](boost::beast::tcp_stream&& stream,
-                                        net::http::request&& req, std::string peer) {
+  return [modules = std::move(modules)](boost::beast::tcp_stream&& stream, net::http::request&& req,
+                                        std::string peer) {
     std::string_view target = req.target();
     auto path = target.substr(0, target.find('?'));
     for (auto& module : modules)

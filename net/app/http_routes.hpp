@@ -15,7 +15,7 @@ namespace aethex::app {
 struct http_context {
   live::live_context live;
   std::filesystem::path web_root;
-  actors::route_table routes;               // every module's routes and the node's own
+  actors::route_table routes;              // every module's routes and the node's own
   actors::bearer_resolver resolve_bearer;  // the identity module's (actors/core/module.hpp)
 };
 

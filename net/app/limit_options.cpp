@@ -13,8 +13,9 @@ void add_limit_options(CLI::App& serve, runtime::node_limits& limits) {
       "HTTP + WebSocket connections in total; beyond it new ones get 503");
   add("--http-max-connections-per-address", limits.http_max_per_address,
       "HTTP + WebSocket connections per client address (IPv6: per /64); 0 behind a reverse proxy");
-  serve.add_option("--http-header-timeout", limits.http_header_timeout_s,
-                   "Seconds a client has to send a complete request head")
+  serve
+    .add_option("--http-header-timeout", limits.http_header_timeout_s,
+                "Seconds a client has to send a complete request head")
     ->capture_default_str()
     ->group(group)
     ->check(CLI::Range(1u, 600u));
@@ -30,11 +31,13 @@ void add_limit_options(CLI::App& serve, runtime::node_limits& limits) {
     ->capture_default_str()
     ->group(group)
     ->check(CLI::Range(1u, 86'400u));
-  add("--logins-per-address", limits.logins_per_address, "Log-in attempts per client address per minute");
+  add("--logins-per-address", limits.logins_per_address,
+      "Log-in attempts per client address per minute");
   add("--max-channels-per-user", limits.channels_per_user,
       "Channels one account may create (the admin token is exempt)");
-  serve.add_option("--hash-threads", limits.hash_threads,
-                   "Threads hashing passwords (argon2id, 64 MiB each while busy)")
+  serve
+    .add_option("--hash-threads", limits.hash_threads,
+                "Threads hashing passwords (argon2id, 64 MiB each while busy)")
     ->capture_default_str()
     ->group(group)
     ->check(CLI::Range(1u, 16u));

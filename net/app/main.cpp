@@ -106,8 +106,7 @@ int main(int argc, char** argv) {
   auto* drain = admin->add_subcommand(
     "drain", "Move a running node's partitions to the other cluster members (it stays an edge)");
   std::string drain_connect = "127.0.0.1:8080", drain_token, drain_data = "aethex-data";
-  drain->add_option("--connect", drain_connect, "HOST:HTTPPORT of the node")
-    ->capture_default_str();
+  drain->add_option("--connect", drain_connect, "HOST:HTTPPORT of the node")->capture_default_str();
   drain->add_option("--token", drain_token,
                     "Admin token (default: $AETHEX_TOKEN or DATA/admin.token)");
   drain->add_option("--data", drain_data, "Data folder of a local node, to read its admin token")
@@ -118,14 +117,16 @@ int main(int argc, char** argv) {
   rebuild->add_option("--data", admin_data, "Data folder of the node")->capture_default_str();
 
   aethex::console::console_options console_opts;
-  auto* console = app.add_subcommand("console", "Admin console: script entities of a running node "
-                                                "(prompt, -f script or stdin; docs/console.md)");
+  auto* console = app.add_subcommand("console",
+                                     "Admin console: script entities of a running node "
+                                     "(prompt, -f script or stdin; docs/console.md)");
   console->add_option("--connect", console_opts.connect, "HOST:HTTPPORT of the node")
     ->capture_default_str();
   console->add_option("--token", console_opts.token,
                       "Admin token (default: $AETHEX_TOKEN or DATA/admin.token)");
-  console->add_option("--data", console_opts.data_dir,
-                      "Data folder of a local node, to read its admin token")
+  console
+    ->add_option("--data", console_opts.data_dir,
+                 "Data folder of a local node, to read its admin token")
     ->capture_default_str();
   console->add_flag("--json", console_opts.json, "One JSON object per command on stdout");
   console->add_option("-f,--file", console_opts.file, "Run this script instead of the prompt");

@@ -149,7 +149,8 @@ int run_node(const runtime::node_config& config) {
   env.admin_token_digest = admin_digest;
   env.http_endpoint = http_endpoint_of(config);
   env.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count();
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
   auto registry = runtime::spawn_entity_registry(sys, module_kinds(modules, env),
                                                  partition_storage_of(*store));
   env.registry = registry;
@@ -195,18 +196,17 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      live::live_context live{&sys,         registry, membership, media_supervisor, relays,
-                              hls_root,     node_id_of(config), admin_digest, env.services};
+      live::live_context live{&sys,     registry,           membership,   media_supervisor, relays,
+                              hls_root, node_id_of(config), admin_digest, env.services};
       http_context context{live, web_root, std::move(routes), env.resolve_bearer};
       net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;
       http_options.max_connections = config.limits.http_max_connections;
       http_options.max_connections_per_address = config.limits.http_max_per_address;
-      http_options.on_upgrade =
-        make_upgrade_handler({live::make_ws_media_module(live), live::make_console_ws(live),
-                              live::make_chat_ws(live)});
-      http.emplace(io, tcp::endpoint{address, config.http_port}, make_http_handler(std::move(context)),
-                   http_options);
+      http_options.on_upgrade = make_upgrade_handler(
+        {live::make_ws_media_module(live), live::make_console_ws(live), live::make_chat_ws(live)});
+      http.emplace(io, tcp::endpoint{address, config.http_port},
+                   make_http_handler(std::move(context)), http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
     }
     if (config.rtmp_port != 0) {

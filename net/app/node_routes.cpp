@@ -91,11 +91,12 @@ void drain_node(const node_route_context& ctx, route_reply respond) {
   ctx.sys->spawn([membership = ctx.membership, node = ctx.node_id,
                   respond = std::move(respond)](caf::event_based_actor* self) {
     self->request(membership, drain_timeout, drain_atom::value)
-      .then([respond, node](const std::string&) {
-              respond(route_response::json(
-                200, json{{"node_id", node}, {"partitions", 0}, {"drained", true}}));
-            },
-            [respond](caf::error& err) { respond(std::move(err)); });
+      .then(
+        [respond, node](const std::string&) {
+          respond(route_response::json(
+            200, json{{"node_id", node}, {"partitions", 0}, {"drained", true}}));
+        },
+        [respond](caf::error& err) { respond(std::move(err)); });
   });
 }
 
@@ -104,28 +105,31 @@ void drain_node(const node_route_context& ctx, route_reply respond) {
 void add_node_routes(actors::route_table& routes, const node_route_context& ctx) {
   using enum actors::http_method;
   using actors::access;
-  routes.add(get, "health", access::anyone,
-             [ctx](actors::route_request&&, route_reply reply) {
-               if (auto failed = ctx.read_model ? ctx.read_model->last_error() : std::nullopt)
-                 return reply(route_response::json(
-                   503, json{{"status", "degraded"}, {"read_models", *failed}}));
-               reply(route_response{200, R"({"status":"ok"})"});
-             },
-             "200 ok, or 503 degraded when the read models stopped catching up");
-  routes.add(get, "cluster", access::admin,
-             [ctx](actors::route_request&&, route_reply reply) {
-               if (!ctx.membership)
-                 return reply(make_error(errc::unavailable, "cluster membership not running"));
-               describe_cluster(ctx, std::move(reply));
-             },
-             "members, partitions and load (admin)");
-  routes.add(post, "cluster/drain", access::admin,
-             [ctx](actors::route_request&&, route_reply reply) {
-               if (!ctx.membership)
-                 return reply(make_error(errc::conflict, "this node is not in a cluster"));
-               drain_node(ctx, std::move(reply));
-             },
-             "move this node's partitions to the other members (admin)");
+  routes.add(
+    get, "health", access::anyone,
+    [ctx](actors::route_request&&, route_reply reply) {
+      if (auto failed = ctx.read_model ? ctx.read_model->last_error() : std::nullopt)
+        return reply(route_response::json(503,
+                                          json{{"status", "degraded"}, {"read_models", *failed}}));
+      reply(route_response{200, R"({"status":"ok"})"});
+    },
+    "200 ok, or 503 degraded when the read models stopped catching up");
+  routes.add(
+    get, "cluster", access::admin,
+    [ctx](actors::route_request&&, route_reply reply) {
+      if (!ctx.membership)
+        return reply(make_error(errc::unavailable, "cluster membership not running"));
+      describe_cluster(ctx, std::move(reply));
+    },
+    "members, partitions and load (admin)");
+  routes.add(
+    post, "cluster/drain", access::admin,
+    [ctx](actors::route_request&&, route_reply reply) {
+      if (!ctx.membership)
+        return reply(make_error(errc::conflict, "this node is not in a cluster"));
+      drain_node(ctx, std::move(reply));
+    },
+    "move this node's partitions to the other members (admin)");
 }
 
 }  // namespace aethex::app

@@ -55,8 +55,8 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
           .then(
             [self, promise, channel, sink](media::media_outputs& outputs) mutable {
               if (outputs.fmp4)
-                promise.deliver(
-                  media::spawn_relay_source(self->system(), outputs.fmp4, channel, sink));
+                promise.deliver(media::spawn_relay_source(self->system(), outputs.fmp4, channel,
+                                                          sink));
               else
                 promise.deliver(make_error(errc::not_found, "channel is not live"));
             },
@@ -67,7 +67,9 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
       // The chat hub (a service of the chat module) counts the sockets.
       [self, media, services](runtime::load_atom) -> caf::result<std::vector<std::uint64_t>> {
         auto promise = self->make_response_promise<std::vector<std::uint64_t>>();
-        self->request(services->find(actors::service_names::chat_hub), member_timeout, runtime::load_atom::value)
+        self
+          ->request(services->find(actors::service_names::chat_hub), member_timeout,
+                    runtime::load_atom::value)
           .then(
             [self, promise, media](std::uint64_t sockets) mutable {
               self->request(media, member_timeout, runtime::load_atom::value)
@@ -96,9 +98,8 @@ void query_read_models(caf::actor_system& sys, const caf::actor& membership,
   if (!read_model)
     return done(make_error(errc::unavailable, "the read models are not available"));
   if (!membership) {
-    auto rows = read_model->query(name, args, [](std::string_view, std::string_view) {
-      return true;
-    });
+    auto rows = read_model->query(name, args,
+                                  [](std::string_view, std::string_view) { return true; });
     if (!rows)
       return done(rows.error());
     return done(std::vector<json>(rows->begin(), rows->end()));

@@ -8,8 +8,8 @@ namespace {
 
 constexpr auto ids_ttl = std::chrono::seconds(3);
 // Commands whose first argument is an entity (kind/id).
-const std::set<std::string, std::less<>> entity_commands = {"show", "events", "send", "ask",
-                                                            "tail", "ls"};
+const std::set<std::string, std::less<>> entity_commands = {"show", "events", "send",
+                                                            "ask",  "tail",   "ls"};
 
 std::vector<std::string> split_words(std::string_view text) {
   std::vector<std::string> words;

@@ -48,8 +48,8 @@ std::filesystem::path history_path() {
 int run_script(interpreter& interp, std::string_view text, const std::string& source) {
   auto parsed = parse(text);
   if (parsed.error) {
-    std::cerr << source << ":" << parsed.error->line << ": syntax error: "
-              << parsed.error->message << std::endl;
+    std::cerr << source << ":" << parsed.error->line << ": syntax error: " << parsed.error->message
+              << std::endl;
     return static_cast<int>(exit_status::usage);
   }
   if (parsed.incomplete) {

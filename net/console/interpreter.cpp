@@ -35,9 +35,7 @@ std::optional<std::uint64_t> parse_uint(std::string_view text) {
   return value;
 }
 
-std::string scalar_text(const json& v) {
-  return v.is_string() ? v.get<std::string>() : v.dump();
-}
+std::string scalar_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // A field of a reply for display; "" when the node left it out. (operator[] on a const json
 // with a missing key is undefined behaviour: the cluster's `nodes` reply has no entity counts.)
@@ -94,7 +92,8 @@ std::optional<json> json_at(const json& root, std::string_view path, std::string
       long long index = 0;
       auto text = path.substr(pos + 1, close == std::string_view::npos ? 0 : close - pos - 1);
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
-      if (close == std::string_view::npos || ec != std::errc{} || end != text.data() + text.size()) {
+      if (close == std::string_view::npos || ec != std::errc{} ||
+          end != text.data() + text.size()) {
         error = "malformed index in path '" + std::string{path} + "'";
         return std::nullopt;
       }
@@ -222,33 +221,42 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
 
 const std::vector<json>& interpreter::local_commands() {
   static const std::vector<json> commands = {
-    {{"name", "tail"}, {"usage", "tail <kind/id> [--last N] [--count N] [--for DURATION]"},
+    {{"name", "tail"},
+     {"usage", "tail <kind/id> [--last N] [--count N] [--for DURATION]"},
      {"help", "Follows the entity's new events until Ctrl-C (or --count/--for)."},
      {"example", "tail chat/alice --last 5"}},
-    {{"name", "set"}, {"usage", "set <name> = <value...>"},
+    {{"name", "set"},
+     {"usage", "set <name> = <value...>"},
      {"help", "Sets a variable; $name or ${name} expands it in later commands."},
      {"example", "set ch = channel/alice"}},
-    {{"name", "echo"}, {"usage", "echo <text...>"}, {"help", "Prints the words."},
+    {{"name", "echo"},
+     {"usage", "echo <text...>"},
+     {"help", "Prints the words."},
      {"example", "echo \"checking $ch\""}},
-    {{"name", "sleep"}, {"usage", "sleep <duration>"},
-     {"help", "Waits (500ms, 2s, 1m; a bare number is seconds)."}, {"example", "sleep 1s"}},
-    {{"name", "repeat"}, {"usage", "repeat <N> { <commands> }"},
+    {{"name", "sleep"},
+     {"usage", "sleep <duration>"},
+     {"help", "Waits (500ms, 2s, 1m; a bare number is seconds)."},
+     {"example", "sleep 1s"}},
+    {{"name", "repeat"},
+     {"usage", "repeat <N> { <commands> }"},
      {"help", "Runs the block N times; $i is the 1-based iteration."},
      {"example", "repeat 3 { echo \"round $i\" }"}},
     {{"name", "expect"},
      {"usage", "expect [fail] <command...> [<.path> <op> <value>]"},
-     {"help", "Runs a node command and asserts on its JSON result (ops: == != < <= > >= "
-              "contains matches); `fail` expects an error ({code, message}). A failed expect "
-              "fails the script."},
+     {"help",
+      "Runs a node command and asserts on its JSON result (ops: == != < <= > >= "
+      "contains matches); `fail` expects an error ({code, message}). A failed expect "
+      "fails the script."},
      {"example", "expect ask channel/alice status .live == false"}},
-    {{"name", "exit"}, {"usage", "exit"}, {"help", "Leaves the console (also quit, Ctrl-D)."},
+    {{"name", "exit"},
+     {"usage", "exit"},
+     {"help", "Leaves the console (also quit, Ctrl-D)."},
      {"example", "exit"}},
   };
   return commands;
 }
 
-interpreter::interpreter(backend& node, interpreter_options options)
-    : node_(node), opt_(options) {}
+interpreter::interpreter(backend& node, interpreter_options options) : node_(node), opt_(options) {}
 
 bool interpreter::interrupted() const { return opt_.interrupted && opt_.interrupted->load(); }
 
@@ -362,8 +370,8 @@ bool interpreter::sleep(const statement& st, const std::vector<std::string>& w) 
       status_ = std::max(status_, exit_status::interrupted);
       return false;
     }
-    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
-      20ms, deadline - std::chrono::steady_clock::now()));
+    std::this_thread::sleep_for(
+      std::min<std::chrono::nanoseconds>(20ms, deadline - std::chrono::steady_clock::now()));
   }
   return true;
 }
@@ -374,8 +382,9 @@ bool interpreter::repeat(const statement& st, const std::vector<std::string>& w)
     return local_error(st, text, "usage: repeat <N> { <commands> }");
   auto n = w.size() == 2 ? parse_uint(w[1]) : std::nullopt;
   if (!n || *n > max_repeat)
-    return local_error(st, text, "repeat needs a count from 0 to 1000000, got '" +
-                                   (w.size() > 1 ? w[1] : std::string{}) + "'");
+    return local_error(st, text,
+                       "repeat needs a count from 0 to 1000000, got '" +
+                         (w.size() > 1 ? w[1] : std::string{}) + "'");
   auto* outer = vars_.find("i");
   std::optional<std::string> saved = outer ? std::optional{*outer} : std::nullopt;
   bool go_on = true;
@@ -469,8 +478,7 @@ bool interpreter::tail(const statement& st, const std::vector<std::string>& w) {
     } else if (req.target.empty() && w[i].rfind("--", 0) != 0) {
       req.target = w[i];
     } else {
-      return local_error(st, text,
-                         "usage: tail <kind/id> [--last N] [--count N] [--for DURATION]");
+      return local_error(st, text, "usage: tail <kind/id> [--last N] [--count N] [--for DURATION]");
     }
   }
   if (req.target.empty())
@@ -588,8 +596,7 @@ std::string render(const std::string& command, const json& result) {
   if (command == "partitions" && result.contains("partitions")) {
     std::vector<std::vector<std::string>> rows{{"PARTITION", "OWNER", "ENTITIES"}};
     for (auto& p : result["partitions"])
-      rows.push_back({field_text(p, "id"), p.value("owner", ""),
-                      field_text(p, "active_entities")});
+      rows.push_back({field_text(p, "id"), p.value("owner", ""), field_text(p, "active_entities")});
     return table(rows) + "(" + result.value("mode", "") + ")\n";
   }
   if (result.is_object())

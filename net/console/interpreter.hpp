@@ -24,16 +24,16 @@ enum class exit_status : int { ok = 0, failed = 1, usage = 2, unreachable = 3, i
 
 struct command_result {
   enum class outcome { ok, failed, unauthorized, unreachable } status = outcome::ok;
-  json result;              // when ok
-  std::string error_code;   // "not_found", "invalid_argument", … when failed
-  std::string message;      // one line, when not ok
+  json result;             // when ok
+  std::string error_code;  // "not_found", "invalid_argument", … when failed
+  std::string message;     // one line, when not ok
   bool ok() const { return status == outcome::ok; }
 };
 
 struct tail_request {
-  std::string target;                    // kind/id
-  std::optional<std::uint64_t> last;     // print the last N stored events first
-  std::optional<std::uint64_t> count;    // stop after this many events
+  std::string target;                                 // kind/id
+  std::optional<std::uint64_t> last;                  // print the last N stored events first
+  std::optional<std::uint64_t> count;                 // stop after this many events
   std::optional<std::chrono::milliseconds> duration;  // stop after this long
 };
 

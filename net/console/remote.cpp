@@ -93,8 +93,8 @@ command_result remote_backend::tail(const tail_request& req, const std::atomic<b
   try {
     asio::ip::tcp::resolver resolver{io};
     beast::get_lowest_layer(ws).expires_after(10s);
-    beast::get_lowest_layer(ws).connect(
-      resolver.resolve(host_port_.substr(0, colon), host_port_.substr(colon + 1)));
+    beast::get_lowest_layer(ws).connect(resolver.resolve(host_port_.substr(0, colon),
+                                                         host_port_.substr(colon + 1)));
     beast::get_lowest_layer(ws).expires_never();
     ws.set_option(websocket::stream_base::decorator([token = token_](websocket::request_type& r) {
       r.set(beast::http::field::authorization, "Bearer " + token);

@@ -37,8 +37,10 @@ char** complete(const char* text, int start, int) {
   std::string before{rl_line_buffer, static_cast<std::size_t>(std::max(start, 0))};
   active->matches = active->source->candidates(before, text);
   // "channel/" is followed by an id, not a space.
-  rl_completion_append_character =
-    active->matches.size() == 1 && active->matches.front().back() == '/' ? '\0' : ' ';
+  rl_completion_append_character = active->matches.size() == 1 &&
+                                       active->matches.front().back() == '/'
+                                     ? '\0'
+                                     : ' ';
   if (active->matches.empty())
     return nullptr;
   return rl_completion_matches(text, next_match);

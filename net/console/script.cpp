@@ -81,7 +81,8 @@ class lexer {
       return true;
     }
     auto start = pos_;
-    while (pos_ < text_.size() && name_char(text_[pos_]) && (pos_ > start || name_start(text_[pos_])))
+    while (pos_ < text_.size() && name_char(text_[pos_]) &&
+           (pos_ > start || name_start(text_[pos_])))
       ++pos_;
     if (pos_ == start)
       literal(w, '$');

@@ -213,9 +213,9 @@ bool exhausted(const beast::error_code& ec) {
 
 // A 503 written without waiting for the request, then the connection closes.
 void refuse(tcp::socket socket, runtime::connection_caps::refusal why) {
-  const std::string body = nlohmann::json{{"error", {{"code", "unavailable"},
-                                                     {"message", runtime::to_string(why)}}}}
-                             .dump();
+  const std::string body =
+    nlohmann::json{{"error", {{"code", "unavailable"}, {"message", runtime::to_string(why)}}}}
+      .dump();
   const std::string reply =
     "HTTP/1.1 503 Service Unavailable\r\nServer: aethex\r\nContent-Type: application/json\r\n"
     "Retry-After: 5\r\nConnection: close\r\nContent-Length: " +
@@ -286,7 +286,8 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
   void on_accept_error(const beast::error_code& ec) {
     if (!exhausted(ec) && ++errors < 8)
       return accept();
-    backoff = std::clamp(backoff * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(500));
+    backoff = std::clamp(backoff * 2, std::chrono::milliseconds(50),
+                         std::chrono::milliseconds(500));
     if (auto held_back = errors_log.admit())
       log_line("accept failed: " + ec.message() + "; pausing accepts for " +
                std::to_string(backoff.count()) + " ms" +

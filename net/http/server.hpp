@@ -30,15 +30,15 @@ using request_handler = std::function<void(request&& req, std::string peer, resp
 /// Takes over a connection whose request asks for a WebSocket upgrade (the handler accepts or
 /// rejects it). Runs on the connection's strand.
 using upgrade_handler =
-    std::function<void(boost::beast::tcp_stream&& stream, request&& req, std::string peer)>;
+  std::function<void(boost::beast::tcp_stream&& stream, request&& req, std::string peer)>;
 
 struct server_options {
   std::uint64_t max_body_bytes = 1 << 20;  // larger bodies get 413 before they are read
-  unsigned idle_timeout_s = 60;    // keep-alive wait for the next request; time for a body
-  unsigned header_timeout_s = 10;  // a request head must be complete this long after it began
+  unsigned idle_timeout_s = 60;            // keep-alive wait for the next request; time for a body
+  unsigned header_timeout_s = 10;        // a request head must be complete this long after it began
   std::size_t max_connections = 10'000;  // 0 = no cap
   std::size_t max_connections_per_address = 256;  // runtime::address_key; 0 = no cap
-  upgrade_handler on_upgrade;  // empty: upgrade requests get 404
+  upgrade_handler on_upgrade;                     // empty: upgrade requests get 404
 };
 
 class server {

@@ -11,28 +11,44 @@ std::string_view mime_type(std::string_view path) {
   auto ends_with = [path](std::string_view ext) {
     return path.size() >= ext.size() && path.substr(path.size() - ext.size()) == ext;
   };
-  if (ends_with(".m3u8")) return "application/vnd.apple.mpegurl";
-  if (ends_with(".ts")) return "video/mp2t";
-  if (ends_with(".m4s") || ends_with(".mp4")) return "video/mp4";
-  if (ends_with(".html")) return "text/html; charset=utf-8";
-  if (ends_with(".js") || ends_with(".mjs")) return "text/javascript; charset=utf-8";
-  if (ends_with(".css")) return "text/css; charset=utf-8";
-  if (ends_with(".json")) return "application/json";
-  if (ends_with(".svg")) return "image/svg+xml";
-  if (ends_with(".png")) return "image/png";
-  if (ends_with(".jpg") || ends_with(".jpeg")) return "image/jpeg";
-  if (ends_with(".ico")) return "image/x-icon";
-  if (ends_with(".woff2")) return "font/woff2";
-  if (ends_with(".wasm")) return "application/wasm";
+  if (ends_with(".m3u8"))
+    return "application/vnd.apple.mpegurl";
+  if (ends_with(".ts"))
+    return "video/mp2t";
+  if (ends_with(".m4s") || ends_with(".mp4"))
+    return "video/mp4";
+  if (ends_with(".html"))
+    return "text/html; charset=utf-8";
+  if (ends_with(".js") || ends_with(".mjs"))
+    return "text/javascript; charset=utf-8";
+  if (ends_with(".css"))
+    return "text/css; charset=utf-8";
+  if (ends_with(".json"))
+    return "application/json";
+  if (ends_with(".svg"))
+    return "image/svg+xml";
+  if (ends_with(".png"))
+    return "image/png";
+  if (ends_with(".jpg") || ends_with(".jpeg"))
+    return "image/jpeg";
+  if (ends_with(".ico"))
+    return "image/x-icon";
+  if (ends_with(".woff2"))
+    return "font/woff2";
+  if (ends_with(".wasm"))
+    return "application/wasm";
   return "application/octet-stream";
 }
 
 namespace {
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 

@@ -36,8 +36,8 @@ class tail_session : public std::enable_shared_from_this<tail_session> {
  public:
   tail_session(beast::tcp_stream&& stream, const live_context& ctx, std::string target,
                std::uint64_t from)
-      : ws_(std::move(stream)), timer_(ws_.get_executor()), ctx_(ctx),
-        target_(std::move(target)), next_(from) {}
+      : ws_(std::move(stream)), timer_(ws_.get_executor()), ctx_(ctx), target_(std::move(target)),
+        next_(from) {}
 
   void start(net::http::request req) {
     req_ = std::move(req);  // kept until the handshake completes
@@ -66,13 +66,12 @@ class tail_session : public std::enable_shared_from_this<tail_session> {
       return;
     if (queue_.size() > max_queued)
       return schedule();
-    std::vector<std::string> words{"events",  target_, "--from", std::to_string(next_),
-                                   "--limit", std::to_string(page)};
+    std::vector<std::string> words{
+      "events", target_, "--from", std::to_string(next_), "--limit", std::to_string(page)};
     ask_console(*ctx_.sys, ctx_.services->find(actors::service_names::console), std::move(words),
                 [self = shared_from_this()](caf::expected<std::string> result) {
-                  asio::post(self->ws_.get_executor(), [self, result = std::move(result)] {
-                    self->on_events(result);
-                  });
+                  asio::post(self->ws_.get_executor(),
+                             [self, result = std::move(result)] { self->on_events(result); });
                 });
   }
 
@@ -184,7 +183,8 @@ ws_module make_console_ws(const live_context& ctx) {
     auto [end, ec] = std::from_chars(from_text.data(), from_text.data() + from_text.size(), from);
     if (!tail || tail->empty() || ec != std::errc{} || end != from_text.data() + from_text.size() ||
         from == 0 || !ctx.services->find(actors::service_names::console)) {
-      refuse(stream, 400, "invalid_argument", "expected /ws/admin?tail=KIND/ID&from=SEQ (SEQ >= 1)");
+      refuse(stream, 400, "invalid_argument",
+             "expected /ws/admin?tail=KIND/ID&from=SEQ (SEQ >= 1)");
       return true;
     }
     std::make_shared<tail_session>(std::move(stream), ctx, std::move(*tail), from)

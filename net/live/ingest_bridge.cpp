@@ -23,8 +23,8 @@ class media_sink final : public net::ingest::ingest_sink {
   void write(std::span<const std::byte> bytes) override {
     if (!closed_)
       caf::anon_send(session_, media::media_data_atom::value,
-                     media::media_chunk{std::make_shared<const std::vector<std::byte>>(
-                       bytes.begin(), bytes.end())});
+                     media::media_chunk{
+                       std::make_shared<const std::vector<std::byte>>(bytes.begin(), bytes.end())});
   }
   void close(std::string reason) override {
     if (closed_)
@@ -55,7 +55,7 @@ void ingest_bridge::open(net::ingest::publish_request request,
   }
   auto session_id = runtime::random_hex(6);
   auto format = request.format == net::ingest::container::flv ? media::input_format::flv
-                                                               : media::input_format::mpegts;
+                                                              : media::input_format::mpegts;
   media::media_session_config config{channel, session_id, format, hls_root_, hls_, registry_};
   // One short-lived actor runs the two steps (go live, start media) without blocking a thread.
   sys_.spawn([registry = registry_, supervisor = media_supervisor_, key = request.stream_key,
@@ -78,7 +78,9 @@ void ingest_bridge::open(net::ingest::publish_request request,
                 done({nullptr, "media session could not start"});
               });
         },
-        [done](caf::error& err) { done({nullptr, message_of(err)}); });
+        [done](caf::error& err) {
+          done({nullptr, message_of(err)});
+        });
   });
 }
 

@@ -69,8 +69,9 @@ void connect_upstream(relays_actor* self, const std::string& channel) {
               if (!member || !member->services)
                 return drop(self, channel,
                             make_error(errc::unavailable, "the ingest node is not a member"));
-              self->request(member->services, lookup_timeout, media::relay_atom::value, channel,
-                            caf::actor{self})
+              self
+                ->request(member->services, lookup_timeout, media::relay_atom::value, channel,
+                          caf::actor{self})
                 .then(
                   [self, channel](const caf::actor& source) {
                     auto it = self->state.relays.find(channel);

@@ -117,42 +117,44 @@ void after_available(const live_context& ctx, std::shared_ptr<media::ll_hls_stre
     });
 }
 
-void serve_ll_hls(const live_context& ctx, std::string channel, std::string file,
-                  std::string query, respond_fn respond) {
-  ask_outputs(ctx, channel, [ctx, channel, file, query, respond = std::move(respond)](
-                                         caf::expected<media::media_outputs> outputs) mutable {
-    if (!outputs || !outputs->ll) {
-      // Maybe live on another node: LL-HLS players follow a redirect there.
-      auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
-      return redirect_to_ingest_node(ctx, channel, target,
-                                     error_response(404, "not_found", "channel is not live"),
-                                     std::move(respond));
-    }
-    auto ll = outputs->ll;
-    if (file == "ll.m3u8") {
-      auto msn = int_param(query, "_HLS_msn");
-      auto part = int_param(query, "_HLS_part");
-      if (!msn)
-        return respond(playlist_response(*ll));
-      return after_available(ctx, ll, *msn, part, std::move(respond),
-                             [ll] { return playlist_response(*ll); });
-    }
-    auto name = file.substr(3);  // after "ll/"
-    if (name == "init.mp4") {
-      auto init = ll->init();
-      return respond(init ? bytes_response(*init, "video/mp4", "no-cache")
-                          : error_response(404, "not_found", "no init segment yet"));
-    }
-    auto lookup = [ll, name] {
-      auto data = ll->media(name);
-      return data ? bytes_response(*data, "video/mp4", "max-age=60")
-                  : error_response(404, "not_found", "no such part or segment");
-    };
-    // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
-    if (auto p = media::ll_hls_stream::part_of(name))
-      return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
-    respond(lookup());
-  });
+void serve_ll_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
+                  respond_fn respond) {
+  ask_outputs(ctx, channel,
+              [ctx, channel, file, query,
+               respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
+                if (!outputs || !outputs->ll) {
+                  // Maybe live on another node: LL-HLS players follow a redirect there.
+                  auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+                  return redirect_to_ingest_node(
+                    ctx, channel, target, error_response(404, "not_found", "channel is not live"),
+                    std::move(respond));
+                }
+                auto ll = outputs->ll;
+                if (file == "ll.m3u8") {
+                  auto msn = int_param(query, "_HLS_msn");
+                  auto part = int_param(query, "_HLS_part");
+                  if (!msn)
+                    return respond(playlist_response(*ll));
+                  return after_available(ctx, ll, *msn, part, std::move(respond),
+                                         [ll] { return playlist_response(*ll); });
+                }
+                auto name = file.substr(3);  // after "ll/"
+                if (name == "init.mp4") {
+                  auto init = ll->init();
+                  return respond(init ? bytes_response(*init, "video/mp4", "no-cache")
+                                      : error_response(404, "not_found", "no init segment yet"));
+                }
+                auto lookup = [ll, name] {
+                  auto data = ll->media(name);
+                  return data ? bytes_response(*data, "video/mp4", "max-age=60")
+                              : error_response(404, "not_found", "no such part or segment");
+                };
+                // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the
+                // request.
+                if (auto p = media::ll_hls_stream::part_of(name))
+                  return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
+                respond(lookup());
+              });
 }
 
 // Forwards one session's fMP4 packets to a WebSocket viewer.
@@ -169,7 +171,8 @@ class hub_bridge final : public media::fmp4_subscriber {
       out.control = nlohmann::json{{"type", "init"}, {"mime", p.mime}}.dump();
     } else if (p.keyframe) {
       // Lets the player map media time to wall-clock time and show the live latency.
-      out.control = nlohmann::json{{"type", "clock"}, {"t", p.media_time_s}, {"wall", p.wall_ms}}.dump();
+      out.control =
+        nlohmann::json{{"type", "clock"}, {"t", p.media_time_s}, {"wall", p.wall_ms}}.dump();
     }
     viewer_->push(std::move(out));
   }
@@ -191,26 +194,27 @@ ws_module make_ws_media_module(const live_context& ctx) {
     // Refused before anything is looked up or a relay entry is made for the name (a 404).
     if (!actors::valid_channel_name(channel))
       return false;
-    net::ws_media::accept(std::move(stream), std::move(req), peer,
-                          [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
-      auto watch = [viewer](caf::expected<media::media_outputs> outputs) {
-        if (!outputs || !outputs->fmp4)
-          return viewer->end("offline");
-        auto bridge = std::make_shared<hub_bridge>(viewer);
-        viewer->hold(bridge);
-        outputs->fmp4->subscribe(bridge);
-      };
-      ask_outputs(ctx, channel, [ctx, channel, watch](caf::expected<media::media_outputs> local) {
-        if ((local && local->fmp4) || !ctx.relays)
-          return watch(std::move(local));
-        // Ingested on another node: this node's shared copy of it.
-        ctx.sys->spawn([ctx, channel, watch](caf::event_based_actor* self) {
-          self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
-            .then([watch](media::media_outputs& outputs) { watch(std::move(outputs)); },
-                  [watch](caf::error& err) { watch(std::move(err)); });
+    net::ws_media::accept(
+      std::move(stream), std::move(req), peer,
+      [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
+        auto watch = [viewer](caf::expected<media::media_outputs> outputs) {
+          if (!outputs || !outputs->fmp4)
+            return viewer->end("offline");
+          auto bridge = std::make_shared<hub_bridge>(viewer);
+          viewer->hold(bridge);
+          outputs->fmp4->subscribe(bridge);
+        };
+        ask_outputs(ctx, channel, [ctx, channel, watch](caf::expected<media::media_outputs> local) {
+          if ((local && local->fmp4) || !ctx.relays)
+            return watch(std::move(local));
+          // Ingested on another node: this node's shared copy of it.
+          ctx.sys->spawn([ctx, channel, watch](caf::event_based_actor* self) {
+            self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
+              .then([watch](media::media_outputs& outputs) { watch(std::move(outputs)); },
+                    [watch](caf::error& err) { watch(std::move(err)); });
+          });
         });
       });
-    });
     return true;
   };
 }

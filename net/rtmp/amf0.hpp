@@ -29,7 +29,15 @@ enum class marker : std::uint8_t {
 };
 
 enum class kind : std::uint8_t {
-  number, boolean, string, object, null, undefined, ecma_array, strict_array, date,
+  number,
+  boolean,
+  string,
+  object,
+  null,
+  undefined,
+  ecma_array,
+  strict_array,
+  date,
 };
 
 struct property;
@@ -52,7 +60,9 @@ class value {
   bool is(kind k) const noexcept { return kind_ == k; }
 
   // Lenient accessors: a wrong kind yields a neutral value, which suits optional command fields.
-  double as_number() const noexcept { return kind_ == kind::number || kind_ == kind::date ? num_ : 0.0; }
+  double as_number() const noexcept {
+    return kind_ == kind::number || kind_ == kind::date ? num_ : 0.0;
+  }
   bool as_bool() const noexcept { return kind_ == kind::boolean && flag_; }
   std::string_view as_string() const noexcept;
   std::int16_t timezone() const noexcept { return tz_; }

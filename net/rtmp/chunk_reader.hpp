@@ -34,10 +34,10 @@ inline constexpr std::uint8_t aggregate = 22;
 }  // namespace msg_type
 
 struct message {
-  std::uint32_t csid = 0;        // chunk stream id it arrived on
-  std::uint32_t timestamp = 0;   // absolute, milliseconds (wraps at 2^32)
+  std::uint32_t csid = 0;       // chunk stream id it arrived on
+  std::uint32_t timestamp = 0;  // absolute, milliseconds (wraps at 2^32)
   std::uint8_t type = 0;
-  std::uint32_t stream_id = 0;   // message stream id
+  std::uint32_t stream_id = 0;  // message stream id
   std::vector<std::uint8_t> payload;
 };
 
@@ -67,7 +67,7 @@ class chunk_reader {
     std::uint32_t length = 0;
     std::uint8_t type = 0;
     std::uint32_t stream_id = 0;
-    bool extended = false;    // last type 0-2 header used an extended timestamp
+    bool extended = false;  // last type 0-2 header used an extended timestamp
     bool in_progress = false;
     std::vector<std::uint8_t> payload;
   };
@@ -80,7 +80,7 @@ class chunk_reader {
   chunk_reader_limits limits_;
   std::uint32_t chunk_size_ = 128;  // RTMP default until the peer says otherwise
   std::map<std::uint32_t, stream_state> streams_;
-  std::uint8_t hdr_[18] = {};       // basic (<=3) + message (<=11) + extended timestamp (4)
+  std::uint8_t hdr_[18] = {};  // basic (<=3) + message (<=11) + extended timestamp (4)
   std::size_t hdr_len_ = 0;
   stream_state* current_ = nullptr;  // set while reading a chunk's payload
   std::uint32_t current_csid_ = 0;

@@ -21,7 +21,8 @@ void basic_header(std::vector<std::uint8_t>& out, unsigned fmt, std::uint32_t cs
 }
 
 void be(std::vector<std::uint8_t>& out, std::uint32_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  for (int i = bytes - 1; i >= 0; --i)
+    out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
 }  // namespace
@@ -34,14 +35,17 @@ void chunk_writer::write(std::uint32_t cs, std::uint8_t type, std::uint32_t stre
   be(out, extended ? 0xFFFFFF : timestamp, 3);
   be(out, static_cast<std::uint32_t>(payload.size()), 3);
   out.push_back(type);
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(stream_id >> (8 * i)));
-  if (extended) be(out, timestamp, 4);
+  for (int i = 0; i < 4; ++i)
+    out.push_back(static_cast<std::uint8_t>(stream_id >> (8 * i)));
+  if (extended)
+    be(out, timestamp, 4);
 
   std::size_t pos = 0;
   do {
     if (pos > 0) {
       basic_header(out, 3, cs);
-      if (extended) be(out, timestamp, 4);  // type-3 chunks repeat the extended timestamp
+      if (extended)
+        be(out, timestamp, 4);  // type-3 chunks repeat the extended timestamp
     }
     const std::size_t n = std::min<std::size_t>(chunk_size_, payload.size() - pos);
     out.insert(out.end(), payload.begin() + static_cast<std::ptrdiff_t>(pos),

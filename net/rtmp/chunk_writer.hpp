@@ -16,10 +16,14 @@ inline constexpr std::uint32_t stream_status = 5;
 
 class chunk_writer {
  public:
-  explicit chunk_writer(std::uint32_t chunk_size = 128) : chunk_size_(chunk_size ? chunk_size : 128) {}
+  explicit chunk_writer(std::uint32_t chunk_size = 128)
+      : chunk_size_(chunk_size ? chunk_size : 128) {}
 
   /// Takes effect for the next message; send Set Chunk Size to the peer first.
-  void set_chunk_size(std::uint32_t size) { if (size) chunk_size_ = size; }
+  void set_chunk_size(std::uint32_t size) {
+    if (size)
+      chunk_size_ = size;
+  }
   std::uint32_t chunk_size() const noexcept { return chunk_size_; }
 
   /// Appends `payload` as one message: a type-0 chunk, then type-3 continuation chunks.

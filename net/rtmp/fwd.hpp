@@ -4,7 +4,8 @@
 namespace aethex::net::rtmp {
 
 struct error;
-template <class T> class result;
+template <class T>
+class result;
 struct message;
 class chunk_reader;
 class chunk_writer;

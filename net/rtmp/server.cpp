@@ -26,7 +26,8 @@ void log_line(const std::string& text) { std::clog << ("rtmp: " + text + "\n") <
 
 std::string describe(const tcp::endpoint& ep) {
   const auto addr = ep.address();
-  return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" + std::to_string(ep.port());
+  return (addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string()) + ":" +
+         std::to_string(ep.port());
 }
 
 constexpr auto linger_time = std::chrono::seconds(2);
@@ -34,8 +35,8 @@ constexpr auto linger_time = std::chrono::seconds(2);
 // One publisher socket. Every member runs on the socket's strand.
 class connection : public std::enable_shared_from_this<connection> {
  public:
-  connection(tcp::socket socket, std::string peer, ingest::ingest_handler& handler, const server_options& opt,
-             runtime::connection_caps::slot place)
+  connection(tcp::socket socket, std::string peer, ingest::ingest_handler& handler,
+             const server_options& opt, runtime::connection_caps::slot place)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), session_(peer, opt.session),
         handler_(handler), opt_(opt), read_buf_(opt.read_buffer_size), place_(std::move(place)) {}
 
@@ -49,27 +50,31 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void stop(std::string reason) {
-    asio::post(socket_.get_executor(), [self = shared_from_this(), reason = std::move(reason)]() mutable {
-      self->shutdown(std::move(reason));
-    });
+    asio::post(socket_.get_executor(),
+               [self = shared_from_this(), reason = std::move(reason)]() mutable {
+                 self->shutdown(std::move(reason));
+               });
   }
 
  private:
   void read() {
     socket_.async_read_some(asio::buffer(read_buf_),
-                            [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                              self->on_read(ec, n);
-                            });
+                            [self = shared_from_this()](boost::system::error_code ec,
+                                                        std::size_t n) { self->on_read(ec, n); });
   }
 
   void on_read(boost::system::error_code ec, std::size_t n) {
-    if (closed_) return;
+    if (closed_)
+      return;
     if (ec) {
-      if (closing_) return shutdown(close_reason_);
-      return shutdown(ec == asio::error::eof ? "publisher disconnected" : "read error: " + ec.message());
+      if (closing_)
+        return shutdown(close_reason_);
+      return shutdown(ec == asio::error::eof ? "publisher disconnected"
+                                             : "read error: " + ec.message());
     }
     last_read_ = clock::now();
-    if (closing_) return read();  // draining so the peer sees our last words, not a reset
+    if (closing_)
+      return read();  // draining so the peer sees our last words, not a reset
 
     auto st = session_.receive(std::span<const std::uint8_t>{read_buf_.data(), n});
     flush();
@@ -78,8 +83,10 @@ class connection : public std::enable_shared_from_this<connection> {
       log_line("protocol error from " + session_.peer() + ": " + st.message());
       return shutdown("protocol error");
     }
-    if (closed_) return;
-    if (session_.wants_close()) close_gracefully("publish rejected");
+    if (closed_)
+      return;
+    if (session_.wants_close())
+      close_gracefully("publish rejected");
     read();
   }
 
@@ -89,13 +96,13 @@ class connection : public std::enable_shared_from_this<connection> {
         log_line("publish request from " + session_.peer() + " app=" + session_.app());
         auto done = [self = shared_from_this(), id = req->id](ingest::open_result r) {
           // The handler may answer from any thread: hop back onto our strand.
-          asio::post(self->socket_.get_executor(), [self, id, r = std::move(r)]() mutable {
-            self->on_open(id, std::move(r));
-          });
+          asio::post(self->socket_.get_executor(),
+                     [self, id, r = std::move(r)]() mutable { self->on_open(id, std::move(r)); });
         };
         handler_.open(std::move(req->request), std::move(done));
       } else if (auto* up = std::get_if<unpublished>(&ev)) {
-        log_line("unpublished " + session_.peer() + " app=" + session_.app() + " (" + up->reason + ")");
+        log_line("unpublished " + session_.peer() + " app=" + session_.app() + " (" + up->reason +
+                 ")");
         phase_start_ = clock::now();
         arm_timer(current_deadline());
       }
@@ -114,18 +121,23 @@ class connection : public std::enable_shared_from_this<connection> {
                (r.reject_reason.empty() ? std::string{"rejected"} : r.reject_reason));
       session_.reject_publish(id, r.reject_reason);
     }
-    if (closed_) return;
+    if (closed_)
+      return;
     flush();
-    if (session_.wants_close()) close_gracefully("publish rejected");
+    if (session_.wants_close())
+      close_gracefully("publish rejected");
   }
 
   void flush() {
     auto out = session_.take_output();
-    if (out.empty() || closed_) return;
+    if (out.empty() || closed_)
+      return;
     queued_ += out.size();
-    if (queued_ > opt_.max_pending_output) return shutdown("peer is not reading (output backlog)");
+    if (queued_ > opt_.max_pending_output)
+      return shutdown("peer is not reading (output backlog)");
     queue_.push_back(std::move(out));
-    if (!writing_) write_next();
+    if (!writing_)
+      write_next();
   }
 
   void write_next() {
@@ -135,19 +147,25 @@ class connection : public std::enable_shared_from_this<connection> {
                         self->writing_ = false;
                         self->queued_ -= self->queue_.front().size();
                         self->queue_.pop_front();
-                        if (self->closed_) return;
-                        if (ec) return self->shutdown("write error: " + ec.message());
-                        if (!self->queue_.empty()) return self->write_next();
-                        if (self->closing_) self->linger();
+                        if (self->closed_)
+                          return;
+                        if (ec)
+                          return self->shutdown("write error: " + ec.message());
+                        if (!self->queue_.empty())
+                          return self->write_next();
+                        if (self->closing_)
+                          self->linger();
                       });
   }
 
   // Sends what is queued, half-closes, and waits briefly for the peer to hang up.
   void close_gracefully(std::string reason) {
-    if (closing_ || closed_) return;
+    if (closing_ || closed_)
+      return;
     closing_ = true;
     close_reason_ = std::move(reason);
-    if (!writing_ && queue_.empty()) linger();
+    if (!writing_ && queue_.empty())
+      linger();
   }
 
   void linger() {
@@ -159,31 +177,37 @@ class connection : public std::enable_shared_from_this<connection> {
   void arm_timer(clock::time_point at) {
     timer_.expires_at(at);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (ec != asio::error::operation_aborted) self->on_timer();
+      if (ec != asio::error::operation_aborted)
+        self->on_timer();
     });
   }
 
   void on_timer() {
-    if (closed_) return;
+    if (closed_)
+      return;
     const auto now = clock::now();
     if (closing_) {
-      if (now >= timer_.expiry()) shutdown(close_reason_);
+      if (now >= timer_.expiry())
+        shutdown(close_reason_);
       return;
     }
     // One timer serves both limits: re-arm for whichever deadline applies now.
     const auto deadline = current_deadline();
     if (now >= deadline)
-      return shutdown(session_.publishing() ? "timeout: no data while publishing" : "timeout: no publish");
+      return shutdown(session_.publishing() ? "timeout: no data while publishing"
+                                            : "timeout: no publish");
     arm_timer(deadline);
   }
 
   // Publishing: idle limit since the last bytes. Otherwise: time allowed to get to publishing.
   clock::time_point current_deadline() const {
-    return session_.publishing() ? last_read_ + opt_.idle_timeout : phase_start_ + opt_.publish_timeout;
+    return session_.publishing() ? last_read_ + opt_.idle_timeout
+                                 : phase_start_ + opt_.publish_timeout;
   }
 
   void shutdown(std::string reason) {
-    if (closed_) return;
+    if (closed_)
+      return;
     closed_ = true;
     session_.close(reason);
     log_line("closed " + session_.peer() + ": " + reason);
@@ -213,7 +237,8 @@ class connection : public std::enable_shared_from_this<connection> {
 
 // Accept failures that mean "out of descriptors or memory": retrying at once would fail again.
 bool exhausted(const boost::system::error_code& ec) {
-  if (ec.category() != boost::system::system_category()) return false;
+  if (ec.category() != boost::system::system_category())
+    return false;
   const int v = ec.value();
   return v == EMFILE || v == ENFILE || v == ENOBUFS || v == ENOMEM;
 }
@@ -232,38 +257,46 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](boost::system::error_code ec,
-                                                                             tcp::socket socket) {
-      if (self->stopped) return;
-      if (ec) {
-        if (ec == asio::error::operation_aborted) return;
-        return self->on_accept_error(ec);
-      }
-      self->errors = 0;
-      self->backoff = {};
-      self->admit(std::move(socket));
-      self->accept();
-    });
+    acceptor.async_accept(asio::make_strand(io),
+                          [self = shared_from_this()](boost::system::error_code ec,
+                                                      tcp::socket socket) {
+                            if (self->stopped)
+                              return;
+                            if (ec) {
+                              if (ec == asio::error::operation_aborted)
+                                return;
+                              return self->on_accept_error(ec);
+                            }
+                            self->errors = 0;
+                            self->backoff = {};
+                            self->admit(std::move(socket));
+                            self->accept();
+                          });
   }
 
   // Out of descriptors (EMFILE) the pending connection stays queued and accept fails again at
   // once: pause instead of spinning, longer while it lasts.
   void on_accept_error(const boost::system::error_code& ec) {
-    if (!exhausted(ec) && ++errors < 8) return accept();
-    backoff = std::clamp(backoff * 2, std::chrono::milliseconds(50), std::chrono::milliseconds(500));
+    if (!exhausted(ec) && ++errors < 8)
+      return accept();
+    backoff = std::clamp(backoff * 2, std::chrono::milliseconds(50),
+                         std::chrono::milliseconds(500));
     if (auto held_back = errors_log.admit())
-      log_line("accept error: " + ec.message() + "; pausing accepts for " + std::to_string(backoff.count()) +
-               " ms" + (*held_back ? " (" + std::to_string(*held_back) + " more failures)" : ""));
+      log_line("accept error: " + ec.message() + "; pausing accepts for " +
+               std::to_string(backoff.count()) + " ms" +
+               (*held_back ? " (" + std::to_string(*held_back) + " more failures)" : ""));
     pause.expires_after(backoff);
     pause.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
-      if (!wait_ec && !self->stopped) self->accept();
+      if (!wait_ec && !self->stopped)
+        self->accept();
     });
   }
 
   void admit(tcp::socket socket) {
     boost::system::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
-    if (ec) return;  // already gone
+    if (ec)
+      return;  // already gone
     std::erase_if(connections, [](const auto& w) { return w.expired(); });
     auto admission = caps.admit(runtime::address_key(remote.address().to_string()));
     if (!admission.held) {
@@ -287,7 +320,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   unsigned short port = 0;
   bool stopped = false;
   std::vector<std::weak_ptr<connection>> connections;  // touched only on the acceptor's strand
-  asio::steady_timer pause{acceptor.get_executor()};  // accept backoff, on the acceptor's strand
+  asio::steady_timer pause{acceptor.get_executor()};   // accept backoff, on the acceptor's strand
   runtime::connection_caps caps;
   runtime::log_throttle refusals_log;
   runtime::log_throttle errors_log;
@@ -308,13 +341,15 @@ unsigned short server::port() const { return impl_->port; }
 
 void server::stop() {
   asio::post(impl_->acceptor.get_executor(), [self = impl_] {
-    if (self->stopped) return;
+    if (self->stopped)
+      return;
     self->stopped = true;
     boost::system::error_code ignored;
     self->acceptor.close(ignored);
     self->pause.cancel();
     for (auto& w : self->connections)
-      if (auto c = w.lock()) c->stop("server stopping");
+      if (auto c = w.lock())
+        c->stop("server stopping");
   });
 }
 

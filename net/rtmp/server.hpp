@@ -26,8 +26,8 @@ struct server_options {
   std::chrono::milliseconds publish_timeout{10'000};  // handshake..publish accepted
   std::chrono::milliseconds idle_timeout{30'000};     // no bytes while publishing
   std::size_t max_pending_output = 1024 * 1024;       // unsent bytes before we drop a peer
-  std::size_t max_connections = 256;                // 0 = no cap
-  std::size_t max_connections_per_address = 4;      // 0 = no cap
+  std::size_t max_connections = 256;                  // 0 = no cap
+  std::size_t max_connections_per_address = 4;        // 0 = no cap
   std::size_t read_buffer_size = 64 * 1024;
   session_options session{};
 };

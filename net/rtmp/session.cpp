@@ -10,36 +10,40 @@ using amf0::property;
 using amf0::value;
 
 std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+         p[3];
 }
 std::uint32_t be24(const std::uint8_t* p) {
   return (std::uint32_t{p[0]} << 16) | (std::uint32_t{p[1]} << 8) | p[2];
 }
 void put_be(std::vector<std::uint8_t>& out, std::uint32_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  for (int i = bytes - 1; i >= 0; --i)
+    out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
 
 constexpr std::uint16_t uc_stream_begin = 0;
 constexpr std::uint16_t uc_ping_request = 6;
 constexpr std::uint16_t uc_ping_response = 7;
 
-std::string strip_query(std::string_view s) {
-  return std::string{s.substr(0, s.find('?'))};
-}
+std::string strip_query(std::string_view s) { return std::string{s.substr(0, s.find('?'))}; }
 
 // App from connect's "app", or failing that the path of "tcUrl" (rtmp://host[:port]/app[/inst]).
 std::string app_from(const value& cmd) {
   std::string_view app;
-  if (const value* a = cmd.get("app")) app = a->as_string();
+  if (const value* a = cmd.get("app"))
+    app = a->as_string();
   if (app.empty()) {
     if (const value* t = cmd.get("tcUrl")) {
       std::string_view url = t->as_string();
-      if (auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-      if (auto slash = url.find('/'); slash != std::string_view::npos) app = url.substr(slash + 1);
+      if (auto scheme = url.find("://"); scheme != std::string_view::npos)
+        url.remove_prefix(scheme + 3);
+      if (auto slash = url.find('/'); slash != std::string_view::npos)
+        app = url.substr(slash + 1);
     }
   }
   std::string out = strip_query(app);
-  while (!out.empty() && out.back() == '/') out.pop_back();
+  while (!out.empty() && out.back() == '/')
+    out.pop_back();
   return out;
 }
 
@@ -57,9 +61,9 @@ void append_flv_tag(std::vector<std::uint8_t>& out, std::uint8_t type, std::uint
   put_be(out, size, 3);
   put_be(out, timestamp & 0xFFFFFF, 3);
   out.push_back(static_cast<std::uint8_t>(timestamp >> 24));  // TimestampExtended: upper 8 bits
-  put_be(out, 0, 3);                                         // StreamID, always 0
+  put_be(out, 0, 3);                                          // StreamID, always 0
   out.insert(out.end(), body.begin(), body.end());
-  put_be(out, 11 + size, 4);                                 // PreviousTagSize
+  put_be(out, 11 + size, 4);  // PreviousTagSize
 }
 
 session::session(std::string peer, session_options options)
@@ -74,12 +78,15 @@ std::vector<std::uint8_t> session::take_output() { return std::exchange(out_, {}
 std::vector<session_event> session::take_events() { return std::exchange(events_, {}); }
 
 status session::receive(std::span<const std::uint8_t> bytes) {
-  if (phase_ == phase::closed) return error{"rtmp: session is closed"};
+  if (phase_ == phase::closed)
+    return error{"rtmp: session is closed"};
   bytes_in_ += bytes.size();
   if (phase_ == phase::handshake) {
     auto used = handshake_.feed(bytes, out_);
-    if (!used) return used.err();
-    if (!handshake_.done()) return ok();
+    if (!used)
+      return used.err();
+    if (!handshake_.done())
+      return ok();
     phase_ = phase::unconnected;
     bytes = bytes.subspan(*used);
   }
@@ -87,26 +94,32 @@ status session::receive(std::span<const std::uint8_t> bytes) {
   auto parsed = reader_.feed(bytes, inbox_);
   // Messages completed before a framing error are still handled: they arrived intact.
   for (auto& m : inbox_) {
-    if (auto st = on_message(m); !st) return st;
-    if (phase_ == phase::closed || wants_close_) break;
+    if (auto st = on_message(m); !st)
+      return st;
+    if (phase_ == phase::closed || wants_close_)
+      break;
   }
   inbox_.clear();
-  if (!parsed) return parsed;
+  if (!parsed)
+    return parsed;
   maybe_acknowledge();
   return ok();
 }
 
 void session::maybe_acknowledge() {
-  if (peer_window_ == 0 || bytes_in_ - last_ack_ < peer_window_) return;
+  if (peer_window_ == 0 || bytes_in_ - last_ack_ < peer_window_)
+    return;
   last_ack_ = bytes_in_;
-  send_control(msg_type::acknowledgement, static_cast<std::uint32_t>(bytes_in_));  // wraps by design
+  send_control(msg_type::acknowledgement,
+               static_cast<std::uint32_t>(bytes_in_));  // wraps by design
 }
 
 status session::on_message(message& m) {
   const std::span<const std::uint8_t> body{m.payload};
   switch (m.type) {
     case msg_type::window_ack_size:
-      if (body.size() < 4) return error{"rtmp: short Window Acknowledgement Size"};
+      if (body.size() < 4)
+        return error{"rtmp: short Window Acknowledgement Size"};
       peer_window_ = be32(body.data());
       return ok();
     case msg_type::user_control:
@@ -118,19 +131,18 @@ status session::on_message(message& m) {
       return ok();
     case msg_type::audio:
     case msg_type::video:
-    case msg_type::data_amf0:
-      on_media(m.type, m.timestamp, body);
-      return ok();
-    case msg_type::aggregate:
-      on_aggregate(m);
-      return ok();
+    case msg_type::data_amf0: on_media(m.type, m.timestamp, body); return ok();
+    case msg_type::aggregate: on_aggregate(m); return ok();
     case msg_type::command_amf0:
-      if (body.size() > opt_.max_command_size) return command_too_big(body.size());
+      if (body.size() > opt_.max_command_size)
+        return command_too_big(body.size());
       return on_command(body, m.stream_id);
     case msg_type::command_amf3:
       // AMF3 commands start with a format byte; 0 means the rest is plain AMF0.
-      if (body.empty() || body[0] != 0) return ok();
-      if (body.size() > opt_.max_command_size) return command_too_big(body.size());
+      if (body.empty() || body[0] != 0)
+        return ok();
+      if (body.size() > opt_.max_command_size)
+        return command_too_big(body.size());
       return on_command(body.subspan(1), m.stream_id);
     default:
       // Acknowledgement, Set Peer Bandwidth, AMF3 data, shared objects: nothing for an ingest.
@@ -145,9 +157,11 @@ status session::command_too_big(std::size_t bytes) const {
 
 status session::on_command(std::span<const std::uint8_t> body, std::uint32_t stream_id) {
   auto decoded = amf0::decode_all(body);
-  if (!decoded) return error{"rtmp: malformed command: " + decoded.message()};
+  if (!decoded)
+    return error{"rtmp: malformed command: " + decoded.message()};
   const auto& args = *decoded;
-  if (args.empty() || !args[0].is(amf0::kind::string)) return error{"rtmp: command without a name"};
+  if (args.empty() || !args[0].is(amf0::kind::string))
+    return error{"rtmp: command without a name"};
   const std::string_view name = args[0].as_string();
   const double txn = args.size() > 1 ? args[1].as_number() : 0.0;
   const value none;
@@ -155,7 +169,8 @@ status session::on_command(std::span<const std::uint8_t> body, std::uint32_t str
   const std::string_view arg3 = args.size() > 3 ? args[3].as_string() : std::string_view{};
 
   if (name == "connect") {
-    if (phase_ != phase::unconnected) return error{"rtmp: connect sent twice"};
+    if (phase_ != phase::unconnected)
+      return error{"rtmp: connect sent twice"};
     app_ = app_from(cmd);
     phase_ = phase::connected;
     send_control(msg_type::window_ack_size, opt_.window_ack_size);
@@ -165,29 +180,34 @@ status session::on_command(std::span<const std::uint8_t> body, std::uint32_t str
     send(csid::control, msg_type::set_peer_bandwidth, 0, bw);
     send_control(msg_type::set_chunk_size, opt_.out_chunk_size);
     writer_.set_chunk_size(opt_.out_chunk_size);
-    send_command(csid::command, 0, {
-        value::string("_result"), value::number(txn),
-        value::object({{"fmsVer", value::string("FMS/3,0,1,123")}, {"capabilities", value::number(31)}}),
-        value::object({{"level", value::string("status")},
-                       {"code", value::string("NetConnection.Connect.Success")},
-                       {"description", value::string("Connection succeeded.")},
-                       {"objectEncoding", value::number(0)}})});
+    send_command(csid::command, 0,
+                 {value::string("_result"), value::number(txn),
+                  value::object({{"fmsVer", value::string("FMS/3,0,1,123")},
+                                 {"capabilities", value::number(31)}}),
+                  value::object({{"level", value::string("status")},
+                                 {"code", value::string("NetConnection.Connect.Success")},
+                                 {"description", value::string("Connection succeeded.")},
+                                 {"objectEncoding", value::number(0)}})});
     return ok();
   }
-  if (phase_ == phase::unconnected) return error{"rtmp: command '" + std::string{name} + "' before connect"};
+  if (phase_ == phase::unconnected)
+    return error{"rtmp: command '" + std::string{name} + "' before connect"};
 
   if (name == "releaseStream") {
     send_command(csid::command, 0, {value::string("_result"), value::number(txn), value::null()});
   } else if (name == "FCPublish") {
     // The stream name is the key: never echo it back in descriptions (clients log them).
-    send_command(csid::command, 0, {value::string("onFCPublish"), value::number(0), value::null(),
-                                    value::object({{"code", value::string("NetStream.Publish.Start")},
-                                                   {"description", value::string("FCPublish")}})});
+    send_command(csid::command, 0,
+                 {value::string("onFCPublish"), value::number(0), value::null(),
+                  value::object({{"code", value::string("NetStream.Publish.Start")},
+                                 {"description", value::string("FCPublish")}})});
     send_command(csid::command, 0, {value::string("_result"), value::number(txn), value::null()});
   } else if (name == "createStream") {
-    if (next_stream_id_ > 16) return error{"rtmp: too many createStream calls"};
-    send_command(csid::command, 0, {value::string("_result"), value::number(txn), value::null(),
-                                    value::number(next_stream_id_++)});
+    if (next_stream_id_ > 16)
+      return error{"rtmp: too many createStream calls"};
+    send_command(csid::command, 0,
+                 {value::string("_result"), value::number(txn), value::null(),
+                  value::number(next_stream_id_++)});
   } else if (name == "publish") {
     if (phase_ == phase::publish_pending || phase_ == phase::publishing)
       return error{"rtmp: publish while already publishing"};
@@ -203,33 +223,41 @@ status session::on_command(std::span<const std::uint8_t> body, std::uint32_t str
     // max_pending_media), and keyframes are larger than any command.
     reader_.set_max_message_size(opt_.limits.max_message_size);
     pending_flv_.clear();
-    events_.push_back(publish_requested{publish_id_, ingest::publish_request{
-        "rtmp", app_, std::move(key), peer_, ingest::container::flv}});
+    events_.push_back(publish_requested{
+      publish_id_,
+      ingest::publish_request{"rtmp", app_, std::move(key), peer_, ingest::container::flv}});
   } else if (name == "FCUnpublish" || name == "deleteStream" || name == "closeStream") {
     unpublish("unpublished");
   } else if (name == "_result" || name == "_error" || name == "onStatus" || name == "_checkbw" ||
              name == "onBWDone") {
     // Replies and courtesy calls: nothing to answer.
   } else if (txn != 0) {
-    send_command(csid::command, 0, {value::string("_error"), value::number(txn), value::null(),
-                                    value::object({{"level", value::string("error")},
-                                                   {"code", value::string("NetConnection.Call.Failed")},
-                                                   {"description", value::string("unsupported command")}})});
+    send_command(csid::command, 0,
+                 {value::string("_error"), value::number(txn), value::null(),
+                  value::object({{"level", value::string("error")},
+                                 {"code", value::string("NetConnection.Call.Failed")},
+                                 {"description", value::string("unsupported command")}})});
   }
   return ok();
 }
 
-void session::on_media(std::uint8_t type, std::uint32_t timestamp, std::span<const std::uint8_t> body) {
-  if (phase_ != phase::publishing && phase_ != phase::publish_pending) return;
+void session::on_media(std::uint8_t type, std::uint32_t timestamp,
+                       std::span<const std::uint8_t> body) {
+  if (phase_ != phase::publishing && phase_ != phase::publish_pending)
+    return;
   if (type == msg_type::data_amf0) {
     // Publishers wrap metadata as @setDataFrame("onMetaData", {...}); FLV files hold the inner
     // call. Anything we cannot parse is dropped rather than handed to a demuxer.
     std::size_t pos = 0;
     auto first = amf0::decode(body, pos);
-    if (!first) return;
-    if (first->as_string() == "@setDataFrame") body = body.subspan(pos);
-    else if (first->as_string() == "@clearDataFrame") return;
-    if (body.empty()) return;
+    if (!first)
+      return;
+    if (first->as_string() == "@setDataFrame")
+      body = body.subspan(pos);
+    else if (first->as_string() == "@clearDataFrame")
+      return;
+    if (body.empty())
+      return;
   }
   if (phase_ == phase::publishing) {
     std::vector<std::uint8_t> tag;
@@ -251,8 +279,12 @@ void session::on_aggregate(const message& m) {
     const std::uint8_t type = b[0] & 0x1F;
     const std::uint32_t size = be24(b.data() + 1);
     const std::uint32_t ts = be24(b.data() + 4) | (std::uint32_t{b[7]} << 24);
-    if (b.size() - 11 < size) return;  // truncated: drop the rest
-    if (first) { base = ts; first = false; }
+    if (b.size() - 11 < size)
+      return;  // truncated: drop the rest
+    if (first) {
+      base = ts;
+      first = false;
+    }
     if (type == msg_type::audio || type == msg_type::video || type == msg_type::data_amf0)
       on_media(type, m.timestamp + (ts - base), b.subspan(11, size));
     b = b.subspan(std::min<std::size_t>(b.size(), 11 + std::size_t{size} + 4));
@@ -260,7 +292,8 @@ void session::on_aggregate(const message& m) {
 }
 
 void session::accept_publish(std::uint64_t id, std::shared_ptr<ingest::ingest_sink> sink) {
-  if (!sink) return reject_publish(id, "rejected");
+  if (!sink)
+    return reject_publish(id, "rejected");
   if (id != publish_id_ || phase_ != phase::publish_pending) {
     // The publisher left (or gave up) while the handler was deciding.
     sink->close("publisher gone before publishing started");
@@ -282,7 +315,8 @@ void session::accept_publish(std::uint64_t id, std::shared_ptr<ingest::ingest_si
 }
 
 void session::reject_publish(std::uint64_t id, std::string_view reason) {
-  if (id != publish_id_ || (phase_ != phase::publish_pending && phase_ != phase::connected)) return;
+  if (id != publish_id_ || (phase_ != phase::publish_pending && phase_ != phase::connected))
+    return;
   phase_ = phase::connected;
   pending_flv_ = {};
   send_status("error", "NetStream.Publish.BadName", reason.empty() ? "rejected" : reason);
@@ -295,15 +329,18 @@ void session::unpublish(std::string reason) {
     sink->close(reason);
     events_.push_back(unpublished{std::move(reason)});
   }
-  if (phase_ == phase::publishing || phase_ == phase::publish_pending) phase_ = phase::connected;
+  if (phase_ == phase::publishing || phase_ == phase::publish_pending)
+    phase_ = phase::connected;
   pending_flv_ = {};
 }
 
 void session::close(std::string reason) {
-  if (phase_ == phase::closed) return;
+  if (phase_ == phase::closed)
+    return;
   phase_ = phase::closed;
   pending_flv_ = {};
-  if (auto sink = std::exchange(sink_, nullptr)) sink->close(std::move(reason));
+  if (auto sink = std::exchange(sink_, nullptr))
+    sink->close(std::move(reason));
 }
 
 void session::send(std::uint32_t chunk_stream, std::uint8_t type, std::uint32_t stream_id,
@@ -323,12 +360,13 @@ void session::send_command(std::uint32_t chunk_stream, std::uint32_t stream_id,
   send(chunk_stream, msg_type::command_amf0, stream_id, body);
 }
 
-void session::send_status(std::string_view level, std::string_view code, std::string_view description) {
-  send_command(csid::stream_status, publish_stream_id_, {
-      value::string("onStatus"), value::number(0), value::null(),
-      value::object({{"level", value::string(std::string{level})},
-                     {"code", value::string(std::string{code})},
-                     {"description", value::string(std::string{description})}})});
+void session::send_status(std::string_view level, std::string_view code,
+                          std::string_view description) {
+  send_command(csid::stream_status, publish_stream_id_,
+               {value::string("onStatus"), value::number(0), value::null(),
+                value::object({{"level", value::string(std::string{level})},
+                               {"code", value::string(std::string{code})},
+                               {"description", value::string(std::string{description})}})});
 }
 
 }  // namespace aethex::net::rtmp

@@ -24,8 +24,8 @@ namespace aethex::net::rtmp {
 
 struct session_options {
   std::uint32_t out_chunk_size = 4096;
-  std::uint32_t window_ack_size = 2'500'000;  // sent on connect: how often the peer should ack
-  std::uint32_t peer_bandwidth = 2'500'000;   // sent on connect (limit type dynamic)
+  std::uint32_t window_ack_size = 2'500'000;      // sent on connect: how often the peer should ack
+  std::uint32_t peer_bandwidth = 2'500'000;       // sent on connect (limit type dynamic)
   std::uint32_t default_peer_window = 2'500'000;  // until the peer sends Window Ack Size
   chunk_reader_limits limits{};
   std::size_t max_pending_media = 8 * 1024 * 1024;  // FLV bytes held while the handler decides

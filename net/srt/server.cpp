@@ -62,7 +62,7 @@ void set_option(SRTSOCKET s, SRT_SOCKOPT option, const T& value, const char* wha
 // Plain ints: srt.h declares operator| on SRT_EPOLL_OPT, which is not constexpr.
 constexpr int read_events = int{SRT_EPOLL_IN} | int{SRT_EPOLL_ERR};
 constexpr std::size_t batch_bytes = 64 * 1024;  // delivered to the sink in runs up to this size
-constexpr std::size_t max_message = 1500;        // live-mode payloads are at most 1456 bytes
+constexpr std::size_t max_message = 1500;       // live-mode payloads are at most 1456 bytes
 
 // A publisher's socket and where its bytes go. Owned and touched by the receiver thread only.
 struct connection {
@@ -108,7 +108,8 @@ struct mailbox {
 
 struct server::impl {
   impl(const endpoint& ep, ingest::ingest_handler& h, server_options o)
-      : handler(h), opt(std::move(o)), caps({opt.max_connections, opt.max_connections_per_address}) {
+      : handler(h), opt(std::move(o)),
+        caps({opt.max_connections, opt.max_connections_per_address}) {
     if (!opt.passphrase.empty() && (opt.passphrase.size() < 10 || opt.passphrase.size() > 79))
       throw std::invalid_argument("SRT passphrase must be 10 to 79 characters long");
     if (opt.pbkeylen != 16 && opt.pbkeylen != 24 && opt.pbkeylen != 32)
@@ -124,7 +125,8 @@ struct server::impl {
   void listen(const endpoint& ep) {
     sockaddr_storage addr{};
     int addr_len = 0;
-    if (auto* in = reinterpret_cast<sockaddr_in*>(&addr); ::inet_pton(AF_INET, ep.address.c_str(), &in->sin_addr) == 1) {
+    if (auto* in = reinterpret_cast<sockaddr_in*>(&addr);
+        ::inet_pton(AF_INET, ep.address.c_str(), &in->sin_addr) == 1) {
       in->sin_family = AF_INET;
       in->sin_port = htons(ep.port);
       addr_len = sizeof(sockaddr_in);
@@ -153,8 +155,8 @@ struct server::impl {
       set_option(s, SRTO_PBKEYLEN, opt.pbkeylen, "SRTO_PBKEYLEN");
     }
     if (srt_bind(s, reinterpret_cast<sockaddr*>(&addr), addr_len) == SRT_ERROR)
-      throw std::runtime_error("cannot bind SRT to " + describe(reinterpret_cast<sockaddr*>(&addr)) +
-                               ": " + last_error());
+      throw std::runtime_error("cannot bind SRT to " +
+                               describe(reinterpret_cast<sockaddr*>(&addr)) + ": " + last_error());
     if (srt_listen_callback(s, &impl::on_handshake, this) == SRT_ERROR ||
         srt_listen(s, 16) == SRT_ERROR)
       throw std::runtime_error("cannot listen on SRT socket: " + last_error());
@@ -191,7 +193,8 @@ struct server::impl {
     const auto parsed = parse_streamid(streamid ? std::string_view{streamid} : std::string_view{});
     if (!parsed)
       return refuse(reject_code(parsed.error), parsed.reason);
-    if (auto why = self->caps.check(address_key_of(peer)); why != runtime::connection_caps::refusal::none)
+    if (auto why = self->caps.check(address_key_of(peer));
+        why != runtime::connection_caps::refusal::none)
       return refuse(SRT_REJX_OVERLOAD, runtime::to_string(why));
     return 0;
   }
@@ -199,7 +202,8 @@ struct server::impl {
   void run() {
     std::array<SRT_EPOLL_EVENT, 64> events{};
     while (!stopping.load()) {
-      const int n = srt_epoll_uwait(poller.get(), events.data(), static_cast<int>(events.size()), 50);
+      const int n = srt_epoll_uwait(poller.get(), events.data(), static_cast<int>(events.size()),
+                                    50);
       for (int i = 0; i < n; ++i) {
         if (events[i].fd == listener.get())
           accept_one();
@@ -259,10 +263,11 @@ struct server::impl {
     const SRTSOCKET s = sock.get();
     const auto id = next_id++;
     const auto now = clock::now();
-    connections.emplace(s, connection{id, std::move(sock), peer, nullptr, {}, now, now,
-                                      std::move(admission.held)});
+    connections.emplace(
+      s, connection{id, std::move(sock), peer, nullptr, {}, now, now, std::move(admission.held)});
     log_line("publish request from " + peer);
-    ingest::publish_request request{"srt", "", std::move(parsed.key), peer, ingest::container::mpegts};
+    ingest::publish_request request{"srt", "", std::move(parsed.key), peer,
+                                    ingest::container::mpegts};
     // The handler may answer on any thread (or at once, on this one): the mailbox hops back.
     handler.open(std::move(request), [box = box, s, id](ingest::open_result r) {
       box->post({s, id, std::move(r)});
@@ -325,7 +330,8 @@ struct server::impl {
       auto& c = it->second;
       if (!a.result.sink) {
         const auto& why = a.result.reject_reason;
-        log_line("publish rejected from " + c.peer + ": " + (why.empty() ? std::string{"rejected"} : why));
+        log_line("publish rejected from " + c.peer + ": " +
+                 (why.empty() ? std::string{"rejected"} : why));
         close(it, {});
         continue;
       }

@@ -23,14 +23,14 @@ namespace aethex::net::srt {
 
 struct endpoint {
   std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
-  std::uint16_t port = 9000;           // 0 picks a free port
+  std::uint16_t port = 9000;          // 0 picks a free port
 };
 
 struct server_options {
-  std::chrono::milliseconds open_timeout{10'000};  // accept..handler answered
-  std::chrono::milliseconds idle_timeout{30'000};  // no bytes while publishing
-  std::size_t max_connections = 64;               // 0 = no cap
-  std::size_t max_connections_per_address = 4;    // 0 = no cap
+  std::chrono::milliseconds open_timeout{10'000};   // accept..handler answered
+  std::chrono::milliseconds idle_timeout{30'000};   // no bytes while publishing
+  std::size_t max_connections = 64;                 // 0 = no cap
+  std::size_t max_connections_per_address = 4;      // 0 = no cap
   std::size_t max_pending_bytes = 4 * 1024 * 1024;  // held while the handler decides
   std::chrono::milliseconds latency{120};           // SRTO_RCVLATENCY; the larger side wins
   /// AES passphrase (10..79 characters); empty = no encryption. Secret: never logged.

@@ -58,8 +58,8 @@ streamid_result parse_access_control(std::string_view body) {
     // u (user), h (host), s (session) and application-defined keys carry nothing we use.
     if (slot) {
       if (*slot)
-        return fail(streamid_error::malformed, "malformed stream id: duplicate '" +
-                                                 std::string{name} + "' field");
+        return fail(streamid_error::malformed,
+                    "malformed stream id: duplicate '" + std::string{name} + "' field");
       *slot = value;
     }
     if (comma == std::string_view::npos)
@@ -96,16 +96,11 @@ streamid_result parse_streamid(std::string_view streamid) {
 
 int reject_code(streamid_error error) {
   switch (error) {
-    case streamid_error::none:
-      return 0;
-    case streamid_error::malformed:
-      return SRT_REJX_BAD_REQUEST;
-    case streamid_error::unsupported_mode:
-      return SRT_REJX_BAD_MODE;
-    case streamid_error::unsupported_type:
-      return SRT_REJX_NOTSUP_MEDIA;
-    case streamid_error::unknown_app:
-      return SRT_REJX_NOTFOUND;
+    case streamid_error::none: return 0;
+    case streamid_error::malformed: return SRT_REJX_BAD_REQUEST;
+    case streamid_error::unsupported_mode: return SRT_REJX_BAD_MODE;
+    case streamid_error::unsupported_type: return SRT_REJX_NOTSUP_MEDIA;
+    case streamid_error::unknown_app: return SRT_REJX_NOTFOUND;
   }
   return SRT_REJX_BAD_REQUEST;
 }

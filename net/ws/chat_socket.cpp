@@ -56,8 +56,7 @@ class connection;
 
 // A strand shared by a group of connections: writes fanned-out frames to all of them in one go
 // and checks them for silence (one timer per lane, not one per connection).
-class write_lane final : public actors::chat_lane,
-                         public std::enable_shared_from_this<write_lane> {
+class write_lane final : public actors::chat_lane, public std::enable_shared_from_this<write_lane> {
  public:
   write_lane(asio::io_context& io, std::chrono::steady_clock::duration idle_check)
       : strand_(asio::make_strand(io)), timer_(strand_), idle_check_(idle_check) {}
@@ -113,8 +112,8 @@ class connection final : public actors::chat_sink,
       return false;
     // Through the lane's queue, so it keeps its order with fanned-out frames: a history pushed
     // before the socket joined its lane group arrives before the first live frame.
-    lane_->deliver(std::move(frame),
-                   std::make_shared<const std::vector<actors::chat_sink_ptr>>(1, shared_from_this()));
+    lane_->deliver(std::move(frame), std::make_shared<const std::vector<actors::chat_sink_ptr>>(
+                                       1, shared_from_this()));
     return true;
   }
 
@@ -129,15 +128,15 @@ class connection final : public actors::chat_sink,
   // viewer_parking: from the session's thread.
   void offer_park(const caf::actor& session, std::uint64_t frames,
                   actors::viewer_parked state) override {
-    asio::post(sock_.get_executor(), [self = shared_from_this(), session, frames,
-                                      state = std::move(state)]() mutable {
-      // Only when every frame we gave this session has been handled: none can get lost.
-      if (self->done_ || self->session_ != session || self->frames_to_session_ != frames)
-        return;
-      self->parked_ = std::move(state);
-      self->session_ = caf::actor{};
-      caf::anon_send(session, actors::ws_park_atom::value);
-    });
+    asio::post(sock_.get_executor(),
+               [self = shared_from_this(), session, frames, state = std::move(state)]() mutable {
+                 // Only when every frame we gave this session has been handled: none can get lost.
+                 if (self->done_ || self->session_ != session || self->frames_to_session_ != frames)
+                   return;
+                 self->parked_ = std::move(state);
+                 self->session_ = caf::actor{};
+                 caf::anon_send(session, actors::ws_park_atom::value);
+               });
   }
 
   /// Writes one frame (or batch); on the lane's strand.
@@ -216,13 +215,12 @@ class connection final : public actors::chat_sink,
 
   void wait_writable() {
     waiting_ = true;
-    sock_.async_wait(asio::socket_base::wait_write,
-                     [self = shared_from_this()](error_code ec) {
-                       self->waiting_ = false;
-                       if (ec)
-                         return self->fail();
-                       self->pump();
-                     });
+    sock_.async_wait(asio::socket_base::wait_write, [self = shared_from_this()](error_code ec) {
+      self->waiting_ = false;
+      if (ec)
+        return self->fail();
+      self->pump();
+    });
   }
 
   // Idle connections wait for readability with no buffer; bytes are read only once they came.
@@ -298,10 +296,8 @@ class connection final : public actors::chat_sink,
 
   void on_frame(parsed_frame& f) {
     switch (f.op) {
-      case opcode::ping:
-        return queue_raw(control_frame(opcode::pong, f.payload));
-      case opcode::pong:
-        return;
+      case opcode::ping: return queue_raw(control_frame(opcode::pong, f.payload));
+      case opcode::pong: return;
       case opcode::close:
         if (!closing_) {  // the peer closes: echo its code, then end the connection
           closing_ = true;
@@ -338,8 +334,8 @@ class connection final : public actors::chat_sink,
   // A parked session comes back to life with the state it left.
   void to_session(std::string text) {
     if (!session_) {
-      session_ = actors::spawn_viewer_session(shared_->sys, shared_->ctx, shared_from_this(),
-                                              peer_, std::move(parked_));
+      session_ = actors::spawn_viewer_session(shared_->sys, shared_->ctx, shared_from_this(), peer_,
+                                              std::move(parked_));
       parked_ = actors::viewer_parked{};
       frames_to_session_ = 0;
     }
@@ -399,8 +395,8 @@ class connection final : public actors::chat_sink,
   caf::actor session_;  // none while parked
   actors::viewer_parked parked_;
   std::uint64_t frames_to_session_ = 0;
-  std::string in_;                  // received bytes not yet a whole frame
-  std::string msg_;                 // the fragmented message being received
+  std::string in_;   // received bytes not yet a whole frame
+  std::string msg_;  // the fragmented message being received
   out_queue out_;
   std::size_t skip_ = 0;  // bytes of an oversized frame still to discard
   std::atomic<bool> gone_{false};
@@ -490,17 +486,18 @@ chat_endpoint::chat_endpoint(caf::actor_system& sys, actors::viewer_context ctx,
 chat_endpoint::~chat_endpoint() = default;
 
 void chat_endpoint::serve(beast::tcp_stream&& stream, http::request&& req, std::string peer) {
-  auto& io = static_cast<asio::io_context&>(
-    asio::query(stream.get_executor(), asio::execution::context));
+  auto& io = static_cast<asio::io_context&>(asio::query(stream.get_executor(),
+                                                        asio::execution::context));
   std::shared_ptr<write_lane> l;
   {
     std::lock_guard lock{shared_->mu};
     if (shared_->lanes.empty()) {
-      auto count = shared_->opts.lanes ? shared_->opts.lanes
-                                       : std::clamp<std::size_t>(
-                                           std::thread::hardware_concurrency(), 1, 16);
+      auto count = shared_->opts.lanes
+                     ? shared_->opts.lanes
+                     : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 16);
       auto check = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                     shared_->opts.idle_timeout) / 2;
+                     shared_->opts.idle_timeout) /
+                   2;
       for (std::size_t i = 0; i < count; ++i)
         shared_->lanes.push_back(std::make_shared<write_lane>(io, check));
     }

@@ -25,9 +25,10 @@ namespace aethex::net::ws {
 struct chat_socket_options {
   std::size_t max_frame_bytes = 16 * 1024;   // larger client messages close with 1009
   std::size_t max_queue_bytes = 256 * 1024;  // a connection holding this much unsent is dropped
-  std::chrono::seconds idle_timeout{60};     // checked every half: silent peers are pinged, then closed
-  int send_buffer_bytes = 64 * 1024;         // kernel send buffer (bounds memory per viewer)
-  std::size_t lanes = 0;                     // write lanes; 0: one per hardware thread
+  std::chrono::seconds idle_timeout{
+    60};                              // checked every half: silent peers are pinged, then closed
+  int send_buffer_bytes = 64 * 1024;  // kernel send buffer (bounds memory per viewer)
+  std::size_t lanes = 0;              // write lanes; 0: one per hardware thread
 };
 
 /// The chat front end of one io_context (its write lanes, the sessions' context).

@@ -50,11 +50,11 @@ class out_queue {
     std::string raw;
     std::array<char, 11> head{};  // frame header, plus '[' when this frame opens a batch
     std::uint8_t head_len = 0;
-    char tail = 0;                // ',' or ']' inside a batch
+    char tail = 0;  // ',' or ']' inside a batch
     std::uint8_t tail_len = 0;
-    bool trim = false;            // the payload is a batch: written without its brackets
-    bool sealed = false;          // framing fixed (writing may have begun)
-    std::size_t sent = 0;         // of head + payload + tail (or raw)
+    bool trim = false;     // the payload is a batch: written without its brackets
+    bool sealed = false;   // framing fixed (writing may have begun)
+    std::size_t sent = 0;  // of head + payload + tail (or raw)
 
     std::size_t body() const { return payload ? payload->size() - (trim ? 2 : 0) : raw.size(); }
     std::size_t size() const { return head_len + body() + tail_len; }

@@ -15,17 +15,20 @@ handshake_answer answer_handshake(const http::request& req) {
   // 4.1); longer ones abort it (assertion) or throw (length_error) on the connection's thread.
   if (req.method() != beast::http::verb::get || key.empty() ||
       key.size() > beast::websocket::detail::sec_ws_key_type::max_size_n)
-    return {"HTTP/1.1 400 Bad Request\r\nServer: aethex\r\nContent-Length: 0\r\n"
-            "Connection: close\r\n\r\n",
-            false};
+    return {
+      "HTTP/1.1 400 Bad Request\r\nServer: aethex\r\nContent-Length: 0\r\n"
+      "Connection: close\r\n\r\n",
+      false};
   if (version != "13")
-    return {"HTTP/1.1 426 Upgrade Required\r\nServer: aethex\r\nSec-WebSocket-Version: 13\r\n"
-            "Content-Length: 0\r\nConnection: close\r\n\r\n",
-            false};
+    return {
+      "HTTP/1.1 426 Upgrade Required\r\nServer: aethex\r\nSec-WebSocket-Version: 13\r\n"
+      "Content-Length: 0\r\nConnection: close\r\n\r\n",
+      false};
   beast::websocket::detail::sec_ws_accept_type accept;
   beast::websocket::detail::make_sec_ws_accept(accept, key);
-  std::string out = "HTTP/1.1 101 Switching Protocols\r\nServer: aethex\r\nUpgrade: websocket\r\n"
-                    "Connection: Upgrade\r\nSec-WebSocket-Accept: ";
+  std::string out =
+    "HTTP/1.1 101 Switching Protocols\r\nServer: aethex\r\nUpgrade: websocket\r\n"
+    "Connection: Upgrade\r\nSec-WebSocket-Accept: ";
   out.append(accept.data(), accept.size()).append("\r\n\r\n");
   return {std::move(out), true};
 }
@@ -63,8 +66,7 @@ std::string close_frame(std::uint16_t code, std::string_view reason) {
   return control_frame(opcode::close, payload);
 }
 
-parsed_frame parse_frame(std::string_view in, std::size_t message_so_far,
-                         std::size_t max_message) {
+parsed_frame parse_frame(std::string_view in, std::size_t message_so_far, std::size_t max_message) {
   parsed_frame f;
   if (in.size() < 2)
     return f;

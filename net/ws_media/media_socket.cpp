@@ -25,8 +25,9 @@ class session final : public viewer, public std::enable_shared_from_this<session
   void start(http::request&& req, std::function<void(std::shared_ptr<viewer>)> on_open) {
     beast::get_lowest_layer(ws_).expires_never();  // the websocket layer has its own timeouts
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(beast::http::field::server, "aethex"); }));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(beast::http::field::server, "aethex");
+    }));
     ws_.read_message_max(64 * 1024);  // viewers only send control frames
     ws_.auto_fragment(false);
     auto request = std::make_shared<http::request>(std::move(req));
@@ -40,8 +41,9 @@ class session final : public viewer, public std::enable_shared_from_this<session
   }
 
   void push(packet p) override {
-    asio::post(ws_.get_executor(),
-               [self = shared_from_this(), p = std::move(p)]() mutable { self->enqueue(std::move(p)); });
+    asio::post(ws_.get_executor(), [self = shared_from_this(), p = std::move(p)]() mutable {
+      self->enqueue(std::move(p));
+    });
   }
 
   void end(std::string reason) override {
@@ -153,8 +155,7 @@ class session final : public viewer, public std::enable_shared_from_this<session
                                          : websocket::close_code::normal;
     websocket::close_reason reason{code};
     reason.reason = end_reason_;
-    ws_.async_close(reason,
-                    [self = shared_from_this()](beast::error_code) { self->finish(); });
+    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) { self->finish(); });
   }
 
   void finish() {

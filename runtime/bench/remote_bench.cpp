@@ -78,8 +78,8 @@ void configure(caf::actor_system_config& cfg, const char* role) {
     return;
   auto dir = std::filesystem::temp_directory_path() /
              ("aethex-remote-bench-" + std::to_string(::getpid()) + "-" + role);
-  aethex::runtime::configure_cluster_tls(
-    cfg, aethex::runtime::make_node_credentials(tls_secret(), role, dir));
+  aethex::runtime::configure_cluster_tls(cfg, aethex::runtime::make_node_credentials(tls_secret(),
+                                                                                     role, dir));
 }
 
 int serve() {
@@ -156,12 +156,11 @@ figures measure_caf(caf::actor_system& sys, std::uint16_t port) {
       if (*sent == pipelined_requests)
         return;
       ++*sent;
-      ev->request(target, 30s, ping_atom::value, payload)
-        .then([=](const std::string&) {
-          if (++*done == pipelined_requests)
-            ev->quit();
-          (*next)();
-        });
+      ev->request(target, 30s, ping_atom::value, payload).then([=](const std::string&) {
+        if (++*done == pipelined_requests)
+          ev->quit();
+        (*next)();
+      });
     };
     for (int i = 0; i < window; ++i)
       (*next)();

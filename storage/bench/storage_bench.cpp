@@ -49,8 +49,8 @@ double seconds_since(clock_type::time_point start) {
 }
 
 std::string payload_for(std::uint64_t n) {
-  return R"({"viewer":"user-)" + std::to_string(n % 977) + R"(","amount":)" + std::to_string(n % 500) +
-         R"(,"note":"benchmark payload of a typical size"})";
+  return R"({"viewer":"user-)" + std::to_string(n % 977) + R"(","amount":)" +
+         std::to_string(n % 500) + R"(,"note":"benchmark payload of a typical size"})";
 }
 
 std::vector<event> make_batch(std::size_t size, std::uint64_t base) {
@@ -65,12 +65,13 @@ double measure(const config& cfg, int threads, const std::function<std::size_t(i
   std::atomic<std::uint64_t> total{0};
   const auto start = clock_type::now();
   const auto deadline = start + std::chrono::duration_cast<clock_type::duration>(
-                                    std::chrono::duration<double>(cfg.seconds));
+                                  std::chrono::duration<double>(cfg.seconds));
   std::vector<std::jthread> workers;
   for (int t = 0; t < threads; ++t)
     workers.emplace_back([&, t] {
       std::uint64_t mine = 0;
-      while (clock_type::now() < deadline) mine += step(t);
+      while (clock_type::now() < deadline)
+        mine += step(t);
       total += mine;
     });
   workers.clear();  // joins
@@ -86,7 +87,8 @@ double store_single_stream(const config& cfg, std::size_t batch_size) {
   const auto batch = make_batch(batch_size, 0);
   return measure(cfg, 1, [&](int) {
     auto r = store->append("wallet/single", version, batch);
-    if (!r) throw std::runtime_error(r.message);
+    if (!r)
+      throw std::runtime_error(r.message);
     version = r.version;
     return batch_size;
   });
@@ -96,7 +98,8 @@ double store_many_streams(const config& cfg, int threads, int streams, std::size
                           double* merge_factor) {
   scratch dir(cfg, "rocks-many");
   auto store = event_store::open(dir.path);
-  std::vector<std::vector<std::uint64_t>> versions(threads, std::vector<std::uint64_t>(streams / threads, 0));
+  std::vector<std::vector<std::uint64_t>> versions(
+    threads, std::vector<std::uint64_t>(streams / threads, 0));
   std::vector<std::size_t> cursor(threads, 0);
   const auto batch = make_batch(batch_size, 0);
   const double rate = measure(cfg, threads, [&](int t) {
@@ -105,21 +108,23 @@ double store_many_streams(const config& cfg, int threads, int streams, std::size
     // Streams are split between threads so versions are known; no retries muddy the figure.
     const std::string stream = "wallet/" + std::to_string(t) + "-" + std::to_string(i);
     auto r = store->append(stream, v[i], batch);
-    if (!r) throw std::runtime_error(r.message);
+    if (!r)
+      throw std::runtime_error(r.message);
     v[i] = r.version;
     return batch_size;
   });
   auto stats = dynamic_cast<rocksdb_event_store&>(*store).statistics();
-  *merge_factor = stats.write_batches ? static_cast<double>(stats.appends) / stats.write_batches : 0;
+  *merge_factor = stats.write_batches ? static_cast<double>(stats.appends) / stats.write_batches
+                                      : 0;
   return rate;
 }
 
 // --- raw SQLite peer -------------------------------------------------------------------------
 
 constexpr const char* sqlite_schema =
-    "CREATE TABLE IF NOT EXISTS events(position INTEGER PRIMARY KEY, stream TEXT NOT NULL, "
-    "seq INTEGER NOT NULL, type TEXT NOT NULL, schema INTEGER NOT NULL, ts INTEGER NOT NULL, "
-    "payload TEXT NOT NULL, UNIQUE(stream, seq))";
+  "CREATE TABLE IF NOT EXISTS events(position INTEGER PRIMARY KEY, stream TEXT NOT NULL, "
+  "seq INTEGER NOT NULL, type TEXT NOT NULL, schema INTEGER NOT NULL, ts INTEGER NOT NULL, "
+  "payload TEXT NOT NULL, UNIQUE(stream, seq))";
 
 sqlite::database open_sqlite_peer(const std::filesystem::path& file) {
   sqlite::database db(file);
@@ -132,14 +137,19 @@ void sqlite_insert(sqlite::database& db, sqlite::statement& insert, const std::s
                    std::uint64_t& version, const std::vector<event>& batch) {
   sqlite::transaction tx(db);
   for (const auto& e : batch) {
-    insert.bind(1, stream).bind(2, static_cast<std::int64_t>(++version)).bind(3, e.type)
-        .bind(4, std::int64_t{e.schema}).bind(5, e.timestamp_ms).bind(6, e.payload).run();
+    insert.bind(1, stream)
+      .bind(2, static_cast<std::int64_t>(++version))
+      .bind(3, e.type)
+      .bind(4, std::int64_t{e.schema})
+      .bind(5, e.timestamp_ms)
+      .bind(6, e.payload)
+      .run();
   }
   tx.commit();
 }
 
 constexpr const char* sqlite_insert_sql =
-    "INSERT INTO events(stream, seq, type, schema, ts, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+  "INSERT INTO events(stream, seq, type, schema, ts, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
 double sqlite_single_stream(const config& cfg, std::size_t batch_size) {
   scratch dir(cfg, "sqlite");
@@ -159,15 +169,19 @@ double sqlite_many_streams(const config& cfg, int threads, int streams, std::siz
   // One connection per thread: SQLite has a single writer, so they take turns.
   std::vector<sqlite::database> dbs;
   std::vector<sqlite::statement> inserts;
-  for (int t = 0; t < threads; ++t) dbs.push_back(open_sqlite_peer(dir.path / "events.db"));
-  for (auto& db : dbs) inserts.push_back(db.prepare(sqlite_insert_sql));
-  std::vector<std::vector<std::uint64_t>> versions(threads, std::vector<std::uint64_t>(streams / threads, 0));
+  for (int t = 0; t < threads; ++t)
+    dbs.push_back(open_sqlite_peer(dir.path / "events.db"));
+  for (auto& db : dbs)
+    inserts.push_back(db.prepare(sqlite_insert_sql));
+  std::vector<std::vector<std::uint64_t>> versions(
+    threads, std::vector<std::uint64_t>(streams / threads, 0));
   std::vector<std::size_t> cursor(threads, 0);
   const auto batch = make_batch(batch_size, 0);
   return measure(cfg, threads, [&](int t) {
     auto& v = versions[t];
     const std::size_t i = cursor[t]++ % v.size();
-    sqlite_insert(dbs[t], inserts[t], "wallet/" + std::to_string(t) + "-" + std::to_string(i), v[i], batch);
+    sqlite_insert(dbs[t], inserts[t], "wallet/" + std::to_string(t) + "-" + std::to_string(i), v[i],
+                  batch);
     return batch_size;
   });
 }
@@ -180,7 +194,8 @@ struct wallet_state {
   void apply(const recorded_event& e) {
     ++events;
     const auto pos = e.data.payload.find("\"amount\":");
-    if (pos != std::string::npos) balance += std::atoll(e.data.payload.c_str() + pos + 9);
+    if (pos != std::string::npos)
+      balance += std::atoll(e.data.payload.c_str() + pos + 9);
   }
   std::string serialize() const { return std::to_string(events) + " " + std::to_string(balance); }
   static wallet_state parse(const std::string& s) {
@@ -195,8 +210,10 @@ wallet_state replay(event_store& store, const std::string& stream, std::uint64_t
   constexpr std::size_t page = 10'000;
   for (;;) {
     auto events = store.read_stream(stream, from, page);
-    for (const auto& e : events) state.apply(e);
-    if (events.size() < page) return state;
+    for (const auto& e : events)
+      state.apply(e);
+    if (events.size() < page)
+      return state;
     from = events.back().seq + 1;
   }
 }
@@ -215,7 +232,8 @@ void recovery(const config& cfg) {
       const std::uint64_t next_stop = written < snapshot_at ? snapshot_at : cfg.recovery_events;
       const std::size_t n = std::min<std::uint64_t>(1000, next_stop - written);
       auto r = store->append(stream, written, make_batch(n, written));
-      if (!r) throw std::runtime_error(r.message);
+      if (!r)
+        throw std::runtime_error(r.message);
       written = r.version;
       if (written == snapshot_at)
         store->save_snapshot(stream, {snapshot_at, replay(*store, stream, 1, {}).serialize()});
@@ -231,8 +249,10 @@ void recovery(const config& cfg) {
 
   start = clock_type::now();
   auto snap = store->load_snapshot(stream);
-  if (!snap) throw std::runtime_error("snapshot missing");
-  const auto from_snap = replay(*store, stream, snap->version + 1, wallet_state::parse(snap->state));
+  if (!snap)
+    throw std::runtime_error("snapshot missing");
+  const auto from_snap = replay(*store, stream, snap->version + 1,
+                                wallet_state::parse(snap->state));
   const double snap_s = seconds_since(start);
 
   if (from_zero.events != from_snap.events || from_zero.balance != from_snap.balance)
@@ -253,17 +273,21 @@ void row(const char* label, double ours, double peer) {
 int main(int argc, char** argv) {
   config cfg;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--seconds")) cfg.seconds = std::atof(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) cfg.dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--recovery-events")) cfg.recovery_events = std::strtoull(argv[i + 1], nullptr, 10);
+    if (!std::strcmp(argv[i], "--seconds"))
+      cfg.seconds = std::atof(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir"))
+      cfg.dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--recovery-events"))
+      cfg.recovery_events = std::strtoull(argv[i + 1], nullptr, 10);
     else {
       std::fprintf(stderr, "usage: %s [--seconds S] [--dir DIR] [--recovery-events N]\n", argv[0]);
       return 2;
     }
   }
   try {
-    std::printf("durable appends (sync=true vs. SQLite WAL synchronous=FULL), %.1f s each, data in %s\n",
-                cfg.seconds, cfg.dir.c_str());
+    std::printf(
+      "durable appends (sync=true vs. SQLite WAL synchronous=FULL), %.1f s each, data in %s\n",
+      cfg.seconds, cfg.dir.c_str());
     std::printf("  %-34s %17s %17s %9s\n", "workload", "event store", "raw sqlite", "ratio");
     row("1 stream, batch 1", store_single_stream(cfg, 1), sqlite_single_stream(cfg, 1));
     row("1 stream, batch 100", store_single_stream(cfg, 100), sqlite_single_stream(cfg, 100));

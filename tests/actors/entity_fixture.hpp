@@ -58,8 +58,9 @@ class entity_fixture {
   template <class T, class... Ts>
   caf::expected<T> ask(const std::string& kind, const std::string& id, Ts... xs) {
     caf::expected<T> result = caf::error{};
-    self->request(registry, std::chrono::seconds(10), route_atom::value, kind, id,
-                  caf::make_message(std::move(xs)...))
+    self
+      ->request(registry, std::chrono::seconds(10), route_atom::value, kind, id,
+                caf::make_message(std::move(xs)...))
       .receive([&](T& value) { result = std::move(value); },
                [&](caf::error& err) { result = std::move(err); });
     return result;
@@ -100,8 +101,9 @@ class entity_fixture {
         [&](std::vector<std::string>& keys) {
           for (auto& key : keys) {
             auto slash = key.find('/');
-            self->request(registry, std::chrono::seconds(10), get_atom::value,
-                          key.substr(0, slash), key.substr(slash + 1))
+            self
+              ->request(registry, std::chrono::seconds(10), get_atom::value, key.substr(0, slash),
+                        key.substr(slash + 1))
               .receive([&](caf::actor& a) { activations.push_back(a); }, [](caf::error&) {});
           }
         },

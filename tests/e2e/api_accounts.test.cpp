@@ -78,7 +78,8 @@ std::string error_code(const reply& r) {
 }
 
 std::string signup(const test_node& node, const std::string& user, const std::string& pw) {
-  auto r = call_json(node, "POST", "/api/v1/auth/signup", json{{"username", user}, {"password", pw}});
+  auto r = call_json(node, "POST", "/api/v1/auth/signup",
+                     json{{"username", user}, {"password", pw}});
   REQUIRE(r.status == 201);
   return r.body["token"].get<std::string>();
 }
@@ -108,7 +109,8 @@ std::vector<std::string> names_of(const json& channels) {
 TEST_CASE("sign up, log in, sessions and profile") {
   test_node node{"api_accounts_auth"};
   auto r = call_json(node, "POST", "/api/v1/auth/signup",
-                json{{"username", "alice"}, {"password", alice_pw}, {"email", "a@example.org"}});
+                     json{
+                       {"username", "alice"}, {"password", alice_pw}, {"email", "a@example.org"}});
   REQUIRE(r.status == 201);
   auto token1 = r.body["token"].get<std::string>();
   CHECK(std::regex_match(token1, std::regex{"[0-9a-f]{64}"}));
@@ -124,28 +126,29 @@ TEST_CASE("sign up, log in, sessions and profile") {
   CHECK(me.body["settings"]["theme"] == "dark");
 
   CHECK(call_json(node, "POST", "/api/v1/auth/signup",
-             json{{"username", "alice"}, {"password", "another-pass"}}).status == 409);
+                  json{{"username", "alice"}, {"password", "another-pass"}})
+          .status == 409);
   auto wrong = call_json(node, "POST", "/api/v1/auth/login",
-                    json{{"username", "alice"}, {"password", "not-her-password"}});
+                         json{{"username", "alice"}, {"password", "not-her-password"}});
   CHECK(wrong.status == 401);
   CHECK(error_code(wrong) == "unauthorized");
   auto unknown = call_json(node, "POST", "/api/v1/auth/login",
-                      json{{"username", "nobody"}, {"password", "whatever-pw"}});
+                           json{{"username", "nobody"}, {"password", "whatever-pw"}});
   CHECK(unknown.status == 401);
   CHECK(unknown.body["error"]["message"] == wrong.body["error"]["message"]);
 
   auto login = call_json(node, "POST", "/api/v1/auth/login",
-                    json{{"username", "alice"}, {"password", alice_pw}});
+                         json{{"username", "alice"}, {"password", alice_pw}});
   REQUIRE(login.status == 200);
   auto token2 = login.body["token"].get<std::string>();
   CHECK(token2 != token1);
 
   auto patched = call_json(node, "PATCH", "/api/v1/me",
-                      json{{"display_name", "Alice ✨"},
-                           {"bio", "Robert'); DROP TABLE users;--"},
-                           {"avatar_url", "https://img.example.org/alice.png"},
-                           {"settings", {{"theme", "light"}}}},
-                      token2);
+                           json{{"display_name", "Alice ✨"},
+                                {"bio", "Robert'); DROP TABLE users;--"},
+                                {"avatar_url", "https://img.example.org/alice.png"},
+                                {"settings", {{"theme", "light"}}}},
+                           token2);
   REQUIRE(patched.status == 200);
   CHECK(patched.body["display_name"] == "Alice ✨");
   CHECK(patched.body["settings"]["theme"] == "light");
@@ -176,10 +179,10 @@ TEST_CASE("log-in attempts are limited per address") {
   signup(node, "carol", "carol-password");
   for (int i = 0; i < 10; ++i)
     CHECK(call_json(node, "POST", "/api/v1/auth/login",
-               json{{"username", "carol"}, {"password", "guess-" + std::to_string(i)}}).status ==
-          401);
+                    json{{"username", "carol"}, {"password", "guess-" + std::to_string(i)}})
+            .status == 401);
   auto limited = call_json(node, "POST", "/api/v1/auth/login",
-                      json{{"username", "carol"}, {"password", "carol-password"}});
+                           json{{"username", "carol"}, {"password", "carol-password"}});
   CHECK(limited.status == 429);
   CHECK(error_code(limited) == "rate_limited");
 }
@@ -191,12 +194,13 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
 
   CHECK(call_json(*node, "POST", "/api/v1/channels", json{{"name", "alicetv"}}).status == 401);
   auto created = call_json(*node, "POST", "/api/v1/channels",
-                      json{{"name", "alicetv"}, {"title", "Alice live"}}, alice);
+                           json{{"name", "alicetv"}, {"title", "Alice live"}}, alice);
   REQUIRE(created.status == 201);
   auto key = created.body["stream_key"].get<std::string>();
   CHECK(key.rfind("live_alicetv_", 0) == 0);
   CHECK(call_json(*node, "POST", "/api/v1/channels", json{{"name", "alicetv"}}, bob).status == 409);
-  REQUIRE(call_json(*node, "POST", "/api/v1/channels", json{{"name", "bobcast"}}, bob).status == 201);
+  REQUIRE(call_json(*node, "POST", "/api/v1/channels", json{{"name", "bobcast"}}, bob).status ==
+          201);
   auto cli_key = node->create_channel("admintv");  // the CLI uses the admin token
   CHECK(cli_key.rfind("live_admintv_", 0) == 0);
 
@@ -218,19 +222,18 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
     CHECK(error_code(as_bob) == "forbidden");
     CHECK(call(*node, method, target, body).status == 401);
   }
-  CHECK(call_json(*node, "PATCH", "/api/v1/channels/nosuchchan", json{{"title", "x"}}, alice).status ==
-        404);
+  CHECK(
+    call_json(*node, "PATCH", "/api/v1/channels/nosuchchan", json{{"title", "x"}}, alice).status ==
+    404);
   auto revealed = call(*node, "GET", "/api/v1/channels/alicetv/stream-key", "", alice);
   REQUIRE(revealed.status == 200);
   CHECK(revealed.body["stream_key"] == key);
   CHECK(call(*node, "GET", "/api/v1/channels/alicetv/stream-key", "", admin_token(*node))
           .body["stream_key"] == key);
 
-  auto patched = call_json(*node, "PATCH", "/api/v1/channels/alicetv",
-                      json{{"title", "Speedruns 🏃"},
-                           {"category", "Games"},
-                           {"tags", {"Speedrun", "retro"}}},
-                      alice);
+  auto patched = call_json(
+    *node, "PATCH", "/api/v1/channels/alicetv",
+    json{{"title", "Speedruns 🏃"}, {"category", "Games"}, {"tags", {"Speedrun", "retro"}}}, alice);
   REQUIRE(patched.status == 200);
   CHECK(patched.body["title"] == "Speedruns 🏃");
   CHECK(patched.body["tags"] == json{"speedrun", "retro"});
@@ -265,9 +268,11 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
   if (on_path("ffmpeg")) {
     // Going live shows in the directory's live filter.
     child_process ffmpeg{ffmpeg_publish_args(node->rtmp_url(new_key), 6), node->out_dir / "ff.log"};
-    CHECK(eventually([&] { return names_of(directory(*node, "?live=true")) ==
-                                  std::vector<std::string>{"alicetv"}; },
-                     15s));
+    CHECK(eventually(
+      [&] {
+        return names_of(directory(*node, "?live=true")) == std::vector<std::string>{"alicetv"};
+      },
+      15s));
     ffmpeg.wait(30s);
     CHECK(eventually([&] { return directory(*node, "?live=true").empty(); }, 15s));
   }
@@ -275,18 +280,16 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
   auto before_restart = directory(*node);
 
   // A running node holds the data folder: rebuilding must refuse clearly.
-  auto busy = run({AETHEX_BINARY, "admin", "rebuild-projections", "--data",
-                   node->data_dir.string()},
-                  30s);
+  auto busy = run(
+    {AETHEX_BINARY, "admin", "rebuild-projections", "--data", node->data_dir.string()}, 30s);
   CHECK(busy.status != 0);
   CHECK(busy.output.find("in use by a running node") != std::string::npos);
 
   auto stopped = node->stop();
   INFO("node exit status: " << (stopped ? std::to_string(*stopped) : "still running"));
   REQUIRE(stopped == 0);
-  auto rebuilt = run({AETHEX_BINARY, "admin", "rebuild-projections", "--data",
-                      node->data_dir.string()},
-                     60s);
+  auto rebuilt = run(
+    {AETHEX_BINARY, "admin", "rebuild-projections", "--data", node->data_dir.string()}, 60s);
   INFO(rebuilt.output);
   CHECK(rebuilt.status == 0);
   // In a cluster the node handed its partitions on when it stopped: its folder holds no rows.
@@ -300,13 +303,15 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
         new_key);
   CHECK(call(again, "GET", "/api/v1/channels/alicetv").body["tags"] == json{"speedrun", "retro"});
   CHECK(call_json(again, "POST", "/api/v1/auth/login",
-             json{{"username", "bob"}, {"password", bob_pw}}).status == 200);
+                  json{{"username", "bob"}, {"password", bob_pw}})
+          .status == 200);
 }
 
 TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
   test_node node{"api_accounts_bad_input"};
   auto alice = signup(node, "alice", alice_pw);
-  REQUIRE(call_json(node, "POST", "/api/v1/channels", json{{"name", "alicetv"}}, alice).status == 201);
+  REQUIRE(call_json(node, "POST", "/api/v1/channels", json{{"name", "alicetv"}}, alice).status ==
+          201);
   auto me_before = call(node, "GET", "/api/v1/me", "", alice).body;
   auto channel_before = call(node, "GET", "/api/v1/channels/alicetv").body;
 
@@ -328,8 +333,8 @@ TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
     {"POST", "/api/v1/auth/signup",
      json{{"username", "mallory"}, {"password", std::string(257, 'p')}}.dump(), 400,
      "invalid_argument"},
-    {"POST", "/api/v1/auth/signup", json{{"username", "mällory"}, {"password", "long-enough"}}.dump(),
-     400, "invalid_argument"},
+    {"POST", "/api/v1/auth/signup",
+     json{{"username", "mällory"}, {"password", "long-enough"}}.dump(), 400, "invalid_argument"},
     {"POST", "/api/v1/auth/signup",
      json{{"username", "x'); DROP TABLE channels;--"}, {"password", "long-enough"}}.dump(), 400,
      "invalid_argument"},
@@ -339,8 +344,8 @@ TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
     {"POST", "/api/v1/auth/signup",
      json{{"username", "mallory"}, {"password", "long-enough"}, {"admin", true}}.dump(), 400,
      "invalid_argument"},
-    {"POST", "/api/v1/auth/signup",
-     json{{"username", "mallory"}, {"password", big_string}}.dump(), 400, "invalid_argument"},
+    {"POST", "/api/v1/auth/signup", json{{"username", "mallory"}, {"password", big_string}}.dump(),
+     400, "invalid_argument"},
     {"POST", "/api/v1/auth/login", R"({"username":"alice","password":["x"]})", 400,
      "invalid_argument"},
     {"PATCH", "/api/v1/me", "{not json", 400, "invalid_json"},
@@ -358,8 +363,8 @@ TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
     {"POST", "/api/v1/channels", json{{"name", "../../etc"}}.dump(), 400, "invalid_argument"},
     {"POST", "/api/v1/channels", json{{"name", "chännel"}}.dump(), 400, "invalid_argument"},
     {"POST", "/api/v1/channels", json{{"name", "x' OR '1'='1"}}.dump(), 400, "invalid_argument"},
-    {"POST", "/api/v1/channels", json{{"name", "longtitle"}, {"title", std::string(141, 't')}}.dump(),
-     400, "invalid_argument"},
+    {"POST", "/api/v1/channels",
+     json{{"name", "longtitle"}, {"title", std::string(141, 't')}}.dump(), 400, "invalid_argument"},
     {"POST", "/api/v1/channels", json{{"name", "badtitle"}, {"title", 7}}.dump(), 400,
      "invalid_argument"},
     {"PATCH", "/api/v1/channels/alicetv", "[1,2]", 400, "invalid_json"},
@@ -367,8 +372,8 @@ TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
      "invalid_argument"},
     {"PATCH", "/api/v1/channels/alicetv", json{{"tags", {"ok", "not ok"}}}.dump(), 400,
      "invalid_argument"},
-    {"PATCH", "/api/v1/channels/alicetv", json{{"title", "fine"}, {"owner", "mallory"}}.dump(),
-     400, "invalid_argument"},
+    {"PATCH", "/api/v1/channels/alicetv", json{{"title", "fine"}, {"owner", "mallory"}}.dump(), 400,
+     "invalid_argument"},
   };
   for (auto& c : cases) {
     CAPTURE(c.method + " " + c.target + " " + c.body.substr(0, 80));
@@ -380,10 +385,10 @@ TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
     }
   }
 
-  for (auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
-         {"POST", "/api/v1/auth/signup"},
-         {"PATCH", "/api/v1/me"},
-         {"PATCH", "/api/v1/channels/alicetv"}}) {
+  for (auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/api/v1/auth/signup"},
+                                                        {"PATCH", "/api/v1/me"},
+                                                        {"PATCH", "/api/v1/channels/alicetv"}}) {
     CAPTURE(method + " " + target);
     CHECK(oversized_status(node, method, target, alice) == 413);
   }
@@ -396,7 +401,8 @@ TEST_CASE("hostile input gets a clear 4xx and changes nothing") {
 
   // SQL-looking and non-ASCII text in valid fields is stored and listed verbatim.
   const std::string sneaky = "Robert'); DROP TABLE channels;-- 日本語 🎮";
-  REQUIRE(call_json(node, "POST", "/api/v1/channels", json{{"name", "bobby"}, {"title", sneaky}}, alice)
+  REQUIRE(call_json(node, "POST", "/api/v1/channels", json{{"name", "bobby"}, {"title", sneaky}},
+                    alice)
             .status == 201);
   CHECK(eventually(
     [&] {

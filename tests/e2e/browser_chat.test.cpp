@@ -21,16 +21,17 @@ TEST_CASE("two browsers chat on a channel page") {
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   node.create_channel("chatty");
   allow_guests(node, "chatty");
-  auto result = run({"node", browser_script("chat.mjs"),
-                     "--url", node.http_base() + "/c/chatty", "--token",
-                     admin_token(node.data_dir.string()), "--out", node.out_dir.string()},
+  auto result = run({"node", browser_script("chat.mjs"), "--url", node.http_base() + "/c/chatty",
+                     "--token", admin_token(node.data_dir.string()), "--out",
+                     node.out_dir.string()},
                     90s);
   INFO(result.output);
   CHECK(result.status == 0);
   auto end = result.output.rfind('}');
   auto begin = result.output.rfind('{', end);
   REQUIRE(end != std::string::npos);
-  auto measured = nlohmann::json::parse(result.output.substr(begin, end - begin + 1), nullptr, false);
+  auto measured = nlohmann::json::parse(result.output.substr(begin, end - begin + 1), nullptr,
+                                        false);
   REQUIRE(measured.is_object());
   CHECK(measured.value("ok", false));
   MESSAGE("browser chat: " << measured.dump());

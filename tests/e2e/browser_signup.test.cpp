@@ -20,9 +20,9 @@ TEST_CASE("a new creator signs up, creates a channel and reveals the stream key 
   test_node node{"browser_signup"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
 
-  auto flow = run({"node", browser_script("signup_flow.mjs"),
-                   "--url", node.http_base(), "--out", node.out_dir.string(), "--user", "zoe",
-                   "--channel", "zoe_live", "--timeout", "30"},
+  auto flow = run({"node", browser_script("signup_flow.mjs"), "--url", node.http_base(), "--out",
+                   node.out_dir.string(), "--user", "zoe", "--channel", "zoe_live", "--timeout",
+                   "30"},
                   120s);
   INFO(flow.output);
   CHECK(flow.status == 0);

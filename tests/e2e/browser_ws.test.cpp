@@ -18,9 +18,8 @@ TEST_CASE("a browser plays the live channel over WebSocket and shows its latency
   auto key = node.create_channel("frank");
   child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 25, "1280x720"),
                        node.out_dir / "ffmpeg.log"};
-  auto play = run({"node", browser_script("play_ws.mjs"),
-                   "--url", node.http_base() + "/c/frank", "--out", node.out_dir.string(),
-                   "--timeout", "30"},
+  auto play = run({"node", browser_script("play_ws.mjs"), "--url", node.http_base() + "/c/frank",
+                   "--out", node.out_dir.string(), "--timeout", "30"},
                   60s);
   INFO(play.output);
   CHECK(play.status == 0);

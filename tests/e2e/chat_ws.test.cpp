@@ -174,7 +174,9 @@ TEST_CASE("slow mode and the rate limit answer with notices; over-long and malfo
   CHECK(viewer.next("msg")["text"] == "first");
   CHECK(viewer.next("msg", 300ms).is_null());
 
-  CHECK(command(*owner, {{"type", "settings"}, {"slow_s", 0}, {"rate_count", 5},
+  CHECK(command(*owner, {{"type", "settings"},
+                         {"slow_s", 0},
+                         {"rate_count", 5},
                          {"rate_window_s", 30}})["type"] == "ok");
   for (int i = 0; i < 7; ++i)
     bob.send({{"type", "send"}, {"text", "burst " + std::to_string(i)}});

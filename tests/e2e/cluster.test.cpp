@@ -32,7 +32,7 @@ using json = nlohmann::json;
 namespace {
 
 struct ws_media_capture {
-  bool init_text = false;          // the {"type":"init"} message came
+  bool init_text = false;           // the {"type":"init"} message came
   std::vector<std::string> binary;  // init segment, then fragments
 };
 
@@ -42,8 +42,7 @@ ws_media_capture read_ws_media(unsigned short port, const std::string& channel,
   namespace beast = boost::beast;
   boost::asio::io_context io;
   beast::websocket::stream<beast::tcp_stream> ws{io};
-  beast::get_lowest_layer(ws).connect(
-    {boost::asio::ip::make_address("127.0.0.1"), port});
+  beast::get_lowest_layer(ws).connect({boost::asio::ip::make_address("127.0.0.1"), port});
   ws.handshake("127.0.0.1", "/ws/media/" + channel);
   ws_media_capture out;
   auto deadline = std::chrono::steady_clock::now() + duration;
@@ -178,7 +177,8 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
     std::map<std::string, std::string> channel_on;
     for (int i = 0; channel_on.size() < 3; ++i) {
       auto name = "owned" + std::to_string(i);
-      auto owner = runtime::rendezvous_owner(runtime::partition_of("channel", name), {"a", "b", "c"});
+      auto owner = runtime::rendezvous_owner(runtime::partition_of("channel", name),
+                                             {"a", "b", "c"});
       if (channel_on.emplace(owner, name).second)
         a.create_channel(name);
     }
@@ -239,8 +239,8 @@ TEST_CASE("the cluster port: TLS only, joins only, nothing outside --bind, admin
     auto pid = pid_listening_on(node->http_port);
     REQUIRE(pid > 0);
     CHECK(listeners_of(pid) == std::set<std::string>{loopback(node->http_port),
-                                                      loopback(node->rtmp_port),
-                                                      loopback(cluster_port[node])});
+                                                     loopback(node->rtmp_port),
+                                                     loopback(cluster_port[node])});
   }
 
   // A clear-text CAF client gets no actor, so no registry handle either.
@@ -279,9 +279,11 @@ TEST_CASE("the cluster port: TLS only, joins only, nothing outside --bind, admin
 TEST_CASE("cluster options: secrets from a file or the environment, --advertise, refusals") {
   auto scratch = fresh_temp_dir("aethex-cluster-options");
   auto serve = [&](std::vector<std::string> extra) {
-    std::vector<std::string> argv{AETHEX_BINARY, "serve", "--data", (scratch / "refused").string(),
-                                  "--http-port", std::to_string(free_tcp_port()), "--rtmp-port",
-                                  "0", "--srt-port", "0"};
+    std::vector<std::string> argv{AETHEX_BINARY, "serve",
+                                  "--data",      (scratch / "refused").string(),
+                                  "--http-port", std::to_string(free_tcp_port()),
+                                  "--rtmp-port", "0",
+                                  "--srt-port",  "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run(argv, 20s);
   };
@@ -307,16 +309,17 @@ TEST_CASE("cluster options: secrets from a file or the environment, --advertise,
     std::ofstream{file} << cluster_secret << "\n";
     std::filesystem::permissions(file, std::filesystem::perms::owner_read |
                                          std::filesystem::perms::owner_write);
-    test_node a{"options_a", {"--cluster-port", port_a, "--node-id", "a",
-                              "--cluster-secret-file", file.string()}};
+    test_node a{
+      "options_a",
+      {"--cluster-port", port_a, "--node-id", "a", "--cluster-secret-file", file.string()}};
     ::setenv("AETHEX_CLUSTER_SECRET", cluster_secret.c_str(), 1);
     std::unique_ptr<test_node> b;
     auto advertised = "localhost:" + std::to_string(free_tcp_port());
     try {
       b = std::make_unique<test_node>(
-        "options_b", std::vector<std::string>{"--cluster-port", std::to_string(free_tcp_port()),
-                                              "--node-id", "b", "--join", "127.0.0.1:" + port_a,
-                                              "--advertise", advertised});
+        "options_b",
+        std::vector<std::string>{"--cluster-port", std::to_string(free_tcp_port()), "--node-id",
+                                 "b", "--join", "127.0.0.1:" + port_a, "--advertise", advertised});
     } catch (...) {
       ::unsetenv("AETHEX_CLUSTER_SECRET");
       throw;

@@ -82,7 +82,8 @@ class chat_load {
 // chat.message texts of the room's stream, read on the node that owns it.
 std::vector<std::string> stored_texts(const test_node& owner, const std::string& channel) {
   auto res = admin_post(owner, "/api/v1/admin/console",
-                        {{"argv", {"events", "chat/" + channel, "--from", "1", "--limit", "5000"}}});
+                        {{"argv",
+                          {"events", "chat/" + channel, "--from", "1", "--limit", "5000"}}});
   REQUIRE(res.status == 200);
   std::vector<std::string> texts;
   auto reply = json::parse(res.body);
@@ -170,8 +171,8 @@ TEST_CASE("a 4th node joins under chat load, is drained, and a member leaves on 
   };
   check_exactly_once(load.acknowledged(), stored_texts(owner_among({"a", "b", "c"}), channel));
   // The room's history agrees, from any node.
-  auto history = admin_post(b, "/api/v1/admin/console", {{"argv", {"ask", "chat/" + channel,
-                                                                   "history"}}});
+  auto history = admin_post(b, "/api/v1/admin/console",
+                            {{"argv", {"ask", "chat/" + channel, "history"}}});
   REQUIRE(history.status == 200);
   auto messages = json::parse(history.body)["result"]["messages"];
   REQUIRE(!messages.empty());

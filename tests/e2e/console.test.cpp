@@ -52,7 +52,8 @@ console_run run_console(const test_node& node, const std::vector<std::string>& a
     cmd += " --data " + sh_quote(node.data_dir.string());
   for (auto& arg : args)
     cmd += " " + sh_quote(arg);
-  cmd += " < " + sh_quote((dir / "in.txt").string()) + " 2> " + sh_quote((dir / "err.txt").string());
+  cmd += " < " + sh_quote((dir / "in.txt").string()) + " 2> " +
+         sh_quote((dir / "err.txt").string());
   auto result = run({"/bin/sh", "-c", cmd}, 30s);
   console_run r{result.status, result.output, slurp(dir / "err.txt")};
   std::filesystem::remove_all(dir);
@@ -147,14 +148,16 @@ echo done with $ch
     auto dir = fresh_temp_dir("aethex-console-tail");
     std::ofstream(dir / "in.txt") << "tail channel/dave --count 2 --for 20s\n";
     child_process tail{{"/bin/sh", "-c",
-                        "exec " + sh_quote(AETHEX_BINARY) + " console --json --connect 127.0.0.1:" +
-                          std::to_string(node.http_port) + " --data " +
-                          sh_quote(node.data_dir.string()) + " < " +
+                        "exec " + sh_quote(AETHEX_BINARY) +
+                          " console --json --connect 127.0.0.1:" + std::to_string(node.http_port) +
+                          " --data " + sh_quote(node.data_dir.string()) + " < " +
                           sh_quote((dir / "in.txt").string())},
                        dir / "out.txt"};
     std::this_thread::sleep_for(1s);  // the tail starts after the stored events
-    REQUIRE(run_console(node, {}, "send channel/dave set-title first\n"
-                                  "send channel/dave set-category music\n").status == 0);
+    REQUIRE(run_console(node, {},
+                        "send channel/dave set-title first\n"
+                        "send channel/dave set-category music\n")
+              .status == 0);
     auto status = tail.wait(20s);
     REQUIRE(status.has_value());
     CHECK(*status == 0);
@@ -168,7 +171,8 @@ echo done with $ch
   }
 
   {  // a wrong token is refused (exit 2) and no token is printed
-    auto r = run_console(node, {"--token", "0123456789abcdef"}, "ask channel/alice status\n", false);
+    auto r = run_console(node, {"--token", "0123456789abcdef"}, "ask channel/alice status\n",
+                         false);
     CHECK(r.status == 2);
     CHECK(r.err == "error: the node refused the admin token (a valid admin token is required)\n");
     CHECK(r.err.find("0123456789abcdef") == std::string::npos);
@@ -231,8 +235,9 @@ TEST_CASE("console: the interactive prompt completes and keeps history (tmux)") 
   };
   auto start = [&] {
     auto cmd = "env -u AETHEX_TOKEN HOME=" + sh_quote(home.string()) + " " +
-               sh_quote(AETHEX_BINARY) + " console --connect 127.0.0.1:" +
-               std::to_string(node.http_port) + " --data " + sh_quote(node.data_dir.string());
+               sh_quote(AETHEX_BINARY) +
+               " console --connect 127.0.0.1:" + std::to_string(node.http_port) + " --data " +
+               sh_quote(node.data_dir.string());
     REQUIRE(tmux({"new-session", "-d", "-s", "console", "-x", "150", "-y", "40", cmd}).status == 0);
     REQUIRE(shows("aethex>"));  // capture-pane drops trailing blanks
   };

@@ -89,9 +89,18 @@ void rtmp_handshake(raw_client& rtmp) {
 
 // A type-0 chunk header on chunk stream 3 announcing a command message of `length` bytes.
 std::string command_header(std::uint32_t length) {
-  return std::string{'\x03', 0, 0, 0, static_cast<char>(length >> 16),
-                     static_cast<char>(length >> 8), static_cast<char>(length), '\x14',
-                     0, 0, 0, 0};
+  return std::string{'\x03',
+                     0,
+                     0,
+                     0,
+                     static_cast<char>(length >> 16),
+                     static_cast<char>(length >> 8),
+                     static_cast<char>(length),
+                     '\x14',
+                     0,
+                     0,
+                     0,
+                     0};
 }
 
 }  // namespace
@@ -146,11 +155,10 @@ TEST_CASE("deeply nested JSON is refused everywhere it enters, before and after 
   CHECK(call(node, "PATCH", "/api/v1/me", deep).status == 401);
   CHECK(call(node, "PATCH", "/api/v1/channels/somech", deep).status == 401);
   // Public or authenticated routes read it and refuse it with the JSON error body.
-  for (auto [method, target, token] :
-       {std::tuple{"POST", "/api/v1/auth/signup", std::string{}},
-        std::tuple{"POST", "/api/v1/auth/login", std::string{}},
-        std::tuple{"POST", "/api/v1/channels", admin},
-        std::tuple{"POST", "/api/v1/admin/console", admin}}) {
+  for (auto [method, target, token] : {std::tuple{"POST", "/api/v1/auth/signup", std::string{}},
+                                       std::tuple{"POST", "/api/v1/auth/login", std::string{}},
+                                       std::tuple{"POST", "/api/v1/channels", admin},
+                                       std::tuple{"POST", "/api/v1/admin/console", admin}}) {
     auto r = call(node, method, target, deep, token);
     CAPTURE(target);
     CHECK(r.status == 400);
@@ -299,7 +307,7 @@ TEST_CASE("the console never shows secrets, and the admin token file is the oper
   for (auto& e : events["events"])
     if (e["payload"].contains("password_hash"))
       CHECK(e["payload"]["password_hash"] == "[redacted]");
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat((node.data_dir / "admin.token").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   still_serving(node);
@@ -327,7 +335,7 @@ TEST_CASE("a projection that keeps failing is logged and reported by /api/v1/hea
   // Fixed: the read models catch up and the node is healthy again, with nothing lost.
   sql("DROP TRIGGER refuse");
   CHECK(eventually([&] { return node.get("/api/v1/health").status == 200; }, 10s));
-  CHECK(eventually([&] { return node.get("/api/v1/channels").body.find("stuckch") !=
-                                std::string::npos; }, 10s));
+  CHECK(eventually(
+    [&] { return node.get("/api/v1/channels").body.find("stuckch") != std::string::npos; }, 10s));
   CHECK(node.log().find("read models: catching up again") != std::string::npos);
 }

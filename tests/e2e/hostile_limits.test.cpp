@@ -48,7 +48,8 @@ constexpr long rss_bound_kib = 256 * 1024;
 // One TCP connection from a chosen source address (loopback accepts all of 127/8).
 class raw_conn {
  public:
-  raw_conn(const std::string& source, unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  raw_conn(const std::string& source, unsigned short port)
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     if (fd_ < 0)
       throw std::runtime_error("socket failed");
     sockaddr_in src{};
@@ -141,10 +142,12 @@ void await_all(std::vector<std::unique_ptr<raw_conn>>& conns, std::chrono::milli
 
 std::string post_json(const std::string& target, const json& body, const std::string& token = {}) {
   auto text = body.dump();
-  std::string req = "POST " + target + " HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n";
+  std::string req = "POST " + target +
+                    " HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n";
   if (!token.empty())
     req += "Authorization: Bearer " + token + "\r\n";
-  return req + "Content-Length: " + std::to_string(text.size()) + "\r\nConnection: close\r\n\r\n" + text;
+  return req + "Content-Length: " + std::to_string(text.size()) + "\r\nConnection: close\r\n\r\n" +
+         text;
 }
 
 // One request on its own connection from `source`, waited for.
@@ -214,7 +217,6 @@ struct watch {
   }
 };
 
-
 void signup_flood(test_node& node, watch& w) {
   // One address: the first five sign-ups get an account, the rest a clear 429.
   std::map<unsigned, int> statuses;
@@ -246,9 +248,9 @@ void signup_flood(test_node& node, watch& w) {
     for (int a = 1; a <= 40; ++a)
       for (int i = 0; i < signups_per_address; ++i) {
         conns.push_back(std::make_unique<raw_conn>("127.0.2." + std::to_string(a), node.http_port));
-        conns.back()->send(post_json("/api/v1/auth/signup",
-                                     {{"username", "f" + std::to_string(a) + "_" + std::to_string(i)},
-                                      {"password", "long-enough-password"}}));
+        conns.back()->send(post_json(
+          "/api/v1/auth/signup", {{"username", "f" + std::to_string(a) + "_" + std::to_string(i)},
+                                  {"password", "long-enough-password"}}));
       }
     await_all(conns, 60s);
     std::map<unsigned, int> seen;
@@ -271,9 +273,10 @@ void signup_flood(test_node& node, watch& w) {
     if (got.is_null())
       for (auto f = sender->next_any(0ms); !f.is_null(); f = sender->next_any(0ms))
         MESSAGE("sender got: " << f.dump());
-    CHECK_MESSAGE(!got.is_null(), "chat message " << text << " lost or later than 1 s during the sign-up flood");
-    worst_chat = std::max(worst_chat,
-                          std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start));
+    CHECK_MESSAGE(!got.is_null(),
+                  "chat message " << text << " lost or later than 1 s during the sign-up flood");
+    worst_chat = std::max(
+      worst_chat, std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start));
     w.probe();
     flood.wait_until(start + 100ms);  // 10 messages a second: under the socket's frame budget
   }
@@ -281,8 +284,9 @@ void signup_flood(test_node& node, watch& w) {
   std::ostringstream summary;
   for (auto& [status, count] : seen)
     summary << status << "x" << count << " ";
-  MESSAGE("sign-up flood from 40 addresses: " << summary.str() << "; chat worst " << worst_chat.count()
-                                                << " ms over " << sent << " messages");
+  MESSAGE("sign-up flood from 40 addresses: " << summary.str() << "; chat worst "
+                                              << worst_chat.count() << " ms over " << sent
+                                              << " messages");
   CHECK(seen[0] == 0);  // nothing hung
   CHECK(seen[201] > 0);
   CHECK(seen[503] > 0);  // the pool's bound showed
@@ -295,12 +299,14 @@ void signup_flood(test_node& node, watch& w) {
 void channel_spree(test_node& node) {
   auto signup = request_from("127.0.0.6", node.http_port,
                              post_json("/api/v1/auth/signup",
-                                       {{"username", "spree"}, {"password", "long-enough-password"}}));
+                                       {{"username", "spree"},
+                                        {"password", "long-enough-password"}}));
   REQUIRE(signup->status() == 201);
   auto token = signup->body()["token"].get<std::string>();
   for (int i = 0; i < channel_quota; ++i) {
     auto c = request_from("127.0.0.6", node.http_port,
-                          post_json("/api/v1/channels", {{"name", "spree_" + std::to_string(i)}}, token));
+                          post_json("/api/v1/channels", {{"name", "spree_" + std::to_string(i)}},
+                                    token));
     CHECK(c->status() == 201);
   }
   auto over = request_from("127.0.0.6", node.http_port,
@@ -358,13 +364,14 @@ void slowloris(const test_node& node, watch& w) {
     for (auto& c : conns)
       if (!c->closed() && !c->pump() && first_close == 0ms)
         first_close = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
-    open = static_cast<std::size_t>(
-      std::count_if(conns.begin(), conns.end(), [](auto& c) { return !c->closed(); }));
+    open = static_cast<std::size_t>(std::count_if(conns.begin(), conns.end(),
+                                                  [](auto& c) { return !c->closed(); }));
   }
-  const auto all_closed = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
-  MESSAGE("slowloris: 300 connections, first closed after " << first_close.count()
-                                                            << " ms, all after " << all_closed.count()
-                                                            << " ms (" << open << " still open)");
+  const auto all_closed = std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() -
+                                                                                start);
+  MESSAGE("slowloris: 300 connections, first closed after "
+          << first_close.count() << " ms, all after " << all_closed.count() << " ms (" << open
+          << " still open)");
   CHECK(open == 0);
   CHECK(first_close >= std::chrono::seconds(header_timeout_s) - 500ms);
   w.report("slowloris");
@@ -389,8 +396,8 @@ void rtmp_squatter(test_node& node, watch& w) {
     for (auto& c : squat)
       if (!c->closed())
         c->pump();
-    refused = static_cast<std::size_t>(
-      std::count_if(squat.begin(), squat.end(), [](auto& c) { return c->closed(); }));
+    refused = static_cast<std::size_t>(std::count_if(squat.begin(), squat.end(),
+                                                     [](auto& c) { return c->closed(); }));
   }
   CHECK(refused == squat.size() - rtmp_per_address);
   w.probe();
@@ -411,8 +418,8 @@ TEST_CASE("hostile clients: floods, slowloris, quota and squatters do not take t
                   "--http-header-timeout", std::to_string(header_timeout_s)}};
   watch w{node, node_pid(node)};
   REQUIRE(w.pid > 0);
-  MESSAGE("node VmRSS at start: " << rss_kib(w.pid) / 1024 << " MiB (bound "
-                                  << rss_bound_kib / 1024 << " MiB)");
+  MESSAGE("node VmRSS at start: " << rss_kib(w.pid) / 1024 << " MiB (bound " << rss_bound_kib / 1024
+                                  << " MiB)");
 
   signup_flood(node, w);
   channel_spree(node);

@@ -128,7 +128,8 @@ TEST_CASE("WebSocket fMP4, LL-HLS, thumbnails and stream health of a live RTMP p
                                     << " fragments in 3 s");
     auto file = node.out_dir / "ws_capture.mp4";
     std::ofstream(file, std::ios::binary)
-      .write(reinterpret_cast<const char*>(cap.file.data()), static_cast<std::streamsize>(cap.file.size()));
+      .write(reinterpret_cast<const char*>(cap.file.data()),
+             static_cast<std::streamsize>(cap.file.size()));
     auto codecs = probe_codecs(file);
     CHECK(codecs.count("h264") == 1);
     CHECK(codecs.count("aac") == 1);

@@ -86,8 +86,11 @@ TEST_CASE("plain streamid publishes; wrong and malformed streamids are refused a
 
   auto wrong = "live_tango_" + std::string(32, 'f');
   CHECK(run(srt_publish_args(node.srt_url(wrong), 3), 20s).status != 0);
-  CHECK(run(srt_publish_args(node.srt_url("#!::r=live/" + key + ",m=request"), 2), 20s).status != 0);
-  CHECK(run(srt_publish_args(node.srt_url("#!::r=live/" + key + ",m=publish,r=x"), 2), 20s).status != 0);
+  CHECK(run(srt_publish_args(node.srt_url("#!::r=live/" + key + ",m=request"), 2), 20s).status !=
+        0);
+  CHECK(
+    run(srt_publish_args(node.srt_url("#!::r=live/" + key + ",m=publish,r=x"), 2), 20s).status !=
+    0);
   CHECK_FALSE(channel_live(node, "tango"));
 
   child_process ffmpeg{srt_publish_args(node.srt_url(key), 3), node.out_dir / "ffmpeg.log"};
@@ -115,7 +118,8 @@ TEST_CASE("a node with an SRT passphrase refuses publishers without it") {
   test_node node{"srt_passphrase", {"--srt-passphrase", passphrase}};
   auto key = node.create_channel("uniform");
   CHECK(run(srt_publish_args(node.srt_url(key), 2), 20s).status != 0);
-  CHECK(run(srt_publish_args(node.srt_url(key, "&passphrase=wrong-passphrase"), 2), 20s).status != 0);
+  CHECK(run(srt_publish_args(node.srt_url(key, "&passphrase=wrong-passphrase"), 2), 20s).status !=
+        0);
   CHECK_FALSE(channel_live(node, "uniform"));
 
   child_process ffmpeg{srt_publish_args(node.srt_url(key, "&passphrase=" + passphrase), 3),

@@ -30,11 +30,13 @@ const fmp4::bytes& sample_fmp4() {
     std::string make_flv =
       "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc=size=320x240:rate=30 -f lavfi "
       "-i sine=frequency=440:sample_rate=48000 -t 4 -c:v libx264 -preset ultrafast -pix_fmt "
-      "yuv420p -g 30 -c:a aac -f flv " + flv;
+      "yuv420p -g 30 -c:a aac -f flv " +
+      flv;
     std::string make_mp4 = "gst-launch-1.0 -q filesrc location=" + flv +
                            " ! flvdemux name=d d.video ! queue ! h264parse ! m.video_0 d.audio ! "
                            "queue ! aacparse ! m.audio_0 mp4mux name=m fragment-duration=100 "
-                           "streamable=true ! filesink location=" + mp4;
+                           "streamable=true ! filesink location=" +
+                           mp4;
     REQUIRE(std::system(make_flv.c_str()) == 0);
     REQUIRE(std::system(make_mp4.c_str()) == 0);
     std::ifstream in(mp4, std::ios::binary);
@@ -157,7 +159,8 @@ TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of str
   bool waiting_done = false;
   std::size_t i = 1;
   for (; i < units.size() / 2; ++i)
-    ll.add_fragment(units[i].data, units[i].fragment, 1'700'000'000'000 + static_cast<std::int64_t>(i));
+    ll.add_fragment(units[i].data, units[i].fragment,
+                    1'700'000'000'000 + static_cast<std::int64_t>(i));
   auto text = ll.playlist();
   REQUIRE(text.has_value());
   auto parsed = parse_playlist(*text);
@@ -201,8 +204,9 @@ TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of str
 }
 
 TEST_CASE("the playlist parser reports what breaks LL-HLS") {
-  auto parsed = parse_playlist("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n"
-                               "#EXT-X-MEDIA-SEQUENCE:4\n#EXTINF:2.5,\ns4.ts\n");
+  auto parsed = parse_playlist(
+    "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n"
+    "#EXT-X-MEDIA-SEQUENCE:4\n#EXTINF:2.5,\ns4.ts\n");
   CHECK_FALSE(parsed.errors.empty());
   auto bad = parse_playlist(
     "#EXTM3U\n#EXT-X-VERSION:9\n#EXT-X-TARGETDURATION:1\n"

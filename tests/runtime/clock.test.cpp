@@ -14,8 +14,8 @@ TEST_CASE("system clock reads real wall and steady time") {
   const rt::clock& c = rt::system_clock();
   CHECK(&c == &rt::system_clock());  // one process-wide instance
   const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
   CHECK(c.now_ms() >= wall);
   CHECK(c.now_ms() < wall + 60'000);
   const auto before = std::chrono::steady_clock::now();
@@ -53,9 +53,11 @@ TEST_CASE("manual clock is safe to advance from several threads") {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < 1000; ++i) c.advance(1ms);
+      for (int i = 0; i < 1000; ++i)
+        c.advance(1ms);
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   CHECK(c.now_ms() == 4000);
   CHECK(c.elapsed() == 4s);
 }

@@ -63,7 +63,7 @@ struct test_node {
 
   // `tls_secret` keys this node's certificate; empty: no TLS module at all.
   explicit test_node(std::string node_id, const std::string& tls_secret = secret)
-    : id(std::move(node_id)) {
+      : id(std::move(node_id)) {
     cfg.load<caf::io::middleman>();
     cfg.set("middleman.heartbeat-interval", caf::timespan{200ms});
     cfg.set("middleman.connection-timeout", caf::timespan{1500ms});
@@ -110,8 +110,9 @@ struct test_node {
   std::string ask(const std::string& entity) {
     caf::scoped_actor self{*sys};
     std::string reply;
-    self->request(registry, 5s, route_atom::value, std::string{"echo"}, entity,
-                  caf::make_message(whoami_atom::value))
+    self
+      ->request(registry, 5s, route_atom::value, std::string{"echo"}, entity,
+                caf::make_message(whoami_atom::value))
       .receive([&](std::string& r) { reply = r; },
                [&](caf::error& e) { reply = "error: " + message_of(e); });
     return reply;
@@ -179,8 +180,9 @@ TEST_CASE("nodes join with the secret, route entities to the owner, and notice a
     self->request(*gate, 5s, get_atom::value)
       .receive([&](runtime::cluster_view&) { answered = true; }, [](caf::error&) {});
     CHECK_FALSE(answered);
-    self->request(*gate, 5s, route_atom::value, std::string{"echo"}, std::string{"x"},
-                  caf::make_message(whoami_atom::value))
+    self
+      ->request(*gate, 5s, route_atom::value, std::string{"echo"}, std::string{"x"},
+                caf::make_message(whoami_atom::value))
       .receive([&](std::string&) { answered = true; }, [](caf::error&) {});
     CHECK_FALSE(answered);
   }
@@ -224,12 +226,13 @@ TEST_CASE("nodes join with the secret, route entities to the owner, and notice a
       caf::scoped_actor self{*c.sys};
       std::string answer;
       self->request(c.membership, 10s, runtime::drain_atom::value)
-        .receive([&](std::string& r) { answer = r; }, [&](caf::error& e) { answer = message_of(e); });
+        .receive([&](std::string& r) { answer = r; },
+                 [&](caf::error& e) { answer = message_of(e); });
       CHECK(answer == "drained");
       auto table = c.view().table;
       CHECK(std::count(table.owners.begin(), table.owners.end(), "c") == 0);
-      CHECK(c.ask("y") == runtime::rendezvous_owner(runtime::partition_of("echo", "y"),
-                                                    {"a", "b"}) + ":y");
+      CHECK(c.ask("y") ==
+            runtime::rendezvous_owner(runtime::partition_of("echo", "y"), {"a", "b"}) + ":y");
     }
     c.leave();  // c's membership goes away: the others must drop it
     CHECK(eventually([&] { return a.view().members.size() == 2; }));

@@ -43,9 +43,14 @@ runtime::entity_kinds counter_kinds(std::shared_ptr<int> activations) {
 
 std::string ask_echo(caf::scoped_actor& self, const caf::actor& registry, const std::string& id) {
   std::string reply;
-  self->request(registry, 5s, route_atom::value, std::string{"counter"}, id,
-                caf::make_message(echo_atom::value))
-    .receive([&](std::string& r) { reply = r; }, [&](caf::error& e) { reply = "error"; (void)e; });
+  self
+    ->request(registry, 5s, route_atom::value, std::string{"counter"}, id,
+              caf::make_message(echo_atom::value))
+    .receive([&](std::string& r) { reply = r; },
+             [&](caf::error& e) {
+               reply = "error";
+               (void)e;
+             });
   return reply;
 }
 
@@ -63,14 +68,15 @@ TEST_CASE("the registry activates one entity per (kind, id) and routes to it") {
   CHECK(*activations == 2);
 
   std::vector<std::string> live;
-  self->request(registry, 5s, list_atom::value).receive([&](std::vector<std::string>& l) { live = l; },
-                                                        [](caf::error&) {});
+  self->request(registry, 5s, list_atom::value)
+    .receive([&](std::vector<std::string>& l) { live = l; }, [](caf::error&) {});
   CHECK(live.size() == 2);
 
   SUBCASE("unknown kinds are a clear error") {
     caf::error failure;
-    self->request(registry, 5s, route_atom::value, std::string{"nope"}, std::string{"x"},
-                  caf::make_message(echo_atom::value))
+    self
+      ->request(registry, 5s, route_atom::value, std::string{"nope"}, std::string{"x"},
+                caf::make_message(echo_atom::value))
       .receive([](std::string&) {}, [&](caf::error& e) { failure = e; });
     CHECK(code_of(failure) == errc::invalid_argument);
     CHECK(message_of(failure).find("nope") != std::string::npos);
@@ -156,17 +162,18 @@ TEST_CASE("a partition handoff: queued and waiting messages are answered once, s
   // wait at a while the partition is in transit and are answered by b afterwards.
   caf::scoped_actor self{sys};
   constexpr int sends = 200;
-  using add_handle = decltype(self->request(b, 10s, route_atom::value, std::string{},
-                                            std::string{}, caf::message{}));
+  using add_handle = decltype(self->request(b, 10s, route_atom::value, std::string{}, std::string{},
+                                            caf::message{}));
   std::vector<add_handle> adds;
-  std::optional<decltype(self->request(a, 10s, runtime::handoff_atom::value, p, std::string{},
-                                       b, std::uint64_t{}))> handoff;
+  std::optional<decltype(self->request(a, 10s, runtime::handoff_atom::value, p, std::string{}, b,
+                                       std::uint64_t{}))>
+    handoff;
   for (int i = 0; i < sends; ++i) {
     if (i == sends / 2)  // not awaited: the rest arrive while the partition is in transit
       handoff.emplace(self->request(a, 10s, runtime::handoff_atom::value, p, std::string{"b"}, b,
                                     std::uint64_t{2}));
-    adds.push_back(self->request(b, 10s, route_atom::value, std::string{"tally"},
-                                 std::string{"x"}, caf::make_message(add_atom::value, 1)));
+    adds.push_back(self->request(b, 10s, route_atom::value, std::string{"tally"}, std::string{"x"},
+                                 caf::make_message(add_atom::value, 1)));
   }
   handoff->receive([](bool moved) { CHECK(moved); },
                    [](caf::error& e) { FAIL("handoff failed: " << message_of(e)); });
@@ -182,8 +189,9 @@ TEST_CASE("a partition handoff: queued and waiting messages are answered once, s
   CHECK(store_a->count("tally/x") == 0);  // the old owner dropped its copy
   CHECK((*store_b)["tally/x"] == sends);
   // a forwards what still reaches it (an older table) to the new owner.
-  self->request(a, 10s, route_atom::value, std::string{"tally"}, std::string{"x"},
-                caf::make_message(add_atom::value, 1))
+  self
+    ->request(a, 10s, route_atom::value, std::string{"tally"}, std::string{"x"},
+              caf::make_message(add_atom::value, 1))
     .receive([&](int total) { CHECK(total == sends + 1); },
              [](caf::error& e) { FAIL(message_of(e)); });
   // Handing off a partition this node does not own is refused.

@@ -6,16 +6,17 @@ using aethex::runtime::principal;
 using aethex::runtime::reserved_account_name;
 
 TEST_CASE("the platform's names and their look-alikes are reserved") {
-  for (auto name : {"admin", "Admin", "adm1n", "a_d_m_i_n", "addmin", "admln", "admin_", "_admin",
-                    "admin2", "theadmin", "administrator", "system", "sys_tem", "5ystem", "root",
-                    "r00t", "root_", "guest", "gue5t", "mod", "m0d", "mods", "moderator",
-                    "aethex", "aethex_official", "ae7hex", "staff", "support"})
+  for (auto name :
+       {"admin",  "Admin",     "adm1n",    "a_d_m_i_n",       "addmin", "admln",   "admin_",
+        "_admin", "admin2",    "theadmin", "administrator",   "system", "sys_tem", "5ystem",
+        "root",   "r00t",      "root_",    "guest",           "gue5t",  "mod",     "m0d",
+        "mods",   "moderator", "aethex",   "aethex_official", "ae7hex", "staff",   "support"})
     CHECK_MESSAGE(reserved_account_name(name), name);
 }
 
 TEST_CASE("ordinary names that merely contain a short reserved word stay free") {
-  for (auto name : {"alice", "bob_99", "modern", "rooted_tree", "guesthouse", "badminton",
-                    "model_t", "groot"})
+  for (auto name :
+       {"alice", "bob_99", "modern", "rooted_tree", "guesthouse", "badminton", "model_t", "groot"})
     CHECK_MESSAGE(!reserved_account_name(name), name);
 }
 

@@ -58,7 +58,8 @@ acked_versions run_and_kill(const std::filesystem::path& dir, std::chrono::milli
   const auto kill_at = std::chrono::steady_clock::now() + run_for;
   bool killed = false;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(kill_at - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      kill_at - std::chrono::steady_clock::now());
     if (!killed && left <= 0ms) {
       ::kill(pid, SIGKILL);
       killed = true;
@@ -67,13 +68,15 @@ acked_versions run_and_kill(const std::filesystem::path& dir, std::chrono::milli
     ::poll(&p, 1, killed ? 1000 : static_cast<int>(std::max<std::int64_t>(left.count(), 1)));
     if (p.revents & (POLLIN | POLLHUP)) {
       const auto n = ::read(fds[0], chunk, sizeof chunk);
-      if (n <= 0) break;  // EOF: the writer is gone (killed, or died on its own)
+      if (n <= 0)
+        break;  // EOF: the writer is gone (killed, or died on its own)
       buffer.append(chunk, static_cast<std::size_t>(n));
       parse_acks(buffer, acked);
     }
   }
   ::close(fds[0]);
-  if (!killed) ::kill(pid, SIGKILL);
+  if (!killed)
+    ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
   INFO("writer exit status " << status);
@@ -98,7 +101,8 @@ void verify_after_crash(const std::filesystem::path& dir, const acked_versions& 
     std::size_t damaged = 0;  // counted, not asserted one by one: streams hold thousands of events
     for (std::size_t i = 0; i < events.size(); ++i)
       if (events[i].seq != i + 1 ||
-          events[i].data.payload.find(R"("seq":)" + std::to_string(i + 1) + "}") == std::string::npos)
+          events[i].data.payload.find(R"("seq":)" + std::to_string(i + 1) + "}") ==
+            std::string::npos)
         ++damaged;
     CHECK_MESSAGE(damaged == 0, stream);
     if (auto snap = store->load_snapshot(stream)) {
@@ -116,7 +120,8 @@ void verify_after_crash(const std::filesystem::path& dir, const acked_versions& 
   CHECK(runner.checkpoint(channel_directory::projection_name) == store->global_head());
   CHECK(runner.checkpoint("event_counter") == store->global_head());
   // Exactly once: the counter equals the number of events, never more or less.
-  CHECK(testing::event_counter::count(runner.db()) == static_cast<std::int64_t>(store->global_head()));
+  CHECK(testing::event_counter::count(runner.db()) ==
+        static_cast<std::int64_t>(store->global_head()));
   for (const auto& stream : store->list_streams("channel/")) {
     const auto last = store->read_stream(stream, store->version(stream), 1);
     auto row = channel_directory::find(runner.db(), stream.substr(8));
@@ -138,11 +143,13 @@ TEST_CASE("acknowledged appends survive SIGKILL at random moments") {
   // where each restart of the writer and each recovery is several times slower.
   for (; kills < 24 && std::chrono::steady_clock::now() - started < 100s; ++kills) {
     const auto acked = run_and_kill(dir.path(), std::chrono::milliseconds(run_ms(rng)));
-    for (const auto& [stream, version] : acked) all_acked[stream] = std::max(all_acked[stream], version);
+    for (const auto& [stream, version] : acked)
+      all_acked[stream] = std::max(all_acked[stream], version);
     verify_after_crash(dir.path(), all_acked);
   }
   std::uint64_t total = 0;
-  for (const auto& [stream, version] : all_acked) total += version;
+  for (const auto& [stream, version] : all_acked)
+    total += version;
   MESSAGE(kills << " kills, " << total << " acknowledged events");
   CHECK(kills >= 20);
   CHECK(total > 0);

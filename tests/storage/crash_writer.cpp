@@ -33,7 +33,8 @@ std::mutex ack_mutex;
 void acknowledge(int fd, const std::string& stream, std::uint64_t version) {
   const std::string line = stream + " " + std::to_string(version) + "\n";
   std::lock_guard lock(ack_mutex);
-  if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) std::_Exit(3);
+  if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    std::_Exit(3);
 }
 
 void write_loop(event_store& store, projection_runner& runner, int ack_fd, int index) {
@@ -51,7 +52,8 @@ void write_loop(event_store& store, projection_runner& runner, int ack_fd, int i
       const std::uint64_t seq = version + batch.size() + 1;
       const std::string payload = R"({"seq":)" + std::to_string(seq) + "}";
       if (seq == 1) {
-        batch.push_back({"channel.created", 1, 0, R"({"name":"w)" + std::to_string(index) + R"(","seq":1})"});
+        batch.push_back({"channel.created", 1, 0,
+                         R"({"name":"w)" + std::to_string(index) + R"(","seq":1})"});
       } else {
         live = !live;
         batch.push_back({live ? "channel.went_live" : "channel.went_offline", 1, 0, payload});
@@ -65,7 +67,8 @@ void write_loop(event_store& store, projection_runner& runner, int ack_fd, int i
     version = result.version;
     acknowledge(ack_fd, stream, version);
     runner.notify();
-    if (version % 40 < 3) store.save_snapshot(stream, {version, std::to_string(version)});
+    if (version % 40 < 3)
+      store.save_snapshot(stream, {version, std::to_string(version)});
   }
 }
 

@@ -36,7 +36,8 @@ TEST_CASE_TEMPLATE("append, read back and versions", backend, STORE_BACKENDS) {
   CHECK(store->version("channel/alice") == 0);
   CHECK(store->global_head() == 0);
 
-  std::vector<event> first{make("channel.created", R"({"name":"alice"})"), make("channel.went_live")};
+  std::vector<event> first{make("channel.created", R"({"name":"alice"})"),
+                           make("channel.went_live")};
   auto r = store->append("channel/alice", no_stream, first);
   REQUIRE(r);
   CHECK(r.version == 2);
@@ -68,7 +69,8 @@ TEST_CASE_TEMPLATE("append, read back and versions", backend, STORE_BACKENDS) {
   CHECK(store->read_global(3, 100).size() == 1);
   CHECK(store->read_global(4, 100).empty());
 
-  CHECK(store->list_streams("channel/") == std::vector<std::string>{"channel/alice", "channel/bob"});
+  CHECK(store->list_streams("channel/") ==
+        std::vector<std::string>{"channel/alice", "channel/bob"});
   CHECK(store->list_streams("channel/b") == std::vector<std::string>{"channel/bob"});
   CHECK(store->list_streams("chat/").empty());
 }
@@ -90,8 +92,8 @@ TEST_CASE_TEMPLATE("stale writer gets a conflict and nothing is written", backen
   CHECK(store->append("s/1", 7, std::vector{make("d")}).status == append_status::conflict);
 }
 
-TEST_CASE_TEMPLATE("events without a timestamp are stamped at append time",
-                   backend, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE("events without a timestamp are stamped at append time", backend,
+                   STORE_BACKENDS) {
   backend b;
   auto store = b.open();
   REQUIRE(store->append("s/1", no_stream, std::vector{event{"a", 1, 0, "{}"}, make("b")}));
@@ -105,7 +107,8 @@ TEST_CASE_TEMPLATE("invalid appends are refused", backend, STORE_BACKENDS) {
   auto store = b.open();
   using namespace std::string_view_literals;
   CHECK(store->append("", no_stream, std::vector{make("a")}).status == append_status::invalid);
-  CHECK(store->append("a\0b"sv, no_stream, std::vector{make("a")}).status == append_status::invalid);
+  CHECK(store->append("a\0b"sv, no_stream, std::vector{make("a")}).status ==
+        append_status::invalid);
   CHECK(store->append("s", no_stream, std::vector{make("")}).status == append_status::invalid);
   CHECK(store->global_head() == 0);
 }
@@ -140,8 +143,9 @@ TEST_CASE("a folder in use by another store fails to open with a clear message")
   }
 }
 
-TEST_CASE_TEMPLATE("concurrent appenders are group-committed with exact versions and gapless positions",
-                   backend, STORE_BACKENDS) {
+TEST_CASE_TEMPLATE(
+  "concurrent appenders are group-committed with exact versions and gapless positions", backend,
+  STORE_BACKENDS) {
   backend b;
   auto store = b.open();
   constexpr int threads = 8, per_thread = 200;
@@ -153,21 +157,28 @@ TEST_CASE_TEMPLATE("concurrent appenders are group-committed with exact versions
       for (int i = 0; i < per_thread; ++i) {
         // Own stream: the version we expect is exact.
         auto r = store->append(own, static_cast<std::uint64_t>(i), std::vector{make("e")});
-        if (!r || r.version != static_cast<std::uint64_t>(i + 1)) ++failures;
+        if (!r || r.version != static_cast<std::uint64_t>(i + 1))
+          ++failures;
         // Shared stream: retry on conflict like an entity would.
         for (;;) {
           auto v = store->version("shared");
           auto s = store->append("shared", v, std::vector{make("e")});
-          if (s) break;
-          if (s.status != append_status::conflict) { ++failures; break; }
+          if (s)
+            break;
+          if (s.status != append_status::conflict) {
+            ++failures;
+            break;
+          }
         }
       }
     });
   }
-  for (auto& w : workers) w.join();
+  for (auto& w : workers)
+    w.join();
   CHECK(failures == 0);
   CHECK(store->version("shared") == threads * per_thread);
-  for (int t = 0; t < threads; ++t) CHECK(store->version("own/" + std::to_string(t)) == per_thread);
+  for (int t = 0; t < threads; ++t)
+    CHECK(store->version("own/" + std::to_string(t)) == per_thread);
   const auto total = static_cast<std::uint64_t>(2 * threads * per_thread);
   CHECK(store->global_head() == total);
   auto all = store->read_global(1, SIZE_MAX);
@@ -188,14 +199,17 @@ TEST_CASE_TEMPLATE("snapshot plus tail recovers the state", backend, STORE_BACKE
   backend b;
   auto store = b.open();
   // State = sum of payload numbers.
-  auto fold = [](std::int64_t state, const recorded_event& e) { return state + std::stoll(e.data.payload); };
+  auto fold = [](std::int64_t state, const recorded_event& e) {
+    return state + std::stoll(e.data.payload);
+  };
   std::int64_t expected = 0;
   for (int i = 1; i <= 50; ++i) {
     REQUIRE(store->append("acc/1", any_version, std::vector{make("added", std::to_string(i))}));
     expected += i;
     if (i == 30) {
       std::int64_t state = 0;
-      for (auto& e : store->read_stream("acc/1", 1)) state = fold(state, e);
+      for (auto& e : store->read_stream("acc/1", 1))
+        state = fold(state, e);
       store->save_snapshot("acc/1", {30, std::to_string(state)});
     }
   }
@@ -205,7 +219,8 @@ TEST_CASE_TEMPLATE("snapshot plus tail recovers the state", backend, STORE_BACKE
   std::int64_t state = std::stoll(snap->state);
   auto tail = store->read_stream("acc/1", snap->version + 1);
   CHECK(tail.size() == 20);
-  for (auto& e : tail) state = fold(state, e);
+  for (auto& e : tail)
+    state = fold(state, e);
   CHECK(state == expected);
   CHECK_FALSE(store->load_snapshot("acc/2"));
 }
@@ -251,8 +266,7 @@ TEST_CASE_TEMPLATE("meta records, empty appends and listing order", backend, STO
   for (const char* name : {"s/b", "s/a\xff", "s/a", "s/A", "t/a"})
     REQUIRE(store->append(name, no_stream, std::vector{make("e")}));
   // Byte order (0xff sorts last, upper case before lower case), limited by max_count.
-  CHECK(store->list_streams("s/") ==
-        std::vector<std::string>{"s/A", "s/a", "s/a\xff", "s/b"});
+  CHECK(store->list_streams("s/") == std::vector<std::string>{"s/A", "s/a", "s/a\xff", "s/b"});
   CHECK(store->list_streams("s/", 2) == std::vector<std::string>{"s/A", "s/a"});
   CHECK(store->read_global(2, 2).size() == 2);
   CHECK(store->read_stream("s/a", 0).size() == 1);  // seq 0 reads from the start

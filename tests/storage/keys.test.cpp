@@ -10,7 +10,8 @@ using namespace aethex::storage;
 TEST_CASE("event keys sort by stream, then numerically by seq") {
   std::vector<std::uint64_t> seqs{1, 2, 9, 10, 255, 256, 65535, 65536, 1ULL << 40, UINT64_MAX - 1};
   std::vector<std::string> encoded;
-  for (auto s : seqs) encoded.push_back(keys::event_key("channel/alice", s));
+  for (auto s : seqs)
+    encoded.push_back(keys::event_key("channel/alice", s));
   CHECK(std::is_sorted(encoded.begin(), encoded.end()));
   for (std::size_t i = 0; i < seqs.size(); ++i) {
     auto parts = keys::parse_event_key(encoded[i]);

@@ -29,10 +29,12 @@ class failing_projection final : public projection {
   }
   void reset(sqlite::database& db) override { db.exec("DELETE FROM seen"); }
   void apply(sqlite::transaction& tx, const recorded_event& e) override {
-    if (e.global_position == fail_at_) throw std::runtime_error("simulated crash");
-    tx.db().prepare("INSERT INTO seen(position) VALUES(?1)")
-        .bind(1, static_cast<std::int64_t>(e.global_position))
-        .run();
+    if (e.global_position == fail_at_)
+      throw std::runtime_error("simulated crash");
+    tx.db()
+      .prepare("INSERT INTO seen(position) VALUES(?1)")
+      .bind(1, static_cast<std::int64_t>(e.global_position))
+      .run();
   }
   std::uint64_t fail_at_;
 };
@@ -45,15 +47,19 @@ std::int64_t count_rows(sqlite::database& db, const std::string& table) {
 
 void seed_channels(event_store& store) {
   REQUIRE(store.append("channel/alice", no_stream,
-                       std::vector{ev("channel.created", R"({"name":"alice","owner":"u1","title":"Alice plays"})", 10),
+                       std::vector{ev("channel.created",
+                                      R"({"name":"alice","owner":"u1","title":"Alice plays"})", 10),
                                    ev("channel.updated", R"({"category":"games"})", 20),
                                    ev("channel.went_live", "{}", 30)}));
   REQUIRE(store.append("channel/bob", no_stream,
-                       std::vector{ev("channel.created", R"({"name":"bob","owner":"u2","title":"Bob"})", 11)}));
-  REQUIRE(store.append("chat/alice", no_stream, std::vector{ev("chat.message", R"({"text":"hi"})")}));
+                       std::vector{ev("channel.created",
+                                      R"({"name":"bob","owner":"u2","title":"Bob"})", 11)}));
+  REQUIRE(store.append("chat/alice", no_stream,
+                       std::vector{ev("chat.message", R"({"text":"hi"})")}));
   REQUIRE(store.append("channel/bob", 1,
                        std::vector{ev("channel.updated", R"({"title":"Bob codes"})", 40),
-                                   ev("channel.went_live", "{}", 41), ev("channel.went_offline", "{}", 42)}));
+                                   ev("channel.went_live", "{}", 41),
+                                   ev("channel.went_offline", "{}", 42)}));
 }
 
 }  // namespace
@@ -91,13 +97,15 @@ TEST_CASE("channel directory follows channel events") {
 TEST_CASE("a batch that fails midway leaves neither rows nor checkpoint") {
   temp_dir dir;
   auto store = event_store::open(dir / "events");
-  for (int i = 0; i < 10; ++i) REQUIRE(store->append("s/" + std::to_string(i), no_stream, std::vector{ev("e")}));
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(store->append("s/" + std::to_string(i), no_stream, std::vector{ev("e")}));
 
   projection_runner::options opts;
   opts.batch_size = 4;
   {
     projection_runner runner(*store, dir / "read.db", opts);
-    auto& failing = dynamic_cast<failing_projection&>(runner.add(std::make_unique<failing_projection>(6)));
+    auto& failing = dynamic_cast<failing_projection&>(
+      runner.add(std::make_unique<failing_projection>(6)));
     CHECK_THROWS_WITH(runner.catch_up(), "simulated crash");
     // First batch (1..4) committed; second batch (5..8) failed at 6 and rolled back entirely.
     CHECK(runner.checkpoint("failing") == 4);
@@ -131,7 +139,8 @@ TEST_CASE("rebuild yields identical rows") {
   CHECK(channel_directory::list(runner.db()) == before);
   CHECK(runner.checkpoint(channel_directory::projection_name) == store->global_head());
   CHECK(runner.rebuild("event_counter") == store->global_head());
-  CHECK(testing::event_counter::count(runner.db()) == static_cast<std::int64_t>(store->global_head()));
+  CHECK(testing::event_counter::count(runner.db()) ==
+        static_cast<std::int64_t>(store->global_head()));
   CHECK_THROWS_AS(runner.rebuild("nope"), std::invalid_argument);
 }
 
@@ -140,8 +149,9 @@ TEST_CASE("projection refuses a future schema instead of misreading it") {
   auto store = event_store::open(dir / "events");
   projection_runner runner(*store, dir / "read.db");
   runner.add(std::make_unique<channel_directory>());
-  REQUIRE(store->append("channel/zed", no_stream,
-                        std::vector{event{"channel.created", 3, 1, R"({"title":"from the future"})"}}));
+  REQUIRE(
+    store->append("channel/zed", no_stream,
+                  std::vector{event{"channel.created", 3, 1, R"({"title":"from the future"})"}}));
   CHECK_THROWS_WITH(runner.catch_up(),
                     doctest::Contains("event channel.created schema 3 is newer than supported 1"));
   CHECK(runner.checkpoint(channel_directory::projection_name) == 0);
@@ -156,14 +166,16 @@ TEST_CASE("background runner catches up after notify") {
   runner.add(std::make_unique<channel_directory>());
   runner.start();
   REQUIRE(store->append("channel/live", no_stream,
-                        std::vector{ev("channel.created", R"({"title":"t"})"), ev("channel.went_live")}));
+                        std::vector{ev("channel.created", R"({"title":"t"})"),
+                                    ev("channel.went_live")}));
   runner.notify();
   sqlite::database reader(dir / "read.db", sqlite::database::mode::read_only);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   std::optional<channel_directory::channel> row;
   while (std::chrono::steady_clock::now() < deadline) {
     row = channel_directory::find(reader, "live");
-    if (row && row->live) break;
+    if (row && row->live)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   REQUIRE(row);

@@ -11,7 +11,9 @@ class event_counter final : public projection {
  public:
   std::string name() const override { return "event_counter"; }
   void create_schema(sqlite::database& db) override {
-    db.exec("CREATE TABLE IF NOT EXISTS event_count(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)");
+    db.exec(
+      "CREATE TABLE IF NOT EXISTS event_count(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT "
+      "NULL)");
     db.exec("INSERT OR IGNORE INTO event_count(id, n) VALUES(1, 0)");
   }
   void reset(sqlite::database& db) override { db.exec("UPDATE event_count SET n = 0"); }

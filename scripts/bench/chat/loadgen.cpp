@@ -109,8 +109,7 @@ class client : public std::enable_shared_from_this<client> {
     ready_ = std::move(ready);
     auto self = shared_from_this();
     ws_.next_layer().async_connect(
-      tcp::endpoint{asio::ip::make_address("127.0.0.1"), cfg_.port},
-      [self](beast::error_code ec) {
+      tcp::endpoint{asio::ip::make_address("127.0.0.1"), cfg_.port}, [self](beast::error_code ec) {
         if (ec)
           return self->done(false);
         std::string target = self->cfg_.proto == "socketio"
@@ -170,12 +169,12 @@ class client : public std::enable_shared_from_this<client> {
     writing_ = true;
     current_ = std::move(outq_.front());
     outq_.erase(outq_.begin());
-    ws_.async_write(asio::buffer(current_), [self = shared_from_this()](beast::error_code ec,
-                                                                       std::size_t) {
-      self->writing_ = false;
-      if (!ec)
-        self->pump();
-    });
+    ws_.async_write(asio::buffer(current_),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      if (!ec)
+                        self->pump();
+                    });
   }
 
   void read() {
@@ -250,18 +249,30 @@ config parse(int argc, char** argv) {
   config c;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--proto") c.proto = v;
-    else if (k == "--port") c.port = static_cast<unsigned short>(std::stoi(v));
-    else if (k == "--clients") c.clients = std::stoi(v);
-    else if (k == "--senders") c.senders = std::stoi(v);
-    else if (k == "--rate") c.rate = std::stod(v);
-    else if (k == "--seconds") c.seconds = std::stod(v);
-    else if (k == "--drain") c.drain = std::stod(v);
-    else if (k == "--channel") c.channel = v;
-    else if (k == "--token") c.token = v;
-    else if (k == "--server-pid") c.server_pid = std::stoi(v);
-    else if (k == "--threads") c.threads = std::max(1, std::stoi(v));
-    else throw std::runtime_error("unknown option " + k);
+    if (k == "--proto")
+      c.proto = v;
+    else if (k == "--port")
+      c.port = static_cast<unsigned short>(std::stoi(v));
+    else if (k == "--clients")
+      c.clients = std::stoi(v);
+    else if (k == "--senders")
+      c.senders = std::stoi(v);
+    else if (k == "--rate")
+      c.rate = std::stod(v);
+    else if (k == "--seconds")
+      c.seconds = std::stod(v);
+    else if (k == "--drain")
+      c.drain = std::stod(v);
+    else if (k == "--channel")
+      c.channel = v;
+    else if (k == "--token")
+      c.token = v;
+    else if (k == "--server-pid")
+      c.server_pid = std::stoi(v);
+    else if (k == "--threads")
+      c.threads = std::max(1, std::stoi(v));
+    else
+      throw std::runtime_error("unknown option " + k);
   }
   return c;
 }

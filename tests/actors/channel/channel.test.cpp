@@ -45,8 +45,9 @@ struct channel_fixture {
   template <class T, class... Ts>
   caf::expected<T> ask(const std::string& name, Ts... xs) {
     caf::expected<T> result = caf::error{};
-    self->request(registry, 5s, route_atom::value, std::string{"channel"}, name,
-                  caf::make_message(xs...))
+    self
+      ->request(registry, 5s, route_atom::value, std::string{"channel"}, name,
+                caf::make_message(xs...))
       .receive([&](T& value) { result = std::move(value); },
                [&](caf::error& err) { result = std::move(err); });
     return result;
@@ -92,14 +93,17 @@ TEST_CASE("owner-only changes; state and key survive a restart; stale live flag 
   auto key = f.ask<std::string>("carol", create_atom::value, runtime::principal::user("carol"),
                                 std::string{"t"});
   REQUIRE(key);
-  auto denied = f.ask<actors::channel_view>("carol", update_atom::value, runtime::principal::user("mallory"),
+  auto denied = f.ask<actors::channel_view>("carol", update_atom::value,
+                                            runtime::principal::user("mallory"),
                                             std::string{"pwned"}, std::string{});
   CHECK(code_of(denied.error()) == errc::forbidden);
-  auto updated = f.ask<actors::channel_view>("carol", update_atom::value, runtime::principal::user("carol"),
+  auto updated = f.ask<actors::channel_view>("carol", update_atom::value,
+                                             runtime::principal::user("carol"),
                                              std::string{"New title"}, std::string{"Music"});
   REQUIRE(updated);
   CHECK(updated->title == "New title");
-  auto too_long = f.ask<actors::channel_view>("carol", update_atom::value, runtime::principal::user("carol"),
+  auto too_long = f.ask<actors::channel_view>("carol", update_atom::value,
+                                              runtime::principal::user("carol"),
                                               std::string(141, 'x'), std::string{});
   CHECK(code_of(too_long.error()) == errc::invalid_argument);
   REQUIRE(f.ask<actors::channel_view>("carol", actors::publish_begin_atom::value, *key,
@@ -112,9 +116,11 @@ TEST_CASE("owner-only changes; state and key survive a restart; stale live flag 
   CHECK(view->title == "New title");
   CHECK(view->category == "Music");
   CHECK_FALSE(view->live);
-  CHECK(f.ask<std::string>("carol", actors::reveal_key_atom::value, runtime::principal::user("carol")) == *key);
+  CHECK(f.ask<std::string>("carol", actors::reveal_key_atom::value,
+                           runtime::principal::user("carol")) == *key);
 
-  auto rotated = f.ask<std::string>("carol", actors::rotate_key_atom::value, runtime::principal::user("carol"));
+  auto rotated = f.ask<std::string>("carol", actors::rotate_key_atom::value,
+                                    runtime::principal::user("carol"));
   REQUIRE(rotated);
   CHECK(*rotated != *key);
   auto old_key = f.ask<actors::channel_view>("carol", actors::publish_begin_atom::value, *key,
@@ -134,8 +140,9 @@ TEST_CASE("stream keys name their channel") {
   CHECK_FALSE(actors::valid_channel_name(std::string(26, 'a')));
 }
 
-TEST_CASE("channel rights follow the principal: the admin manages any channel, no account owns "
-          "the admin's") {
+TEST_CASE(
+  "channel rights follow the principal: the admin manages any channel, no account owns "
+  "the admin's") {
   channel_fixture f;
   auto admin = runtime::principal::admin();
   REQUIRE(f.ask<std::string>("staff", create_atom::value, admin, std::string{"Staff"}));

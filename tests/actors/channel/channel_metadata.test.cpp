@@ -10,8 +10,8 @@ using json = nlohmann::json;
 
 TEST_CASE("channel metadata patch: owner only, validated whole, tags normalised") {
   test::entity_fixture f;
-  REQUIRE(f.ask<std::string>("channel", "hank", create_atom::value, runtime::principal::user("hank"),
-                             std::string{"First"}));
+  REQUIRE(f.ask<std::string>("channel", "hank", create_atom::value,
+                             runtime::principal::user("hank"), std::string{"First"}));
   auto patch = [&](const std::string& who, json change) {
     auto requester = who == "admin" ? runtime::principal::admin() : runtime::principal::user(who);
     return f.ask<channel_view>("channel", "hank", update_atom::value, requester, change.dump());
@@ -30,14 +30,11 @@ TEST_CASE("channel metadata patch: owner only, validated whole, tags normalised"
   auto stranger = patch("mallory", {{"title", "pwned"}});
   REQUIRE_FALSE(stranger);
   CHECK(code_of(stranger.error()) == errc::forbidden);
-  for (auto bad : {json{{"title", std::string(141, 't')}},
-                   json{{"title", 5}},
-                   json{{"tags", "one"}},
-                   json{{"tags", {"a b"}}},
-                   json{{"tags", json::array({1})}},
-                   json{{"tags", {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}}},
-                   json{{"owner", "mallory"}},
-                   json{{"title", "ok"}, {"category", std::string(65, 'c')}}}) {
+  for (auto bad :
+       {json{{"title", std::string(141, 't')}}, json{{"title", 5}}, json{{"tags", "one"}},
+        json{{"tags", {"a b"}}}, json{{"tags", json::array({1})}},
+        json{{"tags", {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}}},
+        json{{"owner", "mallory"}}, json{{"title", "ok"}, {"category", std::string(65, 'c')}}}) {
     CAPTURE(bad.dump());
     auto res = patch("hank", bad);
     REQUIRE_FALSE(res);
@@ -58,7 +55,8 @@ TEST_CASE("channel metadata patch: owner only, validated whole, tags normalised"
   CHECK(after->tags.empty());
 }
 
-TEST_CASE("channel events keep their stored JSON, and events from before owner_kind read as before") {
+TEST_CASE(
+  "channel events keep their stored JSON, and events from before owner_kind read as before") {
   test::entity_fixture f;
   auto key = f.ask<std::string>("channel", "shape", create_atom::value,
                                 runtime::principal::user("ann"), std::string{"T"});
@@ -73,7 +71,8 @@ TEST_CASE("channel events keep their stored JSON, and events from before owner_k
   REQUIRE(events.size() == 4);
   CHECK(events[0].data.type == "channel.created");
   CHECK(events[0].data.payload == R"({"name":"shape","owner":"ann","owner_kind":"user",)"
-                                  R"("stream_key":")" + *key + R"(","title":"T"})");
+                                  R"("stream_key":")" +
+                                    *key + R"(","title":"T"})");
   CHECK(events[1].data.payload == R"({"tags":["a"],"title":"New"})");  // only what changed
   CHECK(events[2].data.payload == R"({"node":"n1","session":"s1"})");
   CHECK(events[3].data.payload == R"({"session":"s1"})");  // no "reason" unless one is given
@@ -88,8 +87,7 @@ TEST_CASE("channel events keep their stored JSON, and events from before owner_k
   };
   REQUIRE(f.events().append("channel/oldadmin", storage::no_stream,
                             old_created("oldadmin", "admin")));
-  REQUIRE(f.events().append("channel/olduser", storage::no_stream,
-                            old_created("olduser", "bob")));
+  REQUIRE(f.events().append("channel/olduser", storage::no_stream, old_created("olduser", "bob")));
   auto by_admin = f.ask<channel_view>("channel", "oldadmin", get_atom::value);
   REQUIRE(by_admin);
   CHECK(by_admin->owner_is_admin);

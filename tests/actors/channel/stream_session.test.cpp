@@ -31,15 +31,14 @@ TEST_CASE("stream session: start, peak viewers, end, duration") {
   auto wrong = f.ask<stream_session_view>("stream", id, create_atom::value, std::string{"bob"});
   CHECK(code_of(wrong.error()) == errc::invalid_argument);
 
-  auto started =
-    f.ask<stream_session_view>("stream", id, create_atom::value, std::string{"alice"});
+  auto started = f.ask<stream_session_view>("stream", id, create_atom::value, std::string{"alice"});
   REQUIRE(started);
   CHECK(started->live);
   CHECK(started->channel == "alice");
   CHECK(started->session_id == "s1");
   CHECK(started->started_at_ms > 0);
-  CHECK(code_of(f.ask<stream_session_view>("stream", id, create_atom::value,
-                                           std::string{"alice"}).error()) == errc::conflict);
+  CHECK(code_of(f.ask<stream_session_view>("stream", id, create_atom::value, std::string{"alice"})
+                  .error()) == errc::conflict);
 
   for (std::uint32_t viewers : {3u, 10u, 7u, 10u})
     REQUIRE(f.ask<stream_session_view>("stream", id, update_atom::value, viewers));
@@ -78,8 +77,8 @@ TEST_CASE("stream session: start, peak viewers, end, duration") {
 
 TEST_CASE("a channel's go-live and offline start and end its stream session") {
   test::entity_fixture f;
-  auto key = f.ask<std::string>("channel", "gina", create_atom::value, runtime::principal::user("gina"),
-                                std::string{"Hello"});
+  auto key = f.ask<std::string>("channel", "gina", create_atom::value,
+                                runtime::principal::user("gina"), std::string{"Hello"});
   REQUIRE(key);
   REQUIRE(f.ask<actors::channel_view>("channel", "gina", actors::publish_begin_atom::value, *key,
                                       std::string{"abc123"}));

@@ -98,8 +98,8 @@ struct chat_fixture {
         [&](std::vector<std::string>& keys) {
           for (auto& key : keys) {
             auto slash = key.find('/');
-            self->request(registry, 5s, get_atom::value, key.substr(0, slash),
-                          key.substr(slash + 1))
+            self
+              ->request(registry, 5s, get_atom::value, key.substr(0, slash), key.substr(slash + 1))
               .receive([&](caf::actor& a) { live.push_back(a); }, [](caf::error&) {});
           }
         },
@@ -132,22 +132,19 @@ struct chat_fixture {
     }
   }
   chat_result send(const std::string& user, const std::string& text) {
-    auto r = ask<chat_result>("chat", "alice", actors::chat_send_atom::value,
-                                      who(user), text);
+    auto r = ask<chat_result>("chat", "alice", actors::chat_send_atom::value, who(user), text);
     REQUIRE(r);
     return *r;
   }
   chat_result mod(const std::string& user, std::string action, std::string target,
-                          std::int64_t amount = 0) {
-    auto r = ask<chat_result>(
-      "chat", "alice", actors::chat_mod_atom::value, who(user),
-      actors::chat_command{std::move(action), std::move(target), amount});
+                  std::int64_t amount = 0) {
+    auto r = ask<chat_result>("chat", "alice", actors::chat_mod_atom::value, who(user),
+                              actors::chat_command{std::move(action), std::move(target), amount});
     REQUIRE(r);
     return *r;
   }
   chat_result settings(const std::string& user, actors::chat_settings_patch patch) {
-    auto r = ask<chat_result>("chat", "alice", actors::chat_set_atom::value,
-                                      who(user), patch);
+    auto r = ask<chat_result>("chat", "alice", actors::chat_set_atom::value, who(user), patch);
     REQUIRE(r);
     return *r;
   }
@@ -165,7 +162,8 @@ struct chat_fixture {
   /// Next frame delivered to the subscribed `self`, or null after `timeout`.
   json next_frame(std::chrono::milliseconds timeout = 2s) {
     json out;
-    self->receive([&](actors::chat_deliver_atom, const std::string& text) { out = json::parse(text); },
+    self->receive([&](actors::chat_deliver_atom,
+                      const std::string& text) { out = json::parse(text); },
                   caf::after(timeout) >> [] {});
     return out;
   }
@@ -211,8 +209,7 @@ TEST_CASE("messages are broadcast once per fan-out, in order, with id, author, b
     wide += "\xE2\x9C\x93";
   CHECK(f.send("guest:bob", wide).ok());
   auto missing = f.ask<chat_result>("chat", "nobody", actors::chat_send_atom::value,
-                                            who("guest:bob"),
-                                            std::string{"hi"});
+                                    who("guest:bob"), std::string{"hi"});
   REQUIRE(missing);
   CHECK(missing->code == "not_found");
 }
@@ -266,8 +263,7 @@ TEST_CASE("roles: the broadcaster makes moderators; moderators delete, time out 
   CHECK(f.mod("alice", "timeout", "guest:erin", 60).ok());
   CHECK(f.mod("guest:bob", "timeout", "guest:x", 0).code == "invalid");
 
-  auto info = f.ask<std::string>("chat", "alice", actors::chat_info_atom::value,
-                                 who("guest:bob"));
+  auto info = f.ask<std::string>("chat", "alice", actors::chat_info_atom::value, who("guest:bob"));
   REQUIRE(info);
   CHECK(json::parse(*info)["role"] == "moderator");
   auto none = f.ask<std::string>("chat", "nochannel", actors::chat_info_atom::value,
@@ -353,8 +349,7 @@ TEST_CASE("history, moderation and settings survive a restart (snapshot + tail)"
   CHECK(ids_of(after) == ids_of(before));
   CHECK(after["messages"].back()["text"] == "message 13");
   CHECK(f.send("guest:troll", "I'm back").code == "banned");
-  auto info = f.ask<std::string>("chat", "alice", actors::chat_info_atom::value,
-                                 who("guest:bob"));
+  auto info = f.ask<std::string>("chat", "alice", actors::chat_info_atom::value, who("guest:bob"));
   REQUIRE(info);
   auto j = json::parse(*info);
   CHECK(j["role"] == "moderator");
@@ -386,7 +381,8 @@ TEST_CASE("reactions are aggregated per window; presence sums the fan-outs") {
   CHECK(f.next_frame(400ms).is_null());  // one frame for the whole burst
 
   f.self->send(f.registry, route_atom::value, std::string{"chat"}, std::string{"alice"},
-               caf::make_message(actors::presence_atom::value, caf::actor{f.self}, std::uint32_t{3}));
+               caf::make_message(actors::presence_atom::value, caf::actor{f.self},
+                                 std::uint32_t{3}));
   auto presence = f.next_frame();
   CHECK(presence["type"] == "presence");
   CHECK(presence["viewers"] == 3);
@@ -424,7 +420,8 @@ struct recording_sink : actors::chat_sink {
   }
   std::size_t count(const std::string& type) {
     std::lock_guard lock{mu};
-    return std::count_if(frames.begin(), frames.end(), [&](auto& fr) { return fr["type"] == type; });
+    return std::count_if(frames.begin(), frames.end(),
+                         [&](auto& fr) { return fr["type"] == type; });
   }
 };
 
@@ -473,9 +470,9 @@ TEST_CASE("principals: an account named like the admin has no rights; guests are
   chat_fixture f{actors::chat_options{}};  // a node's defaults: rooms start with guests off
   CHECK(f.send("guest:bob", "hi").code == "guests_off");
   // "admin" as an account name (possible before names were reserved) is just a viewer.
-  auto squatter = f.ask<chat_result>(
-    "chat", "alice", actors::chat_mod_atom::value, runtime::principal::user("admin"),
-    actors::chat_command{"ban", "alice", 0});
+  auto squatter = f.ask<chat_result>("chat", "alice", actors::chat_mod_atom::value,
+                                     runtime::principal::user("admin"),
+                                     actors::chat_command{"ban", "alice", 0});
   REQUIRE(squatter);
   CHECK(squatter->code == "forbidden");
   actors::chat_settings_patch open;
@@ -533,7 +530,8 @@ TEST_CASE("chat events keep the JSON rooms always stored, stamped by the room's 
     CHECK(e.data.timestamp_ms == now);  // the manual clock did not move
   }
   CHECK(events[0].data.type == "chat.message");
-  CHECK(events[0].data.payload == R"({"badges":["broadcaster"],"id":1,"text":"hi","user":"alice"})");
+  CHECK(events[0].data.payload ==
+        R"({"badges":["broadcaster"],"id":1,"text":"hi","user":"alice"})");
   CHECK(events[1].data.payload == R"({"badges":[],"id":2,"text":"yo","user":"guest:bob"})");
   CHECK(events[2].data.type == "chat.moderator_added");
   CHECK(events[2].data.payload == R"({"by":"alice","user":"carol"})");

@@ -16,13 +16,13 @@ TEST_CASE("a session resolves to its user until it is revoked") {
   REQUIRE_FALSE(unknown);
   CHECK(code_of(unknown.error()) == errc::unauthorized);
 
-  auto created =
-    f.ask<session_view>("session", digest, create_atom::value, std::string{"alice"}, expires);
+  auto created = f.ask<session_view>("session", digest, create_atom::value, std::string{"alice"},
+                                     expires);
   REQUIRE(created);
   CHECK(created->user == "alice");
   CHECK(created->expires_at_ms == expires);
-  auto again =
-    f.ask<session_view>("session", digest, create_atom::value, std::string{"mallory"}, expires);
+  auto again = f.ask<session_view>("session", digest, create_atom::value, std::string{"mallory"},
+                                   expires);
   CHECK(code_of(again.error()) == errc::conflict);
 
   auto view = f.ask<session_view>("session", digest, get_atom::value);

@@ -53,14 +53,13 @@ TEST_CASE("sign-up refuses bad input and writes nothing") {
   test::entity_fixture f;
   // A tuple and named copies, not structured bindings: clang 14 (sanitizer build) cannot capture
   // those in CAPTURE's lambda.
-  for (auto row : {std::tuple<std::string, std::string, std::string>{
-                                   "bob", "short", ""},
-                                 {"bob", std::string(257, 'x'), ""},
-                                 {"bob", password, "not-an-email"},
-                                 {"bob", password, "a@b"},
-                                 {"Bob", password, ""},
-                                 {"b", password, ""},
-                                 {"robert'); DROP TABLE users;--", password, ""}}) {
+  for (auto row : {std::tuple<std::string, std::string, std::string>{"bob", "short", ""},
+                   {"bob", std::string(257, 'x'), ""},
+                   {"bob", password, "not-an-email"},
+                   {"bob", password, "a@b"},
+                   {"Bob", password, ""},
+                   {"b", password, ""},
+                   {"robert'); DROP TABLE users;--", password, ""}}) {
     auto name = std::get<0>(row), pw = std::get<1>(row), email = std::get<2>(row);
     CAPTURE(name);
     CAPTURE(email);
@@ -115,21 +114,15 @@ TEST_CASE("profile and settings changes are validated as a whole") {
   auto version = f.events().version("user/erin");
   CHECK(version == 3);  // signed_up + profile_updated + settings_updated
 
-  for (auto bad : {json{{"display_name", forty + "é"}},
-                   json{{"display_name", ""}},
-                   json{{"display_name", "tab\there"}},
-                   json{{"bio", std::string(301, 'b')}},
-                   json{{"avatar_url", "javascript:alert(1)"}},
-                   json{{"avatar_url", "https://"}},
-                   json{{"email", "nope"}},
-                   json{{"bio", 42}},
-                   json{{"password_hash", "x"}},
-                   json{{"settings", {{"theme", "neon"}}}},
-                   json{{"settings", {{"autoplay", true}}}},
-                   json{{"settings", {{"mature_content", "yes"}}}},
-                   json{{"settings", "dark"}},
-                   // A valid field next to an invalid one: neither is applied.
-                   json{{"bio", "fine"}, {"avatar_url", "ftp://x.org/a.png"}}}) {
+  for (auto bad :
+       {json{{"display_name", forty + "é"}}, json{{"display_name", ""}},
+        json{{"display_name", "tab\there"}}, json{{"bio", std::string(301, 'b')}},
+        json{{"avatar_url", "javascript:alert(1)"}}, json{{"avatar_url", "https://"}},
+        json{{"email", "nope"}}, json{{"bio", 42}}, json{{"password_hash", "x"}},
+        json{{"settings", {{"theme", "neon"}}}}, json{{"settings", {{"autoplay", true}}}},
+        json{{"settings", {{"mature_content", "yes"}}}}, json{{"settings", "dark"}},
+        // A valid field next to an invalid one: neither is applied.
+        json{{"bio", "fine"}, {"avatar_url", "ftp://x.org/a.png"}}}) {
     CAPTURE(bad.dump());
     auto res = patch(bad);
     REQUIRE_FALSE(res);
@@ -192,11 +185,12 @@ T or_else(const caf::expected<T>& x, T fallback) {
 
 // Asks an entity actor directly, without the registry.
 template <class T, class... Ts>
-caf::expected<T> ask_actor(test::entity_fixture& f, const caf::actor& a, std::chrono::milliseconds timeout,
-                           Ts... xs) {
+caf::expected<T> ask_actor(test::entity_fixture& f, const caf::actor& a,
+                           std::chrono::milliseconds timeout, Ts... xs) {
   caf::expected<T> result = caf::error{};
   f.self->request(a, timeout, std::move(xs)...)
-    .receive([&](T& value) { result = std::move(value); }, [&](caf::error& err) { result = std::move(err); });
+    .receive([&](T& value) { result = std::move(value); },
+             [&](caf::error& err) { result = std::move(err); });
   return result;
 }
 
@@ -215,7 +209,8 @@ TEST_CASE("hashing runs on the pool, not the actor: the entity answers while has
     caf::scoped_actor other{f.sys};
     caf::expected<user_view> result = caf::error{};
     other->request(user, std::chrono::seconds(20), create_atom::value, std::string{}, password)
-      .receive([&](user_view& v) { result = std::move(v); }, [&](caf::error& e) { result = std::move(e); });
+      .receive([&](user_view& v) { result = std::move(v); },
+               [&](caf::error& e) { result = std::move(e); });
     return result;
   });
   for (int i = 0; i < 500 && pool->queued() == 0; ++i)
@@ -240,7 +235,8 @@ TEST_CASE("hashing runs on the pool, not the actor: the entity answers while has
   auto signed_up = created.get();
   REQUIRE(signed_up);
   CHECK(signed_up->username == "gina");
-  CHECK(ask_actor<user_view>(f, user, std::chrono::seconds(20), actors::verify_atom::value, password));
+  CHECK(ask_actor<user_view>(f, user, std::chrono::seconds(20), actors::verify_atom::value,
+                             password));
   f.self->send_exit(user, caf::exit_reason::user_shutdown);
   f.self->wait_for(user);
 }

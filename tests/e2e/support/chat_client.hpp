@@ -21,8 +21,8 @@ namespace aethex::test {
 class chat_client {
  public:
   struct options {
-    bool read = true;             // false: never read (a stalled consumer)
-    int receive_buffer = 0;       // SO_RCVBUF before connecting, 0 = system default
+    bool read = true;        // false: never read (a stalled consumer)
+    int receive_buffer = 0;  // SO_RCVBUF before connecting, 0 = system default
   };
 
   /// Connects to ws://127.0.0.1:port/ws. Throws on failure.

@@ -109,8 +109,8 @@ app::http_result admin_get(const test_node& node, const std::string& target) {
 
 std::vector<std::string> cluster_args(const std::string& id, unsigned short port,
                                       const std::string& join, const std::string& secret) {
-  std::vector<std::string> args{"--cluster-port", std::to_string(port), "--node-id", id,
-                                "--cluster-secret", secret};
+  std::vector<std::string> args{
+    "--cluster-port", std::to_string(port), "--node-id", id, "--cluster-secret", secret};
   if (!join.empty()) {
     args.push_back("--join");
     args.push_back(join);
@@ -150,8 +150,8 @@ bool placement_settled(const test_node& node, const std::vector<std::string>& no
 }
 
 app::http_result admin_post(const test_node& node, const std::string& target, const json& body) {
-  return app::http_call("127.0.0.1:" + std::to_string(node.http_port), "POST", target,
-                        body.dump(), admin_token(node.data_dir.string()));
+  return app::http_call("127.0.0.1:" + std::to_string(node.http_port), "POST", target, body.dump(),
+                        admin_token(node.data_dir.string()));
 }
 
 }  // namespace aethex::test

@@ -46,24 +46,29 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
   http_port = free_tcp_port();
   rtmp_port = free_tcp_port();
   srt_port = free_udp_port();
-  std::vector<std::string> argv{node_binary(),   "serve",
-                                "--data",        data_dir.string(),
-                                "--bind",        "127.0.0.1",
-                                "--http-port",   std::to_string(http_port),
-                                "--rtmp-port",   std::to_string(rtmp_port),
-                                "--srt-port",    std::to_string(srt_port),
+  std::vector<std::string> argv{node_binary(),    "serve",
+                                "--data",         data_dir.string(),
+                                "--bind",         "127.0.0.1",
+                                "--http-port",    std::to_string(http_port),
+                                "--rtmp-port",    std::to_string(rtmp_port),
+                                "--srt-port",     std::to_string(srt_port),
                                 "--cluster-port", "0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   if (cluster_mode())
     start_peers(argv);
   process_ = std::make_unique<child_process>(argv, out_dir / "node.log");
-  bool ready = eventually([this] { return log_has_ready(*process_, {"http", "rtmp", "srt"}); },
-                          std::chrono::seconds(15));
+  bool ready = eventually(
+    [this] {
+      return log_has_ready(*process_, {"http", "rtmp", "srt"});
+    },
+    std::chrono::seconds(15));
   if (!ready)
     throw std::runtime_error("node did not become ready:\n" + process_->log());
-  if (cluster_mode() &&
-      !eventually([this] { return placement_settled(*this, {"peer1", "peer2", "main"}); },
-                  std::chrono::seconds(30)))
+  if (cluster_mode() && !eventually(
+                          [this] {
+                            return placement_settled(*this, {"peer1", "peer2", "main"});
+                          },
+                          std::chrono::seconds(30)))
     throw std::runtime_error("the 3-node cluster did not settle:\n" + process_->log());
   // Read models of the new owners pick moved events up on their next poll (200 ms).
   if (cluster_mode())
@@ -75,15 +80,18 @@ void test_node::start_peers(std::vector<std::string>& node_args) {
   auto seed = "127.0.0.1:" + std::to_string(founder_port);
   for (int i = 1; i <= 2; ++i) {
     auto id = "peer" + std::to_string(i);
-    std::vector<std::string> argv{node_binary(), "serve", "--data", data_dir.string() + "-" + id,
-                                  "--bind", "127.0.0.1",
-                                  "--http-port", std::to_string(free_tcp_port()),
-                                  "--rtmp-port", "0", "--srt-port", "0"};
+    std::vector<std::string> argv{
+      node_binary(), "serve",     "--data",      data_dir.string() + "-" + id,
+      "--bind",      "127.0.0.1", "--http-port", std::to_string(free_tcp_port()),
+      "--rtmp-port", "0",         "--srt-port",  "0"};
     auto args = cluster_args(id, i == 1 ? founder_port : free_tcp_port(), i == 1 ? "" : seed);
     argv.insert(argv.end(), args.begin(), args.end());
     peers_.push_back(std::make_unique<child_process>(argv, out_dir / (id + ".log")));
-    if (!eventually([&] { return log_has_ready(*peers_.back(), {"http", "cluster"}); },
-                    std::chrono::seconds(15)))
+    if (!eventually(
+          [&] {
+            return log_has_ready(*peers_.back(), {"http", "cluster"});
+          },
+          std::chrono::seconds(15)))
       throw std::runtime_error(id + " did not become ready:\n" + peers_.back()->log());
   }
   auto args = cluster_args("main", free_tcp_port(), seed);  // last flags win over the defaults
@@ -125,9 +133,7 @@ std::string test_node::srt_url(const std::string& streamid, const std::string& q
          "&latency=120000" + query;
 }
 
-std::string test_node::http_base() const {
-  return "http://127.0.0.1:" + std::to_string(http_port);
-}
+std::string test_node::http_base() const { return "http://127.0.0.1:" + std::to_string(http_port); }
 
 std::optional<int> test_node::stop() {
   if (!process_)
@@ -168,12 +174,38 @@ void test_node::kill() {
 
 std::vector<std::string> ffmpeg_publish_args(const std::string& url, int seconds,
                                              const std::string& size) {
-  return {"ffmpeg", "-hide_banner", "-loglevel", "error", "-re",
-          "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=30",
-          "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-          "-t", std::to_string(seconds),
-          "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
-          "-g", "30", "-c:a", "aac", "-b:a", "128k", "-f", "flv", url};
+  return {"ffmpeg",
+          "-hide_banner",
+          "-loglevel",
+          "error",
+          "-re",
+          "-f",
+          "lavfi",
+          "-i",
+          "testsrc=size=" + size + ":rate=30",
+          "-f",
+          "lavfi",
+          "-i",
+          "sine=frequency=440:sample_rate=48000",
+          "-t",
+          std::to_string(seconds),
+          "-c:v",
+          "libx264",
+          "-preset",
+          "veryfast",
+          "-tune",
+          "zerolatency",
+          "-pix_fmt",
+          "yuv420p",
+          "-g",
+          "30",
+          "-c:a",
+          "aac",
+          "-b:a",
+          "128k",
+          "-f",
+          "flv",
+          url};
 }
 
 std::string admin_token(const std::string& data_dir) {

@@ -63,4 +63,3 @@ bool eventually(F condition, std::chrono::milliseconds timeout) {
 }
 
 }  // namespace aethex::test
-

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <stdexcept>
 
-
 namespace aethex::test {
 namespace {
 

@@ -68,11 +68,12 @@ struct temp_file {
 
 TEST_CASE("a file sets serve options and limits") {
   serve_command command;
-  command.read("data = \"/srv/aethex\"\n"
-               "io-threads = 4\n"
-               "http-port = 0\n"
-               "http-max-connections-per-address = 0\n"
-               "signup-window = 60\n");
+  command.read(
+    "data = \"/srv/aethex\"\n"
+    "io-threads = 4\n"
+    "http-port = 0\n"
+    "http-max-connections-per-address = 0\n"
+    "signup-window = 60\n");
   CHECK(command.config.data_dir == "/srv/aethex");
   CHECK(command.config.io_threads == 4);
   CHECK(command.config.http_port == 0);
@@ -117,12 +118,13 @@ TEST_CASE("bad values are refused with the file and the key named") {
 
 TEST_CASE("comments, blank lines and quoted strings") {
   serve_command command;
-  command.read("# a node\n"
-               "\n"
-               "   # indented comment\n"
-               "web-root = \"/opt/aethex web, v2\"   # spaces and a comma inside quotes\n"
-               "node-id = plain # an unquoted word\n"
-               "io-threads = 3#no space before the comment\n");
+  command.read(
+    "# a node\n"
+    "\n"
+    "   # indented comment\n"
+    "web-root = \"/opt/aethex web, v2\"   # spaces and a comma inside quotes\n"
+    "node-id = plain # an unquoted word\n"
+    "io-threads = 3#no space before the comment\n");
   CHECK(command.config.web_root == "/opt/aethex web, v2");
   CHECK(command.config.node_id == "plain");
   CHECK(command.config.io_threads == 3);

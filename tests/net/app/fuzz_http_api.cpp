@@ -57,15 +57,27 @@ constexpr std::string_view secret_marker = "FUZZ-SECRET-OUTSIDE-THE-ROOTS";
 // Every route of net/app/api/*.cpp and the other handlers of http_routes.cpp; `{}` is filled
 // from the input (a name, an id, a query or a file path).
 constexpr std::string_view routes[] = {
-  "/api/v1/auth/signup",      "/api/v1/auth/login",       "/api/v1/auth/logout",
-  "/api/v1/me",               "/api/v1/users/{}",         "/api/v1/channels",
-  "/api/v1/channels?{}",      "/api/v1/channels/{}",      "/api/v1/channels/{}/stream-key",
-  "/api/v1/channels/{}/health", "/api/v1/cluster",        "/api/v1/cluster/drain",
-  "/api/v1/admin/console",    "/api/v1/health",           "/api/v1/{}",
-  "/hls/{}",                  "/{}",                      "{}",
+  "/api/v1/auth/signup",
+  "/api/v1/auth/login",
+  "/api/v1/auth/logout",
+  "/api/v1/me",
+  "/api/v1/users/{}",
+  "/api/v1/channels",
+  "/api/v1/channels?{}",
+  "/api/v1/channels/{}",
+  "/api/v1/channels/{}/stream-key",
+  "/api/v1/channels/{}/health",
+  "/api/v1/cluster",
+  "/api/v1/cluster/drain",
+  "/api/v1/admin/console",
+  "/api/v1/health",
+  "/api/v1/{}",
+  "/hls/{}",
+  "/{}",
+  "{}",
 };
-constexpr bhttp::verb methods[] = {bhttp::verb::get,    bhttp::verb::post,   bhttp::verb::patch,
-                                   bhttp::verb::delete_, bhttp::verb::put,   bhttp::verb::head,
+constexpr bhttp::verb methods[] = {bhttp::verb::get,     bhttp::verb::post, bhttp::verb::patch,
+                                   bhttp::verb::delete_, bhttp::verb::put,  bhttp::verb::head,
                                    bhttp::verb::options};
 
 // One response, delivered from whichever thread answers.
@@ -142,12 +154,16 @@ struct api_node {
     auto routes = app::start_modules(modules, env);
     app::add_node_routes(routes, {sys.get(), caf::actor{}, "fuzz", read_model});
 
-    live::live_context live{sys.get(), registry, caf::actor{}, media,
+    live::live_context live{sys.get(),
+                            registry,
+                            caf::actor{},
+                            media,
                             live::spawn_edge_relays(*sys, registry, caf::actor{}, "fuzz"),
-                            folder / "hls", "fuzz", runtime::token_digest(admin_token),
+                            folder / "hls",
+                            "fuzz",
+                            runtime::token_digest(admin_token),
                             env.services};
-    handler = app::make_http_handler({live, folder / "web", std::move(routes),
-                                      env.resolve_bearer});
+    handler = app::make_http_handler({live, folder / "web", std::move(routes), env.resolve_bearer});
 
     // An account and a channel to act on; the seeds name them.
     call(bhttp::verb::post, "/api/v1/auth/signup", "",

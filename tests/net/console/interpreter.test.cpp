@@ -79,9 +79,10 @@ TEST_CASE("a smoke-test script: variables, repeat, expect") {
 
 TEST_CASE("a failed expect stops the script with status 1 unless --keep-going") {
   session s;
-  auto status = s.run("send channel/bob create\n"
-                      "expect ask channel/bob status .live == true\n"
-                      "echo after\n");
+  auto status = s.run(
+    "send channel/bob create\n"
+    "expect ask channel/bob status .live == true\n"
+    "echo after\n");
   CHECK(status == exit_status::failed);
   CHECK(s.err.str().find("expect failed (line 2): .live is false, expected == true") !=
         std::string::npos);
@@ -112,12 +113,13 @@ TEST_CASE("bad commands and undefined variables fail with one line") {
 
 TEST_CASE("--json prints one parseable object per command") {
   session s;
-  auto status = s.run("send channel/carol create\n"
-                      "ask channel/carol status\n"
-                      "expect ask channel/carol status .name == carol\n"
-                      "echo hi\n"
-                      "ask channel/carol nosuch\n",
-                      true, false);
+  auto status = s.run(
+    "send channel/carol create\n"
+    "ask channel/carol status\n"
+    "expect ask channel/carol status .name == carol\n"
+    "echo hi\n"
+    "ask channel/carol nosuch\n",
+    true, false);
   CHECK(status == exit_status::failed);
   auto lines = json_lines(s.out.str());
   REQUIRE(lines.size() == 5);

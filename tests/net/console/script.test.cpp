@@ -21,14 +21,16 @@ using strings = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("words: quotes, escapes, comments and separators") {
-  auto r = parse("send chat/alice say \"hello world\" --as bot  # greet\n"
-                 "echo 'single $quoted' a\\ b \"tab\\there\"; echo two\n"
-                 "\n   # only a comment\n"
-                 "echo \"\" end");
+  auto r = parse(
+    "send chat/alice say \"hello world\" --as bot  # greet\n"
+    "echo 'single $quoted' a\\ b \"tab\\there\"; echo two\n"
+    "\n   # only a comment\n"
+    "echo \"\" end");
   REQUIRE_FALSE(r.error);
   REQUIRE_FALSE(r.incomplete);
   REQUIRE(r.statements.size() == 4);
-  CHECK(words_of(r.statements[0]) == strings{"send", "chat/alice", "say", "hello world", "--as", "bot"});
+  CHECK(words_of(r.statements[0]) ==
+        strings{"send", "chat/alice", "say", "hello world", "--as", "bot"});
   CHECK(words_of(r.statements[1]) == strings{"echo", "single $quoted", "a b", "tab\there"});
   CHECK(words_of(r.statements[2]) == strings{"echo", "two"});
   CHECK(words_of(r.statements[3]) == strings{"echo", "", "end"});

@@ -32,7 +32,8 @@ namespace {
 // A blocking loopback client socket bound to a chosen source address (the whole 127/8 is local).
 class client {
  public:
-  client(unsigned short port, const char* source = "127.0.0.1") : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+  client(unsigned short port, const char* source = "127.0.0.1")
+      : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     REQUIRE(fd_ >= 0);
     sockaddr_in src{};
     src.sin_family = AF_INET;
@@ -54,7 +55,8 @@ class client {
     fd_ = -1;
   }
   bool send(std::string_view bytes) {
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
   }
   // Reads until `until` appears, the peer closes, or `timeout` passes.
   std::string read(std::chrono::milliseconds timeout, std::string_view until = "") {
@@ -109,11 +111,12 @@ struct running_server {
       std::lock_guard lock{mu};
       upgraded.push_back(std::move(stream));
     };
-    srv.emplace(io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
-                [](http::request&&, std::string, http::respond_fn respond) {
-                  respond(http::json_response(200, "\"ok\""));
-                },
-                opt);
+    srv.emplace(
+      io, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
+      [](http::request&&, std::string, http::respond_fn respond) {
+        respond(http::json_response(200, "\"ok\""));
+      },
+      opt);
     thread = std::thread{[this] { io.run(); }};
   }
   ~running_server() { finish(); }
@@ -214,7 +217,8 @@ TEST_CASE("http server: the total cap counts every address; refusals are logged 
   rs.finish();
   auto log = rs.log.str();
   std::size_t lines = 0;
-  for (auto pos = log.find("refusing"); pos != std::string::npos; pos = log.find("refusing", pos + 1))
+  for (auto pos = log.find("refusing"); pos != std::string::npos;
+       pos = log.find("refusing", pos + 1))
     ++lines;
   CHECK(lines >= 1);
   CHECK(lines <= 3);  // one line a second, not one per refusal
@@ -225,12 +229,15 @@ TEST_CASE("http server: an upgraded (WebSocket) connection keeps its place until
   opt.max_connections_per_address = 1;
   running_server rs{opt};
   client ws{rs.port()};
-  REQUIRE(ws.send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-  REQUIRE(eventually([&] {
-    std::lock_guard lock{rs.mu};
-    return rs.upgraded.size() == 1;
-  }, 2s));
+  REQUIRE(
+    ws.send("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+  REQUIRE(eventually(
+    [&] {
+      std::lock_guard lock{rs.mu};
+      return rs.upgraded.size() == 1;
+    },
+    2s));
   client second{rs.port()};
   CHECK(is_503(second.read(2s, "}")));
   asio::post(rs.io, [&] {  // the WebSocket side closes its socket
@@ -287,7 +294,8 @@ TEST_CASE("http server: out of descriptors, the accept loop pauses instead of sp
     char buf[256];
     auto n = ::recv(fd, buf, sizeof buf, 0);
     CHECK(n > 0);
-    CHECK(std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0))).find("200") != std::string::npos);
+    CHECK(std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(n, 0))).find("200") !=
+          std::string::npos);
     ::close(fd);
   }
   rs.finish();

@@ -75,7 +75,8 @@ struct recording_handler : ingest::ingest_handler {
     while (std::chrono::steady_clock::now() < deadline) {
       {
         std::lock_guard lock{mu};
-        if (!sinks.empty()) return sinks.front();
+        if (!sinks.empty())
+          return sinks.front();
       }
       std::this_thread::sleep_for(20ms);
     }
@@ -86,7 +87,8 @@ struct recording_handler : ingest::ingest_handler {
     return requests.size();
   }
   ~recording_handler() override {
-    for (auto& t : answerers) t.join();
+    for (auto& t : answerers)
+      t.join();
   }
 };
 

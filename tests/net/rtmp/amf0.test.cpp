@@ -31,23 +31,25 @@ TEST_CASE("amf0: encodes the wire forms of the RTMP spec") {
 
 TEST_CASE("amf0: every kind round-trips") {
   const std::vector<value> values{
-      value::number(-12.5),
-      value::boolean(false),
-      value::string("hello"),
-      value::string(std::string(70000, 'x')),  // long string form
-      value::null(),
-      value::undefined(),
-      value::object({{"app", value::string("live")}, {"n", value::number(3)},
-                     {"inner", value::object({{"deep", value::null()}})}}),
-      value::ecma_array({{"duration", value::number(0)}, {"width", value::number(320)}}),
-      value::strict_array({value::number(1), value::string("two"), value::strict_array({})}),
-      value::date(1.7e12, -60),
+    value::number(-12.5),
+    value::boolean(false),
+    value::string("hello"),
+    value::string(std::string(70000, 'x')),  // long string form
+    value::null(),
+    value::undefined(),
+    value::object({{"app", value::string("live")},
+                   {"n", value::number(3)},
+                   {"inner", value::object({{"deep", value::null()}})}}),
+    value::ecma_array({{"duration", value::number(0)}, {"width", value::number(320)}}),
+    value::strict_array({value::number(1), value::string("two"), value::strict_array({})}),
+    value::date(1.7e12, -60),
   };
   const auto wire = amf0::encode_all(values);
   auto back = amf0::decode_all(wire);
   REQUIRE(back.ok());
   REQUIRE(back->size() == values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) CHECK((*back)[i] == values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    CHECK((*back)[i] == values[i]);
   CHECK(wire[1 + 8 + 2 + 1 + 2 + 5] == 0x0C);  // the 70000-byte string went out as a long string
   CHECK((*back)[6].get("app")->as_string() == "live");
   CHECK((*back)[6].get("missing") == nullptr);
@@ -55,7 +57,8 @@ TEST_CASE("amf0: every kind round-trips") {
 }
 
 TEST_CASE("amf0: decode advances the position value by value") {
-  const auto wire = amf0::encode_all(std::vector<value>{value::string("@setDataFrame"), value::string("onMetaData")});
+  const auto wire = amf0::encode_all(std::vector<value>{value::string("@setDataFrame"),
+                                                        value::string("onMetaData")});
   std::size_t pos = 0;
   auto first = amf0::decode(wire, pos);
   REQUIRE(first.ok());
@@ -68,9 +71,9 @@ TEST_CASE("amf0: decode advances the position value by value") {
 }
 
 TEST_CASE("amf0: every truncation of a valid encoding is an error, never a crash") {
-  const auto wire = amf0::encode_all(std::vector<value>{value::object(
-      {{"k", value::strict_array({value::number(1), value::date(5, 0)})},
-       {"e", value::ecma_array({{"s", value::string("abc")}})}})});
+  const auto wire = amf0::encode_all(std::vector<value>{
+    value::object({{"k", value::strict_array({value::number(1), value::date(5, 0)})},
+                   {"e", value::ecma_array({{"s", value::string("abc")}})}})});
   for (std::size_t n = 0; n < wire.size(); ++n) {
     std::size_t pos = 0;
     auto r = amf0::decode(std::span{wire.data(), n}, pos);
@@ -99,7 +102,8 @@ TEST_CASE("amf0: malformed inputs give clear errors") {
 TEST_CASE("amf0: nesting depth is bounded") {
   auto nested = [](int depth) {
     bytes in;
-    for (int i = 0; i < depth; ++i) in.insert(in.end(), {0x0A, 0, 0, 0, 1});  // [[[...]]]
+    for (int i = 0; i < depth; ++i)
+      in.insert(in.end(), {0x0A, 0, 0, 0, 1});  // [[[...]]]
     in.push_back(0x05);
     return in;
   };
@@ -109,7 +113,8 @@ TEST_CASE("amf0: nesting depth is bounded") {
   CHECK(deep.message().find("nesting too deep") != std::string::npos);
 
   bytes objs;
-  for (int i = 0; i < 100000; ++i) objs.insert(objs.end(), {0x03, 0x00, 0x01, 'k'});
+  for (int i = 0; i < 100000; ++i)
+    objs.insert(objs.end(), {0x03, 0x00, 0x01, 'k'});
   CHECK_FALSE(amf0::decode_all(objs).ok());
 }
 
@@ -117,7 +122,8 @@ TEST_CASE("amf0: numbers keep their bit pattern") {
   const double d = 29.97;
   const auto wire = amf0::encode_all(std::vector<value>{value::number(d)});
   std::uint64_t bits = 0;
-  for (int i = 1; i <= 8; ++i) bits = (bits << 8) | wire[static_cast<std::size_t>(i)];
+  for (int i = 1; i <= 8; ++i)
+    bits = (bits << 8) | wire[static_cast<std::size_t>(i)];
   CHECK(bits == std::bit_cast<std::uint64_t>(d));
 }
 

@@ -49,7 +49,8 @@ std::string parse_error(const bytes& in, chunk_reader_limits lim = {}) {
 
 TEST_CASE("chunk_reader: type-0 single chunk") {
   // csid 3, ts 1000, length 5, type 20, stream id 1 (little endian)
-  const bytes in{0x03, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x05, 0x14, 0x01, 0x00, 0x00, 0x00, 'h', 'e', 'l', 'l', 'o'};
+  const bytes in{0x03, 0x00, 0x03, 0xE8, 0x00, 0x00, 0x05, 0x14, 0x01,
+                 0x00, 0x00, 0x00, 'h',  'e',  'l',  'l',  'o'};
   for (const auto& msgs : {parse_whole(in), parse_bytewise(in)}) {
     REQUIRE(msgs.size() == 1);
     CHECK(msgs[0].csid == 3);
@@ -76,10 +77,10 @@ TEST_CASE("chunk_reader: a message spans chunks of the default size 128") {
 }
 
 TEST_CASE("chunk_reader: type 1/2/3 headers carry timestamp deltas") {
-  bytes in{0x04, 0x00, 0x00, 0x64, 0, 0, 2, 8, 1, 0, 0, 0, 'a', 'b'};   // fmt0 ts=100
-  append(in, {0x44, 0x00, 0x00, 0x21, 0, 0, 1, 9, 'c'});                 // fmt1 delta 33, len 1, type 9
-  append(in, {0x84, 0x00, 0x00, 0x0A, 'd'});                             // fmt2 delta 10
-  append(in, {0xC4, 'e'});                                               // fmt3: new message, delta 10 again
+  bytes in{0x04, 0x00, 0x00, 0x64, 0, 0, 2, 8, 1, 0, 0, 0, 'a', 'b'};  // fmt0 ts=100
+  append(in, {0x44, 0x00, 0x00, 0x21, 0, 0, 1, 9, 'c'});  // fmt1 delta 33, len 1, type 9
+  append(in, {0x84, 0x00, 0x00, 0x0A, 'd'});              // fmt2 delta 10
+  append(in, {0xC4, 'e'});                                // fmt3: new message, delta 10 again
   for (const auto& msgs : {parse_whole(in), parse_bytewise(in)}) {
     REQUIRE(msgs.size() == 4);
     CHECK(msgs[0].timestamp == 100);
@@ -107,8 +108,8 @@ TEST_CASE("chunk_reader: extended timestamps, also repeated in type-3 continuati
 }
 
 TEST_CASE("chunk_reader: two- and three-byte chunk stream ids") {
-  bytes in{0x00, 0x00, 0, 0, 1, 0, 0, 1, 8, 0, 0, 0, 0, 'x'};        // csid 64
-  append(in, {0x00, 0xFF, 0, 0, 2, 0, 0, 1, 8, 0, 0, 0, 0, 'y'});     // csid 319
+  bytes in{0x00, 0x00, 0, 0, 1, 0, 0, 1, 8, 0, 0, 0, 0, 'x'};            // csid 64
+  append(in, {0x00, 0xFF, 0, 0, 2, 0, 0, 1, 8, 0, 0, 0, 0, 'y'});        // csid 319
   append(in, {0x01, 0x00, 0x01, 0, 0, 3, 0, 0, 1, 8, 0, 0, 0, 0, 'z'});  // csid 64 + 256 = 320
   append(in, {0x01, 0xFF, 0xFF, 0, 0, 4, 0, 0, 1, 8, 0, 0, 0, 0, 'w'});  // csid 65599
   for (const auto& msgs : {parse_whole(in), parse_bytewise(in)}) {
@@ -137,9 +138,12 @@ TEST_CASE("chunk_reader: Set Chunk Size applies to the following chunks and is c
 }
 
 TEST_CASE("chunk_reader: invalid Set Chunk Size is rejected") {
-  CHECK(parse_error({0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0, 0, 0, 0}).find("Set Chunk Size of 0") != std::string::npos);
-  CHECK(parse_error({0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0x80, 0, 0, 1}).find("top bit") != std::string::npos);
-  CHECK(parse_error({0x02, 0, 0, 0, 0, 0, 2, 0x01, 0, 0, 0, 0, 0, 1}).find("short") != std::string::npos);
+  CHECK(parse_error({0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0, 0, 0, 0})
+          .find("Set Chunk Size of 0") != std::string::npos);
+  CHECK(parse_error({0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0x80, 0, 0, 1}).find("top bit") !=
+        std::string::npos);
+  CHECK(parse_error({0x02, 0, 0, 0, 0, 0, 2, 0x01, 0, 0, 0, 0, 0, 1}).find("short") !=
+        std::string::npos);
   // The largest legal value is accepted.
   const bytes max{0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF};
   chunk_reader r;
@@ -149,10 +153,10 @@ TEST_CASE("chunk_reader: invalid Set Chunk Size is rejected") {
 }
 
 TEST_CASE("chunk_reader: Abort drops the partial message of a chunk stream") {
-  bytes in{0x06, 0, 0, 0, 0x00, 0x01, 0x00, 0x09, 1, 0, 0, 0};  // 256-byte message...
-  append(in, seq(128));                                          // ...only half sent
+  bytes in{0x06, 0, 0, 0, 0x00, 0x01, 0x00, 0x09, 1, 0, 0, 0};         // 256-byte message...
+  append(in, seq(128));                                                // ...only half sent
   append(in, {0x02, 0, 0, 0, 0, 0, 4, 0x02, 0, 0, 0, 0, 0, 0, 0, 6});  // abort csid 6
-  append(in, {0x06, 0, 0, 0, 0, 0, 1, 0x08, 1, 0, 0, 0, 'a'});   // a fresh message on csid 6
+  append(in, {0x06, 0, 0, 0, 0, 0, 1, 0x08, 1, 0, 0, 0, 'a'});         // a fresh message on csid 6
   const auto msgs = parse_whole(in);
   REQUIRE(msgs.size() == 1);
   CHECK(msgs[0].type == 8);
@@ -162,13 +166,15 @@ TEST_CASE("chunk_reader: Abort drops the partial message of a chunk stream") {
 TEST_CASE("chunk_reader: limits and malformed framing") {
   chunk_reader_limits small;
   small.max_message_size = 1000;
-  CHECK(parse_error({0x06, 0, 0, 0, 0x00, 0x03, 0xE9, 0x09, 1, 0, 0, 0}, small).find("exceeds the limit") !=
+  CHECK(parse_error({0x06, 0, 0, 0, 0x00, 0x03, 0xE9, 0x09, 1, 0, 0, 0}, small)
+          .find("exceeds the limit") != std::string::npos);
+  CHECK(parse_error({0x46, 0, 0, 0, 0, 0, 1, 9}).find("without a type-0 header") !=
         std::string::npos);
-  CHECK(parse_error({0x46, 0, 0, 0, 0, 0, 1, 9}).find("without a type-0 header") != std::string::npos);
   CHECK(parse_error({0xC7}).find("without a type-0 header") != std::string::npos);
 
   bytes many;
-  for (std::uint8_t cs = 0; cs < 65; ++cs) append(many, {0x00, cs, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0});
+  for (std::uint8_t cs = 0; cs < 65; ++cs)
+    append(many, {0x00, cs, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0});
   small.max_chunk_streams = 64;
   CHECK(parse_error(many, small).find("too many chunk streams") != std::string::npos);
 
@@ -178,14 +184,16 @@ TEST_CASE("chunk_reader: limits and malformed framing") {
   bytes partials;
   for (std::uint8_t cs = 2; cs < 12; ++cs) {
     append(partials, {cs, 0, 0, 0, 0x00, 0x01, 0x00, 0x09, 1, 0, 0, 0});  // 256-byte message...
-    append(partials, seq(128));                                          // ...half of it
+    append(partials, seq(128));                                           // ...half of it
   }
-  CHECK(parse_error(partials, tight).find("too much data in partial messages") != std::string::npos);
+  CHECK(parse_error(partials, tight).find("too much data in partial messages") !=
+        std::string::npos);
 
   bytes interleaved{0x06, 0, 0, 0, 0x00, 0x01, 0x00, 0x09, 1, 0, 0, 0};
   append(interleaved, seq(128));
   append(interleaved, {0x06, 0, 0, 0, 0, 0, 1, 0x08, 1, 0, 0, 0});
-  CHECK(parse_error(interleaved).find("before the previous message completed") != std::string::npos);
+  CHECK(parse_error(interleaved).find("before the previous message completed") !=
+        std::string::npos);
 
   // Once failed, the reader refuses further input.
   chunk_reader r;
@@ -219,8 +227,10 @@ TEST_CASE("chunk_writer output parses back through chunk_reader in any fragmenta
       m.csid = std::uniform_int_distribution<std::uint32_t>{2, 400}(rng);
       m.type = static_cast<std::uint8_t>(i % 2 ? 8 : 9);
       m.stream_id = 1;
-      m.timestamp = i % 5 == 0 ? 0xFFFFFF00u + static_cast<std::uint32_t>(i) : static_cast<std::uint32_t>(i * 33);
-      m.payload = seq(std::uniform_int_distribution<std::size_t>{0, 9000}(rng), static_cast<std::uint8_t>(i));
+      m.timestamp = i % 5 == 0 ? 0xFFFFFF00u + static_cast<std::uint32_t>(i)
+                               : static_cast<std::uint32_t>(i * 33);
+      m.payload = seq(std::uniform_int_distribution<std::size_t>{0, 9000}(rng),
+                      static_cast<std::uint8_t>(i));
       w.write(m.csid, m.type, m.stream_id, m.timestamp, m.payload, wire);
       sent.push_back(std::move(m));
     }
@@ -228,7 +238,8 @@ TEST_CASE("chunk_writer output parses back through chunk_reader in any fragmenta
     std::vector<message> got;
     std::size_t pos = 0;
     while (pos < wire.size()) {
-      const auto n = std::min(wire.size() - pos, std::uniform_int_distribution<std::size_t>{1, 700}(rng));
+      const auto n = std::min(wire.size() - pos,
+                              std::uniform_int_distribution<std::size_t>{1, 700}(rng));
       REQUIRE(r.feed(std::span{wire.data() + pos, n}, got).ok());
       pos += n;
     }

@@ -18,7 +18,8 @@ struct null_sink : ingest::ingest_sink {
   int closes = 0;
   void write(std::span<const std::byte> b) override { bytes += b.size(); }
   void close(std::string) override {
-    if (++closes > 1) __builtin_trap();  // the contract: exactly once
+    if (++closes > 1)
+      __builtin_trap();  // the contract: exactly once
   }
 };
 
@@ -32,7 +33,8 @@ const std::vector<std::uint8_t>& preamble() {
     auto cmd = [&](std::uint32_t stream, std::vector<value> args) {
       w.write(3, msg_type::command_amf0, stream, 0, amf0::encode_all(args), b);
     };
-    cmd(0, {value::string("connect"), value::number(1), value::object({{"app", value::string("live")}})});
+    cmd(0, {value::string("connect"), value::number(1),
+            value::object({{"app", value::string("live")}})});
     cmd(0, {value::string("createStream"), value::number(2), value::null()});
     cmd(1, {value::string("publish"), value::number(3), value::null(), value::string("k")});
     return b;
@@ -58,9 +60,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t pos = 0; pos < size && ok_split; pos += step)
       ok_split = split.feed(in.subspan(pos, std::min(step, size - pos)), b).ok();
     // Fragmentation must not change the outcome.
-    if (ok_whole != ok_split || (ok_whole && a.size() != b.size())) __builtin_trap();
+    if (ok_whole != ok_split || (ok_whole && a.size() != b.size()))
+      __builtin_trap();
     for (std::size_t i = 0; ok_whole && i < a.size(); ++i)
-      if (a[i].payload != b[i].payload || a[i].timestamp != b[i].timestamp) __builtin_trap();
+      if (a[i].payload != b[i].payload || a[i].timestamp != b[i].timestamp)
+        __builtin_trap();
   }
 
   {
@@ -68,16 +72,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     session_options opt;
     opt.limits.max_message_size = 1 << 20;
     session s{"fuzz:0", opt};
-    if (!s.receive(preamble()).ok()) __builtin_trap();
+    if (!s.receive(preamble()).ok())
+      __builtin_trap();
     for (auto& ev : s.take_events())
-      if (auto* req = std::get_if<publish_requested>(&ev)) s.accept_publish(req->id, sink);
-    if (!s.publishing()) __builtin_trap();
+      if (auto* req = std::get_if<publish_requested>(&ev))
+        s.accept_publish(req->id, sink);
+    if (!s.publishing())
+      __builtin_trap();
     (void)s.receive(in);
     for (auto& ev : s.take_events())
-      if (auto* req = std::get_if<publish_requested>(&ev)) s.accept_publish(req->id, sink);
+      if (auto* req = std::get_if<publish_requested>(&ev))
+        s.accept_publish(req->id, sink);
     (void)s.take_output();
     s.close("fuzz done");
-    if (sink->closes != 1) __builtin_trap();
+    if (sink->closes != 1)
+      __builtin_trap();
   }
   return 0;
 }

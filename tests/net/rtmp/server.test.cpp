@@ -38,15 +38,15 @@ namespace {
 using test::recording_handler;
 using test::recording_sink;
 
-
 bool have_ffmpeg() { return std::system("command -v ffmpeg >/dev/null 2>&1") == 0; }
 
 int run_ffmpeg(unsigned short port, const std::string& key, int seconds = 3) {
   const std::string cmd =
-      "timeout 60 ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=30 "
-      "-f lavfi -i sine -t " + std::to_string(seconds) +
-      " -c:v libx264 -pix_fmt yuv420p -g 30 -c:a aac -f flv rtmp://127.0.0.1:" + std::to_string(port) +
-      "/live/" + key + " </dev/null";
+    "timeout 60 ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=30 "
+    "-f lavfi -i sine -t " +
+    std::to_string(seconds) +
+    " -c:v libx264 -pix_fmt yuv420p -g 30 -c:a aac -f flv rtmp://127.0.0.1:" +
+    std::to_string(port) + "/live/" + key + " </dev/null";
   const int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
@@ -67,7 +67,8 @@ struct running_server {
   ~running_server() { finish(); }
   // Stops everything; afterwards the log may be read safely.
   void finish() {
-    if (!thread.joinable()) return;
+    if (!thread.joinable())
+      return;
     srv->stop();
     std::this_thread::sleep_for(100ms);  // let connections see the stop
     io.stop();
@@ -94,25 +95,42 @@ flv_summary parse_flv(const bytes& f) {
   }
   std::size_t pos = 13;
   while (pos < f.size()) {
-    if (f.size() - pos < 11) { s.error = "truncated tag header"; return s; }
+    if (f.size() - pos < 11) {
+      s.error = "truncated tag header";
+      return s;
+    }
     const std::uint8_t type = f[pos];
     const std::uint32_t size = (f[pos + 1] << 16) | (f[pos + 2] << 8) | f[pos + 3];
-    const std::uint32_t ts = ((f[pos + 4] << 16) | (f[pos + 5] << 8) | f[pos + 6]) | (std::uint32_t{f[pos + 7]} << 24);
-    if (f[pos + 8] || f[pos + 9] || f[pos + 10]) { s.error = "non-zero stream id"; return s; }
-    if (f.size() - pos - 11 < size + 4) { s.error = "truncated tag body"; return s; }
+    const std::uint32_t ts = ((f[pos + 4] << 16) | (f[pos + 5] << 8) | f[pos + 6]) |
+                             (std::uint32_t{f[pos + 7]} << 24);
+    if (f[pos + 8] || f[pos + 9] || f[pos + 10]) {
+      s.error = "non-zero stream id";
+      return s;
+    }
+    if (f.size() - pos - 11 < size + 4) {
+      s.error = "truncated tag body";
+      return s;
+    }
     const std::uint8_t* body = &f[pos + 11];
     const std::uint8_t* prev = body + size;
     const std::uint32_t prev_size = (prev[0] << 24) | (prev[1] << 16) | (prev[2] << 8) | prev[3];
-    if (prev_size != size + 11) { s.error = "bad PreviousTagSize"; return s; }
+    if (prev_size != size + 11) {
+      s.error = "bad PreviousTagSize";
+      return s;
+    }
     if (type == 9) {
-      if (s.video == 0) s.avc_sequence_header_first = size >= 2 && body[0] == 0x17 && body[1] == 0x00;
+      if (s.video == 0)
+        s.avc_sequence_header_first = size >= 2 && body[0] == 0x17 && body[1] == 0x00;
       ++s.video;
       s.last_video_ts = ts;
     } else if (type == 8) {
-      if (s.audio == 0) s.aac_sequence_header_first = size >= 2 && (body[0] >> 4) == 10 && body[1] == 0x00;
+      if (s.audio == 0)
+        s.aac_sequence_header_first = size >= 2 && (body[0] >> 4) == 10 && body[1] == 0x00;
       ++s.audio;
     } else if (type == 18) {
-      if (s.script == 0) s.metadata_first_is_onmetadata = size > 13 && std::memcmp(body, "\x02\x00\x0AonMetaData", 13) == 0;
+      if (s.script == 0)
+        s.metadata_first_is_onmetadata = size > 13 &&
+                                         std::memcmp(body, "\x02\x00\x0AonMetaData", 13) == 0;
       ++s.script;
     } else {
       s.error = "unexpected tag type " + std::to_string(type);
@@ -156,7 +174,7 @@ TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV 
   CHECK(flv.metadata_first_is_onmetadata);
   CHECK(flv.avc_sequence_header_first);
   CHECK(flv.aac_sequence_header_first);
-  CHECK(flv.video >= 80);  // 3 s at 30 fps
+  CHECK(flv.video >= 80);   // 3 s at 30 fps
   CHECK(flv.audio >= 100);  // 3 s of 1024-sample AAC frames at 44.1 kHz
   CHECK(flv.last_video_ts >= 2800);
   CHECK(flv.last_video_ts < 4000);
@@ -164,13 +182,15 @@ TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV 
   const std::string path = "/tmp/aethex-rtmp-test-" + std::to_string(::getpid()) + ".flv";
   {
     std::ofstream out{path, std::ios::binary};
-    out.write(reinterpret_cast<const char*>(sink->data.data()), static_cast<std::streamsize>(sink->data.size()));
+    out.write(reinterpret_cast<const char*>(sink->data.data()),
+              static_cast<std::streamsize>(sink->data.size()));
   }
   const std::string probe = "ffprobe -v error -show_entries stream=codec_name -of csv=p=0 " + path;
   std::string codecs;
   if (FILE* p = ::popen(probe.c_str(), "r")) {
     char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) codecs += buf;
+    while (std::fgets(buf, sizeof buf, p))
+      codecs += buf;
     CHECK(::pclose(p) == 0);
   }
   std::remove(path.c_str());
@@ -215,7 +235,8 @@ TEST_CASE("server: stop() ends a live publish and closes its sink") {
   for (int i = 0; i < 200 && !sink; ++i) {
     std::this_thread::sleep_for(50ms);
     std::lock_guard lock{rs.handler.mu};
-    if (!rs.handler.sinks.empty()) sink = rs.handler.sinks[0];
+    if (!rs.handler.sinks.empty())
+      sink = rs.handler.sinks[0];
   }
   REQUIRE(sink);
   CHECK(sink->wait_bytes(20'000, 10s));
@@ -284,16 +305,19 @@ TEST_CASE("server: a publisher that goes silent is timed out and its sink closed
   auto cmd = [&](std::uint32_t stream, std::vector<value> args) {
     w.write(3, rtmp::msg_type::command_amf0, stream, 0, rtmp::amf0::encode_all(args), out);
   };
-  cmd(0, {value::string("connect"), value::number(1), value::object({{"app", value::string("live")}})});
+  cmd(0, {value::string("connect"), value::number(1),
+          value::object({{"app", value::string("live")}})});
   cmd(0, {value::string("createStream"), value::number(2), value::null()});
-  cmd(1, {value::string("publish"), value::number(3), value::null(), value::string("good"), value::string("live")});
+  cmd(1, {value::string("publish"), value::number(3), value::null(), value::string("good"),
+          value::string("live")});
   asio::write(s, asio::buffer(out));
 
   std::shared_ptr<recording_sink> sink;
   for (int i = 0; i < 100 && !sink; ++i) {
     std::this_thread::sleep_for(20ms);
     std::lock_guard lock{rs.handler.mu};
-    if (!rs.handler.sinks.empty()) sink = rs.handler.sinks[0];
+    if (!rs.handler.sinks.empty())
+      sink = rs.handler.sinks[0];
   }
   REQUIRE(sink);
   REQUIRE(sink->wait_closed(5s));
@@ -382,7 +406,8 @@ TEST_CASE("server: the total cap holds across addresses") {
   for (int i = 0; i < 50 && !admitted; ++i) {
     auto again = connect_from(io, "127.0.0.23", rs.srv->port());
     admitted = handshake(again);
-    if (!admitted) std::this_thread::sleep_for(20ms);
+    if (!admitted)
+      std::this_thread::sleep_for(20ms);
   }
   CHECK(admitted);
 }
@@ -414,7 +439,8 @@ TEST_CASE("server: out of descriptors, the accept loop pauses instead of spinnin
   ::getrusage(RUSAGE_SELF, &after);
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &old) == 0);
   auto cpu_us = [](const rusage& r) {
-    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1'000'000L + r.ru_utime.tv_usec + r.ru_stime.tv_usec;
+    return (r.ru_utime.tv_sec + r.ru_stime.tv_sec) * 1'000'000L + r.ru_utime.tv_usec +
+           r.ru_stime.tv_usec;
   };
   INFO("CPU while out of descriptors: " << cpu_us(after) - cpu_us(before) << " us");
   CHECK(cpu_us(after) - cpu_us(before) < 300'000);  // a spinning accept loop burns the second

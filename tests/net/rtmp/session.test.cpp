@@ -42,8 +42,10 @@ struct fake_handler : ingest::ingest_handler {
     } else {
       r.reject_reason = "unknown stream key";
     }
-    if (defer) deferred = [done, r] { done(r); };
-    else done(r);
+    if (defer)
+      deferred = [done, r] { done(r); };
+    else
+      done(r);
   }
 };
 
@@ -58,14 +60,16 @@ struct client {
 
   client() {
     std::mt19937 rng{7};
-    for (std::size_t i = 8; i < c1.size(); ++i) c1[i] = static_cast<std::uint8_t>(rng());
+    for (std::size_t i = 8; i < c1.size(); ++i)
+      c1[i] = static_cast<std::uint8_t>(rng());
   }
   bytes c0c1() const {
     bytes b{3};
     b.insert(b.end(), c1.begin(), c1.end());
     return b;
   }
-  void command(bytes& out, std::uint32_t stream, std::vector<value> args, std::uint32_t cs = 3) const {
+  void command(bytes& out, std::uint32_t stream, std::vector<value> args,
+               std::uint32_t cs = 3) const {
     writer.write(cs, msg_type::command_amf0, stream, 0, amf0::encode_all(args), out);
   }
   void media(bytes& out, std::uint8_t type, std::uint32_t ts, const bytes& body) const {
@@ -83,10 +87,12 @@ struct client {
   std::vector<std::vector<value>> commands(std::string_view name) const {
     std::vector<std::vector<value>> found;
     for (const auto& m : received) {
-      if (m.type != msg_type::command_amf0) continue;
+      if (m.type != msg_type::command_amf0)
+        continue;
       auto args = amf0::decode_all(m.payload);
       REQUIRE(args.ok());
-      if (!args->empty() && (*args)[0].as_string() == name) found.push_back(*args);
+      if (!args->empty() && (*args)[0].as_string() == name)
+        found.push_back(*args);
     }
     return found;
   }
@@ -98,8 +104,10 @@ status drive(session& s, fake_handler& h, std::span<const std::uint8_t> in, clie
   for (auto& ev : s.take_events()) {
     if (auto* req = std::get_if<publish_requested>(&ev)) {
       h.open(req->request, [&s, id = req->id](ingest::open_result r) {
-        if (r.sink) s.accept_publish(id, r.sink);
-        else s.reject_publish(id, r.reject_reason);
+        if (r.sink)
+          s.accept_publish(id, r.sink);
+        else
+          s.reject_publish(id, r.reject_reason);
       });
     }
   }
@@ -115,26 +123,34 @@ value connect_object() {
 }
 
 const bytes metadata_inner = amf0::encode_all(std::vector<value>{
-    value::string("onMetaData"),
-    value::ecma_array({{"width", value::number(320)}, {"height", value::number(240)}})});
+  value::string("onMetaData"),
+  value::ecma_array({{"width", value::number(320)}, {"height", value::number(240)}})});
 const bytes video_config{0x17, 0x00, 0x00, 0x00, 0x00, 0x01, 0x64, 0x00, 0x0D};
-const bytes video_frame = [] { bytes b(5000, 0xAB); b[0] = 0x17; b[1] = 0x01; return b; }();
+const bytes video_frame = [] {
+  bytes b(5000, 0xAB);
+  b[0] = 0x17;
+  b[1] = 0x01;
+  return b;
+}();
 const bytes audio_frame{0xAF, 0x01, 0x21, 0x10, 0x04};
 
 // The publisher's side of an ffmpeg-like session after the handshake's C0+C1.
 bytes publish_conversation(const client& c, std::string_view name) {
   bytes b(1536, 0x5A);  // C2 (content unchecked)
   c.command(b, 0, {value::string("connect"), value::number(1), connect_object()});
-  c.writer.write(2, msg_type::set_chunk_size, 0, 0, bytes{0, 0, 0x10, 0}, b);  // 4096, as ffmpeg does
+  c.writer.write(2, msg_type::set_chunk_size, 0, 0, bytes{0, 0, 0x10, 0},
+                 b);  // 4096, as ffmpeg does
   chunk_writer big{4096};
   auto cmd = [&](std::uint32_t stream, std::vector<value> args) {
     big.write(3, msg_type::command_amf0, stream, 0, amf0::encode_all(args), b);
   };
-  cmd(0, {value::string("releaseStream"), value::number(2), value::null(), value::string(std::string{name})});
-  cmd(0, {value::string("FCPublish"), value::number(3), value::null(), value::string(std::string{name})});
+  cmd(0, {value::string("releaseStream"), value::number(2), value::null(),
+          value::string(std::string{name})});
+  cmd(0, {value::string("FCPublish"), value::number(3), value::null(),
+          value::string(std::string{name})});
   cmd(0, {value::string("createStream"), value::number(4), value::null()});
-  cmd(1, {value::string("publish"), value::number(5), value::null(), value::string(std::string{name}),
-          value::string("live")});
+  cmd(1, {value::string("publish"), value::number(5), value::null(),
+          value::string(std::string{name}), value::string("live")});
   return b;
 }
 
@@ -148,23 +164,33 @@ bytes media_and_unpublish() {
   big.write(4, msg_type::audio, 1, 23, audio_frame, b);
   big.write(6, msg_type::video, 1, 0x01020304, video_frame, b);  // extended timestamp
   big.write(3, msg_type::command_amf0, 1, 0,
-            amf0::encode_all(std::vector<value>{value::string("FCUnpublish"), value::number(6), value::null(),
-                                                value::string("good")}),
+            amf0::encode_all(std::vector<value>{value::string("FCUnpublish"), value::number(6),
+                                                value::null(), value::string("good")}),
             b);
   big.write(3, msg_type::command_amf0, 0, 0,
-            amf0::encode_all(std::vector<value>{value::string("deleteStream"), value::number(7), value::null(),
-                                                value::number(1)}),
+            amf0::encode_all(std::vector<value>{value::string("deleteStream"), value::number(7),
+                                                value::null(), value::number(1)}),
             b);
   return b;
 }
 
 bytes expected_tag(std::uint8_t type, std::uint32_t ts, const bytes& body) {
   const auto n = static_cast<std::uint32_t>(body.size());
-  bytes t{type, std::uint8_t(n >> 16), std::uint8_t(n >> 8), std::uint8_t(n),
-          std::uint8_t(ts >> 16), std::uint8_t(ts >> 8), std::uint8_t(ts), std::uint8_t(ts >> 24), 0, 0, 0};
+  bytes t{type,
+          std::uint8_t(n >> 16),
+          std::uint8_t(n >> 8),
+          std::uint8_t(n),
+          std::uint8_t(ts >> 16),
+          std::uint8_t(ts >> 8),
+          std::uint8_t(ts),
+          std::uint8_t(ts >> 24),
+          0,
+          0,
+          0};
   t.insert(t.end(), body.begin(), body.end());
   const auto prev = n + 11;
-  t.insert(t.end(), {std::uint8_t(prev >> 24), std::uint8_t(prev >> 16), std::uint8_t(prev >> 8), std::uint8_t(prev)});
+  t.insert(t.end(), {std::uint8_t(prev >> 24), std::uint8_t(prev >> 16), std::uint8_t(prev >> 8),
+                     std::uint8_t(prev)});
   return t;
 }
 
@@ -195,7 +221,8 @@ TEST_CASE("session: connect, createStream, publish, media, deleteStream") {
   REQUIRE(hs.size() == 3073);
   CHECK(hs[0] == 3);
   CHECK(bytes(hs.begin() + 1537, hs.end()) == c.c1);
-  CHECK(std::all_of(hs.begin() + 5, hs.begin() + 9, [](auto b) { return b == 0; }));  // S1 zero field
+  CHECK(std::all_of(hs.begin() + 5, hs.begin() + 9,
+                    [](auto b) { return b == 0; }));  // S1 zero field
   c.handshake_left = 0;
 
   REQUIRE(drive(s, h, publish_conversation(c, "good?token=abc"), c).ok());
@@ -255,7 +282,8 @@ TEST_CASE("session: input fed one byte at a time produces the same stream") {
   all.insert(all.end(), conv.begin(), conv.end());
   const auto media = media_and_unpublish();
   all.insert(all.end(), media.begin(), media.end());
-  for (auto b : all) REQUIRE(drive(s, h, std::span{&b, 1}, c).ok());
+  for (auto b : all)
+    REQUIRE(drive(s, h, std::span{&b, 1}, c).ok());
   REQUIRE(h.sinks.size() == 1);
   CHECK(h.sinks[0]->data == expected_flv());
   CHECK(h.sinks[0]->closes == 1);
@@ -340,7 +368,8 @@ TEST_CASE("session: acknowledges once the peer's window is exceeded, answers pin
     std::vector<std::uint32_t> seqs;
     for (const auto& m : c.received)
       if (m.type == msg_type::acknowledgement)
-        seqs.push_back((std::uint32_t{m.payload[0]} << 24) | (m.payload[1] << 16) | (m.payload[2] << 8) | m.payload[3]);
+        seqs.push_back((std::uint32_t{m.payload[0]} << 24) | (m.payload[1] << 16) |
+                       (m.payload[2] << 8) | m.payload[3]);
     return seqs;
   };
   // 1537 + 1536 + commands > 2000: one ack carrying the byte count so far.
@@ -348,7 +377,8 @@ TEST_CASE("session: acknowledges once the peer's window is exceeded, answers pin
   CHECK(acks()[0] == s.bytes_received());
   bool pong = false;
   for (const auto& m : c.received)
-    if (m.type == msg_type::user_control && m.payload == bytes{0, 7, 0, 0, 0x12, 0x34}) pong = true;
+    if (m.type == msg_type::user_control && m.payload == bytes{0, 7, 0, 0, 0x12, 0x34})
+      pong = true;
   CHECK(pong);
   bytes more;
   c.media(more, msg_type::audio, 0, bytes(1000, 1));
@@ -379,13 +409,14 @@ TEST_CASE("session: malformed input yields an error, never a crash") {
     CHECK(st.message().find("unsupported version 6") != std::string::npos);
   }
   CHECK(after_connect({0xC9, 1, 2, 3}).find("without a type-0 header") != std::string::npos);
-  CHECK(after_connect({0x03, 0, 0, 0, 0, 0, 3, 0x14, 0, 0, 0, 0, 0x02, 0x00, 0x09}).find("malformed command") !=
+  CHECK(after_connect({0x03, 0, 0, 0, 0, 0, 3, 0x14, 0, 0, 0, 0, 0x02, 0x00, 0x09})
+          .find("malformed command") != std::string::npos);
+  CHECK(after_connect({0x03, 0, 0, 0, 0, 0, 1, 0x14, 0, 0, 0, 0, 0x05}).find("without a name") !=
         std::string::npos);
-  CHECK(after_connect({0x03, 0, 0, 0, 0, 0, 1, 0x14, 0, 0, 0, 0, 0x05}).find("without a name") != std::string::npos);
   session_options small;
   small.limits.max_message_size = 100'000;
-  CHECK(after_connect({0x03, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x09, 1, 0, 0, 0}, small).find("exceeds the limit") !=
-        std::string::npos);
+  CHECK(after_connect({0x03, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF, 0x09, 1, 0, 0, 0}, small)
+          .find("exceeds the limit") != std::string::npos);
   {
     // Before publish no message may be larger than a command: a 16 MiB message header is
     // refused at once instead of being buffered (the default limits, not a small test limit).
@@ -397,7 +428,8 @@ TEST_CASE("session: malformed input yields an error, never a crash") {
     REQUIRE(drive(s, h, c.c0c1(), c).ok());
     bytes b(1536, 0);
     std::vector<value> args{value::string("connect"), value::number(1), connect_object()};
-    for (int i = 0; i < 3000; ++i) args.push_back(value::string(std::string(30, 'x')));
+    for (int i = 0; i < 3000; ++i)
+      args.push_back(value::string(std::string(30, 'x')));
     c.command(b, 0, args);  // ~100 KB: over the 64 KiB command limit
     auto st = drive(s, h, b, c);
     REQUIRE_FALSE(st.ok());
@@ -420,8 +452,10 @@ TEST_CASE("session: malformed input yields an error, never a crash") {
   std::mt19937 rng{1234};
   for (int i = 0; i < 300; ++i) {
     bytes junk(std::uniform_int_distribution<std::size_t>{1, 3000}(rng));
-    for (auto& x : junk) x = static_cast<std::uint8_t>(rng());
-    if (i % 2) junk[0] = 0x03;  // start with a plausible type-0 header on csid 3
+    for (auto& x : junk)
+      x = static_cast<std::uint8_t>(rng());
+    if (i % 2)
+      junk[0] = 0x03;  // start with a plausible type-0 header on csid 3
     (void)after_connect(junk);
   }
 }

@@ -31,18 +31,20 @@ namespace {
 using test::recording_handler;
 using test::recording_sink;
 
-
 bool have_ffmpeg() { return std::system("command -v ffmpeg >/dev/null 2>&1") == 0; }
 
 // ffmpeg 5.1 passes URL option values to libsrt verbatim (no percent-decoding). zerolatency
 // matters: SRT live mode drops what is unsent when the caller closes, and x264's lookahead would
 // otherwise hold most of a short clip until the very end.
-int run_ffmpeg(unsigned short port, const std::string& streamid, int seconds, const std::string& extra = "") {
+int run_ffmpeg(unsigned short port, const std::string& streamid, int seconds,
+               const std::string& extra = "") {
   const std::string cmd =
-      "timeout 60 ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=30 "
-      "-f lavfi -i sine -t " + std::to_string(seconds) +
-      " -c:v libx264 -tune zerolatency -pix_fmt yuv420p -g 30 -c:a aac -f mpegts 'srt://127.0.0.1:" + std::to_string(port) +
-      "?streamid=" + streamid + "&latency=120000" + extra + "' </dev/null 2>/dev/null";
+    "timeout 60 ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=30 "
+    "-f lavfi -i sine -t " +
+    std::to_string(seconds) +
+    " -c:v libx264 -tune zerolatency -pix_fmt yuv420p -g 30 -c:a aac -f mpegts 'srt://127.0.0.1:" +
+    std::to_string(port) + "?streamid=" + streamid + "&latency=120000" + extra +
+    "' </dev/null 2>/dev/null";
   const int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
@@ -60,7 +62,8 @@ struct running_server {
   ~running_server() { finish(); }
   // Stops the server; afterwards the log may be read safely.
   void finish() {
-    if (!srv) return;
+    if (!srv)
+      return;
     srv.reset();
     std::clog.rdbuf(old_clog);
   }
@@ -71,10 +74,12 @@ struct caller {
   srt::library lib;
   srt::socket sock{srt_create_socket()};
 
-  bool connect(unsigned short port, const std::string& streamid, const std::string& passphrase = "") {
+  bool connect(unsigned short port, const std::string& streamid,
+               const std::string& passphrase = "") {
     srt_setsockflag(sock.get(), SRTO_STREAMID, streamid.data(), static_cast<int>(streamid.size()));
     if (!passphrase.empty())
-      srt_setsockflag(sock.get(), SRTO_PASSPHRASE, passphrase.data(), static_cast<int>(passphrase.size()));
+      srt_setsockflag(sock.get(), SRTO_PASSPHRASE, passphrase.data(),
+                      static_cast<int>(passphrase.size()));
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
@@ -88,13 +93,15 @@ std::string probe_codecs(const bytes& data) {
   const std::string path = "/tmp/aethex-srt-test-" + std::to_string(::getpid()) + ".ts";
   {
     std::ofstream out{path, std::ios::binary};
-    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    out.write(reinterpret_cast<const char*>(data.data()),
+              static_cast<std::streamsize>(data.size()));
   }
   const std::string probe = "ffprobe -v error -show_entries stream=codec_name -of csv=p=0 " + path;
   std::string codecs;
   if (FILE* p = ::popen(probe.c_str(), "r")) {
     char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) codecs += buf;
+    while (std::fgets(buf, sizeof buf, p))
+      codecs += buf;
     ::pclose(p);
   }
   std::remove(path.c_str());
@@ -132,7 +139,8 @@ TEST_CASE("server: ffmpeg publishes over SRT and the sink receives MPEG-TS with 
   REQUIRE(sink->data.size() > 30'000);
   CHECK(sink->data.size() % 188 == 0);
   bool synced = true;
-  for (std::size_t i = 0; i < sink->data.size(); i += 188) synced = synced && sink->data[i] == 0x47;
+  for (std::size_t i = 0; i < sink->data.size(); i += 188)
+    synced = synced && sink->data[i] == 0x47;
   CHECK(synced);
   const auto codecs = probe_codecs(sink->data);
   CHECK(codecs.find("h264") != std::string::npos);
@@ -183,7 +191,8 @@ TEST_CASE("server: malformed streamids and play requests are refused in the hand
     CHECK_FALSE(c.connect(rs.srv->port(), ""));
     CHECK(c.reject_reason() == SRT_REJX_BAD_REQUEST);
   }
-  if (have_ffmpeg()) CHECK(run_ffmpeg(rs.srv->port(), "bad-key-with-$dollar", 1) != 0);
+  if (have_ffmpeg())
+    CHECK(run_ffmpeg(rs.srv->port(), "bad-key-with-$dollar", 1) != 0);
   CHECK(rs.handler.request_count() == 0);
   rs.finish();
   const auto log = rs.log.str();

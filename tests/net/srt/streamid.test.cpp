@@ -32,10 +32,11 @@ TEST_CASE("plain streamid is the key") {
 }
 
 TEST_CASE("access-control form: r=live/KEY or r=KEY with m=publish, fields in any order") {
-  for (const auto& sid : std::vector<std::string>{"#!::r=live/" + key + ",m=publish", "#!::m=publish,r=live/" + key,
-                                "#!::r=" + key + ",m=publish", "#!::u=alice,r=" + key + ",m=publish,t=stream",
-                                "#!::h=example.org,m=publish,s=abc123,r=live/" + key,
-                                "#!::m=publish,x-custom=1,r=" + key}) {
+  for (const auto& sid : std::vector<std::string>{
+         "#!::r=live/" + key + ",m=publish", "#!::m=publish,r=live/" + key,
+         "#!::r=" + key + ",m=publish", "#!::u=alice,r=" + key + ",m=publish,t=stream",
+         "#!::h=example.org,m=publish,s=abc123,r=live/" + key,
+         "#!::m=publish,x-custom=1,r=" + key}) {
     INFO("streamid: ", sid);
     const auto r = parse_streamid(sid);
     REQUIRE(r);
@@ -47,34 +48,35 @@ TEST_CASE("playback and other modes are refused with a clear reason") {
   check_refused("#!::r=live/" + key + ",m=request", streamid_error::unsupported_mode);
   check_refused("#!::r=live/" + key, streamid_error::unsupported_mode);  // request is the default
   check_refused("#!::r=live/" + key + ",m=bidirectional", streamid_error::unsupported_mode);
-  CHECK(parse_streamid("#!::r=live/" + key + ",m=request").reason.find("m=request") != std::string::npos);
+  CHECK(parse_streamid("#!::r=live/" + key + ",m=request").reason.find("m=request") !=
+        std::string::npos);
   check_refused("#!::r=live/" + key + ",m=publish,t=file", streamid_error::unsupported_type);
   check_refused("#!::r=other/" + key + ",m=publish", streamid_error::unknown_app);
 }
 
 TEST_CASE("malformed streamids are refused without echoing them") {
   for (const auto& sid : std::vector<std::string>{
-         std::string{},                                   // nothing
-         std::string{"#!::"},                             // empty field list
-         "#!::m=publish",                                 // no resource
-         "#!::r=,m=publish",                              // empty value
-         "#!::=x,r=" + key + ",m=publish",                // empty name
-         "#!::r" + key + ",m=publish",                    // no '='
-         "#!::r=" + key + ",m=publish,",                  // trailing comma
-         "#!::r=" + key + ",,m=publish",                  // empty field
-         "#!::r=" + key + ",m=publish,r=" + key,          // duplicate r
-         "#!::r=" + key + ",m=publish,m=publish",         // duplicate m
-         "#!::r=" + key + ",m=upload",                    // unknown mode
-         "#!::r=live/,m=publish",                         // empty key
-         "#!::r=live/a/" + key + ",m=publish",            // nested path
-         "#!::r=live/" + key + " ,m=publish",             // space in key
-         "live/" + key,                                   // plain form has no application
-         key + "\n",                                      // control character
-         key + "&latency=200",                            // URL residue
-         "#!:r=" + key,                                   // not the access-control prefix
-         std::string(129, 'a'),                           // key too long
-         std::string(600, 'a'),                           // streamid longer than SRT allows
-         std::string{"k\0ey", 4},                         // embedded NUL
+         std::string{},                            // nothing
+         std::string{"#!::"},                      // empty field list
+         "#!::m=publish",                          // no resource
+         "#!::r=,m=publish",                       // empty value
+         "#!::=x,r=" + key + ",m=publish",         // empty name
+         "#!::r" + key + ",m=publish",             // no '='
+         "#!::r=" + key + ",m=publish,",           // trailing comma
+         "#!::r=" + key + ",,m=publish",           // empty field
+         "#!::r=" + key + ",m=publish,r=" + key,   // duplicate r
+         "#!::r=" + key + ",m=publish,m=publish",  // duplicate m
+         "#!::r=" + key + ",m=upload",             // unknown mode
+         "#!::r=live/,m=publish",                  // empty key
+         "#!::r=live/a/" + key + ",m=publish",     // nested path
+         "#!::r=live/" + key + " ,m=publish",      // space in key
+         "live/" + key,                            // plain form has no application
+         key + "\n",                               // control character
+         key + "&latency=200",                     // URL residue
+         "#!:r=" + key,                            // not the access-control prefix
+         std::string(129, 'a'),                    // key too long
+         std::string(600, 'a'),                    // streamid longer than SRT allows
+         std::string{"k\0ey", 4},                  // embedded NUL
        }) {
     INFO("streamid: ", sid);
     const auto r = parse_streamid(sid);

@@ -12,7 +12,9 @@ namespace {
 http::request upgrade(std::string key) {
   auto parsed = http::parse_request(
     "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-    "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n", 1024);
+    "Sec-WebSocket-Key: " +
+      key + "\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    1024);
   REQUIRE(parsed.result == http::parsed_request::status::complete);
   return std::move(parsed.req);
 }

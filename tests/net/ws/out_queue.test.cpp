@@ -10,7 +10,9 @@ using namespace aethex::net::ws;
 
 namespace {
 
-shared_frame frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+shared_frame frame(std::string text) {
+  return std::make_shared<const std::string>(std::move(text));
+}
 
 // Writes at most `limit` bytes of the queue, as a socket taking part of them would.
 std::string write(out_queue& q, std::size_t limit = SIZE_MAX) {

@@ -85,7 +85,8 @@ TEST_CASE("ws_frame: server frames and UTF-8") {
   CHECK(static_cast<unsigned char>(head[0]) == 0x81);
   CHECK(frame_head(head, opcode::text, 70000) == 10);
   CHECK(frame_head(head, opcode::text, 300) == 4);
-  CHECK(close_frame(1009, "big") == std::string{"\x88\x05\x03\xf1" "big"});
+  CHECK(close_frame(1009, "big") == std::string{"\x88\x05\x03\xf1"
+                                                "big"});
   CHECK(control_frame(opcode::pong, "") == std::string{"\x8a\x00", 2});
   CHECK(valid_utf8("h\xc3\xa9llo"));
   CHECK_FALSE(valid_utf8("\xc3"));
