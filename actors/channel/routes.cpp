@@ -22,6 +22,7 @@ using user_ref = entity_ref<user_protocol>;
 constexpr std::size_t default_page = 50;
 constexpr std::size_t max_page = 100;
 constexpr std::string_view directory_query = "channel.directory";
+constexpr std::string_view followers_query = "social.followers";  // actors/social/module.cpp
 
 json channel_json(const channel_view& view) {
   return json{{"name", view.name},
@@ -68,6 +69,30 @@ auto answer(route_reply reply, Render render, unsigned status = 200) {
       return reply(value.error());
     reply(route_response::json(status, render(*value)));
   };
+}
+
+// The channel from its entity, and its follower count from the social domain's read model
+// (the named query keeps this domain free of that one's headers; null when it cannot answer).
+void get_channel(const node_env& env, route_request&& req, route_reply reply) {
+  auto name = req.param("channel");
+  channel_ref{env.registry, name}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, name, reply](caf::expected<channel_view> view) {
+      if (!view)
+        return reply(view.error());
+      env.query(std::string{followers_query}, json{{"channel", name}},
+                [reply, body = channel_json(*view)](caf::expected<std::vector<json>> rows) mutable {
+                  json followers = nullptr;
+                  if (rows) {
+                    std::uint64_t total = 0;
+                    for (auto& row : *rows)
+                      total += row.value("followers", std::uint64_t{0});
+                    followers = total;
+                  }
+                  body["followers"] = std::move(followers);
+                  reply(route_response::json(200, body));
+                });
+    });
 }
 
 void list_channels(const node_env& env, route_request&& req, route_reply reply) {
@@ -218,13 +243,8 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              "the channel directory: ?live=true|false&limit=1-100&after=<name>");
   routes.add(post, "channels", access::signed_in, with_env(env, create_channel),
              "create a channel {name, title?}; answers its stream key");
-  routes.add(get, "channels/{channel}", access::anyone,
-             valid_name_only([env](route_request&& req, route_reply reply) {
-               channel_ref{env.registry, req.param("channel")}
-                 .ask(get_atom::value)
-                 .then(*env.sys, answer<channel_view>(std::move(reply), channel_json));
-             }),
-             "one channel");
+  routes.add(get, "channels/{channel}", access::anyone, valid_name_only(with_env(env, get_channel)),
+             "one channel, with its follower count");
   routes.add(patch, "channels/{channel}", access::owner,
              valid_name_only(with_env(env, patch_channel)),
              "change title, category, description or tags");

@@ -74,6 +74,8 @@ TEST_CASE("follow and unfollow a channel over the API") {
   CHECK(again.body["since_ms"] == since);
   REQUIRE(call(node, "POST", "/api/v1/channels/bobcast/follow", carol).status == 200);
   CHECK(followers_when(node, "bobcast", 2) == 2);
+  // The channel itself shows the same count (the channel domain asks the follows read model).
+  CHECK(call(node, "GET", "/api/v1/channels/bobcast").body["followers"] == 2);
 
   auto list = call(node, "GET", "/api/v1/me/following", alice);
   REQUIRE(list.status == 200);
