@@ -1,5 +1,5 @@
 // The node's own routes (no domain's): GET /api/v1/health for load balancers (503 "degraded"
-// when the read models are stuck), and the cluster's.
+// when the read models are stuck), GET /api/v1/openapi.json, and the cluster's.
 // GET /api/v1/cluster (admin): members, their addresses, partitions and load (live entity
 // activations, chat sockets, streams ingested): the cluster's layout is for operators only.
 // POST /api/v1/cluster/drain (admin): move this node's partitions to the other members.
@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include "net/app/node_routes.hpp"
+#include "net/app/openapi.hpp"
 #include "net/app/read_models.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
@@ -130,6 +131,14 @@ void add_node_routes(actors::route_table& routes, const node_route_context& ctx)
       drain_node(ctx, std::move(reply));
     },
     "move this node's partitions to the other members (admin)");
+  // Last, so the description covers every route, itself included.
+  auto document = std::make_shared<std::string>();
+  routes.add(get, "openapi.json", access::anyone,
+             [document](actors::route_request&&, route_reply reply) {
+               reply(route_response{200, *document});
+             },
+             "this API's OpenAPI 3.0 description");
+  *document = openapi_document(routes).dump();
 }
 
 }  // namespace aethex::app

@@ -20,6 +20,8 @@ struct node_route_context {
   std::shared_ptr<read_models> read_model;
 };
 
+/// GET health, GET cluster, POST cluster/drain, and GET openapi.json describing every route in
+/// `routes` (so add the modules' routes first).
 void add_node_routes(actors::route_table& routes, const node_route_context& ctx);
 
 }  // namespace aethex::app

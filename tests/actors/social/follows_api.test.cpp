@@ -82,6 +82,11 @@ TEST_CASE("follow and unfollow a channel over the API") {
   REQUIRE(list.body["following"].size() == 1);
   CHECK(list.body["following"][0]["channel"] == "bobcast");
   CHECK(call(node, "GET", "/api/v1/me/following").status == 401);
+  // The node's API description lists the module's routes with the access they need.
+  auto api = call(node, "GET", "/api/v1/openapi.json");
+  REQUIRE(api.status == 200);
+  CHECK(api.body["paths"]["/channels/{channel}/follow"]["post"]["x-aethex-access"] == "user");
+  CHECK(api.body["paths"]["/channels/{channel}/follow"].contains("delete"));
 
   auto unfollowed = call(node, "DELETE", "/api/v1/channels/bobcast/follow", alice);
   REQUIRE(unfollowed.status == 200);

@@ -1,6 +1,7 @@
 // The route table bound to HTTP without a node: pattern matching and parameters, 404 and 405,
 // each access level against each kind of caller, owner checks and the JSON error mapping.
 #include "net/app/api_binding.hpp"
+#include "net/app/openapi.hpp"
 
 #include <doctest/doctest.h>
 
@@ -142,4 +143,22 @@ TEST_CASE("domain errors map to status, code and Retry-After through the one tab
   CHECK(http_status_of(errc::invalid_json) == 400);
   CHECK(reason_of(make_error(errc::forbidden, "x", "slow_mode")) == "slow_mode");
   CHECK(reason_of(make_error(errc::forbidden, "x")) == "forbidden");
+}
+
+TEST_CASE("the OpenAPI description lists every route with its parameters and access") {
+  actors::route_table table;
+  table.add(http_method::get, "things/{thing}", access::anyone, echo(), "one thing");
+  table.add(http_method::patch, "things/{thing}", access::owner, echo(), "change a thing");
+  table.add(http_method::post, "admin/run", access::admin, echo(), "run");
+  auto doc = app::openapi_document(table);
+  CHECK(doc["openapi"] == "3.0.3");
+  auto& thing = doc["paths"]["/things/{thing}"];
+  CHECK(thing["get"]["summary"] == "one thing");
+  CHECK(thing["get"]["parameters"][0]["name"] == "thing");
+  CHECK(thing["get"]["parameters"][0]["in"] == "path");
+  CHECK_FALSE(thing["get"].contains("security"));
+  CHECK(thing["patch"]["x-aethex-access"] == "owner");
+  CHECK(thing["patch"].contains("security"));
+  CHECK(doc["paths"]["/admin/run"]["post"]["x-aethex-access"] == "admin");
+  CHECK(doc["paths"].size() == 2);
 }

@@ -1,0 +1,86 @@
+#include "net/app/openapi.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace aethex::app {
+namespace {
+
+using json = nlohmann::json;
+using actors::access;
+using actors::http_method;
+
+const char* method_key(http_method method) {
+  switch (method) {
+    case http_method::get: return "get";
+    case http_method::post: return "post";
+    case http_method::put: return "put";
+    case http_method::patch: return "patch";
+    case http_method::del: return "delete";
+  }
+  return "get";
+}
+
+const char* access_name(access need) {
+  switch (need) {
+    case access::anyone: return "anyone";
+    case access::user: return "user";
+    case access::signed_in: return "signed_in";
+    case access::owner: return "owner";
+    case access::admin: return "admin";
+  }
+  return "anyone";
+}
+
+json operation_of(const actors::route& route) {
+  json op{{"summary", route.summary},
+          {"x-aethex-access", access_name(route.need)},
+          {"responses",
+           {{"200", {{"description", "JSON"}}},
+            {"default",
+             {{"description", "an error"},
+              {"content",
+               {{"application/json",
+                 {{"schema", {{"$ref", "#/components/schemas/error"}}}}}}}}}}}};
+  json parameters = json::array();
+  std::string_view rest = route.pattern;
+  while (!rest.empty()) {
+    auto slash = rest.find('/');
+    auto segment = rest.substr(0, slash);
+    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}')
+      parameters.push_back({{"name", segment.substr(1, segment.size() - 2)},
+                            {"in", "path"},
+                            {"required", true},
+                            {"schema", {{"type", "string"}}}});
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  }
+  if (!parameters.empty())
+    op["parameters"] = std::move(parameters);
+  if (route.need != access::anyone)
+    op["security"] = json::array({{{"bearer", json::array()}}});
+  return op;
+}
+
+}  // namespace
+
+json openapi_document(const actors::route_table& routes) {
+  json paths = json::object();
+  for (auto& route : routes.routes)
+    paths["/" + route.pattern][method_key(route.method)] = operation_of(route);
+  json error_body{
+    {"type", "object"},
+    {"properties",
+     {{"error",
+       {{"type", "object"},
+        {"properties",
+         {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}};
+  return json{{"openapi", "3.0.3"},
+              {"info", {{"title", "AeThex LIVE"}, {"version", "1"}}},
+              {"servers", json::array({{{"url", "/api/v1"}}})},
+              {"paths", std::move(paths)},
+              {"components",
+               {{"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}},
+                {"schemas", {{"error", std::move(error_body)}}}}}};
+}
+
+}  // namespace aethex::app

@@ -1,0 +1,15 @@
+// The API description (GET /api/v1/openapi.json), generated from the same route table the
+// binding serves, so it cannot drift from what the node answers.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "actors/core/route.hpp"
+
+namespace aethex::app {
+
+/// An OpenAPI 3.0 document: one operation per route, with its path parameters, whether it
+/// needs a bearer token (and which principal, as x-aethex-access), and the JSON error body.
+nlohmann::json openapi_document(const actors::route_table& routes);
+
+}  // namespace aethex::app
