@@ -13,6 +13,18 @@ const command* adapter::find(std::string_view name) const {
   return nullptr;
 }
 
+void adapter::ask(std::string name, std::vector<arg_spec> args, std::string help,
+                  std::string example, build_fn build, dispatch_fn dispatch) {
+  commands.push_back(command{std::move(name), true, std::move(args), std::move(help),
+                             std::move(example), std::move(build), std::move(dispatch)});
+}
+
+void adapter::send(std::string name, std::vector<arg_spec> args, std::string help,
+                   std::string example, build_fn build, dispatch_fn dispatch) {
+  commands.push_back(command{std::move(name), false, std::move(args), std::move(help),
+                             std::move(example), std::move(build), std::move(dispatch)});
+}
+
 void adapter_table::add(adapter a) {
   auto kind = a.kind;
   adapters_.insert_or_assign(std::move(kind), std::move(a));

@@ -47,15 +47,29 @@ using dispatch_fn = std::function<void(caf::event_based_actor* self, const caf::
                                        const std::string& kind, const std::string& id,
                                        caf::message msg, reply_fn done)>;
 
+/// Builds the entity's message from the command's words (or refuses them).
+using build_fn = std::function<caf::expected<caf::message>(const invocation&)>;
+
 struct command {
   std::string name;
   bool query = false;  // true: `ask` (reads state), false: `send` (changes state)
   std::vector<arg_spec> args;
   std::string help;
   std::string example;  // a complete console line
-  std::function<caf::expected<caf::message>(const invocation&)> build;
+  build_fn build;
   dispatch_fn dispatch;
 };
+
+/// A build that sends `xs...` and then the command's positional arguments, in order (the shape
+/// of most commands: `get_atom`, or `follow_atom` + a channel name).
+template <class... Ts>
+build_fn message_of_args(Ts... xs) {
+  return [=](const invocation& inv) -> caf::expected<caf::message> {
+    auto head = caf::make_message(xs...);
+    caf::message_builder args{inv.args.begin(), inv.args.end()};
+    return head + args.to_message();
+  };
+}
 
 /// A dispatch for entities that answer with `Reply`; `render` turns the reply into JSON (or into
 /// an error, for entities that report refusals inside their reply).
@@ -77,6 +91,11 @@ struct adapter {
   std::string show_query;  // query whose reply `show kind/id` prints as the state; may be empty
 
   const command* find(std::string_view name) const;
+  /// Adds an `ask` command (reads state) / a `send` command (changes state).
+  void ask(std::string name, std::vector<arg_spec> args, std::string help, std::string example,
+           build_fn build, dispatch_fn dispatch);
+  void send(std::string name, std::vector<arg_spec> args, std::string help, std::string example,
+            build_fn build, dispatch_fn dispatch);
 };
 
 class adapter_table {

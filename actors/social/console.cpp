@@ -24,33 +24,13 @@ adapter follows_adapter() {
   a.kind = "follows";
   a.summary = "the channels a user follows";
   a.show_query = "following";
-  a.commands.push_back(command{"following",
-                               true,
-                               {},
-                               "The channels the user follows, oldest first.",
-                               "ask follows/alice following",
-                               [](const invocation&) -> caf::expected<caf::message> {
-                                 return caf::make_message(get_atom::value);
-                               },
-                               expecting<follows_view>(follows_json)});
-  a.commands.push_back(command{"follow",
-                               false,
-                               {{"channel", true, false}},
-                               "Follows a channel on the user's behalf.",
-                               "send follows/alice follow bob",
-                               [](const invocation& inv) -> caf::expected<caf::message> {
-                                 return caf::make_message(follow_atom::value, inv.args[0]);
-                               },
-                               expecting<follows_view>(follows_json)});
-  a.commands.push_back(command{"unfollow",
-                               false,
-                               {{"channel", true, false}},
-                               "Stops following a channel.",
-                               "send follows/alice unfollow bob",
-                               [](const invocation& inv) -> caf::expected<caf::message> {
-                                 return caf::make_message(unfollow_atom::value, inv.args[0]);
-                               },
-                               expecting<follows_view>(follows_json)});
+  auto render = expecting<follows_view>(follows_json);
+  a.ask("following", {}, "The channels the user follows, oldest first.",
+        "ask follows/alice following", message_of_args(get_atom::value), render);
+  a.send("follow", {{"channel"}}, "Follows a channel on the user's behalf.",
+         "send follows/alice follow bob", message_of_args(follow_atom::value), render);
+  a.send("unfollow", {{"channel"}}, "Stops following a channel.", "send follows/alice unfollow bob",
+         message_of_args(unfollow_atom::value), render);
   return a;
 }
 

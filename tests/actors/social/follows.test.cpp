@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "actors/modules.hpp"
 #include "actors/social/follows_projection.hpp"
 #include "storage/read_model.hpp"
 #include "tests/actors/entity_fixture.hpp"
@@ -80,4 +81,22 @@ TEST_CASE("the follows read model counts followers per channel over the users a 
   REQUIRE(store->append("follows/erin", storage::no_stream,
                         std::vector{storage::event{"follow.started", 2, 100, "{}"}}));
   CHECK_THROWS(runner.catch_up());
+}
+
+TEST_CASE("the console's follows commands build the entity's messages") {
+  auto adapters = actors::console::default_adapters();
+  auto* follows = adapters.find("follows");
+  REQUIRE(follows);
+  CHECK(follows->show_query == "following");
+  actors::console::invocation words;
+  words.args = {"bob"};
+  auto follow = follows->find("follow")->build(words);
+  REQUIRE(follow);
+  CHECK(follow->match_elements<actors::follow_atom, std::string>());
+  CHECK(follow->get_as<std::string>(1) == "bob");
+  auto listing = follows->find("following")->build({});
+  REQUIRE(listing);
+  CHECK(listing->match_elements<get_atom>());
+  CHECK(follows->find("following")->query);
+  CHECK_FALSE(follows->find("unfollow")->query);
 }
