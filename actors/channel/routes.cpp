@@ -74,7 +74,7 @@ auto answer(route_reply reply, Render render, unsigned status = 200) {
 // The channel from its entity, and its follower count from the social domain's read model
 // (the named query keeps this domain free of that one's headers; null when it cannot answer).
 void get_channel(const node_env& env, route_request&& req, route_reply reply) {
-  auto name = req.param("channel");
+  const auto& name = req.param("channel");
   channel_ref{env.registry, name}
     .ask(get_atom::value)
     .then(*env.sys, [env, name, reply](caf::expected<channel_view> view) {

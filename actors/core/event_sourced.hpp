@@ -297,6 +297,8 @@ class event_sourced : public State {
     auto restore = [this](const std::string& text) {
       if constexpr (has_snapshot)
         State::restore(text);
+      else
+        (void)this;  // States without snapshots never get one to restore
     };
     auto apply = [this, &failure](const storage::recorded_event& rec) -> bool {
       if (auto problem = unreadable<State>(rec)) {

@@ -133,11 +133,12 @@ void add_node_routes(actors::route_table& routes, const node_route_context& ctx)
     "move this node's partitions to the other members (admin)");
   // Last, so the description covers every route, itself included.
   auto document = std::make_shared<std::string>();
-  routes.add(get, "openapi.json", access::anyone,
-             [document](actors::route_request&&, route_reply reply) {
-               reply(route_response{200, *document});
-             },
-             "this API's OpenAPI 3.0 description");
+  routes.add(
+    get, "openapi.json", access::anyone,
+    [document](actors::route_request&&, route_reply reply) {
+      reply(route_response{200, *document});
+    },
+    "this API's OpenAPI 3.0 description");
   *document = openapi_document(routes).dump();
 }
 

@@ -40,8 +40,7 @@ json operation_of(const actors::route& route) {
             {"default",
              {{"description", "an error"},
               {"content",
-               {{"application/json",
-                 {{"schema", {{"$ref", "#/components/schemas/error"}}}}}}}}}}}};
+               {{"application/json", {{"schema", {{"$ref", "#/components/schemas/error"}}}}}}}}}}}};
   json parameters = json::array();
   std::string_view rest = route.pattern;
   while (!rest.empty()) {
@@ -72,8 +71,7 @@ json openapi_document(const actors::route_table& routes) {
     {"properties",
      {{"error",
        {{"type", "object"},
-        {"properties",
-         {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}};
+        {"properties", {{"code", {{"type", "string"}}}, {"message", {{"type", "string"}}}}}}}}}};
   return json{{"openapi", "3.0.3"},
               {"info", {{"title", "AeThex LIVE"}, {"version", "1"}}},
               {"servers", json::array({{{"url", "/api/v1"}}})},
