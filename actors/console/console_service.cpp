@@ -104,16 +104,6 @@ caf::expected<std::uint64_t> parse_count(const options& opts, std::string_view n
   return value;
 }
 
-json event_json(const storage::recorded_event& rec) {
-  return json{{"seq", rec.seq},
-              {"global", rec.global_position},
-              {"type", rec.data.type},
-              {"schema", rec.data.schema},
-              {"time", iso_time(rec.data.timestamp_ms)},
-              {"ts_ms", rec.data.timestamp_ms},
-              {"payload", redact_payload(rec.data.payload, rec.data.type)}};
-}
-
 // Sums `ls` answers of several nodes: kinds add up their counts, entities are listed once
 // (a stream lives on one node; an activation may briefly exist on two during a move).
 json merge_listings(const std::vector<json>& answers) {
@@ -591,17 +581,6 @@ json console_help(const console::adapter_table& adapters) {
     kinds.push_back(json{{"kind", kind}, {"summary", a.summary}, {"commands", std::move(list)}});
   }
   return json{{"commands", std::move(commands)}, {"kinds", std::move(kinds)}};
-}
-
-std::string iso_time(std::int64_t unix_ms) {
-  std::time_t seconds = unix_ms / 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(unix_ms % 1000));
-  return std::string{text, n} + millis;
 }
 
 }  // namespace aethex::actors

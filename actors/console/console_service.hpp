@@ -50,7 +50,4 @@ caf::actor spawn_console_service(caf::actor_system& sys, console_config config);
 /// JSON help of every node-side command and every adapter (what `help` prints).
 nlohmann::json console_help(const console::adapter_table& adapters);
 
-/// "2026-11-01T12:00:00.123Z"
-std::string iso_time(std::int64_t unix_ms);
-
 }  // namespace aethex::actors

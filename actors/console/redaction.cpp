@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <ctime>
 #include <string>
 #include <utility>
 
@@ -57,6 +59,27 @@ json redact_payload(std::string_view payload_json, std::string_view event_type) 
     return json(std::string{payload_json});
   redact(body, event_type);
   return body;
+}
+
+nlohmann::json event_json(const storage::recorded_event& rec) {
+  return nlohmann::json{{"seq", rec.seq},
+                        {"global", rec.global_position},
+                        {"type", rec.data.type},
+                        {"schema", rec.data.schema},
+                        {"time", iso_time(rec.data.timestamp_ms)},
+                        {"ts_ms", rec.data.timestamp_ms},
+                        {"payload", redact_payload(rec.data.payload, rec.data.type)}};
+}
+
+std::string iso_time(std::int64_t unix_ms) {
+  std::time_t seconds = unix_ms / 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(unix_ms % 1000));
+  return std::string{text, n} + millis;
 }
 
 }  // namespace aethex::actors

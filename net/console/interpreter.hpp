@@ -49,6 +49,8 @@ class backend {
                               const std::function<void(const json&)>& on_event) = 0;
 };
 
+/// A scalar as text: strings without quotes, anything else as JSON.
+std::string scalar_text(const json& v);
 /// Value at a tiny JSON path: `.` (whole), `.a.b`, `.list[0]`, `.list[-1]`, `.list.length`.
 std::optional<json> json_at(const json& root, std::string_view path, std::string& error);
 
