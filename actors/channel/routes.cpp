@@ -61,16 +61,6 @@ json health_json(const stream_health& h) {
 
 caf::error no_such_channel() { return make_error(errc::not_found, "channel not found"); }
 
-// Replies with `render(value)` as `status`, or the error.
-template <class T, class Render>
-auto answer(route_reply reply, Render render, unsigned status = 200) {
-  return [reply = std::move(reply), render, status](caf::expected<T> value) {
-    if (!value)
-      return reply(value.error());
-    reply(route_response::json(status, render(*value)));
-  };
-}
-
 // The channel from its entity, and its follower count from the social domain's read model
 // (the named query keeps this domain free of that one's headers; null when it cannot answer).
 void get_channel(const node_env& env, route_request&& req, route_reply reply) {

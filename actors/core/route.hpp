@@ -80,6 +80,16 @@ struct route_table {
   }
 };
 
+/// The usual end of a handler: an entity's reply rendered as JSON with `status`, or its error.
+template <class T, class Render>
+auto answer(route_reply reply, Render render, unsigned status = 200) {
+  return [reply = std::move(reply), render, status](caf::expected<T> value) {
+    if (!value)
+      return reply(value.error());
+    reply(route_response::json(status, render(*value)));
+  };
+}
+
 /// Checks that `body` has no key outside `known` (errc::invalid_argument naming the first).
 caf::error only_fields(const nlohmann::json& body, std::initializer_list<std::string_view> known);
 /// String field `key`: errc::invalid_argument when it has another type or is missing and

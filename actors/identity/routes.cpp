@@ -158,11 +158,9 @@ void logout(const node_env& env, route_request&& req, route_reply reply) {
 
 // Replies with the user as JSON (`owner_view`: with email and settings).
 auto user_reply(route_reply reply, bool owner_view) {
-  return [reply = std::move(reply), owner_view](caf::expected<user_view> user) {
-    if (!user)
-      return reply(user.error());
-    reply(route_response::json(200, user_json(*user, owner_view)));
-  };
+  return answer<user_view>(std::move(reply), [owner_view](const user_view& user) {
+    return user_json(user, owner_view);
+  });
 }
 
 void patch_me(const node_env& env, route_request&& req, route_reply reply) {

@@ -100,11 +100,7 @@ void add_social_routes(route_table& routes, const node_env& env) {
     [env](route_request&& req, route_reply reply) {
       follows_ref{env.registry, req.who.name}
         .ask(get_atom::value)
-        .then(*env.sys, [reply](caf::expected<follows_view> view) {
-          if (!view)
-            return reply(view.error());
-          reply(route_response::json(200, following_json(*view)));
-        });
+        .then(*env.sys, answer<follows_view>(std::move(reply), following_json));
     },
     "the channels the signed-in account follows, oldest first");
 }
