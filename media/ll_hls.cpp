@@ -52,6 +52,7 @@ void ll_hls_stream::set_init(std::shared_ptr<const fmp4::bytes> init, const fmp4
   std::lock_guard lock{mutex_};
   init_ = std::move(init);
   info_ = info;
+  audio_only_ = info.video_track() == nullptr;
 }
 
 std::int64_t ll_hls_stream::closed_parts(const segment& s) const {
@@ -81,8 +82,6 @@ void ll_hls_stream::close_part(std::vector<std::function<void()>>& ready) {
   if (!seg.open_part)
     return;
   seg.open_part = false;
-  auto& p = seg.parts.back();
-  seg.data->insert(seg.data->end(), p.data->begin(), p.data->end());
   collect_ready(ready);
 }
 
@@ -91,10 +90,29 @@ void ll_hls_stream::close_segment(std::vector<std::function<void()>>& ready) {
   close_part(ready);
   seg.complete = true;
   max_segment_s_ = std::max(max_segment_s_, seg.duration());
-  // Keep a few complete segments beyond the playlist window for clients still fetching them.
-  while (segments_.size() > options_.playlist_segments + 3)
+  // Keep a segment beyond the playlist window for clients still fetching it.
+  while (segments_.size() > options_.playlist_segments + 1)
     segments_.pop_front();
   collect_ready(ready);
+}
+
+bool ll_hls_stream::starts_segment(bool video, bool sync) const {
+  bool open = !segments_.empty() && !segments_.back().complete;
+  if (!audio_only_)
+    return video && sync;
+  return !open || segments_.back().duration() >= options_.min_target_duration_s - 0.001;
+}
+
+void ll_hls_stream::end_segment() {
+  std::vector<std::function<void()>> ready;
+  {
+    std::lock_guard lock{mutex_};
+    if (closed_ || segments_.empty() || segments_.back().complete)
+      return;
+    close_segment(ready);
+  }
+  for (auto& fn : ready)
+    fn();
 }
 
 void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
@@ -108,34 +126,28 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
     if (track == info_->tracks.end())
       return;
     bool video = track->second.video;
+    bool timing = video || audio_only_;  // the track whose durations make parts and segments
     double duration = static_cast<double>(info.duration) / track->second.timescale;
-    bool current = !segments_.empty() && !segments_.back().complete;
-    if (video && info.starts_with_sync) {
-      // Audio queued in an open part with no video yet moves into the new segment.
-      std::shared_ptr<fmp4::bytes> carry;
-      if (current) {
-        auto& seg = segments_.back();
-        if (seg.open_part && seg.parts.back().duration == 0) {
-          carry = seg.parts.back().data;
-          seg.parts.pop_back();
-          seg.open_part = false;
-        }
+    bool open = !segments_.empty() && !segments_.back().complete;
+    if (starts_segment(video, info.starts_with_sync)) {
+      if (open)
         close_segment(ready);
-      }
       segment seg;
       seg.msn = next_msn_++;
       seg.wall_ms = wall_ms;
-      seg.parts.push_back(part{});
-      seg.parts.back().independent = true;
-      if (carry)
-        seg.parts.back().data = carry;
+      seg.parts.push_back(part{std::move(carry_), 0, true});
+      carry_.clear();
       seg.open_part = true;
       segments_.push_back(std::move(seg));
-    } else if (!current) {
-      return;  // before the first keyframe: nothing decodable yet
+    } else if (!open) {
+      // Before the first keyframe nothing is decodable; audio between a segment's end and the
+      // next keyframe opens the next segment.
+      if (!segments_.empty() && !video)
+        carry_.push_back(std::move(data));
+      return;
     } else {
       auto& seg = segments_.back();
-      if (seg.open_part && video &&
+      if (seg.open_part && timing &&
           seg.parts.back().duration + duration > options_.part_target_s + 0.001)
         close_part(ready);
       if (!seg.open_part) {
@@ -143,10 +155,9 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
         seg.open_part = true;
       }
     }
-    auto& seg = segments_.back();
-    auto& p = seg.parts.back();
-    p.data->insert(p.data->end(), data->begin(), data->end());
-    if (video) {
+    auto& p = segments_.back().parts.back();
+    p.chunks.push_back(std::move(data));
+    if (timing) {
       p.duration += duration;
       if (p.duration >= 0.85 * options_.part_target_s)
         close_part(ready);
@@ -187,7 +198,7 @@ void ll_hls_stream::when_available(std::int64_t msn, std::optional<std::int64_t>
   done(result);
 }
 
-std::optional<std::string> ll_hls_stream::playlist() const {
+std::optional<std::string> ll_hls_stream::playlist(bool low_latency) const {
   std::lock_guard lock{mutex_};
   if (!init_ || segments_.empty())
     return std::nullopt;
@@ -197,15 +208,24 @@ std::optional<std::string> ll_hls_stream::playlist() const {
                                                             : 0;
   std::size_t parts_from = complete > options_.part_segments ? complete - options_.part_segments
                                                              : 0;
-  std::string out = "#EXTM3U\n#EXT-X-VERSION:9\n";
+  if (!low_latency) {
+    if (complete == 0)
+      return std::nullopt;  // plain HLS lists whole segments only
+    parts_from = segments_.size();
+  }
+  std::string out = low_latency ? "#EXTM3U\n#EXT-X-VERSION:9\n" : "#EXTM3U\n#EXT-X-VERSION:7\n";
   out += "#EXT-X-TARGETDURATION:" + std::to_string(static_cast<int>(target)) + "\n";
-  out += "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=" +
-         format_seconds(3 * options_.part_target_s) + "\n";
-  out += "#EXT-X-PART-INF:PART-TARGET=" + format_seconds(options_.part_target_s) + "\n";
+  if (low_latency) {
+    out += "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=" +
+           format_seconds(3 * options_.part_target_s) + "\n";
+    out += "#EXT-X-PART-INF:PART-TARGET=" + format_seconds(options_.part_target_s) + "\n";
+  }
   out += "#EXT-X-MEDIA-SEQUENCE:" + std::to_string(segments_[first].msn) + "\n";
   out += "#EXT-X-MAP:URI=\"ll/init.mp4\"\n";
   for (std::size_t i = first; i < segments_.size(); ++i) {
     auto& seg = segments_[i];
+    if (!seg.complete && !low_latency)
+      break;
     out += "#EXT-X-PROGRAM-DATE-TIME:" + iso8601_ms(seg.wall_ms) + "\n";
     if (i >= parts_from) {
       auto closed = closed_parts(seg);
@@ -219,6 +239,8 @@ std::optional<std::string> ll_hls_stream::playlist() const {
       out += "#EXTINF:" + format_seconds(seg.duration()) + ",\nll/s" + std::to_string(seg.msn) +
              ".m4s\n";
   }
+  if (!low_latency)
+    return out;
   auto& last = segments_.back();
   auto hint = last.complete ? part_name(last.msn + 1, 0) : part_name(last.msn, closed_parts(last));
   out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"ll/" + hint + "\"\n";
@@ -244,21 +266,41 @@ std::optional<std::pair<std::int64_t, std::int64_t>> ll_hls_stream::part_of(std:
   return std::pair{*msn, *index};
 }
 
-std::shared_ptr<const fmp4::bytes> ll_hls_stream::media(std::string_view name) const {
+namespace {
+
+std::string joined(const std::vector<std::shared_ptr<const fmp4::bytes>>& chunks) {
+  std::size_t size = 0;
+  for (auto& c : chunks)
+    size += c->size();
+  std::string out;
+  out.reserve(size);
+  for (auto& c : chunks)
+    out.append(reinterpret_cast<const char*>(c->data()), c->size());
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> ll_hls_stream::media(std::string_view name) const {
   std::lock_guard lock{mutex_};
   if (auto p = part_of(name)) {
     for (auto& seg : segments_)
       if (seg.msn == p->first && p->second < closed_parts(seg))
-        return seg.parts[static_cast<std::size_t>(p->second)].data;
-    return nullptr;
+        return joined(seg.parts[static_cast<std::size_t>(p->second)].chunks);
+    return std::nullopt;
   }
   if (name.size() < 6 || name[0] != 's' || !name.ends_with(".m4s"))
-    return nullptr;
+    return std::nullopt;
   auto msn = to_int(name.substr(1, name.size() - 5));
-  for (auto& seg : segments_)
-    if (msn && seg.msn == *msn && seg.complete)
-      return seg.data;
-  return nullptr;
+  for (auto& seg : segments_) {
+    if (!msn || seg.msn != *msn || !seg.complete)
+      continue;
+    std::vector<std::shared_ptr<const fmp4::bytes>> chunks;
+    for (auto& p : seg.parts)
+      chunks.insert(chunks.end(), p.chunks.begin(), p.chunks.end());
+    return joined(chunks);
+  }
+  return std::nullopt;
 }
 
 // --- parsing -------------------------------------------------------------------------------

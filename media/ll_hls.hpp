@@ -1,8 +1,9 @@
-// Low-Latency HLS from the session's fMP4 fragments, kept in memory: segments start on video
-// keyframes and are made of partial segments (~part_target_s each). The playlist carries
-// EXT-X-PART, EXT-X-PART-INF, EXT-X-SERVER-CONTROL (CAN-BLOCK-RELOAD) and EXT-X-PRELOAD-HINT;
-// blocking reloads (_HLS_msn/_HLS_part) register a callback that runs once the part exists.
-// Thread-safe: fragments arrive on a GStreamer thread, requests on network threads.
+// Low-Latency HLS (and plain HLS) from the session's fMP4 fragments, kept in memory: segments
+// start on video keyframes (audio-only streams: every target duration) and are made of partial
+// segments (~part_target_s each). The playlist carries EXT-X-PART, EXT-X-PART-INF,
+// EXT-X-SERVER-CONTROL (CAN-BLOCK-RELOAD) and EXT-X-PRELOAD-HINT; blocking reloads
+// (_HLS_msn/_HLS_part) register a callback that runs once the part exists.
+// Thread-safe: fragments arrive on the session's thread, requests on network threads.
 #pragma once
 
 #include <cstdint>
@@ -44,16 +45,25 @@ class ll_hls_stream {
   void when_available(std::int64_t msn, std::optional<std::int64_t> part,
                       std::function<void(wait_result)> done);
 
-  std::optional<std::string> playlist() const;
+  /// Ends the open segment now: the muxer saw the keyframe that starts the next one, so the
+  /// finished segment is listed without waiting for the next fragment.
+  void end_segment();
+
+  /// The LL-HLS playlist (parts, blocking reload, preload hint), or with `low_latency` false a
+  /// plain HLS playlist of the same segments.
+  std::optional<std::string> playlist(bool low_latency = true) const;
   std::shared_ptr<const fmp4::bytes> init() const;
-  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s".
-  std::shared_ptr<const fmp4::bytes> media(std::string_view name) const;
+  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes.
+  std::optional<std::string> media(std::string_view name) const;
   /// Parses a part name into {msn, part} so a request for a hinted part can wait for it.
   static std::optional<std::pair<std::int64_t, std::int64_t>> part_of(std::string_view name);
 
  private:
+  // Parts and segments reference the fragments the muxer wrote (shared with the WebSocket hub's
+  // GOP cache): a stream's media is in memory once, however many ways it is served.
+  using chunk_list = std::vector<std::shared_ptr<const fmp4::bytes>>;
   struct part {
-    std::shared_ptr<fmp4::bytes> data = std::make_shared<fmp4::bytes>();
+    chunk_list chunks;
     double duration = 0;
     bool independent = false;
   };
@@ -63,7 +73,6 @@ class ll_hls_stream {
     std::vector<part> parts;  // the last one is open until `complete` or the part is closed
     bool complete = false;
     bool open_part = false;
-    std::shared_ptr<fmp4::bytes> data = std::make_shared<fmp4::bytes>();
     double duration() const;
   };
   struct waiter {
@@ -72,6 +81,7 @@ class ll_hls_stream {
     std::function<void(wait_result)> done;
   };
 
+  bool starts_segment(bool video, bool sync) const;
   bool satisfied(std::int64_t msn, std::optional<std::int64_t> part) const;
   void close_part(std::vector<std::function<void()>>& ready);
   void close_segment(std::vector<std::function<void()>>& ready);
@@ -86,6 +96,8 @@ class ll_hls_stream {
   std::int64_t next_msn_ = 0;
   double max_segment_s_ = 0;
   bool closed_ = false;
+  bool audio_only_ = false;  // no video track: audio fragments time the segments and parts
+  chunk_list carry_;         // audio that arrived between a segment's end and the next keyframe
   std::vector<waiter> waiters_;
 };
 

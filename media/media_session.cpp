@@ -1,19 +1,23 @@
 #include "media/media_session.hpp"
 
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <system_error>
+#include <variant>
 
 #include <caf/all.hpp>
 #include <gst/gst.h>
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "media/flv_demux.hpp"
 #include "media/fmp4_hub.hpp"
-#include "media/ingest_pipeline.hpp"
+#include "media/live_remuxer.hpp"
 #include "media/ll_hls.hpp"
+#include "media/stream_stats.hpp"
+#include "media/thumbnailer.hpp"
+#include "media/ts_demux.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
@@ -23,15 +27,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using channel_ref = actors::entity_ref<actors::channel_protocol>;
-using bus_error_atom = caf::atom_constant<caf::atom("buserror")>;
-using bus_eos_atom = caf::atom_constant<caf::atom("buseos")>;
-using drain_timeout_atom = caf::atom_constant<caf::atom("draintmo")>;
 using health_tick_atom = caf::atom_constant<caf::atom("healthtick")>;
 
-// A publisher that outruns the pipeline by this much is cut off rather than grow memory.
-constexpr std::uint64_t max_queued_bytes = 48ull << 20;
-constexpr auto drain_timeout = 5s;
 constexpr auto health_interval = 1s;
+constexpr auto thumbnail_interval = 10s;
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -39,56 +38,47 @@ std::int64_t wall_ms() {
     .count();
 }
 
-// Turns the muxer's byte stream into init/fragment units for the WebSocket hub and LL-HLS.
-// Runs only on the fMP4 appsink's streaming thread.
-struct fmp4_router {
-  media_outputs outputs;
-  fmp4::stream_splitter splitter;
-
-  void feed(std::span<const std::byte> data) {
-    for (auto& unit : splitter.feed(data)) {
-      const auto& init = *splitter.init();
-      fmp4_packet packet;
-      packet.data = unit.data;
-      if (unit.init) {
-        packet.init = true;
-        packet.mime = init.mime();
-        outputs.ll->set_init(unit.data, init);
-      } else {
-        auto& track = init.tracks.at(unit.fragment.track_id);
-        packet.video = track.video;
-        packet.keyframe = track.video && unit.fragment.starts_with_sync;
-        packet.media_time_s = static_cast<double>(unit.fragment.decode_time) / track.timescale;
-        // The fragment leaves the muxer when its last sample is in: its first was live earlier.
-        auto duration_ms = static_cast<std::int64_t>(unit.fragment.duration * 1000 /
-                                                     track.timescale);
-        packet.wall_ms = wall_ms() - duration_ms;
-        outputs.ll->add_fragment(unit.data, unit.fragment, packet.wall_ms);
-      }
-      outputs.fmp4->publish(std::move(packet));
-    }
-  }
-};
-
-// Writes the snapshot next to the HLS files; rename makes readers see whole files only.
-void write_thumbnail(const std::filesystem::path& dir, std::span<const std::byte> jpeg) {
-  auto tmp = dir / "thumb.jpg.tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(jpeg.data()),
-              static_cast<std::streamsize>(jpeg.size()));
-    if (!out)
-      return;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, dir / "thumb.jpg", ec);
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
 }
+
+// The container reader of the session's ingest protocol.
+class input_demuxer {
+ public:
+  explicit input_demuxer(input_format format) {
+    if (format == input_format::mpegts)
+      demuxer_.emplace<ts_demuxer>();
+  }
+  std::vector<demux_event> feed(std::span<const std::byte> bytes) {
+    return std::visit([&](auto& d) { return d.feed(bytes); }, demuxer_);
+  }
+  std::vector<demux_event> flush() {
+    if (auto* ts = std::get_if<ts_demuxer>(&demuxer_))
+      return ts->flush();
+    return {};
+  }
+  const char* failed() const {
+    auto* flv = std::get_if<flv_demuxer>(&demuxer_);
+    return flv ? flv->failed() : nullptr;
+  }
+
+ private:
+  std::variant<flv_demuxer, ts_demuxer> demuxer_;
+};
 
 struct session_state {
   media_session_config config;
-  std::optional<ingest_pipeline> pipeline;
+  std::optional<input_demuxer> demuxer;
+  live_remuxer remuxer;
+  stream_meter meter;
   media_outputs outputs;
-  bool closing = false;
+  std::shared_ptr<const byte_vector> avcc;  // for thumbnails
+  std::int64_t last_thumbnail_ns = 0;
+  track_layout layout{true, true};
+  bool video_refused = false, audio_refused = false;
+  bool finished = false;
   std::uint64_t bytes_in = 0;
   // Previous health sample, for per-second rates.
   std::uint64_t last_bytes = 0;
@@ -103,7 +93,7 @@ std::filesystem::path hls_dir_of(const media_session_config& config) {
   return config.hls_root / config.channel;
 }
 
-// Old sessions' segments and playlist would confuse players joining the new session.
+// An old session's thumbnail would show a picture of a stream that has ended.
 void clear_hls_dir(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
@@ -117,14 +107,44 @@ void close_outputs(media_outputs& outputs) {
     outputs.ll->close();
 }
 
+// Hands the remuxer's units to the WebSocket hub and the HLS stream.
+void publish(media_outputs& outputs, std::vector<remux_unit>& units) {
+  for (auto& unit : units) {
+    if (unit.kind == remux_unit::type::segment_end) {
+      outputs.ll->end_segment();
+      continue;
+    }
+    fmp4_packet packet;
+    packet.data = unit.data;
+    if (unit.kind == remux_unit::type::init) {
+      auto info = fmp4::parse_init(*unit.data);
+      if (!info)
+        continue;  // cannot happen for what write_init writes; never publish a broken init
+      packet.init = true;
+      packet.mime = info->mime();
+      outputs.ll->set_init(unit.data, *info);
+    } else {
+      packet.video = unit.video;
+      packet.keyframe = unit.keyframe;
+      packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
+      // A fragment leaves when the frame after it arrives: its first sample was live earlier.
+      packet.wall_ms =
+        wall_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
+      fmp4::fragment_info info{unit.track_id, unit.decode_time, unit.duration, unit.samples,
+                               unit.keyframe || !unit.video};
+      outputs.ll->add_fragment(unit.data, info, packet.wall_ms);
+    }
+    outputs.fmp4->publish(std::move(packet));
+  }
+  units.clear();
+}
+
 void report_health(session_actor* self) {
   auto& st = self->state;
-  if (!st.pipeline)
-    return;
   auto now = std::chrono::steady_clock::now();
   auto elapsed_ms = std::max<std::int64_t>(
     1, std::chrono::duration_cast<std::chrono::milliseconds>(now - st.last_tick).count());
-  auto stats = st.pipeline->stats();
+  const auto& stats = st.meter.stats();
   actors::stream_health h;
   h.session_id = st.config.session_id;
   h.updated_at_ms = wall_ms();
@@ -147,110 +167,126 @@ void report_health(session_actor* self) {
 
 void finish(session_actor* self, const std::string& reason) {
   auto& st = self->state;
-  st.pipeline.reset();
+  if (st.finished)
+    return;
+  st.finished = true;
   close_outputs(st.outputs);
-  std::error_code ec;
-  // An ended session has no live playlist; viewers learn "offline" from the channel.
-  std::filesystem::remove(hls_dir_of(st.config) / "index.m3u8", ec);
   caf::aout(self) << "media: session of " << st.config.channel << " ended (" << reason << ")\n";
   channel_ref{st.config.registry, st.config.channel}.tell(actors::publish_end_atom::value,
                                                           st.config.session_id);
   self->quit();
 }
 
+// Every ~10 s one keyframe goes to the shared decoder; the copy path itself never decodes.
+void maybe_thumbnail(session_state& st, const media_frame& frame) {
+  if (!st.config.thumbnails || !st.avcc || frame.kind != track_kind::video || !frame.keyframe)
+    return;
+  auto now = steady_ns();
+  if (st.last_thumbnail_ns != 0 &&
+      now - st.last_thumbnail_ns < std::chrono::nanoseconds(thumbnail_interval).count())
+    return;
+  st.last_thumbnail_ns = now;
+  st.config.thumbnails->submit(
+    {hls_dir_of(st.config) / "thumb.jpg", st.avcc, std::make_shared<const byte_vector>(frame.data)});
+}
+
+// A track the copy path cannot carry is left out; a stream left with nothing ends.
+std::optional<std::string> refuse(session_actor* self, const unsupported_codec& codec) {
+  auto& st = self->state;
+  bool video = codec.what.starts_with("video");
+  (video ? st.video_refused : st.audio_refused) = true;
+  caf::aout(self) << "media: " << st.config.channel << " sends an unsupported " << codec.what
+                  << "; that track is left out\n";
+  bool video_gone = st.video_refused || !st.layout.video;
+  bool audio_gone = st.audio_refused || !st.layout.audio;
+  if (video_gone && audio_gone)
+    return "no playable track (" + codec.what + ")";
+  return std::nullopt;
+}
+
+void on_events(session_actor* self, std::vector<demux_event> events) {
+  auto& st = self->state;
+  std::vector<remux_unit> units;
+  for (auto& event : events) {
+    if (auto* codec = std::get_if<unsupported_codec>(&event)) {
+      if (auto reason = refuse(self, *codec))
+        return finish(self, *reason);
+      continue;
+    }
+    if (auto* layout = std::get_if<track_layout>(&event))
+      st.layout = *layout;
+    if (auto* frame = std::get_if<media_frame>(&event)) {
+      st.meter.on_frame(*frame, steady_ns());
+      maybe_thumbnail(st, *frame);
+    }
+    std::shared_ptr<const byte_vector> avcc;
+    if (auto* config = std::get_if<video_config>(&event))
+      avcc = std::make_shared<const byte_vector>(config->avcc);
+    bool audio_config = std::holds_alternative<media::audio_config>(event);
+    st.remuxer.push(std::move(event), units);
+    if (avcc && st.remuxer.video()) {
+      st.meter.on_video(*st.remuxer.video());
+      st.avcc = std::move(avcc);
+    }
+    if (audio_config && st.remuxer.audio())
+      st.meter.on_audio(*st.remuxer.audio());
+  }
+  publish(st.outputs, units);
+}
+
 caf::behavior session_behavior(session_actor* self, media_session_config config) {
   auto& st = self->state;
   st.config = std::move(config);
-  // On node shutdown the supervisor exits: stop the pipeline before going down.
+  // On node shutdown the supervisor exits: viewers learn the stream ended.
   self->set_exit_handler([self](const caf::exit_msg& msg) {
-    self->state.pipeline.reset();
     close_outputs(self->state.outputs);
     self->quit(msg.reason);
   });
-  auto dir = hls_dir_of(st.config);
-  clear_hls_dir(dir);
-  st.outputs = {std::make_shared<fmp4_hub>(), std::make_shared<ll_hls_stream>()};
-  auto router = std::make_shared<fmp4_router>();
-  router->outputs = st.outputs;
-  auto weak_self = caf::actor_cast<caf::weak_actor_ptr>(self);
-  pipeline_callbacks callbacks{
-    [weak_self](std::string message) {
-      if (auto strong = weak_self.lock())
-        caf::anon_send(caf::actor_cast<caf::actor>(strong), bus_error_atom::value,
-                       std::move(message));
-    },
-    [weak_self] {
-      if (auto strong = weak_self.lock())
-        caf::anon_send(caf::actor_cast<caf::actor>(strong), bus_eos_atom::value);
-    },
-    [router, weak_self](std::span<const std::byte> data) {
-      try {
-        router->feed(data);
-      } catch (const std::exception& e) {
-        if (auto strong = weak_self.lock())
-          caf::anon_send(caf::actor_cast<caf::actor>(strong), bus_error_atom::value,
-                         std::string{"fMP4 output: "} + e.what());
-      }
-    },
-    [dir](std::span<const std::byte> jpeg) { write_thumbnail(dir, jpeg); },
-  };
-  try {
-    st.pipeline.emplace(st.config.format, dir, st.config.session_id, st.config.hls,
-                        std::move(callbacks));
-  } catch (const std::exception& e) {
-    caf::aout(self) << "media: cannot start pipeline for " << st.config.channel << ": " << e.what()
-                    << "\n";
-    finish(self, "pipeline failed to start");
-    return {};
-  }
+  clear_hls_dir(hls_dir_of(st.config));
+  ll_hls_options ll;
+  ll.min_target_duration_s = st.config.hls.target_duration_s;
+  ll.playlist_segments = st.config.hls.playlist_length;
+  st.outputs = {std::make_shared<fmp4_hub>(), std::make_shared<ll_hls_stream>(ll)};
+  st.demuxer.emplace(st.config.format);
   caf::aout(self) << "media: session of " << st.config.channel << " started\n";
   self->delayed_send(self, health_interval, health_tick_atom::value);
   return {
     [self](media_data_atom, const media_chunk& chunk) {
       auto& st = self->state;
-      if (st.closing || !st.pipeline)
+      if (st.finished)
         return;
       st.bytes_in += chunk.bytes->size();
-      if (st.pipeline->queued_bytes() > max_queued_bytes) {
-        finish(self, "pipeline cannot keep up with the input");
-        return;
-      }
-      if (!st.pipeline->push(*chunk.bytes))
-        finish(self, "pipeline stopped accepting data");
+      on_events(self, st.demuxer->feed(*chunk.bytes));
+      if (const char* why = st.demuxer->failed())
+        finish(self, std::string{"bad input: "} + why);
     },
     [self](media_close_atom, const std::string& reason) {
       auto& st = self->state;
-      if (st.closing)
+      if (st.finished)
         return;
-      st.closing = true;
       caf::aout(self) << "media: publisher of " << st.config.channel << " left (" << reason
-                      << "), finalising\n";
-      st.pipeline->end_of_stream();
-      self->delayed_send(self, drain_timeout, drain_timeout_atom::value);
+                      << ")\n";
+      on_events(self, st.demuxer->flush());
+      std::vector<remux_unit> units;
+      st.remuxer.flush(units);
+      publish(st.outputs, units);
+      finish(self, "end of stream");
     },
     [self](media_outputs_atom) { return self->state.outputs; },
     [self](health_tick_atom) {
-      if (self->state.closing)
+      if (self->state.finished)
         return;
       report_health(self);
       self->delayed_send(self, health_interval, health_tick_atom::value);
-    },
-    [self](bus_eos_atom) { finish(self, "end of stream"); },
-    [self](drain_timeout_atom) { finish(self, "drain timed out"); },
-    [self](bus_error_atom, const std::string& message) {
-      finish(self, "pipeline error: " + message);
     },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_media_session(caf::actor_system& sys, media_session_config config) {
-  return sys.spawn(session_behavior, std::move(config));
-}
-
 struct supervisor_state {
   std::map<std::string, caf::actor> sessions;  // channel -> live session
+  std::shared_ptr<thumbnailer> thumbnails = std::make_shared<thumbnailer>();
   static inline const char* name = "media_supervisor";
 };
 
@@ -266,6 +302,7 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
       return {
         [self](create_atom, media_session_config& config) {
           auto channel = config.channel;
+          config.thumbnails = self->state.thumbnails;
           auto session = self->spawn<caf::linked>(session_behavior, std::move(config));
           self->monitor(session);
           self->state.sessions[channel] = session;
@@ -294,8 +331,8 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
 std::string initialize_gstreamer() {
   if (!gst_is_initialized())
     gst_init(nullptr, nullptr);
-  for (const char* name : {"appsrc", "flvdemux", "tsdemux", "h264parse", "aacparse", "hlssink2",
-                           "mp4mux", "appsink", "avdec_h264", "jpegenc", "videoscale"}) {
+  for (const char* name : {"appsrc", "appsink", "avdec_h264", "videoconvert", "videoscale",
+                           "jpegenc"}) {
     GstElementFactory* factory = gst_element_factory_find(name);
     if (!factory)
       return std::string{"GStreamer element '"} + name + "' is missing (install the plugins)";

@@ -1,8 +1,9 @@
-// One live publish session as an actor that owns a GStreamer pipeline.
+// One live publish session as an actor running the copy path.
 //
-// Ingest providers push container bytes (FLV from RTMP, MPEG-TS from SRT) by message; the
-// pipeline demuxes, parses (no re-encode) and writes HLS. GStreamer bus events come back to the
-// actor as messages, so errors and end-of-stream are handled in one thread like any command.
+// Ingest providers push container bytes (FLV from RTMP, MPEG-TS from SRT) by message; the actor
+// demuxes them and remuxes the access units into fMP4 (no decoding, no pipeline threads) that
+// feed the WebSocket hub and the in-memory HLS/LL-HLS stream. Only thumbnails decode: one
+// keyframe every ~10 s on the node's shared low-priority thumbnail worker (GStreamer).
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,7 @@ namespace aethex::media {
 
 class fmp4_hub;
 class ll_hls_stream;
+class thumbnailer;
 
 using media_data_atom = caf::atom_constant<caf::atom("mdata")>;
 using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
@@ -41,7 +43,6 @@ struct media_chunk {
 struct hls_options {
   unsigned target_duration_s = 1;  // segments are cut on the first keyframe after this
   unsigned playlist_length = 6;
-  unsigned max_files = 12;
 };
 
 struct media_session_config {
@@ -51,6 +52,7 @@ struct media_session_config {
   std::filesystem::path hls_root;  // segments go to hls_root/<channel>/
   hls_options hls;
   caf::actor registry;  // to tell channel/<name> when the session ends
+  std::shared_ptr<thumbnailer> thumbnails;  // set by the supervisor: the node's worker
 };
 
 }  // namespace aethex::media
@@ -62,18 +64,16 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_outputs)
 
 namespace aethex::media {
 
-/// Messages: (media_data_atom, media_chunk) appends input bytes;
-/// (media_close_atom, std::string reason) ends the session (drains, finalises HLS, quits);
-/// (media_outputs_atom) -> media_outputs. Every second it sends (health_atom, stream_health)
-/// to channel/<name>; every ~10 s it writes hls_root/<channel>/thumb.jpg.
-caf::actor spawn_media_session(caf::actor_system& sys, media_session_config config);
-
 /// Parent of all media sessions of this node, so a node shutdown stops them all.
+/// A session takes (media_data_atom, media_chunk) input bytes and (media_close_atom, std::string
+/// reason), which ends it after writing what it holds; (media_outputs_atom) -> media_outputs.
+/// Every second it sends (health_atom, stream_health) to channel/<name>; every ~10 s it has
+/// hls_root/<channel>/thumb.jpg written.
 /// Messages: (create_atom, media_session_config) -> caf::actor of the new session;
 /// (media_outputs_atom, channel) -> media_outputs of its live session | not_found.
 caf::actor spawn_media_supervisor(caf::actor_system& sys);
 
-/// Initialises GStreamer once per process and checks that the elements we need exist.
+/// Initialises GStreamer once per process and checks that the elements thumbnails need exist.
 /// Returns an empty string on success, else what is missing.
 std::string initialize_gstreamer();
 

@@ -34,27 +34,10 @@ class router {
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
     if (live::handle_media_request(ctx_.live, path, query, respond))
       return;
-    if (path.substr(0, 5) == "/hls/")
-      return hls(path.substr(5), target, std::move(respond));
     return web(path, std::move(respond));
   }
 
  private:
-  void hls(std::string_view path, std::string_view target, respond_fn respond) const {
-    auto relative = net::http::safe_relative_path(path);
-    if (!relative)
-      return respond(error_response(400, "bad_path", "malformed path"));
-    // Playlists change every segment; segments never change once written.
-    auto cache = relative->extension() == ".m3u8" ? "no-cache" : "max-age=60";
-    if (auto res = net::http::file_response(ctx_.live.hls_root, *relative, cache))
-      return respond(std::move(*res));
-    auto missing = error_response(404, "not_found", "no such stream file (is the channel live?)");
-    auto channel = relative->begin() == relative->end() ? std::string{}
-                                                        : relative->begin()->string();
-    live::redirect_to_ingest_node(ctx_.live, channel, std::string{target}, std::move(missing),
-                                  std::move(respond));
-  }
-
   void web(std::string_view path, respond_fn respond) const {
     auto relative = net::http::safe_relative_path(path);
     if (!relative)

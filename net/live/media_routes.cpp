@@ -66,17 +66,17 @@ struct once_responder {
   }
 };
 
-net::http::response bytes_response(const media::fmp4::bytes& data, std::string_view type,
+net::http::response bytes_response(std::string data, std::string_view type,
                                    std::string_view cache) {
   net::http::response res{bhttp::status::ok, 11};
   res.set(bhttp::field::content_type, type);
   res.set(bhttp::field::cache_control, cache);
-  res.body().assign(reinterpret_cast<const char*>(data.data()), data.size());
+  res.body() = std::move(data);
   return res;
 }
 
-net::http::response playlist_response(const media::ll_hls_stream& ll) {
-  auto text = ll.playlist();
+net::http::response playlist_response(const media::ll_hls_stream& ll, bool low_latency) {
+  auto text = ll.playlist(low_latency);
   if (!text)
     return error_response(404, "not_found", "the stream has no media yet");
   net::http::response res{bhttp::status::ok, 11};
@@ -130,23 +130,27 @@ void serve_ll_hls(const live_context& ctx, std::string channel, std::string file
                     std::move(respond));
                 }
                 auto ll = outputs->ll;
+                if (file == "index.m3u8")
+                  return respond(playlist_response(*ll, false));
                 if (file == "ll.m3u8") {
                   auto msn = int_param(query, "_HLS_msn");
                   auto part = int_param(query, "_HLS_part");
                   if (!msn)
-                    return respond(playlist_response(*ll));
+                    return respond(playlist_response(*ll, true));
                   return after_available(ctx, ll, *msn, part, std::move(respond),
-                                         [ll] { return playlist_response(*ll); });
+                                         [ll] { return playlist_response(*ll, true); });
                 }
                 auto name = file.substr(3);  // after "ll/"
                 if (name == "init.mp4") {
                   auto init = ll->init();
-                  return respond(init ? bytes_response(*init, "video/mp4", "no-cache")
+                  return respond(init ? bytes_response({reinterpret_cast<const char*>(init->data()),
+                                                        init->size()},
+                                                       "video/mp4", "no-cache")
                                       : error_response(404, "not_found", "no init segment yet"));
                 }
                 auto lookup = [ll, name] {
                   auto data = ll->media(name);
-                  return data ? bytes_response(*data, "video/mp4", "max-age=60")
+                  return data ? bytes_response(std::move(*data), "video/mp4", "max-age=60")
                               : error_response(404, "not_found", "no such part or segment");
                 };
                 // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the
@@ -243,8 +247,11 @@ bool handle_media_request(const live_context& ctx, std::string_view path, std::s
     return false;
   auto channel = std::string{rest.substr(0, slash)};
   auto file = std::string{rest.substr(slash + 1)};
-  if (file != "ll.m3u8" && !file.starts_with("ll/"))
-    return false;
+  // Everything under /hls/ is served from memory: the playlists and the fMP4 they list.
+  if (file != "index.m3u8" && file != "ll.m3u8" && !file.starts_with("ll/")) {
+    respond(error_response(404, "not_found", "no such stream file"));
+    return true;
+  }
   serve_ll_hls(ctx, std::move(channel), std::move(file), std::string{query}, std::move(respond));
   return true;
 }

@@ -41,11 +41,17 @@ TEST_CASE("RTMP publish becomes HLS with H.264 and AAC, then goes offline") {
   auto playlist = node.get("/hls/alice/index.m3u8").body;
   CHECK(playlist.find("#EXT-X-TARGETDURATION:1") != std::string::npos);
 
+  // Plain HLS carries fMP4: the init segment named by EXT-X-MAP, then the media segment.
+  auto listed = node.get("/hls/alice/index.m3u8").body;
+  auto map = hls_map_uri(listed);
+  REQUIRE(map == "ll/init.mp4");
+  auto init = node.get("/hls/alice/" + map);
   auto segment = node.get("/hls/alice/" + segments.front());
+  REQUIRE(init.status == 200);
   REQUIRE(segment.status == 200);
   REQUIRE(segment.body.size() > 1000);
-  auto segment_file = node.out_dir / "segment.ts";
-  std::ofstream(segment_file, std::ios::binary) << segment.body;
+  auto segment_file = node.out_dir / "segment.mp4";
+  std::ofstream(segment_file, std::ios::binary) << init.body << segment.body;
   auto codecs = probe_codecs(segment_file);
   CHECK(codecs.count("h264") == 1);
   CHECK(codecs.count("aac") == 1);

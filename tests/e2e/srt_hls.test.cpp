@@ -56,11 +56,17 @@ TEST_CASE("SRT publish becomes HLS with H.264 and AAC, then goes offline") {
       return segments.size() >= 2;
     },
     15s));
+  // Plain HLS carries fMP4: the init segment named by EXT-X-MAP, then the media segment.
+  auto listed = node.get("/hls/sierra/index.m3u8").body;
+  auto map = hls_map_uri(listed);
+  REQUIRE(map == "ll/init.mp4");
+  auto init = node.get("/hls/sierra/" + map);
   auto segment = node.get("/hls/sierra/" + segments.front());
+  REQUIRE(init.status == 200);
   REQUIRE(segment.status == 200);
   REQUIRE(segment.body.size() > 1000);
-  auto segment_file = node.out_dir / "segment.ts";
-  std::ofstream(segment_file, std::ios::binary) << segment.body;
+  auto segment_file = node.out_dir / "segment.mp4";
+  std::ofstream(segment_file, std::ios::binary) << init.body << segment.body;
   auto codecs = probe_codecs(segment_file);
   CHECK(codecs.count("h264") == 1);
   CHECK(codecs.count("aac") == 1);

@@ -174,15 +174,15 @@ TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of str
     CHECK(seg.duration == doctest::Approx(1.0).epsilon(0.02));
     if (!seg.parts.empty()) {
       CHECK(seg.parts.front().independent);
-      CHECK(ll.media(fs::path{seg.parts.front().uri}.filename().string()) != nullptr);
+      CHECK(ll.media(fs::path{seg.parts.front().uri}.filename().string()).has_value());
     }
   }
-  CHECK(ll.media(fs::path{parsed.segments.back().uri}.filename().string()) != nullptr);
+  CHECK(ll.media(fs::path{parsed.segments.back().uri}.filename().string()).has_value());
 
   // Block on the hinted part: nothing yet, then the callback runs when it is written.
   auto hinted = ll_hls_stream::part_of(fs::path{parsed.preload_hint_uri}.filename().string());
   REQUIRE(hinted.has_value());
-  CHECK(ll.media(fs::path{parsed.preload_hint_uri}.filename().string()) == nullptr);
+  CHECK(!ll.media(fs::path{parsed.preload_hint_uri}.filename().string()).has_value());
   ll.when_available(hinted->first, hinted->second, [&](ll_hls_stream::wait_result r) {
     CHECK(r == ll_hls_stream::wait_result::ready);
     waiting_done = true;

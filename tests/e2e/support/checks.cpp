@@ -14,11 +14,17 @@ bool channel_live(const test_node& node, const std::string& name) {
 
 std::vector<std::string> hls_segments(const std::string& playlist) {
   std::vector<std::string> names;
-  std::regex line{R"(^([^#\s][^\s]*\.ts)\s*$)", std::regex::multiline};
+  std::regex line{R"(^([^#\s][^\s]*\.(ts|m4s))\s*$)", std::regex::multiline};
   for (auto it = std::sregex_iterator(playlist.begin(), playlist.end(), line);
        it != std::sregex_iterator(); ++it)
     names.push_back((*it)[1]);
   return names;
+}
+
+std::string hls_map_uri(const std::string& playlist) {
+  std::smatch m;
+  std::regex map{R"re(#EXT-X-MAP:URI="([^"]+)")re"};
+  return std::regex_search(playlist, m, map) ? m[1].str() : std::string{};
 }
 
 std::set<std::string> probe_codecs(const std::filesystem::path& file) {

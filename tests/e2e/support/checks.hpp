@@ -17,6 +17,8 @@ namespace aethex::test {
 bool channel_live(const test_node& node, const std::string& name);
 /// Segment file names listed in an HLS media playlist, in order.
 std::vector<std::string> hls_segments(const std::string& playlist);
+/// The URI of a playlist's EXT-X-MAP (the init segment of fMP4 media), empty when absent.
+std::string hls_map_uri(const std::string& playlist);
 /// Codec names ffprobe finds in a media file (empty when ffprobe fails).
 std::set<std::string> probe_codecs(const std::filesystem::path& file);
 /// Absolute path of a script in tests/e2e/browser/.
