@@ -29,6 +29,10 @@ struct node_config {
   std::string cluster_secret;  // from --cluster-secret(-file) or AETHEX_CLUSTER_SECRET. Secret.
   unsigned io_threads = 2;
   unsigned hls_segment_seconds = 1;
+  // How CAF's workers wait for work: "sharing" (one queue, idle workers block: no CPU when
+  // idle, the cheapest under media load) or "stealing" (per-worker queues, idle workers poll:
+  // ~10 % more chat deliveries when a room is overloaded, a steady share of a core when idle).
+  std::string scheduler = "sharing";
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

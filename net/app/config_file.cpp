@@ -141,6 +141,11 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
                 "Target HLS segment length (cut on the next keyframe)")
     ->capture_default_str()
     ->check(CLI::Range(1u, 10u));
+  serve
+    .add_option("--scheduler", config.scheduler,
+                "Actor scheduler: sharing (idle workers sleep) or stealing (idle workers poll)")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"sharing", "stealing"}));
 }
 
 void add_config_option(CLI::App& serve, std::string& file) {

@@ -132,9 +132,11 @@ int run_node(const runtime::node_config& config) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+  // Idle work-stealing workers poll (1 ms naps here, CAF's 50 µs default costs more): a steady
+  // share of a core. Sharing workers block on one queue; see node_config::scheduler.
+  if (config.scheduler == "sharing")
+    cfg.set("scheduler.policy", caf::atom("sharing"));
   cfg.set("scheduler.max-threads", 8);
-  // CAF's idle workers poll; its default 50 µs naps between polls cost a steady share of a core
-  // per worker under a trickle of media messages. 1 ms naps keep wake-up latency small.
   cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::milliseconds(1)});
   cfg.set("work-stealing.moderate-poll-attempts", 50);
   cfg.set("logger.verbosity", caf::atom("quiet"));

@@ -43,7 +43,8 @@ run_aethex() {  # clients senders rate
   local log="$work/node-$1-$3.log"
   # Every client comes from 127.0.0.1: lift the per-address connection cap.
   "$binary" serve --data "$work/data-$1-$3" --http-port "$port" --rtmp-port 0 --srt-port 0 \
-    --cluster-port 0 --http-max-connections-per-address 0 >"$log" 2>&1 &
+    --cluster-port 0 --http-max-connections-per-address 0 \
+    ${CHAT_BENCH_SCHEDULER:+--scheduler "$CHAT_BENCH_SCHEDULER"} >"$log" 2>&1 &
   local pid=$!; pids+=("$pid")
   wait_for "$log" "ready: http"
   "$binary" channel create bench --connect "127.0.0.1:$port" --data "$work/data-$1-$3" >/dev/null
