@@ -107,8 +107,9 @@ void close_outputs(media_outputs& outputs) {
     outputs.ll->close();
 }
 
-// Hands the remuxer's units to the WebSocket hub and the HLS stream.
-void publish(media_outputs& outputs, std::vector<remux_unit>& units) {
+// Hands the remuxer's units to the WebSocket hub and the HLS stream. Without a video track
+// every audio fragment is a place to start playing (and to report the clock from).
+void publish(media_outputs& outputs, std::vector<remux_unit>& units, bool audio_only) {
   for (auto& unit : units) {
     if (unit.kind == remux_unit::type::segment_end) {
       outputs.ll->end_segment();
@@ -125,7 +126,7 @@ void publish(media_outputs& outputs, std::vector<remux_unit>& units) {
       outputs.ll->set_init(unit.data, *info);
     } else {
       packet.video = unit.video;
-      packet.keyframe = unit.keyframe;
+      packet.keyframe = unit.keyframe || (audio_only && !unit.video);
       packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
       // A fragment leaves when the frame after it arrives: its first sample was live earlier.
       packet.wall_ms =
@@ -231,7 +232,7 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
     if (audio_config && st.remuxer.audio())
       st.meter.on_audio(*st.remuxer.audio());
   }
-  publish(st.outputs, units);
+  publish(st.outputs, units, !st.remuxer.has_video());
 }
 
 caf::behavior session_behavior(session_actor* self, media_session_config config) {
@@ -269,7 +270,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       on_events(self, st.demuxer->flush());
       std::vector<remux_unit> units;
       st.remuxer.flush(units);
-      publish(st.outputs, units);
+      publish(st.outputs, units, !st.remuxer.has_video());
       finish(self, "end of stream");
     },
     [self](media_outputs_atom) { return self->state.outputs; },

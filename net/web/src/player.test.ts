@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hlsConfigFor, playbackOrder, retryDelayMs } from './player';
+import { hlsConfigFor, playbackOrder, retryDelayMs, wsCatchUp } from './player';
 
 describe('playbackOrder', () => {
   it('tries WebSocket, then LL-HLS, then HLS by default', () => {
@@ -32,5 +32,16 @@ describe('hlsConfigFor', () => {
   });
   it('holds two segments back on plain HLS', () => {
     expect(hlsConfigFor(false)).toMatchObject({ lowLatencyMode: false, liveSyncDurationCount: 2 });
+  });
+});
+
+describe('wsCatchUp', () => {
+  it('jumps when more than a second behind the newest frame', () => {
+    expect(wsCatchUp(1.4)).toEqual({ jump: true, rate: 1 });
+  });
+  it('plays faster above the 0.25 s target, normally at it, slower when nearly dry', () => {
+    expect(wsCatchUp(0.6).rate).toBe(1.1);
+    expect(wsCatchUp(0.3)).toEqual({ jump: false, rate: 1 });
+    expect(wsCatchUp(0.05).rate).toBe(0.95);
   });
 });

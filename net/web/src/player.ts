@@ -17,6 +17,8 @@ export interface PlayerCallbacks {
   onBuffering(): void;
   /** Browser can play neither via MSE nor natively. */
   onUnsupported(): void;
+  /** The playing stream has sound but no picture (radio, DJ sets, podcasts), or has a picture. */
+  onLayout?(audioOnly: boolean): void;
 }
 
 export interface PlayerDebug {
@@ -30,6 +32,10 @@ export interface PlayerDebug {
   order: PlaybackMode[];
   /** WebSocket path: times the server made us skip ahead to a keyframe. */
   wsSkips: number;
+  /** Times playback stalled (the video waited for data) after it had started. */
+  stalls: number;
+  /** The stream playing has no video track. */
+  audioOnly: boolean;
   /** Seconds from live (capture at the server) to the frame on screen. */
   readonly latency: number | null;
 }
@@ -93,6 +99,20 @@ export function playbackOrder(search: string): PlaybackMode[] {
 const WS_START_TIMEOUT_MS = 6000;
 /** Keep the WebSocket player this close to the newest buffered frame. */
 const WS_TARGET_BUFFER_S = 0.25;
+/** Further behind than this the WebSocket player jumps instead of catching up by speed. */
+const WS_MAX_BEHIND_S = 1.0;
+
+/**
+ * The WebSocket player's catch-up rule, from the seconds buffered ahead of the playhead: jump
+ * to the target when far behind, play 10 % faster while above it, and 5 % slower when the
+ * buffer nearly runs dry so that a late fragment does not stall the picture.
+ */
+export function wsCatchUp(ahead: number): { jump: boolean; rate: number } {
+  if (ahead > WS_MAX_BEHIND_S) return { jump: true, rate: 1 };
+  if (ahead > WS_TARGET_BUFFER_S + 0.1) return { jump: false, rate: 1.1 };
+  if (ahead < 0.1) return { jump: false, rate: 0.95 };
+  return { jump: false, rate: 1 };
+}
 
 export interface Player {
   /** Starts (or keeps) playing the channel whose HLS playlist is `url`. */
@@ -115,6 +135,8 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
   let mediaRecoveries = 0;
   let wsCleanup: (() => void) | null = null;
   let wsSkips = 0;
+  let stalls = 0;
+  let audioOnly = false;
   let clock: ClockSample | null = null;
   const order = playbackOrder(typeof location !== 'undefined' ? location.search : '');
 
@@ -152,17 +174,34 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     get wsSkips() {
       return wsSkips;
     },
+    get stalls() {
+      return stalls;
+    },
+    get audioOnly() {
+      return audioOnly;
+    },
     get latency() {
       return latency();
     },
   };
   window.__aethexPlayer = debug;
 
+  // A stream without a video track plays in the same element with a 0×0 picture.
+  const onLayout = () => {
+    const noPicture = video.readyState >= 1 && video.videoWidth === 0;
+    if (noPicture !== audioOnly) {
+      audioOnly = noPicture;
+      cb.onLayout?.(audioOnly);
+    }
+  };
   const onPlaying = () => {
     retries = 0;
+    onLayout();
     cb.onPlaying();
   };
   video.addEventListener('playing', onPlaying);
+  video.addEventListener('loadedmetadata', onLayout);
+  video.addEventListener('resize', onLayout);
 
   const tryPlay = () => {
     video.muted = true;
@@ -221,6 +260,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     let played = false;
     let closed = false;
     let jumpToNewest = true;
+    let jumpedAt = -Infinity;  // when chase() last moved the playhead
     const ws = new WebSocket(wsUrl);
     ws.binaryType = 'arraybuffer';
 
@@ -249,19 +289,26 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
       if (b.length === 0) return;
       const end = b.end(b.length - 1);
       const start = b.start(b.length - 1);
-      if (jumpToNewest || video.currentTime < start || end - video.currentTime > 1.5) {
+      const rule = wsCatchUp(end - video.currentTime);
+      if (jumpToNewest || video.currentTime < start || rule.jump) {
+        jumpedAt = performance.now();
         video.currentTime = Math.max(start, end - WS_TARGET_BUFFER_S);
         jumpToNewest = false;
         tryPlay();
       }
-      video.playbackRate = end - video.currentTime > 0.6 ? 1.1 : 1;
+      video.playbackRate = rule.jump ? 1 : rule.rate;
       if (sb && !sb.updating && video.currentTime - b.start(0) > 30) sb.remove(0, video.currentTime - 10);
     };
     const chaseTimer = setInterval(chase, 250);
     const onPlayingWs = () => {
       played = true;
     };
+    // A stall is the picture waiting for data it should have had, not the seek of a jump.
+    const onWaitingWs = () => {
+      if (played && performance.now() - jumpedAt > 1000) stalls += 1;
+    };
     video.addEventListener('playing', onPlayingWs);
+    video.addEventListener('waiting', onWaitingWs);
 
     const openSource = (mime: string) => {
       if (typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(mime)) return fail();
@@ -304,6 +351,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
       clearTimeout(startTimer);
       clearInterval(chaseTimer);
       video.removeEventListener('playing', onPlayingWs);
+      video.removeEventListener('waiting', onWaitingWs);
       ws.onclose = null;
       ws.onerror = null;
       ws.onmessage = null;
@@ -403,6 +451,8 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     destroy() {
       this.stop();
       video.removeEventListener('playing', onPlaying);
+      video.removeEventListener('loadedmetadata', onLayout);
+      video.removeEventListener('resize', onLayout);
       video.removeEventListener('error', onNativeError);
       if (window.__aethexPlayer === debug) delete window.__aethexPlayer;
     },

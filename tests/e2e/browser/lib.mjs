@@ -137,6 +137,9 @@ export function samplePlayer(page) {
       latency: playerLatency ?? (bufferedEnd !== null && v ? bufferedEnd - v.currentTime : null),
       latencySource: playerLatency !== null ? 'player' : 'buffered',
       latencyText: document.querySelector('#latency')?.textContent ?? null,
+      stalls: p ? p.stalls : null,
+      audioOnly: p ? p.audioOnly : null,
+      wsSkips: p ? p.wsSkips : null,
     };
   });
 }

@@ -46,6 +46,8 @@ try {
     advance_s: round3(advance),
     latency_s: round3(last.latency),
     latency_text: last.latencyText,
+    stalls: last.stalls,
+    ws_skips: last.wsSkips,
     video_size: last.videoSize,
     screenshot: shot,
     console_errors: errors,

@@ -17,6 +17,7 @@ export function ChannelPage({ name }: { name: string }) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const playerRef = useRef<Player | null>(null);
   const loadedKey = useRef<string | null>(null);
+  const [audioOnly, setAudioOnly] = useState(false);
 
   // One player per mounted video element.
   useEffect(() => {
@@ -26,6 +27,7 @@ export function ChannelPage({ name }: { name: string }) {
       onPlaying: () => setModel((m) => (m.channel?.live ? { ...m, playing: true } : m)),
       onBuffering: () => setModel((m) => (m.playing ? { ...m, playing: false } : m)),
       onUnsupported: () => setModel((m) => ({ ...m, error: 'unsupported' })),
+      onLayout: setAudioOnly,
     });
     playerRef.current = player;
     return () => {
@@ -70,8 +72,24 @@ export function ChannelPage({ name }: { name: string }) {
   return (
     <main class="channel-layout">
       <section class="channel-main">
-        <div class="player-shell" id="player-container" data-state={state}>
+        <div class="player-shell" id="player-container" data-state={state} data-layout={audioOnly ? 'audio' : 'video'}>
           <video id="player" ref={videoRef} muted autoplay playsInline controls />
+          {state === 'playing' && audioOnly && (
+            <div class="audio-only-panel" id="audio-only" aria-label="Audio-only stream">
+              <div class="audio-avatar" aria-hidden="true">
+                {name.slice(0, 1).toUpperCase()}
+              </div>
+              <div class="audio-bars" aria-hidden="true">
+                <span />
+                <span />
+                <span />
+                <span />
+                <span />
+              </div>
+              <p class="audio-only-title">Audio only</p>
+              <p class="muted">Unmute the player to listen.</p>
+            </div>
+          )}
           {state === 'loading' && (
             <div class="player-overlay" id="loading">
               <div class="spinner" aria-label="Loading" />
