@@ -49,23 +49,43 @@ void flv_demuxer::fail(const char* why) {
   phase_ = phase::failed;
   failure_ = why;
   pending_.clear();
-  consumed_ = 0;
 }
 
 std::vector<demux_event> flv_demuxer::feed(std::span<const std::byte> bytes) {
   std::vector<demux_event> out;
   if (phase_ == phase::failed)
     return out;
+  // The RTMP session writes whole tags, so usually nothing is pending and the tags are parsed
+  // straight from the input; only a partial tag at the end is copied and kept.
+  if (pending_.empty()) {
+    auto used = parse(bytes, out);
+    if (phase_ != phase::failed)
+      pending_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
+    return out;
+  }
   pending_.insert(pending_.end(), bytes.begin(), bytes.end());
-  auto data = std::span<const std::byte>{pending_};
+  auto used = parse(pending_, out);
+  if (phase_ != phase::failed)
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(used));
+  return out;
+}
+
+std::size_t flv_demuxer::parse(std::span<const std::byte> data, std::vector<demux_event>& out) {
+  std::size_t used = 0;
   while (phase_ != phase::failed) {
-    auto rest = data.subspan(consumed_);
+    auto rest = data.subspan(used);
     if (phase_ == phase::header) {
       if (rest.size() < file_header_size)
         break;
-      if (be(rest, 0, 3) != 0x464C56)  // "FLV"
-        return fail("not an FLV stream"), out;
-      consumed_ += be(rest, 5, 4) + tag_trailer_size;  // DataOffset may exceed 9 in theory
+      if (be(rest, 0, 3) != 0x464C56) {  // "FLV"
+        fail("not an FLV stream");
+        break;
+      }
+      // DataOffset may exceed 9 in theory; what it skips must have arrived.
+      auto skip = std::size_t{be(rest, 5, 4)} + tag_trailer_size;
+      if (rest.size() < skip)
+        break;
+      used += skip;
       phase_ = phase::tags;
       continue;
     }
@@ -73,20 +93,17 @@ std::vector<demux_event> flv_demuxer::feed(std::span<const std::byte> bytes) {
       break;
     auto type = std::to_integer<std::uint8_t>(rest[0]) & 0x1f;  // upper bits: filter/reserved
     std::size_t size = be(rest, 1, 3);
-    if (size > max_tag_size)
-      return fail("FLV tag larger than 16 MiB"), out;
+    if (size > max_tag_size) {
+      fail("FLV tag larger than 16 MiB");
+      break;
+    }
     if (rest.size() < tag_header_size + size + tag_trailer_size)
       break;
     auto timestamp = be(rest, 4, 3) | std::to_integer<std::uint32_t>(rest[7]) << 24;
     parse_tag(type, timestamp, rest.subspan(tag_header_size, size), out);
-    consumed_ += tag_header_size + size + tag_trailer_size;
+    used += tag_header_size + size + tag_trailer_size;
   }
-  // Compact once the parsed prefix dominates, so a stream of small tags does not copy per tag.
-  if (consumed_ > 0 && consumed_ * 2 >= pending_.size()) {
-    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(consumed_));
-    consumed_ = 0;
-  }
-  return out;
+  return used;
 }
 
 void flv_demuxer::parse_tag(std::uint8_t type, std::uint32_t timestamp_ms,

@@ -28,6 +28,8 @@ class flv_demuxer {
  private:
   enum class phase { header, tags, failed };
 
+  /// Parses whole tags from `data`; returns the bytes used.
+  std::size_t parse(std::span<const std::byte> data, std::vector<demux_event>& out);
   void parse_tag(std::uint8_t type, std::uint32_t timestamp_ms, std::span<const std::byte> body,
                  std::vector<demux_event>& out);
   void parse_video(std::int64_t dts, std::span<const std::byte> body, std::vector<demux_event>& out);
@@ -36,8 +38,7 @@ class flv_demuxer {
   void fail(const char* why);
 
   phase phase_ = phase::header;
-  byte_vector pending_;
-  std::size_t consumed_ = 0;  // bytes of pending_ already parsed
+  byte_vector pending_;  // the start of a tag whose rest has not arrived
   const char* failure_ = nullptr;
   bool announced_ = false;
   bool video_refused_ = false;

@@ -221,7 +221,8 @@ std::optional<std::string> ll_hls_stream::playlist(bool low_latency) const {
     out += "#EXT-X-PART-INF:PART-TARGET=" + format_seconds(options_.part_target_s) + "\n";
   }
   out += "#EXT-X-MEDIA-SEQUENCE:" + std::to_string(segments_[first].msn) + "\n";
-  out += "#EXT-X-MAP:URI=\"ll/init.mp4\"\n";
+  auto dir = "ll/" + options_.session + "/";
+  out += "#EXT-X-MAP:URI=\"" + dir + "init.mp4\"\n";
   for (std::size_t i = first; i < segments_.size(); ++i) {
     auto& seg = segments_[i];
     if (!seg.complete && !low_latency)
@@ -231,20 +232,42 @@ std::optional<std::string> ll_hls_stream::playlist(bool low_latency) const {
       auto closed = closed_parts(seg);
       for (std::int64_t k = 0; k < closed; ++k) {
         auto& p = seg.parts[static_cast<std::size_t>(k)];
-        out += "#EXT-X-PART:DURATION=" + format_seconds(p.duration) + ",URI=\"ll/" +
+        out += "#EXT-X-PART:DURATION=" + format_seconds(p.duration) + ",URI=\"" + dir +
                part_name(seg.msn, k) + "\"" + (p.independent ? ",INDEPENDENT=YES" : "") + "\n";
       }
     }
     if (seg.complete)
-      out += "#EXTINF:" + format_seconds(seg.duration()) + ",\nll/s" + std::to_string(seg.msn) +
-             ".m4s\n";
+      out += "#EXTINF:" + format_seconds(seg.duration()) + ",\n" + dir + "s" +
+             std::to_string(seg.msn) + ".m4s\n";
   }
   if (!low_latency)
     return out;
   auto& last = segments_.back();
   auto hint = last.complete ? part_name(last.msn + 1, 0) : part_name(last.msn, closed_parts(last));
-  out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"ll/" + hint + "\"\n";
+  out += "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"" + dir + hint + "\"\n";
   return out;
+}
+
+void ll_hls_stream::note_viewer(std::string_view viewer, bool low_latency, std::int64_t now_ms) {
+  std::lock_guard lock{viewers_mutex_};
+  auto found = viewers_.find(std::string{viewer});
+  if (found != viewers_.end()) {
+    found->second = {now_ms, low_latency};
+    return;
+  }
+  if (viewers_.size() >= max_tracked_viewers)
+    std::erase_if(viewers_, [&](auto& kv) { return now_ms - kv.second.at_ms > viewer_window_ms; });
+  if (viewers_.size() < max_tracked_viewers)
+    viewers_.emplace(std::string{viewer}, seen{now_ms, low_latency});
+}
+
+ll_hls_stream::viewer_counts ll_hls_stream::viewers(std::int64_t now_ms) const {
+  std::lock_guard lock{viewers_mutex_};
+  viewer_counts counts;
+  for (auto& [_, s] : viewers_)
+    if (now_ms - s.at_ms <= viewer_window_ms)
+      ++(s.low_latency ? counts.ll_hls : counts.hls);
+  return counts;
 }
 
 std::shared_ptr<const fmp4::bytes> ll_hls_stream::init() const {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "media/fmp4.hpp"
@@ -26,6 +27,9 @@ struct ll_hls_options {
   unsigned min_target_duration_s = 1;
   unsigned playlist_segments = 6;  // complete segments listed
   unsigned part_segments = 3;      // of those, the newest ones also list their parts
+  // Media URIs live under "ll/<session>/": a session's init, parts and segments never change,
+  // so caches may keep them forever, and a new session can never be served an old one's.
+  std::string session = "0";
 };
 
 class ll_hls_stream {
@@ -53,8 +57,23 @@ class ll_hls_stream {
   /// plain HLS playlist of the same segments.
   std::optional<std::string> playlist(bool low_latency = true) const;
   std::shared_ptr<const fmp4::bytes> init() const;
+  /// The session name in media URIs ("ll/<session>/…").
+  const std::string& session() const { return options_.session; }
   /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes.
   std::optional<std::string> media(std::string_view name) const;
+  /// Notes a player that fetched a playlist: `viewer` is its id (the page's per-tab id, else
+  /// its address), `low_latency` whether it reads ll.m3u8. A player counts as a viewer while it
+  /// fetched a playlist in the last `viewer_window_ms`; one id counts once however often it
+  /// polls, and at most `max_tracked_viewers` ids are remembered (more are not counted).
+  void note_viewer(std::string_view viewer, bool low_latency, std::int64_t now_ms);
+  struct viewer_counts {
+    std::size_t hls = 0;
+    std::size_t ll_hls = 0;
+  };
+  viewer_counts viewers(std::int64_t now_ms) const;
+  static constexpr std::int64_t viewer_window_ms = 30'000;
+  static constexpr std::size_t max_tracked_viewers = 50'000;
+
   /// Parses a part name into {msn, part} so a request for a hinted part can wait for it.
   static std::optional<std::pair<std::int64_t, std::int64_t>> part_of(std::string_view name);
 
@@ -99,6 +118,12 @@ class ll_hls_stream {
   bool audio_only_ = false;  // no video track: audio fragments time the segments and parts
   chunk_list carry_;         // audio that arrived between a segment's end and the next keyframe
   std::vector<waiter> waiters_;
+  struct seen {
+    std::int64_t at_ms = 0;
+    bool low_latency = false;
+  };
+  mutable std::mutex viewers_mutex_;  // apart from mutex_: playlist polls must not wait on media
+  std::unordered_map<std::string, seen> viewers_;
 };
 
 /// A parsed media playlist, for validating what we serve (tests, benchmarks).

@@ -3,7 +3,7 @@
 // Ingest providers push container bytes (FLV from RTMP, MPEG-TS from SRT) by message; the actor
 // demuxes them and remuxes the access units into fMP4 (no decoding, no pipeline threads) that
 // feed the WebSocket hub and the in-memory HLS/LL-HLS stream. Only thumbnails decode: one
-// keyframe every ~10 s on the node's shared low-priority thumbnail worker (GStreamer).
+// keyframe every ~30 s on the node's shared low-priority thumbnail worker (GStreamer).
 #pragma once
 
 #include <cstddef>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/actor_control_block.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
@@ -26,6 +27,7 @@ class thumbnailer;
 using media_data_atom = caf::atom_constant<caf::atom("mdata")>;
 using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
 using media_outputs_atom = caf::atom_constant<caf::atom("moutputs")>;
+using media_figures_atom = caf::atom_constant<caf::atom("mfigures")>;
 
 /// The live outputs of a session that viewers read directly (both are thread-safe).
 struct media_outputs {
@@ -45,6 +47,16 @@ struct hls_options {
   unsigned playlist_length = 6;
 };
 
+/// What a live session reports each second, for /metrics.
+struct session_figures {
+  std::string channel;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bitrate_kbps = 0;
+  std::uint64_t ws_viewers = 0;
+  std::uint64_t hls_viewers = 0;     // plain HLS players seen in the last 30 s
+  std::uint64_t ll_hls_viewers = 0;  // LL-HLS players seen in the last 30 s
+};
+
 struct media_session_config {
   std::string channel;
   std::string session_id;
@@ -53,6 +65,7 @@ struct media_session_config {
   hls_options hls;
   caf::actor registry;  // to tell channel/<name> when the session ends
   std::shared_ptr<thumbnailer> thumbnails;  // set by the supervisor: the node's worker
+  caf::weak_actor_ptr supervisor;           // set by the supervisor: gets the figures
 };
 
 }  // namespace aethex::media
@@ -61,16 +74,19 @@ struct media_session_config {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_session_config)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_chunk)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_outputs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::session_figures)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<aethex::media::session_figures>)
 
 namespace aethex::media {
 
 /// Parent of all media sessions of this node, so a node shutdown stops them all.
 /// A session takes (media_data_atom, media_chunk) input bytes and (media_close_atom, std::string
 /// reason), which ends it after writing what it holds; (media_outputs_atom) -> media_outputs.
-/// Every second it sends (health_atom, stream_health) to channel/<name>; every ~10 s it has
-/// hls_root/<channel>/thumb.jpg written.
+/// Every second it sends (health_atom, stream_health) to channel/<name>; every ~30 s (and at its first keyframe)
+/// it has hls_root/<channel>/thumb.jpg written.
 /// Messages: (create_atom, media_session_config) -> caf::actor of the new session;
-/// (media_outputs_atom, channel) -> media_outputs of its live session | not_found.
+/// (media_outputs_atom, channel) -> media_outputs of its live session | not_found;
+/// (media_figures_atom) -> std::vector<session_figures> of its live sessions (a second old).
 caf::actor spawn_media_supervisor(caf::actor_system& sys);
 
 /// Initialises GStreamer once per process and checks that the elements thumbnails need exist.

@@ -16,5 +16,7 @@ using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
 using console_atom = caf::atom_constant<caf::atom("console")>;
 /// A read-model query to a member's node services (net/app/node_services.hpp).
 using query_atom = caf::atom_constant<caf::atom("query")>;
+/// Figures of a service for the node's /metrics (net/app/metrics.hpp).
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 
 }  // namespace aethex

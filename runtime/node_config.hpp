@@ -33,6 +33,9 @@ struct node_config {
   // idle, the cheapest under media load) or "stealing" (per-worker queues, idle workers poll:
   // ~10 % more chat deliveries when a room is overloaded, a steady share of a core when idle).
   std::string scheduler = "sharing";
+  // Access-Control-Allow-Origin of HLS, LL-HLS and thumbnail answers, so players and CDNs on
+  // other origins can fetch them; empty sends none.
+  std::string media_cors_origin = "*";
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

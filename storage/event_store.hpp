@@ -6,6 +6,7 @@
 // that projections and cluster catch-up read in order.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -102,6 +103,32 @@ class event_store {
   /// Small key/value records outside of streams (node settings, admin token hash).
   virtual void put_meta(std::string_view key, std::string_view value) = 0;
   virtual std::optional<std::string> get_meta(std::string_view key) = 0;
+
+  /// Told how long each append took (the node's metrics); set before appends start.
+  void observe_appends(std::function<void(std::chrono::nanoseconds)> observer) {
+    append_observer_ = std::move(observer);
+  }
+
+ protected:
+  /// Reports the duration of the append it lives in when it goes out of scope.
+  class append_timer {
+   public:
+    explicit append_timer(const event_store& store)
+        : store_(store), started_(std::chrono::steady_clock::now()) {}
+    ~append_timer() {
+      if (store_.append_observer_)
+        store_.append_observer_(std::chrono::steady_clock::now() - started_);
+    }
+    append_timer(const append_timer&) = delete;
+    append_timer& operator=(const append_timer&) = delete;
+
+   private:
+    const event_store& store_;
+    std::chrono::steady_clock::time_point started_;
+  };
+
+ private:
+  std::function<void(std::chrono::nanoseconds)> append_observer_;
 };
 
 }  // namespace aethex::storage

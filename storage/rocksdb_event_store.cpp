@@ -116,6 +116,7 @@ rocksdb_event_store::~rocksdb_event_store() {
 
 append_result rocksdb_event_store::append(std::string_view stream, std::uint64_t expected_version,
                                           std::span<const event> events) {
+  append_timer timer{*this};
   if (auto reason = invalid_reason(stream, events))
     return {append_status::invalid, 0, std::move(*reason)};
 

@@ -1,6 +1,7 @@
 #include "actors/chat/chat_fanout.hpp"
 #include "actors/chat/chat_room.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <unordered_map>
 #include <utility>
@@ -146,7 +147,8 @@ void push_history(fanout_actor* self, const chat_sink_ptr& sink) {
       [](const caf::error&) {});
 }
 
-caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::string channel) {
+caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::string channel,
+                              std::shared_ptr<std::atomic<std::uint64_t>> frames) {
   self->state.registry = std::move(registry);
   self->state.channel = std::move(channel);
   attach_room(self);
@@ -170,7 +172,8 @@ caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::stri
       if (self->state.members.size() != before)
         report_presence(self);
     },
-    [self](chat_deliver_atom, std::string& text) {
+    [self, frames](chat_deliver_atom, std::string& text) {
+      frames->fetch_add(1, std::memory_order_relaxed);
       self->state.deliver(std::make_shared<const std::string>(std::move(text)));
     },
     [self](presence_atom) {
@@ -194,6 +197,8 @@ struct hub_state {
   static inline const char* name = "chat_hub";
   caf::actor registry;
   std::unordered_map<std::string, hub_entry> rooms;
+  // Chat frames the node's fan-outs delivered (each fan-out adds its own), for /metrics.
+  std::shared_ptr<std::atomic<std::uint64_t>> frames = std::make_shared<std::atomic<std::uint64_t>>(0);
 };
 
 caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor registry) {
@@ -211,7 +216,8 @@ caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor regi
     [self](chat_join_atom, const std::string& channel, const chat_sink_ptr& sink) {
       auto& entry = self->state.rooms[channel];
       if (!entry.fanout)
-        entry.fanout = self->spawn<caf::linked>(fanout_behavior, self->state.registry, channel);
+        entry.fanout = self->spawn<caf::linked>(fanout_behavior, self->state.registry, channel,
+                                                self->state.frames);
       ++entry.sessions;
       self->send(entry.fanout, chat_join_atom::value, sink);
     },
@@ -221,6 +227,13 @@ caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor regi
       for (auto& [_, entry] : self->state.rooms)
         sockets += entry.sessions;
       return sockets;
+    },
+    // {connections, frames delivered since start} for /metrics.
+    [self](metrics_atom) {
+      std::uint64_t sockets = 0;
+      for (auto& [_, entry] : self->state.rooms)
+        sockets += entry.sessions;
+      return std::vector<std::uint64_t>{sockets, self->state.frames->load()};
     },
     [self](chat_leave_atom, const std::string& channel, const chat_sink_ptr& sink) {
       auto it = self->state.rooms.find(channel);

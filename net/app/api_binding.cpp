@@ -1,5 +1,7 @@
 #include "net/app/api_binding.hpp"
 
+#include <chrono>
+
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -128,6 +130,17 @@ void api_binding::operator()(const net::http::request& req, std::string_view pat
   request.body = req.body();
   request.bearer = std::string{bearer_of(req)};
   request.peer = address_of(peer);
+  if (observer_) {
+    // Time until the answer, under the route's pattern (a bounded label) and its method.
+    respond = [respond = std::move(respond), observer = observer_,
+               method = std::string{name_of(chosen->route->method)},
+               pattern = chosen->route->pattern,
+               started = std::chrono::steady_clock::now()](net::http::response res) {
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      observer(method, pattern, res.result_int(), took.count());
+      respond(std::move(res));
+    };
+  }
   authorize(*chosen, std::move(request), [respond](caf::expected<actors::route_response> res) {
     if (!res)
       return respond(error_response_of(res.error()));

@@ -4,6 +4,7 @@
 // error table (runtime/errors.hpp). No other place turns a domain error into HTTP.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,11 @@ namespace aethex::app {
 class api_binding {
  public:
   api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer);
+
+  /// Told of every answered request: method, route pattern, HTTP status, seconds taken.
+  using request_observer =
+    std::function<void(std::string_view, std::string_view, unsigned, double)>;
+  void observe(request_observer observer) { observer_ = std::move(observer); }
 
   /// `path` is the part after "/api/v1/", `query` the part after '?'; `peer` is "address:port".
   void operator()(const net::http::request& req, std::string_view path, std::string_view query,
@@ -38,6 +44,7 @@ class api_binding {
   actors::route_table table_;
   std::vector<compiled_route> compiled_;
   actors::bearer_resolver resolve_bearer_;
+  request_observer observer_;
 };
 
 /// A domain error as the JSON error response (with Retry-After when the error says when).

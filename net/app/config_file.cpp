@@ -146,6 +146,10 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
                 "Actor scheduler: sharing (idle workers sleep) or stealing (idle workers poll)")
     ->capture_default_str()
     ->check(CLI::IsMember({"sharing", "stealing"}));
+  serve
+    .add_option("--media-cors-origin", config.media_cors_origin,
+                "Access-Control-Allow-Origin of HLS/LL-HLS/thumbnail answers (empty: none)")
+    ->capture_default_str();
 }
 
 void add_config_option(CLI::App& serve, std::string& file) {

@@ -19,7 +19,13 @@ using net::http::respond_fn;
 class router {
  public:
   explicit router(http_context ctx)
-      : ctx_(std::move(ctx)), api_(std::move(ctx_.routes), ctx_.resolve_bearer) {}
+      : ctx_(std::move(ctx)), api_(std::move(ctx_.routes), ctx_.resolve_bearer) {
+    if (auto metrics = ctx_.metrics.metrics)
+      api_.observe([metrics](std::string_view method, std::string_view route, unsigned status,
+                             double seconds) {
+        metrics->observe_request(method, route, status, seconds);
+      });
+  }
 
   void operator()(net::http::request&& req, const std::string& peer, respond_fn respond) const {
     std::string_view target = req.target();
@@ -32,8 +38,10 @@ class router {
                   std::move(respond));
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
-    if (live::handle_media_request(ctx_.live, path, query, respond))
+    if (live::handle_media_request(ctx_.live, req, path, query, peer, respond))
       return;
+    if (path == "/metrics" && ctx_.metrics.metrics)
+      return serve_metrics(ctx_.metrics, std::move(respond));
     return web(path, std::move(respond));
   }
 

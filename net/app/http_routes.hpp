@@ -1,12 +1,13 @@
 // The node's HTTP surface: the REST API under /api/v1 (every module's route table, bound to
-// HTTP here and only here), HLS under /hls, LL-HLS and thumbnails, WebSocket endpoints, and the
-// web UI everywhere else.
+// HTTP here and only here), HLS and LL-HLS under /hls, thumbnails, Prometheus metrics at
+// /metrics, WebSocket endpoints, and the web UI everywhere else.
 #pragma once
 
 #include <filesystem>
 #include <vector>
 
 #include "actors/core/module.hpp"
+#include "net/app/metrics.hpp"
 #include "net/http/server.hpp"
 #include "net/live/live_context.hpp"
 
@@ -17,6 +18,7 @@ struct http_context {
   std::filesystem::path web_root;
   actors::route_table routes;              // every module's routes and the node's own
   actors::bearer_resolver resolve_bearer;  // the identity module's (actors/core/module.hpp)
+  metrics_sources metrics;                 // GET /metrics
 };
 
 net::http::request_handler make_http_handler(http_context context);

@@ -33,6 +33,7 @@
 #include "net/app/cluster_setup.hpp"
 #include "net/app/node_services.hpp"
 #include "net/app/http_routes.hpp"
+#include "net/app/metrics.hpp"
 #include "net/app/read_models.hpp"
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
@@ -99,9 +100,13 @@ int run_node(const runtime::node_config& config) {
     std::cerr << "error: " << missing << "\n";
     return 1;
   }
+  auto metrics = std::make_shared<node_metrics>();
   std::unique_ptr<storage::event_store> store;
   try {
     store = storage::event_store::open(config.data_dir / "events");
+    store->observe_appends([metrics](std::chrono::nanoseconds took) {
+      metrics->observe_append(std::chrono::duration<double>(took).count());
+    });
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
@@ -198,9 +203,13 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      live::live_context live{&sys,     registry,           membership,   media_supervisor, relays,
-                              hls_root, node_id_of(config), admin_digest, env.services};
-      http_context context{live, web_root, std::move(routes), env.resolve_bearer};
+      live::live_context live{&sys,     registry,           membership,   media_supervisor,
+                              relays,   hls_root,           node_id_of(config), admin_digest,
+                              env.services, config.media_cors_origin};
+      metrics_sources scrape{&sys,       metrics,           media_supervisor,
+                             env.services->find(actors::service_names::chat_hub),
+                             membership, read_model,        store.get()};
+      http_context context{live, web_root, std::move(routes), env.resolve_bearer, scrape};
       net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;
       http_options.max_connections = config.limits.http_max_connections;

@@ -42,6 +42,15 @@ read_models::~read_models() { runner_.stop(); }
 
 void read_models::notify() { runner_.notify(); }
 
+std::vector<std::pair<std::string, std::uint64_t>> read_models::projection_lag(std::uint64_t head) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (auto& name : runner_.names()) {
+    auto done = runner_.checkpoint(name);
+    out.emplace_back(name, head > done ? head - done : 0);
+  }
+  return out;
+}
+
 caf::expected<nlohmann::json> read_models::query(std::string_view name, const nlohmann::json& args,
                                                  const actors::owns_fn& owns) {
   auto it = queries_.find(name);

@@ -38,6 +38,9 @@ class read_models {
   /// Why the projections stopped catching up (reported by /api/v1/health), nullopt when fine.
   std::optional<std::string> last_error() const { return runner_.last_error(); }
 
+  /// Per projection, how many events it has yet to apply given the store's `head` position.
+  std::vector<std::pair<std::string, std::uint64_t>> projection_lag(std::uint64_t head);
+
   /// Runs a module's named query on the reader connection; thread-safe. Lags appends by
   /// moments. errc::not_found for an unknown name, errc::unavailable when the query fails.
   caf::expected<nlohmann::json> query(std::string_view name, const nlohmann::json& args,

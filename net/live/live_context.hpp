@@ -30,6 +30,7 @@ struct live_context {
   std::string node_id;
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
   std::shared_ptr<actors::service_directory> services;  // chat hub, console (actors/*/module.cpp)
+  std::string cors_origin = "*";  // Access-Control-Allow-Origin of media answers; empty: none
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.

@@ -1,7 +1,10 @@
 #include "net/live/media_routes.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <charconv>
+#include <chrono>
 
 #include <boost/beast/http.hpp>
 #include <caf/all.hpp>
@@ -13,6 +16,7 @@
 #include "media/ll_hls.hpp"
 #include "media/media_session.hpp"
 #include "net/live/edge_redirect.hpp"
+#include "net/live/media_http.hpp"
 #include "net/http/static_files.hpp"
 #include "net/ws_media/media_socket.hpp"
 #include "runtime/errors.hpp"
@@ -66,24 +70,33 @@ struct once_responder {
   }
 };
 
-net::http::response bytes_response(std::string data, std::string_view type,
-                                   std::string_view cache) {
-  net::http::response res{bhttp::status::ok, 11};
-  res.set(bhttp::field::content_type, type);
-  res.set(bhttp::field::cache_control, cache);
-  res.body() = std::move(data);
+// What a media answer needs of its request once the lookup completes on another thread: the
+// validators (If-None-Match, Range) and the HTTP version.
+using request_headers = std::shared_ptr<const net::http::request>;
+
+request_headers headers_of(const net::http::request& req) {
+  auto copy = std::make_shared<net::http::request>();
+  copy->version(req.version());
+  for (auto field : {bhttp::field::if_none_match, bhttp::field::range})
+    if (auto value = req[field]; !value.empty())
+      copy->set(field, value);
+  return copy;
+}
+
+net::http::response with_cors(net::http::response res, const live_context& ctx) {
+  allow_origin(res, ctx.cors_origin);
   return res;
 }
 
-net::http::response playlist_response(const media::ll_hls_stream& ll, bool low_latency) {
+net::http::response playlist_response(const live_context& ctx, const media::ll_hls_stream& ll,
+                                      const net::http::request& req, bool low_latency,
+                                      bool blocking) {
   auto text = ll.playlist(low_latency);
   if (!text)
-    return error_response(404, "not_found", "the stream has no media yet");
-  net::http::response res{bhttp::status::ok, 11};
-  res.set(bhttp::field::content_type, "application/vnd.apple.mpegurl");
-  res.set(bhttp::field::cache_control, "no-cache");
-  res.body() = std::move(*text);
-  return res;
+    return with_cors(error_response(404, "not_found", "the stream has no media yet"), ctx);
+  return media_response(req, std::move(*text), "application/vnd.apple.mpegurl",
+                        blocking ? media_kind::blocking_playlist : media_kind::playlist, {},
+                        ctx.cors_origin);
 }
 
 std::optional<std::int64_t> int_param(std::string_view query, std::string_view name) {
@@ -117,48 +130,77 @@ void after_available(const live_context& ctx, std::shared_ptr<media::ll_hls_stre
     });
 }
 
+// Who fetched a playlist: the page's per-tab id when it sent a well-formed one, else the
+// client's address (so a bot polling without an id counts once per address).
+std::string viewer_key(std::string_view query, std::string_view peer) {
+  if (auto vid = query_param(query, "vid");
+      vid && !vid->empty() && vid->size() <= 32 &&
+      std::all_of(vid->begin(), vid->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }))
+    return "id:" + std::string{*vid};
+  auto colon = peer.rfind(':');
+  return "ip:" + std::string{peer.substr(0, colon)};
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
 void serve_ll_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
-                  respond_fn respond) {
-  ask_outputs(ctx, channel,
-              [ctx, channel, file, query,
-               respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
-                if (!outputs || !outputs->ll) {
-                  // Maybe live on another node: LL-HLS players follow a redirect there.
-                  auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
-                  return redirect_to_ingest_node(
-                    ctx, channel, target, error_response(404, "not_found", "channel is not live"),
-                    std::move(respond));
-                }
-                auto ll = outputs->ll;
-                if (file == "index.m3u8")
-                  return respond(playlist_response(*ll, false));
-                if (file == "ll.m3u8") {
-                  auto msn = int_param(query, "_HLS_msn");
-                  auto part = int_param(query, "_HLS_part");
-                  if (!msn)
-                    return respond(playlist_response(*ll, true));
-                  return after_available(ctx, ll, *msn, part, std::move(respond),
-                                         [ll] { return playlist_response(*ll, true); });
-                }
-                auto name = file.substr(3);  // after "ll/"
-                if (name == "init.mp4") {
-                  auto init = ll->init();
-                  return respond(init ? bytes_response({reinterpret_cast<const char*>(init->data()),
-                                                        init->size()},
-                                                       "video/mp4", "no-cache")
-                                      : error_response(404, "not_found", "no init segment yet"));
-                }
-                auto lookup = [ll, name] {
-                  auto data = ll->media(name);
-                  return data ? bytes_response(std::move(*data), "video/mp4", "max-age=60")
-                              : error_response(404, "not_found", "no such part or segment");
-                };
-                // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the
-                // request.
-                if (auto p = media::ll_hls_stream::part_of(name))
-                  return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
-                respond(lookup());
-              });
+                  std::string viewer, request_headers req, respond_fn respond) {
+  ask_outputs(ctx, channel, [ctx, channel, file, query, viewer, req,
+                             respond = std::move(respond)](
+                              caf::expected<media::media_outputs> outputs) mutable {
+    if (!outputs || !outputs->ll) {
+      // Maybe live on another node: players follow a redirect there.
+      auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+      return redirect_to_ingest_node(
+        ctx, channel, target,
+        with_cors(error_response(404, "not_found", "channel is not live"), ctx),
+        std::move(respond));
+    }
+    auto ll = outputs->ll;
+    if (file == "index.m3u8" || file == "ll.m3u8")
+      ll->note_viewer(viewer, file == "ll.m3u8", now_ms());
+    if (file == "index.m3u8")
+      return respond(playlist_response(ctx, *ll, *req, false, false));
+    if (file == "ll.m3u8") {
+      auto msn = int_param(query, "_HLS_msn");
+      auto part = int_param(query, "_HLS_part");
+      if (!msn)
+        return respond(playlist_response(ctx, *ll, *req, true, false));
+      return after_available(ctx, ll, *msn, part, std::move(respond), [ctx, ll, req] {
+        return playlist_response(ctx, *ll, *req, true, true);
+      });
+    }
+    // "ll/<session>/<name>": an old session's URIs find nothing (and were never reused).
+    auto rest = std::string_view{file}.substr(3);
+    auto slash = rest.find('/');
+    auto missing = with_cors(error_response(404, "not_found", "no such part or segment"), ctx);
+    if (slash == std::string_view::npos || rest.substr(0, slash) != ll->session())
+      return respond(std::move(missing));
+    auto name = std::string{rest.substr(slash + 1)};
+    auto etag = ll->session() + "/" + name;
+    if (name == "init.mp4") {
+      auto init = ll->init();
+      if (!init)
+        return respond(std::move(missing));
+      return respond(media_response(
+        *req, std::string{reinterpret_cast<const char*>(init->data()), init->size()},
+        "video/mp4", media_kind::immutable, etag, ctx.cors_origin));
+    }
+    auto lookup = [ctx, ll, name, etag, req, missing] {
+      auto data = ll->media(name);
+      return data ? media_response(*req, std::move(*data), "video/mp4", media_kind::immutable,
+                                   etag, ctx.cors_origin)
+                  : missing;
+    };
+    // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
+    if (auto p = media::ll_hls_stream::part_of(name))
+      return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
+    respond(lookup());
+  });
 }
 
 // Forwards one session's fMP4 packets to a WebSocket viewer.
@@ -223,7 +265,8 @@ ws_module make_ws_media_module(const live_context& ctx) {
   };
 }
 
-bool handle_media_request(const live_context& ctx, std::string_view path, std::string_view query,
+bool handle_media_request(const live_context& ctx, const net::http::request& req,
+                          std::string_view path, std::string_view query, std::string_view peer,
                           respond_fn& respond) {
   if (path.starts_with("/thumb/")) {
     auto file = path.substr(7);
@@ -235,8 +278,9 @@ bool handle_media_request(const live_context& ctx, std::string_view path, std::s
       return true;
     }
     auto res = net::http::file_response(ctx.hls_root, std::filesystem::path{channel} / "thumb.jpg",
-                                        "no-cache");
-    respond(res ? std::move(*res) : error_response(404, "not_found", "no thumbnail yet"));
+                                        "public, max-age=5");
+    respond(with_cors(res ? std::move(*res) : error_response(404, "not_found", "no thumbnail yet"),
+                      ctx));
     return true;
   }
   if (!path.starts_with("/hls/"))
@@ -249,10 +293,11 @@ bool handle_media_request(const live_context& ctx, std::string_view path, std::s
   auto file = std::string{rest.substr(slash + 1)};
   // Everything under /hls/ is served from memory: the playlists and the fMP4 they list.
   if (file != "index.m3u8" && file != "ll.m3u8" && !file.starts_with("ll/")) {
-    respond(error_response(404, "not_found", "no such stream file"));
+    respond(with_cors(error_response(404, "not_found", "no such stream file"), ctx));
     return true;
   }
-  serve_ll_hls(ctx, std::move(channel), std::move(file), std::string{query}, std::move(respond));
+  serve_ll_hls(ctx, std::move(channel), std::move(file), std::string{query},
+               viewer_key(query, peer), headers_of(req), std::move(respond));
   return true;
 }
 

@@ -15,9 +15,13 @@ namespace aethex::live {
 /// The `/ws/media/<channel>` WebSocket endpoint.
 ws_module make_ws_media_module(const live_context& ctx);
 
-/// Handles LL-HLS and thumbnail requests; returns false for paths that are not its own.
+/// Handles HLS, LL-HLS and thumbnail requests; returns false for paths that are not its own.
 /// Blocking playlist reloads hold `respond` (not a thread) until the part exists or 3 s pass.
-bool handle_media_request(const live_context& ctx, std::string_view path, std::string_view query,
+/// A playlist fetch counts its player as a viewer: by `?vid=` (the page's per-tab id) when
+/// given, else by the address in `peer` ("address:port"). Answers carry cache lifetimes,
+/// ETags, ranges and CORS as net/live/media_http.hpp describes.
+bool handle_media_request(const live_context& ctx, const net::http::request& req,
+                          std::string_view path, std::string_view query, std::string_view peer,
                           net::http::respond_fn& respond);
 
 }  // namespace aethex::live

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hlsConfigFor, playbackOrder, retryDelayMs, wsCatchUp } from './player';
+import { hlsConfigFor, playbackOrder, retryDelayMs, sourcesFor, wsCatchUp } from './player';
 
 describe('playbackOrder', () => {
   it('tries WebSocket, then LL-HLS, then HLS by default', () => {
@@ -43,5 +43,13 @@ describe('wsCatchUp', () => {
     expect(wsCatchUp(0.6).rate).toBe(1.1);
     expect(wsCatchUp(0.3)).toEqual({ jump: false, rate: 1 });
     expect(wsCatchUp(0.05).rate).toBe(0.95);
+  });
+});
+
+describe('sourcesFor', () => {
+  it('sends the viewer id with both playlists, so polling counts one viewer per tab', () => {
+    const s = sourcesFor('/hls/alice/index.m3u8', 'abc123');
+    expect(s.hls).toBe('/hls/alice/index.m3u8?vid=abc123');
+    expect(s.ll).toBe('/hls/alice/ll.m3u8?vid=abc123');
   });
 });

@@ -72,17 +72,35 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(500 * 2 ** Math.max(0, attempt), 2000);
 }
 
+/**
+ * This tab's viewer id, sent with playlist requests so the node counts one viewer per tab
+ * however often it polls (kept in sessionStorage: a reload is the same viewer).
+ */
+export function viewerId(): string {
+  const key = 'aethex.vid';
+  try {
+    const known = sessionStorage.getItem(key);
+    if (known && /^[A-Za-z0-9_-]{1,32}$/.test(known)) return known;
+    const fresh = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+    sessionStorage.setItem(key, fresh);
+    return fresh;
+  } catch {
+    return '';
+  }
+}
+
 /** The three playback URLs of a channel, derived from its HLS playlist URL. */
-export function sourcesFor(hlsUrl: string): { ws: string | null; ll: string | null; hls: string } {
+export function sourcesFor(hlsUrl: string, vid = ''): { ws: string | null; ll: string | null; hls: string } {
   const m = /^(.*)\/hls\/([^/]+)\/index\.m3u8$/.exec(hlsUrl);
   if (!m) return { ws: null, ll: null, hls: hlsUrl };
   const [, prefix, channel] = m;
+  const query = vid ? `?vid=${vid}` : '';
   let ws: string | null = null;
   if (typeof location !== 'undefined') {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     ws = `${scheme}//${location.host}${prefix}/ws/media/${channel}`;
   }
-  return { ws, ll: `${prefix}/hls/${channel}/ll.m3u8`, hls: hlsUrl };
+  return { ws, ll: `${prefix}/hls/${channel}/ll.m3u8${query}`, hls: `${hlsUrl}${query}` };
 }
 
 const DEFAULT_ORDER: PlaybackMode[] = ['ws', 'll-hls', 'hls.js'];
@@ -393,7 +411,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
   }
 
   function start(src: string, step: number): void {
-    const sources = sourcesFor(src);
+    const sources = sourcesFor(src, viewerId());
     for (let i = step; i < order.length; i++) {
       const m = order[i];
       if (m === 'ws' && sources.ws && typeof WebSocket !== 'undefined' && typeof MediaSource !== 'undefined') {
