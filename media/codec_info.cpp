@@ -11,7 +11,9 @@
 namespace aethex::media {
 namespace {
 
-const guint8* raw(std::span<const std::byte> d) { return reinterpret_cast<const guint8*>(d.data()); }
+const guint8* raw(std::span<const std::byte> d) {
+  return reinterpret_cast<const guint8*>(d.data());
+}
 
 }  // namespace
 

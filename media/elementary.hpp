@@ -39,8 +39,8 @@ enum class track_kind : std::uint8_t { video, audio };
 /// needed in band); audio data is one raw AAC frame (no ADTS header).
 struct media_frame {
   track_kind kind = track_kind::video;
-  std::int64_t dts = 0;  // 90 kHz, monotonic per track (demuxers unwrap 33-bit MPEG-TS clocks)
-  std::int32_t cts = 0;  // pts - dts, 90 kHz
+  std::int64_t dts = 0;   // 90 kHz, monotonic per track (demuxers unwrap 33-bit MPEG-TS clocks)
+  std::int32_t cts = 0;   // pts - dts, 90 kHz
   bool keyframe = false;  // video: an IDR access unit; audio: always true
   byte_vector data;
 };
@@ -50,7 +50,7 @@ struct unsupported_codec {
   std::string what;  // e.g. "video codec HEVC (MPEG-TS stream type 0x24)"
 };
 
-using demux_event = std::variant<track_layout, video_config, audio_config, media_frame,
-                                 unsupported_codec>;
+using demux_event =
+  std::variant<track_layout, video_config, audio_config, media_frame, unsupported_codec>;
 
 }  // namespace aethex::media

@@ -140,8 +140,8 @@ void flv_demuxer::parse_video(std::int64_t dts, std::span<const std::byte> body,
   // Enhanced RTMP sets the top bit and a FourCC follows (HEVC, AV1, VP9).
   if ((first & 0x80) || codec != codec_avc) {
     if (!video_refused_)
-      out.emplace_back(unsupported_codec{(first & 0x80) ? "video codec of enhanced RTMP (HEVC/AV1/VP9)"
-                                                        : video_codec_name(codec)});
+      out.emplace_back(unsupported_codec{
+        (first & 0x80) ? "video codec of enhanced RTMP (HEVC/AV1/VP9)" : video_codec_name(codec)});
     video_refused_ = true;
     return;
   }

@@ -32,8 +32,10 @@ class flv_demuxer {
   std::size_t parse(std::span<const std::byte> data, std::vector<demux_event>& out);
   void parse_tag(std::uint8_t type, std::uint32_t timestamp_ms, std::span<const std::byte> body,
                  std::vector<demux_event>& out);
-  void parse_video(std::int64_t dts, std::span<const std::byte> body, std::vector<demux_event>& out);
-  void parse_audio(std::int64_t dts, std::span<const std::byte> body, std::vector<demux_event>& out);
+  void parse_video(std::int64_t dts, std::span<const std::byte> body,
+                   std::vector<demux_event>& out);
+  void parse_audio(std::int64_t dts, std::span<const std::byte> body,
+                   std::vector<demux_event>& out);
   void parse_script(std::span<const std::byte> body, std::vector<demux_event>& out);
   void fail(const char* why);
 

@@ -94,7 +94,7 @@ void write_sample_entry(box_writer& w, const track_setup& t) {
     w.u32(0x00480000);  // 72 dpi
     w.u32(0x00480000);
     w.u32(0);
-    w.u16(1);  // frames per sample
+    w.u16(1);     // frames per sample
     w.zeros(32);  // compressor name
     w.u16(0x0018);
     w.u16(0xffff);  // pre_defined = -1
@@ -122,14 +122,14 @@ void write_trak(box_writer& w, const track_setup& t) {
   bool video = t.kind == track_kind::video;
   auto trak = w.open("trak");
   auto tkhd = w.open_full("tkhd", 0, 0x000003);  // enabled, in movie
-  w.u32(0);  // creation time
-  w.u32(0);  // modification time
+  w.u32(0);                                      // creation time
+  w.u32(0);                                      // modification time
   w.u32(t.id);
   w.u32(0);
   w.u32(0);  // duration: unknown (live)
   w.zeros(8);
-  w.u16(0);  // layer
-  w.u16(video ? 0 : 1);  // alternate group
+  w.u16(0);                   // layer
+  w.u16(video ? 0 : 1);       // alternate group
   w.u16(video ? 0 : 0x0100);  // volume
   w.u16(0);
   unity_matrix(w);
@@ -205,8 +205,8 @@ byte_vector write_init(std::span<const track_setup> tracks) {
   auto mvhd = w.open_full("mvhd", 0, 0);
   w.u32(0);
   w.u32(0);
-  w.u32(1000);  // movie timescale
-  w.u32(0);     // duration: live
+  w.u32(1000);        // movie timescale
+  w.u32(0);           // duration: live
   w.u32(0x00010000);  // rate 1.0
   w.u16(0x0100);      // volume 1.0
   w.zeros(10);

@@ -17,7 +17,7 @@ namespace aethex::media::fmp4 {
 struct track_setup {
   std::uint32_t id = 0;
   track_kind kind = track_kind::video;
-  std::uint32_t timescale = 0;  // 90 kHz for video, the sample rate for audio
+  std::uint32_t timescale = 0;        // 90 kHz for video, the sample rate for audio
   std::span<const std::byte> config;  // avcC record or AudioSpecificConfig
   int width = 0, height = 0;          // video
   unsigned channels = 0;              // audio

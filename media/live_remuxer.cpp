@@ -81,9 +81,10 @@ void live_remuxer::decide(std::vector<remux_unit>& out, bool timed_out) {
     return;
   bool want_video = !layout_ || layout_->video;
   bool want_audio = !layout_ || layout_->audio;
-  auto [lo, hi] = std::minmax_element(
-    waiting_.begin(), waiting_.end(),
-    [](const media_frame& a, const media_frame& b) { return a.dts < b.dts; });
+  auto [lo, hi] = std::minmax_element(waiting_.begin(), waiting_.end(),
+                                      [](const media_frame& a, const media_frame& b) {
+                                        return a.dts < b.dts;
+                                      });
   bool waited = hi->dts - lo->dts >= std::int64_t{options_.track_wait_ms} * 90;
   bool complete = (!want_video || video_ready) && (!want_audio || audio_ready);
   if (!complete && !waited && !timed_out)
@@ -161,7 +162,8 @@ void live_remuxer::on_video(media_frame frame, std::vector<remux_unit>& out) {
       v.offset += held.time + step - time;
       time = held.time + step;
     }
-    held.duration = static_cast<std::uint32_t>(std::min<std::int64_t>(time - held.time, UINT32_MAX));
+    held.duration = static_cast<std::uint32_t>(std::min<std::int64_t>(time - held.time,
+                                                                      UINT32_MAX));
     v.frame_ticks = held.duration;
     v.samples.push_back(std::move(held));
     v.held.reset();
@@ -217,8 +219,8 @@ void live_remuxer::emit(track& t, std::vector<remux_unit>& out) {
   unit.duration = duration;
   unit.timescale = t.timescale;
   unit.samples = static_cast<std::uint32_t>(samples.size());
-  unit.data = std::make_shared<const byte_vector>(
-    fmp4::write_fragment(++sequence_, t.id, unit.decode_time, samples));
+  unit.data = std::make_shared<const byte_vector>(fmp4::write_fragment(++sequence_, t.id,
+                                                                       unit.decode_time, samples));
   out.push_back(std::move(unit));
   t.samples.clear();
 }
@@ -230,8 +232,9 @@ void live_remuxer::flush(std::vector<remux_unit>& out) {
       return;
   }
   if (video_.held) {
-    video_.held->duration =
-      static_cast<std::uint32_t>(video_.frame_ticks > 0 ? video_.frame_ticks : default_frame_ticks);
+    video_.held->duration = static_cast<std::uint32_t>(video_.frame_ticks > 0
+                                                         ? video_.frame_ticks
+                                                         : default_frame_ticks);
     video_.samples.push_back(std::move(*video_.held));
     video_.held.reset();
   }

@@ -25,8 +25,8 @@ namespace aethex::media {
 
 struct remux_options {
   unsigned fragment_ms = 100;
-  unsigned track_wait_ms = 1000;                  // how long an announced track may stay silent
-  std::size_t max_waiting_bytes = 8u << 20;       // media held while the track set is undecided
+  unsigned track_wait_ms = 1000;             // how long an announced track may stay silent
+  std::size_t max_waiting_bytes = 8u << 20;  // media held while the track set is undecided
 };
 
 struct remux_unit {

@@ -131,8 +131,7 @@ void publish(media_outputs& outputs, std::vector<remux_unit>& units, bool audio_
       packet.keyframe = unit.keyframe || (audio_only && !unit.video);
       packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
       // A fragment leaves when the frame after it arrives: its first sample was live earlier.
-      packet.wall_ms =
-        wall_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
+      packet.wall_ms = wall_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
       fmp4::fragment_info info{unit.track_id, unit.decode_time, unit.duration, unit.samples,
                                unit.keyframe || !unit.video};
       outputs.ll->add_fragment(unit.data, info, packet.wall_ms);
@@ -195,8 +194,8 @@ void maybe_thumbnail(session_state& st, const media_frame& frame) {
       now - st.last_thumbnail_ns < std::chrono::nanoseconds(thumbnail_interval).count())
     return;
   st.last_thumbnail_ns = now;
-  st.config.thumbnails->submit(
-    {hls_dir_of(st.config) / "thumb.jpg", st.avcc, std::make_shared<const byte_vector>(frame.data)});
+  st.config.thumbnails->submit({hls_dir_of(st.config) / "thumb.jpg", st.avcc,
+                                std::make_shared<const byte_vector>(frame.data)});
 }
 
 // A track the copy path cannot carry is left out; a stream left with nothing ends.
@@ -294,7 +293,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
 }  // namespace
 
 struct supervisor_state {
-  std::map<std::string, caf::actor> sessions;  // channel -> live session
+  std::map<std::string, caf::actor> sessions;      // channel -> live session
   std::map<std::string, session_figures> figures;  // channel -> its last report
   std::shared_ptr<thumbnailer> thumbnails = std::make_shared<thumbnailer>();
   static inline const char* name = "media_supervisor";
@@ -356,8 +355,8 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
 std::string initialize_gstreamer() {
   if (!gst_is_initialized())
     gst_init(nullptr, nullptr);
-  for (const char* name : {"appsrc", "appsink", "avdec_h264", "videoconvert", "videoscale",
-                           "jpegenc"}) {
+  for (const char* name :
+       {"appsrc", "appsink", "avdec_h264", "videoconvert", "videoscale", "jpegenc"}) {
     GstElementFactory* factory = gst_element_factory_find(name);
     if (!factory)
       return std::string{"GStreamer element '"} + name + "' is missing (install the plugins)";

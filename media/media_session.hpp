@@ -63,7 +63,7 @@ struct media_session_config {
   input_format format = input_format::flv;
   std::filesystem::path hls_root;  // segments go to hls_root/<channel>/
   hls_options hls;
-  caf::actor registry;  // to tell channel/<name> when the session ends
+  caf::actor registry;                      // to tell channel/<name> when the session ends
   std::shared_ptr<thumbnailer> thumbnails;  // set by the supervisor: the node's worker
   caf::weak_actor_ptr supervisor;           // set by the supervisor: gets the figures
 };
@@ -82,11 +82,11 @@ namespace aethex::media {
 /// Parent of all media sessions of this node, so a node shutdown stops them all.
 /// A session takes (media_data_atom, media_chunk) input bytes and (media_close_atom, std::string
 /// reason), which ends it after writing what it holds; (media_outputs_atom) -> media_outputs.
-/// Every second it sends (health_atom, stream_health) to channel/<name>; every ~30 s (and at its first keyframe)
-/// it has hls_root/<channel>/thumb.jpg written.
-/// Messages: (create_atom, media_session_config) -> caf::actor of the new session;
-/// (media_outputs_atom, channel) -> media_outputs of its live session | not_found;
-/// (media_figures_atom) -> std::vector<session_figures> of its live sessions (a second old).
+/// Every second it sends (health_atom, stream_health) to channel/<name>; every ~30 s (and at its
+/// first keyframe) it has hls_root/<channel>/thumb.jpg written. Messages: (create_atom,
+/// media_session_config) -> caf::actor of the new session; (media_outputs_atom, channel) ->
+/// media_outputs of its live session | not_found; (media_figures_atom) ->
+/// std::vector<session_figures> of its live sessions (a second old).
 caf::actor spawn_media_supervisor(caf::actor_system& sys);
 
 /// Initialises GStreamer once per process and checks that the elements thumbnails need exist.

@@ -21,8 +21,8 @@ void stream_meter::on_audio(const audio_info& info) {
   stats_.audio_codec = "aac";
   if (!info.profile.empty())
     stats_.audio_codec += " " + info.profile;
-  stats_.audio_codec +=
-    " " + std::to_string(info.sample_rate) + " Hz " + std::to_string(info.channels) + " ch";
+  stats_.audio_codec += " " + std::to_string(info.sample_rate) + " Hz " +
+                        std::to_string(info.channels) + " ch";
 }
 
 void stream_meter::describe_video() {
@@ -60,7 +60,8 @@ void stream_meter::on_frame(const media_frame& frame, std::int64_t arrival_ns) {
       describe_video();
     } else if (step > frame_ticks_ * 3 / 2) {
       // Millisecond timestamps make steps of 33 and 34 ms at 30 fps: round to whole frames.
-      stats_.dropped_frames += static_cast<std::uint64_t>((step + frame_ticks_ / 2) / frame_ticks_ - 1);
+      stats_.dropped_frames += static_cast<std::uint64_t>((step + frame_ticks_ / 2) / frame_ticks_ -
+                                                          1);
     }
   }
   last_dts_ = std::max(last_dts_, dts);

@@ -198,7 +198,8 @@ struct hub_state {
   caf::actor registry;
   std::unordered_map<std::string, hub_entry> rooms;
   // Chat frames the node's fan-outs delivered (each fan-out adds its own), for /metrics.
-  std::shared_ptr<std::atomic<std::uint64_t>> frames = std::make_shared<std::atomic<std::uint64_t>>(0);
+  std::shared_ptr<std::atomic<std::uint64_t>> frames = std::make_shared<std::atomic<std::uint64_t>>(
+    0);
 };
 
 caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor registry) {

@@ -75,36 +75,87 @@ process_figures read_process() {
 // leaves no stale series behind.
 std::shared_ptr<prometheus::Registry> live_registry(const live_figures& live) {
   auto r = std::make_shared<prometheus::Registry>();
-  auto& streams = BuildGauge().Name("aethex_ingest_streams").Help("Live streams ingested by this node").Register(*r);
+  auto& streams = BuildGauge()
+                    .Name("aethex_ingest_streams")
+                    .Help("Live streams ingested by this node")
+                    .Register(*r);
   streams.Add({}).Set(static_cast<double>(live.sessions.size()));
-  auto& bitrate = BuildGauge().Name("aethex_ingest_bitrate_kbps").Help("Ingest bitrate of a live stream over the last second").Register(*r);
-  auto& bytes = BuildCounter().Name("aethex_ingest_bytes_total").Help("Bytes a live stream's publisher sent").Register(*r);
-  auto& viewers = BuildGauge().Name("aethex_viewers").Help("Viewers of a live stream on this node by playback path (HLS and LL-HLS: players that fetched a playlist in the last 30 s)").Register(*r);
+  auto& bitrate = BuildGauge()
+                    .Name("aethex_ingest_bitrate_kbps")
+                    .Help("Ingest bitrate of a live stream over the last second")
+                    .Register(*r);
+  auto& bytes = BuildCounter()
+                  .Name("aethex_ingest_bytes_total")
+                  .Help("Bytes a live stream's publisher sent")
+                  .Register(*r);
+  auto& viewers = BuildGauge()
+                    .Name("aethex_viewers")
+                    .Help(
+                      "Viewers of a live stream on this node by playback path (HLS and LL-HLS: "
+                      "players that fetched a playlist in the last 30 s)")
+                    .Register(*r);
   double ws = 0, hls = 0, ll = 0;
   for (auto& s : live.sessions) {
     bitrate.Add({{"channel", s.channel}}).Set(static_cast<double>(s.bitrate_kbps));
     bytes.Add({{"channel", s.channel}}).Increment(static_cast<double>(s.bytes_in));
     viewers.Add({{"channel", s.channel}, {"path", "ws"}}).Set(static_cast<double>(s.ws_viewers));
     viewers.Add({{"channel", s.channel}, {"path", "hls"}}).Set(static_cast<double>(s.hls_viewers));
-    viewers.Add({{"channel", s.channel}, {"path", "llhls"}}).Set(static_cast<double>(s.ll_hls_viewers));
+    viewers.Add({{"channel", s.channel}, {"path", "llhls"}})
+      .Set(static_cast<double>(s.ll_hls_viewers));
     ws += static_cast<double>(s.ws_viewers);
     hls += static_cast<double>(s.hls_viewers);
     ll += static_cast<double>(s.ll_hls_viewers);
   }
-  auto& totals = BuildGauge().Name("aethex_viewers_total").Help("Viewers of every live stream on this node by playback path").Register(*r);
+  auto& totals = BuildGauge()
+                   .Name("aethex_viewers_total")
+                   .Help("Viewers of every live stream on this node by playback path")
+                   .Register(*r);
   totals.Add({{"path", "ws"}}).Set(ws);
   totals.Add({{"path", "hls"}}).Set(hls);
   totals.Add({{"path", "llhls"}}).Set(ll);
-  BuildGauge().Name("aethex_chat_connections").Help("Chat WebSocket connections in a room on this node").Register(*r).Add({}).Set(static_cast<double>(live.chat_connections));
-  BuildCounter().Name("aethex_chat_frames_total").Help("Chat frames fanned out to this node's sockets (a frame may batch several messages)").Register(*r).Add({}).Increment(static_cast<double>(live.chat_messages));
-  BuildGauge().Name("aethex_cluster_members").Help("Cluster members this node sees (1 when standalone)").Register(*r).Add({}).Set(static_cast<double>(live.cluster_members));
-  auto& lag = BuildGauge().Name("aethex_projection_lag_events").Help("Events a read-model projection has yet to apply").Register(*r);
+  BuildGauge()
+    .Name("aethex_chat_connections")
+    .Help("Chat WebSocket connections in a room on this node")
+    .Register(*r)
+    .Add({})
+    .Set(static_cast<double>(live.chat_connections));
+  BuildCounter()
+    .Name("aethex_chat_frames_total")
+    .Help("Chat frames fanned out to this node's sockets (a frame may batch several messages)")
+    .Register(*r)
+    .Add({})
+    .Increment(static_cast<double>(live.chat_messages));
+  BuildGauge()
+    .Name("aethex_cluster_members")
+    .Help("Cluster members this node sees (1 when standalone)")
+    .Register(*r)
+    .Add({})
+    .Set(static_cast<double>(live.cluster_members));
+  auto& lag = BuildGauge()
+                .Name("aethex_projection_lag_events")
+                .Help("Events a read-model projection has yet to apply")
+                .Register(*r);
   for (auto& [name, behind] : live.projection_lag)
     lag.Add({{"projection", name}}).Set(static_cast<double>(behind));
   auto process = read_process();
-  BuildCounter().Name("process_cpu_seconds_total").Help("User and system CPU time of the node").Register(*r).Add({}).Increment(process.cpu_seconds);
-  BuildGauge().Name("process_resident_memory_bytes").Help("Resident memory of the node").Register(*r).Add({}).Set(process.resident_bytes);
-  BuildGauge().Name("process_open_fds").Help("Open file descriptors of the node").Register(*r).Add({}).Set(process.open_fds);
+  BuildCounter()
+    .Name("process_cpu_seconds_total")
+    .Help("User and system CPU time of the node")
+    .Register(*r)
+    .Add({})
+    .Increment(process.cpu_seconds);
+  BuildGauge()
+    .Name("process_resident_memory_bytes")
+    .Help("Resident memory of the node")
+    .Register(*r)
+    .Add({})
+    .Set(process.resident_bytes);
+  BuildGauge()
+    .Name("process_open_fds")
+    .Help("Open file descriptors of the node")
+    .Register(*r)
+    .Add({})
+    .Set(process.open_fds);
   return r;
 }
 
@@ -124,11 +175,12 @@ node_metrics::node_metrics() : registry_(std::make_shared<prometheus::Registry>(
 
 node_metrics::~node_metrics() = default;
 
-void node_metrics::observe_request(std::string_view method, std::string_view route,
-                                   unsigned status, double seconds) {
+void node_metrics::observe_request(std::string_view method, std::string_view route, unsigned status,
+                                   double seconds) {
   auto klass = std::to_string(status / 100) + "xx";
-  requests_->Add({{"method", std::string{method}}, {"route", std::string{route}}, {"status", klass}},
-                 latency_buckets())
+  requests_
+    ->Add({{"method", std::string{method}}, {"route", std::string{route}}, {"status", klass}},
+          latency_buckets())
     .Observe(seconds);
 }
 
@@ -159,31 +211,34 @@ void serve_metrics(const metrics_sources& sources, net::http::respond_fn respond
       if (!sources.membership)
         return finish();
       self->request(sources.membership, source_timeout, get_atom::value)
-        .then([live, finish](runtime::cluster_view& view) {
-                live->cluster_members = view.members.size();
-                finish();
-              },
-              [finish](caf::error&) { finish(); });
+        .then(
+          [live, finish](runtime::cluster_view& view) {
+            live->cluster_members = view.members.size();
+            finish();
+          },
+          [finish](caf::error&) { finish(); });
     };
     auto chat = [self, sources, live, members] {
       if (!sources.chat_hub)
         return members();
       self->request(sources.chat_hub, source_timeout, metrics_atom::value)
-        .then([live, members](std::vector<std::uint64_t>& figures) {
-                if (figures.size() == 2) {
-                  live->chat_connections = figures[0];
-                  live->chat_messages = figures[1];
-                }
-                members();
-              },
-              [members](caf::error&) { members(); });
+        .then(
+          [live, members](std::vector<std::uint64_t>& figures) {
+            if (figures.size() == 2) {
+              live->chat_connections = figures[0];
+              live->chat_messages = figures[1];
+            }
+            members();
+          },
+          [members](caf::error&) { members(); });
     };
     self->request(sources.media_supervisor, source_timeout, media::media_figures_atom::value)
-      .then([live, chat](std::vector<media::session_figures>& sessions) {
-              live->sessions = std::move(sessions);
-              chat();
-            },
-            [chat](caf::error&) { chat(); });
+      .then(
+        [live, chat](std::vector<media::session_figures>& sessions) {
+          live->sessions = std::move(sessions);
+          chat();
+        },
+        [chat](caf::error&) { chat(); });
   });
 }
 

@@ -1,5 +1,5 @@
 // The node's Prometheus metrics (GET /metrics, text exposition format 0.0.4; names in
-// docs/operations.md). Histograms of requests and event-store appends accumulate as they
+// docs/live-media.md#metrics). Histograms of requests and event-store appends accumulate as they
 // happen; live figures (ingest streams, viewers, chat, projections, cluster, process) are
 // gathered from their actors when scraped, so nothing is sampled while nobody asks.
 // Rendering uses prometheus-cpp's core (Debian prometheus-cpp-dev) without its HTTP server: the

@@ -203,12 +203,16 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      live::live_context live{&sys,     registry,           membership,   media_supervisor,
-                              relays,   hls_root,           node_id_of(config), admin_digest,
-                              env.services, config.media_cors_origin};
-      metrics_sources scrape{&sys,       metrics,           media_supervisor,
+      live::live_context live{
+        &sys,     registry,           membership,   media_supervisor, relays,
+        hls_root, node_id_of(config), admin_digest, env.services,     config.media_cors_origin};
+      metrics_sources scrape{&sys,
+                             metrics,
+                             media_supervisor,
                              env.services->find(actors::service_names::chat_hub),
-                             membership, read_model,        store.get()};
+                             membership,
+                             read_model,
+                             store.get()};
       http_context context{live, web_root, std::move(routes), env.resolve_bearer, scrape};
       net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;

@@ -56,7 +56,8 @@ void ingest_bridge::open(net::ingest::publish_request request,
   auto session_id = runtime::random_hex(6);
   auto format = request.format == net::ingest::container::flv ? media::input_format::flv
                                                               : media::input_format::mpegts;
-  media::media_session_config config{channel, session_id, format, hls_root_, hls_, registry_, {}, {}};
+  media::media_session_config config{channel, session_id, format, hls_root_,
+                                     hls_,    registry_,  {},     {}};
   // One short-lived actor runs the two steps (go live, start media) without blocking a thread.
   sys_.spawn([registry = registry_, supervisor = media_supervisor_, key = request.stream_key,
               node = node_id_, config = std::move(config),

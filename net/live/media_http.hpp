@@ -11,10 +11,10 @@
 namespace aethex::live {
 
 enum class media_kind {
-  playlist,          // changes with every part: caches may keep it for a second
-  blocking_playlist, // the answer to _HLS_msn/_HLS_part: valid as of that part, keep briefly
-  immutable,         // init, parts and segments under ll/<session>/: never change
-  thumbnail,         // replaced every ~10 s
+  playlist,           // changes with every part: caches may keep it for a second
+  blocking_playlist,  // the answer to _HLS_msn/_HLS_part: valid as of that part, keep briefly
+  immutable,          // init, parts and segments under ll/<session>/: never change
+  thumbnail,          // replaced every ~10 s
 };
 
 /// A 200, 206, 304 or 416 answer for `body` as `req` asks for it (conditional, ranged).

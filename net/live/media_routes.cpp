@@ -133,9 +133,11 @@ void after_available(const live_context& ctx, std::shared_ptr<media::ll_hls_stre
 // Who fetched a playlist: the page's per-tab id when it sent a well-formed one, else the
 // client's address (so a bot polling without an id counts once per address).
 std::string viewer_key(std::string_view query, std::string_view peer) {
-  if (auto vid = query_param(query, "vid");
-      vid && !vid->empty() && vid->size() <= 32 &&
-      std::all_of(vid->begin(), vid->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }))
+  if (auto vid = query_param(query, "vid"); vid && !vid->empty() && vid->size() <= 32 &&
+                                            std::all_of(vid->begin(), vid->end(), [](char c) {
+                                              return std::isalnum(static_cast<unsigned char>(c)) ||
+                                                     c == '-' || c == '_';
+                                            }))
     return "id:" + std::string{*vid};
   auto colon = peer.rfind(':');
   return "ip:" + std::string{peer.substr(0, colon)};
@@ -149,58 +151,61 @@ std::int64_t now_ms() {
 
 void serve_ll_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
                   std::string viewer, request_headers req, respond_fn respond) {
-  ask_outputs(ctx, channel, [ctx, channel, file, query, viewer, req,
-                             respond = std::move(respond)](
-                              caf::expected<media::media_outputs> outputs) mutable {
-    if (!outputs || !outputs->ll) {
-      // Maybe live on another node: players follow a redirect there.
-      auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
-      return redirect_to_ingest_node(
-        ctx, channel, target,
-        with_cors(error_response(404, "not_found", "channel is not live"), ctx),
-        std::move(respond));
-    }
-    auto ll = outputs->ll;
-    if (file == "index.m3u8" || file == "ll.m3u8")
-      ll->note_viewer(viewer, file == "ll.m3u8", now_ms());
-    if (file == "index.m3u8")
-      return respond(playlist_response(ctx, *ll, *req, false, false));
-    if (file == "ll.m3u8") {
-      auto msn = int_param(query, "_HLS_msn");
-      auto part = int_param(query, "_HLS_part");
-      if (!msn)
-        return respond(playlist_response(ctx, *ll, *req, true, false));
-      return after_available(ctx, ll, *msn, part, std::move(respond), [ctx, ll, req] {
-        return playlist_response(ctx, *ll, *req, true, true);
-      });
-    }
-    // "ll/<session>/<name>": an old session's URIs find nothing (and were never reused).
-    auto rest = std::string_view{file}.substr(3);
-    auto slash = rest.find('/');
-    auto missing = with_cors(error_response(404, "not_found", "no such part or segment"), ctx);
-    if (slash == std::string_view::npos || rest.substr(0, slash) != ll->session())
-      return respond(std::move(missing));
-    auto name = std::string{rest.substr(slash + 1)};
-    auto etag = ll->session() + "/" + name;
-    if (name == "init.mp4") {
-      auto init = ll->init();
-      if (!init)
-        return respond(std::move(missing));
-      return respond(media_response(
-        *req, std::string{reinterpret_cast<const char*>(init->data()), init->size()},
-        "video/mp4", media_kind::immutable, etag, ctx.cors_origin));
-    }
-    auto lookup = [ctx, ll, name, etag, req, missing] {
-      auto data = ll->media(name);
-      return data ? media_response(*req, std::move(*data), "video/mp4", media_kind::immutable,
-                                   etag, ctx.cors_origin)
-                  : missing;
-    };
-    // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
-    if (auto p = media::ll_hls_stream::part_of(name))
-      return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
-    respond(lookup());
-  });
+  ask_outputs(ctx, channel,
+              [ctx, channel, file, query, viewer, req,
+               respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
+                if (!outputs || !outputs->ll) {
+                  // Maybe live on another node: players follow a redirect there.
+                  auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+                  return redirect_to_ingest_node(
+                    ctx, channel, target,
+                    with_cors(error_response(404, "not_found", "channel is not live"), ctx),
+                    std::move(respond));
+                }
+                auto ll = outputs->ll;
+                if (file == "index.m3u8" || file == "ll.m3u8")
+                  ll->note_viewer(viewer, file == "ll.m3u8", now_ms());
+                if (file == "index.m3u8")
+                  return respond(playlist_response(ctx, *ll, *req, false, false));
+                if (file == "ll.m3u8") {
+                  auto msn = int_param(query, "_HLS_msn");
+                  auto part = int_param(query, "_HLS_part");
+                  if (!msn)
+                    return respond(playlist_response(ctx, *ll, *req, true, false));
+                  return after_available(ctx, ll, *msn, part, std::move(respond), [ctx, ll, req] {
+                    return playlist_response(ctx, *ll, *req, true, true);
+                  });
+                }
+                // "ll/<session>/<name>": an old session's URIs find nothing (and were never
+                // reused).
+                auto rest = std::string_view{file}.substr(3);
+                auto slash = rest.find('/');
+                auto missing = with_cors(
+                  error_response(404, "not_found", "no such part or segment"), ctx);
+                if (slash == std::string_view::npos || rest.substr(0, slash) != ll->session())
+                  return respond(std::move(missing));
+                auto name = std::string{rest.substr(slash + 1)};
+                auto etag = ll->session() + "/" + name;
+                if (name == "init.mp4") {
+                  auto init = ll->init();
+                  if (!init)
+                    return respond(std::move(missing));
+                  return respond(media_response(
+                    *req, std::string{reinterpret_cast<const char*>(init->data()), init->size()},
+                    "video/mp4", media_kind::immutable, etag, ctx.cors_origin));
+                }
+                auto lookup = [ctx, ll, name, etag, req, missing] {
+                  auto data = ll->media(name);
+                  return data ? media_response(*req, std::move(*data), "video/mp4",
+                                               media_kind::immutable, etag, ctx.cors_origin)
+                              : missing;
+                };
+                // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the
+                // request.
+                if (auto p = media::ll_hls_stream::part_of(name))
+                  return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
+                respond(lookup());
+              });
 }
 
 // Forwards one session's fMP4 packets to a WebSocket viewer.

@@ -17,11 +17,12 @@ namespace {
 std::vector<std::string> publish_args(const std::string& input, const std::string& codec,
                                       const std::string& format, const std::string& url) {
   std::vector<std::string> args{"ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f",
-                                "lavfi",  "-i",           input,      "-t",       "60"};
+                                "lavfi",  "-i",           input,       "-t",    "60"};
   for (auto& a : std::vector<std::string>{codec == "aac" ? "-c:a" : "-c:v", codec})
     args.push_back(a);
   if (codec == "libx264")
-    for (auto a : {"-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "30"})
+    for (auto a :
+         {"-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p", "-g", "30"})
       args.emplace_back(a);
   args.insert(args.end(), {"-f", format, url});
   return args;
@@ -46,12 +47,12 @@ TEST_CASE("audio-only and video-only streams play on every path, audio-only with
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   auto radio_key = node.create_channel("radio");
   auto screen_key = node.create_channel("screen");
-  child_process radio{publish_args("sine=frequency=440:sample_rate=48000", "aac", "flv",
-                                   node.rtmp_url(radio_key)),
-                      node.out_dir / "radio.log"};
-  child_process screen{publish_args("testsrc=size=640x360:rate=30", "libx264", "mpegts",
-                                    node.srt_url(screen_key)),
-                       node.out_dir / "screen.log"};
+  child_process radio{
+    publish_args("sine=frequency=440:sample_rate=48000", "aac", "flv", node.rtmp_url(radio_key)),
+    node.out_dir / "radio.log"};
+  child_process screen{
+    publish_args("testsrc=size=640x360:rate=30", "libx264", "mpegts", node.srt_url(screen_key)),
+    node.out_dir / "screen.log"};
   // Both are listed in the plain HLS playlist within a few segments, not never.
   for (auto channel : {"radio", "screen"})
     CHECK(eventually(

@@ -144,9 +144,9 @@ TEST_CASE("live media is cacheable, ranged and CORS-enabled; nginx caches it; /m
                           (dir / "error.log").string() + ";";
     if (geteuid() == 0)
       globals += " user root;";  // workers must write the cache this test's user owns
-    child_process nginx{{"/usr/sbin/nginx", "-p", dir.string(), "-c", (dir / "nginx.conf").string(),
-                         "-g", globals},
-                        dir / "nginx.log"};
+    child_process nginx{
+      {"/usr/sbin/nginx", "-p", dir.string(), "-c", (dir / "nginx.conf").string(), "-g", globals},
+      dir / "nginx.log"};
     REQUIRE(eventually(
       [&] {
         try {
@@ -166,12 +166,15 @@ TEST_CASE("live media is cacheable, ranged and CORS-enabled; nginx caches it; /m
     // Playlists stay fresh through the cache: a newer segment shows up.
     auto before = hls_segments(fetch(proxy_port, "/hls/cdn/index.m3u8").body()).back();
     CHECK(eventually(
-      [&] { return hls_segments(fetch(proxy_port, "/hls/cdn/index.m3u8").body()).back() != before; },
+      [&] {
+        return hls_segments(fetch(proxy_port, "/hls/cdn/index.m3u8").body()).back() != before;
+      },
       6s));
     // A blocking LL-HLS reload passes through and returns once its part exists.
     auto ll = fetch(proxy_port, "/hls/cdn/ll.m3u8").body();
     std::smatch hint;
-    REQUIRE(std::regex_search(ll, hint, std::regex{R"re(PRELOAD-HINT:TYPE=PART,URI="[^"]*/p(\d+)\.(\d+)\.m4s")re"}));
+    REQUIRE(std::regex_search(
+      ll, hint, std::regex{R"re(PRELOAD-HINT:TYPE=PART,URI="[^"]*/p(\d+)\.(\d+)\.m4s")re"}));
     auto blocked = fetch(proxy_port, "/hls/cdn/ll.m3u8?_HLS_msn=" + hint[1].str() +
                                        "&_HLS_part=" + hint[2].str());
     CHECK(blocked.result_int() == 200);
@@ -183,9 +186,9 @@ TEST_CASE("live media is cacheable, ranged and CORS-enabled; nginx caches it; /m
 
   SUBCASE("/metrics counts the stream, its viewers, requests and appends") {
     // Two HLS ids (one polling twice), one LL-HLS id, one HLS player without an id.
-    for (auto target : {"/hls/cdn/index.m3u8?vid=aaa", "/hls/cdn/index.m3u8?vid=bbb",
-                        "/hls/cdn/index.m3u8?vid=aaa", "/hls/cdn/ll.m3u8?vid=ccc",
-                        "/hls/cdn/index.m3u8"})
+    for (auto target :
+         {"/hls/cdn/index.m3u8?vid=aaa", "/hls/cdn/index.m3u8?vid=bbb",
+          "/hls/cdn/index.m3u8?vid=aaa", "/hls/cdn/ll.m3u8?vid=ccc", "/hls/cdn/index.m3u8"})
       REQUIRE(node.get(target).status == 200);
     std::string metrics;
     CHECK(eventually(
@@ -203,8 +206,9 @@ TEST_CASE("live media is cacheable, ranged and CORS-enabled; nginx caches it; /m
     CHECK(metrics_line(metrics, "aethex_ingest_bitrate_kbps{channel=\"cdn\"} 0").empty());
     CHECK(!metrics_line(metrics, "aethex_event_store_append_seconds_count").empty());
     CHECK(metrics_line(metrics, "aethex_event_store_append_seconds_count 0").empty());
-    CHECK(!metrics_line(metrics, "aethex_http_request_duration_seconds_count{method=\"POST\","
-                                 "route=\"channels\",status=\"2xx\"}")
+    CHECK(!metrics_line(metrics,
+                        "aethex_http_request_duration_seconds_count{method=\"POST\","
+                        "route=\"channels\",status=\"2xx\"}")
              .empty());
     CHECK(!metrics_line(metrics, "process_resident_memory_bytes").empty());
     CHECK(!metrics_line(metrics, "aethex_projection_lag_events{projection=").empty());

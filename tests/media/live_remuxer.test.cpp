@@ -43,7 +43,8 @@ std::string run_output(const std::string& command) {
 }
 
 // 3 s of 320x240 30 fps H.264 with B-frames and a keyframe every second, plus 48 kHz AAC.
-byte_vector make_clip(const std::string& name, const std::string& tracks, const std::string& format) {
+byte_vector make_clip(const std::string& name, const std::string& tracks,
+                      const std::string& format) {
   auto path = out_dir() / name;
   std::string command =
     "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc=size=320x240:rate=30 -f lavfi "
@@ -106,8 +107,8 @@ std::string decode_errors(const fs::path& file) {
 }
 
 std::string probe(const fs::path& file, const std::string& entries) {
-  return run_output("ffprobe -v error -count_frames -show_entries " + entries +
-                    " -of csv=p=0 " + file.string() + " 2>&1");
+  return run_output("ffprobe -v error -count_frames -show_entries " + entries + " -of csv=p=0 " +
+                    file.string() + " 2>&1");
 }
 
 // Whether a fragment's trun holds a non-zero composition offset (B-frames reorder).

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Plays a live channel page pinned to LL-HLS (`?player=llhls`) in headless Chromium and checks
 // that hls.js runs in low-latency mode on /hls/<ch>/ll.m3u8: blocking playlist reloads
-// (_HLS_msn/_HLS_part) and partial segments (ll/p<msn>.<part>.m4s) keep arriving while the
+// (_HLS_msn/_HLS_part) and partial segments (ll/<session>/p<msn>.<part>.m4s) keep arriving while the
 // video advances; reports the latency the page shows.
 // Usage: node tests/e2e/browser/play_llhls.mjs --url http://127.0.0.1:PORT/c/NAME --out DIR [--timeout 30]
 import path from 'node:path';
@@ -29,8 +29,8 @@ const classify = (u) => {
   const { pathname, searchParams } = new URL(u);
   if (!pathname.startsWith('/hls/')) return null;
   if (pathname.endsWith('/ll.m3u8')) return searchParams.has('_HLS_msn') ? 'blocking' : 'playlist';
-  if (/\/ll\/p\d+\.\d+\.m4s$/.test(pathname)) return 'parts';
-  if (/\/ll\/[^/]+\.m4s$/.test(pathname)) return 'segments';
+  if (/\/ll\/[^/]+\/p\d+\.\d+\.m4s$/.test(pathname)) return 'parts';
+  if (/\/ll\/[^/]+\/[^/]+\.m4s$/.test(pathname)) return 'segments';
   return 'other_hls';
 };
 
