@@ -325,7 +325,8 @@ int main(int argc, char** argv) {
       return finish(1);
     }
     // Senders are guests (rooms refuse guests unless told otherwise) sharing one address.
-    admin->raw(R"({"type":"settings","rate_count":100000,"rate_window_s":1,"slow_s":0,"guests":true})");
+    admin->raw(
+      R"({"type":"settings","rate_count":100000,"rate_window_s":1,"slow_s":0,"guests":true})");
     sleep_for(std::chrono::milliseconds(300));
   }
 
