@@ -30,7 +30,9 @@
 // (counting from the window start and up to its end).
 //
 // Players are spread over K threads (default 2), one io_context each, like the chat loadgen.
-// Segment and fragment bodies are counted, not kept.
+// HLS segment bodies of known length are discarded in the kernel (recv with MSG_TRUNC: the server
+// sends and the socket drains as for any player, minus the copy); WebSocket fragments are read by
+// Beast and counted. Neither is kept.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -51,6 +53,8 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <cerrno>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -305,7 +309,7 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
       return schedule();
     auto seg = std::move(queue_.front());
     queue_.pop_front();
-    get<counting_body>(resolve(seg.uri), [self = shared_from_this(), msn = seg.msn](bool ok, std::uint64_t n) {
+    get_discard(resolve(seg.uri), [self = shared_from_this(), msn = seg.msn](bool ok, std::uint64_t n) {
       if (ok) {
         self->count(n);
         ++self->segments;
@@ -394,6 +398,128 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
                             }
                             send();
                           });
+  }
+
+  // A segment: like get<counting_body>, but once the head is read, a body of known length is
+  // taken off the socket with recv(MSG_TRUNC), which discards it in the kernel: the server sends
+  // and the socket drains exactly as for a player that keeps the bytes, without the copy and the
+  // parsing that would make the generator compete with the server for CPU.
+  template <class Done>
+  void get_discard(std::string target, Done done) {
+    auto self = shared_from_this();
+    auto t0 = now_s();
+    ++requests;
+    auto send = [self, target, done, t0]() mutable {
+      auto req = std::make_shared<http::request<http::empty_body>>(http::verb::get, target, 11);
+      req->set(http::field::host, self->host_);
+      req->set(http::field::user_agent, "aethex-viewers-loadgen");
+      self->stream_.expires_after(std::chrono::duration_cast<clock_type::duration>(
+        std::chrono::duration<double>(self->cfg_.request_timeout)));
+      http::async_write(self->stream_, *req, [self, req, done, t0](beast::error_code ec, std::size_t) mutable {
+        if (ec) {
+          self->failed(t0, "write: " + ec.message());
+          return done(false, std::uint64_t{0});
+        }
+        auto parser = std::make_shared<http::response_parser<counting_body>>();
+        parser->body_limit(256u << 20);
+        http::async_read_header(self->stream_, self->buf_, *parser,
+                                [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
+          if (ec) {
+            self->stream_.expires_never();
+            self->failed(t0, "read: " + ec.message());
+            return done(false, std::uint64_t{0});
+          }
+          auto length = parser->content_length();
+          if (parser->get().result_int() != 200 || !length || parser->chunked()) {
+            // Not a plain 200 with a length: read it the ordinary way.
+            return http::async_read(self->stream_, self->buf_, *parser,
+                                    [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
+              self->stream_.expires_never();
+              if (ec) {
+                self->failed(t0, "read: " + ec.message());
+                return done(false, std::uint64_t{0});
+              }
+              self->finish(t0, parser->get().keep_alive(), parser->get().result_int(), parser->get().body(),
+                           done);
+            });
+          }
+          self->stream_.expires_never();
+          auto have = std::min<std::uint64_t>(self->buf_.size(), *length);
+          self->buf_.consume(static_cast<std::size_t>(have));
+          self->timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(
+            std::chrono::duration<double>(self->cfg_.request_timeout)));
+          self->timer_.async_wait([self](beast::error_code ec) {
+            if (!ec) {  // timed out: closing the socket ends the wait below
+              beast::error_code ignored;
+              self->stream_.socket().close(ignored);
+            }
+          });
+          self->discard(*length - have, *length, parser->get().keep_alive(), t0, done);
+        });
+      });
+    };
+    if (stream_.socket().is_open())
+      return send();
+    buf_.clear();
+    stream_.expires_after(std::chrono::duration_cast<clock_type::duration>(
+      std::chrono::duration<double>(cfg_.request_timeout)));
+    stream_.async_connect(tcp::endpoint{asio::ip::make_address(cfg_.host), cfg_.port},
+                          [self, send, done, t0](beast::error_code ec) mutable {
+                            if (ec) {
+                              self->failed(t0, "connect: " + ec.message());
+                              return done(false, std::uint64_t{0});
+                            }
+                            send();
+                          });
+  }
+
+  template <class Done>
+  void discard(std::uint64_t left, std::uint64_t length, bool keep_alive, double t0, Done done) {
+    static thread_local char scratch[16];  // MSG_TRUNC: the kernel writes nothing into it
+    while (left > 0) {
+      if (!stream_.socket().is_open()) {
+        timer_.cancel();
+        failed(t0, "read: timeout");
+        return done(false, std::uint64_t{0});
+      }
+      auto r = ::recv(stream_.socket().native_handle(), scratch,
+                      static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), MSG_TRUNC | MSG_DONTWAIT);
+      if (r > 0) {
+        left -= static_cast<std::uint64_t>(r);
+        continue;
+      }
+      if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return stream_.socket().async_wait(
+          tcp::socket::wait_read,
+          [self = shared_from_this(), left, length, keep_alive, t0, done](beast::error_code ec) mutable {
+            if (ec && self->stream_.socket().is_open()) {
+              self->timer_.cancel();
+              self->failed(t0, "read: " + ec.message());
+              return done(false, std::uint64_t{0});
+            }
+            self->discard(left, length, keep_alive, t0, done);
+          });
+      }
+      timer_.cancel();
+      failed(t0, r == 0 ? "read: end of stream" : std::string{"read: "} + std::strerror(errno));
+      return done(false, std::uint64_t{0});
+    }
+    timer_.cancel();
+    finish(t0, keep_alive, 200, length, done);
+  }
+
+  template <class Value, class Done>
+  void finish(double t0, bool keep_alive, unsigned status, Value value, Done& done) {
+    timed(t0, now_s(), std::is_same_v<Value, std::string>);
+    if (!keep_alive) {
+      beast::error_code ignored;
+      stream_.socket().close(ignored);
+    }
+    if (status != 200) {
+      failed(t0, "HTTP " + std::to_string(status));
+      return done(false, Value{});
+    }
+    done(true, std::move(value));
   }
 
   void timed(double t0, double t, bool playlist) {
