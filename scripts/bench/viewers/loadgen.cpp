@@ -71,7 +71,8 @@ using clock_type = std::chrono::steady_clock;
 using executor_type = asio::io_context::executor_type;
 using socket_type = asio::basic_stream_socket<tcp, executor_type>;
 using http_stream = beast::basic_stream<tcp, executor_type, beast::unlimited_rate_policy>;
-using timer_type = asio::basic_waitable_timer<clock_type, asio::wait_traits<clock_type>, executor_type>;
+using timer_type =
+  asio::basic_waitable_timer<clock_type, asio::wait_traits<clock_type>, executor_type>;
 
 namespace {
 
@@ -103,7 +104,9 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 // The judged window [a, b) in now_s() seconds, set by the main thread; `stopping` ends the run.
 std::atomic<double> win_a{inf}, win_b{inf};
 std::atomic<bool> stopping{false};
-bool in_window(double t) { return t >= win_a.load(std::memory_order_relaxed) && t < win_b.load(std::memory_order_relaxed); }
+bool in_window(double t) {
+  return t >= win_a.load(std::memory_order_relaxed) && t < win_b.load(std::memory_order_relaxed);
+}
 
 // Latency histogram: 0.1 ms buckets up to 30 s.
 struct histogram {
@@ -139,7 +142,7 @@ struct histogram {
 
 // One per thread; merged at the end.
 struct stats {
-  histogram playlist_ms, segment_ms, ready_ms;  // in-window requests; ready: see below
+  histogram playlist_ms, segment_ms, ready_ms;            // in-window requests; ready: see below
   std::unordered_map<std::int64_t, double> first_listed;  // msn -> first time any player saw it
   double extinf_sum = 0;
   std::uint64_t extinf_count = 0;
@@ -181,8 +184,8 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
  public:
   hls_player(asio::io_context& io, const config& cfg, stats& st, int index)
       : stream_(io.get_executor()), timer_(io.get_executor()), cfg_(cfg), st_(st), index_(index) {
-    target_ = cfg.playlist + (cfg.playlist.find('?') == std::string::npos ? "?" : "&") + "vid=" +
-              cfg.vid_prefix + std::to_string(index);
+    target_ = cfg.playlist + (cfg.playlist.find('?') == std::string::npos ? "?" : "&") +
+              "vid=" + cfg.vid_prefix + std::to_string(index);
     base_ = cfg.playlist.substr(0, cfg.playlist.rfind('/') + 1);
     host_ = cfg.host + ":" + std::to_string(cfg.port);
   }
@@ -207,7 +210,8 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
     if (stopping)
       return;
     auto wait = std::max(0.0, next_poll_ - now_s());
-    timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(wait)));
+    timer_.expires_after(
+      std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(wait)));
     timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
       if (!ec)
         self->poll();
@@ -297,26 +301,28 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
     if (!pending_init_.empty()) {
       auto uri = pending_init_;
       pending_init_.clear();
-      return get<counting_body>(resolve(uri), [self = shared_from_this(), uri](bool ok, std::uint64_t n) {
-        if (ok) {
-          self->init_uri_ = uri;
-          self->count(n);
-        }
-        self->fetch_next();
-      });
+      return get<counting_body>(resolve(uri),
+                                [self = shared_from_this(), uri](bool ok, std::uint64_t n) {
+                                  if (ok) {
+                                    self->init_uri_ = uri;
+                                    self->count(n);
+                                  }
+                                  self->fetch_next();
+                                });
     }
     if (queue_.empty())
       return schedule();
     auto seg = std::move(queue_.front());
     queue_.pop_front();
-    get_discard(resolve(seg.uri), [self = shared_from_this(), msn = seg.msn](bool ok, std::uint64_t n) {
-      if (ok) {
-        self->count(n);
-        ++self->segments;
-        self->fetched.emplace_back(msn, now_s());
-      }
-      self->fetch_next();
-    });
+    get_discard(resolve(seg.uri),
+                [self = shared_from_this(), msn = seg.msn](bool ok, std::uint64_t n) {
+                  if (ok) {
+                    self->count(n);
+                    ++self->segments;
+                    self->fetched.emplace_back(msn, now_s());
+                  }
+                  self->fetch_next();
+                });
   }
 
   void count(std::uint64_t n) {
@@ -356,34 +362,35 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
       req->set(http::field::user_agent, "aethex-viewers-loadgen");
       self->stream_.expires_after(std::chrono::duration_cast<clock_type::duration>(
         std::chrono::duration<double>(self->cfg_.request_timeout)));
-      http::async_write(self->stream_, *req, [self, req, done, t0](beast::error_code ec, std::size_t) mutable {
-        if (ec) {
-          self->failed(t0, "write: " + ec.message());
-          return done(false, typename Body::value_type{});
-        }
-        auto parser = std::make_shared<http::response_parser<Body>>();
-        parser->body_limit(256u << 20);
-        http::async_read(self->stream_, self->buf_, *parser,
-                         [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
-                           self->stream_.expires_never();
-                           auto t = now_s();
-                           if (ec) {
-                             self->failed(t0, "read: " + ec.message());
-                             return done(false, typename Body::value_type{});
-                           }
-                           auto& res = parser->get();
-                           self->timed(t0, t, std::is_same_v<Body, http::string_body>);
-                           if (!res.keep_alive()) {
-                             beast::error_code ignored;
-                             self->stream_.socket().close(ignored);
-                           }
-                           if (res.result_int() != 200) {
-                             self->failed(t0, "HTTP " + std::to_string(res.result_int()));
-                             return done(false, typename Body::value_type{});
-                           }
-                           done(true, std::move(res.body()));
-                         });
-      });
+      http::async_write(
+        self->stream_, *req, [self, req, done, t0](beast::error_code ec, std::size_t) mutable {
+          if (ec) {
+            self->failed(t0, "write: " + ec.message());
+            return done(false, typename Body::value_type{});
+          }
+          auto parser = std::make_shared<http::response_parser<Body>>();
+          parser->body_limit(256u << 20);
+          http::async_read(self->stream_, self->buf_, *parser,
+                           [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
+                             self->stream_.expires_never();
+                             auto t = now_s();
+                             if (ec) {
+                               self->failed(t0, "read: " + ec.message());
+                               return done(false, typename Body::value_type{});
+                             }
+                             auto& res = parser->get();
+                             self->timed(t0, t, std::is_same_v<Body, http::string_body>);
+                             if (!res.keep_alive()) {
+                               beast::error_code ignored;
+                               self->stream_.socket().close(ignored);
+                             }
+                             if (res.result_int() != 200) {
+                               self->failed(t0, "HTTP " + std::to_string(res.result_int()));
+                               return done(false, typename Body::value_type{});
+                             }
+                             done(true, std::move(res.body()));
+                           });
+        });
     };
     if (stream_.socket().is_open())
       return send();
@@ -415,48 +422,51 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
       req->set(http::field::user_agent, "aethex-viewers-loadgen");
       self->stream_.expires_after(std::chrono::duration_cast<clock_type::duration>(
         std::chrono::duration<double>(self->cfg_.request_timeout)));
-      http::async_write(self->stream_, *req, [self, req, done, t0](beast::error_code ec, std::size_t) mutable {
-        if (ec) {
-          self->failed(t0, "write: " + ec.message());
-          return done(false, std::uint64_t{0});
-        }
-        auto parser = std::make_shared<http::response_parser<counting_body>>();
-        parser->body_limit(256u << 20);
-        http::async_read_header(self->stream_, self->buf_, *parser,
-                                [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
+      http::async_write(
+        self->stream_, *req, [self, req, done, t0](beast::error_code ec, std::size_t) mutable {
           if (ec) {
-            self->stream_.expires_never();
-            self->failed(t0, "read: " + ec.message());
+            self->failed(t0, "write: " + ec.message());
             return done(false, std::uint64_t{0});
           }
-          auto length = parser->content_length();
-          if (parser->get().result_int() != 200 || !length || parser->chunked()) {
-            // Not a plain 200 with a length: read it the ordinary way.
-            return http::async_read(self->stream_, self->buf_, *parser,
-                                    [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
-              self->stream_.expires_never();
+          auto parser = std::make_shared<http::response_parser<counting_body>>();
+          parser->body_limit(256u << 20);
+          http::async_read_header(
+            self->stream_, self->buf_, *parser,
+            [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
               if (ec) {
+                self->stream_.expires_never();
                 self->failed(t0, "read: " + ec.message());
                 return done(false, std::uint64_t{0});
               }
-              self->finish(t0, parser->get().keep_alive(), parser->get().result_int(), parser->get().body(),
-                           done);
+              auto length = parser->content_length();
+              if (parser->get().result_int() != 200 || !length || parser->chunked()) {
+                // Not a plain 200 with a length: read it the ordinary way.
+                return http::async_read(
+                  self->stream_, self->buf_, *parser,
+                  [self, parser, done, t0](beast::error_code ec, std::size_t) mutable {
+                    self->stream_.expires_never();
+                    if (ec) {
+                      self->failed(t0, "read: " + ec.message());
+                      return done(false, std::uint64_t{0});
+                    }
+                    self->finish(t0, parser->get().keep_alive(), parser->get().result_int(),
+                                 parser->get().body(), done);
+                  });
+              }
+              self->stream_.expires_never();
+              auto have = std::min<std::uint64_t>(self->buf_.size(), *length);
+              self->buf_.consume(static_cast<std::size_t>(have));
+              self->timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(
+                std::chrono::duration<double>(self->cfg_.request_timeout)));
+              self->timer_.async_wait([self](beast::error_code ec) {
+                if (!ec) {  // timed out: closing the socket ends the wait below
+                  beast::error_code ignored;
+                  self->stream_.socket().close(ignored);
+                }
+              });
+              self->discard(*length - have, *length, parser->get().keep_alive(), t0, done);
             });
-          }
-          self->stream_.expires_never();
-          auto have = std::min<std::uint64_t>(self->buf_.size(), *length);
-          self->buf_.consume(static_cast<std::size_t>(have));
-          self->timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(
-            std::chrono::duration<double>(self->cfg_.request_timeout)));
-          self->timer_.async_wait([self](beast::error_code ec) {
-            if (!ec) {  // timed out: closing the socket ends the wait below
-              beast::error_code ignored;
-              self->stream_.socket().close(ignored);
-            }
-          });
-          self->discard(*length - have, *length, parser->get().keep_alive(), t0, done);
         });
-      });
     };
     if (stream_.socket().is_open())
       return send();
@@ -483,22 +493,23 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
         return done(false, std::uint64_t{0});
       }
       auto r = ::recv(stream_.socket().native_handle(), scratch,
-                      static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)), MSG_TRUNC | MSG_DONTWAIT);
+                      static_cast<std::size_t>(std::min<std::uint64_t>(left, 1u << 30)),
+                      MSG_TRUNC | MSG_DONTWAIT);
       if (r > 0) {
         left -= static_cast<std::uint64_t>(r);
         continue;
       }
       if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        return stream_.socket().async_wait(
-          tcp::socket::wait_read,
-          [self = shared_from_this(), left, length, keep_alive, t0, done](beast::error_code ec) mutable {
-            if (ec && self->stream_.socket().is_open()) {
-              self->timer_.cancel();
-              self->failed(t0, "read: " + ec.message());
-              return done(false, std::uint64_t{0});
-            }
-            self->discard(left, length, keep_alive, t0, done);
-          });
+        return stream_.socket().async_wait(tcp::socket::wait_read,
+                                           [self = shared_from_this(), left, length, keep_alive, t0,
+                                            done](beast::error_code ec) mutable {
+                                             if (ec && self->stream_.socket().is_open()) {
+                                               self->timer_.cancel();
+                                               self->failed(t0, "read: " + ec.message());
+                                               return done(false, std::uint64_t{0});
+                                             }
+                                             self->discard(left, length, keep_alive, t0, done);
+                                           });
       }
       timer_.cancel();
       failed(t0, r == 0 ? "read: end of stream" : std::string{"read: "} + std::strerror(errno));
@@ -837,13 +848,15 @@ int main(int argc, char** argv) {
     if (t >= a && t < b)
       produced.emplace(msn, t);
   auto mean_extinf = st.extinf_count ? st.extinf_sum / static_cast<double>(st.extinf_count) : 1.0;
-  auto expected = std::max<std::int64_t>(static_cast<std::int64_t>(produced.size()),
-                                         static_cast<std::int64_t>(std::floor(cfg.seconds / mean_extinf)) - 1);
+  auto expected = std::max<std::int64_t>(
+    static_cast<std::int64_t>(produced.size()),
+    static_cast<std::int64_t>(std::floor(cfg.seconds / mean_extinf)) - 1);
   expected = std::max<std::int64_t>(expected, 1);
 
   int hls_ok = 0, missed = 0, errored = 0, slow = 0, hls_resets = 0;
   double min_share = 1;
-  std::uint64_t hls_bytes = 0, hls_bytes_window = 0, hls_segments = 0, hls_requests = 0, errors_window = 0, errors_other = 0;
+  std::uint64_t hls_bytes = 0, hls_bytes_window = 0, hls_segments = 0, hls_requests = 0,
+                errors_window = 0, errors_other = 0;
   std::uint64_t late = 0, ready_count = 0;
   std::string first_error;
   for (auto& p : hlss) {
@@ -859,7 +872,8 @@ int main(int argc, char** argv) {
       }
     auto share = static_cast<double>(got) / static_cast<double>(expected);
     min_share = std::min(min_share, share);
-    bool ok_share = share >= cfg.min_share, ok_err = p->errors_window == 0, ok_slow = p->slow_window == 0;
+    bool ok_share = share >= cfg.min_share, ok_err = p->errors_window == 0,
+         ok_slow = p->slow_window == 0;
     missed += !ok_share;
     errored += !ok_err;
     slow += !ok_slow;
@@ -902,7 +916,11 @@ int main(int argc, char** argv) {
   }
   std::sort(gaps.begin(), gaps.end());
   auto gap_pct = [&](double p) {
-    return gaps.empty() ? 0.0 : 1000 * gaps[std::min(gaps.size() - 1, static_cast<std::size_t>(p * static_cast<double>(gaps.size())))];
+    return gaps.empty()
+             ? 0.0
+             : 1000 *
+                 gaps[std::min(gaps.size() - 1,
+                               static_cast<std::size_t>(p * static_cast<double>(gaps.size())))];
   };
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -910,24 +928,30 @@ int main(int argc, char** argv) {
   std::printf(
     "{\"window_s\":%.2f,\"ramp_s\":%.2f,\"answered\":%d,\"failed_start\":%d,"
     "\"loadgen_cpu_pct\":%.1f,\"loadgen_sys_pct\":%.1f,\"loadgen_rss_kib\":%ld,\"threads\":%d,"
-    "\"ws\":{\"total\":%zu,\"healthy\":%d,\"connected\":%d,\"init\":%d,\"closed\":%d,\"gap_over\":%d,"
+    "\"ws\":{\"total\":%zu,\"healthy\":%d,\"connected\":%d,\"init\":%d,\"closed\":%d,\"gap_over\":%"
+    "d,"
     "\"skipped\":%d,\"max_gap_ms_p50\":%.0f,\"max_gap_ms_p99\":%.0f,\"max_gap_ms_max\":%.0f,"
     "\"bytes\":%llu,\"fragments\":%llu,\"mbit_s\":%.1f,\"first_error\":\"%s\"},"
-    "\"hls\":{\"total\":%zu,\"healthy\":%d,\"missed_segments\":%d,\"failed_requests\":%d,\"slow_requests\":%d,"
-    "\"segments_produced\":%zu,\"segments_expected\":%lld,\"mean_extinf\":%.3f,\"min_fetched_share\":%.3f,"
+    "\"hls\":{\"total\":%zu,\"healthy\":%d,\"missed_segments\":%d,\"failed_requests\":%d,\"slow_"
+    "requests\":%d,"
+    "\"segments_produced\":%zu,\"segments_expected\":%lld,\"mean_extinf\":%.3f,\"min_fetched_"
+    "share\":%.3f,"
     "\"errors_window\":%llu,\"errors_outside\":%llu,\"resets\":%d,\"requests\":%llu,"
     "\"playlist_ms\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f},"
     "\"segment_ms\":{\"p50\":%.1f,\"p99\":%.1f,\"max\":%.1f,\"count\":%llu},"
-    "\"ready_ms\":{\"p50\":%.0f,\"p99\":%.0f,\"max\":%.0f},\"late_segments\":%llu,\"judged_segments\":%llu,"
+    "\"ready_ms\":{\"p50\":%.0f,\"p99\":%.0f,\"max\":%.0f},\"late_segments\":%llu,\"judged_"
+    "segments\":%llu,"
     "\"bytes\":%llu,\"segments\":%llu,\"mbit_s\":%.1f,\"first_error\":\"%s\"}}\n",
-    b - a, ramp_s, answered.load(), failed.load(), 100 * (cpu_b.first + cpu_b.second - cpu_a.first - cpu_a.second) / (b - a),
-    100 * (cpu_b.second - cpu_a.second) / (b - a), ru.ru_maxrss, cfg.threads,
-    wss.size(), ws_ok, ws_connected, ws_init, ws_closed, ws_gap, ws_skipped, gap_pct(0.5), gap_pct(0.99),
-    gap_pct(1.0), static_cast<unsigned long long>(ws_bytes), static_cast<unsigned long long>(ws_fragments),
+    b - a, ramp_s, answered.load(), failed.load(),
+    100 * (cpu_b.first + cpu_b.second - cpu_a.first - cpu_a.second) / (b - a),
+    100 * (cpu_b.second - cpu_a.second) / (b - a), ru.ru_maxrss, cfg.threads, wss.size(), ws_ok,
+    ws_connected, ws_init, ws_closed, ws_gap, ws_skipped, gap_pct(0.5), gap_pct(0.99), gap_pct(1.0),
+    static_cast<unsigned long long>(ws_bytes), static_cast<unsigned long long>(ws_fragments),
     static_cast<double>(ws_bytes_window) * 8 / 1e6 / (b - a), json_escape(ws_error).c_str(),
-    hlss.size(), hls_ok, missed, errored, slow, produced.size(), static_cast<long long>(expected), mean_extinf,
-    min_share, static_cast<unsigned long long>(errors_window), static_cast<unsigned long long>(errors_other),
-    hls_resets, static_cast<unsigned long long>(hls_requests), st.playlist_ms.percentile_ms(0.5),
+    hlss.size(), hls_ok, missed, errored, slow, produced.size(), static_cast<long long>(expected),
+    mean_extinf, min_share, static_cast<unsigned long long>(errors_window),
+    static_cast<unsigned long long>(errors_other), hls_resets,
+    static_cast<unsigned long long>(hls_requests), st.playlist_ms.percentile_ms(0.5),
     st.playlist_ms.percentile_ms(0.99), st.playlist_ms.max * 1000, st.segment_ms.percentile_ms(0.5),
     st.segment_ms.percentile_ms(0.99), st.segment_ms.max * 1000,
     static_cast<unsigned long long>(st.segment_ms.count), st.ready_ms.percentile_ms(0.5),
