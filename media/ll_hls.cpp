@@ -178,6 +178,11 @@ void ll_hls_stream::close() {
     w.done(wait_result::gone);
 }
 
+bool ll_hls_stream::closed() const {
+  std::lock_guard lock{mutex_};
+  return closed_;
+}
+
 void ll_hls_stream::when_available(std::int64_t msn, std::optional<std::int64_t> part,
                                    std::function<void(wait_result)> done) {
   wait_result result;

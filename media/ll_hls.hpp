@@ -42,6 +42,7 @@ class ll_hls_stream {
                     std::int64_t wall_ms);
   /// The stream ended: pending waiters get `gone`, requests afterwards too.
   void close();
+  bool closed() const;
 
   enum class wait_result { ready, gone, bad_request };
   /// Calls `done` once segment `msn` holds part `part` (or is complete when `part` is empty),

@@ -203,9 +203,17 @@ int run_node(const runtime::node_config& config) {
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
-      live::live_context live{
-        &sys,     registry,           membership,   media_supervisor, relays,
-        hls_root, node_id_of(config), admin_digest, env.services,     config.media_cors_origin};
+      live::live_context live{&sys,
+                              registry,
+                              membership,
+                              media_supervisor,
+                              relays,
+                              hls_root,
+                              node_id_of(config),
+                              admin_digest,
+                              env.services,
+                              config.media_cors_origin,
+                              live::make_outputs_cache()};
       metrics_sources scrape{&sys,
                              metrics,
                              media_supervisor,

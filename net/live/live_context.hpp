@@ -20,6 +20,8 @@
 
 namespace aethex::live {
 
+class outputs_cache;  // net/live/media_routes.hpp
+
 struct live_context {
   caf::actor_system* sys = nullptr;
   caf::actor registry;
@@ -31,6 +33,7 @@ struct live_context {
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
   std::shared_ptr<actors::service_directory> services;  // chat hub, console (actors/*/module.cpp)
   std::string cors_origin = "*";  // Access-Control-Allow-Origin of media answers; empty: none
+  std::shared_ptr<outputs_cache> outputs;  // live sessions already looked up; null: ask each time
 };
 
 /// A WebSocket endpoint: returns true (and takes the stream) when `path` is its own.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <unordered_map>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -38,14 +40,63 @@ constexpr auto block_timeout = 3s;
 
 using outputs_callback = std::function<void(caf::expected<media::media_outputs>)>;
 
+}  // namespace
+
+class outputs_cache {
+ public:
+  // Channels remembered at most; beyond, entries of ended sessions are dropped first.
+  static constexpr std::size_t max_entries = 10'000;
+
+  std::optional<media::media_outputs> find(const std::string& channel) {
+    std::lock_guard lock{mutex_};
+    auto found = entries_.find(channel);
+    if (found == entries_.end())
+      return std::nullopt;
+    if (ended(found->second)) {
+      entries_.erase(found);
+      return std::nullopt;
+    }
+    return found->second;
+  }
+
+  void put(const std::string& channel, const media::media_outputs& outputs) {
+    std::lock_guard lock{mutex_};
+    if (entries_.size() >= max_entries)
+      std::erase_if(entries_, [](auto& kv) { return ended(kv.second); });
+    if (entries_.size() < max_entries)
+      entries_[channel] = outputs;
+  }
+
+ private:
+  static bool ended(const media::media_outputs& o) {
+    return !o.ll || !o.fmp4 || o.ll->closed() || o.fmp4->closed();
+  }
+  std::mutex mutex_;
+  std::unordered_map<std::string, media::media_outputs> entries_;
+};
+
+std::shared_ptr<outputs_cache> make_outputs_cache() { return std::make_shared<outputs_cache>(); }
+
+namespace {
+
+// A live session's outputs: from the cache when this node looked them up already (one lookup
+// per session instead of an actor round trip per request), else from the media supervisor.
 void ask_outputs(const live_context& ctx, std::string channel, outputs_callback done) {
   if (!ctx.media || !actors::valid_channel_name(channel))
     return done(make_error(errc::not_found, "channel is not live"));
-  ctx.sys->spawn([media = ctx.media, channel = std::move(channel),
+  if (ctx.outputs)
+    if (auto cached = ctx.outputs->find(channel))
+      return done(std::move(*cached));
+  ctx.sys->spawn([media = ctx.media, cache = ctx.outputs, channel = std::move(channel),
                   done = std::move(done)](caf::event_based_actor* self) {
     self->request(media, ask_timeout, media::media_outputs_atom::value, channel)
-      .then([done](media::media_outputs& outputs) { done(std::move(outputs)); },
-            [done](caf::error& err) { done(std::move(err)); });
+      .then(
+        [cache, channel, done](media::media_outputs& outputs) {
+          if (cache)
+            cache->put(channel, outputs);
+          done(std::move(outputs));
+        },
+        [done](caf::error& err) { done(std::move(err)); });
   });
 }
 

@@ -15,6 +15,10 @@ namespace aethex::live {
 /// The `/ws/media/<channel>` WebSocket endpoint.
 ws_module make_ws_media_module(const live_context& ctx);
 
+/// The outputs of live sessions this node already looked up: a playlist or segment request is
+/// served without asking the media supervisor, until that session's outputs close.
+std::shared_ptr<outputs_cache> make_outputs_cache();
+
 /// Handles HLS, LL-HLS and thumbnail requests; returns false for paths that are not its own.
 /// Blocking playlist reloads hold `respond` (not a thread) until the part exists or 3 s pass.
 /// A playlist fetch counts its player as a viewer: by `?vid=` (the page's per-tab id) when
