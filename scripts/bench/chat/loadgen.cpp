@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "../common/latency_histogram.hpp"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -65,27 +67,7 @@ long rss_kib(int pid) {
 }
 
 // Latency histogram: 10 µs buckets up to 10 s.
-struct histogram {
-  std::vector<std::uint32_t> buckets = std::vector<std::uint32_t>(1000000, 0);
-  std::uint64_t count = 0;
-  void add(std::int64_t ns) {
-    auto b = std::clamp<std::int64_t>(ns / 10000, 0, static_cast<std::int64_t>(buckets.size()) - 1);
-    ++buckets[static_cast<std::size_t>(b)];
-    ++count;
-  }
-  double percentile_ms(double p) const {
-    if (!count)
-      return 0;
-    auto target = static_cast<std::uint64_t>(p * static_cast<double>(count));
-    std::uint64_t seen = 0;
-    for (std::size_t i = 0; i < buckets.size(); ++i) {
-      seen += buckets[i];
-      if (seen > target)
-        return static_cast<double>(i) * 0.01;
-    }
-    return 10000;
-  }
-};
+using histogram = bench::latency_histogram<1000000, 100000>;
 
 // The measuring window, set by the main thread while the client threads read.
 std::atomic<std::int64_t> window_start{0}, window_end{0};
@@ -216,7 +198,7 @@ class client : public std::enable_shared_from_this<client> {
       auto from = window_start.load(std::memory_order_relaxed);
       auto to = window_end.load(std::memory_order_relaxed);
       if (from > 0 && sent >= from && (to == 0 || sent <= to)) {
-        st_.latency.add(t - sent);
+        st_.latency.add_seconds(static_cast<double>(t - sent) / 1e9);
         ++st_.delivered;
       }
     }
@@ -399,9 +381,7 @@ int main(int argc, char** argv) {
 
   stats st;
   for (auto& p : per_thread) {
-    for (std::size_t i = 0; i < st.latency.buckets.size(); ++i)
-      st.latency.buckets[i] += p->latency.buckets[i];
-    st.latency.count += p->latency.count;
+    st.latency.merge(p->latency);
     st.delivered += p->delivered;
     st.sent += p->sent;
     st.send_skipped += p->send_skipped;

@@ -23,7 +23,8 @@ if [ -z "$binary" ]; then
 fi
 mkdir -p "$build/bench"
 loadgen="$build/bench/chat_loadgen"
-if [ ! -x "$loadgen" ] || [ "$here/loadgen.cpp" -nt "$loadgen" ]; then
+if [ ! -x "$loadgen" ] || [ "$here/loadgen.cpp" -nt "$loadgen" ] ||
+   [ "$here/../common/latency_histogram.hpp" -nt "$loadgen" ]; then
   g++ -O2 -std=c++20 -DBOOST_ASIO_NO_DEPRECATED "$here/loadgen.cpp" -o "$loadgen" -lpthread
 fi
 if [ ! -d "$here/node_modules/socket.io" ]; then
