@@ -96,18 +96,26 @@ void ll_hls_stream::close_segment(std::vector<std::function<void()>>& ready) {
   collect_ready(ready);
 }
 
+// A segment ends at the first keyframe (audio-only: fragment) once it reached the target
+// duration, as --hls-segment-seconds promises; a shorter GOP makes one segment of several. Half a
+// 10 fps frame of slack: millisecond timestamps make a 30-frame second 0.999 s.
+bool ll_hls_stream::reached_target(const segment& s) const {
+  return s.duration() >= options_.min_target_duration_s - 0.05;
+}
+
 bool ll_hls_stream::starts_segment(bool video, bool sync) const {
   bool open = !segments_.empty() && !segments_.back().complete;
-  if (!audio_only_)
-    return video && sync;
-  return !open || segments_.back().duration() >= options_.min_target_duration_s - 0.001;
+  if (!audio_only_ && !(video && sync))
+    return false;
+  return !open || reached_target(segments_.back());
 }
 
 void ll_hls_stream::end_segment() {
   std::vector<std::function<void()>> ready;
   {
     std::lock_guard lock{mutex_};
-    if (closed_ || segments_.empty() || segments_.back().complete)
+    if (closed_ || segments_.empty() || segments_.back().complete ||
+        !reached_target(segments_.back()))
       return;
     close_segment(ready);
   }

@@ -50,8 +50,9 @@ class ll_hls_stream {
   void when_available(std::int64_t msn, std::optional<std::int64_t> part,
                       std::function<void(wait_result)> done);
 
-  /// Ends the open segment now: the muxer saw the keyframe that starts the next one, so the
-  /// finished segment is listed without waiting for the next fragment.
+  /// Ends the open segment now if it reached the target duration: the muxer saw the keyframe
+  /// that starts the next one, so the finished segment is listed without waiting for the next
+  /// fragment.
   void end_segment();
 
   /// The LL-HLS playlist (parts, blocking reload, preload hint), or with `low_latency` false a
@@ -101,6 +102,7 @@ class ll_hls_stream {
     std::function<void(wait_result)> done;
   };
 
+  bool reached_target(const segment& s) const;
   bool starts_segment(bool video, bool sync) const;
   bool satisfied(std::int64_t msn, std::optional<std::int64_t> part) const;
   void close_part(std::vector<std::function<void()>>& ready);

@@ -18,6 +18,7 @@
 #include "media/flv_demux.hpp"
 #include "media/fmp4.hpp"
 #include "media/live_remuxer.hpp"
+#include "media/ll_hls.hpp"
 #include "media/ts_demux.hpp"
 
 namespace fs = std::filesystem;
@@ -276,4 +277,27 @@ TEST_CASE("garbage and truncated input end the FLV demuxer cleanly") {
   remuxer.flush(units);
   CHECK(truncated.failed() == nullptr);
   CHECK(!units.empty());
+}
+
+TEST_CASE("HLS segments are cut on the first keyframe after the target, not on every keyframe") {
+  // Keyframes every 0.5 s, a 1 s target: every segment holds two GOPs.
+  auto r = remux<flv_demuxer>(make_clip("half_gop.flv", "-g 15 -keyint_min 15", "flv"), "half.mp4");
+  REQUIRE(r.init.has_value());
+  ll_hls_stream ll{ll_hls_options{}};
+  ll.set_init(r.units.front().data, *r.init);
+  for (auto& u : r.units) {
+    if (u.kind == remux_unit::type::segment_end)
+      ll.end_segment();
+    else if (u.kind == remux_unit::type::fragment)
+      ll.add_fragment(u.data,
+                      {u.track_id, u.decode_time, u.duration, u.samples, u.keyframe || !u.video},
+                      1'700'000'000'000);
+  }
+  auto text = ll.playlist(false);
+  REQUIRE(text.has_value());
+  auto parsed = parse_playlist(*text);
+  INFO(*text);
+  REQUIRE(parsed.segments.size() >= 2);
+  for (auto& seg : parsed.segments)
+    CHECK(seg.duration == doctest::Approx(1.0).epsilon(0.05));
 }
