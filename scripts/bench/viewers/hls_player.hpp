@@ -240,9 +240,8 @@ class hls_player : public std::enable_shared_from_this<hls_player> {
                          done(true, std::move(res.body()));
                        });
     };
-    send_get(std::move(target), t0, read, [done]() mutable {
-      done(false, typename Body::value_type{});
-    });
+    send_get(std::move(target), t0, read,
+             [done]() mutable { done(false, typename Body::value_type{}); });
   }
 
   // A segment: like get<counting_body>, but once the head is read, a body of known length is

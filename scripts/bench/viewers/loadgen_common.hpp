@@ -30,7 +30,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-
 #include "../common/latency_histogram.hpp"
 
 namespace asio = boost::asio;
