@@ -22,6 +22,58 @@ channel_directory::channel read_row(const storage::sqlite::statement& q) {
 constexpr std::string_view select_columns =
   "SELECT name, title, category, live, owner, updated_ms FROM channels ";
 
+// Tags are kept as one space-separated text (the index's only copy of them).
+std::optional<std::string> tags_text(const nlohmann::json& j) {
+  auto it = j.find("tags");
+  if (it == j.end() || !it->is_array())
+    return std::nullopt;
+  std::string text;
+  for (auto& tag : *it)
+    if (tag.is_string())
+      text += (text.empty() ? "" : " ") + tag.get<std::string>();
+  return text;
+}
+
+std::vector<std::string> split_tags(const std::string& text) {
+  std::vector<std::string> tags;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    auto end = text.find(' ', at);
+    if (end == std::string::npos)
+      end = text.size();
+    if (end > at)
+      tags.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return tags;
+}
+
+// Rewrites the channel's search entry from its row; tags keep their indexed value unless given.
+void index_for_search(storage::sqlite::database& db, const std::string& channel,
+                      const std::optional<std::string>& tags) {
+  auto row = db.prepare("SELECT rowid, title, category FROM channels WHERE name = ?1");
+  row.bind(1, channel);
+  if (!row.step())
+    return;
+  auto rowid = row.column_int64(0);
+  std::string kept;
+  if (!tags) {
+    auto old = db.prepare("SELECT tags FROM channel_search WHERE rowid = ?1");
+    old.bind(1, rowid);
+    if (old.step())
+      kept = old.column_text(0);
+  }
+  db.prepare("DELETE FROM channel_search WHERE rowid = ?1").bind(1, rowid).run();
+  db.prepare(
+      "INSERT INTO channel_search(rowid, name, title, category, tags) VALUES(?1, ?2, ?3, ?4, ?5)")
+    .bind(1, rowid)
+    .bind(2, channel)
+    .bind(3, row.column_text(1))
+    .bind(4, row.column_text(2))
+    .bind(5, tags ? *tags : kept)
+    .run();
+}
+
 }  // namespace
 
 const storage::event_schema_registry& channel_directory::schemas() {
@@ -43,9 +95,17 @@ void channel_directory::create_schema(storage::sqlite::database& db) {
     "live INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '', "
     "updated_ms INTEGER NOT NULL DEFAULT 0)");
   db.exec("CREATE INDEX IF NOT EXISTS channels_live ON channels(live, name)");
+  // unicode61 splits "my_channel" into "my" and "channel"; prefix indexes make the short
+  // prefixes a search box sends cheap.
+  db.exec(
+    "CREATE VIRTUAL TABLE IF NOT EXISTS channel_search USING fts5("
+    "name, title, category, tags, tokenize = 'unicode61', prefix = '2 3')");
 }
 
-void channel_directory::reset(storage::sqlite::database& db) { db.exec("DELETE FROM channels"); }
+void channel_directory::reset(storage::sqlite::database& db) {
+  db.exec("DELETE FROM channels");
+  db.exec("DELETE FROM channel_search");
+}
 
 void channel_directory::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
   if (!e.stream.starts_with(stream_prefix))
@@ -75,6 +135,7 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
       .bind(3, text_field(j, "owner").value_or(""))
       .bind(4, e.data.timestamp_ms)
       .run();
+    index_for_search(db, channel, std::nullopt);
   } else if (type == "channel.updated") {
     const auto j = payload();
     db.prepare(
@@ -85,6 +146,7 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
       .bind(3, text_field(j, "category"))
       .bind(4, e.data.timestamp_ms)
       .run();
+    index_for_search(db, channel, tags_text(j));
   } else if (type == "channel.went_live" || type == "channel.went_offline") {
     db.prepare("UPDATE channels SET live = ?2, updated_ms = ?3 WHERE name = ?1")
       .bind(1, channel)
@@ -115,6 +177,20 @@ std::vector<channel_directory::channel> channel_directory::list(storage::sqlite:
   std::vector<channel> out;
   while (q.step())
     out.push_back(read_row(q));
+  return out;
+}
+
+std::vector<channel_directory::match> channel_directory::search(storage::sqlite::database& db,
+                                                                std::string_view fts_query,
+                                                                std::size_t limit) {
+  auto q = db.prepare(
+    "SELECT c.name, c.title, c.category, c.live, c.owner, c.updated_ms, s.tags "
+    "FROM channel_search s JOIN channels c ON c.rowid = s.rowid "
+    "WHERE channel_search MATCH ?1 ORDER BY s.rank LIMIT ?2");
+  q.bind(1, fts_query).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<match> out;
+  while (q.step())
+    out.push_back({read_row(q), split_tags(q.column_text(6))});
   return out;
 }
 

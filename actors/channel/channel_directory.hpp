@@ -2,9 +2,12 @@
 //
 // Fed by events of streams "channel/<name>":
 //   channel.created      {"name","owner","title"}
-//   channel.updated      {"title"?, "category"?}   (absent fields keep their value)
+//   channel.updated      {"title"?, "category"?, "tags"?}   (absent fields keep their value)
 //   channel.went_live    {}
 //   channel.went_offline {}
+//
+// Table `channels` holds the rows; `channel_search` (SQLite FTS5, same rowid) indexes name,
+// title, category and tags for search (channel_search.hpp says why FTS5).
 #pragma once
 
 #include <optional>
@@ -19,7 +22,8 @@ namespace aethex::actors {
 
 class channel_directory final : public storage::projection {
  public:
-  static constexpr std::string_view projection_name = "channel_directory";
+  // ".2": the search index came; the new name replays every channel event into it.
+  static constexpr std::string_view projection_name = "channel_directory.2";
   static constexpr std::string_view stream_prefix = "channel/";
 
   struct channel {
@@ -48,6 +52,14 @@ class channel_directory final : public storage::projection {
   /// Channels ordered by name, starting after `after_name` (for paging).
   static std::vector<channel> list(storage::sqlite::database& db, bool live_only = false,
                                    std::size_t limit = 100, std::string_view after_name = {});
+
+  struct match {
+    channel row;
+    std::vector<std::string> tags;
+  };
+  /// Channels the FTS5 expression `fts_query` matches (best bm25 first), at most `limit`.
+  static std::vector<match> search(storage::sqlite::database& db, std::string_view fts_query,
+                                   std::size_t limit);
 };
 
 }  // namespace aethex::actors

@@ -2,6 +2,7 @@
 // stream_session.hpp or channel_directory.hpp instead.
 #pragma once
 
+#include "actors/channel/channel_directory.hpp"
 #include "actors/core/console_adapter.hpp"
 #include "actors/core/module.hpp"
 
@@ -13,6 +14,9 @@ console::adapter channel_adapter();
 /// /api/v1/channels…: directory, one channel, creation (within the account's quota), metadata
 /// changes and stream keys (owner), live ingest health.
 void add_channel_routes(route_table& routes, const node_env& env);
+
+/// A directory row as the API shows it (directory page and search results).
+nlohmann::json directory_row_json(const channel_directory::channel& row);
 
 /// The directory query ("channel.directory"): one page of channels ordered by name.
 nlohmann::json directory_page(storage::sqlite::database& db, const nlohmann::json& args,

@@ -2,6 +2,7 @@
 // the channel directory read model, the console adapter and the channel routes.
 #include "actors/channel/channel.hpp"
 #include "actors/channel/channel_directory.hpp"
+#include "actors/channel/channel_search.hpp"
 #include "actors/channel/internal.hpp"
 #include "actors/channel/stream_session.hpp"
 
@@ -29,6 +30,7 @@ class channel_domain final : public domain_module {
 
   void add_queries(read_query_table& queries) const override {
     queries["channel.directory"] = directory_page;
+    queries["channel.search"] = search_query;
   }
 
   void add_console(console::adapter_table& adapters) const override {
@@ -37,6 +39,7 @@ class channel_domain final : public domain_module {
 
   void add_routes(route_table& routes, const node_env& env) const override {
     add_channel_routes(routes, env);
+    add_search_route(routes, env);
   }
 };
 

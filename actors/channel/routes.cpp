@@ -37,13 +37,6 @@ json channel_json(const channel_view& view) {
               {"viewers", 0}};
 }
 
-json directory_row_json(const channel_directory::channel& row) {
-  return json{
-    {"name", row.name},         {"title", row.title}, {"category", row.category},
-    {"owner", row.owner},       {"live", row.live},   {"hls", "/hls/" + row.name + "/index.m3u8"},
-    {"started_at_ms", nullptr}, {"viewers", 0},       {"updated_ms", row.updated_ms}};
-}
-
 json health_json(const stream_health& h) {
   return json{{"session", h.session_id},
               {"updated_at_ms", h.updated_at_ms},
@@ -206,6 +199,13 @@ route_handler valid_name_only(route_handler handler) {
 
 }  // namespace
 
+json directory_row_json(const channel_directory::channel& row) {
+  return json{
+    {"name", row.name},         {"title", row.title}, {"category", row.category},
+    {"owner", row.owner},       {"live", row.live},   {"hls", "/hls/" + row.name + "/index.m3u8"},
+    {"started_at_ms", nullptr}, {"viewers", 0},       {"updated_ms", row.updated_ms}};
+}
+
 json directory_page(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   bool live_only = args.value("live_only", false);
   auto limit = args.value("limit", default_page);
@@ -229,12 +229,13 @@ json directory_page(storage::sqlite::database& db, const json& args, const owns_
 
 void add_channel_routes(route_table& routes, const node_env& env) {
   using enum http_method;
+  // Answered from the node's response cache until a channel changes on any member.
   routes.add(get, "channels", access::anyone, with_env(env, list_channels),
-             "the channel directory: ?live=true|false&limit=1-100&after=<name>");
+             "the channel directory: ?live=true|false&limit=1-100&after=<name>", {"channel"});
   routes.add(post, "channels", access::signed_in, with_env(env, create_channel),
              "create a channel {name, title?}; answers its stream key");
   routes.add(get, "channels/{channel}", access::anyone, valid_name_only(with_env(env, get_channel)),
-             "one channel, with its follower count");
+             "one channel, with its follower count", {"channel", "follows"});
   routes.add(patch, "channels/{channel}", access::owner,
              valid_name_only(with_env(env, patch_channel)),
              "change title, category, description or tags");

@@ -63,6 +63,10 @@ struct route {
   access need;
   route_handler handler;
   std::string summary;  // one line for the API description
+  /// Entity kinds whose events change the answer (e.g. {"channel", "follows"}). A GET route of
+  /// `anyone` that names them is answered from the node's response cache until an event of
+  /// one of them is applied on any member, or a write succeeds on this node; empty: never cached.
+  std::vector<std::string> cached_until;
 };
 
 /// Decides whether `who` owns entity `id` of the parameter it is registered for; calls `done`
@@ -75,8 +79,9 @@ struct route_table {
   std::map<std::string, owner_check, std::less<>> owner_checks;  // by parameter name
 
   void add(http_method method, std::string pattern, access need, route_handler handler,
-           std::string summary = {}) {
-    routes.push_back({method, std::move(pattern), need, std::move(handler), std::move(summary)});
+           std::string summary = {}, std::vector<std::string> cached_until = {}) {
+    routes.push_back({method, std::move(pattern), need, std::move(handler), std::move(summary),
+                      std::move(cached_until)});
   }
 };
 

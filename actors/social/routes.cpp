@@ -94,7 +94,7 @@ void add_social_routes(route_table& routes, const node_env& env) {
   routes.add(del, "channels/{channel}/follow", access::user, with_env(env, unfollow),
              "stop following a channel");
   routes.add(get, "channels/{channel}/followers", access::anyone, with_env(env, followers),
-             "how many accounts follow the channel");
+             "how many accounts follow the channel", {"follows"});
   routes.add(
     get, "me/following", access::user,
     [env](route_request&& req, route_reply reply) {

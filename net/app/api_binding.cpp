@@ -79,8 +79,12 @@ net::http::response error_response_of(const caf::error& err) {
   return res;
 }
 
-api_binding::api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer)
-    : table_(std::move(table)), resolve_bearer_(std::move(resolve_bearer)) {
+api_binding::api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer,
+                         std::shared_ptr<response_cache> cache)
+    : table_(std::move(table)), resolve_bearer_(std::move(resolve_bearer)),
+      cache_(std::move(cache)) {
+  if (cache_)
+    cache_->track(table_);
   for (auto& route : table_.routes) {
     compiled_route compiled{&route, {}};
     for (auto segment : split_path(route.pattern))
@@ -141,11 +145,47 @@ void api_binding::operator()(const net::http::request& req, std::string_view pat
       respond(std::move(res));
     };
   }
-  authorize(*chosen, std::move(request), [respond](caf::expected<actors::route_response> res) {
-    if (!res)
-      return respond(error_response_of(res.error()));
-    respond(net::http::json_response(res->status, std::move(res->body)));
-  });
+  auto& route = *chosen->route;
+  if (!cache_ || route.method != http_method::get || route.need != access::anyone ||
+      route.cached_until.empty())
+    return run(*chosen, std::move(request), std::move(respond));
+  // A cached route: a 200 whose ETag the client already has becomes a bodiless 304.
+  auto send = [respond = std::move(respond),
+               known = std::string{req[bhttp::field::if_none_match]}](net::http::response res) {
+    if (known.empty() || res.result_int() != 200 || res[bhttp::field::etag] != known)
+      return respond(std::move(res));
+    net::http::response unchanged{bhttp::status::not_modified, res.version()};
+    unchanged.set(bhttp::field::etag, known);
+    unchanged.set(bhttp::field::cache_control, res[bhttp::field::cache_control]);
+    respond(std::move(unchanged));
+  };
+  auto key = std::string{path} + "?" + std::string{query};
+  auto found = cache_->find(key, route.cached_until, send);
+  using outcome = response_cache::lookup::outcome;
+  switch (found.what) {
+    case outcome::hit: return send(std::move(found.response));
+    case outcome::queued: return;
+    case outcome::bypass: return run(*chosen, std::move(request), std::move(send));
+    case outcome::lead:
+      return run(*chosen, std::move(request),
+                 [cache = cache_, flight = std::move(found.pending), send = std::move(send)](
+                   net::http::response res) { send(cache->finish(flight, std::move(res))); });
+  }
+}
+
+void api_binding::run(const compiled_route& match, actors::route_request&& req,
+                      net::http::respond_fn respond) const {
+  // A write this node answered invalidates every cached answer before the client hears of it,
+  // so the client's next read sees it.
+  auto cache = match.route->method == http_method::get ? nullptr : cache_;
+  authorize(match, std::move(req),
+            [respond = std::move(respond), cache](caf::expected<actors::route_response> res) {
+              if (!res)
+                return respond(error_response_of(res.error()));
+              if (cache && res->status < 300)
+                cache->invalidate_all();
+              respond(net::http::json_response(res->status, std::move(res->body)));
+            });
 }
 
 void api_binding::authorize(const compiled_route& match, actors::route_request&& req,

@@ -11,13 +11,17 @@
 #include <vector>
 
 #include "actors/core/module.hpp"
+#include "net/app/response_cache.hpp"
 #include "net/http/server.hpp"
 
 namespace aethex::app {
 
 class api_binding {
  public:
-  api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer);
+  /// With a `cache`, routes that name what their answer depends on are answered from it (with
+  /// ETag / If-None-Match), and every successful write invalidates it.
+  api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer,
+              std::shared_ptr<response_cache> cache = nullptr);
 
   /// Told of every answered request: method, route pattern, HTTP status, seconds taken.
   using request_observer =
@@ -34,6 +38,9 @@ class api_binding {
     std::vector<std::string> segments;  // literal, or "{name}" for a parameter
   };
 
+  /// Runs the route (authorize) and answers with its response or error.
+  void run(const compiled_route& match, actors::route_request&& req,
+           net::http::respond_fn respond) const;
   /// Resolves the caller and checks the route's access, then admit()s.
   void authorize(const compiled_route& match, actors::route_request&& req,
                  actors::route_reply reply) const;
@@ -45,6 +52,7 @@ class api_binding {
   std::vector<compiled_route> compiled_;
   actors::bearer_resolver resolve_bearer_;
   request_observer observer_;
+  std::shared_ptr<response_cache> cache_;
 };
 
 /// A domain error as the JSON error response (with Retry-After when the error says when).

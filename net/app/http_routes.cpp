@@ -19,7 +19,7 @@ using net::http::respond_fn;
 class router {
  public:
   explicit router(http_context ctx)
-      : ctx_(std::move(ctx)), api_(std::move(ctx_.routes), ctx_.resolve_bearer) {
+      : ctx_(std::move(ctx)), api_(std::move(ctx_.routes), ctx_.resolve_bearer, ctx_.api_cache) {
     if (auto metrics = ctx_.metrics.metrics)
       api_.observe([metrics](std::string_view method, std::string_view route, unsigned status,
                              double seconds) {

@@ -8,6 +8,7 @@
 
 #include "actors/core/module.hpp"
 #include "net/app/metrics.hpp"
+#include "net/app/response_cache.hpp"
 #include "net/http/server.hpp"
 #include "net/live/live_context.hpp"
 
@@ -16,9 +17,10 @@ namespace aethex::app {
 struct http_context {
   live::live_context live;
   std::filesystem::path web_root;
-  actors::route_table routes;              // every module's routes and the node's own
-  actors::bearer_resolver resolve_bearer;  // the identity module's (actors/core/module.hpp)
-  metrics_sources metrics;                 // GET /metrics
+  actors::route_table routes;                 // every module's routes and the node's own
+  actors::bearer_resolver resolve_bearer;     // the identity module's (actors/core/module.hpp)
+  metrics_sources metrics;                    // GET /metrics
+  std::shared_ptr<response_cache> api_cache;  // cached public API reads; null: none
 };
 
 net::http::request_handler make_http_handler(http_context context);

@@ -162,7 +162,8 @@ int run_node(const runtime::node_config& config) {
                                                  partition_storage_of(*store));
   env.registry = registry;
   auto media_supervisor = media::spawn_media_supervisor(sys);
-  auto services = spawn_node_services(sys, read_model, media_supervisor, env.services);
+  auto api_cache = std::make_shared<response_cache>();
+  auto services = spawn_node_services(sys, read_model, media_supervisor, env.services, api_cache);
   // Every actor the node started, for the error paths and the shutdown.
   auto stop_actors = [&] {
     for (auto& actor : env.services->all())
@@ -190,6 +191,18 @@ int run_node(const runtime::node_config& config) {
   env.read_models_changed = [read_model] { read_model->notify(); };
   auto routes = start_modules(modules, env);
   add_node_routes(routes, {&sys, membership, env.node_id, read_model});
+  // Events applied here invalidate cached API answers here and on every other member.
+  api_cache->track(routes);
+  read_model->on_change([&sys, api_cache, membership, id = env.node_id](const auto& kinds) {
+    auto relevant = api_cache->relevant(kinds);
+    api_cache->invalidate(relevant);
+    announce_changes(sys, membership, id, std::move(relevant));
+  });
+  // The observer uses the actor system: it goes before the system does.
+  struct forget_observer {
+    std::shared_ptr<read_models> models;
+    ~forget_observer() { models->on_change(nullptr); }
+  } forget{read_model};
 
   auto relays = live::spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;
@@ -221,7 +234,8 @@ int run_node(const runtime::node_config& config) {
                              membership,
                              read_model,
                              store.get()};
-      http_context context{live, web_root, std::move(routes), env.resolve_bearer, scrape};
+      http_context context{live,   web_root, std::move(routes), env.resolve_bearer,
+                           scrape, api_cache};
       net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;
       http_options.max_connections = config.limits.http_max_connections;

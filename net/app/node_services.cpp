@@ -34,9 +34,15 @@ caf::expected<json> local_rows(read_models& model, const std::string& name, cons
 
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
                                caf::actor media,
-                               std::shared_ptr<actors::service_directory> services) {
-  return sys.spawn([read_model, media, services](caf::event_based_actor* self) -> caf::behavior {
+                               std::shared_ptr<actors::service_directory> services,
+                               std::shared_ptr<response_cache> cache) {
+  return sys.spawn([read_model, media, services,
+                    cache](caf::event_based_actor* self) -> caf::behavior {
     return {
+      [cache](changed_atom, const std::vector<std::string>& kinds) {
+        if (cache)
+          cache->invalidate(kinds);
+      },
       [read_model](query_atom, const std::string& name, const std::string& args,
                    const std::vector<std::uint32_t>& partitions) -> caf::result<std::string> {
         if (!read_model)
@@ -89,6 +95,23 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
         return self->delegate(console, console_atom::value, std::move(words));
       },
     };
+  });
+}
+
+void announce_changes(caf::actor_system& sys, const caf::actor& membership,
+                      std::string self_node_id, std::vector<std::string> kinds) {
+  if (!membership || kinds.empty())
+    return;
+  sys.spawn([membership, self_node_id = std::move(self_node_id),
+             kinds = std::move(kinds)](caf::event_based_actor* self) {
+    self->request(membership, member_timeout, get_atom::value)
+      .then(
+        [self, self_node_id, kinds](const runtime::cluster_view& view) {
+          for (auto& member : view.members)
+            if (member.node_id != self_node_id && member.services)
+              self->send(member.services, changed_atom::value, kinds);
+        },
+        [](caf::error&) {});  // members not told fall back on the cache's max age
   });
 }
 

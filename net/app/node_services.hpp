@@ -18,19 +18,29 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/module.hpp"
+#include "net/app/response_cache.hpp"
 
 namespace aethex::app {
 
 class read_models;
 
+/// Another member's read models applied events of these entity kinds (response_cache).
+using changed_atom = caf::atom_constant<caf::atom("rmchanged")>;
+
 /// This node's services actor, published to members as member_info::services:
 ///  (query_atom, name, args_json, partitions) -> rows (JSON array text) of the partitions given
+///  (changed_atom, kinds) -> invalidates this node's cached API answers that depend on them
 ///  (runtime::load_atom) -> {chat sockets, streams}
 ///  (media::relay_atom, channel, sink) -> a relay source of a stream ingested here
 ///  (console_atom, words) -> the node's console service's answer
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
                                caf::actor media,
-                               std::shared_ptr<actors::service_directory> services);
+                               std::shared_ptr<actors::service_directory> services,
+                               std::shared_ptr<response_cache> cache = nullptr);
+
+/// Tells every other member's services that events of `kinds` were applied here.
+void announce_changes(caf::actor_system& sys, const caf::actor& membership,
+                      std::string self_node_id, std::vector<std::string> kinds);
 
 /// Runs read query `name` on every member for the partitions it owns (on this node alone, for
 /// every partition, when `membership` is null); `done` runs on a CAF thread with all rows, or an

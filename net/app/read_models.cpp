@@ -1,6 +1,8 @@
 #include "net/app/read_models.hpp"
 
+#include <iostream>
 #include <ostream>
+#include <set>
 #include <stdexcept>
 
 #include "actors/modules.hpp"
@@ -14,11 +16,36 @@ std::filesystem::path read_model_file(const std::filesystem::path& data_dir) {
 
 namespace {
 
-storage::projection_runner::options runner_options() {
-  storage::projection_runner::options opts;
-  opts.poll_interval = std::chrono::milliseconds(200);
-  return opts;
-}
+constexpr auto poll_interval = std::chrono::milliseconds(200);
+
+}  // namespace
+
+// Sees every event (added before the modules' projections, it never runs ahead of them within
+// one catch-up) and notes its kind; writes nothing.
+struct read_models::touched_kinds final : storage::projection {
+  static constexpr std::string_view projection_name = "changed_kinds";
+
+  std::string name() const override { return std::string{projection_name}; }
+  void create_schema(storage::sqlite::database&) override {}
+  void reset(storage::sqlite::database&) override {}
+  void apply(storage::sqlite::transaction&, const storage::recorded_event& e) override {
+    auto kind = std::string_view{e.stream}.substr(0, e.stream.find('/'));
+    std::lock_guard lock{mutex};
+    if (!kinds.contains(kind))
+      kinds.emplace(kind);
+  }
+  std::vector<std::string> take() {
+    std::lock_guard lock{mutex};
+    std::vector<std::string> out(kinds.begin(), kinds.end());
+    kinds.clear();
+    return out;
+  }
+
+  std::mutex mutex;
+  std::set<std::string, std::less<>> kinds;  // bounded: stream kinds come from code
+};
+
+namespace {
 
 void add_projections(storage::projection_runner& runner, const actors::module_list& modules) {
   for (auto& module : modules)
@@ -29,22 +56,73 @@ void add_projections(storage::projection_runner& runner, const actors::module_li
 
 read_models::read_models(storage::event_store& store, const std::filesystem::path& data_dir,
                          const actors::module_list& modules)
-    : runner_(store, read_model_file(data_dir), runner_options()) {
+    : runner_(store, read_model_file(data_dir)) {
+  auto touched = std::make_unique<touched_kinds>();
+  touched_ = touched.get();
+  runner_.add(std::move(touched));
   add_projections(runner_, modules);
   for (auto& module : modules)
     module->add_queries(queries_);
-  runner_.start();
+  worker_ = std::jthread([this](std::stop_token stop) { run(stop); });
   reader_ = std::make_unique<storage::sqlite::database>(read_model_file(data_dir),
                                                         storage::sqlite::database::mode::read_only);
 }
 
-read_models::~read_models() { runner_.stop(); }
+read_models::~read_models() {
+  worker_.request_stop();
+  wake_cv_.notify_all();
+  if (worker_.joinable())
+    worker_.join();
+}
 
-void read_models::notify() { runner_.notify(); }
+void read_models::notify() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_ = true;
+  }
+  wake_cv_.notify_all();
+}
+
+std::optional<std::string> read_models::last_error() const {
+  std::lock_guard lock(wake_mutex_);
+  return last_error_;
+}
+
+void read_models::on_change(change_observer observer) {
+  std::lock_guard lock(wake_mutex_);
+  observer_ = std::move(observer);
+}
+
+// storage::projection_runner::start()'s loop, plus the report of what changed.
+void read_models::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    std::optional<std::string> error;
+    try {
+      runner_.catch_up();
+    } catch (const std::exception& ex) {
+      error = ex.what();
+    }
+    auto kinds = touched_->take();
+    std::unique_lock lock(wake_mutex_);
+    // A failing projection freezes every read model behind it: say so once, and when it heals.
+    if (error && error != last_error_)
+      std::clog << "read models: catching up failed (retrying): " << *error << std::endl;
+    else if (!error && last_error_)
+      std::clog << "read models: catching up again" << std::endl;
+    last_error_ = std::move(error);
+    // Under the lock, so on_change(nullptr) returns only once no call is under way.
+    if (!kinds.empty() && observer_)
+      observer_(kinds);
+    wake_cv_.wait_for(lock, stop, poll_interval, [this] { return wake_; });
+    wake_ = false;
+  }
+}
 
 std::vector<std::pair<std::string, std::uint64_t>> read_models::projection_lag(std::uint64_t head) {
   std::vector<std::pair<std::string, std::uint64_t>> out;
   for (auto& name : runner_.names()) {
+    if (name == touched_kinds::projection_name)
+      continue;
     auto done = runner_.checkpoint(name);
     out.emplace_back(name, head > done ? head - done : 0);
   }

@@ -1,15 +1,20 @@
 // The node's SQLite read models: one file (<data>/read_models.sqlite) fed by a projection runner
 // on a background thread with every module's projections, and a separate read-only connection
-// on which the modules' named queries run.
+// on which the modules' named queries run. After each batch it tells which entity kinds (the
+// part of a stream name before '/') had events applied, for the API response cache.
 #pragma once
 
+#include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,7 +41,13 @@ class read_models {
   /// Wakes the runner, e.g. right after a command that appended events.
   void notify();
   /// Why the projections stopped catching up (reported by /api/v1/health), nullopt when fine.
-  std::optional<std::string> last_error() const { return runner_.last_error(); }
+  std::optional<std::string> last_error() const;
+
+  /// Called on the runner's thread after a batch is committed, with the kinds whose events it
+  /// applied (so whoever reads the models after the call sees them). It must not call back
+  /// into this object; on_change(nullptr) waits for a call under way.
+  using change_observer = std::function<void(const std::vector<std::string>& kinds)>;
+  void on_change(change_observer observer);
 
   /// Per projection, how many events it has yet to apply given the store's `head` position.
   std::vector<std::pair<std::string, std::uint64_t>> projection_lag(std::uint64_t head);
@@ -47,10 +58,21 @@ class read_models {
                                       const actors::owns_fn& owns);
 
  private:
+  struct touched_kinds;
+  void run(std::stop_token stop);
+
   storage::projection_runner runner_;
+  touched_kinds* touched_ = nullptr;  // owned by runner_
   actors::read_query_table queries_;
   std::mutex reader_mutex_;  // one query at a time on the reader connection
   std::unique_ptr<storage::sqlite::database> reader_;
+
+  mutable std::mutex wake_mutex_;  // wake_, last_error_, observer_
+  std::condition_variable_any wake_cv_;
+  bool wake_ = false;
+  std::optional<std::string> last_error_;
+  change_observer observer_;
+  std::jthread worker_;  // last: stops before the rest goes
 };
 
 /// `aethex admin rebuild-projections`: drops and replays every projection from the event store
