@@ -99,7 +99,7 @@ void live_remuxer::start(std::vector<remux_unit>& out) {
   auto first = std::find_if(waiting_.begin(), waiting_.end(), [&](const media_frame& f) {
     return video_.carried ? f.kind == track_kind::video && f.keyframe : f.kind == track_kind::audio;
   });
-  base_dts_ = first->dts;
+  base_dts_ = fixed_base_ ? std::min(*fixed_base_, first->dts) : first->dts;
   write_init(out);
   auto waiting = std::move(waiting_);
   waiting_.clear();

@@ -51,6 +51,13 @@ class live_remuxer {
   void flush(std::vector<remux_unit>& out);
 
   bool started() const { return started_; }
+  /// The input dts that media time 0 stands for, once started.
+  std::optional<std::int64_t> base_dts() const {
+    return started_ ? std::optional{base_dts_} : std::nullopt;
+  }
+  /// Before the start: use `dts` as media time 0 instead of the first keyframe's, so a
+  /// rendition made from the same source keeps the source's timeline.
+  void follow_base(std::int64_t dts) { fixed_base_ = dts; }
   bool has_video() const { return video_.carried; }
   bool has_audio() const { return audio_.carried; }
   /// `video/mp4; codecs="…"` once started, for MediaSource.
@@ -99,6 +106,7 @@ class live_remuxer {
   std::deque<media_frame> waiting_;
   std::size_t waiting_bytes_ = 0;
   std::int64_t base_dts_ = 0;
+  std::optional<std::int64_t> fixed_base_;
   std::uint32_t sequence_ = 0;
   std::uint64_t discarded_ = 0;
 };

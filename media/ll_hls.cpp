@@ -288,6 +288,16 @@ std::shared_ptr<const fmp4::bytes> ll_hls_stream::init() const {
   return init_;
 }
 
+bool ll_hls_stream::has_complete_segment() const {
+  std::lock_guard lock{mutex_};
+  return init_ && !segments_.empty() && (segments_.size() > 1 || segments_.back().complete);
+}
+
+std::optional<fmp4::init_info> ll_hls_stream::init_info() const {
+  std::lock_guard lock{mutex_};
+  return info_;
+}
+
 std::optional<std::pair<std::int64_t, std::int64_t>> ll_hls_stream::part_of(std::string_view name) {
   if (name.size() < 7 || name[0] != 'p' || !name.ends_with(".m4s"))
     return std::nullopt;

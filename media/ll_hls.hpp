@@ -59,6 +59,10 @@ class ll_hls_stream {
   /// plain HLS playlist of the same segments.
   std::optional<std::string> playlist(bool low_latency = true) const;
   std::shared_ptr<const fmp4::bytes> init() const;
+  /// The tracks of the init segment (codecs for master playlists); nullopt before it exists.
+  std::optional<fmp4::init_info> init_info() const;
+  /// True once both playlists list media (plain HLS needs a whole segment).
+  bool has_complete_segment() const;
   /// The session name in media URIs ("ll/<session>/…").
   const std::string& session() const { return options_.session; }
   /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes.

@@ -1,6 +1,7 @@
 #include "media/media_session.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <system_error>
@@ -13,6 +14,8 @@
 #include "actors/core/entity_ref.hpp"
 #include "media/flv_demux.hpp"
 #include "media/fmp4_hub.hpp"
+#include "media/ladder.hpp"
+#include "media/live_outputs.hpp"
 #include "media/live_remuxer.hpp"
 #include "media/ll_hls.hpp"
 #include "media/stream_stats.hpp"
@@ -28,17 +31,12 @@ namespace {
 using namespace std::chrono_literals;
 using channel_ref = actors::entity_ref<actors::channel_protocol>;
 using health_tick_atom = caf::atom_constant<caf::atom("healthtick")>;
+using transcoded_atom = caf::atom_constant<caf::atom("transcoded")>;
 
 constexpr auto health_interval = 1s;
 // A thumbnail costs a keyframe decode (~25 ms of a core at 720p): every 30 s keeps browse pages
 // current at a few tenths of a percent of a core per hundred streams.
 constexpr auto thumbnail_interval = 30s;
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -70,13 +68,35 @@ class input_demuxer {
   std::variant<flv_demuxer, ts_demuxer> demuxer_;
 };
 
+// One rendition's transcoder output on its way to the session's thread. `generation` names the
+// ladder that made it: output of a ladder the session already stopped is dropped.
+struct transcoded_output {
+  std::uint32_t generation = 0;
+  std::size_t rendition = 0;
+  std::vector<demux_event> events;
+};
+
+}  // namespace
+}  // namespace aethex::media
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::transcoded_output)
+
+namespace aethex::media {
+namespace {
+
 struct session_state {
   media_session_config config;
   std::optional<input_demuxer> demuxer;
   live_remuxer remuxer;
   stream_meter meter;
   media_outputs outputs;
-  std::shared_ptr<const byte_vector> avcc;  // for thumbnails
+  std::shared_ptr<const byte_vector> avcc;  // for thumbnails and the transcoder
+  std::optional<byte_vector> asc;           // for renditions started later
+  std::vector<std::string> ladder_names;    // wanted renditions
+  std::unique_ptr<ladder_runner> ladder;    // while renditions are made
+  std::uint32_t ladder_generation = 0;
+  bool ladder_settled = false;  // started or refused for the current video configuration
+  double source_kbps = 0;       // smoothed ingest bitrate, for the master playlist
   std::int64_t last_thumbnail_ns = 0;
   track_layout layout{true, true};
   bool video_refused = false, audio_refused = false;
@@ -102,43 +122,85 @@ void clear_hls_dir(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir, ec);
 }
 
-void close_outputs(media_outputs& outputs) {
+void close_outputs(session_state& st) {
+  st.ladder.reset();  // closes the renditions and returns the budget
+  auto& outputs = st.outputs;
   if (outputs.fmp4)
     outputs.fmp4->close();
   if (outputs.ll)
     outputs.ll->close();
 }
 
-// Hands the remuxer's units to the WebSocket hub and the HLS stream. Without a video track
-// every audio fragment is a place to start playing (and to report the clock from).
 void publish(media_outputs& outputs, std::vector<remux_unit>& units, bool audio_only) {
-  for (auto& unit : units) {
-    if (unit.kind == remux_unit::type::segment_end) {
-      outputs.ll->end_segment();
-      continue;
-    }
-    fmp4_packet packet;
-    packet.data = unit.data;
-    if (unit.kind == remux_unit::type::init) {
-      auto info = fmp4::parse_init(*unit.data);
-      if (!info)
-        continue;  // cannot happen for what write_init writes; never publish a broken init
-      packet.init = true;
-      packet.mime = info->mime();
-      outputs.ll->set_init(unit.data, *info);
-    } else {
-      packet.video = unit.video;
-      packet.keyframe = unit.keyframe || (audio_only && !unit.video);
-      packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
-      // A fragment leaves when the frame after it arrives: its first sample was live earlier.
-      packet.wall_ms = wall_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
-      fmp4::fragment_info info{unit.track_id, unit.decode_time, unit.duration, unit.samples,
-                               unit.keyframe || !unit.video};
-      outputs.ll->add_fragment(unit.data, info, packet.wall_ms);
-    }
-    outputs.fmp4->publish(std::move(packet));
+  publish_units(*outputs.fmp4, *outputs.ll, units, audio_only);
+}
+
+void stop_ladder(session_state& st) {
+  st.ladder.reset();
+  st.ladder_settled = false;
+  ++st.ladder_generation;
+}
+
+// Settles the session's ladder once the source's picture size and frame rate are known: the
+// renditions smaller than the source start when their cost fits the node's budget; otherwise
+// the source plays alone and the log (and the rendition set) says why.
+void settle_ladder(session_actor* self, double fps) {
+  auto& st = self->state;
+  if (st.ladder || st.ladder_settled || st.ladder_names.empty() || !st.config.transcode ||
+      !st.remuxer.started() || !st.remuxer.has_video() || !st.avcc || fps <= 0)
+    return;
+  st.ladder_settled = true;
+  const auto& video = *st.remuxer.video();
+  auto plans = plan_ladder(st.ladder_names, video.width, video.height);
+  if (plans.empty())
+    return;  // every rendition asked for is as tall as the source: nothing to make
+  const auto& settings = *st.config.transcode;
+  auto cost = ladder_cost(video.width, video.height, fps, plans, settings.costs);
+  auto lease = settings.budget ? settings.budget->reserve(cost) : std::nullopt;
+  auto refuse_ladder = [&](std::string why) {
+    caf::aout(self) << "media: " << st.config.channel << " plays its source only: " << why
+                    << "\n";
+    st.outputs.renditions->refuse(std::move(why));
+  };
+  if (!lease) {
+    char why[160];
+    double total = settings.budget ? settings.budget->cores() : 0;
+    double used = settings.budget ? settings.budget->reserved() : 0;
+    std::snprintf(why, sizeof why,
+                  "the transcode budget is too small (the ladder needs %.2f cores, %.2f of %.2f "
+                  "are free)",
+                  cost, std::max(0.0, total - used), total);
+    return refuse_ladder(why);
   }
-  units.clear();
+  ll_hls_options hls;
+  hls.min_target_duration_s = st.config.hls.target_duration_s;
+  hls.playlist_segments = st.config.hls.playlist_length;
+  hls.session = st.config.session_id;
+  transcoder::options opts;
+  opts.speed_preset = settings.speed_preset;
+  auto generation = ++st.ladder_generation;
+  auto output = [weak = caf::actor_cast<caf::weak_actor_ptr>(self), generation](
+                  std::size_t rendition, std::vector<demux_event> events) {
+    if (auto session = caf::actor_cast<caf::actor>(weak))
+      caf::anon_send(session, transcoded_atom::value,
+                     transcoded_output{generation, rendition, std::move(events)});
+  };
+  std::string names;
+  for (auto& plan : plans)
+    names += (names.empty() ? "" : ", ") + plan.name;
+  try {
+    st.ladder = std::make_unique<ladder_runner>(
+      *st.avcc, std::move(plans), std::move(output), opts, hls, *st.remuxer.base_dts(),
+      std::move(*lease), st.outputs.renditions,
+      track_layout{true, st.remuxer.has_audio()}, st.asc);
+  } catch (const std::exception& e) {
+    return refuse_ladder(std::string{"the transcoder did not start: "} + e.what());
+  }
+  st.outputs.renditions->refuse({});
+  char figures[64];
+  std::snprintf(figures, sizeof figures, "%.2f cores", cost);
+  caf::aout(self) << "media: " << st.config.channel << " transcodes " << names << " (" << figures
+                  << ")\n";
 }
 
 void report_health(session_actor* self) {
@@ -149,7 +211,7 @@ void report_health(session_actor* self) {
   const auto& stats = st.meter.stats();
   actors::stream_health h;
   h.session_id = st.config.session_id;
-  h.updated_at_ms = wall_ms();
+  h.updated_at_ms = wall_clock_ms();
   h.bitrate_kbps = (st.bytes_in - st.last_bytes) * 8 / static_cast<std::uint64_t>(elapsed_ms);
   h.fps_milli = (stats.video_frames - st.last_frames) * 1'000'000 /
                 static_cast<std::uint64_t>(elapsed_ms);
@@ -161,8 +223,20 @@ void report_health(session_actor* self) {
   h.width = stats.width;
   h.height = stats.height;
   h.ws_viewers = st.outputs.fmp4 ? st.outputs.fmp4->subscribers() : 0;
+  st.source_kbps = st.source_kbps == 0 ? double(h.bitrate_kbps)
+                                       : 0.8 * st.source_kbps + 0.2 * double(h.bitrate_kbps);
+  st.outputs.renditions->set_source(h.width, h.height,
+                                    static_cast<unsigned>(st.source_kbps * 1000));
+  if (st.ladder && !st.ladder->error().empty()) {
+    auto why = "the transcoder failed: " + st.ladder->error();
+    caf::aout(self) << "media: " << st.config.channel << " plays its source only: " << why << "\n";
+    stop_ladder(st);
+    st.ladder_settled = true;
+    st.outputs.renditions->refuse(why);
+  }
+  settle_ladder(self, static_cast<double>(h.fps_milli) / 1000.0);
   if (auto supervisor = caf::actor_cast<caf::actor>(st.config.supervisor)) {
-    auto players = st.outputs.ll->viewers(wall_ms());
+    auto players = st.outputs.ll->viewers(wall_clock_ms());
     self->send(supervisor, media_figures_atom::value,
                session_figures{st.config.channel, st.bytes_in, h.bitrate_kbps, h.ws_viewers,
                                players.hls, players.ll_hls});
@@ -178,7 +252,7 @@ void finish(session_actor* self, const std::string& reason) {
   if (st.finished)
     return;
   st.finished = true;
-  close_outputs(st.outputs);
+  close_outputs(st);
   caf::aout(self) << "media: session of " << st.config.channel << " ended (" << reason << ")\n";
   channel_ref{st.config.registry, st.config.channel}.tell(actors::publish_end_atom::value,
                                                           st.config.session_id);
@@ -228,9 +302,16 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
       maybe_thumbnail(st, *frame);
     }
     std::shared_ptr<const byte_vector> avcc;
-    if (auto* config = std::get_if<video_config>(&event))
+    if (auto* config = std::get_if<video_config>(&event)) {
       avcc = std::make_shared<const byte_vector>(config->avcc);
+      if (st.avcc && *st.avcc != config->avcc)
+        stop_ladder(st);  // new picture settings: the ladder is planned again
+    }
     bool audio_config = std::holds_alternative<media::audio_config>(event);
+    if (auto* config = std::get_if<media::audio_config>(&event))
+      st.asc = config->asc;
+    if (st.ladder)
+      st.ladder->on_source(event);
     st.remuxer.push(std::move(event), units);
     if (avcc && st.remuxer.video()) {
       st.meter.on_video(*st.remuxer.video());
@@ -247,14 +328,17 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
   st.config = std::move(config);
   // On node shutdown the supervisor exits: viewers learn the stream ended.
   self->set_exit_handler([self](const caf::exit_msg& msg) {
-    close_outputs(self->state.outputs);
+    close_outputs(self->state);
     self->quit(msg.reason);
   });
   clear_hls_dir(hls_dir_of(st.config));
   ll_hls_options ll;
   ll.min_target_duration_s = st.config.hls.target_duration_s;
   ll.playlist_segments = st.config.hls.playlist_length;
-  st.outputs = {std::make_shared<fmp4_hub>(), std::make_shared<ll_hls_stream>(ll)};
+  st.outputs = {std::make_shared<fmp4_hub>(), std::make_shared<ll_hls_stream>(ll),
+                std::make_shared<rendition_set>()};
+  if (st.config.transcode)
+    st.ladder_names = st.config.ladder.value_or(st.config.transcode->default_ladder);
   st.demuxer.emplace(st.config.format);
   caf::aout(self) << "media: session of " << st.config.channel << " started\n";
   self->delayed_send(self, health_interval, health_tick_atom::value);
@@ -278,9 +362,16 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       std::vector<remux_unit> units;
       st.remuxer.flush(units);
       publish(st.outputs, units, !st.remuxer.has_video());
+      if (st.ladder)
+        st.ladder->flush();
       finish(self, "end of stream");
     },
     [self](media_outputs_atom) { return self->state.outputs; },
+    [self](transcoded_atom, transcoded_output& out) {
+      auto& st = self->state;
+      if (st.ladder && out.generation == st.ladder_generation)
+        st.ladder->on_transcoded(out.rendition, std::move(out.events));
+    },
     [self](health_tick_atom) {
       if (self->state.finished)
         return;
@@ -296,14 +387,15 @@ struct supervisor_state {
   std::map<std::string, caf::actor> sessions;      // channel -> live session
   std::map<std::string, session_figures> figures;  // channel -> its last report
   std::shared_ptr<thumbnailer> thumbnails = std::make_shared<thumbnailer>();
+  std::shared_ptr<const transcode_settings> transcode;
   static inline const char* name = "media_supervisor";
 };
 
-caf::actor spawn_media_supervisor(caf::actor_system& sys) {
-  // The unused argument: CAF 0.17 starts an argument-less function actor through a null
-  // std::tuple<> pointer it dereferences (caf/detail/init_fun_factory.hpp), which UBSan stops.
+caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings transcode) {
   return sys.spawn(
-    [](caf::stateful_actor<supervisor_state>* self, caf::unit_t) -> caf::behavior {
+    [](caf::stateful_actor<supervisor_state>* self,
+       std::shared_ptr<const transcode_settings> transcode) -> caf::behavior {
+      self->state.transcode = std::move(transcode);
       self->set_down_handler([self](const caf::down_msg& msg) {
         std::erase_if(self->state.sessions, [&](auto& entry) {
           if (entry.second.address() != msg.source)
@@ -316,6 +408,7 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
         [self](create_atom, media_session_config& config) {
           auto channel = config.channel;
           config.thumbnails = self->state.thumbnails;
+          config.transcode = self->state.transcode;
           config.supervisor = caf::actor_cast<caf::weak_actor_ptr>(self);
           auto session = self->spawn<caf::linked>(session_behavior, std::move(config));
           self->monitor(session);
@@ -349,7 +442,7 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys) {
         },
       };
     },
-    caf::unit);
+    std::make_shared<const transcode_settings>(std::move(transcode)));
 }
 
 std::string initialize_gstreamer() {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@
 #include <caf/actor_system.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
+
+#include "media/renditions.hpp"
 
 namespace aethex::media {
 
@@ -29,10 +32,19 @@ using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
 using media_outputs_atom = caf::atom_constant<caf::atom("moutputs")>;
 using media_figures_atom = caf::atom_constant<caf::atom("mfigures")>;
 
-/// The live outputs of a session that viewers read directly (both are thread-safe).
+/// The live outputs of a session that viewers read directly (all thread-safe).
 struct media_outputs {
   std::shared_ptr<fmp4_hub> fmp4;     // init + fragments for WebSocket viewers
   std::shared_ptr<ll_hls_stream> ll;  // LL-HLS playlist, parts and segments
+  std::shared_ptr<rendition_set> renditions;  // the transcoded ones, once the ladder runs
+};
+
+/// A node's transcoding: the ladder of channels that choose none, and the CPU it may spend.
+struct transcode_settings {
+  std::vector<std::string> default_ladder;  // rendition names (media/renditions.hpp)
+  std::shared_ptr<transcode_budget> budget;  // null: this node never transcodes
+  transcode_costs costs;
+  std::string speed_preset = "superfast";  // x264's
 };
 
 enum class input_format { flv, mpegts };
@@ -63,9 +75,11 @@ struct media_session_config {
   input_format format = input_format::flv;
   std::filesystem::path hls_root;  // segments go to hls_root/<channel>/
   hls_options hls;
+  std::optional<std::vector<std::string>> ladder;  // the channel's choice; nullopt: node default
   caf::actor registry;                      // to tell channel/<name> when the session ends
   std::shared_ptr<thumbnailer> thumbnails;  // set by the supervisor: the node's worker
   caf::weak_actor_ptr supervisor;           // set by the supervisor: gets the figures
+  std::shared_ptr<const transcode_settings> transcode;  // set by the supervisor
 };
 
 }  // namespace aethex::media
@@ -87,7 +101,9 @@ namespace aethex::media {
 /// media_session_config) -> caf::actor of the new session; (media_outputs_atom, channel) ->
 /// media_outputs of its live session | not_found; (media_figures_atom) ->
 /// std::vector<session_figures> of its live sessions (a second old).
-caf::actor spawn_media_supervisor(caf::actor_system& sys);
+/// Sessions whose video is taller than a rendition of their ladder (the channel's, else
+/// `transcode.default_ladder`) also make that rendition once its cost fits the budget.
+caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings transcode = {});
 
 /// Initialises GStreamer once per process and checks that the elements thumbnails need exist.
 /// Returns an empty string on success, else what is missing.

@@ -11,6 +11,8 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
+#include "media/gst_util.hpp"
+
 #if defined(__linux__)
 #include <cerrno>
 #include <pthread.h>
@@ -43,53 +45,13 @@ constexpr GstClockTime pull_timeout = 2 * GST_SECOND;
 
 constexpr int worker_nice = 10;
 
-template <auto release>
-struct releaser {
-  template <class T>
-  void operator()(T* p) const noexcept {
-    release(p);
-  }
-};
-
+using gst::buffer_ptr;
+using gst::caps_ptr;
+using gst::mapped_buffer;
+using gst::pipeline_ptr;
+using gst::sample_ptr;
 template <class T>
-using gst_ptr = std::unique_ptr<T, releaser<gst_object_unref>>;
-using caps_ptr = std::unique_ptr<GstCaps, releaser<gst_caps_unref>>;
-using buffer_ptr = std::unique_ptr<GstBuffer, releaser<gst_buffer_unref>>;
-using sample_ptr = std::unique_ptr<GstSample, releaser<gst_sample_unref>>;
-using error_ptr = std::unique_ptr<GError, releaser<g_error_free>>;
-
-// A pipeline must be in NULL state before its last reference goes.
-struct pipeline_release {
-  void operator()(GstElement* pipeline) const noexcept {
-    gst_element_set_state(pipeline, GST_STATE_NULL);
-    gst_object_unref(pipeline);
-  }
-};
-using pipeline_ptr = std::unique_ptr<GstElement, pipeline_release>;
-
-class mapped_buffer {
- public:
-  explicit mapped_buffer(GstBuffer* buffer) : buffer_{buffer} {
-    mapped_ = buffer_ && gst_buffer_map(buffer_, &map_, GST_MAP_READ);
-  }
-  ~mapped_buffer() {
-    if (mapped_)
-      gst_buffer_unmap(buffer_, &map_);
-  }
-  mapped_buffer(const mapped_buffer&) = delete;
-  mapped_buffer& operator=(const mapped_buffer&) = delete;
-
-  std::span<const std::byte> bytes() const {
-    if (!mapped_)
-      return {};
-    return {reinterpret_cast<const std::byte*>(map_.data), map_.size};
-  }
-
- private:
-  GstBuffer* buffer_;
-  GstMapInfo map_{};
-  bool mapped_ = false;
-};
+using gst_ptr = gst::object_ptr<T>;
 
 // Linux keeps a nice value per thread (setpriority(2) with a thread id; see its NOTES), so this
 // lowers the worker, and the decode it runs, without touching the rest of the process. Never
@@ -139,14 +101,7 @@ bool well_formed(std::span<const std::byte> avcc, std::span<const std::byte> fra
 class decode_session {
  public:
   explicit decode_session(unsigned width) {
-    GError* raw_error = nullptr;
-    GstElement* launched = gst_parse_launch(decode_chain, &raw_error);
-    error_ptr error{raw_error};
-    if (launched)
-      pipeline_.reset(GST_ELEMENT(gst_object_ref_sink(launched)));
-    // gst_parse_launch may return a pipeline and still report a (linking) error.
-    if (error || !pipeline_)
-      throw std::runtime_error(error ? error->message : "could not build the thumbnail decoder");
+    pipeline_ = gst::launch(decode_chain, "could not build the thumbnail decoder");
     GstBin* bin = GST_BIN(pipeline_.get());
 
     caps_ptr scaled{gst_caps_new_simple("video/x-raw", "width", G_TYPE_INT, static_cast<int>(width),
@@ -247,14 +202,8 @@ thumbnailer::thumbnailer(unsigned width, std::size_t max_pending)
     : width_{width}, max_pending_{max_pending} {
   if (width_ == 0)
     throw std::invalid_argument("thumbnail width must be positive");
-  if (!gst_is_initialized())
-    gst_init(nullptr, nullptr);
-  for (const char* name : required_elements) {
-    GstElementFactory* factory = gst_element_factory_find(name);
-    if (!factory)
-      throw std::runtime_error(std::string{"GStreamer element '"} + name + "' is not installed");
-    gst_object_unref(factory);
-  }
+  if (const char* missing = gst::missing_element(required_elements))
+    throw std::runtime_error(std::string{"GStreamer element '"} + missing + "' is not installed");
   worker_ = std::jthread{[this](std::stop_token stop) { run(std::move(stop)); }};
 }
 

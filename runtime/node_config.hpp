@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "runtime/limits.hpp"
 
@@ -36,6 +37,15 @@ struct node_config {
   // Access-Control-Allow-Origin of HLS, LL-HLS and thumbnail answers, so players and CDNs on
   // other origins can fetch them; empty sends none.
   std::string media_cors_origin = "*";
+  // Adaptive bitrate: renditions for channels that choose no ladder of their own (empty: the
+  // source only), the cores all transcodes together may use (negative: half the machine's),
+  // x264's speed preset, and the cost model that decides whether a ladder fits (cores per
+  // million pixels per second decoded / encoded; scripts/bench/transcode measures them).
+  std::vector<std::string> abr_ladder;
+  double transcode_budget_cores = -1;
+  std::string transcode_preset = "superfast";
+  double transcode_cost_decode = 0.0045;
+  double transcode_cost_encode = 0.022;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

@@ -62,6 +62,10 @@ struct channel_state {
       view.description = *e.description;
     if (e.tags)
       view.tags = *e.tags;
+    if (e.ladder || e.ladder_default) {
+      view.ladder_custom = e.ladder.has_value();
+      view.ladder = e.ladder.value_or(std::vector<std::string>{});
+    }
     view.version = meta.seq;
   }
   void apply(const channel_events::key_rotated& e, const event_meta& meta) {
@@ -130,6 +134,25 @@ caf::expected<json> parse_patch(const std::string& patch_json) {
           tags.push_back(lower);
       }
       change["tags"] = std::move(tags);
+    } else if (key == "ladder") {
+      if (value.is_null()) {
+        change["ladder"] = nullptr;
+        continue;
+      }
+      if (!value.is_array() || value.size() > std::size(known_renditions))
+        return make_error(errc::invalid_argument,
+                          "ladder must be null or an array of rendition names");
+      json ladder = json::array();
+      for (auto& name : value) {
+        if (!name.is_string() || std::find(std::begin(known_renditions), std::end(known_renditions),
+                                           name.get_ref<const std::string&>()) ==
+                                   std::end(known_renditions))
+          return make_error(errc::invalid_argument,
+                            "ladder names are 1080p, 720p, 480p, 360p or 160p");
+        if (std::find(ladder.begin(), ladder.end(), name) == ladder.end())
+          ladder.push_back(name);
+      }
+      change["ladder"] = std::move(ladder);
     } else {
       return make_error(errc::invalid_argument, "unknown field '" + key + "'");
     }

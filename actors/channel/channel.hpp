@@ -42,6 +42,9 @@ struct channel_view {
   std::int64_t started_at_ms = 0;  // 0 when offline
   std::string session_id;          // current publish session, empty when offline
   std::string ingest_node;         // cluster node receiving the publisher, empty when offline
+  // Renditions the channel's streams are transcoded to; when !ladder_custom the node's default.
+  bool ladder_custom = false;
+  std::vector<std::string> ladder;
   std::uint64_t version = 0;
 };
 
@@ -49,7 +52,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
   return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title,
            x.category, x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
-           x.version);
+           x.ladder_custom, x.ladder, x.version);
 }
 
 /// Ingest health of the live session, reported by its media actor every second. Rates are
@@ -87,7 +90,8 @@ struct channel_patch {
 ///  (update_atom, requester, title, category)  -> channel_view (empty string = unchanged)
 ///  (update_atom, requester, patch_json)       -> channel_view | forbidden | invalid_argument
 ///     patch keys (all optional): title, category, description (strings), tags (array of
-///     up to 10 strings of 1-25 characters of a-z, 0-9, '_' and '-', lower-cased)
+///     up to 10 strings of 1-25 characters of a-z, 0-9, '_' and '-', lower-cased), ladder
+///     (array of rendition names from known_renditions, [] for source only; null: node default)
 ///  (rotate_key_atom, requester)               -> std::string new stream key
 ///  (reveal_key_atom, requester)               -> std::string stream key   | forbidden
 ///  (publish_begin_atom, key, session_id)      -> channel_view | unauthorized | conflict (live)
@@ -103,6 +107,9 @@ caf::actor spawn_channel(caf::actor_system& sys, const caf::actor& registry,
 
 /// Channel names are 3–25 characters of a–z, 0–9 and '_' (what a URL and a key can carry).
 bool valid_channel_name(std::string_view name);
+
+/// Renditions a channel's ladder may name (the media layer knows their sizes and bitrates).
+inline constexpr std::string_view known_renditions[] = {"1080p", "720p", "480p", "360p", "160p"};
 
 /// Stream keys read "live_<channel>_<secret>", so ingest can route a key to its channel.
 std::string channel_of_stream_key(std::string_view key);

@@ -26,7 +26,8 @@ struct created {
   std::string stream_key;
 };
 
-/// Only the fields that changed: title, category, description, tags.
+/// Only the fields that changed: title, category, description, tags, ladder ("ladder": null
+/// returns the channel to the node's default ladder).
 struct updated {
   static constexpr std::string_view type = "channel.updated";
   static constexpr std::uint32_t schema = 1;
@@ -34,7 +35,11 @@ struct updated {
   std::optional<std::string> category;
   std::optional<std::string> description;
   std::optional<std::vector<std::string>> tags;
-  bool empty() const { return !title && !category && !description && !tags; }
+  std::optional<std::vector<std::string>> ladder;
+  bool ladder_default = false;
+  bool empty() const {
+    return !title && !category && !description && !tags && !ladder && !ladder_default;
+  }
 };
 
 struct key_rotated {
@@ -83,6 +88,10 @@ inline void to_json(json& j, const updated& e) {
     j["description"] = *e.description;
   if (e.tags)
     j["tags"] = *e.tags;
+  if (e.ladder)
+    j["ladder"] = *e.ladder;
+  else if (e.ladder_default)
+    j["ladder"] = nullptr;
 }
 inline void from_json(const json& j, updated& e) {
   if (j.contains("title"))
@@ -96,6 +105,15 @@ inline void from_json(const json& j, updated& e) {
     for (auto& tag : *tags)
       if (tag.is_string())
         e.tags->push_back(tag.get<std::string>());
+  }
+  if (auto ladder = j.find("ladder"); ladder != j.end()) {
+    e.ladder_default = ladder->is_null();
+    if (ladder->is_array()) {
+      e.ladder.emplace();
+      for (auto& name : *ladder)
+        if (name.is_string())
+          e.ladder->push_back(name.get<std::string>());
+    }
   }
 }
 

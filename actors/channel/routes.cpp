@@ -34,6 +34,7 @@ json channel_json(const channel_view& view) {
               {"live", view.live},
               {"hls", "/hls/" + view.name + "/index.m3u8"},
               {"started_at_ms", view.live ? json(view.started_at_ms) : json(nullptr)},
+              {"ladder", view.ladder_custom ? json(view.ladder) : json(nullptr)},
               {"viewers", 0}};
 }
 

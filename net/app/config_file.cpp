@@ -150,6 +150,31 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     .add_option("--media-cors-origin", config.media_cors_origin,
                 "Access-Control-Allow-Origin of HLS/LL-HLS/thumbnail answers (empty: none)")
     ->capture_default_str();
+  serve
+    .add_option("--abr-ladder", config.abr_ladder,
+                "Renditions made for channels without a ladder of their own, e.g. 720p,480p,160p "
+                "(default: none, source only)")
+    ->delimiter(',')
+    ->check(CLI::IsMember({"1080p", "720p", "480p", "360p", "160p"}));
+  serve
+    .add_option("--transcode-budget-cores", config.transcode_budget_cores,
+                "Cores all transcodes may use together; a ladder that does not fit is refused "
+                "(default: half the machine's cores)")
+    ->check(CLI::Range(0.0, 1024.0));
+  serve
+    .add_option("--transcode-preset", config.transcode_preset, "x264 speed preset of renditions")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"}));
+  serve
+    .add_option("--transcode-cost-decode", config.transcode_cost_decode,
+                "Cores per megapixel/s of source decode (scripts/bench/transcode measures it)")
+    ->capture_default_str()
+    ->check(CLI::Range(0.0, 1.0));
+  serve
+    .add_option("--transcode-cost-encode", config.transcode_cost_encode,
+                "Cores per megapixel/s of rendition scale + encode")
+    ->capture_default_str()
+    ->check(CLI::Range(0.0, 1.0));
 }
 
 void add_config_option(CLI::App& serve, std::string& file) {

@@ -86,6 +86,20 @@ std::filesystem::path default_web_root() {
   return ec ? std::filesystem::path{"build/web"} : exe.parent_path() / "web";
 }
 
+// Transcoding as the options ask; the budget defaults to half the machine, so the copy path
+// and the network always keep the other half.
+media::transcode_settings transcode_settings_of(const runtime::node_config& config) {
+  media::transcode_settings settings;
+  settings.default_ladder = config.abr_ladder;
+  double cores = config.transcode_budget_cores;
+  if (cores < 0)
+    cores = std::max(1u, std::thread::hardware_concurrency()) / 2.0;
+  settings.budget = std::make_shared<media::transcode_budget>(cores);
+  settings.costs = {config.transcode_cost_decode, config.transcode_cost_encode};
+  settings.speed_preset = config.transcode_preset;
+  return settings;
+}
+
 }  // namespace
 
 int run_node(const runtime::node_config& config) {
@@ -161,7 +175,7 @@ int run_node(const runtime::node_config& config) {
   auto registry = runtime::spawn_entity_registry(sys, module_kinds(modules, env),
                                                  partition_storage_of(*store));
   env.registry = registry;
-  auto media_supervisor = media::spawn_media_supervisor(sys);
+  auto media_supervisor = media::spawn_media_supervisor(sys, transcode_settings_of(config));
   auto api_cache = std::make_shared<response_cache>();
   auto services = spawn_node_services(sys, read_model, media_supervisor, env.services, api_cache);
   // Every actor the node started, for the error paths and the shutdown.

@@ -56,8 +56,13 @@ void ingest_bridge::open(net::ingest::publish_request request,
   auto session_id = runtime::random_hex(6);
   auto format = request.format == net::ingest::container::flv ? media::input_format::flv
                                                               : media::input_format::mpegts;
-  media::media_session_config config{channel, session_id, format, hls_root_,
-                                     hls_,    registry_,  {},     {}};
+  media::media_session_config config;
+  config.channel = channel;
+  config.session_id = session_id;
+  config.format = format;
+  config.hls_root = hls_root_;
+  config.hls = hls_;
+  config.registry = registry_;
   // One short-lived actor runs the two steps (go live, start media) without blocking a thread.
   sys_.spawn([registry = registry_, supervisor = media_supervisor_, key = request.stream_key,
               node = node_id_, config = std::move(config),
@@ -65,7 +70,9 @@ void ingest_bridge::open(net::ingest::publish_request request,
     channel_ref{registry, config.channel}
       .request(self, actors::publish_begin_atom::value, key, config.session_id, node)
       .then(
-        [self, registry, supervisor, config, done](actors::channel_view&) mutable {
+        [self, registry, supervisor, config, done](actors::channel_view& view) mutable {
+          if (view.ladder_custom)
+            config.ladder = view.ladder;
           auto channel = config.channel;
           auto session_id = config.session_id;
           self->request(supervisor, ask_timeout, create_atom::value, std::move(config))

@@ -80,7 +80,7 @@ void connect_upstream(relays_actor* self, const std::string& channel) {
                     it->second.source = source;
                     self->monitor(source);
                     for (auto& promise : it->second.waiting)
-                      promise.deliver(media::media_outputs{it->second.hub, nullptr});
+                      promise.deliver(media::media_outputs{it->second.hub, nullptr, nullptr});
                     it->second.waiting.clear();
                   },
                   fail);
@@ -111,7 +111,7 @@ caf::behavior edge_relays(relays_actor* self, caf::actor registry, caf::actor me
       auto [it, created] = st.relays.try_emplace(channel);
       it->second.idle_once = false;
       if (it->second.source)
-        return media::media_outputs{it->second.hub, nullptr};
+        return media::media_outputs{it->second.hub, nullptr, nullptr};
       auto promise = self->make_response_promise<media::media_outputs>();
       it->second.waiting.push_back(promise);
       if (created)

@@ -16,7 +16,9 @@
 #include "media/fmp4_hub.hpp"
 #include "media/fmp4_relay.hpp"
 #include "media/ll_hls.hpp"
+#include "media/live_outputs.hpp"
 #include "media/media_session.hpp"
+#include "media/renditions.hpp"
 #include "net/live/edge_redirect.hpp"
 #include "net/live/media_http.hpp"
 #include "net/http/static_files.hpp"
@@ -194,14 +196,67 @@ std::string viewer_key(std::string_view query, std::string_view peer) {
   return "ip:" + std::string{peer.substr(0, colon)};
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+// One stream's playlists and media: the source's or a rendition's (`file` is relative to it).
+void serve_stream_file(const live_context& ctx, const std::shared_ptr<media::ll_hls_stream>& ll,
+                       const std::string& file, const std::string& query,
+                       const request_headers& req, respond_fn respond) {
+  if (file == "index.m3u8")
+    return respond(playlist_response(ctx, *ll, *req, false, false));
+  if (file == "ll.m3u8") {
+    auto msn = int_param(query, "_HLS_msn");
+    auto part = int_param(query, "_HLS_part");
+    if (!msn)
+      return respond(playlist_response(ctx, *ll, *req, true, false));
+    return after_available(ctx, ll, *msn, part, std::move(respond), [ctx, ll, req] {
+      return playlist_response(ctx, *ll, *req, true, true);
+    });
+  }
+  auto missing = with_cors(error_response(404, "not_found", "no such part or segment"), ctx);
+  // "ll/<session>/<name>": an old session's URIs find nothing (and were never reused).
+  if (!file.starts_with("ll/"))
+    return respond(std::move(missing));
+  auto rest = std::string_view{file}.substr(3);
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || rest.substr(0, slash) != ll->session())
+    return respond(std::move(missing));
+  auto name = std::string{rest.substr(slash + 1)};
+  auto etag = ll->session() + "/" + name;
+  if (name == "init.mp4") {
+    auto init = ll->init();
+    if (!init)
+      return respond(std::move(missing));
+    return respond(media_response(
+      *req, std::string{reinterpret_cast<const char*>(init->data()), init->size()}, "video/mp4",
+      media_kind::immutable, etag, ctx.cors_origin));
+  }
+  auto lookup = [ctx, ll, name, etag, req, missing] {
+    auto data = ll->media(name);
+    return data ? media_response(*req, std::move(*data), "video/mp4", media_kind::immutable, etag,
+                                 ctx.cors_origin)
+                : missing;
+  };
+  // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
+  if (auto p = media::ll_hls_stream::part_of(name))
+    return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
+  respond(lookup());
 }
 
-void serve_ll_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
-                  std::string viewer, request_headers req, respond_fn respond) {
+// The master playlists list the source and the renditions; players carry their viewer id on.
+void serve_master(const live_context& ctx, const media::media_outputs& outputs, bool low_latency,
+                  std::string_view query, const request_headers& req, respond_fn respond) {
+  auto vid = query_param(query, "vid");
+  auto text = media::master_playlist(*outputs.ll, *outputs.renditions, low_latency,
+                                     vid ? "vid=" + std::string{*vid} : std::string{});
+  if (!text)
+    return respond(with_cors(error_response(404, "not_found", "the stream has no media yet"), ctx));
+  respond(media_response(*req, std::move(*text), "application/vnd.apple.mpegurl",
+                         media_kind::playlist, {}, ctx.cors_origin));
+}
+
+// `file` is what follows /hls/<channel>/: index.m3u8, ll.m3u8, master.m3u8, ll-master.m3u8,
+// ll/<session>/…, or r/<rendition>/ and one of those.
+void serve_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
+               std::string viewer, request_headers req, respond_fn respond) {
   ask_outputs(ctx, channel,
               [ctx, channel, file, query, viewer, req,
                respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
@@ -213,56 +268,36 @@ void serve_ll_hls(const live_context& ctx, std::string channel, std::string file
                     with_cors(error_response(404, "not_found", "channel is not live"), ctx),
                     std::move(respond));
                 }
+                if (file == "master.m3u8" || file == "ll-master.m3u8")
+                  return serve_master(ctx, *outputs, file == "ll-master.m3u8", query, req,
+                                      std::move(respond));
                 auto ll = outputs->ll;
-                if (file == "index.m3u8" || file == "ll.m3u8")
-                  ll->note_viewer(viewer, file == "ll.m3u8", now_ms());
-                if (file == "index.m3u8")
-                  return respond(playlist_response(ctx, *ll, *req, false, false));
-                if (file == "ll.m3u8") {
-                  auto msn = int_param(query, "_HLS_msn");
-                  auto part = int_param(query, "_HLS_part");
-                  if (!msn)
-                    return respond(playlist_response(ctx, *ll, *req, true, false));
-                  return after_available(ctx, ll, *msn, part, std::move(respond), [ctx, ll, req] {
-                    return playlist_response(ctx, *ll, *req, true, true);
-                  });
+                auto stream_file = file;
+                if (file.starts_with("r/")) {
+                  auto slash = file.find('/', 2);
+                  auto rendition =
+                    slash == std::string::npos || !outputs->renditions
+                      ? std::nullopt
+                      : outputs->renditions->find(std::string_view{file}.substr(2, slash - 2));
+                  if (!rendition)
+                    return respond(
+                      with_cors(error_response(404, "not_found", "no such rendition"), ctx));
+                  ll = rendition->ll;
+                  stream_file = file.substr(slash + 1);
                 }
-                // "ll/<session>/<name>": an old session's URIs find nothing (and were never
-                // reused).
-                auto rest = std::string_view{file}.substr(3);
-                auto slash = rest.find('/');
-                auto missing = with_cors(
-                  error_response(404, "not_found", "no such part or segment"), ctx);
-                if (slash == std::string_view::npos || rest.substr(0, slash) != ll->session())
-                  return respond(std::move(missing));
-                auto name = std::string{rest.substr(slash + 1)};
-                auto etag = ll->session() + "/" + name;
-                if (name == "init.mp4") {
-                  auto init = ll->init();
-                  if (!init)
-                    return respond(std::move(missing));
-                  return respond(media_response(
-                    *req, std::string{reinterpret_cast<const char*>(init->data()), init->size()},
-                    "video/mp4", media_kind::immutable, etag, ctx.cors_origin));
-                }
-                auto lookup = [ctx, ll, name, etag, req, missing] {
-                  auto data = ll->media(name);
-                  return data ? media_response(*req, std::move(*data), "video/mp4",
-                                               media_kind::immutable, etag, ctx.cors_origin)
-                              : missing;
-                };
-                // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the
-                // request.
-                if (auto p = media::ll_hls_stream::part_of(name))
-                  return after_available(ctx, ll, p->first, p->second, std::move(respond), lookup);
-                respond(lookup());
+                // Viewers are counted on the session, whichever rendition they play.
+                if (stream_file == "index.m3u8" || stream_file == "ll.m3u8")
+                  outputs->ll->note_viewer(viewer, stream_file == "ll.m3u8",
+                                           media::wall_clock_ms());
+                serve_stream_file(ctx, ll, stream_file, query, req, std::move(respond));
               });
 }
 
 // Forwards one session's fMP4 packets to a WebSocket viewer.
 class hub_bridge final : public media::fmp4_subscriber {
  public:
-  explicit hub_bridge(std::shared_ptr<net::ws_media::viewer> viewer) : viewer_(std::move(viewer)) {}
+  hub_bridge(std::shared_ptr<net::ws_media::viewer> viewer, std::string rendition)
+      : viewer_(std::move(viewer)), rendition_(std::move(rendition)) {}
 
   void on_packet(const media::fmp4_packet& p) override {
     net::ws_media::packet out;
@@ -270,7 +305,8 @@ class hub_bridge final : public media::fmp4_subscriber {
     out.init = p.init;
     out.keyframe = p.keyframe;
     if (p.init) {
-      out.control = nlohmann::json{{"type", "init"}, {"mime", p.mime}}.dump();
+      out.control =
+        nlohmann::json{{"type", "init"}, {"mime", p.mime}, {"rendition", rendition_}}.dump();
     } else if (p.keyframe) {
       // Lets the player map media time to wall-clock time and show the live latency.
       out.control =
@@ -282,6 +318,7 @@ class hub_bridge final : public media::fmp4_subscriber {
 
  private:
   std::shared_ptr<net::ws_media::viewer> viewer_;
+  std::string rendition_;  // what this viewer gets: "source" or a rendition's name
 };
 
 }  // namespace
@@ -292,19 +329,33 @@ ws_module make_ws_media_module(const live_context& ctx) {
     constexpr std::string_view prefix = "/ws/media/";
     if (!path.starts_with(prefix))
       return false;
-    std::string channel{path.substr(prefix.size())};
+    // "/ws/media/<channel>" plays the source, "/ws/media/<channel>/<rendition>" a rendition
+    // (the source while that rendition does not exist).
+    auto rest = path.substr(prefix.size());
+    auto slash = rest.find('/');
+    std::string channel{rest.substr(0, slash)};
+    std::string wanted{slash == std::string_view::npos ? "" : rest.substr(slash + 1)};
     // Refused before anything is looked up or a relay entry is made for the name (a 404).
-    if (!actors::valid_channel_name(channel))
+    if (!actors::valid_channel_name(channel) ||
+        (!wanted.empty() && !media::find_rendition(wanted)))
       return false;
     net::ws_media::accept(
       std::move(stream), std::move(req), peer,
-      [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
-        auto watch = [viewer](caf::expected<media::media_outputs> outputs) {
+      [ctx, channel, wanted](std::shared_ptr<net::ws_media::viewer> viewer) {
+        auto watch = [viewer, wanted](caf::expected<media::media_outputs> outputs) {
           if (!outputs || !outputs->fmp4)
             return viewer->end("offline");
-          auto bridge = std::make_shared<hub_bridge>(viewer);
+          auto hub = outputs->fmp4;
+          std::string served = "source";
+          if (auto r = wanted.empty() || !outputs->renditions
+                         ? std::nullopt
+                         : outputs->renditions->find(wanted)) {
+            hub = r->fmp4;
+            served = wanted;
+          }
+          auto bridge = std::make_shared<hub_bridge>(viewer, served);
           viewer->hold(bridge);
-          outputs->fmp4->subscribe(bridge);
+          hub->subscribe(bridge);
         };
         ask_outputs(ctx, channel, [ctx, channel, watch](caf::expected<media::media_outputs> local) {
           if ((local && local->fmp4) || !ctx.relays)
@@ -348,11 +399,16 @@ bool handle_media_request(const live_context& ctx, const net::http::request& req
   auto channel = std::string{rest.substr(0, slash)};
   auto file = std::string{rest.substr(slash + 1)};
   // Everything under /hls/ is served from memory: the playlists and the fMP4 they list.
-  if (file != "index.m3u8" && file != "ll.m3u8" && !file.starts_with("ll/")) {
+  auto own = [](std::string_view f) {
+    return f == "index.m3u8" || f == "ll.m3u8" || f.starts_with("ll/");
+  };
+  bool rendition_file = file.starts_with("r/") && file.find('/', 2) != std::string::npos &&
+                        own(std::string_view{file}.substr(file.find('/', 2) + 1));
+  if (!own(file) && !rendition_file && file != "master.m3u8" && file != "ll-master.m3u8") {
     respond(with_cors(error_response(404, "not_found", "no such stream file"), ctx));
     return true;
   }
-  serve_ll_hls(ctx, std::move(channel), std::move(file), std::string{query},
+  serve_hls(ctx, std::move(channel), std::move(file), std::string{query},
                viewer_key(query, peer), headers_of(req), std::move(respond));
   return true;
 }

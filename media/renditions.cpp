@@ -1,0 +1,147 @@
+#include "media/renditions.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "media/ll_hls.hpp"
+
+namespace aethex::media {
+namespace {
+
+constexpr unsigned audio_allowance_bps = 160'000;  // AAC as publishers send it, with headroom
+
+int even(double value) { return std::max(2, static_cast<int>(std::lround(value / 2)) * 2); }
+
+}  // namespace
+
+std::optional<rendition_spec> find_rendition(std::string_view name) {
+  for (const auto& spec : rendition_specs)
+    if (spec.name == name)
+      return spec;
+  return std::nullopt;
+}
+
+std::vector<rendition_plan> plan_ladder(std::span<const std::string> names, int width, int height) {
+  std::vector<rendition_plan> plans;
+  if (width <= 0 || height <= 0)
+    return plans;
+  for (const auto& spec : rendition_specs) {
+    if (std::find(names.begin(), names.end(), spec.name) == names.end() || spec.height >= height)
+      continue;
+    plans.push_back({std::string{spec.name}, even(double(width) * spec.height / height),
+                     spec.height, spec.video_kbps});
+  }
+  return plans;
+}
+
+double ladder_cost(int width, int height, double fps, std::span<const rendition_plan> ladder,
+                   const transcode_costs& costs) {
+  if (ladder.empty())
+    return 0;
+  double cost = costs.decode * width * height * fps / 1e6;
+  for (const auto& r : ladder)
+    cost += costs.encode * r.width * r.height * fps / 1e6;
+  return cost;
+}
+
+transcode_budget::lease::~lease() {
+  if (budget_ && cores_ > 0) {
+    std::lock_guard lock{budget_->mutex_};
+    budget_->reserved_ = std::max(0.0, budget_->reserved_ - cores_);
+  }
+}
+
+std::optional<transcode_budget::lease> transcode_budget::reserve(double cores) {
+  std::lock_guard lock{mutex_};
+  if (cores <= 0 || reserved_ + cores > cores_ + 1e-9)
+    return std::nullopt;
+  reserved_ += cores;
+  return lease{shared_from_this(), cores};
+}
+
+double transcode_budget::reserved() const {
+  std::lock_guard lock{mutex_};
+  return reserved_;
+}
+
+void rendition_set::add(rendition_output rendition) {
+  std::lock_guard lock{mutex_};
+  renditions_.push_back(std::move(rendition));
+}
+
+std::optional<rendition_output> rendition_set::find(std::string_view name) const {
+  std::lock_guard lock{mutex_};
+  for (const auto& r : renditions_)
+    if (r.name == name)
+      return r;
+  return std::nullopt;
+}
+
+std::vector<rendition_output> rendition_set::list() const {
+  std::lock_guard lock{mutex_};
+  return renditions_;
+}
+
+void rendition_set::clear() {
+  std::lock_guard lock{mutex_};
+  renditions_.clear();
+}
+
+void rendition_set::refuse(std::string why) {
+  std::lock_guard lock{mutex_};
+  refusal_ = std::move(why);
+}
+
+std::string rendition_set::refusal() const {
+  std::lock_guard lock{mutex_};
+  return refusal_;
+}
+
+void rendition_set::set_source(int width, int height, unsigned bandwidth_bps) {
+  std::lock_guard lock{mutex_};
+  source_ = {width, height, bandwidth_bps};
+}
+
+rendition_set::source_figures rendition_set::source() const {
+  std::lock_guard lock{mutex_};
+  return source_;
+}
+
+std::optional<std::string> master_playlist(const ll_hls_stream& source, const rendition_set& set,
+                                           bool low_latency, std::string_view query) {
+  auto source_info = source.init_info();
+  if (!source_info)
+    return std::nullopt;
+  std::string suffix = query.empty() ? "" : "?" + std::string{query};
+  std::string file = low_latency ? "ll.m3u8" : "index.m3u8";
+  auto codecs = [](const fmp4::init_info& info) {
+    std::string list;
+    for (auto& [id, track] : info.tracks)
+      list += (list.empty() ? "" : ",") + track.codec;
+    return list;
+  };
+  auto variant = [&](unsigned bandwidth, int width, int height, const std::string& codec_list,
+                     std::string_view name, const std::string& uri) {
+    std::string entry = "#EXT-X-STREAM-INF:BANDWIDTH=" + std::to_string(std::max(bandwidth, 1u));
+    if (width > 0 && height > 0)
+      entry += ",RESOLUTION=" + std::to_string(width) + "x" + std::to_string(height);
+    entry += ",CODECS=\"" + codec_list + "\",NAME=\"" + std::string{name} + "\"\n" + uri + "\n";
+    return entry;
+  };
+  std::string text = "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n";
+  auto figures = set.source();
+  // The source's measured bitrate varies; players compare BANDWIDTH against their throughput,
+  // so it gets the same audio allowance as the renditions.
+  text += variant(figures.bandwidth_bps + audio_allowance_bps, figures.width, figures.height,
+                  codecs(*source_info), "source", file + suffix);
+  for (const auto& r : set.list()) {
+    auto info = r.ll && r.ll->has_complete_segment() ? r.ll->init_info() : std::nullopt;
+    if (!info)
+      continue;  // listed once it has a whole segment, so players never switch to an empty one
+    text += variant(r.bandwidth_bps, r.width, r.height, codecs(*info), r.name,
+                    "r/" + r.name + "/" + file + suffix);
+  }
+  return text;
+}
+
+}  // namespace aethex::media

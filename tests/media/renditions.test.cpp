@@ -1,0 +1,134 @@
+#include "media/renditions.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "media/flv_demux.hpp"
+#include "media/fmp4_hub.hpp"
+#include "media/live_outputs.hpp"
+#include "media/ll_hls.hpp"
+
+using namespace aethex::media;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct media_outputs_for_test {
+  std::shared_ptr<fmp4_hub> hub;
+  std::shared_ptr<ll_hls_stream> ll;
+};
+
+}  // namespace
+
+TEST_CASE("a ladder keeps the renditions smaller than the source, with its aspect ratio") {
+  std::vector<std::string> names = {"1080p", "720p", "480p", "160p", "999p"};
+  auto plans = plan_ladder(names, 1280, 720);
+  REQUIRE(plans.size() == 2);  // 1080p and 720p would not be smaller; 999p is no rendition
+  CHECK(plans[0].name == "480p");
+  CHECK(plans[0].width == 854);
+  CHECK(plans[0].height == 480);
+  CHECK(plans[1].name == "160p");
+  CHECK(plans[1].width == 284);
+  CHECK(plans[1].width % 2 == 0);
+  // A portrait source (phones) keeps its shape.
+  auto portrait = plan_ladder(names, 720, 1280);
+  REQUIRE(!portrait.empty());
+  CHECK(portrait.front().name == "1080p");
+  CHECK(portrait.front().width == 608);
+  CHECK(plan_ladder(names, 0, 0).empty());
+}
+
+TEST_CASE("the cost model grows with pixels and frame rate, and nothing costs nothing") {
+  auto ladder = plan_ladder(std::vector<std::string>{"480p", "360p"}, 1280, 720);
+  transcode_costs costs{0.01, 0.02};
+  double at30 = ladder_cost(1280, 720, 30, ladder, costs);
+  CHECK(at30 == doctest::Approx(0.01 * 1280 * 720 * 30 / 1e6 +
+                                0.02 * (854 * 480 + 640 * 360) * 30 / 1e6));
+  CHECK(ladder_cost(1280, 720, 60, ladder, costs) == doctest::Approx(2 * at30));
+  CHECK(ladder_cost(1280, 720, 30, {}, costs) == 0);
+}
+
+TEST_CASE("the budget refuses a ladder that does not fit and gets a lease back when it ends") {
+  auto budget = std::make_shared<transcode_budget>(1.0);
+  auto first = budget->reserve(0.6);
+  REQUIRE(first);
+  CHECK(budget->reserved() == doctest::Approx(0.6));
+  CHECK_FALSE(budget->reserve(0.5));  // 0.4 left
+  {
+    auto second = budget->reserve(0.4);
+    REQUIRE(second);
+    CHECK_FALSE(budget->reserve(0.01));
+  }
+  CHECK(budget->reserved() == doctest::Approx(0.6));
+  first.reset();
+  CHECK(budget->reserved() == doctest::Approx(0));
+  CHECK_FALSE(budget->reserve(1.5));
+  CHECK_FALSE(budget->reserve(0));
+  auto none = std::make_shared<transcode_budget>(0);
+  CHECK_FALSE(none->reserve(0.01));
+}
+
+namespace {
+
+// The LL-HLS stream (and hub) of 2 s of real `width`x`height` H.264 + AAC from ffmpeg, through
+// the copy path's demuxer and remuxer.
+media_outputs_for_test stream_of(int width, int height) {
+  fs::path dir = AETHEX_MEDIA_TEST_DIR;
+  fs::create_directories(dir);
+  auto flv = dir / ("clip" + std::to_string(height) + ".flv");
+  auto command = "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc=size=" +
+                 std::to_string(width) + "x" + std::to_string(height) +
+                 ":rate=30 -f lavfi -i sine -t 2 -c:v libx264 -preset ultrafast -g 15 "
+                 "-pix_fmt yuv420p -c:a aac -f flv '" + flv.string() + "'";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::ifstream in{flv, std::ios::binary};
+  std::vector<char> chars{std::istreambuf_iterator<char>{in}, {}};
+  flv_demuxer demuxer;
+  live_remuxer remuxer;
+  media_outputs_for_test out{std::make_shared<fmp4_hub>(), std::make_shared<ll_hls_stream>()};
+  std::vector<remux_unit> units;
+  for (auto& event : demuxer.feed(std::as_bytes(std::span{chars})))
+    remuxer.push(std::move(event), units);
+  remuxer.flush(units);
+  publish_units(*out.hub, *out.ll, units, false);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the master playlist lists the source, then each rendition once it has a segment") {
+  auto source = stream_of(640, 360);
+  auto small = stream_of(284, 160);
+  rendition_set set;
+  set.set_source(640, 360, 2'000'000);
+  CHECK(*master_playlist(*source.ll, set, false) ==
+        "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n"
+        "#EXT-X-STREAM-INF:BANDWIDTH=2160000,RESOLUTION=640x360,CODECS=\"avc1.42c01e,mp4a.40.2\","
+        "NAME=\"source\"\nindex.m3u8\n");
+  set.add({"160p", 284, 160, 410'000, small.hub, std::make_shared<ll_hls_stream>()});
+  CHECK(master_playlist(*source.ll, set, false)->find("r/160p") == std::string::npos);
+  set.clear();
+  set.add({"160p", 284, 160, 410'000, small.hub, small.ll});
+  auto ll = *master_playlist(*source.ll, set, true, "vid=tab1");
+  CHECK(ll.find("ll.m3u8?vid=tab1\n") != std::string::npos);
+  CHECK(ll.find("#EXT-X-STREAM-INF:BANDWIDTH=410000,RESOLUTION=284x160,CODECS=\"avc1.") !=
+        std::string::npos);
+  CHECK(ll.find("NAME=\"160p\"\nr/160p/ll.m3u8?vid=tab1\n") != std::string::npos);
+  CHECK(set.find("160p"));
+  CHECK_FALSE(set.find("480p"));
+  // Nothing to list before the source has media.
+  CHECK_FALSE(master_playlist(ll_hls_stream{}, set, false));
+}
+
+TEST_CASE("a refusal is kept for the API until the ladder runs") {
+  rendition_set set;
+  CHECK(set.refusal().empty());
+  set.refuse("the transcode budget is too small");
+  CHECK(set.refusal() == "the transcode budget is too small");
+  set.refuse({});
+  CHECK(set.refusal().empty());
+}
