@@ -103,15 +103,20 @@ TEST_CASE("cached channel, directory and search reads see every change") {
                       json{{"title", "Gamma run"}, {"tags", {"speedrun"}}}.dump());
   REQUIRE(patched.status == 200);
   auto changed = std::chrono::steady_clock::now();
-  // The channel itself at once (a write invalidates this node's cache before it answers).
-  CHECK(call(node, "GET", "/api/v1/channels/readsalpha").body["title"] == "Gamma run");
-  CHECK(head_of(node, "/api/v1/channels/readsalpha", etag).starts_with("HTTP/1.1 200"));
   // Directory and search as soon as the read model has it, here or on the member owning it.
+  // Read at once, they most likely answer from the model before it applied the change, and that
+  // answer is cached: only the read model's report (or a member's) can then replace it in time.
+  bool stale_seen = directory_row(node, "readsalpha")["title"] != "Gamma run";
+  stale_seen = !found_by(node, "gamma", "readsalpha") || stale_seen;
   CHECK(within(1500ms, [&] { return directory_row(node, "readsalpha")["title"] == "Gamma run"; }));
   CHECK(within(1500ms, [&] { return found_by(node, "gamma", "readsalpha"); }));
   CHECK(within(1500ms, [&] { return found_by(node, "speedrun", "readsalpha"); }));
   CHECK(within(1500ms, [&] { return !found_by(node, "alpha", "readsalpha"); }));
+  // The channel itself at once (a write invalidates this node's cache before it answers).
+  CHECK(call(node, "GET", "/api/v1/channels/readsalpha").body["title"] == "Gamma run");
+  CHECK(head_of(node, "/api/v1/channels/readsalpha", etag).starts_with("HTTP/1.1 200"));
   MESSAGE("change visible in directory and search after "
+          << std::string{stale_seen ? "a stale answer, " : ""}
           << std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now() - changed)
                .count()
