@@ -61,6 +61,10 @@ void ladder_runner::on_source(const demux_event& event) {
   }
   std::vector<remux_unit> units;
   for (auto& r : renditions_) {
+    // Audio waits for the rendition's first picture: a remuxer that saw a second of audio and
+    // no video would start without a video track.
+    if (std::holds_alternative<media_frame>(event) && !r->video_seen)
+      continue;
     r->remuxer.push(event, units);
     publish(*r, units);
   }
@@ -71,8 +75,10 @@ void ladder_runner::on_transcoded(std::size_t index, std::vector<demux_event> ev
     return;
   auto& r = *renditions_[index];
   std::vector<remux_unit> units;
-  for (auto& event : events)
+  for (auto& event : events) {
+    r.video_seen = r.video_seen || std::holds_alternative<media_frame>(event);
     r.remuxer.push(std::move(event), units);
+  }
   publish(r, units);
 }
 

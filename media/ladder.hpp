@@ -47,6 +47,7 @@ class ladder_runner {
   struct rendition {
     live_remuxer remuxer;
     rendition_output output;
+    bool video_seen = false;
   };
   void publish(rendition& r, std::vector<remux_unit>& units);
 

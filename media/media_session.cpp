@@ -135,6 +135,16 @@ void publish(media_outputs& outputs, std::vector<remux_unit>& units, bool audio_
   publish_units(*outputs.fmp4, *outputs.ll, units, audio_only);
 }
 
+// Media URIs carry the session id: a CDN may keep them forever, and a later session of the
+// channel must never be served an earlier one's segments.
+ll_hls_options ll_hls_options_of(const media_session_config& config) {
+  ll_hls_options ll;
+  ll.min_target_duration_s = config.hls.target_duration_s;
+  ll.playlist_segments = config.hls.playlist_length;
+  ll.session = config.session_id;
+  return ll;
+}
+
 void stop_ladder(session_state& st) {
   st.ladder.reset();
   st.ladder_settled = false;
@@ -170,12 +180,8 @@ void settle_ladder(session_actor* self, double fps) {
                   "the transcode budget is too small (the ladder needs %.2f cores, %.2f of %.2f "
                   "are free)",
                   cost, std::max(0.0, total - used), total);
-    return refuse_ladder(why);
+    return refuse_ladder(std::string{why});
   }
-  ll_hls_options hls;
-  hls.min_target_duration_s = st.config.hls.target_duration_s;
-  hls.playlist_segments = st.config.hls.playlist_length;
-  hls.session = st.config.session_id;
   transcoder::options opts;
   opts.speed_preset = settings.speed_preset;
   auto generation = ++st.ladder_generation;
@@ -190,7 +196,8 @@ void settle_ladder(session_actor* self, double fps) {
     names += (names.empty() ? "" : ", ") + plan.name;
   try {
     st.ladder = std::make_unique<ladder_runner>(
-      *st.avcc, std::move(plans), std::move(output), opts, hls, *st.remuxer.base_dts(),
+      *st.avcc, std::move(plans), std::move(output), opts, ll_hls_options_of(st.config),
+      *st.remuxer.base_dts(),
       std::move(*lease), st.outputs.renditions,
       track_layout{true, st.remuxer.has_audio()}, st.asc);
   } catch (const std::exception& e) {
@@ -199,8 +206,8 @@ void settle_ladder(session_actor* self, double fps) {
   st.outputs.renditions->refuse({});
   char figures[64];
   std::snprintf(figures, sizeof figures, "%.2f cores", cost);
-  caf::aout(self) << "media: " << st.config.channel << " transcodes " << names << " (" << figures
-                  << ")\n";
+  caf::aout(self) << "media: " << st.config.channel << " transcodes " << names << " ("
+                  << std::string{figures} << ")\n";
 }
 
 void report_health(session_actor* self) {
@@ -332,10 +339,8 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
     self->quit(msg.reason);
   });
   clear_hls_dir(hls_dir_of(st.config));
-  ll_hls_options ll;
-  ll.min_target_duration_s = st.config.hls.target_duration_s;
-  ll.playlist_segments = st.config.hls.playlist_length;
-  st.outputs = {std::make_shared<fmp4_hub>(), std::make_shared<ll_hls_stream>(ll),
+  st.outputs = {std::make_shared<fmp4_hub>(),
+                std::make_shared<ll_hls_stream>(ll_hls_options_of(st.config)),
                 std::make_shared<rendition_set>()};
   if (st.config.transcode)
     st.ladder_names = st.config.ladder.value_or(st.config.transcode->default_ladder);

@@ -138,7 +138,10 @@ std::optional<std::string> master_playlist(const ll_hls_stream& source, const re
     auto info = r.ll && r.ll->has_complete_segment() ? r.ll->init_info() : std::nullopt;
     if (!info)
       continue;  // listed once it has a whole segment, so players never switch to an empty one
-    text += variant(r.bandwidth_bps, r.width, r.height, codecs(*info), r.name,
+    // A rendition never needs more than its source (x264 stays under its target on easy
+    // pictures), and players rank variants by BANDWIDTH.
+    auto bandwidth = std::min(r.bandwidth_bps, figures.bandwidth_bps + audio_allowance_bps);
+    text += variant(bandwidth, r.width, r.height, codecs(*info), r.name,
                     "r/" + r.name + "/" + file + suffix);
   }
   return text;

@@ -118,6 +118,10 @@ TEST_CASE("the master playlist lists the source, then each rendition once it has
   CHECK(ll.find("#EXT-X-STREAM-INF:BANDWIDTH=410000,RESOLUTION=284x160,CODECS=\"avc1.") !=
         std::string::npos);
   CHECK(ll.find("NAME=\"160p\"\nr/160p/ll.m3u8?vid=tab1\n") != std::string::npos);
+  // Never more than the source's own figure: players rank variants by it.
+  set.set_source(640, 360, 100'000);
+  CHECK(master_playlist(*source.ll, set, false)->find("BANDWIDTH=260000,RESOLUTION=284x160") !=
+        std::string::npos);
   CHECK(set.find("160p"));
   CHECK_FALSE(set.find("480p"));
   // Nothing to list before the source has media.

@@ -47,9 +47,13 @@ describe('wsCatchUp', () => {
 });
 
 describe('sourcesFor', () => {
-  it('sends the viewer id with both playlists, so polling counts one viewer per tab', () => {
+  it('plays the master playlists and sends the viewer id, so polling counts one viewer per tab', () => {
     const s = sourcesFor('/hls/alice/index.m3u8', 'abc123');
-    expect(s.hls).toBe('/hls/alice/index.m3u8?vid=abc123');
-    expect(s.ll).toBe('/hls/alice/ll.m3u8?vid=abc123');
+    expect(s.hls).toBe('/hls/alice/master.m3u8?vid=abc123');
+    expect(s.ll).toBe('/hls/alice/ll-master.m3u8?vid=abc123');
+    expect(s.master).toBe('/hls/alice/master.m3u8');
+  });
+  it('leaves other URLs as they are', () => {
+    expect(sourcesFor('https://cdn.example/x.m3u8')).toEqual({ ws: null, ll: null, hls: 'https://cdn.example/x.m3u8', master: null });
   });
 });

@@ -1,12 +1,15 @@
 // Live playback controller. Tries the lowest-latency path first and falls back:
-//   1. WebSocket fMP4 (`/ws/media/<ch>`) into Media Source Extensions (sub-second),
-//   2. LL-HLS (`/hls/<ch>/ll.m3u8`) with hls.js in low-latency mode,
-//   3. HLS (`/hls/<ch>/index.m3u8`, hls.js or native).
+//   1. WebSocket fMP4 (`/ws/media/<ch>[/<rendition>]`) into Media Source Extensions (sub-second),
+//   2. LL-HLS (`/hls/<ch>/ll-master.m3u8`) with hls.js in low-latency mode,
+//   3. HLS (`/hls/<ch>/master.m3u8`, hls.js or native).
+// Quality: "auto" lets hls.js's bandwidth ABR (HLS paths) or WsAbr (WebSocket) pick among the
+// master playlist's renditions; a rendition's name pins it.
 // Retries while the stream is not yet available and exposes live stats (mode, latency) on
 // window.__aethexPlayer for diagnostics and browser tests. The page's `?player=ws|llhls|hls`
 // query option pins one path (no fallback), for tests and troubleshooting.
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { wsLatencySeconds, type ClockSample } from './latency';
+import { parseMaster, WsAbr, type Rendition } from './quality';
 
 export type PlaybackMode = 'ws' | 'll-hls' | 'hls.js' | 'native' | 'none';
 
@@ -19,6 +22,8 @@ export interface PlayerCallbacks {
   onUnsupported(): void;
   /** The playing stream has sound but no picture (radio, DJ sets, podcasts), or has a picture. */
   onLayout?(audioOnly: boolean): void;
+  /** The renditions on offer, the viewer's choice ("auto" or a name) and the one playing. */
+  onQuality?(renditions: Rendition[], choice: string, playing: string | null): void;
 }
 
 export interface PlayerDebug {
@@ -38,6 +43,12 @@ export interface PlayerDebug {
   audioOnly: boolean;
   /** Seconds from live (capture at the server) to the frame on screen. */
   readonly latency: number | null;
+  /** Renditions on offer (source first), the choice ("auto" or a name), the one playing. */
+  qualities: Rendition[];
+  quality: string;
+  rendition: string | null;
+  /** WebSocket path: rendition switches made (automatic or chosen). */
+  wsSwitches: number;
 }
 
 declare global {
@@ -89,10 +100,17 @@ export function viewerId(): string {
   }
 }
 
-/** The three playback URLs of a channel, derived from its HLS playlist URL. */
-export function sourcesFor(hlsUrl: string, vid = ''): { ws: string | null; ll: string | null; hls: string } {
+/**
+ * The playback URLs of a channel, derived from its HLS playlist URL: the WebSocket base (a
+ * rendition's name is appended as a path segment), the LL-HLS and HLS master playlists, and
+ * the master playlist the WebSocket path reads its renditions from.
+ */
+export function sourcesFor(
+  hlsUrl: string,
+  vid = '',
+): { ws: string | null; ll: string | null; hls: string; master: string | null } {
   const m = /^(.*)\/hls\/([^/]+)\/index\.m3u8$/.exec(hlsUrl);
-  if (!m) return { ws: null, ll: null, hls: hlsUrl };
+  if (!m) return { ws: null, ll: null, hls: hlsUrl, master: null };
   const [, prefix, channel] = m;
   const query = vid ? `?vid=${vid}` : '';
   let ws: string | null = null;
@@ -100,8 +118,12 @@ export function sourcesFor(hlsUrl: string, vid = ''): { ws: string | null; ll: s
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     ws = `${scheme}//${location.host}${prefix}/ws/media/${channel}`;
   }
-  return { ws, ll: `${prefix}/hls/${channel}/ll.m3u8${query}`, hls: `${hlsUrl}${query}` };
+  const base = `${prefix}/hls/${channel}`;
+  return { ws, ll: `${base}/ll-master.m3u8${query}`, hls: `${base}/master.m3u8${query}`, master: `${base}/master.m3u8` };
 }
+
+/** How often the WebSocket path re-reads the master playlist (renditions start after the source). */
+const MASTER_POLL_MS = 5000;
 
 const DEFAULT_ORDER: PlaybackMode[] = ['ws', 'll-hls', 'hls.js'];
 const PINNED: Record<string, PlaybackMode> = { ws: 'ws', llhls: 'll-hls', 'll-hls': 'll-hls', hls: 'hls.js' };
@@ -139,6 +161,8 @@ export interface Player {
   stop(): void;
   /** Stops and releases listeners; the player must not be used afterwards. */
   destroy(): void;
+  /** "auto" or a rendition's name (see onQuality). */
+  setQuality(choice: string): void;
   readonly mode: PlaybackMode;
   readonly latency: number | null;
 }
@@ -156,6 +180,12 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
   let stalls = 0;
   let audioOnly = false;
   let clock: ClockSample | null = null;
+  let qualities: Rendition[] = [];
+  let quality = 'auto';
+  let rendition: string | null = null;
+  let wsSwitches = 0;
+  // The WebSocket path's switch to another rendition (set while it runs).
+  let wsSelect: ((name: string) => void) | null = null;
   const order = playbackOrder(typeof location !== 'undefined' ? location.search : '');
 
   const latency = (): number | null => {
@@ -201,8 +231,21 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     get latency() {
       return latency();
     },
+    get qualities() {
+      return qualities;
+    },
+    get quality() {
+      return quality;
+    },
+    get rendition() {
+      return rendition;
+    },
+    get wsSwitches() {
+      return wsSwitches;
+    },
   };
   window.__aethexPlayer = debug;
+  const announceQuality = () => cb.onQuality?.(qualities, quality, rendition);
 
   // A stream without a video track plays in the same element with a 0×0 picture.
   const onLayout = () => {
@@ -249,6 +292,8 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     }
     video.playbackRate = 1;
     clock = null;
+    wsSelect = null;
+    rendition = null;
   };
 
   const scheduleRestart = () => {
@@ -270,17 +315,20 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     else start(url, step);
   };
 
-  function startWs(wsUrl: string, step: number): void {
+  function startWs(wsBase: string, masterUrl: string | null, step: number): void {
     mode = 'ws';
     let ms: MediaSource | null = null;
     let sb: SourceBuffer | null = null;
-    const queue: ArrayBuffer[] = [];
+    let sbMime = '';
+    // Media in arrival order; an init segment carries its MIME type (a rendition switch may
+    // change the codec string, which changeType() tells the SourceBuffer).
+    const queue: { data: ArrayBuffer; mime?: string }[] = [];
     let played = false;
     let closed = false;
     let jumpToNewest = true;
     let jumpedAt = -Infinity;  // when chase() last moved the playhead
-    const ws = new WebSocket(wsUrl);
-    ws.binaryType = 'arraybuffer';
+    let socket: WebSocket | null = null;  // the one whose media is appended
+    const abr = new WsAbr([], performance.now());
 
     const fail = () => {
       if (closed) return;
@@ -294,15 +342,104 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
 
     const pump = () => {
       if (!sb || sb.updating || queue.length === 0 || closed) return;
+      const item = queue.shift()!;
       try {
-        sb.appendBuffer(queue.shift()!);
+        if (item.mime && item.mime !== sbMime && typeof sb.changeType === 'function') {
+          sb.changeType(item.mime);
+          sbMime = item.mime;
+        }
+        sb.appendBuffer(item.data);
       } catch {
         fail();
       }
     };
 
+    const openSource = (mime: string) => {
+      if (typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(mime)) return fail();
+      ms = new MediaSource();
+      video.src = URL.createObjectURL(ms);
+      ms.addEventListener('sourceopen', () => {
+        if (!ms || closed) return;
+        try {
+          sb = ms.addSourceBuffer(mime);
+          sbMime = mime;
+        } catch {
+          return fail();
+        }
+        sb.addEventListener('updateend', () => {
+          chase();
+          pump();
+        });
+        pump();
+      });
+    };
+
+    // Opens the socket of rendition `name`. The first one plays at once; a later one takes over
+    // when its init segment arrives (the old socket closes then), so a switch never empties the
+    // buffer: the new rendition's GOP replaces the overlapping time on the same timeline.
+    const connect = (name: string) => {
+      const ws = new WebSocket(name === 'source' ? wsBase : `${wsBase}/${name}`);
+      ws.binaryType = 'arraybuffer';
+      if (!socket) socket = ws;
+      let initMime: string | undefined;
+      ws.onmessage = (ev: MessageEvent) => {
+        if (closed) return;
+        if (typeof ev.data === 'string') {
+          const msg = JSON.parse(ev.data) as { type: string; mime?: string; t?: number; wall?: number; rendition?: string };
+          if (msg.type === 'init' && msg.mime) {
+            if (socket !== ws) {
+              const old = socket;
+              socket = ws;
+              if (old) {
+                old.onclose = null;
+                old.onerror = null;
+                old.onmessage = null;
+                old.close();
+              }
+              wsSwitches += 1;
+            }
+            rendition = msg.rendition ?? name;
+            announceQuality();
+            initMime = msg.mime;
+            if (!ms) openSource(msg.mime);
+          } else if (socket !== ws) {
+            return;
+          } else if (msg.type === 'clock' && msg.t !== undefined && msg.wall !== undefined) {
+            clock = { t: msg.t, wall: msg.wall };
+          } else if (msg.type === 'skip') {
+            wsSkips += 1;
+            jumpToNewest = true;
+            trouble();
+          }
+          return;
+        }
+        if (socket !== ws) return;
+        queue.push({ data: ev.data as ArrayBuffer, mime: initMime });
+        initMime = undefined;
+        pump();
+      };
+      const lost = () => {
+        if (socket === ws) fail();
+      };
+      ws.onclose = lost;
+      ws.onerror = lost;
+    };
+    const select = (name: string) => {
+      if (!closed && name !== rendition) connect(name);
+    };
+    wsSelect = (choice: string) => select(choice === 'auto' ? abr.current?.name ?? 'source' : choice);
+    const trouble = () => {
+      if (quality !== 'auto') return;
+      const next = abr.trouble(performance.now());
+      if (next) select(next.name);
+    };
+
     // Stay at the live edge: jump over gaps (after a skip) and speed up slightly when behind.
     const chase = () => {
+      if (quality === 'auto') {
+        const up = abr.tick(performance.now());
+        if (up) select(up.name);
+      }
       const b = video.buffered;
       if (b.length === 0) return;
       const end = b.end(b.length - 1);
@@ -323,57 +460,50 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     };
     // A stall is the picture waiting for data it should have had, not the seek of a jump.
     const onWaitingWs = () => {
-      if (played && performance.now() - jumpedAt > 1000) stalls += 1;
+      if (played && performance.now() - jumpedAt > 1000) {
+        stalls += 1;
+        trouble();
+      }
     };
     video.addEventListener('playing', onPlayingWs);
     video.addEventListener('waiting', onWaitingWs);
 
-    const openSource = (mime: string) => {
-      if (typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(mime)) return fail();
-      ms = new MediaSource();
-      video.src = URL.createObjectURL(ms);
-      ms.addEventListener('sourceopen', () => {
-        if (!ms || closed) return;
-        try {
-          sb = ms.addSourceBuffer(mime);
-        } catch {
-          return fail();
-        }
-        sb.addEventListener('updateend', () => {
-          chase();
-          pump();
+    // The renditions on offer, from the master playlist.
+    const readMaster = () => {
+      if (!masterUrl || closed) return;
+      fetch(masterUrl)
+        .then((r) => (r.ok ? r.text() : ''))
+        .then((text) => {
+          if (closed || !text) return;
+          const list = parseMaster(text);
+          abr.update(list);
+          if (JSON.stringify(list) !== JSON.stringify(qualities)) {
+            qualities = list;
+            announceQuality();
+          }
+        })
+        .catch(() => {
+          /* the next poll tries again */
         });
-        pump();
-      });
     };
+    readMaster();
+    const masterTimer = setInterval(readMaster, MASTER_POLL_MS);
 
-    ws.onmessage = (ev: MessageEvent) => {
-      if (typeof ev.data === 'string') {
-        const msg = JSON.parse(ev.data) as { type: string; mime?: string; t?: number; wall?: number };
-        if (msg.type === 'init' && msg.mime) openSource(msg.mime);
-        else if (msg.type === 'clock' && msg.t !== undefined && msg.wall !== undefined) clock = { t: msg.t, wall: msg.wall };
-        else if (msg.type === 'skip') {
-          wsSkips += 1;
-          jumpToNewest = true;
-        }
-        return;
-      }
-      queue.push(ev.data as ArrayBuffer);
-      pump();
-    };
-    ws.onclose = fail;
-    ws.onerror = fail;
+    connect(quality === 'auto' ? 'source' : quality);
 
     wsCleanup = () => {
       closed = true;
       clearTimeout(startTimer);
       clearInterval(chaseTimer);
+      clearInterval(masterTimer);
       video.removeEventListener('playing', onPlayingWs);
       video.removeEventListener('waiting', onWaitingWs);
-      ws.onclose = null;
-      ws.onerror = null;
-      ws.onmessage = null;
-      ws.close();
+      if (socket) {
+        socket.onclose = null;
+        socket.onerror = null;
+        socket.onmessage = null;
+        socket.close();
+      }
       if (ms && ms.readyState === 'open') {
         try {
           ms.endOfStream();
@@ -405,7 +535,17 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
     h.on(Hls.Events.FRAG_BUFFERED, () => {
       played = true;
     });
-    h.on(Hls.Events.MANIFEST_PARSED, tryPlay);
+    h.on(Hls.Events.MANIFEST_PARSED, () => {
+      qualities = h.levels.map((l) => ({ name: l.name || `${l.height}p`, bandwidth: l.bitrate, height: l.height }));
+      const pinned = qualities.findIndex((q) => q.name === quality);
+      if (pinned >= 0) h.currentLevel = pinned;
+      announceQuality();
+      tryPlay();
+    });
+    h.on(Hls.Events.LEVEL_SWITCHED, (_ev: string, data: { level: number }) => {
+      rendition = qualities[data.level]?.name ?? null;
+      announceQuality();
+    });
     h.attachMedia(video);
     h.loadSource(src);
   }
@@ -416,7 +556,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
       const m = order[i];
       if (m === 'ws' && sources.ws && typeof WebSocket !== 'undefined' && typeof MediaSource !== 'undefined') {
         tried.push('ws');
-        return startWs(sources.ws, i);
+        return startWs(sources.ws, sources.master, i);
       }
       if (m === 'll-hls' && sources.ll && Hls.isSupported()) {
         tried.push('ll-hls');
@@ -458,12 +598,22 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
       url = src;
       retries = 0;
       tried = [];
+      qualities = [];
+      announceQuality();
       cb.onBuffering();
       start(src, 0);
+    },
+    setQuality(choice: string) {
+      quality = choice;
+      if (wsSelect) wsSelect(choice);
+      else if (hls) hls.currentLevel = choice === 'auto' ? -1 : qualities.findIndex((q) => q.name === choice);
+      announceQuality();
     },
     stop() {
       url = null;
       teardown();
+      qualities = [];
+      announceQuality();
       mode = 'none';
     },
     destroy() {

@@ -9,6 +9,7 @@ import { Uptime } from '../components/Uptime';
 import { LiveLatency } from '../components/LiveLatency';
 import { HealthPanel } from '../components/HealthPanel';
 import { ChatPanel } from '../chat/ChatPanel';
+import { QualityMenu, type QualityState } from '../components/QualityMenu';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -18,6 +19,7 @@ export function ChannelPage({ name }: { name: string }) {
   const playerRef = useRef<Player | null>(null);
   const loadedKey = useRef<string | null>(null);
   const [audioOnly, setAudioOnly] = useState(false);
+  const [quality, setQuality] = useState<QualityState>({ renditions: [], choice: 'auto', playing: null });
 
   // One player per mounted video element.
   useEffect(() => {
@@ -28,6 +30,7 @@ export function ChannelPage({ name }: { name: string }) {
       onBuffering: () => setModel((m) => (m.playing ? { ...m, playing: false } : m)),
       onUnsupported: () => setModel((m) => ({ ...m, error: 'unsupported' })),
       onLayout: setAudioOnly,
+      onQuality: (renditions, choice, playing) => setQuality({ renditions, choice, playing }),
     });
     playerRef.current = player;
     return () => {
@@ -130,6 +133,7 @@ export function ChannelPage({ name }: { name: string }) {
                   </span>
                   {ch.started_at_ms !== null && <Uptime startedAtMs={ch.started_at_ms} />}
                   <LiveLatency player={playerRef} />
+                  <QualityMenu state={quality} onChoose={(choice) => playerRef.current?.setQuality(choice)} />
                 </>
               )}
             </p>
