@@ -15,8 +15,9 @@ ladder_runner::ladder_runner(const byte_vector& avcc, std::vector<rendition_plan
                              ll_hls_options hls, std::int64_t base_dts,
                              transcode_budget::lease lease, std::shared_ptr<rendition_set> set,
                              std::optional<track_layout> layout,
-                             const std::optional<byte_vector>& asc)
-    : set_(std::move(set)), lease_(std::move(lease)) {
+                             const std::optional<byte_vector>& asc,
+                             std::shared_ptr<media_clock> source_clock)
+    : set_(std::move(set)), source_clock_(std::move(source_clock)), lease_(std::move(lease)) {
   for (const auto& plan : plans) {
     auto r = std::make_unique<rendition>();
     r->remuxer.follow_base(base_dts);
@@ -91,7 +92,8 @@ void ladder_runner::flush() {
 }
 
 void ladder_runner::publish(rendition& r, std::vector<remux_unit>& units) {
-  publish_units(*r.output.fmp4, *r.output.ll, units, !r.remuxer.has_video());
+  publish_units(*r.output.fmp4, *r.output.ll, units, !r.remuxer.has_video(), *source_clock_,
+                true);
 }
 
 }  // namespace aethex::media

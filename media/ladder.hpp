@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "media/elementary.hpp"
+#include "media/live_outputs.hpp"
 #include "media/live_remuxer.hpp"
 #include "media/ll_hls.hpp"
 #include "media/renditions.hpp"
@@ -25,7 +26,7 @@ class ladder_runner {
                 transcoder::output_fn output, transcoder::options opts, ll_hls_options hls,
                 std::int64_t base_dts, transcode_budget::lease lease,
                 std::shared_ptr<rendition_set> set, std::optional<track_layout> layout,
-                const std::optional<byte_vector>& asc);
+                const std::optional<byte_vector>& asc, std::shared_ptr<media_clock> source_clock);
   /// Closes the renditions (viewers of them see the end) and takes them out of the set.
   ~ladder_runner();
   ladder_runner(const ladder_runner&) = delete;
@@ -52,6 +53,7 @@ class ladder_runner {
   void publish(rendition& r, std::vector<remux_unit>& units);
 
   std::shared_ptr<rendition_set> set_;
+  std::shared_ptr<media_clock> source_clock_;  // renditions are stamped from the source's
   std::vector<std::unique_ptr<rendition>> renditions_;
   std::unique_ptr<transcoder> transcoder_;
   transcode_budget::lease lease_;

@@ -14,7 +14,7 @@ std::int64_t wall_clock_ms() {
 }
 
 void publish_units(fmp4_hub& hub, ll_hls_stream& ll, std::vector<remux_unit>& units,
-                   bool audio_only) {
+                   bool audio_only, media_clock& clock, bool follow_clock) {
   for (auto& unit : units) {
     if (unit.kind == remux_unit::type::segment_end) {
       ll.end_segment();
@@ -33,9 +33,16 @@ void publish_units(fmp4_hub& hub, ll_hls_stream& ll, std::vector<remux_unit>& un
       packet.video = unit.video;
       packet.keyframe = unit.keyframe || (audio_only && !unit.video);
       packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
-      // A fragment leaves when the frame after it arrives: its first sample was live earlier.
-      packet.wall_ms =
-        wall_clock_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
+      if (follow_clock && clock.media_s >= 0) {
+        packet.wall_ms =
+          clock.wall_ms + static_cast<std::int64_t>((packet.media_time_s - clock.media_s) * 1000);
+      } else {
+        // A fragment leaves when the frame after it arrives: its first sample was live earlier.
+        packet.wall_ms =
+          wall_clock_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
+        if (!follow_clock)
+          clock = {packet.media_time_s, packet.wall_ms};
+      }
       fmp4::fragment_info info{unit.track_id, unit.decode_time, unit.duration, unit.samples,
                                unit.keyframe || !unit.video};
       ll.add_fragment(unit.data, info, packet.wall_ms);

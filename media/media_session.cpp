@@ -97,6 +97,7 @@ struct session_state {
   std::uint32_t ladder_generation = 0;
   bool ladder_settled = false;  // started or refused for the current video configuration
   double source_kbps = 0;       // smoothed ingest bitrate, for the master playlist
+  std::shared_ptr<media_clock> clock = std::make_shared<media_clock>();  // shared with the ladder
   std::int64_t last_thumbnail_ns = 0;
   track_layout layout{true, true};
   bool video_refused = false, audio_refused = false;
@@ -131,8 +132,8 @@ void close_outputs(session_state& st) {
     outputs.ll->close();
 }
 
-void publish(media_outputs& outputs, std::vector<remux_unit>& units, bool audio_only) {
-  publish_units(*outputs.fmp4, *outputs.ll, units, audio_only);
+void publish(session_state& st, std::vector<remux_unit>& units) {
+  publish_units(*st.outputs.fmp4, *st.outputs.ll, units, !st.remuxer.has_video(), *st.clock);
 }
 
 // Media URIs carry the session id: a CDN may keep them forever, and a later session of the
@@ -199,7 +200,7 @@ void settle_ladder(session_actor* self, double fps) {
       *st.avcc, std::move(plans), std::move(output), opts, ll_hls_options_of(st.config),
       *st.remuxer.base_dts(),
       std::move(*lease), st.outputs.renditions,
-      track_layout{true, st.remuxer.has_audio()}, st.asc);
+      track_layout{true, st.remuxer.has_audio()}, st.asc, st.clock);
   } catch (const std::exception& e) {
     return refuse_ladder(std::string{"the transcoder did not start: "} + e.what());
   }
@@ -327,7 +328,7 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
     if (audio_config && st.remuxer.audio())
       st.meter.on_audio(*st.remuxer.audio());
   }
-  publish(st.outputs, units, !st.remuxer.has_video());
+  publish(st, units);
 }
 
 caf::behavior session_behavior(session_actor* self, media_session_config config) {
@@ -366,7 +367,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       on_events(self, st.demuxer->flush());
       std::vector<remux_unit> units;
       st.remuxer.flush(units);
-      publish(st.outputs, units, !st.remuxer.has_video());
+      publish(st, units);
       if (st.ladder)
         st.ladder->flush();
       finish(self, "end of stream");

@@ -38,9 +38,10 @@ double ladder_cost(int width, int height, double fps, std::span<const rendition_
                    const transcode_costs& costs) {
   if (ladder.empty())
     return 0;
-  double cost = costs.decode * width * height * fps / 1e6;
+  double source = double(width) * height * fps / 1e6;
+  double cost = costs.decode * source;
   for (const auto& r : ladder)
-    cost += costs.encode * r.width * r.height * fps / 1e6;
+    cost += costs.scale * source + costs.encode * r.width * r.height * fps / 1e6;
   return cost;
 }
 

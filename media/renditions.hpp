@@ -43,16 +43,18 @@ struct rendition_plan {
 /// same size only costs CPU). Sizes keep the source's aspect ratio and are even.
 std::vector<rendition_plan> plan_ladder(std::span<const std::string> names, int width, int height);
 
-/// CPU a transcode costs, in cores per million pixels per second of the picture decoded or
-/// encoded. Defaults: 720p30 decoded with avdec_h264 and scaled + encoded with x264
-/// (superfast, zerolatency) on the project's 2-core reference box; scripts/bench/transcode
-/// measures them on another (`--transcode-cost-decode`/`--transcode-cost-encode`).
+/// CPU a transcode costs, in cores per million pixels per second: the source's decode (paid once
+/// per ladder), each rendition's scale (it reads the whole source picture) and each rendition's
+/// x264 encode (its own pixels). Defaults: 720p30 decoded with avdec_h264, scaled and encoded
+/// with x264 superfast/zerolatency on the project's 2-core reference box; scripts/bench/transcode
+/// fits them on another (`--transcode-cost-decode/-scale/-encode`).
 struct transcode_costs {
-  double decode = 0.0045;
-  double encode = 0.022;
+  double decode = 0.0046;
+  double scale = 0.0018;
+  double encode = 0.020;
 };
 
-/// Cores one source decode plus the ladder's scale + encode cost at `fps`.
+/// Cores of one source decode plus each rendition's scale and encode at `fps`.
 double ladder_cost(int width, int height, double fps, std::span<const rendition_plan> ladder,
                    const transcode_costs& costs = {});
 

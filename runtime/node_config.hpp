@@ -40,12 +40,13 @@ struct node_config {
   // Adaptive bitrate: renditions for channels that choose no ladder of their own (empty: the
   // source only), the cores all transcodes together may use (negative: half the machine's),
   // x264's speed preset, and the cost model that decides whether a ladder fits (cores per
-  // million pixels per second decoded / encoded; scripts/bench/transcode measures them).
+  // million pixels per second decoded / scaled / encoded; scripts/bench/transcode fits them).
   std::vector<std::string> abr_ladder;
   double transcode_budget_cores = -1;
   std::string transcode_preset = "superfast";
-  double transcode_cost_decode = 0.0045;
-  double transcode_cost_encode = 0.022;
+  double transcode_cost_decode = 0.0046;
+  double transcode_cost_scale = 0.0018;
+  double transcode_cost_encode = 0.020;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

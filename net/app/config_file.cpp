@@ -171,8 +171,13 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->capture_default_str()
     ->check(CLI::Range(0.0, 1.0));
   serve
+    .add_option("--transcode-cost-scale", config.transcode_cost_scale,
+                "Cores per megapixel/s of source scaled, per rendition")
+    ->capture_default_str()
+    ->check(CLI::Range(0.0, 1.0));
+  serve
     .add_option("--transcode-cost-encode", config.transcode_cost_encode,
-                "Cores per megapixel/s of rendition scale + encode")
+                "Cores per megapixel/s of rendition encode")
     ->capture_default_str()
     ->check(CLI::Range(0.0, 1.0));
 }

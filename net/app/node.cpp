@@ -95,7 +95,8 @@ media::transcode_settings transcode_settings_of(const runtime::node_config& conf
   if (cores < 0)
     cores = std::max(1u, std::thread::hardware_concurrency()) / 2.0;
   settings.budget = std::make_shared<media::transcode_budget>(cores);
-  settings.costs = {config.transcode_cost_decode, config.transcode_cost_encode};
+  settings.costs = {config.transcode_cost_decode, config.transcode_cost_scale,
+                    config.transcode_cost_encode};
   settings.speed_preset = config.transcode_preset;
   return settings;
 }

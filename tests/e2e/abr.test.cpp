@@ -61,7 +61,7 @@ int probed_height(const test_node& node, const std::string& base, const std::str
 TEST_CASE("ladders: per channel and node default, refused over budget, played and switched") {
   REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
   REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"), "chromium is required");
-  // 640x480 with 360p + 160p costs ~0.18 cores by the default model, 720p with 480p ~0.4.
+  // 640x480 with 360p + 160p costs ~0.2 cores by the default model, 720p with 480p ~0.42.
   test_node node{"abr", {"--abr-ladder", "360p,160p", "--transcode-budget-cores", "0.3"}};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
 

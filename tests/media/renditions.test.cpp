@@ -44,9 +44,9 @@ TEST_CASE("a ladder keeps the renditions smaller than the source, with its aspec
 
 TEST_CASE("the cost model grows with pixels and frame rate, and nothing costs nothing") {
   auto ladder = plan_ladder(std::vector<std::string>{"480p", "360p"}, 1280, 720);
-  transcode_costs costs{0.01, 0.02};
+  transcode_costs costs{0.01, 0.003, 0.02};
   double at30 = ladder_cost(1280, 720, 30, ladder, costs);
-  CHECK(at30 == doctest::Approx(0.01 * 1280 * 720 * 30 / 1e6 +
+  CHECK(at30 == doctest::Approx((0.01 + 2 * 0.003) * 1280 * 720 * 30 / 1e6 +
                                 0.02 * (854 * 480 + 640 * 360) * 30 / 1e6));
   CHECK(ladder_cost(1280, 720, 60, ladder, costs) == doctest::Approx(2 * at30));
   CHECK(ladder_cost(1280, 720, 30, {}, costs) == 0);
@@ -94,7 +94,8 @@ media_outputs_for_test stream_of(int width, int height) {
   for (auto& event : demuxer.feed(std::as_bytes(std::span{chars})))
     remuxer.push(std::move(event), units);
   remuxer.flush(units);
-  publish_units(*out.hub, *out.ll, units, false);
+  media_clock clock;
+  publish_units(*out.hub, *out.ll, units, false, clock);
   return out;
 }
 
