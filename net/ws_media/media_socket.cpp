@@ -1,7 +1,11 @@
 #include "net/ws_media/media_socket.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <deque>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
@@ -16,6 +20,11 @@ namespace websocket = beast::websocket;
 
 // Application close code (4000–4999 range) for "the channel is not live".
 constexpr std::uint16_t close_offline = 4404;
+// Packets handed over between two runs of the socket's executor: past this the viewer is far
+// behind anyway, and the packets are dropped as a skip.
+constexpr std::size_t max_inbox = 1024;
+// Fragments sent as one WebSocket message (MSE takes several moof+mdat pairs in one append).
+constexpr std::size_t max_batch = 32;
 
 class session final : public viewer, public std::enable_shared_from_this<session> {
  public:
@@ -40,10 +49,22 @@ class session final : public viewer, public std::enable_shared_from_this<session
     });
   }
 
+  // The publishing thread hands packets over through an inbox, and wakes the socket's executor
+  // only when the inbox was empty: a fragment burst (video and audio cut together) costs one
+  // wake-up per viewer, not one per packet.
   void push(packet p) override {
-    asio::post(ws_.get_executor(), [self = shared_from_this(), p = std::move(p)]() mutable {
-      self->enqueue(std::move(p));
-    });
+    {
+      std::lock_guard lock{inbox_mutex_};
+      if (inbox_.size() >= max_inbox) {
+        inbox_.clear();
+        inbox_overflow_ = true;
+      }
+      inbox_.push_back(std::move(p));
+      if (drain_posted_)
+        return;
+      drain_posted_ = true;
+    }
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->drain(); });
   }
 
   void end(std::string reason) override {
@@ -66,6 +87,33 @@ class session final : public viewer, public std::enable_shared_from_this<session
  private:
   static std::size_t size_of(const packet& p) { return p.data ? p.data->size() : 0; }
 
+  void drain() {
+    std::vector<packet> batch;
+    bool overflow = false;
+    {
+      std::lock_guard lock{inbox_mutex_};
+      batch.swap(inbox_);
+      overflow = std::exchange(inbox_overflow_, false);
+      drain_posted_ = false;
+    }
+    if (overflow && !done_ && !ending_)
+      skip();
+    for (auto& p : batch)
+      enqueue(std::move(p));
+  }
+
+  // Drops everything not yet on the wire (a write in progress still reads its packets, text
+  // or binary); playback resumes at the next keyframe.
+  void skip() {
+    skips_.fetch_add(1);
+    auto keep = writing_ ? std::max<std::size_t>(in_flight_, 1) : 0;
+    while (queue_.size() > keep) {
+      queued_bytes_ -= size_of(queue_.back());
+      queue_.pop_back();
+    }
+    waiting_for_keyframe_ = true;
+  }
+
   void enqueue(packet p) {
     if (done_ || ending_)
       return;
@@ -77,16 +125,10 @@ class session final : public viewer, public std::enable_shared_from_this<session
     }
     if (!p.init && queued_bytes_ + size_of(p) > options_.max_queue_bytes) {
       // Behind: drop everything not yet on the wire and resume at a keyframe.
-      skips_.fetch_add(1);
-      auto keep = writing_ ? 1 : 0;
-      while (queue_.size() > static_cast<std::size_t>(keep)) {
-        queued_bytes_ -= size_of(queue_.back());
-        queue_.pop_back();
-      }
-      if (!p.keyframe) {
-        waiting_for_keyframe_ = true;
+      skip();
+      if (!p.keyframe)
         return;
-      }
+      waiting_for_keyframe_ = false;
       queue_.push_back({R"({"type":"skip"})", nullptr});
     }
     queued_bytes_ += size_of(p);
@@ -117,12 +159,24 @@ class session final : public viewer, public std::enable_shared_from_this<session
         self->write();
       });
     } else if (p.data) {
+      // The fragments queued behind this one go in the same message, unless a text message
+      // must come between them; an init segment goes alone.
+      buffers_.clear();
+      for (auto& next : queue_) {
+        bool first = buffers_.empty();
+        if (!first && (next.init || !next.control.empty() || !next.data || p.init ||
+                       buffers_.size() >= max_batch))
+          break;
+        buffers_.emplace_back(next.data->data(), next.data->size());
+      }
+      in_flight_ = buffers_.size();
       ws_.binary(true);
-      ws_.async_write(asio::buffer(*p.data), [self](beast::error_code ec, std::size_t) {
+      ws_.async_write(buffers_, [self](beast::error_code ec, std::size_t) {
         self->writing_ = false;
         if (ec || self->done_)
           return self->finish();
-        self->pop();
+        for (auto n = std::exchange(self->in_flight_, 0); n > 0; --n)
+          self->pop();
         self->write();
       });
     } else {
@@ -170,6 +224,12 @@ class session final : public viewer, public std::enable_shared_from_this<session
   beast::flat_buffer buffer_;
   std::deque<packet> queue_;
   std::size_t queued_bytes_ = 0;
+  std::size_t in_flight_ = 0;  // packets at the queue's front that the current write sends
+  std::vector<asio::const_buffer> buffers_;
+  std::mutex inbox_mutex_;
+  std::vector<packet> inbox_;  // guarded by inbox_mutex_, like the two flags below
+  bool drain_posted_ = false;
+  bool inbox_overflow_ = false;
   bool writing_ = false;
   bool control_sent_ = false;
   bool waiting_for_keyframe_ = false;
