@@ -92,8 +92,7 @@ void ladder_runner::flush() {
 }
 
 void ladder_runner::publish(rendition& r, std::vector<remux_unit>& units) {
-  publish_units(*r.output.fmp4, *r.output.ll, units, !r.remuxer.has_video(), *source_clock_,
-                true);
+  publish_units(*r.output.fmp4, *r.output.ll, units, !r.remuxer.has_video(), *source_clock_, true);
 }
 
 }  // namespace aethex::media

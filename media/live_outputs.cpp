@@ -34,12 +34,12 @@ void publish_units(fmp4_hub& hub, ll_hls_stream& ll, std::vector<remux_unit>& un
       packet.keyframe = unit.keyframe || (audio_only && !unit.video);
       packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
       if (follow_clock && clock.media_s >= 0) {
-        packet.wall_ms =
-          clock.wall_ms + static_cast<std::int64_t>((packet.media_time_s - clock.media_s) * 1000);
+        packet.wall_ms = clock.wall_ms +
+                         static_cast<std::int64_t>((packet.media_time_s - clock.media_s) * 1000);
       } else {
         // A fragment leaves when the frame after it arrives: its first sample was live earlier.
-        packet.wall_ms =
-          wall_clock_ms() - static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
+        packet.wall_ms = wall_clock_ms() -
+                         static_cast<std::int64_t>(unit.duration * 1000 / unit.timescale);
         if (!follow_clock)
           clock = {packet.media_time_s, packet.wall_ms};
       }

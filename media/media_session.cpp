@@ -169,8 +169,7 @@ void settle_ladder(session_actor* self, double fps) {
   auto cost = ladder_cost(video.width, video.height, fps, plans, settings.costs);
   auto lease = settings.budget ? settings.budget->reserve(cost) : std::nullopt;
   auto refuse_ladder = [&](std::string why) {
-    caf::aout(self) << "media: " << st.config.channel << " plays its source only: " << why
-                    << "\n";
+    caf::aout(self) << "media: " << st.config.channel << " plays its source only: " << why << "\n";
     st.outputs.renditions->refuse(std::move(why));
   };
   if (!lease) {
@@ -186,8 +185,8 @@ void settle_ladder(session_actor* self, double fps) {
   transcoder::options opts;
   opts.speed_preset = settings.speed_preset;
   auto generation = ++st.ladder_generation;
-  auto output = [weak = caf::actor_cast<caf::weak_actor_ptr>(self), generation](
-                  std::size_t rendition, std::vector<demux_event> events) {
+  auto output = [weak = caf::actor_cast<caf::weak_actor_ptr>(self),
+                 generation](std::size_t rendition, std::vector<demux_event> events) {
     if (auto session = caf::actor_cast<caf::actor>(weak))
       caf::anon_send(session, transcoded_atom::value,
                      transcoded_output{generation, rendition, std::move(events)});
@@ -198,8 +197,7 @@ void settle_ladder(session_actor* self, double fps) {
   try {
     st.ladder = std::make_unique<ladder_runner>(
       *st.avcc, std::move(plans), std::move(output), opts, ll_hls_options_of(st.config),
-      *st.remuxer.base_dts(),
-      std::move(*lease), st.outputs.renditions,
+      *st.remuxer.base_dts(), std::move(*lease), st.outputs.renditions,
       track_layout{true, st.remuxer.has_audio()}, st.asc, st.clock);
   } catch (const std::exception& e) {
     return refuse_ladder(std::string{"the transcoder did not start: "} + e.what());
@@ -231,6 +229,11 @@ void report_health(session_actor* self) {
   h.width = stats.width;
   h.height = stats.height;
   h.ws_viewers = st.outputs.fmp4 ? st.outputs.fmp4->subscribers() : 0;
+  for (const auto& r : st.outputs.renditions->list()) {
+    h.ws_viewers += r.fmp4->subscribers();  // a viewer of a rendition watches this stream too
+    h.renditions.push_back(r.name);
+  }
+  h.transcode_refused = st.outputs.renditions->refusal();
   st.source_kbps = st.source_kbps == 0 ? double(h.bitrate_kbps)
                                        : 0.8 * st.source_kbps + 0.2 * double(h.bitrate_kbps);
   st.outputs.renditions->set_source(h.width, h.height,

@@ -34,14 +34,14 @@ using media_figures_atom = caf::atom_constant<caf::atom("mfigures")>;
 
 /// The live outputs of a session that viewers read directly (all thread-safe).
 struct media_outputs {
-  std::shared_ptr<fmp4_hub> fmp4;     // init + fragments for WebSocket viewers
-  std::shared_ptr<ll_hls_stream> ll;  // LL-HLS playlist, parts and segments
+  std::shared_ptr<fmp4_hub> fmp4;             // init + fragments for WebSocket viewers
+  std::shared_ptr<ll_hls_stream> ll;          // LL-HLS playlist, parts and segments
   std::shared_ptr<rendition_set> renditions;  // the transcoded ones, once the ladder runs
 };
 
 /// A node's transcoding: the ladder of channels that choose none, and the CPU it may spend.
 struct transcode_settings {
-  std::vector<std::string> default_ladder;  // rendition names (media/renditions.hpp)
+  std::vector<std::string> default_ladder;   // rendition names (media/renditions.hpp)
   std::shared_ptr<transcode_budget> budget;  // null: this node never transcodes
   transcode_costs costs;
   std::string speed_preset = "superfast";  // x264's
@@ -76,9 +76,9 @@ struct media_session_config {
   std::filesystem::path hls_root;  // segments go to hls_root/<channel>/
   hls_options hls;
   std::optional<std::vector<std::string>> ladder;  // the channel's choice; nullopt: node default
-  caf::actor registry;                      // to tell channel/<name> when the session ends
-  std::shared_ptr<thumbnailer> thumbnails;  // set by the supervisor: the node's worker
-  caf::weak_actor_ptr supervisor;           // set by the supervisor: gets the figures
+  caf::actor registry;                             // to tell channel/<name> when the session ends
+  std::shared_ptr<thumbnailer> thumbnails;         // set by the supervisor: the node's worker
+  caf::weak_actor_ptr supervisor;                  // set by the supervisor: gets the figures
   std::shared_ptr<const transcode_settings> transcode;  // set by the supervisor
 };
 

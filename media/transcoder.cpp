@@ -36,15 +36,16 @@ std::string describe_pipeline(const std::vector<rendition_plan>& ladder,
   for (std::size_t i = 0; i < ladder.size(); ++i) {
     const auto& r = ladder[i];
     auto n = std::to_string(i);
-    text += " split. ! queue max-size-time=1000000000 max-size-bytes=0 max-size-buffers=0"
-            " ! videoscale ! video/x-raw,width=" + std::to_string(r.width) +
-            ",height=" + std::to_string(r.height) + ",pixel-aspect-ratio=1/1" +
-            " ! x264enc tune=zerolatency speed-preset=" + opts.speed_preset +
-            " bitrate=" + std::to_string(r.video_kbps) +
-            " key-int-max=" + std::to_string(fallback_keyframe_interval) +
-            " threads=" + (r.height >= 720 ? "2" : "1") + " option-string=scenecut=0" +
-            " ! video/x-h264,stream-format=avc,alignment=au" +
-            " ! appsink name=sink" + n + " sync=false async=false emit-signals=false";
+    text +=
+      " split. ! queue max-size-time=1000000000 max-size-bytes=0 max-size-buffers=0"
+      " ! videoscale ! video/x-raw,width=" +
+      std::to_string(r.width) + ",height=" + std::to_string(r.height) + ",pixel-aspect-ratio=1/1" +
+      " ! x264enc tune=zerolatency speed-preset=" + opts.speed_preset +
+      " bitrate=" + std::to_string(r.video_kbps) +
+      " key-int-max=" + std::to_string(fallback_keyframe_interval) +
+      " threads=" + (r.height >= 720 ? "2" : "1") + " option-string=scenecut=0" +
+      " ! video/x-h264,stream-format=avc,alignment=au" + " ! appsink name=sink" + n +
+      " sync=false async=false emit-signals=false";
   }
   return text;
 }
@@ -83,8 +84,8 @@ GstFlowReturn transcoder::impl::on_sample(GstAppSink* sink, gpointer data) {
     if (value && GST_VALUE_HOLDS_BUFFER(value)) {
       gst::mapped_buffer config{gst_value_get_buffer(value)};
       auto bytes = config.bytes();
-      if (!bytes.empty() && !std::equal(bytes.begin(), bytes.end(), ctx->avcc.begin(),
-                                        ctx->avcc.end())) {
+      if (!bytes.empty() &&
+          !std::equal(bytes.begin(), bytes.end(), ctx->avcc.begin(), ctx->avcc.end())) {
         ctx->avcc.assign(bytes.begin(), bytes.end());
         events.emplace_back(video_config{ctx->avcc});
       }
@@ -134,9 +135,9 @@ GstPadProbeReturn transcoder::impl::on_decoded(GstPad* pad, GstPadProbeInfo* inf
     }
   }
   if (force)
-    gst_pad_push_event(pad, gst_video_event_new_downstream_force_key_unit(
-                              GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE, TRUE,
-                              0));
+    gst_pad_push_event(
+      pad, gst_video_event_new_downstream_force_key_unit(GST_CLOCK_TIME_NONE, GST_CLOCK_TIME_NONE,
+                                                         GST_CLOCK_TIME_NONE, TRUE, 0));
   return GST_PAD_PROBE_OK;
 }
 
@@ -156,13 +157,12 @@ GstBusSyncReply transcoder::impl::on_message(GstBus*, GstMessage* message, gpoin
 
 transcoder::transcoder(const byte_vector& avcc, std::vector<rendition_plan> ladder,
                        output_fn output, options opts)
-    : ladder_(std::move(ladder)),
-      impl_(std::make_unique<impl>()),
+    : ladder_(std::move(ladder)), impl_(std::make_unique<impl>()),
       max_queued_bytes_(opts.max_queued_bytes) {
   if (ladder_.empty())
     throw std::invalid_argument("a transcoder needs at least one rendition");
-  static constexpr const char* needed[] = {"appsrc",  "avdec_h264", "tee",    "queue",
-                                           "videoscale", "x264enc", "appsink"};
+  static constexpr const char* needed[] = {"appsrc",     "avdec_h264", "tee",    "queue",
+                                           "videoscale", "x264enc",    "appsink"};
   if (const char* missing = gst::missing_element(needed))
     throw std::runtime_error(std::string{"GStreamer element '"} + missing + "' is not installed");
   impl_->output = std::move(output);
@@ -191,7 +191,8 @@ transcoder::transcoder(const byte_vector& avcc, std::vector<rendition_plan> ladd
     auto ctx = std::make_unique<impl::rendition_context>();
     ctx->owner = impl_.get();
     ctx->index = i;
-    gst::object_ptr<GstElement> sink{gst_bin_get_by_name(bin, ("sink" + std::to_string(i)).c_str())};
+    gst::object_ptr<GstElement> sink{
+      gst_bin_get_by_name(bin, ("sink" + std::to_string(i)).c_str())};
     GstAppSinkCallbacks callbacks{};
     callbacks.new_sample = &impl::on_sample;
     gst_app_sink_set_callbacks(GST_APP_SINK(sink.get()), &callbacks, ctx.get(), nullptr);

@@ -144,9 +144,9 @@ caf::expected<json> parse_patch(const std::string& patch_json) {
                           "ladder must be null or an array of rendition names");
       json ladder = json::array();
       for (auto& name : value) {
-        if (!name.is_string() || std::find(std::begin(known_renditions), std::end(known_renditions),
-                                           name.get_ref<const std::string&>()) ==
-                                   std::end(known_renditions))
+        if (!name.is_string() ||
+            std::find(std::begin(known_renditions), std::end(known_renditions),
+                      name.get_ref<const std::string&>()) == std::end(known_renditions))
           return make_error(errc::invalid_argument,
                             "ladder names are 1080p, 720p, 480p, 360p or 160p");
         if (std::find(ladder.begin(), ladder.end(), name) == ladder.end())

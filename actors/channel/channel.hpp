@@ -70,13 +70,15 @@ struct stream_health {
   std::int32_t width = 0;
   std::int32_t height = 0;
   std::uint64_t ws_viewers = 0;
+  std::vector<std::string> renditions;  // transcoded besides the source
+  std::string transcode_refused;        // why the ladder is not running (empty: it is, or none)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_health& x) {
   return f(caf::meta::type_name("stream_health"), x.session_id, x.updated_at_ms, x.bitrate_kbps,
            x.fps_milli, x.keyframe_interval_ms, x.dropped_frames, x.late_frames, x.video_codec,
-           x.audio_codec, x.width, x.height, x.ws_viewers);
+           x.audio_codec, x.width, x.height, x.ws_viewers, x.renditions, x.transcode_refused);
 }
 
 struct channel_patch {

@@ -39,18 +39,21 @@ json channel_json(const channel_view& view) {
 }
 
 json health_json(const stream_health& h) {
-  return json{{"session", h.session_id},
-              {"updated_at_ms", h.updated_at_ms},
-              {"bitrate_kbps", h.bitrate_kbps},
-              {"fps", static_cast<double>(h.fps_milli) / 1000.0},
-              {"keyframe_interval_ms", h.keyframe_interval_ms},
-              {"dropped_frames", h.dropped_frames},
-              {"late_frames", h.late_frames},
-              {"video_codec", h.video_codec},
-              {"audio_codec", h.audio_codec},
-              {"width", h.width},
-              {"height", h.height},
-              {"ws_viewers", h.ws_viewers}};
+  return json{
+    {"session", h.session_id},
+    {"updated_at_ms", h.updated_at_ms},
+    {"bitrate_kbps", h.bitrate_kbps},
+    {"fps", static_cast<double>(h.fps_milli) / 1000.0},
+    {"keyframe_interval_ms", h.keyframe_interval_ms},
+    {"dropped_frames", h.dropped_frames},
+    {"late_frames", h.late_frames},
+    {"video_codec", h.video_codec},
+    {"audio_codec", h.audio_codec},
+    {"width", h.width},
+    {"height", h.height},
+    {"ws_viewers", h.ws_viewers},
+    {"renditions", h.renditions},
+    {"transcode_refused", h.transcode_refused.empty() ? json(nullptr) : json(h.transcode_refused)}};
 }
 
 caf::error no_such_channel() { return make_error(errc::not_found, "channel not found"); }

@@ -225,9 +225,9 @@ void serve_stream_file(const live_context& ctx, const std::shared_ptr<media::ll_
     auto init = ll->init();
     if (!init)
       return respond(std::move(missing));
-    return respond(media_response(
-      *req, std::string{reinterpret_cast<const char*>(init->data()), init->size()}, "video/mp4",
-      media_kind::immutable, etag, ctx.cors_origin));
+    return respond(
+      media_response(*req, std::string{reinterpret_cast<const char*>(init->data()), init->size()},
+                     "video/mp4", media_kind::immutable, etag, ctx.cors_origin));
   }
   auto lookup = [ctx, ll, name, etag, req, missing] {
     auto data = ll->media(name);
@@ -257,40 +257,38 @@ void serve_master(const live_context& ctx, const media::media_outputs& outputs, 
 // ll/<session>/…, or r/<rendition>/ and one of those.
 void serve_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
                std::string viewer, request_headers req, respond_fn respond) {
-  ask_outputs(ctx, channel,
-              [ctx, channel, file, query, viewer, req,
-               respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
-                if (!outputs || !outputs->ll) {
-                  // Maybe live on another node: players follow a redirect there.
-                  auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
-                  return redirect_to_ingest_node(
-                    ctx, channel, target,
-                    with_cors(error_response(404, "not_found", "channel is not live"), ctx),
-                    std::move(respond));
-                }
-                if (file == "master.m3u8" || file == "ll-master.m3u8")
-                  return serve_master(ctx, *outputs, file == "ll-master.m3u8", query, req,
-                                      std::move(respond));
-                auto ll = outputs->ll;
-                auto stream_file = file;
-                if (file.starts_with("r/")) {
-                  auto slash = file.find('/', 2);
-                  auto rendition =
-                    slash == std::string::npos || !outputs->renditions
-                      ? std::nullopt
-                      : outputs->renditions->find(std::string_view{file}.substr(2, slash - 2));
-                  if (!rendition)
-                    return respond(
-                      with_cors(error_response(404, "not_found", "no such rendition"), ctx));
-                  ll = rendition->ll;
-                  stream_file = file.substr(slash + 1);
-                }
-                // Viewers are counted on the session, whichever rendition they play.
-                if (stream_file == "index.m3u8" || stream_file == "ll.m3u8")
-                  outputs->ll->note_viewer(viewer, stream_file == "ll.m3u8",
-                                           media::wall_clock_ms());
-                serve_stream_file(ctx, ll, stream_file, query, req, std::move(respond));
-              });
+  ask_outputs(
+    ctx, channel,
+    [ctx, channel, file, query, viewer, req,
+     respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
+      if (!outputs || !outputs->ll) {
+        // Maybe live on another node: players follow a redirect there.
+        auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+        return redirect_to_ingest_node(
+          ctx, channel, target,
+          with_cors(error_response(404, "not_found", "channel is not live"), ctx),
+          std::move(respond));
+      }
+      if (file == "master.m3u8" || file == "ll-master.m3u8")
+        return serve_master(ctx, *outputs, file == "ll-master.m3u8", query, req,
+                            std::move(respond));
+      auto ll = outputs->ll;
+      auto stream_file = file;
+      if (file.starts_with("r/")) {
+        auto slash = file.find('/', 2);
+        auto rendition = slash == std::string::npos || !outputs->renditions
+                           ? std::nullopt
+                           : outputs->renditions->find(std::string_view{file}.substr(2, slash - 2));
+        if (!rendition)
+          return respond(with_cors(error_response(404, "not_found", "no such rendition"), ctx));
+        ll = rendition->ll;
+        stream_file = file.substr(slash + 1);
+      }
+      // Viewers are counted on the session, whichever rendition they play.
+      if (stream_file == "index.m3u8" || stream_file == "ll.m3u8")
+        outputs->ll->note_viewer(viewer, stream_file == "ll.m3u8", media::wall_clock_ms());
+      serve_stream_file(ctx, ll, stream_file, query, req, std::move(respond));
+    });
 }
 
 // Forwards one session's fMP4 packets to a WebSocket viewer.
@@ -336,8 +334,7 @@ ws_module make_ws_media_module(const live_context& ctx) {
     std::string channel{rest.substr(0, slash)};
     std::string wanted{slash == std::string_view::npos ? "" : rest.substr(slash + 1)};
     // Refused before anything is looked up or a relay entry is made for the name (a 404).
-    if (!actors::valid_channel_name(channel) ||
-        (!wanted.empty() && !media::find_rendition(wanted)))
+    if (!actors::valid_channel_name(channel) || (!wanted.empty() && !media::find_rendition(wanted)))
       return false;
     net::ws_media::accept(
       std::move(stream), std::move(req), peer,
@@ -347,9 +344,8 @@ ws_module make_ws_media_module(const live_context& ctx) {
             return viewer->end("offline");
           auto hub = outputs->fmp4;
           std::string served = "source";
-          if (auto r = wanted.empty() || !outputs->renditions
-                         ? std::nullopt
-                         : outputs->renditions->find(wanted)) {
+          if (auto r = wanted.empty() || !outputs->renditions ? std::nullopt
+                                                              : outputs->renditions->find(wanted)) {
             hub = r->fmp4;
             served = wanted;
           }
@@ -408,8 +404,8 @@ bool handle_media_request(const live_context& ctx, const net::http::request& req
     respond(with_cors(error_response(404, "not_found", "no such stream file"), ctx));
     return true;
   }
-  serve_hls(ctx, std::move(channel), std::move(file), std::string{query},
-               viewer_key(query, peer), headers_of(req), std::move(respond));
+  serve_hls(ctx, std::move(channel), std::move(file), std::string{query}, viewer_key(query, peer),
+            headers_of(req), std::move(respond));
   return true;
 }
 

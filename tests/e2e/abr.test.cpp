@@ -79,6 +79,15 @@ TEST_CASE("ladders: per channel and node default, refused over budget, played an
                std::string::npos;
       },
       15s));
+    // The next health report (every second) carries the refusal.
+    CHECK(eventually(
+      [&] {
+        auto health = json::parse(node.get("/api/v1/channels/tight/health").body, nullptr, false);
+        return health.is_object() && health["renditions"] == json::array() &&
+               health["transcode_refused"].is_string() &&
+               health["transcode_refused"].get<std::string>().find("budget") != std::string::npos;
+      },
+      5s));
     auto master = node.get("/hls/tight/master.m3u8");
     REQUIRE(master.status == 200);
     CHECK(variants(master.body) == 1);
@@ -102,6 +111,13 @@ TEST_CASE("ladders: per channel and node default, refused over budget, played an
   CHECK(master.find("r/160p/index.m3u8?vid=t1") != std::string::npos);
   CHECK(node.get("/hls/abr/ll-master.m3u8").body.find("r/360p/ll.m3u8") != std::string::npos);
   CHECK(node.log().find("abr transcodes 360p, 160p") != std::string::npos);
+  CHECK(eventually(
+    [&] {
+      auto health = json::parse(node.get("/api/v1/channels/abr/health").body, nullptr, false);
+      return health.is_object() && health["renditions"] == json{"360p", "160p"} &&
+             health["transcode_refused"].is_null();
+    },
+    5s));
 
   std::string small, source;
   CHECK(eventually(
@@ -119,8 +135,8 @@ TEST_CASE("ladders: per channel and node default, refused over budget, played an
     CHECK(d == doctest::Approx(1.0).epsilon(0.01));
 
   auto result = run({"node", browser_script("play_quality.mjs"), "--url",
-                     node.http_base() + "/c/abr", "--rendition", "160p", "--height", "160",
-                     "--out", node.out_dir.string(), "--timeout", "30"},
+                     node.http_base() + "/c/abr", "--rendition", "160p", "--height", "160", "--out",
+                     node.out_dir.string(), "--timeout", "30"},
                     150s);
   INFO(result.output);
   CHECK(result.status == 0);

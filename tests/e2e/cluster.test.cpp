@@ -105,10 +105,7 @@ TEST_CASE("three nodes: one entity view everywhere, cross-node playback, failure
   }
 
   SUBCASE("publish to B, watch HLS through C") {
-    if (!on_path("ffmpeg")) {
-      MESSAGE("ffmpeg not installed; skipping");
-      return;
-    }
+    REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
     child_process ffmpeg{ffmpeg_publish_args(b.rtmp_url(key), 10), b.out_dir / "ffmpeg.log"};
     REQUIRE(eventually([&] { return channel_live(*c, "trio"); }, 15s));
     auto streams_on = [&](const std::string& node) {

@@ -213,10 +213,7 @@ echo done with $ch
 }
 
 TEST_CASE("console: the interactive prompt completes and keeps history (tmux)") {
-  if (!on_path("tmux")) {
-    MESSAGE("tmux not installed; skipping");
-    return;
-  }
+  REQUIRE_MESSAGE(on_path("tmux"), "tmux is required (scripts/setup installs it)");
   test_node node{"console_tty"};
   auto token = admin_token(node);
   REQUIRE(run_console(node, {}, "send channel/alice create\n").status == 0);

@@ -17,10 +17,8 @@ using namespace std::chrono_literals;
 using json = nlohmann::json;
 
 TEST_CASE("RTMP publish becomes HLS with H.264 and AAC, then goes offline") {
-  if (!on_path("ffmpeg") || !on_path("ffprobe")) {
-    MESSAGE("ffmpeg/ffprobe not installed; skipping");
-    return;
-  }
+  REQUIRE_MESSAGE((on_path("ffmpeg") && on_path("ffprobe")),
+                  "ffmpeg/ffprobe are required (scripts/setup installs them)");
   test_node node{"rtmp_hls"};
   auto key = node.create_channel("alice");
   REQUIRE(key.rfind("live_alice_", 0) == 0);
@@ -65,10 +63,7 @@ TEST_CASE("RTMP publish becomes HLS with H.264 and AAC, then goes offline") {
 }
 
 TEST_CASE("a wrong stream key is refused and never logged; a second publisher is refused") {
-  if (!on_path("ffmpeg")) {
-    MESSAGE("ffmpeg not installed; skipping");
-    return;
-  }
+  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
   test_node node{"rtmp_keys"};
   auto key = node.create_channel("bob");
   auto wrong = "live_bob_" + std::string(32, 'f');

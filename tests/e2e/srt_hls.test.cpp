@@ -30,11 +30,11 @@ std::vector<std::string> srt_publish_args(const std::string& url, int seconds) {
 
 std::string access_control(const std::string& key) { return "#!::r=live/" + key + ",m=publish"; }
 
+// A missing tool fails the suite: scripts/setup installs both.
 bool have_tools() {
-  if (on_path("ffmpeg") && on_path("ffprobe"))
-    return true;
-  MESSAGE("ffmpeg/ffprobe not installed; skipping");
-  return false;
+  REQUIRE_MESSAGE((on_path("ffmpeg") && on_path("ffprobe")),
+                  "ffmpeg/ffprobe are required (scripts/setup installs them)");
+  return true;
 }
 
 }  // namespace

@@ -83,7 +83,8 @@ media_outputs_for_test stream_of(int width, int height) {
   auto command = "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc=size=" +
                  std::to_string(width) + "x" + std::to_string(height) +
                  ":rate=30 -f lavfi -i sine -t 2 -c:v libx264 -preset ultrafast -g 15 "
-                 "-pix_fmt yuv420p -c:a aac -f flv '" + flv.string() + "'";
+                 "-pix_fmt yuv420p -c:a aac -f flv '" +
+                 flv.string() + "'";
   REQUIRE(std::system(command.c_str()) == 0);
   std::ifstream in{flv, std::ios::binary};
   std::vector<char> chars{std::istreambuf_iterator<char>{in}, {}};

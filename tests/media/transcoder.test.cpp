@@ -38,7 +38,8 @@ const source_clip& clip() {
     auto command =
       "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc=size=640x480:rate=30 -t 3"
       " -pix_fmt yuv420p -c:v libx264 -bf 2 -g 300 -sc_threshold 0"
-      " -force_key_frames 0,0.7,1.5,2.4 -f flv '" + flv.string() + "'";
+      " -force_key_frames 0,0.7,1.5,2.4 -f flv '" +
+      flv.string() + "'";
     source_clip out;
     if (std::system(command.c_str()) != 0)
       return out;
@@ -157,7 +158,8 @@ TEST_CASE("a configuration GStreamer cannot use is refused when the transcoder s
                   std::invalid_argument);
   transcoder::options opts;
   opts.speed_preset = "no-such-preset";
-  CHECK_THROWS_AS(transcoder(clip().avcc, {{"160p", 214, 160, 250}},
-                             [](std::size_t, std::vector<demux_event>) {}, opts),
+  CHECK_THROWS_AS(transcoder(
+                    clip().avcc, {{"160p", 214, 160, 250}},
+                    [](std::size_t, std::vector<demux_event>) {}, opts),
                   std::runtime_error);
 }

@@ -9,7 +9,10 @@
 // query option pins one path (no fallback), for tests and troubleshooting.
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
 import { wsLatencySeconds, type ClockSample } from './latency';
-import { parseMaster, WsAbr, type Rendition } from './quality';
+import type { Rendition } from './quality';
+import { startWsPlayback } from './wsPlayback';
+
+export { wsCatchUp } from './wsPlayback';
 
 export type PlaybackMode = 'ws' | 'll-hls' | 'hls.js' | 'native' | 'none';
 
@@ -122,8 +125,6 @@ export function sourcesFor(
   return { ws, ll: `${base}/ll-master.m3u8${query}`, hls: `${base}/master.m3u8${query}`, master: `${base}/master.m3u8` };
 }
 
-/** How often the WebSocket path re-reads the master playlist (renditions start after the source). */
-const MASTER_POLL_MS = 5000;
 
 const DEFAULT_ORDER: PlaybackMode[] = ['ws', 'll-hls', 'hls.js'];
 const PINNED: Record<string, PlaybackMode> = { ws: 'ws', llhls: 'll-hls', 'll-hls': 'll-hls', hls: 'hls.js' };
@@ -133,25 +134,6 @@ export function playbackOrder(search: string): PlaybackMode[] {
   const pinned = new URLSearchParams(search).get('player');
   const mode = pinned ? PINNED[pinned.toLowerCase()] : undefined;
   return mode ? [mode] : [...DEFAULT_ORDER];
-}
-
-/** A WebSocket viewer that never starts playing within this time falls back to LL-HLS. */
-const WS_START_TIMEOUT_MS = 6000;
-/** Keep the WebSocket player this close to the newest buffered frame. */
-const WS_TARGET_BUFFER_S = 0.25;
-/** Further behind than this the WebSocket player jumps instead of catching up by speed. */
-const WS_MAX_BEHIND_S = 1.0;
-
-/**
- * The WebSocket player's catch-up rule, from the seconds buffered ahead of the playhead: jump
- * to the target when far behind, play 10 % faster while above it, and 5 % slower when the
- * buffer nearly runs dry so that a late fragment does not stall the picture.
- */
-export function wsCatchUp(ahead: number): { jump: boolean; rate: number } {
-  if (ahead > WS_MAX_BEHIND_S) return { jump: true, rate: 1 };
-  if (ahead > WS_TARGET_BUFFER_S + 0.1) return { jump: false, rate: 1.1 };
-  if (ahead < 0.1) return { jump: false, rate: 0.95 };
-  return { jump: false, rate: 1 };
 }
 
 export interface Player {
@@ -317,201 +299,34 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
 
   function startWs(wsBase: string, masterUrl: string | null, step: number): void {
     mode = 'ws';
-    let ms: MediaSource | null = null;
-    let sb: SourceBuffer | null = null;
-    let sbMime = '';
-    // Media in arrival order; an init segment carries its MIME type (a rendition switch may
-    // change the codec string, which changeType() tells the SourceBuffer).
-    const queue: { data: ArrayBuffer; mime?: string }[] = [];
-    let played = false;
-    let closed = false;
-    let jumpToNewest = true;
-    let jumpedAt = -Infinity;  // when chase() last moved the playhead
-    let socket: WebSocket | null = null;  // the one whose media is appended
-    const abr = new WsAbr([], performance.now());
-
-    const fail = () => {
-      if (closed) return;
-      closed = true;
-      if (played) scheduleRestart();
-      else fallBack(step + 1);
-    };
-    const startTimer = setTimeout(() => {
-      if (!played) fail();
-    }, WS_START_TIMEOUT_MS);
-
-    const pump = () => {
-      if (!sb || sb.updating || queue.length === 0 || closed) return;
-      const item = queue.shift()!;
-      try {
-        if (item.mime && item.mime !== sbMime && typeof sb.changeType === 'function') {
-          sb.changeType(item.mime);
-          sbMime = item.mime;
-        }
-        sb.appendBuffer(item.data);
-      } catch {
-        fail();
-      }
-    };
-
-    const openSource = (mime: string) => {
-      if (typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(mime)) return fail();
-      ms = new MediaSource();
-      video.src = URL.createObjectURL(ms);
-      ms.addEventListener('sourceopen', () => {
-        if (!ms || closed) return;
-        try {
-          sb = ms.addSourceBuffer(mime);
-          sbMime = mime;
-        } catch {
-          return fail();
-        }
-        sb.addEventListener('updateend', () => {
-          chase();
-          pump();
-        });
-        pump();
-      });
-    };
-
-    // Opens the socket of rendition `name`. The first one plays at once; a later one takes over
-    // when its init segment arrives (the old socket closes then), so a switch never empties the
-    // buffer: the new rendition's GOP replaces the overlapping time on the same timeline.
-    const connect = (name: string) => {
-      const ws = new WebSocket(name === 'source' ? wsBase : `${wsBase}/${name}`);
-      ws.binaryType = 'arraybuffer';
-      if (!socket) socket = ws;
-      let initMime: string | undefined;
-      ws.onmessage = (ev: MessageEvent) => {
-        if (closed) return;
-        if (typeof ev.data === 'string') {
-          const msg = JSON.parse(ev.data) as { type: string; mime?: string; t?: number; wall?: number; rendition?: string };
-          if (msg.type === 'init' && msg.mime) {
-            if (socket !== ws) {
-              const old = socket;
-              socket = ws;
-              if (old) {
-                old.onclose = null;
-                old.onerror = null;
-                old.onmessage = null;
-                old.close();
-              }
-              wsSwitches += 1;
-            }
-            rendition = msg.rendition ?? name;
-            announceQuality();
-            initMime = msg.mime;
-            if (!ms) openSource(msg.mime);
-          } else if (socket !== ws) {
-            return;
-          } else if (msg.type === 'clock' && msg.t !== undefined && msg.wall !== undefined) {
-            clock = { t: msg.t, wall: msg.wall };
-          } else if (msg.type === 'skip') {
-            wsSkips += 1;
-            jumpToNewest = true;
-            trouble();
-          }
-          return;
-        }
-        if (socket !== ws) return;
-        queue.push({ data: ev.data as ArrayBuffer, mime: initMime });
-        initMime = undefined;
-        pump();
-      };
-      const lost = () => {
-        if (socket === ws) fail();
-      };
-      ws.onclose = lost;
-      ws.onerror = lost;
-    };
-    const select = (name: string) => {
-      if (!closed && name !== rendition) connect(name);
-    };
-    wsSelect = (choice: string) => select(choice === 'auto' ? abr.current?.name ?? 'source' : choice);
-    const trouble = () => {
-      if (quality !== 'auto') return;
-      const next = abr.trouble(performance.now());
-      if (next) select(next.name);
-    };
-
-    // Stay at the live edge: jump over gaps (after a skip) and speed up slightly when behind.
-    const chase = () => {
-      if (quality === 'auto') {
-        const up = abr.tick(performance.now());
-        if (up) select(up.name);
-      }
-      const b = video.buffered;
-      if (b.length === 0) return;
-      const end = b.end(b.length - 1);
-      const start = b.start(b.length - 1);
-      const rule = wsCatchUp(end - video.currentTime);
-      if (jumpToNewest || video.currentTime < start || rule.jump) {
-        jumpedAt = performance.now();
-        video.currentTime = Math.max(start, end - WS_TARGET_BUFFER_S);
-        jumpToNewest = false;
-        tryPlay();
-      }
-      video.playbackRate = rule.jump ? 1 : rule.rate;
-      if (sb && !sb.updating && video.currentTime - b.start(0) > 30) sb.remove(0, video.currentTime - 10);
-    };
-    const chaseTimer = setInterval(chase, 250);
-    const onPlayingWs = () => {
-      played = true;
-    };
-    // A stall is the picture waiting for data it should have had, not the seek of a jump.
-    const onWaitingWs = () => {
-      if (played && performance.now() - jumpedAt > 1000) {
+    const ws = startWsPlayback(wsBase, masterUrl, {
+      video,
+      quality: () => quality,
+      rendition: () => rendition,
+      tryPlay,
+      failed: (played) => (played ? scheduleRestart() : fallBack(step + 1)),
+      clock: (sample) => {
+        clock = sample;
+      },
+      skipped: () => {
+        wsSkips += 1;
+      },
+      stalled: () => {
         stalls += 1;
-        trouble();
-      }
-    };
-    video.addEventListener('playing', onPlayingWs);
-    video.addEventListener('waiting', onWaitingWs);
-
-    // The renditions on offer, from the master playlist.
-    const readMaster = () => {
-      if (!masterUrl || closed) return;
-      fetch(masterUrl)
-        .then((r) => (r.ok ? r.text() : ''))
-        .then((text) => {
-          if (closed || !text) return;
-          const list = parseMaster(text);
-          abr.update(list);
-          if (JSON.stringify(list) !== JSON.stringify(qualities)) {
-            qualities = list;
-            announceQuality();
-          }
-        })
-        .catch(() => {
-          /* the next poll tries again */
-        });
-    };
-    readMaster();
-    const masterTimer = setInterval(readMaster, MASTER_POLL_MS);
-
-    connect(quality === 'auto' ? 'source' : quality);
-
-    wsCleanup = () => {
-      closed = true;
-      clearTimeout(startTimer);
-      clearInterval(chaseTimer);
-      clearInterval(masterTimer);
-      video.removeEventListener('playing', onPlayingWs);
-      video.removeEventListener('waiting', onWaitingWs);
-      if (socket) {
-        socket.onclose = null;
-        socket.onerror = null;
-        socket.onmessage = null;
-        socket.close();
-      }
-      if (ms && ms.readyState === 'open') {
-        try {
-          ms.endOfStream();
-        } catch {
-          /* already ended */
-        }
-      }
-    };
+      },
+      playing: (name, switched) => {
+        rendition = name;
+        if (switched) wsSwitches += 1;
+        announceQuality();
+      },
+      offered: (list) => {
+        if (JSON.stringify(list) === JSON.stringify(qualities)) return;
+        qualities = list;
+        announceQuality();
+      },
+    });
+    wsSelect = ws.select;
+    wsCleanup = ws.close;
   }
 
   function startHls(src: string, step: number, lowLatency: boolean): void {

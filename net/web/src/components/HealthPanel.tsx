@@ -11,6 +11,8 @@ export interface StreamHealth {
   width: number;
   height: number;
   ws_viewers: number;
+  renditions?: string[];
+  transcode_refused?: string | null;
 }
 
 const POLL_MS = 1000;
@@ -44,6 +46,15 @@ export function HealthPanel({ name }: { name: string }) {
     ['health-video', 'Video', health.video_codec || '–'],
     ['health-audio', 'Audio', health.audio_codec || '–'],
     ['health-viewers', 'WebSocket viewers', String(health.ws_viewers)],
+    [
+      'health-renditions',
+      'Renditions',
+      health.renditions?.length
+        ? `source, ${health.renditions.join(', ')}`
+        : health.transcode_refused
+          ? `source only (${health.transcode_refused})`
+          : 'source only',
+    ],
   ];
   return (
     <section class="health-panel" id="health-panel" aria-label="Stream health">

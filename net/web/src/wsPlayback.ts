@@ -1,0 +1,247 @@
+// The WebSocket playback path: fMP4 fragments from `/ws/media/<ch>[/<rendition>]` appended to a
+// MediaSource, kept near the live edge by a catch-up rule, with renditions from the master
+// playlist chosen by WsAbr (or pinned by the viewer) and switched without emptying the buffer.
+import { parseMaster, WsAbr, type Rendition } from './quality';
+import type { ClockSample } from './latency';
+
+/** A WebSocket viewer that never starts playing within this time falls back to LL-HLS. */
+const WS_START_TIMEOUT_MS = 6000;
+/** Keep the WebSocket player this close to the newest buffered frame. */
+const WS_TARGET_BUFFER_S = 0.25;
+/** Further behind than this the WebSocket player jumps instead of catching up by speed. */
+const WS_MAX_BEHIND_S = 1.0;
+
+/**
+ * The WebSocket player's catch-up rule, from the seconds buffered ahead of the playhead: jump
+ * to the target when far behind, play 10 % faster while above it, and 5 % slower when the
+ * buffer nearly runs dry so that a late fragment does not stall the picture.
+ */
+export function wsCatchUp(ahead: number): { jump: boolean; rate: number } {
+  if (ahead > WS_MAX_BEHIND_S) return { jump: true, rate: 1 };
+  if (ahead > WS_TARGET_BUFFER_S + 0.1) return { jump: false, rate: 1.1 };
+  if (ahead < 0.1) return { jump: false, rate: 0.95 };
+  return { jump: false, rate: 1 };
+}
+
+/** How often the WebSocket path re-reads the master playlist (renditions start after the source). */
+const MASTER_POLL_MS = 5000;
+
+/** What the WebSocket path needs from the player around it, and tells it. */
+export interface WsHost {
+  video: HTMLVideoElement;
+  /** The viewer's choice: "auto" or a rendition's name. */
+  quality(): string;
+  /** The rendition playing now (null before the first init). */
+  rendition(): string | null;
+  tryPlay(): void;
+  /** The path ended: `played` says whether it ever played (else the player falls back). */
+  failed(played: boolean): void;
+  clock(sample: ClockSample): void;
+  skipped(): void;
+  stalled(): void;
+  /** A socket's init arrived: it plays `name` now; `switched` when it replaced another. */
+  playing(name: string, switched: boolean): void;
+  /** The renditions on offer (master playlist). */
+  offered(renditions: Rendition[]): void;
+}
+
+/** Starts playing `wsBase` (the source, or the pinned rendition); returns its controls. */
+export function startWsPlayback(
+  wsBase: string,
+  masterUrl: string | null,
+  host: WsHost,
+): { select(choice: string): void; close(): void } {
+  let ms: MediaSource | null = null;
+  let sb: SourceBuffer | null = null;
+  let sbMime = '';
+  // Media in arrival order; an init segment carries its MIME type (a rendition switch may
+  // change the codec string, which changeType() tells the SourceBuffer).
+  const queue: { data: ArrayBuffer; mime?: string }[] = [];
+  let played = false;
+  let closed = false;
+  let jumpToNewest = true;
+  let jumpedAt = -Infinity;  // when chase() last moved the playhead
+  let socket: WebSocket | null = null;  // the one whose media is appended
+  const abr = new WsAbr([], performance.now());
+
+  const fail = () => {
+    if (closed) return;
+    closed = true;
+    host.failed(played);
+  };
+  const startTimer = setTimeout(() => {
+    if (!played) fail();
+  }, WS_START_TIMEOUT_MS);
+
+  const pump = () => {
+    if (!sb || sb.updating || queue.length === 0 || closed) return;
+    const item = queue.shift()!;
+    try {
+      if (item.mime && item.mime !== sbMime && typeof sb.changeType === 'function') {
+        sb.changeType(item.mime);
+        sbMime = item.mime;
+      }
+      sb.appendBuffer(item.data);
+    } catch {
+      fail();
+    }
+  };
+
+  const openSource = (mime: string) => {
+    if (typeof MediaSource === 'undefined' || !MediaSource.isTypeSupported(mime)) return fail();
+    ms = new MediaSource();
+    host.video.src = URL.createObjectURL(ms);
+    ms.addEventListener('sourceopen', () => {
+      if (!ms || closed) return;
+      try {
+        sb = ms.addSourceBuffer(mime);
+        sbMime = mime;
+      } catch {
+        return fail();
+      }
+      sb.addEventListener('updateend', () => {
+        chase();
+        pump();
+      });
+      pump();
+    });
+  };
+
+  // Opens the socket of rendition `name`. The first one plays at once; a later one takes over
+  // when its init segment arrives (the old socket closes then), so a switch never empties the
+  // buffer: the new rendition's GOP replaces the overlapping time on the same timeline.
+  const connect = (name: string) => {
+    const ws = new WebSocket(name === 'source' ? wsBase : `${wsBase}/${name}`);
+    ws.binaryType = 'arraybuffer';
+    if (!socket) socket = ws;
+    let initMime: string | undefined;
+    ws.onmessage = (ev: MessageEvent) => {
+      if (closed) return;
+      if (typeof ev.data === 'string') {
+        const msg = JSON.parse(ev.data) as { type: string; mime?: string; t?: number; wall?: number; rendition?: string };
+        if (msg.type === 'init' && msg.mime) {
+          const switched = socket !== ws;
+          if (switched) {
+            const old = socket;
+            socket = ws;
+            if (old) {
+              old.onclose = null;
+              old.onerror = null;
+              old.onmessage = null;
+              old.close();
+            }
+          }
+          host.playing(msg.rendition ?? name, switched);
+          initMime = msg.mime;
+          if (!ms) openSource(msg.mime);
+        } else if (socket !== ws) {
+          return;
+        } else if (msg.type === 'clock' && msg.t !== undefined && msg.wall !== undefined) {
+          host.clock({ t: msg.t, wall: msg.wall });
+        } else if (msg.type === 'skip') {
+          host.skipped();
+          jumpToNewest = true;
+          trouble();
+        }
+        return;
+      }
+      if (socket !== ws) return;
+      queue.push({ data: ev.data as ArrayBuffer, mime: initMime });
+      initMime = undefined;
+      pump();
+    };
+    const lost = () => {
+      if (socket === ws) fail();
+    };
+    ws.onclose = lost;
+    ws.onerror = lost;
+  };
+  const select = (name: string) => {
+    if (!closed && name !== host.rendition()) connect(name);
+  };
+  const trouble = () => {
+    if (host.quality() !== 'auto') return;
+    const next = abr.trouble(performance.now());
+    if (next) select(next.name);
+  };
+
+  // Stay at the live edge: jump over gaps (after a skip) and speed up slightly when behind.
+  const chase = () => {
+    if (host.quality() === 'auto') {
+      const up = abr.tick(performance.now());
+      if (up) select(up.name);
+    }
+    const b = host.video.buffered;
+    if (b.length === 0) return;
+    const end = b.end(b.length - 1);
+    const start = b.start(b.length - 1);
+    const rule = wsCatchUp(end - host.video.currentTime);
+    if (jumpToNewest || host.video.currentTime < start || rule.jump) {
+      jumpedAt = performance.now();
+      host.video.currentTime = Math.max(start, end - WS_TARGET_BUFFER_S);
+      jumpToNewest = false;
+      host.tryPlay();
+    }
+    host.video.playbackRate = rule.jump ? 1 : rule.rate;
+    if (sb && !sb.updating && host.video.currentTime - b.start(0) > 30) sb.remove(0, host.video.currentTime - 10);
+  };
+  const chaseTimer = setInterval(chase, 250);
+  const onPlayingWs = () => {
+    played = true;
+  };
+  // A stall is the picture waiting for data it should have had, not the seek of a jump.
+  const onWaitingWs = () => {
+    if (played && performance.now() - jumpedAt > 1000) {
+      host.stalled();
+      trouble();
+    }
+  };
+  host.video.addEventListener('playing', onPlayingWs);
+  host.video.addEventListener('waiting', onWaitingWs);
+
+  // The renditions on offer, from the master playlist.
+  const readMaster = () => {
+    if (!masterUrl || closed) return;
+    fetch(masterUrl)
+      .then((r) => (r.ok ? r.text() : ''))
+      .then((text) => {
+        if (closed || !text) return;
+        const list = parseMaster(text);
+        abr.update(list);
+        host.offered(list);
+      })
+      .catch(() => {
+        /* the next poll tries again */
+      });
+  };
+  readMaster();
+  const masterTimer = setInterval(readMaster, MASTER_POLL_MS);
+
+  connect(host.quality() === 'auto' ? 'source' : host.quality());
+
+  const close = () => {
+    closed = true;
+    clearTimeout(startTimer);
+    clearInterval(chaseTimer);
+    clearInterval(masterTimer);
+    host.video.removeEventListener('playing', onPlayingWs);
+    host.video.removeEventListener('waiting', onWaitingWs);
+    if (socket) {
+      socket.onclose = null;
+      socket.onerror = null;
+      socket.onmessage = null;
+      socket.close();
+    }
+    if (ms && ms.readyState === 'open') {
+      try {
+        ms.endOfStream();
+      } catch {
+        /* already ended */
+      }
+    }
+  };
+    return {
+    select: (choice: string) => select(choice === 'auto' ? abr.current?.name ?? 'source' : choice),
+    close,
+  };
+}
