@@ -10,13 +10,12 @@ constexpr unsigned audio_allowance_kbps = 160;
 
 }  // namespace
 
-ladder_runner::ladder_runner(const byte_vector& avcc, std::vector<rendition_plan> plans,
-                             transcoder::output_fn output, transcoder::options opts,
-                             ll_hls_options hls, std::int64_t base_dts,
-                             transcode_budget::lease lease, std::shared_ptr<rendition_set> set,
-                             std::optional<track_layout> layout,
-                             const std::optional<byte_vector>& asc,
-                             std::shared_ptr<media_clock> source_clock)
+ladder_runner::ladder_runner(
+  const byte_vector& avcc, std::vector<rendition_plan> plans, transcoder::output_fn output,
+  transcoder::options opts, ll_hls_options hls, std::int64_t base_dts,
+  transcode_budget::lease lease, std::shared_ptr<rendition_set> set,
+  std::optional<track_layout> layout, const std::optional<byte_vector>& asc,
+  std::shared_ptr<media_clock> source_clock, std::shared_ptr<const ll_hls_stream> source_hls)
     : set_(std::move(set)), source_clock_(std::move(source_clock)), lease_(std::move(lease)) {
   for (const auto& plan : plans) {
     auto r = std::make_unique<rendition>();
@@ -32,6 +31,7 @@ ladder_runner::ladder_runner(const byte_vector& avcc, std::vector<rendition_plan
                  (plan.video_kbps + audio_allowance_kbps) * 1000,
                  std::make_shared<fmp4_hub>(),
                  std::make_shared<ll_hls_stream>(hls)};
+    r->output.ll->follow(source_hls);
     renditions_.push_back(std::move(r));
   }
   transcoder_ = std::make_unique<transcoder>(avcc, std::move(plans), std::move(output), opts);

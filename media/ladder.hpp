@@ -20,13 +20,15 @@ namespace aethex::media {
 class ladder_runner {
  public:
   /// Starts the transcoder for the source configuration `avcc` and adds the renditions of
-  /// `plans` to `set`. `base_dts` is the source remuxer's media time 0. Throws
+  /// `plans` to `set`. `base_dts` is the source remuxer's media time 0; rendition segments
+  /// follow `source_hls`'s boundaries and numbers. Throws
   /// std::runtime_error when the transcoder cannot start.
   ladder_runner(const byte_vector& avcc, std::vector<rendition_plan> plans,
                 transcoder::output_fn output, transcoder::options opts, ll_hls_options hls,
                 std::int64_t base_dts, transcode_budget::lease lease,
                 std::shared_ptr<rendition_set> set, std::optional<track_layout> layout,
-                const std::optional<byte_vector>& asc, std::shared_ptr<media_clock> source_clock);
+                const std::optional<byte_vector>& asc, std::shared_ptr<media_clock> source_clock,
+                std::shared_ptr<const ll_hls_stream> source_hls);
   /// Closes the renditions (viewers of them see the end) and takes them out of the set.
   ~ladder_runner();
   ladder_runner(const ladder_runner&) = delete;

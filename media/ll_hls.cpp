@@ -103,18 +103,47 @@ bool ll_hls_stream::reached_target(const segment& s) const {
   return s.duration() >= options_.min_target_duration_s - 0.05;
 }
 
-bool ll_hls_stream::starts_segment(bool video, bool sync) const {
+void ll_hls_stream::follow(std::shared_ptr<const ll_hls_stream> leader) {
+  std::lock_guard lock{mutex_};
+  leader_ = std::move(leader);
+}
+
+std::optional<std::int64_t> ll_hls_stream::segment_starting_at(std::uint64_t decode_time,
+                                                               std::uint64_t tolerance) const {
+  std::lock_guard lock{mutex_};
+  for (const auto& seg : segments_)
+    if (seg.start && (*seg.start > decode_time ? *seg.start - decode_time
+                                               : decode_time - *seg.start) <= tolerance)
+      return seg.msn;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> ll_hls_stream::segment_start(bool video,
+                                                         const fmp4::fragment_info& info) const {
   bool open = !segments_.empty() && !segments_.back().complete;
-  if (!audio_only_ && !(video && sync))
-    return false;
-  return !open || reached_target(segments_.back());
+  if (!audio_only_ && !(video && info.starts_with_sync))
+    return std::nullopt;
+  if (leader_ && video) {
+    // The leader's keyframe carries its decode time, ours (no B-frames) its presentation time:
+    // they differ by the leader's reorder delay, far less than a segment apart.
+    const auto* track = info_->video_track();
+    auto msn = leader_->segment_starting_at(info.decode_time,
+                                            (track ? track->timescale : 0) * 3 / 10);
+    if (!msn)
+      return std::nullopt;
+    return segments_.empty() ? *msn : next_msn_;  // numbers stay consecutive once started
+  }
+  if (open && !reached_target(segments_.back()))
+    return std::nullopt;
+  return next_msn_;
 }
 
 void ll_hls_stream::end_segment() {
   std::vector<std::function<void()>> ready;
   {
     std::lock_guard lock{mutex_};
-    if (closed_ || segments_.empty() || segments_.back().complete ||
+    // A rendition's segment ends where the leader's next one starts, known at its keyframe.
+    if (closed_ || leader_ || segments_.empty() || segments_.back().complete ||
         !reached_target(segments_.back()))
       return;
     close_segment(ready);
@@ -137,12 +166,15 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
     bool timing = video || audio_only_;  // the track whose durations make parts and segments
     double duration = static_cast<double>(info.duration) / track->second.timescale;
     bool open = !segments_.empty() && !segments_.back().complete;
-    if (starts_segment(video, info.starts_with_sync)) {
+    if (auto msn = segment_start(video, info)) {
       if (open)
         close_segment(ready);
       segment seg;
-      seg.msn = next_msn_++;
+      seg.msn = *msn;
+      next_msn_ = *msn + 1;
       seg.wall_ms = wall_ms;
+      if (video)
+        seg.start = info.decode_time;
       seg.parts.push_back(part{std::move(carry_), 0, true});
       carry_.clear();
       seg.open_part = true;

@@ -37,6 +37,11 @@ class ll_hls_stream {
   explicit ll_hls_stream(ll_hls_options options = {});
 
   void set_init(std::shared_ptr<const fmp4::bytes> init, const fmp4::init_info& info);
+  /// Makes this stream a rendition of `leader` (same timeline, keyframes at the same times):
+  /// its segments start where the leader's do and take their numbers, so players switching
+  /// between the two find the same media under the same media sequence number. Call before the
+  /// first fragment.
+  void follow(std::shared_ptr<const ll_hls_stream> leader);
   /// Adds one moof+mdat; `wall_ms` is when its first sample was live (for PROGRAM-DATE-TIME).
   void add_fragment(std::shared_ptr<const fmp4::bytes> data, const fmp4::fragment_info& info,
                     std::int64_t wall_ms);
@@ -95,6 +100,7 @@ class ll_hls_stream {
   struct segment {
     std::int64_t msn = 0;
     std::int64_t wall_ms = 0;
+    std::optional<std::uint64_t> start;  // decode time of its first video fragment
     std::vector<part> parts;  // the last one is open until `complete` or the part is closed
     bool complete = false;
     bool open_part = false;
@@ -107,7 +113,12 @@ class ll_hls_stream {
   };
 
   bool reached_target(const segment& s) const;
-  bool starts_segment(bool video, bool sync) const;
+  /// The number of the segment starting within `tolerance` ticks of video decode time
+  /// `decode_time` (90 kHz), if one does.
+  std::optional<std::int64_t> segment_starting_at(std::uint64_t decode_time,
+                                                  std::uint64_t tolerance) const;
+  /// Whether a fragment opens a new segment, and its number.
+  std::optional<std::int64_t> segment_start(bool video, const fmp4::fragment_info& info) const;
   bool satisfied(std::int64_t msn, std::optional<std::int64_t> part) const;
   void close_part(std::vector<std::function<void()>>& ready);
   void close_segment(std::vector<std::function<void()>>& ready);
@@ -124,6 +135,7 @@ class ll_hls_stream {
   bool closed_ = false;
   bool audio_only_ = false;  // no video track: audio fragments time the segments and parts
   chunk_list carry_;         // audio that arrived between a segment's end and the next keyframe
+  std::shared_ptr<const ll_hls_stream> leader_;  // set for renditions
   std::vector<waiter> waiters_;
   struct seen {
     std::int64_t at_ms = 0;

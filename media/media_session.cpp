@@ -198,7 +198,7 @@ void settle_ladder(session_actor* self, double fps) {
     st.ladder = std::make_unique<ladder_runner>(
       *st.avcc, std::move(plans), std::move(output), opts, ll_hls_options_of(st.config),
       *st.remuxer.base_dts(), std::move(*lease), st.outputs.renditions,
-      track_layout{true, st.remuxer.has_audio()}, st.asc, st.clock);
+      track_layout{true, st.remuxer.has_audio()}, st.asc, st.clock, st.outputs.ll);
   } catch (const std::exception& e) {
     return refuse_ladder(std::string{"the transcoder did not start: "} + e.what());
   }

@@ -130,6 +130,39 @@ TEST_CASE("the master playlist lists the source, then each rendition once it has
   CHECK_FALSE(master_playlist(ll_hls_stream{}, set, false));
 }
 
+TEST_CASE("a rendition's segments start where the source's do and carry their numbers") {
+  auto clip = stream_of(320, 240);
+  auto init = clip.ll->init();
+  auto info = clip.ll->init_info();
+  REQUIRE(init);
+  REQUIRE(info);
+  auto source = std::make_shared<ll_hls_stream>();
+  auto rendition = std::make_shared<ll_hls_stream>();
+  source->set_init(init, *info);
+  rendition->set_init(init, *info);
+  rendition->follow(source);
+  auto data = std::make_shared<const fmp4::bytes>(fmp4::bytes(16));
+  // 30 fps, a keyframe every second; the rendition's keyframes carry presentation times, two
+  // frames after the source's decode times, and it starts 2.5 s late.
+  for (std::uint64_t frame = 0; frame < 150; ++frame) {
+    bool key = frame % 30 == 0;
+    source->add_fragment(data, {1, frame * 3000, 3000, 1, key}, 0);
+    if (frame >= 75)
+      rendition->add_fragment(data, {1, frame * 3000 + 6000, 3000, 1, key}, 0);
+  }
+  auto leader = parse_playlist(*source->playlist(true));
+  auto follower = parse_playlist(*rendition->playlist(true));
+  REQUIRE(leader.segments.size() == 4);
+  REQUIRE(follower.segments.size() == 1);  // from 3 s on (2.5 s had no keyframe), the 4 s one open
+  CHECK(follower.tags["EXT-X-MEDIA-SEQUENCE"] == "3");
+  CHECK(follower.segments[0].msn == leader.segments[3].msn);
+  CHECK(follower.segments[0].duration == doctest::Approx(leader.segments[3].duration));
+  // A keyframe where the source has no boundary does not cut the rendition.
+  source->add_fragment(data, {1, 150 * 3000, 3000, 1, false}, 0);
+  rendition->add_fragment(data, {1, 150 * 3000 + 6000, 3000, 1, true}, 0);
+  CHECK(parse_playlist(*rendition->playlist(true)).segments.size() == 1);
+}
+
 TEST_CASE("a refusal is kept for the API until the ladder runs") {
   rendition_set set;
   CHECK(set.refusal().empty());

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Plays a live channel page pinned to LL-HLS (`?player=llhls`) in headless Chromium and checks
-// that hls.js runs in low-latency mode on /hls/<ch>/ll.m3u8: blocking playlist reloads
+// that hls.js runs in low-latency mode on /hls/<ch>/ll-master.m3u8 and its ll.m3u8 variants:
+// blocking playlist reloads
 // (_HLS_msn/_HLS_part) and partial segments (ll/<session>/p<msn>.<part>.m4s) keep arriving while the
 // video advances; reports the latency the page shows.
 // Usage: node tests/e2e/browser/play_llhls.mjs --url http://127.0.0.1:PORT/c/NAME --out DIR [--timeout 30]
@@ -83,7 +84,8 @@ try {
   const checks = {
     advances: advance > MIN_ADVANCE_S,
     pinned: last.mode === 'll-hls' && last.tried.every((m) => m === 'll-hls'),
-    low_latency_mode: !!hls && hls.lowLatencyMode === true && /\/ll\.m3u8(\?|$)/.test(hls.url ?? ''),
+    // hls.js loads the LL-HLS master playlist (hls.url), then its ll.m3u8 variants.
+    low_latency_mode: !!hls && hls.lowLatencyMode === true && /\/ll(-master)?\.m3u8(\?|$)/.test(hls.url ?? ''),
     playlist_has_parts: !!hls && hls.parts > 0 && hls.canBlockReload,
     fetches_parts: inWindow.parts >= MIN_PARTS_IN_WINDOW && inWindow.blocking >= 1,
     latency_shown: last.latencySource === 'player' && /\d/.test(last.latencyText ?? ''),
