@@ -147,8 +147,13 @@ void push_history(fanout_actor* self, const chat_sink_ptr& sink) {
       [](const caf::error&) {});
 }
 
+struct delivery_counters {
+  std::atomic<std::uint64_t> frames{0};    // every frame a room sent this node
+  std::atomic<std::uint64_t> messages{0};  // of those, chat messages
+};
+
 caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::string channel,
-                              std::shared_ptr<std::atomic<std::uint64_t>> frames) {
+                              std::shared_ptr<delivery_counters> counters) {
   self->state.registry = std::move(registry);
   self->state.channel = std::move(channel);
   attach_room(self);
@@ -172,8 +177,12 @@ caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::stri
       if (self->state.members.size() != before)
         report_presence(self);
     },
-    [self, frames](chat_deliver_atom, std::string& text) {
-      frames->fetch_add(1, std::memory_order_relaxed);
+    [self, counters](chat_deliver_atom, std::string& text) {
+      counters->frames.fetch_add(1, std::memory_order_relaxed);
+      // Chat messages are the room's "msg" frames (JSON keys are written sorted, so the type
+      // sits after the other fields; a user's text cannot contain this unescaped quote).
+      if (text.find(R"("type":"msg")") != std::string::npos)
+        counters->messages.fetch_add(1, std::memory_order_relaxed);
       self->state.deliver(std::make_shared<const std::string>(std::move(text)));
     },
     [self](presence_atom) {
@@ -197,9 +206,8 @@ struct hub_state {
   static inline const char* name = "chat_hub";
   caf::actor registry;
   std::unordered_map<std::string, hub_entry> rooms;
-  // Chat frames the node's fan-outs delivered (each fan-out adds its own), for /metrics.
-  std::shared_ptr<std::atomic<std::uint64_t>> frames = std::make_shared<std::atomic<std::uint64_t>>(
-    0);
+  // What the node's fan-outs delivered (each fan-out adds its own), for /metrics.
+  std::shared_ptr<delivery_counters> counters = std::make_shared<delivery_counters>();
 };
 
 caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor registry) {
@@ -218,7 +226,7 @@ caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor regi
       auto& entry = self->state.rooms[channel];
       if (!entry.fanout)
         entry.fanout = self->spawn<caf::linked>(fanout_behavior, self->state.registry, channel,
-                                                self->state.frames);
+                                                self->state.counters);
       ++entry.sessions;
       self->send(entry.fanout, chat_join_atom::value, sink);
     },
@@ -229,12 +237,13 @@ caf::behavior hub_behavior(caf::stateful_actor<hub_state>* self, caf::actor regi
         sockets += entry.sessions;
       return sockets;
     },
-    // {connections, frames delivered since start} for /metrics.
+    // {connections, frames, chat messages delivered since start} for /metrics.
     [self](metrics_atom) {
       std::uint64_t sockets = 0;
       for (auto& [_, entry] : self->state.rooms)
         sockets += entry.sessions;
-      return std::vector<std::uint64_t>{sockets, self->state.frames->load()};
+      return std::vector<std::uint64_t>{sockets, self->state.counters->frames.load(),
+                                        self->state.counters->messages.load()};
     },
     [self](chat_leave_atom, const std::string& channel, const chat_sink_ptr& sink) {
       auto it = self->state.rooms.find(channel);

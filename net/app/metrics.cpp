@@ -121,7 +121,13 @@ std::shared_ptr<prometheus::Registry> live_registry(const live_figures& live) {
     .Set(static_cast<double>(live.chat_connections));
   BuildCounter()
     .Name("aethex_chat_frames_total")
-    .Help("Chat frames fanned out to this node's sockets (a frame may batch several messages)")
+    .Help("Chat frames (messages, deletions, moderation, presence, …) fanned out on this node")
+    .Register(*r)
+    .Add({})
+    .Increment(static_cast<double>(live.chat_frames));
+  BuildCounter()
+    .Name("aethex_chat_messages_total")
+    .Help("Chat messages fanned out to this node's sockets (rate() gives messages/s)")
     .Register(*r)
     .Add({})
     .Increment(static_cast<double>(live.chat_messages));
@@ -224,9 +230,10 @@ void serve_metrics(const metrics_sources& sources, net::http::respond_fn respond
       self->request(sources.chat_hub, source_timeout, metrics_atom::value)
         .then(
           [live, members](std::vector<std::uint64_t>& figures) {
-            if (figures.size() == 2) {
+            if (figures.size() == 3) {
               live->chat_connections = figures[0];
-              live->chat_messages = figures[1];
+              live->chat_frames = figures[1];
+              live->chat_messages = figures[2];
             }
             members();
           },

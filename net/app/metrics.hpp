@@ -38,7 +38,8 @@ class read_models;
 struct live_figures {
   std::vector<media::session_figures> sessions;
   std::uint64_t chat_connections = 0;
-  std::uint64_t chat_messages = 0;  // since the node started
+  std::uint64_t chat_frames = 0;    // since the node started
+  std::uint64_t chat_messages = 0;  // of those frames, chat messages
   std::size_t cluster_members = 1;
   std::vector<std::pair<std::string, std::uint64_t>> projection_lag;  // name -> events behind
 };

@@ -104,6 +104,11 @@ TEST_CASE("chat over /ws: join, send, everyone receives in order; anonymous view
   }
   CHECK(hearts == 8);
 
+  // /metrics counts the 20 chat messages once each (not per socket, not the other frames).
+  auto metrics = node.get("/metrics").body;
+  CHECK(metrics.find("\naethex_chat_messages_total 20\n") != std::string::npos);
+  CHECK(metrics.find("\naethex_chat_connections 3\n") != std::string::npos);
+
   chat_client nowhere{node.http_port};
   nowhere.send({{"type", "join"}, {"channel", "nosuchroom"}});
   CHECK(nowhere.next("error")["code"] == "not_found");

@@ -183,3 +183,13 @@ export async function sampleWindow(page, { windowMs = 4000, everyMs = 500 } = {}
 export function round3(x) {
   return x === null || x === undefined || !Number.isFinite(x) ? null : Number(x.toFixed(3));
 }
+
+/** Chromium on about:blank for a script; when it cannot start, prints the verdict and exits 1. */
+export async function openBlankOrExit(timeoutMs) {
+  try {
+    return await openPage('about:blank', { timeoutMs });
+  } catch (e) {
+    fail(`could not start the browser: ${e.message}`);
+    process.exit(1);
+  }
+}

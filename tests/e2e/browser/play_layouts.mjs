@@ -5,7 +5,7 @@
 // live latency.
 // Usage: node play_layouts.mjs --url http://127.0.0.1:PORT/c/NAME --expect audio|video --out DIR
 import path from 'node:path';
-import { fail, openPage, scriptArgs, round3, sampleWindow, waitForFirstFrame } from './lib.mjs';
+import { fail, openBlankOrExit, scriptArgs, round3, sampleWindow, waitForFirstFrame } from './lib.mjs';
 
 const USAGE = 'usage: play_layouts.mjs --url URL --expect audio|video --out DIR [--timeout SECONDS]';
 const PATHS = [
@@ -18,14 +18,7 @@ const args = scriptArgs(USAGE, { options: ['url', 'expect'], required: ['url', '
 const { timeoutMs } = args;
 const audio = args.expect === 'audio';
 
-let session;
-try {
-  session = await openPage('about:blank', { timeoutMs });
-} catch (e) {
-  fail(`could not start the browser: ${e.message}`);
-  process.exit(1);
-}
-const { browser, page, errors } = session;
+const { browser, page, errors } = await openBlankOrExit(timeoutMs);
 const results = [];
 try {
   for (const [pin, mode] of PATHS) {

@@ -5,7 +5,7 @@
 // page's MediaSource), and the page keeps showing its live latency.
 // Usage: node play_quality.mjs --url http://127.0.0.1:PORT/c/NAME --rendition 160p --height 160 --out DIR
 import path from 'node:path';
-import { fail, openPage, scriptArgs, round3, sampleWindow, waitForFirstFrame } from './lib.mjs';
+import { fail, openBlankOrExit, scriptArgs, round3, sampleWindow, waitForFirstFrame } from './lib.mjs';
 
 const USAGE = 'usage: play_quality.mjs --url URL --rendition NAME --height N --out DIR [--timeout SECONDS]';
 const PATHS = [
@@ -17,14 +17,7 @@ const args = scriptArgs(USAGE, { options: ['url', 'rendition', 'height'], requir
 const { timeoutMs } = args;
 const height = Number(args.height);
 
-let session;
-try {
-  session = await openPage('about:blank', { timeoutMs });
-} catch (e) {
-  fail(`could not start the browser: ${e.message}`);
-  process.exit(1);
-}
-const { browser, page, errors } = session;
+const { browser, page, errors } = await openBlankOrExit(timeoutMs);
 const results = [];
 try {
   for (const [pin, mode] of PATHS) {
