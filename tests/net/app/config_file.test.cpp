@@ -148,6 +148,19 @@ TEST_CASE("what would be misread is refused instead") {
   CHECK(refusal("config = \"other.toml\"\n").find("config") != std::string::npos);
 }
 
+TEST_CASE("the transcode ladder is a comma-separated list of rendition names") {
+  serve_command from_file;
+  from_file.read("abr-ladder = \"480p,160p\"\ntranscode-budget-cores = 0.5\n");
+  CHECK(from_file.config.abr_ladder == std::vector<std::string>{"480p", "160p"});
+  CHECK(from_file.config.transcode_budget_cores == doctest::Approx(0.5));
+  serve_command from_flags{"serve --abr-ladder 720p,360p --transcode-preset veryfast"};
+  CHECK(from_flags.config.abr_ladder == std::vector<std::string>{"720p", "360p"});
+  CHECK(from_flags.config.transcode_preset == "veryfast");
+  auto message = refusal("abr-ladder = \"480p,4k\"\n");
+  CHECK(message.find("abr-ladder") != std::string::npos);
+  CHECK(refusal("transcode-preset = \"placebo\"\n").find("transcode-preset") != std::string::npos);
+}
+
 TEST_CASE("a missing file is refused with its name") {
   serve_command command;
   auto missing = fs::temp_directory_path() / "aethex-config-test-missing.toml";
