@@ -43,8 +43,6 @@ class ladder_runner {
   void flush();
 
   std::string error() const { return transcoder_->error(); }
-  std::uint64_t dropped_frames() const { return transcoder_->dropped_frames(); }
-  std::size_t size() const { return renditions_.size(); }
 
  private:
   struct rendition {

@@ -49,7 +49,6 @@ class transcoder {
   /// rather than the copy path waiting).
   void push(const media_frame& frame);
 
-  const std::vector<rendition_plan>& ladder() const { return ladder_; }
   std::uint64_t dropped_frames() const { return dropped_.load(std::memory_order_relaxed); }
   /// GStreamer's error message once the pipeline failed; empty while it runs.
   std::string error() const;
