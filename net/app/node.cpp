@@ -213,11 +213,13 @@ int run_node(const runtime::node_config& config) {
     api_cache->invalidate(relevant);
     announce_changes(sys, membership, id, std::move(relevant));
   });
-  // The observer uses the actor system: it goes before the system does.
-  struct forget_observer {
+  // The observer spawns actors from the runner's thread, and CAF 0.17 keeps its logger alive
+  // for every thread that spawned (a thread-local reference): ~actor_system waits for the
+  // logger, so that thread must have ended before the system goes, or teardown hangs.
+  struct stop_read_models {
     std::shared_ptr<read_models> models;
-    ~forget_observer() { models->on_change(nullptr); }
-  } forget{read_model};
+    ~stop_read_models() { models->stop(); }
+  } stop_runner{read_model};
 
   auto relays = live::spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;

@@ -68,7 +68,9 @@ read_models::read_models(storage::event_store& store, const std::filesystem::pat
                                                         storage::sqlite::database::mode::read_only);
 }
 
-read_models::~read_models() {
+read_models::~read_models() { stop(); }
+
+void read_models::stop() {
   worker_.request_stop();
   wake_cv_.notify_all();
   if (worker_.joinable())

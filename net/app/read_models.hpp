@@ -38,6 +38,9 @@ class read_models {
   read_models(const read_models&) = delete;
   read_models& operator=(const read_models&) = delete;
 
+  /// Stops catching up and ends the runner's thread (queries keep working). Idempotent.
+  void stop();
+
   /// Wakes the runner, e.g. right after a command that appended events.
   void notify();
   /// Why the projections stopped catching up (reported by /api/v1/health), nullopt when fine.
