@@ -32,8 +32,10 @@ std::string node_binary() {
   return other != nullptr && *other != '\0' ? other : AETHEX_BINARY;
 }
 
+// A suite and its 3-node re-run may run at the same time: each keeps its own logs.
 std::filesystem::path output_dir(const std::string& suite) {
-  auto dir = std::filesystem::path{AETHEX_TEST_OUTPUT_DIR} / suite;
+  auto dir = std::filesystem::path{AETHEX_TEST_OUTPUT_DIR} /
+             (cluster_mode() ? suite + "-3nodes" : suite);
   std::filesystem::create_directories(dir);
   return dir;
 }
