@@ -52,6 +52,7 @@ void ll_hls_stream::set_init(std::shared_ptr<const fmp4::bytes> init, const fmp4
   std::lock_guard lock{mutex_};
   init_ = std::move(init);
   info_ = info;
+  ++revision_;
   audio_only_ = info.video_track() == nullptr;
 }
 
@@ -82,6 +83,7 @@ void ll_hls_stream::close_part(std::vector<std::function<void()>>& ready) {
   if (!seg.open_part)
     return;
   seg.open_part = false;
+  ++revision_;
   collect_ready(ready);
 }
 
@@ -89,6 +91,7 @@ void ll_hls_stream::close_segment(std::vector<std::function<void()>>& ready) {
   auto& seg = segments_.back();
   close_part(ready);
   seg.complete = true;
+  ++revision_;
   max_segment_s_ = std::max(max_segment_s_, seg.duration());
   // Keep a segment beyond the playlist window for clients still fetching it.
   while (segments_.size() > options_.playlist_segments + 1)
@@ -179,6 +182,7 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
       carry_.clear();
       seg.open_part = true;
       segments_.push_back(std::move(seg));
+      ++revision_;
     } else if (!open) {
       // Before the first keyframe nothing is decodable; audio between a segment's end and the
       // next keyframe opens the next segment.
@@ -247,6 +251,18 @@ std::optional<std::string> ll_hls_stream::playlist(bool low_latency) const {
   std::lock_guard lock{mutex_};
   if (!init_ || segments_.empty())
     return std::nullopt;
+  auto& cached = rendered_[low_latency ? 1 : 0];
+  if (cached.revision != revision_) {
+    cached.text = render_playlist(low_latency);
+    cached.revision = revision_;
+  }
+  if (cached.text.empty())
+    return std::nullopt;
+  return cached.text;
+}
+
+// Under mutex_, with an init and a segment. Empty: nothing to list yet.
+std::string ll_hls_stream::render_playlist(bool low_latency) const {
   auto target = std::max<double>(options_.min_target_duration_s, std::ceil(max_segment_s_ - 0.01));
   std::size_t complete = segments_.size() - (segments_.back().complete ? 0 : 1);
   std::size_t first = complete > options_.playlist_segments ? complete - options_.playlist_segments
@@ -255,7 +271,7 @@ std::optional<std::string> ll_hls_stream::playlist(bool low_latency) const {
                                                              : 0;
   if (!low_latency) {
     if (complete == 0)
-      return std::nullopt;  // plain HLS lists whole segments only
+      return {};  // plain HLS lists whole segments only
     parts_from = segments_.size();
   }
   std::string out = low_latency ? "#EXTM3U\n#EXT-X-VERSION:9\n" : "#EXTM3U\n#EXT-X-VERSION:7\n";
@@ -344,27 +360,13 @@ std::optional<std::pair<std::int64_t, std::int64_t>> ll_hls_stream::part_of(std:
   return std::pair{*msn, *index};
 }
 
-namespace {
-
-std::string joined(const std::vector<std::shared_ptr<const fmp4::bytes>>& chunks) {
-  std::size_t size = 0;
-  for (auto& c : chunks)
-    size += c->size();
-  std::string out;
-  out.reserve(size);
-  for (auto& c : chunks)
-    out.append(reinterpret_cast<const char*>(c->data()), c->size());
-  return out;
-}
-
-}  // namespace
-
-std::optional<std::string> ll_hls_stream::media(std::string_view name) const {
+std::optional<std::vector<std::shared_ptr<const fmp4::bytes>>> ll_hls_stream::media(
+  std::string_view name) const {
   std::lock_guard lock{mutex_};
   if (auto p = part_of(name)) {
     for (auto& seg : segments_)
       if (seg.msn == p->first && p->second < closed_parts(seg))
-        return joined(seg.parts[static_cast<std::size_t>(p->second)].chunks);
+        return seg.parts[static_cast<std::size_t>(p->second)].chunks;
     return std::nullopt;
   }
   if (name.size() < 6 || name[0] != 's' || !name.ends_with(".m4s"))
@@ -376,7 +378,7 @@ std::optional<std::string> ll_hls_stream::media(std::string_view name) const {
     std::vector<std::shared_ptr<const fmp4::bytes>> chunks;
     for (auto& p : seg.parts)
       chunks.insert(chunks.end(), p.chunks.begin(), p.chunks.end());
-    return joined(chunks);
+    return chunks;
   }
   return std::nullopt;
 }

@@ -70,8 +70,9 @@ class ll_hls_stream {
   bool has_complete_segment() const;
   /// The session name in media URIs ("ll/<session>/…").
   const std::string& session() const { return options_.session; }
-  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes.
-  std::optional<std::string> media(std::string_view name) const;
+  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes: the chunks the muxer
+  /// produced, shared (never changed once a part is closed), in order.
+  std::optional<std::vector<std::shared_ptr<const fmp4::bytes>>> media(std::string_view name) const;
   /// Notes a player that fetched a playlist: `viewer` is its id (the page's per-tab id, else
   /// its address), `low_latency` whether it reads ll.m3u8. A player counts as a viewer while it
   /// fetched a playlist in the last `viewer_window_ms`; one id counts once however often it
@@ -137,6 +138,15 @@ class ll_hls_stream {
   chunk_list carry_;         // audio that arrived between a segment's end and the next keyframe
   std::shared_ptr<const ll_hls_stream> leader_;  // set for renditions
   std::vector<waiter> waiters_;
+  // Every player polls the same text: it is rendered once per change of what the playlists
+  // show (init, a closed part, a new or ended segment), not once per request.
+  std::uint64_t revision_ = 1;
+  struct rendered {
+    std::uint64_t revision = 0;
+    std::string text;
+  };
+  mutable rendered rendered_[2];  // plain HLS, LL-HLS
+  std::string render_playlist(bool low_latency) const;
   struct seen {
     std::int64_t at_ms = 0;
     bool low_latency = false;

@@ -76,7 +76,7 @@ response_cache::lookup response_cache::find(const std::string& key,
 net::http::response response_cache::finish(const std::shared_ptr<flight>& f,
                                            net::http::response res) {
   if (res.result_int() == 200) {
-    res.set(bhttp::field::etag, etag_of(res.body()));
+    res.set(bhttp::field::etag, etag_of(res.body().str()));
     res.set(bhttp::field::cache_control, "no-cache");
   }
   std::vector<net::http::respond_fn> waiters;

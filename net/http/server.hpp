@@ -19,10 +19,12 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "net/http/payload.hpp"
+
 namespace aethex::net::http {
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
-using response = boost::beast::http::response<boost::beast::http::string_body>;
+using response = boost::beast::http::response<payload_body>;
 
 /// Delivers the response for one request. Callable once, from any thread.
 using respond_fn = std::function<void(response)>;

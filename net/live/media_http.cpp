@@ -74,7 +74,7 @@ void allow_origin(net::http::response& res, std::string_view cors_origin) {
   res.set(bhttp::field::access_control_expose_headers, "Content-Length, Content-Range, ETag");
 }
 
-net::http::response media_response(const net::http::request& req, std::string body,
+net::http::response media_response(const net::http::request& req, net::http::payload body,
                                    std::string_view content_type, media_kind kind,
                                    std::string_view etag, std::string_view cors_origin) {
   net::http::response res{bhttp::status::ok, req.version()};
@@ -103,7 +103,7 @@ net::http::response media_response(const net::http::request& req, std::string bo
       res.set(bhttp::field::content_range, "bytes " + std::to_string(range.first) + "-" +
                                              std::to_string(range.last) + "/" +
                                              std::to_string(body.size()));
-      body = body.substr(range.first, range.last - range.first + 1);
+      body.keep_range(range.first, range.last - range.first + 1);
       break;
   }
   res.body() = std::move(body);

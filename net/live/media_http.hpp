@@ -17,9 +17,10 @@ enum class media_kind {
   thumbnail,          // replaced every ~10 s
 };
 
-/// A 200, 206, 304 or 416 answer for `body` as `req` asks for it (conditional, ranged).
+/// A 200, 206, 304 or 416 answer for `body` as `req` asks for it (conditional, ranged). Shared
+/// media chunks go out without a copy.
 /// `etag` names the content (empty: no validator); `cors_origin` empty sends no CORS header.
-net::http::response media_response(const net::http::request& req, std::string body,
+net::http::response media_response(const net::http::request& req, net::http::payload body,
                                    std::string_view content_type, media_kind kind,
                                    std::string_view etag, std::string_view cors_origin);
 

@@ -225,15 +225,14 @@ void serve_stream_file(const live_context& ctx, const std::shared_ptr<media::ll_
     auto init = ll->init();
     if (!init)
       return respond(std::move(missing));
-    return respond(
-      media_response(*req, std::string{reinterpret_cast<const char*>(init->data()), init->size()},
-                     "video/mp4", media_kind::immutable, etag, ctx.cors_origin));
+    return respond(media_response(*req, net::http::payload::shared({std::move(init)}), "video/mp4",
+                                  media_kind::immutable, etag, ctx.cors_origin));
   }
   auto lookup = [ctx, ll, name, etag, req, missing] {
-    auto data = ll->media(name);
-    return data ? media_response(*req, std::move(*data), "video/mp4", media_kind::immutable, etag,
-                                 ctx.cors_origin)
-                : missing;
+    auto chunks = ll->media(name);
+    return chunks ? media_response(*req, net::http::payload::shared(std::move(*chunks)),
+                                   "video/mp4", media_kind::immutable, etag, ctx.cors_origin)
+                  : missing;
   };
   // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
   if (auto p = media::ll_hls_stream::part_of(name))

@@ -79,7 +79,7 @@ class binding_fixture {
     (*binding_)(req, path, query, "127.0.0.1:5000",
                 [&answer](net::http::response res) { answer = std::move(res); });
     REQUIRE(answer);  // every handler here answers at once
-    return {answer->result_int(), json::parse(answer->body(), nullptr, false),
+    return {answer->result_int(), json::parse(answer->body().str(), nullptr, false),
             std::string{(*answer)[bhttp::field::retry_after]}};
   }
 

@@ -171,7 +171,7 @@ struct api_node {
     auto login = call(bhttp::verb::post, "/api/v1/auth/login", "",
                       R"({"username":"fuzzuser","password":"fuzz-password-1"})");
     if (login)
-      user_token = json::parse(login->body(), nullptr, false).value("token", "");
+      user_token = json::parse(login->body().str(), nullptr, false).value("token", "");
     call(bhttp::verb::post, "/api/v1/channels", "Bearer " + std::string{admin_token},
          R"({"name":"alice","title":"Alice"})");
   }
@@ -215,13 +215,13 @@ void check(const net::http::response& res) {
     __builtin_trap();
   auto type = res[bhttp::field::content_type];
   if (status >= 400) {
-    auto body = json::parse(res.body(), nullptr, false);
+    auto body = json::parse(res.body().str(), nullptr, false);
     if (type != "application/json" || !body.is_object() || !body.contains("error") ||
         !body["error"].is_object() || !body["error"].value("code", json{}).is_string() ||
         !body["error"].value("message", json{}).is_string())
       __builtin_trap();  // every error is the JSON error body
   }
-  if (type != "application/json" && res.body().find(secret_marker) != std::string::npos)
+  if (type != "application/json" && res.body().str().find(secret_marker) != std::string::npos)
     __builtin_trap();  // a file outside the web and HLS roots was served
   auto copy = res;
   copy.prepare_payload();

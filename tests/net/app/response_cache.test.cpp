@@ -74,7 +74,7 @@ TEST_CASE("concurrent misses wait for one answer; one begun before a change is n
   auto lead = cache.find("channels?", channel_kinds, {});
   REQUIRE(lead.what == outcome::lead);
   std::vector<std::string> waited;
-  auto waiter = [&](net::http::response res) { waited.push_back(res.body()); };
+  auto waiter = [&](net::http::response res) { waited.push_back(res.body().str()); };
   CHECK(cache.find("channels?", channel_kinds, waiter).what == outcome::queued);
   CHECK(cache.find("channels?", channel_kinds, waiter).what == outcome::queued);
   cache.finish(lead.pending, net::http::json_response(200, "page"));

@@ -1,0 +1,74 @@
+#include "net/http/payload.hpp"
+
+#include <algorithm>
+
+namespace aethex::net::http {
+
+payload& payload::operator=(std::string text) {
+  text_ = std::move(text);
+  chunks_.clear();
+  window_first_ = window_size_ = 0;
+  return *this;
+}
+
+payload payload::shared(std::vector<shared_bytes> chunks) {
+  std::erase_if(chunks, [](const shared_bytes& c) { return !c || c->empty(); });
+  payload out;
+  for (const auto& c : chunks)
+    out.window_size_ += c->size();
+  out.chunks_ = std::move(chunks);
+  return out;
+}
+
+std::string payload::str() const {
+  if (chunks_.empty())
+    return text_;
+  std::string out;
+  out.reserve(window_size_);
+  for (auto b : buffers())
+    out.append(static_cast<const char*>(b.data()), b.size());
+  return out;
+}
+
+void payload::keep_range(std::size_t first, std::size_t count) {
+  first = std::min(first, size());
+  count = std::min(count, size() - first);
+  if (chunks_.empty()) {
+    text_ = text_.substr(first, count);
+    return;
+  }
+  window_first_ += first;
+  window_size_ = count;
+}
+
+std::vector<boost::asio::const_buffer> payload::buffers() const {
+  std::vector<boost::asio::const_buffer> out;
+  if (chunks_.empty()) {
+    if (!text_.empty())
+      out.emplace_back(text_.data(), text_.size());
+    return out;
+  }
+  out.reserve(chunks_.size());
+  std::size_t skip = window_first_, left = window_size_;
+  for (const auto& c : chunks_) {
+    if (left == 0)
+      break;
+    if (skip >= c->size()) {
+      skip -= c->size();
+      continue;
+    }
+    const auto n = std::min(c->size() - skip, left);
+    out.emplace_back(c->data() + skip, n);
+    left -= n;
+    skip = 0;
+  }
+  return out;
+}
+
+void payload::append(std::string_view bytes) {
+  if (!chunks_.empty())
+    *this = str();
+  text_.append(bytes);
+}
+
+}  // namespace aethex::net::http

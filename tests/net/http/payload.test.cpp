@@ -1,0 +1,88 @@
+// payload: response bodies of text or shared chunks, written and parsed through Beast.
+#include "net/http/payload.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <sstream>
+#include <string>
+
+#include <boost/beast/http.hpp>
+
+#include "net/http/server.hpp"
+
+namespace http = aethex::net::http;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+http::shared_bytes chunk(std::string_view text) {
+  auto bytes = std::make_shared<std::vector<std::byte>>(text.size());
+  std::memcpy(bytes->data(), text.data(), text.size());
+  return bytes;
+}
+
+std::string wire(http::response res) {
+  res.prepare_payload();
+  std::ostringstream out;
+  out << res;
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("shared chunks are one body, in order, without empty chunks") {
+  auto first = chunk("moof-");
+  auto body = http::payload::shared({first, chunk(""), chunk("mdat-"), nullptr, chunk("end")});
+  CHECK(body.size() == 13);
+  CHECK(body.str() == "moof-mdat-end");
+  CHECK(body.buffers().size() == 3);
+  CHECK(body.buffers()[0].data() == first->data());  // the muxer's bytes, not a copy
+}
+
+TEST_CASE("a byte range across chunk boundaries") {
+  auto body = http::payload::shared({chunk("0123"), chunk("4567"), chunk("89")});
+  body.keep_range(3, 4);
+  CHECK(body.str() == "3456");
+  CHECK(body.size() == 4);
+  CHECK(body.buffers().size() == 2);
+  body.keep_range(1, 100);  // within the kept window, clamped
+  CHECK(body.str() == "456");
+  body.keep_range(10, 5);
+  CHECK(body.empty());
+  CHECK(body.buffers().empty());
+
+  http::payload text{std::string{"abcdef"}};
+  text.keep_range(4, 9);
+  CHECK(text == "ef");
+}
+
+TEST_CASE("Beast writes text and shared payloads with their length") {
+  http::response shared{bhttp::status::ok, 11};
+  shared.body() = http::payload::shared({chunk("abc"), chunk("def")});
+  auto out = wire(std::move(shared));
+  CHECK(out.find("Content-Length: 6\r\n") != std::string::npos);
+  CHECK(out.ends_with("\r\n\r\nabcdef"));
+
+  http::response text{bhttp::status::ok, 11};
+  text.body() = std::string{"{}"};
+  CHECK(wire(std::move(text)).ends_with("Content-Length: 2\r\n\r\n{}"));
+
+  http::response empty{bhttp::status::no_content, 11};
+  CHECK(wire(std::move(empty)).ends_with("\r\n\r\n"));
+}
+
+TEST_CASE("a parsed response is a text payload") {
+  std::string raw = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  bhttp::response_parser<http::payload_body> parser;
+  parser.eager(true);  // head and body in one put
+  boost::beast::error_code ec;
+  parser.put(boost::asio::buffer(raw), ec);
+  REQUIRE(!ec);
+  REQUIRE(parser.is_done());
+  CHECK(parser.get().body() == "hello");
+
+  auto body = http::payload::shared({chunk("ab")});
+  body.append("cd");  // a shared payload becomes text first
+  CHECK(body == "abcd");
+}
