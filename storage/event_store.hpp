@@ -104,6 +104,10 @@ class event_store {
   virtual void put_meta(std::string_view key, std::string_view value) = 0;
   virtual std::optional<std::string> get_meta(std::string_view key) = 0;
 
+  /// Bytes the store keeps in memory: what RSS figures should be read against (RocksDB's write
+  /// buffers, bounded by the store; everything, for the in-memory store).
+  virtual std::uint64_t memory_bytes() = 0;
+
   /// Told how long each append took (the node's metrics); set before appends start.
   void observe_appends(std::function<void(std::chrono::nanoseconds)> observer) {
     append_observer_ = std::move(observer);

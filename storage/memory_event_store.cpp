@@ -101,6 +101,20 @@ std::vector<std::string> memory_event_store::list_streams(std::string_view prefi
   return out;
 }
 
+// Counted when asked (tests only keep small stores): the stored strings, not the maps' nodes.
+std::uint64_t memory_event_store::memory_bytes() {
+  std::lock_guard lock(mutex_);
+  std::uint64_t total = 0;
+  for (const auto& [name, events] : streams_)
+    for (const auto& s : events)
+      total += name.size() + s.data.type.size() + s.data.payload.size();
+  for (const auto& [name, snap] : snapshots_)
+    total += name.size() + snap.state.size();
+  for (const auto& [key, value] : meta_)
+    total += key.size() + value.size();
+  return total;
+}
+
 void memory_event_store::remove_stream(std::string_view stream) {
   std::lock_guard lock(mutex_);
   // The global head stays: positions are never reused, removed ones leave gaps as in RocksDB.

@@ -29,6 +29,7 @@ class memory_event_store final : public event_store {
   std::optional<snapshot> load_snapshot(std::string_view stream) override;
   void put_meta(std::string_view key, std::string_view value) override;
   std::optional<std::string> get_meta(std::string_view key) override;
+  std::uint64_t memory_bytes() override;
 
  private:
   struct stored {

@@ -73,6 +73,9 @@ rocksdb_event_store::rocksdb_event_store(const std::filesystem::path& dir, optio
   db_opts.IncreaseParallelism(2);
   db_opts.keep_log_file_num = 3;
   db_opts.max_log_file_size = 4 << 20;
+  // All memtables together flush at this size. RocksDB's default (64 MB per column family, two
+  // each) would let a chatty node hold ~0.5 GB of events in memory before the first flush.
+  db_opts.db_write_buffer_size = write_buffer_bytes;
 
   rocksdb::ColumnFamilyOptions cf_opts;
   const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors{
@@ -371,6 +374,13 @@ std::optional<std::string> rocksdb_event_store::get_meta(std::string_view key) {
     return std::nullopt;
   throw_if_error(s, "reading meta " + std::string(key));
   return value;
+}
+
+std::uint64_t rocksdb_event_store::memory_bytes() {
+  std::uint64_t bytes = 0;
+  return db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)
+           ? bytes
+           : 0;
 }
 
 rocksdb_event_store::stats rocksdb_event_store::statistics() const {

@@ -31,6 +31,9 @@ class rocksdb_event_store final : public event_store {
       0;  // RocksDB writes issued (appends / write_batches = merge factor)
   };
 
+  /// Memtable bytes of all column families together before RocksDB flushes them to disk.
+  static constexpr std::size_t write_buffer_bytes = 16u << 20;
+
   rocksdb_event_store(const std::filesystem::path& dir, options opts);
   ~rocksdb_event_store() override;
   rocksdb_event_store(const rocksdb_event_store&) = delete;
@@ -50,6 +53,8 @@ class rocksdb_event_store final : public event_store {
   std::optional<snapshot> load_snapshot(std::string_view stream) override;
   void put_meta(std::string_view key, std::string_view value) override;
   std::optional<std::string> get_meta(std::string_view key) override;
+  /// The memtables of every column family (bounded by write_buffer_bytes).
+  std::uint64_t memory_bytes() override;
 
   stats statistics() const;
 

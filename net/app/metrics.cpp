@@ -143,6 +143,12 @@ std::shared_ptr<prometheus::Registry> live_registry(const live_figures& live) {
                 .Register(*r);
   for (auto& [name, behind] : live.projection_lag)
     lag.Add({{"projection", name}}).Set(static_cast<double>(behind));
+  BuildGauge()
+    .Name("aethex_event_store_memory_bytes")
+    .Help("Event-store bytes held in memory (RocksDB memtables, bounded; flushed to disk)")
+    .Register(*r)
+    .Add({})
+    .Set(static_cast<double>(live.event_store_memory_bytes));
   auto process = read_process();
   BuildCounter()
     .Name("process_cpu_seconds_total")
@@ -207,6 +213,8 @@ void serve_metrics(const metrics_sources& sources, net::http::respond_fn respond
     auto finish = [sources, respond, live] {
       if (sources.read_model && sources.store)
         live->projection_lag = sources.read_model->projection_lag(sources.store->global_head());
+      if (sources.store)
+        live->event_store_memory_bytes = sources.store->memory_bytes();
       net::http::response res{bhttp::status::ok, 11};
       res.set(bhttp::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.set(bhttp::field::cache_control, "no-store");

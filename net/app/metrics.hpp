@@ -42,6 +42,7 @@ struct live_figures {
   std::uint64_t chat_messages = 0;  // of those frames, chat messages
   std::size_t cluster_members = 1;
   std::vector<std::pair<std::string, std::uint64_t>> projection_lag;  // name -> events behind
+  std::uint64_t event_store_memory_bytes = 0;
 };
 
 class node_metrics {

@@ -206,6 +206,9 @@ TEST_CASE("live media is cacheable, ranged and CORS-enabled; nginx caches it; /m
     CHECK(metrics_line(metrics, "aethex_ingest_bitrate_kbps{channel=\"cdn\"} 0").empty());
     CHECK(!metrics_line(metrics, "aethex_event_store_append_seconds_count").empty());
     CHECK(metrics_line(metrics, "aethex_event_store_append_seconds_count 0").empty());
+    // Appended events sit in a memtable until it flushes.
+    CHECK(!metrics_line(metrics, "aethex_event_store_memory_bytes").empty());
+    CHECK(metrics_line(metrics, "aethex_event_store_memory_bytes 0").empty());
     CHECK(!metrics_line(metrics,
                         "aethex_http_request_duration_seconds_count{method=\"POST\","
                         "route=\"channels\",status=\"2xx\"}")
