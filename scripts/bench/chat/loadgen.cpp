@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "../common/latency_histogram.hpp"
+#include "../common/loadgen_runtime.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -229,8 +230,7 @@ class client : public std::enable_shared_from_this<client> {
 
 config parse(int argc, char** argv) {
   config c;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
+  bench::read_options(argc, argv, [&c](const std::string& k, const std::string& v) {
     if (k == "--proto")
       c.proto = v;
     else if (k == "--port")
@@ -255,7 +255,7 @@ config parse(int argc, char** argv) {
       c.threads = std::max(1, std::stoi(v));
     else
       throw std::runtime_error("unknown option " + k);
-  }
+  });
   return c;
 }
 
@@ -270,25 +270,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto threads = static_cast<std::size_t>(cfg.threads);
-  std::vector<std::unique_ptr<asio::io_context>> ios;
+  bench::io_threads ios{threads};
   std::vector<std::unique_ptr<stats>> per_thread;
-  using guard = asio::executor_work_guard<asio::io_context::executor_type>;
-  std::vector<guard> guards;
-  for (std::size_t t = 0; t < threads; ++t) {
-    ios.push_back(std::make_unique<asio::io_context>(1));
+  for (std::size_t t = 0; t < threads; ++t)
     per_thread.push_back(std::make_unique<stats>());
-    guards.emplace_back(ios.back()->get_executor());
-  }
-  std::vector<std::thread> runners;
-  for (auto& io : ios)
-    runners.emplace_back([&io] { io->run(); });
   auto finish = [&](int code) {
-    for (auto& g : guards)
-      g.reset();
-    for (auto& io : ios)
-      io->stop();
-    for (auto& r : runners)
-      r.join();
+    ios.stop();
     return code;
   };
   auto rss_before = cfg.server_pid ? rss_kib(cfg.server_pid) : 0;
@@ -297,9 +284,9 @@ int main(int argc, char** argv) {
   // The broadcaster lifts the per-user rate limit so the senders' fixed rate is what counts.
   std::shared_ptr<client> admin;
   if (cfg.proto == "aethex" && !cfg.token.empty()) {
-    admin = std::make_shared<client>(*ios[0], cfg, *per_thread[0], -1);
+    admin = std::make_shared<client>(ios[0], cfg, *per_thread[0], -1);
     std::atomic<int> ok{0};
-    asio::post(*ios[0], [&] { admin->start([&](bool r) { ok = r ? 1 : -1; }); });
+    asio::post(ios[0], [&] { admin->start([&](bool r) { ok = r ? 1 : -1; }); });
     for (int i = 0; i < 500 && ok == 0; ++i)
       sleep_for(std::chrono::milliseconds(10));
     if (ok != 1) {
@@ -322,10 +309,10 @@ int main(int argc, char** argv) {
       continue;
     }
     auto t = static_cast<std::size_t>(next) % threads;
-    auto c = std::make_shared<client>(*ios[t], cfg, *per_thread[t], next++);
+    auto c = std::make_shared<client>(ios[t], cfg, *per_thread[t], next++);
     clients.push_back(c);
     ++inflight;
-    asio::post(*ios[t], [c, &ready, &failed, &inflight] {
+    asio::post(ios[t], [c, &ready, &failed, &inflight] {
       c->start([&](bool ok) {
         --inflight;
         ok ? ++ready : ++failed;
@@ -365,19 +352,16 @@ int main(int argc, char** argv) {
   auto start = clock_type::now();
   for (int s = 0; s < cfg.senders; ++s)
     timers.push_back(
-      std::make_unique<asio::steady_timer>(*ios[static_cast<std::size_t>(s) % threads]));
+      std::make_unique<asio::steady_timer>(ios[static_cast<std::size_t>(s) % threads]));
   for (int s = 0; s < cfg.senders; ++s) {
     auto at = start + interval * s / cfg.senders;  // spread the senders over one interval
-    asio::post(*ios[static_cast<std::size_t>(s) % threads], [&tick, s, at] { tick(s, at); });
+    asio::post(ios[static_cast<std::size_t>(s) % threads], [&tick, s, at] { tick(s, at); });
   }
   std::this_thread::sleep_until(end);
   window_end = now_ns();
   sleep_for(std::chrono::duration<double>(cfg.drain));
   // Stop the threads before reading their statistics.
-  for (auto& io : ios)
-    io->stop();
-  for (auto& r : runners)
-    r.join();
+  ios.stop();
 
   stats st;
   for (auto& p : per_thread) {

@@ -24,7 +24,8 @@ fi
 mkdir -p "$build/bench"
 loadgen="$build/bench/chat_loadgen"
 if [ ! -x "$loadgen" ] || [ "$here/loadgen.cpp" -nt "$loadgen" ] ||
-   [ "$here/../common/latency_histogram.hpp" -nt "$loadgen" ]; then
+   [ "$here/../common/latency_histogram.hpp" -nt "$loadgen" ] ||
+   [ "$here/../common/loadgen_runtime.hpp" -nt "$loadgen" ]; then
   g++ -O2 -std=c++20 -DBOOST_ASIO_NO_DEPRECATED "$here/loadgen.cpp" -o "$loadgen" -lpthread
 fi
 if [ ! -d "$here/node_modules/socket.io" ]; then

@@ -40,11 +40,7 @@ namespace {
 
 config parse(int argc, char** argv) {
   config c;
-  for (int i = 1; i < argc; i += 2) {
-    std::string k = argv[i];
-    if (i + 1 >= argc)
-      throw std::runtime_error("missing value for " + k);
-    std::string v = argv[i + 1];
+  bench::read_options(argc, argv, [&c](const std::string& k, const std::string& v) {
     if (k == "--host")
       c.host = v;
     else if (k == "--port")
@@ -83,7 +79,7 @@ config parse(int argc, char** argv) {
       c.request_timeout = std::stod(v);
     else
       throw std::runtime_error("unknown option " + k);
-  }
+  });
   if (c.playlist.empty())
     c.playlist = "/hls/" + c.channel + "/index.m3u8";
   return c;
@@ -135,18 +131,10 @@ int main(int argc, char** argv) {
               << " file descriptors\n";
 
   auto threads = static_cast<std::size_t>(cfg.threads);
-  std::vector<std::unique_ptr<asio::io_context>> ios;
+  bench::io_threads ios{threads};
   std::vector<std::unique_ptr<stats>> per_thread;
-  using guard = asio::executor_work_guard<executor_type>;
-  std::vector<guard> guards;
-  for (std::size_t t = 0; t < threads; ++t) {
-    ios.push_back(std::make_unique<asio::io_context>(1));
+  for (std::size_t t = 0; t < threads; ++t)
     per_thread.push_back(std::make_unique<stats>());
-    guards.emplace_back(ios.back()->get_executor());
-  }
-  std::vector<std::thread> runners;
-  for (auto& io : ios)
-    runners.emplace_back([&io] { io->run(); });
 
   // Start everybody in batches, WS and HLS interleaved.
   std::vector<std::shared_ptr<ws_viewer>> wss;
@@ -162,14 +150,14 @@ int main(int argc, char** argv) {
     bool is_ws = static_cast<std::int64_t>(i + 1) * cfg.ws / std::max(1, total) >
                  static_cast<std::int64_t>(i) * cfg.ws / std::max(1, total);
     if (is_ws) {
-      auto c = std::make_shared<ws_viewer>(*ios[t], cfg);
+      auto c = std::make_shared<ws_viewer>(ios[t], cfg);
       wss.push_back(c);
       ++w;
-      asio::post(*ios[t], [c, on_ready] { c->start(on_ready); });
+      asio::post(ios[t], [c, on_ready] { c->start(on_ready); });
     } else {
-      auto c = std::make_shared<hls_player>(*ios[t], cfg, *per_thread[t], h++);
+      auto c = std::make_shared<hls_player>(ios[t], cfg, *per_thread[t], h++);
       hlss.push_back(c);
-      asio::post(*ios[t], [c, on_ready] { c->start(on_ready); });
+      asio::post(ios[t], [c, on_ready] { c->start(on_ready); });
     }
   }
   auto posted = now_s();
@@ -191,10 +179,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   sleep_until_s(b + cfg.drain);
   stopping = true;
-  for (auto& io : ios)
-    io->stop();
-  for (auto& r : runners)
-    r.join();
+  ios.stop();
 
   // --- judging ---------------------------------------------------------------------------------
   stats st;

@@ -31,6 +31,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "../common/latency_histogram.hpp"
+#include "../common/loadgen_runtime.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
