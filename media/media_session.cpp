@@ -246,8 +246,10 @@ void report_health(session_actor* self) {
     st.outputs.renditions->refuse(why);
   }
   settle_ladder(self, static_cast<double>(h.fps_milli) / 1000.0);
+  auto players = st.outputs.ll->viewers(wall_clock_ms());
+  h.hls_viewers = players.hls;
+  h.ll_hls_viewers = players.ll_hls;
   if (auto supervisor = caf::actor_cast<caf::actor>(st.config.supervisor)) {
-    auto players = st.outputs.ll->viewers(wall_clock_ms());
     self->send(supervisor, media_figures_atom::value,
                session_figures{st.config.channel, st.bytes_in, h.bitrate_kbps, h.ws_viewers,
                                players.hls, players.ll_hls});

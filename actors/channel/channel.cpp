@@ -74,13 +74,16 @@ struct channel_state {
   }
   void apply(const channel_events::went_live& e, const event_meta& meta) {
     view.live = true;
+    view.viewers = view.peak_viewers = 0;
     view.session_id = e.session;
     view.ingest_node = e.node;
     view.started_at_ms = meta.timestamp_ms;
     view.version = meta.seq;
   }
-  void apply(const channel_events::went_offline&, const event_meta& meta) {
+  void apply(const channel_events::went_offline& e, const event_meta& meta) {
     health.reset();
+    view.viewers = 0;
+    view.peak_viewers = e.peak_viewers.value_or(view.peak_viewers);
     view.live = false;
     view.session_id.clear();
     view.ingest_node.clear();
@@ -188,7 +191,8 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
   // from a node that stopped mid-stream.
   if (st.view.live) {
     auto stale_session = st.view.session_id;
-    if (auto err = st.emit(channel_events::went_offline{stale_session, "node restarted"}))
+    if (auto err = st.emit(channel_events::went_offline{stale_session, "node restarted",
+                                                        std::nullopt}))
       caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
     else
       track_stream(self, name, stale_session, end_atom::value);
@@ -304,15 +308,20 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       auto& st = self->state;
       if (!st.view.live || st.view.session_id != session_id)
         return false;
-      if (auto err = st.emit(channel_events::went_offline{session_id, std::nullopt}))
+      if (auto err = st.emit(channel_events::went_offline{session_id, std::nullopt,
+                                                          st.view.peak_viewers}))
         return err;
       track_stream(self, name, session_id, end_atom::value);
       return true;
     },
     [self](health_atom, stream_health& health) {
       auto& st = self->state;
-      if (st.view.live && health.session_id == st.view.session_id)
-        st.health = std::move(health);
+      if (!st.view.live || health.session_id != st.view.session_id)
+        return;
+      // Each player counts once per path (WebSocket sockets; HLS ids within 30 s).
+      st.view.viewers = health.ws_viewers + health.hls_viewers + health.ll_hls_viewers;
+      st.view.peak_viewers = std::max(st.view.peak_viewers, st.view.viewers);
+      st.health = std::move(health);
     },
     [self, touch, require_exists](health_atom) -> caf::result<stream_health> {
       touch();

@@ -46,13 +46,17 @@ struct channel_view {
   bool ladder_custom = false;
   std::vector<std::string> ladder;
   std::uint64_t version = 0;
+  // Viewers of the live stream now (WebSocket + HLS + LL-HLS, from the media actor's health
+  // report; 0 offline), and the most this session had (offline: the last session's, stored).
+  std::uint64_t viewers = 0;
+  std::uint64_t peak_viewers = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
   return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title,
            x.category, x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
-           x.ladder_custom, x.ladder, x.version);
+           x.ladder_custom, x.ladder, x.version, x.viewers, x.peak_viewers);
 }
 
 /// Ingest health of the live session, reported by its media actor every second. Rates are
@@ -70,6 +74,8 @@ struct stream_health {
   std::int32_t width = 0;
   std::int32_t height = 0;
   std::uint64_t ws_viewers = 0;
+  std::uint64_t hls_viewers = 0;        // players of index.m3u8 seen in the last 30 s, by id
+  std::uint64_t ll_hls_viewers = 0;     // the same for ll.m3u8
   std::vector<std::string> renditions;  // transcoded besides the source
   std::string transcode_refused;        // why the ladder is not running (empty: it is, or none)
 };
@@ -78,7 +84,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stream_health& x) {
   return f(caf::meta::type_name("stream_health"), x.session_id, x.updated_at_ms, x.bitrate_kbps,
            x.fps_milli, x.keyframe_interval_ms, x.dropped_frames, x.late_frames, x.video_codec,
-           x.audio_codec, x.width, x.height, x.ws_viewers, x.renditions, x.transcode_refused);
+           x.audio_codec, x.width, x.height, x.ws_viewers, x.hls_viewers, x.ll_hls_viewers,
+           x.renditions, x.transcode_refused);
 }
 
 struct channel_patch {

@@ -62,6 +62,7 @@ struct went_offline {
   static constexpr std::uint32_t schema = 1;
   std::string session;
   std::optional<std::string> reason;
+  std::optional<std::uint64_t> peak_viewers;  // the session's most concurrent viewers
 };
 
 inline void to_json(json& j, const created& e) {
@@ -132,11 +133,15 @@ inline void to_json(json& j, const went_offline& e) {
   j = json{{"session", e.session}};
   if (e.reason)
     j["reason"] = *e.reason;
+  if (e.peak_viewers)
+    j["peak_viewers"] = *e.peak_viewers;
 }
 inline void from_json(const json& j, went_offline& e) {
   e.session = j.value("session", "");
   if (j.contains("reason"))
     e.reason = j.value("reason", "");
+  if (j.contains("peak_viewers"))
+    e.peak_viewers = j.value("peak_viewers", std::uint64_t{0});
 }
 
 }  // namespace aethex::actors::channel_events

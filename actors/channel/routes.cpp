@@ -35,7 +35,8 @@ json channel_json(const channel_view& view) {
               {"hls", "/hls/" + view.name + "/index.m3u8"},
               {"started_at_ms", view.live ? json(view.started_at_ms) : json(nullptr)},
               {"ladder", view.ladder_custom ? json(view.ladder) : json(nullptr)},
-              {"viewers", 0}};
+              {"viewers", view.viewers},
+              {"peak_viewers", view.peak_viewers}};
 }
 
 json health_json(const stream_health& h) {
@@ -52,6 +53,8 @@ json health_json(const stream_health& h) {
     {"width", h.width},
     {"height", h.height},
     {"ws_viewers", h.ws_viewers},
+    {"hls_viewers", h.hls_viewers},
+    {"ll_hls_viewers", h.ll_hls_viewers},
     {"renditions", h.renditions},
     {"transcode_refused", h.transcode_refused.empty() ? json(nullptr) : json(h.transcode_refused)}};
 }

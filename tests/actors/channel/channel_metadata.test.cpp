@@ -75,7 +75,8 @@ TEST_CASE(
                                     *key + R"(","title":"T"})");
   CHECK(events[1].data.payload == R"({"tags":["a"],"title":"New"})");  // only what changed
   CHECK(events[2].data.payload == R"({"node":"n1","session":"s1"})");
-  CHECK(events[3].data.payload == R"({"session":"s1"})");  // no "reason" unless one is given
+  // No "reason" unless one is given; the session's peak viewer count (none watched here).
+  CHECK(events[3].data.payload == R"({"peak_viewers":0,"session":"s1"})");
   for (auto& e : events)
     CHECK(e.data.schema == 1);
 
@@ -96,4 +97,21 @@ TEST_CASE(
   REQUIRE(by_user);
   CHECK_FALSE(by_user->owner_is_admin);
   CHECK(by_user->owner == "bob");
+
+  // A session that ended before peak viewers were recorded reads as 0; a recorded peak is kept.
+  for (auto [name, offline] : {std::pair{"oldpeak", R"({"session":"s0"})"},
+                               std::pair{"newpeak", R"({"peak_viewers":12,"session":"s0"})"}}) {
+    auto stored = old_created(name, "bob");
+    stored.push_back({"channel.went_live", 1, 2000, R"({"node":"n1","session":"s0"})"});
+    stored.push_back({"channel.went_offline", 1, 3000, offline});
+    REQUIRE(f.events().append(std::string{"channel/"} + name, storage::no_stream, stored));
+  }
+  auto old_peak = f.ask<channel_view>("channel", "oldpeak", get_atom::value);
+  auto new_peak = f.ask<channel_view>("channel", "newpeak", get_atom::value);
+  REQUIRE(old_peak);
+  REQUIRE(new_peak);
+  CHECK(old_peak->peak_viewers == 0);
+  CHECK(new_peak->peak_viewers == 12);
+  CHECK(new_peak->viewers == 0);
+  CHECK_FALSE(new_peak->live);
 }

@@ -11,6 +11,8 @@ export interface StreamHealth {
   width: number;
   height: number;
   ws_viewers: number;
+  hls_viewers?: number;
+  ll_hls_viewers?: number;
   renditions?: string[];
   transcode_refused?: string | null;
 }
@@ -45,7 +47,11 @@ export function HealthPanel({ name }: { name: string }) {
     ['health-dropped', 'Dropped / late frames', `${health.dropped_frames} / ${health.late_frames}`],
     ['health-video', 'Video', health.video_codec || '–'],
     ['health-audio', 'Audio', health.audio_codec || '–'],
-    ['health-viewers', 'WebSocket viewers', String(health.ws_viewers)],
+    [
+      'health-viewers',
+      'Viewers (WebSocket / HLS / LL-HLS)',
+      `${health.ws_viewers} / ${health.hls_viewers ?? 0} / ${health.ll_hls_viewers ?? 0}`,
+    ],
     [
       'health-renditions',
       'Renditions',
