@@ -144,11 +144,13 @@ class session : public std::enable_shared_from_this<session> {
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
-    std::string peer;
-    beast::error_code peer_ec;
-    auto remote = stream_.socket().remote_endpoint(peer_ec);
-    if (!peer_ec)
-      peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+    if (peer_.empty()) {  // once per connection: getpeername is a system call
+      beast::error_code peer_ec;
+      auto remote = stream_.socket().remote_endpoint(peer_ec);
+      if (!peer_ec)
+        peer_ = remote.address().to_string() + ":" + std::to_string(remote.port());
+    }
+    std::string peer = peer_;
     if (boost::beast::websocket::is_upgrade(req)) {
       if (!options_.on_upgrade)
         return write(error_response(404, "not_found", "no WebSocket endpoint here"));
@@ -159,9 +161,10 @@ class session : public std::enable_shared_from_this<session> {
       return options_.on_upgrade(std::move(stream_), std::move(req), std::move(peer));
     }
     // The handler may answer from another thread: hop back onto this connection's strand.
+    // Answered at once (files, cached media) it is on the strand already and writes inline.
     auto respond = [self = shared_from_this()](response res) {
-      asio::post(self->stream_.get_executor(),
-                 [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
     };
     try {
       (*handler_)(std::move(req), std::move(peer), std::move(respond));
@@ -196,7 +199,8 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<const request_handler> handler_;
   server_options options_;
-  slot place_;  // in the connection caps, given back when the session ends
+  slot place_;        // in the connection caps, given back when the session ends
+  std::string peer_;  // "address:port" of the client
   std::shared_ptr<upgraded_sockets> upgraded_;
   bool first_request_ = true;
   bool keep_alive_ = true;
