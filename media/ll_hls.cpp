@@ -309,24 +309,27 @@ std::string ll_hls_stream::render_playlist(bool low_latency) const {
   return out;
 }
 
-void ll_hls_stream::note_viewer(std::string_view viewer, bool low_latency, std::int64_t now_ms) {
+void ll_hls_stream::note_viewer(std::string_view viewer, std::string_view address,
+                                bool low_latency, std::int64_t now_ms) {
   std::lock_guard lock{viewers_mutex_};
   auto found = viewers_.find(std::string{viewer});
   if (found != viewers_.end()) {
-    found->second = {now_ms, low_latency};
+    found->second.at_ms = now_ms;
+    found->second.low_latency = low_latency;
     return;
   }
   if (viewers_.size() >= max_tracked_viewers)
     std::erase_if(viewers_, [&](auto& kv) { return now_ms - kv.second.at_ms > viewer_window_ms; });
   if (viewers_.size() < max_tracked_viewers)
-    viewers_.emplace(std::string{viewer}, seen{now_ms, low_latency});
+    viewers_.emplace(std::string{viewer}, seen{now_ms, low_latency, std::string{address}});
 }
 
 ll_hls_stream::viewer_counts ll_hls_stream::viewers(std::int64_t now_ms) const {
   std::lock_guard lock{viewers_mutex_};
   viewer_counts counts;
+  std::unordered_map<std::string_view, std::size_t> per_address;
   for (auto& [_, s] : viewers_)
-    if (now_ms - s.at_ms <= viewer_window_ms)
+    if (now_ms - s.at_ms <= viewer_window_ms && ++per_address[s.address] <= max_ids_per_address)
       ++(s.low_latency ? counts.ll_hls : counts.hls);
   return counts;
 }

@@ -74,10 +74,13 @@ class ll_hls_stream {
   /// produced, shared (never changed once a part is closed), in order.
   std::optional<std::vector<std::shared_ptr<const fmp4::bytes>>> media(std::string_view name) const;
   /// Notes a player that fetched a playlist: `viewer` is its id (the page's per-tab id, else
-  /// its address), `low_latency` whether it reads ll.m3u8. A player counts as a viewer while it
-  /// fetched a playlist in the last `viewer_window_ms`; one id counts once however often it
-  /// polls, and at most `max_tracked_viewers` ids are remembered (more are not counted).
-  void note_viewer(std::string_view viewer, bool low_latency, std::int64_t now_ms);
+  /// its address), `address` the client's, `low_latency` whether it reads ll.m3u8. A player
+  /// counts as a viewer while it fetched a playlist in the last `viewer_window_ms`; one id counts
+  /// once however often it polls; one address counts at most `max_ids_per_address` ids (a
+  /// client inventing an id per poll cannot inflate the figure further); at most
+  /// `max_tracked_viewers` ids are remembered (more are not counted).
+  void note_viewer(std::string_view viewer, std::string_view address, bool low_latency,
+                   std::int64_t now_ms);
   struct viewer_counts {
     std::size_t hls = 0;
     std::size_t ll_hls = 0;
@@ -85,6 +88,7 @@ class ll_hls_stream {
   viewer_counts viewers(std::int64_t now_ms) const;
   static constexpr std::int64_t viewer_window_ms = 30'000;
   static constexpr std::size_t max_tracked_viewers = 50'000;
+  static constexpr std::size_t max_ids_per_address = 64;
 
   /// Parses a part name into {msn, part} so a request for a hinted part can wait for it.
   static std::optional<std::pair<std::int64_t, std::int64_t>> part_of(std::string_view name);
@@ -150,6 +154,7 @@ class ll_hls_stream {
   struct seen {
     std::int64_t at_ms = 0;
     bool low_latency = false;
+    std::string address;
   };
   mutable std::mutex viewers_mutex_;  // apart from mutex_: playlist polls must not wait on media
   std::unordered_map<std::string, seen> viewers_;

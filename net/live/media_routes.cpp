@@ -184,16 +184,22 @@ void after_available(const live_context& ctx, std::shared_ptr<media::ll_hls_stre
 }
 
 // Who fetched a playlist: the page's per-tab id when it sent a well-formed one, else the
-// client's address (so a bot polling without an id counts once per address).
-std::string viewer_key(std::string_view query, std::string_view peer) {
+// client's address (so a bot polling without an id counts once per address); and the address,
+// which bounds how many ids one client counts for.
+struct player_id {
+  std::string key;
+  std::string address;
+};
+
+player_id viewer_key(std::string_view query, std::string_view peer) {
+  auto address = std::string{peer.substr(0, peer.rfind(':'))};
   if (auto vid = query_param(query, "vid"); vid && !vid->empty() && vid->size() <= 32 &&
                                             std::all_of(vid->begin(), vid->end(), [](char c) {
                                               return std::isalnum(static_cast<unsigned char>(c)) ||
                                                      c == '-' || c == '_';
                                             }))
-    return "id:" + std::string{*vid};
-  auto colon = peer.rfind(':');
-  return "ip:" + std::string{peer.substr(0, colon)};
+    return {"id:" + std::string{*vid}, std::move(address)};
+  return {"ip:" + address, address};
 }
 
 // One stream's playlists and media: the source's or a rendition's (`file` is relative to it).
@@ -255,7 +261,7 @@ void serve_master(const live_context& ctx, const media::media_outputs& outputs, 
 // `file` is what follows /hls/<channel>/: index.m3u8, ll.m3u8, master.m3u8, ll-master.m3u8,
 // ll/<session>/…, or r/<rendition>/ and one of those.
 void serve_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
-               std::string viewer, request_headers req, respond_fn respond) {
+               player_id viewer, request_headers req, respond_fn respond) {
   ask_outputs(
     ctx, channel,
     [ctx, channel, file, query, viewer, req,
@@ -285,7 +291,8 @@ void serve_hls(const live_context& ctx, std::string channel, std::string file, s
       }
       // Viewers are counted on the session, whichever rendition they play.
       if (stream_file == "index.m3u8" || stream_file == "ll.m3u8")
-        outputs->ll->note_viewer(viewer, stream_file == "ll.m3u8", media::wall_clock_ms());
+        outputs->ll->note_viewer(viewer.key, viewer.address, stream_file == "ll.m3u8",
+                                 media::wall_clock_ms());
       serve_stream_file(ctx, ll, stream_file, query, req, std::move(respond));
     });
 }

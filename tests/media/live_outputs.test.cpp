@@ -218,3 +218,26 @@ TEST_CASE("the playlist parser reports what breaks LL-HLS") {
   CHECK(bad.segments.size() == 1);
   CHECK(bad.preload_hint_uri == "p1.0.m4s");
 }
+
+TEST_CASE("HLS viewers: each id once, at most 64 ids per address, for 30 s after their last poll") {
+  ll_hls_stream ll{ll_hls_options{}};
+  const std::int64_t t0 = 1'000'000;
+  ll.note_viewer("id:tab-a", "10.0.0.1", false, t0);
+  ll.note_viewer("id:tab-a", "10.0.0.1", false, t0 + 500);  // the same tab polling again
+  ll.note_viewer("id:tab-b", "10.0.0.1", true, t0);
+  ll.note_viewer("ip:10.0.0.2", "10.0.0.2", false, t0);
+  auto counts = ll.viewers(t0 + 1000);
+  CHECK(counts.hls == 2);
+  CHECK(counts.ll_hls == 1);
+
+  // A client inventing an id per poll counts for 64 viewers at most.
+  for (int i = 0; i < 500; ++i)
+    ll.note_viewer("id:bot-" + std::to_string(i), "10.0.0.9", false, t0);
+  CHECK(ll.viewers(t0 + 1000).hls == 2 + ll_hls_stream::max_ids_per_address);
+
+  // tab-a polled last at t0 + 500; everyone else at t0.
+  counts = ll.viewers(t0 + ll_hls_stream::viewer_window_ms + 100);
+  CHECK(counts.hls == 1);
+  CHECK(counts.ll_hls == 0);
+  CHECK(ll.viewers(t0 + ll_hls_stream::viewer_window_ms + 600).hls == 0);
+}
