@@ -309,8 +309,8 @@ std::string ll_hls_stream::render_playlist(bool low_latency) const {
   return out;
 }
 
-void ll_hls_stream::note_viewer(std::string_view viewer, std::string_view address,
-                                bool low_latency, std::int64_t now_ms) {
+void ll_hls_stream::note_viewer(std::string_view viewer, std::string_view address, bool low_latency,
+                                std::int64_t now_ms) {
   std::lock_guard lock{viewers_mutex_};
   auto found = viewers_.find(std::string{viewer});
   if (found != viewers_.end()) {

@@ -57,13 +57,14 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
   REQUIRE(eventually([&] { return channel(node, "vera").value("live", false); }, 10s));
 
   std::vector<std::unique_ptr<ws_viewer>> sockets;
+  sockets.reserve(3);
   for (int i = 0; i < 3; ++i)
     sockets.push_back(std::make_unique<ws_viewer>(node.http_port, "vera"));
   // Two players with their own ids (one polling twice), one without an id (counted by its
   // address), and one LL-HLS player: four HLS viewers.
-  for (auto* target : {"/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8?vid=tab-b",
-                       "/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8",
-                       "/hls/vera/ll.m3u8?vid=tab-c"})
+  for (auto* target :
+       {"/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8?vid=tab-b",
+        "/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8", "/hls/vera/ll.m3u8?vid=tab-c"})
     REQUIRE(node.get(target).status == 200);
   CHECK(eventually([&] { return viewers(node, "vera") == 7; }, 5s));
   auto health = json::parse(node.get("/api/v1/channels/vera/health").body, nullptr, false);
