@@ -3,6 +3,8 @@
 // quota, owner-only metadata changes and stream keys, and the live session's ingest health.
 #include <algorithm>
 #include <charconv>
+#include <memory>
+#include <mutex>
 
 #include "actors/channel/channel.hpp"
 #include "actors/channel/channel_directory.hpp"
@@ -85,6 +87,43 @@ void get_channel(const node_env& env, route_request&& req, route_reply reply) {
     });
 }
 
+// Live rows take their viewers and start time from the channel entities: figures that change
+// every second are not read-model events. One page (at most 100 rows) asked in parallel; a row
+// whose entity does not answer keeps the read model's values.
+void reply_with_live_figures(const node_env& env, json page, route_reply reply) {
+  struct pending {
+    std::mutex mutex;
+    json page;
+    std::size_t left = 0;
+    route_reply reply;
+  };
+  auto state = std::make_shared<pending>();
+  std::vector<std::size_t> live;
+  for (std::size_t i = 0; i < page["channels"].size(); ++i)
+    if (page["channels"][i].value("live", false))
+      live.push_back(i);
+  if (live.empty())
+    return reply(route_response::json(200, page));
+  state->page = std::move(page);
+  state->left = live.size();
+  state->reply = std::move(reply);
+  for (auto i : live) {
+    auto name = state->page["channels"][i].value("name", "");
+    channel_ref{env.registry, name}
+      .ask(get_atom::value)
+      .then(*env.sys, [state, i](caf::expected<channel_view> view) {
+        std::lock_guard lock{state->mutex};
+        auto& row = state->page["channels"][i];
+        if (view && view->live) {
+          row["viewers"] = view->viewers;
+          row["started_at_ms"] = view->started_at_ms;
+        }
+        if (--state->left == 0)
+          state->reply(route_response::json(200, state->page));
+      });
+  }
+}
+
 void list_channels(const node_env& env, route_request&& req, route_reply reply) {
   bool live_only = false;
   if (auto live = req.query_param("live")) {
@@ -104,7 +143,7 @@ void list_channels(const node_env& env, route_request&& req, route_reply reply) 
   json args{{"live_only", live_only}, {"limit", limit}, {"after", after}};
   // Each member answers for the channels it owns; the page is the first `limit` by name.
   env.query(std::string{directory_query}, std::move(args),
-            [reply, limit](caf::expected<std::vector<json>> rows) {
+            [env, reply, limit](caf::expected<std::vector<json>> rows) {
               if (!rows)
                 return reply(rows.error());
               std::sort(rows->begin(), rows->end(),
@@ -112,7 +151,7 @@ void list_channels(const node_env& env, route_request&& req, route_reply reply) 
               if (rows->size() > limit)
                 rows->resize(limit);
               json next = rows->size() == limit ? rows->back()["name"] : json(nullptr);
-              reply(route_response::json(200, json{{"channels", *rows}, {"next", next}}));
+              reply_with_live_figures(env, json{{"channels", *rows}, {"next", next}}, reply);
             });
 }
 
