@@ -100,7 +100,7 @@ void search(const node_env& env, route_request&& req, route_reply reply) {
   if (!limit)
     return reply(limit.error());
   env.query(std::string{search_read_query}, json{{"q", *q}, {"limit", *limit}},
-            [reply, limit = *limit](caf::expected<std::vector<json>> rows) {
+            [env, reply, limit = *limit](caf::expected<std::vector<json>> rows) {
               if (!rows)
                 return reply(rows.error());
               std::vector<json> channels;
@@ -123,8 +123,10 @@ void search(const node_env& env, route_request&& req, route_reply reply) {
               for (std::size_t i = 0; i < categories.size() && i < max_categories; ++i)
                 out_categories.push_back({{"name", categories[i].first},
                                           {"live_channels", categories[i].second}});
-              reply(route_response::json(200, json{{"channels", std::move(out_channels)},
-                                                   {"categories", std::move(out_categories)}}));
+              reply_with_live_figures(env,
+                                      json{{"channels", std::move(out_channels)},
+                                           {"categories", std::move(out_categories)}},
+                                      reply);
             });
 }
 

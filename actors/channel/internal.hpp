@@ -18,6 +18,10 @@ void add_channel_routes(route_table& routes, const node_env& env);
 /// A directory row as the API shows it (directory page and search results).
 nlohmann::json directory_row_json(const channel_directory::channel& row);
 
+/// Answers 200 with `page` once its live "channels" rows carry their entities' viewers and
+/// start time (directory pages and search results).
+void reply_with_live_figures(const node_env& env, nlohmann::json page, route_reply reply);
+
 /// The directory query ("channel.directory"): one page of channels ordered by name.
 nlohmann::json directory_page(storage::sqlite::database& db, const nlohmann::json& args,
                               const owns_fn& owns);

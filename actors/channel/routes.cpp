@@ -87,43 +87,6 @@ void get_channel(const node_env& env, route_request&& req, route_reply reply) {
     });
 }
 
-// Live rows take their viewers and start time from the channel entities: figures that change
-// every second are not read-model events. One page (at most 100 rows) asked in parallel; a row
-// whose entity does not answer keeps the read model's values.
-void reply_with_live_figures(const node_env& env, json page, route_reply reply) {
-  struct pending {
-    std::mutex mutex;
-    json page;
-    std::size_t left = 0;
-    route_reply reply;
-  };
-  auto state = std::make_shared<pending>();
-  std::vector<std::size_t> live;
-  for (std::size_t i = 0; i < page["channels"].size(); ++i)
-    if (page["channels"][i].value("live", false))
-      live.push_back(i);
-  if (live.empty())
-    return reply(route_response::json(200, page));
-  state->page = std::move(page);
-  state->left = live.size();
-  state->reply = std::move(reply);
-  for (auto i : live) {
-    auto name = state->page["channels"][i].value("name", "");
-    channel_ref{env.registry, name}
-      .ask(get_atom::value)
-      .then(*env.sys, [state, i](caf::expected<channel_view> view) {
-        std::lock_guard lock{state->mutex};
-        auto& row = state->page["channels"][i];
-        if (view && view->live) {
-          row["viewers"] = view->viewers;
-          row["started_at_ms"] = view->started_at_ms;
-        }
-        if (--state->left == 0)
-          state->reply(route_response::json(200, state->page));
-      });
-  }
-}
-
 void list_channels(const node_env& env, route_request&& req, route_reply reply) {
   bool live_only = false;
   if (auto live = req.query_param("live")) {
@@ -244,6 +207,43 @@ route_handler valid_name_only(route_handler handler) {
 }
 
 }  // namespace
+
+// Live rows take their viewers and start time from the channel entities: figures that change
+// every second are not read-model events. One page (at most 100 rows) asked in parallel; a row
+// whose entity does not answer keeps the read model's values.
+void reply_with_live_figures(const node_env& env, json page, route_reply reply) {
+  struct pending {
+    std::mutex mutex;
+    json page;
+    std::size_t left = 0;
+    route_reply reply;
+  };
+  auto state = std::make_shared<pending>();
+  std::vector<std::size_t> live;
+  for (std::size_t i = 0; i < page["channels"].size(); ++i)
+    if (page["channels"][i].value("live", false))
+      live.push_back(i);
+  if (live.empty())
+    return reply(route_response::json(200, page));
+  state->page = std::move(page);
+  state->left = live.size();
+  state->reply = std::move(reply);
+  for (auto i : live) {
+    auto name = state->page["channels"][i].value("name", "");
+    channel_ref{env.registry, name}
+      .ask(get_atom::value)
+      .then(*env.sys, [state, i](caf::expected<channel_view> view) {
+        std::lock_guard lock{state->mutex};
+        auto& row = state->page["channels"][i];
+        if (view && view->live) {
+          row["viewers"] = view->viewers;
+          row["started_at_ms"] = view->started_at_ms;
+        }
+        if (--state->left == 0)
+          state->reply(route_response::json(200, state->page));
+      });
+  }
+}
 
 json directory_row_json(const channel_directory::channel& row) {
   return json{

@@ -67,16 +67,18 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
         "/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8", "/hls/vera/ll.m3u8?vid=tab-c"})
     REQUIRE(node.get(target).status == 200);
   CHECK(eventually([&] { return viewers(node, "vera") == 7; }, 5s));
-  // The directory's live rows carry the same figure.
-  CHECK(eventually(
-    [&] {
-      auto page = json::parse(node.get("/api/v1/channels?live=true").body, nullptr, false);
-      for (auto& row : page.value("channels", json::array()))
-        if (row.value("name", "") == "vera")
-          return row.value("viewers", 0) == 7 && row["started_at_ms"].is_number();
-      return false;
-    },
-    5s));
+  // Directory pages and search results carry the same figure for live rows.
+  for (auto* listing : {"/api/v1/channels?live=true", "/api/v1/search?q=vera"})
+    CHECK_MESSAGE(eventually(
+                    [&] {
+                      auto page = json::parse(node.get(listing).body, nullptr, false);
+                      for (auto& row : page.value("channels", json::array()))
+                        if (row.value("name", "") == "vera")
+                          return row.value("viewers", 0) == 7 && row["started_at_ms"].is_number();
+                      return false;
+                    },
+                    5s),
+                  listing);
   auto health = json::parse(node.get("/api/v1/channels/vera/health").body, nullptr, false);
   CHECK(health.value("ws_viewers", 0) == 3);
   CHECK(health.value("hls_viewers", 0) == 3);
