@@ -11,6 +11,7 @@
   domain(chat)                 \
   domain(console)              \
   domain(social)               \
+  domain(notify)               \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

@@ -16,6 +16,14 @@ using idle_check_atom = caf::atom_constant<caf::atom("idlecheck")>;
 using console_atom = caf::atom_constant<caf::atom("console")>;
 /// A read-model query to a member's node services (net/app/node_services.hpp).
 using query_atom = caf::atom_constant<caf::atom("query")>;
+/// A payload published to a named node service on every member (actors::node_env::publish).
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+/// A signed-in page connection subscribes to / leaves a topic service; the service pushes frames.
+using topic_sub_atom = caf::atom_constant<caf::atom("topicsub")>;
+using topic_unsub_atom = caf::atom_constant<caf::atom("topicunsub")>;
+using topic_push_atom = caf::atom_constant<caf::atom("topicpush")>;
+/// An e-mail to the node's mail service: (mail_atom, to, subject, text).
+using mail_atom = caf::atom_constant<caf::atom("mail")>;
 /// Figures of a service for the node's /metrics (net/app/metrics.hpp).
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 

@@ -47,6 +47,11 @@ struct node_config {
   double transcode_cost_decode = 0.0046;
   double transcode_cost_scale = 0.0018;
   double transcode_cost_encode = 0.020;
+  // Notification e-mail: an SMTP relay URL ("smtp://host:port", credentials in its user info;
+  // secret) or, when empty, .eml files in `mail_outbox` (empty: <data>/outbox).
+  std::string smtp_url;
+  std::string mail_from = "AeThex LIVE <notifications@localhost>";
+  std::filesystem::path mail_outbox;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

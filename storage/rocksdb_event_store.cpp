@@ -1,7 +1,9 @@
 #include "storage/rocksdb_event_store.hpp"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
@@ -77,7 +79,13 @@ rocksdb_event_store::rocksdb_event_store(const std::filesystem::path& dir, optio
   // each) would let a chatty node hold ~0.5 GB of events in memory before the first flush.
   db_opts.db_write_buffer_size = write_buffer_bytes;
 
+  // One block cache for every column family, of a fixed size: without it each family's table
+  // factory makes its own, and read memory grows with the number of families read.
+  block_cache_ = rocksdb::NewLRUCache(block_cache_bytes);
+  rocksdb::BlockBasedTableOptions table_opts;
+  table_opts.block_cache = block_cache_;
   rocksdb::ColumnFamilyOptions cf_opts;
+  cf_opts.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_opts));
   const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors{
     {rocksdb::kDefaultColumnFamilyName, cf_opts},
     {"events", cf_opts},
@@ -377,10 +385,16 @@ std::optional<std::string> rocksdb_event_store::get_meta(std::string_view key) {
 }
 
 std::uint64_t rocksdb_event_store::memory_bytes() {
-  std::uint64_t bytes = 0;
-  return db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)
-           ? bytes
-           : 0;
+  // Memtables, the index and filter blocks of open tables, and the shared block cache: what the
+  // store holds in memory, each part bounded.
+  std::uint64_t total = block_cache_->GetUsage();
+  for (const auto& property : {rocksdb::DB::Properties::kCurSizeAllMemTables,
+                               rocksdb::DB::Properties::kEstimateTableReadersMem}) {
+    std::uint64_t bytes = 0;
+    if (db_->GetAggregatedIntProperty(property, &bytes))
+      total += bytes;
+  }
+  return total;
 }
 
 rocksdb_event_store::stats rocksdb_event_store::statistics() const {

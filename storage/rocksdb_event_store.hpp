@@ -18,6 +18,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Cache;
 }  // namespace rocksdb
 
 namespace aethex::storage {
@@ -33,6 +34,8 @@ class rocksdb_event_store final : public event_store {
 
   /// Memtable bytes of all column families together before RocksDB flushes them to disk.
   static constexpr std::size_t write_buffer_bytes = 16u << 20;
+  /// Uncompressed data blocks kept for reads, shared by every column family.
+  static constexpr std::size_t block_cache_bytes = 8u << 20;
 
   rocksdb_event_store(const std::filesystem::path& dir, options opts);
   ~rocksdb_event_store() override;
@@ -53,7 +56,7 @@ class rocksdb_event_store final : public event_store {
   std::optional<snapshot> load_snapshot(std::string_view stream) override;
   void put_meta(std::string_view key, std::string_view value) override;
   std::optional<std::string> get_meta(std::string_view key) override;
-  /// The memtables of every column family (bounded by write_buffer_bytes).
+  /// Memtables (bounded by write_buffer_bytes), table index/filter blocks and the block cache.
   std::uint64_t memory_bytes() override;
 
   stats statistics() const;
@@ -66,6 +69,7 @@ class rocksdb_event_store final : public event_store {
 
   std::filesystem::path dir_;
   options opts_;
+  std::shared_ptr<rocksdb::Cache> block_cache_;  // outlives db_, which reads through it
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;  // owned by handles_
   rocksdb::ColumnFamilyHandle* global_cf_ = nullptr;

@@ -65,7 +65,10 @@ struct session_state {
   std::chrono::steady_clock::time_point throttled_notice{};
   std::uint64_t frames_seen = 0;  // client frames received (the parking handshake compares)
   int pending = 0;                // requests in flight that change what the session is
+  std::vector<std::string> topics;  // subscribed (signed-in users only), at most max_topics
 };
+
+constexpr std::size_t max_topics = 8;
 
 using session_actor = caf::stateful_actor<session_state>;
 
@@ -324,6 +327,49 @@ bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& p
   return true;
 }
 
+caf::actor topic_service(session_actor* self, std::string_view topic) {
+  auto& services = self->state.ctx.services;
+  return services ? services->find("topic:" + std::string{topic}) : caf::actor{};
+}
+
+void leave_topics(session_actor* self) {
+  for (auto& topic : self->state.topics)
+    if (auto service = topic_service(self, topic))
+      self->send(service, topic_unsub_atom::value, caf::actor{self});
+  self->state.topics.clear();
+}
+
+// {"type":"subscribe"|"unsubscribe","topics":[...]}: the page's one connection carries the
+// signed-in user's topics beside chat; each topic's service pushes frames to it.
+void change_topics(session_actor* self, const json& msg, const json& ref, bool subscribe) {
+  auto& st = self->state;
+  if (!st.who.is_user())
+    return send_notice(self, "sign_in_required", "sign in to subscribe to topics", ref);
+  if (!msg.contains("topics") || !msg["topics"].is_array() || msg["topics"].size() > max_topics)
+    return send_error(self, "invalid_argument",
+                      "'topics' must be a list of at most " + std::to_string(max_topics) +
+                        " topic names",
+                      ref);
+  for (auto& item : msg["topics"]) {
+    auto topic = item.is_string() ? item.get<std::string>() : std::string{};
+    auto service = topic_service(self, topic);
+    if (!service)
+      return send_error(self, "invalid_argument", "unknown topic '" + topic + "'", ref);
+    auto it = std::find(st.topics.begin(), st.topics.end(), topic);
+    if (subscribe && it == st.topics.end()) {
+      st.topics.push_back(topic);
+      self->send(service, topic_sub_atom::value, st.who.name, caf::actor{self});
+    } else if (!subscribe && it != st.topics.end()) {
+      st.topics.erase(it);
+      self->send(service, topic_unsub_atom::value, caf::actor{self});
+    }
+  }
+  json j{{"type", "subscribed"}, {"topics", st.topics}};
+  if (!ref.is_null())
+    j["ref"] = ref;
+  send_json(self, j);
+}
+
 void handle_frame(session_actor* self, const std::string& text) {
   auto& st = self->state;
   if (!st.frames.take()) {
@@ -351,6 +397,8 @@ void handle_frame(session_actor* self, const std::string& text) {
                      ref.is_null() ? json{{"type", "pong"}} : json{{"type", "pong"}, {"ref", ref}});
   if (type == "auth")
     return authenticate(self, msg, ref);
+  if (type == "subscribe" || type == "unsubscribe")
+    return change_topics(self, msg, ref, type == "subscribe");
   if (type == "join") {
     if (!st.joins.take())
       return send_error(self, "too_many_requests", "joining too fast; wait a moment", ref);
@@ -463,6 +511,7 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
       if (st.session_digest.empty())
         return;
       st.session_digest.clear();
+      leave_topics(self);
       st.who = chat_identity::anonymous();
       send_json(self, json{{"type", "signed_out"}, {"reason", "session ended"}});
       maybe_park(self);
@@ -471,7 +520,13 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
       if (!self->state.session_digest.empty() && self->state.who.is_user())
         watch_session(self);
     },
+    // A frame of a subscribed topic, already encoded by its service.
+    [self](topic_push_atom, std::string& frame) {
+      if (self->state.sink && !self->state.topics.empty())
+        self->state.sink->push(std::make_shared<const std::string>(std::move(frame)));
+    },
     [self](ws_closed_atom) {
+      leave_topics(self);
       leave(self);
       self->quit();
     },

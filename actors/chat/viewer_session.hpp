@@ -1,5 +1,6 @@
-// One actor per chat connection: who is connected (anonymous, guest, signed-in user or admin),
-// which room they joined, and the client side of the chat protocol (docs/chat-protocol.md).
+// One actor per page connection: who is connected (anonymous, guest, signed-in user or admin),
+// which room they joined, the topics a signed-in user subscribed to (notifications, ...), and the
+// client side of the protocol (docs/chat-protocol.md).
 //
 // The front end hands it every text frame as (ws_text_atom, std::string) and tells it
 // (ws_closed_atom) when the connection ends; everything the client should see goes to the sink.
@@ -17,6 +18,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/chat/chat_types.hpp"
+#include "actors/core/module.hpp"
 
 namespace aethex::actors {
 
@@ -25,6 +27,8 @@ struct viewer_context {
   caf::actor hub;                  // spawn_chat_hub
   std::string admin_token_digest;  // SHA-256 hex of the node's admin token
   chat_options options;
+  /// Where topic services are found ("topic:<name>", e.g. "topic:notifications"); null: none.
+  std::shared_ptr<service_directory> services;
 };
 
 /// An anonymous session at rest. The fan-out keeps delivering to the sink meanwhile.

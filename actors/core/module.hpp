@@ -43,6 +43,7 @@ using read_query_table = std::map<std::string, read_query, std::less<>>;
 namespace service_names {
 inline constexpr std::string_view chat_hub = "chat.hub";  // chat fan-out hub (chat module)
 inline constexpr std::string_view console = "console";    // console service (console module)
+inline constexpr std::string_view mail = "mail";  // (mail_atom, to, subject, text); net/mail
 }  // namespace service_names
 
 /// Named node-local actors that modules start ("chat.hub", "console"), for front ends and other
@@ -86,6 +87,11 @@ struct node_env {
   std::function<void(std::string name, nlohmann::json args,
                      std::function<void(caf::expected<std::vector<nlohmann::json>>)>)>
     query;
+  /// Hands `payload` to the node-local service named `topic` (env.services) on every member, this
+  /// node included, as (publish_atom, topic, payload); members without one ignore it. Best effort: a
+  /// member that cannot be reached misses it.
+  std::function<void(std::string topic, std::string payload)> publish = [](std::string,
+                                                                           std::string) {};
   /// Wakes the projections after a command appended events they read.
   std::function<void()> read_models_changed = [] {};
   /// Set by the identity module's start().

@@ -24,29 +24,50 @@ struct follow_stopped {
   static constexpr std::uint32_t schema = 1;
   std::string channel;
 };
-template <class Event>
-void to_json(json& j, const Event& e) {
-  j = json{{"channel", e.channel}};
+struct follow_prefs_changed {
+  static constexpr std::string_view type = "follow.prefs_changed";
+  static constexpr std::uint32_t schema = 1;
+  std::string channel;
+  bool notify = true;
+  bool email = false;
+};
+void to_json(json& j, const follow_started& e) { j = json{{"channel", e.channel}}; }
+void to_json(json& j, const follow_stopped& e) { j = json{{"channel", e.channel}}; }
+void to_json(json& j, const follow_prefs_changed& e) {
+  j = json{{"channel", e.channel}, {"notify", e.notify}, {"email", e.email}};
 }
-template <class Event>
-void from_json(const json& j, Event& e) {
+void from_json(const json& j, follow_started& e) { e.channel = j.value("channel", ""); }
+void from_json(const json& j, follow_stopped& e) { e.channel = j.value("channel", ""); }
+void from_json(const json& j, follow_prefs_changed& e) {
   e.channel = j.value("channel", "");
+  e.notify = j.value("notify", true);
+  e.email = j.value("email", false);
 }
 
 struct follows_state {
   static constexpr std::string_view kind = "follows";
   static inline const char* name = "follows";
-  using events = event_list<follow_started, follow_stopped>;
+  using events = event_list<follow_started, follow_stopped, follow_prefs_changed>;
 
   follows_view view;
 
-  bool follows(std::string_view channel) const {
-    return std::any_of(view.channels.begin(), view.channels.end(),
-                       [channel](const followed_channel& c) { return c.channel == channel; });
+  followed_channel* find(std::string_view channel) {
+    auto it = std::find_if(view.channels.begin(), view.channels.end(),
+                           [channel](const followed_channel& c) { return c.channel == channel; });
+    return it == view.channels.end() ? nullptr : &*it;
   }
+  bool follows(std::string_view channel) { return find(channel) != nullptr; }
   void apply(const follow_started& e, const event_meta& meta) {
     if (!follows(e.channel))
-      view.channels.push_back({e.channel, meta.timestamp_ms});
+      view.channels.push_back({e.channel, meta.timestamp_ms, true, false, meta.timestamp_ms});
+  }
+  void apply(const follow_prefs_changed& e, const event_meta& meta) {
+    if (auto* followed = find(e.channel)) {
+      if (e.notify && !followed->notify)
+        followed->notify_since_ms = meta.timestamp_ms;
+      followed->notify = e.notify;
+      followed->email = e.email;
+    }
   }
   void apply(const follow_stopped& e, const event_meta&) {
     std::erase_if(view.channels, [&](const followed_channel& c) { return c.channel == e.channel; });
@@ -81,6 +102,21 @@ caf::behavior follows_behavior(follows_actor* self, caf::actor registry,
       if (!st.follows(channel))
         return st.view;
       if (auto err = st.emit(follow_stopped{channel}))
+        return err;
+      return st.view;
+    },
+    [self](follow_prefs_atom, const std::string& channel,
+           const follow_prefs& prefs) -> caf::result<follows_view> {
+      auto& st = self->state;
+      st.touch();
+      auto* followed = st.find(channel);
+      if (!followed)
+        return make_error(errc::not_found, "you do not follow " + channel);
+      follow_prefs_changed changed{channel, prefs.notify < 0 ? followed->notify : prefs.notify > 0,
+                                   prefs.email < 0 ? followed->email : prefs.email > 0};
+      if (changed.notify == followed->notify && changed.email == followed->email)
+        return st.view;
+      if (auto err = st.emit(std::move(changed)))
         return err;
       return st.view;
     },

@@ -16,6 +16,7 @@ const storage::event_schema_registry& schemas() {
   static const bool declared = [] {
     registry.declare("follow.started", 1);
     registry.declare("follow.stopped", 1);
+    registry.declare("follow.prefs_changed", 1);  // read by the notify domain's projection
     return true;
   }();
   (void)declared;

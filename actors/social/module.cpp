@@ -15,6 +15,7 @@ class social_domain final : public domain_module {
     cfg.add_message_type<followed_channel>("aethex::followed_channel");
     cfg.add_message_type<std::vector<followed_channel>>("std::vector<aethex::followed_channel>");
     cfg.add_message_type<follows_view>("aethex::follows_view");
+    cfg.add_message_type<follow_prefs>("aethex::follow_prefs");
   }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {

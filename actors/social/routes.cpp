@@ -13,18 +13,71 @@ namespace {
 using json = nlohmann::json;
 using follows_ref = entity_ref<follows_protocol>;
 
+json followed_json(const followed_channel& followed) {
+  return json{{"channel", followed.channel},
+              {"since_ms", followed.since_ms},
+              {"notify", followed.notify},
+              {"email", followed.email}};
+}
+
 json following_json(const follows_view& view) {
   json list = json::array();
   for (auto& followed : view.channels)
-    list.push_back(json{{"channel", followed.channel}, {"since_ms", followed.since_ms}});
+    list.push_back(followed_json(followed));
   return json{{"user", view.user}, {"following", list}};
 }
 
 json follow_state_json(const follows_view& view, const std::string& channel) {
   for (auto& followed : view.channels)
-    if (followed.channel == channel)
-      return json{{"channel", channel}, {"following", true}, {"since_ms", followed.since_ms}};
+    if (followed.channel == channel) {
+      auto j = followed_json(followed);
+      j["following"] = true;
+      return j;
+    }
   return json{{"channel", channel}, {"following", false}};
+}
+
+// Node services that keep per-user state (the notification hub's index of who follows what)
+// hear of every change, wherever the user is connected.
+void announce_follow_change(const node_env& env, const follows_view& view,
+                            const std::string& channel) {
+  auto state = follow_state_json(view, channel);
+  state["user"] = view.user;
+  env.publish(std::string{follows_changed_topic}, state.dump());
+}
+
+// An optional boolean field as follow_prefs holds it: 1, 0 or -1 when absent.
+caf::expected<std::int8_t> bool_field(const json& body, const char* key) {
+  if (!body.contains(key))
+    return std::int8_t{-1};
+  if (!body[key].is_boolean())
+    return make_error(errc::invalid_argument, std::string{"'"} + key + "' must be true or false");
+  return static_cast<std::int8_t>(body[key].get<bool>() ? 1 : 0);
+}
+
+// PATCH {"notify"?: bool, "email"?: bool}: the follower's notification choices for the channel.
+void set_follow_prefs(const node_env& env, route_request&& req, route_reply reply) {
+  auto channel = req.param("channel");
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"notify", "email"}))
+    return reply(err);
+  auto notify = bool_field(*body, "notify");
+  auto email = bool_field(*body, "email");
+  if (!notify)
+    return reply(notify.error());
+  if (!email)
+    return reply(email.error());
+  follows_ref{env.registry, req.who.name}
+    .ask(follow_prefs_atom::value, channel, follow_prefs{*notify, *email})
+    .then(*env.sys, [env, channel, reply](caf::expected<follows_view> follows) {
+      if (!follows)
+        return reply(follows.error());
+      env.read_models_changed();
+      announce_follow_change(env, *follows, channel);
+      reply(route_response::json(200, follow_state_json(*follows, channel)));
+    });
 }
 
 void follow(const node_env& env, route_request&& req, route_reply reply) {
@@ -43,6 +96,7 @@ void follow(const node_env& env, route_request&& req, route_reply reply) {
           if (!follows)
             return reply(follows.error());
           env.read_models_changed();
+          announce_follow_change(env, *follows, channel);
           reply(route_response::json(200, follow_state_json(*follows, channel)));
         });
     });
@@ -58,6 +112,7 @@ void unfollow(const node_env& env, route_request&& req, route_reply reply) {
       if (!follows)
         return reply(follows.error());
       env.read_models_changed();
+      announce_follow_change(env, *follows, channel);
       reply(route_response::json(200, follow_state_json(*follows, channel)));
     });
 }
@@ -93,6 +148,8 @@ void add_social_routes(route_table& routes, const node_env& env) {
              "follow a channel");
   routes.add(del, "channels/{channel}/follow", access::user, with_env(env, unfollow),
              "stop following a channel");
+  routes.add(patch, "channels/{channel}/follow", access::user, with_env(env, set_follow_prefs),
+             "notification choices for a followed channel: notify, email");
   routes.add(get, "channels/{channel}/followers", access::anyone, with_env(env, followers),
              "how many accounts follow the channel", {"follows"});
   routes.add(

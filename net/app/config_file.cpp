@@ -150,6 +150,13 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     .add_option("--media-cors-origin", config.media_cors_origin,
                 "Access-Control-Allow-Origin of HLS/LL-HLS/thumbnail answers (empty: none)")
     ->capture_default_str();
+  serve.add_option("--smtp-url", config.smtp_url,
+                   "SMTP relay for notification e-mail, e.g. smtp://127.0.0.1:25 or "
+                   "smtps://user:password@host:465 (default: none, mail goes to the outbox)");
+  serve.add_option("--mail-from", config.mail_from, "Sender of notification e-mail")
+    ->capture_default_str();
+  serve.add_option("--mail-outbox", config.mail_outbox,
+                   "Folder of .eml files when no SMTP relay is set (default: <data>/outbox)");
   serve
     .add_option("--abr-ladder", config.abr_ladder,
                 "Renditions made for channels without a ladder of their own, e.g. 720p,480p,160p "

@@ -145,7 +145,7 @@ std::shared_ptr<prometheus::Registry> live_registry(const live_figures& live) {
     lag.Add({{"projection", name}}).Set(static_cast<double>(behind));
   BuildGauge()
     .Name("aethex_event_store_memory_bytes")
-    .Help("Event-store bytes held in memory (RocksDB memtables, bounded; flushed to disk)")
+    .Help("Event-store bytes held in memory (RocksDB memtables, table readers, block cache)")
     .Register(*r)
     .Add({})
     .Set(static_cast<double>(live.event_store_memory_bytes));

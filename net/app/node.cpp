@@ -32,6 +32,7 @@
 #include "net/live/media_routes.hpp"
 #include "net/app/cluster_setup.hpp"
 #include "net/app/node_services.hpp"
+#include "net/mail/mailer.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/metrics.hpp"
 #include "net/app/read_models.hpp"
@@ -143,6 +144,15 @@ int run_node(const runtime::node_config& config) {
     return 1;
   }
   auto hls_root = config.data_dir / "hls";
+  std::shared_ptr<net::mail::mailer> mailer;
+  try {
+    mailer = std::make_shared<net::mail::mailer>(net::mail::options{
+      config.smtp_url, config.mail_from,
+      config.mail_outbox.empty() ? config.data_dir / "outbox" : config.mail_outbox});
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
   auto web_root = config.web_root.empty() ? default_web_root() : config.web_root;
 
   caf::actor_system_config cfg;
@@ -199,11 +209,16 @@ int run_node(const runtime::node_config& config) {
               << " node " << node_id_of(config) << std::endl;
   }
   env.membership = membership;
+  env.services->add(std::string{actors::service_names::mail},
+                    net::mail::spawn_mail_service(sys, mailer));
   env.query = [&sys, membership, read_model](std::string name, nlohmann::json args, auto done) {
     query_read_models(sys, membership, read_model, std::move(name), std::move(args),
                       std::move(done));
   };
   env.read_models_changed = [read_model] { read_model->notify(); };
+  env.publish = [&sys, membership, services](std::string topic, std::string payload) {
+    publish_to_members(sys, membership, services, std::move(topic), std::move(payload));
+  };
   auto routes = start_modules(modules, env);
   add_node_routes(routes, {&sys, membership, env.node_id, read_model});
   // Events applied here invalidate cached API answers here and on every other member.

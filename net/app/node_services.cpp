@@ -88,6 +88,10 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
         return promise;
       },
+      [services](publish_atom, const std::string& topic, std::string& payload) {
+        if (auto listener = services->find(topic))
+          caf::anon_send(listener, publish_atom::value, topic, std::move(payload));
+      },
       [self, services](console_atom, std::vector<std::string>& words) -> caf::result<caf::message> {
         auto console = services->find(actors::service_names::console);
         if (!console)
@@ -112,6 +116,25 @@ void announce_changes(caf::actor_system& sys, const caf::actor& membership,
               self->send(member.services, changed_atom::value, kinds);
         },
         [](caf::error&) {});  // members not told fall back on the cache's max age
+  });
+}
+
+void publish_to_members(caf::actor_system& sys, const caf::actor& membership,
+                        const caf::actor& local_services, std::string topic, std::string payload) {
+  if (!membership) {
+    caf::anon_send(local_services, publish_atom::value, std::move(topic), std::move(payload));
+    return;
+  }
+  sys.spawn([membership, topic = std::move(topic),
+             payload = std::move(payload)](caf::event_based_actor* self) {
+    self->request(membership, member_timeout, get_atom::value)
+      .then(
+        [self, topic, payload](const runtime::cluster_view& view) {
+          for (auto& member : view.members)
+            if (member.services)
+              self->send(member.services, publish_atom::value, topic, payload);
+        },
+        [](caf::error&) {});  // best effort, as documented for node_env::publish
   });
 }
 

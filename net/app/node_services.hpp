@@ -33,6 +33,7 @@ using changed_atom = caf::atom_constant<caf::atom("rmchanged")>;
 ///  (runtime::load_atom) -> {chat sockets, streams}
 ///  (media::relay_atom, channel, sink) -> a relay source of a stream ingested here
 ///  (console_atom, words) -> the node's console service's answer
+///  (publish_atom, topic, payload) -> the same to the local service named topic
 caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_models> read_model,
                                caf::actor media,
                                std::shared_ptr<actors::service_directory> services,
@@ -41,6 +42,11 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
 /// Tells every other member's services that events of `kinds` were applied here.
 void announce_changes(caf::actor_system& sys, const caf::actor& membership,
                       std::string self_node_id, std::vector<std::string> kinds);
+
+/// actors::node_env::publish: (publish_atom, topic, payload) to every member's services actor
+/// (only `local_services` when `membership` is null).
+void publish_to_members(caf::actor_system& sys, const caf::actor& membership,
+                        const caf::actor& local_services, std::string topic, std::string payload);
 
 /// Runs read query `name` on every member for the partitions it owns (on this node alone, for
 /// every partition, when `membership` is null); `done` runs on a CAF thread with all rows, or an

@@ -8,7 +8,7 @@ namespace aethex::live {
 
 ws_module make_chat_ws(const live_context& ctx, const caf::actor& hub,
                        const actors::chat_options& options) {
-  actors::viewer_context viewer{ctx.registry, hub, ctx.admin_token_digest, options};
+  actors::viewer_context viewer{ctx.registry, hub, ctx.admin_token_digest, options, ctx.services};
   auto endpoint = std::make_shared<net::ws::chat_endpoint>(*ctx.sys, std::move(viewer));
   return [endpoint](std::string_view path, boost::beast::tcp_stream& stream,
                     net::http::request& req, const std::string& peer) {

@@ -57,7 +57,7 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
                                 "--cluster-port", "0"};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   if (cluster_mode())
-    start_peers(argv);
+    start_peers(argv, extra_args);
   process_ = std::make_unique<child_process>(argv, out_dir / "node.log");
   bool ready = eventually(
     [this] {
@@ -77,7 +77,8 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
     std::this_thread::sleep_for(std::chrono::milliseconds(600));
 }
 
-void test_node::start_peers(std::vector<std::string>& node_args) {
+void test_node::start_peers(std::vector<std::string>& node_args,
+                            const std::vector<std::string>& shared_args) {
   auto founder_port = free_tcp_port();
   auto seed = "127.0.0.1:" + std::to_string(founder_port);
   for (int i = 1; i <= 2; ++i) {
@@ -86,6 +87,7 @@ void test_node::start_peers(std::vector<std::string>& node_args) {
       node_binary(), "serve",     "--data",      data_dir.string() + "-" + id,
       "--bind",      "127.0.0.1", "--http-port", std::to_string(free_tcp_port()),
       "--rtmp-port", "0",         "--srt-port",  "0"};
+    argv.insert(argv.end(), shared_args.begin(), shared_args.end());
     auto args = cluster_args(id, i == 1 ? founder_port : free_tcp_port(), i == 1 ? "" : seed);
     argv.insert(argv.end(), args.begin(), args.end());
     peers_.push_back(std::make_unique<child_process>(argv, out_dir / (id + ".log")));

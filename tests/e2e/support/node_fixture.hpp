@@ -22,7 +22,8 @@ std::filesystem::path output_dir(const std::string& suite);
 /// 3-node cluster: two peer processes ("peer1" founds it, "peer2" joins) own two thirds of the
 /// partitions, so the suite's entities mostly live on other processes than the node it talks
 /// to. Peers keep their data next to the node's (<data>-peer1, -peer2) and stop after it,
-/// each handing its partitions on, so a restart finds every event again.
+/// each handing its partitions on, so a restart finds every event again. They get the node's
+/// extra arguments too (settings a cluster shares, e.g. --smtp-url).
 class test_node {
  public:
   /// Starts a node; `data` reuses an existing data folder (kept afterwards) instead of a new one.
@@ -57,7 +58,7 @@ class test_node {
   std::filesystem::path out_dir;
 
  private:
-  void start_peers(std::vector<std::string>& node_args);
+  void start_peers(std::vector<std::string>& node_args, const std::vector<std::string>& shared_args);
 
   std::unique_ptr<child_process> process_;
   std::vector<std::unique_ptr<child_process>> peers_;  // cluster mode only, founder first

@@ -1,0 +1,195 @@
+#include "actors/notify/notices.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "storage/event_schema.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view channel_prefix = "channel/";
+constexpr std::string_view follows_prefix = "follows/";
+constexpr std::size_t max_limit = 200;
+
+const storage::event_schema_registry& schemas() {
+  static storage::event_schema_registry registry;
+  static const bool declared = [] {
+    for (auto* type : {"channel.created", "channel.updated", "channel.went_live", "follow.started",
+                       "follow.stopped", "follow.prefs_changed"})
+      registry.declare(type, 1);
+    return true;
+  }();
+  (void)declared;
+  return registry;
+}
+
+json parse_object(const storage::recorded_event& e) {
+  auto body = json::parse(e.data.payload, nullptr, false);
+  if (!body.is_object())
+    throw std::runtime_error("notices: malformed payload in " + e.stream + " seq " +
+                             std::to_string(e.seq));
+  return body;
+}
+
+std::string title_of(storage::sqlite::database& db, std::string_view channel) {
+  auto row = db.prepare("SELECT title FROM notice_titles WHERE channel = ?1");
+  row.bind(1, channel);
+  return row.step() ? row.column_text(0) : std::string{};
+}
+
+}  // namespace
+
+json to_json(const notice& n) {
+  return json{{"id", n.id},       {"kind", n.kind},   {"channel", n.channel},
+              {"title", n.title}, {"at_ms", n.at_ms}};
+}
+
+notice notice_from_json(const json& j) {
+  return {j.value("id", ""), j.value("kind", ""), j.value("channel", ""), j.value("title", ""),
+          j.value("at_ms", std::int64_t{0})};
+}
+
+notices_projection::notices_projection(std::function<void(const notice&)> fresh,
+                                       std::function<std::int64_t()> now_ms)
+    : fresh_(std::move(fresh)), now_ms_(std::move(now_ms)) {}
+
+void notices_projection::create_schema(storage::sqlite::database& db) {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS notices(id TEXT PRIMARY KEY, channel TEXT NOT NULL, "
+    "kind TEXT NOT NULL, title TEXT NOT NULL, at_ms INTEGER NOT NULL)");
+  db.exec("CREATE INDEX IF NOT EXISTS notices_by_channel ON notices(channel, at_ms)");
+  db.exec("CREATE TABLE IF NOT EXISTS notice_titles(channel TEXT PRIMARY KEY, title TEXT NOT NULL)");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS follow_prefs(user TEXT NOT NULL, channel TEXT NOT NULL, "
+    "notify INTEGER NOT NULL, email INTEGER NOT NULL, PRIMARY KEY(channel, user))");
+}
+
+void notices_projection::reset(storage::sqlite::database& db) {
+  db.exec("DELETE FROM notices");
+  db.exec("DELETE FROM notice_titles");
+  db.exec("DELETE FROM follow_prefs");
+}
+
+void notices_projection::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
+  auto from_channel = e.stream.starts_with(channel_prefix);
+  auto from_follows = e.stream.starts_with(follows_prefix);
+  if (!from_channel && !from_follows)
+    return;
+  if (auto problem = schemas().check(e))
+    throw std::runtime_error(*problem);
+  if (!schemas().supported(e.data.type))
+    return;  // an event of these streams that notifications do not depend on
+  auto body = parse_object(e);
+  if (from_channel)
+    apply_channel(tx.db(), std::string_view{e.stream}.substr(channel_prefix.size()), e, body);
+  else
+    apply_follow(tx.db(), std::string_view{e.stream}.substr(follows_prefix.size()), e, body);
+}
+
+void notices_projection::apply_channel(storage::sqlite::database& db, std::string_view channel,
+                                       const storage::recorded_event& e, const json& body) {
+  const auto& type = e.data.type;
+  if (type == "channel.created" || type == "channel.updated") {
+    if (!body.contains("title") || !body["title"].is_string())
+      return;
+    db.prepare("INSERT OR REPLACE INTO notice_titles(channel, title) VALUES(?1, ?2)")
+      .bind(1, channel)
+      .bind(2, body["title"].get<std::string>())
+      .run();
+    return;
+  }
+  // channel.went_live: one notice per stream session.
+  notice n{"live:" + std::string{channel} + ":" + body.value("session", std::to_string(e.seq)),
+           "live", std::string{channel}, title_of(db, channel), e.data.timestamp_ms};
+  auto seen = db.prepare("SELECT 1 FROM notices WHERE id = ?1");
+  seen.bind(1, n.id);
+  if (seen.step())
+    return;
+  db.prepare("INSERT INTO notices(id, channel, kind, title, at_ms) VALUES(?1, ?2, ?3, ?4, ?5)")
+    .bind(1, n.id)
+    .bind(2, n.channel)
+    .bind(3, n.kind)
+    .bind(4, n.title)
+    .bind(5, n.at_ms)
+    .run();
+  if (fresh_ && now_ms_() - n.at_ms < fresh_window_ms)
+    fresh_(n);
+}
+
+void notices_projection::apply_follow(storage::sqlite::database& db, std::string_view user,
+                                      const storage::recorded_event& e, const json& body) {
+  if (!body.contains("channel") || !body["channel"].is_string())
+    throw std::runtime_error("notices: malformed payload in " + e.stream + " seq " +
+                             std::to_string(e.seq));
+  auto channel = body["channel"].get<std::string>();
+  bool notify = body.value("notify", true);
+  bool email = body.value("email", false);
+  // Only choices that differ from the default are kept: most follows have no row.
+  if (e.data.type == "follow.prefs_changed" && (!notify || email))
+    db.prepare(
+        "INSERT OR REPLACE INTO follow_prefs(user, channel, notify, email) VALUES(?1, ?2, ?3, ?4)")
+      .bind(1, user)
+      .bind(2, channel)
+      .bind(3, std::int64_t{notify})
+      .bind(4, std::int64_t{email})
+      .run();
+  else
+    db.prepare("DELETE FROM follow_prefs WHERE user = ?1 AND channel = ?2")
+      .bind(1, user)
+      .bind(2, channel)
+      .run();
+}
+
+std::optional<std::uint64_t> notices_projection::row_count(storage::sqlite::database& db) const {
+  auto count = db.prepare("SELECT (SELECT COUNT(*) FROM notices) + (SELECT COUNT(*) FROM "
+                          "follow_prefs)");
+  count.step();
+  return static_cast<std::uint64_t>(count.column_int64(0));
+}
+
+json notices_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
+  auto limit = std::min<std::size_t>(args.value("limit", std::size_t{50}), max_limit);
+  std::vector<notice> found;
+  auto rows = db.prepare(
+    "SELECT id, kind, title, at_ms FROM notices WHERE channel = ?1 AND at_ms >= ?2 "
+    "ORDER BY at_ms DESC LIMIT ?3");
+  for (auto& wanted : args.value("channels", json::array())) {
+    if (!wanted.is_object())
+      continue;
+    auto channel = wanted.value("channel", std::string{});
+    if (channel.empty() || !owns("channel", channel))
+      continue;
+    rows.reset();
+    rows.bind(1, channel).bind(2, wanted.value("since_ms", std::int64_t{0}));
+    rows.bind(3, static_cast<std::int64_t>(limit));
+    while (rows.step())
+      found.push_back({rows.column_text(0), rows.column_text(1), channel, rows.column_text(2),
+                       rows.column_int64(3)});
+  }
+  std::sort(found.begin(), found.end(),
+            [](const notice& a, const notice& b) { return a.at_ms > b.at_ms; });
+  if (found.size() > limit)
+    found.resize(limit);
+  json out = json::array();
+  for (auto& n : found)
+    out.push_back(to_json(n));
+  return out;
+}
+
+json email_followers_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
+  auto rows = db.prepare(
+    "SELECT user FROM follow_prefs WHERE channel = ?1 AND email = 1 AND notify = 1");
+  rows.bind(1, args.value("channel", std::string{}));
+  json out = json::array();
+  while (rows.step()) {
+    auto user = rows.column_text(0);
+    if (owns("follows", user))
+      out.push_back(json{{"user", user}});
+  }
+  return out;
+}
+
+}  // namespace aethex::actors

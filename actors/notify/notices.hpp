@@ -1,0 +1,81 @@
+// Read model of notifications: what each channel announced to its followers (go-live today,
+// announcements later), and the followers' notification choices that differ from the default.
+//
+// Fan-out on read: a go-live is ONE row on the channel's member, not one row per follower. An
+// inbox is assembled when it is read, from the user's follows (at most max_follows channels) and
+// these rows, so a channel with 100k followers costs the same to announce as one with ten, and
+// every inbox "has" the notification the moment its row is written. Pushing to followers who are
+// online, and e-mail, are the dispatcher's work (dispatcher.hpp), started from `fresh`.
+//
+// Tables: notices(id, channel, kind, title, at_ms) — id is "<kind>:<channel>:<session>", so a
+// session notifies at most once whatever replays; notice_titles(channel, title) — the channel's
+// current title, for the notice text; follow_prefs(user, channel, notify, email) — rows only for
+// follows whose choices differ from notify on / e-mail off.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/core/module.hpp"
+#include "storage/read_model.hpp"
+
+namespace aethex::actors {
+
+/// One notification as every reader sees it (the inbox row, the WebSocket push, the e-mail).
+struct notice {
+  std::string id;  // "live:<channel>:<session>"
+  std::string kind;
+  std::string channel;
+  std::string title;
+  std::int64_t at_ms = 0;
+};
+
+nlohmann::json to_json(const notice& n);
+notice notice_from_json(const nlohmann::json& j);
+
+class notices_projection final : public storage::projection {
+ public:
+  static constexpr std::string_view projection_name = "notices";
+  /// Notices younger than this when applied are fresh: replays after a restart or a rebuild
+  /// (older events) must not push or mail again.
+  static constexpr std::int64_t fresh_window_ms = 5 * 60 * 1000;
+
+  /// `fresh` hears of each new notice (from the runner's thread); `now_ms` is the clock it is
+  /// judged fresh by.
+  notices_projection(std::function<void(const notice&)> fresh,
+                     std::function<std::int64_t()> now_ms);
+
+  std::string name() const override { return std::string{projection_name}; }
+  void create_schema(storage::sqlite::database& db) override;
+  void reset(storage::sqlite::database& db) override;
+  /// Throws on an event schema newer than this code understands.
+  void apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) override;
+  std::optional<std::uint64_t> row_count(storage::sqlite::database& db) const override;
+
+ private:
+  void apply_channel(storage::sqlite::database& db, std::string_view channel,
+                     const storage::recorded_event& e, const nlohmann::json& body);
+  void apply_follow(storage::sqlite::database& db, std::string_view user,
+                    const storage::recorded_event& e, const nlohmann::json& body);
+
+  std::function<void(const notice&)> fresh_;
+  std::function<std::int64_t()> now_ms_;
+};
+
+/// "notify.notices" {"channels": [{"channel", "since_ms"}], "limit"} → the newest notices of the
+/// channels this member owns, each not older than its since_ms, newest first, at most limit.
+nlohmann::json notices_query(storage::sqlite::database& db, const nlohmann::json& args,
+                             const owns_fn& owns);
+
+/// "notify.email_followers" {"channel"} → [{"user"}]: followers (owned here) who asked for
+/// e-mail from the channel and did not turn its notifications off.
+nlohmann::json email_followers_query(storage::sqlite::database& db, const nlohmann::json& args,
+                                     const owns_fn& owns);
+
+}  // namespace aethex::actors

@@ -1,0 +1,193 @@
+#include "actors/notify/notify_hub.hpp"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/core/entity_ref.hpp"
+#include "actors/identity/user.hpp"
+#include "actors/notify/notices.hpp"
+#include "actors/social/follows.hpp"
+#include "runtime/atoms.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+using email_atom = caf::atom_constant<caf::atom("emailflw")>;
+
+struct hub_state {
+  static inline const char* name = "notify_hub";
+  std::map<caf::actor_addr, std::string> user_of;                       // connection → user
+  std::unordered_map<std::string, std::vector<caf::actor>> connections;  // user → connections
+  // channel → online users who follow it with notifications on, and the reverse.
+  std::unordered_map<std::string, std::set<std::string>> followers;
+  std::unordered_map<std::string, std::set<std::string>> followed_by;
+};
+
+using hub_actor = caf::stateful_actor<hub_state>;
+
+void index_follow(hub_state& st, const std::string& user, const std::string& channel, bool on) {
+  if (on) {
+    st.followers[channel].insert(user);
+    st.followed_by[user].insert(channel);
+    return;
+  }
+  if (auto it = st.followers.find(channel); it != st.followers.end()) {
+    it->second.erase(user);
+    if (it->second.empty())
+      st.followers.erase(it);
+  }
+  if (auto it = st.followed_by.find(user); it != st.followed_by.end())
+    it->second.erase(channel);
+}
+
+void forget_user(hub_state& st, const std::string& user) {
+  if (auto it = st.followed_by.find(user); it != st.followed_by.end()) {
+    for (auto channels = std::move(it->second); auto& channel : channels)
+      index_follow(st, user, channel, false);
+    st.followed_by.erase(user);
+  }
+  st.connections.erase(user);
+}
+
+void drop_connection(hub_actor* self, const caf::actor_addr& addr) {
+  auto& st = self->state;
+  auto it = st.user_of.find(addr);
+  if (it == st.user_of.end())
+    return;
+  auto user = std::move(it->second);
+  st.user_of.erase(it);
+  auto& list = st.connections[user];
+  std::erase_if(list, [&](const caf::actor& c) { return c.address() == addr; });
+  if (list.empty())
+    forget_user(st, user);
+}
+
+void load_follows(hub_actor* self, const caf::actor& registry, const std::string& user) {
+  entity_ref<follows_protocol>{registry, user}.ask(get_atom::value).then(
+    self, [self, user](caf::expected<follows_view> view) {
+      auto& st = self->state;
+      if (!view || !st.connections.count(user))
+        return;  // unreachable (no notifications until the next subscribe) or gone meanwhile
+      for (auto& followed : view->channels)
+        index_follow(st, user, followed.channel, followed.notify);
+    });
+}
+
+void on_follows_changed(hub_actor* self, const json& change) {
+  auto& st = self->state;
+  auto user = change.value("user", std::string{});
+  if (!st.connections.count(user))
+    return;
+  index_follow(st, user, change.value("channel", std::string{}),
+               change.value("following", false) && change.value("notify", true));
+}
+
+void on_notice(hub_actor* self, const json& body) {
+  auto& st = self->state;
+  auto it = st.followers.find(body.value("channel", std::string{}));
+  if (it == st.followers.end())
+    return;
+  auto frame = json{{"type", "notification"}, {"notification", body}}.dump();
+  for (auto& user : it->second)
+    for (auto& connection : st.connections[user])
+      self->send(connection, topic_push_atom::value, frame);
+}
+
+caf::behavior hub_behavior(hub_actor* self, caf::actor registry) {
+  self->set_down_handler([self](caf::down_msg& down) { drop_connection(self, down.source); });
+  return {
+    [self, registry](topic_sub_atom, const std::string& user, const caf::actor& connection) {
+      auto& st = self->state;
+      if (!connection || st.user_of.count(connection.address()))
+        return;
+      self->monitor(connection);
+      st.user_of.emplace(connection.address(), user);
+      auto& list = st.connections[user];
+      list.push_back(connection);
+      if (list.size() == 1)
+        load_follows(self, registry, user);
+    },
+    [self](topic_unsub_atom, const caf::actor& connection) {
+      self->demonitor(connection);
+      drop_connection(self, connection.address());
+    },
+    [self](publish_atom, const std::string& topic, const std::string& payload) {
+      auto body = json::parse(payload, nullptr, false);
+      if (!body.is_object())
+        return;
+      if (topic == follows_changed_topic)
+        on_follows_changed(self, body);
+      else if (topic == notice_topic)
+        on_notice(self, body);
+    },
+    [self](metrics_atom) {
+      std::uint64_t follows = 0;
+      for (auto& [user, channels] : self->state.followed_by)
+        follows += channels.size();
+      return std::vector<std::uint64_t>{self->state.user_of.size(), follows};
+    },
+  };
+}
+
+std::string email_text(const notice& n, const std::string& site) {
+  return n.channel + " is live on AeThex LIVE" + (n.title.empty() ? "" : ": " + n.title) +
+         "\n\nWatch: http://" + site + "/c/" + n.channel +
+         "\n\nYou receive this because you follow " + n.channel +
+         " with e-mail notifications on. Turn them off with the bell on the channel page.\n";
+}
+
+// One e-mail per follower who asked for it; the address comes from the user's account.
+void mail_followers(caf::event_based_actor* self, const node_env& env, const notice& n,
+                    const json& rows) {
+  auto mail = env.services->find(service_names::mail);
+  if (!mail)
+    return;
+  auto subject = n.channel + " is live" + (n.title.empty() ? "" : ": " + n.title);
+  auto text = email_text(n, env.http_endpoint);
+  for (auto& row : rows) {
+    auto user = row.value("user", std::string{});
+    entity_ref<user_protocol>{env.registry, user}.ask(get_atom::value).then(
+      self, [self, mail, subject, text](caf::expected<user_view> account) {
+        if (account && !account->email.empty())
+          self->send(mail, mail_atom::value, account->email, subject, text);
+      });
+  }
+}
+
+}  // namespace
+
+caf::actor spawn_notify_hub(caf::actor_system& sys, caf::actor registry) {
+  return sys.spawn(hub_behavior, std::move(registry));
+}
+
+caf::actor spawn_notify_dispatcher(caf::actor_system& sys, const node_env& env) {
+  return sys.spawn([env](caf::event_based_actor* self) -> caf::behavior {
+    return {
+      [self, env](fresh_notice_atom, const std::string& text) {
+        auto body = json::parse(text, nullptr, false);
+        if (!body.is_object())
+          return;
+        env.publish(std::string{notice_topic}, text);
+        env.query("notify.email_followers", json{{"channel", body.value("channel", "")}},
+                  [me = caf::actor{self}, text](caf::expected<std::vector<json>> rows) {
+                    if (rows && !rows->empty())
+                      caf::anon_send(me, email_atom::value, text, json(*rows).dump());
+                  });
+      },
+      // The query answers on another thread: its rows come back here as a message.
+      [self, env](email_atom, const std::string& notice_text, const std::string& rows) {
+        mail_followers(self, env, notice_from_json(json::parse(notice_text)), json::parse(rows));
+      },
+    };
+  });
+}
+
+}  // namespace aethex::actors
