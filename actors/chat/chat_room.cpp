@@ -15,8 +15,10 @@
 
 #include "actors/channel/channel.hpp"
 #include "actors/chat/chat_events.hpp"
+#include "actors/chat/chat_room_state.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
+#include "actors/social/follows.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 
@@ -30,6 +32,9 @@ using chat_values::role;
 using chat_values::role_name;
 using chat_values::room_outcome;
 using chat_values::settings;
+using chat_room_detail::dump;
+using chat_room_detail::fanout_entry;
+using chat_room_detail::room_state;
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -43,187 +48,12 @@ constexpr std::size_t max_term_chars = 100;
 constexpr std::size_t max_user_chars = 64;
 constexpr std::size_t max_guest_origins = 4096;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
 std::string lower(std::string_view s) {
   std::string out{s};
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
-
-// Sending pace of one user; kept in memory only (a restart forgives).
-struct pace {
-  std::int64_t last_ms = 0;
-  std::deque<std::int64_t> recent;  // accepted sends inside the rate window
-};
-
-struct fanout_entry {
-  caf::actor handle;
-  std::uint32_t viewers = 0;
-};
-
-struct room_state {
-  static constexpr std::string_view kind = "chat";
-  static inline const char* name = "chat_room";
-  using events = event_list<ev::message, ev::message_deleted, ev::user_timed_out,
-                            ev::user_untimed_out, ev::user_banned, ev::user_unbanned,
-                            ev::moderator_added, ev::moderator_removed, ev::settings_changed>;
-  std::string channel;
-  chat_options options;
-  // Durable state.
-  std::deque<message> history;
-  std::set<std::string> moderators;
-  std::set<std::string> banned;
-  std::map<std::string, std::int64_t> timeouts;  // user -> until (ms since epoch)
-  settings config;
-  // Volatile state.
-  std::string owner;
-  bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
-  bool channel_known = false;
-  std::unordered_map<std::string, pace> paces;
-  std::unordered_map<std::string, std::string> guest_origins;  // nickname -> address, bounded
-  std::unordered_map<caf::actor_addr, fanout_entry> fanouts;
-  std::map<std::string, std::uint32_t> reactions;
-  std::uint64_t viewers_sent = 0;
-  // Presence is paced on real time: the tick that sends it is a real timer of the scheduler.
-  std::chrono::steady_clock::time_point presence_sent{};
-  bool tick_pending = false;
-  std::optional<std::string> history_frame;  // cached encoding, reset on change
-
-  // A room exists while its channel does; subscribers hold it while they wait for the channel.
-  bool known() const { return channel_known; }
-  bool keep_active() const { return !fanouts.empty(); }
-  // Rate windows, slow mode, timeouts and message times read the room's clock.
-  std::int64_t now_ms() const { return options.clock->now_ms(); }
-
-  role role_of(const chat_identity& who) const {
-    if (who.is_admin() || (!owner.empty() && !owner_is_admin && who.is_user(owner)))
-      return role::broadcaster;
-    return who.is_anonymous() ? role::viewer : role_of_target(who.display());
-  }
-  // Role of a person named in a moderation command.
-  role role_of_target(const std::string& name) const {
-    if (!owner.empty() && !owner_is_admin && name == owner)
-      return role::broadcaster;
-    return moderators.count(name) ? role::moderator : role::viewer;
-  }
-
-  // Bans, timeouts and rate limits of a guest also hold for its address, so a new nickname
-  // is no escape; `guest_origins` remembers where the nicknames that wrote came from.
-  static std::string address_key(const std::string& origin) { return "guest@" + origin; }
-  bool banned_now(const chat_identity& who) const {
-    return !banned.empty() &&
-           (banned.count(who.display()) ||
-            (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin))));
-  }
-  const std::int64_t* timeout_of(const chat_identity& who) const {
-    if (timeouts.empty())  // the common case on every send: no string is built
-      return nullptr;
-    auto find = [&](const std::string& key) -> const std::int64_t* {
-      auto it = timeouts.find(key);
-      return it == timeouts.end() ? nullptr : &it->second;
-    };
-    if (auto* until = find(who.display()))
-      return until;
-    return who.is_guest() && !who.origin.empty() ? find(address_key(who.origin)) : nullptr;
-  }
-  std::string pace_key(const chat_identity& who) const {
-    return who.is_guest() && !who.origin.empty() ? address_key(who.origin) : who.display();
-  }
-
-  std::uint64_t viewers() const {
-    std::uint64_t n = 0;
-    for (auto& [_, f] : fanouts)
-      n += f.viewers;
-    return n;
-  }
-
-  // A guest's ban or timeout carries its address too (see banned_now).
-  template <class Change>
-  void for_person(const std::string& user, const std::string& origin, Change&& change) {
-    change(user);
-    if (!origin.empty())
-      change(address_key(origin));
-    history_frame.reset();
-  }
-
-  void apply(const ev::message& e, const event_meta& meta) {
-    history.push_back(message{e.id, e.user, e.text, e.badges, meta.timestamp_ms});
-    while (history.size() > options.history)
-      history.pop_front();
-    history_frame.reset();
-  }
-  void apply(const ev::message_deleted& e, const event_meta&) {
-    std::erase_if(history, [id = e.id](const message& m) { return m.id == id; });
-    history_frame.reset();
-  }
-  void apply(const ev::user_timed_out& e, const event_meta&) {
-    for_person(e.user, e.origin, [&](const std::string& k) { timeouts[k] = e.until_ms; });
-  }
-  void apply(const ev::user_untimed_out& e, const event_meta&) {
-    for_person(e.user, e.origin, [&](const std::string& k) { timeouts.erase(k); });
-  }
-  void apply(const ev::user_banned& e, const event_meta&) {
-    for_person(e.user, e.origin, [&](const std::string& k) {
-      banned.insert(k);
-      timeouts.erase(k);
-    });
-  }
-  void apply(const ev::user_unbanned& e, const event_meta&) {
-    for_person(e.user, e.origin, [&](const std::string& k) { banned.erase(k); });
-  }
-  void apply(const ev::moderator_added& e, const event_meta&) {
-    moderators.insert(e.user);
-    history_frame.reset();
-  }
-  void apply(const ev::moderator_removed& e, const event_meta&) {
-    moderators.erase(e.user);
-    history_frame.reset();
-  }
-  void apply(const ev::settings_changed& e, const event_meta&) {
-    config.from_json(e.settings);
-    history_frame.reset();
-  }
-
-  std::string snapshot() const {
-    json msgs = json::array();
-    for (auto& m : history)
-      msgs.push_back(m.to_json());
-    json touts = json::object();
-    auto now = now_ms();
-    for (auto& [user, until] : timeouts)
-      if (until > now)
-        touts[user] = until;
-    return dump(json{{"history", msgs},
-                     {"moderators", moderators},
-                     {"banned", banned},
-                     {"timeouts", touts},
-                     {"settings", config.to_json(true)}});
-  }
-
-  void restore(const std::string& text) {
-    auto j = json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-      return;
-    for (auto& m : j.value("history", json::array()))
-      history.push_back(message::from_json(m, 0));
-    moderators = j.value("moderators", std::set<std::string>{});
-    banned = j.value("banned", std::set<std::string>{});
-    timeouts = j.value("timeouts", std::map<std::string, std::int64_t>{});
-    config.from_json(j.value("settings", json::object()));
-  }
-
-  const std::string& history_json() {
-    if (!history_frame) {
-      json msgs = json::array();
-      for (auto& m : history)
-        msgs.push_back(m.to_json());
-      history_frame = dump(json{{"type", "history"}, {"channel", channel}, {"messages", msgs}});
-    }
-    return *history_frame;
-  }
-};
 
 using room_actor = caf::stateful_actor<event_sourced<room_state>>;
 
@@ -308,6 +138,13 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   }
   if (r == role::viewer && st.config.emote_only && !is_emote_only(text))
     return reject("emote_only", "this chat is in emote-only mode");
+  if (r == role::viewer && st.config.followers_only) {
+    // The send handler looked the user up first; guests cannot follow.
+    auto since = who.is_user() ? st.follows.since(who.name, now) : std::nullopt;
+    if (auto why = followers_only_refusal(since.value_or(follow_gate::not_following),
+                                          st.config.followers_min_s, now, st.channel))
+      return reject("followers_only", *why);
+  }
   auto& p = st.paces[st.pace_key(who)];
   if (r == role::viewer && st.config.slow_s > 0 && p.last_ms > 0) {
     auto wait_ms = p.last_ms + std::int64_t{st.config.slow_s} * 1000 - now;
@@ -549,8 +386,27 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       it->second.viewers = viewers;
       schedule_tick(self);
     },
-    [self](chat_send_atom, const chat_identity& who, const std::string& text) {
-      return reply_of(handle_send(self, who, text));
+    [self](chat_send_atom, const chat_identity& who,
+           const std::string& text) -> caf::result<chat_ack> {
+      auto& st = self->state;
+      if (!st.config.followers_only || !who.is_user() || st.role_of(who) != role::viewer ||
+          st.follows.since(who.name, st.now_ms()))
+        return reply_of(handle_send(self, who, text));
+      // Followers-only and this writer not looked up lately: ask their follows first.
+      auto rp = self->make_response_promise<chat_ack>();
+      entity_ref<follows_protocol>{st.registry(), who.name}
+        .request_within(self, entity_ask_timeout, get_atom::value)
+        .then(
+          [self, rp, who, text](const follows_view& view) mutable {
+            self->state.follows.remember(view, self->state.channel, self->state.now_ms());
+            auto answer = chat_values::expected_of(handle_send(self, who, text));
+            answer ? rp.deliver(std::move(*answer)) : rp.deliver(std::move(answer.error()));
+          },
+          [rp](const caf::error&) mutable {
+            rp.deliver(make_error(errc::unavailable, "cannot check follows right now; try again",
+                                  "unavailable"));
+          });
+      return rp;
     },
     [self](chat_mod_atom, const chat_identity& who, const chat_command& cmd) {
       return reply_of(handle_mod(self, who, cmd));

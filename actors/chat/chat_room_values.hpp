@@ -43,9 +43,12 @@ struct message {
   }
 };
 
+inline constexpr std::int32_t max_followers_min_s = 90 * 24 * 3600;  // Twitch's longest: 3 months
+
 struct settings {
   std::uint32_t slow_s = 0;
   bool followers_only = false;
+  std::uint32_t followers_min_s = 0;  // followers-only: how long one must have followed
   bool subscribers_only = false;
   bool emote_only = false;
   bool guests = false;  // guests (no account) may write; off unless the room turns it on
@@ -56,6 +59,7 @@ struct settings {
   json to_json(bool with_terms) const {
     json j{{"slow_s", slow_s},
            {"followers_only", followers_only},
+           {"followers_only_min_s", followers_min_s},
            {"subscribers_only", subscribers_only},
            {"emote_only", emote_only},
            {"guests", guests},
@@ -76,6 +80,11 @@ struct settings {
     }
     if (patch.followers_only >= 0)
       followers_only = patch.followers_only != 0;
+    if (patch.followers_min_s >= 0) {
+      if (patch.followers_min_s > max_followers_min_s)
+        return "followers-only minimum is 0 to 7776000 seconds (90 days)";
+      followers_min_s = static_cast<std::uint32_t>(patch.followers_min_s);
+    }
     if (patch.subscribers_only >= 0)
       subscribers_only = patch.subscribers_only != 0;
     if (patch.emote_only >= 0)
@@ -97,6 +106,7 @@ struct settings {
   void from_json(const json& j) {
     slow_s = j.value("slow_s", slow_s);
     followers_only = j.value("followers_only", followers_only);
+    followers_min_s = j.value("followers_only_min_s", followers_min_s);
     subscribers_only = j.value("subscribers_only", subscribers_only);
     emote_only = j.value("emote_only", emote_only);
     guests = j.value("guests", guests);
@@ -131,7 +141,7 @@ inline room_outcome reject(std::string code, std::string message) {
 
 // A refusal travels as a domain error whose reason is the chat's own word for it; the table in
 // runtime/errors.cpp then gives every front end its status.
-inline caf::result<chat_ack> reply_of(room_outcome outcome) {
+inline caf::expected<chat_ack> expected_of(room_outcome outcome) {
   if (outcome.ok())
     return chat_ack{std::move(outcome.message), outcome.id};
   auto& reason = outcome.code;
@@ -141,13 +151,20 @@ inline caf::result<chat_ack> reply_of(room_outcome outcome) {
   else if (reason == "sign_in_required")
     code = errc::unauthorized;
   else if (reason == "banned" || reason == "timed_out" || reason == "forbidden" ||
-           reason == "guests_off")
+           reason == "guests_off" || reason == "followers_only")
     code = errc::forbidden;
   else if (reason == "rate_limited" || reason == "slow_mode")
     code = errc::rate_limited;
   else if (reason == "unavailable")
     code = errc::unavailable;
   return make_error(code, std::move(outcome.message), std::move(reason));
+}
+
+inline caf::result<chat_ack> reply_of(room_outcome outcome) {
+  auto answer = expected_of(std::move(outcome));
+  if (answer)
+    return std::move(*answer);
+  return std::move(answer.error());
 }
 
 }  // namespace aethex::actors::chat_values

@@ -59,6 +59,7 @@ typename Inspector::result_type inspect(Inspector& f, chat_command& x) {
 struct chat_settings_patch {
   std::int32_t slow_s = -1;
   std::int8_t followers_only = -1;
+  std::int32_t followers_min_s = -1;
   std::int8_t subscribers_only = -1;
   std::int8_t emote_only = -1;
   std::int8_t guests = -1;
@@ -71,7 +72,7 @@ struct chat_settings_patch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
   return f(caf::meta::type_name("chat_settings_patch"), x.slow_s, x.followers_only,
-           x.subscribers_only, x.emote_only, x.guests, x.rate_count, x.rate_window_s,
+           x.followers_min_s, x.subscribers_only, x.emote_only, x.guests, x.rate_count, x.rate_window_s,
            x.set_blocked_terms, x.blocked_terms);
 }
 

@@ -304,7 +304,7 @@ bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& p
   auto number = [&](const char* key, std::int32_t& out) {
     if (auto it = msg.find(key); it != msg.end()) {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
-          it->get<std::int64_t>() > 1000000)
+          it->get<std::int64_t>() > 100'000'000)
         return send_error(self, "invalid_argument", std::string{key} + " must be an integer", ref),
                false;
       out = static_cast<std::int32_t>(it->get<std::int64_t>());
@@ -314,6 +314,7 @@ bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& p
   if (!flag("followers_only", patch.followers_only) ||
       !flag("subscribers_only", patch.subscribers_only) || !flag("emote_only", patch.emote_only) ||
       !flag("guests", patch.guests) || !number("slow_s", patch.slow_s) ||
+      !number("followers_only_min_s", patch.followers_min_s) ||
       !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s))
     return false;
   if (auto it = msg.find("blocked_terms"); it != msg.end()) {

@@ -16,6 +16,7 @@
 #include "actors/chat/chat_fanout.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/viewer_session.hpp"
+#include "actors/social/follows.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/errors.hpp"
@@ -89,6 +90,7 @@ struct chat_fixture {
     runtime::entity_kinds kinds;
     actors::add_channel_kind(kinds, *store);
     actors::add_chat_kind(kinds, *store, options);
+    actors::add_follows_kind(kinds, *store, clock);
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));
   }
   void stop() {
@@ -323,6 +325,34 @@ TEST_CASE("slow mode, rate limit, emote-only and blocked terms reject with a cle
   CHECK(f.settings("alice", bad).code == "invalid");
 }
 
+TEST_CASE("followers-only: accounts that followed long enough write; others and guests do not") {
+  chat_fixture f;
+  actors::chat_settings_patch only;
+  only.followers_only = 1;
+  only.followers_min_s = 600;
+  REQUIRE(f.settings("alice", only).ok());
+  auto stranger = f.send("bob", "hi");
+  CHECK(stranger.code == "followers_only");
+  CHECK(stranger.message.find("follow alice") != std::string::npos);
+  CHECK(f.send("guest:eve", "hi").code == "followers_only");  // guests cannot follow
+  CHECK(f.send("alice", "the broadcaster is exempt").ok());
+  REQUIRE(f.ask<actors::follows_view>("follows", "bob", actors::follow_atom::value,
+                                      std::string{"alice"}));
+  f.clock.advance(61s);  // past the minute the room remembers bob's follows
+  auto young = f.send("bob", "hi");
+  CHECK(young.code == "followers_only");
+  CHECK(young.message.find("wait 9 more minutes") != std::string::npos);
+  f.clock.advance(540s);
+  CHECK(f.send("bob", "ten minutes later").ok());
+  only.followers_only = 0;
+  REQUIRE(f.settings("alice", only).ok());
+  CHECK(f.send("guest:eve", "open again").ok());
+
+  actors::chat_settings_patch too_long;
+  too_long.followers_min_s = 90 * 24 * 3600 + 1;
+  CHECK(f.settings("alice", too_long).code == "invalid");
+}
+
 TEST_CASE("history, moderation and settings survive a restart (snapshot + tail)") {
   auto opts = with_guests();
   opts.snapshot_every = 5;
@@ -430,7 +460,7 @@ struct recording_sink : actors::chat_sink {
 TEST_CASE("viewer sessions: guests write, anonymous viewers read, the fan-out delivers") {
   chat_fixture f;
   auto hub = actors::spawn_chat_hub(f.sys, f.registry);
-  actors::viewer_context ctx{f.registry, hub, "", f.options};
+  actors::viewer_context ctx{f.registry, hub, "", f.options, nullptr};
   auto reader_sink = std::make_shared<recording_sink>();
   auto writer_sink = std::make_shared<recording_sink>();
   auto reader = actors::spawn_viewer_session(f.sys, ctx, reader_sink, "test");

@@ -113,7 +113,7 @@ struct chat_node {
     actors::add_session_kind(kinds, *store);
     registry = runtime::spawn_entity_registry(*sys, std::move(kinds));
     hub = actors::spawn_chat_hub(*sys, registry);
-    ctx = actors::viewer_context{registry, hub, runtime::token_digest(admin_token), {}};
+    ctx = actors::viewer_context{registry, hub, runtime::token_digest(admin_token), {}, nullptr};
     (*self)
       ->request(registry, 10s, route_atom::value, std::string{"channel"}, std::string{"alice"},
                 caf::make_message(create_atom::value, runtime::principal::user("alice"),
