@@ -1,17 +1,15 @@
-// The chat column of a channel page: history and live messages over /ws, a send box, notices,
-// reactions with a floating burst, and moderation buttons for the room's moderators.
+// The chat column of a channel page: history and live messages over the page's live connection
+// (../live/connection.ts), a send box, notices, reactions with a floating burst, and moderation
+// buttons for the room's moderators.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useSession } from '../auth';
+import { useLive, useLiveSnapshot } from '../live/LiveContext';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
 import { REACTIONS, renderSegments } from './emotes';
 import './chat.css';
 
-const GUEST_KEY = 'aethex.chat.guest';
-const RECONNECT_MS = [500, 1000, 2000, 5000];
 const BURST_MS = 1600;
 const MAX_BURST_PER_KIND = 8;
 
-type Status = 'connecting' | 'open' | 'closed';
 interface Burst {
   id: number;
   glyph: string;
@@ -19,78 +17,35 @@ interface Burst {
   delay: number;
 }
 
-function chatUrl(): string {
-  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.host}/ws`;
-}
-
-function storedGuest(): string | null {
-  try {
-    return window.sessionStorage.getItem(GUEST_KEY);
-  } catch {
-    return null;
-  }
-}
-
 export function ChatPanel({ channel }: { channel: string }) {
-  const session = useSession();
+  const { connection, setGuest } = useLive();
+  const live = useLiveSnapshot();
   const [chat, setChat] = useState<ChatState>(initialChat);
-  const [status, setStatus] = useState<Status>('connecting');
-  const [guest, setGuest] = useState<string | null>(storedGuest);
   const [guestDraft, setGuestDraft] = useState('');
   const [draft, setDraft] = useState('');
   const [bursts, setBursts] = useState<Burst[]>([]);
-  const socket = useRef<WebSocket | null>(null);
   const list = useRef<HTMLDivElement>(null);
   const burstSeq = useRef(0);
 
-  const token = session?.token ?? null;
-  useEffect(() => {
-    let stopped = false;
-    let attempt = 0;
-    let timer: number | undefined;
-    const connect = () => {
-      setStatus('connecting');
-      const ws = new WebSocket(chatUrl());
-      socket.current = ws;
-      ws.onopen = () => {
-        attempt = 0;
-        setStatus('open');
-        setChat(initialChat);
-        if (token) ws.send(JSON.stringify({ type: 'auth', token }));
-        else if (guest) ws.send(JSON.stringify({ type: 'auth', guest }));
-        ws.send(JSON.stringify({ type: 'join', channel }));
-      };
-      ws.onmessage = (ev) => {
-        let frame: unknown;
-        try {
-          frame = JSON.parse(String(ev.data));
-        } catch {
-          return;
-        }
-        let reactions: Record<string, number> | undefined;
-        setChat((s) => {
-          const r = applyFrame(s, frame);
-          reactions = r.reactions;
-          return r.state;
-        });
-        if (reactions) showBurst(reactions);
-      };
-      ws.onclose = () => {
-        if (socket.current === ws) socket.current = null;
-        if (stopped) return;
-        setStatus('closed');
-        timer = window.setTimeout(connect, RECONNECT_MS[Math.min(attempt++, RECONNECT_MS.length - 1)]);
-      };
-    };
-    connect();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-      socket.current?.close();
-      socket.current = null;
-    };
-  }, [channel, token, guest]);
+  // The connection re-joins after every reconnect or identity change, resetting the chat first
+  // because the server then sends the room's history again.
+  useEffect(
+    () =>
+      connection.joinRoom(
+        channel,
+        (frame) => {
+          let reactions: Record<string, number> | undefined;
+          setChat((s) => {
+            const r = applyFrame(s, frame);
+            reactions = r.reactions;
+            return r.state;
+          });
+          if (reactions) showBurst(reactions);
+        },
+        () => setChat(initialChat),
+      ),
+    [connection, channel],
+  );
 
   // Keep the newest line in view unless the reader scrolled up.
   useEffect(() => {
@@ -99,8 +54,7 @@ export function ChatPanel({ channel }: { channel: string }) {
   }, [chat.lines]);
 
   const send = (frame: Record<string, unknown>) => {
-    const ws = socket.current;
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    connection.send(frame);
   };
 
   function showBurst(counts: Record<string, number>) {
@@ -117,6 +71,8 @@ export function ChatPanel({ channel }: { channel: string }) {
     window.setTimeout(() => setBursts((b) => b.filter((x) => !ids.has(x.id))), BURST_MS + 400);
   }
 
+  // Before this room's first join the socket may still be closed: that is "connecting" here.
+  const status = live.status === 'closed' && !chat.joined ? 'connecting' : live.status;
   const canWrite = chat.user !== null;
   const moderator = canModerate(chat.role);
   const submit = (e: Event) => {
@@ -130,11 +86,6 @@ export function ChatPanel({ channel }: { channel: string }) {
     e.preventDefault();
     const name = guestDraft.trim();
     if (!/^[A-Za-z0-9_]{2,20}$/.test(name)) return;
-    try {
-      window.sessionStorage.setItem(GUEST_KEY, name);
-    } catch {
-      /* private mode: the name lasts for this page only */
-    }
     setGuest(name);
   };
 

@@ -20,6 +20,14 @@ describe('chat model', () => {
     expect(r.state.lines).toHaveLength(1);
   });
 
+  it('takes the user from joined, which may come without an auth_ok', () => {
+    let s = applyFrame(initialChat, { type: 'joined', user: 'ada', role: 'viewer' }).state;
+    expect(s.user).toBe('ada');
+    s = applyFrame(s, { type: 'role', role: 'moderator' }).state;
+    expect(s.user).toBe('ada');
+    expect(applyFrame(s, { type: 'joined', user: null }).state.user).toBeNull();
+  });
+
   it('tracks role, viewers and notices for the sender', () => {
     let s = applyFrame(initialChat, { type: 'auth_ok', user: 'guest:vic' }).state;
     s = applyFrame(s, { type: 'joined', role: 'viewer', viewers: 4, settings: { slow_s: 0 } }).state;

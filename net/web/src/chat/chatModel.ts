@@ -137,7 +137,10 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
     case 'role': {
       const settings = parseSettings(f.settings) ?? s.settings;
       const viewers = typeof f.viewers === 'number' ? f.viewers : s.viewers;
-      return { state: { ...s, joined: s.joined || f.type === 'joined', role: parseRole(f.role), settings, viewers } };
+      // `joined` names the connection's user too: a shared page connection may have signed in
+      // before this room's listener was there to see auth_ok.
+      const user = f.type === 'joined' && 'user' in f ? str(f.user) || null : s.user;
+      return { state: { ...s, user, joined: s.joined || f.type === 'joined', role: parseRole(f.role), settings, viewers } };
     }
     case 'history': {
       const msgs = Array.isArray(f.messages) ? f.messages.map(parseMessage).filter((m): m is ChatMessage => m !== null) : [];
