@@ -25,7 +25,7 @@ export interface ManagedChannel {
   live: boolean;
 }
 
-async function request(
+export async function request(
   method: string,
   url: string,
   opts: { token?: string; body?: unknown; fetchImpl?: Fetch } = {},

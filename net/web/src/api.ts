@@ -7,6 +7,8 @@ export interface Channel {
   hls: string;
   started_at_ms: number | null;
   viewers: number;
+  /** null when the follows read model cannot answer. */
+  followers: number | null;
 }
 
 export class ApiError extends Error {
@@ -51,6 +53,7 @@ export function parseChannel(v: unknown): Channel {
     hls: typeof o.hls === 'string' ? o.hls : `/hls/${encodeURIComponent(o.name)}/index.m3u8`,
     started_at_ms: typeof o.started_at_ms === 'number' ? o.started_at_ms : null,
     viewers: typeof o.viewers === 'number' ? o.viewers : 0,
+    followers: typeof o.followers === 'number' ? o.followers : null,
   };
 }
 

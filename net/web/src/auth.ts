@@ -23,6 +23,14 @@ export function parseSession(raw: string | null): Session | null {
   }
 }
 
+/**
+ * True for a user's session; false for the node's admin token, which the UI also accepts (it
+ * moderates every chat) but which is nobody's account: no follows, no inbox (403).
+ */
+export function hasAccount(s: Session | null): s is Session {
+  return s !== null && s.username !== 'admin';
+}
+
 export function currentSession(): Session | null {
   try {
     return parseSession(window.localStorage.getItem(STORAGE_KEY));

@@ -10,6 +10,7 @@ const live: Channel = {
   hls: '/hls/alice/index.m3u8',
   started_at_ms: 123,
   viewers: 3,
+  followers: 4,
 };
 const offline: Channel = { ...live, live: false, started_at_ms: null };
 
@@ -74,6 +75,7 @@ describe('api', () => {
       hls: '/hls/bob/index.m3u8',
       started_at_ms: null,
       viewers: 0,
+      followers: null,
     });
     expect(() => parseChannel(null)).toThrow(ApiError);
   });

@@ -10,11 +10,20 @@ export function formatUptime(startedAtMs: number, nowMs: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
 }
 
-export function formatViewers(n: number): string {
+/** "1 viewer", "12 viewers", "1.2K viewers", "34K viewers". */
+function formatCount(n: number, noun: string): string {
   const v = Math.max(0, Math.floor(n));
-  if (v < 1000) return `${v} viewer${v === 1 ? '' : 's'}`;
+  if (v < 1000) return `${v} ${noun}${v === 1 ? '' : 's'}`;
   const k = v < 10_000 ? (v / 1000).toFixed(1).replace(/\.0$/, '') : String(Math.floor(v / 1000));
-  return `${k}K viewers`;
+  return `${k}K ${noun}s`;
+}
+
+export function formatViewers(n: number): string {
+  return formatCount(n, 'viewer');
+}
+
+export function formatFollowers(n: number): string {
+  return formatCount(n, 'follower');
 }
 
 /**
@@ -29,4 +38,13 @@ export function maskStreamKey(key: string, visibleTail = 4): string {
   const rest = key.slice(prefix.length);
   if (rest.length <= visibleTail * 2) return prefix + '•'.repeat(rest.length);
   return prefix + '•'.repeat(rest.length - visibleTail) + rest.slice(-visibleTail);
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAgo(atMs: number, nowMs: number): string {
+  const s = Math.max(0, Math.floor((nowMs - atMs) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
 }

@@ -1,8 +1,9 @@
 import { logout } from '../accountApi';
-import { clearSession, useSession } from '../auth';
+import { clearSession, hasAccount, useSession } from '../auth';
 import { navigate } from '../router';
+import { NotificationBell } from './NotificationBell';
 
-/** Right side of the top bar: sign-up/log-in links, or the signed-in user with log-out. */
+/** Right side of the top bar: sign-up/log-in links, or the signed-in user's bell, name and log-out. */
 export function AccountNav() {
   const session = useSession();
   if (!session) {
@@ -21,6 +22,7 @@ export function AccountNav() {
   }
   return (
     <div class="topnav-right">
+      {hasAccount(session) && <NotificationBell key={session.token} token={session.token} />}
       <a href="/dashboard" id="nav-dashboard">Dashboard</a>
       <span class="muted" id="nav-user">{session.username}</span>
       <button type="button" class="linklike" id="nav-logout" onClick={signOut}>

@@ -9,6 +9,7 @@ import { Uptime } from '../components/Uptime';
 import { LiveLatency } from '../components/LiveLatency';
 import { HealthPanel } from '../components/HealthPanel';
 import { ChatPanel } from '../chat/ChatPanel';
+import { FollowButton } from '../components/FollowButton';
 import { QualityMenu, type QualityState } from '../components/QualityMenu';
 
 export const CHANNEL_POLL_MS = 2000;
@@ -138,6 +139,7 @@ export function ChannelPage({ name }: { name: string }) {
               )}
             </p>
           </div>
+          {ch && <FollowButton channel={name} followers={ch.followers} />}
         </div>
         {ch?.live && <HealthPanel name={name} />}
       </section>
