@@ -180,6 +180,26 @@ std::vector<channel_directory::channel> channel_directory::list(storage::sqlite:
   return out;
 }
 
+std::vector<channel_directory::channel> channel_directory::live(storage::sqlite::database& db,
+                                                                std::string_view category) {
+  auto q = db.prepare(std::string(select_columns) +
+                      "WHERE live = 1 AND (?1 = '' OR category = ?1 COLLATE NOCASE) ORDER BY name");
+  q.bind(1, category);
+  std::vector<channel> out;
+  while (q.step())
+    out.push_back(read_row(q));
+  return out;
+}
+
+std::vector<channel_directory::channel> channel_directory::categorised(
+  storage::sqlite::database& db) {
+  auto q = db.prepare(std::string(select_columns) + "WHERE category != '' ORDER BY category");
+  std::vector<channel> out;
+  while (q.step())
+    out.push_back(read_row(q));
+  return out;
+}
+
 std::vector<channel_directory::match> channel_directory::search(storage::sqlite::database& db,
                                                                 std::string_view fts_query,
                                                                 std::size_t limit) {

@@ -53,6 +53,11 @@ class channel_directory final : public storage::projection {
   static std::vector<channel> list(storage::sqlite::database& db, bool live_only = false,
                                    std::size_t limit = 100, std::string_view after_name = {});
 
+  /// Every live channel, or those of `category` when it is not empty (by name).
+  static std::vector<channel> live(storage::sqlite::database& db, std::string_view category = {});
+  /// Every channel that has a category (name, category and live filled), by category.
+  static std::vector<channel> categorised(storage::sqlite::database& db);
+
   struct match {
     channel row;
     std::vector<std::string> tags;

@@ -18,9 +18,27 @@ void add_channel_routes(route_table& routes, const node_env& env);
 /// A directory row as the API shows it (directory page and search results).
 nlohmann::json directory_row_json(const channel_directory::channel& row);
 
-/// Answers 200 with `page` once its live "channels" rows carry their entities' viewers and
-/// start time (directory pages and search results).
+/// `rows` (directory rows) once the live ones carry their entities' viewers and start time.
+void with_live_figures(const node_env& env, nlohmann::json rows,
+                       std::function<void(nlohmann::json)> done);
+/// Answers 200 with `page` once its live "channels" rows carry their live figures (directory
+/// pages and search results).
 void reply_with_live_figures(const node_env& env, nlohmann::json page, route_reply reply);
+
+/// GET /api/v1/categories, and the directory's sorted views of live channels
+/// (`?live=true&sort=viewers|recent&category=…`): discovery.cpp.
+void add_discovery_routes(route_table& routes, const node_env& env);
+/// Whether GET /api/v1/channels asks for a discovery view (sort or category given); then
+/// browse_live answers it.
+bool wants_browse(const route_request& req);
+void browse_live(const node_env& env, route_request&& req, route_reply reply);
+/// "channel.categories" {}: per owned channel with a category, {"category", "name", "live"}
+/// aggregated per category: {"category", "channels", "live": [names]}.
+nlohmann::json categories_query(storage::sqlite::database& db, const nlohmann::json& args,
+                                const owns_fn& owns);
+/// "channel.live_rows" {"category"?}: every owned live channel as a directory row.
+nlohmann::json live_rows_query(storage::sqlite::database& db, const nlohmann::json& args,
+                               const owns_fn& owns);
 
 /// The directory query ("channel.directory"): one page of channels ordered by name.
 nlohmann::json directory_page(storage::sqlite::database& db, const nlohmann::json& args,

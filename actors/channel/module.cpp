@@ -31,6 +31,8 @@ class channel_domain final : public domain_module {
   void add_queries(read_query_table& queries) const override {
     queries["channel.directory"] = directory_page;
     queries["channel.search"] = search_query;
+    queries["channel.categories"] = categories_query;
+    queries["channel.live_rows"] = live_rows_query;
   }
 
   void add_console(console::adapter_table& adapters) const override {
@@ -40,6 +42,7 @@ class channel_domain final : public domain_module {
   void add_routes(route_table& routes, const node_env& env) const override {
     add_channel_routes(routes, env);
     add_search_route(routes, env);
+    add_discovery_routes(routes, env);
   }
 };
 

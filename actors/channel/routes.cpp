@@ -88,6 +88,8 @@ void get_channel(const node_env& env, route_request&& req, route_reply reply) {
 }
 
 void list_channels(const node_env& env, route_request&& req, route_reply reply) {
+  if (wants_browse(req))
+    return browse_live(env, std::move(req), std::move(reply));
   bool live_only = false;
   if (auto live = req.query_param("live")) {
     if (*live != "true" && *live != "false")
@@ -209,40 +211,49 @@ route_handler valid_name_only(route_handler handler) {
 }  // namespace
 
 // Live rows take their viewers and start time from the channel entities: figures that change
-// every second are not read-model events. One page (at most 100 rows) asked in parallel; a row
-// whose entity does not answer keeps the read model's values.
-void reply_with_live_figures(const node_env& env, json page, route_reply reply) {
+// every second are not read-model events. Asked in parallel; a row whose entity does not answer
+// keeps the read model's values.
+void with_live_figures(const node_env& env, json rows, std::function<void(json)> done) {
   struct pending {
     std::mutex mutex;
-    json page;
+    json rows;
     std::size_t left = 0;
-    route_reply reply;
+    std::function<void(json)> done;
   };
-  auto state = std::make_shared<pending>();
   std::vector<std::size_t> live;
-  for (std::size_t i = 0; i < page["channels"].size(); ++i)
-    if (page["channels"][i].value("live", false))
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].value("live", false))
       live.push_back(i);
   if (live.empty())
-    return reply(route_response::json(200, page));
-  state->page = std::move(page);
+    return done(std::move(rows));
+  auto state = std::make_shared<pending>();
+  state->rows = std::move(rows);
   state->left = live.size();
-  state->reply = std::move(reply);
+  state->done = std::move(done);
   for (auto i : live) {
-    auto name = state->page["channels"][i].value("name", "");
+    auto name = state->rows[i].value("name", "");
     channel_ref{env.registry, name}
       .ask(get_atom::value)
       .then(*env.sys, [state, i](caf::expected<channel_view> view) {
         std::lock_guard lock{state->mutex};
-        auto& row = state->page["channels"][i];
+        auto& row = state->rows[i];
         if (view && view->live) {
           row["viewers"] = view->viewers;
           row["started_at_ms"] = view->started_at_ms;
         }
         if (--state->left == 0)
-          state->reply(route_response::json(200, state->page));
+          state->done(std::move(state->rows));
       });
   }
+}
+
+void reply_with_live_figures(const node_env& env, json page, route_reply reply) {
+  auto rows = std::move(page["channels"]);
+  with_live_figures(env, std::move(rows),
+                    [page = std::move(page), reply = std::move(reply)](json rows) mutable {
+                      page["channels"] = std::move(rows);
+                      reply(route_response::json(200, page));
+                    });
 }
 
 json directory_row_json(const channel_directory::channel& row) {
@@ -277,7 +288,9 @@ void add_channel_routes(route_table& routes, const node_env& env) {
   using enum http_method;
   // Answered from the node's response cache until a channel changes on any member.
   routes.add(get, "channels", access::anyone, with_env(env, list_channels),
-             "the channel directory: ?live=true|false&limit=1-100&after=<name>", {"channel"});
+             "the channel directory: ?live=true|false&limit=1-100&after=<name>, or live channels "
+             "by ?sort=viewers|recent&category=<name>&offset=N",
+             {"channel"});
   routes.add(post, "channels", access::signed_in, with_env(env, create_channel),
              "create a channel {name, title?}; answers its stream key");
   routes.add(get, "channels/{channel}", access::anyone, valid_name_only(with_env(env, get_channel)),

@@ -96,3 +96,62 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
   CHECK(offline.value("viewers", 999) == 0);
   CHECK(offline.value("peak_viewers", 0) == 7);  // stored with the end of the session
 }
+
+TEST_CASE("live channels sort by viewers or start time, and categories total their viewers") {
+  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required");
+  test_node node{"viewer_counts_browse"};
+  auto admin = admin_token(node.data_dir.string());
+  auto host = "127.0.0.1:" + std::to_string(node.http_port);
+  auto set_category = [&](const std::string& name, const std::string& category) {
+    auto res = aethex::app::http_call(host, "PATCH", "/api/v1/channels/" + name,
+                                      json{{"category", category}}.dump(), admin);
+    REQUIRE(res.status == 200);
+  };
+  auto calm = node.create_channel("calm");
+  auto busy = node.create_channel("busy");
+  node.create_channel("idle");
+  set_category("calm", "Retro Games");
+  set_category("busy", "retro games");  // one category, whatever the case
+  set_category("idle", "Music");
+  child_process first{ffmpeg_publish_args(node.rtmp_url(calm), 60), node.out_dir / "calm.log"};
+  REQUIRE(eventually([&] { return channel(node, "calm").value("live", false); }, 15s));
+  child_process second{ffmpeg_publish_args(node.rtmp_url(busy), 60), node.out_dir / "busy.log"};
+  REQUIRE(eventually([&] { return channel(node, "busy").value("live", false); }, 15s));
+  REQUIRE(eventually([&] { return node.get("/hls/busy/index.m3u8").status == 200; }, 15s));
+  for (auto* target : {"/hls/busy/index.m3u8?vid=a", "/hls/busy/index.m3u8?vid=b",
+                       "/hls/calm/index.m3u8?vid=c"})
+    REQUIRE(node.get(target).status == 200);
+  // busy: the two ids, and the id-less polls that waited for its playlist (one per address).
+  REQUIRE_MESSAGE(
+    eventually([&] { return viewers(node, "busy") == 3 && viewers(node, "calm") == 1; }, 5s),
+    channel(node, "busy").dump() << channel(node, "calm").dump());
+
+  auto names = [&](const std::string& target) {
+    std::vector<std::string> out;
+    auto page = json::parse(node.get(target).body, nullptr, false);
+    for (auto& row : page.value("channels", json::array()))
+      out.push_back(row.value("name", ""));
+    return out;
+  };
+  using names_t = std::vector<std::string>;
+  CHECK(eventually([&] { return names("/api/v1/channels?live=true&sort=viewers") ==
+                                names_t{"busy", "calm"}; },
+                   5s));
+  CHECK(names("/api/v1/channels?sort=recent") == names_t{"busy", "calm"});  // busy started last
+  CHECK(names("/api/v1/channels?sort=viewers&limit=1&offset=1") == names_t{"calm"});
+  CHECK(names("/api/v1/channels?category=RETRO%20GAMES") == names_t{"busy", "calm"});
+  CHECK(names("/api/v1/channels?category=Music").empty());  // offline channels have no viewers
+  CHECK(node.get("/api/v1/channels?sort=loudest").status == 400);
+  CHECK(node.get("/api/v1/channels?live=false&sort=viewers").status == 400);
+
+  auto categories = json::parse(node.get("/api/v1/categories").body, nullptr, false);
+  REQUIRE(categories["categories"].size() == 2);
+  auto& retro = categories["categories"][0];  // most watched first
+  CHECK(retro["name"] == "Retro Games");
+  CHECK(retro["channels"] == 2);
+  CHECK(retro["live_channels"] == 2);
+  CHECK(retro["viewers"] == 4);
+  CHECK(categories["categories"][1]["name"] == "Music");
+  CHECK(categories["categories"][1]["live_channels"] == 0);
+  CHECK(node.get("/api/v1/categories?limit=0").status == 400);
+}

@@ -1,0 +1,178 @@
+// Discovery: the categories page (GET /api/v1/categories) and the directory's sorted views of
+// live channels (GET /api/v1/channels?live=true&sort=viewers|recent&category=…).
+//
+// Both need live figures (viewers, start time) that only the channel entities have, so they
+// gather every live row first (each member answers for the channels it owns), ask the entities
+// in parallel, then sort and cut the page. Live channels are few next to all channels; a node
+// with very many live channels would keep a viewers table fed by the ingest health reports
+// instead (left for when the bench says so).
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "actors/channel/channel_directory.hpp"
+#include "actors/channel/channel_search.hpp"
+#include "actors/channel/internal.hpp"
+#include "runtime/errors.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::size_t default_page = 50;
+constexpr std::size_t max_page = 100;
+constexpr std::size_t max_category_chars = 50;
+
+caf::expected<std::size_t> number_param(const route_request& req, const char* key,
+                                        std::size_t fallback, std::size_t lowest,
+                                        std::size_t highest) {
+  auto text = req.query_param(key);
+  if (!text)
+    return fallback;
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc{} || end != text->data() + text->size() || n < lowest || n > highest)
+    return make_error(errc::invalid_argument, std::string{key} + " must be " +
+                                                std::to_string(lowest) + "-" +
+                                                std::to_string(highest));
+  return n;
+}
+
+std::int64_t viewers_of(const json& row) { return row.value("viewers", std::int64_t{0}); }
+std::int64_t started_of(const json& row) {
+  return row["started_at_ms"].is_number() ? row["started_at_ms"].get<std::int64_t>() : 0;
+}
+
+// GET /api/v1/categories[?limit=N]: every category a channel has, with its live channels and
+// their viewers, most watched first.
+void list_categories(const node_env& env, route_request&& req, route_reply reply) {
+  auto limit = number_param(req, "limit", default_page, 1, max_page);
+  if (!limit)
+    return reply(limit.error());
+  env.query("channel.categories", json::object(), [env, limit = *limit,
+                                                   reply](caf::expected<std::vector<json>> rows) {
+    if (!rows)
+      return reply(rows.error());
+    // Categories are matched without case ("retro games" is "Retro Games"); the first spelling
+    // seen names it.
+    std::map<std::string, json> by_key;
+    json live_rows = json::array();
+    for (auto& row : *rows) {
+      auto name = row.value("category", std::string{});
+      auto key = name;
+      std::transform(key.begin(), key.end(), key.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      auto& entry = by_key[key];
+      if (entry.is_null())
+        entry = json{{"name", name}, {"channels", 0}, {"live_channels", 0}, {"viewers", 0}};
+      entry["channels"] = entry["channels"].get<std::int64_t>() + row.value("channels", 0);
+      for (auto& live : row.value("live", json::array())) {
+        entry["live_channels"] = entry["live_channels"].get<std::int64_t>() + 1;
+        live_rows.push_back(json{{"name", live}, {"live", true}, {"category", key}});
+      }
+    }
+    with_live_figures(env, std::move(live_rows),
+                      [by_key = std::move(by_key), limit, reply](json live) mutable {
+                        for (auto& row : live) {
+                          auto& entry = by_key[row.value("category", std::string{})];
+                          entry["viewers"] = entry["viewers"].get<std::int64_t>() + viewers_of(row);
+                        }
+                        std::vector<json> out;
+                        for (auto& [_, entry] : by_key)
+                          out.push_back(std::move(entry));
+                        std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+                          return std::tuple{viewers_of(a), a["live_channels"].get<std::int64_t>()} >
+                                 std::tuple{viewers_of(b), b["live_channels"].get<std::int64_t>()};
+                        });
+                        if (out.size() > limit)
+                          out.resize(limit);
+                        reply(route_response::json(200, json{{"categories", out}}));
+                      });
+  });
+}
+
+}  // namespace
+
+bool wants_browse(const route_request& req) {
+  return req.query_param("sort") || req.query_param("category");
+}
+
+// Live channels only (offline ones have no viewers to sort by): `sort` viewers (default, most
+// first) or recent (latest start first), `category` (any case), `offset` + `limit` pages.
+void browse_live(const node_env& env, route_request&& req, route_reply reply) {
+  auto live = req.query_param("live");
+  if (live && *live != "true")
+    return reply(make_error(errc::invalid_argument, "sort and category browse live channels: "
+                                                    "live must be true"));
+  auto sort = req.query_param("sort").value_or("viewers");
+  if (sort != "viewers" && sort != "recent")
+    return reply(make_error(errc::invalid_argument, "sort must be viewers or recent"));
+  auto category = decode_query_value(req.query_param("category").value_or(""));
+  if (!category || category->size() > max_category_chars)
+    return reply(make_error(errc::invalid_argument, "category must be text of at most 50 bytes"));
+  auto limit = number_param(req, "limit", default_page, 1, max_page);
+  auto offset = number_param(req, "offset", 0, 0, 100000);
+  if (!limit)
+    return reply(limit.error());
+  if (!offset)
+    return reply(offset.error());
+  auto args = json::object();
+  args["category"] = *category;
+  env.query("channel.live_rows", std::move(args),
+            [env, sort, limit = *limit, offset = *offset,
+             reply](caf::expected<std::vector<json>> rows) {
+              if (!rows)
+                return reply(rows.error());
+              with_live_figures(env, json(*rows), [sort, limit, offset, reply](json rows) {
+                std::vector<json> sorted(rows.begin(), rows.end());
+                std::stable_sort(sorted.begin(), sorted.end(), [&](const json& a, const json& b) {
+                  if (sort == "recent")
+                    return started_of(a) > started_of(b);
+                  return std::tuple{viewers_of(a), started_of(b)} >
+                         std::tuple{viewers_of(b), started_of(a)};  // ties: longest live first
+                });
+                json page = json::array();
+                for (auto i = offset; i < sorted.size() && page.size() < limit; ++i)
+                  page.push_back(std::move(sorted[i]));
+                auto more = offset + page.size() < sorted.size();
+                reply(route_response::json(
+                  200, json{{"channels", page},
+                            {"total", sorted.size()},
+                            {"next_offset", more ? json(offset + page.size()) : json(nullptr)}}));
+              });
+            });
+}
+
+json categories_query(storage::sqlite::database& db, const json&, const owns_fn& owns) {
+  std::map<std::string, json> by_category;
+  for (auto& row : channel_directory::categorised(db)) {
+    if (!owns("channel", row.name))
+      continue;
+    auto& entry = by_category[row.category];
+    if (entry.is_null())
+      entry = json{{"category", row.category}, {"channels", 0}, {"live", json::array()}};
+    entry["channels"] = entry["channels"].get<std::int64_t>() + 1;
+    if (row.live)
+      entry["live"].push_back(row.name);
+  }
+  json out = json::array();
+  for (auto& [_, entry] : by_category)
+    out.push_back(std::move(entry));
+  return out;
+}
+
+json live_rows_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
+  json out = json::array();
+  for (auto& row : channel_directory::live(db, args.value("category", std::string{})))
+    if (owns("channel", row.name))
+      out.push_back(directory_row_json(row));
+  return out;
+}
+
+void add_discovery_routes(route_table& routes, const node_env& env) {
+  routes.add(http_method::get, "categories", access::anyone, with_env(env, list_categories),
+             "categories with their channels, live channels and viewers, most watched first");
+}
+
+}  // namespace aethex::actors
