@@ -1,8 +1,10 @@
 #include "actors/channel/channel_directory.hpp"
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
-#include <stdexcept>
+#include "runtime/placement.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -49,29 +51,76 @@ std::vector<std::string> split_tags(const std::string& text) {
 }
 
 // Rewrites the channel's search entry from its row; tags keep their indexed value unless given.
+// `state` ("live"/"offline") lets a search ask for live matches first without sorting them all.
 void index_for_search(storage::sqlite::database& db, const std::string& channel,
                       const std::optional<std::string>& tags) {
-  auto row = db.prepare("SELECT rowid, title, category FROM channels WHERE name = ?1");
+  auto row = db.prepare("SELECT rowid, title, category, live FROM channels WHERE name = ?1");
   row.bind(1, channel);
   if (!row.step())
     return;
   auto rowid = row.column_int64(0);
   std::string kept;
   if (!tags) {
-    auto old = db.prepare("SELECT tags FROM channel_search WHERE rowid = ?1");
+    auto old = db.prepare("SELECT tags FROM channel_index WHERE rowid = ?1");
     old.bind(1, rowid);
     if (old.step())
       kept = old.column_text(0);
   }
-  db.prepare("DELETE FROM channel_search WHERE rowid = ?1").bind(1, rowid).run();
+  db.prepare("DELETE FROM channel_index WHERE rowid = ?1").bind(1, rowid).run();
   db.prepare(
-      "INSERT INTO channel_search(rowid, name, title, category, tags) VALUES(?1, ?2, ?3, ?4, ?5)")
+      "INSERT INTO channel_index(rowid, name, title, category, tags, state) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)")
     .bind(1, rowid)
     .bind(2, channel)
     .bind(3, row.column_text(1))
     .bind(4, row.column_text(2))
     .bind(5, tags ? *tags : kept)
+    .bind(6, row.column_int64(3) ? "live" : "offline")
     .run();
+}
+
+// category_counts keeps, per category and partition, how many channels have it and how many of
+// them are live, so the categories page and search never count channels one by one. Keyed by
+// partition because a member answers only for the partitions it owns (stale rows of moved
+// partitions stay in its model); `sample` is a channel of that partition, for the owns check.
+void count_category(storage::sqlite::database& db, const std::string& channel,
+                    const std::string& category, std::int64_t channels, std::int64_t live) {
+  if (category.empty())
+    return;
+  db.prepare(
+      "INSERT INTO category_counts(category, part, sample, channels, live) "
+      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(category, part) DO UPDATE SET "
+      "channels = channels + excluded.channels, live = live + excluded.live")
+    .bind(1, category)
+    .bind(2, std::int64_t{runtime::partition_of("channel", channel)})
+    .bind(3, channel)
+    .bind(4, channels)
+    .bind(5, live)
+    .run();
+}
+
+struct category_state {
+  std::string category;
+  bool live = false;
+};
+
+std::optional<category_state> category_of(storage::sqlite::database& db,
+                                          const std::string& channel) {
+  auto row = db.prepare("SELECT category, live FROM channels WHERE name = ?1");
+  row.bind(1, channel);
+  if (!row.step())
+    return std::nullopt;
+  return category_state{row.column_text(0), row.column_int64(1) != 0};
+}
+
+// Moves the channel's share of the counts from what it was to what it is now.
+void recount(storage::sqlite::database& db, const std::string& channel,
+             const std::optional<category_state>& before) {
+  auto after = category_of(db, channel);
+  if (before)
+    count_category(db, channel, before->category, -1, before->live ? -1 : 0);
+  if (after)
+    count_category(db, channel, after->category, 1, after->live ? 1 : 0);
 }
 
 }  // namespace
@@ -96,15 +145,21 @@ void channel_directory::create_schema(storage::sqlite::database& db) {
     "updated_ms INTEGER NOT NULL DEFAULT 0)");
   db.exec("CREATE INDEX IF NOT EXISTS channels_live ON channels(live, name)");
   // unicode61 splits "my_channel" into "my" and "channel"; prefix indexes make the short
-  // prefixes a search box sends cheap.
+  // prefixes a search box sends cheap. (channel_search was the index before `state` came.)
+  db.exec("DROP TABLE IF EXISTS channel_search");
   db.exec(
-    "CREATE VIRTUAL TABLE IF NOT EXISTS channel_search USING fts5("
-    "name, title, category, tags, tokenize = 'unicode61', prefix = '2 3')");
+    "CREATE VIRTUAL TABLE IF NOT EXISTS channel_index USING fts5("
+    "name, title, category, tags, state, tokenize = 'unicode61', prefix = '2 3 4')");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS category_counts(category TEXT NOT NULL, part INTEGER NOT NULL, "
+    "sample TEXT NOT NULL, channels INTEGER NOT NULL, live INTEGER NOT NULL, "
+    "PRIMARY KEY(category, part))");
 }
 
 void channel_directory::reset(storage::sqlite::database& db) {
   db.exec("DELETE FROM channels");
-  db.exec("DELETE FROM channel_search");
+  db.exec("DELETE FROM channel_index");
+  db.exec("DELETE FROM category_counts");
 }
 
 void channel_directory::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
@@ -124,6 +179,7 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
     return j;
   };
 
+  const auto before = category_of(db, channel);
   if (type == "channel.created") {
     const auto j = payload();
     db.prepare(
@@ -136,6 +192,7 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
       .bind(4, e.data.timestamp_ms)
       .run();
     index_for_search(db, channel, std::nullopt);
+    recount(db, channel, before);
   } else if (type == "channel.updated") {
     const auto j = payload();
     db.prepare(
@@ -147,12 +204,15 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
       .bind(4, e.data.timestamp_ms)
       .run();
     index_for_search(db, channel, tags_text(j));
+    recount(db, channel, before);
   } else if (type == "channel.went_live" || type == "channel.went_offline") {
     db.prepare("UPDATE channels SET live = ?2, updated_ms = ?3 WHERE name = ?1")
       .bind(1, channel)
       .bind(2, std::int64_t{type == "channel.went_live" ? 1 : 0})
       .bind(3, e.data.timestamp_ms)
       .run();
+    index_for_search(db, channel, std::nullopt);
+    recount(db, channel, before);
   }
   // Other channel.* events (settings, moderation, ...) do not change the directory.
 }
@@ -191,26 +251,30 @@ std::vector<channel_directory::channel> channel_directory::live(storage::sqlite:
   return out;
 }
 
-std::vector<channel_directory::channel> channel_directory::categorised(
-  storage::sqlite::database& db) {
-  auto q = db.prepare(std::string(select_columns) + "WHERE category != '' ORDER BY category");
-  std::vector<channel> out;
-  while (q.step())
-    out.push_back(read_row(q));
-  return out;
-}
-
 std::vector<channel_directory::match> channel_directory::search(storage::sqlite::database& db,
                                                                 std::string_view fts_query,
                                                                 std::size_t limit) {
   auto q = db.prepare(
     "SELECT c.name, c.title, c.category, c.live, c.owner, c.updated_ms, s.tags "
-    "FROM channel_search s JOIN channels c ON c.rowid = s.rowid "
-    "WHERE channel_search MATCH ?1 ORDER BY s.rank LIMIT ?2");
+    "FROM channel_index s JOIN channels c ON c.rowid = s.rowid "
+    "WHERE channel_index MATCH ?1 LIMIT ?2");
   q.bind(1, fts_query).bind(2, static_cast<std::int64_t>(limit));
   std::vector<match> out;
   while (q.step())
     out.push_back({read_row(q), split_tags(q.column_text(6))});
+  return out;
+}
+
+std::vector<channel_directory::category_count> channel_directory::category_counts(
+  storage::sqlite::database& db) {
+  auto q = db.prepare(
+    "SELECT category, sample, channels, live FROM category_counts WHERE channels > 0 "
+    "ORDER BY category");
+  std::vector<category_count> out;
+  while (q.step())
+    out.push_back({q.column_text(0), q.column_text(1),
+                   static_cast<std::uint64_t>(q.column_int64(2)),
+                   static_cast<std::uint64_t>(q.column_int64(3))});
   return out;
 }
 

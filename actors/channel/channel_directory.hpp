@@ -6,8 +6,9 @@
 //   channel.went_live    {}
 //   channel.went_offline {}
 //
-// Table `channels` holds the rows; `channel_search` (SQLite FTS5, same rowid) indexes name,
-// title, category and tags for search (channel_search.hpp says why FTS5).
+// Table `channels` holds the rows; `channel_index` (SQLite FTS5, same rowid) indexes name,
+// title, category, tags and state ("live"/"offline") for search (channel_search.hpp says why
+// FTS5); `category_counts` counts channels and live ones per category and partition.
 #pragma once
 
 #include <optional>
@@ -22,8 +23,9 @@ namespace aethex::actors {
 
 class channel_directory final : public storage::projection {
  public:
-  // ".2": the search index came; the new name replays every channel event into it.
-  static constexpr std::string_view projection_name = "channel_directory.2";
+  // ".3": the search index gained `state` and categories their counts; the new name replays
+  // every channel event into them.
+  static constexpr std::string_view projection_name = "channel_directory.3";
   static constexpr std::string_view stream_prefix = "channel/";
 
   struct channel {
@@ -55,14 +57,22 @@ class channel_directory final : public storage::projection {
 
   /// Every live channel, or those of `category` when it is not empty (by name).
   static std::vector<channel> live(storage::sqlite::database& db, std::string_view category = {});
-  /// Every channel that has a category (name, category and live filled), by category.
-  static std::vector<channel> categorised(storage::sqlite::database& db);
 
   struct match {
     channel row;
     std::vector<std::string> tags;
   };
-  /// Channels the FTS5 expression `fts_query` matches (best bm25 first), at most `limit`.
+  /// Per category and partition: a channel of that partition (for owns checks), channels, live.
+  struct category_count {
+    std::string category;
+    std::string sample;
+    std::uint64_t channels = 0;
+    std::uint64_t live = 0;
+  };
+  static std::vector<category_count> category_counts(storage::sqlite::database& db);
+
+  /// At most `limit` channels the FTS5 expression `fts_query` matches, in index order: FTS5
+  /// stops at the limit instead of ranking every match (callers rank the candidates).
   static std::vector<match> search(storage::sqlite::database& db, std::string_view fts_query,
                                    std::size_t limit);
 };

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "actors/channel/internal.hpp"
 #include "runtime/errors.hpp"
@@ -18,8 +19,7 @@ constexpr std::size_t default_results = 20;
 constexpr std::size_t max_results = 50;
 constexpr std::size_t max_categories = 10;
 // FTS5 candidates a member ranks (best bm25 first); channels in matching categories it counts.
-constexpr std::size_t max_candidates = 1000;
-constexpr std::size_t max_category_rows = 10000;
+constexpr std::size_t max_candidates = 60;  // per lookup: three lookups, a page of 20 to fill
 
 bool word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
@@ -147,11 +147,14 @@ std::vector<std::string> search_tokens(std::string_view q) {
   return tokens;
 }
 
-std::string fts_expression(const std::vector<std::string>& tokens) {
+std::string fts_expression(const std::vector<std::string>& tokens, prefix_mode prefixes) {
   std::string expr;
+  auto count = std::min(tokens.size(), max_search_tokens);
   // Tokens hold letters, digits and UTF-8 bytes only, so quoting cannot be broken out of.
-  for (std::size_t i = 0; i < tokens.size() && i < max_search_tokens; ++i)
-    expr += (expr.empty() ? "\"" : " AND \"") + tokens[i] + "\"*";
+  for (std::size_t i = 0; i < count; ++i) {
+    bool prefix = prefixes == prefix_mode::all || (prefixes == prefix_mode::last && i + 1 == count);
+    expr += (expr.empty() ? "\"" : " AND \"") + tokens[i] + (prefix ? "\"*" : "\"");
+  }
   return expr;
 }
 
@@ -180,6 +183,13 @@ int search_score(const channel_directory::match& m, std::string_view q,
   return score;
 }
 
+// Candidates come from bounded FTS5 lookups rather than ranking every match (a common word
+// matches a tenth of all channels): matches in the name (the strongest), live matches, then any;
+// each stops at max_candidates in index order, so a common word costs what a rare one does.
+// Whole words are looked up first: FTS5 streams one term's postings lazily, but a prefix longer
+// than the prefix index (4 bytes) merges every term it covers before the first row. So the last
+// word (the one being typed) becomes a prefix only when whole words found less than a page, and
+// every word only when that found nothing either. search_score ranks the union.
 json search_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   auto q = args.value("q", std::string{});
   auto limit = args.value("limit", default_results);
@@ -187,26 +197,50 @@ json search_query(storage::sqlite::database& db, const json& args, const owns_fn
   json rows = json::array();
   if (tokens.empty())
     return rows;
-  std::vector<json> ranked;
-  for (auto& m : channel_directory::search(db, fts_expression(tokens), max_candidates)) {
-    if (!owns("channel", m.row.name))
-      continue;
-    if (auto score = search_score(m, q, tokens); score > 0)
-      ranked.push_back(json{{"channel", directory_row_json(m.row)}, {"score", score}});
+  std::set<std::string> seen;
+  struct candidate {
+    int score;
+    channel_directory::channel row;
+  };
+  std::vector<candidate> ranked;
+  for (auto prefixes : {prefix_mode::none, prefix_mode::last, prefix_mode::all}) {
+    if ((prefixes == prefix_mode::last && ranked.size() >= limit) ||
+        (prefixes == prefix_mode::all && (!ranked.empty() || tokens.size() < 2)))
+      break;
+    auto expr = fts_expression(tokens, prefixes);
+    for (auto& lookup : {"name : (" + expr + ")", "state : live AND (" + expr + ")", expr})
+      for (auto& m : channel_directory::search(db, lookup, max_candidates)) {
+        if (!seen.insert(m.row.name).second || !owns("channel", m.row.name))
+          continue;
+        if (auto score = search_score(m, q, tokens); score > 0)
+          ranked.push_back({score, std::move(m.row)});
+      }
   }
-  std::sort(ranked.begin(), ranked.end(), better);
-  for (std::size_t i = 0; i < ranked.size() && i < limit; ++i)
-    rows.push_back(std::move(ranked[i]));
-  // Categories whose words the tokens start: live channels of each among the owned ones.
-  std::string in_category;
-  for (std::size_t i = 0; i < tokens.size() && i < max_search_tokens; ++i)
-    in_category += (i ? " AND category : \"" : "category : \"") + tokens[i] + "\"*";
+  // Best score, then live, then name; only the page is turned into JSON.
+  auto page = std::min(limit, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(page),
+                    ranked.end(), [](const candidate& a, const candidate& b) {
+                      return std::tuple{-a.score, !a.row.live, std::string_view{a.row.name}} <
+                             std::tuple{-b.score, !b.row.live, std::string_view{b.row.name}};
+                    });
+  for (std::size_t i = 0; i < page; ++i)
+    rows.push_back(json{{"channel", directory_row_json(ranked[i].row)}, {"score", ranked[i].score}});
+  // Categories whose words the tokens start, with their live channels among the owned ones.
   std::map<std::string, std::uint64_t> live;
-  for (auto& m : channel_directory::search(db, in_category, max_category_rows))
-    if (!m.row.category.empty() && owns("channel", m.row.name))
-      live[m.row.category] += m.row.live ? 1 : 0;
-  for (auto& [category, count] : live)
-    rows.push_back(json{{"category", category}, {"live_channels", count}});
+  std::map<std::string, bool, std::less<>> matches;  // per category name, decided once
+  for (auto& count : channel_directory::category_counts(db)) {
+    auto [it, fresh] = matches.try_emplace(count.category, false);
+    if (fresh) {
+      auto words = lower(count.category);
+      it->second = std::all_of(tokens.begin(), tokens.end(), [&](const std::string& t) {
+        return word_match(words, t, 1, 1) > 0;
+      });
+    }
+    if (it->second && owns("channel", count.sample))
+      live[count.category] += count.live;
+  }
+  for (auto& [category, n] : live)
+    rows.push_back(json{{"category", category}, {"live_channels", n}});
   return rows;
 }
 

@@ -28,8 +28,11 @@ inline constexpr std::size_t max_search_tokens = 8;
 /// `q` as the search sees it: lower-case ASCII, words of letters and digits (any other byte
 /// separates words; bytes >= 0x80 stay, so UTF-8 words match as written).
 std::vector<std::string> search_tokens(std::string_view q);
-/// The FTS5 expression of the tokens (each a quoted prefix, all required); "" for none.
-std::string fts_expression(const std::vector<std::string>& tokens);
+/// Which tokens of an FTS5 expression match as prefixes.
+enum class prefix_mode { none, last, all };
+/// The FTS5 expression of the tokens (each quoted, all required); "" for none.
+std::string fts_expression(const std::vector<std::string>& tokens,
+                           prefix_mode prefixes = prefix_mode::all);
 /// Relevance of a channel for the query: whole-query matches of name, title and category, then
 /// per token the best of exact word / prefix of the name, title, tags and category words, in
 /// that order of weight. 0 when some token matches nothing.

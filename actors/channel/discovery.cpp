@@ -144,18 +144,22 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
             });
 }
 
+// Counts from the directory's per-category counters (owned partitions only); the live channels'
+// names ride along so the route can total their viewers.
 json categories_query(storage::sqlite::database& db, const json&, const owns_fn& owns) {
   std::map<std::string, json> by_category;
-  for (auto& row : channel_directory::categorised(db)) {
-    if (!owns("channel", row.name))
+  for (auto& count : channel_directory::category_counts(db)) {
+    if (!owns("channel", count.sample))
       continue;
-    auto& entry = by_category[row.category];
+    auto& entry = by_category[count.category];
     if (entry.is_null())
-      entry = json{{"category", row.category}, {"channels", 0}, {"live", json::array()}};
-    entry["channels"] = entry["channels"].get<std::int64_t>() + 1;
-    if (row.live)
-      entry["live"].push_back(row.name);
+      entry = json{{"category", count.category}, {"channels", 0}, {"live", json::array()}};
+    entry["channels"] = entry["channels"].get<std::uint64_t>() + count.channels;
   }
+  for (auto& row : channel_directory::live(db))
+    if (auto it = by_category.find(row.category);
+        it != by_category.end() && owns("channel", row.name))
+      it->second["live"].push_back(row.name);
   json out = json::array();
   for (auto& [_, entry] : by_category)
     out.push_back(std::move(entry));
