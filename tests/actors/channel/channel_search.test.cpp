@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
 #include <filesystem>
 #include <string>
 #include <unistd.h>
@@ -154,4 +155,34 @@ TEST_CASE("search follows updates (tags kept when only the title changes) and ow
   // A member answers for the channels it owns only.
   auto none = [](std::string_view, std::string_view) { return false; };
   CHECK(names_of(f.search("alpha", none)).empty());
+}
+
+TEST_CASE("category counters follow category changes and live state; partial words still match") {
+  directory_fixture f;
+  f.channel("alpha", "Alpha", {{"category", "Retro Games"}}, true);
+  f.channel("bravo", "Bravo", {{"category", "Retro Games"}});
+  f.channel("carol", "Carol", {{"category", "Music"}}, true);
+  f.runner->catch_up();
+  auto totals = [&] {
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> out;
+    for (auto& c : channel_directory::category_counts(f.runner->db())) {
+      out[c.category].first += c.channels;
+      out[c.category].second += c.live;
+    }
+    return out;
+  };
+  using counts = std::map<std::string, std::pair<std::uint64_t, std::uint64_t>>;
+  CHECK(totals() == counts{{"Music", {1, 1}}, {"Retro Games", {2, 1}}});
+  REQUIRE(f.store.append("channel/alpha", 3,
+                         std::vector{ev("channel.updated", {{"category", "Music"}}),
+                                     ev("channel.went_offline")}));
+  REQUIRE(f.store.append("channel/bravo", 2, std::vector{ev("channel.went_live")}));
+  f.runner->catch_up();
+  CHECK(totals() == counts{{"Music", {2, 1}}, {"Retro Games", {1, 1}}});
+  // A category found by search carries the live count from the counters.
+  auto rows = f.search("retro");
+  CHECK(rows.back() == json{{"category", "Retro Games"}, {"live_channels", 1}});
+  // Whole words first, then the word being typed as a prefix, then every word as a prefix.
+  CHECK(names_of(f.search("brav")) == std::vector<std::string>{"bravo"});
+  CHECK(names_of(f.search("retr gam")) == std::vector<std::string>{"bravo"});
 }
