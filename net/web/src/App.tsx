@@ -1,20 +1,27 @@
-import { parseRoute, usePathname } from './router';
+import { parseRoute, useLocationPath } from './router';
 import { Header } from './components/Header';
 import { HomePage } from './pages/Home';
 import { ChannelPage } from './pages/Channel';
 import { NotFoundPage } from './pages/NotFound';
 import { AuthPage } from './pages/Auth';
 import { DashboardPage } from './pages/Dashboard';
+import { BrowsePage } from './pages/Browse';
+import { CategoriesPage } from './pages/Categories';
+import { SearchPage } from './pages/Search';
 import { LiveProvider } from './live/LiveContext';
+import './discovery.css';
 
 export function App() {
-  const route = parseRoute(usePathname());
+  const route = parseRoute(useLocationPath());
   return (
     <LiveProvider>
       <div class="app">
         <Header />
         {route.kind === 'home' && <HomePage />}
         {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} />}
+        {route.kind === 'browse' && <BrowsePage category={route.category} />}
+        {route.kind === 'categories' && <CategoriesPage />}
+        {route.kind === 'search' && <SearchPage q={route.q} />}
         {route.kind === 'not_found' && <NotFoundPage path={route.path} />}
         {(route.kind === 'signup' || route.kind === 'login') && <AuthPage key={route.kind} mode={route.kind} />}
         {route.kind === 'dashboard' && <DashboardPage />}

@@ -22,9 +22,9 @@ export class ApiError extends Error {
   }
 }
 
-type Fetch = typeof fetch;
+export type Fetch = typeof fetch;
 
-async function getJson(url: string, fetchImpl: Fetch, signal?: AbortSignal): Promise<unknown> {
+export async function getJson(url: string, fetchImpl: Fetch, signal?: AbortSignal): Promise<unknown> {
   const res = await fetchImpl(url, { signal, headers: { Accept: 'application/json' }, cache: 'no-store' });
   let body: unknown = null;
   try {

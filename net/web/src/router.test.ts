@@ -24,6 +24,19 @@ describe('parseRoute', () => {
     expect(parseRoute('/nope')).toEqual({ kind: 'not_found', path: '/nope' });
   });
 
+  it('parses browse, categories and search with their queries', () => {
+    expect(parseRoute('/browse')).toEqual({ kind: 'browse', category: '' });
+    expect(parseRoute('/browse/?category=Retro+Games')).toEqual({ kind: 'browse', category: 'Retro Games' });
+    expect(parseRoute('/browse?category=Caf%C3%A9#top')).toEqual({ kind: 'browse', category: 'Café' });
+    expect(parseRoute('/categories')).toEqual({ kind: 'categories' });
+    expect(parseRoute('/search?q=nova')).toEqual({ kind: 'search', q: 'nova' });
+    expect(parseRoute('/search?q=%20space%20odyssey%20')).toEqual({ kind: 'search', q: 'space odyssey' });
+    expect(parseRoute('/search?q=a%26b&x=1')).toEqual({ kind: 'search', q: 'a&b' });
+    expect(parseRoute('/search')).toEqual({ kind: 'search', q: '' });
+    expect(parseRoute('/browse/x').kind).toBe('not_found');
+    expect(parseRoute('/categories/x').kind).toBe('not_found');
+  });
+
   it('round-trips channelPath', () => {
     expect(channelPath('alice')).toBe('/c/alice');
     expect(parseRoute(channelPath('a_b-1'))).toEqual({ kind: 'channel', name: 'a_b-1' });

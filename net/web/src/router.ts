@@ -7,6 +7,9 @@ export type Route =
   | { kind: 'signup' }
   | { kind: 'login' }
   | { kind: 'dashboard' }
+  | { kind: 'browse'; category: string }
+  | { kind: 'categories' }
+  | { kind: 'search'; q: string }
   | { kind: 'not_found'; path: string };
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
@@ -23,6 +26,13 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0) return { kind: 'home' };
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
+  if (parts.length === 1 && parts[0] === 'categories') return { kind: 'categories' };
+  if (parts.length === 1 && (parts[0] === 'browse' || parts[0] === 'search')) {
+    const query = queryOf(path);
+    return parts[0] === 'browse'
+      ? { kind: 'browse', category: (query.get('category') ?? '').trim() }
+      : { kind: 'search', q: (query.get('q') ?? '').trim() };
+  }
   if (parts[0] === 'c' && parts.length === 2) {
     let name: string;
     try {
@@ -33,6 +43,13 @@ export function parseRoute(path: string): Route {
     if (isValidChannelName(name)) return { kind: 'channel', name };
   }
   return { kind: 'not_found', path: clean };
+}
+
+/** The query of a path ("/x?a=1#h" -> a=1). */
+function queryOf(path: string): URLSearchParams {
+  const withoutHash = path.split('#', 1)[0] ?? '';
+  const q = withoutHash.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : withoutHash.slice(q + 1));
 }
 
 export function channelPath(name: string): string {
@@ -48,11 +65,13 @@ export function navigate(to: string): void {
   window.scrollTo(0, 0);
 }
 
-/** Current pathname, updated on pushState navigation and back/forward. */
-export function usePathname(): string {
-  const [path, setPath] = useState(() => window.location.pathname);
+const currentPath = () => window.location.pathname + window.location.search;
+
+/** Current path with its query (browse and search read theirs), updated on pushState navigation and back/forward. */
+export function useLocationPath(): string {
+  const [path, setPath] = useState(currentPath);
   useEffect(() => {
-    const update = () => setPath(window.location.pathname);
+    const update = () => setPath(currentPath());
     window.addEventListener('popstate', update);
     window.addEventListener(NAV_EVENT, update);
     return () => {

@@ -1,4 +1,7 @@
+import { useState } from 'preact/hooks';
 import { AccountNav } from './AccountNav';
+import { navigate } from '../router';
+import { searchPath } from '../discoveryApi';
 
 export function Header() {
   return (
@@ -10,9 +13,40 @@ export function Header() {
         </span>
       </a>
       <nav class="topnav">
-        <a href="/">Browse</a>
+        <a href="/browse" id="nav-browse">
+          Browse
+        </a>
+        <a href="/categories" id="nav-categories">
+          Categories
+        </a>
       </nav>
+      <SearchBox />
       <AccountNav />
     </header>
+  );
+}
+
+function SearchBox() {
+  const [q, setQ] = useState('');
+  return (
+    <form
+      class="nav-search"
+      role="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (q.trim()) navigate(searchPath(q.trim()));
+      }}
+    >
+      <input
+        id="nav-search"
+        type="search"
+        name="q"
+        placeholder="Search"
+        aria-label="Search channels and categories"
+        maxLength={100}
+        value={q}
+        onInput={(e) => setQ((e.target as HTMLInputElement).value)}
+      />
+    </form>
   );
 }
