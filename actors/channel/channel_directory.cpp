@@ -1,9 +1,11 @@
 #include "actors/channel/channel_directory.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
+#include "actors/channel/channel_search.hpp"
 #include "runtime/placement.hpp"
 
 namespace aethex::actors {
@@ -50,6 +52,27 @@ std::vector<std::string> split_tags(const std::string& text) {
   return tags;
 }
 
+// Typo tolerance by deletion neighbourhoods (the SymSpell idea): every indexed word of
+// typo_word_min..typo_word_max bytes is stored under itself and under each of its one-byte
+// deletions, so the words one edit away from a query word are found with a few index lookups
+// (the query word's own deletions) instead of a scan of the whole vocabulary. Words are only
+// ever added: a word no channel uses any more finds no channel, which costs nothing.
+void remember_words(storage::sqlite::database& db, std::initializer_list<std::string_view> texts) {
+  auto insert = db.prepare("INSERT OR IGNORE INTO word_variants(variant, word) VALUES(?1, ?2)");
+  auto add = [&](std::string_view variant, const std::string& word) {
+    insert.bind(1, variant).bind(2, word).run();
+  };
+  for (auto text : texts)
+    for (auto& word : search_tokens(text)) {
+      if (word.size() < channel_directory::typo_word_min ||
+          word.size() > channel_directory::typo_word_max)
+        continue;
+      add(word, word);
+      for (std::size_t i = 0; i < word.size(); ++i)
+        add(std::string{word}.erase(i, 1), word);
+    }
+}
+
 // Rewrites the channel's search entry from its row; tags keep their indexed value unless given.
 // `state` ("live"/"offline") lets a search ask for live matches first without sorting them all.
 void index_for_search(storage::sqlite::database& db, const std::string& channel,
@@ -77,6 +100,7 @@ void index_for_search(storage::sqlite::database& db, const std::string& channel,
     .bind(5, tags ? *tags : kept)
     .bind(6, row.column_int64(3) ? "live" : "offline")
     .run();
+  remember_words(db, {channel, row.column_text(1), row.column_text(2), tags ? *tags : kept});
 }
 
 // category_counts keeps, per category and partition, how many channels have it and how many of
@@ -151,6 +175,9 @@ void channel_directory::create_schema(storage::sqlite::database& db) {
     "CREATE VIRTUAL TABLE IF NOT EXISTS channel_index USING fts5("
     "name, title, category, tags, state, tokenize = 'unicode61', prefix = '2 3 4')");
   db.exec(
+    "CREATE TABLE IF NOT EXISTS word_variants(variant TEXT NOT NULL, word TEXT NOT NULL, "
+    "PRIMARY KEY(variant, word)) WITHOUT ROWID");
+  db.exec(
     "CREATE TABLE IF NOT EXISTS category_counts(category TEXT NOT NULL, part INTEGER NOT NULL, "
     "sample TEXT NOT NULL, channels INTEGER NOT NULL, live INTEGER NOT NULL, "
     "PRIMARY KEY(category, part))");
@@ -160,6 +187,7 @@ void channel_directory::reset(storage::sqlite::database& db) {
   db.exec("DELETE FROM channels");
   db.exec("DELETE FROM channel_index");
   db.exec("DELETE FROM category_counts");
+  db.exec("DELETE FROM word_variants");
 }
 
 void channel_directory::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
@@ -276,6 +304,45 @@ std::vector<channel_directory::category_count> channel_directory::category_count
                    static_cast<std::uint64_t>(q.column_int64(2)),
                    static_cast<std::uint64_t>(q.column_int64(3))});
   return out;
+}
+
+bool one_edit_apart(std::string_view a, std::string_view b) {
+  if (a == b || (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > 1)
+    return false;
+  std::size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i])
+    ++i;
+  if (a.size() == b.size())
+    return a.substr(i + 1) == b.substr(i + 1) ||  // one byte replaced
+           (i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+            a.substr(i + 2) == b.substr(i + 2));  // two neighbours swapped
+  auto& longer = a.size() > b.size() ? a : b;
+  auto& shorter = a.size() > b.size() ? b : a;
+  return shorter.substr(i) == longer.substr(i + 1);  // one byte more or less
+}
+
+std::vector<std::string> channel_directory::words_near(storage::sqlite::database& db,
+                                                       std::string_view word) {
+  std::vector<std::string> near;
+  if (word.size() < typo_word_min || word.size() > typo_word_max)
+    return near;
+  auto lookup = db.prepare("SELECT word FROM word_variants WHERE variant = ?1");
+  auto look = [&](std::string_view variant) {
+    lookup.reset();
+    lookup.bind(1, variant);
+    while (lookup.step()) {
+      auto found = lookup.column_text(0);
+      if (one_edit_apart(found, word) && std::find(near.begin(), near.end(), found) == near.end())
+        near.push_back(std::move(found));
+    }
+  };
+  look(word);  // words with one byte more
+  for (std::size_t i = 0; i < word.size(); ++i)
+    look(std::string{word}.erase(i, 1));  // one byte less, or one replaced or swapped
+  std::sort(near.begin(), near.end());
+  if (near.size() > max_words_near)
+    near.resize(max_words_near);
+  return near;
 }
 
 std::optional<std::uint64_t> channel_directory::row_count(storage::sqlite::database& db) const {

@@ -8,7 +8,8 @@
 //
 // Table `channels` holds the rows; `channel_index` (SQLite FTS5, same rowid) indexes name,
 // title, category, tags and state ("live"/"offline") for search (channel_search.hpp says why
-// FTS5); `category_counts` counts channels and live ones per category and partition.
+// FTS5); `category_counts` counts channels and live ones per category and partition;
+// `word_variants` maps every indexed word and its one-byte deletions to the word (typos).
 #pragma once
 
 #include <optional>
@@ -20,6 +21,10 @@
 #include "storage/read_model.hpp"
 
 namespace aethex::actors {
+
+/// Whether `a` and `b` are one edit apart (Damerau: a byte more, less, replaced, or two
+/// neighbouring bytes swapped).
+bool one_edit_apart(std::string_view a, std::string_view b);
 
 class channel_directory final : public storage::projection {
  public:
@@ -70,6 +75,13 @@ class channel_directory final : public storage::projection {
     std::uint64_t live = 0;
   };
   static std::vector<category_count> category_counts(storage::sqlite::database& db);
+
+  /// Typo tolerance: indexed words one edit (a byte more, less, replaced, or two neighbours
+  /// swapped) from `word`, at most max_words_near, for words of typo_word_min..max bytes.
+  static constexpr std::size_t typo_word_min = 4;
+  static constexpr std::size_t typo_word_max = 32;
+  static constexpr std::size_t max_words_near = 8;
+  static std::vector<std::string> words_near(storage::sqlite::database& db, std::string_view word);
 
   /// At most `limit` channels the FTS5 expression `fts_query` matches, in index order: FTS5
   /// stops at the limit instead of ranking every match (callers rank the candidates).

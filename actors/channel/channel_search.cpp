@@ -183,6 +183,23 @@ int search_score(const channel_directory::match& m, std::string_view q,
   return score;
 }
 
+// A channel found through corrected words is scored as if the query had named the words it has.
+std::vector<std::string> as_typed_for(const channel_directory::match& m,
+                                      const std::vector<std::vector<std::string>>& choices) {
+  auto name = lower(m.row.name), title = lower(m.row.title), category = lower(m.row.category);
+  std::vector<std::string> typed;
+  for (auto& words : choices) {
+    auto it = std::find_if(words.begin(), words.end(), [&](const std::string& w) {
+      if (word_match(name, w, 1, 1) || word_match(title, w, 1, 1) || word_match(category, w, 1, 1))
+        return true;
+      return std::any_of(m.tags.begin(), m.tags.end(),
+                         [&](const std::string& tag) { return word_match(lower(tag), w, 1, 1); });
+    });
+    typed.push_back(it == words.end() ? words.front() : *it);
+  }
+  return typed;
+}
+
 // Candidates come from bounded FTS5 lookups rather than ranking every match (a common word
 // matches a tenth of all channels): matches in the name (the strongest), live matches, then any;
 // each stops at max_candidates in index order, so a common word costs what a rare one does.
@@ -215,6 +232,36 @@ json search_query(storage::sqlite::database& db, const json& args, const owns_fn
         if (auto score = search_score(m, q, tokens); score > 0)
           ranked.push_back({score, std::move(m.row)});
       }
+  }
+  // Nothing matched: a word may be one edit off an indexed word (a typo). Each word becomes
+  // "itself or the words one edit away"; the same bounded lookups run on that.
+  if (ranked.empty()) {
+    std::vector<std::vector<std::string>> choices;
+    bool corrected = false;
+    std::string expr;
+    for (std::size_t i = 0; i < tokens.size() && i < max_search_tokens; ++i) {
+      std::vector<std::string> words{tokens[i]};
+      for (auto& near : channel_directory::words_near(db, tokens[i]))
+        words.push_back(near);
+      corrected = corrected || words.size() > 1;
+      std::string group;
+      for (auto& w : words)
+        group += (group.empty() ? "(\"" : " OR \"") + w + "\"";
+      expr += (expr.empty() ? "" : " AND ") + group + ")";
+      choices.push_back(std::move(words));
+    }
+    if (corrected)
+      for (auto& lookup : {"name : (" + expr + ")", "state : live AND (" + expr + ")", expr})
+        for (auto& m : channel_directory::search(db, lookup, max_candidates)) {
+          if (!seen.insert(m.row.name).second || !owns("channel", m.row.name))
+            continue;
+          auto typed = as_typed_for(m, choices);
+          std::string typed_q;
+          for (auto& w : typed)
+            typed_q += (typed_q.empty() ? "" : " ") + w;
+          if (auto score = search_score(m, typed_q, typed); score > 0)
+            ranked.push_back({score, std::move(m.row)});
+        }
   }
   // Best score, then live, then name; only the page is turned into JSON.
   auto page = std::min(limit, ranked.size());

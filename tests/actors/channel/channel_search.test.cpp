@@ -186,3 +186,38 @@ TEST_CASE("category counters follow category changes and live state; partial wor
   CHECK(names_of(f.search("brav")) == std::vector<std::string>{"bravo"});
   CHECK(names_of(f.search("retr gam")) == std::vector<std::string>{"bravo"});
 }
+
+TEST_CASE("one edit apart: a byte more, less, replaced, or two neighbours swapped") {
+  CHECK(actors::one_edit_apart("speedrun", "speedrum"));
+  CHECK(actors::one_edit_apart("speedrun", "speedrn"));
+  CHECK(actors::one_edit_apart("speedrun", "speedruns"));
+  CHECK(actors::one_edit_apart("speedrun", "psedrun") == false);  // two edits
+  CHECK(actors::one_edit_apart("speedrun", "sepedrun"));
+  CHECK_FALSE(actors::one_edit_apart("speedrun", "speedrun"));
+  CHECK_FALSE(actors::one_edit_apart("chess", "chase"));
+}
+
+TEST_CASE("relevance table: exact, prefix, one typo, category and tag queries") {
+  directory_fixture f;
+  f.channel("speedrunner", "Any% attempts", {{"category", "Retro Games"}, {"tags", {"mario"}}});
+  f.channel("chessmaster", "Blitz and bullet", {{"category", "Chess"}, {"tags", {"english"}}}, true);
+  f.channel("cozy_kitchen", "Sunday baking", {{"category", "Cooking"}, {"tags", {"chill"}}});
+  f.channel("retro_rick", "Speedrun practice", {{"category", "Retro Games"}});
+  struct row {
+    const char* q;
+    std::vector<std::string> expected;  // in rank order
+  };
+  for (auto& [q, expected] : std::vector<row>{
+         {"chessmaster", {"chessmaster"}},                  // exact name
+         {"speedrunner", {"speedrunner"}},                  // exact name beats a title word
+         {"speed", {"speedrunner", "retro_rick"}},          // prefix: name before title
+         {"chesmaster", {"chessmaster"}},                   // one byte missing
+         {"speedrunnre", {"speedrunner"}},                  // two bytes swapped
+         {"kitchan", {"cozy_kitchen"}},                     // one byte replaced
+         {"retro games", {"retro_rick", "speedrunner"}},    // category (name word first)
+         {"mario", {"speedrunner"}},                        // tag
+         {"cooking sunday", {"cozy_kitchen"}},              // category and title together
+         {"zzzzzz", {}},                                    // nothing near
+       })
+    CHECK_MESSAGE(names_of(f.search(q)) == expected, q);
+}
