@@ -2,7 +2,9 @@
 // notifications.mjs): sign up, Follow on the channel page, then the top bar's bell counts the
 // go-live notification pushed over the page's one WebSocket, lists it, and leads to the channel.
 // The script says when its page is subscribed; only then does ffmpeg start publishing, so the
-// push cannot come before the page listens. Afterwards the API confirms the follow and inbox.
+// push cannot come before the page listens. While nova is live the script also finds it on
+// Browse (with its loaded thumbnail), under its category on Categories, and through the top
+// bar's search. Afterwards the API confirms the follow and inbox.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -38,10 +40,13 @@ TEST_CASE("a follower's bell lights up when the channel goes live") {
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   auto key = node.create_channel("nova");
   const std::string password = "ada-password-1";
+  // A category for the Categories page to count nova's live channel under.
+  call(node, "PATCH", "/api/v1/channels/nova", json{{"category", "Space"}},
+       admin_token(node.data_dir.string()));
 
   child_process script{{"node", browser_script("notifications.mjs"), "--url", node.http_base(),
-                        "--channel", "nova", "--user", "ada", "--password", password, "--out",
-                        node.out_dir.string(), "--timeout", "30"},
+                        "--channel", "nova", "--category", "Space", "--user", "ada", "--password",
+                        password, "--out", node.out_dir.string(), "--timeout", "30"},
                        node.out_dir / "notifications_script.log"};
   auto said_ready = [&] { return script.log().find(R"({"ready":true})") != std::string::npos; };
   bool ready = eventually([&] { return said_ready() || !script.running(); }, 90s);
@@ -57,6 +62,8 @@ TEST_CASE("a follower's bell lights up when the channel goes live") {
   REQUIRE(result.is_object());
   CHECK(result.value("ok", false));
   CHECK(result.value("channel", "") == "nova");
+  CHECK(result.value("search_landed", "") == "/c/nova");
+  CHECK(result.value("category_live_channels", -1) == 1);
   MESSAGE("browser notifications: " << result.dump());
 
   // What the browser did, as the API sees it.
