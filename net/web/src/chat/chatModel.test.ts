@@ -48,6 +48,25 @@ describe('chat model', () => {
     expect(applyFrame(s, { type: 'msg', id: 'x' }).state).toBe(s);
   });
 
+  it('pins, replaces and clears the announcement, and takes the pinned one from joined', () => {
+    const pinned = { id: 17, user: 'alice', text: 'Giveaway at 9!', ts: 5 };
+    let s = applyFrame(initialChat, { type: 'joined', role: 'viewer', announcement: pinned }).state;
+    expect(s.announcement).toEqual(pinned);
+    // A role change says nothing about the announcement; neither does an older server's joined.
+    s = applyFrame(s, { type: 'role', role: 'moderator' }).state;
+    s = applyFrame(s, { type: 'joined', role: 'moderator' }).state;
+    expect(s.announcement).toEqual(pinned);
+    s = applyFrame(s, { type: 'announcement', id: 18, user: 'bob', text: 'Raid next', ts: 6 }).state;
+    expect(s.announcement).toEqual({ id: 18, user: 'bob', text: 'Raid next', ts: 6 });
+    expect(applyFrame(s, { type: 'announcement', id: 19 }).state).toBe(s);
+    s = applyFrame(s, { type: 'announcement', id: 0, user: null, text: '', ts: 7 }).state;
+    expect(s.announcement).toBeNull();
+    s = applyFrame(s, [{ type: 'announcement', id: 20, user: 'alice', text: 'Back', ts: 8 }]).state;
+    expect(s.announcement?.id).toBe(20);
+    expect(applyFrame(s, { type: 'joined', role: 'viewer', announcement: null }).state.announcement).toBeNull();
+    expect(s.lines).toHaveLength(0);
+  });
+
   it('describes settings changes', () => {
     const base = { slow_s: 0, emote_only: false, followers_only: false, subscribers_only: false, rate_count: 20, rate_window_s: 30 };
     expect(describeSettings(base, { ...base, slow_s: 5 })).toBe('Chat settings: slow mode 5 s');

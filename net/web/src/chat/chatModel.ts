@@ -15,6 +15,14 @@ export type ChatLine =
 
 export type Role = 'viewer' | 'moderator' | 'broadcaster';
 
+/** The room's pinned announcement (moderators and the broadcaster make one). */
+export interface Announcement {
+  id: number;
+  user: string | null;
+  text: string;
+  ts: number;
+}
+
 export interface ChatSettings {
   slow_s: number;
   emote_only: boolean;
@@ -31,6 +39,7 @@ export interface ChatState {
   lines: ChatLine[];
   viewers: number | null;
   settings: ChatSettings | null;
+  announcement: Announcement | null;
   seq: number; // for unique keys of system lines
 }
 
@@ -43,6 +52,7 @@ export const initialChat: ChatState = {
   lines: [],
   viewers: null,
   settings: null,
+  announcement: null,
   seq: 0,
 };
 
@@ -84,6 +94,14 @@ function parseSettings(v: unknown): ChatSettings | null {
     rate_count: num(o.rate_count, 20),
     rate_window_s: num(o.rate_window_s, 30),
   };
+}
+
+/** An `announcement` frame or the `joined` frame's field; null when cleared (empty text) or junk. */
+export function parseAnnouncement(v: unknown): Announcement | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Frame;
+  if (typeof o.text !== 'string' || o.text === '') return null;
+  return { id: num(o.id), user: typeof o.user === 'string' ? o.user : null, text: o.text, ts: num(o.ts) };
 }
 
 function cap(lines: ChatLine[]): ChatLine[] {
@@ -140,8 +158,15 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
       // `joined` names the connection's user too: a shared page connection may have signed in
       // before this room's listener was there to see auth_ok.
       const user = f.type === 'joined' && 'user' in f ? str(f.user) || null : s.user;
-      return { state: { ...s, user, joined: s.joined || f.type === 'joined', role: parseRole(f.role), settings, viewers } };
+      // An older server's `joined` has no `announcement`: keep what we have rather than guess.
+      const announcement = f.type === 'joined' && 'announcement' in f ? parseAnnouncement(f.announcement) : s.announcement;
+      return {
+        state: { ...s, user, joined: s.joined || f.type === 'joined', role: parseRole(f.role), settings, viewers, announcement },
+      };
     }
+    case 'announcement':
+      // Empty text clears; a frame without text at all is junk and changes nothing.
+      return typeof f.text === 'string' ? { state: { ...s, announcement: parseAnnouncement(f) } } : { state: s };
     case 'history': {
       const msgs = Array.isArray(f.messages) ? f.messages.map(parseMessage).filter((m): m is ChatMessage => m !== null) : [];
       const lines: ChatLine[] = msgs.map((msg) => ({ kind: 'msg', key: `m${msg.id}`, msg }));
