@@ -1,6 +1,6 @@
 // The chat column of a channel page: history and live messages over the page's live connection
-// (../live/connection.ts), a send box, notices, reactions with a floating burst, and moderation
-// buttons for the room's moderators.
+// (../live/connection.ts), a send box, notices, reactions with a floating burst, the pinned
+// announcement, and moderation buttons and the announce form for the room's moderators.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLive, useLiveSnapshot } from '../live/LiveContext';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
@@ -23,6 +23,7 @@ export function ChatPanel({ channel }: { channel: string }) {
   const [chat, setChat] = useState<ChatState>(initialChat);
   const [guestDraft, setGuestDraft] = useState('');
   const [draft, setDraft] = useState('');
+  const [announceDraft, setAnnounceDraft] = useState('');
   const [bursts, setBursts] = useState<Burst[]>([]);
   const list = useRef<HTMLDivElement>(null);
   const burstSeq = useRef(0);
@@ -53,6 +54,13 @@ export function ChatPanel({ channel }: { channel: string }) {
     if (el && el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight;
   }, [chat.lines]);
 
+  // The announce box empties only once the server pinned our text: a refusal (rate limit, too
+  // long) arrives as a notice and leaves the text there to retry.
+  useEffect(() => {
+    const a = chat.announcement;
+    if (a && a.user === chat.user && a.text === announceDraft.trim()) setAnnounceDraft('');
+  }, [chat.announcement]);
+
   const send = (frame: Record<string, unknown>) => {
     connection.send(frame);
   };
@@ -82,6 +90,11 @@ export function ChatPanel({ channel }: { channel: string }) {
     send({ type: 'send', text });
     setDraft('');
   };
+  const announce = (e: Event) => {
+    e.preventDefault();
+    const text = announceDraft.trim();
+    if (text) send({ type: 'announce', text });
+  };
   const joinAsGuest = (e: Event) => {
     e.preventDefault();
     const name = guestDraft.trim();
@@ -102,6 +115,39 @@ export function ChatPanel({ channel }: { channel: string }) {
           {chat.settings.slow_s > 0 && <span>Slow mode {chat.settings.slow_s} s</span>}
           {chat.settings.emote_only && <span>Emote-only</span>}
         </div>
+      )}
+      {chat.announcement && (
+        <div class="chat-announcement" id="chat-announcement" role="status" data-id={chat.announcement.id}>
+          <span class="chat-announcement-icon" aria-hidden="true">
+            📣
+          </span>
+          <span class="chat-announcement-body">
+            {chat.announcement.user && <span class="chat-user">{chat.announcement.user}</span>}
+            <span class="chat-text">
+              <Segments text={chat.announcement.text} />
+            </span>
+          </span>
+          {moderator && (
+            <button type="button" id="chat-announce-clear" class="chat-announce-clear" title="Clear announcement" onClick={() => send({ type: 'unannounce' })}>
+              ✕
+            </button>
+          )}
+        </div>
+      )}
+      {moderator && (
+        <form class="chat-announce-form" id="chat-announce-form" onSubmit={announce}>
+          <input
+            id="chat-announce-input"
+            class="chat-input"
+            maxLength={500}
+            placeholder="Pin an announcement"
+            value={announceDraft}
+            onInput={(e) => setAnnounceDraft((e.target as HTMLInputElement).value)}
+          />
+          <button id="chat-announce-send" type="submit" class="chat-announce-send" disabled={status !== 'open' || !announceDraft.trim()}>
+            Announce
+          </button>
+        </form>
       )}
       <div class="chat-messages" id="chat-messages" ref={list} aria-live="polite">
         {status !== 'open' && <p class="chat-system muted">{status === 'connecting' ? 'Connecting to chat…' : 'Chat disconnected, reconnecting…'}</p>}
@@ -177,15 +223,7 @@ function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null
       ))}
       <span class="chat-user">{m.user}</span>
       <span class="chat-text">
-        {renderSegments(m.text).map((seg) =>
-          'emote' in seg ? (
-            <span class="emote" title={`:${seg.emote}:`}>
-              {seg.glyph}
-            </span>
-          ) : (
-            seg.text
-          ),
-        )}
+        <Segments text={m.text} />
       </span>
       {showTools && (
         <span class="chat-tools">
@@ -201,5 +239,21 @@ function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null
         </span>
       )}
     </div>
+  );
+}
+
+function Segments({ text }: { text: string }) {
+  return (
+    <>
+      {renderSegments(text).map((seg) =>
+        'emote' in seg ? (
+          <span class="emote" title={`:${seg.emote}:`}>
+            {seg.glyph}
+          </span>
+        ) : (
+          seg.text
+        ),
+      )}
+    </>
   );
 }
