@@ -46,6 +46,11 @@ describe('notification parsing', () => {
   });
   it('reads a pushed notification', () => {
     expect(parseNotification({ id: 'live:nova:2', kind: 'live', channel: 'nova', title: 'T', at_ms: 7 })).toMatchObject({ read: false, at_ms: 7 });
+    // Announcements share the shape; only the kind differs and the title is the announcement.
+    expect(parseNotification({ id: 'announcement:nova:17', kind: 'announcement', channel: 'nova', title: 'Giveaway at 9!', at_ms: 8 })).toMatchObject({
+      kind: 'announcement',
+      title: 'Giveaway at 9!',
+    });
     expect(parseNotification(undefined)).toBeNull();
     expect(parseNotification({ id: 'x' })).toBeNull();
   });

@@ -1,5 +1,6 @@
-// The top bar's bell: the signed-in user's go-live notifications, loaded from the inbox and
-// pushed live over the page's connection (topic "notifications"). Opening it marks them read.
+// The top bar's bell: the signed-in user's go-live and announcement notifications, loaded from
+// the inbox and pushed live over the page's connection (topic "notifications"). Opening it marks
+// them read.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAgo } from '../format';
 import { useLiveSnapshot, useTopic } from '../live/LiveContext';
@@ -119,12 +120,23 @@ export function NotificationBell({ token }: { token: string }) {
                     href={channelPath(n.channel)}
                     class={`bell-item${fresh.has(n.id) ? ' unread' : ''}`}
                     data-channel={n.channel}
+                    data-kind={n.kind}
                     onClick={() => setOpen(false)}
                   >
-                    <span>
-                      <strong>{n.channel}</strong> is live
-                    </span>
-                    {n.title && n.title !== n.channel && <span class="bell-item-title">{n.title}</span>}
+                    {n.kind === 'announcement' ? (
+                      // The title is the announcement itself: shown whole, not as a clipped subtitle.
+                      <span class="bell-item-announcement">
+                        <span aria-hidden="true">📣 </span>
+                        <strong>{n.channel}</strong>: {n.title}
+                      </span>
+                    ) : (
+                      <>
+                        <span>
+                          <strong>{n.channel}</strong> is live
+                        </span>
+                        {n.title && n.title !== n.channel && <span class="bell-item-title">{n.title}</span>}
+                      </>
+                    )}
                     <span class="bell-item-time">{formatAgo(n.at_ms, now)}</span>
                   </a>
                 </li>
