@@ -134,4 +134,23 @@ struct settings_changed {
 inline void to_json(json& j, const settings_changed& e) { j = e.settings; }
 inline void from_json(const json& j, settings_changed& e) { e.settings = j; }
 
+/// A pinned announcement by the broadcaster or a moderator: {"id","user","text"} (the id is the
+/// stream position, like a message's); {"id":0,"user":"","text":""} clears it. The notify
+/// domain's projection turns non-empty ones into notices for the channel's followers.
+struct announced {
+  static constexpr std::string_view type = "chat.announced";
+  static constexpr std::uint32_t schema = 1;
+  std::uint64_t id = 0;
+  std::string user;
+  std::string text;
+};
+inline void to_json(json& j, const announced& e) {
+  j = json{{"id", e.id}, {"user", e.user}, {"text", e.text}};
+}
+inline void from_json(const json& j, announced& e) {
+  e.id = j.value("id", std::uint64_t{0});
+  e.user = j.value("user", "");
+  e.text = j.value("text", "");
+}
+
 }  // namespace aethex::actors::chat_events

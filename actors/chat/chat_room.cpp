@@ -47,6 +47,7 @@ constexpr std::int64_t max_timeout_s = 14LL * 24 * 3600;
 constexpr std::size_t max_term_chars = 100;
 constexpr std::size_t max_user_chars = 64;
 constexpr std::size_t max_guest_origins = 4096;
+constexpr std::int64_t announce_every_ms = 30'000;  // an announcement notifies every follower
 
 std::string lower(std::string_view s) {
   std::string out{s};
@@ -189,6 +190,37 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   return room_outcome{{}, {}, m.id};
 }
 
+// Pins (or, with empty text, clears) the room's announcement; the caller checked the role.
+room_outcome handle_announce(room_actor* self, const std::string& by, const std::string& text) {
+  auto& st = self->state;
+  auto now = st.now_ms();
+  if (!text.empty()) {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+      return reject("empty", "announcement is empty");
+    if (utf8_length(text) > st.options.max_message_chars)
+      return reject("too_long", "announcement is longer than " +
+                                  std::to_string(st.options.max_message_chars) + " characters");
+    if (st.announced_ms > 0 && now - st.announced_ms < announce_every_ms)
+      return reject("rate_limited",
+                    "one announcement per " + std::to_string(announce_every_ms / 1000) +
+                      " s: wait " + std::to_string((st.announced_ms + announce_every_ms - now + 999) / 1000) +
+                      " s");
+  } else if (!st.announcement) {
+    return room_outcome{{}, "no announcement is pinned", 0};
+  }
+  ev::announced e{text.empty() ? 0 : st.version() + 1, text.empty() ? "" : by, text};
+  if (auto failed = commit(self, e))
+    return *failed;
+  if (!text.empty())
+    st.announced_ms = now;
+  broadcast(self, dump(json{{"type", "announcement"},
+                            {"id", e.id},
+                            {"user", text.empty() ? json(nullptr) : json(by)},
+                            {"text", text},
+                            {"ts", now}}));
+  return room_outcome{{}, text.empty() ? "announcement cleared" : "announcement pinned", e.id};
+}
+
 room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_command& cmd) {
   auto& st = self->state;
   st.touch();
@@ -199,6 +231,10 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     return reject("forbidden", "only moderators can " + cmd.action);
   auto by = who.display();
   const auto& a = cmd.action;
+  if (a == "announce" && cmd.target.empty())
+    return reject("empty", "announcement is empty");
+  if (a == "announce" || a == "unannounce")
+    return handle_announce(self, by, a == "announce" ? cmd.target : std::string{});
   if (a == "delete") {
     std::uint64_t id = 0;
     try {
@@ -312,7 +348,8 @@ std::string info_json(room_state& st, const chat_identity& who) {
   json j{{"channel", st.channel},
          {"role", role_name(r)},
          {"settings", st.config.to_json(r != role::viewer)},
-         {"viewers", st.viewers()}};
+         {"viewers", st.viewers()},
+         {"announcement", st.announcement_json()}};
   if (st.banned_now(who))
     j["banned"] = true;
   if (auto* until = st.timeout_of(who); until && *until > st.now_ms())

@@ -49,7 +49,8 @@ struct room_state {
   static inline const char* name = "chat_room";
   using events = event_list<ev::message, ev::message_deleted, ev::user_timed_out,
                             ev::user_untimed_out, ev::user_banned, ev::user_unbanned,
-                            ev::moderator_added, ev::moderator_removed, ev::settings_changed>;
+                            ev::moderator_added, ev::moderator_removed, ev::settings_changed,
+                            ev::announced>;
   std::string channel;
   chat_options options;
   // Durable state.
@@ -58,6 +59,8 @@ struct room_state {
   std::set<std::string> banned;
   std::map<std::string, std::int64_t> timeouts;  // user -> until (ms since epoch)
   settings config;
+  std::optional<message> announcement;  // pinned until replaced or cleared
+  std::int64_t announced_ms = 0;        // last announcement, for the room's pace (in memory)
   follow_gate follows;  // who follows the channel, for followers-only mode
   // Volatile state.
   std::string owner;
@@ -163,6 +166,20 @@ struct room_state {
     moderators.erase(e.user);
     history_frame.reset();
   }
+  void apply(const ev::announced& e, const event_meta& meta) {
+    if (e.text.empty())
+      announcement.reset();
+    else
+      announcement = message{e.id, e.user, e.text, {}, meta.timestamp_ms};
+  }
+  json announcement_json() const {
+    if (!announcement)
+      return nullptr;
+    return json{{"id", announcement->id},
+                {"user", announcement->user},
+                {"text", announcement->text},
+                {"ts", announcement->ts}};
+  }
   void apply(const ev::settings_changed& e, const event_meta&) {
     config.from_json(e.settings);
     history_frame.reset();
@@ -181,7 +198,8 @@ struct room_state {
                      {"moderators", moderators},
                      {"banned", banned},
                      {"timeouts", touts},
-                     {"settings", config.to_json(true)}});
+                     {"settings", config.to_json(true)},
+                     {"announcement", announcement_json()}});
   }
 
   void restore(const std::string& text) {
@@ -194,6 +212,9 @@ struct room_state {
     banned = j.value("banned", std::set<std::string>{});
     timeouts = j.value("timeouts", std::map<std::string, std::int64_t>{});
     config.from_json(j.value("settings", json::object()));
+    if (auto a = j.find("announcement"); a != j.end() && a->is_object())
+      announcement = message{a->value("id", std::uint64_t{0}), a->value("user", ""),
+                             a->value("text", ""), {}, a->value("ts", std::int64_t{0})};
   }
 
   const std::string& history_json() {

@@ -438,6 +438,17 @@ void handle_frame(session_actor* self, const std::string& text) {
                chat_command{"delete", std::to_string(*id), 0});
     return;
   }
+  if (type == "announce" || type == "unannounce") {
+    std::string text;
+    if (type == "announce") {
+      auto given = string_field(self, msg, "text", ref);
+      if (!given)
+        return;
+      text = std::move(*given);
+    }
+    ask_room(self, on_result, chat_mod_atom::value, who, chat_command{type, text, 0});
+    return;
+  }
   static const std::vector<std::string> user_actions{"timeout", "untimeout", "ban",
                                                      "unban",   "mod",       "unmod"};
   if (std::find(user_actions.begin(), user_actions.end(), type) != user_actions.end()) {

@@ -12,13 +12,14 @@ using json = nlohmann::json;
 
 constexpr std::string_view channel_prefix = "channel/";
 constexpr std::string_view follows_prefix = "follows/";
+constexpr std::string_view chat_prefix = "chat/";
 constexpr std::size_t max_limit = 200;
 
 const storage::event_schema_registry& schemas() {
   static storage::event_schema_registry registry;
   static const bool declared = [] {
     for (auto* type : {"channel.created", "channel.updated", "channel.went_live", "follow.started",
-                       "follow.stopped", "follow.prefs_changed"})
+                       "follow.stopped", "follow.prefs_changed", "chat.announced"})
       registry.declare(type, 1);
     return true;
   }();
@@ -76,13 +77,23 @@ void notices_projection::reset(storage::sqlite::database& db) {
 void notices_projection::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
   auto from_channel = e.stream.starts_with(channel_prefix);
   auto from_follows = e.stream.starts_with(follows_prefix);
-  if (!from_channel && !from_follows)
+  auto from_chat = e.stream.starts_with(chat_prefix);
+  if (!from_channel && !from_follows && !from_chat)
     return;
   if (auto problem = schemas().check(e))
     throw std::runtime_error(*problem);
   if (!schemas().supported(e.data.type))
     return;  // an event of these streams that notifications do not depend on
   auto body = parse_object(e);
+  if (from_chat) {
+    auto text = body.value("text", std::string{});
+    if (!text.empty())  // an empty one clears the pin and tells nobody
+      add_notice(tx.db(), {"announcement:" + e.stream.substr(chat_prefix.size()) + ":" +
+                             std::to_string(body.value("id", e.seq)),
+                           "announcement", e.stream.substr(chat_prefix.size()), text,
+                           e.data.timestamp_ms});
+    return;
+  }
   if (from_channel)
     apply_channel(tx.db(), std::string_view{e.stream}.substr(channel_prefix.size()), e, body);
   else
@@ -102,8 +113,11 @@ void notices_projection::apply_channel(storage::sqlite::database& db, std::strin
     return;
   }
   // channel.went_live: one notice per stream session.
-  notice n{"live:" + std::string{channel} + ":" + body.value("session", std::to_string(e.seq)),
-           "live", std::string{channel}, title_of(db, channel), e.data.timestamp_ms};
+  add_notice(db, {"live:" + std::string{channel} + ":" + body.value("session", std::to_string(e.seq)),
+                  "live", std::string{channel}, title_of(db, channel), e.data.timestamp_ms});
+}
+
+void notices_projection::add_notice(storage::sqlite::database& db, const notice& n) {
   auto seen = db.prepare("SELECT 1 FROM notices WHERE id = ?1");
   seen.bind(1, n.id);
   if (seen.step())
@@ -160,14 +174,20 @@ json notices_query(storage::sqlite::database& db, const json& args, const owns_f
     if (!wanted.is_object())
       continue;
     auto channel = wanted.value("channel", std::string{});
-    if (channel.empty() || !owns("channel", channel))
+    // Go-lives are channel/<name> events, announcements chat/<name> ones: each kind of row is
+    // answered by the member that owns the entity that wrote it.
+    bool channel_here = owns("channel", channel), chat_here = owns("chat", channel);
+    if (channel.empty() || (!channel_here && !chat_here))
       continue;
     rows.reset();
     rows.bind(1, channel).bind(2, wanted.value("since_ms", std::int64_t{0}));
     rows.bind(3, static_cast<std::int64_t>(limit));
-    while (rows.step())
-      found.push_back({rows.column_text(0), rows.column_text(1), channel, rows.column_text(2),
-                       rows.column_int64(3)});
+    while (rows.step()) {
+      auto kind = rows.column_text(1);
+      if (kind == "announcement" ? chat_here : channel_here)
+        found.push_back({rows.column_text(0), std::move(kind), channel, rows.column_text(2),
+                         rows.column_int64(3)});
+    }
   }
   std::sort(found.begin(), found.end(),
             [](const notice& a, const notice& b) { return a.at_ms > b.at_ms; });

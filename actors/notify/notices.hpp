@@ -1,5 +1,5 @@
-// Read model of notifications: what each channel announced to its followers (go-live today,
-// announcements later), and the followers' notification choices that differ from the default.
+// Read model of notifications: what each channel told its followers (go-live, and pinned chat
+// announcements), and the followers' notification choices that differ from the default.
 //
 // Fan-out on read: a go-live is ONE row on the channel's member, not one row per follower. An
 // inbox is assembled when it is read, from the user's follows (at most max_follows channels) and
@@ -7,8 +7,8 @@
 // every inbox "has" the notification the moment its row is written. Pushing to followers who are
 // online, and e-mail, are the dispatcher's work (dispatcher.hpp), started from `fresh`.
 //
-// Tables: notices(id, channel, kind, title, at_ms) — id is "<kind>:<channel>:<session>", so a
-// session notifies at most once whatever replays; notice_titles(channel, title) — the channel's
+// Tables: notices(id, channel, kind, title, at_ms) — id is "<kind>:<channel>:<session or
+// announcement id>", so a session or announcement notifies at most once whatever replays; notice_titles(channel, title) — the channel's
 // current title, for the notice text; follow_prefs(user, channel, notify, email) — rows only for
 // follows whose choices differ from notify on / e-mail off.
 #pragma once
@@ -29,7 +29,7 @@ namespace aethex::actors {
 
 /// One notification as every reader sees it (the inbox row, the WebSocket push, the e-mail).
 struct notice {
-  std::string id;  // "live:<channel>:<session>"
+  std::string id;  // "live:<channel>:<session>" or "announcement:<channel>:<id>"
   std::string kind;
   std::string channel;
   std::string title;
@@ -63,6 +63,8 @@ class notices_projection final : public storage::projection {
                      const storage::recorded_event& e, const nlohmann::json& body);
   void apply_follow(storage::sqlite::database& db, std::string_view user,
                     const storage::recorded_event& e, const nlohmann::json& body);
+  /// Stores `n` once (by id) and hands it on when fresh.
+  void add_notice(storage::sqlite::database& db, const notice& n);
 
   std::function<void(const notice&)> fresh_;
   std::function<std::int64_t()> now_ms_;

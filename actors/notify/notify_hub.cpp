@@ -137,9 +137,17 @@ caf::behavior hub_behavior(hub_actor* self, caf::actor registry) {
   };
 }
 
+std::string email_subject(const notice& n) {
+  if (n.kind == "announcement")
+    return n.channel + " announces: " + n.title.substr(0, 120);
+  return n.channel + " is live" + (n.title.empty() ? "" : ": " + n.title);
+}
+
 std::string email_text(const notice& n, const std::string& site) {
-  return n.channel + " is live on AeThex LIVE" + (n.title.empty() ? "" : ": " + n.title) +
-         "\n\nWatch: http://" + site + "/c/" + n.channel +
+  auto headline = n.kind == "announcement"
+                    ? n.channel + " announces on AeThex LIVE:\n\n" + n.title
+                    : n.channel + " is live on AeThex LIVE" + (n.title.empty() ? "" : ": " + n.title);
+  return headline + "\n\nWatch: http://" + site + "/c/" + n.channel +
          "\n\nYou receive this because you follow " + n.channel +
          " with e-mail notifications on. Turn them off with the bell on the channel page.\n";
 }
@@ -150,7 +158,7 @@ void mail_followers(caf::event_based_actor* self, const node_env& env, const not
   auto mail = env.services->find(service_names::mail);
   if (!mail)
     return;
-  auto subject = n.channel + " is live" + (n.title.empty() ? "" : ": " + n.title);
+  auto subject = email_subject(n);
   auto text = email_text(n, env.http_endpoint);
   for (auto& row : rows) {
     auto user = row.value("user", std::string{});

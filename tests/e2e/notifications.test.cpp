@@ -124,6 +124,35 @@ TEST_CASE("followers of a channel that goes live are notified once per session")
   }
   REQUIRE(eventually([&] { return live(node, "nova", false); }, 15s));
 
+  // A pinned chat announcement by the broadcaster notifies too; viewers cannot announce.
+  chat_client broadcaster{node.http_port};
+  broadcaster.send({{"type", "auth"}, {"token", admin_token(node.data_dir.string())}});
+  REQUIRE_FALSE(broadcaster.next("auth_ok").is_null());
+  broadcaster.join("nova");
+  broadcaster.send({{"type", "announce"}, {"text", "Giveaway at 9!"}, {"ref", 1}});
+  auto pinned = broadcaster.next("announcement");
+  REQUIRE_FALSE(pinned.is_null());
+  CHECK(pinned["text"] == "Giveaway at 9!");
+  auto told = ada_page->next("notification", 10s);
+  REQUIRE_FALSE(told.is_null());
+  CHECK(told["notification"]["kind"] == "announcement");
+  CHECK(told["notification"]["title"] == "Giveaway at 9!");
+  CHECK(eventually([&] { return inbox(node, ada)["unread"] == 1; }, 5s));
+  broadcaster.send({{"type", "announce"}, {"text", "again"}, {"ref", 2}});
+  CHECK(broadcaster.next("notice").value("code", "") == "rate_limited");
+  chat_client viewer{node.http_port};
+  viewer.send({{"type", "auth"}, {"token", cyd}});
+  REQUIRE_FALSE(viewer.next("auth_ok").is_null());
+  viewer.join("nova");
+  viewer.send({{"type", "announce"}, {"text", "me too"}, {"ref", 3}});
+  CHECK(viewer.next("notice").value("code", "") == "forbidden");
+  chat_client late{node.http_port};
+  late.send({{"type", "join"}, {"channel", "nova"}});
+  CHECK(late.next("joined")["announcement"]["text"] == "Giveaway at 9!");  // pinned for newcomers
+  broadcaster.send({{"type", "unannounce"}});
+  CHECK(broadcaster.next("announcement")["text"] == "");
+  CHECK(eventually([&] { return outbox_messages(node).size() == 2; }, 10s));  // ada: e-mail on
+
   // Next session: ada unfollowed, bea turned notifications back on.
   call(node, "DELETE", "/api/v1/channels/nova/follow", nullptr, ada);
   call(node, "PATCH", "/api/v1/channels/nova/follow", {{"notify", true}}, bea);
@@ -132,7 +161,7 @@ TEST_CASE("followers of a channel that goes live are notified once per session")
   CHECK(eventually([&] { return inbox(node, bea)["unread"] == 1; }, 5s));
   CHECK(inbox(node, ada)["notifications"].empty());
   CHECK(ada_page->next("notification", 300ms).is_null());
-  CHECK(outbox_messages(node).size() == 1);  // bea never asked for e-mail
+  CHECK(outbox_messages(node).size() == 2);  // bea never asked for e-mail
 }
 
 TEST_CASE("e-mail notifications go through a configured SMTP relay") {
