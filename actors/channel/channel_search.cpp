@@ -271,7 +271,8 @@ json search_query(storage::sqlite::database& db, const json& args, const owns_fn
                              std::tuple{-b.score, !b.row.live, std::string_view{b.row.name}};
                     });
   for (std::size_t i = 0; i < page; ++i)
-    rows.push_back(json{{"channel", directory_row_json(ranked[i].row)}, {"score", ranked[i].score}});
+    rows.push_back(json{{"channel", directory_row_json(ranked[i].row)},
+                        {"score", ranked[i].score}});
   // Categories whose words the tokens start, with their live channels among the owned ones.
   std::map<std::string, std::uint64_t> live;
   std::map<std::string, bool, std::less<>> matches;  // per category name, decided once

@@ -50,46 +50,47 @@ void list_categories(const node_env& env, route_request&& req, route_reply reply
   auto limit = number_param(req, "limit", default_page, 1, max_page);
   if (!limit)
     return reply(limit.error());
-  env.query("channel.categories", json::object(), [env, limit = *limit,
-                                                   reply](caf::expected<std::vector<json>> rows) {
-    if (!rows)
-      return reply(rows.error());
-    // Categories are matched without case ("retro games" is "Retro Games"); the first spelling
-    // seen names it.
-    std::map<std::string, json> by_key;
-    json live_rows = json::array();
-    for (auto& row : *rows) {
-      auto name = row.value("category", std::string{});
-      auto key = name;
-      std::transform(key.begin(), key.end(), key.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      auto& entry = by_key[key];
-      if (entry.is_null())
-        entry = json{{"name", name}, {"channels", 0}, {"live_channels", 0}, {"viewers", 0}};
-      entry["channels"] = entry["channels"].get<std::int64_t>() + row.value("channels", 0);
-      for (auto& live : row.value("live", json::array())) {
-        entry["live_channels"] = entry["live_channels"].get<std::int64_t>() + 1;
-        live_rows.push_back(json{{"name", live}, {"live", true}, {"category", key}});
+  env.query(
+    "channel.categories", json::object(),
+    [env, limit = *limit, reply](caf::expected<std::vector<json>> rows) {
+      if (!rows)
+        return reply(rows.error());
+      // Categories are matched without case ("retro games" is "Retro Games"); the first spelling
+      // seen names it.
+      std::map<std::string, json> by_key;
+      json live_rows = json::array();
+      for (auto& row : *rows) {
+        auto name = row.value("category", std::string{});
+        auto key = name;
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        auto& entry = by_key[key];
+        if (entry.is_null())
+          entry = json{{"name", name}, {"channels", 0}, {"live_channels", 0}, {"viewers", 0}};
+        entry["channels"] = entry["channels"].get<std::int64_t>() + row.value("channels", 0);
+        for (auto& live : row.value("live", json::array())) {
+          entry["live_channels"] = entry["live_channels"].get<std::int64_t>() + 1;
+          live_rows.push_back(json{{"name", live}, {"live", true}, {"category", key}});
+        }
       }
-    }
-    with_live_figures(env, std::move(live_rows),
-                      [by_key = std::move(by_key), limit, reply](json live) mutable {
-                        for (auto& row : live) {
-                          auto& entry = by_key[row.value("category", std::string{})];
-                          entry["viewers"] = entry["viewers"].get<std::int64_t>() + viewers_of(row);
-                        }
-                        std::vector<json> out;
-                        for (auto& [_, entry] : by_key)
-                          out.push_back(std::move(entry));
-                        std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
-                          return std::tuple{viewers_of(a), a["live_channels"].get<std::int64_t>()} >
-                                 std::tuple{viewers_of(b), b["live_channels"].get<std::int64_t>()};
-                        });
-                        if (out.size() > limit)
-                          out.resize(limit);
-                        reply(route_response::json(200, json{{"categories", out}}));
-                      });
-  });
+      with_live_figures(
+        env, std::move(live_rows), [by_key = std::move(by_key), limit, reply](json live) mutable {
+          for (auto& row : live) {
+            auto& entry = by_key[row.value("category", std::string{})];
+            entry["viewers"] = entry["viewers"].get<std::int64_t>() + viewers_of(row);
+          }
+          std::vector<json> out;
+          for (auto& [_, entry] : by_key)
+            out.push_back(std::move(entry));
+          std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+            return std::tuple{viewers_of(a), a["live_channels"].get<std::int64_t>()} >
+                   std::tuple{viewers_of(b), b["live_channels"].get<std::int64_t>()};
+          });
+          if (out.size() > limit)
+            out.resize(limit);
+          reply(route_response::json(200, json{{"categories", out}}));
+        });
+    });
 }
 
 }  // namespace
@@ -103,8 +104,9 @@ bool wants_browse(const route_request& req) {
 void browse_live(const node_env& env, route_request&& req, route_reply reply) {
   auto live = req.query_param("live");
   if (live && *live != "true")
-    return reply(make_error(errc::invalid_argument, "sort and category browse live channels: "
-                                                    "live must be true"));
+    return reply(make_error(errc::invalid_argument,
+                            "sort and category browse live channels: "
+                            "live must be true"));
   auto sort = req.query_param("sort").value_or("viewers");
   if (sort != "viewers" && sort != "recent")
     return reply(make_error(errc::invalid_argument, "sort must be viewers or recent"));

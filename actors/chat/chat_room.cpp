@@ -25,6 +25,9 @@
 namespace aethex::actors {
 namespace {
 
+using chat_room_detail::dump;
+using chat_room_detail::fanout_entry;
+using chat_room_detail::room_state;
 using chat_values::message;
 using chat_values::reject;
 using chat_values::reply_of;
@@ -32,9 +35,6 @@ using chat_values::role;
 using chat_values::role_name;
 using chat_values::room_outcome;
 using chat_values::settings;
-using chat_room_detail::dump;
-using chat_room_detail::fanout_entry;
-using chat_room_detail::room_state;
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -201,10 +201,10 @@ room_outcome handle_announce(room_actor* self, const std::string& by, const std:
       return reject("too_long", "announcement is longer than " +
                                   std::to_string(st.options.max_message_chars) + " characters");
     if (st.announced_ms > 0 && now - st.announced_ms < announce_every_ms)
-      return reject("rate_limited",
-                    "one announcement per " + std::to_string(announce_every_ms / 1000) +
-                      " s: wait " + std::to_string((st.announced_ms + announce_every_ms - now + 999) / 1000) +
-                      " s");
+      return reject(
+        "rate_limited",
+        "one announcement per " + std::to_string(announce_every_ms / 1000) + " s: wait " +
+          std::to_string((st.announced_ms + announce_every_ms - now + 999) / 1000) + " s");
   } else if (!st.announcement) {
     return room_outcome{{}, "no announcement is pinned", 0};
   }

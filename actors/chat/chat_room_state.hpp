@@ -47,10 +47,10 @@ struct fanout_entry {
 struct room_state {
   static constexpr std::string_view kind = "chat";
   static inline const char* name = "chat_room";
-  using events = event_list<ev::message, ev::message_deleted, ev::user_timed_out,
-                            ev::user_untimed_out, ev::user_banned, ev::user_unbanned,
-                            ev::moderator_added, ev::moderator_removed, ev::settings_changed,
-                            ev::announced>;
+  using events =
+    event_list<ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out,
+               ev::user_banned, ev::user_unbanned, ev::moderator_added, ev::moderator_removed,
+               ev::settings_changed, ev::announced>;
   std::string channel;
   chat_options options;
   // Durable state.
@@ -61,7 +61,7 @@ struct room_state {
   settings config;
   std::optional<message> announcement;  // pinned until replaced or cleared
   std::int64_t announced_ms = 0;        // last announcement, for the room's pace (in memory)
-  follow_gate follows;  // who follows the channel, for followers-only mode
+  follow_gate follows;                  // who follows the channel, for followers-only mode
   // Volatile state.
   std::string owner;
   bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
@@ -213,8 +213,11 @@ struct room_state {
     timeouts = j.value("timeouts", std::map<std::string, std::int64_t>{});
     config.from_json(j.value("settings", json::object()));
     if (auto a = j.find("announcement"); a != j.end() && a->is_object())
-      announcement = message{a->value("id", std::uint64_t{0}), a->value("user", ""),
-                             a->value("text", ""), {}, a->value("ts", std::int64_t{0})};
+      announcement = message{a->value("id", std::uint64_t{0}),
+                             a->value("user", ""),
+                             a->value("text", ""),
+                             {},
+                             a->value("ts", std::int64_t{0})};
   }
 
   const std::string& history_json() {

@@ -72,8 +72,8 @@ struct chat_settings_patch {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
   return f(caf::meta::type_name("chat_settings_patch"), x.slow_s, x.followers_only,
-           x.followers_min_s, x.subscribers_only, x.emote_only, x.guests, x.rate_count, x.rate_window_s,
-           x.set_blocked_terms, x.blocked_terms);
+           x.followers_min_s, x.subscribers_only, x.emote_only, x.guests, x.rate_count,
+           x.rate_window_s, x.set_blocked_terms, x.blocked_terms);
 }
 
 /// A chat command the room accepted: a sentence for the sender, and the id of the message a send

@@ -4,8 +4,7 @@
 
 namespace aethex::actors {
 
-std::optional<std::int64_t> follow_gate::since(const std::string& user,
-                                               std::int64_t now_ms) const {
+std::optional<std::int64_t> follow_gate::since(const std::string& user, std::int64_t now_ms) const {
   auto it = users_.find(user);
   if (it == users_.end() || now_ms - it->second.fetched_ms >= remember_ms)
     return std::nullopt;
@@ -15,7 +14,8 @@ std::optional<std::int64_t> follow_gate::since(const std::string& user,
 void follow_gate::remember(const follows_view& view, std::string_view channel,
                            std::int64_t now_ms) {
   if (users_.size() >= max_users)
-    std::erase_if(users_, [now_ms](auto& kv) { return now_ms - kv.second.fetched_ms >= remember_ms; });
+    std::erase_if(users_,
+                  [now_ms](auto& kv) { return now_ms - kv.second.fetched_ms >= remember_ms; });
   if (users_.size() >= max_users)
     users_.clear();  // all fresh: forgetting costs only asks
   auto since_ms = not_following;

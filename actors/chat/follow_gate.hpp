@@ -37,7 +37,6 @@ class follow_gate {
 /// Why a user who follows since `since_ms` (or not_following) may not write in a followers-only
 /// room that asks for `min_s` seconds of following; nullopt when they may.
 std::optional<std::string> followers_only_refusal(std::int64_t since_ms, std::uint32_t min_s,
-                                                  std::int64_t now_ms,
-                                                  std::string_view channel);
+                                                  std::int64_t now_ms, std::string_view channel);
 
 }  // namespace aethex::actors

@@ -63,8 +63,8 @@ struct session_state {
   bucket reactions{10, 20};     // reactions per second
   bucket joins{1, 5};           // each join sends the room's history: keep it from amplifying
   std::chrono::steady_clock::time_point throttled_notice{};
-  std::uint64_t frames_seen = 0;  // client frames received (the parking handshake compares)
-  int pending = 0;                // requests in flight that change what the session is
+  std::uint64_t frames_seen = 0;    // client frames received (the parking handshake compares)
+  int pending = 0;                  // requests in flight that change what the session is
   std::vector<std::string> topics;  // subscribed (signed-in users only), at most max_topics
 };
 
@@ -347,10 +347,9 @@ void change_topics(session_actor* self, const json& msg, const json& ref, bool s
   if (!st.who.is_user())
     return send_notice(self, "sign_in_required", "sign in to subscribe to topics", ref);
   if (!msg.contains("topics") || !msg["topics"].is_array() || msg["topics"].size() > max_topics)
-    return send_error(self, "invalid_argument",
-                      "'topics' must be a list of at most " + std::to_string(max_topics) +
-                        " topic names",
-                      ref);
+    return send_error(
+      self, "invalid_argument",
+      "'topics' must be a list of at most " + std::to_string(max_topics) + " topic names", ref);
   for (auto& item : msg["topics"]) {
     auto topic = item.is_string() ? item.get<std::string>() : std::string{};
     auto service = topic_service(self, topic);

@@ -88,8 +88,8 @@ struct node_env {
                      std::function<void(caf::expected<std::vector<nlohmann::json>>)>)>
     query;
   /// Hands `payload` to the node-local service named `topic` (env.services) on every member, this
-  /// node included, as (publish_atom, topic, payload); members without one ignore it. Best effort: a
-  /// member that cannot be reached misses it.
+  /// node included, as (publish_atom, topic, payload); members without one ignore it. Best effort:
+  /// a member that cannot be reached misses it.
   std::function<void(std::string topic, std::string payload)> publish = [](std::string,
                                                                            std::string) {};
   /// Wakes the projections after a command appended events they read.

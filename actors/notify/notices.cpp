@@ -44,8 +44,8 @@ std::string title_of(storage::sqlite::database& db, std::string_view channel) {
 }  // namespace
 
 json to_json(const notice& n) {
-  return json{{"id", n.id},       {"kind", n.kind},   {"channel", n.channel},
-              {"title", n.title}, {"at_ms", n.at_ms}};
+  return json{
+    {"id", n.id}, {"kind", n.kind}, {"channel", n.channel}, {"title", n.title}, {"at_ms", n.at_ms}};
 }
 
 notice notice_from_json(const json& j) {
@@ -62,7 +62,8 @@ void notices_projection::create_schema(storage::sqlite::database& db) {
     "CREATE TABLE IF NOT EXISTS notices(id TEXT PRIMARY KEY, channel TEXT NOT NULL, "
     "kind TEXT NOT NULL, title TEXT NOT NULL, at_ms INTEGER NOT NULL)");
   db.exec("CREATE INDEX IF NOT EXISTS notices_by_channel ON notices(channel, at_ms)");
-  db.exec("CREATE TABLE IF NOT EXISTS notice_titles(channel TEXT PRIMARY KEY, title TEXT NOT NULL)");
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS notice_titles(channel TEXT PRIMARY KEY, title TEXT NOT NULL)");
   db.exec(
     "CREATE TABLE IF NOT EXISTS follow_prefs(user TEXT NOT NULL, channel TEXT NOT NULL, "
     "notify INTEGER NOT NULL, email INTEGER NOT NULL, PRIMARY KEY(channel, user))");
@@ -88,10 +89,10 @@ void notices_projection::apply(storage::sqlite::transaction& tx, const storage::
   if (from_chat) {
     auto text = body.value("text", std::string{});
     if (!text.empty())  // an empty one clears the pin and tells nobody
-      add_notice(tx.db(), {"announcement:" + e.stream.substr(chat_prefix.size()) + ":" +
-                             std::to_string(body.value("id", e.seq)),
-                           "announcement", e.stream.substr(chat_prefix.size()), text,
-                           e.data.timestamp_ms});
+      add_notice(tx.db(),
+                 {"announcement:" + e.stream.substr(chat_prefix.size()) + ":" +
+                    std::to_string(body.value("id", e.seq)),
+                  "announcement", e.stream.substr(chat_prefix.size()), text, e.data.timestamp_ms});
     return;
   }
   if (from_channel)
@@ -113,8 +114,9 @@ void notices_projection::apply_channel(storage::sqlite::database& db, std::strin
     return;
   }
   // channel.went_live: one notice per stream session.
-  add_notice(db, {"live:" + std::string{channel} + ":" + body.value("session", std::to_string(e.seq)),
-                  "live", std::string{channel}, title_of(db, channel), e.data.timestamp_ms});
+  add_notice(db,
+             {"live:" + std::string{channel} + ":" + body.value("session", std::to_string(e.seq)),
+              "live", std::string{channel}, title_of(db, channel), e.data.timestamp_ms});
 }
 
 void notices_projection::add_notice(storage::sqlite::database& db, const notice& n) {
@@ -158,8 +160,9 @@ void notices_projection::apply_follow(storage::sqlite::database& db, std::string
 }
 
 std::optional<std::uint64_t> notices_projection::row_count(storage::sqlite::database& db) const {
-  auto count = db.prepare("SELECT (SELECT COUNT(*) FROM notices) + (SELECT COUNT(*) FROM "
-                          "follow_prefs)");
+  auto count = db.prepare(
+    "SELECT (SELECT COUNT(*) FROM notices) + (SELECT COUNT(*) FROM "
+    "follow_prefs)");
   count.step();
   return static_cast<std::uint64_t>(count.column_int64(0));
 }

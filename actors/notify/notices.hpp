@@ -8,9 +8,10 @@
 // online, and e-mail, are the dispatcher's work (dispatcher.hpp), started from `fresh`.
 //
 // Tables: notices(id, channel, kind, title, at_ms) — id is "<kind>:<channel>:<session or
-// announcement id>", so a session or announcement notifies at most once whatever replays; notice_titles(channel, title) — the channel's
-// current title, for the notice text; follow_prefs(user, channel, notify, email) — rows only for
-// follows whose choices differ from notify on / e-mail off.
+// announcement id>", so a session or announcement notifies at most once whatever replays;
+// notice_titles(channel, title) — the channel's current title, for the notice text;
+// follow_prefs(user, channel, notify, email) — rows only for follows whose choices differ from
+// notify on / e-mail off.
 #pragma once
 
 #include <cstdint>

@@ -24,7 +24,7 @@ using email_atom = caf::atom_constant<caf::atom("emailflw")>;
 
 struct hub_state {
   static inline const char* name = "notify_hub";
-  std::map<caf::actor_addr, std::string> user_of;                       // connection → user
+  std::map<caf::actor_addr, std::string> user_of;                        // connection → user
   std::unordered_map<std::string, std::vector<caf::actor>> connections;  // user → connections
   // channel → online users who follow it with notifications on, and the reverse.
   std::unordered_map<std::string, std::set<std::string>> followers;
@@ -71,8 +71,9 @@ void drop_connection(hub_actor* self, const caf::actor_addr& addr) {
 }
 
 void load_follows(hub_actor* self, const caf::actor& registry, const std::string& user) {
-  entity_ref<follows_protocol>{registry, user}.ask(get_atom::value).then(
-    self, [self, user](caf::expected<follows_view> view) {
+  entity_ref<follows_protocol>{registry, user}
+    .ask(get_atom::value)
+    .then(self, [self, user](caf::expected<follows_view> view) {
       auto& st = self->state;
       if (!view || !st.connections.count(user))
         return;  // unreachable (no notifications until the next subscribe) or gone meanwhile
@@ -144,9 +145,9 @@ std::string email_subject(const notice& n) {
 }
 
 std::string email_text(const notice& n, const std::string& site) {
-  auto headline = n.kind == "announcement"
-                    ? n.channel + " announces on AeThex LIVE:\n\n" + n.title
-                    : n.channel + " is live on AeThex LIVE" + (n.title.empty() ? "" : ": " + n.title);
+  auto headline = n.kind == "announcement" ? n.channel + " announces on AeThex LIVE:\n\n" + n.title
+                                           : n.channel + " is live on AeThex LIVE" +
+                                               (n.title.empty() ? "" : ": " + n.title);
   return headline + "\n\nWatch: http://" + site + "/c/" + n.channel +
          "\n\nYou receive this because you follow " + n.channel +
          " with e-mail notifications on. Turn them off with the bell on the channel page.\n";
@@ -162,8 +163,9 @@ void mail_followers(caf::event_based_actor* self, const node_env& env, const not
   auto text = email_text(n, env.http_endpoint);
   for (auto& row : rows) {
     auto user = row.value("user", std::string{});
-    entity_ref<user_protocol>{env.registry, user}.ask(get_atom::value).then(
-      self, [self, mail, subject, text](caf::expected<user_view> account) {
+    entity_ref<user_protocol>{env.registry, user}
+      .ask(get_atom::value)
+      .then(self, [self, mail, subject, text](caf::expected<user_view> account) {
         if (account && !account->email.empty())
           self->send(mail, mail_atom::value, account->email, subject, text);
       });

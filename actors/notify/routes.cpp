@@ -50,17 +50,19 @@ void list_notifications(const node_env& env, route_request&& req, route_reply re
   if (!limit)
     return reply(limit.error());
   auto user = req.who.name;
-  entity_ref<follows_protocol>{env.registry, user}.ask(get_atom::value).then(
-    *env.sys, [env, user, limit = *limit, reply](caf::expected<follows_view> follows) {
+  entity_ref<follows_protocol>{env.registry, user}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, user, limit = *limit, reply](caf::expected<follows_view> follows) {
       if (!follows)
         return reply(follows.error());
       json channels = json::array();
       for (auto& followed : follows->channels)
         if (followed.notify)
-          channels.push_back(
-            json{{"channel", followed.channel}, {"since_ms", followed.notify_since_ms}});
-      entity_ref<inbox_protocol>{env.registry, user}.ask(get_atom::value).then(
-        *env.sys, [env, channels, limit, reply](caf::expected<inbox_view> inbox) {
+          channels.push_back(json{{"channel", followed.channel},
+                                  {"since_ms", followed.notify_since_ms}});
+      entity_ref<inbox_protocol>{env.registry, user}
+        .ask(get_atom::value)
+        .then(*env.sys, [env, channels, limit, reply](caf::expected<inbox_view> inbox) {
           if (!inbox)
             return reply(inbox.error());
           if (channels.empty())
@@ -94,8 +96,8 @@ void mark_read(const node_env& env, route_request&& req, route_reply reply) {
   entity_ref<inbox_protocol>{env.registry, req.who.name}
     .ask(mark_read_atom::value, up_to_ms)
     .then(*env.sys, answer<inbox_view>(std::move(reply), [](const inbox_view& inbox) {
-            return json{{"read_up_to_ms", inbox.read_up_to_ms}};
-          }));
+      return json{{"read_up_to_ms", inbox.read_up_to_ms}};
+    }));
 }
 
 }  // namespace

@@ -28,7 +28,9 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
-bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+bool has_line_break(std::string_view s) {
+  return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 // The body with CRLF line ends, as SMTP requires (bare LF is refused by strict relays).
 std::string crlf_lines(std::string_view text) {

@@ -82,9 +82,9 @@ TEST_CASE("followers of a channel that goes live are notified once per session")
   REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required");
   test_node node{"notifications"};
   auto key = node.create_channel("nova");
-  auto ada = signup(node, "ada", "ada@example.org");     // follows, e-mail on
-  auto bea = signup(node, "bea", "bea@example.org");     // follows, notifications off
-  auto cyd = signup(node, "cyd", "");                    // does not follow
+  auto ada = signup(node, "ada", "ada@example.org");  // follows, e-mail on
+  auto bea = signup(node, "bea", "bea@example.org");  // follows, notifications off
+  auto cyd = signup(node, "cyd", "");                 // does not follow
   for (auto* token : {&ada, &bea})
     call(node, "POST", "/api/v1/channels/nova/follow", nullptr, *token);
   auto prefs = call(node, "PATCH", "/api/v1/channels/nova/follow", {{"email", true}}, ada);
@@ -96,8 +96,7 @@ TEST_CASE("followers of a channel that goes live are notified once per session")
   CHECK(inbox(node, ada)["unread"] == 0);
 
   {
-    child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 60),
-                         node.out_dir / "ffmpeg1.log"};
+    child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 60), node.out_dir / "ffmpeg1.log"};
     auto pushed = ada_page->next("notification", 20s);
     REQUIRE_MESSAGE(!pushed.is_null(), node.log());
     CHECK(pushed["notification"]["channel"] == "nova");

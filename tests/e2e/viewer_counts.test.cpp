@@ -118,8 +118,8 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
   child_process second{ffmpeg_publish_args(node.rtmp_url(busy), 60), node.out_dir / "busy.log"};
   REQUIRE(eventually([&] { return channel(node, "busy").value("live", false); }, 15s));
   REQUIRE(eventually([&] { return node.get("/hls/busy/index.m3u8").status == 200; }, 15s));
-  for (auto* target : {"/hls/busy/index.m3u8?vid=a", "/hls/busy/index.m3u8?vid=b",
-                       "/hls/calm/index.m3u8?vid=c"})
+  for (auto* target :
+       {"/hls/busy/index.m3u8?vid=a", "/hls/busy/index.m3u8?vid=b", "/hls/calm/index.m3u8?vid=c"})
     REQUIRE(node.get(target).status == 200);
   // busy: the two ids, and the id-less polls that waited for its playlist (one per address).
   REQUIRE_MESSAGE(
@@ -134,9 +134,11 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
     return out;
   };
   using names_t = std::vector<std::string>;
-  CHECK(eventually([&] { return names("/api/v1/channels?live=true&sort=viewers") ==
-                                names_t{"busy", "calm"}; },
-                   5s));
+  CHECK(eventually(
+    [&] {
+      return names("/api/v1/channels?live=true&sort=viewers") == names_t{"busy", "calm"};
+    },
+    5s));
   CHECK(names("/api/v1/channels?sort=recent") == names_t{"busy", "calm"});  // busy started last
   CHECK(names("/api/v1/channels?sort=viewers&limit=1&offset=1") == names_t{"calm"});
   CHECK(names("/api/v1/channels?category=RETRO%20GAMES") == names_t{"busy", "calm"});

@@ -36,17 +36,18 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 const std::vector<std::string> words = {
-  "speedrun", "chill",  "retro",   "cozy",    "ranked",  "arena",   "pixel",  "quest",
-  "night",    "studio", "beats",   "lofi",    "chess",   "poker",   "racing", "dungeon",
-  "craft",    "builder", "horror", "tactics", "legends", "kitchen", "garden", "coding",
-  "science",  "sunday", "marathon", "karaoke", "drawing", "anime",  "soccer", "esports"};
+  "speedrun", "chill",   "retro",    "cozy",    "ranked",  "arena",   "pixel",  "quest",
+  "night",    "studio",  "beats",    "lofi",    "chess",   "poker",   "racing", "dungeon",
+  "craft",    "builder", "horror",   "tactics", "legends", "kitchen", "garden", "coding",
+  "science",  "sunday",  "marathon", "karaoke", "drawing", "anime",   "soccer", "esports"};
 const std::vector<std::string> categories = {
-  "Just Chatting", "Retro Games",  "Music",     "Art",         "Software Development",
-  "Chess",         "Poker",        "Racing",    "Horror",      "Strategy",
-  "Sports",        "Cooking",      "Science",   "Talk Shows",  "Fitness",
-  "Travel",        "Minecraft",    "Fortnite",  "Valorant",    "League of Legends"};
-const std::vector<std::string> tags = {"english", "deutsch", "français", "speedrun", "casual",
-                                       "competitive", "chill", "educational", "music", "pvp"};
+  "Just Chatting", "Retro Games", "Music",    "Art",        "Software Development",
+  "Chess",         "Poker",       "Racing",   "Horror",     "Strategy",
+  "Sports",        "Cooking",     "Science",  "Talk Shows", "Fitness",
+  "Travel",        "Minecraft",   "Fortnite", "Valorant",   "League of Legends"};
+const std::vector<std::string> tags = {"english", "deutsch",     "français", "speedrun",
+                                       "casual",  "competitive", "chill",    "educational",
+                                       "music",   "pvp"};
 
 struct config {
   std::size_t channels = 100'000;
@@ -79,12 +80,15 @@ void seed(storage::event_store& store, std::size_t channels, std::mt19937& rng) 
     auto name = channel_name(i);
     auto title = words[rng() % words.size()] + " " + words[rng() % words.size()] + " " +
                  words[rng() % words.size()] + " with friends";
-    batch = {{"channel.created", 1, 1'700'000'000'000,
-              json{{"name", name}, {"owner", "u" + std::to_string(i)}, {"title", title},
-                   {"stream_key", "k"}}.dump()},
-             {"channel.updated", 1, 1'700'000'000'001,
-              json{{"category", categories[rng() % categories.size()]},
-                   {"tags", {tags[rng() % tags.size()], tags[rng() % tags.size()]}}}.dump()}};
+    batch = {
+      {"channel.created", 1, 1'700'000'000'000,
+       json{
+         {"name", name}, {"owner", "u" + std::to_string(i)}, {"title", title}, {"stream_key", "k"}}
+         .dump()},
+      {"channel.updated", 1, 1'700'000'000'001,
+       json{{"category", categories[rng() % categories.size()]},
+            {"tags", {tags[rng() % tags.size()], tags[rng() % tags.size()]}}}
+         .dump()}};
     if (rng() % 20 == 0)
       batch.push_back({"channel.went_live", 1, 1'700'000'000'002,
                        json{{"session", "s"}, {"node", "n"}}.dump()});
@@ -104,7 +108,8 @@ struct figures {
     if (ms.empty())
       return 0;
     std::sort(ms.begin(), ms.end());
-    return ms[std::min(ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
+    return ms[std::min(ms.size() - 1,
+                       static_cast<std::size_t>(p * static_cast<double>(ms.size())))];
   }
 };
 
@@ -158,8 +163,8 @@ int main(int argc, char** argv) {
   storage::projection_runner runner(*store, dir.path / "read.db");
   runner.add(std::make_unique<actors::channel_directory>());
   auto projected = timed_ms([&] { runner.catch_up(); });
-  std::printf("seeded %zu channels: events %.1f s, directory + search index %.1f s\n",
-              cfg.channels, seeded / 1000, projected / 1000);
+  std::printf("seeded %zu channels: events %.1f s, directory + search index %.1f s\n", cfg.channels,
+              seeded / 1000, projected / 1000);
   auto& db = runner.db();
   auto owns_all = [](std::string_view, std::string_view) { return true; };
 
@@ -170,8 +175,7 @@ int main(int argc, char** argv) {
     {"title word", [&] { return words[rng() % words.size()]; }},
     {"category", [&] { return categories[rng() % categories.size()]; }},
     {"tag", [&] { return tags[rng() % tags.size()]; }},
-    {"two words",
-     [&] { return words[rng() % words.size()] + " " + words[rng() % words.size()]; }},
+    {"two words", [&] { return words[rng() % words.size()] + " " + words[rng() % words.size()]; }},
     {"one typo", [&] { return with_typo(words[rng() % words.size()], rng); }},
   };
   std::map<std::string, figures> ours, peer;
@@ -182,8 +186,9 @@ int main(int argc, char** argv) {
     std::size_t hits = 0;
     auto ms = timed_ms([&] {
       auto rows = actors::search_query(db, json{{"q", q}, {"limit", 20}}, owns_all);
-      hits = static_cast<std::size_t>(
-        std::count_if(rows.begin(), rows.end(), [](const json& r) { return r.contains("channel"); }));
+      hits = static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const json& r) {
+        return r.contains("channel");
+      }));
     });
     ours[kind].add(ms, hits);
     all_ours.add(ms, hits);
@@ -192,8 +197,9 @@ int main(int argc, char** argv) {
     all_peer.add(like_ms, hits);
   }
   std::printf("\nsearch over %zu channels, %zu queries (limit 20)\n", cfg.channels, cfg.queries);
-  std::printf("| query | aethex p50 ms | aethex p99 ms | hits/query | LIKE p50 ms | LIKE p99 ms | "
-              "LIKE hits/query |\n|---|---|---|---|---|---|---|\n");
+  std::printf(
+    "| query | aethex p50 ms | aethex p99 ms | hits/query | LIKE p50 ms | LIKE p99 ms | "
+    "LIKE hits/query |\n|---|---|---|---|---|---|---|\n");
   for (auto& [kind, _] : kinds) {
     auto& o = ours[kind];
     auto& p = peer[kind];
@@ -209,13 +215,15 @@ int main(int argc, char** argv) {
   figures page, category_rows, category_page;
   for (std::size_t i = 0; i < 200; ++i) {
     page.add(timed_ms([&] {
-      actors::directory_page(db, json{{"live_only", true}, {"limit", 50}, {"after", ""}},
-                             owns_all);
-    }), 0);
+               actors::directory_page(db, json{{"live_only", true}, {"limit", 50}, {"after", ""}},
+                                      owns_all);
+             }),
+             0);
     category_rows.add(timed_ms([&] {
-      actors::live_rows_query(db, json{{"category", categories[i % categories.size()]}},
-                              owns_all);
-    }), 0);
+                        actors::live_rows_query(
+                          db, json{{"category", categories[i % categories.size()]}}, owns_all);
+                      }),
+                      0);
     if (i % 10 == 0)
       category_page.add(timed_ms([&] { actors::categories_query(db, json::object(), owns_all); }),
                         0);

@@ -200,7 +200,8 @@ TEST_CASE("one edit apart: a byte more, less, replaced, or two neighbours swappe
 TEST_CASE("relevance table: exact, prefix, one typo, category and tag queries") {
   directory_fixture f;
   f.channel("speedrunner", "Any% attempts", {{"category", "Retro Games"}, {"tags", {"mario"}}});
-  f.channel("chessmaster", "Blitz and bullet", {{"category", "Chess"}, {"tags", {"english"}}}, true);
+  f.channel("chessmaster", "Blitz and bullet", {{"category", "Chess"}, {"tags", {"english"}}},
+            true);
   f.channel("cozy_kitchen", "Sunday baking", {{"category", "Cooking"}, {"tags", {"chill"}}});
   f.channel("retro_rick", "Speedrun practice", {{"category", "Retro Games"}});
   struct row {
@@ -208,16 +209,16 @@ TEST_CASE("relevance table: exact, prefix, one typo, category and tag queries") 
     std::vector<std::string> expected;  // in rank order
   };
   for (auto& [q, expected] : std::vector<row>{
-         {"chessmaster", {"chessmaster"}},                  // exact name
-         {"speedrunner", {"speedrunner"}},                  // exact name beats a title word
-         {"speed", {"speedrunner", "retro_rick"}},          // prefix: name before title
-         {"chesmaster", {"chessmaster"}},                   // one byte missing
-         {"speedrunnre", {"speedrunner"}},                  // two bytes swapped
-         {"kitchan", {"cozy_kitchen"}},                     // one byte replaced
-         {"retro games", {"retro_rick", "speedrunner"}},    // category (name word first)
-         {"mario", {"speedrunner"}},                        // tag
-         {"cooking sunday", {"cozy_kitchen"}},              // category and title together
-         {"zzzzzz", {}},                                    // nothing near
+         {"chessmaster", {"chessmaster"}},                // exact name
+         {"speedrunner", {"speedrunner"}},                // exact name beats a title word
+         {"speed", {"speedrunner", "retro_rick"}},        // prefix: name before title
+         {"chesmaster", {"chessmaster"}},                 // one byte missing
+         {"speedrunnre", {"speedrunner"}},                // two bytes swapped
+         {"kitchan", {"cozy_kitchen"}},                   // one byte replaced
+         {"retro games", {"retro_rick", "speedrunner"}},  // category (name word first)
+         {"mario", {"speedrunner"}},                      // tag
+         {"cooking sunday", {"cozy_kitchen"}},            // category and title together
+         {"zzzzzz", {}},                                  // nothing near
        })
     CHECK_MESSAGE(names_of(f.search(q)) == expected, q);
 }

@@ -39,8 +39,8 @@ TEST_CASE("an inbox's read mark only moves forward and survives a restart") {
   REQUIRE(marked);
   CHECK(marked->read_up_to_ms == f.clock.now_ms());  // 0 = now
   auto mark = marked->read_up_to_ms;
-  auto earlier =
-    f.ask<inbox_view>("inbox", "ada", actors::mark_read_atom::value, std::int64_t{mark - 5000});
+  auto earlier = f.ask<inbox_view>("inbox", "ada", actors::mark_read_atom::value,
+                                   std::int64_t{mark - 5000});
   REQUIRE(earlier);
   CHECK(earlier->read_up_to_ms == mark);
   CHECK(f.events().version("inbox/ada") == 1);  // going back wrote nothing
@@ -112,18 +112,19 @@ TEST_CASE("the notices read model: one notice per session, fresh ones handed on,
                 event_at("channel.updated", now_ms - 30, {{"title", "Speedrun"}}),
                 event_at("channel.went_live", now_ms - 20, {{"session", "s2"}, {"node", "n"}}),
                 event_at("channel.went_live", now_ms - 10, {{"session", "s2"}, {"node", "n"}})}));
-  REQUIRE(store->append("channel/orbit", storage::no_stream,
-                        std::vector{event_at("channel.went_live", now_ms - 5, {{"session", "o1"}})}));
-  REQUIRE(store->append(
-    "follows/ada", storage::no_stream,
-    std::vector{event_at("follow.started", old, {{"channel", "nova"}}),
-                event_at("follow.prefs_changed", old, {{"channel", "nova"}, {"notify", true},
-                                                       {"email", true}})}));
-  REQUIRE(store->append(
-    "follows/bea", storage::no_stream,
-    std::vector{event_at("follow.started", old, {{"channel", "nova"}}),
-                event_at("follow.prefs_changed", old, {{"channel", "nova"}, {"notify", false},
-                                                       {"email", true}})}));
+  REQUIRE(
+    store->append("channel/orbit", storage::no_stream,
+                  std::vector{event_at("channel.went_live", now_ms - 5, {{"session", "o1"}})}));
+  REQUIRE(
+    store->append("follows/ada", storage::no_stream,
+                  std::vector{event_at("follow.started", old, {{"channel", "nova"}}),
+                              event_at("follow.prefs_changed", old,
+                                       {{"channel", "nova"}, {"notify", true}, {"email", true}})}));
+  REQUIRE(store->append("follows/bea", storage::no_stream,
+                        std::vector{
+                          event_at("follow.started", old, {{"channel", "nova"}}),
+                          event_at("follow.prefs_changed", old,
+                                   {{"channel", "nova"}, {"notify", false}, {"email", true}})}));
   runner.catch_up();
 
   // The old session was replayed, not announced; the repeated session is one notice.
@@ -132,9 +133,10 @@ TEST_CASE("the notices read model: one notice per session, fresh ones handed on,
   CHECK(fresh[0].title == "Speedrun");
   CHECK(fresh[1].channel == "orbit");
 
-  json wanted{{"channels", {{{"channel", "nova"}, {"since_ms", 0}},
-                            {{"channel", "orbit"}, {"since_ms", now_ms - 6}}}},
-              {"limit", 10}};
+  json wanted{
+    {"channels",
+     {{{"channel", "nova"}, {"since_ms", 0}}, {{"channel", "orbit"}, {"since_ms", now_ms - 6}}}},
+    {"limit", 10}};
   auto rows = actors::notices_query(runner.db(), wanted, owns_all);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0]["id"] == "live:orbit:o1");  // newest first

@@ -58,7 +58,8 @@ class test_node {
   std::filesystem::path out_dir;
 
  private:
-  void start_peers(std::vector<std::string>& node_args, const std::vector<std::string>& shared_args);
+  void start_peers(std::vector<std::string>& node_args,
+                   const std::vector<std::string>& shared_args);
 
   std::unique_ptr<child_process> process_;
   std::vector<std::unique_ptr<child_process>> peers_;  // cluster mode only, founder first
