@@ -79,14 +79,7 @@ bool better(const json& a, const json& b) {
 }
 
 caf::expected<std::size_t> results_limit(const route_request& req) {
-  auto text = req.query_param("limit");
-  if (!text)
-    return default_results;
-  std::size_t limit = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc{} || end != text->data() + text->size() || limit == 0 || limit > max_results)
-    return make_error(errc::invalid_argument, "limit must be 1-50");
-  return limit;
+  return req.number_param("limit", default_results, 1, max_results);
 }
 
 void search(const node_env& env, route_request&& req, route_reply reply) {

@@ -7,7 +7,6 @@
 // with very many live channels would keep a viewers table fed by the ingest health reports
 // instead (left for when the bench says so).
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 #include "actors/channel/channel_directory.hpp"
@@ -24,21 +23,6 @@ constexpr std::size_t default_page = 50;
 constexpr std::size_t max_page = 100;
 constexpr std::size_t max_category_chars = 50;
 
-caf::expected<std::size_t> number_param(const route_request& req, const char* key,
-                                        std::size_t fallback, std::size_t lowest,
-                                        std::size_t highest) {
-  auto text = req.query_param(key);
-  if (!text)
-    return fallback;
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc{} || end != text->data() + text->size() || n < lowest || n > highest)
-    return make_error(errc::invalid_argument, std::string{key} + " must be " +
-                                                std::to_string(lowest) + "-" +
-                                                std::to_string(highest));
-  return n;
-}
-
 std::int64_t viewers_of(const json& row) { return row.value("viewers", std::int64_t{0}); }
 std::int64_t started_of(const json& row) {
   return row["started_at_ms"].is_number() ? row["started_at_ms"].get<std::int64_t>() : 0;
@@ -47,7 +31,7 @@ std::int64_t started_of(const json& row) {
 // GET /api/v1/categories[?limit=N]: every category a channel has, with its live channels and
 // their viewers, most watched first.
 void list_categories(const node_env& env, route_request&& req, route_reply reply) {
-  auto limit = number_param(req, "limit", default_page, 1, max_page);
+  auto limit = req.number_param("limit", default_page, 1, max_page);
   if (!limit)
     return reply(limit.error());
   env.query(
@@ -113,8 +97,8 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
   auto category = decode_query_value(req.query_param("category").value_or(""));
   if (!category || category->size() > max_category_chars)
     return reply(make_error(errc::invalid_argument, "category must be text of at most 50 bytes"));
-  auto limit = number_param(req, "limit", default_page, 1, max_page);
-  auto offset = number_param(req, "offset", 0, 0, 100000);
+  auto limit = req.number_param("limit", default_page, 1, max_page);
+  auto offset = req.number_param("offset", 0, 0, 100000);
   if (!limit)
     return reply(limit.error());
   if (!offset)

@@ -96,12 +96,10 @@ void list_channels(const node_env& env, route_request&& req, route_reply reply) 
       return reply(make_error(errc::invalid_argument, "live must be true or false"));
     live_only = *live == "true";
   }
-  std::size_t limit = default_page;
-  if (auto text = req.query_param("limit")) {
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-    if (ec != std::errc{} || end != text->data() + text->size() || limit == 0 || limit > max_page)
-      return reply(make_error(errc::invalid_argument, "limit must be 1-100"));
-  }
+  auto parsed_limit = req.number_param("limit", default_page, 1, max_page);
+  if (!parsed_limit)
+    return reply(parsed_limit.error());
+  auto limit = *parsed_limit;
   auto after = req.query_param("after").value_or("");
   if (!after.empty() && !valid_channel_name(after))
     return reply(make_error(errc::invalid_argument, "after must be a channel name"));

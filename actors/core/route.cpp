@@ -1,5 +1,7 @@
 #include "actors/core/route.hpp"
 
+#include <charconv>
+
 #include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
 
@@ -22,6 +24,21 @@ std::optional<std::string> route_request::query_param(std::string_view name) con
       return std::string{eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1)};
   }
   return std::nullopt;
+}
+
+caf::expected<std::size_t> route_request::number_param(std::string_view name, std::size_t fallback,
+                                                       std::size_t lowest,
+                                                       std::size_t highest) const {
+  auto text = query_param(name);
+  if (!text)
+    return fallback;
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc{} || end != text->data() + text->size() || n < lowest || n > highest)
+    return make_error(errc::invalid_argument, std::string{name} + " must be " +
+                                                std::to_string(lowest) + "-" +
+                                                std::to_string(highest));
+  return n;
 }
 
 caf::expected<nlohmann::json> route_request::json_object() const {

@@ -42,6 +42,10 @@ struct route_request {
   const std::string& param(std::string_view name) const;
   /// Value of a query parameter (no decoding of '+'), nullopt when absent.
   std::optional<std::string> query_param(std::string_view name) const;
+  /// Query parameter `name` as a whole number in [lowest, highest]; `fallback` when absent;
+  /// errc::invalid_argument ("limit must be 1-100") otherwise.
+  caf::expected<std::size_t> number_param(std::string_view name, std::size_t fallback,
+                                          std::size_t lowest, std::size_t highest) const;
   /// The body as a JSON object (bounded nesting), or errc::invalid_json.
   caf::expected<nlohmann::json> json_object() const;
 };

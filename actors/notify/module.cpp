@@ -56,8 +56,8 @@ class notify_domain final : public domain_module {
 
   void start(node_env& env) const override {
     auto hub = spawn_notify_hub(*env.sys, env.registry);
-    for (auto name : {"topic:" + std::string{notifications_topic}, std::string{notice_topic},
-                      std::string{follows_changed_topic}})
+    for (const auto& name : {"topic:" + std::string{notifications_topic}, std::string{notice_topic},
+                             std::string{follows_changed_topic}})
       env.services->add(name, hub);
     auto dispatcher = spawn_notify_dispatcher(*env.sys, env);
     env.services->add("notify.dispatcher", dispatcher);

@@ -2,7 +2,6 @@
 // notifications on, each since it was followed), the channels' notices across the cluster and
 // the inbox's read mark.
 #include <algorithm>
-#include <charconv>
 
 #include "actors/core/entity_ref.hpp"
 #include "actors/notify/inbox.hpp"
@@ -33,20 +32,8 @@ json inbox_json(std::vector<json> rows, std::int64_t read_up_to_ms, std::size_t 
   return json{{"notifications", rows}, {"unread", unread}, {"read_up_to_ms", read_up_to_ms}};
 }
 
-caf::expected<std::size_t> page_size(const route_request& req) {
-  auto text = req.query_param("limit");
-  if (!text)
-    return default_page;
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc{} || end != text->data() + text->size() || n == 0 || n > max_page)
-    return make_error(errc::invalid_argument,
-                      "'limit' must be a number from 1 to " + std::to_string(max_page));
-  return n;
-}
-
 void list_notifications(const node_env& env, route_request&& req, route_reply reply) {
-  auto limit = page_size(req);
+  auto limit = req.number_param("limit", default_page, 1, max_page);
   if (!limit)
     return reply(limit.error());
   auto user = req.who.name;

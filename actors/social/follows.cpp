@@ -116,7 +116,7 @@ caf::behavior follows_behavior(follows_actor* self, caf::actor registry,
                                    prefs.email < 0 ? followed->email : prefs.email > 0};
       if (changed.notify == followed->notify && changed.email == followed->email)
         return st.view;
-      if (auto err = st.emit(std::move(changed)))
+      if (auto err = st.emit(changed))
         return err;
       return st.view;
     },

@@ -47,6 +47,19 @@ void announce_follow_change(const node_env& env, const follows_view& view,
 }
 
 // An optional boolean field as follow_prefs holds it: 1, 0 or -1 when absent.
+// The end of every follow change: read models woken, every member's hub told, the new state.
+std::function<void(caf::expected<follows_view>)> answer_follow_change(const node_env& env,
+                                                                      std::string channel,
+                                                                      route_reply reply) {
+  return [env, channel = std::move(channel), reply](caf::expected<follows_view> follows) {
+    if (!follows)
+      return reply(follows.error());
+    env.read_models_changed();
+    announce_follow_change(env, *follows, channel);
+    reply(route_response::json(200, follow_state_json(*follows, channel)));
+  };
+}
+
 caf::expected<std::int8_t> bool_field(const json& body, const char* key) {
   if (!body.contains(key))
     return std::int8_t{-1};
@@ -71,13 +84,7 @@ void set_follow_prefs(const node_env& env, route_request&& req, route_reply repl
     return reply(email.error());
   follows_ref{env.registry, req.who.name}
     .ask(follow_prefs_atom::value, channel, follow_prefs{*notify, *email})
-    .then(*env.sys, [env, channel, reply](caf::expected<follows_view> follows) {
-      if (!follows)
-        return reply(follows.error());
-      env.read_models_changed();
-      announce_follow_change(env, *follows, channel);
-      reply(route_response::json(200, follow_state_json(*follows, channel)));
-    });
+    .then(*env.sys, answer_follow_change(env, channel, reply));
 }
 
 void follow(const node_env& env, route_request&& req, route_reply reply) {
@@ -92,13 +99,7 @@ void follow(const node_env& env, route_request&& req, route_reply reply) {
         return reply(view.error());
       follows_ref{env.registry, who.name}
         .ask(follow_atom::value, channel)
-        .then(*env.sys, [env, channel, reply](caf::expected<follows_view> follows) {
-          if (!follows)
-            return reply(follows.error());
-          env.read_models_changed();
-          announce_follow_change(env, *follows, channel);
-          reply(route_response::json(200, follow_state_json(*follows, channel)));
-        });
+        .then(*env.sys, answer_follow_change(env, channel, reply));
     });
 }
 
@@ -108,13 +109,7 @@ void unfollow(const node_env& env, route_request&& req, route_reply reply) {
     return reply(make_error(errc::not_found, "channel not found"));
   follows_ref{env.registry, req.who.name}
     .ask(unfollow_atom::value, channel)
-    .then(*env.sys, [env, channel, reply](caf::expected<follows_view> follows) {
-      if (!follows)
-        return reply(follows.error());
-      env.read_models_changed();
-      announce_follow_change(env, *follows, channel);
-      reply(route_response::json(200, follow_state_json(*follows, channel)));
-    });
+    .then(*env.sys, answer_follow_change(env, channel, reply));
 }
 
 void followers(const node_env& env, route_request&& req, route_reply reply) {

@@ -208,7 +208,7 @@ TEST_CASE("relevance table: exact, prefix, one typo, category and tag queries") 
     const char* q;
     std::vector<std::string> expected;  // in rank order
   };
-  for (auto& [q, expected] : std::vector<row>{
+  for (const auto& wanted : std::vector<row>{
          {"chessmaster", {"chessmaster"}},                // exact name
          {"speedrunner", {"speedrunner"}},                // exact name beats a title word
          {"speed", {"speedrunner", "retro_rick"}},        // prefix: name before title
@@ -220,5 +220,5 @@ TEST_CASE("relevance table: exact, prefix, one typo, category and tag queries") 
          {"cooking sunday", {"cozy_kitchen"}},            // category and title together
          {"zzzzzz", {}},                                  // nothing near
        })
-    CHECK_MESSAGE(names_of(f.search(q)) == expected, q);
+    CHECK_MESSAGE(names_of(f.search(wanted.q)) == wanted.expected, wanted.q);
 }
