@@ -1,10 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browsePath, fetchBrowsePage, parseBrowseSort, type BrowseSort, type DirectoryChannel } from '../discoveryApi';
-import { channelPath } from '../router';
-import { formatViewers } from '../format';
-import { LiveBadge } from '../components/LiveBadge';
-import { LiveThumb } from '../components/LiveThumb';
-import { Uptime } from '../components/Uptime';
+import { ChannelCard } from '../components/ChannelCard';
 
 type BrowseState =
   | { kind: 'loading' }
@@ -86,7 +82,7 @@ export function BrowsePage({ category }: { category: string }) {
           <ul class="channel-grid" id="browse-list">
             {state.channels.map((c) => (
               <li key={c.name}>
-                <BrowseCard channel={c} />
+                <ChannelCard channel={c} extraClass="browse-card" thumbnail />
               </li>
             ))}
           </ul>
@@ -98,34 +94,5 @@ export function BrowsePage({ category }: { category: string }) {
         </>
       )}
     </main>
-  );
-}
-
-function BrowseCard({ channel }: { channel: DirectoryChannel }) {
-  return (
-    <a class="channel-card browse-card" href={channelPath(channel.name)} data-channel={channel.name}>
-      <div class="card-thumb">
-        <LiveThumb name={channel.name} />
-        <span class="card-badges">
-          <LiveBadge />
-        </span>
-        <span class="card-viewers">{formatViewers(channel.viewers)}</span>
-      </div>
-      <div class="card-meta">
-        <p class="card-title" title={channel.title}>
-          {channel.title || 'Untitled stream'}
-        </p>
-        <p class="card-name">
-          {channel.name}
-          {channel.started_at_ms !== null && (
-            <>
-              {' · '}
-              <Uptime startedAtMs={channel.started_at_ms} />
-            </>
-          )}
-        </p>
-        {channel.category && <p class="card-category">{channel.category}</p>}
-      </div>
-    </a>
   );
 }

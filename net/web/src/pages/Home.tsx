@@ -1,10 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { fetchLiveChannels, type Channel } from '../api';
 import { startPolling } from '../poll';
-import { channelPath } from '../router';
-import { formatViewers } from '../format';
-import { LiveBadge } from '../components/LiveBadge';
-import { Uptime } from '../components/Uptime';
+import { ChannelCard } from '../components/ChannelCard';
 
 export const HOME_POLL_MS = 5000;
 
@@ -53,35 +50,5 @@ export function HomePage() {
         </ul>
       )}
     </main>
-  );
-}
-
-function ChannelCard({ channel }: { channel: Channel }) {
-  return (
-    <a class="channel-card" href={channelPath(channel.name)} data-channel={channel.name}>
-      <div class="card-thumb">
-        <span class="card-initial" aria-hidden="true">
-          {channel.name.slice(0, 1).toUpperCase()}
-        </span>
-        <span class="card-badges">
-          <LiveBadge />
-        </span>
-        <span class="card-viewers">{formatViewers(channel.viewers)}</span>
-      </div>
-      <div class="card-meta">
-        <p class="card-title" title={channel.title}>
-          {channel.title || 'Untitled stream'}
-        </p>
-        <p class="card-name">
-          {channel.name}
-          {channel.started_at_ms !== null && (
-            <>
-              {' · '}
-              <Uptime startedAtMs={channel.started_at_ms} />
-            </>
-          )}
-        </p>
-      </div>
-    </a>
   );
 }
