@@ -20,11 +20,10 @@ namespace {
 
 json call(const test_node& node, const std::string& method, const std::string& target,
           const json& body = nullptr, const std::string& token = {}) {
-  auto res = aethex::app::http_call("127.0.0.1:" + std::to_string(node.http_port), method, target,
-                                    body.is_null() ? std::string{} : body.dump(), token);
-  INFO(method << " " << target << " -> " << res.status << " " << res.body << res.error);
+  auto res = api_call(node, method, target, body, token);
+  INFO(method << " " << target << " -> " << res.status << " " << res.raw);
   REQUIRE(res.status == 200);
-  return json::parse(res.body, nullptr, false);
+  return res.body;
 }
 
 }  // namespace

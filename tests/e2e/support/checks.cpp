@@ -4,6 +4,13 @@
 
 namespace aethex::test {
 
+api_reply api_call(const test_node& node, const std::string& method, const std::string& target,
+                   const nlohmann::json& body, const std::string& token) {
+  auto res = app::http_call("127.0.0.1:" + std::to_string(node.http_port), method, target,
+                            body.is_null() ? std::string{} : body.dump(), token);
+  return {res.status, nlohmann::json::parse(res.body, nullptr, false), res.body + res.error};
+}
+
 bool channel_live(const test_node& node, const std::string& name) {
   auto res = node.get("/api/v1/channels/" + name);
   if (res.status != 200)

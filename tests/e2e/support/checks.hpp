@@ -13,6 +13,17 @@
 
 namespace aethex::test {
 
+/// An API call's answer: the status (0 when the node could not be reached), the body as JSON
+/// (discarded when it is not JSON) and as sent, for messages.
+struct api_reply {
+  unsigned status = 0;
+  nlohmann::json body;
+  std::string raw;
+};
+/// `method target` on `node` with `body` (none when null) and a bearer `token` (none when empty).
+api_reply api_call(const test_node& node, const std::string& method, const std::string& target,
+                   const nlohmann::json& body = nullptr, const std::string& token = {});
+
 /// True when GET /api/v1/channels/<name> on `node` says the channel is live.
 bool channel_live(const test_node& node, const std::string& name);
 /// Segment file names listed in an HLS media playlist, in order.
