@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelPath, isValidChannelName, parseRoute } from './router';
+import { channelPath, isValidChannelName, messagesPath, parseRoute, raidArrivalPath } from './router';
 
 describe('parseRoute', () => {
   it('maps / and empty paths to home', () => {
@@ -35,6 +35,29 @@ describe('parseRoute', () => {
     expect(parseRoute('/search')).toEqual({ kind: 'search', q: '' });
     expect(parseRoute('/browse/x').kind).toBe('not_found');
     expect(parseRoute('/categories/x').kind).toBe('not_found');
+  });
+
+  it('parses the social pages', () => {
+    expect(parseRoute('/friends')).toEqual({ kind: 'friends' });
+    expect(parseRoute('/following/')).toEqual({ kind: 'following' });
+    expect(parseRoute('/inbox?x=1')).toEqual({ kind: 'inbox' });
+    expect(parseRoute('/messages')).toEqual({ kind: 'messages', with: null });
+    expect(parseRoute('/messages/bob_2')).toEqual({ kind: 'messages', with: 'bob_2' });
+    expect(parseRoute(messagesPath('ada'))).toEqual({ kind: 'messages', with: 'ada' });
+    expect(messagesPath()).toBe('/messages');
+    expect(parseRoute('/messages/a%2Fb').kind).toBe('not_found');
+    expect(parseRoute('/messages/a/b').kind).toBe('not_found');
+    expect(parseRoute('/friends/x').kind).toBe('not_found');
+    expect(parseRoute('/inbox/x').kind).toBe('not_found');
+  });
+
+  it('reads where a raid came from', () => {
+    expect(parseRoute('/c/vega?raid=nova')).toEqual({ kind: 'channel', name: 'vega', raid: 'nova' });
+    expect(parseRoute(raidArrivalPath('vega', 'nova'))).toEqual({ kind: 'channel', name: 'vega', raid: 'nova' });
+    expect(raidArrivalPath('vega', 'nova')).toBe('/c/vega?raid=nova');
+    expect(parseRoute('/c/vega?raid=a%2Fb')).toEqual({ kind: 'channel', name: 'vega' });
+    expect(parseRoute('/c/vega?raid=')).toEqual({ kind: 'channel', name: 'vega' });
+    expect('raid' in parseRoute('/c/vega')).toBe(false);
   });
 
   it('round-trips channelPath', () => {

@@ -3,13 +3,18 @@ import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { kind: 'home' }
-  | { kind: 'channel'; name: string }
+  | { kind: 'channel'; name: string; raid?: string }
   | { kind: 'signup' }
   | { kind: 'login' }
   | { kind: 'dashboard' }
   | { kind: 'browse'; category: string }
   | { kind: 'categories' }
   | { kind: 'search'; q: string }
+  | { kind: 'friends' }
+  | { kind: 'following' }
+  | { kind: 'inbox' }
+  /** `/messages` (the thread list, `with` null) or `/messages/<user>` (one conversation). */
+  | { kind: 'messages'; with: string | null }
   | { kind: 'not_found'; path: string };
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
@@ -26,7 +31,14 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0) return { kind: 'home' };
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
-  if (parts.length === 1 && parts[0] === 'categories') return { kind: 'categories' };
+  if (parts.length === 1 && (parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox'))
+    return { kind: parts[0] };
+  if (parts[0] === 'messages' && parts.length <= 2) {
+    if (parts.length === 1) return { kind: 'messages', with: null };
+    const user = decodeName(parts[1] ?? '');
+    if (user !== null) return { kind: 'messages', with: user };
+    return { kind: 'not_found', path: clean };
+  }
   if (parts.length === 1 && (parts[0] === 'browse' || parts[0] === 'search')) {
     const query = queryOf(path);
     return parts[0] === 'browse'
@@ -34,15 +46,25 @@ export function parseRoute(path: string): Route {
       : { kind: 'search', q: (query.get('q') ?? '').trim() };
   }
   if (parts[0] === 'c' && parts.length === 2) {
-    let name: string;
-    try {
-      name = decodeURIComponent(parts[1] ?? '');
-    } catch {
-      return { kind: 'not_found', path: clean };
+    const name = decodeName(parts[1] ?? '');
+    if (name !== null) {
+      // `?raid=<source>`: the viewer arrived with a raid from that channel.
+      const raid = (queryOf(path).get('raid') ?? '').trim();
+      return isValidChannelName(raid) ? { kind: 'channel', name, raid } : { kind: 'channel', name };
     }
-    if (isValidChannelName(name)) return { kind: 'channel', name };
   }
   return { kind: 'not_found', path: clean };
+}
+
+/** A decoded path segment that is a valid channel (or user) name, else null. */
+function decodeName(segment: string): string | null {
+  let name: string;
+  try {
+    name = decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+  return isValidChannelName(name) ? name : null;
 }
 
 /** The query of a path ("/x?a=1#h" -> a=1). */
@@ -54,6 +76,16 @@ function queryOf(path: string): URLSearchParams {
 
 export function channelPath(name: string): string {
   return `/c/${encodeURIComponent(name)}`;
+}
+
+/** The thread list, or the conversation with `user`. */
+export function messagesPath(user?: string): string {
+  return user ? `/messages/${encodeURIComponent(user)}` : '/messages';
+}
+
+/** Where a raid takes its viewers: the target's page, noting the source. */
+export function raidArrivalPath(target: string, source: string): string {
+  return `${channelPath(target)}?${new URLSearchParams({ raid: source }).toString()}`;
 }
 
 const NAV_EVENT = 'aethex:navigate';

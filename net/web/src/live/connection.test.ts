@@ -187,6 +187,26 @@ describe('LiveConnection', () => {
     expect(live.snapshot().topics).toEqual(['notifications']);
   });
 
+  it('routes dm and friend frames to the messages topic', () => {
+    const live = connection();
+    live.setIdentity({ token: TOKEN });
+    const messages: Frame[] = [];
+    const notes: Frame[] = [];
+    const room: Frame[] = [];
+    live.subscribe('messages', (f) => messages.push(f));
+    live.subscribe('notifications', (f) => notes.push(f));
+    live.joinRoom('nova', (f) => room.push(f), () => {});
+    latest().open();
+    latest().receive({ type: 'auth_ok', user: 'ada', ref: 'live:auth' });
+    expect(latest().sent[1]).toEqual({ type: 'subscribe', topics: ['messages', 'notifications'], ref: 'live:topics' });
+    const dm = { type: 'dm', message: { id: 1, from: 'bo', to: 'ada', text: 'hi', at_ms: 5 } };
+    const friend = { type: 'friend', user: 'bo', state: 'requested' };
+    latest().receive([dm, friend, { type: 'raid', target: 'vega', viewers: 3, go_at_ms: 9 }]);
+    expect(messages).toEqual([dm, friend]);
+    expect(notes).toEqual([]);
+    expect(room.map((f) => f.type)).toEqual(['auth_ok', 'raid']); // raid frames belong to the room
+  });
+
   it('reconnects when the identity changes', () => {
     const live = connection();
     live.joinRoom('nova', () => {}, () => {});

@@ -44,7 +44,12 @@ export const IDLE_CLOSE_MS = 10_000;
 const AUTH_REF = 'live:auth';
 const TOPICS_REF = 'live:topics';
 /** Server frame type -> the topic whose listeners get it. */
-const FRAME_TOPICS = new Map([['notification', 'notifications']]);
+const FRAME_TOPICS = new Map([
+  ['notification', 'notifications'],
+  // Direct messages (to both participants) and friend-request changes (to the other user).
+  ['dm', 'messages'],
+  ['friend', 'messages'],
+]);
 
 interface Room {
   channel: string;
