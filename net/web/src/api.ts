@@ -9,6 +9,8 @@ export interface Channel {
   viewers: number;
   /** null when the follows read model cannot answer. */
   followers: number | null;
+  /** The owner's username (the channel name for user channels); absent when not given. */
+  owner?: string;
 }
 
 export class ApiError extends Error {
@@ -54,6 +56,7 @@ export function parseChannel(v: unknown): Channel {
     started_at_ms: typeof o.started_at_ms === 'number' ? o.started_at_ms : null,
     viewers: typeof o.viewers === 'number' ? o.viewers : 0,
     followers: typeof o.followers === 'number' ? o.followers : null,
+    owner: typeof o.owner === 'string' && o.owner !== '' ? o.owner : undefined,
   };
 }
 

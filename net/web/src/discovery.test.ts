@@ -6,6 +6,7 @@ import {
   parseBrowsePage,
   parseBrowseSort,
   parseCategories,
+  parseRecommendations,
   parseSearchResults,
   searchChannels,
   searchPath,
@@ -49,6 +50,9 @@ describe('discovery URLs', () => {
     expect(parseBrowseSort('viewers')).toBe('viewers');
     expect(parseBrowseSort(null)).toBe('viewers');
     expect(parseBrowseSort('bogus')).toBe('viewers');
+    expect(parseBrowseSort('featured')).toBe('featured');
+    expect(parseBrowseSort('trending')).toBe('trending');
+    expect(browseUrl({ sort: 'trending' })).toBe('/api/v1/channels?live=true&sort=trending&limit=24');
   });
 });
 
@@ -62,6 +66,22 @@ describe('discovery parsers', () => {
     expect(parseBrowsePage({ channels: [], next_offset: null })).toEqual({ channels: [], total: 0, next_offset: null });
     expect(() => parseBrowsePage({})).toThrow(/channels/);
     expect(() => parseBrowsePage({ channels: [{ title: 'no name' }] })).toThrow(/name/);
+  });
+
+  it('reads featured, trending and the owner', () => {
+    const [a, b] = parseBrowsePage({ channels: [{ ...row, featured: true, trending: 4.5 }, { name: 'quiet', trending: 'x' }] }).channels;
+    expect(a).toMatchObject({ featured: true, trending: 4.5, owner: 'ada' });
+    expect(b).toMatchObject({ featured: false, trending: null });
+    expect(b?.owner).toBeUndefined();
+  });
+
+  it('parses recommendations with their reasons', () => {
+    const recs = parseRecommendations({ channels: [{ ...row, reason: 'Because you follow vega' }, { name: 'x' }, { reason: 'no name' }] });
+    expect(recs.map((r) => [r.name, r.reason, r.category])).toEqual([
+      ['nova', 'Because you follow vega', 'Space'],
+      ['x', '', ''],
+    ]);
+    expect(() => parseRecommendations({})).toThrow(/channels/);
   });
 
   it('parses categories, dropping the unnamed one', () => {

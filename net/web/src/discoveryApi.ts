@@ -1,12 +1,27 @@
 // Typed client for discovery: live channels by viewers or start, categories, and search
 // (docs/api.md, Channels and search).
 import { ApiError, getJson, parseChannel, type Channel, type Fetch } from './api';
+import { request } from './accountApi';
 
-export type BrowseSort = 'viewers' | 'recent';
+export type BrowseSort = 'viewers' | 'recent' | 'featured' | 'trending';
 
-/** A directory row: a channel plus its category. */
+export const BROWSE_SORTS: readonly { value: BrowseSort; label: string }[] = [
+  { value: 'viewers', label: 'Viewers' },
+  { value: 'recent', label: 'Recently started' },
+  { value: 'featured', label: 'Featured' },
+  { value: 'trending', label: 'Trending' },
+];
+
+/** A directory row: a channel plus its category, whether staff feature it, and (sort=trending) its score. */
 export interface DirectoryChannel extends Channel {
   category: string;
+  featured: boolean;
+  trending: number | null;
+}
+
+/** A recommended channel with the one-line reason for it. */
+export interface RecommendedChannel extends DirectoryChannel {
+  reason: string;
 }
 
 export interface BrowsePage {
@@ -40,7 +55,7 @@ export const BROWSE_PAGE_SIZE = 24;
 const count = (v: unknown) => (typeof v === 'number' && v >= 0 ? v : 0);
 
 export function parseBrowseSort(v: string | null): BrowseSort {
-  return v === 'recent' ? 'recent' : 'viewers';
+  return BROWSE_SORTS.find((s) => s.value === v)?.value ?? 'viewers';
 }
 
 export function browseUrl({ sort, category, offset = 0, limit = BROWSE_PAGE_SIZE }: BrowseQuery): string {
@@ -60,8 +75,24 @@ export function searchPath(q: string): string {
 }
 
 export function parseDirectoryChannel(v: unknown): DirectoryChannel {
-  const category = (v as { category?: unknown } | null)?.category;
-  return { ...parseChannel(v), category: typeof category === 'string' ? category : '' };
+  const o = (v ?? {}) as { category?: unknown; featured?: unknown; trending?: unknown };
+  return {
+    ...parseChannel(v),
+    category: typeof o.category === 'string' ? o.category : '',
+    featured: o.featured === true,
+    trending: typeof o.trending === 'number' && Number.isFinite(o.trending) ? o.trending : null,
+  };
+}
+
+export function parseRecommendations(v: unknown): RecommendedChannel[] {
+  const list = (v as { channels?: unknown } | null)?.channels;
+  if (!Array.isArray(list)) throw new ApiError(0, 'bad_response', 'channels list missing');
+  return list
+    .filter((c) => typeof c === 'object' && c !== null && typeof (c as { name?: unknown }).name === 'string')
+    .map((c) => {
+      const reason = (c as { reason?: unknown }).reason;
+      return { ...parseDirectoryChannel(c), reason: typeof reason === 'string' ? reason : '' };
+    });
 }
 
 function channelList(v: unknown): DirectoryChannel[] {
@@ -117,4 +148,9 @@ export async function fetchCategories(signal?: AbortSignal, fetchImpl: Fetch = f
 export async function searchChannels(q: string, signal?: AbortSignal, fetchImpl: Fetch = fetch): Promise<SearchResults> {
   const url = `/api/v1/search?${new URLSearchParams({ q, limit: '50' }).toString()}`;
   return parseSearchResults(await getJson(url, fetchImpl, signal));
+}
+
+/** Channels picked for the signed-in user (GET me/recommendations). */
+export async function fetchRecommendations(token: string): Promise<RecommendedChannel[]> {
+  return parseRecommendations(await request('GET', '/api/v1/me/recommendations', { token }));
 }

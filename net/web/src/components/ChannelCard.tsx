@@ -1,5 +1,6 @@
-// A live channel as a card (home page, browse page): thumbnail area with the live badge and
-// viewer count, then title, name with uptime and, when given, the category.
+// A channel as a card (home, browse, following, recommendations): thumbnail area with the live
+// badge and viewer count (while live), a "Featured" tag, then title, name with uptime and, when
+// given, the category.
 import { channelPath } from '../router';
 import { formatViewers } from '../format';
 import { LiveBadge } from './LiveBadge';
@@ -12,6 +13,9 @@ export interface CardChannel {
   viewers: number;
   started_at_ms: number | null;
   category?: string;
+  /** Cards are of live channels unless this says otherwise (recommendations may be offline). */
+  live?: boolean;
+  featured?: boolean;
 }
 
 export function ChannelCard({
@@ -24,10 +28,17 @@ export function ChannelCard({
   /** Show the live thumbnail (the channel's initial otherwise). */
   thumbnail?: boolean;
 }) {
+  const live = channel.live !== false;
   return (
-    <a class={`channel-card ${extraClass}`.trim()} href={channelPath(channel.name)} data-channel={channel.name}>
+    <a
+      class={`channel-card ${extraClass}`.trim()}
+      href={channelPath(channel.name)}
+      data-channel={channel.name}
+      data-live={live ? 'true' : 'false'}
+      data-featured={channel.featured ? 'true' : undefined}
+    >
       <div class="card-thumb">
-        {thumbnail ? (
+        {thumbnail && live ? (
           <LiveThumb name={channel.name} />
         ) : (
           <span class="card-initial" aria-hidden="true">
@@ -35,9 +46,10 @@ export function ChannelCard({
           </span>
         )}
         <span class="card-badges">
-          <LiveBadge />
+          {live ? <LiveBadge /> : <span class="card-offline">Offline</span>}
+          {channel.featured && <span class="card-featured">Featured</span>}
         </span>
-        <span class="card-viewers">{formatViewers(channel.viewers)}</span>
+        {live && <span class="card-viewers">{formatViewers(channel.viewers)}</span>}
       </div>
       <div class="card-meta">
         <p class="card-title" title={channel.title}>
@@ -45,7 +57,7 @@ export function ChannelCard({
         </p>
         <p class="card-name">
           {channel.name}
-          {channel.started_at_ms !== null && (
+          {live && channel.started_at_ms !== null && (
             <>
               {' · '}
               <Uptime startedAtMs={channel.started_at_ms} />

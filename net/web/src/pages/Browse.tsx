@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { browsePath, fetchBrowsePage, parseBrowseSort, type BrowseSort, type DirectoryChannel } from '../discoveryApi';
+import { BROWSE_SORTS, browsePath, fetchBrowsePage, parseBrowseSort, type BrowseSort, type DirectoryChannel } from '../discoveryApi';
 import { ChannelCard } from '../components/ChannelCard';
 
 type BrowseState =
@@ -7,7 +7,7 @@ type BrowseState =
   | { kind: 'ready'; channels: DirectoryChannel[]; total: number; next: number | null }
   | { kind: 'error' };
 
-/** Live channels, most watched or latest started first, optionally of one category. */
+/** Live channels, most watched, latest started, featured or trending first, optionally of one category. */
 export function BrowsePage({ category }: { category: string }) {
   const [sort, setSort] = useState<BrowseSort>('viewers');
   const [state, setState] = useState<BrowseState>({ kind: 'loading' });
@@ -58,8 +58,11 @@ export function BrowsePage({ category }: { category: string }) {
         <label class="page-head-sort">
           Sort by{' '}
           <select id="browse-sort" value={sort} onChange={(e) => setSort(parseBrowseSort((e.target as HTMLSelectElement).value))}>
-            <option value="viewers">Viewers</option>
-            <option value="recent">Recently started</option>
+            {BROWSE_SORTS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { fetchLiveChannels, type Channel } from '../api';
 import { startPolling } from '../poll';
 import { ChannelCard } from '../components/ChannelCard';
+import { RecommendedRow } from '../components/RecommendedRow';
 
 export const HOME_POLL_MS = 5000;
 
@@ -27,6 +28,7 @@ export function HomePage() {
 
   return (
     <main class="home" data-state={state.kind}>
+      <RecommendedRow />
       <h1 class="section-title">Live channels</h1>
       {state.kind === 'loading' && <p class="muted">Loading…</p>}
       {state.kind === 'error' && (
