@@ -8,6 +8,10 @@ import { DashboardPage } from './pages/Dashboard';
 import { BrowsePage } from './pages/Browse';
 import { CategoriesPage } from './pages/Categories';
 import { SearchPage } from './pages/Search';
+import { FriendsPage } from './pages/Friends';
+import { MessagesPage } from './pages/Messages';
+import { FollowingPage } from './pages/Following';
+import { InboxPage } from './pages/Inbox';
 import { LiveProvider } from './live/LiveContext';
 import './discovery.css';
 
@@ -22,6 +26,10 @@ export function App() {
         {route.kind === 'browse' && <BrowsePage category={route.category} />}
         {route.kind === 'categories' && <CategoriesPage />}
         {route.kind === 'search' && <SearchPage q={route.q} />}
+        {route.kind === 'friends' && <FriendsPage />}
+        {route.kind === 'messages' && <MessagesPage with={route.with} />}
+        {route.kind === 'following' && <FollowingPage />}
+        {route.kind === 'inbox' && <InboxPage />}
         {route.kind === 'not_found' && <NotFoundPage path={route.path} />}
         {(route.kind === 'signup' || route.kind === 'login') && <AuthPage key={route.kind} mode={route.kind} />}
         {route.kind === 'dashboard' && <DashboardPage />}

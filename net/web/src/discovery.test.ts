@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   browsePath,
   browseUrl,
+  fetchAllLive,
   fetchBrowsePage,
   parseBrowsePage,
   parseBrowseSort,
@@ -113,6 +114,17 @@ describe('discovery parsers', () => {
 });
 
 describe('discovery fetches', () => {
+  it('pages through the live directory', async () => {
+    const seen: string[] = [];
+    const pages = [{ channels: [row], next: 'nova' }, { channels: [{ ...row, name: 'vega' }], next: null }];
+    const fetchPages = (async (url: string) => {
+      seen.push(url);
+      return new Response(JSON.stringify(pages.shift()), { status: 200 });
+    }) as unknown as typeof fetch;
+    expect((await fetchAllLive(undefined, fetchPages)).map((c) => c.name)).toEqual(['nova', 'vega']);
+    expect(seen).toEqual(['/api/v1/channels?live=true&limit=100', '/api/v1/channels?live=true&limit=100&after=nova']);
+  });
+
   it('asks the right URLs', async () => {
     const seen: string[] = [];
     const page = await fetchBrowsePage({ sort: 'recent', category: 'Space' }, undefined, jsonFetch({ channels: [row], total: 1, next_offset: null }, seen));

@@ -154,3 +154,19 @@ export async function searchChannels(q: string, signal?: AbortSignal, fetchImpl:
 export async function fetchRecommendations(token: string): Promise<RecommendedChannel[]> {
   return parseRecommendations(await request('GET', '/api/v1/me/recommendations', { token }));
 }
+
+/** Every live channel of the directory (`live=true`, by name), paging with `after`, up to `maxPages` of 100. */
+export async function fetchAllLive(signal?: AbortSignal, fetchImpl: Fetch = fetch, maxPages = 10): Promise<DirectoryChannel[]> {
+  const rows: DirectoryChannel[] = [];
+  let after = '';
+  for (let page = 0; page < maxPages; page++) {
+    const q = new URLSearchParams({ live: 'true', limit: '100' });
+    if (after) q.set('after', after);
+    const body = await getJson(`/api/v1/channels?${q.toString()}`, fetchImpl, signal);
+    rows.push(...channelList(body));
+    const next = (body as { next?: unknown }).next;
+    if (typeof next !== 'string' || next === '') break;
+    after = next;
+  }
+  return rows;
+}

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import { formatAgo, formatFollowers } from './format';
+import { parseDirectoryChannel } from './discoveryApi';
 import {
   addNotification,
+  followingSections,
   markAllRead,
   mergeLoaded,
   parseFollow,
@@ -86,5 +88,16 @@ describe('social formatting', () => {
     expect(formatAgo(0, 3 * 3600_000)).toBe('3 h ago');
     expect(formatAgo(0, 2 * 86_400_000)).toBe('2 d ago');
     expect(formatAgo(10, 0)).toBe('just now');
+  });
+});
+
+describe('following page', () => {
+  it('puts live follows first by viewers, the rest by name', () => {
+    const f = (channel: string) => parseFollow({ channel, since_ms: 1 });
+    const row = (name: string, viewers: number, live = true) => parseDirectoryChannel({ name, viewers, live });
+    const sections = followingSections([f('zed'), f('ada'), f('nova'), f('vega')], [row('vega', 3), row('nova', 9), row('other', 50), row('zed', 1, false)]);
+    expect(sections.live.map((c) => c.name)).toEqual(['nova', 'vega']);
+    expect(sections.offline).toEqual(['ada', 'zed']);
+    expect(followingSections([], [row('vega', 3)])).toEqual({ live: [], offline: [] });
   });
 });

@@ -1,6 +1,7 @@
 // Typed client for follows and the notification inbox (docs/api.md, Follows and Notifications).
 import { ApiError } from './api';
 import { request } from './accountApi';
+import type { DirectoryChannel } from './discoveryApi';
 
 /** The signed-in user's follow of one channel, with its notification choices. */
 export interface Follow {
@@ -90,8 +91,16 @@ export async function fetchFollowing(token: string): Promise<Follow[]> {
   return parseFollowing(await request('GET', '/api/v1/me/following', { token }));
 }
 
-export async function fetchNotifications(token: string): Promise<Inbox> {
-  return parseInbox(await request('GET', '/api/v1/me/notifications', { token }));
+export async function fetchNotifications(token: string, limit?: number): Promise<Inbox> {
+  const q = limit === undefined ? '' : `?limit=${limit}`;
+  return parseInbox(await request('GET', `/api/v1/me/notifications${q}`, { token }));
+}
+
+/** Dispatched on window when one view marked every notification read, so the others follow. */
+export const NOTIFICATIONS_READ_EVENT = 'aethex:notifications-read';
+
+export function announceNotificationsRead(): void {
+  window.dispatchEvent(new Event(NOTIFICATIONS_READ_EVENT));
 }
 
 /** Marks everything up to now read; answers the new mark. */
@@ -120,4 +129,18 @@ export function mergeLoaded(current: Inbox, loaded: Inbox): Inbox {
 
 export function markAllRead(inbox: Inbox): Inbox {
   return { notifications: inbox.notifications.map((n) => ({ ...n, read: true })), unread: 0 };
+}
+
+/**
+ * The following page's two parts: followed channels that are live (most viewers first, from the
+ * live directory rows) and the rest by name.
+ */
+export function followingSections(follows: Follow[], live: DirectoryChannel[]): { live: DirectoryChannel[]; offline: string[] } {
+  const followed = new Set(follows.map((f) => f.channel));
+  const liveRows = live.filter((c) => c.live && followed.has(c.name));
+  const liveNames = new Set(liveRows.map((c) => c.name));
+  return {
+    live: liveRows.sort((a, b) => b.viewers - a.viewers || a.name.localeCompare(b.name)),
+    offline: [...followed].filter((n) => !liveNames.has(n)).sort(),
+  };
 }

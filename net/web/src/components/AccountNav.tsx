@@ -2,8 +2,13 @@ import { logout } from '../accountApi';
 import { clearSession, hasAccount, useSession } from '../auth';
 import { navigate } from '../router';
 import { NotificationBell } from './NotificationBell';
+import { DmBadge } from './DmBadge';
+import { AccountMenu } from './AccountMenu';
 
-/** Right side of the top bar: sign-up/log-in links, or the signed-in user's bell, name and log-out. */
+/**
+ * Right side of the top bar: sign-up/log-in links, or the signed-in user's messages and bell,
+ * the dashboard, their name (a menu of their pages) and log-out.
+ */
 export function AccountNav() {
   const session = useSession();
   if (!session) {
@@ -20,11 +25,19 @@ export function AccountNav() {
     clearSession();
     navigate('/');
   }
+  // The admin token is nobody's account: no messages, bell or account pages.
+  const account = hasAccount(session);
+  const name = session.username;
   return (
     <div class="topnav-right">
-      {hasAccount(session) && <NotificationBell key={session.token} token={session.token} />}
+      {account && <DmBadge key={session.token} token={session.token} me={session.username} />}
+      {account && <NotificationBell key={session.token} token={session.token} />}
       <a href="/dashboard" id="nav-dashboard">Dashboard</a>
-      <span class="muted" id="nav-user">{session.username}</span>
+      {account ? (
+        <AccountMenu username={name} />
+      ) : (
+        <span class="muted" id="nav-user">{name}</span>
+      )}
       <button type="button" class="linklike" id="nav-logout" onClick={signOut}>
         Log out
       </button>

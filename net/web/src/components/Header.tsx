@@ -2,8 +2,10 @@ import { useState } from 'preact/hooks';
 import { AccountNav } from './AccountNav';
 import { navigate } from '../router';
 import { searchPath } from '../discoveryApi';
+import { hasAccount, useSession } from '../auth';
 
 export function Header() {
+  const session = useSession();
   return (
     <header class="topbar">
       <a class="brand" href="/">
@@ -19,6 +21,11 @@ export function Header() {
         <a href="/categories" id="nav-categories">
           Categories
         </a>
+        {hasAccount(session) && (
+          <a href="/following" id="nav-following">
+            Following
+          </a>
+        )}
       </nav>
       <SearchBox />
       <AccountNav />

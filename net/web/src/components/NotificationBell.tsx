@@ -6,7 +6,9 @@ import { formatAgo } from '../format';
 import { useLiveSnapshot, useTopic } from '../live/LiveContext';
 import { channelPath } from '../router';
 import {
+  NOTIFICATIONS_READ_EVENT,
   addNotification,
+  announceNotificationsRead,
   fetchNotifications,
   markAllRead,
   markNotificationsRead,
@@ -64,6 +66,13 @@ export function NotificationBell({ token }: { token: string }) {
     everSubscribed.current = true;
   }, [subscribed]);
 
+  // The inbox page marked everything read.
+  useEffect(() => {
+    const onRead = () => setInbox(markAllRead);
+    window.addEventListener(NOTIFICATIONS_READ_EVENT, onRead);
+    return () => window.removeEventListener(NOTIFICATIONS_READ_EVENT, onRead);
+  }, []);
+
   // Close on a click elsewhere or Escape.
   useEffect(() => {
     if (!open) return;
@@ -85,6 +94,7 @@ export function NotificationBell({ token }: { token: string }) {
     setOpen(true);
     if (inbox.unread > 0) {
       setInbox(markAllRead);
+      announceNotificationsRead();
       markNotificationsRead(token).catch(() => undefined);
     }
   };
@@ -143,6 +153,9 @@ export function NotificationBell({ token }: { token: string }) {
               ))}
             </ul>
           )}
+          <a href="/inbox" class="bell-all" id="nav-bell-all" onClick={() => setOpen(false)}>
+            See all notifications
+          </a>
         </div>
       )}
     </div>

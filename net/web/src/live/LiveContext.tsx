@@ -75,3 +75,20 @@ export function useTopic(topic: string, listener: FrameListener): void {
   latest.current = listener;
   useEffect(() => connection.subscribe(topic, (f) => latest.current(f)), [connection, topic]);
 }
+
+/**
+ * Calls `reload` whenever the server confirms `topic` again after a drop: what was pushed while
+ * the connection was down was missed, so a page reloads what it shows.
+ */
+export function useResubscribed(topic: string, reload: () => void): void {
+  const { topics } = useLiveSnapshot();
+  const subscribed = topics.includes(topic);
+  const latest = useRef(reload);
+  latest.current = reload;
+  const ever = useRef(false);
+  useEffect(() => {
+    if (!subscribed) return;
+    if (ever.current) latest.current();
+    ever.current = true;
+  }, [subscribed]);
+}
