@@ -22,7 +22,7 @@ export function App() {
       <div class="app">
         <Header />
         {route.kind === 'home' && <HomePage />}
-        {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} />}
+        {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} raidFrom={route.raid ?? null} />}
         {route.kind === 'browse' && <BrowsePage category={route.category} />}
         {route.kind === 'categories' && <CategoriesPage />}
         {route.kind === 'search' && <SearchPage q={route.q} />}

@@ -1,8 +1,12 @@
 // The chat column of a channel page: history and live messages over the page's live connection
 // (../live/connection.ts), a send box, notices, reactions with a floating burst, the pinned
-// announcement, and moderation buttons and the announce form for the room's moderators.
+// announcement, and moderation buttons and the announce form for the room's moderators. Raids:
+// the countdown goes to the page (`onRaid`), `raid_go` takes the page to the target, and a raid
+// arriving here is a highlighted line.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLive, useLiveSnapshot } from '../live/LiveContext';
+import { navigate, raidArrivalPath } from '../router';
+import type { Raid } from '../raidApi';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
 import { REACTIONS, renderSegments } from './emotes';
 import './chat.css';
@@ -17,7 +21,7 @@ interface Burst {
   delay: number;
 }
 
-export function ChatPanel({ channel }: { channel: string }) {
+export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid: Raid | null) => void }) {
   const { connection, setGuest } = useLive();
   const live = useLiveSnapshot();
   const [chat, setChat] = useState<ChatState>(initialChat);
@@ -36,17 +40,22 @@ export function ChatPanel({ channel }: { channel: string }) {
         channel,
         (frame) => {
           let reactions: Record<string, number> | undefined;
+          let raidGo: string | undefined;
           setChat((s) => {
             const r = applyFrame(s, frame);
             reactions = r.reactions;
+            raidGo = r.raidGo;
             return r.state;
           });
           if (reactions) showBurst(reactions);
+          if (raidGo) navigate(raidArrivalPath(raidGo, channel));
         },
         () => setChat(initialChat),
       ),
     [connection, channel],
   );
+
+  useEffect(() => onRaid?.(chat.raid), [chat.raid]);
 
   // Keep the newest line in view unless the reader scrolled up.
   useEffect(() => {
@@ -210,6 +219,13 @@ export function ChatPanel({ channel }: { channel: string }) {
 }
 
 function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null; moderator: boolean; send: (f: Record<string, unknown>) => void }) {
+  if (line.kind === 'system' && line.code === 'raided')
+    return (
+      <p class="chat-system chat-raided" data-code="raided" data-testid="raided-line" role="status">
+        <span aria-hidden="true">🚀 </span>
+        {line.text}
+      </p>
+    );
   if (line.kind === 'system')
     return <p class={`chat-system${line.own ? ' chat-notice' : ''}`} data-code={line.code}>{line.text}</p>;
   const m = line.msg;

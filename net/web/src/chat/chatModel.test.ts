@@ -83,3 +83,40 @@ describe('emotes', () => {
     ]);
   });
 });
+
+describe('raids in chat', () => {
+  const countdown = { type: 'raid', target: 'vega', viewers: 12, go_at_ms: 90_000 };
+
+  it('tracks the countdown and its cancellation', () => {
+    let s = applyFrame(initialChat, countdown).state;
+    expect(s.raid).toEqual({ target: 'vega', viewers: 12, go_at_ms: 90_000, state: 'countdown' });
+    s = applyFrame(s, { type: 'raid_cancelled' }).state;
+    expect(s.raid).toBeNull();
+    const last = s.lines[s.lines.length - 1];
+    expect(last?.kind === 'system' && last.code).toBe('raid_cancelled');
+    // A cancel without a countdown shown says nothing.
+    expect(applyFrame(initialChat, { type: 'raid_cancelled' }).state).toBe(initialChat);
+  });
+
+  it('reports where the raid goes, also from a batch', () => {
+    const r = applyFrame(applyFrame(initialChat, countdown).state, { type: 'raid_go', target: 'vega' });
+    expect(r.raidGo).toBe('vega');
+    expect(r.state.raid).toBeNull();
+    const batch = applyFrame(initialChat, [countdown, msg(1), { type: 'raid_go', target: 'vega' }, { type: 'reactions', counts: { fire: 1 } }]);
+    expect(batch.raidGo).toBe('vega');
+    expect(batch.reactions).toEqual({ fire: 1 });
+    expect(applyFrame(initialChat, [msg(1)]).raidGo).toBeUndefined();
+  });
+
+  it('adds the raided line in the target room', () => {
+    const s = applyFrame(initialChat, { type: 'raided', from: 'nova', viewers: 12 }).state;
+    expect(s.lines).toEqual([{ kind: 'system', key: 's1', text: 'nova is raiding with 12 viewers', code: 'raided' }]);
+  });
+
+  it('takes a running raid from joined when the server sends one', () => {
+    const s = applyFrame(initialChat, { type: 'joined', role: 'viewer', raid: { target: 'vega', viewers: 3, go_at_ms: 5, state: 'countdown' } }).state;
+    expect(s.raid?.target).toBe('vega');
+    expect(applyFrame(s, { type: 'joined', role: 'viewer', raid: null }).state.raid).toBeNull();
+    expect(applyFrame(s, { type: 'role', role: 'viewer' }).state.raid?.target).toBe('vega');
+  });
+});

@@ -1,5 +1,6 @@
 // Chat state of one room as the server's frames describe it (docs/chat-protocol.md). Pure, so
 // the reducer is unit-tested without a socket.
+import { parseRaid, parseRaidFrame, raidedText, type Raid } from '../raidApi';
 
 export interface ChatMessage {
   id: number;
@@ -40,6 +41,8 @@ export interface ChatState {
   viewers: number | null;
   settings: ChatSettings | null;
   announcement: Announcement | null;
+  /** The room's channel is counting down to a raid (its viewers see a banner). */
+  raid: Raid | null;
   seq: number; // for unique keys of system lines
 }
 
@@ -53,6 +56,7 @@ export const initialChat: ChatState = {
   viewers: null,
   settings: null,
   announcement: null,
+  raid: null,
   seq: 0,
 };
 
@@ -128,6 +132,8 @@ export function describeSettings(prev: ChatSettings | null, next: ChatSettings):
 export interface Applied {
   state: ChatState;
   reactions?: Record<string, number>;
+  /** A raid went: the page takes its viewers to this channel. */
+  raidGo?: string;
 }
 
 /** Applies one server frame (a JSON array is a batch of frames). */
@@ -136,18 +142,22 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
     let state = s;
     const reactions: Record<string, number> = {};
     let any = false;
+    let raidGo: string | undefined;
     for (const f of frame) {
       const r = applyFrame(state, f);
       state = r.state;
+      raidGo = r.raidGo ?? raidGo;
       for (const [k, n] of Object.entries(r.reactions ?? {})) {
         reactions[k] = (reactions[k] ?? 0) + n;
         any = true;
       }
     }
-    return any ? { state, reactions } : { state };
+    return { state, ...(any ? { reactions } : {}), ...(raidGo !== undefined ? { raidGo } : {}) };
   }
   if (typeof frame !== 'object' || frame === null) return { state: s };
   const f = frame as Frame;
+  const raidEvent = parseRaidFrame(f);
+  if (raidEvent) return applyRaid(s, raidEvent);
   switch (f.type) {
     case 'auth_ok':
       return { state: { ...s, user: str(f.user) || null } };
@@ -160,8 +170,10 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
       const user = f.type === 'joined' && 'user' in f ? str(f.user) || null : s.user;
       // An older server's `joined` has no `announcement`: keep what we have rather than guess.
       const announcement = f.type === 'joined' && 'announcement' in f ? parseAnnouncement(f.announcement) : s.announcement;
+      // A raid already counting down when we joined, if the server says so.
+      const raid = f.type === 'joined' && 'raid' in f ? parseRaid(f.raid) : s.raid;
       return {
-        state: { ...s, user, joined: s.joined || f.type === 'joined', role: parseRole(f.role), settings, viewers, announcement },
+        state: { ...s, user, joined: s.joined || f.type === 'joined', role: parseRole(f.role), settings, viewers, announcement, raid },
       };
     }
     case 'announcement':
@@ -223,6 +235,19 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
       return f.message ? { state: system(s, str(f.message), { code: 'ok', own: true }) } : { state: s };
     default:
       return { state: s };
+  }
+}
+
+function applyRaid(s: ChatState, e: NonNullable<ReturnType<typeof parseRaidFrame>>): Applied {
+  switch (e.kind) {
+    case 'countdown':
+      return { state: { ...s, raid: e.raid } };
+    case 'cancelled':
+      return { state: s.raid ? system({ ...s, raid: null }, 'The raid was cancelled', { code: 'raid_cancelled' }) : s };
+    case 'go':
+      return { state: { ...s, raid: null }, raidGo: e.target };
+    case 'raided':
+      return { state: system(s, raidedText(e.from, e.viewers), { code: 'raided' }) };
   }
 }
 

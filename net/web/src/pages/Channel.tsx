@@ -11,11 +11,16 @@ import { HealthPanel } from '../components/HealthPanel';
 import { ChatPanel } from '../chat/ChatPanel';
 import { FollowButton } from '../components/FollowButton';
 import { QualityMenu, type QualityState } from '../components/QualityMenu';
+import { OwnerActions } from '../components/OwnerActions';
+import { RaidArrival, RaidBanner } from '../components/RaidBanner';
+import type { Raid } from '../raidApi';
 
 export const CHANNEL_POLL_MS = 2000;
 
-export function ChannelPage({ name }: { name: string }) {
+/** `raidFrom`: the channel whose raid brought the viewer here (`?raid=`), else null. */
+export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?: string | null }) {
   const [model, setModel] = useState<ChannelModel>(initialModel);
+  const [raid, setRaid] = useState<Raid | null>(null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const playerRef = useRef<Player | null>(null);
   const loadedKey = useRef<string | null>(null);
@@ -116,6 +121,8 @@ export function ChannelPage({ name }: { name: string }) {
             </div>
           )}
         </div>
+        {raidFrom && <RaidArrival from={raidFrom} />}
+        <RaidBanner raid={raid} />
         <div class="channel-info">
           <div class="avatar" aria-hidden="true">
             {name.slice(0, 1).toUpperCase()}
@@ -139,12 +146,17 @@ export function ChannelPage({ name }: { name: string }) {
               )}
             </p>
           </div>
-          {ch && <FollowButton channel={name} followers={ch.followers} />}
+          {ch && (
+            <div class="channel-actions">
+              <FollowButton channel={name} followers={ch.followers} />
+              {ch.owner && <OwnerActions owner={ch.owner} />}
+            </div>
+          )}
         </div>
         {ch?.live && <HealthPanel name={name} />}
       </section>
       <aside id="chat" class="chat-column">
-        <ChatPanel channel={name} />
+        <ChatPanel channel={name} onRaid={setRaid} />
       </aside>
     </main>
   );
