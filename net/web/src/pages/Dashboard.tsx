@@ -12,6 +12,8 @@ import {
 } from '../accountApi';
 import { useSession, type Session } from '../auth';
 import { channelPath } from '../router';
+import { RaidPanel } from '../components/RaidPanel';
+import { RaidSettingsPanel } from '../components/RaidSettingsPanel';
 import '../account.css';
 
 const MASK = '•'.repeat(24);
@@ -92,6 +94,8 @@ function Dashboard({ session }: { session: Session }) {
         </ul>
       )}
       {selected && <ChannelSettings key={selected} name={selected} token={session.token} />}
+      {selected && <RaidPanel key={`raid:${selected}`} channel={selected} token={session.token} />}
+      {selected && <RaidSettingsPanel key={`raid-settings:${selected}`} channel={selected} token={session.token} />}
       <CreateChannel token={session.token} onCreated={onCreated} first={channels !== null && channels.length === 0} />
     </main>
   );
