@@ -12,6 +12,7 @@
   domain(console)              \
   domain(social)               \
   domain(notify)               \
+  domain(messaging)            \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
