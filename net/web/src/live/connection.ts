@@ -220,7 +220,8 @@ export class LiveConnection {
 
   private becomeReady(): void {
     this.ready = true;
-    if (this.canSubscribe() && this.topics.size > 0) this.sendTopics('subscribe', [...this.topics.keys()]);
+    // One frame per topic: a topic the server does not know is refused alone, not with the rest.
+    if (this.canSubscribe()) for (const topic of this.topics.keys()) this.sendTopics('subscribe', [topic]);
     if (this.room) this.sendNow({ type: 'join', channel: this.room.channel });
   }
 
