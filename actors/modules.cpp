@@ -13,6 +13,7 @@
   domain(social)               \
   domain(notify)               \
   domain(messaging)            \
+  domain(raid)                 \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

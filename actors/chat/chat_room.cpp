@@ -461,6 +461,11 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       schedule_tick(self);
     },
     [self](chat_tick_atom) { on_tick(self); },
+    // Only actors send this (no client frame becomes it): other domains' room-wide frames.
+    [self](chat_relay_atom, const std::string& frame) {
+      self->state.touch();
+      broadcast(self, frame);
+    },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };

@@ -34,6 +34,7 @@ namespace aethex::actors {
 ///  (chat_mod_atom, chat_identity, chat_command)  -> chat_ack
 ///  (chat_set_atom, chat_identity, patch)         -> chat_ack
 ///  (chat_react_atom, chat_identity, kind)        -> (no reply) counted into the next window
+///  (chat_relay_atom, frame)                      -> (no reply) sent to every viewer as is
 /// Roles: the channel owner is the broadcaster; "admin" acts as the broadcaster of every room.
 caf::actor spawn_chat_room(caf::actor_system& sys, const caf::actor& registry,
                            storage::event_store& store, const std::string& channel,
@@ -50,6 +51,7 @@ struct chat_protocol {
   static chat_ack reply_to(chat_mod_atom, chat_identity who, chat_command command);
   static chat_ack reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
   static void reply_to(chat_react_atom, chat_identity who, std::string kind);
+  static void reply_to(chat_relay_atom, std::string frame);
 };
 
 /// Registers the "chat" kind.
