@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -34,11 +35,26 @@ struct channel_state {
   static inline const char* name = "channel";
   using events =
     event_list<channel_events::created, channel_events::updated, channel_events::key_rotated,
-               channel_events::went_live, channel_events::went_offline>;
+               channel_events::went_live, channel_events::went_offline,
+               channel_events::featured>;
 
   channel_view view;
   std::string stream_key;
   std::optional<stream_health> health;  // latest report of the live session; not persisted
+  // The live session's viewers once a minute (oldest first), for its growth over the window;
+  // not persisted: after a restart growth counts from the first sample.
+  std::deque<std::pair<std::int64_t, std::uint64_t>> viewer_samples;
+
+  void sample_viewers(std::int64_t now_ms) {
+    if (viewer_samples.empty() || now_ms - viewer_samples.back().first >= 60'000)
+      viewer_samples.emplace_back(now_ms, view.viewers);
+    // Keep one sample at least a window old: the newest such is the growth's base.
+    while (viewer_samples.size() > 1 &&
+           now_ms - viewer_samples[1].first >= viewer_growth_window_ms)
+      viewer_samples.pop_front();
+    bool window_covered = now_ms - view.started_at_ms >= viewer_growth_window_ms;
+    view.viewers_window_ago = window_covered ? viewer_samples.front().second : 0;
+  }
 
   bool keep_active() const { return view.live; }
 
@@ -72,7 +88,13 @@ struct channel_state {
     stream_key = e.stream_key;
     view.version = meta.seq;
   }
+  void apply(const channel_events::featured& e, const event_meta& meta) {
+    view.featured = e.on;
+    view.version = meta.seq;
+  }
   void apply(const channel_events::went_live& e, const event_meta& meta) {
+    viewer_samples.clear();
+    view.viewers_window_ago = 0;
     view.live = true;
     view.viewers = view.peak_viewers = 0;
     view.session_id = e.session;
@@ -321,7 +343,18 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       // Each player counts once per path (WebSocket sockets; HLS ids within 30 s).
       st.view.viewers = health.ws_viewers + health.hls_viewers + health.ll_hls_viewers;
       st.view.peak_viewers = std::max(st.view.peak_viewers, st.view.viewers);
+      st.sample_viewers(st.clock().now_ms());
       st.health = std::move(health);
+    },
+    [self, touch, require_exists](feature_atom, bool on) -> caf::result<channel_view> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      auto& st = self->state;
+      if (st.view.featured != on)
+        if (auto err = st.emit(channel_events::featured{on}))
+          return err;
+      return st.view;
     },
     [self, touch, require_exists](health_atom) -> caf::result<stream_health> {
       touch();

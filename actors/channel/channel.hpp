@@ -28,6 +28,10 @@ using publish_end_atom = caf::atom_constant<caf::atom("pubend")>;
 using rotate_key_atom = caf::atom_constant<caf::atom("rotatekey")>;
 using reveal_key_atom = caf::atom_constant<caf::atom("revealkey")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
+using feature_atom = caf::atom_constant<caf::atom("feature")>;
+
+/// How far back a live channel's viewer growth is measured (trending, docs/api.md).
+inline constexpr std::int64_t viewer_growth_window_ms = 10 * 60'000;
 
 /// Public view of a channel (never contains the stream key).
 struct channel_view {
@@ -50,13 +54,17 @@ struct channel_view {
   // report; 0 offline), and the most this session had (offline: the last session's, stored).
   std::uint64_t viewers = 0;
   std::uint64_t peak_viewers = 0;
+  bool featured = false;  // put forward by the node's admin
+  // Viewers viewer_growth_window_ms ago (0 when the stream is younger: it grew from nothing).
+  std::uint64_t viewers_window_ago = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
   return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title,
            x.category, x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
-           x.ladder_custom, x.ladder, x.version, x.viewers, x.peak_viewers);
+           x.ladder_custom, x.ladder, x.version, x.viewers, x.peak_viewers, x.featured,
+           x.viewers_window_ago);
 }
 
 /// Ingest health of the live session, reported by its media actor every second. Rates are
@@ -107,6 +115,7 @@ struct channel_patch {
 ///  (publish_end_atom, session_id)             -> bool (true when this ended the session)
 ///  (health_atom, stream_health)                 (from the media actor; no reply)
 ///  (health_atom)                              -> stream_health | not_found (offline)
+///  (feature_atom, bool)                       -> channel_view (the caller checked it is the admin)
 /// `requester` is a runtime::principal; the admin principal acts as any owner. Going live starts
 /// the stream session entity
 /// ("stream", "<channel>-<session id>"); going offline ends it.
@@ -145,6 +154,7 @@ struct channel_protocol {
   static bool reply_to(publish_end_atom, std::string session);
   static void reply_to(health_atom, stream_health report);
   static stream_health reply_to(health_atom);
+  static channel_view reply_to(feature_atom, bool on);
 };
 
 }  // namespace aethex::actors

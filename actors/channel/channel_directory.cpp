@@ -20,11 +20,12 @@ std::optional<std::string> text_field(const nlohmann::json& j, const char* key) 
 
 channel_directory::channel read_row(const storage::sqlite::statement& q) {
   return {q.column_text(0),       q.column_text(1), q.column_text(2),
-          q.column_int64(3) != 0, q.column_text(4), q.column_int64(5)};
+          q.column_int64(3) != 0, q.column_text(4), q.column_int64(5),
+          q.column_int64(6) != 0};
 }
 
 constexpr std::string_view select_columns =
-  "SELECT name, title, category, live, owner, updated_ms FROM channels ";
+  "SELECT name, title, category, live, owner, updated_ms, featured FROM channels ";
 
 // Tags are kept as one space-separated text (the index's only copy of them).
 std::optional<std::string> tags_text(const nlohmann::json& j) {
@@ -153,7 +154,8 @@ const storage::event_schema_registry& channel_directory::schemas() {
   static storage::event_schema_registry registry;
   static const bool declared = [] {
     for (const char* type :
-         {"channel.created", "channel.updated", "channel.went_live", "channel.went_offline"})
+         {"channel.created", "channel.updated", "channel.went_live", "channel.went_offline",
+          "channel.featured"})
       registry.declare(type, 1);
     return true;
   }();
@@ -166,7 +168,13 @@ void channel_directory::create_schema(storage::sqlite::database& db) {
     "CREATE TABLE IF NOT EXISTS channels("
     "name TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '', "
     "live INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '', "
-    "updated_ms INTEGER NOT NULL DEFAULT 0)");
+    "updated_ms INTEGER NOT NULL DEFAULT 0, featured INTEGER NOT NULL DEFAULT 0)");
+  // Tables made by channel_directory.3 gain the column (the new name replays into it).
+  bool has_featured = false;
+  for (auto info = db.prepare("PRAGMA table_info(channels)"); info.step();)
+    has_featured = has_featured || info.column_text(1) == "featured";
+  if (!has_featured)
+    db.exec("ALTER TABLE channels ADD COLUMN featured INTEGER NOT NULL DEFAULT 0");
   db.exec("CREATE INDEX IF NOT EXISTS channels_live ON channels(live, name)");
   // unicode61 splits "my_channel" into "my" and "channel"; prefix indexes make the short
   // prefixes a search box sends cheap. (channel_search was the index before `state` came.)
@@ -241,6 +249,11 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
       .run();
     index_for_search(db, channel, std::nullopt);
     recount(db, channel, before);
+  } else if (type == "channel.featured") {
+    db.prepare("UPDATE channels SET featured = ?2 WHERE name = ?1")
+      .bind(1, channel)
+      .bind(2, std::int64_t{payload().value("featured", false) ? 1 : 0})
+      .run();
   }
   // Other channel.* events (settings, moderation, ...) do not change the directory.
 }
@@ -283,13 +296,13 @@ std::vector<channel_directory::match> channel_directory::search(storage::sqlite:
                                                                 std::string_view fts_query,
                                                                 std::size_t limit) {
   auto q = db.prepare(
-    "SELECT c.name, c.title, c.category, c.live, c.owner, c.updated_ms, s.tags "
+    "SELECT c.name, c.title, c.category, c.live, c.owner, c.updated_ms, c.featured, s.tags "
     "FROM channel_index s JOIN channels c ON c.rowid = s.rowid "
     "WHERE channel_index MATCH ?1 LIMIT ?2");
   q.bind(1, fts_query).bind(2, static_cast<std::int64_t>(limit));
   std::vector<match> out;
   while (q.step())
-    out.push_back({read_row(q), split_tags(q.column_text(6))});
+    out.push_back({read_row(q), split_tags(q.column_text(7))});
   return out;
 }
 

@@ -5,6 +5,7 @@
 //   channel.updated      {"title"?, "category"?, "tags"?}   (absent fields keep their value)
 //   channel.went_live    {}
 //   channel.went_offline {}
+//   channel.featured     {"featured"}
 //
 // Table `channels` holds the rows; `channel_index` (SQLite FTS5, same rowid) indexes name,
 // title, category, tags and state ("live"/"offline") for search (channel_search.hpp says why
@@ -28,9 +29,9 @@ bool one_edit_apart(std::string_view a, std::string_view b);
 
 class channel_directory final : public storage::projection {
  public:
-  // ".3": the search index gained `state` and categories their counts; the new name replays
-  // every channel event into them.
-  static constexpr std::string_view projection_name = "channel_directory.3";
+  // ".4": channels gained `featured` (".3": the search index gained `state` and categories
+  // their counts); a new name replays every channel event into them.
+  static constexpr std::string_view projection_name = "channel_directory.4";
   static constexpr std::string_view stream_prefix = "channel/";
 
   struct channel {
@@ -40,6 +41,7 @@ class channel_directory final : public storage::projection {
     bool live = false;
     std::string owner;
     std::int64_t updated_ms = 0;
+    bool featured = false;
     bool operator==(const channel&) const = default;
   };
 

@@ -65,6 +65,13 @@ struct went_offline {
   std::optional<std::uint64_t> peak_viewers;  // the session's most concurrent viewers
 };
 
+/// {"featured"}: the node's admin put the channel forward on the browse page (or stopped).
+struct featured {
+  static constexpr std::string_view type = "channel.featured";
+  static constexpr std::uint32_t schema = 1;
+  bool on = false;
+};
+
 inline void to_json(json& j, const created& e) {
   j = json{{"name", e.name}, {"owner", e.owner}, {"title", e.title}, {"stream_key", e.stream_key}};
   if (e.owner_kind)
@@ -143,5 +150,8 @@ inline void from_json(const json& j, went_offline& e) {
   if (j.contains("peak_viewers"))
     e.peak_viewers = j.value("peak_viewers", std::uint64_t{0});
 }
+
+inline void to_json(json& j, const featured& e) { j = json{{"featured", e.on}}; }
+inline void from_json(const json& j, featured& e) { e.on = j.value("featured", false); }
 
 }  // namespace aethex::actors::channel_events

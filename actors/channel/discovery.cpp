@@ -1,5 +1,5 @@
 // Discovery: the categories page (GET /api/v1/categories) and the directory's sorted views of
-// live channels (GET /api/v1/channels?live=true&sort=viewers|recent&category=…).
+// live channels (GET /api/v1/channels?live=true&sort=viewers|recent|featured|trending&category=…).
 //
 // Both need live figures (viewers, start time) that only the channel entities have, so they
 // gather every live row first (each member answers for the channels it owns), ask the entities
@@ -7,6 +7,7 @@
 // with very many live channels would keep a viewers table fed by the ingest health reports
 // instead (left for when the bench says so).
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "actors/channel/channel_directory.hpp"
@@ -23,7 +24,18 @@ constexpr std::size_t default_page = 50;
 constexpr std::size_t max_page = 100;
 constexpr std::size_t max_category_chars = 50;
 
+constexpr std::int64_t chat_window_ms = 5 * 60'000;  // trending's chat velocity window
+
 std::int64_t viewers_of(const json& row) { return row.value("viewers", std::int64_t{0}); }
+
+// Trending (docs/api.md): audience growth over the last 10 minutes plus chat velocity over the
+// last 5, both relative to the audience, so a small channel that doubles outranks a big one
+// that gains a few. The +10 damps the tiny: 1 → 3 viewers is not +200 %.
+double trending_score(double viewers, double viewers_window_ago, double chat_messages) {
+  double growth = 100.0 * (viewers - viewers_window_ago) / (viewers_window_ago + 10.0);
+  double chat = 100.0 * (chat_messages / 5.0) / (viewers + 10.0);
+  return std::round((growth + chat) * 10.0) / 10.0;
+}
 std::int64_t started_of(const json& row) {
   return row["started_at_ms"].is_number() ? row["started_at_ms"].get<std::int64_t>() : 0;
 }
@@ -77,6 +89,53 @@ void list_categories(const node_env& env, route_request&& req, route_reply reply
     });
 }
 
+// One page of live rows in `sort` order, with the total and the next page's offset.
+json sorted_page(json rows, const std::string& sort, std::size_t offset, std::size_t limit) {
+  std::vector<json> sorted(rows.begin(), rows.end());
+  auto by_viewers = [](const json& a, const json& b) {
+    return std::tuple{viewers_of(a), started_of(b)} >
+           std::tuple{viewers_of(b), started_of(a)};  // ties: longest live first
+  };
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const json& a, const json& b) {
+    if (sort == "recent")
+      return started_of(a) > started_of(b);
+    if (sort == "featured" && a.value("featured", false) != b.value("featured", false))
+      return a.value("featured", false);
+    if (sort == "trending" && a.value("trending", 0.0) != b.value("trending", 0.0))
+      return a.value("trending", 0.0) > b.value("trending", 0.0);
+    return by_viewers(a, b);
+  });
+  json page = json::array();
+  for (auto i = offset; i < sorted.size() && page.size() < limit; ++i)
+    page.push_back(std::move(sorted[i]));
+  drop_internal_figures(page);
+  auto more = offset + page.size() < sorted.size();
+  return json{{"channels", page},
+              {"total", sorted.size()},
+              {"next_offset", more ? json(offset + page.size()) : json(nullptr)}};
+}
+
+// Adds "trending" to every live row: the chat velocity comes from the rooms' activity read
+// model (each member answers for the rooms it owns).
+void with_trending(const node_env& env, json rows, std::function<void(json)> done) {
+  json names = json::array();
+  for (auto& row : rows)
+    names.push_back(row.value("name", ""));
+  env.query("chat.velocity",
+            json{{"channels", names}, {"since_ms", env.clock->now_ms() - chat_window_ms}},
+            [rows = std::move(rows), done](caf::expected<std::vector<json>> counts) mutable {
+              std::map<std::string, double> messages;
+              if (counts)  // without them, trending is growth alone
+                for (auto& count : *counts)
+                  messages[count.value("channel", "")] += count.value("messages", 0.0);
+              for (auto& row : rows)
+                row["trending"] = trending_score(
+                  static_cast<double>(viewers_of(row)), row.value("viewers_window_ago", 0.0),
+                  messages[row.value("name", "")]);
+              done(std::move(rows));
+            });
+}
+
 }  // namespace
 
 bool wants_browse(const route_request& req) {
@@ -92,8 +151,9 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
                             "sort and category browse live channels: "
                             "live must be true"));
   auto sort = req.query_param("sort").value_or("viewers");
-  if (sort != "viewers" && sort != "recent")
-    return reply(make_error(errc::invalid_argument, "sort must be viewers or recent"));
+  if (sort != "viewers" && sort != "recent" && sort != "featured" && sort != "trending")
+    return reply(
+      make_error(errc::invalid_argument, "sort must be viewers, recent, featured or trending"));
   auto category = decode_query_value(req.query_param("category").value_or(""));
   if (!category || category->size() > max_category_chars)
     return reply(make_error(errc::invalid_argument, "category must be text of at most 50 bytes"));
@@ -110,22 +170,13 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
              reply](caf::expected<std::vector<json>> rows) {
               if (!rows)
                 return reply(rows.error());
-              with_live_figures(env, json(*rows), [sort, limit, offset, reply](json rows) {
-                std::vector<json> sorted(rows.begin(), rows.end());
-                std::stable_sort(sorted.begin(), sorted.end(), [&](const json& a, const json& b) {
-                  if (sort == "recent")
-                    return started_of(a) > started_of(b);
-                  return std::tuple{viewers_of(a), started_of(b)} >
-                         std::tuple{viewers_of(b), started_of(a)};  // ties: longest live first
-                });
-                json page = json::array();
-                for (auto i = offset; i < sorted.size() && page.size() < limit; ++i)
-                  page.push_back(std::move(sorted[i]));
-                auto more = offset + page.size() < sorted.size();
-                reply(route_response::json(
-                  200, json{{"channels", page},
-                            {"total", sorted.size()},
-                            {"next_offset", more ? json(offset + page.size()) : json(nullptr)}}));
+              with_live_figures(env, json(*rows), [env, sort, limit, offset, reply](json rows) {
+                auto page = [sort, limit, offset, reply](json rows) {
+                  reply(route_response::json(200, sorted_page(std::move(rows), sort, offset, limit)));
+                };
+                if (sort != "trending")
+                  return page(std::move(rows));
+                with_trending(env, std::move(rows), page);
               });
             });
 }

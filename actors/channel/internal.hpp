@@ -21,6 +21,8 @@ nlohmann::json directory_row_json(const channel_directory::channel& row);
 /// `rows` (directory rows) once the live ones carry their entities' viewers and start time.
 void with_live_figures(const node_env& env, nlohmann::json rows,
                        std::function<void(nlohmann::json)> done);
+/// Removes what with_live_figures adds for the server's own sorting (trending's growth base).
+void drop_internal_figures(nlohmann::json& rows);
 /// Answers 200 with `page` once its live "channels" rows carry their live figures (directory
 /// pages and search results).
 void reply_with_live_figures(const node_env& env, nlohmann::json page, route_reply reply);

@@ -38,7 +38,27 @@ json channel_json(const channel_view& view) {
               {"started_at_ms", view.live ? json(view.started_at_ms) : json(nullptr)},
               {"ladder", view.ladder_custom ? json(view.ladder) : json(nullptr)},
               {"viewers", view.viewers},
-              {"peak_viewers", view.peak_viewers}};
+              {"peak_viewers", view.peak_viewers},
+              {"featured", view.featured}};
+}
+
+// PUT {"featured": bool}: the admin puts a channel forward on the browse page.
+void set_featured(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"featured"}))
+    return reply(err);
+  if (!body->contains("featured") || !(*body)["featured"].is_boolean())
+    return reply(make_error(errc::invalid_argument, "'featured' must be true or false"));
+  channel_ref{env.registry, req.param("channel")}
+    .ask(feature_atom::value, (*body)["featured"].get<bool>())
+    .then(*env.sys, [env, reply](caf::expected<channel_view> view) {
+      if (!view)
+        return reply(view.error());
+      env.read_models_changed();
+      reply(route_response::json(200, channel_json(*view)));
+    });
 }
 
 json health_json(const stream_health& h) {
@@ -238,6 +258,8 @@ void with_live_figures(const node_env& env, json rows, std::function<void(json)>
         if (view && view->live) {
           row["viewers"] = view->viewers;
           row["started_at_ms"] = view->started_at_ms;
+          row["featured"] = view->featured;
+          row["viewers_window_ago"] = view->viewers_window_ago;  // trending reads, then drops it
         }
         if (--state->left == 0)
           state->done(std::move(state->rows));
@@ -245,10 +267,16 @@ void with_live_figures(const node_env& env, json rows, std::function<void(json)>
   }
 }
 
+void drop_internal_figures(json& rows) {
+  for (auto& row : rows)
+    row.erase("viewers_window_ago");
+}
+
 void reply_with_live_figures(const node_env& env, json page, route_reply reply) {
   auto rows = std::move(page["channels"]);
   with_live_figures(env, std::move(rows),
                     [page = std::move(page), reply = std::move(reply)](json rows) mutable {
+                      drop_internal_figures(rows);
                       page["channels"] = std::move(rows);
                       reply(route_response::json(200, page));
                     });
@@ -258,7 +286,8 @@ json directory_row_json(const channel_directory::channel& row) {
   return json{
     {"name", row.name},         {"title", row.title}, {"category", row.category},
     {"owner", row.owner},       {"live", row.live},   {"hls", "/hls/" + row.name + "/index.m3u8"},
-    {"started_at_ms", nullptr}, {"viewers", 0},       {"updated_ms", row.updated_ms}};
+    {"started_at_ms", nullptr}, {"viewers", 0},       {"updated_ms", row.updated_ms},
+    {"featured", row.featured}};
 }
 
 json directory_page(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
@@ -300,6 +329,9 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key");
   routes.add(post, "channels/{channel}/stream-key", access::owner,
              valid_name_only(stream_key<rotate_key_atom>(env)), "rotate the stream key");
+  routes.add(put, "channels/{channel}/featured", access::admin,
+             valid_name_only(with_env(env, set_featured)),
+             "feature a channel on the browse page, or stop (admin)");
   routes.add(get, "channels/{channel}/health", access::anyone,
              valid_name_only([env](route_request&& req, route_reply reply) {
                channel_ref{env.registry, req.param("channel")}

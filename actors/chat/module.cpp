@@ -1,5 +1,7 @@
-// The chat domain: rooms (chat/<channel>), the node's fan-out hub ("chat.hub", which the chat
-// WebSocket front end finds in the service directory) and the console adapter.
+// The chat domain: rooms (chat/<channel>), their activity read model (chat velocity), the
+// node's fan-out hub ("chat.hub", which the chat WebSocket front end finds in the service
+// directory) and the console adapter.
+#include "actors/chat/chat_activity.hpp"
 #include "actors/chat/chat_fanout.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/internal.hpp"
@@ -22,6 +24,14 @@ class chat_domain final : public domain_module {
     chat_options options;
     options.clock = env.clock;
     add_chat_kind(kinds, *env.store, options);
+  }
+
+  void add_projections(storage::projection_runner& runner) const override {
+    runner.add(std::make_unique<chat_activity>());
+  }
+
+  void add_queries(read_query_table& queries) const override {
+    queries["chat.velocity"] = chat_velocity_query;
   }
 
   void add_console(console::adapter_table& adapters) const override {

@@ -1,5 +1,5 @@
 // The social domain: who follows which channel (follows/<user>), the follows read model, the
-// follow routes and the console adapter.
+// follow routes, recommendations and the console adapter.
 #include "actors/social/follows.hpp"
 #include "actors/social/follows_projection.hpp"
 #include "actors/social/internal.hpp"
@@ -28,6 +28,7 @@ class social_domain final : public domain_module {
 
   void add_queries(read_query_table& queries) const override {
     queries["social.followers"] = followers_query;
+    queries["social.co_follows"] = co_follows_query;
   }
 
   void add_console(console::adapter_table& adapters) const override {
@@ -36,6 +37,7 @@ class social_domain final : public domain_module {
 
   void add_routes(route_table& routes, const node_env& env) const override {
     add_social_routes(routes, env);
+    add_recommendation_routes(routes, env);
   }
 };
 

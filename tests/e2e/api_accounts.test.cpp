@@ -294,7 +294,7 @@ TEST_CASE("channels: ownership, metadata, stream keys, directory, restart and re
   CHECK(rebuilt.status == 0);
   // In a cluster the node handed its partitions on when it stopped: its folder holds no rows.
   if (!test_node::in_cluster())
-    CHECK(rebuilt.output.find("channel_directory.3: 3 rows") != std::string::npos);
+    CHECK(rebuilt.output.find("channel_directory.4: 3 rows") != std::string::npos);
 
   test_node again{"api_accounts_restart", {}, node->data_dir};
   CHECK(directory(again) == before_restart);

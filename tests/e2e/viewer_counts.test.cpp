@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
 using namespace aethex::test;
@@ -145,6 +147,49 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
   CHECK(names("/api/v1/channels?category=Music").empty());  // offline channels have no viewers
   CHECK(node.get("/api/v1/channels?sort=loudest").status == 400);
   CHECK(node.get("/api/v1/channels?live=false&sort=viewers").status == 400);
+
+  // Featured (admin only) goes first in its sort, whatever the viewers.
+  auto feature = [&](const std::string& token, const json& body) {
+    return aethex::app::http_call(host, "PUT", "/api/v1/channels/calm/featured", body.dump(),
+                                  token);
+  };
+  CHECK(feature("", {{"featured", true}}).status == 401);
+  CHECK(feature(admin, {{"featured", "yes"}}).status == 400);
+  auto featured = feature(admin, {{"featured", true}});
+  REQUIRE(featured.status == 200);
+  CHECK(json::parse(featured.body)["featured"] == true);
+  CHECK(names("/api/v1/channels?sort=featured") == names_t{"calm", "busy"});
+  CHECK(eventually(
+    [&] {
+      auto page = json::parse(node.get("/api/v1/channels?live=true").body, nullptr, false);
+      for (auto& row : page.value("channels", json::array()))
+        if (row.value("name", "") == "calm")
+          return row.value("featured", false);
+      return false;
+    },
+    5s));
+
+  // Trending: both streams are younger than the growth window, so growth is from nothing
+  // (busy 3 viewers: 100*3/10 = 30, calm 1: 10); chat in calm's room then lifts it above.
+  auto trending = [&] {
+    std::map<std::string, double> scores;
+    auto page = json::parse(node.get("/api/v1/channels?sort=trending").body, nullptr, false);
+    for (auto& row : page.value("channels", json::array()))
+      scores[row.value("name", "")] = row.value("trending", -1.0);
+    return scores;
+  };
+  CHECK(names("/api/v1/channels?sort=trending") == names_t{"busy", "calm"});
+  CHECK(trending()["busy"] == doctest::Approx(30.0));
+  CHECK(trending()["calm"] == doctest::Approx(10.0));
+  auto room = admin_chat(node, "calm");
+  for (int i = 0; i < 15; ++i) {
+    room->send({{"type", "send"}, {"text", "hype " + std::to_string(i)}, {"ref", i}});
+    REQUIRE(room->next("ok").value("ref", -1) == i);
+  }
+  // 15 messages in 5 minutes with 1 viewer: 100 * 3 / 11 = 27.3 more.
+  CHECK(eventually([&] { return names("/api/v1/channels?sort=trending") == names_t{"calm", "busy"}; },
+                   5s));
+  CHECK(trending()["calm"] == doctest::Approx(37.3));
 
   auto categories = json::parse(node.get("/api/v1/categories").body, nullptr, false);
   REQUIRE(categories["categories"].size() == 2);

@@ -95,3 +95,45 @@ TEST_CASE("follow and unfollow a channel over the API") {
   CHECK(followers_when(node, "bobcast", 1) == 1);
   CHECK(call(node, "GET", "/api/v1/me/following", alice).body["following"].empty());
 }
+
+TEST_CASE("recommendations: channels followed by people who follow what you follow") {
+  test_node node{"recommendations"};
+  for (auto* name : {"arcade", "beats", "chess", "diner"})
+    node.create_channel(name);
+  auto una = sign_up(node, "una");
+  auto vic = sign_up(node, "vic");
+  auto wes = sign_up(node, "wes");
+  auto follow = [&](const std::string& token, const std::string& channel) {
+    REQUIRE(call(node, "POST", "/api/v1/channels/" + channel + "/follow", token).status == 200);
+  };
+  follow(una, "arcade");
+  for (auto* channel : {"arcade", "beats", "chess"})
+    follow(vic, channel);
+  for (auto* channel : {"arcade", "beats"})
+    follow(wes, channel);
+
+  // The read model lags the follows by moments.
+  json recommended;
+  for (int i = 0; i < 100; ++i) {
+    auto r = call(node, "GET", "/api/v1/me/recommendations", una);
+    REQUIRE(r.status == 200);
+    recommended = r.body["channels"];
+    if (recommended.size() == 2 &&
+        recommended[0].value("reason", "") == "Followed by 2 people who follow arcade")
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(recommended.size() == 2);
+  CHECK(recommended[0]["name"] == "beats");
+  CHECK(recommended[0]["reason"] == "Followed by 2 people who follow arcade");
+  CHECK(recommended[1]["name"] == "chess");
+  CHECK(recommended[1]["reason"] == "Followed by 1 person who follows arcade");
+  CHECK(recommended[1]["live"] == false);  // offline channels are findable too
+  // Nothing you follow already; with no follows and nothing live, nothing at all.
+  auto for_wes = call(node, "GET", "/api/v1/me/recommendations", wes).body["channels"];
+  REQUIRE(for_wes.size() == 1);
+  CHECK(for_wes[0]["name"] == "chess");
+  auto newcomer = sign_up(node, "xia");
+  CHECK(call(node, "GET", "/api/v1/me/recommendations", newcomer).body["channels"].empty());
+  CHECK(call(node, "GET", "/api/v1/me/recommendations").status == 401);
+}
