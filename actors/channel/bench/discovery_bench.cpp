@@ -53,18 +53,24 @@ struct config {
   std::size_t channels = 100'000;
   std::size_t queries = 2000;
   std::filesystem::path dir = std::filesystem::temp_directory_path();
+  std::filesystem::path keep;  // a folder kept between runs: seeded once, then reused
 };
 
 struct scratch {
   std::filesystem::path path;
+  bool kept;
   explicit scratch(const config& cfg)
-      : path(cfg.dir / ("aethex-bench-discovery-" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(path);
+      : path(!cfg.keep.empty() ? cfg.keep
+                               : cfg.dir / ("aethex-bench-discovery-" + std::to_string(::getpid()))),
+        kept(!cfg.keep.empty()) {
+    if (!kept)
+      std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }
   ~scratch() {
     std::error_code ec;
-    std::filesystem::remove_all(path, ec);
+    if (!kept)
+      std::filesystem::remove_all(path, ec);
   }
 };
 
@@ -154,12 +160,15 @@ int main(int argc, char** argv) {
       cfg.queries = std::stoul(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--dir"))
       cfg.dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--keep"))
+      cfg.keep = argv[i + 1];
   }
   scratch dir{cfg};
   std::mt19937 rng{42};
   // Seeding is not what is measured: no fsync per channel.
+  bool reused = dir.kept && std::filesystem::exists(dir.path / "read.db");
   auto store = storage::event_store::open(dir.path / "events", {.sync = false});
-  auto seeded = timed_ms([&] { seed(*store, cfg.channels, rng); });
+  auto seeded = reused ? 0.0 : timed_ms([&] { seed(*store, cfg.channels, rng); });
   storage::projection_runner runner(*store, dir.path / "read.db");
   runner.add(std::make_unique<actors::channel_directory>());
   auto projected = timed_ms([&] { runner.catch_up(); });
