@@ -28,7 +28,7 @@ void drop_internal_figures(nlohmann::json& rows);
 void reply_with_live_figures(const node_env& env, nlohmann::json page, route_reply reply);
 
 /// GET /api/v1/categories, and the directory's sorted views of live channels
-/// (`?live=true&sort=viewers|recent&category=…`): discovery.cpp.
+/// (`?live=true&sort=viewers|recent|featured|trending&category=…`): discovery.cpp.
 void add_discovery_routes(route_table& routes, const node_env& env);
 /// Whether GET /api/v1/channels asks for a discovery view (sort or category given); then
 /// browse_live answers it.

@@ -316,7 +316,7 @@ void add_channel_routes(route_table& routes, const node_env& env) {
   // Answered from the node's response cache until a channel changes on any member.
   routes.add(get, "channels", access::anyone, with_env(env, list_channels),
              "the channel directory: ?live=true|false&limit=1-100&after=<name>, or live channels "
-             "by ?sort=viewers|recent&category=<name>&offset=N",
+             "by ?sort=viewers|recent|featured|trending&category=<name>&offset=N",
              {"channel"});
   routes.add(post, "channels", access::signed_in, with_env(env, create_channel),
              "create a channel {name, title?}; answers its stream key");

@@ -5,7 +5,7 @@ namespace {
 
 constexpr std::string_view stream_prefix = "chat/";
 constexpr std::int64_t minute_ms = 60'000;
-constexpr std::size_t max_channels_asked = 1000;
+constexpr std::size_t max_channels_asked = 10'000;  // live channels a trending page ranks
 
 }  // namespace
 

@@ -1,5 +1,5 @@
-// relations/<user> and dm/<a.b> in the admin console: what ties a user has, blocking on a
-// user's behalf (an operator handling abuse), and a conversation's counters — never its text.
+// relations/<user> and dm/<a.b> in the admin console: what ties a user has, and a
+// conversation's counters. Changes go through the API, which keeps both users' sides in step.
 #include <caf/all.hpp>
 
 #include "actors/messaging/dm_thread.hpp"
@@ -21,20 +21,15 @@ adapter relations_adapter() {
       entries.push_back(json{{"user", e.user}, {"state", e.state}, {"since_ms", e.since_ms}});
     return json{{"user", view.user}, {"relations", entries}};
   });
-  auto state = expecting<std::string>([](const std::string& s) { return json{{"state", s}}; });
   a.ask("state", {}, "The user's friends, requests both ways and blocked users.",
         "ask relations/alice state", message_of_args(get_atom::value), render);
-  a.send("block", {{"user"}}, "Blocks a user on this user's behalf (the other side is not told).",
-         "send relations/alice block bob", message_of_args(block_atom::value), state);
-  a.send("unblock", {{"user"}}, "Lifts a block.", "send relations/alice unblock bob",
-         message_of_args(unblock_atom::value), state);
   return a;
 }
 
 adapter dm_thread_adapter() {
   adapter a;
   a.kind = "dm";
-  a.summary = "a direct-message conversation (counters only; messages are private)";
+  a.summary = "a direct-message conversation: message count and read marks";
   a.show_query = "state";
   a.ask("state", {}, "Messages in the conversation and each side's read mark.",
         "ask dm/alice.bob state", message_of_args(get_atom::value),

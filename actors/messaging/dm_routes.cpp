@@ -3,6 +3,8 @@
 // of both users hear it on the "messages" topic, and the read model answers history and the
 // thread list, gathered from whichever members own the threads.
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "actors/core/entity_ref.hpp"
 #include "actors/identity/user.hpp"
@@ -11,6 +13,7 @@
 #include "actors/messaging/internal.hpp"
 #include "actors/messaging/relations.hpp"
 #include "runtime/errors.hpp"
+#include "runtime/limits.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -18,6 +21,20 @@ namespace {
 using json = nlohmann::json;
 using relations_ref = entity_ref<relations_protocol>;
 using thread_ref = entity_ref<dm_thread_protocol>;
+
+// Each conversation paces its sender (dm_rate_limit); this paces a sender over all of them, so
+// one account cannot write to every other one at once. Node-local: a sender is counted by the
+// node their requests reach.
+constexpr unsigned dm_sender_limit = 3 * dm_rate_limit;
+
+struct sender_pace {
+  std::mutex mutex;
+  runtime::window_limiter limiter{{dm_sender_limit, dm_rate_window, 10'000}};
+  unsigned admit(const std::string& user) {
+    std::lock_guard lock{mutex};
+    return limiter.admit(user);
+  }
+};
 
 json message_json(const dm_message& m) {
   return json{{"id", m.id}, {"from", m.from}, {"to", m.to}, {"text", m.text}, {"at_ms", m.at_ms}};
@@ -45,7 +62,8 @@ void unless_blocked(const node_env& env, const std::string& me, const std::strin
     });
 }
 
-void send_message(const node_env& env, route_request&& req, route_reply reply) {
+void send_message(const node_env& env, sender_pace& pace, route_request&& req,
+                  route_reply reply) {
   auto body = req.json_object();
   if (!body)
     return reply(body.error());
@@ -56,6 +74,9 @@ void send_message(const node_env& env, route_request&& req, route_reply reply) {
     return reply(text.error());
   auto me = req.who.name;
   auto other = req.param("user");
+  if (auto wait = pace.admit(me); wait > 0)
+    return reply(make_error(errc::rate_limited, "you are sending messages too fast", "slow_down",
+                            wait));
   with_other_user(env, me, other, reply, [env, me, other, text = **text, reply] {
     unless_blocked(env, me, other, reply, [env, me, other, text, reply] {
       thread_ref{env.registry, dm_thread_id(me, other)}
@@ -147,8 +168,13 @@ void add_dm_routes(route_table& routes, const node_env& env) {
              "the signed-in account's conversations, newest first, with unread counts");
   routes.add(get, "me/dms/{user}", access::user, with_env(env, history),
              "one conversation's messages, oldest first (?before=id&limit=)");
-  routes.add(post, "me/dms/{user}", access::user, with_env(env, send_message),
-             "sends a direct message");
+  auto pace = std::make_shared<sender_pace>();
+  routes.add(
+    post, "me/dms/{user}", access::user,
+    [env, pace](route_request&& req, route_reply reply) {
+      send_message(env, *pace, std::move(req), std::move(reply));
+    },
+    "sends a direct message");
   routes.add(post, "me/dms/{user}/read", access::user, with_env(env, mark_read),
              "marks a conversation read up to a message (default: all)");
 }

@@ -2,7 +2,7 @@
 // place that numbers its messages and keeps each side's read mark. Who may write (blocks) is
 // decided by the routes from both users' relations before a message reaches the thread.
 //
-// Events: dm.sent {"from","text"} (its message id is the count of messages so far + 1),
+// Events: dm.sent {"id","from","text"} (the id is the count of messages so far + 1),
 // dm.read {"user","up_to"}. The dm projection (dm_projection.hpp) keeps the history and the
 // per-user thread list with unread counts; the entity itself holds three numbers.
 #pragma once

@@ -121,7 +121,7 @@ caf::behavior relations_behavior(relations_actor* self, caf::actor registry,
       auto& st = self->state;
       st.touch();
       auto now = st.state_of(other);
-      // The same answer as for a user that does not exist: a block is not announced.
+      // The refusal does not say why: a block is not announced.
       if (now == relation::blocked)
         return make_error(errc::forbidden, "you cannot send " + st.view.user +
                                              " a friend request");

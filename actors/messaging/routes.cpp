@@ -136,6 +136,8 @@ void add_friend_routes(route_table& routes, const node_env& env) {
     post, "me/friends/requests/{user}/accept", access::user,
     [env](route_request&& req, route_reply reply) {
       auto other = req.param("user");
+      if (!valid_username(other))
+        return reply(make_error(errc::not_found, "user not found"));
       change_and_mirror(env, req.who.name, other,
                         friend_accept_atom::value, std::move(reply));
     },
@@ -144,6 +146,8 @@ void add_friend_routes(route_table& routes, const node_env& env) {
     del, "users/{user}/friend", access::user,
     [env](route_request&& req, route_reply reply) {
       auto other = req.param("user");
+      if (!valid_username(other) || other == req.who.name)
+        return reply(make_error(errc::not_found, "user not found"));
       change_and_mirror(env, req.who.name, other,
                         relation_drop_atom::value, std::move(reply));
     },
@@ -167,6 +171,8 @@ void add_friend_routes(route_table& routes, const node_env& env) {
     del, "users/{user}/block", access::user,
     [env](route_request&& req, route_reply reply) {
       auto other = req.param("user");
+      if (!valid_username(other))
+        return reply(make_error(errc::not_found, "user not found"));
       relations_ref{env.registry, req.who.name}
         .ask(unblock_atom::value, other)
         .then(*env.sys, [env, other, reply](caf::expected<std::string> state) {

@@ -221,8 +221,11 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
         self->delayed_send(self, tick_every, raid_tick_atom::value);
     },
     [self](get_atom) {
-      self->state.touch();
-      return self->state.status;
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists())  // asking about a channel that never raided parks no actor
+        st.passivate(self);
+      return st.status;
     },
     [self](raid_accept_atom, const std::string& from) -> caf::result<std::string> {
       auto& st = self->state;
@@ -239,8 +242,11 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
       relay(self, st.id(), json{{"type", "raided"}, {"from", from}, {"viewers", viewers}});
     },
     [self](raid_settings_atom) {
-      self->state.touch();
-      return self->state.settings;
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists())
+        st.passivate(self);
+      return st.settings;
     },
     [self](raid_settings_atom, const std::string& accept) -> caf::result<raid_settings> {
       auto& st = self->state;

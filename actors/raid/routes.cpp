@@ -105,6 +105,8 @@ void start_raid(const node_env& env, route_request&& req, route_reply reply) {
 template <class Reply, class Render, class... Ts>
 route_handler command(const node_env& env, Render render, Ts... command) {
   return [env, render, command...](route_request&& req, route_reply reply) {
+    if (!valid_channel_name(req.param("channel")))
+      return reply(make_error(errc::not_found, "channel not found"));
     raid_ref{env.registry, req.param("channel")}
       .ask(command...)
       .then(*env.sys, answer<Reply>(std::move(reply), render));

@@ -13,7 +13,7 @@ import { FollowButton } from '../components/FollowButton';
 import { QualityMenu, type QualityState } from '../components/QualityMenu';
 import { OwnerActions } from '../components/OwnerActions';
 import { RaidArrival, RaidBanner } from '../components/RaidBanner';
-import type { Raid } from '../raidApi';
+import { fetchRaid, type Raid } from '../raidApi';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -45,6 +45,20 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
       loadedKey.current = null;
     };
   }, []);
+
+  // A viewer who arrives during a countdown sees it too (later changes come as chat frames).
+  useEffect(() => {
+    setRaid(null);
+    let current = true;
+    fetchRaid('', name)
+      .then((r) => {
+        if (current && r) setRaid(r);
+      })
+      .catch(() => {});
+    return () => {
+      current = false;
+    };
+  }, [name]);
 
   // Poll the channel status.
   useEffect(() => {
