@@ -120,6 +120,16 @@ void database::exec(std::string_view sql) {
 
 statement database::prepare(std::string_view sql) { return statement(db_.get(), sql); }
 
+statement_lease database::cached(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    if (cache_.size() >= max_cached_statements)
+      cache_.clear();  // queries built from varying text: start over rather than grow
+    it = cache_.emplace(std::string{sql}, std::make_unique<statement>(db_.get(), sql)).first;
+  }
+  return statement_lease{*it->second};
+}
+
 transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 transaction::~transaction() {

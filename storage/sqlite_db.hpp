@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -56,6 +57,21 @@ class statement {
   std::unique_ptr<sqlite3_stmt, finalizer> stmt_;
 };
 
+/// A cached statement on loan (database::cached): reset when the loan ends, so no half-read
+/// statement keeps the connection's read snapshot open.
+class statement_lease {
+ public:
+  explicit statement_lease(statement& s) : s_(&s) {}
+  ~statement_lease() { s_->reset(); }
+  statement_lease(const statement_lease&) = delete;
+  statement_lease& operator=(const statement_lease&) = delete;
+  statement* operator->() const { return s_; }
+  statement& operator*() const { return *s_; }
+
+ private:
+  statement* s_;
+};
+
 class database {
  public:
   enum class mode { read_write, read_only };
@@ -65,6 +81,11 @@ class database {
 
   void exec(std::string_view sql);
   statement prepare(std::string_view sql);
+  /// The connection's prepared copy of `sql`, ready to bind: for queries run on every request,
+  /// whose preparing (an FTS5 MATCH's above all) costs more than running them. At most
+  /// max_cached_statements are kept; a full cache starts over, so hold one lease at a time.
+  statement_lease cached(std::string_view sql);
+  static constexpr std::size_t max_cached_statements = 64;
   sqlite3* handle() const { return db_.get(); }
   const std::filesystem::path& path() const { return path_; }
 
@@ -74,6 +95,8 @@ class database {
   };
   std::filesystem::path path_;
   std::unique_ptr<sqlite3, closer> db_;
+  // After db_: statements are finalised before the connection closes.
+  std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
 };
 
 /// BEGIN IMMEDIATE on construction (takes the write lock up front, so no upgrade deadlocks);

@@ -260,62 +260,63 @@ void channel_directory::apply(storage::sqlite::transaction& tx, const storage::r
 
 std::optional<channel_directory::channel> channel_directory::find(storage::sqlite::database& db,
                                                                   std::string_view name) {
-  auto q = db.prepare(std::string(select_columns) + "WHERE name = ?1");
-  q.bind(1, name);
-  if (!q.step())
+  auto q = db.cached(std::string(select_columns) + "WHERE name = ?1");
+  q->bind(1, name);
+  if (!q->step())
     return std::nullopt;
-  return read_row(q);
+  return read_row(*q);
 }
 
 std::vector<channel_directory::channel> channel_directory::list(storage::sqlite::database& db,
                                                                 bool live_only, std::size_t limit,
                                                                 std::string_view after_name) {
-  auto q = db.prepare(std::string(select_columns) +
+  auto q = db.cached(std::string(select_columns) +
                       "WHERE name > ?1 AND (?2 = 0 OR live = 1) ORDER BY name LIMIT ?3");
-  q.bind(1, after_name)
+  q->bind(1, after_name)
     .bind(2, std::int64_t{live_only ? 1 : 0})
     .bind(3, static_cast<std::int64_t>(limit));
   std::vector<channel> out;
-  while (q.step())
-    out.push_back(read_row(q));
+  while (q->step())
+    out.push_back(read_row(*q));
   return out;
 }
 
 std::vector<channel_directory::channel> channel_directory::live(storage::sqlite::database& db,
                                                                 std::string_view category) {
-  auto q = db.prepare(std::string(select_columns) +
+  auto q = db.cached(std::string(select_columns) +
                       "WHERE live = 1 AND (?1 = '' OR category = ?1 COLLATE NOCASE) ORDER BY name");
-  q.bind(1, category);
+  q->bind(1, category);
   std::vector<channel> out;
-  while (q.step())
-    out.push_back(read_row(q));
+  while (q->step())
+    out.push_back(read_row(*q));
   return out;
 }
 
 std::vector<channel_directory::match> channel_directory::search(storage::sqlite::database& db,
                                                                 std::string_view fts_query,
                                                                 std::size_t limit) {
-  auto q = db.prepare(
+  auto q = db.cached(
     "SELECT c.name, c.title, c.category, c.live, c.owner, c.updated_ms, c.featured, s.tags "
     "FROM channel_index s JOIN channels c ON c.rowid = s.rowid "
     "WHERE channel_index MATCH ?1 LIMIT ?2");
-  q.bind(1, fts_query).bind(2, static_cast<std::int64_t>(limit));
+  q->bind(1, fts_query).bind(2, static_cast<std::int64_t>(limit));
   std::vector<match> out;
-  while (q.step())
-    out.push_back({read_row(q), split_tags(q.column_text(7))});
+  while (q->step())
+    out.push_back({read_row(*q), split_tags(q->column_text(7))});
   return out;
 }
 
 std::vector<channel_directory::category_count> channel_directory::category_counts(
-  storage::sqlite::database& db) {
-  auto q = db.prepare(
+  storage::sqlite::database& db, std::string_view containing) {
+  auto q = db.cached(
     "SELECT category, sample, channels, live FROM category_counts WHERE channels > 0 "
-    "ORDER BY category");
+    "AND (?1 = '' OR instr(lower(category), ?1) > 0) ORDER BY category");
+  q->bind(1, containing);
   std::vector<category_count> out;
-  while (q.step())
-    out.push_back({q.column_text(0), q.column_text(1),
-                   static_cast<std::uint64_t>(q.column_int64(2)),
-                   static_cast<std::uint64_t>(q.column_int64(3))});
+  while (q->step())
+    out.push_back({q->column_text(0), q->column_text(1),
+                   static_cast<std::uint64_t>(q->column_int64(2)),
+                   static_cast<std::uint64_t>(q->column_int64(3))});
   return out;
 }
 
@@ -339,12 +340,12 @@ std::vector<std::string> channel_directory::words_near(storage::sqlite::database
   std::vector<std::string> near;
   if (word.size() < typo_word_min || word.size() > typo_word_max)
     return near;
-  auto lookup = db.prepare("SELECT word FROM word_variants WHERE variant = ?1");
+  auto lookup = db.cached("SELECT word FROM word_variants WHERE variant = ?1");
   auto look = [&](std::string_view variant) {
-    lookup.reset();
-    lookup.bind(1, variant);
-    while (lookup.step()) {
-      auto found = lookup.column_text(0);
+    lookup->reset();
+    lookup->bind(1, variant);
+    while (lookup->step()) {
+      auto found = lookup->column_text(0);
       if (one_edit_apart(found, word) && std::find(near.begin(), near.end(), found) == near.end())
         near.push_back(std::move(found));
     }

@@ -76,7 +76,10 @@ class channel_directory final : public storage::projection {
     std::uint64_t channels = 0;
     std::uint64_t live = 0;
   };
-  static std::vector<category_count> category_counts(storage::sqlite::database& db);
+  /// Only categories whose lower-cased name contains `containing` (lower-case ASCII) when it is
+  /// not empty: search's filter, done inside SQLite instead of over every row.
+  static std::vector<category_count> category_counts(storage::sqlite::database& db,
+                                                     std::string_view containing = {});
 
   /// Typo tolerance: indexed words one edit (a byte more, less, replaced, or two neighbours
   /// swapped) from `word`, at most max_words_near, for words of typo_word_min..max bytes.

@@ -269,7 +269,10 @@ json search_query(storage::sqlite::database& db, const json& args, const owns_fn
   // Categories whose words the tokens start, with their live channels among the owned ones.
   std::map<std::string, std::uint64_t> live;
   std::map<std::string, bool, std::less<>> matches;  // per category name, decided once
-  for (auto& count : channel_directory::category_counts(db)) {
+  // Every token must start a word of the category: the longest one narrows the rows first.
+  auto longest = *std::max_element(tokens.begin(), tokens.end(),
+                                   [](auto& a, auto& b) { return a.size() < b.size(); });
+  for (auto& count : channel_directory::category_counts(db, longest)) {
     auto [it, fresh] = matches.try_emplace(count.category, false);
     if (fresh) {
       auto words = lower(count.category);

@@ -183,3 +183,26 @@ TEST_CASE("background runner catches up after notify") {
   runner.stop();
   CHECK_FALSE(runner.last_error());
 }
+
+TEST_CASE("a cached statement is prepared once and a half-read loan holds no stale snapshot") {
+  temp_dir dir;
+  sqlite::database writer{dir.path() / "cache.db"};
+  writer.exec("CREATE TABLE t(x INTEGER)");
+  writer.exec("INSERT INTO t VALUES (1), (2)");
+  sqlite::database reader{dir.path() / "cache.db", sqlite::database::mode::read_only};
+  const char* sql = "SELECT x FROM t ORDER BY x";
+  const sqlite::statement* first = nullptr;
+  {
+    auto q = reader.cached(sql);
+    first = &*q;
+    REQUIRE(q->step());  // one row read, the second left: the loan's end must reset it
+    CHECK(q->column_int64(0) == 1);
+  }
+  writer.exec("INSERT INTO t VALUES (3)");
+  auto q = reader.cached(sql);
+  CHECK(&*q == first);
+  std::int64_t rows = 0;
+  while (q->step())
+    ++rows;
+  CHECK(rows == 3);  // the write after the first loan is seen
+}
