@@ -28,13 +28,16 @@ struct channel_fixture {
   caf::actor_system sys{cfg};
   caf::actor registry;
   caf::scoped_actor self{sys};
+  const runtime::clock* clock;
 
-  channel_fixture() { start(); }
+  explicit channel_fixture(const runtime::clock* c = &runtime::system_clock()) : clock(c) {
+    start();
+  }
   ~channel_fixture() { stop(); }
 
   void start() {
     runtime::entity_kinds kinds;
-    actors::add_channel_kind(kinds, *store);
+    actors::add_channel_kind(kinds, *store, *clock);
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));
   }
   void stop() {
@@ -160,4 +163,41 @@ TEST_CASE(
                                   runtime::principal::guest("g", "192.0.2.1"), std::string{"x"});
   REQUIRE_FALSE(guest);
   CHECK(code_of(guest.error()) == errc::forbidden);
+}
+
+TEST_CASE("a live channel's viewer growth is measured against the audience of the window's start") {
+  runtime::manual_clock clock;
+  channel_fixture f{&clock};
+  auto key = f.ask<std::string>("rise", create_atom::value, runtime::principal::user("rise"),
+                                std::string{"Rising"});
+  REQUIRE(key);
+  REQUIRE(f.ask<actors::channel_view>("rise", actors::publish_begin_atom::value, *key,
+                                      std::string{"s1"}));
+  auto report = [&](std::uint64_t viewers) {
+    actors::stream_health health;
+    health.session_id = "s1";
+    health.ws_viewers = viewers;
+    f.self->send(f.registry, route_atom::value, std::string{"channel"}, std::string{"rise"},
+                 caf::make_message(actors::health_atom::value, health));
+    return *f.ask<actors::channel_view>("rise", get_atom::value);
+  };
+  // Younger than the window: the audience grew from nothing.
+  CHECK(report(5).viewers_window_ago == 0);
+  for (int minute = 1; minute <= 9; ++minute) {
+    clock.advance(1min);
+    CHECK(report(5 + 5 * static_cast<std::uint64_t>(minute)).viewers_window_ago == 0);
+  }
+  // From ten minutes on, the sample taken (at least) a window ago is the base.
+  clock.advance(1min);
+  auto view = report(60);
+  CHECK(view.viewers == 60);
+  CHECK(view.viewers_window_ago == 5);
+  clock.advance(1min);
+  CHECK(report(60).viewers_window_ago == 10);
+  // A new session starts from nothing again.
+  REQUIRE(f.ask<bool>("rise", actors::publish_end_atom::value, std::string{"s1"}));
+  auto again = f.ask<actors::channel_view>("rise", actors::publish_begin_atom::value, *key,
+                                           std::string{"s2"});
+  REQUIRE(again);
+  CHECK(again->viewers_window_ago == 0);
 }
