@@ -73,6 +73,15 @@ std::size_t fmp4_hub::subscribers() const {
                                                 [](auto& weak) { return !weak.expired(); }));
 }
 
+std::size_t fmp4_hub::viewers() const {
+  std::lock_guard lock{mutex_};
+  std::size_t total = 0;
+  for (auto& weak : subscribers_)
+    if (auto subscriber = weak.lock())
+      total += subscriber->viewers();
+  return total;
+}
+
 bool fmp4_hub::closed() const {
   std::lock_guard lock{mutex_};
   return closed_;

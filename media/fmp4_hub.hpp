@@ -32,6 +32,9 @@ class fmp4_subscriber {
   virtual void on_packet(const fmp4_packet& packet) = 0;
   /// The session ended; no packets follow.
   virtual void on_end() = 0;
+  /// People watching through this subscriber: one player, or the viewers of another node that
+  /// relays the stream (they count on the channel, the relay itself does not).
+  virtual std::size_t viewers() const { return 1; }
 };
 
 class fmp4_hub {
@@ -44,6 +47,8 @@ class fmp4_hub {
   void subscribe(const std::shared_ptr<fmp4_subscriber>& subscriber);
   void close();
   std::size_t subscribers() const;
+  /// Viewers through the live subscribers (fmp4_subscriber::viewers): the WebSocket figure.
+  std::size_t viewers() const;
   bool closed() const;
   /// Number of cached packets (GOP cache), for tests and diagnostics.
   std::size_t cached_packets() const;

@@ -1,5 +1,6 @@
 #include "media/fmp4_relay.hpp"
 
+#include <atomic>
 #include <cstring>
 
 #include <caf/all.hpp>
@@ -20,8 +21,14 @@ class forwarder final : public fmp4_subscriber {
     caf::anon_send(sink_, relay_end_atom::value, channel_);
     caf::anon_send_exit(source_, caf::exit_reason::normal);
   }
+  // The relay's own connection is not a viewer; the people behind it are (0 until told).
+  std::size_t viewers() const override { return downstream_.load(std::memory_order_relaxed); }
+  void set_downstream(std::uint64_t viewers) {
+    downstream_.store(static_cast<std::size_t>(viewers), std::memory_order_relaxed);
+  }
 
  private:
+  std::atomic<std::size_t> downstream_{0};
   caf::actor sink_;
   caf::actor source_;
   std::string channel_;
@@ -38,7 +45,12 @@ caf::behavior source(caf::stateful_actor<source_state>* self, std::shared_ptr<fm
   self->set_down_handler([self](const caf::down_msg&) { self->quit(); });
   self->state.subscription = std::make_shared<forwarder>(sink, caf::actor{self}, channel);
   hub->subscribe(self->state.subscription);
-  return {[](relay_end_atom) {}};  // nothing to ask: it only forwards
+  return {
+    [](relay_end_atom) {},
+    [self](relay_viewers_atom, std::uint64_t viewers) {
+      self->state.subscription->set_downstream(viewers);
+    },
+  };
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ namespace aethex::media {
 using relay_atom = caf::atom_constant<caf::atom("relay")>;
 using relay_data_atom = caf::atom_constant<caf::atom("relaydata")>;
 using relay_end_atom = caf::atom_constant<caf::atom("relayend")>;
+/// (relay_viewers_atom, uint64): the edge node's viewers of a relayed stream, to its source.
+using relay_viewers_atom = caf::atom_constant<caf::atom("relayview")>;
 
 /// An fmp4_packet as it crosses nodes.
 struct relay_packet {

@@ -228,9 +228,9 @@ void report_health(session_actor* self) {
   h.audio_codec = stats.audio_codec;
   h.width = stats.width;
   h.height = stats.height;
-  h.ws_viewers = st.outputs.fmp4 ? st.outputs.fmp4->subscribers() : 0;
+  h.ws_viewers = st.outputs.fmp4 ? st.outputs.fmp4->viewers() : 0;
   for (const auto& r : st.outputs.renditions->list()) {
-    h.ws_viewers += r.fmp4->subscribers();  // a viewer of a rendition watches this stream too
+    h.ws_viewers += r.fmp4->viewers();  // a viewer of a rendition watches this stream too
     h.renditions.push_back(r.name);
   }
   h.transcode_refused = st.outputs.renditions->refusal();

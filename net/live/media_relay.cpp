@@ -19,10 +19,13 @@ namespace {
 
 using namespace std::chrono_literals;
 using idle_sweep_atom = caf::atom_constant<caf::atom("relaysweep")>;
+using report_atom = caf::atom_constant<caf::atom("relayrep")>;
 
 constexpr auto lookup_timeout = 5s;
 // A relay without viewers for two sweeps in a row is released.
 constexpr auto sweep_interval = 10s;
+// How often each source hears how many viewers this node has (the channel's figure counts them).
+constexpr auto report_interval = 1s;
 
 struct relay {
   std::shared_ptr<media::fmp4_hub> hub = std::make_shared<media::fmp4_hub>();
@@ -103,6 +106,7 @@ caf::behavior edge_relays(relays_actor* self, caf::actor registry, caf::actor me
       }
   });
   self->delayed_send(self, sweep_interval, idle_sweep_atom::value);
+  self->delayed_send(self, report_interval, report_atom::value);
   return {
     [self](media::relay_atom, const std::string& channel) -> caf::result<media::media_outputs> {
       auto& st = self->state;
@@ -123,6 +127,13 @@ caf::behavior edge_relays(relays_actor* self, caf::actor registry, caf::actor me
         it->second.hub->publish(media::from_relay(std::move(packet)));
     },
     [self](media::relay_end_atom, const std::string& channel) { drop(self, channel, caf::none); },
+    [self](report_atom) {
+      for (auto& [channel, r] : self->state.relays)
+        if (r.source)
+          self->send(r.source, media::relay_viewers_atom::value,
+                     static_cast<std::uint64_t>(r.hub->viewers()));
+      self->delayed_send(self, report_interval, report_atom::value);
+    },
     [self](idle_sweep_atom) {
       std::vector<std::string> idle;
       for (auto& [channel, r] : self->state.relays) {

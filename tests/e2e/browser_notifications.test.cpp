@@ -5,6 +5,12 @@
 // push cannot come before the page listens. While nova is live the script also finds it on
 // Browse (with its loaded thumbnail), under its category on Categories, and through the top
 // bar's search. Afterwards the API confirms the follow and inbox.
+//
+// The second case (tests/e2e/browser/social.mjs) is three people in one Chromium: two signed-up
+// users, each live on a channel of their name from ffmpeg, and an anonymous viewer. Direct
+// messages (the unread count, the thread, live delivery both ways), a friend request from the
+// channel page accepted on /friends, and a raid started from the dashboard that moves the
+// viewer's page to the target; afterwards the API confirms what the pages showed.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -26,15 +32,37 @@ json call(const test_node& node, const std::string& method, const std::string& t
   return res.body;
 }
 
-}  // namespace
-
-TEST_CASE("a follower's bell lights up when the channel goes live") {
+void require_browser() {
   REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
                   "chromium is required (scripts/setup installs it)");
   REQUIRE_MESSAGE(std::filesystem::exists(std::string{AETHEX_SOURCE_DIR} +
                                           "/net/web/node_modules/playwright-core"),
                   "net/web dependencies are required (scripts/setup runs npm ci)");
   REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required");
+}
+
+struct creator {
+  std::string token;
+  std::string key;
+};
+
+// Signs `name` up through the API and creates the channel of the same name (its owner).
+creator sign_up_with_channel(const test_node& node, const std::string& name) {
+  auto signup = api_call(node, "POST", "/api/v1/auth/signup",
+                         {{"username", name}, {"password", name + "-password-1"}});
+  INFO("signup " << name << " -> " << signup.status << " " << signup.raw);
+  REQUIRE(signup.status == 201);
+  auto token = signup.body["token"].get<std::string>();
+  auto channel = api_call(node, "POST", "/api/v1/channels", {{"name", name}}, token);
+  INFO("channel " << name << " -> " << channel.status << " " << channel.raw);
+  REQUIRE(channel.status == 201);
+  return {token, channel.body["stream_key"].get<std::string>()};
+}
+
+}  // namespace
+
+TEST_CASE("a follower's bell lights up when the channel goes live") {
+  require_browser();
   test_node node{"browser_notifications"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   auto key = node.create_channel("nova");
@@ -82,4 +110,78 @@ TEST_CASE("a follower's bell lights up when the channel goes live") {
   CHECK(inbox["notifications"][0]["channel"] == "nova");
   CHECK(inbox["notifications"][0]["read"] == true);
   CHECK(call(node, "GET", "/api/v1/channels/nova/followers")["followers"] == 1);
+}
+
+TEST_CASE("friends, direct messages and a raid in the browser") {
+  require_browser();
+  test_node node{"browser_social"};
+  REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
+  auto ava = sign_up_with_channel(node, "ava");
+  auto ben = sign_up_with_channel(node, "ben");
+  // Both go live while the script does messages and friends; it waits for the live badges
+  // before the raid. Small pictures: Chromium plays both streams on this box as well.
+  child_process ava_stream{ffmpeg_publish_args(node.rtmp_url(ava.key), 120, "320x180"),
+                           node.out_dir / "ffmpeg-ava.log"};
+  child_process ben_stream{ffmpeg_publish_args(node.rtmp_url(ben.key), 120, "320x180"),
+                           node.out_dir / "ffmpeg-ben.log"};
+
+  child_process script{{"node", browser_script("social.mjs"), "--url", node.http_base(),
+                        "--user-a", "ava", "--token-a", ava.token, "--user-b", "ben",
+                        "--token-b", ben.token, "--out", node.out_dir.string(), "--timeout", "20"},
+                       node.out_dir / "social_script.log"};
+  auto status = script.wait(120s);
+  auto output = script.log();
+  INFO(output);
+  CHECK(status == 0);
+  auto result = last_json_line(output);
+  REQUIRE(result.is_object());
+  CHECK(result.value("ok", false));
+  MESSAGE("browser social: " << result.dump());
+
+  // Messages: counted in B's top bar before B opened the thread, then read.
+  CHECK(result.value("dm_unread_before_open", "") == "1");
+  CHECK(result.value("dm_unread_label", "") == "Messages, 1 unread");
+  CHECK(result.value("dm_thread_unread", "") == "1");
+  CHECK(result.value("dm_unread_after_open_hidden", false));
+  CHECK(result.value("dm_live_in_conversation", false));
+  CHECK(result.value("dm_badge_while_open_hidden", false));
+  auto texts = result.value("dm_texts", json::array());
+  REQUIRE(texts.size() == 3);
+  json expected_log = json::array();
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    expected_log.push_back({{"id", i + 1}, {"from", i < 2 ? "ava" : "ben"}, {"text", texts[i]}});
+  CHECK(result.value("dm_shown_to_b", json::array()) == expected_log);
+  // Friends: asked from the channel page, accepted on /friends, seen by both.
+  CHECK(result.value("friend_button_before", "") == "Add friend");
+  CHECK(result.value("friend_button_sent", "") == "Cancel request");
+  CHECK(result.value("friend_request_live", false));
+  CHECK(result.value("friend_button_after", "") == "Friends ✓");
+  CHECK(result.value("friends_of_a", json::array()) == json::array({"ben"}));
+  CHECK(result.value("friends_of_b", json::array()) == json::array({"ava"}));
+  // Raid: the viewer saw the countdown, then moved with the raid without a reload.
+  CHECK(result.value("raid_banner_target", "") == "ben");
+  auto seconds = result.value("raid_banner_seconds", -1);
+  CHECK(seconds > 0);
+  CHECK(seconds <= 90);
+  CHECK(result.value("raid_panel_state", "") == "done");
+  CHECK(result.value("raid_landed", "") == "/c/ben?raid=ava");
+  CHECK(result.value("raid_arrival_from", "") == "ava");
+  CHECK(result.value("raid_same_document", false));
+  CHECK(result.value("raid_banner_after", -1) == 0);
+  CHECK(result.value("raided_line", "").find("ava") != std::string::npos);
+
+  // What the pages did, as the API sees it.
+  auto friends = call(node, "GET", "/api/v1/me/friends", nullptr, ava.token);
+  REQUIRE(friends["friends"].size() == 1);
+  CHECK(friends["friends"][0]["user"] == "ben");
+  CHECK(friends["incoming"].empty());
+  CHECK(friends["outgoing"].empty());
+  auto history = call(node, "GET", "/api/v1/me/dms/ava", nullptr, ben.token)["messages"];
+  REQUIRE(history.size() == 3);
+  for (std::size_t i = 0; i < history.size(); ++i)
+    CHECK(history[i]["text"] == texts[i]);
+  // The open conversation marked everything read (the page does not wait for that answer).
+  CHECK(eventually(
+    [&] { return call(node, "GET", "/api/v1/me/dms", nullptr, ben.token)["unread"] == 0; }, 5s));
+  CHECK(call(node, "GET", "/api/v1/channels/ava/raid")["raid"].is_null());
 }

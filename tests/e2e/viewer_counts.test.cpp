@@ -60,8 +60,11 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
 
   std::vector<std::unique_ptr<ws_viewer>> sockets;
   sockets.reserve(3);
+  // On a cluster, two of them watch through another member, which relays one copy of the
+  // stream: its viewers count, the relay's own connection does not.
   for (int i = 0; i < 3; ++i)
-    sockets.push_back(std::make_unique<ws_viewer>(node.http_port, "vera"));
+    sockets.push_back(std::make_unique<ws_viewer>(
+      test_node::in_cluster() && i > 0 ? node.peer_http_ports.at(0) : node.http_port, "vera"));
   // Two players with their own ids (one polling twice), one without an id (counted by its
   // address), and one LL-HLS player: four HLS viewers.
   for (auto* target :

@@ -67,3 +67,27 @@ TEST_CASE("a relay source sends the GOP cache, then live packets, then the end")
   CHECK(ended);
   CHECK(hub->subscribers() == 0);
 }
+
+TEST_CASE("a relay counts the viewers behind it, not itself, among the hub's viewers") {
+  caf::actor_system_config cfg;
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  caf::actor_system sys{cfg};
+  auto hub = std::make_shared<fmp4_hub>();
+  struct player final : fmp4_subscriber {
+    void on_packet(const fmp4_packet&) override {}
+    void on_end() override {}
+  };
+  auto local = std::make_shared<player>();
+  hub->subscribe(local);
+  caf::scoped_actor sink{sys};
+  auto source = spawn_relay_source(sys, hub, "alice", sink);
+  for (int i = 0; i < 500 && hub->subscribers() < 2; ++i)
+    std::this_thread::sleep_for(10ms);
+  REQUIRE(hub->subscribers() == 2);
+  CHECK(hub->viewers() == 1);  // the relay has reported nobody yet
+  caf::anon_send(source, relay_viewers_atom::value, std::uint64_t{5});
+  for (int i = 0; i < 500 && hub->viewers() != 6; ++i)
+    std::this_thread::sleep_for(10ms);
+  CHECK(hub->viewers() == 6);
+  caf::anon_send_exit(source, caf::exit_reason::user_shutdown);
+}

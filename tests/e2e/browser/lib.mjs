@@ -193,3 +193,43 @@ export async function openBlankOrExit(timeoutMs) {
     process.exit(1);
   }
 }
+
+/** Launches Chromium for a script that opens several pages; on failure prints the verdict and exits 1. */
+export async function launchOrExit() {
+  try {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+    const { chromium } = loadPlaywright();
+    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  } catch (e) {
+    fail(`could not start the browser: ${e.message}`);
+    process.exit(1);
+  }
+}
+
+/**
+ * A page in a fresh context of `browser` (its own storage, so one person per context). With
+ * `session` ({ token, username }) and `origin`, the context starts signed in as the web UI's
+ * log-in leaves it (localStorage `aethex.session`). Page errors, failed requests and console
+ * errors not matching `ignore` are pushed to `errors`, prefixed with `name`.
+ */
+export async function newPersonPage(browser, { name, timeoutMs, errors, origin, session, ignore = /$^/ }) {
+  const storageState = session
+    ? { cookies: [], origins: [{ origin, localStorage: [{ name: 'aethex.session', value: JSON.stringify(session) }] }] }
+    : undefined;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, storageState });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  page.on('pageerror', (err) => errors.push(`${name}: pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !ignore.test(msg.text())) errors.push(`${name}: console: ${msg.text()}`);
+  });
+  page.on('requestfailed', (req) => {
+    const f = req.failure()?.errorText ?? 'failed';
+    if (f !== 'net::ERR_ABORTED' && !ignore.test(req.url())) errors.push(`${name}: requestfailed: ${req.url()} ${f}`);
+  });
+  return page;
+}
+
+/** Marks the page's document; `sameDocument` is true until a reload or a full navigation. */
+export const markDocument = (page) => page.evaluate(() => (window.__sameDocument = true));
+export const sameDocument = (page) => page.evaluate(() => window.__sameDocument === true);

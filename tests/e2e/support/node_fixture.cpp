@@ -83,9 +83,10 @@ void test_node::start_peers(std::vector<std::string>& node_args,
   auto seed = "127.0.0.1:" + std::to_string(founder_port);
   for (int i = 1; i <= 2; ++i) {
     auto id = "peer" + std::to_string(i);
+    peer_http_ports.push_back(free_tcp_port());
     std::vector<std::string> argv{
       node_binary(), "serve",     "--data",      data_dir.string() + "-" + id,
-      "--bind",      "127.0.0.1", "--http-port", std::to_string(free_tcp_port()),
+      "--bind",      "127.0.0.1", "--http-port", std::to_string(peer_http_ports.back()),
       "--rtmp-port", "0",         "--srt-port",  "0"};
     argv.insert(argv.end(), shared_args.begin(), shared_args.end());
     auto args = cluster_args(id, i == 1 ? founder_port : free_tcp_port(), i == 1 ? "" : seed);

@@ -52,6 +52,8 @@ class test_node {
   std::size_t rss_kib() const;
 
   unsigned short http_port = 0;
+  /// The cluster peers' HTTP ports (cluster mode only), for clients of another member.
+  std::vector<unsigned short> peer_http_ports;
   unsigned short rtmp_port = 0;
   unsigned short srt_port = 0;
   std::filesystem::path data_dir;
