@@ -1,6 +1,7 @@
 #include "actors/messaging/message_hub.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -8,6 +9,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/core/entity_ref.hpp"
+#include "actors/messaging/relations.hpp"
 #include "runtime/atoms.hpp"
 
 namespace aethex::actors {
@@ -17,24 +20,78 @@ using json = nlohmann::json;
 
 struct hub_state {
   static inline const char* name = "message_hub";
+  message_hub_env env;
   std::map<caf::actor_addr, std::string> user_of;                        // connection → user
   std::unordered_map<std::string, std::vector<caf::actor>> connections;  // user → connections
+  // Users online anywhere in the cluster → the members they are connected to (bounded by the
+  // members' connection caps).
+  std::unordered_map<std::string, std::set<std::string>> online;
 };
 
 using hub_actor = caf::stateful_actor<hub_state>;
+
+void announce(hub_actor* self, const std::string& user, bool online) {
+  auto& st = self->state;
+  st.env.publish(std::string{presence_topic},
+                 json{{"user", user}, {"node", st.env.node}, {"online", online}}.dump());
+}
+
+// The user's friends hear it (from the member where it happened, so once).
+void tell_friends(hub_actor* self, const std::string& user, bool online) {
+  auto& st = self->state;
+  actors::entity_ref<relations_protocol>{st.env.registry, user}
+    .ask(get_atom::value)
+    .then(self, [self, user, online](caf::expected<relations_view> view) {
+      if (!view)
+        return;
+      json friends = json::array();
+      for (auto& e : view->entries)
+        if (e.state == relation::friends && friends.size() < max_push_users)
+          friends.push_back(e.user);
+      if (friends.empty())
+        return;
+      self->state.env.publish(
+        std::string{message_push_topic},
+        json{{"users", friends},
+             {"frame", {{"type", "presence"}, {"user", user}, {"online", online}}}}
+          .dump());
+    });
+}
+
+void on_presence(hub_actor* self, const json& body) {
+  auto& st = self->state;
+  auto user = body.value("user", std::string{});
+  auto node = body.value("node", std::string{});
+  if (user.empty() || node.empty())
+    return;
+  auto& nodes = st.online[user];
+  bool was_online = !nodes.empty();
+  if (body.value("online", false))
+    nodes.insert(node);
+  else
+    nodes.erase(node);
+  bool is_online = !nodes.empty();
+  if (!is_online)
+    st.online.erase(user);
+  if (was_online != is_online && node == st.env.node)
+    tell_friends(self, user, is_online);
+}
 
 void drop_connection(hub_actor* self, const caf::actor_addr& addr) {
   auto& st = self->state;
   auto it = st.user_of.find(addr);
   if (it == st.user_of.end())
     return;
-  auto list = st.connections.find(it->second);
+  auto list = st.connections.find(it->second);  // before it->second moves below
   if (list != st.connections.end()) {
     std::erase_if(list->second, [&](const caf::actor& c) { return c.address() == addr; });
     if (list->second.empty())
       st.connections.erase(list);
   }
+  auto user = std::move(it->second);
   st.user_of.erase(it);
+  if (!st.connections.count(user))
+    announce(self, user, false);  // the user's last page here closed
 }
 
 void push(hub_actor* self, const json& body) {
@@ -55,7 +112,8 @@ void push(hub_actor* self, const json& body) {
   }
 }
 
-caf::behavior hub_behavior(hub_actor* self) {
+caf::behavior hub_behavior(hub_actor* self, message_hub_env env) {
+  self->state.env = std::move(env);
   self->set_down_handler([self](caf::down_msg& down) { drop_connection(self, down.source); });
   return {
     [self](topic_sub_atom, const std::string& user, const caf::actor& connection) {
@@ -64,27 +122,41 @@ caf::behavior hub_behavior(hub_actor* self) {
         return;
       self->monitor(connection);
       st.user_of.emplace(connection.address(), user);
-      st.connections[user].push_back(connection);
+      auto& list = st.connections[user];
+      list.push_back(connection);
+      if (list.size() == 1)
+        announce(self, user, true);  // the user's first page here
     },
     [self](topic_unsub_atom, const caf::actor& connection) {
       self->demonitor(connection);
       drop_connection(self, connection.address());
     },
     [self](publish_atom, const std::string& topic, const std::string& payload) {
-      if (topic != message_push_topic)
-        return;
       auto body = json::parse(payload, nullptr, false);
-      if (body.is_object())
+      if (!body.is_object())
+        return;
+      if (topic == message_push_topic)
         push(self, body);
+      else if (topic == presence_topic)
+        on_presence(self, body);
+    },
+    [self](online_atom, const std::vector<std::string>& users) {
+      std::vector<std::string> online;
+      for (auto& user : users)
+        if (self->state.online.count(user))
+          online.push_back(user);
+      return online;
     },
     [self](metrics_atom) {
-      return std::vector<std::uint64_t>{self->state.user_of.size()};
+      return std::vector<std::uint64_t>{self->state.user_of.size(), self->state.online.size()};
     },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_message_hub(caf::actor_system& sys) { return sys.spawn(hub_behavior); }
+caf::actor spawn_message_hub(caf::actor_system& sys, message_hub_env env) {
+  return sys.spawn(hub_behavior, std::move(env));
+}
 
 }  // namespace aethex::actors

@@ -42,9 +42,10 @@ class messaging_domain final : public domain_module {
   }
 
   void start(node_env& env) const override {
-    auto hub = spawn_message_hub(*env.sys);
+    auto hub = spawn_message_hub(*env.sys, {env.node_id, env.registry, env.publish});
     env.services->add("topic:" + std::string{messages_topic}, hub);
     env.services->add(std::string{message_push_topic}, hub);
+    env.services->add(std::string{presence_topic}, hub);
   }
 
   void add_routes(route_table& routes, const node_env& env) const override {

@@ -1,6 +1,8 @@
 // Friends and blocks over REST. Each change is made on the asking user's side first (where a
 // block of theirs refuses it), then on the other side, whose answer is final; the other user's
 // pages hear of it on the "messages" topic. A block is never announced to the blocked user.
+#include <algorithm>
+
 #include "actors/core/entity_ref.hpp"
 #include "actors/identity/user.hpp"
 #include "actors/messaging/internal.hpp"
@@ -88,21 +90,48 @@ void change_and_mirror(const node_env& env, const std::string& me, const std::st
     });
 }
 
+json relations_json(const relations_view& view, const std::vector<std::string>& online) {
+  json out{{"friends", json::array()},
+           {"incoming", json::array()},
+           {"outgoing", json::array()},
+           {"blocked", json::array()}};
+  for (auto& e : view.entries) {
+    if (e.state == relation::friends) {
+      bool is_online = std::find(online.begin(), online.end(), e.user) != online.end();
+      out["friends"].push_back(
+        json{{"user", e.user}, {"since_ms", e.since_ms}, {"online", is_online}});
+    } else {
+      out[e.state].push_back(json{{"user", e.user}, {"at_ms", e.since_ms}});
+    }
+  }
+  return out;
+}
+
+// The lists, with each friend's presence from this member's hub (it knows the whole cluster's).
 void list_relations(const node_env& env, route_request&& req, route_reply reply) {
   relations_ref{env.registry, req.who.name}
     .ask(get_atom::value)
-    .then(*env.sys, answer<relations_view>(std::move(reply), [](const relations_view& view) {
-      json out{{"friends", json::array()},
-               {"incoming", json::array()},
-               {"outgoing", json::array()},
-               {"blocked", json::array()}};
-      for (auto& e : view.entries) {
-        auto list = e.state == relation::friends ? "friends" : e.state;
-        out[list].push_back(json{{"user", e.user},
-                                 {e.state == relation::friends ? "since_ms" : "at_ms", e.since_ms}});
-      }
-      return out;
-    }));
+    .then(*env.sys, [env, reply](caf::expected<relations_view> view) {
+      if (!view)
+        return reply(view.error());
+      std::vector<std::string> friends;
+      for (auto& e : view->entries)
+        if (e.state == relation::friends)
+          friends.push_back(e.user);
+      auto hub = env.services->find("topic:" + std::string{messages_topic});
+      if (friends.empty() || !hub)
+        return reply(route_response::json(200, relations_json(*view, {})));
+      env.sys->spawn([hub, friends, view = *view, reply](caf::event_based_actor* self) {
+        self->request(hub, std::chrono::seconds(5), online_atom::value, friends)
+          .then(
+            [view, reply](const std::vector<std::string>& online) {
+              reply(route_response::json(200, relations_json(view, online)));
+            },
+            [view, reply](const caf::error&) {  // presence is a nicety: the lists still answer
+              reply(route_response::json(200, relations_json(view, {})));
+            });
+      });
+    });
 }
 
 }  // namespace

@@ -103,6 +103,23 @@ TEST_CASE("friend requests are answered both ways and arrive live on the other's
   CHECK(ok(node, "POST", "users/cat/friend", amy)["state"] == "friends");
   CHECK(users_in(ok(node, "GET", "me/friends", cat)["friends"]) == std::vector<std::string>{"amy"});
 
+  // Presence: a friend with a page open is online; pages opening and closing tell the friends.
+  auto amy_friends = ok(node, "GET", "me/friends", amy)["friends"];
+  INFO(amy_friends.dump());
+  REQUIRE(amy_friends.size() == 2);
+  for (auto& f : amy_friends)
+    CHECK(f["online"] == (f["user"] == "bob"));  // cat has no page open
+  bob_page->clear();
+  {
+    auto amy_page = messages_page(node, amy);
+    auto online = bob_page->next("presence");
+    CHECK(online.value("user", "") == "amy");
+    CHECK(online.value("online", false) == true);
+  }
+  auto offline = bob_page->next("presence");
+  CHECK(offline.value("user", "") == "amy");
+  CHECK(offline.value("online", true) == false);
+
   // Unfriending clears both sides, and the other's page hears it.
   bob_page->clear();
   CHECK(ok(node, "DELETE", "users/bob/friend", amy)["state"] == "none");
