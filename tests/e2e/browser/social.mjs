@@ -9,10 +9,11 @@
 // - Friends: B keeps /friends open; A clicks "Add friend" on B's channel page; the request shows
 //   up on B's page live, B accepts, A's channel page turns to "Friends" live, and each one's
 //   /friends lists the other.
-// - Raid: the viewer watches A's channel, B watches his own. A starts a raid on B from the
-//   dashboard's raid panel; the viewer sees the countdown banner, then A clicks "Raid now" and
-//   the viewer's page moves (without a reload) to /c/B?raid=A with the arrival note, while B's
-//   chat shows the "raiding" line. Screenshots: raid_banner.png, raid_arrival.png.
+// - Raid: the viewer watches A's channel (until the node counts it), B watches his own. A
+//   starts a raid on B from the dashboard's raid panel; the viewer sees the countdown banner,
+//   then A clicks "Raid now" and the viewer's page moves (without a reload) to /c/B?raid=A with
+//   the arrival note, while B's chat shows the "raiding" line and counts the viewer in his room.
+//   Screenshots: raid_banner.png, raid_arrival.png.
 // Waits are on the pages' own state (selectors, URLs), never on fixed sleeps.
 // Usage: node tests/e2e/browser/social.mjs --url http://127.0.0.1:PORT --user-a NAME --token-a T
 //          --user-b NAME --token-b T --out DIR [--timeout 30]
@@ -180,6 +181,10 @@ try {
   await viewer.goto(`${base}/c/${A}`, { waitUntil: 'domcontentloaded' });
   await viewer.locator('#live-badge').waitFor({ timeout: liveTimeoutMs });
   await viewer.waitForFunction(sel.chatJoined);
+  // The raid takes the channel's audience along: wait until the node counts this player.
+  await viewer.waitForFunction(() => /^[1-9]\d* viewers?$/.test(document.querySelector('#viewers')?.textContent?.trim() ?? ''), null, {
+    timeout: liveTimeoutMs,
+  });
   await markDocument(viewer);
 
   step = `B watches his own channel`;
@@ -198,6 +203,7 @@ try {
   await a.click('[data-testid="raid-start"]');
   await a.locator(`${panel}[data-state="countdown"] [data-testid="raid-countdown"][data-target="${B}"]`).waitFor();
   out.raid_countdown_text = await textOf(a, '[data-testid="raid-countdown"]');
+  out.raid_viewers = Number(/with (\d+) viewers?/.exec(out.raid_countdown_text)?.[1] ?? -1);
 
   step = 'the viewer sees the countdown';
   current = viewer;
@@ -234,6 +240,10 @@ try {
   const raided = b.locator('[data-testid="raided-line"]', { hasText: A });
   await raided.waitFor();
   out.raided_line = (await raided.innerText()).replace(/\s+/g, ' ').trim();
+  out.raided_viewers = Number(/with (\d+) viewers?/.exec(out.raided_line)?.[1] ?? -1);
+  // The moved viewer joined B's room: B's page and the viewer's are in it.
+  await b.waitForFunction(() => /\b2$/.test(document.querySelector('#chat-viewers')?.textContent?.trim() ?? ''));
+  out.target_room_viewers = Number(/\d+/.exec(await textOf(b, '#chat-viewers'))?.[0] ?? -1);
 
   const summary = {
     ok: errors.length === 0,
