@@ -53,7 +53,7 @@ void tell_friends(hub_actor* self, const std::string& user, bool online) {
       self->state.env.publish(
         std::string{message_push_topic},
         json{{"users", friends},
-             {"frame", {{"type", "presence"}, {"user", user}, {"online", online}}}}
+             {"frame", {{"type", "friend_presence"}, {"user", user}, {"online", online}}}}
           .dump());
     });
 }

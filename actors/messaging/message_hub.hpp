@@ -6,7 +6,7 @@
 // Presence: a user with a subscribed page on any member is online. Each hub tells every member
 // when a user's first page here opens or the last one closes (presence_topic), so every hub
 // knows who is online cluster-wide; the hub where the change happened pushes {"type":
-// "presence","user","online"} to the user's friends. Best effort: a member that joins later
+// "friend_presence","user","online"} to the user's friends. Best effort: a member that joins later
 // learns of users as they come and go, and a member that dies leaves its users online until
 // they reconnect somewhere.
 #pragma once

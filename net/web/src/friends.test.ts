@@ -5,6 +5,7 @@ import {
   addFriend,
   applyBlock,
   applyFriendState,
+  applyPresence,
   parseFriendChange,
   parseFriendLists,
   relationOf,
@@ -99,5 +100,22 @@ describe('friend calls', () => {
       'DELETE /api/v1/users/bo/friend Bearer tok',
       'POST /api/v1/users/bo/block Bearer tok',
     ]);
+  });
+});
+
+describe('presence', () => {
+  it('marks a friend online or offline, and ignores strangers and bad frames', () => {
+    const lists = parseFriendLists({
+      friends: [{ user: 'ann', since_ms: 1, online: false }, { user: 'bo', since_ms: 2 }],
+      incoming: [],
+      outgoing: [],
+      blocked: [],
+    });
+    expect(lists.friends[0]?.online).toBe(false);
+    expect(lists.friends[1]?.online).toBeUndefined();
+    const on = applyPresence(lists, { type: 'friend_presence', user: 'ann', online: true });
+    expect(on.friends[0]?.online).toBe(true);
+    expect(applyPresence(on, { type: 'friend_presence', user: 'zed', online: true })).toBe(on);
+    expect(applyPresence(on, { type: 'friend_presence', user: 'ann', online: 'yes' })).toBe(on);
   });
 });

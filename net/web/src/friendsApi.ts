@@ -8,6 +8,8 @@ export interface FriendEntry {
   user: string;
   /** since_ms for friends, at_ms for requests and blocks. */
   at_ms: number;
+  /** Friends only: a page of theirs is open somewhere (presence). */
+  online?: boolean;
 }
 
 export interface FriendLists {
@@ -35,7 +37,9 @@ function entries(v: unknown, timeKey: 'since_ms' | 'at_ms'): FriendEntry[] {
     const o = e as Record<string, unknown>;
     if (typeof o.user !== 'string' || o.user === '') continue;
     const t = o[timeKey] ?? o.at_ms ?? o.since_ms;
-    out.push({ user: o.user, at_ms: typeof t === 'number' ? t : 0 });
+    const entry: FriendEntry = { user: o.user, at_ms: typeof t === 'number' ? t : 0 };
+    if (typeof o.online === 'boolean') entry.online = o.online;
+    out.push(entry);
   }
   return out;
 }
@@ -101,6 +105,14 @@ export function applyFriendState(lists: FriendLists, user: string, state: Friend
     default:
       return base;
   }
+}
+
+/** A `friend_presence` frame: a friend's pages opened somewhere (online) or all closed. */
+export function applyPresence(lists: FriendLists, frame: Record<string, unknown>): FriendLists {
+  if (typeof frame.user !== 'string' || typeof frame.online !== 'boolean') return lists;
+  const { user, online } = frame;
+  if (!lists.friends.some((e) => e.user === user)) return lists;
+  return { ...lists, friends: lists.friends.map((e) => (e.user === user ? { ...e, online } : e)) };
 }
 
 /** Blocking ends the friendship and any requests both ways (assumed to match the server). */

@@ -112,11 +112,11 @@ TEST_CASE("friend requests are answered both ways and arrive live on the other's
   bob_page->clear();
   {
     auto amy_page = messages_page(node, amy);
-    auto online = bob_page->next("presence");
+    auto online = bob_page->next("friend_presence");
     CHECK(online.value("user", "") == "amy");
     CHECK(online.value("online", false) == true);
   }
-  auto offline = bob_page->next("presence");
+  auto offline = bob_page->next("friend_presence");
   CHECK(offline.value("user", "") == "amy");
   CHECK(offline.value("online", true) == false);
 

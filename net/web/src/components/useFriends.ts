@@ -10,6 +10,7 @@ import {
   addFriend,
   applyBlock,
   applyFriendState,
+  applyPresence,
   fetchFriends,
   parseFriendChange,
   removeFriend,
@@ -64,6 +65,7 @@ export function useFriends(token: string): Friends {
   useResubscribed('messages', load);
 
   useTopic('messages', (frame) => {
+    if (frame.type === 'friend_presence') return setLists((l) => applyPresence(l, frame));
     if (frame.type !== 'friend') return;
     const change = parseFriendChange(frame);
     if (change) setLists((l) => applyFriendState(l, change.user, change.state, 'them', Date.now()));

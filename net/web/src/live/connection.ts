@@ -46,9 +46,11 @@ const TOPICS_REF = 'live:topics';
 /** Server frame type -> the topic whose listeners get it. */
 const FRAME_TOPICS = new Map([
   ['notification', 'notifications'],
-  // Direct messages (to both participants) and friend-request changes (to the other user).
+  // Direct messages (to both participants), friend-request changes (to the other user) and
+  // friends' presence.
   ['dm', 'messages'],
   ['friend', 'messages'],
+  ['friend_presence', 'messages'],
 ]);
 
 interface Room {

@@ -96,6 +96,11 @@ function Row({ entry, testid, note, friends, children }: { entry: FriendEntry; t
       </span>
       <span class="social-text">
         <strong>{entry.user}</strong>
+        {entry.online !== undefined && (
+          <span class={entry.online ? 'friend-presence online' : 'friend-presence'} data-testid="friend-online" data-online={entry.online ? 'true' : 'false'}>
+            {entry.online ? '● online' : 'offline'}
+          </span>
+        )}
         {note && <span class="muted">{note}</span>}
         {error && (
           <span class="form-error" role="alert">
