@@ -2,6 +2,7 @@
 // who arrived with a raid (`?raid=<source>`).
 import { useState } from 'preact/hooks';
 import { raidBannerText, secondsLeft, type Raid } from '../raidApi';
+import { formatViewers } from '../format';
 import { channelPath } from '../router';
 import { useNow } from './useNow';
 import './raid.css';
@@ -15,7 +16,7 @@ export function RaidBanner({ raid }: { raid: Raid | null }) {
       <span aria-hidden="true">🚀</span>
       <span>
         {raidBannerText(raid.target, left)}
-        {raid.viewers > 0 && <span class="muted"> · with {raid.viewers} viewers</span>}
+        {raid.viewers > 0 && <span class="muted"> · with {formatViewers(raid.viewers)}</span>}
       </span>
       <a href={channelPath(raid.target)} class="raid-banner-link">
         Go now
