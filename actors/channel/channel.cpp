@@ -35,8 +35,7 @@ struct channel_state {
   static inline const char* name = "channel";
   using events =
     event_list<channel_events::created, channel_events::updated, channel_events::key_rotated,
-               channel_events::went_live, channel_events::went_offline,
-               channel_events::featured>;
+               channel_events::went_live, channel_events::went_offline, channel_events::featured>;
 
   channel_view view;
   std::string stream_key;
@@ -49,8 +48,7 @@ struct channel_state {
     if (viewer_samples.empty() || now_ms - viewer_samples.back().first >= 60'000)
       viewer_samples.emplace_back(now_ms, view.viewers);
     // Keep one sample at least a window old: the newest such is the growth's base.
-    while (viewer_samples.size() > 1 &&
-           now_ms - viewer_samples[1].first >= viewer_growth_window_ms)
+    while (viewer_samples.size() > 1 && now_ms - viewer_samples[1].first >= viewer_growth_window_ms)
       viewer_samples.pop_front();
     bool window_covered = now_ms - view.started_at_ms >= viewer_growth_window_ms;
     view.viewers_window_ago = window_covered ? viewer_samples.front().second : 0;

@@ -19,9 +19,8 @@ std::optional<std::string> text_field(const nlohmann::json& j, const char* key) 
 }
 
 channel_directory::channel read_row(const storage::sqlite::statement& q) {
-  return {q.column_text(0),       q.column_text(1), q.column_text(2),
-          q.column_int64(3) != 0, q.column_text(4), q.column_int64(5),
-          q.column_int64(6) != 0};
+  return {q.column_text(0), q.column_text(1),  q.column_text(2),      q.column_int64(3) != 0,
+          q.column_text(4), q.column_int64(5), q.column_int64(6) != 0};
 }
 
 constexpr std::string_view select_columns =
@@ -153,9 +152,8 @@ void recount(storage::sqlite::database& db, const std::string& channel,
 const storage::event_schema_registry& channel_directory::schemas() {
   static storage::event_schema_registry registry;
   static const bool declared = [] {
-    for (const char* type :
-         {"channel.created", "channel.updated", "channel.went_live", "channel.went_offline",
-          "channel.featured"})
+    for (const char* type : {"channel.created", "channel.updated", "channel.went_live",
+                             "channel.went_offline", "channel.featured"})
       registry.declare(type, 1);
     return true;
   }();
@@ -271,7 +269,7 @@ std::vector<channel_directory::channel> channel_directory::list(storage::sqlite:
                                                                 bool live_only, std::size_t limit,
                                                                 std::string_view after_name) {
   auto q = db.cached(std::string(select_columns) +
-                      "WHERE name > ?1 AND (?2 = 0 OR live = 1) ORDER BY name LIMIT ?3");
+                     "WHERE name > ?1 AND (?2 = 0 OR live = 1) ORDER BY name LIMIT ?3");
   q->bind(1, after_name)
     .bind(2, std::int64_t{live_only ? 1 : 0})
     .bind(3, static_cast<std::int64_t>(limit));
@@ -284,7 +282,7 @@ std::vector<channel_directory::channel> channel_directory::list(storage::sqlite:
 std::vector<channel_directory::channel> channel_directory::live(storage::sqlite::database& db,
                                                                 std::string_view category) {
   auto q = db.cached(std::string(select_columns) +
-                      "WHERE live = 1 AND (?1 = '' OR category = ?1 COLLATE NOCASE) ORDER BY name");
+                     "WHERE live = 1 AND (?1 = '' OR category = ?1 COLLATE NOCASE) ORDER BY name");
   q->bind(1, category);
   std::vector<channel> out;
   while (q->step())

@@ -129,9 +129,9 @@ void with_trending(const node_env& env, json rows, std::function<void(json)> don
                 for (auto& count : *counts)
                   messages[count.value("channel", "")] += count.value("messages", 0.0);
               for (auto& row : rows)
-                row["trending"] = trending_score(
-                  static_cast<double>(viewers_of(row)), row.value("viewers_window_ago", 0.0),
-                  messages[row.value("name", "")]);
+                row["trending"] = trending_score(static_cast<double>(viewers_of(row)),
+                                                 row.value("viewers_window_ago", 0.0),
+                                                 messages[row.value("name", "")]);
               done(std::move(rows));
             });
 }
@@ -152,8 +152,8 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
                             "live must be true"));
   auto sort = req.query_param("sort").value_or("viewers");
   if (sort != "viewers" && sort != "recent" && sort != "featured" && sort != "trending")
-    return reply(
-      make_error(errc::invalid_argument, "sort must be viewers, recent, featured or trending"));
+    return reply(make_error(errc::invalid_argument,
+                            "sort must be viewers, recent, featured or trending"));
   auto category = decode_query_value(req.query_param("category").value_or(""));
   if (!category || category->size() > max_category_chars)
     return reply(make_error(errc::invalid_argument, "category must be text of at most 50 bytes"));
@@ -165,20 +165,20 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
     return reply(offset.error());
   auto args = json::object();
   args["category"] = *category;
-  env.query("channel.live_rows", std::move(args),
-            [env, sort, limit = *limit, offset = *offset,
-             reply](caf::expected<std::vector<json>> rows) {
-              if (!rows)
-                return reply(rows.error());
-              with_live_figures(env, json(*rows), [env, sort, limit, offset, reply](json rows) {
-                auto page = [sort, limit, offset, reply](json rows) {
-                  reply(route_response::json(200, sorted_page(std::move(rows), sort, offset, limit)));
-                };
-                if (sort != "trending")
-                  return page(std::move(rows));
-                with_trending(env, std::move(rows), page);
-              });
-            });
+  env.query(
+    "channel.live_rows", std::move(args),
+    [env, sort, limit = *limit, offset = *offset, reply](caf::expected<std::vector<json>> rows) {
+      if (!rows)
+        return reply(rows.error());
+      with_live_figures(env, json(*rows), [env, sort, limit, offset, reply](json rows) {
+        auto page = [sort, limit, offset, reply](json rows) {
+          reply(route_response::json(200, sorted_page(std::move(rows), sort, offset, limit)));
+        };
+        if (sort != "trending")
+          return page(std::move(rows));
+        with_trending(env, std::move(rows), page);
+      });
+    });
 }
 
 // Counts from the directory's per-category counters (owned partitions only); the live channels'

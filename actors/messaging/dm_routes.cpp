@@ -49,7 +49,8 @@ void unless_blocked(const node_env& env, const std::string& me, const std::strin
       if (!mine)
         return reply(mine.error());
       if (mine->state_of(other) == relation::blocked)
-        return reply(make_error(errc::forbidden, "you blocked " + other + "; unblock them to write"));
+        return reply(make_error(errc::forbidden,
+                                "you blocked " + other + "; unblock them to write"));
       relations_ref{env.registry, other}
         .ask(get_atom::value)
         .then(*env.sys, [me, other, reply, then](caf::expected<relations_view> theirs) {
@@ -62,8 +63,7 @@ void unless_blocked(const node_env& env, const std::string& me, const std::strin
     });
 }
 
-void send_message(const node_env& env, sender_pace& pace, route_request&& req,
-                  route_reply reply) {
+void send_message(const node_env& env, sender_pace& pace, route_request&& req, route_reply reply) {
   auto body = req.json_object();
   if (!body)
     return reply(body.error());

@@ -132,8 +132,8 @@ caf::behavior dm_behavior(dm_actor* self, caf::actor registry, storage::event_st
       if (length == 0 || text.find_first_not_of(" \t\r\n") == std::string::npos)
         return make_error(errc::invalid_argument, "the message is empty");
       if (length > max_dm_length)
-        return make_error(errc::invalid_argument, "messages are at most " +
-                                                    std::to_string(max_dm_length) + " characters");
+        return make_error(errc::invalid_argument,
+                          "messages are at most " + std::to_string(max_dm_length) + " characters");
       if (auto wait = st.limiter->admit(from); wait > 0)
         return make_error(errc::rate_limited, "you are sending messages too fast", "slow_down",
                           wait);

@@ -27,9 +27,7 @@ struct relation_changed {
   std::string user;
   std::string state;
 };
-void to_json(json& j, const relation_changed& e) {
-  j = json{{"user", e.user}, {"state", e.state}};
-}
+void to_json(json& j, const relation_changed& e) { j = json{{"user", e.user}, {"state", e.state}}; }
 void from_json(const json& j, relation_changed& e) {
   e.user = j.value("user", "");
   e.state = j.value("state", std::string{relation::none});
@@ -44,9 +42,10 @@ struct relations_state {
 
   std::string_view state_of(std::string_view other) const { return view.state_of(other); }
   std::size_t count(std::string_view state) const {
-    return static_cast<std::size_t>(std::count_if(
-      view.entries.begin(), view.entries.end(),
-      [state](const relation_entry& e) { return e.state == state; }));
+    return static_cast<std::size_t>(std::count_if(view.entries.begin(), view.entries.end(),
+                                                  [state](const relation_entry& e) {
+                                                    return e.state == state;
+                                                  }));
   }
 
   void apply(const relation_changed& e, const event_meta& meta) {
@@ -72,8 +71,8 @@ struct relations_state {
   void restore(const std::string& text) {
     view.entries.clear();
     for (auto& e : json::parse(text))
-      view.entries.push_back(
-        {e.at(0).get<std::string>(), e.at(1).get<std::string>(), e.at(2).get<std::int64_t>()});
+      view.entries.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>(),
+                              e.at(2).get<std::int64_t>()});
   }
 };
 
@@ -115,7 +114,8 @@ caf::behavior relations_behavior(relations_actor* self, caf::actor registry,
         return make_error(errc::conflict, "you blocked " + other + "; unblock them first");
       if (now == relation::friends || now == relation::outgoing)
         return std::string{now};
-      return change(self, other, now == relation::incoming ? relation::friends : relation::outgoing);
+      return change(self, other,
+                    now == relation::incoming ? relation::friends : relation::outgoing);
     },
     [self](friend_asked_atom, const std::string& other) -> caf::result<std::string> {
       auto& st = self->state;
@@ -123,13 +123,13 @@ caf::behavior relations_behavior(relations_actor* self, caf::actor registry,
       auto now = st.state_of(other);
       // The refusal does not say why: a block is not announced.
       if (now == relation::blocked)
-        return make_error(errc::forbidden, "you cannot send " + st.view.user +
-                                             " a friend request");
+        return make_error(errc::forbidden, "you cannot send " + st.view.user + " a friend request");
       if (now == relation::friends || now == relation::incoming)
         return std::string{now};
       if (now == relation::none && st.count(relation::incoming) >= max_incoming_requests)
         return make_error(errc::forbidden, st.view.user + " has too many open friend requests");
-      return change(self, other, now == relation::outgoing ? relation::friends : relation::incoming);
+      return change(self, other,
+                    now == relation::outgoing ? relation::friends : relation::incoming);
     },
     [self](friend_accept_atom, const std::string& other) -> caf::result<std::string> {
       auto& st = self->state;
@@ -190,11 +190,10 @@ caf::behavior relations_behavior(relations_actor* self, caf::actor registry,
 
 void add_relations_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                         const runtime::clock& clock) {
-  kinds.factories["relations"] = [&store, &clock](caf::actor_system& sys,
-                                                  const caf::actor& registry,
-                                                  const std::string& user) {
-    return sys.spawn(relations_behavior, registry, &store, user, &clock);
-  };
+  kinds.factories["relations"] =
+    [&store, &clock](caf::actor_system& sys, const caf::actor& registry, const std::string& user) {
+      return sys.spawn(relations_behavior, registry, &store, user, &clock);
+    };
 }
 
 }  // namespace aethex::actors

@@ -58,8 +58,8 @@ void send_request(const node_env& env, route_request&& req, route_reply reply) {
               return relations_ref{env.registry, me}
                 .ask(relation_mirror_atom::value, other, *theirs)
                 .then(*env.sys, answer<std::string>(reply, [other](const std::string& state) {
-                        return state_json(other, state);
-                      }));
+                  return state_json(other, state);
+                }));
             reply(route_response::json(200, state_json(other, mine)));
           });
       });
@@ -98,8 +98,8 @@ json relations_json(const relations_view& view, const std::vector<std::string>& 
   for (auto& e : view.entries) {
     if (e.state == relation::friends) {
       bool is_online = std::find(online.begin(), online.end(), e.user) != online.end();
-      out["friends"].push_back(
-        json{{"user", e.user}, {"since_ms", e.since_ms}, {"online", is_online}});
+      out["friends"].push_back(json{
+        {"user", e.user}, {"since_ms", e.since_ms}, {"online", is_online}});
     } else {
       out[e.state].push_back(json{{"user", e.user}, {"at_ms", e.since_ms}});
     }
@@ -167,8 +167,7 @@ void add_friend_routes(route_table& routes, const node_env& env) {
       auto other = req.param("user");
       if (!valid_username(other))
         return reply(make_error(errc::not_found, "user not found"));
-      change_and_mirror(env, req.who.name, other,
-                        friend_accept_atom::value, std::move(reply));
+      change_and_mirror(env, req.who.name, other, friend_accept_atom::value, std::move(reply));
     },
     "accepts a friend request");
   routes.add(
@@ -177,8 +176,7 @@ void add_friend_routes(route_table& routes, const node_env& env) {
       auto other = req.param("user");
       if (!valid_username(other) || other == req.who.name)
         return reply(make_error(errc::not_found, "user not found"));
-      change_and_mirror(env, req.who.name, other,
-                        relation_drop_atom::value, std::move(reply));
+      change_and_mirror(env, req.who.name, other, relation_drop_atom::value, std::move(reply));
     },
     "ends a friendship, cancels a request or declines one");
   routes.add(
@@ -187,12 +185,12 @@ void add_friend_routes(route_table& routes, const node_env& env) {
       auto me = req.who.name;
       auto other = req.param("user");
       with_other_user(env, me, other, reply, [env, me, other, reply] {
-        change_and_mirror(env, me, other, block_atom::value,
-                          [other, reply](caf::expected<route_response> done) {
-                            if (!done)
-                              return reply(done.error());
-                            reply(route_response::json(200, json{{"user", other}, {"blocked", true}}));
-                          });
+        change_and_mirror(
+          env, me, other, block_atom::value, [other, reply](caf::expected<route_response> done) {
+            if (!done)
+              return reply(done.error());
+            reply(route_response::json(200, json{{"user", other}, {"blocked", true}}));
+          });
       });
     },
     "blocks a user: no friend requests or messages from them");

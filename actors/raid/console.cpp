@@ -23,8 +23,8 @@ adapter raid_adapter() {
   });
   a.ask("status", {}, "The raid counting down, if any.", "ask raid/alice status",
         message_of_args(get_atom::value), status);
-  a.ask("settings", {}, "Who may raid the channel and whom it blocked.",
-        "ask raid/alice settings", message_of_args(raid_settings_atom::value),
+  a.ask("settings", {}, "Who may raid the channel and whom it blocked.", "ask raid/alice settings",
+        message_of_args(raid_settings_atom::value),
         expecting<raid_settings>([](const raid_settings& s) {
           return json{{"accept", s.accept}, {"blocked", s.blocked}};
         }));

@@ -153,7 +153,7 @@ constexpr auto tick_every = std::chrono::seconds(1);
 
 void relay(raid_actor* self, const std::string& room, const json& frame) {
   entity_ref<chat_protocol>{self->state.registry(), room}.tell(chat_relay_atom::value,
-                                                              frame.dump());
+                                                               frame.dump());
 }
 
 caf::result<raid_status> go(raid_actor* self) {
@@ -186,8 +186,8 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
       auto& st = self->state;
       st.touch();
       if (st.counting())
-        return make_error(errc::conflict, "a raid on " + st.status.target +
-                                            " is counting down; cancel it first");
+        return make_error(errc::conflict,
+                          "a raid on " + st.status.target + " is counting down; cancel it first");
       auto go_at = st.clock().now_ms() +
                    std::chrono::duration_cast<std::chrono::milliseconds>(raid_countdown).count();
       if (auto err = st.emit(ev::started{target, viewers, go_at}))
@@ -260,8 +260,7 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
           return err;
       return st.settings;
     },
-    [self](raid_block_atom, const std::string& channel,
-           bool block) -> caf::result<raid_settings> {
+    [self](raid_block_atom, const std::string& channel, bool block) -> caf::result<raid_settings> {
       auto& st = self->state;
       st.touch();
       if (block == st.blocks(channel))

@@ -18,11 +18,9 @@ using channel_ref = entity_ref<channel_protocol>;
 json status_json(const raid_status& s) {
   if (s.target.empty())
     return json{{"raid", nullptr}};
-  return json{{"raid",
-               {{"target", s.target},
-                {"viewers", s.viewers},
-                {"go_at_ms", s.go_at_ms},
-                {"state", s.state}}}};
+  return json{
+    {"raid",
+     {{"target", s.target}, {"viewers", s.viewers}, {"go_at_ms", s.go_at_ms}, {"state", s.state}}}};
 }
 
 json settings_json(const raid_settings& s) {
@@ -46,8 +44,8 @@ void with_consent(const node_env& env, const std::string& source, const channel_
         return reply(accept.error());
       if (*accept != raid_accept::followed)
         return then();
-      auto refused = make_error(errc::forbidden, target.name +
-                                                   " only accepts raids from channels it follows");
+      auto refused = make_error(errc::forbidden,
+                                target.name + " only accepts raids from channels it follows");
       if (target.owner_is_admin)
         return reply(refused);
       entity_ref<follows_protocol>{env.registry, target.owner}
@@ -87,17 +85,17 @@ void start_raid(const node_env& env, route_request&& req, route_reply reply) {
         return reply(make_error(errc::conflict, "raids start from a live stream: go live first"));
       channel_ref{env.registry, name}
         .ask(get_atom::value)
-        .then(*env.sys, [env, source, viewers = raider->viewers,
-                         reply](caf::expected<channel_view> target) {
-          if (!target)
-            return reply(target.error());
-          if (!target->live)
-            return reply(make_error(errc::conflict, target->name + " is offline"));
-          with_consent(env, source, *target, reply, [env, source, name = target->name, viewers,
-                                                     reply] {
-            begin(env, source, name, viewers, reply);
-          });
-        });
+        .then(*env.sys,
+              [env, source, viewers = raider->viewers, reply](caf::expected<channel_view> target) {
+                if (!target)
+                  return reply(target.error());
+                if (!target->live)
+                  return reply(make_error(errc::conflict, target->name + " is offline"));
+                with_consent(env, source, *target, reply,
+                             [env, source, name = target->name, viewers, reply] {
+                               begin(env, source, name, viewers, reply);
+                             });
+              });
     });
 }
 
@@ -156,12 +154,12 @@ void add_raid_routes(route_table& routes, const node_env& env) {
   routes.add(get, "channels/{channel}/raid-settings", access::owner,
              command<raid_settings>(env, settings_json, raid_settings_atom::value),
              "who may raid the channel, and the channels it blocked from raiding");
-  routes.add(patch, "channels/{channel}/raid-settings", access::owner,
-             with_env(env, set_settings), "accept raids from everyone, followed or nobody");
-  routes.add(post, "channels/{channel}/raid-blocks/{other}", access::owner,
-             block_raider(env, true), "blocks a channel from raiding this one");
-  routes.add(del, "channels/{channel}/raid-blocks/{other}", access::owner,
-             block_raider(env, false), "lets a blocked channel raid again");
+  routes.add(patch, "channels/{channel}/raid-settings", access::owner, with_env(env, set_settings),
+             "accept raids from everyone, followed or nobody");
+  routes.add(post, "channels/{channel}/raid-blocks/{other}", access::owner, block_raider(env, true),
+             "blocks a channel from raiding this one");
+  routes.add(del, "channels/{channel}/raid-blocks/{other}", access::owner, block_raider(env, false),
+             "lets a blocked channel raid again");
 }
 
 }  // namespace aethex::actors

@@ -21,9 +21,9 @@ using json = nlohmann::json;
 
 constexpr std::size_t max_recommended = 12;
 constexpr std::size_t max_collaborative = 8;
-constexpr std::size_t affinity_follows = 20;   // recent follows whose categories count
+constexpr std::size_t affinity_follows = 20;  // recent follows whose categories count
 constexpr std::size_t affinity_categories = 3;
-constexpr std::size_t max_co_followers = 5000;  // users looked at per member
+constexpr std::size_t max_co_followers = 5000;   // users looked at per member
 constexpr std::size_t max_live_looked_at = 100;  // live channels asked for their audience
 
 struct candidate {
@@ -94,39 +94,36 @@ void reply_rows(const node_env& env, std::vector<candidate> picked, route_reply 
 // empty), most watched first, after the collaborative picks.
 void add_live(const node_env& env, std::vector<candidate> picked, std::set<std::string> excluded,
               std::map<std::string, std::string> via_category, route_reply reply) {
-  env.query("channel.live_rows", json::object(),
-            [env, picked, excluded, via_category,
-             reply](caf::expected<std::vector<json>> rows) mutable {
-              if (!rows)
-                return reply(rows.error());
-              std::vector<std::string> live;
-              for (auto& row : *rows) {
-                auto name = row.value("name", "");
-                auto category = row.value("category", "");
-                if (excluded.count(name) ||
-                    (!via_category.empty() && !via_category.count(category)))
-                  continue;
-                if (live.size() >= max_live_looked_at)
-                  break;
-                live.push_back(name);
-              }
-              channel_views(env, live, [env, picked, via_category,
-                                        reply](std::vector<channel_view> views) mutable {
-                std::sort(views.begin(), views.end(), [](auto& a, auto& b) {
-                  return a.viewers > b.viewers;
-                });
-                for (auto& v : views) {
-                  if (picked.size() >= max_recommended)
-                    break;
-                  auto reason = via_category.empty()
-                                  ? "Popular right now"
-                                  : "Live in " + v.category + ", like " +
-                                      via_category[v.category];
-                  picked.push_back({v.name, reason});
-                }
-                reply_rows(env, std::move(picked), reply);
-              });
-            });
+  env.query(
+    "channel.live_rows", json::object(),
+    [env, picked, excluded, via_category, reply](caf::expected<std::vector<json>> rows) mutable {
+      if (!rows)
+        return reply(rows.error());
+      std::vector<std::string> live;
+      for (auto& row : *rows) {
+        auto name = row.value("name", "");
+        auto category = row.value("category", "");
+        if (excluded.count(name) || (!via_category.empty() && !via_category.count(category)))
+          continue;
+        if (live.size() >= max_live_looked_at)
+          break;
+        live.push_back(name);
+      }
+      channel_views(env, live,
+                    [env, picked, via_category, reply](std::vector<channel_view> views) mutable {
+                      std::sort(views.begin(), views.end(),
+                                [](auto& a, auto& b) { return a.viewers > b.viewers; });
+                      for (auto& v : views) {
+                        if (picked.size() >= max_recommended)
+                          break;
+                        auto reason = via_category.empty() ? "Popular right now"
+                                                           : "Live in " + v.category + ", like " +
+                                                               via_category[v.category];
+                        picked.push_back({v.name, reason});
+                      }
+                      reply_rows(env, std::move(picked), reply);
+                    });
+    });
 }
 
 void recommend(const node_env& env, route_request&& req, route_reply reply) {
@@ -158,43 +155,42 @@ void recommend(const node_env& env, route_request&& req, route_reply reply) {
           }
           std::vector<std::pair<std::string, std::pair<std::int64_t, std::string>>> ranked(
             shared.begin(), shared.end());
-          std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) {
-            return a.second.first > b.second.first;
-          });
+          std::stable_sort(ranked.begin(), ranked.end(),
+                           [](auto& a, auto& b) { return a.second.first > b.second.first; });
           std::vector<candidate> picked;
           auto taken = excluded;
           for (auto& [channel, count] : ranked) {
             if (picked.size() >= max_collaborative || taken.count(channel))
               continue;
             taken.insert(channel);
-            picked.push_back(
-              {channel, "Followed by " + people_who_follow(count.first) + count.second});
+            picked.push_back({channel,
+                              "Followed by " + people_who_follow(count.first) + count.second});
           }
           // Category affinity from the most recent follows.
           std::vector<std::string> recent;
           for (auto it = follows.channels.rbegin();
                it != follows.channels.rend() && recent.size() < affinity_follows; ++it)
             recent.push_back(it->channel);
-          channel_views(env, recent, [env, picked, taken,
-                                      reply](std::vector<channel_view> views) mutable {
-            std::map<std::string, std::pair<std::size_t, std::string>> categories;
-            for (auto& v : views)
-              if (!v.category.empty()) {
-                auto& entry = categories[v.category];
-                ++entry.first;
-                entry.second = v.name;
-              }
-            std::vector<std::pair<std::string, std::pair<std::size_t, std::string>>> top(
-              categories.begin(), categories.end());
-            std::stable_sort(top.begin(), top.end(),
-                             [](auto& a, auto& b) { return a.second.first > b.second.first; });
-            std::map<std::string, std::string> via_category;
-            for (std::size_t i = 0; i < top.size() && i < affinity_categories; ++i)
-              via_category[top[i].first] = top[i].second.second;
-            if (via_category.empty())
-              return reply_rows(env, std::move(picked), reply);
-            add_live(env, std::move(picked), std::move(taken), std::move(via_category), reply);
-          });
+          channel_views(
+            env, recent, [env, picked, taken, reply](std::vector<channel_view> views) mutable {
+              std::map<std::string, std::pair<std::size_t, std::string>> categories;
+              for (auto& v : views)
+                if (!v.category.empty()) {
+                  auto& entry = categories[v.category];
+                  ++entry.first;
+                  entry.second = v.name;
+                }
+              std::vector<std::pair<std::string, std::pair<std::size_t, std::string>>> top(
+                categories.begin(), categories.end());
+              std::stable_sort(top.begin(), top.end(),
+                               [](auto& a, auto& b) { return a.second.first > b.second.first; });
+              std::map<std::string, std::string> via_category;
+              for (std::size_t i = 0; i < top.size() && i < affinity_categories; ++i)
+                via_category[top[i].first] = top[i].second.second;
+              if (via_category.empty())
+                return reply_rows(env, std::move(picked), reply);
+              add_live(env, std::move(picked), std::move(taken), std::move(via_category), reply);
+            });
         });
     });
 }
@@ -235,7 +231,7 @@ json co_follows_query(storage::sqlite::database& db, const json& args, const own
     }
   }
   std::vector<std::pair<std::string, std::pair<std::int64_t, std::string>>> ranked(counts.begin(),
-                                                                                    counts.end());
+                                                                                   counts.end());
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](auto& a, auto& b) { return a.second.first > b.second.first; });
   json out = json::array();

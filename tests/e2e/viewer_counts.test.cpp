@@ -190,8 +190,11 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
     REQUIRE(room->next("ok").value("ref", -1) == i);
   }
   // 15 messages in 5 minutes with 1 viewer: 100 * 3 / 11 = 27.3 more.
-  CHECK(eventually([&] { return names("/api/v1/channels?sort=trending") == names_t{"calm", "busy"}; },
-                   5s));
+  CHECK(eventually(
+    [&] {
+      return names("/api/v1/channels?sort=trending") == names_t{"calm", "busy"};
+    },
+    5s));
   CHECK(trending()["calm"] == doctest::Approx(37.3));
 
   auto categories = json::parse(node.get("/api/v1/categories").body, nullptr, false);

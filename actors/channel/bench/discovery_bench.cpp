@@ -60,8 +60,9 @@ struct scratch {
   std::filesystem::path path;
   bool kept;
   explicit scratch(const config& cfg)
-      : path(!cfg.keep.empty() ? cfg.keep
-                               : cfg.dir / ("aethex-bench-discovery-" + std::to_string(::getpid()))),
+      : path(!cfg.keep.empty()
+               ? cfg.keep
+               : cfg.dir / ("aethex-bench-discovery-" + std::to_string(::getpid()))),
         kept(!cfg.keep.empty()) {
     if (!kept)
       std::filesystem::remove_all(path);

@@ -64,7 +64,7 @@ int seed(const std::map<std::string, std::string>& o) {
   auto sessions = number(o, "--sessions", 11'000);
   auto channel = o.at("--channel");
   auto store = aethex::storage::event_store::open(std::filesystem::path{o.at("--data")} / "events",
-                                                 {.sync = false});
+                                                  {.sync = false});
   auto at = now_ms();
   auto follow = json{{"channel", channel}}.dump();
   for (std::size_t i = 0; i < followers; ++i)
@@ -74,9 +74,8 @@ int seed(const std::map<std::string, std::string>& o) {
   std::ofstream tokens{o.at("--tokens")};
   for (std::size_t i = 0; i < sessions && i < followers; ++i) {
     auto token = aethex::runtime::random_hex(32);  // what the node issues: 64 hex characters
-    auto created = json{{"user", "fan" + std::to_string(i)},
-                        {"expires_at_ms", at + 24LL * 3600 * 1000}}
-                     .dump();
+    auto created =
+      json{{"user", "fan" + std::to_string(i)}, {"expires_at_ms", at + 24LL * 3600 * 1000}}.dump();
     if (!store->append("session/" + aethex::runtime::token_digest(token),
                        aethex::storage::no_stream,
                        std::vector{aethex::storage::event{"session.created", 1, at, created}}))

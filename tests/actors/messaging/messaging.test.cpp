@@ -157,9 +157,9 @@ TEST_CASE("the direct-message read model lists threads with unread counts and pa
                         std::vector{sent(1, "amy", "one", 100), sent(2, "zed", "two", 200),
                                     sent(3, "zed", "three", 300)}));
   REQUIRE(store->append("dm/amy.bob", storage::no_stream, std::vector{sent(1, "bob", "yo", 400)}));
-  REQUIRE(store->append("dm/amy.zed", 3,
-                        std::vector{storage::event{"dm.read", 1, 500,
-                                                   R"({"user":"amy","up_to":2})"}}));
+  REQUIRE(
+    store->append("dm/amy.zed", 3,
+                  std::vector{storage::event{"dm.read", 1, 500, R"({"user":"amy","up_to":2})"}}));
   storage::projection_runner runner(*store, dir.path() / "read.db");
   runner.add(std::make_unique<dm_projection>());
   CHECK(runner.catch_up() == store->global_head());

@@ -91,7 +91,8 @@ TEST_CASE("friend requests are answered both ways and arrive live on the other's
   CHECK(frame.value("state", "") == "requested");
   auto bobs = ok(node, "GET", "me/friends", bob);
   CHECK(users_in(bobs["incoming"]) == std::vector<std::string>{"amy"});
-  CHECK(users_in(ok(node, "GET", "me/friends", amy)["outgoing"]) == std::vector<std::string>{"bob"});
+  CHECK(users_in(ok(node, "GET", "me/friends", amy)["outgoing"]) ==
+        std::vector<std::string>{"bob"});
 
   CHECK(call(node, "POST", "me/friends/requests/cat/accept", bob).status == 404);
   CHECK(ok(node, "POST", "me/friends/requests/amy/accept", bob)["state"] == "friends");

@@ -58,8 +58,9 @@ TEST_CASE("a broadcaster raids a live channel that accepts it, and the viewers m
   auto ava = sign_up_with_channel(node, "ava");
   auto ben = sign_up_with_channel(node, "ben");
   auto dee = sign_up_with_channel(node, "dee");  // never goes live
-  auto cid = ok(node, "POST", "auth/signup", {}, {{"username", "cid"}, {"password", "cid-pass-123"}})
-               ["token"].get<std::string>();
+  auto cid = ok(node, "POST", "auth/signup", {},
+                {{"username", "cid"}, {"password", "cid-pass-123"}})["token"]
+               .get<std::string>();
 
   // From an offline channel nothing can start.
   CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 409);
