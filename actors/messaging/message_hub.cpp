@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/entity_ref.hpp"
+#include "actors/core/topic_connections.hpp"
 #include "actors/messaging/relations.hpp"
 #include "runtime/atoms.hpp"
 
@@ -21,8 +22,7 @@ using json = nlohmann::json;
 struct hub_state {
   static inline const char* name = "message_hub";
   message_hub_env env;
-  std::map<caf::actor_addr, std::string> user_of;                        // connection → user
-  std::unordered_map<std::string, std::vector<caf::actor>> connections;  // user → connections
+  topic_connections connections;
   // Users online anywhere in the cluster → the members they are connected to (bounded by the
   // members' connection caps).
   std::unordered_map<std::string, std::set<std::string>> online;
@@ -78,20 +78,8 @@ void on_presence(hub_actor* self, const json& body) {
 }
 
 void drop_connection(hub_actor* self, const caf::actor_addr& addr) {
-  auto& st = self->state;
-  auto it = st.user_of.find(addr);
-  if (it == st.user_of.end())
-    return;
-  auto list = st.connections.find(it->second);  // before it->second moves below
-  if (list != st.connections.end()) {
-    std::erase_if(list->second, [&](const caf::actor& c) { return c.address() == addr; });
-    if (list->second.empty())
-      st.connections.erase(list);
-  }
-  auto user = std::move(it->second);
-  st.user_of.erase(it);
-  if (!st.connections.count(user))
-    announce(self, user, false);  // the user's last page here closed
+  if (auto last = self->state.connections.remove(addr))
+    announce(self, *last, false);  // the user's last page here closed
 }
 
 void push(hub_actor* self, const json& body) {
@@ -101,13 +89,11 @@ void push(hub_actor* self, const json& body) {
     return;
   std::string frame;  // encoded once, only when someone here gets it
   for (auto& user : users) {
-    auto it = user.is_string() ? st.connections.find(user.get<std::string>())
-                               : st.connections.end();
-    if (it == st.connections.end())
+    if (!user.is_string() || !st.connections.has(user.get<std::string>()))
       continue;
     if (frame.empty())
       frame = body["frame"].dump();
-    for (auto& connection : it->second)
+    for (auto& connection : st.connections.of(user.get<std::string>()))
       self->send(connection, topic_push_atom::value, frame);
   }
 }
@@ -117,14 +103,11 @@ caf::behavior hub_behavior(hub_actor* self, message_hub_env env) {
   self->set_down_handler([self](caf::down_msg& down) { drop_connection(self, down.source); });
   return {
     [self](topic_sub_atom, const std::string& user, const caf::actor& connection) {
-      auto& st = self->state;
-      if (!connection || st.user_of.count(connection.address()))
+      auto added = self->state.connections.add(user, connection);
+      if (added == topic_connections::added::already)
         return;
       self->monitor(connection);
-      st.user_of.emplace(connection.address(), user);
-      auto& list = st.connections[user];
-      list.push_back(connection);
-      if (list.size() == 1)
+      if (added == topic_connections::added::first_of_user)
         announce(self, user, true);  // the user's first page here
     },
     [self](topic_unsub_atom, const caf::actor& connection) {
@@ -148,7 +131,7 @@ caf::behavior hub_behavior(hub_actor* self, message_hub_env env) {
       return online;
     },
     [self](metrics_atom) {
-      return std::vector<std::uint64_t>{self->state.user_of.size(), self->state.online.size()};
+      return std::vector<std::uint64_t>{self->state.connections.size(), self->state.online.size()};
     },
   };
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/entity_ref.hpp"
+#include "actors/core/topic_connections.hpp"
 #include "actors/identity/user.hpp"
 #include "actors/notify/notices.hpp"
 #include "actors/social/follows.hpp"
@@ -24,8 +25,7 @@ using email_atom = caf::atom_constant<caf::atom("emailflw")>;
 
 struct hub_state {
   static inline const char* name = "notify_hub";
-  std::map<caf::actor_addr, std::string> user_of;                        // connection → user
-  std::unordered_map<std::string, std::vector<caf::actor>> connections;  // user → connections
+  topic_connections connections;
   // channel → online users who follow it with notifications on, and the reverse.
   std::unordered_map<std::string, std::set<std::string>> followers;
   std::unordered_map<std::string, std::set<std::string>> followed_by;
@@ -54,20 +54,11 @@ void forget_user(hub_state& st, const std::string& user) {
       index_follow(st, user, channel, false);
     st.followed_by.erase(user);
   }
-  st.connections.erase(user);
 }
 
 void drop_connection(hub_actor* self, const caf::actor_addr& addr) {
-  auto& st = self->state;
-  auto it = st.user_of.find(addr);
-  if (it == st.user_of.end())
-    return;
-  auto user = std::move(it->second);
-  st.user_of.erase(it);
-  auto& list = st.connections[user];
-  std::erase_if(list, [&](const caf::actor& c) { return c.address() == addr; });
-  if (list.empty())
-    forget_user(st, user);
+  if (auto last = self->state.connections.remove(addr))
+    forget_user(self->state, *last);
 }
 
 void load_follows(hub_actor* self, const caf::actor& registry, const std::string& user) {
@@ -75,7 +66,7 @@ void load_follows(hub_actor* self, const caf::actor& registry, const std::string
     .ask(get_atom::value)
     .then(self, [self, user](caf::expected<follows_view> view) {
       auto& st = self->state;
-      if (!view || !st.connections.count(user))
+      if (!view || !st.connections.has(user))
         return;  // unreachable (no notifications until the next subscribe) or gone meanwhile
       for (auto& followed : view->channels)
         index_follow(st, user, followed.channel, followed.notify);
@@ -85,7 +76,7 @@ void load_follows(hub_actor* self, const caf::actor& registry, const std::string
 void on_follows_changed(hub_actor* self, const json& change) {
   auto& st = self->state;
   auto user = change.value("user", std::string{});
-  if (!st.connections.count(user))
+  if (!st.connections.has(user))
     return;
   index_follow(st, user, change.value("channel", std::string{}),
                change.value("following", false) && change.value("notify", true));
@@ -98,7 +89,7 @@ void on_notice(hub_actor* self, const json& body) {
     return;
   auto frame = json{{"type", "notification"}, {"notification", body}}.dump();
   for (auto& user : it->second)
-    for (auto& connection : st.connections[user])
+    for (auto& connection : st.connections.of(user))
       self->send(connection, topic_push_atom::value, frame);
 }
 
@@ -106,14 +97,11 @@ caf::behavior hub_behavior(hub_actor* self, caf::actor registry) {
   self->set_down_handler([self](caf::down_msg& down) { drop_connection(self, down.source); });
   return {
     [self, registry](topic_sub_atom, const std::string& user, const caf::actor& connection) {
-      auto& st = self->state;
-      if (!connection || st.user_of.count(connection.address()))
+      auto added = self->state.connections.add(user, connection);
+      if (added == topic_connections::added::already)
         return;
       self->monitor(connection);
-      st.user_of.emplace(connection.address(), user);
-      auto& list = st.connections[user];
-      list.push_back(connection);
-      if (list.size() == 1)
+      if (added == topic_connections::added::first_of_user)
         load_follows(self, registry, user);
     },
     [self](topic_unsub_atom, const caf::actor& connection) {
@@ -133,7 +121,7 @@ caf::behavior hub_behavior(hub_actor* self, caf::actor registry) {
       std::uint64_t follows = 0;
       for (auto& [user, channels] : self->state.followed_by)
         follows += channels.size();
-      return std::vector<std::uint64_t>{self->state.user_of.size(), follows};
+      return std::vector<std::uint64_t>{self->state.connections.size(), follows};
     },
   };
 }
