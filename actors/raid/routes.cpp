@@ -70,7 +70,7 @@ void start_raid(const node_env& env, route_request&& req, route_reply reply) {
   auto target = string_field(*body, "target", true);
   if (!target)
     return reply(target.error());
-  auto source = req.param("channel");
+  const auto& source = req.param("channel");
   auto name = **target;
   if (!valid_channel_name(name))
     return reply(make_error(errc::not_found, "channel '" + name + "' not found"));

@@ -78,6 +78,7 @@ std::string people_who_follow(std::int64_t n) {
 // Renders the candidates in order, dropping any that no longer exist.
 void reply_rows(const node_env& env, std::vector<candidate> picked, route_reply reply) {
   std::vector<std::string> names;
+  names.reserve(picked.size());
   for (auto& c : picked)
     names.push_back(c.channel);
   channel_views(env, names, [picked, reply](std::vector<channel_view> views) {

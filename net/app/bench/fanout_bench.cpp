@@ -229,6 +229,7 @@ int watch(const std::map<std::string, std::string>& o) {
       pushed.push_back(p->notified_ms - p->notice_at_ms);
     }
   std::vector<std::int64_t> inbox;
+  inbox.reserve(inbox_ms.size());
   for (auto t : inbox_ms)
     inbox.push_back(t - notice_at);
   json result{{"online", online},
