@@ -209,6 +209,16 @@ class event_sourced : public State {
   /// Marks activity: the idle limit counts from the last command.
   void touch() { last_activity_ = clock().steady(); }
 
+  /// The end of a read command: marks activity and answers `value`; an entity with no events
+  /// yet lets its activation go, so asking about random ids parks no actor.
+  template <class Actor, class T>
+  const T& answer_read(Actor* self, const T& value) {
+    touch();
+    if (!exists())
+      passivate(self);
+    return value;
+  }
+
   /// For commands that need the entity: none when it exists; otherwise `missing_error`, and the
   /// activation goes at once, so looking up random ids parks no actor.
   template <class Actor>

@@ -156,13 +156,7 @@ caf::behavior dm_behavior(dm_actor* self, caf::actor registry, storage::event_st
         return err;
       return *mark;
     },
-    [self](get_atom) -> dm_thread_view {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists())
-        st.passivate(self);
-      return st.view;
-    },
+    [self](get_atom) -> dm_thread_view { return self->state.answer_read(self, self->state.view); },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };

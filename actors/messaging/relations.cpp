@@ -174,13 +174,7 @@ caf::behavior relations_behavior(relations_actor* self, caf::actor registry,
         return change(self, other, relation::none);
       return make_error(errc::invalid_argument, "cannot mirror '" + state + "'");
     },
-    [self](get_atom) -> relations_view {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists())
-        st.passivate(self);
-      return st.view;
-    },
+    [self](get_atom) -> relations_view { return self->state.answer_read(self, self->state.view); },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };

@@ -49,13 +49,7 @@ caf::behavior inbox_behavior(inbox_actor* self, caf::actor registry, storage::ev
   if (auto err = st.activate(self, *store, user, opts))
     return st.refuse(self, std::move(err));
   return {
-    [self](get_atom) -> inbox_view {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists())
-        st.passivate(self);
-      return st.view;
-    },
+    [self](get_atom) -> inbox_view { return self->state.answer_read(self, self->state.view); },
     [self](mark_read_atom, std::int64_t up_to_ms) -> caf::result<inbox_view> {
       auto& st = self->state;
       st.touch();

@@ -220,13 +220,7 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
       else
         self->delayed_send(self, tick_every, raid_tick_atom::value);
     },
-    [self](get_atom) {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists())  // asking about a channel that never raided parks no actor
-        st.passivate(self);
-      return st.status;
-    },
+    [self](get_atom) -> raid_status { return self->state.answer_read(self, self->state.status); },
     [self](raid_accept_atom, const std::string& from) -> caf::result<std::string> {
       auto& st = self->state;
       st.touch();
@@ -241,12 +235,8 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
         return;  // not recorded: not shown either (the store refused; the raid itself went)
       relay(self, st.id(), json{{"type", "raided"}, {"from", from}, {"viewers", viewers}});
     },
-    [self](raid_settings_atom) {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists())
-        st.passivate(self);
-      return st.settings;
+    [self](raid_settings_atom) -> raid_settings {
+      return self->state.answer_read(self, self->state.settings);
     },
     [self](raid_settings_atom, const std::string& accept) -> caf::result<raid_settings> {
       auto& st = self->state;

@@ -120,14 +120,8 @@ caf::behavior follows_behavior(follows_actor* self, caf::actor registry,
         return err;
       return st.view;
     },
-    [self](get_atom) -> follows_view {
-      auto& st = self->state;
-      st.touch();
-      // A user who follows nobody holds no memory: asking about them must not park an actor.
-      if (!st.exists())
-        st.passivate(self);
-      return st.view;
-    },
+    // A user who follows nobody holds no memory: asking about them must not park an actor.
+    [self](get_atom) -> follows_view { return self->state.answer_read(self, self->state.view); },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };
