@@ -1,11 +1,12 @@
 // The top bar's messages link with the unread direct-message count: loaded from me/dms and kept
 // current by the "messages" topic's `dm` frames. The conversation open on this page counts as
 // read (its page marks it so).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { EMPTY_THREADS, applyDm, fetchDmThreads, markThreadRead, mergeThreads, parseDmMessage, type DmThreads } from '../dmApi';
 import { useLiveSnapshot, useResubscribed, useTopic } from '../live/LiveContext';
 import { parseRoute, useLocationPath } from '../router';
 import './social.css';
+import { useAlive } from './useAlive';
 
 function ChatIcon() {
   return (
@@ -20,13 +21,7 @@ export function DmBadge({ token, me }: { token: string; me: string }) {
   const route = parseRoute(useLocationPath());
   const openWith = route.kind === 'messages' ? route.with : null;
   const { status, topics } = useLiveSnapshot();
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
   const load = () => {
     fetchDmThreads(token)
       .then((loaded) => alive.current && setState((s) => mergeThreads(s, loaded)))

@@ -17,6 +17,7 @@ import {
   type Inbox,
 } from '../socialApi';
 import './social.css';
+import { useAlive } from './useAlive';
 
 const EMPTY: Inbox = { notifications: [], unread: 0 };
 
@@ -45,13 +46,7 @@ export function NotificationBell({ token }: { token: string }) {
     if (n) setInbox((i) => addNotification(i, n));
   });
 
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
   const load = () => {
     fetchNotifications(token)
       .then((loaded) => alive.current && setInbox((i) => mergeLoaded(i, loaded)))

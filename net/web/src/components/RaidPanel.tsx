@@ -1,11 +1,12 @@
 // Dashboard: raid another live channel. Start sends the viewers a 90 s countdown; meanwhile the
 // panel shows it with "Raid now" and "Cancel". While counting down the raid is re-read every
 // few seconds, so the panel learns when the server carried it out.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { cancelRaid, fetchRaid, normaliseTarget, raidErrorText, raidNow, secondsLeft, startRaid, formatCountdown, type Raid } from '../raidApi';
 import { channelPath } from '../router';
 import { useNow } from './useNow';
 import './raid.css';
+import { useAlive } from './useAlive';
 
 export const RAID_POLL_MS = 5000;
 
@@ -15,13 +16,7 @@ export function RaidPanel({ channel, token }: { channel: string; token: string }
   const [target, setTarget] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
   const counting = raid?.state === 'countdown';
   const now = useNow(counting);
 

@@ -1,9 +1,10 @@
 // Dashboard: who may raid this channel (everyone, channels it follows, nobody) and the channels
 // whose raids it refuses.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { fetchRaidSettings, normaliseTarget, parseRaidAccept, setRaidBlock, updateRaidAccept, type RaidSettings } from '../raidApi';
 import './raid.css';
+import { useAlive } from './useAlive';
 
 const ACCEPT_OPTIONS = [
   { value: 'everyone', label: 'Anyone' },
@@ -18,13 +19,7 @@ export function RaidSettingsPanel({ channel, token }: { channel: string; token: 
   const [other, setOther] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
 
   useEffect(() => {
     fetchRaidSettings(token, channel)

@@ -1,7 +1,7 @@
 // The signed-in user's friend lists, loaded from me/friends and kept current by our own calls
 // and the `friend` frames of the "messages" topic. Used by the friends page and the channel
 // page's owner actions.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { useResubscribed, useTopic } from '../live/LiveContext';
 import {
@@ -17,6 +17,7 @@ import {
   setBlocked,
   type FriendLists,
 } from '../friendsApi';
+import { useAlive } from './useAlive';
 
 export type FriendAction = 'add' | 'accept' | 'remove' | 'block' | 'unblock';
 
@@ -43,13 +44,7 @@ export function useFriends(token: string): Friends {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<{ user: string; text: string } | null>(null);
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
 
   const load = () => {
     fetchFriends(token)

@@ -17,6 +17,7 @@ import {
 import { ApiError } from '../api';
 import { formatAgo } from '../format';
 import { useResubscribed, useTopic } from '../live/LiveContext';
+import { useAlive } from '../components/useAlive';
 
 type Status = 'loading' | 'ready' | 'error';
 
@@ -34,13 +35,7 @@ export function ConversationView({ token, me, other }: { token: string; me: stri
   const keepFrom = useRef<number | null>(null);
   const readUpTo = useRef(0);
   const loadedOnce = useRef(false);
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
 
   const load = () => {
     fetchConversation(token, other)

@@ -1,6 +1,6 @@
 // /inbox: the whole notification inbox (the bell shows the same through its dropdown), live
 // through the "notifications" topic, with "Mark all read".
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { hasAccount, useSession } from '../auth';
 import { formatAgo } from '../format';
 import { useResubscribed, useTopic } from '../live/LiveContext';
@@ -18,6 +18,7 @@ import {
 } from '../socialApi';
 import { SignInPrompt } from '../components/SignInPrompt';
 import '../social-pages.css';
+import { useAlive } from '../components/useAlive';
 
 export const INBOX_LIMIT = 200;
 
@@ -33,13 +34,7 @@ export function InboxPage() {
 function InboxView({ token }: { token: string }) {
   const [inbox, setInbox] = useState<Inbox>({ notifications: [], unread: 0 });
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
   const load = () => {
     fetchNotifications(token, INBOX_LIMIT)
       .then((loaded) => {

@@ -1,6 +1,6 @@
 // /messages: the signed-in user's conversations, newest first, with unread badges, and a box to
 // start one by username. /messages/<user> is one conversation (Conversation.tsx).
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { hasAccount, useSession } from '../auth';
 import { EMPTY_THREADS, applyDm, fetchDmThreads, mergeThreads, parseDmMessage, type DmThreads } from '../dmApi';
 import { formatAgo } from '../format';
@@ -9,6 +9,7 @@ import { isValidChannelName, messagesPath, navigate } from '../router';
 import { SignInPrompt } from '../components/SignInPrompt';
 import { ConversationView } from './Conversation';
 import '../social-pages.css';
+import { useAlive } from '../components/useAlive';
 
 export function MessagesPage({ with: other }: { with: string | null }) {
   const session = useSession();
@@ -23,13 +24,7 @@ export function MessagesPage({ with: other }: { with: string | null }) {
 function ThreadList({ token, me }: { token: string; me: string }) {
   const [state, setState] = useState<DmThreads>(EMPTY_THREADS);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const alive = useRef(true);
-  useEffect(
-    () => () => {
-      alive.current = false;
-    },
-    [],
-  );
+  const alive = useAlive();
   const load = () => {
     fetchDmThreads(token)
       .then((loaded) => {
