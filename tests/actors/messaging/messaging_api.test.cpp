@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/api_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
@@ -18,26 +19,9 @@ using json = nlohmann::json;
 
 namespace {
 
-api_reply call(const test_node& node, const std::string& method, const std::string& target,
-               const std::string& token, const json& body = nullptr) {
-  auto res = api_call(node, method, "/api/v1/" + target, body, token);
-  INFO(method << " " << target << " -> " << res.status << " " << res.raw);
-  REQUIRE(res.status != 0);
-  return res;
-}
-
-json ok(const test_node& node, const std::string& method, const std::string& target,
-        const std::string& token, const json& body = nullptr) {
-  auto res = call(node, method, target, token, body);
-  INFO(method << " " << target << " -> " << res.status << " " << res.raw);
-  REQUIRE(res.status >= 200);
-  REQUIRE(res.status < 300);
-  return res.body;
-}
-
 std::string signup(const test_node& node, const std::string& user) {
-  return ok(node, "POST", "auth/signup", {},
-            {{"username", user}, {"password", user + "-password-1"}})["token"]
+  return api_ok(node, "POST", "auth/signup", {},
+                {{"username", user}, {"password", user + "-password-1"}})["token"]
     .get<std::string>();
 }
 
@@ -62,7 +46,7 @@ json eventually(const test_node& node, const std::string& target, const std::str
                 const std::function<bool(const json&)>& check) {
   json body;
   for (int i = 0; i < 200; ++i) {
-    body = ok(node, "GET", target, token);
+    body = api_ok(node, "GET", target, token);
     if (check(body))
       return body;
     std::this_thread::sleep_for(25ms);
@@ -80,32 +64,34 @@ TEST_CASE("friend requests are answered both ways and arrive live on the other's
   auto cat = signup(node, "cat");
   auto bob_page = messages_page(node, bob);
 
-  CHECK(call(node, "POST", "users/amy/friend", amy).status == 400);     // yourself
-  CHECK(call(node, "POST", "users/nobody/friend", amy).status == 404);  // no such account
-  CHECK(call(node, "POST", "users/bob/friend", "").status == 401);
+  CHECK(api_step(node, "POST", "users/amy/friend", amy).status == 400);     // yourself
+  CHECK(api_step(node, "POST", "users/nobody/friend", amy).status == 404);  // no such account
+  CHECK(api_step(node, "POST", "users/bob/friend", "").status == 401);
 
-  auto asked = ok(node, "POST", "users/bob/friend", amy);
+  auto asked = api_ok(node, "POST", "users/bob/friend", amy);
   CHECK(asked == json{{"user", "bob"}, {"state", "requested"}});
   auto frame = bob_page->next("friend");
   CHECK(frame.value("user", "") == "amy");
   CHECK(frame.value("state", "") == "requested");
-  auto bobs = ok(node, "GET", "me/friends", bob);
+  auto bobs = api_ok(node, "GET", "me/friends", bob);
   CHECK(users_in(bobs["incoming"]) == std::vector<std::string>{"amy"});
-  CHECK(users_in(ok(node, "GET", "me/friends", amy)["outgoing"]) ==
+  CHECK(users_in(api_ok(node, "GET", "me/friends", amy)["outgoing"]) ==
         std::vector<std::string>{"bob"});
 
-  CHECK(call(node, "POST", "me/friends/requests/cat/accept", bob).status == 404);
-  CHECK(ok(node, "POST", "me/friends/requests/amy/accept", bob)["state"] == "friends");
-  CHECK(users_in(ok(node, "GET", "me/friends", amy)["friends"]) == std::vector<std::string>{"bob"});
-  CHECK(ok(node, "GET", "me/friends", bob)["incoming"].empty());
+  CHECK(api_step(node, "POST", "me/friends/requests/cat/accept", bob).status == 404);
+  CHECK(api_ok(node, "POST", "me/friends/requests/amy/accept", bob)["state"] == "friends");
+  CHECK(users_in(api_ok(node, "GET", "me/friends", amy)["friends"]) ==
+        std::vector<std::string>{"bob"});
+  CHECK(api_ok(node, "GET", "me/friends", bob)["incoming"].empty());
 
   // Asking someone who already asked you is accepting.
-  ok(node, "POST", "users/amy/friend", cat);
-  CHECK(ok(node, "POST", "users/cat/friend", amy)["state"] == "friends");
-  CHECK(users_in(ok(node, "GET", "me/friends", cat)["friends"]) == std::vector<std::string>{"amy"});
+  api_ok(node, "POST", "users/amy/friend", cat);
+  CHECK(api_ok(node, "POST", "users/cat/friend", amy)["state"] == "friends");
+  CHECK(users_in(api_ok(node, "GET", "me/friends", cat)["friends"]) ==
+        std::vector<std::string>{"amy"});
 
   // Presence: a friend with a page open is online; pages opening and closing tell the friends.
-  auto amy_friends = ok(node, "GET", "me/friends", amy)["friends"];
+  auto amy_friends = api_ok(node, "GET", "me/friends", amy)["friends"];
   INFO(amy_friends.dump());
   REQUIRE(amy_friends.size() == 2);
   for (auto& f : amy_friends)
@@ -123,9 +109,9 @@ TEST_CASE("friend requests are answered both ways and arrive live on the other's
 
   // Unfriending clears both sides, and the other's page hears it.
   bob_page->clear();
-  CHECK(ok(node, "DELETE", "users/bob/friend", amy)["state"] == "none");
+  CHECK(api_ok(node, "DELETE", "users/bob/friend", amy)["state"] == "none");
   CHECK(bob_page->next("friend").value("state", "") == "none");
-  CHECK(ok(node, "GET", "me/friends", bob)["friends"].empty());
+  CHECK(api_ok(node, "GET", "me/friends", bob)["friends"].empty());
 }
 
 TEST_CASE("direct messages arrive live, keep history and unread counts, and respect blocks") {
@@ -135,12 +121,12 @@ TEST_CASE("direct messages arrive live, keep history and unread counts, and resp
   auto amy_page = messages_page(node, amy);
   auto bob_page = messages_page(node, bob);
 
-  CHECK(call(node, "POST", "me/dms/bob", amy, {{"text", ""}}).status == 400);
-  CHECK(call(node, "POST", "me/dms/bob", amy, {{"text", std::string(501, 'x')}}).status == 400);
-  CHECK(call(node, "POST", "me/dms/bob", amy, {{"txt", "hi"}}).status == 400);
-  CHECK(call(node, "POST", "me/dms/nobody", amy, {{"text", "hi"}}).status == 404);
+  CHECK(api_step(node, "POST", "me/dms/bob", amy, {{"text", ""}}).status == 400);
+  CHECK(api_step(node, "POST", "me/dms/bob", amy, {{"text", std::string(501, 'x')}}).status == 400);
+  CHECK(api_step(node, "POST", "me/dms/bob", amy, {{"txt", "hi"}}).status == 400);
+  CHECK(api_step(node, "POST", "me/dms/nobody", amy, {{"text", "hi"}}).status == 404);
 
-  auto sent = call(node, "POST", "me/dms/bob", amy, {{"text", "hi bob"}});
+  auto sent = api_step(node, "POST", "me/dms/bob", amy, {{"text", "hi bob"}});
   REQUIRE(sent.status == 201);
   CHECK(sent.body["id"] == 1);
   CHECK(sent.body["to"] == "bob");
@@ -148,8 +134,8 @@ TEST_CASE("direct messages arrive live, keep history and unread counts, and resp
   CHECK(live["message"]["text"] == "hi bob");
   CHECK(live["message"]["from"] == "amy");
   CHECK(amy_page->next("dm")["message"]["id"] == 1);  // the sender's other pages see it too
-  ok(node, "POST", "me/dms/bob", amy, {{"text", "are you there?"}});
-  ok(node, "POST", "me/dms/amy", bob, {{"text", "yes!"}});
+  api_ok(node, "POST", "me/dms/bob", amy, {{"text", "are you there?"}});
+  api_ok(node, "POST", "me/dms/amy", bob, {{"text", "yes!"}});
 
   auto threads = eventually(node, "me/dms", amy, [](const json& b) {
     return b["threads"].size() == 1 && b["threads"][0]["last"]["id"] == 3;
@@ -161,29 +147,30 @@ TEST_CASE("direct messages arrive live, keep history and unread counts, and resp
   CHECK(eventually(node, "me/dms", bob, [](const json& b) {
           return b["threads"].size() == 1 && b["threads"][0]["last"]["id"] == 3;
         })["unread"] == 0);
-  auto history = ok(node, "GET", "me/dms/bob?limit=2", amy);
+  auto history = api_ok(node, "GET", "me/dms/bob?limit=2", amy);
   REQUIRE(history["messages"].size() == 2);
   CHECK(history["messages"][0]["text"] == "are you there?");
   CHECK(history["messages"][1]["from"] == "bob");
-  auto older = ok(node, "GET", "me/dms/bob?before=2", amy);
+  auto older = api_ok(node, "GET", "me/dms/bob?before=2", amy);
   REQUIRE(older["messages"].size() == 1);
   CHECK(older["messages"][0]["text"] == "hi bob");
-  CHECK(call(node, "GET", "me/dms/bob?limit=0", amy).status == 400);
+  CHECK(api_step(node, "GET", "me/dms/bob?limit=0", amy).status == 400);
 
-  CHECK(ok(node, "POST", "me/dms/bob/read", amy)["read_up_to"] == 3);
+  CHECK(api_ok(node, "POST", "me/dms/bob/read", amy)["read_up_to"] == 3);
   eventually(node, "me/dms", amy, [](const json& b) { return b["unread"] == 0; });
 
   bob_page->clear();
   // bob blocks amy: neither can write to the other, nor can amy ask to be friends.
-  CHECK(ok(node, "POST", "users/amy/block", bob)["blocked"] == true);
-  CHECK(call(node, "POST", "me/dms/bob", amy, {{"text", "hello?"}}).status == 403);
-  CHECK(call(node, "POST", "me/dms/amy", bob, {{"text", "bye"}}).status == 403);
-  CHECK(call(node, "POST", "users/bob/friend", amy).status == 403);
-  CHECK(ok(node, "GET", "me/friends", amy)["outgoing"].empty());  // the refused request is gone
-  CHECK(users_in(ok(node, "GET", "me/friends", bob)["blocked"]) == std::vector<std::string>{"amy"});
+  CHECK(api_ok(node, "POST", "users/amy/block", bob)["blocked"] == true);
+  CHECK(api_step(node, "POST", "me/dms/bob", amy, {{"text", "hello?"}}).status == 403);
+  CHECK(api_step(node, "POST", "me/dms/amy", bob, {{"text", "bye"}}).status == 403);
+  CHECK(api_step(node, "POST", "users/bob/friend", amy).status == 403);
+  CHECK(api_ok(node, "GET", "me/friends", amy)["outgoing"].empty());  // the refused request is gone
+  CHECK(users_in(api_ok(node, "GET", "me/friends", bob)["blocked"]) ==
+        std::vector<std::string>{"amy"});
   CHECK(bob_page->next("dm", 300ms).is_null());
 
-  CHECK(ok(node, "DELETE", "users/amy/block", bob)["blocked"] == false);
-  CHECK(call(node, "POST", "me/dms/bob", amy, {{"text", "friends again?"}}).status == 201);
+  CHECK(api_ok(node, "DELETE", "users/amy/block", bob)["blocked"] == false);
+  CHECK(api_step(node, "POST", "me/dms/bob", amy, {{"text", "friends again?"}}).status == 201);
   CHECK(bob_page->next("dm")["message"]["id"] == 4);
 }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/api_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
@@ -20,33 +21,17 @@ using json = nlohmann::json;
 
 namespace {
 
-api_reply call(const test_node& node, const std::string& method, const std::string& target,
-               const std::string& token, const json& body = nullptr) {
-  auto res = api_call(node, method, "/api/v1/" + target, body, token);
-  INFO(method << " " << target << " -> " << res.status << " " << res.raw);
-  REQUIRE(res.status != 0);
-  return res;
-}
-
-json ok(const test_node& node, const std::string& method, const std::string& target,
-        const std::string& token, const json& body = nullptr) {
-  auto res = call(node, method, target, token, body);
-  INFO(method << " " << target << " -> " << res.status << " " << res.raw);
-  REQUIRE(res.status >= 200);
-  REQUIRE(res.status < 300);
-  return res.body;
-}
-
 struct creator {
   std::string token;
   std::string key;
 };
 
 creator sign_up_with_channel(const test_node& node, const std::string& name) {
-  auto token = ok(node, "POST", "auth/signup", {},
-                  {{"username", name}, {"password", name + "-password-1"}})["token"]
+  auto token = api_ok(node, "POST", "auth/signup", {},
+                      {{"username", name}, {"password", name + "-password-1"}})["token"]
                  .get<std::string>();
-  auto key = ok(node, "POST", "channels", token, {{"name", name}})["stream_key"].get<std::string>();
+  auto key =
+    api_ok(node, "POST", "channels", token, {{"name", name}})["stream_key"].get<std::string>();
   return {token, key};
 }
 
@@ -58,12 +43,12 @@ TEST_CASE("a broadcaster raids a live channel that accepts it, and the viewers m
   auto ava = sign_up_with_channel(node, "ava");
   auto ben = sign_up_with_channel(node, "ben");
   auto dee = sign_up_with_channel(node, "dee");  // never goes live
-  auto cid = ok(node, "POST", "auth/signup", {},
-                {{"username", "cid"}, {"password", "cid-pass-123"}})["token"]
+  auto cid = api_ok(node, "POST", "auth/signup", {},
+                    {{"username", "cid"}, {"password", "cid-pass-123"}})["token"]
                .get<std::string>();
 
   // From an offline channel nothing can start.
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 409);
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 409);
   child_process ava_stream{ffmpeg_publish_args(node.rtmp_url(ava.key), 60),
                            node.out_dir / "ffmpeg-ava.log"};
   child_process ben_stream{ffmpeg_publish_args(node.rtmp_url(ben.key), 60),
@@ -72,45 +57,48 @@ TEST_CASE("a broadcaster raids a live channel that accepts it, and the viewers m
                              20s),
                   node.log());
 
-  CHECK(call(node, "POST", "channels/ava/raid", cid, {{"target", "ben"}}).status == 403);
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ava"}}).status == 400);
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "nosuch"}}).status == 404);
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "dee"}}).status == 409);
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"aim", "ben"}}).status == 400);
+  CHECK(api_step(node, "POST", "channels/ava/raid", cid, {{"target", "ben"}}).status == 403);
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ava"}}).status == 400);
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "nosuch"}}).status ==
+        404);
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "dee"}}).status == 409);
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"aim", "ben"}}).status == 400);
 
   // ben refuses: by setting, then by block, then only channels he follows.
-  CHECK(call(node, "PATCH", "channels/ben/raid-settings", ben.token, {{"accept", "x"}}).status ==
-        400);
-  ok(node, "PATCH", "channels/ben/raid-settings", ben.token, {{"accept", "nobody"}});
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 403);
-  ok(node, "PATCH", "channels/ben/raid-settings", ben.token, {{"accept", "followed"}});
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 403);
-  ok(node, "POST", "channels/ava/follow", ben.token);
-  auto blocked = ok(node, "POST", "channels/ben/raid-blocks/ava", ben.token);
+  CHECK(
+    api_step(node, "PATCH", "channels/ben/raid-settings", ben.token, {{"accept", "x"}}).status ==
+    400);
+  api_ok(node, "PATCH", "channels/ben/raid-settings", ben.token, {{"accept", "nobody"}});
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 403);
+  api_ok(node, "PATCH", "channels/ben/raid-settings", ben.token, {{"accept", "followed"}});
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 403);
+  api_ok(node, "POST", "channels/ava/follow", ben.token);
+  auto blocked = api_ok(node, "POST", "channels/ben/raid-blocks/ava", ben.token);
   CHECK(blocked["blocked"] == json::array({"ava"}));
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 403);
-  CHECK(ok(node, "DELETE", "channels/ben/raid-blocks/ava", ben.token)["blocked"].empty());
-  CHECK(call(node, "GET", "channels/ben/raid-settings", ava.token).status == 403);
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 403);
+  CHECK(api_ok(node, "DELETE", "channels/ben/raid-blocks/ava", ben.token)["blocked"].empty());
+  CHECK(api_step(node, "GET", "channels/ben/raid-settings", ava.token).status == 403);
 
   chat_client viewer{node.http_port};
   viewer.guest_join("guest_viewer", "ava");
   chat_client target_room{node.http_port};
   target_room.guest_join("guest_target", "ben");
 
-  auto started = call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}});
+  auto started = api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}});
   REQUIRE(started.status == 201);
   CHECK(started.body["raid"]["state"] == "countdown");
   auto countdown = viewer.next("raid");
   CHECK(countdown["target"] == "ben");
   CHECK(countdown["go_at_ms"] == started.body["raid"]["go_at_ms"]);
-  CHECK(ok(node, "GET", "channels/ava/raid", "")["raid"]["target"] == "ben");
-  CHECK(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 409);
-  CHECK(ok(node, "DELETE", "channels/ava/raid", ava.token)["raid"].is_null());
+  CHECK(api_ok(node, "GET", "channels/ava/raid", "")["raid"]["target"] == "ben");
+  CHECK(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 409);
+  CHECK(api_ok(node, "DELETE", "channels/ava/raid", ava.token)["raid"].is_null());
   CHECK_FALSE(viewer.next("raid_cancelled").is_null());
-  CHECK(call(node, "POST", "channels/ava/raid/go", ava.token).status == 404);
+  CHECK(api_step(node, "POST", "channels/ava/raid/go", ava.token).status == 404);
 
-  REQUIRE(call(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status == 201);
-  auto now = ok(node, "POST", "channels/ava/raid/go", ava.token);
+  REQUIRE(api_step(node, "POST", "channels/ava/raid", ava.token, {{"target", "ben"}}).status ==
+          201);
+  auto now = api_ok(node, "POST", "channels/ava/raid/go", ava.token);
   CHECK(now["raid"]["state"] == "done");
   auto go = viewer.next("raid_go");
   REQUIRE_FALSE(go.is_null());
@@ -119,7 +107,7 @@ TEST_CASE("a broadcaster raids a live channel that accepts it, and the viewers m
   REQUIRE_FALSE(raided.is_null());
   CHECK(raided["from"] == "ava");
   CHECK(raided["viewers"] == now["raid"]["viewers"]);
-  CHECK(ok(node, "GET", "channels/ava/raid", "")["raid"].is_null());
+  CHECK(api_ok(node, "GET", "channels/ava/raid", "")["raid"].is_null());
 
   // The moved viewer lands in ben's room like any other viewer.
   viewer.send({{"type", "join"}, {"channel", "ben"}});
