@@ -23,15 +23,16 @@ void chat_activity::apply(storage::sqlite::transaction& tx, const storage::recor
     return;
   auto channel = std::string_view{e.stream}.substr(stream_prefix.size());
   auto minute = e.data.timestamp_ms / minute_ms;
+  // Every chat message comes through here: its two statements are prepared once.
   auto& db = tx.db();
-  db.prepare(
+  db.cached(
       "INSERT INTO chat_minutes(channel, minute, messages) VALUES(?1, ?2, 1) "
       "ON CONFLICT(channel, minute) DO UPDATE SET messages = messages + 1")
-    .bind(1, channel)
+    ->bind(1, channel)
     .bind(2, minute)
     .run();
-  db.prepare("DELETE FROM chat_minutes WHERE channel = ?1 AND minute < ?2")
-    .bind(1, channel)
+  db.cached("DELETE FROM chat_minutes WHERE channel = ?1 AND minute < ?2")
+    ->bind(1, channel)
     .bind(2, minute - kept_minutes)
     .run();
 }
