@@ -8,6 +8,39 @@ void fmp4_hub::publish(fmp4_packet packet) {
   std::lock_guard lock{mutex_};
   if (closed_)
     return;
+  cache(packet);
+  bool batch =
+    batching_.interval_ms > 0 && subscribers_.size() >= batching_.from_subscribers;
+  pending_.push_back(std::move(packet));
+  const auto& last = pending_.back();
+  if (!batch || last.init)
+    return deliver_pending();
+  // Fragments are cut ~100 ms apart with jitter: a batch is due a tenth early rather than a
+  // whole fragment late. A source that never marks burst ends is still delivered, late.
+  auto held_ms = (last.media_time_s - delivered_media_s_) * 1000;
+  if ((last.burst_end && held_ms >= batching_.interval_ms * 0.9) ||
+      held_ms >= 2.0 * batching_.interval_ms || pending_.size() >= max_batch_packets)
+    deliver_pending();
+}
+
+void fmp4_hub::deliver_pending() {
+  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it)
+    if (!it->init) {
+      delivered_media_s_ = it->media_time_s;
+      break;
+    }
+  std::erase_if(subscribers_, [&](const std::weak_ptr<fmp4_subscriber>& weak) {
+    auto sub = weak.lock();
+    if (!sub)
+      return true;
+    for (auto& packet : pending_)
+      sub->on_packet(packet);
+    return false;
+  });
+  pending_.clear();
+}
+
+void fmp4_hub::cache(const fmp4_packet& packet) {
   if (packet.init) {
     // A new init (caps change) invalidates the cached fragments.
     init_ = packet;
@@ -29,13 +62,6 @@ void fmp4_hub::publish(fmp4_packet packet) {
       gop_.push_back(packet);
     }
   }
-  std::erase_if(subscribers_, [&](const std::weak_ptr<fmp4_subscriber>& weak) {
-    auto sub = weak.lock();
-    if (!sub)
-      return true;
-    sub->on_packet(packet);
-    return false;
-  });
 }
 
 void fmp4_hub::subscribe(const std::shared_ptr<fmp4_subscriber>& subscriber) {
@@ -44,6 +70,9 @@ void fmp4_hub::subscribe(const std::shared_ptr<fmp4_subscriber>& subscriber) {
     subscriber->on_end();
     return;
   }
+  // The GOP cache already holds the batch in waiting: the others get it now, so that nobody
+  // receives those packets twice.
+  deliver_pending();
   if (init_) {
     subscriber->on_packet(*init_);
     for (auto& packet : gop_)
@@ -58,6 +87,7 @@ void fmp4_hub::close() {
     std::lock_guard lock{mutex_};
     if (closed_)
       return;
+    deliver_pending();
     closed_ = true;
     subscribers.swap(subscribers_);
     gop_.clear();

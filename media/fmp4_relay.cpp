@@ -58,7 +58,7 @@ caf::behavior source(caf::stateful_actor<source_state>* self, std::shared_ptr<fm
 relay_packet to_relay(const fmp4_packet& packet) {
   relay_packet out{
     packet.init, packet.video, packet.keyframe, packet.media_time_s, packet.wall_ms, packet.mime,
-    {}};
+    {},          packet.burst_end};
   if (packet.data) {
     out.data.resize(packet.data->size());
     std::memcpy(out.data.data(), packet.data->data(), packet.data->size());
@@ -77,6 +77,7 @@ fmp4_packet from_relay(relay_packet&& packet) {
   out.media_time_s = packet.media_time_s;
   out.wall_ms = packet.wall_ms;
   out.mime = std::move(packet.mime);
+  out.burst_end = packet.burst_end;
   return out;
 }
 

@@ -32,12 +32,13 @@ struct relay_packet {
   std::int64_t wall_ms = 0;
   std::string mime;
   std::vector<std::uint8_t> data;
+  bool burst_end = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, relay_packet& x) {
   return f(caf::meta::type_name("relay_packet"), x.init, x.video, x.keyframe, x.media_time_s,
-           x.wall_ms, x.mime, x.data);
+           x.wall_ms, x.mime, x.data, x.burst_end);
 }
 
 relay_packet to_relay(const fmp4_packet& packet);

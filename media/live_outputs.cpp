@@ -15,6 +15,10 @@ std::int64_t wall_clock_ms() {
 
 void publish_units(fmp4_hub& hub, ll_hls_stream& ll, std::vector<remux_unit>& units,
                    bool audio_only, media_clock& clock, bool follow_clock) {
+  const remux_unit* burst_end = nullptr;
+  for (auto& unit : units)
+    if (unit.kind == remux_unit::type::fragment)
+      burst_end = &unit;
   for (auto& unit : units) {
     if (unit.kind == remux_unit::type::segment_end) {
       ll.end_segment();
@@ -31,6 +35,7 @@ void publish_units(fmp4_hub& hub, ll_hls_stream& ll, std::vector<remux_unit>& un
       ll.set_init(unit.data, *info);
     } else {
       packet.video = unit.video;
+      packet.burst_end = &unit == burst_end;
       packet.keyframe = unit.keyframe || (audio_only && !unit.video);
       packet.media_time_s = static_cast<double>(unit.decode_time) / unit.timescale;
       if (follow_clock && clock.media_s >= 0) {

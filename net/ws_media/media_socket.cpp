@@ -9,6 +9,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/container/static_vector.hpp>
 #include <boost/beast/websocket.hpp>
 
 namespace aethex::net::ws_media {
@@ -28,11 +29,12 @@ constexpr std::size_t max_batch = 32;
 
 class session final : public viewer, public std::enable_shared_from_this<session> {
  public:
+  // The plain socket, not the HTTP server's beast::tcp_stream: that one's timeout bookkeeping
+  // runs on every write, and the WebSocket layer has timeouts of its own.
   session(beast::tcp_stream&& stream, socket_options options)
-      : ws_(std::move(stream)), options_(options) {}
+      : ws_(stream.release_socket()), options_(options) {}
 
   void start(http::request&& req, std::function<void(std::shared_ptr<viewer>)> on_open) {
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket layer has its own timeouts
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(beast::http::field::server, "aethex");
@@ -219,13 +221,15 @@ class session final : public viewer, public std::enable_shared_from_this<session
     source_.reset();  // ends the subscription (breaks the source → viewer reference)
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<asio::ip::tcp::socket> ws_;
   socket_options options_;
   beast::flat_buffer buffer_;
   std::deque<packet> queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t in_flight_ = 0;  // packets at the queue's front that the current write sends
-  std::vector<asio::const_buffer> buffers_;
+  // Fixed capacity: Beast copies the sequence into each write operation, and a vector's copy
+  // would be one more allocation per write.
+  boost::container::static_vector<asio::const_buffer, max_batch> buffers_;
   std::mutex inbox_mutex_;
   std::vector<packet> inbox_;  // guarded by inbox_mutex_, like the two flags below
   bool drain_posted_ = false;

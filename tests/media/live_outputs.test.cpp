@@ -150,6 +150,44 @@ TEST_CASE("a late subscriber gets init then the GOP cache from the last keyframe
   CHECK(early->ended);
 }
 
+TEST_CASE("a large audience gets whole bursts in batches of the interval; the newest never waits") {
+  fmp4_hub hub{fmp4_hub::batching{200, 2}};
+  auto data = std::make_shared<const fmp4::bytes>(16);
+  auto burst = [&](double t, bool keyframe = false) {  // video then audio, cut together
+    hub.publish({false, data, true, keyframe, t, 0, {}, false});
+    hub.publish({false, data, false, false, t, 0, {}, true});
+  };
+  auto first = std::make_shared<recorder>();
+  hub.subscribe(first);
+  hub.publish({true, data, false, false, 0, 0, "video/mp4", false});
+  CHECK(first->packets.size() == 1);  // an init goes at once
+  burst(0.0, true);
+  CHECK(first->packets.size() == 3);  // one subscriber: no batching
+  auto second = std::make_shared<recorder>();
+  hub.subscribe(second);
+  CHECK(second->packets.size() == 3);  // init + GOP
+  burst(0.1);
+  CHECK(first->packets.size() == 3);  // held: 0.1 s since the last delivery
+  burst(0.2);
+  CHECK(first->packets.size() == 7);  // both bursts, the newest at once
+  CHECK(second->packets.size() == 7);
+  burst(0.3);
+  hub.publish({false, data, true, false, 0.4, 0, {}, false});
+  CHECK(first->packets.size() == 7);  // a batch ends only with a burst
+  auto third = std::make_shared<recorder>();
+  hub.subscribe(third);  // what was held goes out first: nobody gets a packet twice
+  CHECK(first->packets.size() == 10);
+  CHECK(third->packets.size() == 10);
+  for (int i = 0; i < 5; ++i)
+    hub.publish({false, data, true, false, 0.5 + i * 0.1, 0, {}, false});
+  CHECK(first->packets.size() == 14);  // never marked as a burst end: delivered at twice the interval
+  CHECK(first->packets.size() == 14);  // 0.9 is held
+  hub.close();  // what is held goes out before the end
+  CHECK(first->packets.size() == 15);
+  CHECK(third->packets.size() == 15);
+  CHECK(first->ended);
+}
+
 TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of stream") {
   fmp4::stream_splitter splitter;
   auto units = split(splitter);
