@@ -241,7 +241,8 @@ int run_node(const runtime::node_config& config) {
   hls.target_duration_s = config.hls_segment_seconds;
   live::ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
 
-  asio::io_context io{static_cast<int>(config.io_threads)};
+  net::http::io_pool loops{config.io_threads};
+  auto& io = loops.main();
   std::optional<net::http::server> http;
   std::optional<net::rtmp::server> rtmp;
   std::optional<net::srt::server> srt;
@@ -274,7 +275,7 @@ int run_node(const runtime::node_config& config) {
       http_options.max_connections_per_address = config.limits.http_max_per_address;
       http_options.on_upgrade = make_upgrade_handler(
         {live::make_ws_media_module(live), live::make_console_ws(live), live::make_chat_ws(live)});
-      http.emplace(io, tcp::endpoint{address, config.http_port},
+      http.emplace(loops, tcp::endpoint{address, config.http_port},
                    make_http_handler(std::move(context)), http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;
     }
@@ -282,7 +283,9 @@ int run_node(const runtime::node_config& config) {
       net::rtmp::server_options rtmp_options;
       rtmp_options.max_connections = config.limits.rtmp_max_connections;
       rtmp_options.max_connections_per_address = config.limits.rtmp_max_per_address;
-      rtmp.emplace(io, tcp::endpoint{address, config.rtmp_port}, ingest, rtmp_options);
+      rtmp.emplace(
+        io, [&loops]() -> asio::io_context& { return loops.next(); },
+        tcp::endpoint{address, config.rtmp_port}, ingest, rtmp_options);
       std::clog << "ready: rtmp " << config.bind << ":" << rtmp->port() << std::endl;
     }
     if (config.srt_port != 0) {
@@ -307,7 +310,7 @@ int run_node(const runtime::node_config& config) {
       rtmp->stop();
     if (srt)
       srt->stop();  // closes live SRT sessions' sinks before the actors are told to exit
-    io.stop();
+    loops.stop();
   };
   // In a cluster the node keeps serving while its partitions move away; a second signal
   // stops it at once.
@@ -323,12 +326,7 @@ int run_node(const runtime::node_config& config) {
       asio::post(io, stop_serving);
     }};
   });
-  std::vector<std::thread> workers;
-  for (unsigned i = 1; i < config.io_threads; ++i)
-    workers.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& worker : workers)
-    worker.join();
+  loops.run();
   if (drainer.joinable())
     drainer.join();
   // Module services (chat sessions among them) go first: they must stop writing to sockets

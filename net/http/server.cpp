@@ -239,9 +239,10 @@ void refuse(tcp::socket socket, runtime::connection_caps::refusal why) {
 }  // namespace
 
 struct server::listener : std::enable_shared_from_this<server::listener> {
-  listener(asio::io_context& io, const tcp::endpoint& endpoint, request_handler handler,
-           server_options options)
-      : io(io), acceptor(asio::make_strand(io)), pause(acceptor.get_executor()),
+  listener(asio::io_context& io, std::function<asio::io_context&()> connection_loop,
+           const tcp::endpoint& endpoint, request_handler handler, server_options options)
+      : connection_loop(std::move(connection_loop)), acceptor(asio::make_strand(io)),
+        pause(acceptor.get_executor()),
         handler(std::make_shared<const request_handler>(std::move(handler))), options(options),
         caps({options.max_connections, options.max_connections_per_address}) {
     acceptor.open(endpoint.protocol());
@@ -251,7 +252,7 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io),
+    acceptor.async_accept(asio::make_strand(connection_loop()),
                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                             if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
                               return;
@@ -303,7 +304,7 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
     });
   }
 
-  asio::io_context& io;
+  std::function<asio::io_context&()> connection_loop;  // where each new connection runs
   tcp::acceptor acceptor;
   asio::steady_timer pause;  // on the acceptor's strand
   std::shared_ptr<const request_handler> handler;
@@ -318,7 +319,16 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
 
 server::server(asio::io_context& io, const tcp::endpoint& endpoint, request_handler handler,
                server_options options)
-    : listener_(std::make_shared<listener>(io, endpoint, std::move(handler), options)) {
+    : listener_(std::make_shared<listener>(
+        io, [&io]() -> asio::io_context& { return io; }, endpoint, std::move(handler), options)) {
+  listener_->accept();
+}
+
+server::server(io_pool& loops, const tcp::endpoint& endpoint, request_handler handler,
+               server_options options)
+    : listener_(std::make_shared<listener>(
+        loops.main(), [&loops]() -> asio::io_context& { return loops.next(); }, endpoint,
+        std::move(handler), options)) {
   listener_->accept();
 }
 

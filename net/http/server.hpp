@@ -19,6 +19,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "net/http/io_pool.hpp"
 #include "net/http/payload.hpp"
 
 namespace aethex::net::http {
@@ -47,6 +48,9 @@ class server {
  public:
   server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
          request_handler handler, server_options options = {});
+  /// Listens on the pool's main loop and spreads connections over all of its loops.
+  server(io_pool& loops, const boost::asio::ip::tcp::endpoint& endpoint, request_handler handler,
+         server_options options = {});
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;

@@ -246,8 +246,10 @@ bool exhausted(const boost::system::error_code& ec) {
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
-  impl(asio::io_context& io, const tcp::endpoint& ep, ingest::ingest_handler& h, server_options o)
-      : io(io), acceptor(asio::make_strand(io)), handler(h), opt(std::move(o)),
+  impl(asio::io_context& io, std::function<asio::io_context&()> loop, const tcp::endpoint& ep,
+       ingest::ingest_handler& h, server_options o)
+      : connection_loop(std::move(loop)), acceptor(asio::make_strand(io)), handler(h),
+        opt(std::move(o)),
         caps({opt.max_connections, opt.max_connections_per_address}) {
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -257,7 +259,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io),
+    acceptor.async_accept(asio::make_strand(connection_loop()),
                           [self = shared_from_this()](boost::system::error_code ec,
                                                       tcp::socket socket) {
                             if (self->stopped)
@@ -313,7 +315,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     c->start();
   }
 
-  asio::io_context& io;
+  std::function<asio::io_context&()> connection_loop;  // where each new publisher runs
   tcp::acceptor acceptor;
   ingest::ingest_handler& handler;
   server_options opt;
@@ -330,7 +332,13 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
 server::server(asio::io_context& io, tcp::endpoint endpoint, ingest::ingest_handler& handler,
                server_options options)
-    : impl_(std::make_shared<impl>(io, endpoint, handler, std::move(options))) {
+    : server(io, [&io]() -> asio::io_context& { return io; }, endpoint, handler,
+             std::move(options)) {}
+
+server::server(asio::io_context& io, std::function<asio::io_context&()> connection_loop,
+               tcp::endpoint endpoint, ingest::ingest_handler& handler, server_options options)
+    : impl_(std::make_shared<impl>(io, std::move(connection_loop), endpoint, handler,
+                                   std::move(options))) {
   log_line("listening on " + describe(tcp::endpoint{endpoint.address(), impl_->port}));
   impl_->accept();
 }

@@ -13,6 +13,8 @@
 #include "net/ingest/ingest_handler.hpp"
 #include "net/rtmp/session.hpp"
 
+#include <functional>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -37,6 +39,10 @@ class server {
   /// Binds and starts accepting at once; throws boost::system::system_error if binding fails.
   server(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
          ingest::ingest_handler& handler, server_options options = {});
+  /// Accepts on `io`; each publisher's connection runs on the loop `connection_loop` returns.
+  server(boost::asio::io_context& io, std::function<boost::asio::io_context&()> connection_loop,
+         boost::asio::ip::tcp::endpoint endpoint, ingest::ingest_handler& handler,
+         server_options options = {});
   ~server();  // stop()s
   server(const server&) = delete;
   server& operator=(const server&) = delete;

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -300,4 +301,37 @@ TEST_CASE("http server: out of descriptors, the accept loop pauses instead of sp
   }
   rs.finish();
   CHECK(rs.log.str().find("pausing accepts") != std::string::npos);
+}
+
+TEST_CASE("http server on an io_pool: connections are spread over the loops, stop ends them all") {
+  http::io_pool loops{2};
+  std::mutex mu;
+  std::set<std::thread::id> handler_threads;
+  std::optional<http::server> srv;
+  srv.emplace(
+    loops, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
+    [&](http::request&&, std::string, http::respond_fn respond) {
+      {
+        std::lock_guard lock{mu};
+        handler_threads.insert(std::this_thread::get_id());
+      }
+      respond(http::json_response(200, "\"ok\""));
+    });
+  std::thread runner{[&] { loops.run(); }};
+  {
+    std::vector<std::unique_ptr<client>> clients;
+    for (int i = 0; i < 4; ++i) {
+      clients.push_back(std::make_unique<client>(srv->port()));
+      CHECK(clients.back()->get().find("ok") != std::string::npos);
+    }
+  }
+  {
+    std::lock_guard lock{mu};
+    CHECK(handler_threads.size() == 2);  // one thread per loop, both in use
+    CHECK(handler_threads.count(runner.get_id()) == 1);  // run() runs the main loop itself
+  }
+  srv->stop();
+  loops.stop();
+  runner.join();  // returns although the loops were kept alive without connections
+  srv.reset();
 }
