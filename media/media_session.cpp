@@ -162,7 +162,7 @@ void settle_ladder(session_actor* self, double fps) {
     return;
   st.ladder_settled = true;
   const auto& video = *st.remuxer.video();
-  auto plans = plan_ladder(st.ladder_names, video.width, video.height);
+  auto plans = plan_ladder(st.ladder_names, video.width, video.height, fps);
   if (plans.empty())
     return;  // every rendition asked for is as tall as the source: nothing to make
   const auto& settings = *st.config.transcode;

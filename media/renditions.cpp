@@ -21,15 +21,18 @@ std::optional<rendition_spec> find_rendition(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<rendition_plan> plan_ladder(std::span<const std::string> names, int width, int height) {
+std::vector<rendition_plan> plan_ladder(std::span<const std::string> names, int width, int height,
+                                        double source_fps) {
   std::vector<rendition_plan> plans;
   if (width <= 0 || height <= 0)
     return plans;
   for (const auto& spec : rendition_specs) {
     if (std::find(names.begin(), names.end(), spec.name) == names.end() || spec.height >= height)
       continue;
+    // A little above the cap (59.94 against 60) is the same rate, not a step down.
+    unsigned fps = source_fps > spec.max_fps * 1.05 ? spec.max_fps : 0;
     plans.push_back({std::string{spec.name}, even(double(width) * spec.height / height),
-                     spec.height, spec.video_kbps});
+                     spec.height, spec.video_kbps, fps});
   }
   return plans;
 }
@@ -40,8 +43,11 @@ double ladder_cost(int width, int height, double fps, std::span<const rendition_
     return 0;
   double source = double(width) * height * fps / 1e6;
   double cost = costs.decode * source;
-  for (const auto& r : ladder)
-    cost += costs.scale * source + costs.encode * r.width * r.height * fps / 1e6;
+  for (const auto& r : ladder) {
+    // Frames are dropped before they are scaled: both steps run at the rendition's rate.
+    double share = r.fps > 0 ? std::min(1.0, r.fps / fps) : 1.0;
+    cost += share * (costs.scale * source + costs.encode * r.width * r.height * fps / 1e6);
+  }
   return cost;
 }
 

@@ -22,12 +22,13 @@ struct rendition_spec {
   std::string_view name;
   int height = 0;
   unsigned video_kbps = 0;
+  unsigned max_fps = 30;  // a faster source is stepped down to this (Twitch: 60 only from 720p)
 };
 
 /// The renditions a ladder may name (Twitch's set), tallest first.
 inline constexpr rendition_spec rendition_specs[] = {
-  {"1080p", 1080, 6000}, {"720p", 720, 3000}, {"480p", 480, 1200},
-  {"360p", 360, 700},    {"160p", 160, 250},
+  {"1080p", 1080, 6000, 60}, {"720p", 720, 3000, 60}, {"480p", 480, 1200, 30},
+  {"360p", 360, 700, 30},    {"160p", 160, 250, 30},
 };
 std::optional<rendition_spec> find_rendition(std::string_view name);
 
@@ -36,12 +37,16 @@ struct rendition_plan {
   int width = 0;
   int height = 0;
   unsigned video_kbps = 0;
+  unsigned fps = 0;  // 0: the source's rate; else frames are dropped down to this rate
 };
 
 /// The renditions of `names` worth making from a `width`×`height` source, tallest first: unknown
 /// names and renditions not smaller than the source are left out (transcoding up or to the
-/// same size only costs CPU). Sizes keep the source's aspect ratio and are even.
-std::vector<rendition_plan> plan_ladder(std::span<const std::string> names, int width, int height);
+/// same size only costs CPU). Sizes keep the source's aspect ratio and are even. A source faster
+/// than a rendition's max_fps (`source_fps`, 0 when unknown) is stepped down to it: a 60 fps
+/// stream gets 720p60 and 480p30, and the small renditions cost half as much to make.
+std::vector<rendition_plan> plan_ladder(std::span<const std::string> names, int width, int height,
+                                        double source_fps = 0);
 
 /// CPU a transcode costs, in cores per million pixels per second: the source's decode (paid once
 /// per ladder), each rendition's scale (it reads the whole source picture) and each rendition's

@@ -37,7 +37,8 @@ std::string describe_pipeline(const std::vector<rendition_plan>& ladder,
     const auto& r = ladder[i];
     auto n = std::to_string(i);
     text +=
-      " split. ! queue max-size-time=1000000000 max-size-bytes=0 max-size-buffers=0"
+      " split. ! queue max-size-time=1000000000 max-size-bytes=0 max-size-buffers=0" +
+      (r.fps > 0 ? " ! videorate drop-only=true max-rate=" + std::to_string(r.fps) : "") +
       " ! videoscale ! video/x-raw,width=" +
       std::to_string(r.width) + ",height=" + std::to_string(r.height) + ",pixel-aspect-ratio=1/1" +
       " ! x264enc tune=zerolatency speed-preset=" + opts.speed_preset +

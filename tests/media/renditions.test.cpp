@@ -52,6 +52,26 @@ TEST_CASE("the cost model grows with pixels and frame rate, and nothing costs no
   CHECK(ladder_cost(1280, 720, 30, {}, costs) == 0);
 }
 
+TEST_CASE("a 60 fps source keeps 60 from 720p up and is stepped down to 30 below") {
+  std::vector<std::string> names = {"720p", "480p", "160p"};
+  auto at60 = plan_ladder(names, 1920, 1080, 60);
+  REQUIRE(at60.size() == 3);
+  CHECK(at60[0].fps == 0);  // 720p60: the source's rate
+  CHECK(at60[1].fps == 30);
+  CHECK(at60[2].fps == 30);
+  CHECK(plan_ladder(names, 1920, 1080, 59.94)[1].fps == 30);
+  for (auto& plan : plan_ladder(names, 1920, 1080, 30))
+    CHECK(plan.fps == 0);  // nothing to step down
+  CHECK(plan_ladder(names, 1920, 1080)[1].fps == 0);  // rate unknown: keep it
+  // The stepped-down renditions cost what they would at 30 fps; only the decode doubles.
+  transcode_costs costs{0.01, 0.003, 0.02};
+  auto small = plan_ladder(std::vector<std::string>{"480p"}, 1280, 720, 60);
+  auto same_at30 = plan_ladder(std::vector<std::string>{"480p"}, 1280, 720, 30);
+  CHECK(ladder_cost(1280, 720, 60, small, costs) ==
+        doctest::Approx(ladder_cost(1280, 720, 30, same_at30, costs) +
+                        0.01 * 1280 * 720 * 30 / 1e6));
+}
+
 TEST_CASE("the budget refuses a ladder that does not fit and gets a lease back when it ends") {
   auto budget = std::make_shared<transcode_budget>(1.0);
   auto first = budget->reserve(0.6);

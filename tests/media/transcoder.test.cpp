@@ -136,6 +136,36 @@ TEST_CASE("each rendition has its size, the source's timestamps and its keyframe
   }
 }
 
+TEST_CASE("a rendition with a lower frame rate gets every other picture and still each GOP") {
+  const auto& source = clip();  // 30 fps
+  std::vector<rendition_plan> ladder = {{"160p", 214, 160, 250, 15}};
+  collected out;
+  {
+    transcoder t{source.avcc, ladder, out.sink()};
+    for (auto& frame : source.frames)
+      t.push(frame);
+    REQUIRE(out.wait_for(1, source.frames.size() / 2 - 4));
+    CHECK(t.error().empty());
+  }
+  std::lock_guard lock{out.mutex};
+  auto& frames = out.frames[0];
+  CHECK(frames.size() <= source.frames.size() / 2 + 1);
+  std::vector<std::int64_t> source_pts;
+  for (auto& f : source.frames)
+    source_pts.push_back(f.dts + f.cts);
+  std::sort(source_pts.begin(), source_pts.end());
+  auto frame_ticks = source_pts[1] - source_pts[0];
+  std::int64_t last = frames.back().dts + frames.back().cts;
+  // A source keyframe whose picture was dropped starts the GOP one source frame later.
+  for (auto key : keyframe_pts(source.frames, last - frame_ticks)) {
+    CAPTURE(key);
+    bool started = false;
+    for (auto& f : frames)
+      started |= f.keyframe && f.dts + f.cts >= key && f.dts + f.cts <= key + frame_ticks;
+    CHECK(started);
+  }
+}
+
 TEST_CASE("frames are dropped up to the next keyframe while the decoder is too far behind") {
   const auto& source = clip();
   collected out;
