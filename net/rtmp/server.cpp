@@ -8,10 +8,14 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <deque>
 #include <iostream>
+#include <utility>
 
 namespace aethex::net::rtmp {
 
@@ -36,9 +40,11 @@ constexpr auto linger_time = std::chrono::seconds(2);
 class connection : public std::enable_shared_from_this<connection> {
  public:
   connection(tcp::socket socket, std::string peer, ingest::ingest_handler& handler,
-             const server_options& opt, runtime::connection_caps::slot place)
+             const server_options& opt, runtime::connection_caps::slot place,
+             std::shared_ptr<std::atomic<std::size_t>> publishers)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), session_(peer, opt.session),
-        handler_(handler), opt_(opt), read_buf_(opt.read_buffer_size), place_(std::move(place)) {}
+        handler_(handler), opt_(opt), read_buf_(opt.read_buffer_size), place_(std::move(place)),
+        publishers_(std::move(publishers)) {}
 
   void start() {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
@@ -75,6 +81,7 @@ class connection : public std::enable_shared_from_this<connection> {
     last_read_ = clock::now();
     if (closing_)
       return read();  // draining so the peer sees our last words, not a reset
+    pace_reads(n);
 
     auto st = session_.receive(std::span<const std::uint8_t>{read_buf_.data(), n});
     flush();
@@ -199,6 +206,44 @@ class connection : public std::enable_shared_from_this<connection> {
     arm_timer(deadline);
   }
 
+  // A publisher's media arrives as one TCP write per audio or video frame, ~75 a second, and
+  // each read wakes a network thread and then the media actor. On a busy server, past the first
+  // second of publishing, the socket is told to report readable only once ~read_batch of media
+  // (at the last second's bitrate) is there: fewer wake-ups for a little delay (a close is
+  // reported at once, whatever the mark).
+  void pace_reads(std::size_t n) {
+    if (opt_.read_batch.count() <= 0)
+      return;
+    bytes_since_ += n;
+    const auto now = clock::now();
+    if (!session_.publishing()) {
+      bytes_since_ = 0;
+      rate_since_ = now;
+      return set_low_water(1);
+    }
+    if (!counted_) {
+      counted_ = true;
+      publishers_->fetch_add(1);
+    }
+    if (now - rate_since_ < std::chrono::seconds(1))
+      return;
+    const double seconds = std::chrono::duration<double>(now - rate_since_).count();
+    const double batch = std::chrono::duration<double>(opt_.read_batch).count();
+    auto mark = static_cast<int>(static_cast<double>(bytes_since_) / seconds * batch);
+    bool busy = publishers_->load() >= opt_.read_batch_from;
+    set_low_water(busy ? std::clamp(mark, 1, max_low_water) : 1);
+    bytes_since_ = 0;
+    rate_since_ = now;
+  }
+
+  void set_low_water(int bytes) {
+    if (bytes == low_water_)
+      return;
+    low_water_ = bytes;
+    if (::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes) != 0)
+      low_water_ = 1;  // keeps reading on every packet
+  }
+
   // Publishing: idle limit since the last bytes. Otherwise: time allowed to get to publishing.
   clock::time_point current_deadline() const {
     return session_.publishing() ? last_read_ + opt_.idle_timeout
@@ -216,6 +261,8 @@ class connection : public std::enable_shared_from_this<connection> {
     socket_.close(ignored);
     timer_.cancel();
     place_.release();  // the address may connect again at once
+    if (std::exchange(counted_, false))
+      publishers_->fetch_sub(1);
   }
 
   tcp::socket socket_;
@@ -232,7 +279,13 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string close_reason_;
   clock::time_point last_read_{};
   clock::time_point phase_start_{};
+  static constexpr int max_low_water = 16 * 1024;
+  int low_water_ = 1;            // the socket's SO_RCVLOWAT
+  bool counted_ = false;         // among the server's publishers
+  std::size_t bytes_since_ = 0;  // bytes read since rate_since_
+  clock::time_point rate_since_{};
   runtime::connection_caps::slot place_;  // in the server's connection caps
+  std::shared_ptr<std::atomic<std::size_t>> publishers_;  // the server's publishing sockets
 };
 
 // Accept failures that mean "out of descriptors or memory": retrying at once would fail again.
@@ -310,12 +363,14 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto c = std::make_shared<connection>(std::move(socket), describe(remote), handler, opt,
-                                          std::move(admission.held));
+                                          std::move(admission.held), publishers);
     connections.push_back(c);
     c->start();
   }
 
   std::function<asio::io_context&()> connection_loop;  // where each new publisher runs
+  std::shared_ptr<std::atomic<std::size_t>> publishers =
+    std::make_shared<std::atomic<std::size_t>>(0);
   tcp::acceptor acceptor;
   ingest::ingest_handler& handler;
   server_options opt;

