@@ -133,7 +133,7 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
                    "File holding the cluster secret "
                    "(or $AETHEX_CLUSTER_SECRET; keeps it out of ps)");
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
-  serve.add_option("--io-threads", config.io_threads, "Network I/O threads")
+  serve.add_option("--io-threads", config.io_threads, "Network event loops, one thread each")
     ->capture_default_str()
     ->check(CLI::Range(1u, 64u));
   serve
