@@ -55,6 +55,18 @@ caf::behavior source(caf::stateful_actor<source_state>* self, std::shared_ptr<fm
 
 }  // namespace
 
+std::string relay_key(std::string_view channel, std::string_view rendition) {
+  return rendition.empty() ? std::string{channel}
+                           : std::string{channel} + "/" + std::string{rendition};
+}
+
+std::pair<std::string, std::string> split_relay_key(std::string_view key) {
+  auto slash = key.find('/');
+  if (slash == std::string_view::npos)
+    return {std::string{key}, {}};
+  return {std::string{key.substr(0, slash)}, std::string{key.substr(slash + 1)}};
+}
+
 relay_packet to_relay(const fmp4_packet& packet) {
   relay_packet out{
     packet.init, packet.video, packet.keyframe, packet.media_time_s, packet.wall_ms, packet.mime,

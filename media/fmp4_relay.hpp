@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -40,6 +42,11 @@ typename Inspector::result_type inspect(Inspector& f, relay_packet& x) {
   return f(caf::meta::type_name("relay_packet"), x.init, x.video, x.keyframe, x.media_time_s,
            x.wall_ms, x.mime, x.data, x.burst_end);
 }
+
+/// A relayed stream is named "<channel>" (the source) or "<channel>/<rendition>".
+std::string relay_key(std::string_view channel, std::string_view rendition);
+/// {channel, rendition}; the rendition is empty for the source.
+std::pair<std::string, std::string> split_relay_key(std::string_view key);
 
 relay_packet to_relay(const fmp4_packet& packet);
 fmp4_packet from_relay(relay_packet&& packet);

@@ -53,18 +53,26 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
           return rows.error();
         return rows->dump();
       },
-      // Another node's viewers want a channel ingested here: one relay source per such node.
-      [self, media](media::relay_atom, const std::string& channel,
+      // Another node's viewers want a channel ingested here, its source ("<channel>") or a
+      // rendition ("<channel>/<rendition>"): one relay source per such node and stream.
+      [self, media](media::relay_atom, const std::string& stream,
                     const caf::actor& sink) -> caf::result<caf::actor> {
         auto promise = self->make_response_promise<caf::actor>();
+        auto [channel, rendition] = media::split_relay_key(stream);
         self->request(media, member_timeout, media::media_outputs_atom::value, channel)
           .then(
-            [self, promise, channel, sink](media::media_outputs& outputs) mutable {
-              if (outputs.fmp4)
-                promise.deliver(media::spawn_relay_source(self->system(), outputs.fmp4, channel,
-                                                          sink));
+            [self, promise, stream, rendition, sink](media::media_outputs& outputs) mutable {
+              auto hub = outputs.fmp4;
+              if (hub && !rendition.empty()) {
+                auto r = outputs.renditions ? outputs.renditions->find(rendition) : std::nullopt;
+                hub = r ? r->fmp4 : nullptr;
+              }
+              if (hub)
+                promise.deliver(media::spawn_relay_source(self->system(), hub, stream, sink));
               else
-                promise.deliver(make_error(errc::not_found, "channel is not live"));
+                promise.deliver(make_error(errc::not_found, rendition.empty()
+                                                              ? "channel is not live"
+                                                              : "no such rendition is live"));
             },
             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
         return promise;

@@ -57,9 +57,12 @@ void drop(relays_actor* self, const std::string& channel, caf::error why) {
 }
 
 // Channel entity -> ingest node -> that member's services -> a relay source sending here.
-void connect_upstream(relays_actor* self, const std::string& channel) {
+// `stream` is a relay key: the channel's source, or one of its renditions.
+void connect_upstream(relays_actor* self, const std::string& stream) {
+  const auto& channel = stream;  // relays, promises and packets go by the key
   auto fail = [self, channel](caf::error& err) { drop(self, channel, std::move(err)); };
-  actors::entity_ref<actors::channel_protocol>{self->state.registry, channel}
+  actors::entity_ref<actors::channel_protocol>{self->state.registry,
+                                               media::split_relay_key(stream).first}
     .request_within(self, lookup_timeout, get_atom::value)
     .then(
       [self, channel, fail](const actors::channel_view& view) {

@@ -8,8 +8,10 @@
 
 namespace aethex::live {
 
-/// Messages: (relay_atom, channel) -> media::media_outputs whose fmp4 hub carries the channel's
-/// stream from its ingest node | not_found when the channel is offline or ingested here.
+/// Messages: (relay_atom, stream) -> media::media_outputs whose fmp4 hub carries the stream from
+/// its ingest node | not_found when the channel is offline, ingested here, or (for a rendition)
+/// not transcoded there. `stream` is media::relay_key(channel, rendition): the source or one
+/// rendition, each relayed once per node.
 caf::actor spawn_edge_relays(caf::actor_system& sys, caf::actor registry, caf::actor membership,
                              std::string self_node);
 

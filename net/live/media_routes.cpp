@@ -345,11 +345,12 @@ ws_module make_ws_media_module(const live_context& ctx) {
     net::ws_media::accept(
       std::move(stream), std::move(req), peer,
       [ctx, channel, wanted](std::shared_ptr<net::ws_media::viewer> viewer) {
-        auto watch = [viewer, wanted](caf::expected<media::media_outputs> outputs) {
+        // `relayed`: the outputs hold just the stream a relay carries, `wanted` itself.
+        auto watch = [viewer, wanted](caf::expected<media::media_outputs> outputs, bool relayed) {
           if (!outputs || !outputs->fmp4)
             return viewer->end("offline");
           auto hub = outputs->fmp4;
-          std::string served = "source";
+          std::string served = relayed && !wanted.empty() ? wanted : "source";
           if (auto r = wanted.empty() || !outputs->renditions ? std::nullopt
                                                               : outputs->renditions->find(wanted)) {
             hub = r->fmp4;
@@ -359,14 +360,25 @@ ws_module make_ws_media_module(const live_context& ctx) {
           viewer->hold(bridge);
           hub->subscribe(bridge);
         };
-        ask_outputs(ctx, channel, [ctx, channel, watch](caf::expected<media::media_outputs> local) {
+        ask_outputs(ctx, channel,
+                    [ctx, channel, wanted, watch](caf::expected<media::media_outputs> local) {
           if ((local && local->fmp4) || !ctx.relays)
-            return watch(std::move(local));
-          // Ingested on another node: this node's shared copy of it.
-          ctx.sys->spawn([ctx, channel, watch](caf::event_based_actor* self) {
-            self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
-              .then([watch](media::media_outputs& outputs) { watch(std::move(outputs)); },
-                    [watch](caf::error& err) { watch(std::move(err)); });
+            return watch(std::move(local), false);
+          // Ingested on another node: this node's shared copy of the rendition asked for, or of
+          // the source while that rendition is not transcoded there.
+          ctx.sys->spawn([ctx, channel, wanted, watch](caf::event_based_actor* self) {
+            auto source = [self, ctx, channel, watch] {
+              self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
+                .then([watch](media::media_outputs& outputs) { watch(std::move(outputs), false); },
+                      [watch](caf::error& err) { watch(std::move(err), false); });
+            };
+            if (wanted.empty())
+              return source();
+            self
+              ->request(ctx.relays, ask_timeout, media::relay_atom::value,
+                        media::relay_key(channel, wanted))
+              .then([watch](media::media_outputs& outputs) { watch(std::move(outputs), true); },
+                    [source](caf::error&) { source(); });
           });
         });
       });

@@ -39,11 +39,18 @@ struct ws_viewer {
   boost::asio::io_context io;
   websocket::stream<beast::tcp_stream> ws{io};
 
-  ws_viewer(unsigned short port, const std::string& channel) {
+  ws_viewer(unsigned short port, const std::string& stream) {
     boost::asio::ip::tcp::resolver resolver{io};
     beast::get_lowest_layer(ws).connect(
       *resolver.resolve("127.0.0.1", std::to_string(port)).begin());
-    ws.handshake("127.0.0.1", "/ws/media/" + channel);
+    ws.handshake("127.0.0.1", "/ws/media/" + stream);
+  }
+  // The first message: {"type":"init","mime":…,"rendition":…}.
+  json init() {
+    beast::flat_buffer buffer;
+    beast::get_lowest_layer(ws).expires_after(15s);
+    ws.read(buffer);
+    return json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
   }
 };
 
@@ -204,4 +211,28 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
   CHECK(categories["categories"][1]["name"] == "Music");
   CHECK(categories["categories"][1]["live_channels"] == 0);
   CHECK(node.get("/api/v1/categories?limit=0").status == 400);
+}
+
+TEST_CASE("a rendition watched through another member is relayed as that rendition") {
+  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required");
+  test_node node{"rendition_relay", {"--abr-ladder", "160p"}};
+  auto key = node.create_channel("rena");
+  child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 60, "640x480"),
+                       node.out_dir / "ffmpeg.log"};
+  REQUIRE(eventually(
+    [&] {
+      return node.get("/hls/rena/master.m3u8").body.find("r/160p/") != std::string::npos;
+    },
+    20s));
+  // On a cluster the viewers use another member than the one ingesting: it relays the
+  // rendition itself, and the source while a rendition asked for is not transcoded.
+  auto port = test_node::in_cluster() ? node.peer_http_ports.at(0) : node.http_port;
+  ws_viewer small{port, "rena/160p"};
+  auto init = small.init();
+  CHECK(init["type"] == "init");
+  CHECK(init["rendition"] == "160p");
+  ws_viewer fallback{port, "rena/480p"};
+  CHECK(fallback.init()["rendition"] == "source");
+  // Both count on the channel, the relays themselves do not.
+  CHECK(eventually([&] { return viewers(node, "rena") == 2; }, 5s));
 }
