@@ -32,8 +32,10 @@ using namespace std::chrono_literals;
 using channel_ref = actors::entity_ref<actors::channel_protocol>;
 using health_tick_atom = caf::atom_constant<caf::atom("healthtick")>;
 using transcoded_atom = caf::atom_constant<caf::atom("transcoded")>;
+using idle_sample_atom = caf::atom_constant<caf::atom("idlesample")>;
 
 constexpr auto health_interval = 1s;
+constexpr auto idle_sample_interval = 2s;  // the machine's idle CPU, for the transcode budget
 // A thumbnail costs a keyframe decode (~25 ms of a core at 720p): every 30 s keeps browse pages
 // current at a few tenths of a percent of a core per hundred streams.
 constexpr auto thumbnail_interval = 30s;
@@ -167,11 +169,11 @@ void settle_ladder(session_actor* self, double fps) {
     return;  // every rendition asked for is as tall as the source: nothing to make
   const auto& settings = *st.config.transcode;
   auto cost = ladder_cost(video.width, video.height, fps, plans, settings.costs);
-  auto lease = settings.budget ? settings.budget->reserve(cost) : std::nullopt;
   auto refuse_ladder = [&](std::string why) {
     caf::aout(self) << "media: " << st.config.channel << " plays its source only: " << why << "\n";
     st.outputs.renditions->refuse(std::move(why));
   };
+  auto lease = settings.budget ? settings.budget->reserve(cost) : std::nullopt;
   if (!lease) {
     char why[160];
     double total = settings.budget ? settings.budget->cores() : 0;
@@ -181,6 +183,13 @@ void settle_ladder(session_actor* self, double fps) {
                   "are free)",
                   cost, std::max(0.0, total - used), total);
     return refuse_ladder(std::string{why});
+  }
+  if (auto idle = settings.budget->idle(); idle && *idle < cost) {
+    char why[160];
+    std::snprintf(why, sizeof why,
+                  "the machine is too busy (the ladder needs %.2f cores, %.2f are idle)", cost,
+                  *idle);
+    return refuse_ladder(std::string{why});  // the lease goes back as it goes out of scope
   }
   transcoder::options opts;
   opts.speed_preset = settings.speed_preset;
@@ -399,6 +408,7 @@ struct supervisor_state {
   std::map<std::string, session_figures> figures;  // channel -> its last report
   std::shared_ptr<thumbnailer> thumbnails = std::make_shared<thumbnailer>();
   std::shared_ptr<const transcode_settings> transcode;
+  idle_meter idle;
   static inline const char* name = "media_supervisor";
 };
 
@@ -407,6 +417,8 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings tra
     [](caf::stateful_actor<supervisor_state>* self,
        std::shared_ptr<const transcode_settings> transcode) -> caf::behavior {
       self->state.transcode = std::move(transcode);
+      if (self->state.transcode->budget)
+        self->send(self, idle_sample_atom::value);
       self->set_down_handler([self](const caf::down_msg& msg) {
         std::erase_if(self->state.sessions, [&](auto& entry) {
           if (entry.second.address() != msg.source)
@@ -425,6 +437,12 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings tra
           self->monitor(session);
           self->state.sessions[channel] = session;
           return session;
+        },
+        // The machine's idle CPU, which a new ladder must fit as well as the budget.
+        [self](idle_sample_atom) {
+          if (auto idle = self->state.idle.sample())
+            self->state.transcode->budget->observe_idle(*idle);
+          self->delayed_send(self, idle_sample_interval, idle_sample_atom::value);
         },
         [self](media_figures_atom, session_figures& figures) {
           if (self->state.sessions.count(figures.channel))

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <string>
 
 #include "media/ll_hls.hpp"
 
@@ -69,6 +71,40 @@ std::optional<transcode_budget::lease> transcode_budget::reserve(double cores) {
 double transcode_budget::reserved() const {
   std::lock_guard lock{mutex_};
   return reserved_;
+}
+
+void transcode_budget::observe_idle(double cores) {
+  std::lock_guard lock{mutex_};
+  idle_ = cores;
+}
+
+std::optional<double> transcode_budget::idle() const {
+  std::lock_guard lock{mutex_};
+  return idle_;
+}
+
+std::optional<double> idle_meter::sample() {
+  // "cpu  user nice system idle iowait irq softirq steal …" (USER_HZ ticks), then a line per CPU.
+  std::ifstream stat{"/proc/stat"};
+  std::string label;
+  std::uint64_t idle = 0, total = 0;
+  if (!(stat >> label) || label != "cpu")
+    return std::nullopt;
+  std::uint64_t value = 0;
+  for (int field = 0; field < 8 && stat >> value; ++field) {
+    total += value;
+    if (field == 3 || field == 4)  // idle, iowait
+      idle += value;
+  }
+  unsigned cpus = 0;
+  for (std::string line; std::getline(stat, line);)
+    cpus += line.rfind("cpu", 0) == 0;
+  const bool primed = std::exchange(primed_, true);
+  const auto idle_before = std::exchange(idle_, idle);
+  const auto total_before = std::exchange(total_, total);
+  if (!primed || total <= total_before || idle < idle_before || cpus == 0)
+    return std::nullopt;
+  return double(idle - idle_before) / double(total - total_before) * cpus;
 }
 
 void rendition_set::add(rendition_output rendition) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -91,10 +92,32 @@ class transcode_budget : public std::enable_shared_from_this<transcode_budget> {
   double cores() const { return cores_; }
   double reserved() const;
 
+  /// The machine's idle CPU as last measured (cores; the media supervisor samples /proc/stat
+  /// every 2 s). The model may be wrong for this machine and other work may load it: a ladder
+  /// also needs this much idle CPU, whatever the budget says, so a busy box plays sources
+  /// only instead of dropping frames for everyone.
+  void observe_idle(double cores);
+  /// nullopt until the first measurement.
+  std::optional<double> idle() const;
+
  private:
   double cores_;
   mutable std::mutex mutex_;
   double reserved_ = 0;
+  std::optional<double> idle_;
+};
+
+/// Idle CPU of the whole machine between two readings of /proc/stat, in cores.
+class idle_meter {
+ public:
+  /// Idle cores since the previous call; nullopt on the first call or when /proc/stat cannot
+  /// be read.
+  std::optional<double> sample();
+
+ private:
+  std::uint64_t idle_ = 0;
+  std::uint64_t total_ = 0;
+  bool primed_ = false;
 };
 
 /// One rendition as viewers read it.

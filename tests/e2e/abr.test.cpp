@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <memory>
 #include <regex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -153,4 +155,27 @@ TEST_CASE("ladders: per channel and node default, refused over budget, played an
   INFO(result.output);
   CHECK(result.status == 0);
   MESSAGE("quality menu: " << last_json_line(result.output).dump());
+}
+
+TEST_CASE("a ladder the budget allows is refused while the machine has no idle CPU for it") {
+  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
+  test_node node{"abr_busy", {"--abr-ladder", "160p", "--transcode-budget-cores", "8"}};
+  auto key = node.create_channel("busy");
+  // One busy loop per core; the supervisor's next samples (every 2 s) see no idle CPU.
+  std::vector<std::unique_ptr<child_process>> burners;
+  for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i)
+    burners.push_back(std::make_unique<child_process>(
+      std::vector<std::string>{"sh", "-c", "while :; do :; done"},
+      node.out_dir / ("burner" + std::to_string(i) + ".log")));
+  std::this_thread::sleep_for(4500ms);  // two idle samples taken under the load, not an event
+  child_process publisher{ffmpeg_publish_args(node.rtmp_url(key), 20, "640x480"),
+                          node.out_dir / "busy.log"};
+  CHECK(eventually(
+    [&] {
+      return node.log().find("busy plays its source only: the machine is too busy") !=
+             std::string::npos;
+    },
+    20s));
+  burners.clear();  // SIGTERM
+  CHECK(node.get("/hls/busy/r/160p/index.m3u8").status == 404);
 }

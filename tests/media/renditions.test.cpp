@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "media/flv_demux.hpp"
 #include "media/fmp4_hub.hpp"
@@ -70,6 +71,23 @@ TEST_CASE("a 60 fps source keeps 60 from 720p up and is stepped down to 30 below
   CHECK(ladder_cost(1280, 720, 60, small, costs) ==
         doctest::Approx(ladder_cost(1280, 720, 30, same_at30, costs) +
                         0.01 * 1280 * 720 * 30 / 1e6));
+}
+
+TEST_CASE("the machine's idle CPU is measured from /proc/stat and kept by the budget") {
+  idle_meter meter;
+  CHECK_FALSE(meter.sample().has_value());  // nothing to compare with yet
+  // Burn a little CPU so that time passes on every counter.
+  volatile double sink = 0;
+  for (int i = 0; i < 20'000'000; ++i)
+    sink = sink + i * 0.5;
+  auto idle = meter.sample();
+  REQUIRE(idle.has_value());
+  CHECK(*idle >= 0.0);
+  CHECK(*idle <= std::thread::hardware_concurrency() + 0.01);
+  auto budget = std::make_shared<transcode_budget>(1.0);
+  CHECK_FALSE(budget->idle().has_value());
+  budget->observe_idle(0.25);
+  CHECK(*budget->idle() == doctest::Approx(0.25));
 }
 
 TEST_CASE("the budget refuses a ladder that does not fit and gets a lease back when it ends") {
