@@ -9,8 +9,7 @@ void fmp4_hub::publish(fmp4_packet packet) {
   if (closed_)
     return;
   cache(packet);
-  bool batch =
-    batching_.interval_ms > 0 && subscribers_.size() >= batching_.from_subscribers;
+  bool batch = batching_.interval_ms > 0 && subscribers_.size() >= batching_.from_subscribers;
   pending_.push_back(std::move(packet));
   const auto& last = pending_.back();
   if (!batch || last.init)

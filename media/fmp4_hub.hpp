@@ -52,7 +52,7 @@ class fmp4_hub {
   /// the live edge a player sees is unchanged; older ones wait at most interval minus one
   /// fragment. Small audiences (and every init) get each packet at once.
   struct batching {
-    unsigned interval_ms = 200;          // 0: never batch
+    unsigned interval_ms = 200;         // 0: never batch
     std::size_t from_subscribers = 64;  // batch while at least this many subscribe
   };
 

@@ -68,9 +68,8 @@ std::pair<std::string, std::string> split_relay_key(std::string_view key) {
 }
 
 relay_packet to_relay(const fmp4_packet& packet) {
-  relay_packet out{
-    packet.init, packet.video, packet.keyframe, packet.media_time_s, packet.wall_ms, packet.mime,
-    {},          packet.burst_end};
+  relay_packet out{packet.init, packet.video, packet.keyframe, packet.media_time_s, packet.wall_ms,
+                   packet.mime, {},           packet.burst_end};
   if (packet.data) {
     out.data.resize(packet.data->size());
     std::memcpy(out.data.data(), packet.data->data(), packet.data->size());

@@ -36,17 +36,16 @@ std::string describe_pipeline(const std::vector<rendition_plan>& ladder,
   for (std::size_t i = 0; i < ladder.size(); ++i) {
     const auto& r = ladder[i];
     auto n = std::to_string(i);
-    text +=
-      " split. ! queue max-size-time=1000000000 max-size-bytes=0 max-size-buffers=0" +
-      (r.fps > 0 ? " ! videorate drop-only=true max-rate=" + std::to_string(r.fps) : "") +
-      " ! videoscale ! video/x-raw,width=" +
-      std::to_string(r.width) + ",height=" + std::to_string(r.height) + ",pixel-aspect-ratio=1/1" +
-      " ! x264enc tune=zerolatency speed-preset=" + opts.speed_preset +
-      " bitrate=" + std::to_string(r.video_kbps) +
-      " key-int-max=" + std::to_string(fallback_keyframe_interval) +
-      " threads=" + (r.height >= 720 ? "2" : "1") + " option-string=scenecut=0" +
-      " ! video/x-h264,stream-format=avc,alignment=au" + " ! appsink name=sink" + n +
-      " sync=false async=false emit-signals=false";
+    text += " split. ! queue max-size-time=1000000000 max-size-bytes=0 max-size-buffers=0" +
+            (r.fps > 0 ? " ! videorate drop-only=true max-rate=" + std::to_string(r.fps) : "") +
+            " ! videoscale ! video/x-raw,width=" + std::to_string(r.width) +
+            ",height=" + std::to_string(r.height) + ",pixel-aspect-ratio=1/1" +
+            " ! x264enc tune=zerolatency speed-preset=" + opts.speed_preset +
+            " bitrate=" + std::to_string(r.video_kbps) +
+            " key-int-max=" + std::to_string(fallback_keyframe_interval) +
+            " threads=" + (r.height >= 720 ? "2" : "1") + " option-string=scenecut=0" +
+            " ! video/x-h264,stream-format=avc,alignment=au" + " ! appsink name=sink" + n +
+            " sync=false async=false emit-signals=false";
   }
   return text;
 }

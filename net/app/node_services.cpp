@@ -58,7 +58,9 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
       [self, media](media::relay_atom, const std::string& stream,
                     const caf::actor& sink) -> caf::result<caf::actor> {
         auto promise = self->make_response_promise<caf::actor>();
-        auto [channel, rendition] = media::split_relay_key(stream);
+        auto named = media::split_relay_key(stream);
+        const auto& channel = named.first;
+        auto rendition = named.second;
         self->request(media, member_timeout, media::media_outputs_atom::value, channel)
           .then(
             [self, promise, stream, rendition, sink](media::media_outputs& outputs) mutable {

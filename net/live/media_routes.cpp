@@ -360,27 +360,28 @@ ws_module make_ws_media_module(const live_context& ctx) {
           viewer->hold(bridge);
           hub->subscribe(bridge);
         };
-        ask_outputs(ctx, channel,
-                    [ctx, channel, wanted, watch](caf::expected<media::media_outputs> local) {
-          if ((local && local->fmp4) || !ctx.relays)
-            return watch(std::move(local), false);
-          // Ingested on another node: this node's shared copy of the rendition asked for, or of
-          // the source while that rendition is not transcoded there.
-          ctx.sys->spawn([ctx, channel, wanted, watch](caf::event_based_actor* self) {
-            auto source = [self, ctx, channel, watch] {
-              self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
-                .then([watch](media::media_outputs& outputs) { watch(std::move(outputs), false); },
-                      [watch](caf::error& err) { watch(std::move(err), false); });
-            };
-            if (wanted.empty())
-              return source();
-            self
-              ->request(ctx.relays, ask_timeout, media::relay_atom::value,
-                        media::relay_key(channel, wanted))
-              .then([watch](media::media_outputs& outputs) { watch(std::move(outputs), true); },
-                    [source](caf::error&) { source(); });
+        ask_outputs(
+          ctx, channel, [ctx, channel, wanted, watch](caf::expected<media::media_outputs> local) {
+            if ((local && local->fmp4) || !ctx.relays)
+              return watch(std::move(local), false);
+            // Ingested on another node: this node's shared copy of the rendition asked for, or of
+            // the source while that rendition is not transcoded there.
+            ctx.sys->spawn([ctx, channel, wanted, watch](caf::event_based_actor* self) {
+              auto source = [self, ctx, channel, watch] {
+                self->request(ctx.relays, ask_timeout, media::relay_atom::value, channel)
+                  .then(
+                    [watch](media::media_outputs& outputs) { watch(std::move(outputs), false); },
+                    [watch](caf::error& err) { watch(std::move(err), false); });
+              };
+              if (wanted.empty())
+                return source();
+              self
+                ->request(ctx.relays, ask_timeout, media::relay_atom::value,
+                          media::relay_key(channel, wanted))
+                .then([watch](media::media_outputs& outputs) { watch(std::move(outputs), true); },
+                      [source](caf::error&) { source(); });
+            });
           });
-        });
       });
     return true;
   };

@@ -284,7 +284,7 @@ class connection : public std::enable_shared_from_this<connection> {
   bool counted_ = false;         // among the server's publishers
   std::size_t bytes_since_ = 0;  // bytes read since rate_since_
   clock::time_point rate_since_{};
-  runtime::connection_caps::slot place_;  // in the server's connection caps
+  runtime::connection_caps::slot place_;                  // in the server's connection caps
   std::shared_ptr<std::atomic<std::size_t>> publishers_;  // the server's publishing sockets
 };
 
@@ -301,8 +301,7 @@ bool exhausted(const boost::system::error_code& ec) {
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(asio::io_context& io, std::function<asio::io_context&()> loop, const tcp::endpoint& ep,
        ingest::ingest_handler& h, server_options o)
-      : connection_loop(std::move(loop)), acceptor(asio::make_strand(io)), handler(h),
-        opt(std::move(o)),
+      : connection_loop(std::move(loop)), acceptor(asio::make_strand(io)), handler(h), opt(o),
         caps({opt.max_connections, opt.max_connections_per_address}) {
     acceptor.open(ep.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -369,8 +368,8 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
   }
 
   std::function<asio::io_context&()> connection_loop;  // where each new publisher runs
-  std::shared_ptr<std::atomic<std::size_t>> publishers =
-    std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<std::atomic<std::size_t>> publishers = std::make_shared<std::atomic<std::size_t>>(
+    0);
   tcp::acceptor acceptor;
   ingest::ingest_handler& handler;
   server_options opt;
@@ -387,13 +386,12 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
 server::server(asio::io_context& io, tcp::endpoint endpoint, ingest::ingest_handler& handler,
                server_options options)
-    : server(io, [&io]() -> asio::io_context& { return io; }, endpoint, handler,
-             std::move(options)) {}
+    : server(
+        io, [&io]() -> asio::io_context& { return io; }, endpoint, handler, options) {}
 
 server::server(asio::io_context& io, std::function<asio::io_context&()> connection_loop,
                tcp::endpoint endpoint, ingest::ingest_handler& handler, server_options options)
-    : impl_(std::make_shared<impl>(io, std::move(connection_loop), endpoint, handler,
-                                   std::move(options))) {
+    : impl_(std::make_shared<impl>(io, std::move(connection_loop), endpoint, handler, options)) {
   log_line("listening on " + describe(tcp::endpoint{endpoint.address(), impl_->port}));
   impl_->accept();
 }

@@ -164,9 +164,9 @@ TEST_CASE("a ladder the budget allows is refused while the machine has no idle C
   // One busy loop per core; the supervisor's next samples (every 2 s) see no idle CPU.
   std::vector<std::unique_ptr<child_process>> burners;
   for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i)
-    burners.push_back(std::make_unique<child_process>(
-      std::vector<std::string>{"sh", "-c", "while :; do :; done"},
-      node.out_dir / ("burner" + std::to_string(i) + ".log")));
+    burners.push_back(
+      std::make_unique<child_process>(std::vector<std::string>{"sh", "-c", "while :; do :; done"},
+                                      node.out_dir / ("burner" + std::to_string(i) + ".log")));
   std::this_thread::sleep_for(4500ms);  // two idle samples taken under the load, not an event
   child_process publisher{ffmpeg_publish_args(node.rtmp_url(key), 20, "640x480"),
                           node.out_dir / "busy.log"};

@@ -220,9 +220,7 @@ TEST_CASE("a rendition watched through another member is relayed as that renditi
   child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 60, "640x480"),
                        node.out_dir / "ffmpeg.log"};
   REQUIRE(eventually(
-    [&] {
-      return node.get("/hls/rena/master.m3u8").body.find("r/160p/") != std::string::npos;
-    },
+    [&] { return node.get("/hls/rena/master.m3u8").body.find("r/160p/") != std::string::npos; },
     20s));
   // On a cluster the viewers use another member than the one ingesting: it relays the
   // rendition itself, and the source while a rendition asked for is not transcoded.

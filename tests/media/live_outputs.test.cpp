@@ -180,9 +180,10 @@ TEST_CASE("a large audience gets whole bursts in batches of the interval; the ne
   CHECK(third->packets.size() == 10);
   for (int i = 0; i < 5; ++i)
     hub.publish({false, data, true, false, 0.5 + i * 0.1, 0, {}, false});
-  CHECK(first->packets.size() == 14);  // never marked as a burst end: delivered at twice the interval
+  CHECK(first->packets.size() ==
+        14);  // never marked as a burst end: delivered at twice the interval
   CHECK(first->packets.size() == 14);  // 0.9 is held
-  hub.close();  // what is held goes out before the end
+  hub.close();                         // what is held goes out before the end
   CHECK(first->packets.size() == 15);
   CHECK(third->packets.size() == 15);
   CHECK(first->ended);

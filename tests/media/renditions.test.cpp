@@ -62,7 +62,7 @@ TEST_CASE("a 60 fps source keeps 60 from 720p up and is stepped down to 30 below
   CHECK(at60[2].fps == 30);
   CHECK(plan_ladder(names, 1920, 1080, 59.94)[1].fps == 30);
   for (auto& plan : plan_ladder(names, 1920, 1080, 30))
-    CHECK(plan.fps == 0);  // nothing to step down
+    CHECK(plan.fps == 0);                             // nothing to step down
   CHECK(plan_ladder(names, 1920, 1080)[1].fps == 0);  // rate unknown: keep it
   // The stepped-down renditions cost what they would at 30 fps; only the decode doubles.
   transcode_costs costs{0.01, 0.003, 0.02};

@@ -19,22 +19,23 @@ class ws_viewer : public std::enable_shared_from_this<ws_viewer> {
   void start(std::function<void(bool)> ready) {
     ready_ = std::move(ready);
     auto self = shared_from_this();
-    socket_.async_connect(
-      tcp::endpoint{asio::ip::make_address(cfg_.host), cfg_.port}, [self](beast::error_code ec) {
-        if (ec)
-          return self->fail("connect: " + ec.message());
-        self->request_ = "GET /ws/media/" + self->cfg_.channel + " HTTP/1.1\r\nHost: " +
-                         self->cfg_.host + ":" + std::to_string(self->cfg_.port) +
-                         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                         "Sec-WebSocket-Version: 13\r\n\r\n";
-        asio::async_write(self->socket_, asio::buffer(self->request_),
-                          [self](beast::error_code ec, std::size_t) {
+    socket_.async_connect(tcp::endpoint{asio::ip::make_address(cfg_.host), cfg_.port},
+                          [self](beast::error_code ec) {
                             if (ec)
-                              return self->fail("handshake: " + ec.message());
-                            self->read_upgrade();
+                              return self->fail("connect: " + ec.message());
+                            self->request_ = "GET /ws/media/" + self->cfg_.channel +
+                                             " HTTP/1.1\r\nHost: " + self->cfg_.host + ":" +
+                                             std::to_string(self->cfg_.port) +
+                                             "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                             "Sec-WebSocket-Version: 13\r\n\r\n";
+                            asio::async_write(self->socket_, asio::buffer(self->request_),
+                                              [self](beast::error_code ec, std::size_t) {
+                                                if (ec)
+                                                  return self->fail("handshake: " + ec.message());
+                                                self->read_upgrade();
+                                              });
                           });
-      });
   }
 
   // The largest stretch of the window [a, b) without a binary frame, given the last one at `last`
@@ -105,12 +106,12 @@ class ws_viewer : public std::enable_shared_from_this<ws_viewer> {
         on_text(payload);
       else if (opcode == 0x8)
         return closed("closed: close frame" +
-                      (payload.size() >= 2 ? " (code " +
-                                               std::to_string(static_cast<std::uint8_t>(payload[0])
-                                                                << 8 |
-                                                              static_cast<std::uint8_t>(payload[1])) +
-                                               ")"
-                                           : std::string{}));
+                      (payload.size() >= 2
+                         ? " (code " +
+                             std::to_string(static_cast<std::uint8_t>(payload[0]) << 8 |
+                                            static_cast<std::uint8_t>(payload[1])) +
+                             ")"
+                         : std::string{}));
       else if (opcode == 0x9)
         pong(std::move(payload));
     }

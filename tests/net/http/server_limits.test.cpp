@@ -258,6 +258,7 @@ TEST_CASE("http server: out of descriptors, the accept loop pauses instead of sp
   rlimit old{};
   REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
   std::vector<int> waiting;  // client sockets made before the limit drops
+  waiting.reserve(3);
   for (int i = 0; i < 3; ++i)
     waiting.push_back(::socket(AF_INET, SOCK_STREAM, 0));
   const int lowest_free = ::dup(0);  // descriptors are handed out lowest first
@@ -308,15 +309,14 @@ TEST_CASE("http server on an io_pool: connections are spread over the loops, sto
   std::mutex mu;
   std::set<std::thread::id> handler_threads;
   std::optional<http::server> srv;
-  srv.emplace(
-    loops, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
-    [&](http::request&&, std::string, http::respond_fn respond) {
-      {
-        std::lock_guard lock{mu};
-        handler_threads.insert(std::this_thread::get_id());
-      }
-      respond(http::json_response(200, "\"ok\""));
-    });
+  srv.emplace(loops, tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
+              [&](http::request&&, std::string, http::respond_fn respond) {
+                {
+                  std::lock_guard lock{mu};
+                  handler_threads.insert(std::this_thread::get_id());
+                }
+                respond(http::json_response(200, "\"ok\""));
+              });
   std::thread runner{[&] { loops.run(); }};
   {
     std::vector<std::unique_ptr<client>> clients;
@@ -327,7 +327,7 @@ TEST_CASE("http server on an io_pool: connections are spread over the loops, sto
   }
   {
     std::lock_guard lock{mu};
-    CHECK(handler_threads.size() == 2);  // one thread per loop, both in use
+    CHECK(handler_threads.size() == 2);                  // one thread per loop, both in use
     CHECK(handler_threads.count(runner.get_id()) == 1);  // run() runs the main loop itself
   }
   srv->stop();
