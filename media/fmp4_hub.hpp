@@ -48,9 +48,9 @@ class fmp4_hub {
   /// A large audience gets live packets in batches of about `interval_ms` of media, each ending
   /// at a burst end: a viewer socket then writes a few times a second instead of once per
   /// ~100 ms fragment, which cut the node's CPU per WebSocket viewer by ~30 % (the per-write
-  /// kernel and socket costs dominate, not the bytes). The newest fragment of a batch never waits, so
-  /// the live edge a player sees is unchanged; older ones wait at most interval minus one
-  /// fragment. Small audiences (and every init) get each packet at once.
+  /// kernel and socket costs dominate, not the bytes). The newest fragment of a batch never
+  /// waits, so the live edge a player sees is unchanged; older ones wait at most interval minus
+  /// one fragment. Small audiences (and every init) get each packet at once.
   struct batching {
     unsigned interval_ms = 200;         // 0: never batch
     std::size_t from_subscribers = 64;  // batch while at least this many subscribe
