@@ -1,10 +1,9 @@
 """Media timing, HLS segment watching and the publisher capacity search of scripts/bench/latency
-(imported by it; the rules are in its docstring). Run as `media_capacity.py poll INTERVAL URL...`
-it is a playlist-polling worker: it follows the playlists until the wall time it reads from stdin,
-then prints what it saw as JSON, so that hundreds of streams are polled outside the benchmark's
-own interpreter lock. Python 3 standard library only.
+(imported by it; the rules are in its docstring). A capacity step's publishers and playlist
+watchers run in one C++ process (capacity/load.cpp, built with g++ on first use), which follows
+SegmentWatcher's rules and prints the same results. Otherwise Python 3 standard library only.
 """
-import http.client, json, math, os, re, resource, signal, struct, subprocess, sys, threading, time
+import http.client, json, os, re, resource, struct, subprocess, sys, tempfile, threading, time
 import urllib.parse
 
 SEGMENT_SECONDS = 1.0   # both servers cut 1 s segments (nginx hls_fragment 1s, node default)
@@ -13,7 +12,6 @@ MAX_LAG = 1.5           # seconds from a segment's media end to its appearance
 MIN_ON_TIME = 0.95      # share of segments on time a healthy stream keeps
 CAPACITY_POLL = 0.5     # playlist poll interval per stream in the capacity search
 DEFAULT_STEPS = (8, 16, 24, 32, 48, 64, 96, 128, 160, 200, 240)
-STREAMS_PER_WORKER = 24
 
 _children = set()  # every process started through spawn(), for stop_children()
 
@@ -385,22 +383,6 @@ def follow(watchers, interval, deadline, stop=None):
     return threads
 
 
-def _worker_main(argv):
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    interval, urls = float(argv[0]), argv[1:]
-    end = [math.inf]
-
-    def read_deadline():
-        line = sys.stdin.readline()
-        end[0] = float(line) if line.strip() else 0
-
-    threading.Thread(target=read_deadline, daemon=True).start()
-    watchers = [SegmentWatcher(u) for u in urls]
-    for t in follow(watchers, interval, lambda: end[0]):
-        t.join()
-    json.dump([w.result() for w in watchers], sys.stdout)
-
-
 # --- judging what a watcher saw ------------------------------------------------------------------
 
 def base_time(result):
@@ -448,59 +430,61 @@ def judge(result, t0, alive, a, b):
 
 # --- capacity search ---------------------------------------------------------------------------
 
-def poll_streams(playlists, interval):
-    """Starts the polling workers; returns them (finish with collect())."""
-    here = os.path.abspath(__file__)
-    workers = []
-    for i in range(0, len(playlists), STREAMS_PER_WORKER):
-        workers.append(spawn([sys.executable, here, 'poll', str(interval)] + playlists[i:i + STREAMS_PER_WORKER],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
-    return workers
+LOAD_SOURCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'capacity')
+LOAD_BINARY = os.path.join(os.path.dirname(os.path.dirname(LOAD_SOURCES)), 'build', 'bench', 'capacity-load')
 
 
-def collect(workers, deadline):
-    results = []
-    for w in workers:
-        try:
-            out, _ = w.communicate(f'{deadline}\n', timeout=max(5, deadline - time.time() + 20))
-            results += json.loads(out)
-        except (subprocess.TimeoutExpired, ValueError):
-            stop_process(w)
-            results += [None] * STREAMS_PER_WORKER  # counts as unhealthy
-        _children.discard(w)
-    return results
+def build_load():
+    """Compiles capacity/load.cpp (the publishers and watchers of a step) when a source is newer."""
+    sources = [os.path.join(d, f) for d in (LOAD_SOURCES, os.path.join(LOAD_SOURCES, '..', 'common'))
+               for f in os.listdir(d) if f.endswith(('.cpp', '.hpp'))]
+    if os.path.exists(LOAD_BINARY) and os.path.getmtime(LOAD_BINARY) >= max(map(os.path.getmtime, sources)):
+        return LOAD_BINARY
+    os.makedirs(os.path.dirname(LOAD_BINARY), exist_ok=True)
+    print('building the capacity load tool …', file=sys.stderr, flush=True)
+    subprocess.run(['g++', '-O2', '-std=c++20', '-DBOOST_ASIO_NO_DEPRECATED', os.path.join(LOAD_SOURCES, 'load.cpp'),
+                    '-o', LOAD_BINARY, '-lpthread'], check=True)
+    return LOAD_BINARY
 
 
 def run_step(server, clip, n, tag, window, log):
-    """n publishers at once; each stream's playlist polled every CAPACITY_POLL s."""
+    """n publishers at once and a watcher on each stream's playlist (polled every CAPACITY_POLL
+    s), all in one process of capacity/load.cpp: N ffmpeg processes and Python pollers filled
+    this box at 120 publishers, before either server did."""
     names = [f'{tag}{n}x{i}' for i in range(n)]
-    urls = [server.publish_url(name) for name in names]
-    pubs, workers = [], []
+    with tempfile.NamedTemporaryFile('w', suffix='.streams', delete=False) as listing:
+        listing.write(''.join(f'{server.publish_url(name)} {server.hls(name)}\n' for name in names))
+    load = None
     try:
-        pubs = [Publisher(clip, u, loop=True, stats_period=0.5) for u in urls]
+        load = spawn([build_load(), '--clip', clip, '--streams', listing.name, '--poll', str(CAPACITY_POLL)],
+                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         start = time.time()
-        workers = poll_streams([server.hls(name) for name in names], CAPACITY_POLL)
-        wait_for(lambda: all(p.t0 is not None or not p.alive for p in pubs), 30)
+        settled = load.stdout.readline().split()  # "settled <streaming> <failed>", within 30 s
         a = max(time.time() + 4, start + 6)  # every stream has its first segments by then
         b = a + window
         time.sleep(max(0, a - time.time()))
         pids = server.pids()
-        c0, w0 = cpu_seconds(pids), time.time()
+        c0, l0, w0 = cpu_seconds(pids), cpu_seconds([load.pid]), time.time()
         time.sleep(max(0, b - time.time()))
         pids = server.pids()
-        c1, w1, rss = cpu_seconds(pids), time.time(), rss_bytes(pids)
-        alive = [p.proc.poll() is None for p in pubs]
+        c1, l1, w1, rss = cpu_seconds(pids), cpu_seconds([load.pid]), time.time(), rss_bytes(pids)
         extra = server.frame_report(names)
-        results = collect(workers, b)
+        try:
+            out, _ = load.communicate(f'{b}\n', timeout=60)
+            streams = json.loads(out)
+        except (subprocess.TimeoutExpired, ValueError):
+            streams = [None] * n
     finally:
-        for p in pubs:
-            p.stop()
-        for w in workers:
-            stop_process(w)
-    verdicts = [judge(r, p.t0, ok, a, b) if r else
-                {'ok': False, 'problems': ['poller failed'], 'gaps': 0, 'on_time': 0, 'lag': None,
+        if load:
+            stop_process(load)
+        os.unlink(listing.name)
+    if len(settled) == 3 and settled[2] != '0':
+        failed = [s['error'] for s in streams if s and s['t0'] is None]
+        log(f'  {tag}: {settled[2]} of {n} publishers did not start' + (f' (first: {failed[0]})' if failed else ''))
+    verdicts = [judge(s['result'], s['t0'], s['alive'], a, b) if s else
+                {'ok': False, 'problems': ['load tool failed'], 'gaps': 0, 'on_time': 0, 'lag': None,
                  'late_by': None, 'errors': 0}
-                for r, p, ok in zip(results, pubs, alive)]
+                for s in streams]
     lags = [v['lag'] for v in verdicts if v['lag'] is not None]
     late_by = [v['late_by'] for v in verdicts if v['late_by'] is not None]
     problems = {}
@@ -511,12 +495,12 @@ def run_step(server, clip, n, tag, window, log):
             'on_time': min(v['on_time'] for v in verdicts), 'lag': max(lags) if lags else None,
             'late_by': max(late_by) if late_by else None,
             'gaps': sum(v['gaps'] for v in verdicts), 'errors': sum(v['errors'] for v in verdicts),
-            'cpu': 100 * (c1 - c0) / (w1 - w0), 'rss': rss, 'extra': extra,
+            'cpu': 100 * (c1 - c0) / (w1 - w0), 'load_cpu': 100 * (l1 - l0) / (w1 - w0), 'rss': rss, 'extra': extra,
             'problems': ', '.join(f'{c} streams {k}' for k, c in problems.items())}
     log(f'  {tag}: {n} publishers: ' + ('healthy' if step['healthy'] else 'not healthy: ' + step['problems'])
         + f", worst on time {100 * step['on_time']:.0f} %, max lag "
         + ('n/a' if step['lag'] is None else f"{step['lag']:.2f} s")
-        + f", CPU {step['cpu']:.0f} %, RSS {rss / 2**20:.0f} MiB")
+        + f", CPU {step['cpu']:.0f} %, RSS {rss / 2**20:.0f} MiB (load tool CPU {step['load_cpu']:.0f} %)")
     time.sleep(3)  # the server tears the streams down before the next step
     return step
 
@@ -545,15 +529,15 @@ def capacity_report(curves, steps, cpu_one):
     """Markdown: the per-step table, breaking points, ratios, CPU per copy-publisher."""
     sec = lambda v: 'n/a' if v is None else f'{v:.2f} s'
     lines = ['\n| server | publishers | healthy streams | on time (worst stream) | max interval - EXTINF '
-             '| max lag | msn gaps | poll errors | server CPU | CPU / publisher | RSS | own frame counters |',
-             '|' + '---|' * 12]
+             '| max lag | msn gaps | poll errors | server CPU | CPU / publisher | RSS | own frame counters '
+             '| load tool CPU |', '|' + '---|' * 13]
     for name, curve in curves.items():
         for s in curve:
             lines.append(f"| {name} | {s['n']} | {s['ok_streams']}/{s['n']}"
                          + ('' if s['healthy'] else f" ({s['problems']})")
                          + f" | {100 * s['on_time']:.0f} % | {sec(s['late_by'])} | {sec(s['lag'])}"
                          + f" | {s['gaps']} | {s['errors']} | {s['cpu']:.0f} % | {s['cpu'] / s['n']:.2f} % "
-                         + f"| {s['rss'] / 2**20:.0f} MiB | {s['extra'] or '—'} |")
+                         + f"| {s['rss'] / 2**20:.0f} MiB | {s['extra'] or '—'} | {s['load_cpu']:.0f} % |")
     best = {k: largest_healthy(c) for k, c in curves.items()}
     top = max(steps)
     lines.append('\nlargest healthy publisher count: '
@@ -576,14 +560,3 @@ def capacity_report(curves, steps, cpu_one):
                      + (f"; ratio aethex / nginx-rtmp {per['aethex'] / per['nginx-rtmp']:.2f}"
                         if per.get('nginx-rtmp') else ''))
     return '\n'.join(lines)
-
-
-if __name__ == '__main__':
-    if len(sys.argv) > 2 and sys.argv[1] == 'poll':
-        try:
-            _worker_main(sys.argv[2:])
-        except KeyboardInterrupt:
-            sys.exit(130)
-    else:
-        sys.exit('usage: media_capacity.py poll INTERVAL URL... (deadline on stdin); '
-                 'the benchmark is scripts/bench/latency')
