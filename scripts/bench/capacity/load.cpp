@@ -43,7 +43,7 @@ class pacer {
 
  private:
   void tick() {
-    next_ += std::chrono::milliseconds(10);
+    next_ += std::chrono::milliseconds(20);
     timer_.expires_at(next_);
     timer_.async_wait([this](boost::system::error_code ec) {
       if (ec)

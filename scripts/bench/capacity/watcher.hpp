@@ -12,18 +12,12 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "http_client.hpp"
 #include "media_spans.hpp"
-#include "publisher.hpp"
 
 namespace capacity {
-
-namespace beast = boost::beast;
-namespace http = beast::http;
 
 struct playlist_entry {
   std::int64_t msn;
@@ -61,8 +55,7 @@ inline std::vector<playlist_entry> parse_playlist(std::string_view text) {
 class watcher : public std::enable_shared_from_this<watcher> {
  public:
   watcher(asio::io_context& io, std::string host, std::string port, std::string path, double interval)
-      : stream_(io), timer_(io), host_(std::move(host)), port_(std::move(port)), path_(std::move(path)),
-        interval_(interval) {}
+      : http_(io, host, port), timer_(io), path_(std::move(path)), interval_(interval) {}
 
   void start(double phase, const std::atomic<double>& deadline) {
     deadline_ = &deadline;
@@ -81,13 +74,10 @@ class watcher : public std::enable_shared_from_this<watcher> {
   }
 
  private:
-  using response = http::response<http::string_body>;
-  using on_response = std::function<void(bool ok, response&)>;
-
   void schedule() {
     auto now = wall_now();
     if (now >= *deadline_) {
-      stream_.close();
+      http_.close();
       return finished.store(true);
     }
     timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -101,9 +91,8 @@ class watcher : public std::enable_shared_from_this<watcher> {
   void poll() {
     if (wall_now() >= *deadline_)
       return schedule();
-    get(path_, [self = shared_from_this()](bool ok, response& r) {
+    http_.get(path_, [self = shared_from_this()](bool, int status, std::string_view body) {
       auto seen = wall_now();
-      int status = ok ? r.result_int() : 0;
       if (status != 200) {
         if (status != 404)
           self->errors_.push_back(seen);
@@ -112,7 +101,7 @@ class watcher : public std::enable_shared_from_this<watcher> {
       }
       std::vector<playlist_entry> entries;
       try {
-        entries = parse_playlist(r.body());
+        entries = parse_playlist(body);
       } catch (const std::exception&) {
         self->errors_.push_back(seen);
         self->answered_ = false;
@@ -147,28 +136,28 @@ class watcher : public std::enable_shared_from_this<watcher> {
       return next_poll();
     auto& e = fresh_.front();
     if (!e.map.empty() && !inits_.count(e.map))
-      return get(resolve(e.map), [self = shared_from_this()](bool ok, response& r) {
+      return http_.get(resolve(e.map), [self = shared_from_this()](bool, int status, std::string_view body) {
         auto& map = self->fresh_.front().map;
-        if (ok && r.result_int() == 200)
-          self->inits_[map] = video_track_of(r.body());
+        if (status == 200)
+          self->inits_[map] = video_track_of(body);
         else
           self->inits_[map] = std::nullopt;
         self->fetch_next();
       });
-    get(resolve(e.uri), [self = shared_from_this()](bool ok, response& r) {
+    http_.get(resolve(e.uri), [self = shared_from_this()](bool, int status, std::string_view body) {
       auto e = std::move(self->fresh_.front());
       auto [seen, known] = self->fresh_seen_.front();
       self->fresh_.erase(self->fresh_.begin());
       self->fresh_seen_.erase(self->fresh_seen_.begin());
       std::optional<span> s;
-      if (ok && r.result_int() == 200) {
+      if (status == 200) {
         if (!e.map.empty()) {
           self->format_ = "fMP4";
           if (auto& track = self->inits_[e.map])
-            s = fmp4_video_span(r.body(), *track);
+            s = fmp4_video_span(body, *track);
         } else {
           self->format_ = "TS";
-          s = ts_video_span(r.body());
+          s = ts_video_span(body);
         }
       }
       nlohmann::json start = s ? nlohmann::json(s->first) : nlohmann::json();
@@ -187,65 +176,11 @@ class watcher : public std::enable_shared_from_this<watcher> {
     return uri.starts_with("/") ? uri : path_.substr(0, path_.rfind('/') + 1) + uri;
   }
 
-  // GET on the keep-alive connection; a failure on a reused connection is retried once on a new
-  // one (the server may have closed it while idle), as http.client does for the Python watcher.
-  void get(std::string target, on_response done, bool retry = true) {
-    auto self = shared_from_this();
-    auto send = [self, target, done, retry]() {
-      self->req_ = {http::verb::get, target, 11};
-      self->req_.set(http::field::host, self->host_ + ":" + self->port_);
-      self->stream_.expires_after(std::chrono::seconds(5));
-      http::async_write(self->stream_, self->req_, [self, target, done, retry](beast::error_code ec, std::size_t) {
-        if (ec)
-          return self->failed(target, done, retry && ec != beast::error::timeout);
-        self->res_ = {};
-        self->parser_.emplace();
-        self->parser_->body_limit(64u << 20);
-        http::async_read(self->stream_, self->buf_, *self->parser_,
-                         [self, target, done, retry](beast::error_code ec, std::size_t) {
-                           if (ec)
-                             return self->failed(target, done, retry && ec != beast::error::timeout);
-                           self->res_ = self->parser_->release();
-                           if (!self->res_.keep_alive())
-                             self->stream_.close();
-                           done(true, self->res_);
-                         });
-      });
-    };
-    if (stream_.socket().is_open())
-      return send();
-    buf_.clear();
-    stream_.expires_after(std::chrono::seconds(5));
-    tcp::resolver resolver(stream_.get_executor());
-    boost::system::error_code ec;
-    auto endpoints = resolver.resolve(host_, port_, ec);
-    if (ec)
-      return done(false, res_);
-    stream_.async_connect(endpoints, [self, send, done](beast::error_code ec, const tcp::endpoint&) {
-      if (ec) {
-        self->stream_.close();
-        return done(false, self->res_);
-      }
-      send();
-    });
-  }
-
-  void failed(const std::string& target, const on_response& done, bool retry) {
-    stream_.close();
-    if (retry && wall_now() < *deadline_)
-      return get(target, done, false);
-    done(false, res_);
-  }
-
-  beast::tcp_stream stream_;
+  http_client http_;
   asio::steady_timer timer_;
-  std::string host_, port_, path_;
+  std::string path_;
   double interval_, due_ = 0;
   const std::atomic<double>* deadline_ = nullptr;
-  beast::flat_buffer buf_;
-  http::request<http::empty_body> req_;
-  std::optional<http::response_parser<http::string_body>> parser_;
-  response res_;
   std::int64_t last_ = -1;
   bool answered_ = false;
   std::string format_;
