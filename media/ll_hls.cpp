@@ -213,10 +213,17 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
 
 void ll_hls_stream::close() {
   std::vector<waiter> waiters;
+  std::deque<segment> segments;
   {
     std::lock_guard lock{mutex_};
     closed_ = true;
     waiters.swap(waiters_);
+    // Nothing is served once closed: the media goes now, not when the last holder of this
+    // stream (a node's outputs cache, a request in flight) lets go of it.
+    segments.swap(segments_);
+    carry_.clear();
+    for (auto& r : rendered_)
+      r = {};
   }
   for (auto& w : waiters)
     w.done(wait_result::gone);

@@ -63,8 +63,9 @@ class outputs_cache {
 
   void put(const std::string& channel, const media::media_outputs& outputs) {
     std::lock_guard lock{mutex_};
-    if (entries_.size() >= max_entries)
-      std::erase_if(entries_, [](auto& kv) { return ended(kv.second); });
+    // Once per session and node: ended entries go here, not only when their channel is asked
+    // for again (a closed stream frees its media, but a thousand ended shells add up too).
+    std::erase_if(entries_, [](auto& kv) { return ended(kv.second); });
     if (entries_.size() < max_entries)
       entries_[channel] = outputs;
   }

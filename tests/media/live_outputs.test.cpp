@@ -189,6 +189,37 @@ TEST_CASE("a large audience gets whole bursts in batches of the interval; the ne
   CHECK(first->ended);
 }
 
+TEST_CASE("a very large audience gets longer batches") {
+  fmp4_hub::batching rule{200, 2, 500, 3};
+  CHECK(rule.interval_for(1) == 0);
+  CHECK(rule.interval_for(2) == 200);
+  CHECK(rule.interval_for(3) == 500);
+  fmp4_hub hub{rule};
+  auto data = std::make_shared<const fmp4::bytes>(16);
+  std::vector<std::shared_ptr<recorder>> audience;
+  for (int i = 0; i < 3; ++i) {
+    audience.push_back(std::make_shared<recorder>());
+    hub.subscribe(audience.back());
+  }
+  hub.publish({true, data, false, false, 0, 0, "video/mp4", false});
+  hub.publish({false, data, true, true, 0.0, 0, {}, true});
+  REQUIRE(audience[0]->packets.size() == 2);  // nothing delivered yet: the first goes at once
+  std::vector<std::size_t> delivered;         // packets the first viewer had after each burst
+  for (int i = 1; i <= 10; ++i) {
+    hub.publish({false, data, true, false, i * 0.1, 0, {}, true});
+    delivered.push_back(audience[0]->packets.size());
+  }
+  // Bursts every 0.1 s go out about every 0.5 s of media: at 0.5 and at 1.0 (with 0.9 × slack).
+  CHECK(delivered == std::vector<std::size_t>{2, 2, 2, 2, 7, 7, 7, 7, 7, 12});
+  audience.pop_back();  // two left once a delivery drops the gone one: the 200 ms rule again
+  hub.publish({false, data, true, false, 1.5, 0, {}, true});
+  CHECK(audience[0]->packets.size() == 13);
+  hub.publish({false, data, true, false, 1.6, 0, {}, true});
+  CHECK(audience[0]->packets.size() == 13);
+  hub.publish({false, data, true, false, 1.7, 0, {}, true});
+  CHECK(audience[0]->packets.size() == 15);
+}
+
 TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of stream") {
   fmp4::stream_splitter splitter;
   auto units = split(splitter);
@@ -238,8 +269,13 @@ TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of str
   CHECK(far == ll_hls_stream::wait_result::bad_request);
   ll.when_available(hinted->first + 2, 0, [&](auto r) { pending = r; });
   CHECK_FALSE(pending.has_value());
+  auto last_segment = fs::path{parsed.segments.back().uri}.filename().string();
+  REQUIRE(ll.media(last_segment).has_value());
   ll.close();
   CHECK(pending == ll_hls_stream::wait_result::gone);
+  // An ended stream lets go of its media at once, whoever still holds the stream.
+  CHECK_FALSE(ll.media(last_segment).has_value());
+  CHECK_FALSE(ll.playlist().has_value());
 }
 
 TEST_CASE("the playlist parser reports what breaks LL-HLS") {
