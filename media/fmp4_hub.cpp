@@ -9,16 +9,16 @@ void fmp4_hub::publish(fmp4_packet packet) {
   if (closed_)
     return;
   cache(packet);
-  bool batch = batching_.interval_ms > 0 && subscribers_.size() >= batching_.from_subscribers;
+  auto interval_ms = batching_.interval_for(subscribers_.size());
   pending_.push_back(std::move(packet));
   const auto& last = pending_.back();
-  if (!batch || last.init)
+  if (interval_ms == 0 || last.init)
     return deliver_pending();
   // Fragments are cut ~100 ms apart with jitter: a batch is due a tenth early rather than a
   // whole fragment late. A source that never marks burst ends is still delivered, late.
   auto held_ms = (last.media_time_s - delivered_media_s_) * 1000;
-  if ((last.burst_end && held_ms >= batching_.interval_ms * 0.9) ||
-      held_ms >= 2.0 * batching_.interval_ms || pending_.size() >= max_batch_packets)
+  if ((last.burst_end && held_ms >= interval_ms * 0.9) || held_ms >= 2.0 * interval_ms ||
+      pending_.size() >= max_batch_packets)
     deliver_pending();
 }
 

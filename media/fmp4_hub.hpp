@@ -4,6 +4,7 @@
 // on a GStreamer thread, subscribing on network threads.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -50,10 +51,23 @@ class fmp4_hub {
   /// ~100 ms fragment, which cut the node's CPU per WebSocket viewer by ~30 % (the per-write
   /// kernel and socket costs dominate, not the bytes). The newest fragment of a batch never
   /// waits, so the live edge a player sees is unchanged; older ones wait at most interval minus
-  /// one fragment. Small audiences (and every init) get each packet at once.
+  /// one fragment. Small audiences (and every init) get each packet at once. A very large
+  /// audience gets longer batches (two writes a second, fewer than an HLS player's requests):
+  /// the web player sizes its buffer from the gaps between arrivals, so it trades ~0.3 s of
+  /// latency for the node's capacity only where the audience is that large.
   struct batching {
     unsigned interval_ms = 200;         // 0: never batch
     std::size_t from_subscribers = 64;  // batch while at least this many subscribe
+    unsigned long_interval_ms = 500;
+    std::size_t long_from_subscribers = 1000;
+
+    /// The batch interval for an audience of `subscribers` (0: every packet at once).
+    unsigned interval_for(std::size_t subscribers) const {
+      if (interval_ms == 0 || subscribers < from_subscribers)
+        return 0;
+      return subscribers >= long_from_subscribers ? std::max(interval_ms, long_interval_ms)
+                                                  : interval_ms;
+    }
   };
 
   fmp4_hub() = default;

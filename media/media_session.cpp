@@ -354,7 +354,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
     self->quit(msg.reason);
   });
   clear_hls_dir(hls_dir_of(st.config));
-  st.outputs = {std::make_shared<fmp4_hub>(),
+  st.outputs = {std::make_shared<fmp4_hub>(st.config.hls.ws_batching),
                 std::make_shared<ll_hls_stream>(ll_hls_options_of(st.config)),
                 std::make_shared<rendition_set>()};
   if (st.config.transcode)

@@ -19,6 +19,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 
+#include "media/fmp4_hub.hpp"
 #include "media/renditions.hpp"
 
 namespace aethex::media {
@@ -54,9 +55,11 @@ struct media_chunk {
   std::shared_ptr<const std::vector<std::byte>> bytes;
 };
 
+/// How a session serves its live outputs.
 struct hls_options {
   unsigned target_duration_s = 1;  // segments are cut on the first keyframe after this
   unsigned playlist_length = 6;
+  fmp4_hub::batching ws_batching;  // WebSocket viewers' batches by audience size
 };
 
 /// What a live session reports each second, for /metrics.

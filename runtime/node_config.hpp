@@ -30,6 +30,10 @@ struct node_config {
   std::string cluster_secret;  // from --cluster-secret(-file) or AETHEX_CLUSTER_SECRET. Secret.
   unsigned io_threads = 2;
   unsigned hls_segment_seconds = 1;
+  // WebSocket media viewers of one stream on this node from which live packets go out in
+  // ~200 ms batches, and from which in ~500 ms ones (media/fmp4_hub.hpp).
+  std::size_t ws_batch_from = 64;
+  std::size_t ws_long_batch_from = 1000;
   // How CAF's workers wait for work: "sharing" (one queue, idle workers block: no CPU when
   // idle, the cheapest under media load) or "stealing" (per-worker queues, idle workers poll:
   // ~10 % more chat deliveries when a room is overloaded, a steady share of a core when idle).

@@ -142,6 +142,16 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->capture_default_str()
     ->check(CLI::Range(1u, 10u));
   serve
+    .add_option("--ws-batch-from", config.ws_batch_from,
+                "WebSocket viewers of a stream from which media goes out in ~200 ms batches")
+    ->capture_default_str()
+    ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  serve
+    .add_option("--ws-long-batch-from", config.ws_long_batch_from,
+                "WebSocket viewers of a stream from which the batches are ~500 ms")
+    ->capture_default_str()
+    ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000}));
+  serve
     .add_option("--scheduler", config.scheduler,
                 "Actor scheduler: sharing (idle workers sleep) or stealing (idle workers poll)")
     ->capture_default_str()

@@ -239,6 +239,8 @@ int run_node(const runtime::node_config& config) {
   auto relays = live::spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
+  hls.ws_batching.from_subscribers = config.ws_batch_from;
+  hls.ws_batching.long_from_subscribers = config.ws_long_batch_from;
   live::ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
 
   net::http::io_pool loops{config.io_threads};

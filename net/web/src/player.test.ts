@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hlsConfigFor, playbackOrder, retryDelayMs, sourcesFor, wsCatchUp } from './player';
+import { ArrivalGaps, hlsConfigFor, playbackOrder, retryDelayMs, sourcesFor, wsCatchUp } from './player';
 
 describe('playbackOrder', () => {
   it('tries WebSocket, then LL-HLS, then HLS by default', () => {
@@ -37,12 +37,41 @@ describe('hlsConfigFor', () => {
 
 describe('wsCatchUp', () => {
   it('jumps when more than a second behind the newest frame', () => {
-    expect(wsCatchUp(1.4)).toEqual({ jump: true, rate: 1 });
+    expect(wsCatchUp(1.4)).toEqual({ jump: true, rate: 1, target: 0.25 });
   });
   it('plays faster above the 0.25 s target, normally at it, slower when nearly dry', () => {
     expect(wsCatchUp(0.6).rate).toBe(1.1);
-    expect(wsCatchUp(0.3)).toEqual({ jump: false, rate: 1 });
+    expect(wsCatchUp(0.3)).toEqual({ jump: false, rate: 1, target: 0.25 });
     expect(wsCatchUp(0.05).rate).toBe(0.95);
+  });
+  it('raises the target by the burst gap, so a batch just arrived is not being behind', () => {
+    // 0.5 s batches: the buffer swings from ~0.25 s to ~0.65 s between arrivals.
+    expect(wsCatchUp(0.65, 0.4)).toEqual({ jump: false, rate: 1, target: 0.65 });
+    expect(wsCatchUp(0.6).rate).toBe(1.1);  // the same buffer without bursts is behind
+    expect(wsCatchUp(0.9, 0.4).rate).toBe(1.1);
+    expect(wsCatchUp(1.3, 0.4).jump).toBe(false);
+    expect(wsCatchUp(1.5, 0.4).jump).toBe(true);
+  });
+});
+
+describe('ArrivalGaps', () => {
+  it('is zero while fragments arrive one by one', () => {
+    const g = new ArrivalGaps();
+    for (let t = 0; t <= 3000; t += 100) g.arrived(t + (t % 300 === 0 ? 8 : 0));
+    expect(g.burstGap()).toBeLessThan(0.02);
+  });
+  it('measures batches, and forgets them five seconds after they stop', () => {
+    const g = new ArrivalGaps();
+    for (let t = 0; t <= 3000; t += 500) for (let k = 0; k < 5; k++) g.arrived(t + k);
+    expect(g.burstGap()).toBeCloseTo(0.396, 2);
+    for (let t = 3100; t <= 9000; t += 100) g.arrived(t);
+    expect(g.burstGap()).toBeCloseTo(0, 5);
+  });
+  it('never asks for more than a second of extra buffer', () => {
+    const g = new ArrivalGaps();
+    g.arrived(0);
+    g.arrived(4000);
+    expect(g.burstGap()).toBe(1);
   });
 });
 

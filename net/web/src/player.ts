@@ -12,7 +12,7 @@ import { wsLatencySeconds, type ClockSample } from './latency';
 import type { Rendition } from './quality';
 import { startWsPlayback } from './wsPlayback';
 
-export { wsCatchUp } from './wsPlayback';
+export { ArrivalGaps, wsCatchUp } from './wsPlayback';
 
 export type PlaybackMode = 'ws' | 'll-hls' | 'hls.js' | 'native' | 'none';
 

@@ -6,21 +6,51 @@ import type { ClockSample } from './latency';
 
 /** A WebSocket viewer that never starts playing within this time falls back to LL-HLS. */
 const WS_START_TIMEOUT_MS = 6000;
-/** Keep the WebSocket player this close to the newest buffered frame. */
+/** Keep the WebSocket player this close to the newest buffered frame (plus the arrival gap). */
 const WS_TARGET_BUFFER_S = 0.25;
-/** Further behind than this the WebSocket player jumps instead of catching up by speed. */
+/** Further behind than this (plus the arrival gap) the WebSocket player jumps instead of catching up by speed. */
 const WS_MAX_BEHIND_S = 1.0;
 
 /**
  * The WebSocket player's catch-up rule, from the seconds buffered ahead of the playhead: jump
  * to the target when far behind, play 10 % faster while above it, and 5 % slower when the
- * buffer nearly runs dry so that a late fragment does not stall the picture.
+ * buffer nearly runs dry so that a late fragment does not stall the picture. `burstGap` is how
+ * much longer than a fragment's 0.1 s the media arrives in bursts (a node batches a very large
+ * audience's media, and networks bunch packets): the buffer then swings by that much between
+ * arrivals, so the target rises by it and a burst alone never counts as being behind.
  */
-export function wsCatchUp(ahead: number): { jump: boolean; rate: number } {
-  if (ahead > WS_MAX_BEHIND_S) return { jump: true, rate: 1 };
-  if (ahead > WS_TARGET_BUFFER_S + 0.1) return { jump: false, rate: 1.1 };
-  if (ahead < 0.1) return { jump: false, rate: 0.95 };
-  return { jump: false, rate: 1 };
+export function wsCatchUp(ahead: number, burstGap = 0): { jump: boolean; rate: number; target: number } {
+  const target = WS_TARGET_BUFFER_S + burstGap;
+  if (ahead > WS_MAX_BEHIND_S + burstGap) return { jump: true, rate: 1, target };
+  if (ahead > target + 0.1) return { jump: false, rate: 1.1, target };
+  if (ahead < 0.1) return { jump: false, rate: 0.95, target };
+  return { jump: false, rate: 1, target };
+}
+
+/** How far back ArrivalGaps looks, and the most it lets the buffer grow by. */
+const GAP_WINDOW_MS = 5000;
+const MAX_BURST_GAP_S = 1.0;
+
+/**
+ * The longest wait between media arrivals over the last five seconds, beyond the 0.1 s a
+ * fragment lasts: a jitter buffer's measure, so that batched delivery (or a bursty network)
+ * sizes the buffer without the server having to announce it.
+ */
+export class ArrivalGaps {
+  private times: number[] = [];
+
+  /** A media message arrived at `nowMs` (performance.now()). */
+  arrived(nowMs: number): void {
+    this.times.push(nowMs);
+    while (this.times.length > 2 && this.times[0] < nowMs - GAP_WINDOW_MS) this.times.shift();
+  }
+
+  /** Seconds by which arrivals bunch beyond one fragment (0 when they come every fragment). */
+  burstGap(): number {
+    let longest = 0;
+    for (let i = 1; i < this.times.length; i++) longest = Math.max(longest, this.times[i] - this.times[i - 1]);
+    return Math.min(MAX_BURST_GAP_S, Math.max(0, longest / 1000 - 0.1));
+  }
 }
 
 /** How often the WebSocket path re-reads the master playlist (renditions start after the source). */
@@ -63,6 +93,7 @@ export function startWsPlayback(
   let jumpedAt = -Infinity;  // when chase() last moved the playhead
   let socket: WebSocket | null = null;  // the one whose media is appended
   const abr = new WsAbr([], performance.now());
+  const gaps = new ArrivalGaps();
 
   const fail = () => {
     if (closed) return;
@@ -146,6 +177,7 @@ export function startWsPlayback(
         return;
       }
       if (socket !== ws) return;
+      gaps.arrived(performance.now());
       queue.push({ data: ev.data as ArrayBuffer, mime: initMime });
       initMime = undefined;
       pump();
@@ -175,10 +207,10 @@ export function startWsPlayback(
     if (b.length === 0) return;
     const end = b.end(b.length - 1);
     const start = b.start(b.length - 1);
-    const rule = wsCatchUp(end - host.video.currentTime);
+    const rule = wsCatchUp(end - host.video.currentTime, gaps.burstGap());
     if (jumpToNewest || host.video.currentTime < start || rule.jump) {
       jumpedAt = performance.now();
-      host.video.currentTime = Math.max(start, end - WS_TARGET_BUFFER_S);
+      host.video.currentTime = Math.max(start, end - rule.target);
       jumpToNewest = false;
       host.tryPlay();
     }
