@@ -431,7 +431,8 @@ def judge(result, t0, alive, a, b):
 # --- capacity search ---------------------------------------------------------------------------
 
 LOAD_SOURCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'capacity')
-LOAD_BINARY = os.path.join(os.path.dirname(os.path.dirname(LOAD_SOURCES)), 'build', 'bench', 'capacity-load')
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(LOAD_SOURCES)))
+LOAD_BINARY = os.path.join(REPO_ROOT, 'build', 'bench', 'capacity-load')
 
 
 def build_load():

@@ -56,19 +56,21 @@ class http_client {
     auto endpoints = resolver.resolve(host_, port_, ec);
     if (ec)
       return finish(false);
-    asio::async_connect(socket_, endpoints, [this](boost::system::error_code ec, const tcp::endpoint&) {
-      if (ec)
-        return failed();
-      send();
-    });
+    asio::async_connect(socket_, endpoints,
+                        [this](boost::system::error_code ec, const tcp::endpoint&) {
+                          if (ec)
+                            return failed();
+                          send();
+                        });
   }
 
   void send() {
-    asio::async_write(socket_, asio::buffer(request_), [this](boost::system::error_code ec, std::size_t) {
-      if (ec)
-        return failed();
-      read();
-    });
+    asio::async_write(socket_, asio::buffer(request_),
+                      [this](boost::system::error_code ec, std::size_t) {
+                        if (ec)
+                          return failed();
+                        read();
+                      });
   }
 
   void read() {
@@ -102,7 +104,8 @@ class http_client {
     bool sized = false;
     for (std::size_t at = head.find("\r\n"); at != std::string_view::npos;) {
       auto next = head.find("\r\n", at + 2);
-      auto line = head.substr(at + 2, next == std::string_view::npos ? std::string_view::npos : next - at - 2);
+      auto line = head.substr(at + 2, next == std::string_view::npos ? std::string_view::npos
+                                                                     : next - at - 2);
       at = next;
       auto colon = line.find(':');
       if (colon == std::string_view::npos)
@@ -114,7 +117,8 @@ class http_client {
       while (!value.empty() && value.front() == ' ')
         value.remove_prefix(1);
       if (name == "content-length")
-        sized = std::from_chars(value.data(), value.data() + value.size(), body_size_).ec == std::errc{};
+        sized = std::from_chars(value.data(), value.data() + value.size(), body_size_).ec ==
+                std::errc{};
       else if (name == "connection" && (value == "close" || value == "Close"))
         keep_alive_ = false;
       else if (name == "transfer-encoding")
@@ -139,7 +143,8 @@ class http_client {
     if (ok && !keep_alive_)
       close();
     auto done = std::move(done_);
-    done(ok, ok ? status_ : 0, ok ? std::string_view{buf_.data() + body_at_, body_size_} : std::string_view{});
+    done(ok, ok ? status_ : 0,
+         ok ? std::string_view{buf_.data() + body_at_, body_size_} : std::string_view{});
   }
 
   tcp::socket socket_;

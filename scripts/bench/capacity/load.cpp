@@ -35,7 +35,8 @@ struct stream_load {
 // Every 10 ms, queues each publisher's due tags (one tick for all of a thread's publishers).
 class pacer {
  public:
-  pacer(asio::io_context& io, std::vector<std::shared_ptr<publisher>> pubs) : timer_(io), pubs_(std::move(pubs)) {}
+  pacer(asio::io_context& io, std::vector<std::shared_ptr<publisher>> pubs)
+      : timer_(io), pubs_(std::move(pubs)) {}
   void start() {
     next_ = std::chrono::steady_clock::now();
     tick();
@@ -68,8 +69,8 @@ struct url_parts {
     auto slash = rest.find('/');
     auto hostport = rest.substr(0, slash);
     auto colon = hostport.rfind(':');
-    return {hostport.substr(0, colon), colon == std::string::npos ? "80" : hostport.substr(colon + 1),
-            rest.substr(slash)};
+    return {hostport.substr(0, colon),
+            colon == std::string::npos ? "80" : hostport.substr(colon + 1), rest.substr(slash)};
   }
 };
 
@@ -123,7 +124,8 @@ int run(int argc, char** argv) {
   for (std::size_t i = 0; i < streams.size(); ++i)
     asio::post(io[i % threads], [&, i] {
       // Watchers first, phases spread over the interval, so each sees segment 0 appear.
-      streams[i].watch->start(poll * static_cast<double>(i) / static_cast<double>(streams.size()), deadline);
+      streams[i].watch->start(poll * static_cast<double>(i) / static_cast<double>(streams.size()),
+                              deadline);
       streams[i].pub->start();
     });
   for (std::size_t t = 0; t < threads; ++t)
@@ -149,7 +151,8 @@ int run(int argc, char** argv) {
     alive.push_back(s.pub->streaming());  // a bool read across threads: good enough for a report
   // Let the last polls finish their segment fetches (each request times out after 5 s).
   for (auto limit = wall_now() + 12; wall_now() < limit;) {
-    bool all = std::all_of(streams.begin(), streams.end(), [](auto& s) { return s.watch->finished.load(); });
+    bool all = std::all_of(streams.begin(), streams.end(),
+                           [](auto& s) { return s.watch->finished.load(); });
     if (all)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

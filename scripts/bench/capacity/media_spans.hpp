@@ -17,7 +17,9 @@ namespace capacity {
 using span = std::pair<double, double>;  // media seconds [start, end)
 
 inline std::uint32_t be32(std::string_view d, std::size_t at) {
-  auto b = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(d[at + i])); };
+  auto b = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(d[at + i]));
+  };
   return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
 }
 inline std::uint64_t be64(std::string_view d, std::size_t at) {
@@ -132,7 +134,9 @@ inline std::optional<span> fmp4_video_span(std::string_view fragment, const vide
 
 /// The video span of an MPEG-TS segment from its video PES headers' PTS.
 inline std::optional<span> ts_video_span(std::string_view data) {
-  auto byte = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(data[i])); };
+  auto byte = [&](std::size_t i) {
+    return static_cast<std::uint64_t>(static_cast<unsigned char>(data[i]));
+  };
   std::vector<std::uint64_t> pts;
   std::vector<std::pair<unsigned, std::string>> pending;  // pid -> PES header bytes so far
   auto pending_of = [&](unsigned pid) {
@@ -161,9 +165,12 @@ inline std::optional<span> ts_video_span(std::string_view data) {
       pending.emplace_back(pid, std::move(head));
       continue;
     }
-    auto h = [&](std::size_t k) { return static_cast<std::uint64_t>(static_cast<unsigned char>(head[k])); };
+    auto h = [&](std::size_t k) {
+      return static_cast<std::uint64_t>(static_cast<unsigned char>(head[k]));
+    };
     if (h(0) == 0 && h(1) == 0 && h(2) == 1 && h(3) >= 0xe0 && h(3) <= 0xef && (h(7) & 0x80))
-      pts.push_back(((h(9) >> 1) & 7) << 30 | h(10) << 22 | (h(11) >> 1) << 15 | h(12) << 7 | h(13) >> 1);
+      pts.push_back(((h(9) >> 1) & 7) << 30 | h(10) << 22 | (h(11) >> 1) << 15 | h(12) << 7 |
+                    h(13) >> 1);
   }
   if (pts.empty())
     return std::nullopt;
@@ -178,7 +185,8 @@ inline std::optional<span> ts_video_span(std::string_view data) {
       steps.push_back(pts[i] - pts[i - 1]);
   std::sort(steps.begin(), steps.end());
   auto frame = steps.empty() ? 0 : steps[steps.size() / 2];
-  return span{static_cast<double>(pts.front()) / 90000, static_cast<double>(pts.back() + frame) / 90000};
+  return span{static_cast<double>(pts.front()) / 90000,
+              static_cast<double>(pts.back() + frame) / 90000};
 }
 
 }  // namespace capacity

@@ -44,7 +44,8 @@ struct rtmp_target {
 
 class publisher : public std::enable_shared_from_this<publisher> {
  public:
-  publisher(asio::io_context& io, const flv_clip& clip, rtmp_target target, std::function<void()> on_settled)
+  publisher(asio::io_context& io, const flv_clip& clip, rtmp_target target,
+            std::function<void()> on_settled)
       : socket_(io), clip_(clip), target_(std::move(target)), on_settled_(std::move(on_settled)) {}
 
   // Results, read after the run.
@@ -60,11 +61,12 @@ class publisher : public std::enable_shared_from_this<publisher> {
     auto endpoints = resolver.resolve(target_.host, target_.port, ec);
     if (ec)
       return fail("resolve: " + ec.message());
-    asio::async_connect(socket_, endpoints, [self](boost::system::error_code ec, const tcp::endpoint&) {
-      if (ec)
-        return self->fail("connect: " + ec.message());
-      self->handshake();
-    });
+    asio::async_connect(socket_, endpoints,
+                        [self](boost::system::error_code ec, const tcp::endpoint&) {
+                          if (ec)
+                            return self->fail("connect: " + ec.message());
+                          self->handshake();
+                        });
   }
 
   /// Queues every tag that is due and writes them; called by the thread's pacing tick.
@@ -103,7 +105,15 @@ class publisher : public std::enable_shared_from_this<publisher> {
   }
 
  private:
-  enum class phase { connecting, handshake, connect_sent, create_sent, publish_sent, streaming, done };
+  enum class phase {
+    connecting,
+    handshake,
+    connect_sent,
+    create_sent,
+    publish_sent,
+    streaming,
+    done
+  };
 
   void fail(const std::string& what) {
     if (phase_ == phase::done)
@@ -135,7 +145,9 @@ class publisher : public std::enable_shared_from_this<publisher> {
       amf_writer cmd;
       cmd.string("connect");
       cmd.number(1);
-      cmd.object({{"app", self->target_.app}, {"type", "nonprivate"}, {"flashVer", "FMLE/3.0"},
+      cmd.object({{"app", self->target_.app},
+                  {"type", "nonprivate"},
+                  {"flashVer", "FMLE/3.0"},
                   {"tcUrl", self->target_.tc_url}});
       append_message(self->out_, 3, 20, 0, 0, cmd.out);
       self->phase_ = phase::connect_sent;
@@ -171,7 +183,8 @@ class publisher : public std::enable_shared_from_this<publisher> {
       command(0, "FCPublish", 3, &target_.name);
       command(0, "createStream", 4, nullptr);
       phase_ = phase::create_sent;
-    } else if (name == "_result" && tx == 4 && phase_ == phase::create_sent && v.numbers.size() >= 2) {
+    } else if (name == "_result" && tx == 4 && phase_ == phase::create_sent &&
+               v.numbers.size() >= 2) {
       stream_id_ = static_cast<std::uint32_t>(v.numbers[1]);
       command(stream_id_, "publish", 5, &target_.name);
       phase_ = phase::publish_sent;
@@ -195,7 +208,8 @@ class publisher : public std::enable_shared_from_this<publisher> {
     auto self = shared_from_this();
     socket_.async_read_some(asio::buffer(in_), [self](boost::system::error_code ec, std::size_t n) {
       if (ec)
-        return self->fail(ec == asio::error::eof ? "closed by the server" : "read: " + ec.message());
+        return self->fail(ec == asio::error::eof ? "closed by the server"
+                                                 : "read: " + ec.message());
       auto messages = self->reader_.feed({self->in_.data(), n});
       if (!messages)
         return self->fail("malformed RTMP from the server");
@@ -213,12 +227,13 @@ class publisher : public std::enable_shared_from_this<publisher> {
     sending_.swap(out_);
     out_.clear();
     auto self = shared_from_this();
-    asio::async_write(socket_, asio::buffer(sending_), [self](boost::system::error_code ec, std::size_t) {
-      self->writing_ = false;
-      if (ec)
-        return self->fail("write: " + ec.message());
-      self->flush();
-    });
+    asio::async_write(socket_, asio::buffer(sending_),
+                      [self](boost::system::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        if (ec)
+                          return self->fail("write: " + ec.message());
+                        self->flush();
+                      });
   }
 
   tcp::socket socket_;

@@ -36,7 +36,9 @@ struct flv_clip {
     bytes.assign(std::istreambuf_iterator<char>(in), {});
     if (bytes.size() < 13 || bytes.compare(0, 3, "FLV") != 0)
       throw std::runtime_error(path + ": not an FLV file");
-    auto u8 = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])); };
+    auto u8 = [&](std::size_t i) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i]));
+    };
     auto be = [&](std::size_t i, int n) {
       std::uint32_t v = 0;
       for (int k = 0; k < n; ++k)
@@ -53,7 +55,8 @@ struct flv_clip {
       std::string_view payload{bytes.data() + at + 11, size};
       bool config = type == 18 ||
                     (type == 9 && size > 1 && (payload[0] & 0x0f) == 7 && payload[1] == 0) ||
-                    (type == 8 && size > 1 && (static_cast<unsigned char>(payload[0]) >> 4) == 10 && payload[1] == 0);
+                    (type == 8 && size > 1 && (static_cast<unsigned char>(payload[0]) >> 4) == 10 &&
+                     payload[1] == 0);
       if (type == 9 && !config) {
         if (ms > last_video && last_video)
           video_step = ms - last_video;
@@ -138,7 +141,7 @@ struct amf_values {
         return true;
       case 0x01:  // boolean
         return ++at <= d.size();
-      case 0x02:  // string
+      case 0x02:    // string
       case 0x0c: {  // long string
         int n = marker == 2 ? 2 : 4;
         if (at + n > d.size())
@@ -175,8 +178,7 @@ struct amf_values {
             return false;
         }
         return false;
-      default:
-        return false;  // nothing a publisher needs
+      default: return false;  // nothing a publisher needs
     }
   }
 };
@@ -186,8 +188,8 @@ struct amf_values {
 constexpr std::uint32_t out_chunk_size = 4096;  // what ffmpeg announces
 
 /// Appends one message as chunks: a type-0 header, then type-3 continuations.
-inline void append_message(std::string& out, std::uint8_t csid, std::uint8_t type, std::uint32_t stream,
-                           std::uint32_t ms, std::string_view payload) {
+inline void append_message(std::string& out, std::uint8_t csid, std::uint8_t type,
+                           std::uint32_t stream, std::uint32_t ms, std::string_view payload) {
   bool extended = ms >= 0xffffff;
   auto put = [&](std::uint32_t v, int n) {
     for (int i = n - 1; i >= 0; --i)
@@ -247,7 +249,9 @@ class chunk_reader {
   // Bytes of one whole chunk at `at` (0: not all here yet, -1: malformed).
   long one_chunk(std::size_t at, std::vector<rtmp_message>& done) {
     auto avail = buf_.size() - at;
-    auto u8 = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(buf_[at + i])); };
+    auto u8 = [&](std::size_t i) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(buf_[at + i]));
+    };
     if (avail < 1)
       return 0;
     auto fmt = u8(0) >> 6;
@@ -286,8 +290,11 @@ class chunk_reader {
     cs.partial.append(buf_, at + head, want);
     if (cs.partial.size() == cs.length) {
       if (cs.type == 1 && cs.length >= 4) {
-        auto p = [&](int i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(cs.partial[i])); };
-        chunk_size_ = std::max<std::uint32_t>(1, (p(0) << 24 | p(1) << 16 | p(2) << 8 | p(3)) & 0x7fffffff);
+        auto p = [&](int i) {
+          return static_cast<std::uint32_t>(static_cast<unsigned char>(cs.partial[i]));
+        };
+        chunk_size_ = std::max<std::uint32_t>(1, (p(0) << 24 | p(1) << 16 | p(2) << 8 | p(3)) &
+                                                   0x7fffffff);
       }
       done.push_back({cs.type, std::move(cs.partial)});
       cs.partial.clear();

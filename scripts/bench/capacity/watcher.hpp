@@ -54,7 +54,8 @@ inline std::vector<playlist_entry> parse_playlist(std::string_view text) {
 
 class watcher : public std::enable_shared_from_this<watcher> {
  public:
-  watcher(asio::io_context& io, std::string host, std::string port, std::string path, double interval)
+  watcher(asio::io_context& io, std::string host, std::string port, std::string path,
+          double interval)
       : http_(io, host, port), timer_(io), path_(std::move(path)), interval_(interval) {}
 
   void start(double phase, const std::atomic<double>& deadline) {
@@ -69,8 +70,11 @@ class watcher : public std::enable_shared_from_this<watcher> {
     nlohmann::json segs = nlohmann::json::array();
     for (auto& [msn, s] : segs_)
       segs.push_back(s);
-    return {{"url", url}, {"format", format_.empty() ? nlohmann::json() : nlohmann::json(format_)},
-            {"segs", segs}, {"errors", errors_}, {"resets", resets_}};
+    return {{"url", url},
+            {"format", format_.empty() ? nlohmann::json() : nlohmann::json(format_)},
+            {"segs", segs},
+            {"errors", errors_},
+            {"resets", resets_}};
   }
 
  private:
@@ -136,14 +140,15 @@ class watcher : public std::enable_shared_from_this<watcher> {
       return next_poll();
     auto& e = fresh_.front();
     if (!e.map.empty() && !inits_.count(e.map))
-      return http_.get(resolve(e.map), [self = shared_from_this()](bool, int status, std::string_view body) {
-        auto& map = self->fresh_.front().map;
-        if (status == 200)
-          self->inits_[map] = video_track_of(body);
-        else
-          self->inits_[map] = std::nullopt;
-        self->fetch_next();
-      });
+      return http_.get(resolve(e.map),
+                       [self = shared_from_this()](bool, int status, std::string_view body) {
+                         auto& map = self->fresh_.front().map;
+                         if (status == 200)
+                           self->inits_[map] = video_track_of(body);
+                         else
+                           self->inits_[map] = std::nullopt;
+                         self->fetch_next();
+                       });
     http_.get(resolve(e.uri), [self = shared_from_this()](bool, int status, std::string_view body) {
       auto e = std::move(self->fresh_.front());
       auto [seen, known] = self->fresh_seen_.front();
