@@ -136,3 +136,30 @@ TEST_CASE("a viewer that stops reading skips to the next keyframe, and says so")
   CHECK(gop_bytes < 256u * 8192);  // the rest of the GOP was dropped, not sent late
   CHECK(after_clock == std::string(500, '\x03') + std::string(500, '\x04'));
 }
+
+TEST_CASE("a keyframe's clock goes ahead of the fragments it was queued with, never after") {
+  connection c{{}};
+  c.viewer->push({R"({"type":"init"})", filled(100, 1), true, false});
+  bytes expected;
+  for (unsigned char i = 0; i < 6; ++i) {
+    auto fragment = filled(1000, static_cast<unsigned char>(20 + i));
+    expected.insert(expected.end(), fragment->begin(), fragment->end());
+    c.viewer->push({i == 3 ? R"({"type":"clock"})" : "", fragment, false, i == 3});
+  }
+  CHECK(c.read().text);
+  CHECK_FALSE(c.read().text);
+  std::string media;
+  std::size_t media_at_clock = std::string::npos;
+  while (media.size() < expected.size()) {
+    auto m = c.read();
+    if (m.text) {
+      CHECK(m.body == R"({"type":"clock"})");
+      media_at_clock = media.size();
+    } else {
+      media += m.body;
+    }
+  }
+  CHECK(media == std::string(reinterpret_cast<const char*>(expected.data()), expected.size()));
+  // The clock came before the keyframe's bytes (fragment 3 starts at byte 3000).
+  CHECK(media_at_clock <= 3000);
+}
