@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
@@ -253,7 +254,7 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
   }
 
   void accept() {
-    acceptor.async_accept(connection_executor(),
+    acceptor.async_accept(take_executor(),
                           [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
                             if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
                               return;
@@ -275,10 +276,13 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
   void accept_queued() {
     for (int i = 0; i < max_accepts_per_turn; ++i) {
       beast::error_code ec;
-      tcp::socket socket{connection_executor()};
+      auto executor = take_executor();
+      tcp::socket socket{executor};
       acceptor.accept(socket, ec);
-      if (ec)
+      if (ec) {
+        unused_executor = std::move(executor);  // its loop's turn is not spent
         return;  // would_block: none queued; other errors: the next async_accept sees them
+      }
       admit(std::move(socket));
     }
   }
@@ -324,7 +328,17 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
 
   static constexpr int max_accepts_per_turn = 128;
 
+  // The next connection's loop. An attempt that found no connection hands its loop on to the
+  // next one: otherwise every empty attempt skipped a loop in the round-robin and, with two
+  // loops, every connection landed on the same one.
+  asio::any_io_executor take_executor() {
+    if (unused_executor)
+      return *std::exchange(unused_executor, std::nullopt);
+    return connection_executor();
+  }
+
   std::function<asio::any_io_executor()> connection_executor;  // where each new connection runs
+  std::optional<asio::any_io_executor> unused_executor;        // on the acceptor's strand
   tcp::acceptor acceptor;
   asio::steady_timer pause;  // on the acceptor's strand
   std::shared_ptr<const request_handler> handler;
