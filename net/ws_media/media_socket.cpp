@@ -163,31 +163,22 @@ class session final : public viewer, public std::enable_shared_from_this<session
     } else if (p.data) {
       // The fragments queued behind this one go in the same message, unless a text message
       // must come between them (a skip, an init); an init segment goes alone. A keyframe's
-      // clock inside the run is written ahead of the run instead: the player only maps media
-      // time to wall time with it, so its place does not matter, and a batch that holds a
-      // keyframe then costs two writes, not three.
+      // clock inside the run becomes the front's text message instead, written ahead of the
+      // run (the front's own one went out already): the player only maps media time to wall
+      // time with it, so its place does not matter, and a batch that holds a keyframe then
+      // costs two writes, not three.
       buffers_.clear();
       for (auto& next : queue_) {
         bool first = buffers_.empty();
         if (!first && (next.init || !next.data || p.init || buffers_.size() >= max_batch))
           break;
         if (!first && !next.control.empty()) {
-          if (!ahead_.empty())
-            break;  // one clock ahead per message
-          ahead_ = std::exchange(next.control, {});
+          p.control = std::exchange(next.control, {});
+          control_sent_ = false;
+          writing_ = false;
+          return write();
         }
         buffers_.emplace_back(next.data->data(), next.data->size());
-      }
-      if (!ahead_.empty()) {
-        ws_.text(true);
-        ws_.async_write(asio::buffer(ahead_), [self](beast::error_code ec, std::size_t) {
-          self->writing_ = false;
-          self->ahead_.clear();
-          if (ec || self->done_)
-            return self->finish();
-          self->write();  // the same run again, now without a text message inside
-        });
-        return;
       }
       in_flight_ = buffers_.size();
       ws_.binary(true);
@@ -248,7 +239,6 @@ class session final : public viewer, public std::enable_shared_from_this<session
   // Fixed capacity: Beast copies the sequence into each write operation, and a vector's copy
   // would be one more allocation per write.
   boost::container::static_vector<asio::const_buffer, max_batch> buffers_;
-  std::string ahead_;  // a clock written ahead of the fragments it came with
   std::mutex inbox_mutex_;
   std::vector<packet> inbox_;  // guarded by inbox_mutex_, like the two flags below
   bool drain_posted_ = false;

@@ -75,17 +75,26 @@ struct connection {
   }
 };
 
+// Pushes an init segment (100 bytes of 1), then `count` fragments of 1000 bytes each, filled
+// with first_byte, first_byte + 1, …; the one at `keyframe` is a keyframe carrying `control`.
+// Returns the fragments' bytes in order.
+std::string push_stream(connection& c, unsigned char count, unsigned char first_byte,
+                        unsigned char keyframe, const std::string& control) {
+  c.viewer->push({R"({"type":"init"})", filled(100, 1), true, false});
+  std::string expected;
+  for (unsigned char i = 0; i < count; ++i) {
+    auto value = static_cast<unsigned char>(first_byte + i);
+    expected.append(1000, static_cast<char>(value));
+    c.viewer->push({i == keyframe ? control : "", filled(1000, value), false, i == keyframe});
+  }
+  return expected;
+}
+
 }  // namespace
 
 TEST_CASE("packets arrive in order; fragments queued together may share one message") {
   connection c{{}};
-  c.viewer->push({R"({"type":"init"})", filled(100, 1), true, false});
-  bytes expected;
-  for (unsigned char i = 0; i < 20; ++i) {
-    auto fragment = filled(1000, static_cast<unsigned char>(10 + i));
-    expected.insert(expected.end(), fragment->begin(), fragment->end());
-    c.viewer->push({"", fragment, false, i == 0});
-  }
+  auto expected = push_stream(c, 20, 10, 0, "");
   auto init_text = c.read();
   CHECK(init_text.text);
   CHECK(init_text.body == R"({"type":"init"})");
@@ -100,7 +109,7 @@ TEST_CASE("packets arrive in order; fragments queued together may share one mess
     media += m.body;
     ++messages;
   }
-  CHECK(media == std::string(reinterpret_cast<const char*>(expected.data()), expected.size()));
+  CHECK(media == expected);
   CHECK(messages <= 20);
   CHECK(c.viewer->skips() == 0);
 }
@@ -139,13 +148,7 @@ TEST_CASE("a viewer that stops reading skips to the next keyframe, and says so")
 
 TEST_CASE("a keyframe's clock goes ahead of the fragments it was queued with, never after") {
   connection c{{}};
-  c.viewer->push({R"({"type":"init"})", filled(100, 1), true, false});
-  bytes expected;
-  for (unsigned char i = 0; i < 6; ++i) {
-    auto fragment = filled(1000, static_cast<unsigned char>(20 + i));
-    expected.insert(expected.end(), fragment->begin(), fragment->end());
-    c.viewer->push({i == 3 ? R"({"type":"clock"})" : "", fragment, false, i == 3});
-  }
+  auto expected = push_stream(c, 6, 20, 3, R"({"type":"clock"})");
   CHECK(c.read().text);
   CHECK_FALSE(c.read().text);
   std::string media;
@@ -159,7 +162,7 @@ TEST_CASE("a keyframe's clock goes ahead of the fragments it was queued with, ne
       media += m.body;
     }
   }
-  CHECK(media == std::string(reinterpret_cast<const char*>(expected.data()), expected.size()));
+  CHECK(media == expected);
   // The clock came before the keyframe's bytes (fragment 3 starts at byte 3000).
   CHECK(media_at_clock <= 3000);
 }
