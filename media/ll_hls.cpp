@@ -56,6 +56,28 @@ void ll_hls_stream::set_init(std::shared_ptr<const fmp4::bytes> init, const fmp4
   audio_only_ = info.video_track() == nullptr;
 }
 
+void ll_hls_stream::open_part(segment& s, part p) {
+  auto carried = std::move(p.chunks);
+  p.chunks.clear();
+  p.offset = s.file ? s.file->size() : 0;
+  s.parts.push_back(std::move(p));
+  for (auto& c : carried)
+    store(s, std::move(c));
+}
+
+void ll_hls_stream::store(segment& s, std::shared_ptr<const fmp4::bytes> data) {
+  auto& p = s.parts.back();
+  if (!s.file) {
+    p.chunks.push_back(std::move(data));
+    return;
+  }
+  if (s.lost || !s.file->append(*data)) {
+    s.lost = true;
+    return;
+  }
+  p.size += data->size();
+}
+
 std::int64_t ll_hls_stream::closed_parts(const segment& s) const {
   return static_cast<std::int64_t>(s.parts.size()) - (s.open_part ? 1 : 0);
 }
@@ -178,7 +200,8 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
       seg.wall_ms = wall_ms;
       if (video)
         seg.start = info.decode_time;
-      seg.parts.push_back(part{std::move(carry_), 0, true});
+      seg.file = runtime::memory_file::create();
+      open_part(seg, part{std::move(carry_), 0, true});
       carry_.clear();
       seg.open_part = true;
       segments_.push_back(std::move(seg));
@@ -195,12 +218,12 @@ void ll_hls_stream::add_fragment(std::shared_ptr<const fmp4::bytes> data,
           seg.parts.back().duration + duration > options_.part_target_s + 0.001)
         close_part(ready);
       if (!seg.open_part) {
-        seg.parts.push_back(part{});
+        open_part(seg, part{});
         seg.open_part = true;
       }
     }
+    store(segments_.back(), std::move(data));
     auto& p = segments_.back().parts.back();
-    p.chunks.push_back(std::move(data));
     if (timing) {
       p.duration += duration;
       if (p.duration >= 0.85 * options_.part_target_s)
@@ -370,25 +393,33 @@ std::optional<std::pair<std::int64_t, std::int64_t>> ll_hls_stream::part_of(std:
   return std::pair{*msn, *index};
 }
 
-std::optional<std::vector<std::shared_ptr<const fmp4::bytes>>> ll_hls_stream::media(
-  std::string_view name) const {
+std::optional<ll_hls_stream::media_bytes> ll_hls_stream::media(std::string_view name) const {
   std::lock_guard lock{mutex_};
   if (auto p = part_of(name)) {
     for (auto& seg : segments_)
-      if (seg.msn == p->first && p->second < closed_parts(seg))
-        return seg.parts[static_cast<std::size_t>(p->second)].chunks;
+      if (seg.msn == p->first && p->second < closed_parts(seg) && !seg.lost) {
+        auto& part = seg.parts[static_cast<std::size_t>(p->second)];
+        media_bytes out;
+        if (seg.file)
+          out = {seg.file, part.offset, part.size, {}};
+        else
+          out.chunks = part.chunks;
+        return out;
+      }
     return std::nullopt;
   }
   if (name.size() < 6 || name[0] != 's' || !name.ends_with(".m4s"))
     return std::nullopt;
   auto msn = to_int(name.substr(1, name.size() - 5));
   for (auto& seg : segments_) {
-    if (!msn || seg.msn != *msn || !seg.complete)
+    if (!msn || seg.msn != *msn || !seg.complete || seg.lost)
       continue;
-    std::vector<std::shared_ptr<const fmp4::bytes>> chunks;
+    if (seg.file)  // the parts follow each other in the file, from its start
+      return media_bytes{seg.file, 0, seg.file->size(), {}};
+    media_bytes out;
     for (auto& p : seg.parts)
-      chunks.insert(chunks.end(), p.chunks.begin(), p.chunks.end());
-    return chunks;
+      out.chunks.insert(out.chunks.end(), p.chunks.begin(), p.chunks.end());
+    return out;
   }
   return std::nullopt;
 }

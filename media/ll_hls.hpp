@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "media/fmp4.hpp"
+#include "runtime/memory_file.hpp"
 
 namespace aethex::media {
 
@@ -70,9 +71,17 @@ class ll_hls_stream {
   bool has_complete_segment() const;
   /// The session name in media URIs ("ll/<session>/…").
   const std::string& session() const { return options_.session; }
-  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes: the chunks the muxer
-  /// produced, shared (never changed once a part is closed), in order.
-  std::optional<std::vector<std::shared_ptr<const fmp4::bytes>>> media(std::string_view name) const;
+  /// A part's or segment's bytes, never changed once the part is closed: a range of the
+  /// segment's memory file (sent with sendfile), or the muxer's chunks in order when the system
+  /// refused the segment a file.
+  struct media_bytes {
+    std::shared_ptr<const runtime::memory_file> file;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    std::vector<std::shared_ptr<const fmp4::bytes>> chunks;  // when there is no file
+  };
+  /// Resolves "p<msn>.<part>.m4s" and "s<msn>.m4s" to their bytes.
+  std::optional<media_bytes> media(std::string_view name) const;
   /// Notes a player that fetched a playlist: `viewer` is its id (the page's per-tab id, else
   /// its address), `address` the client's, `low_latency` whether it reads ll.m3u8. A player
   /// counts as a viewer while it fetched a playlist in the last `viewer_window_ms`; one id counts
@@ -94,19 +103,24 @@ class ll_hls_stream {
   static std::optional<std::pair<std::int64_t, std::int64_t>> part_of(std::string_view name);
 
  private:
-  // Parts and segments reference the fragments the muxer wrote (shared with the WebSocket hub's
-  // GOP cache): a stream's media is in memory once, however many ways it is served.
+  // A segment's fragments are appended to its memory file as they arrive; a part is a range of
+  // it. Only when the system refuses a file (out of descriptors) do the parts reference the
+  // fragments the muxer wrote instead (shared with the WebSocket hub's GOP cache).
   using chunk_list = std::vector<std::shared_ptr<const fmp4::bytes>>;
   struct part {
-    chunk_list chunks;
+    chunk_list chunks;  // without a file
     double duration = 0;
     bool independent = false;
+    std::size_t offset = 0;  // in the segment's file
+    std::size_t size = 0;
   };
   struct segment {
     std::int64_t msn = 0;
     std::int64_t wall_ms = 0;
     std::optional<std::uint64_t> start;  // decode time of its first video fragment
     std::vector<part> parts;  // the last one is open until `complete` or the part is closed
+    std::shared_ptr<runtime::memory_file> file;
+    bool lost = false;  // an append to the file failed (out of memory): not served
     bool complete = false;
     bool open_part = false;
     double duration() const;
@@ -129,6 +143,10 @@ class ll_hls_stream {
   void close_segment(std::vector<std::function<void()>>& ready);
   void collect_ready(std::vector<std::function<void()>>& ready);
   std::int64_t closed_parts(const segment& s) const;
+  /// Opens a part at the end of `s` (its bytes start where the file ends).
+  static void open_part(segment& s, part p);
+  /// Adds one fragment's bytes to the last part of `s`.
+  static void store(segment& s, std::shared_ptr<const fmp4::bytes> data);
 
   ll_hls_options options_;
   mutable std::mutex mutex_;

@@ -7,6 +7,7 @@ namespace aethex::net::http {
 payload& payload::operator=(std::string text) {
   text_ = std::move(text);
   chunks_.clear();
+  file_.reset();
   window_first_ = window_size_ = 0;
   return *this;
 }
@@ -20,12 +21,26 @@ payload payload::shared(std::vector<shared_bytes> chunks) {
   return out;
 }
 
+payload payload::file_range(std::shared_ptr<const runtime::memory_file> file, std::size_t offset,
+                            std::size_t size) {
+  payload out;
+  if (!file || size == 0)
+    return out;
+  out.file_ = std::move(file);
+  out.window_first_ = offset;
+  out.window_size_ = size;
+  return out;
+}
+
 std::string payload::str() const {
+  if (file_)
+    return file_->read(window_first_, window_size_);
   if (chunks_.empty())
     return text_;
   std::string out;
   out.reserve(window_size_);
-  for (auto b : buffers())
+  std::string unused;
+  for (auto b : buffers(unused))
     out.append(static_cast<const char*>(b.data()), b.size());
   return out;
 }
@@ -33,7 +48,7 @@ std::string payload::str() const {
 void payload::keep_range(std::size_t first, std::size_t count) {
   first = std::min(first, size());
   count = std::min(count, size() - first);
-  if (chunks_.empty()) {
+  if (chunks_.empty() && !file_) {
     text_ = text_.substr(first, count);
     return;
   }
@@ -41,8 +56,13 @@ void payload::keep_range(std::size_t first, std::size_t count) {
   window_size_ = count;
 }
 
-std::vector<boost::asio::const_buffer> payload::buffers() const {
+std::vector<boost::asio::const_buffer> payload::buffers(std::string& scratch) const {
   std::vector<boost::asio::const_buffer> out;
+  if (file_) {
+    scratch = str();
+    out.emplace_back(scratch.data(), scratch.size());
+    return out;
+  }
   if (chunks_.empty()) {
     if (!text_.empty())
       out.emplace_back(text_.data(), text_.size());
@@ -66,7 +86,7 @@ std::vector<boost::asio::const_buffer> payload::buffers() const {
 }
 
 void payload::append(std::string_view bytes) {
-  if (!chunks_.empty())
+  if (!chunks_.empty() || file_)
     *this = str();
   text_.append(bytes);
 }

@@ -4,7 +4,8 @@
 // Why a body type of our own: Beast's string_body and vector_body own one contiguous buffer, so
 // a live segment that a thousand players fetch would be joined from its parts and copied a
 // thousand times (with a large malloc/free each). Shared chunks go out with one writev each,
-// straight from the buffers the remuxer filled.
+// straight from the buffers the remuxer filled; a range of a memory file (live segments and
+// parts) goes out with sendfile(2), without even the copy into the socket.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +23,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/optional/optional.hpp>
 
+#include "runtime/memory_file.hpp"
+
 namespace aethex::net::http {
 
 /// Bytes that many responses may send at once; never changed after they are shared.
@@ -35,15 +38,24 @@ class payload {
 
   /// A payload of `chunks`, sent in order without copying.
   static payload shared(std::vector<shared_bytes> chunks);
+  /// Bytes [offset, offset + size) of `file`, already appended (the server sends them with
+  /// sendfile).
+  static payload file_range(std::shared_ptr<const runtime::memory_file> file, std::size_t offset,
+                            std::size_t size);
 
-  std::size_t size() const { return chunks_.empty() ? text_.size() : window_size_; }
+  /// The file and the offset into it for a file_range payload (its size is size()); null else.
+  const runtime::memory_file* file() const { return file_.get(); }
+  std::size_t file_offset() const { return window_first_; }
+
+  std::size_t size() const { return chunks_.empty() && !file_ ? text_.size() : window_size_; }
   bool empty() const { return size() == 0; }
   /// Every byte as one string (a copy: for tests, validators and small bodies).
   std::string str() const;
   /// Keeps bytes [first, first + count) only (a byte range); both are clamped to the size.
   void keep_range(std::size_t first, std::size_t count);
-  /// The bytes as buffers into this payload, valid while it lives unchanged.
-  std::vector<boost::asio::const_buffer> buffers() const;
+  /// The bytes as buffers into this payload, valid while it lives unchanged (a file range is read
+  /// into `scratch` first: for writers other than the server's, which sends files directly).
+  std::vector<boost::asio::const_buffer> buffers(std::string& scratch) const;
   /// Appends bytes read off a connection (text payloads only: a parsed response is text).
   void append(std::string_view bytes);
 
@@ -51,8 +63,9 @@ class payload {
 
  private:
   std::string text_;
-  std::vector<shared_bytes> chunks_;  // empty: the payload is text_
-  std::size_t window_first_ = 0;      // of the chunks, after keep_range
+  std::vector<shared_bytes> chunks_;  // empty and no file_: the payload is text_
+  std::shared_ptr<const runtime::memory_file> file_;
+  std::size_t window_first_ = 0;  // of the chunks or the file, after keep_range
   std::size_t window_size_ = 0;
 };
 
@@ -75,11 +88,12 @@ struct payload_body {
     /// Everything at once: Beast writes it with the header in as few writev calls as it can.
     boost::optional<std::pair<const_buffers_type, bool>> get(boost::beast::error_code& ec) {
       ec = {};
-      return std::pair{body_.buffers(), false};
+      return std::pair{body_.buffers(scratch_), false};
     }
 
    private:
     const value_type& body_;
+    std::string scratch_;
   };
 
   class reader {

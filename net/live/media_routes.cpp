@@ -237,10 +237,14 @@ void serve_stream_file(const live_context& ctx, const std::shared_ptr<media::ll_
                                   media_kind::immutable, etag, ctx.cors_origin));
   }
   auto lookup = [ctx, ll, name, etag, req, missing] {
-    auto chunks = ll->media(name);
-    return chunks ? media_response(*req, net::http::payload::shared(std::move(*chunks)),
-                                   "video/mp4", media_kind::immutable, etag, ctx.cors_origin)
-                  : missing;
+    auto bytes = ll->media(name);
+    if (!bytes)
+      return missing;
+    auto body = bytes->file ? net::http::payload::file_range(std::move(bytes->file), bytes->offset,
+                                                             bytes->size)
+                            : net::http::payload::shared(std::move(bytes->chunks));
+    return media_response(*req, std::move(body), "video/mp4", media_kind::immutable, etag,
+                          ctx.cors_origin);
   };
   // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
   if (auto p = media::ll_hls_stream::part_of(name))
@@ -326,17 +330,23 @@ class hub_bridge final : public media::fmp4_subscriber {
     if (p.init) {
       out.control =
         nlohmann::json{{"type", "init"}, {"mime", p.mime}, {"rendition", rendition_}}.dump();
-    } else if (p.keyframe) {
-      // Lets the player map media time to wall-clock time and show the live latency.
+      last_clock_s_ = -1e9;  // a new timeline: the next keyframe carries a clock
+    } else if (p.keyframe && p.media_time_s - last_clock_s_ >= clock_every_s) {
+      // Lets the player map media time to wall-clock time and show the live latency. One
+      // sample holds for the seconds after it (both clocks run at the same rate), so one every
+      // few keyframes is enough: each costs the viewer's socket a write of its own.
       out.control = clock_message(p.media_time_s, p.wall_ms);
+      last_clock_s_ = p.media_time_s;
     }
     viewer_->push(std::move(out));
   }
   void on_end() override { viewer_->end("ended"); }
 
  private:
+  static constexpr double clock_every_s = 5;
   std::shared_ptr<net::ws_media::viewer> viewer_;
-  std::string rendition_;  // what this viewer gets: "source" or a rendition's name
+  std::string rendition_;       // what this viewer gets: "source" or a rendition's name
+  double last_clock_s_ = -1e9;  // media time of the last clock sent (an init restarts them)
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // fMP4 box parsing, the GOP cache of the WebSocket hub and the LL-HLS playlist writer, fed with
 // a real fragmented MP4 from GStreamer's mp4mux (the muxer the live pipeline uses) over a real
 // H.264 + AAC stream from ffmpeg.
+#include <sys/resource.h>
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -276,6 +278,65 @@ TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of str
   // An ended stream lets go of its media at once, whoever still holds the stream.
   CHECK_FALSE(ll.media(last_segment).has_value());
   CHECK_FALSE(ll.playlist().has_value());
+}
+
+namespace {
+
+std::string content(const ll_hls_stream::media_bytes& m) {
+  if (m.file)
+    return m.file->read(m.offset, m.size);
+  std::string out;
+  for (auto& c : m.chunks)
+    out.append(reinterpret_cast<const char*>(c->data()), c->size());
+  return out;
+}
+
+// Every part and segment of a stream fed the sample, by name, as served.
+std::map<std::string, std::string> served_media(bool expect_files) {
+  fmp4::stream_splitter splitter;
+  auto units = split(splitter);
+  ll_hls_stream ll{ll_hls_options{}};
+  ll.set_init(units[0].data, *splitter.init());
+  for (std::size_t i = 1; i < units.size(); ++i)
+    ll.add_fragment(units[i].data, units[i].fragment, 1'700'000'000'000);
+  auto parsed = parse_playlist(*ll.playlist());
+  std::map<std::string, std::string> out;
+  for (auto& seg : parsed.segments) {
+    std::string joined;
+    for (auto& part : seg.parts) {
+      auto name = fs::path{part.uri}.filename().string();
+      auto bytes = ll.media(name);
+      REQUIRE(bytes.has_value());
+      CHECK((bytes->file != nullptr) == expect_files);
+      out[name] = content(*bytes);
+      joined += out[name];
+    }
+    auto name = fs::path{seg.uri}.filename().string();
+    auto bytes = ll.media(name);
+    REQUIRE(bytes.has_value());
+    CHECK((bytes->file != nullptr) == expect_files);
+    out[name] = content(*bytes);
+    CHECK(out[name].substr(4, 4) == "moof");
+    if (!seg.parts.empty())
+      CHECK(out[name] == joined);  // a segment is its parts, in order
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("parts and segments are ranges of a memory file, or the fragments without one") {
+  auto from_files = served_media(true);
+  REQUIRE(from_files.size() > 3);
+  // Out of descriptors: the same bytes, from the muxer's fragments.
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &old) == 0);
+  rlimit none = old;
+  none.rlim_cur = 0;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &none) == 0);
+  auto from_fragments = served_media(false);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &old) == 0);
+  CHECK(from_fragments == from_files);
 }
 
 TEST_CASE("the playlist parser reports what breaks LL-HLS") {

@@ -36,8 +36,10 @@ TEST_CASE("shared chunks are one body, in order, without empty chunks") {
   auto body = http::payload::shared({first, chunk(""), chunk("mdat-"), nullptr, chunk("end")});
   CHECK(body.size() == 13);
   CHECK(body.str() == "moof-mdat-end");
-  CHECK(body.buffers().size() == 3);
-  CHECK(body.buffers()[0].data() == first->data());  // the muxer's bytes, not a copy
+  std::string scratch;
+  CHECK(body.buffers(scratch).size() == 3);
+  CHECK(body.buffers(scratch)[0].data() == first->data());  // the muxer's bytes, not a copy
+  CHECK(scratch.empty());
 }
 
 TEST_CASE("a byte range across chunk boundaries") {
@@ -45,16 +47,41 @@ TEST_CASE("a byte range across chunk boundaries") {
   body.keep_range(3, 4);
   CHECK(body.str() == "3456");
   CHECK(body.size() == 4);
-  CHECK(body.buffers().size() == 2);
+  std::string scratch;
+  CHECK(body.buffers(scratch).size() == 2);
   body.keep_range(1, 100);  // within the kept window, clamped
   CHECK(body.str() == "456");
   body.keep_range(10, 5);
   CHECK(body.empty());
-  CHECK(body.buffers().empty());
+  CHECK(body.buffers(scratch).empty());
 
   http::payload text{std::string{"abcdef"}};
   text.keep_range(4, 9);
   CHECK(text == "ef");
+}
+
+TEST_CASE("a file range is its bytes, narrowed by a byte range, and Beast writes it too") {
+  auto file = aethex::runtime::memory_file::create();
+  REQUIRE(file);
+  const std::string text = "init-part0-part1-";
+  std::vector<std::byte> bytes(text.size());
+  std::memcpy(bytes.data(), text.data(), text.size());
+  REQUIRE(file->append(bytes));
+  auto body = http::payload::file_range(file, 5, 12);
+  REQUIRE(body.file() == file.get());
+  CHECK(body.file_offset() == 5);
+  CHECK(body.size() == 12);
+  CHECK(body.str() == "part0-part1-");
+  body.keep_range(6, 100);
+  CHECK(body.file_offset() == 11);
+  CHECK(body.str() == "part1-");
+  CHECK(http::payload::file_range(file, 0, 0).file() == nullptr);  // nothing to send
+
+  http::response res{bhttp::status::ok, 11};
+  res.body() = http::payload::file_range(file, 0, 4);
+  auto out = wire(std::move(res));
+  CHECK(out.find("Content-Length: 4\r\n") != std::string::npos);
+  CHECK(out.ends_with("\r\n\r\ninit"));
 }
 
 TEST_CASE("Beast writes text and shared payloads with their length") {
