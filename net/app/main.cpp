@@ -1,5 +1,6 @@
 // aethex: the single binary — `serve` runs a node, other subcommands talk to a running one.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -83,6 +84,14 @@ int main(int argc, char** argv) {
   // memory beyond the event store grew ~5 MiB in 11 minutes with the default and stayed flat with
   // two arenas, at no measurable cost in CPU. Set before any thread starts.
   ::mallopt(M_ARENA_MAX, 2);
+  // Every player's connection and every live segment (an in-memory file sent with sendfile)
+  // takes a descriptor: the soft limit (often 1,024) would cap a node at a few hundred players
+  // and streams long before its other limits; the hard limit is the operator's (as nginx's
+  // worker_rlimit_nofile).
+  if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &files);
+  }
   CLI::App app{"AeThex LIVE: self-hosted live streaming node"};
   app.require_subcommand(1);
   // A flag given twice takes its last value, so wrappers can append overrides.

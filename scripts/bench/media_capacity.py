@@ -86,11 +86,23 @@ def cpu_seconds(pids):
 
 
 def rss_bytes(pids):
-    total = 0
+    """Resident memory, plus the in-memory files (memfd) the processes hold open: the node keeps
+    live segments in such files (sent with sendfile), whose pages RSS does not count unmapped."""
+    total, files = 0, set()
     for pid in pids:
         try:
             m = re.search(r'VmRSS:\s+(\d+) kB', open(f'/proc/{pid}/status').read())
             total += int(m.group(1)) * 1024 if m else 0
+            for fd in os.listdir(f'/proc/{pid}/fd'):
+                path = f'/proc/{pid}/fd/{fd}'
+                try:
+                    if os.readlink(path).startswith('/memfd:'):
+                        st = os.stat(path)
+                        if (st.st_dev, st.st_ino) not in files:
+                            files.add((st.st_dev, st.st_ino))
+                            total += st.st_blocks * 512
+                except OSError:
+                    pass  # closed meanwhile
         except OSError:
             pass
     return total
