@@ -1,6 +1,7 @@
 #include "net/http/io_pool.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
 
 namespace aethex::net::http {
@@ -12,8 +13,17 @@ io_pool::io_pool(unsigned loops) {
   }
 }
 
+// Scrambled, not plain round-robin: clients that connect in a pattern (a page opening its
+// media socket and then its playlist, a load tool alternating WebSocket and HLS players) would
+// otherwise land every connection of one kind on the same loop — with two loops, all WebSocket
+// viewers on one and all HLS players on the other, which filled that loop while the other idled.
+// splitmix64 of a counter spreads any such pattern evenly and stays lock-free.
 boost::asio::io_context& io_pool::next() {
-  return *loops_[next_.fetch_add(1, std::memory_order_relaxed) % loops_.size()];
+  std::uint64_t x = next_.fetch_add(1, std::memory_order_relaxed) + 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return *loops_[x % loops_.size()];
 }
 
 void io_pool::run() {

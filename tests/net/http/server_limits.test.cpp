@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -190,6 +191,25 @@ TEST_CASE("http server: out of descriptors, the accept loop pauses instead of sp
   CHECK(rs.log.str().find("pausing accepts") != std::string::npos);
 }
 
+TEST_CASE("io_pool: loops are handed out evenly, also to every other caller") {
+  http::io_pool loops{2};
+  // A client pattern that alternates two kinds of connections must not put each kind on one
+  // loop (plain round-robin did: every even connection on loop 0).
+  std::map<asio::io_context*, int> all, even;
+  for (int i = 0; i < 2000; ++i) {
+    auto* loop = &loops.next();
+    ++all[loop];
+    if (i % 2 == 0)
+      ++even[loop];
+  }
+  REQUIRE(all.size() == 2);
+  REQUIRE(even.size() == 2);
+  for (auto& [loop, n] : all)
+    CHECK(n == doctest::Approx(1000).epsilon(0.1));
+  for (auto& [loop, n] : even)
+    CHECK(n == doctest::Approx(500).epsilon(0.15));
+}
+
 TEST_CASE("http server on an io_pool: connections are spread over the loops, stop ends them all") {
   http::io_pool loops{2};
   std::mutex mu;
@@ -206,7 +226,7 @@ TEST_CASE("http server on an io_pool: connections are spread over the loops, sto
   std::thread runner{[&] { loops.run(); }};
   {
     std::vector<std::unique_ptr<client>> clients;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 16; ++i) {
       clients.push_back(std::make_unique<client>(srv->port()));
       CHECK(clients.back()->get().find("ok") != std::string::npos);
     }
