@@ -143,15 +143,23 @@ net::http::response with_cors(net::http::response res, const live_context& ctx) 
   return res;
 }
 
-net::http::response playlist_response(const live_context& ctx, const media::ll_hls_stream& ll,
+// The answers below take the CORS origin, not the whole context: they are made inside lambdas,
+// and a context copied into each of them cost several allocations per player request.
+net::http::response not_found(std::string_view message, std::string_view cors_origin) {
+  auto res = error_response(404, "not_found", message);
+  allow_origin(res, cors_origin);
+  return res;
+}
+
+net::http::response playlist_response(std::string_view cors_origin, const media::ll_hls_stream& ll,
                                       const net::http::request& req, bool low_latency,
                                       bool blocking) {
   auto text = ll.playlist(low_latency);
   if (!text)
-    return with_cors(error_response(404, "not_found", "the stream has no media yet"), ctx);
+    return not_found("the stream has no media yet", cors_origin);
   return media_response(req, std::move(*text), "application/vnd.apple.mpegurl",
                         blocking ? media_kind::blocking_playlist : media_kind::playlist, {},
-                        ctx.cors_origin);
+                        cors_origin);
 }
 
 std::optional<std::int64_t> int_param(std::string_view query, std::string_view name) {
@@ -209,42 +217,42 @@ void serve_stream_file(const live_context& ctx, const std::shared_ptr<media::ll_
                        const std::string& file, const std::string& query,
                        const request_headers& req, respond_fn respond) {
   if (file == "index.m3u8")
-    return respond(playlist_response(ctx, *ll, *req, false, false));
+    return respond(playlist_response(ctx.cors_origin, *ll, *req, false, false));
   if (file == "ll.m3u8") {
     auto msn = int_param(query, "_HLS_msn");
     auto part = int_param(query, "_HLS_part");
     if (!msn)
-      return respond(playlist_response(ctx, *ll, *req, true, false));
-    return after_available(ctx, ll, *msn, part, std::move(respond), [ctx, ll, req] {
-      return playlist_response(ctx, *ll, *req, true, true);
-    });
+      return respond(playlist_response(ctx.cors_origin, *ll, *req, true, false));
+    return after_available(ctx, ll, *msn, part, std::move(respond),
+                           [cors = ctx.cors_origin, ll, req] {
+                             return playlist_response(cors, *ll, *req, true, true);
+                           });
   }
-  auto missing = with_cors(error_response(404, "not_found", "no such part or segment"), ctx);
+  constexpr std::string_view missing = "no such part or segment";
   // "ll/<session>/<name>": an old session's URIs find nothing (and were never reused).
   if (!file.starts_with("ll/"))
-    return respond(std::move(missing));
+    return respond(not_found(missing, ctx.cors_origin));
   auto rest = std::string_view{file}.substr(3);
   auto slash = rest.find('/');
   if (slash == std::string_view::npos || rest.substr(0, slash) != ll->session())
-    return respond(std::move(missing));
+    return respond(not_found(missing, ctx.cors_origin));
   auto name = std::string{rest.substr(slash + 1)};
   auto etag = ll->session() + "/" + name;
   if (name == "init.mp4") {
     auto init = ll->init();
     if (!init)
-      return respond(std::move(missing));
+      return respond(not_found(missing, ctx.cors_origin));
     return respond(media_response(*req, net::http::payload::shared({std::move(init)}), "video/mp4",
                                   media_kind::immutable, etag, ctx.cors_origin));
   }
-  auto lookup = [ctx, ll, name, etag, req, missing] {
+  auto lookup = [cors = ctx.cors_origin, ll, name, etag, req, missing] {
     auto bytes = ll->media(name);
     if (!bytes)
-      return missing;
+      return not_found(missing, cors);
     auto body = bytes->file ? net::http::payload::file_range(std::move(bytes->file), bytes->offset,
                                                              bytes->size)
                             : net::http::payload::shared(std::move(bytes->chunks));
-    return media_response(*req, std::move(body), "video/mp4", media_kind::immutable, etag,
-                          ctx.cors_origin);
+    return media_response(*req, std::move(body), "video/mp4", media_kind::immutable, etag, cors);
   };
   // A part announced by EXT-X-PRELOAD-HINT is requested before it exists: hold the request.
   if (auto p = media::ll_hls_stream::part_of(name))
@@ -259,48 +267,59 @@ void serve_master(const live_context& ctx, const media::media_outputs& outputs, 
   auto text = media::master_playlist(*outputs.ll, *outputs.renditions, low_latency,
                                      vid ? "vid=" + std::string{*vid} : std::string{});
   if (!text)
-    return respond(with_cors(error_response(404, "not_found", "the stream has no media yet"), ctx));
+    return respond(not_found("the stream has no media yet", ctx.cors_origin));
   respond(media_response(*req, std::move(*text), "application/vnd.apple.mpegurl",
                          media_kind::playlist, {}, ctx.cors_origin));
 }
 
 // `file` is what follows /hls/<channel>/: index.m3u8, ll.m3u8, master.m3u8, ll-master.m3u8,
 // ll/<session>/…, or r/<rendition>/ and one of those.
+void serve_from_outputs(const live_context& ctx, const caf::expected<media::media_outputs>& outputs,
+                        const std::string& channel, const std::string& file,
+                        const std::string& query, const player_id& viewer,
+                        const request_headers& req, respond_fn respond) {
+  if (!outputs || !outputs->ll) {
+    // Maybe live on another node: players follow a redirect there.
+    auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
+    return redirect_to_ingest_node(ctx, channel, target,
+                                   not_found("channel is not live", ctx.cors_origin),
+                                   std::move(respond));
+  }
+  if (file == "master.m3u8" || file == "ll-master.m3u8")
+    return serve_master(ctx, *outputs, file == "ll-master.m3u8", query, req, std::move(respond));
+  auto ll = outputs->ll;
+  auto stream_file = file;
+  if (file.starts_with("r/")) {
+    auto slash = file.find('/', 2);
+    auto rendition = slash == std::string::npos || !outputs->renditions
+                       ? std::nullopt
+                       : outputs->renditions->find(std::string_view{file}.substr(2, slash - 2));
+    if (!rendition)
+      return respond(not_found("no such rendition", ctx.cors_origin));
+    ll = rendition->ll;
+    stream_file = file.substr(slash + 1);
+  }
+  // Viewers are counted on the session, whichever rendition they play.
+  if (stream_file == "index.m3u8" || stream_file == "ll.m3u8")
+    outputs->ll->note_viewer(viewer.key, viewer.address, stream_file == "ll.m3u8",
+                             media::wall_clock_ms());
+  serve_stream_file(ctx, ll, stream_file, query, req, std::move(respond));
+}
+
 void serve_hls(const live_context& ctx, std::string channel, std::string file, std::string query,
                player_id viewer, request_headers req, respond_fn respond) {
-  ask_outputs(
-    ctx, channel,
-    [ctx, channel, file, query, viewer, req,
-     respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
-      if (!outputs || !outputs->ll) {
-        // Maybe live on another node: players follow a redirect there.
-        auto target = "/hls/" + channel + "/" + file + (query.empty() ? "" : "?" + query);
-        return redirect_to_ingest_node(
-          ctx, channel, target,
-          with_cors(error_response(404, "not_found", "channel is not live"), ctx),
-          std::move(respond));
-      }
-      if (file == "master.m3u8" || file == "ll-master.m3u8")
-        return serve_master(ctx, *outputs, file == "ll-master.m3u8", query, req,
-                            std::move(respond));
-      auto ll = outputs->ll;
-      auto stream_file = file;
-      if (file.starts_with("r/")) {
-        auto slash = file.find('/', 2);
-        auto rendition = slash == std::string::npos || !outputs->renditions
-                           ? std::nullopt
-                           : outputs->renditions->find(std::string_view{file}.substr(2, slash - 2));
-        if (!rendition)
-          return respond(with_cors(error_response(404, "not_found", "no such rendition"), ctx));
-        ll = rendition->ll;
-        stream_file = file.substr(slash + 1);
-      }
-      // Viewers are counted on the session, whichever rendition they play.
-      if (stream_file == "index.m3u8" || stream_file == "ll.m3u8")
-        outputs->ll->note_viewer(viewer.key, viewer.address, stream_file == "ll.m3u8",
-                                 media::wall_clock_ms());
-      serve_stream_file(ctx, ll, stream_file, query, req, std::move(respond));
-    });
+  // Nearly every request is for a session this node looked up already: served here, without
+  // a callback that would copy the context and the request's strings once more.
+  if (ctx.outputs && actors::valid_channel_name(channel))
+    if (auto cached = ctx.outputs->find(channel))
+      return serve_from_outputs(ctx, std::move(*cached), channel, file, query, viewer, req,
+                                std::move(respond));
+  ask_outputs(ctx, channel,
+              [ctx, channel, file, query, viewer, req,
+               respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
+                serve_from_outputs(ctx, outputs, channel, file, query, viewer, req,
+                                   std::move(respond));
+              });
 }
 
 // {"type":"clock","t":<media s>,"wall":<ms>}, formatted directly: every viewer of a stream
@@ -444,7 +463,7 @@ bool handle_media_request(const live_context& ctx, const net::http::request& req
   bool rendition_file = file.starts_with("r/") && file.find('/', 2) != std::string::npos &&
                         own(std::string_view{file}.substr(file.find('/', 2) + 1));
   if (!own(file) && !rendition_file && file != "master.m3u8" && file != "ll-master.m3u8") {
-    respond(with_cors(error_response(404, "not_found", "no such stream file"), ctx));
+    respond(not_found("no such stream file", ctx.cors_origin));
     return true;
   }
   serve_hls(ctx, std::move(channel), std::move(file), std::string{query}, viewer_key(query, peer),
