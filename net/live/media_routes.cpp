@@ -323,7 +323,7 @@ void serve_hls(const live_context& ctx, std::string channel, std::string file, s
 }
 
 // {"type":"clock","t":<media s>,"wall":<ms>}, formatted directly: every viewer of a stream
-// gets one per keyframe, where building a JSON object each time cost a share of a core at
+// gets one every few seconds, where building a JSON object each time cost a share of a core at
 // thousands of viewers. to_chars gives the shortest text that reads back as the same double.
 std::string clock_message(double media_time_s, std::int64_t wall_ms) {
   std::array<char, 32> number{};

@@ -1,5 +1,6 @@
-// Live latency of the WebSocket path: the server sends, per keyframe, the media time `t` of a
-// fragment and the wall-clock time `wall` (ms) at which its first frame was live at the server.
+// Live latency of the WebSocket path: the server sends, on a keyframe every few seconds, the
+// media time `t` of a fragment and the wall-clock time `wall` (ms) at which its first frame was
+// live at the server; one sample holds until the next (both clocks run at the same rate).
 
 export interface ClockSample {
   t: number;
