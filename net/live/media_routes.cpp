@@ -83,14 +83,19 @@ std::shared_ptr<outputs_cache> make_outputs_cache() { return std::make_shared<ou
 
 namespace {
 
-// A live session's outputs: from the cache when this node looked them up already (one lookup
-// per session instead of an actor round trip per request), else from the media supervisor.
-void ask_outputs(const live_context& ctx, std::string channel, outputs_callback done) {
+// A live session's outputs when this node looked them up already: one lookup per session
+// instead of an actor round trip per request.
+std::optional<media::media_outputs> cached_outputs(const live_context& ctx,
+                                                   const std::string& channel) {
+  if (!ctx.media || !ctx.outputs || !actors::valid_channel_name(channel))
+    return std::nullopt;
+  return ctx.outputs->find(channel);
+}
+
+// A live session's outputs from the media supervisor (and into the cache).
+void ask_supervisor(const live_context& ctx, std::string channel, outputs_callback done) {
   if (!ctx.media || !actors::valid_channel_name(channel))
     return done(make_error(errc::not_found, "channel is not live"));
-  if (ctx.outputs)
-    if (auto cached = ctx.outputs->find(channel))
-      return done(std::move(*cached));
   ctx.sys->spawn([media = ctx.media, cache = ctx.outputs, channel = std::move(channel),
                   done = std::move(done)](caf::event_based_actor* self) {
     self->request(media, ask_timeout, media::media_outputs_atom::value, channel)
@@ -102,6 +107,12 @@ void ask_outputs(const live_context& ctx, std::string channel, outputs_callback 
         },
         [done](caf::error& err) { done(std::move(err)); });
   });
+}
+
+void ask_outputs(const live_context& ctx, std::string channel, outputs_callback done) {
+  if (auto cached = cached_outputs(ctx, channel))
+    return done(std::move(*cached));
+  ask_supervisor(ctx, std::move(channel), std::move(done));
 }
 
 // Runs `fn` after `delay` on a CAF thread, without holding any I/O thread.
@@ -310,16 +321,15 @@ void serve_hls(const live_context& ctx, std::string channel, std::string file, s
                player_id viewer, request_headers req, respond_fn respond) {
   // Nearly every request is for a session this node looked up already: served here, without
   // a callback that would copy the context and the request's strings once more.
-  if (ctx.outputs && actors::valid_channel_name(channel))
-    if (auto cached = ctx.outputs->find(channel))
-      return serve_from_outputs(ctx, std::move(*cached), channel, file, query, viewer, req,
-                                std::move(respond));
-  ask_outputs(ctx, channel,
-              [ctx, channel, file, query, viewer, req,
-               respond = std::move(respond)](caf::expected<media::media_outputs> outputs) mutable {
-                serve_from_outputs(ctx, outputs, channel, file, query, viewer, req,
-                                   std::move(respond));
-              });
+  if (auto cached = cached_outputs(ctx, channel))
+    return serve_from_outputs(ctx, std::move(*cached), channel, file, query, viewer, req,
+                              std::move(respond));
+  ask_supervisor(ctx, channel,
+                 [ctx, channel, file, query, viewer, req, respond = std::move(respond)](
+                   caf::expected<media::media_outputs> outputs) mutable {
+                   serve_from_outputs(ctx, outputs, channel, file, query, viewer, req,
+                                      std::move(respond));
+                 });
 }
 
 // {"type":"clock","t":<media s>,"wall":<ms>}, formatted directly: every viewer of a stream
