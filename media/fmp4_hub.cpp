@@ -1,42 +1,71 @@
 #include "media/fmp4_hub.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace aethex::media {
+
+namespace {
+
+// Phases k = 0, 1, 2… at the golden ratio's fractions spread evenly over [0, 1) for any count of
+// subscribers, without renumbering when some leave.
+double phase_of(std::uint64_t k) {
+  constexpr double golden = 0.6180339887498949;
+  double whole = 0;
+  return std::modf(static_cast<double>(k) * golden, &whole);
+}
+
+}  // namespace
 
 void fmp4_hub::publish(fmp4_packet packet) {
   std::lock_guard lock{mutex_};
   if (closed_)
     return;
   cache(packet);
-  auto interval_ms = batching_.interval_for(subscribers_.size());
-  pending_.push_back(std::move(packet));
-  const auto& last = pending_.back();
-  if (interval_ms == 0 || last.init)
-    return deliver_pending();
-  // Fragments are cut ~100 ms apart with jitter: a batch is due a tenth early rather than a
-  // whole fragment late. A source that never marks burst ends is still delivered, late.
-  auto held_ms = (last.media_time_s - delivered_media_s_) * 1000;
-  if ((last.burst_end && held_ms >= interval_ms * 0.9) || held_ms >= 2.0 * interval_ms ||
-      pending_.size() >= max_batch_packets)
-    deliver_pending();
+  bool init = packet.init;
+  if (!init)
+    newest_media_s_ = packet.media_time_s;
+  history_.push_back(std::move(packet));
+  deliver(init);
 }
 
-void fmp4_hub::deliver_pending() {
-  for (auto it = pending_.rbegin(); it != pending_.rend(); ++it)
-    if (!it->init) {
-      delivered_media_s_ = it->media_time_s;
-      break;
-    }
-  std::erase_if(subscribers_, [&](const std::weak_ptr<fmp4_subscriber>& weak) {
-    auto sub = weak.lock();
-    if (!sub)
+bool fmp4_hub::due(const subscription& s, unsigned interval_ms) const {
+  auto waiting = history_base_ + history_.size() - s.next;
+  if (interval_ms == 0 || waiting >= max_batch_packets)
+    return waiting > 0;
+  // A source that never marks burst ends is still delivered, late.
+  auto held_ms = (newest_media_s_ - s.delivered_media_s) * 1000;
+  if (held_ms >= 2.0 * interval_ms)
+    return true;
+  if (!history_.back().burst_end)
+    return false;
+  // Its batches end at the first burst past phase + k × interval on the media clock: about
+  // one interval apart whatever the fragments' jitter, and offset from other subscribers'.
+  auto slot = [&](double media_s) {
+    return std::floor(media_s * 1000 / interval_ms - s.phase);
+  };
+  return slot(newest_media_s_) > slot(s.delivered_media_s);
+}
+
+void fmp4_hub::deliver(bool everyone) {
+  auto interval_ms = batching_.interval_for(subscriptions_.size());
+  auto end = history_base_ + history_.size();
+  std::erase_if(subscriptions_, [&](subscription& s) {
+    if (s.next == end || !(everyone || due(s, interval_ms)))
+      return false;  // a gone subscriber is dropped when it is next due
+    auto subscriber = s.subscriber.lock();
+    if (!subscriber)
       return true;
-    for (auto& packet : pending_)
-      sub->on_packet(packet);
+    subscriber->on_packets(std::span{history_}.subspan(s.next - history_base_));
+    s.next = end;
+    s.delivered_media_s = newest_media_s_;
     return false;
   });
-  pending_.clear();
+  auto oldest = end;
+  for (auto& s : subscriptions_)
+    oldest = std::min(oldest, s.next);
+  history_.erase(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(oldest - history_base_));
+  history_base_ = oldest;
 }
 
 void fmp4_hub::cache(const fmp4_packet& packet) {
@@ -69,44 +98,44 @@ void fmp4_hub::subscribe(const std::shared_ptr<fmp4_subscriber>& subscriber) {
     subscriber->on_end();
     return;
   }
-  // The GOP cache already holds the batch in waiting: the others get it now, so that nobody
-  // receives those packets twice.
-  deliver_pending();
+  // The GOP cache reaches the newest packet: the subscriber's history starts after it.
   if (init_) {
     subscriber->on_packet(*init_);
-    for (auto& packet : gop_)
-      subscriber->on_packet(packet);
+    subscriber->on_packets(gop_);
   }
-  subscribers_.push_back(subscriber);
+  subscriptions_.push_back(
+    {subscriber, history_base_ + history_.size(), newest_media_s_, phase_of(joined_++)});
 }
 
 void fmp4_hub::close() {
-  std::vector<std::weak_ptr<fmp4_subscriber>> subscribers;
+  std::vector<subscription> subscriptions;
   {
     std::lock_guard lock{mutex_};
     if (closed_)
       return;
-    deliver_pending();
+    deliver(true);
     closed_ = true;
-    subscribers.swap(subscribers_);
+    subscriptions.swap(subscriptions_);
     gop_.clear();
+    history_.clear();
   }
-  for (auto& weak : subscribers)
-    if (auto sub = weak.lock())
-      sub->on_end();
+  for (auto& s : subscriptions)
+    if (auto subscriber = s.subscriber.lock())
+      subscriber->on_end();
 }
 
 std::size_t fmp4_hub::subscribers() const {
   std::lock_guard lock{mutex_};
-  return static_cast<std::size_t>(std::count_if(subscribers_.begin(), subscribers_.end(),
-                                                [](auto& weak) { return !weak.expired(); }));
+  return static_cast<std::size_t>(
+    std::count_if(subscriptions_.begin(), subscriptions_.end(),
+                  [](const subscription& s) { return !s.subscriber.expired(); }));
 }
 
 std::size_t fmp4_hub::viewers() const {
   std::lock_guard lock{mutex_};
   std::size_t total = 0;
-  for (auto& weak : subscribers_)
-    if (auto subscriber = weak.lock())
+  for (auto& s : subscriptions_)
+    if (auto subscriber = s.subscriber.lock())
       total += subscriber->viewers();
   return total;
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ class fmp4_subscriber {
   virtual ~fmp4_subscriber() = default;
   /// Called in stream order under the hub's lock: must only queue, never block.
   virtual void on_packet(const fmp4_packet& packet) = 0;
+  /// Packets delivered together (a batch, or the init and GOP cache of a new subscriber), in
+  /// order: a subscriber that hands them over at once overrides this.
+  virtual void on_packets(std::span<const fmp4_packet> run) {
+    for (const auto& packet : run)
+      on_packet(packet);
+  }
   /// The session ended; no packets follow.
   virtual void on_end() = 0;
   /// People watching through this subscriber: one player, or the viewers of another node that
@@ -55,6 +62,11 @@ class fmp4_hub {
   /// audience gets longer batches (two writes a second, fewer than an HLS player's requests):
   /// the web player sizes its buffer from the gaps between arrivals, so it trades ~0.3 s of
   /// latency for the node's capacity only where the audience is that large.
+  ///
+  /// Subscribers are spread over the interval (each has its own phase): every burst goes to
+  /// about a fifth of a 500 ms audience, not all of it at every fifth burst. Delivering to
+  /// everyone at once had each network loop write to thousands of sockets in a row, and the HTTP
+  /// requests queued behind those writes (HLS players in the same loops) fell behind.
   struct batching {
     unsigned interval_ms = 200;         // 0: never batch
     std::size_t from_subscribers = 64;  // batch while at least this many subscribe
@@ -85,19 +97,32 @@ class fmp4_hub {
   std::size_t cached_packets() const;
 
  private:
+  struct subscription {
+    std::weak_ptr<fmp4_subscriber> subscriber;
+    std::uint64_t next = 0;         // sequence number of the first packet it has not received
+    double delivered_media_s = 0;   // media time of the newest packet it has received
+    double phase = 0;               // where in each interval its batches end, [0, 1)
+  };
+
   mutable std::mutex mutex_;
   std::optional<fmp4_packet> init_;
   std::vector<fmp4_packet> gop_;
   std::size_t gop_bytes_ = 0;
   bool gop_valid_ = false;  // false until the first keyframe, or after an oversized GOP
   bool closed_ = false;
-  std::vector<std::weak_ptr<fmp4_subscriber>> subscribers_;
+  std::vector<subscription> subscriptions_;
+  std::uint64_t joined_ = 0;  // subscriptions ever made: numbers their phases
   batching batching_;
-  std::vector<fmp4_packet> pending_;  // published, cached, not yet delivered (a batch)
-  double delivered_media_s_ = -1e9;   // media time of the last fragment delivered
+  // Packets some subscriber has not received yet; history_base_ numbers the front one.
+  std::vector<fmp4_packet> history_;  // a few dozen at most: trimmed from the front
+  std::uint64_t history_base_ = 0;
+  double newest_media_s_ = 0;  // media time of the newest fragment published
 
   void cache(const fmp4_packet& packet);
-  void deliver_pending();
+  /// Delivers what each due subscriber has not received (all of them when `everyone`), drops
+  /// the gone ones and the history nobody needs any more.
+  void deliver(bool everyone);
+  bool due(const subscription& s, unsigned interval_ms) const;
 };
 
 }  // namespace aethex::media

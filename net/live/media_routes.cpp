@@ -351,7 +351,18 @@ class hub_bridge final : public media::fmp4_subscriber {
   hub_bridge(std::shared_ptr<net::ws_media::viewer> viewer, std::string rendition)
       : viewer_(std::move(viewer)), rendition_(std::move(rendition)) {}
 
-  void on_packet(const media::fmp4_packet& p) override {
+  void on_packet(const media::fmp4_packet& p) override { viewer_->push(convert(p)); }
+  void on_packets(std::span<const media::fmp4_packet> run) override {
+    std::vector<net::ws_media::packet> out;
+    out.reserve(run.size());
+    for (const auto& p : run)
+      out.push_back(convert(p));
+    viewer_->push_all(std::move(out));
+  }
+  void on_end() override { viewer_->end("ended"); }
+
+ private:
+  net::ws_media::packet convert(const media::fmp4_packet& p) {
     net::ws_media::packet out;
     out.data = p.data;
     out.init = p.init;
@@ -367,11 +378,9 @@ class hub_bridge final : public media::fmp4_subscriber {
       out.control = clock_message(p.media_time_s, p.wall_ms);
       last_clock_s_ = p.media_time_s;
     }
-    viewer_->push(std::move(out));
+    return out;
   }
-  void on_end() override { viewer_->end("ended"); }
 
- private:
   static constexpr double clock_every_s = 5;
   std::shared_ptr<net::ws_media::viewer> viewer_;
   std::string rendition_;       // what this viewer gets: "source" or a rendition's name

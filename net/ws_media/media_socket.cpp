@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -52,16 +53,18 @@ class session final : public viewer, public std::enable_shared_from_this<session
   }
 
   // The publishing thread hands packets over through an inbox, and wakes the socket's executor
-  // only when the inbox was empty: a fragment burst (video and audio cut together) costs one
-  // wake-up per viewer, not one per packet.
-  void push(packet p) override {
+  // only when the inbox was empty: a batch costs one wake-up per viewer, not one per packet.
+  void push_all(std::vector<packet> run) override {
     {
       std::lock_guard lock{inbox_mutex_};
-      if (inbox_.size() >= max_inbox) {
+      if (inbox_.size() + run.size() > max_inbox) {
         inbox_.clear();
         inbox_overflow_ = true;
       }
-      inbox_.push_back(std::move(p));
+      if (inbox_.empty())
+        inbox_ = std::move(run);
+      else
+        std::move(run.begin(), run.end(), std::back_inserter(inbox_));
       if (drain_posted_)
         return;
       drain_posted_ = true;
@@ -100,8 +103,11 @@ class session final : public viewer, public std::enable_shared_from_this<session
     }
     if (overflow && !done_ && !ending_)
       skip();
+    // Everything handed over goes in one write (the write takes the whole run of queued
+    // fragments): writing after the first would send it alone, a second write per batch.
     for (auto& p : batch)
       enqueue(std::move(p));
+    write();
   }
 
   // Drops everything not yet on the wire (a write in progress still reads its packets, text
@@ -135,7 +141,6 @@ class session final : public viewer, public std::enable_shared_from_this<session
     }
     queued_bytes_ += size_of(p);
     queue_.push_back(std::move(p));
-    write();
   }
 
   void write() {

@@ -33,8 +33,14 @@ struct socket_options {
 class viewer {
  public:
   virtual ~viewer() = default;
-  /// Queues a packet; thread-safe and never blocks.
-  virtual void push(packet p) = 0;
+  /// Queues packets handed over together (a batch): they go out in one write. Thread-safe and
+  /// never blocks.
+  virtual void push_all(std::vector<packet> run) = 0;
+  void push(packet p) {
+    std::vector<packet> run;
+    run.push_back(std::move(p));
+    push_all(std::move(run));
+  }
   /// Closes the socket after what is queued, with a reason ("offline", "ended").
   virtual void end(std::string reason) = 0;
   /// Keeps `source` (the subscription feeding this viewer) alive as long as the socket is open.

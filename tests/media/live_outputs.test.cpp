@@ -159,67 +159,103 @@ TEST_CASE("a large audience gets whole bursts in batches of the interval; the ne
     hub.publish({false, data, true, keyframe, t, 0, {}, false});
     hub.publish({false, data, false, false, t, 0, {}, true});
   };
-  auto first = std::make_shared<recorder>();
+  auto first = std::make_shared<recorder>();  // phase 0: batches end at 0.2, 0.4, 0.6…
   hub.subscribe(first);
   hub.publish({true, data, false, false, 0, 0, "video/mp4", false});
   CHECK(first->packets.size() == 1);  // an init goes at once
   burst(0.0, true);
   CHECK(first->packets.size() == 3);  // one subscriber: no batching
-  auto second = std::make_shared<recorder>();
+  auto second = std::make_shared<recorder>();  // phase 0.618: batches end at 0.12, 0.32, 0.52…
   hub.subscribe(second);
   CHECK(second->packets.size() == 3);  // init + GOP
   burst(0.1);
-  CHECK(first->packets.size() == 3);  // held: 0.1 s since the last delivery
+  CHECK(first->packets.size() == 3);  // held: its interval ends at 0.2
+  CHECK(second->packets.size() == 3);
   burst(0.2);
   CHECK(first->packets.size() == 7);  // both bursts, the newest at once
-  CHECK(second->packets.size() == 7);
+  CHECK(second->packets.size() == 7);  // past 0.12
   burst(0.3);
-  hub.publish({false, data, true, false, 0.4, 0, {}, false});
-  CHECK(first->packets.size() == 7);  // a batch ends only with a burst
+  CHECK(first->packets.size() == 7);
+  CHECK(second->packets.size() == 7);
+  burst(0.4);  // both again
+  CHECK(first->packets.size() == 11);
+  CHECK(second->packets.size() == 11);
+  hub.publish({false, data, true, false, 0.5, 0, {}, false});
+  hub.publish({false, data, true, false, 0.6, 0, {}, false});
+  CHECK(first->packets.size() == 11);  // a batch ends only with a burst
   auto third = std::make_shared<recorder>();
-  hub.subscribe(third);  // what was held goes out first: nobody gets a packet twice
-  CHECK(first->packets.size() == 10);
-  CHECK(third->packets.size() == 10);
-  for (int i = 0; i < 5; ++i)
-    hub.publish({false, data, true, false, 0.5 + i * 0.1, 0, {}, false});
-  CHECK(first->packets.size() ==
-        14);  // never marked as a burst end: delivered at twice the interval
-  CHECK(first->packets.size() == 14);  // 0.9 is held
-  hub.close();                         // what is held goes out before the end
-  CHECK(first->packets.size() == 15);
-  CHECK(third->packets.size() == 15);
-  CHECK(first->ended);
+  hub.subscribe(third);  // the others' held packets are in its GOP and stay held for them
+  CHECK(first->packets.size() == 11);
+  CHECK(third->packets.size() == 13);
+  hub.publish({false, data, true, false, 0.75, 0, {}, false});
+  CHECK(first->packets.size() == 11);
+  hub.publish({false, data, true, false, 1.1, 0, {}, false});
+  // Never marked as a burst end: delivered once twice the interval is held.
+  CHECK(first->packets.size() == 15);  // 0.5, 0.6, 0.75, 1.1 (held since 0.4)
+  CHECK(third->packets.size() == 15);  // 0.75, 1.1 (held since 0.6)
+  hub.publish({false, data, true, false, 1.2, 0, {}, false});
+  hub.close();  // what is held goes out before the end
+  for (auto* r : {first.get(), second.get(), third.get()}) {
+    CHECK(r->packets.size() == 16);
+    CHECK(r->packets.back().media_time_s == doctest::Approx(1.2));
+    CHECK(r->ended);
+  }
 }
 
-TEST_CASE("a very large audience gets longer batches") {
+TEST_CASE("a large audience is spread over the interval: each burst goes to a share of it") {
   fmp4_hub::batching rule{200, 2, 500, 3};
   CHECK(rule.interval_for(1) == 0);
   CHECK(rule.interval_for(2) == 200);
   CHECK(rule.interval_for(3) == 500);
   fmp4_hub hub{rule};
   auto data = std::make_shared<const fmp4::bytes>(16);
+  constexpr int audience_size = 200;
   std::vector<std::shared_ptr<recorder>> audience;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < audience_size; ++i) {
     audience.push_back(std::make_shared<recorder>());
     hub.subscribe(audience.back());
   }
   hub.publish({true, data, false, false, 0, 0, "video/mp4", false});
-  hub.publish({false, data, true, true, 0.0, 0, {}, true});
-  REQUIRE(audience[0]->packets.size() == 2);  // nothing delivered yet: the first goes at once
-  std::vector<std::size_t> delivered;         // packets the first viewer had after each burst
-  for (int i = 1; i <= 10; ++i) {
-    hub.publish({false, data, true, false, i * 0.1, 0, {}, true});
-    delivered.push_back(audience[0]->packets.size());
+  std::vector<std::vector<double>> delivered_at(audience_size);  // media times of deliveries
+  std::vector<std::size_t> seen(audience_size, 1);
+  std::size_t busiest = 0;
+  for (int i = 0; i <= 50; ++i) {  // 5 s of bursts 0.1 s apart
+    double t = i * 0.1;
+    hub.publish({false, data, true, i % 10 == 0, t, 0, {}, true});
+    std::size_t reached = 0;
+    for (int v = 0; v < audience_size; ++v) {
+      auto& got = audience[v]->packets;
+      if (got.size() == seen[v])
+        continue;
+      ++reached;
+      CHECK(got.back().media_time_s == doctest::Approx(t));  // the newest never waits
+      delivered_at[v].push_back(t);
+      seen[v] = got.size();
+    }
+    if (i >= 10)
+      busiest = std::max(busiest, reached);
   }
-  // Bursts every 0.1 s go out about every 0.5 s of media: at 0.5 and at 1.0 (with 0.9 × slack).
-  CHECK(delivered == std::vector<std::size_t>{2, 2, 2, 2, 7, 7, 7, 7, 7, 12});
-  audience.pop_back();  // two left once a delivery drops the gone one: the 200 ms rule again
-  hub.publish({false, data, true, false, 1.5, 0, {}, true});
-  CHECK(audience[0]->packets.size() == 13);
-  hub.publish({false, data, true, false, 1.6, 0, {}, true});
-  CHECK(audience[0]->packets.size() == 13);
-  hub.publish({false, data, true, false, 1.7, 0, {}, true});
-  CHECK(audience[0]->packets.size() == 15);
+  // 500 ms batches over 100 ms bursts: about a fifth of the audience per burst, never all.
+  CHECK(busiest <= audience_size * 3 / 10);
+  for (int v = 0; v < audience_size; ++v) {
+    CAPTURE(v);
+    auto& got = audience[v]->packets;
+    for (std::size_t k = 1; k < got.size(); ++k)  // every packet once, in order
+      CHECK(got[k].media_time_s == doctest::Approx(static_cast<double>(k - 1) * 0.1));
+    CHECK(got.size() >= 47);  // held at most one interval
+    auto& at = delivered_at[v];
+    for (std::size_t k = 2; k < at.size(); ++k)  // past the first two (rule changes, phase)
+      CHECK(at[k] - at[k - 1] == doctest::Approx(0.5).epsilon(0.01));
+  }
+  audience.resize(2);  // two left once deliveries drop the gone ones: the 200 ms rule again
+  for (int i = 51; i <= 60; ++i)
+    hub.publish({false, data, true, false, i * 0.1, 0, {}, true});
+  auto before = audience[0]->packets.size();
+  hub.publish({false, data, true, false, 6.1, 0, {}, true});
+  hub.publish({false, data, true, false, 6.2, 0, {}, true});
+  hub.publish({false, data, true, false, 6.3, 0, {}, true});
+  CHECK(audience[0]->packets.size() - before >= 2);  // at least one 200 ms batch in 0.3 s
+  CHECK(hub.subscribers() == 2);
 }
 
 TEST_CASE("LL-HLS: playlist tags, part durations, blocking reload and end of stream") {
