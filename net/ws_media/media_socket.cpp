@@ -1,7 +1,11 @@
 #include "net/ws_media/media_socket.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <limits>
 #include <deque>
 #include <iterator>
 #include <mutex>
@@ -9,6 +13,7 @@
 #include <vector>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/container/static_vector.hpp>
 #include <boost/beast/websocket.hpp>
@@ -28,6 +33,43 @@ constexpr std::size_t max_inbox = 1024;
 // Fragments sent as one WebSocket message (MSE takes several moof+mdat pairs in one append).
 constexpr std::size_t max_batch = 32;
 
+// Frames go out here, not through websocket::stream::async_write: Beast sends a message through
+// asio's write loop, which stops each system call at 64 KiB, so a 500 ms batch (~165 KB) cost
+// three sendmsg calls. A server frame is a head of 2 to 10 bytes (RFC 6455 §5.2, unmasked)
+// before its payload, and the whole frame then goes in one gathered write. Beast still does the
+// handshake, reads what the viewer sends and closes. It writes on its own only to answer a
+// viewer's ping or close frame: browsers send no pings, and a close ends the socket anyway. Its
+// keep-alive pings are off, as one could land inside a frame of ours; a viewer that stops
+// reading is dropped when a write stalls instead.
+class frame_head {
+ public:
+  frame_head() = default;
+  frame_head(bool text, std::uint64_t payload_bytes) {
+    bytes_[0] = text ? 0x81 : 0x82;  // FIN, opcode 1 (text) or 2 (binary)
+    if (payload_bytes < 126) {
+      bytes_[1] = static_cast<std::uint8_t>(payload_bytes);
+      size_ = 2;
+      return;
+    }
+    const std::size_t length_bytes = payload_bytes <= 0xffff ? 2 : 8;
+    bytes_[1] = length_bytes == 2 ? 126 : 127;
+    for (std::size_t i = 0; i < length_bytes; ++i)  // big-endian
+      bytes_[2 + i] = static_cast<std::uint8_t>(payload_bytes >> (8 * (length_bytes - 1 - i)));
+    size_ = 2 + length_bytes;
+  }
+  asio::const_buffer buffer() const { return {bytes_.data(), size_}; }
+
+ private:
+  std::array<std::uint8_t, 10> bytes_{};
+  std::size_t size_ = 0;
+};
+
+// asio's default completion condition caps each write_some at 64 KiB; this one lets a frame go
+// in as few system calls as the socket takes.
+std::size_t whole_frame(const boost::system::error_code& ec, std::size_t) {
+  return ec ? 0 : std::numeric_limits<std::size_t>::max();
+}
+
 class session final : public viewer, public std::enable_shared_from_this<session> {
  public:
   // The plain socket, not the HTTP server's beast::tcp_stream: that one's timeout bookkeeping
@@ -36,7 +78,11 @@ class session final : public viewer, public std::enable_shared_from_this<session
       : ws_(stream.release_socket()), options_(options) {}
 
   void start(http::request&& req, std::function<void(std::shared_ptr<viewer>)> on_open) {
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = std::chrono::seconds(30);  // also bounds the closing handshake
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(beast::http::field::server, "aethex");
     }));
@@ -103,6 +149,12 @@ class session final : public viewer, public std::enable_shared_from_this<session
     }
     if (overflow && !done_ && !ending_)
       skip();
+    if (writing_ && std::chrono::steady_clock::now() - write_started_ > options_.write_stall) {
+      // The viewer has not taken a frame for this long: gone, or too slow to ever catch up.
+      beast::error_code ignored;
+      ws_.next_layer().close(ignored);  // the write ends with an error, and the session with it
+      return;
+    }
     // Everything handed over goes in one write (the write takes the whole run of queued
     // fragments): writing after the first would send it alone, a second write per batch.
     for (auto& p : batch)
@@ -152,54 +204,60 @@ class session final : public viewer, public std::enable_shared_from_this<session
       return;
     }
     auto& p = queue_.front();
-    writing_ = true;
-    auto self = shared_from_this();
+    buffers_.assign(1, {});  // [0]: the frame head
     if (!control_sent_ && !p.control.empty()) {
-      ws_.text(true);
-      ws_.async_write(asio::buffer(p.control), [self](beast::error_code ec, std::size_t) {
-        self->writing_ = false;
-        if (ec || self->done_)
-          return self->finish();
-        self->control_sent_ = true;
-        if (!self->queue_.front().data)
-          self->pop();
-        self->write();
+      buffers_.push_back(asio::buffer(p.control));
+      return send_frame(true, [](session& self) {
+        self.control_sent_ = true;
+        if (!self.queue_.front().data)
+          self.pop();
       });
-    } else if (p.data) {
-      // The fragments queued behind this one go in the same message, unless a text message
-      // must come between them (a skip, an init); an init segment goes alone. A keyframe's
-      // clock inside the run becomes the front's text message instead, written ahead of the
-      // run (the front's own one went out already): the player only maps media time to wall
-      // time with it, so its place does not matter, and a batch that holds a keyframe then
-      // costs two writes, not three.
-      buffers_.clear();
-      for (auto& next : queue_) {
-        bool first = buffers_.empty();
-        if (!first && (next.init || !next.data || p.init || buffers_.size() >= max_batch))
-          break;
-        if (!first && !next.control.empty()) {
-          p.control = std::exchange(next.control, {});
-          control_sent_ = false;
-          writing_ = false;
-          return write();
-        }
-        buffers_.emplace_back(next.data->data(), next.data->size());
-      }
-      in_flight_ = buffers_.size();
-      ws_.binary(true);
-      ws_.async_write(buffers_, [self](beast::error_code ec, std::size_t) {
-        self->writing_ = false;
-        if (ec || self->done_)
-          return self->finish();
-        for (auto n = std::exchange(self->in_flight_, 0); n > 0; --n)
-          self->pop();
-        self->write();
-      });
-    } else {
-      writing_ = false;
-      pop();
-      write();
     }
+    if (!p.data) {
+      pop();
+      return write();
+    }
+    // The fragments queued behind this one go in the same message, unless a text message must
+    // come between them (a skip, an init); an init segment goes alone. A keyframe's clock inside
+    // the run becomes the front's text message instead, written ahead of the run (the front's
+    // own one went out already): the player only maps media time to wall time with it, so its
+    // place does not matter, and a batch that holds a keyframe then costs two writes, not three.
+    for (auto& next : queue_) {
+      bool first = buffers_.size() == 1;
+      if (!first && (next.init || !next.data || p.init || buffers_.size() > max_batch))
+        break;
+      if (!first && !next.control.empty()) {
+        p.control = std::exchange(next.control, {});
+        control_sent_ = false;
+        return write();
+      }
+      buffers_.emplace_back(next.data->data(), next.data->size());
+    }
+    in_flight_ = buffers_.size() - 1;
+    send_frame(false, [](session& self) {
+      for (auto n = std::exchange(self.in_flight_, 0); n > 0; --n)
+        self.pop();
+    });
+  }
+
+  // Writes one frame whose payload is buffers_[1…]; `sent` runs once all of it is on the wire.
+  template <class Sent>
+  void send_frame(bool text, Sent sent) {
+    std::size_t payload_bytes = 0;
+    for (std::size_t i = 1; i < buffers_.size(); ++i)
+      payload_bytes += buffers_[i].size();
+    head_ = frame_head{text, payload_bytes};
+    buffers_[0] = head_.buffer();
+    writing_ = true;
+    write_started_ = std::chrono::steady_clock::now();
+    asio::async_write(ws_.next_layer(), buffers_, whole_frame,
+                      [self = shared_from_this(), sent](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        if (ec || self->done_)
+                          return self->finish();
+                        sent(*self);
+                        self->write();
+                      });
   }
 
   void pop() {
@@ -243,7 +301,9 @@ class session final : public viewer, public std::enable_shared_from_this<session
   std::size_t in_flight_ = 0;  // packets at the queue's front that the current write sends
   // Fixed capacity: Beast copies the sequence into each write operation, and a vector's copy
   // would be one more allocation per write.
-  boost::container::static_vector<asio::const_buffer, max_batch> buffers_;
+  boost::container::static_vector<asio::const_buffer, max_batch + 1> buffers_;  // head, payload
+  frame_head head_;
+  std::chrono::steady_clock::time_point write_started_{};
   std::mutex inbox_mutex_;
   std::vector<packet> inbox_;  // guarded by inbox_mutex_, like the two flags below
   bool drain_posted_ = false;

@@ -7,6 +7,7 @@
 // plays ever further behind live.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -28,6 +29,9 @@ struct packet {
 
 struct socket_options {
   std::size_t max_queue_bytes = 1u << 20;  // past this the viewer skips to the next keyframe
+  /// A write that has not completed after this long (checked as packets arrive) closes the
+  /// socket: the viewer is gone or cannot keep up with even the skips.
+  std::chrono::milliseconds write_stall{30'000};
 };
 
 class viewer {

@@ -166,3 +166,22 @@ TEST_CASE("a keyframe's clock goes ahead of the fragments it was queued with, ne
   // The clock came before the keyframe's bytes (fragment 3 starts at byte 3000).
   CHECK(media_at_clock <= 3000);
 }
+
+TEST_CASE("a viewer whose socket takes nothing for the stall time is dropped, not kept open") {
+  ws_media::socket_options options;
+  options.write_stall = std::chrono::milliseconds(300);
+  connection c{options};
+  c.viewer->push({R"({"type":"init"})", filled(100, 1), true, false});
+  // The client reads nothing: the socket fills, a write waits, and the packets that keep coming
+  // find it waiting past the stall time.
+  for (int i = 0; i <= 50; ++i) {  // ~1 s of packets, 20 ms apart
+    c.viewer->push({"", filled(64 * 1024, 2), false, i % 8 == 0});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  beast::error_code ec;
+  beast::flat_buffer rest;
+  // What reached the socket is readable; then the connection ends without a closing handshake.
+  while (!ec)
+    c.client.read(rest, ec);
+  CHECK(ec != beast::websocket::error::closed);
+}
