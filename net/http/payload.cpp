@@ -63,12 +63,16 @@ std::vector<boost::asio::const_buffer> payload::buffers(std::string& scratch) co
     out.emplace_back(scratch.data(), scratch.size());
     return out;
   }
+  append_buffers(out);
+  return out;
+}
+
+void payload::append_buffers(std::vector<boost::asio::const_buffer>& out) const {
   if (chunks_.empty()) {
     if (!text_.empty())
       out.emplace_back(text_.data(), text_.size());
-    return out;
+    return;
   }
-  out.reserve(chunks_.size());
   std::size_t skip = window_first_, left = window_size_;
   for (const auto& c : chunks_) {
     if (left == 0)
@@ -82,7 +86,6 @@ std::vector<boost::asio::const_buffer> payload::buffers(std::string& scratch) co
     left -= n;
     skip = 0;
   }
-  return out;
 }
 
 void payload::append(std::string_view bytes) {

@@ -56,6 +56,8 @@ class payload {
   /// The bytes as buffers into this payload, valid while it lives unchanged (a file range is read
   /// into `scratch` first: for writers other than the server's, which sends files directly).
   std::vector<boost::asio::const_buffer> buffers(std::string& scratch) const;
+  /// Appends the bytes as buffers into this payload to `out` (text or chunks, not a file range).
+  void append_buffers(std::vector<boost::asio::const_buffer>& out) const;
   /// Appends bytes read off a connection (text payloads only: a parsed response is text).
   void append(std::string_view bytes);
 

@@ -6,18 +6,22 @@
 #include <array>
 #include <cerrno>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <nlohmann/json.hpp>
 
+#include "net/http/response_head.hpp"
 #include "runtime/limits.hpp"
 
 namespace aethex::net::http {
@@ -81,6 +85,12 @@ class upgraded_sockets {
   std::size_t after_sweep_ = 0;
   std::chrono::steady_clock::time_point last_sweep_{};
 };
+
+// asio's default completion condition stops each system call at 64 KiB; an answer goes in as
+// few calls as the socket takes.
+std::size_t all_at_once(const boost::system::error_code& ec, std::size_t) {
+  return ec ? 0 : std::numeric_limits<std::size_t>::max();
+}
 
 class session : public std::enable_shared_from_this<session> {
  public:
@@ -146,6 +156,7 @@ class session : public std::enable_shared_from_this<session> {
     auto req = parser_->release();
     keep_alive_ = req.keep_alive();
     version_ = req.version();
+    head_request_ = req.method() == bhttp::verb::head;
     if (peer_.empty()) {  // once per connection: getpeername is a system call
       beast::error_code peer_ec;
       auto remote = stream_.socket().remote_endpoint(peer_ec);
@@ -176,44 +187,49 @@ class session : public std::enable_shared_from_this<session> {
     }
   }
 
+  // One answer at a time: the next request is read once this one is written.
   void write(response res) {
-    res.version(version_);
-    res.keep_alive(keep_alive_);
-    if (res.find(bhttp::field::server) == res.end())
-      res.set(bhttp::field::server, "aethex");
-    res.prepare_payload();
-    auto shared = std::make_shared<response>(std::move(res));
-    if (shared->body().file())
-      return write_file(std::move(shared));
-    bhttp::async_write(stream_, *shared,
-                       [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
-                         self->written(ec);
-                       });
+    response_ = std::move(res);
+    const head_options how{version_, keep_alive_, head_request_};
+    render_head(response_, how, head_);
+    const auto& body = response_.body();
+    const bool with_body = sends_body(response_, how) && !body.empty();
+    if (with_body && body.file())
+      return write_file();
+    buffers_.clear();
+    buffers_.emplace_back(head_.data(), head_.size());
+    if (with_body)
+      body.append_buffers(buffers_);
+    // A span, not the vector: asio copies the sequence into its operation.
+    asio::async_write(stream_, std::span<const asio::const_buffer>{buffers_}, all_at_once,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->written(ec);
+                      });
   }
 
   void written(beast::error_code ec) {
+    response_ = {};  // the body may hold a live segment: not kept while the connection idles
     if (ec || !keep_alive_)
       return close();
     read();
   }
 
-  // The head through Beast, then the body straight from the file's pages with sendfile(2).
-  void write_file(std::shared_ptr<response> res) {
-    auto head = std::make_shared<bhttp::response_serializer<payload_body>>(*res);
-    bhttp::async_write_header(
-      stream_, *head, [self = shared_from_this(), res, head](beast::error_code ec, std::size_t) {
-        if (ec)
-          return self->close();
-        const auto& body = res->body();
-        self->send_file(res, body.file_offset(), body.size());
-      });
+  // The head, then the body straight from the file's pages with sendfile(2).
+  void write_file() {
+    asio::async_write(stream_, asio::buffer(head_), all_at_once,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec)
+                          return self->close();
+                        const auto& body = self->response_.body();
+                        self->send_file(body.file_offset(), body.size());
+                      });
   }
 
   // Sends what the socket takes now; when it is full, waits until it drains (at most the idle
   // timeout: a player that stopped reading must not hold its connection forever).
-  void send_file(std::shared_ptr<response> res, std::size_t offset, std::size_t left) {
+  void send_file(std::size_t offset, std::size_t left) {
     const int socket = stream_.socket().native_handle();
-    const int file = res->body().file()->fd();
+    const int file = response_.body().file()->fd();
     while (left > 0) {
       auto at = static_cast<off_t>(offset);
       const auto n = ::sendfile(socket, file, &at, left);
@@ -225,13 +241,13 @@ class session : public std::enable_shared_from_this<session> {
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return wait_writable(std::move(res), offset, left);
+        return wait_writable(offset, left);
       return close();  // an error, or the file shorter than its range (never for live media)
     }
     written({});
   }
 
-  void wait_writable(std::shared_ptr<response> res, std::size_t offset, std::size_t left) {
+  void wait_writable(std::size_t offset, std::size_t left) {
     if (!send_deadline_)
       send_deadline_.emplace(stream_.get_executor());
     send_deadline_->expires_after(std::chrono::seconds(options_.idle_timeout_s));
@@ -243,13 +259,12 @@ class session : public std::enable_shared_from_this<session> {
         self->stream_.socket().cancel();
     });
     stream_.socket().async_wait(tcp::socket::wait_write,
-                                [self = shared_from_this(), res = std::move(res), offset,
-                                 left](beast::error_code ec) mutable {
+                                [self = shared_from_this(), offset, left](beast::error_code ec) {
                                   ++self->send_waits_;
                                   self->send_deadline_->cancel();
                                   if (ec)
                                     return self->close();
-                                  self->send_file(std::move(res), offset, left);
+                                  self->send_file(offset, left);
                                 });
   }
 
@@ -266,10 +281,14 @@ class session : public std::enable_shared_from_this<session> {
   slot place_;        // in the connection caps, given back when the session ends
   std::string peer_;  // "address:port" of the client
   std::shared_ptr<upgraded_sockets> upgraded_;
+  response response_;                        // the answer being written
+  std::string head_;                          // its head; the capacity serves the next answers
+  std::vector<asio::const_buffer> buffers_;  // head and body, likewise
   std::optional<asio::steady_timer> send_deadline_;  // made on the first wait of a file send
   std::uint64_t send_waits_ = 0;
   bool first_request_ = true;
   bool keep_alive_ = true;
+  bool head_request_ = false;
   unsigned version_ = 11;
 };
 
