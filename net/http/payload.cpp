@@ -5,7 +5,7 @@
 namespace aethex::net::http {
 
 payload& payload::operator=(std::string text) {
-  text_ = std::move(text);
+  text_ = std::move(text);  // the head lines stay: they describe the answer, not its bytes
   chunks_.clear();
   file_.reset();
   window_first_ = window_size_ = 0;

@@ -58,6 +58,12 @@ class payload {
   std::vector<boost::asio::const_buffer> buffers(std::string& scratch) const;
   /// Appends the bytes as buffers into this payload to `out` (text or chunks, not a file range).
   void append_buffers(std::vector<boost::asio::const_buffer>& out) const;
+  /// Header lines ("Name: value\r\n" each) that the server writes after the response's own
+  /// fields. Answers that players ask for several times a second (playlists, segments) render
+  /// theirs at once: each field set on a Beast response is an allocation of its own, freed again
+  /// after the write. Only the server writes them (not Beast's serializer).
+  void set_head_lines(std::string lines) { head_lines_ = std::move(lines); }
+  const std::string& head_lines() const { return head_lines_; }
   /// Appends bytes read off a connection (text payloads only: a parsed response is text).
   void append(std::string_view bytes);
 
@@ -67,6 +73,7 @@ class payload {
   std::string text_;
   std::vector<shared_bytes> chunks_;  // empty and no file_: the payload is text_
   std::shared_ptr<const runtime::memory_file> file_;
+  std::string head_lines_;
   std::size_t window_first_ = 0;  // of the chunks or the file, after keep_range
   std::size_t window_size_ = 0;
 };

@@ -40,6 +40,7 @@ void render_head(const response& res, const head_options& options, std::string& 
     out += f.value();
     out += "\r\n";
   }
+  out += res.body().head_lines();
   if (!server_set)
     out += "Server: aethex\r\n";
   if (!bodiless_status(res.result_int())) {

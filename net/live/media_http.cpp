@@ -78,34 +78,46 @@ net::http::response media_response(const net::http::request& req, net::http::pay
                                    std::string_view content_type, media_kind kind,
                                    std::string_view etag, std::string_view cors_origin) {
   net::http::response res{bhttp::status::ok, req.version()};
-  res.set(bhttp::field::cache_control, cache_control(kind));
-  allow_origin(res, cors_origin);
-  std::string quoted = etag.empty() ? std::string{} : "\"" + std::string{etag} + "\"";
-  if (!quoted.empty()) {
-    res.set(bhttp::field::etag, quoted);
+  // The fields as one block of lines (net::http::payload::set_head_lines): every player asks for
+  // a playlist and a segment or part each second.
+  std::string lines;
+  lines.reserve(320);
+  auto line = [&lines](std::string_view name, std::string_view value) {
+    lines.append(name).append(": ").append(value).append("\r\n");
+  };
+  line("Cache-Control", cache_control(kind));
+  if (!cors_origin.empty()) {
+    line("Access-Control-Allow-Origin", cors_origin);
+    line("Access-Control-Expose-Headers", "Content-Length, Content-Range, ETag");
+  }
+  if (!etag.empty()) {
+    lines.append("ETag: \"").append(etag).append("\"\r\n");
     auto match = req[bhttp::field::if_none_match];
-    if (match == quoted || match == "*") {
+    if (match == "*" || (match.size() == etag.size() + 2 && match.front() == '"' &&
+                         match.back() == '"' && match.substr(1, etag.size()) == etag)) {
       res.result(bhttp::status::not_modified);
+      res.body().set_head_lines(std::move(lines));
       return res;
     }
   }
-  res.set(bhttp::field::content_type, content_type);
-  res.set(bhttp::field::accept_ranges, "bytes");
+  line("Content-Type", content_type);
+  line("Accept-Ranges", "bytes");
   byte_range range;
   switch (parse_range(req[bhttp::field::range], body.size(), range)) {
     case range_result::none: break;
     case range_result::unsatisfiable:
       res.result(bhttp::status::range_not_satisfiable);
-      res.set(bhttp::field::content_range, "bytes */" + std::to_string(body.size()));
+      line("Content-Range", "bytes */" + std::to_string(body.size()));
+      res.body().set_head_lines(std::move(lines));
       return res;
     case range_result::ok:
       res.result(bhttp::status::partial_content);
-      res.set(bhttp::field::content_range, "bytes " + std::to_string(range.first) + "-" +
-                                             std::to_string(range.last) + "/" +
-                                             std::to_string(body.size()));
+      line("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                              std::to_string(range.last) + "/" + std::to_string(body.size()));
       body.keep_range(range.first, range.last - range.first + 1);
       break;
   }
+  body.set_head_lines(std::move(lines));
   res.body() = std::move(body);
   return res;
 }

@@ -81,3 +81,15 @@ TEST_CASE("HEAD, 204 and 304 answers carry no body; only HEAD keeps the length")
     CHECK_FALSE(http::sends_body(empty, {}));
   }
 }
+
+TEST_CASE("a payload's head lines follow the response's fields") {
+  auto res = answer(200, "x");
+  res.body().set_head_lines("ETag: \"s/1.m4s\"\r\nAccept-Ranges: bytes\r\n");
+  std::string head;
+  http::render_head(res, {}, head);
+  auto back = parse(head, "x");
+  CHECK(back[bhttp::field::etag] == "\"s/1.m4s\"");
+  CHECK(back[bhttp::field::accept_ranges] == "bytes");
+  CHECK(back[bhttp::field::cache_control] == "max-age=1");
+  CHECK(back.body() == "x");
+}
