@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -330,6 +331,10 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
         pause(acceptor.get_executor()),
         handler(std::make_shared<const request_handler>(std::move(handler))), options(options),
         caps({options.max_connections, options.max_connections_per_address}) {
+    // sendfile(2) has no MSG_NOSIGNAL: sending to a connection the client has closed (EPIPE)
+    // would raise SIGPIPE, whose default action ends the process, whatever else it serves.
+    // Every send here handles EPIPE as an error, and nothing in the node relies on the signal.
+    std::signal(SIGPIPE, SIG_IGN);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
