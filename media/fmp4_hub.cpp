@@ -41,9 +41,7 @@ bool fmp4_hub::due(const subscription& s, unsigned interval_ms) const {
     return false;
   // Its batches end at the first burst past phase + k × interval on the media clock: about
   // one interval apart whatever the fragments' jitter, and offset from other subscribers'.
-  auto slot = [&](double media_s) {
-    return std::floor(media_s * 1000 / interval_ms - s.phase);
-  };
+  auto slot = [&](double media_s) { return std::floor(media_s * 1000 / interval_ms - s.phase); };
   return slot(newest_media_s_) > slot(s.delivered_media_s);
 }
 
@@ -64,7 +62,8 @@ void fmp4_hub::deliver(bool everyone) {
   auto oldest = end;
   for (auto& s : subscriptions_)
     oldest = std::min(oldest, s.next);
-  history_.erase(history_.begin(), history_.begin() + static_cast<std::ptrdiff_t>(oldest - history_base_));
+  history_.erase(history_.begin(),
+                 history_.begin() + static_cast<std::ptrdiff_t>(oldest - history_base_));
   history_base_ = oldest;
 }
 
@@ -103,8 +102,8 @@ void fmp4_hub::subscribe(const std::shared_ptr<fmp4_subscriber>& subscriber) {
     subscriber->on_packet(*init_);
     subscriber->on_packets(gop_);
   }
-  subscriptions_.push_back(
-    {subscriber, history_base_ + history_.size(), newest_media_s_, phase_of(joined_++)});
+  subscriptions_.push_back({subscriber, history_base_ + history_.size(), newest_media_s_,
+                            phase_of(joined_++)});
 }
 
 void fmp4_hub::close() {
@@ -126,9 +125,10 @@ void fmp4_hub::close() {
 
 std::size_t fmp4_hub::subscribers() const {
   std::lock_guard lock{mutex_};
-  return static_cast<std::size_t>(
-    std::count_if(subscriptions_.begin(), subscriptions_.end(),
-                  [](const subscription& s) { return !s.subscriber.expired(); }));
+  return static_cast<std::size_t>(std::count_if(subscriptions_.begin(), subscriptions_.end(),
+                                                [](const subscription& s) {
+                                                  return !s.subscriber.expired();
+                                                }));
 }
 
 std::size_t fmp4_hub::viewers() const {

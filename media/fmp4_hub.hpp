@@ -99,9 +99,9 @@ class fmp4_hub {
  private:
   struct subscription {
     std::weak_ptr<fmp4_subscriber> subscriber;
-    std::uint64_t next = 0;         // sequence number of the first packet it has not received
-    double delivered_media_s = 0;   // media time of the newest packet it has received
-    double phase = 0;               // where in each interval its batches end, [0, 1)
+    std::uint64_t next = 0;        // sequence number of the first packet it has not received
+    double delivered_media_s = 0;  // media time of the newest packet it has received
+    double phase = 0;              // where in each interval its batches end, [0, 1)
   };
 
   mutable std::mutex mutex_;

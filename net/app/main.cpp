@@ -1,5 +1,4 @@
 // aethex: the single binary — `serve` runs a node, other subcommands talk to a running one.
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <cstdlib>
@@ -78,12 +77,12 @@ int drain_node(const std::string& connect, const std::string& token) {
 
 }  // namespace
 
+// jemalloc (net/app/CMakeLists.txt) reads its options from this symbol. Two arenas, as glibc's
+// were limited to before: with one arena per core and thread caches the soak's private memory
+// grew ~1 MiB a minute; and a background thread returns decayed pages while the node is idle.
+extern "C" const char* const malloc_conf = "narenas:2,background_thread:true";
+
 int main(int argc, char** argv) {
-  // glibc gives each thread that allocates under contention an arena of its own (up to 8 per
-  // core), and freed memory stays scattered over them: in the 30-minute soak the node's private
-  // memory beyond the event store grew ~5 MiB in 11 minutes with the default and stayed flat with
-  // two arenas, at no measurable cost in CPU. Set before any thread starts.
-  ::mallopt(M_ARENA_MAX, 2);
   // Every player's connection and every live segment (an in-memory file sent with sendfile)
   // takes a descriptor: the soft limit (often 1,024) would cap a node at a few hundred players
   // and streams long before its other limits; the hard limit is the operator's (as nginx's

@@ -283,7 +283,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string peer_;  // "address:port" of the client
   std::shared_ptr<upgraded_sockets> upgraded_;
   response response_;                        // the answer being written
-  std::string head_;                          // its head; the capacity serves the next answers
+  std::string head_;                         // its head; the capacity serves the next answers
   std::vector<asio::const_buffer> buffers_;  // head and body, likewise
   std::optional<asio::steady_timer> send_deadline_;  // made on the first wait of a file send
   std::uint64_t send_waits_ = 0;

@@ -164,7 +164,7 @@ TEST_CASE("a large audience gets whole bursts in batches of the interval; the ne
   hub.publish({true, data, false, false, 0, 0, "video/mp4", false});
   CHECK(first->packets.size() == 1);  // an init goes at once
   burst(0.0, true);
-  CHECK(first->packets.size() == 3);  // one subscriber: no batching
+  CHECK(first->packets.size() == 3);           // one subscriber: no batching
   auto second = std::make_shared<recorder>();  // phase 0.618: batches end at 0.12, 0.32, 0.52…
   hub.subscribe(second);
   CHECK(second->packets.size() == 3);  // init + GOP
@@ -172,7 +172,7 @@ TEST_CASE("a large audience gets whole bursts in batches of the interval; the ne
   CHECK(first->packets.size() == 3);  // held: its interval ends at 0.2
   CHECK(second->packets.size() == 3);
   burst(0.2);
-  CHECK(first->packets.size() == 7);  // both bursts, the newest at once
+  CHECK(first->packets.size() == 7);   // both bursts, the newest at once
   CHECK(second->packets.size() == 7);  // past 0.12
   burst(0.3);
   CHECK(first->packets.size() == 7);
