@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <csignal>
 #include <iostream>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -86,12 +85,6 @@ class upgraded_sockets {
   std::size_t after_sweep_ = 0;
   std::chrono::steady_clock::time_point last_sweep_{};
 };
-
-// asio's default completion condition stops each system call at 64 KiB; an answer goes in as
-// few calls as the socket takes.
-std::size_t all_at_once(const boost::system::error_code& ec, std::size_t) {
-  return ec ? 0 : std::numeric_limits<std::size_t>::max();
-}
 
 class session : public std::enable_shared_from_this<session> {
  public:

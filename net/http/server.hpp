@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,12 @@
 #include "net/http/payload.hpp"
 
 namespace aethex::net::http {
+
+/// asio completion condition for async_write without asio's default cap of 64 KiB per system
+/// call: an answer or a frame goes in as few calls as the socket takes.
+inline std::size_t all_at_once(const boost::system::error_code& ec, std::size_t) {
+  return ec ? 0 : std::numeric_limits<std::size_t>::max();
+}
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<payload_body>;

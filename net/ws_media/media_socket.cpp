@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <deque>
 #include <iterator>
 #include <mutex>
@@ -63,12 +62,6 @@ class frame_head {
   std::array<std::uint8_t, 10> bytes_{};
   std::size_t size_ = 0;
 };
-
-// asio's default completion condition caps each write_some at 64 KiB; this one lets a frame go
-// in as few system calls as the socket takes.
-std::size_t whole_frame(const boost::system::error_code& ec, std::size_t) {
-  return ec ? 0 : std::numeric_limits<std::size_t>::max();
-}
 
 class session final : public viewer, public std::enable_shared_from_this<session> {
  public:
@@ -250,7 +243,7 @@ class session final : public viewer, public std::enable_shared_from_this<session
     buffers_[0] = head_.buffer();
     writing_ = true;
     write_started_ = std::chrono::steady_clock::now();
-    asio::async_write(ws_.next_layer(), buffers_, whole_frame,
+    asio::async_write(ws_.next_layer(), buffers_, http::all_at_once,
                       [self = shared_from_this(), sent](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
                         if (ec || self->done_)
@@ -299,7 +292,7 @@ class session final : public viewer, public std::enable_shared_from_this<session
   std::deque<packet> queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t in_flight_ = 0;  // packets at the queue's front that the current write sends
-  // Fixed capacity: Beast copies the sequence into each write operation, and a vector's copy
+  // Fixed capacity: asio copies the sequence into each write operation, and a vector's copy
   // would be one more allocation per write.
   boost::container::static_vector<asio::const_buffer, max_batch + 1> buffers_;  // head, payload
   frame_head head_;
