@@ -101,6 +101,7 @@ struct session_state {
   double source_kbps = 0;       // smoothed ingest bitrate, for the master playlist
   std::shared_ptr<media_clock> clock = std::make_shared<media_clock>();  // shared with the ladder
   std::int64_t last_thumbnail_ns = 0;
+  std::unique_ptr<session_recording> recording;  // while the session is recorded
   track_layout layout{true, true};
   bool video_refused = false, audio_refused = false;
   bool finished = false;
@@ -135,6 +136,8 @@ void close_outputs(session_state& st) {
 }
 
 void publish(session_state& st, std::vector<remux_unit>& units) {
+  if (st.recording)
+    st.recording->on_units(units);
   publish_units(*st.outputs.fmp4, *st.outputs.ll, units, !st.remuxer.has_video(), *st.clock);
 }
 
@@ -269,12 +272,25 @@ void report_health(session_actor* self) {
   channel_ref{st.config.registry, st.config.channel}.tell(actors::health_atom::value, std::move(h));
 }
 
+// Closes the recording (the VOD is then complete) and says why when it ended early.
+void end_recording(session_actor* self) {
+  auto& st = self->state;
+  if (!st.recording)
+    return;
+  st.recording->finish();
+  if (!st.recording->error().empty())
+    caf::aout(self) << "media: " << st.config.channel << " is not recorded further: "
+                    << st.recording->error() << "\n";
+  st.recording.reset();
+}
+
 void finish(session_actor* self, const std::string& reason) {
   auto& st = self->state;
   if (st.finished)
     return;
   st.finished = true;
   close_outputs(st);
+  end_recording(self);
   caf::aout(self) << "media: session of " << st.config.channel << " ended (" << reason << ")\n";
   channel_ref{st.config.registry, st.config.channel}.tell(actors::publish_end_atom::value,
                                                           st.config.session_id);
@@ -322,6 +338,8 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
     if (auto* frame = std::get_if<media_frame>(&event)) {
       st.meter.on_frame(*frame, steady_ns());
       maybe_thumbnail(st, *frame);
+      if (st.recording && frame->kind == track_kind::video && frame->keyframe)
+        st.recording->on_keyframe(st.avcc, frame->data);
     }
     std::shared_ptr<const byte_vector> avcc;
     if (auto* config = std::get_if<video_config>(&event)) {
@@ -351,6 +369,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
   // On node shutdown the supervisor exits: viewers learn the stream ended.
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     close_outputs(self->state);
+    end_recording(self);
     self->quit(msg.reason);
   });
   clear_hls_dir(hls_dir_of(st.config));
@@ -361,6 +380,13 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
     st.ladder_names = st.config.ladder.value_or(st.config.transcode->default_ladder);
   st.demuxer.emplace(st.config.format);
   caf::aout(self) << "media: session of " << st.config.channel << " started\n";
+  if (st.config.record) {
+    st.recording = std::make_unique<session_recording>(self->system(), st.config.registry,
+                                                       st.config.session_id, *st.config.record,
+                                                       st.config.thumbnails);
+    if (!st.recording->recording())
+      end_recording(self);
+  }
   self->delayed_send(self, health_interval, health_tick_atom::value);
   return {
     [self](media_data_atom, const media_chunk& chunk) {
@@ -396,6 +422,11 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       if (self->state.finished)
         return;
       report_health(self);
+      if (auto& recording = self->state.recording) {
+        recording->tick();
+        if (!recording->recording())
+          end_recording(self);
+      }
       self->delayed_send(self, health_interval, health_tick_atom::value);
     },
   };

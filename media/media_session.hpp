@@ -21,6 +21,7 @@
 
 #include "media/fmp4_hub.hpp"
 #include "media/renditions.hpp"
+#include "media/session_recording.hpp"
 
 namespace aethex::media {
 
@@ -79,6 +80,7 @@ struct media_session_config {
   std::filesystem::path hls_root;  // segments go to hls_root/<channel>/
   hls_options hls;
   std::optional<std::vector<std::string>> ladder;  // the channel's choice; nullopt: node default
+  std::optional<recording_settings> record;        // nullopt: the channel does not record
   caf::actor registry;                             // to tell channel/<name> when the session ends
   std::shared_ptr<thumbnailer> thumbnails;         // set by the supervisor: the node's worker
   caf::weak_actor_ptr supervisor;                  // set by the supervisor: gets the figures

@@ -1,6 +1,8 @@
 #include "runtime/memory_file.hpp"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,9 +18,26 @@ std::shared_ptr<memory_file> memory_file::create() {
   return std::shared_ptr<memory_file>{new memory_file{fd}};
 }
 
+std::shared_ptr<memory_file> memory_file::open_read_only(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return nullptr;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return nullptr;
+  }
+  std::shared_ptr<memory_file> file{new memory_file{fd}};
+  file->size_ = static_cast<std::size_t>(st.st_size);
+  file->read_only_ = true;
+  return file;
+}
+
 memory_file::~memory_file() { ::close(fd_); }
 
 bool memory_file::append(std::span<const std::byte> bytes) {
+  if (read_only_)
+    return false;
   std::size_t done = 0;
   while (done < bytes.size()) {
     const auto n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,

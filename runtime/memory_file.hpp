@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,6 +19,9 @@ class memory_file {
   /// A new empty file, or nullptr when the system refuses one (out of descriptors or memory):
   /// callers keep the bytes in their own buffers then.
   static std::shared_ptr<memory_file> create();
+  /// A file on disk served the same way (a VOD's recording): its bytes so far, read-only
+  /// (append() is refused). nullptr when it cannot be opened.
+  static std::shared_ptr<memory_file> open_read_only(const std::filesystem::path& path);
   ~memory_file();
   memory_file(const memory_file&) = delete;
   memory_file& operator=(const memory_file&) = delete;
@@ -36,6 +40,7 @@ class memory_file {
   explicit memory_file(int fd) : fd_(fd) {}
   int fd_;
   std::size_t size_ = 0;
+  bool read_only_ = false;
 };
 
 }  // namespace aethex::runtime

@@ -43,4 +43,16 @@ std::string token_digest(std::string_view token) {
   return to_hex(out, sizeof out);
 }
 
+std::string keyed_digest(std::string_view key, std::string_view text) {
+  ensure_sodium();
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
+                                text.size());
+  unsigned char out[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, out);
+  return to_hex(out, sizeof out);
+}
+
 }  // namespace aethex::runtime
