@@ -28,7 +28,8 @@ export interface ManagedChannel {
 export async function request(
   method: string,
   url: string,
-  opts: { token?: string; body?: unknown; fetchImpl?: Fetch } = {},
+  /** `keepalive`: the request outlives the page (a last write while it is being left). */
+  opts: { token?: string; body?: unknown; fetchImpl?: Fetch; keepalive?: boolean } = {},
 ): Promise<unknown> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
@@ -38,6 +39,7 @@ export async function request(
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     cache: 'no-store',
+    keepalive: opts.keepalive,
   });
   let body: unknown = null;
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUptime, formatViewers, maskStreamKey } from './format';
+import { formatDuration, formatUptime, formatViewers, formatViews, maskStreamKey } from './format';
 
 describe('maskStreamKey', () => {
   it('keeps prefix and last four characters', () => {
@@ -38,5 +38,21 @@ describe('formatViewers', () => {
     expect(formatViewers(1500)).toBe('1.5K viewers');
     expect(formatViewers(2000)).toBe('2K viewers');
     expect(formatViewers(12_345)).toBe('12K viewers');
+  });
+});
+
+describe('formatDuration', () => {
+  it('is h:mm:ss, or m:ss in the short form under an hour', () => {
+    expect(formatDuration(0)).toBe('0:00:00');
+    expect(formatDuration(123.9)).toBe('0:02:03');
+    expect(formatDuration(3723)).toBe('1:02:03');
+    expect(formatDuration(123, false)).toBe('2:03');
+    expect(formatDuration(3723, false)).toBe('1:02:03');
+    expect(formatDuration(-5)).toBe('0:00:00');
+    expect(formatDuration(Number.NaN, false)).toBe('0:00');
+  });
+  it('counts views', () => {
+    expect(formatViews(1)).toBe('1 view');
+    expect(formatViews(2500)).toBe('2.5K views');
   });
 });

@@ -26,6 +26,19 @@ export function formatFollowers(n: number): string {
   return formatCount(n, 'follower');
 }
 
+export function formatViews(n: number): string {
+  return formatCount(n, 'view');
+}
+
+/** A VOD's length or a position in it: "1:02:03", "0:02:03" (`hours`), "2:03" (short form). */
+export function formatDuration(seconds: number, hours = true): string {
+  const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+  const h = Math.floor(total / 3600);
+  const mm = String(Math.floor((total % 3600) / 60));
+  const ss = String(total % 60).padStart(2, '0');
+  return hours || h > 0 ? `${h}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
 /**
  * Masks a stream key for display: keeps a known prefix (up to the first '_')
  * and the last 4 characters, e.g. "live_abcdef123456" -> "live_••••••••3456".
@@ -47,4 +60,9 @@ export function formatAgo(atMs: number, nowMs: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
+}
+
+/** A broadcast's day in the reader's locale, e.g. "Dec 3, 2026". */
+export function formatDate(atMs: number): string {
+  return new Date(atMs).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }

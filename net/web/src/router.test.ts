@@ -60,6 +60,16 @@ describe('parseRoute', () => {
     expect('raid' in parseRoute('/c/vega')).toBe(false);
   });
 
+  it('parses VOD routes with their start time', () => {
+    expect(parseRoute('/v/0123456789ab')).toEqual({ kind: 'vod', id: '0123456789ab', t: null });
+    expect(parseRoute('/v/0123456789ab?t=90')).toEqual({ kind: 'vod', id: '0123456789ab', t: 90 });
+    expect(parseRoute('/v/0123456789ab?t=1h2m3s#x')).toEqual({ kind: 'vod', id: '0123456789ab', t: 3723 });
+    expect(parseRoute('/v/0123456789ab?t=soon')).toEqual({ kind: 'vod', id: '0123456789ab', t: null });
+    expect(parseRoute('/v/').kind).toBe('not_found');
+    expect(parseRoute('/v/a/b').kind).toBe('not_found');
+    expect(parseRoute('/v/a%2Fb').kind).toBe('not_found');
+  });
+
   it('round-trips channelPath', () => {
     expect(channelPath('alice')).toBe('/c/alice');
     expect(parseRoute(channelPath('a_b-1'))).toEqual({ kind: 'channel', name: 'a_b-1' });

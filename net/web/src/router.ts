@@ -1,9 +1,12 @@
 // Client-side routing: pure parsing plus a tiny history-based location hook.
 import { useEffect, useState } from 'preact/hooks';
+import { parseTimeParam } from './vodApi';
 
 export type Route =
   | { kind: 'home' }
   | { kind: 'channel'; name: string; raid?: string }
+  /** A past broadcast; `t`: where to start, in seconds (`?t=90`, `?t=1m30s`), else null. */
+  | { kind: 'vod'; id: string; t: number | null }
   | { kind: 'signup' }
   | { kind: 'login' }
   | { kind: 'dashboard' }
@@ -52,6 +55,11 @@ export function parseRoute(path: string): Route {
       const raid = (queryOf(path).get('raid') ?? '').trim();
       return isValidChannelName(raid) ? { kind: 'channel', name, raid } : { kind: 'channel', name };
     }
+  }
+  if (parts[0] === 'v' && parts.length === 2) {
+    // VOD ids are names too as far as the URL goes (the server's are 12 hex digits).
+    const id = decodeName(parts[1] ?? '');
+    if (id !== null) return { kind: 'vod', id, t: parseTimeParam(queryOf(path).get('t')) };
   }
   return { kind: 'not_found', path: clean };
 }
@@ -123,7 +131,7 @@ export function installLinkInterceptor(root: HTMLElement): void {
     if (!a || a.target || a.hasAttribute('download')) return;
     const url = new URL(a.href, window.location.href);
     if (url.origin !== window.location.origin) return;
-    if (/^\/(api|hls|thumb|ws)(\/|$)/.test(url.pathname)) return;
+    if (/^\/(api|hls|thumb|vod|ws)(\/|$)/.test(url.pathname)) return;
     ev.preventDefault();
     navigate(url.pathname + url.search);
   });
