@@ -20,7 +20,7 @@ export default defineConfig({
   server: {
     // `npm run dev` proxies the backend at AETHEX_BACKEND (default :8080).
     proxy: Object.fromEntries(
-      ['/api', '/hls', '/thumb', '/ws'].map((p) => [
+      ['/api', '/hls', '/thumb', '/vod', '/ws'].map((p) => [
         p,
         { target: process.env.AETHEX_BACKEND ?? 'http://127.0.0.1:8080', ws: p === '/ws' },
       ]),

@@ -12,6 +12,7 @@ import { FriendsPage } from './pages/Friends';
 import { MessagesPage } from './pages/Messages';
 import { FollowingPage } from './pages/Following';
 import { InboxPage } from './pages/Inbox';
+import { VodPage } from './pages/Vod';
 import { LiveProvider } from './live/LiveContext';
 import './discovery.css';
 
@@ -23,6 +24,7 @@ export function App() {
         <Header />
         {route.kind === 'home' && <HomePage />}
         {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} raidFrom={route.raid ?? null} />}
+        {route.kind === 'vod' && <VodPage key={`${route.id}@${route.t}`} id={route.id} t={route.t} />}
         {route.kind === 'browse' && <BrowsePage category={route.category} />}
         {route.kind === 'categories' && <CategoriesPage />}
         {route.kind === 'search' && <SearchPage q={route.q} />}

@@ -8,7 +8,8 @@ import { useLive, useLiveSnapshot } from '../live/LiveContext';
 import { navigate, raidArrivalPath } from '../router';
 import type { Raid } from '../raidApi';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
-import { REACTIONS, renderSegments } from './emotes';
+import { REACTIONS } from './emotes';
+import { Badges, Segments } from './MessageParts';
 import './chat.css';
 
 const BURST_MS = 1600;
@@ -232,11 +233,7 @@ function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null
   const showTools = moderator && m.user !== me;
   return (
     <div class="chat-msg" data-id={m.id} data-user={m.user}>
-      {m.badges.map((b) => (
-        <span class={`chat-badge badge-${b}`} title={b}>
-          {b === 'broadcaster' ? '🎥' : b === 'moderator' ? '🛡️' : b === 'admin' ? '⚙️' : '★'}
-        </span>
-      ))}
+      <Badges badges={m.badges} />
       <span class="chat-user">{m.user}</span>
       <span class="chat-text">
         <Segments text={m.text} />
@@ -255,21 +252,5 @@ function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null
         </span>
       )}
     </div>
-  );
-}
-
-function Segments({ text }: { text: string }) {
-  return (
-    <>
-      {renderSegments(text).map((seg) =>
-        'emote' in seg ? (
-          <span class="emote" title={`:${seg.emote}:`}>
-            {seg.glyph}
-          </span>
-        ) : (
-          seg.text
-        ),
-      )}
-    </>
   );
 }

@@ -14,6 +14,7 @@ import { QualityMenu, type QualityState } from '../components/QualityMenu';
 import { OwnerActions } from '../components/OwnerActions';
 import { RaidArrival, RaidBanner } from '../components/RaidBanner';
 import { fetchRaid, type Raid } from '../raidApi';
+import { ChannelVideos } from '../components/ChannelVideos';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -168,6 +169,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
           )}
         </div>
         {ch?.live && <HealthPanel name={name} />}
+        {ch && <ChannelVideos channel={name} live={ch.live} />}
       </section>
       <aside id="chat" class="chat-column">
         <ChatPanel channel={name} onRaid={setRaid} />

@@ -14,6 +14,8 @@ import { useSession, type Session } from '../auth';
 import { channelPath } from '../router';
 import { RaidPanel } from '../components/RaidPanel';
 import { RaidSettingsPanel } from '../components/RaidSettingsPanel';
+import { RecordingPanel } from '../components/RecordingPanel';
+import { VodManager } from '../components/VodManager';
 import '../account.css';
 
 const MASK = '•'.repeat(24);
@@ -96,6 +98,8 @@ function Dashboard({ session }: { session: Session }) {
       {selected && <ChannelSettings key={selected} name={selected} token={session.token} />}
       {selected && <RaidPanel key={`raid:${selected}`} channel={selected} token={session.token} />}
       {selected && <RaidSettingsPanel key={`raid-settings:${selected}`} channel={selected} token={session.token} />}
+      {selected && <RecordingPanel key={`recording:${selected}`} channel={selected} token={session.token} />}
+      {selected && <VodManager key={`vods:${selected}`} channel={selected} token={session.token} />}
       <CreateChannel token={session.token} onCreated={onCreated} first={channels !== null && channels.length === 0} />
     </main>
   );

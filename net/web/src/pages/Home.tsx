@@ -3,6 +3,7 @@ import { fetchLiveChannels, type Channel } from '../api';
 import { startPolling } from '../poll';
 import { ChannelCard } from '../components/ChannelCard';
 import { RecommendedRow } from '../components/RecommendedRow';
+import { ContinueWatchingRow } from '../components/ContinueWatchingRow';
 
 export const HOME_POLL_MS = 5000;
 
@@ -28,6 +29,7 @@ export function HomePage() {
 
   return (
     <main class="home" data-state={state.kind}>
+      <ContinueWatchingRow />
       <RecommendedRow />
       <h1 class="section-title">Live channels</h1>
       {state.kind === 'loading' && <p class="muted">Loading…</p>}
