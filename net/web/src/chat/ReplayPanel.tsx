@@ -26,7 +26,7 @@ export function ReplayPanel({ vod, video, startS, token }: { vod: Vod; video: Re
     const el = video.current;
     if (!el) return;
     const endS = vod.state === 'ready' ? vod.duration_s : null;
-    let position = startS;
+    let position = el.readyState >= HTMLMediaElement.HAVE_METADATA ? el.currentTime : startS;
     const update = (next: Replay) => {
       replayRef.current = next;
       setReplay(next);
