@@ -69,7 +69,7 @@ export function parseReplayMessages(v: unknown): ReplayMessage[] {
 }
 
 /** True when the span (with the window on its way) holds everything shown at t, its backlog included. */
-export function covers(r: Replay, t: number): boolean {
+function covers(r: Replay, t: number): boolean {
   return r.from_s <= Math.max(0, t - BACKLOG_S) && t <= (r.pending?.to_s ?? r.to_s);
 }
 
