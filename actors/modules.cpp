@@ -14,6 +14,7 @@
   domain(notify)               \
   domain(messaging)            \
   domain(raid)                 \
+  domain(vod)                  \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

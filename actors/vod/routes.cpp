@@ -1,0 +1,405 @@
+// VODs over REST. Who may see a VOD: public → everyone; followers → the channel's owner, the
+// admin and the channel's followers; subscribers and private → the owner and the admin. A VOD
+// the caller may not see answers exactly like one that does not exist (404), so a private VOD
+// never leaks its existence; changes need the channel's owner (403 for others who see it).
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "actors/channel/channel.hpp"
+#include "actors/core/entity_ref.hpp"
+#include "actors/social/follows.hpp"
+#include "actors/vod/internal.hpp"
+#include "actors/vod/vod.hpp"
+#include "actors/vod/vod_keeper.hpp"
+#include "actors/vod/vod_read_model.hpp"
+#include "actors/vod/vod_watch.hpp"
+#include "runtime/errors.hpp"
+#include "storage/vod_files.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+using vod_ref = entity_ref<vod_protocol>;
+using channel_ref = entity_ref<channel_protocol>;
+using follows_ref = entity_ref<follows_protocol>;
+using watch_ref = entity_ref<vodwatch_protocol>;
+
+constexpr std::size_t default_page = 30;
+constexpr std::size_t max_page = 100;
+constexpr std::size_t max_continue = 20;
+constexpr double max_chat_window_s = 600;
+
+caf::error hidden() { return make_error(errc::not_found, "VOD not found"); }
+
+// What the caller is to a channel.
+struct relation {
+  bool owner = false;
+  bool follower = false;
+};
+
+bool may_see(std::string_view privacy, const relation& r) {
+  if (privacy == vod_privacy::everyone)
+    return true;
+  if (privacy == vod_privacy::followers)
+    return r.owner || r.follower;
+  return r.owner;
+}
+
+// The caller's relation to `channel` (not_found when the channel does not exist); follows are
+// asked only when `follows_matter` and the caller is a user who does not own it.
+void relation_to(const node_env& env, const runtime::principal& who, const std::string& channel,
+                 bool follows_matter, std::function<void(caf::expected<relation>)> done) {
+  channel_ref{env.registry, channel}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, who, channel, follows_matter, done](caf::expected<channel_view> view) {
+      if (!view)
+        return done(view.error());
+      relation r;
+      r.owner = who.is_admin() || (!view->owner_is_admin && who.is_user(view->owner));
+      if (r.owner || !follows_matter || !who.is_user())
+        return done(r);
+      follows_ref{env.registry, who.name}
+        .ask(get_atom::value)
+        .then(*env.sys, [done, r, channel](caf::expected<follows_view> follows) mutable {
+          if (!follows)
+            return done(follows.error());
+          r.follower = std::any_of(follows->channels.begin(), follows->channels.end(),
+                                   [&](const followed_channel& f) { return f.channel == channel; });
+          done(r);
+        });
+    });
+}
+
+using with_vod_fn = std::function<void(const vod_view&, const relation&)>;
+
+// The VOD `id` if the caller may see it (else 404), with the caller's relation to its channel
+// (asked only when `need_owner` or the VOD is not public).
+void with_vod(const node_env& env, const runtime::principal& who, const std::string& id,
+              bool need_owner, route_reply reply, with_vod_fn then) {
+  if (!storage::vod_files::valid_id(id))
+    return reply(hidden());
+  vod_ref{env.registry, id}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, who, need_owner, reply, then](caf::expected<vod_view> view) {
+      if (!view)
+        return reply(view.error());
+      if (who.is_admin())
+        return then(*view, relation{true, true});
+      if (view->privacy == vod_privacy::everyone && !need_owner)
+        return then(*view, relation{});
+      if (!who.is_user())
+        return reply(hidden());
+      relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
+                  [reply, then, vod = *view](caf::expected<relation> r) {
+                    if (!r)
+                      return reply(code_of(r.error()) == errc::not_found ? hidden() : r.error());
+                    if (!may_see(vod.privacy, *r))
+                      return reply(hidden());
+                    then(vod, *r);
+                  });
+    });
+}
+
+vod_view view_of_row(const json& row) {
+  vod_view v;
+  v.id = row.value("id", "");
+  v.channel = row.value("channel", "");
+  v.title = row.value("title", "");
+  v.category = row.value("category", "");
+  v.node = row.value("node", "");
+  v.started_at_ms = row.value("started_at_ms", std::int64_t{0});
+  v.duration_ms = row.value("duration_ms", std::int64_t{0});
+  v.bytes = row.value("bytes", std::uint64_t{0});
+  v.privacy = row.value("privacy", std::string{vod_privacy::everyone});
+  v.state = row.value("state", "recording");
+  v.views = row.value("views", std::uint64_t{0});
+  v.expires_at_ms = row.value("expires_at_ms", std::int64_t{0});
+  return v;
+}
+
+void get_vod(const node_env& env, route_request&& req, route_reply reply) {
+  with_vod(env, req.who, req.param("id"), false, reply,
+           [reply](const vod_view& v, const relation&) {
+             reply(route_response::json(200, vod_json(v)));
+           });
+}
+
+// PATCH and DELETE: the VOD as the caller sees it (404), then its channel's owner (403).
+void as_owner(const node_env& env, route_request&& req, route_reply reply,
+              std::function<void(const vod_view&)> then) {
+  with_vod(env, req.who, req.param("id"), true, reply,
+           [reply, then](const vod_view& v, const relation& r) {
+             if (!r.owner)
+               return reply(make_error(errc::forbidden, "only the channel owner may do this"));
+             then(v);
+           });
+}
+
+void patch_vod(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  auto who = req.who;
+  as_owner(env, std::move(req), reply, [env, who, reply, patch = body->dump()](const vod_view& v) {
+    // The entity checks the fields before writing.
+    vod_ref{env.registry, v.id}
+      .ask(update_atom::value, who, patch)
+      .then(*env.sys, [env, reply](caf::expected<vod_view> changed) {
+        if (!changed)
+          return reply(changed.error());
+        env.read_models_changed();
+        reply(route_response::json(200, vod_json(*changed)));
+      });
+  });
+}
+
+void delete_vod(const node_env& env, route_request&& req, route_reply reply) {
+  auto who = req.who;
+  as_owner(env, std::move(req), reply, [env, who, reply](const vod_view& v) {
+    vod_ref{env.registry, v.id}
+      .ask(vod_delete_atom::value, who)
+      .then(*env.sys, [env, reply, id = v.id](caf::expected<bool> deleted) {
+        if (!deleted)
+          return reply(deleted.error());
+        env.read_models_changed();
+        env.publish(std::string{vod_keeper_name}, id);  // the node holding the files removes them
+        reply(route_response::json(200, json{{"deleted", true}}));
+      });
+  });
+}
+
+void count_view(const node_env& env, route_request&& req, route_reply reply) {
+  with_vod(env, req.who, req.param("id"), false, reply,
+           [env, reply](const vod_view& v, const relation&) {
+             vod_ref{env.registry, v.id}
+               .ask(vod_viewed_atom::value)
+               .then(*env.sys, [env, reply](caf::expected<std::uint64_t> views) {
+                 if (!views)
+                   return reply(views.error());
+                 env.read_models_changed();
+                 reply(route_response::json(200, json{{"views", *views}}));
+               });
+           });
+}
+
+// A channel's VODs the caller may see, newest first.
+void list_vods(const node_env& env, route_request&& req, route_reply reply) {
+  const auto& channel = req.param("channel");
+  if (!valid_channel_name(channel))
+    return reply(make_error(errc::not_found, "channel not found"));
+  auto limit = req.number_param("limit", default_page, 1, max_page);
+  if (!limit)
+    return reply(limit.error());
+  relation_to(env, req.who, channel, true,
+              [env, channel, limit = *limit, reply](caf::expected<relation> r) {
+                if (!r)
+                  return reply(r.error());
+                json privacies = json::array();
+                for (auto p : {vod_privacy::everyone, vod_privacy::followers,
+                               vod_privacy::subscribers, vod_privacy::owner_only})
+                  if (may_see(p, *r))
+                    privacies.push_back(p);
+                json args{{"channel", channel}, {"limit", limit}, {"privacies", privacies}};
+                env.query(std::string{vod_queries::channel}, std::move(args),
+                          [reply, limit](caf::expected<std::vector<json>> rows) {
+                            if (!rows)
+                              return reply(rows.error());
+                            std::sort(rows->begin(), rows->end(),
+                                      [](const json& a, const json& b) {
+                                        return std::tuple{a["started_at_ms"], a["id"]} >
+                                               std::tuple{b["started_at_ms"], b["id"]};
+                                      });
+                            json list = json::array();
+                            for (std::size_t i = 0; i < rows->size() && i < limit; ++i)
+                              list.push_back(vod_json(view_of_row((*rows)[i])));
+                            reply(route_response::json(200, json{{"vods", list}}));
+                          });
+              });
+}
+
+// A number of seconds from the query: `fallback` when absent, an error when not a finite number.
+caf::expected<double> seconds_param(const route_request& req, std::string_view name,
+                                    double fallback) {
+  auto text = req.query_param(name);
+  if (!text)
+    return fallback;
+  double value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size() || !std::isfinite(value))
+    return make_error(errc::invalid_argument, std::string{name} + " must be a number of seconds");
+  return value;
+}
+
+void chat_replay(const node_env& env, route_request&& req, route_reply reply) {
+  auto from_s = seconds_param(req, "from_s", 0);
+  if (!from_s)
+    return reply(from_s.error());
+  auto to_s = seconds_param(req, "to_s", *from_s + max_chat_window_s);
+  if (!to_s)
+    return reply(to_s.error());
+  if (*from_s < 0 || *to_s <= *from_s || *to_s - *from_s > max_chat_window_s)
+    return reply(make_error(errc::invalid_argument,
+                            "from_s >= 0, to_s > from_s and a window of at most 600 s"));
+  with_vod(env, req.who, req.param("id"), false, reply,
+           [env, reply, from = *from_s, to = *to_s](const vod_view& v, const relation&) {
+             auto start = v.started_at_ms;
+             json args{{"channel", v.channel},
+                       {"from_ms", start + std::llround(from * 1000)},
+                       {"to_ms", start + std::llround(to * 1000)}};
+             env.query(std::string{vod_queries::chat}, std::move(args),
+                       [reply, start](caf::expected<std::vector<json>> rows) {
+                         if (!rows)
+                           return reply(rows.error());
+                         std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
+                           return std::tuple{a["at_ms"], a["id"]} <
+                                  std::tuple{b["at_ms"], b["id"]};
+                         });
+                         json list = json::array();
+                         for (auto& row : *rows) {
+                           auto at = row.value("at_ms", std::int64_t{0});
+                           row["offset_s"] = static_cast<double>(at - start) / 1000.0;
+                           list.push_back(std::move(row));
+                         }
+                         reply(route_response::json(200, json{{"messages", list}}));
+                       });
+           });
+}
+
+void store_progress(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"position_s"}))
+    return reply(err);
+  auto position = body->find("position_s");
+  if (position == body->end() || !position->is_number() ||
+      !std::isfinite(position->get<double>()) || position->get<double>() < 0)
+    return reply(make_error(errc::invalid_argument, "position_s must be a number >= 0"));
+  auto position_ms = std::llround(position->get<double>() * 1000);
+  auto user = req.who.name;
+  with_vod(env, req.who, req.param("id"), false, reply,
+           [env, reply, user, position_ms](const vod_view& v, const relation&) {
+             watch_ref{env.registry, user}
+               .ask(vod_watch_atom::value, v.id, std::int64_t{position_ms}, v.duration_ms)
+               .then(*env.sys, answer<watch_entry>(reply, [](const watch_entry& w) {
+                       return json{{"vod", w.vod},
+                                   {"position_s", static_cast<double>(w.position_ms) / 1000.0}};
+                     }));
+           });
+}
+
+// Continue watching: the user's VODs not watched to the end (position < 95 %), still there and
+// still visible to them, most recently watched first.
+struct continue_state {
+  std::mutex mutex;
+  std::vector<std::pair<watch_entry, vod_view>> candidates;
+  std::map<std::string, relation> relations;  // by channel
+  std::size_t left = 0;
+};
+
+void answer_continue(const std::shared_ptr<continue_state>& st, const route_reply& reply) {
+  json list = json::array();
+  for (auto& [entry, vod] : st->candidates) {
+    if (list.size() == max_continue)
+      break;
+    if (!may_see(vod.privacy, st->relations[vod.channel]))
+      continue;
+    auto item = vod_json(vod);
+    item["position_s"] = static_cast<double>(entry.position_ms) / 1000.0;
+    list.push_back(std::move(item));
+  }
+  reply(route_response::json(200, json{{"vods", list}}));
+}
+
+void continue_watching(const node_env& env, route_request&& req, route_reply reply) {
+  auto who = req.who;
+  watch_ref{env.registry, who.name}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, who, reply](caf::expected<vodwatch_view> watched) {
+      if (!watched)
+        return reply(watched.error());
+      json ids = json::array();
+      for (auto& w : watched->entries)
+        ids.push_back(w.vod);
+      env.query(
+        std::string{vod_queries::by_ids}, json{{"ids", ids}},
+        [env, who, reply, entries = watched->entries](caf::expected<std::vector<json>> rows) {
+          if (!rows)
+            return reply(rows.error());
+          std::map<std::string, vod_view> vods;
+          for (auto& row : *rows)
+            vods.emplace(row.value("id", ""), view_of_row(row));
+          auto st = std::make_shared<continue_state>();
+          std::set<std::string> channels;  // of VODs that are not public
+          for (auto& w : entries) {
+            auto it = vods.find(w.vod);
+            if (it == vods.end() || w.position_ms * 100 >= it->second.duration_ms * 95)
+              continue;
+            st->candidates.emplace_back(w, it->second);
+            if (it->second.privacy != vod_privacy::everyone)
+              channels.insert(it->second.channel);
+          }
+          if (channels.empty())
+            return answer_continue(st, reply);
+          st->left = channels.size();
+          for (auto& channel : channels)
+            relation_to(env, who, channel, true,
+                        [st, reply, channel](caf::expected<relation> r) {
+                          std::lock_guard lock{st->mutex};
+                          st->relations[channel] = r ? *r : relation{};
+                          if (--st->left == 0)
+                            answer_continue(st, reply);
+                        });
+        });
+    });
+}
+
+}  // namespace
+
+json vod_json(const vod_view& v) {
+  auto files = "/vod/" + v.id + "/";
+  return json{{"id", v.id},
+              {"channel", v.channel},
+              {"title", v.title},
+              {"category", v.category},
+              {"started_at_ms", v.started_at_ms},
+              {"duration_ms", v.duration_ms},
+              {"duration_s", static_cast<double>(v.duration_ms) / 1000.0},
+              {"bytes", v.bytes},
+              {"privacy", v.privacy},
+              {"state", v.state},
+              {"views", v.views},
+              {"expires_at_ms", v.expires_at_ms},
+              {"hls", files + std::string{storage::vod_files::playlist}},
+              {"download", files + std::string{storage::vod_files::media}},
+              {"poster", files + std::string{storage::vod_files::poster}}};
+}
+
+void add_vod_routes(route_table& routes, const node_env& env) {
+  using enum http_method;
+  // Answers depend on who asks (privacy): never from the shared response cache.
+  routes.add(get, "channels/{channel}/vods", access::anyone, with_env(env, list_vods),
+             "a channel's VODs the caller may see, newest first: ?limit=1-100 (30)");
+  routes.add(get, "vods/{id}", access::anyone, with_env(env, get_vod),
+             "one VOD (404 also when the caller may not see it)");
+  routes.add(patch, "vods/{id}", access::signed_in, with_env(env, patch_vod),
+             "change a VOD's title or privacy (channel owner)");
+  routes.add(del, "vods/{id}", access::signed_in, with_env(env, delete_vod),
+             "delete a VOD and its files (channel owner)");
+  routes.add(post, "vods/{id}/views", access::anyone, with_env(env, count_view),
+             "count one view of a VOD");
+  routes.add(put, "vods/{id}/progress", access::user, with_env(env, store_progress),
+             "remember where the signed-in user stopped: {position_s}");
+  routes.add(get, "me/continue-watching", access::user, with_env(env, continue_watching),
+             "VODs the signed-in user stopped in, most recent first (at most 20)");
+  routes.add(get, "vods/{id}/chat", access::anyone, with_env(env, chat_replay),
+             "the channel's chat during a VOD: ?from_s=&to_s= (at most 600 s)");
+}
+
+}  // namespace aethex::actors
