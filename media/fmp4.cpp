@@ -264,6 +264,31 @@ std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof,
   }
 }
 
+bool set_decode_time(std::span<std::byte> moof, std::uint64_t decode_time) {
+  try {
+    auto header = read_box_header(moof);
+    if (!header || header->type != "moof")
+      return false;
+    span whole{moof.data(), moof.size()};
+    auto traf = child(whole.subspan(header->header_size, header->size - header->header_size),
+                      "traf");
+    auto tfdt = traf.empty() ? span{} : child(traf, "tfdt");
+    if (tfdt.size() < 8)
+      return false;
+    auto at = static_cast<std::size_t>(tfdt.data() - whole.data());
+    bool wide = u8(tfdt, 0) == 1;
+    if (wide ? tfdt.size() < 12 : decode_time > 0xffffffffu)
+      return false;
+    int bytes = wide ? 8 : 4;
+    for (int i = 0; i < bytes; ++i)
+      moof[at + 4 + static_cast<std::size_t>(i)] =
+        std::byte{static_cast<unsigned char>(decode_time >> (8 * (bytes - 1 - i)))};
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 std::vector<stream_splitter::unit> stream_splitter::feed(std::span<const std::byte> data) {
   pending_.insert(pending_.end(), data.begin(), data.end());
   std::vector<unit> units;

@@ -53,6 +53,10 @@ std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov);
 /// Parses one moof (the box itself) given the init's track defaults; nullopt when malformed.
 std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof, const init_info& init);
 
+/// Rewrites the decode time (tfdt) of a moof's track fragment in place: a clip moves its
+/// fragments to start at 0. False when the box has no tfdt or version 0's 32 bits cannot hold it.
+bool set_decode_time(std::span<std::byte> moof, std::uint64_t decode_time);
+
 /// Splits a muxer's output (arbitrary buffer boundaries) into init and fragment units.
 class stream_splitter {
  public:

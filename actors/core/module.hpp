@@ -44,6 +44,9 @@ namespace service_names {
 inline constexpr std::string_view chat_hub = "chat.hub";  // chat fan-out hub (chat module)
 inline constexpr std::string_view console = "console";    // console service (console module)
 inline constexpr std::string_view mail = "mail";  // (mail_atom, to, subject, text); net/mail
+/// Renders clips on the member that holds the VOD (media/clip_renderer.hpp); reached by
+/// node_env::publish with a job (actors/clip/clip.hpp).
+inline constexpr std::string_view clip_renderer = "clip.renderer";
 }  // namespace service_names
 
 /// Named node-local actors that modules start ("chat.hub", "console"), for front ends and other

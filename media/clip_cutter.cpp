@@ -1,0 +1,305 @@
+#include "media/clip_cutter.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <system_error>
+
+#include <gst/gst.h>
+
+#include "media/gst_util.hpp"
+
+namespace aethex::media {
+namespace {
+
+// Reads `size` bytes at the stream's position; false when the file ends first.
+bool read_exactly(std::ifstream& in, fmp4::bytes& out, std::uint64_t size) {
+  out.resize(size);
+  in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(size));
+  return static_cast<std::uint64_t>(in.gcount()) == size;
+}
+
+// The next top-level box header at the stream's position (and the stream left there).
+std::optional<fmp4::box_header> peek_box(std::ifstream& in) {
+  fmp4::bytes head(16);
+  auto at = in.tellg();
+  in.read(reinterpret_cast<char*>(head.data()), 16);
+  auto got = static_cast<std::size_t>(in.gcount());
+  in.clear();
+  in.seekg(at);
+  return got < 8 ? std::nullopt : fmp4::read_box_header(std::span{head}.first(got));
+}
+
+std::uint64_t ticks(double seconds, std::uint32_t timescale) {
+  return static_cast<std::uint64_t>(std::max(0.0, seconds) * timescale + 0.5);
+}
+
+bool rename_into_place(const std::filesystem::path& tmp, const std::filesystem::path& out,
+                       std::string& error) {
+  std::error_code ec;
+  std::filesystem::rename(tmp, out, ec);
+  if (ec)
+    error = "cannot write " + out.string() + ": " + ec.message();
+  return !ec;
+}
+
+}  // namespace
+
+const fmp4::track_info* recording_map::lead() const {
+  if (const auto* video = info.video_track())
+    return video;
+  return info.tracks.empty() ? nullptr : &info.tracks.begin()->second;
+}
+
+double recording_map::duration_s() const {
+  const auto* track = lead();
+  if (!track)
+    return 0;
+  std::uint64_t first = UINT64_MAX, end = 0;
+  for (const auto& f : fragments)
+    if (f.info.track_id == track->id) {
+      first = std::min(first, f.info.decode_time);
+      end = std::max(end, f.info.decode_time + f.info.duration);
+    }
+  return end > first ? double(end - first) / track->timescale : 0;
+}
+
+std::optional<recording_map> map_recording(const std::filesystem::path& media) {
+  std::ifstream in(media, std::ios::binary);
+  if (!in)
+    return std::nullopt;
+  recording_map map;
+  fmp4::bytes box;
+  bool have_init = false;
+  std::uint64_t offset = 0;
+  while (auto header = peek_box(in)) {
+    if (header->type == "ftyp" || header->type == "moov") {
+      if (!read_exactly(in, box, header->size))
+        break;
+      map.init.insert(map.init.end(), box.begin(), box.end());
+      if (header->type == "moov") {
+        auto info = fmp4::parse_init(map.init);
+        if (!info)
+          return std::nullopt;
+        map.info = std::move(*info);
+        have_init = true;
+      }
+      offset += header->size;
+      continue;
+    }
+    if (header->type != "moof" || !have_init || !read_exactly(in, box, header->size))
+      break;
+    auto info = fmp4::parse_fragment(box, map.info);
+    auto mdat = peek_box(in);
+    if (!info || !mdat || mdat->type != "mdat")
+      break;
+    // Seeking past the end of the file succeeds: the size check below drops a torn mdat.
+    in.seekg(static_cast<std::streamoff>(mdat->size), std::ios::cur);
+    if (!in)
+      break;
+    map.fragments.push_back({offset, header->size + mdat->size, *info});
+    offset += header->size + mdat->size;
+  }
+  if (!have_init)
+    return std::nullopt;
+  // A last mdat that seeked past the end of the file is not whole.
+  std::error_code ec;
+  auto size = std::filesystem::file_size(media, ec);
+  while (!map.fragments.empty() &&
+         map.fragments.back().offset + map.fragments.back().size > size)
+    map.fragments.pop_back();
+  return map;
+}
+
+std::optional<clip_cut> cut_on_keyframes(const recording_map& map,
+                                         const std::filesystem::path& media, double start_s,
+                                         double duration_s, const std::filesystem::path& out,
+                                         std::string& error) {
+  const auto* lead = map.lead();
+  if (!lead || map.fragments.empty()) {
+    error = "nothing is recorded yet";
+    return std::nullopt;
+  }
+  auto scale = lead->timescale;
+  std::uint64_t origin = UINT64_MAX, recorded_end = 0;
+  for (const auto& f : map.fragments)
+    if (f.info.track_id == lead->id) {
+      origin = std::min(origin, f.info.decode_time);
+      recorded_end = std::max(recorded_end, f.info.decode_time + f.info.duration);
+    }
+  if (start_s < 0)  // a live clip: the last duration_s of what is recorded
+    start_s = std::max(0.0, double(recorded_end - origin) / scale - duration_s);
+  auto wanted = origin + ticks(start_s, scale);
+  // The keyframe that starts the clip: the last one at or before the wanted start.
+  const recording_map::fragment* key = nullptr;
+  for (const auto& f : map.fragments) {
+    if (f.info.track_id != lead->id || !f.info.starts_with_sync)
+      continue;
+    if (f.info.decode_time > wanted && key)
+      break;
+    key = &f;
+  }
+  if (!key) {
+    error = "no keyframe in the range";
+    return std::nullopt;
+  }
+  auto from = key->info.decode_time;
+  auto to = from + ticks(duration_s, scale);
+  auto tmp = out;
+  tmp += ".tmp";
+  std::ifstream in(media, std::ios::binary);
+  std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+  file.write(reinterpret_cast<const char*>(map.init.data()),
+             static_cast<std::streamsize>(map.init.size()));
+  std::uint64_t bytes = map.init.size(), lead_end = from;
+  fmp4::bytes fragment;
+  for (const auto& f : map.fragments) {
+    auto track = map.info.tracks.find(f.info.track_id);
+    if (track == map.info.tracks.end())
+      continue;
+    // The other tracks' times, in their own timescale, relative to the same instant.
+    auto rescale = [&](std::uint64_t t) { return t * track->second.timescale / scale; };
+    auto begin = rescale(from), end = rescale(to);
+    if (f.info.decode_time < begin || f.info.decode_time >= end)
+      continue;
+    in.seekg(static_cast<std::streamoff>(f.offset));
+    if (!read_exactly(in, fragment, f.size) ||
+        !fmp4::set_decode_time(fragment, f.info.decode_time - begin)) {
+      error = "cannot read the recording";
+      return std::nullopt;
+    }
+    file.write(reinterpret_cast<const char*>(fragment.data()),
+               static_cast<std::streamsize>(fragment.size()));
+    bytes += fragment.size();
+    if (f.info.track_id == lead->id)
+      lead_end = std::max(lead_end, f.info.decode_time + f.info.duration);
+  }
+  if (!file.flush()) {
+    error = "cannot write " + tmp.string();
+    return std::nullopt;
+  }
+  file.close();
+  if (!rename_into_place(tmp, out, error))
+    return std::nullopt;
+  return clip_cut{double(from - origin) / scale, double(lead_end - from) / scale, true, bytes};
+}
+
+namespace {
+
+// Shared by the pad probes of one exact trim: what to drop, how far to move the rest.
+struct trim_window {
+  GstClockTime skip = 0;
+  GstClockTime length = 0;
+  std::function<void(unsigned)> progress;
+  std::mutex mutex;
+  GstClockTime video_end = 0;
+  unsigned reported = 0;
+};
+
+// Drops buffers before the wanted start or past its end and moves the others to start at 0.
+GstPadProbeReturn retime(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* window = static_cast<trim_window*>(data);
+  auto* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  auto pts = GST_BUFFER_PTS(buffer);
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts < window->skip ||
+      pts >= window->skip + window->length)
+    return GST_PAD_PROBE_DROP;
+  buffer = gst_buffer_make_writable(buffer);
+  GST_BUFFER_PTS(buffer) = pts - window->skip;
+  if (GST_BUFFER_DTS_IS_VALID(buffer))
+    GST_BUFFER_DTS(buffer) =
+      GST_BUFFER_DTS(buffer) > window->skip ? GST_BUFFER_DTS(buffer) - window->skip : 0;
+  GST_PAD_PROBE_INFO_DATA(info) = buffer;
+  return GST_PAD_PROBE_OK;
+}
+
+GstPadProbeReturn note_video(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
+  auto verdict = retime(pad, info, data);
+  if (verdict != GST_PAD_PROBE_OK)
+    return verdict;
+  auto* window = static_cast<trim_window*>(data);
+  auto* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+  auto end = GST_BUFFER_PTS(buffer) +
+             (GST_BUFFER_DURATION_IS_VALID(buffer) ? GST_BUFFER_DURATION(buffer) : 0);
+  std::lock_guard lock{window->mutex};
+  window->video_end = std::max(window->video_end, end);
+  auto percent = static_cast<unsigned>(std::min<GstClockTime>(99, end * 100 / window->length));
+  if (window->progress && percent >= window->reported + 10) {
+    window->reported = percent;
+    window->progress(percent);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+void add_probe(GstElement* pipeline, const char* element, GstPadProbeCallback fn,
+               trim_window& window) {
+  gst::object_ptr<GstElement> e{gst_bin_get_by_name(GST_BIN(pipeline), element)};
+  gst::object_ptr<GstPad> pad{gst_element_get_static_pad(e.get(), "src")};
+  gst_pad_add_probe(pad.get(), GST_PAD_PROBE_TYPE_BUFFER, fn, &window, nullptr);
+}
+
+}  // namespace
+
+std::optional<clip_cut> trim_exactly(const std::filesystem::path& keyframe_cut, double skip_s,
+                                     double duration_s, const std::filesystem::path& out,
+                                     const std::function<void(unsigned)>& progress,
+                                     std::string& error) {
+  auto map = map_recording(keyframe_cut);
+  if (!map || !map->info.video_track()) {
+    error = "exact trimming needs a video track";
+    return std::nullopt;
+  }
+  bool audio = map->info.tracks.size() > 1;
+  auto tmp = out;
+  tmp += ".tmp";
+  // Constant quality (qp 21) keeps the re-encoded picture close to the source's without
+  // knowing its bitrate; veryfast keeps a 60 s clip within seconds.
+  std::string description =
+    "filesrc location=\"" + keyframe_cut.string() +
+    "\" ! qtdemux name=d d.video_0 ! queue ! h264parse ! avdec_h264 name=vdec ! videoconvert "
+    "! x264enc speed-preset=veryfast pass=quant quantizer=21 key-int-max=60 ! h264parse ! "
+    "queue ! mp4mux name=mux faststart=true ! filesink location=\"" +
+    tmp.string() + "\"";
+  if (audio)
+    description += " d.audio_0 ! queue ! aacparse name=aparse ! queue ! mux.";
+  trim_window window;
+  window.skip = static_cast<GstClockTime>(skip_s * GST_SECOND);
+  window.length = static_cast<GstClockTime>(duration_s * GST_SECOND);
+  window.progress = progress;
+  try {
+    auto pipeline = gst::launch(description.c_str(), "exact clip trimming");
+    add_probe(pipeline.get(), "vdec", note_video, window);
+    if (audio)
+      add_probe(pipeline.get(), "aparse", retime, window);
+    gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
+    gst::object_ptr<GstBus> bus{gst_element_get_bus(pipeline.get())};
+    auto* message = gst_bus_timed_pop_filtered(
+      bus.get(), 300 * GST_SECOND,
+      static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    if (!message || GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
+      error = "the re-encode failed";
+      if (message) {
+        GError* err = nullptr;
+        gst_message_parse_error(message, &err, nullptr);
+        gst::error_ptr owned{err};
+        error += std::string{": "} + (err ? err->message : "");
+      }
+      if (message)
+        gst_message_unref(message);
+      return std::nullopt;
+    }
+    gst_message_unref(message);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return std::nullopt;
+  }
+  if (!rename_into_place(tmp, out, error))
+    return std::nullopt;
+  std::error_code ec;
+  auto bytes = std::filesystem::file_size(out, ec);
+  std::lock_guard lock{window.mutex};
+  return clip_cut{0, double(window.video_end) / GST_SECOND, false, ec ? 0 : bytes};
+}
+
+}  // namespace aethex::media

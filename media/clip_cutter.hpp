@@ -1,0 +1,68 @@
+// Cutting clips out of a recording (media/vod_recorder.hpp's fragmented MP4).
+//
+// On keyframes (the default) nothing is decoded: the clip is the recording's init segment and
+// the fragments from the last keyframe at or before the asked start, for the asked length, each
+// fragment's decode time moved so the clip starts at 0. Reading a one-hour recording's fragment
+// map touches only its moof boxes (the mdat payloads are skipped), so the cut costs about what
+// copying the clip's bytes costs.
+//
+// Exact trimming decodes the keyframe cut, drops what comes before the asked start, encodes the
+// video again (x264) and copies the audio, into an MP4 that starts exactly where asked.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "media/fmp4.hpp"
+
+namespace aethex::media {
+
+/// Where each fragment of a recording is, without its media.
+struct recording_map {
+  fmp4::bytes init;
+  fmp4::init_info info;
+  struct fragment {
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;  // moof + mdat
+    fmp4::fragment_info info;
+  };
+  std::vector<fragment> fragments;
+  /// Seconds of the leading track (video when there is one).
+  double duration_s() const;
+  /// The leading track: video when there is one.
+  const fmp4::track_info* lead() const;
+};
+
+/// Maps a recording (a torn last box, as while recording, ends the map). nullopt when the file
+/// cannot be read or has no init segment.
+std::optional<recording_map> map_recording(const std::filesystem::path& media);
+
+struct clip_cut {
+  double start_s = 0;  // in the recording's media time
+  double duration_s = 0;
+  bool keyframe_start = false;
+  std::uint64_t bytes = 0;
+};
+
+/// Writes the keyframe cut of [start_s, start_s + duration_s) of `media` to `out` (through a
+/// temporary file renamed at the end). A negative `start_s` counts from the end of what is
+/// recorded (a live clip: the last `duration_s`). nullopt, with `error`, when the range holds no
+/// keyframe or a file cannot be read or written.
+std::optional<clip_cut> cut_on_keyframes(const recording_map& map,
+                                         const std::filesystem::path& media, double start_s,
+                                         double duration_s, const std::filesystem::path& out,
+                                         std::string& error);
+
+/// Trims `keyframe_cut` (a cut_on_keyframes output that starts `skip_s` before the wanted start)
+/// to exactly `duration_s` from there: video decoded and encoded again, audio copied. Calls
+/// `progress` with 0-100 as it goes (from a GStreamer thread). Writes `out` (renamed into place).
+std::optional<clip_cut> trim_exactly(const std::filesystem::path& keyframe_cut, double skip_s,
+                                     double duration_s, const std::filesystem::path& out,
+                                     const std::function<void(unsigned)>& progress,
+                                     std::string& error);
+
+}  // namespace aethex::media
