@@ -29,6 +29,8 @@ constexpr std::size_t max_category = 64;
 constexpr std::size_t max_description = 1000;
 constexpr std::size_t max_tags = 10;
 constexpr std::size_t max_tag = 25;
+constexpr std::int64_t min_vod_retention_days = 1;
+constexpr std::int64_t max_vod_retention_days = 365;
 
 struct channel_state {
   static constexpr std::string_view kind = "channel";
@@ -80,6 +82,10 @@ struct channel_state {
       view.ladder_custom = e.ladder.has_value();
       view.ladder = e.ladder.value_or(std::vector<std::string>{});
     }
+    if (e.record)
+      view.record = *e.record;
+    if (e.vod_retention_days)
+      view.vod_retention_days = *e.vod_retention_days;
     view.version = meta.seq;
   }
   void apply(const channel_events::key_rotated& e, const event_meta& meta) {
@@ -176,6 +182,15 @@ caf::expected<json> parse_patch(const std::string& patch_json) {
           ladder.push_back(name);
       }
       change["ladder"] = std::move(ladder);
+    } else if (key == "record") {
+      if (!value.is_boolean())
+        return make_error(errc::invalid_argument, "record must be true or false");
+      change["record"] = value;
+    } else if (key == "vod_retention_days") {
+      if (!value.is_number_integer() || value.get<std::int64_t>() < min_vod_retention_days ||
+          value.get<std::int64_t>() > max_vod_retention_days)
+        return make_error(errc::invalid_argument, "vod_retention_days must be a whole number 1-365");
+      change["vod_retention_days"] = value.get<std::uint32_t>();
     } else {
       return make_error(errc::invalid_argument, "unknown field '" + key + "'");
     }

@@ -19,6 +19,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/principal.hpp"
+#include "actors/vod/vod.hpp"
 #include "storage/event_store.hpp"
 
 namespace aethex::actors {
@@ -57,6 +58,9 @@ struct channel_view {
   bool featured = false;  // put forward by the node's admin
   // Viewers viewer_growth_window_ms ago (0 when the stream is younger: it grew from nothing).
   std::uint64_t viewers_window_ago = 0;
+  // VOD recording of its live sessions (the media recorder reads both at go-live).
+  bool record = true;
+  std::uint32_t vod_retention_days = default_vod_retention_days;
 };
 
 template <class Inspector>
@@ -64,7 +68,7 @@ typename Inspector::result_type inspect(Inspector& f, channel_view& x) {
   return f(caf::meta::type_name("channel_view"), x.name, x.owner, x.owner_is_admin, x.title,
            x.category, x.description, x.tags, x.live, x.started_at_ms, x.session_id, x.ingest_node,
            x.ladder_custom, x.ladder, x.version, x.viewers, x.peak_viewers, x.featured,
-           x.viewers_window_ago);
+           x.viewers_window_ago, x.record, x.vod_retention_days);
 }
 
 /// Ingest health of the live session, reported by its media actor every second. Rates are
@@ -108,7 +112,8 @@ struct channel_patch {
 ///  (update_atom, requester, patch_json)       -> channel_view | forbidden | invalid_argument
 ///     patch keys (all optional): title, category, description (strings), tags (array of
 ///     up to 10 strings of 1-25 characters of a-z, 0-9, '_' and '-', lower-cased), ladder
-///     (array of rendition names from known_renditions, [] for source only; null: node default)
+///     (array of rendition names from known_renditions, [] for source only; null: node default),
+///     record (bool: its live sessions are recorded as VODs), vod_retention_days (1-365)
 ///  (rotate_key_atom, requester)               -> std::string new stream key
 ///  (reveal_key_atom, requester)               -> std::string stream key   | forbidden
 ///  (publish_begin_atom, key, session_id)      -> channel_view | unauthorized | conflict (live)

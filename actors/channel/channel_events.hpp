@@ -27,7 +27,7 @@ struct created {
 };
 
 /// Only the fields that changed: title, category, description, tags, ladder ("ladder": null
-/// returns the channel to the node's default ladder).
+/// returns the channel to the node's default ladder), record and vod_retention_days (VODs).
 struct updated {
   static constexpr std::string_view type = "channel.updated";
   static constexpr std::uint32_t schema = 1;
@@ -37,8 +37,11 @@ struct updated {
   std::optional<std::vector<std::string>> tags;
   std::optional<std::vector<std::string>> ladder;
   bool ladder_default = false;
+  std::optional<bool> record;
+  std::optional<std::uint32_t> vod_retention_days;
   bool empty() const {
-    return !title && !category && !description && !tags && !ladder && !ladder_default;
+    return !title && !category && !description && !tags && !ladder && !ladder_default &&
+           !record && !vod_retention_days;
   }
 };
 
@@ -100,6 +103,10 @@ inline void to_json(json& j, const updated& e) {
     j["ladder"] = *e.ladder;
   else if (e.ladder_default)
     j["ladder"] = nullptr;
+  if (e.record)
+    j["record"] = *e.record;
+  if (e.vod_retention_days)
+    j["vod_retention_days"] = *e.vod_retention_days;
 }
 inline void from_json(const json& j, updated& e) {
   if (j.contains("title"))
@@ -123,6 +130,10 @@ inline void from_json(const json& j, updated& e) {
           e.ladder->push_back(name.get<std::string>());
     }
   }
+  if (auto record = j.find("record"); record != j.end() && record->is_boolean())
+    e.record = record->get<bool>();
+  if (auto days = j.find("vod_retention_days"); days != j.end() && days->is_number_unsigned())
+    e.vod_retention_days = days->get<std::uint32_t>();
 }
 
 inline void to_json(json& j, const key_rotated& e) { j = json{{"stream_key", e.stream_key}}; }

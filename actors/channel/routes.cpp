@@ -39,7 +39,9 @@ json channel_json(const channel_view& view) {
               {"ladder", view.ladder_custom ? json(view.ladder) : json(nullptr)},
               {"viewers", view.viewers},
               {"peak_viewers", view.peak_viewers},
-              {"featured", view.featured}};
+              {"featured", view.featured},
+              {"record", view.record},
+              {"vod_retention_days", view.vod_retention_days}};
 }
 
 // PUT {"featured": bool}: the admin puts a channel forward on the browse page.
@@ -324,7 +326,7 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              "one channel, with its follower count", {"channel", "follows"});
   routes.add(patch, "channels/{channel}", access::owner,
              valid_name_only(with_env(env, patch_channel)),
-             "change title, category, description or tags");
+             "change title, category, description, tags, ladder, record or vod_retention_days");
   routes.add(get, "channels/{channel}/stream-key", access::owner,
              valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key");
   routes.add(post, "channels/{channel}/stream-key", access::owner,

@@ -1,0 +1,180 @@
+// A node without its network front ends, for the VOD routes: every module's entity kinds over
+// an in-memory store with a manual clock, every read model in a SQLite file caught up before
+// each query, the VOD module started (its keeper) and its routes called as the HTTP binding
+// would call them, with the caller's principal already resolved.
+#pragma once
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <string>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/modules.hpp"
+#include "runtime/atoms.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/entity_registry.hpp"
+#include "runtime/errors.hpp"
+#include "storage/event_store.hpp"
+#include "storage/read_model.hpp"
+
+namespace aethex::test {
+
+/// A route's answer: the status and body, or the error's code (status 0).
+struct api_answer {
+  unsigned status = 0;
+  nlohmann::json body;
+  errc error{};
+};
+
+class vod_node {
+ public:
+  vod_node() {
+    static std::atomic<int> counter{0};
+    folder_ = std::filesystem::temp_directory_path() /
+              ("aethex-vod-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(folder_);
+    std::filesystem::create_directories(folder_);
+    config.data_dir = folder_ / "data";
+    runner = std::make_unique<storage::projection_runner>(*store, folder_ / "read.db");
+
+    env.sys = &sys;
+    env.store = store.get();
+    env.config = &config;
+    env.clock = &clock;
+    env.node_id = "n1";
+    runtime::entity_kinds kinds;
+    for (auto& m : modules)
+      m->add_kinds(kinds, env);
+    registry = runtime::spawn_entity_registry(sys, std::move(kinds));
+    env.registry = registry;
+    for (auto& m : modules) {
+      m->add_projections(*runner);
+      m->add_queries(queries);
+    }
+    env.query = [this](std::string name, nlohmann::json args, auto done) {
+      done(query(name, args));
+    };
+    env.publish = [this](std::string topic, std::string payload) {
+      if (auto service = env.services->find(topic))
+        caf::anon_send(service, publish_atom::value, std::move(topic), std::move(payload));
+    };
+    for (auto& m : modules)
+      if (m->name() == "vod") {
+        m->start(env);
+        m->add_routes(routes, env);
+      }
+  }
+
+  ~vod_node() {
+    for (auto& service : env.services->all())
+      self->send_exit(service, caf::exit_reason::user_shutdown);
+    self->send_exit(registry, caf::exit_reason::user_shutdown);
+    self->wait_for(registry);
+    std::error_code ec;
+    std::filesystem::remove_all(folder_, ec);
+  }
+  vod_node(const vod_node&) = delete;
+  vod_node& operator=(const vod_node&) = delete;
+
+  caf::expected<std::vector<nlohmann::json>> query(const std::string& name,
+                                                   const nlohmann::json& args) {
+    std::lock_guard lock{db_mutex_};
+    runner->catch_up();
+    auto it = queries.find(name);
+    if (it == queries.end())
+      return make_error(errc::not_found, "no query " + name);
+    auto rows = it->second(runner->db(), args, [](std::string_view, std::string_view) {
+      return true;
+    });
+    return std::vector<nlohmann::json>(rows.begin(), rows.end());
+  }
+
+  template <class T, class... Ts>
+  caf::expected<T> ask(const std::string& kind, const std::string& id, Ts... xs) {
+    caf::expected<T> result = caf::error{};
+    self
+      ->request(registry, std::chrono::seconds(10), route_atom::value, kind, id,
+                caf::make_message(std::move(xs)...))
+      .receive([&](T& value) { result = std::move(value); },
+               [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  /// Calls the route `method` `target` ("vods/abc?x=1") as `who`.
+  api_answer call(actors::http_method method, const std::string& target,
+                  const runtime::principal& who, const nlohmann::json& body = nullptr) {
+    auto question = target.find('?');
+    auto path = target.substr(0, question);
+    for (auto& r : routes.routes) {
+      actors::route_request req;
+      if (r.method != method || !match(r.pattern, path, req))
+        continue;
+      req.query = question == std::string::npos ? "" : target.substr(question + 1);
+      req.body = body.is_null() ? "" : body.dump();
+      req.who = who;
+      std::promise<caf::expected<actors::route_response>> answered;
+      auto answer = answered.get_future();
+      r.handler(std::move(req), [&answered](caf::expected<actors::route_response> res) {
+        answered.set_value(std::move(res));
+      });
+      if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+        return {0, nullptr, errc::unavailable};
+      auto res = answer.get();
+      if (!res)
+        return {0, nullptr, code_of(res.error())};
+      return {res->status, nlohmann::json::parse(res->body), errc{}};
+    }
+    return {0, nullptr, errc::internal};  // no such route
+  }
+
+  runtime::manual_clock clock{runtime::system_clock().now_ms()};
+  runtime::node_config config;
+  std::unique_ptr<storage::event_store> store = storage::event_store::in_memory();
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  caf::actor registry;
+  actors::module_list modules = actors::all_modules();
+  std::unique_ptr<storage::projection_runner> runner;
+  actors::read_query_table queries;
+  actors::node_env env;
+  actors::route_table routes;
+
+ private:
+  static bool match(const std::string& pattern, const std::string& path,
+                    actors::route_request& req) {
+    auto split = [](const std::string& text) {
+      std::vector<std::string> parts;
+      std::size_t from = 0;
+      for (auto slash = text.find('/'); slash != std::string::npos; slash = text.find('/', from)) {
+        parts.push_back(text.substr(from, slash - from));
+        from = slash + 1;
+      }
+      parts.push_back(text.substr(from));
+      return parts;
+    };
+    auto want = split(pattern);
+    auto got = split(path);
+    if (want.size() != got.size())
+      return false;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (want[i].starts_with("{"))
+        req.params[want[i].substr(1, want[i].size() - 2)] = got[i];
+      else if (want[i] != got[i])
+        return false;
+    }
+    return true;
+  }
+
+  std::filesystem::path folder_;
+  std::mutex db_mutex_;
+};
+
+}  // namespace aethex::test
