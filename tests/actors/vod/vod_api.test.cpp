@@ -206,6 +206,9 @@ TEST_CASE("retention deletes expired VODs and their folders on the injected cloc
   CHECK(code_of(gone.error()) == errc::not_found);
   CHECK(t.node.ask<vod_view>("vod", "0000000000e2", get_atom::value));
   CHECK(t.sweep() == 0);
+  auto disk = t.node.query("vod.disk", json::object());
+  REQUIRE(disk);
+  CHECK(*disk == std::vector<json>{json{{"node", "n1"}, {"vods", 1}, {"bytes", 1000}}});
 
   t.node.clock.advance(std::chrono::milliseconds(13 * day_ms));
   CHECK(t.sweep() == 1);
@@ -321,4 +324,32 @@ TEST_CASE("channels choose whether they are recorded and how long their VODs are
   REQUIRE(kept);
   CHECK_FALSE(kept->record);
   CHECK(kept->vod_retention_days == 60);
+}
+
+TEST_CASE("the console renames, hides and deletes a VOD, and sweeps expired ones") {
+  vod_api t;
+  auto now = t.node.clock.now_ms();
+  t.record("0000000000b1", now, 1000);
+  t.record("0000000000b2", now - 30 * day_ms, 1000, 7);
+  auto dir = t.files_of("0000000000b1");
+  auto expired = t.files_of("0000000000b2");
+
+  auto renamed = t.node.console("vod", "0000000000b1", "rename", {"Grand", "final"});
+  REQUIRE(renamed);
+  CHECK((*renamed)["title"] == "Grand final");
+  CHECK((*renamed)["node"] == "n1");
+  REQUIRE(t.node.console("vod", "0000000000b1", "privacy", {"private"}));
+  CHECK(t.node.call(get, "vods/0000000000b1", carl).error == errc::not_found);
+  CHECK_FALSE(t.node.console("vod", "0000000000b1", "privacy", {"secret"}));
+
+  auto swept = t.node.console("vodkeeper", "here", "sweep");
+  REQUIRE(swept);
+  CHECK(*swept == json{{"deleted", 1}});
+  CHECK_FALSE(std::filesystem::exists(expired));
+
+  auto deleted = t.node.console("vod", "0000000000b1", "delete");
+  REQUIRE(deleted);
+  CHECK((*deleted)["deleted"] == true);
+  CHECK(eventually_gone(dir));
+  CHECK_FALSE(t.node.console("vod", "0000000000b1", "get"));
 }

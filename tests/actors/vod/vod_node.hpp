@@ -11,7 +11,9 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -67,6 +69,7 @@ class vod_node {
     };
     for (auto& m : modules)
       if (m->name() == "vod") {
+        m->add_console(adapters);
         m->start(env);
         m->add_routes(routes, env);
       }
@@ -105,6 +108,32 @@ class vod_node {
       .receive([&](T& value) { result = std::move(value); },
                [&](caf::error& err) { result = std::move(err); });
     return result;
+  }
+
+  /// Runs console command `name` of `kind`'s adapter on entity kind/id, as the admin.
+  caf::expected<nlohmann::json> console(const std::string& kind, const std::string& id,
+                                        const std::string& name,
+                                        std::vector<std::string> words = {}) {
+    const auto* a = adapters.find(kind);
+    const auto* c = a ? a->find(name) : nullptr;
+    if (!c)
+      return make_error(errc::not_found, "no console command " + kind + " " + name);
+    auto inv = actors::console::bind_arguments(*a, *c, std::move(words), "");
+    if (!inv)
+      return inv.error();
+    auto msg = c->build(*inv);
+    if (!msg)
+      return msg.error();
+    auto answered = std::make_shared<std::promise<caf::expected<nlohmann::json>>>();
+    auto answer = answered->get_future();
+    sys.spawn([this, c, kind, id, msg = *msg, answered](caf::event_based_actor* actor) {
+      c->dispatch(actor, registry, kind, id, msg, [answered](caf::expected<nlohmann::json> r) {
+        answered->set_value(std::move(r));
+      });
+    });
+    if (answer.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+      return make_error(errc::unavailable, "no answer");
+    return answer.get();
   }
 
   /// Calls the route `method` `target` ("vods/abc?x=1") as `who`.
@@ -146,6 +175,7 @@ class vod_node {
   actors::read_query_table queries;
   actors::node_env env;
   actors::route_table routes;
+  actors::console::adapter_table adapters;
 
  private:
   static bool match(const std::string& pattern, const std::string& path,
