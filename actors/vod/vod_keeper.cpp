@@ -1,5 +1,6 @@
 #include "actors/vod/vod_keeper.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -95,7 +96,9 @@ void sweep(keeper_actor* self, const node_env& env, std::uint64_t n, const std::
 }
 
 caf::behavior keeper_behavior(keeper_actor* self, node_env env, std::chrono::milliseconds period) {
-  self->delayed_send(self, period, vod_tick_atom::value);
+  // Soon after the start too: a node restarted more often than `period` still sweeps.
+  self->delayed_send(self, std::min<std::chrono::milliseconds>(period, std::chrono::minutes(1)),
+                     vod_tick_atom::value);
   return {
     [env](publish_atom, const std::string& topic, const std::string& id) {
       if (topic == vod_keeper_name)

@@ -3,7 +3,8 @@
 //    <data>/vod/<id>/ if this node holds it (every member hears it, via node_env::publish).
 //  - (vod_expire_atom) -> std::uint64_t: a retention sweep now; deletes (as the admin) every VOD
 //    whose files are on this node and whose expiry has passed on env.clock, removes its folder,
-//    and answers how many it deleted. The keeper runs one itself every `sweep_every`.
+//    and answers how many it deleted. The keeper runs one itself every `sweep_every` (the
+//    first a minute after it starts).
 #pragma once
 
 #include <chrono>

@@ -16,6 +16,10 @@ using json = nlohmann::json;
 constexpr std::string_view vod_prefix = "vod/";
 constexpr std::string_view chat_prefix = "chat/";
 constexpr std::int64_t max_chat_rows = 5000;
+// Chat older than the longest retention can belong to no VOD: pruned as a room's chat goes on
+// (by the events' own times, so a rebuild prunes alike).
+constexpr std::int64_t chat_kept_ms = 366LL * 86'400'000;
+constexpr std::int64_t prune_every = 1000;  // messages of a room
 
 const storage::event_schema_registry& schemas() {
   static storage::event_schema_registry registry;
@@ -261,6 +265,11 @@ void vod_chat_projection::apply(storage::sqlite::transaction& tx,
       .bind(5, body.value("text", ""))
       .bind(6, (badges.is_array() ? badges : json::array()).dump());
     insert->run();
+    if (as_int(body, "id") % prune_every == 0) {
+      auto prune = tx.db().cached("DELETE FROM vod_chat WHERE channel = ?1 AND at_ms < ?2");
+      prune->bind(1, channel).bind(2, e.data.timestamp_ms - chat_kept_ms);
+      prune->run();
+    }
   } else if (type == "chat.message_deleted") {
     auto hide = tx.db().cached("UPDATE vod_chat SET hidden = 1 WHERE channel = ?1 AND id = ?2");
     hide->bind(1, channel).bind(2, as_int(body, "id"));

@@ -353,3 +353,25 @@ TEST_CASE("the console renames, hides and deletes a VOD, and sweeps expired ones
   CHECK(eventually_gone(dir));
   CHECK_FALSE(t.node.console("vod", "0000000000b1", "get"));
 }
+
+TEST_CASE("chat older than the longest retention is pruned as a room goes on") {
+  vod_api t;
+  auto old_at = t.node.clock.now_ms();
+  t.say(bob, "a year ago");
+  t.node.clock.advance(std::chrono::hours(24 * 367));
+  auto recent_at = t.node.clock.now_ms();
+  auto all_chat = [&] {
+    auto rows = t.node.query("vod.chat", json{{"channel", "alice"},
+                                             {"from_ms", old_at},
+                                             {"to_ms", recent_at + 1},
+                                             {"limit", 5000}});
+    REQUIRE(rows);
+    return rows->size();
+  };
+  // The broadcaster has no rate limit: its messages bring the room to the 1000th event.
+  std::uint64_t last = t.say(alice, "now").id;
+  CHECK(all_chat() == 2);
+  while (last < 1000)
+    last = t.say(alice, "now").id;
+  CHECK(all_chat() == last - 1);  // all but the year-old message
+}
