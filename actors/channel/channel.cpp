@@ -189,7 +189,8 @@ caf::expected<json> parse_patch(const std::string& patch_json) {
     } else if (key == "vod_retention_days") {
       if (!value.is_number_integer() || value.get<std::int64_t>() < min_vod_retention_days ||
           value.get<std::int64_t>() > max_vod_retention_days)
-        return make_error(errc::invalid_argument, "vod_retention_days must be a whole number 1-365");
+        return make_error(errc::invalid_argument,
+                          "vod_retention_days must be a whole number 1-365");
       change["vod_retention_days"] = value.get<std::uint32_t>();
     } else {
       return make_error(errc::invalid_argument, "unknown field '" + key + "'");

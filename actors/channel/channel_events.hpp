@@ -40,8 +40,8 @@ struct updated {
   std::optional<bool> record;
   std::optional<std::uint32_t> vod_retention_days;
   bool empty() const {
-    return !title && !category && !description && !tags && !ladder && !ladder_default &&
-           !record && !vod_retention_days;
+    return !title && !category && !description && !tags && !ladder && !ladder_default && !record &&
+           !vod_retention_days;
   }
 };
 

@@ -40,23 +40,24 @@ adapter vod_adapter(std::shared_ptr<vod_console_slot> slot) {
          "send vod/0123456789ab rename Best of the finals", patch_of("title"), render);
   a.send("privacy", {{"public|followers|subscribers|private"}}, "Changes who may see it.",
          "send vod/0123456789ab privacy private", patch_of("privacy"), render);
-  a.send("delete", {}, "Deletes the VOD, and its files on the node that holds them.",
-         "send vod/0123456789ab delete",
-         [](const invocation& inv) -> caf::expected<caf::message> {
-           return caf::make_message(vod_delete_atom::value, inv.as);
-         },
-         [slot](caf::event_based_actor* self, const caf::actor& registry, const std::string& kind,
-                const std::string& id, caf::message msg, reply_fn done) {
-           self->request(registry, entity_timeout, route_atom::value, kind, id, std::move(msg))
-             .then(
-               [slot, id, done](bool) {
-                 std::lock_guard lock{slot->mutex};
-                 if (slot->publish)
-                   slot->publish(std::string{vod_keeper_name}, id);
-                 done(json{{"id", id}, {"deleted", true}});
-               },
-               [done](caf::error& err) { done(std::move(err)); });
-         });
+  a.send(
+    "delete", {}, "Deletes the VOD, and its files on the node that holds them.",
+    "send vod/0123456789ab delete",
+    [](const invocation& inv) -> caf::expected<caf::message> {
+      return caf::make_message(vod_delete_atom::value, inv.as);
+    },
+    [slot](caf::event_based_actor* self, const caf::actor& registry, const std::string& kind,
+           const std::string& id, caf::message msg, reply_fn done) {
+      self->request(registry, entity_timeout, route_atom::value, kind, id, std::move(msg))
+        .then(
+          [slot, id, done](bool) {
+            std::lock_guard lock{slot->mutex};
+            if (slot->publish)
+              slot->publish(std::string{vod_keeper_name}, id);
+            done(json{{"id", id}, {"deleted", true}});
+          },
+          [done](caf::error& err) { done(std::move(err)); });
+    });
   return a;
 }
 
@@ -76,8 +77,11 @@ adapter vod_keeper_adapter(std::shared_ptr<vod_console_slot> slot) {
            if (!keeper)
              return done(make_error(errc::unavailable, "the VOD keeper is not running"));
            self->request(keeper, entity_timeout, std::move(msg))
-             .then([done](std::uint64_t deleted) { done(json{{"deleted", deleted}}); },
-                   [done](caf::error& err) { done(std::move(err)); });
+             .then(
+               [done](std::uint64_t deleted) {
+                 done(json{{"deleted", deleted}});
+               },
+               [done](caf::error& err) { done(std::move(err)); });
          });
   return a;
 }

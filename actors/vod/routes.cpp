@@ -210,11 +210,10 @@ void list_vods(const node_env& env, route_request&& req, route_reply reply) {
                           [reply, limit](caf::expected<std::vector<json>> rows) {
                             if (!rows)
                               return reply(rows.error());
-                            std::sort(rows->begin(), rows->end(),
-                                      [](const json& a, const json& b) {
-                                        return std::tuple{a["started_at_ms"], a["id"]} >
-                                               std::tuple{b["started_at_ms"], b["id"]};
-                                      });
+                            std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
+                              return std::tuple{a["started_at_ms"], a["id"]} >
+                                     std::tuple{b["started_at_ms"], b["id"]};
+                            });
                             json list = json::array();
                             for (std::size_t i = 0; i < rows->size() && i < limit; ++i)
                               list.push_back(vod_json(view_of_row((*rows)[i])));
@@ -257,8 +256,7 @@ void chat_replay(const node_env& env, route_request&& req, route_reply reply) {
                          if (!rows)
                            return reply(rows.error());
                          std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
-                           return std::tuple{a["at_ms"], a["id"]} <
-                                  std::tuple{b["at_ms"], b["id"]};
+                           return std::tuple{a["at_ms"], a["id"]} < std::tuple{b["at_ms"], b["id"]};
                          });
                          json list = json::array();
                          for (auto& row : *rows) {
@@ -283,15 +281,15 @@ void store_progress(const node_env& env, route_request&& req, route_reply reply)
     return reply(make_error(errc::invalid_argument, "position_s must be a number >= 0"));
   auto position_ms = std::llround(position->get<double>() * 1000);
   auto user = req.who.name;
-  with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply, user, position_ms](const vod_view& v, const relation&) {
-             watch_ref{env.registry, user}
-               .ask(vod_watch_atom::value, v.id, std::int64_t{position_ms}, v.duration_ms)
-               .then(*env.sys, answer<watch_entry>(reply, [](const watch_entry& w) {
-                       return json{{"vod", w.vod},
-                                   {"position_s", static_cast<double>(w.position_ms) / 1000.0}};
-                     }));
-           });
+  with_vod(
+    env, req.who, req.param("id"), false, reply,
+    [env, reply, user, position_ms](const vod_view& v, const relation&) {
+      watch_ref{env.registry, user}
+        .ask(vod_watch_atom::value, v.id, std::int64_t{position_ms}, v.duration_ms)
+        .then(*env.sys, answer<watch_entry>(reply, [](const watch_entry& w) {
+          return json{{"vod", w.vod}, {"position_s", static_cast<double>(w.position_ms) / 1000.0}};
+        }));
+    });
 }
 
 // Continue watching: the user's VODs not watched to the end (position < 95 %), still there and
@@ -349,13 +347,12 @@ void continue_watching(const node_env& env, route_request&& req, route_reply rep
             return answer_continue(st, reply);
           st->left = channels.size();
           for (auto& channel : channels)
-            relation_to(env, who, channel, true,
-                        [st, reply, channel](caf::expected<relation> r) {
-                          std::lock_guard lock{st->mutex};
-                          st->relations[channel] = r ? *r : relation{};
-                          if (--st->left == 0)
-                            answer_continue(st, reply);
-                        });
+            relation_to(env, who, channel, true, [st, reply, channel](caf::expected<relation> r) {
+              std::lock_guard lock{st->mutex};
+              st->relations[channel] = r ? *r : relation{};
+              if (--st->left == 0)
+                answer_continue(st, reply);
+            });
         });
     });
 }

@@ -58,12 +58,18 @@ struct vod_state {
   void apply(const ev::deleted&, const event_meta&) { deleted = true; }
 
   std::string snapshot() const {
-    return json{{"channel", view.channel},     {"title", view.title},
-                {"category", view.category},   {"node", view.node},
-                {"started_at_ms", view.started_at_ms}, {"duration_ms", view.duration_ms},
-                {"bytes", view.bytes},         {"privacy", view.privacy},
-                {"views", view.views},         {"expires_at_ms", view.expires_at_ms},
-                {"recovered", view.recovered}, {"finished", finished},
+    return json{{"channel", view.channel},
+                {"title", view.title},
+                {"category", view.category},
+                {"node", view.node},
+                {"started_at_ms", view.started_at_ms},
+                {"duration_ms", view.duration_ms},
+                {"bytes", view.bytes},
+                {"privacy", view.privacy},
+                {"views", view.views},
+                {"expires_at_ms", view.expires_at_ms},
+                {"recovered", view.recovered},
+                {"finished", finished},
                 {"deleted", deleted}}
       .dump();
   }
@@ -101,8 +107,7 @@ caf::result<vod_view> record(vod_actor* self, const vod_recording& r) {
   if (st.view.started_at_ms == 0) {
     if (r.channel.empty() || r.started_at_ms <= 0)
       return make_error(errc::invalid_argument, "a recording needs a channel and a start time");
-    ev::recorded created{r.channel, r.title, r.category, r.node, r.started_at_ms,
-                         r.retention_days};
+    ev::recorded created{r.channel, r.title, r.category, r.node, r.started_at_ms, r.retention_days};
     caf::error err;
     if (r.finished)
       err = st.emit(created, ev::finished{r.duration_ms, r.bytes, r.recovered});

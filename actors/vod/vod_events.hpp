@@ -25,9 +25,12 @@ struct recorded {
   std::uint32_t retention_days = default_vod_retention_days;
 };
 inline void to_json(json& j, const recorded& e) {
-  j = json{{"channel", e.channel},       {"title", e.title},
-           {"category", e.category},     {"node", e.node},
-           {"started_at_ms", e.started_at_ms}, {"retention_days", e.retention_days}};
+  j = json{{"channel", e.channel},
+           {"title", e.title},
+           {"category", e.category},
+           {"node", e.node},
+           {"started_at_ms", e.started_at_ms},
+           {"retention_days", e.retention_days}};
 }
 inline void from_json(const json& j, recorded& e) {
   e.channel = j.value("channel", "");

@@ -31,8 +31,7 @@ struct keeper_state {
 
 using keeper_actor = caf::stateful_actor<keeper_state>;
 
-void start_sweep(keeper_actor* self, const node_env& env,
-                 std::function<void(std::uint64_t)> done) {
+void start_sweep(keeper_actor* self, const node_env& env, std::function<void(std::uint64_t)> done) {
   auto n = ++self->state.next_sweep;
   self->state.waiting.emplace(n, std::move(done));
   // The query answers on another thread: its rows come back as a message.

@@ -93,7 +93,8 @@ json channel_vods(storage::sqlite::database& db, const json& args, const owns_fn
   while (static_cast<std::int64_t>(out.size()) < limit && rows.step()) {
     auto id = rows.column_text(0);
     auto privacy = rows.column_text(8);
-    if (owns("vod", id) && std::find(privacies.begin(), privacies.end(), privacy) != privacies.end())
+    if (owns("vod", id) &&
+        std::find(privacies.begin(), privacies.end(), privacy) != privacies.end())
       out.push_back(row_json(rows));
   }
   return out;
@@ -104,8 +105,8 @@ json vods_by_ids(storage::sqlite::database& db, const json& args, const owns_fn&
   auto ids = args.value("ids", json::array());
   if (!ids.is_array())
     return out;
-  auto row =
-    db.prepare("SELECT " + std::string{row_columns} + " FROM vods WHERE id = ?1 AND deleted = 0");
+  auto row = db.prepare("SELECT " + std::string{row_columns} +
+                        " FROM vods WHERE id = ?1 AND deleted = 0");
   for (auto& id : ids) {
     if (!id.is_string() || !owns("vod", id.get<std::string>()))
       continue;
@@ -211,12 +212,10 @@ void vods_projection::apply(storage::sqlite::transaction& tx, const storage::rec
       .run();
   } else if (type == "vod.progressed" || type == "vod.finished") {
     bool finished = type == "vod.finished";
-    update_vod(tx, id,
-               finished ? "duration_ms = ?2, bytes = ?3, state = 'ready'"
-                        : "duration_ms = ?2, bytes = ?3",
-               [&](auto& s) {
-                 s.bind(2, as_int(body, "duration_ms")).bind(3, as_int(body, "bytes"));
-               });
+    update_vod(
+      tx, id,
+      finished ? "duration_ms = ?2, bytes = ?3, state = 'ready'" : "duration_ms = ?2, bytes = ?3",
+      [&](auto& s) { s.bind(2, as_int(body, "duration_ms")).bind(3, as_int(body, "bytes")); });
   } else if (type == "vod.renamed") {
     update_vod(tx, id, "title = ?2", [&](auto& s) { s.bind(2, body.value("title", "")); });
   } else if (type == "vod.privacy_changed") {

@@ -30,9 +30,8 @@ struct vodwatch_state {
 
   void apply(const watch_progressed& e, const event_meta& meta) {
     std::erase_if(view.entries, [&](const watch_entry& w) { return w.vod == e.vod; });
-    view.entries.insert(view.entries.begin(),
-                        watch_entry{e.vod, to_ms(e.position_s), to_ms(e.duration_s),
-                                    meta.timestamp_ms});
+    view.entries.insert(view.entries.begin(), watch_entry{e.vod, to_ms(e.position_s),
+                                                          to_ms(e.duration_s), meta.timestamp_ms});
     if (view.entries.size() > max_watched)
       view.entries.resize(max_watched);
   }
@@ -50,10 +49,9 @@ struct vodwatch_state {
     view.entries.clear();
     auto j = json::parse(text);  // outlives the loop (a temporary's member would not)
     for (auto& w : j.at("entries"))
-      view.entries.push_back(watch_entry{w.at("vod").get<std::string>(),
-                                         w.at("position_ms").get<std::int64_t>(),
-                                         w.at("duration_ms").get<std::int64_t>(),
-                                         w.at("at_ms").get<std::int64_t>()});
+      view.entries.push_back(watch_entry{
+        w.at("vod").get<std::string>(), w.at("position_ms").get<std::int64_t>(),
+        w.at("duration_ms").get<std::int64_t>(), w.at("at_ms").get<std::int64_t>()});
   }
 };
 
@@ -82,9 +80,7 @@ caf::behavior vodwatch_behavior(vodwatch_actor* self, caf::actor registry,
         return err;
       return st.view.entries.front();
     },
-    [self](get_atom) -> vodwatch_view {
-      return self->state.answer_read(self, self->state.view);
-    },
+    [self](get_atom) -> vodwatch_view { return self->state.answer_read(self, self->state.view); },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };
@@ -94,8 +90,7 @@ caf::behavior vodwatch_behavior(vodwatch_actor* self, caf::actor registry,
 
 void add_vodwatch_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                        const runtime::clock& clock) {
-  kinds.factories["vodwatch"] = [&store, &clock](caf::actor_system& sys,
-                                                 const caf::actor& registry,
+  kinds.factories["vodwatch"] = [&store, &clock](caf::actor_system& sys, const caf::actor& registry,
                                                  const std::string& user) {
     return sys.spawn(vodwatch_behavior, registry, &store, user, &clock);
   };

@@ -51,7 +51,8 @@ errc code(const caf::expected<vod_view>& v) { return v ? errc{} : code_of(v.erro
 
 }  // namespace
 
-TEST_CASE("recording reports are an upsert: created, progressed when figures change, finished once") {
+TEST_CASE(
+  "recording reports are an upsert: created, progressed when figures change, finished once") {
   test::entity_fixture f;
   const std::string id = "0123456789ab";
   CHECK(code(f.ask<vod_view>("vod", id, get_atom::value)) == errc::not_found);

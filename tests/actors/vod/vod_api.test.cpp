@@ -312,7 +312,8 @@ TEST_CASE("channels choose whether they are recorded and how long their VODs are
   CHECK(view->record);
   CHECK(view->vod_retention_days == default_vod_retention_days);
   auto changed = t.node.ask<channel_view>("channel", "alice", update_atom::value, alice,
-                                          std::string{R"({"record": false, "vod_retention_days": 60})"});
+                                          std::string{
+                                            R"({"record": false, "vod_retention_days": 60})"});
   REQUIRE(changed);
   CHECK_FALSE(changed->record);
   CHECK(changed->vod_retention_days == 60);
@@ -361,10 +362,9 @@ TEST_CASE("chat older than the longest retention is pruned as a room goes on") {
   t.node.clock.advance(std::chrono::hours(24 * 367));
   auto recent_at = t.node.clock.now_ms();
   auto all_chat = [&] {
-    auto rows = t.node.query("vod.chat", json{{"channel", "alice"},
-                                             {"from_ms", old_at},
-                                             {"to_ms", recent_at + 1},
-                                             {"limit", 5000}});
+    auto rows = t.node.query(
+      "vod.chat",
+      json{{"channel", "alice"}, {"from_ms", old_at}, {"to_ms", recent_at + 1}, {"limit", 5000}});
     REQUIRE(rows);
     return rows->size();
   };

@@ -93,9 +93,8 @@ class vod_node {
     auto it = queries.find(name);
     if (it == queries.end())
       return make_error(errc::not_found, "no query " + name);
-    auto rows = it->second(runner->db(), args, [](std::string_view, std::string_view) {
-      return true;
-    });
+    auto rows = it->second(runner->db(), args,
+                           [](std::string_view, std::string_view) { return true; });
     return std::vector<nlohmann::json>(rows.begin(), rows.end());
   }
 
