@@ -15,6 +15,7 @@
   domain(messaging)            \
   domain(raid)                 \
   domain(vod)                  \
+  domain(clip)                 \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
