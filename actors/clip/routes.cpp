@@ -234,6 +234,13 @@ void clip_of_live(const node_env& env, const runtime::principal& who, clip_reque
             return reply(vod.error());
           vod_visible(env, who, vod->privacy, channel,
                       [env, who, r, reply, vod = *vod, channel](caf::error err) {
+                        // The stream is public; only its recording is not: say so.
+                        if (err && code_of(err) == errc::not_found)
+                          return reply(make_error(
+                            errc::forbidden,
+                            channel.name + " keeps its recordings to " +
+                              (vod.privacy == vod_privacy::followers ? "its followers" : "itself") +
+                              ": it cannot be clipped by you"));
                         if (err)
                           return reply(err);
                         auto length_s = static_cast<double>(vod.duration_ms) / 1000.0;

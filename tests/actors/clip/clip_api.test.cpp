@@ -10,6 +10,7 @@
 #include "actors/clip/clip.hpp"
 #include "actors/clip/clip_read_model.hpp"
 #include "actors/clip/internal.hpp"
+#include "actors/social/follows.hpp"
 #include "actors/vod/vod.hpp"
 #include "runtime/errors.hpp"
 #include "storage/read_model.hpp"
@@ -288,6 +289,28 @@ TEST_CASE("a live clip is the last seconds of the running session's VOD") {
   CHECK(api.create(cid, {{"channel", "alice"}, {"duration_s", 61}}).status == 400);
   CHECK(api.create(cid, {{"channel", "alice"}, {"start_s", 0}}).status == 400);
   CHECK(api.published().size() == 2);
+
+  // A stream whose recordings only its followers see: clipped by them and its owner.
+  auto& f = api.f;
+  const auto dee = runtime::principal::user("dee");
+  auto key = f.ask<std::string>("channel", "dee", create_atom::value, dee, std::string{"Dee"});
+  REQUIRE(key);
+  REQUIRE(f.ask<channel_view>("channel", "dee", publish_begin_atom::value, *key,
+                              std::string{"dddddddddddd"}));
+  REQUIRE(f.ask<vod_view>("vod", "dddddddddddd", vod_record_atom::value,
+                          recording("dee", 40'000, false)));
+  REQUIRE(f.ask<vod_view>("vod", "dddddddddddd", update_atom::value, dee,
+                          json{{"privacy", "followers"}}.dump()));
+  auto stranger = api.create(cid, {{"channel", "dee"}});
+  CHECK(stranger.status == 403);
+  CHECK(stranger.message ==
+        "dee keeps its recordings to its followers: it cannot be clipped by you");
+  CHECK(api.create(dee, {{"channel", "dee"}}).status == 202);
+  REQUIRE(f.ask<follows_view>("follows", "cid", follow_atom::value, std::string{"dee"}));
+  auto follower = api.create(cid, {{"channel", "dee"}});
+  CHECK(follower.status == 202);
+  CHECK(follower.body["start_s"] == 10);
+  CHECK(api.published().size() == 4);
 }
 
 TEST_CASE("clip creation is paced per user: 10 a minute on the node's clock") {
