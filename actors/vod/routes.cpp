@@ -106,6 +106,20 @@ void with_vod(const node_env& env, const runtime::principal& who, const std::str
     });
 }
 
+// A VOD as the caller sees it: not everyone may fetch the files of one that is not public, so
+// its links carry a signed query (storage/vod_files.hpp) for this caller, who was checked.
+json shown(const node_env& env, const vod_view& v) {
+  auto j = vod_json(v);
+  if (v.privacy == vod_privacy::everyone)
+    return j;
+  auto query = "?" + storage::vod_files::signed_query(env.admin_token_digest, v.id,
+                                                      env.clock->now_ms() +
+                                                        storage::vod_files::link_lifetime_ms);
+  for (auto link : {"hls", "download", "poster"})
+    j[link] = j[link].get<std::string>() + query;
+  return j;
+}
+
 vod_view view_of_row(const json& row) {
   vod_view v;
   v.id = row.value("id", "");
@@ -125,8 +139,8 @@ vod_view view_of_row(const json& row) {
 
 void get_vod(const node_env& env, route_request&& req, route_reply reply) {
   with_vod(env, req.who, req.param("id"), false, reply,
-           [reply](const vod_view& v, const relation&) {
-             reply(route_response::json(200, vod_json(v)));
+           [env, reply](const vod_view& v, const relation&) {
+             reply(route_response::json(200, shown(env, v)));
            });
 }
 
@@ -154,7 +168,7 @@ void patch_vod(const node_env& env, route_request&& req, route_reply reply) {
         if (!changed)
           return reply(changed.error());
         env.read_models_changed();
-        reply(route_response::json(200, vod_json(*changed)));
+        reply(route_response::json(200, shown(env, *changed)));
       });
   });
 }
@@ -207,7 +221,7 @@ void list_vods(const node_env& env, route_request&& req, route_reply reply) {
                     privacies.push_back(p);
                 json args{{"channel", channel}, {"limit", limit}, {"privacies", privacies}};
                 env.query(std::string{vod_queries::channel}, std::move(args),
-                          [reply, limit](caf::expected<std::vector<json>> rows) {
+                          [env, reply, limit](caf::expected<std::vector<json>> rows) {
                             if (!rows)
                               return reply(rows.error());
                             std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
@@ -216,7 +230,7 @@ void list_vods(const node_env& env, route_request&& req, route_reply reply) {
                             });
                             json list = json::array();
                             for (std::size_t i = 0; i < rows->size() && i < limit; ++i)
-                              list.push_back(vod_json(view_of_row((*rows)[i])));
+                              list.push_back(shown(env, view_of_row((*rows)[i])));
                             reply(route_response::json(200, json{{"vods", list}}));
                           });
               });
@@ -301,14 +315,15 @@ struct continue_state {
   std::size_t left = 0;
 };
 
-void answer_continue(const std::shared_ptr<continue_state>& st, const route_reply& reply) {
+void answer_continue(const node_env& env, const std::shared_ptr<continue_state>& st,
+                     const route_reply& reply) {
   json list = json::array();
   for (auto& [entry, vod] : st->candidates) {
     if (list.size() == max_continue)
       break;
     if (!may_see(vod.privacy, st->relations[vod.channel]))
       continue;
-    auto item = vod_json(vod);
+    auto item = shown(env, vod);
     item["position_s"] = static_cast<double>(entry.position_ms) / 1000.0;
     list.push_back(std::move(item));
   }
@@ -325,35 +340,36 @@ void continue_watching(const node_env& env, route_request&& req, route_reply rep
       json ids = json::array();
       for (auto& w : watched->entries)
         ids.push_back(w.vod);
-      env.query(
-        std::string{vod_queries::by_ids}, json{{"ids", ids}},
-        [env, who, reply, entries = watched->entries](caf::expected<std::vector<json>> rows) {
-          if (!rows)
-            return reply(rows.error());
-          std::map<std::string, vod_view> vods;
-          for (auto& row : *rows)
-            vods.emplace(row.value("id", ""), view_of_row(row));
-          auto st = std::make_shared<continue_state>();
-          std::set<std::string> channels;  // of VODs that are not public
-          for (auto& w : entries) {
-            auto it = vods.find(w.vod);
-            if (it == vods.end() || w.position_ms * 100 >= it->second.duration_ms * 95)
-              continue;
-            st->candidates.emplace_back(w, it->second);
-            if (it->second.privacy != vod_privacy::everyone)
-              channels.insert(it->second.channel);
-          }
-          if (channels.empty())
-            return answer_continue(st, reply);
-          st->left = channels.size();
-          for (auto& channel : channels)
-            relation_to(env, who, channel, true, [st, reply, channel](caf::expected<relation> r) {
-              std::lock_guard lock{st->mutex};
-              st->relations[channel] = r ? *r : relation{};
-              if (--st->left == 0)
-                answer_continue(st, reply);
-            });
-        });
+      env.query(std::string{vod_queries::by_ids}, json{{"ids", ids}},
+                [env, who, reply,
+                 entries = watched->entries](caf::expected<std::vector<json>> rows) {
+                  if (!rows)
+                    return reply(rows.error());
+                  std::map<std::string, vod_view> vods;
+                  for (auto& row : *rows)
+                    vods.emplace(row.value("id", ""), view_of_row(row));
+                  auto st = std::make_shared<continue_state>();
+                  std::set<std::string> channels;  // of VODs that are not public
+                  for (auto& w : entries) {
+                    auto it = vods.find(w.vod);
+                    if (it == vods.end() || w.position_ms * 100 >= it->second.duration_ms * 95)
+                      continue;
+                    st->candidates.emplace_back(w, it->second);
+                    if (it->second.privacy != vod_privacy::everyone)
+                      channels.insert(it->second.channel);
+                  }
+                  if (channels.empty())
+                    return answer_continue(env, st, reply);
+                  st->left = channels.size();
+                  for (auto& channel : channels)
+                    relation_to(env, who, channel, true,
+                                [env, st, reply, channel](caf::expected<relation> r) {
+                                  std::lock_guard lock{st->mutex};
+                                  st->relations[channel] = r ? *r : relation{};
+                                  if (--st->left == 0)
+                                    answer_continue(env, st, reply);
+                                });
+                });
     });
 }
 

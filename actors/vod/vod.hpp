@@ -97,7 +97,8 @@ typename Inspector::result_type inspect(Inspector& f, vod_view& x) {
 ///  (vod_viewed_atom)                    -> std::uint64_t views (counted once per call)
 ///  (vod_delete_atom, principal)         -> bool true | forbidden | not_found
 /// The principal's ownership is the channel's: the caller checks it (owner routes) before
-/// sending; the entity refuses nothing on its own for the admin.
+/// sending; the entity refuses nothing on its own for the admin, and only guests and the
+/// anonymous principal (forbidden) for everyone else.
 struct vod_protocol {
   static constexpr std::string_view kind = "vod";
   static vod_view reply_to(vod_record_atom, vod_recording recording);

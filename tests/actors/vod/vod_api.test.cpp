@@ -146,8 +146,24 @@ TEST_CASE("a VOD the caller may not see is not found; only the channel owner cha
   t.set_privacy("0000000000a2", "private");
   t.set_privacy("0000000000a3", "followers");
 
-  // Private: its owner and the admin only; to everyone else it does not exist.
-  CHECK(t.node.call(get, "vods/0000000000a2", alice).status == 200);
+  // Private: its owner and the admin only; to everyone else it does not exist. Its file links
+  // carry a signed query: players and downloads cannot send the caller's token.
+  auto hidden = t.node.call(get, "vods/0000000000a2", alice);
+  REQUIRE(hidden.status == 200);
+  for (auto link : {"hls", "download", "poster"}) {
+    auto url = hidden.body[link].get<std::string>();
+    auto exp = url.find("?exp="), sig = url.find("&sig=");
+    REQUIRE(sig != std::string::npos);
+    CHECK(storage::vod_files::signature_valid(t.node.env.admin_token_digest, "0000000000a2",
+                                              url.substr(sig + 5),
+                                              url.substr(exp + 5, sig - exp - 5),
+                                              t.node.clock.now_ms()));
+    CHECK_FALSE(storage::vod_files::signature_valid(t.node.env.admin_token_digest, "0000000000a1",
+                                                    url.substr(sig + 5),
+                                                    url.substr(exp + 5, sig - exp - 5),
+                                                    t.node.clock.now_ms()));
+  }
+  CHECK(hidden.body["hls"].get<std::string>().starts_with("/vod/0000000000a2/index.m3u8?exp="));
   CHECK(t.node.call(get, "vods/0000000000a2", admin).status == 200);
   CHECK(t.node.call(get, "vods/0000000000a2", bob).error == errc::not_found);
   CHECK(t.node.call(get, "vods/0000000000a2", nobody).error == errc::not_found);

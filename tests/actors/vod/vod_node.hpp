@@ -51,6 +51,7 @@ class vod_node {
     env.config = &config;
     env.clock = &clock;
     env.node_id = "n1";
+    env.admin_token_digest = "digest-of-the-admin-token";
     runtime::entity_kinds kinds;
     for (auto& m : modules)
       m->add_kinds(kinds, env);
