@@ -137,6 +137,23 @@ vod_view view_of_row(const json& row) {
   return v;
 }
 
+// The binding hands `anyone` routes the anonymous principal even when a token came along, but
+// what these routes answer depends on who asks: they resolve the token themselves. A token that
+// does not resolve counts as none (public VODs stay visible with a stale session).
+route_handler with_caller(const node_env& env, route_handler handler) {
+  return [env, handler](route_request&& req, route_reply reply) {
+    if (req.bearer.empty() || !req.who.is_anonymous() || !env.resolve_bearer)
+      return handler(std::move(req), std::move(reply));
+    auto token = req.bearer;
+    env.resolve_bearer(std::move(token), [handler, req = std::move(req),
+                                          reply](caf::expected<runtime::principal> who) mutable {
+      if (who)
+        req.who = std::move(*who);
+      handler(std::move(req), std::move(reply));
+    });
+  };
+}
+
 void get_vod(const node_env& env, route_request&& req, route_reply reply) {
   with_vod(env, req.who, req.param("id"), false, reply,
            [env, reply](const vod_view& v, const relation&) {
@@ -397,21 +414,22 @@ json vod_json(const vod_view& v) {
 void add_vod_routes(route_table& routes, const node_env& env) {
   using enum http_method;
   // Answers depend on who asks (privacy): never from the shared response cache.
-  routes.add(get, "channels/{channel}/vods", access::anyone, with_env(env, list_vods),
+  routes.add(get, "channels/{channel}/vods", access::anyone,
+             with_caller(env, with_env(env, list_vods)),
              "a channel's VODs the caller may see, newest first: ?limit=1-100 (30)");
-  routes.add(get, "vods/{id}", access::anyone, with_env(env, get_vod),
+  routes.add(get, "vods/{id}", access::anyone, with_caller(env, with_env(env, get_vod)),
              "one VOD (404 also when the caller may not see it)");
   routes.add(patch, "vods/{id}", access::signed_in, with_env(env, patch_vod),
              "change a VOD's title or privacy (channel owner)");
   routes.add(del, "vods/{id}", access::signed_in, with_env(env, delete_vod),
              "delete a VOD and its files (channel owner)");
-  routes.add(post, "vods/{id}/views", access::anyone, with_env(env, count_view),
+  routes.add(post, "vods/{id}/views", access::anyone, with_caller(env, with_env(env, count_view)),
              "count one view of a VOD");
   routes.add(put, "vods/{id}/progress", access::user, with_env(env, store_progress),
              "remember where the signed-in user stopped: {position_s}");
   routes.add(get, "me/continue-watching", access::user, with_env(env, continue_watching),
              "VODs the signed-in user stopped in, most recent first (at most 20)");
-  routes.add(get, "vods/{id}/chat", access::anyone, with_env(env, chat_replay),
+  routes.add(get, "vods/{id}/chat", access::anyone, with_caller(env, with_env(env, chat_replay)),
              "the channel's chat during a VOD: ?from_s=&to_s= (at most 600 s)");
 }
 

@@ -64,6 +64,14 @@ class vod_node {
     env.query = [this](std::string name, nlohmann::json args, auto done) {
       done(query(name, args));
     };
+    // Tokens as the tests make them (token_of); the identity module's resolver in a node.
+    env.resolve_bearer = [](std::string token, auto done) {
+      if (token == "admin")
+        return done(runtime::principal::admin());
+      if (token.starts_with("user-"))
+        return done(runtime::principal::user(token.substr(5)));
+      done(make_error(errc::unauthorized, "invalid or expired session"));
+    };
     env.publish = [this](std::string topic, std::string payload) {
       if (auto service = env.services->find(topic))
         caf::anon_send(service, publish_atom::value, std::move(topic), std::move(payload));
@@ -136,7 +144,15 @@ class vod_node {
     return answer.get();
   }
 
-  /// Calls the route `method` `target` ("vods/abc?x=1") as `who`.
+  /// The bearer token env.resolve_bearer resolves to `who` ("" for the anonymous principal).
+  static std::string token_of(const runtime::principal& who) {
+    if (who.is_admin())
+      return "admin";
+    return who.is_user() ? "user-" + who.name : "";
+  }
+
+  /// Calls the route `method` `target` ("vods/abc?x=1") as the caller whose token resolves to
+  /// `who`, checked against the route's access as the HTTP binding checks it.
   api_answer call(actors::http_method method, const std::string& target,
                   const runtime::principal& who, const nlohmann::json& body = nullptr) {
     auto question = target.find('?');
@@ -147,7 +163,17 @@ class vod_node {
         continue;
       req.query = question == std::string::npos ? "" : target.substr(question + 1);
       req.body = body.is_null() ? "" : body.dump();
-      req.who = who;
+      // As net/app/api_binding.cpp does: `anyone` routes get the token but not its principal.
+      req.bearer = token_of(who);
+      if (r.need != actors::access::anyone) {
+        if (who.is_anonymous())
+          return {0, nullptr, errc::unauthorized};
+        if (r.need == actors::access::user && who.is_admin())
+          return {0, nullptr, errc::forbidden};
+        if (r.need == actors::access::admin && !who.is_admin())
+          return {0, nullptr, errc::unauthorized};
+        req.who = who;
+      }
       std::promise<caf::expected<actors::route_response>> answered;
       auto answer = answered.get_future();
       r.handler(std::move(req), [&answered](caf::expected<actors::route_response> res) {
