@@ -390,6 +390,28 @@ void continue_watching(const node_env& env, route_request&& req, route_reply rep
     });
 }
 
+// What the VODs kept take on each node's disk (from the recorder's figures), and in all.
+void storage_figures(const node_env& env, route_request&&, route_reply reply) {
+  env.query(
+    std::string{vod_queries::disk}, json::object(), [reply](caf::expected<std::vector<json>> rows) {
+      if (!rows)
+        return reply(rows.error());
+      std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> per_node;
+      std::uint64_t vods = 0, bytes = 0;
+      for (auto& row : *rows) {  // a node's VODs may be spread over several members
+        auto& [n, b] = per_node[row.value("node", "")];
+        n += row.value("vods", std::uint64_t{0});
+        b += row.value("bytes", std::uint64_t{0});
+        vods += row.value("vods", std::uint64_t{0});
+        bytes += row.value("bytes", std::uint64_t{0});
+      }
+      json nodes = json::array();
+      for (auto& [node, figures] : per_node)
+        nodes.push_back(json{{"node", node}, {"vods", figures.first}, {"bytes", figures.second}});
+      reply(route_response::json(200, json{{"nodes", nodes}, {"vods", vods}, {"bytes", bytes}}));
+    });
+}
+
 }  // namespace
 
 json vod_json(const vod_view& v) {
@@ -431,6 +453,8 @@ void add_vod_routes(route_table& routes, const node_env& env) {
              "VODs the signed-in user stopped in, most recent first (at most 20)");
   routes.add(get, "vods/{id}/chat", access::anyone, with_caller(env, with_env(env, chat_replay)),
              "the channel's chat during a VOD: ?from_s=&to_s= (at most 600 s)");
+  routes.add(get, "vod-storage", access::admin, with_env(env, storage_figures),
+             "what the VODs kept take on each node's disk (admin)");
 }
 
 }  // namespace aethex::actors

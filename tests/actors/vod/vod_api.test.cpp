@@ -222,9 +222,11 @@ TEST_CASE("retention deletes expired VODs and their folders on the injected cloc
   CHECK(code_of(gone.error()) == errc::not_found);
   CHECK(t.node.ask<vod_view>("vod", "0000000000e2", get_atom::value));
   CHECK(t.sweep() == 0);
-  auto disk = t.node.query("vod.disk", json::object());
-  REQUIRE(disk);
-  CHECK(*disk == std::vector<json>{json{{"node", "n1"}, {"vods", 1}, {"bytes", 1000}}});
+  CHECK(t.node.call(get, "vod-storage", admin).body ==
+        json{{"nodes", {{{"node", "n1"}, {"vods", 1}, {"bytes", 1000}}}},
+             {"vods", 1},
+             {"bytes", 1000}});
+  CHECK(t.node.call(get, "vod-storage", alice).error == errc::unauthorized);
 
   t.node.clock.advance(std::chrono::milliseconds(13 * day_ms));
   CHECK(t.sweep() == 1);
