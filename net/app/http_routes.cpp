@@ -8,6 +8,8 @@
 #include "net/http/static_files.hpp"
 #include "net/live/edge_redirect.hpp"
 #include "net/live/media_routes.hpp"
+#include "net/live/vod_http.hpp"
+#include "net/live/clip_http.hpp"
 
 namespace aethex::app {
 namespace {
@@ -39,6 +41,10 @@ class router {
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
     if (live::handle_media_request(ctx_.live, req, path, query, peer, respond))
+      return;
+    if (live::handle_vod_request(ctx_.live, req, path, query, respond))
+      return;
+    if (live::handle_clip_request(ctx_.live, req, path, respond))
       return;
     if (path == "/metrics" && ctx_.metrics.metrics)
       return serve_metrics(ctx_.metrics, std::move(respond));

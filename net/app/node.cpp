@@ -22,6 +22,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/modules.hpp"
+#include "media/clip_renderer.hpp"
 #include "media/media_session.hpp"
 #include "net/app/module_wiring.hpp"
 #include "net/app/node_routes.hpp"
@@ -43,6 +44,7 @@
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
 #include "storage/event_store.hpp"
+#include "storage/vod_files.hpp"
 
 namespace aethex::app {
 namespace {
@@ -211,6 +213,8 @@ int run_node(const runtime::node_config& config) {
   env.membership = membership;
   env.services->add(std::string{actors::service_names::mail},
                     net::mail::spawn_mail_service(sys, mailer));
+  env.services->add(std::string{actors::service_names::clip_renderer},
+                    media::spawn_clip_renderer(sys, registry, config.data_dir, env.node_id));
   env.query = [&sys, membership, read_model](std::string name, nlohmann::json args, auto done) {
     query_read_models(sys, membership, read_model, std::move(name), std::move(args),
                       std::move(done));
@@ -241,7 +245,12 @@ int run_node(const runtime::node_config& config) {
   hls.target_duration_s = config.hls_segment_seconds;
   hls.ws_batching.from_subscribers = config.ws_batch_from;
   hls.ws_batching.long_from_subscribers = config.ws_long_batch_from;
-  live::ingest_bridge ingest{sys, registry, media_supervisor, hls_root, hls, node_id_of(config)};
+  // Recordings the node left open when it stopped become VODs before anything records again.
+  auto vod_root = storage::vod_files::root(config.data_dir);
+  if (auto recovered = media::recover_recordings(sys, registry, vod_root))
+    std::clog << "vod: finalised " << recovered << " recording(s) interrupted by a stop\n";
+  live::ingest_bridge ingest{sys,       registry,           media_supervisor, hls_root,
+                             hls,       node_id_of(config), vod_root};
 
   net::http::io_pool loops{config.io_threads};
   auto& io = loops.main();
@@ -257,6 +266,7 @@ int run_node(const runtime::node_config& config) {
                               media_supervisor,
                               relays,
                               hls_root,
+                              config.data_dir,
                               node_id_of(config),
                               admin_digest,
                               env.services,

@@ -38,13 +38,31 @@ class media_sink final : public net::ingest::ingest_sink {
   bool closed_ = false;
 };
 
+// The VOD is of the channel as it was when it went live.
+media::recording_settings recording_of(const actors::channel_view& view,
+                                       const std::filesystem::path& vod_root,
+                                       const std::string& node) {
+  media::recording_settings settings;
+  settings.vod_root = vod_root;
+  auto& info = settings.info;
+  info.channel = view.name;
+  info.title = view.title;
+  info.category = view.category;
+  info.node = node;
+  info.started_at_ms = view.started_at_ms;
+  info.retention_days = view.vod_retention_days;
+  return settings;
+}
+
 }  // namespace
 
 ingest_bridge::ingest_bridge(caf::actor_system& sys, caf::actor registry,
                              caf::actor media_supervisor, std::filesystem::path hls_root,
-                             media::hls_options hls, std::string node_id)
+                             media::hls_options hls, std::string node_id,
+                             std::filesystem::path vod_root)
     : sys_(sys), registry_(std::move(registry)), media_supervisor_(std::move(media_supervisor)),
-      hls_root_(std::move(hls_root)), hls_(hls), node_id_(std::move(node_id)) {}
+      hls_root_(std::move(hls_root)), hls_(hls), node_id_(std::move(node_id)),
+      vod_root_(std::move(vod_root)) {}
 
 void ingest_bridge::open(net::ingest::publish_request request,
                          std::function<void(net::ingest::open_result)> done) {
@@ -65,14 +83,16 @@ void ingest_bridge::open(net::ingest::publish_request request,
   config.registry = registry_;
   // One short-lived actor runs the two steps (go live, start media) without blocking a thread.
   sys_.spawn([registry = registry_, supervisor = media_supervisor_, key = request.stream_key,
-              node = node_id_, config = std::move(config),
+              node = node_id_, vod_root = vod_root_, config = std::move(config),
               done = std::move(done)](caf::event_based_actor* self) mutable {
     channel_ref{registry, config.channel}
       .request(self, actors::publish_begin_atom::value, key, config.session_id, node)
       .then(
-        [self, registry, supervisor, config, done](actors::channel_view& view) mutable {
+        [self, registry, supervisor, config, done, vod_root, node](actors::channel_view& view) mutable {
           if (view.ladder_custom)
             config.ladder = view.ladder;
+          if (view.record)
+            config.record = recording_of(view, vod_root, node);
           auto channel = config.channel;
           auto session_id = config.session_id;
           self->request(supervisor, ask_timeout, create_atom::value, std::move(config))

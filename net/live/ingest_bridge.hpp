@@ -1,5 +1,6 @@
 // Connects ingest providers (RTMP, SRT) to the actors: a publish asks channel/<name> to go live
-// with the key, then starts a media session that receives the provider's bytes by message.
+// with the key, then starts a media session that receives the provider's bytes by message (and
+// records them when the channel records its streams).
 #pragma once
 
 #include <filesystem>
@@ -15,7 +16,8 @@ namespace aethex::live {
 class ingest_bridge : public net::ingest::ingest_handler {
  public:
   ingest_bridge(caf::actor_system& sys, caf::actor registry, caf::actor media_supervisor,
-                std::filesystem::path hls_root, media::hls_options hls, std::string node_id);
+                std::filesystem::path hls_root, media::hls_options hls, std::string node_id,
+                std::filesystem::path vod_root);
   void open(net::ingest::publish_request request,
             std::function<void(net::ingest::open_result)> done) override;
 
@@ -26,6 +28,7 @@ class ingest_bridge : public net::ingest::ingest_handler {
   std::filesystem::path hls_root_;
   media::hls_options hls_;
   std::string node_id_;  // recorded with go-live so other nodes can find the media
+  std::filesystem::path vod_root_;  // where sessions of channels that record are recorded
 };
 
 }  // namespace aethex::live

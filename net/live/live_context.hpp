@@ -29,6 +29,7 @@ struct live_context {
   caf::actor media;       // media supervisor: live sessions' outputs
   caf::actor relays;      // streams pulled from other nodes (net/live/media_relay.hpp)
   std::filesystem::path hls_root;
+  std::filesystem::path data_dir;  // the node's data folder (VODs and clips are under it)
   std::string node_id;
   std::string admin_token_digest;  // SHA-256 of the admin token; the token itself is not kept
   std::shared_ptr<actors::service_directory> services;  // chat hub, console (actors/*/module.cpp)

@@ -16,6 +16,8 @@ const char* cache_control(media_kind kind) {
     case media_kind::blocking_playlist: return "public, max-age=6";
     case media_kind::immutable: return "public, max-age=31536000, immutable";
     case media_kind::thumbnail: return "public, max-age=5";
+    case media_kind::recorded: return "public, max-age=3600";
+    case media_kind::recorded_private: return "private, max-age=3600";
   }
   return "no-cache";
 }

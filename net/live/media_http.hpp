@@ -15,6 +15,8 @@ enum class media_kind {
   blocking_playlist,  // the answer to _HLS_msn/_HLS_part: valid as of that part, keep briefly
   immutable,          // init, parts and segments under ll/<session>/: never change
   thumbnail,          // replaced every ~10 s
+  recorded,           // a VOD's files: fixed once written, but the owner may hide or delete them
+  recorded_private,   // the same for a VOD not everyone may see: no shared cache keeps it
 };
 
 /// A 200, 206, 304 or 416 answer for `body` as `req` asks for it (conditional, ranged). Shared

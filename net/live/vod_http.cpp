@@ -1,0 +1,120 @@
+#include "net/live/vod_http.hpp"
+
+#include <chrono>
+#include <fstream>
+
+#include <boost/beast/http.hpp>
+#include <caf/all.hpp>
+
+#include "actors/core/entity_ref.hpp"
+#include "actors/vod/vod.hpp"
+#include "net/live/media_http.hpp"
+#include "runtime/memory_file.hpp"
+#include "storage/vod_files.hpp"
+
+namespace aethex::live {
+namespace {
+
+namespace files = storage::vod_files;
+namespace bhttp = boost::beast::http;
+using net::http::error_response;
+using vod_ref = actors::entity_ref<actors::vod_protocol>;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string_view content_type_of(std::string_view file) {
+  if (file == files::playlist)
+    return "application/vnd.apple.mpegurl";
+  if (file == files::poster)
+    return "image/jpeg";
+  return "video/mp4";
+}
+
+// The playlist of a VOD that is not public names its media with the same signed query, so the
+// player's range requests are let in too.
+std::string playlist_text(const std::filesystem::path& path, std::string_view signed_query) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text{std::istreambuf_iterator<char>(in), {}};
+  if (signed_query.empty())
+    return text;
+  std::string out;
+  std::string_view rest = text, name = files::media;
+  for (auto at = rest.find(name); at != std::string_view::npos; at = rest.find(name)) {
+    out.append(rest.substr(0, at + name.size())).append("?").append(signed_query);
+    rest.remove_prefix(at + name.size());
+  }
+  out.append(rest);
+  return out;
+}
+
+net::http::response serve(const live_context& ctx, const net::http::request& req,
+                          const actors::vod_view& vod, std::string_view file,
+                          std::string_view query) {
+  auto dir = files::dir(ctx.data_dir, vod.id);
+  bool open = vod.privacy == actors::vod_privacy::everyone;
+  if (file == files::playlist) {
+    std::string signed_query;
+    if (!open) {
+      signed_query = "exp=" + query_param(query, "exp").value_or("") +
+                     "&sig=" + query_param(query, "sig").value_or("");
+    }
+    auto text = playlist_text(dir / files::playlist, signed_query);
+    if (text.empty())
+      return error_response(404, "not_found", "no playlist yet");
+    auto kind = vod.state != "ready" ? media_kind::playlist
+                                     : (open ? media_kind::recorded : media_kind::recorded_private);
+    return media_response(req, net::http::payload{std::move(text)}, content_type_of(file), kind,
+                          {}, ctx.cors_origin);
+  }
+  auto data = runtime::memory_file::open_read_only(dir / file);
+  if (!data)
+    return error_response(404, "not_found", "no such file");
+  auto size = data->size();
+  auto etag = vod.id + "-" + std::to_string(size);
+  auto res = media_response(req, net::http::payload::file_range(std::move(data), 0, size),
+                            content_type_of(file),
+                            open ? media_kind::recorded : media_kind::recorded_private, etag,
+                            ctx.cors_origin);
+  if (query_param(query, "download") == "1")
+    res.set(bhttp::field::content_disposition,
+            "attachment; filename=\"" + vod.channel + "-" + vod.id + ".mp4\"");
+  return res;
+}
+
+}  // namespace
+
+bool handle_vod_request(const live_context& ctx, const net::http::request& req,
+                        std::string_view path, std::string_view query,
+                        net::http::respond_fn& respond) {
+  if (!path.starts_with("/vod/"))
+    return false;
+  auto rest = path.substr(5);
+  auto slash = rest.find('/');
+  auto id = std::string{rest.substr(0, slash)};
+  auto file = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+  if (!files::valid_id(id) ||
+      (file != files::playlist && file != files::media && file != files::poster)) {
+    respond(error_response(404, "not_found", "no such video file"));
+    return true;
+  }
+  auto signature = query_param(query, "sig"), expires = query_param(query, "exp");
+  bool signed_ok = signature && expires &&
+                   files::signature_valid(ctx.admin_token_digest, id, *signature, *expires,
+                                          now_ms());
+  vod_ref{ctx.registry, id}
+    .ask(get_atom::value)
+    .then(*ctx.sys, [ctx, req, file = std::string{file}, query = std::string{query}, signed_ok,
+                     respond](caf::expected<actors::vod_view> vod) {
+      // A VOD the asker may not see is answered like one that does not exist.
+      if (!vod || (vod->privacy != actors::vod_privacy::everyone && !signed_ok))
+        return respond(error_response(404, "not_found", "no such video"));
+      respond(serve(ctx, req, *vod, file, query));
+    });
+  return true;
+}
+
+}  // namespace aethex::live
