@@ -1,5 +1,7 @@
 #include "actors/vod/vod.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
@@ -107,7 +109,10 @@ caf::result<vod_view> record(vod_actor* self, const vod_recording& r) {
   if (st.view.started_at_ms == 0) {
     if (r.channel.empty() || r.started_at_ms <= 0)
       return make_error(errc::invalid_argument, "a recording needs a channel and a start time");
-    ev::recorded created{r.channel, r.title, r.category, r.node, r.started_at_ms, r.retention_days};
+    // A channel keeps VODs 1-365 days; a recording that says otherwise (an old meta.json) is
+    // held to that rather than lost.
+    auto days = std::clamp<std::uint32_t>(r.retention_days, 1, 365);
+    ev::recorded created{r.channel, r.title, r.category, r.node, r.started_at_ms, days};
     caf::error err;
     if (r.finished)
       err = st.emit(created, ev::finished{r.duration_ms, r.bytes, r.recovered});

@@ -88,6 +88,11 @@ TEST_CASE(
         std::vector<std::string>{"vod.recorded", "vod.finished"});
 
   CHECK(code(record(f, "not-a-vod-id", recording(0, 0))) == errc::invalid_argument);
+  auto forever = recording(0, 0);
+  forever.retention_days = 100'000;
+  auto held = record(f, "00000000ffff", forever);
+  REQUIRE(held);
+  CHECK(held->expires_at_ms == forever.started_at_ms + 365 * day_ms);
   f.restart();
   auto again = f.ask<vod_view>("vod", id, get_atom::value);
   REQUIRE(again);
