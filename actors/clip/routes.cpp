@@ -364,10 +364,26 @@ void answer_rows(caf::expected<std::vector<json>>& rows, std::size_t limit, Befo
   reply(route_response::json(200, json{{"clips", list}}));
 }
 
+// Public routes see the anonymous principal (the binding resolves a token only for routes that
+// need one), so a public answer that shows more to some callers resolves it here; a token that
+// does not resolve reads as no token.
+void with_caller(const node_env& env, const route_request& req,
+                 std::function<void(runtime::principal)> then) {
+  if (!req.who.is_anonymous() || req.bearer.empty() || !env.resolve_bearer)
+    return then(req.who);
+  env.resolve_bearer(req.bearer, [then](caf::expected<runtime::principal> who) {
+    then(who ? *who : runtime::principal::anonymous());
+  });
+}
+
+void list_channel_clips(const node_env& env, const runtime::principal& who,
+                        const std::string& channel, const std::string& sort, std::size_t limit,
+                        const route_reply& reply);
+
 // A channel's clips: ready ones for everyone; the owner (and the admin) also sees the clips
 // still rendering and those that failed (the clips dashboard).
 void channel_clips(const node_env& env, route_request&& req, route_reply reply) {
-  const auto& channel = req.param("channel");
+  auto channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(make_error(errc::not_found, "channel not found"));
   auto sort = req.query_param("sort").value_or("recent");
@@ -376,35 +392,42 @@ void channel_clips(const node_env& env, route_request&& req, route_reply reply) 
   auto limit = req.number_param("limit", default_page, 1, max_page);
   if (!limit)
     return reply(limit.error());
+  with_caller(env, req, [env, channel, sort, limit = *limit, reply](runtime::principal who) {
+    list_channel_clips(env, who, channel, sort, limit, reply);
+  });
+}
+
+void list_channel_clips(const node_env& env, const runtime::principal& who,
+                        const std::string& channel, const std::string& sort, std::size_t limit,
+                        const route_reply& reply) {
   channel_ref{env.registry, channel}
     .ask(get_atom::value)
-    .then(*env.sys,
-          [env, who = req.who, sort, limit = *limit, reply](caf::expected<channel_view> view) {
-            if (!view)
-              return reply(view.error());
-            json args{{"channel", view->name},
-                      {"sort", sort},
-                      {"limit", limit},
-                      {"all_states", owns_channel(who, *view)}};
-            env.query(std::string{clip_queries::channel}, std::move(args),
-                      [sort, limit, reply](caf::expected<std::vector<json>> rows) {
-                        auto recent = [](const json& a, const json& b) {
-                          return std::tuple{a["created_at_ms"], a["id"]} >
-                                 std::tuple{b["created_at_ms"], b["id"]};
-                        };
-                        auto top = [recent](const json& a, const json& b) {
-                          if (a["likes"] != b["likes"])
-                            return a["likes"] > b["likes"];
-                          if (a["views"] != b["views"])
-                            return a["views"] > b["views"];
-                          return recent(a, b);
-                        };
-                        if (sort == "top")
-                          answer_rows(rows, limit, top, reply, false);
-                        else
-                          answer_rows(rows, limit, recent, reply, false);
-                      });
-          });
+    .then(*env.sys, [env, who, sort, limit, reply](caf::expected<channel_view> view) {
+      if (!view)
+        return reply(view.error());
+      json args{{"channel", view->name},
+                {"sort", sort},
+                {"limit", limit},
+                {"all_states", owns_channel(who, *view)}};
+      env.query(std::string{clip_queries::channel}, std::move(args),
+                [sort, limit, reply](caf::expected<std::vector<json>> rows) {
+                  auto recent = [](const json& a, const json& b) {
+                    return std::tuple{a["created_at_ms"], a["id"]} >
+                           std::tuple{b["created_at_ms"], b["id"]};
+                  };
+                  auto top = [recent](const json& a, const json& b) {
+                    if (a["likes"] != b["likes"])
+                      return a["likes"] > b["likes"];
+                    if (a["views"] != b["views"])
+                      return a["views"] > b["views"];
+                    return recent(a, b);
+                  };
+                  if (sort == "top")
+                    answer_rows(rows, limit, top, reply, false);
+                  else
+                    answer_rows(rows, limit, recent, reply, false);
+                });
+    });
 }
 
 void trending(const node_env& env, route_request&& req, route_reply reply) {

@@ -250,6 +250,11 @@ TEST_CASE("the clips read model: a channel's lists and trending from the entitie
 
   const std::string old_one = "000000000a01", new_one = "000000000a02", rendering = "000000000a03",
                     gone = "000000000a04";
+  // Made and failed before the read model looked: one batch of events for the projection.
+  const std::string failed = "000000000a00";
+  REQUIRE(create(f, failed, made_by_bob("Broken")));
+  tell(f, failed, clip_failed_atom::value, std::string{"the VOD cannot be read"});
+  REQUIRE(get(f, failed));
   REQUIRE(create(f, old_one, made_by_bob("Old")));
   f.clock.advance(std::chrono::hours(10));
   for (auto& id : {new_one, rendering, gone})
@@ -275,8 +280,10 @@ TEST_CASE("the clips read model: a channel's lists and trending from the entitie
   CHECK(row["created_at_ms"] == f.clock.now_ms());
   CHECK(ids(run(clip_queries::channel, {{"channel", "alice"}, {"sort", "top"}})) ==
         std::vector<std::string>{old_one, new_one});
-  CHECK(ids(run(clip_queries::channel, {{"channel", "alice"}, {"all_states", true}})) ==
-        std::vector<std::string>{rendering, new_one, old_one});
+  auto everything = run(clip_queries::channel, {{"channel", "alice"}, {"all_states", true}});
+  CHECK(ids(everything) == std::vector<std::string>{rendering, new_one, old_one, failed});
+  CHECK(everything[3]["state"] == "failed");
+  CHECK(everything[3]["error"] == "the VOD cannot be read");
   CHECK(ids(run(clip_queries::channel, {{"channel", "alice"}, {"limit", 1}})) ==
         std::vector<std::string>{new_one});
   CHECK(run(clip_queries::channel, {{"channel", "bob"}}).empty());
@@ -297,5 +304,5 @@ TEST_CASE("the clips read model: a channel's lists and trending from the entitie
   CHECK(ids(trending()) == std::vector<std::string>{new_one});
   f.clock.advance(std::chrono::hours(10));
   CHECK(trending().empty());
-  CHECK(runner.find("clips")->row_count(runner.db()) == 4);
+  CHECK(runner.find("clips")->row_count(runner.db()) == 5);
 }
