@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatUptime, formatViewers, formatViews, maskStreamKey } from './format';
+import { formatDuration, formatLikes, formatTenths, formatUptime, formatViewers, formatViews, maskStreamKey } from './format';
 
 describe('maskStreamKey', () => {
   it('keeps prefix and last four characters', () => {
@@ -51,8 +51,17 @@ describe('formatDuration', () => {
     expect(formatDuration(-5)).toBe('0:00:00');
     expect(formatDuration(Number.NaN, false)).toBe('0:00');
   });
-  it('counts views', () => {
+  it('writes positions to the tenth', () => {
+    expect(formatTenths(4)).toBe('0:04.0');
+    expect(formatTenths(14.26)).toBe('0:14.3');
+    expect(formatTenths(3723.5)).toBe('1:02:03.5');
+    expect(formatTenths(59.96)).toBe('1:00.0');
+    expect(formatTenths(Number.NaN)).toBe('0:00.0');
+  });
+  it('counts views and likes', () => {
     expect(formatViews(1)).toBe('1 view');
     expect(formatViews(2500)).toBe('2.5K views');
+    expect(formatLikes(1)).toBe('1 like');
+    expect(formatLikes(0)).toBe('0 likes');
   });
 });

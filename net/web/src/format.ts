@@ -30,6 +30,10 @@ export function formatViews(n: number): string {
   return formatCount(n, 'view');
 }
 
+export function formatLikes(n: number): string {
+  return formatCount(n, 'like');
+}
+
 /** A VOD's length or a position in it: "1:02:03", "0:02:03" (`hours`), "2:03" (short form). */
 export function formatDuration(seconds: number, hours = true): string {
   const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
@@ -37,6 +41,12 @@ export function formatDuration(seconds: number, hours = true): string {
   const mm = String(Math.floor((total % 3600) / 60));
   const ss = String(total % 60).padStart(2, '0');
   return hours || h > 0 ? `${h}:${mm.padStart(2, '0')}:${ss}` : `${mm}:${ss}`;
+}
+
+/** A position to the tenth of a second: "0:04.0", "1:02:03.5" (a clip's start and end). */
+export function formatTenths(seconds: number): string {
+  const tenths = Number.isFinite(seconds) ? Math.max(0, Math.round(seconds * 10)) : 0;
+  return `${formatDuration(Math.floor(tenths / 10), false)}.${tenths % 10}`;
 }
 
 /**
