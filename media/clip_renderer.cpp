@@ -13,13 +13,13 @@
 #include "actors/clip/clip.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "media/clip_cutter.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::media {
 namespace {
 
 using clip_ref = actors::entity_ref<actors::clip_protocol>;
-namespace vod_files = storage::vod_files;
+namespace vod_files = actors::vod_files;
 
 std::optional<actors::clip_job> parse_job(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("clip") || !j["clip"].is_string() || !j.contains("vod") ||

@@ -9,12 +9,12 @@
 #include "actors/core/entity_ref.hpp"
 #include "media/thumbnailer.hpp"
 #include "media/vod_recorder.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::media {
 namespace {
 
-namespace files = storage::vod_files;
+namespace files = actors::vod_files;
 using json = nlohmann::json;
 using vod_ref = actors::entity_ref<actors::vod_protocol>;
 
@@ -138,10 +138,10 @@ void session_recording::report(bool finished) {
 }
 
 std::size_t recover_recordings(caf::actor_system& sys, const caf::actor& registry,
-                               const std::filesystem::path& vod_root) {
+                               const std::filesystem::path& data_dir) {
   std::size_t reported = 0;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(vod_root, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(files::root(data_dir), ec)) {
     auto id = entry.path().filename().string();
     const auto& dir = entry.path();
     if (!files::valid_id(id) || !entry.is_directory(ec) ||

@@ -24,7 +24,7 @@ class vod_recorder;
 
 /// What a session records into, and what the VOD is of.
 struct recording_settings {
-  std::filesystem::path vod_root;  // storage/vod_files.hpp: root(<data>); the VOD is <root>/<id>
+  std::filesystem::path vod_root;  // actors/vod/vod_files.hpp: root(<data>); the VOD is <root>/<id>
   actors::vod_recording info;      // channel, title, category, node, retention, start
 };
 
@@ -66,10 +66,10 @@ class session_recording {
   bool finished_ = false;
 };
 
-/// Finalises the recordings under `vod_root` that a stopped node left unfinished and reports
+/// Finalises the recordings under `data_dir` that a stopped node left unfinished and reports
 /// each to its VOD (created from the recording's meta file when the VOD never heard of it).
 /// Returns how many it finalised. Runs at node start, before any session records.
 std::size_t recover_recordings(caf::actor_system& sys, const caf::actor& registry,
-                               const std::filesystem::path& vod_root);
+                               const std::filesystem::path& data_dir);
 
 }  // namespace aethex::media

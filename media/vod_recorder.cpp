@@ -11,12 +11,12 @@
 #include <sstream>
 #include <system_error>
 
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::media {
 namespace {
 
-namespace files = storage::vod_files;
+namespace files = actors::vod_files;
 
 // Replaces `path` with `text` at once: a reader (or a crash) never sees half a playlist.
 bool write_file_atomically(const std::filesystem::path& path, std::string_view text) {

@@ -1,5 +1,5 @@
 // Recording a live session into a VOD, on the copy path: the session's own fMP4 fragments are
-// appended to one file (storage/vod_files.hpp: media.mp4) as they are made, and an HLS playlist
+// appended to one file (actors/vod/vod_files.hpp: media.mp4) as they are made, and an HLS playlist
 // of byte ranges into that file is written beside it. Nothing is decoded or encoded, and the
 // file on disk is what was ingested plus the fragment headers.
 //

@@ -19,7 +19,7 @@
 #include "actors/vod/vod_read_model.hpp"
 #include "actors/vod/vod_watch.hpp"
 #include "runtime/errors.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -82,7 +82,7 @@ using with_vod_fn = std::function<void(const vod_view&, const relation&)>;
 // (asked only when `need_owner` or the VOD is not public).
 void with_vod(const node_env& env, const runtime::principal& who, const std::string& id,
               bool need_owner, route_reply reply, with_vod_fn then) {
-  if (!storage::vod_files::valid_id(id))
+  if (!actors::vod_files::valid_id(id))
     return reply(hidden());
   vod_ref{env.registry, id}
     .ask(get_atom::value)
@@ -107,16 +107,17 @@ void with_vod(const node_env& env, const runtime::principal& who, const std::str
 }
 
 // A VOD as the caller sees it: not everyone may fetch the files of one that is not public, so
-// its links carry a signed query (storage/vod_files.hpp) for this caller, who was checked.
+// its links carry a signed query (actors/vod/vod_files.hpp) for this caller, who was checked.
 json shown(const node_env& env, const vod_view& v) {
   auto j = vod_json(v);
   if (v.privacy == vod_privacy::everyone)
     return j;
-  auto query = "?" + storage::vod_files::signed_query(env.admin_token_digest, v.id,
-                                                      env.clock->now_ms() +
-                                                        storage::vod_files::link_lifetime_ms);
-  for (auto link : {"hls", "download", "poster"})
-    j[link] = j[link].get<std::string>() + query;
+  auto query = actors::vod_files::signed_query(
+    env.admin_token_digest, v.id, env.clock->now_ms() + actors::vod_files::link_lifetime_ms);
+  for (auto link : {"hls", "download", "poster"}) {
+    auto url = j[link].get<std::string>();
+    j[link] = url + (url.find('?') == std::string::npos ? "?" : "&") + query;
+  }
   return j;
 }
 
@@ -428,9 +429,9 @@ json vod_json(const vod_view& v) {
               {"state", v.state},
               {"views", v.views},
               {"expires_at_ms", v.expires_at_ms},
-              {"hls", files + std::string{storage::vod_files::playlist}},
-              {"download", files + std::string{storage::vod_files::media}},
-              {"poster", files + std::string{storage::vod_files::poster}}};
+              {"hls", files + std::string{actors::vod_files::playlist}},
+              {"download", files + std::string{actors::vod_files::media} + "?download=1"},
+              {"poster", files + std::string{actors::vod_files::poster}}};
 }
 
 void add_vod_routes(route_table& routes, const node_env& env) {

@@ -11,7 +11,7 @@
 #include "actors/vod/vod_events.hpp"
 #include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -185,7 +185,7 @@ caf::behavior vod_behavior(vod_actor* self, caf::actor registry, storage::event_
     return st.refuse(self, std::move(err));
   return {
     [self](vod_record_atom, const vod_recording& r) -> caf::result<vod_view> {
-      if (!storage::vod_files::valid_id(self->state.id()))
+      if (!actors::vod_files::valid_id(self->state.id()))
         return make_error(errc::invalid_argument, "a VOD id is 12 lower-case hex digits");
       return record(self, r);
     },

@@ -12,7 +12,7 @@
 
 #include "runtime/secrets.hpp"
 
-namespace aethex::storage::vod_files {
+namespace aethex::actors::vod_files {
 
 /// The media: one fragmented MP4 (init, then moof+mdat pairs appended as they are recorded).
 /// It is also the original file the owner downloads.
@@ -65,4 +65,4 @@ inline bool signature_valid(std::string_view key, std::string_view id, std::stri
                                       runtime::keyed_digest(key, std::string{id} + ':' + std::string{exp}));
 }
 
-}  // namespace aethex::storage::vod_files
+}  // namespace aethex::actors::vod_files

@@ -14,7 +14,7 @@
 #include "actors/vod/vod.hpp"
 #include "actors/vod/vod_read_model.hpp"
 #include "runtime/errors.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -57,7 +57,7 @@ void sweep(keeper_actor* self, const node_env& env, std::uint64_t n, const std::
       if (env.membership && row.value("node", "") != env.node_id)
         continue;
       auto id = row.value("id", "");
-      if (storage::vod_files::valid_id(id))
+      if (actors::vod_files::valid_id(id))
         ids.push_back(std::move(id));
     }
   if (ids.empty())
@@ -121,10 +121,10 @@ caf::behavior keeper_behavior(keeper_actor* self, node_env env, std::chrono::mil
 }  // namespace
 
 bool remove_vod_files(const std::filesystem::path& data_dir, std::string_view id) {
-  if (!storage::vod_files::valid_id(id))
+  if (!actors::vod_files::valid_id(id))
     return false;
   std::error_code ec;
-  auto removed = std::filesystem::remove_all(storage::vod_files::dir(data_dir, id), ec);
+  auto removed = std::filesystem::remove_all(actors::vod_files::dir(data_dir, id), ec);
   return !ec && removed > 0;
 }
 

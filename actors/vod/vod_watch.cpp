@@ -9,7 +9,7 @@
 #include "actors/core/event_sourced.hpp"
 #include "actors/vod/vod_events.hpp"
 #include "runtime/errors.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -71,7 +71,7 @@ caf::behavior vodwatch_behavior(vodwatch_actor* self, caf::actor registry,
            std::int64_t duration_ms) -> caf::result<watch_entry> {
       auto& st = self->state;
       st.touch();
-      if (!storage::vod_files::valid_id(vod))
+      if (!actors::vod_files::valid_id(vod))
         return make_error(errc::invalid_argument, "a VOD id is 12 lower-case hex digits");
       if (position_ms < 0 || duration_ms < 0)
         return make_error(errc::invalid_argument, "position_s must be a number >= 0");

@@ -44,7 +44,6 @@
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
 #include "storage/event_store.hpp"
-#include "storage/vod_files.hpp"
 
 namespace aethex::app {
 namespace {
@@ -246,11 +245,10 @@ int run_node(const runtime::node_config& config) {
   hls.ws_batching.from_subscribers = config.ws_batch_from;
   hls.ws_batching.long_from_subscribers = config.ws_long_batch_from;
   // Recordings the node left open when it stopped become VODs before anything records again.
-  auto vod_root = storage::vod_files::root(config.data_dir);
-  if (auto recovered = media::recover_recordings(sys, registry, vod_root))
+  if (auto recovered = media::recover_recordings(sys, registry, config.data_dir))
     std::clog << "vod: finalised " << recovered << " recording(s) interrupted by a stop\n";
   live::ingest_bridge ingest{sys,       registry,           media_supervisor, hls_root,
-                             hls,       node_id_of(config), vod_root};
+                             hls,       node_id_of(config), config.data_dir};
 
   net::http::io_pool loops{config.io_threads};
   auto& io = loops.main();

@@ -7,7 +7,7 @@
 #include "actors/core/entity_ref.hpp"
 #include "net/live/media_http.hpp"
 #include "runtime/memory_file.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::live {
 namespace {
@@ -89,7 +89,7 @@ bool handle_clip_request(const live_context& ctx, const net::http::request& req,
     }
     id.resize(id.size() - 4);
   }
-  if (!storage::vod_files::valid_id(id)) {
+  if (!actors::vod_files::valid_id(id)) {
     respond(error_response(404, "not_found", "no such clip"));
     return true;
   }

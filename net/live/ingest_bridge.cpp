@@ -4,6 +4,7 @@
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/vod/vod_files.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
 
@@ -59,10 +60,10 @@ media::recording_settings recording_of(const actors::channel_view& view,
 ingest_bridge::ingest_bridge(caf::actor_system& sys, caf::actor registry,
                              caf::actor media_supervisor, std::filesystem::path hls_root,
                              media::hls_options hls, std::string node_id,
-                             std::filesystem::path vod_root)
+                             const std::filesystem::path& data_dir)
     : sys_(sys), registry_(std::move(registry)), media_supervisor_(std::move(media_supervisor)),
       hls_root_(std::move(hls_root)), hls_(hls), node_id_(std::move(node_id)),
-      vod_root_(std::move(vod_root)) {}
+      vod_root_(actors::vod_files::root(data_dir)) {}
 
 void ingest_bridge::open(net::ingest::publish_request request,
                          std::function<void(net::ingest::open_result)> done) {

@@ -17,7 +17,7 @@ class ingest_bridge : public net::ingest::ingest_handler {
  public:
   ingest_bridge(caf::actor_system& sys, caf::actor registry, caf::actor media_supervisor,
                 std::filesystem::path hls_root, media::hls_options hls, std::string node_id,
-                std::filesystem::path vod_root);
+                const std::filesystem::path& data_dir);
   void open(net::ingest::publish_request request,
             std::function<void(net::ingest::open_result)> done) override;
 

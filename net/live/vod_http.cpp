@@ -10,12 +10,12 @@
 #include "actors/vod/vod.hpp"
 #include "net/live/media_http.hpp"
 #include "runtime/memory_file.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 
 namespace aethex::live {
 namespace {
 
-namespace files = storage::vod_files;
+namespace files = actors::vod_files;
 namespace bhttp = boost::beast::http;
 using net::http::error_response;
 using vod_ref = actors::entity_ref<actors::vod_protocol>;

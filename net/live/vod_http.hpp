@@ -3,7 +3,7 @@
 // owner's download read, with `?download=1` as an attachment) and `/vod/<id>/poster.jpg`.
 // Files go out with sendfile and single byte ranges (net/live/media_http.hpp). A VOD that not
 // everyone may see is served only with the signed query its API links carry
-// (storage/vod_files.hpp); without one it does not exist (404), like in the API.
+// (actors/vod/vod_files.hpp); without one it does not exist (404), like in the API.
 #pragma once
 
 #include <string_view>

@@ -198,7 +198,8 @@ TEST_CASE("a private VOD is not found by others; the owner's signed links play i
   REQUIRE(patched.status == 200);
 
   CHECK(api_call(node, "GET", "/api/v1/vods/" + id).status == 404);
-  CHECK(channel_vods(node, "carol").empty());
+  // The list reads the read model, which follows the change a moment later.
+  CHECK(eventually([&] { return channel_vods(node, "carol").empty(); }, 10s));
   CHECK(node.get("/vod/" + id + "/index.m3u8").status == 404);
   CHECK(node.get("/vod/" + id + "/media.mp4").status == 404);
 

@@ -5,12 +5,12 @@
 
 #include "media/clip_cutter.hpp"
 #include "media/media_session.hpp"
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 #include "tests/media/recording_fixture.hpp"
 
 using namespace aethex::media;
 using namespace aethex::media::test;
-namespace files = aethex::storage::vod_files;
+namespace files = aethex::actors::vod_files;
 
 namespace {
 

@@ -6,12 +6,12 @@
 
 #include <random>
 
-#include "storage/vod_files.hpp"
+#include "actors/vod/vod_files.hpp"
 #include "tests/media/recording_fixture.hpp"
 
 using namespace aethex::media;
 using namespace aethex::media::test;
-namespace files = aethex::storage::vod_files;
+namespace files = aethex::actors::vod_files;
 
 namespace {
 
