@@ -289,13 +289,17 @@ caf::result<clip_view> create(clip_actor* self, const std::string& text) {
   ev::created e;
   e.vod = j["vod"].get<std::string>();
   e.channel = j["channel"].get<std::string>();
-  e.owner = j.value("owner", "");
+  // Optional fields of the wrong type read as absent: the message never throws in the actor.
+  auto flag = [&j](const char* key) {
+    return j.contains(key) && j[key].is_boolean() && j[key].get<bool>();
+  };
+  e.owner = j.contains("owner") && j["owner"].is_string() ? j["owner"].get<std::string>() : "";
   e.creator = j["creator"].get<std::string>();
   e.title = j["title"].get<std::string>();
   e.start_s = j["start_s"].get<double>();
   e.duration_s = j["duration_s"].get<double>();
-  e.exact = j.value("exact", false);
-  e.live = j.value("live", false);
+  e.exact = flag("exact");
+  e.live = flag("live");
   if (auto err = st.emit(e))
     return err;
   return st.view;

@@ -135,6 +135,14 @@ TEST_CASE("a failed render keeps its reason; malformed creations write nothing")
   body["duration_s"] = 0;
   CHECK(refused("000000000004", body));
   CHECK(refused("000000000005", json::array()));
+  body = made_by_bob();
+  body["owner"] = 7;  // optional fields of another type read as absent
+  body["exact"] = "yes";
+  auto odd = create(f, "000000000006", body);
+  REQUIRE(odd);
+  CHECK_FALSE(odd->exact);
+  CHECK(code(f.ask<bool>("clip", "000000000006", clip_delete_atom::value, alice)) ==
+        errc::forbidden);
   for (auto clip : {"000000000001", "000000000002", "000000000003", "000000000004"})
     CHECK(f.events().read_stream(std::string{"clip/"} + clip, 1, 10).empty());
 }
