@@ -18,9 +18,9 @@ export default defineConfig({
     rollupOptions: { output: { manualChunks: { hls: ['hls.js'] } } },
   },
   server: {
-    // `npm run dev` proxies the backend at AETHEX_BACKEND (default :8080).
+    // `npm run dev` proxies the backend at AETHEX_BACKEND (default :8080); /clips itself is a page.
     proxy: Object.fromEntries(
-      ['/api', '/hls', '/thumb', '/vod', '/ws'].map((p) => [
+      ['/api', '/hls', '/thumb', '/vod', '/ws', '^/clips/', '/embed/'].map((p) => [
         p,
         { target: process.env.AETHEX_BACKEND ?? 'http://127.0.0.1:8080', ws: p === '/ws' },
       ]),

@@ -13,6 +13,8 @@ import { MessagesPage } from './pages/Messages';
 import { FollowingPage } from './pages/Following';
 import { InboxPage } from './pages/Inbox';
 import { VodPage } from './pages/Vod';
+import { ClipPage } from './pages/Clip';
+import { ClipsPage } from './pages/Clips';
 import { LiveProvider } from './live/LiveContext';
 import './discovery.css';
 
@@ -25,6 +27,8 @@ export function App() {
         {route.kind === 'home' && <HomePage />}
         {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} raidFrom={route.raid ?? null} />}
         {route.kind === 'vod' && <VodPage key={`${route.id}@${route.t}`} id={route.id} t={route.t} />}
+        {route.kind === 'clip' && <ClipPage key={route.id} id={route.id} />}
+        {route.kind === 'clips' && <ClipsPage />}
         {route.kind === 'browse' && <BrowsePage category={route.category} />}
         {route.kind === 'categories' && <CategoriesPage />}
         {route.kind === 'search' && <SearchPage q={route.q} />}

@@ -51,6 +51,14 @@ describe('parseRoute', () => {
     expect(parseRoute('/inbox/x').kind).toBe('not_found');
   });
 
+  it('parses clip pages and the trending clips', () => {
+    expect(parseRoute('/clip/3f09a1c2b4d5')).toEqual({ kind: 'clip', id: '3f09a1c2b4d5' });
+    expect(parseRoute('/clips')).toEqual({ kind: 'clips' });
+    expect(parseRoute('/clip/a%2Fb').kind).toBe('not_found');
+    expect(parseRoute('/clip').kind).toBe('not_found');
+    expect(parseRoute('/clips/3f09a1c2b4d5.mp4').kind).toBe('not_found');
+  });
+
   it('reads where a raid came from', () => {
     expect(parseRoute('/c/vega?raid=nova')).toEqual({ kind: 'channel', name: 'vega', raid: 'nova' });
     expect(parseRoute(raidArrivalPath('vega', 'nova'))).toEqual({ kind: 'channel', name: 'vega', raid: 'nova' });

@@ -7,6 +7,9 @@ export type Route =
   | { kind: 'channel'; name: string; raid?: string }
   /** A past broadcast; `t`: where to start, in seconds (`?t=90`, `?t=1m30s`), else null. */
   | { kind: 'vod'; id: string; t: number | null }
+  /** A clip's page (`/clip/<id>`), and the trending clips (`/clips`). */
+  | { kind: 'clip'; id: string }
+  | { kind: 'clips' }
   | { kind: 'signup' }
   | { kind: 'login' }
   | { kind: 'dashboard' }
@@ -34,7 +37,7 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0) return { kind: 'home' };
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
-  if (parts.length === 1 && (parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox'))
+  if (parts.length === 1 && (parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox' || parts[0] === 'clips'))
     return { kind: parts[0] };
   if (parts[0] === 'messages' && parts.length <= 2) {
     if (parts.length === 1) return { kind: 'messages', with: null };
@@ -60,6 +63,10 @@ export function parseRoute(path: string): Route {
     // VOD ids are names too as far as the URL goes (the server's are 12 hex digits).
     const id = decodeName(parts[1] ?? '');
     if (id !== null) return { kind: 'vod', id, t: parseTimeParam(queryOf(path).get('t')) };
+  }
+  if (parts[0] === 'clip' && parts.length === 2) {
+    const id = decodeName(parts[1] ?? '');
+    if (id !== null) return { kind: 'clip', id };
   }
   return { kind: 'not_found', path: clean };
 }
@@ -131,7 +138,8 @@ export function installLinkInterceptor(root: HTMLElement): void {
     if (!a || a.target || a.hasAttribute('download')) return;
     const url = new URL(a.href, window.location.href);
     if (url.origin !== window.location.origin) return;
-    if (/^\/(api|hls|thumb|vod|ws)(\/|$)/.test(url.pathname)) return;
+    // The node's own paths; /clips/<id>.mp4 and /embed/clip/<id> too, but /clips is a page.
+    if (/^\/((api|hls|thumb|vod|ws)(\/|$)|(clips|embed)\/)/.test(url.pathname)) return;
     ev.preventDefault();
     navigate(url.pathname + url.search);
   });

@@ -21,6 +21,9 @@ export function Header() {
         <a href="/categories" id="nav-categories">
           Categories
         </a>
+        <a href="/clips" id="nav-clips">
+          Clips
+        </a>
         {hasAccount(session) && (
           <a href="/following" id="nav-following">
             Following

@@ -8,7 +8,7 @@ export function VodCard({ vod, positionS }: { vod: Vod; positionS?: number }) {
   return (
     <a class="channel-card vod-card" href={vodPath(vod.id)} data-vod={vod.id} data-state={vod.state}>
       <div class="card-thumb">
-        <VodPoster vod={vod} />
+        <CardPoster src={vod.poster} name={vod.channel} />
         {vod.state === 'recording' && (
           <span class="card-badges">
             <span class="vod-recording">Recording</span>
@@ -33,19 +33,22 @@ export function VodCard({ vod, positionS }: { vod: Vod; positionS?: number }) {
   );
 }
 
-/** The poster over the channel's initial, which stays when there is none yet (a recording's first seconds). */
-export function VodPoster({ vod }: { vod: Vod }) {
+/**
+ * A poster over the channel's initial, which stays when there is none (yet: a recording's first
+ * seconds) or it cannot be shown (a clip of a VOD the viewer may not see).
+ */
+export function CardPoster({ src, name }: { src: string; name: string }) {
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);
   return (
     <>
       <span class="card-initial" aria-hidden="true">
-        {vod.channel.slice(0, 1).toUpperCase()}
+        {name.slice(0, 1).toUpperCase()}
       </span>
       {!failed && (
         <img
           class="card-image"
-          src={vod.poster}
+          src={src}
           alt=""
           loading="lazy"
           data-loaded={loaded ? 'true' : 'false'}

@@ -5,7 +5,7 @@ import { ApiError } from '../api';
 import { formatDate, formatDuration, formatViews } from '../format';
 import { PRIVACY_OPTIONS, deleteVod, fetchChannelVods, updateVod, vodPath, type Vod, type VodPrivacy } from '../vodApi';
 import { useAlive } from './useAlive';
-import { VodPoster } from './VodCard';
+import { CardPoster } from './VodCard';
 import '../vod.css';
 
 /** Everything the owner manages fits one page of the list. */
@@ -81,7 +81,7 @@ function VodRow({ vod, onEdit, onDelete }: { vod: Vod; onEdit: (change: VodChang
   return (
     <li class="vod-manage" data-vod={vod.id} data-state={vod.state}>
       <a class="vod-manage-thumb card-thumb" href={vodPath(vod.id)} aria-label="Watch">
-        <VodPoster vod={vod} />
+        <CardPoster src={vod.poster} name={vod.channel} />
       </a>
       <div class="vod-manage-body">
         <form class="dash-row" onSubmit={rename}>

@@ -15,6 +15,9 @@ import { OwnerActions } from '../components/OwnerActions';
 import { RaidArrival, RaidBanner } from '../components/RaidBanner';
 import { fetchRaid, type Raid } from '../raidApi';
 import { ChannelVideos } from '../components/ChannelVideos';
+import { ChannelClips } from '../components/ChannelClips';
+import { LiveClipButton } from '../components/LiveClipButton';
+import { useSession } from '../auth';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -22,6 +25,7 @@ export const CHANNEL_POLL_MS = 2000;
 export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?: string | null }) {
   const [model, setModel] = useState<ChannelModel>(initialModel);
   const [raid, setRaid] = useState<Raid | null>(null);
+  const token = useSession()?.token ?? null;
   const videoRef = useRef<HTMLVideoElement>(null);
   const playerRef = useRef<Player | null>(null);
   const loadedKey = useRef<string | null>(null);
@@ -165,11 +169,13 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
             <div class="channel-actions">
               <FollowButton channel={name} followers={ch.followers} />
               {ch.owner && <OwnerActions owner={ch.owner} />}
+              {ch.live && token && <LiveClipButton channel={name} token={token} />}
             </div>
           )}
         </div>
         {ch?.live && <HealthPanel name={name} />}
         {ch && <ChannelVideos channel={name} live={ch.live} />}
+        {ch && <ChannelClips channel={name} />}
       </section>
       <aside id="chat" class="chat-column">
         <ChatPanel channel={name} onRaid={setRaid} />

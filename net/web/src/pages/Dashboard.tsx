@@ -16,6 +16,7 @@ import { RaidPanel } from '../components/RaidPanel';
 import { RaidSettingsPanel } from '../components/RaidSettingsPanel';
 import { RecordingPanel } from '../components/RecordingPanel';
 import { VodManager } from '../components/VodManager';
+import { ClipManager } from '../components/ClipManager';
 import '../account.css';
 
 const MASK = '•'.repeat(24);
@@ -100,6 +101,7 @@ function Dashboard({ session }: { session: Session }) {
       {selected && <RaidSettingsPanel key={`raid-settings:${selected}`} channel={selected} token={session.token} />}
       {selected && <RecordingPanel key={`recording:${selected}`} channel={selected} token={session.token} />}
       {selected && <VodManager key={`vods:${selected}`} channel={selected} token={session.token} />}
+      {selected && <ClipManager key={`clips:${selected}`} channel={selected} token={session.token} />}
       <CreateChannel token={session.token} onCreated={onCreated} first={channels !== null && channels.length === 0} />
     </main>
   );

@@ -1,6 +1,7 @@
 // A past broadcast: the recording with seeking and playback speed, its title, channel, date,
 // length and views, and the chat replayed beside it. Signed-in viewers resume where they stopped
-// (or at `?t=`), and their position is saved while they watch.
+// (or at `?t=`), and their position is saved while they watch. Signed in, Clip opens the clip
+// editor under the player.
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
@@ -9,6 +10,7 @@ import { browsePath } from '../discoveryApi';
 import { formatDate, formatDuration, formatViews } from '../format';
 import { channelPath } from '../router';
 import { ReplayPanel } from '../chat/ReplayPanel';
+import { ClipEditor } from '../components/ClipEditor';
 import { playVod, type VodFailure } from '../vodPlayer';
 import { countView, fetchContinueWatching, fetchVod, resumePosition, saveProgress, type Vod } from '../vodApi';
 import '../vod.css';
@@ -27,6 +29,7 @@ export function VodPage({ id, t }: { id: string; t: number | null }) {
   const [failure, setFailure] = useState<VodFailure | null>(null);
   const [views, setViews] = useState<number | null>(null);
   const [speed, setSpeed] = useState(1);
+  const [clipping, setClipping] = useState(false);
   const videoRef = useRef<HTMLVideoElement>(null);
 
   // The video, and for a signed-in viewer without `?t=` where they stopped.
@@ -137,7 +140,15 @@ export function VodPage({ id, t }: { id: string; t: number | null }) {
               </p>
             )}
           </div>
+          {vod && token && (
+            <div class="channel-actions">
+              <button class="btn" id="clip-button" type="button" aria-expanded={clipping} onClick={() => setClipping((c) => !c)}>
+                Clip
+              </button>
+            </div>
+          )}
         </div>
+        {vod && token && clipping && <ClipEditor vod={vod} token={token} video={videoRef} onClose={() => setClipping(false)} />}
       </section>
       <aside id="vod-chat" class="chat-column">
         {load.kind === 'ready' && <ReplayPanel vod={load.vod} video={videoRef} startS={load.startS} token={token} />}
