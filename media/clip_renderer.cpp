@@ -46,6 +46,14 @@ class render_worker {
         node_id_(std::move(node_id)), max_pending_(max_pending),
         worker_([this](std::stop_token stop) { run(stop); }) {}
 
+  /// A deleted clip: a waiting job is dropped; one being rendered has its file removed after.
+  void cancel(const std::string& clip) {
+    std::lock_guard lock{mutex_};
+    std::erase_if(queue_, [&](const actors::clip_job& job) { return job.clip == clip; });
+    if (rendering_ == clip)
+      cancelled_ = true;
+  }
+
   bool submit(actors::clip_job job) {
     {
       std::lock_guard lock{mutex_};
@@ -67,8 +75,16 @@ class render_worker {
           return;
         job = std::move(queue_.front());
         queue_.pop_front();
+        rendering_ = job.clip;
+        cancelled_ = false;
       }
       render(job);
+      std::lock_guard lock{mutex_};
+      if (cancelled_) {
+        std::error_code ec;
+        std::filesystem::remove(actors::clip_files::file(data_dir_, job.clip), ec);
+      }
+      rendering_.clear();
     }
   }
 
@@ -120,6 +136,8 @@ class render_worker {
   std::mutex mutex_;
   std::condition_variable_any ready_;
   std::deque<actors::clip_job> queue_;  // guarded by mutex_
+  std::string rendering_;               // guarded by mutex_: the clip being rendered
+  bool cancelled_ = false;              // guarded by mutex_: deleted while rendered
   std::jthread worker_;                 // last: joined before the members it uses go away
 };
 
@@ -145,8 +163,10 @@ caf::actor spawn_clip_renderer(caf::actor_system& sys, caf::actor registry,
         if (j.is_object() && j.contains("delete") && j["delete"].is_string()) {
           auto id = j["delete"].get<std::string>();
           std::error_code ec;
-          if (vod_files::valid_id(id))
-            std::filesystem::remove(actors::clip_files::file(data_dir, id), ec);
+          if (!vod_files::valid_id(id))
+            return;
+          self->state.worker->cancel(id);
+          std::filesystem::remove(actors::clip_files::file(data_dir, id), ec);
           return;
         }
         auto job = parse_job(j);

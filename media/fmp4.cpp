@@ -87,7 +87,7 @@ std::string aac_codec(span esds) {
   return text;
 }
 
-std::string sample_entry_codec(span stsd) {
+std::string sample_entry_codec(span stsd, bytes& config) {
   // stsd: version/flags, entry count, then the first sample entry box.
   std::string codec;
   for_each_box(stsd.subspan(8), [&](std::string_view type, span entry) {
@@ -95,6 +95,7 @@ std::string sample_entry_codec(span stsd) {
       return;
     if (type == "avc1" || type == "avc3") {
       auto avcc = child(entry.subspan(78), "avcC");  // after the visual sample entry fields
+      config.assign(avcc.begin(), avcc.end());
       char text[24];
       std::snprintf(text, sizeof text, "%.4s.%02x%02x%02x", type.data(), u8(avcc, 1), u8(avcc, 2),
                     u8(avcc, 3));
@@ -160,7 +161,7 @@ std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov) {
           track.video = std::string_view{reinterpret_cast<const char*>(hdlr.data()) + 8, 4} ==
                         "vide";
           auto stbl = child(child(mdia, "minf"), "stbl");
-          track.codec = sample_entry_codec(child(stbl, "stsd"));
+          track.codec = sample_entry_codec(child(stbl, "stsd"), track.decoder_config);
           auto& slot = info.tracks[track.id];
           track.default_duration = slot.default_duration;
           track.default_flags = slot.default_flags;
@@ -259,6 +260,38 @@ std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof,
     if (!have_traf)
       return std::nullopt;
     return out;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<std::span<const std::byte>> first_sample(std::span<const std::byte> fragment) {
+  try {
+    auto header = read_box_header(fragment);
+    if (!header || header->type != "moof")
+      return std::nullopt;
+    auto traf = child(fragment.subspan(header->header_size, header->size - header->header_size),
+                      "traf");
+    auto tfhd = child(traf, "tfhd");
+    auto trun = child(traf, "trun");
+    auto tf_flags = be32(tfhd, 0) & 0xffffff;
+    auto flags = be32(trun, 0) & 0xffffff;
+    // Only what our writer makes: offsets from the moof (default-base-is-moof), a data offset
+    // in the trun, and either per-sample sizes or a default size in the tfhd.
+    if (!(tf_flags & 0x020000) || (tf_flags & 0x1) || !(flags & 0x1) || be32(trun, 4) == 0)
+      return std::nullopt;
+    std::size_t offset = be32(trun, 8);
+    std::size_t pos = 12 + ((flags & 0x4) ? 4 : 0) + ((flags & 0x100) ? 4 : 0);
+    std::size_t size = 0;
+    if (flags & 0x200) {
+      size = be32(trun, pos);
+    } else if (tf_flags & 0x10) {
+      std::size_t at = 8 + ((tf_flags & 0x2) ? 4 : 0) + ((tf_flags & 0x8) ? 4 : 0);
+      size = be32(tfhd, at);
+    }
+    if (size == 0 || offset > fragment.size() || size > fragment.size() - offset)
+      return std::nullopt;
+    return fragment.subspan(offset, size);
   } catch (const std::exception&) {
     return std::nullopt;
   }

@@ -23,6 +23,7 @@ struct track_info {
   std::string codec;                   // RFC 6381 form, e.g. "avc1.64001f" or "mp4a.40.2"
   std::uint32_t default_duration = 0;  // from trex
   std::uint32_t default_flags = 0;     // from trex
+  bytes decoder_config;                // video: the AVCDecoderConfigurationRecord (avcC)
 };
 
 struct init_info {
@@ -52,6 +53,10 @@ std::optional<box_header> read_box_header(std::span<const std::byte> data);
 std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov);
 /// Parses one moof (the box itself) given the init's track defaults; nullopt when malformed.
 std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof, const init_info& init);
+
+/// The bytes of the first sample of a moof+mdat fragment as our writer lays it out; nullopt
+/// for another layout or a malformed box.
+std::optional<std::span<const std::byte>> first_sample(std::span<const std::byte> fragment);
 
 /// Rewrites the decode time (tfdt) of a moof's track fragment in place: a clip moves its
 /// fragments to start at 0. False when the box has no tfdt or version 0's 32 bits cannot hold it.

@@ -437,17 +437,21 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
 struct supervisor_state {
   std::map<std::string, caf::actor> sessions;      // channel -> live session
   std::map<std::string, session_figures> figures;  // channel -> its last report
-  std::shared_ptr<thumbnailer> thumbnails = std::make_shared<thumbnailer>();
+  std::shared_ptr<thumbnailer> thumbnails;
   std::shared_ptr<const transcode_settings> transcode;
   idle_meter idle;
   static inline const char* name = "media_supervisor";
 };
 
-caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings transcode) {
+caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings transcode,
+                                  std::shared_ptr<thumbnailer> thumbnails) {
+  if (!thumbnails)
+    thumbnails = std::make_shared<thumbnailer>();
   return sys.spawn(
-    [](caf::stateful_actor<supervisor_state>* self,
-       std::shared_ptr<const transcode_settings> transcode) -> caf::behavior {
+    [thumbnails](caf::stateful_actor<supervisor_state>* self,
+                 std::shared_ptr<const transcode_settings> transcode) -> caf::behavior {
       self->state.transcode = std::move(transcode);
+      self->state.thumbnails = thumbnails;
       if (self->state.transcode->budget)
         self->send(self, idle_sample_atom::value);
       self->set_down_handler([self](const caf::down_msg& msg) {

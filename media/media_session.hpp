@@ -108,7 +108,10 @@ namespace aethex::media {
 /// std::vector<session_figures> of its live sessions (a second old).
 /// Sessions whose video is taller than a rendition of their ladder (the channel's, else
 /// `transcode.default_ladder`) also make that rendition once its cost fits the budget.
-caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings transcode = {});
+/// `thumbnails` is the node's thumbnail worker (shared with the recovery of recordings; null:
+/// the supervisor makes its own).
+caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings transcode = {},
+                                  std::shared_ptr<thumbnailer> thumbnails = nullptr);
 
 /// Initialises GStreamer once per process and checks that the elements thumbnails need exist.
 /// Returns an empty string on success, else what is missing.

@@ -123,6 +123,8 @@ void session_recording::finish() {
   finished_ = true;
   recorder_->finish();
   report(true);
+  if (thumbnails_)
+    thumbnails_->submit_strip(settings_.vod_root / vod_id_);
 }
 
 void session_recording::report(bool finished) {
@@ -138,7 +140,8 @@ void session_recording::report(bool finished) {
 }
 
 std::size_t recover_recordings(caf::actor_system& sys, const caf::actor& registry,
-                               const std::filesystem::path& data_dir) {
+                               const std::filesystem::path& data_dir,
+                               const std::shared_ptr<thumbnailer>& thumbnails) {
   std::size_t reported = 0;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(files::root(data_dir), ec)) {
@@ -160,6 +163,8 @@ std::size_t recover_recordings(caf::actor_system& sys, const caf::actor& registr
     info->finished = true;
     info->recovered = !was_finished;
     report_finished(sys, registry, id, std::move(*info), dir);
+    if (thumbnails && !std::filesystem::exists(dir / files::thumbnails, ec))
+      thumbnails->submit_strip(dir);
     ++reported;
   }
   return reported;

@@ -68,8 +68,10 @@ class session_recording {
 
 /// Finalises the recordings under `data_dir` that a stopped node left unfinished and reports
 /// each to its VOD (created from the recording's meta file when the VOD never heard of it).
-/// Returns how many it finalised. Runs at node start, before any session records.
+/// Returns how many it finalised; their thumbnail strips are queued on `thumbnails`. Runs at
+/// node start, before any session records.
 std::size_t recover_recordings(caf::actor_system& sys, const caf::actor& registry,
-                               const std::filesystem::path& data_dir);
+                               const std::filesystem::path& data_dir,
+                               const std::shared_ptr<thumbnailer>& thumbnails);
 
 }  // namespace aethex::media

@@ -41,6 +41,11 @@ class thumbnailer {
   /// the same path is already waiting: the new one is dropped (the next keyframe brings another).
   bool submit(thumbnail_job job);
 
+  /// Queues the making of a finished VOD's thumbnail strip (media/thumbnail_strip.hpp) in
+  /// `vod_dir`. Keyframe jobs go first: a strip can wait, a channel's thumbnail should not.
+  /// False when `max_pending` strips already wait.
+  bool submit_strip(std::filesystem::path vod_dir);
+
   std::uint64_t written() const;  // JPEGs written
   std::uint64_t failed() const;   // jobs that could not be decoded or written
 
@@ -51,7 +56,8 @@ class thumbnailer {
   std::size_t max_pending_;
   std::mutex mutex_;
   std::condition_variable_any ready_;
-  std::deque<thumbnail_job> queue_;  // guarded by mutex_
+  std::deque<thumbnail_job> queue_;           // guarded by mutex_
+  std::deque<std::filesystem::path> strips_;  // guarded by mutex_
   std::atomic<std::uint64_t> written_{0}, failed_{0};
   std::jthread worker_;  // last: stopped and joined before the members it uses go away
 };

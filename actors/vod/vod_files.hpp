@@ -23,6 +23,17 @@ inline constexpr std::string_view playlist = "index.m3u8";
 /// crash before the VOD entity heard of it still leaves enough to create it at the restart.
 inline constexpr std::string_view meta = "meta.json";
 inline constexpr std::string_view poster = "poster.jpg";
+/// The thumbnail strip: WebVTT cues naming tiles of the sheets "strip-<n>.jpg" (made when the
+/// recording ends; media/thumbnail_strip.hpp).
+inline constexpr std::string_view thumbnails = "thumbs.vtt";
+inline bool is_strip_sheet(std::string_view name) {
+  constexpr std::string_view prefix = "strip-", suffix = ".jpg";
+  if (!name.starts_with(prefix) || !name.ends_with(suffix) ||
+      name.size() <= prefix.size() + suffix.size() || name.size() > prefix.size() + suffix.size() + 6)
+    return false;
+  auto number = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  return std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 /// Written once vod/<id> acknowledged the finished recording: a folder without it is reported
 /// again when the node starts (it stopped while recording, or before the VOD heard the end).
 inline constexpr std::string_view reported = "reported";

@@ -24,6 +24,7 @@
 #include "actors/modules.hpp"
 #include "media/clip_renderer.hpp"
 #include "media/media_session.hpp"
+#include "media/thumbnailer.hpp"
 #include "net/app/module_wiring.hpp"
 #include "net/app/node_routes.hpp"
 #include "net/live/chat_ws.hpp"
@@ -187,7 +188,10 @@ int run_node(const runtime::node_config& config) {
   auto registry = runtime::spawn_entity_registry(sys, module_kinds(modules, env),
                                                  partition_storage_of(*store));
   env.registry = registry;
-  auto media_supervisor = media::spawn_media_supervisor(sys, transcode_settings_of(config));
+  // The node's one thumbnail worker: channel thumbnails, posters and VOD thumbnail strips.
+  auto thumbnails = std::make_shared<media::thumbnailer>();
+  auto media_supervisor =
+    media::spawn_media_supervisor(sys, transcode_settings_of(config), thumbnails);
   auto api_cache = std::make_shared<response_cache>();
   auto services = spawn_node_services(sys, read_model, media_supervisor, env.services, api_cache);
   // Every actor the node started, for the error paths and the shutdown.
@@ -245,7 +249,7 @@ int run_node(const runtime::node_config& config) {
   hls.ws_batching.from_subscribers = config.ws_batch_from;
   hls.ws_batching.long_from_subscribers = config.ws_long_batch_from;
   // Recordings the node left open when it stopped become VODs before anything records again.
-  if (auto recovered = media::recover_recordings(sys, registry, config.data_dir))
+  if (auto recovered = media::recover_recordings(sys, registry, config.data_dir, thumbnails))
     std::clog << "vod: finalised " << recovered << " recording(s) interrupted by a stop\n";
   live::ingest_bridge ingest{sys,       registry,           media_supervisor, hls_root,
                              hls,       node_id_of(config), config.data_dir};

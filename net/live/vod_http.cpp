@@ -29,23 +29,27 @@ std::int64_t now_ms() {
 std::string_view content_type_of(std::string_view file) {
   if (file == files::playlist)
     return "application/vnd.apple.mpegurl";
-  if (file == files::poster)
+  if (file == files::poster || files::is_strip_sheet(file))
     return "image/jpeg";
+  if (file == files::thumbnails)
+    return "text/vtt; charset=utf-8";
   return "video/mp4";
 }
 
-// The playlist of a VOD that is not public names its media with the same signed query, so the
-// player's range requests are let in too.
-std::string playlist_text(const std::filesystem::path& path, std::string_view signed_query) {
+// The text files of a VOD that is not public (the playlist, the WebVTT of the strip) name its
+// other files with the same signed query, so the player's requests for them are let in too.
+// `after` is what follows each name that gets the query ("media.mp4", or ".jpg" before "#xywh").
+std::string text_with_query(const std::filesystem::path& path, std::string_view after,
+                            std::string_view signed_query) {
   std::ifstream in(path, std::ios::binary);
   std::string text{std::istreambuf_iterator<char>(in), {}};
   if (signed_query.empty())
     return text;
   std::string out;
-  std::string_view rest = text, name = files::media;
-  for (auto at = rest.find(name); at != std::string_view::npos; at = rest.find(name)) {
-    out.append(rest.substr(0, at + name.size())).append("?").append(signed_query);
-    rest.remove_prefix(at + name.size());
+  std::string_view rest = text;
+  for (auto at = rest.find(after); at != std::string_view::npos; at = rest.find(after)) {
+    out.append(rest.substr(0, at + after.size())).append("?").append(signed_query);
+    rest.remove_prefix(at + after.size());
   }
   out.append(rest);
   return out;
@@ -56,17 +60,19 @@ net::http::response serve(const live_context& ctx, const net::http::request& req
                           std::string_view query) {
   auto dir = files::dir(ctx.data_dir, vod.id);
   bool open = vod.privacy == actors::vod_privacy::everyone;
-  if (file == files::playlist) {
+  if (file == files::playlist || file == files::thumbnails) {
     std::string signed_query;
     if (!open) {
       signed_query = "exp=" + query_param(query, "exp").value_or("") +
                      "&sig=" + query_param(query, "sig").value_or("");
     }
-    auto text = playlist_text(dir / files::playlist, signed_query);
+    bool playlist = file == files::playlist;
+    auto text = text_with_query(dir / file, playlist ? files::media : ".jpg", signed_query);
     if (text.empty())
-      return error_response(404, "not_found", "no playlist yet");
-    auto kind = vod.state != "ready" ? media_kind::playlist
-                                     : (open ? media_kind::recorded : media_kind::recorded_private);
+      return error_response(404, "not_found", "not made yet");
+    auto kind = playlist && vod.state != "ready"
+                  ? media_kind::playlist
+                  : (open ? media_kind::recorded : media_kind::recorded_private);
     return media_response(req, net::http::payload{std::move(text)}, content_type_of(file), kind,
                           {}, ctx.cors_origin);
   }
@@ -96,8 +102,9 @@ bool handle_vod_request(const live_context& ctx, const net::http::request& req,
   auto slash = rest.find('/');
   auto id = std::string{rest.substr(0, slash)};
   auto file = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-  if (!files::valid_id(id) ||
-      (file != files::playlist && file != files::media && file != files::poster)) {
+  if (!files::valid_id(id) || (file != files::playlist && file != files::media &&
+                                file != files::poster && file != files::thumbnails &&
+                                !files::is_strip_sheet(file))) {
     respond(error_response(404, "not_found", "no such video file"));
     return true;
   }

@@ -122,6 +122,12 @@ TEST_CASE("a 40 s publish becomes a VOD of 40 s that plays from a seek point") {
   CHECK(playlist.body.find("#EXT-X-ENDLIST") != std::string::npos);
   CHECK(decode_errors(base + "/vod/" + id + "/index.m3u8", 25, 3) == "");
   CHECK(eventually([&] { return node.get("/vod/" + id + "/poster.jpg").status == 200; }, 10s));
+  // The thumbnail strip: a tile every 10 s, named by WebVTT cues.
+  REQUIRE(eventually([&] { return node.get("/vod/" + id + "/thumbs.vtt").status == 200; }, 20s));
+  auto vtt = node.get("/vod/" + id + "/thumbs.vtt").body;
+  CHECK(vtt.find("00:00:30.000 --> ") != std::string::npos);
+  CHECK(vtt.find("strip-0.jpg#xywh=") != std::string::npos);
+  CHECK(node.get("/vod/" + id + "/strip-0.jpg").status == 200);
   CHECK(node.get("/vod/" + id + "/media.mp4?download=1").status == 200);
   // Names that are not a VOD's files never reach the disk.
   CHECK(node.get("/vod/" + id + "/meta.json").status == 404);
