@@ -48,6 +48,16 @@ struct clip_cut {
   std::uint64_t bytes = 0;
 };
 
+/// Seconds from the start of the recording to the last keyframe at or before `start_s` (a
+/// negative `start_s` counts back from the end by `duration_s`, as for a live clip), and the
+/// start that stands for; nullopt when the recording has no keyframe.
+struct clip_start {
+  double keyframe_s = 0;
+  double start_s = 0;
+};
+std::optional<clip_start> keyframe_before(const recording_map& map, double start_s,
+                                          double duration_s);
+
 /// Writes the keyframe cut of [start_s, start_s + duration_s) of `media` to `out` (through a
 /// temporary file renamed at the end). A negative `start_s` counts from the end of what is
 /// recorded (a live clip: the last `duration_s`). nullopt, with `error`, when the range holds no

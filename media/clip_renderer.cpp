@@ -106,19 +106,21 @@ class render_worker {
       // The keyframe cut holds the GOP before the start too: the re-encode drops that part.
       auto keyframes = out;
       keyframes += ".keyframes.mp4";
-      auto head = cut_on_keyframes(*map, media, job.start_s, job.duration_s + 10, keyframes,
-                                   error);
+      auto start = keyframe_before(*map, job.start_s, job.duration_s);
+      auto skip = start ? start->start_s - start->keyframe_s : 0.0;
+      auto head = start ? cut_on_keyframes(*map, media, start->start_s, skip + job.duration_s + 0.2,
+                                           keyframes, error)
+                        : std::nullopt;
+      if (start && !head && error.empty())
+        error = "no keyframe in the range";
       if (head) {
-        auto wanted = job.start_s < 0
-                        ? std::max(0.0, map->duration_s() - job.duration_s)
-                        : job.start_s;
         auto progress = [clip](unsigned percent) {
           clip.tell(actors::clip_progress_atom::value, std::uint32_t{5 + percent * 9 / 10});
         };
-        cut = trim_exactly(keyframes, wanted - head->start_s, job.duration_s, out, progress,
-                           error);
+        cut = trim_exactly(keyframes, start->start_s - head->start_s, job.duration_s, out,
+                           progress, error);
         if (cut)
-          cut->start_s = wanted;
+          cut->start_s = start->start_s;
       }
       std::filesystem::remove(keyframes, ec);
     }
