@@ -112,8 +112,8 @@ std::optional<recording_map> map_recording(const std::filesystem::path& media) {
       break;
     }
     auto info = fmp4::parse_fragment(moof, map.info);
-    auto mdat = fmp4::read_box_header(
-      std::span{moof.data() + moof.size(), 8});  // the 8 bytes after the moof were read with it
+    auto mdat = fmp4::read_box_header(std::span{
+      moof.data() + moof.size(), 8});  // the 8 bytes after the moof were read with it
     if (!info || !mdat || mdat->type != "mdat" || offset + header->size + mdat->size > size)
       break;
     map.fragments.push_back({offset, header->size + mdat->size, *info});
@@ -247,14 +247,14 @@ GstPadProbeReturn retime(GstPad*, GstPadProbeInfo* info, gpointer data) {
   auto* window = static_cast<trim_window*>(data);
   auto* buffer = GST_PAD_PROBE_INFO_BUFFER(info);
   auto pts = GST_BUFFER_PTS(buffer);
-  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts < window->skip ||
-      pts >= window->skip + window->length)
+  if (!GST_CLOCK_TIME_IS_VALID(pts) || pts < window->skip || pts >= window->skip + window->length)
     return GST_PAD_PROBE_DROP;
   buffer = gst_buffer_make_writable(buffer);
   GST_BUFFER_PTS(buffer) = pts - window->skip;
   if (GST_BUFFER_DTS_IS_VALID(buffer))
-    GST_BUFFER_DTS(buffer) =
-      GST_BUFFER_DTS(buffer) > window->skip ? GST_BUFFER_DTS(buffer) - window->skip : 0;
+    GST_BUFFER_DTS(buffer) = GST_BUFFER_DTS(buffer) > window->skip
+                               ? GST_BUFFER_DTS(buffer) - window->skip
+                               : 0;
   GST_PAD_PROBE_INFO_DATA(info) = buffer;
   return GST_PAD_PROBE_OK;
 }
@@ -320,9 +320,9 @@ std::optional<clip_cut> trim_exactly(const std::filesystem::path& keyframe_cut, 
       add_probe(pipeline.get(), "aparse", retime, window);
     gst_element_set_state(pipeline.get(), GST_STATE_PLAYING);
     gst::object_ptr<GstBus> bus{gst_element_get_bus(pipeline.get())};
-    auto* message = gst_bus_timed_pop_filtered(
-      bus.get(), 300 * GST_SECOND,
-      static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    auto* message = gst_bus_timed_pop_filtered(bus.get(), 300 * GST_SECOND,
+                                               static_cast<GstMessageType>(GST_MESSAGE_EOS |
+                                                                           GST_MESSAGE_ERROR));
     if (!message || GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
       error = "the re-encode failed";
       if (message) {

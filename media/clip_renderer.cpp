@@ -117,8 +117,8 @@ class render_worker {
         auto progress = [clip](unsigned percent) {
           clip.tell(actors::clip_progress_atom::value, std::uint32_t{5 + percent * 9 / 10});
         };
-        cut = trim_exactly(keyframes, start->start_s - head->start_s, job.duration_s, out,
-                           progress, error);
+        cut = trim_exactly(keyframes, start->start_s - head->start_s, job.duration_s, out, progress,
+                           error);
         if (cut)
           cut->start_s = start->start_s;
       }
@@ -154,8 +154,8 @@ struct renderer_state {
 caf::actor spawn_clip_renderer(caf::actor_system& sys, caf::actor registry,
                                std::filesystem::path data_dir, std::string node_id,
                                std::size_t max_pending) {
-  return sys.spawn([registry, data_dir, node_id, max_pending](
-                     caf::stateful_actor<renderer_state>* self) -> caf::behavior {
+  return sys.spawn([registry, data_dir, node_id,
+                    max_pending](caf::stateful_actor<renderer_state>* self) -> caf::behavior {
     self->state.data_dir = data_dir;
     self->state.worker = std::make_shared<render_worker>(registry, data_dir, node_id, max_pending);
     return {

@@ -314,8 +314,8 @@ bool set_decode_time(std::span<std::byte> moof, std::uint64_t decode_time) {
       return false;
     int bytes = wide ? 8 : 4;
     for (int i = 0; i < bytes; ++i)
-      moof[at + 4 + static_cast<std::size_t>(i)] =
-        std::byte{static_cast<unsigned char>(decode_time >> (8 * (bytes - 1 - i)))};
+      moof[at + 4 + static_cast<std::size_t>(i)] = std::byte{
+        static_cast<unsigned char>(decode_time >> (8 * (bytes - 1 - i)))};
     return true;
   } catch (const std::exception&) {
     return false;

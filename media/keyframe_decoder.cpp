@@ -155,8 +155,8 @@ std::optional<byte_vector> keyframe_decoder::decode(std::span<const std::byte> a
                                                     std::span<const std::byte> frame) {
   buffer_ptr config{gst_buffer_new_memdup(avcc.data(), avcc.size())};
   caps_ptr caps{gst_caps_new_simple("video/x-h264", "stream-format", G_TYPE_STRING, "avc",
-                                    "alignment", G_TYPE_STRING, "au", "codec_data",
-                                    GST_TYPE_BUFFER, config.get(), nullptr)};
+                                    "alignment", G_TYPE_STRING, "au", "codec_data", GST_TYPE_BUFFER,
+                                    config.get(), nullptr)};
   return bytes_of(chain_->run(caps, frame));
 }
 
@@ -169,8 +169,8 @@ std::optional<byte_vector> encode_jpeg(std::span<const std::byte> rgb, unsigned 
   g_object_set(encoder.get(), "quality", quality, nullptr);
   caps_ptr caps{gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGB", "width",
                                     G_TYPE_INT, static_cast<int>(width), "height", G_TYPE_INT,
-                                    static_cast<int>(height), "framerate", GST_TYPE_FRACTION, 0,
-                                    1, nullptr)};
+                                    static_cast<int>(height), "framerate", GST_TYPE_FRACTION, 0, 1,
+                                    nullptr)};
   return bytes_of(chain.run(caps, rgb));
 }
 

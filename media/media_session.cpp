@@ -279,8 +279,8 @@ void end_recording(session_actor* self) {
     return;
   st.recording->finish();
   if (!st.recording->error().empty())
-    caf::aout(self) << "media: " << st.config.channel << " is not recorded further: "
-                    << st.recording->error() << "\n";
+    caf::aout(self) << "media: " << st.config.channel
+                    << " is not recorded further: " << st.recording->error() << "\n";
   st.recording.reset();
 }
 

@@ -86,9 +86,9 @@ void session_recording::on_units(const std::vector<remux_unit>& units) {
       continue;
     bool ok = unit.kind == remux_unit::type::init
                 ? recorder_->add_init(*unit.data)
-                : recorder_->add_fragment(*unit.data, {unit.track_id, unit.decode_time,
-                                                       unit.duration, unit.samples,
-                                                       unit.keyframe || !unit.video});
+                : recorder_->add_fragment(*unit.data,
+                                          {unit.track_id, unit.decode_time, unit.duration,
+                                           unit.samples, unit.keyframe || !unit.video});
     if (!ok) {
       // What is on disk stays a finished VOD; the session goes on live without recording.
       error_ = recorder_->error();

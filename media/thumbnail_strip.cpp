@@ -67,8 +67,7 @@ std::vector<tile> choose_tiles(const recording_map& map, const fmp4::track_info&
 }  // namespace
 
 std::optional<strip_result> make_thumbnail_strip(const std::filesystem::path& dir,
-                                                 std::string& error,
-                                                 const strip_options& options) {
+                                                 std::string& error, const strip_options& options) {
   auto media = dir / files::media;
   auto map = map_recording(media);
   const auto* video = map ? map->info.video_track() : nullptr;
@@ -92,7 +91,8 @@ std::optional<strip_result> make_thumbnail_strip(const std::filesystem::path& di
     // A keyframe that does not decode leaves its tile black; the cue still names it.
     fragment.resize(tiles[i].fragment->size);
     in.seekg(static_cast<std::streamoff>(tiles[i].fragment->offset));
-    in.read(reinterpret_cast<char*>(fragment.data()), static_cast<std::streamsize>(fragment.size()));
+    in.read(reinterpret_cast<char*>(fragment.data()),
+            static_cast<std::streamsize>(fragment.size()));
     auto sample = fmp4::first_sample(fragment);
     std::optional<byte_vector> rgb;
     if (sample && well_formed_keyframe(video->decoder_config, *sample)) {

@@ -54,8 +54,7 @@ void vod_index::set_init(std::uint64_t size, const fmp4::init_info& info) {
   }
 }
 
-bool vod_index::add(std::uint64_t offset, std::uint64_t size,
-                    const fmp4::fragment_info& fragment) {
+bool vod_index::add(std::uint64_t offset, std::uint64_t size, const fmp4::fragment_info& fragment) {
   bool lead = fragment.track_id == lead_track_ && lead_timescale_ != 0;
   bool starts = false;
   if (lead && fragment.starts_with_sync) {
@@ -207,8 +206,7 @@ bool vod_recorder::add_fragment(std::span<const std::byte> data,
 }
 
 void vod_recorder::write_playlist(bool finished) {
-  if (!write_file_atomically(dir_ / files::playlist,
-                             index_.playlist(files::media, finished)) &&
+  if (!write_file_atomically(dir_ / files::playlist, index_.playlist(files::media, finished)) &&
       error_.empty())
     error_ = "cannot write the playlist";
 }

@@ -110,8 +110,8 @@ struct clip_view {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, clip_view& x) {
   return f(caf::meta::type_name("clip_view"), x.id, x.vod, x.channel, x.creator, x.title, x.state,
-           x.progress, x.error, x.start_s, x.duration_s, x.bytes, x.exact, x.live,
-           x.keyframe_start, x.node, x.likes, x.views, x.created_at_ms);
+           x.progress, x.error, x.start_s, x.duration_s, x.bytes, x.exact, x.live, x.keyframe_start,
+           x.node, x.likes, x.views, x.created_at_ms);
 }
 
 /// A clip id (runtime::random_hex(6)): 12 lower-case hex digits. Anything else never names a

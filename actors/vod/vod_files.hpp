@@ -29,7 +29,8 @@ inline constexpr std::string_view thumbnails = "thumbs.vtt";
 inline bool is_strip_sheet(std::string_view name) {
   constexpr std::string_view prefix = "strip-", suffix = ".jpg";
   if (!name.starts_with(prefix) || !name.ends_with(suffix) ||
-      name.size() <= prefix.size() + suffix.size() || name.size() > prefix.size() + suffix.size() + 6)
+      name.size() <= prefix.size() + suffix.size() ||
+      name.size() > prefix.size() + suffix.size() + 6)
     return false;
   auto number = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
   return std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -72,8 +73,8 @@ inline bool signature_valid(std::string_view key, std::string_view id, std::stri
   auto [end, ec] = std::from_chars(exp.data(), exp.data() + exp.size(), expires);
   if (ec != std::errc{} || end != exp.data() + exp.size() || expires < now_ms)
     return false;
-  return runtime::constant_time_equal(sig,
-                                      runtime::keyed_digest(key, std::string{id} + ':' + std::string{exp}));
+  return runtime::constant_time_equal(sig, runtime::keyed_digest(key, std::string{id} + ':' +
+                                                                        std::string{exp}));
 }
 
 }  // namespace aethex::actors::vod_files

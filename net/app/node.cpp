@@ -190,8 +190,8 @@ int run_node(const runtime::node_config& config) {
   env.registry = registry;
   // The node's one thumbnail worker: channel thumbnails, posters and VOD thumbnail strips.
   auto thumbnails = std::make_shared<media::thumbnailer>();
-  auto media_supervisor =
-    media::spawn_media_supervisor(sys, transcode_settings_of(config), thumbnails);
+  auto media_supervisor = media::spawn_media_supervisor(sys, transcode_settings_of(config),
+                                                        thumbnails);
   auto api_cache = std::make_shared<response_cache>();
   auto services = spawn_node_services(sys, read_model, media_supervisor, env.services, api_cache);
   // Every actor the node started, for the error paths and the shutdown.
@@ -251,8 +251,8 @@ int run_node(const runtime::node_config& config) {
   // Recordings the node left open when it stopped become VODs before anything records again.
   if (auto recovered = media::recover_recordings(sys, registry, config.data_dir, thumbnails))
     std::clog << "vod: finalised " << recovered << " recording(s) interrupted by a stop\n";
-  live::ingest_bridge ingest{sys,       registry,           media_supervisor, hls_root,
-                             hls,       node_id_of(config), config.data_dir};
+  live::ingest_bridge ingest{sys, registry,           media_supervisor, hls_root,
+                             hls, node_id_of(config), config.data_dir};
 
   net::http::io_pool loops{config.io_threads};
   auto& io = loops.main();

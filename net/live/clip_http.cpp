@@ -44,12 +44,13 @@ std::string embed_page(const actors::clip_view& clip, std::string_view origin) {
   html += "<meta name=\"twitter:player:width\" content=\"640\">";
   html += "<meta name=\"twitter:player:height\" content=\"360\">";
   html += "<link rel=\"canonical\" href=\"" + page + "\">";
-  html += "<style>html,body{margin:0;height:100%;background:#000}video{width:100%;height:100%}"
-          "a{position:fixed;left:8px;top:8px;color:#fff;font:14px sans-serif}</style></head><body>";
+  html +=
+    "<style>html,body{margin:0;height:100%;background:#000}video{width:100%;height:100%}"
+    "a{position:fixed;left:8px;top:8px;color:#fff;font:14px sans-serif}</style></head><body>";
   html += "<video id=\"clip-video\" controls playsinline preload=\"metadata\" poster=\"" + poster +
           "\" src=\"" + video + "\"></video>";
-  html += "<a href=\"" + page + "\" target=\"_blank\" rel=\"noopener\">" + title + " · " +
-          channel + "</a></body></html>";
+  html += "<a href=\"" + page + "\" target=\"_blank\" rel=\"noopener\">" + title + " · " + channel +
+          "</a></body></html>";
   return html;
 }
 
@@ -106,15 +107,15 @@ bool handle_clip_request(const live_context& ctx, const net::http::request& req,
         return respond(std::move(res));
       }
       auto file = clip->state == "ready"
-                    ? runtime::memory_file::open_read_only(
-                        actors::clip_files::file(ctx.data_dir, clip->id))
+                    ? runtime::memory_file::open_read_only(actors::clip_files::file(ctx.data_dir,
+                                                                                    clip->id))
                     : nullptr;
       if (!file)
         return respond(error_response(404, "not_found", "the clip is not rendered here"));
       auto size = file->size();
       respond(media_response(req, net::http::payload::file_range(std::move(file), 0, size),
-                             "video/mp4", media_kind::recorded, clip->id + "-" + std::to_string(size),
-                             ctx.cors_origin));
+                             "video/mp4", media_kind::recorded,
+                             clip->id + "-" + std::to_string(size), ctx.cors_origin));
     });
   return true;
 }

@@ -89,7 +89,8 @@ void ingest_bridge::open(net::ingest::publish_request request,
     channel_ref{registry, config.channel}
       .request(self, actors::publish_begin_atom::value, key, config.session_id, node)
       .then(
-        [self, registry, supervisor, config, done, vod_root, node](actors::channel_view& view) mutable {
+        [self, registry, supervisor, config, done, vod_root,
+         node](actors::channel_view& view) mutable {
           if (view.ladder_custom)
             config.ladder = view.ladder;
           if (view.record)

@@ -27,7 +27,7 @@ class ingest_bridge : public net::ingest::ingest_handler {
   caf::actor media_supervisor_;
   std::filesystem::path hls_root_;
   media::hls_options hls_;
-  std::string node_id_;  // recorded with go-live so other nodes can find the media
+  std::string node_id_;             // recorded with go-live so other nodes can find the media
   std::filesystem::path vod_root_;  // where sessions of channels that record are recorded
 };
 

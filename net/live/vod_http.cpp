@@ -73,8 +73,8 @@ net::http::response serve(const live_context& ctx, const net::http::request& req
     auto kind = playlist && vod.state != "ready"
                   ? media_kind::playlist
                   : (open ? media_kind::recorded : media_kind::recorded_private);
-    return media_response(req, net::http::payload{std::move(text)}, content_type_of(file), kind,
-                          {}, ctx.cors_origin);
+    return media_response(req, net::http::payload{std::move(text)}, content_type_of(file), kind, {},
+                          ctx.cors_origin);
   }
   auto data = runtime::memory_file::open_read_only(dir / file);
   if (!data)
@@ -102,9 +102,9 @@ bool handle_vod_request(const live_context& ctx, const net::http::request& req,
   auto slash = rest.find('/');
   auto id = std::string{rest.substr(0, slash)};
   auto file = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-  if (!files::valid_id(id) || (file != files::playlist && file != files::media &&
-                                file != files::poster && file != files::thumbnails &&
-                                !files::is_strip_sheet(file))) {
+  if (!files::valid_id(id) ||
+      (file != files::playlist && file != files::media && file != files::poster &&
+       file != files::thumbnails && !files::is_strip_sheet(file))) {
     respond(error_response(404, "not_found", "no such video file"));
     return true;
   }

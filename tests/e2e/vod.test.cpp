@@ -49,9 +49,8 @@ json await_vod(const test_node& node, const std::string& channel, const std::str
 }
 
 double probe_duration(const std::string& url) {
-  auto probe = run({"ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
-                    "csv=p=0", url},
-                   30s);
+  auto probe = run(
+    {"ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url}, 30s);
   return std::atof(probe.output.c_str());
 }
 
@@ -60,7 +59,8 @@ std::string decode_errors(const std::string& url, double from_s, double seconds)
   auto decode = run({"ffmpeg", "-hide_banner", "-v", "error", "-ss", std::to_string(from_s), "-i",
                      url, "-t", std::to_string(seconds), "-f", "null", "-"},
                     60s);
-  return decode.status == 0 ? decode.output : "exit " + std::to_string(decode.status) + decode.output;
+  return decode.status == 0 ? decode.output
+                            : "exit " + std::to_string(decode.status) + decode.output;
 }
 
 // Segments a VOD playlist lists (byte ranges of one file: counted by their EXTINF).
@@ -135,8 +135,9 @@ TEST_CASE("a 40 s publish becomes a VOD of 40 s that plays from a seek point") {
   CHECK(node.get("/vod/000000000000/index.m3u8").status == 404);
 
   // A 10 s clip of the VOD: exact trimming measures 10 s; the keyframe cut starts on one.
-  auto exact = make_clip(node, {{"vod", id}, {"start_s", 12.5}, {"duration_s", 10},
-                                {"exact", true}, {"title", "exact"}});
+  auto exact = make_clip(
+    node,
+    {{"vod", id}, {"start_s", 12.5}, {"duration_s", 10}, {"exact", true}, {"title", "exact"}});
   REQUIRE(exact.value("state", "") == "ready");
   CHECK(probe_duration(base + exact.value("url", "")) == doctest::Approx(10).epsilon(0.05));
   CHECK(decode_errors(base + exact.value("url", ""), 0, 10) == "");
@@ -155,8 +156,7 @@ TEST_CASE("a node killed while recording finalises the VOD up to the kill at its
   REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
   auto node = std::make_unique<test_node>("vod_crash");
   auto key = node->create_channel("bob");
-  child_process ffmpeg{ffmpeg_publish_args(node->rtmp_url(key), 60),
-                       node->out_dir / "ffmpeg.log"};
+  child_process ffmpeg{ffmpeg_publish_args(node->rtmp_url(key), 60), node->out_dir / "ffmpeg.log"};
   auto recording = await_vod(*node, "bob", "recording");
   REQUIRE(recording.is_object());
   auto id = recording.value("id", "");
@@ -199,8 +199,7 @@ TEST_CASE("a private VOD is not found by others; the owner's signed links play i
   REQUIRE(vod.is_object());
   auto id = vod.value("id", "");
   auto owner = admin_token(node.data_dir.string());
-  auto patched =
-    api_call(node, "PATCH", "/api/v1/vods/" + id, json{{"privacy", "private"}}, owner);
+  auto patched = api_call(node, "PATCH", "/api/v1/vods/" + id, json{{"privacy", "private"}}, owner);
   REQUIRE(patched.status == 200);
 
   CHECK(api_call(node, "GET", "/api/v1/vods/" + id).status == 404);

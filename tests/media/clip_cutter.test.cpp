@@ -31,9 +31,10 @@ fs::path recording() {
 
 // True when the first video frame ffprobe reads in `file` is a keyframe.
 bool starts_with_keyframe(const fs::path& file) {
-  auto out = run_output("ffprobe -v error -select_streams v:0 -show_entries frame=key_frame "
-                        "-read_intervals %+#1 -of csv=p=0 " +
-                        file.string() + " 2>&1");
+  auto out = run_output(
+    "ffprobe -v error -select_streams v:0 -show_entries frame=key_frame "
+    "-read_intervals %+#1 -of csv=p=0 " +
+    file.string() + " 2>&1");
   return out.rfind("1", 0) == 0;
 }
 
@@ -97,8 +98,9 @@ TEST_CASE("exact trimming measures the asked length from the asked start") {
   auto cut = cut_on_keyframes(*map, recording(), 5.5, 10.6, dir / "keyframes.mp4", error);
   REQUIRE_MESSAGE(cut, error);
   unsigned last_progress = 0;
-  auto exact = trim_exactly(dir / "keyframes.mp4", 5.5 - cut->start_s, 10, dir / "clip.mp4",
-                            [&](unsigned percent) { last_progress = percent; }, error);
+  auto exact = trim_exactly(
+    dir / "keyframes.mp4", 5.5 - cut->start_s, 10, dir / "clip.mp4",
+    [&](unsigned percent) { last_progress = percent; }, error);
   REQUIRE_MESSAGE(exact, error);
   CHECK_FALSE(exact->keyframe_start);
   CHECK(exact->duration_s == doctest::Approx(10).epsilon(0.05));
