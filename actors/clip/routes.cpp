@@ -1,8 +1,7 @@
 // Clips over REST. Making one checks, in order: the body, the caller's pace (clips_per_minute),
-// then the source — a VOD the caller may see (the vod domain's rule: public → everyone,
-// followers → the owner, the admin and the channel's followers, otherwise the owner and the
-// admin) and a range inside it, or a live channel that records, whose running session is the
-// VOD — and only then writes clip/<id> and hands the job to the renderers (202: it renders in
+// then the source — a VOD the caller may see (the vod domain's rule, actors/vod/vod_access.hpp)
+// and a range inside it, or a live channel that records, whose running session is the VOD —
+// and only then writes clip/<id> and hands the job to the renderers (202: it renders in
 // the background; GET clips/{id} shows the progress). A clip itself is public, as on Twitch.
 #include <algorithm>
 #include <cmath>
@@ -14,8 +13,8 @@
 #include "actors/clip/clip_read_model.hpp"
 #include "actors/clip/internal.hpp"
 #include "actors/core/entity_ref.hpp"
-#include "actors/social/follows.hpp"
 #include "actors/vod/vod.hpp"
+#include "actors/vod/vod_access.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/limits.hpp"
 #include "runtime/secrets.hpp"
@@ -27,7 +26,6 @@ using json = nlohmann::json;
 using clip_ref = entity_ref<clip_protocol>;
 using vod_ref = entity_ref<vod_protocol>;
 using channel_ref = entity_ref<channel_protocol>;
-using follows_ref = entity_ref<follows_protocol>;
 
 constexpr std::size_t default_page = 20;
 constexpr std::size_t max_page = 100;
@@ -36,29 +34,6 @@ constexpr double range_slack_s = 0.5;
 
 caf::error no_clip() { return make_error(errc::not_found, "clip not found"); }
 caf::error no_vod() { return make_error(errc::not_found, "VOD not found"); }
-
-bool owns_channel(const runtime::principal& who, const channel_view& channel) {
-  return who.is_admin() || (!channel.owner_is_admin && who.is_user(channel.owner));
-}
-
-// Whether `who` may see a VOD of `privacy` on `channel` (the vod domain's rule; a VOD the
-// caller may not see answers 404, as the vod routes do).
-void vod_visible(const node_env& env, const runtime::principal& who, const std::string& privacy,
-                 const channel_view& channel, std::function<void(caf::error)> done) {
-  if (privacy == vod_privacy::everyone || owns_channel(who, channel))
-    return done(caf::none);
-  if (privacy != vod_privacy::followers || !who.is_user())
-    return done(no_vod());
-  follows_ref{env.registry, who.name}
-    .ask(get_atom::value)
-    .then(*env.sys, [done, name = channel.name](caf::expected<follows_view> follows) {
-      if (!follows)
-        return done(follows.error());
-      auto follower = std::any_of(follows->channels.begin(), follows->channels.end(),
-                                  [&](const followed_channel& f) { return f.channel == name; });
-      done(follower ? caf::none : no_vod());
-    });
-}
 
 // A number field: nullopt when absent, an error when not a finite number.
 caf::expected<std::optional<double>> number_field(const json& body, const char* key) {
@@ -187,10 +162,12 @@ void clip_of_vod(const node_env& env, const runtime::principal& who, clip_reques
         .then(*env.sys, [env, who, r, reply, vod = *vod](caf::expected<channel_view> channel) {
           if (!channel)  // a VOD of a channel that is gone is nobody's to clip
             return reply(code_of(channel.error()) == errc::not_found ? no_vod() : channel.error());
-          vod_visible(env, who, vod.privacy, *channel,
-                      [env, who, r, reply, vod, channel = *channel](caf::error err) {
-                        if (err)
-                          return reply(err);
+          vod_visible(env, who, vod, *channel,
+                      [env, who, r, reply, vod, channel = *channel](caf::expected<bool> visible) {
+                        if (!visible)
+                          return reply(visible.error());
+                        if (!*visible)
+                          return reply(no_vod());
                         auto length_s = static_cast<double>(vod.duration_ms) / 1000.0;
                         if (r.start_s + r.duration_s > length_s + range_slack_s)
                           return reply(make_error(
@@ -232,17 +209,17 @@ void clip_of_live(const node_env& env, const runtime::principal& who, clip_reque
                                     "again in a few seconds"));
           if (!vod)
             return reply(vod.error());
-          vod_visible(env, who, vod->privacy, channel,
-                      [env, who, r, reply, vod = *vod, channel](caf::error err) {
+          vod_visible(env, who, *vod, channel,
+                      [env, who, r, reply, vod = *vod, channel](caf::expected<bool> visible) {
                         // The stream is public; only its recording is not: say so.
-                        if (err && code_of(err) == errc::not_found)
+                        if (visible ? !*visible : code_of(visible.error()) == errc::not_found)
                           return reply(make_error(
                             errc::forbidden,
                             channel.name + " keeps its recordings to " +
                               (vod.privacy == vod_privacy::followers ? "its followers" : "itself") +
                               ": it cannot be clipped by you"));
-                        if (err)
-                          return reply(err);
+                        if (!visible)
+                          return reply(visible.error());
                         auto length_s = static_cast<double>(vod.duration_ms) / 1000.0;
                         auto start_s = std::max(0.0, length_s - r.duration_s);
                         // -1: the renderer takes the last duration_s seconds on disk when it
@@ -364,24 +341,8 @@ void answer_rows(caf::expected<std::vector<json>>& rows, std::size_t limit, Befo
   reply(route_response::json(200, json{{"clips", list}}));
 }
 
-// Public routes see the anonymous principal (the binding resolves a token only for routes that
-// need one), so a public answer that shows more to some callers resolves it here; a token that
-// does not resolve reads as no token.
-void with_caller(const node_env& env, const route_request& req,
-                 std::function<void(runtime::principal)> then) {
-  if (!req.who.is_anonymous() || req.bearer.empty() || !env.resolve_bearer)
-    return then(req.who);
-  env.resolve_bearer(req.bearer, [then](caf::expected<runtime::principal> who) {
-    then(who ? *who : runtime::principal::anonymous());
-  });
-}
-
-void list_channel_clips(const node_env& env, const runtime::principal& who,
-                        const std::string& channel, const std::string& sort, std::size_t limit,
-                        const route_reply& reply);
-
 // A channel's clips: ready ones for everyone; the owner (and the admin) also sees the clips
-// still rendering and those that failed (the clips dashboard).
+// still rendering and those that failed (the clips dashboard): the route runs with_caller.
 void channel_clips(const node_env& env, route_request&& req, route_reply reply) {
   auto channel = req.param("channel");
   if (!valid_channel_name(channel))
@@ -392,42 +353,35 @@ void channel_clips(const node_env& env, route_request&& req, route_reply reply) 
   auto limit = req.number_param("limit", default_page, 1, max_page);
   if (!limit)
     return reply(limit.error());
-  with_caller(env, req, [env, channel, sort, limit = *limit, reply](runtime::principal who) {
-    list_channel_clips(env, who, channel, sort, limit, reply);
-  });
-}
-
-void list_channel_clips(const node_env& env, const runtime::principal& who,
-                        const std::string& channel, const std::string& sort, std::size_t limit,
-                        const route_reply& reply) {
   channel_ref{env.registry, channel}
     .ask(get_atom::value)
-    .then(*env.sys, [env, who, sort, limit, reply](caf::expected<channel_view> view) {
-      if (!view)
-        return reply(view.error());
-      json args{{"channel", view->name},
-                {"sort", sort},
-                {"limit", limit},
-                {"all_states", owns_channel(who, *view)}};
-      env.query(std::string{clip_queries::channel}, std::move(args),
-                [sort, limit, reply](caf::expected<std::vector<json>> rows) {
-                  auto recent = [](const json& a, const json& b) {
-                    return std::tuple{a["created_at_ms"], a["id"]} >
-                           std::tuple{b["created_at_ms"], b["id"]};
-                  };
-                  auto top = [recent](const json& a, const json& b) {
-                    if (a["likes"] != b["likes"])
-                      return a["likes"] > b["likes"];
-                    if (a["views"] != b["views"])
-                      return a["views"] > b["views"];
-                    return recent(a, b);
-                  };
-                  if (sort == "top")
-                    answer_rows(rows, limit, top, reply, false);
-                  else
-                    answer_rows(rows, limit, recent, reply, false);
-                });
-    });
+    .then(*env.sys,
+          [env, who = req.who, sort, limit = *limit, reply](caf::expected<channel_view> view) {
+            if (!view)
+              return reply(view.error());
+            json args{{"channel", view->name},
+                      {"sort", sort},
+                      {"limit", limit},
+                      {"all_states", owns_channel(who, *view)}};
+            env.query(std::string{clip_queries::channel}, std::move(args),
+                      [sort, limit, reply](caf::expected<std::vector<json>> rows) {
+                        auto recent = [](const json& a, const json& b) {
+                          return std::tuple{a["created_at_ms"], a["id"]} >
+                                 std::tuple{b["created_at_ms"], b["id"]};
+                        };
+                        auto top = [recent](const json& a, const json& b) {
+                          if (a["likes"] != b["likes"])
+                            return a["likes"] > b["likes"];
+                          if (a["views"] != b["views"])
+                            return a["views"] > b["views"];
+                          return recent(a, b);
+                        };
+                        if (sort == "top")
+                          answer_rows(rows, limit, top, reply, false);
+                        else
+                          answer_rows(rows, limit, recent, reply, false);
+                      });
+          });
 }
 
 void trending(const node_env& env, route_request&& req, route_reply reply) {
@@ -501,7 +455,8 @@ void add_clip_routes(route_table& routes, const node_env& env) {
   routes.add(post, "clips/{id}/views", access::anyone, with_env(env, count_view),
              "count one view of a clip");
   // Answers depend on who asks (the owner sees clips still rendering): never cached.
-  routes.add(get, "channels/{channel}/clips", access::anyone, with_env(env, channel_clips),
+  routes.add(get, "channels/{channel}/clips", access::anyone,
+             with_caller(env, with_env(env, channel_clips)),
              "a channel's clips: ?sort=recent|top&limit=1-100 (20); the owner also sees the "
              "clips rendering or failed");
 }

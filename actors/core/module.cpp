@@ -21,4 +21,18 @@ std::vector<caf::actor> service_directory::all() const {
   return actors;
 }
 
+route_handler with_caller(const node_env& env, route_handler handler) {
+  return [env, handler](route_request&& req, route_reply reply) {
+    if (req.bearer.empty() || !req.who.is_anonymous() || !env.resolve_bearer)
+      return handler(std::move(req), std::move(reply));
+    auto token = req.bearer;
+    env.resolve_bearer(std::move(token), [handler, req = std::move(req),
+                                          reply](caf::expected<runtime::principal> who) mutable {
+      if (who)
+        req.who = std::move(*who);
+      handler(std::move(req), std::move(reply));
+    });
+  };
+}
+
 }  // namespace aethex::actors

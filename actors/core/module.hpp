@@ -132,4 +132,10 @@ route_handler with_env(const node_env& env, Fn fn) {
   };
 }
 
+/// For an `anyone` route whose answer depends on who asks (the binding hands such routes the
+/// anonymous principal even when a token came along): resolves the bearer token into `req.who`
+/// (env.resolve_bearer), then runs `handler`. A token that does not resolve counts as none, so
+/// public answers stay visible with a stale session.
+route_handler with_caller(const node_env& env, route_handler handler);
+
 }  // namespace aethex::actors

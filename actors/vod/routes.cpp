@@ -1,7 +1,6 @@
-// VODs over REST. Who may see a VOD: public → everyone; followers → the channel's owner, the
-// admin and the channel's followers; subscribers and private → the owner and the admin. A VOD
-// the caller may not see answers exactly like one that does not exist (404), so a private VOD
-// never leaks its existence; changes need the channel's owner (403 for others who see it).
+// VODs over REST. Who may see a VOD is actors/vod/vod_access.hpp's rule: a VOD the caller may
+// not see answers exactly like one that does not exist (404), so a private VOD never leaks its
+// existence; changes need the channel's owner (403 for others who see it).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -12,9 +11,9 @@
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
-#include "actors/social/follows.hpp"
 #include "actors/vod/internal.hpp"
 #include "actors/vod/vod.hpp"
+#include "actors/vod/vod_access.hpp"
 #include "actors/vod/vod_keeper.hpp"
 #include "actors/vod/vod_read_model.hpp"
 #include "actors/vod/vod_watch.hpp"
@@ -26,8 +25,6 @@ namespace {
 
 using json = nlohmann::json;
 using vod_ref = entity_ref<vod_protocol>;
-using channel_ref = entity_ref<channel_protocol>;
-using follows_ref = entity_ref<follows_protocol>;
 using watch_ref = entity_ref<vodwatch_protocol>;
 
 constexpr std::size_t default_page = 30;
@@ -37,46 +34,7 @@ constexpr double max_chat_window_s = 600;
 
 caf::error hidden() { return make_error(errc::not_found, "VOD not found"); }
 
-// What the caller is to a channel.
-struct relation {
-  bool owner = false;
-  bool follower = false;
-};
-
-bool may_see(std::string_view privacy, const relation& r) {
-  if (privacy == vod_privacy::everyone)
-    return true;
-  if (privacy == vod_privacy::followers)
-    return r.owner || r.follower;
-  return r.owner;
-}
-
-// The caller's relation to `channel` (not_found when the channel does not exist); follows are
-// asked only when `follows_matter` and the caller is a user who does not own it.
-void relation_to(const node_env& env, const runtime::principal& who, const std::string& channel,
-                 bool follows_matter, std::function<void(caf::expected<relation>)> done) {
-  channel_ref{env.registry, channel}
-    .ask(get_atom::value)
-    .then(*env.sys, [env, who, channel, follows_matter, done](caf::expected<channel_view> view) {
-      if (!view)
-        return done(view.error());
-      relation r;
-      r.owner = who.is_admin() || (!view->owner_is_admin && who.is_user(view->owner));
-      if (r.owner || !follows_matter || !who.is_user())
-        return done(r);
-      follows_ref{env.registry, who.name}
-        .ask(get_atom::value)
-        .then(*env.sys, [done, r, channel](caf::expected<follows_view> follows) mutable {
-          if (!follows)
-            return done(follows.error());
-          r.follower = std::any_of(follows->channels.begin(), follows->channels.end(),
-                                   [&](const followed_channel& f) { return f.channel == channel; });
-          done(r);
-        });
-    });
-}
-
-using with_vod_fn = std::function<void(const vod_view&, const relation&)>;
+using with_vod_fn = std::function<void(const vod_view&, const vod_relation&)>;
 
 // The VOD `id` if the caller may see it (else 404), with the caller's relation to its channel
 // (asked only when `need_owner` or the VOD is not public).
@@ -90,19 +48,20 @@ void with_vod(const node_env& env, const runtime::principal& who, const std::str
       if (!view)
         return reply(view.error());
       if (who.is_admin())
-        return then(*view, relation{true, true});
+        return then(*view, vod_relation{true, true});
       if (view->privacy == vod_privacy::everyone && !need_owner)
-        return then(*view, relation{});
+        return then(*view, vod_relation{});
       if (!who.is_user())
         return reply(hidden());
-      relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
-                  [reply, then, vod = *view](caf::expected<relation> r) {
-                    if (!r)
-                      return reply(code_of(r.error()) == errc::not_found ? hidden() : r.error());
-                    if (!may_see(vod.privacy, *r))
-                      return reply(hidden());
-                    then(vod, *r);
-                  });
+      vod_relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
+                      [reply, then, vod = *view](caf::expected<vod_relation> r) {
+                        if (!r)
+                          return reply(code_of(r.error()) == errc::not_found ? hidden()
+                                                                             : r.error());
+                        if (!vod_may_see(vod.privacy, *r))
+                          return reply(hidden());
+                        then(vod, *r);
+                      });
     });
 }
 
@@ -138,26 +97,9 @@ vod_view view_of_row(const json& row) {
   return v;
 }
 
-// The binding hands `anyone` routes the anonymous principal even when a token came along, but
-// what these routes answer depends on who asks: they resolve the token themselves. A token that
-// does not resolve counts as none (public VODs stay visible with a stale session).
-route_handler with_caller(const node_env& env, route_handler handler) {
-  return [env, handler](route_request&& req, route_reply reply) {
-    if (req.bearer.empty() || !req.who.is_anonymous() || !env.resolve_bearer)
-      return handler(std::move(req), std::move(reply));
-    auto token = req.bearer;
-    env.resolve_bearer(std::move(token), [handler, req = std::move(req),
-                                          reply](caf::expected<runtime::principal> who) mutable {
-      if (who)
-        req.who = std::move(*who);
-      handler(std::move(req), std::move(reply));
-    });
-  };
-}
-
 void get_vod(const node_env& env, route_request&& req, route_reply reply) {
   with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply](const vod_view& v, const relation&) {
+           [env, reply](const vod_view& v, const vod_relation&) {
              reply(route_response::json(200, shown(env, v)));
            });
 }
@@ -166,7 +108,7 @@ void get_vod(const node_env& env, route_request&& req, route_reply reply) {
 void as_owner(const node_env& env, route_request&& req, route_reply reply,
               std::function<void(const vod_view&)> then) {
   with_vod(env, req.who, req.param("id"), true, reply,
-           [reply, then](const vod_view& v, const relation& r) {
+           [reply, then](const vod_view& v, const vod_relation& r) {
              if (!r.owner)
                return reply(make_error(errc::forbidden, "only the channel owner may do this"));
              then(v);
@@ -208,7 +150,7 @@ void delete_vod(const node_env& env, route_request&& req, route_reply reply) {
 
 void count_view(const node_env& env, route_request&& req, route_reply reply) {
   with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply](const vod_view& v, const relation&) {
+           [env, reply](const vod_view& v, const vod_relation&) {
              vod_ref{env.registry, v.id}
                .ask(vod_viewed_atom::value)
                .then(*env.sys, [env, reply](caf::expected<std::uint64_t> views) {
@@ -228,30 +170,31 @@ void list_vods(const node_env& env, route_request&& req, route_reply reply) {
   auto limit = req.number_param("limit", default_page, 1, max_page);
   if (!limit)
     return reply(limit.error());
-  relation_to(env, req.who, channel, true,
-              [env, channel, limit = *limit, reply](caf::expected<relation> r) {
-                if (!r)
-                  return reply(r.error());
-                json privacies = json::array();
-                for (auto p : {vod_privacy::everyone, vod_privacy::followers,
-                               vod_privacy::subscribers, vod_privacy::owner_only})
-                  if (may_see(p, *r))
-                    privacies.push_back(p);
-                json args{{"channel", channel}, {"limit", limit}, {"privacies", privacies}};
-                env.query(std::string{vod_queries::channel}, std::move(args),
-                          [env, reply, limit](caf::expected<std::vector<json>> rows) {
-                            if (!rows)
-                              return reply(rows.error());
-                            std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
-                              return std::tuple{a["started_at_ms"], a["id"]} >
-                                     std::tuple{b["started_at_ms"], b["id"]};
-                            });
-                            json list = json::array();
-                            for (std::size_t i = 0; i < rows->size() && i < limit; ++i)
-                              list.push_back(shown(env, view_of_row((*rows)[i])));
-                            reply(route_response::json(200, json{{"vods", list}}));
-                          });
-              });
+  vod_relation_to(env, req.who, channel, true,
+                  [env, channel, limit = *limit, reply](caf::expected<vod_relation> r) {
+                    if (!r)
+                      return reply(r.error());
+                    json privacies = json::array();
+                    for (auto p : {vod_privacy::everyone, vod_privacy::followers,
+                                   vod_privacy::subscribers, vod_privacy::owner_only})
+                      if (vod_may_see(p, *r))
+                        privacies.push_back(p);
+                    json args{{"channel", channel}, {"limit", limit}, {"privacies", privacies}};
+                    env.query(std::string{vod_queries::channel}, std::move(args),
+                              [env, reply, limit](caf::expected<std::vector<json>> rows) {
+                                if (!rows)
+                                  return reply(rows.error());
+                                std::sort(rows->begin(), rows->end(),
+                                          [](const json& a, const json& b) {
+                                            return std::tuple{a["started_at_ms"], a["id"]} >
+                                                   std::tuple{b["started_at_ms"], b["id"]};
+                                          });
+                                json list = json::array();
+                                for (std::size_t i = 0; i < rows->size() && i < limit; ++i)
+                                  list.push_back(shown(env, view_of_row((*rows)[i])));
+                                reply(route_response::json(200, json{{"vods", list}}));
+                              });
+                  });
 }
 
 // A number of seconds from the query: `fallback` when absent, an error when not a finite number.
@@ -278,7 +221,7 @@ void chat_replay(const node_env& env, route_request&& req, route_reply reply) {
     return reply(make_error(errc::invalid_argument,
                             "from_s >= 0, to_s > from_s and a window of at most 600 s"));
   with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply, from = *from_s, to = *to_s](const vod_view& v, const relation&) {
+           [env, reply, from = *from_s, to = *to_s](const vod_view& v, const vod_relation&) {
              auto start = v.started_at_ms;
              json args{{"channel", v.channel},
                        {"from_ms", start + std::llround(from * 1000)},
@@ -315,7 +258,7 @@ void store_progress(const node_env& env, route_request&& req, route_reply reply)
   auto user = req.who.name;
   with_vod(
     env, req.who, req.param("id"), false, reply,
-    [env, reply, user, position_ms](const vod_view& v, const relation&) {
+    [env, reply, user, position_ms](const vod_view& v, const vod_relation&) {
       watch_ref{env.registry, user}
         .ask(vod_watch_atom::value, v.id, std::int64_t{position_ms}, v.duration_ms)
         .then(*env.sys, answer<watch_entry>(reply, [](const watch_entry& w) {
@@ -329,7 +272,7 @@ void store_progress(const node_env& env, route_request&& req, route_reply reply)
 struct continue_state {
   std::mutex mutex;
   std::vector<std::pair<watch_entry, vod_view>> candidates;
-  std::map<std::string, relation> relations;  // by channel
+  std::map<std::string, vod_relation> relations;  // by channel
   std::size_t left = 0;
 };
 
@@ -339,7 +282,7 @@ void answer_continue(const node_env& env, const std::shared_ptr<continue_state>&
   for (auto& [entry, vod] : st->candidates) {
     if (list.size() == max_continue)
       break;
-    if (!may_see(vod.privacy, st->relations[vod.channel]))
+    if (!vod_may_see(vod.privacy, st->relations[vod.channel]))
       continue;
     auto item = shown(env, vod);
     item["position_s"] = static_cast<double>(entry.position_ms) / 1000.0;
@@ -380,13 +323,13 @@ void continue_watching(const node_env& env, route_request&& req, route_reply rep
                     return answer_continue(env, st, reply);
                   st->left = channels.size();
                   for (auto& channel : channels)
-                    relation_to(env, who, channel, true,
-                                [env, st, reply, channel](caf::expected<relation> r) {
-                                  std::lock_guard lock{st->mutex};
-                                  st->relations[channel] = r ? *r : relation{};
-                                  if (--st->left == 0)
-                                    answer_continue(env, st, reply);
-                                });
+                    vod_relation_to(env, who, channel, true,
+                                    [env, st, reply, channel](caf::expected<vod_relation> r) {
+                                      std::lock_guard lock{st->mutex};
+                                      st->relations[channel] = r ? *r : vod_relation{};
+                                      if (--st->left == 0)
+                                        answer_continue(env, st, reply);
+                                    });
                 });
     });
 }
