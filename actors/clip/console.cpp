@@ -21,31 +21,15 @@ adapter clip_adapter(std::shared_ptr<clip_console_slot> slot) {
   });
   a.ask("get", {}, "The clip: VOD, range, state of its rendering, likes, views.",
         "ask clip/0123456789ab get", message_of_args(get_atom::value), render);
-  a.send(
-    "rename", {{"title", true, true}}, "Changes the title (1-140 characters).",
-    "send clip/0123456789ab rename Best play of the night",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(update_atom::value, inv.as, json{{"title", inv.args[0]}}.dump());
-    },
-    render);
-  a.send(
-    "delete", {}, "Deletes the clip, and its file on the node that holds it.",
-    "send clip/0123456789ab delete",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(clip_delete_atom::value, inv.as);
-    },
-    [slot](caf::event_based_actor* self, const caf::actor& registry, const std::string& kind,
-           const std::string& id, caf::message msg, reply_fn done) {
-      self->request(registry, entity_timeout, route_atom::value, kind, id, std::move(msg))
-        .then(
-          [slot, id, done](bool) {
-            std::lock_guard lock{slot->mutex};
-            if (slot->publish)
-              slot->publish(std::string{service_names::clip_renderer}, clip_delete_payload(id));
-            done(json{{"id", id}, {"deleted", true}});
-          },
-          [done](caf::error& err) { done(std::move(err)); });
-    });
+  a.send("rename", {{"title", true, true}}, "Changes the title (1-140 characters).",
+         "send clip/0123456789ab rename Best play of the night", patch_of("title"), render);
+  a.send("delete", {}, "Deletes the clip, and its file on the node that holds it.",
+         "send clip/0123456789ab delete", message_as_invoker(clip_delete_atom::value),
+         deleting([slot](const std::string& id) {
+           std::lock_guard lock{slot->mutex};
+           if (slot->publish)
+             slot->publish(std::string{service_names::clip_renderer}, clip_delete_payload(id));
+         }));
   return a;
 }
 

@@ -77,6 +77,26 @@ caf::expected<invocation> bind_arguments(const adapter& a, const command& c,
   return inv;
 }
 
+build_fn patch_of(const char* key) {
+  return [key](const invocation& inv) -> caf::expected<caf::message> {
+    return caf::make_message(update_atom::value, inv.as, json{{key, inv.args[0]}}.dump());
+  };
+}
+
+dispatch_fn deleting(std::function<void(const std::string& id)> deleted) {
+  return [deleted = std::move(deleted)](caf::event_based_actor* self, const caf::actor& registry,
+                                        const std::string& kind, const std::string& id,
+                                        caf::message msg, reply_fn done) {
+    self->request(registry, entity_timeout, route_atom::value, kind, id, std::move(msg))
+      .then(
+        [deleted, id, done](bool) {
+          deleted(id);
+          done(json{{"id", id}, {"deleted", true}});
+        },
+        [done](caf::error& err) { done(std::move(err)); });
+  };
+}
+
 json describe(const adapter& a, const command& c) {
   return json{{"name", c.name},       {"kind", a.kind}, {"verb", c.query ? "ask" : "send"},
               {"usage", usage(a, c)}, {"help", c.help}, {"example", c.example}};

@@ -84,6 +84,23 @@ dispatch_fn expecting(std::function<caf::expected<json>(const Reply&)> render) {
   };
 }
 
+/// A build that sends `xs...` and then the invoker (`--as`, the admin when not given): the shape
+/// of commands without arguments that need to know who asks (delete).
+template <class... Ts>
+build_fn message_as_invoker(Ts... xs) {
+  return [=](const invocation& inv) -> caf::expected<caf::message> {
+    return caf::make_message(xs..., inv.as);
+  };
+}
+
+/// A build for entities changed with (update_atom, principal, patch JSON text): the patch
+/// {key: the first argument}, sent as the invoker.
+build_fn patch_of(const char* key);
+
+/// A dispatch for a delete the entity answers with `true`: runs `deleted(id)` (e.g. tells the
+/// node that holds its files), then reports {"id", "deleted": true}.
+dispatch_fn deleting(std::function<void(const std::string& id)> deleted);
+
 struct adapter {
   std::string kind;
   std::string summary;

@@ -20,12 +20,6 @@ json view_json(const vod_view& v) {
   return j;
 }
 
-build_fn patch_of(const char* key) {
-  return [key](const invocation& inv) -> caf::expected<caf::message> {
-    return caf::make_message(update_atom::value, inv.as, json{{key, inv.args[0]}}.dump());
-  };
-}
-
 }  // namespace
 
 adapter vod_adapter(std::shared_ptr<vod_console_slot> slot) {
@@ -40,24 +34,13 @@ adapter vod_adapter(std::shared_ptr<vod_console_slot> slot) {
          "send vod/0123456789ab rename Best of the finals", patch_of("title"), render);
   a.send("privacy", {{"public|followers|subscribers|private"}}, "Changes who may see it.",
          "send vod/0123456789ab privacy private", patch_of("privacy"), render);
-  a.send(
-    "delete", {}, "Deletes the VOD, and its files on the node that holds them.",
-    "send vod/0123456789ab delete",
-    [](const invocation& inv) -> caf::expected<caf::message> {
-      return caf::make_message(vod_delete_atom::value, inv.as);
-    },
-    [slot](caf::event_based_actor* self, const caf::actor& registry, const std::string& kind,
-           const std::string& id, caf::message msg, reply_fn done) {
-      self->request(registry, entity_timeout, route_atom::value, kind, id, std::move(msg))
-        .then(
-          [slot, id, done](bool) {
-            std::lock_guard lock{slot->mutex};
-            if (slot->publish)
-              slot->publish(std::string{vod_keeper_name}, id);
-            done(json{{"id", id}, {"deleted", true}});
-          },
-          [done](caf::error& err) { done(std::move(err)); });
-    });
+  a.send("delete", {}, "Deletes the VOD, and its files on the node that holds them.",
+         "send vod/0123456789ab delete", message_as_invoker(vod_delete_atom::value),
+         deleting([slot](const std::string& id) {
+           std::lock_guard lock{slot->mutex};
+           if (slot->publish)
+             slot->publish(std::string{vod_keeper_name}, id);
+         }));
   return a;
 }
 
