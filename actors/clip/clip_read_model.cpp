@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <stdexcept>
 #include <vector>
 
+#include "actors/core/read_model_support.hpp"
 #include "storage/event_schema.hpp"
 
 namespace aethex::actors {
@@ -28,16 +28,6 @@ const storage::event_schema_registry& schemas() {
   return registry;
 }
 
-json payload_of(const storage::recorded_event& e) {
-  if (auto problem = schemas().check(e))
-    throw std::runtime_error(*problem);
-  auto body = json::parse(e.data.payload, nullptr, false);
-  if (!body.is_object())
-    throw std::runtime_error("clips: malformed payload in " + e.stream + " seq " +
-                             std::to_string(e.seq));
-  return body;
-}
-
 std::string text_of(const json& body, const char* key) {
   auto it = body.find(key);
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string{};
@@ -53,11 +43,7 @@ std::int64_t ms_of(const json& body, const char* key) {
 
 void update_clip(storage::sqlite::transaction& tx, std::string_view id, std::string_view set,
                  const std::function<void(storage::sqlite::statement&)>& bind = {}) {
-  auto stmt = tx.db().prepare("UPDATE clips SET " + std::string{set} + " WHERE id = ?1");
-  stmt.bind(1, id);
-  if (bind)
-    bind(stmt);
-  stmt.run();
+  update_row(tx, "clips", id, set, bind);
 }
 
 constexpr std::string_view row_columns =
@@ -160,7 +146,7 @@ void clips_projection::reset(storage::sqlite::database& db) { db.exec("DELETE FR
 void clips_projection::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
   if (!e.stream.starts_with(clip_prefix))
     return;
-  auto body = payload_of(e);
+  auto body = projected_payload(schemas(), e, projection_name);
   auto id = e.stream.substr(clip_prefix.size());
   const auto& type = e.data.type;
   if (type == "clip.created") {

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <stdexcept>
 
 #include "actors/vod/vod.hpp"
+#include "actors/core/read_model_support.hpp"
 #include "storage/event_schema.hpp"
 
 namespace aethex::actors {
@@ -34,15 +34,6 @@ const storage::event_schema_registry& schemas() {
   return registry;
 }
 
-json payload_of(const storage::recorded_event& e) {
-  if (auto problem = schemas().check(e))
-    throw std::runtime_error(*problem);
-  auto body = json::parse(e.data.payload, nullptr, false);
-  if (!body.is_object())
-    throw std::runtime_error("malformed payload in " + e.stream + " seq " + std::to_string(e.seq));
-  return body;
-}
-
 std::int64_t as_int(const json& body, const char* key) {
   auto it = body.find(key);
   return it != body.end() && it->is_number() ? it->get<std::int64_t>() : 0;
@@ -51,11 +42,7 @@ std::int64_t as_int(const json& body, const char* key) {
 // SET <assignments> on one VOD's row.
 void update_vod(storage::sqlite::transaction& tx, std::string_view id, std::string_view set,
                 const std::function<void(storage::sqlite::statement&)>& bind = {}) {
-  auto stmt = tx.db().prepare("UPDATE vods SET " + std::string{set} + " WHERE id = ?1");
-  stmt.bind(1, id);
-  if (bind)
-    bind(stmt);
-  stmt.run();
+  update_row(tx, "vods", id, set, bind);
 }
 
 constexpr std::string_view row_columns =
@@ -192,7 +179,7 @@ void vods_projection::reset(storage::sqlite::database& db) { db.exec("DELETE FRO
 void vods_projection::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
   if (!e.stream.starts_with(vod_prefix))
     return;
-  auto body = payload_of(e);
+  auto body = projected_payload(schemas(), e, projection_name);
   auto id = std::string_view{e.stream}.substr(vod_prefix.size());
   const auto& type = e.data.type;
   if (type == "vod.recorded") {
@@ -250,7 +237,7 @@ void vod_chat_projection::apply(storage::sqlite::transaction& tx,
   if (type != "chat.message" && type != "chat.message_deleted" && type != "chat.user_banned" &&
       type != "chat.user_timed_out")
     return;
-  auto body = payload_of(e);
+  auto body = projected_payload(schemas(), e, projection_name);
   auto channel = std::string_view{e.stream}.substr(chat_prefix.size());
   if (type == "chat.message") {
     auto badges = body.value("badges", json::array());
