@@ -12,6 +12,7 @@
 #include "actors/console/console_service.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
+#include "tests/actors/console/console_run.hpp"
 
 using namespace aethex;
 using namespace aethex::actors;
@@ -46,18 +47,10 @@ struct console_fixture {
     c.node = {"node-a", "127.0.0.1:8080", 1'000};
     console = spawn_console_service(sys, std::move(c));
   }
-  ~console_fixture() {
-    self->send_exit(console, caf::exit_reason::user_shutdown);
-    self->send_exit(registry, caf::exit_reason::user_shutdown);
-    self->wait_for(console, registry);
-  }
+  ~console_fixture() { test::stop_console(self, console, registry); }
 
   caf::expected<json> run(std::vector<std::string> words) {
-    caf::expected<json> result = caf::error{};
-    self->request(console, std::chrono::seconds(10), console_atom::value, std::move(words))
-      .receive([&](std::string& text) { result = json::parse(text); },
-               [&](caf::error& err) { result = std::move(err); });
-    return result;
+    return test::run_console(self, console, std::move(words));
   }
 };
 
