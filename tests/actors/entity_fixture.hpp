@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -27,6 +28,20 @@
 #include "storage/event_store.hpp"
 
 namespace aethex::test {
+
+/// Asks entity kind/id through `registry` the way the node does (route_atom): the reply as `T`,
+/// or the error.
+template <class T, class... Ts>
+caf::expected<T> ask_entity(caf::scoped_actor& self, const caf::actor& registry,
+                            const std::string& kind, const std::string& id, Ts... xs) {
+  caf::expected<T> result = caf::error{};
+  self
+    ->request(registry, std::chrono::seconds(10), route_atom::value, kind, id,
+              caf::make_message(std::move(xs)...))
+    .receive([&](T& value) { result = std::move(value); },
+             [&](caf::error& err) { result = std::move(err); });
+  return result;
+}
 
 struct entity_fixture_options {
   bool rocksdb = false;       // a real RocksDB store on disk instead of the in-memory one
@@ -57,13 +72,7 @@ class entity_fixture {
 
   template <class T, class... Ts>
   caf::expected<T> ask(const std::string& kind, const std::string& id, Ts... xs) {
-    caf::expected<T> result = caf::error{};
-    self
-      ->request(registry, std::chrono::seconds(10), route_atom::value, kind, id,
-                caf::make_message(std::move(xs)...))
-      .receive([&](T& value) { result = std::move(value); },
-               [&](caf::error& err) { result = std::move(err); });
-    return result;
+    return ask_entity<T>(self, registry, kind, id, std::move(xs)...);
   }
 
   storage::event_store& events() { return *store; }

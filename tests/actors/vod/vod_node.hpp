@@ -25,6 +25,7 @@
 #include "runtime/errors.hpp"
 #include "storage/event_store.hpp"
 #include "storage/read_model.hpp"
+#include "tests/actors/entity_fixture.hpp"
 
 namespace aethex::test {
 
@@ -109,13 +110,7 @@ class vod_node {
 
   template <class T, class... Ts>
   caf::expected<T> ask(const std::string& kind, const std::string& id, Ts... xs) {
-    caf::expected<T> result = caf::error{};
-    self
-      ->request(registry, std::chrono::seconds(10), route_atom::value, kind, id,
-                caf::make_message(std::move(xs)...))
-      .receive([&](T& value) { result = std::move(value); },
-               [&](caf::error& err) { result = std::move(err); });
-    return result;
+    return ask_entity<T>(self, registry, kind, id, std::move(xs)...);
   }
 
   /// Runs console command `name` of `kind`'s adapter on entity kind/id, as the admin.
