@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/browser_steps.hpp"
 #include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
@@ -15,33 +16,8 @@ using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-namespace {
-
-// The channel's newest VOD once it is ready (null after `timeout`).
-json await_ready_vod(const test_node& node, const std::string& channel,
-                     std::chrono::milliseconds timeout) {
-  json found;
-  eventually(
-    [&] {
-      auto reply = api_call(node, "GET", "/api/v1/channels/" + channel + "/vods?limit=5");
-      auto vods = reply.status == 200 ? reply.body.value("vods", json::array()) : json::array();
-      if (!vods.empty() && vods[0].value("state", "") == "ready")
-        found = vods[0];
-      return !found.is_null();
-    },
-    timeout);
-  return found;
-}
-
-}  // namespace
-
 TEST_CASE("a clip made in the browser's clip editor renders, plays and takes a like") {
-  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
-  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
-                  "chromium is required (scripts/setup installs it)");
-  REQUIRE_MESSAGE(std::filesystem::exists(std::string{AETHEX_SOURCE_DIR} +
-                                          "/net/web/node_modules/playwright-core"),
-                  "net/web dependencies are required (scripts/setup runs npm ci)");
+  require_browser_tools();
   test_node node{"browser_clips"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
 
@@ -63,15 +39,11 @@ TEST_CASE("a clip made in the browser's clip editor renders, plays and takes a l
   REQUIRE_MESSAGE(vod.is_object(), node.log());
   auto vod_id = vod.value("id", "");
 
-  auto result = run({"node", browser_script("clip_editor.mjs"), "--url", node.http_base(), "--vod",
-                     vod_id, "--user", "cleo", "--token", token, "--start", "4", "--end", "14",
-                     "--title", "my clip", "--out", node.out_dir.string(), "--timeout", "60"},
-                    180s);
-  INFO(result.output);
-  CHECK(result.status == 0);
-  auto measured = last_json_line(result.output);
-  REQUIRE(measured.is_object());
-  CHECK(measured.value("ok", false));
+  auto measured = run_browser_script("clip_editor.mjs",
+                                     {"--url", node.http_base(), "--vod", vod_id, "--user", "cleo",
+                                      "--token", token, "--start", "4", "--end", "14", "--title",
+                                      "my clip", "--out", node.out_dir.string(), "--timeout", "60"},
+                                     180s);
   MESSAGE("browser clip: " << measured.dump());
   CHECK(std::filesystem::exists(node.out_dir / "clip-editor.png"));
   CHECK(std::filesystem::exists(node.out_dir / "clip.png"));

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/browser_steps.hpp"
 #include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
@@ -13,12 +14,7 @@ using namespace aethex::test;
 using namespace std::chrono_literals;
 
 TEST_CASE("a viewer's browser plays the live channel and then shows it offline") {
-  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
-  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
-                  "chromium is required (scripts/setup installs it)");
-  REQUIRE_MESSAGE(std::filesystem::exists(std::string{AETHEX_SOURCE_DIR} +
-                                          "/net/web/node_modules/playwright-core"),
-                  "net/web dependencies are required (scripts/setup runs npm ci)");
+  require_browser_tools();
   test_node node{"browser_play"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   auto key = node.create_channel("dana");

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/e2e/support/browser_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
@@ -29,31 +30,10 @@ void say(chat_client& client, const std::string& text) {
   FAIL("the room did not echo: " << text);
 }
 
-// The channel's newest VOD once it is ready (null after `timeout`).
-json await_ready_vod(const test_node& node, const std::string& channel,
-                     std::chrono::milliseconds timeout) {
-  json found;
-  eventually(
-    [&] {
-      auto reply = api_call(node, "GET", "/api/v1/channels/" + channel + "/vods?limit=5");
-      auto vods = reply.status == 200 ? reply.body.value("vods", json::array()) : json::array();
-      if (!vods.empty() && vods[0].value("state", "") == "ready")
-        found = vods[0];
-      return !found.is_null();
-    },
-    timeout);
-  return found;
-}
-
 }  // namespace
 
 TEST_CASE("a viewer's browser replays a past broadcast and its chat from a seek point") {
-  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required (scripts/setup installs it)");
-  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
-                  "chromium is required (scripts/setup installs it)");
-  REQUIRE_MESSAGE(std::filesystem::exists(std::string{AETHEX_SOURCE_DIR} +
-                                          "/net/web/node_modules/playwright-core"),
-                  "net/web dependencies are required (scripts/setup runs npm ci)");
+  require_browser_tools();
   test_node node{"browser_vod"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
   auto key = node.create_channel("vera");
@@ -98,17 +78,12 @@ TEST_CASE("a viewer's browser replays a past broadcast and its chat from a seek 
   REQUIRE(offset[texts[1]] > seek + 3);
   REQUIRE(offset[texts[1]] < duration - 1);
 
-  auto result = run({"node", browser_script("vod_replay.mjs"), "--url", node.http_base(),
-                     "--channel", "vera", "--vod", id, "--seek", std::to_string(seek),
-                     "--before-text", texts[0], "--after-text", texts[1], "--after-offset",
-                     std::to_string(offset[texts[1]]), "--out", node.out_dir.string(),
-                     "--timeout", "30"},
-                    120s);
-  INFO(result.output);
-  CHECK(result.status == 0);
-  auto measured = last_json_line(result.output);
-  REQUIRE(measured.is_object());
-  CHECK(measured.value("ok", false));
+  auto measured = run_browser_script(
+    "vod_replay.mjs",
+    {"--url", node.http_base(), "--channel", "vera", "--vod", id, "--seek", std::to_string(seek),
+     "--before-text", texts[0], "--after-text", texts[1], "--after-offset",
+     std::to_string(offset[texts[1]]), "--out", node.out_dir.string(), "--timeout", "30"},
+    120s);
   CHECK(measured.value("card_state", "") == "ready");
   CHECK(measured.value("advance_s", 0.0) > 1.5);
   CHECK(measured.value("after_shown_at_s", 0.0) >= offset[texts[1]] - 0.05);

@@ -9,7 +9,7 @@
 // Usage: node tests/e2e/browser/clip_editor.mjs --url http://127.0.0.1:PORT --vod ID --user NAME
 //          --token TOKEN --start S --end S --title TEXT --out DIR [--timeout 60]
 import path from 'node:path';
-import { fail, launchOrExit, markDocument, newPersonPage, round3, sameDocument, scriptArgs } from './lib.mjs';
+import { fail, launchOrExit, markDocument, newPersonPage, report, round3, sameDocument, scriptArgs } from './lib.mjs';
 
 const USAGE = 'usage: clip_editor.mjs --url BASE --vod ID --user NAME --token TOKEN --start S --end S --title TEXT --out DIR [--timeout SECONDS]';
 const DURATION_TOLERANCE_S = 1;
@@ -140,28 +140,24 @@ try {
     share: share === `${base}/clip/${clipId}`,
     embed: embed.includes(`src="${base}/embed/clip/${clipId}"`),
   };
-  const result = {
-    ok: Object.values(checks).every(Boolean),
+  report(
     checks,
-    clip: clipId,
-    opened,
-    dragged,
-    set,
-    progress_seen: progressSeen,
-    duration_s: round3(video.duration),
-    current_time_s: round3(video.t),
-    likes: likesText,
-    share,
-    embed,
-    screenshots: shots,
-    console_errors: errors,
-  };
-  if (!result.ok) {
-    const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
-    fail(`checks failed: ${failed.join(', ')}`, { ...result, errors });
-  } else {
-    console.log(JSON.stringify(result));
-  }
+    {
+      clip: clipId,
+      opened,
+      dragged,
+      set,
+      progress_seen: progressSeen,
+      duration_s: round3(video.duration),
+      current_time_s: round3(video.t),
+      likes: likesText,
+      share,
+      embed,
+      screenshots: shots,
+      console_errors: errors,
+    },
+    errors,
+  );
 } catch (e) {
   await page.screenshot({ path: path.join(args.out, 'clip_failure.png') }).catch(() => {});
   fail(`${step}: ${e.message.split('\n')[0]}`, { url: page.url(), video: await clipVideo().catch(() => null), errors });

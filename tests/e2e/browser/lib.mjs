@@ -116,6 +116,20 @@ export function fail(message, extra = {}) {
   process.exitCode = 1;
 }
 
+/**
+ * Prints a script's verdict: `{ ok, checks, ...fields }`, ok when every check holds; otherwise
+ * fails naming the checks that did not (with `errors`, the page's console errors).
+ */
+export function report(checks, fields, errors) {
+  const result = { ok: Object.values(checks).every(Boolean), checks, ...fields };
+  if (!result.ok) {
+    const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
+    fail(`checks failed: ${failed.join(', ')}`, { ...result, errors });
+  } else {
+    console.log(JSON.stringify(result));
+  }
+}
+
 /** One reading of the page's <video> and its player (window.__aethexPlayer). */
 export function samplePlayer(page) {
   return page.evaluate(() => {

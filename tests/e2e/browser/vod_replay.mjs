@@ -7,7 +7,7 @@
 // Usage: node tests/e2e/browser/vod_replay.mjs --url http://127.0.0.1:PORT --channel NAME --vod ID
 //          --seek SECONDS --before-text TEXT --after-text TEXT --after-offset SECONDS --out DIR [--timeout 30]
 import path from 'node:path';
-import { fail, markDocument, openPage, round3, sameDocument, scriptArgs } from './lib.mjs';
+import { fail, markDocument, openPage, report, round3, sameDocument, scriptArgs } from './lib.mjs';
 
 const USAGE =
   'usage: vod_replay.mjs --url BASE --channel NAME --vod ID --seek S --before-text TEXT --after-text TEXT --after-offset S --out DIR [--timeout SECONDS]';
@@ -113,33 +113,29 @@ try {
     after_line_on_time: afterShownAt >= afterOffset - EARLY_TOLERANCE_S,
     none_early: early.length === 0,
   };
-  const result = {
-    ok: Object.values(checks).every(Boolean),
+  report(
     checks,
-    vod: args.vod,
-    title,
-    card_state: cardState,
-    card_duration: cardDuration,
-    seek_s: seek,
-    seeked_to_s: round3(seekedTo),
-    before_shown_at_s: round3(beforeShownAt),
-    after_offset_s: afterOffset,
-    after_shown_at_s: round3(afterShownAt),
-    current_time_s: round3(end.t),
-    advance_s: round3(advance),
-    duration_s: round3(end.duration),
-    current_time_samples: samples,
-    lines,
-    views_text: await page.locator('#vod-views').textContent(),
-    screenshot: shot,
-    console_errors: errors,
-  };
-  if (!result.ok) {
-    const failed = Object.entries(checks).filter(([, ok]) => !ok).map(([k]) => k);
-    fail(`checks failed: ${failed.join(', ')}`, { ...result, errors });
-  } else {
-    console.log(JSON.stringify(result));
-  }
+    {
+      vod: args.vod,
+      title,
+      card_state: cardState,
+      card_duration: cardDuration,
+      seek_s: seek,
+      seeked_to_s: round3(seekedTo),
+      before_shown_at_s: round3(beforeShownAt),
+      after_offset_s: afterOffset,
+      after_shown_at_s: round3(afterShownAt),
+      current_time_s: round3(end.t),
+      advance_s: round3(advance),
+      duration_s: round3(end.duration),
+      current_time_samples: samples,
+      lines,
+      views_text: await page.locator('#vod-views').textContent(),
+      screenshot: shot,
+      console_errors: errors,
+    },
+    errors,
+  );
 } catch (e) {
   await page.screenshot({ path: shot }).catch(() => {});
   fail(`${step}: ${e.message.split('\n')[0]}`, { url: page.url(), video: await video().catch(() => null), screenshot: shot, errors });

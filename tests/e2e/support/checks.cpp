@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "tests/e2e/support/process.hpp"
+
 namespace aethex::test {
 
 api_reply api_call(const test_node& node, const std::string& method, const std::string& target,
@@ -17,6 +19,22 @@ bool channel_live(const test_node& node, const std::string& name) {
     return false;
   auto body = nlohmann::json::parse(res.body, nullptr, false);
   return !body.is_discarded() && body.value("live", false);
+}
+
+nlohmann::json await_ready_vod(const test_node& node, const std::string& channel,
+                               std::chrono::milliseconds timeout) {
+  nlohmann::json found;
+  eventually(
+    [&] {
+      auto reply = api_call(node, "GET", "/api/v1/channels/" + channel + "/vods?limit=5");
+      auto vods = reply.status == 200 ? reply.body.value("vods", nlohmann::json::array())
+                                      : nlohmann::json::array();
+      if (!vods.empty() && vods[0].value("state", "") == "ready")
+        found = vods[0];
+      return !found.is_null();
+    },
+    timeout);
+  return found;
 }
 
 std::vector<std::string> hls_segments(const std::string& playlist) {

@@ -2,6 +2,7 @@
 // the JSON verdict lines printed by the browser scripts.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -26,6 +27,10 @@ api_reply api_call(const test_node& node, const std::string& method, const std::
 
 /// True when GET /api/v1/channels/<name> on `node` says the channel is live.
 bool channel_live(const test_node& node, const std::string& name);
+/// The channel's newest VOD once it is ready (GET /api/v1/channels/<name>/vods); null after
+/// `timeout`.
+nlohmann::json await_ready_vod(const test_node& node, const std::string& channel,
+                               std::chrono::milliseconds timeout);
 /// Segment file names listed in an HLS media playlist, in order.
 std::vector<std::string> hls_segments(const std::string& playlist);
 /// The URI of a playlist's EXT-X-MAP (the init segment of fMP4 media), empty when absent.
