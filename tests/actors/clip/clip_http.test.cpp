@@ -94,9 +94,9 @@ TEST_CASE("clip routes through the node: access, errors, and a live clip of a re
                     return mine.size() == 1 && mine[0]["id"] == id;
                   },
                   10s),
-                mine.dump() << " trending " << api_ok(node, "GET", "clips", "").dump()
-                            << " clip " << api_ok(node, "GET", "clips/" + id, "").dump()
-                            << " health " << api_step(node, "GET", "health", "").raw);
+                mine.dump() << " trending " << api_ok(node, "GET", "clips", "").dump() << " clip "
+                            << api_ok(node, "GET", "clips/" + id, "").dump() << " health "
+                            << api_step(node, "GET", "health", "").raw);
   CHECK(api_step(node, "PATCH", "clips/" + id, ava, {{"title", "Ava's clip"}}).status == 200);
   CHECK(api_step(node, "DELETE", "clips/" + id, sign_up(node, "dee")).status == 403);
   CHECK(api_ok(node, "POST", "clips/" + id + "/like", ava)["likes"] == 1);

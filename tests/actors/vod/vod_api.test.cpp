@@ -156,13 +156,13 @@ TEST_CASE("a VOD the caller may not see is not found; only the channel owner cha
     REQUIRE(exp != std::string::npos);
     REQUIRE(sig != std::string::npos);
     CHECK(actors::vod_files::signature_valid(t.node.env.admin_token_digest, "0000000000a2",
-                                              url.substr(sig + 5),
-                                              url.substr(exp + 4, sig - exp - 4),
-                                              t.node.clock.now_ms()));
+                                             url.substr(sig + 5),
+                                             url.substr(exp + 4, sig - exp - 4),
+                                             t.node.clock.now_ms()));
     CHECK_FALSE(actors::vod_files::signature_valid(t.node.env.admin_token_digest, "0000000000a1",
-                                                    url.substr(sig + 5),
-                                                    url.substr(exp + 4, sig - exp - 4),
-                                                    t.node.clock.now_ms()));
+                                                   url.substr(sig + 5),
+                                                   url.substr(exp + 4, sig - exp - 4),
+                                                   t.node.clock.now_ms()));
   }
   CHECK(hidden.body["hls"].get<std::string>().starts_with("/vod/0000000000a2/index.m3u8?exp="));
   CHECK(t.node.call(get, "vods/0000000000a2", admin).status == 200);
