@@ -10,6 +10,7 @@
 #include "actors/vod/vod_files.hpp"
 #include "media/clip_cutter.hpp"
 #include "media/keyframe_decoder.hpp"
+#include "runtime/replace_file.hpp"
 
 namespace aethex::media {
 namespace {
@@ -27,20 +28,6 @@ std::string vtt_time(double s) {
   std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld.%03lld", ms / 3600000, ms / 60000 % 60,
                 ms / 1000 % 60, ms % 1000);
   return text;
-}
-
-bool write_file(const std::filesystem::path& path, const void* data, std::size_t size) {
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    if (!out.flush())
-      return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
 }
 
 // The first keyframe at or after each multiple of the interval: one tile per interval.
@@ -120,13 +107,13 @@ std::optional<strip_result> make_thumbnail_strip(const std::filesystem::path& di
     auto used_rows = static_cast<unsigned>(slot / options.columns + 1);
     sheet.resize(row_bytes * h * used_rows);
     auto jpeg = encode_jpeg(sheet, w * options.columns, h * used_rows, 75);
-    if (!jpeg || !write_file(dir / sheet_name, jpeg->data(), jpeg->size())) {
+    if (!jpeg || !runtime::replace_file(dir / sheet_name, *jpeg)) {
       error = "cannot write " + sheet_name;
       return std::nullopt;
     }
     ++result.sheets;
   }
-  if (!write_file(dir / files::thumbnails, vtt.data(), vtt.size())) {
+  if (!runtime::replace_file(dir / files::thumbnails, vtt)) {
     error = "cannot write the WebVTT file";
     return std::nullopt;
   }

@@ -1,11 +1,9 @@
 #include "media/thumbnailer.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include <gst/gst.h>
@@ -13,6 +11,7 @@
 #include "media/gst_util.hpp"
 #include "media/keyframe_decoder.hpp"
 #include "media/thumbnail_strip.hpp"
+#include "runtime/replace_file.hpp"
 
 #if defined(__linux__)
 #include <cerrno>
@@ -43,35 +42,12 @@ void lower_this_thread_priority() {
 #endif
 }
 
-// Readers of the thumbnail never see a partial file: write beside it, then rename over it.
-bool write_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes) {
-  auto tmp = path;
-  tmp += ".tmp";
-  std::error_code ec;
-  {
-    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::filesystem::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
-
 bool make_thumbnail(const thumbnail_job& job, unsigned width) {
   if (!job.avcc || !job.keyframe || !well_formed_keyframe(*job.avcc, *job.keyframe))
     return false;
   keyframe_decoder decoder{keyframe_decoder::output::jpeg, width};
   auto jpeg = decoder.decode(*job.avcc, *job.keyframe);
-  return jpeg && write_atomically(job.path, *jpeg);
+  return jpeg && runtime::replace_file(job.path, *jpeg);
 }
 
 }  // namespace

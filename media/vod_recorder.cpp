@@ -12,26 +12,12 @@
 #include <system_error>
 
 #include "actors/vod/vod_files.hpp"
+#include "runtime/replace_file.hpp"
 
 namespace aethex::media {
 namespace {
 
 namespace files = actors::vod_files;
-
-// Replaces `path` with `text` at once: a reader (or a crash) never sees half a playlist.
-bool write_file_atomically(const std::filesystem::path& path, std::string_view text) {
-  auto tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!out.flush())
-      return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
-}
 
 std::string seconds(double s) {
   char text[32];
@@ -128,7 +114,7 @@ std::unique_ptr<vod_recorder> vod_recorder::create(const std::filesystem::path& 
     error = "cannot create " + dir.string() + ": " + ec.message();
     return nullptr;
   }
-  if (!write_file_atomically(dir / files::meta, meta_json)) {
+  if (!runtime::replace_file(dir / files::meta, meta_json)) {
     error = "cannot write " + (dir / files::meta).string();
     return nullptr;
   }
@@ -206,7 +192,7 @@ bool vod_recorder::add_fragment(std::span<const std::byte> data,
 }
 
 void vod_recorder::write_playlist(bool finished) {
-  if (!write_file_atomically(dir_ / files::playlist, index_.playlist(files::media, finished)) &&
+  if (!runtime::replace_file(dir_ / files::playlist, index_.playlist(files::media, finished)) &&
       error_.empty())
     error_ = "cannot write the playlist";
 }
@@ -272,7 +258,7 @@ std::optional<vod_figures> recover_recording(const std::filesystem::path& dir,
   if (std::filesystem::file_size(path, ec) != valid && !ec)
     std::filesystem::resize_file(path, valid, ec);
   index.close();
-  if (!write_file_atomically(dir / files::playlist, index.playlist(files::media, true)))
+  if (!runtime::replace_file(dir / files::playlist, index.playlist(files::media, true)))
     return std::nullopt;
   auto playlist = std::filesystem::file_size(dir / files::playlist, ec);
   return vod_figures{index.duration_s(), valid + (ec ? 0 : playlist), index.segments().size()};
