@@ -1,11 +1,6 @@
 #include "media/clip_cutter.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <fstream>
 #include <mutex>
 #include <system_error>
@@ -38,91 +33,6 @@ bool rename_into_place(const std::filesystem::path& tmp, const std::filesystem::
 }
 
 }  // namespace
-
-const fmp4::track_info* recording_map::lead() const {
-  if (const auto* video = info.video_track())
-    return video;
-  return info.tracks.empty() ? nullptr : &info.tracks.begin()->second;
-}
-
-double recording_map::duration_s() const {
-  const auto* track = lead();
-  if (!track)
-    return 0;
-  std::uint64_t first = UINT64_MAX, end = 0;
-  for (const auto& f : fragments)
-    if (f.info.track_id == track->id) {
-      first = std::min(first, f.info.decode_time);
-      end = std::max(end, f.info.decode_time + f.info.duration);
-    }
-  return end > first ? double(end - first) / track->timescale : 0;
-}
-
-std::optional<recording_map> map_recording(const std::filesystem::path& media) {
-  // One pread per box header and per moof: a one-hour recording has ~70,000 fragments, and a
-  // buffered stream's seek + peek + read per box cost several system calls each.
-  int fd = ::open(media.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return std::nullopt;
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } close_fd{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0)
-    return std::nullopt;
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  auto read_at = [fd](std::uint64_t offset, fmp4::bytes& out, std::size_t count) {
-    out.resize(count);
-    auto got = ::pread(fd, out.data(), count, static_cast<off_t>(offset));
-    out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-    return out.size() == count;
-  };
-  recording_map map;
-  bool have_init = false;
-  fmp4::bytes head, box;
-  for (std::uint64_t offset = 0; offset + 8 <= size;) {
-    // The header and, usually, the whole moof and the mdat header after it in one read.
-    read_at(offset, head, static_cast<std::size_t>(std::min<std::uint64_t>(1024, size - offset)));
-    auto header = fmp4::read_box_header(head);
-    if (!header || offset + header->size > size)
-      break;  // torn: the recording is still being written, or a crash cut it
-    if (header->type == "ftyp" || header->type == "moov") {
-      if (!read_at(offset, box, header->size))
-        break;
-      map.init.insert(map.init.end(), box.begin(), box.end());
-      if (header->type == "moov") {
-        auto info = fmp4::parse_init(map.init);
-        if (!info)
-          return std::nullopt;
-        map.info = std::move(*info);
-        have_init = true;
-      }
-      offset += header->size;
-      continue;
-    }
-    if (header->type != "moof" || !have_init)
-      break;
-    std::span<const std::byte> moof;
-    if (header->size + 8 <= head.size()) {
-      moof = std::span{head}.first(header->size);
-    } else if (read_at(offset, box, header->size + 8)) {
-      moof = std::span{box}.first(header->size);
-    } else {
-      break;
-    }
-    auto info = fmp4::parse_fragment(moof, map.info);
-    auto mdat = fmp4::read_box_header(std::span{
-      moof.data() + moof.size(), 8});  // the 8 bytes after the moof were read with it
-    if (!info || !mdat || mdat->type != "mdat" || offset + header->size + mdat->size > size)
-      break;
-    map.fragments.push_back({offset, header->size + mdat->size, *info});
-    offset += header->size + mdat->size;
-  }
-  if (!have_init)
-    return std::nullopt;
-  return map;
-}
 
 namespace {
 

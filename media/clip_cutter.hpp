@@ -18,28 +18,9 @@
 #include <vector>
 
 #include "media/fmp4.hpp"
+#include "media/vod_recorder.hpp"
 
 namespace aethex::media {
-
-/// Where each fragment of a recording is, without its media.
-struct recording_map {
-  fmp4::bytes init;
-  fmp4::init_info info;
-  struct fragment {
-    std::uint64_t offset = 0;
-    std::uint64_t size = 0;  // moof + mdat
-    fmp4::fragment_info info;
-  };
-  std::vector<fragment> fragments;
-  /// Seconds of the leading track (video when there is one).
-  double duration_s() const;
-  /// The leading track: video when there is one.
-  const fmp4::track_info* lead() const;
-};
-
-/// Maps a recording (a torn last box, as while recording, ends the map). nullopt when the file
-/// cannot be read or has no init segment.
-std::optional<recording_map> map_recording(const std::filesystem::path& media);
 
 struct clip_cut {
   double start_s = 0;  // in the recording's media time

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "actors/vod/vod_files.hpp"
-#include "media/clip_cutter.hpp"
+#include "media/vod_recorder.hpp"
 #include "media/keyframe_decoder.hpp"
 #include "runtime/replace_file.hpp"
 

@@ -1,6 +1,7 @@
 #include "media/vod_recorder.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,14 +28,99 @@ std::string seconds(double s) {
 
 }  // namespace
 
+// --- reading a recording ---
+
+const fmp4::track_info* lead_track(const fmp4::init_info& info) {
+  if (const auto* video = info.video_track())
+    return video;
+  return info.tracks.empty() ? nullptr : &info.tracks.begin()->second;
+}
+
+double recording_map::duration_s() const {
+  const auto* track = lead();
+  if (!track)
+    return 0;
+  std::uint64_t first = UINT64_MAX, end = 0;
+  for (const auto& f : fragments)
+    if (f.info.track_id == track->id) {
+      first = std::min(first, f.info.decode_time);
+      end = std::max(end, f.info.decode_time + f.info.duration);
+    }
+  return end > first ? double(end - first) / track->timescale : 0;
+}
+
+std::optional<recording_map> map_recording(const std::filesystem::path& media) {
+  // One pread per box header and per moof: a one-hour recording has ~70,000 fragments, and a
+  // buffered stream's seek + peek + read per box cost several system calls each.
+  int fd = ::open(media.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } close_fd{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    return std::nullopt;
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  auto read_at = [fd](std::uint64_t offset, fmp4::bytes& out, std::size_t count) {
+    out.resize(count);
+    auto got = ::pread(fd, out.data(), count, static_cast<off_t>(offset));
+    out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    return out.size() == count;
+  };
+  recording_map map;
+  bool have_init = false;
+  fmp4::bytes head, box;
+  for (std::uint64_t offset = 0; offset + 8 <= size;) {
+    // The header and, usually, the whole moof and the mdat header after it in one read.
+    read_at(offset, head, static_cast<std::size_t>(std::min<std::uint64_t>(1024, size - offset)));
+    auto header = fmp4::read_box_header(head);
+    if (!header || offset + header->size > size)
+      break;  // torn: the recording is still being written, or a crash cut it
+    if (header->type == "ftyp" || header->type == "moov") {
+      // A recording has one init; a second one is damage, like a torn box.
+      if (have_init || !read_at(offset, box, header->size))
+        break;
+      map.init.insert(map.init.end(), box.begin(), box.end());
+      if (header->type == "moov") {
+        auto info = fmp4::parse_init(map.init);
+        if (!info)
+          return std::nullopt;
+        map.info = std::move(*info);
+        have_init = true;
+      }
+      offset += header->size;
+      continue;
+    }
+    if (header->type != "moof" || !have_init)
+      break;
+    std::span<const std::byte> moof;
+    if (header->size + 8 <= head.size()) {
+      moof = std::span{head}.first(header->size);
+    } else if (read_at(offset, box, header->size + 8)) {
+      moof = std::span{box}.first(header->size);
+    } else {
+      break;
+    }
+    auto info = fmp4::parse_fragment(moof, map.info);
+    auto mdat = fmp4::read_box_header(std::span{
+      moof.data() + moof.size(), 8});  // the 8 bytes after the moof were read with it
+    if (!info || !mdat || mdat->type != "mdat" || offset + header->size + mdat->size > size)
+      break;
+    map.fragments.push_back({offset, header->size + mdat->size, *info});
+    offset += header->size + mdat->size;
+  }
+  if (!have_init)
+    return std::nullopt;
+  return map;
+}
+
 // --- vod_index ---
 
 void vod_index::set_init(std::uint64_t size, const fmp4::init_info& info) {
   init_size_ = size;
-  const auto* lead = info.video_track();
-  if (!lead && !info.tracks.empty())
-    lead = &info.tracks.begin()->second;
-  if (lead) {
+  if (const auto* lead = lead_track(info)) {
     lead_track_ = lead->id;
     lead_timescale_ = lead->timescale;
   }
@@ -224,36 +310,16 @@ bool recording_finished(const std::filesystem::path& dir) {
 std::optional<vod_figures> recover_recording(const std::filesystem::path& dir,
                                              double target_segment_s) {
   auto path = dir / files::media;
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  auto map = map_recording(path);
+  if (!map)
     return std::nullopt;
-  fmp4::stream_splitter splitter;
   vod_index index{target_segment_s};
-  std::uint64_t valid = 0;  // bytes up to the end of the last whole fragment
-  std::vector<std::byte> chunk(1 << 20);
-  try {
-    while (in) {
-      in.read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
-      auto got = static_cast<std::size_t>(in.gcount());
-      if (got == 0)
-        break;
-      for (auto& unit : splitter.feed(std::span{chunk}.first(got))) {
-        if (unit.init) {
-          if (index.has_init())
-            throw std::runtime_error("a second init");  // never written: treat as damage
-          index.set_init(unit.data->size(), *splitter.init());
-        } else {
-          index.add(valid, unit.data->size(), unit.fragment);
-        }
-        valid += unit.data->size();
-      }
-    }
-  } catch (const std::exception&) {
-    // Damage after the last whole fragment: everything before it is kept.
-  }
-  if (!index.has_init())
-    return std::nullopt;
-  in.close();
+  index.set_init(map->init.size(), map->info);
+  for (const auto& f : map->fragments)
+    index.add(f.offset, f.size, f.info);
+  // Everything after the last whole fragment is what the stop tore: cut it off.
+  auto valid = map->fragments.empty() ? map->init.size()
+                                      : map->fragments.back().offset + map->fragments.back().size;
   std::error_code ec;
   if (std::filesystem::file_size(path, ec) != valid && !ec)
     std::filesystem::resize_file(path, valid, ec);

@@ -33,6 +33,30 @@ struct vod_segment {
   double duration_s = 0;
 };
 
+/// The track that times a recording's segments and clips: video when there is one, else the
+/// first (audio-only streams).
+const fmp4::track_info* lead_track(const fmp4::init_info& info);
+
+/// Where each fragment of a recording is, without its media.
+struct recording_map {
+  fmp4::bytes init;
+  fmp4::init_info info;
+  struct fragment {
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;  // moof + mdat
+    fmp4::fragment_info info;
+  };
+  std::vector<fragment> fragments;
+  /// Seconds of the leading track (video when there is one).
+  double duration_s() const;
+  /// The leading track: video when there is one.
+  const fmp4::track_info* lead() const { return lead_track(info); }
+};
+
+/// Maps a recording (a torn last box, as while recording, ends the map). nullopt when the file
+/// cannot be read or has no init segment.
+std::optional<recording_map> map_recording(const std::filesystem::path& media);
+
 /// The segment list of a recording, built from its fragments in file order, the same way while
 /// recording and when a restart rebuilds it from the file. A segment starts on a fragment of the
 /// leading track (video when there is one, else audio) that starts with a sync sample, once the
@@ -53,7 +77,6 @@ class vod_index {
   double duration_s() const;
   /// The playlist: EVENT while recording (`finished` false), VOD with ENDLIST after.
   std::string playlist(std::string_view media_uri, bool finished) const;
-  bool has_init() const { return init_size_ != 0; }
 
  private:
   double target_s_;
