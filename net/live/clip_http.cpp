@@ -6,7 +6,6 @@
 #include "actors/clip/clip.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "net/live/media_http.hpp"
-#include "runtime/memory_file.hpp"
 #include "actors/vod/vod_files.hpp"
 
 namespace aethex::live {
@@ -107,15 +106,12 @@ bool handle_clip_request(const live_context& ctx, const net::http::request& req,
         return respond(std::move(res));
       }
       auto file = clip->state == "ready"
-                    ? runtime::memory_file::open_read_only(actors::clip_files::file(ctx.data_dir,
-                                                                                    clip->id))
-                    : nullptr;
-      if (!file)
-        return respond(error_response(404, "not_found", "the clip is not rendered here"));
-      auto size = file->size();
-      respond(media_response(req, net::http::payload::file_range(std::move(file), 0, size),
-                             "video/mp4", media_kind::recorded,
-                             clip->id + "-" + std::to_string(size), ctx.cors_origin));
+                    ? file_media_response(req, actors::clip_files::file(ctx.data_dir, clip->id),
+                                          "video/mp4", media_kind::recorded, clip->id,
+                                          ctx.cors_origin)
+                    : std::nullopt;
+      respond(file ? std::move(*file)
+                   : error_response(404, "not_found", "the clip is not rendered here"));
     });
   return true;
 }

@@ -5,6 +5,8 @@
 
 #include <boost/beast/http.hpp>
 
+#include "runtime/memory_file.hpp"
+
 namespace aethex::live {
 namespace {
 
@@ -122,6 +124,18 @@ net::http::response media_response(const net::http::request& req, net::http::pay
   body.set_head_lines(std::move(lines));
   res.body() = std::move(body);
   return res;
+}
+
+std::optional<net::http::response> file_media_response(
+  const net::http::request& req, const std::filesystem::path& path, std::string_view content_type,
+  media_kind kind, std::string_view name, std::string_view cors_origin) {
+  auto file = runtime::memory_file::open_read_only(path);
+  if (!file)
+    return std::nullopt;
+  auto size = file->size();
+  auto etag = std::string{name} + "-" + std::to_string(size);
+  return media_response(req, net::http::payload::file_range(std::move(file), 0, size), content_type,
+                        kind, etag, cors_origin);
 }
 
 }  // namespace aethex::live

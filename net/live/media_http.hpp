@@ -3,6 +3,8 @@
 // If-None-Match, single byte ranges (RFC 9110 14) and CORS for players on other origins.
 #pragma once
 
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +27,13 @@ enum class media_kind {
 net::http::response media_response(const net::http::request& req, net::http::payload body,
                                    std::string_view content_type, media_kind kind,
                                    std::string_view etag, std::string_view cors_origin);
+
+/// media_response for a file on disk (a VOD's or a clip's), sent with sendfile; its ETag is
+/// `name`-<size> (the files only grow or are replaced under a new name). nullopt when it cannot
+/// be opened.
+std::optional<net::http::response> file_media_response(
+  const net::http::request& req, const std::filesystem::path& path, std::string_view content_type,
+  media_kind kind, std::string_view name, std::string_view cors_origin);
 
 /// Adds the CORS header to any response (errors too, so a player can read why).
 void allow_origin(net::http::response& res, std::string_view cors_origin);

@@ -9,7 +9,6 @@
 #include "actors/core/entity_ref.hpp"
 #include "actors/vod/vod.hpp"
 #include "net/live/media_http.hpp"
-#include "runtime/memory_file.hpp"
 #include "actors/vod/vod_files.hpp"
 
 namespace aethex::live {
@@ -76,15 +75,12 @@ net::http::response serve(const live_context& ctx, const net::http::request& req
     return media_response(req, net::http::payload{std::move(text)}, content_type_of(file), kind, {},
                           ctx.cors_origin);
   }
-  auto data = runtime::memory_file::open_read_only(dir / file);
-  if (!data)
+  auto found = file_media_response(req, dir / file, content_type_of(file),
+                                   open ? media_kind::recorded : media_kind::recorded_private,
+                                   vod.id, ctx.cors_origin);
+  if (!found)
     return error_response(404, "not_found", "no such file");
-  auto size = data->size();
-  auto etag = vod.id + "-" + std::to_string(size);
-  auto res = media_response(req, net::http::payload::file_range(std::move(data), 0, size),
-                            content_type_of(file),
-                            open ? media_kind::recorded : media_kind::recorded_private, etag,
-                            ctx.cors_origin);
+  auto res = std::move(*found);
   if (query_param(query, "download") == "1")
     res.set(bhttp::field::content_disposition,
             "attachment; filename=\"" + vod.channel + "-" + vod.id + ".mp4\"");
