@@ -180,6 +180,35 @@ byte_vector make_avcc(std::span<const std::byte> sps, std::span<const std::byte>
   return out;
 }
 
+std::optional<byte_vector> inband_parameter_sets(std::span<const std::byte> avcc) {
+  // configurationVersion, profile, compatibility, level, lengthSizeMinusOne (low 2 bits), then
+  // the SPS count (low 5 bits) with 16-bit-length sets, then the PPS count and its sets.
+  if (avcc.size() < 7 || u8(avcc[0]) != 1 || (u8(avcc[4]) & 3) != 3)
+    return std::nullopt;
+  byte_vector out;
+  std::size_t at = 5;
+  for (std::uint8_t mask : {0x1f, 0xff}) {
+    if (at >= avcc.size())
+      return std::nullopt;
+    unsigned count = u8(avcc[at++]) & mask;
+    for (unsigned i = 0; i < count; ++i) {
+      if (avcc.size() - at < 2)
+        return std::nullopt;
+      std::size_t length = std::size_t{u8(avcc[at])} << 8 | u8(avcc[at + 1]);
+      at += 2;
+      if (length == 0 || avcc.size() - at < length)
+        return std::nullopt;
+      put_be32(out, length);
+      out.insert(out.end(), avcc.begin() + static_cast<std::ptrdiff_t>(at),
+                 avcc.begin() + static_cast<std::ptrdiff_t>(at + length));
+      at += length;
+    }
+  }
+  if (out.empty())
+    return std::nullopt;
+  return out;
+}
+
 avcc_access_unit to_avcc(std::span<const std::span<const std::byte>> nal_units) {
   avcc_access_unit au;
   std::size_t size = 0;

@@ -45,6 +45,11 @@ std::optional<sps_format> parse_sps_format(std::span<const std::byte> sps);
 /// SPS is shorter than 4 bytes, either set is empty or too long for 16-bit lengths.
 byte_vector make_avcc(std::span<const std::byte> sps, std::span<const std::byte> pps);
 
+/// The SPS and PPS NAL units of an avcC record, each behind a 4-byte length: what an access
+/// unit carries in band when its parameter sets differ from the sample entry's (an avc3 track).
+/// nullopt when the record is malformed or its NAL lengths are not 4 bytes.
+std::optional<byte_vector> inband_parameter_sets(std::span<const std::byte> avcc);
+
 struct avcc_access_unit {
   byte_vector data;  // 4-byte big-endian length + NAL unit, for each NAL unit kept
   bool idr = false;  // holds an IDR slice (type 5): a keyframe

@@ -6,13 +6,11 @@
 // map touches only its moof boxes (the mdat payloads are skipped), so the cut costs about what
 // copying the clip's bytes costs.
 //
-// Exact trimming decodes the keyframe cut, drops what comes before the asked start, encodes the
-// video again (x264) and copies the audio, into an MP4 that starts exactly where asked.
+// Exact trimming starts from a keyframe cut: media/clip_trim.hpp.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,13 +45,5 @@ std::optional<clip_cut> cut_on_keyframes(const recording_map& map,
                                          const std::filesystem::path& media, double start_s,
                                          double duration_s, const std::filesystem::path& out,
                                          std::string& error);
-
-/// Trims `keyframe_cut` (a cut_on_keyframes output that starts `skip_s` before the wanted start)
-/// to exactly `duration_s` from there: video decoded and encoded again, audio copied. Calls
-/// `progress` with 0-100 as it goes (from a GStreamer thread). Writes `out` (renamed into place).
-std::optional<clip_cut> trim_exactly(const std::filesystem::path& keyframe_cut, double skip_s,
-                                     double duration_s, const std::filesystem::path& out,
-                                     const std::function<void(unsigned)>& progress,
-                                     std::string& error);
 
 }  // namespace aethex::media

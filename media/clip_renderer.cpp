@@ -13,6 +13,7 @@
 #include "actors/clip/clip.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "media/clip_cutter.hpp"
+#include "media/clip_trim.hpp"
 #include "actors/vod/vod_files.hpp"
 
 namespace aethex::media {

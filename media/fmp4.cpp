@@ -1,5 +1,6 @@
 #include "media/fmp4.hpp"
 
+#include <bit>
 #include <cstdio>
 #include <functional>
 #include <stdexcept>
@@ -188,77 +189,126 @@ std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov) {
   }
 }
 
+namespace {
+
+struct run_sample {
+  std::uint32_t duration = 0, size = 0, flags = 0;
+  std::int32_t cts = 0;
+};
+
+// The first track fragment of a moof: its tfhd and trex defaults applied to every sample the
+// trun lists. `init` may be null (no trex defaults, any track id). Throws on a malformed box.
+struct track_run {
+  std::uint32_t track_id = 0;
+  std::uint64_t decode_time = 0;
+  bool explicit_base = false;  // a base-data-offset in the file, not the moof
+  std::optional<std::uint32_t> data_offset;
+  std::vector<run_sample> samples;
+};
+
+track_run walk_traf(span moof, const init_info* init) {
+  auto header = read_box_header(moof);
+  if (!header || header->type != "moof")
+    throw std::runtime_error("not a moof");
+  auto traf = child(moof.subspan(header->header_size, header->size - header->header_size), "traf");
+  auto tfhd = child(traf, "tfhd");
+  auto trun = child(traf, "trun");
+  track_run run;
+  auto tf_flags = be32(tfhd, 0) & 0xffffff;
+  run.track_id = be32(tfhd, 4);
+  run.explicit_base = tf_flags & 0x1;
+  run_sample defaults;
+  if (init) {
+    auto track = init->tracks.find(run.track_id);
+    if (track == init->tracks.end())
+      throw std::runtime_error("fragment of unknown track");
+    defaults.duration = track->second.default_duration;
+    defaults.flags = track->second.default_flags;
+  }
+  std::size_t at = 8 + ((tf_flags & 0x1) ? 8 : 0) + ((tf_flags & 0x2) ? 4 : 0);
+  for (auto [bit, field] : {std::pair{0x8u, &defaults.duration}, std::pair{0x10u, &defaults.size},
+                            std::pair{0x20u, &defaults.flags}})
+    if (tf_flags & bit) {
+      *field = be32(tfhd, at);
+      at += 4;
+    }
+  auto tfdt = child(traf, "tfdt");
+  if (!tfdt.empty())
+    run.decode_time = u8(tfdt, 0) == 1 ? be64(tfdt, 4) : be32(tfdt, 4);
+  auto flags = be32(trun, 0) & 0xffffff;
+  auto count = be32(trun, 4);
+  std::size_t pos = 8;
+  if (flags & 0x1) {
+    run.data_offset = be32(trun, pos);
+    pos += 4;
+  }
+  std::optional<std::uint32_t> first_flags;
+  if (flags & 0x4) {
+    first_flags = be32(trun, pos);
+    pos += 4;
+  }
+  // Each sample's fields take 4 bytes; checked before reserving for a count a box cannot hold.
+  auto per_sample = 4u * std::popcount(flags & 0xf00);
+  if (std::size_t{count} * per_sample > trun.size())
+    throw std::out_of_range("trun too short");
+  run.samples.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    auto s = defaults;
+    if (i == 0 && first_flags)
+      s.flags = *first_flags;
+    for (auto [bit, field] :
+         {std::pair{0x100u, &s.duration}, std::pair{0x200u, &s.size}, std::pair{0x400u, &s.flags}})
+      if (flags & bit) {
+        *field = be32(trun, pos);
+        pos += 4;
+      }
+    if (flags & 0x800) {
+      s.cts = static_cast<std::int32_t>(be32(trun, pos));
+      pos += 4;
+    }
+    run.samples.push_back(s);
+  }
+  return run;
+}
+
+bool is_sync(const run_sample& s) { return !(s.flags & 0x10000); }
+
+}  // namespace
+
 std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof,
                                             const init_info& init) {
   try {
-    auto header = read_box_header(moof);
-    if (!header || header->type != "moof")
-      return std::nullopt;
+    auto run = walk_traf(moof, &init);
     fragment_info out;
-    bool have_traf = false;
-    for_each_box(moof.subspan(header->header_size, header->size - header->header_size),
-                 [&](std::string_view type, span traf) {
-                   if (type != "traf" || have_traf)
-                     return;
-                   have_traf = true;
-                   auto tfhd = child(traf, "tfhd");
-                   auto tf_flags = be32(tfhd, 0) & 0xffffff;
-                   out.track_id = be32(tfhd, 4);
-                   auto track = init.tracks.find(out.track_id);
-                   if (track == init.tracks.end())
-                     throw std::runtime_error("fragment of unknown track");
-                   std::uint32_t default_duration = track->second.default_duration;
-                   std::uint32_t default_flags = track->second.default_flags;
-                   std::size_t at = 8;
-                   if (tf_flags & 0x1)
-                     at += 8;
-                   if (tf_flags & 0x2)
-                     at += 4;
-                   if (tf_flags & 0x8) {
-                     default_duration = be32(tfhd, at);
-                     at += 4;
-                   }
-                   if (tf_flags & 0x10)
-                     at += 4;
-                   if (tf_flags & 0x20)
-                     default_flags = be32(tfhd, at);
-                   auto tfdt = child(traf, "tfdt");
-                   if (!tfdt.empty())
-                     out.decode_time = u8(tfdt, 0) == 1 ? be64(tfdt, 4) : be32(tfdt, 4);
-                   auto trun = child(traf, "trun");
-                   auto flags = be32(trun, 0) & 0xffffff;
-                   out.samples = be32(trun, 4);
-                   std::size_t pos = 8;
-                   if (flags & 0x1)
-                     pos += 4;
-                   std::optional<std::uint32_t> first_flags;
-                   if (flags & 0x4) {
-                     first_flags = be32(trun, pos);
-                     pos += 4;
-                   }
-                   for (std::uint32_t i = 0; i < out.samples; ++i) {
-                     std::uint32_t duration = default_duration;
-                     std::uint32_t sample_flags = default_flags;
-                     if (flags & 0x100) {
-                       duration = be32(trun, pos);
-                       pos += 4;
-                     }
-                     if (flags & 0x200)
-                       pos += 4;
-                     if (flags & 0x400) {
-                       sample_flags = be32(trun, pos);
-                       pos += 4;
-                     }
-                     if (flags & 0x800)
-                       pos += 4;
-                     out.duration += duration;
-                     if (i == 0)
-                       out.starts_with_sync = !((first_flags ? *first_flags : sample_flags) &
-                                                0x10000);
-                   }
-                 });
-    if (!have_traf)
+    out.track_id = run.track_id;
+    out.decode_time = run.decode_time;
+    out.samples = static_cast<std::uint32_t>(run.samples.size());
+    for (const auto& s : run.samples)
+      out.duration += s.duration;
+    out.starts_with_sync = !run.samples.empty() && is_sync(run.samples.front());
+    return out;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<fragment_samples> read_samples(std::span<const std::byte> fragment,
+                                             const init_info* init) {
+  try {
+    auto run = walk_traf(fragment, init);
+    // Only offsets from the moof (default-base-is-moof, as our writer and mp4mux make them),
+    // given in the trun: a base elsewhere in the file cannot be resolved from the fragment.
+    if (run.explicit_base || !run.data_offset)
       return std::nullopt;
+    fragment_samples out{run.track_id, run.decode_time, {}};
+    out.samples.reserve(run.samples.size());
+    std::size_t at = *run.data_offset;
+    for (const auto& s : run.samples) {
+      if (at > fragment.size() || s.size > fragment.size() - at)
+        return std::nullopt;
+      out.samples.push_back({fragment.subspan(at, s.size), s.duration, s.cts, is_sync(s)});
+      at += s.size;
+    }
     return out;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -266,35 +316,10 @@ std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof,
 }
 
 std::optional<std::span<const std::byte>> first_sample(std::span<const std::byte> fragment) {
-  try {
-    auto header = read_box_header(fragment);
-    if (!header || header->type != "moof")
-      return std::nullopt;
-    auto traf = child(fragment.subspan(header->header_size, header->size - header->header_size),
-                      "traf");
-    auto tfhd = child(traf, "tfhd");
-    auto trun = child(traf, "trun");
-    auto tf_flags = be32(tfhd, 0) & 0xffffff;
-    auto flags = be32(trun, 0) & 0xffffff;
-    // Only what our writer makes: offsets from the moof (default-base-is-moof), a data offset
-    // in the trun, and either per-sample sizes or a default size in the tfhd.
-    if (!(tf_flags & 0x020000) || (tf_flags & 0x1) || !(flags & 0x1) || be32(trun, 4) == 0)
-      return std::nullopt;
-    std::size_t offset = be32(trun, 8);
-    std::size_t pos = 12 + ((flags & 0x4) ? 4 : 0) + ((flags & 0x100) ? 4 : 0);
-    std::size_t size = 0;
-    if (flags & 0x200) {
-      size = be32(trun, pos);
-    } else if (tf_flags & 0x10) {
-      std::size_t at = 8 + ((tf_flags & 0x2) ? 4 : 0) + ((tf_flags & 0x8) ? 4 : 0);
-      size = be32(tfhd, at);
-    }
-    if (size == 0 || offset > fragment.size() || size > fragment.size() - offset)
-      return std::nullopt;
-    return fragment.subspan(offset, size);
-  } catch (const std::exception&) {
+  auto read = read_samples(fragment);
+  if (!read || read->samples.empty() || read->samples.front().data.empty())
     return std::nullopt;
-  }
+  return read->samples.front().data;
 }
 
 bool set_decode_time(std::span<std::byte> moof, std::uint64_t decode_time) {
@@ -317,6 +342,36 @@ bool set_decode_time(std::span<std::byte> moof, std::uint64_t decode_time) {
       moof[at + 4 + static_cast<std::size_t>(i)] = std::byte{
         static_cast<unsigned char>(decode_time >> (8 * (bytes - 1 - i)))};
     return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+bool allow_inband_parameter_sets(std::span<std::byte> init) {
+  try {
+    span whole{init.data(), init.size()};
+    bool renamed = false;
+    auto moov = child(whole, "moov");
+    for_each_box(moov, [&](std::string_view type, span trak) {
+      if (type != "trak")
+        return;
+      auto stsd = child(child(child(child(trak, "mdia"), "minf"), "stbl"), "stsd");
+      if (stsd.size() < 8)
+        return;
+      auto entries = stsd.subspan(8);  // version/flags, entry count
+      while (!entries.empty()) {
+        auto header = read_box_header(entries);
+        if (!header || header->size > entries.size())
+          throw std::out_of_range("truncated sample entry");
+        if (header->type == "avc1") {
+          auto at = static_cast<std::size_t>(entries.data() - whole.data()) + 4;
+          init[at + 3] = std::byte{'3'};
+          renamed = true;
+        }
+        entries = entries.subspan(header->size);
+      }
+    });
+    return renamed;
   } catch (const std::exception&) {
     return false;
   }

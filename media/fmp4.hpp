@@ -54,13 +54,37 @@ std::optional<init_info> parse_init(std::span<const std::byte> ftyp_moov);
 /// Parses one moof (the box itself) given the init's track defaults; nullopt when malformed.
 std::optional<fragment_info> parse_fragment(std::span<const std::byte> moof, const init_info& init);
 
-/// The bytes of the first sample of a moof+mdat fragment as our writer lays it out; nullopt
-/// for another layout or a malformed box.
+/// One sample of a track fragment: what the writer takes and the reader gives.
+struct sample {
+  std::span<const std::byte> data;
+  std::uint32_t duration = 0;  // in the track's timescale
+  std::int32_t cts = 0;        // composition offset, same timescale
+  bool sync = false;
+};
+
+struct fragment_samples {
+  std::uint32_t track_id = 0;
+  std::uint64_t decode_time = 0;
+  std::vector<sample> samples;  // views into the fragment
+};
+
+/// The samples of a moof+mdat fragment whose data offsets count from the moof (our writer's
+/// and mp4mux's layout); `init` supplies the trex defaults when given. nullopt for another
+/// layout or a malformed box.
+std::optional<fragment_samples> read_samples(std::span<const std::byte> fragment,
+                                             const init_info* init = nullptr);
+
+/// The bytes of the first sample of such a fragment; nullopt when it has none.
 std::optional<std::span<const std::byte>> first_sample(std::span<const std::byte> fragment);
 
 /// Rewrites the decode time (tfdt) of a moof's track fragment in place: a clip moves its
 /// fragments to start at 0. False when the box has no tfdt or version 0's 32 bits cannot hold it.
 bool set_decode_time(std::span<std::byte> moof, std::uint64_t decode_time);
+
+/// Renames an init segment's avc1 sample entries to avc3 in place: the track's access units may
+/// then carry parameter sets in band that replace the entry's (ISO/IEC 14496-15 5.4.2). False
+/// when the init segment is malformed or has no avc1 entry.
+bool allow_inband_parameter_sets(std::span<std::byte> init);
 
 /// Splits a muxer's output (arbitrary buffer boundaries) into init and fragment units.
 class stream_splitter {

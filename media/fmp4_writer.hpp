@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "media/elementary.hpp"
+#include "media/fmp4.hpp"
 
 namespace aethex::media::fmp4 {
 
@@ -25,13 +26,6 @@ struct track_setup {
 };
 
 byte_vector write_init(std::span<const track_setup> tracks);
-
-struct sample {
-  std::span<const std::byte> data;
-  std::uint32_t duration = 0;  // in the track's timescale
-  std::int32_t cts = 0;        // composition offset, same timescale
-  bool sync = false;
-};
 
 /// One moof + mdat holding `samples` of one track, the first decoded at `decode_time`.
 byte_vector write_fragment(std::uint32_t sequence, std::uint32_t track_id,

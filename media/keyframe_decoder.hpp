@@ -15,9 +15,7 @@ namespace aethex::media {
 /// lengths fit it and that carries a slice: a cheap check before a decoder sees the data.
 bool well_formed_keyframe(std::span<const std::byte> avcc, std::span<const std::byte> frame);
 
-namespace detail {
-struct pushed_chain;  // a chain fed from a pad of ours (keyframe_decoder.cpp)
-}
+class pushed_chain;  // media/pushed_chain.hpp
 
 class keyframe_decoder {
  public:
@@ -37,7 +35,7 @@ class keyframe_decoder {
                                     std::span<const std::byte> frame);
 
  private:
-  std::unique_ptr<detail::pushed_chain> chain_;
+  std::unique_ptr<pushed_chain> chain_;
 };
 
 /// Packed RGB (`width` × `height`) as a JPEG, encoded on the calling thread.

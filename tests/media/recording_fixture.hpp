@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include "actors/vod/vod_files.hpp"
 #include "media/flv_demux.hpp"
 #include "media/live_remuxer.hpp"
 #include "media/vod_recorder.hpp"
@@ -51,14 +54,18 @@ inline std::vector<remux_unit> live_units(int seconds) {
   auto flv = fs::path{AETHEX_MEDIA_TEST_DIR} / ("clip" + std::to_string(seconds) + ".flv");
   fs::create_directories(flv.parent_path());
   if (!fs::exists(flv)) {
+    // Written aside and renamed: test programs running at once may both make it.
+    auto partial = flv;
+    partial += "." + std::to_string(getpid()) + ".tmp";
     auto command =
       "ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc=size=320x240:rate=30 -f lavfi "
       "-i sine=frequency=440:sample_rate=48000 -t " +
       std::to_string(seconds) +
       " -pix_fmt yuv420p -c:v libx264 -preset veryfast -g 30 -keyint_min 30 -sc_threshold 0 "
       "-c:a aac -f flv " +
-      flv.string();
+      partial.string();
     REQUIRE(std::system(command.c_str()) == 0);
+    fs::rename(partial, flv);
   }
   auto text = read_text(flv);
   byte_vector input(text.size());
@@ -85,11 +92,32 @@ inline void record(vod_recorder& recorder, const std::vector<remux_unit>& units,
   }
 }
 
+/// A finished recording of `seconds` (keyframe every second) in its own folder `name`.
+inline fs::path finished_recording(const std::string& name, int seconds = 20) {
+  auto units = live_units(seconds);
+  auto dir = fresh_dir(name);
+  std::string error;
+  auto recorder = vod_recorder::create(dir, "{}", error);
+  REQUIRE_MESSAGE(recorder, error);
+  record(*recorder, units, units.size());
+  recorder->finish();
+  return dir / actors::vod_files::media;
+}
+
 /// ffprobe's duration of a media file or playlist.
 inline double probe_duration(const fs::path& file) {
   auto out = run_output("ffprobe -v error -show_entries format=duration -of csv=p=0 " +
                         file.string() + " 2>&1");
   return std::atof(out.c_str());
+}
+
+/// True when the first video frame ffprobe reads in `file` is a keyframe.
+inline bool starts_with_keyframe(const fs::path& file) {
+  auto out = run_output(
+    "ffprobe -v error -select_streams v:0 -show_entries frame=key_frame "
+    "-read_intervals %+#1 -of csv=p=0 " +
+    file.string() + " 2>&1");
+  return out.rfind("1", 0) == 0;
 }
 
 /// What ffmpeg reports while decoding every frame of `file`: "" when nothing went wrong.
