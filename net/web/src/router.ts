@@ -1,6 +1,7 @@
 // Client-side routing: pure parsing plus a tiny history-based location hook.
 import { useEffect, useState } from 'preact/hooks';
 import { parseTimeParam } from './vodApi';
+import { isWatchSource, type Arrival } from './watchBeats';
 
 export type Route =
   | { kind: 'home' }
@@ -105,8 +106,17 @@ export function raidArrivalPath(target: string, source: string): string {
 
 const NAV_EVENT = 'aethex:navigate';
 
-export function navigate(to: string): void {
+/** How the current page was reached client-side (null: a page load), for the watch beats' source. */
+let arrival: Arrival | null = null;
+
+export function lastArrival(): Arrival | null {
+  return arrival;
+}
+
+/** `source`: how the link's context counts a view it leads to (see watchBeats.detectSource). */
+export function navigate(to: string, source: Arrival['source'] = null): void {
   if (to === window.location.pathname + window.location.search) return;
+  arrival = { fromPath: window.location.pathname + window.location.search, source };
   window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(NAV_EVENT));
   window.scrollTo(0, 0);
@@ -119,10 +129,14 @@ export function useLocationPath(): string {
   const [path, setPath] = useState(currentPath);
   useEffect(() => {
     const update = () => setPath(currentPath());
-    window.addEventListener('popstate', update);
+    const back = () => {
+      arrival = { fromPath: null };
+      update();
+    };
+    window.addEventListener('popstate', back);
     window.addEventListener(NAV_EVENT, update);
     return () => {
-      window.removeEventListener('popstate', update);
+      window.removeEventListener('popstate', back);
       window.removeEventListener(NAV_EVENT, update);
     };
   }, []);
@@ -141,6 +155,8 @@ export function installLinkInterceptor(root: HTMLElement): void {
     // The node's own paths; /clips/<id>.mp4 and /embed/clip/<id> too, but /clips is a page.
     if (/^\/((api|hls|thumb|vod|ws)(\/|$)|(clips|embed)\/)/.test(url.pathname)) return;
     ev.preventDefault();
-    navigate(url.pathname + url.search);
+    // A container may say how its links count a view (e.g. the bell: "notification").
+    const mark = a.closest('[data-watch-source]')?.getAttribute('data-watch-source');
+    navigate(url.pathname + url.search, isWatchSource(mark) ? mark : null);
   });
 }

@@ -114,7 +114,7 @@ export function NotificationBell({ token }: { token: string }) {
         </span>
       </button>
       {open && (
-        <div id="nav-bell-list" class="bell-list" role="region" aria-label="Notifications">
+        <div id="nav-bell-list" class="bell-list" role="region" aria-label="Notifications" data-watch-source="notification">
           {inbox.notifications.length === 0 ? (
             <p class="muted bell-empty">Nothing yet. Follow channels to hear when they go live.</p>
           ) : (

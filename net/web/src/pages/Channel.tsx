@@ -18,6 +18,7 @@ import { ChannelVideos } from '../components/ChannelVideos';
 import { ChannelClips } from '../components/ChannelClips';
 import { LiveClipButton } from '../components/LiveClipButton';
 import { useSession } from '../auth';
+import { useWatchBeats } from '../components/useWatchBeats';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -31,6 +32,8 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
   const loadedKey = useRef<string | null>(null);
   const [audioOnly, setAudioOnly] = useState(false);
   const [quality, setQuality] = useState<QualityState>({ renditions: [], choice: 'auto', playing: null });
+  // Analytics: a beat when playback starts, every 15 s while it plays, `ended` when it stops.
+  useWatchBeats(videoRef, name, token);
 
   // One player per mounted video element.
   useEffect(() => {
