@@ -5,6 +5,7 @@ import { ChannelPage } from './pages/Channel';
 import { NotFoundPage } from './pages/NotFound';
 import { AuthPage } from './pages/Auth';
 import { DashboardPage } from './pages/Dashboard';
+import { AdminPage } from './pages/Admin';
 import { BrowsePage } from './pages/Browse';
 import { CategoriesPage } from './pages/Categories';
 import { SearchPage } from './pages/Search';
@@ -39,6 +40,7 @@ export function App() {
         {route.kind === 'not_found' && <NotFoundPage path={route.path} />}
         {(route.kind === 'signup' || route.kind === 'login') && <AuthPage key={route.kind} mode={route.kind} />}
         {route.kind === 'dashboard' && <DashboardPage />}
+        {route.kind === 'admin' && <AdminPage />}
       </div>
     </LiveProvider>
   );

@@ -170,3 +170,15 @@ describe('CSV download', () => {
     expect(clicked).toEqual([]);
   });
 });
+
+describe('dashboard routing', () => {
+  it('opens the tab ?tab= names, else the stream manager; /admin is a page', async () => {
+    const { parseDashboardTab } = await import('./pages/Dashboard');
+    const { parseRoute } = await import('./router');
+    expect(parseDashboardTab('?tab=analytics')).toBe('analytics');
+    expect(parseDashboardTab('?tab=content')).toBe('content');
+    expect(parseDashboardTab('?tab=nope')).toBe('stream');
+    expect(parseDashboardTab('')).toBe('stream');
+    expect(parseRoute('/admin')).toEqual({ kind: 'admin' });
+  });
+});

@@ -14,6 +14,8 @@ export type Route =
   | { kind: 'signup' }
   | { kind: 'login' }
   | { kind: 'dashboard' }
+  /** Node-wide load per cluster member (the admin token). */
+  | { kind: 'admin' }
   | { kind: 'browse'; category: string }
   | { kind: 'categories' }
   | { kind: 'search'; q: string }
@@ -38,7 +40,7 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0) return { kind: 'home' };
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
-  if (parts.length === 1 && (parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox' || parts[0] === 'clips'))
+  if (parts.length === 1 && (parts[0] === 'admin' || parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox' || parts[0] === 'clips'))
     return { kind: parts[0] };
   if (parts[0] === 'messages' && parts.length <= 2) {
     if (parts.length === 1) return { kind: 'messages', with: null };

@@ -33,6 +33,11 @@ export function AccountNav() {
       {account && <DmBadge key={session.token} token={session.token} me={session.username} />}
       {account && <NotificationBell key={session.token} token={session.token} />}
       <a href="/dashboard" id="nav-dashboard">Dashboard</a>
+      {!account && (
+        <a href="/admin" id="nav-admin">
+          Admin
+        </a>
+      )}
       {account ? (
         <AccountMenu username={name} />
       ) : (

@@ -1,34 +1,37 @@
+// /dashboard: the creator's channels, each with three tabs: the Stream manager (going live,
+// stream info, health and activity while live, raids), Analytics, and Videos & clips
+// (recording, VODs, clips). `?tab=stream|analytics|content` opens a tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import {
-  createChannel,
-  fetchManagedChannel,
-  fetchOwnedChannels,
-  parseTags,
-  revealStreamKey,
-  rotateStreamKey,
-  updateChannel,
-  type ManagedChannel,
-} from '../accountApi';
+import { createChannel, fetchOwnedChannels, type ManagedChannel } from '../accountApi';
 import { useSession, type Session } from '../auth';
-import { channelPath } from '../router';
-import { RaidPanel } from '../components/RaidPanel';
-import { RaidSettingsPanel } from '../components/RaidSettingsPanel';
+import { StreamManager } from '../components/StreamManager';
+import { AnalyticsPanel } from '../components/AnalyticsPanel';
 import { RecordingPanel } from '../components/RecordingPanel';
 import { VodManager } from '../components/VodManager';
 import { ClipManager } from '../components/ClipManager';
 import '../account.css';
+import '../dashboard.css';
 
-const MASK = '•'.repeat(24);
+export { rtmpServerUrl } from '../components/StreamSetup';
+
+export type DashboardTab = 'stream' | 'analytics' | 'content';
+const TABS: readonly { id: DashboardTab; label: string }[] = [
+  { id: 'stream', label: 'Stream manager' },
+  { id: 'analytics', label: 'Analytics' },
+  { id: 'content', label: 'Videos & clips' },
+];
+
+/** The tab a `?tab=` query asks for (the stream manager by default). */
+export function parseDashboardTab(search: string): DashboardTab {
+  const t = new URLSearchParams(search).get('tab');
+  return TABS.some((x) => x.id === t) ? (t as DashboardTab) : 'stream';
+}
+
 const CHANNEL_RE = /^[a-z0-9_]{3,25}$/;
 
 function message(e: unknown): string {
   return e instanceof ApiError ? e.message : 'Could not reach the server.';
-}
-
-/** The RTMP server URL OBS needs; the node's default RTMP port is 1935. */
-export function rtmpServerUrl(hostname: string): string {
-  return `rtmp://${hostname}:1935/live`;
 }
 
 export function DashboardPage() {
@@ -96,12 +99,7 @@ function Dashboard({ session }: { session: Session }) {
           ))}
         </ul>
       )}
-      {selected && <ChannelSettings key={selected} name={selected} token={session.token} />}
-      {selected && <RaidPanel key={`raid:${selected}`} channel={selected} token={session.token} />}
-      {selected && <RaidSettingsPanel key={`raid-settings:${selected}`} channel={selected} token={session.token} />}
-      {selected && <RecordingPanel key={`recording:${selected}`} channel={selected} token={session.token} />}
-      {selected && <VodManager key={`vods:${selected}`} channel={selected} token={session.token} />}
-      {selected && <ClipManager key={`clips:${selected}`} channel={selected} token={session.token} />}
+      {selected && <ChannelTabs key={selected} name={selected} token={session.token} />}
       <CreateChannel token={session.token} onCreated={onCreated} first={channels !== null && channels.length === 0} />
     </main>
   );
@@ -154,148 +152,55 @@ function CreateChannel({ token, onCreated, first }: { token: string; onCreated: 
   );
 }
 
-function ChannelSettings({ name, token }: { name: string; token: string }) {
-  const [channel, setChannel] = useState<ManagedChannel | null>(null);
-  const [title, setTitle] = useState('');
-  const [category, setCategory] = useState('');
-  const [tags, setTags] = useState('');
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const [key, setKey] = useState<string | null>(null);
-  const [keyError, setKeyError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    fetchManagedChannel(name)
-      .then((c) => {
-        setChannel(c);
-        setTitle(c.title);
-        setCategory(c.category);
-        setTags(c.tags.join(', '));
-      })
-      .catch((e) => setStatus({ ok: false, text: message(e) }));
-  }, [name]);
-
-  async function save(ev: Event) {
-    ev.preventDefault();
-    setStatus(null);
-    try {
-      const c = await updateChannel(token, name, { title: title.trim(), category: category.trim(), tags: parseTags(tags) });
-      setChannel(c);
-      setTags(c.tags.join(', '));
-      setStatus({ ok: true, text: 'Saved.' });
-    } catch (e) {
-      setStatus({ ok: false, text: message(e) });
-    }
-  }
-
-  async function loadKey(): Promise<string | null> {
-    if (key) return key;
-    try {
-      const k = await revealStreamKey(token, name);
-      setKeyError(null);
-      return k;
-    } catch (e) {
-      setKeyError(message(e));
-      return null;
-    }
-  }
-
-  async function toggleReveal() {
-    if (key) return setKey(null);
-    setKey(await loadKey());
-  }
-
-  async function copy() {
-    const k = await loadKey();
-    if (!k) return;
-    try {
-      await navigator.clipboard.writeText(k);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 2000);
-    } catch {
-      setKey(k); // clipboard refused: show it so it can be copied by hand
-    }
-  }
-
-  async function rotate() {
-    if (!window.confirm('Replace the stream key? Encoders using the old key stop working.')) return;
-    try {
-      setKey(await rotateStreamKey(token, name));
-      setKeyError(null);
-    } catch (e) {
-      setKeyError(message(e));
-    }
-  }
-
-  const server = rtmpServerUrl(window.location.hostname);
+function ChannelTabs({ name, token }: { name: string; token: string }) {
+  const [tab, setTab] = useState<DashboardTab>(() => parseDashboardTab(window.location.search));
+  const choose = (t: DashboardTab) => {
+    setTab(t);
+    const url = new URL(window.location.href);
+    if (t === 'stream') url.searchParams.delete('tab');
+    else url.searchParams.set('tab', t);
+    window.history.replaceState(null, '', url.pathname + url.search);
+  };
+  // Arrow keys move along the tabs (the WAI-ARIA tabs pattern).
+  const onKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = TABS[(i + step + TABS.length) % TABS.length]!;
+    choose(next.id);
+    document.getElementById(`dash-tab-${next.id}`)?.focus();
+  };
   return (
     <>
-      <section class="dash-card" id="stream-settings" data-channel={name}>
-        <h2>
-          Stream setup for <a href={channelPath(name)} id="channel-link">{name}</a>
-          {channel?.live && <span class="live-badge" style={{ marginLeft: '8px' }}>LIVE</span>}
-        </h2>
-        <div class="dash-form">
-          <label>
-            Server
-            <div class="dash-row">
-              <code class="key-box" id="rtmp-url">{server}</code>
-            </div>
-          </label>
-          <label>
-            Stream key
-            <div class="dash-row">
-              <code class="key-box" id="stream-key" data-revealed={key ? 'true' : 'false'}>
-                {key ?? MASK}
-              </code>
-              <button class="btn" type="button" id="reveal-key" onClick={toggleReveal}>
-                {key ? 'Hide' : 'Reveal'}
-              </button>
-              <button class="btn" type="button" id="copy-key" onClick={copy}>
-                {copied ? 'Copied' : 'Copy'}
-              </button>
-              <button class="btn btn-danger" type="button" id="rotate-key" onClick={rotate}>
-                Reset key
-              </button>
-            </div>
-          </label>
-          {keyError && <p class="form-error" id="key-error">{keyError}</p>}
-          <p class="muted">Keep the key secret: anyone who has it can stream to your channel.</p>
-          <ol class="obs-steps" id="obs-instructions">
-            <li>In OBS open Settings → Stream, choose Service “Custom…”.</li>
-            <li>Server: <code>{server}</code> · Stream Key: the key above.</li>
-            <li>Settings → Output: keyframe interval 1 s for the lowest latency (H.264 + AAC).</li>
-            <li>Start Streaming, then watch at <a href={channelPath(name)}>{channelPath(name)}</a>.</li>
-          </ol>
-        </div>
-      </section>
-      <section class="dash-card">
-        <h2>Stream info</h2>
-        <form class="dash-form" id="edit-channel-form" onSubmit={save} noValidate>
-          <label>
-            Title
-            <input id="edit-title" value={title} maxLength={140} onInput={(e) => setTitle((e.target as HTMLInputElement).value)} />
-          </label>
-          <label>
-            Category
-            <input id="edit-category" value={category} maxLength={64} onInput={(e) => setCategory((e.target as HTMLInputElement).value)} />
-          </label>
-          <label>
-            Tags <span class="muted">(comma separated, up to 10)</span>
-            <input id="edit-tags" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
-          </label>
-          <div class="dash-row">
-            <button class="btn btn-primary" id="save-channel" type="submit">
-              Save
-            </button>
-            {status && (
-              <p class={status.ok ? 'form-ok' : 'form-error'} id="save-status" role="status">
-                {status.text}
-              </p>
-            )}
-          </div>
-        </form>
-      </section>
+      <div class="dash-tabs" role="tablist" aria-label={`Manage ${name}`} onKeyDown={onKey}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`dash-tab-${t.id}`}
+            class="dash-tab"
+            aria-selected={tab === t.id}
+            aria-controls={`dash-panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => choose(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`dash-panel-${tab}`} aria-labelledby={`dash-tab-${tab}`} class="dash-panel" data-tab={tab}>
+        {tab === 'stream' && <StreamManager name={name} token={token} />}
+        {tab === 'analytics' && <AnalyticsPanel name={name} token={token} />}
+        {tab === 'content' && (
+          <>
+            <RecordingPanel channel={name} token={token} />
+            <VodManager channel={name} token={token} />
+            <ClipManager channel={name} token={token} />
+          </>
+        )}
+      </div>
     </>
   );
 }
