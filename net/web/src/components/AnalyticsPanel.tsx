@@ -126,14 +126,15 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
       {data && query && charts && (
         <>
           <Totals data={data} csv={<CsvButton table="totals" name={name} token={token} q={query} />} />
+          <div class="dash-row card-head">
+            <h2>Over time</h2>
+            <CsvButton table="series" name={name} token={token} q={query} />
+          </div>
           <div class="chart-grid">
             <Chart id="viewers" title="Viewers and views" data={charts.viewers} series={[{ label: 'Viewers', stroke: '#bf94ff', fill: 'rgba(145,71,255,0.15)' }, { label: 'Views', stroke: '#00c8af', steps: true }]} />
             <Chart id="watch-time" title="Watch time (hours)" unit="h" data={charts.watch} series={[{ label: 'Hours watched', stroke: '#f5a623', steps: true }]} />
             <Chart id="chat" title="Chat messages per minute" data={charts.chat} series={[{ label: 'Messages / min', stroke: '#bf94ff', steps: true }]} />
             <Chart id="followers" title="Follower growth" data={charts.followers} series={[{ label: 'New followers', stroke: '#00c8af' }]} />
-          </div>
-          <div class="dash-row">
-            <CsvButton table="series" name={name} token={token} q={query} label="Download the series (CSV)" />
           </div>
           <div class="dash-columns">
             <Sources data={data} csv={<CsvButton table="sources" name={name} token={token} q={query} />} />

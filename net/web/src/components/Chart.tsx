@@ -35,7 +35,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
     height: p.height ?? 160,
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(max, threshold ?? 0, 1) * 1.1] } },
-    axes: [AXIS, { ...AXIS, size: 56, values: (_u, vals) => vals.map((v) => (p.unit ? `${fmt(v)} ${p.unit}` : fmt(v))) }],
+    axes: [AXIS, { ...AXIS, size: p.unit ? 76 : 48, values: (_u, vals) => vals.map((v) => (p.unit ? `${fmt(v)} ${p.unit}` : fmt(v))) }],
     series: [
       {},
       ...p.series.map((s) => ({
