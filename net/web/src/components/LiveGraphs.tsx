@@ -32,6 +32,11 @@ export function LiveGraphs({ name, token, live }: { name: string; token: string;
   const [history, setHistory] = useState<HealthHistory | null>(null);
 
   useEffect(() => {
+    // Only while live: an offline channel has no session to read (and a 404 is logged).
+    if (!live) {
+      setHistory(null);
+      return;
+    }
     let local: HealthSample[] = [];
     let fallback = false;
     const poller = startPolling(
@@ -42,7 +47,7 @@ export function LiveGraphs({ name, token, live }: { name: string; token: string;
             if (!signal.aborted) setHistory(h);
             return;
           } catch (e) {
-            if ((e as { status?: number }).status !== 404 || !live) throw e;
+            if ((e as { status?: number }).status !== 404) throw e;
             fallback = true;
           }
         }
@@ -74,7 +79,8 @@ export function LiveGraphs({ name, token, live }: { name: string; token: string;
       ) : (
         history && history.samples.length > 0 && <p class="form-ok" id="health-ok">No problems in the last hour.</p>
       )}
-      {history && history.samples.length === 0 && <p class="muted">No samples yet: they start when the stream goes live.</p>}
+      {!live && <p class="muted" id="health-offline">The graphs appear while you are live.</p>}
+      {live && history && history.samples.length === 0 && <p class="muted">No samples yet.</p>}
       {charts && (
         <div class="chart-grid">
           <Chart id="live-viewers" title="Viewers" data={charts.viewers} series={[{ label: 'Viewers', stroke: '#bf94ff', fill: 'rgba(145,71,255,0.15)' }]} />
