@@ -182,3 +182,10 @@ describe('dashboard routing', () => {
     expect(parseRoute('/admin')).toEqual({ kind: 'admin' });
   });
 });
+
+describe('health warnings floor', () => {
+  it('does not flag drops of a stream under 200 kbit/s', () => {
+    const low = [0, 1, 2, 3].map((i) => sample(i * 5000, { bitrate_kbps: 150 }));
+    expect(detectWarnings([...low, sample(20000, { bitrate_kbps: 10 })])).toEqual([]);
+  });
+});

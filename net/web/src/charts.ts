@@ -12,6 +12,8 @@ export const KEYFRAME_WARN_MS = 4000;
 export const BITRATE_DROP_RATIO = 0.5;
 /** How many earlier samples (5 s apart) the median looks at. */
 export const BITRATE_WINDOW = 12;
+/** Below this median (kbit/s) a low bitrate is no drop worth flagging (a still picture, a slide). */
+export const BITRATE_FLOOR_KBPS = 200;
 
 const BUCKET_MINUTES: Record<string, number> = { minute: 1, hour: 60, day: 1440 };
 
@@ -56,8 +58,9 @@ function median(xs: number[]): number {
 }
 
 /**
- * Warnings read off the samples: a keyframe interval over 4 s, a bitrate under half the median
- * of the minute before, frames dropped since the previous sample (the counter grows).
+ * Warnings read off the samples (when the node gives none: samples this page collected): a
+ * keyframe interval over 4 s, a bitrate under half the median of the minute before (when that
+ * is at least 200 kbit/s), frames dropped since the previous sample (the counter grows).
  */
 export function detectWarnings(samples: readonly HealthSample[]): HealthWarning[] {
   const sorted = [...samples].sort((a, b) => a.t - b.t);
@@ -68,7 +71,7 @@ export function detectWarnings(samples: readonly HealthSample[]): HealthWarning[
     const before = sorted.slice(Math.max(0, i - BITRATE_WINDOW), i).map((p) => p.bitrate_kbps);
     if (before.length >= 3) {
       const m = median(before);
-      if (m > 0 && s.bitrate_kbps < m * BITRATE_DROP_RATIO)
+      if (m >= BITRATE_FLOOR_KBPS && s.bitrate_kbps < m * BITRATE_DROP_RATIO)
         out.push({ t: s.t, kind: 'bitrate_drop', message: `Bitrate dropped to ${Math.round(s.bitrate_kbps)} kbit/s (from about ${Math.round(m)})` });
     }
     const prev = sorted[i - 1];

@@ -30,6 +30,8 @@ async function sampleHealth(name: string): Promise<HealthSample | null> {
 
 export function LiveGraphs({ name, token, live }: { name: string; token: string; live: boolean }) {
   const [history, setHistory] = useState<HealthHistory | null>(null);
+  // Samples collected by this page (no history route): the warnings are read off them here.
+  const [local, setLocal] = useState(false);
 
   useEffect(() => {
     // Only while live: an offline channel has no session to read (and a 404 is logged).
@@ -49,6 +51,7 @@ export function LiveGraphs({ name, token, live }: { name: string; token: string;
           } catch (e) {
             if ((e as { status?: number }).status !== 404) throw e;
             fallback = true;
+            setLocal(true);
           }
         }
         const s = await sampleHealth(name);
@@ -62,7 +65,7 @@ export function LiveGraphs({ name, token, live }: { name: string; token: string;
   }, [name, token, live]);
 
   const charts = useMemo(() => (history ? healthColumns(history.samples) : null), [history]);
-  const warnings = useMemo(() => (history ? latestWarnings(history.warnings, detectWarnings(history.samples)) : []), [history]);
+  const warnings = useMemo(() => (history ? latestWarnings(local ? detectWarnings(history.samples) : history.warnings) : []), [history, local]);
   const now = Date.now();
 
   return (
