@@ -16,6 +16,7 @@
   domain(raid)                 \
   domain(vod)                  \
   domain(clip)                 \
+  domain(analytics)            \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

@@ -52,9 +52,14 @@ struct route_request {
 
 struct route_response {
   unsigned status = 200;
-  std::string body;  // JSON text
+  std::string body;               // JSON text, unless content_type says otherwise
+  std::string content_type = {};  // empty: application/json
   static route_response json(unsigned status, const nlohmann::json& body) {
-    return {status, body.dump()};
+    return {status, body.dump(), {}};
+  }
+  /// A body that is not JSON (a CSV download), sent with `content_type`.
+  static route_response text(unsigned status, std::string content_type, std::string body) {
+    return {status, std::move(body), std::move(content_type)};
   }
 };
 

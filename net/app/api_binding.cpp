@@ -184,7 +184,10 @@ void api_binding::run(const compiled_route& match, actors::route_request&& req,
                 return respond(error_response_of(res.error()));
               if (cache && res->status < 300)
                 cache->invalidate_all();
-              respond(net::http::json_response(res->status, std::move(res->body)));
+              auto out = net::http::json_response(res->status, std::move(res->body));
+              if (!res->content_type.empty())
+                out.set(bhttp::field::content_type, res->content_type);
+              respond(std::move(out));
             });
 }
 
