@@ -9,9 +9,11 @@
 
 #include <caf/all.hpp>
 #include <gst/gst.h>
+#include <nlohmann/json.hpp>
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/core/module.hpp"
 #include "media/flv_demux.hpp"
 #include "media/fmp4_hub.hpp"
 #include "media/ladder.hpp"
@@ -398,6 +400,17 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       if (const char* why = st.demuxer->failed())
         finish(self, std::string{"bad input: "} + why);
     },
+    // The channel's owner ended the stream: hang up; the provider's close then ends the session.
+    [self](media_stop_atom, const std::string& session_id) {
+      auto& st = self->state;
+      if (st.finished || session_id != st.config.session_id)
+        return;
+      caf::aout(self) << "media: the owner of " << st.config.channel << " ended the stream\n";
+      if (st.config.disconnect)
+        st.config.disconnect("the channel's owner ended the stream");
+      else
+        self->send(self, media_close_atom::value, std::string{"ended by the channel's owner"});
+    },
     [self](media_close_atom, const std::string& reason) {
       auto& st = self->state;
       if (st.finished)
@@ -488,6 +501,16 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings tra
           for (auto& [_, f] : self->state.figures)
             out.push_back(f);
           return out;
+        },
+        [self](publish_atom, const std::string& topic, const std::string& payload) {
+          if (topic != actors::service_names::end_stream)
+            return;
+          auto request = nlohmann::json::parse(payload, nullptr, false);
+          if (!request.is_object())
+            return;
+          auto found = self->state.sessions.find(request.value("channel", ""));
+          if (found != self->state.sessions.end())
+            self->send(found->second, media_stop_atom::value, request.value("session", ""));
         },
         // Live sessions ingested here (GET /api/v1/cluster reports them as load).
         [self](runtime::load_atom) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ class thumbnailer;
 
 using media_data_atom = caf::atom_constant<caf::atom("mdata")>;
 using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
+using media_stop_atom = caf::atom_constant<caf::atom("mstop")>;
+
 using media_outputs_atom = caf::atom_constant<caf::atom("moutputs")>;
 using media_figures_atom = caf::atom_constant<caf::atom("mfigures")>;
 
@@ -85,6 +88,9 @@ struct media_session_config {
   std::shared_ptr<thumbnailer> thumbnails;         // set by the supervisor: the node's worker
   caf::weak_actor_ptr supervisor;                  // set by the supervisor: gets the figures
   std::shared_ptr<const transcode_settings> transcode;  // set by the supervisor
+  /// Ends the publisher's connection (from the ingest provider); the session then ends as when
+  /// the publisher leaves.
+  std::function<void(std::string reason)> disconnect;
 };
 
 }  // namespace aethex::media
@@ -102,7 +108,9 @@ namespace aethex::media {
 /// A session takes (media_data_atom, media_chunk) input bytes and (media_close_atom, std::string
 /// reason), which ends it after writing what it holds; (media_outputs_atom) -> media_outputs.
 /// Every second it sends (health_atom, stream_health) to channel/<name>; every ~30 s (and at its
-/// first keyframe) it has hls_root/<channel>/thumb.jpg written. Messages: (create_atom,
+/// first keyframe) it has hls_root/<channel>/thumb.jpg written. (media_stop_atom, session id)
+/// hangs up on its publisher. Supervisor messages: (publish_atom, service_names::end_stream, …)
+/// stops the named session of this node; (create_atom,
 /// media_session_config) -> caf::actor of the new session; (media_outputs_atom, channel) ->
 /// media_outputs of its live session | not_found; (media_figures_atom) ->
 /// std::vector<session_figures> of its live sessions (a second old).

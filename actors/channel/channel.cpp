@@ -41,7 +41,8 @@ struct channel_state {
 
   channel_view view;
   std::string stream_key;
-  std::optional<stream_health> health;  // latest report of the live session; not persisted
+  std::optional<stream_health> health;       // latest report of the live session; not persisted
+  std::deque<health_sample> health_samples;  // the live session's last hour; not persisted
   // The live session's viewers once a minute (oldest first), for its growth over the window;
   // not persisted: after a restart growth counts from the first sample.
   std::deque<std::pair<std::int64_t, std::uint64_t>> viewer_samples;
@@ -96,8 +97,18 @@ struct channel_state {
     view.featured = e.on;
     view.version = meta.seq;
   }
+  void sample_health(const stream_health& h, std::int64_t now_ms) {
+    if (!health_samples.empty() && now_ms - health_samples.back().t_ms < health_sample_interval_ms)
+      return;
+    health_samples.push_back({now_ms, h.bitrate_kbps, h.fps_milli, h.keyframe_interval_ms,
+                              h.dropped_frames, h.late_frames, view.viewers});
+    if (health_samples.size() > health_samples_kept)
+      health_samples.pop_front();
+  }
+
   void apply(const channel_events::went_live& e, const event_meta& meta) {
     viewer_samples.clear();
+    health_samples.clear();
     view.viewers_window_ago = 0;
     view.live = true;
     view.viewers = view.peak_viewers = 0;
@@ -108,6 +119,7 @@ struct channel_state {
   }
   void apply(const channel_events::went_offline& e, const event_meta& meta) {
     health.reset();
+    health_samples.clear();
     view.viewers = 0;
     view.peak_viewers = e.peak_viewers.value_or(view.peak_viewers);
     view.live = false;
@@ -358,6 +370,7 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       st.view.viewers = health.ws_viewers + health.hls_viewers + health.ll_hls_viewers;
       st.view.peak_viewers = std::max(st.view.peak_viewers, st.view.viewers);
       st.sample_viewers(st.clock().now_ms());
+      st.sample_health(health, st.clock().now_ms());
       st.health = std::move(health);
     },
     [self, touch, require_exists](feature_atom, bool on) -> caf::result<channel_view> {
@@ -369,6 +382,41 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
         if (auto err = st.emit(channel_events::featured{on}))
           return err;
       return st.view;
+    },
+    [self, touch, require_exists](
+      health_history_atom, const runtime::principal& requester) -> caf::result<health_history> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      if (!may_manage(self->state, requester))
+        return make_error(errc::forbidden, "only the channel owner may see its stream's health");
+      auto& st = self->state;
+      return health_history{st.view.session_id,
+                            {st.health_samples.begin(), st.health_samples.end()}};
+    },
+    [self, name, touch, require_exists](end_stream_atom, const runtime::principal& requester,
+                                        bool rotate) -> caf::result<stream_ending> {
+      touch();
+      if (auto err = require_exists())
+        return err;
+      auto& st = self->state;
+      if (!may_manage(st, requester))
+        return make_error(errc::forbidden, "only the channel owner may end its stream");
+      stream_ending ending;
+      if (st.view.live) {
+        ending.session = st.view.session_id;
+        ending.ingest_node = st.view.ingest_node;
+        if (auto err = st.emit(channel_events::went_offline{ending.session, "ended by the owner",
+                                                            st.view.peak_viewers}))
+          return err;
+        track_stream(self, name, ending.session, end_atom::value);
+      }
+      if (rotate) {
+        ending.stream_key = new_stream_key(name);
+        if (auto err = st.emit(channel_events::key_rotated{ending.stream_key}))
+          return err;
+      }
+      return ending;
     },
     [self, touch, require_exists](health_atom) -> caf::result<stream_health> {
       touch();

@@ -30,6 +30,8 @@ using rotate_key_atom = caf::atom_constant<caf::atom("rotatekey")>;
 using reveal_key_atom = caf::atom_constant<caf::atom("revealkey")>;
 using health_atom = caf::atom_constant<caf::atom("health")>;
 using feature_atom = caf::atom_constant<caf::atom("feature")>;
+using end_stream_atom = caf::atom_constant<caf::atom("endstream")>;
+using health_history_atom = caf::atom_constant<caf::atom("hhistory")>;
 
 /// How far back a live channel's viewer growth is measured (trending, docs/api.md).
 inline constexpr std::int64_t viewer_growth_window_ms = 10 * 60'000;
@@ -100,6 +102,50 @@ typename Inspector::result_type inspect(Inspector& f, stream_health& x) {
            x.renditions, x.transcode_refused);
 }
 
+/// One point of the live session's health over time (the stream manager's graphs): taken from
+/// the media actor's reports every `health_sample_interval_ms`, the last hour kept in memory.
+struct health_sample {
+  std::int64_t t_ms = 0;
+  std::uint64_t bitrate_kbps = 0;
+  std::uint64_t fps_milli = 0;
+  std::int64_t keyframe_interval_ms = 0;
+  std::uint64_t dropped_frames = 0;  // since the session started
+  std::uint64_t late_frames = 0;
+  std::uint64_t viewers = 0;
+};
+inline constexpr std::int64_t health_sample_interval_ms = 5'000;
+inline constexpr std::size_t health_samples_kept = 720;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, health_sample& x) {
+  return f(caf::meta::type_name("health_sample"), x.t_ms, x.bitrate_kbps, x.fps_milli,
+           x.keyframe_interval_ms, x.dropped_frames, x.late_frames, x.viewers);
+}
+
+/// The live session's health over time: its id (empty offline) and samples, oldest first.
+struct health_history {
+  std::string session;
+  std::vector<health_sample> samples;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, health_history& x) {
+  return f(caf::meta::type_name("health_history"), x.session, x.samples);
+}
+
+/// What ending a stream did: the session it ended (empty when the channel was offline), the
+/// member that ingests it (to hang up on the publisher) and the new key when one was asked.
+struct stream_ending {
+  std::string session;
+  std::string ingest_node;
+  std::string stream_key;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_ending& x) {
+  return f(caf::meta::type_name("stream_ending"), x.session, x.ingest_node, x.stream_key);
+}
+
 struct channel_patch {
   std::optional<std::string> title;
   std::optional<std::string> category;
@@ -120,6 +166,10 @@ struct channel_patch {
 ///  (publish_end_atom, session_id)             -> bool (true when this ended the session)
 ///  (health_atom, stream_health)                 (from the media actor; no reply)
 ///  (health_atom)                              -> stream_health | not_found (offline)
+///  (health_history_atom, requester)           -> health_history | forbidden
+///  (end_stream_atom, requester, bool rotate)  -> stream_ending: the channel goes offline at
+///                                                once (the caller hangs up on the publisher) and
+///                                                its key is rotated when asked | forbidden
 ///  (feature_atom, bool)                       -> channel_view (the caller checked it is the admin)
 /// `requester` is a runtime::principal; the admin principal acts as any owner. Going live starts
 /// the stream session entity
@@ -159,6 +209,8 @@ struct channel_protocol {
   static bool reply_to(publish_end_atom, std::string session);
   static void reply_to(health_atom, stream_health report);
   static stream_health reply_to(health_atom);
+  static health_history reply_to(health_history_atom, runtime::principal who);
+  static stream_ending reply_to(end_stream_atom, runtime::principal who, bool rotate);
   static channel_view reply_to(feature_atom, bool on);
 };
 

@@ -2,6 +2,9 @@
 // stream_session.hpp or channel_directory.hpp instead.
 #pragma once
 
+#include <span>
+
+#include "actors/channel/channel.hpp"
 #include "actors/channel/channel_directory.hpp"
 #include "actors/core/console_adapter.hpp"
 #include "actors/core/module.hpp"
@@ -14,6 +17,13 @@ console::adapter channel_adapter();
 /// /api/v1/channels…: directory, one channel, creation (within the account's quota), metadata
 /// changes and stream keys (owner), live ingest health.
 void add_channel_routes(route_table& routes, const node_env& env);
+
+/// /api/v1/channels/{channel}/ingest, …/stream/end and …/health/history (stream_manager.cpp).
+void add_stream_manager_routes(route_table& routes, const node_env& env);
+/// The warnings of a session's health samples (oldest first), each {"t","kind","message"}:
+/// keyframe_interval (over 4 s, once per run), bitrate_drop (under half of the last minute's
+/// average of at least 200 kbps, when it falls) and dropped_frames (more than the sample before).
+nlohmann::json health_warnings(std::span<const health_sample> samples);
 
 /// A directory row as the API shows it (directory page and search results).
 nlohmann::json directory_row_json(const channel_directory::channel& row);

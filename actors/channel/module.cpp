@@ -17,6 +17,10 @@ class channel_domain final : public domain_module {
     cfg.add_message_type<channel_view>("aethex::channel_view");
     cfg.add_message_type<stream_health>("aethex::stream_health");
     cfg.add_message_type<stream_session_view>("aethex::stream_session_view");
+    cfg.add_message_type<health_sample>("aethex::health_sample");
+    cfg.add_message_type<std::vector<health_sample>>("std::vector<aethex::health_sample>");
+    cfg.add_message_type<health_history>("aethex::health_history");
+    cfg.add_message_type<stream_ending>("aethex::stream_ending");
   }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
@@ -41,6 +45,7 @@ class channel_domain final : public domain_module {
 
   void add_routes(route_table& routes, const node_env& env) const override {
     add_channel_routes(routes, env);
+    add_stream_manager_routes(routes, env);
     add_search_route(routes, env);
     add_discovery_routes(routes, env);
   }

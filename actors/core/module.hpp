@@ -47,6 +47,10 @@ inline constexpr std::string_view mail = "mail";  // (mail_atom, to, subject, te
 /// Renders clips on the member that holds the VOD (media/clip_renderer.hpp); reached by
 /// node_env::publish with a job (actors/clip/clip.hpp).
 inline constexpr std::string_view clip_renderer = "clip.renderer";
+/// The media supervisor, as the topic (node_env::publish, JSON {"channel","session"}) on which
+/// the member that ingests a session hears that the channel's owner ended it: it hangs up on
+/// the publisher.
+inline constexpr std::string_view end_stream = "media.end_stream";
 }  // namespace service_names
 
 /// Named node-local actors that modules start ("chat.hub", "console"), for front ends and other

@@ -218,6 +218,8 @@ int run_node(const runtime::node_config& config) {
                     net::mail::spawn_mail_service(sys, mailer));
   env.services->add(std::string{actors::service_names::clip_renderer},
                     media::spawn_clip_renderer(sys, registry, config.data_dir, env.node_id));
+  // "End stream" reaches the member that ingests the session through this topic.
+  env.services->add(std::string{actors::service_names::end_stream}, media_supervisor);
   env.query = [&sys, membership, read_model](std::string name, nlohmann::json args, auto done) {
     query_read_models(sys, membership, read_model, std::move(name), std::move(args),
                       std::move(done));

@@ -25,6 +25,9 @@ struct publish_request {
   std::string stream_key;  // secret: never log it
   std::string peer;        // "ip:port" of the publisher, for logs
   container format = container::flv;
+  /// Ends the publisher's connection (the channel owner ended the stream); callable from any
+  /// thread, at any time, also after the connection is gone. Set by the provider.
+  std::function<void(std::string reason)> disconnect = [](std::string) {};
 };
 
 /// Receives one publish session's media. Called from the provider's I/O thread, in order.

@@ -82,6 +82,7 @@ void ingest_bridge::open(net::ingest::publish_request request,
   config.hls_root = hls_root_;
   config.hls = hls_;
   config.registry = registry_;
+  config.disconnect = std::move(request.disconnect);
   // One short-lived actor runs the two steps (go live, start media) without blocking a thread.
   sys_.spawn([registry = registry_, supervisor = media_supervisor_, key = request.stream_key,
               node = node_id_, vod_root = vod_root_, config = std::move(config),

@@ -106,6 +106,12 @@ class connection : public std::enable_shared_from_this<connection> {
           asio::post(self->socket_.get_executor(),
                      [self, id, r = std::move(r)]() mutable { self->on_open(id, std::move(r)); });
         };
+        req->request.disconnect = [weak = weak_from_this()](std::string reason) {
+          if (auto self = weak.lock()) {
+            log_line("disconnecting " + self->session_.peer() + ": " + reason);
+            self->stop(std::move(reason));
+          }
+        };
         handler_.open(std::move(req->request), std::move(done));
       } else if (auto* up = std::get_if<unpublished>(&ev)) {
         log_line("unpublished " + session_.peer() + " app=" + session_.app() + " (" + up->reason +

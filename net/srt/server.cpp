@@ -83,9 +83,25 @@ struct mailbox {
     std::uint64_t id;
     ingest::open_result result;
   };
+  struct hang_up {
+    SRTSOCKET sock;
+    std::uint64_t id;
+    std::string reason;
+  };
   std::mutex mu;
   bool closed = false;  // receiver is gone: late answers close their sinks right here
   std::vector<answer> answers;
+  std::vector<hang_up> hang_ups;  // connections the channel's owner ended
+
+  void post(hang_up h) {
+    std::lock_guard lock{mu};
+    if (!closed && hang_ups.size() < 1024)
+      hang_ups.push_back(std::move(h));
+  }
+  std::vector<hang_up> take_hang_ups() {
+    std::lock_guard lock{mu};
+    return std::exchange(hang_ups, {});
+  }
 
   void post(answer a) {
     {
@@ -268,6 +284,9 @@ struct server::impl {
     log_line("publish request from " + peer);
     ingest::publish_request request{"srt", "", std::move(parsed.key), peer,
                                     ingest::container::mpegts};
+    request.disconnect = [box = box, s, id](std::string reason) {
+      box->post(mailbox::hang_up{s, id, std::move(reason)});
+    };
     // The handler may answer on any thread (or at once, on this one): the mailbox hops back.
     handler.open(std::move(request), [box = box, s, id](ingest::open_result r) {
       box->post({s, id, std::move(r)});
@@ -320,6 +339,11 @@ struct server::impl {
   }
 
   void take_answers() {
+    for (auto& h : box->take_hang_ups()) {
+      auto it = connections.find(h.sock);
+      if (it != connections.end() && it->second.id == h.id)
+        close(it, h.reason);
+    }
     for (auto& a : box->take()) {
       auto it = connections.find(a.sock);
       if (it == connections.end() || it->second.id != a.id) {
