@@ -26,5 +26,7 @@ using topic_push_atom = caf::atom_constant<caf::atom("topicpush")>;
 using mail_atom = caf::atom_constant<caf::atom("mail")>;
 /// Figures of a service for the node's /metrics (net/app/metrics.hpp).
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+/// A member's live figures for the admin overview (net/app/node_services.hpp).
+using overview_atom = caf::atom_constant<caf::atom("overview")>;
 
 }  // namespace aethex

@@ -229,7 +229,7 @@ int run_node(const runtime::node_config& config) {
     publish_to_members(sys, membership, services, std::move(topic), std::move(payload));
   };
   auto routes = start_modules(modules, env);
-  add_node_routes(routes, {&sys, membership, env.node_id, read_model});
+  add_node_routes(routes, {&sys, membership, env.node_id, read_model, services});
   // Events applied here invalidate cached API answers here and on every other member.
   api_cache->track(routes);
   read_model->on_change([&sys, api_cache, membership, id = env.node_id](const auto& kinds) {

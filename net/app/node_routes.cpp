@@ -3,6 +3,8 @@
 // GET /api/v1/cluster (admin): members, their addresses, partitions and load (live entity
 // activations, chat sockets, streams ingested): the cluster's layout is for operators only.
 // POST /api/v1/cluster/drain (admin): move this node's partitions to the other members.
+// GET /api/v1/admin/overview (admin): each member's live channels, viewers, ingest bitrate and
+// chat messages/s, and their totals.
 #include <memory>
 
 #include <caf/all.hpp>
@@ -87,6 +89,65 @@ void describe_cluster(const node_route_context& ctx, route_reply respond) {
   });
 }
 
+json overview_row(const std::string& node, const std::vector<std::uint64_t>& figures) {
+  bool known = figures.size() == 4;
+  auto at = [&](std::size_t i) { return known ? json(figures[i]) : json(nullptr); };
+  return json{{"node", node},
+              {"live_channels", at(0)},
+              {"viewers", at(1)},
+              {"ingest_kbps", at(2)},
+              {"chat_messages_per_s", known ? json(double(figures[3]) / 1000.0) : json(nullptr)}};
+}
+
+// Every member's live figures and their sum; a member that does not answer shows nulls.
+void overview(const node_route_context& ctx, route_reply respond) {
+  ctx.sys->spawn([ctx, respond = std::move(respond)](caf::event_based_actor* self) {
+    auto ask_members = [self, respond](std::vector<std::pair<std::string, caf::actor>> members) {
+      auto rows = std::make_shared<std::vector<json>>(members.size());
+      auto pending = std::make_shared<std::size_t>(members.size());
+      auto finish = [rows, pending, respond] {
+        if (--*pending > 0)
+          return;
+        json totals{
+          {"live_channels", 0}, {"viewers", 0}, {"ingest_kbps", 0}, {"chat_messages_per_s", 0.0}};
+        for (const auto& row : *rows)
+          for (auto& [name, sum] : totals.items())
+            if (row[name].is_number())
+              sum = sum.is_number_float()
+                      ? json(sum.get<double>() + row[name].get<double>())
+                      : json(sum.get<std::uint64_t>() + row[name].get<std::uint64_t>());
+        respond(route_response::json(200, json{{"members", *rows}, {"totals", totals}}));
+      };
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        auto node = members[i].first;
+        (*rows)[i] = overview_row(node, {});
+        if (!members[i].second) {
+          finish();
+          continue;
+        }
+        self->request(members[i].second, 3s, overview_atom::value)
+          .then(
+            [rows, i, node, finish](const std::vector<std::uint64_t>& figures) {
+              (*rows)[i] = overview_row(node, figures);
+              finish();
+            },
+            [finish](caf::error&) { finish(); });
+      }
+    };
+    if (!ctx.membership)
+      return ask_members({{ctx.node_id, ctx.services}});
+    self->request(ctx.membership, 5s, get_atom::value)
+      .then(
+        [ask_members](runtime::cluster_view& view) {
+          std::vector<std::pair<std::string, caf::actor>> members;
+          for (const auto& m : view.members)
+            members.emplace_back(m.node_id, m.services);
+          ask_members(std::move(members));
+        },
+        [respond](caf::error& err) { respond(std::move(err)); });
+  });
+}
+
 // Answers once the leader reports the node owns no partition; the node keeps serving as an edge.
 void drain_node(const node_route_context& ctx, route_reply respond) {
   ctx.sys->spawn([membership = ctx.membership, node = ctx.node_id,
@@ -123,6 +184,10 @@ void add_node_routes(actors::route_table& routes, const node_route_context& ctx)
       describe_cluster(ctx, std::move(reply));
     },
     "members, partitions and load (admin)");
+  routes.add(
+    get, "admin/overview", access::admin,
+    [ctx](actors::route_request&&, route_reply reply) { overview(ctx, std::move(reply)); },
+    "live channels, viewers, ingest bitrate and chat messages/s per cluster member (admin)");
   routes.add(
     post, "cluster/drain", access::admin,
     [ctx](actors::route_request&&, route_reply reply) {

@@ -18,9 +18,11 @@ struct node_route_context {
   caf::actor membership;  // null when standalone
   std::string node_id;
   std::shared_ptr<read_models> read_model;
+  caf::actor services;  // this node's services (net/app/node_services.hpp)
 };
 
-/// GET health, GET cluster, POST cluster/drain, and GET openapi.json describing every route in
+/// GET health, GET cluster, POST cluster/drain, GET admin/overview, and GET openapi.json
+/// describing every route in
 /// `routes` (so add the modules' routes first).
 void add_node_routes(actors::route_table& routes, const node_route_context& ctx);
 

@@ -22,6 +22,27 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr auto member_timeout = 5s;
+constexpr auto chat_rate_interval = 5s;
+
+// The chat hub counts messages fanned out here; their rate over the last interval.
+struct chat_rate {
+  std::uint64_t last_total = 0;
+  std::chrono::steady_clock::time_point last_at{};
+  std::uint64_t per_s_milli = 0;
+
+  void sample(std::uint64_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (last_at != std::chrono::steady_clock::time_point{} && total >= last_total) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_at).count();
+      if (ms > 0)
+        per_s_milli = (total - last_total) * 1'000'000 / static_cast<std::uint64_t>(ms);
+    }
+    last_total = total;
+    last_at = now;
+  }
+};
+
+using chat_rate_tick_atom = caf::atom_constant<caf::atom("chatrate")>;
 
 caf::expected<json> local_rows(read_models& model, const std::string& name, const json& args,
                                const std::set<std::uint32_t>& partitions) {
@@ -38,7 +59,38 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
                                std::shared_ptr<response_cache> cache) {
   return sys.spawn([read_model, media, services,
                     cache](caf::event_based_actor* self) -> caf::behavior {
+    auto chat = std::make_shared<chat_rate>();
+    self->send(self, chat_rate_tick_atom::value);
     return {
+      [self, services, chat](chat_rate_tick_atom) {
+        if (auto hub = services->find(actors::service_names::chat_hub))
+          self->request(hub, member_timeout, metrics_atom::value)
+            .then(
+              [chat](const std::vector<std::uint64_t>& figures) {
+                if (figures.size() == 3)
+                  chat->sample(figures[2]);
+              },
+              [](caf::error&) {});
+        self->delayed_send(self, chat_rate_interval, chat_rate_tick_atom::value);
+      },
+      // This member's live figures: {live channels ingested here, their viewers, ingest
+      // kbit/s, chat messages/s × 1000}.
+      [self, media, chat](overview_atom) -> caf::result<std::vector<std::uint64_t>> {
+        auto promise = self->make_response_promise<std::vector<std::uint64_t>>();
+        self->request(media, member_timeout, media::media_figures_atom::value)
+          .then(
+            [promise, chat](const std::vector<media::session_figures>& sessions) mutable {
+              std::uint64_t viewers = 0, kbps = 0;
+              for (const auto& s : sessions) {
+                viewers += s.ws_viewers + s.hls_viewers + s.ll_hls_viewers;
+                kbps += s.bitrate_kbps;
+              }
+              promise.deliver(std::vector<std::uint64_t>{sessions.size(), viewers, kbps,
+                                                         chat->per_s_milli});
+            },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        return promise;
+      },
       [cache](changed_atom, const std::vector<std::string>& kinds) {
         if (cache)
           cache->invalidate(kinds);

@@ -31,6 +31,8 @@ using changed_atom = caf::atom_constant<caf::atom("rmchanged")>;
 ///  (query_atom, name, args_json, partitions) -> rows (JSON array text) of the partitions given
 ///  (changed_atom, kinds) -> invalidates this node's cached API answers that depend on them
 ///  (runtime::load_atom) -> {chat sockets, streams}
+///  (overview_atom) -> {live channels ingested here, their viewers, ingest kbit/s,
+///                      chat messages/s × 1000 over the last 5 s}
 ///  (media::relay_atom, channel, sink) -> a relay source of a stream ingested here
 ///  (console_atom, words) -> the node's console service's answer
 ///  (publish_atom, topic, payload) -> the same to the local service named topic

@@ -1,7 +1,7 @@
 // The stream manager against a real node and real publishers: the ingest URLs carry the node's
 // ports, the health history of a stream with B-frames (x264's default, as OBS sends it) shows
-// no dropped frames, and "end stream" hangs up on the RTMP or SRT publisher at once; with a
-// new key the old one no longer publishes.
+// no dropped frames, the admin overview counts the stream, and "end stream" hangs up on the RTMP
+// or SRT publisher at once; with a new key the old one no longer publishes.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -86,6 +86,14 @@ TEST_CASE("the stream manager: ingest URLs, health over time, and ending the str
   CHECK(last["bitrate_kbps"].get<std::uint64_t>() > 0);
   CHECK(last["keyframe_interval_ms"].get<std::int64_t>() == doctest::Approx(1000).epsilon(0.1));
   CHECK(history["warnings"].empty());
+
+  // The admin's overview: this member ingests one live channel.
+  auto overview = api_ok(node, "GET", "admin/overview", admin);
+  REQUIRE(overview["members"].size() == (test_node::in_cluster() ? 3u : 1u));
+  CHECK(overview["totals"]["live_channels"] == 1);
+  CHECK(overview["totals"]["ingest_kbps"].get<std::uint64_t>() > 0);
+  CHECK(overview["totals"]["chat_messages_per_s"].is_number());
+  CHECK(api_step(node, "GET", "admin/overview", "").status == 401);
 
   auto ended = api_ok(node, "POST", "channels/mona/stream/end", admin, json{{"rotate_key", true}});
   CHECK(ended["ended"] == true);
