@@ -75,8 +75,8 @@ void watch(const node_env& env, route_request&& req, route_reply reply) {
           });
 }
 
-// The owner check ran before (access::owner); a name that cannot be a channel is 404 for the
-// admin too.
+// The owner check ran before (access::owner) and found the channel; the admin skips it, so
+// the channel is looked up for the admin (404 as for everyone).
 void dashboard(const node_env& env, route_request&& req, route_reply reply, bool csv) {
   if (!valid_channel_name(req.param("channel")))
     return reply(no_such_channel());
@@ -87,16 +87,27 @@ void dashboard(const node_env& env, route_request&& req, route_reply reply, bool
   if (csv && !valid_csv_table(table))
     return reply(make_error(errc::invalid_argument,
                             "table must be series, sources, sessions, totals or recent_followers"));
-  build_dashboard(env, std::move(*params), [reply, csv, table](caf::expected<json> figures) {
-    if (!figures)
-      return reply(figures.error());
-    if (!csv)
-      return reply(route_response::json(200, *figures));
-    auto text = dashboard_csv(*figures, table);
-    if (!text)
-      return reply(text.error());
-    reply(route_response::text(200, "text/csv; charset=utf-8", std::move(*text)));
-  });
+  auto answer = [env, params = std::move(*params), reply, csv, table]() mutable {
+    build_dashboard(env, std::move(params), [reply, csv, table](caf::expected<json> figures) {
+      if (!figures)
+        return reply(figures.error());
+      if (!csv)
+        return reply(route_response::json(200, *figures));
+      auto text = dashboard_csv(*figures, table);
+      if (!text)
+        return reply(text.error());
+      reply(route_response::text(200, "text/csv; charset=utf-8", std::move(*text)));
+    });
+  };
+  if (!req.who.is_admin())
+    return answer();  // the owner check found the channel
+  channel_ref{env.registry, req.param("channel")}
+    .ask(get_atom::value)
+    .then(*env.sys, [reply, answer](caf::expected<channel_view> view) mutable {
+      if (!view)
+        return reply(view.error());
+      answer();
+    });
 }
 
 }  // namespace

@@ -130,6 +130,7 @@ TEST_CASE("heartbeats from a guest and a signed-in viewer become the owner's fig
   CHECK(t.node.call(get, "channels/alice/analytics", carl).error == errc::forbidden);
   CHECK(t.node.call(get, "channels/alice/analytics", nobody).error == errc::unauthorized);
   CHECK(t.node.call(get, "channels/nosuch/analytics", carl).error == errc::not_found);
+  CHECK(t.node.call(get, "channels/nosuch/analytics", admin).error == errc::not_found);
   CHECK(t.node.call(get, "channels/alice/analytics.csv", carl).error == errc::forbidden);
 }
 
