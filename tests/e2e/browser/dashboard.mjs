@@ -108,6 +108,7 @@ try {
   step = 'the stream manager with graphs (screenshot)';
   current = owner;
   await waitChart(owner, 'chat-activity', 0);
+  await owner.evaluate(() => window.scrollTo(0, 0));
   await owner.screenshot({ path: shots.stream, fullPage: true });
 
   step = 'analytics list the search source';
@@ -152,6 +153,7 @@ try {
     { channel, token: args.token },
   );
   checks.api_search = Array.isArray(out.api_sources) && out.api_sources.some((s) => s.source === 'search' && s.views >= 1);
+  await owner.evaluate(() => window.scrollTo(0, 0));
   await owner.screenshot({ path: shots.analytics, fullPage: true });
 
   step = 'the viewer leaves';
