@@ -1,7 +1,7 @@
 // The analytics routes over a node without front ends (analytics_node.hpp): heartbeats from a
 // guest and a signed-in viewer become the owner's dashboard figures; a stream session narrows
 // them; other callers get 401/403/404 as owner routes do; CSV tables with their header; bad
-// bodies and parameters are 400.
+// bodies and parameters are 400; the console's get and tick.
 #include <doctest/doctest.h>
 
 #include <sstream>
@@ -75,8 +75,17 @@ TEST_CASE("heartbeats from a guest and a signed-in viewer become the owner's fig
         202);
   t.at(45);
   CHECK(t.beat(bob, {{"viewer", "tab-a"}, {"source", "external"}}).status == 202);
+  auto live = t.node.console("analytics", "alice", "get");
+  REQUIRE(live);
+  CHECK((*live)["open_spans"] == 1);  // bob's
+  CHECK((*live)["minute_ms"] == t.start);
+  CHECK((*live)["minute_peak_viewers"] == 2);
+  CHECK((*live)["minute_watch_s"] == 75);
+  CHECK((*live)["minute_views"] == 2);
   t.at(60);
-  t.close_minutes();
+  auto ticked = t.node.console("analytics", "alice", "tick");
+  REQUIRE(ticked);
+  CHECK((*ticked)["written"] == 1);
   REQUIRE(t.node.ask<follows_view>("follows", "bob", follow_atom::value, std::string{"alice"}));
   t.at(70);
   REQUIRE(t.node.ask<stream_session_view>("stream", "alice-s1", end_atom::value));
