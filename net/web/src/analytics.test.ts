@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { analyticsCsvUrl, analyticsUrl, parseAdminOverview, parseAnalytics, parseHealthHistory, parseIngest, rangeFor } from './analyticsApi';
+import { analyticsCsvUrl, analyticsUrl, bucketFits, parseAdminOverview, parseAnalytics, parseHealthHistory, parseIngest, rangeFor } from './analyticsApi';
 import { chatPerMinute, detectWarnings, followerGrowth, healthColumns, latestWarnings, pointCount, toColumns, watchHours } from './charts';
 import { csvFilename, downloadCsv } from './csvDownload';
 import type { HealthSample } from './analyticsApi';
@@ -69,7 +69,9 @@ describe('analytics parsing', () => {
     expect(h.samples[0]?.fps).toBe(30);
     expect(h.warnings).toEqual([{ t: 5, kind: 'bitrate_drop', message: 'm' }]);
     const o = parseAdminOverview({ members: [{ node: 'n1', viewers: 3 }], totals: { viewers: 3, live_channels: 1 } });
-    expect(o.members[0]).toEqual({ node: 'n1', live_channels: 0, viewers: 3, ingest_kbps: 0, chat_messages_per_s: 0 });
+    expect(o.members[0]).toEqual({ node: 'n1', answered: true, live_channels: null, viewers: 3, ingest_kbps: null, chat_messages_per_s: null });
+    const silent = parseAdminOverview({ members: [{ node: 'n2', live_channels: null, viewers: null }], totals: {} });
+    expect(silent.members[0]?.answered).toBe(false);
     expect(o.totals.live_channels).toBe(1);
     expect(() => parseAdminOverview({})).toThrow();
   });
@@ -187,5 +189,16 @@ describe('health warnings floor', () => {
   it('does not flag drops of a stream under 200 kbit/s', () => {
     const low = [0, 1, 2, 3].map((i) => sample(i * 5000, { bitrate_kbps: 150 }));
     expect(detectWarnings([...low, sample(20000, { bitrate_kbps: 10 })])).toEqual([]);
+  });
+});
+
+describe('bucket limits', () => {
+  it('allows at most 10,080 buckets from the first bucket start', () => {
+    const day = 86_400_000;
+    expect(bucketFits('minute', 0, 7 * day)).toBe(true);
+    expect(bucketFits('minute', 30_000, 7 * day + 30_000)).toBe(false);
+    expect(bucketFits('minute', 0, 30 * day)).toBe(false);
+    expect(bucketFits('hour', 0, 30 * day)).toBe(true);
+    expect(bucketFits('auto', 0, 3650 * day)).toBe(true);
   });
 });

@@ -163,6 +163,17 @@ export async function fetchAnalytics(token: string, channel: string, q: Analytic
 
 // ---- Ranges -------------------------------------------------------------------------------
 
+/** The most buckets the node answers for one range (more is a 400). */
+export const MAX_BUCKETS = 10_080;
+const BUCKET_MS: Record<Exclude<Bucket, 'auto'>, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** Whether `bucket` splits [from, to] into few enough buckets (the range starts at its first bucket's start). */
+export function bucketFits(bucket: Bucket, from: number, to: number): boolean {
+  if (bucket === 'auto') return true;
+  const size = BUCKET_MS[bucket];
+  return Math.ceil((to - Math.floor(from / size) * size) / size) <= MAX_BUCKETS;
+}
+
 export type RangePreset = 'stream' | '24h' | '7d' | '30d' | 'custom';
 export const RANGE_PRESETS: readonly { value: RangePreset; label: string }[] = [
   { value: 'stream', label: 'This stream' },
@@ -286,30 +297,35 @@ export async function fetchHealthHistory(token: string, channel: string): Promis
 
 // ---- Admin --------------------------------------------------------------------------------
 
+/** A member's load; null figures: the member did not answer in time. */
 export interface NodeLoad {
-  live_channels: number;
-  viewers: number;
-  ingest_kbps: number;
-  chat_messages_per_s: number;
+  live_channels: number | null;
+  viewers: number | null;
+  ingest_kbps: number | null;
+  chat_messages_per_s: number | null;
 }
 
 export interface AdminOverview {
-  members: (NodeLoad & { node: string })[];
+  members: (NodeLoad & { node: string; answered: boolean })[];
   totals: NodeLoad;
 }
 
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const load = (o: Obj): NodeLoad => ({
-  live_channels: num(o.live_channels),
-  viewers: num(o.viewers),
-  ingest_kbps: num(o.ingest_kbps),
-  chat_messages_per_s: num(o.chat_messages_per_s),
+  live_channels: numOrNull(o.live_channels),
+  viewers: numOrNull(o.viewers),
+  ingest_kbps: numOrNull(o.ingest_kbps),
+  chat_messages_per_s: numOrNull(o.chat_messages_per_s),
 });
 
 export function parseAdminOverview(v: unknown): AdminOverview {
   const o = obj(v);
   if (!Array.isArray(o.members)) throw bad('overview.members missing');
   return {
-    members: o.members.map(obj).map((m) => ({ node: str(m.node), ...load(m) })),
+    members: o.members.map(obj).map((m) => {
+      const l = load(m);
+      return { node: str(m.node), answered: Object.values(l).some((x) => x !== null), ...l };
+    }),
     totals: load(obj(o.totals)),
   };
 }

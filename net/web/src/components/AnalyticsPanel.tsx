@@ -7,6 +7,7 @@ import { ApiError, fetchChannel } from '../api';
 import {
   BUCKETS,
   RANGE_PRESETS,
+  bucketFits,
   analyticsCsvUrl,
   fetchAnalytics,
   rangeFor,
@@ -49,7 +50,9 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
     if (startedAt === undefined) return;
     const c = { from: fromLocalInput(custom.from), to: fromLocalInput(custom.to) };
     if (preset === 'custom' && (!Number.isFinite(c.from) || !Number.isFinite(c.to))) return setError('Pick a start and an end.');
-    const q: AnalyticsQuery = { ...rangeFor(preset, Date.now(), startedAt, c), bucket };
+    const range = rangeFor(preset, Date.now(), startedAt, c);
+    // Too many buckets for the range (per minute over weeks): the node picks instead.
+    const q: AnalyticsQuery = { ...range, bucket: bucketFits(bucket, range.from, range.to) ? bucket : 'auto' };
     let current = true;
     setError(null);
     fetchAnalytics(token, name, q)
@@ -117,6 +120,11 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
           </button>
         </div>
         {preset === 'stream' && startedAt === null && <p class="muted">Not live now: showing the last 24 hours.</p>}
+        {data && query && query.bucket !== bucket && (
+          <p class="muted" id="analytics-bucket-note">
+            Per {bucket} is too fine for this range: showing per {data.bucket}.
+          </p>
+        )}
         {error && (
           <p class="form-error" role="alert" id="analytics-error">
             {error}

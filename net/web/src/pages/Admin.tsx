@@ -66,6 +66,9 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
   );
 }
 
+/** A figure, or "–" when the member did not answer. */
+const cell = (f: (n: number) => string, v: number | null) => (v === null ? '–' : f(v));
+
 const COLUMNS: [keyof NodeLoad, string, (n: number) => string][] = [
   ['live_channels', 'Live channels', String],
   ['viewers', 'Viewers', String],
@@ -121,11 +124,14 @@ function Overview({ token, onRefused }: { token: string; onRefused?: () => void 
           </thead>
           <tbody>
             {overview.members.map((m) => (
-              <tr key={m.node} data-testid="admin-member" data-node={m.node}>
-                <th scope="row">{m.node}</th>
+              <tr key={m.node} data-testid="admin-member" data-node={m.node} data-answered={String(m.answered)}>
+                <th scope="row">
+                  {m.node}
+                  {!m.answered && <span class="muted"> (no answer)</span>}
+                </th>
                 {COLUMNS.map(([k, , f]) => (
                   <td key={k} data-col={k}>
-                    {f(m[k])}
+                    {cell(f, m[k])}
                   </td>
                 ))}
               </tr>
@@ -136,7 +142,7 @@ function Overview({ token, onRefused }: { token: string; onRefused?: () => void 
               <th scope="row">All nodes</th>
               {COLUMNS.map(([k, , f]) => (
                 <td key={k} data-col={k}>
-                  {f(overview.totals[k])}
+                  {cell(f, overview.totals[k])}
                 </td>
               ))}
             </tr>
