@@ -215,6 +215,13 @@ caf::behavior analytics_behavior(analytics_actor* self, caf::actor registry,
         return closed.error();
       return *closed;
     },
+    [self](analytics_flush_atom) -> caf::result<std::uint32_t> {
+      self->state.touch();
+      auto closed = close_minute(self, self->state.clock().now_ms(), true);
+      if (!closed)
+        return closed.error();
+      return *closed;
+    },
     [self](analytics_timer_atom) {
       if (auto closed = close_minute(self, self->state.clock().now_ms()); !closed)
         caf::aout(self) << "analytics/" << self->state.id() << ": " << message_of(closed.error())

@@ -30,6 +30,9 @@ namespace aethex::actors {
 using analytics_beat_atom = caf::atom_constant<caf::atom("anbeat")>;
 /// Closes the minutes that are over (as of the entity's clock) and answers how many it wrote.
 using analytics_tick_atom = caf::atom_constant<caf::atom("antick")>;
+/// Writes what the current minute counted so far at once (tests, operators); the rest of the
+/// minute goes into a second event for it, which readers add up.
+using analytics_flush_atom = caf::atom_constant<caf::atom("anflush")>;
 
 namespace analytics_limits {
 /// A beat continues its span when it comes at most this long after the previous one.
@@ -80,11 +83,13 @@ typename Inspector::result_type inspect(Inspector& f, analytics_live_view& x) {
 ///  (analytics_beat_atom, watch_beat) -> bool true | rate_limited ("busy": too many open spans)
 ///     | invalid_argument
 ///  (analytics_tick_atom)             -> std::uint32_t minute events written
+///  (analytics_flush_atom)            -> std::uint32_t minute events written (0 or 1)
 ///  (get_atom)                        -> analytics_live_view
 struct analytics_protocol {
   static constexpr std::string_view kind = "analytics";
   static bool reply_to(analytics_beat_atom, watch_beat beat);
   static std::uint32_t reply_to(analytics_tick_atom);
+  static std::uint32_t reply_to(analytics_flush_atom);
   static analytics_live_view reply_to(get_atom);
 };
 

@@ -30,6 +30,11 @@ adapter analytics_adapter() {
          expecting<std::uint32_t>([](const std::uint32_t& n) -> caf::expected<json> {
            return json{{"written", n}};
          }));
+  a.send("flush", {}, "Writes what the current minute counted so far now; answers how many.",
+         "send analytics/alice flush", message_of_args(analytics_flush_atom::value),
+         expecting<std::uint32_t>([](const std::uint32_t& n) -> caf::expected<json> {
+           return json{{"written", n}};
+         }));
   return a;
 }
 

@@ -220,3 +220,23 @@ TEST_CASE("the last written minute comes back after a restart") {
   CHECK(t.live().last_written_minute_ms == t.minute(0));
   CHECK(t.live().open_spans == 0);  // spans live in memory only
 }
+
+TEST_CASE("a flush writes the minute so far; the rest of it comes as a second event") {
+  analytics_fixture t;
+  t.beat_at(0, "v:a");
+  t.beat_at(15, "v:a");
+  auto flushed = t.f.ask<std::uint32_t>("analytics", "alice", analytics_flush_atom::value);
+  REQUIRE(flushed);
+  CHECK(*flushed == 1);
+  t.beat_at(30, "v:a");
+  t.at(60);
+  CHECK(t.tick() == 1);
+  auto m = t.minutes();
+  REQUIRE(m.size() == 2);
+  CHECK(m[0]["minute_ms"] == t.minute(0));
+  CHECK(m[1]["minute_ms"] == t.minute(0));
+  CHECK(m[0]["watch_s"] == json{{"v:a", 15}});
+  CHECK(m[1]["watch_s"] == json{{"v:a", 15}});
+  CHECK(m[0]["views"].size() == 1);
+  CHECK(m[1]["views"].empty());
+}
