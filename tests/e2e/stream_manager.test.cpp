@@ -4,6 +4,7 @@
 // or SRT publisher at once; with a new key the old one no longer publishes.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -21,36 +22,13 @@ namespace {
 // ffmpeg_publish_args without -tune zerolatency: x264 then sends B-frames, whose presentation
 // times jump around; health must not count those jumps as dropped frames.
 std::vector<std::string> publish_with_b_frames(const std::string& url, const std::string& format) {
-  return {"ffmpeg",
-          "-hide_banner",
-          "-loglevel",
-          "error",
-          "-re",
-          "-f",
-          "lavfi",
-          "-i",
-          "testsrc=size=640x360:rate=30",
-          "-f",
-          "lavfi",
-          "-i",
-          "sine=frequency=440:sample_rate=48000",
-          "-t",
-          "120",
-          "-c:v",
-          "libx264",
-          "-preset",
-          "veryfast",
-          "-bf",
-          "3",
-          "-pix_fmt",
-          "yuv420p",
-          "-g",
-          "30",
-          "-c:a",
-          "aac",
-          "-f",
-          format,
-          url};
+  auto args = ffmpeg_publish_args(url, 120);
+  auto tune = std::find(args.begin(), args.end(), "-tune");
+  REQUIRE(tune != args.end());
+  args.erase(tune, tune + 2);
+  args.insert(args.end() - 3, {"-bf", "3"});
+  *(args.end() - 2) = format;  // "-f flv URL" last
+  return args;
 }
 
 }  // namespace
