@@ -2,8 +2,9 @@
 // signed-up creator's channel; in Chromium the creator's stream manager shows the stream LIVE,
 // the node's real RTMP and SRT ingest URLs and health graphs drawn by uPlot; a viewer opens the
 // channel with ?src=search and its player sends watch beats; the Analytics tab then lists search
-// among the traffic sources and draws its charts (the sources CSV downloads), and /admin shows
-// the node's load with the admin token. Afterwards the API confirms the beats' view.
+// among the traffic sources and draws its charts (the sources CSV downloads), /admin shows the
+// node's load with the admin token, and End stream (resetting the key) takes the channel
+// offline. Afterwards the API confirms the beats' view and the new key.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,14 @@ TEST_CASE("the creator dashboard shows the live stream, its health and the analy
   CHECK(measured["beats"].value("source", "") == "search");
   CHECK(std::filesystem::exists(node.out_dir / "dashboard-stream.png"));
   CHECK(std::filesystem::exists(node.out_dir / "dashboard-analytics.png"));
+
+  // The page ended the stream and reset the key: the channel is offline, the old key is gone.
+  const auto old_key = channel.body.value("stream_key", "");
+  CHECK_FALSE(channel_live(node, "dana"));
+  auto key = api_call(node, "GET", "/api/v1/channels/dana/stream-key", nullptr, token);
+  REQUIRE(key.status == 200);
+  CHECK(key.body.value("stream_key", "") == measured.value("new_key", ""));
+  CHECK(key.body.value("stream_key", "") != old_key);
 
   // The viewer's beats, as the API counts them: a view from search.
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -11,6 +11,8 @@
 //   sources (refreshed until it does) and draws the viewers chart; the sources CSV downloads
 //   through a Blob URL and names search; the API answers the same.
 // - Admin (with --admin-token): /admin takes the token and lists the node's load.
+// - End stream: with "Also reset the stream key" checked and the confirm accepted, the stream
+//   ends (the status turns offline) and the new key shows revealed (new_key).
 // Screenshots: dashboard-stream.png (the stream manager with its graphs), dashboard-analytics.png,
 // admin.png. Waits are on the pages' own state, never on fixed sleeps.
 // Usage: node tests/e2e/browser/dashboard.mjs --url http://127.0.0.1:PORT --channel NAME --user NAME
@@ -176,6 +178,21 @@ try {
     checks.admin_members = out.admin_members.length >= 1;
     await admin.screenshot({ path: shots.admin, fullPage: true });
   }
+
+  step = 'the owner ends the stream, resetting the key';
+  current = owner;
+  await owner.click('#dash-tab-stream');
+  await owner.locator('#stream-status[data-live="true"]').waitFor();
+  await owner.check('#end-rotate-key');
+  owner.once('dialog', (d) => void d.accept());
+  await owner.click('#end-stream');
+  await owner.locator('#end-stream-status.form-ok').waitFor();
+  out.end_status = (await owner.locator('#end-stream-status').innerText()).trim();
+  await owner.locator('#stream-status[data-live="false"]').waitFor();
+  await owner.waitForFunction(() => document.querySelector('#stream-key')?.getAttribute('data-revealed') === 'true');
+  out.new_key = (await owner.locator('#stream-key').innerText()).trim();
+  checks.ended = /key was replaced/.test(out.end_status) && out.new_key.startsWith(`live_${channel}_`);
+  checks.end_disabled_offline = await owner.locator('#end-stream').isDisabled();
 
   checks.no_page_errors = errors.length === 0;
   report(checks, { ...out, screenshots: Object.values(shots).filter((s) => s !== shots.failure) }, errors);

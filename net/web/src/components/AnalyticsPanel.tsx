@@ -33,7 +33,8 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
   const [preset, setPreset] = useState<RangePreset>('stream');
   const [bucket, setBucket] = useState<Bucket>('auto');
   const [custom, setCustom] = useState(() => ({ from: toLocalInput(Date.now() - 86_400_000), to: toLocalInput(Date.now()) }));
-  const [startedAt, setStartedAt] = useState<number | null | undefined>(undefined);
+  // "This stream": the live session, else the newest one of the last 30 days (null: none).
+  const [stream, setStream] = useState<{ from: number; to: number | null; session?: string } | null | undefined>(undefined);
   const [data, setData] = useState<Analytics | null>(null);
   const [query, setQuery] = useState<AnalyticsQuery | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,16 +42,25 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
   const alive = useAlive();
 
   useEffect(() => {
-    fetchChannel(name)
-      .then((c) => alive.current && setStartedAt(c.live ? c.started_at_ms : null))
-      .catch(() => alive.current && setStartedAt(null));
-  }, [name]);
+    const newest = async () => {
+      const c = await fetchChannel(name);
+      if (c.live && c.started_at_ms !== null) return { from: c.started_at_ms, to: null };
+      const to = Date.now();
+      const s = (await fetchAnalytics(token, name, { from: to - 30 * 86_400_000, to, bucket: 'day' })).sessions[0];
+      return s ? { from: s.started_at_ms, to: s.ended_at_ms, session: s.id } : null;
+    };
+    newest()
+      .then((s) => alive.current && setStream(s))
+      .catch(() => alive.current && setStream(null));
+  }, [name, token]);
 
   useEffect(() => {
-    if (startedAt === undefined) return;
+    if (stream === undefined) return;
     const c = { from: fromLocalInput(custom.from), to: fromLocalInput(custom.to) };
     if (preset === 'custom' && (!Number.isFinite(c.from) || !Number.isFinite(c.to))) return setError('Pick a start and an end.');
-    const range = rangeFor(preset, Date.now(), startedAt, c);
+    const now = Date.now();
+    const range =
+      preset === 'stream' && stream ? { from: stream.from, to: stream.to ?? now, session: stream.session } : rangeFor(preset, now, null, c);
     // Too many buckets for the range (per minute over weeks): the node picks instead.
     const q: AnalyticsQuery = { ...range, bucket: bucketFits(bucket, range.from, range.to) ? bucket : 'auto' };
     let current = true;
@@ -63,12 +73,12 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
       })
       .catch((e) => current && setError(errorText(e)));
     // Ranges that end now follow along.
-    const timer = preset === 'custom' ? null : setTimeout(() => setTick((t) => t + 1), ANALYTICS_REFRESH_MS);
+    const timer = preset === 'custom' || (preset === 'stream' && stream?.to) ? null : setTimeout(() => setTick((t) => t + 1), ANALYTICS_REFRESH_MS);
     return () => {
       current = false;
       if (timer) clearTimeout(timer);
     };
-  }, [name, token, preset, bucket, custom.from, custom.to, startedAt, tick]);
+  }, [name, token, preset, bucket, custom.from, custom.to, stream, tick]);
 
   const charts = useMemo(
     () =>
@@ -119,7 +129,12 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
             Refresh
           </button>
         </div>
-        {preset === 'stream' && startedAt === null && <p class="muted">Not live now: showing the last 24 hours.</p>}
+        {preset === 'stream' && stream === null && <p class="muted">No stream in the last 30 days: showing the last 24 hours.</p>}
+        {preset === 'stream' && stream && stream.to !== null && (
+          <p class="muted" id="analytics-last-stream">
+            Not live now: showing your last stream ({new Date(stream.from).toLocaleString()}).
+          </p>
+        )}
         {data && query && query.bucket !== bucket && (
           <p class="muted" id="analytics-bucket-note">
             Per {bucket} is too fine for this range: showing per {data.bucket}.
