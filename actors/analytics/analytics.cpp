@@ -102,18 +102,9 @@ ev::minute minute_event(minute_figures& m) {
   ev::minute e;
   e.minute_ms = m.minute_ms;
   e.peak_viewers = m.peak;
-  std::int64_t other = 0;
-  for (auto& [key, ms] : m.watch_ms) {
-    auto s = static_cast<std::uint64_t>((ms + 500) / 1000);
-    if (s == 0)
-      continue;
-    if (e.watch_s.size() < lim::max_minute_watchers)
+  for (auto& [key, ms] : m.watch_ms)
+    if (auto s = static_cast<std::uint64_t>((ms + 500) / 1000); s > 0)
       e.watch_s[key] = s;
-    else
-      other += ms;
-  }
-  if (other > 0)
-    e.watch_s[std::string{other_watchers}] = static_cast<std::uint64_t>((other + 500) / 1000);
   e.views = std::move(m.views);
   e.extra_views = std::move(m.extra_views);
   return e;
@@ -169,8 +160,10 @@ caf::result<bool> beat(analytics_actor* self, const watch_beat& b) {
     auto watched = st.minute.watch_ms.find(b.viewer);
     if (watched != st.minute.watch_ms.end())
       watched->second += credit;
-    else if (credit > 0)
+    else if (credit > 0 && st.minute.watch_ms.size() < lim::max_minute_watchers)
       st.minute.watch_ms.emplace(b.viewer, credit);
+    else if (credit > 0)  // spans churned through by the thousand: bounded in memory too
+      st.minute.watch_ms[std::string{other_watchers}] += credit;
     s.last_ms = now;
     if (now - s.queued_ms >= requeue_ms) {
       s.queued_ms = now;
