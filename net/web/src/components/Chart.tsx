@@ -34,7 +34,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
     width,
     height: p.height ?? 160,
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(max, threshold ?? 0, 1) * 1.1] } },
+    scales: { x: { time: true, range: xRange }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(max, threshold ?? 0, 1) * 1.1] } },
     axes: [AXIS, { ...AXIS, size: p.unit ? 76 : 48, values: (_u, vals) => vals.map((v) => (p.unit ? `${fmt(v)} ${p.unit}` : fmt(v))) }],
     series: [
       {},
@@ -43,7 +43,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
         stroke: s.stroke,
         fill: s.fill,
         width: 2,
-        points: { show: false },
+        points: { show: (u: uPlot) => u.data[0].length === 1 }, // one point: a dot, no line
         paths: s.steps ? uPlot.paths.stepped?.({ align: 1 }) : undefined,
       })),
     ],
@@ -67,6 +67,13 @@ function options(p: ChartProps, width: number): uPlot.Options {
             ],
           },
   };
+}
+
+/** uPlot widens a time axis with one point to 1,000 days (its seconds mode): a minute either side instead. */
+function xRange(u: uPlot, min: number, max: number): uPlot.Range.MinMax {
+  const xs = u.data[0];
+  const only = xs.length === 1 ? xs[0] : undefined;
+  return only === undefined ? [min, max] : [only - 60, only + 60];
 }
 
 function fmt(v: number): string {
