@@ -22,6 +22,7 @@
 #include "media/renditions.hpp"
 #include "net/live/edge_redirect.hpp"
 #include "net/live/media_http.hpp"
+#include "net/live/socket_watch.hpp"
 #include "net/http/static_files.hpp"
 #include "net/ws_media/media_socket.hpp"
 #include "runtime/errors.hpp"
@@ -348,11 +349,16 @@ std::string clock_message(double media_time_s, std::int64_t wall_ms) {
 // Forwards one session's fMP4 packets to a WebSocket viewer.
 class hub_bridge final : public media::fmp4_subscriber {
  public:
-  hub_bridge(std::shared_ptr<net::ws_media::viewer> viewer, std::string rendition)
-      : viewer_(std::move(viewer)), rendition_(std::move(rendition)) {}
+  hub_bridge(std::shared_ptr<net::ws_media::viewer> viewer, std::string rendition,
+             std::shared_ptr<socket_watch> watch)
+      : viewer_(std::move(viewer)), rendition_(std::move(rendition)), watch_(std::move(watch)) {}
 
-  void on_packet(const media::fmp4_packet& p) override { viewer_->push(convert(p)); }
+  void on_packet(const media::fmp4_packet& p) override {
+    watched();
+    viewer_->push(convert(p));
+  }
   void on_packets(std::span<const media::fmp4_packet> run) override {
+    watched();
     std::vector<net::ws_media::packet> out;
     out.reserve(run.size());
     for (const auto& p : run)
@@ -381,10 +387,16 @@ class hub_bridge final : public media::fmp4_subscriber {
     return out;
   }
 
+  void watched() {
+    if (watch_)
+      watch_->on_media();
+  }
+
   static constexpr double clock_every_s = 5;
   std::shared_ptr<net::ws_media::viewer> viewer_;
   std::string rendition_;       // what this viewer gets: "source" or a rendition's name
   double last_clock_s_ = -1e9;  // media time of the last clock sent (an init restarts them)
+  std::shared_ptr<socket_watch> watch_;  // null: not reported; goes with the socket's bridge
 };
 
 }  // namespace
@@ -404,11 +416,16 @@ ws_module make_ws_media_module(const live_context& ctx) {
     // Refused before anything is looked up or a relay entry is made for the name (a 404).
     if (!actors::valid_channel_name(channel) || (!wanted.empty() && !media::find_rendition(wanted)))
       return false;
+    std::string_view target{req.target().data(), req.target().size()};
+    auto query = target.find('?') == std::string_view::npos ? std::string_view{}
+                                                            : target.substr(target.find('?') + 1);
+    auto watching = socket_watch::from_query(ctx.registry, channel, query);
     net::ws_media::accept(
       std::move(stream), std::move(req), peer,
-      [ctx, channel, wanted](std::shared_ptr<net::ws_media::viewer> viewer) {
+      [ctx, channel, wanted, watching](std::shared_ptr<net::ws_media::viewer> viewer) {
         // `relayed`: the outputs hold just the stream a relay carries, `wanted` itself.
-        auto watch = [viewer, wanted](caf::expected<media::media_outputs> outputs, bool relayed) {
+        auto watch = [viewer, wanted, watching](caf::expected<media::media_outputs> outputs,
+                                                bool relayed) {
           if (!outputs || !outputs->fmp4)
             return viewer->end("offline");
           auto hub = outputs->fmp4;
@@ -418,7 +435,7 @@ ws_module make_ws_media_module(const live_context& ctx) {
             hub = r->fmp4;
             served = wanted;
           }
-          auto bridge = std::make_shared<hub_bridge>(viewer, served);
+          auto bridge = std::make_shared<hub_bridge>(viewer, served, watching);
           viewer->hold(bridge);
           hub->subscribe(bridge);
         };
