@@ -1,5 +1,5 @@
-// The analytics routes over a node without front ends (analytics_node.hpp): heartbeats from a
-// guest and a signed-in viewer become the owner's dashboard figures; a stream session narrows
+// The analytics routes over a node without front ends (tests/actors/api_node.hpp): heartbeats from
+// a guest and a signed-in viewer become the owner's dashboard figures; a stream session narrows
 // them; other callers get 401/403/404 as owner routes do; CSV tables with their header; bad
 // bodies and parameters are 400; the console's get and tick.
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@
 #include "actors/channel/channel.hpp"
 #include "actors/channel/stream_session.hpp"
 #include "actors/social/follows.hpp"
-#include "tests/actors/analytics/analytics_node.hpp"
+#include "tests/actors/api_node.hpp"
 
 using namespace aethex;
 using namespace aethex::actors;
@@ -27,7 +27,7 @@ const auto nobody = runtime::principal::anonymous();
 const auto admin = runtime::principal::admin();
 
 struct analytics_api {
-  test::analytics_node node;
+  test::api_node node{{"analytics", "channel"}, {}};
   std::int64_t start = 0;  // a minute boundary
 
   analytics_api() {

@@ -1,5 +1,5 @@
-// The VOD routes over a node without front ends (vod_node.hpp): listing newest first, privacy
-// (a hidden VOD is 404, never 403), owner-only changes, deletion and retention removing the
+// The VOD routes over a node without front ends (tests/actors/api_node.hpp): listing newest first,
+// privacy (a hidden VOD is 404, never 403), owner-only changes, deletion and retention removing the
 // files, the chat replay of a real chat room after moderation, and continue watching.
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@
 #include "actors/vod/vod.hpp"
 #include "actors/vod/vod_keeper.hpp"
 #include "actors/vod/vod_files.hpp"
-#include "tests/actors/vod/vod_node.hpp"
+#include "tests/actors/api_node.hpp"
 
 using namespace aethex;
 using namespace aethex::actors;
@@ -30,7 +30,7 @@ const auto nobody = runtime::principal::anonymous();
 const auto admin = runtime::principal::admin();
 
 struct vod_api {
-  test::vod_node node;
+  test::api_node node{{"vod"}, {"vod"}};
 
   vod_api() {
     REQUIRE(node.ask<std::string>("channel", "alice", create_atom::value, alice,

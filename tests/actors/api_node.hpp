@@ -1,7 +1,8 @@
-// A node without its network front ends, for the analytics routes: every module's entity kinds
-// over an in-memory store with a manual clock, every read model in a SQLite file caught up before
-// each query, the analytics and channel routes (the channel's owner check) called as the HTTP
-// binding calls them: access checked, owner routes asking the owner check first.
+// A node without its network front ends, for a domain's routes: every module's entity kinds over
+// an in-memory store with a manual clock, every read model in a SQLite file caught up before each
+// query, the named modules' routes (and console adapters) added and the modules asked for started,
+// and routes called as the HTTP binding calls them: access checked, owner routes asking the
+// channel's owner check first (when the channel module's routes are there).
 #pragma once
 
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include <future>
 #include <mutex>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,12 +41,14 @@ struct api_answer {
   std::string content_type;
 };
 
-class analytics_node {
+class api_node {
  public:
-  analytics_node() {
+  /// `routed`: modules whose routes and console adapters are added; `started`: modules whose
+  /// start() runs (node-local services such as the VOD keeper).
+  api_node(std::set<std::string, std::less<>> routed, std::set<std::string, std::less<>> started) {
     static std::atomic<int> counter{0};
     folder_ = std::filesystem::temp_directory_path() /
-              ("aethex-analytics-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+              ("aethex-api-node-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::remove_all(folder_);
     std::filesystem::create_directories(folder_);
     config.data_dir = folder_ / "data";
@@ -81,13 +85,15 @@ class analytics_node {
         caf::anon_send(service, publish_atom::value, std::move(topic), std::move(payload));
     };
     for (auto& m : modules)
-      if (m->name() == "analytics" || m->name() == "channel") {
+      if (routed.contains(m->name())) {
         m->add_console(adapters);
+        if (started.contains(m->name()))
+          m->start(env);
         m->add_routes(routes, env);
       }
   }
 
-  ~analytics_node() {
+  ~api_node() {
     for (auto& service : env.services->all())
       self->send_exit(service, caf::exit_reason::user_shutdown);
     self->send_exit(registry, caf::exit_reason::user_shutdown);
@@ -95,8 +101,8 @@ class analytics_node {
     std::error_code ec;
     std::filesystem::remove_all(folder_, ec);
   }
-  analytics_node(const analytics_node&) = delete;
-  analytics_node& operator=(const analytics_node&) = delete;
+  api_node(const api_node&) = delete;
+  api_node& operator=(const api_node&) = delete;
 
   caf::expected<std::vector<nlohmann::json>> query(const std::string& name,
                                                    const nlohmann::json& args) {
@@ -148,7 +154,7 @@ class analytics_node {
     return who.is_user() ? "user-" + who.name : "";
   }
 
-  /// Calls the route `method` `target` ("channels/alice/analytics?x=1") as the caller whose token
+  /// Calls the route `method` `target` ("vods/abc?x=1") as the caller whose token
   /// resolves to `who`, checked against the route's access as the HTTP binding checks it.
   api_answer call(actors::http_method method, const std::string& target,
                   const runtime::principal& who, const nlohmann::json& body = nullptr) {
