@@ -264,4 +264,26 @@ describe('LiveConnection', () => {
     expect(latest().closed).toBe(true);
     expect(live.send({ type: 'ping' })).toBe(false);
   });
+  it('shares one room between several joiners of the same channel', () => {
+    const live = connection();
+    const chat: Frame[] = [];
+    const poll: Frame[] = [];
+    const leaveChat = live.joinRoom('nova', (f) => chat.push(f), () => {});
+    const leavePoll = live.joinRoom('nova', (f) => poll.push(f), () => {});
+    latest().open();
+    expect(latest().types()).toEqual(['join']);
+    latest().receive([{ type: 'poll', poll: { id: 'p1' } }, { type: 'msg', id: 1 }]);
+    expect(chat).toHaveLength(2);
+    expect(poll).toHaveLength(2);
+    leavePoll();
+    expect(latest().types()).toEqual(['join']); // the chat is still in the room
+    const leaveOther = live.joinRoom('vega', () => {}, () => {});
+    expect(latest().sent[1]).toEqual({ type: 'join', channel: 'vega' });
+    latest().receive({ type: 'msg', id: 2 });
+    expect(chat).toHaveLength(2); // vega's frames are not nova's
+    leaveOther();
+    expect(latest().sent[2]).toEqual({ type: 'join', channel: 'nova' });
+    leaveChat();
+    expect(latest().types()).toEqual(['join', 'join', 'join', 'leave']);
+  });
 });

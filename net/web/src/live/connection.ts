@@ -84,7 +84,8 @@ export class LiveConnection {
   private confirmedTopics: readonly string[] = [];
   private identity: Identity = null;
   private readonly topics = new Map<string, Set<FrameListener>>();
-  private room: Room | null = null;
+  /** Everyone who joined a room, in order; the last one's channel is the room joined. */
+  private rooms: Room[] = [];
   private readonly statusListeners = new Set<(s: LiveSnapshot) => void>();
   private backoffMs = BACKOFF_FIRST_MS;
   private retryTimer: unknown = null;
@@ -135,20 +136,36 @@ export class LiveConnection {
   }
 
   /**
-   * Joins a chat room (one at a time; a new join replaces the old). `onReset` runs before every
-   * (re)connect's replay, since the server then sends the room's history again.
+   * Joins a chat room (one at a time: the latest join's channel is the room). Several parts of a
+   * page may join the same channel (the chat, the poll, the hype train): the server is asked
+   * once and every one of them gets the room's frames. `onReset` runs before every (re)connect's
+   * replay, since the server then sends the room's history again.
    */
   joinRoom(channel: string, onFrame: FrameListener, onReset: () => void): () => void {
     const room: Room = { channel, onFrame, onReset };
-    this.room = room;
-    if (this.ready) this.sendNow({ type: 'join', channel });
+    const before = this.activeChannel();
+    this.rooms.push(room);
+    if (this.ready && before !== channel) this.sendNow({ type: 'join', channel });
     this.update();
     return () => {
-      if (this.room !== room) return;
-      this.room = null;
-      if (this.ready) this.sendNow({ type: 'leave' });
+      const i = this.rooms.indexOf(room);
+      if (i < 0) return;
+      const was = this.activeChannel();
+      this.rooms.splice(i, 1);
+      const now = this.activeChannel();
+      if (this.ready && now !== was) this.sendNow(now === null ? { type: 'leave' } : { type: 'join', channel: now });
       this.update();
     };
+  }
+
+  private activeChannel(): string | null {
+    return this.rooms[this.rooms.length - 1]?.channel ?? null;
+  }
+
+  /** The joiners of the room joined now. */
+  private activeRooms(): Room[] {
+    const channel = this.activeChannel();
+    return this.rooms.filter((r) => r.channel === channel);
   }
 
   onStatus(listener: (s: LiveSnapshot) => void): () => void {
@@ -172,7 +189,7 @@ export class LiveConnection {
 
   private needed(): boolean {
     if (this.disposed) return false;
-    return this.room !== null || (this.identity !== null && 'token' in this.identity && this.topics.size > 0);
+    return this.rooms.length > 0 || (this.identity !== null && 'token' in this.identity && this.topics.size > 0);
   }
 
   /** Opens the socket when something needs it; lets it go a while after nothing does. */
@@ -197,7 +214,7 @@ export class LiveConnection {
     ws.onopen = () => {
       if (this.socket !== ws) return;
       this.backoffMs = BACKOFF_FIRST_MS;
-      this.room?.onReset();
+      for (const room of this.activeRooms()) room.onReset();
       this.setStatus('open');
       const id = this.identity;
       if (id === null) this.becomeReady();
@@ -224,7 +241,8 @@ export class LiveConnection {
     this.ready = true;
     // One frame per topic: a topic the server does not know is refused alone, not with the rest.
     if (this.canSubscribe()) for (const topic of this.topics.keys()) this.sendTopics('subscribe', [topic]);
-    if (this.room) this.sendNow({ type: 'join', channel: this.room.channel });
+    const channel = this.activeChannel();
+    if (channel !== null) this.sendNow({ type: 'join', channel });
   }
 
   private receive(data: unknown): void {
@@ -259,7 +277,7 @@ export class LiveConnection {
       this.emit();
     }
     const authReply = f.ref === AUTH_REF && !this.ready;
-    this.room?.onFrame(f);
+    for (const room of this.activeRooms()) room.onFrame(f);
     if (authReply) {
       this.signedIn = type === 'auth_ok';
       this.becomeReady();
