@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { channelPath, isValidChannelName, messagesPath, parseRoute, raidArrivalPath } from './router';
+import { channelPath, isValidChannelName, messagesPath, modPath, overlayPath, parseRoute, raidArrivalPath } from './router';
 
 describe('parseRoute', () => {
   it('maps / and empty paths to home', () => {
@@ -22,6 +22,17 @@ describe('parseRoute', () => {
     expect(parseRoute('/c/%E0%A4%A').kind).toBe('not_found');
     expect(parseRoute('/c/' + 'x'.repeat(65)).kind).toBe('not_found');
     expect(parseRoute('/nope')).toEqual({ kind: 'not_found', path: '/nope' });
+  });
+
+  it('parses the mod dashboard and the overlays', () => {
+    expect(parseRoute('/c/alice/mod')).toEqual({ kind: 'mod', channel: 'alice' });
+    expect(parseRoute(modPath('alice'))).toEqual({ kind: 'mod', channel: 'alice' });
+    expect(parseRoute('/c/alice/admin').kind).toBe('not_found');
+    expect(parseRoute('/overlay/alice/poll')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'poll' });
+    expect(parseRoute(overlayPath('alice', 'hype-train'))).toEqual({ kind: 'overlay', channel: 'alice', widget: 'hype-train' });
+    expect(parseRoute('/overlay/alice/prediction?x=1')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'prediction' });
+    expect(parseRoute('/overlay/alice/chat').kind).toBe('not_found');
+    expect(parseRoute('/overlay/a%2Fb/poll').kind).toBe('not_found');
   });
 
   it('parses browse, categories and search with their queries', () => {

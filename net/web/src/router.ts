@@ -22,9 +22,16 @@ export type Route =
   | { kind: 'friends' }
   | { kind: 'following' }
   | { kind: 'inbox' }
+  /** The mod dashboard of a channel (`/c/<name>/mod`). */
+  | { kind: 'mod'; channel: string }
+  /** A page for OBS browser sources (`/overlay/<channel>/<poll|prediction|hype-train>`). */
+  | { kind: 'overlay'; channel: string; widget: OverlayWidget }
   /** `/messages` (the thread list, `with` null) or `/messages/<user>` (one conversation). */
   | { kind: 'messages'; with: string | null }
   | { kind: 'not_found'; path: string };
+
+export type OverlayWidget = 'poll' | 'prediction' | 'hype-train';
+const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train'];
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
 export const CHANNEL_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -62,6 +69,14 @@ export function parseRoute(path: string): Route {
       return isValidChannelName(raid) ? { kind: 'channel', name, raid } : { kind: 'channel', name };
     }
   }
+  if (parts[0] === 'c' && parts.length === 3 && parts[2] === 'mod') {
+    const channel = decodeName(parts[1] ?? '');
+    if (channel !== null) return { kind: 'mod', channel };
+  }
+  if (parts[0] === 'overlay' && parts.length === 3 && OVERLAY_WIDGETS.includes(parts[2] ?? '')) {
+    const channel = decodeName(parts[1] ?? '');
+    if (channel !== null) return { kind: 'overlay', channel, widget: parts[2] as OverlayWidget };
+  }
   if (parts[0] === 'v' && parts.length === 2) {
     // VOD ids are names too as far as the URL goes (the server's are 12 hex digits).
     const id = decodeName(parts[1] ?? '');
@@ -94,6 +109,16 @@ function queryOf(path: string): URLSearchParams {
 
 export function channelPath(name: string): string {
   return `/c/${encodeURIComponent(name)}`;
+}
+
+/** The channel's mod dashboard. */
+export function modPath(channel: string): string {
+  return `${channelPath(channel)}/mod`;
+}
+
+/** An overlay page for OBS. */
+export function overlayPath(channel: string, widget: OverlayWidget): string {
+  return `/overlay/${encodeURIComponent(channel)}/${widget}`;
 }
 
 /** The thread list, or the conversation with `user`. */

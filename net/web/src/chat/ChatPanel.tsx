@@ -5,7 +5,7 @@
 // arriving here is a highlighted line.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLive, useLiveSnapshot } from '../live/LiveContext';
-import { navigate, raidArrivalPath } from '../router';
+import { modPath, navigate, raidArrivalPath } from '../router';
 import type { Raid } from '../raidApi';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
 import { REACTIONS } from './emotes';
@@ -162,7 +162,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
       <div class="chat-messages" id="chat-messages" ref={list} aria-live="polite">
         {status !== 'open' && <p class="chat-system muted">{status === 'connecting' ? 'Connecting to chat…' : 'Chat disconnected, reconnecting…'}</p>}
         {chat.lines.map((line) => (
-          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} />
+          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} channel={channel} />
         ))}
       </div>
       <div class="reaction-burst" id="reaction-burst" aria-hidden="true">
@@ -219,12 +219,43 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
   );
 }
 
-function Line({ line, me, moderator, send }: { line: ChatLine; me: string | null; moderator: boolean; send: (f: Record<string, unknown>) => void }) {
+function Line({
+  line,
+  me,
+  moderator,
+  send,
+  channel,
+}: {
+  line: ChatLine;
+  me: string | null;
+  moderator: boolean;
+  send: (f: Record<string, unknown>) => void;
+  channel: string;
+}) {
   if (line.kind === 'system' && line.code === 'raided')
     return (
       <p class="chat-system chat-raided" data-code="raided" data-testid="raided-line" role="status">
         <span aria-hidden="true">🚀 </span>
         {line.text}
+      </p>
+    );
+  if (line.kind === 'system' && line.code === 'redemption')
+    return (
+      <p class="chat-system chat-redemption" data-code="redemption" data-testid="redemption-line">
+        <span aria-hidden="true">🪙 </span>
+        {line.text}
+      </p>
+    );
+  if (line.kind === 'system' && line.code === 'held')
+    return (
+      <p class="chat-system chat-notice chat-held" data-code="held" data-testid="held-notice" role="status">
+        {line.text}
+      </p>
+    );
+  if (line.kind === 'system' && line.code === 'automod_held')
+    return (
+      <p class="chat-system chat-held" data-code="automod_held" data-testid="automod-held-line">
+        {line.text} · <a href={modPath(channel)}>Mod queue</a>
       </p>
     );
   if (line.kind === 'system')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFrame, describeSettings, initialChat, MAX_LINES } from './chatModel';
+import { applyFrame, describeSettings, HELD_TEXT, initialChat, MAX_LINES } from './chatModel';
 import { renderSegments } from './emotes';
 
 const msg = (id: number, user = 'guest:bob', text = 'hi') => ({ type: 'msg', id, user, text, badges: [], ts: 1 });
@@ -118,5 +118,25 @@ describe('raids in chat', () => {
     expect(s.raid?.target).toBe('vega');
     expect(applyFrame(s, { type: 'joined', role: 'viewer', raid: null }).state.raid).toBeNull();
     expect(applyFrame(s, { type: 'role', role: 'viewer' }).state.raid?.target).toBe('vega');
+  });
+});
+
+describe('engagement and AutoMod in chat', () => {
+  it('says who redeemed what, and tells the sender of a held message', () => {
+    let s = applyFrame(initialChat, { type: 'redemption', redemption: { id: 'r', user: 'amy', reward_title: 'Hydrate', input: 'now' } }).state;
+    s = applyFrame(s, { type: 'notice', code: 'held', message: 'held for review', ref: 1 }).state;
+    expect(s.lines).toEqual([
+      { kind: 'system', key: 's1', text: 'amy redeemed Hydrate: now', code: 'redemption' },
+      { kind: 'system', key: 's2', text: HELD_TEXT, code: 'held', own: true },
+    ]);
+  });
+
+  it('shows held items to moderators only, and the approved message as a message', () => {
+    const held = { type: 'automod_held', item: { id: 4, user: 'bob', text: 'hmm', category: 'swearing', level: 2, ts: 1 } };
+    expect(applyFrame(initialChat, held).state.lines).toEqual([]);
+    const mod = applyFrame(initialChat, { type: 'joined', role: 'moderator', user: 'mia' }).state;
+    expect(applyFrame(mod, held).state.lines[0]).toMatchObject({ kind: 'system', code: 'automod_held', text: 'Held for review: bob: hmm' });
+    const approved = applyFrame(initialChat, { ...msg(9, 'bob', 'hmm'), automod: true }).state.lines[0];
+    expect(approved?.kind === 'msg' && approved.msg).toMatchObject({ id: 9, text: 'hmm', automod: true });
   });
 });

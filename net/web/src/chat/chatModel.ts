@@ -1,6 +1,10 @@
 // Chat state of one room as the server's frames describe it (docs/chat-protocol.md). Pure, so
 // the reducer is unit-tested without a socket.
 import { parseRaid, parseRaidFrame, raidedText, type Raid } from '../raidApi';
+import { parseRedemption, redemptionText } from '../engagement/model';
+
+/** What the sender of a message held by AutoMod reads (notice `held`). */
+export const HELD_TEXT = 'Your message is being reviewed by moderators.';
 
 export interface ChatMessage {
   id: number;
@@ -8,6 +12,8 @@ export interface ChatMessage {
   text: string;
   badges: string[];
   ts: number;
+  /** Held by AutoMod and approved by a moderator. */
+  automod?: boolean;
 }
 
 export type ChatLine =
@@ -80,6 +86,7 @@ export function parseMessage(v: unknown): ChatMessage | null {
     text: o.text,
     badges: Array.isArray(o.badges) ? o.badges.filter((b): b is string => typeof b === 'string') : [],
     ts: num(o.ts),
+    ...(o.automod === true ? { automod: true } : {}),
   };
 }
 
@@ -228,7 +235,19 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
         for (const [k, v] of Object.entries(f.counts as Frame)) if (typeof v === 'number') counts[k] = v;
       return { state: s, reactions: counts };
     }
+    case 'redemption': {
+      const r = parseRedemption(f.redemption ?? f);
+      return r ? { state: system(s, redemptionText(r), { code: 'redemption' }) } : { state: s };
+    }
+    case 'automod_held': {
+      // Moderators hear of held messages; the mod page's queue decides on them.
+      const item = typeof f.item === 'object' && f.item !== null ? (f.item as Frame) : null;
+      if (!item || !canModerate(s.role)) return { state: s };
+      return { state: system(s, `Held for review: ${str(item.user)}: ${str(item.text)}`, { code: 'automod_held' }) };
+    }
     case 'notice':
+      if (f.code === 'held') return { state: system(s, HELD_TEXT, { code: 'held', own: true }) };
+      return { state: system(s, str(f.message, 'request refused'), { code: str(f.code), own: true }) };
     case 'error':
       return { state: system(s, str(f.message, 'request refused'), { code: str(f.code), own: true }) };
     case 'ok':

@@ -8,7 +8,7 @@ import { LiveBadge } from '../components/LiveBadge';
 import { Uptime } from '../components/Uptime';
 import { LiveLatency } from '../components/LiveLatency';
 import { HealthPanel } from '../components/HealthPanel';
-import { ChatPanel } from '../chat/ChatPanel';
+import { ChatColumn } from '../engagement/ChatColumn';
 import { FollowButton } from '../components/FollowButton';
 import { QualityMenu, type QualityState } from '../components/QualityMenu';
 import { OwnerActions } from '../components/OwnerActions';
@@ -181,7 +181,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
         {ch && <ChannelClips channel={name} />}
       </section>
       <aside id="chat" class="chat-column">
-        <ChatPanel channel={name} onRaid={setRaid} />
+        <ChatColumn channel={name} onRaid={setRaid} />
       </aside>
     </main>
   );
