@@ -16,17 +16,27 @@ import { InboxPage } from './pages/Inbox';
 import { VodPage } from './pages/Vod';
 import { ClipPage } from './pages/Clip';
 import { ClipsPage } from './pages/Clips';
+import { ModPage } from './moderation/ModPage';
+import { OverlayPage } from './overlay/OverlayPage';
 import { LiveProvider } from './live/LiveContext';
 import './discovery.css';
 
 export function App() {
   const route = parseRoute(useLocationPath());
+  // OBS browser sources: the widget alone, no site chrome.
+  if (route.kind === 'overlay')
+    return (
+      <LiveProvider>
+        <OverlayPage key={`${route.channel}/${route.widget}`} channel={route.channel} widget={route.widget} />
+      </LiveProvider>
+    );
   return (
     <LiveProvider>
       <div class="app">
         <Header />
         {route.kind === 'home' && <HomePage />}
         {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} raidFrom={route.raid ?? null} />}
+        {route.kind === 'mod' && <ModPage key={route.channel} channel={route.channel} />}
         {route.kind === 'vod' && <VodPage key={`${route.id}@${route.t}`} id={route.id} t={route.t} />}
         {route.kind === 'clip' && <ClipPage key={route.id} id={route.id} />}
         {route.kind === 'clips' && <ClipsPage />}

@@ -10,6 +10,7 @@ import type { Raid } from '../raidApi';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
 import { REACTIONS } from './emotes';
 import { Badges, Segments } from './MessageParts';
+import { UserCard } from '../moderation/UserCard';
 import './chat.css';
 
 const BURST_MS = 1600;
@@ -30,6 +31,8 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
   const [draft, setDraft] = useState('');
   const [announceDraft, setAnnounceDraft] = useState('');
   const [bursts, setBursts] = useState<Burst[]>([]);
+  /** The chatter whose card a moderator opened by clicking their name. */
+  const [card, setCard] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
   const burstSeq = useRef(0);
 
@@ -162,7 +165,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
       <div class="chat-messages" id="chat-messages" ref={list} aria-live="polite">
         {status !== 'open' && <p class="chat-system muted">{status === 'connecting' ? 'Connecting to chat…' : 'Chat disconnected, reconnecting…'}</p>}
         {chat.lines.map((line) => (
-          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} channel={channel} />
+          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} channel={channel} onOpenUser={setCard} />
         ))}
       </div>
       <div class="reaction-burst" id="reaction-burst" aria-hidden="true">
@@ -215,6 +218,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
           </button>
         </form>
       )}
+      {card && moderator && <UserCard channel={channel} user={card} onClose={() => setCard(null)} />}
     </div>
   );
 }
@@ -225,12 +229,14 @@ function Line({
   moderator,
   send,
   channel,
+  onOpenUser,
 }: {
   line: ChatLine;
   me: string | null;
   moderator: boolean;
   send: (f: Record<string, unknown>) => void;
   channel: string;
+  onOpenUser: (user: string) => void;
 }) {
   if (line.kind === 'system' && line.code === 'raided')
     return (
@@ -265,7 +271,13 @@ function Line({
   return (
     <div class="chat-msg" data-id={m.id} data-user={m.user}>
       <Badges badges={m.badges} />
-      <span class="chat-user">{m.user}</span>
+      {moderator ? (
+        <button type="button" class="chat-user chat-user-button" data-testid="chat-user" aria-label={`User card of ${m.user}`} onClick={() => onOpenUser(m.user)}>
+          {m.user}
+        </button>
+      ) : (
+        <span class="chat-user">{m.user}</span>
+      )}
       <span class="chat-text">
         <Segments text={m.text} />
       </span>
