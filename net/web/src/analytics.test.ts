@@ -179,6 +179,7 @@ describe('dashboard routing', () => {
     const { parseRoute } = await import('./router');
     expect(parseDashboardTab('?tab=analytics')).toBe('analytics');
     expect(parseDashboardTab('?tab=content')).toBe('content');
+    expect(parseDashboardTab('?tab=engagement')).toBe('engagement');
     expect(parseDashboardTab('?tab=nope')).toBe('stream');
     expect(parseDashboardTab('')).toBe('stream');
     expect(parseRoute('/admin')).toEqual({ kind: 'admin' });

@@ -1,6 +1,7 @@
-// /dashboard: the creator's channels, each with three tabs: the Stream manager (going live,
+// /dashboard: the creator's channels, each with four tabs: the Stream manager (going live,
 // stream info, health and activity while live, raids), Analytics, and Videos & clips
-// (recording, VODs, clips). `?tab=stream|analytics|content` opens a tab.
+// (recording, VODs, clips) and Engagement (polls, predictions, rewards, redemptions).
+// `?tab=stream|analytics|content|engagement` opens a tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { createChannel, fetchOwnedChannels, type ManagedChannel } from '../accountApi';
@@ -10,16 +11,18 @@ import { AnalyticsPanel } from '../components/AnalyticsPanel';
 import { RecordingPanel } from '../components/RecordingPanel';
 import { VodManager } from '../components/VodManager';
 import { ClipManager } from '../components/ClipManager';
+import { EngagementPanel } from '../engagement/dashboard/EngagementPanel';
 import '../account.css';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
   { id: 'content', label: 'Videos & clips' },
+  { id: 'engagement', label: 'Engagement' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -193,6 +196,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
       <div role="tabpanel" id={`dash-panel-${tab}`} aria-labelledby={`dash-tab-${tab}`} class="dash-panel" data-tab={tab}>
         {tab === 'stream' && <StreamManager name={name} token={token} />}
         {tab === 'analytics' && <AnalyticsPanel name={name} token={token} />}
+        {tab === 'engagement' && <EngagementPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
