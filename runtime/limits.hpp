@@ -32,6 +32,9 @@ struct node_limits {
   unsigned channels_per_user = 5;    // the admin token is exempt
   unsigned hash_threads = 2;         // argon2id workers (64 MiB each while hashing)
   std::size_t hash_queue = 32;       // hashes waiting for a worker; beyond that: 503
+  /// argon2id's cost for new password hashes: false = libsodium's interactive limits; true = its
+  /// minimum, so load tests can register thousands of accounts (never for real accounts).
+  bool minimum_password_cost = false;
 };
 
 using steady_now_fn = std::function<std::chrono::steady_clock::time_point()>;

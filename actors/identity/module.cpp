@@ -21,7 +21,8 @@ class identity_domain final : public domain_module {
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
     auto& limits = env.config->limits;
-    add_user_kind(kinds, *env.store, {limits.hash_threads, limits.hash_queue}, *env.clock);
+    add_user_kind(kinds, *env.store, {limits.hash_threads, limits.hash_queue}, *env.clock,
+                  limits.minimum_password_cost);
     add_session_kind(kinds, *env.store, *env.clock);
   }
 

@@ -202,6 +202,7 @@ struct user_state {
   std::set<std::string> channels;  // claimed against the channel quota; at most the quota
   // Hashing off the actor thread: promises wait here for the pool (bounded by its queue).
   std::shared_ptr<runtime::hash_pool> pool;
+  bool minimum_password_cost = false;  // --minimum-password-cost (load tests)
   std::unordered_map<std::uint64_t, caf::typed_response_promise<user_view>> waiting;
   std::uint64_t next_job = 1;
   struct signup {
@@ -353,9 +354,10 @@ void wipe(std::string& secret) { sodium_memzero(secret.data(), secret.size()); }
 
 caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::event_store* store,
                             std::string username, std::shared_ptr<runtime::hash_pool> pool,
-                            const runtime::clock* clock) {
+                            const runtime::clock* clock, bool minimum_password_cost) {
   auto& st = self->state;
   st.pool = std::move(pool);
+  st.minimum_password_cost = minimum_password_cost;
   if (auto err = st.activate(self, *store, username, {registry, clock, 60s, 600s}))
     return st.refuse(self, std::move(err));
   auto not_found = [] { return make_error(errc::not_found, "user not found"); };
@@ -377,10 +379,10 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
       std::uint64_t job = 0;
       auto result = on_pool<hashed_atom>(
         self,
-        [password = std::string{password}]() mutable {
+        [password = std::string{password}, minimum = st.minimum_password_cost]() mutable {
           std::string hash;  // empty: the machine could not spare the memory
           try {
-            hash = hash_password(password);
+            hash = hash_password(password, minimum);
           } catch (const std::exception&) {
           }
           wipe(password);
@@ -517,11 +519,13 @@ std::optional<std::string> password_problem(std::string_view password) {
   return std::nullopt;
 }
 
-std::string hash_password(std::string_view password) {
+std::string hash_password(std::string_view password, bool minimum_cost) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+  // The parameters are part of the stored string, so verify_password reads either kind.
+  auto ops = minimum_cost ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  auto mem = minimum_cost ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem,
                             crypto_pwhash_ALG_ARGON2ID13) != 0)
     throw std::runtime_error("not enough memory to hash a password, try again");
   return out;
@@ -538,17 +542,21 @@ bool verify_password(std::string_view hash, std::string_view password) {
 
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
                       storage::event_store& store, const std::string& username,
-                      std::shared_ptr<runtime::hash_pool> pool, const runtime::clock& clock) {
-  return sys.spawn(user_behavior, registry, &store, username, std::move(pool), &clock);
+                      std::shared_ptr<runtime::hash_pool> pool, const runtime::clock& clock,
+                      bool minimum_password_cost) {
+  return sys.spawn(user_behavior, registry, &store, username, std::move(pool), &clock,
+                   minimum_password_cost);
 }
 
 void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store,
-                   runtime::hash_pool::options pool, const runtime::clock& clock) {
+                   runtime::hash_pool::options pool, const runtime::clock& clock,
+                   bool minimum_password_cost) {
   auto shared_pool = std::make_shared<runtime::hash_pool>(pool);
-  kinds.factories["user"] = [&store, shared_pool, &clock](caf::actor_system& sys,
-                                                          const caf::actor& registry,
-                                                          const std::string& id) {
-    return spawn_user(sys, registry, store, id, shared_pool, clock);
+  kinds.factories["user"] = [&store, shared_pool, &clock,
+                             minimum_password_cost](caf::actor_system& sys,
+                                                    const caf::actor& registry,
+                                                    const std::string& id) {
+    return spawn_user(sys, registry, store, id, shared_pool, clock, minimum_password_cost);
   };
 }
 

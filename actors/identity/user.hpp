@@ -62,7 +62,8 @@ typename Inspector::result_type inspect(Inspector& f, user_view& x) {
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
                       storage::event_store& store, const std::string& username,
                       std::shared_ptr<runtime::hash_pool> pool,
-                      const runtime::clock& clock = runtime::system_clock());
+                      const runtime::clock& clock = runtime::system_clock(),
+                      bool minimum_password_cost = false);
 
 /// The typed protocol of user/<name> (actors/core/entity_ref.hpp).
 struct user_protocol {
@@ -77,10 +78,12 @@ struct user_protocol {
 
 /// Registers the "user" kind with its store and a hash pool of its own, sized by `pool`
 /// (its threads stop when the registry that holds the kind goes); its entities read `clock`
-/// (which must outlive them) for event times and idleness.
+/// (which must outlive them) for event times and idleness. `minimum_password_cost`: new hashes
+/// use argon2id's minimum limits (load tests only).
 void add_user_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                    runtime::hash_pool::options pool = {},
-                   const runtime::clock& clock = runtime::system_clock());
+                   const runtime::clock& clock = runtime::system_clock(),
+                   bool minimum_password_cost = false);
 
 // Validation rules, shared by the entity and front ends that want to fail early.
 inline constexpr std::size_t min_password_bytes = 8;
@@ -93,9 +96,9 @@ std::optional<std::string> username_problem(std::string_view name);
 /// Why `password` is unacceptable, or nullopt when it is fine.
 std::optional<std::string> password_problem(std::string_view password);
 
-/// argon2id (libsodium crypto_pwhash_str, interactive limits). Throws std::runtime_error when
-/// the machine cannot provide the memory.
-std::string hash_password(std::string_view password);
+/// argon2id (libsodium crypto_pwhash_str, interactive limits, or its minimum ones for load
+/// tests). Throws std::runtime_error when the machine cannot provide the memory.
+std::string hash_password(std::string_view password, bool minimum_cost = false);
 /// Constant-time check of `password` against a hash made by hash_password.
 bool verify_password(std::string_view hash, std::string_view password);
 

@@ -41,6 +41,11 @@ void add_limit_options(CLI::App& serve, runtime::node_limits& limits) {
     ->capture_default_str()
     ->group(group)
     ->check(CLI::Range(1u, 16u));
+  serve
+    .add_flag("--minimum-password-cost", limits.minimum_password_cost,
+              "Hash new passwords with argon2id's minimum cost: load tests only, never for "
+              "real accounts")
+    ->group(group);
   add("--hash-queue", limits.hash_queue, "Password hashes that may wait for a thread; beyond: 503");
 }
 

@@ -118,6 +118,9 @@ int run_node(const runtime::node_config& config) {
     std::cerr << "error: " << missing << "\n";
     return 1;
   }
+  if (config.limits.minimum_password_cost)
+    std::cerr << "warning: --minimum-password-cost: new passwords are hashed with argon2id's "
+                 "minimum cost (load tests only)\n";
   auto metrics = std::make_shared<node_metrics>();
   std::unique_ptr<storage::event_store> store;
   try {
