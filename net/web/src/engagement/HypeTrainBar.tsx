@@ -48,7 +48,7 @@ export function HypeTrainBar({ train, showCooldown = false, id = 'hype-train' }:
         <ol class="hype-top" data-testid="hype-top">
           {train.top.slice(0, 3).map((c) => (
             <li key={c.user} data-user={c.user}>
-              <span class="chat-user">{c.user}</span> <span class="muted">{formatPoints(c.amount)}</span>
+              <span class="mod-user">{c.user}</span> <span class="muted">{formatPoints(c.amount)}</span>
             </li>
           ))}
         </ol>

@@ -16,9 +16,11 @@ export interface PollWidgetProps {
   onPoll: (p: Poll) => void;
   /** The viewer spent points (extra votes): the balance is read again. */
   onSpent?: () => void;
+  /** Results only (the creator's dashboard): no vote buttons, no log-in prompt. */
+  readOnly?: boolean;
 }
 
-export function PollWidget({ poll, channel, token, onPoll, onSpent }: PollWidgetProps) {
+export function PollWidget({ poll, channel, token, onPoll, onSpent, readOnly = false }: PollWidgetProps) {
   const active = poll.state === 'active';
   const now = useNow(active);
   const [busy, setBusy] = useState(false);
@@ -126,7 +128,7 @@ export function PollWidget({ poll, channel, token, onPoll, onSpent }: PollWidget
           </button>
         </form>
       )}
-      {active && !token && (
+      {active && !token && !readOnly && (
         <p class="eng-note muted" data-testid="poll-signin">
           <a href="/login">Log in</a> to vote.
         </p>

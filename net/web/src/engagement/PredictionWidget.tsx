@@ -16,11 +16,13 @@ export interface PredictionWidgetProps {
   balance: number | null;
   onPrediction: (p: Prediction) => void;
   onSpent?: () => void;
+  /** Results only (the creator's dashboard): no stake form, no log-in prompt. */
+  readOnly?: boolean;
 }
 
 const STATE_TEXT = { active: 'Prediction', locked: 'Prediction locked', resolved: 'Prediction resolved', canceled: 'Prediction canceled' } as const;
 
-export function PredictionWidget({ prediction: p, channel, token, balance, onPrediction, onSpent }: PredictionWidgetProps) {
+export function PredictionWidget({ prediction: p, channel, token, balance, onPrediction, onSpent, readOnly = false }: PredictionWidgetProps) {
   const active = p.state === 'active';
   const now = useNow(active);
   const [choice, setChoice] = useState<number | null>(null);
@@ -136,7 +138,7 @@ export function PredictionWidget({ prediction: p, channel, token, balance, onPre
           {typed > 0 && <span class="muted eng-win">win ≈ {potentialWin(points, picked, typed).toLocaleString('en')}</span>}
         </form>
       )}
-      {active && !token && (
+      {active && !token && !readOnly && (
         <p class="eng-note muted">
           <a href="/login">Log in</a> to predict with channel points.
         </p>

@@ -47,7 +47,7 @@ export function RolesPanel({ channel, token, onChanged }: { channel: string; tok
           <ul class="mod-list">
             {roles.data?.[kind].map((name) => (
               <li key={name} data-testid="role-row" data-role={kind} data-user={name}>
-                <span class="chat-user">{name}</span>
+                <span class="mod-user">{name}</span>
                 <button type="button" class="btn btn-small" data-testid="role-remove" disabled={busy} onClick={() => change(name, kind, false)} aria-label={`Remove ${name} from ${LABEL[kind]}`}>
                   Remove
                 </button>

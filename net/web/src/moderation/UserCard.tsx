@@ -135,7 +135,7 @@ export function UserName({ user, onOpen, compact = false }: { user: string; onOp
   return (
     <button
       type="button"
-      class={`mod-name chat-user${compact ? ' mod-name-compact' : ''}`}
+      class={`mod-name${compact ? ' mod-name-compact' : ''}`}
       data-testid="user-name"
       data-user={user}
       aria-label={`User card of ${user}`}

@@ -43,7 +43,7 @@ export function PollControl({ channel, token, live }: { channel: string; token: 
   return (
     <section class="dash-card" id="poll-control" data-state={active ? 'active' : 'idle'} aria-labelledby="poll-control-title">
       <h2 id="poll-control-title">Poll</h2>
-      {poll && <PollWidget poll={poll} channel={channel} token={null} onPoll={live.setPoll} />}
+      {poll && <PollWidget poll={poll} channel={channel} token={null} onPoll={live.setPoll} readOnly />}
       {active ? (
         <div class="dash-row">
           <button type="button" class="btn btn-danger" data-testid="poll-end" disabled={busy} onClick={() => run(async () => live.setPoll(await endPoll(token, channel)))}>

@@ -46,7 +46,7 @@ export function PredictionControl({ channel, token, live }: { channel: string; t
   return (
     <section class="dash-card" id="prediction-control" data-state={p?.state ?? 'idle'} aria-labelledby="prediction-control-title">
       <h2 id="prediction-control-title">Prediction</h2>
-      {p && <PredictionWidget prediction={p} channel={channel} token={null} balance={null} onPrediction={live.setPrediction} />}
+      {p && <PredictionWidget prediction={p} channel={channel} token={null} balance={null} onPrediction={live.setPrediction} readOnly />}
       {open && p ? (
         <div class="dash-row">
           {p.state === 'active' && (

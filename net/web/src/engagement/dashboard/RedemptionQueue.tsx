@@ -44,7 +44,7 @@ export function RedemptionQueue({ channel, token, version }: { channel: string; 
         {items?.map((r) => (
           <li key={r.id} class="mod-item" data-testid="redemption-row" data-id={r.id} data-user={r.user}>
             <div>
-              <strong class="chat-user">{r.user}</strong> {r.reward_title}
+              <strong class="mod-user">{r.user}</strong> {r.reward_title}
               {r.input && <span class="mod-text"> — “{r.input}”</span>}
             </div>
             <div class="mod-item-meta muted">{r.at_ms ? new Date(r.at_ms).toLocaleTimeString() : ''}</div>
