@@ -2,7 +2,7 @@
 // channel) and an import from a file (our export, a JSON array, or one name per line).
 import { useState } from 'preact/hooks';
 import { errorText } from '../engagement/api';
-import { fetchBans, importBans } from './api';
+import { fetchBans, importBans, unban } from './api';
 import { parseBanFile } from './model';
 import { UserName } from './UserCard';
 import { usePolled } from './usePolled';
@@ -38,7 +38,25 @@ export function BanList({ channel, token, version, onOpenUser, onChanged }: { ch
     setBusy(true);
     try {
       const r = await importBans(token, channel, list);
-      setMessage({ error: false, text: `Imported ${r.imported}, already banned ${r.already}${skipped ? `, skipped ${skipped} invalid or duplicate` : ''}.` });
+      const parts = [`Imported ${r.imported}`, `already banned ${r.already}`];
+      if (r.unknown) parts.push(`no such account ${r.unknown}`);
+      if (skipped) parts.push(`skipped ${skipped} invalid or duplicate`);
+      setMessage({ error: false, text: `${parts.join(', ')}.` });
+      bans.reload();
+      onChanged();
+    } catch (e) {
+      setMessage({ error: true, text: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function lift(user: string) {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await unban(token, channel, user);
+      setMessage({ error: false, text: `Unbanned ${user}.` });
       bans.reload();
       onChanged();
     } catch (e) {
@@ -85,6 +103,9 @@ export function BanList({ channel, token, version, onOpenUser, onChanged }: { ch
               {b.by ? ` · by ${b.by}` : ''}
               {b.at_ms ? ` · ${new Date(b.at_ms).toLocaleDateString()}` : ''}
             </span>
+            <button type="button" class="btn btn-small" data-testid="ban-lift" disabled={busy} onClick={() => lift(b.user)} aria-label={`Unban ${b.user}`}>
+              Unban
+            </button>
           </li>
         ))}
       </ul>

@@ -36,7 +36,7 @@ export async function fetchUserCard(token: string, channel: string, user: string
 }
 
 export async function fetchUnbanRequests(token: string, channel: string): Promise<UnbanRequest[]> {
-  return parseUnbanRequests(await request('GET', `${base(channel)}/unban-requests`, { token }));
+  return parseUnbanRequests(await request('GET', `${base(channel)}/unban-requests?status=all`, { token }));
 }
 
 export async function decideUnban(token: string, channel: string, id: number, action: 'accept' | 'deny'): Promise<void> {
@@ -47,11 +47,23 @@ export async function fetchBans(token: string, channel: string): Promise<Ban[]> 
   return parseBans(await request('GET', `${base(channel)}/bans`, { token }));
 }
 
-/** Answers how many were banned now and how many already were. */
-export async function importBans(token: string, channel: string, bans: { user: string; reason: string }[]): Promise<{ imported: number; already: number }> {
-  const res = (await request('POST', `${base(channel)}/bans/import`, { token, body: { bans } })) as Record<string, unknown> | null;
+export interface ImportResult {
+  imported: number;
+  already: number;
+  /** Names with no account (skipped by the node). */
+  unknown: number;
+}
+
+/** Bans the list's accounts; answers how many were banned now, already were, or do not exist. */
+export async function importBans(token: string, channel: string, bans: { user: string; reason: string }[]): Promise<ImportResult> {
+  const body = { bans: bans.map((b) => (b.reason ? b : { user: b.user })) };
+  const res = (await request('POST', `${base(channel)}/bans/import`, { token, body })) as Record<string, unknown> | null;
   const n = (v: unknown) => (typeof v === 'number' ? v : Array.isArray(v) ? v.length : 0);
-  return { imported: n(res?.imported), already: n(res?.already_banned) };
+  return { imported: n(res?.imported), already: n(res?.already_banned), unknown: n(res?.unknown_users) };
+}
+
+export async function unban(token: string, channel: string, user: string): Promise<void> {
+  await request('DELETE', `${base(channel)}/bans/${encodeURIComponent(user)}`, { token });
 }
 
 export async function fetchRoles(token: string, channel: string): Promise<Roles> {

@@ -136,7 +136,7 @@ export interface UserCard {
   /** When the user followed the channel, null when not following. */
   followed_at_ms: number | null;
   messages: CardMessage[];
-  /** Timeouts, bans and the like against this user, newest first. */
+  /** Moderation of this user here (timeouts, bans, deletions…), as the log has it. */
   history: LogEntry[];
   banned: boolean;
   timeout_until_ms: number | null;
@@ -151,11 +151,11 @@ export function parseUserCard(v: unknown, user: string): UserCard {
     .map(obj)
     .filter((m): m is Obj => m !== null)
     .map((m) => ({ id: num(m.id), text: str(m.text), ts: num(m.ts ?? m.at_ms) }));
-  const rawHistory = Array.isArray(o.history) ? o.history : Array.isArray(o.actions) ? o.actions : Array.isArray(o.log) ? o.log : [];
+  const rawHistory = [o.moderation, o.history, o.actions].find(Array.isArray) ?? [];
   return {
     user: str(o.user) || user,
-    created_at_ms: firstNum(o, 'created_at_ms', 'account_created_ms') ?? firstNum(account, 'created_at_ms'),
-    followed_at_ms: firstNum(o, 'followed_at_ms', 'follow_since_ms') ?? firstNum(follow, 'since_ms', 'at_ms', 'followed_at_ms'),
+    created_at_ms: firstNum(o, 'account_created_ms', 'created_at_ms') ?? firstNum(account, 'created_at_ms'),
+    followed_at_ms: firstNum(o, 'following_since_ms', 'followed_at_ms') ?? firstNum(follow, 'since_ms', 'at_ms'),
     messages,
     history: rawHistory.map(parseLogEntry).filter((e): e is LogEntry => e !== null),
     banned: o.banned === true,
@@ -197,7 +197,9 @@ export function parseBan(v: unknown): Ban | null {
   return { user: o.user, reason: str(o.reason), at_ms: num(o.at_ms), by: str(o.by) };
 }
 
-export const parseBans = (v: unknown): Ban[] => list(v, 'bans', parseBan);
+/** `GET …/bans` answers a plain array; an object with `bans` (our export file) is read too. */
+export const parseBans = (v: unknown): Ban[] =>
+  Array.isArray(v) ? v.map(parseBan).filter((b): b is Ban => b !== null) : list(v, 'bans', parseBan);
 
 /**
  * A ban list file to import: our own export (`{"bans":[{user, reason}]}`), a plain array of

@@ -62,6 +62,26 @@ describe('log, card, requests, bans, roles', () => {
     expect(formatAge(0, 100 * day)).toBe('3 months');
     expect(formatAge(0, 800 * day)).toBe('2 years');
   });
+  it('reads the node\'s user card', () => {
+    const c = parseUserCard(
+      {
+        user: 'bob',
+        roles: ['vip'],
+        banned: false,
+        ban: null,
+        timeout_until_ms: 99,
+        messages: [{ type: 'msg', id: 4, user: 'bob', text: 'yo', badges: [], ts: 7 }],
+        moderation: [{ id: 2, at_ms: 5, action: 'timeout', by: 'mia', user: 'bob', reason: '', detail: { duration_s: 60 } }],
+        account_created_ms: 1,
+        following_since_ms: null,
+      },
+      'bob',
+    );
+    expect(c).toMatchObject({ created_at_ms: 1, followed_at_ms: null, timeout_until_ms: 99, roles: ['vip'] });
+    expect(c.messages).toEqual([{ id: 4, text: 'yo', ts: 7 }]);
+    expect(describeLogEntry(c.history[0]!)).toBe('mia timed out bob for 60 s');
+  });
+
   it('reads a user card leniently', () => {
     const c = parseUserCard(
       { user: 'bob', created_at_ms: 5, follow: { since_ms: 9 }, messages: [{ id: 1, text: 'hi', ts: 3 }], history: [{ action: 'timeout', by: 'mia', user: 'bob' }], banned: true },
@@ -77,6 +97,7 @@ describe('log, card, requests, bans, roles', () => {
       { id: 1, user: 'bob', text: 'sorry', status: 'pending', at_ms: 2, decided_by: '' },
     ]);
     expect(parseBans({ bans: [{ user: 'bob', reason: 'spam', at_ms: 1, by: 'mia' }, { user: '' }] })).toHaveLength(1);
+    expect(parseBans([{ user: 'bob', reason: 'spam', at_ms: 1, by: 'mia' }])).toEqual([{ user: 'bob', reason: 'spam', at_ms: 1, by: 'mia' }]);
     expect(parseRoles({ moderators: ['zed', 'amy', 'amy'], vips: ['v'] })).toEqual({ moderator: ['amy', 'zed'], vip: ['v'], editor: [] });
   });
   it('reads ban files: our export, arrays, or one name per line', () => {
