@@ -39,6 +39,8 @@ export interface Poll {
   state: PollState;
   started_at_ms: number;
   ends_at_ms: number;
+  /** When it ended (early, with "end", or on time); 0 while active. */
+  ended_at_ms: number;
   duration_s: number;
   points_per_vote: number;
   my_votes: MyVotes | null;
@@ -77,6 +79,7 @@ export function parsePoll(v: unknown): Poll | null {
     state: o.state === 'active' ? 'active' : 'ended',
     started_at_ms: num(o.started_at_ms),
     ends_at_ms: num(o.ends_at_ms),
+    ended_at_ms: num(o.ended_at_ms),
     duration_s: num(o.duration_s),
     points_per_vote: num(o.points_per_vote),
     my_votes: parseMyVotes(o.my_votes),

@@ -17,6 +17,9 @@ describe('overlay visibility', () => {
     expect(pollVisible(poll('active'), 50_000)).toBe(true);
     expect(pollVisible(poll('ended'), 10_000 + OVERLAY_LINGER_MS - 1)).toBe(true);
     expect(pollVisible(poll('ended'), 10_000 + OVERLAY_LINGER_MS)).toBe(false);
+    // Ended early: a minute from when it ended, not from when it was due to.
+    const early = { ...poll('ended'), ends_at_ms: 500_000, ended_at_ms: 10_000 };
+    expect(pollVisible(early, 10_000 + OVERLAY_LINGER_MS)).toBe(false);
   });
   it('shows a prediction until a minute after this page saw it finish', () => {
     expect(predictionVisible(prediction('locked'), null, 5)).toBe(true);

@@ -6,7 +6,7 @@ export const OVERLAY_LINGER_MS = 60_000;
 
 export function pollVisible(poll: Poll | null, nowMs: number): boolean {
   if (!poll) return false;
-  return poll.state === 'active' || nowMs < poll.ends_at_ms + OVERLAY_LINGER_MS;
+  return poll.state === 'active' || nowMs < (poll.ended_at_ms || poll.ends_at_ms) + OVERLAY_LINGER_MS;
 }
 
 /** `finishedAtMs`: when this page saw the prediction resolve or cancel (null: it did not). */
