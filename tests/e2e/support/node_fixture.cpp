@@ -220,4 +220,16 @@ std::string admin_token(const std::string& data_dir) {
   return token;
 }
 
+std::string console_command(const test_node& node, const std::string& command) {
+  auto dir = fresh_temp_dir("aethex-console-command");
+  std::ofstream(dir / "in.txt") << command << "\n";
+  auto result = run({"/bin/sh", "-c",
+                     "exec " + node_binary() +
+                       " console --json --connect 127.0.0.1:" + std::to_string(node.http_port) +
+                       " --data " + node.data_dir.string() + " < " + (dir / "in.txt").string()},
+                    std::chrono::seconds(30));
+  std::filesystem::remove_all(dir);
+  return result.output;
+}
+
 }  // namespace aethex::test

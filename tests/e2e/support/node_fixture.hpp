@@ -71,6 +71,9 @@ class test_node {
 /// The node's admin token (written to DATA/admin.token at first start).
 std::string admin_token(const std::string& data_dir);
 
+/// One command through `aethex console --json` against the node (as its admin); the output.
+std::string console_command(const test_node& node, const std::string& command);
+
 /// ffmpeg publishing a test pattern (testsrc + sine, H.264 + AAC, 1 s GOP) in real time.
 std::vector<std::string> ffmpeg_publish_args(const std::string& url, int seconds,
                                              const std::string& size = "640x360");
