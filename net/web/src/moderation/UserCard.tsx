@@ -95,7 +95,7 @@ export function UserCard({ channel, user, onClose }: { channel: string; user: st
                 ))}
               </ul>
             )}
-            <h3 class="mod-subhead">Timeouts and bans</h3>
+            <h3 class="mod-subhead">Moderation here</h3>
             {card.history.length === 0 ? (
               <p class="muted">None.</p>
             ) : (

@@ -75,33 +75,33 @@ export function parseLogEntry(v: unknown): LogEntry | null {
 
 export const parseLog = (v: unknown): LogEntry[] => list(v, 'entries', parseLogEntry);
 
+/** What each action did, `{user}` standing for its target. */
 const ACTIONS: Record<string, string> = {
-  delete: 'deleted a message of',
-  timeout: 'timed out',
-  untimeout: 'lifted the timeout of',
-  ban: 'banned',
-  unban: 'unbanned',
-  mod: 'made moderator',
-  unmod: 'removed moderator',
-  vip: 'made VIP',
-  unvip: 'removed VIP',
-  editor: 'made editor',
-  uneditor: 'removed editor',
-  automod_approve: 'approved a held message of',
-  automod_deny: 'denied a held message of',
-  unban_accept: 'accepted the unban request of',
-  unban_deny: 'denied the unban request of',
+  delete: 'deleted a message of {user}',
+  timeout: 'timed out {user}',
+  untimeout: 'lifted the timeout of {user}',
+  ban: 'banned {user}',
+  unban: 'unbanned {user}',
+  mod: 'made {user} a moderator',
+  unmod: 'removed {user} as moderator',
+  vip: 'made {user} a VIP',
+  unvip: 'removed {user} as VIP',
+  editor: 'made {user} an editor',
+  uneditor: 'removed {user} as editor',
+  automod_approve: 'approved a held message of {user}',
+  automod_deny: 'denied a held message of {user}',
+  unban_accept: 'accepted the unban request of {user}',
+  unban_deny: 'denied the unban request of {user}',
   ban_import: 'imported bans',
   settings: 'changed the chat settings',
 };
 
-/** One line of the log: "mia banned bob (spam)". */
+/** One line of the log: "mia banned bob (spam)", "nova made mia a moderator". */
 export function describeLogEntry(e: LogEntry): string {
-  const verb = ACTIONS[e.action] ?? e.action.replace(/_/g, ' ');
+  const template = ACTIONS[e.action] ?? `${e.action.replace(/_/g, ' ')}${e.user ? ' {user}' : ''}`;
   const secs = num(e.detail.duration_s ?? e.detail.seconds);
-  const target = e.user ? ` ${e.user}` : '';
   const extra = e.action === 'timeout' && secs ? ` for ${formatDuration(secs)}` : '';
-  return `${e.by || 'someone'} ${verb}${target}${extra}${e.reason ? ` (${e.reason})` : ''}`;
+  return `${e.by || 'someone'} ${template.replace('{user}', e.user || 'someone')}${extra}${e.reason ? ` (${e.reason})` : ''}`;
 }
 
 /** 600 -> "10 min", 90 -> "90 s", 7200 -> "2 h", 172800 -> "2 d". */

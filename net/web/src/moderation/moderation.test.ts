@@ -51,6 +51,8 @@ describe('log, card, requests, bans, roles', () => {
     expect(describeLogEntry(timeout!)).toBe('mia timed out bob for 10 min');
     expect(describeLogEntry(approve!)).toBe('mia approved a held message of amy');
     expect(describeLogEntry({ ...approve!, action: 'something_new' })).toBe('mia something new amy');
+    expect(describeLogEntry({ ...approve!, action: 'mod', by: 'nova', user: 'mia' })).toBe('nova made mia a moderator');
+    expect(describeLogEntry({ ...approve!, action: 'settings', by: 'nova', user: '' })).toBe('nova changed the chat settings');
   });
   it('formats durations and ages', () => {
     expect(formatDuration(90)).toBe('90 s');
