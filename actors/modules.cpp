@@ -17,6 +17,7 @@
   domain(vod)                  \
   domain(clip)                 \
   domain(analytics)            \
+  domain(engagement)           \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
