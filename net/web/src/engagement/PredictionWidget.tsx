@@ -113,7 +113,8 @@ export function PredictionWidget({ prediction: p, channel, token, balance, onPre
       {stake && (
         <p class="eng-note" data-testid="prediction-my-stake" data-outcome={stake.outcome} data-points={stake.points}>
           You predicted {p.outcomes[stake.outcome]?.title ?? '?'} with {stake.points.toLocaleString('en')} points
-          {p.state === 'resolved' && (p.winner === stake.outcome ? ' and won!' : ' and lost.')}
+          {p.state === 'resolved' &&
+            (p.winner === stake.outcome ? ` and won${stake.won !== null ? ` ${stake.won.toLocaleString('en')} points` : ''}!` : ' and lost.')}
           {p.state === 'canceled' && ': refunded.'}
         </p>
       )}

@@ -117,7 +117,8 @@ describe('predictions', () => {
     const mine = parsePrediction({ ...json, my_stake: { outcome: 0, points: 50 } })!;
     const next = mergePrediction(mine, parsePrediction({ ...json, state: 'locked' })!);
     expect(next.state).toBe('locked');
-    expect(next.my_stake).toEqual({ outcome: 0, points: 50 });
+    expect(next.my_stake).toEqual({ outcome: 0, points: 50, won: null });
+    expect(parsePrediction({ ...json, state: 'resolved', winning_outcome: 0, my_stake: { outcome: 0, points: 50, won: 200 } })!.my_stake?.won).toBe(200);
   });
 });
 
@@ -134,6 +135,11 @@ describe('hype train and redemptions', () => {
     const f = parseEngagementFrame({ type: 'redemption', redemption: { id: 'a', user: 'bo', reward_title: 'Song' } });
     expect(f?.kind === 'redemption' && redemptionText(f.redemption)).toBe('bo redeemed Song');
     expect(parseEngagementFrame({ type: 'msg' })).toBeNull();
+    // The node's shapes: the REST answer names the reward by id (title beside it), the frame by title.
+    const rest = parseRedemption({ id: 'd1', reward: 'r3', title: 'Hydrate', user: 'amy', input: '', cost: 100, status: 'unfulfilled', redeemed_at_ms: 9 })!;
+    expect(rest).toMatchObject({ id: 'd1', reward_id: 'r3', reward_title: 'Hydrate', at_ms: 9 });
+    const frame = parseEngagementFrame({ type: 'redemption', redemption: { user: 'amy', reward: 'Hydrate', input: 'now' } });
+    expect(frame?.kind === 'redemption' && redemptionText(frame.redemption)).toBe('amy redeemed Hydrate: now');
   });
 });
 

@@ -109,6 +109,8 @@ export interface Outcome {
 export interface Stake {
   outcome: number;
   points: number;
+  /** What it paid out once resolved (0 when it lost), else null. */
+  won: number | null;
 }
 
 export interface Prediction {
@@ -135,7 +137,7 @@ export function parseStake(v: unknown): Stake | null {
   if (!o) return null;
   const points = firstNum(o, 'points', 'amount') ?? 0;
   const outcome = firstNum(o, 'outcome');
-  return points > 0 && outcome !== null ? { outcome, points } : null;
+  return points > 0 && outcome !== null ? { outcome, points, won: firstNum(o, 'won') } : null;
 }
 
 export function parsePrediction(v: unknown): Prediction | null {
@@ -229,13 +231,16 @@ export interface Redemption {
 
 export function parseRedemption(v: unknown): Redemption | null {
   const o = obj(v);
-  if (!o || o.id === undefined) return null;
+  if (!o || (o.id === undefined && typeof o.user !== 'string')) return null;
+  // `reward` is the reward's id in REST answers (its title in `title`), its title in the room's
+  // frames (which have no `title`), or an object with both.
   const reward = obj(o.reward);
+  const named = typeof o.reward === 'string' ? o.reward : '';
   const status = o.status === 'fulfilled' ? 'fulfilled' : o.status === 'canceled' || o.status === 'cancelled' ? 'canceled' : 'unfulfilled';
   return {
     id: str(o.id),
-    reward_id: str(o.reward_id ?? reward?.id),
-    reward_title: str(o.reward_title ?? reward?.title ?? o.title),
+    reward_id: str(o.reward_id ?? reward?.id) || (o.title !== undefined ? named : ''),
+    reward_title: str(o.reward_title ?? reward?.title ?? o.title) || (o.title === undefined ? named : ''),
     user: str(o.user),
     input: str(o.input),
     cost: num(o.cost ?? reward?.cost),
