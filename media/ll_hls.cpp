@@ -349,7 +349,8 @@ void ll_hls_stream::note_viewer(std::string_view viewer, std::string_view addres
     return;
   }
   if (viewers_.size() >= max_tracked_viewers)
-    std::erase_if(viewers_, [&](auto& kv) { return now_ms - kv.second.at_ms > viewer_window_ms; });
+    std::erase_if(viewers_,
+                  [&](auto& kv) { return now_ms - kv.second.at_ms > options_.viewer_window_ms; });
   if (viewers_.size() < max_tracked_viewers)
     viewers_.emplace(std::string{viewer}, seen{now_ms, low_latency, std::string{address}});
 }
@@ -359,7 +360,8 @@ ll_hls_stream::viewer_counts ll_hls_stream::viewers(std::int64_t now_ms) const {
   viewer_counts counts;
   std::unordered_map<std::string_view, std::size_t> per_address;
   for (auto& [_, s] : viewers_)
-    if (now_ms - s.at_ms <= viewer_window_ms && ++per_address[s.address] <= max_ids_per_address)
+    if (now_ms - s.at_ms <= options_.viewer_window_ms &&
+        ++per_address[s.address] <= max_ids_per_address)
       ++(s.low_latency ? counts.ll_hls : counts.hls);
   return counts;
 }

@@ -26,8 +26,9 @@ namespace aethex::media {
 struct ll_hls_options {
   double part_target_s = 0.3;
   unsigned min_target_duration_s = 1;
-  unsigned playlist_segments = 6;  // complete segments listed
-  unsigned part_segments = 3;      // of those, the newest ones also list their parts
+  unsigned playlist_segments = 6;          // complete segments listed
+  unsigned part_segments = 3;              // of those, the newest ones also list their parts
+  std::int64_t viewer_window_ms = 30'000;  // see ll_hls_stream::note_viewer
   // Media URIs live under "ll/<session>/": a session's init, parts and segments never change,
   // so caches may keep them forever, and a new session can never be served an old one's.
   std::string session = "0";
@@ -84,8 +85,8 @@ class ll_hls_stream {
   std::optional<media_bytes> media(std::string_view name) const;
   /// Notes a player that fetched a playlist: `viewer` is its id (the page's per-tab id, else
   /// its address), `address` the client's, `low_latency` whether it reads ll.m3u8. A player
-  /// counts as a viewer while it fetched a playlist in the last `viewer_window_ms`; one id counts
-  /// once however often it polls; one address counts at most `max_ids_per_address` ids (a
+  /// counts as a viewer while it fetched a playlist in the last `viewer_window_ms` (an option); one
+  /// id counts once however often it polls; one address counts at most `max_ids_per_address` ids (a
   /// client inventing an id per poll cannot inflate the figure further); at most
   /// `max_tracked_viewers` ids are remembered (more are not counted).
   void note_viewer(std::string_view viewer, std::string_view address, bool low_latency,
@@ -95,7 +96,6 @@ class ll_hls_stream {
     std::size_t ll_hls = 0;
   };
   viewer_counts viewers(std::int64_t now_ms) const;
-  static constexpr std::int64_t viewer_window_ms = 30'000;
   static constexpr std::size_t max_tracked_viewers = 50'000;
   static constexpr std::size_t max_ids_per_address = 64;
 

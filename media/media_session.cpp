@@ -149,6 +149,7 @@ ll_hls_options ll_hls_options_of(const media_session_config& config) {
   ll_hls_options ll;
   ll.min_target_duration_s = config.hls.target_duration_s;
   ll.playlist_segments = config.hls.playlist_length;
+  ll.viewer_window_ms = std::int64_t{config.hls.viewer_window_s} * 1000;
   ll.session = config.session_id;
   return ll;
 }

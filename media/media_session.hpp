@@ -63,6 +63,7 @@ struct media_chunk {
 struct hls_options {
   unsigned target_duration_s = 1;  // segments are cut on the first keyframe after this
   unsigned playlist_length = 6;
+  unsigned viewer_window_s = 30;   // an HLS player counts this long after its last playlist
   fmp4_hub::batching ws_batching;  // WebSocket viewers' batches by audience size
 };
 
@@ -72,8 +73,8 @@ struct session_figures {
   std::uint64_t bytes_in = 0;
   std::uint64_t bitrate_kbps = 0;
   std::uint64_t ws_viewers = 0;
-  std::uint64_t hls_viewers = 0;     // plain HLS players seen in the last 30 s
-  std::uint64_t ll_hls_viewers = 0;  // LL-HLS players seen in the last 30 s
+  std::uint64_t hls_viewers = 0;     // plain HLS players seen in the viewer window (30 s)
+  std::uint64_t ll_hls_viewers = 0;  // LL-HLS players seen in the viewer window
 };
 
 struct media_session_config {

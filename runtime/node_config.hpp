@@ -30,6 +30,7 @@ struct node_config {
   std::string cluster_secret;  // from --cluster-secret(-file) or AETHEX_CLUSTER_SECRET. Secret.
   unsigned io_threads = 2;
   unsigned hls_segment_seconds = 1;
+  unsigned hls_viewer_window_s = 30;  // an HLS player counts this long after its last playlist
   // WebSocket media viewers of one stream on this node from which live packets go out in
   // ~200 ms batches, and from which in ~500 ms ones (media/fmp4_hub.hpp).
   std::size_t ws_batch_from = 64;

@@ -142,6 +142,11 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->capture_default_str()
     ->check(CLI::Range(1u, 10u));
   serve
+    .add_option("--hls-viewer-window", config.hls_viewer_window_s,
+                "Seconds an HLS or LL-HLS player counts as a viewer after its last playlist fetch")
+    ->capture_default_str()
+    ->check(CLI::Range(2u, 600u));
+  serve
     .add_option("--ws-batch-from", config.ws_batch_from,
                 "WebSocket viewers of a stream from which media goes out in ~200 ms batches")
     ->capture_default_str()

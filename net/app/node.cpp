@@ -251,6 +251,7 @@ int run_node(const runtime::node_config& config) {
   auto relays = live::spawn_edge_relays(sys, registry, membership, node_id_of(config));
   media::hls_options hls;
   hls.target_duration_s = config.hls_segment_seconds;
+  hls.viewer_window_s = config.hls_viewer_window_s;
   hls.ws_batching.from_subscribers = config.ws_batch_from;
   hls.ws_batching.long_from_subscribers = config.ws_long_batch_from;
   // Recordings the node left open when it stopped become VODs before anything records again.

@@ -408,8 +408,8 @@ TEST_CASE("HLS viewers: each id once, at most 64 ids per address, for 30 s after
   CHECK(ll.viewers(t0 + 1000).hls == 2 + ll_hls_stream::max_ids_per_address);
 
   // tab-a polled last at t0 + 500; everyone else at t0.
-  counts = ll.viewers(t0 + ll_hls_stream::viewer_window_ms + 100);
+  counts = ll.viewers(t0 + ll_hls_options{}.viewer_window_ms + 100);
   CHECK(counts.hls == 1);
   CHECK(counts.ll_hls == 0);
-  CHECK(ll.viewers(t0 + ll_hls_stream::viewer_window_ms + 600).hls == 0);
+  CHECK(ll.viewers(t0 + ll_hls_options{}.viewer_window_ms + 600).hls == 0);
 }
