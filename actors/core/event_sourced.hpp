@@ -192,9 +192,29 @@ class event_sourced : public State {
     if (auto appended = journal_->append({encode_event(events, timestamp_ms)...}); !appended)
       return appended.error();
     (State::apply(events, event_meta{++seq, timestamp_ms}), ...);
-    if constexpr (has_snapshot)
-      if (opts_.snapshot_every > 0)
-        journal_->maybe_snapshot(opts_.snapshot_every, [this] { return State::snapshot(); });
+    snapshot_if_due();
+    return caf::none;
+  }
+
+  /// Persists a run-time number of events of one type (stamped now) as one append, then applies
+  /// them in order: a batch of commands (many viewers' votes) costs one synced write. An empty
+  /// batch writes nothing.
+  template <class E>
+  caf::error emit_all(const std::vector<E>& events) {
+    static_assert(table::template contains<E>, "event missing from State::events");
+    if (events.empty())
+      return caf::none;
+    const auto timestamp_ms = clock().now_ms();
+    std::vector<storage::event> encoded;
+    encoded.reserve(events.size());
+    for (const auto& e : events)
+      encoded.push_back(encode_event(e, timestamp_ms));
+    std::uint64_t seq = journal_->version();
+    if (auto appended = journal_->append(std::move(encoded)); !appended)
+      return appended.error();
+    for (const auto& e : events)
+      State::apply(e, event_meta{++seq, timestamp_ms});
+    snapshot_if_due();
     return caf::none;
   }
 
@@ -277,6 +297,12 @@ class event_sourced : public State {
     { std::as_const(s).snapshot() } -> std::convertible_to<std::string>;
     s.restore(text);
   };
+
+  void snapshot_if_due() {
+    if constexpr (has_snapshot)
+      if (opts_.snapshot_every > 0)
+        journal_->maybe_snapshot(opts_.snapshot_every, [this] { return State::snapshot(); });
+  }
 
   template <class Actor>
   static void stop(Actor* self) {

@@ -189,6 +189,41 @@ TEST_CASE("a stale writer gets a conflict and applies nothing") {
   CHECK(store->read_stream("counter/c", 1).at(0).data.payload == R"({"n":1})");
 }
 
+TEST_CASE("emit_all appends a run-time batch as one write, applies it in order and snapshots") {
+  auto store = storage::event_store::in_memory();
+  runtime::manual_clock clock{9'000};
+  auto opts = actors::event_sourced<snapshot_counter>::activation_options{};
+  opts.clock = &clock;
+  opts.snapshot_every = 4;
+  actors::event_sourced<snapshot_counter> c;
+  REQUIRE_FALSE(c.open(*store, "batch", opts));
+  REQUIRE_FALSE(c.emit_all(std::vector<added>{}));  // nothing to write
+  CHECK(c.version() == 0);
+  std::vector<added> batch;
+  for (int i = 1; i <= 5; ++i)
+    batch.push_back(added{i, std::nullopt});
+  REQUIRE_FALSE(c.emit_all(batch));
+  CHECK(c.total == 15);
+  CHECK(c.applied == std::vector<std::uint64_t>{1, 2, 3, 4, 5});
+  auto stored = store->read_stream("counter/batch", 1);
+  REQUIRE(stored.size() == 5);
+  CHECK(stored[4].data.payload == R"({"n":5})");
+  CHECK(stored[4].data.timestamp_ms == 9'000);
+  auto snap = store->load_snapshot("counter/batch");
+  REQUIRE(snap);
+  CHECK(snap->version == 5);
+
+  // A stale batch conflicts as a whole: nothing of it is stored or applied.
+  actors::event_sourced<snapshot_counter> stale;
+  REQUIRE_FALSE(stale.open(*store, "batch", opts));
+  REQUIRE_FALSE(c.emit(added{1, std::nullopt}));
+  auto err = stale.emit_all(batch);
+  REQUIRE(err);
+  CHECK(code_of(err) == errc::conflict);
+  CHECK(stale.total == 15);
+  CHECK(store->version("counter/batch") == 6);
+}
+
 // ---- passivation, with a real registry -------------------------------------------------------
 
 namespace {
