@@ -18,6 +18,7 @@
   domain(clip)                 \
   domain(analytics)            \
   domain(engagement)           \
+  domain(polls)                \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
