@@ -122,7 +122,7 @@ try {
   await obs.locator('[data-testid="overlay-choice"][data-votes="1"][data-percent="100"]').waitFor();
   out.overlay = await obs.evaluate(() => ({
     backgrounds: [document.documentElement, document.body, document.getElementById('app')].map((e) => getComputedStyle(e).backgroundColor),
-    chrome: document.querySelectorAll('header, nav, .topbar, #chat').length,
+    chrome: document.querySelectorAll('.topbar, .topnav, .app, #chat').length,
     title: document.querySelector('[data-testid="overlay-poll"] .eng-title')?.textContent ?? null,
     fontPx: parseFloat(getComputedStyle(document.querySelector('[data-testid="overlay-poll"] .eng-title')).fontSize),
   }));
