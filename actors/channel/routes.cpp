@@ -9,6 +9,7 @@
 #include "actors/channel/channel.hpp"
 #include "actors/channel/channel_directory.hpp"
 #include "actors/channel/internal.hpp"
+#include "actors/chat/chat_room.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/identity/user.hpp"
 #include "runtime/errors.hpp"
@@ -191,18 +192,53 @@ void create_channel(const node_env& env, route_request&& req, route_reply reply)
     });
 }
 
-void patch_channel(const node_env& env, route_request&& req, route_reply reply) {
-  auto body = req.json_object();
-  if (!body)
-    return reply(body.error());
+void update_channel(const node_env& env, const std::string& name, const runtime::principal& as,
+                    const std::string& patch, route_reply reply) {
   // The entity checks existence, ownership and every field before writing.
-  channel_ref{env.registry, req.param("channel")}
-    .ask(update_atom::value, req.who, body->dump())
+  channel_ref{env.registry, name}
+    .ask(update_atom::value, as, patch)
     .then(*env.sys, [env, reply](caf::expected<channel_view> view) {
       if (!view)
         return reply(view.error());
       env.read_models_changed();
       reply(route_response::json(200, channel_json(*view)));
+    });
+}
+
+// The owner changes anything; an editor (a role the broadcaster gives in the channel's chat
+// room, docs/moderation.md) only the title and category, which the route then writes as the
+// owner.
+void patch_channel(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  auto name = req.param("channel");
+  auto who = req.who;
+  if (who.is_admin())
+    return update_channel(env, name, who, body->dump(), std::move(reply));
+  bool editable = !body->empty() && !only_fields(*body, {"title", "category"});
+  channel_ref{env.registry, name}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, name, who, editable, patch = body->dump(),
+                     reply](caf::expected<channel_view> view) {
+      if (!view)
+        return reply(view.error());
+      if (!view->owner_is_admin && who.is_user(view->owner))
+        return update_channel(env, name, who, patch, reply);
+      auto refused = make_error(errc::forbidden, "only the channel owner may do this");
+      if (!editable)
+        return reply(refused);
+      auto owner = view->owner_is_admin ? runtime::principal::admin()
+                                        : runtime::principal::user(view->owner);
+      entity_ref<chat_protocol>{env.registry, name}
+        .ask(chat_info_atom::value, who)
+        .then(*env.sys, [env, name, owner, patch, refused, reply](caf::expected<std::string> info) {
+          auto roles = info ? json::parse(*info, nullptr, false).value("roles", json::array())
+                            : json::array();
+          if (std::find(roles.begin(), roles.end(), "editor") == roles.end())
+            return reply(refused);
+          update_channel(env, name, owner, patch, reply);
+        });
     });
 }
 
@@ -324,9 +360,10 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              "create a channel {name, title?}; answers its stream key");
   routes.add(get, "channels/{channel}", access::anyone, valid_name_only(with_env(env, get_channel)),
              "one channel, with its follower count", {"channel", "follows"});
-  routes.add(patch, "channels/{channel}", access::owner,
+  routes.add(patch, "channels/{channel}", access::signed_in,
              valid_name_only(with_env(env, patch_channel)),
-             "change title, category, description, tags, ladder, record or vod_retention_days");
+             "change title, category, description, tags, ladder, record or vod_retention_days "
+             "(owner); title and category (editors)");
   routes.add(get, "channels/{channel}/stream-key", access::owner,
              valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key");
   routes.add(post, "channels/{channel}/stream-key", access::owner,

@@ -1,5 +1,6 @@
-// The events of chat/<channel>, as stored. Their JSON is what chat rooms always wrote. Internal
-// to actors/chat/chat_room.cpp (and its tests).
+// The events of chat/<channel>, as stored. Their JSON is what chat rooms always wrote, plus
+// optional fields (a moderator's `reason`, a message's `automod`) that older events lack and
+// older readers ignore, so the schemas stay 1. Internal to the chat domain (and its tests).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,14 @@ namespace aethex::actors::chat_events {
 
 using json = nlohmann::json;
 
-/// {"id","user","text","badges"}; the time shown is the event's timestamp.
+// The optional `reason` of a moderation event: written only when given.
+inline void put_reason(json& j, const std::string& reason) {
+  if (!reason.empty())
+    j["reason"] = reason;
+}
+
+/// {"id","user","text","badges"} (+ "automod": true when a moderator approved it after AutoMod
+/// held it); the time shown is the event's timestamp.
 struct message {
   static constexpr std::string_view type = "chat.message";
   static constexpr std::uint32_t schema = 1;
@@ -21,9 +29,12 @@ struct message {
   std::string user;
   std::string text;
   std::vector<std::string> badges;
+  bool automod = false;
 };
 inline void to_json(json& j, const message& e) {
   j = json{{"id", e.id}, {"user", e.user}, {"text", e.text}, {"badges", e.badges}};
+  if (e.automod)
+    j["automod"] = true;
 }
 inline void from_json(const json& j, message& e) {
   e.id = j.value("id", std::uint64_t{0});
@@ -33,6 +44,7 @@ inline void from_json(const json& j, message& e) {
     for (auto& b : *it)
       if (b.is_string())
         e.badges.push_back(b.get<std::string>());
+  e.automod = j.value("automod", false);
 }
 
 struct message_deleted {
@@ -40,11 +52,16 @@ struct message_deleted {
   static constexpr std::uint32_t schema = 1;
   std::uint64_t id = 0;
   std::string by;
+  std::string reason = {};
 };
-inline void to_json(json& j, const message_deleted& e) { j = json{{"id", e.id}, {"by", e.by}}; }
+inline void to_json(json& j, const message_deleted& e) {
+  j = json{{"id", e.id}, {"by", e.by}};
+  put_reason(j, e.reason);
+}
 inline void from_json(const json& j, message_deleted& e) {
   e.id = j.value("id", std::uint64_t{0});
   e.by = j.value("by", "");
+  e.reason = j.value("reason", "");
 }
 
 /// Moderation of a person: {"user","origin","by"} (+ "until_ms" for a timeout). `origin` is a
@@ -56,16 +73,19 @@ struct person_event {
   std::string user;
   std::string origin;
   std::string by;
+  std::string reason = {};
 };
 template <class Tag>
 void to_json(json& j, const person_event<Tag>& e) {
   j = json{{"user", e.user}, {"origin", e.origin}, {"by", e.by}};
+  put_reason(j, e.reason);
 }
 template <class Tag>
 void from_json(const json& j, person_event<Tag>& e) {
   e.user = j.value("user", "");
   e.origin = j.value("origin", "");
   e.by = j.value("by", "");
+  e.reason = j.value("reason", "");
 }
 struct untimed_out_tag {
   static constexpr std::string_view type = "chat.user_untimed_out";
@@ -87,15 +107,18 @@ struct user_timed_out {
   std::string origin;
   std::int64_t until_ms = 0;
   std::string by;
+  std::string reason = {};
 };
 inline void to_json(json& j, const user_timed_out& e) {
   j = json{{"user", e.user}, {"origin", e.origin}, {"until_ms", e.until_ms}, {"by", e.by}};
+  put_reason(j, e.reason);
 }
 inline void from_json(const json& j, user_timed_out& e) {
   e.user = j.value("user", "");
   e.origin = j.value("origin", "");
   e.until_ms = j.value("until_ms", std::int64_t{0});
   e.by = j.value("by", "");
+  e.reason = j.value("reason", "");
 }
 
 /// Moderator list changes: {"user","by"}.
@@ -105,15 +128,18 @@ struct moderator_event {
   static constexpr std::uint32_t schema = 1;
   std::string user;
   std::string by;
+  std::string reason = {};
 };
 template <class Tag>
 void to_json(json& j, const moderator_event<Tag>& e) {
   j = json{{"user", e.user}, {"by", e.by}};
+  put_reason(j, e.reason);
 }
 template <class Tag>
 void from_json(const json& j, moderator_event<Tag>& e) {
   e.user = j.value("user", "");
   e.by = j.value("by", "");
+  e.reason = j.value("reason", "");
 }
 struct moderator_added_tag {
   static constexpr std::string_view type = "chat.moderator_added";
@@ -125,14 +151,28 @@ using moderator_added = moderator_event<moderator_added_tag>;
 using moderator_removed = moderator_event<moderator_removed_tag>;
 
 /// The room's whole settings after the change (chat_values::settings::to_json(true)); applied
-/// over the current settings, so fields an old event lacks keep their value.
+/// over the current settings, so fields an old event lacks keep their value. Newer events also
+/// carry who changed them ("by", and "reason" when given) beside the settings' own keys.
 struct settings_changed {
   static constexpr std::string_view type = "chat.settings_changed";
   static constexpr std::uint32_t schema = 1;
   json settings = json::object();
+  std::string by = {};
+  std::string reason = {};
 };
-inline void to_json(json& j, const settings_changed& e) { j = e.settings; }
-inline void from_json(const json& j, settings_changed& e) { e.settings = j; }
+inline void to_json(json& j, const settings_changed& e) {
+  j = e.settings;
+  if (!e.by.empty())
+    j["by"] = e.by;
+  put_reason(j, e.reason);
+}
+inline void from_json(const json& j, settings_changed& e) {
+  e.settings = j;
+  e.by = j.value("by", "");
+  e.reason = j.value("reason", "");
+  e.settings.erase("by");
+  e.settings.erase("reason");
+}
 
 /// A pinned announcement by the broadcaster or a moderator: {"id","user","text"} (the id is the
 /// stream position, like a message's); {"id":0,"user":"","text":""} clears it. The notify

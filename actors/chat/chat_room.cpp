@@ -15,6 +15,7 @@
 
 #include "actors/channel/channel.hpp"
 #include "actors/chat/chat_events.hpp"
+#include "actors/chat/chat_room_ops.hpp"
 #include "actors/chat/chat_room_state.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
@@ -25,10 +26,15 @@
 namespace aethex::actors {
 namespace {
 
+using chat_room_detail::broadcast;
+using chat_room_detail::commit;
+using chat_room_detail::commit_at;
 using chat_room_detail::dump;
 using chat_room_detail::fanout_entry;
+using chat_room_detail::room_actor;
 using chat_room_detail::room_state;
 using chat_values::message;
+using chat_values::moderates;
 using chat_values::reject;
 using chat_values::reply_of;
 using chat_values::role;
@@ -46,6 +52,7 @@ constexpr auto idle_before_passivation = 10min;
 constexpr std::int64_t max_timeout_s = 14LL * 24 * 3600;
 constexpr std::size_t max_term_chars = 100;
 constexpr std::size_t max_user_chars = 64;
+constexpr std::size_t max_reason_chars = 500;  // of a moderator's reason, in the log
 constexpr std::size_t max_guest_origins = 4096;
 constexpr std::int64_t announce_every_ms = 30'000;  // an announcement notifies every follower
 
@@ -54,26 +61,6 @@ std::string lower(std::string_view s) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
-}
-
-using room_actor = caf::stateful_actor<event_sourced<room_state>>;
-
-void broadcast(room_actor* self, const std::string& frame) {
-  for (auto& [_, f] : self->state.fanouts)
-    self->send(f.handle, chat_deliver_atom::value, frame);
-}
-
-// Persists, applies, snapshots when due. The events are durable before anyone sees them.
-template <class Event>
-std::optional<room_outcome> commit_at(room_actor* self, std::int64_t timestamp_ms,
-                                      const Event& event) {
-  if (auto err = self->state.emit_at(timestamp_ms, event))
-    return reject("unavailable", "chat is unavailable right now: " + message_of(err));
-  return std::nullopt;
-}
-template <class Event>
-std::optional<room_outcome> commit(room_actor* self, const Event& event) {
-  return commit_at(self, self->state.now_ms(), event);
 }
 
 // The room of a channel that does not exist holds no memory: a join of a random name must not
@@ -137,9 +124,9 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
       if (folded.find(term) != std::string::npos)
         return reject("blocked_term", "your message contains a term that is blocked in this chat");
   }
-  if (r == role::viewer && st.config.emote_only && !is_emote_only(text))
+  if (!moderates(r) && st.config.emote_only && !is_emote_only(text))
     return reject("emote_only", "this chat is in emote-only mode");
-  if (r == role::viewer && st.config.followers_only) {
+  if (!moderates(r) && st.config.followers_only) {
     // The send handler looked the user up first; guests cannot follow.
     auto since = who.is_user() ? st.follows.since(who.name, now) : std::nullopt;
     if (auto why = followers_only_refusal(since.value_or(follow_gate::not_following),
@@ -147,7 +134,8 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
       return reject("followers_only", *why);
   }
   auto& p = st.paces[st.pace_key(who)];
-  if (r == role::viewer && st.config.slow_s > 0 && p.last_ms > 0) {
+  // Like Twitch, VIPs skip slow mode (not the rate limit).
+  if (!moderates(r) && r != role::vip && st.config.slow_s > 0 && p.last_ms > 0) {
     auto wait_ms = p.last_ms + std::int64_t{st.config.slow_s} * 1000 - now;
     if (wait_ms > 0)
       return reject("slow_mode", "slow mode is on: wait " + std::to_string((wait_ms + 999) / 1000) +
@@ -160,6 +148,8 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
     return reject("rate_limited", "you are sending too fast: at most " +
                                     std::to_string(st.config.rate_count) + " messages per " +
                                     std::to_string(st.config.rate_window_s) + " s");
+  if (auto held = chat_room_detail::automod_hold(self, who, r, text))
+    return *held;
   message m;
   m.id = st.version() + 1;  // this room is the stream's only writer
   m.user = who.display();
@@ -175,6 +165,9 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
     m.badges.push_back("broadcaster");
   else if (r == role::moderator)
     m.badges.push_back("moderator");
+  for (auto& extra : st.roles_of(who))
+    if (extra == "editor" || extra == "vip")
+      m.badges.push_back(extra);
   m.ts = now;
   // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
   // sender's answer still waits for durability, and a failed append retracts the message.
@@ -227,10 +220,12 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
   auto r = st.role_of(who);
-  if (r == role::viewer)
+  if (!moderates(r))
     return reject("forbidden", "only moderators can " + cmd.action);
   auto by = who.display();
   const auto& a = cmd.action;
+  if (utf8_length(cmd.reason) > max_reason_chars)
+    return reject("invalid", "a reason is at most 500 characters");
   if (a == "announce" && cmd.target.empty())
     return reject("empty", "announcement is empty");
   if (a == "announce" || a == "unannounce")
@@ -247,7 +242,7 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     if (it == st.history.end())
       return reject("not_found",
                     "no such message among the last " + std::to_string(st.options.history));
-    if (auto failed = commit(self, ev::message_deleted{id, by}))
+    if (auto failed = commit(self, ev::message_deleted{id, by, cmd.reason}))
       return *failed;
     broadcast(self, dump(json{{"type", "deleted"}, {"id", id}, {"by", by}}));
     return room_outcome{{}, "message deleted", id};
@@ -264,6 +259,11 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
   if (target_role == role::broadcaster)
     return reject("forbidden", "the broadcaster cannot be moderated");
   bool by_broadcaster = r == role::broadcaster;
+  if (a == "vip" || a == "unvip" || a == "editor" || a == "uneditor") {
+    if (!by_broadcaster)
+      return reject("forbidden", "only the broadcaster can " + a);
+    return chat_room_detail::change_role(self, who, cmd);
+  }
   if (a == "mod" || a == "unmod") {
     if (!by_broadcaster)
       return reject("forbidden", "only the broadcaster can " + a);
@@ -271,8 +271,8 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     if (add == (target_role == role::moderator))
       return room_outcome{
         {}, target + (add ? " is already a moderator" : " is not a moderator"), 0};
-    auto failed = add ? commit(self, ev::moderator_added{target, by})
-                      : commit(self, ev::moderator_removed{target, by});
+    auto failed = add ? commit(self, ev::moderator_added{target, by, cmd.reason})
+                      : commit(self, ev::moderator_removed{target, by, cmd.reason});
     if (failed)
       return *failed;
     broadcast(self,
@@ -289,22 +289,22 @@ room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_c
     if (cmd.amount < 1 || cmd.amount > max_timeout_s)
       return reject("invalid", "timeout duration must be 1 to 1209600 seconds");
     auto until = st.now_ms() + cmd.amount * 1000;
-    event = ev::user_timed_out{target, origin, until, by};
+    event = ev::user_timed_out{target, origin, until, by, cmd.reason};
     frame["until_ms"] = until;
     frame["duration_s"] = cmd.amount;
     done = target + " is timed out for " + std::to_string(cmd.amount) + " s";
   } else if (a == "untimeout") {
-    event = ev::user_untimed_out{target, origin, by};
+    event = ev::user_untimed_out{target, origin, by, cmd.reason};
     done = target + " may chat again";
   } else if (a == "ban") {
     if (st.banned.count(target))
       return room_outcome{{}, target + " is already banned", 0};
-    event = ev::user_banned{target, origin, by};
+    event = ev::user_banned{target, origin, by, cmd.reason};
     done = target + " is banned";
   } else if (a == "unban") {
     if (!st.banned.count(target))
       return room_outcome{{}, target + " is not banned", 0};
-    event = ev::user_unbanned{target, origin, by};
+    event = ev::user_unbanned{target, origin, by, cmd.reason};
     done = target + " is unbanned";
   } else {
     return reject("invalid", "unknown moderation action '" + a + "'");
@@ -321,8 +321,10 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
   st.touch();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
-  if (st.role_of(who) == role::viewer)
+  if (!moderates(st.role_of(who)))
     return reject("forbidden", "only moderators can change chat settings");
+  if (utf8_length(patch.reason) > max_reason_chars)
+    return reject("invalid", "a reason is at most 500 characters");
   auto next = st.config;
   if (auto problem = next.apply(patch))
     return reject("invalid", *problem);
@@ -337,7 +339,19 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
       next.blocked_terms.push_back(lower(term));
     }
   }
-  if (auto failed = commit(self, ev::settings_changed{next.to_json(true)}))
+  if (patch.set_allowed_terms) {
+    if (patch.allowed_terms.size() > st.options.max_blocked_terms)
+      return reject("invalid",
+                    "at most " + std::to_string(st.options.max_blocked_terms) + " allowed terms");
+    next.allowed_terms.clear();
+    for (auto& term : patch.allowed_terms) {
+      if (term.empty() || utf8_length(term) > max_term_chars)
+        return reject("invalid", "allowed terms are 1 to 100 characters");
+      next.allowed_terms.push_back(lower(term));
+    }
+  }
+  if (auto failed = commit(self,
+                           ev::settings_changed{next.to_json(true), who.display(), patch.reason}))
     return *failed;
   broadcast(self, dump(json{{"type", "settings"}, {"settings", st.config.to_json(false)}}));
   return room_outcome{{}, "chat settings updated", 0};
@@ -345,11 +359,9 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
 
 std::string info_json(room_state& st, const chat_identity& who) {
   auto r = st.role_of(who);
-  json j{{"channel", st.channel},
-         {"role", role_name(r)},
-         {"settings", st.config.to_json(r != role::viewer)},
-         {"viewers", st.viewers()},
-         {"announcement", st.announcement_json()}};
+  json j{{"channel", st.channel},     {"role", role_name(r)},
+         {"roles", st.roles_of(who)}, {"settings", st.config.to_json(moderates(r))},
+         {"viewers", st.viewers()},   {"announcement", st.announcement_json()}};
   if (st.banned_now(who))
     j["banned"] = true;
   if (auto* until = st.timeout_of(who); until && *until > st.now_ms())
@@ -380,10 +392,11 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       },
       [self](const caf::error&) { forget_unknown_room(self); });
   self->set_down_handler([self](const caf::down_msg& down) {
+    self->state.mod_watchers.erase(down.source);
     if (self->state.fanouts.erase(down.source) > 0)
       schedule_tick(self);
   });
-  return {
+  caf::message_handler chat{
     [self](chat_info_atom, const chat_identity& who) -> caf::result<std::string> {
       auto& st = self->state;
       st.touch();
@@ -426,7 +439,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     [self](chat_send_atom, const chat_identity& who,
            const std::string& text) -> caf::result<chat_ack> {
       auto& st = self->state;
-      if (!st.config.followers_only || !who.is_user() || st.role_of(who) != role::viewer ||
+      if (!st.config.followers_only || !who.is_user() || moderates(st.role_of(who)) ||
           st.follows.since(who.name, st.now_ms()))
         return reply_of(handle_send(self, who, text));
       // Followers-only and this writer not looked up lately: ask their follows first.
@@ -469,6 +482,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };
+  return chat.or_else(chat_room_detail::moderation_handlers(self));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/actor.hpp>
 
@@ -35,6 +36,20 @@ namespace aethex::actors {
 ///  (chat_set_atom, chat_identity, patch)         -> chat_ack
 ///  (chat_react_atom, chat_identity, kind)        -> (no reply) counted into the next window
 ///  (chat_relay_atom, frame)                      -> (no reply) sent to every viewer as is
+/// Community moderation (docs/moderation.md); JSON answers, refusals as domain errors:
+///  (chat_watch_atom, who, caf::actor session)    -> bool: a moderator's session is sent
+///                                                   (chat_modq_atom, channel, frame) for held
+///                                                   messages while it moderates the room
+///  (chat_queue_atom, who)                        -> {"items":[held…]} (moderators)
+///  (chat_review_atom, who, id, action, reason)   -> chat_ack: approve / deny a held message
+///  (chat_log_atom, who, limit, before)           -> {"entries":[…]} newest first (moderators)
+///  (chat_card_atom, who, user)                   -> the room's part of a user card (moderators)
+///  (chat_roles_atom, who)                        -> {"moderators","vips","editors"} (moderators)
+///  (unban_ask_atom, who, text)                   -> chat_ack: a banned user asks, once per ban
+///  (unban_list_atom, who, status)                -> {"requests":[…]} (moderators)
+///  (unban_decide_atom, who, id, action, reason)  -> chat_ack: accept (unbans) / deny
+///  (chat_bans_atom, who)                         -> {"bans":[{user, reason, at_ms, by}]}
+///  (chat_ban_import_atom, who, users, reasons)   -> {"imported","already_banned"}
 /// Roles: the channel owner is the broadcaster; "admin" acts as the broadcaster of every room.
 caf::actor spawn_chat_room(caf::actor_system& sys, const caf::actor& registry,
                            storage::event_store& store, const std::string& channel,
@@ -52,6 +67,21 @@ struct chat_protocol {
   static chat_ack reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
   static void reply_to(chat_react_atom, chat_identity who, std::string kind);
   static void reply_to(chat_relay_atom, std::string frame);
+  static bool reply_to(chat_watch_atom, chat_identity who, caf::actor session);
+  static std::string reply_to(chat_queue_atom, chat_identity who);
+  static chat_ack reply_to(chat_review_atom, chat_identity who, std::uint64_t id,
+                           std::string action, std::string reason);
+  static std::string reply_to(chat_log_atom, chat_identity who, std::uint32_t limit,
+                              std::uint64_t before);
+  static std::string reply_to(chat_card_atom, chat_identity who, std::string user);
+  static std::string reply_to(chat_roles_atom, chat_identity who);
+  static chat_ack reply_to(unban_ask_atom, chat_identity who, std::string text);
+  static std::string reply_to(unban_list_atom, chat_identity who, std::string status);
+  static chat_ack reply_to(unban_decide_atom, chat_identity who, std::uint64_t id,
+                           std::string action, std::string reason);
+  static std::string reply_to(chat_bans_atom, chat_identity who);
+  static std::string reply_to(chat_ban_import_atom, chat_identity who,
+                              std::vector<std::string> users, std::vector<std::string> reasons);
 };
 
 /// Registers the "chat" kind.

@@ -19,6 +19,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/chat_room_values.hpp"
 #include "actors/chat/follow_gate.hpp"
+#include "actors/chat/moderation_state.hpp"
 #include "actors/core/event_sourced.hpp"
 
 namespace aethex::actors::chat_room_detail {
@@ -36,7 +37,8 @@ inline std::string dump(const json& j) {
 // Sending pace of one user; kept in memory only (a restart forgives).
 struct pace {
   std::int64_t last_ms = 0;
-  std::deque<std::int64_t> recent;  // accepted sends inside the rate window
+  std::deque<std::int64_t> recent;                         // accepted sends inside the rate window
+  std::deque<std::pair<std::size_t, std::int64_t>> texts;  // AutoMod: hashes of the last sends
 };
 
 struct fanout_entry {
@@ -47,10 +49,11 @@ struct fanout_entry {
 struct room_state {
   static constexpr std::string_view kind = "chat";
   static inline const char* name = "chat_room";
-  using events =
-    event_list<ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out,
-               ev::user_banned, ev::user_unbanned, ev::moderator_added, ev::moderator_removed,
-               ev::settings_changed, ev::announced>;
+  using events = event_list<
+    ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out, ev::user_banned,
+    ev::user_unbanned, ev::moderator_added, ev::moderator_removed, ev::settings_changed,
+    ev::announced, ev::role_granted, ev::role_revoked, ev::automod_held, ev::automod_resolved,
+    ev::unban_requested, ev::unban_request_decided, ev::bans_imported>;
   std::string channel;
   chat_options options;
   // Durable state.
@@ -62,6 +65,9 @@ struct room_state {
   std::optional<message> announcement;  // pinned until replaced or cleared
   std::int64_t announced_ms = 0;        // last announcement, for the room's pace (in memory)
   follow_gate follows;                  // who follows the channel, for followers-only mode
+  moderation_book book;  // VIPs, editors, the moderation log, AutoMod's queue, unban requests
+  // Moderators' sessions in the room, told of held messages (bounded; see chat_room.hpp).
+  std::map<caf::actor_addr, std::pair<caf::actor, chat_identity>> mod_watchers;
   // Volatile state.
   std::string owner;
   bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
@@ -91,7 +97,28 @@ struct room_state {
   role role_of_target(const std::string& name) const {
     if (!owner.empty() && !owner_is_admin && name == owner)
       return role::broadcaster;
-    return moderators.count(name) ? role::moderator : role::viewer;
+    if (moderators.count(name))
+      return role::moderator;
+    if (book.editors.count(name))
+      return role::editor;
+    return book.vips.count(name) ? role::vip : role::viewer;
+  }
+  // Every role a person holds, highest first (a moderator may be a VIP and an editor too).
+  std::vector<std::string> roles_of(const chat_identity& who) const {
+    auto r = role_of(who);
+    std::vector<std::string> out;
+    if (r == role::broadcaster)
+      out.push_back("broadcaster");
+    if (who.is_anonymous())
+      return out;
+    auto name = who.display();
+    if (moderators.count(name))
+      out.push_back("moderator");
+    if (book.editors.count(name))
+      out.push_back("editor");
+    if (book.vips.count(name))
+      out.push_back("vip");
+    return out;
   }
 
   // Bans, timeouts and rate limits of a guest also hold for its address, so a new nickname
@@ -134,37 +161,64 @@ struct room_state {
   }
 
   void apply(const ev::message& e, const event_meta& meta) {
-    history.push_back(message{e.id, e.user, e.text, e.badges, meta.timestamp_ms});
+    history.push_back(message{e.id, e.user, e.text, e.badges, meta.timestamp_ms, e.automod});
     while (history.size() > options.history)
       history.pop_front();
     history_frame.reset();
   }
-  void apply(const ev::message_deleted& e, const event_meta&) {
+  void apply(const ev::message_deleted& e, const event_meta& meta) {
+    std::string author;
+    for (auto& m : history)
+      if (m.id == e.id)
+        author = m.user;
     std::erase_if(history, [id = e.id](const message& m) { return m.id == id; });
     history_frame.reset();
+    book.record(meta, "delete", e.by, author, e.reason, json{{"message_id", e.id}});
   }
-  void apply(const ev::user_timed_out& e, const event_meta&) {
+  void apply(const ev::user_timed_out& e, const event_meta& meta) {
     for_person(e.user, e.origin, [&](const std::string& k) { timeouts[k] = e.until_ms; });
+    book.record(meta, "timeout", e.by, e.user, e.reason,
+                json{{"until_ms", e.until_ms},
+                     {"duration_s", (e.until_ms - meta.timestamp_ms + 500) / 1000}});
   }
-  void apply(const ev::user_untimed_out& e, const event_meta&) {
+  void apply(const ev::user_untimed_out& e, const event_meta& meta) {
     for_person(e.user, e.origin, [&](const std::string& k) { timeouts.erase(k); });
+    book.record(meta, "untimeout", e.by, e.user, e.reason);
   }
-  void apply(const ev::user_banned& e, const event_meta&) {
+  void apply(const ev::user_banned& e, const event_meta& meta) {
     for_person(e.user, e.origin, [&](const std::string& k) {
       banned.insert(k);
       timeouts.erase(k);
     });
+    book.banned(e.user, e.by, e.reason, meta);
+    book.record(meta, "ban", e.by, e.user, e.reason);
   }
-  void apply(const ev::user_unbanned& e, const event_meta&) {
+  void apply(const ev::user_unbanned& e, const event_meta& meta) {
     for_person(e.user, e.origin, [&](const std::string& k) { banned.erase(k); });
+    book.bans.erase(e.user);
+    book.record(meta, "unban", e.by, e.user, e.reason);
   }
-  void apply(const ev::moderator_added& e, const event_meta&) {
+  void apply(const ev::moderator_added& e, const event_meta& meta) {
     moderators.insert(e.user);
     history_frame.reset();
+    book.record(meta, "mod", e.by, e.user, e.reason);
   }
-  void apply(const ev::moderator_removed& e, const event_meta&) {
+  void apply(const ev::moderator_removed& e, const event_meta& meta) {
     moderators.erase(e.user);
     history_frame.reset();
+    book.record(meta, "unmod", e.by, e.user, e.reason);
+  }
+  template <class Event>
+  requires requires(moderation_book& b, const Event& e, const event_meta& m) { b.apply(e, m); }
+  void apply(const Event& e, const event_meta& meta) { book.apply(e, meta); }
+  void apply(const ev::bans_imported& e, const event_meta& meta) {
+    for (auto& b : e.bans) {
+      banned.insert(b.user);
+      timeouts.erase(b.user);
+      book.banned(b.user, e.by, b.reason, meta);
+    }
+    history_frame.reset();
+    book.record(meta, "ban_import", e.by, "", "", json{{"count", e.bans.size()}});
   }
   void apply(const ev::announced& e, const event_meta& meta) {
     if (e.text.empty())
@@ -180,9 +234,17 @@ struct room_state {
                 {"text", announcement->text},
                 {"ts", announcement->ts}};
   }
-  void apply(const ev::settings_changed& e, const event_meta&) {
+  void apply(const ev::settings_changed& e, const event_meta& meta) {
+    // The log shows what changed; term lists only by their size.
+    auto before = config.to_json(true);
     config.from_json(e.settings);
     history_frame.reset();
+    json changed = json::object();
+    const json after = config.to_json(true);
+    for (auto it = after.begin(); it != after.end(); ++it)
+      if (!before.contains(it.key()) || before[it.key()] != *it)
+        changed[it.key()] = it->is_array() ? json(it->size()) : *it;
+    book.record(meta, "settings", e.by, "", e.reason, std::move(changed));
   }
 
   std::string snapshot() const {
@@ -199,7 +261,8 @@ struct room_state {
                      {"banned", banned},
                      {"timeouts", touts},
                      {"settings", config.to_json(true)},
-                     {"announcement", announcement_json()}});
+                     {"announcement", announcement_json()},
+                     {"moderation", book.snapshot()}});
   }
 
   void restore(const std::string& text) {
@@ -212,6 +275,7 @@ struct room_state {
     banned = j.value("banned", std::set<std::string>{});
     timeouts = j.value("timeouts", std::map<std::string, std::int64_t>{});
     config.from_json(j.value("settings", json::object()));
+    book.restore(j.value("moderation", json::object()));
     if (auto a = j.find("announcement"); a != j.end() && a->is_object())
       announcement = message{a->value("id", std::uint64_t{0}),
                              a->value("user", ""),

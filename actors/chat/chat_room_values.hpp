@@ -24,10 +24,14 @@ struct message {
   std::string text;
   std::vector<std::string> badges;
   std::int64_t ts = 0;
+  bool automod = false;  // shown late: AutoMod held it and a moderator approved it
 
   json to_json() const {
-    return json{{"type", "msg"}, {"id", id},         {"user", user},
-                {"text", text},  {"badges", badges}, {"ts", ts}};
+    json j{{"type", "msg"}, {"id", id},         {"user", user},
+           {"text", text},  {"badges", badges}, {"ts", ts}};
+    if (automod)
+      j["automod"] = true;
+    return j;
   }
   static message from_json(const json& j, std::int64_t ts_fallback) {
     message m;
@@ -39,6 +43,7 @@ struct message {
         if (b.is_string())
           m.badges.push_back(b.get<std::string>());
     m.ts = j.value("ts", ts_fallback);
+    m.automod = j.value("automod", false);
     return m;
   }
 };
@@ -55,6 +60,9 @@ struct settings {
   std::uint32_t rate_count = 20;
   std::uint32_t rate_window_s = 30;
   std::vector<std::string> blocked_terms;  // lower case
+  std::uint32_t automod_level = 0;         // 0 off .. 4 (docs/moderation.md#levels)
+  bool links_allowed = false;              // AutoMod holds links from viewers unless true
+  std::vector<std::string> allowed_terms;  // lower case; AutoMod never holds for these
 
   json to_json(bool with_terms) const {
     json j{{"slow_s", slow_s},
@@ -65,9 +73,13 @@ struct settings {
            {"guests", guests},
            {"rate_count", rate_count},
            {"rate_window_s", rate_window_s},
-           {"blocked_terms_count", blocked_terms.size()}};
-    if (with_terms)
+           {"blocked_terms_count", blocked_terms.size()},
+           {"automod_level", automod_level},
+           {"links_allowed", links_allowed}};
+    if (with_terms) {
       j["blocked_terms"] = blocked_terms;
+      j["allowed_terms"] = allowed_terms;
+    }
     return j;
   }
   /// Applies the scalar fields of `patch` (blocked terms are the room's to check); says why
@@ -101,6 +113,13 @@ struct settings {
         return "rate limit window is 1 to 3600 seconds";
       rate_window_s = static_cast<std::uint32_t>(patch.rate_window_s);
     }
+    if (patch.automod_level >= 0) {
+      if (patch.automod_level > 4)
+        return "automod level is 0 (off) to 4";
+      automod_level = static_cast<std::uint32_t>(patch.automod_level);
+    }
+    if (patch.links_allowed >= 0)
+      links_allowed = patch.links_allowed != 0;
     return std::nullopt;
   }
   void from_json(const json& j) {
@@ -114,18 +133,28 @@ struct settings {
     rate_window_s = j.value("rate_window_s", rate_window_s);
     if (auto it = j.find("blocked_terms"); it != j.end() && it->is_array())
       blocked_terms = it->get<std::vector<std::string>>();
+    automod_level = j.value("automod_level", automod_level);
+    links_allowed = j.value("links_allowed", links_allowed);
+    if (auto it = j.find("allowed_terms"); it != j.end() && it->is_array())
+      allowed_terms = it->get<std::vector<std::string>>();
   }
 };
 
-enum class role { viewer, moderator, broadcaster };
+// A person's highest role in a room. VIPs and editors do not moderate: a VIP skips slow mode and
+// AutoMod's spam rules, an editor may change the channel's title and category and run polls.
+enum class role { viewer, vip, editor, moderator, broadcaster };
 
 inline const char* role_name(role r) {
   switch (r) {
     case role::broadcaster: return "broadcaster";
     case role::moderator: return "moderator";
+    case role::editor: return "editor";
+    case role::vip: return "vip";
     default: return "viewer";
   }
 }
+
+inline bool moderates(role r) { return r == role::moderator || r == role::broadcaster; }
 
 // What a command came to: `code` is empty when accepted, else the reason of the refusal.
 struct room_outcome {
@@ -155,6 +184,11 @@ inline caf::expected<chat_ack> expected_of(room_outcome outcome) {
     code = errc::forbidden;
   else if (reason == "rate_limited" || reason == "slow_mode")
     code = errc::rate_limited;
+  else if (reason == "conflict" || reason == "already_requested" || reason == "held" ||
+           reason == "not_banned")
+    code = errc::conflict;
+  else if (reason == "queue_full")
+    code = errc::unavailable;
   else if (reason == "unavailable")
     code = errc::unavailable;
   return make_error(code, std::move(outcome.message), std::move(reason));

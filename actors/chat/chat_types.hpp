@@ -31,6 +31,19 @@ using presence_atom = caf::atom_constant<caf::atom("presence")>;
 using chat_tick_atom = caf::atom_constant<caf::atom("chattick")>;
 // A frame another domain puts in front of the room's viewers (a raid's countdown), as is.
 using chat_relay_atom = caf::atom_constant<caf::atom("chatrelay")>;
+// Community moderation (docs/moderation.md).
+using chat_watch_atom = caf::atom_constant<caf::atom("chatwatch")>;
+using chat_modq_atom = caf::atom_constant<caf::atom("chatmodq")>;
+using chat_queue_atom = caf::atom_constant<caf::atom("chatqueue")>;
+using chat_review_atom = caf::atom_constant<caf::atom("chatreview")>;
+using chat_log_atom = caf::atom_constant<caf::atom("chatlog")>;
+using chat_card_atom = caf::atom_constant<caf::atom("chatcard")>;
+using chat_roles_atom = caf::atom_constant<caf::atom("chatroles")>;
+using unban_ask_atom = caf::atom_constant<caf::atom("unbanask")>;
+using unban_list_atom = caf::atom_constant<caf::atom("unbanlist")>;
+using unban_decide_atom = caf::atom_constant<caf::atom("unbandecid")>;
+using chat_bans_atom = caf::atom_constant<caf::atom("chatbans")>;
+using chat_ban_import_atom = caf::atom_constant<caf::atom("chatbanimp")>;
 // Fan-out / hub protocol.
 using chat_deliver_atom = caf::atom_constant<caf::atom("chatdeliv")>;
 using chat_join_atom = caf::atom_constant<caf::atom("chatjoin")>;
@@ -45,16 +58,18 @@ using ws_park_atom = caf::atom_constant<caf::atom("wspark")>;
 using chat_identity = runtime::principal;
 
 /// A moderation command: delete (target = message id), timeout (target user, amount = seconds),
-/// untimeout, ban, unban, mod, unmod (target user).
+/// untimeout, ban, unban, mod, unmod, vip, unvip, editor, uneditor (target user). `reason` is
+/// optional and kept in the room's moderation log.
 struct chat_command {
   std::string action;
   std::string target;
   std::int64_t amount = 0;
+  std::string reason = {};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_command& x) {
-  return f(caf::meta::type_name("chat_command"), x.action, x.target, x.amount);
+  return f(caf::meta::type_name("chat_command"), x.action, x.target, x.amount, x.reason);
 }
 
 /// A change of room settings; negative numbers leave a field unchanged.
@@ -69,13 +84,19 @@ struct chat_settings_patch {
   std::int32_t rate_window_s = -1;
   bool set_blocked_terms = false;
   std::vector<std::string> blocked_terms;
+  std::int8_t automod_level = -1;  // 0 (off) to 4
+  std::int8_t links_allowed = -1;  // AutoMod lets links through
+  bool set_allowed_terms = false;
+  std::vector<std::string> allowed_terms;  // AutoMod never holds a message for these
+  std::string reason = {};                 // for the moderation log
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_settings_patch& x) {
   return f(caf::meta::type_name("chat_settings_patch"), x.slow_s, x.followers_only,
            x.followers_min_s, x.subscribers_only, x.emote_only, x.guests, x.rate_count,
-           x.rate_window_s, x.set_blocked_terms, x.blocked_terms);
+           x.rate_window_s, x.set_blocked_terms, x.blocked_terms, x.automod_level, x.links_allowed,
+           x.set_allowed_terms, x.allowed_terms, x.reason);
 }
 
 /// A chat command the room accepted: a sentence for the sender, and the id of the message a send

@@ -5,6 +5,7 @@
 #include "actors/chat/chat_fanout.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/internal.hpp"
+#include "actors/chat/moderation_routes.hpp"
 #include "actors/core/module.hpp"
 
 namespace aethex::actors {
@@ -36,6 +37,10 @@ class chat_domain final : public domain_module {
 
   void add_console(console::adapter_table& adapters) const override {
     adapters.add(console::chat_adapter());
+  }
+
+  void add_routes(route_table& routes, const node_env& env) const override {
+    add_moderation_routes(routes, env);
   }
 
   void start(node_env& env) const override {

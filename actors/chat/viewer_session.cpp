@@ -126,6 +126,16 @@ void reply_result(session_actor* self, const caf::expected<chat_ack>& result, co
 
 void maybe_park(session_actor* self);
 
+// A moderator's page hears of messages AutoMod holds (frames the room sends to its moderators'
+// sessions only); `info` is the room's answer to chat_info_atom.
+void watch_if_moderator(session_actor* self, const json& info) {
+  auto role = info.value("role", "");
+  if (role != "moderator" && role != "broadcaster")
+    return;
+  entity_ref<chat_protocol>{self->state.ctx.registry, self->state.channel}.tell(
+    chat_watch_atom::value, self->state.who, caf::actor{self});
+}
+
 void leave(session_actor* self) {
   auto& st = self->state;
   if (!st.channel.empty())
@@ -160,6 +170,7 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
         if (!ref.is_null())
           j["ref"] = ref;
         send_json(self, j);
+        watch_if_moderator(self, j);
         // History, then live frames, come from this node's fan-out of the room.
         self->send(st.ctx.hub, chat_join_atom::value, channel, st.sink);
         maybe_park(self);
@@ -192,6 +203,7 @@ void signed_in(session_actor* self, chat_identity who, const json& ref) {
       return;
     j["type"] = "role";
     send_json(self, j);
+    watch_if_moderator(self, j);
   };
   ask_room(self, on_info, chat_info_atom::value, st.who);
 }
@@ -315,8 +327,22 @@ bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& p
       !flag("subscribers_only", patch.subscribers_only) || !flag("emote_only", patch.emote_only) ||
       !flag("guests", patch.guests) || !number("slow_s", patch.slow_s) ||
       !number("followers_only_min_s", patch.followers_min_s) ||
-      !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s))
+      !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s) ||
+      !flag("links_allowed", patch.links_allowed))
     return false;
+  if (auto it = msg.find("automod_level"); it != msg.end()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > 4)
+      return send_error(self, "invalid_argument", "automod_level must be 0 to 4", ref), false;
+    patch.automod_level = static_cast<std::int8_t>(it->get<std::int64_t>());
+  }
+  if (auto it = msg.find("allowed_terms"); it != msg.end()) {
+    if (!it->is_array() ||
+        !std::all_of(it->begin(), it->end(), [](const json& t) { return t.is_string(); }))
+      return send_error(self, "invalid_argument", "allowed_terms must be a list of strings", ref),
+             false;
+    patch.set_allowed_terms = true;
+    patch.allowed_terms = it->get<std::vector<std::string>>();
+  }
   if (auto it = msg.find("blocked_terms"); it != msg.end()) {
     if (!it->is_array() ||
         !std::all_of(it->begin(), it->end(), [](const json& t) { return t.is_string(); }))
@@ -431,10 +457,17 @@ void handle_frame(session_actor* self, const std::string& text) {
       ask_room(self, on_result, chat_send_atom::value, who, *body);
     return;
   }
+  // Moderation commands may say why (the room's moderation log keeps it).
+  std::string reason;
+  if (auto it = msg.find("reason"); it != msg.end()) {
+    if (!it->is_string())
+      return send_error(self, "invalid_argument", "'reason' must be a string", ref);
+    reason = it->get<std::string>();
+  }
   if (type == "delete") {
     if (auto id = int_field(self, msg, "id", ref))
       ask_room(self, on_result, chat_mod_atom::value, who,
-               chat_command{"delete", std::to_string(*id), 0});
+               chat_command{"delete", std::to_string(*id), 0, reason});
     return;
   }
   if (type == "announce" || type == "unannounce") {
@@ -448,8 +481,8 @@ void handle_frame(session_actor* self, const std::string& text) {
     ask_room(self, on_result, chat_mod_atom::value, who, chat_command{type, text, 0});
     return;
   }
-  static const std::vector<std::string> user_actions{"timeout", "untimeout", "ban",
-                                                     "unban",   "mod",       "unmod"};
+  static const std::vector<std::string> user_actions{
+    "timeout", "untimeout", "ban", "unban", "mod", "unmod", "vip", "unvip", "editor", "uneditor"};
   if (std::find(user_actions.begin(), user_actions.end(), type) != user_actions.end()) {
     auto target = string_field(self, msg, "user", ref);
     if (!target)
@@ -462,7 +495,8 @@ void handle_frame(session_actor* self, const std::string& text) {
         return;
       seconds = *s;
     }
-    ask_room(self, on_result, chat_mod_atom::value, who, chat_command{type, *target, seconds});
+    ask_room(self, on_result, chat_mod_atom::value, who,
+             chat_command{type, *target, seconds, reason});
     return;
   }
   if (type == "slow" || type == "settings") {
@@ -475,6 +509,7 @@ void handle_frame(session_actor* self, const std::string& text) {
     } else if (!settings_patch(self, msg, patch, ref)) {
       return;
     }
+    patch.reason = reason;
     ask_room(self, on_result, chat_set_atom::value, who, patch);
     return;
   }
@@ -532,6 +567,11 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
         watch_session(self);
     },
     // A frame of a subscribed topic, already encoded by its service.
+    // A frame for the room's moderators (AutoMod's held messages), while still in that room.
+    [self](chat_modq_atom, const std::string& channel, std::string& frame) {
+      if (self->state.sink && channel == self->state.channel)
+        self->state.sink->push(std::make_shared<const std::string>(std::move(frame)));
+    },
     [self](topic_push_atom, std::string& frame) {
       if (self->state.sink && !self->state.topics.empty())
         self->state.sink->push(std::make_shared<const std::string>(std::move(frame)));
