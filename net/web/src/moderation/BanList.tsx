@@ -40,6 +40,7 @@ export function BanList({ channel, token, version, onOpenUser, onChanged }: { ch
       const r = await importBans(token, channel, list);
       const parts = [`Imported ${r.imported}`, `already banned ${r.already}`];
       if (r.unknown) parts.push(`no such account ${r.unknown}`);
+      if (r.notAllowed) parts.push(`not allowed ${r.notAllowed}`);
       if (skipped) parts.push(`skipped ${skipped} invalid or duplicate`);
       setMessage({ error: false, text: `${parts.join(', ')}.` });
       bans.reload();

@@ -1,11 +1,12 @@
 // AutoMod's queue of held messages, oldest first, with Approve / Deny. New items appear as the
-// room pushes them (`automod_held` frames to the moderators in the room); the queue is read
-// again every 15 s (items decided by another moderator go) and after every reconnect.
+// room pushes them (`automod_held` frames to the moderators in the room) and go when any
+// moderator decides (`automod_resolved`); the queue is also read again every 15 s and after
+// every reconnect.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from '../engagement/api';
 import { useRoomFrames } from '../engagement/useLiveEngagement';
 import { fetchQueue, reviewHeld } from './api';
-import { addHeld, mergeQueue, parseHeldFrame, type HeldItem } from './model';
+import { addHeld, mergeQueue, parseHeldFrame, parseResolvedFrame, type HeldItem } from './model';
 import { UserName } from './UserCard';
 
 export const QUEUE_REFETCH_MS = 15_000;
@@ -40,6 +41,13 @@ export function ModQueue({ channel, token, onOpenUser, onDecided }: { channel: s
     (f) => {
       const item = parseHeldFrame(f);
       if (item) setItems((cur) => addHeld(cur ?? [], item, decided.current));
+      // Decided by a moderator (maybe another one): it leaves the queue at once.
+      const resolved = parseResolvedFrame(f);
+      if (resolved !== null) {
+        decided.current.add(resolved);
+        setItems((cur) => (cur ?? []).filter((i) => i.id !== resolved));
+        onDecided();
+      }
     },
     () => setEpoch((n) => n + 1),
   );

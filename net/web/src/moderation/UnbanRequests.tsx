@@ -1,6 +1,7 @@
 // Unban requests: pending ones first with Accept (unbans) / Deny, then the decided ones.
 import { useState } from 'preact/hooks';
 import { errorText } from '../engagement/api';
+import { useRoomFrames } from '../engagement/useLiveEngagement';
 import { decideUnban, fetchUnbanRequests } from './api';
 import { UserName } from './UserCard';
 import { usePolled } from './usePolled';
@@ -9,6 +10,8 @@ export function UnbanRequests({ channel, token, onOpenUser, onDecided }: { chann
   const requests = usePolled(() => fetchUnbanRequests(token, channel), 30_000, [channel, token]);
   const [busy, setBusy] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // A new request reaches the moderators in the room as an `unban_request` frame.
+  useRoomFrames(channel, (f) => f.type === 'unban_request' && requests.reload());
   const list = [...(requests.data ?? [])].sort((a, b) => Number(a.status !== 'pending') - Number(b.status !== 'pending') || b.at_ms - a.at_ms);
 
   async function decide(id: number, action: 'accept' | 'deny') {

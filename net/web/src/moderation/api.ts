@@ -52,6 +52,8 @@ export interface ImportResult {
   already: number;
   /** Names with no account (skipped by the node). */
   unknown: number;
+  /** The broadcaster, or moderators when a moderator imports: never banned. */
+  notAllowed: number;
 }
 
 /** Bans the list's accounts; answers how many were banned now, already were, or do not exist. */
@@ -59,7 +61,7 @@ export async function importBans(token: string, channel: string, bans: { user: s
   const body = { bans: bans.map((b) => (b.reason ? b : { user: b.user })) };
   const res = (await request('POST', `${base(channel)}/bans/import`, { token, body })) as Record<string, unknown> | null;
   const n = (v: unknown) => (typeof v === 'number' ? v : Array.isArray(v) ? v.length : 0);
-  return { imported: n(res?.imported), already: n(res?.already_banned), unknown: n(res?.unknown_users) };
+  return { imported: n(res?.imported), already: n(res?.already_banned), unknown: n(res?.unknown_users), notAllowed: n(res?.not_allowed) };
 }
 
 export async function unban(token: string, channel: string, user: string): Promise<void> {

@@ -55,6 +55,11 @@ export function parseHeldFrame(f: Obj): HeldItem | null {
   return f.type === 'automod_held' ? parseHeldItem(f.item) : null;
 }
 
+/** An `automod_resolved` frame (a moderator approved or denied an item): its id, else null. */
+export function parseResolvedFrame(f: Obj): number | null {
+  return f.type === 'automod_resolved' && typeof f.id === 'number' ? f.id : null;
+}
+
 // ---- Moderation log ----
 
 export interface LogEntry {
@@ -90,8 +95,8 @@ const ACTIONS: Record<string, string> = {
   uneditor: 'removed {user} as editor',
   automod_approve: 'approved a held message of {user}',
   automod_deny: 'denied a held message of {user}',
-  unban_accept: 'accepted the unban request of {user}',
-  unban_deny: 'denied the unban request of {user}',
+  unban_request_accept: 'accepted the unban request of {user}',
+  unban_request_deny: 'denied the unban request of {user}',
   ban_import: 'imported bans',
   settings: 'changed the chat settings',
 };

@@ -10,6 +10,7 @@ import {
   parseHeldFrame,
   parseLog,
   parseQueue,
+  parseResolvedFrame,
   parseRoles,
   parseUnbanRequests,
   parseUserCard,
@@ -23,6 +24,8 @@ describe('AutoMod queue', () => {
     expect(parseQueue({ items: [item(1), { id: 'x' }, null] })).toEqual([item(1)]);
     expect(parseHeldFrame({ type: 'automod_held', item: item(3) })).toEqual(item(3));
     expect(parseHeldFrame({ type: 'msg', item: item(3) })).toBeNull();
+    expect(parseResolvedFrame({ type: 'automod_resolved', id: 3, action: 'approve', by: 'mia', message_id: 9 })).toBe(3);
+    expect(parseResolvedFrame({ type: 'automod_held', id: 3 })).toBeNull();
   });
   it('adds pushed items once, in order, never a decided one', () => {
     let q = addHeld([], item(5), new Set());
