@@ -1,12 +1,15 @@
 // The parts of a chat line that live chat and VOD chat replay share: badges and text with emotes.
 import { renderSegments } from './emotes';
 
+/** Room roles as badges (docs/moderation.md): VIPs and editors beside the moderators. */
+const BADGE_GLYPHS: Record<string, string> = { broadcaster: '🎥', moderator: '🛡️', admin: '⚙️', vip: '💎', editor: '✏️' };
+
 export function Badges({ badges }: { badges: string[] }) {
   return (
     <>
       {badges.map((b) => (
         <span class={`chat-badge badge-${b}`} title={b}>
-          {b === 'broadcaster' ? '🎥' : b === 'moderator' ? '🛡️' : b === 'admin' ? '⚙️' : '★'}
+          {BADGE_GLYPHS[b] ?? '★'}
         </span>
       ))}
     </>
