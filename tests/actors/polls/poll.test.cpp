@@ -163,6 +163,56 @@ TEST_CASE("one free vote per viewer; a second poll waits for the first to end") 
   CHECK_FALSE(anonymous->contains("my_votes"));
 }
 
+TEST_CASE("extra votes cost channel points, paid to engagement/<channel>, for the first choice") {
+  poll_fixture p;
+  // bob's 300 points for his first follow, as the engagement entity reads them from its stream;
+  // cid has none.
+  REQUIRE(
+    p.f.events().append("engagement/alice", storage::no_stream,
+                        std::vector{storage::event{
+                          "points.earned", 1, 1,
+                          json{{"user", "bob"}, {"points", 300}, {"reason", "follow"}}.dump()}}));
+  // Points the poll spent from `user`'s balance, as the engagement entity recorded them.
+  auto spent = [&](const std::string& user) {
+    std::int64_t sum = 0;
+    for (auto& e : p.f.events().read_stream("engagement/alice", 1, 1000))
+      if (auto j = json::parse(e.data.payload); e.data.type == "points.spent" && j["user"] == user)
+        sum += j["points"].get<std::int64_t>();
+    return sum;
+  };
+  auto body = poll_body("Paid", {"a", "b"});
+  body["points_per_vote"] = 10;
+  REQUIRE(p.start(body));
+
+  auto three = p.vote("bob", 1, 3);  // the first is free, two cost 10 each
+  REQUIRE(three);
+  CHECK((*three)["my_votes"] == json{{"choice", 1}, {"votes", 3}});
+  CHECK(spent("bob") == 20);
+  auto two_more = p.vote("bob", 1, 2);
+  REQUIRE(two_more);
+  CHECK((*two_more)["my_votes"]["votes"] == 5);
+  CHECK(spent("bob") == 40);
+  auto elsewhere = p.vote("bob", 0, 1);
+  REQUIRE_FALSE(elsewhere);
+  CHECK(code_of(elsewhere.error()) == errc::conflict);
+
+  auto too_dear = p.vote("cid", 0, 4);  // 30 points
+  REQUIRE_FALSE(too_dear);
+  CHECK(code_of(too_dear.error()) == errc::conflict);
+  CHECK(spent("cid") == 0);
+  CHECK((*p.current("cid"))["my_votes"].is_null());
+  REQUIRE(p.vote("cid", 0, 1));  // the free one is still there
+  auto huge = p.vote("cid", 0, poll_limits::votes_per_request_max + 1);
+  REQUIRE_FALSE(huge);
+  CHECK(code_of(huge.error()) == errc::invalid_argument);
+
+  auto now = p.current();
+  REQUIRE(now);
+  CHECK((*now)["total_votes"] == 6);
+  CHECK((*now)["voters"] == 2);
+  CHECK((*now)["choices"][1]["votes"] == 5);
+}
+
 TEST_CASE(
   "a poll ends at its duration on the injected clock, stays current 5 minutes, then "
   "lives in the archive") {
