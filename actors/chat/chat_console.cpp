@@ -124,6 +124,15 @@ adapter chat_adapter() {
                                   "send chat/alice mod carol"));
   a.commands.push_back(moderation("unmod", "user", "Removes a moderator.",
                                   "send chat/alice unmod carol"));
+  a.commands.push_back(moderation("vip", "user", "Makes a user a VIP (skips slow mode).",
+                                  "send chat/alice vip carol"));
+  a.commands.push_back(moderation("unvip", "user", "Removes a VIP.",
+                                  "send chat/alice unvip carol"));
+  a.commands.push_back(moderation("editor", "user",
+                                  "Makes a user an editor (title, category, polls).",
+                                  "send chat/alice editor carol"));
+  a.commands.push_back(moderation("uneditor", "user", "Removes an editor.",
+                                  "send chat/alice uneditor carol"));
   a.commands.push_back(command{"slow",
                                false,
                                {{"seconds"}},

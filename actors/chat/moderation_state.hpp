@@ -203,7 +203,8 @@ struct moderation_book {
     editors = j.value("editors", std::set<std::string>{});
     for (auto& e : j.value("log", json::array()))
       log.push_back(log_entry::from_json(e));
-    for (auto& [user, r] : j.value("bans", json::object()).items())
+    const auto banned = j.value("bans", json::object());  // items() must not outlive it
+    for (auto& [user, r] : banned.items())
       bans[user] = ban_record{r.value("at_ms", std::int64_t{0}), r.value("by", ""),
                               r.value("reason", ""), r.value("seq", std::uint64_t{0})};
     for (auto& h : j.value("held", json::array())) {
