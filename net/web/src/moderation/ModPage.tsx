@@ -1,6 +1,6 @@
 // /c/<channel>/mod: the mod view. AutoMod's queue (live), unban requests, the moderation log,
-// roles, the ban list with export/import, and the channel's chat, where a moderator's click on
-// a name opens the user card (as it does everywhere on this page).
+// polls, predictions and redemptions, roles, the ban list with export/import, and the channel's
+// chat, where a moderator's click on a name opens the user card (as everywhere on this page).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { useSession } from '../auth';
@@ -9,6 +9,7 @@ import { SignInPrompt } from '../components/SignInPrompt';
 import { channelPath } from '../router';
 import { fetchQueue } from './api';
 import { BanList } from './BanList';
+import { ModEngagement } from './ModEngagement';
 import { ModLog } from './ModLog';
 import { ModQueue } from './ModQueue';
 import { RolesPanel } from './RolesPanel';
@@ -76,6 +77,7 @@ function ModView({ channel, token }: { channel: string; token: string }) {
           </div>
           <div class="mod-col">
             <ModLog channel={channel} token={token} version={version} onOpenUser={setCard} />
+            <ModEngagement channel={channel} token={token} />
           </div>
           <div class="mod-col">
             <RolesPanel channel={channel} token={token} onChanged={changed} />
