@@ -2,7 +2,7 @@
 // polls, predictions and redemptions, roles, the ban list with export/import, and the channel's
 // chat, where a moderator's click on a name opens the user card (as everywhere on this page).
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { ApiError, fetchChannel } from '../api';
 import { useSession } from '../auth';
 import { ChatPanel } from '../chat/ChatPanel';
 import { SignInPrompt } from '../components/SignInPrompt';
@@ -25,13 +25,24 @@ export function ModPage({ channel }: { channel: string }) {
     document.title = `Mod view · ${channel} · AeThex LIVE`;
   }, [channel]);
   if (!session) return <SignInPrompt title="Mod view" what={`to moderate ${channel}`} />;
-  return <ModView key={`${session.token}/${channel}`} channel={channel} token={session.token} />;
+  return <ModView key={`${session.token}/${channel}`} channel={channel} token={session.token} username={session.username} />;
 }
 
 type Access = 'checking' | 'ok' | 'forbidden' | 'not_found';
 
-function ModView({ channel, token }: { channel: string; token: string }) {
+function ModView({ channel, token, username }: { channel: string; token: string; username: string }) {
   const [access, setAccess] = useState<Access>('checking');
+  /** Only the broadcaster (the owner, or the admin token) appoints roles. */
+  const [broadcaster, setBroadcaster] = useState(username === 'admin');
+  useEffect(() => {
+    let current = true;
+    fetchChannel(channel)
+      .then((c) => current && setBroadcaster(username === 'admin' || c.owner === username))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [channel, username]);
   const [card, setCard] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);
@@ -80,7 +91,7 @@ function ModView({ channel, token }: { channel: string; token: string }) {
             <ModEngagement channel={channel} token={token} />
           </div>
           <div class="mod-col">
-            <RolesPanel channel={channel} token={token} onChanged={changed} />
+            <RolesPanel channel={channel} token={token} canEdit={broadcaster} onChanged={changed} />
             <BanList channel={channel} token={token} version={version} onOpenUser={setCard} onChanged={changed} />
           </div>
           <aside class="mod-chat chat-column" aria-label={`${channel} chat`}>

@@ -1,5 +1,5 @@
 // The channel's roles: moderators, VIPs and editors, each removable, and a form to add one.
-// Only the broadcaster may change them (the node answers 403 otherwise, shown as the error).
+// Only the broadcaster may change them: others see the lists only (the node refuses them too).
 import { useState } from 'preact/hooks';
 import { errorText } from '../engagement/api';
 import { fetchRoles, setRole } from './api';
@@ -8,7 +8,7 @@ import { usePolled } from './usePolled';
 
 const LABEL: Record<ChannelRole, string> = { moderator: 'Moderators', vip: 'VIPs', editor: 'Editors' };
 
-export function RolesPanel({ channel, token, onChanged }: { channel: string; token: string; onChanged: () => void }) {
+export function RolesPanel({ channel, token, canEdit, onChanged }: { channel: string; token: string; canEdit: boolean; onChanged: () => void }) {
   const roles = usePolled(() => fetchRoles(token, channel), 0, [channel, token]);
   const [user, setUser] = useState('');
   const [role, setRoleKind] = useState<ChannelRole>('moderator');
@@ -48,33 +48,38 @@ export function RolesPanel({ channel, token, onChanged }: { channel: string; tok
             {roles.data?.[kind].map((name) => (
               <li key={name} data-testid="role-row" data-role={kind} data-user={name}>
                 <span class="mod-user">{name}</span>
-                <button type="button" class="btn btn-small" data-testid="role-remove" disabled={busy} onClick={() => change(name, kind, false)} aria-label={`Remove ${name} from ${LABEL[kind]}`}>
-                  Remove
-                </button>
+                {canEdit && (
+                  <button type="button" class="btn btn-small" data-testid="role-remove" disabled={busy} onClick={() => change(name, kind, false)} aria-label={`Remove ${name} from ${LABEL[kind]}`}>
+                    Remove
+                  </button>
+                )}
               </li>
             ))}
           </ul>
         </div>
       ))}
-      <form class="eng-row" onSubmit={add}>
-        <label class="eng-label">
-          Account
-          <input class="eng-input" data-testid="role-user" value={user} maxLength={64} onInput={(e) => setUser((e.target as HTMLInputElement).value)} />
-        </label>
-        <label class="eng-label">
-          Role
-          <select class="eng-input" data-testid="role-kind" value={role} onChange={(e) => setRoleKind((e.target as HTMLSelectElement).value as ChannelRole)}>
-            {CHANNEL_ROLES.map((k) => (
-              <option key={k} value={k}>
-                {k === 'vip' ? 'VIP' : k}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" class="btn btn-small btn-primary" data-testid="role-add" disabled={busy}>
-          Add
-        </button>
-      </form>
+      {!canEdit && <p class="muted">Only the broadcaster appoints roles.</p>}
+      {canEdit && (
+        <form class="eng-row" onSubmit={add}>
+          <label class="eng-label">
+            Account
+            <input class="eng-input" data-testid="role-user" value={user} maxLength={64} onInput={(e) => setUser((e.target as HTMLInputElement).value)} />
+          </label>
+          <label class="eng-label">
+            Role
+            <select class="eng-input" data-testid="role-kind" value={role} onChange={(e) => setRoleKind((e.target as HTMLSelectElement).value as ChannelRole)}>
+              {CHANNEL_ROLES.map((k) => (
+                <option key={k} value={k}>
+                  {k === 'vip' ? 'VIP' : k}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" class="btn btn-small btn-primary" data-testid="role-add" disabled={busy}>
+            Add
+          </button>
+        </form>
+      )}
       {(error ?? roles.error) && (
         <p class="form-error" role="alert" data-testid="roles-error">
           {error ?? roles.error}
