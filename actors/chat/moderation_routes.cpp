@@ -22,6 +22,10 @@ using json = nlohmann::json;
 using room_ref = entity_ref<chat_protocol>;
 
 constexpr std::size_t max_import = 1000;
+constexpr std::size_t card_messages = 20;
+
+void add_ages(const node_env& env, const std::string& user, const std::string& channel, json card,
+              route_reply reply);
 
 json parsed(const std::string& text) { return json::parse(text, nullptr, false); }
 
@@ -105,7 +109,28 @@ void get_log(const node_env& env, route_request&& req, route_reply reply) {
     .then(*env.sys, answer<std::string>(std::move(reply), parsed));
 }
 
-// The room's part (messages, moderation, state), then the account's age and the follow's.
+// The user's last messages from the read model (the room keeps only its last 100 of everyone);
+// the room's own list stays when the read model cannot answer.
+void with_messages(const node_env& env, const std::string& channel, const std::string& user,
+                   json card, std::function<void(json)> done) {
+  if (!env.query)
+    return done(std::move(card));
+  env.query("chat.user_messages", json{{"channel", channel}, {"user", user}},
+            [card, done](caf::expected<std::vector<json>> rows) mutable {
+              if (!rows)
+                return done(std::move(card));
+              std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
+                return a.value("id", std::int64_t{0}) > b.value("id", std::int64_t{0});
+              });
+              if (rows->size() > card_messages)
+                rows->resize(card_messages);
+              if (!rows->empty() || card["messages"].empty())
+                card["messages"] = *rows;
+              done(std::move(card));
+            });
+}
+
+// The room's part (moderation, state), the user's messages, then the account's and follow's age.
 void get_card(const node_env& env, route_request&& req, route_reply reply) {
   auto user = req.param("user");
   auto channel = req.param("channel");
@@ -117,23 +142,29 @@ void get_card(const node_env& env, route_request&& req, route_reply reply) {
       auto card = parsed(*room);
       card["account_created_ms"] = nullptr;
       card["following_since_ms"] = nullptr;
-      if (user.starts_with("guest:"))  // guests have no account and follow nothing
-        return reply(route_response::json(200, card));
-      entity_ref<user_protocol>{env.registry, user}
+      with_messages(env, channel, user, std::move(card), [env, user, channel, reply](json card) {
+        add_ages(env, user, channel, std::move(card), reply);
+      });
+    });
+}
+
+void add_ages(const node_env& env, const std::string& user, const std::string& channel, json card,
+              route_reply reply) {
+  if (user.starts_with("guest:"))  // guests have no account and follow nothing
+    return reply(route_response::json(200, card));
+  entity_ref<user_protocol>{env.registry, user}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, user, channel, card, reply](caf::expected<user_view> account) mutable {
+      if (account)
+        card["account_created_ms"] = account->created_at_ms;
+      entity_ref<follows_protocol>{env.registry, user}
         .ask(get_atom::value)
-        .then(*env.sys, [env, user, channel, card,
-                         reply](caf::expected<user_view> account) mutable {
-          if (account)
-            card["account_created_ms"] = account->created_at_ms;
-          entity_ref<follows_protocol>{env.registry, user}
-            .ask(get_atom::value)
-            .then(*env.sys, [channel, card, reply](caf::expected<follows_view> follows) mutable {
-              if (follows)
-                for (auto& f : follows->channels)
-                  if (f.channel == channel)
-                    card["following_since_ms"] = f.since_ms;
-              reply(route_response::json(200, card));
-            });
+        .then(*env.sys, [channel, card, reply](caf::expected<follows_view> follows) mutable {
+          if (follows)
+            for (auto& f : follows->channels)
+              if (f.channel == channel)
+                card["following_since_ms"] = f.since_ms;
+          reply(route_response::json(200, card));
         });
     });
 }

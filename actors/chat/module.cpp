@@ -4,6 +4,7 @@
 #include "actors/chat/chat_activity.hpp"
 #include "actors/chat/chat_fanout.hpp"
 #include "actors/chat/chat_room.hpp"
+#include "actors/chat/chat_user_messages.hpp"
 #include "actors/chat/internal.hpp"
 #include "actors/chat/moderation_routes.hpp"
 #include "actors/core/module.hpp"
@@ -29,10 +30,12 @@ class chat_domain final : public domain_module {
 
   void add_projections(storage::projection_runner& runner) const override {
     runner.add(std::make_unique<chat_activity>());
+    runner.add(std::make_unique<chat_user_messages>());
   }
 
   void add_queries(read_query_table& queries) const override {
     queries["chat.velocity"] = chat_velocity_query;
+    queries["chat.user_messages"] = chat_user_messages_query;
   }
 
   void add_console(console::adapter_table& adapters) const override {

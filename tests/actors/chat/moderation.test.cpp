@@ -431,13 +431,21 @@ TEST_CASE("user card: recent messages, moderation here, account age, follow age,
   REQUIRE(n.command("alice", "mod", "bob") == "");
   for (int i = 0; i < 25; ++i)
     REQUIRE(n.send("carol", "message " + std::to_string(i)));
-  REQUIRE(n.send("dave", "not carol"));
+  auto last = n.send("carol", "last words");
+  REQUIRE(last);
+  REQUIRE(n.command("bob", "delete", std::to_string(last->id)) == "");
+  for (int i = 0; i < 100; ++i)  // the room's history forgets carol; the card does not
+    REQUIRE(n.send("dave", "not carol"));
   REQUIRE(n.command("bob", "timeout", "carol", "calm down", 600) == "");
   auto card = n.rest(http_method::get, "mod/users/carol", "bob");
   REQUIRE(card.status == 200);
   CHECK(card.body["user"] == "carol");
   REQUIRE(card.body["messages"].size() == 20);
-  CHECK(card.body["messages"][0]["text"] == "message 24");
+  CHECK(card.body["messages"][0]["text"] == "last words");
+  CHECK(card.body["messages"][0]["deleted"] == true);
+  CHECK(card.body["messages"][1]["text"] == "message 24");
+  CHECK(card.body["messages"][1]["deleted"] == false);
+  CHECK(card.body["messages"][19]["text"] == "message 6");
   CHECK(card.body["moderation"][0]["action"] == "timeout");
   CHECK(card.body["moderation"][0]["reason"] == "calm down");
   CHECK(card.body["timeout_until_ms"].get<std::int64_t>() > n.clock.now_ms());
