@@ -46,12 +46,14 @@ void from_json(const json& j, reward_saved& e) { e.reward = j.value("reward", js
 void to_json(json& j, const reward_deleted& e) { j = json{{"id", e.id}}; }
 void from_json(const json& j, reward_deleted& e) { e.id = text(j, "id"); }
 void to_json(json& j, const redeemed& e) {
-  j = json{
-    {"id", e.id}, {"reward", e.reward}, {"user", e.user}, {"input", e.input}, {"stream", e.stream}};
+  j = json{{"id", e.id},     {"reward", e.reward}, {"title", e.title},  {"cost", e.cost},
+           {"user", e.user}, {"input", e.input},   {"stream", e.stream}};
 }
 void from_json(const json& j, redeemed& e) {
   e.id = text(j, "id");
   e.reward = text(j, "reward");
+  e.title = text(j, "title");
+  e.cost = number(j, "cost");
   e.user = text(j, "user");
   e.input = text(j, "input");
   e.stream = text(j, "stream");

@@ -69,6 +69,8 @@ struct redeemed {
   static constexpr std::uint32_t schema = 1;
   std::string id;  // of the redemption
   std::string reward;
+  std::string title;  // the reward's, then
+  std::int64_t cost = 0;
   std::string user;
   std::string input;
   std::string stream;

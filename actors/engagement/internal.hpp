@@ -2,9 +2,8 @@
 #pragma once
 
 #include <functional>
-#include <initializer_list>
 #include <string>
-#include <string_view>
+#include <vector>
 
 #include "actors/core/module.hpp"
 #include "runtime/principal.hpp"
@@ -21,7 +20,6 @@ console::adapter engagement_adapter();
 /// "moderator") in `channel` (the admin token is the broadcaster of every channel), else with
 /// forbidden; not_found when the channel does not exist. Asks the channel's chat room.
 void check_manager(const node_env& env, const runtime::principal& who, const std::string& channel,
-                   std::initializer_list<std::string_view> roles,
-                   std::function<void(caf::error)> done);
+                   std::vector<std::string> roles, std::function<void(caf::error)> done);
 
 }  // namespace aethex::actors
