@@ -265,6 +265,16 @@ TEST_CASE("AutoMod: allowed terms override it, VIPs skip spam rules only, the qu
   actors::chat_settings_patch bad;
   bad.automod_level = 5;
   CHECK(n.settings("alice", bad) == "invalid");
+  actors::chat_settings_patch too_many;
+  too_many.set_allowed_terms = true;
+  too_many.allowed_terms.assign(201, "word");
+  CHECK(n.settings("alice", too_many) == "invalid");
+  // Blocked terms refuse outright; they never wait in the queue.
+  actors::chat_settings_patch blocked;
+  blocked.set_blocked_terms = true;
+  blocked.blocked_terms = {"spoiler"};
+  REQUIRE(n.settings("alice", blocked) == "");
+  CHECK(n.sent("carol", "SPOILER: he dies") == "blocked_term");
 
   // 500 held at most: the oldest goes, logged as denied by AutoMod.
   for (int i = 0; i < 502; ++i)
