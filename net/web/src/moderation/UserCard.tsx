@@ -89,8 +89,9 @@ export function UserCard({ channel, user, onClose }: { channel: string; user: st
             ) : (
               <ul class="mod-card-messages" data-testid="card-messages">
                 {card.messages.map((m) => (
-                  <li key={m.id}>
-                    <time class="muted">{new Date(m.ts).toLocaleTimeString()}</time> {m.text}
+                  <li key={m.id} data-deleted={m.deleted ? 'true' : undefined}>
+                    <time class="muted">{new Date(m.ts).toLocaleTimeString()}</time> {m.deleted ? <del>{m.text}</del> : m.text}
+                    {m.deleted && <span class="muted"> (deleted)</span>}
                   </li>
                 ))}
               </ul>

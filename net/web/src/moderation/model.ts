@@ -132,6 +132,8 @@ export interface CardMessage {
   id: number;
   text: string;
   ts: number;
+  /** A moderator deleted it (the card still shows it, marked). */
+  deleted: boolean;
 }
 
 export interface UserCard {
@@ -155,7 +157,7 @@ export function parseUserCard(v: unknown, user: string): UserCard {
   const messages = (Array.isArray(o.messages) ? o.messages : Array.isArray(o.recent_messages) ? o.recent_messages : [])
     .map(obj)
     .filter((m): m is Obj => m !== null)
-    .map((m) => ({ id: num(m.id), text: str(m.text), ts: num(m.ts ?? m.at_ms) }));
+    .map((m) => ({ id: num(m.id), text: str(m.text), ts: num(m.ts ?? m.at_ms), deleted: m.deleted === true }));
   const rawHistory = [o.moderation, o.history, o.actions].find(Array.isArray) ?? [];
   return {
     user: str(o.user) || user,

@@ -75,7 +75,7 @@ describe('log, card, requests, bans, roles', () => {
         banned: false,
         ban: null,
         timeout_until_ms: 99,
-        messages: [{ type: 'msg', id: 4, user: 'bob', text: 'yo', badges: [], ts: 7 }],
+        messages: [{ id: 4, text: 'yo', ts: 7, deleted: false, automod: false }],
         moderation: [{ id: 2, at_ms: 5, action: 'timeout', by: 'mia', user: 'bob', reason: '', detail: { duration_s: 60 } }],
         account_created_ms: 1,
         following_since_ms: null,
@@ -83,7 +83,7 @@ describe('log, card, requests, bans, roles', () => {
       'bob',
     );
     expect(c).toMatchObject({ created_at_ms: 1, followed_at_ms: null, timeout_until_ms: 99, roles: ['vip'] });
-    expect(c.messages).toEqual([{ id: 4, text: 'yo', ts: 7 }]);
+    expect(c.messages).toEqual([{ id: 4, text: 'yo', ts: 7, deleted: false }]);
     expect(describeLogEntry(c.history[0]!)).toBe('mia timed out bob for 60 s');
   });
 
@@ -93,7 +93,7 @@ describe('log, card, requests, bans, roles', () => {
       'bob',
     );
     expect(c).toMatchObject({ user: 'bob', created_at_ms: 5, followed_at_ms: 9, banned: true, timeout_until_ms: null });
-    expect(c.messages).toEqual([{ id: 1, text: 'hi', ts: 3 }]);
+    expect(c.messages).toEqual([{ id: 1, text: 'hi', ts: 3, deleted: false }]);
     expect(c.history[0]!.action).toBe('timeout');
     expect(parseUserCard(null, 'guest:x')).toMatchObject({ user: 'guest:x', created_at_ms: null, messages: [], history: [] });
   });
