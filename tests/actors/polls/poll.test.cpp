@@ -1,12 +1,15 @@
 // poll/<channel> over a real registry and store with a manual clock: every limit of a poll and
 // a vote with its error code, one free vote per viewer, the end at the poll's duration and by a
 // manager, the archive, the throttled live-results frames seen by a chat fan-out, and 5,000
-// viewers voting at once (exact counts, every vote answered, the same after a restart).
+// viewers voting at once (exact counts, every vote answered, the same after a restart), and
+// paid votes (spent through engagement/<channel>, refunded when the poll ended first).
 #include "actors/polls/poll.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -211,6 +214,64 @@ TEST_CASE("extra votes cost channel points, paid to engagement/<channel>, for th
   CHECK((*now)["total_votes"] == 6);
   CHECK((*now)["voters"] == 2);
   CHECK((*now)["choices"][1]["votes"] == 5);
+}
+
+TEST_CASE("points paid for votes the poll could not count are refunded") {
+  poll_fixture p;
+  constexpr int voters = 40;
+  std::vector<storage::event> follows;
+  follows.reserve(voters);
+  for (int i = 0; i < voters; ++i)
+    follows.push_back(storage::event{
+      "points.earned", 1, 1,
+      json{{"user", "v" + std::to_string(i)}, {"points", 300}, {"reason", "follow"}}.dump()});
+  REQUIRE(p.f.events().append("engagement/alice", storage::no_stream, follows));
+  auto body = poll_body("Paid", {"a", "b"});
+  body["points_per_vote"] = 10;
+  REQUIRE(p.start(body));
+  // Paid votes race the end: each is either counted with its points spent, or refused with its
+  // points (if any were spent) given back.
+  using handle = decltype(p.f.self->request(p.f.registry, 10s, route_atom::value, std::string{},
+                                            std::string{}, caf::message{}));
+  std::vector<handle> asked;
+  asked.reserve(voters);
+  for (int i = 0; i < voters; ++i)
+    asked.push_back(p.f.self->request(
+      p.f.registry, 10s, route_atom::value, std::string{"poll"}, std::string{"alice"},
+      caf::make_message(poll_vote_atom::value, "v" + std::to_string(i), std::int64_t{0},
+                        std::int64_t{3})));
+  REQUIRE(p.f.ask<std::string>("poll", "alice", poll_end_atom::value));
+  std::vector<bool> counted(voters, false);
+  for (int i = 0; i < voters; ++i)
+    asked[i].receive([&](const std::string&) { counted[i] = true; },
+                     [&](const caf::error& err) { CHECK(code_of(err) == errc::conflict); });
+
+  auto points = [&](const std::string& type, const std::string& user) {
+    std::int64_t sum = 0;
+    for (auto& e : p.f.events().read_stream("engagement/alice", 1, 10'000))
+      if (auto j = json::parse(e.data.payload); e.data.type == type && j["user"] == user)
+        sum += j["points"].get<std::int64_t>();
+    return sum;
+  };
+  auto settled = [&] {
+    for (int i = 0; i < voters; ++i) {
+      auto user = "v" + std::to_string(i);
+      auto kept = points("points.spent", user) - points("points.refunded", user);
+      if (kept != (counted[i] ? 20 : 0))
+        return false;
+    }
+    return true;
+  };
+  bool ok = settled();
+  for (int i = 0; i < 200 && !ok; ++i) {  // refunds are told, not asked: give them a moment
+    std::this_thread::sleep_for(10ms);
+    ok = settled();
+  }
+  CHECK(ok);
+  auto ended = p.current();
+  REQUIRE(ended);
+  auto n = std::count(counted.begin(), counted.end(), true);
+  CHECK((*ended)["total_votes"] == 3 * n);
 }
 
 TEST_CASE(
