@@ -79,7 +79,14 @@ export function useLiveEngagement(
       const e = parseEngagementFrame(f);
       if (!e) return;
       if (e.kind === 'poll') setState((s) => ({ ...s, poll: mergePoll(s.poll, e.poll) }));
-      else if (e.kind === 'prediction') setState((s) => ({ ...s, prediction: mergePrediction(s.prediction, e.prediction) }));
+      else if (e.kind === 'prediction') {
+        setState((s) => ({ ...s, prediction: mergePrediction(s.prediction, e.prediction) }));
+        // What the viewer's stake paid out is theirs alone: read it once the prediction resolved.
+        if (e.prediction.state === 'resolved' && token)
+          fetchPrediction(channel, token)
+            .then((p) => p && alive.current && setState((s) => ({ ...s, prediction: mergePrediction(s.prediction, p) })))
+            .catch(() => undefined);
+      }
       else if (e.kind === 'hype_train') setState((s) => ({ ...s, train: e.train }));
       onEvent?.(e);
     },
