@@ -252,8 +252,11 @@ caf::result<std::string> vote(poll_actor* self, const std::string& user, std::in
   if (user.empty())
     return make_error(errc::invalid_argument, "a vote needs a voter");
   auto plan = st.book.plan_vote(user, choice, votes, st.clock().now_ms());
-  if (!plan)
+  if (!plan) {
+    if (!st.exists())  // votes on channels without polls park no actor
+      st.passivate(self);
     return plan.error();
+  }
   if (st.book.in_flight() >= votes_in_flight_max)
     return make_error(errc::unavailable, "too many votes at once; try again", {}, 1);
   st.book.reserve(user, plan->choice);
