@@ -4,6 +4,7 @@
 #include "actors/analytics/internal.hpp"
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/engagement/engagement.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -59,12 +60,18 @@ void watch(const node_env& env, route_request&& req, route_reply reply) {
   auto beat = beat_of(req);
   if (!beat)
     return reply(beat.error());
+  auto user = req.who.is_user() ? req.who.name : std::string{};
   channel_ref{env.registry, channel}
     .ask(get_atom::value)
     .then(*env.sys,
-          [env, channel, beat = std::move(*beat), reply](caf::expected<channel_view> view) {
+          [env, channel, user, beat = std::move(*beat), reply](caf::expected<channel_view> view) {
             if (!view)
               return reply(view.error());
+            // A signed-in viewer of a live stream earns channel points for the real time
+            // between beats, never more than one span gap (docs/engagement.md).
+            if (!user.empty() && view->live)
+              entity_ref<engagement_protocol>{env.registry, channel}.tell(
+                points_watch_atom::value, user, std::int64_t{analytics_limits::span_gap_ms / 1000});
             analytics_ref{env.registry, channel}
               .ask(analytics_beat_atom::value, beat)
               .then(*env.sys, [reply](caf::expected<bool> taken) {

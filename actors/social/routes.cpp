@@ -2,6 +2,7 @@
 // a channel's followers comes from the follows read model, summed over the cluster's members.
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/engagement/engagement.hpp"
 #include "actors/social/follows.hpp"
 #include "actors/social/follows_projection.hpp"
 #include "actors/social/internal.hpp"
@@ -99,7 +100,15 @@ void follow(const node_env& env, route_request&& req, route_reply reply) {
         return reply(view.error());
       follows_ref{env.registry, who.name}
         .ask(follow_atom::value, channel)
-        .then(*env.sys, answer_follow_change(env, channel, reply));
+        .then(*env.sys, [env, who, channel, answer = answer_follow_change(env, channel, reply)](
+                          caf::expected<follows_view> follows) {
+          // Channel points for the first follow ever, and a hype train event (engagement
+          // decides whether this follow counts).
+          if (follows)
+            entity_ref<engagement_protocol>{env.registry, channel}.tell(points_follow_atom::value,
+                                                                        who.name);
+          answer(std::move(follows));
+        });
     });
 }
 

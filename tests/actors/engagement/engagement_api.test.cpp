@@ -195,3 +195,35 @@ TEST_CASE("the hype train and the console") {
   REQUIRE(ticked);
   CHECK((*ticked)["train"]["state"] == "cooldown");
 }
+
+TEST_CASE("a follow through the social route pays once; a signed-in viewer's live beats earn") {
+  test::api_node node{{"engagement", "channel", "chat", "social", "analytics"}, {}};
+  auto key = node.ask<std::string>("channel", "alice", create_atom::value, alice,
+                                   std::string{"Alice"});
+  REQUIRE(key);
+  const auto zed = runtime::principal::user("zed");
+  auto me = [&] { return node.call(get, "channels/alice/points/me", zed).body; };
+  REQUIRE(node.call(post, "channels/alice/follow", zed).status == 200);
+  CHECK(me()["balance"] == 300);
+  REQUIRE(node.call(del, "channels/alice/follow", zed).status == 200);
+  REQUIRE(node.call(post, "channels/alice/follow", zed).status == 200);
+  CHECK(me()["balance"] == 300);
+
+  auto beat = [&] {
+    REQUIRE(node
+              .call(post, "channels/alice/watch", zed, json{{"viewer", "p1"}, {"source", "direct"}})
+              .status == 202);
+    return me();  // the beat reached engagement/alice before this answer
+  };
+  beat();
+  node.clock.advance(30s);
+  CHECK(beat()["watch_s"] == 0);  // offline: watching earns nothing
+  REQUIRE(node.ask<channel_view>("channel", "alice", publish_begin_atom::value, *key,
+                                 std::string{"s1"}, std::string{"n1"}));
+  beat();
+  for (int i = 0; i < 10; ++i) {
+    node.clock.advance(30s);
+    beat();
+  }
+  CHECK(me() == json{{"balance", 310}, {"claim_available", false}, {"watch_s", 300}});
+}
