@@ -1,9 +1,11 @@
 // Live engagement and moderation in the browser (tests/e2e/browser/engagement.mjs), no stream
 // needed: the owner of `nova` starts a poll from the dashboard's Engagement tab, a signed-in
 // viewer votes on the channel page and sees the results, an OBS overlay page shows the poll
-// live on a transparent page, and a moderator approves, in the mod view, a chat message of the
+// live on a transparent page, the viewer stakes the points of a follow on a prediction and
+// redeems a reward the owner fulfils, and a moderator approves, in the mod view, a chat message of the
 // viewer's that AutoMod held (a link, held from level 2), which the viewer then sees arrive.
-// Afterwards the API confirms the vote, the ended poll, the approval in the log and the queue.
+// Afterwards the API confirms the vote, the ended poll, the stake, the balance, the fulfilled
+// redemption, the approval in the log and the empty queue.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +63,23 @@ TEST_CASE("a viewer votes in a live poll, an overlay shows it, a moderator appro
     REQUIRE(reply.value("type", "") == "ok");
   }
 
+  // Points, a reward and a prediction for the viewer: the first follow earns 300 points.
+  auto follow = api_call(node, "POST", "/api/v1/channels/nova/follow", nullptr, viewer);
+  INFO("follow -> " << follow.status << " " << follow.raw);
+  REQUIRE(follow.status / 100 == 2);
+  auto reward = api_call(node, "POST", "/api/v1/channels/nova/rewards",
+                         {{"title", "Hydrate"}, {"cost", 50}, {"user_input", false},
+                          {"cooldown_s", 0}, {"max_per_stream", 0},
+                          {"max_per_user_per_stream", 0}, {"enabled", true}},
+                         owner);
+  INFO("reward -> " << reward.status << " " << reward.raw);
+  REQUIRE(reward.status == 201);
+  auto prediction =
+    api_call(node, "POST", "/api/v1/channels/nova/predictions",
+             {{"title", "Win?"}, {"outcomes", {"Yes", "No"}}, {"window_s", 120}}, owner);
+  INFO("prediction -> " << prediction.status << " " << prediction.raw);
+  REQUIRE(prediction.status == 201);
+
   const std::string held_text = "my clip is at https://example.com/clip/42";
   auto measured = run_browser_script(
     "engagement.mjs",
@@ -81,6 +100,20 @@ TEST_CASE("a viewer votes in a live poll, an overlay shows it, a moderator appro
   CHECK(poll.body.value("total_votes", 0) == 1);
   REQUIRE(poll.body["choices"].size() == 3);
   CHECK(poll.body["choices"][1].value("votes", 0) == 1);
+
+  // The stake, the redemption (fulfilled) and what is left of the viewer's points.
+  auto points = api_call(node, "GET", "/api/v1/channels/nova/points/me", nullptr, viewer);
+  INFO("points -> " << points.raw);
+  CHECK(points.body.value("balance", -1) == 150);
+  auto current = api_call(node, "GET", "/api/v1/channels/nova/predictions/current", nullptr, viewer);
+  INFO("prediction -> " << current.raw);
+  CHECK(current.body["my_stake"].value("points", 0) == 100);
+  auto fulfilled =
+    api_call(node, "GET", "/api/v1/channels/nova/redemptions?status=fulfilled", nullptr, owner);
+  INFO("redemptions -> " << fulfilled.raw);
+  REQUIRE(fulfilled.status == 200);
+  REQUIRE(fulfilled.body.value("redemptions", json::array()).size() == 1);
+  CHECK(fulfilled.body["redemptions"][0].value("user", "") == "vic");
 
   // The approval is in the moderation log, and nothing waits in the queue.
   auto log = api_call(node, "GET", "/api/v1/channels/nova/mod/log?limit=20", nullptr, mod);

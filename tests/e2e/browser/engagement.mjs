@@ -7,6 +7,9 @@
 //   (the winner) show;
 // - an anonymous OBS browser source shows /overlay/CHANNEL/poll: nothing while idle, the poll
 //   and its votes live, on a transparent page without the site's chrome;
+// - with the prediction and the 50-point reward the caller set up, and the 300 points of the
+//   viewer's follow: the viewer stakes 100 points (balance 200), redeems the reward ("vic redeemed
+//   …" in chat, balance 150) and the owner fulfils it from the redemption queue;
 // - a moderator (--mod-token) has the mod view open: the viewer's chat message AutoMod holds
 //   (--held-text; the caller turned AutoMod on) makes the viewer's chat say it is being reviewed
 //   and appears in the mod queue without a reload; the moderator approves it and the viewer's
@@ -142,6 +145,34 @@ try {
   checks.results = (await viewer.locator('#poll-widget [data-testid="poll-total"]').innerText()).startsWith('1 vote');
   current = obs;
   await obs.locator('#overlay[data-state="ended"]').waitFor();
+
+  begin('the viewer stakes channel points on the prediction');
+  // The caller started a prediction and a 50-point reward; the viewer's follow earned 300 points.
+  current = viewer;
+  await viewer.locator('[data-testid="points-balance"][data-balance="300"]').waitFor();
+  await viewer.locator('#prediction-widget[data-state="active"]').waitFor();
+  await viewer.click('[data-testid="prediction-pick"][data-index="0"]');
+  await viewer.fill('[data-testid="prediction-points"]', '100');
+  await viewer.click('[data-testid="prediction-stake"]');
+  await viewer.locator('[data-testid="prediction-my-stake"][data-outcome="0"][data-points="100"]').waitFor();
+  await viewer.locator('[data-testid="prediction-outcome"][data-index="0"][data-points="100"][data-users="1"]').waitFor();
+  await viewer.locator('[data-testid="points-balance"][data-balance="200"]').waitFor();
+  checks.staked = true;
+
+  begin('the viewer redeems a reward; the owner fulfils it');
+  await viewer.click('[data-testid="points-balance"]');
+  await viewer.locator('[data-testid="reward"]').first().waitFor();
+  await viewer.locator('[data-testid="reward-redeem"]').first().click();
+  await viewer.locator('[data-testid="redemption-line"]').waitFor();
+  out.redemption_line = (await viewer.locator('[data-testid="redemption-line"]').innerText()).trim();
+  await viewer.locator('[data-testid="points-balance"][data-balance="150"]').waitFor();
+  checks.redemption_in_chat = out.redemption_line.includes(`${args.viewer} redeemed`);
+  current = owner;
+  const row = owner.locator(`[data-testid="redemption-row"][data-user="${args.viewer}"]`);
+  await row.waitFor();
+  await row.locator('[data-testid="redemption-fulfil"]').click();
+  await owner.locator('#redemption-queue[data-count="0"]').waitFor();
+  checks.fulfilled = true;
 
   begin('the viewer writes a message AutoMod holds');
   current = viewer;
