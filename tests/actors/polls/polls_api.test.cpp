@@ -1,7 +1,7 @@
 // The poll routes over a node without front ends (tests/actors/api_node.hpp): who may start and
-// end polls (the broadcaster, the admin, moderators; not viewers), who may vote (accounts), 404
-// for unknown channels, 400 and 409 bodies, my_votes with a bearer token, the archive's limit,
-// and the console's get and tick.
+// end polls (the broadcaster, the admin, editors, moderators; not viewers or VIPs), who may vote
+// (accounts), 404 for unknown channels, 400 and 409 bodies, my_votes with a bearer token, the
+// archive's limit, and the console's get and tick.
 #include <doctest/doctest.h>
 
 #include "actors/channel/channel.hpp"
@@ -19,6 +19,8 @@ namespace {
 
 const auto alice = runtime::principal::user("alice");  // owns channel alice
 const auto mia = runtime::principal::user("mia");      // moderates it
+const auto eve = runtime::principal::user("eve");      // its editor
+const auto vic = runtime::principal::user("vic");      // a VIP: no manager
 const auto bob = runtime::principal::user("bob");
 const auto nobody = runtime::principal::anonymous();
 const auto admin = runtime::principal::admin();
@@ -31,8 +33,9 @@ struct polls_api {
                                   std::string{"Alice"}));
     REQUIRE(node.ask<std::string>("channel", "carol", create_atom::value,
                                   runtime::principal::user("carol"), std::string{"Carol"}));
-    REQUIRE(node.ask<chat_ack>("chat", "alice", chat_mod_atom::value, alice,
-                               chat_command{"mod", "mia", 0}));
+    for (auto [action, user] : {std::pair{"mod", "mia"}, {"editor", "eve"}, {"vip", "vic"}})
+      REQUIRE(node.ask<chat_ack>("chat", "alice", chat_mod_atom::value, alice,
+                                 chat_command{action, user, 0}));
   }
   test::api_answer start(const runtime::principal& who, json body = nullptr,
                          const std::string& channel = "alice") {
@@ -52,6 +55,7 @@ TEST_CASE("managers start and end polls; viewers vote once; everyone reads them"
   polls_api t;
   CHECK(t.start(nobody).error == errc::unauthorized);
   CHECK(t.start(bob).error == errc::forbidden);
+  CHECK(t.start(vic).error == errc::forbidden);
   CHECK(t.start(alice, nullptr, "nosuch").error == errc::not_found);
   CHECK(t.start(alice, json{{"title", ""}, {"choices", {"a", "b"}}, {"duration_s", 60}}).error ==
         errc::invalid_argument);
@@ -94,6 +98,8 @@ TEST_CASE("managers start and end polls; viewers vote once; everyone reads them"
   CHECK(ended.body["choices"][1]["votes"] == 1);
   CHECK(t.vote(mia, {{"choice", 0}}).error == errc::conflict);
   CHECK(t.node.call(post, "channels/alice/polls/current/end", alice).error == errc::conflict);
+  REQUIRE(t.start(eve).status == 201);  // editors run polls too
+  REQUIRE(t.node.call(post, "channels/alice/polls/current/end", eve).status == 200);
 
   // The admin runs polls on any channel, and the next poll may start once one ended.
   REQUIRE(t.start(admin, json{{"title", "Again?"},
