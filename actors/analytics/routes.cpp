@@ -69,9 +69,13 @@ void watch(const node_env& env, route_request&& req, route_reply reply) {
               return reply(view.error());
             // A signed-in viewer of a live stream earns channel points for the real time
             // between beats, never more than one span gap (docs/engagement.md).
-            if (!user.empty() && view->live)
-              entity_ref<engagement_protocol>{env.registry, channel}.tell(
-                points_watch_atom::value, user, std::int64_t{analytics_limits::span_gap_ms / 1000});
+            if (!user.empty() && view->live) {
+              entity_ref<engagement_protocol> points{env.registry, channel};
+              points.tell(points_watch_atom::value, user,
+                          std::int64_t{analytics_limits::span_gap_ms / 1000});
+              if (beat.source == "raid")  // pays when a raid arrived minutes ago
+                points.tell(points_raid_atom::value, user, std::string{});
+            }
             analytics_ref{env.registry, channel}
               .ask(analytics_beat_atom::value, beat)
               .then(*env.sys, [reply](caf::expected<bool> taken) {

@@ -23,6 +23,8 @@ constexpr auto timer_every = std::chrono::seconds(1);  // real time; deadlines o
 constexpr std::int64_t prediction_frame_gap_ms = 500;  // at most 2 prediction frames a second
 constexpr std::int64_t watch_journal_ms = 60'000;      // watch time is journaled a minute at a time
 constexpr std::size_t max_watch_clocks = 50'000;       // viewers whose beats are being timed
+// How long after a raid arrives a viewer's beat with source "raid" earns the raid bonus.
+constexpr std::int64_t raid_arrival_window_ms = 5 * 60'000;
 
 std::int64_t lowest_balance(const points_ledger& ledger) {
   std::int64_t lowest = 0;
@@ -297,12 +299,22 @@ caf::behavior engagement_behavior(engagement_actor* self, caf::actor registry,
       (void)emit_showing_train(self, ev::followed{user},
                                ev::earned{user, points_rules::follow_points, "follow", ""});
     },
-    [self](points_raid_atom, const std::string& user, const std::string& raid) {
+    [self](points_raid_atom, const std::string& user, const std::string& named) {
       auto& st = self->state;
       st.touch();
+      const bool recent = st.clock().now_ms() < st.live.raid_until_ms;
+      const auto raid = !named.empty() ? named : recent ? st.live.raid : std::string{};
       if (raid.empty() || st.ledger.raid_paid(user, raid) || check_room(st, user))
         return;
       (void)st.emit(ev::earned{user, points_rules::raid_points, "raid", raid});
+    },
+    [self](points_raided_atom, const std::string& from) {
+      auto& st = self->state;
+      st.touch();
+      const auto now = st.clock().now_ms();
+      st.live.raid = from + "@" + std::to_string(now);
+      st.live.raid_until_ms = now + raid_arrival_window_ms;
+      arm_timer(self);
     },
     [self](points_me_atom, const std::string& user) -> std::string {
       return read_answer(self, points_json(self->state, user)).dump();
@@ -430,6 +442,8 @@ caf::behavior engagement_behavior(engagement_actor* self, caf::actor registry,
       st.live.timer_armed = false;
       fire_due(self);
       forget_silent_viewers(self);
+      if (!st.live.raid.empty() && st.clock().now_ms() >= st.live.raid_until_ms)
+        st.live.raid.clear();
       arm_timer(self);
     },
     [self](prediction_flush_atom) { send_prediction_frame(self); },

@@ -26,6 +26,7 @@ using points_refund_atom = caf::atom_constant<caf::atom("ptrefund")>;
 using points_watch_atom = caf::atom_constant<caf::atom("ptwatch")>;
 using points_follow_atom = caf::atom_constant<caf::atom("ptfollow")>;
 using points_raid_atom = caf::atom_constant<caf::atom("ptraid")>;
+using points_raided_atom = caf::atom_constant<caf::atom("ptraided")>;
 using points_me_atom = caf::atom_constant<caf::atom("ptme")>;
 using points_claim_atom = caf::atom_constant<caf::atom("ptclaim")>;
 // Custom rewards and redemptions.
@@ -54,7 +55,10 @@ using engagement_tick_atom = caf::atom_constant<caf::atom("engtick")>;
 ///                                                took; the caller refunds only its own spends)
 ///  (points_watch_atom, user, seconds)         -> (no reply) verified watch time (≤ one beat)
 ///  (points_follow_atom, user)                 -> (no reply) a follow: 300 the first time ever
-///  (points_raid_atom, user, raid)             -> (no reply) arrived with raid `raid`: 250 once
+///  (points_raid_atom, user, raid)             -> (no reply) arrived with raid `raid`: 250 once;
+///                                                "" names the raid that arrived last, if that
+///                                                was less than 5 minutes ago (else nothing)
+///  (points_raided_atom, from)                 -> (no reply) a raid from channel `from` arrived
 ///  (points_me_atom, user)                     -> JSON {"balance","claim_available","watch_s"}
 ///  (points_claim_atom, user)                  -> JSON as points_me | conflict (none available)
 ///  (reward_list_atom)                         -> JSON {"rewards":[reward]}
@@ -86,6 +90,7 @@ struct engagement_protocol {
   static void reply_to(points_watch_atom, std::string user, std::int64_t seconds);
   static void reply_to(points_follow_atom, std::string user);
   static void reply_to(points_raid_atom, std::string user, std::string raid);
+  static void reply_to(points_raided_atom, std::string from);
   static std::string reply_to(points_me_atom, std::string user);
   static std::string reply_to(points_claim_atom, std::string user);
   static std::string reply_to(reward_list_atom);

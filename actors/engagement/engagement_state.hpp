@@ -45,13 +45,16 @@ struct engagement_state {
     std::int64_t last_prediction_frame_ms = 0;
     bool prediction_frame_pending = false;
     bool timer_armed = false;
+    std::string raid;  // the raid that arrived last ("<from>@<ms>"), for 5 minutes
+    std::int64_t raid_until_ms = 0;
   } live;
 
   /// A fresh id for a reward ("r7"), redemption ("d8") or prediction ("p9").
   std::string next_id(char prefix) const { return prefix + std::to_string(ids + 1); }
   // Its timers, and the watch time not yet journaled, live in this actor.
   bool keep_active() const {
-    return (pred && pred->open()) || train.state() != "idle" || !live.watch.empty();
+    return (pred && pred->open()) || train.state() != "idle" || !live.watch.empty() ||
+           !live.raid.empty();
   }
 
   void apply(const ev::watched& e, const event_meta&) { ledger.watch(e.user, e.seconds); }

@@ -8,6 +8,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
+#include "actors/engagement/engagement.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -234,6 +235,8 @@ caf::behavior raid_behavior(raid_actor* self, caf::actor registry, storage::even
       if (st.emit(ev::received{from, viewers}))
         return;  // not recorded: not shown either (the store refused; the raid itself went)
       relay(self, st.id(), json{{"type", "raided"}, {"from", from}, {"viewers", viewers}});
+      // The raiders' beats (source "raid") earn channel points for a few minutes.
+      entity_ref<engagement_protocol>{st.registry(), st.id()}.tell(points_raided_atom::value, from);
     },
     [self](raid_settings_atom) -> raid_settings {
       return self->state.answer_read(self, self->state.settings);

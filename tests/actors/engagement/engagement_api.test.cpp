@@ -226,4 +226,20 @@ TEST_CASE("a follow through the social route pays once; a signed-in viewer's liv
     beat();
   }
   CHECK(me() == json{{"balance", 310}, {"claim_available", false}, {"watch_s", 300}});
+
+  // A raid arrives (raid/alice tells engagement/alice); beats that say they came with it pay 250
+  // once, and only within 5 minutes of the arrival.
+  auto raid_beat = [&](const runtime::principal& who) {
+    REQUIRE(node.call(post, "channels/alice/watch", who, json{{"viewer", "p2"}, {"source", "raid"}})
+              .status == 202);
+    return node.call(get, "channels/alice/points/me", who).body["balance"];
+  };
+  const auto yu = runtime::principal::user("yu");
+  CHECK(raid_beat(yu) == 0);  // no raid arrived
+  node.self->send(node.registry, route_atom::value, std::string{"engagement"}, std::string{"alice"},
+                  caf::make_message(points_raided_atom::value, std::string{"bob"}));
+  CHECK(raid_beat(yu) == 250);
+  CHECK(raid_beat(yu) == 250);
+  node.clock.advance(5min);
+  CHECK(raid_beat(runtime::principal::user("xi")) == 0);
 }
