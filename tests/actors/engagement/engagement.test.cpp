@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/channel/channel.hpp"
+#include "actors/chat/chat_room.hpp"
 #include "runtime/errors.hpp"
 #include "tests/actors/entity_fixture.hpp"
 
@@ -335,4 +337,57 @@ TEST_CASE(
   auto s = e.tick();
   CHECK(s["minted"].get<std::int64_t>() > 0);
   CHECK(s["burned"].get<std::int64_t>() > 0);
+}
+
+TEST_CASE(
+  "frames reach the chat room: prediction (at most twice a second), hype train, "
+  "redemption") {
+  engagement_fixture e;
+  REQUIRE(e.f.ask<std::string>("channel", "ava", create_atom::value,
+                               runtime::principal::user("ava"), std::string{"Ava"}));
+  caf::scoped_actor viewer{e.f.sys};
+  REQUIRE(test::ask_entity<std::string>(viewer, e.f.registry, "chat", "ava", chat_sub_atom::value,
+                                        caf::actor{viewer}));
+  // Frames of `type` that arrive before `wait` passes without any.
+  auto frames = [&](const std::string& type, std::chrono::milliseconds wait) {
+    std::vector<json> out;
+    bool quiet = false;
+    while (!quiet)
+      viewer->receive(
+        [&](chat_deliver_atom, const std::string& text) {
+          auto frame = json::parse(text);
+          if (frame["type"] == type)
+            out.push_back(frame);
+        },
+        caf::after(wait) >> [&] { quiet = true; });
+    return out;
+  };
+  for (int i = 0; i < 10; ++i)
+    e.follow("v" + std::to_string(i));
+  e.tick();
+  auto trains = frames("hype_train", 200ms);
+  REQUIRE_FALSE(trains.empty());
+  CHECK(trains.back()["train"]["state"] == "active");
+  CHECK(trains.back()["train"]["level"] == 2);  // 10 follows: 1000 hype points, level 1 done
+
+  REQUIRE(e.create_prediction({"a", "b"}));
+  auto created = frames("prediction", 200ms);
+  REQUIRE(created.size() == 1);
+  CHECK(created[0]["prediction"]["state"] == "active");
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(e.stake("v" + std::to_string(i), i % 2, 10));
+  // Ten stakes within half a second: one frame, with all of them.
+  auto staked = frames("prediction", 700ms);
+  REQUIRE(staked.size() == 1);
+  CHECK(staked[0]["prediction"]["total_points"] == 100);
+
+  auto reward = e.ask(reward_put_atom::value, std::string{},
+                      json{{"title", "Hydrate"}, {"cost", 10}, {"user_input", true}}.dump());
+  REQUIRE(reward);
+  REQUIRE(e.ask(reward_redeem_atom::value, std::string{"v1"}, (*reward)["id"].get<std::string>(),
+                std::string{"water!"}, std::string{}));
+  auto redeemed = frames("redemption", 200ms);
+  REQUIRE(redeemed.size() == 1);
+  CHECK(redeemed[0]["redemption"] ==
+        json{{"user", "v1"}, {"reward", "Hydrate"}, {"input", "water!"}});
 }
