@@ -18,6 +18,7 @@
 #include <caf/actor.hpp>
 
 #include "actors/chat/chat_types.hpp"
+#include "actors/core/text.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/entity_registry.hpp"
 #include "storage/event_store.hpp"
@@ -88,8 +89,6 @@ struct chat_protocol {
 void add_chat_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                    chat_options options = {});
 
-/// Number of Unicode code points in UTF-8 text.
-std::size_t utf8_length(std::string_view text);
 /// True when `text` is only built-in `:emote:` tokens separated by white space.
 bool is_emote_only(std::string_view text);
 

@@ -19,13 +19,6 @@ const std::vector<std::string>& reaction_kinds() {
   return kinds;
 }
 
-std::size_t utf8_length(std::string_view text) {
-  // Continuation bytes (10xxxxxx) do not start a code point.
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 bool is_emote_only(std::string_view text) {
   auto& emotes = builtin_emotes();
   bool any = false;

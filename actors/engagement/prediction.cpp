@@ -2,25 +2,13 @@
 
 #include <algorithm>
 
+#include "actors/core/text.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
 
 using json = nlohmann::json;
 namespace lim = prediction_limits;
-
-namespace {
-
-std::size_t utf8_length(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(),
-                                                [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-bool blank(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-}
-
-}  // namespace
 
 std::int64_t prediction::pool() const {
   std::int64_t sum = 0;
@@ -107,7 +95,7 @@ prediction prediction::restore(const json& j) {
 caf::expected<prediction_spec> prediction_spec_of(const json& body) {
   prediction_spec spec;
   auto title = body.find("title");
-  if (title == body.end() || !title->is_string() || blank(title->get<std::string>()) ||
+  if (title == body.end() || !title->is_string() || is_blank(title->get<std::string>()) ||
       utf8_length(title->get<std::string>()) > lim::max_title_chars)
     return make_error(errc::invalid_argument, "'title' must be 1-45 characters");
   spec.title = title->get<std::string>();
@@ -116,7 +104,7 @@ caf::expected<prediction_spec> prediction_spec_of(const json& body) {
       outcomes->size() > lim::max_outcomes)
     return make_error(errc::invalid_argument, "'outcomes' must be 2-10 strings");
   for (const auto& o : *outcomes) {
-    if (!o.is_string() || blank(o.get<std::string>()) ||
+    if (!o.is_string() || is_blank(o.get<std::string>()) ||
         utf8_length(o.get<std::string>()) > lim::max_outcome_chars)
       return make_error(errc::invalid_argument, "every outcome must be 1-25 characters");
     spec.outcomes.push_back(o.get<std::string>());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/core/text.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -10,15 +11,6 @@ using json = nlohmann::json;
 namespace lim = reward_limits;
 
 namespace {
-
-std::size_t utf8_length(const std::string& s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(),
-                                                [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
-bool blank(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c); });
-}
 
 caf::error bad(const std::string& text) { return make_error(errc::invalid_argument, text); }
 
@@ -91,7 +83,7 @@ reward reward::restore(const json& j) {
 caf::expected<reward> reward_from_body(const json& body, const reward* base) {
   reward r = base ? *base : reward{};
   if (auto it = body.find("title"); it != body.end()) {
-    if (!it->is_string() || blank(it->get<std::string>()) ||
+    if (!it->is_string() || is_blank(it->get<std::string>()) ||
         utf8_length(it->get<std::string>()) > lim::max_title_chars)
       return bad("'title' must be 1-45 characters");
     r.title = it->get<std::string>();
@@ -177,7 +169,7 @@ caf::error reward_book::check_redeem(const reward& r, const std::string& user,
                                      std::int64_t now_ms) const {
   if (!r.enabled)
     return make_error(errc::conflict, "this reward is disabled");
-  if (r.user_input && (blank(input) || utf8_length(input) > lim::max_input_chars))
+  if (r.user_input && (is_blank(input) || utf8_length(input) > lim::max_input_chars))
     return make_error(errc::invalid_argument, "this reward needs 'input' of 1-200 characters");
   if (!r.user_input && !input.empty())
     return make_error(errc::invalid_argument, "this reward takes no 'input'");

@@ -3,19 +3,13 @@
 #include <algorithm>
 #include <string_view>
 
+#include "actors/core/text.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
 namespace {
 
 using json = nlohmann::json;
-
-// Code points of UTF-8 text (the body parser already refused invalid UTF-8).
-std::size_t code_points(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
 
 std::string trimmed(std::string_view text) {
   constexpr std::string_view blank = " \t\r\n";
@@ -99,7 +93,7 @@ caf::expected<poll_spec> parse_poll_spec(const json& body) {
     return out_of_range("'title' must be a string of 1-" + std::to_string(title_max) +
                         " characters");
   spec.title = trimmed(title->get<std::string>());
-  if (spec.title.empty() || code_points(spec.title) > title_max)
+  if (spec.title.empty() || utf8_length(spec.title) > title_max)
     return out_of_range("'title' must be 1-" + std::to_string(title_max) + " characters");
 
   auto choices = body.find("choices");
@@ -113,7 +107,7 @@ caf::expected<poll_spec> parse_poll_spec(const json& body) {
     if (!c.is_string())
       return out_of_range(count_rule);
     auto text = trimmed(c.get<std::string>());
-    if (text.empty() || code_points(text) > choice_max)
+    if (text.empty() || utf8_length(text) > choice_max)
       return out_of_range("every choice must be 1-" + std::to_string(choice_max) + " characters");
     if (std::find(spec.choices.begin(), spec.choices.end(), text) != spec.choices.end())
       return out_of_range("choice \"" + text + "\" appears twice");

@@ -2,8 +2,8 @@
 // needed: the owner of `nova` starts a poll from the dashboard's Engagement tab, a signed-in
 // viewer votes on the channel page and sees the results, an OBS overlay page shows the poll
 // live on a transparent page, the viewer stakes the points of a follow on a prediction and
-// redeems a reward the owner fulfils, and a moderator approves, in the mod view, a chat message of the
-// viewer's that AutoMod held (a link, held from level 2), which the viewer then sees arrive.
+// redeems a reward the owner fulfils, and a moderator approves, in the mod view, a chat message of
+// the viewer's that AutoMod held (a link, held from level 2), which the viewer then sees arrive.
 // Afterwards the API confirms the vote, the ended poll, the stake, the balance, the fulfilled
 // redemption, the approval in the log and the empty queue.
 #include <doctest/doctest.h>
@@ -31,7 +31,8 @@ std::string sign_up(test_node& node, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("a viewer votes in a live poll, an overlay shows it, a moderator approves a held message") {
+TEST_CASE(
+  "a viewer votes in a live poll, an overlay shows it, a moderator approves a held message") {
   require_browser_tools();
   test_node node{"browser_engagement"};
   REQUIRE_MESSAGE(node.get("/").status == 200, "web UI not built: run scripts/setup");
@@ -68,25 +69,34 @@ TEST_CASE("a viewer votes in a live poll, an overlay shows it, a moderator appro
   INFO("follow -> " << follow.status << " " << follow.raw);
   REQUIRE(follow.status / 100 == 2);
   auto reward = api_call(node, "POST", "/api/v1/channels/nova/rewards",
-                         {{"title", "Hydrate"}, {"cost", 50}, {"user_input", false},
-                          {"cooldown_s", 0}, {"max_per_stream", 0},
-                          {"max_per_user_per_stream", 0}, {"enabled", true}},
+                         {{"title", "Hydrate"},
+                          {"cost", 50},
+                          {"user_input", false},
+                          {"cooldown_s", 0},
+                          {"max_per_stream", 0},
+                          {"max_per_user_per_stream", 0},
+                          {"enabled", true}},
                          owner);
   INFO("reward -> " << reward.status << " " << reward.raw);
   REQUIRE(reward.status == 201);
-  auto prediction =
-    api_call(node, "POST", "/api/v1/channels/nova/predictions",
-             {{"title", "Win?"}, {"outcomes", {"Yes", "No"}}, {"window_s", 120}}, owner);
+  auto prediction = api_call(node, "POST", "/api/v1/channels/nova/predictions",
+                             {{"title", "Win?"}, {"outcomes", {"Yes", "No"}}, {"window_s", 120}},
+                             owner);
   INFO("prediction -> " << prediction.status << " " << prediction.raw);
   REQUIRE(prediction.status == 201);
 
   const std::string held_text = "my clip is at https://example.com/clip/42";
-  auto measured = run_browser_script(
-    "engagement.mjs",
-    {"--url", node.http_base(), "--channel", "nova", "--owner-token", owner, "--viewer", "vic",
-     "--viewer-token", viewer, "--mod", "mia", "--mod-token", mod, "--held-text", held_text,
-     "--out", node.out_dir.string(), "--timeout", "20"},
-    90s);
+  auto measured = run_browser_script("engagement.mjs", {"--url",          node.http_base(),
+                                                        "--channel",      "nova",
+                                                        "--owner-token",  owner,
+                                                        "--viewer",       "vic",
+                                                        "--viewer-token", viewer,
+                                                        "--mod",          "mia",
+                                                        "--mod-token",    mod,
+                                                        "--held-text",    held_text,
+                                                        "--out",          node.out_dir.string(),
+                                                        "--timeout",      "20"},
+                                     90s);
   MESSAGE("browser engagement: " << measured.dump());
   CHECK(std::filesystem::exists(node.out_dir / "channel-poll.png"));
   CHECK(std::filesystem::exists(node.out_dir / "overlay-poll.png"));
@@ -105,11 +115,12 @@ TEST_CASE("a viewer votes in a live poll, an overlay shows it, a moderator appro
   auto points = api_call(node, "GET", "/api/v1/channels/nova/points/me", nullptr, viewer);
   INFO("points -> " << points.raw);
   CHECK(points.body.value("balance", -1) == 150);
-  auto current = api_call(node, "GET", "/api/v1/channels/nova/predictions/current", nullptr, viewer);
+  auto current = api_call(node, "GET", "/api/v1/channels/nova/predictions/current", nullptr,
+                          viewer);
   INFO("prediction -> " << current.raw);
   CHECK(current.body["my_stake"].value("points", 0) == 100);
-  auto fulfilled =
-    api_call(node, "GET", "/api/v1/channels/nova/redemptions?status=fulfilled", nullptr, owner);
+  auto fulfilled = api_call(node, "GET", "/api/v1/channels/nova/redemptions?status=fulfilled",
+                            nullptr, owner);
   INFO("redemptions -> " << fulfilled.raw);
   REQUIRE(fulfilled.status == 200);
   REQUIRE(fulfilled.body.value("redemptions", json::array()).size() == 1);
@@ -121,8 +132,8 @@ TEST_CASE("a viewer votes in a live poll, an overlay shows it, a moderator appro
   REQUIRE(log.status == 200);
   bool approved = false;
   for (const auto& e : log.body.value("entries", json::array()))
-    approved = approved || (e.value("action", "") == "automod_approve" && e.value("by", "") == "mia" &&
-                            e.value("user", "") == "vic");
+    approved = approved || (e.value("action", "") == "automod_approve" &&
+                            e.value("by", "") == "mia" && e.value("user", "") == "vic");
   CHECK(approved);
   auto queue = api_call(node, "GET", "/api/v1/channels/nova/mod/queue", nullptr, mod);
   REQUIRE(queue.status == 200);
