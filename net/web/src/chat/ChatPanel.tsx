@@ -2,19 +2,25 @@
 // (../live/connection.ts), a send box, notices, reactions with a floating burst, the pinned
 // announcement, and moderation buttons and the announce form for the room's moderators. Raids:
 // the countdown goes to the page (`onRaid`), `raid_go` takes the page to the target, and a raid
-// arriving here is a highlighted line.
+// arriving here is a highlighted line. The channel's custom emotes show as images, and the send
+// box has an emote picker.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLive, useLiveSnapshot } from '../live/LiveContext';
 import { modPath, navigate, raidArrivalPath } from '../router';
 import type { Raid } from '../raidApi';
 import { applyFrame, canModerate, initialChat, type ChatLine, type ChatState } from './chatModel';
 import { REACTIONS } from './emotes';
+import type { CustomEmote } from './customEmotes';
+import { EmotePicker, insertEmote } from './EmotePicker';
 import { Badges, Segments } from './MessageParts';
+import { useChannelEmotes } from './useChannelEmotes';
 import { UserCard } from '../moderation/UserCard';
 import './chat.css';
 
 const BURST_MS = 1600;
 const MAX_BURST_PER_KIND = 8;
+/** The server's limit of a message, in characters. */
+const CHAT_MAX = 500;
 
 interface Burst {
   id: number;
@@ -34,6 +40,8 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
   /** The chatter whose card a moderator opened by clicking their name. */
   const [card, setCard] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const emotes = useChannelEmotes(channel);
   const burstSeq = useRef(0);
 
   // The connection re-joins after every reconnect or identity change, resetting the chat first
@@ -108,6 +116,19 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
     const text = announceDraft.trim();
     if (text) send({ type: 'announce', text });
   };
+  // The picked emote goes in at the caret (over a selection), and the caret after it.
+  const pickEmote = (code: string) => {
+    const el = input.current;
+    const at = el?.selectionStart ?? draft.length;
+    const next = insertEmote(draft, at, el?.selectionEnd ?? at, code);
+    if (next.text.length > CHAT_MAX) return;
+    setDraft(next.text);
+    if (el) {
+      el.value = next.text;
+      el.focus();
+      el.setSelectionRange(next.caret, next.caret);
+    }
+  };
   const joinAsGuest = (e: Event) => {
     e.preventDefault();
     const name = guestDraft.trim();
@@ -137,7 +158,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
           <span class="chat-announcement-body">
             {chat.announcement.user && <span class="chat-user">{chat.announcement.user}</span>}
             <span class="chat-text">
-              <Segments text={chat.announcement.text} />
+              <Segments text={chat.announcement.text} emotes={emotes} />
             </span>
           </span>
           {moderator && (
@@ -165,7 +186,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
       <div class="chat-messages" id="chat-messages" ref={list} aria-live="polite">
         {status !== 'open' && <p class="chat-system muted">{status === 'connecting' ? 'Connecting to chat…' : 'Chat disconnected, reconnecting…'}</p>}
         {chat.lines.map((line) => (
-          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} channel={channel} onOpenUser={setCard} />
+          <Line key={line.key} line={line} me={chat.user} moderator={moderator} send={send} channel={channel} emotes={emotes} onOpenUser={setCard} />
         ))}
       </div>
       <div class="reaction-burst" id="reaction-burst" aria-hidden="true">
@@ -193,12 +214,15 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
         <form class="chat-form" id="chat-form" onSubmit={submit}>
           <input
             id="chat-input"
+            ref={input}
             class="chat-input"
-            maxLength={500}
+            aria-label="Chat message"
+            maxLength={CHAT_MAX}
             placeholder={`Chat as ${chat.user}`}
             value={draft}
             onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
           />
+          <EmotePicker emotes={emotes} onPick={pickEmote} />
           <button id="chat-send" type="submit" class="chat-send" disabled={status !== 'open'}>
             Chat
           </button>
@@ -229,6 +253,7 @@ function Line({
   moderator,
   send,
   channel,
+  emotes,
   onOpenUser,
 }: {
   line: ChatLine;
@@ -236,6 +261,7 @@ function Line({
   moderator: boolean;
   send: (f: Record<string, unknown>) => void;
   channel: string;
+  emotes: readonly CustomEmote[];
   onOpenUser: (user: string) => void;
 }) {
   if (line.kind === 'system' && line.code === 'raided')
@@ -279,7 +305,7 @@ function Line({
         <span class="chat-user">{m.user}</span>
       )}
       <span class="chat-text">
-        <Segments text={m.text} />
+        <Segments text={m.text} emotes={emotes} />
       </span>
       {showTools && (
         <span class="chat-tools">

@@ -1,5 +1,5 @@
 // The parts of a chat line that live chat and VOD chat replay share: badges and text with emotes.
-import { renderSegments } from './emotes';
+import { renderSegments, type ImageEmote } from './emotes';
 
 /** Room roles as badges (docs/moderation.md): VIPs and editors beside the moderators. */
 const BADGE_GLYPHS: Record<string, string> = { broadcaster: '🎥', moderator: '🛡️', admin: '⚙️', vip: '💎', editor: '✏️' };
@@ -16,11 +16,14 @@ export function Badges({ badges }: { badges: string[] }) {
   );
 }
 
-export function Segments({ text }: { text: string }) {
+/** Chat text with built-in emotes as unicode and the channel's custom ones (`emotes`) as images. */
+export function Segments({ text, emotes }: { text: string; emotes?: readonly ImageEmote[] }) {
   return (
     <>
-      {renderSegments(text).map((seg) =>
-        'emote' in seg ? (
+      {renderSegments(text, emotes).map((seg) =>
+        'image' in seg ? (
+          <img class="chat-emote" src={seg.image} alt={`:${seg.emote}:`} title={seg.emote} width={28} height={28} loading="lazy" />
+        ) : 'emote' in seg ? (
           <span class="emote" title={`:${seg.emote}:`}>
             {seg.glyph}
           </span>

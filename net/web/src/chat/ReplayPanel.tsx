@@ -1,12 +1,14 @@
 // The chat column of a VOD page: the recorded chat, each message appearing when the video
 // reaches the moment it was sent. The scheduling (windows to fetch, what is due, seeks) is the
 // pure ./replay.ts; this component feeds it the video's position and the server's answers.
+// The channel's custom emotes (as they are now) show as images.
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDuration } from '../format';
 import { fetchVodChat, type Vod } from '../vodApi';
 import { useAlive } from '../components/useAlive';
 import { Badges, Segments } from './MessageParts';
+import { fetchEmotes, type CustomEmote } from './customEmotes';
 import { dueCount, initialReplay, plan, receive, release, visibleMessages, type Replay, type ReplayMessage } from './replay';
 import './chat.css';
 
@@ -21,6 +23,16 @@ export function ReplayPanel({ vod, video, startS, token }: { vod: Vod; video: Re
   const [t, setT] = useState(startS);
   const list = useRef<HTMLDivElement>(null);
   const alive = useAlive();
+  const [emotes, setEmotes] = useState<readonly CustomEmote[]>([]);
+
+  useEffect(() => {
+    if (!vod.channel) return;
+    const ctl = new AbortController();
+    fetchEmotes(vod.channel, ctl.signal)
+      .then((l) => setEmotes(l.emotes))
+      .catch(() => undefined);
+    return () => ctl.abort();
+  }, [vod.channel]);
 
   useEffect(() => {
     const el = video.current;
@@ -81,21 +93,21 @@ export function ReplayPanel({ vod, video, startS, token }: { vod: Vod; video: Re
       <div class="chat-messages" id="vod-chat-messages" ref={list} aria-live="polite">
         {lines.length === 0 && <p class="chat-system muted">{replay.pending ? 'Loading chat…' : 'Messages appear here as the video plays.'}</p>}
         {lines.map((m) => (
-          <ReplayLine key={m.id} m={m} />
+          <ReplayLine key={m.id} m={m} emotes={emotes} />
         ))}
       </div>
     </div>
   );
 }
 
-function ReplayLine({ m }: { m: ReplayMessage }) {
+function ReplayLine({ m, emotes }: { m: ReplayMessage; emotes: readonly CustomEmote[] }) {
   return (
     <div class="chat-msg chat-line" data-id={m.id} data-user={m.user} data-offset={m.offset_s}>
       <span class="chat-time">{formatDuration(m.offset_s, false)}</span>
       <Badges badges={m.badges} />
       <span class="chat-user">{m.user}</span>
       <span class="chat-text">
-        <Segments text={m.text} />
+        <Segments text={m.text} emotes={emotes} />
       </span>
     </div>
   );

@@ -17,18 +17,51 @@ export const REACTIONS: Array<{ kind: string; glyph: string }> = [
   { kind: 'pog', glyph: '😲' },
 ];
 
-export type Segment = { text: string } | { emote: string; glyph: string };
+/** True for a built-in emote's name (own keys only: `:constructor:` is no emote). */
+export function isBuiltin(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(EMOTES, name);
+}
 
-/** Splits chat text into plain text and known emotes (unknown `:x:` stays text). */
-export function renderSegments(text: string): Segment[] {
+/** What renderSegments needs of a channel's custom emote. */
+export interface ImageEmote {
+  code: string;
+  url: string;
+}
+
+export type Segment = { text: string } | { emote: string; glyph: string } | { emote: string; image: string };
+
+// A lookup per list, built once however many lines render with it.
+const lookups = new WeakMap<readonly ImageEmote[], Map<string, ImageEmote>>();
+
+function lookup(custom: readonly ImageEmote[]): Map<string, ImageEmote> {
+  let m = lookups.get(custom);
+  if (!m) {
+    m = new Map(custom.map((e) => [e.code, e]));
+    lookups.set(custom, m);
+  }
+  return m;
+}
+
+/**
+ * Splits chat text into plain text, built-in emotes (unicode) and the channel's custom emotes
+ * (`custom`, images; codes are case-sensitive). An unknown `:x:` stays text.
+ */
+export function renderSegments(text: string, custom: readonly ImageEmote[] = []): Segment[] {
   const out: Segment[] = [];
-  const re = /:([a-z0-9_]+):/g;
+  const images = lookup(custom);
+  const re = /:([A-Za-z0-9_]+):/g;
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const glyph = EMOTES[m[1]];
-    if (!glyph) continue;
+    const name = m[1]!;
+    // Built-in names are lower case and no custom code may take one, so the order is moot.
+    const seg: Segment | null = isBuiltin(name) ? { emote: name, glyph: EMOTES[name]! } : images.has(name) ? { emote: name, image: images.get(name)!.url } : null;
+    if (!seg) {
+      // The closing colon may open the next token (`:nope:fire:`).
+      re.lastIndex = m.index + m[0].length - 1;
+      continue;
+    }
     if (m.index > last) out.push({ text: text.slice(last, m.index) });
-    out.push({ emote: m[1], glyph });
+    out.push(seg);
     last = m.index + m[0].length;
   }
   if (last < text.length) out.push({ text: text.slice(last) });
