@@ -1,7 +1,7 @@
-// /dashboard: the creator's channels, each with four tabs: the Stream manager (going live,
-// stream info, health and activity while live, raids), Analytics, and Videos & clips
-// (recording, VODs, clips) and Engagement (polls, predictions, rewards, redemptions).
-// `?tab=stream|analytics|content|engagement` opens a tab.
+// /dashboard: the creator's channels, each with five tabs: the Stream manager (going live,
+// stream info, health and activity while live, raids), Analytics, Videos & clips (recording,
+// VODs, clips), Engagement (polls, predictions, rewards, redemptions) and Emotes.
+// `?tab=stream|analytics|content|engagement|emotes` opens a tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { createChannel, fetchOwnedChannels, type ManagedChannel } from '../accountApi';
@@ -12,17 +12,19 @@ import { RecordingPanel } from '../components/RecordingPanel';
 import { VodManager } from '../components/VodManager';
 import { ClipManager } from '../components/ClipManager';
 import { EngagementPanel } from '../engagement/dashboard/EngagementPanel';
+import { EmotesPanel } from '../emotes/EmotesPanel';
 import '../account.css';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
   { id: 'content', label: 'Videos & clips' },
   { id: 'engagement', label: 'Engagement' },
+  { id: 'emotes', label: 'Emotes' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -197,6 +199,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'stream' && <StreamManager name={name} token={token} />}
         {tab === 'analytics' && <AnalyticsPanel name={name} token={token} />}
         {tab === 'engagement' && <EngagementPanel channel={name} token={token} />}
+        {tab === 'emotes' && <EmotesPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
