@@ -1,11 +1,12 @@
-// /admin: node-wide load per cluster member (GET /api/v1/admin/overview, every 5 s). Needs the
-// node's admin token: the session's when signed in with it, else one pasted here and kept in
+// /admin: node-wide load per cluster member (GET /api/v1/admin/overview, every 5 s) and the
+// newest emote uploads to take down (../emotes/AdminEmotes.tsx). Needs the node's admin token: the session's when signed in with it, else one pasted here and kept in
 // sessionStorage for this tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { fetchAdminOverview, type AdminOverview, type NodeLoad } from '../analyticsApi';
 import { useSession } from '../auth';
 import { startPolling } from '../poll';
+import { AdminEmotes } from '../emotes/AdminEmotes';
 
 export const ADMIN_POLL_MS = 5000;
 const TOKEN_KEY = 'aethex.admin';
@@ -32,7 +33,14 @@ export function AdminPage() {
   return (
     <main class="dashboard" id="admin">
       <h1 class="section-title">Node overview</h1>
-      {token ? <Overview key={token} token={token} onRefused={session?.username === 'admin' ? undefined : forget} /> : <TokenForm onToken={setPasted} />}
+      {token ? (
+        <>
+          <Overview key={token} token={token} onRefused={session?.username === 'admin' ? undefined : forget} />
+          <AdminEmotes key={`emotes:${token}`} token={token} />
+        </>
+      ) : (
+        <TokenForm onToken={setPasted} />
+      )}
     </main>
   );
 }
