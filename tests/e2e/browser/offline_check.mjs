@@ -35,9 +35,8 @@ try {
   const badge = await page.locator('#live-badge').count();
   await page.screenshot({ path: shot });
   const expectedState = expectNotFound ? 'error' : 'offline';
-  // A missing channel logs the API's 404 as a console error, and so do the channel page's
-  // reads of the current poll and prediction while none runs (404 means "none"): expected.
-  const unexpected = errors.filter((e) => !/404/.test(e));
+  // A missing channel logs the API's 404 as a console error; that is expected.
+  const unexpected = expectNotFound ? errors.filter((e) => !/404/.test(e)) : errors;
   const problems = [];
   if (!want.test(text)) problems.push(`panel text ${JSON.stringify(text)} does not match ${want}`);
   if (state !== expectedState) problems.push(`data-state is ${state}, expected ${expectedState}`);

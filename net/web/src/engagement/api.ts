@@ -1,5 +1,6 @@
-// REST calls of the engagement contract (docs/engagement.md). A 404 for "current" reads means
-// nothing is running and answers null. Calls send the session's token when there is one.
+// REST calls of the engagement contract (docs/engagement.md). The "current" reads answer null
+// when nothing is running: the server says so with the JSON body `null` (an older node of a
+// mixed cluster with a 404). Calls send the session's token when there is one.
 import { ApiError } from '../api';
 import { request } from '../accountApi';
 import {
@@ -38,10 +39,16 @@ async function orNull<T>(call: () => Promise<T>): Promise<T | null> {
   }
 }
 
+/** A "current" read: the body `null` or a 404 is "none". */
+const current = <T,>(url: string, token: string | null, parse: (v: unknown) => T | null): Promise<T | null> =>
+  orNull(async () => {
+    const body = await request('GET', url, opt(token));
+    return body === null ? null : parse(body);
+  });
+
 // ---- Polls ----
 
-export const fetchPoll = (channel: string, token: string | null): Promise<Poll | null> =>
-  orNull(async () => parsePoll(await request('GET', `${base(channel)}/polls/current`, opt(token))));
+export const fetchPoll = (channel: string, token: string | null): Promise<Poll | null> => current(`${base(channel)}/polls/current`, token, parsePoll);
 
 export async function startPoll(token: string, channel: string, body: PollBody): Promise<Poll> {
   return must(parsePoll(await request('POST', `${base(channel)}/polls`, { token, body })), 'poll');
@@ -58,7 +65,7 @@ export async function endPoll(token: string, channel: string): Promise<Poll> {
 // ---- Predictions ----
 
 export const fetchPrediction = (channel: string, token: string | null): Promise<Prediction | null> =>
-  orNull(async () => parsePrediction(await request('GET', `${base(channel)}/predictions/current`, opt(token))));
+  current(`${base(channel)}/predictions/current`, token, parsePrediction);
 
 export async function startPrediction(token: string, channel: string, body: PredictionBody): Promise<Prediction> {
   return must(parsePrediction(await request('POST', `${base(channel)}/predictions`, { token, body })), 'prediction');
