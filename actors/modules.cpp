@@ -19,6 +19,7 @@
   domain(analytics)            \
   domain(engagement)           \
   domain(polls)                \
+  domain(emotes)               \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

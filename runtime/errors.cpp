@@ -15,7 +15,7 @@ struct error_row {
 };
 
 // The one table from domain errors to what clients see.
-constexpr std::array<error_row, 9> error_table{{
+constexpr std::array<error_row, 11> error_table{{
   {errc::invalid_argument, "invalid_argument", 400},
   {errc::unauthorized, "unauthorized", 401},
   {errc::forbidden, "forbidden", 403},
@@ -25,6 +25,8 @@ constexpr std::array<error_row, 9> error_table{{
   {errc::internal, "internal", 500},
   {errc::invalid_json, "invalid_json", 400},
   {errc::rate_limited, "rate_limited", 429},
+  {errc::payload_too_large, "payload_too_large", 413},
+  {errc::unsupported_media_type, "unsupported_media_type", 415},
 }};
 
 const error_row& row_of(errc code) {

@@ -14,15 +14,17 @@
 namespace aethex {
 
 enum class errc : std::uint8_t {
-  invalid_argument = 1,  // malformed or out-of-range input (HTTP 400)
-  unauthorized,          // missing/invalid credentials (401)
-  forbidden,             // authenticated but not allowed (403)
-  not_found,             // entity does not exist (404)
-  conflict,              // already exists / busy / version conflict (409)
-  unavailable,           // storage or node failure, or a full queue (503)
-  internal,              // bug or unexpected state (500)
-  invalid_json,          // a request body that is not the JSON it must be (400)
-  rate_limited,          // too many requests from this client; retry later (429)
+  invalid_argument = 1,    // malformed or out-of-range input (HTTP 400)
+  unauthorized,            // missing/invalid credentials (401)
+  forbidden,               // authenticated but not allowed (403)
+  not_found,               // entity does not exist (404)
+  conflict,                // already exists / busy / version conflict (409)
+  unavailable,             // storage or node failure, or a full queue (503)
+  internal,                // bug or unexpected state (500)
+  invalid_json,            // a request body that is not the JSON it must be (400)
+  rate_limited,            // too many requests from this client; retry later (429)
+  payload_too_large,       // a body over the route's own size limit (413)
+  unsupported_media_type,  // a body of a format the route does not take (415)
 };
 
 inline constexpr caf::atom_value error_category = caf::atom("aethex");

@@ -81,8 +81,32 @@ const term_index& index() {
 
 constexpr std::string_view suffixes[] = {"ing", "ers", "er", "ed", "es", "s", "in", "y"};
 
+// A word with letters masked by '*' ("f*ck", "sh**"): the term of the same length that it
+// spells where it is not masked. The first letter must show and at most half may be masked, so
+// "****" or "a**" hold nothing. Joined words ("youXbag") are not searched for terms inside:
+// that is the Scunthorpe problem, and a word list cannot tell "cocktail" from abuse.
+const indexed_term* find_masked(const term_index& idx, const std::string& word) {
+  auto masks = static_cast<std::size_t>(std::count(word.begin(), word.end(), '*'));
+  if (word.size() < 4 || word.front() == '*' || masks * 2 > word.size())
+    return nullptr;
+  const indexed_term* found = nullptr;
+  for (auto& [_, list] : idx.words)
+    for (auto& t : list) {
+      if (t.word.size() != word.size() || (found && found->severity >= t.severity))
+        continue;
+      bool spells = true;
+      for (std::size_t i = 0; i < word.size() && spells; ++i)
+        spells = word[i] == '*' || word[i] == t.word[i];
+      if (spells)
+        found = &t;
+    }
+  return found;
+}
+
 // The term `word` stands for: the same letters, stretched ("shiiit") or with a common suffix.
 const indexed_term* find_word(const term_index& idx, const std::string& word) {
+  if (word.find('*') != std::string::npos)
+    return find_masked(idx, word);
   auto look = [&](const std::string& w, bool suffixed) -> const indexed_term* {
     auto it = idx.words.find(squeeze(w));
     if (it == idx.words.end())
@@ -156,15 +180,13 @@ bool shouting(std::string_view text) {
 }
 
 // Many emotes, a wall of symbols or emoji, or one character over and over.
-bool flooding(std::string_view text) {
+bool flooding(std::string_view text, const std::set<std::string, std::less<>>* custom) {
   std::size_t emotes = 0;
   for (std::size_t at = text.find(':'); at != std::string_view::npos;) {
     auto close = text.find(':', at + 1);
     if (close == std::string_view::npos)
       break;
-    auto name = text.substr(at + 1, close - at - 1);
-    auto& known = builtin_emotes();
-    if (std::find(known.begin(), known.end(), name) != known.end()) {
+    if (is_emote_name(text.substr(at + 1, close - at - 1), custom)) {
       ++emotes;
       at = text.find(':', close + 1);
     } else {
@@ -199,6 +221,8 @@ std::vector<std::string> normalised_words(std::string_view text) {
   std::vector<std::string> words;
   std::string current;
   auto flush = [&] {
+    while (!current.empty() && current.back() == '*')
+      current.pop_back();  // "*wow*": stars around a word stress it, they mask nothing
     if (!current.empty())
       words.push_back(std::move(current));
     current.clear();
@@ -217,6 +241,8 @@ std::vector<std::string> normalised_words(std::string_view text) {
     auto c = static_cast<unsigned char>(symbol && !inside ? ' ' : unleet(raw));
     if (std::isalpha(c) || std::isdigit(c))
       current.push_back(static_cast<char>(std::tolower(c)));
+    else if (raw == '*' && !current.empty())
+      current.push_back('*');  // a masked letter ("f*ck"): find_masked reads it
     else
       flush();
   }
@@ -295,7 +321,7 @@ std::optional<verdict> classify(const message_input& in) {
       return verdict{"spam", "repeated", 2};
     if (shouting(in.text))
       return verdict{"spam", "caps", 1};
-    if (flooding(in.text))
+    if (flooding(in.text, in.custom_emotes))
       return verdict{"spam", "flood", 1};
   }
   return std::nullopt;

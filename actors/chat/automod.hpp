@@ -7,12 +7,13 @@
 // 0 (off) to 4 holds more categories and lower severities as it rises. Spam rules (links,
 // repeated messages, excessive caps, emote/symbol floods) hold from level 2 (links) or 3.
 // Terms match whole words after normalising: case, leetspeak digits and symbols (`sh1t`,
-// `$hit`), stretched letters (`shiiiit`), letters spaced out (`s h i t`, `s.h.i.t`) and common
-// suffixes (`shits`, `shitting`).
+// `$hit`), stretched letters (`shiiiit`), letters spaced out (`s h i t`, `s.h.i.t`), letters
+// masked by stars (`f*ck`, `sh**`) and common suffixes (`shits`, `shitting`).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,8 @@ struct message_input {
   bool spam_exempt = false;    // VIPs: spam rules do not apply, term categories do
   bool links_allowed = false;  // the room lets links through
   bool repeated = false;       // the sender posted the same text moments ago (the room knows)
-  const std::vector<std::string>* allowed_terms = nullptr;  // never held for these
+  const std::vector<std::string>* allowed_terms = nullptr;            // never held for these
+  const std::set<std::string, std::less<>>* custom_emotes = nullptr;  // the channel's emotes
 };
 
 struct verdict {

@@ -193,4 +193,16 @@ inline void from_json(const json& j, announced& e) {
   e.text = j.value("text", "");
 }
 
+/// The channel's custom emote codes after a change (actors/emotes tells the room): they count as
+/// emotes in emote-only mode and in AutoMod's flood rule.
+struct emotes_set {
+  static constexpr std::string_view type = "chat.emotes_set";
+  static constexpr std::uint32_t schema = 1;
+  std::vector<std::string> codes;
+};
+inline void to_json(json& j, const emotes_set& e) { j = json{{"codes", e.codes}}; }
+inline void from_json(const json& j, emotes_set& e) {
+  e.codes = j.value("codes", std::vector<std::string>{});
+}
+
 }  // namespace aethex::actors::chat_events

@@ -124,7 +124,7 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
       if (folded.find(term) != std::string::npos)
         return reject("blocked_term", "your message contains a term that is blocked in this chat");
   }
-  if (!moderates(r) && st.config.emote_only && !is_emote_only(text))
+  if (!moderates(r) && st.config.emote_only && !is_emote_only(text, &st.custom_emotes))
     return reject("emote_only", "this chat is in emote-only mode");
   if (!moderates(r) && st.config.followers_only) {
     // The send handler looked the user up first; guests cannot follow.
@@ -478,6 +478,18 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     [self](chat_relay_atom, const std::string& frame) {
       self->state.touch();
       broadcast(self, frame);
+    },
+    [self](chat_emotes_atom, const std::string& codes) {
+      auto& st = self->state;
+      auto parsed = nlohmann::json::parse(codes, nullptr, false);
+      chat_events::emotes_set e;
+      if (!parsed.is_array())
+        return;
+      for (auto& code : parsed)
+        if (code.is_string() && e.codes.size() < 256)
+          e.codes.push_back(code.get<std::string>());
+      if (std::set<std::string, std::less<>>{e.codes.begin(), e.codes.end()} != st.custom_emotes)
+        (void)st.emit(e);  // on a failed write the room keeps the old codes until the next change
     },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },

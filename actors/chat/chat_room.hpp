@@ -11,6 +11,7 @@
 // of what the fan-outs report, sent at most every `presence_interval`.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,7 @@ namespace aethex::actors {
 ///  (chat_set_atom, chat_identity, patch)         -> chat_ack
 ///  (chat_react_atom, chat_identity, kind)        -> (no reply) counted into the next window
 ///  (chat_relay_atom, frame)                      -> (no reply) sent to every viewer as is
+///  (chat_emotes_atom, codes JSON array)          -> (no reply) the channel's custom emotes
 /// Community moderation (docs/moderation.md); JSON answers, refusals as domain errors:
 ///  (chat_watch_atom, who, caf::actor session)    -> bool: a moderator's session is sent
 ///                                                   (chat_modq_atom, channel, frame) for held
@@ -68,6 +70,7 @@ struct chat_protocol {
   static chat_ack reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
   static void reply_to(chat_react_atom, chat_identity who, std::string kind);
   static void reply_to(chat_relay_atom, std::string frame);
+  static void reply_to(chat_emotes_atom, std::string codes);
   static bool reply_to(chat_watch_atom, chat_identity who, caf::actor session);
   static std::string reply_to(chat_queue_atom, chat_identity who);
   static chat_ack reply_to(chat_review_atom, chat_identity who, std::uint64_t id,
@@ -89,7 +92,10 @@ struct chat_protocol {
 void add_chat_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                    chat_options options = {});
 
-/// True when `text` is only built-in `:emote:` tokens separated by white space.
-bool is_emote_only(std::string_view text);
+/// True when `name` (between the colons of `:name:`) is a built-in emote or one of `custom`.
+bool is_emote_name(std::string_view name, const std::set<std::string, std::less<>>* custom);
+/// True when `text` is only `:emote:` tokens (built-in or `custom`) separated by white space.
+bool is_emote_only(std::string_view text,
+                   const std::set<std::string, std::less<>>* custom = nullptr);
 
 }  // namespace aethex::actors

@@ -53,7 +53,7 @@ struct room_state {
     ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out, ev::user_banned,
     ev::user_unbanned, ev::moderator_added, ev::moderator_removed, ev::settings_changed,
     ev::announced, ev::role_granted, ev::role_revoked, ev::automod_held, ev::automod_resolved,
-    ev::unban_requested, ev::unban_request_decided, ev::bans_imported>;
+    ev::unban_requested, ev::unban_request_decided, ev::bans_imported, ev::emotes_set>;
   std::string channel;
   chat_options options;
   // Durable state.
@@ -66,8 +66,11 @@ struct room_state {
   std::int64_t announced_ms = 0;        // last announcement, for the room's pace (in memory)
   follow_gate follows;                  // who follows the channel, for followers-only mode
   moderation_book book;  // VIPs, editors, the moderation log, AutoMod's queue, unban requests
+  std::set<std::string, std::less<>> custom_emotes;  // the channel's emote codes (actors/emotes)
   // Moderators' sessions in the room, told of held messages (bounded; see chat_room.hpp).
   std::map<caf::actor_addr, std::pair<caf::actor, chat_identity>> mod_watchers;
+  // Sessions whose messages AutoMod holds, by held id: told when a moderator denies one.
+  std::map<std::uint64_t, caf::actor> held_senders;
   // Volatile state.
   std::string owner;
   bool owner_is_admin = false;  // the admin principal owns it: no account is its broadcaster
@@ -247,6 +250,10 @@ struct room_state {
     book.record(meta, "settings", e.by, "", e.reason, std::move(changed));
   }
 
+  void apply(const ev::emotes_set& e, const event_meta&) {
+    custom_emotes = {e.codes.begin(), e.codes.end()};
+  }
+
   std::string snapshot() const {
     json msgs = json::array();
     for (auto& m : history)
@@ -262,7 +269,8 @@ struct room_state {
                      {"timeouts", touts},
                      {"settings", config.to_json(true)},
                      {"announcement", announcement_json()},
-                     {"moderation", book.snapshot()}});
+                     {"moderation", book.snapshot()},
+                     {"emotes", custom_emotes}});
   }
 
   void restore(const std::string& text) {
@@ -276,6 +284,7 @@ struct room_state {
     timeouts = j.value("timeouts", std::map<std::string, std::int64_t>{});
     config.from_json(j.value("settings", json::object()));
     book.restore(j.value("moderation", json::object()));
+    custom_emotes = j.value("emotes", std::set<std::string, std::less<>>{});
     if (auto a = j.find("announcement"); a != j.end() && a->is_object())
       announcement = message{a->value("id", std::uint64_t{0}),
                              a->value("user", ""),

@@ -1,4 +1,5 @@
-// Text rules of chat messages: length in code points, built-in emotes, reaction kinds.
+// Text rules of chat messages: length in code points, emotes (built-in and the channel's own),
+// reaction kinds.
 #include <algorithm>
 
 #include "actors/chat/chat_room.hpp"
@@ -19,8 +20,13 @@ const std::vector<std::string>& reaction_kinds() {
   return kinds;
 }
 
-bool is_emote_only(std::string_view text) {
-  auto& emotes = builtin_emotes();
+bool is_emote_name(std::string_view name, const std::set<std::string, std::less<>>* custom) {
+  auto& builtin = builtin_emotes();
+  return std::find(builtin.begin(), builtin.end(), name) != builtin.end() ||
+         (custom && custom->count(name));
+}
+
+bool is_emote_only(std::string_view text, const std::set<std::string, std::less<>>* custom) {
   bool any = false;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -32,8 +38,7 @@ bool is_emote_only(std::string_view text) {
     auto token = text.substr(i, end == std::string_view::npos ? text.size() - i : end - i);
     if (token.size() < 3 || token.front() != ':' || token.back() != ':')
       return false;
-    auto name = token.substr(1, token.size() - 2);
-    if (std::find(emotes.begin(), emotes.end(), name) == emotes.end())
+    if (!is_emote_name(token.substr(1, token.size() - 2), custom))
       return false;
     any = true;
     i += token.size();

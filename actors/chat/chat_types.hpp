@@ -44,6 +44,8 @@ using unban_list_atom = caf::atom_constant<caf::atom("unbanlist")>;
 using unban_decide_atom = caf::atom_constant<caf::atom("unbandecid")>;
 using chat_bans_atom = caf::atom_constant<caf::atom("chatbans")>;
 using chat_ban_import_atom = caf::atom_constant<caf::atom("chatbanimp")>;
+/// (chat_emotes_atom, codes JSON array): the channel's custom emote codes (actors/emotes).
+using chat_emotes_atom = caf::atom_constant<caf::atom("chatemotes")>;
 // Fan-out / hub protocol.
 using chat_deliver_atom = caf::atom_constant<caf::atom("chatdeliv")>;
 using chat_join_atom = caf::atom_constant<caf::atom("chatjoin")>;

@@ -98,10 +98,16 @@ room_outcome review(room_actor* self, const chat_identity& who, std::uint64_t id
   auto by = who.display();
   ev::automod_resolved resolved{id, action, by, reason};
   json note{{"type", "automod_resolved"}, {"id", id}, {"action", action}, {"by", by}};
+  auto sender = st.held_senders.extract(id);
   if (action == "deny") {
     if (auto failed = commit(self, resolved))
       return *failed;
     tell_moderators(self, note);
+    if (sender)
+      self->send(sender.mapped(), chat_modq_atom::value, st.channel,
+                 dump(json{{"type", "notice"},
+                           {"code", "automod_denied"},
+                           {"message", "A moderator did not approve your message."}}));
     return room_outcome{{}, "held message denied", 0};
   }
   // Shown now, under a new id (ids follow the stream), flagged so clients can tell.
@@ -288,7 +294,8 @@ std::optional<room_outcome> automod_hold(room_actor* self, const chat_identity& 
   while (p.texts.size() > remembered_texts)
     p.texts.pop_front();
   auto verdict = automod::classify({text, st.config.automod_level, r == role::vip,
-                                    st.config.links_allowed, repeated, &st.config.allowed_terms});
+                                    st.config.links_allowed, repeated, &st.config.allowed_terms,
+                                    &st.custom_emotes});
   if (!verdict)
     return std::nullopt;
   ev::automod_held e{
@@ -301,6 +308,12 @@ std::optional<room_outcome> automod_hold(room_actor* self, const chat_identity& 
   p.recent.push_back(now);
   if (auto it = st.book.held.find(e.id); it != st.book.held.end())
     tell_moderators(self, json{{"type", "automod_held"}, {"item", it->second.to_json()}});
+  // The sender's session (the requester: the registry delegates) hears if it is denied. Held
+  // items dropped from a full queue leave their entry: pruned to the queue's size here.
+  if (auto sender = caf::actor_cast<caf::actor>(self->current_sender())) {
+    st.held_senders[e.id] = sender;
+    std::erase_if(st.held_senders, [&](auto& entry) { return !st.book.held.count(entry.first); });
+  }
   return reject("held", "your message is held for review by the moderators");
 }
 

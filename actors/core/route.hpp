@@ -52,8 +52,9 @@ struct route_request {
 
 struct route_response {
   unsigned status = 200;
-  std::string body;               // JSON text, unless content_type says otherwise
-  std::string content_type = {};  // empty: application/json
+  std::string body;                // JSON text, unless content_type says otherwise
+  std::string content_type = {};   // empty: application/json
+  std::string cache_control = {};  // empty: not stored (no-store), or revalidated when cached
   static route_response json(unsigned status, const nlohmann::json& body) {
     return {status, body.dump(), {}};
   }

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "actors/channel/channel.hpp"
-#include "actors/chat/chat_room.hpp"
+#include "actors/chat/roles.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/engagement/engagement.hpp"
 #include "actors/engagement/internal.hpp"
@@ -15,27 +15,6 @@ namespace aethex::actors {
 
 using json = nlohmann::json;
 
-void check_manager(const node_env& env, const runtime::principal& who, const std::string& channel,
-                   std::vector<std::string> roles, std::function<void(caf::error)> done) {
-  if (!valid_channel_name(channel))
-    return done(make_error(errc::not_found, "channel not found"));
-  entity_ref<chat_protocol>{env.registry, channel}
-    .ask(chat_info_atom::value, who)
-    .then(*env.sys, [allowed = std::move(roles), done](caf::expected<std::string> info) {
-      if (!info)
-        return done(info.error());
-      auto j = json::parse(*info, nullptr, false);
-      auto role = j.is_object() ? j.value("role", std::string{}) : std::string{};
-      if (std::find(allowed.begin(), allowed.end(), role) != allowed.end())
-        return done(caf::none);
-      auto whom = std::find(allowed.begin(), allowed.end(), "moderator") != allowed.end()
-                    ? "the broadcaster, editors and moderators"
-                    : "the broadcaster and editors";
-      done(make_error(errc::forbidden,
-                      std::string{"only "} + whom + " of the channel may do this"));
-    });
-}
-
 namespace {
 
 using engagement_ref = entity_ref<engagement_protocol>;
@@ -44,9 +23,12 @@ using engagement_ref = entity_ref<engagement_protocol>;
 const std::vector<std::string> reward_managers{"broadcaster", "editor"};
 const std::vector<std::string> managers{"broadcaster", "editor", "moderator"};
 
-// An entity answer that is JSON text, passed through with `status`.
-auto pass(route_reply reply, unsigned status = 200) {
-  return [reply = std::move(reply), status](caf::expected<std::string> text) {
+// An entity answer that is JSON text, passed through with `status`; with `none_is_null` a
+// not_found (the channel exists: the route checked) is the answer `null` ("there is none").
+auto pass(route_reply reply, unsigned status = 200, bool none_is_null = false) {
+  return [reply = std::move(reply), status, none_is_null](caf::expected<std::string> text) {
+    if (!text && none_is_null && code_of(text.error()) == errc::not_found)
+      return reply(route_response{200, "null", {}});
     if (!text)
       return reply(text.error());
     reply(route_response{status, std::move(*text), {}});
@@ -76,15 +58,17 @@ void with_channel(const node_env& env, const std::string& channel, const route_r
 // A route for anyone (or a viewer) that is one command to engagement/<channel> once the channel
 // is known to exist; `make` builds the command from the request.
 template <class Make>
-route_handler viewer_command(const node_env& env, Make make, unsigned status = 200) {
-  return [env, make, status](route_request&& req, route_reply reply) {
+route_handler viewer_command(const node_env& env, Make make, unsigned status = 200,
+                             bool none_is_null = false) {
+  return [env, make, status, none_is_null](route_request&& req, route_reply reply) {
     const auto& channel = req.param("channel");
     auto command = make(req);
     if (!command)
       return reply(command.error());
-    with_channel(env, channel, reply, [env, channel, command = *command, reply, status](auto&) {
-      ask_text(env, channel, command).then(*env.sys, pass(reply, status));
-    });
+    with_channel(
+      env, channel, reply, [env, channel, command = *command, reply, status, none_is_null](auto&) {
+        ask_text(env, channel, command).then(*env.sys, pass(reply, status, none_is_null));
+      });
   };
 }
 
@@ -97,12 +81,12 @@ route_handler manager_command(const node_env& env, std::vector<std::string> role
     auto command = make(req);
     if (!command)
       return reply(command.error());
-    check_manager(env, req.who, channel, roles,
-                  [env, channel, command = *command, reply, status](caf::error err) {
-                    if (err)
-                      return reply(err);
-                    ask_text(env, channel, command).then(*env.sys, pass(reply, status));
-                  });
+    check_channel_role(env, req.who, channel, roles,
+                       [env, channel, command = *command, reply, status](caf::error err) {
+                         if (err)
+                           return reply(err);
+                         ask_text(env, channel, command).then(*env.sys, pass(reply, status));
+                       });
   };
 }
 
@@ -246,14 +230,16 @@ void add_engagement_routes(route_table& routes, const node_env& env) {
                201),
              "starts a prediction: {title, outcomes, window_s}");
   routes.add(get, "channels/{channel}/predictions/current", access::anyone,
-             with_caller(env, viewer_command(env,
-                                             [](const route_request& r) -> cmd {
-                                               return caf::make_message(prediction_get_atom::value,
-                                                                        r.who.is_user()
-                                                                          ? r.who.name
-                                                                          : std::string{});
-                                             })),
-             "the running prediction, or the one that ended < 5 min ago; my_stake with a token");
+             with_caller(env, viewer_command(
+                                env,
+                                [](const route_request& r) -> cmd {
+                                  return caf::make_message(prediction_get_atom::value,
+                                                           r.who.is_user() ? r.who.name
+                                                                           : std::string{});
+                                },
+                                200, true)),
+             "the running prediction, or the one that ended < 5 min ago (else null); my_stake "
+             "with a token");
   routes.add(post, "channels/{channel}/predictions/current/stake", access::user,
              viewer_command(env,
                             [](const route_request& r) -> cmd {

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "actors/channel/channel.hpp"
-#include "actors/chat/chat_room.hpp"
+#include "actors/chat/roles.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/polls/internal.hpp"
 #include "actors/polls/poll.hpp"
@@ -33,17 +33,12 @@ caf::error unknown_channel(const std::string& name) {
 // Runs `then` when `who` manages `channel`'s polls; 404 for a channel that does not exist.
 void as_manager(const node_env& env, const std::string& channel, const runtime::principal& who,
                 route_reply reply, std::function<void()> then) {
-  entity_ref<chat_protocol>{env.registry, channel}
-    .ask(chat_info_atom::value, who)
-    .then(*env.sys, [reply, then, channel](caf::expected<std::string> info) {
-      if (!info)
-        return reply(info.error());
-      auto role = json::parse(*info, nullptr, false).value("role", "");
-      if (role == "broadcaster" || role == "editor" || role == "moderator")
-        return then();
-      reply(make_error(errc::forbidden, "only the broadcaster, editors and moderators of " +
-                                          channel + " run polls"));
-    });
+  check_channel_role(env, who, channel, {"broadcaster", "editor", "moderator"},
+                     [reply, then](caf::error err) {
+                       if (err)
+                         return reply(err);
+                       then();
+                     });
 }
 
 // A whole-number field; `fallback` when absent (nullopt: required).
@@ -93,7 +88,18 @@ void current_poll(const node_env& env, route_request&& req, route_reply reply) {
   auto user = req.who.is_user() ? req.who.name : std::string{};
   poll_ref{env.registry, channel}
     .ask(poll_get_atom::value, std::move(user))
-    .then(*env.sys, pass_through(std::move(reply)));
+    .then(*env.sys, [env, channel, reply](caf::expected<std::string> poll) {
+      if (poll || code_of(poll.error()) != errc::not_found)
+        return pass_through(reply)(std::move(poll));
+      // No poll: `null` for a channel that exists, 404 for one that does not.
+      entity_ref<channel_protocol>{env.registry, channel}
+        .ask(get_atom::value)
+        .then(*env.sys, [reply](caf::expected<channel_view> view) {
+          if (!view)
+            return reply(view.error());
+          reply(route_response{200, "null", {}});
+        });
+    });
 }
 
 void vote(const node_env& env, route_request&& req, route_reply reply) {
@@ -149,7 +155,8 @@ void add_poll_routes(route_table& routes, const node_env& env) {
              "starts a poll (managers): title, 2-5 choices, 15-1800 s, optional paid extra votes");
   routes.add(get, "channels/{channel}/polls/current", access::anyone,
              with_caller(env, with_env(env, current_poll)),
-             "the active poll, or the last one ended < 5 min ago; my_votes with a bearer token");
+             "the active poll, or the last one ended < 5 min ago (else null); my_votes with a "
+             "bearer token");
   routes.add(post, "channels/{channel}/polls/current/vote", access::user, with_env(env, vote),
              "votes: the first vote is free, further ones cost channel points when enabled");
   routes.add(post, "channels/{channel}/polls/current/end", access::signed_in,

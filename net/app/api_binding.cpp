@@ -187,6 +187,8 @@ void api_binding::run(const compiled_route& match, actors::route_request&& req,
               auto out = net::http::json_response(res->status, std::move(res->body));
               if (!res->content_type.empty())
                 out.set(bhttp::field::content_type, res->content_type);
+              if (!res->cache_control.empty())
+                out.set(bhttp::field::cache_control, res->cache_control);
               respond(std::move(out));
             });
 }

@@ -77,7 +77,9 @@ net::http::response response_cache::finish(const std::shared_ptr<flight>& f,
                                            net::http::response res) {
   if (res.result_int() == 200) {
     res.set(bhttp::field::etag, etag_of(res.body().str()));
-    res.set(bhttp::field::cache_control, "no-cache");
+    // Revalidated by ETag, unless the route chose its own caching (immutable images).
+    if (res[bhttp::field::cache_control] == "no-store")
+      res.set(bhttp::field::cache_control, "no-cache");
   }
   std::vector<net::http::respond_fn> waiters;
   {

@@ -498,6 +498,8 @@ response json_response(unsigned status, std::string body, unsigned http_version)
   response res{static_cast<bhttp::status>(status), http_version};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
+  // Bodies are never to be sniffed as another type (an uploaded image served as HTML).
+  res.set("X-Content-Type-Options", "nosniff");
   res.body() = std::move(body);
   return res;
 }

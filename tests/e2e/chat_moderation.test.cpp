@@ -1,6 +1,6 @@
 // AutoMod end to end: real WebSocket clients against a running node. A held message reaches the
 // broadcaster's page only; approved over REST, every viewer gets it once, flagged; a denied one
-// never shows. Also the moderation log over REST.
+// never shows, and its sender is told. Also the moderation log over REST.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -79,6 +79,9 @@ TEST_CASE("AutoMod over /ws: held, shown to moderators only, approved once to al
   REQUIRE(second.is_object());
   auto second_id = std::to_string(second["item"]["id"].get<std::uint64_t>());
   api_ok(node, "POST", "channels/lobby/mod/queue/" + second_id, token, {{"action", "deny"}});
+  auto denied = carol.next("notice");
+  REQUIRE(denied.is_object());
+  CHECK(denied["code"] == "automod_denied");  // the sender is told, nobody else sees it
   CHECK(copies_of(anon, "kill yourself", 500ms) == 0);
 
   auto log = api_ok(node, "GET", "channels/lobby/mod/log?limit=5", token);

@@ -55,6 +55,13 @@ const std::vector<labelled>& labelled_messages() {
     {"shitting me", 3, "profanity"},
     {"cunt", 3, "profanity"},
     {"bollocks", 4, "profanity"},
+    // Letters masked by stars; stars around a word only stress it.
+    {"what the f*ck", 3, "profanity"},
+    {"F**K this", 3, "profanity"},
+    {"*shit*", 3, "profanity"},
+    {"*wow* nice", 0, ""},
+    {"5 * 3 = 15", 0, ""},
+    {"**** you", 0, ""},  // nothing shows: no term to tell
     // Spam: links from level 2, caps and floods from level 3.
     {"follow me at www.example.com", 2, "spam"},
     {"https://example.org", 2, "spam"},
@@ -109,11 +116,12 @@ TEST_CASE("AutoMod: allowed terms, VIPs, permitted links and repeats") {
   CHECK_FALSE(automod::classify(again));
 }
 
-TEST_CASE("AutoMod normalises case, leetspeak, stretched and spaced-out letters") {
+TEST_CASE("AutoMod normalises case, leetspeak, stretched, spaced-out and masked letters") {
   CHECK(automod::normalised_words("H3LL0 W0rld") == std::vector<std::string>{"hello", "world"});
   CHECK(automod::normalised_words("b a d news") == std::vector<std::string>{"bad", "news"});
   CHECK(automod::normalised_words("sh!t, wow!") == std::vector<std::string>{"shit", "wow"});
   CHECK(automod::normalised_words("$ale at a$$") == std::vector<std::string>{"sale", "at", "ass"});
+  CHECK(automod::normalised_words("f*ck *wow*") == std::vector<std::string>{"f*ck", "wow"});
   CHECK(automod::hold_threshold("discrimination", 1) == 3);
   CHECK(automod::hold_threshold("profanity", 2) == 0);
   CHECK(automod::hold_threshold("profanity", 4) == 1);

@@ -59,7 +59,10 @@ TEST_CASE("managers start and end polls; viewers vote once; everyone reads them"
   CHECK(t.start(alice, nullptr, "nosuch").error == errc::not_found);
   CHECK(t.start(alice, json{{"title", ""}, {"choices", {"a", "b"}}, {"duration_s", 60}}).error ==
         errc::invalid_argument);
-  CHECK(t.node.call(get, "channels/alice/polls/current", nobody).error == errc::not_found);
+  auto none = t.node.call(get, "channels/alice/polls/current", nobody);
+  CHECK(none.status == 200);
+  CHECK(none.body.is_null());  // no poll yet: null, not an error
+  CHECK(t.node.call(get, "channels/nosuch/polls/current", nobody).error == errc::not_found);
 
   auto started = t.start(alice);
   REQUIRE(started.status == 201);
