@@ -4,8 +4,10 @@
 // live on a transparent page, the viewer stakes the points of a follow on a prediction and
 // redeems a reward the owner fulfils, and a moderator approves, in the mod view, a chat message of
 // the viewer's that AutoMod held (a link, held from level 2), which the viewer then sees arrive.
-// Afterwards the API confirms the vote, the ended poll, the stake, the balance, the fulfilled
-// redemption, the approval in the log and the empty queue.
+// Last the owner uploads a custom emote on the dashboard, and the viewer sends it with the emote
+// picker: both chats show its image. Afterwards the API confirms the vote, the ended poll, the
+// stake, the balance, the fulfilled redemption, the approval in the log, the empty queue and the
+// emote.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -101,6 +103,8 @@ TEST_CASE(
   CHECK(std::filesystem::exists(node.out_dir / "channel-poll.png"));
   CHECK(std::filesystem::exists(node.out_dir / "overlay-poll.png"));
   CHECK(std::filesystem::exists(node.out_dir / "mod-dashboard.png"));
+  CHECK(std::filesystem::exists(node.out_dir / "dashboard-emotes.png"));
+  CHECK(std::filesystem::exists(node.out_dir / "chat-emote.png"));
 
   // The poll as the API keeps it: ended, one vote for the second choice, from the viewer.
   auto poll = api_call(node, "GET", "/api/v1/channels/nova/polls/current", nullptr, viewer);
@@ -140,4 +144,15 @@ TEST_CASE(
   CHECK(queue.body.value("items", json::array()).empty());
   // The viewer is no moderator: the queue is refused.
   CHECK(api_call(node, "GET", "/api/v1/channels/nova/mod/queue", nullptr, viewer).status == 403);
+
+  // The emote the dashboard uploaded: the 56x56 PNG, added by the owner.
+  auto emotes = api_call(node, "GET", "/api/v1/channels/nova/emotes");
+  INFO("emotes -> " << emotes.status << " " << emotes.raw);
+  REQUIRE(emotes.status == 200);
+  REQUIRE(emotes.body.value("emotes", json::array()).size() == 1);
+  const auto& emote = emotes.body["emotes"][0];
+  CHECK(emote.value("code", "") == "novaHype");
+  CHECK(emote.value("format", "") == "png");
+  CHECK(emote.value("width", 0) == 56);
+  CHECK(emote.value("added_by", "") == "nova");
 }

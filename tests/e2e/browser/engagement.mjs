@@ -13,12 +13,17 @@
 // - a moderator (--mod-token) has the mod view open: the viewer's chat message AutoMod holds
 //   (--held-text; the caller turned AutoMod on) makes the viewer's chat say it is being reviewed
 //   and appears in the mod queue without a reload; the moderator approves it and the viewer's
-//   chat shows it; the log records the approval and the viewer's user card opens from it.
-// Screenshots: channel-poll.png, overlay-poll.png (transparent background), mod-dashboard.png.
+//   chat shows it; the log records the approval and the viewer's user card opens from it;
+// - the owner uploads a custom emote (a 56x56 PNG ffmpeg draws) on the dashboard's Emotes tab:
+//   the viewer's emote picker offers it without a reload, the viewer writes it into a message
+//   with the picker, and both the viewer's and the moderator's chat show its image (loaded).
+// Screenshots: channel-poll.png, overlay-poll.png (transparent background), mod-dashboard.png,
+// dashboard-emotes.png, chat-emote.png.
 // Waits are on the pages' own state (data-state, data-testid), never on fixed sleeps.
 // Usage: node tests/e2e/browser/engagement.mjs --url http://127.0.0.1:PORT --channel NAME
 //          --owner-token T --viewer VIEWER --viewer-token T --mod MOD --mod-token T
 //          --held-text TEXT --out DIR [--timeout 30]
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fail, launchOrExit, markDocument, newPersonPage, report, sameDocument, scriptArgs } from './lib.mjs';
 
@@ -36,9 +41,14 @@ const shots = {
   channel: path.join(args.out, 'channel-poll.png'),
   overlay: path.join(args.out, 'overlay-poll.png'),
   mod: path.join(args.out, 'mod-dashboard.png'),
+  emotes: path.join(args.out, 'dashboard-emotes.png'),
+  chatEmote: path.join(args.out, 'chat-emote.png'),
   failure: path.join(args.out, 'engagement_failure.png'),
 };
 const POLL = { title: 'Which map next?', choices: ['Dust', 'Mirage', 'Inferno'] };
+const EMOTE = 'novaHype';
+const emotePng = path.join(args.out, 'emote.png');
+execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=56x56', '-frames:v', '1', emotePng]);
 
 const browser = await launchOrExit();
 const errors = [];
@@ -214,6 +224,45 @@ try {
   out.card = (await mod.locator('#user-card').innerText()).replace(/\s+/g, ' ').trim().slice(0, 300);
   checks.user_card = out.card.includes('Account age');
   await mod.click('[data-testid="user-card-close"]');
+
+  begin('the owner uploads an emote on the dashboard');
+  current = owner;
+  await owner.click('#dash-tab-emotes');
+  await owner.locator('#emotes-panel[data-state="ready"]').waitFor();
+  out.emote_limits = (await owner.locator('[data-testid="emote-limits"]').innerText()).trim();
+  await owner.fill('#emote-code', EMOTE);
+  await owner.setInputFiles('#emote-file', emotePng);
+  await owner.click('#emote-upload');
+  const uploaded = owner.locator(`[data-testid="emote-row"][data-code="${EMOTE}"]`);
+  await uploaded.waitFor();
+  out.emote_row = (await uploaded.innerText()).replace(/\s+/g, ' ').trim();
+  checks.emote_uploaded = /PNG/.test(out.emote_row) && (await owner.locator('[data-testid="emote-upload-error"]').count()) === 0;
+  await owner.screenshot({ path: shots.emotes });
+
+  begin('the viewer picks the new emote and sends it');
+  current = viewer;
+  await viewer.click('#emote-picker-toggle');
+  // The picker has it without a reload: the room's emotes frame brought the new list.
+  await viewer.click(`.emote-pick[data-code="${EMOTE}"]`);
+  out.emote_draft = await viewer.inputValue('#chat-input');
+  checks.emote_picked = out.emote_draft === `:${EMOTE}: ` && (await sameDocument(viewer));
+  await viewer.locator('#chat-input').pressSequentially('gg');
+  await viewer.click('#chat-send');
+  const loaded = (img) =>
+    document.querySelector(img) !== null && [...document.querySelectorAll(img)].every((e) => e.complete && e.naturalWidth > 0);
+  const img = `#chat-messages .chat-msg img.chat-emote[alt=":${EMOTE}:"]`;
+  await viewer.waitForFunction(loaded, img);
+  out.emote_seen_ms = at();
+  out.emote_img = await viewer.evaluate((sel) => {
+    const e = document.querySelector(sel);
+    return { src: e.getAttribute('src'), naturalWidth: e.naturalWidth, width: e.width, title: e.title };
+  }, img);
+  checks.emote_in_chat = out.emote_img.naturalWidth === 56 && out.emote_img.title === EMOTE;
+  await viewer.locator('#chat-messages .chat-msg').last().scrollIntoViewIfNeeded();
+  await viewer.screenshot({ path: shots.chatEmote });
+  current = mod;
+  await mod.waitForFunction(loaded, `.mod-chat ${img}`);
+  checks.emote_for_others = await sameDocument(mod);
 
   checks.no_page_errors = errors.length === 0;
   out.wall_ms = at();
