@@ -20,6 +20,7 @@
   domain(engagement)           \
   domain(polls)                \
   domain(emotes)               \
+  domain(payments)             \
   domain(ledger)               \
   /* one line per domain above; this line ends the list */
 // clang-format on

@@ -57,6 +57,9 @@ struct node_config {
   std::string smtp_url;
   std::string mail_from = "AeThex LIVE <notifications@localhost>";
   std::filesystem::path mail_outbox;
+  // Signing secrets of the Stripe webhook endpoint ("whsec_..."), two while one is rotated out;
+  // empty: POST /api/v1/payments/stripe/webhook answers 503. Secret: never logged.
+  std::vector<std::string> stripe_webhook_secrets;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

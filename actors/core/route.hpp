@@ -38,6 +38,9 @@ struct route_request {
   runtime::principal who;
   std::string bearer;  // the bearer token as sent (log-out needs it); never log it
   std::string peer;    // the client's address key (runtime::address_key) for rate limits
+  /// The request headers the route names in route::headers, by their lower-case name (the first
+  /// value when one is repeated); absent when not sent. Other headers are not copied.
+  std::map<std::string, std::string, std::less<>> headers;
 
   const std::string& param(std::string_view name) const;
   /// Value of a query parameter (no decoding of '+'), nullopt when absent.
@@ -77,6 +80,9 @@ struct route {
   /// `anyone` that names them is answered from the node's response cache until an event of
   /// one of them is applied on any member, or a write succeeds on this node; empty: never cached.
   std::vector<std::string> cached_until;
+  /// Lower-case names of the request headers the handler reads (e.g. {"stripe-signature"});
+  /// the binding copies only these into route_request::headers.
+  std::vector<std::string> headers = {};
 };
 
 /// Decides whether `who` owns entity `id` of the parameter it is registered for; calls `done`
@@ -88,10 +94,11 @@ struct route_table {
   std::vector<route> routes;
   std::map<std::string, owner_check, std::less<>> owner_checks;  // by parameter name
 
-  void add(http_method method, std::string pattern, access need, route_handler handler,
-           std::string summary = {}, std::vector<std::string> cached_until = {}) {
-    routes.push_back({method, std::move(pattern), need, std::move(handler), std::move(summary),
-                      std::move(cached_until)});
+  /// The route just added, for the fields set less often: `add(...).headers = {...};`.
+  route& add(http_method method, std::string pattern, access need, route_handler handler,
+             std::string summary = {}, std::vector<std::string> cached_until = {}) {
+    return routes.emplace_back(route{method, std::move(pattern), need, std::move(handler),
+                                     std::move(summary), std::move(cached_until)});
   }
 };
 

@@ -134,6 +134,9 @@ void api_binding::operator()(const net::http::request& req, std::string_view pat
   request.body = req.body();
   request.bearer = std::string{bearer_of(req)};
   request.peer = address_of(peer);
+  for (const auto& name : chosen->route->headers)
+    if (auto field = req.find(name); field != req.end())
+      request.headers.emplace(name, std::string{field->value()});
   if (observer_) {
     // Time until the answer, under the route's pattern (a bounded label) and its method.
     respond = [respond = std::move(respond), observer = observer_,

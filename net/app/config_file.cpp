@@ -95,6 +95,21 @@ void settle_secret(const CLI::App& serve, const std::string& flag, const char* e
   ::unsetenv(env);
 }
 
+// The flag or config key, else the variable (comma-separated too), which is then removed like
+// the other secrets'. Blank entries ("a,,b", a trailing comma) are dropped, never used as keys.
+void settle_stripe_secrets(std::vector<std::string>& secrets) {
+  const char* from_env = std::getenv("AETHEX_STRIPE_WEBHOOK_SECRET");
+  if (secrets.empty() && from_env != nullptr) {
+    std::istringstream list{from_env};
+    for (std::string secret; std::getline(list, secret, ',');)
+      secrets.push_back(secret);
+  }
+  ::unsetenv("AETHEX_STRIPE_WEBHOOK_SECRET");
+  for (auto& secret : secrets)
+    secret = CLI::detail::trim_copy(secret);
+  std::erase_if(secrets, [](const std::string& secret) { return secret.empty(); });
+}
+
 }  // namespace
 
 void add_serve_options(CLI::App& serve, runtime::node_config& config) {
@@ -132,6 +147,13 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_option("--cluster-secret-file",
                    "File holding the cluster secret "
                    "(or $AETHEX_CLUSTER_SECRET; keeps it out of ps)");
+  serve
+    .add_option("--stripe-webhook-secret", config.stripe_webhook_secrets,
+                "Signing secret (whsec_...) of the Stripe webhook endpoint; repeat it or separate "
+                "two with a comma while rotating (or $AETHEX_STRIPE_WEBHOOK_SECRET; prefer the "
+                "config file or the variable: ps shows flags)")
+    ->delimiter(',')
+    ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network event loops, one thread each")
     ->capture_default_str()
@@ -233,6 +255,7 @@ void apply_config(CLI::App& command, std::istream& in, const std::string& name) 
 void finish_serve_options(const CLI::App& serve, runtime::node_config& config) {
   settle_secret(serve, "cluster-secret", "AETHEX_CLUSTER_SECRET", config.cluster_secret);
   settle_secret(serve, "srt-passphrase", "AETHEX_SRT_PASSPHRASE", config.srt_passphrase);
+  settle_stripe_secrets(config.stripe_webhook_secrets);
   if (!config.srt_passphrase.empty() &&
       (config.srt_passphrase.size() < 10 || config.srt_passphrase.size() > 79))
     throw std::runtime_error("the SRT passphrase must have 10 to 79 characters");

@@ -53,6 +53,9 @@ json operation_of(const actors::route& route) {
                             {"schema", {{"type", "string"}}}});
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
   }
+  for (const auto& header : route.headers)
+    parameters.push_back(
+      {{"name", header}, {"in", "header"}, {"required", true}, {"schema", {{"type", "string"}}}});
   if (!parameters.empty())
     op["parameters"] = std::move(parameters);
   if (route.need != access::anyone)

@@ -162,3 +162,32 @@ TEST_CASE("the OpenAPI description lists every route with its parameters and acc
   CHECK(doc["paths"]["/admin/run"]["post"]["x-aethex-access"] == "admin");
   CHECK(doc["paths"].size() == 2);
 }
+
+TEST_CASE("a route sees the request headers it names, and no others") {
+  actors::route_table table;
+  table
+    .add(http_method::post, "hook", access::anyone,
+         [](actors::route_request&& req, actors::route_reply reply) {
+           json headers = json::object();
+           for (auto& [name, value] : req.headers)
+             headers[name] = value;
+           reply(actors::route_response::json(200, headers));
+         })
+    .headers = {"stripe-signature", "x-absent"};
+  app::api_binding binding{std::move(table), fake_resolver};
+  net::http::request req{bhttp::verb::post, "/api/v1/hook", 11};
+  req.set("Stripe-Signature", "t=1,v1=ab");  // any case on the wire
+  req.set("X-Other", "not asked for");
+  std::optional<net::http::response> answer;
+  binding(req, "hook", "", "127.0.0.1:5000",
+          [&answer](net::http::response res) { answer = std::move(res); });
+  REQUIRE(answer);
+  CHECK(json::parse(answer->body().str()) == json{{"stripe-signature", "t=1,v1=ab"}});
+
+  actors::route_table described;
+  described.add(http_method::post, "hook", access::anyone, echo()).headers = {"stripe-signature"};
+  auto doc = app::openapi_document(described);
+  auto& parameter = doc["paths"]["/hook"]["post"]["parameters"][0];
+  CHECK(parameter["name"] == "stripe-signature");
+  CHECK(parameter["in"] == "header");
+}

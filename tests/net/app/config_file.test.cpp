@@ -1,6 +1,7 @@
 // `aethex serve --config FILE`: the real option set of `aethex serve`, read the way main() does.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -159,6 +160,30 @@ TEST_CASE("the transcode ladder is a comma-separated list of rendition names") {
   auto message = refusal("abr-ladder = \"480p,4k\"\n");
   CHECK(message.find("abr-ladder") != std::string::npos);
   CHECK(refusal("transcode-preset = \"placebo\"\n").find("transcode-preset") != std::string::npos);
+}
+
+TEST_CASE("Stripe webhook secrets: flag, else config file, else the environment") {
+  auto settled = [](const std::string& args, const std::string& file, const char* env) {
+    if (env)
+      ::setenv("AETHEX_STRIPE_WEBHOOK_SECRET", env, 1);
+    else
+      ::unsetenv("AETHEX_STRIPE_WEBHOOK_SECRET");
+    serve_command command{args};
+    command.read(file);
+    aethex::app::finish_serve_options(*command.serve, command.config);
+    CHECK(std::getenv("AETHEX_STRIPE_WEBHOOK_SECRET") == nullptr);  // not inherited by children
+    return command.config.stripe_webhook_secrets;
+  };
+  using secrets = std::vector<std::string>;
+  CHECK(settled("serve", "", nullptr).empty());
+  CHECK(settled("serve --stripe-webhook-secret whsec_a --stripe-webhook-secret whsec_b",
+                "stripe-webhook-secret = \"whsec_file\"\n",
+                "whsec_env") == secrets{"whsec_a", "whsec_b"});
+  CHECK(settled("serve --stripe-webhook-secret whsec_a,whsec_b", "", nullptr) ==
+        secrets{"whsec_a", "whsec_b"});
+  CHECK(settled("serve", "stripe-webhook-secret = \"whsec_old,whsec_new\"\n", "whsec_env") ==
+        secrets{"whsec_old", "whsec_new"});
+  CHECK(settled("serve", "", "whsec_env1, whsec_env2,") == secrets{"whsec_env1", "whsec_env2"});
 }
 
 TEST_CASE("a missing file is refused with its name") {

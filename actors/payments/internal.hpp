@@ -1,0 +1,11 @@
+// The payments domain's own parts, for its module.cpp.
+#pragma once
+
+#include "actors/core/module.hpp"
+
+namespace aethex::actors {
+
+/// POST payments/stripe/webhook.
+void add_payment_routes(route_table& routes, const node_env& env);
+
+}  // namespace aethex::actors

@@ -1,0 +1,102 @@
+// Stripe's webhook endpoint (docs/payments.md). Anyone may call it: the Stripe-Signature header
+// is the authentication. Order of the checks: configured (503), size (413), signature (400), the
+// event's shape (400), then payment_events/stripe records it once.
+#include <span>
+
+#include "actors/core/entity_ref.hpp"
+#include "actors/payments/internal.hpp"
+#include "actors/payments/payment_events.hpp"
+#include "actors/payments/stripe_signature.hpp"
+#include "runtime/errors.hpp"
+
+namespace aethex::actors {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::string_view stripe_signature_header = "stripe-signature";
+// Stripe's events are well under 64 KiB; the node's own body limit is 1 MiB.
+constexpr std::size_t max_stripe_event_bytes = 64u << 10;
+// Stripe's ids and type names are short; these bounds keep a signed but odd event small.
+constexpr std::size_t max_stripe_id = 255;
+
+std::string signature_refusal_message(stripe::signature_verdict verdict) {
+  using enum stripe::signature_verdict;
+  switch (verdict) {
+    case missing_header: return "the Stripe-Signature header is missing";
+    case malformed_header:
+      return "the Stripe-Signature header must be t=<unix seconds> and at least one v1=<hex>";
+    case timestamp_outside_tolerance:
+      return "the Stripe-Signature timestamp is more than " +
+             std::to_string(stripe::signature_tolerance_s) + " s away from this node's clock";
+    case no_matching_signature: return "no v1 signature matches a configured Stripe webhook secret";
+    case valid: break;
+  }
+  return "invalid Stripe-Signature";
+}
+
+caf::error invalid_event(const std::string& why) {
+  return make_error(errc::invalid_argument, "not a Stripe event: " + why);
+}
+
+std::string short_string_at(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string())
+    return {};
+  auto text = it->get<std::string>();
+  return text.size() <= max_stripe_id ? text : std::string{};
+}
+
+void receive_stripe_event(const node_env& env, route_request&& req, route_reply reply) {
+  std::span<const std::string> secrets;
+  if (env.config)
+    secrets = env.config->stripe_webhook_secrets;
+  if (secrets.empty())
+    return reply(make_error(errc::unavailable, "Stripe webhooks are not configured"));
+  if (req.body.size() > max_stripe_event_bytes)
+    return reply(make_error(errc::payload_too_large, "a Stripe event is at most 64 KiB"));
+  auto header = req.headers.find(stripe_signature_header);
+  auto check = stripe::verify_stripe_signature(header == req.headers.end() ? "" : header->second,
+                                               req.body, secrets, env.clock->now_ms() / 1000);
+  if (!check.valid())
+    return reply(make_error(errc::invalid_argument, signature_refusal_message(check.verdict),
+                            std::string{stripe::to_string(check.verdict)}));
+
+  auto event = req.json_object();
+  if (!event)
+    return reply(event.error());
+  auto id = short_string_at(*event, "id");
+  auto type = short_string_at(*event, "type");
+  auto created = event->find("created");
+  auto data = event->find("data");
+  if (!id.starts_with("evt_"))
+    return reply(invalid_event("'id' must be an event id (evt_...)"));
+  if (type.empty())
+    return reply(invalid_event("'type' must be a string"));
+  if (created == event->end() || !created->is_number_integer() || created->get<std::int64_t>() < 0)
+    return reply(invalid_event("'created' must be a Unix time"));
+  if (data == event->end() || !data->is_object() || !data->contains("object") ||
+      !(*data)["object"].is_object())
+    return reply(invalid_event("'data.object' must be an object"));
+  const auto& object = (*data)["object"];
+  entity_ref<payment_events_protocol>{env.registry, std::string{stripe_events_id}}
+    .ask(stripe_event_atom::value, std::move(id), std::move(type), created->get<std::int64_t>(),
+         short_string_at(object, "id"), short_string_at(object, "object"))
+    .then(*env.sys, [reply](caf::expected<std::string> answer) {
+      if (!answer)
+        return reply(answer.error());
+      reply(route_response{200, std::move(*answer), {}});
+    });
+}
+
+}  // namespace
+
+void add_payment_routes(route_table& routes, const node_env& env) {
+  routes
+    .add(http_method::post, "payments/stripe/webhook", access::anyone,
+         with_env(env, receive_stripe_event),
+         "Stripe webhook events (authenticated by the Stripe-Signature header)")
+    .headers = {std::string{stripe_signature_header}};
+}
+
+}  // namespace aethex::actors
