@@ -14,6 +14,7 @@ using json = nlohmann::json;
 namespace lg = ledger;
 
 using ledger_timer_atom = caf::atom_constant<caf::atom("ledgertime")>;
+using ledger_flush_atom = caf::atom_constant<caf::atom("ledgerflsh")>;
 
 namespace ev {
 struct accounts_opened {
@@ -53,15 +54,23 @@ void from_json(const json& j, transfers& e) {
 }
 }  // namespace ev
 
+// A request's transfers waiting for the write that its neighbours in the mailbox share.
+struct staged_request {
+  std::vector<lg::transfer_request> batch;
+  caf::typed_response_promise<std::string> promise;
+};
+
 struct ledger_state {
   static constexpr std::string_view kind = "ledger";
   static inline const char* name = "ledger";
   using events = event_list<ev::accounts_opened, ev::transfers>;
   lg::book book;
   bool timer_armed = false;
+  std::vector<staged_request> staged;
+  bool flush_queued = false;
 
   // Pending transfers expire on the ledger's own timer: it stays active while any has a timeout.
-  bool keep_active() const { return book.next_expiry().has_value(); }
+  bool keep_active() const { return book.next_expiry().has_value() || !staged.empty(); }
 
   void apply(const ev::accounts_opened& e, const event_meta&) {
     for (auto& a : e.accounts)
@@ -152,6 +161,35 @@ caf::error expire_due(ledger_actor* self) {
   return st.emit(ev::transfers{std::move(due)});
 }
 
+// Group commit: every transfer request that reached the mailbox before this flush is planned in
+// order and journaled in one write, then each is answered. The flush message queues behind the
+// requests already waiting, so a busy ledger writes once per mailbox's worth, an idle one at once.
+void flush(ledger_actor* self) {
+  auto& st = self->state;
+  st.flush_queued = false;
+  if (st.staged.empty())
+    return;
+  auto staged = std::move(st.staged);
+  st.staged.clear();
+  auto fail_all = [&](const caf::error& err) {
+    for (auto& s : staged)
+      s.promise.deliver(err);
+  };
+  if (auto err = expire_due(self))  // a transfer never posts what already timed out
+    return fail_all(err);
+  std::vector<std::vector<lg::transfer_request>> batches;
+  batches.reserve(staged.size());
+  for (auto& s : staged)
+    batches.push_back(std::move(s.batch));
+  auto [results, records] = st.book.plan_many(batches, st.clock().now_ms());
+  if (!records.empty())
+    if (auto err = st.emit(ev::transfers{std::move(records)}))
+      return fail_all(err);
+  arm_expiry_timer(self);
+  for (std::size_t i = 0; i < staged.size(); ++i)
+    staged[i].promise.deliver(results_json(results[i]).dump());
+}
+
 json summary(ledger_actor* self) {
   auto& book = self->state.book;
   return json{{"accounts", book.accounts().size()},
@@ -170,6 +208,7 @@ caf::behavior ledger_behavior(ledger_actor* self, caf::actor registry, storage::
     [self](ledger_open_atom, const std::string& body) -> caf::result<std::string> {
       auto& st = self->state;
       st.touch();
+      flush(self);  // transfers sent before this request are planned before it
       auto list = batch_of(body, "accounts");
       if (!list)
         return list.error();
@@ -194,15 +233,15 @@ caf::behavior ledger_behavior(ledger_actor* self, caf::actor registry, storage::
       batch.reserve(list->size());
       for (auto& t : *list)
         batch.push_back(request_of(t));
-      if (auto err = expire_due(self))  // a transfer never posts what already timed out
-        return err;
-      auto plan = st.book.plan(batch, st.clock().now_ms());
-      if (!plan.records.empty())
-        if (auto err = st.emit(ev::transfers{std::move(plan.records)}))
-          return err;
-      arm_expiry_timer(self);
-      return results_json(plan.results).dump();
+      auto promise = self->make_response_promise<std::string>();
+      st.staged.push_back({std::move(batch), promise});
+      if (!st.flush_queued) {
+        st.flush_queued = true;
+        self->send(self, ledger_flush_atom::value);
+      }
+      return promise;
     },
+    [self](ledger_flush_atom) { flush(self); },
     [self](ledger_account_atom, const std::string& id) -> caf::result<std::string> {
       auto& st = self->state;
       const auto* a = st.book.find(id);
@@ -212,6 +251,7 @@ caf::behavior ledger_behavior(ledger_actor* self, caf::actor registry, storage::
       return lg::balance_json(id, *a).dump();
     },
     [self](ledger_tick_atom) -> caf::result<std::string> {
+      flush(self);
       if (auto err = expire_due(self))
         return err;
       return summary(self).dump();

@@ -302,10 +302,11 @@ transfer_result book::step(overlay& ov, const transfer_request& r, std::int64_t 
   return {};
 }
 
-plan_result book::plan(const std::vector<transfer_request>& batch, std::int64_t now_ms) const {
-  plan_result out;
-  out.results.resize(batch.size());
-  overlay ov{*this};
+std::vector<transfer_result> book::plan_into(overlay& ov,
+                                             const std::vector<transfer_request>& batch,
+                                             std::int64_t now_ms,
+                                             std::vector<transfer_record>& records) {
+  std::vector<transfer_result> results(batch.size());
   for (std::size_t first = 0; first < batch.size();) {
     // A chain: transfers flagged `linked`, ended by the first one that is not.
     std::size_t last = first;
@@ -315,24 +316,40 @@ plan_result book::plan(const std::vector<transfer_request>& batch, std::int64_t 
     if (open)
       last = batch.size() - 1;
     const auto undo_to = ov.mark();
-    const auto records_before = out.records.size();
+    const auto records_before = records.size();
     std::optional<std::size_t> failed;
     for (auto k = first; k <= last && !failed; ++k) {
-      out.results[k] = open && k == last ? fail("linked_chain_open",
-                                                "the last transfer of a batch cannot be linked")
-                                         : step(ov, batch[k], now_ms, out.records);
-      if (!out.results[k].ok())
+      results[k] = open && k == last
+                     ? fail("linked_chain_open", "the last transfer of a batch cannot be linked")
+                     : step(ov, batch[k], now_ms, records);
+      if (!results[k].ok())
         failed = k;
     }
     if (failed) {
       ov.roll_back(undo_to);
-      out.records.resize(records_before);
+      records.resize(records_before);
       for (auto k = first; k <= last; ++k)
         if (k != *failed)
-          out.results[k] = fail("linked_event_failed", "a transfer linked to this one failed");
+          results[k] = fail("linked_event_failed", "a transfer linked to this one failed");
     }
     first = last + 1;
   }
+  return results;
+}
+
+plan_result book::plan(const std::vector<transfer_request>& batch, std::int64_t now_ms) const {
+  plan_result out;
+  overlay ov{*this};
+  out.results = plan_into(ov, batch, now_ms, out.records);
+  return out;
+}
+
+std::pair<std::vector<std::vector<transfer_result>>, std::vector<transfer_record>> book::plan_many(
+  const std::vector<std::vector<transfer_request>>& batches, std::int64_t now_ms) const {
+  std::pair<std::vector<std::vector<transfer_result>>, std::vector<transfer_record>> out;
+  overlay ov{*this};
+  for (auto& batch : batches)
+    out.first.push_back(plan_into(ov, batch, now_ms, out.second));
   return out;
 }
 

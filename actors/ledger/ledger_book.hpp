@@ -121,6 +121,10 @@ class book {
   void open(const account_spec& spec);
 
   plan_result plan(const std::vector<transfer_request>& batch, std::int64_t now_ms) const;
+  /// Several requests' batches planned one after the other, each seeing the ones before it, for
+  /// one journal write: their results apart, their records together in order.
+  std::pair<std::vector<std::vector<transfer_result>>, std::vector<transfer_record>> plan_many(
+    const std::vector<std::vector<transfer_request>>& batches, std::int64_t now_ms) const;
   void apply(const transfer_record& record);
 
   /// Expiry records for the pending transfers whose timeout is at or before `now_ms`.
@@ -140,6 +144,10 @@ class book {
   class overlay;
   static transfer_result step(overlay& ov, const transfer_request& r, std::int64_t now_ms,
                               std::vector<transfer_record>& records);
+  static std::vector<transfer_result> plan_into(overlay& ov,
+                                                const std::vector<transfer_request>& batch,
+                                                std::int64_t now_ms,
+                                                std::vector<transfer_record>& records);
   std::unordered_map<std::string, account> accounts_;
   std::unordered_map<std::string, pending_transfer> pending_;
   std::unordered_map<std::string, std::uint64_t> seen_;  // applied id -> request fingerprint
