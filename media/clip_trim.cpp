@@ -39,11 +39,11 @@ struct source {
 
 std::optional<source> read_source(const std::filesystem::path& path, std::string& error) {
   source in;
-  auto map = map_recording(path);
   std::ifstream file(path, std::ios::binary | std::ios::ate);
   in.file.resize(static_cast<std::size_t>(std::max<std::streamoff>(0, file.tellg())));
   file.seekg(0);
   file.read(reinterpret_cast<char*>(in.file.data()), static_cast<std::streamsize>(in.file.size()));
+  auto map = map_recording(std::span<const std::byte>{in.file});  // read once, mapped in memory
   if (!map || !map->info.video_track()) {
     error = "exact trimming needs a video track";
     return std::nullopt;

@@ -49,26 +49,12 @@ double recording_map::duration_s() const {
   return end > first ? double(end - first) / track->timescale : 0;
 }
 
-std::optional<recording_map> map_recording(const std::filesystem::path& media) {
-  // One pread per box header and per moof: a one-hour recording has ~70,000 fragments, and a
-  // buffered stream's seek + peek + read per box cost several system calls each.
-  int fd = ::open(media.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return std::nullopt;
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } close_fd{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0)
-    return std::nullopt;
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  auto read_at = [fd](std::uint64_t offset, fmp4::bytes& out, std::size_t count) {
-    out.resize(count);
-    auto got = ::pread(fd, out.data(), count, static_cast<off_t>(offset));
-    out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-    return out.size() == count;
-  };
+namespace {
+
+// Maps a recording of `size` bytes read through `read_at(offset, out, count)` (true when all
+// `count` bytes came): the one walk for files and for recordings already in memory.
+template <class ReadAt>
+std::optional<recording_map> map_bytes(std::uint64_t size, ReadAt read_at) {
   recording_map map;
   bool have_init = false;
   fmp4::bytes head, box;
@@ -114,6 +100,41 @@ std::optional<recording_map> map_recording(const std::filesystem::path& media) {
   if (!have_init)
     return std::nullopt;
   return map;
+}
+
+}  // namespace
+
+std::optional<recording_map> map_recording(const std::filesystem::path& media) {
+  // One pread per box header and per moof: a one-hour recording has ~70,000 fragments, and a
+  // buffered stream's seek + peek + read per box cost several system calls each.
+  int fd = ::open(media.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  struct closer {
+    int fd;
+    ~closer() { ::close(fd); }
+  } close_fd{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0)
+    return std::nullopt;
+  return map_bytes(static_cast<std::uint64_t>(st.st_size),
+                   [fd](std::uint64_t offset, fmp4::bytes& out, std::size_t count) {
+                     out.resize(count);
+                     auto got = ::pread(fd, out.data(), count, static_cast<off_t>(offset));
+                     out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+                     return out.size() == count;
+                   });
+}
+
+std::optional<recording_map> map_recording(std::span<const std::byte> media) {
+  return map_bytes(media.size(),
+                   [media](std::uint64_t offset, fmp4::bytes& out, std::size_t count) {
+                     auto from = std::min<std::uint64_t>(offset, media.size());
+                     auto take = std::min<std::uint64_t>(count, media.size() - from);
+                     out.assign(media.begin() + static_cast<std::ptrdiff_t>(from),
+                                media.begin() + static_cast<std::ptrdiff_t>(from + take));
+                     return take == count;
+                   });
 }
 
 // --- vod_index ---

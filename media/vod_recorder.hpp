@@ -56,6 +56,8 @@ struct recording_map {
 /// Maps a recording (a torn last box, as while recording, ends the map). nullopt when the file
 /// cannot be read or has no init segment.
 std::optional<recording_map> map_recording(const std::filesystem::path& media);
+/// The same for a recording already in memory (a clip's keyframe cut).
+std::optional<recording_map> map_recording(std::span<const std::byte> media);
 
 /// The segment list of a recording, built from its fragments in file order, the same way while
 /// recording and when a restart rebuilds it from the file. A segment starts on a fragment of the
