@@ -29,7 +29,6 @@ constexpr auto tick_every = 5s;
 constexpr std::uint64_t snapshot_every = 16;
 // The lapse queue gets a span's newest beat at most this often (bounds it by open spans).
 constexpr std::int64_t requeue_ms = 5'000;
-constexpr std::string_view other_watchers = "~other";
 
 std::int64_t minute_of(std::int64_t ms) { return ms - ms % lim::minute_ms; }
 
@@ -163,7 +162,7 @@ caf::result<bool> beat(analytics_actor* self, const watch_beat& b) {
     else if (credit > 0 && st.minute.watch_ms.size() < lim::max_minute_watchers)
       st.minute.watch_ms.emplace(b.viewer, credit);
     else if (credit > 0)  // spans churned through by the thousand: bounded in memory too
-      st.minute.watch_ms[std::string{other_watchers}] += credit;
+      st.minute.watch_ms[std::string{ev::other_watchers}] += credit;
     s.last_ms = now;
     if (now - s.queued_ms >= requeue_ms) {
       s.queued_ms = now;

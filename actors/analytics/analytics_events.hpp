@@ -14,6 +14,9 @@ namespace aethex::actors::analytics_events {
 
 using json = nlohmann::json;
 
+/// The viewer key of a minute's watch seconds beyond the viewers it lists (not a viewer).
+inline constexpr std::string_view other_watchers = "~other";
+
 struct view_started {
   std::string viewer;
   std::string source;

@@ -4,6 +4,8 @@
 #include <map>
 #include <vector>
 
+#include "actors/analytics/analytics_events.hpp"
+#include "actors/analytics/internal.hpp"
 #include "actors/core/read_model_support.hpp"
 #include "runtime/placement.hpp"
 #include "storage/event_schema.hpp"
@@ -22,7 +24,6 @@ constexpr std::string_view analytics_kind = "analytics";
 constexpr std::string_view chat_kind = "chat";
 constexpr std::string_view follows_kind = "follows";
 constexpr std::string_view stream_kind = "stream";
-constexpr std::string_view other_watchers = "~other";  // not a viewer (analytics.cpp)
 constexpr std::int64_t prune_every_minutes = 10;
 constexpr std::int64_t max_sessions = 200;
 
@@ -37,8 +38,6 @@ const storage::event_schema_registry& schemas() {
   (void)declared;
   return registry;
 }
-
-std::int64_t floor_to(std::int64_t ms, std::int64_t width) { return ms - ms % width; }
 
 struct figures {
   std::int64_t viewers = 0;
@@ -120,7 +119,7 @@ void project_minute(storage::sqlite::transaction& tx, std::string_view channel, 
   if (auto it = body.find("watch_s"); it != body.end() && it->is_object())
     for (auto& [viewer, s] : it->items()) {
       f.watch_s += s.is_number_unsigned() ? s.get<std::int64_t>() : 0;
-      if (viewer != other_watchers)
+      if (viewer != analytics_events::other_watchers)
         add_to_day_set(tx,
                        "INSERT OR IGNORE INTO analytics_viewer_days(channel, day, viewer) "
                        "VALUES(?1, ?2, ?3)",

@@ -23,8 +23,6 @@ constexpr std::int64_t hour_up_to_ms = 14 * ret::day_ms;    // auto: hours up to
 constexpr std::int64_t max_points = 10'080;                 // a week of minutes
 constexpr std::size_t recent_followers = 20;
 
-std::int64_t floor_to(std::int64_t ms, std::int64_t width) { return ms - ms % width; }
-
 caf::expected<std::int64_t> time_param(const route_request& req, std::string_view name,
                                        std::int64_t fallback) {
   auto text = req.query_param(name);

@@ -14,6 +14,9 @@
 
 namespace aethex::actors {
 
+/// `ms` rounded down to a multiple of `width` (the start of its bucket).
+inline std::int64_t floor_to(std::int64_t ms, std::int64_t width) { return ms - ms % width; }
+
 /// What the dashboard routes were asked (docs/api.md, "Analytics").
 struct dashboard_params {
   std::string channel;

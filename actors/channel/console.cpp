@@ -13,7 +13,7 @@ using namespace console;
 
 namespace {
 
-json channel_json(const channel_view& v) {
+json console_channel_json(const channel_view& v) {
   return json{{"name", v.name},
               {"owner", v.owner},
               {"title", v.title},
@@ -47,7 +47,7 @@ adapter channel_adapter() {
                                [](const invocation&) -> caf::expected<caf::message> {
                                  return caf::make_message(get_atom::value);
                                },
-                               expecting<channel_view>(channel_json)});
+                               expecting<channel_view>(console_channel_json)});
   a.commands.push_back(command{
     "create",
     false,
@@ -69,7 +69,7 @@ adapter channel_adapter() {
         return make_error(errc::invalid_argument, "the title must not be empty");
       return caf::make_message(update_atom::value, inv.as, inv.args[0], std::string{});
     },
-    expecting<channel_view>(channel_json)});
+    expecting<channel_view>(console_channel_json)});
   a.commands.push_back(command{
     "set-category",
     false,
@@ -81,7 +81,7 @@ adapter channel_adapter() {
         return make_error(errc::invalid_argument, "the category must not be empty");
       return caf::make_message(update_atom::value, inv.as, std::string{}, inv.args[0]);
     },
-    expecting<channel_view>(channel_json)});
+    expecting<channel_view>(console_channel_json)});
   a.commands.push_back(command{"rotate-key",
                                false,
                                {},

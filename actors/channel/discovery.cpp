@@ -20,8 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::size_t default_page = 50;
-constexpr std::size_t max_page = 100;
 constexpr std::size_t max_category_chars = 50;
 
 constexpr std::int64_t chat_window_ms = 5 * 60'000;  // trending's chat velocity window
@@ -43,7 +41,7 @@ std::int64_t started_of(const json& row) {
 // GET /api/v1/categories[?limit=N]: every category a channel has, with its live channels and
 // their viewers, most watched first.
 void list_categories(const node_env& env, route_request&& req, route_reply reply) {
-  auto limit = req.number_param("limit", default_page, 1, max_page);
+  auto limit = req.number_param("limit", default_channel_page, 1, max_channel_page);
   if (!limit)
     return reply(limit.error());
   env.query(
@@ -157,7 +155,7 @@ void browse_live(const node_env& env, route_request&& req, route_reply reply) {
   auto category = decode_query_value(req.query_param("category").value_or(""));
   if (!category || category->size() > max_category_chars)
     return reply(make_error(errc::invalid_argument, "category must be text of at most 50 bytes"));
-  auto limit = req.number_param("limit", default_page, 1, max_page);
+  auto limit = req.number_param("limit", default_channel_page, 1, max_channel_page);
   auto offset = req.number_param("offset", 0, 0, 100000);
   if (!limit)
     return reply(limit.error());

@@ -2,6 +2,7 @@
 // stream_session.hpp or channel_directory.hpp instead.
 #pragma once
 
+#include <cstddef>
 #include <span>
 
 #include "actors/channel/channel.hpp"
@@ -10,6 +11,10 @@
 #include "actors/core/module.hpp"
 
 namespace aethex::actors {
+
+/// The `limit` of a page of channels (directory, discovery views) when not given, and its most.
+inline constexpr std::size_t default_channel_page = 50;
+inline constexpr std::size_t max_channel_page = 100;
 
 /// channel/<name> in the console: status, create, set-title, set-category, rotate-key, reveal-key.
 console::adapter channel_adapter();

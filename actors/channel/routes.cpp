@@ -22,8 +22,6 @@ using json = nlohmann::json;
 using channel_ref = entity_ref<channel_protocol>;
 using user_ref = entity_ref<user_protocol>;
 
-constexpr std::size_t default_page = 50;
-constexpr std::size_t max_page = 100;
 constexpr std::string_view directory_query = "channel.directory";
 constexpr std::string_view followers_query = "social.followers";  // actors/social/module.cpp
 
@@ -119,7 +117,7 @@ void list_channels(const node_env& env, route_request&& req, route_reply reply) 
       return reply(make_error(errc::invalid_argument, "live must be true or false"));
     live_only = *live == "true";
   }
-  auto parsed_limit = req.number_param("limit", default_page, 1, max_page);
+  auto parsed_limit = req.number_param("limit", default_channel_page, 1, max_channel_page);
   if (!parsed_limit)
     return reply(parsed_limit.error());
   auto limit = *parsed_limit;
@@ -330,7 +328,7 @@ json directory_row_json(const channel_directory::channel& row) {
 
 json directory_page(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   bool live_only = args.value("live_only", false);
-  auto limit = args.value("limit", default_page);
+  auto limit = args.value("limit", default_channel_page);
   auto after = args.value("after", std::string{});
   // Rows of owned channels only; pages through the local model until `limit` are found (the
   // model keeps stale rows of channels whose partition moved away).

@@ -1,9 +1,10 @@
 #include "actors/chat/chat_activity.hpp"
 
+#include "actors/chat/chat_events.hpp"
+
 namespace aethex::actors {
 namespace {
 
-constexpr std::string_view stream_prefix = "chat/";
 constexpr std::int64_t minute_ms = 60'000;
 constexpr std::size_t max_channels_asked = 10'000;  // live channels a trending page ranks
 
@@ -19,9 +20,9 @@ void chat_activity::reset(storage::sqlite::database& db) { db.exec("DELETE FROM 
 
 void chat_activity::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
   // Only counted, never read: the payload and its schema do not matter here.
-  if (e.data.type != "chat.message" || !e.stream.starts_with(stream_prefix))
+  if (e.data.type != "chat.message" || !e.stream.starts_with(chat_events::stream_prefix))
     return;
-  auto channel = std::string_view{e.stream}.substr(stream_prefix.size());
+  auto channel = std::string_view{e.stream}.substr(chat_events::stream_prefix.size());
   auto minute = e.data.timestamp_ms / minute_ms;
   // Every chat message comes through here: its two statements are prepared once.
   auto& db = tx.db();

@@ -14,6 +14,9 @@ namespace aethex::actors::chat_events {
 
 using json = nlohmann::json;
 
+/// The start of every chat room's event stream name (chat/<channel>).
+inline constexpr std::string_view stream_prefix = "chat/";
+
 // The optional `reason` of a moderation event: written only when given.
 inline void put_reason(json& j, const std::string& reason) {
   if (!reason.empty())

@@ -36,7 +36,6 @@ using chat_room_detail::room_state;
 using chat_values::message;
 using chat_values::moderates;
 using chat_values::reject;
-using chat_values::reply_of;
 using chat_values::role;
 using chat_values::role_name;
 using chat_values::room_outcome;
@@ -441,7 +440,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       auto& st = self->state;
       if (!st.config.followers_only || !who.is_user() || moderates(st.role_of(who)) ||
           st.follows.since(who.name, st.now_ms()))
-        return reply_of(handle_send(self, who, text));
+        return chat_values::reply_of(handle_send(self, who, text));
       // Followers-only and this writer not looked up lately: ask their follows first.
       auto rp = self->make_response_promise<chat_ack>();
       entity_ref<follows_protocol>{st.registry(), who.name}
@@ -459,10 +458,10 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       return rp;
     },
     [self](chat_mod_atom, const chat_identity& who, const chat_command& cmd) {
-      return reply_of(handle_mod(self, who, cmd));
+      return chat_values::reply_of(handle_mod(self, who, cmd));
     },
     [self](chat_set_atom, const chat_identity& who, const chat_settings_patch& patch) {
-      return reply_of(handle_settings(self, who, patch));
+      return chat_values::reply_of(handle_settings(self, who, patch));
     },
     [self](chat_react_atom, const chat_identity& who, const std::string& kind) {
       auto& st = self->state;

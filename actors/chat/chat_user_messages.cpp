@@ -1,11 +1,10 @@
 #include "actors/chat/chat_user_messages.hpp"
 
+#include "actors/chat/chat_events.hpp"
 #include "actors/core/read_model_support.hpp"
 
 namespace aethex::actors {
 namespace {
-
-constexpr std::string_view stream_prefix = "chat/";
 
 const storage::event_schema_registry& schemas() {
   static storage::event_schema_registry registry;
@@ -35,10 +34,10 @@ void chat_user_messages::reset(storage::sqlite::database& db) {
 void chat_user_messages::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
   const auto& type = e.data.type;
   if ((type != "chat.message" && type != "chat.message_deleted") ||
-      !e.stream.starts_with(stream_prefix))
+      !e.stream.starts_with(chat_events::stream_prefix))
     return;
   auto body = projected_payload(schemas(), e, projection_name);
-  auto channel = std::string_view{e.stream}.substr(stream_prefix.size());
+  auto channel = std::string_view{e.stream}.substr(chat_events::stream_prefix.size());
   auto id = body.value("id", std::int64_t{0});
   auto& db = tx.db();
   if (type == "chat.message_deleted") {

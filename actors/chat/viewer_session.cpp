@@ -279,9 +279,9 @@ void authenticate(session_actor* self, const json& msg, const json& ref) {
                  });
 }
 
-// A string field, or nullopt (after an error frame) when missing or not a string.
-std::optional<std::string> string_field(session_actor* self, const json& msg, const char* key,
-                                        const json& ref) {
+// A string field of a frame, or nullopt (after an error frame) when missing or not a string.
+std::optional<std::string> frame_string_field(session_actor* self, const json& msg, const char* key,
+                                              const json& ref) {
   auto it = msg.find(key);
   if (it == msg.end() || !it->is_string()) {
     send_error(self, "invalid_argument", std::string{"field '"} + key + "' (string) is required",
@@ -291,8 +291,8 @@ std::optional<std::string> string_field(session_actor* self, const json& msg, co
   return it->get<std::string>();
 }
 
-std::optional<std::int64_t> int_field(session_actor* self, const json& msg, const char* key,
-                                      const json& ref) {
+std::optional<std::int64_t> frame_int_field(session_actor* self, const json& msg, const char* key,
+                                            const json& ref) {
   auto it = msg.find(key);
   if (it == msg.end() || !it->is_number_integer()) {
     send_error(self, "invalid_argument", std::string{"field '"} + key + "' (integer) is required",
@@ -428,7 +428,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (type == "join") {
     if (!st.joins.take())
       return send_error(self, "too_many_requests", "joining too fast; wait a moment", ref);
-    if (auto channel = string_field(self, msg, "channel", ref))
+    if (auto channel = frame_string_field(self, msg, "channel", ref))
       join(self, *channel, ref);
     return;
   }
@@ -442,7 +442,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (type == "react") {
     if (who.is_anonymous() || !st.reactions.take())
       return;  // reactions are best effort; extra clicks are dropped quietly
-    if (auto kind = string_field(self, msg, "kind", ref))
+    if (auto kind = frame_string_field(self, msg, "kind", ref))
       entity_ref<chat_protocol>{st.ctx.registry, st.channel}.tell(chat_react_atom::value, who,
                                                                   *kind);
     return;
@@ -453,7 +453,7 @@ void handle_frame(session_actor* self, const std::string& text) {
     reply_result(self, r, ref, ack);
   };
   if (type == "send") {
-    if (auto body = string_field(self, msg, "text", ref))
+    if (auto body = frame_string_field(self, msg, "text", ref))
       ask_room(self, on_result, chat_send_atom::value, who, *body);
     return;
   }
@@ -465,7 +465,7 @@ void handle_frame(session_actor* self, const std::string& text) {
     reason = it->get<std::string>();
   }
   if (type == "delete") {
-    if (auto id = int_field(self, msg, "id", ref))
+    if (auto id = frame_int_field(self, msg, "id", ref))
       ask_room(self, on_result, chat_mod_atom::value, who,
                chat_command{"delete", std::to_string(*id), 0, reason});
     return;
@@ -473,7 +473,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (type == "announce" || type == "unannounce") {
     std::string text;
     if (type == "announce") {
-      auto given = string_field(self, msg, "text", ref);
+      auto given = frame_string_field(self, msg, "text", ref);
       if (!given)
         return;
       text = std::move(*given);
@@ -484,12 +484,12 @@ void handle_frame(session_actor* self, const std::string& text) {
   static const std::vector<std::string> user_actions{
     "timeout", "untimeout", "ban", "unban", "mod", "unmod", "vip", "unvip", "editor", "uneditor"};
   if (std::find(user_actions.begin(), user_actions.end(), type) != user_actions.end()) {
-    auto target = string_field(self, msg, "user", ref);
+    auto target = frame_string_field(self, msg, "user", ref);
     if (!target)
       return;
     std::int64_t seconds = 0;
     if (type == "timeout") {
-      auto s = msg.contains("seconds") ? int_field(self, msg, "seconds", ref)
+      auto s = msg.contains("seconds") ? frame_int_field(self, msg, "seconds", ref)
                                        : std::optional<std::int64_t>{600};
       if (!s)
         return;
@@ -502,7 +502,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (type == "slow" || type == "settings") {
     chat_settings_patch patch;
     if (type == "slow") {
-      auto s = int_field(self, msg, "seconds", ref);
+      auto s = frame_int_field(self, msg, "seconds", ref);
       if (!s)
         return;
       patch.slow_s = static_cast<std::int32_t>(std::clamp<std::int64_t>(*s, 0, 1000000));

@@ -343,7 +343,7 @@ void answer_rows(caf::expected<std::vector<json>>& rows, std::size_t limit, Befo
 
 // A channel's clips: ready ones for everyone; the owner (and the admin) also sees the clips
 // still rendering and those that failed (the clips dashboard): the route runs with_caller.
-void channel_clips(const node_env& env, route_request&& req, route_reply reply) {
+void channel_clips_route(const node_env& env, route_request&& req, route_reply reply) {
   auto channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(make_error(errc::not_found, "channel not found"));
@@ -456,7 +456,7 @@ void add_clip_routes(route_table& routes, const node_env& env) {
              "count one view of a clip");
   // Answers depend on who asks (the owner sees clips still rendering): never cached.
   routes.add(get, "channels/{channel}/clips", access::anyone,
-             with_caller(env, with_env(env, channel_clips)),
+             with_caller(env, with_env(env, channel_clips_route)),
              "a channel's clips: ?sort=recent|top&limit=1-100 (20); the owner also sees the "
              "clips rendering or failed");
 }

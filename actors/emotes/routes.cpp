@@ -100,7 +100,7 @@ void emote_image(const node_env& env, route_request&& req, route_reply reply) {
     });
 }
 
-void recent_emotes(const node_env& env, route_request&& req, route_reply reply) {
+void recent_emotes_route(const node_env& env, route_request&& req, route_reply reply) {
   auto limit = req.number_param("limit", 50, 1, 100);
   if (!limit)
     return reply(limit.error());
@@ -131,7 +131,7 @@ void add_emote_routes(route_table& routes, const node_env& env) {
              with_env(env, take_down_emote), "take an emote down (operators)");
   routes.add(http_method::get, "emotes/{channel}/{id}", access::anyone, with_env(env, emote_image),
              "an emote's image", {"emote_image"});
-  routes.add(http_method::get, "admin/emotes", access::admin, with_env(env, recent_emotes),
+  routes.add(http_method::get, "admin/emotes", access::admin, with_env(env, recent_emotes_route),
              "emotes uploaded lately on every channel, newest first");
 }
 

@@ -8,7 +8,6 @@
 namespace aethex::actors {
 
 using json = nlohmann::json;
-namespace lim = prediction_limits;
 
 std::int64_t prediction::pool() const {
   std::int64_t sum = 0;
@@ -96,23 +95,24 @@ caf::expected<prediction_spec> prediction_spec_of(const json& body) {
   prediction_spec spec;
   auto title = body.find("title");
   if (title == body.end() || !title->is_string() || is_blank(title->get<std::string>()) ||
-      utf8_length(title->get<std::string>()) > lim::max_title_chars)
+      utf8_length(title->get<std::string>()) > prediction_limits::max_title_chars)
     return make_error(errc::invalid_argument, "'title' must be 1-45 characters");
   spec.title = title->get<std::string>();
   auto outcomes = body.find("outcomes");
-  if (outcomes == body.end() || !outcomes->is_array() || outcomes->size() < lim::min_outcomes ||
-      outcomes->size() > lim::max_outcomes)
+  if (outcomes == body.end() || !outcomes->is_array() ||
+      outcomes->size() < prediction_limits::min_outcomes ||
+      outcomes->size() > prediction_limits::max_outcomes)
     return make_error(errc::invalid_argument, "'outcomes' must be 2-10 strings");
   for (const auto& o : *outcomes) {
     if (!o.is_string() || is_blank(o.get<std::string>()) ||
-        utf8_length(o.get<std::string>()) > lim::max_outcome_chars)
+        utf8_length(o.get<std::string>()) > prediction_limits::max_outcome_chars)
       return make_error(errc::invalid_argument, "every outcome must be 1-25 characters");
     spec.outcomes.push_back(o.get<std::string>());
   }
   auto window = body.find("window_s");
   if (window == body.end() || !window->is_number_integer() ||
-      window->get<std::int64_t>() < lim::min_window_s ||
-      window->get<std::int64_t>() > lim::max_window_s)
+      window->get<std::int64_t>() < prediction_limits::min_window_s ||
+      window->get<std::int64_t>() > prediction_limits::max_window_s)
     return make_error(errc::invalid_argument, "'window_s' must be 30-1800 seconds");
   spec.window_s = window->get<std::int64_t>();
   return spec;
@@ -124,12 +124,12 @@ caf::error check_stake(const prediction& p, const std::string& user, std::int64_
     return make_error(errc::conflict, "the prediction is " + p.state + ": no more stakes");
   if (outcome < 0 || outcome >= static_cast<std::int64_t>(p.outcomes.size()))
     return make_error(errc::invalid_argument, "'outcome' must be an index of the outcomes");
-  if (points < 1 || points > lim::max_stake)
+  if (points < 1 || points > prediction_limits::max_stake)
     return make_error(errc::invalid_argument, "'points' must be 1-250000");
   if (auto it = p.stakes.find(user); it != p.stakes.end()) {
     if (it->second.outcome != outcome)
       return make_error(errc::conflict, "you already backed another outcome");
-    if (it->second.points + points > lim::max_stake)
+    if (it->second.points + points > prediction_limits::max_stake)
       return make_error(errc::conflict, "at most 250000 points per viewer per prediction");
   }
   return caf::none;

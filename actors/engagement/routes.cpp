@@ -123,7 +123,7 @@ caf::expected<json> reward_body(const route_request& req) {
                          "max_per_user_per_stream", "enabled"});
 }
 
-void redeem(const node_env& env, route_request&& req, route_reply reply) {
+void redeem_route(const node_env& env, route_request&& req, route_reply reply) {
   auto channel = req.param("channel");
   auto id = req.param("id");
   std::string input;
@@ -195,7 +195,8 @@ void add_engagement_routes(route_table& routes, const node_env& env) {
                                return caf::make_message(reward_delete_atom::value, r.param("id"));
                              }),
              "removes a custom reward (broadcaster, editors); its open redemptions stay queued");
-  routes.add(post, "channels/{channel}/rewards/{id}/redeem", access::user, with_env(env, redeem),
+  routes.add(post, "channels/{channel}/rewards/{id}/redeem", access::user,
+             with_env(env, redeem_route),
              "redeems a reward with channel points: {input?} → 201 redemption");
   routes.add(get, "channels/{channel}/redemptions", access::signed_in,
              manager_command(env, managers,

@@ -132,7 +132,7 @@ void from_json(const json& j, signed_up& e) {
 }
 
 // Only string fields count; a field that is not a string is read as absent.
-std::optional<std::string> string_field(const json& j, const char* key) {
+std::optional<std::string> lenient_string_field(const json& j, const char* key) {
   if (auto it = j.find(key); it != j.end() && it->is_string())
     return it->get<std::string>();
   return std::nullopt;
@@ -154,10 +154,10 @@ void to_json(json& j, const profile_updated& e) {
       j[key] = **value;
 }
 void from_json(const json& j, profile_updated& e) {
-  e.display_name = string_field(j, "display_name");
-  e.bio = string_field(j, "bio");
-  e.avatar_url = string_field(j, "avatar_url");
-  e.email = string_field(j, "email");
+  e.display_name = lenient_string_field(j, "display_name");
+  e.bio = lenient_string_field(j, "bio");
+  e.avatar_url = lenient_string_field(j, "avatar_url");
+  e.email = lenient_string_field(j, "email");
 }
 
 /// The whole settings object after the change.
@@ -189,7 +189,7 @@ requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_release
 void to_json(json& j, const E& e) { j = json{{"channel", e.channel.value_or("")}}; }
 template <class E>
 requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
-void from_json(const json& j, E& e) { e.channel = string_field(j, "channel"); }
+void from_json(const json& j, E& e) { e.channel = lenient_string_field(j, "channel"); }
 
 struct user_state {
   static constexpr std::string_view kind = "user";

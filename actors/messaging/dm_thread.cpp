@@ -99,7 +99,7 @@ struct dm_state {
 
 using dm_actor = caf::stateful_actor<event_sourced<dm_state>>;
 
-constexpr std::uint64_t snapshot_every = 64;
+constexpr std::uint64_t dm_snapshot_every = 64;
 
 caf::behavior dm_behavior(dm_actor* self, caf::actor registry, storage::event_store* store,
                           std::string thread, const runtime::clock* clock) {
@@ -112,7 +112,7 @@ caf::behavior dm_behavior(dm_actor* self, caf::actor registry, storage::event_st
     st.second = participants->second;
   }
   std::remove_reference_t<decltype(st)>::activation_options opts{registry, clock};
-  opts.snapshot_every = snapshot_every;
+  opts.snapshot_every = dm_snapshot_every;
   if (auto err = st.activate(self, *store, thread, opts))
     return st.refuse(self, std::move(err));
   // Refused once activated (refuse needs the registry to passivate): an id that is not two

@@ -78,7 +78,7 @@ struct relations_state {
 
 using relations_actor = caf::stateful_actor<event_sourced<relations_state>>;
 
-constexpr std::uint64_t snapshot_every = 64;
+constexpr std::uint64_t relations_snapshot_every = 64;
 
 // Records `state` towards `other` unless it already is; answers the state.
 caf::result<std::string> change(relations_actor* self, const std::string& other,
@@ -102,7 +102,7 @@ caf::behavior relations_behavior(relations_actor* self, caf::actor registry,
   auto& st = self->state;
   st.view.user = user;
   std::remove_reference_t<decltype(st)>::activation_options opts{registry, clock};
-  opts.snapshot_every = snapshot_every;
+  opts.snapshot_every = relations_snapshot_every;
   if (auto err = st.activate(self, *store, user, opts))
     return st.refuse(self, std::move(err));
   return {

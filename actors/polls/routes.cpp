@@ -72,7 +72,7 @@ void start_poll(const node_env& env, route_request&& req, route_reply reply) {
   });
 }
 
-void end_poll(const node_env& env, route_request&& req, route_reply reply) {
+void end_poll_route(const node_env& env, route_request&& req, route_reply reply) {
   const auto& channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(unknown_channel(channel));
@@ -102,7 +102,7 @@ void current_poll(const node_env& env, route_request&& req, route_reply reply) {
     });
 }
 
-void vote(const node_env& env, route_request&& req, route_reply reply) {
+void vote_route(const node_env& env, route_request&& req, route_reply reply) {
   const auto& channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(unknown_channel(channel));
@@ -157,10 +157,10 @@ void add_poll_routes(route_table& routes, const node_env& env) {
              with_caller(env, with_env(env, current_poll)),
              "the active poll, or the last one ended < 5 min ago (else null); my_votes with a "
              "bearer token");
-  routes.add(post, "channels/{channel}/polls/current/vote", access::user, with_env(env, vote),
+  routes.add(post, "channels/{channel}/polls/current/vote", access::user, with_env(env, vote_route),
              "votes: the first vote is free, further ones cost channel points when enabled");
   routes.add(post, "channels/{channel}/polls/current/end", access::signed_in,
-             with_env(env, end_poll), "ends the active poll now (managers)");
+             with_env(env, end_poll_route), "ends the active poll now (managers)");
   routes.add(get, "channels/{channel}/polls", access::anyone, with_env(env, archive),
              "the last ended polls with their results, newest first (limit 1-50)");
 }

@@ -21,7 +21,7 @@ namespace ev = vod_events;
 
 constexpr std::size_t max_title_chars = 140;
 // Every view is an event: snapshots keep the activation of a watched VOD short.
-constexpr std::uint64_t snapshot_every = 64;
+constexpr std::uint64_t vod_snapshot_every = 64;
 
 struct vod_state {
   static constexpr std::string_view kind = "vod";
@@ -180,7 +180,7 @@ caf::behavior vod_behavior(vod_actor* self, caf::actor registry, storage::event_
   auto& st = self->state;
   st.view.id = id;
   std::remove_reference_t<decltype(st)>::activation_options opts{registry, clock};
-  opts.snapshot_every = snapshot_every;
+  opts.snapshot_every = vod_snapshot_every;
   if (auto err = st.activate(self, *store, id, opts))
     return st.refuse(self, std::move(err));
   return {

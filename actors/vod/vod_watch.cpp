@@ -18,7 +18,7 @@ using json = nlohmann::json;
 using vod_events::watch_progressed;
 
 // A player reports every few seconds: snapshots keep the activation short.
-constexpr std::uint64_t snapshot_every = 64;
+constexpr std::uint64_t watch_snapshot_every = 64;
 
 std::int64_t to_ms(double seconds) { return std::llround(seconds * 1000.0); }
 
@@ -63,7 +63,7 @@ caf::behavior vodwatch_behavior(vodwatch_actor* self, caf::actor registry,
   auto& st = self->state;
   st.view.user = user;
   std::remove_reference_t<decltype(st)>::activation_options opts{registry, clock};
-  opts.snapshot_every = snapshot_every;
+  opts.snapshot_every = watch_snapshot_every;
   if (auto err = st.activate(self, *store, user, opts))
     return st.refuse(self, std::move(err));
   return {
