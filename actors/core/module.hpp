@@ -136,6 +136,16 @@ route_handler with_env(const node_env& env, Fn fn) {
   };
 }
 
+/// pass_json_text for a write: once it succeeded, the read models are woken first, so a list or
+/// statement read next catches up at once.
+inline auto pass_written_json_text(const node_env& env, route_reply reply, unsigned status = 200) {
+  return [env, reply = std::move(reply), status](caf::expected<std::string> text) {
+    if (text)
+      env.read_models_changed();
+    pass_json_text(reply, status)(std::move(text));
+  };
+}
+
 /// For an `anyone` route whose answer depends on who asks (the binding hands such routes the
 /// anonymous principal even when a token came along): resolves the bearer token into `req.who`
 /// (env.resolve_bearer), then runs `handler`. A token that does not resolve counts as none, so

@@ -112,6 +112,15 @@ auto answer(route_reply reply, Render render, unsigned status = 200) {
   };
 }
 
+/// The end of a handler whose entity answers with JSON text: handed on as it is with `status`.
+inline auto pass_json_text(route_reply reply, unsigned status = 200) {
+  return [reply = std::move(reply), status](caf::expected<std::string> text) {
+    if (!text)
+      return reply(text.error());
+    reply(route_response{status, std::move(*text), {}});
+  };
+}
+
 /// Checks that `body` has no key outside `known` (errc::invalid_argument naming the first).
 caf::error only_fields(const nlohmann::json& body, std::initializer_list<std::string_view> known);
 /// String field `key`: errc::invalid_argument when it has another type or is missing and

@@ -17,30 +17,15 @@ namespace {
 using json = nlohmann::json;
 using emotes_ref = entity_ref<emotes_protocol>;
 
-auto pass_through(route_reply reply, unsigned status = 200) {
-  return [reply = std::move(reply), status](caf::expected<std::string> text) {
-    if (!text)
-      return reply(text.error());
-    reply(route_response{status, std::move(*text), {}});
-  };
-}
-
-// A write's answer: the operator's list of uploads (a read model) catches up at once.
-auto changed(const node_env& env, route_reply reply, unsigned status = 200) {
-  return [env, reply = std::move(reply), status](caf::expected<std::string> text) {
-    if (text)
-      env.read_models_changed();
-    pass_through(reply, status)(std::move(text));
-  };
-}
-
 caf::error unknown_channel() { return make_error(errc::not_found, "channel not found"); }
 
 void list_emotes(const node_env& env, route_request&& req, route_reply reply) {
   const auto& channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(unknown_channel());
-  emotes_ref{env.registry, channel}.ask(emote_list_atom::value).then(*env.sys, pass_through(reply));
+  emotes_ref{env.registry, channel}
+    .ask(emote_list_atom::value)
+    .then(*env.sys, pass_json_text(reply));
 }
 
 void add_emote(const node_env& env, route_request&& req, route_reply reply) {
@@ -50,13 +35,13 @@ void add_emote(const node_env& env, route_request&& req, route_reply reply) {
     return reply(make_error(errc::payload_too_large, "an emote image is at most 512 KiB"));
   emotes_ref{env.registry, channel}
     .ask(emote_add_atom::value, req.param("code"), std::move(req.body), req.who.display())
-    .then(*env.sys, changed(env, reply, 201));
+    .then(*env.sys, pass_written_json_text(env, reply, 201));
 }
 
 void delete_emote(const node_env& env, route_request&& req, route_reply reply) {
   emotes_ref{env.registry, req.param("channel")}
     .ask(emote_delete_atom::value, req.param("code"), req.who.display())
-    .then(*env.sys, changed(env, reply));
+    .then(*env.sys, pass_written_json_text(env, reply));
 }
 
 void take_down_emote(const node_env& env, route_request&& req, route_reply reply) {
@@ -75,7 +60,7 @@ void take_down_emote(const node_env& env, route_request&& req, route_reply reply
     return reply(make_error(errc::invalid_argument, "a reason is at most 200 characters"));
   emotes_ref{env.registry, channel}
     .ask(emote_takedown_atom::value, req.param("code"), std::move(**reason))
-    .then(*env.sys, changed(env, reply));
+    .then(*env.sys, pass_written_json_text(env, reply));
 }
 
 void emote_image(const node_env& env, route_request&& req, route_reply reply) {

@@ -26,12 +26,10 @@ const std::vector<std::string> managers{"broadcaster", "editor", "moderator"};
 // An entity answer that is JSON text, passed through with `status`; with `none_is_null` a
 // not_found (the channel exists: the route checked) is the answer `null` ("there is none").
 auto pass(route_reply reply, unsigned status = 200, bool none_is_null = false) {
-  return [reply = std::move(reply), status, none_is_null](caf::expected<std::string> text) {
+  return [reply, status, none_is_null](caf::expected<std::string> text) {
     if (!text && none_is_null && code_of(text.error()) == errc::not_found)
       return reply(route_response{200, "null", {}});
-    if (!text)
-      return reply(text.error());
-    reply(route_response{status, std::move(*text), {}});
+    pass_json_text(reply, status)(std::move(text));
   };
 }
 

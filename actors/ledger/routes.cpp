@@ -15,26 +15,16 @@ namespace {
 using json = nlohmann::json;
 using ledger_ref = entity_ref<ledger_protocol>;
 
-auto ledger_answer(const node_env& env, route_reply reply, bool wrote) {
-  return [env, reply = std::move(reply), wrote](caf::expected<std::string> text) {
-    if (!text)
-      return reply(text.error());
-    if (wrote)
-      env.read_models_changed();  // statements catch up at once
-    reply(route_response{200, std::move(*text), {}});
-  };
-}
-
 void open_accounts(const node_env& env, route_request&& req, route_reply reply) {
   ledger_ref{env.registry, std::string{main_ledger}}
     .ask(ledger_open_atom::value, std::move(req.body))
-    .then(*env.sys, ledger_answer(env, reply, true));
+    .then(*env.sys, pass_written_json_text(env, reply));
 }
 
 void post_transfers(const node_env& env, route_request&& req, route_reply reply) {
   ledger_ref{env.registry, std::string{main_ledger}}
     .ask(ledger_transfer_atom::value, std::move(req.body))
-    .then(*env.sys, ledger_answer(env, reply, true));
+    .then(*env.sys, pass_written_json_text(env, reply));
 }
 
 void show_account(const node_env& env, route_request&& req, route_reply reply) {
@@ -43,7 +33,7 @@ void show_account(const node_env& env, route_request&& req, route_reply reply) {
     return reply(make_error(errc::not_found, "no account " + account));
   ledger_ref{env.registry, std::string{main_ledger}}
     .ask(ledger_account_atom::value, account)
-    .then(*env.sys, ledger_answer(env, reply, false));
+    .then(*env.sys, pass_json_text(reply));
 }
 
 void account_entries(const node_env& env, route_request&& req, route_reply reply) {

@@ -17,15 +17,6 @@ namespace {
 using json = nlohmann::json;
 using poll_ref = entity_ref<poll_protocol>;
 
-// The entity answers with the poll's JSON text: handed on as it is.
-auto pass_through(route_reply reply, unsigned status = 200) {
-  return [reply = std::move(reply), status](caf::expected<std::string> text) {
-    if (!text)
-      return reply(text.error());
-    reply(route_response{status, std::move(*text), {}});
-  };
-}
-
 caf::error unknown_channel(const std::string& name) {
   return make_error(errc::not_found, "channel '" + name + "' not found");
 }
@@ -68,7 +59,7 @@ void start_poll(const node_env& env, route_request&& req, route_reply reply) {
   as_manager(env, channel, req.who, reply, [env, channel, reply, text = body->dump()] {
     poll_ref{env.registry, channel}
       .ask(poll_start_atom::value, text)
-      .then(*env.sys, pass_through(reply, 201));
+      .then(*env.sys, pass_json_text(reply, 201));
   });
 }
 
@@ -77,7 +68,7 @@ void end_poll_route(const node_env& env, route_request&& req, route_reply reply)
   if (!valid_channel_name(channel))
     return reply(unknown_channel(channel));
   as_manager(env, channel, req.who, reply, [env, channel, reply] {
-    poll_ref{env.registry, channel}.ask(poll_end_atom::value).then(*env.sys, pass_through(reply));
+    poll_ref{env.registry, channel}.ask(poll_end_atom::value).then(*env.sys, pass_json_text(reply));
   });
 }
 
@@ -90,7 +81,7 @@ void current_poll(const node_env& env, route_request&& req, route_reply reply) {
     .ask(poll_get_atom::value, std::move(user))
     .then(*env.sys, [env, channel, reply](caf::expected<std::string> poll) {
       if (poll || code_of(poll.error()) != errc::not_found)
-        return pass_through(reply)(std::move(poll));
+        return pass_json_text(reply)(std::move(poll));
       // No poll: `null` for a channel that exists, 404 for one that does not.
       entity_ref<channel_protocol>{env.registry, channel}
         .ask(get_atom::value)
@@ -119,7 +110,7 @@ void vote_route(const node_env& env, route_request&& req, route_reply reply) {
     return reply(votes.error());
   poll_ref{env.registry, channel}
     .ask(poll_vote_atom::value, req.who.name, *choice, *votes)
-    .then(*env.sys, pass_through(std::move(reply)));
+    .then(*env.sys, pass_json_text(std::move(reply)));
 }
 
 void archive(const node_env& env, route_request&& req, route_reply reply) {
