@@ -25,6 +25,19 @@ bool log_has_ready(const child_process& process, std::initializer_list<const cha
   return true;
 }
 
+bool lost_port_race(const child_process& process) {
+  return process.log().find("Address already in use") != std::string::npos;
+}
+
+bool became_ready(const child_process& process, std::initializer_list<const char*> listeners) {
+  eventually(
+    [&] {
+      return log_has_ready(process, listeners) || lost_port_race(process);
+    },
+    std::chrono::seconds(15));
+  return log_has_ready(process, listeners);
+}
+
 }  // namespace
 
 std::string node_binary() {
@@ -45,27 +58,30 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
   owns_data_ = data.empty();
   data_dir = owns_data_ ? fresh_temp_dir("aethex-" + name) : std::move(data);
   out_dir = output_dir(name);
-  http_port = free_tcp_port();
-  rtmp_port = free_tcp_port();
-  srt_port = free_udp_port();
-  std::vector<std::string> argv{node_binary(),    "serve",
-                                "--data",         data_dir.string(),
-                                "--bind",         "127.0.0.1",
-                                "--http-port",    std::to_string(http_port),
-                                "--rtmp-port",    std::to_string(rtmp_port),
-                                "--srt-port",     std::to_string(srt_port),
-                                "--cluster-port", "0"};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  if (cluster_mode())
-    start_peers(argv, extra_args);
-  process_ = std::make_unique<child_process>(argv, out_dir / "node.log");
-  bool ready = eventually(
-    [this] {
-      return log_has_ready(*process_, {"http", "rtmp", "srt"});
-    },
-    std::chrono::seconds(15));
-  if (!ready)
-    throw std::runtime_error("node did not become ready:\n" + process_->log());
+  // A port may still be taken between choosing it and the node's bind (another suite's
+  // explicit bind): then start again on fresh ports.
+  for (int attempt = 1;; ++attempt) {
+    http_port = free_tcp_port();
+    rtmp_port = free_tcp_port();
+    srt_port = free_udp_port();
+    std::vector<std::string> argv{node_binary(),    "serve",
+                                  "--data",         data_dir.string(),
+                                  "--bind",         "127.0.0.1",
+                                  "--http-port",    std::to_string(http_port),
+                                  "--rtmp-port",    std::to_string(rtmp_port),
+                                  "--srt-port",     std::to_string(srt_port),
+                                  "--cluster-port", "0"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    if (cluster_mode() && peers_.empty())
+      start_peers(argv, extra_args);
+    else if (cluster_mode())
+      append_main_cluster_args(argv);
+    process_ = std::make_unique<child_process>(argv, out_dir / "node.log");
+    if (became_ready(*process_, {"http", "rtmp", "srt"}))
+      break;
+    if (attempt == 3 || !lost_port_race(*process_))
+      throw std::runtime_error("node did not become ready:\n" + process_->log());
+  }
   if (cluster_mode() && !eventually(
                           [this] {
                             return placement_settled(*this, {"peer1", "peer2", "main"});
@@ -79,27 +95,35 @@ test_node::test_node(const std::string& name, std::vector<std::string> extra_arg
 
 void test_node::start_peers(std::vector<std::string>& node_args,
                             const std::vector<std::string>& shared_args) {
-  auto founder_port = free_tcp_port();
-  auto seed = "127.0.0.1:" + std::to_string(founder_port);
   for (int i = 1; i <= 2; ++i) {
     auto id = "peer" + std::to_string(i);
-    peer_http_ports.push_back(free_tcp_port());
-    std::vector<std::string> argv{
-      node_binary(), "serve",     "--data",      data_dir.string() + "-" + id,
-      "--bind",      "127.0.0.1", "--http-port", std::to_string(peer_http_ports.back()),
-      "--rtmp-port", "0",         "--srt-port",  "0"};
-    argv.insert(argv.end(), shared_args.begin(), shared_args.end());
-    auto args = cluster_args(id, i == 1 ? founder_port : free_tcp_port(), i == 1 ? "" : seed);
-    argv.insert(argv.end(), args.begin(), args.end());
-    peers_.push_back(std::make_unique<child_process>(argv, out_dir / (id + ".log")));
-    if (!eventually(
-          [&] {
-            return log_has_ready(*peers_.back(), {"http", "cluster"});
-          },
-          std::chrono::seconds(15)))
-      throw std::runtime_error(id + " did not become ready:\n" + peers_.back()->log());
+    for (int attempt = 1;; ++attempt) {
+      auto http = free_tcp_port();
+      auto cluster = free_tcp_port();
+      if (i == 1)
+        seed_ = "127.0.0.1:" + std::to_string(cluster);
+      std::vector<std::string> argv{
+        node_binary(), "serve",     "--data",      data_dir.string() + "-" + id,
+        "--bind",      "127.0.0.1", "--http-port", std::to_string(http),
+        "--rtmp-port", "0",         "--srt-port",  "0"};
+      argv.insert(argv.end(), shared_args.begin(), shared_args.end());
+      auto args = cluster_args(id, cluster, i == 1 ? "" : seed_);
+      argv.insert(argv.end(), args.begin(), args.end());
+      auto peer = std::make_unique<child_process>(argv, out_dir / (id + ".log"));
+      if (became_ready(*peer, {"http", "cluster"})) {
+        peers_.push_back(std::move(peer));
+        peer_http_ports.push_back(http);
+        break;
+      }
+      if (attempt == 3 || !lost_port_race(*peer))
+        throw std::runtime_error(id + " did not become ready:\n" + peer->log());
+    }
   }
-  auto args = cluster_args("main", free_tcp_port(), seed);  // last flags win over the defaults
+  append_main_cluster_args(node_args);
+}
+
+void test_node::append_main_cluster_args(std::vector<std::string>& node_args) const {
+  auto args = cluster_args("main", free_tcp_port(), seed_);  // last flags win over the defaults
   node_args.insert(node_args.end(), args.begin(), args.end());
 }
 

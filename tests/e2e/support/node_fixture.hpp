@@ -62,9 +62,11 @@ class test_node {
  private:
   void start_peers(std::vector<std::string>& node_args,
                    const std::vector<std::string>& shared_args);
+  void append_main_cluster_args(std::vector<std::string>& node_args) const;
 
   std::unique_ptr<child_process> process_;
   std::vector<std::unique_ptr<child_process>> peers_;  // cluster mode only, founder first
+  std::string seed_;                                   // the founder's cluster address
   bool owns_data_ = true;
 };
 

@@ -105,17 +105,41 @@ run_result run(std::vector<std::string> argv, std::chrono::milliseconds timeout)
 }
 
 namespace {
-unsigned short free_port(int type) {
+// The lowest port the kernel hands to outgoing connections (32768 by default).
+unsigned short ephemeral_floor() {
+  std::ifstream range{"/proc/sys/net/ipv4/ip_local_port_range"};
+  unsigned low = 32768;
+  range >> low;
+  return static_cast<unsigned short>(low);
+}
+
+bool can_bind(int type, unsigned short port) {
   int fd = ::socket(AF_INET, type, 0);
+  if (fd < 0)
+    return false;
+  int reuse = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(port);
+  bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return bound;
+}
+
+// A port the kernel chose (port 0) lies in the ephemeral range, where every outgoing
+// connection of every suite running alongside takes its local port: between our check and
+// the node's bind one of them may take it. Ports below that range are only ever taken by
+// an explicit bind, so a random free one there stays free.
+unsigned short free_port(int type) {
+  std::mt19937 rng{std::random_device{}()};
+  auto ceiling = ephemeral_floor();
+  std::uniform_int_distribution<unsigned> pick{10000, ceiling > 10001 ? ceiling - 1u : 10001u};
+  for (int attempt = 0; attempt < 1000; ++attempt)
+    if (auto port = static_cast<unsigned short>(pick(rng)); can_bind(type, port))
+      return port;
+  throw std::runtime_error("no free loopback port below the ephemeral range");
 }
 }  // namespace
 
