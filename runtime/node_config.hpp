@@ -12,6 +12,23 @@ namespace aethex::runtime {
 
 inline constexpr std::uint16_t default_cluster_port = 4100;
 
+// Money (docs/monetization.md). Amounts in minor units of `currency`; cuts and the fee's share
+// in basis points (1/100 of a percent), so no floating point reaches the ledger.
+struct monetization_config {
+  std::string currency = "USD";
+  std::string provider = "sandbox";  // "sandbox" (offline test payments) or "stripe"
+  unsigned sub_cut_bp = 5000;        // the platform's cut of subscriptions, like Twitch's 50 %
+  unsigned tip_cut_bp = 0;           // tips go to the creator whole, less the processing fee
+  unsigned gift_cut_bp = 5000;       // gift bundles (sub gifts count as subscriptions)
+  unsigned fee_bp = 290;             // processing fee passed on: 2.9 % + 30 (Stripe's card rate)
+  std::int64_t fee_fixed = 30;
+  unsigned hold_days = 15;               // earnings wait this long before they can be paid out
+  std::int64_t payout_threshold = 5000;  // the smallest payout (50.00)
+  // Key file of the tax forms' encryption (libsodium secretbox); kept outside the data folder
+  // so a copy of the data alone does not reveal them. Empty: "<data folder>.tax-key" beside it.
+  std::filesystem::path tax_key_file;
+};
+
 struct node_config {
   std::filesystem::path data_dir = "aethex-data";
   std::filesystem::path web_root;  // built web UI; empty = <binary dir>/web
@@ -60,7 +77,8 @@ struct node_config {
   // Signing secrets of the Stripe webhook endpoint ("whsec_..."), two while one is rotated out;
   // empty: POST /api/v1/payments/stripe/webhook answers 503. Secret: never logged.
   std::vector<std::string> stripe_webhook_secrets;
-  node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
+  monetization_config money;  // docs/monetization.md
+  node_limits limits;          // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 
 }  // namespace aethex::runtime

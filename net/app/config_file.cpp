@@ -97,6 +97,47 @@ void settle_secret(const CLI::App& serve, const std::string& flag, const char* e
 
 // The flag or config key, else the variable (comma-separated too), which is then removed like
 // the other secrets'. Blank entries ("a,,b", a trailing comma) are dropped, never used as keys.
+void add_money_options(CLI::App& serve, runtime::monetization_config& money) {
+  serve.add_option("--currency", money.currency, "ISO 4217 currency of every price and payout")
+    ->capture_default_str()
+    ->check([](const std::string& code) {
+      bool ok = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
+                  return c >= 'A' && c <= 'Z';
+                });
+      return ok ? std::string{} : std::string{"a currency is three capital letters (USD, EUR)"};
+    });
+  serve.add_option("--payment-provider", money.provider, "sandbox (offline test payments) or stripe")
+    ->capture_default_str()
+    ->check(CLI::IsMember({"sandbox", "stripe"}));
+  auto cut = CLI::Range(0u, 10000u);
+  serve.add_option("--sub-cut-bp", money.sub_cut_bp, "Platform's cut of subscriptions, basis points")
+    ->capture_default_str()
+    ->check(cut);
+  serve.add_option("--tip-cut-bp", money.tip_cut_bp, "Platform's cut of tips, basis points")
+    ->capture_default_str()
+    ->check(cut);
+  serve.add_option("--gift-cut-bp", money.gift_cut_bp, "Platform's cut of gift bundles, basis points")
+    ->capture_default_str()
+    ->check(cut);
+  serve.add_option("--fee-bp", money.fee_bp, "Processing fee passed on, basis points of the amount")
+    ->capture_default_str()
+    ->check(cut);
+  serve.add_option("--fee-fixed", money.fee_fixed, "Processing fee passed on, fixed part (minor units)")
+    ->capture_default_str()
+    ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));
+  serve.add_option("--payout-hold-days", money.hold_days, "Days earnings are held before payout")
+    ->capture_default_str()
+    ->check(CLI::Range(0u, 120u));
+  serve
+    .add_option("--payout-threshold", money.payout_threshold,
+                "Smallest payout, minor units (5000 = 50.00)")
+    ->capture_default_str()
+    ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  serve.add_option("--tax-key-file", money.tax_key_file,
+                   "Key file encrypting tax forms, outside the data folder "
+                   "(default: <data folder>.tax-key)");
+}
+
 void settle_stripe_secrets(std::vector<std::string>& secrets) {
   const char* from_env = std::getenv("AETHEX_STRIPE_WEBHOOK_SECRET");
   if (secrets.empty() && from_env != nullptr) {
@@ -154,6 +195,7 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
                 "config file or the variable: ps shows flags)")
     ->delimiter(',')
     ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_money_options(serve, config.money);
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network event loops, one thread each")
     ->capture_default_str()
@@ -256,6 +298,12 @@ void finish_serve_options(const CLI::App& serve, runtime::node_config& config) {
   settle_secret(serve, "cluster-secret", "AETHEX_CLUSTER_SECRET", config.cluster_secret);
   settle_secret(serve, "srt-passphrase", "AETHEX_SRT_PASSPHRASE", config.srt_passphrase);
   settle_stripe_secrets(config.stripe_webhook_secrets);
+  if (config.money.tax_key_file.empty()) {
+    auto data = config.data_dir.lexically_normal();
+    if (!data.has_filename())
+      data = data.parent_path();  // "aethex-data/" names the folder too
+    config.money.tax_key_file = data.string() + ".tax-key";
+  }
   if (!config.srt_passphrase.empty() &&
       (config.srt_passphrase.size() < 10 || config.srt_passphrase.size() > 79))
     throw std::runtime_error("the SRT passphrase must have 10 to 79 characters");
