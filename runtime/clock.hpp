@@ -67,4 +67,26 @@ class manual_clock final : public clock {
   std::atomic<std::int64_t> elapsed_ns_{0};
 };
 
+/// The real clock moved forward by what an operator asked (`serve --test-clock`): a whole node
+/// can be taken past a renewal date or a payout hold without waiting, the way a payment
+/// provider's test clocks work. Never goes backwards.
+class offset_clock final : public clock {
+ public:
+  std::int64_t now_ms() const override {
+    return system_clock().now_ms() + offset_ns_.load(std::memory_order_acquire) / 1'000'000;
+  }
+  std::chrono::steady_clock::time_point steady() const override {
+    return system_clock().steady() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+             std::chrono::nanoseconds(offset_ns_.load(std::memory_order_acquire)));
+  }
+  void advance(std::chrono::nanoseconds by) {
+    if (by.count() > 0)
+      offset_ns_.fetch_add(by.count(), std::memory_order_acq_rel);
+  }
+
+ private:
+  std::atomic<std::int64_t> offset_ns_{0};
+};
+
 }  // namespace aethex::runtime

@@ -78,7 +78,10 @@ struct node_config {
   // empty: POST /api/v1/payments/stripe/webhook answers 503. Secret: never logged.
   std::vector<std::string> stripe_webhook_secrets;
   monetization_config money;  // docs/monetization.md
-  node_limits limits;          // connection caps, rate limits, quotas (runtime/limits.hpp)
+  // The admin may move this node's clock forward (POST /api/v1/admin/test-clock): for tests
+  // and demos of renewals and payout holds, never for a node that takes real money.
+  bool test_clock = false;
+  node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 
 }  // namespace aethex::runtime

@@ -101,28 +101,33 @@ void add_money_options(CLI::App& serve, runtime::monetization_config& money) {
   serve.add_option("--currency", money.currency, "ISO 4217 currency of every price and payout")
     ->capture_default_str()
     ->check([](const std::string& code) {
-      bool ok = code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
-                  return c >= 'A' && c <= 'Z';
-                });
+      bool ok = code.size() == 3 &&
+                std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
       return ok ? std::string{} : std::string{"a currency is three capital letters (USD, EUR)"};
     });
-  serve.add_option("--payment-provider", money.provider, "sandbox (offline test payments) or stripe")
+  serve
+    .add_option("--payment-provider", money.provider, "sandbox (offline test payments) or stripe")
     ->capture_default_str()
     ->check(CLI::IsMember({"sandbox", "stripe"}));
   auto cut = CLI::Range(0u, 10000u);
-  serve.add_option("--sub-cut-bp", money.sub_cut_bp, "Platform's cut of subscriptions, basis points")
+  serve
+    .add_option("--sub-cut-bp", money.sub_cut_bp, "Platform's cut of subscriptions, basis points")
     ->capture_default_str()
     ->check(cut);
   serve.add_option("--tip-cut-bp", money.tip_cut_bp, "Platform's cut of tips, basis points")
     ->capture_default_str()
     ->check(cut);
-  serve.add_option("--gift-cut-bp", money.gift_cut_bp, "Platform's cut of gift bundles, basis points")
+  serve
+    .add_option("--gift-cut-bp", money.gift_cut_bp, "Platform's cut of gift bundles, basis points")
     ->capture_default_str()
     ->check(cut);
-  serve.add_option("--fee-bp", money.fee_bp, "Processing fee passed on, basis points of the amount")
+  serve
+    .add_option("--fee-bp", money.fee_bp, "Processing fee passed on, basis points of the amount")
     ->capture_default_str()
     ->check(cut);
-  serve.add_option("--fee-fixed", money.fee_fixed, "Processing fee passed on, fixed part (minor units)")
+  serve
+    .add_option("--fee-fixed", money.fee_fixed,
+                "Processing fee passed on, fixed part (minor units)")
     ->capture_default_str()
     ->check(CLI::Range(std::int64_t{0}, std::int64_t{100000}));
   serve.add_option("--payout-hold-days", money.hold_days, "Days earnings are held before payout")
@@ -196,6 +201,9 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     ->delimiter(',')
     ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_money_options(serve, config.money);
+  serve.add_flag("--test-clock", config.test_clock,
+                 "Let the admin move this node's clock forward (POST /api/v1/admin/test-clock); "
+                 "for tests and demos only");
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network event loops, one thread each")
     ->capture_default_str()

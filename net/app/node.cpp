@@ -175,10 +175,13 @@ int run_node(const runtime::node_config& config) {
   cfg.set("work-stealing.moderate-sleep-duration", caf::timespan{std::chrono::milliseconds(1)});
   cfg.set("work-stealing.moderate-poll-attempts", 50);
   cfg.set("logger.verbosity", caf::atom("quiet"));
+  runtime::offset_clock test_clock;  // before the actor system: entities read it to the end
   caf::actor_system sys{cfg};
 
   // The modules, hook by hook (actors/core/module.hpp says the order).
   actors::node_env env;
+  if (config.test_clock)
+    env.clock = &test_clock;
   env.sys = &sys;
   env.store = store.get();
   env.config = &config;
@@ -232,7 +235,8 @@ int run_node(const runtime::node_config& config) {
     publish_to_members(sys, membership, services, std::move(topic), std::move(payload));
   };
   auto routes = start_modules(modules, env);
-  add_node_routes(routes, {&sys, membership, env.node_id, read_model, services});
+  add_node_routes(routes, {&sys, membership, env.node_id, read_model, services,
+                           config.test_clock ? &test_clock : nullptr});
   // Events applied here invalidate cached API answers here and on every other member.
   api_cache->track(routes);
   read_model->on_change([&sys, api_cache, membership, id = env.node_id](const auto& kinds) {

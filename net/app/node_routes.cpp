@@ -177,6 +177,22 @@ void add_node_routes(actors::route_table& routes, const node_route_context& ctx)
     },
     "200 ok, or 503 degraded when the read models stopped catching up");
   routes.add(
+    post, "admin/test-clock", access::admin,
+    [ctx](actors::route_request&& req, route_reply reply) {
+      if (!ctx.test_clock)
+        return reply(make_error(errc::not_found, "this node runs without --test-clock"));
+      auto body = json::parse(req.body, nullptr, false);
+      auto seconds = body.is_object() ? body.value("advance_s", json{}) : json{};
+      // Up to ten years at a time: enough for any hold or renewal, far from overflow.
+      if (!seconds.is_number_integer() || seconds.get<std::int64_t>() < 0 ||
+          seconds.get<std::int64_t>() > 315'360'000)
+        return reply(make_error(errc::invalid_argument,
+                                "advance_s: whole seconds from 0 to 315360000"));
+      ctx.test_clock->advance(std::chrono::seconds(seconds.get<std::int64_t>()));
+      reply(route_response::json(200, json{{"now_ms", ctx.test_clock->now_ms()}}));
+    },
+    "move the node's clock forward {\"advance_s\"} (admin; only with serve --test-clock)");
+  routes.add(
     get, "cluster", access::admin,
     [ctx](actors::route_request&&, route_reply reply) {
       if (!ctx.membership)

@@ -8,6 +8,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/core/route.hpp"
+#include "runtime/clock.hpp"
 
 namespace aethex::app {
 
@@ -18,12 +19,12 @@ struct node_route_context {
   caf::actor membership;  // null when standalone
   std::string node_id;
   std::shared_ptr<read_models> read_model;
-  caf::actor services;  // this node's services (net/app/node_services.hpp)
+  caf::actor services;                          // this node's services (net/app/node_services.hpp)
+  runtime::offset_clock* test_clock = nullptr;  // set with `serve --test-clock`
 };
 
-/// GET health, GET cluster, POST cluster/drain, GET admin/overview, and GET openapi.json
-/// describing every route in
-/// `routes` (so add the modules' routes first).
+/// GET health, POST admin/test-clock, GET cluster, POST cluster/drain, GET admin/overview, and GET
+/// openapi.json describing every route in `routes` (so add the modules' routes first).
 void add_node_routes(actors::route_table& routes, const node_route_context& ctx);
 
 }  // namespace aethex::app
