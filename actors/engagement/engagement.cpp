@@ -286,6 +286,18 @@ caf::behavior engagement_behavior(engagement_actor* self, caf::actor registry,
         return err;
       return st.ledger.balance(user);
     },
+    [self](points_grant_atom, const std::string& user,
+           std::int64_t amount) -> caf::result<std::int64_t> {
+      auto& st = self->state;
+      st.touch();
+      if (amount < 1)
+        return make_error(errc::invalid_argument, "a gift grants at least 1 point");
+      if (auto err = check_room(st, user))
+        return err;
+      if (auto err = st.emit(ev::earned{user, amount, "gift", ""}))
+        return err;
+      return st.ledger.balance(user);
+    },
     [self](points_watch_atom, const std::string& user, std::int64_t max_gap_s) {
       self->state.touch();
       watched(self, user, max_gap_s);

@@ -29,6 +29,8 @@ using points_raid_atom = caf::atom_constant<caf::atom("ptraid")>;
 using points_raided_atom = caf::atom_constant<caf::atom("ptraided")>;
 using points_me_atom = caf::atom_constant<caf::atom("ptme")>;
 using points_claim_atom = caf::atom_constant<caf::atom("ptclaim")>;
+// Points another viewer bought as a gift (actors/tips): minted like earnings, never refunded.
+using points_grant_atom = caf::atom_constant<caf::atom("ptgrant")>;
 // Custom rewards and redemptions.
 using reward_list_atom = caf::atom_constant<caf::atom("rwlist")>;
 using reward_put_atom = caf::atom_constant<caf::atom("rwput")>;
@@ -61,6 +63,8 @@ using engagement_tick_atom = caf::atom_constant<caf::atom("engtick")>;
 ///  (points_raided_atom, from)                 -> (no reply) a raid from channel `from` arrived
 ///  (points_me_atom, user)                     -> JSON {"balance","claim_available","watch_s"}
 ///  (points_claim_atom, user)                  -> JSON as points_me | conflict (none available)
+///  (points_grant_atom, user, amount)          -> int64 new balance: a paid gift bundle (tips;
+///                                                the caller grants each payment once)
 ///  (reward_list_atom)                         -> JSON {"rewards":[reward]}
 ///  (reward_put_atom, id, body JSON)           -> JSON reward (id "" creates) | invalid_argument
 ///                                                | not_found | conflict (50 rewards)
@@ -93,6 +97,7 @@ struct engagement_protocol {
   static void reply_to(points_raided_atom, std::string from);
   static std::string reply_to(points_me_atom, std::string user);
   static std::string reply_to(points_claim_atom, std::string user);
+  static std::int64_t reply_to(points_grant_atom, std::string user, std::int64_t amount);
   static std::string reply_to(reward_list_atom);
   static std::string reply_to(reward_put_atom, std::string id, std::string body);
   static std::string reply_to(reward_delete_atom, std::string id);

@@ -65,6 +65,8 @@ struct engagement_state {
       ledger.pay_follow(e.user);
     else if (e.reason == "raid")
       ledger.pay_raid(e.user, e.raid);
+    else if (e.reason == "gift")  // a gift bundle bought by another viewer (actors/tips)
+      ledger.mint(e.user, e.points);
   }
   void apply(const ev::spent& e, const event_meta& m) {
     ledger.burn(e.user, e.points);
