@@ -31,6 +31,8 @@ describe('parseRoute', () => {
     expect(parseRoute('/overlay/alice/poll')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'poll' });
     expect(parseRoute(overlayPath('alice', 'hype-train'))).toEqual({ kind: 'overlay', channel: 'alice', widget: 'hype-train' });
     expect(parseRoute('/overlay/alice/prediction?x=1')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'prediction' });
+    expect(parseRoute('/overlay/alice/alerts')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'alerts' });
+    expect(parseRoute(overlayPath('alice', 'campaign'))).toEqual({ kind: 'overlay', channel: 'alice', widget: 'campaign' });
     expect(parseRoute('/overlay/alice/chat').kind).toBe('not_found');
     expect(parseRoute('/overlay/a%2Fb/poll').kind).toBe('not_found');
   });

@@ -24,14 +24,14 @@ export type Route =
   | { kind: 'inbox' }
   /** The mod dashboard of a channel (`/c/<name>/mod`). */
   | { kind: 'mod'; channel: string }
-  /** A page for OBS browser sources (`/overlay/<channel>/<poll|prediction|hype-train>`). */
+  /** A page for OBS browser sources (`/overlay/<channel>/<poll|prediction|hype-train|alerts|campaign>`). */
   | { kind: 'overlay'; channel: string; widget: OverlayWidget }
   /** `/messages` (the thread list, `with` null) or `/messages/<user>` (one conversation). */
   | { kind: 'messages'; with: string | null }
   | { kind: 'not_found'; path: string };
 
-export type OverlayWidget = 'poll' | 'prediction' | 'hype-train';
-const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train'];
+export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign';
+const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train', 'alerts', 'campaign'];
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
 export const CHANNEL_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;

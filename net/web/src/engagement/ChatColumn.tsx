@@ -11,6 +11,7 @@ import { PointsWidget } from './PointsWidget';
 import { PollWidget } from './PollWidget';
 import { PredictionWidget } from './PredictionWidget';
 import { useLiveEngagement } from './useLiveEngagement';
+import { GiftBurst } from '../tips/GiftBurst';
 import './engagement.css';
 
 export function ChatColumn({ channel, onRaid }: { channel: string; onRaid?: (raid: Raid | null) => void }) {
@@ -48,6 +49,7 @@ export function ChatColumn({ channel, onRaid }: { channel: string; onRaid?: (rai
           </Dismissable>
         )}
       </div>
+      <GiftBurst channel={channel} />
       <ChatPanel channel={channel} onRaid={onRaid} />
       {token && <PointsWidget channel={channel} token={token} version={version} onBalance={setBalance} />}
     </>

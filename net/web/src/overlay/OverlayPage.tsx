@@ -1,4 +1,4 @@
-// /overlay/<channel>/<poll|prediction|hype-train>: a page for an OBS browser source. Transparent
+// /overlay/<channel>/<poll|prediction|hype-train|alerts|campaign>: a page for an OBS browser source. Transparent
 // background, no site chrome, large text, live over the page connection (the channel's room,
 // joined like any reader), nothing shown when idle. `#overlay[data-widget][data-state]` says
 // what shows (`idle`, or the item's state).
@@ -10,6 +10,8 @@ import type { Poll, Prediction } from '../engagement/model';
 import { useLiveEngagement } from '../engagement/useLiveEngagement';
 import type { OverlayWidget } from '../router';
 import { pollVisible, predictionVisible, trainVisible } from './visibility';
+import { AlertsOverlay } from '../tips/AlertsOverlay';
+import { CampaignBar } from '../tips/CampaignBar';
 import '../engagement/engagement.css';
 import './overlay.css';
 
@@ -38,6 +40,10 @@ export function OverlayPage({ channel, widget }: { channel: string; widget: Over
   } else if (widget === 'prediction' && p && predictionVisible(p, finished.current?.id === p.id ? finished.current.at : null, now)) {
     state = p.state;
     content = <OverlayPrediction prediction={p} now={now} />;
+  } else if (widget === 'alerts' || widget === 'campaign') {
+    // Tips' widgets (actors/tips): they follow the room themselves and say what shows.
+    state = 'live';
+    content = widget === 'alerts' ? <AlertsOverlay channel={channel} /> : <CampaignBar channel={channel} />;
   } else if (widget === 'hype-train' && trainVisible(live.train, now)) {
     state = 'active';
     content = <HypeTrainBar train={live.train} id="overlay-hype-train" />;

@@ -19,6 +19,8 @@ import { ChannelClips } from '../components/ChannelClips';
 import { LiveClipButton } from '../components/LiveClipButton';
 import { useSession } from '../auth';
 import { useWatchBeats } from '../components/useWatchBeats';
+import { DonateButton } from '../tips/DonateButton';
+import { CampaignBar } from '../tips/CampaignBar';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -171,11 +173,13 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
           {ch && (
             <div class="channel-actions">
               <FollowButton channel={name} followers={ch.followers} />
+              <DonateButton channel={name} />
               {ch.owner && <OwnerActions owner={ch.owner} />}
               {ch.live && token && <LiveClipButton channel={name} token={token} />}
             </div>
           )}
         </div>
+        {ch && <CampaignBar channel={name} />}
         {ch?.live && <HealthPanel name={name} />}
         {ch && <ChannelVideos channel={name} live={ch.live} />}
         {ch && <ChannelClips channel={name} />}
