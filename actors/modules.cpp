@@ -22,6 +22,7 @@
   domain(emotes)               \
   domain(payments)             \
   domain(ledger)               \
+  domain(subscriptions)        \
   domain(tips)                 \
   /* one line per domain above; this line ends the list */
 // clang-format on

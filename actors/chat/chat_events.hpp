@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -197,15 +198,40 @@ inline void from_json(const json& j, announced& e) {
 }
 
 /// The channel's custom emote codes after a change (actors/emotes tells the room): they count as
-/// emotes in emote-only mode and in AutoMod's flood rule.
+/// emotes in emote-only mode and in AutoMod's flood rule. `tiers` (optional) names the sub emotes:
+/// code -> the subscriber tier (1-3) needed to use it.
 struct emotes_set {
   static constexpr std::string_view type = "chat.emotes_set";
   static constexpr std::uint32_t schema = 1;
   std::vector<std::string> codes;
+  std::map<std::string, int> tiers = {};
 };
-inline void to_json(json& j, const emotes_set& e) { j = json{{"codes", e.codes}}; }
+inline void to_json(json& j, const emotes_set& e) {
+  j = json{{"codes", e.codes}};
+  if (!e.tiers.empty())
+    j["tiers"] = e.tiers;
+}
 inline void from_json(const json& j, emotes_set& e) {
   e.codes = j.value("codes", std::vector<std::string>{});
+  e.tiers = j.value("tiers", std::map<std::string, int>{});
+}
+
+/// A subscriber's tier (0: no longer subscribed) and months, as actors/subscriptions tells the
+/// room: badges, subscribers-only mode and sub emotes read it.
+struct subscriber_set {
+  static constexpr std::string_view type = "chat.subscriber_set";
+  static constexpr std::uint32_t schema = 1;
+  std::string user;
+  int tier = 0;
+  std::uint32_t months = 0;
+};
+inline void to_json(json& j, const subscriber_set& e) {
+  j = json{{"user", e.user}, {"tier", e.tier}, {"months", e.months}};
+}
+inline void from_json(const json& j, subscriber_set& e) {
+  e.user = j.value("user", "");
+  e.tier = j.value("tier", 0);
+  e.months = j.value("months", std::uint32_t{0});
 }
 
 }  // namespace aethex::actors::chat_events

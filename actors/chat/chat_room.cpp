@@ -94,6 +94,21 @@ void on_tick(room_actor* self) {
   }
 }
 
+// The first sub emote (`:code:` of tier > `tier`) in `text` its sender may not use, if any.
+const std::pair<const std::string, int>* locked_emote(const room_state& st, std::string_view text,
+                                                      int tier) {
+  for (auto pos = text.find(':'); pos != std::string_view::npos;) {
+    auto end = text.find(':', pos + 1);
+    if (end == std::string_view::npos)
+      break;
+    if (auto it = st.emote_tiers.find(text.substr(pos + 1, end - pos - 1));
+        it != st.emote_tiers.end() && it->second > tier)
+      return &*it;
+    pos = end;  // the closing colon may open the next one
+  }
+  return nullptr;
+}
+
 room_outcome handle_send(room_actor* self, const chat_identity& who, const std::string& text) {
   auto& st = self->state;
   st.touch();
@@ -125,6 +140,11 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   }
   if (!moderates(r) && st.config.emote_only && !is_emote_only(text, &st.custom_emotes))
     return reject("emote_only", "this chat is in emote-only mode");
+  auto sub_tier = st.sub_tier(who);
+  if (r != role::broadcaster && !st.emote_tiers.empty())
+    if (auto* locked = locked_emote(st, text, sub_tier))
+      return reject("emote_locked", ":" + locked->first + ": is for tier " +
+                                      std::to_string(locked->second) + " subscribers and up");
   if (!moderates(r) && st.config.followers_only) {
     // The send handler looked the user up first; guests cannot follow.
     auto since = who.is_user() ? st.follows.since(who.name, now) : std::nullopt;
@@ -132,6 +152,9 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
                                           st.config.followers_min_s, now, st.channel))
       return reject("followers_only", *why);
   }
+  // Like Twitch, VIPs may write in subscribers-only chat too.
+  if (!moderates(r) && r != role::vip && st.config.subscribers_only && sub_tier == 0)
+    return reject("subscribers_only", "this chat is for subscribers only: subscribe to chat");
   auto& p = st.paces[st.pace_key(who)];
   // Like Twitch, VIPs skip slow mode (not the rate limit).
   if (!moderates(r) && r != role::vip && st.config.slow_s > 0 && p.last_ms > 0) {
@@ -167,6 +190,9 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   for (auto& extra : st.roles_of(who))
     if (extra == "editor" || extra == "vip")
       m.badges.push_back(extra);
+  if (sub_tier > 0)  // "subscriber/<tier>/<months>"
+    m.badges.push_back("subscriber/" + std::to_string(sub_tier) + "/" +
+                       std::to_string(st.subscribers.at(who.name).months));
   m.ts = now;
   // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
   // sender's answer still waits for durability, and a failed append retracts the message.
@@ -484,11 +510,30 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       chat_events::emotes_set e;
       if (!parsed.is_array())
         return;
-      for (auto& code : parsed)
-        if (code.is_string() && e.codes.size() < 256)
+      for (auto& code : parsed) {
+        if (e.codes.size() >= 256)
+          break;
+        if (code.is_string()) {
           e.codes.push_back(code.get<std::string>());
-      if (std::set<std::string, std::less<>>{e.codes.begin(), e.codes.end()} != st.custom_emotes)
+        } else if (code.is_object() && code.value("code", json()).is_string()) {
+          e.codes.push_back(code["code"].get<std::string>());
+          if (auto tier = code.value("tier", 0); tier >= 1 && tier <= 3)
+            e.tiers[e.codes.back()] = tier;
+        }
+      }
+      if (std::set<std::string, std::less<>>{e.codes.begin(), e.codes.end()} != st.custom_emotes ||
+          std::map<std::string, int, std::less<>>{e.tiers.begin(), e.tiers.end()} != st.emote_tiers)
         (void)st.emit(e);  // on a failed write the room keeps the old codes until the next change
+    },
+    // Only actors/subscriptions sends this (no client frame becomes it).
+    [self](chat_subscriber_atom, const std::string& user, std::int32_t tier, std::uint32_t months) {
+      auto& st = self->state;
+      auto it = st.subscribers.find(user);
+      bool same = tier <= 0 ? it == st.subscribers.end()
+                            : it != st.subscribers.end() && it->second.tier == tier &&
+                                it->second.months == months;
+      if (!same && !user.empty())
+        (void)st.emit(chat_events::subscriber_set{user, tier, months});
     },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },

@@ -39,6 +39,8 @@ namespace aethex::actors {
 ///  (chat_react_atom, chat_identity, kind)        -> (no reply) counted into the next window
 ///  (chat_relay_atom, frame)                      -> (no reply) sent to every viewer as is
 ///  (chat_emotes_atom, codes JSON array)          -> (no reply) the channel's custom emotes
+///                                                   (a code or {"code","tier"}: sub emotes)
+///  (chat_subscriber_atom, user, tier, months)    -> (no reply) a subscriber's tier (0: none)
 /// Community moderation (docs/moderation.md); JSON answers, refusals as domain errors:
 ///  (chat_watch_atom, who, caf::actor session)    -> bool: a moderator's session is sent
 ///                                                   (chat_modq_atom, channel, frame) for held
@@ -71,6 +73,8 @@ struct chat_protocol {
   static void reply_to(chat_react_atom, chat_identity who, std::string kind);
   static void reply_to(chat_relay_atom, std::string frame);
   static void reply_to(chat_emotes_atom, std::string codes);
+  static void reply_to(chat_subscriber_atom, std::string user, std::int32_t tier,
+                       std::uint32_t months);
   static bool reply_to(chat_watch_atom, chat_identity who, caf::actor session);
   static std::string reply_to(chat_queue_atom, chat_identity who);
   static chat_ack reply_to(chat_review_atom, chat_identity who, std::uint64_t id,

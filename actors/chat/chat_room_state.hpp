@@ -49,11 +49,15 @@ struct fanout_entry {
 struct room_state {
   static constexpr std::string_view kind = "chat";
   static inline const char* name = "chat_room";
-  using events = event_list<
-    ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out, ev::user_banned,
-    ev::user_unbanned, ev::moderator_added, ev::moderator_removed, ev::settings_changed,
-    ev::announced, ev::role_granted, ev::role_revoked, ev::automod_held, ev::automod_resolved,
-    ev::unban_requested, ev::unban_request_decided, ev::bans_imported, ev::emotes_set>;
+  using events =
+    event_list<ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out,
+               ev::user_banned, ev::user_unbanned, ev::moderator_added, ev::moderator_removed,
+               ev::settings_changed, ev::announced, ev::role_granted, ev::role_revoked,
+               ev::automod_held, ev::automod_resolved, ev::unban_requested,
+               ev::unban_request_decided, ev::bans_imported, ev::emotes_set, ev::subscriber_set>;
+  // Subscribers the room remembers (actors/subscriptions tells it each change); past this a
+  // new subscriber is not remembered until one leaves: no badge, no sub-only chat for them.
+  static constexpr std::size_t max_subscribers = 100'000;
   std::string channel;
   chat_options options;
   // Durable state.
@@ -66,7 +70,13 @@ struct room_state {
   std::int64_t announced_ms = 0;        // last announcement, for the room's pace (in memory)
   follow_gate follows;                  // who follows the channel, for followers-only mode
   moderation_book book;  // VIPs, editors, the moderation log, AutoMod's queue, unban requests
-  std::set<std::string, std::less<>> custom_emotes;  // the channel's emote codes (actors/emotes)
+  std::set<std::string, std::less<>> custom_emotes;     // the channel's emote codes (actors/emotes)
+  std::map<std::string, int, std::less<>> emote_tiers;  // sub emotes: code -> tier 1-3
+  struct sub_info {
+    int tier = 0;
+    std::uint32_t months = 0;
+  };
+  std::unordered_map<std::string, sub_info> subscribers;  // user -> live subscription (bounded)
   // Moderators' sessions in the room, told of held messages (bounded; see chat_room.hpp).
   std::map<caf::actor_addr, std::pair<caf::actor, chat_identity>> mod_watchers;
   // Sessions whose messages AutoMod holds, by held id: told when a moderator denies one.
@@ -252,6 +262,27 @@ struct room_state {
 
   void apply(const ev::emotes_set& e, const event_meta&) {
     custom_emotes = {e.codes.begin(), e.codes.end()};
+    emote_tiers = {e.tiers.begin(), e.tiers.end()};
+  }
+  void apply(const ev::subscriber_set& e, const event_meta&) {
+    if (e.tier <= 0)
+      subscribers.erase(e.user);
+    else if (subscribers.size() < max_subscribers || subscribers.count(e.user))
+      subscribers[e.user] = sub_info{e.tier, e.months};
+  }
+  // The tier `who` is subscribed at (0: none).
+  int sub_tier(const chat_identity& who) const {
+    if (subscribers.empty() || !who.is_user())
+      return 0;
+    auto it = subscribers.find(who.name);
+    return it == subscribers.end() ? 0 : it->second.tier;
+  }
+
+  json subscribers_json() const {
+    json out = json::object();
+    for (auto& [user, s] : subscribers)
+      out[user] = json::array({s.tier, s.months});
+    return out;
   }
 
   std::string snapshot() const {
@@ -270,7 +301,9 @@ struct room_state {
                      {"settings", config.to_json(true)},
                      {"announcement", announcement_json()},
                      {"moderation", book.snapshot()},
-                     {"emotes", custom_emotes}});
+                     {"emotes", custom_emotes},
+                     {"emote_tiers", emote_tiers},
+                     {"subscribers", subscribers_json()}});
   }
 
   void restore(const std::string& text) {
@@ -285,6 +318,10 @@ struct room_state {
     config.from_json(j.value("settings", json::object()));
     book.restore(j.value("moderation", json::object()));
     custom_emotes = j.value("emotes", std::set<std::string, std::less<>>{});
+    emote_tiers = j.value("emote_tiers", std::map<std::string, int, std::less<>>{});
+    for (auto& [user, s] : j.value("subscribers", json::object()).items())
+      if (s.is_array() && s.size() == 2)
+        subscribers[user] = sub_info{s[0].get<int>(), s[1].get<std::uint32_t>()};
     if (auto a = j.find("announcement"); a != j.end() && a->is_object())
       announcement = message{a->value("id", std::uint64_t{0}),
                              a->value("user", ""),

@@ -180,7 +180,8 @@ inline caf::expected<chat_ack> expected_of(room_outcome outcome) {
   else if (reason == "sign_in_required")
     code = errc::unauthorized;
   else if (reason == "banned" || reason == "timed_out" || reason == "forbidden" ||
-           reason == "guests_off" || reason == "followers_only")
+           reason == "guests_off" || reason == "followers_only" || reason == "subscribers_only" ||
+           reason == "emote_locked")
     code = errc::forbidden;
   else if (reason == "rate_limited" || reason == "slow_mode")
     code = errc::rate_limited;

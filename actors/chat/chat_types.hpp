@@ -46,6 +46,9 @@ using chat_bans_atom = caf::atom_constant<caf::atom("chatbans")>;
 using chat_ban_import_atom = caf::atom_constant<caf::atom("chatbanimp")>;
 /// (chat_emotes_atom, codes JSON array): the channel's custom emote codes (actors/emotes).
 using chat_emotes_atom = caf::atom_constant<caf::atom("chatemotes")>;
+/// (chat_subscriber_atom, user, tier 0-3, months): a subscriber's change (actors/subscriptions);
+/// tier 0 means no longer subscribed.
+using chat_subscriber_atom = caf::atom_constant<caf::atom("chatsubscr")>;
 // Fan-out / hub protocol.
 using chat_deliver_atom = caf::atom_constant<caf::atom("chatdeliv")>;
 using chat_join_atom = caf::atom_constant<caf::atom("chatjoin")>;

@@ -33,6 +33,7 @@ struct emote {
   std::uint32_t frames = 1;
   std::string by;
   std::int64_t added_at_ms = 0;
+  int tier = 0;  // 0 everyone; 1-3 subscribers of at least that tier (actors/subscriptions)
 };
 
 namespace ev {
@@ -45,6 +46,8 @@ void to_json(json& j, const added& a) {
   j = json{{"code", a.e.code},     {"id", a.e.id},         {"format", a.e.format},
            {"width", a.e.width},   {"height", a.e.height}, {"bytes", a.e.bytes},
            {"frames", a.e.frames}, {"by", a.e.by}};
+  if (a.e.tier > 0)
+    j["tier"] = a.e.tier;
 }
 void from_json(const json& j, added& a) {
   a.e.code = j.at("code").get<std::string>();
@@ -55,6 +58,7 @@ void from_json(const json& j, added& a) {
   a.e.bytes = j.at("bytes").get<std::uint64_t>();
   a.e.frames = j.value("frames", std::uint32_t{1});
   a.e.by = j.value("by", "");
+  a.e.tier = j.value("tier", 0);
 }
 struct deleted {
   static constexpr std::string_view type = "emotes.deleted";
@@ -82,12 +86,27 @@ void from_json(const json& j, taken_down& e) {
   e.id = j.at("id").get<std::string>();
   e.reason = j.value("reason", "");
 }
+struct tier_set {
+  static constexpr std::string_view type = "emotes.tier_set";
+  static constexpr std::uint32_t schema = 1;
+  std::string code;
+  int tier = 0;
+  std::string by;
+};
+void to_json(json& j, const tier_set& e) {
+  j = json{{"code", e.code}, {"tier", e.tier}, {"by", e.by}};
+}
+void from_json(const json& j, tier_set& e) {
+  e.code = j.at("code").get<std::string>();
+  e.tier = j.value("tier", 0);
+  e.by = j.value("by", "");
+}
 }  // namespace ev
 
 struct emotes_state {
   static constexpr std::string_view kind = "emotes";
   static inline const char* name = "emotes";
-  using events = event_list<ev::added, ev::deleted, ev::taken_down>;
+  using events = event_list<ev::added, ev::deleted, ev::taken_down, ev::tier_set>;
 
   std::vector<emote> emotes;     // oldest first
   std::set<std::string> barred;  // image ids taken down
@@ -115,6 +134,11 @@ struct emotes_state {
     emotes.back().added_at_ms = meta.timestamp_ms;
   }
   void apply(const ev::deleted& e, const event_meta&) { remove(e.code); }
+  void apply(const ev::tier_set& e, const event_meta&) {
+    for (auto& em : emotes)
+      if (em.code == e.code)
+        em.tier = e.tier;
+  }
   void apply(const ev::taken_down& e, const event_meta&) {
     remove(e.code);
     barred.insert(e.id);
@@ -133,7 +157,8 @@ json emote_json(const std::string& channel, const emote& e) {
               {"frames", e.frames},
               {"url", emote_url(channel, e.id)},
               {"added_at_ms", e.added_at_ms},
-              {"added_by", e.by}};
+              {"added_by", e.by},
+              {"tier", e.tier}};
 }
 
 json list_json(const emotes_state& st, const std::string& channel) {
@@ -147,8 +172,8 @@ json list_json(const emotes_state& st, const std::string& channel) {
 void announce(emotes_actor* self) {
   auto& st = self->state;
   json codes = json::array();
-  for (auto& e : st.emotes)
-    codes.push_back(e.code);
+  for (auto& e : st.emotes)  // sub emotes name their tier (chat_room.hpp)
+    codes.push_back(e.tier > 0 ? json{{"code", e.code}, {"tier", e.tier}} : json(e.code));
   entity_ref<chat_protocol> room{st.registry(), st.id()};
   room.tell(chat_emotes_atom::value, codes.dump());
   room.tell(chat_relay_atom::value,
@@ -316,6 +341,21 @@ caf::behavior emotes_behavior(emotes_actor* self, caf::actor registry, storage::
       erase_image(self, id);
       announce(self);
       return json{{"deleted", code}}.dump();
+    },
+    [self](emote_tier_atom, const std::string& code, std::int32_t tier,
+           const std::string& by) -> caf::result<std::string> {
+      auto& st = self->state;
+      const auto* e = st.find(code);
+      if (!e)
+        return st.answer_read(self, make_error(errc::not_found, "no emote '" + code + "'"));
+      if (tier < 0 || tier > 3)
+        return invalid("an emote's tier is 0 (everyone) or 1-3 (subscribers)");
+      if (e->tier != tier) {
+        if (auto err = st.emit(ev::tier_set{code, tier, by}))
+          return err;
+        announce(self);
+      }
+      return emote_json(st.id(), *st.find(code)).dump();
     },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },

@@ -32,6 +32,7 @@ using emote_takedown_atom = caf::atom_constant<caf::atom("emotedown")>;
 using emote_store_atom = caf::atom_constant<caf::atom("emotestore")>;
 using emote_image_atom = caf::atom_constant<caf::atom("emoteimage")>;
 using emote_erase_atom = caf::atom_constant<caf::atom("emoteerase")>;
+using emote_tier_atom = caf::atom_constant<caf::atom("emotetier")>;
 
 /// Twitch's sizes where they fit: emotes are shown at 28 px and up to 4x on dense screens.
 struct emote_limits {
@@ -57,12 +58,15 @@ bool valid_emote_code(std::string_view code);
 ///                                                conflict (code taken, channel full, barred)
 ///  (emote_delete_atom, code, by)              -> {"deleted": code} | not_found
 ///  (emote_takedown_atom, code, reason)        -> {"deleted": code} | not_found
+///  (emote_tier_atom, code, tier, by)          -> emote | not_found | invalid_argument: tier 0
+///                                                everyone, 1-3 subscribers of that tier and up
 struct emotes_protocol {
   static constexpr std::string_view kind = "emotes";
   static std::string reply_to(emote_list_atom);
   static std::string reply_to(emote_add_atom, std::string code, std::string image, std::string by);
   static std::string reply_to(emote_delete_atom, std::string code, std::string by);
   static std::string reply_to(emote_takedown_atom, std::string code, std::string reason);
+  static std::string reply_to(emote_tier_atom, std::string code, std::int32_t tier, std::string by);
 };
 
 /// Protocol of emote_image/<channel>.<id>:

@@ -65,7 +65,8 @@ void emotes_projection::create_schema(storage::sqlite::database& db) {
 void emotes_projection::reset(storage::sqlite::database& db) { db.exec("DELETE FROM emotes"); }
 
 void emotes_projection::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
-  if (!e.stream.starts_with(stream_prefix))
+  // A sub emote's tier changes nothing the operators' list shows.
+  if (!e.stream.starts_with(stream_prefix) || e.data.type == "emotes.tier_set")
     return;
   auto body = projected_payload(schemas(), e, projection_name);
   auto channel = e.stream.substr(stream_prefix.size());

@@ -44,6 +44,22 @@ void delete_emote(const node_env& env, route_request&& req, route_reply reply) {
     .then(*env.sys, pass_written_json_text(env, reply));
 }
 
+// Sub emotes: {"tier": 0-3}; 0 lets everyone use it.
+void set_emote_tier(const node_env& env, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"tier"}))
+    return reply(err);
+  auto tier = body->find("tier");
+  if (tier == body->end() || !tier->is_number_integer() || tier->get<std::int64_t>() < 0 ||
+      tier->get<std::int64_t>() > 3)
+    return reply(make_error(errc::invalid_argument, "tier is 0 (everyone) or 1-3 (subscribers)"));
+  emotes_ref{env.registry, req.param("channel")}
+    .ask(emote_tier_atom::value, req.param("code"), tier->get<std::int32_t>(), req.who.display())
+    .then(*env.sys, pass_written_json_text(env, reply));
+}
+
 void take_down_emote(const node_env& env, route_request&& req, route_reply reply) {
   const auto& channel = req.param("channel");
   if (!valid_channel_name(channel))
@@ -110,6 +126,8 @@ void add_emote_routes(route_table& routes, const node_env& env) {
              with_env(env, list_emotes), "a channel's custom emotes and their limits", {"emotes"});
   routes.add(http_method::post, "channels/{channel}/emotes/{code}", access::owner,
              with_env(env, add_emote), "upload a custom emote (the PNG or GIF bytes as the body)");
+  routes.add(http_method::put, "channels/{channel}/emotes/{code}", access::owner,
+             with_env(env, set_emote_tier), "make an emote a sub emote: {\"tier\": 0-3}");
   routes.add(http_method::del, "channels/{channel}/emotes/{code}", access::owner,
              with_env(env, delete_emote), "delete a custom emote");
   routes.add(http_method::post, "channels/{channel}/emotes/{code}/takedown", access::admin,
