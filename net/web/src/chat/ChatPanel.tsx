@@ -14,6 +14,7 @@ import type { CustomEmote } from './customEmotes';
 import { EmotePicker, insertEmote } from './EmotePicker';
 import { Badges, Segments } from './MessageParts';
 import { useChannelEmotes } from './useChannelEmotes';
+import { useMySubTier } from '../subs/useMySub';
 import { UserCard } from '../moderation/UserCard';
 import './chat.css';
 
@@ -42,6 +43,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
   const list = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const emotes = useChannelEmotes(channel);
+  const subTier = useMySubTier(channel);
   const burstSeq = useRef(0);
 
   // The connection re-joins after every reconnect or identity change, resetting the chat first
@@ -222,7 +224,7 @@ export function ChatPanel({ channel, onRaid }: { channel: string; onRaid?: (raid
             value={draft}
             onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
           />
-          <EmotePicker emotes={emotes} onPick={pickEmote} />
+          <EmotePicker emotes={emotes} onPick={pickEmote} viewerTier={subTier} />
           <button id="chat-send" type="submit" class="chat-send" disabled={status !== 'open'}>
             Chat
           </button>

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { EMOTES } from './emotes';
 import type { CustomEmote } from './customEmotes';
+import { emoteLocked } from '../subs/subsApi';
 
 /** `text` with `:code: ` put over the selection [start, end), and where the caret goes after it. */
 export function insertEmote(text: string, start: number, end: number, code: string): { text: string; caret: number } {
@@ -14,7 +15,18 @@ export function insertEmote(text: string, start: number, end: number, code: stri
   return { text: before + token + text.slice(end), caret: start + token.length };
 }
 
-export function EmotePicker({ emotes, disabled, onPick }: { emotes: readonly CustomEmote[]; disabled?: boolean; onPick: (code: string) => void }) {
+export function EmotePicker({
+  emotes,
+  disabled,
+  onPick,
+  viewerTier = 0,
+}: {
+  emotes: readonly CustomEmote[];
+  disabled?: boolean;
+  onPick: (code: string) => void;
+  /** The viewer's subscriber tier: sub emotes above it show locked. */
+  viewerTier?: number;
+}) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
@@ -87,11 +99,25 @@ export function EmotePicker({ emotes, disabled, onPick }: { emotes: readonly Cus
             <>
               <p class="emote-picker-heading">This channel</p>
               <div class="emote-picker-grid" data-testid="emote-picker-custom">
-                {emotes.map((e) => (
-                  <button type="button" key={e.code} class="emote-pick" data-code={e.code} aria-label={`:${e.code}:`} title={`:${e.code}:`} onClick={() => pick(e.code)}>
-                    <img src={e.url} alt="" width={28} height={28} loading="lazy" />
-                  </button>
-                ))}
+                {emotes.map((e) => {
+                  const locked = emoteLocked(e.tier ?? 0, viewerTier);
+                  const label = locked ? `:${e.code}: (tier ${e.tier} subscribers)` : `:${e.code}:`;
+                  return (
+                    <button
+                      type="button"
+                      key={e.code}
+                      class={locked ? 'emote-pick emote-locked' : 'emote-pick'}
+                      data-code={e.code}
+                      aria-label={label}
+                      aria-disabled={locked}
+                      title={label}
+                      onClick={() => !locked && pick(e.code)}
+                    >
+                      <img src={e.url} alt="" width={28} height={28} loading="lazy" />
+                      {locked && <span class="emote-lock">🔒</span>}
+                    </button>
+                  );
+                })}
               </div>
             </>
           )}

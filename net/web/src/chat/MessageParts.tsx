@@ -1,17 +1,29 @@
 // The parts of a chat line that live chat and VOD chat replay share: badges and text with emotes.
 import { renderSegments, type ImageEmote } from './emotes';
+import { parseSubBadge, subBadgeTitle } from '../subs/subsApi';
 
 /** Room roles as badges (docs/moderation.md): VIPs and editors beside the moderators. */
 const BADGE_GLYPHS: Record<string, string> = { broadcaster: '🎥', moderator: '🛡️', admin: '⚙️', vip: '💎', editor: '✏️' };
+const SUB_GLYPHS = ['⭐', '🌟', '👑'];
 
 export function Badges({ badges }: { badges: string[] }) {
   return (
     <>
-      {badges.map((b) => (
-        <span class={`chat-badge badge-${b}`} title={b}>
-          {BADGE_GLYPHS[b] ?? '★'}
-        </span>
-      ))}
+      {badges.map((b) => {
+        // Subscribers: "subscriber/<tier>/<months>" (docs/monetization.md).
+        const sub = parseSubBadge(b);
+        if (sub)
+          return (
+            <span class={`chat-badge badge-subscriber badge-sub-tier-${sub.tier}`} title={subBadgeTitle(sub)} data-months={sub.months}>
+              {SUB_GLYPHS[sub.tier - 1]}
+            </span>
+          );
+        return (
+          <span class={`chat-badge badge-${b}`} title={b}>
+            {BADGE_GLYPHS[b] ?? '★'}
+          </span>
+        );
+      })}
     </>
   );
 }

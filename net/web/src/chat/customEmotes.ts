@@ -17,6 +17,8 @@ export interface CustomEmote {
   url: string;
   added_at_ms: number;
   added_by: string;
+  /** Sub emotes: 1-3, usable by subscribers of that tier and up; absent for everyone. */
+  tier?: number;
 }
 
 /** An emote in the operator's list: which channel it belongs to. */
@@ -78,6 +80,7 @@ export function parseEmote(v: unknown): CustomEmote | null {
     url,
     added_at_ms: num(o.added_at_ms),
     added_by: str(o.added_by),
+    ...(num(o.tier) >= 1 && num(o.tier) <= 3 ? { tier: num(o.tier) } : {}),
   };
 }
 

@@ -21,6 +21,7 @@ import { useSession } from '../auth';
 import { useWatchBeats } from '../components/useWatchBeats';
 import { DonateButton } from '../tips/DonateButton';
 import { CampaignBar } from '../tips/CampaignBar';
+import { SubscribeButton } from '../subs/SubscribeButton';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -174,6 +175,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
             <div class="channel-actions">
               <FollowButton channel={name} followers={ch.followers} />
               <DonateButton channel={name} />
+              <SubscribeButton channel={name} owner={ch.owner} />
               {ch.owner && <OwnerActions owner={ch.owner} />}
               {ch.live && token && <LiveClipButton channel={name} token={token} />}
             </div>

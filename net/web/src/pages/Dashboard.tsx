@@ -13,18 +13,20 @@ import { VodManager } from '../components/VodManager';
 import { ClipManager } from '../components/ClipManager';
 import { EngagementPanel } from '../engagement/dashboard/EngagementPanel';
 import { EmotesPanel } from '../emotes/EmotesPanel';
+import { SubscribersPanel } from '../subs/SubscribersPanel';
 import '../account.css';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
   { id: 'content', label: 'Videos & clips' },
   { id: 'engagement', label: 'Engagement' },
   { id: 'emotes', label: 'Emotes' },
+  { id: 'subscribers', label: 'Subscribers' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -200,6 +202,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'analytics' && <AnalyticsPanel name={name} token={token} />}
         {tab === 'engagement' && <EngagementPanel channel={name} token={token} />}
         {tab === 'emotes' && <EmotesPanel channel={name} token={token} />}
+        {tab === 'subscribers' && <SubscribersPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
