@@ -22,6 +22,7 @@
   domain(emotes)               \
   domain(payments)             \
   domain(ledger)               \
+  domain(payouts)              \
   domain(subscriptions)        \
   domain(tips)                 \
   /* one line per domain above; this line ends the list */

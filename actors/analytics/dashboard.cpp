@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <tuple>
 
 #include "actors/analytics/analytics_read_model.hpp"
 #include "actors/analytics/internal.hpp"
@@ -158,25 +159,35 @@ json assemble(const dashboard_params& p, std::int64_t width, const std::vector<j
               {"revenue", revenue}};
 }
 
-// Revenue rows merged per (t, currency), or null when no revenue source answers.
+// Revenue rows merged per (t, currency) and per (t, currency, product), or null when no revenue
+// source answers.
 json revenue_of(const caf::expected<std::vector<json>>& rows) {
   if (!rows)
     return nullptr;
   std::map<std::pair<std::int64_t, std::string>, std::int64_t> sums;
+  std::map<std::tuple<std::int64_t, std::string, std::string>, std::int64_t> product_sums;
   std::map<std::string, std::int64_t> totals;
   for (auto& r : *rows) {
+    auto t = r.value("t", std::int64_t{0});
     auto currency = r.value("currency", "");
     auto amount = r.value("amount_minor", std::int64_t{0});
-    sums[{r.value("t", std::int64_t{0}), currency}] += amount;
+    sums[{t, currency}] += amount;
+    product_sums[{t, currency, r.value("product", "")}] += amount;
     totals[currency] += amount;
   }
   json series = json::array();
   for (auto& [key, amount] : sums)
     series.push_back(json{{"t", key.first}, {"currency", key.second}, {"amount_minor", amount}});
+  json by_product = json::array();
+  for (auto& [key, amount] : product_sums)
+    by_product.push_back(json{{"t", std::get<0>(key)},
+                              {"currency", std::get<1>(key)},
+                              {"product", std::get<2>(key)},
+                              {"amount_minor", amount}});
   json total = json::array();
   for (auto& [currency, amount] : totals)
     total.push_back(json{{"currency", currency}, {"amount_minor", amount}});
-  return json{{"totals", total}, {"series", series}};
+  return json{{"totals", total}, {"series", series}, {"by_product", by_product}};
 }
 
 // The figures for a range that is known: read model rows, then revenue.

@@ -21,6 +21,7 @@ struct revenue_row {
   std::int64_t t = 0;  // bucket start, ms
   std::string currency;
   std::int64_t amount_minor = 0;
+  std::string product;  // "sub" | "tip" | "gift"; "" when the source does not say
 };
 
 class revenue_source {
@@ -34,7 +35,8 @@ class revenue_source {
 };
 
 /// The read query the analytics route asks: {"channel","from","to","bucket_ms"} →
-/// [{"t","currency","amount_minor"}]. Absent until a revenue_source is registered.
+/// [{"t","currency","amount_minor","product"}]. Absent until a revenue_source is registered
+/// (actors/payouts registers one: net earnings from the ledger).
 inline constexpr std::string_view revenue_query = "analytics.revenue";
 
 inline void add_revenue_source(read_query_table& queries,
@@ -46,7 +48,10 @@ inline void add_revenue_source(read_query_table& queries,
          source->revenue(db, args.value("channel", std::string{}),
                          args.value("from", std::int64_t{0}), args.value("to", std::int64_t{0}),
                          args.value("bucket_ms", std::int64_t{3'600'000}), owns))
-      out.push_back({{"t", r.t}, {"currency", r.currency}, {"amount_minor", r.amount_minor}});
+      out.push_back({{"t", r.t},
+                     {"currency", r.currency},
+                     {"amount_minor", r.amount_minor},
+                     {"product", r.product}});
     return out;
   };
 }

@@ -22,6 +22,7 @@ import { csvFilename, downloadCsv } from '../csvDownload';
 import { formatDate, formatDuration } from '../format';
 import { Chart } from './Chart';
 import { useAlive } from './useAlive';
+import { formatMoney, parseRevenue } from '../payouts/payoutsApi';
 
 export const ANALYTICS_REFRESH_MS = 30_000;
 
@@ -166,15 +167,41 @@ export function AnalyticsPanel({ name, token }: { name: string; token: string })
           <Sessions data={data} csv={<CsvButton table="sessions" name={name} token={token} q={query} />} />
           <section class="dash-card" id="revenue-panel" aria-label="Revenue" data-enabled={data.revenue === null ? 'false' : 'true'}>
             <h2>Revenue</h2>
-            {data.revenue === null ? (
-              <p class="muted">Revenue appears when monetization is enabled.</p>
-            ) : (
-              <pre class="muted">{JSON.stringify(data.revenue, null, 2)}</pre>
-            )}
+            <Revenue revenue={data.revenue} />
           </section>
         </>
       )}
     </div>
+  );
+}
+
+// Net earnings from the ledger (actors/payouts), per bucket and product.
+function Revenue({ revenue }: { revenue: unknown }) {
+  const r = parseRevenue(revenue);
+  if (r === null) return <p class="muted">Revenue appears when monetization is enabled.</p>;
+  if (r.rows.length === 0) return <p class="muted">No revenue in this range.</p>;
+  return (
+    <>
+      <p data-testid="revenue-total">Net: {r.totals.map((t) => formatMoney(t.amount, t.currency)).join(', ')}</p>
+      <table class="payout-table" data-testid="revenue-table">
+        <thead>
+          <tr>
+            <th>From</th>
+            <th>Product</th>
+            <th>Net</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.rows.map((row) => (
+            <tr key={`${row.t}-${row.product}-${row.currency}`}>
+              <td>{formatDate(row.t)}</td>
+              <td>{row.product}</td>
+              <td>{formatMoney(row.amount, row.currency)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 

@@ -1,7 +1,8 @@
-// /dashboard: the creator's channels, each with five tabs: the Stream manager (going live,
-// stream info, health and activity while live, raids), Analytics, Videos & clips (recording,
-// VODs, clips), Engagement (polls, predictions, rewards, redemptions) and Emotes.
-// `?tab=stream|analytics|content|engagement|emotes` opens a tab.
+// /dashboard: the creator's channels, each with tabs: the Stream manager (going live, stream
+// info, health and activity while live, raids), Analytics, Videos & clips (recording, VODs,
+// clips), Engagement (polls, predictions, rewards, redemptions), Emotes, and the money: Earnings,
+// Payouts and Tax form. `?tab=stream|analytics|content|engagement|emotes|earnings|payouts|tax`
+// opens a tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { createChannel, fetchOwnedChannels, type ManagedChannel } from '../accountApi';
@@ -14,12 +15,13 @@ import { ClipManager } from '../components/ClipManager';
 import { EngagementPanel } from '../engagement/dashboard/EngagementPanel';
 import { EmotesPanel } from '../emotes/EmotesPanel';
 import { SubscribersPanel } from '../subs/SubscribersPanel';
+import { EarningsPanel, PayoutsPanel, TaxFormPanel } from '../payouts/PayoutsPanels';
 import '../account.css';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'earnings' | 'payouts' | 'tax';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
@@ -27,6 +29,9 @@ const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'engagement', label: 'Engagement' },
   { id: 'emotes', label: 'Emotes' },
   { id: 'subscribers', label: 'Subscribers' },
+  { id: 'earnings', label: 'Earnings' },
+  { id: 'payouts', label: 'Payouts' },
+  { id: 'tax', label: 'Tax form' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -203,6 +208,9 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'engagement' && <EngagementPanel channel={name} token={token} />}
         {tab === 'emotes' && <EmotesPanel channel={name} token={token} />}
         {tab === 'subscribers' && <SubscribersPanel channel={name} token={token} />}
+        {tab === 'earnings' && <EarningsPanel channel={name} token={token} />}
+        {tab === 'payouts' && <PayoutsPanel channel={name} token={token} />}
+        {tab === 'tax' && <TaxFormPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
