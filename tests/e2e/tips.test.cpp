@@ -1,7 +1,7 @@
 // Tips end to end on one node with the sandbox provider: a viewer tips over REST, pays the
-// checkout with the sandbox's good card, a chat reader of the room gets the tip frame (with the
-// message AutoMod lets through, anonymity kept), the campaign counts it, and the ledger holds the
-// creator's share as pending earnings.
+// checkout with the sandbox's good card, a chat reader of the room gets the tip frame, the
+// campaign counts it, the ledger holds the creator's share as pending earnings, and a refund
+// takes it out of the campaign. Then a gift bundle of channel points for another viewer.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +9,7 @@
 #include "tests/e2e/support/api_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
+#include "tests/e2e/support/process.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
@@ -63,4 +64,28 @@ TEST_CASE("tips: checkout, pay, alert frame, campaign, pending earnings") {
   auto earnings = api_ok(node, "GET", "admin/ledger/accounts/channel:lobby:earnings", admin);
   CHECK(earnings["credits_pending"].get<std::int64_t>() > 0);
   CHECK(earnings["credits_pending"].get<std::int64_t>() <= 500);
+
+  // A refund takes the tip out of the campaign.
+  api_ok(node, "POST", "admin/payments/" + tip["id"].get<std::string>() + "/refund", admin);
+  CHECK(reader.next("campaign", 10s)["raised"] == 0);
+  CHECK(api_ok(node, "GET", "channels/lobby/tips", admin)["tips"][0]["status"] == "refunded");
+
+  // A gift bundle of 1000 channel points for another viewer, credited once paid.
+  auto friend_token = api_ok(node, "POST", "auth/signup", "",
+                             {{"username", "pal"}, {"password", "pal-pass-12"}})["token"]
+                        .get<std::string>();
+  auto gift = api_ok(node, "POST", "channels/lobby/gifts", viewer,
+                     {{"item", "points"}, {"to", "pal"}, {"points", 1000}});
+  api_ok(
+    node, "POST", "payments/checkouts/" + gift["checkout"].get<std::string>() + "/pay", viewer,
+    {{"card_number", "4242424242424242"}, {"exp_month", 12}, {"exp_year", 2040}, {"cvc", "123"}});
+  auto frame = reader.next("gift", 10s);
+  REQUIRE(frame.is_object());
+  CHECK(frame["to"] == json::array({"pal"}));
+  CHECK(frame["detail"]["points"] == 1000);
+  CHECK(eventually(
+    [&] {
+      return api_ok(node, "GET", "channels/lobby/points/me", friend_token)["balance"] == 1000;
+    },
+    5s));
 }
