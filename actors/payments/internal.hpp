@@ -7,5 +7,7 @@ namespace aethex::actors {
 
 /// POST payments/stripe/webhook.
 void add_payment_routes(route_table& routes, const node_env& env);
+/// The pay page's routes, saved cards, history, test cards, refunds and disputes.
+void add_pay_routes(route_table& routes, const node_env& env);
 
 }  // namespace aethex::actors

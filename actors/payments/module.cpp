@@ -1,8 +1,11 @@
-// The payments domain: Stripe's webhook endpoint and payment_events/stripe, the deduplicated
-// record of what Stripe told the platform (docs/payments.md). The ledger, a sandbox provider
-// and subscriptions build on it.
+// The payments domain: the provider entity payments/<provider> (checkouts, the sandbox's cards,
+// booking in the ledger, fulfilment, refunds, disputes), Stripe's webhook endpoint and
+// payment_events/stripe, the deduplicated record of what Stripe told the platform
+// (docs/payments.md, docs/monetization.md).
+#include "actors/core/entity_ref.hpp"
 #include "actors/payments/internal.hpp"
 #include "actors/payments/payment_events.hpp"
+#include "actors/payments/provider.hpp"
 
 namespace aethex::actors {
 namespace {
@@ -13,9 +16,18 @@ class payments_domain final : public domain_module {
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
     add_payment_event_kinds(kinds, *env.store, *env.clock);
+    if (env.config)
+      add_payment_provider_kind(kinds, *env.store, *env.config, *env.clock);
+  }
+  // Waiting fulfilments and holds resume after a restart: the provider activates and ticks.
+  void start(node_env& env) const override {
+    if (env.config)
+      entity_ref<payments_protocol>{env.registry, payment_provider_id(*env.config)}.tell(
+        payment_tick_atom::value);
   }
   void add_routes(route_table& routes, const node_env& env) const override {
     add_payment_routes(routes, env);
+    add_pay_routes(routes, env);
   }
 };
 

@@ -1,11 +1,13 @@
 // Stripe's webhook endpoint (docs/payments.md). Anyone may call it: the Stripe-Signature header
 // is the authentication. Order of the checks: configured (503), size (413), signature (400), the
-// event's shape (400), then payment_events/stripe records it once.
+// event's shape (400), then payment_events/stripe records it once, and payments/<provider>
+// applies the events that move money unless they are stale.
 #include <span>
 
 #include "actors/core/entity_ref.hpp"
 #include "actors/payments/internal.hpp"
 #include "actors/payments/payment_events.hpp"
+#include "actors/payments/provider.hpp"
 #include "actors/payments/stripe_signature.hpp"
 #include "runtime/errors.hpp"
 
@@ -33,6 +35,12 @@ std::string signature_refusal_message(stripe::signature_verdict verdict) {
     case valid: break;
   }
   return "invalid Stripe-Signature";
+}
+
+// The events payments/<provider> applies (docs/payments.md); others are only recorded.
+bool moves_money(std::string_view type) {
+  return type == "checkout.session.completed" || type == "payment_intent.succeeded" ||
+         type == "charge.refunded" || type == "charge.dispute.closed";
 }
 
 caf::error invalid_event(const std::string& why) {
@@ -79,13 +87,28 @@ void receive_stripe_event(const node_env& env, route_request&& req, route_reply 
       !(*data)["object"].is_object())
     return reply(invalid_event("'data.object' must be an object"));
   const auto& object = (*data)["object"];
+  bool acts = moves_money(type);
   entity_ref<payment_events_protocol>{env.registry, std::string{stripe_events_id}}
-    .ask(stripe_event_atom::value, std::move(id), std::move(type), created->get<std::int64_t>(),
+    .ask(stripe_event_atom::value, std::move(id), type, created->get<std::int64_t>(),
          short_string_at(object, "id"), short_string_at(object, "object"))
-    .then(*env.sys, [reply](caf::expected<std::string> answer) {
+    .then(*env.sys, [env, reply, acts, type, object = acts ? object.dump() : std::string{}](
+                      caf::expected<std::string> answer) {
       if (!answer)
         return reply(answer.error());
-      reply(route_response{200, std::move(*answer), {}});
+      auto recorded = json::parse(*answer);
+      if (!acts || recorded.value("stale", false))
+        return reply(route_response{200, std::move(*answer), {}});
+      // A duplicate goes on too: applying is idempotent in the provider, and a delivery whose
+      // application failed (503, so Stripe retries) is recorded already.
+      entity_ref<payments_protocol>{env.registry, payment_provider_id(*env.config)}
+        .ask(payment_stripe_apply_atom::value, type, object)
+        .then(*env.sys, [reply, recorded](caf::expected<std::string> applied) mutable {
+          if (!applied)
+            return reply(applied.error());
+          auto result = json::parse(*applied, nullptr, false);
+          recorded["applied"] = result.is_object() && result.value("applied", false);
+          reply(route_response::json(200, recorded));
+        });
     });
 }
 

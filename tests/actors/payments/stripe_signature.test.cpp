@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <sodium.h>
+#include "tests/actors/payments/stripe_signing.hpp"
 
 using namespace aethex::actors::stripe;
 
@@ -18,20 +18,8 @@ const std::string secret = "whsec_test_secret";
 const std::string body = R"({"id":"evt_test_1","object":"event"})";
 constexpr std::int64_t signed_at = 1700000000;
 
-// HMAC-SHA256 of "{t}.{body}" under `key`, hex: what Stripe puts in v1.
 std::string sign(const std::string& key, std::int64_t t, const std::string& payload) {
-  REQUIRE(sodium_init() >= 0);
-  auto text = std::to_string(t) + "." + payload;
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
-                              key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
-                                text.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_final(&state, mac);
-  char hex[sizeof mac * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return hex;
+  return aethex::test::stripe_sign(key, t, payload);
 }
 
 signature_verdict check(const std::string& header, const std::string& payload = body,

@@ -5,7 +5,7 @@
 // its record recovered from snapshot and tail after a restart.
 #include <doctest/doctest.h>
 
-#include <sodium.h>
+#include "tests/actors/payments/stripe_signing.hpp"
 
 #include "actors/payments/payment_events.hpp"
 #include "tests/actors/api_node.hpp"
@@ -18,22 +18,8 @@ namespace {
 
 const std::string secret = "whsec_route_test";
 
-std::string hmac_hex(const std::string& key, const std::string& text) {
-  REQUIRE(sodium_init() >= 0);
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
-                              key.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()),
-                                text.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_final(&state, mac);
-  char hex[sizeof mac * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-  return hex;
-}
-
 json stripe_event(const std::string& id, std::int64_t created, const std::string& object_id,
-                  const std::string& type = "payment_intent.succeeded") {
+                  const std::string& type = "payment_intent.created") {
   return json{
     {"id", id},          {"object", "event"},
     {"type", type},      {"created", created},
@@ -54,7 +40,7 @@ struct webhook_api {
   std::int64_t now_s() const { return node.clock.now_ms() / 1000; }
   std::string signature(const std::string& body, const std::string& key = secret) const {
     auto t = std::to_string(now_s());
-    return "t=" + t + ",v1=" + hmac_hex(key, t + "." + body);
+    return "t=" + t + ",v1=" + test::stripe_hmac_hex(key, t + "." + body);
   }
 
   // The route called as the binding calls it, with a raw body and the Stripe-Signature header.
@@ -102,7 +88,7 @@ TEST_CASE("a signed event is recorded once; a replay is a duplicate and records 
   REQUIRE(stored.size() == 1);
   CHECK(stored[0].data.type == "payments.stripe_event_received");
   CHECK(json::parse(stored[0].data.payload) == json{{"id", "evt_1"},
-                                                    {"type", "payment_intent.succeeded"},
+                                                    {"type", "payment_intent.created"},
                                                     {"created", 1700000000},
                                                     {"object_id", "pi_1"},
                                                     {"object_type", "payment_intent"},
