@@ -234,6 +234,11 @@ export async function deleteEmote(token: string, channel: string, code: string):
   await request('DELETE', one(channel, code), { token });
 }
 
+/** Sub emotes: 0 everyone, 1-3 subscribers of that tier and up. */
+export async function setEmoteTier(token: string, channel: string, code: string, tier: number): Promise<CustomEmote | null> {
+  return parseEmote(await request('PUT', one(channel, code), { token, body: { tier } }));
+}
+
 export async function takedownEmote(token: string, channel: string, code: string, reason: string): Promise<void> {
   await request('POST', `${one(channel, code)}/takedown`, { token, body: { reason } });
 }

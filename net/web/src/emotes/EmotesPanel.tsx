@@ -9,6 +9,7 @@ import {
   checkDimensions,
   checkUpload,
   deleteEmote,
+  setEmoteTier,
   fetchEmotes,
   formatKib,
   sniffFormat,
@@ -116,6 +117,19 @@ export function EmotesPanel({ channel, token }: { channel: string; token: string
     }
   };
 
+  const changeTier = async (emote: CustomEmote, tier: number) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const next = await setEmoteTier(token, channel, emote.code, tier);
+      if (alive.current && next) setList((l) => (l ? { ...l, emotes: l.emotes.map((x) => (x.code === next.code ? next : x)) } : l));
+    } catch (err) {
+      if (alive.current) setProblem({ field: 'form', error: errorText(err) });
+    } finally {
+      if (alive.current) setBusy(false);
+    }
+  };
+
   const limits = list?.limits;
   const used = list ? list.emotes.reduce((a, e) => a + e.bytes, 0) : 0;
 
@@ -218,6 +232,13 @@ export function EmotesPanel({ channel, token }: { channel: string; token: string
                   {e.added_by && <span class="muted"> by {e.added_by}</span>}
                 </td>
                 <td>
+                  {/* Sub emotes (docs/monetization.md): who may use it in chat. */}
+                  <select aria-label={`Who may use :${e.code}:`} data-testid="emote-tier" value={e.tier ?? 0} disabled={busy} onChange={(ev) => void changeTier(e, Number((ev.target as HTMLSelectElement).value))}>
+                    <option value={0}>Everyone</option>
+                    <option value={1}>Tier 1 subs</option>
+                    <option value={2}>Tier 2 subs</option>
+                    <option value={3}>Tier 3 subs</option>
+                  </select>{' '}
                   <button type="button" class="btn btn-small" data-testid="emote-delete" aria-label={`Delete :${e.code}:`} disabled={busy} onClick={() => void remove(e)}>
                     Delete
                   </button>
