@@ -18,6 +18,8 @@ import { ClipPage } from './pages/Clip';
 import { ClipsPage } from './pages/Clips';
 import { ModPage } from './moderation/ModPage';
 import { OverlayPage } from './overlay/OverlayPage';
+import { PayPage } from './pay/PayPage';
+import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
 import './discovery.css';
 
@@ -51,6 +53,8 @@ export function App() {
         {(route.kind === 'signup' || route.kind === 'login') && <AuthPage key={route.kind} mode={route.kind} />}
         {route.kind === 'dashboard' && <DashboardPage />}
         {route.kind === 'admin' && <AdminPage />}
+        {route.kind === 'pay' && <PayPage key={route.checkout} checkout={route.checkout} />}
+        {route.kind === 'test-cards' && <TestCardsPage />}
       </div>
     </LiveProvider>
   );

@@ -72,6 +72,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/clips/3f09a1c2b4d5.mp4').kind).toBe('not_found');
   });
 
+  it('parses the pay page and the test cards', () => {
+    expect(parseRoute('/pay/cs_0123abcd')).toEqual({ kind: 'pay', checkout: 'cs_0123abcd' });
+    expect(parseRoute('/payments/test-cards')).toEqual({ kind: 'test-cards' });
+    expect(parseRoute('/pay/a%2Fb').kind).toBe('not_found');
+    expect(parseRoute('/pay').kind).toBe('not_found');
+  });
+
   it('reads where a raid came from', () => {
     expect(parseRoute('/c/vega?raid=nova')).toEqual({ kind: 'channel', name: 'vega', raid: 'nova' });
     expect(parseRoute(raidArrivalPath('vega', 'nova'))).toEqual({ kind: 'channel', name: 'vega', raid: 'nova' });

@@ -28,6 +28,9 @@ export type Route =
   | { kind: 'overlay'; channel: string; widget: OverlayWidget }
   /** `/messages` (the thread list, `with` null) or `/messages/<user>` (one conversation). */
   | { kind: 'messages'; with: string | null }
+  /** The pay page of a checkout (`/pay/<cs>`) and the sandbox's test cards (`/payments/test-cards`). */
+  | { kind: 'pay'; checkout: string }
+  | { kind: 'test-cards' }
   | { kind: 'not_found'; path: string };
 
 export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign';
@@ -82,6 +85,11 @@ export function parseRoute(path: string): Route {
     const id = decodeName(parts[1] ?? '');
     if (id !== null) return { kind: 'vod', id, t: parseTimeParam(queryOf(path).get('t')) };
   }
+  if (parts[0] === 'pay' && parts.length === 2) {
+    const checkout = decodeName(parts[1] ?? '');
+    if (checkout !== null) return { kind: 'pay', checkout };
+  }
+  if (parts.length === 2 && parts[0] === 'payments' && parts[1] === 'test-cards') return { kind: 'test-cards' };
   if (parts[0] === 'clip' && parts.length === 2) {
     const id = decodeName(parts[1] ?? '');
     if (id !== null) return { kind: 'clip', id };
