@@ -357,6 +357,9 @@ caf::result<std::string> on_request(payouts_actor* self, std::string by) {
     return refused("a payout is already in flight", "payout_in_flight");
   if (!st.tax_form)
     return refused("file a tax form before the first payout", "tax_form_required");
+  // In stripe mode a payout is a Transfer to the channel's connected account (monetization.md).
+  if (st.settings.provider == "stripe" && st.stripe_account.empty())
+    return refused("connect a Stripe account before the first payout", "stripe_account_required");
   st.requesting = true;
   auto promise = self->make_response_promise<std::string>();
   auto decide = [self, promise, by](const caf::expected<std::string>& account) mutable {
@@ -515,6 +518,7 @@ payout_settings payout_settings_of(const runtime::node_config& config) {
   payout_settings s;
   s.currency = config.money.currency;
   s.threshold = config.money.payout_threshold;
+  s.provider = config.money.provider;
   s.tax_key_file = tax_vault::key_file_for(config.money.tax_key_file, config.data_dir);
   return s;
 }

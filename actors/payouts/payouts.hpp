@@ -48,7 +48,8 @@ using tax_form_get_atom = caf::atom_constant<caf::atom("taxformget")>;
 ///  (payout_status_atom)       -> {"available","on_hold","threshold","currency","tax_form_on_file",
 ///                                 "in_flight","stripe_account","payouts":[…]}
 ///  (payout_request_atom, by)  -> the payout {"n","amount","status":"pending",…} | conflict
-///                                 (below_threshold, tax_form_required, payout_in_flight)
+///                                 (below_threshold, tax_form_required, payout_in_flight,
+///                                 stripe_account_required)
 ///  (payout_fail_atom, n, reason) -> the payout, voided | not_found | conflict (not pending)
 ///  (payout_account_atom, {"stripe_account": "acct_…" | null}) -> {"stripe_account"}
 ///  (tax_form_put_atom, form)  -> masked form; stored encrypted | invalid_argument
@@ -69,6 +70,7 @@ struct payouts_protocol {
 struct payout_settings {
   std::string currency = "USD";
   std::int64_t threshold = 5000;
+  std::string provider = "sandbox";  // "stripe": a payout needs the channel's connected account
   std::filesystem::path tax_key_file;
   /// How long the sandbox takes to "send" a payout before it counts as paid.
   std::chrono::milliseconds settle_delay{std::chrono::minutes(1)};
