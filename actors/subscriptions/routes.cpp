@@ -1,6 +1,8 @@
 // Subscriptions over REST (docs/api.md, "Subscriptions"). Who may ask is checked here (the
 // channel's owner from the channel entity, editors through the chat room's role check); the
 // rules of subscribing are the entity's.
+#include <mutex>
+
 #include "actors/channel/channel.hpp"
 #include "actors/chat/roles.hpp"
 #include "actors/core/entity_ref.hpp"
@@ -42,6 +44,37 @@ void with_owner(const node_env& env, const std::string& channel, route_reply rep
         return reply(view.error());
       next(view->owner_is_admin ? std::string{} : view->owner);
     });
+}
+
+// Calls `done` once: none when every one of `users` has an account, else not_found naming one.
+void check_users_exist(const node_env& env, const std::vector<std::string>& users,
+                       std::function<void(caf::error)> done) {
+  struct tally {
+    std::mutex mutex;
+    std::size_t left;
+    std::function<void(caf::error)> done;
+  };
+  auto t = std::make_shared<tally>();
+  t->left = users.size();
+  t->done = std::move(done);
+  for (const auto& user : users)
+    entity_ref<user_protocol>{env.registry, user}
+      .ask(get_atom::value)
+      .then(*env.sys, [t, user](caf::expected<user_view> view) {
+        std::function<void(caf::error)> finish;
+        caf::error err;
+        {
+          std::lock_guard lock{t->mutex};
+          if (!t->done)
+            return;  // answered already
+          if (!view || view->username.empty())
+            err = make_error(errc::invalid_argument, "there is no user named " + user);
+          if (err || --t->left == 0)
+            finish = std::exchange(t->done, nullptr);
+        }
+        if (finish)
+          finish(std::move(err));
+      });
 }
 
 void list_tiers(const node_env& env, route_request&& req, route_reply reply) {
@@ -131,8 +164,14 @@ void gift(const node_env& env, route_request&& req, route_reply reply) {
         .ask(sub_checkout_atom::value, request.dump())
         .then(*env.sys, pass_written_json_text(env, reply, 201));
     };
-    if (named)
-      return ask(std::move(request));
+    if (named) {
+      auto users = request["recipients"].get<std::vector<std::string>>();
+      return check_users_exist(env, users, [ask, request, reply](caf::error err) mutable {
+        if (err)
+          return reply(err);
+        ask(std::move(request));
+      });
+    }
     // Random recipients: followers of the channel who are not subscribed (read model).
     env.query(std::string{subscription_queries::candidates}, json{{"channel", channel}},
               [ask, request, reply](caf::expected<std::vector<json>> rows) mutable {

@@ -81,11 +81,15 @@ void tell_room(subs_actor* self, const record& r) {
     r.months);
 }
 
-void end_all(subs_actor* self, const std::vector<subs::ev::ended>& ends) {
-  if (ends.empty() || self->state.emit_all(ends))
-    return;  // on a failed write the next tick tries again
+// On a failed write nothing changed: the next tick (or payments' next try) ends them.
+caf::error end_all(subs_actor* self, const std::vector<subs::ev::ended>& ends) {
+  if (ends.empty())
+    return caf::none;
+  if (auto err = self->state.emit_all(ends))
+    return err;
   for (auto& e : ends)
     tell_room(self, *self->state.find(e.user));
+  return caf::none;
 }
 
 json provider_request(const subs_actor* self, const std::string& key, const std::string& payer,
@@ -163,7 +167,7 @@ void renewal_tick(subs_actor* self, const subs_env& env) {
   }
   for (auto* r : due)
     charge_renewal(self, env, *r);
-  end_all(self, ends);
+  (void)end_all(self, ends);
 }
 
 caf::result<std::string> start_checkout(subs_actor* self, const subs_env& env,
@@ -272,7 +276,7 @@ std::vector<std::string> draw_recipients(const subs::state& st, const json& meta
   return pool;
 }
 
-std::string fulfil_payment(subs_actor* self, const std::string& text) {
+caf::result<std::string> fulfil_payment(subs_actor* self, const std::string& text) {
   auto& st = self->state;
   auto p = json::parse(text, nullptr, false);
   if (!p.is_object() || !p.contains("payment") || !p["payment"].is_string())
@@ -315,7 +319,7 @@ std::string fulfil_payment(subs_actor* self, const std::string& text) {
   if (grants.empty())
     return "fulfilled";
   if (auto err = st.emit_all(grants))
-    return "unavailable";  // not applied: payments asks again
+    return err;  // not applied: an error makes payments ask again
   for (auto& g : grants) {
     st.charging.erase(g.user);
     tell_room(self, *st.find(g.user));
@@ -334,7 +338,7 @@ std::string fulfil_payment(subs_actor* self, const std::string& text) {
   return "fulfilled";
 }
 
-std::string reverse_payment(subs_actor* self, const std::string& text) {
+caf::result<std::string> reverse_payment(subs_actor* self, const std::string& text) {
   auto& st = self->state;
   auto p = json::parse(text, nullptr, false);
   if (!p.is_object())
@@ -354,7 +358,8 @@ std::string reverse_payment(subs_actor* self, const std::string& text) {
   for (auto& u : users)
     if (const auto* r = st.find(u); r && r->live())
       ends.push_back({u, reason});
-  end_all(self, ends);
+  if (auto err = end_all(self, ends))
+    return err;
   return "reversed";
 }
 

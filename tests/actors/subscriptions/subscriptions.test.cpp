@@ -19,6 +19,7 @@
 #include "actors/emotes/emotes.hpp"
 #include "actors/payments/checkout.hpp"
 #include "runtime/errors.hpp"
+#include "tests/actors/api_node.hpp"
 #include "tests/actors/emotes/emote_images.hpp"
 #include "tests/actors/entity_fixture.hpp"
 
@@ -442,4 +443,45 @@ TEST_CASE("chat: the badge, subscribers-only chat and sub emotes follow the subs
     after = send("bob", "gone?");
   REQUIRE_FALSE(after);
   CHECK(reason_of(after.error()) == "subscribers_only");
+}
+
+TEST_CASE("routes: who may subscribe, gift, edit tiers and read the list") {
+  using enum http_method;
+  test::api_node node{{"subscriptions", "channel", "chat"}, {}};
+  auto alice = runtime::principal::user("alice");
+  auto bob = runtime::principal::user("bob");
+  auto eve = runtime::principal::user("eve");
+  REQUIRE(node.ask<std::string>("channel", "alice", create_atom::value, alice,
+                                std::string{"Alice"}));
+  REQUIRE(node.ask<chat_ack>("chat", "alice", chat_mod_atom::value, alice,
+                             chat_command{"editor", "eve", 0}));
+  const std::string subs = "channels/alice/subscriptions";
+  CHECK(node.call(get, "channels/alice/subscription-tiers", runtime::principal::anonymous())
+          .body["tiers"]
+          .size() == 3);
+  CHECK(node.call(post, subs, runtime::principal::anonymous(), {{"tier", "basic"}}).error ==
+        errc::unauthorized);
+  CHECK(node.call(post, subs, alice, {{"tier", "basic"}}).error == errc::forbidden);
+  CHECK(node.call(post, subs, bob, {{"tier", "gold"}}).error == errc::invalid_argument);
+  CHECK(node.call(post, subs, bob, {{"tier", "basic"}, {"extra", 1}}).error ==
+        errc::invalid_argument);
+  CHECK(node.call(post, "channels/nosuch/subscriptions", bob, {{"tier", 1}}).error ==
+        errc::not_found);
+  CHECK(node.call(post, subs + "/gift", bob, {{"tier", 1}, {"recipients", {"ghost"}}}).error ==
+        errc::invalid_argument);  // no such account
+  CHECK(node.call(post, subs + "/gift", bob, {{"tier", 1}, {"count", 101}}).error ==
+        errc::invalid_argument);
+  CHECK(node.call(post, subs + "/gift", bob, {{"tier", 1}, {"count", 2}}).error ==
+        errc::conflict);  // no followers to draw from
+  CHECK(node.call(post, subs + "/cancel", bob).error == errc::not_found);
+  CHECK(node.call(get, subs + "/me", bob).body["status"] == "none");
+
+  json reprice{{"tiers", {{{"tier", "basic"}, {"price", 599}}}}};
+  CHECK(node.call(put, "channels/alice/subscription-tiers", bob, reprice).error == errc::forbidden);
+  CHECK(
+    node.call(put, "channels/alice/subscription-tiers", eve, reprice).body["tiers"][0]["price"] ==
+    599);
+  CHECK(node.call(get, subs, bob).error == errc::forbidden);
+  CHECK(node.call(get, subs, eve).body["subscribers"].empty());
+  CHECK(node.call(get, subs, runtime::principal::admin()).status == 200);
 }
