@@ -1,7 +1,8 @@
 // The payouts domain: payouts/<channel> (holds, payout requests, tax form), the payouts read
 // model (statements, CSV, the analytics revenue source), routes, the console adapter, and a
-// node-local waker: after a restart nothing would activate a channel whose holds are due, so it
-// asks the read model for channels with open work and ticks them, at start and every 10 minutes.
+// node-local waker: a channel whose holds wait for days passivates, and after a restart nothing
+// would activate it, so every minute the waker asks the read model for channels with a hold due
+// on the node's clock or a payout in flight and ticks them.
 #include <caf/all.hpp>
 
 #include "actors/core/entity_ref.hpp"
@@ -14,13 +15,14 @@ namespace {
 
 using payout_wake_atom = caf::atom_constant<caf::atom("payoutwake")>;
 constexpr auto first_wake = std::chrono::seconds(5);
-constexpr auto wake_every = std::chrono::minutes(10);
+constexpr auto wake_every = std::chrono::minutes(1);
 
 caf::behavior payout_waker(caf::event_based_actor* self, node_env env) {
   self->delayed_send(self, first_wake, payout_wake_atom::value);
   return {
     [self, env](payout_wake_atom) {
-      env.query(std::string{payout_queries::open_channels}, nlohmann::json::object(),
+      env.query(std::string{payout_queries::open_channels},
+                nlohmann::json{{"now", env.clock->now_ms()}},
                 [registry = env.registry](caf::expected<std::vector<nlohmann::json>> rows) {
                   if (!rows)
                     return;

@@ -59,7 +59,9 @@ struct payouts_state {
     return nullptr;
   }
   bool has_work() const { return !holds.empty() || pending_payout() != nullptr; }
-  bool keep_active() const { return has_work() || ticking || requesting; }
+  // Holds wait for days: a channel with only future holds may passivate; the module's waker
+  // activates it when one is due. A payout in flight settles within minutes: stay.
+  bool keep_active() const { return pending_payout() != nullptr || ticking || requesting; }
 
   void apply(const ev::held& e, const event_meta&) { holds[e.payment] = e.h; }
   void apply(const ev::released& e, const event_meta&) { holds.erase(e.payment); }

@@ -93,14 +93,15 @@ void apply_payouts(storage::sqlite::transaction& tx, const std::string& channel,
   if (type == "payouts.held") {
     tx.db()
       .prepare(
-        "INSERT INTO payout_payments(payment, channel, product, currency, at_ms) "
-        "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(payment) DO UPDATE SET currency = ?4, "
-        "product = CASE WHEN ?3 = '' THEN product ELSE ?3 END")
+        "INSERT INTO payout_payments(payment, channel, product, currency, at_ms, release_at_ms) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(payment) DO UPDATE SET currency = ?4, "
+        "product = CASE WHEN ?3 = '' THEN product ELSE ?3 END, release_at_ms = ?6")
       .bind(1, body.at("payment").get<std::string>())
       .bind(2, channel)
       .bind(3, body.value("product", ""))
       .bind(4, body.value("currency", ""))
       .bind(5, at_ms)
+      .bind(6, body.value("release_at_ms", std::int64_t{0}))
       .run();
   } else if (type == "payouts.requested") {
     tx.db()
@@ -167,11 +168,13 @@ json statement_rows(storage::sqlite::database& db, const json& args, const owns_
   return out;
 }
 
-json open_channel_rows(storage::sqlite::database& db, const json&, const owns_fn& owns) {
+json open_channel_rows(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   json out = json::array();
   auto rows = db.prepare(
-    "SELECT channel FROM payout_payments WHERE status = 'held' AND channel != '' UNION "
+    "SELECT channel FROM payout_payments WHERE status = 'held' AND channel != '' AND "
+    "release_at_ms > 0 AND release_at_ms <= ?1 UNION "
     "SELECT channel FROM payout_history WHERE status = 'pending'");
+  rows.bind(1, args.value("now", std::int64_t{0}));
   while (rows.step()) {
     auto channel = rows.column_text(0);
     if (owns("payouts", channel))
@@ -210,9 +213,11 @@ void payouts_projection::create_schema(storage::sqlite::database& db) {
     "currency TEXT NOT NULL DEFAULT '', cut INTEGER NOT NULL DEFAULT 0, "
     "fee INTEGER NOT NULL DEFAULT 0, net INTEGER NOT NULL DEFAULT 0, "
     "status TEXT NOT NULL DEFAULT 'held', at_ms INTEGER NOT NULL, "
-    "released_at_ms INTEGER NOT NULL DEFAULT 0)");
+    "released_at_ms INTEGER NOT NULL DEFAULT 0, release_at_ms INTEGER NOT NULL DEFAULT 0)");
   db.exec(
     "CREATE INDEX IF NOT EXISTS payout_payments_by_channel ON payout_payments(channel, at_ms)");
+  db.exec(
+    "CREATE INDEX IF NOT EXISTS payout_payments_held ON payout_payments(status, release_at_ms)");
   db.exec(
     "CREATE TABLE IF NOT EXISTS payout_history(channel TEXT NOT NULL, n INTEGER NOT NULL, "
     "amount INTEGER NOT NULL, currency TEXT NOT NULL, status TEXT NOT NULL, "

@@ -32,7 +32,7 @@ namespace payout_queries {
 /// requested or settled then: {"row": "payout","n","amount","currency","status",
 /// "requested_at_ms","settled_at_ms"}.
 inline constexpr std::string_view statement = "payouts.statement";
-/// {} -> {"channel"} of every channel with earnings on hold or a payout in flight.
+/// {"now"} -> {"channel"} of every channel with a hold due by `now` or a payout in flight.
 inline constexpr std::string_view open_channels = "payouts.open_channels";
 }  // namespace payout_queries
 

@@ -127,6 +127,14 @@ TEST_CASE("a hold is posted when it ends; a refund during the hold drops it") {
 
   CHECK(t.tick()["released"] == 0);
   CHECK(t.account()["credits_pending"] == 2470);
+  // The waker's question: which channels have a hold due by then (none yet, alice in 15 days).
+  auto due = [&](std::int64_t at) {
+    auto rows = t.node.query("payouts.open_channels", json{{"now", at}});
+    REQUIRE(rows);
+    return rows->size();
+  };
+  CHECK(due(t.node.clock.now_ms()) == 0);
+  CHECK(due(t.node.clock.now_ms() + 15 * day_ms) == 1);
   auto status = t.node.call(get, "channels/alice/payouts", alice);
   REQUIRE(status.status == 200);
   CHECK(status.body["on_hold"] == 2470);
