@@ -1,6 +1,8 @@
 // Payouts over REST (docs/monetization.md, "Payouts"): balances and payout requests, earnings
 // statements and their CSV, the tax form, the Stripe connected account. The owner check of
 // {channel} is the channel domain's; the rules are payouts/<channel>'s.
+#include <cstdlib>
+
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/payouts/internal.hpp"
