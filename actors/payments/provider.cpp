@@ -9,6 +9,56 @@
 #include "runtime/secrets.hpp"
 
 namespace aethex::actors {
+namespace payments {
+
+std::string new_payment_id(std::string_view prefix) {
+  return std::string{prefix} + runtime::random_hex(12);
+}
+
+// A payment from checkout `c` (paid on the pay page or completed by Stripe), recorded and
+// booked; `waiter` hears when it is booked.
+caf::error record_payment(provider_actor* self, payment_rec p, bool disputed,
+                          booked_waiter waiter) {
+  auto& st = self->state;
+  if (st.unsettled.size() >= max_waiting_deliveries)
+    return make_error(errc::unavailable, "too many payments wait for their sellers; try later");
+  const auto& money = st.config->money;
+  auto split = split_payment(p.amount, p.product, money);
+  p.id = new_payment_id("pay_");
+  p.share = split.share;
+  p.cut = split.cut;
+  p.fee = split.fee;
+  p.at_ms = st.clock().now_ms();
+  p.release_at_ms = p.at_ms + static_cast<std::int64_t>(money.hold_days) * 86'400'000;
+  payments::ev::payment_recorded recorded{p};
+  caf::error err = disputed
+                     ? st.emit(recorded, payments::ev::payment_marked{p.id, "dispute_opened", {}})
+                     : st.emit(recorded);
+  if (err)
+    return err;
+  st.waiters[p.id].push_back(std::move(waiter));
+  book_payment(self, p.id);
+  return caf::none;
+}
+
+payment_rec payment_from(const checkout_rec& c) {
+  payment_rec p;
+  p.checkout = c.id;
+  p.key = c.key;
+  p.payer = c.payer;
+  p.channel = c.channel;
+  p.product = c.product;
+  p.amount = c.amount;
+  p.currency = c.currency;
+  p.description = c.description;
+  p.fulfil_kind = c.fulfil_kind;
+  p.fulfil_id = c.fulfil_id;
+  p.metadata = c.metadata;
+  return p;
+}
+
+}  // namespace payments
+
 namespace {
 
 using json = nlohmann::json;
@@ -20,10 +70,6 @@ constexpr auto provider_tick_every = std::chrono::seconds(5);
 constexpr std::int64_t max_checkout_amount = 99'999'999;  // Stripe's own limit per charge
 constexpr std::size_t max_metadata_bytes = 4096;
 using provider_timer_atom = caf::atom_constant<caf::atom("paytimer")>;
-
-std::string new_payment_id(std::string_view prefix) {
-  return std::string{prefix} + runtime::random_hex(12);
-}
 
 caf::error bad_request(std::string message) {
   return make_error(errc::invalid_argument, std::move(message));
@@ -177,48 +223,6 @@ caf::expected<std::string> save_method_of(provider_actor* self, const std::strin
   if (auto err = st.emit(payments::ev::method_saved{m}))
     return err;
   return m.id;
-}
-
-// A payment from checkout `c` (paid on the pay page or completed by Stripe), recorded and
-// booked; `waiter` hears when it is booked.
-caf::error record_payment(provider_actor* self, payment_rec p, bool disputed,
-                          booked_waiter waiter) {
-  auto& st = self->state;
-  if (st.unsettled.size() >= max_waiting_deliveries)
-    return make_error(errc::unavailable, "too many payments wait for their sellers; try later");
-  const auto& money = st.config->money;
-  auto split = split_payment(p.amount, p.product, money);
-  p.id = new_payment_id("pay_");
-  p.share = split.share;
-  p.cut = split.cut;
-  p.fee = split.fee;
-  p.at_ms = st.clock().now_ms();
-  p.release_at_ms = p.at_ms + static_cast<std::int64_t>(money.hold_days) * 86'400'000;
-  payments::ev::payment_recorded recorded{p};
-  caf::error err = disputed
-                     ? st.emit(recorded, payments::ev::payment_marked{p.id, "dispute_opened", {}})
-                     : st.emit(recorded);
-  if (err)
-    return err;
-  st.waiters[p.id].push_back(std::move(waiter));
-  book_payment(self, p.id);
-  return caf::none;
-}
-
-payment_rec payment_from(const checkout_rec& c) {
-  payment_rec p;
-  p.checkout = c.id;
-  p.key = c.key;
-  p.payer = c.payer;
-  p.channel = c.channel;
-  p.product = c.product;
-  p.amount = c.amount;
-  p.currency = c.currency;
-  p.description = c.description;
-  p.fulfil_kind = c.fulfil_kind;
-  p.fulfil_id = c.fulfil_id;
-  p.metadata = c.metadata;
-  return p;
 }
 
 booked_waiter answer_when_booked(string_promise rp, std::string id) {
@@ -412,108 +416,6 @@ caf::result<std::string> charge(provider_actor* self, const std::string& request
   return rp;
 }
 
-// Stripe's events that move money (docs/payments.md); anything else is not applied.
-caf::result<std::string> apply_stripe(provider_actor* self, const std::string& type,
-                                      const std::string& object_text) {
-  auto& st = self->state;
-  st.touch();
-  auto object = json::parse(object_text, nullptr, false);
-  if (!object.is_object())
-    return make_error(errc::invalid_json, "a Stripe object must be a JSON object");
-  auto not_applied = [](std::string why) {
-    return json{{"applied", false}, {"why", std::move(why)}}.dump();
-  };
-  auto str = [&](const char* key) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string{};
-  };
-  if (type == "checkout.session.completed" || type == "payment_intent.succeeded") {
-    auto meta = object.find("metadata");
-    std::string cs;
-    if (meta != object.end() && meta->is_object())
-      cs = meta->value("checkout", "");
-    auto it = st.checkouts.find(cs);
-    if (it == st.checkouts.end())
-      return not_applied("no checkout " + cs);
-    if (!it->second.payment.empty())
-      return not_applied("already applied");
-    bool session = type == "checkout.session.completed";
-    if (session && str("payment_status") != "paid")
-      return not_applied("not paid yet");
-    auto amount = object.value(session ? "amount_total" : "amount_received", std::int64_t{-1});
-    if (amount != it->second.amount)
-      return not_applied("the amount differs from the checkout's");
-    auto p = payment_from(it->second);
-    p.external = session ? str("payment_intent") : str("id");
-    auto rp = self->make_response_promise<std::string>();
-    auto id = std::make_shared<std::string>();
-    if (auto err = record_payment(self, p, false, [rp, id](const caf::error& e) mutable {
-          if (e) {
-            rp.deliver(e);
-            return;
-          }
-          rp.deliver(json{{"applied", true}, {"payment", *id}}.dump());
-        }))
-      return err;
-    *id = st.checkouts.at(cs).payment;
-    return rp;
-  }
-  bool refund = type == "charge.refunded";
-  if (refund || type == "charge.dispute.closed") {
-    auto it = st.payment_by_external.find(str("payment_intent"));
-    if (it == st.payment_by_external.end())
-      return not_applied("no payment for this PaymentIntent");
-    if (!refund && str("status") != "lost") {
-      if (str("status") == "won" && st.payments.at(it->second).dispute != "won")
-        if (auto err = st.emit(payments::ev::payment_marked{it->second, "dispute_won", {}}))
-          return err;
-      return not_applied("the dispute was not lost");
-    }
-    if (!st.payments.at(it->second).reversed.empty())
-      return not_applied("already reversed");
-    auto rp = self->make_response_promise<std::string>();
-    reverse_payment(
-      self, it->second, refund ? "refund" : "dispute_lost",
-      [rp](caf::expected<std::string> r) mutable {
-        if (!r) {
-          rp.deliver(r.error());
-          return;
-        }
-        rp.deliver(json{{"applied", true}, {"payment", json::parse(*r)["payment"]}}.dump());
-      });
-    return rp;
-  }
-  return not_applied("not an event payments acts on");
-}
-
-caf::result<std::string> settle_dispute(provider_actor* self, const std::string& payment,
-                                        const std::string& outcome) {
-  auto& st = self->state;
-  st.touch();
-  auto it = st.payments.find(payment);
-  if (it == st.payments.end())
-    return make_error(errc::not_found, "no payment " + payment);
-  if (outcome != "won" && outcome != "lost")
-    return bad_request("'outcome' must be won or lost");
-  if (it->second.dispute != "open")
-    return make_error(errc::conflict, "the payment has no open dispute", "no_dispute");
-  if (outcome == "won") {
-    if (auto err = st.emit(payments::ev::payment_marked{payment, "dispute_won", {}}))
-      return err;
-    return json{{"payment", payment}, {"dispute", "won"}}.dump();
-  }
-  auto rp = self->make_response_promise<std::string>();
-  reverse_payment(self, payment, "dispute_lost",
-                  [rp, payment](caf::expected<std::string> r) mutable {
-                    if (!r) {
-                      rp.deliver(r.error());
-                      return;
-                    }
-                    rp.deliver(json{{"payment", payment}, {"dispute", "lost"}}.dump());
-                  });
-  return rp;
-}
-
 json method_json(const method_rec& m) {
   return json{{"method", m.id},
               {"brand", m.brand},
@@ -604,7 +506,7 @@ caf::behavior provider_behavior(provider_actor* self, caf::actor registry,
       return settle_dispute(self, payment, outcome);
     },
     [self](payment_stripe_apply_atom, const std::string& type, const std::string& object) {
-      return apply_stripe(self, type, object);
+      return apply_stripe_event(self, type, object);
     },
     [self](payment_tick_atom) {
       retry_unsettled(self);

@@ -47,6 +47,20 @@ void deliver_notices(provider_actor* self, const std::string& id);
 /// "dispute_lost") and tells the seller; `done` gets the answer for the caller.
 void reverse_payment(provider_actor* self, const std::string& id, const std::string& reason,
                      std::function<void(caf::expected<std::string>)> done);
+/// `prefix` + 24 random hex digits (96 bits): pay_…, cs_…, pm_… ids cannot be guessed.
+std::string new_payment_id(std::string_view prefix);
+/// A payment of checkout `c`'s purchase, not yet recorded.
+payment_rec payment_from(const checkout_rec& c);
+/// Records payment `p` (id, split and times filled in here; a dispute opened with it when
+/// `disputed`) and books it; `waiter` hears when it is booked.
+caf::error record_payment(provider_actor* self, payment_rec p, bool disputed, booked_waiter waiter);
+/// Applies Stripe event `type` of `object` (JSON text): a completion records and books the
+/// checkout's payment once; a refund or a lost dispute reverses it.
+caf::result<std::string> apply_stripe_event(provider_actor* self, const std::string& type,
+                                            const std::string& object);
+/// Closes payment `payment`'s open dispute: "won" is recorded; "lost" reverses the payment.
+caf::result<std::string> settle_dispute(provider_actor* self, const std::string& payment,
+                                        const std::string& outcome);
 /// Retries every unsettled payment's next step (at most a bounded number per call).
 void retry_unsettled(provider_actor* self);
 

@@ -1,20 +1,16 @@
 // Stripe-Signature verification (stripe_signature.hpp). The HMAC key is the secret string as
-// configured, of any length: libsodium's init/update/final API takes such keys (the one-shot
-// crypto_auth_hmacsha256 wants exactly 32 bytes).
+// configured, of any length (runtime::keyed_digest takes such keys); signatures are compared as
+// hex in constant time (runtime::constant_time_equal).
 #include "actors/payments/stripe_signature.hpp"
 
-#include <array>
 #include <charconv>
 #include <optional>
-#include <stdexcept>
 #include <vector>
 
-#include <sodium.h>
+#include "runtime/secrets.hpp"
 
 namespace aethex::actors::stripe {
 namespace {
-
-using digest = std::array<unsigned char, crypto_auth_hmacsha256_BYTES>;
 
 std::string_view trim_spaces(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
@@ -36,30 +32,17 @@ std::optional<std::int64_t> parse_timestamp(std::string_view text) {
 }
 
 // A v1 that is not 64 hex digits can match nothing; it still counts as a v1 that was sent.
-std::optional<digest> parse_signature(std::string_view hex) {
-  digest out{};
-  std::size_t written = 0;
-  const char* end = nullptr;
-  if (hex.size() != out.size() * 2 ||
-      sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &written, &end) !=
-        0 ||
-      written != out.size() || end != hex.data() + hex.size())
+// Lower-cased, as runtime::keyed_digest writes its hex.
+std::optional<std::string> parse_signature(std::string_view hex) {
+  if (hex.size() != 64)
     return std::nullopt;
-  return out;
-}
-
-digest hmac_of(std::string_view secret, std::string_view timestamp, std::string_view payload) {
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()),
-                              secret.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(timestamp.data()),
-                                timestamp.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>("."), 1);
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(payload.data()),
-                                payload.size());
-  digest out{};
-  crypto_auth_hmacsha256_final(&state, out.data());
-  sodium_memzero(&state, sizeof state);  // it holds the key's pads
+  std::string out{hex};
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'F')
+      c = static_cast<char>(c - 'A' + 'a');
+    else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return std::nullopt;
+  }
   return out;
 }
 
@@ -79,15 +62,12 @@ std::string_view to_string(signature_verdict verdict) {
 signature_check verify_stripe_signature(std::string_view header, std::string_view payload,
                                         std::span<const std::string> secrets, std::int64_t now_s,
                                         std::int64_t tolerance_s) {
-  static const bool sodium_ready = sodium_init() >= 0;
-  if (!sodium_ready)
-    throw std::runtime_error("libsodium failed to initialise");
   header = trim_spaces(header);
   if (header.empty())
     return {signature_verdict::missing_header};
 
   std::optional<std::string_view> timestamp_text;
-  std::vector<std::optional<digest>> signatures;
+  std::vector<std::optional<std::string>> signatures;
   while (!header.empty()) {
     auto comma = header.find(',');
     auto item = trim_spaces(header.substr(0, comma));
@@ -116,9 +96,10 @@ signature_check verify_stripe_signature(std::string_view header, std::string_vie
   for (const auto& secret : secrets) {
     if (secret.empty())
       continue;
-    auto expected = hmac_of(secret, *timestamp_text, payload);
+    auto expected = runtime::keyed_digest(secret, std::string{*timestamp_text} + "." +
+                                                    std::string{payload});
     for (const auto& signature : signatures)
-      if (signature && sodium_memcmp(expected.data(), signature->data(), expected.size()) == 0)
+      if (signature && runtime::constant_time_equal(expected, *signature))
         matched = true;
   }
   if (!matched)
