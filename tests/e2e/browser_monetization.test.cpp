@@ -1,8 +1,9 @@
 // Monetization in the browser (tests/e2e/browser/monetization.mjs), no stream needed: an OBS
 // overlay page shows /overlay/<c>/alerts while a signed-in viewer donates through the channel
 // page's Donate button and the sandbox pay page (4242…, then a 3-D Secure card); the alert with
-// the viewer's name, the amount and the message appears on the overlay. Afterwards the API
-// confirms both tips in the creator's list.
+// the viewer's name, the amount and the message appears on the overlay, and the campaign's bar
+// (channel page and /overlay/<c>/campaign) counts the tips. Afterwards the API confirms both
+// tips in the creator's list and the campaign's total.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,11 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
   INFO("channel -> " << channel.status << " " << channel.raw);
   REQUIRE(channel.status == 201);
 
+  auto campaign = api_call(node, "POST", "/api/v1/channels/nova/campaign",
+                           {{"title", "New microphone"}, {"goal", 10000}}, owner);
+  INFO("campaign -> " << campaign.status << " " << campaign.raw);
+  REQUIRE(campaign.status == 201);
+
   auto measured = run_browser_script("monetization.mjs",
                                      {"--url", node.http_base(), "--channel", "nova", "--viewer",
                                       "vic", "--viewer-token", viewer, "--out",
@@ -41,6 +47,7 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
   MESSAGE("browser monetization: " << measured.dump());
   CHECK(std::filesystem::exists(node.out_dir / "overlay-alert.png"));
   CHECK(std::filesystem::exists(node.out_dir / "pay-result.png"));
+  CHECK(std::filesystem::exists(node.out_dir / "overlay-campaign.png"));
 
   auto tips = api_call(node, "GET", "/api/v1/channels/nova/tips", nullptr, owner);
   INFO("tips -> " << tips.status << " " << tips.raw);
@@ -49,4 +56,6 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
   CHECK(tips.body["tips"][0]["amount"] == 300);
   CHECK(tips.body["tips"][1]["amount"] == 500);
   CHECK(tips.body["tips"][1]["from"] == "vic");
+  auto raised = api_call(node, "GET", "/api/v1/channels/nova/campaign", nullptr, "");
+  CHECK(raised.body["raised"] == 800);
 }

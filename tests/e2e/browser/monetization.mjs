@@ -4,10 +4,12 @@
 // - a signed-in viewer (--viewer-token) opens the channel page, clicks Donate, picks an amount,
 //   writes a message and sends: the browser lands on the pay page /pay/<cs>, where the viewer
 //   pays with the sandbox card 4242 4242 4242 4242 and sees the result;
-// - the alert (name, amount, message) appears on the overlay page without a reload;
+// - the alert (name, amount, message) appears on the overlay page without a reload; back on the
+//   channel page (the pay page's Continue), the campaign bar counts the tip;
 // - once more with the 3-D Secure card 4000 0025 0000 3155: the pay page asks to authenticate,
-//   the viewer completes it, and the second alert follows the first.
-// Screenshots: overlay-alert.png, pay-result.png.
+//   the viewer completes it, and the second alert follows the first; a second OBS source with
+//   /overlay/CHANNEL/campaign shows the campaign (the caller started one) with both tips.
+// Screenshots: overlay-alert.png, pay-result.png, overlay-campaign.png.
 // Waits are on the pages' own state (data-state, data-testid), never on fixed sleeps.
 // Usage: node tests/e2e/browser/monetization.mjs --url http://127.0.0.1:PORT --channel NAME
 //          --viewer NAME --viewer-token T --out DIR [--timeout 30]
@@ -26,6 +28,7 @@ const channel = args.channel;
 const shots = {
   overlay: path.join(args.out, 'overlay-alert.png'),
   pay: path.join(args.out, 'pay-result.png'),
+  campaign: path.join(args.out, 'overlay-campaign.png'),
   failure: path.join(args.out, 'monetization_failure.png'),
 };
 
@@ -67,7 +70,12 @@ async function donate(viewer, { amount, message, card, authenticate }) {
 }
 
 try {
-  const [viewer, obs] = await Promise.all([person('viewer', { token: args['viewer-token'], username: args.viewer }), person('overlay')]);
+  const [viewer, obs, goal] = await Promise.all([
+    person('viewer', { token: args['viewer-token'], username: args.viewer }),
+    person('overlay'),
+    person('campaign overlay'),
+  ]);
+  await goal.goto(`${base}/overlay/${channel}/campaign`, { waitUntil: 'domcontentloaded' });
 
   begin('the overlay waits, idle');
   current = obs;
@@ -80,6 +88,9 @@ try {
   out.result = await donate(viewer, { amount: '5.00', message: 'Great stream!', card: '4242424242424242' });
   checks.paid = /succeeded|paid|thank/i.test(out.result);
   await viewer.screenshot({ path: shots.pay });
+  await viewer.click('[data-testid="pay-return"]');
+  await viewer.locator('[data-testid="campaign-bar"][data-raised="500"]').waitFor();
+  checks.campaign_on_channel_page = true;
 
   begin('the alert shows on the overlay');
   current = obs;
@@ -101,6 +112,12 @@ try {
   current = obs;
   await obs.locator('[data-testid="tip-alert-message"]', { hasText: 'Secure tip' }).waitFor({ timeout: timeoutMs + 10000 });
   checks.second_alert = true;
+
+  begin('the campaign overlay counts both tips');
+  current = goal;
+  await goal.locator('[data-testid="campaign-bar"][data-raised="800"]').waitFor();
+  checks.campaign_overlay = (await goal.locator('.campaign-title').innerText()) === 'New microphone';
+  await goal.screenshot({ path: shots.campaign, omitBackground: true });
 
   checks.no_page_errors = errors.length === 0;
   out.wall_ms = at();
