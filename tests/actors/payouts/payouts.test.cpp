@@ -257,6 +257,20 @@ TEST_CASE("the month's statement, its CSV and the dashboard's revenue come from 
   CHECK(csv.text.find(",pay_b,tip,5.00,0.00,0.30,4.70,held\r\n") != std::string::npos);
   CHECK(csv.text.find(",pay_c,tip,10.00,0.00,0.60,9.40,refunded\r\n") != std::string::npos);
 
+  // A refund after the hold ended: payments takes the net back from the earnings (rev:earn:).
+  auto back = t.ledger(ledger_transfer_atom::value, json{{"transfers",
+                                                          {{{"id", "rev:earn:pay_a"},
+                                                            {"debit", "channel:alice:earnings"},
+                                                            {"credit", "provider:sandbox"},
+                                                            {"amount", 2000},
+                                                            {"code", "refund"}}}}});
+  REQUIRE(back["results"][0]["status"] == "ok");
+  s = t.node.call(get, "channels/alice/earnings?month=" + month, alice);
+  CHECK(s.body["totals"]["net"] == 470);
+  CHECK(s.body["totals"]["refunded"] == 6000);
+  t.earn("pay_d", 2000, 2300, 700, "sub", 0);  // the dashboard below counts this one
+  t.tick();
+
   t.node.clock.advance(1s);  // the dashboard's range ends now, exclusive
   auto d = t.node.call(get, "channels/alice/analytics?bucket=day", alice);
   REQUIRE(d.status == 200);
