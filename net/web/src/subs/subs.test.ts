@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emoteLocked, formatPrice, parseStatus, parseSubBadge, parseTiers, statusLine, subBadgeTitle } from './subsApi';
+import { emoteLocked, formatPrice, giftedTo, parseStatus, parseSubBadge, parseTiers, statusLine, subBadgeTitle } from './subsApi';
 
 describe('subscriptions', () => {
   it('reads tiers, skipping malformed ones', () => {
@@ -38,5 +38,13 @@ describe('subscriptions', () => {
   it('formats prices in minor units', () => {
     expect(formatPrice(499, 'USD')).toBe('$4.99');
     expect(formatPrice(2499, 'XXX1')).toBe('24.99 XXX1');
+  });
+
+  it('notices gifted subs naming the viewer', () => {
+    const gift = { type: 'gift', from: null, to: ['vera', 'nate'], item: 'sub', detail: { tier: 1 } };
+    expect(giftedTo(gift, 'vera')).toBe(true);
+    expect(giftedTo([{ type: 'msg' }, gift], 'nate')).toBe(true);
+    expect(giftedTo(gift, 'omar')).toBe(false);
+    expect(giftedTo({ ...gift, item: 'points' }, 'vera')).toBe(false);
   });
 });

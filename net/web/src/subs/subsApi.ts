@@ -139,3 +139,10 @@ export async function setCancel(channel: string, token: string, cancel: boolean)
 export async function fetchSubscribers(channel: string, token: string): Promise<SubStatus[]> {
   return parseSubscribers(await request('GET', `${base(channel)}/subscriptions`, { token }));
 }
+
+/** True when a room frame (or a batch of them) is a gift of subs naming `user` as a recipient. */
+export function giftedTo(frame: unknown, user: string): boolean {
+  if (Array.isArray(frame)) return frame.some((f) => giftedTo(f, user));
+  const o = obj(frame);
+  return !!o && o.type === 'gift' && o.item === 'sub' && Array.isArray(o.to) && o.to.includes(user);
+}

@@ -1,13 +1,16 @@
 // The signed-in viewer's subscription to a channel, read when the channel opens and again when
-// `epoch` changes (after subscribing, cancelling or a chat `gift` frame naming them).
+// the room's `gift` frame names them as a recipient of gifted subs.
 import { useEffect, useState } from 'preact/hooks';
 import { hasAccount, useSession } from '../auth';
-import { fetchMySub, type SubStatus } from './subsApi';
+import { useRoomFrames } from '../engagement/useLiveEngagement';
+import { fetchMySub, giftedTo, type SubStatus } from './subsApi';
 
-export function useMySub(channel: string, epoch = 0): [SubStatus | null, (s: SubStatus) => void] {
+export function useMySub(channel: string): [SubStatus | null, (s: SubStatus) => void] {
   const session = useSession();
   const [status, setStatus] = useState<SubStatus | null>(null);
-  const token = hasAccount(session) ? session.token : null;
+  const [epoch, setEpoch] = useState(0);
+  const account = hasAccount(session) ? session : null;
+  const token = account?.token ?? null;
   useEffect(() => {
     setStatus(null);
     if (!token) return;
@@ -19,6 +22,9 @@ export function useMySub(channel: string, epoch = 0): [SubStatus | null, (s: Sub
       live = false;
     };
   }, [channel, token, epoch]);
+  useRoomFrames(channel, (f) => {
+    if (account && giftedTo(f, account.username)) setEpoch((n) => n + 1);
+  });
   return [status, setStatus];
 }
 
