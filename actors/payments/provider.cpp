@@ -67,6 +67,8 @@ using string_promise = caf::typed_response_promise<std::string>;
 
 // The retry tick's real-time period: fulfilments and holds waiting for an answer go again.
 constexpr auto provider_tick_every = std::chrono::seconds(5);
+// A snapshot holds every payment: often enough that activation replays a short tail.
+constexpr std::uint64_t provider_snapshot_every = 500;
 constexpr std::int64_t max_checkout_amount = 99'999'999;  // Stripe's own limit per charge
 constexpr std::size_t max_metadata_bytes = 4096;
 using provider_timer_atom = caf::atom_constant<caf::atom("paytimer")>;
@@ -430,6 +432,7 @@ caf::behavior provider_behavior(provider_actor* self, caf::actor registry,
   auto& st = self->state;
   st.config = config;
   std::remove_reference_t<decltype(st)>::activation_options opts{registry, clock};
+  opts.snapshot_every = provider_snapshot_every;
   if (auto err = st.activate(self, *store, id, opts))
     return st.refuse(self, std::move(err));
   if (id != "sandbox" && id != "stripe")

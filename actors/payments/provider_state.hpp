@@ -218,6 +218,65 @@ struct provider_state {
     methods[e.method.id] = e.method;
     methods_by_user[e.method.user].push_back(e.method.id);
   }
+  // Everything, so activation reads one snapshot and a short tail instead of every payment's
+  // events; the derived indexes are rebuilt.
+  std::string snapshot() const {
+    using nlohmann::json;
+    json cs = json::array();
+    for (const auto& [id, c] : checkouts) {
+      json j = c;
+      j["paid_by"] = c.payment;
+      j["action_card"] = c.action_card;
+      cs.push_back(std::move(j));
+    }
+    json ps = json::array();
+    for (const auto& [id, p] : payments) {
+      json j = p;
+      j["marks"] = {p.booked, p.hold_told, p.fulfilled, p.reversal_told, p.reversed, p.dispute};
+      ps.push_back(std::move(j));
+    }
+    json ms = json::array();
+    for (const auto& [user, list] : methods_by_user)
+      for (const auto& pm : list)
+        ms.push_back(methods.at(pm));
+    return json{{"checkouts", std::move(cs)},
+                {"open", open_order},
+                {"payments", std::move(ps)},
+                {"history", history},
+                {"methods", std::move(ms)}}
+      .dump();
+  }
+  void restore(const std::string& text) {
+    auto j = nlohmann::json::parse(text);
+    *this = provider_state{};
+    for (const auto& c : j.at("checkouts")) {
+      auto rec = c.get<checkout_rec>();
+      rec.payment = c.value("paid_by", "");
+      rec.action_card = c.value("action_card", "");
+      checkout_by_key[rec.key] = rec.id;
+      checkouts[rec.id] = std::move(rec);
+    }
+    j.at("open").get_to(open_order);
+    for (const auto& p : j.at("payments")) {
+      auto rec = p.get<payment_rec>();
+      const auto& m = p.at("marks");
+      rec.booked = m.at(0).get<bool>();
+      rec.hold_told = m.at(1).get<bool>();
+      rec.fulfilled = m.at(2).get<bool>();
+      rec.reversal_told = m.at(3).get<bool>();
+      rec.reversed = m.at(4).get<std::string>();
+      rec.dispute = m.at(5).get<std::string>();
+      if (!rec.key.empty() && rec.checkout.empty())
+        payment_by_key[rec.key] = rec.id;
+      if (!rec.external.empty())
+        payment_by_external[rec.external] = rec.id;
+      track(payments[rec.id] = std::move(rec));
+    }
+    j.at("history").get_to(history);
+    for (const auto& m : j.at("methods"))
+      apply(ev::method_saved{m.get<method_rec>()}, event_meta{});
+  }
+
   void apply(const ev::method_removed& e, const event_meta&) {
     auto it = methods.find(e.method);
     if (it == methods.end())

@@ -89,7 +89,7 @@ caf::result<std::string> settle_dispute(provider_actor* self, const std::string&
   if (it == st.payments.end())
     return make_error(errc::not_found, "no payment " + payment);
   if (outcome != "won" && outcome != "lost")
-    return bad_request("'outcome' must be won or lost");
+    return make_error(errc::invalid_argument, "'outcome' must be won or lost");
   if (it->second.dispute != "open")
     return make_error(errc::conflict, "the payment has no open dispute", "no_dispute");
   if (outcome == "won") {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "actors/payments/booking.hpp"
+#include "actors/payments/provider_state.hpp"
 #include "actors/payments/sandbox_cards.hpp"
 #include "tests/actors/payments/payments_node.hpp"
 #include "tests/actors/payments/stripe_signing.hpp"
@@ -307,4 +308,39 @@ TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reve
   CHECK(n.account("channel:alice:earnings")["credits_pending"] == 0);
   CHECK(webhook("evt_4", "charge.refunded", charge).body["applied"] == false);
   n.log->with([](auto& l) { CHECK(l.fulfilled.size() == 1); });
+}
+
+TEST_CASE("a snapshot restores checkouts, payments with their marks, saved cards and history") {
+  payments::provider_state a;
+  payments::checkout_rec c;
+  c.id = "cs_1";
+  c.key = "k1";
+  c.payer = "bob";
+  c.expires_ms = 100;
+  a.apply(payments::ev::checkout_opened{c}, {1, 1});
+  a.apply(payments::ev::checkout_action{"cs_1", R"({"last4":"3155"})"}, {2, 2});
+  payments::payment_rec p;
+  p.id = "pay_1";
+  p.key = "renew:1";
+  p.payer = "bob";
+  p.external = "pi_1";
+  p.share = 10;
+  a.apply(payments::ev::payment_recorded{p}, {3, 3});
+  a.apply(payments::ev::payment_marked{"pay_1", "booked", {}}, {4, 4});
+  a.apply(payments::ev::payment_marked{"pay_1", "reversed", "refund"}, {5, 5});
+  a.apply(payments::ev::method_saved{{"pm_1", "bob", "visa", "4242", 12, 2030, "succeeds"}},
+          {6, 6});
+
+  payments::provider_state b;
+  b.restore(a.snapshot());
+  CHECK(b.checkouts.at("cs_1").action_card == R"({"last4":"3155"})");
+  CHECK(b.checkout_by_key.at("k1") == "cs_1");
+  CHECK(b.open_order == std::deque<std::string>{"cs_1"});
+  CHECK(b.payments.at("pay_1").booked);
+  CHECK(b.payments.at("pay_1").reversed == "refund");
+  CHECK(b.payment_by_key.at("renew:1") == "pay_1");
+  CHECK(b.payment_by_external.at("pi_1") == "pay_1");
+  CHECK(b.unsettled == std::set<std::string>{"pay_1"});
+  CHECK(b.methods_by_user.at("bob") == std::vector<std::string>{"pm_1"});
+  CHECK(b.history.at("bob") == std::deque<std::string>{"pay_1"});
 }
