@@ -3,7 +3,8 @@
 // page's Donate button and the sandbox pay page (4242…, then a 3-D Secure card); the alert with
 // the viewer's name, the amount and the message appears on the overlay, and the campaign's bar
 // (channel page and /overlay/<c>/campaign) counts the tips. Afterwards the API confirms both
-// tips in the creator's list and the campaign's total.
+// tips in the creator's list and the campaign's total. Last a gift bundle of points bought over
+// the API shows its banner in the viewer's chat, and the recipient has the points.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -30,6 +31,7 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
   };
   const auto owner = signup("nova");
   const auto viewer = signup("vic");
+  const auto friend_token = signup("pal");
   auto channel = api_call(node, "POST", "/api/v1/channels", {{"name", "nova"}}, owner);
   INFO("channel -> " << channel.status << " " << channel.raw);
   REQUIRE(channel.status == 201);
@@ -41,13 +43,14 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
 
   auto measured = run_browser_script("monetization.mjs",
                                      {"--url", node.http_base(), "--channel", "nova", "--viewer",
-                                      "vic", "--viewer-token", viewer, "--out",
+                                      "vic", "--viewer-token", viewer, "--gift-to", "pal", "--out",
                                       node.out_dir.string(), "--timeout", "20"},
                                      60s);
   MESSAGE("browser monetization: " << measured.dump());
   CHECK(std::filesystem::exists(node.out_dir / "overlay-alert.png"));
   CHECK(std::filesystem::exists(node.out_dir / "pay-result.png"));
   CHECK(std::filesystem::exists(node.out_dir / "overlay-campaign.png"));
+  CHECK(std::filesystem::exists(node.out_dir / "chat-gift.png"));
 
   auto tips = api_call(node, "GET", "/api/v1/channels/nova/tips", nullptr, owner);
   INFO("tips -> " << tips.status << " " << tips.raw);
@@ -58,4 +61,6 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
   CHECK(tips.body["tips"][1]["from"] == "vic");
   auto raised = api_call(node, "GET", "/api/v1/channels/nova/campaign", nullptr, "");
   CHECK(raised.body["raised"] == 800);
+  auto points = api_call(node, "GET", "/api/v1/channels/nova/points/me", nullptr, friend_token);
+  CHECK(points.body["balance"] == 1000);
 }

@@ -8,18 +8,21 @@
 //   channel page (the pay page's Continue), the campaign bar counts the tip;
 // - once more with the 3-D Secure card 4000 0025 0000 3155: the pay page asks to authenticate,
 //   the viewer completes it, and the second alert follows the first; a second OBS source with
-//   /overlay/CHANNEL/campaign shows the campaign (the caller started one) with both tips.
-// Screenshots: overlay-alert.png, pay-result.png, overlay-campaign.png.
+//   /overlay/CHANNEL/campaign shows the campaign (the caller started one) with both tips;
+// - the viewer, back on the channel page, buys a gift bundle of channel points for
+//   --gift-to over the API: the chat shows everyone the gift's animated banner.
+// Screenshots: overlay-alert.png, pay-result.png, overlay-campaign.png, chat-gift.png.
 // Waits are on the pages' own state (data-state, data-testid), never on fixed sleeps.
 // Usage: node tests/e2e/browser/monetization.mjs --url http://127.0.0.1:PORT --channel NAME
 //          --viewer NAME --viewer-token T --out DIR [--timeout 30]
 import path from 'node:path';
 import { fail, launchOrExit, markDocument, newPersonPage, report, sameDocument, scriptArgs } from './lib.mjs';
 
-const USAGE = 'usage: monetization.mjs --url BASE --channel NAME --viewer NAME --viewer-token T --out DIR [--timeout SECONDS]';
+const USAGE =
+  'usage: monetization.mjs --url BASE --channel NAME --viewer NAME --viewer-token T --gift-to NAME --out DIR [--timeout SECONDS]';
 const args = scriptArgs(USAGE, {
-  options: ['url', 'channel', 'viewer', 'viewer-token'],
-  required: ['url', 'channel', 'viewer', 'viewer-token'],
+  options: ['url', 'channel', 'viewer', 'viewer-token', 'gift-to'],
+  required: ['url', 'channel', 'viewer', 'viewer-token', 'gift-to'],
   defaults: { timeout: '30' },
 });
 const { timeoutMs } = args;
@@ -29,6 +32,7 @@ const shots = {
   overlay: path.join(args.out, 'overlay-alert.png'),
   pay: path.join(args.out, 'pay-result.png'),
   campaign: path.join(args.out, 'overlay-campaign.png'),
+  gift: path.join(args.out, 'chat-gift.png'),
   failure: path.join(args.out, 'monetization_failure.png'),
 };
 
@@ -118,6 +122,27 @@ try {
   await goal.locator('[data-testid="campaign-bar"][data-raised="800"]').waitFor();
   checks.campaign_overlay = (await goal.locator('.campaign-title').innerText()) === 'New microphone';
   await goal.screenshot({ path: shots.campaign, omitBackground: true });
+
+  begin('a gift bundle shows in the chat');
+  current = viewer;
+  await viewer.goto(`${base}/c/${channel}`, { waitUntil: 'domcontentloaded' });
+  await viewer.locator('.chat-panel[data-status="open"]').waitFor();
+  const auth = { Authorization: `Bearer ${args['viewer-token']}` };
+  const gift = await viewer.request.post(`${base}/api/v1/channels/${channel}/gifts`, {
+    headers: auth,
+    data: { item: 'points', to: args['gift-to'], points: 1000 },
+  });
+  const { checkout } = await gift.json();
+  const paid = await viewer.request.post(`${base}/api/v1/payments/checkouts/${checkout}/pay`, {
+    headers: auth,
+    data: { card_number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' },
+  });
+  checks.gift_paid = paid.ok();
+  const burst = viewer.locator('[data-testid="gift-burst"]');
+  await burst.waitFor();
+  out.gift_burst = (await burst.innerText()).replace(/\s+/g, ' ').trim();
+  checks.gift_burst = out.gift_burst.includes('1,000 channel points') && out.gift_burst.includes(args['gift-to']);
+  await viewer.screenshot({ path: shots.gift });
 
   checks.no_page_errors = errors.length === 0;
   out.wall_ms = at();
