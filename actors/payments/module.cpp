@@ -25,6 +25,9 @@ class payments_domain final : public domain_module {
       entity_ref<payments_protocol>{env.registry, payment_provider_id(*env.config)}.tell(
         payment_tick_atom::value);
   }
+  void add_console(console::adapter_table& adapters) const override {
+    adapters.add(payments_adapter());
+  }
   void add_routes(route_table& routes, const node_env& env) const override {
     add_payment_routes(routes, env);
     add_pay_routes(routes, env);
