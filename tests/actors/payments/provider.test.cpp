@@ -4,6 +4,9 @@
 // cards charged off-session, and Stripe's completion applied once.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "actors/payments/booking.hpp"
 #include "actors/payments/provider_state.hpp"
 #include "actors/payments/sandbox_cards.hpp"
@@ -46,16 +49,18 @@ test::pay_answer pay(test::payments_node& n, const std::string& cs, const json& 
   return n.call(http_method::post, "payments/checkouts/" + cs + "/pay", "bob", body);
 }
 
-// Ticks until `done` holds (each tick retries what waits); the requests it starts are async.
+// Ticks until `done` holds (each tick retries what waits; the notices it sends are answered
+// asynchronously, so there is no one reply to wait for). At most 10 s on a loaded machine.
 template <class Done>
 bool tick_until(test::payments_node& n, Done done) {
-  for (int i = 0; i < 200; ++i) {
-    if (done())
-      return true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return false;
     n.provider(payment_tick_atom::value);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  return done();
+  return true;
 }
 
 }  // namespace

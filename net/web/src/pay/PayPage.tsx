@@ -143,6 +143,11 @@ function PayForm({ token, cs }: { token: string; cs: string }) {
         {result && (
           <div data-testid="pay-result" class={`pay-result ${paid ? 'ok' : 'failed'}`} data-status={result.status}>
             {paid ? <p>Payment succeeded. Thank you!</p> : <p>{result.message ?? 'The payment failed.'}</p>}
+            {!paid && result.message?.includes('/payments/test-cards') && (
+              <p>
+                <a href="/payments/test-cards">See the test cards</a>
+              </p>
+            )}
             {!paid && result.code && <p class="pay-code">{result.code}</p>}
           </div>
         )}
