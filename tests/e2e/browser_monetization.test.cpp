@@ -41,16 +41,17 @@ TEST_CASE("a viewer donates through the pay page and the overlay shows the alert
   INFO("campaign -> " << campaign.status << " " << campaign.raw);
   REQUIRE(campaign.status == 201);
 
-  auto measured = run_browser_script("monetization.mjs",
-                                     {"--url", node.http_base(), "--channel", "nova", "--viewer",
-                                      "vic", "--viewer-token", viewer, "--gift-to", "pal", "--out",
-                                      node.out_dir.string(), "--timeout", "20"},
-                                     60s);
+  auto measured = run_browser_script(
+    "monetization.mjs",
+    {"--url", node.http_base(), "--channel", "nova", "--viewer", "vic", "--viewer-token", viewer,
+     "--gift-to", "pal", "--owner-token", owner, "--out", node.out_dir.string(), "--timeout", "20"},
+    60s);
   MESSAGE("browser monetization: " << measured.dump());
   CHECK(std::filesystem::exists(node.out_dir / "overlay-alert.png"));
   CHECK(std::filesystem::exists(node.out_dir / "pay-result.png"));
   CHECK(std::filesystem::exists(node.out_dir / "overlay-campaign.png"));
   CHECK(std::filesystem::exists(node.out_dir / "chat-gift.png"));
+  CHECK(std::filesystem::exists(node.out_dir / "dashboard-tips.png"));
 
   auto tips = api_call(node, "GET", "/api/v1/channels/nova/tips", nullptr, owner);
   INFO("tips -> " << tips.status << " " << tips.raw);

@@ -10,8 +10,11 @@
 //   the viewer completes it, and the second alert follows the first; a second OBS source with
 //   /overlay/CHANNEL/campaign shows the campaign (the caller started one) with both tips;
 // - the viewer, back on the channel page, buys a gift bundle of channel points for
-//   --gift-to over the API: the chat shows everyone the gift's animated banner.
-// Screenshots: overlay-alert.png, pay-result.png, overlay-campaign.png, chat-gift.png.
+//   --gift-to over the API: the chat shows everyone the gift's animated banner;
+// - the owner (--owner-token) opens the dashboard's Tips tab: both tips are listed, with the
+//   campaign's progress.
+// Screenshots: overlay-alert.png, pay-result.png, overlay-campaign.png, chat-gift.png,
+// dashboard-tips.png.
 // Waits are on the pages' own state (data-state, data-testid), never on fixed sleeps.
 // Usage: node tests/e2e/browser/monetization.mjs --url http://127.0.0.1:PORT --channel NAME
 //          --viewer NAME --viewer-token T --out DIR [--timeout 30]
@@ -19,10 +22,10 @@ import path from 'node:path';
 import { fail, launchOrExit, markDocument, newPersonPage, report, sameDocument, scriptArgs } from './lib.mjs';
 
 const USAGE =
-  'usage: monetization.mjs --url BASE --channel NAME --viewer NAME --viewer-token T --gift-to NAME --out DIR [--timeout SECONDS]';
+  'usage: monetization.mjs --url BASE --channel NAME --viewer NAME --viewer-token T --gift-to NAME --owner-token T --out DIR [--timeout SECONDS]';
 const args = scriptArgs(USAGE, {
-  options: ['url', 'channel', 'viewer', 'viewer-token', 'gift-to'],
-  required: ['url', 'channel', 'viewer', 'viewer-token', 'gift-to'],
+  options: ['url', 'channel', 'viewer', 'viewer-token', 'gift-to', 'owner-token'],
+  required: ['url', 'channel', 'viewer', 'viewer-token', 'gift-to', 'owner-token'],
   defaults: { timeout: '30' },
 });
 const { timeoutMs } = args;
@@ -33,6 +36,7 @@ const shots = {
   pay: path.join(args.out, 'pay-result.png'),
   campaign: path.join(args.out, 'overlay-campaign.png'),
   gift: path.join(args.out, 'chat-gift.png'),
+  dashboard: path.join(args.out, 'dashboard-tips.png'),
   failure: path.join(args.out, 'monetization_failure.png'),
 };
 
@@ -143,6 +147,15 @@ try {
   out.gift_burst = (await burst.innerText()).replace(/\s+/g, ' ').trim();
   checks.gift_burst = out.gift_burst.includes('1,000 channel points') && out.gift_burst.includes(args['gift-to']);
   await viewer.screenshot({ path: shots.gift });
+
+  begin('the owner reads the tips on the dashboard');
+  const owner = await person('owner', { token: args['owner-token'], username: channel });
+  current = owner;
+  await owner.goto(`${base}/dashboard?tab=tips`, { waitUntil: 'domcontentloaded' });
+  await owner.locator('.tips-table tr').nth(1).waitFor();
+  out.dashboard_rows = await owner.locator('.tips-table tr').count();
+  checks.dashboard_tips = out.dashboard_rows === 2 && (await owner.locator('[data-testid="tips-panel"] [data-testid="campaign-bar"][data-raised="800"]').count()) === 1;
+  await owner.screenshot({ path: shots.dashboard });
 
   checks.no_page_errors = errors.length === 0;
   out.wall_ms = at();

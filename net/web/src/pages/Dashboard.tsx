@@ -1,7 +1,7 @@
 // /dashboard: the creator's channels, each with tabs: the Stream manager (going live, stream
 // info, health and activity while live, raids), Analytics, Videos & clips (recording, VODs,
 // clips), Engagement (polls, predictions, rewards, redemptions), Emotes, and the money: Earnings,
-// Payouts and Tax form. `?tab=stream|analytics|content|engagement|emotes|earnings|payouts|tax`
+// Payouts and Tax form. `?tab=stream|analytics|content|engagement|emotes|subscribers|tips|earnings|payouts|tax`
 // opens a tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
@@ -17,11 +17,12 @@ import { EmotesPanel } from '../emotes/EmotesPanel';
 import { SubscribersPanel } from '../subs/SubscribersPanel';
 import { EarningsPanel, PayoutsPanel, TaxFormPanel } from '../payouts/PayoutsPanels';
 import '../account.css';
+import { TipsPanel } from '../tips/TipsPanel';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'earnings' | 'payouts' | 'tax';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
@@ -29,6 +30,7 @@ const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'engagement', label: 'Engagement' },
   { id: 'emotes', label: 'Emotes' },
   { id: 'subscribers', label: 'Subscribers' },
+  { id: 'tips', label: 'Tips' },
   { id: 'earnings', label: 'Earnings' },
   { id: 'payouts', label: 'Payouts' },
   { id: 'tax', label: 'Tax form' },
@@ -208,6 +210,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'engagement' && <EngagementPanel channel={name} token={token} />}
         {tab === 'emotes' && <EmotesPanel channel={name} token={token} />}
         {tab === 'subscribers' && <SubscribersPanel channel={name} token={token} />}
+        {tab === 'tips' && <TipsPanel channel={name} token={token} />}
         {tab === 'earnings' && <EarningsPanel channel={name} token={token} />}
         {tab === 'payouts' && <PayoutsPanel channel={name} token={token} />}
         {tab === 'tax' && <TaxFormPanel channel={name} token={token} />}

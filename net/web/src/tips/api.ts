@@ -38,3 +38,51 @@ export async function fetchTipSettings(channel: string): Promise<TipSettings> {
   const n = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
   return { minAmount: n(o.min_amount, 100), ttsMin: n(o.tts_min, 300), alerts: o.alerts !== false, alertDurationS: n(o.alert_duration_s, 8) };
 }
+
+export async function saveTipSettings(token: string, channel: string, s: TipSettings): Promise<void> {
+  await request('PUT', `${base(channel)}/tips/settings`, {
+    token,
+    body: { min_amount: s.minAmount, tts_min: s.ttsMin, alerts: s.alerts, alert_duration_s: s.alertDurationS },
+  });
+}
+
+export async function startCampaign(token: string, channel: string, body: { title: string; goal: number; ends_at_ms?: number }): Promise<Campaign | null> {
+  return parseCampaign(await request('POST', `${base(channel)}/campaign`, { token, body }));
+}
+
+export async function endCampaign(token: string, channel: string): Promise<Campaign | null> {
+  return parseCampaign(await request('DELETE', `${base(channel)}/campaign`, { token }));
+}
+
+/** A tip as the creator's list shows it. */
+export interface TipRow {
+  id: string;
+  from: string;
+  anonymous: boolean;
+  amount: number;
+  currency: string;
+  message: string;
+  messageShown: boolean;
+  status: string;
+  atMs: number;
+}
+
+export async function fetchTips(token: string, channel: string, limit = 50): Promise<TipRow[]> {
+  const o = ((await request('GET', `${base(channel)}/tips?limit=${limit}`, { token })) ?? {}) as { tips?: unknown };
+  if (!Array.isArray(o.tips)) return [];
+  return o.tips.map((v) => {
+    const t = (v ?? {}) as Record<string, unknown>;
+    const s = (x: unknown) => (typeof x === 'string' ? x : '');
+    return {
+      id: s(t.id),
+      from: s(t.from),
+      anonymous: t.anonymous === true,
+      amount: typeof t.amount === 'number' ? t.amount : 0,
+      currency: s(t.currency) || 'USD',
+      message: s(t.message),
+      messageShown: t.message_shown !== false,
+      status: s(t.status),
+      atMs: typeof t.at_ms === 'number' ? t.at_ms : 0,
+    };
+  });
+}
