@@ -225,7 +225,7 @@ transfer_result book::step(overlay& ov, const transfer_request& r, std::int64_t 
                                  "transfer " + r.id + " was applied with other fields");
   if (!r.code.empty() && (r.code.size() > limits::max_code || !valid_id(r.code)))
     return fail("invalid", "a code is at most 32 of a-z 0-9 : _ . -");
-  transfer_record rec{r.id, r.kind, r.debit, r.credit, r.amount, r.code, r.pending_id, 0, print};
+  transfer_record rec{static_cast<const transfer_fields&>(r), 0, print};
   if (r.kind == transfer_kind::posted || r.kind == transfer_kind::pending) {
     if (!r.pending_id.empty() || r.amount < 1 || r.amount > limits::max_amount || r.timeout_s < 0 ||
         r.timeout_s > limits::max_timeout_s ||
@@ -394,7 +394,7 @@ std::vector<transfer_record> book::due_expiries(std::int64_t now_ms) const {
   std::vector<transfer_record> out;
   for (auto& [id, p] : pending_)
     if (p.expires_at_ms > 0 && p.expires_at_ms <= now_ms)
-      out.push_back({"", transfer_kind::expire, p.debit, p.credit, p.amount, "", id, 0, 0});
+      out.push_back({{"", transfer_kind::expire, p.debit, p.credit, p.amount, "", id}, 0, 0});
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.pending_id < b.pending_id; });
   return out;
 }

@@ -56,8 +56,8 @@ struct account_spec {
 
 enum class transfer_kind { posted, pending, post, void_pending, expire };
 
-/// What a client asks for. For post/void only `pending_id` is needed (`amount` 0 posts it all).
-struct transfer_request {
+/// What a request and its journal record share.
+struct transfer_fields {
   std::string id;
   transfer_kind kind = transfer_kind::posted;
   std::string debit;
@@ -65,19 +65,16 @@ struct transfer_request {
   std::int64_t amount = 0;
   std::string code;
   std::string pending_id;
+};
+
+/// What a client asks for. For post/void only `pending_id` is needed (`amount` 0 posts it all).
+struct transfer_request : transfer_fields {
   std::int64_t timeout_s = 0;  // pending only; 0 = no timeout
   bool linked = false;
 };
 
 /// What is journaled for a committed transfer (debit, credit and amount resolved).
-struct transfer_record {
-  std::string id;
-  transfer_kind kind = transfer_kind::posted;
-  std::string debit;
-  std::string credit;
-  std::int64_t amount = 0;
-  std::string code;
-  std::string pending_id;
+struct transfer_record : transfer_fields {
   std::int64_t expires_at_ms = 0;  // pending only
   std::uint64_t fingerprint = 0;   // of the request's fields, for retries (0: an expiry)
 };
