@@ -245,6 +245,71 @@ struct state {
       payment_order.pop_front();
     }
   }
+  // A snapshot every few hundred events: renewals add events every month for ever.
+  std::string snapshot() const {
+    json recs = json::array();
+    for (auto& [_, r] : records)
+      recs.push_back(json{{"user", r.user},
+                          {"tier", r.tier},
+                          {"months", r.months},
+                          {"status", r.status},
+                          {"started_ms", r.started_ms},
+                          {"period_end_ms", r.period_end_ms},
+                          {"ended_ms", r.ended_ms},
+                          {"cancel", r.cancel},
+                          {"payment_method", r.payment_method},
+                          {"gifted_by", r.gifted_by},
+                          {"end_reason", r.end_reason},
+                          {"attempt", r.attempt},
+                          {"retry_at_ms", r.retry_at_ms},
+                          {"grace_until_ms", r.grace_until_ms},
+                          {"changes", r.changes}});
+    json tiers_j = json::array();
+    for (auto& t : tiers)
+      tiers_j.push_back(json{
+        {"tier", t.tier}, {"name", t.name}, {"price", t.price}, {"enabled", t.enabled}});
+    json paid = json::array();
+    for (auto& p : payment_order)
+      paid.push_back(json{{"payment", p}, {"users", paid_users.at(p)}});
+    return json{{"records", recs}, {"tiers", tiers_j}, {"payments", paid}}.dump();
+  }
+  void restore(const std::string& text) {
+    auto j = json::parse(text, nullptr, false);
+    if (!j.is_object())
+      return;
+    for (auto& t : j.value("tiers", json::array()))
+      if (auto n = t.value("tier", 0); n >= 1 && n <= 3)
+        tiers[n - 1] = tier_info{n, t.value("name", ""), t.value("price", std::int64_t{0}),
+                                 t.value("enabled", true)};
+    for (auto& x : j.value("records", json::array())) {
+      record r;
+      r.user = x.value("user", "");
+      r.tier = x.value("tier", 1);
+      r.months = x.value("months", std::uint32_t{0});
+      r.status = x.value("status", "ended");
+      r.started_ms = x.value("started_ms", std::int64_t{0});
+      r.period_end_ms = x.value("period_end_ms", std::int64_t{0});
+      r.ended_ms = x.value("ended_ms", std::int64_t{0});
+      r.cancel = x.value("cancel", false);
+      r.payment_method = x.value("payment_method", "");
+      r.gifted_by = x.value("gifted_by", "");
+      r.end_reason = x.value("end_reason", "");
+      r.attempt = x.value("attempt", 0);
+      r.retry_at_ms = x.value("retry_at_ms", std::int64_t{0});
+      r.grace_until_ms = x.value("grace_until_ms", std::int64_t{0});
+      r.changes = x.value("changes", std::uint64_t{0});
+      if (!r.user.empty())
+        records[r.user] = std::move(r);
+    }
+    for (auto& p : j.value("payments", json::array())) {
+      auto id = p.value("payment", "");
+      if (id.empty() || !payments.insert(id).second)
+        continue;
+      payment_order.push_back(id);
+      paid_users[id] = p.value("users", std::vector<std::string>{});
+    }
+  }
+
   // Past the bound, ended subscribers are forgotten (their months start again).
   void prune() {
     if (records.size() <= subscription_limits::max_records)

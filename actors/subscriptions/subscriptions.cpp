@@ -425,7 +425,9 @@ json list_json(const subs::state& st, const std::string& channel) {
 }
 
 caf::behavior subs_behavior(subs_actor* self, subs_env env, std::string channel) {
-  if (auto err = self->state.activate(self, *env.store, channel, {env.registry, env.clock}))
+  event_sourced<subs::state>::activation_options opts{env.registry, env.clock};
+  opts.snapshot_every = 256;
+  if (auto err = self->state.activate(self, *env.store, channel, opts))
     return self->state.refuse(self, err);
   return {
     [self, env](sub_tiers_atom) -> std::string {

@@ -485,3 +485,25 @@ TEST_CASE("routes: who may subscribe, gift, edit tiers and read the list") {
   CHECK(node.call(get, subs, eve).body["subscribers"].empty());
   CHECK(node.call(get, subs, runtime::principal::admin()).status == 200);
 }
+
+TEST_CASE("a snapshot keeps subscribers, saved cards and applied payments across a restart") {
+  subs_fixture f;
+  f.subscribe("bob", 3);
+  f.pay_last("pay_1");
+  f.ask_json("alice", sub_tiers_set_atom::value,
+             std::string{R"({"tiers":[{"tier":3,"price":1999}]})"}, std::string{"alice"});
+  for (int i = 0; i < 300; ++i)  // past the snapshot interval
+    f.ask_json("alice", sub_cancel_atom::value, std::string{"bob"}, i % 2 == 0);
+  f.restart();
+  CHECK(f.pay_last("pay_1") == "already");
+  auto s = f.status("bob");
+  CHECK(s["months"] == 1);
+  CHECK(s["tier"] == 3);
+  CHECK(s["cancel_at_period_end"] == false);
+  f.clock.advance(std::chrono::milliseconds(30 * day_ms));
+  s = f.tick_until("bob", [](const json& s) { return s["months"] == 2; });
+  CHECK(s["months"] == 2);
+  REQUIRE(f.charges().size() == 1);
+  CHECK(f.charges()[0]["payment_method"] == "pm_pay_1");
+  CHECK(f.charges()[0]["amount"] == 1999);
+}
