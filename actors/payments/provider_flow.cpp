@@ -206,7 +206,6 @@ void reverse_payment(provider_actor* self, const std::string& id, const std::str
   };
   if (p->share == 0)
     return finish();
-  auto input = booking_of(*p, provider);
   // The creator's share: the hold voided while it lasts; once posted, taken from the earnings;
   // once paid out, carried by the platform's revenue (code earnings_shortfall).
   ask_ledger(self, ledger_transfer_atom::value, reversal_void(id),
@@ -243,7 +242,6 @@ void reverse_payment(provider_actor* self, const std::string& id, const std::str
                               });
                  });
              });
-  (void)input;
 }
 
 void retry_unsettled(provider_actor* self) {

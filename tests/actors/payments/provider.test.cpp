@@ -281,11 +281,12 @@ TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reve
   test::payments_node n{"stripe"};
   auto cs = open_checkout(n, purchase("tip:s1", "tip", 700));
   CHECK(pay(n, cs, card("4242424242424242")).error == errc::unavailable);  // cards go to Stripe
-  auto webhook = [&](const std::string& id, const std::string& type, const json& object) {
+  auto webhook = [&](const std::string& id, const std::string& type, const json& object,
+                     std::int64_t age_s = 0) {
     auto body = json{{"id", id},
                      {"object", "event"},
                      {"type", type},
-                     {"created", n.clock.now_ms() / 1000},
+                     {"created", n.clock.now_ms() / 1000 + age_s},
                      {"data", {{"object", object}}}}
                   .dump();
     return n.call(http_method::post, "payments/stripe/webhook", "", body,
@@ -299,6 +300,9 @@ TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reve
   REQUIRE(first.status == 200);
   CHECK(first.body["applied"] == true);
   CHECK(webhook("evt_1", "checkout.session.completed", session).body["applied"] == false);
+  auto stale = webhook("evt_0", "checkout.session.completed", session, -60);
+  CHECK(stale.body["stale"] == true);
+  CHECK_FALSE(stale.body.contains("applied"));  // not handed to the provider at all
   json intent{{"id", "pi_1"},
               {"object", "payment_intent"},
               {"amount_received", 700},
