@@ -4,6 +4,7 @@
 #include "actors/channel/channel.hpp"
 #include "actors/chat/roles.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/emotes/emotes.hpp"
 #include "actors/payments/checkout.hpp"
 #include "actors/tips/internal.hpp"
 #include "actors/tips/tips.hpp"
@@ -54,8 +55,25 @@ void post_tip(const node_env& env, route_request&& req, route_reply reply) {
   start_purchase<tips_prepare_atom>(env, std::move(req), std::move(reply));
 }
 
+// An emote is gifted only when the channel has it (emotes/<channel>); other items go on at once.
 void post_gift(const node_env& env, route_request&& req, route_reply reply) {
-  start_purchase<tips_gift_prepare_atom>(env, std::move(req), std::move(reply));
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (!body.is_object() || body.value("item", std::string{}) != "emote")
+    return start_purchase<tips_gift_prepare_atom>(env, std::move(req), std::move(reply));
+  auto code = body.value("code", std::string{});
+  entity_ref<emotes_protocol>{env.registry, req.param("channel")}
+    .ask(emote_list_atom::value)
+    .then(*env.sys, [env, req = std::move(req), reply,
+                     code](caf::expected<std::string> list) mutable {
+      if (!list)
+        return reply(list.error());
+      auto answer = nlohmann::json::parse(*list, nullptr, false);
+      auto emotes = answer.is_object() ? answer.value("emotes", json::array()) : json::array();
+      for (auto& e : emotes)
+        if (e.is_object() && e.value("code", std::string{}) == code)
+          return start_purchase<tips_gift_prepare_atom>(env, std::move(req), std::move(reply));
+      reply(make_error(errc::invalid_argument, "the channel has no emote '" + code + "'"));
+    });
 }
 
 // A read of tips/<c> once the channel exists.

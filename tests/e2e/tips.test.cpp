@@ -74,6 +74,9 @@ TEST_CASE("tips: checkout, pay, alert frame, campaign, pending earnings") {
   auto friend_token = api_ok(node, "POST", "auth/signup", "",
                              {{"username", "pal"}, {"password", "pal-pass-12"}})["token"]
                         .get<std::string>();
+  CHECK(api_step(node, "POST", "channels/lobby/gifts", viewer,
+                 {{"item", "emote"}, {"to", "pal"}, {"code", "lobbyNope"}})
+          .status == 400);  // the channel has no such emote
   auto gift = api_ok(node, "POST", "channels/lobby/gifts", viewer,
                      {{"item", "points"}, {"to", "pal"}, {"points", 1000}});
   api_ok(
