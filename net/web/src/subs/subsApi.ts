@@ -132,6 +132,14 @@ export async function subscribe(channel: string, token: string, tier: string): P
   return url;
 }
 
+/** Gifts `count` subscriptions to random followers who are not subscribed: the pay page's path. */
+export async function giftSubs(channel: string, token: string, tier: string, count: number): Promise<string> {
+  const answer = obj(await request('POST', `${base(channel)}/subscriptions/gift`, { token, body: { tier, count } }));
+  const url = str(answer?.url);
+  if (!url.startsWith('/') || url.startsWith('//')) throw new ApiError(0, 'bad_response', 'checkout url missing');
+  return url;
+}
+
 export async function setCancel(channel: string, token: string, cancel: boolean): Promise<SubStatus> {
   return parseStatus(await request(cancel ? 'POST' : 'DELETE', `${base(channel)}/subscriptions/cancel`, { token }));
 }
