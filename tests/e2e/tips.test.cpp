@@ -65,6 +65,13 @@ TEST_CASE("tips: checkout, pay, alert frame, campaign, pending earnings") {
   CHECK(earnings["credits_pending"].get<std::int64_t>() > 0);
   CHECK(earnings["credits_pending"].get<std::int64_t>() <= 500);
 
+  // Settings: the broadcaster's and editors' alone.
+  CHECK(api_step(node, "PUT", "channels/lobby/tips/settings", viewer, {{"tts_min", 1000}}).status ==
+        403);
+  CHECK(api_ok(node, "PUT", "channels/lobby/tips/settings", admin,
+               {{"tts_min", 1000}, {"alert_duration_s", 5}})["tts_min"] == 1000);
+  CHECK(api_ok(node, "GET", "channels/lobby/tips/settings", "")["alert_duration_s"] == 5);
+
   // A refund takes the tip out of the campaign.
   api_ok(node, "POST", "admin/payments/" + tip["id"].get<std::string>() + "/refund", admin);
   CHECK(reader.next("campaign", 10s)["raised"] == 0);
