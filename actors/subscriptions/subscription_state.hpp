@@ -60,7 +60,7 @@ struct granted {
   std::string payment;
   std::string user;
   int tier = 1;
-  std::string kind;  // subscribe, renew, gift
+  std::string kind;  // subscribe, renew, upgrade, gift
   std::string gifted_by;
   bool anonymous = false;
   std::string payment_method;  // kept for renewals when not empty
@@ -204,7 +204,7 @@ struct state {
       r.gifted_by.clear();
       if (!e.payment_method.empty())
         r.payment_method = e.payment_method;
-      if (e.kind == "subscribe")
+      if (e.kind == "subscribe" || e.kind == "upgrade")
         r.cancel = false;
     }
     ++r.changes;

@@ -187,13 +187,16 @@ caf::result<std::string> start_checkout(subs_actor* self, const subs_env& env,
   std::string key;
   std::int64_t count = 1;
   if (!gift) {
-    if (const auto* r = st.find(buyer); r && r->status == "active")
-      return make_error(errc::conflict,
-                        r->tier == tier_n
-                          ? "you are already subscribed at this tier"
-                          : "you are already subscribed: changing tiers is not supported yet",
-                        "already_subscribed");
     const auto* r = st.find(buyer);
+    if (r && r->status == "active" && r->tier >= tier_n)
+      return make_error(errc::conflict,
+                        r->tier == tier_n ? "you are already subscribed at this tier"
+                                          : "you are subscribed at a higher tier: cancel it and "
+                                            "subscribe again when it ends",
+                        "already_subscribed");
+    // An upgrade (Twitch's rule): the new tier's price now, a new period from now.
+    if (r && r->status == "active")
+      metadata["kind"] = "upgrade";
     metadata["user"] = buyer;
     key = "sub:" + st.id() + ":" + buyer + ":" + std::to_string(tier_n) + ":" +
           std::to_string(r ? r->changes : 0);
@@ -299,7 +302,7 @@ caf::result<std::string> fulfil_payment(subs_actor* self, const std::string& tex
     std::int64_t base = now;
     if (live && how == "renew")
       base = std::max(r->period_end_ms, now - L::grace_ms);
-    else if (live)
+    else if (live && how != "upgrade")
       base = std::max(r->period_end_ms, now);
     int t = live && how == "gift" ? std::max(r->tier, tier) : tier;
     grants.push_back(subs::ev::granted{payment, user, t, how, how == "gift" ? payer : "",
@@ -314,7 +317,8 @@ caf::result<std::string> fulfil_payment(subs_actor* self, const std::string& tex
     for (auto& u : recipients)
       grant(u, "gift");
   } else {
-    grant(metadata.value("user", payer), kind == "renew" ? "renew" : "subscribe");
+    grant(metadata.value("user", payer),
+          kind == "renew" || kind == "upgrade" ? kind : std::string{"subscribe"});
   }
   if (grants.empty())
     return "fulfilled";

@@ -211,6 +211,20 @@ TEST_CASE("subscribe: a checkout of the tier, fulfilled once, active for 30 days
   auto again = f.checkout({{"buyer", "bob"}, {"tier", 2}});
   REQUIRE_FALSE(again);
   CHECK(code_of(again.error()) == errc::conflict);
+  auto lower = f.checkout({{"buyer", "bob"}, {"tier", 1}});
+  REQUIRE_FALSE(lower);
+  CHECK(code_of(lower.error()) == errc::conflict);
+
+  // An upgrade: the higher tier's price, a new period from now, one more month.
+  f.clock.advance(std::chrono::milliseconds(10 * day_ms));
+  f.subscribe("bob", 3);
+  CHECK(f.fake->checkouts.back()["amount"] == 2499);
+  CHECK(f.fake->checkouts.back()["metadata"]["kind"] == "upgrade");
+  CHECK(f.pay_last("pay_up") == "fulfilled");
+  s = f.status("bob");
+  CHECK(s["tier"] == 3);
+  CHECK(s["months"] == 2);
+  CHECK(s["renews_at_ms"] == f.clock.now_ms() + 30 * day_ms);
 
   // The owner reprices and disables; a disabled tier is not sold.
   auto set = f.ask_json("alice", sub_tiers_set_atom::value,
@@ -225,7 +239,7 @@ TEST_CASE("subscribe: a checkout of the tier, fulfilled once, active for 30 days
                                  std::string{R"({"tiers":[{"tier":1,"price":5}]})"},
                                  std::string{"alice"}));
   f.restart();
-  CHECK(f.status("bob")["months"] == 1);
+  CHECK(f.status("bob")["months"] == 2);
   CHECK(f.ask_json("alice", sub_tiers_atom::value)["tiers"][2]["price"] == 1999);
 }
 
