@@ -59,7 +59,8 @@ function SubscribeControls({ channel, token }: { channel: string; token: string 
             type="button"
             class="btn sub-tier"
             data-tier={t.id}
-            disabled={busy || (status?.subscribed === true && gift === 0)}
+            // A subscriber may gift any tier, or upgrade to a higher one (a new period from now).
+            disabled={busy || (status?.subscribed === true && gift === 0 && t.tier <= status.tier)}
             onClick={() => run(async () => window.location.assign(gift > 0 ? await giftSubs(channel, token, t.id, gift) : await subscribe(channel, token, t.id)))}
           >
             {t.name} <span class="sub-price">{gift > 0 ? `${gift} × ${formatPrice(t.price, tiers.currency)}` : `${formatPrice(t.price, tiers.currency)}/month`}</span>
@@ -96,11 +97,10 @@ function SubscribeControls({ channel, token }: { channel: string; token: string 
           id="sub-gift"
           aria-expanded={open}
           onClick={() => {
-            if (gift === 0) setGift(1);
             choose();
           }}
         >
-          Gift subs
+          Upgrade or gift
         </button>
         {chooser}
         {error && <span class="form-error">{error}</span>}
