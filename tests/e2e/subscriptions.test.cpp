@@ -1,7 +1,8 @@
 // Subscriptions end to end on one node with the sandbox provider and a test clock: a viewer
 // subscribes over REST and pays the checkout with the sandbox's good card; in subscribers-only
 // chat their message carries the subscriber badge while a viewer who is not subscribed is
-// refused; 30 days later the saved card renews it; a cancel ends it at the next period's end.
+// refused; a gift goes to a random follower who is not subscribed (the room sees the gift
+// frame); 30 days later the saved card renews it, a canceled one and the gift end.
 #include <doctest/doctest.h>
 
 #include <functional>
@@ -114,6 +115,31 @@ TEST_CASE("subscriptions: subscribe and pay, badge, subscribers-only chat, renew
   CHECK(line["user"] == "vera");
   CHECK(line["badges"] == json{"subscriber/2/1"});
 
+  // A gift to a random follower who is not subscribed: omar, the only one; the room sees it.
+  api_ok(node, "POST", "channels/lobby/follow", omar);
+  api_ok(node, "POST", "channels/lobby/follow", vera);  // subscribed: never drawn
+  json gift;
+  for (auto until = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(50ms)) {  // the follows read model catches up
+    auto r = api_step(node, "POST", "channels/lobby/subscriptions/gift", vera,
+                      {{"tier", "basic"}, {"count", 1}});
+    if (r.status == 201) {
+      gift = r.body;
+      break;
+    }
+  }
+  REQUIRE(gift.is_object());
+  api_ok(
+    node, "POST", "payments/checkouts/" + gift["checkout"].get<std::string>() + "/pay", vera,
+    {{"card_number", "4242424242424242"}, {"exp_month", 12}, {"exp_year", 2040}, {"cvc", "123"}});
+  auto gifted = broadcaster->next("gift", 10s);
+  REQUIRE(gifted.is_object());
+  CHECK(gifted["from"] == "vera");
+  CHECK(gifted["to"] == json{"omar"});
+  CHECK(gifted["item"] == "sub");
+  CHECK(await_sub(node, omar, [](const json& s) { return s["subscribed"] == true; })["gifted_by"] ==
+        "vera");
+
   // 30 days on (the node's test clock): the saved card renews vera; nate's canceled one ends.
   // Sessions expire on that clock too, so the operator's list is read from here on.
   api_ok(node, "POST", "admin/test-clock", admin, {{"advance_s", period_s + 60}});
@@ -127,7 +153,8 @@ TEST_CASE("subscriptions: subscribe and pay, badge, subscribers-only chat, renew
   for (auto until = std::chrono::steady_clock::now() + 10s;
        std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(100ms)) {
     list = api_ok(node, "GET", "channels/lobby/subscriptions", admin);
-    if (by_user("vera")["months"] == 2 && by_user("nate")["status"] == "ended")
+    if (by_user("vera")["months"] == 2 && by_user("nate")["status"] == "ended" &&
+        by_user("omar")["status"] == "ended")
       break;
   }
   CHECK(by_user("vera")["months"] == 2);
@@ -135,6 +162,7 @@ TEST_CASE("subscriptions: subscribe and pay, badge, subscribers-only chat, renew
   CHECK(by_user("vera")["renews_at_ms"] == renews_at + period_s * 1000);
   CHECK(by_user("nate")["status"] == "ended");
   CHECK(by_user("nate")["end_reason"] == "canceled");
+  CHECK(by_user("omar")["end_reason"] == "gift_ended");  // gifts do not renew
   CHECK(list["active"] == 1);
   CHECK(chat_command(*nate_chat, {{"type", "send"}, {"text", "still here?"}})["code"] ==
         "subscribers_only");
