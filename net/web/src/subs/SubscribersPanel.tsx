@@ -46,7 +46,7 @@ export function SubscribersPanel({ channel, token }: { channel: string; token: s
 
   const active = subs?.filter((s) => s.subscribed).length ?? 0;
   return (
-    <div class="subs-panel">
+    <section class="dash-card subs-panel" id="subscribers-panel">
       <h3>Tiers</h3>
       {tiers && (
         <form class="subs-tier-editor" onSubmit={save} aria-label="Subscription tiers">
@@ -103,7 +103,7 @@ export function SubscribersPanel({ channel, token }: { channel: string; token: s
           </tbody>
         </table>
       )}
-      {tiers && subs && <p class="subs-note">Prices are monthly, in {tiers.currency}; example: {formatPrice(tiers.tiers[0]?.price ?? 0, tiers.currency)}.</p>}
-    </div>
+      {tiers && <p class="muted">Prices are monthly, in {tiers.currency}: {tiers.tiers.map((t) => `${t.name} ${formatPrice(t.price, tiers.currency)}`).join(', ')}.</p>}
+    </section>
   );
 }
