@@ -60,9 +60,8 @@ json user_json(const user_view& user, bool owner_view) {
 // Opens a session for `user` and answers with its token.
 void open_session(const node_env& env, user_view user, unsigned status, route_reply reply) {
   auto token = runtime::random_hex(32);
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+  // The session entity checks expiry against the node's clock, which --test-clock may move.
+  auto now = env.clock->now_ms();
   session_ref{env.registry, runtime::token_digest(token)}
     .ask(create_atom::value, user.username, now + session_lifetime_ms)
     .then(*env.sys, [reply, status, token, user](caf::expected<session_view> session) {

@@ -28,6 +28,7 @@
 #include "storage/event_store.hpp"
 #include "storage/read_model.hpp"
 #include "tests/actors/entity_fixture.hpp"
+#include "tests/actors/route_match.hpp"
 
 namespace aethex::test {
 
@@ -162,7 +163,7 @@ class api_node {
     auto path = target.substr(0, question);
     for (auto& r : routes.routes) {
       actors::route_request req;
-      if (r.method != method || !match(r.pattern, path, req))
+      if (r.method != method || !match_route(r.pattern, path, req))
         continue;
       req.query = question == std::string::npos ? "" : target.substr(question + 1);
       req.body = body.is_null() ? "" : body.dump();
@@ -219,31 +220,6 @@ class api_node {
   actors::console::adapter_table adapters;
 
  private:
-  static bool match(const std::string& pattern, const std::string& path,
-                    actors::route_request& req) {
-    auto split = [](const std::string& text) {
-      std::vector<std::string> parts;
-      std::size_t from = 0;
-      for (auto slash = text.find('/'); slash != std::string::npos; slash = text.find('/', from)) {
-        parts.push_back(text.substr(from, slash - from));
-        from = slash + 1;
-      }
-      parts.push_back(text.substr(from));
-      return parts;
-    };
-    auto want = split(pattern);
-    auto got = split(path);
-    if (want.size() != got.size())
-      return false;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-      if (want[i].starts_with("{"))
-        req.params[want[i].substr(1, want[i].size() - 2)] = got[i];
-      else if (want[i] != got[i])
-        return false;
-    }
-    return true;
-  }
-
   std::filesystem::path folder_;
   std::mutex db_mutex_;
 };

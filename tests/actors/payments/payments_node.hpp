@@ -21,6 +21,7 @@
 #include "actors/payments/provider.hpp"
 #include "actors/payouts/payouts.hpp"
 #include "tests/actors/entity_fixture.hpp"
+#include "tests/actors/route_match.hpp"
 
 namespace aethex::test {
 
@@ -47,9 +48,13 @@ struct pay_answer {
 
 class payments_node {
  public:
-  explicit payments_node(std::string provider = "sandbox") {
+  /// `send_http`: what stands in for Stripe's API in stripe mode (none: the default refusal).
+  explicit payments_node(std::string provider = "sandbox", actors::http_sender send_http = {}) {
     config.money.provider = provider;
     config.stripe_webhook_secrets = {"whsec_payments_test"};
+    config.money.stripe_api_key = "sk_test_unit";
+    if (send_http)
+      env.send_http = std::move(send_http);
     env.sys = &sys;
     env.store = store.get();
     env.config = &config;
@@ -123,7 +128,7 @@ class payments_node {
                   std::map<std::string, std::string, std::less<>> headers = {}) {
     for (auto& r : routes.routes) {
       actors::route_request req;
-      if (r.method != method || !match(r.pattern, path, req))
+      if (r.method != method || !match_route(r.pattern, path, req))
         continue;
       req.body = body.is_null() ? "" : body.is_string() ? body.get<std::string>() : body.dump();
       req.headers = std::move(headers);
@@ -161,32 +166,6 @@ class payments_node {
   actors::module_list modules = actors::all_modules();
   actors::node_env env;
   actors::route_table routes;
-
- private:
-  static bool match(const std::string& pattern, const std::string& path,
-                    actors::route_request& req) {
-    auto split = [](const std::string& text) {
-      std::vector<std::string> parts;
-      std::size_t from = 0;
-      for (auto slash = text.find('/'); slash != std::string::npos; slash = text.find('/', from)) {
-        parts.push_back(text.substr(from, slash - from));
-        from = slash + 1;
-      }
-      parts.push_back(text.substr(from));
-      return parts;
-    };
-    auto want = split(pattern);
-    auto got = split(path);
-    if (want.size() != got.size())
-      return false;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-      if (want[i].starts_with("{"))
-        req.params[want[i].substr(1, want[i].size() - 2)] = got[i];
-      else if (want[i] != got[i])
-        return false;
-    }
-    return true;
-  }
 };
 
 }  // namespace aethex::test
