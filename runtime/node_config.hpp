@@ -27,6 +27,11 @@ struct monetization_config {
   // Key file of the tax forms' encryption (libsodium secretbox); kept outside the data folder
   // so a copy of the data alone does not reveal them. Empty: "<data folder>.tax-key" beside it.
   std::filesystem::path tax_key_file;
+  // Stripe mode's secret API key (sk_...), sent as the bearer of every request to Stripe.
+  // Secret: never logged. Empty: stripe mode cannot create sessions or charge (503 / failed).
+  std::string stripe_api_key;
+  // Where Stripe's API is; tests point it at a loopback stand-in.
+  std::string stripe_api_base = "https://api.stripe.com";
 };
 
 struct node_config {

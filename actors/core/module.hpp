@@ -22,9 +22,11 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/core/console_adapter.hpp"
+#include "actors/core/outbound_http.hpp"
 #include "actors/core/route.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
+#include "runtime/errors.hpp"
 #include "runtime/node_config.hpp"
 #include "runtime/principal.hpp"
 #include "storage/event_store.hpp"
@@ -103,6 +105,12 @@ struct node_env {
   std::function<void()> read_models_changed = [] {};
   /// Set by the identity module's start().
   bearer_resolver resolve_bearer;
+  /// Sends an HTTP request off the node (net/app's transport); `done` runs on the transport's
+  /// thread, so an entity must hand the answer to itself as a message. Filled before add_kinds.
+  std::function<void(outbound_request, std::function<void(caf::expected<outbound_response>)>)>
+    send_http = [](outbound_request, std::function<void(caf::expected<outbound_response>)> done) {
+      done(make_error(errc::unavailable, "no outbound HTTP"));
+    };
 };
 
 class domain_module {

@@ -17,7 +17,7 @@ class payments_domain final : public domain_module {
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
     add_payment_event_kinds(kinds, *env.store, *env.clock);
     if (env.config)
-      add_payment_provider_kind(kinds, *env.store, *env.config, *env.clock);
+      add_payment_provider_kind(kinds, *env.store, *env.config, *env.clock, env.send_http);
   }
   // Waiting fulfilments and holds resume after a restart: the provider activates and ticks.
   void start(node_env& env) const override {

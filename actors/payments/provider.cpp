@@ -209,7 +209,8 @@ caf::expected<std::string> save_method_of(provider_actor* self, const std::strin
                card.value("last4", ""),
                card.value("exp_month", 0),
                card.value("exp_year", 0),
-               card.value("behaviour", "")};
+               card.value("behaviour", ""),
+               {}};
   if (auto list = st.methods_by_user.find(user); list != st.methods_by_user.end()) {
     for (const auto& pm : list->second) {
       const auto& known = st.methods.at(pm);
@@ -294,7 +295,7 @@ caf::result<std::string> open_checkout(provider_actor* self, const std::string& 
   const auto now = st.clock().now_ms();
   auto answer = [&](const checkout_rec& k) {
     return json{{"checkout", k.id},
-                {"url", "/pay/" + k.id},
+                {"url", k.session_url.empty() ? "/pay/" + k.id : k.session_url},
                 {"status", checkout_json(k, now, st.id()).at("status")}}
       .dump();
   };
@@ -309,6 +310,11 @@ caf::result<std::string> open_checkout(provider_actor* self, const std::string& 
   c->id = new_payment_id("cs_");
   c->currency = st.config->money.currency;
   c->expires_ms = now + checkout_open_ms;
+  if (st.id() == "stripe") {  // recorded once Stripe's session exists
+    auto rp = self->make_response_promise<std::string>();
+    open_stripe_checkout(self, std::move(*c), rp);
+    return rp;
+  }
   if (auto err = st.emit(payments::ev::checkout_opened{*c}))
     return err;
   return answer(st.checkouts.at(c->id));
@@ -320,7 +326,7 @@ caf::result<std::string> pay(provider_actor* self, const std::string& cs, const 
   st.touch();
   if (st.id() != "sandbox")
     return make_error(errc::unavailable,
-                      "cards are entered on Stripe Checkout; this node cannot reach Stripe yet");
+                      "cards are entered on Stripe Checkout: the checkout's url leads there");
   auto found = payer_checkout(self, cs, payer);
   if (!found)
     return found.error();
@@ -394,8 +400,12 @@ caf::result<std::string> charge(provider_actor* self, const std::string& request
   auto method = st.methods.find(pm);
   if (method == st.methods.end() || method->second.user != c->payer)
     return refuse("payment_method_not_found");
-  if (st.id() != "sandbox")
-    return refuse("provider_unavailable");  // off-session Stripe charges need the transport
+  if (st.id() == "stripe") {
+    c->currency = st.config->money.currency;
+    auto rp = self->make_response_promise<std::string>();
+    charge_with_stripe(self, std::move(*c), method->second, rp);
+    return rp;
+  }
   auto behaviour = sandbox::card_class_of(method->second.behaviour);
   if (auto code = sandbox::off_session_decline(behaviour); !code.empty())
     return refuse(code);
@@ -428,9 +438,11 @@ json method_json(const method_rec& m) {
 
 caf::behavior provider_behavior(provider_actor* self, caf::actor registry,
                                 storage::event_store* store, std::string id,
-                                const runtime::node_config* config, const runtime::clock* clock) {
+                                const runtime::node_config* config, const runtime::clock* clock,
+                                http_sender send_http) {
   auto& st = self->state;
   st.config = config;
+  st.send_http = std::move(send_http);
   std::remove_reference_t<decltype(st)>::activation_options opts{registry, clock};
   opts.snapshot_every = provider_snapshot_every;
   if (auto err = st.activate(self, *store, id, opts))
@@ -515,6 +527,10 @@ caf::behavior provider_behavior(provider_actor* self, caf::actor registry,
       retry_unsettled(self);
       return json{{"pending", self->state.unsettled.size()}}.dump();
     },
+    [self](provider_stripe_answer_atom, std::uint64_t n, const std::string& error,
+           std::int64_t status, const std::string& body) {
+      stripe_answered(self, n, error, static_cast<long>(status), body);
+    },
     [self](provider_timer_atom) {
       retry_unsettled(self);
       self->delayed_send(self, provider_tick_every, provider_timer_atom::value);
@@ -527,11 +543,12 @@ caf::behavior provider_behavior(provider_actor* self, caf::actor registry,
 }  // namespace
 
 void add_payment_provider_kind(runtime::entity_kinds& kinds, storage::event_store& store,
-                               const runtime::node_config& config, const runtime::clock& clock) {
-  kinds.factories["payments"] = [&store, &config, &clock](caf::actor_system& sys,
-                                                          const caf::actor& registry,
-                                                          const std::string& id) {
-    return sys.spawn(provider_behavior, registry, &store, id, &config, &clock);
+                               const runtime::node_config& config, const runtime::clock& clock,
+                               http_sender send_http) {
+  kinds.factories["payments"] = [&store, &config, &clock, send_http](caf::actor_system& sys,
+                                                                     const caf::actor& registry,
+                                                                     const std::string& id) {
+    return sys.spawn(provider_behavior, registry, &store, id, &config, &clock, send_http);
   };
 }
 

@@ -13,18 +13,30 @@
 
 #include "actors/payments/booking.hpp"
 #include "actors/payments/provider_state.hpp"
+#include "actors/payments/stripe_requests.hpp"
 
 namespace aethex::actors::payments {
 
 /// Waits for a payment to be booked: called with none once it is, or with the reason it is not.
 using booked_waiter = std::function<void(const caf::error&)>;
 
+/// An answer from Stripe's API: the parsed body on any HTTP status, or the transport's error.
+using stripe_answer = std::function<void(caf::expected<std::pair<long, nlohmann::json>>)>;
+
 struct provider_live : provider_state {
   const runtime::node_config* config = nullptr;
+  http_sender send_http;
+  // Not journaled: requests to Stripe on their way (answered as messages, by number) and
+  // the callers of checkouts being opened there, by key (one session per key).
+  std::uint64_t next_request = 0;
+  std::unordered_map<std::uint64_t, stripe_answer> stripe_waiting;
+  std::unordered_map<std::string, std::vector<caf::typed_response_promise<std::string>>> opening;
   // Not journaled: requests on their way and callers waiting for a booking.
   std::unordered_set<std::string> in_flight;  // "<step>:<payment>"
   std::unordered_map<std::string, std::vector<booked_waiter>> waiters;
-  bool keep_active() const { return !unsettled.empty() || !waiters.empty(); }
+  bool keep_active() const {
+    return !unsettled.empty() || !waiters.empty() || !stripe_waiting.empty();
+  }
   void on_passivate() {
     for (auto& [id, list] : waiters)
       for (auto& w : list)
@@ -63,5 +75,23 @@ caf::result<std::string> settle_dispute(provider_actor* self, const std::string&
                                         const std::string& outcome);
 /// Retries every unsettled payment's next step (at most a bounded number per call).
 void retry_unsettled(provider_actor* self);
+
+/// Requests to Stripe waiting for an answer at once; more are refused (provider_unavailable).
+inline constexpr std::size_t max_stripe_waiting = 1000;
+/// The message the transport's answer comes back as: (atom, number, error, status, body).
+using provider_stripe_answer_atom = caf::atom_constant<caf::atom("paystrans")>;
+/// Sends `request` to Stripe; `done` runs inside the entity once the answer arrives.
+void call_stripe(provider_actor* self, stripe::api_request request, stripe_answer done);
+/// Hands the answer numbered `n` to its waiting callback.
+void stripe_answered(provider_actor* self, std::uint64_t n, const std::string& error, long status,
+                     const std::string& body);
+/// Stripe mode: creates checkout `c`'s Checkout Session, then records the checkout with it and
+/// answers `rp` (and any caller of the same key meanwhile) with {"checkout","url","status"}.
+void open_stripe_checkout(provider_actor* self, checkout_rec c,
+                          caf::typed_response_promise<std::string> rp);
+/// Stripe mode: charges saved method `m` off-session for purchase `c` (a PaymentIntent), then
+/// records and books the payment; answers as the sandbox's charge does.
+void charge_with_stripe(provider_actor* self, checkout_rec c, const method_rec& m,
+                        caf::typed_response_promise<std::string> rp);
 
 }  // namespace aethex::actors::payments

@@ -30,6 +30,7 @@ struct checkout_rec {
   bool save_method = false;
   std::string return_path;
   std::int64_t expires_ms = 0;
+  std::string session, session_url;  // stripe mode: the Checkout Session (cs_… at Stripe)
   // Not in the opening event: what happened since.
   std::string payment;      // set once paid
   std::string action_card;  // the card waiting for 3-D Secure (JSON), else empty
@@ -37,7 +38,7 @@ struct checkout_rec {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(checkout_rec, id, key, payer, channel, product,
                                                 amount, currency, description, fulfil_kind,
                                                 fulfil_id, metadata, save_method, return_path,
-                                                expires_ms)
+                                                expires_ms, session, session_url)
 
 struct payment_rec {
   std::string id, checkout, key, payer, channel, product;
@@ -63,9 +64,10 @@ struct method_rec {
   std::string id, user, brand, last4;
   int exp_month = 0, exp_year = 0;
   std::string behaviour;  // the sandbox card's class (sandbox_cards.hpp)
+  std::string customer;   // stripe mode: the cus_… the pm_… (Stripe's id) is attached to
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(method_rec, id, user, brand, last4, exp_month,
-                                                exp_year, behaviour)
+                                                exp_year, behaviour, customer)
 
 namespace ev {
 struct checkout_opened {

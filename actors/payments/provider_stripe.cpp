@@ -30,6 +30,19 @@ caf::result<std::string> apply_stripe_event(provider_actor* self, const std::str
     auto it = st.checkouts.find(cs);
     if (it == st.checkouts.end())
       return not_applied("no checkout " + cs);
+    // The card kept for off-session charges is Stripe's pm_… (on the PaymentIntent's event,
+    // whichever of the two comes first), with the customer it is attached to.
+    if (auto pm = str("payment_method");
+        it->second.save_method && pm.starts_with("pm_") && !st.methods.contains(pm)) {
+      const auto& payer = it->second.payer;
+      if (auto list = st.methods_by_user.find(payer);
+          list != st.methods_by_user.end() && list->second.size() >= max_methods_per_user)
+        if (auto err = st.emit(ev::method_removed{list->second.front()}))
+          return err;
+      if (
+        auto err = st.emit(ev::method_saved{{pm, payer, "", "", 0, 0, "stripe", str("customer")}}))
+        return err;
+    }
     if (!it->second.payment.empty())
       return not_applied("already applied");
     bool session = type == "checkout.session.completed";

@@ -138,6 +138,18 @@ void add_money_options(CLI::App& serve, runtime::monetization_config& money) {
                 "Smallest payout, minor units (5000 = 50.00)")
     ->capture_default_str()
     ->check(CLI::Range(std::int64_t{1}, std::int64_t{100000000}));
+  serve.add_option("--stripe-api-key", money.stripe_api_key,
+                   "Stripe secret API key (sk_...) for stripe mode (or $AETHEX_STRIPE_API_KEY; "
+                   "prefer the config file or the variable: ps shows flags)");
+  serve
+    .add_option("--stripe-api-base", money.stripe_api_base,
+                "Base URL of Stripe's API (tests point it at a stand-in)")
+    ->capture_default_str()
+    ->check([](const std::string& url) {
+      return url.starts_with("https://") || url.starts_with("http://")
+               ? std::string{}
+               : std::string{"must be an http:// or https:// URL"};
+    });
   serve.add_option("--tax-key-file", money.tax_key_file,
                    "Key file encrypting tax forms, outside the data folder "
                    "(default: <data folder>.tax-key)");
@@ -306,6 +318,13 @@ void finish_serve_options(const CLI::App& serve, runtime::node_config& config) {
   settle_secret(serve, "cluster-secret", "AETHEX_CLUSTER_SECRET", config.cluster_secret);
   settle_secret(serve, "srt-passphrase", "AETHEX_SRT_PASSPHRASE", config.srt_passphrase);
   settle_stripe_secrets(config.stripe_webhook_secrets);
+  // The flag or config key, else the variable; removed either way, like the other secrets.
+  if (const char* key = std::getenv("AETHEX_STRIPE_API_KEY");
+      key != nullptr && config.money.stripe_api_key.empty())
+    config.money.stripe_api_key = CLI::detail::trim_copy(std::string{key});
+  ::unsetenv("AETHEX_STRIPE_API_KEY");
+  while (config.money.stripe_api_base.ends_with('/'))
+    config.money.stripe_api_base.pop_back();
   if (config.money.tax_key_file.empty()) {
     auto data = config.data_dir.lexically_normal();
     if (!data.has_filename())

@@ -30,10 +30,10 @@ void apply_config(CLI::App& command, std::istream& in, const std::string& name);
 
 /// Settles what depends on several sources once the command line and the config file are
 /// read: secrets (flag, else --cluster-secret-file / --srt-passphrase-file, else
-/// AETHEX_CLUSTER_SECRET / AETHEX_SRT_PASSPHRASE / AETHEX_STRIPE_WEBHOOK_SECRET, which are then
-/// removed from the environment)
-/// and the cluster port of a node that joins without --cluster-port. Throws
-/// std::runtime_error with a message for the operator.
+/// AETHEX_CLUSTER_SECRET / AETHEX_SRT_PASSPHRASE / AETHEX_STRIPE_WEBHOOK_SECRET /
+/// AETHEX_STRIPE_API_KEY, which are then removed from the environment) and the cluster port of a
+/// node that joins without --cluster-port. Throws std::runtime_error with a message for the
+/// operator.
 void finish_serve_options(const CLI::App& serve, runtime::node_config& config);
 
 }  // namespace aethex::app

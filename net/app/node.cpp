@@ -34,6 +34,7 @@
 #include "net/live/media_routes.hpp"
 #include "net/app/cluster_setup.hpp"
 #include "net/app/node_services.hpp"
+#include "net/app/outbound_http.hpp"
 #include "net/mail/mailer.hpp"
 #include "net/app/http_routes.hpp"
 #include "net/app/metrics.hpp"
@@ -185,6 +186,16 @@ int run_node(const runtime::node_config& config) {
   env.sys = &sys;
   env.store = store.get();
   env.config = &config;
+  // Requests off the node (Stripe's API): stopped before the actor system goes, so no answer
+  // reaches an actor of a system that is gone; entities asking later hear an error.
+  auto outbound = std::make_shared<outbound_http>();
+  struct stop_outbound {
+    std::shared_ptr<outbound_http> transport;
+    ~stop_outbound() { transport->stop(); }
+  } stop_transport{outbound};
+  env.send_http = [outbound](actors::outbound_request request, outbound_done done) {
+    outbound->send(std::move(request), std::move(done));
+  };
   env.node_id = node_id_of(config);
   env.admin_token_digest = admin_digest;
   env.http_endpoint = http_endpoint_of(config);

@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "actors/payments/booking.hpp"
+#include "actors/payments/provider.hpp"
 #include "actors/payments/provider_state.hpp"
 #include "actors/payments/sandbox_cards.hpp"
 #include "tests/actors/payments/payments_node.hpp"
@@ -41,8 +43,46 @@ json card(const std::string& number, const std::string& cvc = "123") {
 std::string open_checkout(test::payments_node& n, const json& request) {
   auto answer = n.provider(checkout_create_atom::value, request.dump());
   REQUIRE(answer["status"] == "open");
-  CHECK(answer["url"] == "/pay/" + answer["checkout"].get<std::string>());
+  if (n.config.money.provider == "sandbox")
+    CHECK(answer["url"] == "/pay/" + answer["checkout"].get<std::string>());
   return answer["checkout"];
+}
+
+// Stands in for Stripe's API: records each request and answers like Stripe (a session; a
+// PaymentIntent that succeeded, or Stripe's error for pm_decline; no answer at all for pm_down).
+struct fake_stripe {
+  std::mutex mutex;
+  std::vector<outbound_request> requests;
+  http_sender sender() {
+    return [this](outbound_request r, std::function<void(caf::expected<outbound_response>)> done) {
+      {
+        std::lock_guard lock(mutex);
+        requests.push_back(r);
+      }
+      if (r.url.ends_with("/v1/checkout/sessions"))
+        done(outbound_response{200, R"({"id":"cs_test_1","object":"checkout.session",)"
+                                    R"("url":"https://checkout.stripe.test/cs_test_1"})"});
+      else if (r.body.find("payment_method=pm_down") != std::string::npos)
+        done(make_error(errc::unavailable, "connection refused"));
+      else if (r.body.find("payment_method=pm_decline") != std::string::npos)
+        done(outbound_response{402, R"({"error":{"code":"card_declined",)"
+                                    R"("decline_code":"insufficient_funds","message":"No."}})"});
+      else
+        done(outbound_response{200, R"({"id":"pi_off_1","status":"succeeded"})"});
+    };
+  }
+  outbound_request last() {
+    std::lock_guard lock(mutex);
+    REQUIRE(!requests.empty());
+    return requests.back();
+  }
+};
+
+std::string header_of(const outbound_request& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name)
+      return v;
+  return {};
 }
 
 test::pay_answer pay(test::payments_node& n, const std::string& cs, const json& body) {
@@ -278,8 +318,21 @@ TEST_CASE("a refund during the hold voids it; a lost dispute reverses like a ref
 }
 
 TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reverses") {
-  test::payments_node n{"stripe"};
+  fake_stripe stripe;
+  test::payments_node n{"stripe", stripe.sender()};
   auto cs = open_checkout(n, purchase("tip:s1", "tip", 700));
+  auto sent = stripe.last();
+  CHECK(sent.method == "POST");
+  CHECK(sent.url == "https://api.stripe.com/v1/checkout/sessions");
+  CHECK(header_of(sent, "Authorization") == "Bearer sk_test_unit");
+  CHECK(header_of(sent, "Idempotency-Key") == "checkout:" + cs);
+  CHECK(sent.body.find("metadata[checkout]=" + cs) != std::string::npos);
+  CHECK(sent.body.find("line_items[0][price_data][unit_amount]=700") != std::string::npos);
+  // The same key: the same checkout and Stripe's session url, nothing sent again.
+  auto again = n.provider(checkout_create_atom::value, purchase("tip:s1", "tip", 700).dump());
+  CHECK(again["checkout"] == cs);
+  CHECK(again["url"] == "https://checkout.stripe.test/cs_test_1");
+  CHECK(stripe.requests.size() == 1);
   CHECK(pay(n, cs, card("4242424242424242")).error == errc::unavailable);  // cards go to Stripe
   auto webhook = [&](const std::string& id, const std::string& type, const json& object,
                      std::int64_t age_s = 0) {
@@ -319,6 +372,80 @@ TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reve
   n.log->with([](auto& l) { CHECK(l.fulfilled.size() == 1); });
 }
 
+TEST_CASE("Stripe: the saved pm_ charged off-session; Stripe's error and no transport fail") {
+  fake_stripe stripe;
+  test::payments_node n{"stripe", stripe.sender()};
+  auto cs = open_checkout(n, purchase("sub:s2", "sub", 500, true));
+  CHECK(stripe.last().body.find("payment_intent_data[setup_future_usage]=off_session") !=
+        std::string::npos);
+  auto body = json{{"id", "evt_pi"},
+                   {"object", "event"},
+                   {"type", "payment_intent.succeeded"},
+                   {"created", n.clock.now_ms() / 1000},
+                   {"data",
+                    {{"object",
+                      {{"id", "pi_s2"},
+                       {"object", "payment_intent"},
+                       {"amount_received", 500},
+                       {"payment_method", "pm_card_s2"},
+                       {"customer", "cus_s2"},
+                       {"metadata", {{"checkout", cs}}}}}}}}
+                .dump();
+  auto applied = n.call(
+    http_method::post, "payments/stripe/webhook", "", body,
+    {{"stripe-signature",
+      test::stripe_signature_header("whsec_payments_test", n.clock.now_ms() / 1000, body)}});
+  REQUIRE(applied.status == 200);
+  auto methods = n.call(http_method::get, "payments/methods", "bob").body["methods"];
+  REQUIRE(methods.size() == 1);
+  CHECK(methods[0]["method"] == "pm_card_s2");
+
+  auto charge = [&](const std::string& key, const std::string& pm) {
+    auto request = purchase(key);
+    request["payment_method"] = pm;
+    return n.provider(payment_charge_atom::value, request.dump());
+  };
+  auto renewed = charge("renew:s2", "pm_card_s2");
+  REQUIRE(renewed["status"] == "succeeded");
+  auto sent = stripe.last();
+  CHECK(sent.url.ends_with("/v1/payment_intents"));
+  CHECK(header_of(sent, "Idempotency-Key") == "charge:renew:s2");
+  CHECK(sent.body.find("customer=cus_s2") != std::string::npos);
+  CHECK(sent.body.find("off_session=true") != std::string::npos);
+  auto payment = n.provider(payment_get_atom::value, renewed["payment"].get<std::string>());
+  CHECK(payment["booked"] == true);
+  CHECK(charge("renew:s2", "pm_card_s2")["payment"] == renewed["payment"]);  // once per key
+  CHECK(stripe.requests.size() == 2);
+
+  // Stripe's error and a transport that cannot reach it: failed, nothing booked.
+  auto with_method = [&](const std::string& pm) {
+    n.provider(payment_stripe_apply_atom::value, std::string{"payment_intent.succeeded"},
+               json{{"id", "pi_" + pm},
+                    {"amount_received", 500},
+                    {"payment_method", pm},
+                    {"metadata",
+                     {{"checkout", open_checkout(n, purchase("sub:" + pm, "sub", 500, true))}}}}
+                 .dump());
+  };
+  with_method("pm_decline");
+  with_method("pm_down");
+  auto declined = charge("renew:d", "pm_decline");
+  CHECK(declined["status"] == "failed");
+  CHECK(declined["code"] == "insufficient_funds");
+  auto down = charge("renew:u", "pm_down");
+  CHECK(down["status"] == "failed");
+  CHECK(down["code"] == "provider_unavailable");
+  CHECK(charge("renew:x", "pm_unknown")["code"] == "payment_method_not_found");
+}
+
+TEST_CASE("Stripe mode without a transport: the checkout is refused, not opened") {
+  test::payments_node n{"stripe"};
+  auto answer = n.ask<std::string>("payments", "stripe", checkout_create_atom::value,
+                                   purchase("tip:none", "tip", 700).dump());
+  REQUIRE_FALSE(answer);
+  CHECK(code_of(answer.error()) == errc::unavailable);
+}
+
 TEST_CASE("a snapshot restores checkouts, payments with their marks, saved cards and history") {
   payments::provider_state a;
   payments::checkout_rec c;
@@ -337,7 +464,7 @@ TEST_CASE("a snapshot restores checkouts, payments with their marks, saved cards
   a.apply(payments::ev::payment_recorded{p}, {3, 3});
   a.apply(payments::ev::payment_marked{"pay_1", "booked", {}}, {4, 4});
   a.apply(payments::ev::payment_marked{"pay_1", "reversed", "refund"}, {5, 5});
-  a.apply(payments::ev::method_saved{{"pm_1", "bob", "visa", "4242", 12, 2030, "succeeds"}},
+  a.apply(payments::ev::method_saved{{"pm_1", "bob", "visa", "4242", 12, 2030, "succeeds", {}}},
           {6, 6});
 
   payments::provider_state b;

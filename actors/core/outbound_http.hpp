@@ -1,0 +1,24 @@
+// The node's outbound HTTP as data: what a module asks to send and what came back. actors/ may
+// not do network I/O, so node_env::send_http carries these to net/app's transport (libcurl on a
+// worker thread), which answers through the callback.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aethex::actors {
+
+struct outbound_request {
+  std::string method;  // "POST", "GET"
+  std::string url;     // absolute: "https://api.stripe.com/v1/checkout/sessions"
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct outbound_response {
+  long status = 0;  // the HTTP status; any status is an answer, errors are transport failures
+  std::string body;
+};
+
+}  // namespace aethex::actors
