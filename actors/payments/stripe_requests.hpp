@@ -3,9 +3,9 @@
 // is the same request to Stripe) and the form-encoded body in Stripe's bracket notation
 // (line_items[0][price_data][unit_amount]=500), the way Stripe's own libraries send it.
 //
-// Sending them is not here: actors/ may not do network I/O, and the node has no outbound HTTP
-// transport yet. A node in stripe mode records Stripe's webhooks and applies them; creating
-// sessions, off-session charges, Connect accounts and transfers waits for that transport.
+// Sending them is not here: actors/ may not do network I/O; the provider hands them to the
+// node's outbound transport (node_env::send_http, provider_stripe_api.cpp). Checkout Sessions
+// and off-session PaymentIntents are sent; Connect accounts and transfers are not yet.
 #pragma once
 
 #include <cstdint>
