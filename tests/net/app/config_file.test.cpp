@@ -186,6 +186,29 @@ TEST_CASE("Stripe webhook secrets: flag, else config file, else the environment"
   CHECK(settled("serve", "", "whsec_env1, whsec_env2,") == secrets{"whsec_env1", "whsec_env2"});
 }
 
+TEST_CASE("Stripe API key: flag, else config file, else the environment; the API base") {
+  auto settled = [](const std::string& args, const std::string& file, const char* env) {
+    if (env)
+      ::setenv("AETHEX_STRIPE_API_KEY", env, 1);
+    else
+      ::unsetenv("AETHEX_STRIPE_API_KEY");
+    serve_command command{args};
+    command.read(file);
+    aethex::app::finish_serve_options(*command.serve, command.config);
+    CHECK(std::getenv("AETHEX_STRIPE_API_KEY") == nullptr);  // not inherited by children
+    return command.config.money;
+  };
+  CHECK(settled("serve", "", nullptr).stripe_api_key.empty());
+  CHECK(settled("serve", "", nullptr).stripe_api_base == "https://api.stripe.com");
+  CHECK(settled("serve --stripe-api-key sk_flag", "stripe-api-key = \"sk_file\"\n", "sk_env")
+          .stripe_api_key == "sk_flag");
+  CHECK(settled("serve", "stripe-api-key = \"sk_file\"\n", "sk_env").stripe_api_key == "sk_file");
+  CHECK(settled("serve", "", "sk_env").stripe_api_key == "sk_env");
+  CHECK(settled("serve --stripe-api-base http://127.0.0.1:9/", "", nullptr).stripe_api_base ==
+        "http://127.0.0.1:9");
+  CHECK_THROWS(settled("serve --stripe-api-base ftp://x", "", nullptr));
+}
+
 TEST_CASE("a missing file is refused with its name") {
   serve_command command;
   auto missing = fs::temp_directory_path() / "aethex-config-test-missing.toml";
