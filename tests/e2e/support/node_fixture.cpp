@@ -30,11 +30,8 @@ bool lost_port_race(const child_process& process) {
 }
 
 bool became_ready(const child_process& process, std::initializer_list<const char*> listeners) {
-  eventually(
-    [&] {
-      return log_has_ready(process, listeners) || lost_port_race(process);
-    },
-    std::chrono::seconds(15));
+  eventually([&] { return log_has_ready(process, listeners) || lost_port_race(process); },
+             std::chrono::seconds(15));
   return log_has_ready(process, listeners);
 }
 
