@@ -1,7 +1,8 @@
 // Stripe's webhook endpoint (docs/payments.md). Anyone may call it: the Stripe-Signature header
 // is the authentication. Order of the checks: configured (503), size (413), signature (400), the
 // event's shape (400), then payment_events/stripe records it once, and payments/<provider>
-// applies the events that move money unless they are stale.
+// applies the events that move money unless they are stale; Stripe Connect's go to the
+// channel's payouts/<channel>.
 #include <span>
 
 #include "actors/core/entity_ref.hpp"
@@ -9,6 +10,7 @@
 #include "actors/payments/payment_events.hpp"
 #include "actors/payments/provider.hpp"
 #include "actors/payments/stripe_signature.hpp"
+#include "actors/payouts/payouts.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -43,6 +45,11 @@ bool moves_money(std::string_view type) {
          type == "charge.refunded" || type == "charge.dispute.closed";
 }
 
+// Stripe Connect events about a channel's payouts (docs/payments.md).
+bool concerns_payouts(std::string_view type) {
+  return type == "account.updated" || type == "transfer.reversed";
+}
+
 caf::error invalid_event(const std::string& why) {
   return make_error(errc::invalid_argument, "not a Stripe event: " + why);
 }
@@ -53,6 +60,58 @@ std::string short_string_at(const json& object, const char* key) {
     return {};
   auto text = it->get<std::string>();
   return text.size() <= max_stripe_id ? text : std::string{};
+}
+
+// An onboarded Express account (payouts enabled) becomes the channel's payout destination; a
+// reversed Transfer voids the payout it carried while that is still in flight (a paid one is
+// only recorded). Both find our channel or payout in the metadata the request builders set
+// (stripe_requests.hpp): metadata[channel] on the account, metadata[payout] on the Transfer.
+void apply_connect_event(const node_env& env, const std::string& type, const json& object,
+                         json recorded, route_reply reply) {
+  auto done = [reply, recorded](bool applied) mutable {
+    recorded["applied"] = applied;
+    reply(route_response::json(200, recorded));
+  };
+  auto metadata = object.find("metadata");
+  auto meta = [&](const char* key) {
+    return metadata != object.end() && metadata->is_object() ? short_string_at(*metadata, key)
+                                                             : std::string{};
+  };
+  if (type == "account.updated") {
+    auto account = short_string_at(object, "id");
+    auto channel = meta("channel");
+    auto enabled = object.find("payouts_enabled");
+    if (!account.starts_with("acct_") || channel.empty() || enabled == object.end() ||
+        !enabled->is_boolean() || !enabled->get<bool>())
+      return done(false);  // onboarding not finished: nothing can be paid there yet
+    entity_ref<payouts_protocol>{env.registry, channel}
+      .ask(payout_account_atom::value, json{{"stripe_account", account}}.dump())
+      .then(*env.sys, [done, reply](caf::expected<std::string> answer) mutable {
+        if (!answer)
+          return reply(answer.error());  // Stripe delivers it again
+        done(true);
+      });
+    return;
+  }
+  // "payout:<channel>:<n>", our payout id (actors/payouts).
+  auto payout = meta("payout");
+  auto colon = payout.rfind(':');
+  if (!payout.starts_with("payout:") || colon <= 7 || colon + 1 >= payout.size() ||
+      payout.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+      payout.size() - colon > 19)
+    return done(false);
+  auto channel = payout.substr(7, colon - 7);
+  auto n = std::stoull(payout.substr(colon + 1));
+  entity_ref<payouts_protocol>{env.registry, channel}
+    .ask(payout_fail_atom::value, std::uint64_t{n}, std::string{"the Stripe transfer was reversed"})
+    .then(*env.sys, [done, reply](caf::expected<std::string> answer) mutable {
+      if (answer)
+        return done(true);
+      auto code = code_of(answer.error());
+      if (code == errc::conflict || code == errc::not_found)
+        return done(false);  // paid already, or not ours: recorded, nothing to undo here
+      reply(answer.error());
+    });
 }
 
 void receive_stripe_event(const node_env& env, route_request&& req, route_reply reply) {
@@ -88,16 +147,20 @@ void receive_stripe_event(const node_env& env, route_request&& req, route_reply 
     return reply(invalid_event("'data.object' must be an object"));
   const auto& object = (*data)["object"];
   bool acts = moves_money(type);
+  bool connect = concerns_payouts(type);
   entity_ref<payment_events_protocol>{env.registry, std::string{stripe_events_id}}
     .ask(stripe_event_atom::value, std::move(id), type, created->get<std::int64_t>(),
          short_string_at(object, "id"), short_string_at(object, "object"))
-    .then(*env.sys, [env, reply, acts, type, object = acts ? object.dump() : std::string{}](
-                      caf::expected<std::string> answer) {
+    .then(*env.sys, [env, reply, acts, connect, type,
+                     object = acts || connect ? object.dump()
+                                              : std::string{}](caf::expected<std::string> answer) {
       if (!answer)
         return reply(answer.error());
       auto recorded = json::parse(*answer);
-      if (!acts || recorded.value("stale", false))
+      if (!(acts || connect) || recorded.value("stale", false))
         return reply(route_response{200, std::move(*answer), {}});
+      if (connect)
+        return apply_connect_event(env, type, json::parse(object), std::move(recorded), reply);
       // A duplicate goes on too: applying is idempotent in the provider, and a delivery whose
       // application failed (503, so Stripe retries) is recorded already.
       entity_ref<payments_protocol>{env.registry, payment_provider_id(*env.config)}

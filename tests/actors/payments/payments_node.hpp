@@ -29,6 +29,8 @@ namespace aethex::test {
 struct seller_log {
   std::mutex mutex;
   std::vector<nlohmann::json> fulfilled, reversed, holds;
+  std::vector<std::string> accounts;          // payout destinations set by Stripe Connect
+  std::vector<std::uint64_t> failed_payouts;  // payouts voided by a reversed Transfer
   int attempts = 0;
   bool refuse = false;
 
@@ -85,10 +87,26 @@ class payments_node {
     kinds.factories["payouts"] = [log](caf::actor_system& sys, const caf::actor&,
                                        const std::string&) {
       return sys.spawn([log]() -> caf::behavior {
-        return {[log](actors::earnings_held_atom, const std::string& h) {
-          log->with([&](seller_log& l) { l.holds.push_back(nlohmann::json::parse(h)); });
-          return std::string{R"({"held":true})"};
-        }};
+        return {
+          [log](actors::earnings_held_atom, const std::string& h) {
+            log->with([&](seller_log& l) { l.holds.push_back(nlohmann::json::parse(h)); });
+            return std::string{R"({"held":true})"};
+          },
+          [log](actors::payout_account_atom, const std::string& body) {
+            log->with([&](seller_log& l) {
+              l.accounts.push_back(nlohmann::json::parse(body).at("stripe_account"));
+            });
+            return body;
+          },
+          // Payout 1 is in flight; any other was paid already (the entity's conflict).
+          [log](actors::payout_fail_atom, std::uint64_t n,
+                const std::string&) -> caf::result<std::string> {
+            if (n != 1)
+              return make_error(errc::conflict, "payout " + std::to_string(n) + " is paid");
+            log->with([&](seller_log& l) { l.failed_payouts.push_back(n); });
+            return std::string{R"({"status":"failed"})"};
+          },
+        };
       });
     };
     registry = runtime::spawn_entity_registry(sys, std::move(kinds));

@@ -372,6 +372,42 @@ TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reve
   n.log->with([](auto& l) { CHECK(l.fulfilled.size() == 1); });
 }
 
+TEST_CASE("Stripe Connect: an onboarded account is the channel's; a reversed transfer fails it") {
+  test::payments_node n{"stripe"};
+  auto webhook = [&](const std::string& id, const std::string& type, const json& object) {
+    auto body = json{{"id", id},
+                     {"object", "event"},
+                     {"type", type},
+                     {"created", n.clock.now_ms() / 1000},
+                     {"data", {{"object", object}}}}
+                  .dump();
+    auto answer = n.call(
+      http_method::post, "payments/stripe/webhook", "", body,
+      {{"stripe-signature",
+        test::stripe_signature_header("whsec_payments_test", n.clock.now_ms() / 1000, body)}});
+    REQUIRE(answer.status == 200);
+    return answer.body.value("applied", false);
+  };
+  json account{{"id", "acct_1"},
+               {"object", "account"},
+               {"payouts_enabled", false},
+               {"metadata", {{"channel", "alice"}}}};
+  CHECK_FALSE(webhook("evt_a1", "account.updated", account));  // still onboarding
+  account["payouts_enabled"] = true;
+  CHECK(webhook("evt_a2", "account.updated", account));
+  json transfer{
+    {"id", "tr_1"}, {"object", "transfer"}, {"metadata", {{"payout", "payout:alice:1"}}}};
+  CHECK(webhook("evt_t1", "transfer.reversed", transfer));
+  transfer["metadata"]["payout"] = "payout:alice:2";  // paid already: recorded, nothing undone
+  CHECK_FALSE(webhook("evt_t2", "transfer.reversed", transfer));
+  transfer["metadata"]["payout"] = "payout:alice:x";  // not one of ours
+  CHECK_FALSE(webhook("evt_t3", "transfer.reversed", transfer));
+  n.log->with([](auto& l) {
+    CHECK(l.accounts == std::vector<std::string>{"acct_1"});
+    CHECK(l.failed_payouts == std::vector<std::uint64_t>{1});
+  });
+}
+
 TEST_CASE("Stripe: the saved pm_ charged off-session; Stripe's error and no transport fail") {
   fake_stripe stripe;
   test::payments_node n{"stripe", stripe.sender()};
