@@ -10,7 +10,8 @@
 //   the viewer completes it, and the second alert follows the first; a second OBS source with
 //   /overlay/CHANNEL/campaign shows the campaign (the caller started one) with both tips;
 // - the viewer, back on the channel page, buys a gift bundle of channel points for
-//   --gift-to over the API: the chat shows everyone the gift's animated banner;
+//   --gift-to through the Gift button and the pay page: another viewer's chat shows the
+//   gift's animated banner;
 // - the owner (--owner-token) opens the dashboard's Tips tab: both tips are listed, with the
 //   campaign's progress.
 // Screenshots: overlay-alert.png, pay-result.png, overlay-campaign.png, chat-gift.png,
@@ -128,25 +129,32 @@ try {
   await goal.screenshot({ path: shots.campaign, omitBackground: true });
 
   begin('a gift bundle shows in the chat');
+  // Another viewer watches the channel's chat while the buyer goes through the Gift button and
+  // the pay page: the banner reaches everyone in the room, not only the buyer.
+  current = obs;
+  await obs.goto(`${base}/c/${channel}`, { waitUntil: 'domcontentloaded' });
+  await obs.locator('.chat-panel[data-status="open"]').waitFor();
   current = viewer;
   await viewer.goto(`${base}/c/${channel}`, { waitUntil: 'domcontentloaded' });
-  await viewer.locator('.chat-panel[data-status="open"]').waitFor();
-  const auth = { Authorization: `Bearer ${args['viewer-token']}` };
-  const gift = await viewer.request.post(`${base}/api/v1/channels/${channel}/gifts`, {
-    headers: auth,
-    data: { item: 'points', to: args['gift-to'], points: 1000 },
-  });
-  const { checkout } = await gift.json();
-  const paid = await viewer.request.post(`${base}/api/v1/payments/checkouts/${checkout}/pay`, {
-    headers: auth,
-    data: { card_number: '4242424242424242', exp_month: 12, exp_year: 2040, cvc: '123' },
-  });
-  checks.gift_paid = paid.ok();
-  const burst = viewer.locator('[data-testid="gift-burst"]');
+  await viewer.click('[data-testid="gift-button"]');
+  await viewer.locator('[data-testid="gift-dialog"]').waitFor();
+  await viewer.fill('[data-testid="gift-to"]', args['gift-to']);
+  await viewer.fill('[data-testid="gift-points"]', '1000');
+  await viewer.click('[data-testid="gift-submit"]');
+  await viewer.waitForURL(/\/pay\/cs_/);
+  await viewer.fill('[data-testid="pay-card-number"]', '4242424242424242');
+  await viewer.fill('[data-testid="pay-exp"]', '12/34');
+  await viewer.fill('[data-testid="pay-cvc"]', '123');
+  await viewer.click('[data-testid="pay-submit"]');
+  await viewer.locator('[data-testid="pay-result"]').waitFor();
+  out.gift_result = (await viewer.locator('[data-testid="pay-result"]').innerText()).replace(/\s+/g, ' ').trim();
+  checks.gift_paid = /succeeded|paid|thank/i.test(out.gift_result);
+  current = obs;
+  const burst = obs.locator('[data-testid="gift-burst"]');
   await burst.waitFor();
   out.gift_burst = (await burst.innerText()).replace(/\s+/g, ' ').trim();
   checks.gift_burst = out.gift_burst.includes('1,000 channel points') && out.gift_burst.includes(args['gift-to']);
-  await viewer.screenshot({ path: shots.gift });
+  await obs.screenshot({ path: shots.gift });
 
   begin('the owner reads the tips on the dashboard');
   const owner = await person('owner', { token: args['owner-token'], username: channel });

@@ -20,6 +20,7 @@ import { LiveClipButton } from '../components/LiveClipButton';
 import { useSession } from '../auth';
 import { useWatchBeats } from '../components/useWatchBeats';
 import { DonateButton } from '../tips/DonateButton';
+import { GiftButton } from '../tips/GiftButton';
 import { CampaignBar } from '../tips/CampaignBar';
 import { SubscribeButton } from '../subs/SubscribeButton';
 
@@ -175,6 +176,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
             <div class="channel-actions">
               <FollowButton channel={name} followers={ch.followers} />
               <DonateButton channel={name} />
+              <GiftButton channel={name} />
               <SubscribeButton channel={name} owner={ch.owner} />
               {ch.owner && <OwnerActions owner={ch.owner} />}
               {ch.live && token && <LiveClipButton channel={name} token={token} />}

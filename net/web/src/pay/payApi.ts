@@ -89,3 +89,11 @@ export async function fetchTestCards(): Promise<TestCard[]> {
     return { number: str(r.number), brand: str(r.brand), outcome: str(r.outcome) };
   });
 }
+
+/**
+ * Where a checkout answer may send the viewer: this node's pay page (a path, never `//host`) or,
+ * with the Stripe provider, Stripe's hosted Checkout (https only).
+ */
+export function isCheckoutUrl(url: string): boolean {
+  return (url.startsWith('/') && !url.startsWith('//')) || url.startsWith('https://');
+}

@@ -3,6 +3,7 @@
 // emotes' locks. Parsing is pure, so it is unit-tested; the REST calls are thin.
 import { ApiError } from '../api';
 import { request } from '../accountApi';
+import { isCheckoutUrl } from '../pay/payApi';
 
 export interface SubTier {
   tier: number;
@@ -128,7 +129,7 @@ export async function fetchMySub(channel: string, token: string): Promise<SubSta
 export async function subscribe(channel: string, token: string, tier: string): Promise<string> {
   const answer = obj(await request('POST', `${base(channel)}/subscriptions`, { token, body: { tier } }));
   const url = str(answer?.url);
-  if (!url.startsWith('/') || url.startsWith('//')) throw new ApiError(0, 'bad_response', 'checkout url missing');
+  if (!isCheckoutUrl(url)) throw new ApiError(0, 'bad_response', 'checkout url missing');
   return url;
 }
 
@@ -136,7 +137,7 @@ export async function subscribe(channel: string, token: string, tier: string): P
 export async function giftSubs(channel: string, token: string, tier: string, count: number): Promise<string> {
   const answer = obj(await request('POST', `${base(channel)}/subscriptions/gift`, { token, body: { tier, count } }));
   const url = str(answer?.url);
-  if (!url.startsWith('/') || url.startsWith('//')) throw new ApiError(0, 'bad_response', 'checkout url missing');
+  if (!isCheckoutUrl(url)) throw new ApiError(0, 'bad_response', 'checkout url missing');
   return url;
 }
 

@@ -2,6 +2,7 @@
 // /pay/<cs>; the campaign and the settings are public reads.
 import { request } from '../accountApi';
 import { ApiError } from '../api';
+import { isCheckoutUrl } from '../pay/payApi';
 import { parseCampaign, type Campaign } from './model';
 
 const base = (c: string) => `/api/v1/channels/${encodeURIComponent(c)}`;
@@ -13,7 +14,7 @@ export interface Checkout {
 
 function parseCheckout(v: unknown): Checkout {
   const o = (v ?? {}) as Record<string, unknown>;
-  if (typeof o.checkout !== 'string' || typeof o.url !== 'string' || !o.url.startsWith('/'))
+  if (typeof o.checkout !== 'string' || typeof o.url !== 'string' || !isCheckoutUrl(o.url))
     throw new ApiError(0, 'bad_response', 'checkout missing in the answer');
   return { checkout: o.checkout, url: o.url };
 }
@@ -85,4 +86,14 @@ export async function fetchTips(token: string, channel: string, limit = 50): Pro
       atMs: typeof t.at_ms === 'number' ? t.at_ms : 0,
     };
   });
+}
+
+/** A gift bundle for another viewer (docs/api.md#tips): points, one of the channel's emotes, or a badge. */
+export type GiftOrder =
+  | { item: 'points'; to: string; points: number }
+  | { item: 'emote'; to: string; code: string }
+  | { item: 'badge'; to: string; badge: 'supporter' | 'heart' | 'star' };
+
+export async function createGift(token: string, channel: string, order: GiftOrder): Promise<Checkout> {
+  return parseCheckout(await request('POST', `${base(channel)}/gifts`, { token, body: order }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertQueue, campaignPercent, describeGift, formatAmount, parseAmountInput, parseCampaign, parseGiftFrame, parseTipFrame, type TipAlert } from './model';
+import { AlertQueue, campaignPercent, describeGift, formatAmount, giftPrice, parseAmountInput, parseCampaign, parseGiftFrame, parseTipFrame, type TipAlert } from './model';
 
 const alert = (id: string, durationS = 5): TipAlert => ({ id, from: 'bob', amount: 500, currency: 'USD', message: 'hi', tts: false, durationS });
 
@@ -56,5 +56,19 @@ describe('tips model', () => {
     expect(q.tick(10000)?.id).toBe('d');
     expect(q.tick(15000)?.id).toBe('e');
     expect(q.tick(20000)).toBeNull();
+  });
+});
+
+describe('giftPrice', () => {
+  it('prices bundles as the node does', () => {
+    expect(giftPrice('points', 1000)).toBe(100);
+    expect(giftPrice('points', 25_000)).toBe(2500);
+    expect(giftPrice('emote')).toBe(299);
+    expect(giftPrice('badge')).toBe(499);
+  });
+  it('refuses points bundles the node refuses', () => {
+    expect(giftPrice('points', 500)).toBeNull();
+    expect(giftPrice('points', 1500)).toBeNull();
+    expect(giftPrice('points', 101_000)).toBeNull();
   });
 });

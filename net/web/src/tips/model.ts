@@ -159,3 +159,16 @@ export class AlertQueue {
     return this.waiting.length;
   }
 }
+
+/** Gift bundle prices in minor units, as the node charges them (actors/tips/tips.hpp gift_catalog). */
+export const GIFT_PRICES = { per1000Points: 100, emote: 299, badge: 499 } as const;
+export const GIFT_POINTS_MIN = 1000;
+export const GIFT_POINTS_MAX = 100_000;
+
+/** What a gift costs; null when a points bundle is not a multiple of 1,000 within its bounds. */
+export function giftPrice(item: 'points' | 'emote' | 'badge', points = GIFT_POINTS_MIN): number | null {
+  if (item === 'emote') return GIFT_PRICES.emote;
+  if (item === 'badge') return GIFT_PRICES.badge;
+  if (!Number.isInteger(points) || points < GIFT_POINTS_MIN || points > GIFT_POINTS_MAX || points % 1000 !== 0) return null;
+  return (points / 1000) * GIFT_PRICES.per1000Points;
+}
