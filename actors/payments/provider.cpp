@@ -508,6 +508,14 @@ caf::behavior provider_behavior(provider_actor* self, caf::actor registry,
     [self](payment_refund_atom, const std::string& payment) -> caf::result<std::string> {
       self->state.touch();
       auto rp = self->make_response_promise<std::string>();
+      if (self->state.id() == "stripe") {
+        auto it = self->state.payments.find(payment);
+        if (it != self->state.payments.end())
+          refund_with_stripe(self, it->second, rp);
+        else
+          rp.deliver(make_error(errc::not_found, "no payment " + payment));
+        return rp;
+      }
       reverse_payment(self, payment, "refund", [rp](caf::expected<std::string> r) mutable {
         if (!r) {
           rp.deliver(r.error());

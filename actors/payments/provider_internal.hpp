@@ -93,5 +93,9 @@ void open_stripe_checkout(provider_actor* self, checkout_rec c,
 /// records and books the payment; answers as the sandbox's charge does.
 void charge_with_stripe(provider_actor* self, checkout_rec c, const method_rec& m,
                         caf::typed_response_promise<std::string> rp);
+/// Stripe mode: asks Stripe to refund payment `p` in full; the ledger is reversed when Stripe's
+/// charge.refunded arrives (the money only comes back once Stripe has refunded it).
+void refund_with_stripe(provider_actor* self, const payment_rec& p,
+                        caf::typed_response_promise<std::string> rp);
 
 }  // namespace aethex::actors::payments

@@ -204,4 +204,35 @@ void charge_with_stripe(provider_actor* self, checkout_rec c, const method_rec& 
     });
 }
 
+void refund_with_stripe(provider_actor* self, const payment_rec& p,
+                        caf::typed_response_promise<std::string> rp) {
+  if (!p.reversed.empty()) {
+    rp.deliver(make_error(errc::conflict, "the payment was already reversed (" + p.reversed + ")",
+                          "already_reversed"));
+    return;
+  }
+  if (p.external.empty()) {
+    rp.deliver(make_error(errc::conflict, "Stripe has no PaymentIntent for this payment"));
+    return;
+  }
+  auto request = stripe::refund(self->state.config->money.stripe_api_key, p.external, p.id);
+  call_stripe(self, std::move(request),
+              [rp, id = p.id](caf::expected<std::pair<long, json>> answer) mutable {
+                if (!answer) {
+                  rp.deliver(answer.error());
+                  return;
+                }
+                const auto& [status, body] = *answer;
+                if (status < 200 || status >= 300) {
+                  auto [code, message] = stripe_error_of(body);
+                  rp.deliver(make_error(errc::conflict, "Stripe refused the refund: " + message,
+                                        std::move(code)));
+                  return;
+                }
+                rp.deliver(json{
+                  {"payment", id}, {"status", "refund_requested"}, {"refund", body.value("id", "")}}
+                             .dump());
+              });
+}
+
 }  // namespace aethex::actors::payments

@@ -152,4 +152,11 @@ api_request transfer_to_account(std::string_view secret_key, const transfer_para
   return post(secret_key, "/v1/transfers", f, "transfer:" + p.payout);
 }
 
+api_request refund(std::string_view secret_key, std::string_view payment_intent,
+                   std::string_view payment) {
+  form_fields f{{"payment_intent", std::string{payment_intent}},
+                {"metadata[payment]", std::string{payment}}};
+  return post(secret_key, "/v1/refunds", f, "refund:" + std::string{payment});
+}
+
 }  // namespace aethex::actors::stripe

@@ -5,7 +5,7 @@
 //
 // Sending them is not here: actors/ may not do network I/O; the provider hands them to the
 // node's outbound transport (node_env::send_http, provider_stripe_api.cpp). Checkout Sessions
-// and off-session PaymentIntents are sent; Connect accounts and transfers are not yet.
+// off-session PaymentIntents and refunds are sent; Connect accounts and transfers are not yet.
 #pragma once
 
 #include <cstdint>
@@ -92,5 +92,10 @@ struct transfer_params {
 };
 /// POST /v1/transfers to a connected account.
 api_request transfer_to_account(std::string_view secret_key, const transfer_params& p);
+
+/// POST /v1/refunds: a PaymentIntent refunded in full; Idempotency-Key "refund:<payment>" and
+/// metadata[payment] with our payment id.
+api_request refund(std::string_view secret_key, std::string_view payment_intent,
+                   std::string_view payment);
 
 }  // namespace aethex::actors::stripe

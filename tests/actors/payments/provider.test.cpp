@@ -59,7 +59,9 @@ struct fake_stripe {
         std::lock_guard lock(mutex);
         requests.push_back(r);
       }
-      if (r.url.ends_with("/v1/checkout/sessions"))
+      if (r.url.ends_with("/v1/refunds"))
+        done(outbound_response{200, R"({"id":"re_1","object":"refund","status":"succeeded"})"});
+      else if (r.url.ends_with("/v1/checkout/sessions"))
         done(outbound_response{200, R"({"id":"cs_test_1","object":"checkout.session",)"
                                     R"("url":"https://checkout.stripe.test/cs_test_1"})"});
       else if (r.body.find("payment_method=pm_down") != std::string::npos)
@@ -364,6 +366,18 @@ TEST_CASE("Stripe: checkout.session.completed applies once; charge.refunded reve
   CHECK(n.account("channel:alice:earnings")["credits_pending"] == 700 - 50);
   REQUIRE(tick_until(n, [&] { return n.log->with([](auto& l) { return !l.fulfilled.empty(); }); }));
 
+  // The operator's refund goes to Stripe; the ledger moves once Stripe says it refunded.
+  auto payment = n.log->with([](test::seller_log& l) {
+    return l.fulfilled.front()["payment"].get<std::string>();
+  });
+  auto refund = n.call(http_method::post, "admin/payments/" + payment + "/refund", "admin");
+  REQUIRE(refund.status == 200);
+  CHECK(refund.body["status"] == "refund_requested");
+  auto asked = stripe.last();
+  CHECK(asked.url == "https://api.stripe.com/v1/refunds");
+  CHECK(header_of(asked, "Idempotency-Key") == "refund:" + payment);
+  CHECK(asked.body == "payment_intent=pi_1&metadata[payment]=" + payment);
+  CHECK(n.account("channel:alice:earnings")["credits_pending"] == 700 - 50);
   json charge{{"id", "ch_1"}, {"object", "charge"}, {"payment_intent", "pi_1"}};
   n.clock.advance(std::chrono::seconds(5));
   CHECK(webhook("evt_3", "charge.refunded", charge).body["applied"] == true);

@@ -81,7 +81,8 @@ TEST_CASE("a Checkout Session in subscription mode") {
         "&subscription_data[metadata][channel]=alice");
 }
 
-TEST_CASE("PaymentIntent off-session, Subscription, Express account, Account Link, Transfer") {
+TEST_CASE(
+  "PaymentIntent off-session, Subscription, Express account, Account Link, Transfer, Refund") {
   auto pi = payment_intent_off_session(
     "sk_test_1", {"sub:bob:alice:2", 499, "USD", "cus_9", "pm_1", "Renewal", {{"checkout", ""}}});
   CHECK(pi.path == "/v1/payment_intents");
@@ -114,4 +115,9 @@ TEST_CASE("PaymentIntent off-session, Subscription, Express account, Account Lin
   CHECK(transfer.path == "/v1/transfers");
   CHECK(header(transfer, "Idempotency-Key") == "transfer:po_7");
   CHECK(transfer.body == "amount=12345&currency=eur&destination=acct_1&metadata[payout]=po_7");
+
+  auto back = refund("sk_test_1", "pi_1", "pay_7");
+  CHECK(back.path == "/v1/refunds");
+  CHECK(header(back, "Idempotency-Key") == "refund:pay_7");
+  CHECK(back.body == "payment_intent=pi_1&metadata[payment]=pay_7");
 }
