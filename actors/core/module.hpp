@@ -107,10 +107,10 @@ struct node_env {
   bearer_resolver resolve_bearer;
   /// Sends an HTTP request off the node (net/app's transport); `done` runs on the transport's
   /// thread, so an entity must hand the answer to itself as a message. Filled before add_kinds.
-  std::function<void(outbound_request, std::function<void(caf::expected<outbound_response>)>)>
-    send_http = [](outbound_request, std::function<void(caf::expected<outbound_response>)> done) {
-      done(make_error(errc::unavailable, "no outbound HTTP"));
-    };
+  http_sender send_http = [](outbound_request,
+                             std::function<void(caf::expected<outbound_response>)> done) {
+    done(make_error(errc::unavailable, "no outbound HTTP"));
+  };
 };
 
 class domain_module {

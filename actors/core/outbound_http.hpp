@@ -3,9 +3,12 @@
 // worker thread), which answers through the callback.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <caf/expected.hpp>
 
 namespace aethex::actors {
 
@@ -20,5 +23,9 @@ struct outbound_response {
   long status = 0;  // the HTTP status; any status is an answer, errors are transport failures
   std::string body;
 };
+
+/// Sends a request off the node; the callback runs on the transport's thread (node_env::send_http).
+using http_sender =
+  std::function<void(outbound_request, std::function<void(caf::expected<outbound_response>)>)>;
 
 }  // namespace aethex::actors

@@ -70,14 +70,10 @@ inline constexpr std::size_t max_methods_per_user = 10;
 inline constexpr std::size_t max_waiting_deliveries = 10'000;  // fulfilments and notices
 inline constexpr std::size_t max_history = 100;
 
-/// How the provider reaches Stripe (node_env::send_http); empty: it cannot.
-using http_sender =
-  std::function<void(outbound_request, std::function<void(caf::expected<outbound_response>)>)>;
-
 /// The kind "payments": entity id = provider ("sandbox" or "stripe").
 void add_payment_provider_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                                const runtime::node_config& config,
                                const runtime::clock& clock = runtime::system_clock(),
-                               http_sender send_http = {});
+                               http_sender send_http = {});  // empty: Stripe is unreachable
 
 }  // namespace aethex::actors

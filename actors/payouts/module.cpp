@@ -40,7 +40,7 @@ class payouts_domain final : public domain_module {
   std::string_view name() const override { return "payouts"; }
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
-    add_payouts_kind(kinds, *env.store, *env.clock, payout_settings_of(*env.config));
+    add_payouts_kind(kinds, *env.store, *env.clock, payout_settings_of(*env.config), env.send_http);
   }
   void add_projections(storage::projection_runner& runner) const override {
     runner.add(std::make_unique<payouts_projection>());

@@ -14,6 +14,7 @@
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
 #include "actors/ledger/ledger.hpp"
+#include "actors/payouts/payout_transfer.hpp"
 #include "actors/payouts/payouts_events.hpp"
 #include "actors/payouts/tax_vault.hpp"
 #include "runtime/errors.hpp"
@@ -24,6 +25,8 @@ namespace {
 using json = nlohmann::json;
 using ledger_ref = entity_ref<ledger_protocol>;
 using payout_timer_atom = caf::atom_constant<caf::atom("payouttime")>;
+// Stripe's answer to a payout's Transfer, from the transport's thread: (n, HTTP status or 0, body).
+using payout_sent_atom = caf::atom_constant<caf::atom("payoutsent")>;
 using payout_events::hold;
 using payout_events::payout;
 namespace ev = payout_events::ev;
@@ -47,7 +50,12 @@ struct payouts_state {
   std::int64_t tax_form_at_ms = 0;
   std::string stripe_account;
   payout_settings settings;
-  // In memory: a tick or a request waiting for the ledger, the check timer.
+  http_sender send_http;  // stripe mode
+  // In memory: a tick or a request waiting for the ledger, the check timer, and in stripe mode
+  // the payout whose Transfer is on its way or was created (after a restart it is asked again:
+  // the same Idempotency-Key answers the same Transfer).
+  std::uint64_t transfer_waiting = 0;
+  std::uint64_t transfer_created = 0;
   bool ticking = false;
   bool requesting = false;
   bool timer_armed = false;
@@ -168,6 +176,31 @@ void arm_payout_timer(payouts_actor* self) {
   self->delayed_send(self, payout_check_every, payout_timer_atom::value);
 }
 
+// Whether pending payout `p` may be posted as paid: in the sandbox once its settle delay passed;
+// in stripe mode once Stripe created its Transfer (sent from here, answered as payout_sent_atom).
+bool payout_settled(payouts_actor* self, const payout& p, std::int64_t now) {
+  auto& st = self->state;
+  if (st.settings.provider != "stripe")
+    return p.requested_at_ms + st.settings.settle_delay.count() <= now;
+  if (st.transfer_created == p.n)
+    return true;
+  // Without a transport or a key it stays reserved until it can leave or an operator fails it.
+  if (st.transfer_waiting == p.n || !st.send_http || st.settings.stripe_api_key.empty())
+    return false;
+  st.transfer_waiting = p.n;
+  st.send_http(
+    payout_transfer::request(st.settings, st.stripe_account, p),
+    [me = caf::actor_cast<caf::actor>(self), n = p.n](caf::expected<outbound_response> r) {
+      if (r)
+        caf::anon_send(me, payout_sent_atom::value, n, std::int64_t{r->status}, std::move(r->body));
+      else
+        caf::anon_send(me, payout_sent_atom::value, n, std::int64_t{0}, std::string{});
+    });
+  return false;
+}
+
+caf::result<std::string> on_fail(payouts_actor* self, std::uint64_t n, std::string reason);
+
 // Posts due holds and settles due payouts in one ledger request; `done` gets the counts.
 void run_tick(payouts_actor* self, std::function<void(caf::expected<json>)> done) {
   auto& st = self->state;
@@ -186,8 +219,7 @@ void run_tick(payouts_actor* self, std::function<void(caf::expected<json>)> done
     }
   }
   std::optional<std::uint64_t> due_payout;
-  if (const auto* p = st.pending_payout();
-      p && p->requested_at_ms + st.settings.settle_delay.count() <= now) {
+  if (const auto* p = st.pending_payout(); p && payout_settled(self, *p, now)) {
     due_payout = p->n;
     transfers.push_back(json{{"id", p->transfer + ":paid"}, {"post", p->transfer}});
   }
@@ -477,8 +509,10 @@ caf::result<std::string> on_tax_form_get(payouts_actor* self) {
 
 caf::behavior payouts_behavior(payouts_actor* self, caf::actor registry,
                                storage::event_store* store, std::string channel,
-                               const runtime::clock* clock, payout_settings settings) {
+                               const runtime::clock* clock, payout_settings settings,
+                               http_sender send_http) {
   self->state.settings = std::move(settings);
+  self->state.send_http = std::move(send_http);
   if (auto err = self->state.activate(self, *store, channel,
                                       {registry, clock, std::chrono::seconds(60),
                                        std::chrono::minutes(10), payouts_snapshot_every}))
@@ -501,6 +535,19 @@ caf::behavior payouts_behavior(payouts_actor* self, caf::actor registry,
       run_tick(self, [](caf::expected<json>) {});  // a failure is retried at the next check
       arm_payout_timer(self);
     },
+    [self](payout_sent_atom, std::uint64_t n, std::int64_t status, const std::string& body) {
+      auto& st = self->state;
+      st.touch();
+      if (st.transfer_waiting == n)
+        st.transfer_waiting = 0;
+      auto outcome = payout_transfer::interpret(status, json::parse(body, nullptr, false));
+      if (outcome.what == payout_transfer::verdict::sent) {
+        st.transfer_created = n;
+        run_tick(self, [](caf::expected<json>) {});  // posts it now; a failure waits a check
+      } else if (outcome.what == payout_transfer::verdict::refused) {
+        on_fail(self, n, outcome.message);  // voids the reservation: the money is available
+      }                                     // unreachable: sent again at the next check
+    },
     [self](payout_status_atom) { return on_status(self); },
     [self](payout_request_atom, std::string& by) { return on_request(self, std::move(by)); },
     [self](payout_fail_atom, std::uint64_t n, std::string& reason) {
@@ -522,6 +569,8 @@ payout_settings payout_settings_of(const runtime::node_config& config) {
   s.threshold = config.money.payout_threshold;
   s.provider = config.money.provider;
   s.tax_key_file = tax_vault::key_file_for(config.money.tax_key_file, config.data_dir);
+  s.stripe_api_key = config.money.stripe_api_key;
+  s.stripe_api_base = config.money.stripe_api_base;
   return s;
 }
 
@@ -534,11 +583,12 @@ std::string payout_transfer_id(std::string_view channel, std::uint64_t n) {
 }
 
 void add_payouts_kind(runtime::entity_kinds& kinds, storage::event_store& store,
-                      const runtime::clock& clock, payout_settings settings) {
-  kinds.factories["payouts"] = [&store, &clock, settings](caf::actor_system& sys,
-                                                          const caf::actor& registry,
-                                                          const std::string& channel) {
-    return sys.spawn(payouts_behavior, registry, &store, channel, &clock, settings);
+                      const runtime::clock& clock, payout_settings settings,
+                      http_sender send_http) {
+  kinds.factories["payouts"] = [&store, &clock, settings, send_http](caf::actor_system& sys,
+                                                                     const caf::actor& registry,
+                                                                     const std::string& channel) {
+    return sys.spawn(payouts_behavior, registry, &store, channel, &clock, settings, send_http);
   };
 }
 

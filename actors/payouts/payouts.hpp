@@ -22,6 +22,8 @@
 
 #include <caf/atom.hpp>
 
+#include "actors/core/outbound_http.hpp"
+
 #include "runtime/atoms.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/entity_registry.hpp"
@@ -74,6 +76,9 @@ struct payout_settings {
   std::filesystem::path tax_key_file;
   /// How long the sandbox takes to "send" a payout before it counts as paid.
   std::chrono::milliseconds settle_delay{std::chrono::minutes(1)};
+  /// Stripe mode: the Transfer's credentials and where Stripe's API is. Secret: never logged.
+  std::string stripe_api_key;
+  std::string stripe_api_base = "https://api.stripe.com";
 };
 
 payout_settings payout_settings_of(const runtime::node_config& config);
@@ -84,6 +89,7 @@ inline constexpr std::string_view payouts_outbound = "payouts:outbound";
 std::string payout_transfer_id(std::string_view channel, std::uint64_t n);  // payout:<c>:<n>
 
 void add_payouts_kind(runtime::entity_kinds& kinds, storage::event_store& store,
-                      const runtime::clock& clock, payout_settings settings);
+                      const runtime::clock& clock, payout_settings settings,
+                      http_sender send_http = {});  // stripe mode: how Transfers leave
 
 }  // namespace aethex::actors

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <memory>
@@ -45,8 +46,10 @@ struct api_answer {
 class api_node {
  public:
   /// `routed`: modules whose routes and console adapters are added; `started`: modules whose
-  /// start() runs (node-local services such as the VOD keeper).
-  api_node(std::set<std::string, std::less<>> routed, std::set<std::string, std::less<>> started) {
+  /// start() runs (node-local services such as the VOD keeper); `prepare` may change the node's
+  /// settings and what it is given (env) before any module sees them.
+  api_node(std::set<std::string, std::less<>> routed, std::set<std::string, std::less<>> started,
+           const std::function<void(runtime::node_config&, actors::node_env&)>& prepare = {}) {
     static std::atomic<int> counter{0};
     folder_ = std::filesystem::temp_directory_path() /
               ("aethex-api-node-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
@@ -61,6 +64,8 @@ class api_node {
     env.clock = &clock;
     env.node_id = "n1";
     env.admin_token_digest = "digest-of-the-admin-token";
+    if (prepare)
+      prepare(config, env);
     runtime::entity_kinds kinds;
     for (auto& m : modules)
       m->add_kinds(kinds, env);

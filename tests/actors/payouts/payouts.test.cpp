@@ -2,13 +2,18 @@
 // the manual clock: holds released when the hold ends (the ledger moves the money from pending
 // to posted), a refund during the hold drops it, payouts refused below the threshold, without a
 // tax form or while one is in flight, reserved then paid after the settle delay, a failure
-// voids the reservation; the month's statement, its CSV and the dashboard's revenue.
+// voids the reservation, in stripe mode a Transfer to the connected account; the month's
+// statement, its CSV and the dashboard's revenue.
 #include "actors/payouts/payouts.hpp"
 
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,9 +47,11 @@ json w9() {
 }
 
 struct payouts_api {
-  test::api_node node{{"payouts", "channel", "ledger", "analytics"}, {}};
+  test::api_node node;
 
-  payouts_api() {
+  explicit payouts_api(
+    const std::function<void(runtime::node_config&, actors::node_env&)>& prepare = {})
+      : node{{"payouts", "channel", "ledger", "analytics"}, {}, prepare} {
     REQUIRE(node.ask<std::string>("channel", "alice", create_atom::value, alice,
                                   std::string{"Alice"}));
     ledger(ledger_open_atom::value, json{{"accounts",
@@ -220,6 +227,75 @@ TEST_CASE("payouts: refused below the threshold, without a tax form, in flight; 
                          json{{"stripe_account", "acct_1AbC"}});
   REQUIRE(set.status == 200);
   CHECK(t.node.call(get, "channels/alice/payouts", alice).body["stripe_account"] == "acct_1AbC");
+}
+
+// Stands in for Stripe's API: records each Transfer request and answers `answer` (status, body).
+struct fake_transfers {
+  std::mutex mutex;
+  std::vector<outbound_request> sent;
+  std::pair<long, std::string> answer{200, R"({"id":"tr_1","object":"transfer"})"};
+  http_sender sender() {
+    return [this](outbound_request r, std::function<void(caf::expected<outbound_response>)> done) {
+      std::lock_guard lock{mutex};
+      sent.push_back(std::move(r));
+      done(outbound_response{answer.first, answer.second});
+    };
+  }
+  std::size_t count() {
+    std::lock_guard lock{mutex};
+    return sent.size();
+  }
+};
+
+TEST_CASE("stripe mode: a payout is a Transfer to the connected account; a refusal voids it") {
+  fake_transfers stripe;
+  payouts_api t{[&](runtime::node_config& config, actors::node_env& env) {
+    config.money.provider = "stripe";
+    config.money.stripe_api_key = "sk_test_payouts";
+    config.money.stripe_api_base = "https://stripe.test";
+    env.send_http = stripe.sender();
+  }};
+  REQUIRE(t.node.call(put, "channels/alice/tax-form", alice, w9()).status == 200);
+  REQUIRE(
+    t.node.call(put, "channels/alice/payouts/account", alice, json{{"stripe_account", "acct_1AbC"}})
+      .status == 200);
+  t.earn("pay_1", 6000, 0, 0, "tip", 0);
+  t.tick();
+  REQUIRE(t.node.call(post, "channels/alice/payouts", alice).status == 201);
+  // Each check sends the Transfer (once); its answer posts the reservation.
+  auto paid = [&] {
+    for (int i = 0; i < 500; ++i) {
+      t.tick();
+      auto history = t.node.call(get, "channels/alice/payouts", alice).body;
+      if (history["payouts"][0]["status"] != "pending")  // newest first
+        return history["payouts"][0]["status"].get<std::string>();
+      std::this_thread::sleep_for(2ms);  // the answer travels as a message
+    }
+    return std::string{"pending"};
+  };
+  CHECK(paid() == "paid");
+  REQUIRE(stripe.count() == 1);
+  auto& sent = stripe.sent.front();
+  CHECK(sent.url == "https://stripe.test/v1/transfers");
+  CHECK(sent.body ==
+        "amount=6000&currency=usd&destination=acct_1AbC&metadata[payout]=payout%3Aalice%3A1");
+  bool keyed = false;
+  for (auto& [k, v] : sent.headers)
+    keyed = keyed || (k == "Idempotency-Key" && v == "transfer:payout:alice:1");
+  CHECK(keyed);
+  CHECK(t.account()["debits_posted"] == 6000);
+
+  // Stripe refuses the next one: the reservation is voided and the money is available again.
+  stripe.answer = {400, R"({"error":{"code":"balance_insufficient","message":"No funds."}})"};
+  t.earn("pay_2", 7000, 0, 0, "tip", 0);
+  t.tick();
+  REQUIRE(t.node.call(post, "channels/alice/payouts", alice).status == 201);
+  CHECK(paid() == "failed");
+  CHECK(stripe.count() == 2);
+  auto history = t.node.call(get, "channels/alice/payouts", alice).body;
+  CHECK(history["payouts"][0]["reason"].get<std::string>().find("No funds.") != std::string::npos);
+  CHECK(history["available"] == 7000);
+  CHECK(t.account()["debits_pending"] == 0);
 }
 
 TEST_CASE("the month's statement, its CSV and the dashboard's revenue come from the ledger") {
