@@ -4,7 +4,7 @@
 // (line_items[0][price_data][unit_amount]=500), the way Stripe's own libraries send it.
 //
 // Sending them is not here: actors/ may not do network I/O; the provider hands them to the
-// node's outbound transport (node_env::send_http, provider_stripe_api.cpp). Checkout Sessions
+// node's outbound transport (node_env::send_http, provider_stripe_api.cpp). Checkout Sessions,
 // off-session PaymentIntents and refunds are sent, Transfers by payouts (payout_transfer.hpp);
 // Connect accounts and their onboarding links are only built.
 #pragma once
