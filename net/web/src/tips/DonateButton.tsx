@@ -2,24 +2,12 @@
 // sending opens a checkout and takes the viewer to its pay page (/pay/<cs>), which returns to
 // the channel afterwards.
 import { useState } from 'preact/hooks';
-import { hasAccount, useSession } from '../auth';
-import { ApiError } from '../api';
 import { createTip } from './api';
 import { formatAmount, parseAmountInput, TIP_MAX, TIP_MESSAGE_MAX, TIP_MIN, TIP_PRESETS } from './model';
-import './tips.css';
+import { goToCheckout, PurchaseButton } from './PurchaseButton';
 
 export function DonateButton({ channel, currency = 'USD' }: { channel: string; currency?: string }) {
-  const session = useSession();
-  const [open, setOpen] = useState(false);
-  if (!hasAccount(session)) return null;
-  return (
-    <>
-      <button type="button" class="btn donate-button" data-testid="donate-button" onClick={() => setOpen(true)}>
-        Donate
-      </button>
-      {open && <DonateDialog channel={channel} token={session.token} currency={currency} onClose={() => setOpen(false)} />}
-    </>
-  );
+  return <PurchaseButton label="Donate" testid="donate-button" dialog={(token, close) => <DonateDialog channel={channel} token={token} currency={currency} onClose={close} />} />;
 }
 
 function DonateDialog({ channel, token, currency, onClose }: { channel: string; token: string; currency: string; onClose: () => void }) {
@@ -36,13 +24,13 @@ function DonateDialog({ channel, token, currency, onClose }: { channel: string; 
     if (!valid || amount === null) return;
     setBusy(true);
     setError(null);
-    try {
-      const checkout = await createTip(token, channel, { amount, message, anonymous });
-      window.location.assign(checkout.url);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not start the payment');
-      setBusy(false);
-    }
+    await goToCheckout(
+      () => createTip(token, channel, { amount, message, anonymous }),
+      (why) => {
+        setError(why);
+        setBusy(false);
+      },
+    );
   };
 
   return (

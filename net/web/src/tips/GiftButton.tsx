@@ -2,27 +2,15 @@
 // a badge for another viewer; like a tip, it opens a checkout and goes to its pay page. Sub gifts
 // are the Subscribe chooser's (net/web/src/subs/).
 import { useState } from 'preact/hooks';
-import { hasAccount, useSession } from '../auth';
-import { ApiError } from '../api';
 import { createGift, type GiftOrder } from './api';
 import { formatAmount, giftPrice, GIFT_POINTS_MAX, GIFT_POINTS_MIN } from './model';
-import './tips.css';
+import { goToCheckout, PurchaseButton } from './PurchaseButton';
 
 type Item = GiftOrder['item'];
 type Badge = 'supporter' | 'heart' | 'star';
 
 export function GiftButton({ channel, currency = 'USD' }: { channel: string; currency?: string }) {
-  const session = useSession();
-  const [open, setOpen] = useState(false);
-  if (!hasAccount(session)) return null;
-  return (
-    <>
-      <button type="button" class="btn donate-button" data-testid="gift-button" onClick={() => setOpen(true)}>
-        Gift
-      </button>
-      {open && <GiftDialog channel={channel} token={session.token} currency={currency} onClose={() => setOpen(false)} />}
-    </>
-  );
+  return <PurchaseButton label="Gift" testid="gift-button" dialog={(token, close) => <GiftDialog channel={channel} token={token} currency={currency} onClose={close} />} />;
 }
 
 function GiftDialog({ channel, token, currency, onClose }: { channel: string; token: string; currency: string; onClose: () => void }) {
@@ -45,12 +33,13 @@ function GiftDialog({ channel, token, currency, onClose }: { channel: string; to
     if (!valid) return;
     setBusy(true);
     setError(null);
-    try {
-      window.location.assign((await createGift(token, channel, order())).url);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not start the payment');
-      setBusy(false);
-    }
+    await goToCheckout(
+      () => createGift(token, channel, order()),
+      (message) => {
+        setError(message);
+        setBusy(false);
+      },
+    );
   };
 
   return (
