@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { createTip } from './api';
 import { formatAmount, parseAmountInput, TIP_MAX, TIP_MESSAGE_MAX, TIP_MIN, TIP_PRESETS } from './model';
-import { goToCheckout, PurchaseButton } from './PurchaseButton';
+import { goToCheckout, PurchaseActions, PurchaseButton } from './PurchaseButton';
 
 export function DonateButton({ channel, currency = 'USD' }: { channel: string; currency?: string }) {
   return <PurchaseButton label="Donate" testid="donate-button" dialog={(token, close) => <DonateDialog channel={channel} token={token} currency={currency} onClose={close} />} />;
@@ -57,19 +57,7 @@ function DonateDialog({ channel, token, currency, onClose }: { channel: string; 
           Tip anonymously
         </label>
         {amount !== null && !valid && <p class="donate-error">A tip is {formatAmount(TIP_MIN, currency)} or more.</p>}
-        {error && (
-          <p class="donate-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="donate-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" data-testid="donate-submit" disabled={!valid || busy}>
-            {busy ? 'Opening…' : `Tip ${amount !== null ? formatAmount(amount, currency) : ''}`}
-          </button>
-        </div>
+        <PurchaseActions error={error} onCancel={onClose} submitTestid="donate-submit" disabled={!valid || busy} busy={busy} label={`Tip ${amount !== null ? formatAmount(amount, currency) : ''}`} />
       </form>
     </div>
   );

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { createGift, type GiftOrder } from './api';
 import { formatAmount, giftPrice, GIFT_POINTS_MAX, GIFT_POINTS_MIN } from './model';
-import { goToCheckout, PurchaseButton } from './PurchaseButton';
+import { goToCheckout, PurchaseActions, PurchaseButton } from './PurchaseButton';
 
 type Item = GiftOrder['item'];
 type Badge = 'supporter' | 'heart' | 'star';
@@ -81,19 +81,7 @@ function GiftDialog({ channel, token, currency, onClose }: { channel: string; to
           </label>
         )}
         {price === null && <p class="donate-error">Points come in bundles of 1,000 up to 100,000.</p>}
-        {error && (
-          <p class="donate-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="donate-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" data-testid="gift-submit" disabled={!valid || busy}>
-            {busy ? 'Opening…' : `Gift ${price !== null ? formatAmount(price, currency) : ''}`}
-          </button>
-        </div>
+        <PurchaseActions error={error} onCancel={onClose} submitTestid="gift-submit" disabled={!valid || busy} busy={busy} label={`Gift ${price !== null ? formatAmount(price, currency) : ''}`} />
       </form>
     </div>
   );

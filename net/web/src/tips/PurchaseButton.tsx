@@ -29,3 +29,24 @@ export async function goToCheckout(open: () => Promise<Checkout>, failed: (messa
     failed(err instanceof ApiError ? err.message : 'Could not start the payment');
   }
 }
+
+/** A purchase dialog's last lines: the error if any, Cancel, and the submit button with its price. */
+export function PurchaseActions({ error, onCancel, submitTestid, disabled, busy, label }: { error: string | null; onCancel: () => void; submitTestid: string; disabled: boolean; busy: boolean; label: string }) {
+  return (
+    <>
+      {error && (
+        <p class="donate-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="donate-actions">
+        <button type="button" class="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="btn btn-primary" data-testid={submitTestid} disabled={disabled}>
+          {busy ? 'Opening…' : label}
+        </button>
+      </div>
+    </>
+  );
+}
