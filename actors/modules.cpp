@@ -25,6 +25,9 @@
   domain(payouts)              \
   domain(subscriptions)        \
   domain(tips)                 \
+  domain(teams)                \
+  domain(leaderboards)         \
+  domain(tournaments)          \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
