@@ -21,6 +21,7 @@ import { OverlayPage } from './overlay/OverlayPage';
 import { PayPage } from './pay/PayPage';
 import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
+import { EsportsPages, isEsportsRoute } from './esports/EsportsPages';
 import './discovery.css';
 
 export function App() {
@@ -55,6 +56,7 @@ export function App() {
         {route.kind === 'admin' && <AdminPage />}
         {route.kind === 'pay' && <PayPage key={route.checkout} checkout={route.checkout} />}
         {route.kind === 'test-cards' && <TestCardsPage />}
+        {isEsportsRoute(route) && <EsportsPages route={route} />}
       </div>
     </LiveProvider>
   );

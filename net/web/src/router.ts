@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseTimeParam } from './vodApi';
 import { isWatchSource, type Arrival } from './watchBeats';
+import { parseEsportsRoute, type EsportsRoute } from './esports/routes';
 
 export type Route =
   | { kind: 'home' }
@@ -31,6 +32,8 @@ export type Route =
   /** The pay page of a checkout (`/pay/<cs>`) and the sandbox's test cards (`/payments/test-cards`). */
   | { kind: 'pay'; checkout: string }
   | { kind: 'test-cards' }
+  /** Tournaments, teams, leaderboards and player stats (esports/routes.ts). */
+  | EsportsRoute
   | { kind: 'not_found'; path: string };
 
 export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign';
@@ -48,6 +51,8 @@ export function parseRoute(path: string): Route {
   const clean = path.split(/[?#]/, 1)[0] ?? '/';
   const parts = clean.split('/').filter((p) => p.length > 0);
   if (parts.length === 0) return { kind: 'home' };
+  const esports = parseEsportsRoute(parts, queryOf(path));
+  if (esports) return esports;
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
   if (parts.length === 1 && (parts[0] === 'admin' || parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox' || parts[0] === 'clips'))

@@ -24,6 +24,9 @@ export function Header() {
         <a href="/clips" id="nav-clips">
           Clips
         </a>
+        <a href="/tournaments" id="nav-tournaments">
+          Tournaments
+        </a>
         {hasAccount(session) && (
           <a href="/following" id="nav-following">
             Following
