@@ -15,6 +15,8 @@ export function useChannelEmotes(channel: string): readonly CustomEmote[] {
   const reading = useRef(false);
 
   useEffect(() => {
+    // A hosted room ("tournament:<id>") is no channel: it has no emotes to read.
+    if (channel.includes(':')) return;
     const ctl = new AbortController();
     const seen = frames.current;
     reading.current = true;

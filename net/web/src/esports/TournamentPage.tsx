@@ -209,13 +209,14 @@ function Standings({ t }: { t: Tournament }) {
             <th scope="col">Entrant</th>
             <th scope="col">W–L</th>
             <th scope="col">Games</th>
+            {t.format === 'swiss' && <th scope="col">Points</th>}
             {t.format === 'swiss' && <th scope="col">Buchholz</th>}
           </tr>
         </thead>
         <tbody>
           {t.standings.map((s) => (
             <tr data-entrant={s.entrant}>
-              <td>{s.rank}</td>
+              <td>{s.rank > 0 ? s.rank : '—'}</td>
               <td>{s.entrant}</td>
               <td>
                 {s.wins}–{s.losses}
@@ -223,6 +224,7 @@ function Standings({ t }: { t: Tournament }) {
               <td>
                 {s.game_wins}–{s.game_losses}
               </td>
+              {t.format === 'swiss' && <td>{s.points}</td>}
               {t.format === 'swiss' && <td>{s.buchholz}</td>}
             </tr>
           ))}

@@ -45,7 +45,10 @@ export interface Entrant {
 
 export interface Standing {
   entrant: string;
+  /** 0 while the entrant is still in an elimination bracket. */
   rank: number;
+  group: number;
+  points: number;
   wins: number;
   losses: number;
   game_wins: number;
@@ -128,6 +131,8 @@ function parseStanding(v: unknown): Standing | null {
   return {
     entrant,
     rank: num(o.rank),
+    group: num(o.group),
+    points: num(o.points),
     wins: num(o.wins),
     losses: num(o.losses),
     game_wins: num(o.game_wins),

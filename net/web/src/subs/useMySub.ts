@@ -13,7 +13,8 @@ export function useMySub(channel: string): [SubStatus | null, (s: SubStatus) => 
   const token = account?.token ?? null;
   useEffect(() => {
     setStatus(null);
-    if (!token) return;
+    // A hosted room ("tournament:<id>") is no channel: nobody subscribes to it.
+    if (!token || channel.includes(':')) return;
     let live = true;
     fetchMySub(channel, token)
       .then((s) => live && setStatus(s))
