@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CARD, fitScale, fitWidthScale, layoutBracket, overlaps, type BracketLayout, type LayoutMatch } from './bracketLayout';
+import { CARD, fitScale, fitWidthScale, inferLinks, layoutBracket, overlaps, type BracketLayout, type LayoutMatch } from './bracketLayout';
 
 /** A single-elimination bracket of `size` (a power of two) with `byes` first-round matches missing at the top. */
 function single(size: number, opts: { byes?: number; third?: boolean } = {}): LayoutMatch[] {
@@ -114,8 +114,25 @@ describe('layoutBracket', () => {
     expect(y('W3-1')).toBeCloseTo((y('W2-1') + y('W2-2')) / 2);
   });
 
-  it('falls back to evenly spaced columns without links, still without overlaps', () => {
-    const matches = double(16).map((m) => ({ ...m, winner_to: undefined }));
+  it('infers the links a node leaves out from the standard shape', () => {
+    const full = double(16);
+    const inferred = inferLinks(full.map((m) => ({ ...m, winner_to: undefined })));
+    expect(inferred.map((m) => m.winner_to)).toEqual(full.map((m) => m.winner_to));
+  });
+
+  it('infers a link from a result: the winner plays the next match naming them', () => {
+    const ms: (LayoutMatch & { winner?: string })[] = [
+      { id: 'L1-1', round: 1, bracket: 'losers', winner: 'x', opponents: ['x', 'y'] },
+      { id: 'L1-2', round: 1, bracket: 'losers', winner: 'z', opponents: ['z', 'w'] },
+      { id: 'L2-1', round: 2, bracket: 'losers', opponents: ['q', 'z'] },
+      { id: 'L2-2', round: 2, bracket: 'losers', opponents: ['x', 'r'] },
+      { id: 'L3-1', round: 3, bracket: 'losers' },
+    ];
+    expect(inferLinks(ms).map((m) => m.winner_to)).toEqual(['L2-2', 'L2-1', 'L3-1', 'L3-1', '']);
+  });
+
+  it('falls back to evenly spaced columns when no link is known, still without overlaps', () => {
+    const matches = double(16).map((m) => ({ ...m, winner_to: '' }));
     const l = layoutBracket(matches);
     noOverlap(l);
     expect(l.connectors).toHaveLength(0);

@@ -132,8 +132,45 @@ function linked(columns: LayoutMatch[][], rows: Map<string, number>) {
   return { rows, columns, height: Math.max(...all) - top + 1 };
 }
 
+/**
+ * The matches with `winner_to` filled in where the node left it out: from results first (the
+ * winner of a settled match plays the next match of their section that names them; a
+ * section's last match leads to the grand final), else from the standard shape (a round of
+ * twice the next one's size halves into it, a round of equal size leads straight across).
+ */
+export function inferLinks<M extends LayoutMatch & { winner?: string | null }>(matches: readonly M[]): M[] {
+  if (matches.every((m) => m.winner_to !== undefined)) return [...matches];
+  const ids = new Set(matches.map((m) => m.id));
+  const count = new Map<string, number>();
+  const key = (m: LayoutMatch, round = m.round) => `${sectionOf(m.bracket)}/${round}`;
+  for (const m of matches) count.set(key(m), (count.get(key(m)) ?? 0) + 1);
+  const lastRound = (section: Section) => Math.max(0, ...matches.filter((m) => sectionOf(m.bracket) === section).map((m) => m.round));
+  const prefix: Partial<Record<Section, string>> = { winners: 'W', losers: 'L' };
+  return matches.map((m) => {
+    if (m.winner_to !== undefined) return m;
+    const section = sectionOf(m.bracket);
+    if (section === 'grand_final') return { ...m, winner_to: m.id === 'GF1' && ids.has('GF2') ? 'GF2' : '' };
+    if (section === 'third_place') return { ...m, winner_to: '' };
+    if (m.round === lastRound(section)) return { ...m, winner_to: ids.has('GF1') ? 'GF1' : '' };
+    if (m.winner) {
+      const next = matches
+        .filter((x) => sectionOf(x.bracket) === section && x.round > m.round && x.opponents?.includes(m.winner!))
+        .sort((a, b) => a.round - b.round)[0];
+      if (next) return { ...m, winner_to: next.id };
+    }
+    const n = ordinal(m.id);
+    const here = count.get(key(m)) ?? 0;
+    const there = count.get(key(m, m.round + 1)) ?? 0;
+    const p = prefix[section];
+    if (!p || !n || !there) return { ...m, winner_to: '' };
+    const to = here === 2 * there ? Math.ceil(n / 2) : here === there ? n : 0;
+    return { ...m, winner_to: to ? `${p}${m.round + 1}-${to}` : '' };
+  });
+}
+
 /** Lays out an elimination bracket's matches (round robin and Swiss are tables, not this). */
-export function layoutBracket(matches: readonly LayoutMatch[]): BracketLayout {
+export function layoutBracket(input: readonly LayoutMatch[]): BracketLayout {
+  const matches = inferLinks(input);
   const by = (s: Section) => matches.filter((m) => sectionOf(m.bracket) === s);
   const winners = placeSection(by('winners'));
   const losers = placeSection(by('losers'));

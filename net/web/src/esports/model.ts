@@ -32,9 +32,9 @@ export interface Match {
   scheduled_at_ms: number | null;
   channels: string[];
   vods: VodLink[];
-  /** Where the winner / loser goes next (bracket.hpp); '' when out or finished, absent from older nodes. */
-  winner_to: string;
-  loser_to: string;
+  /** Where the winner / loser goes next (bracket.hpp); '' when out or finished; undefined when the node does not say. */
+  winner_to?: string;
+  loser_to?: string;
 }
 
 export interface Entrant {
@@ -118,8 +118,8 @@ export function parseMatch(v: unknown): Match | null {
       const vo = obj(x);
       return vo && typeof vo.vod === 'string' ? [{ channel: str(vo.channel), vod: vo.vod, offset_s: num(vo.offset_s) }] : [];
     }),
-    winner_to: str(o.winner_to),
-    loser_to: str(o.loser_to),
+    winner_to: typeof o.winner_to === 'string' ? o.winner_to : undefined,
+    loser_to: typeof o.loser_to === 'string' ? o.loser_to : undefined,
   };
 }
 
