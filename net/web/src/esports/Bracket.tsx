@@ -47,7 +47,8 @@ function EliminationSvg({ tournament, selected, onSelect, compact }: Props) {
   }, []);
 
   const scale = zoom === 'full' ? 1 : zoom === 'fit' ? fitScale(layout, size) : fitWidthScale(layout, size.width);
-  const champion = tournament.champion;
+  const decided = tournament.champion ? decidingMatch(tournament.matches, tournament.champion) : null;
+  const champion = decided ? { match: decided } : null;
   return (
     <div class={`bracket ${compact ? 'bracket-compact' : ''}`} id="bracket" data-matches={tournament.matches.length}>
       <div class="bracket-zoom" role="group" aria-label="Zoom">
@@ -91,6 +92,13 @@ function EliminationSvg({ tournament, selected, onSelect, compact }: Props) {
   );
 }
 
+/** The match that made `champion` champion: the last grand final, else the winners' final they won. */
+function decidingMatch(matches: readonly Match[], champion: string): string | null {
+  const won = matches.filter((m) => m.winner === champion && (m.bracket === 'grand_final' || m.bracket === 'winners'));
+  won.sort((a, b) => Number(a.bracket === 'grand_final') - Number(b.bracket === 'grand_final') || a.round - b.round);
+  return won[won.length - 1]?.id ?? null;
+}
+
 const clip = (s: string, n = 17) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function cardLabel(m: Match): string {
@@ -106,7 +114,7 @@ function activate(e: KeyboardEvent, fn: () => void) {
   }
 }
 
-function SvgCard({ m, x, y, selected, champion, onSelect }: { m: Match; x: number; y: number; selected: boolean; champion: string | null; onSelect(id: string): void }) {
+function SvgCard({ m, x, y, selected, champion, onSelect }: { m: Match; x: number; y: number; selected: boolean; champion: { match: string } | null; onSelect(id: string): void }) {
   const rowH = CARD.h / 2;
   return (
     <g
@@ -129,7 +137,7 @@ function SvgCard({ m, x, y, selected, champion, onSelect }: { m: Match; x: numbe
         return (
           <g class={`mc-side ${won ? 'mc-won' : ''} ${lost ? 'mc-lost' : ''}`}>
             <text class="mc-name" x={6} y={rowH * i + rowH / 2 + 4}>
-              {o === null ? '—' : `${o === champion && m.id.startsWith('GF') && won ? '🏆 ' : ''}${clip(o)}`}
+              {o === null ? '—' : `${champion && m.id === champion.match && won ? '★ ' : ''}${clip(o)}`}
             </text>
             <text class="mc-score" x={CARD.w - 6} y={rowH * i + rowH / 2 + 4} text-anchor="end">
               {m.score && m.status === 'done' ? (m.forfeit && lost ? 'FF' : m.score[i]) : ''}

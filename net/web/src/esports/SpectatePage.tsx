@@ -171,7 +171,8 @@ function StreamTile({ channel, audio, onFocus }: { channel: string; audio: boole
     >
       <video ref={video} class="spectate-video" muted autoplay playsInline />
       <span class="spectate-name">
-        {audio ? '🔊' : '🔇'} {channel}
+        {channel}
+        {audio && <span class="spectate-sound"> · sound on</span>}
       </span>
       {state === 'offline' && <span class="spectate-offline">{channel} is offline</span>}
     </div>

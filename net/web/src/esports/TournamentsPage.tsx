@@ -45,7 +45,14 @@ export function TournamentsPage() {
 
   return (
     <main class="esports-page" id="tournaments-page">
-      <h1>Tournaments</h1>
+      <header class="es-page-head">
+        <h1>Tournaments</h1>
+        {hasAccount(session) && (
+          <a href="/teams" id="nav-my-teams">
+            My teams
+          </a>
+        )}
+      </header>
       <div class="es-columns">
         <section class="es-main" aria-labelledby="t-list-title">
           <h2 id="t-list-title" class="visually-hidden">
