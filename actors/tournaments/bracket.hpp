@@ -62,22 +62,41 @@ struct bracket_match {
 
 struct standing {
   std::string entrant;
-  int rank = 0;  // 1 = champion; equal ranks share (e.g. two 3rd in single elim w/o 3P)
-  int wins = 0, losses = 0;
+  /// 1 = champion; equal ranks share (e.g. two 3rd in single elim w/o 3P).
+  /// Elimination: the final place once the entrant is out (or the bracket finished); 0 while the
+  /// entrant is still in (those are listed first, in seed order).
+  /// Round robin: the place within its group (group winners all rank 1); Swiss: the table place.
+  int rank = 0;
+  int wins = 0, losses = 0;  // matches (a bye is neither)
   int game_wins = 0, game_losses = 0;
+  int group = 0;        // round robin: 1-based group; 0 otherwise
+  int byes = 0;         // round robin and Swiss: rounds sat out
+  int points = 0;       // Swiss: match points = wins + byes
   double buchholz = 0;  // Swiss: sum of opponents' match points
+};
+
+/// An entrant without an opponent in a round robin or Swiss round (odd count). Not a match.
+struct bracket_bye {
+  std::string entrant;
+  int round = 1;
+  int group = 0;  // round robin: 1-based group; 0 for Swiss
 };
 
 struct bracket {
   std::vector<bracket_match> matches;  // byes are not matches: a bye's entrant waits in round 2
   std::vector<standing> standings;     // best first
-  std::optional<std::string> champion;
+  std::optional<std::string> champion;  // round robin with several groups: none
   bool finished = false;
   std::vector<std::string> dropped;    // ids of results that no longer apply
+  std::vector<bracket_bye> byes;       // round robin and Swiss
+  /// Swiss: rounds planned (paired or not; round r is paired once round r-1 is done); other
+  /// formats: the number of rounds of the main bracket (winners bracket, or a group's rounds).
+  int rounds = 0;
 };
 
 /// Order of seeds over the first round's slots: 1 v N, 2 v N-1, … placed so seeds 1 and 2 can
 /// meet only in the final, with the byes (to the next power of two) going to the top seeds.
+/// `bracket_size` must be a power of two (1-512); anything else gives an empty vector.
 std::vector<int> standard_seed_order(int bracket_size);
 
 /// Why `entrants` and `options` cannot make a bracket ("2-256 entrants", "names must differ",
