@@ -222,3 +222,169 @@ TEST_CASE("single elimination: seeds 1 and 2 meet only in the final of a full br
       }
     }
 }
+
+TEST_CASE("double elimination, 2-64 entrants: two losses each but the champion") {
+  std::mt19937 rng(13);
+  for (auto rule : {grand_final_rule::none, grand_final_rule::simple, grand_final_rule::reset})
+    for (int n = 2; n <= 64; ++n) {
+      CAPTURE(n);
+      CAPTURE(to_string(rule));
+      bracket_options o;
+      o.format = bracket_format::double_elimination;
+      o.grand_final = rule;
+      const auto e = names(n);
+      results_t results;
+      const auto b = drive(o, e, results, random_pick(rng));
+      const bool reset_played = find(b, "GF2") != nullptr;
+      CHECK((!reset_played || rule == grand_final_rule::reset));
+      check_finished(o, e, b, reset_played);
+      REQUIRE(b.champion);
+      REQUIRE(b.standings.size() >= 2);
+      CHECK(b.standings[0].entrant == *b.champion);
+      const auto& runner_up = b.standings[1].entrant;
+      CHECK(b.standings[1].rank == 2);
+      const auto l = losses(b);
+      const int champion_losses = l.contains(*b.champion) ? l.at(*b.champion) : 0;
+      CHECK(champion_losses <= (rule == grand_final_rule::none ? 0 : 1));
+      for (const auto& name : e) {
+        if (name == *b.champion)
+          continue;
+        if (name == runner_up && rule == grand_final_rule::none)
+          CHECK(l.at(name) == 1);
+        else if (name == runner_up && rule == grand_final_rule::simple)
+          CHECK((l.at(name) == 1 || l.at(name) == 2));
+        else
+          CHECK(l.at(name) == 2);
+      }
+      // Losers of winners round 2 never meet at once someone they played already (8+ entrants,
+      // full bracket).
+      if (n >= 8 && (n & (n - 1)) == 0) {
+        std::map<std::string, std::set<std::string>> played_before;  // in winners rounds 1-2
+        for (const auto& m : b.matches)
+          if (m.bracket == "winners" && m.round <= 2) {
+            played_before[*m.opponents[0]].insert(*m.opponents[1]);
+            played_before[*m.opponents[1]].insert(*m.opponents[0]);
+          }
+        for (const auto& m : b.matches)
+          if (m.bracket == "winners" && m.round == 2) {
+            const auto* next = find(b, m.loser_to);
+            REQUIRE(next);
+            const auto& dropped_one = *m.opponents[0] == *m.winner ? *m.opponents[1]
+                                                                    : *m.opponents[0];
+            const auto& other = *next->opponents[0] == dropped_one ? *next->opponents[1]
+                                                                    : *next->opponents[0];
+            CHECK(!played_before[dropped_one].contains(other));
+          }
+      }
+    }
+}
+
+TEST_CASE("double elimination: byes make no losers matches and the reset needs a losers win") {
+  bracket_options o;
+  o.format = bracket_format::double_elimination;
+  o.grand_final = grand_final_rule::reset;
+  const auto e = names(3);
+  results_t results;
+  auto b = compute_bracket(o, e, results);
+  // 3 entrants: W1-1 (2 v 3), W2-1 (1 v winner), then the loser of W1-1 meets the loser of W2-1
+  // (e1's bye in winners round 1 is no match, nor is the loser of W1-1's bye in the losers').
+  REQUIRE(b.matches.size() == 4);
+  CHECK(b.matches[3].id == "GF1");
+  CHECK(b.matches[3].status == match_status::waiting);
+  CHECK(b.matches[0].id == "W1-1");
+  CHECK(b.matches[1].id == "W2-1");
+  CHECK(b.matches[2].id == "L1-1");
+  CHECK(b.matches[0].status == match_status::ready);
+  CHECK(b.matches[1].status == match_status::waiting);
+  CHECK(b.matches[1].opponents[0] == "e1");
+  CHECK(b.matches[0].winner_to == "W2-1");
+  CHECK(b.matches[0].loser_to == "L1-1");
+  results["W1-1"] = result_for(b.matches[0], 0);      // e2 beats e3
+  b = compute_bracket(o, e, results);
+  results["W2-1"] = result_for(b.matches[1], 1);      // e2 beats e1
+  b = compute_bracket(o, e, results);
+  CHECK(*find(b, "L1-1")->opponents[0] == "e3");
+  CHECK(*find(b, "L1-1")->opponents[1] == "e1");
+  results["L1-1"] = result_for(*find(b, "L1-1"), 1);  // e1 beats e3: e3 is third
+  b = compute_bracket(o, e, results);
+  const auto* gf1 = find(b, "GF1");
+  REQUIRE(gf1);
+  CHECK(gf1->status == match_status::ready);
+  CHECK(!find(b, "GF2"));
+  // The winners' side wins GF1: over, and a GF2 result is dropped.
+  auto won = results;
+  won["GF1"] = result_for(*gf1, 0);
+  won["GF2"] = result_for(*gf1, 1);
+  auto done = compute_bracket(o, e, won);
+  CHECK(done.finished);
+  CHECK(done.champion == "e2");
+  CHECK(!find(done, "GF2"));
+  CHECK(done.dropped == std::vector<std::string>{"GF2"});
+  // The losers' side wins GF1: GF2 decides.
+  results["GF1"] = result_for(*gf1, 1);
+  b = compute_bracket(o, e, results);
+  CHECK(!b.finished);
+  const auto* gf2 = find(b, "GF2");
+  REQUIRE(gf2);
+  CHECK(gf2->status == match_status::ready);
+  CHECK(find(b, "GF1")->winner_to == "GF2");
+  results["GF2"] = result_for(*gf2, 1);
+  b = compute_bracket(o, e, results);
+  CHECK(b.finished);
+  CHECK(b.champion == "e1");
+  CHECK(b.standings[0].entrant == "e1");
+  CHECK(b.standings[1].entrant == "e2");
+  CHECK(b.standings[2].entrant == "e3");
+  CHECK(b.standings[2].rank == 3);
+  CHECK(b.matches.size() == expected_match_count(o, 3, true));
+}
+
+TEST_CASE("edits recompute downstream and drop the results that no longer apply") {
+  const auto e = names(8);
+  results_t results;
+  // The better seed always wins.
+  const auto b = drive({}, e, results, [](const bracket_match& m) {
+    return seed_of(*m.opponents[0]) < seed_of(*m.opponents[1]) ? 0 : 1;
+  });
+  CHECK(b.champion == "e1");
+  // W1-1 was e1 v e8: now e8 won it. W2-1 (e1 v e4) and W3-1 (e1 v e2) no longer apply.
+  results["W1-1"] = result_for(*find(b, "W1-1"), 1);
+  const auto edited = compute_bracket({}, e, results);
+  CHECK(edited.dropped == std::vector<std::string>{"W2-1", "W3-1"});
+  CHECK(!edited.finished);
+  CHECK(!edited.champion);
+  const auto* w21 = find(edited, "W2-1");
+  CHECK(w21->status == match_status::ready);
+  CHECK(w21->opponents[0] == "e8");
+  CHECK(find(edited, "W2-2")->status == match_status::done);  // untouched half
+  CHECK(find(edited, "W3-1")->status == match_status::waiting);
+  // A result reported with the opponents swapped still counts, its score follows the match.
+  auto swapped = result_for(*w21, 1);
+  std::swap(swapped.opponents[0], swapped.opponents[1]);
+  std::swap(swapped.score[0], swapped.score[1]);
+  results["W2-1"] = swapped;
+  const auto again = compute_bracket({}, e, results);
+  CHECK(find(again, "W2-1")->winner == "e4");
+  CHECK(find(again, "W2-1")->score == std::array<int, 2>{0, 2});
+  // Unknown ids and results naming someone else are dropped too.
+  results["W9-9"] = swapped;
+  auto wrong = result_for(*find(again, "W2-2"), 0);
+  wrong.winner = "e7";
+  results["W2-2"] = wrong;
+  const auto bad = compute_bracket({}, e, results);
+  CHECK(bad.dropped == std::vector<std::string>{"W2-2", "W3-1", "W9-9"});
+}
+
+TEST_CASE("a forfeit counts as a win and is marked") {
+  const auto e = names(4);
+  results_t results;
+  auto b = compute_bracket({}, e, results);
+  results["W1-1"] = result_for(b.matches[0], 1, true);
+  b = compute_bracket({}, e, results);
+  CHECK(b.matches[0].forfeit);
+  CHECK(b.matches[0].winner == "e4");
+  CHECK(find(b, "W2-1")->opponents[0] == "e4");
+  CHECK(b.standings.back().entrant == "e1");
+  CHECK(b.standings.back().rank == 3);
+  CHECK(b.standings.back().losses == 1);
+}
