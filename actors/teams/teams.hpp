@@ -4,7 +4,7 @@
 //
 // Events (JSON, schema 1): team.created {"slug","name","tag","bio","captain"},
 // team.updated {"name"?,"tag"?,"bio"?}, team.invited {"user","by"},
-// team.invite_accepted {"user"}, team.invite_declined {"user"},
+// team.invite_accepted {"user"}, team.invite_declined {"user","by"},
 // team.member_removed {"user","by","disbanded"} (kick or leave; "disbanded" when the last member
 // left, which ends the team: its slug can be created again), team.captain_changed {"from","to"},
 // team.locked {"tournament"}, team.unlocked {"tournament"}.
@@ -66,7 +66,9 @@ bool valid_team_slug(std::string_view slug);
 ///                                       member or invited; reason invites_full / roster_full)
 ///  (team_accept_atom, user)          -> team | not_found (team, or no invite for user)
 ///                                       | conflict (reason roster_locked / roster_full)
-///  (team_decline_atom, user)         -> team | not_found (team, or no invite)
+///  (team_decline_atom, by, user)     -> team | not_found (team, or no invite for user)
+///                                       | forbidden; the invited user declines (by == user)
+///                                       or the captain withdraws the invite
 ///  (team_remove_atom, by, user)      -> team | not_found (team, or user not a member)
 ///                                       | forbidden (by is neither captain nor user)
 ///                                       | conflict (reason roster_locked; captain_must_hand_over
@@ -84,7 +86,7 @@ struct team_protocol {
   static std::string reply_to(team_patch_atom, std::string by, std::string patch);
   static std::string reply_to(team_invite_atom, std::string by, std::string user);
   static std::string reply_to(team_accept_atom, std::string user);
-  static std::string reply_to(team_decline_atom, std::string user);
+  static std::string reply_to(team_decline_atom, std::string by, std::string user);
   static std::string reply_to(team_remove_atom, std::string by, std::string user);
   static std::string reply_to(team_captain_atom, std::string by, std::string user);
   static std::string reply_to(team_lock_atom, std::string tournament_id);
