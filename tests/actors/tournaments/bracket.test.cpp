@@ -388,3 +388,104 @@ TEST_CASE("a forfeit counts as a win and is marked") {
   CHECK(b.standings.back().rank == 3);
   CHECK(b.standings.back().losses == 1);
 }
+
+TEST_CASE("round robin, 2-64 entrants in 1-16 groups: every pair of a group meets once") {
+  std::mt19937 rng(17);
+  for (int groups : {1, 2, 3, 4, 16})
+    for (int n = 2 * groups; n <= 64; n += (groups == 1 ? 1 : 3)) {
+      CAPTURE(n);
+      CAPTURE(groups);
+      bracket_options o;
+      o.format = bracket_format::round_robin;
+      o.groups = groups;
+      const auto e = names(n);
+      REQUIRE(check_bracket(o, e).empty());
+      results_t results;
+      const auto b = drive(o, e, results, random_pick(rng));
+      check_finished(o, e, b);
+      std::map<std::string, int> group;
+      for (const auto& s : b.standings)
+        group[s.entrant] = s.group;
+      std::set<std::set<std::string>> pairs;
+      for (const auto& m : b.matches) {
+        CHECK(group[*m.opponents[0]] == m.group);
+        CHECK(group[*m.opponents[1]] == m.group);
+        CHECK(pairs.insert({*m.opponents[0], *m.opponents[1]}).second);
+      }
+      std::map<int, int> sizes;
+      for (const auto& [name, g] : group)
+        ++sizes[g];
+      CHECK(sizes.size() == static_cast<std::size_t>(groups));
+      std::size_t expected_pairs = 0;
+      for (const auto& [g, size] : sizes) {
+        CHECK(size >= n / groups);
+        CHECK(size <= n / groups + 1);
+        expected_pairs += static_cast<std::size_t>(size * (size - 1) / 2);
+      }
+      CHECK(pairs.size() == expected_pairs);
+      // An odd group sits each entrant out once; an even one never.
+      std::map<std::string, int> byes;
+      for (const auto& bye : b.byes)
+        ++byes[bye.entrant];
+      for (const auto& s : b.standings) {
+        CHECK(s.byes == (sizes[s.group] % 2 == 1 ? 1 : 0));
+        CHECK(byes[s.entrant] == s.byes);
+        CHECK(s.wins + s.losses == sizes[s.group] - 1);
+      }
+      CHECK(b.champion.has_value() == (groups == 1));
+    }
+}
+
+TEST_CASE("round robin: snake seeding and the tie-breaks (wins, head-to-head, game difference)") {
+  bracket_options o;
+  o.format = bracket_format::round_robin;
+  o.groups = 2;
+  const auto e = names(8);
+  const auto b = compute_bracket(o, e, {});
+  std::map<std::string, int> group;
+  for (const auto& s : b.standings)
+    group[s.entrant] = s.group;
+  for (const auto& name : {"e1", "e4", "e5", "e8"})
+    CHECK(group[name] == 1);
+  for (const auto& name : {"e2", "e3", "e6", "e7"})
+    CHECK(group[name] == 2);
+  CHECK(b.rounds == 3);
+  CHECK(b.matches.front().id == "G1R1-1");
+  CHECK(b.matches.front().status == match_status::ready);
+
+  // e1 beats e2 and e3, loses to e4; e2 beats e3 and e4; e3 beats e4: e1 and e2 have 2 wins
+  // (e1 won theirs), e3 and e4 one (e3 won theirs).
+  o.groups = 1;
+  const auto four = names(4);
+  results_t results;
+  const auto winners = std::map<std::set<std::string>, std::string>{
+    {{"e1", "e2"}, "e1"}, {{"e1", "e3"}, "e1"}, {{"e1", "e4"}, "e4"},
+    {{"e2", "e3"}, "e2"}, {{"e2", "e4"}, "e2"}, {{"e3", "e4"}, "e3"}};
+  const auto played = drive(o, four, results, [&](const bracket_match& m) {
+    return winners.at({*m.opponents[0], *m.opponents[1]}) == *m.opponents[0] ? 0 : 1;
+  });
+  std::vector<std::string> order;
+  for (const auto& s : played.standings)
+    order.push_back(s.entrant);
+  CHECK(order == std::vector<std::string>{"e1", "e2", "e3", "e4"});
+  CHECK(played.champion == "e1");
+  // Three-way tie on wins and head-to-head (a cycle): game difference decides, then they share.
+  const auto three = names(3);
+  results_t cycle;
+  auto c = compute_bracket(o, three, cycle);
+  for (const auto& m : c.matches) {
+    const int a = seed_of(*m.opponents[0]), bb = seed_of(*m.opponents[1]);
+    const bool first_wins = (a % 3) + 1 == bb;  // e1 > e2 > e3 > e1
+    auto r = result_for(m, first_wins ? 0 : 1);
+    if (*r.winner.rbegin() == '3')
+      r.score = first_wins ? std::array<int, 2>{3, 0} : std::array<int, 2>{0, 3};
+    cycle[m.id] = r;
+  }
+  c = compute_bracket(o, three, cycle);
+  REQUIRE(c.finished);
+  CHECK(c.standings[0].entrant == "e3");
+  CHECK(c.standings[0].rank == 1);
+  CHECK(c.standings[1].rank == 2);
+  CHECK(c.standings[2].rank == 2);
+  CHECK(c.byes.size() == 3);
+}
