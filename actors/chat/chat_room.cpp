@@ -66,6 +66,20 @@ std::string lower(std::string_view s) {
 // park an actor for the idle period. Rooms with subscribers wait for the channel to appear.
 void forget_unknown_room(room_actor* self) { (void)self->state.require_exists(self, caf::error{}); }
 
+// Who owns the room: channel/<name>, or for a hosted room ("tournament:<id>") the entity that
+// hosts it, asked with room_host_atom; both answer a channel_view.
+auto request_room_owner(room_actor* self, const std::string& room) {
+  auto message = caf::make_message(get_atom::value);
+  std::string kind{"channel"}, id = room;
+  if (const auto* hosted = hosted_room_of(room)) {
+    kind = std::string{hosted->kind};
+    id = room.substr(hosted->prefix.size());
+    message = caf::make_message(room_host_atom::value);
+  }
+  return self->request(self->state.registry(), caf::infinite, route_atom::value, std::move(kind),
+                       std::move(id), std::move(message));
+}
+
 void schedule_tick(room_actor* self) {
   auto& st = self->state;
   if (st.tick_pending)
@@ -407,8 +421,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
                               options.snapshot_every}))
     return st.refuse(self, std::move(err));
   // The owner decides who the broadcaster is; nothing else is handled until it is known.
-  entity_ref<channel_protocol>{st.registry(), channel}
-    .request_within(self, caf::infinite, get_atom::value)
+  request_room_owner(self, channel)
     .await(
       [self](const channel_view& view) {
         self->state.owner = view.owner;
@@ -431,8 +444,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
         return make_error(errc::not_found, "this channel does not exist");
       // The channel may have been created since this room started.
       auto rp = self->make_response_promise<std::string>();
-      entity_ref<channel_protocol>{st.registry(), st.channel}
-        .request_within(self, caf::infinite, get_atom::value)
+      request_room_owner(self, st.channel)
         .then(
           [self, rp, who](const channel_view& view) mutable {
             self->state.owner = view.owner;
@@ -555,6 +567,24 @@ void add_chat_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                                               const std::string& id) {
     return spawn_chat_room(sys, registry, store, id, options);
   };
+}
+
+const hosted_room_kind* hosted_room_of(std::string_view room) {
+  for (const auto& hosted : hosted_room_kinds) {
+    if (!room.starts_with(hosted.prefix))
+      continue;
+    auto id = room.substr(hosted.prefix.size());
+    if (id.empty() || id.size() > 40 || !std::all_of(id.begin(), id.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        }))
+      return nullptr;
+    return &hosted;
+  }
+  return nullptr;
+}
+
+bool valid_room_name(std::string_view room) {
+  return valid_channel_name(room) || hosted_room_of(room) != nullptr;
 }
 
 }  // namespace aethex::actors

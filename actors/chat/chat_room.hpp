@@ -26,6 +26,20 @@
 
 namespace aethex::actors {
 
+/// Rooms that are not a channel's: a room named "<prefix><id>" takes its broadcaster from entity
+/// <kind>/<id>, which answers (room_host_atom) with a channel_view (owner, owner_is_admin) as
+/// channel/<name> answers get_atom (docs/chat-protocol.md, hosted rooms).
+struct hosted_room_kind {
+  std::string_view prefix;
+  std::string_view kind;
+};
+inline constexpr hosted_room_kind hosted_room_kinds[] = {{"tournament:", "tournament"}};
+using room_host_atom = caf::atom_constant<caf::atom("roomhost")>;
+/// The hosted kind of `room` ("tournament:<id>" with an id of 1-40 of a-z 0-9), or nullptr.
+const hosted_room_kind* hosted_room_of(std::string_view room);
+/// A room a viewer may join: a channel's name or a hosted room's.
+bool valid_room_name(std::string_view room);
+
 /// Protocol of chat/<channel>:
 ///  (chat_info_atom, chat_identity)               -> std::string JSON {role, settings, viewers}
 ///                                                   | not_found (no such channel)

@@ -145,7 +145,7 @@ void leave(session_actor* self) {
 
 void join(session_actor* self, const std::string& channel, const json& ref) {
   auto& st = self->state;
-  if (!valid_channel_name(channel))
+  if (!valid_room_name(channel))
     return send_error(self, "not_found", "no such channel", ref);
   if (channel == st.channel || channel == st.joining)
     return;
