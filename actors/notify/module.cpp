@@ -47,6 +47,7 @@ class notify_domain final : public domain_module {
 
   void add_queries(read_query_table& queries) const override {
     queries["notify.notices"] = notices_query;
+    queries["notify.personal"] = personal_notices_query;
     queries["notify.email_followers"] = email_followers_query;
   }
 

@@ -14,6 +14,8 @@ constexpr std::string_view channel_prefix = "channel/";
 constexpr std::string_view follows_prefix = "follows/";
 constexpr std::string_view chat_prefix = "chat/";
 constexpr std::size_t max_limit = 200;
+constexpr std::string_view personal_type = "notify.personal";
+constexpr std::size_t personal_users_max = 64;  // recipients one personal notice may name
 
 const storage::event_schema_registry& schemas() {
   static storage::event_schema_registry registry;
@@ -44,13 +46,23 @@ std::string title_of(storage::sqlite::database& db, std::string_view channel) {
 }  // namespace
 
 json to_json(const notice& n) {
-  return json{
+  json j{
     {"id", n.id}, {"kind", n.kind}, {"channel", n.channel}, {"title", n.title}, {"at_ms", n.at_ms}};
+  if (!n.link.empty())
+    j["link"] = n.link;
+  if (!n.users.empty())
+    j["users"] = n.users;
+  return j;
 }
 
 notice notice_from_json(const json& j) {
-  return {j.value("id", ""), j.value("kind", ""), j.value("channel", ""), j.value("title", ""),
-          j.value("at_ms", std::int64_t{0})};
+  return {j.value("id", ""),
+          j.value("kind", ""),
+          j.value("channel", ""),
+          j.value("title", ""),
+          j.value("at_ms", std::int64_t{0}),
+          j.value("link", ""),
+          j.value("users", std::vector<std::string>{})};
 }
 
 notices_projection::notices_projection(std::function<void(const notice&)> fresh,
@@ -63,6 +75,11 @@ void notices_projection::create_schema(storage::sqlite::database& db) {
     "kind TEXT NOT NULL, title TEXT NOT NULL, at_ms INTEGER NOT NULL)");
   db.exec("CREATE INDEX IF NOT EXISTS notices_by_channel ON notices(channel, at_ms)");
   db.exec(
+    "CREATE TABLE IF NOT EXISTS personal_notices(user TEXT NOT NULL, id TEXT NOT NULL, "
+    "kind TEXT NOT NULL, title TEXT NOT NULL, link TEXT NOT NULL, at_ms INTEGER NOT NULL, "
+    "source_kind TEXT NOT NULL, source_id TEXT NOT NULL, PRIMARY KEY(user, id))");
+  db.exec("CREATE INDEX IF NOT EXISTS personal_notices_by_user ON personal_notices(user, at_ms)");
+  db.exec(
     "CREATE TABLE IF NOT EXISTS notice_titles(channel TEXT PRIMARY KEY, title TEXT NOT NULL)");
   db.exec(
     "CREATE TABLE IF NOT EXISTS follow_prefs(user TEXT NOT NULL, channel TEXT NOT NULL, "
@@ -71,11 +88,14 @@ void notices_projection::create_schema(storage::sqlite::database& db) {
 
 void notices_projection::reset(storage::sqlite::database& db) {
   db.exec("DELETE FROM notices");
+  db.exec("DELETE FROM personal_notices");
   db.exec("DELETE FROM notice_titles");
   db.exec("DELETE FROM follow_prefs");
 }
 
 void notices_projection::apply(storage::sqlite::transaction& tx, const storage::recorded_event& e) {
+  if (e.data.type == personal_type)
+    return apply_personal(tx.db(), e);
   auto from_channel = e.stream.starts_with(channel_prefix);
   auto from_follows = e.stream.starts_with(follows_prefix);
   auto from_chat = e.stream.starts_with(chat_prefix);
@@ -135,6 +155,45 @@ void notices_projection::add_notice(storage::sqlite::database& db, const notice&
     fresh_(n);
 }
 
+void notices_projection::apply_personal(storage::sqlite::database& db,
+                                        const storage::recorded_event& e) {
+  if (e.data.schema > 1)
+    throw std::runtime_error("notices: event notify.personal schema " +
+                             std::to_string(e.data.schema) + " is newer than supported (stream " +
+                             e.stream + ")");
+  auto body = parse_object(e);
+  auto slash = e.stream.find('/');
+  notice n{body.value("id", std::string{}),
+           body.value("kind", std::string{"personal"}),
+           "",
+           body.value("title", std::string{}),
+           e.data.timestamp_ms,
+           body.value("link", std::string{}),
+           {}};
+  if (n.id.empty() || slash == std::string::npos)
+    return;
+  auto seen = db.prepare("SELECT 1 FROM personal_notices WHERE user = ?1 AND id = ?2");
+  auto insert = db.prepare(
+    "INSERT INTO personal_notices(user, id, kind, title, link, at_ms, source_kind, "
+    "source_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (auto& user : body.value("users", json::array())) {
+    if (!user.is_string() || n.users.size() >= personal_users_max)
+      continue;
+    seen.reset();
+    seen.bind(1, user.get<std::string>()).bind(2, n.id);
+    if (seen.step())
+      continue;  // once per user and id, whatever replays
+    insert.reset();
+    insert.bind(1, user.get<std::string>()).bind(2, n.id).bind(3, n.kind).bind(4, n.title);
+    insert.bind(5, n.link).bind(6, n.at_ms).bind(7, e.stream.substr(0, slash));
+    insert.bind(8, e.stream.substr(slash + 1));
+    insert.run();
+    n.users.push_back(user.get<std::string>());
+  }
+  if (!n.users.empty() && fresh_ && now_ms_() - n.at_ms < fresh_window_ms)
+    fresh_(n);
+}
+
 void notices_projection::apply_follow(storage::sqlite::database& db, std::string_view user,
                                       const storage::recorded_event& e, const json& body) {
   if (!body.contains("channel") || !body["channel"].is_string())
@@ -162,7 +221,7 @@ void notices_projection::apply_follow(storage::sqlite::database& db, std::string
 std::optional<std::uint64_t> notices_projection::row_count(storage::sqlite::database& db) const {
   auto count = db.prepare(
     "SELECT (SELECT COUNT(*) FROM notices) + (SELECT COUNT(*) FROM "
-    "follow_prefs)");
+    "follow_prefs) + (SELECT COUNT(*) FROM personal_notices)");
   count.step();
   return static_cast<std::uint64_t>(count.column_int64(0));
 }
@@ -199,6 +258,25 @@ json notices_query(storage::sqlite::database& db, const json& args, const owns_f
   json out = json::array();
   for (auto& n : found)
     out.push_back(to_json(n));
+  return out;
+}
+
+json personal_notices_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
+  auto limit = std::min<std::size_t>(args.value("limit", std::size_t{50}), max_limit);
+  auto rows = db.prepare(
+    "SELECT id, kind, title, link, at_ms, source_kind, source_id FROM personal_notices "
+    "WHERE user = ?1 ORDER BY at_ms DESC LIMIT ?2");
+  rows.bind(1, args.value("user", std::string{}));
+  rows.bind(2, static_cast<std::int64_t>(limit));
+  json out = json::array();
+  while (rows.step())
+    if (owns(rows.column_text(5), rows.column_text(6)))  // answered where its entity lives
+      out.push_back(json{{"id", rows.column_text(0)},
+                         {"kind", rows.column_text(1)},
+                         {"channel", ""},
+                         {"title", rows.column_text(2)},
+                         {"link", rows.column_text(3)},
+                         {"at_ms", rows.column_int64(4)}});
   return out;
 }
 

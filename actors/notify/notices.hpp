@@ -7,6 +7,10 @@
 // every inbox "has" the notification the moment its row is written. Pushing to followers who are
 // online, and e-mail, are the dispatcher's work (dispatcher.hpp), started from `fresh`.
 //
+// Personal notices: any entity may emit `notify.personal` {"id","users":[…],"kind","title",
+// "link"} (a tournament's match reminder); each user gets a row in personal_notices (id unique
+// per user), read by the inbox beside the channels' notices, and online users get it pushed.
+//
 // Tables: notices(id, channel, kind, title, at_ms) — id is "<kind>:<channel>:<session or
 // announcement id>", so a session or announcement notifies at most once whatever replays;
 // notice_titles(channel, title) — the channel's current title, for the notice text;
@@ -35,6 +39,10 @@ struct notice {
   std::string channel;
   std::string title;
   std::int64_t at_ms = 0;
+  /// A personal notice (`notify.personal`): where it leads, and whom it is for (pushed to them
+  /// only; never shown in the frame or the inbox row).
+  std::string link = {};
+  std::vector<std::string> users = {};
 };
 
 nlohmann::json to_json(const notice& n);
@@ -62,6 +70,7 @@ class notices_projection final : public storage::projection {
  private:
   void apply_channel(storage::sqlite::database& db, std::string_view channel,
                      const storage::recorded_event& e, const nlohmann::json& body);
+  void apply_personal(storage::sqlite::database& db, const storage::recorded_event& e);
   void apply_follow(storage::sqlite::database& db, std::string_view user,
                     const storage::recorded_event& e, const nlohmann::json& body);
   /// Stores `n` once (by id) and hands it on when fresh.
@@ -75,6 +84,11 @@ class notices_projection final : public storage::projection {
 /// channels this member owns, each not older than its since_ms, newest first, at most limit.
 nlohmann::json notices_query(storage::sqlite::database& db, const nlohmann::json& args,
                              const owns_fn& owns);
+
+/// "notify.personal" {"user","limit"} → the user's personal notices (`notify.personal` events of
+/// entities this member owns), newest first, at most limit.
+nlohmann::json personal_notices_query(storage::sqlite::database& db, const nlohmann::json& args,
+                                      const owns_fn& owns);
 
 /// "notify.email_followers" {"channel"} → [{"user"}]: followers (owned here) who asked for
 /// e-mail from the channel and did not turn its notifications off.

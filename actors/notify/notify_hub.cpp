@@ -82,8 +82,19 @@ void on_follows_changed(hub_actor* self, const json& change) {
                change.value("following", false) && change.value("notify", true));
 }
 
-void on_notice(hub_actor* self, const json& body) {
+void on_notice(hub_actor* self, json body) {
   auto& st = self->state;
+  if (auto users = body.find("users"); users != body.end()) {
+    // A personal notice: to its users' connections on this node, without the list of users.
+    auto whom = std::move(*users);
+    body.erase("users");
+    auto frame = json{{"type", "notification"}, {"notification", body}}.dump();
+    for (auto& user : whom)
+      if (user.is_string())
+        for (auto& connection : st.connections.of(user.get<std::string>()))
+          self->send(connection, topic_push_atom::value, frame);
+    return;
+  }
   auto it = st.followers.find(body.value("channel", std::string{}));
   if (it == st.followers.end())
     return;
@@ -174,6 +185,8 @@ caf::actor spawn_notify_dispatcher(caf::actor_system& sys, const node_env& env) 
         if (!body.is_object())
           return;
         env.publish(std::string{notice_topic}, text);
+        if (body.contains("users"))
+          return;  // personal notices are not mailed
         env.query("notify.email_followers", json{{"channel", body.value("channel", "")}},
                   [me = caf::actor{self}, text](caf::expected<std::vector<json>> rows) {
                     if (rows && !rows->empty())

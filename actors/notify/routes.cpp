@@ -49,17 +49,27 @@ void list_notifications(const node_env& env, route_request&& req, route_reply re
                                   {"since_ms", followed.notify_since_ms}});
       entity_ref<inbox_protocol>{env.registry, user}
         .ask(get_atom::value)
-        .then(*env.sys, [env, channels, limit, reply](caf::expected<inbox_view> inbox) {
+        .then(*env.sys, [env, user, channels, limit, reply](caf::expected<inbox_view> inbox) {
           if (!inbox)
             return reply(inbox.error());
-          if (channels.empty())
-            return reply(route_response::json(200, inbox_json({}, inbox->read_up_to_ms, limit)));
-          env.query("notify.notices", json{{"channels", channels}, {"limit", limit}},
-                    [read = inbox->read_up_to_ms, limit,
-                     reply](caf::expected<std::vector<json>> rows) {
-                      if (!rows)
-                        return reply(rows.error());
-                      reply(route_response::json(200, inbox_json(std::move(*rows), read, limit)));
+          // The user's personal notices (match reminders…), then the followed channels' notices.
+          env.query("notify.personal", json{{"user", user}, {"limit", limit}},
+                    [env, channels, limit, read = inbox->read_up_to_ms,
+                     reply](caf::expected<std::vector<json>> personal) {
+                      if (!personal)
+                        return reply(personal.error());
+                      if (channels.empty())
+                        return reply(route_response::json(200, inbox_json(std::move(*personal),
+                                                                          read, limit)));
+                      env.query("notify.notices", json{{"channels", channels}, {"limit", limit}},
+                                [read, limit, personal = std::move(*personal),
+                                 reply](caf::expected<std::vector<json>> rows) mutable {
+                                  if (!rows)
+                                    return reply(rows.error());
+                                  rows->insert(rows->end(), personal.begin(), personal.end());
+                                  reply(route_response::json(200, inbox_json(std::move(*rows), read,
+                                                                             limit)));
+                                });
                     });
         });
     });
