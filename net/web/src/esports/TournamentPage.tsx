@@ -25,10 +25,21 @@ export function TournamentPage({ id }: { id: string }) {
     document.title = `${t ? t.name : 'Tournament'} · AeThex LIVE`;
   }, [t?.name]);
 
+  // The chat mounts with the page, not once the tournament is read: a room's `joined` and
+  // history frames go to the listeners there when they arrive, and a chat panel joining the
+  // already joined room later would miss them.
+  const chat = (
+    <aside class="chat-column t-chat" id="chat" aria-label="Tournament chat">
+      <ChatPanel channel={tournamentRoom(id)} />
+    </aside>
+  );
   if (!t)
     return (
-      <main class="esports-page" id="tournament-page" data-state={view.state}>
-        {view.state === 'not_found' ? <h1>Tournament not found</h1> : view.state === 'error' ? <p class="es-error">Couldn't load the tournament. Retrying…</p> : <div class="spinner" aria-label="Loading" />}
+      <main class="esports-page tournament-layout" id="tournament-page" data-state={view.state}>
+        <section class="t-main">
+          {view.state === 'not_found' ? <h1>Tournament not found</h1> : view.state === 'error' ? <p class="es-error">Couldn't load the tournament. Retrying…</p> : <div class="spinner" aria-label="Loading" />}
+        </section>
+        {chat}
       </main>
     );
 
@@ -60,9 +71,7 @@ export function TournamentPage({ id }: { id: string }) {
         </div>
         <Standings t={t} />
       </section>
-      <aside class="chat-column t-chat" id="chat" aria-label="Tournament chat">
-        <ChatPanel channel={tournamentRoom(t)} />
-      </aside>
+      {chat}
     </main>
   );
 }

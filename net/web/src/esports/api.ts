@@ -223,10 +223,10 @@ export interface PlayerPosition {
 export async function fetchPosition(game: string, player: string, window: string, around = 2): Promise<PlayerPosition> {
   const o = obj(await request('GET', `${LB(game)}/players/${encodeURIComponent(player)}?${new URLSearchParams({ window, around: String(around) }).toString()}`));
   const entry = parseEntry({ ...o, player: str(o.player, player) });
-  // Neighbours as one list ("entries"/"around"), or "above" and "below" either side.
-  let near = entries(o.entries ?? o.around ?? o.neighbours);
-  if (!near.length) near = [...entries(o.above), ...(entry ? [entry] : []), ...entries(o.below)];
-  return { entry: typeof o.rank === 'number' ? entry : null, around: near.sort((a, b) => a.rank - b.rank) };
+  // The node lists the neighbours (without the player) in "neighbours"; the player joins them.
+  const near = [...entries(o.neighbours ?? o.entries ?? o.around), ...entries(o.above), ...entries(o.below)].filter((e) => e.player !== entry?.player);
+  const ranked = typeof o.rank === 'number' && entry !== null;
+  return { entry: ranked ? entry : null, around: [...near, ...(ranked ? [entry] : [])].sort((a, b) => a.rank - b.rank) };
 }
 
 export interface Achievement {
@@ -271,7 +271,8 @@ export async function fetchPlayerStats(player: string, game: string): Promise<Pl
       return typeof po.at_ms === 'number' && typeof po.rating === 'number' ? [{ at_ms: po.at_ms, rating: po.rating }] : [];
     }),
     stats,
-    achievements: parseAchievements(o.achievements),
+    // A game's stats name their badges without the game: it is this one.
+    achievements: parseAchievements(o.achievements).map((a) => ({ ...a, game: a.game || game })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSummary, parseTeam } from './api';
+import { fetchPlayerStats, fetchPosition, parseSummary, parseTeam } from './api';
 import {
   changeArrow,
   createBody,
@@ -208,5 +208,35 @@ describe('teams, lists, leaderboards', () => {
     expect(changeArrow(-2)).toMatchObject({ glyph: '▼', label: 'down 2' });
     expect(changeArrow(0).cls).toBe('lb-same');
     expect(changeArrow(null).label).toBe('new');
+  });
+});
+
+describe('leaderboard answers', () => {
+  it('puts the player among their neighbours and names the game of a stats badge', async () => {
+    const answers: Record<string, unknown> = {
+      '/api/v1/leaderboards/chess/players/bob?window=all_time&around=2': {
+        player: 'bob',
+        rank: 3,
+        value: 1362.5,
+        change: null,
+        neighbours: [
+          { player: 'dan', rank: 2, value: 1563.9, change: 1 },
+          { player: 'cat', rank: 4, value: 1243.3, change: -1 },
+        ],
+      },
+      '/api/v1/players/ann/stats?game=chess': { matches: 3, wins: 3, losses: 0, win_rate: 1, rating: 1809, rating_history: [{ at_ms: 1, rating: 1662 }], stats: {}, achievements: [{ badge: 'first_win', detail: null }] },
+    };
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (url: string) => new Response(JSON.stringify(answers[url] ?? null), { status: answers[url] ? 200 : 404 })) as typeof fetch;
+    try {
+      const pos = await fetchPosition('chess', 'bob', 'all_time');
+      expect(pos.entry).toMatchObject({ player: 'bob', rank: 3 });
+      expect(pos.around.map((e) => e.player)).toEqual(['dan', 'bob', 'cat']);
+      const stats = await fetchPlayerStats('ann', 'chess');
+      expect(stats.achievements).toEqual([{ badge: 'first_win', game: 'chess', detail: '', at_ms: null }]);
+      expect(stats.rating_history).toEqual([{ at_ms: 1, rating: 1662 }]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
   });
 });
