@@ -89,6 +89,9 @@ try {
   out.tournament = id;
   await org.locator('#bracket .match-card').first().waitFor();
   checks.created_running = (await org.locator('#t-state').getAttribute('data-state')) === 'running';
+  // The tournament's chat room is the organizer's to write in (its broadcaster).
+  await org.locator('#chat-input').waitFor();
+  checks.organizer_can_chat = (await org.locator('#chat-guest-form').count()) === 0;
 
   // An anonymous viewer follows along without reloading.
   const viewer = await person('viewer');

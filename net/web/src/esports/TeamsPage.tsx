@@ -79,9 +79,7 @@ export function TeamsPage() {
                 <a href={teamPath(t.slug)}>
                   {t.tag && <span class="team-tag">[{t.tag}]</span>} {t.name}
                 </a>
-                <span class="muted">
-                  {t.members.length} members{t.captain === account.username ? ' · captain' : ''}
-                </span>
+                {t.role === 'captain' && <span class="team-captain">Captain</span>}
               </li>
             ))}
           </ul>
@@ -141,6 +139,19 @@ export function TeamPage({ slug }: { slug: string }) {
   const [invite, setInvite] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [epoch, setEpoch] = useState(0);
+  /** The team invited the viewer (the team's own invite list is the captain's to see). */
+  const [invitedMe, setInvitedMe] = useState(false);
+
+  useEffect(() => {
+    if (!account) return;
+    let live = true;
+    fetchMyTeams(account.token)
+      .then((m) => live && setInvitedMe(m.invites.some((i) => i.slug === slug)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [slug, account?.token, epoch]);
 
   useEffect(() => {
     let live = true;
@@ -167,7 +178,7 @@ export function TeamPage({ slug }: { slug: string }) {
   const me = account?.username ?? null;
   const captain = me !== null && team.captain === me;
   const member = me !== null && team.members.some((m) => m.user === me);
-  const invited = me !== null && team.invites.includes(me);
+  const invited = me !== null && (invitedMe || team.invites.includes(me));
   const act = async (call: () => Promise<unknown>, after?: () => void) => {
     setError(null);
     try {

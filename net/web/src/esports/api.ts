@@ -146,8 +146,15 @@ export const acceptInvite = (token: string, slug: string) => request('POST', `${
 export const declineInvite = (token: string, slug: string) => request('POST', `${TM(slug)}/invites/decline`, opt(token, {}));
 export const removeMember = (token: string, slug: string, user: string) => request('DELETE', `${TM(slug)}/members/${encodeURIComponent(user)}`, opt(token));
 
+export interface MyTeam {
+  slug: string;
+  name: string;
+  tag: string;
+  role: 'captain' | 'member';
+}
+
 export interface MyTeams {
-  teams: Team[];
+  teams: MyTeam[];
   /** Slugs (and names, when given) of the teams that invited the caller. */
   invites: { slug: string; name: string }[];
 }
@@ -155,9 +162,13 @@ export interface MyTeams {
 export async function fetchMyTeams(token: string): Promise<MyTeams> {
   const o = obj(await request('GET', '/api/v1/me/teams', opt(token)));
   return {
+    // Each team as {team, name, tag, role} (or a whole team object with its slug).
     teams: list(o.teams).flatMap((t) => {
-      const p = parseTeam(t);
-      return p ? [p] : [];
+      const to = obj(t);
+      const slug = str(to.team) || str(to.slug);
+      if (!slug) return [];
+      const role = to.role === 'captain' || (typeof to.captain === 'string' && to.captain === to.me) ? 'captain' : 'member';
+      return [{ slug, name: str(to.name, slug), tag: str(to.tag), role: role as MyTeam['role'] }];
     }),
     invites: list(o.invites).flatMap((i) => {
       if (typeof i === 'string') return [{ slug: i, name: i }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchPlayerStats, fetchPosition, parseSummary, parseTeam } from './api';
+import { fetchMyTeams, fetchPlayerStats, fetchPosition, parseSummary, parseTeam } from './api';
 import {
   changeArrow,
   createBody,
@@ -235,6 +235,26 @@ describe('leaderboard answers', () => {
       const stats = await fetchPlayerStats('ann', 'chess');
       expect(stats.achievements).toEqual([{ badge: 'first_win', game: 'chess', detail: '', at_ms: null }]);
       expect(stats.rating_history).toEqual([{ at_ms: 1, rating: 1662 }]);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+});
+
+describe('my teams', () => {
+  it('reads the node answer: teams by their slug with my role, invites by team', async () => {
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async () =>
+      new Response(
+        JSON.stringify({
+          invites: [{ by: 'capt', name: 'Blue', tag: 'BLU', team: 'blue_team' }],
+          teams: [{ name: 'Red Team', role: 'member', tag: 'RED', team: 'red_team' }],
+        }),
+      )) as typeof fetch;
+    try {
+      const mine = await fetchMyTeams('t'.repeat(64));
+      expect(mine.teams).toEqual([{ slug: 'red_team', name: 'Red Team', tag: 'RED', role: 'member' }]);
+      expect(mine.invites).toEqual([{ slug: 'blue_team', name: 'Blue' }]);
     } finally {
       globalThis.fetch = realFetch;
     }
