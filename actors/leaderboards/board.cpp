@@ -22,7 +22,9 @@ std::size_t widx(lb_window w) { return static_cast<std::size_t>(w); }
 // Ratings are shown to two decimals; the index keeps the exact value.
 double shown(double v) { return std::round(v * 100.0) / 100.0; }
 
-bool slug_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
+bool slug_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
 
 }  // namespace
 
@@ -38,12 +40,9 @@ std::optional<lb_window> parse_lb_window(std::string_view name) {
 
 std::string_view lb_window_name(lb_window w) {
   switch (w) {
-    case lb_window::weekly:
-      return "weekly";
-    case lb_window::monthly:
-      return "monthly";
-    case lb_window::all_time:
-      break;
+    case lb_window::weekly: return "weekly";
+    case lb_window::monthly: return "monthly";
+    case lb_window::all_time: break;
   }
   return "all_time";
 }
@@ -62,8 +61,7 @@ std::int64_t lb_window_start(lb_window w, std::int64_t now_ms) {
       const sys_days first{ymd.year() / ymd.month() / 1};
       return static_cast<std::int64_t>(first.time_since_epoch().count()) * lb_day_ms;
     }
-    case lb_window::all_time:
-      break;
+    case lb_window::all_time: break;
   }
   return 0;
 }
@@ -85,7 +83,8 @@ bool valid_lb_badge(std::string_view badge) {
 }
 
 bool lb_player::has_badge(std::string_view badge) const {
-  return std::any_of(badges.begin(), badges.end(), [&](const lb_badge& b) { return b.badge == badge; });
+  return std::any_of(badges.begin(), badges.end(),
+                     [&](const lb_badge& b) { return b.badge == badge; });
 }
 
 void board::create(std::string name_, std::string mode_, std::string order_, std::string owner_,
@@ -160,9 +159,10 @@ void board::set_value(std::uint32_t id, lb_window w, double value) {
 }
 
 void board::add_stats(lb_player& p, const lb_stat_list& stats) {
-  for (const auto& [stat, v] : stats) {
+  for (const auto& item : stats) {
+    const auto& [stat, v] = item;
     auto it = std::find_if(p.stats.begin(), p.stats.end(),
-                           [&](const auto& s) { return s.first == stat; });
+                           [&item](const auto& s) { return s.first == item.first; });
     if (it == p.stats.end()) {
       if (p.stats.size() >= lb_player_stats_max)
         continue;
@@ -205,8 +205,10 @@ void board::apply_match(const lb_match& m, std::int64_t at_ms) {
     // growth per week first (Glicko-2 step 6), so a returning player is uncertain again.
     auto before = [&](const lb_player& p) {
       auto r = p.rating;
-      if (p.last_match_ms > 0)
-        r.rd = glicko2::idle_deviation(r, static_cast<double>((at_ms - p.last_match_ms) / lb_week_ms));
+      if (p.last_match_ms > 0) {
+        const std::int64_t idle_weeks = (at_ms - p.last_match_ms) / lb_week_ms;  // whole weeks
+        r.rd = glicko2::idle_deviation(r, static_cast<double>(idle_weeks));
+      }
       return r;
     };
     auto w0 = before(players_[wid]);
@@ -306,9 +308,9 @@ json board::entry_at(std::uint32_t id, lb_window w, std::size_t rank) const {
     change = static_cast<std::int64_t>(prev[id]) - static_cast<std::int64_t>(rank + 1);
   json e{{"rank", rank + 1},
          {"player", p.name},
-         {"value", p.value[widx(w)] ? json(rating_mode() ? shown(*p.value[widx(w)])
-                                                          : *p.value[widx(w)])
-                                    : json(nullptr)},
+         {"value", p.value[widx(w)]
+                     ? json(rating_mode() ? shown(*p.value[widx(w)]) : *p.value[widx(w)])
+                     : json(nullptr)},
          {"change", change}};
   if (rating_mode())
     e["rd"] = shown(p.rating.rd);
@@ -387,7 +389,7 @@ std::optional<json> board::player_stats(std::string_view player) const {
          {"achievements", std::move(badges)}};
   if (!rating_mode())
     j["best"] = p->value[widx(lb_window::all_time)] ? json(*p->value[widx(lb_window::all_time)])
-                                                     : json(nullptr);
+                                                    : json(nullptr);
   return j;
 }
 
@@ -415,12 +417,17 @@ json board::snapshot() const {
   auto key_rows = json::array();
   for (const auto& k : keys)
     key_rows.push_back({k.key_id, k.hash});
-  return json{{"name", name},       {"mode", mode},
-              {"order", order},     {"owner", owner},
+  return json{{"name", name},
+              {"mode", mode},
+              {"order", order},
+              {"owner", owner},
               {"created_at_ms", created_at_ms},
-              {"starts", starts_},  {"players", std::move(players)},
-              {"prev", prev_rank_}, {"keys", std::move(key_rows)},
-              {"next_key", next_key}, {"seen", seen_order_}};
+              {"starts", starts_},
+              {"players", std::move(players)},
+              {"prev", prev_rank_},
+              {"keys", std::move(key_rows)},
+              {"next_key", next_key},
+              {"seen", seen_order_}};
 }
 
 void board::restore(const json& j) {
@@ -446,7 +453,8 @@ void board::restore(const json& j) {
     for (std::size_t i = 0; i + 1 < h.size(); i += 2)
       p.history.push_back({h[i].get<std::int64_t>(), h[i + 1].get<double>()});
     for (const auto& s : row.at(13))
-      p.stats.push_back({s.at(0).get<std::string>(), {s.at(1).get<double>(), s.at(2).get<double>()}});
+      p.stats.push_back({s.at(0).get<std::string>(),
+                         {s.at(1).get<double>(), s.at(2).get<double>()}});
     for (const auto& b : row.at(14))
       p.badges.push_back({b.at(0), b.at(1), b.at(2)});
   }

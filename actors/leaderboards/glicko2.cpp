@@ -63,9 +63,10 @@ rating update(const rating& player, std::span<const game> games, double tau_) {
   const double mu = (player.r - glicko_base) / glicko_scale;
   const double phi = player.rd / glicko_scale;
   if (games.empty())
-    return {player.r, std::min(glicko_rd_max, glicko_scale * std::sqrt(phi * phi + player.sigma *
-                                                                          player.sigma)),
-            player.sigma};
+    return {
+      player.r,
+      std::min(glicko_rd_max, glicko_scale * std::sqrt(phi * phi + player.sigma * player.sigma)),
+      player.sigma};
   // Steps 3 and 4: estimated variance v and improvement delta.
   double v_inv = 0.0;
   double sum = 0.0;

@@ -97,8 +97,11 @@ void to_json(json& j, const match& e) {
   auto stats = json::object();
   for (const auto& [player, s] : e.m.stats)
     stats[player] = stats_to_json(s);
-  j = json{{"match_id", e.m.match_id}, {"winner", e.m.winner}, {"loser", e.m.loser},
-           {"draw", e.m.draw},         {"stats", std::move(stats)}};
+  j = json{{"match_id", e.m.match_id},
+           {"winner", e.m.winner},
+           {"loser", e.m.loser},
+           {"draw", e.m.draw},
+           {"stats", std::move(stats)}};
 }
 void from_json(const json& j, match& e) {
   e.m.match_id = j.value("match_id", "");
@@ -168,8 +171,12 @@ struct leaderboard_state {
   void apply(const lbev::key_removed& e, const event_meta&) {
     std::erase_if(lb.keys, [&](const lb_key& k) { return k.key_id == e.key_id; });
   }
-  void apply(const lbev::score& e, const event_meta& meta) { lb.apply_score(e.s, meta.timestamp_ms); }
-  void apply(const lbev::match& e, const event_meta& meta) { lb.apply_match(e.m, meta.timestamp_ms); }
+  void apply(const lbev::score& e, const event_meta& meta) {
+    lb.apply_score(e.s, meta.timestamp_ms);
+  }
+  void apply(const lbev::match& e, const event_meta& meta) {
+    lb.apply_match(e.m, meta.timestamp_ms);
+  }
   void apply(const lbev::rolled& e, const event_meta&) {
     if (auto w = parse_lb_window(e.window))
       lb.roll(*w, e.start_ms);
@@ -336,7 +343,7 @@ caf::result<std::string> submit_score(leaderboard_actor* self, const std::string
 }
 
 caf::result<std::string> create_board(leaderboard_actor* self, const std::string& caller,
-                                       const std::string& body) {
+                                      const std::string& body) {
   auto& st = self->state;
   if (st.lb.created())
     return make_error(errc::conflict, "a leaderboard for this game exists", "exists");
@@ -391,7 +398,8 @@ caf::result<std::string> give_badge(leaderboard_actor* self, const std::string& 
     return make_error(errc::invalid_argument, "unknown badge '" + badge + "'");
   auto d = json::parse(detail.empty() ? "null" : detail, nullptr, false);
   if (d.is_discarded() || detail.size() > 2000)
-    return make_error(errc::invalid_argument, "a badge's detail must be JSON of at most 2000 bytes");
+    return make_error(errc::invalid_argument,
+                      "a badge's detail must be JSON of at most 2000 bytes");
   const auto* p = st.lb.find(player);
   if (p && p->has_badge(badge))
     return json{{"awarded", false}}.dump();
@@ -451,7 +459,8 @@ caf::behavior leaderboard_behavior(leaderboard_actor* self, caf::actor registry,
         return make_error(errc::invalid_argument, "window must be weekly, monthly or all_time");
       roll_due(self);
       st.touch();
-      auto j = st.lb.around(player, *w, static_cast<std::size_t>(std::clamp<std::int64_t>(around, 0, 50)));
+      auto j = st.lb.around(player, *w,
+                            static_cast<std::size_t>(std::clamp<std::int64_t>(around, 0, 50)));
       if (!j)
         return make_error(errc::not_found, "'" + player + "' is not ranked in this window");
       return j->dump();
@@ -486,9 +495,9 @@ caf::behavior leaderboard_behavior(leaderboard_actor* self, caf::actor registry,
       if (auto err = st.require_exists(self, lb_missing()))
         return err;
       if (key.empty() ? !is_owner(st, caller) : !st.lb.key_for_digest(runtime::token_digest(key)))
-        return key.empty() ? make_error(errc::forbidden,
-                                        "only the owner or a game key may submit matches")
-                           : make_error(errc::unauthorized, "unknown game key");
+        return key.empty()
+                 ? make_error(errc::forbidden, "only the owner or a game key may submit matches")
+                 : make_error(errc::unauthorized, "unknown game key");
       return submit_match(self, body);
     },
     [self](lb_match_atom, const std::string& body) {
@@ -524,11 +533,10 @@ caf::behavior leaderboard_behavior(leaderboard_actor* self, caf::actor registry,
 
 void add_leaderboard_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                           const runtime::clock& clock) {
-  kinds.factories["leaderboard"] = [&store, &clock](caf::actor_system& sys,
-                                                    const caf::actor& registry,
-                                                    const std::string& game) {
-    return sys.spawn(leaderboard_behavior, registry, &store, game, &clock);
-  };
+  kinds.factories["leaderboard"] =
+    [&store, &clock](caf::actor_system& sys, const caf::actor& registry, const std::string& game) {
+      return sys.spawn(leaderboard_behavior, registry, &store, game, &clock);
+    };
 }
 
 }  // namespace aethex::actors

@@ -32,6 +32,8 @@ class leaderboards_domain final : public domain_module {
 
 }  // namespace
 
-std::unique_ptr<domain_module> leaderboards_module() { return std::make_unique<leaderboards_domain>(); }
+std::unique_ptr<domain_module> leaderboards_module() {
+  return std::make_unique<leaderboards_domain>();
+}
 
 }  // namespace aethex::actors

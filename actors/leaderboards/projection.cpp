@@ -74,8 +74,9 @@ class leaderboards_projection final : public storage::projection {
   }
 
   std::optional<std::uint64_t> row_count(storage::sqlite::database& db) const override {
-    auto count = db.prepare("SELECT (SELECT COUNT(*) FROM leaderboards) + "
-                            "(SELECT COUNT(*) FROM lb_badges)");
+    auto count = db.prepare(
+      "SELECT (SELECT COUNT(*) FROM leaderboards) + "
+      "(SELECT COUNT(*) FROM lb_badges)");
     count.step();
     return static_cast<std::uint64_t>(count.column_int64(0));
   }

@@ -107,8 +107,10 @@ TEST_CASE("Glicko-2 reproduces the worked example of Glickman's paper") {
   CHECK(idle.rd == doctest::Approx(200.2711).epsilon(0.00001));  // sqrt(200² + (0.06·173.7178)²)
   CHECK(glicko2::idle_deviation({1500, 340, 0.06}, 1000) == 350);
   // A newcomer's first win moves more than an established player's.
-  auto fresh = glicko2::update({1500, 350, 0.06}, std::vector<glicko2::game>{{{1500, 50, 0.06}, 1}});
-  auto steady = glicko2::update({1500, 50, 0.06}, std::vector<glicko2::game>{{{1500, 50, 0.06}, 1}});
+  auto fresh = glicko2::update({1500, 350, 0.06},
+                               std::vector<glicko2::game>{{{1500, 50, 0.06}, 1}});
+  auto steady = glicko2::update({1500, 50, 0.06},
+                                std::vector<glicko2::game>{{{1500, 50, 0.06}, 1}});
   CHECK(fresh.r - 1500 > 5 * (steady.r - 1500));
 }
 
@@ -151,7 +153,7 @@ TEST_CASE("the rank index answers ranks and neighbours over a million scores") {
   }
   std::sort(took_us.begin(), took_us.end());
   MESSAGE("rank + 10 neighbours over 1M: p50 " << took_us[1000] << " us, p99 " << took_us[1980]
-                                              << " us");
+                                               << " us");
   CHECK(took_us[1980] < 5000.0);  // the issue's bound: p99 < 5 ms
 
   // Moving a player keeps the order: the last one jumps to the top.
@@ -383,11 +385,13 @@ TEST_CASE("submissions keep their limits; keys belong to the owner") {
   }
   CHECK(code_of(t.ask("pong", lb_key_new_atom::value, std::string{"olga"}).error()) ==
         errc::invalid_argument);
-  CHECK(code_of(t.ask("pong", lb_key_del_atom::value, std::string{"bob"}, std::string{"k1"})
-                  .error()) == errc::forbidden);
+  CHECK(
+    code_of(t.ask("pong", lb_key_del_atom::value, std::string{"bob"}, std::string{"k1"}).error()) ==
+    errc::forbidden);
   REQUIRE(t.ask("pong", lb_key_del_atom::value, std::string{"olga"}, std::string{"k1"}));
-  CHECK(code_of(t.ask("pong", lb_key_del_atom::value, std::string{"olga"}, std::string{"k1"})
-                  .error()) == errc::not_found);
+  CHECK(code_of(
+          t.ask("pong", lb_key_del_atom::value, std::string{"olga"}, std::string{"k1"}).error()) ==
+        errc::not_found);
   CHECK(code_of(t.score("pong", key, "ann", 9).error()) == errc::unauthorized);
   // The stored events hold the key's digest, never the key.
   bool leaked = false;
@@ -411,8 +415,9 @@ TEST_CASE("many concurrent submissions are written in batches and all answered")
   int answered = 0;
   int refused = 0;
   for (auto& handle : asked)
-    handle.receive([&](const std::string& entry) { answered += json::parse(entry)["rank"].is_number() ? 1 : 0; },
-                   [&](const caf::error&) { ++refused; });
+    handle.receive(
+      [&](const std::string& entry) { answered += json::parse(entry)["rank"].is_number() ? 1 : 0; },
+      [&](const caf::error&) { ++refused; });
   CHECK(answered == 2000);
   CHECK(refused == 0);
   auto top = t.top("snake", "all_time", 3);
@@ -428,9 +433,11 @@ TEST_CASE("a board's snapshot restores the same rankings, changes and stats") {
   board b;
   b.create("Chess", "rating", "desc", "olga", 1'796'311'800'000);
   for (int i = 0; i < 50; ++i)
-    b.apply_match({"m" + std::to_string(i), "p" + std::to_string(i % 7),
+    b.apply_match({"m" + std::to_string(i),
+                   "p" + std::to_string(i % 7),
                    "p" + std::to_string((i * 3 + 1) % 7 == i % 7 ? (i + 1) % 7 : (i * 3 + 1) % 7),
-                   i % 5 == 0, {}},
+                   i % 5 == 0,
+                   {}},
                   1'796'311'800'000 + i * 1000);
   b.award("p1", "tournament_winner", R"({"tournament":"x"})", 5);
   b.roll(lb_window::weekly, 1'796'860'800'000);

@@ -69,8 +69,9 @@ TEST_CASE("owners create leaderboards and manage game keys; integrations submit 
         errc::invalid_argument);
   CHECK(t.create(olga, json{{"game", "tetris"}, {"name", "x"}, {"mode", "elo"}}).error ==
         errc::invalid_argument);
-  CHECK(t.create(olga, json{{"game", "tetris"}, {"name", "x"}, {"mode", "score"}, {"x", 1}})
-          .error == errc::invalid_argument);
+  CHECK(
+    t.create(olga, json{{"game", "tetris"}, {"name", "x"}, {"mode", "score"}, {"x", 1}}).error ==
+    errc::invalid_argument);
   auto made = t.create(olga, body);
   REQUIRE(made.status == 201);
   CHECK(made.body["owner"] == "olga");
@@ -111,8 +112,7 @@ TEST_CASE("owners create leaderboards and manage game keys; integrations submit 
   CHECK(page.body["entries"][0]["player"] == "p14");
   CHECK(t.node.call(get, "leaderboards/tetris?window=daily", nobody).error ==
         errc::invalid_argument);
-  CHECK(t.node.call(get, "leaderboards/tetris?limit=1000", nobody).error ==
-        errc::invalid_argument);
+  CHECK(t.node.call(get, "leaderboards/tetris?limit=1000", nobody).error == errc::invalid_argument);
 
   auto me = t.node.call(get, "leaderboards/tetris/players/ann?around=2", nobody);
   REQUIRE(me.status == 200);
@@ -140,8 +140,8 @@ TEST_CASE("matches come from game keys or the owner; stats and achievements are 
   CHECK(t.keyed("leaderboards/chess/matches", "", m).error == errc::unauthorized);
   CHECK(t.keyed("leaderboards/chess/matches", "", m, bob).error == errc::forbidden);
   CHECK(t.keyed("leaderboards/chess/matches", "lbk_nope", m).error == errc::unauthorized);
-  CHECK(t.keyed("leaderboards/chess/matches", k, json{{"winner", "ann"}, {"loser", "ann"}})
-          .error == errc::invalid_argument);
+  CHECK(t.keyed("leaderboards/chess/matches", k, json{{"winner", "ann"}, {"loser", "ann"}}).error ==
+        errc::invalid_argument);
   CHECK(t.keyed("leaderboards/chess/matches", k,
                 json{{"winner", "ann"}, {"loser", "bob"}, {"stats", {{"cid", {{"x", 1}}}}}})
           .error == errc::invalid_argument);
@@ -175,8 +175,8 @@ TEST_CASE("matches come from game keys or the owner; stats and achievements are 
   for (auto& b : badges.body["achievements"])
     seen.push_back(b["game"].get<std::string>() + ":" + b["badge"].get<std::string>());
   std::sort(seen.begin(), seen.end());
-  CHECK(seen == std::vector<std::string>{"chess:first_win", "chess:tournament_winner",
-                                         "go-9x9:first_win"});
+  CHECK(seen ==
+        std::vector<std::string>{"chess:first_win", "chess:tournament_winner", "go-9x9:first_win"});
   CHECK(t.node.call(get, "users/bob/achievements", nobody).body["achievements"].empty());
 
   // The console sees the summary (never a key) and ticks the windows.
@@ -192,8 +192,8 @@ TEST_CASE("matches come from game keys or the owner; stats and achievements are 
 TEST_CASE("an account owns at most 20 leaderboards; the admin is not limited") {
   lb_api t;
   for (int i = 0; i < 20; ++i)
-    REQUIRE(t.create(olga, json{{"game", "game" + std::to_string(i)}, {"name", "G"},
-                                {"mode", "score"}})
+    REQUIRE(t.create(olga,
+                     json{{"game", "game" + std::to_string(i)}, {"name", "G"}, {"mode", "score"}})
               .status == 201);
   auto over = t.create(olga, json{{"game", "game20"}, {"name", "G"}, {"mode", "score"}});
   CHECK(over.error == errc::invalid_argument);
