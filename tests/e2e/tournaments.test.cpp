@@ -73,7 +73,7 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
   auto viewer = joined_client(node, token["bob"], "tournament:" + id, viewer_joined);
   CHECK(viewer_joined["role"] == "viewer");
   organizer_chat->send({{"type", "send"}, {"text", "Welcome to the Friday Cup!"}});
-  auto said = viewer->next("message");
+  auto said = viewer->next("msg");
   REQUIRE(said.is_object());
   CHECK(said.dump().find("Welcome to the Friday Cup!") != std::string::npos);
 
