@@ -5,6 +5,7 @@
 #include "actors/tournaments/bracket.hpp"
 
 #include <set>
+#include <utility>
 
 namespace aethex::actors::esports::detail {
 
@@ -24,6 +25,18 @@ bracket compute_round_robin(const bracket_options& options, std::span<const std:
                             const result_map& results, std::set<std::string>& used);
 bracket compute_swiss(const bracket_options& options, std::span<const std::string> entrants,
                       const result_map& results, std::set<std::string>& used);
+
+/// One Swiss round's pairing (the rule: docs/esports.md, "Swiss pairing"). `rank_order`: the
+/// entrants (indices into `points`, `had_bye` and the n*n `played` matrix) best first; returns
+/// the pairs, the better-ranked first, top of the table first, and the entrant with the bye (-1:
+/// even count). Exposed for the bench (scripts/bench/tournaments/swiss_pairing).
+struct swiss_round_pairs {
+  std::vector<std::pair<int, int>> pairs;
+  int bye = -1;
+  int rematches = 0;
+};
+swiss_round_pairs swiss_pair_round(std::span<const int> rank_order, std::span<const int> points,
+                                   std::span<const char> played, std::span<const char> had_bye);
 
 /// Snake seeding: seed i (0-based) goes to group snake_group(i, groups) (0-based).
 int snake_group(int seed_index, int groups);
