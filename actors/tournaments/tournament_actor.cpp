@@ -611,8 +611,30 @@ caf::behavior tournament_behavior(actor* self, caf::actor registry, storage::eve
       auto index = st.index_json(st.id(), st.clock().now_ms());
       return st.answer_read(self, json{{"id", st.id()},
                                        {"state", st.state_name()},
-                                       {"next_due_ms", index["next_due_ms"]}}
+                                       {"next_due_ms", index["next_due_ms"]},
+                                       {"vods_wanted", st.vods_wanted(st.clock().now_ms())}}
                                     .dump());
+    },
+    [self, missing](trn_vod_atom, const std::string& match, const std::string& channel,
+                    const std::string& vod, std::int64_t offset_s) -> caf::result<std::string> {
+      if (auto err = missing())
+        return err;
+      auto& st = self->state;
+      auto it = st.info.find(match);
+      if (it == st.info.end() || std::find(it->second.channels.begin(), it->second.channels.end(),
+                                           channel) == it->second.channels.end())
+        return make_error(errc::not_found, "match " + match + " has no stream on " + channel);
+      bool same = std::any_of(it->second.vods.begin(), it->second.vods.end(), [&](const json& v) {
+        return v.value("channel", "") == channel && v.value("vod", "") == vod;
+      });
+      if (!same) {
+        if (auto err = st.emit(vod_linked{
+              json{{"match", match}, {"channel", channel}, {"vod", vod}, {"offset_s", offset_s}}}))
+          return err;
+        relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+        write_index(self);
+      }
+      return answer(self);
     },
     [self, missing](room_host_atom) -> caf::result<channel_view> {
       if (auto err = missing())

@@ -19,6 +19,35 @@ using json = nlohmann::json;
 constexpr std::string_view stream_prefix = "tournament/";
 constexpr auto tick_every = std::chrono::seconds(2);
 using ticker_atom = caf::atom_constant<caf::atom("trnticker")>;
+using tick_one_atom = caf::atom_constant<caf::atom("trntickone")>;
+
+// For each wanted link: the channel's public VOD covering the match's start (started before it,
+// and still recording or long enough to reach it) is linked with the offset into it.
+void link_vods(const node_env& env, const std::string& id, const json& wanted) {
+  for (auto& want : wanted) {
+    auto channel = want.value("channel", "");
+    auto match = want.value("match", "");
+    auto at = want.value("at_ms", std::int64_t{0});
+    env.query("vod.channel", json{{"channel", channel}, {"limit", 20}, {"privacies", {"public"}}},
+              [env, id, channel, match, at](caf::expected<std::vector<json>> rows) {
+                if (!rows)
+                  return;
+                for (auto& vod : *rows) {
+                  auto started = vod.value("started_at_ms", std::int64_t{0});
+                  auto duration = vod.value("duration_ms", std::int64_t{0});
+                  bool covers = started <= at &&
+                                (vod.value("state", "") == "recording" || at <= started + duration);
+                  if (!covers)
+                    continue;
+                  entity_ref<tournament_protocol>{env.registry, id}.tell(trn_vod_atom::value, match,
+                                                                         channel,
+                                                                         vod.value("id", ""),
+                                                                         (at - started) / 1000);
+                  return;
+                }
+              });
+  }
+}
 
 json list(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   auto limit = std::clamp<std::int64_t>(args.value("limit", std::int64_t{50}), 1, 200);
@@ -184,13 +213,25 @@ caf::actor spawn_tournament_ticker(caf::actor_system& sys, const node_env& env) 
         self->delayed_send(self, trn_model::tick_every, trn_model::ticker_atom::value);
         env.query(std::string{tournament_queries::due},
                   nlohmann::json{{"now_ms", env.clock->now_ms()}},
-                  [registry = env.registry](caf::expected<std::vector<nlohmann::json>> rows) {
+                  [self, env](caf::expected<std::vector<nlohmann::json>> rows) {
                     if (!rows)
                       return;
+                    // The answer comes on another thread: the ticks go out from the ticker.
                     for (auto& row : *rows)
-                      entity_ref<tournament_protocol>{registry, row.value("id", "")}.tell(
-                        trn_tick_atom::value);
+                      caf::anon_send(caf::actor{self}, trn_model::tick_one_atom::value,
+                                     row.value("id", ""));
                   });
+      },
+      [self, env](trn_model::tick_one_atom, const std::string& id) {
+        entity_ref<tournament_protocol>{env.registry, id}
+          .request(self, trn_tick_atom::value)
+          .then(
+            [env, id](const std::string& text) {
+              auto tick = nlohmann::json::parse(text, nullptr, false);
+              if (tick.is_object())
+                trn_model::link_vods(env, id, tick.value("vods_wanted", nlohmann::json::array()));
+            },
+            [](const caf::error&) {});
       },
     };
   });

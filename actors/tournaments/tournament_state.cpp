@@ -375,6 +375,29 @@ json tournament_state::to_json(std::string_view id) const {
   return j;
 }
 
+json tournament_state::vods_wanted(std::int64_t now_ms) const {
+  auto out = json::array();
+  for (auto& m : derived.matches) {
+    auto it = info.find(m.id);
+    if (m.status != esports::match_status::done || it == info.end() ||
+        it->second.channels.empty() || it->second.settled_at_ms == 0)
+      continue;
+    auto since = now_ms - it->second.settled_at_ms;
+    if (since < tournament_limits::vod_lookups_ms[0] ||
+        since > std::end(tournament_limits::vod_lookups_ms)[-1] + 60'000)
+      continue;
+    auto at = it->second.scheduled_at_ms > 0 ? it->second.scheduled_at_ms
+                                             : it->second.settled_at_ms;
+    for (auto& channel : it->second.channels) {
+      bool linked = std::any_of(it->second.vods.begin(), it->second.vods.end(),
+                                [&](const json& v) { return v.value("channel", "") == channel; });
+      if (!linked)
+        out.push_back(json{{"match", m.id}, {"channel", channel}, {"at_ms", at}});
+    }
+  }
+  return out;
+}
+
 json tournament_state::index_json(std::string_view id, std::int64_t now_ms) const {
   auto calendar = json::array();
   std::int64_t next_due = 0;
@@ -400,6 +423,19 @@ json tournament_state::index_json(std::string_view id, std::int64_t now_ms) cons
     if (stage == phase::running && someone && m.status != esports::match_status::done &&
         at > now_ms && !reminded.contains(reminder))
       due_at(at - tournament_limits::reminder_before_ms);
+  }
+  // VOD lookups: the next lookup time after now of each settled match still missing one.
+  for (auto& m : derived.matches) {
+    auto it = info.find(m.id);
+    if (m.status != esports::match_status::done || it == info.end() ||
+        it->second.channels.empty() || it->second.settled_at_ms == 0 ||
+        it->second.vods.size() >= it->second.channels.size())
+      continue;
+    for (auto after : tournament_limits::vod_lookups_ms)
+      if (it->second.settled_at_ms + after > now_ms) {
+        due_at(it->second.settled_at_ms + after);
+        break;
+      }
   }
   return json{{"name", settings.name},
               {"game", settings.game},

@@ -160,6 +160,9 @@ struct tournament_state {
 
   json match_json(const esports::bracket_match& m) const;
   json to_json(std::string_view id) const;
+  /// Settled matches' stream channels without a VOD yet, with the time the match began (its
+  /// schedule, else when it was settled), while a lookup is due (tournament_limits).
+  json vods_wanted(std::int64_t now_ms) const;
   /// What the read model lists: summary, calendar of scheduled matches, when to tick next.
   json index_json(std::string_view id, std::int64_t now_ms) const;
 

@@ -54,6 +54,7 @@ using trn_fund_atom = caf::atom_constant<caf::atom("trnfund")>;
 using trn_pay_atom = caf::atom_constant<caf::atom("trnpay")>;
 using trn_ical_atom = caf::atom_constant<caf::atom("trnical")>;
 using trn_tick_atom = caf::atom_constant<caf::atom("trntick")>;
+using trn_vod_atom = caf::atom_constant<caf::atom("trnvod")>;
 
 namespace tournament_limits {
 inline constexpr std::size_t name_max = 80;  // code points, trimmed
@@ -67,6 +68,10 @@ inline constexpr std::int64_t check_in_minutes_max = 1440;
 inline constexpr std::size_t prize_places_max = 16;
 /// Personal reminders go this long before a scheduled match.
 inline constexpr std::int64_t reminder_before_ms = 15 * 60'000;
+/// After a match with stream channels is settled, its VODs are looked for this long after it
+/// (the VOD of a live session appears when recording starts and grows while it runs).
+inline constexpr std::int64_t vod_lookups_ms[] = {2 * 60'000, 10 * 60'000, 60 * 60'000,
+                                                  6 * 60 * 60'000};
 inline constexpr std::size_t id_length = 10;  // a-z0-9
 }  // namespace tournament_limits
 
@@ -98,8 +103,11 @@ std::string new_tournament_id();
 ///  (trn_fund_atom, by, amount)               -> tournament (admin: into the pool)
 ///  (trn_pay_atom, by)                        -> tournament with prize_pool.payouts
 ///  (trn_ical_atom)                           -> iCalendar text | not_found
-///  (trn_tick_atom)                           -> {"id","state","next_due_ms"} after closing
-///                                               check-in, sending due reminders, linking VODs
+///  (trn_tick_atom)                           -> {"id","state","next_due_ms","vods_wanted":
+///                                               [{"match","channel","at_ms"}]} after closing a
+///                                               due check-in and sending due reminders
+///  (trn_vod_atom, match, channel, vod, offset_s) -> tournament (links a settled match's VOD;
+///                                               the ticker finds it for a vods_wanted entry)
 ///  (room_host_atom)                          -> channel_view of the tournament's chat room
 ///                                               (actors/chat/chat_room.hpp)
 struct tournament_protocol {
@@ -125,6 +133,8 @@ struct tournament_protocol {
   static std::string reply_to(trn_pay_atom, std::string by);
   static std::string reply_to(trn_ical_atom);
   static std::string reply_to(trn_tick_atom);
+  static std::string reply_to(trn_vod_atom, std::string match, std::string channel, std::string vod,
+                              std::int64_t offset_s);
 };
 
 void add_tournament_kind(runtime::entity_kinds& kinds, storage::event_store& store,

@@ -6,8 +6,12 @@
 // the state after a restart (a second registry replaying the store).
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "actors/chat/chat_room.hpp"
+#include "actors/leaderboards/leaderboards.hpp"
 #include "actors/ledger/ledger.hpp"
+#include "actors/teams/teams.hpp"
 #include "actors/tournaments/tournament_rules.hpp"
 #include "actors/tournaments/tournaments.hpp"
 #include "tests/actors/api_node.hpp"
@@ -412,4 +416,120 @@ TEST_CASE("rules: times, scores, splits, iCal folding") {
   for (std::size_t pos = 0, next; (next = text.find("\r\n", pos)) != std::string::npos;
        pos = next + 2)
     CHECK(next - pos <= 75);
+}
+
+TEST_CASE("team entrants: captains register, check in and report; rosters lock at the start") {
+  tournaments_api t;
+  auto team = [&](const std::string& slug, const std::string& captain,
+                  std::vector<std::string> members) {
+    REQUIRE(t.node.ask<std::string>("team", slug, team_create_atom::value, captain,
+                                    json{{"name", "Team " + slug}}.dump()));
+    for (auto& m : members) {
+      REQUIRE(t.node.ask<std::string>("team", slug, team_invite_atom::value, captain, m));
+      REQUIRE(t.node.ask<std::string>("team", slug, team_accept_atom::value, m));
+    }
+  };
+  team("reds", "alice", {"ann"});
+  team("blues", "bob", {"ben", "bea"});
+  auto id = t.create({{"name", "Team Cup"},
+                      {"format", "single_elimination"},
+                      {"entrant_type", "team"},
+                      {"prize_pool",
+                       {{"amount", 1000}, {"currency", "USD"}, {"split_bp", {10000}}}}});
+  auto enter = [&](const runtime::principal& who, const char* slug) {
+    return t.node.call(post, "tournaments/" + id + "/entrants", who, {{"team", slug}});
+  };
+  CHECK(enter(runtime::principal::user("ann"), "reds").error == errc::forbidden);  // not captain
+  CHECK(enter(alice, "nosuch").error == errc::not_found);
+  REQUIRE(enter(alice, "reds").status == 200);
+  REQUIRE(enter(bob, "blues").status == 200);
+  auto started = t.node.call(post, "tournaments/" + id + "/start", olga);
+  REQUIRE(started.status == 200);
+  CHECK(started.body["entrants"][1]["roster"]["members"].size() == 3);
+  // The roster is locked: nobody leaves blues while the tournament runs.
+  CHECK(!t.node.ask<std::string>("team", "blues", team_remove_atom::value, std::string{"bea"},
+                                 std::string{"bea"}));
+  CHECK(t.on_match(id, "W1-1", "report", runtime::principal::user("ben"),
+                   {{"winner", "blues"}, {"score", {0, 1}}})
+          .error == errc::forbidden);  // captains report
+  t.on_match(id, "W1-1", "report", alice, {{"winner", "blues"}, {"score", {0, 1}}});
+  auto done = t.on_match(id, "W1-1", "report", bob, {{"winner", "blues"}, {"score", {0, 1}}});
+  REQUIRE(done.status == 200);
+  CHECK(done.body["champion"] == "blues");
+  // Finished: the rosters are unlocked, and the prize is shared by the roster (captain first).
+  CHECK(t.node.ask<std::string>("team", "blues", team_remove_atom::value, std::string{"bea"},
+                                std::string{"bea"}));
+  REQUIRE(
+    t.node.call(post, "tournaments/" + id + "/prizes/fund", admin, {{"amount", 1000}}).status ==
+    200);
+  auto paid = t.node.call(post, "tournaments/" + id + "/prizes/pay", olga);
+  REQUIRE(paid.status == 200);
+  auto payouts = paid.body["prize_pool"]["payouts"];
+  REQUIRE(payouts.size() == 3);
+  CHECK(payouts[0]["user"] == "bob");
+  CHECK(payouts[0]["amount"] == 334);
+  CHECK(payouts[1]["amount"] == 333);
+}
+
+TEST_CASE("a tournament with a game feeds its leaderboard and the champion's achievement") {
+  tournaments_api t;
+  REQUIRE(t.node.ask<std::string>(
+    "leaderboard", "chess_blitz", lb_create_atom::value, std::string{"olga"},
+    json{{"game", "chess_blitz"}, {"name", "Chess blitz"}, {"mode", "rating"}}.dump()));
+  auto id = t.create({{"name", "Blitz Open"},
+                      {"format", "single_elimination"},
+                      {"game", "chess_blitz"},
+                      {"entrants", {"alice", "bob"}},
+                      {"start", true}});
+  REQUIRE(t.on_match(id, "W1-1", "result", olga, {{"winner", "bob"}, {"score", {0, 1}}}).status ==
+          200);
+  auto stats = [&](const std::string& player) {
+    json j;
+    for (int i = 0; i < 100; ++i) {
+      auto text = t.node.ask<std::string>("leaderboard", "chess_blitz", lb_stats_atom::value,
+                                          player);
+      if (text && (j = json::parse(*text)).value("matches", 0) > 0 &&
+          !j.value("achievements", json::array()).empty())
+        return j;
+      std::this_thread::sleep_for(20ms);  // the tells are asynchronous
+    }
+    return j;
+  };
+  auto bob_stats = stats("bob");
+  CHECK(bob_stats["wins"] == 1);
+  CHECK(bob_stats["achievements"].dump().find("tournament_winner") != std::string::npos);
+}
+
+TEST_CASE("a settled match with streams wants its VODs, and links them with the offset") {
+  tournaments_api t;
+  auto id = t.four(1);
+  REQUIRE(t.node
+            .call(put, "tournaments/" + id + "/matches/W1-1/streams", olga,
+                  {{"channels", {"alice", "dave"}}})
+            .status == 200);
+  REQUIRE(t.on_match(id, "W1-1", "result", olga, {{"winner", "alice"}, {"score", {1, 0}}}).status ==
+          200);
+  auto tick = [&] {
+    auto answer = t.node.console("tournament", id, "tick");
+    REQUIRE(answer);
+    return *answer;
+  };
+  CHECK(tick()["vods_wanted"].empty());  // the recording needs a moment to show up
+  t.node.clock.advance(3min);
+  auto wanted = tick()["vods_wanted"];
+  REQUIRE(wanted.size() == 2);
+  CHECK(wanted[0]["match"] == "W1-1");
+  CHECK(wanted[0]["channel"] == "alice");
+  CHECK(tick()["next_due_ms"].get<std::int64_t>() > t.node.clock.now_ms());  // the next lookup
+  auto linked = t.node.ask<std::string>("tournament", id, trn_vod_atom::value, std::string{"W1-1"},
+                                        std::string{"alice"}, std::string{"v123"},
+                                        std::int64_t{754});
+  REQUIRE(linked);
+  auto vods = tournaments_api::match(json::parse(*linked), "W1-1")["vods"];
+  CHECK(vods == json{{{"channel", "alice"}, {"vod", "v123"}, {"offset_s", 754}}});
+  CHECK(tick()["vods_wanted"].size() == 1);  // dave's is still missing
+  CHECK(!t.node.ask<std::string>("tournament", id, trn_vod_atom::value, std::string{"W1-1"},
+                                 std::string{"bob"}, std::string{"v9"}, std::int64_t{0}));
+  t.node.clock.advance(7h);
+  CHECK(tick()["vods_wanted"].empty());  // given up after six hours
 }
