@@ -198,6 +198,11 @@ export function TeamPage({ slug }: { slug: string }) {
           {team.tag && <span class="team-tag">[{team.tag}]</span>} {team.name}
         </h1>
         {team.bio && <p>{team.bio}</p>}
+        <p class="t-links">
+          <a href={`/api/v1/teams/${encodeURIComponent(team.slug)}/calendar.ics`} id="team-ical" class="btn" download={`team-${team.slug}.ics`}>
+            Match calendar (iCal)
+          </a>
+        </p>
         {team.locked_by.length > 0 && (
           <p class="es-note" id="team-locked">
             Roster locked by{' '}
