@@ -34,17 +34,26 @@ function EliminationSvg({ tournament, selected, onSelect, compact }: Props) {
   const [size, setSize] = useState({ width: 1000, height: 600 });
   const [zoom, setZoom] = useState<Zoom>(compact ? 'fit' : 'width');
 
-  // Follow the box's size: the zoom is relative to it.
+  // Follow the box's width and the room below its top: "Whole bracket" fits what a page at its
+  // top shows of the box (the box's own height follows its content, so it cannot be the
+  // measure); the compact box has a fixed height.
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    const measure = () => {
+      const top = el.getBoundingClientRect().top + window.scrollY;
+      const height = compact ? el.clientHeight : Math.max(160, window.innerHeight - top - 12);
+      setSize({ width: el.clientWidth, height });
+    };
     measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+    window.addEventListener('resize', measure);
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    ro?.observe(el);
+    return () => {
+      window.removeEventListener('resize', measure);
+      ro?.disconnect();
+    };
+  }, [compact]);
 
   const scale = zoom === 'full' ? 1 : zoom === 'fit' ? fitScale(layout, size) : fitWidthScale(layout, size.width);
   const decided = tournament.champion ? decidingMatch(tournament.matches, tournament.champion) : null;
