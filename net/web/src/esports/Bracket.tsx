@@ -3,7 +3,7 @@
 // `.match-card[data-match][data-status]` that opens the match panel (click, Enter or Space).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CARD, fitScale, fitWidthScale, layoutBracket } from './bracketLayout';
-import { groupTables, type Match, type Tournament } from './model';
+import { decidingMatch, groupTables, type Match, type Tournament } from './model';
 
 interface Props {
   tournament: Tournament;
@@ -99,13 +99,6 @@ function EliminationSvg({ tournament, selected, onSelect, compact }: Props) {
       </div>
     </div>
   );
-}
-
-/** The match that made `champion` champion: the last grand final, else the winners' final they won. */
-function decidingMatch(matches: readonly Match[], champion: string): string | null {
-  const won = matches.filter((m) => m.winner === champion && (m.bracket === 'grand_final' || m.bracket === 'winners'));
-  won.sort((a, b) => Number(a.bracket === 'grand_final') - Number(b.bracket === 'grand_final') || a.round - b.round);
-  return won[won.length - 1]?.id ?? null;
 }
 
 const clip = (s: string, n = 17) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

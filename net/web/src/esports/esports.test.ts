@@ -3,6 +3,7 @@ import { fetchMyTeams, fetchPlayerStats, fetchPosition, parseSummary, parseTeam 
 import {
   changeArrow,
   createBody,
+  decidingMatch,
   DEFAULT_FORM,
   defaultScore,
   formatInZone,
@@ -134,6 +135,19 @@ describe('matches', () => {
     expect(sideOf(x, 'bob', ['team_b'])).toBe(1);
     expect(sideOf(x, 'bob')).toBeNull();
     expect(sideOf(x, null)).toBeNull();
+  });
+
+  it('finds the match that decided the champion', () => {
+    const ms = [
+      m({ id: 'W1-1', bracket: 'winners', round: 1, winner: 'a' }),
+      m({ id: 'W2-1', bracket: 'winners', round: 2, winner: 'a' }),
+      m({ id: 'GF1', bracket: 'grand_final', round: 1, winner: 'b' }),
+      m({ id: 'GF2', bracket: 'grand_final', round: 2, winner: 'a' }),
+      m({ id: '3P', bracket: 'third_place', round: 2, winner: 'a' }),
+    ];
+    expect(decidingMatch(ms, 'a')).toBe('GF2');
+    expect(decidingMatch(ms.slice(0, 2), 'a')).toBe('W2-1');
+    expect(decidingMatch(ms, 'z')).toBeNull();
   });
 
   it('starts the score of a pick at the games needed', () => {

@@ -414,3 +414,10 @@ export function defaultScore(bestOf: number, winnerSide: 0 | 1): [number, number
   const needed = Math.ceil(Math.max(1, bestOf) / 2);
   return winnerSide === 0 ? [needed, 0] : [0, needed];
 }
+
+/** The match that made `champion` champion: the last grand final, else the winners' final they won. */
+export function decidingMatch(matches: readonly Match[], champion: string): string | null {
+  const won = matches.filter((m) => m.winner === champion && (m.bracket === 'grand_final' || m.bracket === 'winners'));
+  won.sort((a, b) => Number(a.bracket === 'grand_final') - Number(b.bracket === 'grand_final') || a.round - b.round);
+  return won[won.length - 1]?.id ?? null;
+}
