@@ -9,6 +9,9 @@
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace chat_moderation_suite {
+
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
@@ -91,3 +94,5 @@ TEST_CASE("AutoMod over /ws: held, shown to moderators only, approved once to al
   CHECK(log["entries"][1]["reason"] == "reclaimed word, in context");
   CHECK(log["entries"][2]["action"] == "settings");
 }
+
+}  // namespace chat_moderation_suite

@@ -20,6 +20,9 @@
 #include "media/ll_hls.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace live_media_suite {
+
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
@@ -211,3 +214,5 @@ TEST_CASE("WebSocket fMP4, LL-HLS, thumbnails and stream health of a live RTMP p
   CHECK(eventually([&] { return node.get("/api/v1/channels/erin/health").status == 404; }, 10s));
   CHECK(node.get("/hls/erin/ll.m3u8").status == 404);
 }
+
+}  // namespace live_media_suite

@@ -14,6 +14,9 @@
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace subscriptions_suite {
+
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
@@ -168,3 +171,5 @@ TEST_CASE("subscriptions: subscribe and pay, badge, subscribers-only chat, renew
         "subscribers_only");
   CHECK(chat_command(*vera_chat, {{"type", "send"}, {"text", "renewed"}})["type"] == "ok");
 }
+
+}  // namespace subscriptions_suite

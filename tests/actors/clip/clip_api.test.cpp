@@ -17,6 +17,9 @@
 #include "tests/actors/entity_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace clip_api_suite {
+
 using namespace aethex;
 using namespace aethex::actors;
 using json = nlohmann::json;
@@ -483,3 +486,5 @@ TEST_CASE("trending across channels: likes against age on the node's clock, both
   CHECK(later[0]["score"].get<double>() == doctest::Approx(score(10, 58)));
   (void)hidden;
 }
+
+}  // namespace clip_api_suite

@@ -8,6 +8,9 @@
 #include "actors/engagement/engagement.hpp"
 #include "tests/actors/api_node.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace engagement_api_suite {
+
 using namespace aethex;
 using namespace aethex::actors;
 using namespace std::chrono_literals;
@@ -245,3 +248,5 @@ TEST_CASE("a follow through the social route pays once; a signed-in viewer's liv
   node.clock.advance(5min);
   CHECK(raid_beat(runtime::principal::user("xi")) == 0);
 }
+
+}  // namespace engagement_api_suite

@@ -10,6 +10,9 @@
 #include "actors/payments/payment_events.hpp"
 #include "tests/actors/api_node.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace stripe_webhook_suite {
+
 using namespace aethex;
 using namespace aethex::actors;
 using json = nlohmann::json;
@@ -242,3 +245,5 @@ TEST_CASE("the oldest ids are forgotten beyond the window; the record survives a
     w.record("evt_tail_" + std::to_string(i), 3000, "pi_" + std::to_string(10 + i));
   CHECK(w.record("evt_pi9_old", 1, "pi_9")["stale"] == false);
 }
+
+}  // namespace stripe_webhook_suite

@@ -14,6 +14,9 @@
 #include "actors/vod/vod_files.hpp"
 #include "tests/actors/api_node.hpp"
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace vod_api_suite {
+
 using namespace aethex;
 using namespace aethex::actors;
 using namespace std::chrono_literals;
@@ -394,3 +397,5 @@ TEST_CASE("chat older than the longest retention is pruned as a room goes on") {
     last = t.say(alice, "now").id;
   CHECK(all_chat() == last - 1);  // all but the year-old message
 }
+
+}  // namespace vod_api_suite

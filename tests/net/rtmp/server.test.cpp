@@ -27,6 +27,9 @@
 #include <sstream>
 #include <thread>
 
+// Its own namespace: a folder's test files are compiled as one unit (tests/CMakeLists.txt).
+namespace server_suite {
+
 using namespace aethex::net;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -452,3 +455,5 @@ TEST_CASE("server: out of descriptors, the accept loop pauses instead of spinnin
   rs.finish();
   CHECK(rs.log.str().find("pausing accepts") != std::string::npos);
 }
+
+}  // namespace server_suite
