@@ -272,8 +272,20 @@ bool board::award(const std::string& player, const std::string& badge, std::stri
   auto& p = players_[intern(player)];
   if (p.has_badge(badge))
     return false;
-  p.badges.push_back({badge, std::move(detail), at_ms});
+  p.badges.push_back({badge, std::move(detail), at_ms, false});
   return true;
+}
+
+bool board::show_badge(std::string_view player, std::string_view badge, bool show) {
+  auto it = ids_.find(std::string{player});
+  if (it == ids_.end())
+    return false;
+  for (auto& b : players_[it->second].badges)
+    if (b.badge == badge) {
+      b.show_in_chat = show;
+      return true;
+    }
+  return false;
 }
 
 std::optional<std::string> board::key_for_digest(std::string_view digest) const {
@@ -370,7 +382,8 @@ std::optional<json> board::player_stats(std::string_view player) const {
                       {"detail", json::parse(b.detail, nullptr, false).is_discarded()
                                    ? json(nullptr)
                                    : json::parse(b.detail, nullptr, false)},
-                      {"at_ms", b.at_ms}});
+                      {"at_ms", b.at_ms},
+                      {"show_in_chat", b.show_in_chat}});
   json j{{"player", p->name},
          {"matches", p->matches},
          {"wins", p->wins},
@@ -409,7 +422,7 @@ json board::snapshot() const {
       stats.push_back({stat, v.sum, v.last});
     auto badges = json::array();
     for (const auto& b : p.badges)
-      badges.push_back({b.badge, b.detail, b.at_ms});
+      badges.push_back({b.badge, b.detail, b.at_ms, b.show_in_chat});
     players.push_back({p.name, p.rating.r, p.rating.rd, p.rating.sigma, p.last_match_ms, values,
                        p.matches, p.wins, p.losses, p.draws, p.streak, p.best_streak, history,
                        stats, badges});
@@ -456,7 +469,7 @@ void board::restore(const json& j) {
       p.stats.push_back({s.at(0).get<std::string>(),
                          {s.at(1).get<double>(), s.at(2).get<double>()}});
     for (const auto& b : row.at(14))
-      p.badges.push_back({b.at(0), b.at(1), b.at(2)});
+      p.badges.push_back({b.at(0), b.at(1), b.at(2), b.size() > 3 && b.at(3).get<bool>()});
   }
   prev_rank_ = j.at("prev").get<std::array<std::vector<std::uint32_t>, lb_window_count>>();
   keys.clear();

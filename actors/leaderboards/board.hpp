@@ -65,6 +65,7 @@ struct lb_badge {
   std::string badge;
   std::string detail;  // JSON text
   std::int64_t at_ms = 0;
+  bool show_in_chat = false;  // the player's choice
 };
 struct lb_rating_point {
   std::int64_t at_ms = 0;
@@ -117,6 +118,8 @@ class board {
   /// False when the player already had it (or is unknown and `player` is invalid).
   bool award(const std::string& player, const std::string& badge, std::string detail,
              std::int64_t at_ms);
+  /// The player's choice to show `badge` in chat; false when the player has no such badge.
+  bool show_badge(std::string_view player, std::string_view badge, bool show);
   bool seen_match(const std::string& match_id) const { return seen_.contains(match_id); }
   bool better(double candidate, double current) const;
 

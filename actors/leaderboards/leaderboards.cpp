@@ -138,6 +138,21 @@ void from_json(const json& j, badge& e) {
   e.badge_name = j.at("badge");
   e.detail = j.value("detail", "null");
 }
+
+struct badge_shown {
+  static constexpr std::string_view type = "lb.badge_shown";
+  static constexpr std::uint32_t schema = 1;
+  std::string player, badge_name;
+  bool show = false;
+};
+void to_json(json& j, const badge_shown& e) {
+  j = json{{"player", e.player}, {"badge", e.badge_name}, {"show", e.show}};
+}
+void from_json(const json& j, badge_shown& e) {
+  e.player = j.at("player");
+  e.badge_name = j.at("badge");
+  e.show = j.at("show");
+}
 }  // namespace lbev
 
 struct lb_waiting {
@@ -151,7 +166,7 @@ struct leaderboard_state {
   static constexpr std::string_view kind = "leaderboard";
   static inline const char* name = "leaderboard";
   using events = event_list<lbev::created, lbev::key_added, lbev::key_removed, lbev::score,
-                            lbev::match, lbev::rolled, lbev::badge>;
+                            lbev::match, lbev::rolled, lbev::badge, lbev::badge_shown>;
 
   board lb;
   std::vector<lb_waiting> batch;
@@ -183,6 +198,10 @@ struct leaderboard_state {
   }
   void apply(const lbev::badge& e, const event_meta& meta) {
     lb.award(e.player, e.badge_name, e.detail, meta.timestamp_ms);
+  }
+
+  void apply(const lbev::badge_shown& e, const event_meta&) {
+    lb.show_badge(e.player, e.badge_name, e.show);
   }
 
   std::string snapshot() const { return lb.snapshot().dump(); }
@@ -410,6 +429,22 @@ caf::result<std::string> give_badge(leaderboard_actor* self, const std::string& 
   return json{{"awarded", true}}.dump();
 }
 
+caf::result<std::string> show_in_chat(leaderboard_actor* self, const std::string& caller,
+                                      const std::string& player, const std::string& badge,
+                                      bool show) {
+  auto& st = self->state;
+  if (auto err = st.require_exists(self, lb_missing()))
+    return err;
+  if (caller != player)
+    return make_error(errc::forbidden, "only the player chooses which badges chat shows");
+  const auto* p = st.lb.find(player);
+  if (!p || !p->has_badge(badge))
+    return make_error(errc::not_found, "'" + player + "' has no badge '" + badge + "' here");
+  if (auto err = st.emit(lbev::badge_shown{player, badge, show}))
+    return err;
+  return json{{"player", player}, {"badge", badge}, {"show_in_chat", show}}.dump();
+}
+
 caf::behavior leaderboard_behavior(leaderboard_actor* self, caf::actor registry,
                                    storage::event_store* store, std::string game,
                                    const runtime::clock* clock) {
@@ -508,6 +543,11 @@ caf::behavior leaderboard_behavior(leaderboard_actor* self, caf::actor registry,
            const std::string& detail) {
       self->state.touch();
       return give_badge(self, player, badge, detail);
+    },
+    [self](lb_chat_show_atom, const std::string& caller, const std::string& player,
+           const std::string& badge, std::int64_t show) {
+      self->state.touch();
+      return show_in_chat(self, caller, player, badge, show != 0);
     },
     [self](lb_tick_atom) -> caf::result<std::string> {
       auto& st = self->state;

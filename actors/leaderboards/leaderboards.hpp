@@ -5,7 +5,8 @@
 //
 // Events: lb.created {"name","mode","order","owner"}, lb.key_added {"key_id","hash"},
 // lb.key_removed {"key_id"}, lb.score {"player","score","stats"}, lb.match {"match_id","winner",
-// "loser","draw","stats"}, lb.rolled {"window","start_ms"}, lb.badge {"player","badge","detail"}.
+// "loser","draw","stats"}, lb.rolled {"window","start_ms"}, lb.badge {"player","badge","detail"},
+// lb.badge_shown {"player","badge","show"}.
 // Submissions are appended in batches (like actors/polls); snapshots are taken every few thousand
 // events, so a leaderboard of a million players is not re-serialized on every submission.
 #pragma once
@@ -36,6 +37,7 @@ using lb_key_del_atom = caf::atom_constant<caf::atom("lbkeydel")>;
 using lb_score_atom = caf::atom_constant<caf::atom("lbscore")>;
 using lb_key_match_atom = caf::atom_constant<caf::atom("lbkeymatch")>;
 using lb_tick_atom = caf::atom_constant<caf::atom("lbtick")>;
+using lb_chat_show_atom = caf::atom_constant<caf::atom("lbchatshow")>;
 
 /// Players per leaderboard; further new players are refused (invalid_argument "players").
 inline constexpr std::size_t lb_players_max = 2'000'000;
@@ -74,6 +76,10 @@ inline constexpr std::size_t lb_per_owner_max = 20;
 ///                                               current entries and changes nothing)
 ///  (lb_achievement_atom, player, badge, detail JSON) -> {"awarded": bool} (false: already had
 ///                                               it) | not_found | invalid_argument (badge)
+///  (lb_chat_show_atom, caller, player, badge, show 0|1) -> {"player","badge","show_in_chat"}:
+///                                               the player's own choice to show a badge in
+///                                               chat | forbidden (caller is not the player)
+///                                               | not_found (no such badge)
 ///  (lb_tick_atom)                            -> {"rolled": [window…]} after rolling over windows
 ///                                               whose period ended on the clock
 struct leaderboard_protocol {
@@ -93,6 +99,8 @@ struct leaderboard_protocol {
   static std::string reply_to(lb_match_atom, std::string body);
   static std::string reply_to(lb_achievement_atom, std::string player, std::string badge,
                               std::string detail);
+  static std::string reply_to(lb_chat_show_atom, std::string caller, std::string player,
+                              std::string badge, std::int64_t show);
   static std::string reply_to(lb_tick_atom);
 };
 

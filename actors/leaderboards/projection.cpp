@@ -1,5 +1,6 @@
 // Read model of the leaderboards: which boards exist and who owns them (the per-owner limit) and
-// every badge given (a user's achievements across games). Fed by lb.created and lb.badge of the
+// every badge given (a user's achievements across games, with the user's choice to show each in
+// chat). Fed by lb.created, lb.badge and lb.badge_shown of the
 // streams "leaderboard/<game>"; the submissions themselves stay in the entity.
 #include <stdexcept>
 
@@ -27,6 +28,7 @@ class leaderboards_projection final : public storage::projection {
     db.exec(
       "CREATE TABLE IF NOT EXISTS lb_badges(user TEXT NOT NULL, game TEXT NOT NULL, "
       "badge TEXT NOT NULL, detail TEXT NOT NULL, at_ms INTEGER NOT NULL, "
+      "show_in_chat INTEGER NOT NULL DEFAULT 0, "
       "PRIMARY KEY(user, game, badge))");
   }
 
@@ -40,7 +42,8 @@ class leaderboards_projection final : public storage::projection {
       return;
     const bool created = e.data.type == "lb.created";
     const bool badge = e.data.type == "lb.badge";
-    if (!created && !badge)
+    const bool shown = e.data.type == "lb.badge_shown";
+    if (!created && !badge && !shown)
       return;  // submissions, keys, rollovers: the entity's alone
     if (e.data.schema > 1)
       throw std::runtime_error("leaderboards: " + e.data.type + " schema " +
@@ -59,6 +62,16 @@ class leaderboards_projection final : public storage::projection {
         .bind(3, body.value("name", ""))
         .bind(4, body.value("mode", ""))
         .bind(5, e.data.timestamp_ms)
+        .run();
+    else if (shown)
+      tx.db()
+        .prepare(
+          "UPDATE lb_badges SET show_in_chat = ?4 WHERE user = ?1 AND game = ?2 AND "
+          "badge = ?3")
+        .bind(1, body.value("player", ""))
+        .bind(2, game)
+        .bind(3, body.value("badge", ""))
+        .bind(4, std::int64_t{body.value("show", false) ? 1 : 0})
         .run();
     else
       tx.db()
@@ -93,7 +106,8 @@ json lb_owned_query(storage::sqlite::database& db, const json& args, const owns_
 
 json lb_achievements_query(storage::sqlite::database& db, const json& args, const owns_fn& owns) {
   auto rows = db.prepare(
-    "SELECT game, badge, detail, at_ms FROM lb_badges WHERE user = ?1 ORDER BY at_ms LIMIT 500");
+    "SELECT game, badge, detail, at_ms, show_in_chat FROM lb_badges WHERE user = ?1 "
+    "ORDER BY at_ms LIMIT 500");
   rows.bind(1, args.value("user", std::string{}));
   auto out = json::array();
   while (rows.step()) {
@@ -104,7 +118,8 @@ json lb_achievements_query(storage::sqlite::database& db, const json& args, cons
     out.push_back({{"game", game},
                    {"badge", rows.column_text(1)},
                    {"detail", detail.is_discarded() ? json(nullptr) : detail},
-                   {"at_ms", rows.column_int64(3)}});
+                   {"at_ms", rows.column_int64(3)},
+                   {"show_in_chat", rows.column_int64(4) != 0}});
   }
   return out;
 }

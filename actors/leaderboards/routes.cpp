@@ -164,6 +164,25 @@ void achievements_route(const node_env& env, route_request&& req, route_reply re
             });
 }
 
+void chat_show_route(const node_env& env, route_request&& req, route_reply reply) {
+  const auto& game = req.param("game");
+  if (!valid_lb_game(game))
+    return reply(lb_unknown(game));
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"show_in_chat"}))
+    return reply(err);
+  auto show = body->value("show_in_chat", json());
+  if (!show.is_boolean())
+    return reply(make_error(errc::invalid_argument, "'show_in_chat' must be true or false",
+                            "show_in_chat"));
+  lb_ref{env.registry, game}
+    .ask(lb_chat_show_atom::value, req.who.name, req.param("user"), req.param("badge"),
+         std::int64_t{show.get<bool>() ? 1 : 0})
+    .then(*env.sys, pass_written_json_text(env, std::move(reply)));
+}
+
 }  // namespace
 
 void add_leaderboard_routes(route_table& routes, const node_env& env) {
@@ -192,6 +211,9 @@ void add_leaderboard_routes(route_table& routes, const node_env& env) {
              "a player's matches, win rate, rating history, stats and badges on `game`");
   routes.add(get, "users/{user}/achievements", access::anyone, with_env(env, achievements_route),
              "a user's badges across games");
+  routes.add(put, "users/{user}/achievements/{game}/{badge}", access::user,
+             with_env(env, chat_show_route),
+             "the user's choice to show one of their badges in chat: show_in_chat");
 }
 
 }  // namespace aethex::actors

@@ -179,6 +179,29 @@ TEST_CASE("matches come from game keys or the owner; stats and achievements are 
         std::vector<std::string>{"chess:first_win", "chess:tournament_winner", "go-9x9:first_win"});
   CHECK(t.node.call(get, "users/bob/achievements", nobody).body["achievements"].empty());
 
+  // Only the player chooses which badges chat may show.
+  const auto ann = runtime::principal::user("ann");
+  const std::string badge_path = "users/ann/achievements/chess/tournament_winner";
+  CHECK(t.node.call(put, badge_path, nobody, {{"show_in_chat", true}}).error == errc::unauthorized);
+  CHECK(t.node.call(put, badge_path, bob, {{"show_in_chat", true}}).error == errc::forbidden);
+  CHECK(t.node.call(put, badge_path, ann, {{"show_in_chat", "yes"}}).error ==
+        errc::invalid_argument);
+  CHECK(
+    t.node.call(put, "users/ann/achievements/chess/wins_10", ann, {{"show_in_chat", true}}).error ==
+    errc::not_found);
+  CHECK(t.node.call(put, "users/ann/achievements/nosuch/first_win", ann, {{"show_in_chat", true}})
+          .error == errc::not_found);
+  auto shown_badge = t.node.call(put, badge_path, ann, {{"show_in_chat", true}});
+  REQUIRE(shown_badge.status == 200);
+  CHECK(shown_badge.body["show_in_chat"] == true);
+  auto listed = t.node.call(get, "users/ann/achievements", nobody);
+  int in_chat = 0;
+  for (auto& b : listed.body["achievements"])
+    in_chat += b["show_in_chat"] == true ? 1 : 0;
+  CHECK(in_chat == 1);
+  auto ann_stats = t.node.call(get, "players/ann/stats?game=chess", nobody);
+  CHECK(ann_stats.body["achievements"][1]["show_in_chat"] == true);
+
   // The console sees the summary (never a key) and ticks the windows.
   auto shown = t.node.console("leaderboard", "chess", "get");
   REQUIRE(shown);
