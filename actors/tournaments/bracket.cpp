@@ -85,8 +85,7 @@ std::string check_bracket(const bracket_options& options, std::span<const std::s
     if (options.groups < 1 || options.groups > 16)
       return "groups must be 1-16";
     if (static_cast<std::size_t>(options.groups) * 2 > n)
-      return "groups must be at most " + std::to_string(n / 2) +
-             " (2 entrants per group at least)";
+      return "groups must be at most " + std::to_string(n / 2) + " (2 entrants per group at least)";
   }
   if (options.format == bracket_format::swiss &&
       (options.swiss_rounds < 0 || static_cast<std::size_t>(options.swiss_rounds) > n - 1))
@@ -161,7 +160,9 @@ bracket compute_bracket(const bracket_options& options, std::span<const std::str
       case bracket_format::round_robin:
         out = detail::compute_round_robin(options, entrants, results, used);
         break;
-      case bracket_format::swiss: out = detail::compute_swiss(options, entrants, results, used); break;
+      case bracket_format::swiss:
+        out = detail::compute_swiss(options, entrants, results, used);
+        break;
     }
   }
   for (const auto& [id, result] : results)

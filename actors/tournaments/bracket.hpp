@@ -31,26 +31,26 @@ enum class grand_final_rule { none, simple, reset };
 
 struct bracket_options {
   bracket_format format = bracket_format::single_elimination;
-  bool third_place = false;                          // single elimination, 4+ entrants
+  bool third_place = false;                                 // single elimination, 4+ entrants
   grand_final_rule grand_final = grand_final_rule::simple;  // double elimination
   int groups = 1;        // round robin: 1-16 groups, entrants dealt in seed order (snake)
   int swiss_rounds = 0;  // Swiss: 1..n-1 rounds; 0 = ceil(log2 n)
 };
 
 struct match_result {
-  std::string winner;                  // one of `opponents`
-  std::array<int, 2> score{0, 0};      // games won by opponents[0], opponents[1]
+  std::string winner;                    // one of `opponents`
+  std::array<int, 2> score{0, 0};        // games won by opponents[0], opponents[1]
   std::array<std::string, 2> opponents;  // as they were when reported
-  bool forfeit = false;                // the loser forfeited (or did not show)
+  bool forfeit = false;                  // the loser forfeited (or did not show)
 };
 
 enum class match_status { waiting, ready, done };
 
 struct bracket_match {
   std::string id;
-  int round = 1;          // 1-based within its bracket (losers rounds count on their own)
-  std::string bracket;    // "winners" | "losers" | "grand_final" | "third_place" | "group" | "swiss"
-  int group = 0;          // round robin: 1-based group; 0 otherwise
+  int round = 1;        // 1-based within its bracket (losers rounds count on their own)
+  std::string bracket;  // "winners" | "losers" | "grand_final" | "third_place" | "group" | "swiss"
+  int group = 0;        // round robin: 1-based group; 0 otherwise
   std::array<std::optional<std::string>, 2> opponents;  // nullopt: not known yet
   match_status status = match_status::waiting;
   std::optional<std::string> winner;
@@ -83,12 +83,12 @@ struct bracket_bye {
 };
 
 struct bracket {
-  std::vector<bracket_match> matches;  // byes are not matches: a bye's entrant waits in round 2
-  std::vector<standing> standings;     // best first
+  std::vector<bracket_match> matches;   // byes are not matches: a bye's entrant waits in round 2
+  std::vector<standing> standings;      // best first
   std::optional<std::string> champion;  // round robin with several groups: none
   bool finished = false;
-  std::vector<std::string> dropped;    // ids of results that no longer apply
-  std::vector<bracket_bye> byes;       // round robin and Swiss
+  std::vector<std::string> dropped;  // ids of results that no longer apply
+  std::vector<bracket_bye> byes;     // round robin and Swiss
   /// Swiss: rounds planned (paired or not; round r is paired once round r-1 is done); other
   /// formats: the number of rounds of the main bracket (winners bracket, or a group's rounds).
   int rounds = 0;

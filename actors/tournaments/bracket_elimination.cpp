@@ -22,7 +22,7 @@ struct elim_node {
   std::string bracket;  // "winners" | "losers" | "grand_final" | "third_place"
   int round = 1;        // structural round (losers rounds are renumbered without empty ones)
   std::array<elim_source, 2> slots;
-  int loser_rank = 0;   // the loser's final place when the loser is out
+  int loser_rank = 0;  // the loser's final place when the loser is out
 };
 
 struct elim_pair_out {
@@ -293,9 +293,9 @@ bracket compute_elimination(const bracket_options& options, std::span<const std:
     const auto& wf = ms[static_cast<std::size_t>(plan.winners_final)];
     const bool final_done = wf.status == match_status::done;
     if (single) {
-      const bool third_done =
-        plan.third_place < 0 ||
-        ms[static_cast<std::size_t>(plan.third_place)].status == match_status::done;
+      const bool third_done = plan.third_place < 0 ||
+                              ms[static_cast<std::size_t>(plan.third_place)].status ==
+                                match_status::done;
       if (final_done) {
         champion = wf.winner;
         place[loser_of(wf)] = 2;
@@ -305,14 +305,13 @@ bracket compute_elimination(const bracket_options& options, std::span<const std:
         place[*ms[static_cast<std::size_t>(plan.third_place)].winner] = 3;
     } else {
       // No grand final: the winners' champion wins, the losers' champion is second.
-      const bool losers_done =
-        plan.losers_final < 0 ||
-        ms[static_cast<std::size_t>(plan.losers_final)].status == match_status::done;
+      const bool losers_done = plan.losers_final < 0 ||
+                               ms[static_cast<std::size_t>(plan.losers_final)].status ==
+                                 match_status::done;
       if (final_done && losers_done) {
         champion = wf.winner;
-        runner_up = plan.losers_final < 0
-                      ? loser_of(wf)
-                      : *ms[static_cast<std::size_t>(plan.losers_final)].winner;
+        runner_up = plan.losers_final < 0 ? loser_of(wf)
+                                          : *ms[static_cast<std::size_t>(plan.losers_final)].winner;
         place[*runner_up] = 2;
         finished = true;
       }

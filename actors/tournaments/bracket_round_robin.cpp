@@ -11,7 +11,7 @@ namespace aethex::actors::esports::detail {
 namespace {
 
 struct rr_pairing {
-  int round = 0;  // 0-based
+  int round = 0;       // 0-based
   int a = -1, b = -1;  // seeds (0-based); -1: the dummy
 };
 
@@ -25,8 +25,10 @@ std::vector<rr_pairing> rr_schedule(const std::vector<int>& members) {
   for (int r = 0; r < size - 1; ++r) {
     std::vector<int> at(static_cast<std::size_t>(size));
     at[0] = seats[0];
-    for (int i = 1; i < size; ++i)
-      at[static_cast<std::size_t>(i)] = seats[static_cast<std::size_t>(1 + (i - 1 + r) % (size - 1))];
+    for (int i = 1; i < size; ++i) {
+      const int seat = 1 + (i - 1 + r) % (size - 1);  // everyone but seat 0 moves one place
+      at[static_cast<std::size_t>(i)] = seats[static_cast<std::size_t>(seat)];
+    }
     for (int i = 0; i < size / 2; ++i) {
       int a = at[static_cast<std::size_t>(i)], b = at[static_cast<std::size_t>(size - 1 - i)];
       if (i == 0 && r % 2 == 1)

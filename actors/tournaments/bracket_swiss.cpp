@@ -332,7 +332,7 @@ bracket compute_swiss(const bracket_options& options, std::span<const std::strin
                    [&](const standing& x, const standing& y) { return key(x) > key(y); });
   for (std::size_t k = 0; k < table.size(); ++k)
     table[k].rank = k > 0 && key(table[k]) == key(table[k - 1]) ? table[k - 1].rank
-                                                                  : static_cast<int>(k) + 1;
+                                                                : static_cast<int>(k) + 1;
   out.standings = std::move(table);
   if (out.finished)
     out.champion = out.standings.front().entrant;

@@ -291,9 +291,9 @@ TEST_CASE("double elimination, 2-64 entrants: two losses each but the champion")
             const auto* next = find(b, m.loser_to);
             REQUIRE(next);
             const auto& dropped_one = *m.opponents[0] == *m.winner ? *m.opponents[1]
-                                                                    : *m.opponents[0];
+                                                                   : *m.opponents[0];
             const auto& other = *next->opponents[0] == dropped_one ? *next->opponents[1]
-                                                                    : *next->opponents[0];
+                                                                   : *next->opponents[0];
             CHECK(!played_before[dropped_one].contains(other));
           }
       }
@@ -320,9 +320,9 @@ TEST_CASE("double elimination: byes make no losers matches and the reset needs a
   CHECK(b.matches[1].opponents[0] == "e1");
   CHECK(b.matches[0].winner_to == "W2-1");
   CHECK(b.matches[0].loser_to == "L1-1");
-  results["W1-1"] = result_for(b.matches[0], 0);      // e2 beats e3
+  results["W1-1"] = result_for(b.matches[0], 0);  // e2 beats e3
   b = compute_bracket(o, e, results);
-  results["W2-1"] = result_for(b.matches[1], 1);      // e2 beats e1
+  results["W2-1"] = result_for(b.matches[1], 1);  // e2 beats e1
   b = compute_bracket(o, e, results);
   CHECK(*find(b, "L1-1")->opponents[0] == "e3");
   CHECK(*find(b, "L1-1")->opponents[1] == "e1");
@@ -452,7 +452,8 @@ TEST_CASE("round robin, 2-64 entrants in 1-16 groups: every pair of a group meet
         ++byes[bye.entrant];
       int wrong_byes = 0, wrong_count = 0;
       for (const auto& s : b.standings) {
-        wrong_byes += s.byes == (sizes[s.group] % 2 == 1 ? 1 : 0) && byes[s.entrant] == s.byes ? 0 : 1;
+        wrong_byes += s.byes == (sizes[s.group] % 2 == 1 ? 1 : 0) && byes[s.entrant] == s.byes ? 0
+                                                                                               : 1;
         wrong_count += s.wins + s.losses == sizes[s.group] - 1 ? 0 : 1;
       }
       CHECK(wrong_byes == 0);
@@ -629,7 +630,7 @@ TEST_CASE("Swiss: Dutch first round, next round only once the last is done, edit
   for (std::size_t k = 0; k < 3; ++k)
     results[b.matches[k].id] = result_for(b.matches[k], 0);
   b = compute_bracket(o, e, results);
-  CHECK(b.matches.size() == 4);  // S1-4 is missing: no round 2 yet
+  CHECK(b.matches.size() == 4);                   // S1-4 is missing: no round 2 yet
   results["S1-4"] = result_for(b.matches[3], 1);  // e8 beats e4
   b = compute_bracket(o, e, results);
   REQUIRE(b.matches.size() == 8);
