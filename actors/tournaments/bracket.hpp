@@ -6,7 +6,11 @@
 // Match ids are stable and readable, so results can be keyed by them:
 //   single/double elimination: "W<round>-<n>" (winners), "L<round>-<n>" (losers), "GF1", "GF2"
 //   (the bracket reset), "3P" (third place); round robin "G<group>R<round>-<n>"; Swiss
-//   "S<round>-<n>". <n> counts from 1 within its round, top of the bracket first.
+//   "S<round>-<n>". <n> counts from 1 within its round, top of the bracket first (byes are not
+//   matches and take no number; a losers' round made only of byes is skipped in the numbering).
+// Listed: every match of the structure from the start, opponents filled in as they are known;
+// except GF2, listed only once the losers' side has won GF1, and Swiss rounds, listed once
+// paired (round r once round r-1 is done).
 // A result counts only while its match still has the opponents it was reported for (an edit
 // upstream that changes who plays a match drops that match's result: it is listed in
 // bracket::dropped so the tournament can tell the organizer).
@@ -90,7 +94,7 @@ struct bracket {
   std::vector<std::string> dropped;  // ids of results that no longer apply
   std::vector<bracket_bye> byes;     // round robin and Swiss
   /// Swiss: rounds planned (paired or not; round r is paired once round r-1 is done); other
-  /// formats: the number of rounds of the main bracket (winners bracket, or a group's rounds).
+  /// formats: the number of rounds of the winners' bracket, or of the largest group.
   int rounds = 0;
 };
 
