@@ -237,13 +237,14 @@ json score_answer(const board& lb, const std::string& player) {
   return e;
 }
 
-// Gives `player` the badges its record earned and it does not have yet. A failure here leaves
-// them due: the next match of the player gives them.
-void award_due(leaderboard_actor* self, const std::string& player) {
+// Gives the players the badges their records earned and they do not have yet, in one write. A
+// failure here leaves them due: the player's next match gives them.
+void award_due(leaderboard_actor* self, const std::set<std::string>& players) {
   auto& st = self->state;
   std::vector<lbev::badge> badges;
-  for (auto& b : st.lb.due_badges(player))
-    badges.push_back({player, std::move(b), "null"});
+  for (const auto& player : players)
+    for (auto& b : st.lb.due_badges(player))
+      badges.push_back({player, std::move(b), "null"});
   (void)st.emit_all(badges);
 }
 
@@ -262,25 +263,28 @@ void lb_write_batch(leaderboard_actor* self) {
     else if (w.match && w.write)
       matches.push_back(*w.match);
   }
-  auto err = st.emit_all(scores);
-  if (!err)
-    err = st.emit_all(matches);
-  if (!err) {
+  // Two writes; each waiter hears how its own write went.
+  auto score_err = st.emit_all(scores);
+  auto match_err = st.emit_all(matches);
+  if (!match_err) {
     std::set<std::string> players;
     for (auto& m : matches) {
       players.insert(m.m.winner);
       players.insert(m.m.loser);
     }
-    for (const auto& p : players)
-      award_due(self, p);
+    award_due(self, players);
   }
   for (auto& w : waiting) {
-    if (err)
-      w.promise.deliver(err);
-    else if (w.score)
-      w.promise.deliver(score_answer(st.lb, w.score->s.player).dump());
-    else
+    if (w.score) {
+      if (score_err)
+        w.promise.deliver(score_err);
+      else
+        w.promise.deliver(score_answer(st.lb, w.score->s.player).dump());
+    } else if (match_err) {
+      w.promise.deliver(match_err);
+    } else {
       w.promise.deliver(match_answer(st.lb, w.match->m).dump());
+    }
   }
 }
 

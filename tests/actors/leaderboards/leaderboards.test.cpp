@@ -400,33 +400,45 @@ TEST_CASE("submissions keep their limits; keys belong to the owner") {
   CHECK_FALSE(leaked);
 }
 
-TEST_CASE("many concurrent submissions are written in batches and all answered") {
+TEST_CASE("20,000 concurrent submissions are all answered, snapshotted and recovered") {
   lb_fixture t;
   t.create("snake", "score");
   auto key = t.key("snake");
-  // Fire 2,000 submissions without waiting, then collect every answer.
+  constexpr int sent = 20'000;  // past the snapshot interval: recovery = snapshot + tail
   std::vector<caf::response_handle<caf::blocking_actor, caf::message, true>> asked;
-  asked.reserve(2000);
-  for (int i = 0; i < 2000; ++i)
+  asked.reserve(sent);
+  for (int i = 0; i < sent; ++i)
     asked.push_back(t.f.self->request(
       t.f.registry, 10s, route_atom::value, std::string{"leaderboard"}, std::string{"snake"},
       caf::make_message(lb_score_atom::value, key,
-                        json{{"player", "p" + std::to_string(i % 500)}, {"score", i}}.dump())));
+                        json{{"player", "p" + std::to_string(i % 5000)}, {"score", i}}.dump())));
   int answered = 0;
   int refused = 0;
   for (auto& handle : asked)
     handle.receive(
       [&](const std::string& entry) { answered += json::parse(entry)["rank"].is_number() ? 1 : 0; },
       [&](const caf::error&) { ++refused; });
-  CHECK(answered == 2000);
+  CHECK(answered == sent);
   CHECK(refused == 0);
   auto top = t.top("snake", "all_time", 3);
-  CHECK(players_of(top) == std::vector<std::string>{"p499", "p498", "p497"});
-  CHECK(top[0]["value"] == 1999);
-  CHECK(t.f.events().version("leaderboard/snake") == 2 + 2000);  // created, key, every score
+  CHECK(players_of(top) == std::vector<std::string>{"p4999", "p4998", "p4997"});
+  CHECK(top[0]["value"] == sent - 1);
+  CHECK(t.f.events().version("leaderboard/snake") == 2 + sent);  // created, key, every score
+  REQUIRE(t.f.events().load_snapshot("leaderboard/snake"));
+  REQUIRE(t.score("snake", key, "late", 1e6, json{{"apples", 3}}));  // the tail after it
+
   auto summary = t.ask("snake", get_atom::value);
   REQUIRE(summary);
-  CHECK((*summary)["players"] == 500);
+  CHECK((*summary)["players"] == 5001);
+  auto ranking = t.top("snake", "weekly", 50);
+  auto late = t.stats("snake", "late");
+  t.f.restart();
+  CHECK(t.ask("snake", get_atom::value) == summary);
+  CHECK(t.top("snake", "weekly", 50) == ranking);
+  CHECK(t.stats("snake", "late") == late);
+  CHECK(t.player("snake", "p17", "all_time", 1)["rank"] == 5001 - 17);
+  // The key still works after recovery (its digest came back from the snapshot).
+  CHECK(t.score("snake", key, "p17", 1e7));
 }
 
 TEST_CASE("a board's snapshot restores the same rankings, changes and stats") {
