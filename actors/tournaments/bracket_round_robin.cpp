@@ -56,14 +56,19 @@ bracket compute_round_robin(const bracket_options& options, std::span<const std:
     schedule.push_back(rr_schedule(m));
     out.rounds = std::max(out.rounds, static_cast<int>(m.size() + m.size() % 2) - 1);
   }
+  out.matches.reserve(static_cast<std::size_t>(expected_match_count(options, entrants.size())));
   // Round-major: every group's round 1 first, as they are played.
   std::vector<int> byes(static_cast<std::size_t>(n), 0);
   for (int r = 0; r < out.rounds; ++r)
     for (int g = 0; g < groups; ++g) {
       int nth = 0;
-      for (const auto& p : schedule[static_cast<std::size_t>(g)]) {
-        if (p.round != r)
-          continue;
+      // rr_schedule lists the rounds in order, size/2 pairings each.
+      const auto& all = schedule[static_cast<std::size_t>(g)];
+      const auto& group = members[static_cast<std::size_t>(g)];
+      const std::size_t per_round = (group.size() + 1) / 2;
+      const std::size_t from = static_cast<std::size_t>(r) * per_round;
+      for (std::size_t k = from; k < std::min(all.size(), from + per_round); ++k) {
+        const auto& p = all[k];
         if (p.a < 0 || p.b < 0) {
           const int who = p.a < 0 ? p.b : p.a;
           ++byes[static_cast<std::size_t>(who)];
@@ -90,27 +95,30 @@ bracket compute_round_robin(const bracket_options& options, std::span<const std:
                              [](const bracket_match& m) { return m.status == match_status::done; });
   // Group tables: wins, then wins among those with as many wins (head-to-head), then game
   // difference; a tie on all three shares the place (listed in seed order).
+  std::map<std::string_view, int, std::less<>> seed_of;
+  for (int i = 0; i < n; ++i)
+    seed_of[entrants[static_cast<std::size_t>(i)]] = i;
+  std::vector<int> wins(static_cast<std::size_t>(n)), diff(wins), h2h(wins);
+  for (int i = 0; i < n; ++i) {
+    const auto& s = by_name[entrants[static_cast<std::size_t>(i)]];
+    wins[static_cast<std::size_t>(i)] = s.wins;
+    diff[static_cast<std::size_t>(i)] = s.game_wins - s.game_losses;
+  }
+  for (const auto& m : out.matches) {
+    if (m.status != match_status::done)
+      continue;
+    const auto a = static_cast<std::size_t>(seed_of.at(*m.opponents[0]));
+    const auto b = static_cast<std::size_t>(seed_of.at(*m.opponents[1]));
+    if (wins[a] == wins[b])  // head-to-head: wins against entrants with as many wins
+      ++h2h[*m.winner == *m.opponents[0] ? a : b];
+  }
   std::vector<std::tuple<int, int, int>> table_rows;  // (rank, group, seed)
   for (int g = 0; g < groups; ++g) {
     const auto& group = members[static_cast<std::size_t>(g)];
-    const auto wins = [&](int i) { return by_name[entrants[static_cast<std::size_t>(i)]].wins; };
-    const auto diff = [&](int i) {
-      const auto& s = by_name[entrants[static_cast<std::size_t>(i)]];
-      return s.game_wins - s.game_losses;
+    const auto key = [&](int i) {
+      const auto u = static_cast<std::size_t>(i);
+      return std::make_tuple(wins[u], h2h[u], diff[u]);
     };
-    std::map<int, int> h2h;  // seed -> wins against entrants with as many wins
-    for (const auto& m : out.matches) {
-      if (m.group != g + 1 || m.status != match_status::done)
-        continue;
-      const auto& a = by_name[*m.opponents[0]];
-      const auto& b = by_name[*m.opponents[1]];
-      if (a.wins == b.wins) {
-        const auto& w = *m.winner;
-        const auto it = std::find(entrants.begin(), entrants.end(), w);
-        ++h2h[static_cast<int>(it - entrants.begin())];
-      }
-    }
-    const auto key = [&](int i) { return std::make_tuple(wins(i), h2h[i], diff(i)); };
     std::vector<int> order = group;
     std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return key(x) > key(y); });
     for (std::size_t k = 0; k < order.size(); ++k) {
