@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <random>
 #include <set>
 
@@ -540,15 +541,27 @@ int fewest_rematches(std::vector<std::string> active, const std::set<std::set<st
 void check_swiss_rounds(const std::vector<std::string>& e, const bracket& b) {
   std::set<std::set<std::string>> met;
   std::set<std::string> had_bye;
+  std::map<std::string, int> points;
+  std::map<std::string, std::vector<std::string>> opponents;
   for (int r = 1; r <= b.rounds; ++r) {
     CAPTURE(r);
+    // The table the round was paired from: points, Buchholz, seed.
+    std::vector<std::string> table = e;
+    std::map<std::string, int> buchholz;
+    for (const auto& x : e)
+      for (const auto& o : opponents[x])
+        buchholz[x] += points[o];
+    std::stable_sort(table.begin(), table.end(), [&](const auto& x, const auto& y) {
+      return std::make_pair(points[x], buchholz[x]) > std::make_pair(points[y], buchholz[y]);
+    });
     std::vector<std::string> active;
-    int rematches = 0;
+    int rematches = 0, point_gaps = 0;
     for (const auto& m : b.matches)
       if (m.round == r) {
         active.push_back(*m.opponents[0]);
         active.push_back(*m.opponents[1]);
         rematches += met.contains({*m.opponents[0], *m.opponents[1]}) ? 1 : 0;
+        point_gaps += std::abs(points[*m.opponents[0]] - points[*m.opponents[1]]);
       }
     std::vector<std::string> bye;
     for (const auto& x : b.byes)
@@ -558,15 +571,28 @@ void check_swiss_rounds(const std::vector<std::string>& e, const bracket& b) {
     CHECK(bye.size() == e.size() % 2);
     for (const auto& x : bye) {
       CHECK(!had_bye.contains(x));
+      // The lowest-ranked entrant without a bye yet.
+      const auto lowest = std::find_if(table.rbegin(), table.rend(),
+                                       [&](const auto& y) { return !had_bye.contains(y); });
+      REQUIRE(lowest != table.rend());
+      CHECK(*lowest == x);
       had_bye.insert(x);
+      ++points[x];
     }
     if (e.size() <= 10)
       CHECK(rematches == fewest_rematches(active, met));
     else
       CHECK(rematches == 0);
+    // Round 2 of a power of two: two even score groups, each paired within itself.
+    if (r == 2 && (e.size() & (e.size() - 1)) == 0)
+      CHECK(point_gaps == 0);
     for (const auto& m : b.matches)
-      if (m.round == r)
+      if (m.round == r) {
         met.insert({*m.opponents[0], *m.opponents[1]});
+        opponents[*m.opponents[0]].push_back(*m.opponents[1]);
+        opponents[*m.opponents[1]].push_back(*m.opponents[0]);
+        ++points[*m.winner];
+      }
   }
 }
 
@@ -668,4 +694,26 @@ TEST_CASE("256 entrants once: every format finishes with the closed-form count")
     if (format == bracket_format::swiss)
       check_swiss_rounds(e, b);
   }
+}
+
+TEST_CASE("double elimination: an edit in winners round 1 re-routes the losers' bracket") {
+  bracket_options o;
+  o.format = bracket_format::double_elimination;
+  const auto e = names(8);
+  results_t results;
+  const auto b = drive(o, e, results, [](const bracket_match& m) {
+    return seed_of(*m.opponents[0]) < seed_of(*m.opponents[1]) ? 0 : 1;
+  });
+  CHECK(b.champion == "e1");
+  CHECK(b.standings[1].entrant == "e2");
+  // W1-2 was e4 v e5 (e4 won, e5 went to L1-1 against e8). Now e5 won it: e4 plays L1-1, and
+  // e5 meets e1 in W2-1.
+  results["W1-2"] = result_for(*find(b, "W1-2"), 1);
+  const auto edited = compute_bracket(o, e, results);
+  CHECK(find(edited, "L1-1")->status == match_status::ready);
+  CHECK(find(edited, "W2-1")->opponents[1] == "e5");
+  CHECK(std::find(edited.dropped.begin(), edited.dropped.end(), "L1-1") != edited.dropped.end());
+  CHECK(std::find(edited.dropped.begin(), edited.dropped.end(), "W2-1") != edited.dropped.end());
+  CHECK(std::find(edited.dropped.begin(), edited.dropped.end(), "W1-1") == edited.dropped.end());
+  CHECK(!edited.finished);
 }
