@@ -69,7 +69,8 @@ void top_route(const node_env& env, route_request&& req, route_reply reply) {
     .then(*env.sys, pass_json_text(std::move(reply)));
 }
 
-void player_route(const node_env& env, route_request&& req, route_reply reply) {
+void position_of(const node_env& env, const route_request& req, const std::string& player,
+                 route_reply reply) {
   const auto& game = req.param("game");
   if (!valid_lb_game(game))
     return reply(lb_unknown(game));
@@ -77,9 +78,17 @@ void player_route(const node_env& env, route_request&& req, route_reply reply) {
   if (!around)
     return reply(around.error());
   lb_ref{env.registry, game}
-    .ask(lb_player_atom::value, req.param("player"), lb_window_param(req),
-         static_cast<std::int64_t>(*around))
+    .ask(lb_player_atom::value, player, lb_window_param(req), static_cast<std::int64_t>(*around))
     .then(*env.sys, pass_json_text(std::move(reply)));
+}
+
+void player_route(const node_env& env, route_request&& req, route_reply reply) {
+  position_of(env, req, req.param("player"), std::move(reply));
+}
+
+// The signed-in viewer's own position: their account name is their player id.
+void my_position_route(const node_env& env, route_request&& req, route_reply reply) {
+  position_of(env, req, req.who.name, std::move(reply));
 }
 
 void key_new_route(const node_env& env, route_request&& req, route_reply reply) {
@@ -194,6 +203,8 @@ void add_leaderboard_routes(route_table& routes, const node_env& env) {
   routes.add(get, "leaderboards/{game}/players/{player}", access::anyone,
              with_env(env, player_route),
              "a player's rank, value, change and `around` (0-50) neighbours on each side");
+  routes.add(get, "leaderboards/{game}/me", access::user, with_env(env, my_position_route),
+             "the signed-in viewer's own rank, value, change and neighbours");
   routes.add(post, "leaderboards/{game}/keys", access::signed_in, with_env(env, key_new_route),
              "a new game key for integrations (owner); the key is shown only in this answer");
   routes.add(del, "leaderboards/{game}/keys/{key_id}", access::signed_in,

@@ -121,6 +121,14 @@ TEST_CASE("owners create leaderboards and manage game keys; integrations submit 
   CHECK(me.body["neighbours"][0]["player"] == "p11");
   CHECK(me.body["neighbours"][3]["player"] == "p8");
   CHECK(t.node.call(get, "leaderboards/tetris/players/zed", nobody).error == errc::not_found);
+  // The viewer's own position: the account name is the player id.
+  const auto ann_user = runtime::principal::user("ann");
+  auto mine = t.node.call(get, "leaderboards/tetris/me?window=weekly&around=1", ann_user);
+  REQUIRE(mine.status == 200);
+  CHECK(mine.body["rank"] == 11);
+  CHECK(mine.body["neighbours"].size() == 2);
+  CHECK(t.node.call(get, "leaderboards/tetris/me", nobody).error == errc::unauthorized);
+  CHECK(t.node.call(get, "leaderboards/tetris/me", bob).error == errc::not_found);
 
   // Revoking a key: a stranger may not, the owner may, and the key stops working.
   auto key_id = key.body["key_id"].get<std::string>();
