@@ -3,6 +3,8 @@
 // Match commands are in tournament.cpp.
 #include <sodium.h>
 
+#include <functional>
+
 #include <caf/all.hpp>
 
 #include "actors/channel/channel.hpp"
@@ -18,6 +20,7 @@ namespace aethex::actors {
 namespace trn {
 
 using promise_t = caf::typed_response_promise<std::string>;
+using start_done = std::function<void(caf::expected<std::string>)>;
 
 bool valid_user_name(std::string_view name) { return esports::valid_entrant_name(name); }
 
@@ -64,37 +67,36 @@ void unlock_teams(actor* self, const std::vector<std::string>& teams) {
 
 // Locks the rosters of teams[i…] one after the other, then emits started.
 void lock_and_start(actor* self, std::shared_ptr<json> rosters, std::vector<std::string> seeds,
-                    std::size_t i, promise_t promise) {
+                    std::size_t i, start_done done) {
   auto& st = self->state;
   if (i == seeds.size()) {
     json body{{"seeds", seeds}, {"rosters", *rosters}};
     auto before = st.derived;
     if (auto err = st.emit(started{body})) {
       unlock_teams(self, seeds);
-      promise.deliver(err);
-      return;
+      return done(err);
     }
     after_change(self, before);
-    promise.deliver(st.to_json(st.id()).dump());
-    return;
+    return done(st.to_json(st.id()).dump());
   }
   entity_ref<team_protocol>{st.registry(), seeds[i]}
     .request(self, team_lock_atom::value, st.id())
     .await(
-      [self, rosters, seeds, i, promise](const std::string& text) mutable {
+      [self, rosters, seeds, i, done](const std::string& text) mutable {
         auto j = json::parse(text, nullptr, false);
         (*rosters)[seeds[i]] = json{{"captain", j.value("captain", "")},
                                     {"members", j.value("members", json::array())}};
-        lock_and_start(self, rosters, std::move(seeds), i + 1, std::move(promise));
+        lock_and_start(self, rosters, std::move(seeds), i + 1, std::move(done));
       },
-      [self, seeds, i, promise](const caf::error& err) mutable {
+      [self, seeds, i, done](const caf::error& err) {
         unlock_teams(self, std::vector<std::string>(seeds.begin(), seeds.begin() + i));
-        promise.deliver(conflict("team " + seeds[i] + " cannot be locked: " + message_of(err),
-                                 "team_unavailable"));
+        done(conflict("team " + seeds[i] + " cannot be locked: " + message_of(err),
+                      "team_unavailable"));
       });
 }
 
-caf::result<std::string> start(actor* self, const std::string& by) {
+// The start's checks (no-shows removed on the way); the seeds to start with.
+caf::expected<std::vector<std::string>> prepare_start(actor* self, const std::string& by) {
   auto& st = self->state;
   if (!st.is_organizer(by))
     return forbidden("only the tournament's organizers start it");
@@ -108,11 +110,27 @@ caf::result<std::string> start(actor* self, const std::string& by) {
   if (st.settings.random_seeding)
     for (std::size_t i = seeds.size(); i > 1; --i)
       std::swap(seeds[i - 1], seeds[randombytes_uniform(static_cast<std::uint32_t>(i))]);
-  auto promise = self->make_response_promise<std::string>();
-  // User entrants have no rosters to lock: straight to the end of the chain.
-  auto first_lock = st.settings.team_entrants ? std::size_t{0} : seeds.size();
+  return seeds;
+}
+
+// The chain of roster locks (none for user entrants), ending in `done`.
+void run_start(actor* self, std::vector<std::string> seeds, start_done done) {
+  auto first_lock = self->state.settings.team_entrants ? std::size_t{0} : seeds.size();
   lock_and_start(self, std::make_shared<json>(json::object()), std::move(seeds), first_lock,
-                 promise);
+                 std::move(done));
+}
+
+caf::result<std::string> start(actor* self, const std::string& by) {
+  auto seeds = prepare_start(self, by);
+  if (!seeds)
+    return seeds.error();
+  auto promise = self->make_response_promise<std::string>();
+  run_start(self, std::move(*seeds), [promise](caf::expected<std::string> r) mutable {
+    if (r)
+      promise.deliver(std::move(*r));
+    else
+      promise.deliver(r.error());
+  });
   return promise;
 }
 
@@ -149,9 +167,25 @@ caf::result<std::string> create(actor* self, const std::string& by, const std::s
                                       {"entrants", names}}}))
     return err;
   write_index(self);
-  if (start_now)
-    return start(self, by);
-  return answer(self);
+  if (!start_now)
+    return answer(self);
+  // Created either way: a start that fails (a team that cannot be locked) leaves it in
+  // registration, and the answer says why (the caller needs the id).
+  auto seeds = prepare_start(self, by);
+  if (!seeds) {
+    auto j = st.to_json(st.id());
+    j["start_error"] = message_of(seeds.error());
+    return j.dump();
+  }
+  auto promise = self->make_response_promise<std::string>();
+  run_start(self, std::move(*seeds), [self, promise](caf::expected<std::string> r) mutable {
+    if (r)
+      return (void)promise.deliver(std::move(*r));
+    auto j = self->state.to_json(self->state.id());
+    j["start_error"] = message_of(r.error());
+    promise.deliver(j.dump());
+  });
+  return promise;
 }
 
 caf::result<std::string> enter(actor* self, const std::string& by, const std::string& text) {
@@ -525,7 +559,10 @@ caf::behavior tournament_behavior(actor* self, caf::actor registry, storage::eve
       self->state.touch();
       return enter(self, by, body);
     },
-    [self](trn_leave_atom, const std::string& by, const std::string& name) {
+    [self, missing](trn_leave_atom, const std::string& by,
+                    const std::string& name) -> caf::result<std::string> {
+      if (auto err = missing())
+        return err;
       self->state.touch();
       return leave(self, by, name);
     },
@@ -590,7 +627,10 @@ caf::behavior tournament_behavior(actor* self, caf::actor registry, storage::eve
       self->state.touch();
       return cancel(self, by);
     },
-    [self](trn_fund_atom, const std::string& by, std::int64_t amount) {
+    [self, missing](trn_fund_atom, const std::string& by,
+                    std::int64_t amount) -> caf::result<std::string> {
+      if (auto err = missing())
+        return err;
       self->state.touch();
       return fund(self, by, amount);
     },

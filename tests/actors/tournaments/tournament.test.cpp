@@ -446,6 +446,18 @@ TEST_CASE("team entrants: captains register, check in and report; rosters lock a
   auto started = t.node.call(post, "tournaments/" + id + "/start", olga);
   REQUIRE(started.status == 200);
   CHECK(started.body["entrants"][1]["roster"]["members"].size() == 3);
+  // The team's calendar lists its scheduled matches across tournaments.
+  REQUIRE(t.node
+            .call(put, "tournaments/" + id + "/matches/W1-1/schedule", olga,
+                  {{"at", "2027-03-01T18:00:00-05:00"}})
+            .status == 200);
+  auto cal = t.node.call(get, "teams/blues/calendar.ics", nobody);
+  REQUIRE(cal.status == 200);
+  CHECK(cal.text.find("DTSTART:20270301T230000Z") != std::string::npos);
+  CHECK(cal.text.find("SUMMARY:Team Cup: reds vs blues (W1-1)") != std::string::npos);
+  CHECK(t.node.call(get, "teams/reds/calendar.ics", nobody).text.find("W1-1") != std::string::npos);
+  CHECK(t.node.call(get, "teams/greens/calendar.ics", nobody).text.find("VEVENT") ==
+        std::string::npos);
   // The roster is locked: nobody leaves blues while the tournament runs.
   CHECK(!t.node.ask<std::string>("team", "blues", team_remove_atom::value, std::string{"bea"},
                                  std::string{"bea"}));
@@ -456,6 +468,16 @@ TEST_CASE("team entrants: captains register, check in and report; rosters lock a
   auto done = t.on_match(id, "W1-1", "report", bob, {{"winner", "blues"}, {"score", {0, 1}}});
   REQUIRE(done.status == 200);
   CHECK(done.body["champion"] == "blues");
+  // A start that cannot lock a team leaves the new tournament in registration and says why.
+  auto failed = t.node.call(post, "tournaments", olga,
+                            {{"name", "Ghost Cup"},
+                             {"format", "single_elimination"},
+                             {"entrant_type", "team"},
+                             {"entrants", {"reds", "ghosts"}},
+                             {"start", true}});
+  REQUIRE(failed.status == 201);
+  CHECK(failed.body["state"] == "registration");
+  CHECK(failed.body["start_error"].get<std::string>().find("ghosts") != std::string::npos);
   // Finished: the rosters are unlocked, and the prize is shared by the roster (captain first).
   CHECK(t.node.ask<std::string>("team", "blues", team_remove_atom::value, std::string{"bea"},
                                 std::string{"bea"}));
