@@ -300,14 +300,15 @@ bracket compute_swiss(const bracket_options& options, std::span<const std::strin
       ++byes[b];
       ++points[b];
     }
-    for (const auto& [x, y] : round.pairs) {
-      const auto ux = static_cast<std::size_t>(x), uy = static_cast<std::size_t>(y);
-      played[ux * n + uy] = played[uy * n + ux] = 1;
-      met[ux].push_back(y);
-      met[uy].push_back(x);
+    // Only played matches count: the next round needs them all anyway, and mid-round the table's
+    // Buchholz must not count opponents not played yet.
+    for (const auto& [w, l] : winners_losers) {
+      const auto uw = static_cast<std::size_t>(w), ul = static_cast<std::size_t>(l);
+      played[uw * n + ul] = played[ul * n + uw] = 1;
+      met[uw].push_back(l);
+      met[ul].push_back(w);
+      ++points[uw];
     }
-    for (const auto& [w, l] : winners_losers)
-      ++points[static_cast<std::size_t>(w)];
   }
   out.finished = paired == rounds && complete;
 

@@ -717,3 +717,24 @@ TEST_CASE("double elimination: an edit in winners round 1 re-routes the losers' 
   CHECK(std::find(edited.dropped.begin(), edited.dropped.end(), "W1-1") == edited.dropped.end());
   CHECK(!edited.finished);
 }
+
+TEST_CASE("Swiss table mid-round: Buchholz counts only opponents played") {
+  bracket_options o;
+  o.format = bracket_format::swiss;
+  const auto e = names(4);
+  results_t results;
+  auto b = compute_bracket(o, e, results);
+  for (const auto& m : b.matches)
+    results[m.id] = result_for(m, 0);  // e1 beats e3, e2 beats e4
+  b = compute_bracket(o, e, results);
+  REQUIRE(b.matches.size() == 4);
+  CHECK(find(b, "S2-1")->opponents == std::array<std::optional<std::string>, 2>{"e1", "e2"});
+  results["S2-2"] = result_for(*find(b, "S2-2"), 0);  // e3 beats e4; e1 v e2 not played yet
+  b = compute_bracket(o, e, results);
+  CHECK(!b.finished);
+  for (const auto& s : b.standings)
+    if (s.entrant == "e1") {
+      CHECK(s.points == 1);
+      CHECK(s.buchholz == doctest::Approx(1));  // e3's point; e2's not yet
+    }
+}
