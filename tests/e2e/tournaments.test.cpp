@@ -20,13 +20,13 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string sign_up(const test_node& node, const std::string& name) {
+std::string tournament_sign_up(const test_node& node, const std::string& name) {
   return api_ok(node, "POST", "auth/signup", "",
                 {{"username", name}, {"password", name + "-pass-123"}})["token"]
     .get<std::string>();
 }
 
-json match_of(const json& t, const std::string& id) {
+json tournament_match_of(const json& t, const std::string& id) {
   for (auto& m : t["matches"])
     if (m["id"] == id)
       return m;
@@ -34,8 +34,8 @@ json match_of(const json& t, const std::string& id) {
 }
 
 // A signed-in WebSocket client that joined `room`; the "joined" frame is returned in `joined`.
-std::unique_ptr<chat_client> joined_client(const test_node& node, const std::string& token,
-                                           const std::string& room, json& joined) {
+std::unique_ptr<chat_client> tournament_chat_client(const test_node& node, const std::string& token,
+                                                    const std::string& room, json& joined) {
   auto client = std::make_unique<chat_client>(node.http_port);
   client->send({{"type", "auth"}, {"token", token}});
   REQUIRE(!client->next("auth_ok").is_null());
@@ -50,10 +50,10 @@ std::unique_ptr<chat_client> joined_client(const test_node& node, const std::str
 TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, live chat") {
   test_node node{"tournaments", {"--test-clock"}};
   auto admin = admin_token(node.data_dir.string());
-  auto olga = sign_up(node, "olga");
+  auto olga = tournament_sign_up(node, "olga");
   std::map<std::string, std::string> token;
   for (auto name : {"alice", "bob", "carol", "dave"})
-    token[name] = sign_up(node, name);
+    token[name] = tournament_sign_up(node, name);
 
   auto created = api_step(node, "POST", "tournaments", olga,
                           {{"name", "Friday Cup"},
@@ -68,9 +68,9 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
 
   // The chat room: the organizer is the broadcaster; a viewer follows the bracket live.
   json olga_joined, viewer_joined;
-  auto organizer_chat = joined_client(node, olga, "tournament:" + id, olga_joined);
+  auto organizer_chat = tournament_chat_client(node, olga, "tournament:" + id, olga_joined);
   CHECK(olga_joined["role"] == "broadcaster");
-  auto viewer = joined_client(node, token["bob"], "tournament:" + id, viewer_joined);
+  auto viewer = tournament_chat_client(node, token["bob"], "tournament:" + id, viewer_joined);
   CHECK(viewer_joined["role"] == "viewer");
   organizer_chat->send({{"type", "send"}, {"text", "Welcome to the Friday Cup!"}});
   auto said = viewer->next("msg");
@@ -83,7 +83,7 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
   REQUIRE(result(olga, "W1-1", "result", {{"winner", "alice"}, {"score", {2, 1}}}).status == 200);
   auto frame = viewer->next("tournament");
   REQUIRE(frame.is_object());
-  CHECK(match_of(frame["tournament"], "W1-1")["winner"] == "alice");
+  CHECK(tournament_match_of(frame["tournament"], "W1-1")["winner"] == "alice");
 
   // The sides of W1-2 disagree: disputed until the organizer posts the result.
   REQUIRE(result(token["bob"], "W1-2", "report", {{"winner", "bob"}, {"score", {2, 0}}}).status ==
@@ -91,19 +91,19 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
   auto disputed = result(token["carol"], "W1-2", "report",
                          {{"winner", "carol"}, {"score", {0, 2}}});
   REQUIRE(disputed.status == 200);
-  CHECK(match_of(disputed.body, "W1-2")["status"] == "disputed");
+  CHECK(tournament_match_of(disputed.body, "W1-2")["status"] == "disputed");
   CHECK(result(token["bob"], "W1-2", "result", {{"winner", "bob"}, {"score", {2, 0}}}).status ==
         403);
   auto resolved = result(olga, "W1-2", "result", {{"winner", "carol"}, {"score", {1, 2}}});
   REQUIRE(resolved.status == 200);
-  CHECK(match_of(resolved.body, "W2-1")["opponents"] == json{"alice", "carol"});
+  CHECK(tournament_match_of(resolved.body, "W2-1")["opponents"] == json{"alice", "carol"});
 
   // The final in 20 minutes on the node's clock, given in a +02:00 offset's local time.
   auto now = api_ok(node, "POST", "admin/test-clock", admin, {{"advance_s", 0}})["now_ms"]
                .get<std::int64_t>();
   auto at = now - now % 60'000 + 20 * 60'000;
   auto scheduled = api_ok(node, "PUT", path + "/matches/W2-1/schedule", olga, {{"at", at}});
-  CHECK(match_of(scheduled, "W2-1")["scheduled_at_ms"] == at);
+  CHECK(tournament_match_of(scheduled, "W2-1")["scheduled_at_ms"] == at);
   auto ics = api_step(node, "GET", path + "/calendar.ics", "");
   REQUIRE(ics.status == 200);
   CHECK(ics.raw.find("BEGIN:VCALENDAR") == 0);
