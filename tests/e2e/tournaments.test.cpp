@@ -2,9 +2,9 @@
 // creates and starts a 4-entrant single elimination (Bo3), posts one result, the sides of the
 // other semi-final disagree (a dispute the organizer resolves), the final is scheduled, a
 // reminder reaches both finalists' inboxes once the test clock is 14 minutes before it (the
-// node's ticker), the iCal feed lists it, both finalists report the same result and the
-// champion is known. The tournament's chat room over a real WebSocket: the organizer joins as
-// its broadcaster and a viewer sees the live bracket frames.
+// node's ticker) and carol's open page at once, the iCal feed lists it, both finalists report the
+// same result and the champion is known. The tournament's chat room over a real WebSocket: the
+// organizer joins as its broadcaster and a viewer sees the live bracket frames.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -118,7 +118,18 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
     return n;
   };
   CHECK(reminders("alice") == 0);
+  // carol's open page hears of the reminder at once (a personal notice, pushed).
+  auto carol_page = std::make_unique<chat_client>(node.http_port);
+  carol_page->send({{"type", "auth"}, {"token", token["carol"]}});
+  REQUIRE(!carol_page->next("auth_ok").is_null());
+  carol_page->send({{"type", "subscribe"}, {"topics", {"notifications"}}});
+  REQUIRE(!carol_page->next("subscribed").is_null());
   api_ok(node, "POST", "admin/test-clock", admin, {{"advance_s", 6 * 60 + 5}});
+  auto pushed = carol_page->next("notification", 10s);
+  REQUIRE(pushed.is_object());
+  CHECK(pushed["notification"]["kind"] == "match_reminder");
+  CHECK(pushed["notification"]["link"] == "/tournaments/" + id);
+  CHECK(!pushed["notification"].contains("users"));
   CHECK(eventually([&] { return reminders("alice") == 1; }, 10s));
   CHECK(reminders("carol") == 1);
   CHECK(reminders("bob") == 0);
