@@ -116,14 +116,14 @@ function Header({ t }: { t: Tournament }) {
   );
 }
 
-/** The viewer's team slugs, for team tournaments (their captain registers and reports). */
+/** The teams the viewer captains, for team tournaments (a captain registers, checks in and reports). */
 function useMyTeamSlugs(token: string | null, needed: boolean): string[] {
   const [slugs, setSlugs] = useState<string[]>([]);
   useEffect(() => {
     if (!token || !needed) return;
     let live = true;
     fetchMyTeams(token)
-      .then((m) => live && setSlugs(m.teams.map((x) => x.slug)))
+      .then((m) => live && setSlugs(m.teams.filter((x) => x.role === 'captain').map((x) => x.slug)))
       .catch(() => undefined);
     return () => {
       live = false;
@@ -145,6 +145,7 @@ interface RegProps {
 function Registration({ t, token, me, teams, organizer, adminToken, onUpdate }: RegProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [team, setTeam] = useState<string>('');
   if (t.state !== 'registration') return null;
   const run = async (call: () => Promise<Tournament | null>) => {
     setBusy(true);
@@ -158,6 +159,8 @@ function Registration({ t, token, me, teams, organizer, adminToken, onUpdate }: 
     }
   };
   const mine = t.entrants.find((e) => e.name === me || teams.includes(e.name)) ?? null;
+  const forTeams = t.entrant_type === 'team';
+  const chosenTeam = team || teams[0] || '';
   const now = Date.now();
   const checkInOpen = t.check_in_opens_at_ms !== null && now >= t.check_in_opens_at_ms && (t.starts_at_ms === null || now < t.starts_at_ms);
   return (
@@ -167,9 +170,22 @@ function Registration({ t, token, me, teams, organizer, adminToken, onUpdate }: 
           <a href="/login">Log in</a> to register.
         </p>
       )}
-      {token && !mine && (
-        <button type="button" class="btn btn-primary" id="t-register" disabled={busy} onClick={() => run(() => register(token, t.id))}>
-          Register{t.entrant_type === 'team' ? ' my team' : ''}
+      {token && !mine && forTeams && teams.length === 0 && <p class="muted">Only a team's captain registers it.</p>}
+      {token && !mine && forTeams && teams.length > 1 && (
+        <label>
+          Team{' '}
+          <select id="t-register-team" value={chosenTeam} onChange={(e) => setTeam((e.target as HTMLSelectElement).value)}>
+            {teams.map((slug) => (
+              <option key={slug} value={slug}>
+                {slug}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {token && !mine && (!forTeams || teams.length > 0) && (
+        <button type="button" class="btn btn-primary" id="t-register" disabled={busy} onClick={() => run(() => register(token, t.id, forTeams ? chosenTeam : undefined))}>
+          Register{forTeams ? ` ${chosenTeam}` : ''}
         </button>
       )}
       {token && mine && (
@@ -181,7 +197,7 @@ function Registration({ t, token, me, teams, organizer, adminToken, onUpdate }: 
             </span>
           ) : (
             checkInOpen && (
-              <button type="button" class="btn btn-primary" id="t-checkin" disabled={busy} onClick={() => run(() => checkIn(token, t.id))}>
+              <button type="button" class="btn btn-primary" id="t-checkin" disabled={busy} onClick={() => run(() => checkIn(token, t.id, forTeams ? mine.name : undefined))}>
                 Check in
               </button>
             )

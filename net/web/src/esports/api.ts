@@ -76,9 +76,10 @@ async function act(method: string, url: string, token: string, body?: unknown): 
 
 const M = (id: string, match: string) => `${T(id)}/matches/${encodeURIComponent(match)}`;
 
-export const register = (token: string, id: string, name?: string) => act('POST', `${T(id)}/entrants`, token, name ? { name } : {});
+/** Registers the caller, or in a team tournament the caller's `team` (its captain only). */
+export const register = (token: string, id: string, team?: string) => act('POST', `${T(id)}/entrants`, token, team ? { team } : {});
 export const withdraw = (token: string, id: string, name: string) => act('DELETE', `${T(id)}/entrants/${encodeURIComponent(name)}`, token);
-export const checkIn = (token: string, id: string) => act('POST', `${T(id)}/check-in`, token, {});
+export const checkIn = (token: string, id: string, team?: string) => act('POST', `${T(id)}/check-in`, token, team ? { team } : {});
 export const startTournament = (token: string, id: string) => act('POST', `${T(id)}/start`, token, {});
 export const setResult = (token: string, id: string, match: string, winner: string, score: [number, number]) =>
   act('POST', `${M(id, match)}/result`, token, { winner, score });
