@@ -1,7 +1,9 @@
 // The tournaments domain's own parts, for its files; other domains include tournaments.hpp.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include <caf/all.hpp>
 
@@ -16,6 +18,9 @@ namespace trn {
 using actor = caf::stateful_actor<event_sourced<tournament_state>>;
 
 caf::expected<json> parse_body(const std::string& text);
+/// The body as a JSON object with no key outside `known` (invalid_json / invalid_argument).
+caf::expected<json> parse_body(const std::string& text,
+                               std::initializer_list<std::string_view> known);
 caf::error forbidden(const std::string& what);
 caf::error conflict(const std::string& what, std::string reason);
 caf::error invalid(const std::string& what);
@@ -27,6 +32,8 @@ void write_index(actor* self);
 void tick(actor* self);
 caf::error close_check_in(actor* self);
 void relay(actor* self, const json& frame);
+/// Sends the room the whole tournament as a {"type":"tournament"} frame.
+void relay_tournament(actor* self);
 
 caf::result<std::string> post_result(actor* self, const std::string& by, const std::string& match,
                                      const std::string& text);

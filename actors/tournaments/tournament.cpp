@@ -55,12 +55,26 @@ caf::expected<json> parse_body(const std::string& text) {
   return j;
 }
 
+caf::expected<json> parse_body(const std::string& text,
+                               std::initializer_list<std::string_view> known) {
+  auto body = parse_body(text);
+  if (!body)
+    return body;
+  if (auto err = only_fields(*body, known))
+    return err;
+  return body;
+}
+
 std::string room_of(const std::string& id) { return "tournament:" + id; }
 
 // Tells the tournament's chat room a frame (as is) for its viewers.
 void relay(actor* self, const json& frame) {
   entity_ref<chat_protocol>{self->state.registry(), room_of(self->state.id())}.tell(
     chat_relay_atom::value, frame.dump());
+}
+
+void relay_tournament(actor* self) {
+  relay(self, json{{"type", "tournament"}, {"tournament", self->state.to_json(self->state.id())}});
 }
 
 void write_index(actor* self) {
@@ -111,7 +125,7 @@ void after_change(actor* self, const esports::bracket& before) {
     }
   }
   if (changed)
-    relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+    relay_tournament(self);
   write_index(self);
 }
 
@@ -239,11 +253,9 @@ caf::result<std::string> post_result(actor* self, const std::string& by, const s
   auto& st = self->state;
   if (!st.is_organizer(by))
     return forbidden("only the tournament's organizers post results");
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"winner", "score"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"winner", "score"}))
-    return err;
   auto o = read_outcome(st, match, *body, true);
   if (!o)
     return o.error();
@@ -257,11 +269,9 @@ caf::result<std::string> post_result(actor* self, const std::string& by, const s
 caf::result<std::string> post_report(actor* self, const std::string& by, const std::string& match,
                                      const std::string& text) {
   auto& st = self->state;
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"winner", "score"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"winner", "score"}))
-    return err;
   auto o = read_outcome(st, match, *body, true);
   if (!o)
     return o.error();
@@ -290,18 +300,16 @@ caf::result<std::string> post_report(actor* self, const std::string& by, const s
   }
   after_change(self, before);
   if (const auto* m = st.find_match(match); m && st.disputed(*m))
-    relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+    relay_tournament(self);
   return answer(self);
 }
 
 caf::result<std::string> post_forfeit(actor* self, const std::string& by, const std::string& match,
                                       const std::string& text) {
   auto& st = self->state;
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"entrant"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"entrant"}))
-    return err;
   auto quitter = body->value("entrant", "");
   const auto* m = st.find_match(match);
   if (st.stage == phase::running && m && m->opponents[0] && m->opponents[1]) {
@@ -329,11 +337,9 @@ caf::result<std::string> put_schedule(actor* self, const std::string& by, const 
   auto& st = self->state;
   if (!st.is_organizer(by))
     return forbidden("only the tournament's organizers schedule matches");
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"at"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"at"}))
-    return err;
   if (!st.find_match(match))
     return make_error(errc::not_found, "no match '" + match + "' in this tournament");
   std::int64_t at = 0;
@@ -347,7 +353,7 @@ caf::result<std::string> put_schedule(actor* self, const std::string& by, const 
   if (auto err = st.emit(scheduled{json{{"match", match}, {"at_ms", at}}}))
     return err;
   send_reminders(self);
-  relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+  relay_tournament(self);
   after_change(self, before);
   return answer(self);
 }
@@ -357,11 +363,9 @@ caf::result<std::string> put_streams(actor* self, const std::string& by, const s
   auto& st = self->state;
   if (!st.is_organizer(by))
     return forbidden("only the tournament's organizers link streams");
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"channels"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"channels"}))
-    return err;
   if (!st.find_match(match))
     return make_error(errc::not_found, "no match '" + match + "' in this tournament");
   auto list = body->find("channels");
@@ -380,7 +384,7 @@ caf::result<std::string> put_streams(actor* self, const std::string& by, const s
   }
   if (auto err = st.emit(streams_set{json{{"match", match}, {"channels", channels}}}))
     return err;
-  relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+  relay_tournament(self);
   return answer(self);
 }
 

@@ -190,11 +190,9 @@ caf::result<std::string> create(actor* self, const std::string& by, const std::s
 
 caf::result<std::string> enter(actor* self, const std::string& by, const std::string& text) {
   auto& st = self->state;
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"name", "team"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"name", "team"}))
-    return err;
   if (body->contains("name")) {
     if (!st.is_organizer(by))
       return forbidden("only organizers add entrants by name");
@@ -289,11 +287,9 @@ caf::error do_check_in(actor* self, const std::string& name) {
 
 caf::result<std::string> check_in(actor* self, const std::string& by, const std::string& text) {
   auto& st = self->state;
-  auto body = parse_body(text);
+  auto body = parse_body(text, {"team"});
   if (!body)
     return body.error();
-  if (auto err = only_fields(*body, {"team"}))
-    return err;
   if (!st.check_in_open(st.clock().now_ms()))
     return conflict("check-in is not open (it opens check_in_minutes before starts_at)",
                     "check_in_closed");
@@ -350,7 +346,7 @@ caf::result<std::string> cancel(actor* self, const std::string& by) {
     return err;
   if (locked)
     unlock_teams(self, st.seeds());
-  relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+  relay_tournament(self);
   write_index(self);
   return answer(self);
 }
@@ -671,7 +667,7 @@ caf::behavior tournament_behavior(actor* self, caf::actor registry, storage::eve
         if (auto err = st.emit(vod_linked{
               json{{"match", match}, {"channel", channel}, {"vod", vod}, {"offset_s", offset_s}}}))
           return err;
-        relay(self, json{{"type", "tournament"}, {"tournament", st.to_json(st.id())}});
+        relay_tournament(self);
         write_index(self);
       }
       return answer(self);
