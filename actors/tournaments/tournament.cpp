@@ -164,7 +164,7 @@ void send_reminders(actor* self) {
            {"kind", "match_reminder"},
            {"title", st.settings.name + ": " + versus + " (" + m.id + ") starts in " +
                        std::to_string(minutes) + " min"},
-           {"link", "/tournaments/" + st.id()},
+           {"link", "/t/" + st.id()},
            {"at_ms", at}}});
   }
 }

@@ -503,7 +503,7 @@ std::string ical(const actor* self) {
     auto at = it->second.scheduled_at_ms;
     events.push_back({"tournament-" + id + "-" + m.id + "@aethex", at, at + 3'600'000,
                       st.settings.name + ": " + versus + " (" + m.id + ")",
-                      "Best of " + std::to_string(st.settings.best_of), "/tournaments/" + id});
+                      "Best of " + std::to_string(st.settings.best_of), "/t/" + id});
   }
   return esports::ical_text(st.settings.name, events, st.clock().now_ms());
 }

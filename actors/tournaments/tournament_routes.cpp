@@ -213,7 +213,7 @@ void team_ical(const node_env& env, route_request&& req, route_reply reply) {
                 auto match = r.value("match", "");
                 events.push_back({"tournament-" + id + "-" + match + "@aethex", at, at + 3'600'000,
                                   r.value("name", "") + ": " + versus + " (" + match + ")", "",
-                                  "/tournaments/" + id});
+                                  "/t/" + id});
               }
               std::sort(events.begin(), events.end(),
                         [](const auto& a, const auto& b) { return a.start_ms < b.start_ms; });

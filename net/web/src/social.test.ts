@@ -53,6 +53,11 @@ describe('notification parsing', () => {
       kind: 'announcement',
       title: 'Giveaway at 9!',
     });
+    // A personal notice (a match reminder) links to its page; only paths on this site are kept.
+    const reminder = { id: 'r1', kind: 'match_reminder', channel: '', title: 'Cup: a vs b (W1-1) starts in 15 min', at_ms: 9 };
+    expect(parseNotification({ ...reminder, link: '/t/abc123' })?.link).toBe('/t/abc123');
+    expect(parseNotification({ ...reminder, link: 'https://evil.example/' })?.link).toBeUndefined();
+    expect(parseNotification({ ...reminder, link: '//evil.example/' })?.link).toBeUndefined();
     expect(parseNotification(undefined)).toBeNull();
     expect(parseNotification({ id: 'x' })).toBeNull();
   });

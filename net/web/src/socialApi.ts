@@ -21,6 +21,8 @@ export interface Notification {
   title: string;
   at_ms: number;
   read: boolean;
+  /** A personal notice's page (a match reminder's tournament); channel notices have none. */
+  link?: string;
 }
 
 export interface Inbox {
@@ -62,6 +64,8 @@ export function parseNotification(v: unknown): Notification | null {
     title: typeof o.title === 'string' ? o.title : '',
     at_ms: typeof o.at_ms === 'number' ? o.at_ms : 0,
     read: o.read === true,
+    // Only a local path: a notice never sends the reader off the site.
+    ...(typeof o.link === 'string' && o.link.startsWith('/') && !o.link.startsWith('//') ? { link: o.link } : {}),
   };
 }
 

@@ -257,7 +257,7 @@ TEST_CASE("schedule with offsets stored UTC, iCal, and a reminder 15 minutes bef
   auto mine = inbox(alice);
   REQUIRE(mine.size() == 1);
   CHECK(mine[0]["kind"] == "match_reminder");
-  CHECK(mine[0]["link"] == "/tournaments/" + id);
+  CHECK(mine[0]["link"] == "/t/" + id);
   CHECK(mine[0]["read"] == false);
   CHECK(mine[0]["title"].get<std::string>().find("alice vs dave") != std::string::npos);
   CHECK(inbox(dave).size() == 1);

@@ -122,13 +122,19 @@ export function NotificationBell({ token }: { token: string }) {
               {inbox.notifications.map((n) => (
                 <li key={n.id}>
                   <a
-                    href={channelPath(n.channel)}
+                    href={n.link ?? channelPath(n.channel)}
                     class={`bell-item${fresh.has(n.id) ? ' unread' : ''}`}
                     data-channel={n.channel}
                     data-kind={n.kind}
                     onClick={() => setOpen(false)}
                   >
-                    {n.kind === 'announcement' ? (
+                    {n.link ? (
+                      // A personal notice (a match reminder): its title says it all.
+                      <span class="bell-item-personal">
+                        <span aria-hidden="true">⏰ </span>
+                        {n.title}
+                      </span>
+                    ) : n.kind === 'announcement' ? (
                       // The title is the announcement itself: shown whole, not as a clipped subtitle.
                       <span class="bell-item-announcement">
                         <span aria-hidden="true">📣 </span>

@@ -89,8 +89,13 @@ function InboxView({ token }: { token: string }) {
       <ul class="social-list" id="inbox-list">
         {inbox.notifications.map((n) => (
           <li key={n.id}>
-            <a class="inbox-item" href={channelPath(n.channel)} data-testid="inbox-item" data-channel={n.channel} data-kind={n.kind} data-read={n.read ? 'true' : 'false'}>
-              {n.kind === 'announcement' ? (
+            <a class="inbox-item" href={n.link ?? channelPath(n.channel)} data-testid="inbox-item" data-channel={n.channel} data-kind={n.kind} data-read={n.read ? 'true' : 'false'}>
+              {n.link ? (
+                <span>
+                  <span aria-hidden="true">⏰ </span>
+                  {n.title}
+                </span>
+              ) : n.kind === 'announcement' ? (
                 <span>
                   <span aria-hidden="true">📣 </span>
                   <strong>{n.channel}</strong>: {n.title}
