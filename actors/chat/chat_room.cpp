@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/channel/channel.hpp"
+#include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_events.hpp"
 #include "actors/chat/chat_room_ops.hpp"
 #include "actors/chat/chat_room_state.hpp"
@@ -207,6 +208,8 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   if (sub_tier > 0)  // "subscriber/<tier>/<months>"
     m.badges.push_back("subscriber/" + std::to_string(sub_tier) + "/" +
                        std::to_string(st.subscribers.at(who.name).months));
+  if (auto shown = st.chat_badges.find(who.name); who.is_user() && shown != st.chat_badges.end())
+    m.badges.insert(m.badges.end(), shown->second.begin(), shown->second.end());
   m.ts = now;
   // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
   // sender's answer still waits for durability, and a failed append retracts the message.
@@ -546,6 +549,23 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
                                 it->second.months == months;
       if (!same && !user.empty())
         (void)st.emit(chat_events::subscriber_set{user, tier, months});
+    },
+    [self](chat_badges_atom, const std::string& user, const std::string& text) {
+      auto& st = self->state;
+      auto list = json::parse(text, nullptr, false);
+      std::vector<std::string> badges;
+      if (list.is_array())
+        for (const auto& b : list)
+          if (b.is_string() && b.get<std::string>().starts_with("achievement/") &&
+              b.get<std::string>().size() <= 120 && badges.size() < chat_badges_per_user_max)
+            badges.push_back(b.get<std::string>());
+      if (badges.empty()) {
+        st.chat_badges.erase(user);
+        return;
+      }
+      if (st.chat_badges.size() >= chat_badge_users_max && !st.chat_badges.count(user))
+        st.chat_badges.clear();  // cosmetic: users get theirs back when they join again
+      st.chat_badges[user] = std::move(badges);
     },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },

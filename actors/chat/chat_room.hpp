@@ -18,6 +18,7 @@
 
 #include <caf/actor.hpp>
 
+#include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_types.hpp"
 #include "actors/core/text.hpp"
 #include "runtime/atoms.hpp"
@@ -55,6 +56,8 @@ bool valid_room_name(std::string_view room);
 ///  (chat_emotes_atom, codes JSON array)          -> (no reply) the channel's custom emotes
 ///                                                   (a code or {"code","tier"}: sub emotes)
 ///  (chat_subscriber_atom, user, tier, months)    -> (no reply) a subscriber's tier (0: none)
+///  (chat_badges_atom, user, badges JSON array)   -> (no reply) achievement badges shown beside
+///                                                   the user's messages (chat_badges.hpp)
 /// Community moderation (docs/moderation.md); JSON answers, refusals as domain errors:
 ///  (chat_watch_atom, who, caf::actor session)    -> bool: a moderator's session is sent
 ///                                                   (chat_modq_atom, channel, frame) for held
@@ -86,6 +89,7 @@ struct chat_protocol {
   static chat_ack reply_to(chat_set_atom, chat_identity who, chat_settings_patch patch);
   static void reply_to(chat_react_atom, chat_identity who, std::string kind);
   static void reply_to(chat_relay_atom, std::string frame);
+  static void reply_to(chat_badges_atom, std::string user, std::string badges);
   static void reply_to(chat_emotes_atom, std::string codes);
   static void reply_to(chat_subscriber_atom, std::string user, std::int32_t tier,
                        std::uint32_t months);

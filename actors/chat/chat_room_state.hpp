@@ -77,6 +77,8 @@ struct room_state {
     std::uint32_t months = 0;
   };
   std::unordered_map<std::string, sub_info> subscribers;  // user -> live subscription (bounded)
+  /// user -> achievement badges shown beside their messages (chat_badges.hpp; not stored).
+  std::unordered_map<std::string, std::vector<std::string>> chat_badges;
   // Moderators' sessions in the room, told of held messages (bounded; see chat_room.hpp).
   std::map<caf::actor_addr, std::pair<caf::actor, chat_identity>> mod_watchers;
   // Sessions whose messages AutoMod holds, by held id: told when a moderator denies one.

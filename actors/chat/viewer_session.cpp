@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/channel/channel.hpp"
+#include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/identity/resolver.hpp"
@@ -143,6 +144,16 @@ void leave(session_actor* self) {
   st.channel.clear();
 }
 
+// A signed-in viewer's achievement badges reach the room it is in through the node's badge
+// service (chat_badges.hpp); nothing happens on a node without one.
+void ask_chat_badges(session_actor* self) {
+  auto& st = self->state;
+  if (!st.who.is_user() || st.channel.empty() || !st.ctx.services)
+    return;
+  if (auto service = st.ctx.services->find(chat_badges_service))
+    self->send(service, chat_badges_atom::value, st.who.name, st.channel);
+}
+
 void join(session_actor* self, const std::string& channel, const json& ref) {
   auto& st = self->state;
   if (!valid_room_name(channel))
@@ -171,6 +182,7 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
           j["ref"] = ref;
         send_json(self, j);
         watch_if_moderator(self, j);
+        ask_chat_badges(self);
         // History, then live frames, come from this node's fan-out of the room.
         self->send(st.ctx.hub, chat_join_atom::value, channel, st.sink);
         maybe_park(self);
@@ -194,6 +206,7 @@ void signed_in(session_actor* self, chat_identity who, const json& ref) {
   send_json(self, j);
   if (st.channel.empty())
     return;
+  ask_chat_badges(self);
   // Tell the client its role in the room it is in (badges and mod tools depend on it).
   auto on_info = [self](caf::expected<std::string> info) {
     if (!info)

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/expected.hpp>
 
@@ -32,5 +33,11 @@ console::adapter leaderboard_adapter();
 /// limit and the achievements of a user across games.
 std::unique_ptr<storage::projection> make_leaderboards_projection();
 void add_leaderboard_queries(read_query_table& queries);
+
+/// The badges a user chose to show in chat, from their rows of "leaderboards.achievements", as
+/// the JSON array text chat rooms take (at most chat_badges_per_user_max, newest first).
+std::string shown_chat_badges(std::vector<nlohmann::json> rows);
+/// The node's chat badge service (actors/chat/chat_badges.hpp).
+caf::actor spawn_chat_badge_service(const node_env& env);
 
 }  // namespace aethex::actors

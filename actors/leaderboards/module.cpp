@@ -1,6 +1,7 @@
 // The leaderboards domain (docs/esports.md): leaderboard/<game> (ratings or scores, windows,
 // stats, badges, game keys), its read model (owners, badges), routes and console adapter. Its
 // messages carry only built-in types.
+#include "actors/chat/chat_badges.hpp"
 #include "actors/leaderboards/internal.hpp"
 #include "actors/leaderboards/leaderboards.hpp"
 
@@ -27,6 +28,10 @@ class leaderboards_domain final : public domain_module {
 
   void add_routes(route_table& routes, const node_env& env) const override {
     add_leaderboard_routes(routes, env);
+  }
+
+  void start(node_env& env) const override {
+    env.services->add(std::string{chat_badges_service}, spawn_chat_badge_service(env));
   }
 };
 

@@ -128,7 +128,7 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
   auto pushed = carol_page->next("notification", 10s);
   REQUIRE(pushed.is_object());
   CHECK(pushed["notification"]["kind"] == "match_reminder");
-  CHECK(pushed["notification"]["link"] == "/tournaments/" + id);
+  CHECK(pushed["notification"]["link"] == "/t/" + id);
   CHECK(!pushed["notification"].contains("users"));
   CHECK(eventually([&] { return reminders("alice") == 1; }, 10s));
   CHECK(reminders("carol") == 1);
@@ -143,7 +143,57 @@ TEST_CASE("tournaments: results, a dispute, a reminder on the test clock, iCal, 
   REQUIRE(final_done.status == 200);
   CHECK(final_done.body["state"] == "finished");
   CHECK(final_done.body["champion"] == "carol");
-  auto listed = api_ok(node, "GET", "tournaments?state=finished", "");
-  REQUIRE(listed["tournaments"].size() == 1);
+  // The list is a read model: it follows the entity a moment later.
+  json listed;
+  REQUIRE(eventually(
+    [&] {
+      listed = api_ok(node, "GET", "tournaments?state=finished", "");
+      return listed["tournaments"].size() == 1;
+    },
+    10s));
   CHECK(listed["tournaments"][0]["champion"] == "carol");
+}
+
+TEST_CASE("leaderboards: a badge its player shows in chat appears beside their messages") {
+  test_node node{"tournaments-badges"};
+  auto alice = tournament_sign_up(node, "alice");
+  auto bob = tournament_sign_up(node, "bob");
+  api_ok(node, "POST", "channels", alice, {{"name", "alicechan"}});
+  api_ok(node, "POST", "leaderboards", alice,
+         {{"game", "chess"}, {"name", "Chess"}, {"mode", "rating"}});
+  api_ok(node, "POST", "leaderboards/chess/matches", alice,
+         {{"winner", "bob"}, {"loser", "alice"}});
+  // The badge is the leaderboard's at once, and its read model's a moment later.
+  REQUIRE(eventually(
+    [&] {
+      auto badges = api_ok(node, "GET", "users/bob/achievements", "");
+      return badges.dump().find("first_win") != std::string::npos;
+    },
+    10s));
+
+  json joined;
+  auto viewer = tournament_chat_client(node, alice, "alicechan", joined);
+  // Not shown until bob chooses it.
+  auto writer = tournament_chat_client(node, bob, "alicechan", joined);
+  writer->send({{"type", "send"}, {"text", "gg"}});
+  auto plain = viewer->next("msg");
+  REQUIRE(plain.is_object());
+  CHECK(plain["badges"].empty());
+
+  CHECK(api_step(node, "PUT", "users/alice/achievements/chess/first_win", bob,
+                 {{"show_in_chat", true}})
+          .status == 403);
+  api_ok(node, "PUT", "users/bob/achievements/chess/first_win", bob, {{"show_in_chat", true}});
+  // The room hears of the choice when bob joins again (the node's badge service answers a join
+  // from the read model, which follows the choice a moment later: join again until it shows).
+  json shown;
+  CHECK(eventually(
+    [&] {
+      writer = tournament_chat_client(node, bob, "alicechan", joined);
+      writer->send({{"type", "send"}, {"text", "gg again"}});
+      shown = viewer->next("msg");
+      return shown.is_object() && shown["badges"] == json::array({"achievement/chess/first_win"});
+    },
+    10s));
+  CHECK(shown["user"] == "bob");
 }

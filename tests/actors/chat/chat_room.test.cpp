@@ -216,6 +216,29 @@ TEST_CASE("messages are broadcast once per fan-out, in order, with id, author, b
   CHECK(missing->code == "not_found");
 }
 
+TEST_CASE("achievement badges a user chose to show go beside their messages, nothing else does") {
+  chat_fixture f;
+  (void)f.subscribe();
+  // What the node's badge service tells a room when a signed-in viewer joins (chat_badges.hpp).
+  auto show = [&](const std::string& user, const std::string& badges) {
+    f.self->send(f.registry, route_atom::value, std::string{"chat"}, std::string{"alice"},
+                 caf::make_message(actors::chat_badges_atom::value, user, badges));
+  };
+  show("bob", R"(["achievement/chess/first_win", "moderator", "achievement/go/wins_10", 7])");
+  REQUIRE(f.send("bob", "gg").ok());
+  // Only achievements: a role cannot be claimed this way.
+  CHECK(f.next_frame()["badges"] ==
+        json::array({"achievement/chess/first_win", "achievement/go/wins_10"}));
+  REQUIRE(f.send("guest:carol", "hi").ok());
+  CHECK(f.next_frame()["badges"].empty());
+  show("bob", "[]");  // the user stopped showing them
+  REQUIRE(f.send("bob", "again").ok());
+  CHECK(f.next_frame()["badges"].empty());
+  show("bob", "not json");
+  REQUIRE(f.send("bob", "still fine").ok());
+  CHECK(f.next_frame()["badges"].empty());
+}
+
 TEST_CASE("roles: the broadcaster makes moderators; moderators delete, time out and ban") {
   chat_fixture f;
   f.subscribe();

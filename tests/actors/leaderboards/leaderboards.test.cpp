@@ -14,6 +14,7 @@
 
 #include "actors/leaderboards/board.hpp"
 #include "actors/leaderboards/glicko2.hpp"
+#include "actors/leaderboards/internal.hpp"
 #include "actors/leaderboards/leaderboards.hpp"
 #include "actors/leaderboards/rank_index.hpp"
 #include "runtime/errors.hpp"
@@ -464,4 +465,18 @@ TEST_CASE("a board's snapshot restores the same rankings, changes and stats") {
   CHECK(copy.seen_match("m3"));
   CHECK(copy.key_for_digest("abc") == std::optional<std::string>{"k1"});
   CHECK_FALSE(copy.key_for_digest("abd"));
+}
+
+TEST_CASE("chat badges: the ones a user chose to show, newest first, at most five") {
+  std::vector<json> rows;
+  for (int i = 0; i < 7; ++i)
+    rows.push_back({{"game", "chess"},
+                    {"badge", "b" + std::to_string(i)},
+                    {"at_ms", i},
+                    {"show_in_chat", i != 6}});  // the newest one is not shown
+  rows.push_back({{"game", "go"}, {"badge", "first_win"}, {"at_ms", 3}, {"show_in_chat", false}});
+  CHECK(json::parse(shown_chat_badges(rows)) ==
+        json::array({"achievement/chess/b5", "achievement/chess/b4", "achievement/chess/b3",
+                     "achievement/chess/b2", "achievement/chess/b1"}));
+  CHECK(shown_chat_badges({}) == "[]");
 }

@@ -1,6 +1,7 @@
 // The parts of a chat line that live chat and VOD chat replay share: badges and text with emotes.
 import { renderSegments, type ImageEmote } from './emotes';
 import { parseSubBadge, subBadgeTitle } from '../subs/subsApi';
+import { BADGE_GLYPHS as ACHIEVEMENT_GLYPHS, BADGE_LABELS as ACHIEVEMENT_LABELS, parseAchievementBadge } from '../esports/badges';
 
 /** Room roles as badges (docs/moderation.md): VIPs and editors beside the moderators. */
 const BADGE_GLYPHS: Record<string, string> = { broadcaster: '🎥', moderator: '🛡️', admin: '⚙️', vip: '💎', editor: '✏️' };
@@ -16,6 +17,14 @@ export function Badges({ badges }: { badges: string[] }) {
           return (
             <span class={`chat-badge badge-subscriber badge-sub-tier-${sub.tier}`} title={subBadgeTitle(sub)} data-months={sub.months}>
               {SUB_GLYPHS[sub.tier - 1]}
+            </span>
+          );
+        // Achievements the sender chose to show: "achievement/<game>/<badge>" (docs/esports.md).
+        const achievement = parseAchievementBadge(b);
+        if (achievement)
+          return (
+            <span class={`chat-badge badge-achievement badge-achievement-${achievement.badge}`} title={`${ACHIEVEMENT_LABELS[achievement.badge] ?? achievement.badge} · ${achievement.game}`}>
+              {ACHIEVEMENT_GLYPHS[achievement.badge] ?? '🎖'}
             </span>
           );
         return (

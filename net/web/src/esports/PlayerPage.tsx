@@ -3,13 +3,17 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Chart } from '../components/Chart';
 import type { AlignedData } from '../charts';
-import { BADGE_GLYPHS, BADGE_LABELS, fetchPlayerStats, fetchUserAchievements, type Achievement, type PlayerStats } from './api';
+import { hasAccount, useSession } from '../auth';
+import { fetchPlayerStats, fetchUserAchievements, setBadgeInChat, type Achievement, type PlayerStats } from './api';
+import { BADGE_GLYPHS, BADGE_LABELS } from './badges';
 import { leaderboardPath } from './routes';
 
 export function PlayerPage({ name, game }: { name: string; game: string }) {
   const [stats, setStats] = useState<PlayerStats | null>(null);
   const [badges, setBadges] = useState<Achievement[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const session = useSession();
+  const owner = hasAccount(session) && session.username === name ? session : null;
 
   useEffect(() => {
     document.title = `${name} · AeThex LIVE`;
@@ -31,7 +35,8 @@ export function PlayerPage({ name, game }: { name: string; game: string }) {
     return [h.map((p) => p.at_ms / 1000), h.map((p) => p.rating)] as AlignedData;
   }, [stats]);
 
-  const all = [...(stats?.achievements ?? []), ...(badges ?? [])].filter((a, i, xs) => xs.findIndex((b) => b.badge === a.badge && b.game === a.game && b.detail === a.detail) === i);
+  // The user's own list first: it carries their show-in-chat choices.
+  const all = [...(badges ?? []), ...(stats?.achievements ?? [])].filter((a, i, xs) => xs.findIndex((b) => b.badge === a.badge && b.game === a.game && b.detail === a.detail) === i);
   return (
     <main class="esports-page" id="player-page">
       <h1>{name}</h1>
@@ -74,12 +79,24 @@ export function PlayerPage({ name, game }: { name: string; game: string }) {
           {stats.rating_history.length > 0 && <Chart id="rating" title="Rating" data={history} series={[{ label: 'Rating', stroke: '#a970ff' }]} />}
         </section>
       )}
-      <AchievementBadges achievements={all} />
+      <AchievementBadges
+        achievements={all}
+        onShowInChat={
+          owner
+            ? (a, show) => {
+                setBadgeInChat(owner.token, name, a.game, a.badge, show)
+                  .then(() => setBadges((xs) => (xs ?? []).map((x) => (x.badge === a.badge && x.game === a.game ? { ...x, show_in_chat: show } : x))))
+                  .catch((e: Error) => setError(e.message));
+              }
+            : undefined
+        }
+      />
     </main>
   );
 }
 
-export function AchievementBadges({ achievements }: { achievements: readonly Achievement[] }) {
+/** Badges with their game; on the owner's own page each has a "Show in chat" switch. */
+export function AchievementBadges({ achievements, onShowInChat }: { achievements: readonly Achievement[]; onShowInChat?: (a: Achievement, show: boolean) => void }) {
   if (!achievements.length) return null;
   return (
     <ul class="es-badges" id="achievements" aria-label="Achievements">
@@ -87,6 +104,11 @@ export function AchievementBadges({ achievements }: { achievements: readonly Ach
         <li class="es-badge" data-badge={a.badge} title={`${BADGE_LABELS[a.badge] ?? a.badge}${a.game ? ` · ${a.game}` : ''}`}>
           <span aria-hidden="true">{BADGE_GLYPHS[a.badge] ?? '🎖'}</span> {BADGE_LABELS[a.badge] ?? a.badge}
           {a.game && <span class="muted"> · {a.game}</span>}
+          {onShowInChat && a.game && (
+            <label class="es-badge-chat">
+              <input type="checkbox" data-show-in-chat={`${a.game}/${a.badge}`} checked={a.show_in_chat} onChange={(e) => onShowInChat(a, (e.target as HTMLInputElement).checked)} /> Show in chat
+            </label>
+          )}
         </li>
       ))}
     </ul>

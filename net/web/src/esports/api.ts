@@ -246,14 +246,16 @@ export interface Achievement {
   game: string;
   detail: string;
   at_ms: number | null;
+  /** The owner's choice to show it beside their chat messages (users/{user}/achievements only). */
+  show_in_chat: boolean;
 }
 
 function parseAchievements(v: unknown): Achievement[] {
   return list(v).flatMap((a) => {
-    if (typeof a === 'string') return [{ badge: a, game: '', detail: '', at_ms: null }];
+    if (typeof a === 'string') return [{ badge: a, game: '', detail: '', at_ms: null, show_in_chat: false }];
     const o = obj(a);
     const badge = str(o.badge) || str(o.id) || str(o.name);
-    return badge ? [{ badge, game: str(o.game), detail: str(o.detail) || str(o.tournament), at_ms: typeof o.at_ms === 'number' ? o.at_ms : null }] : [];
+    return badge ? [{ badge, game: str(o.game), detail: str(o.detail) || str(o.tournament), at_ms: typeof o.at_ms === 'number' ? o.at_ms : null, show_in_chat: o.show_in_chat === true }] : [];
   });
 }
 
@@ -293,12 +295,8 @@ export async function fetchUserAchievements(user: string): Promise<Achievement[]
   return parseAchievements(Array.isArray(o) ? o : obj(o).achievements);
 }
 
-export const BADGE_LABELS: Record<string, string> = {
-  first_win: 'First win',
-  wins_10: '10 wins',
-  streak_3: '3-win streak',
-  streak_5: '5-win streak',
-  tournament_winner: 'Tournament winner',
-};
-
-export const BADGE_GLYPHS: Record<string, string> = { first_win: '🥇', wins_10: '🔟', streak_3: '🔥', streak_5: '⚡', tournament_winner: '🏆' };
+/** The owner shows one of their badges beside their chat messages, or stops. */
+export async function setBadgeInChat(token: string, user: string, game: string, badge: string, show: boolean): Promise<void> {
+  const [u, g, b] = [user, game, badge].map(encodeURIComponent);
+  await request('PUT', `/api/v1/users/${u}/achievements/${g}/${b}`, opt(token, { show_in_chat: show }));
+}

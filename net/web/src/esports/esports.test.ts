@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseAchievementBadge } from './badges';
 import { fetchMyTeams, fetchPlayerStats, fetchPosition, parseSummary, parseTeam } from './api';
 import {
   changeArrow,
@@ -247,7 +248,7 @@ describe('leaderboard answers', () => {
       expect(pos.entry).toMatchObject({ player: 'bob', rank: 3 });
       expect(pos.around.map((e) => e.player)).toEqual(['dan', 'bob', 'cat']);
       const stats = await fetchPlayerStats('ann', 'chess');
-      expect(stats.achievements).toEqual([{ badge: 'first_win', game: 'chess', detail: '', at_ms: null }]);
+      expect(stats.achievements).toEqual([{ badge: 'first_win', game: 'chess', detail: '', at_ms: null, show_in_chat: false }]);
       expect(stats.rating_history).toEqual([{ at_ms: 1, rating: 1662 }]);
     } finally {
       globalThis.fetch = realFetch;
@@ -272,5 +273,14 @@ describe('my teams', () => {
     } finally {
       globalThis.fetch = realFetch;
     }
+  });
+});
+
+describe('achievement badges in chat', () => {
+  it('reads "achievement/<game>/<badge>" and nothing else', () => {
+    expect(parseAchievementBadge('achievement/chess/first_win')).toEqual({ game: 'chess', badge: 'first_win' });
+    expect(parseAchievementBadge('subscriber/1/3')).toBeNull();
+    expect(parseAchievementBadge('achievement/chess')).toBeNull();
+    expect(parseAchievementBadge('moderator')).toBeNull();
   });
 });
