@@ -469,6 +469,7 @@ TEST_CASE("a board's snapshot restores the same rankings, changes and stats") {
 
 TEST_CASE("chat badges: the ones a user chose to show, newest first, at most five") {
   std::vector<json> rows;
+  rows.reserve(8);
   for (int i = 0; i < 7; ++i)
     rows.push_back({{"game", "chess"},
                     {"badge", "b" + std::to_string(i)},
