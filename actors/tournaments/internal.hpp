@@ -1,6 +1,7 @@
 // The tournaments domain's own parts, for its files; other domains include tournaments.hpp.
 #pragma once
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ caf::error close_check_in(actor* self);
 void relay(actor* self, const json& frame);
 /// Sends the room the whole tournament as a {"type":"tournament"} frame.
 void relay_tournament(actor* self);
+/// The prize pool (tournament_prizes.cpp): the admin funds it; an organizer pays it out once.
+caf::result<std::string> fund(actor* self, const std::string& by, std::int64_t amount);
+caf::result<std::string> pay(actor* self, const std::string& by);
 
 caf::result<std::string> post_result(actor* self, const std::string& by, const std::string& match,
                                      const std::string& text);
