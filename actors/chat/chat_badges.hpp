@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/atom.hpp>
 
@@ -20,5 +22,10 @@ inline constexpr std::string_view chat_badges_service = "chat.badges";
 /// What a room keeps: badges per user, users per room (beyond it the room starts over).
 inline constexpr std::size_t chat_badges_per_user_max = 5;
 inline constexpr std::size_t chat_badge_users_max = 10'000;
+
+/// The badges a room takes from the service's JSON array text: strings "achievement/…" of at
+/// most 120 bytes, at most chat_badges_per_user_max; anything else is left out (a role cannot be
+/// claimed this way).
+std::vector<std::string> accepted_chat_badges(std::string_view text);
 
 }  // namespace aethex::actors

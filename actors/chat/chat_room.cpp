@@ -552,13 +552,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     },
     [self](chat_badges_atom, const std::string& user, const std::string& text) {
       auto& st = self->state;
-      auto list = json::parse(text, nullptr, false);
-      std::vector<std::string> badges;
-      if (list.is_array())
-        for (const auto& b : list)
-          if (b.is_string() && b.get<std::string>().starts_with("achievement/") &&
-              b.get<std::string>().size() <= 120 && badges.size() < chat_badges_per_user_max)
-            badges.push_back(b.get<std::string>());
+      auto badges = accepted_chat_badges(text);
       if (badges.empty()) {
         st.chat_badges.erase(user);
         return;

@@ -1,7 +1,10 @@
 // Text rules of chat messages: length in code points, emotes (built-in and the channel's own),
-// reaction kinds.
+// reaction kinds, the achievement badges a room accepts.
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
+#include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
 
 namespace aethex::actors {
@@ -44,6 +47,18 @@ bool is_emote_only(std::string_view text, const std::set<std::string, std::less<
     i += token.size();
   }
   return any;
+}
+
+std::vector<std::string> accepted_chat_badges(std::string_view text) {
+  auto list = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> badges;
+  if (!list.is_array())
+    return badges;
+  for (const auto& b : list)
+    if (b.is_string() && b.get<std::string>().starts_with("achievement/") &&
+        b.get<std::string>().size() <= 120 && badges.size() < chat_badges_per_user_max)
+      badges.push_back(b.get<std::string>());
+  return badges;
 }
 
 }  // namespace aethex::actors
