@@ -9,9 +9,21 @@ std::string principal::display() const {
     case kind::user: return name;
     case kind::guest: return "guest:" + name;
     case kind::admin: return "admin";
+    case kind::app: return "app:" + name;
     case kind::anonymous: break;
   }
   return {};
+}
+
+bool principal::allows(std::string_view scope) const {
+  if (!is_delegated())
+    return true;
+  if (scope.empty())
+    return false;
+  for (const auto& granted : scopes)
+    if (granted == scope)
+      return true;
+  return false;
 }
 
 namespace {

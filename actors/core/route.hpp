@@ -83,6 +83,10 @@ struct route {
   /// Lower-case names of the request headers the handler reads (e.g. {"stripe-signature"});
   /// the binding copies only these into route_request::headers.
   std::vector<std::string> headers = {};
+  /// The OAuth scope a third-party app's token needs for this route ("chat:write"); empty: not
+  /// open to app tokens (first-party sessions and the admin token are not scoped). The catalogue
+  /// of scopes is docs/open-platform.md's.
+  std::string scope = {};
 };
 
 /// Decides whether `who` owns entity `id` of the parameter it is registered for; calls `done`
