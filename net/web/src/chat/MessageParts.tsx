@@ -3,8 +3,9 @@ import { renderSegments, type ImageEmote } from './emotes';
 import { parseSubBadge, subBadgeTitle } from '../subs/subsApi';
 import { BADGE_GLYPHS as ACHIEVEMENT_GLYPHS, BADGE_LABELS as ACHIEVEMENT_LABELS, parseAchievementBadge } from '../esports/badges';
 
-/** Room roles as badges (docs/moderation.md): VIPs and editors beside the moderators. */
-const BADGE_GLYPHS: Record<string, string> = { broadcaster: '🎥', moderator: '🛡️', admin: '⚙️', vip: '💎', editor: '✏️' };
+/** Room roles as badges (docs/moderation.md): VIPs and editors beside the moderators; `bot` marks
+ * bot accounts and the channel's scripted bot (docs/bots.md). */
+const BADGE_GLYPHS: Record<string, string> = { broadcaster: '🎥', moderator: '🛡️', admin: '⚙️', vip: '💎', editor: '✏️', bot: '🤖' };
 const SUB_GLYPHS = ['⭐', '🌟', '👑'];
 
 export function Badges({ badges }: { badges: string[] }) {

@@ -18,11 +18,12 @@ import { SubscribersPanel } from '../subs/SubscribersPanel';
 import { EarningsPanel, PayoutsPanel, TaxFormPanel } from '../payouts/PayoutsPanels';
 import '../account.css';
 import { TipsPanel } from '../tips/TipsPanel';
+import { BotsPanel } from '../bots/BotsPanel';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax' | 'bot';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
@@ -34,6 +35,7 @@ const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'earnings', label: 'Earnings' },
   { id: 'payouts', label: 'Payouts' },
   { id: 'tax', label: 'Tax form' },
+  { id: 'bot', label: 'Chat bot' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -214,6 +216,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'earnings' && <EarningsPanel channel={name} token={token} />}
         {tab === 'payouts' && <PayoutsPanel channel={name} token={token} />}
         {tab === 'tax' && <TaxFormPanel channel={name} token={token} />}
+        {tab === 'bot' && <BotsPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
