@@ -3,18 +3,32 @@ import { AccountNav } from './AccountNav';
 import { navigate } from '../router';
 import { searchPath } from '../discoveryApi';
 import { hasAccount, useSession } from '../auth';
+import { InstallButton } from '../pwa/PwaControls';
 
 export function Header() {
   const session = useSession();
+  // Phones: the links and search fold behind a menu button (mobile.css).
+  const [navOpen, setNavOpen] = useState(false);
   return (
-    <header class="topbar">
+    <header class="topbar" data-nav-open={navOpen ? 'true' : 'false'}>
       <a class="brand" href="/">
         <span class="brand-mark" aria-hidden="true">Æ</span>
         <span class="brand-name">
           AeThex <strong>LIVE</strong>
         </span>
       </a>
-      <nav class="topnav">
+      <button
+        type="button"
+        class="nav-toggle"
+        id="nav-toggle"
+        aria-label="Menu"
+        aria-expanded={navOpen}
+        aria-controls="topnav"
+        onClick={() => setNavOpen(!navOpen)}
+      >
+        ☰
+      </button>
+      <nav class="topnav" id="topnav" onClick={() => setNavOpen(false)}>
         <a href="/browse" id="nav-browse">
           Browse
         </a>
@@ -32,8 +46,14 @@ export function Header() {
             Following
           </a>
         )}
+        {session && (
+          <a href="/dashboard" id="nav-menu-dashboard" class="nav-mobile-only">
+            Dashboard
+          </a>
+        )}
       </nav>
       <SearchBox />
+      <InstallButton />
       <AccountNav />
     </header>
   );

@@ -19,6 +19,7 @@ import {
 import { SignInPrompt } from '../components/SignInPrompt';
 import '../social-pages.css';
 import { useAlive } from '../components/useAlive';
+import { DevicePushToggle } from '../pwa/PwaControls';
 
 export const INBOX_LIMIT = 200;
 
@@ -75,6 +76,7 @@ function InboxView({ token }: { token: string }) {
           Mark all read
         </button>
       </div>
+      <DevicePushToggle token={token} />
       {status === 'loading' && <p class="muted">Loading…</p>}
       {status === 'error' && (
         <p class="notice" id="inbox-error">
