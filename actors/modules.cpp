@@ -28,6 +28,7 @@
   domain(teams)                \
   domain(leaderboards)         \
   domain(tournaments)          \
+  domain(overlays)             \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
