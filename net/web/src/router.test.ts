@@ -33,7 +33,7 @@ describe('parseRoute', () => {
     expect(parseRoute('/overlay/alice/prediction?x=1')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'prediction' });
     expect(parseRoute('/overlay/alice/alerts')).toEqual({ kind: 'overlay', channel: 'alice', widget: 'alerts' });
     expect(parseRoute(overlayPath('alice', 'campaign'))).toEqual({ kind: 'overlay', channel: 'alice', widget: 'campaign' });
-    expect(parseRoute('/overlay/alice/chat').kind).toBe('not_found');
+    expect(parseRoute('/overlay/alice/scoreboard').kind).toBe('not_found');
     expect(parseRoute('/overlay/a%2Fb/poll').kind).toBe('not_found');
   });
 

@@ -25,7 +25,7 @@ export type Route =
   | { kind: 'inbox' }
   /** The mod dashboard of a channel (`/c/<name>/mod`). */
   | { kind: 'mod'; channel: string }
-  /** A page for OBS browser sources (`/overlay/<channel>/<poll|prediction|hype-train|alerts|campaign>`). */
+  /** A page for OBS browser sources (`/overlay/<channel>/<kind>?token=…`, docs/obs.md). */
   | { kind: 'overlay'; channel: string; widget: OverlayWidget }
   /** `/messages` (the thread list, `with` null) or `/messages/<user>` (one conversation). */
   | { kind: 'messages'; with: string | null }
@@ -36,8 +36,9 @@ export type Route =
   | EsportsRoute
   | { kind: 'not_found'; path: string };
 
-export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign';
-const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train', 'alerts', 'campaign'];
+export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign' | 'chat' | 'polls' | 'predictions' | 'hype_train' | 'now_playing' | 'goals';
+// The last six (and alerts) are the token-checked kinds of docs/obs.md (overlay/obsApi.ts).
+const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train', 'alerts', 'campaign', 'chat', 'polls', 'predictions', 'hype_train', 'now_playing', 'goals'];
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
 export const CHANNEL_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Monetization in headless Chromium, one browser, no stream needed:
-// - an OBS browser source has /overlay/CHANNEL/alerts open (transparent, idle);
+// - an OBS browser source has /overlay/CHANNEL/alerts?token=… open (transparent, idle);
 // - a signed-in viewer (--viewer-token) opens the channel page, clicks Donate, picks an amount,
 //   writes a message and sends: the browser lands on the pay page /pay/<cs>, where the viewer
 //   pays with the sandbox card 4242 4242 4242 4242 and sees the result;
@@ -88,7 +88,10 @@ try {
 
   begin('the overlay waits, idle');
   current = obs;
-  await obs.goto(`${base}/overlay/${channel}/alerts`, { waitUntil: 'domcontentloaded' });
+  // The alerts overlay needs the channel's overlay token (docs/obs.md), which the owner reads.
+  const overlays = await fetch(`${base}/api/v1/channels/${channel}/overlays`, { headers: { Authorization: `Bearer ${args['owner-token']}` } });
+  const overlayToken = (await overlays.json()).token;
+  await obs.goto(`${base}/overlay/${channel}/alerts?token=${overlayToken}`, { waitUntil: 'domcontentloaded' });
   await obs.locator('[data-testid="tip-alerts"][data-state="idle"]').waitFor({ state: 'attached' });
   await markDocument(obs);
 

@@ -1,8 +1,14 @@
-// /overlay/<channel>/<poll|prediction|hype-train|alerts|campaign>: a page for an OBS browser source. Transparent
+// /overlay/<channel>/<kind>?token=…: a page for an OBS browser source (docs/obs.md). Transparent
 // background, no site chrome, large text, live over the page connection (the channel's room,
-// joined like any reader), nothing shown when idle. `#overlay[data-widget][data-state]` says
-// what shows (`idle`, or the item's state).
-import { useEffect, useRef } from 'preact/hooks';
+// joined like any reader, reconnecting on its own), nothing shown when idle.
+// `#overlay[data-widget][data-state]` says what shows (`idle`, `checking`, `refused`, or the
+// item's state).
+// The contract's kinds (chat, alerts, polls, predictions, hype_train, now_playing, goals; see
+// obsApi.ts) render only once GET /overlays/<channel>/<kind>?token= accepts the channel's overlay
+// token; a wrong or rotated token shows a refusal OBS makes visible in its preview. The older
+// token-less widget paths (poll, prediction, hype-train, campaign) still render as before.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api';
 import { useNow } from '../components/useNow';
 import { HypeTrainBar } from '../engagement/HypeTrainBar';
 import { formatClock, formatPoints, formatRatio, payoutRatio, percentages, secondsUntil } from '../engagement/math';
@@ -12,10 +18,75 @@ import type { OverlayWidget } from '../router';
 import { pollVisible, predictionVisible, trainVisible } from './visibility';
 import { AlertsOverlay } from '../tips/AlertsOverlay';
 import { CampaignBar } from '../tips/CampaignBar';
+import { ChatOverlay } from './ChatOverlay';
+import { NowPlayingOverlay } from './NowPlayingOverlay';
+import { checkOverlay, isOverlayKind, type NowPlaying, type OverlayKind } from './obsApi';
 import '../engagement/engagement.css';
 import './overlay.css';
 
+/** How long a page whose check could not reach the node waits before asking again. */
+const CHECK_RETRY_MS = 3000;
+/** An open overlay asks again this often, so a rotated token stops it without a reload. */
+const RECHECK_MS = 60_000;
+
+type Check = { state: 'checking' } | { state: 'refused'; message: string } | { state: 'ok'; nowPlaying: NowPlaying | null };
+
 export function OverlayPage({ channel, widget }: { channel: string; widget: OverlayWidget }) {
+  useEffect(() => {
+    document.documentElement.classList.add('overlay-mode');
+    document.title = `${channel} ${widget} overlay`;
+    return () => document.documentElement.classList.remove('overlay-mode');
+  }, [channel, widget]);
+  if (isOverlayKind(widget)) return <TokenOverlay channel={channel} kind={widget} />;
+  return <OverlayBody channel={channel} widget={widget} overlayToken="" nowPlaying={null} />;
+}
+
+function TokenOverlay({ channel, kind }: { channel: string; kind: OverlayKind }) {
+  const token = new URLSearchParams(window.location.search).get('token') ?? '';
+  const [check, setCheck] = useState<Check>(token ? { state: 'checking' } : { state: 'refused', message: 'This overlay URL has no token.' });
+  useEffect(() => {
+    if (!token) return;
+    let current = true;
+    let timer = 0;
+    const ask = () =>
+      checkOverlay(channel, kind, token)
+        .then((c) => {
+          if (!current) return;
+          // A re-check keeps the page's own state (now playing follows the room meanwhile).
+          setCheck((was) => (was.state === 'ok' ? was : { state: 'ok', nowPlaying: c.nowPlaying }));
+          timer = window.setTimeout(ask, RECHECK_MS);
+        })
+        .catch((e: unknown) => {
+          if (!current) return;
+          if (e instanceof ApiError && (e.status === 403 || e.status === 404))
+            setCheck({ state: 'refused', message: e.status === 404 ? 'There is no such overlay.' : 'This overlay link is not valid: its token is wrong or was rotated.' });
+          else timer = window.setTimeout(ask, CHECK_RETRY_MS);  // the node is unreachable: try again
+        });
+    void ask();
+    return () => {
+      current = false;
+      window.clearTimeout(timer);
+    };
+  }, [channel, kind, token]);
+  if (check.state === 'ok') return <OverlayBody channel={channel} widget={kind} overlayToken={token} nowPlaying={check.nowPlaying} />;
+  return (
+    <div class="overlay" id="overlay" data-widget={kind} data-channel={channel} data-state={check.state} data-loaded="false">
+      {check.state === 'refused' && (
+        <p class="overlay-refused" data-testid="overlay-refused" role="alert">
+          {check.message} Copy a fresh URL from the dashboard (Stream → OBS overlays).
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The widget the kind shows (the contract's plural names read the older widgets). */
+function widgetOf(w: OverlayWidget): OverlayWidget {
+  return ({ polls: 'poll', predictions: 'prediction', hype_train: 'hype-train' } as Partial<Record<OverlayWidget, OverlayWidget>>)[w] ?? w;
+}
+
+function OverlayBody({ channel, widget: shown, overlayToken, nowPlaying }: { channel: string; widget: OverlayWidget; overlayToken: string; nowPlaying: NowPlaying | null }) {
+  const widget = widgetOf(shown);
   const live = useLiveEngagement(channel, null);
   const now = useNow(true);
   // When this page saw the prediction finish: its result stays up a minute from then.
@@ -26,12 +97,6 @@ export function OverlayPage({ channel, widget }: { channel: string; widget: Over
   if (p && (p.state === 'active' || p.state === 'locked')) wasOpen.current.add(p.id);
   else if (p && finished.current?.id !== p.id && wasOpen.current.has(p.id)) finished.current = { id: p.id, at: Date.now() };
 
-  useEffect(() => {
-    document.documentElement.classList.add('overlay-mode');
-    document.title = `${channel} ${widget} overlay`;
-    return () => document.documentElement.classList.remove('overlay-mode');
-  }, [channel, widget]);
-
   let state = 'idle';
   let content = null;
   if (widget === 'poll' && live.poll && pollVisible(live.poll, now)) {
@@ -40,16 +105,22 @@ export function OverlayPage({ channel, widget }: { channel: string; widget: Over
   } else if (widget === 'prediction' && p && predictionVisible(p, finished.current?.id === p.id ? finished.current.at : null, now)) {
     state = p.state;
     content = <OverlayPrediction prediction={p} now={now} />;
-  } else if (widget === 'alerts' || widget === 'campaign') {
+  } else if (widget === 'chat') {
+    state = 'live';
+    content = <ChatOverlay channel={channel} />;
+  } else if (widget === 'now_playing') {
+    state = 'live';
+    content = <NowPlayingOverlay channel={channel} overlayToken={overlayToken} initial={nowPlaying} />;
+  } else if (widget === 'alerts' || widget === 'campaign' || widget === 'goals') {
     // Tips' widgets (actors/tips): they follow the room themselves and say what shows.
     state = 'live';
-    content = widget === 'alerts' ? <AlertsOverlay channel={channel} /> : <CampaignBar channel={channel} />;
+    content = widget === 'alerts' ? <AlertsOverlay channel={channel} /> : <CampaignBar channel={channel} />;  // goals: the tip campaign
   } else if (widget === 'hype-train' && trainVisible(live.train, now)) {
     state = 'active';
     content = <HypeTrainBar train={live.train} id="overlay-hype-train" />;
   }
   return (
-    <div class="overlay" id="overlay" data-widget={widget} data-channel={channel} data-state={state} data-loaded={live.loaded ? 'true' : 'false'}>
+    <div class="overlay" id="overlay" data-widget={shown} data-channel={channel} data-state={state} data-loaded={live.loaded ? 'true' : 'false'}>
       {content}
     </div>
   );

@@ -19,6 +19,7 @@ import { EarningsPanel, PayoutsPanel, TaxFormPanel } from '../payouts/PayoutsPan
 import '../account.css';
 import { TipsPanel } from '../tips/TipsPanel';
 import { BotsPanel } from '../bots/BotsPanel';
+import { ObsPanel } from '../overlay/ObsPanel';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
@@ -208,6 +209,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
       </div>
       <div role="tabpanel" id={`dash-panel-${tab}`} aria-labelledby={`dash-tab-${tab}`} class="dash-panel" data-tab={tab}>
         {tab === 'stream' && <StreamManager name={name} token={token} />}
+        {tab === 'stream' && <ObsPanel channel={name} token={token} />}
         {tab === 'analytics' && <AnalyticsPanel name={name} token={token} />}
         {tab === 'engagement' && <EngagementPanel channel={name} token={token} />}
         {tab === 'emotes' && <EmotesPanel channel={name} token={token} />}

@@ -46,7 +46,6 @@ export function TipsPanel({ channel, token }: { channel: string; token: string }
     if (settings && v !== null) setSettings({ ...settings, [key]: v });
   };
   const running = campaign && campaign.status === 'active';
-  const origin = typeof window === 'undefined' ? '' : window.location.origin;
 
   return (
     <section class="tips-panel" data-testid="tips-panel">
@@ -75,7 +74,7 @@ export function TipsPanel({ channel, token }: { channel: string; token: string }
         </form>
       )}
       <p class="muted">
-        OBS browser sources: <code>{`${origin}/overlay/${channel}/alerts`}</code> and <code>{`${origin}/overlay/${channel}/campaign`}</code>
+        OBS browser sources for the alerts and the campaign goal: Stream tab → OBS overlays (their URLs carry the channel's overlay token).
       </p>
       <h3>Campaign</h3>
       <CampaignBar channel={channel} showEnded />
