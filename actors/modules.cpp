@@ -29,6 +29,7 @@
   domain(leaderboards)         \
   domain(tournaments)          \
   domain(overlays)             \
+  domain(webhooks)             \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

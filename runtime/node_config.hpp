@@ -86,6 +86,9 @@ struct node_config {
   // The admin may move this node's clock forward (POST /api/v1/admin/test-clock): for tests
   // and demos of renewals and payout holds, never for a node that takes real money.
   bool test_clock = false;
+  // Webhook URLs (actors/webhooks) may be on loopback and private hosts: tests and development
+  // only, since a channel owner could otherwise make the node call into the operator's network.
+  bool webhooks_allow_private = false;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

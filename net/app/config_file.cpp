@@ -216,6 +216,9 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_flag("--test-clock", config.test_clock,
                  "Let the admin move this node's clock forward (POST /api/v1/admin/test-clock); "
                  "for tests and demos only");
+  serve.add_flag("--webhooks-allow-private", config.webhooks_allow_private,
+                 "Let webhook URLs point at loopback and private addresses; for tests and "
+                 "development only");
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network event loops, one thread each")
     ->capture_default_str()
