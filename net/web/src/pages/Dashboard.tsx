@@ -19,6 +19,7 @@ import { EarningsPanel, PayoutsPanel, TaxFormPanel } from '../payouts/PayoutsPan
 import '../account.css';
 import { TipsPanel } from '../tips/TipsPanel';
 import { BotsPanel } from '../bots/BotsPanel';
+import { WebhooksPanel } from '../webhooks/WebhooksPanel';
 import { ObsPanel } from '../overlay/ObsPanel';
 import '../dashboard.css';
 
@@ -219,6 +220,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'payouts' && <PayoutsPanel channel={name} token={token} />}
         {tab === 'tax' && <TaxFormPanel channel={name} token={token} />}
         {tab === 'bot' && <BotsPanel channel={name} token={token} />}
+        {tab === 'bot' && <WebhooksPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
