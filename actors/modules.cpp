@@ -28,6 +28,7 @@
   domain(teams)                \
   domain(leaderboards)         \
   domain(tournaments)          \
+  domain(push)                 \
   domain(overlays)             \
   domain(webhooks)             \
   /* one line per domain above; this line ends the list */

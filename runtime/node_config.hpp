@@ -89,6 +89,11 @@ struct node_config {
   // Webhook URLs (actors/webhooks) may be on loopback and private hosts: tests and development
   // only, since a channel owner could otherwise make the node call into the operator's network.
   bool webhooks_allow_private = false;
+  // Web push (docs/mobile.md): the VAPID `sub` claim (RFC 8292), how a push service reaches
+  // the operator ("mailto:" or "https:"); and whether subscriptions may point at loopback and
+  // private hosts, over http too (tests and development only).
+  std::string push_subject = "mailto:admin@localhost";
+  bool push_allow_private = false;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

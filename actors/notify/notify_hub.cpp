@@ -187,6 +187,9 @@ caf::actor spawn_notify_dispatcher(caf::actor_system& sys, const node_env& env) 
         env.publish(std::string{notice_topic}, text);
         if (body.contains("users"))
           return;  // personal notices are not mailed
+        // Go-lives also wake followers' devices by web push (actors/push, docs/mobile.md).
+        if (auto push = env.services->find("push.sender"))
+          caf::anon_send(push, publish_atom::value, std::string{"push.notice"}, text);
         env.query("notify.email_followers", json{{"channel", body.value("channel", "")}},
                   [me = caf::actor{self}, text](caf::expected<std::vector<json>> rows) {
                     if (rows && !rows->empty())

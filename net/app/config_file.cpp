@@ -260,6 +260,14 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_option("--mail-outbox", config.mail_outbox,
                    "Folder of .eml files when no SMTP relay is set (default: <data>/outbox)");
   serve
+    .add_option("--push-subject", config.push_subject,
+                "How push services reach the operator: the VAPID subject, mailto: or https: "
+                "(docs/mobile.md)")
+    ->capture_default_str();
+  serve.add_flag("--push-allow-private", config.push_allow_private,
+                 "Accept web push endpoints on loopback and private hosts, over http too; for "
+                 "tests and development only");
+  serve
     .add_option("--abr-ladder", config.abr_ladder,
                 "Renditions made for channels without a ladder of their own, e.g. 720p,480p,160p "
                 "(default: none, source only)")

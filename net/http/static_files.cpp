@@ -25,6 +25,8 @@ std::string_view mime_type(std::string_view path) {
     return "text/css; charset=utf-8";
   if (ends_with(".json"))
     return "application/json";
+  if (ends_with(".webmanifest"))  // the web app manifest (W3C Web App Manifest §1.4)
+    return "application/manifest+json";
   if (ends_with(".svg"))
     return "image/svg+xml";
   if (ends_with(".png"))
@@ -101,6 +103,11 @@ std::optional<response> file_response(const std::filesystem::path& root,
   content << in.rdbuf();
   response res{boost::beast::http::status::ok, 11};
   res.set(boost::beast::http::field::content_type, mime_type(full.filename().string()));
+  // The service worker, the manifest and pages say which build is current: always revalidated,
+  // so an update reaches installed apps at their next start instead of minutes later.
+  auto name = full.filename().string();
+  if (name == "sw.js" || name.ends_with(".webmanifest") || name.ends_with(".html"))
+    cache_control = "no-cache";
   res.set(boost::beast::http::field::cache_control, cache_control);
   res.set(boost::beast::http::field::access_control_allow_origin, "*");
   res.body() = std::move(content).str();
