@@ -7,13 +7,12 @@
 // It also shows go-live web pushes (docs/mobile.md) and opens the channel when one is clicked.
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
-import { NetworkOnly } from 'workbox-strategies';
 import { clientsClaim } from 'workbox-core';
 import { pushNotice } from './pushNotice';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
-/** Paths that are never answered from a cache (matched against the URL's path). */
+/** Paths no route of this worker answers, navigations included (matched against the path). */
 const NETWORK_ONLY = /^\/(api|ws|hls|llhls|vod|thumb|clips\/|embed|overlay|metrics|oauth\/token)/;
 
 self.skipWaiting();
@@ -21,7 +20,9 @@ clientsClaim();
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
-registerRoute(({ url, request }) => url.origin === self.location.origin && request.mode !== 'navigate' && NETWORK_ONLY.test(url.pathname), new NetworkOnly());
+// No route answers NETWORK_ONLY paths (or anything else not precached): the worker leaves them
+// to the browser, which fetches them itself as if there were no worker — no cache, and no
+// worker in the path of media segments or LL-HLS blocking reloads.
 
 // Navigations: the network first (server answers stay current), the cached shell offline.
 registerRoute(
