@@ -28,6 +28,7 @@
   domain(teams)                \
   domain(leaderboards)         \
   domain(tournaments)          \
+  domain(bots)                 \
   domain(push)                 \
   domain(overlays)             \
   domain(webhooks)             \

@@ -23,9 +23,14 @@ inline constexpr std::string_view chat_badges_service = "chat.badges";
 inline constexpr std::size_t chat_badges_per_user_max = 5;
 inline constexpr std::size_t chat_badge_users_max = 10'000;
 
+/// The client id (principal::via_app) of the channel's scripted bot (actors/bots): it speaks as
+/// the broadcaster, and its messages carry the `bot` badge. OAuth client ids are 24 hex digits,
+/// so no app can take it.
+inline constexpr std::string_view scripted_bot_client = "aethex:bot";
+
 /// The badges a room takes from the service's JSON array text: strings "achievement/…" of at
-/// most 120 bytes, at most chat_badges_per_user_max; anything else is left out (a role cannot be
-/// claimed this way).
+/// most 120 bytes, and "bot" (an account flagged as a bot, actors/identity), at most
+/// chat_badges_per_user_max; anything else is left out (a role cannot be claimed this way).
 std::vector<std::string> accepted_chat_badges(std::string_view text);
 
 }  // namespace aethex::actors

@@ -202,6 +202,8 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
     m.badges.push_back("broadcaster");
   else if (r == role::moderator)
     m.badges.push_back("moderator");
+  if (who.via_app == scripted_bot_client)  // the channel's scripted bot (actors/bots)
+    m.badges.push_back("bot");
   for (auto& extra : st.roles_of(who))
     if (extra == "editor" || extra == "vip")
       m.badges.push_back(extra);

@@ -55,7 +55,8 @@ std::vector<std::string> accepted_chat_badges(std::string_view text) {
   if (!list.is_array())
     return badges;
   for (const auto& b : list)
-    if (b.is_string() && b.get<std::string>().starts_with("achievement/") &&
+    if (b.is_string() &&
+        (b.get<std::string>().starts_with("achievement/") || b.get<std::string>() == "bot") &&
         b.get<std::string>().size() <= 120 && badges.size() < chat_badges_per_user_max)
       badges.push_back(b.get<std::string>());
   return badges;

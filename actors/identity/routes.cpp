@@ -49,6 +49,7 @@ json user_json(const user_view& user, bool owner_view) {
            {"bio", user.bio},
            {"avatar_url", user.avatar_url},
            {"created_at_ms", user.created_at_ms}};
+  out["bot"] = user.bot;  // a bot account (docs/bots.md)
   if (owner_view) {
     out["email"] = user.email;
     auto settings = json::parse(user.settings, nullptr, false);
@@ -174,6 +175,23 @@ void patch_me(const node_env& env, route_request&& req, route_reply reply) {
     .then(*env.sys, user_reply(std::move(reply), true));
 }
 
+// PUT me/bot and users/{name}/bot: {"bot": true|false} flags a bot account (docs/bots.md).
+void set_bot(const node_env& env, const std::string& name, route_request&& req, route_reply reply) {
+  auto body = req.json_object();
+  if (!body)
+    return reply(body.error());
+  if (auto err = only_fields(*body, {"bot"}))
+    return reply(err);
+  auto it = body->find("bot");
+  if (it == body->end() || !it->is_boolean())
+    return reply(make_error(errc::invalid_argument, "'bot' must be true or false"));
+  if (!valid_username(name))
+    return reply(make_error(errc::not_found, "user not found"));
+  user_ref{env.registry, name}
+    .ask(user_bot_atom::value, it->get<bool>())
+    .then(*env.sys, user_reply(std::move(reply), req.who.is_user(name)));
+}
+
 }  // namespace
 
 void add_identity_routes(route_table& routes, const node_env& env) {
@@ -203,6 +221,20 @@ void add_identity_routes(route_table& routes, const node_env& env) {
     "the signed-in account, with email and settings");
   routes.add(patch, "me", access::user, with_env(env, patch_me),
              "change display_name, bio, avatar_url, email or settings");
+  routes.add(
+    put, "me/bot", access::user,
+    [env](route_request&& req, route_reply reply) {
+      auto name = req.who.name;
+      set_bot(env, name, std::move(req), std::move(reply));
+    },
+    "marks the signed-in account as a bot account (or not) {bot}: chat shows the bot badge");
+  routes.add(
+    put, "users/{name}/bot", access::admin,
+    [env](route_request&& req, route_reply reply) {
+      auto name = req.param("name");
+      set_bot(env, name, std::move(req), std::move(reply));
+    },
+    "the admin marks an account as a bot account (or not) {bot}");
   routes.add(
     get, "users/{name}", access::anyone,
     [env](route_request&& req, route_reply reply) {

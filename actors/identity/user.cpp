@@ -191,11 +191,20 @@ template <class E>
 requires std::is_same_v<E, channel_claimed> || std::is_same_v<E, channel_released>
 void from_json(const json& j, E& e) { e.channel = lenient_string_field(j, "channel"); }
 
+// A bot account (docs/bots.md): set by the user, or by the admin.
+struct bot_set {
+  static constexpr std::string_view type = "user.bot_set";
+  static constexpr std::uint32_t schema = 1;
+  bool bot = false;
+};
+void to_json(json& j, const bot_set& e) { j = json{{"bot", e.bot}}; }
+void from_json(const json& j, bot_set& e) { e.bot = j.value("bot", false); }
+
 struct user_state {
   static constexpr std::string_view kind = "user";
   static inline const char* name = "user";
-  using events =
-    event_list<signed_up, profile_updated, settings_updated, channel_claimed, channel_released>;
+  using events = event_list<signed_up, profile_updated, settings_updated, channel_claimed,
+                            channel_released, bot_set>;
 
   user_view view;
   std::string password_hash;
@@ -244,6 +253,7 @@ struct user_state {
     if (e.channel)
       channels.erase(*e.channel);
   }
+  void apply(const bot_set& e, const event_meta&) { view.bot = e.bot; }
   void apply(const settings_updated& e, const event_meta&) {
     if (e.settings)
       settings = *e.settings;
@@ -470,6 +480,16 @@ caf::behavior user_behavior(user_actor* self, caf::actor registry, storage::even
       if (auto err = st.emit(channel_released{channel}))
         return err;
       return true;
+    },
+    [self, not_found](user_bot_atom, bool bot) -> caf::result<user_view> {
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists())
+        return not_found();
+      if (st.view.bot != bot)
+        if (auto err = st.emit(bot_set{bot}))
+          return err;
+      return st.full_view();
     },
     [self, not_found](update_atom, const std::string& patch_json) -> caf::result<user_view> {
       auto& st = self->state;

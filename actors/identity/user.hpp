@@ -3,7 +3,8 @@
 // Events: user.signed_up {"username","email","password_hash","display_name"},
 // user.profile_updated {"display_name"?,"bio"?,"avatar_url"?,"email"?},
 // user.settings_updated {"settings":{…}} (the whole settings object after the change),
-// user.channel_claimed {"channel"} / user.channel_released {"channel"} (the channel quota).
+// user.channel_claimed {"channel"} / user.channel_released {"channel"} (the channel quota),
+// user.bot_set {"bot"} (a bot account: chat shows its messages with the `bot` badge).
 // Only the argon2id hash of the password is ever stored; the password itself lives in the
 // message that carries it and nowhere else. Hashes and checks run on the kind's hash_pool, never
 // on an actor thread: the entity answers when the pool is done, or errc::unavailable (503) at
@@ -31,6 +32,7 @@ namespace aethex::actors {
 using verify_atom = caf::atom_constant<caf::atom("verify")>;
 using claim_channel_atom = caf::atom_constant<caf::atom("claimchan")>;
 using release_channel_atom = caf::atom_constant<caf::atom("relchan")>;
+using user_bot_atom = caf::atom_constant<caf::atom("userbot")>;
 
 /// A user as the owner sees it. Public views leave out `email` and `settings`.
 struct user_view {
@@ -41,12 +43,13 @@ struct user_view {
   std::string email;
   std::string settings;  // JSON object text, defaults filled in
   std::int64_t created_at_ms = 0;
+  bool bot = false;  // a bot account (docs/bots.md)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_view& x) {
   return f(caf::meta::type_name("user_view"), x.username, x.display_name, x.bio, x.avatar_url,
-           x.email, x.settings, x.created_at_ms);
+           x.email, x.settings, x.created_at_ms, x.bot);
 }
 
 /// Protocol of ("user", username):
@@ -58,6 +61,7 @@ typename Inspector::result_type inspect(Inspector& f, user_view& x) {
 ///  (claim_channel_atom, channel, quota) -> uint32 channels held | not_found | forbidden (quota
 ///     reached; quota 0 = none). Claiming a channel already held changes nothing.
 ///  (release_channel_atom, channel)      -> bool (whether it was held)
+///  (user_bot_atom, bool bot)            -> user_view | not_found: flags (or unflags) a bot account
 /// create and verify answer errc::unavailable when `pool` is full.
 caf::actor spawn_user(caf::actor_system& sys, const caf::actor& registry,
                       storage::event_store& store, const std::string& username,
@@ -74,6 +78,7 @@ struct user_protocol {
   static user_view reply_to(update_atom, std::string patch_json);
   static std::uint32_t reply_to(claim_channel_atom, std::string channel, std::uint32_t quota);
   static bool reply_to(release_channel_atom, std::string channel);
+  static user_view reply_to(user_bot_atom, bool bot);
 };
 
 /// Registers the "user" kind with its store and a hash pool of its own, sized by `pool`
