@@ -32,6 +32,7 @@
   domain(push)                 \
   domain(overlays)             \
   domain(webhooks)             \
+  domain(apps)                 \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

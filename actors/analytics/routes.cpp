@@ -128,19 +128,23 @@ void add_analytics_routes(route_table& routes, const node_env& env) {
   routes.add(post, "channels/{channel}/watch", access::anyone,
              with_caller(env, with_env(env, watch)),
              "a player's watch heartbeat: {viewer, source, referrer?, ended?} (202)");
-  routes.add(get, "channels/{channel}/analytics", access::owner,
-             with_env(env,
-                      [](const node_env& e, route_request&& req, route_reply reply) {
-                        dashboard(e, std::move(req), std::move(reply), false);
-                      }),
-             "creator dashboard: totals, series, sources, sessions, recent followers "
-             "(from, to, bucket, session)");
-  routes.add(get, "channels/{channel}/analytics.csv", access::owner,
-             with_env(env,
-                      [](const node_env& e, route_request&& req, route_reply reply) {
-                        dashboard(e, std::move(req), std::move(reply), true);
-                      }),
-             "one dashboard table as CSV (table=series|sources|sessions|totals|recent_followers)");
+  routes
+    .add(get, "channels/{channel}/analytics", access::owner,
+         with_env(env,
+                  [](const node_env& e, route_request&& req, route_reply reply) {
+                    dashboard(e, std::move(req), std::move(reply), false);
+                  }),
+         "creator dashboard: totals, series, sources, sessions, recent followers "
+         "(from, to, bucket, session)")
+    .scope = "analytics:read";
+  routes
+    .add(get, "channels/{channel}/analytics.csv", access::owner,
+         with_env(env,
+                  [](const node_env& e, route_request&& req, route_reply reply) {
+                    dashboard(e, std::move(req), std::move(reply), true);
+                  }),
+         "one dashboard table as CSV (table=series|sources|sessions|totals|recent_followers)")
+    .scope = "analytics:read";
 }
 
 }  // namespace aethex::actors

@@ -358,14 +358,20 @@ void add_channel_routes(route_table& routes, const node_env& env) {
              "create a channel {name, title?}; answers its stream key");
   routes.add(get, "channels/{channel}", access::anyone, valid_name_only(with_env(env, get_channel)),
              "one channel, with its follower count", {"channel", "follows"});
-  routes.add(patch, "channels/{channel}", access::signed_in,
-             valid_name_only(with_env(env, patch_channel)),
-             "change title, category, description, tags, ladder, record or vod_retention_days "
-             "(owner); title and category (editors)");
-  routes.add(get, "channels/{channel}/stream-key", access::owner,
-             valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key");
-  routes.add(post, "channels/{channel}/stream-key", access::owner,
-             valid_name_only(stream_key<rotate_key_atom>(env)), "rotate the stream key");
+  routes
+    .add(patch, "channels/{channel}", access::signed_in,
+         valid_name_only(with_env(env, patch_channel)),
+         "change title, category, description, tags, ladder, record or vod_retention_days "
+         "(owner); title and category (editors)")
+    .scope = "channel:manage";
+  routes
+    .add(get, "channels/{channel}/stream-key", access::owner,
+         valid_name_only(stream_key<reveal_key_atom>(env)), "reveal the stream key")
+    .scope = "channel:manage";
+  routes
+    .add(post, "channels/{channel}/stream-key", access::owner,
+         valid_name_only(stream_key<rotate_key_atom>(env)), "rotate the stream key")
+    .scope = "channel:manage";
   routes.add(put, "channels/{channel}/featured", access::admin,
              valid_name_only(with_env(env, set_featured)),
              "feature a channel on the browse page, or stop (admin)");

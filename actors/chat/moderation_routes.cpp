@@ -359,34 +359,60 @@ void import_bans(const node_env& env, route_request&& req, route_reply reply) {
 void add_moderation_routes(route_table& routes, const node_env& env) {
   using enum http_method;
   auto room = [&env](auto fn) { return on_room(env, fn); };
-  routes.add(get, "channels/{channel}/mod/queue", access::signed_in, room(get_queue),
-             "messages AutoMod holds for review (moderators)");
-  routes.add(post, "channels/{channel}/mod/queue/{id}", access::signed_in, room(review_held),
-             "approve (shown to everyone, late) or deny a held message {action, reason?}");
-  routes.add(get, "channels/{channel}/mod/log", access::signed_in, room(get_log),
-             "the moderation log, newest first: ?limit=1-100&before=<id> (moderators)");
-  routes.add(get, "channels/{channel}/mod/users/{user}", access::signed_in, room(get_card),
-             "a user card: recent messages, moderation here, account and follow age");
-  routes.add(get, "channels/{channel}/roles", access::signed_in, room(get_roles),
-             "the room's moderators, VIPs and editors (moderators)");
-  routes.add(put, "channels/{channel}/roles/{user}", access::owner, set_role(env, true),
-             "make a user moderator, VIP or editor {role, reason?}");
-  routes.add(del, "channels/{channel}/roles/{user}", access::owner, set_role(env, false),
-             "take a role away {role, reason?} or ?role=");
+  routes
+    .add(get, "channels/{channel}/mod/queue", access::signed_in, room(get_queue),
+         "messages AutoMod holds for review (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(post, "channels/{channel}/mod/queue/{id}", access::signed_in, room(review_held),
+         "approve (shown to everyone, late) or deny a held message {action, reason?}")
+    .scope = "moderator:manage";
+  routes
+    .add(get, "channels/{channel}/mod/log", access::signed_in, room(get_log),
+         "the moderation log, newest first: ?limit=1-100&before=<id> (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(get, "channels/{channel}/mod/users/{user}", access::signed_in, room(get_card),
+         "a user card: recent messages, moderation here, account and follow age")
+    .scope = "moderator:manage";
+  routes
+    .add(get, "channels/{channel}/roles", access::signed_in, room(get_roles),
+         "the room's moderators, VIPs and editors (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(put, "channels/{channel}/roles/{user}", access::owner, set_role(env, true),
+         "make a user moderator, VIP or editor {role, reason?}")
+    .scope = "moderator:manage";
+  routes
+    .add(del, "channels/{channel}/roles/{user}", access::owner, set_role(env, false),
+         "take a role away {role, reason?} or ?role=")
+    .scope = "moderator:manage";
   routes.add(post, "channels/{channel}/unban-requests", access::user, room(ask_unban),
              "a banned user asks to be unbanned, once per ban {text}");
-  routes.add(get, "channels/{channel}/unban-requests", access::signed_in, room(list_unban_requests),
-             "unban requests, newest first: ?status=pending|accepted|denied|all (moderators)");
-  routes.add(post, "channels/{channel}/unban-requests/{id}", access::signed_in, room(decide_unban),
-             "accept (unbans) or deny an unban request {action, reason?}");
-  routes.add(get, "channels/{channel}/bans", access::signed_in, room(export_bans),
-             "the ban list as JSON [{user, reason, at_ms, by}] (moderators)");
-  routes.add(post, "channels/{channel}/bans", access::signed_in, ban(env, true),
-             "ban a user from the chat {user, reason?} (moderators)");
-  routes.add(del, "channels/{channel}/bans/{user}", access::signed_in, ban(env, false),
-             "lift a ban {reason?} (moderators)");
-  routes.add(post, "channels/{channel}/bans/import", access::signed_in, room(import_bans),
-             "import a shared ban list {bans: [{user, reason?}]} (at most 1000; moderators)");
+  routes
+    .add(get, "channels/{channel}/unban-requests", access::signed_in, room(list_unban_requests),
+         "unban requests, newest first: ?status=pending|accepted|denied|all (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(post, "channels/{channel}/unban-requests/{id}", access::signed_in, room(decide_unban),
+         "accept (unbans) or deny an unban request {action, reason?}")
+    .scope = "moderator:manage";
+  routes
+    .add(get, "channels/{channel}/bans", access::signed_in, room(export_bans),
+         "the ban list as JSON [{user, reason, at_ms, by}] (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(post, "channels/{channel}/bans", access::signed_in, ban(env, true),
+         "ban a user from the chat {user, reason?} (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(del, "channels/{channel}/bans/{user}", access::signed_in, ban(env, false),
+         "lift a ban {reason?} (moderators)")
+    .scope = "moderator:manage";
+  routes
+    .add(post, "channels/{channel}/bans/import", access::signed_in, room(import_bans),
+         "import a shared ban list {bans: [{user, reason?}]} (at most 1000; moderators)")
+    .scope = "moderator:manage";
 }
 
 }  // namespace aethex::actors

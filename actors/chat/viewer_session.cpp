@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/apps/apps.hpp"
 #include "actors/channel/channel.hpp"
 #include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
@@ -276,6 +277,19 @@ void authenticate(session_actor* self, const json& msg, const json& ref) {
     return send_error(self, "invalid_argument", "auth needs a 'token' or a 'guest' name", ref);
   ++st.pending;
   st.authenticating = true;
+  if (app_access_token_shape(token->get<std::string>()))
+    // A third-party app's token (actors/apps): its scopes decide what the connection may write.
+    return resolve_app_token(self, st.ctx.registry, token->get<std::string>(),
+                             [self, ref](caf::expected<runtime::principal> who) {
+                               auto& st = self->state;
+                               --st.pending;
+                               st.authenticating = false;
+                               if (!who) {
+                                 send_error(self, "unauthorized", "invalid or expired token", ref);
+                                 return maybe_park(self);
+                               }
+                               signed_in(self, *who, ref);
+                             });
   resolve_bearer(self, st.ctx.registry, st.ctx.admin_token_digest, token->get<std::string>(),
                  [self, ref](caf::expected<resolved_bearer> resolved) {
                    auto& st = self->state;
@@ -462,6 +476,10 @@ void handle_frame(session_actor* self, const std::string& text) {
   }
   if (who.is_anonymous())
     return send_notice(self, "sign_in_required", "sign in to chat", ref);
+  // An app's token reads the room; it writes only with the scope it was granted.
+  if (auto scope = type == "send" ? "chat:write" : "moderator:manage"; !who.allows(scope))
+    return send_error(self, "insufficient_scope",
+                      std::string{"this token lacks the scope "} + scope, ref);
   auto on_result = [self, ref, ack = type != "send" || !ref.is_null()](caf::expected<chat_ack> r) {
     reply_result(self, r, ref, ack);
   };

@@ -434,13 +434,15 @@ void add_clip_routes(route_table& routes, const node_env& env) {
   auto pace = std::make_shared<runtime::window_limiter>(
     runtime::window_limiter::options{clips_per_minute, std::chrono::minutes(1), 10'000},
     env.clock->steady_fn());
-  routes.add(
-    post, "clips", access::signed_in,
-    [env, pace](route_request&& req, route_reply reply) {
-      post_clip(env, *pace, std::move(req), std::move(reply));
-    },
-    "clip a VOD {vod, start_s, duration_s 5-60, title?, exact?} or a live channel {channel, "
-    "duration_s? (30), title?}: 202, rendered in the background");
+  routes
+    .add(
+      post, "clips", access::signed_in,
+      [env, pace](route_request&& req, route_reply reply) {
+        post_clip(env, *pace, std::move(req), std::move(reply));
+      },
+      "clip a VOD {vod, start_s, duration_s 5-60, title?, exact?} or a live channel {channel, "
+      "duration_s? (30), title?}: 202, rendered in the background")
+    .scope = "clips:write";
   routes.add(get, "clips", access::anyone, with_env(env, trending),
              "trending clips of the last 7 days across channels: ?sort=trending&limit=1-100 (20)",
              {"clip"});

@@ -7,6 +7,21 @@
 
 namespace aethex::actors {
 
+const std::vector<oauth_scope>& oauth_scopes() {
+  static const std::vector<oauth_scope> scopes{
+    {"user:read", "GET /me and /me/* reads"},
+    {"channel:manage", "channel settings, stream info, schedule, stream key, raids"},
+    {"chat:write", "sending chat (WebSocket and REST)"},
+    {"moderator:manage", "bans, timeouts, deletes, AutoMod queue, moderator lists"},
+    {"engagement:manage", "polls, predictions, channel-point rewards"},
+    {"analytics:read", "channel analytics and exports"},
+    {"clips:write", "creating clips"},
+    {"webhooks:manage", "webhook subscriptions and their delivery logs"},
+    {"bots:manage", "a channel's scripted bot"},
+  };
+  return scopes;
+}
+
 const std::string& route_request::param(std::string_view name) const {
   static const std::string none;
   auto it = params.find(name);

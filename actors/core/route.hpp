@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <caf/error.hpp>
@@ -58,6 +59,9 @@ struct route_response {
   std::string body;                // JSON text, unless content_type says otherwise
   std::string content_type = {};   // empty: application/json
   std::string cache_control = {};  // empty: not stored (no-store), or revalidated when cached
+  /// More response headers (name, value): WWW-Authenticate of an OAuth 401, RateLimit-* that
+  /// the binding adds to an app's answers.
+  std::vector<std::pair<std::string, std::string>> headers = {};
   static route_response json(unsigned status, const nlohmann::json& body) {
     return {status, body.dump(), {}};
   }
@@ -88,6 +92,19 @@ struct route {
   /// of scopes is docs/open-platform.md's.
   std::string scope = {};
 };
+
+/// An OAuth scope and what it grants: the catalogue of docs/open-platform.md's scope table,
+/// which the apps domain accepts and the OpenAPI document lists.
+struct oauth_scope {
+  std::string_view name;
+  std::string_view grants;
+};
+const std::vector<oauth_scope>& oauth_scopes();
+
+/// Whether `bearer` has the shape of an OAuth app's access token ("aexa_…", actors/apps): the
+/// HTTP binding resolves such a token even on an `anyone` route, to count it against its app's
+/// rate limit. Nothing else depends on the shape.
+inline bool app_access_token_shape(std::string_view bearer) { return bearer.starts_with("aexa_"); }
 
 /// Decides whether `who` owns entity `id` of the parameter it is registered for; calls `done`
 /// with caf::none, errc::forbidden or errc::not_found.

@@ -166,68 +166,80 @@ void add_engagement_routes(route_table& routes, const node_env& env) {
                               return caf::make_message(reward_list_atom::value);
                             }),
              "the channel's custom rewards");
-  routes.add(post, "channels/{channel}/rewards", access::signed_in,
-             manager_command(
-               env, reward_managers,
-               [](const route_request& r) -> cmd {
-                 auto body = reward_body(r);
-                 if (!body)
-                   return body.error();
-                 return caf::make_message(reward_put_atom::value, std::string{}, body->dump());
-               },
-               201),
-             "creates a custom reward (broadcaster, editors); at most 50");
-  routes.add(patch, "channels/{channel}/rewards/{id}", access::signed_in,
-             manager_command(env, reward_managers,
-                             [](const route_request& r) -> cmd {
-                               auto body = reward_body(r);
-                               if (!body)
-                                 return body.error();
-                               return caf::make_message(reward_put_atom::value, r.param("id"),
-                                                        body->dump());
-                             }),
-             "changes a custom reward (broadcaster, editors)");
-  routes.add(del, "channels/{channel}/rewards/{id}", access::signed_in,
-             manager_command(env, reward_managers,
-                             [](const route_request& r) -> cmd {
-                               return caf::make_message(reward_delete_atom::value, r.param("id"));
-                             }),
-             "removes a custom reward (broadcaster, editors); its open redemptions stay queued");
+  routes
+    .add(post, "channels/{channel}/rewards", access::signed_in,
+         manager_command(
+           env, reward_managers,
+           [](const route_request& r) -> cmd {
+             auto body = reward_body(r);
+             if (!body)
+               return body.error();
+             return caf::make_message(reward_put_atom::value, std::string{}, body->dump());
+           },
+           201),
+         "creates a custom reward (broadcaster, editors); at most 50")
+    .scope = "engagement:manage";
+  routes
+    .add(patch, "channels/{channel}/rewards/{id}", access::signed_in,
+         manager_command(env, reward_managers,
+                         [](const route_request& r) -> cmd {
+                           auto body = reward_body(r);
+                           if (!body)
+                             return body.error();
+                           return caf::make_message(reward_put_atom::value, r.param("id"),
+                                                    body->dump());
+                         }),
+         "changes a custom reward (broadcaster, editors)")
+    .scope = "engagement:manage";
+  routes
+    .add(del, "channels/{channel}/rewards/{id}", access::signed_in,
+         manager_command(env, reward_managers,
+                         [](const route_request& r) -> cmd {
+                           return caf::make_message(reward_delete_atom::value, r.param("id"));
+                         }),
+         "removes a custom reward (broadcaster, editors); its open redemptions stay queued")
+    .scope = "engagement:manage";
   routes.add(post, "channels/{channel}/rewards/{id}/redeem", access::user,
              with_env(env, redeem_route),
              "redeems a reward with channel points: {input?} → 201 redemption");
-  routes.add(get, "channels/{channel}/redemptions", access::signed_in,
-             manager_command(env, managers,
-                             [](const route_request& r) -> cmd {
-                               return caf::make_message(
-                                 redemption_list_atom::value,
-                                 r.query_param("status").value_or("unfulfilled"));
-                             }),
-             "the redemption queue, oldest first (?status=unfulfilled|fulfilled|canceled)");
-  routes.add(post, "channels/{channel}/redemptions/{id}", access::signed_in,
-             manager_command(env, managers,
-                             [](const route_request& r) -> cmd {
-                               auto body = body_with(r, {"status"});
-                               if (!body)
-                                 return body.error();
-                               auto status = string_field(*body, "status", true);
-                               if (!status)
-                                 return status.error();
-                               return caf::make_message(redemption_set_atom::value, r.param("id"),
-                                                        **status);
-                             }),
-             "marks a redemption fulfilled, or canceled (its cost is refunded)");
-  routes.add(post, "channels/{channel}/predictions", access::signed_in,
-             manager_command(
-               env, managers,
-               [](const route_request& r) -> cmd {
-                 auto body = body_with(r, {"title", "outcomes", "window_s"});
-                 if (!body)
-                   return body.error();
-                 return caf::make_message(prediction_create_atom::value, body->dump());
-               },
-               201),
-             "starts a prediction: {title, outcomes, window_s}");
+  routes
+    .add(get, "channels/{channel}/redemptions", access::signed_in,
+         manager_command(env, managers,
+                         [](const route_request& r) -> cmd {
+                           return caf::make_message(
+                             redemption_list_atom::value,
+                             r.query_param("status").value_or("unfulfilled"));
+                         }),
+         "the redemption queue, oldest first (?status=unfulfilled|fulfilled|canceled)")
+    .scope = "engagement:manage";
+  routes
+    .add(post, "channels/{channel}/redemptions/{id}", access::signed_in,
+         manager_command(env, managers,
+                         [](const route_request& r) -> cmd {
+                           auto body = body_with(r, {"status"});
+                           if (!body)
+                             return body.error();
+                           auto status = string_field(*body, "status", true);
+                           if (!status)
+                             return status.error();
+                           return caf::make_message(redemption_set_atom::value, r.param("id"),
+                                                    **status);
+                         }),
+         "marks a redemption fulfilled, or canceled (its cost is refunded)")
+    .scope = "engagement:manage";
+  routes
+    .add(post, "channels/{channel}/predictions", access::signed_in,
+         manager_command(
+           env, managers,
+           [](const route_request& r) -> cmd {
+             auto body = body_with(r, {"title", "outcomes", "window_s"});
+             if (!body)
+               return body.error();
+             return caf::make_message(prediction_create_atom::value, body->dump());
+           },
+           201),
+         "starts a prediction: {title, outcomes, window_s}")
+    .scope = "engagement:manage";
   routes.add(get, "channels/{channel}/predictions/current", access::anyone,
              with_caller(env, viewer_command(
                                 env,
@@ -255,30 +267,36 @@ void add_engagement_routes(route_table& routes, const node_env& env) {
                                                        *outcome, *points);
                             }),
              "stakes channel points on one outcome: {outcome, points}");
-  routes.add(post, "channels/{channel}/predictions/current/lock", access::signed_in,
-             manager_command(env, managers,
-                             [](const route_request& r) {
-                               return no_body(r, caf::make_message(prediction_lock_atom::value));
-                             }),
-             "locks the prediction: no more stakes");
-  routes.add(post, "channels/{channel}/predictions/current/resolve", access::signed_in,
-             manager_command(env, managers,
-                             [](const route_request& r) -> cmd {
-                               auto body = body_with(r, {"outcome"});
-                               if (!body)
-                                 return body.error();
-                               auto outcome = int_field(*body, "outcome");
-                               if (!outcome)
-                                 return outcome.error();
-                               return caf::make_message(prediction_resolve_atom::value, *outcome);
-                             }),
-             "resolves the prediction: {outcome}; the winners share the pool");
-  routes.add(post, "channels/{channel}/predictions/current/cancel", access::signed_in,
-             manager_command(env, managers,
-                             [](const route_request& r) {
-                               return no_body(r, caf::make_message(prediction_cancel_atom::value));
-                             }),
-             "cancels the prediction: every stake is refunded");
+  routes
+    .add(post, "channels/{channel}/predictions/current/lock", access::signed_in,
+         manager_command(env, managers,
+                         [](const route_request& r) {
+                           return no_body(r, caf::make_message(prediction_lock_atom::value));
+                         }),
+         "locks the prediction: no more stakes")
+    .scope = "engagement:manage";
+  routes
+    .add(post, "channels/{channel}/predictions/current/resolve", access::signed_in,
+         manager_command(env, managers,
+                         [](const route_request& r) -> cmd {
+                           auto body = body_with(r, {"outcome"});
+                           if (!body)
+                             return body.error();
+                           auto outcome = int_field(*body, "outcome");
+                           if (!outcome)
+                             return outcome.error();
+                           return caf::make_message(prediction_resolve_atom::value, *outcome);
+                         }),
+         "resolves the prediction: {outcome}; the winners share the pool")
+    .scope = "engagement:manage";
+  routes
+    .add(post, "channels/{channel}/predictions/current/cancel", access::signed_in,
+         manager_command(env, managers,
+                         [](const route_request& r) {
+                           return no_body(r, caf::make_message(prediction_cancel_atom::value));
+                         }),
+         "cancels the prediction: every stake is refunded")
+    .scope = "engagement:manage";
   routes.add(get, "channels/{channel}/hype-train", access::anyone,
              viewer_command(env,
                             [](const route_request&) -> cmd {

@@ -211,14 +211,16 @@ void add_identity_routes(route_table& routes, const node_env& env) {
     "open a session {username, password}; answers its token");
   routes.add(post, "auth/logout", access::anyone, with_env(env, logout),
              "revoke the session of the bearer token");
-  routes.add(
-    get, "me", access::user,
-    [env](route_request&& req, route_reply reply) {
-      user_ref{env.registry, req.who.name}
-        .ask(get_atom::value)
-        .then(*env.sys, user_reply(std::move(reply), true));
-    },
-    "the signed-in account, with email and settings");
+  routes
+    .add(
+      get, "me", access::user,
+      [env](route_request&& req, route_reply reply) {
+        user_ref{env.registry, req.who.name}
+          .ask(get_atom::value)
+          .then(*env.sys, user_reply(std::move(reply), true));
+      },
+      "the signed-in account, with email and settings")
+    .scope = "user:read";
   routes.add(patch, "me", access::user, with_env(env, patch_me),
              "change display_name, bio, avatar_url, email or settings");
   routes.add(

@@ -210,8 +210,10 @@ void add_friend_routes(route_table& routes, const node_env& env) {
         });
     },
     "unblocks a user");
-  routes.add(get, "me/friends", access::user, with_env(env, list_relations),
-             "the signed-in account's friends, requests both ways and blocked users");
+  routes
+    .add(get, "me/friends", access::user, with_env(env, list_relations),
+         "the signed-in account's friends, requests both ways and blocked users")
+    .scope = "user:read";
 }
 
 }  // namespace aethex::actors

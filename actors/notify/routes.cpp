@@ -101,8 +101,10 @@ void mark_read(const node_env& env, route_request&& req, route_reply reply) {
 
 void add_notify_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  routes.add(get, "me/notifications", access::user, with_env(env, list_notifications),
-             "the signed-in account's notifications, newest first, with the unread count");
+  routes
+    .add(get, "me/notifications", access::user, with_env(env, list_notifications),
+         "the signed-in account's notifications, newest first, with the unread count")
+    .scope = "user:read";
   routes.add(post, "me/notifications/read", access::user, with_env(env, mark_read),
              "marks notifications read up to a time (default: now)");
 }

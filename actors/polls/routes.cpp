@@ -142,16 +142,20 @@ void archive(const node_env& env, route_request&& req, route_reply reply) {
 
 void add_poll_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  routes.add(post, "channels/{channel}/polls", access::signed_in, with_env(env, start_poll),
-             "starts a poll (managers): title, 2-5 choices, 15-1800 s, optional paid extra votes");
+  routes
+    .add(post, "channels/{channel}/polls", access::signed_in, with_env(env, start_poll),
+         "starts a poll (managers): title, 2-5 choices, 15-1800 s, optional paid extra votes")
+    .scope = "engagement:manage";
   routes.add(get, "channels/{channel}/polls/current", access::anyone,
              with_caller(env, with_env(env, current_poll)),
              "the active poll, or the last one ended < 5 min ago (else null); my_votes with a "
              "bearer token");
   routes.add(post, "channels/{channel}/polls/current/vote", access::user, with_env(env, vote_route),
              "votes: the first vote is free, further ones cost channel points when enabled");
-  routes.add(post, "channels/{channel}/polls/current/end", access::signed_in,
-             with_env(env, end_poll_route), "ends the active poll now (managers)");
+  routes
+    .add(post, "channels/{channel}/polls/current/end", access::signed_in,
+         with_env(env, end_poll_route), "ends the active poll now (managers)")
+    .scope = "engagement:manage";
   routes.add(get, "channels/{channel}/polls", access::anyone, with_env(env, archive),
              "the last ended polls with their results, newest first (limit 1-50)");
 }

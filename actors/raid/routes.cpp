@@ -140,26 +140,40 @@ route_handler block_raider(const node_env& env, bool block) {
 
 void add_raid_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  routes.add(post, "channels/{channel}/raid", access::owner, with_env(env, start_raid),
-             "starts a raid on a live channel: 90 s countdown, then every viewer moves there");
-  routes.add(post, "channels/{channel}/raid/go", access::owner,
-             command<raid_status>(env, status_json, raid_go_atom::value),
-             "raids now instead of at the end of the countdown");
-  routes.add(del, "channels/{channel}/raid", access::owner,
-             command<raid_status>(env, status_json, raid_cancel_atom::value),
-             "cancels the raid counting down");
+  routes
+    .add(post, "channels/{channel}/raid", access::owner, with_env(env, start_raid),
+         "starts a raid on a live channel: 90 s countdown, then every viewer moves there")
+    .scope = "channel:manage";
+  routes
+    .add(post, "channels/{channel}/raid/go", access::owner,
+         command<raid_status>(env, status_json, raid_go_atom::value),
+         "raids now instead of at the end of the countdown")
+    .scope = "channel:manage";
+  routes
+    .add(del, "channels/{channel}/raid", access::owner,
+         command<raid_status>(env, status_json, raid_cancel_atom::value),
+         "cancels the raid counting down")
+    .scope = "channel:manage";
   routes.add(get, "channels/{channel}/raid", access::anyone,
              command<raid_status>(env, status_json, get_atom::value),
              "the raid counting down, if any (for viewers joining during it)");
-  routes.add(get, "channels/{channel}/raid-settings", access::owner,
-             command<raid_settings>(env, settings_json, raid_settings_atom::value),
-             "who may raid the channel, and the channels it blocked from raiding");
-  routes.add(patch, "channels/{channel}/raid-settings", access::owner, with_env(env, set_settings),
-             "accept raids from everyone, followed or nobody");
-  routes.add(post, "channels/{channel}/raid-blocks/{other}", access::owner, block_raider(env, true),
-             "blocks a channel from raiding this one");
-  routes.add(del, "channels/{channel}/raid-blocks/{other}", access::owner, block_raider(env, false),
-             "lets a blocked channel raid again");
+  routes
+    .add(get, "channels/{channel}/raid-settings", access::owner,
+         command<raid_settings>(env, settings_json, raid_settings_atom::value),
+         "who may raid the channel, and the channels it blocked from raiding")
+    .scope = "channel:manage";
+  routes
+    .add(patch, "channels/{channel}/raid-settings", access::owner, with_env(env, set_settings),
+         "accept raids from everyone, followed or nobody")
+    .scope = "channel:manage";
+  routes
+    .add(post, "channels/{channel}/raid-blocks/{other}", access::owner, block_raider(env, true),
+         "blocks a channel from raiding this one")
+    .scope = "channel:manage";
+  routes
+    .add(del, "channels/{channel}/raid-blocks/{other}", access::owner, block_raider(env, false),
+         "lets a blocked channel raid again")
+    .scope = "channel:manage";
 }
 
 }  // namespace aethex::actors

@@ -156,14 +156,16 @@ void add_social_routes(route_table& routes, const node_env& env) {
              "notification choices for a followed channel: notify, email");
   routes.add(get, "channels/{channel}/followers", access::anyone, with_env(env, followers),
              "how many accounts follow the channel", {"follows"});
-  routes.add(
-    get, "me/following", access::user,
-    [env](route_request&& req, route_reply reply) {
-      follows_ref{env.registry, req.who.name}
-        .ask(get_atom::value)
-        .then(*env.sys, answer<follows_view>(std::move(reply), following_json));
-    },
-    "the channels the signed-in account follows, oldest first");
+  routes
+    .add(
+      get, "me/following", access::user,
+      [env](route_request&& req, route_reply reply) {
+        follows_ref{env.registry, req.who.name}
+          .ask(get_atom::value)
+          .then(*env.sys, answer<follows_view>(std::move(reply), following_json));
+      },
+      "the channels the signed-in account follows, oldest first")
+    .scope = "user:read";
 }
 
 }  // namespace aethex::actors

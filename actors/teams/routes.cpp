@@ -197,8 +197,10 @@ void add_team_routes(route_table& routes, const node_env& env) {
              "kicks a member (captain) or leaves (self); 409 roster_locked during a tournament");
   routes.add(post, "teams/{team}/captain", access::user, with_env(env, hand_over),
              "hands captaincy over to a member (captain)");
-  routes.add(get, "me/teams", access::user, with_env(env, my_teams),
-             "the caller's teams and open invites");
+  routes
+    .add(get, "me/teams", access::user, with_env(env, my_teams),
+         "the caller's teams and open invites")
+    .scope = "user:read";
 }
 
 }  // namespace aethex::actors

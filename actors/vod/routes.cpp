@@ -393,8 +393,10 @@ void add_vod_routes(route_table& routes, const node_env& env) {
              "count one view of a VOD");
   routes.add(put, "vods/{id}/progress", access::user, with_env(env, store_progress),
              "remember where the signed-in user stopped: {position_s}");
-  routes.add(get, "me/continue-watching", access::user, with_env(env, continue_watching),
-             "VODs the signed-in user stopped in, most recent first (at most 20)");
+  routes
+    .add(get, "me/continue-watching", access::user, with_env(env, continue_watching),
+         "VODs the signed-in user stopped in, most recent first (at most 20)")
+    .scope = "user:read";
   routes.add(get, "vods/{id}/chat", access::anyone, with_caller(env, with_env(env, chat_replay)),
              "the channel's chat during a VOD: ?from_s=&to_s= (at most 600 s)");
   routes.add(get, "vod-storage", access::admin, with_env(env, storage_figures),

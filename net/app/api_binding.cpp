@@ -1,6 +1,9 @@
 #include "net/app/api_binding.hpp"
 
 #include <chrono>
+#include <list>
+#include <mutex>
+#include <unordered_map>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -71,6 +74,59 @@ std::string address_of(const std::string& peer) {
 
 }  // namespace
 
+// Fixed one-minute windows per OAuth client id, at most `max_apps` tracked (the app whose window
+// started first is forgotten when more arrive), so a flood of apps cannot grow it.
+class app_rate_limiter {
+ public:
+  struct verdict {
+    bool allowed = true;
+    unsigned limit = 0;
+    unsigned remaining = 0;
+    unsigned reset_s = 0;  // until the window ends
+  };
+
+  explicit app_rate_limiter(unsigned limit) : limit_(limit) {}
+
+  verdict admit(const std::string& client) {
+    using clock = std::chrono::steady_clock;
+    auto now = clock::now();
+    std::lock_guard lock(mutex_);
+    while (!windows_.empty() && now - windows_.front().start >= window) {
+      index_.erase(windows_.front().client);
+      windows_.pop_front();
+    }
+    auto it = index_.find(client);
+    if (it == index_.end()) {
+      if (windows_.size() >= max_apps) {
+        index_.erase(windows_.front().client);
+        windows_.pop_front();
+      }
+      windows_.push_back({client, now, 0});
+      it = index_.emplace(client, std::prev(windows_.end())).first;
+    }
+    auto& w = *it->second;
+    auto left = std::chrono::ceil<std::chrono::seconds>(w.start + window - now).count();
+    verdict v{w.count < limit_, limit_, 0, static_cast<unsigned>(std::max<long long>(1, left))};
+    if (v.allowed)
+      ++w.count;
+    v.remaining = limit_ - w.count;
+    return v;
+  }
+
+ private:
+  struct entry {
+    std::string client;
+    std::chrono::steady_clock::time_point start;
+    unsigned count = 0;
+  };
+  static constexpr auto window = std::chrono::seconds(60);
+  static constexpr std::size_t max_apps = 10'000;
+  const unsigned limit_;
+  std::mutex mutex_;
+  std::list<entry> windows_;  // oldest window first
+  std::unordered_map<std::string, std::list<entry>::iterator> index_;
+};
+
 net::http::response error_response_of(const caf::error& err) {
   auto code = code_of(err);
   auto res = net::http::error_response(http_status_of(code), reason_of(err), message_of(err));
@@ -82,7 +138,8 @@ net::http::response error_response_of(const caf::error& err) {
 api_binding::api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer,
                          std::shared_ptr<response_cache> cache)
     : table_(std::move(table)), resolve_bearer_(std::move(resolve_bearer)),
-      cache_(std::move(cache)) {
+      cache_(std::move(cache)),
+      app_limits_(std::make_shared<app_rate_limiter>(app_requests_per_minute)) {
   if (cache_)
     cache_->track(table_);
   for (auto& route : table_.routes) {
@@ -149,8 +206,9 @@ void api_binding::operator()(const net::http::request& req, std::string_view pat
     };
   }
   auto& route = *chosen->route;
+  // An app's token is counted against its rate limit on every answer, so it skips the cache.
   if (!cache_ || route.method != http_method::get || route.need != access::anyone ||
-      route.cached_until.empty())
+      route.cached_until.empty() || actors::app_access_token_shape(request.bearer))
     return run(*chosen, std::move(request), std::move(respond));
   // A cached route: a 200 whose ETag the client already has becomes a bodiless 304.
   auto send = [respond = std::move(respond),
@@ -181,24 +239,76 @@ void api_binding::run(const compiled_route& match, actors::route_request&& req,
   // A write this node answered invalidates every cached answer before the client hears of it,
   // so the client's next read sees it.
   auto cache = match.route->method == http_method::get ? nullptr : cache_;
-  authorize(match, std::move(req),
-            [respond = std::move(respond), cache](caf::expected<actors::route_response> res) {
-              if (!res)
-                return respond(error_response_of(res.error()));
-              if (cache && res->status < 300)
-                cache->invalidate_all();
-              auto out = net::http::json_response(res->status, std::move(res->body));
-              if (!res->content_type.empty())
-                out.set(bhttp::field::content_type, res->content_type);
-              if (!res->cache_control.empty())
-                out.set(bhttp::field::cache_control, res->cache_control);
-              respond(std::move(out));
-            });
+  auto extra = std::make_shared<extra_headers::element_type>();
+  authorize(
+    match, std::move(req),
+    [respond = std::move(respond), cache, extra](caf::expected<actors::route_response> res) {
+      auto add_extra = [&extra](net::http::response& out) {
+        for (auto& [name, value] : *extra)
+          out.set(name, value);
+      };
+      if (!res) {
+        auto out = error_response_of(res.error());
+        add_extra(out);
+        return respond(std::move(out));
+      }
+      if (cache && res->status < 300)
+        cache->invalidate_all();
+      auto out = net::http::json_response(res->status, std::move(res->body));
+      if (!res->content_type.empty())
+        out.set(bhttp::field::content_type, res->content_type);
+      if (!res->cache_control.empty())
+        out.set(bhttp::field::cache_control, res->cache_control);
+      for (auto& [name, value] : res->headers)
+        out.set(name, value);
+      add_extra(out);
+      respond(std::move(out));
+    },
+    extra);
+}
+
+caf::error api_binding::admit_delegated(const actors::route& route, const runtime::principal& who,
+                                        const extra_headers& extra) const {
+  if (!who.is_delegated())
+    return caf::none;
+  auto verdict = app_limits_->admit(who.via_app);
+  extra->emplace_back("RateLimit-Limit", std::to_string(verdict.limit));
+  extra->emplace_back("RateLimit-Remaining", std::to_string(verdict.remaining));
+  extra->emplace_back("RateLimit-Reset", std::to_string(verdict.reset_s));
+  if (!verdict.allowed)
+    return make_error(errc::rate_limited, "this app made too many requests; retry later", "",
+                      verdict.reset_s);
+  if (route.need == access::anyone)
+    return caf::none;
+  if (!who.allows(route.scope))
+    return make_error(errc::forbidden,
+                      route.scope.empty() ? "this endpoint is not open to app tokens"
+                                          : "this token lacks the scope " + route.scope,
+                      "insufficient_scope");
+  // An app's own token acts for no account.
+  if (who.is_app() && (route.need == access::user || route.need == access::owner))
+    return make_error(errc::forbidden, "this endpoint acts for an account; an app token has none",
+                      "insufficient_scope");
+  return caf::none;
 }
 
 void api_binding::authorize(const compiled_route& match, actors::route_request&& req,
-                            actors::route_reply reply) const {
+                            actors::route_reply reply, extra_headers extra) const {
   auto& route = *match.route;
+  if (route.need == access::anyone && actors::app_access_token_shape(req.bearer) &&
+      resolve_bearer_) {
+    // An app's token counts against its rate limit on public routes too; the handler still
+    // sees the anonymous principal, and a token that does not resolve counts as none.
+    auto token = req.bearer;
+    return resolve_bearer_(std::move(token),
+                           [this, &route, req = std::move(req), reply = std::move(reply),
+                            extra](caf::expected<runtime::principal> who) mutable {
+                             if (who)
+                               if (auto err = admit_delegated(route, *who, extra))
+                                 return reply(std::move(err));
+                             route.handler(std::move(req), std::move(reply));
+                           });
+  }
   if (route.need == access::anyone)
     return route.handler(std::move(req), std::move(reply));
   if (req.bearer.empty())
@@ -209,12 +319,14 @@ void api_binding::authorize(const compiled_route& match, actors::route_request&&
   if (!resolve_bearer_)
     return reply(make_error(errc::unavailable, "sign-in is not available on this node"));
   auto token = req.bearer;
-  resolve_bearer_(std::move(token), [this, &match, req = std::move(req), reply = std::move(reply)](
-                                      caf::expected<runtime::principal> who) mutable {
+  resolve_bearer_(std::move(token), [this, &match, req = std::move(req), reply = std::move(reply),
+                                     extra](caf::expected<runtime::principal> who) mutable {
     if (match.route->need == access::admin && (!who || !who->is_admin()))
       return reply(make_error(errc::unauthorized, "a valid admin token is required"));
     if (!who)
       return reply(who.error());
+    if (auto err = admit_delegated(*match.route, *who, extra))
+      return reply(std::move(err));
     if (match.route->need == access::user && who->is_admin())
       return reply(make_error(errc::forbidden, "the admin token does not belong to a user"));
     req.who = std::move(*who);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "actors/core/module.hpp"
@@ -22,6 +23,9 @@ class api_binding {
   /// ETag / If-None-Match), and every successful write invalidates it.
   api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer,
               std::shared_ptr<response_cache> cache = nullptr);
+
+  /// Requests one OAuth app may make per minute with its tokens (docs/api.md, Apps and OAuth).
+  static constexpr unsigned app_requests_per_minute = 600;
 
   /// Told of every answered request: method, route pattern, HTTP status, seconds taken.
   using request_observer =
@@ -38,12 +42,20 @@ class api_binding {
     std::vector<std::string> segments;  // literal, or "{name}" for a parameter
   };
 
+  /// Response headers the binding adds to an answer (an app's RateLimit-*), filled while the
+  /// request is authorized.
+  using extra_headers = std::shared_ptr<std::vector<std::pair<std::string, std::string>>>;
+
   /// Runs the route (authorize) and answers with its response or error.
   void run(const compiled_route& match, actors::route_request&& req,
            net::http::respond_fn respond) const;
   /// Resolves the caller and checks the route's access, then admit()s.
   void authorize(const compiled_route& match, actors::route_request&& req,
-                 actors::route_reply reply) const;
+                 actors::route_reply reply, extra_headers extra) const;
+  /// A delegated caller (an OAuth app's token): its scope for the route and its app's rate
+  /// limit; none when it may go on (the RateLimit-* headers are then in `extra`).
+  caf::error admit_delegated(const actors::route& route, const runtime::principal& who,
+                             const extra_headers& extra) const;
   /// Runs the owner check of an owner route, then the handler.
   void admit(const compiled_route& match, actors::route_request&& req,
              actors::route_reply reply) const;
@@ -53,6 +65,7 @@ class api_binding {
   actors::bearer_resolver resolve_bearer_;
   request_observer observer_;
   std::shared_ptr<response_cache> cache_;
+  std::shared_ptr<class app_rate_limiter> app_limits_;
 };
 
 /// A domain error as the JSON error response (with Retry-After when the error says when).

@@ -219,7 +219,7 @@ void add_node_routes(actors::route_table& routes, const node_route_context& ctx)
     [document](actors::route_request&&, route_reply reply) {
       reply(route_response{200, *document});
     },
-    "this API's OpenAPI 3.0 description");
+    "this API's OpenAPI 3.1 description");
   *document = openapi_document(routes).dump();
 }
 

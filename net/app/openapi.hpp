@@ -8,8 +8,9 @@
 
 namespace aethex::app {
 
-/// An OpenAPI 3.0 document: one operation per route, with its path parameters, whether it
-/// needs a bearer token (and which principal, as x-aethex-access), and the JSON error body.
+/// An OpenAPI 3.1 document: one operation per route, with its path parameters, its tag (first
+/// path segment), whether it needs a bearer token (and which principal, as x-aethex-access), the
+/// OAuth scope an app's token needs (oauth2 security and x-aethex-scope), and the error body.
 nlohmann::json openapi_document(const actors::route_table& routes);
 
 }  // namespace aethex::app

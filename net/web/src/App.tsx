@@ -22,6 +22,7 @@ import { PayPage } from './pay/PayPage';
 import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
 import { EsportsPages, isEsportsRoute } from './esports/EsportsPages';
+import { AppsPages, isAppsRoute } from './apps/AppsPages';
 import './discovery.css';
 
 export function App() {
@@ -57,6 +58,7 @@ export function App() {
         {route.kind === 'pay' && <PayPage key={route.checkout} checkout={route.checkout} />}
         {route.kind === 'test-cards' && <TestCardsPage />}
         {isEsportsRoute(route) && <EsportsPages route={route} />}
+        {isAppsRoute(route) && <AppsPages route={route} />}
       </div>
     </LiveProvider>
   );

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { parseTimeParam } from './vodApi';
 import { isWatchSource, type Arrival } from './watchBeats';
 import { parseEsportsRoute, type EsportsRoute } from './esports/routes';
+import { parseAppsRoute, type AppsRoute } from './apps/routes';
 
 export type Route =
   | { kind: 'home' }
@@ -34,6 +35,8 @@ export type Route =
   | { kind: 'test-cards' }
   /** Tournaments, teams, leaderboards and player stats (esports/routes.ts). */
   | EsportsRoute
+  /** Developer pages, the OAuth consent page and the API reference (apps/routes.ts). */
+  | AppsRoute
   | { kind: 'not_found'; path: string };
 
 export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign' | 'chat' | 'polls' | 'predictions' | 'hype_train' | 'now_playing' | 'goals';
@@ -54,6 +57,8 @@ export function parseRoute(path: string): Route {
   if (parts.length === 0) return { kind: 'home' };
   const esports = parseEsportsRoute(parts, queryOf(path));
   if (esports) return esports;
+  const apps = parseAppsRoute(parts, queryOf(path));
+  if (apps) return apps;
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
   if (parts.length === 1 && (parts[0] === 'admin' || parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox' || parts[0] === 'clips'))

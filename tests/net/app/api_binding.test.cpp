@@ -151,7 +151,7 @@ TEST_CASE("the OpenAPI description lists every route with its parameters and acc
   table.add(http_method::patch, "things/{thing}", access::owner, echo(), "change a thing");
   table.add(http_method::post, "admin/run", access::admin, echo(), "run");
   auto doc = app::openapi_document(table);
-  CHECK(doc["openapi"] == "3.0.3");
+  CHECK(doc["openapi"] == "3.1.0");
   auto& thing = doc["paths"]["/things/{thing}"];
   CHECK(thing["get"]["summary"] == "one thing");
   CHECK(thing["get"]["parameters"][0]["name"] == "thing");
@@ -190,4 +190,60 @@ TEST_CASE("a route sees the request headers it names, and no others") {
   auto& parameter = doc["paths"]["/hook"]["post"]["parameters"][0];
   CHECK(parameter["name"] == "stripe-signature");
   CHECK(parameter["in"] == "header");
+}
+
+TEST_CASE("OAuth tokens: scopes, app tokens on account routes, rate limit headers and 429") {
+  // "aexa_u" is alice's token granted to app c1 with user:read; "aexa_a" is app c2's own token
+  // with channel:manage (the shapes of actors/apps, resolved by this fake).
+  auto resolver = [](std::string token,
+                     std::function<void(caf::expected<runtime::principal>)> done) {
+    if (token == "aexa_u")
+      return done(runtime::principal::delegated_user("alice", "c1", {"user:read"}));
+    if (token == "aexa_a")
+      return done(runtime::principal::app("c2", {"channel:manage"}));
+    fake_resolver(std::move(token), std::move(done));
+  };
+  actors::route_table table;
+  table.add(http_method::get, "me", access::user, echo()).scope = "user:read";
+  table.add(http_method::patch, "me", access::user, echo());
+  table.add(http_method::patch, "channels/{c}", access::signed_in, echo()).scope = "channel:manage";
+  table.add(http_method::get, "account", access::user, echo()).scope = "channel:manage";
+  table.add(http_method::get, "public", access::anyone, echo());
+  app::api_binding binding{std::move(table), resolver};
+  auto send = [&](bhttp::verb verb, const std::string& path, const std::string& token) {
+    net::http::request req{verb, "/api/v1/" + path, 11};
+    req.set(bhttp::field::authorization, "Bearer " + token);
+    std::optional<net::http::response> answer;
+    binding(req, path, "", "127.0.0.1:5000",
+            [&answer](net::http::response res) { answer = std::move(res); });
+    REQUIRE(answer);
+    return std::move(*answer);
+  };
+  auto code_of_answer = [](const net::http::response& res) {
+    return json::parse(res.body().str())["error"]["code"].get<std::string>();
+  };
+
+  auto me = send(bhttp::verb::get, "me", "aexa_u");
+  CHECK(me.result_int() == 200);
+  CHECK(me["RateLimit-Limit"] == std::to_string(app::api_binding::app_requests_per_minute));
+  CHECK(me["RateLimit-Remaining"] == std::to_string(app::api_binding::app_requests_per_minute - 1));
+  CHECK(std::stoi(std::string{me["RateLimit-Reset"]}) > 0);
+  auto unscoped = send(bhttp::verb::patch, "me", "aexa_u");  // a route with no scope
+  CHECK(unscoped.result_int() == 403);
+  CHECK(code_of_answer(unscoped) == "insufficient_scope");
+  CHECK_FALSE(unscoped["RateLimit-Remaining"].empty());  // errors carry the headers too
+  CHECK(send(bhttp::verb::patch, "channels/x", "aexa_u").result_int() == 403);  // other scope
+  CHECK(send(bhttp::verb::patch, "channels/x", "aexa_a").result_int() == 200);
+  auto account = send(bhttp::verb::get, "account", "aexa_a");  // app tokens have no account
+  CHECK(account.result_int() == 403);
+  CHECK(code_of_answer(account) == "insufficient_scope");
+  CHECK(send(bhttp::verb::get, "me", "user-alice")["RateLimit-Limit"].empty());  // first party
+  // Public routes count app tokens too; the 601st request of a minute is refused.
+  for (unsigned i = 3; i < app::api_binding::app_requests_per_minute; ++i)
+    REQUIRE(send(bhttp::verb::get, "public", "aexa_u").result_int() == 200);
+  auto over = send(bhttp::verb::get, "public", "aexa_u");
+  CHECK(over.result_int() == 429);
+  CHECK(over["RateLimit-Remaining"] == "0");
+  CHECK(std::stoi(std::string{over[bhttp::field::retry_after]}) > 0);
+  CHECK(send(bhttp::verb::get, "public", "aexa_a").result_int() == 200);  // per app
 }
