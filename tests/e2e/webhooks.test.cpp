@@ -45,7 +45,9 @@ std::vector<json> records_at(const std::filesystem::path& file, const std::strin
 }
 
 std::string webhook_status(const test_node& node, const std::string& admin, const std::string& id) {
-  for (auto& w : api_ok(node, "GET", "channels/nova/webhooks", admin)["webhooks"])
+  // Kept in a local: a range-for over a member of a temporary would read freed memory.
+  auto list = api_ok(node, "GET", "channels/nova/webhooks", admin);
+  for (auto& w : list["webhooks"])
     if (w["id"] == id)
       return w["status"].get<std::string>();
   return "gone";
