@@ -131,6 +131,12 @@ try {
   checks.icon_sizes = ['192x192', '512x512'].every((s) => out.icons.some((i) => i.sizes === s && i.purpose === 'any')) && out.icons.some((i) => i.purpose === 'maskable');
 
   step = 'the service worker controls the page';
+  // It controls pages from their next load (sw.ts: a playing page keeps its requests off it).
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return reg.active?.state;
+  });
+  await page.reload({ waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, null, { timeout: Math.max(timeoutMs, 30_000) });
   out.sw = await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;

@@ -7,7 +7,6 @@
 // It also shows go-live web pushes (docs/mobile.md) and opens the channel when one is clicked.
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
-import { clientsClaim } from 'workbox-core';
 import { pushNotice } from './pushNotice';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
@@ -15,8 +14,18 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: str
 /** Paths no route of this worker answers, navigations included (matched against the path). */
 const NETWORK_ONLY = /^\/(api|ws|hls|llhls|vod|thumb|clips\/|embed|overlay|metrics|oauth\/token)/;
 
+// A new worker takes over at once, but a page is controlled only from its next load: a page
+// that is already playing keeps its requests off the worker.
 self.skipWaiting();
-clientsClaim();
+
+// Where the browser supports static routing (Chromium 123+), media, API and socket paths never
+// reach the worker at all, not even as a fetch event it ignores.
+type RouterRule = { condition: { urlPattern: string }; source: 'network' };
+self.addEventListener('install', (event) => {
+  const e = event as ExtendableEvent & { addRoutes?: (rules: RouterRule[]) => Promise<void> };
+  const prefixes = ['/api/*', '/ws*', '/hls/*', '/llhls*', '/vod/*', '/thumb/*', '/clips/*', '/embed/*', '/overlay/*'];
+  if (e.addRoutes) e.waitUntil(e.addRoutes(prefixes.map((p) => ({ condition: { urlPattern: p }, source: 'network' }))).catch(() => undefined));
+});
 cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST);
 
