@@ -54,6 +54,8 @@ export function AuthorizePage({ request }: { request: AuthorizeRequest }) {
   }
 
   const requested = request.scope.split(' ').filter((s) => s.length > 0);
+  // The node checks it again; a URI the app did not register is never offered a redirect.
+  const unknownRedirect = app !== null && !app.redirect_uris.includes(request.redirect_uri);
   return (
     <main class="apps-page" id="authorize-page">
       <section class="apps-card apps-consent">
@@ -63,6 +65,11 @@ export function AuthorizePage({ request }: { request: AuthorizeRequest }) {
         {app && (
           <p class="muted">
             An app by {app.owner}. You are signed in as <strong>{session!.username}</strong>.
+          </p>
+        )}
+        {unknownRedirect && (
+          <p class="apps-error" role="alert" id="authorize-bad-redirect">
+            This request names a redirect URI the app did not register; it cannot be authorized.
           </p>
         )}
         {error && (
@@ -81,10 +88,10 @@ export function AuthorizePage({ request }: { request: AuthorizeRequest }) {
         </ul>
         <p class="muted">It will be sent to {request.redirect_uri}</p>
         <div class="apps-actions">
-          <button type="button" class="btn btn-primary" id="authorize-allow" disabled={busy || !app} onClick={() => answer(true)}>
+          <button type="button" class="btn btn-primary" id="authorize-allow" disabled={busy || !app || unknownRedirect} onClick={() => answer(true)}>
             Allow
           </button>
-          <button type="button" class="btn" id="authorize-deny" disabled={busy || !app} onClick={() => answer(false)}>
+          <button type="button" class="btn" id="authorize-deny" disabled={busy || !app || unknownRedirect} onClick={() => answer(false)}>
             Deny
           </button>
         </div>
