@@ -44,6 +44,10 @@ class webhooks_domain final : public domain_module {
       }));
   }
 
+  void add_console(console::adapter_table& adapters) const override {
+    adapters.add(webhooks_adapter());
+  }
+
   void start(node_env& env) const override {
     std::lock_guard lock(slot_->mutex);
     slot_->registry = env.registry.address();

@@ -253,11 +253,12 @@ caf::expected<actors::outbound_response> perform_request(const actors::outbound_
   return response;
 }
 
-outbound_http::outbound_http(std::size_t max_queued, long timeout_s)
+outbound_http::outbound_http(std::size_t max_queued, long timeout_s, std::size_t workers)
     : max_queued_(max_queued), timeout_s_(timeout_s) {
-  // Before the worker exists: libcurl's global setup is not safe to race.
+  // Before the workers exist: libcurl's global setup is not safe to race.
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  worker_ = std::thread{[this] { run(); }};
+  for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i)
+    workers_.emplace_back([this] { run(); });
 }
 
 outbound_http::~outbound_http() {
@@ -271,8 +272,9 @@ void outbound_http::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (worker_.joinable() && worker_.get_id() != std::this_thread::get_id())
-    worker_.join();
+  for (auto& worker : workers_)
+    if (worker.joinable() && worker.get_id() != std::this_thread::get_id())
+      worker.join();
 }
 
 void outbound_http::send(actors::outbound_request request, outbound_done done) {

@@ -1,8 +1,10 @@
-// The node's outbound HTTP transport (node_env::send_http): libcurl on one worker thread of its
-// own, so a slow or absent server never holds up an actor. The queue is bounded: a request that
-// does not fit is answered at once with an error rather than queued without end. Every request
-// has a 30 s timeout, verifies TLS, speaks http/https only and follows no redirect. Nothing of a
-// request (its headers carry API keys) is logged.
+// The node's outbound HTTP transport (node_env::send_http): libcurl on a few worker threads of
+// its own, so a slow or absent server never holds up an actor, and one webhook receiver that
+// takes its whole timeout does not hold up a payment provider's call behind it. The queue is
+// bounded: a request that does not fit is answered at once with an error rather than queued
+// without end. Every request has a timeout (30 s, or the request's own), verifies TLS, speaks
+// http/https only and follows no redirect; public_only requests reach public addresses only.
+// Nothing of a request (its headers carry API keys) is logged.
 #pragma once
 
 #include <condition_variable>
@@ -12,6 +14,7 @@
 #include <mutex>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <caf/expected.hpp>
 
@@ -23,7 +26,8 @@ using outbound_done = std::function<void(caf::expected<actors::outbound_response
 
 class outbound_http {
  public:
-  explicit outbound_http(std::size_t max_queued = 1000, long timeout_s = 30);
+  explicit outbound_http(std::size_t max_queued = 1000, long timeout_s = 30,
+                         std::size_t workers = 4);
   ~outbound_http();  // stop()
   outbound_http(const outbound_http&) = delete;
   outbound_http& operator=(const outbound_http&) = delete;
@@ -45,7 +49,7 @@ class outbound_http {
   std::condition_variable wake_;
   std::deque<std::pair<actors::outbound_request, outbound_done>> queue_;
   bool stopping_ = false;
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 /// One request, sent now on the calling thread (the worker's step; tests call it too).
