@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/messages', id: 'nav-menu-messages', label: 'Messages' },
   { href: '/inbox', id: 'nav-menu-inbox', label: 'Inbox' },
   { href: '/dashboard', id: 'nav-menu-dashboard', label: 'Creator dashboard' },
+  { href: '/developers', id: 'nav-menu-developers', label: 'Developers' },
 ];
 
 export function AccountMenu({ username }: { username: string }) {
