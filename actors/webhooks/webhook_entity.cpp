@@ -140,6 +140,9 @@ caf::result<std::string> create(webhooks_actor* self, const std::string& type,
     return make_error(errc::forbidden, "a channel may have at most " +
                                          std::to_string(wh::limits::subscriptions) +
                                          " webhook subscriptions");
+  for (const auto& [id, existing] : st.book.subscriptions())
+    if (existing.type == type && existing.url == url)
+      return make_error(errc::conflict, "webhook '" + id + "' already sends " + type + " there");
   wh::subscription sub;
   sub.id = runtime::random_hex(8);
   sub.type = type;

@@ -28,7 +28,8 @@ using webhook_tick_atom = caf::atom_constant<caf::atom("whtick")>;
 ///                                              type (public_event JSON, catalogue.hpp)
 ///  (webhook_create_atom, type, url)         -> {"id","type","url","status","secret",…}: the
 ///                                              secret shown once; the verification goes out |
-///                                              forbidden (too many)
+///                                              forbidden (too many) | conflict (same type
+///                                              and URL exists)
 ///  (webhook_list_atom)                      -> {"webhooks":[…]} (no secrets)
 ///  (webhook_delete_atom, id)                -> {"deleted": id} | not_found
 ///  (webhook_log_atom, id)                   -> {"deliveries":[…]} newest first | not_found

@@ -182,6 +182,9 @@ TEST_CASE("webhooks: challenge, signed deliveries, retries on the test clock, re
   CHECK(api_step(node, "POST", "channels/nova/webhooks", admin,
                  {{"type", "chat.message"}, {"url", "ftp://example.org/"}})
           .status == 400);
+  CHECK(api_step(node, "POST", "channels/nova/webhooks", admin,
+                 {{"type", "channel.follow"}, {"url", base + "/ok/follow"}})
+          .status == 409);
   CHECK(api_step(node, "POST", "channels/nova/webhooks", ada,
                  {{"type", "chat.message"}, {"url", base + "/ok/x"}})
           .status == 403);
