@@ -33,6 +33,10 @@ std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_
 /// oauth/introspect, oauth/revoke.
 void add_app_routes(route_table& routes, const node_env& env);
 
+/// app/<client id> (get) and developer/<user> (list) in the console.
+console::adapter app_adapter();
+console::adapter developer_adapter();
+
 /// Wraps env.resolve_bearer (the identity module's): "aexa_" tokens resolve to the delegated
 /// user or the app through app/<client id>; every other token goes on to the wrapped resolver.
 void wrap_bearer_resolver(node_env& env);

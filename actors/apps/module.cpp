@@ -41,6 +41,11 @@ class apps_domain final : public domain_module {
     add_app_kinds(kinds, *env.store, *env.clock);
   }
 
+  void add_console(console::adapter_table& adapters) const override {
+    adapters.add(app_adapter());
+    adapters.add(developer_adapter());
+  }
+
   void start(node_env& env) const override { wrap_bearer_resolver(env); }
 
   void add_routes(route_table& routes, const node_env& env) const override {

@@ -149,6 +149,13 @@ TEST_CASE("apps are registered with a secret shown once, listed, bounded and own
   CHECK(t.node
           .call(post, "apps", oauth_alice, json{{"name", ""}, {"redirect_uris", {oauth_redirect}}})
           .error == errc::invalid_argument);
+  auto console = t.node.console("app", t.client_id, "get");
+  REQUIRE(console);
+  CHECK((*console)["owner"] == "alice");
+  CHECK(console->dump().find("secret") == std::string::npos);
+  auto listed = t.node.console("developer", "alice", "list");
+  REQUIRE(listed);
+  CHECK(listed->size() == 1);
   CHECK(t.node.call(post, "apps/" + t.client_id + "/secret", oauth_bob).error == errc::forbidden);
   CHECK(t.node.call(del, "apps/" + t.client_id, oauth_bob).error == errc::forbidden);
   for (std::size_t i = 1; i < apps_limits::per_user; ++i)
