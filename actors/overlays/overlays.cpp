@@ -38,6 +38,17 @@ inline void from_json(const json& j, now_playing& e) {
   e.artist = j.value("artist", "");
 }
 
+/// The follower goal the goals overlay shows beside the tip campaign (0: none).
+struct goals {
+  static constexpr std::string_view type = "overlays.goals";
+  static constexpr std::uint32_t schema = 1;
+  std::int64_t followers = 0;
+};
+inline void to_json(json& j, const goals& e) { j = json{{"followers", e.followers}}; }
+inline void from_json(const json& j, goals& e) {
+  e.followers = j.value("followers", std::int64_t{0});
+}
+
 }  // namespace overlays_ev
 
 namespace {
@@ -46,13 +57,15 @@ using json = nlohmann::json;
 
 struct overlays_state {
   static constexpr std::string_view kind = "overlays";
-  using events = event_list<overlays_ev::token, overlays_ev::now_playing>;
+  using events = event_list<overlays_ev::token, overlays_ev::now_playing, overlays_ev::goals>;
 
   std::string overlay_token;  // empty until the owner first asks
   overlays_ev::now_playing playing;
   std::int64_t playing_at_ms = 0;
+  overlays_ev::goals goal;
 
   void apply(const overlays_ev::token& e, const event_meta&) { overlay_token = e.value; }
+  void apply(const overlays_ev::goals& e, const event_meta&) { goal = e; }
   void apply(const overlays_ev::now_playing& e, const event_meta& meta) {
     playing = e;
     playing_at_ms = meta.timestamp_ms;
@@ -66,6 +79,37 @@ json playing_json(const overlays_state& st) {
     return nullptr;
   return json{
     {"title", st.playing.title}, {"artist", st.playing.artist}, {"at_ms", st.playing_at_ms}};
+}
+
+json goals_json(const overlays_state& st) {
+  return json{{"followers", st.goal.followers > 0 ? json(st.goal.followers) : json(nullptr)}};
+}
+
+// {"followers": n | null}: the follower goal (null or 0 clears it); relayed to the room so open
+// goals overlays move their bar's end at once.
+caf::result<std::string> set_goals(overlays_actor* self, const std::string& text) {
+  auto& st = self->state;
+  st.touch();
+  auto j = json::parse(text, nullptr, false);
+  if (!j.is_object())
+    return make_error(errc::invalid_json, "the body must be a JSON object");
+  overlays_ev::goals next;
+  for (auto& [key, value] : j.items()) {
+    if (key != "followers")
+      return make_error(errc::invalid_argument, "unknown field '" + key + "'");
+    if (value.is_null())
+      continue;
+    if (!value.is_number_integer() || value.get<std::int64_t>() < 0 ||
+        value.get<std::int64_t>() > overlay_limits::max_goal)
+      return make_error(errc::invalid_argument, "followers is a whole number, 0 to 100000000");
+    next.followers = value.get<std::int64_t>();
+  }
+  if (auto err = st.emit(next))
+    return err;
+  auto frame = goals_json(st);
+  frame["type"] = "overlay_goals";
+  entity_ref<chat_protocol>{st.registry(), st.id()}.tell(chat_relay_atom::value, frame.dump());
+  return goals_json(st).dump();
 }
 
 caf::result<std::string> issue_token(overlays_actor* self) {
@@ -135,13 +179,19 @@ caf::behavior overlays_behavior(overlays_actor* self, caf::actor registry,
                                                           "this overlay link is not valid "
                                                           "(the token is wrong or was rotated)",
                                                           "overlay_token")});
-      return st.answer_read(self, json{{"now_playing", playing_json(st)}}.dump());
+      return st.answer_read(
+        self, json{{"now_playing", playing_json(st)}, {"goals", goals_json(st)}}.dump());
     },
     [self](overlays_playing_atom) -> std::string {
       auto& st = self->state;
       return st.answer_read(self, playing_json(st).dump());
     },
     [self](overlays_set_playing_atom, const std::string& body) { return set_playing(self, body); },
+    [self](overlays_goals_atom) -> std::string {
+      auto& st = self->state;
+      return st.answer_read(self, goals_json(st).dump());
+    },
+    [self](overlays_set_goals_atom, const std::string& body) { return set_goals(self, body); },
     self->state.stop_on_request(self),
     [self](idle_check_atom) { self->state.idle_check(self); },
   };

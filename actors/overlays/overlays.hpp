@@ -10,10 +10,11 @@
 // the stream key), compared in constant time, never logged and never shown in the console.
 //
 // Events: overlays.token {token} (issued on the owner's first read, or rotated),
-// overlays.now_playing {title, artist} (both empty: cleared).
+// overlays.now_playing {title, artist} (both empty: cleared), overlays.goals {followers} (0: none).
 //
 // Frames to the channel's chat room (chat_relay_atom): {"type":"now_playing","title","artist",
-// "at_ms"} on every change, so open now_playing overlays update live.
+// "at_ms"} on every change, so open now_playing overlays update live; {"type":"overlay_goals",
+// "followers"} when the follower goal changes.
 #pragma once
 
 #include <array>
@@ -34,6 +35,8 @@ using overlays_rotate_atom = caf::atom_constant<caf::atom("ovrotate")>;
 using overlays_check_atom = caf::atom_constant<caf::atom("ovcheck")>;
 using overlays_playing_atom = caf::atom_constant<caf::atom("ovplaying")>;
 using overlays_set_playing_atom = caf::atom_constant<caf::atom("ovplayset")>;
+using overlays_goals_atom = caf::atom_constant<caf::atom("ovgoals")>;
+using overlays_set_goals_atom = caf::atom_constant<caf::atom("ovgoalset")>;
 
 /// One overlay: its kind (the URL's last segment), the browser-source size OBS should use, and
 /// its title in the dashboard.
@@ -52,7 +55,7 @@ inline constexpr std::array<overlay_kind, 7> overlay_kinds{{
   {"predictions", 800, 600, "Predictions"},
   {"hype_train", 1280, 200, "Hype train"},
   {"now_playing", 800, 160, "Now playing"},
-  {"goals", 1280, 160, "Goals"},
+  {"goals", 1280, 260, "Goals"},
 }};
 
 const overlay_kind* find_overlay_kind(std::string_view kind);
@@ -61,14 +64,18 @@ struct overlay_limits {
   static constexpr std::size_t token_bytes = 32;  // 64 hex characters
   static constexpr std::size_t max_title = 120;   // code points, now playing
   static constexpr std::size_t max_artist = 120;
+  static constexpr std::int64_t max_goal = 100'000'000;  // followers
 };
 
 /// Protocol of overlays/<channel>; JSON text in and out. The caller checked who asks.
 ///  (overlays_token_atom)            -> {"token"}: the owner's view; issues one the first time
 ///  (overlays_rotate_atom)           -> {"token"}: a new one; the old one stops working
-///  (overlays_check_atom, token)     -> {"now_playing": {...}|null} | forbidden (wrong or none)
+///  (overlays_check_atom, token)     -> {"now_playing": {...}|null, "goals": {"followers"}}
+///                                      | forbidden (wrong or none)
 ///  (overlays_playing_atom)          -> {"title","artist","at_ms"} or null
 ///  (overlays_set_playing_atom, body)-> the same after the change | invalid_argument
+///  (overlays_goals_atom)            -> {"followers": n|null}: the goals overlay's follower goal
+///  (overlays_set_goals_atom, body)  -> the same after the change | invalid_argument
 struct overlays_protocol {
   static constexpr std::string_view kind = "overlays";
   static std::string reply_to(overlays_token_atom);
@@ -76,6 +83,8 @@ struct overlays_protocol {
   static std::string reply_to(overlays_check_atom, std::string token);
   static std::string reply_to(overlays_playing_atom);
   static std::string reply_to(overlays_set_playing_atom, std::string body);
+  static std::string reply_to(overlays_goals_atom);
+  static std::string reply_to(overlays_set_goals_atom, std::string body);
 };
 
 void add_overlays_kind(runtime::entity_kinds& kinds, storage::event_store& store,

@@ -87,6 +87,18 @@ void get_playing(const node_env& env, route_request&& req, route_reply reply) {
     .then(*env.sys, pass_json_text(reply));
 }
 
+void get_goals(const node_env& env, route_request&& req, route_reply reply) {
+  overlays_ref{env.registry, req.param("channel")}
+    .ask(overlays_goals_atom::value)
+    .then(*env.sys, pass_json_text(reply));
+}
+
+void put_goals(const node_env& env, route_request&& req, route_reply reply) {
+  overlays_ref{env.registry, req.param("channel")}
+    .ask(overlays_set_goals_atom::value, std::move(req.body))
+    .then(*env.sys, pass_written_json_text(env, reply));
+}
+
 void put_playing(const node_env& env, route_request&& req, route_reply reply) {
   overlays_ref{env.registry, req.param("channel")}
     .ask(overlays_set_playing_atom::value, std::move(req.body))
@@ -113,7 +125,8 @@ void check_overlay(const node_env& env, route_request&& req, route_reply reply) 
                                            {"title", kind->title},
                                            {"width", kind->width},
                                            {"height", kind->height},
-                                           {"now_playing", answer.value("now_playing", json{})}}));
+                                           {"now_playing", answer.value("now_playing", json{})},
+                                           {"goals", answer.value("goals", json{})}}));
     });
 }
 
@@ -136,6 +149,14 @@ void add_overlays_routes(route_table& routes, const node_env& env) {
   routes
     .add(http_method::put, "channels/{channel}/overlays/now-playing", access::owner,
          with_env(env, put_playing), "set the now-playing line {title, artist?}; empty clears")
+    .scope = "channel:manage";
+  routes
+    .add(http_method::get, "channels/{channel}/overlays/goals", access::owner,
+         with_env(env, get_goals), "the goals overlay's follower goal {followers} (null: none)")
+    .scope = "channel:manage";
+  routes
+    .add(http_method::put, "channels/{channel}/overlays/goals", access::owner,
+         with_env(env, put_goals), "set the follower goal {followers: 0-100000000 | null}")
     .scope = "channel:manage";
   routes.add(http_method::get, "overlays/{channel}/{kind}", access::anyone,
              with_env(env, check_overlay),

@@ -2,9 +2,9 @@
 // dashboard lists every overlay URL and "Copy to OBS" puts one on the clipboard; every overlay
 // (chat, alerts, polls, predictions, hype_train, now_playing, goals) renders with the channel's
 // token, transparent, at its OBS size (a screenshot each); a wrong token is refused; a chat message
-// sent over the WebSocket, a poll started over the API and "now playing" set in the dashboard
-// appear live; after "Rotate token" the old URL is refused. Afterwards the API confirms the
-// rotation and the now-playing line.
+// sent over the WebSocket, a poll started over the API, "now playing" and a follower goal set in
+// the dashboard appear live; after "Rotate token" the old URL is refused. Afterwards the API
+// confirms the rotation and the now-playing line.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -57,6 +57,8 @@ TEST_CASE("every OBS overlay renders with the channel's token and follows the ch
   REQUIRE(after.status == 200);
   CHECK(after.body["token"] != old_token);
   CHECK(after.body["now_playing"]["title"] == "Midnight City");
+  auto goals = api_call(node, "GET", "/api/v1/channels/nova/overlays/goals", nullptr, owner);
+  CHECK(goals.body["followers"] == 10);
   auto refused = api_call(node, "GET", "/api/v1/overlays/nova/chat?token=" + old_token, nullptr,
                           "");
   CHECK(refused.status == 403);

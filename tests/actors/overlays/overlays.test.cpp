@@ -148,3 +148,32 @@ TEST_CASE("now playing: bounded, cleared by an empty title, and sent to the room
   CHECK(frame["title"] == "");
   CHECK(t.check("now_playing", token).body["now_playing"].is_null());
 }
+
+TEST_CASE("the follower goal: owner-set, bounded, in the page's check, sent to the room") {
+  overlays_api t;
+  auto token = t.node.call(get, "channels/alice/overlays", alice).body["token"].get<std::string>();
+  auto put = [&](const runtime::principal& who, json body) {
+    return t.node.call(http_method::put, "channels/alice/overlays/goals", who, body);
+  };
+  CHECK(t.node.call(get, "channels/alice/overlays/goals", alice).body["followers"].is_null());
+  CHECK(put(bob, json{{"followers", 100}}).error == errc::forbidden);
+  CHECK(put(alice, json{{"followers", -1}}).error == errc::invalid_argument);
+  CHECK(put(alice, json{{"followers", 100'000'001}}).error == errc::invalid_argument);
+  CHECK(put(alice, json{{"followers", "100"}}).error == errc::invalid_argument);
+  CHECK(put(alice, json{{"subscribers", 5}}).error == errc::invalid_argument);
+  CHECK(put(alice, json{{"followers", 250}}).body["followers"] == 250);
+  json frame;
+  for (bool waiting = true; waiting && frame.is_null();)
+    t.viewer->receive(
+      [&](chat_deliver_atom, const std::string& text) {
+        auto j = json::parse(text);
+        if (j["type"] == "overlay_goals")
+          frame = j;
+      },
+      caf::after(5s) >> [&] { waiting = false; });
+  REQUIRE(frame.is_object());
+  CHECK(frame["followers"] == 250);
+  CHECK(t.check("goals", token).body["goals"]["followers"] == 250);
+  CHECK(put(alice, json{{"followers", nullptr}}).body["followers"].is_null());
+  CHECK(t.check("goals", token).body["goals"]["followers"].is_null());
+}

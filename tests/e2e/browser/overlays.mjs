@@ -6,7 +6,8 @@
 // - a wrong token shows the refusal;
 // - a chat message sent over the WebSocket appears on the chat overlay;
 // - a poll started over the API appears on the polls overlay;
-// - "now playing" set in the dashboard appears on the now_playing overlay without a reload;
+// - "now playing" set in the dashboard appears on the now_playing overlay without a reload, and
+//   a follower goal saved there on the goals overlay (beside the tip campaign);
 // - "Rotate token" in the dashboard: the old chat URL, reloaded, is refused.
 // Waits are on the pages' own state (data-state, data-testid), never on fixed sleeps.
 // Usage: node tests/e2e/browser/overlays.mjs --url http://127.0.0.1:PORT --channel NAME
@@ -135,6 +136,14 @@ try {
   await pages.now_playing.locator('[data-testid="overlay-now-playing"][data-state="playing"] [data-testid="overlay-np-title"]', { hasText: 'Midnight City' }).waitFor();
   checks.now_playing_live = (await pages.now_playing.locator('[data-testid="overlay-np-artist"]').innerText()).trim() === 'M83';
   await pages.now_playing.screenshot({ path: shot('overlay-now_playing'), omitBackground: true });
+
+  begin('a follower goal saved in the dashboard shows on the goals overlay');
+  current = pages.goals;
+  await owner.fill('[data-testid="obs-goal-followers"]', '10');
+  await owner.click('[data-testid="obs-goal-save"]');
+  await pages.goals.locator('[data-testid="overlay-follower-goal"][data-goal="10"][data-followers="0"]').waitFor();
+  checks.follower_goal_live = true;
+  await pages.goals.screenshot({ path: shot('overlay-goals'), omitBackground: true });
 
   begin('rotating the token refuses the old URL');
   current = owner;

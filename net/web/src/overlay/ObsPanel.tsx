@@ -5,7 +5,7 @@
 // docs/obs.md says how to add them in OBS.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { fetchOverlays, rotateOverlayToken, sceneCollection, setNowPlaying, type OverlayList } from './obsApi';
+import { fetchFollowerGoal, fetchOverlays, rotateOverlayToken, sceneCollection, setFollowerGoal, setNowPlaying, type OverlayList } from './obsApi';
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -23,6 +23,8 @@ export function ObsPanel({ channel, token }: { channel: string; token: string })
   const [confirming, setConfirming] = useState(false);
   const [title, setTitle] = useState('');
   const [artist, setArtist] = useState('');
+  const [goal, setGoal] = useState('');
+  const [goalSaved, setGoalSaved] = useState<number | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -34,6 +36,13 @@ export function ObsPanel({ channel, token }: { channel: string; token: string })
         setArtist(l.nowPlaying?.artist ?? '');
       })
       .catch((e: unknown) => current && setError(e instanceof ApiError ? e.message : 'could not load the overlays'));
+    fetchFollowerGoal(token, channel)
+      .then((g) => {
+        if (!current) return;
+        setGoalSaved(g);
+        setGoal(g === null ? '' : String(g));
+      })
+      .catch(() => undefined);
     return () => {
       current = false;
     };
@@ -63,6 +72,17 @@ export function ObsPanel({ channel, token }: { channel: string; token: string })
       setError(null);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : 'could not set now playing');
+    }
+  };
+
+  const saveGoal = async () => {
+    const n = goal.trim() === '' ? null : Number(goal);
+    if (n !== null && (!Number.isInteger(n) || n < 0)) return setError('the follower goal is a whole number');
+    try {
+      setGoalSaved(await setFollowerGoal(token, channel, n));
+      setError(null);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : 'could not set the follower goal');
     }
   };
 
@@ -138,6 +158,25 @@ export function ObsPanel({ channel, token }: { channel: string; token: string })
             <button type="button" class="btn" data-testid="obs-np-clear" onClick={() => void savePlaying(true)}>
               Clear
             </button>
+          </form>
+          <form
+            class="obs-goal"
+            data-testid="obs-goal"
+            data-saved={goalSaved ?? ''}
+            onSubmit={(e) => {
+              e.preventDefault();
+              void saveGoal();
+            }}
+          >
+            <h3>Follower goal</h3>
+            <label>
+              Followers{' '}
+              <input type="number" min={0} max={100000000} value={goal} data-testid="obs-goal-followers" onInput={(e) => setGoal((e.target as HTMLInputElement).value)} />
+            </label>{' '}
+            <button type="submit" class="btn btn-primary" data-testid="obs-goal-save">
+              Save
+            </button>{' '}
+            <span class="muted">The goals overlay shows it beside the tip campaign (Tips tab); empty removes it.</span>
           </form>
         </>
       )}

@@ -19,6 +19,7 @@ import { pollVisible, predictionVisible, trainVisible } from './visibility';
 import { AlertsOverlay } from '../tips/AlertsOverlay';
 import { CampaignBar } from '../tips/CampaignBar';
 import { ChatOverlay } from './ChatOverlay';
+import { GoalsOverlay } from './GoalsOverlay';
 import { NowPlayingOverlay } from './NowPlayingOverlay';
 import { checkOverlay, isOverlayKind, type NowPlaying, type OverlayKind } from './obsApi';
 import '../engagement/engagement.css';
@@ -29,7 +30,7 @@ const CHECK_RETRY_MS = 3000;
 /** An open overlay asks again this often, so a rotated token stops it without a reload. */
 const RECHECK_MS = 60_000;
 
-type Check = { state: 'checking' } | { state: 'refused'; message: string } | { state: 'ok'; nowPlaying: NowPlaying | null };
+type Check = { state: 'checking' } | { state: 'refused'; message: string } | { state: 'ok'; nowPlaying: NowPlaying | null; followerGoal: number | null };
 
 export function OverlayPage({ channel, widget }: { channel: string; widget: OverlayWidget }) {
   useEffect(() => {
@@ -38,7 +39,7 @@ export function OverlayPage({ channel, widget }: { channel: string; widget: Over
     return () => document.documentElement.classList.remove('overlay-mode');
   }, [channel, widget]);
   if (isOverlayKind(widget)) return <TokenOverlay channel={channel} kind={widget} />;
-  return <OverlayBody channel={channel} widget={widget} overlayToken="" nowPlaying={null} />;
+  return <OverlayBody channel={channel} widget={widget} overlayToken="" nowPlaying={null} followerGoal={null} />;
 }
 
 function TokenOverlay({ channel, kind }: { channel: string; kind: OverlayKind }) {
@@ -53,7 +54,7 @@ function TokenOverlay({ channel, kind }: { channel: string; kind: OverlayKind })
         .then((c) => {
           if (!current) return;
           // A re-check keeps the page's own state (now playing follows the room meanwhile).
-          setCheck((was) => (was.state === 'ok' ? was : { state: 'ok', nowPlaying: c.nowPlaying }));
+          setCheck((was) => (was.state === 'ok' ? was : { state: 'ok', nowPlaying: c.nowPlaying, followerGoal: c.followerGoal }));
           timer = window.setTimeout(ask, RECHECK_MS);
         })
         .catch((e: unknown) => {
@@ -68,7 +69,7 @@ function TokenOverlay({ channel, kind }: { channel: string; kind: OverlayKind })
       window.clearTimeout(timer);
     };
   }, [channel, kind, token]);
-  if (check.state === 'ok') return <OverlayBody channel={channel} widget={kind} overlayToken={token} nowPlaying={check.nowPlaying} />;
+  if (check.state === 'ok') return <OverlayBody channel={channel} widget={kind} overlayToken={token} nowPlaying={check.nowPlaying} followerGoal={check.followerGoal} />;
   return (
     <div class="overlay" id="overlay" data-widget={kind} data-channel={channel} data-state={check.state} data-loaded="false">
       {check.state === 'refused' && (
@@ -85,7 +86,8 @@ function widgetOf(w: OverlayWidget): OverlayWidget {
   return ({ polls: 'poll', predictions: 'prediction', hype_train: 'hype-train' } as Partial<Record<OverlayWidget, OverlayWidget>>)[w] ?? w;
 }
 
-function OverlayBody({ channel, widget: shown, overlayToken, nowPlaying }: { channel: string; widget: OverlayWidget; overlayToken: string; nowPlaying: NowPlaying | null }) {
+function OverlayBody(props: { channel: string; widget: OverlayWidget; overlayToken: string; nowPlaying: NowPlaying | null; followerGoal: number | null }) {
+  const { channel, widget: shown, overlayToken, nowPlaying, followerGoal } = props;
   const widget = widgetOf(shown);
   const live = useLiveEngagement(channel, null);
   const now = useNow(true);
@@ -111,10 +113,13 @@ function OverlayBody({ channel, widget: shown, overlayToken, nowPlaying }: { cha
   } else if (widget === 'now_playing') {
     state = 'live';
     content = <NowPlayingOverlay channel={channel} overlayToken={overlayToken} initial={nowPlaying} />;
-  } else if (widget === 'alerts' || widget === 'campaign' || widget === 'goals') {
+  } else if (widget === 'goals') {
+    state = 'live';
+    content = <GoalsOverlay channel={channel} initialGoal={followerGoal} />;
+  } else if (widget === 'alerts' || widget === 'campaign') {
     // Tips' widgets (actors/tips): they follow the room themselves and say what shows.
     state = 'live';
-    content = widget === 'alerts' ? <AlertsOverlay channel={channel} /> : <CampaignBar channel={channel} />;  // goals: the tip campaign
+    content = widget === 'alerts' ? <AlertsOverlay channel={channel} /> : <CampaignBar channel={channel} />;
   } else if (widget === 'hype-train' && trainVisible(live.train, now)) {
     state = 'active';
     content = <HypeTrainBar train={live.train} id="overlay-hype-train" />;

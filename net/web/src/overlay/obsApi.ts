@@ -31,6 +31,12 @@ export interface OverlayList {
   nowPlaying: NowPlaying | null;
 }
 
+/** The goals overlay's follower goal (null: none). */
+export function parseFollowerGoal(v: unknown): number | null {
+  const f = (v as { followers?: unknown } | null)?.followers;
+  return typeof f === 'number' && f > 0 ? f : null;
+}
+
 export function parseNowPlaying(v: unknown): NowPlaying | null {
   const o = v as Record<string, unknown> | null;
   if (!o || typeof o !== 'object' || typeof o.title !== 'string' || o.title === '') return null;
@@ -61,17 +67,25 @@ export async function rotateOverlayToken(token: string, channel: string): Promis
   return parseOverlayList(await request('POST', `${base(channel)}/token`, { token, body: {} }), window.location.origin);
 }
 
+export async function setFollowerGoal(token: string, channel: string, followers: number | null): Promise<number | null> {
+  return parseFollowerGoal(await request('PUT', `${base(channel)}/goals`, { token, body: { followers } }));
+}
+
+export async function fetchFollowerGoal(token: string, channel: string): Promise<number | null> {
+  return parseFollowerGoal(await request('GET', `${base(channel)}/goals`, { token }));
+}
+
 export async function setNowPlaying(token: string, channel: string, np: NowPlaying): Promise<NowPlaying | null> {
   return parseNowPlaying(await request('PUT', `${base(channel)}/now-playing`, { token, body: np }));
 }
 
-/** What the overlay page learns from its token: the now-playing line; ApiError 403/404 refuses. */
-export async function checkOverlay(channel: string, kind: OverlayKind, overlayToken: string): Promise<{ nowPlaying: NowPlaying | null }> {
+/** What the overlay page learns from its token: the now-playing line and the follower goal; ApiError 403/404 refuses. */
+export async function checkOverlay(channel: string, kind: OverlayKind, overlayToken: string): Promise<{ nowPlaying: NowPlaying | null; followerGoal: number | null }> {
   const o = (await request('GET', `/api/v1/overlays/${encodeURIComponent(channel)}/${kind}?token=${encodeURIComponent(overlayToken)}`)) as Record<
     string,
     unknown
   > | null;
-  return { nowPlaying: parseNowPlaying(o?.now_playing) };
+  return { nowPlaying: parseNowPlaying(o?.now_playing), followerGoal: parseFollowerGoal(o?.goals) };
 }
 
 /** The {"type":"now_playing"} frame of the room: the new line, or null when cleared. */
