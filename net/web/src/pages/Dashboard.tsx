@@ -25,7 +25,7 @@ import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax' | 'bot';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax' | 'bot' | 'webhooks';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
@@ -38,6 +38,7 @@ const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'payouts', label: 'Payouts' },
   { id: 'tax', label: 'Tax form' },
   { id: 'bot', label: 'Chat bot' },
+  { id: 'webhooks', label: 'Webhooks' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -220,7 +221,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'payouts' && <PayoutsPanel channel={name} token={token} />}
         {tab === 'tax' && <TaxFormPanel channel={name} token={token} />}
         {tab === 'bot' && <BotsPanel channel={name} token={token} />}
-        {tab === 'bot' && <WebhooksPanel channel={name} token={token} />}
+        {tab === 'webhooks' && <WebhooksPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
