@@ -87,6 +87,21 @@ void arm_timer(engagement_actor* self) {
   self->delayed_send(self, timer_every, engagement_timer_atom::value);
 }
 
+// Shows a change of the hype train in the room and records its public phase (begin, progress,
+// end) as a marker event for webhooks and bots; a cooldown running out is no public moment.
+void train_changed(engagement_actor* self, const json& before, const json& after) {
+  relay(self, json{{"type", "hype_train"}, {"train", after}});
+  const bool was_active = before.value("state", "") == "active";
+  const bool is_active = after.value("state", "") == "active";
+  const char* phase = !was_active && is_active   ? "begin"
+                      : was_active && !is_active ? "end"
+                      : is_active                ? "progress"
+                                                 : nullptr;
+  // A lost marker loses only an announcement; the train itself follows the events just stored.
+  if (phase)
+    (void)self->state.emit(ev::hype_train_changed{phase, after});
+}
+
 // Emits `events` and shows what they changed of the hype train.
 template <class... Es>
 caf::error emit_showing_train(engagement_actor* self, const Es&... events) {
@@ -95,7 +110,7 @@ caf::error emit_showing_train(engagement_actor* self, const Es&... events) {
   if (auto err = st.emit(events...))
     return err;
   if (auto after = st.train.to_json(); after != before)
-    relay(self, json{{"type", "hype_train"}, {"train", after}});
+    train_changed(self, before, after);
   arm_timer(self);
   return caf::none;
 }
@@ -107,8 +122,8 @@ void fire_due(engagement_actor* self) {
   if (st.pred && st.pred->state == "active" && now >= st.pred->locks_at_ms)
     if (!st.emit(ev::prediction_locked{}))
       prediction_changed(self);
-  if (st.train.advance(now))
-    relay(self, json{{"type", "hype_train"}, {"train", st.train.to_json()}});
+  if (auto before = st.train.to_json(); st.train.advance(now))
+    train_changed(self, before, st.train.to_json());
 }
 
 // Journals the watch time of viewers whose beats stopped (their span ended) and forgets them.

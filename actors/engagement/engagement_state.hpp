@@ -26,7 +26,8 @@ struct engagement_state {
   using events =
     event_list<ev::watched, ev::earned, ev::spent, ev::refunded, ev::followed, ev::reward_saved,
                ev::reward_deleted, ev::redeemed, ev::redemption_closed, ev::prediction_created,
-               ev::staked, ev::prediction_locked, ev::prediction_resolved, ev::prediction_canceled>;
+               ev::staked, ev::prediction_locked, ev::prediction_resolved, ev::prediction_canceled,
+               ev::hype_train_changed>;
 
   points_ledger ledger;
   reward_book book;
@@ -113,6 +114,12 @@ struct engagement_state {
     train.contribute(e.user, e.points, m.timestamp_ms);
   }
   void apply(const ev::prediction_locked&, const event_meta&) { pred->state = "locked"; }
+  // The train already moved with the event that caused this marker; an end was recorded at the
+  // moment the timer ran out, so a replay ends it there too.
+  void apply(const ev::hype_train_changed& e, const event_meta& m) {
+    if (e.phase == "end")
+      train.advance(m.timestamp_ms);
+  }
   void apply(const ev::prediction_resolved& e, const event_meta& m) {
     pred->paid = payout(*pred, e.outcome);
     if (pred->paid.empty())

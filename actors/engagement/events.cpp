@@ -86,5 +86,10 @@ void to_json(json& j, const prediction_resolved& e) { j = json{{"outcome", e.out
 void from_json(const json& j, prediction_resolved& e) { e.outcome = number(j, "outcome"); }
 void to_json(json& j, const prediction_canceled&) { j = json::object(); }
 void from_json(const json&, prediction_canceled&) {}
+void to_json(json& j, const hype_train_changed& e) { j = {{"phase", e.phase}, {"train", e.train}}; }
+void from_json(const json& j, hype_train_changed& e) {
+  j.at("phase").get_to(e.phase);
+  e.train = j.value("train", json::object());
+}
 
 }  // namespace aethex::actors::engagement_events

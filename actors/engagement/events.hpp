@@ -112,6 +112,15 @@ struct prediction_canceled {
   static constexpr std::string_view type = "prediction.canceled";
   static constexpr std::uint32_t schema = 1;
 };
+/// A marker of what the other events did to the hype train (which they alone decide), so the
+/// public catalogue can announce hype_train.begin/progress/end: `phase` is one of those and
+/// `train` the train's public view after it.
+struct hype_train_changed {
+  static constexpr std::string_view type = "hype_train.changed";
+  static constexpr std::uint32_t schema = 1;
+  std::string phase;
+  json train;
+};
 
 void to_json(json& j, const watched& e);
 void from_json(const json& j, watched& e);
@@ -141,5 +150,7 @@ void to_json(json& j, const prediction_resolved& e);
 void from_json(const json& j, prediction_resolved& e);
 void to_json(json& j, const prediction_canceled& e);
 void from_json(const json& j, prediction_canceled& e);
+void to_json(json& j, const hype_train_changed& e);
+void from_json(const json& j, hype_train_changed& e);
 
 }  // namespace aethex::actors::engagement_events

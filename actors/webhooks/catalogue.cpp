@@ -27,6 +27,9 @@ const std::vector<catalogue_entry> entries = {
   {"prediction.begin", "A prediction opened."},
   {"prediction.lock", "A prediction stopped taking stakes."},
   {"prediction.end", "A prediction was resolved or canceled."},
+  {"hype_train.begin", "A hype train started."},
+  {"hype_train.progress", "Someone added to a running hype train (level, progress, goal, top)."},
+  {"hype_train.end", "A hype train ended (its timer ran out)."},
   {"channel.points_redemption", "A viewer redeemed a custom channel-point reward."},
   {"channel.subscribe", "Someone subscribed, renewed, upgraded or received a gift sub."},
   {"channel.donation", "Someone tipped the channel."},
@@ -204,6 +207,20 @@ const std::map<std::string, mapper, std::less<>>& mappers() {
                                        [](const json&) -> std::optional<json> {
                                          return json{{"status", "canceled"}};
                                        })},
+    // engagement/<channel>'s marker: the phase names the public type.
+    {"hype_train.changed",
+     [](const json& b, std::string_view channel, std::string_view) -> std::optional<mapped> {
+       auto phase = str(b, "phase");
+       if (phase != "begin" && phase != "progress" && phase != "end")
+         return std::nullopt;
+       auto train = b.value("train", json::object());
+       return mapped{"hype_train." + phase, std::string{channel},
+                     json{{"level", num(train, "level")},
+                          {"progress", num(train, "progress")},
+                          {"goal", num(train, "goal")},
+                          {"ends_at_ms", num(train, "ends_at_ms")},
+                          {"top", train.value("top", json::array())}}};
+     }},
     {"reward.redeemed",
      on_channel("channel.points_redemption",
                 [](const json& b) -> std::optional<json> {
@@ -258,6 +275,7 @@ bool from_expected_stream(std::string_view type, std::string_view kind) {
     {"prediction.locked", "engagement"},
     {"prediction.resolved", "engagement"},
     {"prediction.canceled", "engagement"},
+    {"hype_train.changed", "engagement"},
     {"reward.redeemed", "engagement"},
     {"subscriptions.granted", "subscriptions"},
     {"tips.received", "tips"},

@@ -218,6 +218,13 @@ TEST_CASE("the hype train through the entity: follows and spends start it, the c
   CHECK((*e.ask(hype_train_atom::value))["state"] == "cooldown");
   e.f.clock.advance(1h);
   CHECK(e.tick()["train"]["state"] == "idle");
+  // Each public moment of the train is journaled once for webhooks and bots; the cooldown's end
+  // is none.
+  std::vector<std::string> phases;
+  for (const auto& event : e.f.events().read_stream("engagement/ava", 1, 1000))
+    if (event.data.type == "hype_train.changed")
+      phases.push_back(json::parse(event.data.payload)["phase"].get<std::string>());
+  CHECK(phases == std::vector<std::string>{"begin", "progress", "end"});
 }
 
 TEST_CASE("many concurrent redemptions by one viewer never overdraw") {

@@ -106,6 +106,17 @@ TEST_CASE("catalogue: every listed type comes from a domain event, with the publ
                        {"cost", 100},
                        {"user", "ada"}}))
           .type == "channel.points_redemption");
+  auto train = mapped(stored("engagement/nova", 7, "hype_train.changed",
+                             {{"phase", "progress"},
+                              {"train", {{"state", "active"}, {"level", 2}, {"progress", 300}}}}));
+  CHECK(train.type == "hype_train.progress");
+  CHECK(train.channel == "nova");
+  CHECK(train.data["level"] == 2);
+  CHECK(train.data["progress"] == 300);
+  CHECK(mapped(stored("engagement/nova", 8, "hype_train.changed", {{"phase", "begin"}})).type ==
+        "hype_train.begin");
+  CHECK_FALSE(wh::to_public_event(stored("engagement/nova", 9, "hype_train.changed",
+                                         {{"phase", "derailed"}})));
   // Bookkeeping of the points ledger is not public.
   CHECK_FALSE(wh::to_public_event(stored("engagement/nova", 6, "points.watched",
                                          {{"user", "ada"}})));
