@@ -314,17 +314,28 @@ std::string client_of_any_token(const std::string& token) {
   return client_of_token(token, true).value_or("");
 }
 
-void introspect(const node_env& env, route_request&& req, route_reply reply) {
+// The authenticated client and the digest of the token it presents (RFC 7662/7009 requests):
+// "-", which matches nothing, for another app's token, so an app learns about its own tokens
+// only; the secret is checked on its own entity either way. A route_response is the refusal.
+std::variant<route_response, std::pair<oauth_request, std::string>> presented_token(
+  const route_request& req) {
   auto read = read_oauth_request(req);
   if (auto* res = std::get_if<route_response>(&read))
-    return reply(std::move(*res));
+    return std::move(*res);
   auto& in = std::get<oauth_request>(read);
   auto presented = in.form.contains("token") ? in.form["token"] : std::string{};
   if (presented.empty())
-    return reply(oauth_failure("invalid_request", "token is required"));
-  // An app learns about its own tokens only; the secret is checked on its own entity either way.
+    return oauth_failure("invalid_request", "token is required");
   auto digest = client_of_any_token(presented) == in.client_id ? runtime::token_digest(presented)
                                                                : std::string{"-"};
+  return std::pair{std::move(in), std::move(digest)};
+}
+
+void introspect(const node_env& env, route_request&& req, route_reply reply) {
+  auto read = presented_token(req);
+  if (auto* res = std::get_if<route_response>(&read))
+    return reply(std::move(*res));
+  auto& [in, digest] = std::get<1>(read);
   app_ref{env.registry, in.client_id}
     .ask(app_inspect_atom::value, digest, in.secret_digest)
     .then(*env.sys, [reply](caf::expected<std::string> text) {
@@ -339,15 +350,10 @@ void introspect(const node_env& env, route_request&& req, route_reply reply) {
 }
 
 void revoke(const node_env& env, route_request&& req, route_reply reply) {
-  auto read = read_oauth_request(req);
+  auto read = presented_token(req);
   if (auto* res = std::get_if<route_response>(&read))
     return reply(std::move(*res));
-  auto& in = std::get<oauth_request>(read);
-  auto presented = in.form.contains("token") ? in.form["token"] : std::string{};
-  if (presented.empty())
-    return reply(oauth_failure("invalid_request", "token is required"));
-  auto digest = client_of_any_token(presented) == in.client_id ? runtime::token_digest(presented)
-                                                               : std::string{"-"};
+  auto& [in, digest] = std::get<1>(read);
   app_ref{env.registry, in.client_id}
     .ask(app_revoke_atom::value, digest, in.secret_digest)
     .then(*env.sys, [reply](caf::expected<std::string> outcome) {

@@ -22,15 +22,6 @@ namespace {
 const std::string push_receiver_script = std::string{AETHEX_SOURCE_DIR} +
                                          "/tests/e2e/support/push_receiver.py";
 
-std::vector<json> received_pushes(const std::filesystem::path& file) {
-  std::vector<json> out;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty())
-      out.push_back(json::parse(line));
-  return out;
-}
-
 json push_call(const test_node& node, const std::string& method, const std::string& target,
                const json& body, const std::string& token) {
   auto res = api_call(node, method, target, body, token);
@@ -76,9 +67,9 @@ TEST_CASE("a followed channel going live wakes the follower's device by web push
 
   child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(stream_key), 30),
                        node.out_dir / "ffmpeg.log"};
-  bool both_arrived = eventually([&] { return received_pushes(record).size() >= 2; }, 30s);
+  bool both_arrived = eventually([&] { return json_lines_of(record).size() >= 2; }, 30s);
   REQUIRE_MESSAGE(both_arrived, receiver.log() << node.log());
-  for (auto& push : received_pushes(record)) {
+  for (auto& push : json_lines_of(record)) {
     INFO(push.dump());
     CHECK(push["vapid_ok"] == true);  // signature, aud, exp within 24 h, sub
     CHECK(push["k"] == vapid_key);
@@ -100,5 +91,5 @@ TEST_CASE("a followed channel going live wakes the follower's device by web push
     },
     10s));
   // Once per stream session: nothing more while the same session runs.
-  CHECK(received_pushes(record).size() == 2);
+  CHECK(json_lines_of(record).size() == 2);
 }

@@ -12,6 +12,7 @@
 
 #include "tests/e2e/support/api_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
+#include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 #include "tests/e2e/support/process.hpp"
 
@@ -23,15 +24,6 @@ namespace {
 
 const std::string standin_script = std::string{AETHEX_SOURCE_DIR} +
                                    "/tests/e2e/support/stripe_standin.py";
-
-std::vector<json> recorded(const std::filesystem::path& file) {
-  std::vector<json> out;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty())
-      out.push_back(json::parse(line));
-  return out;
-}
 
 // Posts `event` signed with the endpoint's secret, as Stripe would; {status, body}.
 std::pair<int, json> deliver(const test_node& node, const json& event) {
@@ -74,7 +66,7 @@ TEST_CASE("stripe mode: a tip's Checkout Session at the stand-in, completed by i
   auto cs = checkout["checkout"].get<std::string>();
   CHECK(checkout["url"] == "https://checkout.stripe.test/c/pay/cs_test_1");
 
-  auto sent = recorded(record);
+  auto sent = json_lines_of(record);
   REQUIRE(sent.size() == 1);
   CHECK(sent[0]["path"] == "/v1/checkout/sessions");
   CHECK(sent[0]["headers"]["Authorization"] == "Bearer sk_test_x");
@@ -137,6 +129,6 @@ TEST_CASE("stripe mode: a tip's Checkout Session at the stand-in, completed by i
   CHECK(api_ok(node, "GET", "channels/lobby/tips", admin)["tips"].size() == 1);
   CHECK(api_ok(node, "GET", "admin/ledger/accounts/channel:lobby:earnings",
                admin)["credits_pending"] == pending);
-  CHECK(recorded(record).size() == 2);  // the session, and the refused one: nothing resent
+  CHECK(json_lines_of(record).size() == 2);  // the session, and the refused one: nothing resent
   standin.signal(SIGTERM);
 }

@@ -26,19 +26,10 @@ namespace {
 const std::string webhook_receiver_script = std::string{AETHEX_SOURCE_DIR} +
                                             "/tests/e2e/support/webhook_receiver.py";
 
-std::vector<json> webhook_records(const std::filesystem::path& file) {
-  std::vector<json> out;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty())
-      out.push_back(json::parse(line));
-  return out;
-}
-
 std::vector<json> records_at(const std::filesystem::path& file, const std::string& path,
                              const std::string& type) {
   std::vector<json> out;
-  for (auto& r : webhook_records(file))
+  for (auto& r : json_lines_of(file))
     if (r["path"] == path && r["type"] == type)
       out.push_back(r);
   return out;

@@ -1,5 +1,6 @@
 #include "tests/e2e/support/checks.hpp"
 
+#include <fstream>
 #include <regex>
 
 #include "tests/e2e/support/process.hpp"
@@ -78,6 +79,15 @@ nlohmann::json last_json_line(const std::string& output) {
   if (end == std::string::npos || begin == std::string::npos)
     return nlohmann::json::value_t::discarded;
   return nlohmann::json::parse(output.substr(begin, end - begin + 1), nullptr, false);
+}
+
+std::vector<nlohmann::json> json_lines_of(const std::filesystem::path& file) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty())
+      out.push_back(nlohmann::json::parse(line));
+  return out;
 }
 
 }  // namespace aethex::test

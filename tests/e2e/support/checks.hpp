@@ -41,5 +41,7 @@ std::set<std::string> probe_codecs(const std::filesystem::path& file);
 std::string browser_script(const std::string& name);
 /// The last JSON object line of a browser script's output (discarded JSON when none).
 nlohmann::json last_json_line(const std::string& output);
+/// Every non-empty line of a JSON-lines file a test's helper process writes (receivers, stand-ins).
+std::vector<nlohmann::json> json_lines_of(const std::filesystem::path& file);
 
 }  // namespace aethex::test
