@@ -10,6 +10,7 @@
 #include "actors/channel/channel.hpp"
 #include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
+#include "actors/chat/settings_frame.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/identity/resolver.hpp"
 #include "actors/identity/session.hpp"
@@ -329,58 +330,6 @@ std::optional<std::int64_t> frame_int_field(session_actor* self, const json& msg
   return it->get<std::int64_t>();
 }
 
-bool settings_patch(session_actor* self, const json& msg, chat_settings_patch& patch,
-                    const json& ref) {
-  auto flag = [&](const char* key, std::int8_t& out) {
-    if (auto it = msg.find(key); it != msg.end()) {
-      if (!it->is_boolean())
-        return send_error(self, "invalid_argument", std::string{key} + " must be a boolean", ref),
-               false;
-      out = it->get<bool>() ? 1 : 0;
-    }
-    return true;
-  };
-  auto number = [&](const char* key, std::int32_t& out) {
-    if (auto it = msg.find(key); it != msg.end()) {
-      if (!it->is_number_integer() || it->get<std::int64_t>() < 0 ||
-          it->get<std::int64_t>() > 100'000'000)
-        return send_error(self, "invalid_argument", std::string{key} + " must be an integer", ref),
-               false;
-      out = static_cast<std::int32_t>(it->get<std::int64_t>());
-    }
-    return true;
-  };
-  if (!flag("followers_only", patch.followers_only) ||
-      !flag("subscribers_only", patch.subscribers_only) || !flag("emote_only", patch.emote_only) ||
-      !flag("guests", patch.guests) || !number("slow_s", patch.slow_s) ||
-      !number("followers_only_min_s", patch.followers_min_s) ||
-      !number("rate_count", patch.rate_count) || !number("rate_window_s", patch.rate_window_s) ||
-      !flag("links_allowed", patch.links_allowed))
-    return false;
-  if (auto it = msg.find("automod_level"); it != msg.end()) {
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > 4)
-      return send_error(self, "invalid_argument", "automod_level must be 0 to 4", ref), false;
-    patch.automod_level = static_cast<std::int8_t>(it->get<std::int64_t>());
-  }
-  if (auto it = msg.find("allowed_terms"); it != msg.end()) {
-    if (!it->is_array() ||
-        !std::all_of(it->begin(), it->end(), [](const json& t) { return t.is_string(); }))
-      return send_error(self, "invalid_argument", "allowed_terms must be a list of strings", ref),
-             false;
-    patch.set_allowed_terms = true;
-    patch.allowed_terms = it->get<std::vector<std::string>>();
-  }
-  if (auto it = msg.find("blocked_terms"); it != msg.end()) {
-    if (!it->is_array() ||
-        !std::all_of(it->begin(), it->end(), [](const json& t) { return t.is_string(); }))
-      return send_error(self, "invalid_argument", "blocked_terms must be a list of strings", ref),
-             false;
-    patch.set_blocked_terms = true;
-    patch.blocked_terms = it->get<std::vector<std::string>>();
-  }
-  return true;
-}
-
 caf::actor topic_service(session_actor* self, std::string_view topic) {
   auto& services = self->state.ctx.services;
   return services ? services->find("topic:" + std::string{topic}) : caf::actor{};
@@ -537,8 +486,8 @@ void handle_frame(session_actor* self, const std::string& text) {
       if (!s)
         return;
       patch.slow_s = static_cast<std::int32_t>(std::clamp<std::int64_t>(*s, 0, 1000000));
-    } else if (!settings_patch(self, msg, patch, ref)) {
-      return;
+    } else if (auto problem = read_settings_patch(msg, patch); !problem.empty()) {
+      return send_error(self, "invalid_argument", problem, ref);
     }
     patch.reason = reason;
     ask_room(self, on_result, chat_set_atom::value, who, patch);
