@@ -22,6 +22,13 @@ struct registry_slot {
   const runtime::clock* clock = nullptr;
 };
 
+void hand_on(registry_slot& slot, const webhooks::public_event& e) {
+  std::lock_guard lock(slot.mutex);
+  if (auto registry = caf::actor_cast<caf::actor>(slot.registry))
+    entity_ref<webhooks_protocol>{registry, e.channel}.tell(webhook_event_atom::value,
+                                                            to_json(e).dump());
+}
+
 class webhooks_domain final : public domain_module {
  public:
   std::string_view name() const override { return "webhooks"; }
@@ -32,12 +39,7 @@ class webhooks_domain final : public domain_module {
 
   void add_projections(storage::projection_runner& runner) const override {
     runner.add(std::make_unique<webhooks::webhooks_projection>(
-      [slot = slot_](const webhooks::public_event& e) {
-        std::lock_guard lock(slot->mutex);
-        if (auto registry = caf::actor_cast<caf::actor>(slot->registry))
-          entity_ref<webhooks_protocol>{registry, e.channel}.tell(webhook_event_atom::value,
-                                                                  to_json(e).dump());
-      },
+      [slot = slot_](const webhooks::public_event& e) { hand_on(*slot, e); },
       [slot = slot_] {
         std::lock_guard lock(slot->mutex);
         return (slot->clock ? *slot->clock : runtime::system_clock()).now_ms();
@@ -49,9 +51,14 @@ class webhooks_domain final : public domain_module {
   }
 
   void start(node_env& env) const override {
-    std::lock_guard lock(slot_->mutex);
-    slot_->registry = env.registry.address();
-    slot_->clock = env.clock;
+    {
+      std::lock_guard lock(slot_->mutex);
+      slot_->registry = env.registry.address();
+      slot_->clock = env.clock;
+    }
+    // What a crash may have kept from the entities (webhooks::reoffer_fresh_events).
+    webhooks::reoffer_fresh_events(*env.store, env.clock->now_ms(),
+                                   [this](const webhooks::public_event& e) { hand_on(*slot_, e); });
   }
 
   void add_routes(route_table& routes, const node_env& env) const override {

@@ -1,5 +1,7 @@
 #include "actors/webhooks/projection.hpp"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 namespace aethex::actors::webhooks {
@@ -86,6 +88,34 @@ std::optional<std::uint64_t> webhooks_projection::row_count(storage::sqlite::dat
     "SELECT (SELECT COUNT(*) FROM webhook_types) + (SELECT COUNT(*) FROM webhook_vods)");
   count.step();
   return static_cast<std::uint64_t>(count.column_int64(0));
+}
+
+void reoffer_fresh_events(storage::event_store& store, std::int64_t now_ms,
+                          const std::function<void(const public_event&)>& deliver,
+                          std::size_t max_events) {
+  std::set<std::string, std::less<>> channels;
+  for (const auto& stream : store.list_streams(webhooks_prefix))
+    channels.insert(stream.substr(webhooks_prefix.size()));
+  if (channels.empty())
+    return;
+  const auto cutoff = now_ms - webhooks_projection::fresh_window_ms;
+  constexpr std::uint64_t page = 1000;
+  // Pages from the log's end backwards, until one starts before the window (the log is in
+  // append order, so older pages hold nothing fresh).
+  std::uint64_t last = store.global_head();
+  for (std::size_t read = 0; last > 0 && read < max_events;) {
+    const auto first = last > page ? last - page + 1 : 1;
+    auto batch = store.read_global(first, last - first + 1);
+    read += batch.size();
+    for (const auto& e : batch) {
+      auto event = to_public_event(e);
+      if (event && event->at_ms >= cutoff && channels.contains(event->channel))
+        deliver(*event);
+    }
+    if (batch.empty() || batch.front().data.timestamp_ms < cutoff)
+      return;
+    last = first - 1;
+  }
 }
 
 }  // namespace aethex::actors::webhooks

@@ -13,6 +13,8 @@
 #include <functional>
 #include <string>
 
+#include "storage/event_store.hpp"
+
 #include "actors/webhooks/catalogue.hpp"
 #include "storage/read_model.hpp"
 
@@ -38,5 +40,16 @@ class webhooks_projection final : public storage::projection {
   std::function<void(const public_event&)> deliver_;
   std::function<std::int64_t()> now_ms_;
 };
+
+/// Run once when the node starts: hands the catalogue's events of the last fresh_window_ms (the
+/// newest `max_events` of the global log at most) to `deliver` again, for channels that have a
+/// webhooks/<channel> stream. The projection hands events on in memory after its transaction,
+/// so a crash between the two would lose them; the entity drops message ids it has seen, so
+/// offering them again makes delivery at-least-once across crashes (a duplicate is possible,
+/// as receivers are told). A `vod.ready` is not offered again (its channel lives in the
+/// projection's table).
+void reoffer_fresh_events(storage::event_store& store, std::int64_t now_ms,
+                          const std::function<void(const public_event&)>& deliver,
+                          std::size_t max_events = 100'000);
 
 }  // namespace aethex::actors::webhooks

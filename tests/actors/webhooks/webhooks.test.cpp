@@ -2,11 +2,16 @@
 // on a manual clock, giving up and disabling, dedup and the bounds of a channel's webhook book.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <span>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/webhooks/book.hpp"
 #include "actors/webhooks/catalogue.hpp"
+#include "actors/webhooks/projection.hpp"
 #include "runtime/clock.hpp"
+#include "storage/memory_event_store.hpp"
 
 namespace wh = aethex::actors::webhooks;
 using json = nlohmann::json;
@@ -301,4 +306,38 @@ TEST_CASE("dedup and bounds: one message per event and subscription; logs and qu
   b.apply(wh::removed{"s1"});
   CHECK(b.waiting().empty());
   CHECK(b.log("s1").empty());
+}
+
+TEST_CASE("after a restart, the fresh events of channels with webhooks are offered again") {
+  aethex::storage::memory_event_store store;
+  constexpr std::int64_t now = 100'000'000;
+  auto append = [&](const std::string& stream, std::string type, std::int64_t at, json body) {
+    aethex::storage::event e{std::move(type), 1, at, body.dump()};
+    REQUIRE(store.append(stream, aethex::storage::any_version, std::span{&e, 1}));
+  };
+  append("webhooks/nova", "webhooks.subscribed", now - 600'000,
+         {{"id", "s1"}, {"type", "channel.follow"}});
+  // Older than the window: pages of them before the fresh ones, so the walk back must stop.
+  for (int i = 0; i < 1500; ++i)
+    append("follows/old" + std::to_string(i), "follow.started",
+           now - wh::webhooks_projection::fresh_window_ms - 1000, {{"channel", "nova"}});
+  std::size_t fresh = 0;
+  for (int i = 0; i < 1200; ++i, ++fresh)
+    append("follows/new" + std::to_string(i), "follow.started", now - 1000, {{"channel", "nova"}});
+  append("follows/elsewhere", "follow.started", now - 1000, {{"channel", "quiet"}});  // no webhooks
+
+  std::vector<wh::public_event> offered;
+  wh::reoffer_fresh_events(store, now, [&](const wh::public_event& e) { offered.push_back(e); });
+  REQUIRE(offered.size() == fresh);
+  CHECK(std::all_of(offered.begin(), offered.end(), [](const wh::public_event& e) {
+    return e.channel == "nova" && e.type == "channel.follow" &&
+           e.data["user"].get<std::string>().starts_with("new");
+  }));
+  // The same ids the projection gave them, so the entity drops what it already has.
+  CHECK(offered.front().id.starts_with("follows/new"));
+
+  offered.clear();
+  wh::reoffer_fresh_events(
+    store, now, [&](const wh::public_event& e) { offered.push_back(e); }, 500);
+  CHECK(offered.size() <= 1000);  // a bounded read: whole pages, at most one past the bound
 }
