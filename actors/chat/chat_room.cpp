@@ -196,22 +196,7 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
       st.guest_origins.clear();  // forgetting only weakens bans of guests already gone
     st.guest_origins[who.name] = who.origin;
   }
-  if (who.is_admin())
-    m.badges.push_back("admin");
-  else if (r == role::broadcaster)
-    m.badges.push_back("broadcaster");
-  else if (r == role::moderator)
-    m.badges.push_back("moderator");
-  if (who.via_app == scripted_bot_client)  // the channel's scripted bot (actors/bots)
-    m.badges.push_back("bot");
-  for (auto& extra : st.roles_of(who))
-    if (extra == "editor" || extra == "vip")
-      m.badges.push_back(extra);
-  if (sub_tier > 0)  // "subscriber/<tier>/<months>"
-    m.badges.push_back("subscriber/" + std::to_string(sub_tier) + "/" +
-                       std::to_string(st.subscribers.at(who.name).months));
-  if (auto shown = st.chat_badges.find(who.name); who.is_user() && shown != st.chat_badges.end())
-    m.badges.insert(m.badges.end(), shown->second.begin(), shown->second.end());
+  m.badges = st.message_badges(who, r);
   m.ts = now;
   // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
   // sender's answer still waits for durability, and a failed append retracts the message.

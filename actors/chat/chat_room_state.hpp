@@ -15,6 +15,7 @@
 #include <caf/actor.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_events.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/chat_room_values.hpp"
@@ -278,6 +279,30 @@ struct room_state {
       return 0;
     auto it = subscribers.find(who.name);
     return it == subscribers.end() ? 0 : it->second.tier;
+  }
+
+  // The badges a message of `who` (whose role here is `r`) shows, in display order: role,
+  // `bot` for the channel's scripted bot (actors/bots), editor/VIP, "subscriber/<tier>/<months>",
+  // then the achievements the user chose to show.
+  std::vector<std::string> message_badges(const chat_identity& who, role r) const {
+    std::vector<std::string> badges;
+    if (who.is_admin())
+      badges.push_back("admin");
+    else if (r == role::broadcaster)
+      badges.push_back("broadcaster");
+    else if (r == role::moderator)
+      badges.push_back("moderator");
+    if (who.via_app == scripted_bot_client)
+      badges.push_back("bot");
+    for (auto& extra : roles_of(who))
+      if (extra == "editor" || extra == "vip")
+        badges.push_back(extra);
+    if (auto tier = sub_tier(who); tier > 0)
+      badges.push_back("subscriber/" + std::to_string(tier) + "/" +
+                       std::to_string(subscribers.at(who.name).months));
+    if (auto shown = chat_badges.find(who.name); who.is_user() && shown != chat_badges.end())
+      badges.insert(badges.end(), shown->second.begin(), shown->second.end());
+    return badges;
   }
 
   json subscribers_json() const {
