@@ -32,8 +32,11 @@ using chat_room_detail::commit;
 using chat_room_detail::commit_at;
 using chat_room_detail::dump;
 using chat_room_detail::fanout_entry;
+using chat_room_detail::next_item_id;
+using chat_room_detail::queue_line;
 using chat_room_detail::room_actor;
 using chat_room_detail::room_state;
+using chat_room_detail::write_lines;
 using chat_values::message;
 using chat_values::moderates;
 using chat_values::reject;
@@ -124,7 +127,11 @@ const std::pair<const std::string, int>* locked_emote(const room_state& st, std:
   return nullptr;
 }
 
-room_outcome handle_send(room_actor* self, const chat_identity& who, const std::string& text) {
+// A refusal, or nullopt when the line was shown and `reply` waits for its write (queue_line).
+std::optional<room_outcome> handle_send(room_actor* self, const chat_identity& who,
+                                        const std::string& text,
+                                        caf::typed_response_promise<chat_ack>& reply,
+                                        const caf::actor& sender) {
   auto& st = self->state;
   st.touch();
   if (!st.channel_known)
@@ -185,10 +192,10 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
     return reject("rate_limited", "you are sending too fast: at most " +
                                     std::to_string(st.config.rate_count) + " messages per " +
                                     std::to_string(st.config.rate_window_s) + " s");
-  if (auto held = chat_room_detail::automod_hold(self, who, r, text))
+  if (auto held = chat_room_detail::automod_hold(self, who, r, text, sender))
     return *held;
   message m;
-  m.id = st.version() + 1;  // this room is the stream's only writer
+  m.id = st.version() + st.unwritten.size() + 1;  // this room is the stream's only writer
   m.user = who.display();
   m.text = text;
   if (who.is_guest()) {
@@ -198,18 +205,25 @@ room_outcome handle_send(room_actor* self, const chat_identity& who, const std::
   }
   m.badges = st.message_badges(who, r);
   m.ts = now;
-  // Viewers see the message as soon as it passed the rules; the fsync runs while it travels. The
-  // sender's answer still waits for durability, and a failed append retracts the message.
+  // Viewers see the message as soon as it passed the rules; the write runs while it travels. The
+  // sender's answer still waits for durability, and a failed write retracts the message.
   broadcast(self, dump(m.to_json()));
-  if (auto failed = commit_at(self, m.ts, ev::message{m.id, m.user, m.text, m.badges})) {
-    broadcast(self, dump(json{{"type", "deleted"}, {"id", m.id}, {"by", "system"}}));
-    return *failed;
-  }
   p.last_ms = now;
   p.recent.push_back(now);
   if (st.paces.size() > 50000)  // bound memory of one-off senders
     std::erase_if(st.paces, [&](auto& kv) { return kv.second.last_ms < now - window_ms; });
-  return room_outcome{{}, {}, m.id};
+  queue_line(self, ev::message{m.id, m.user, m.text, m.badges}, m.ts, reply);
+  return std::nullopt;
+}
+
+// Answers `reply` now with a refusal, or once the line is written. `sender` is the sender's
+// session (the requester: the registry delegates), read before the promise took it over.
+void send_line(room_actor* self, const chat_identity& who, const std::string& text,
+               caf::typed_response_promise<chat_ack> reply, const caf::actor& sender) {
+  if (auto refused = handle_send(self, who, text, reply, sender)) {
+    auto answer = chat_values::expected_of(std::move(*refused));
+    answer ? reply.deliver(std::move(*answer)) : reply.deliver(std::move(answer.error()));
+  }
 }
 
 // Pins (or, with empty text, clears) the room's announcement; the caller checked the role.
@@ -230,7 +244,7 @@ room_outcome handle_announce(room_actor* self, const std::string& by, const std:
   } else if (!st.announcement) {
     return room_outcome{{}, "no announcement is pinned", 0};
   }
-  ev::announced e{text.empty() ? 0 : st.version() + 1, text.empty() ? "" : by, text};
+  ev::announced e{text.empty() ? 0 : next_item_id(self), text.empty() ? "" : by, text};
   if (auto failed = commit(self, e))
     return *failed;
   if (!text.empty())
@@ -245,6 +259,7 @@ room_outcome handle_announce(room_actor* self, const std::string& by, const std:
 
 room_outcome handle_mod(room_actor* self, const chat_identity& who, const chat_command& cmd) {
   auto& st = self->state;
+  write_lines(self);  // a moderator acts on what they saw, written lines included
   st.touch();
   if (!st.channel_known)
     return reject("not_found", "this channel does not exist");
@@ -450,11 +465,15 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     },
     [self](chat_sub_atom, const caf::actor& fanout) -> std::string {
       auto& st = self->state;
+      write_lines(self);  // a line shown before this join is in its history
       if (st.fanouts.emplace(fanout.address(), fanout_entry{fanout, 0}).second)
         self->monitor(fanout);
       return st.history_json();
     },
-    [self](chat_hist_atom) -> std::string { return self->state.history_json(); },
+    [self](chat_hist_atom) -> std::string {
+      write_lines(self);
+      return self->state.history_json();
+    },
     [self](presence_atom, const caf::actor& fanout, std::uint32_t viewers) {
       auto& st = self->state;
       auto it = st.fanouts.find(fanout.address());
@@ -466,18 +485,20 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
     [self](chat_send_atom, const chat_identity& who,
            const std::string& text) -> caf::result<chat_ack> {
       auto& st = self->state;
-      if (!st.config.followers_only || !who.is_user() || moderates(st.role_of(who)) ||
-          st.follows.since(who.name, st.now_ms()))
-        return chat_values::reply_of(handle_send(self, who, text));
-      // Followers-only and this writer not looked up lately: ask their follows first.
+      auto sender = caf::actor_cast<caf::actor>(self->current_sender());
       auto rp = self->make_response_promise<chat_ack>();
+      if (!st.config.followers_only || !who.is_user() || moderates(st.role_of(who)) ||
+          st.follows.since(who.name, st.now_ms())) {
+        send_line(self, who, text, rp, sender);
+        return rp;
+      }
+      // Followers-only and this writer not looked up lately: ask their follows first.
       entity_ref<follows_protocol>{st.registry(), who.name}
         .request_within(self, entity_ask_timeout, get_atom::value)
         .then(
-          [self, rp, who, text](const follows_view& view) mutable {
+          [self, rp, who, text, sender](const follows_view& view) mutable {
             self->state.follows.remember(view, self->state.channel, self->state.now_ms());
-            auto answer = chat_values::expected_of(handle_send(self, who, text));
-            answer ? rp.deliver(std::move(*answer)) : rp.deliver(std::move(answer.error()));
+            send_line(self, who, text, rp, sender);
           },
           [rp](const caf::error&) mutable {
             rp.deliver(make_error(errc::unavailable, "cannot check follows right now; try again",
@@ -501,6 +522,10 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       schedule_tick(self);
     },
     [self](chat_tick_atom) { on_tick(self); },
+    [self](chat_flush_atom) {
+      self->state.lines_flush_armed = false;
+      write_lines(self);
+    },
     // Only actors send this (no client frame becomes it): other domains' room-wide frames.
     [self](chat_relay_atom, const std::string& frame) {
       self->state.touch();
@@ -525,7 +550,8 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
       }
       if (std::set<std::string, std::less<>>{e.codes.begin(), e.codes.end()} != st.custom_emotes ||
           std::map<std::string, int, std::less<>>{e.tiers.begin(), e.tiers.end()} != st.emote_tiers)
-        (void)st.emit(e);  // on a failed write the room keeps the old codes until the next change
+        (void)commit(self,
+                     e);  // on a failed write the room keeps the old codes until the next change
     },
     // Only actors/subscriptions sends this (no client frame becomes it).
     [self](chat_subscriber_atom, const std::string& user, std::int32_t tier, std::uint32_t months) {
@@ -535,7 +561,7 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
                             : it != st.subscribers.end() && it->second.tier == tier &&
                                 it->second.months == months;
       if (!same && !user.empty())
-        (void)st.emit(chat_events::subscriber_set{user, tier, months});
+        (void)commit(self, chat_events::subscriber_set{user, tier, months});
     },
     [self](chat_badges_atom, const std::string& user, const std::string& text) {
       auto& st = self->state;
@@ -548,7 +574,11 @@ caf::behavior room_behavior(room_actor* self, caf::actor registry, storage::even
         st.chat_badges.clear();  // cosmetic: users get theirs back when they join again
       st.chat_badges[user] = std::move(badges);
     },
-    self->state.stop_on_request(self),
+    // Lines shown before the room goes (a rebalance, a shutdown) are written first.
+    [self, stop = self->state.stop_on_request(self)](passivate_atom) {
+      write_lines(self);
+      stop(passivate_atom::value);
+    },
     [self](idle_check_atom) { self->state.idle_check(self); },
   };
   return chat.or_else(chat_room_detail::moderation_handlers(self));
@@ -568,24 +598,6 @@ void add_chat_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                                               const std::string& id) {
     return spawn_chat_room(sys, registry, store, id, options);
   };
-}
-
-const hosted_room_kind* hosted_room_of(std::string_view room) {
-  for (const auto& hosted : hosted_room_kinds) {
-    if (!room.starts_with(hosted.prefix))
-      continue;
-    auto id = room.substr(hosted.prefix.size());
-    if (id.empty() || id.size() > 40 || !std::all_of(id.begin(), id.end(), [](char c) {
-          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        }))
-      return nullptr;
-    return &hosted;
-  }
-  return nullptr;
-}
-
-bool valid_room_name(std::string_view room) {
-  return valid_channel_name(room) || hosted_room_of(room) != nullptr;
 }
 
 }  // namespace aethex::actors

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include <caf/actor.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <nlohmann/json.hpp>
 
 #include "actors/chat/chat_badges.hpp"
@@ -97,6 +98,15 @@ struct room_state {
   std::chrono::steady_clock::time_point presence_sent{};
   bool tick_pending = false;
   std::optional<std::string> history_frame;  // cached encoding, reset on change
+  // Lines already shown, not yet written: a burst is written as one append (chat_lines.cpp),
+  // and each sender answered then.
+  struct unwritten_line {
+    ev::message line;
+    std::int64_t ts = 0;
+    caf::typed_response_promise<chat_ack> reply;
+  };
+  std::vector<unwritten_line> unwritten;
+  bool lines_flush_armed = false;
 
   // A room exists while its channel does; subscribers hold it while they wait for the channel.
   bool known() const { return channel_known; }

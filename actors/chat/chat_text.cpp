@@ -1,9 +1,10 @@
-// Text rules of chat messages: length in code points, emotes (built-in and the channel's own),
-// reaction kinds, the achievement badges a room accepts.
+// Text rules of chat: room names, length in code points, emotes (built-in and the channel's
+// own), reaction kinds, the achievement badges a room accepts.
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
 
+#include "actors/channel/channel.hpp"
 #include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
 
@@ -60,6 +61,24 @@ std::vector<std::string> accepted_chat_badges(std::string_view text) {
         b.get<std::string>().size() <= 120 && badges.size() < chat_badges_per_user_max)
       badges.push_back(b.get<std::string>());
   return badges;
+}
+
+const hosted_room_kind* hosted_room_of(std::string_view room) {
+  for (const auto& hosted : hosted_room_kinds) {
+    if (!room.starts_with(hosted.prefix))
+      continue;
+    auto id = room.substr(hosted.prefix.size());
+    if (id.empty() || id.size() > 40 || !std::all_of(id.begin(), id.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        }))
+      return nullptr;
+    return &hosted;
+  }
+  return nullptr;
+}
+
+bool valid_room_name(std::string_view room) {
+  return valid_channel_name(room) || hosted_room_of(room) != nullptr;
 }
 
 }  // namespace aethex::actors

@@ -29,6 +29,8 @@ using chat_set_atom = caf::atom_constant<caf::atom("chatset")>;
 using chat_react_atom = caf::atom_constant<caf::atom("chatreact")>;
 using presence_atom = caf::atom_constant<caf::atom("presence")>;
 using chat_tick_atom = caf::atom_constant<caf::atom("chattick")>;
+// The room to itself: the end of a burst, write the lines it showed (chat_lines.cpp).
+using chat_flush_atom = caf::atom_constant<caf::atom("chatflush")>;
 // A frame another domain puts in front of the room's viewers (a raid's countdown), as is.
 using chat_relay_atom = caf::atom_constant<caf::atom("chatrelay")>;
 // Community moderation (docs/moderation.md).

@@ -179,7 +179,7 @@ room_outcome ask_unban(room_actor* self, const chat_identity& who, const std::st
   if (st.book.request_for_ban(user))
     return reject("already_requested", "you already asked to be unbanned from this ban");
   auto ban = st.book.bans.find(user);
-  ev::unban_requested e{st.version() + 1, user, text,
+  ev::unban_requested e{next_item_id(self), user, text,
                         ban == st.book.bans.end() ? 0 : ban->second.seq};
   if (auto failed = commit(self, e))
     return *failed;
@@ -280,7 +280,7 @@ caf::result<std::string> import_bans(room_actor* self, const chat_identity& who,
 }  // namespace
 
 std::optional<room_outcome> automod_hold(room_actor* self, const chat_identity& who, role r,
-                                         const std::string& text) {
+                                         const std::string& text, const caf::actor& sender) {
   auto& st = self->state;
   if (st.config.automod_level == 0 || moderates(r))
     return std::nullopt;
@@ -299,8 +299,8 @@ std::optional<room_outcome> automod_hold(room_actor* self, const chat_identity& 
   if (!verdict)
     return std::nullopt;
   ev::automod_held e{
-    st.version() + 1,  who.display(),          who.is_guest() ? who.origin : "", text,
-    verdict->category, st.config.automod_level};
+    next_item_id(self), who.display(),          who.is_guest() ? who.origin : "", text,
+    verdict->category,  st.config.automod_level};
   if (auto failed = commit_at(self, now, e))
     return *failed;
   // A held message counts toward the sender's pace, or holding would be a way around it.
@@ -308,9 +308,9 @@ std::optional<room_outcome> automod_hold(room_actor* self, const chat_identity& 
   p.recent.push_back(now);
   if (auto it = st.book.held.find(e.id); it != st.book.held.end())
     tell_moderators(self, json{{"type", "automod_held"}, {"item", it->second.to_json()}});
-  // The sender's session (the requester: the registry delegates) hears if it is denied. Held
-  // items dropped from a full queue leave their entry: pruned to the queue's size here.
-  if (auto sender = caf::actor_cast<caf::actor>(self->current_sender())) {
+  // The sender's session hears if it is denied. Held items dropped from a full queue leave
+  // their entry: pruned to the queue's size here.
+  if (sender) {
     st.held_senders[e.id] = sender;
     std::erase_if(st.held_senders, [&](auto& entry) { return !st.book.held.count(entry.first); });
   }

@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -201,21 +202,18 @@ class event_sourced : public State {
   /// batch writes nothing.
   template <class E>
   caf::error emit_all(const std::vector<E>& events) {
-    static_assert(table::template contains<E>, "event missing from State::events");
-    if (events.empty())
-      return caf::none;
     const auto timestamp_ms = clock().now_ms();
-    std::vector<storage::event> encoded;
-    encoded.reserve(events.size());
-    for (const auto& e : events)
-      encoded.push_back(encode_event(e, timestamp_ms));
-    std::uint64_t seq = journal_->version();
-    if (auto appended = journal_->append(std::move(encoded)); !appended)
-      return appended.error();
-    for (const auto& e : events)
-      State::apply(e, event_meta{++seq, timestamp_ms});
-    snapshot_if_due();
-    return caf::none;
+    return emit_all_stamped(events, [timestamp_ms](std::size_t) { return timestamp_ms; });
+  }
+
+  /// Same with each event's own timestamp (`timestamps_ms[i]` for `events[i]`): chat lines
+  /// written together keep the `ts` each was shown with.
+  template <class E>
+  caf::error emit_all_at(const std::vector<E>& events,
+                         std::span<const std::int64_t> timestamps_ms) {
+    if (timestamps_ms.size() != events.size())
+      return make_error(errc::invalid_argument, "one timestamp per event");
+    return emit_all_stamped(events, [timestamps_ms](std::size_t i) { return timestamps_ms[i]; });
   }
 
   bool exists() const { return journal_ && journal_->exists(); }
@@ -293,6 +291,24 @@ class event_sourced : public State {
 
  private:
   using table = detail::dispatch<State, typename State::events>;
+
+  template <class E, class StampOf>
+  caf::error emit_all_stamped(const std::vector<E>& events, StampOf&& stamp_of) {
+    static_assert(table::template contains<E>, "event missing from State::events");
+    if (events.empty())
+      return caf::none;
+    std::vector<storage::event> encoded;
+    encoded.reserve(events.size());
+    for (std::size_t i = 0; i < events.size(); ++i)
+      encoded.push_back(encode_event(events[i], stamp_of(i)));
+    std::uint64_t seq = journal_->version();
+    if (auto appended = journal_->append(std::move(encoded)); !appended)
+      return appended.error();
+    for (std::size_t i = 0; i < events.size(); ++i)
+      State::apply(events[i], event_meta{++seq, stamp_of(i)});
+    snapshot_if_due();
+    return caf::none;
+  }
   static constexpr bool has_snapshot = requires(State & s, const std::string& text) {
     { std::as_const(s).snapshot() } -> std::convertible_to<std::string>;
     s.restore(text);

@@ -71,6 +71,7 @@ struct chat_fixture {
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   caf::actor registry;
+  std::atomic<int> appends{0};  // every append of the store, counted by its observer
 
   explicit chat_fixture(actors::chat_options opts = with_guests()) : options(opts) {
     options.clock = &clock;
@@ -87,6 +88,7 @@ struct chat_fixture {
 
   void start() {
     store = storage::event_store::open(folder);
+    store->observe_appends([this](std::chrono::nanoseconds) { ++appends; });
     runtime::entity_kinds kinds;
     actors::add_channel_kind(kinds, *store);
     actors::add_chat_kind(kinds, *store, options);
@@ -411,6 +413,55 @@ TEST_CASE("history, moderation and settings survive a restart (snapshot + tail)"
   auto next = f.send("guest:new", "hi");
   REQUIRE(next.ok());
   CHECK(next.id > sent.back());
+}
+
+TEST_CASE("a burst of lines is written together: in order, each sender answered once durable") {
+  auto opts = with_guests();
+  opts.history = 400;
+  chat_fixture f{opts};
+  constexpr int lines = 300;
+  const int appends_before = f.appends.load();
+  // Every request goes out before the first answer is awaited: the room meets them as a burst.
+  auto ask_room = [&](caf::message command) {
+    return f.self->request(f.registry, 10s, route_atom::value, std::string{"chat"},
+                           std::string{"alice"}, std::move(command));
+  };
+  auto id_of = [](auto& answer) {
+    std::uint64_t id = 0;
+    answer.receive([&](actors::chat_ack& ack) { id = ack.id; },
+                   [&](caf::error& err) { FAIL("refused: " << message_of(err)); });
+    return id;
+  };
+  std::vector<decltype(ask_room(caf::message{}))> pending;
+  for (int i = 0; i < lines; ++i)
+    pending.push_back(ask_room(caf::make_message(actors::chat_send_atom::value, who("alice"),
+                                                 "line " + std::to_string(i))));
+  std::vector<std::uint64_t> acked;
+  for (auto& answer : pending)
+    acked.push_back(id_of(answer));
+  REQUIRE(acked.size() == lines);
+  for (int i = 1; i < lines; ++i)
+    CHECK(acked[i] == acked[i - 1] + 1);  // ids follow the order the room showed the lines
+  const int appends = f.appends.load() - appends_before;
+  MESSAGE(lines << " lines in " << appends << " appends");
+  CHECK(appends < lines / 4);
+  // Every acknowledged line is stored, in order, with the time it was shown.
+  auto before = f.history();
+  REQUIRE(before["messages"].size() == lines);
+  CHECK(ids_of(before).front() == acked.front());
+  CHECK(before["messages"].back()["text"] == "line " + std::to_string(lines - 1));
+  f.restart();
+  auto after = f.history();
+  CHECK(ids_of(after) == ids_of(before));
+  for (std::size_t i = 0; i < after["messages"].size(); ++i)
+    CHECK(after["messages"][i]["ts"] == before["messages"][i]["ts"]);
+  // A write that numbers its own item, met while a line waits, comes after it.
+  auto line = ask_room(caf::make_message(actors::chat_send_atom::value, who("alice"),
+                                         std::string{"one more"}));
+  auto pin = ask_room(caf::make_message(actors::chat_mod_atom::value, who("alice"),
+                                        actors::chat_command{"announce", "welcome", 0}));
+  auto line_id = id_of(line);
+  CHECK(id_of(pin) == line_id + 1);
 }
 
 TEST_CASE("reactions are aggregated per window; presence sums the fan-outs") {
