@@ -2,6 +2,7 @@
 // the reducer is unit-tested without a socket.
 import { parseRaid, parseRaidFrame, raidedText, type Raid } from '../raidApi';
 import { parseRedemption, redemptionText } from '../engagement/model';
+import { nowPlayingText, parseNowPlayingFrame } from '../music/model';
 
 /** What the sender of a message held by AutoMod reads (notice `held`). */
 export const HELD_TEXT = 'Your message is being reviewed by moderators.';
@@ -244,6 +245,11 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
       const item = typeof f.item === 'object' && f.item !== null ? (f.item as Frame) : null;
       if (!item || !canModerate(s.role)) return { state: s };
       return { state: system(s, `Held for review: ${str(item.user)}: ${str(item.text)}`, { code: 'automod_held' }) };
+    }
+    case 'now_playing': {
+      // DJ mode's announcement (docs/music.md); the overlays' own now_playing frame has no `play`.
+      const play = parseNowPlayingFrame(f)?.play;
+      return play ? { state: system(s, nowPlayingText(play), { code: 'now_playing' }) } : { state: s };
     }
     case 'notice':
       if (f.code === 'held') return { state: system(s, HELD_TEXT, { code: 'held', own: true }) };

@@ -23,6 +23,7 @@ import { DonateButton } from '../tips/DonateButton';
 import { GiftButton } from '../tips/GiftButton';
 import { CampaignBar } from '../tips/CampaignBar';
 import { SubscribeButton } from '../subs/SubscribeButton';
+import { DjStage } from '../music/DjStage';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -147,6 +148,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
             </div>
           )}
         </div>
+        {ch && <DjStage channel={name} media={videoRef} live={ch.live} />}
         {raidFrom && <RaidArrival from={raidFrom} />}
         <RaidBanner raid={raid} />
         <div class="channel-info">

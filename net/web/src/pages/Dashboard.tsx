@@ -1,7 +1,7 @@
 // /dashboard: the creator's channels, each with tabs: the Stream manager (going live, stream
 // info, health and activity while live, raids), Analytics, Videos & clips (recording, VODs,
 // clips), Engagement (polls, predictions, rewards, redemptions), Emotes, and the money: Earnings,
-// Payouts and Tax form. `?tab=stream|analytics|content|engagement|emotes|subscribers|tips|earnings|payouts|tax`
+// Payouts and Tax form. `?tab=stream|analytics|content|engagement|emotes|subscribers|tips|earnings|payouts|tax|bot|webhooks|music`
 // opens a tab.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
@@ -21,11 +21,12 @@ import { TipsPanel } from '../tips/TipsPanel';
 import { BotsPanel } from '../bots/BotsPanel';
 import { WebhooksPanel } from '../webhooks/WebhooksPanel';
 import { ObsPanel } from '../overlay/ObsPanel';
+import { MusicPanel } from '../music/MusicPanel';
 import '../dashboard.css';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
-export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax' | 'bot' | 'webhooks';
+export type DashboardTab = 'stream' | 'analytics' | 'content' | 'engagement' | 'emotes' | 'subscribers' | 'tips' | 'earnings' | 'payouts' | 'tax' | 'bot' | 'webhooks' | 'music';
 const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'stream', label: 'Stream manager' },
   { id: 'analytics', label: 'Analytics' },
@@ -39,6 +40,7 @@ const TABS: readonly { id: DashboardTab; label: string }[] = [
   { id: 'tax', label: 'Tax form' },
   { id: 'bot', label: 'Chat bot' },
   { id: 'webhooks', label: 'Webhooks' },
+  { id: 'music', label: 'Music' },
 ];
 
 /** The tab a `?tab=` query asks for (the stream manager by default). */
@@ -222,6 +224,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         {tab === 'tax' && <TaxFormPanel channel={name} token={token} />}
         {tab === 'bot' && <BotsPanel channel={name} token={token} />}
         {tab === 'webhooks' && <WebhooksPanel channel={name} token={token} />}
+        {tab === 'music' && <MusicPanel channel={name} token={token} />}
         {tab === 'content' && (
           <>
             <RecordingPanel channel={name} token={token} />
