@@ -34,6 +34,19 @@ struct monetization_config {
   std::string stripe_api_base = "https://api.stripe.com";
 };
 
+// Spotify now playing (docs/music.md, "Spotify"): an app's credentials from Spotify's developer
+// dashboard; without both, linking is refused (503) and nothing polls. The secret is never
+// logged. The URLs are Spotify's; tests point them at a loopback stand-in.
+struct spotify_config {
+  std::string client_id;
+  std::string client_secret;
+  std::string accounts_url = "https://accounts.spotify.com";
+  std::string api_url = "https://api.spotify.com";
+  // Where Spotify sends the browser back (registered in the app's settings); empty:
+  // http://<this node's HTTP address>/api/v1/music/spotify/callback.
+  std::string redirect_url;
+};
+
 struct node_config {
   std::filesystem::path data_dir = "aethex-data";
   std::filesystem::path web_root;  // built web UI; empty = <binary dir>/web
@@ -94,6 +107,7 @@ struct node_config {
   // private hosts, over http too (tests and development only).
   std::string push_subject = "mailto:admin@localhost";
   bool push_allow_private = false;
+  spotify_config spotify;
   node_limits limits;  // connection caps, rate limits, quotas (runtime/limits.hpp)
 };
 

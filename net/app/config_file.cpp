@@ -155,6 +155,36 @@ void add_money_options(CLI::App& serve, runtime::monetization_config& money) {
                    "(default: <data folder>.tax-key)");
 }
 
+// Spotify now playing (docs/music.md): off until both the client id and the secret are set.
+void add_spotify_options(CLI::App& serve, runtime::spotify_config& spotify) {
+  auto url = [](const std::string& value) {
+    return value.starts_with("https://") || value.starts_with("http://")
+             ? std::string{}
+             : std::string{"must be an http:// or https:// URL"};
+  };
+  serve.add_option("--spotify-client-id", spotify.client_id,
+                   "Client id of the Spotify app that links channels' accounts (default: none, "
+                   "Spotify off)");
+  serve.add_option("--spotify-client-secret", spotify.client_secret,
+                   "Client secret of that Spotify app (or $AETHEX_SPOTIFY_CLIENT_SECRET; prefer "
+                   "the config file or the variable: ps shows flags)");
+  serve
+    .add_option("--spotify-accounts-url", spotify.accounts_url,
+                "Base URL of Spotify's accounts service (tests point it at a stand-in)")
+    ->capture_default_str()
+    ->check(url);
+  serve
+    .add_option("--spotify-api-url", spotify.api_url,
+                "Base URL of Spotify's Web API (tests point it at a stand-in)")
+    ->capture_default_str()
+    ->check(url);
+  serve
+    .add_option("--spotify-redirect-url", spotify.redirect_url,
+                "Callback URL registered with the Spotify app (default: "
+                "http://<advertise>/api/v1/music/spotify/callback)")
+    ->check(url);
+}
+
 void settle_stripe_secrets(std::vector<std::string>& secrets) {
   const char* from_env = std::getenv("AETHEX_STRIPE_WEBHOOK_SECRET");
   if (secrets.empty() && from_env != nullptr) {
@@ -219,6 +249,7 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_flag("--webhooks-allow-private", config.webhooks_allow_private,
                  "Let webhook URLs point at loopback and private addresses; for tests and "
                  "development only");
+  add_spotify_options(serve, config.spotify);
   serve.add_option("--web-root", config.web_root, "Built web UI folder (default: <binary>/web)");
   serve.add_option("--io-threads", config.io_threads, "Network event loops, one thread each")
     ->capture_default_str()
@@ -336,6 +367,13 @@ void finish_serve_options(const CLI::App& serve, runtime::node_config& config) {
   ::unsetenv("AETHEX_STRIPE_API_KEY");
   while (config.money.stripe_api_base.ends_with('/'))
     config.money.stripe_api_base.pop_back();
+  if (const char* secret = std::getenv("AETHEX_SPOTIFY_CLIENT_SECRET");
+      secret != nullptr && config.spotify.client_secret.empty())
+    config.spotify.client_secret = CLI::detail::trim_copy(std::string{secret});
+  ::unsetenv("AETHEX_SPOTIFY_CLIENT_SECRET");
+  for (auto* url : {&config.spotify.accounts_url, &config.spotify.api_url})
+    while (url->ends_with('/'))
+      url->pop_back();
   if (config.money.tax_key_file.empty()) {
     auto data = config.data_dir.lexically_normal();
     if (!data.has_filename())
