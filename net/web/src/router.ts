@@ -39,9 +39,9 @@ export type Route =
   | AppsRoute
   | { kind: 'not_found'; path: string };
 
-export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign' | 'chat' | 'polls' | 'predictions' | 'hype_train' | 'now_playing' | 'goals';
+export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign' | 'chat' | 'polls' | 'predictions' | 'hype_train' | 'now_playing' | 'goals' | 'visualiser';
 // The last six (and alerts) are the token-checked kinds of docs/obs.md (overlay/obsApi.ts).
-const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train', 'alerts', 'campaign', 'chat', 'polls', 'predictions', 'hype_train', 'now_playing', 'goals'];
+const OVERLAY_WIDGETS: readonly string[] = ['poll', 'prediction', 'hype-train', 'alerts', 'campaign', 'chat', 'polls', 'predictions', 'hype_train', 'now_playing', 'goals', 'visualiser'];
 
 /** Channel names: letters, digits, '_' and '-', 1..64 chars. */
 export const CHANNEL_NAME_RE = /^[A-Za-z0-9_-]{1,64}$/;

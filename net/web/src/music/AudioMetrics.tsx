@@ -40,7 +40,7 @@ export function AudioMetrics({ channel, token }: { channel: string; token: strin
   const live = status?.live === true;
   useEffect(() => {
     if (!live) return;
-    const feed = new AudioFeed(channel, null, { allowWebAudio: false });
+    const feed = new AudioFeed(channel, null, { allowWebAudio: false, alwaysSocket: true });
     let clipped: number[] = [];
     let lastT = -1;
     const t = setInterval(() => {

@@ -1,11 +1,13 @@
 // The audio-reactive canvas of DJ mode: 32 spectrum bars, the waveform across them and a pulse
 // on every beat, drawn each animation frame from an AudioFeed (WebAudio on the player while the
 // viewer listens, else the node's frames). Low-power clients draw at 10 fps from the node's
-// frames only. `data-source` tells which feeds it (webaudio|server|none).
+// frames only. `data-source` tells which feeds it (webaudio|server|none). The OBS overlay
+// (/overlay/<channel>/visualiser) draws the node's frames on a transparent page.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AudioFeed, lowPower, type AudioSample, type FeedSource } from './audioFeed';
+import './music.css';
 
-export function Visualiser({ channel, media, live, compact = false }: { channel: string; media: HTMLMediaElement | null; live: boolean; compact?: boolean }) {
+export function Visualiser({ channel, media, live, compact = false, overlay = false }: { channel: string; media: HTMLMediaElement | null; live: boolean; compact?: boolean; overlay?: boolean }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [source, setSource] = useState<FeedSource>('none');
   useEffect(() => {
@@ -35,7 +37,7 @@ export function Visualiser({ channel, media, live, compact = false }: { channel:
       feed.dispose();
     };
   }, [channel, media, live]);
-  return <canvas ref={canvas} class={`dj-visualiser${compact ? ' compact' : ''}`} data-testid="dj-visualiser" data-source={source} aria-label="Audio visualiser" role="img" />;
+  return <canvas ref={canvas} class={`dj-visualiser${compact ? ' compact' : ''}${overlay ? ' overlay-vis' : ''}`} data-testid="dj-visualiser" data-source={source} aria-label="Audio visualiser" role="img" />;
 }
 
 function paint(el: HTMLCanvasElement, s: AudioSample, pulse: { value: number }, peaks: number[]): void {

@@ -78,17 +78,33 @@ export class AudioFeed {
   private freq: Uint8Array<ArrayBuffer> | null = null;
   private time: Uint8Array<ArrayBuffer> | null = null;
   private disposed = false;
+  private lastWebMs = Number.NEGATIVE_INFINITY;
   private readonly onVolume = () => this.tryWebAudio();
 
   constructor(
     private readonly channel: string,
     private readonly media: HTMLMediaElement | null,
-    private readonly opts: { allowWebAudio: boolean; openSocket?: (url: string) => WebSocket } = { allowWebAudio: true },
+    private readonly opts: { allowWebAudio: boolean; alwaysSocket?: boolean; openSocket?: (url: string) => WebSocket } = { allowWebAudio: true },
   ) {
     media?.addEventListener('volumechange', this.onVolume);
     media?.addEventListener('playing', this.onVolume);
     this.tryWebAudio();
     this.openSocket();
+  }
+
+  /**
+   * The node's frames are only fetched while they are needed: WebAudio gives nothing (muted, no
+   * graph) or only silence, or a caller reads frame() (opts.alwaysSocket).
+   */
+  private wantSocket(nowMs: number): void {
+    const want = this.opts.alwaysSocket === true || nowMs - this.lastWebMs > 2000 || (this.silentSinceMs !== null && nowMs - this.silentSinceMs > 1000);
+    if (want && !this.ws && this.wsTimer === null) this.openSocket();
+    if (!want && this.ws) {
+      this.ws.onclose = null;
+      this.ws.close();
+      this.ws = null;
+      this.last = null;
+    }
   }
 
   dispose(): void {
@@ -174,6 +190,8 @@ export class AudioFeed {
   /** One sample for a drawn frame at `nowMs` (performance.now()). */
   sample(nowMs: number): AudioSample {
     const web = this.webAudioSample(nowMs);
+    if (web) this.lastWebMs = nowMs;
+    this.wantSocket(nowMs);
     if (web) return web;
     const f = this.last && nowMs - this.lastAtMs < 1000 ? this.last : null;
     if (!f) return { source: 'none', bands: new Array<number>(BANDS).fill(0), wave: [], level: 0, beat: false, frame: null };

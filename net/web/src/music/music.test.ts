@@ -181,3 +181,10 @@ describe('audio frames', () => {
     expect(importFormat('set.csv')).toBe('csv');
   });
 });
+
+describe('the OBS visualiser overlay', () => {
+  it('is a route of its own', async () => {
+    const { parseRoute } = await import('../router');
+    expect(parseRoute('/overlay/djnova/visualiser')).toEqual({ kind: 'overlay', channel: 'djnova', widget: 'visualiser' });
+  });
+});

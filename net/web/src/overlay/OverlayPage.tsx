@@ -21,6 +21,7 @@ import { CampaignBar } from '../tips/CampaignBar';
 import { ChatOverlay } from './ChatOverlay';
 import { GoalsOverlay } from './GoalsOverlay';
 import { NowPlayingOverlay } from './NowPlayingOverlay';
+import { Visualiser } from '../music/Visualiser';
 import { checkOverlay, isOverlayKind, type NowPlaying, type OverlayKind } from './obsApi';
 import '../engagement/engagement.css';
 import './overlay.css';
@@ -113,6 +114,11 @@ function OverlayBody(props: { channel: string; widget: OverlayWidget; overlayTok
   } else if (widget === 'now_playing') {
     state = 'live';
     content = <NowPlayingOverlay channel={channel} overlayToken={overlayToken} initial={nowPlaying} />;
+  } else if (widget === 'visualiser') {
+    // DJ mode's audio-reactive bars from the node's public audio frames (no token: they are
+    // public while live; nothing is drawn otherwise).
+    state = 'live';
+    content = <Visualiser channel={channel} media={null} live overlay />;
   } else if (widget === 'goals') {
     state = 'live';
     content = <GoalsOverlay channel={channel} initialGoal={followerGoal} />;
