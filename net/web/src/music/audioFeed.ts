@@ -29,6 +29,9 @@ type WithGraph = HTMLMediaElement & { __aethexAudioGraph?: Graph | null };
 const SILENT_MS = 3000;
 const RECONNECT_MS = 3000;
 const WAVE_POINTS = 128;
+/** The WebAudio waveform: 256 points over the first 1024 samples (~21 ms), fine enough not to alias. */
+const SCOPE_POINTS = 256;
+const SCOPE_SAMPLES = 1024;
 
 /** Low power: the browser asks to save data or motion; WebAudio's FFT stays off then. */
 export function lowPower(): boolean {
@@ -216,14 +219,14 @@ export class AudioFeed {
     a.getByteTimeDomainData(this.time);
     let sum = 0;
     let loud = false;
-    const step = this.time.length / WAVE_POINTS;
+    const step = Math.min(SCOPE_SAMPLES, this.time.length) / SCOPE_POINTS;
     const wave: number[] = [];
     for (let i = 0; i < this.time.length; i++) {
       const x = ((this.time[i] ?? 128) - 128) / 128;
       sum += x * x;
       if (Math.abs(x) > 0.004) loud = true;
     }
-    for (let i = 0; i < WAVE_POINTS; i++) wave.push(((this.time[Math.floor(i * step)] ?? 128) - 128) / 128);
+    for (let i = 0; i < SCOPE_POINTS; i++) wave.push(((this.time[Math.floor(i * step)] ?? 128) - 128) / 128);
     // All zeros for a while while playing: a cross-origin source the browser will not let us
     // read (CORS), or simply silence; the node's frames say which, so they take over.
     if (!loud) {
