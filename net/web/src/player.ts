@@ -8,6 +8,7 @@
 // window.__aethexPlayer for diagnostics and browser tests. The page's `?player=ws|llhls|hls`
 // query option pins one path (no fallback), for tests and troubleshooting.
 import Hls, { type ErrorData, type HlsConfig } from 'hls.js';
+import { firstRendition } from './flacChoice';
 import { wsLatencySeconds, type ClockSample } from './latency';
 import type { Rendition } from './quality';
 import { startWsPlayback } from './wsPlayback';
@@ -299,6 +300,8 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
 
   function startWs(wsBase: string, masterUrl: string | null, step: number): void {
     mode = 'ws';
+    // DJ mode: the lossless FLAC rendition first where the browser plays it (flacChoice.ts).
+    const first = firstRendition(decodeURIComponent(wsBase.slice(wsBase.lastIndexOf('/') + 1)));
     const ws = startWsPlayback(wsBase, masterUrl, {
       video,
       quality: () => quality,
@@ -324,7 +327,7 @@ export function createPlayer(video: HTMLVideoElement, cb: PlayerCallbacks): Play
         qualities = list;
         announceQuality();
       },
-    });
+    }, first);
     wsSelect = ws.select;
     wsCleanup = ws.close;
   }

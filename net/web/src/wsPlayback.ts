@@ -75,11 +75,15 @@ export interface WsHost {
   offered(renditions: Rendition[]): void;
 }
 
-/** Starts playing `wsBase` (the source, or the pinned rendition); returns its controls. */
+/**
+ * Starts playing `wsBase` (`first` — the source, or the FLAC rendition in DJ mode, once known —
+ * or the pinned rendition); returns its controls.
+ */
 export function startWsPlayback(
   wsBase: string,
   masterUrl: string | null,
   host: WsHost,
+  first: string | Promise<string> = 'source',
 ): { select(choice: string): void; close(): void } {
   let ms: MediaSource | null = null;
   let sb: SourceBuffer | null = null;
@@ -249,7 +253,11 @@ export function startWsPlayback(
   readMaster();
   const masterTimer = setInterval(readMaster, MASTER_POLL_MS);
 
-  connect(host.quality() === 'auto' ? 'source' : host.quality());
+  const begin = (name: string) => {
+    if (!closed && !socket) connect(host.quality() === 'auto' ? name : host.quality());
+  };
+  if (typeof first === 'string') begin(first);
+  else first.then(begin, () => begin('source'));
 
   const close = () => {
     closed = true;
