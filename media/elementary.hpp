@@ -28,15 +28,20 @@ struct video_config {
   byte_vector avcc;
 };
 
-/// AAC decoder configuration: an AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1).
+enum class audio_codec : std::uint8_t { aac, flac };
+
+/// AAC decoder configuration: an AudioSpecificConfig (ISO/IEC 14496-3 1.6.2.1). The FLAC
+/// rendition's encoder (media/flac_encoder.hpp) sends `flac` with the FLAC metadata blocks of a
+/// dfLa box (STREAMINFO first) instead; demuxers only ever send AAC.
 struct audio_config {
   byte_vector asc;
+  audio_codec codec = audio_codec::aac;
 };
 
 enum class track_kind : std::uint8_t { video, audio };
 
 /// One access unit. Video data is AVCC (4-byte big-endian NAL unit lengths, no parameter sets
-/// needed in band); audio data is one raw AAC frame (no ADTS header).
+/// needed in band); audio data is one raw AAC frame (no ADTS header), or one FLAC frame.
 struct media_frame {
   track_kind kind = track_kind::video;
   std::int64_t dts = 0;   // 90 kHz, monotonic per track (demuxers unwrap 33-bit MPEG-TS clocks)

@@ -103,6 +103,8 @@ std::string sample_entry_codec(span stsd, bytes& config) {
       codec = text;
     } else if (type == "mp4a") {
       codec = aac_codec(child(entry.subspan(28), "esds"));
+    } else if (type == "fLaC") {
+      codec = "flac";  // the MSE and RFC 6381 name of the 'fLaC' sample entry
     } else {
       codec = std::string{type};
     }

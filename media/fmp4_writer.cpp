@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "media/flac_format.hpp"
+
 namespace aethex::media::fmp4 {
 namespace {
 
@@ -81,6 +83,25 @@ void write_esds(box_writer& w, std::span<const std::byte> asc) {
   w.close(esds);
 }
 
+// FLACSampleEntry ('fLaC', an AudioSampleEntry) holding a FLACSpecificBox ('dfLa': full box,
+// version 0, then the metadata blocks with STREAMINFO first), as the FLAC-in-ISOBMFF spec says.
+void write_flac_entry(box_writer& w, const track_setup& t) {
+  auto info = read_streaminfo(t.config);
+  auto flac = w.open("fLaC");
+  w.zeros(6);
+  w.u16(1);  // data reference index
+  w.zeros(8);
+  w.u16(t.channels);
+  w.u16(info ? info->bits_per_sample : 16);
+  w.u32(0);
+  // The spec: the rate when it fits 16.16, else 0 (STREAMINFO carries the real one).
+  w.u32(static_cast<std::uint64_t>(t.sample_rate < 65536 ? t.sample_rate : 0) << 16);
+  auto dfla = w.open_full("dfLa", 0, 0);
+  w.bytes(t.config);
+  w.close(dfla);
+  w.close(flac);
+}
+
 void write_sample_entry(box_writer& w, const track_setup& t) {
   auto stsd = w.open_full("stsd", 0, 0);
   w.u32(1);
@@ -102,6 +123,8 @@ void write_sample_entry(box_writer& w, const track_setup& t) {
     w.bytes(t.config);
     w.close(avcc);
     w.close(avc1);
+  } else if (t.codec == audio_codec::flac) {
+    write_flac_entry(w, t);
   } else {
     auto mp4a = w.open("mp4a");
     w.zeros(6);

@@ -18,11 +18,12 @@ namespace aethex::media::fmp4 {
 struct track_setup {
   std::uint32_t id = 0;
   track_kind kind = track_kind::video;
-  std::uint32_t timescale = 0;        // 90 kHz for video, the sample rate for audio
-  std::span<const std::byte> config;  // avcC record or AudioSpecificConfig
-  int width = 0, height = 0;          // video
-  unsigned channels = 0;              // audio
-  unsigned sample_rate = 0;           // audio
+  std::uint32_t timescale = 0;           // 90 kHz for video, the sample rate for audio
+  std::span<const std::byte> config;     // avcC record, AudioSpecificConfig or dfLa blocks
+  int width = 0, height = 0;             // video
+  unsigned channels = 0;                 // audio
+  unsigned sample_rate = 0;              // audio
+  audio_codec codec = audio_codec::aac;  // audio: mp4a + esds, or fLaC + dfLa
 };
 
 byte_vector write_init(std::span<const track_setup> tracks);

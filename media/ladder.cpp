@@ -41,8 +41,8 @@ ladder_runner::ladder_runner(
 
 ladder_runner::~ladder_runner() {
   transcoder_.reset();  // no output arrives after this
-  set_->clear();
   for (auto& r : renditions_) {
+    set_->remove(r->output.name);  // only its own: the FLAC rendition may stay
     r->output.fmp4->close();
     r->output.ll->close();
   }

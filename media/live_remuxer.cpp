@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "media/flac_format.hpp"
+
 namespace aethex::media {
 namespace {
 
@@ -10,6 +12,17 @@ constexpr std::uint32_t video_track_id = 1;
 constexpr std::uint32_t audio_track_id = 2;
 constexpr std::uint32_t aac_frame_samples = 1024;
 constexpr std::uint32_t default_frame_ticks = 3000;  // 30 fps, until a real interval is seen
+
+// What the audio track's configuration says: an AAC AudioSpecificConfig, or the FLAC
+// rendition's STREAMINFO.
+std::optional<audio_info> describe_audio(const audio_config& config) {
+  if (config.codec == audio_codec::aac)
+    return describe_asc(config.asc);
+  auto info = read_streaminfo(config.asc);
+  if (!info)
+    return std::nullopt;
+  return audio_info{info->sample_rate, info->channels, "flac", "flac"};
+}
 
 }  // namespace
 
@@ -39,13 +52,14 @@ void live_remuxer::push(demux_event event, std::vector<remux_unit>& out) {
     return;
   }
   if (auto* config = std::get_if<audio_config>(&event)) {
-    auto info = describe_asc(config->asc);
-    if (!info || config->asc == audio_.config)
+    auto info = describe_audio(*config);
+    if (!info || (config->asc == audio_.config && config->codec == audio_.codec))
       return;
     bool reinit = started_ && audio_.carried;
     if (reinit)
       flush(out);
     audio_.config = std::move(config->asc);
+    audio_.codec = config->codec;
     audio_.timescale = info->sample_rate;
     audio_info_ = std::move(info);
     if (reinit)
@@ -118,7 +132,7 @@ void live_remuxer::write_init(std::vector<remux_unit>& out) {
   }
   if (audio_.carried) {
     tracks.push_back({audio_.id, track_kind::audio, audio_.timescale, audio_.config, 0, 0,
-                      audio_info_->channels, audio_info_->sample_rate});
+                      audio_info_->channels, audio_info_->sample_rate, audio_.codec});
     codecs += (codecs.empty() ? "" : ",") + audio_info_->codec;
   }
   mime_ = "video/mp4; codecs=\"" + codecs + "\"";
@@ -192,8 +206,17 @@ void live_remuxer::on_audio(media_frame frame, std::vector<remux_unit>& out) {
     emit(a, out);
     time = input_time;
   }
-  a.samples.push_back(pending_sample{std::move(frame.data), time, 0, true, aac_frame_samples});
-  a.next_time = time + aac_frame_samples;
+  std::uint32_t frame_samples = aac_frame_samples;
+  if (a.codec == audio_codec::flac) {
+    auto samples = flac_frame_samples(frame.data);
+    if (!samples) {
+      ++discarded_;  // not a FLAC frame: its length would be a guess
+      return;
+    }
+    frame_samples = *samples;
+  }
+  a.samples.push_back(pending_sample{std::move(frame.data), time, 0, true, frame_samples});
+  a.next_time = time + frame_samples;
   // Alone, audio cuts its own fragments; beside video it follows the video cuts, unless the
   // video stalls.
   auto limit = std::uint64_t{options_.fragment_ms} * (video_.carried ? 4 : 1);

@@ -6,8 +6,8 @@
 // a keyframe arrives the fragments before it go out at once with a `segment_end` unit, so HLS
 // can publish the finished segment without waiting for the next fragment to fill.
 // Timestamps are rebased to the first keyframe (or first audio frame) and kept monotonic;
-// audio time counts samples (1024 per AAC frame) and follows the input only across real gaps,
-// so millisecond-rounded FLV timestamps do not jitter the audio timeline.
+// audio time counts samples (1024 per AAC frame, a FLAC frame's block size) and follows the input
+// only across real gaps, so millisecond-rounded FLV timestamps do not jitter the audio timeline.
 #pragma once
 
 #include <cstdint>
@@ -80,11 +80,12 @@ class live_remuxer {
     std::uint32_t timescale = 0;
     bool carried = false;
     byte_vector config;
-    std::vector<pending_sample> samples;  // the open fragment
-    std::optional<pending_sample> held;   // video: waits for the next frame to learn its duration
-    std::int64_t next_time = -1;          // audio: where the next sample starts
-    std::int64_t frame_ticks = 0;         // video: the last frame interval (0 before the first)
-    std::int64_t offset = 0;              // added to keep the timeline monotonic
+    std::vector<pending_sample> samples;   // the open fragment
+    std::optional<pending_sample> held;    // video: waits for the next frame to learn its duration
+    std::int64_t next_time = -1;           // audio: where the next sample starts
+    std::int64_t frame_ticks = 0;          // video: the last frame interval (0 before the first)
+    std::int64_t offset = 0;               // added to keep the timeline monotonic
+    audio_codec codec = audio_codec::aac;  // audio: AAC, or FLAC in the FLAC rendition
   };
 
   void decide(std::vector<remux_unit>& out, bool timed_out);

@@ -14,6 +14,8 @@
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/module.hpp"
+#include "actors/music/music.hpp"
+#include "media/flac_rendition.hpp"
 #include "media/flv_demux.hpp"
 #include "media/fmp4_hub.hpp"
 #include "media/ladder.hpp"
@@ -35,9 +37,11 @@ using channel_ref = actors::entity_ref<actors::channel_protocol>;
 using health_tick_atom = caf::atom_constant<caf::atom("healthtick")>;
 using transcoded_atom = caf::atom_constant<caf::atom("transcoded")>;
 using idle_sample_atom = caf::atom_constant<caf::atom("idlesample")>;
+using flac_out_atom = caf::atom_constant<caf::atom("flacout")>;
 
 constexpr auto health_interval = 1s;
-constexpr auto idle_sample_interval = 2s;  // the machine's idle CPU, for the transcode budget
+constexpr unsigned dj_mode_ask_ticks = 10;  // DJ mode switched on while live: FLAC within 10 s
+constexpr auto idle_sample_interval = 2s;   // the machine's idle CPU, for the transcode budget
 // A thumbnail costs a keyframe decode (~25 ms of a core at 720p): every 30 s keeps browse pages
 // current at a few tenths of a percent of a core per hundred streams.
 constexpr auto thumbnail_interval = 30s;
@@ -80,10 +84,15 @@ struct transcoded_output {
   std::vector<demux_event> events;
 };
 
+struct media_events {  // the FLAC encoder's output on its way to the session's thread
+  std::vector<demux_event> events;
+};
+
 }  // namespace
 }  // namespace aethex::media
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::transcoded_output)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aethex::media::media_events)
 
 namespace aethex::media {
 namespace {
@@ -100,7 +109,9 @@ struct session_state {
   std::unique_ptr<ladder_runner> ladder;    // while renditions are made
   std::uint32_t ladder_generation = 0;
   bool ladder_settled = false;  // started or refused for the current video configuration
-  double source_kbps = 0;       // smoothed ingest bitrate, for the master playlist
+  flac_slot flac;               // the FLAC rendition (DJ mode)
+  unsigned ticks = 0;
+  double source_kbps = 0;  // smoothed ingest bitrate, for the master playlist
   std::shared_ptr<media_clock> clock = std::make_shared<media_clock>();  // shared with the ladder
   std::int64_t last_thumbnail_ns = 0;
   std::unique_ptr<session_recording> recording;  // while the session is recorded
@@ -130,6 +141,7 @@ void clear_hls_dir(const std::filesystem::path& dir) {
 
 void close_outputs(session_state& st) {
   st.ladder.reset();  // closes the renditions and returns the budget
+  st.flac.stop();
   auto& outputs = st.outputs;
   if (outputs.fmp4)
     outputs.fmp4->close();
@@ -261,6 +273,22 @@ void report_health(session_actor* self) {
     st.outputs.renditions->refuse(why);
   }
   settle_ladder(self, static_cast<double>(h.fps_milli) / 1000.0);
+  if (st.config.transcode) {
+    flac_rendition_setup setup;  // the slot fills in the source's tracks
+    setup.hls = ll_hls_options_of(st.config);
+    setup.set = st.outputs.renditions;
+    setup.source_clock = st.clock;
+    setup.budget = st.config.transcode->budget;
+    auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
+    auto line = st.flac.settle(st.remuxer, st.avcc, std::move(setup),
+                               [weak](std::uint32_t generation, std::vector<demux_event> e) {
+                                 if (auto session = caf::actor_cast<caf::actor>(weak))
+                                   caf::anon_send(session, flac_out_atom::value, generation,
+                                                  media_events{std::move(e)});
+                               });
+    if (!line.empty())
+      caf::aout(self) << "media: " << st.config.channel << " " << line << "\n";
+  }
   auto players = st.outputs.ll->viewers(wall_clock_ms());
   h.hls_viewers = players.hls;
   h.ll_hls_viewers = players.ll_hls;
@@ -355,6 +383,7 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
       st.asc = config->asc;
     if (st.ladder)
       st.ladder->on_source(event);
+    st.flac.on_source(event);
     st.remuxer.push(std::move(event), units);
     if (avcc && st.remuxer.video()) {
       st.meter.on_video(*st.remuxer.video());
@@ -364,6 +393,18 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
       st.meter.on_audio(*st.remuxer.audio());
   }
   publish(st, units);
+}
+
+// A channel in DJ mode (music/<channel>, docs/music.md) gets the FLAC rendition; no answer is
+// a no. Asked at the start, then every few seconds until the answer is yes.
+void ask_dj_mode(session_actor* self) {
+  auto& st = self->state;
+  if (st.flac.wanted || !st.config.transcode || !st.config.registry)
+    return;
+  actors::entity_ref<actors::music_protocol>{st.config.registry, st.config.channel}
+    .request(self, actors::music_dj_atom::value)
+    .then([self](bool dj) { self->state.flac.wanted = self->state.flac.wanted || dj; },
+          [](caf::error&) {});
 }
 
 caf::behavior session_behavior(session_actor* self, media_session_config config) {
@@ -381,6 +422,8 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
                 std::make_shared<rendition_set>()};
   if (st.config.transcode)
     st.ladder_names = st.config.ladder.value_or(st.config.transcode->default_ladder);
+  st.flac.wanted = std::count(st.ladder_names.begin(), st.ladder_names.end(), "flac") > 0;
+  ask_dj_mode(self);
   st.demuxer.emplace(st.config.format);
   caf::aout(self) << "media: session of " << st.config.channel << " started\n";
   if (st.config.record) {
@@ -424,6 +467,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       publish(st, units);
       if (st.ladder)
         st.ladder->flush();
+      st.flac.flush();
       finish(self, "end of stream");
     },
     [self](media_outputs_atom) { return self->state.outputs; },
@@ -432,9 +476,14 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       if (st.ladder && out.generation == st.ladder_generation)
         st.ladder->on_transcoded(out.rendition, std::move(out.events));
     },
+    [self](flac_out_atom, std::uint32_t generation, media_events& out) {
+      self->state.flac.on_encoded(generation, std::move(out.events));
+    },
     [self](health_tick_atom) {
       if (self->state.finished)
         return;
+      if (++self->state.ticks % dj_mode_ask_ticks == 0)
+        ask_dj_mode(self);
       report_health(self);
       if (auto& recording = self->state.recording) {
         recording->tick();

@@ -130,6 +130,11 @@ void rendition_set::clear() {
   renditions_.clear();
 }
 
+void rendition_set::remove(std::string_view name) {
+  std::lock_guard lock{mutex_};
+  std::erase_if(renditions_, [&](const rendition_output& r) { return r.name == name; });
+}
+
 void rendition_set::refuse(std::string why) {
   std::lock_guard lock{mutex_};
   refusal_ = std::move(why);

@@ -127,7 +127,7 @@ struct rendition_output {
   int height = 0;
   unsigned bandwidth_bps = 0;  // peak the encoder aims at, video + audio
   std::shared_ptr<fmp4_hub> fmp4;
-  std::shared_ptr<ll_hls_stream> ll;
+  std::shared_ptr<ll_hls_stream> ll;  // null: WebSocket only (the FLAC rendition)
 };
 
 /// The renditions of one live session besides its source. Renditions appear once the session
@@ -140,6 +140,8 @@ class rendition_set {
   std::vector<rendition_output> list() const;
   /// Takes every rendition out (their ladder stopped; the caller closes their outputs).
   void clear();
+  /// Takes the rendition `name` out (the caller closes its outputs).
+  void remove(std::string_view name);
   /// Why the session's ladder is not running (empty when it runs or none was asked for).
   void refuse(std::string why);
   std::string refusal() const;

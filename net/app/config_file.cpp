@@ -301,9 +301,10 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve
     .add_option("--abr-ladder", config.abr_ladder,
                 "Renditions made for channels without a ladder of their own, e.g. 720p,480p,160p "
-                "(default: none, source only)")
+                "(default: none, source only); flac: the FLAC rendition for every channel, not "
+                "only those in DJ mode")
     ->delimiter(',')
-    ->check(CLI::IsMember({"1080p", "720p", "480p", "360p", "160p"}));
+    ->check(CLI::IsMember({"1080p", "720p", "480p", "360p", "160p", "flac"}));
   serve
     .add_option("--transcode-budget-cores", config.transcode_budget_cores,
                 "Cores all transcodes may use together; a ladder that does not fit is refused "

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/channel/channel.hpp"
+#include "media/flac_rendition.hpp"
 #include "media/fmp4_hub.hpp"
 #include "media/fmp4_relay.hpp"
 #include "media/ll_hls.hpp"
@@ -306,7 +307,7 @@ void serve_from_outputs(const live_context& ctx, const caf::expected<media::medi
     auto rendition = slash == std::string::npos || !outputs->renditions
                        ? std::nullopt
                        : outputs->renditions->find(std::string_view{file}.substr(2, slash - 2));
-    if (!rendition)
+    if (!rendition || !rendition->ll)  // the FLAC rendition is WebSocket only
       return respond(not_found("no such rendition", ctx.cors_origin));
     ll = rendition->ll;
     stream_file = file.substr(slash + 1);
@@ -408,13 +409,14 @@ ws_module make_ws_media_module(const live_context& ctx) {
     if (!path.starts_with(prefix))
       return false;
     // "/ws/media/<channel>" plays the source, "/ws/media/<channel>/<rendition>" a rendition
-    // (the source while that rendition does not exist).
+    // (the source while that rendition does not exist), "flac" included (DJ mode).
     auto rest = path.substr(prefix.size());
     auto slash = rest.find('/');
     std::string channel{rest.substr(0, slash)};
     std::string wanted{slash == std::string_view::npos ? "" : rest.substr(slash + 1)};
     // Refused before anything is looked up or a relay entry is made for the name (a 404).
-    if (!actors::valid_channel_name(channel) || (!wanted.empty() && !media::find_rendition(wanted)))
+    if (!actors::valid_channel_name(channel) ||
+        (!wanted.empty() && !media::find_rendition(wanted) && wanted != media::flac_rendition_name))
       return false;
     std::string_view target{req.target().data(), req.target().size()};
     auto query = target.find('?') == std::string_view::npos ? std::string_view{}
