@@ -35,6 +35,7 @@ const std::vector<catalogue_entry> entries = {
   {"channel.donation", "Someone tipped the channel."},
   {"clip.created", "A clip of the channel was created."},
   {"vod.ready", "A recording of a live session finished and can be watched."},
+  {"music.now_playing", "A track started playing on the channel (DJ mode, docs/music.md)."},
 };
 
 /// Where a stored event comes from: "kind/id" → kind and id.
@@ -251,6 +252,20 @@ const std::map<std::string, mapper, std::less<>>& mappers() {
        return mapped{"vod.ready", std::string{hint},
                      json{{"vod_id", id}, {"duration_ms", num(b, "duration_ms")}}};
      }},
+    // music/<channel>: a play (by hand, from the console, stream metadata or Spotify).
+    {"music.played", on_channel("music.now_playing",
+                                [](const json& b) -> std::optional<json> {
+                                  auto play = b.value("play", json::object());
+                                  auto track = play.value("track", json::object());
+                                  if (!track.is_object())
+                                    return std::nullopt;
+                                  return json{{"title", str(track, "title")},
+                                              {"artist", str(track, "artist")},
+                                              {"album", str(track, "album")},
+                                              {"track_id", str(track, "id")},
+                                              {"source", str(play, "source")},
+                                              {"played_at_ms", num(play, "played_at_ms")}};
+                                })},
   };
   return table;
 }
@@ -281,6 +296,7 @@ bool from_expected_stream(std::string_view type, std::string_view kind) {
     {"tips.received", "tips"},
     {"clip.created", "clip"},
     {"vod.finished", "vod"},
+    {"music.played", "music"},
   };
   auto it = kinds.find(type);
   return it != kinds.end() && it->second == kind;

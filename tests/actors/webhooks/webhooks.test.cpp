@@ -159,6 +159,18 @@ TEST_CASE("catalogue: every listed type comes from a domain event, with the publ
   auto vod = mapped(finished, "nova");
   CHECK(vod.type == "vod.ready");
   CHECK(vod.channel == "nova");
+  auto played = mapped(stored("music/nova", 4, "music.played",
+                             {{"play",
+                               {{"track", {{"id", "t1"}, {"title", "Strobe"}, {"artist", "d5"}}},
+                                {"played_at_ms", 1234},
+                                {"source", "metadata"}}},
+                              {"by", "metadata"}}));
+  CHECK(played.type == "music.now_playing");
+  CHECK(played.channel == "nova");
+  CHECK(played.data["track_id"] == "t1");
+  CHECK(played.data["source"] == "metadata");
+  CHECK(played.data["played_at_ms"] == 1234);
+  CHECK_FALSE(played.data.contains("by"));
 
   // Every catalogue type is known; unknown streams, future schemas and bad payloads map to none.
   for (const auto& entry : wh::catalogue())
