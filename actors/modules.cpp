@@ -33,6 +33,7 @@
   domain(overlays)             \
   domain(webhooks)             \
   domain(apps)                 \
+  domain(audio)                \
   domain(music)                \
   /* one line per domain above; this line ends the list */
 // clang-format on

@@ -16,6 +16,7 @@
 #include "actors/core/module.hpp"
 #include "actors/music/music.hpp"
 #include "media/flac_rendition.hpp"
+#include "media/audio_session.hpp"
 #include "media/flv_demux.hpp"
 #include "media/fmp4_hub.hpp"
 #include "media/ladder.hpp"
@@ -67,6 +68,10 @@ class input_demuxer {
       return ts->flush();
     return {};
   }
+  std::vector<stream_tags> take_tags() {
+    auto* ts = std::get_if<ts_demuxer>(&demuxer_);
+    return ts ? ts->take_tags() : std::vector<stream_tags>{};
+  }
   const char* failed() const {
     auto* flv = std::get_if<flv_demuxer>(&demuxer_);
     return flv ? flv->failed() : nullptr;
@@ -115,6 +120,7 @@ struct session_state {
   std::shared_ptr<media_clock> clock = std::make_shared<media_clock>();  // shared with the ladder
   std::int64_t last_thumbnail_ns = 0;
   std::unique_ptr<session_recording> recording;  // while the session is recorded
+  std::unique_ptr<session_audio> audio;          // now playing from metadata, audio analysis
   track_layout layout{true, true};
   bool video_refused = false, audio_refused = false;
   bool finished = false;
@@ -320,6 +326,7 @@ void finish(session_actor* self, const std::string& reason) {
   if (st.finished)
     return;
   st.finished = true;
+  st.audio.reset();
   close_outputs(st);
   end_recording(self);
   caf::aout(self) << "media: session of " << st.config.channel << " ended (" << reason << ")\n";
@@ -378,6 +385,8 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
       if (st.avcc && *st.avcc != config->avcc)
         stop_ladder(st);  // new picture settings: the ladder is planned again
     }
+    if (st.audio)
+      st.audio->on_event(event);
     bool audio_config = std::holds_alternative<media::audio_config>(event);
     if (auto* config = std::get_if<media::audio_config>(&event))
       st.asc = config->asc;
@@ -412,6 +421,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
   st.config = std::move(config);
   // On node shutdown the supervisor exits: viewers learn the stream ended.
   self->set_exit_handler([self](const caf::exit_msg& msg) {
+    self->state.audio.reset();
     close_outputs(self->state);
     end_recording(self);
     self->quit(msg.reason);
@@ -425,6 +435,7 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
   st.flac.wanted = std::count(st.ladder_names.begin(), st.ladder_names.end(), "flac") > 0;
   ask_dj_mode(self);
   st.demuxer.emplace(st.config.format);
+  st.audio = std::make_unique<session_audio>(self->system(), st.config.registry, st.config.channel);
   caf::aout(self) << "media: session of " << st.config.channel << " started\n";
   if (st.config.record) {
     st.recording = std::make_unique<session_recording>(self->system(), st.config.registry,
@@ -441,6 +452,9 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
         return;
       st.bytes_in += chunk.bytes->size();
       on_events(self, st.demuxer->feed(*chunk.bytes));
+      for (auto& tags : st.demuxer->take_tags())
+        if (st.audio)
+          st.audio->on_tags(tags);
       if (const char* why = st.demuxer->failed())
         finish(self, std::string{"bad input: "} + why);
     },
@@ -470,6 +484,15 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       st.flac.flush();
       finish(self, "end of stream");
     },
+    [self](media_meta_atom, const std::string& title, const std::string& artist,
+           const std::string& album, const std::string& text) {
+      auto& st = self->state;
+      if (st.finished || !st.audio)
+        return;
+      auto tags = text.empty() ? stream_tags{clean_tag(title), clean_tag(artist), clean_tag(album)}
+                               : split_artist_title(text);
+      st.audio->on_tags(tags);
+    },
     [self](media_outputs_atom) { return self->state.outputs; },
     [self](transcoded_atom, transcoded_output& out) {
       auto& st = self->state;
@@ -485,6 +508,8 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
       if (++self->state.ticks % dj_mode_ask_ticks == 0)
         ask_dj_mode(self);
       report_health(self);
+      if (self->state.audio)
+        self->state.audio->tick();
       if (auto& recording = self->state.recording) {
         recording->tick();
         if (!recording->recording())

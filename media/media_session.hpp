@@ -33,6 +33,9 @@ class thumbnailer;
 using media_data_atom = caf::atom_constant<caf::atom("mdata")>;
 using media_close_atom = caf::atom_constant<caf::atom("mclose")>;
 using media_stop_atom = caf::atom_constant<caf::atom("mstop")>;
+/// (media_meta_atom, title, artist, album, text): now-playing metadata from the ingest (RTMP
+/// onMetaData, or an onTextData line "Artist - Title" in `text`); goes to music/<channel>.
+using media_meta_atom = caf::atom_constant<caf::atom("mmeta")>;
 
 using media_outputs_atom = caf::atom_constant<caf::atom("moutputs")>;
 using media_figures_atom = caf::atom_constant<caf::atom("mfigures")>;

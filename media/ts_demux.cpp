@@ -165,6 +165,7 @@ std::vector<demux_event> ts_demuxer::flush() {
   pending_.clear();
   finish_pes(video_);
   finish_pes(audio_);
+  finish_pes(id3_);
   adts_carry_.clear();  // an ADTS frame cut off by the end of input
   return std::exchange(out_, {});
 }
@@ -232,6 +233,8 @@ void ts_demuxer::take_packet(std::span<const std::byte> packet) {
     on_pes_payload(video_, payload, unit_start, continuity, discontinuity);
   else if (pid == audio_.pid)
     on_pes_payload(audio_, payload, unit_start, continuity, discontinuity);
+  else if (pid == id3_.pid)
+    on_pes_payload(id3_, payload, unit_start, continuity, discontinuity);
 }
 
 // PSI sections start where a payload_unit_start packet's pointer_field says; the bytes before
@@ -308,7 +311,7 @@ void ts_demuxer::on_pmt(std::span<const std::byte> s) {
     return;
   const std::size_t end = s.size() - 4;           // CRC_32
   std::size_t at = 12 + (be16(s, 10) & 0x0FFFU);  // after PCR_PID and the program descriptors
-  std::uint16_t video_pid = no_pid, audio_pid = no_pid;
+  std::uint16_t video_pid = no_pid, audio_pid = no_pid, id3_pid = no_pid;
   std::vector<std::pair<std::uint16_t, std::uint8_t>> unsupported;
   std::vector<std::string> names;
   while (at + 5 <= end) {
@@ -325,6 +328,9 @@ void ts_demuxer::on_pmt(std::span<const std::byte> s) {
     } else if (type == 0x0F) {
       if (audio_pid == no_pid && pid != video_pid)
         audio_pid = pid;
+    } else if (type == 0x15) {  // ID3 timed metadata (what plays now, docs/music.md)
+      if (id3_pid == no_pid && pid != video_pid && pid != audio_pid)
+        id3_pid = pid;
     } else if (auto name = unsupported_name(type, descriptors); !name.empty()) {
       unsupported.emplace_back(pid, type);
       names.push_back(std::move(name) + " (MPEG-TS stream type " + hex_byte(type) + ")");
@@ -338,6 +344,10 @@ void ts_demuxer::on_pmt(std::span<const std::byte> s) {
     reset_pes(audio_);
     adts_carry_.clear();
     audio_.pid = audio_pid;
+  }
+  if (id3_.pid != id3_pid) {
+    reset_pes(id3_);
+    id3_.pid = id3_pid;
   }
   const track_layout layout{video_pid != no_pid, audio_pid != no_pid};
   if (!layout_ || layout_->video != layout.video || layout_->audio != layout.audio) {
@@ -413,6 +423,9 @@ void ts_demuxer::finish_pes(pes_track& t) {
     ++stats_.dropped_pes;
     if (&t == &audio_)
       adts_carry_.clear();  // whatever it held cannot be completed now
+  } else if (&t == &id3_) {
+    if (auto tags = parse_id3(pes.subspan(header->payload_offset)); tags && tags_.size() < 16)
+      tags_.push_back(std::move(*tags));
   } else if (&t == &video_) {
     on_video(pes.subspan(header->payload_offset), *header);
   } else {

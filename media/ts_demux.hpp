@@ -7,6 +7,7 @@
 // what is still pending.
 #pragma once
 
+#include "media/audio_metadata.hpp"
 #include "media/elementary.hpp"
 
 #include <cstdint>
@@ -39,6 +40,9 @@ class ts_demuxer {
   std::vector<demux_event> feed(std::span<const std::byte> bytes);
   /// End of input: finishes the PES packets still open and returns their frames.
   std::vector<demux_event> flush();
+
+  /// ID3 tags (stream type 0x15) completed since the last call, oldest first (at most 16 kept).
+  std::vector<stream_tags> take_tags() { return std::exchange(tags_, {}); }
 
   const ts_demux_stats& stats() const noexcept { return stats_; }
   std::uint64_t discarded_bytes() const noexcept { return stats_.discarded_bytes; }
@@ -105,6 +109,8 @@ class ts_demuxer {
   std::set<std::pair<std::uint16_t, std::uint8_t>> reported_;  // unsupported (PID, stream type)
 
   pes_track video_, audio_;
+  pes_track id3_;                  // timed metadata: what plays now
+  std::vector<stream_tags> tags_;  // parsed, not yet taken
 
   // Video: the latest parameter sets, and the avcC record last emitted (empty: none yet).
   byte_vector sps_, pps_, avcc_;

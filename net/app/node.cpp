@@ -27,6 +27,7 @@
 #include "media/thumbnailer.hpp"
 #include "net/app/module_wiring.hpp"
 #include "net/app/node_routes.hpp"
+#include "net/live/audio_ws.hpp"
 #include "net/live/chat_ws.hpp"
 #include "net/live/console_ws.hpp"
 #include "net/live/ingest_bridge.hpp"
@@ -309,7 +310,8 @@ int run_node(const runtime::node_config& config) {
       http_options.max_connections = config.limits.http_max_connections;
       http_options.max_connections_per_address = config.limits.http_max_per_address;
       http_options.on_upgrade = make_upgrade_handler(
-        {live::make_ws_media_module(live), live::make_console_ws(live), live::make_chat_ws(live)});
+        {live::make_ws_media_module(live), live::make_console_ws(live), live::make_chat_ws(live),
+         live::make_audio_ws(live)});
       http.emplace(loops, tcp::endpoint{address, config.http_port},
                    make_http_handler(std::move(context)), http_options);
       std::clog << "ready: http " << config.bind << ":" << http->port() << std::endl;

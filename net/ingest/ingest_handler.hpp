@@ -30,12 +30,24 @@ struct publish_request {
   std::function<void(std::string reason)> disconnect = [](std::string) {};
 };
 
+/// What a stream's own metadata says plays now (RTMP onMetaData/onTextData; docs/music.md).
+/// `text` is an onTextData line ("Artist - Title") the receiver splits; the rest may be empty.
+struct stream_metadata {
+  std::string title;
+  std::string artist;
+  std::string album;
+  std::string text;
+};
+
 /// Receives one publish session's media. Called from the provider's I/O thread, in order.
 class ingest_sink {
  public:
   virtual ~ingest_sink() = default;
   /// A run of container bytes; boundaries carry no meaning.
   virtual void write(std::span<const std::byte> bytes) = 0;
+  /// The publisher sent now-playing metadata (at publish or any time later), between writes in
+  /// stream order. Ignored unless the receiver cares.
+  virtual void metadata(stream_metadata) {}
   /// The publisher is gone (clean unpublish, disconnect or error). Called exactly once.
   virtual void close(std::string reason) = 0;
 };

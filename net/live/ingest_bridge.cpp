@@ -27,6 +27,12 @@ class media_sink final : public net::ingest::ingest_sink {
                      media::media_chunk{
                        std::make_shared<const std::vector<std::byte>>(bytes.begin(), bytes.end())});
   }
+  // Now playing: the session hands it to music/<channel> in stream order with the media.
+  void metadata(net::ingest::stream_metadata meta) override {
+    if (!closed_)
+      caf::anon_send(session_, media::media_meta_atom::value, std::move(meta.title),
+                     std::move(meta.artist), std::move(meta.album), std::move(meta.text));
+  }
   void close(std::string reason) override {
     if (closed_)
       return;

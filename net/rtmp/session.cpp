@@ -22,6 +22,8 @@ void put_be(std::vector<std::uint8_t>& out, std::uint32_t v, int bytes) {
 }
 
 constexpr std::uint16_t uc_stream_begin = 0;
+// A metadata string longer than this is cut (the music entity keeps 200 characters).
+constexpr std::size_t max_metadata_bytes = 1024;
 constexpr std::uint16_t uc_ping_request = 6;
 constexpr std::uint16_t uc_ping_response = 7;
 
@@ -258,6 +260,7 @@ void session::on_media(std::uint8_t type, std::uint32_t timestamp,
       return;
     if (body.empty())
       return;
+    on_data_call(body);
   }
   if (phase_ == phase::publishing) {
     std::vector<std::uint8_t> tag;
@@ -268,6 +271,40 @@ void session::on_media(std::uint8_t type, std::uint32_t timestamp,
     append_flv_tag(pending_flv_, type, timestamp, body);
   }
   // else: the handler is slow to decide; the oldest media is kept, newer is dropped.
+}
+
+// Now-playing metadata: onMetaData's title/artist/album (at publish and again at each track) or
+// onTextData's "Artist - Title" line. The call still goes into the FLV stream as it is.
+void session::on_data_call(std::span<const std::uint8_t> body) {
+  std::size_t pos = 0;
+  auto name = amf0::decode(body, pos);
+  if (!name)
+    return;
+  auto arg = amf0::decode(body, pos);
+  if (!arg)
+    return;
+  auto text_of = [&](const char* key) {
+    const value* v = arg->get(key);
+    return v ? std::string{v->as_string().substr(0, max_metadata_bytes)} : std::string{};
+  };
+  ingest::stream_metadata meta;
+  if (name->as_string() == "onMetaData") {
+    meta.title = text_of("title");
+    meta.artist = text_of("artist");
+    meta.album = text_of("album");
+    if (meta.title.empty())
+      return;  // encoder settings only (every publisher sends those)
+  } else if (name->as_string() == "onTextData") {
+    meta.text = text_of("text");
+    if (meta.text.empty())
+      return;
+  } else {
+    return;
+  }
+  if (phase_ == phase::publishing)
+    sink_->metadata(std::move(meta));
+  else
+    pending_metadata_ = std::move(meta);
 }
 
 void session::on_aggregate(const message& m) {
@@ -307,6 +344,8 @@ void session::accept_publish(std::uint64_t id, std::shared_ptr<ingest::ingest_si
   start.insert(start.end(), pending_flv_.begin(), pending_flv_.end());
   pending_flv_ = {};
   sink_->write(std::as_bytes(std::span{start}));
+  if (auto meta = std::exchange(pending_metadata_, std::nullopt))
+    sink_->metadata(std::move(*meta));
 
   std::vector<std::uint8_t> begin{0, uc_stream_begin};
   put_be(begin, publish_stream_id_, 4);
@@ -319,6 +358,7 @@ void session::reject_publish(std::uint64_t id, std::string_view reason) {
     return;
   phase_ = phase::connected;
   pending_flv_ = {};
+  pending_metadata_.reset();
   send_status("error", "NetStream.Publish.BadName", reason.empty() ? "rejected" : reason);
   wants_close_ = true;
 }
@@ -332,6 +372,7 @@ void session::unpublish(std::string reason) {
   if (phase_ == phase::publishing || phase_ == phase::publish_pending)
     phase_ = phase::connected;
   pending_flv_ = {};
+  pending_metadata_.reset();
 }
 
 void session::close(std::string reason) {
@@ -339,6 +380,7 @@ void session::close(std::string reason) {
     return;
   phase_ = phase::closed;
   pending_flv_ = {};
+  pending_metadata_.reset();
   if (auto sink = std::exchange(sink_, nullptr))
     sink->close(std::move(reason));
 }

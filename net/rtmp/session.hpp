@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -82,6 +83,7 @@ class session {
   status command_too_big(std::size_t bytes) const;
   void on_media(std::uint8_t type, std::uint32_t timestamp, std::span<const std::uint8_t> body);
   void on_aggregate(const message& m);
+  void on_data_call(std::span<const std::uint8_t> body);
   void unpublish(std::string reason);
   void maybe_acknowledge();
 
@@ -108,6 +110,7 @@ class session {
   std::uint64_t publish_id_ = 0;  // id of the latest publish request
   std::shared_ptr<ingest::ingest_sink> sink_;
   std::vector<std::uint8_t> pending_flv_;  // media received while the handler decides
+  std::optional<ingest::stream_metadata> pending_metadata_;  // the latest, while it decides
   bool wants_close_ = false;
 
   std::uint64_t bytes_in_ = 0;
