@@ -35,6 +35,7 @@
   domain(apps)                 \
   domain(audio)                \
   domain(music)                \
+  domain(spotify)              \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
