@@ -177,6 +177,8 @@ caf::expected<std::string> artwork_format(std::string_view bytes) {
     width = size->width;
     height = size->height;
     format = "jpeg";
+  } else if (!bytes.starts_with("\x89PNG\r\n\x1a\n")) {
+    return make_error(errc::unsupported_media_type, "artwork is a PNG or JPEG image");
   } else {
     namespace img = emote_images;
     auto probed = img::probe({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
