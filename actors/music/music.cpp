@@ -170,14 +170,14 @@ caf::expected<json> object_of(const std::string& text) {
   return j;
 }
 
-// The room hears every play (and a stop) when the channel announces them; the overlay's own
+// The room hears every play (and a stop): open DJ pages update their card from it, and
+// `announce` (the channel's announce_in_chat) says whether chat shows a line. The overlay's own
 // now_playing frame has title/artist/at_ms, so those are repeated for open overlays.
 void tell_room(music_actor* self, const std::optional<music_play>& play) {
   auto& st = self->state;
-  if (!st.book.announce_in_chat())
-    return;
   json frame{{"type", "now_playing"},
              {"play", play ? play_json(*play, st.id()) : json(nullptr)},
+             {"announce", st.book.announce_in_chat()},
              {"title", play ? play->track.title : std::string{}},
              {"artist", play ? play->track.artist : std::string{}},
              {"at_ms", play ? play->played_at_ms : st.clock().now_ms()}};

@@ -135,6 +135,7 @@ TEST_CASE("a DJ's library, queue and now playing over HTTP, in chat and in the V
   REQUIRE_MESSAGE(frame.is_object(), "no now_playing frame in chat");
   CHECK(frame["play"]["track"]["title"] == "Hello, \"World\"");
   CHECK(frame["title"] == "Hello, \"World\"");
+  CHECK(frame["announce"] == true);
   auto now = api_ok(node, "GET", music, "");
   CHECK(now["now_playing"]["track"]["id"] == "t2");
   CHECK(now["queue"].size() == 2);

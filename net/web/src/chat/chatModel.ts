@@ -247,8 +247,9 @@ export function applyFrame(s: ChatState, frame: unknown): Applied {
       return { state: system(s, `Held for review: ${str(item.user)}: ${str(item.text)}`, { code: 'automod_held' }) };
     }
     case 'now_playing': {
-      // DJ mode's announcement (docs/music.md); the overlays' own now_playing frame has no `play`.
-      const play = parseNowPlayingFrame(f)?.play;
+      // DJ mode's announcement (docs/music.md); the overlays' own now_playing frame has no `play`,
+      // and a channel that does not announce plays in chat sends `announce: false`.
+      const play = f.announce === false ? null : parseNowPlayingFrame(f)?.play;
       return play ? { state: system(s, nowPlayingText(play), { code: 'now_playing' }) } : { state: s };
     }
     case 'notice':

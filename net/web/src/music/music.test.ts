@@ -70,6 +70,8 @@ describe('music answer and plays', () => {
     expect(line?.kind === 'system' && line.text).toBe('Now playing: deadmau5 – Strobe');
     expect(line?.kind === 'system' && line.code).toBe('now_playing');
     expect(applyFrame(initialChat, { type: 'now_playing', title: 'x', artist: '' }).state.lines).toHaveLength(0);
+    // A channel that does not announce plays in chat still sends the frame (for the DJ card).
+    expect(applyFrame(initialChat, { type: 'now_playing', play, announce: false }).state.lines).toHaveLength(0);
     const p = parseMusic({ now_playing: { ...play, track: { ...track, artist: '' } } }).nowPlaying as Play;
     expect(nowPlayingText(p)).toBe('Now playing: Strobe');
   });
