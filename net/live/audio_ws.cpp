@@ -22,13 +22,14 @@ net::ws_media::socket_options audio_socket_options() {
   return options;
 }
 
-// One socket's subscription: the entity sends it frames, it queues them on the socket.
+// One socket's subscription: the entity sends it frames, it queues them on the socket. It keeps
+// the socket alive (nothing else holds it between reads) until it quits: at the session's end,
+// or when the socket closes and drops the guard that holds this actor.
 caf::behavior audio_listener(caf::event_based_actor* self,
-                             std::weak_ptr<net::ws_media::viewer> viewer, caf::actor registry,
+                             std::shared_ptr<net::ws_media::viewer> viewer, caf::actor registry,
                              std::string channel) {
   auto end = [self, viewer](const char* why) {
-    if (auto v = viewer.lock())
-      v->end(why);
+    viewer->end(why);
     self->quit();
   };
   audio_ref{registry, channel}
@@ -41,22 +42,25 @@ caf::behavior audio_listener(caf::event_based_actor* self,
       [end](caf::error&) { end("offline"); });
   return {
     [viewer](actors::audio_frame_atom, std::string& json) {
-      auto v = viewer.lock();
-      if (!v)
-        return;
       net::ws_media::packet p;
       p.control = std::move(json);
       p.keyframe = true;  // every frame is a point a viewer that fell behind resumes at
-      v->push(std::move(p));
+      viewer->push(std::move(p));
     },
     [end](actors::audio_end_atom) { end("ended"); },
   };
 }
 
 // Held by the socket: when it closes, the subscription ends (the entity sees the actor go).
-struct listener_guard {
-  caf::actor listener;
-  ~listener_guard() { caf::anon_send_exit(listener, caf::exit_reason::user_shutdown); }
+class listener_guard {
+ public:
+  explicit listener_guard(caf::actor listener) : listener_(std::move(listener)) {}
+  ~listener_guard() { caf::anon_send_exit(listener_, caf::exit_reason::user_shutdown); }
+  listener_guard(const listener_guard&) = delete;
+  listener_guard& operator=(const listener_guard&) = delete;
+
+ private:
+  caf::actor listener_;
 };
 
 }  // namespace
@@ -74,9 +78,8 @@ ws_module make_audio_ws(const live_context& ctx) {
     net::ws_media::accept(
       std::move(stream), std::move(req), peer,
       [ctx, channel](std::shared_ptr<net::ws_media::viewer> viewer) {
-        auto listener = ctx.sys->spawn(audio_listener, std::weak_ptr{viewer}, ctx.registry,
-                                       channel);
-        viewer->hold(std::make_shared<listener_guard>(listener_guard{listener}));
+        auto listener = ctx.sys->spawn(audio_listener, viewer, ctx.registry, channel);
+        viewer->hold(std::make_shared<listener_guard>(std::move(listener)));
       },
       audio_socket_options());
     return true;

@@ -1,5 +1,5 @@
-// Audio analysis end to end (docs/music.md): a real ffmpeg publishes stepped tones (3, 6, 9 and
-// 12 kHz, 0.5 s each, 48 kHz stereo AAC) with a title and artist over RTMP to a channel in DJ
+// Audio analysis end to end (docs/music.md): a real ffmpeg publishes stepped tones (2.6, 4.1, 5.6,
+// 7.9 kHz, 0.5 s each, 48 kHz stereo AAC) with a title and artist over RTMP to a channel in DJ
 // mode. The audio WebSocket's spectrum peaks follow the steps; its level meter agrees with sox's
 // measurement of the same decoded AAC within 1 dB, its integrated loudness with ffmpeg's ebur128
 // filter within 0.5 LU; the owner's summary warns about the low bitrate; the RTMP metadata is
@@ -24,7 +24,7 @@ using json = nlohmann::json;
 namespace audio_analysis_suite {
 
 constexpr int step_ms = 500;
-constexpr int tones_hz[] = {3000, 6000, 9000, 12000};
+constexpr int tones_hz[] = {2625, 4125, 5625, 7875};  // band centres, under the AAC cutoff
 constexpr int seconds = 14;
 
 // One sh -c command's stdout and stderr.
@@ -87,22 +87,17 @@ TEST_CASE("stepped tones over RTMP: spectrum, level, loudness, warnings and now 
   // measured once by ffmpeg's ebur128 filter, the independent meters.
   auto dir = node.out_dir;
   std::string freq =
-    "if(lt(mod(t,2),0.5),3000,if(lt(mod(t,2),1),6000,if(lt(mod(t,2),1.5),9000,"
-    "12000)))";
+    "if(lt(mod(t,2),0.5),2625,if(lt(mod(t,2),1),4125,if(lt(mod(t,2),1.5),5625,"
+    "7875)))";
   auto tone = (dir / "tone.m4a").string();
   auto decoded = (dir / "decoded.wav").string();
   shell("ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i \"aevalsrc='0.4*sin(2*PI*" +
         freq + "*t)|0.4*sin(2*PI*" + freq + "*t)':s=48000:d=" + std::to_string(seconds) +
         "\" -c:a aac -b:a 96k -ac 2 -ar 48000 " + tone);
   shell("ffmpeg -nostdin -hide_banner -loglevel error -y -i " + tone + " " + decoded);
-  auto sox = shell("sox " + decoded + " -n stats");
-  double sox_rms = number_after(sox, R"(RMS lev dB\s+(-?[0-9.]+))");
-  double sox_peak = number_after(sox, R"(Pk lev dB\s+(-?[0-9.]+))");
-  auto r128 = shell("ffmpeg -nostdin -hide_banner -nostats -i " + tone +
-                    " -af ebur128 -f null - | tail -n 12");
-  double ffmpeg_lufs = number_after(r128, R"(I:\s+(-?[0-9.]+) LUFS)");
-  MESSAGE("sox RMS " << sox_rms << " dB, peak " << sox_peak << " dB; ffmpeg I " << ffmpeg_lufs
-                     << " LUFS");
+  auto r128 = shell("ffmpeg -nostdin -hide_banner -nostats -i " + tone + " -af ebur128 -f null -");
+  double ffmpeg_lufs = number_after(r128, R"(Integrated loudness:\s+I:\s+(-?[0-9.]+) LUFS)");
+  MESSAGE("ffmpeg integrated loudness " << ffmpeg_lufs << " LUFS");
 
   // DJ mode before the stream starts: the session asks at its first second.
   auto settings = api_step(node, "PUT", "channels/djset/music/settings", admin,
@@ -139,38 +134,60 @@ TEST_CASE("stepped tones over RTMP: spectrum, level, loudness, warnings and now 
   REQUIRE(status.has_value());
   CHECK(*status == 0);
 
-  // Spectrum: away from the steps' edges (window and encoder delay) the loudest band is the
-  // tone's (750 Hz bands at 48 kHz).
-  int checked = 0, followed = 0;
+  // Spectrum: away from the steps' edges the loudest band is the tone's (750 Hz bands at 48 kHz).
+  // Frame times are stream times of the analysed (decoded) audio: the codec's delay shifts them
+  // by a few tens of milliseconds, found here within ±250 ms.
   std::vector<double> rms, peaks;
+  std::vector<std::pair<std::int64_t, int>> loudest_bands;  // t, band
+  std::int64_t first_t = 1'000'000, last_t = 0;
   for (auto& f : frames) {
     REQUIRE(f["type"] == "audio");
     REQUIRE(f["bands_db"].size() == 32);
     auto t = f["t"].get<std::int64_t>();
     if (t < 500 || t > (seconds - 1) * 1000)
       continue;
+    first_t = std::min(first_t, t);
+    last_t = std::max(last_t, t);
     for (int c = 0; c < 2; ++c) {
       rms.push_back(f["rms_db"][c].get<double>());
       peaks.push_back(f["peak_db"][c].get<double>());
     }
-    auto in_step = t % step_ms;
-    if (in_step < 120 || in_step > step_ms - 120)
-      continue;
-    auto expected = tones_hz[(t / step_ms) % 4] / 750;
     auto& bands = f["bands_db"];
     int loudest = 0;
     for (int i = 1; i < 32; ++i)
       if (bands[i].get<double>() > bands[loudest].get<double>())
         loudest = i;
-    ++checked;
-    followed += loudest == expected;
+    loudest_bands.emplace_back(t, loudest);
   }
-  MESSAGE(frames.size() << " frames, " << followed << " of " << checked << " follow the steps");
+  int checked = 0, followed = 0, shift = 0;
+  for (int offset = -250; offset <= 250; offset += 10) {
+    int n = 0, ok = 0;
+    for (auto [t, band] : loudest_bands) {
+      auto at = t + offset;
+      if (at % step_ms < 100 || at % step_ms > step_ms - 100)
+        continue;
+      ++n;
+      ok += band == tones_hz[(at / step_ms) % 4] / 750;
+    }
+    if (n > 0 && (checked == 0 || ok * checked > followed * n)) {
+      checked = n;
+      followed = ok;
+      shift = offset;
+    }
+  }
+  MESSAGE(frames.size() << " frames, " << followed << " of " << checked
+                        << " follow the steps (frames " << shift << " ms off the source)");
   CHECK(checked >= 60);
   CHECK(followed >= checked * 95 / 100);
 
-  // Level meter against sox over the same decoded audio.
+  // Level meter against sox over the same decoded audio: the span the frames cover.
   REQUIRE(!rms.empty());
+  auto sox = shell("sox " + decoded + " -n trim " + std::to_string(first_t / 1000.0) + " =" +
+                   std::to_string((last_t + 50) / 1000.0) + " stats");
+  double sox_rms = number_after(sox, R"(RMS lev dB\s+(-?[0-9.]+))");
+  double sox_peak = number_after(sox, R"(Pk lev dB\s+(-?[0-9.]+))");
+  MESSAGE("sox over " << first_t << "-" << last_t + 50 << " ms: RMS " << sox_rms << " dB, peak "
+                      << sox_peak << " dB");
   double our_rms = power_mean_db(rms);
   double our_peak = *std::max_element(peaks.begin(), peaks.end());
   MESSAGE("level meter RMS " << our_rms << " dB, peak " << our_peak << " dB");

@@ -8,12 +8,12 @@
 #include <condition_variable>
 #include <mutex>
 
-#include <gst/gst.h>
 #include <nlohmann/json.hpp>
 
 #include "media/audio_analyzer.hpp"
 #include "media/audio_metadata.hpp"
 #include "media/flv_demux.hpp"
+#include "media/media_session.hpp"
 #include "media/ts_demux.hpp"
 #include "tests/media/ts_fixture.hpp"
 
@@ -158,7 +158,7 @@ TEST_CASE("AudioSpecificConfig and beats") {
 }
 
 TEST_CASE("a 3 kHz tone through the analyzer: spectrum peak, level and loudness") {
-  gst_init(nullptr, nullptr);
+  REQUIRE(aethex::media::initialize_gstreamer().empty());
   auto dir = fs::path{AETHEX_MEDIA_TEST_DIR};
   fs::create_directories(dir);
   auto flv = dir / "tone.flv";
