@@ -23,7 +23,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr int bands = 32;
-constexpr GstClockTime interval_ns = 50 * GST_MSECOND;
 constexpr double floor_db = -120;
 constexpr std::size_t summary_window = 60;  // intervals: the summary's levels cover 3 s
 constexpr unsigned low_bitrate_kbps = 128;
