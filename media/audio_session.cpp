@@ -11,15 +11,14 @@ namespace {
 
 using audio_ref = actors::entity_ref<actors::audio_protocol>;
 using music_ref = actors::entity_ref<actors::music_protocol>;
-constexpr auto dj_ask_every = std::chrono::seconds(5);
 
 }  // namespace
 
-session_audio::session_audio(caf::actor_system& sys, caf::actor registry, std::string channel)
-    : sys_(sys), registry_(std::move(registry)), channel_(std::move(channel)) {
+session_audio::session_audio(caf::actor registry, std::string channel)
+    : registry_(std::move(registry)), channel_(std::move(channel)) {
   // Frames leave from the analysis worker's thread straight to the entity (anon_send is
   // thread-safe): the media session's mailbox never carries them.
-  analyzer_ = std::make_shared<audio_analyzer>([ref = audio_ref{registry_,
+  analyzer_ = std::make_unique<audio_analyzer>([ref = audio_ref{registry_,
                                                                 channel_}](std::string json) {
     ref.tell(actors::audio_frame_atom::value, std::move(json));
   });
@@ -52,17 +51,6 @@ void session_audio::on_tags(const stream_tags& tags) {
 void session_audio::tick() {
   if (has_audio_)
     audio_ref{registry_, channel_}.tell(actors::audio_summary_atom::value, analyzer_->summary());
-  auto now = std::chrono::steady_clock::now();
-  if (!has_audio_ || analyzer_->analysing() || (asked_ && now - last_dj_ask_ < dj_ask_every))
-    return;
-  asked_ = true;
-  last_dj_ask_ = now;
-  music_ref{registry_, channel_}
-    .ask(actors::music_dj_atom::value)
-    .then(sys_, [weak = std::weak_ptr<audio_analyzer>{analyzer_}](caf::expected<bool> dj) {
-      if (auto analyzer = weak.lock(); analyzer && dj && *dj)
-        analyzer->start_analysis();
-    });
 }
 
 }  // namespace aethex::media

@@ -19,7 +19,7 @@ namespace aethex::media {
 
 class session_audio {
  public:
-  session_audio(caf::actor_system& sys, caf::actor registry, std::string channel);
+  session_audio(caf::actor registry, std::string channel);
   ~session_audio();  // the analysis stops; audio/<channel> hears the session ended
   session_audio(const session_audio&) = delete;
   session_audio& operator=(const session_audio&) = delete;
@@ -28,17 +28,16 @@ class session_audio {
   void on_event(const demux_event& event);
   /// Now-playing metadata from the stream (RTMP onMetaData/onTextData, MPEG-TS ID3).
   void on_tags(const stream_tags& tags);
-  /// Every second: the summary to audio/<channel>; asks music/<channel> whether it is in DJ
-  /// mode (at the first tick, then every 5 s until it is) and starts the analysis when it is.
+  /// Every second: the summary to audio/<channel>.
   void tick();
+  /// The channel is in DJ mode (the media session asked music/<channel>): levels, spectrum and
+  /// loudness are measured from now on.
+  void start_analysis() { analyzer_->start_analysis(); }
 
  private:
-  caf::actor_system& sys_;
   caf::actor registry_;
   std::string channel_;
-  std::shared_ptr<audio_analyzer> analyzer_;  // shared with the DJ-mode answer's callback
-  std::chrono::steady_clock::time_point last_dj_ask_{};
-  bool asked_ = false;
+  std::unique_ptr<audio_analyzer> analyzer_;
   bool has_audio_ = false;
 };
 

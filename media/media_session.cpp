@@ -8,24 +8,23 @@
 #include <variant>
 
 #include <caf/all.hpp>
-#include <gst/gst.h>
 #include <nlohmann/json.hpp>
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/module.hpp"
 #include "actors/music/music.hpp"
-#include "media/flac_rendition.hpp"
 #include "media/audio_session.hpp"
-#include "media/flv_demux.hpp"
+#include "media/flac_rendition.hpp"
 #include "media/fmp4_hub.hpp"
+#include "media/gst_util.hpp"
+#include "media/input_demuxer.hpp"
 #include "media/ladder.hpp"
 #include "media/live_outputs.hpp"
 #include "media/live_remuxer.hpp"
 #include "media/ll_hls.hpp"
 #include "media/stream_stats.hpp"
 #include "media/thumbnailer.hpp"
-#include "media/ts_demux.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
@@ -41,8 +40,8 @@ using idle_sample_atom = caf::atom_constant<caf::atom("idlesample")>;
 using flac_out_atom = caf::atom_constant<caf::atom("flacout")>;
 
 constexpr auto health_interval = 1s;
-constexpr unsigned dj_mode_ask_ticks = 10;  // DJ mode switched on while live: FLAC within 10 s
-constexpr auto idle_sample_interval = 2s;   // the machine's idle CPU, for the transcode budget
+constexpr unsigned dj_mode_ask_ticks = 5;  // DJ mode switched on while live: seen within 5 s
+constexpr auto idle_sample_interval = 2s;  // the machine's idle CPU, for the transcode budget
 // A thumbnail costs a keyframe decode (~25 ms of a core at 720p): every 30 s keeps browse pages
 // current at a few tenths of a percent of a core per hundred streams.
 constexpr auto thumbnail_interval = 30s;
@@ -52,34 +51,6 @@ std::int64_t steady_ns() {
            std::chrono::steady_clock::now().time_since_epoch())
     .count();
 }
-
-// The container reader of the session's ingest protocol.
-class input_demuxer {
- public:
-  explicit input_demuxer(input_format format) {
-    if (format == input_format::mpegts)
-      demuxer_.emplace<ts_demuxer>();
-  }
-  std::vector<demux_event> feed(std::span<const std::byte> bytes) {
-    return std::visit([&](auto& d) { return d.feed(bytes); }, demuxer_);
-  }
-  std::vector<demux_event> flush() {
-    if (auto* ts = std::get_if<ts_demuxer>(&demuxer_))
-      return ts->flush();
-    return {};
-  }
-  std::vector<stream_tags> take_tags() {
-    auto* ts = std::get_if<ts_demuxer>(&demuxer_);
-    return ts ? ts->take_tags() : std::vector<stream_tags>{};
-  }
-  const char* failed() const {
-    auto* flv = std::get_if<flv_demuxer>(&demuxer_);
-    return flv ? flv->failed() : nullptr;
-  }
-
- private:
-  std::variant<flv_demuxer, ts_demuxer> demuxer_;
-};
 
 // One rendition's transcoder output on its way to the session's thread. `generation` names the
 // ladder that made it: output of a ladder the session already stopped is dropped.
@@ -115,6 +86,7 @@ struct session_state {
   std::uint32_t ladder_generation = 0;
   bool ladder_settled = false;  // started or refused for the current video configuration
   flac_slot flac;               // the FLAC rendition (DJ mode)
+  bool dj_mode = false;         // music/<channel> said so: FLAC and the audio analysis run
   unsigned ticks = 0;
   double source_kbps = 0;  // smoothed ingest bitrate, for the master playlist
   std::shared_ptr<media_clock> clock = std::make_shared<media_clock>();  // shared with the ladder
@@ -404,16 +376,26 @@ void on_events(session_actor* self, std::vector<demux_event> events) {
   publish(st, units);
 }
 
-// A channel in DJ mode (music/<channel>, docs/music.md) gets the FLAC rendition; no answer is
-// a no. Asked at the start, then every few seconds until the answer is yes.
+// A channel in DJ mode (music/<channel>, docs/music.md) gets the FLAC rendition (when this node
+// transcodes) and the audio analysis; no answer is a no. Asked at the start, then every few
+// seconds until the answer is yes; switching DJ mode off takes effect at the next publish.
 void ask_dj_mode(session_actor* self) {
   auto& st = self->state;
-  if (st.flac.wanted || !st.config.transcode || !st.config.registry)
+  if (st.dj_mode || !st.config.registry)
     return;
   actors::entity_ref<actors::music_protocol>{st.config.registry, st.config.channel}
     .request(self, actors::music_dj_atom::value)
-    .then([self](bool dj) { self->state.flac.wanted = self->state.flac.wanted || dj; },
-          [](caf::error&) {});
+    .then(
+      [self](bool dj) {
+        auto& st = self->state;
+        if (!dj || st.dj_mode || st.finished)
+          return;
+        st.dj_mode = true;
+        st.flac.wanted = st.flac.wanted || static_cast<bool>(st.config.transcode);
+        if (st.audio)
+          st.audio->start_analysis();
+      },
+      [](caf::error&) {});
 }
 
 caf::behavior session_behavior(session_actor* self, media_session_config config) {
@@ -433,9 +415,9 @@ caf::behavior session_behavior(session_actor* self, media_session_config config)
   if (st.config.transcode)
     st.ladder_names = st.config.ladder.value_or(st.config.transcode->default_ladder);
   st.flac.wanted = std::count(st.ladder_names.begin(), st.ladder_names.end(), "flac") > 0;
-  ask_dj_mode(self);
   st.demuxer.emplace(st.config.format);
-  st.audio = std::make_unique<session_audio>(self->system(), st.config.registry, st.config.channel);
+  st.audio = std::make_unique<session_audio>(st.config.registry, st.config.channel);
+  ask_dj_mode(self);
   caf::aout(self) << "media: session of " << st.config.channel << " started\n";
   if (st.config.record) {
     st.recording = std::make_unique<session_recording>(self->system(), st.config.registry,
@@ -608,15 +590,10 @@ caf::actor spawn_media_supervisor(caf::actor_system& sys, transcode_settings tra
 }
 
 std::string initialize_gstreamer() {
-  if (!gst_is_initialized())
-    gst_init(nullptr, nullptr);
-  for (const char* name :
-       {"appsrc", "appsink", "avdec_h264", "videoconvert", "videoscale", "jpegenc"}) {
-    GstElementFactory* factory = gst_element_factory_find(name);
-    if (!factory)
-      return std::string{"GStreamer element '"} + name + "' is missing (install the plugins)";
-    gst_object_unref(factory);
-  }
+  static constexpr const char* needed[] = {"appsrc",       "appsink",    "avdec_h264",
+                                           "videoconvert", "videoscale", "jpegenc"};
+  if (const char* missing = gst::missing_element(needed))
+    return std::string{"GStreamer element '"} + missing + "' is missing (install the plugins)";
   return {};
 }
 
