@@ -1,8 +1,8 @@
 // DJ mode in the browser (docs/music.md), against a node where the channel is in DJ mode and
 // live with an audio stream:
 // - the channel page shows the DJ layout; once the player is unmuted the visualiser draws from
-//   WebAudio and animates: two captures of its canvas differ; muted again, whether it switched to
-//   the node's frames (GET channels/{c}/audio/ws) and animates on is recorded (server_frames);
+//   WebAudio and animates: two captures of its canvas differ; muted again, it switches to
+//   the node's frames (GET channels/{c}/audio/ws) and animates on them (server_frames);
 //   a screenshot of the layout, and one at phone width;
 // - "now playing" set over the API (POST now-playing) reaches the open page's card and its chat
 //   as a "Now playing" line, without a reload;
@@ -81,8 +81,8 @@ try {
   checks.visualiser_draws = second !== blank;
 
   begin('muted, the visualiser draws the node\'s audio frames');
-  // Measured, not required: the node's frames come from the audio analysis (docs/music.md),
-  // whose own e2e checks them; here the page's switch to them is recorded.
+  // The node's frames come from the audio analysis (docs/music.md), whose own e2e checks their
+  // values; here the page's switch to them, and its drawing from them, are checked.
   await viewer.evaluate(() => {
     document.querySelector('video').muted = true;
   });
