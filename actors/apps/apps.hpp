@@ -29,6 +29,7 @@
 #include <caf/expected.hpp>
 
 #include "actors/core/entity_ref.hpp"
+#include "actors/core/form_encoding.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/clock.hpp"
@@ -90,8 +91,6 @@ std::string new_client_secret();
 /// (bad %-escape) or beyond `max_pairs`.
 std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::string_view body,
                                                                            std::size_t max_pairs);
-/// Percent-encodes `text` for a query component.
-std::string url_encode(std::string_view text);
 /// A redirect URI an app may register: absolute https, or http on a loopback host (native
 /// apps, tests), without a fragment, at most apps_limits::redirect_uri_max characters.
 bool valid_redirect_uri(std::string_view uri);

@@ -19,45 +19,6 @@ bool is_lower_hex(std::string_view text) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-// RFC 7636 §4.1 unreserved characters.
-bool is_unreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> form_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= text.size())
-        return std::nullopt;
-      int hi = hex_value(text[i + 1]);
-      int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 const std::vector<std::string>& known_scopes() {
@@ -125,7 +86,7 @@ std::string base64url_sha256(std::string_view text) {
 
 bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {
   if (verifier.size() < 43 || verifier.size() > 128 ||
-      !std::all_of(verifier.begin(), verifier.end(), is_unreserved))
+      !std::all_of(verifier.begin(), verifier.end(), is_url_unreserved))
     return false;
   return runtime::constant_time_equal(base64url_sha256(verifier), challenge);
 }
@@ -172,22 +133,6 @@ std::optional<std::vector<std::pair<std::string, std::string>>> parse_form(std::
     body = body.substr(amp + 1);
   }
   return pairs;
-}
-
-std::string url_encode(std::string_view text) {
-  static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    if (is_unreserved(c)) {
-      out += c;
-    } else {
-      auto b = static_cast<unsigned char>(c);
-      out += '%';
-      out += digits[b >> 4];
-      out += digits[b & 15];
-    }
-  }
-  return out;
 }
 
 std::optional<std::pair<std::string, std::string>> parse_basic_auth(std::string_view header) {

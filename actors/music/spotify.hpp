@@ -19,6 +19,7 @@
 
 #include <caf/atom.hpp>
 
+#include "actors/core/form_encoding.hpp"
 #include "actors/core/module.hpp"
 #include "runtime/atoms.hpp"
 
@@ -70,10 +71,6 @@ struct token_answer {
 };
 std::optional<token_answer> parse_token_answer(std::string_view body);
 
-/// application/x-www-form-urlencoded (RFC 3986 unreserved kept, the rest %XX).
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
-/// %XX and '+' decoded; nullopt on a broken escape.
-std::optional<std::string> form_decode(std::string_view text);
 /// "Basic base64(id:secret)" (RFC 6749 §2.3.1).
 std::string basic_auth(std::string_view client_id, std::string_view client_secret);
 

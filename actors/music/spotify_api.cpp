@@ -92,60 +92,6 @@ std::optional<token_answer> parse_token_answer(std::string_view body) {
   return out;
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  auto put = [&out](std::string_view text) {
-    for (unsigned char c : text) {
-      if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        out += '%';
-        out += hex[c >> 4];
-        out += hex[c & 0xF];
-      }
-    }
-  };
-  for (const auto& [name, value] : fields) {
-    if (!out.empty())
-      out += '&';
-    put(name);
-    out += '=';
-    put(value);
-  }
-  return out;
-}
-
-std::optional<std::string> form_decode(std::string_view text) {
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9')
-      return c - '0';
-    if (c >= 'a' && c <= 'f')
-      return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-      return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%') {
-      if (i + 2 >= text.size())
-        return std::nullopt;
-      int hi = digit(text[i + 1]);
-      int lo = digit(text[i + 2]);
-      if (hi < 0 || lo < 0)
-        return std::nullopt;
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 std::string basic_auth(std::string_view client_id, std::string_view client_secret) {
   // RFC 6749 §2.3.1 form-encodes both parts first; Spotify's ids and secrets are hex anyway.
   auto pair = form_encode({{std::string{client_id}, ""}});

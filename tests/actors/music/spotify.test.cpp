@@ -16,6 +16,8 @@
 namespace spotify_parse_test {
 
 using namespace aethex::actors::spotify;
+using aethex::actors::form_decode;
+using aethex::actors::form_encode;
 using json = nlohmann::json;
 
 json recorded() {
