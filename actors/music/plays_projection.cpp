@@ -1,6 +1,7 @@
 #include "actors/music/plays_projection.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include "storage/event_schema.hpp"
 
@@ -37,16 +38,27 @@ void music_plays_projection::reset(storage::sqlite::database& db) {
 
 void music_plays_projection::apply(storage::sqlite::transaction& tx,
                                    const storage::recorded_event& e) {
-  if (!e.stream.starts_with(music_stream_prefix) || e.data.type != "music.played")
+  if (!e.stream.starts_with(music_stream_prefix) ||
+      (e.data.type != "music.played" && e.data.type != "music.stopped"))
     return;
-  if (auto problem = music_schemas().check(e))
-    throw std::runtime_error(*problem);
-  auto body = json::parse(e.data.payload, nullptr, false);
-  auto play = body.is_object() ? body.value("play", json{}) : json{};
-  auto track = play.is_object() ? play.value("track", json{}) : json{};
-  if (!track.is_object() || !track.contains("title"))
-    throw std::runtime_error("music_plays: malformed payload in " + e.stream + " seq " +
-                             std::to_string(e.seq));
+  // A stop is kept too: it ends what played, so a recording that starts after it opens on
+  // nothing (music_plays).
+  std::string title, artist, album, id, source = "stop";
+  if (e.data.type == "music.played") {
+    if (auto problem = music_schemas().check(e))
+      throw std::runtime_error(*problem);
+    auto body = json::parse(e.data.payload, nullptr, false);
+    auto play = body.is_object() ? body.value("play", json{}) : json{};
+    auto track = play.is_object() ? play.value("track", json{}) : json{};
+    if (!track.is_object() || !track.contains("title"))
+      throw std::runtime_error("music_plays: malformed payload in " + e.stream + " seq " +
+                               std::to_string(e.seq));
+    title = track.value("title", "");
+    artist = track.value("artist", "");
+    album = track.value("album", "");
+    id = track.value("id", "");
+    source = play.value("source", "");
+  }
   tx.db()
     .prepare(
       "INSERT OR REPLACE INTO music_plays(channel, seq, played_at_ms, title, artist, album, "
@@ -54,11 +66,11 @@ void music_plays_projection::apply(storage::sqlite::transaction& tx,
     .bind(1, e.stream.substr(music_stream_prefix.size()))
     .bind(2, static_cast<std::int64_t>(e.seq))
     .bind(3, e.data.timestamp_ms)
-    .bind(4, track.value("title", ""))
-    .bind(5, track.value("artist", ""))
-    .bind(6, track.value("album", ""))
-    .bind(7, track.value("id", ""))
-    .bind(8, play.value("source", ""))
+    .bind(4, title)
+    .bind(5, artist)
+    .bind(6, album)
+    .bind(7, id)
+    .bind(8, source)
     .run();
 }
 
@@ -74,10 +86,14 @@ json music_plays(storage::sqlite::database& db, const json& args, const owns_fn&
   auto rows = json::array();
   if (channel.empty() || !owns("music", channel))
     return rows;
+  // The last row before the window says what was playing when it opened.
   auto q = db.prepare(
-    "SELECT played_at_ms, title, artist, album, track, source FROM music_plays "
-    "WHERE channel = ?1 AND played_at_ms >= ?2 AND played_at_ms <= ?3 "
-    "ORDER BY played_at_ms, seq LIMIT ?4");
+    "SELECT played_at_ms, title, artist, album, track, source FROM ("
+    " SELECT * FROM (SELECT * FROM music_plays WHERE channel = ?1 AND played_at_ms < ?2"
+    "  ORDER BY played_at_ms DESC, seq DESC LIMIT 1)"
+    " UNION ALL SELECT * FROM music_plays"
+    "  WHERE channel = ?1 AND played_at_ms >= ?2 AND played_at_ms <= ?3) "
+    "WHERE source != 'stop' ORDER BY played_at_ms, seq LIMIT ?4");
   q.bind(1, channel)
     .bind(2, args.value("from_ms", std::int64_t{0}))
     .bind(3, args.value("to_ms", std::int64_t{0}))

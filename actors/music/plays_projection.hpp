@@ -32,7 +32,9 @@ inline constexpr std::int64_t music_chapters_max = 1000;
 
 /// The query "music.plays" (args {"channel","from_ms","to_ms"}): rows {"played_at_ms","title",
 /// "artist","album","track","source"} of the channel's plays with from_ms <= played_at_ms <=
-/// to_ms, oldest first, at most music_chapters_max, when this member owns music/<channel>.
+/// to_ms, oldest first, at most music_chapters_max, when this member owns music/<channel> —
+/// led by what was playing at from_ms, when something was (played before it and not stopped).
+/// A stop is a row of source "stop" (never returned).
 inline constexpr std::string_view music_plays_query = "music.plays";
 nlohmann::json music_plays(storage::sqlite::database& db, const nlohmann::json& args,
                            const owns_fn& owns);

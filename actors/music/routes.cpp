@@ -46,7 +46,7 @@ void as_music_manager(const node_env& env, const route_request& req, route_reply
 template <class... Ts>
 void managed(const node_env& env, route_request&& req, route_reply reply, unsigned status,
              Ts... command) {
-  auto channel = req.param("channel");
+  const auto& channel = req.param("channel");
   as_music_manager(env, req, reply, [env, channel, reply, status, command...] {
     music_ref{env.registry, channel}
       .ask(command...)
@@ -55,7 +55,7 @@ void managed(const node_env& env, route_request&& req, route_reply reply, unsign
 }
 
 void get_music(const node_env& env, route_request&& req, route_reply reply) {
-  auto channel = req.param("channel");
+  const auto& channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(missing_channel(channel));
   // The channel first: a channel that does not exist is a 404, not an empty library.
@@ -91,7 +91,7 @@ void list_tracks(const node_env& env, route_request&& req, route_reply reply) {
                               "q is URL-encoded text of at most 200 bytes"));
     q = std::move(*decoded);
   }
-  auto channel = req.param("channel");
+  const auto& channel = req.param("channel");
   as_music_manager(env, req, reply, [env, channel, reply, q, limit = *limit, offset = *offset] {
     music_ref{env.registry, channel}
       .ask(music_tracks_atom::value, q, static_cast<std::int32_t>(limit),
@@ -219,7 +219,8 @@ void stop_playing(const node_env& env, route_request&& req, route_reply reply) {
 
 caf::error vod_hidden() { return make_error(errc::not_found, "VOD not found"); }
 
-// The plays of the VOD's channel while it recorded, as offsets from its start.
+// The plays of the VOD's channel while it recorded, as offsets from its start; a track already
+// playing when the recording began is its first chapter, at 0.
 void answer_chapters(const node_env& env, const vod_view& v, route_reply reply) {
   auto end_ms = v.state == "ready" ? v.started_at_ms + v.duration_ms : env.clock->now_ms();
   env.query(std::string{music_plays_query},
@@ -233,7 +234,8 @@ void answer_chapters(const node_env& env, const vod_view& v, route_reply reply) 
               json chapters = json::array();
               for (auto& row : *rows)
                 chapters.push_back(json{
-                  {"at_ms", row.value("played_at_ms", std::int64_t{0}) - start},
+                  {"at_ms",
+                   std::max<std::int64_t>(0, row.value("played_at_ms", std::int64_t{0}) - start)},
                   {"title", row.value("title", "")},
                   {"artist", row.value("artist", "")},
                   {"track", row.value("track", "")}});

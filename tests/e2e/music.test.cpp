@@ -149,7 +149,13 @@ TEST_CASE("a DJ's library, queue and now playing over HTTP, in chat and in the V
 
   // A recorded session: plays while it records are its chapters, from its start.
   CHECK(api_ok(node, "PUT", music + "/settings", admin, {{"dj_mode", true}})["dj_mode"] == true);
-  child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 8), node.out_dir / "ffmpeg.log"};
+  // Nothing plays when the stream starts; the publisher names its track in onMetaData, as DJ
+  // software does: the first chapter (at 0 when it came just before the recording began).
+  CHECK(api_step(node, "DELETE", music + "/now-playing", admin).status == 204);
+  auto publish = ffmpeg_publish_args(node.rtmp_url(key), 8);
+  publish.insert(publish.end() - 1,
+                 {"-metadata", "title=Opening Set", "-metadata", "artist=DJ Stream"});
+  child_process ffmpeg{publish, node.out_dir / "ffmpeg.log"};
   std::string vod_id;
   REQUIRE(eventually(
     [&] {
@@ -167,7 +173,7 @@ TEST_CASE("a DJ's library, queue and now playing over HTTP, in chat and in the V
   CHECK(eventually(
     [&] {
       auto live = api_call(node, "GET", "/api/v1/vods/" + vod_id + "/chapters").body;
-      return live.is_object() && live["chapters"].size() == 2;
+      return live.is_object() && live["chapters"].size() == 3;
     },
     10s));
   REQUIRE(ffmpeg.wait(30s) == 0);
@@ -175,13 +181,16 @@ TEST_CASE("a DJ's library, queue and now playing over HTTP, in chat and in the V
   REQUIRE_MESSAGE(vod.is_object(), node.log());
   REQUIRE(vod["id"] == vod_id);
   auto chapters = api_ok(node, "GET", "vods/" + vod_id + "/chapters", "")["chapters"];
-  REQUIRE(chapters.size() == 2);
-  CHECK(chapters[0]["title"] == "Ghosts");
-  CHECK(chapters[0]["track"] == "t3");
-  CHECK(chapters[1]["title"] == "Encore");
-  CHECK(chapters[1]["artist"] == "The Band");
+  REQUIRE(chapters.size() == 3);
+  CHECK(chapters[0]["title"] == "Opening Set");  // from the stream's own metadata
+  CHECK(chapters[0]["artist"] == "DJ Stream");
+  CHECK(chapters[1]["title"] == "Ghosts");
+  CHECK(chapters[1]["track"] == "t3");
+  CHECK(chapters[2]["title"] == "Encore");
+  CHECK(chapters[2]["artist"] == "The Band");
   CHECK(chapters[0]["at_ms"].get<std::int64_t>() >= 0);
   CHECK(chapters[1]["at_ms"] >= chapters[0]["at_ms"]);
-  CHECK(chapters[1]["at_ms"].get<std::int64_t>() <= vod["duration_ms"].get<std::int64_t>());
+  CHECK(chapters[2]["at_ms"] >= chapters[1]["at_ms"]);
+  CHECK(chapters[2]["at_ms"].get<std::int64_t>() <= vod["duration_ms"].get<std::int64_t>());
   CHECK(api_step(node, "GET", "vods/nope/chapters", "").status == 404);
 }

@@ -418,6 +418,9 @@ TEST_CASE("the plays read model lists a channel's plays by time") {
   REQUIRE(m.play(json{{"title", "Two"}, {"artist", "B"}}));
   m.f.clock.advance(std::chrono::seconds(90));
   REQUIRE(m.play(json{{"track", "t1"}}));
+  m.f.clock.advance(std::chrono::seconds(90));
+  auto stopped_at = m.f.clock.now_ms();
+  CHECK(*m.ask(music_stop_atom::value, std::string{"alice"}) == "stopped");
 
   auto folder = std::filesystem::temp_directory_path() /
                 ("aethex-music-plays-" + std::to_string(::getpid()));
@@ -430,12 +433,24 @@ TEST_CASE("the plays read model lists a channel's plays by time") {
     auto all = [](std::string_view, std::string_view) { return true; };
     auto rows = music_plays(
       runner.db(), json{{"channel", "alice"}, {"from_ms", t0 + 1}, {"to_ms", t0 + 180'000}}, all);
-    REQUIRE(rows.size() == 2);
-    CHECK(rows[0]["title"] == "Two");
-    CHECK(rows[0]["track"] == "");
-    CHECK(rows[0]["played_at_ms"] == t0 + 90'000);
-    CHECK(rows[1]["track"] == "t1");
-    CHECK(rows[1]["source"] == "manual");
+    // What was playing when the window opened leads it (a VOD's chapter at 0:00).
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0]["title"] == "One");
+    CHECK(rows[0]["played_at_ms"] == t0);
+    CHECK(rows[1]["title"] == "Two");
+    CHECK(rows[1]["track"] == "");
+    CHECK(rows[1]["played_at_ms"] == t0 + 90'000);
+    CHECK(rows[2]["track"] == "t1");
+    CHECK(rows[2]["source"] == "manual");
+    // After a stop nothing plays: a later window opens on nothing, and stops are no rows.
+    CHECK(music_plays(
+            runner.db(),
+            json{{"channel", "alice"}, {"from_ms", stopped_at + 1}, {"to_ms", stopped_at + 60'000}},
+            all)
+            .empty());
+    CHECK(music_plays(runner.db(),
+                      json{{"channel", "alice"}, {"from_ms", t0 + 1}, {"to_ms", stopped_at}}, all)
+            .size() == 3);
     CHECK(music_plays(runner.db(), json{{"channel", "bob"}, {"from_ms", 0}, {"to_ms", t0 * 2}}, all)
             .empty());
     auto none = [](std::string_view, std::string_view) { return false; };
