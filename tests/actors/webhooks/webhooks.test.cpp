@@ -160,11 +160,11 @@ TEST_CASE("catalogue: every listed type comes from a domain event, with the publ
   CHECK(vod.type == "vod.ready");
   CHECK(vod.channel == "nova");
   auto played = mapped(stored("music/nova", 4, "music.played",
-                             {{"play",
-                               {{"track", {{"id", "t1"}, {"title", "Strobe"}, {"artist", "d5"}}},
-                                {"played_at_ms", 1234},
-                                {"source", "metadata"}}},
-                              {"by", "metadata"}}));
+                              {{"play",
+                                {{"track", {{"id", "t1"}, {"title", "Strobe"}, {"artist", "d5"}}},
+                                 {"played_at_ms", 1234},
+                                 {"source", "metadata"}}},
+                               {"by", "metadata"}}));
   CHECK(played.type == "music.now_playing");
   CHECK(played.channel == "nova");
   CHECK(played.data["track_id"] == "t1");
