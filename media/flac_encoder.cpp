@@ -1,6 +1,5 @@
 #include "media/flac_encoder.hpp"
 
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -29,8 +28,7 @@ struct flac_encoder::impl {
   output_fn output;
   byte_vector blocks;            // the dfLa metadata blocks sent last (streaming thread only)
   GstCaps* last_caps = nullptr;  // compared by address only, never dereferenced
-  mutable std::mutex error_mutex;
-  std::string error;
+  gst::first_error error{"FLAC encode failed"};
   gst::object_ptr<GstElement> src;
   gst::pipeline_ptr pipeline;  // last: stopped (threads joined) before the members above go
 
@@ -52,7 +50,6 @@ struct flac_encoder::impl {
   }
 
   static GstFlowReturn on_sample(GstAppSink* sink, gpointer data);
-  static GstBusSyncReply on_message(GstBus*, GstMessage* message, gpointer data);
 };
 
 GstFlowReturn flac_encoder::impl::on_sample(GstAppSink* sink, gpointer data) {
@@ -92,20 +89,6 @@ GstFlowReturn flac_encoder::impl::on_sample(GstAppSink* sink, gpointer data) {
   return GST_FLOW_OK;
 }
 
-// No main loop runs the bus: messages are read here, as they are posted, and never queued.
-GstBusSyncReply flac_encoder::impl::on_message(GstBus*, GstMessage* message, gpointer data) {
-  if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
-    auto* self = static_cast<impl*>(data);
-    GError* raw = nullptr;
-    gst_message_parse_error(message, &raw, nullptr);
-    gst::error_ptr error{raw};
-    std::lock_guard lock{self->error_mutex};
-    if (self->error.empty())
-      self->error = error ? error->message : "FLAC encode failed";
-  }
-  return GST_BUS_DROP;
-}
-
 flac_encoder::flac_encoder(const byte_vector& asc, output_fn output)
     : impl_(std::make_unique<impl>()) {
   static constexpr const char* needed[] = {"appsrc",  "aacparse",  "avdec_aac", "audioconvert",
@@ -127,8 +110,7 @@ flac_encoder::flac_encoder(const byte_vector& asc, output_fn output)
     " emit-signals=false";
   impl_->pipeline = gst::launch(description.c_str(), "could not build the FLAC encoder");
   GstBin* bin = GST_BIN(impl_->pipeline.get());
-  gst::object_ptr<GstBus> bus{gst_element_get_bus(impl_->pipeline.get())};
-  gst_bus_set_sync_handler(bus.get(), &impl::on_message, impl_.get(), nullptr);
+  impl_->error.watch(impl_->pipeline.get());
 
   impl_->src.reset(gst_bin_get_by_name(bin, "src"));
   gst::buffer_ptr config{gst_buffer_new_memdup(asc.data(), asc.size())};
@@ -165,9 +147,6 @@ void flac_encoder::push(const media_frame& frame) {
   gst_app_src_push_buffer(src, buffer);
 }
 
-std::string flac_encoder::error() const {
-  std::lock_guard lock{impl_->error_mutex};
-  return impl_->error;
-}
+std::string flac_encoder::error() const { return impl_->error.text(); }
 
 }  // namespace aethex::media

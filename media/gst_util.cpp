@@ -32,4 +32,27 @@ const char* missing_element(std::span<const char* const> names) {
   return nullptr;
 }
 
+void first_error::watch(GstElement* pipeline) {
+  object_ptr<GstBus> bus{gst_element_get_bus(pipeline)};
+  gst_bus_set_sync_handler(bus.get(), &first_error::on_message, this, nullptr);
+}
+
+std::string first_error::text() const {
+  std::lock_guard lock{mutex_};
+  return text_;
+}
+
+GstBusSyncReply first_error::on_message(GstBus*, GstMessage* message, gpointer data) {
+  if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
+    auto* self = static_cast<first_error*>(data);
+    GError* raw = nullptr;
+    gst_message_parse_error(message, &raw, nullptr);
+    error_ptr error{raw};
+    std::lock_guard lock{self->mutex_};
+    if (self->text_.empty())
+      self->text_ = error ? error->message : self->fallback_;
+  }
+  return GST_BUS_DROP;
+}
+
 }  // namespace aethex::media::gst

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <span>
+#include <string>
 
 #include <gst/gst.h>
 
@@ -64,5 +66,24 @@ pipeline_ptr launch(const char* description, const char* what);
 
 /// Empty when every named element factory is installed, else the first one missing.
 const char* missing_element(std::span<const char* const> names);
+
+/// The first error a pipeline posts, for pipelines whose bus no main loop runs: watch() reads
+/// the bus with a sync handler, as messages are posted (never queued), and keeps the first
+/// error's text for whichever thread asks.
+class first_error {
+ public:
+  /// `fallback`: the text when GStreamer's error carries no message.
+  explicit first_error(const char* fallback) : fallback_(fallback) {}
+  /// Installs the handler on `pipeline`'s bus; this object must outlive the pipeline.
+  void watch(GstElement* pipeline);
+  /// Empty while no error was posted.
+  std::string text() const;
+
+ private:
+  static GstBusSyncReply on_message(GstBus*, GstMessage* message, gpointer data);
+  const char* fallback_;
+  mutable std::mutex mutex_;
+  std::string text_;
+};
 
 }  // namespace aethex::media::gst

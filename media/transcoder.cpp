@@ -63,14 +63,12 @@ struct transcoder::impl {
   std::vector<std::unique_ptr<rendition_context>> contexts;
   std::mutex keyframes_mutex;
   std::deque<GstClockTime> keyframes;  // source keyframe PTS not yet seen decoded
-  mutable std::mutex error_mutex;
-  std::string error;
+  gst::first_error error{"transcode failed"};
   gst::object_ptr<GstElement> src;
   gst::pipeline_ptr pipeline;  // last: stopped (threads joined) before the members above go
 
   static GstFlowReturn on_sample(GstAppSink* sink, gpointer data);
   static GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data);
-  static GstBusSyncReply on_message(GstBus*, GstMessage* message, gpointer data);
 };
 
 GstFlowReturn transcoder::impl::on_sample(GstAppSink* sink, gpointer data) {
@@ -141,20 +139,6 @@ GstPadProbeReturn transcoder::impl::on_decoded(GstPad* pad, GstPadProbeInfo* inf
   return GST_PAD_PROBE_OK;
 }
 
-// No main loop runs the bus: messages are read here, as they are posted, and never queued.
-GstBusSyncReply transcoder::impl::on_message(GstBus*, GstMessage* message, gpointer data) {
-  if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
-    auto* self = static_cast<impl*>(data);
-    GError* raw = nullptr;
-    gst_message_parse_error(message, &raw, nullptr);
-    gst::error_ptr error{raw};
-    std::lock_guard lock{self->error_mutex};
-    if (self->error.empty())
-      self->error = error ? error->message : "transcode failed";
-  }
-  return GST_BUS_DROP;
-}
-
 transcoder::transcoder(const byte_vector& avcc, std::vector<rendition_plan> ladder,
                        output_fn output, options opts)
     : ladder_(std::move(ladder)), impl_(std::make_unique<impl>()),
@@ -170,8 +154,7 @@ transcoder::transcoder(const byte_vector& avcc, std::vector<rendition_plan> ladd
                                 "could not build the transcoder");
   GstBin* bin = GST_BIN(impl_->pipeline.get());
 
-  gst::object_ptr<GstBus> bus{gst_element_get_bus(impl_->pipeline.get())};
-  gst_bus_set_sync_handler(bus.get(), &impl::on_message, impl_.get(), nullptr);
+  impl_->error.watch(impl_->pipeline.get());
 
   impl_->src.reset(gst_bin_get_by_name(bin, "src"));
   gst::buffer_ptr config{gst_buffer_new_memdup(avcc.data(), avcc.size())};
@@ -231,9 +214,6 @@ void transcoder::push(const media_frame& frame) {
   gst_app_src_push_buffer(src, buffer);
 }
 
-std::string transcoder::error() const {
-  std::lock_guard lock{impl_->error_mutex};
-  return impl_->error;
-}
+std::string transcoder::error() const { return impl_->error.text(); }
 
 }  // namespace aethex::media
