@@ -13,6 +13,7 @@
 #include "actors/channel/channel_directory.hpp"
 #include "actors/channel/channel_search.hpp"
 #include "actors/channel/internal.hpp"
+#include "actors/core/text.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -55,9 +56,7 @@ void list_categories(const node_env& env, route_request&& req, route_reply reply
       json live_rows = json::array();
       for (auto& row : *rows) {
         auto name = row.value("category", std::string{});
-        auto key = name;
-        std::transform(key.begin(), key.end(), key.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        auto key = ascii_lower(name);
         auto& entry = by_key[key];
         if (entry.is_null())
           entry = json{{"name", name}, {"channels", 0}, {"live_channels", 0}, {"viewers", 0}};

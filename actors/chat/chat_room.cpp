@@ -20,6 +20,7 @@
 #include "actors/chat/chat_room_state.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
+#include "actors/core/text.hpp"
 #include "actors/social/follows.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
@@ -58,13 +59,6 @@ constexpr std::size_t max_user_chars = 64;
 constexpr std::size_t max_reason_chars = 500;  // of a moderator's reason, in the log
 constexpr std::size_t max_guest_origins = 4096;
 constexpr std::int64_t announce_every_ms = 30'000;  // an announcement notifies every follower
-
-std::string lower(std::string_view s) {
-  std::string out{s};
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // The room of a channel that does not exist holds no memory: a join of a random name must not
 // park an actor for the idle period. Rooms with subscribers wait for the channel to appear.
@@ -155,7 +149,7 @@ std::optional<room_outcome> handle_send(room_actor* self, const chat_identity& w
     return reject("too_long", "message is longer than " +
                                 std::to_string(st.options.max_message_chars) + " characters");
   if (r != role::broadcaster && !st.config.blocked_terms.empty()) {
-    auto folded = lower(text);
+    auto folded = ascii_lower(text);
     for (auto& term : st.config.blocked_terms)
       if (folded.find(term) != std::string::npos)
         return reject("blocked_term", "your message contains a term that is blocked in this chat");
@@ -380,7 +374,7 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
     for (auto& term : patch.blocked_terms) {
       if (term.empty() || utf8_length(term) > max_term_chars)
         return reject("invalid", "blocked terms are 1 to 100 characters");
-      next.blocked_terms.push_back(lower(term));
+      next.blocked_terms.push_back(ascii_lower(term));
     }
   }
   if (patch.set_allowed_terms) {
@@ -391,7 +385,7 @@ room_outcome handle_settings(room_actor* self, const chat_identity& who,
     for (auto& term : patch.allowed_terms) {
       if (term.empty() || utf8_length(term) > max_term_chars)
         return reject("invalid", "allowed terms are 1 to 100 characters");
-      next.allowed_terms.push_back(lower(term));
+      next.allowed_terms.push_back(ascii_lower(term));
     }
   }
   if (auto failed = commit(self,

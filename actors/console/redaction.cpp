@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "actors/core/text.hpp"
+
 namespace aethex::actors {
 namespace {
 
@@ -40,9 +42,7 @@ void redact(json& value, std::string_view event_type) {
 }  // namespace
 
 bool secret_field_name(std::string_view field) {
-  std::string lower{field};
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto lower = ascii_lower(field);
   static constexpr std::array<std::string_view, 7> parts{
     "password", "hash", "token", "key", "secret", "passphrase", "credential"};
   if (lower == "email")

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "actors/core/text.hpp"
 #include "actors/music/library.hpp"
 #include "actors/music/music.hpp"
 #include "runtime/errors.hpp"
@@ -88,12 +89,6 @@ std::vector<csv_record> csv_records(std::string_view text) {
   return out;
 }
 
-std::string lower_ascii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
     s.remove_prefix(1);
@@ -140,7 +135,7 @@ caf::expected<import_parse> parse_csv(std::string_view text) {
   std::map<std::size_t, std::string> columns;  // field index → known column
   bool has_title = false;
   for (std::size_t i = 0; i < records[0].fields.size(); ++i) {
-    auto name = lower_ascii(trim(records[0].fields[i]));
+    auto name = ascii_lower(trim(records[0].fields[i]));
     if (name == "title" || name == "artist" || name == "album" || name == "bpm" || name == "key" ||
         name == "duration") {
       columns[i] = name;

@@ -19,13 +19,6 @@ caf::error bad_field(std::string message) {
   return make_error(errc::invalid_argument, std::move(message));
 }
 
-std::string lower(std::string_view s) {
-  std::string out{s};
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 std::string_view trimmed(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
     s.remove_prefix(1);
@@ -180,7 +173,7 @@ std::string clean_text(std::string_view text, std::size_t max_code_points) {
 }
 
 bool same_words(std::string_view a, std::string_view b) {
-  return lower(trimmed(a)) == lower(trimmed(b));
+  return ascii_lower(trimmed(a)) == ascii_lower(trimmed(b));
 }
 
 // ---- music_book ----
@@ -223,13 +216,13 @@ json music_book::overview(std::string_view channel) const {
 
 json music_book::list(std::string_view channel, std::string_view q, std::size_t limit,
                       std::size_t offset) const {
-  auto needle = lower(trimmed(q));
+  auto needle = ascii_lower(trimmed(q));
   json out = json::array();
   std::size_t total = 0;
   for (auto& t : tracks_) {
-    if (!needle.empty() && lower(t.title).find(needle) == std::string::npos &&
-        lower(t.artist).find(needle) == std::string::npos &&
-        lower(t.album).find(needle) == std::string::npos)
+    if (!needle.empty() && ascii_lower(t.title).find(needle) == std::string::npos &&
+        ascii_lower(t.artist).find(needle) == std::string::npos &&
+        ascii_lower(t.album).find(needle) == std::string::npos)
       continue;
     if (total++ >= offset && out.size() < limit)
       out.push_back(track_json(t, channel));

@@ -11,6 +11,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
+#include "actors/core/text.hpp"
 #include "actors/music/internal.hpp"
 #include "actors/music/library.hpp"
 #include "runtime/errors.hpp"
@@ -282,10 +283,7 @@ caf::result<std::string> import_command(music_actor* self, const std::string& by
   bool full_reported = false;
   for (std::size_t i = 0; i < parsed->tracks.size(); ++i) {
     auto& t = parsed->tracks[i];
-    auto key = std::pair{t.title, t.artist};
-    for (auto* s : {&key.first, &key.second})
-      std::transform(s->begin(), s->end(), s->begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto key = std::pair{ascii_lower(t.title), ascii_lower(t.artist)};
     bool in_library = std::any_of(st.book.tracks().begin(), st.book.tracks().end(), [&](auto& l) {
       return same_words(l.title, t.title) && same_words(l.artist, t.artist);
     });

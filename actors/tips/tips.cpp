@@ -233,9 +233,7 @@ bool held_by_automod(const json& info, const std::string& text) {
   if (text.empty() || !info.is_object())
     return false;
   auto settings = info.value("settings", json::object());
-  auto folded = text;
-  std::transform(folded.begin(), folded.end(), folded.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto folded = ascii_lower(text);
   for (auto& term : settings.value("blocked_terms", std::vector<std::string>{}))
     if (!term.empty() && folded.find(term) != std::string::npos)
       return true;
