@@ -53,6 +53,11 @@ inline constexpr std::string_view clip_renderer = "clip.renderer";
 /// the member that ingests a session hears that the channel's owner ended it: it hangs up on
 /// the publisher.
 inline constexpr std::string_view end_stream = "media.end_stream";
+/// Renders a webinar's PDF slides to PNG pages (media/slide_renderer.hpp, poppler); reached
+/// by node_env::publish with a job (actors/webinars/webinars.hpp).
+inline constexpr std::string_view slide_renderer = "slides.renderer";
+/// Draws certificate PDFs (media/certificate_pdf.hpp, cairo) for actors/certificates.
+inline constexpr std::string_view certificate_renderer = "certificates.renderer";
 }  // namespace service_names
 
 /// Named node-local actors that modules start ("chat.hub", "console"), for front ends and other
