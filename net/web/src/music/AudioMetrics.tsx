@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchAudioStatus, type AudioStatus } from './api';
 import { AudioFeed } from './audioFeed';
+import { bandHue, fitCanvas } from './canvas';
 import { dbToUnit, type AudioFrame } from './model';
 import { errorText } from './LibraryCard';
 
@@ -124,16 +125,9 @@ export function AudioMetrics({ channel, token }: { channel: string; token: strin
 
 /** The node's 32 bands (0–24 kHz, linear) as bars over a -90..0 dB scale with grid lines. */
 function paintEq(el: HTMLCanvasElement, f: AudioFrame): void {
-  const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const w = Math.max(1, Math.round(el.clientWidth * dpr));
-  const h = Math.max(1, Math.round(el.clientHeight * dpr));
-  if (el.width !== w || el.height !== h) {
-    el.width = w;
-    el.height = h;
-  }
-  const g = el.getContext('2d');
-  if (!g) return;
-  g.clearRect(0, 0, w, h);
+  const fitted = fitCanvas(el);
+  if (!fitted) return;
+  const { g, w, h } = fitted;
   g.strokeStyle = 'rgba(255,255,255,0.12)';
   for (let d = -80; d < 0; d += 20) {
     const y = h * (-d / 90);
@@ -146,7 +140,7 @@ function paintEq(el: HTMLCanvasElement, f: AudioFrame): void {
   const bw = w / n;
   for (let i = 0; i < f.bandsDb.length; i++) {
     const v = dbToUnit(f.bandsDb[i] ?? -120, -90);
-    g.fillStyle = `hsl(${260 - (i / n) * 120}, 80%, 55%)`;
+    g.fillStyle = `hsl(${bandHue(i, n)}, 80%, 55%)`;
     g.fillRect(i * bw + 1, h - v * h, Math.max(1, bw - 2), v * h);
   }
 }

@@ -5,6 +5,7 @@
 // (/overlay/<channel>/visualiser) draws the node's frames on a transparent page.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AudioFeed, lowPower, type AudioSample, type FeedSource } from './audioFeed';
+import { bandHue, fitCanvas } from './canvas';
 import './music.css';
 
 export function Visualiser({ channel, media, live, compact = false, overlay = false }: { channel: string; media: HTMLMediaElement | null; live: boolean; compact?: boolean; overlay?: boolean }) {
@@ -41,16 +42,9 @@ export function Visualiser({ channel, media, live, compact = false, overlay = fa
 }
 
 function paint(el: HTMLCanvasElement, s: AudioSample, pulse: { value: number }, peaks: number[]): void {
-  const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const w = Math.max(1, Math.round(el.clientWidth * dpr));
-  const h = Math.max(1, Math.round(el.clientHeight * dpr));
-  if (el.width !== w || el.height !== h) {
-    el.width = w;
-    el.height = h;
-  }
-  const g = el.getContext('2d');
-  if (!g) return;
-  g.clearRect(0, 0, w, h);
+  const fitted = fitCanvas(el);
+  if (!fitted) return;
+  const { g, w, h, dpr } = fitted;
   // The beat pulse: a glow from the centre that jumps on a beat and fades over ~300 ms.
   pulse.value = s.beat ? 1 : pulse.value * 0.9;
   if (pulse.value > 0.02) {
@@ -69,7 +63,7 @@ function paint(el: HTMLCanvasElement, s: AudioSample, pulse: { value: number }, 
     peaks[i] = Math.max(v, (peaks[i] ?? 0) - 0.01);
     const bh = Math.max(2 * dpr, v * h * 0.9);
     const x = i * (bw + gap);
-    const hue = 260 - (i / n) * 120;
+    const hue = bandHue(i, n);
     g.fillStyle = `hsl(${hue}, 85%, ${50 + 15 * pulse.value}%)`;
     g.fillRect(x, h - bh, bw, bh);
     g.fillStyle = 'rgba(255,255,255,0.8)';
