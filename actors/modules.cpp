@@ -36,6 +36,7 @@
   domain(audio)                \
   domain(music)                \
   domain(spotify)              \
+  domain(courses)              \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

@@ -12,6 +12,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/settings_frame.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/courses/presence.hpp"
 #include "actors/identity/resolver.hpp"
 #include "actors/identity/session.hpp"
 #include "runtime/atoms.hpp"
@@ -139,8 +140,19 @@ void watch_if_moderator(session_actor* self, const json& info) {
     chat_watch_atom::value, self->state.who, caf::actor{self});
 }
 
+// A signed-in viewer's presence on a channel, for course attendance (actors/courses/
+// presence.hpp); nothing happens on a node without the courses service.
+void tell_course_presence(session_actor* self, bool joined) {
+  auto& st = self->state;
+  if (!st.who.is_user() || st.channel.empty() || !st.ctx.services)
+    return;
+  if (auto service = st.ctx.services->find(course_presence_service))
+    self->send(service, course_seen_atom::value, st.who.name, st.channel, joined);
+}
+
 void leave(session_actor* self) {
   auto& st = self->state;
+  tell_course_presence(self, false);
   if (!st.channel.empty())
     self->send(st.ctx.hub, chat_leave_atom::value, st.channel, st.sink);
   st.channel.clear();
@@ -185,6 +197,7 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
         send_json(self, j);
         watch_if_moderator(self, j);
         ask_chat_badges(self);
+        tell_course_presence(self, true);
         // History, then live frames, come from this node's fan-out of the room.
         self->send(st.ctx.hub, chat_join_atom::value, channel, st.sink);
         maybe_park(self);
@@ -201,7 +214,9 @@ void join(session_actor* self, const std::string& channel, const json& ref) {
 
 void signed_in(session_actor* self, chat_identity who, const json& ref) {
   auto& st = self->state;
+  tell_course_presence(self, false);  // a second sign-in: the previous user's presence ends
   st.who = std::move(who);
+  tell_course_presence(self, true);
   json j{{"type", "auth_ok"}, {"user", st.who.display()}};
   if (!ref.is_null())
     j["ref"] = ref;
@@ -538,6 +553,7 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
         return;
       st.session_digest.clear();
       leave_topics(self);
+      tell_course_presence(self, false);
       st.who = chat_identity::anonymous();
       send_json(self, json{{"type", "signed_out"}, {"reason", "session ended"}});
       maybe_park(self);
