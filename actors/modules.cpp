@@ -37,6 +37,7 @@
   domain(music)                \
   domain(spotify)              \
   domain(courses)              \
+  domain(webinars)             \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
