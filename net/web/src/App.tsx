@@ -23,6 +23,7 @@ import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
 import { EsportsPages, isEsportsRoute } from './esports/EsportsPages';
 import { AppsPages, isAppsRoute } from './apps/AppsPages';
+import { WebinarPage } from './webinars/WebinarPage';
 import './discovery.css';
 
 export function App() {
@@ -59,6 +60,7 @@ export function App() {
         {route.kind === 'test-cards' && <TestCardsPage />}
         {isEsportsRoute(route) && <EsportsPages route={route} />}
         {isAppsRoute(route) && <AppsPages route={route} />}
+        {route.kind === 'webinar' && <WebinarPage key={route.id} id={route.id} />}
       </div>
     </LiveProvider>
   );

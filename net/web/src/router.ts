@@ -4,6 +4,7 @@ import { parseTimeParam } from './vodApi';
 import { isWatchSource, type Arrival } from './watchBeats';
 import { parseEsportsRoute, type EsportsRoute } from './esports/routes';
 import { parseAppsRoute, type AppsRoute } from './apps/routes';
+import { parseWebinarsRoute, type WebinarRoute } from './webinars/model';
 
 export type Route =
   | { kind: 'home' }
@@ -37,6 +38,8 @@ export type Route =
   | EsportsRoute
   /** Developer pages, the OAuth consent page and the API reference (apps/routes.ts). */
   | AppsRoute
+  /** A webinar's page (`/webinars/<id>`, webinars/model.ts). */
+  | WebinarRoute
   | { kind: 'not_found'; path: string };
 
 export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign' | 'chat' | 'polls' | 'predictions' | 'hype_train' | 'now_playing' | 'goals' | 'visualiser';
@@ -55,6 +58,8 @@ export function parseRoute(path: string): Route {
   const clean = path.split(/[?#]/, 1)[0] ?? '/';
   const parts = clean.split('/').filter((p) => p.length > 0);
   if (parts.length === 0) return { kind: 'home' };
+  const webinar = parseWebinarsRoute(parts);
+  if (webinar) return webinar;
   const esports = parseEsportsRoute(parts, queryOf(path));
   if (esports) return esports;
   const apps = parseAppsRoute(parts, queryOf(path));

@@ -24,6 +24,7 @@ import { GiftButton } from '../tips/GiftButton';
 import { CampaignBar } from '../tips/CampaignBar';
 import { SubscribeButton } from '../subs/SubscribeButton';
 import { DjStage } from '../music/DjStage';
+import { WebinarLink } from '../webinars/WebinarLink';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -185,6 +186,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
             </div>
           )}
         </div>
+        {ch && <WebinarLink channel={name} />}
         {ch && <CampaignBar channel={name} />}
         {ch?.live && <HealthPanel name={name} />}
         {ch && <ChannelVideos channel={name} live={ch.live} />}

@@ -10,6 +10,7 @@ import { browsePath } from '../discoveryApi';
 import { formatDate, formatDuration, formatViews } from '../format';
 import { channelPath } from '../router';
 import { ReplayPanel } from '../chat/ReplayPanel';
+import { VodSlides } from '../webinars/VodSlides';
 import { ClipEditor } from '../components/ClipEditor';
 import { playVod, type VodFailure } from '../vodPlayer';
 import { countView, fetchContinueWatching, fetchVod, resumePosition, saveProgress, type Vod } from '../vodApi';
@@ -148,6 +149,7 @@ export function VodPage({ id, t }: { id: string; t: number | null }) {
             </div>
           )}
         </div>
+        {load.kind === 'ready' && <VodSlides vod={id} video={videoRef} token={token} />}
         {vod && token && clipping && <ClipEditor vod={vod} token={token} video={videoRef} onClose={() => setClipping(false)} />}
       </section>
       <aside id="vod-chat" class="chat-column">
