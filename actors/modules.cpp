@@ -38,6 +38,7 @@
   domain(spotify)              \
   domain(courses)              \
   domain(webinars)             \
+  domain(orgstreams)           \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

@@ -11,6 +11,7 @@
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
 #include "actors/channel/stream_session.hpp"
+#include "actors/orgstreams/orgstreams.hpp"
 #include "runtime/atoms.hpp"
 #include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
@@ -256,14 +257,42 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
                                    const std::string& node) -> caf::result<channel_view> {
     touch();
     auto& st = self->state;
-    if (!st.exists() || !runtime::constant_time_equal(key, st.stream_key))
+    if (!st.exists())
+      return make_error(errc::unauthorized, "invalid stream key");
+    auto go_live = [self, name, session_id, node]() -> caf::expected<channel_view> {
+      auto& st = self->state;
+      if (st.view.live)
+        return make_error(errc::conflict, "channel is already live from another publisher");
+      if (auto err = st.emit(channel_events::went_live{session_id, node}))
+        return err;
+      track_stream(self, name, session_id, create_atom::value, name);
+      return st.view;
+    };
+    if (runtime::constant_time_equal(key, st.stream_key)) {
+      auto view = go_live();
+      if (!view)
+        return view.error();
+      return std::move(*view);
+    }
+    // A member key of the org the channel belongs to (actors/orgstreams): that org decides, and
+    // records which member goes live.
+    auto org = org_of_member_key(key);
+    if (org.empty())
       return make_error(errc::unauthorized, "invalid stream key");
     if (st.view.live)
       return make_error(errc::conflict, "channel is already live from another publisher");
-    if (auto err = st.emit(channel_events::went_live{session_id, node}))
-      return err;
-    track_stream(self, name, session_id, create_atom::value, name);
-    return st.view;
+    auto rp = self->make_response_promise<channel_view>();
+    entity_ref<orgstreams_protocol>{st.registry(), org}
+      .request(self, orgs_key_atom::value, name, key, session_id)
+      .then(
+        [rp, go_live](std::string&) mutable {
+          auto view = go_live();
+          view ? rp.deliver(std::move(*view)) : rp.deliver(std::move(view.error()));
+        },
+        [rp](caf::error&) mutable {
+          rp.deliver(make_error(errc::unauthorized, "invalid stream key"));
+        });
+    return rp;
   };
   return {
     [self, name, touch](create_atom, const runtime::principal& owner,

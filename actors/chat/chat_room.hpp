@@ -56,6 +56,9 @@ bool valid_room_name(std::string_view room);
 ///  (chat_emotes_atom, codes JSON array)          -> (no reply) the channel's custom emotes
 ///                                                   (a code or {"code","tier"}: sub emotes)
 ///  (chat_subscriber_atom, user, tier, months)    -> (no reply) a subscriber's tier (0: none)
+///  (chat_org_atom, policy JSON)                 -> (no reply) the org's shared moderators and
+///                                                   bans (actors/orgstreams), kept and applied
+///                                                   here besides the room's own
 ///  (chat_badges_atom, user, badges JSON array)   -> (no reply) achievement badges shown beside
 ///                                                   the user's messages (chat_badges.hpp)
 /// Community moderation (docs/moderation.md); JSON answers, refusals as domain errors:
@@ -91,6 +94,7 @@ struct chat_protocol {
   static void reply_to(chat_relay_atom, std::string frame);
   static void reply_to(chat_badges_atom, std::string user, std::string badges);
   static void reply_to(chat_emotes_atom, std::string codes);
+  static void reply_to(chat_org_atom, std::string policy);
   static void reply_to(chat_subscriber_atom, std::string user, std::int32_t tier,
                        std::uint32_t months);
   static bool reply_to(chat_watch_atom, chat_identity who, caf::actor session);

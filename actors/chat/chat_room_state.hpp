@@ -51,12 +51,12 @@ struct fanout_entry {
 struct room_state {
   static constexpr std::string_view kind = "chat";
   static inline const char* name = "chat_room";
-  using events =
-    event_list<ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out,
-               ev::user_banned, ev::user_unbanned, ev::moderator_added, ev::moderator_removed,
-               ev::settings_changed, ev::announced, ev::role_granted, ev::role_revoked,
-               ev::automod_held, ev::automod_resolved, ev::unban_requested,
-               ev::unban_request_decided, ev::bans_imported, ev::emotes_set, ev::subscriber_set>;
+  using events = event_list<
+    ev::message, ev::message_deleted, ev::user_timed_out, ev::user_untimed_out, ev::user_banned,
+    ev::user_unbanned, ev::moderator_added, ev::moderator_removed, ev::settings_changed,
+    ev::announced, ev::role_granted, ev::role_revoked, ev::automod_held, ev::automod_resolved,
+    ev::unban_requested, ev::unban_request_decided, ev::bans_imported, ev::emotes_set,
+    ev::subscriber_set, ev::org_policy_set>;
   // Subscribers the room remembers (actors/subscriptions tells it each change); past this a
   // new subscriber is not remembered until one leaves: no badge, no sub-only chat for them.
   static constexpr std::size_t max_subscribers = 100'000;
@@ -74,6 +74,10 @@ struct room_state {
   moderation_book book;  // VIPs, editors, the moderation log, AutoMod's queue, unban requests
   std::set<std::string, std::less<>> custom_emotes;     // the channel's emote codes (actors/emotes)
   std::map<std::string, int, std::less<>> emote_tiers;  // sub emotes: code -> tier 1-3
+  // The org's shared policy (actors/orgstreams; bounded there: 100 moderators, 10 000 bans).
+  std::string org;
+  std::set<std::string> org_moderators;
+  std::set<std::string> org_banned;
   struct sub_info {
     int tier = 0;
     std::uint32_t months = 0;
@@ -123,7 +127,7 @@ struct room_state {
   role role_of_target(const std::string& name) const {
     if (!owner.empty() && !owner_is_admin && name == owner)
       return role::broadcaster;
-    if (moderators.count(name))
+    if (moderators.count(name) || org_moderators.count(name))
       return role::moderator;
     if (book.editors.count(name))
       return role::editor;
@@ -138,7 +142,7 @@ struct room_state {
     if (who.is_anonymous())
       return out;
     auto name = who.display();
-    if (moderators.count(name))
+    if (moderators.count(name) || org_moderators.count(name))
       out.push_back("moderator");
     if (book.editors.count(name))
       out.push_back("editor");
@@ -151,6 +155,8 @@ struct room_state {
   // is no escape; `guest_origins` remembers where the nicknames that wrote came from.
   static std::string address_key(const std::string& origin) { return "guest@" + origin; }
   bool banned_now(const chat_identity& who) const {
+    if (!org_banned.empty() && who.is_user() && org_banned.count(who.name))
+      return true;
     return !banned.empty() &&
            (banned.count(who.display()) ||
             (who.is_guest() && !who.origin.empty() && banned.count(address_key(who.origin))));
@@ -277,6 +283,15 @@ struct room_state {
     custom_emotes = {e.codes.begin(), e.codes.end()};
     emote_tiers = {e.tiers.begin(), e.tiers.end()};
   }
+  void apply(const ev::org_policy_set& e, const event_meta&) {
+    if (e.org != org)
+      org_banned.clear();
+    org = e.org;
+    org_moderators = {e.moderators.begin(), e.moderators.end()};
+    for (auto& u : e.unbanned)
+      org_banned.erase(u);
+    org_banned.insert(e.banned.begin(), e.banned.end());
+  }
   void apply(const ev::subscriber_set& e, const event_meta&) {
     if (e.tier <= 0)
       subscribers.erase(e.user);
@@ -331,16 +346,18 @@ struct room_state {
     for (auto& [user, until] : timeouts)
       if (until > now)
         touts[user] = until;
-    return dump(json{{"history", msgs},
-                     {"moderators", moderators},
-                     {"banned", banned},
-                     {"timeouts", touts},
-                     {"settings", config.to_json(true)},
-                     {"announcement", announcement_json()},
-                     {"moderation", book.snapshot()},
-                     {"emotes", custom_emotes},
-                     {"emote_tiers", emote_tiers},
-                     {"subscribers", subscribers_json()}});
+    return dump(json{
+      {"history", msgs},
+      {"moderators", moderators},
+      {"banned", banned},
+      {"timeouts", touts},
+      {"settings", config.to_json(true)},
+      {"announcement", announcement_json()},
+      {"moderation", book.snapshot()},
+      {"emotes", custom_emotes},
+      {"emote_tiers", emote_tiers},
+      {"subscribers", subscribers_json()},
+      {"org", json{{"org", org}, {"moderators", org_moderators}, {"banned", org_banned}}}});
   }
 
   void restore(const std::string& text) {
@@ -356,6 +373,10 @@ struct room_state {
     book.restore(j.value("moderation", json::object()));
     custom_emotes = j.value("emotes", std::set<std::string, std::less<>>{});
     emote_tiers = j.value("emote_tiers", std::map<std::string, int, std::less<>>{});
+    auto org_j = j.value("org", json::object());
+    org = org_j.value("org", "");
+    org_moderators = org_j.value("moderators", std::set<std::string>{});
+    org_banned = org_j.value("banned", std::set<std::string>{});
     for (auto& [user, s] : j.value("subscribers", json::object()).items())
       if (s.is_array() && s.size() == 2)
         subscribers[user] = sub_info{s[0].get<int>(), s[1].get<std::uint32_t>()};

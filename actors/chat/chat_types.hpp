@@ -51,6 +51,9 @@ using chat_emotes_atom = caf::atom_constant<caf::atom("chatemotes")>;
 /// (chat_subscriber_atom, user, tier 0-3, months): a subscriber's change (actors/subscriptions);
 /// tier 0 means no longer subscribed.
 using chat_subscriber_atom = caf::atom_constant<caf::atom("chatsubscr")>;
+/// (chat_org_atom, policy JSON {"org","moderators":[user],"banned":[user]}): the shared policy of
+/// the org the channel belongs to (actors/orgstreams pushes it; "org": "" clears it).
+using chat_org_atom = caf::atom_constant<caf::atom("chatorg")>;
 // Fan-out / hub protocol.
 using chat_deliver_atom = caf::atom_constant<caf::atom("chatdeliv")>;
 using chat_join_atom = caf::atom_constant<caf::atom("chatjoin")>;

@@ -341,6 +341,34 @@ room_outcome change_role(room_actor* self, const chat_identity& who, const chat_
 
 caf::message_handler moderation_handlers(room_actor* self) {
   return {
+    // Only actors/orgstreams sends this: the org's whole policy; the room stores the change.
+    [self](chat_org_atom, const std::string& policy) {
+      auto& st = self->state;
+      auto j = nlohmann::json::parse(policy, nullptr, false);
+      if (!j.is_object() || !j.value("org", nlohmann::json()).is_string())
+        return;
+      chat_events::org_policy_set e;
+      e.org = j["org"].get<std::string>();
+      std::set<std::string> mods, banned;
+      for (auto& u : j.value("moderators", nlohmann::json::array()))
+        if (u.is_string() && mods.size() < 100)
+          mods.insert(u.get<std::string>());
+      for (auto& u : j.value("banned", nlohmann::json::array()))
+        if (u.is_string() && banned.size() < 10'000)
+          banned.insert(u.get<std::string>());
+      bool same_org = e.org == st.org;
+      for (auto& u : banned)
+        if (!same_org || !st.org_banned.count(u))
+          e.banned.push_back(u);
+      if (same_org)
+        for (auto& u : st.org_banned)
+          if (!banned.count(u))
+            e.unbanned.push_back(u);
+      if (same_org && mods == st.org_moderators && e.banned.empty() && e.unbanned.empty())
+        return;
+      e.moderators = {mods.begin(), mods.end()};
+      (void)commit(self, e);  // on a failed write the next push tries again
+    },
     [self](chat_watch_atom, const chat_identity& who, const caf::actor& session) {
       auto& st = self->state;
       if (!st.channel_known || !session || !moderates(st.role_of(who)) ||
