@@ -2,12 +2,12 @@
 // rendered to PNG pages and the page every viewer sees. Contract: docs/webinars.md, section "The
 // webinar entity".
 //
-// Events (JSON, schema 1): webinar.created {"channel","title","description","starts_at_ms",
-// "duration_min","timezone","presenters","access","by"}, webinar.updated {the changed fields,
-// "by"}, webinar.deleted {"by"}, webinar.registered {"user"}, webinar.unregistered {"user"},
-// webinar.slides_uploaded {"upload","by"}, webinar.slides_rendered {"upload","pages","node"},
-// webinar.slides_failed {"upload","reason"}, webinar.slide_changed {"channel","page","pages",
-// "by"} (its timestamp is the change's time: the VOD timeline reads it).
+// Events (JSON, schema 1): webinar.created {"channel","fields": {"title","description",
+// "starts_at_ms","duration_min","timezone","presenters","access"},"by"}, webinar.updated
+// {"fields": the changed ones,"by"}, webinar.deleted {"by"}, webinar.registered {"user"},
+// webinar.unregistered {"user"}, webinar.slides_uploaded {"upload","by"}, webinar.slides_rendered
+// {"upload","pages","node"}, webinar.slides_failed {"upload","reason"}, webinar.slide_changed
+// {"channel","page","pages", "by"} (its timestamp is the change's time: the VOD timeline reads it).
 //
 // Slides: the upload route hands the PDF to the node's slide renderer (service_names::
 // slide_renderer, media/slide_renderer.hpp) with a slide_render_atom; the renderer checks that

@@ -24,6 +24,7 @@
 #include "actors/modules.hpp"
 #include "media/clip_renderer.hpp"
 #include "media/media_session.hpp"
+#include "media/slide_renderer.hpp"
 #include "media/thumbnailer.hpp"
 #include "net/app/module_wiring.hpp"
 #include "net/app/node_routes.hpp"
@@ -236,6 +237,9 @@ int run_node(const runtime::node_config& config) {
                     net::mail::spawn_mail_service(sys, mailer));
   env.services->add(std::string{actors::service_names::clip_renderer},
                     media::spawn_clip_renderer(sys, registry, config.data_dir, env.node_id));
+  // Every member renders the webinar slides uploaded to it (actors/webinars).
+  env.services->add(std::string{actors::service_names::slide_renderer},
+                    media::spawn_slide_renderer(sys, registry, config.data_dir, env.node_id));
   // "End stream" reaches the member that ingests the session through this topic.
   env.services->add(std::string{actors::service_names::end_stream}, media_supervisor);
   env.query = [&sys, membership, read_model](std::string name, nlohmann::json args, auto done) {
