@@ -39,6 +39,7 @@
   domain(courses)              \
   domain(webinars)             \
   domain(orgstreams)           \
+  domain(qna)                  \
   /* one line per domain above; this line ends the list */
 // clang-format on
 
