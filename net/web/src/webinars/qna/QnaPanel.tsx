@@ -5,7 +5,7 @@
 // frames; a moderator re-reads when a frame says the pending queue changed (pending questions
 // never travel through the room).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { useSession } from '../../auth';
+import { hasAccount, useSession } from '../../auth';
 import { downloadCsv } from '../../csvDownload';
 import { useRoomFrames } from '../../engagement/useLiveEngagement';
 import { askQuestion, errorText, exportUrl, fetchQna, moderateQuestion, setModeration, voteQuestion, type ModAction } from './api';
@@ -37,18 +37,20 @@ export function QnaPanel({ webinarId, canModerate = false }: QnaPanelProps) {
   }, [webinarId, token, epoch]);
 
   if (!state) return <section class="qna-panel" data-testid="qna-panel">{error ? <p class="qna-error">{error}</p> : <p>Loading questions…</p>}</section>;
-  return <QnaLive state={state} setState={setState} token={token} moderator={canModerate || state.canModerate} reload={reload} />;
+  // The admin token moderates but is nobody's account: it neither asks nor votes.
+  return <QnaLive state={state} setState={setState} token={token} account={hasAccount(session)} moderator={canModerate || state.canModerate} reload={reload} />;
 }
 
 interface LiveProps {
   state: QnaState;
   setState: (f: (s: QnaState | null) => QnaState | null) => void;
   token: string | null;
+  account: boolean;
   moderator: boolean;
   reload: () => void;
 }
 
-function QnaLive({ state, setState, token, moderator, reload }: LiveProps) {
+function QnaLive({ state, setState, token, account, moderator, reload }: LiveProps) {
   const [sort, setSort] = useState<QnaSort>('votes');
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -128,7 +130,7 @@ function QnaLive({ state, setState, token, moderator, reload }: LiveProps) {
       </div>
       <div class="qna-actions">
         {q.status !== 'pending' && q.status !== 'hidden' && (
-          <button type="button" class={`qna-vote${q.voted ? ' qna-voted' : ''}`} data-testid="qna-vote" aria-pressed={q.voted} disabled={!token || busy || !state.canAsk} onClick={() => vote(q)}>
+          <button type="button" class={`qna-vote${q.voted ? ' qna-voted' : ''}`} data-testid="qna-vote" aria-pressed={q.voted} disabled={!token || !account || busy || !state.canAsk} onClick={() => vote(q)}>
             ▲ {q.votes}
           </button>
         )}
@@ -157,13 +159,13 @@ function QnaLive({ state, setState, token, moderator, reload }: LiveProps) {
           <p class="qna-meta">{screen.author}</p>
         </div>
       )}
-      {state.canAsk && token ? (
+      {state.canAsk && token && account ? (
         <form class="qna-ask" onSubmit={ask}>
           <textarea data-testid="qna-text" maxLength={500} rows={2} placeholder="Ask a question" value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
           <button type="submit" data-testid="qna-ask" disabled={busy}>Ask</button>
         </form>
       ) : (
-        <p class="qna-note">{token ? 'Only registered attendees may ask questions.' : 'Sign in to ask and vote.'}</p>
+        <p class="qna-note">{!token ? 'Sign in to ask and vote.' : account ? 'Only registered attendees may ask questions.' : 'Questions come from viewers’ accounts.'}</p>
       )}
       {notice && <p class="qna-note" role="status">{notice}</p>}
       {error && <p class="qna-error" role="alert">{error}</p>}
