@@ -36,6 +36,7 @@
   domain(audio)                \
   domain(music)                \
   domain(spotify)              \
+  domain(certificates)         \
   domain(courses)              \
   domain(webinars)             \
   domain(orgstreams)           \

@@ -22,6 +22,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/modules.hpp"
+#include "media/certificate_pdf.hpp"
 #include "media/clip_renderer.hpp"
 #include "media/media_session.hpp"
 #include "media/slide_renderer.hpp"
@@ -237,6 +238,9 @@ int run_node(const runtime::node_config& config) {
                     net::mail::spawn_mail_service(sys, mailer));
   env.services->add(std::string{actors::service_names::clip_renderer},
                     media::spawn_clip_renderer(sys, registry, config.data_dir, env.node_id));
+  // Every member draws certificate PDFs for its own requests (actors/certificates).
+  env.services->add(std::string{actors::service_names::certificate_renderer},
+                    media::spawn_certificate_renderer(sys));
   // Every member renders the webinar slides uploaded to it (actors/webinars).
   env.services->add(std::string{actors::service_names::slide_renderer},
                     media::spawn_slide_renderer(sys, registry, config.data_dir, env.node_id));

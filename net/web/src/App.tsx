@@ -23,6 +23,7 @@ import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
 import { EsportsPages, isEsportsRoute } from './esports/EsportsPages';
 import { AppsPages, isAppsRoute } from './apps/AppsPages';
+import { CertificatesPages, isCertificatesRoute } from './certificates/CertificatesPages';
 import { WebinarPage } from './webinars/WebinarPage';
 import './discovery.css';
 
@@ -60,6 +61,7 @@ export function App() {
         {route.kind === 'test-cards' && <TestCardsPage />}
         {isEsportsRoute(route) && <EsportsPages route={route} />}
         {isAppsRoute(route) && <AppsPages route={route} />}
+        {isCertificatesRoute(route) && <CertificatesPages route={route} />}
         {route.kind === 'webinar' && <WebinarPage key={route.id} id={route.id} />}
       </div>
     </LiveProvider>

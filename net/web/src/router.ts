@@ -4,6 +4,7 @@ import { parseTimeParam } from './vodApi';
 import { isWatchSource, type Arrival } from './watchBeats';
 import { parseEsportsRoute, type EsportsRoute } from './esports/routes';
 import { parseAppsRoute, type AppsRoute } from './apps/routes';
+import { parseCertificatesRoute, type CertificatesRoute } from './certificates/model';
 import { parseWebinarsRoute, type WebinarRoute } from './webinars/model';
 
 export type Route =
@@ -38,6 +39,8 @@ export type Route =
   | EsportsRoute
   /** Developer pages, the OAuth consent page and the API reference (apps/routes.ts). */
   | AppsRoute
+  /** Certificates: `/verify[/<code>]`, `/me/certificates`, `/courses/<id>/certificates`. */
+  | CertificatesRoute
   /** A webinar's page (`/webinars/<id>`, webinars/model.ts). */
   | WebinarRoute
   | { kind: 'not_found'; path: string };
@@ -58,6 +61,8 @@ export function parseRoute(path: string): Route {
   const clean = path.split(/[?#]/, 1)[0] ?? '/';
   const parts = clean.split('/').filter((p) => p.length > 0);
   if (parts.length === 0) return { kind: 'home' };
+  const certificates = parseCertificatesRoute(parts);
+  if (certificates) return certificates;
   const webinar = parseWebinarsRoute(parts);
   if (webinar) return webinar;
   const esports = parseEsportsRoute(parts, queryOf(path));
