@@ -41,6 +41,7 @@
   domain(webinars)             \
   domain(orgstreams)           \
   domain(qna)                  \
+  domain(orgs)                 \
   /* one line per domain above; this line ends the list */
 // clang-format on
 

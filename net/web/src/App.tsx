@@ -1,6 +1,5 @@
 import { parseRoute, useLocationPath } from './router';
 import { Header } from './components/Header';
-import { HomePage } from './pages/Home';
 import { ChannelPage } from './pages/Channel';
 import { NotFoundPage } from './pages/NotFound';
 import { AuthPage } from './pages/Auth';
@@ -23,6 +22,8 @@ import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
 import { EsportsPages, isEsportsRoute } from './esports/EsportsPages';
 import { AppsPages, isAppsRoute } from './apps/AppsPages';
+import { OrgsPages, isOrgsRoute } from './orgs/OrgsPages';
+import { HostHome } from './orgs/HostHome';
 import { CertificatesPages, isCertificatesRoute } from './certificates/CertificatesPages';
 import { WebinarPage } from './webinars/WebinarPage';
 import './discovery.css';
@@ -40,7 +41,7 @@ export function App() {
     <LiveProvider>
       <div class="app">
         <Header />
-        {route.kind === 'home' && <HomePage />}
+        {route.kind === 'home' && <HostHome />}
         {route.kind === 'channel' && <ChannelPage key={route.name} name={route.name} raidFrom={route.raid ?? null} />}
         {route.kind === 'mod' && <ModPage key={route.channel} channel={route.channel} />}
         {route.kind === 'vod' && <VodPage key={`${route.id}@${route.t}`} id={route.id} t={route.t} />}
@@ -61,6 +62,7 @@ export function App() {
         {route.kind === 'test-cards' && <TestCardsPage />}
         {isEsportsRoute(route) && <EsportsPages route={route} />}
         {isAppsRoute(route) && <AppsPages route={route} />}
+        {isOrgsRoute(route) && <OrgsPages route={route} />}
         {isCertificatesRoute(route) && <CertificatesPages route={route} />}
         {route.kind === 'webinar' && <WebinarPage key={route.id} id={route.id} />}
       </div>

@@ -4,6 +4,7 @@ import { parseTimeParam } from './vodApi';
 import { isWatchSource, type Arrival } from './watchBeats';
 import { parseEsportsRoute, type EsportsRoute } from './esports/routes';
 import { parseAppsRoute, type AppsRoute } from './apps/routes';
+import { parseOrgsRoute, type OrgsRoute } from './orgs/model';
 import { parseCertificatesRoute, type CertificatesRoute } from './certificates/model';
 import { parseWebinarsRoute, type WebinarRoute } from './webinars/model';
 
@@ -39,6 +40,8 @@ export type Route =
   | EsportsRoute
   /** Developer pages, the OAuth consent page and the API reference (apps/routes.ts). */
   | AppsRoute
+  /** Organisations (`/orgs`, `/orgs/<slug>`, `/orgs/<slug>/manage`; orgs/model.ts). */
+  | OrgsRoute
   /** Certificates: `/verify[/<code>]`, `/me/certificates`, `/courses/<id>/certificates`. */
   | CertificatesRoute
   /** A webinar's page (`/webinars/<id>`, webinars/model.ts). */
@@ -69,6 +72,8 @@ export function parseRoute(path: string): Route {
   if (esports) return esports;
   const apps = parseAppsRoute(parts, queryOf(path));
   if (apps) return apps;
+  const orgs = parseOrgsRoute(parts);
+  if (orgs) return orgs;
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))
     return { kind: parts[0] };
   if (parts.length === 1 && (parts[0] === 'admin' || parts[0] === 'categories' || parts[0] === 'friends' || parts[0] === 'following' || parts[0] === 'inbox' || parts[0] === 'clips'))

@@ -46,6 +46,11 @@ export function Header() {
             Following
           </a>
         )}
+        {hasAccount(session) && (
+          <a href="/orgs" id="nav-orgs">
+            Orgs
+          </a>
+        )}
         {session && (
           <a href="/dashboard" id="nav-menu-dashboard" class="nav-mobile-only">
             Dashboard
