@@ -7,6 +7,7 @@ import { navigate } from '../router';
 import * as api from './api';
 import { assignableRoles, brandStyle, isColour, orgLogoUrl, orgPath, roleAllows, roleOf, roleRank, type Org, type OrgInvitation } from './model';
 import './orgs.css';
+import { OrgStreamsPanel } from './streams/OrgStreamsPanel';
 
 export function OrgManagePage({ slug }: { slug: string }) {
   const session = useSession();
@@ -189,6 +190,8 @@ export function OrgManagePage({ slug }: { slug: string }) {
           <p class="muted">Point the domain's DNS at this node; requests for it then open this organisation's page.</p>
         </section>
       )}
+
+      {roleAllows(role, 'multistream') && <OrgStreamsPanel slug={slug} channels={org.channels} />}
 
       {roleAllows(role, 'govern') && (
         <section>
