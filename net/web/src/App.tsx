@@ -26,6 +26,7 @@ import { OrgsPages, isOrgsRoute } from './orgs/OrgsPages';
 import { HostHome } from './orgs/HostHome';
 import { CertificatesPages, isCertificatesRoute } from './certificates/CertificatesPages';
 import { WebinarPage } from './webinars/WebinarPage';
+import { CoursesPages, isCoursesRoute } from './courses/CoursesPages';
 import './discovery.css';
 
 export function App() {
@@ -65,6 +66,7 @@ export function App() {
         {isOrgsRoute(route) && <OrgsPages route={route} />}
         {isCertificatesRoute(route) && <CertificatesPages route={route} />}
         {route.kind === 'webinar' && <WebinarPage key={route.id} id={route.id} />}
+        {isCoursesRoute(route) && <CoursesPages route={route} />}
       </div>
     </LiveProvider>
   );

@@ -7,6 +7,7 @@ import { parseAppsRoute, type AppsRoute } from './apps/routes';
 import { parseOrgsRoute, type OrgsRoute } from './orgs/model';
 import { parseCertificatesRoute, type CertificatesRoute } from './certificates/model';
 import { parseWebinarsRoute, type WebinarRoute } from './webinars/model';
+import { parseCoursesRoute, type CoursesRoute } from './courses/model';
 
 export type Route =
   | { kind: 'home' }
@@ -46,6 +47,8 @@ export type Route =
   | CertificatesRoute
   /** A webinar's page (`/webinars/<id>`, webinars/model.ts). */
   | WebinarRoute
+  /** Courses: `/courses`, `/courses/<id>`, `/courses/<id>/manage` (courses/model.ts). */
+  | CoursesRoute
   | { kind: 'not_found'; path: string };
 
 export type OverlayWidget = 'poll' | 'prediction' | 'hype-train' | 'alerts' | 'campaign' | 'chat' | 'polls' | 'predictions' | 'hype_train' | 'now_playing' | 'goals' | 'visualiser';
@@ -68,6 +71,8 @@ export function parseRoute(path: string): Route {
   if (certificates) return certificates;
   const webinar = parseWebinarsRoute(parts);
   if (webinar) return webinar;
+  const courses = parseCoursesRoute(parts);
+  if (courses) return courses;
   const esports = parseEsportsRoute(parts, queryOf(path));
   if (esports) return esports;
   const apps = parseAppsRoute(parts, queryOf(path));
