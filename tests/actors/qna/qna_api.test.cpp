@@ -1,8 +1,9 @@
 // qna/<webinar> over its routes on a node without front ends, with the real webinar entity
 // answering who may ask and moderate: pending questions private to their author and
 // moderators, approval, one vote per user, one question on screen, answered with its time,
-// the limits as 4xx, registration counted once the 10 s rights cache expires, the export as
-// JSON and CSV, the console, and the same questions replayed by a fresh activation.
+// the limits as 4xx, registration counted once the 10 s rights cache expires, AutoMod with
+// moderation off, the export as JSON and CSV, the console, and the same questions replayed by a
+// fresh activation.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -226,5 +227,7 @@ TEST_CASE("limits and access: text, five open questions, attendee-only asking, u
   CHECK(t.node.call(put, t.qa() + "/settings", mia, json{{"moderation", false}}).body ==
         json{{"moderation", false}});
   CHECK(t.ask(cat, "straight through").body["status"] == "approved");
+  // AutoMod's terms (level 3, as chat would hold them) still wait for review.
+  CHECK(t.ask(cat, "F**K this").body["status"] == "pending");
   CHECK(t.list(alice)["moderation"] == false);
 }
