@@ -108,19 +108,23 @@ void live_streamers(const node_env& env, route_request&& req, route_reply reply)
       if (last.empty())
         return reply(route_response::json(200, json{{"live", *out}}));
       auto mutex = std::make_shared<std::mutex>();
-      for (auto& [channel, l] : last.items())
+      for (auto it = last.begin(); it != last.end(); ++it) {
+        const auto& channel = it.key();
+        json entry = it.value();
         entity_ref<channel_protocol>{env.registry, channel}
           .ask(get_atom::value)
-          .then(*env.sys, [reply, out, left, mutex, channel, l](caf::expected<channel_view> view) {
-            std::lock_guard lock{*mutex};
-            if (view && view->live && view->session_id == l.value("session", ""))
-              out->push_back(json{{"channel", channel},
-                                  {"streamer", l["member"]},
-                                  {"session", l["session"]},
-                                  {"since_ms", l["since_ms"]}});
-            if (--*left == 0)
-              reply(route_response::json(200, json{{"live", *out}}));
-          });
+          .then(*env.sys,
+                [reply, out, left, mutex, channel, entry](caf::expected<channel_view> view) {
+                  std::lock_guard lock{*mutex};
+                  if (view && view->live && view->session_id == entry.value("session", ""))
+                    out->push_back(json{{"channel", channel},
+                                        {"streamer", entry.value("member", "")},
+                                        {"session", entry.value("session", "")},
+                                        {"since_ms", entry.value("since_ms", std::int64_t{0})}});
+                  if (--*left == 0)
+                    reply(route_response::json(200, json{{"live", *out}}));
+                });
+      }
     });
 }
 
