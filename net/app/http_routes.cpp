@@ -38,6 +38,9 @@ class router {
     if (path.substr(0, 8) == "/api/v1/" || path == "/api/v1")
       return api_(req, path.size() > 8 ? path.substr(8) : std::string_view{}, query, peer,
                   std::move(respond));
+    // WHIP takes POST, DELETE and OPTIONS (docs/ingest.md).
+    if (ctx_.whip && ctx_.whip->handle(req, path, query, peer, respond))
+      return;
     if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head)
       return respond(error_response(405, "method_not_allowed", "only GET is allowed here"));
     if (live::handle_media_request(ctx_.live, req, path, query, peer, respond))

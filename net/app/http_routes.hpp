@@ -11,6 +11,7 @@
 #include "net/app/response_cache.hpp"
 #include "net/http/server.hpp"
 #include "net/live/live_context.hpp"
+#include "net/whip/endpoint.hpp"
 
 namespace aethex::app {
 
@@ -21,6 +22,7 @@ struct http_context {
   actors::bearer_resolver resolve_bearer;     // the identity module's (actors/core/module.hpp)
   metrics_sources metrics;                    // GET /metrics
   std::shared_ptr<response_cache> api_cache;  // cached public API reads; null: none
+  net::whip::endpoint* whip = nullptr;        // browser ingest under /whip/; null: off
 };
 
 net::http::request_handler make_http_handler(http_context context);

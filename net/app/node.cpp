@@ -45,6 +45,7 @@
 #include "net/http/server.hpp"
 #include "net/rtmp/server.hpp"
 #include "net/srt/server.hpp"
+#include "net/app/whip_peers.hpp"
 #include "runtime/entity_registry.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/secrets.hpp"
@@ -289,6 +290,16 @@ int run_node(const runtime::node_config& config) {
   std::optional<net::http::server> http;
   std::optional<net::rtmp::server> rtmp;
   std::optional<net::srt::server> srt;
+  // Browser ingest (WHIP, docs/ingest.md) on the HTTP port; off when an element it needs is
+  // missing (gstreamer1.0-nice provides webrtcbin's ICE).
+  std::optional<net::whip::endpoint> whip;
+  if (config.http_port != 0) {
+    std::string missing;
+    if (auto peers = make_whip_peers(missing); peers.start)
+      whip.emplace(io, ingest, std::move(peers));
+    else
+      std::clog << "whip: browser ingest is off: GStreamer element " << missing << " is missing\n";
+  }
   try {
     auto address = asio::ip::make_address(config.bind);
     if (config.http_port != 0) {
@@ -313,6 +324,7 @@ int run_node(const runtime::node_config& config) {
                              store.get()};
       http_context context{live,   web_root, std::move(routes), env.resolve_bearer,
                            scrape, api_cache};
+      context.whip = whip ? &*whip : nullptr;
       net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;
       http_options.max_connections = config.limits.http_max_connections;
@@ -351,6 +363,8 @@ int run_node(const runtime::node_config& config) {
   auto stop_serving = [&] {
     if (http)
       http->stop();
+    if (whip)
+      whip->stop();  // closes browser sessions' sinks like SRT's below
     if (rtmp)
       rtmp->stop();
     if (srt)

@@ -22,6 +22,7 @@ import { TestCardsPage } from './pay/TestCardsPage';
 import { LiveProvider } from './live/LiveContext';
 import { EsportsPages, isEsportsRoute } from './esports/EsportsPages';
 import { AppsPages, isAppsRoute } from './apps/AppsPages';
+import { GoLivePage } from './golive/GoLivePage';
 import { OrgsPages, isOrgsRoute } from './orgs/OrgsPages';
 import { HostHome } from './orgs/HostHome';
 import { CertificatesPages, isCertificatesRoute } from './certificates/CertificatesPages';
@@ -63,6 +64,7 @@ export function App() {
         {route.kind === 'test-cards' && <TestCardsPage />}
         {isEsportsRoute(route) && <EsportsPages route={route} />}
         {isAppsRoute(route) && <AppsPages route={route} />}
+        {route.kind === 'golive' && <GoLivePage key={route.channel} channel={route.channel} />}
         {isOrgsRoute(route) && <OrgsPages route={route} />}
         {isCertificatesRoute(route) && <CertificatesPages route={route} />}
         {route.kind === 'webinar' && <WebinarPage key={route.id} id={route.id} />}

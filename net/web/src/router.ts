@@ -4,6 +4,7 @@ import { parseTimeParam } from './vodApi';
 import { isWatchSource, type Arrival } from './watchBeats';
 import { parseEsportsRoute, type EsportsRoute } from './esports/routes';
 import { parseAppsRoute, type AppsRoute } from './apps/routes';
+import { parseGoLiveRoute, type GoLiveRoute } from './golive/routes';
 import { parseOrgsRoute, type OrgsRoute } from './orgs/model';
 import { parseCertificatesRoute, type CertificatesRoute } from './certificates/model';
 import { parseWebinarsRoute, type WebinarRoute } from './webinars/model';
@@ -41,6 +42,8 @@ export type Route =
   | EsportsRoute
   /** Developer pages, the OAuth consent page and the API reference (apps/routes.ts). */
   | AppsRoute
+  /** Go live from the browser over WHIP (`/golive/<channel>`). */
+  | GoLiveRoute
   /** Organisations (`/orgs`, `/orgs/<slug>`, `/orgs/<slug>/manage`; orgs/model.ts). */
   | OrgsRoute
   /** Certificates: `/verify[/<code>]`, `/me/certificates`, `/courses/<id>/certificates`. */
@@ -77,6 +80,8 @@ export function parseRoute(path: string): Route {
   if (esports) return esports;
   const apps = parseAppsRoute(parts, queryOf(path));
   if (apps) return apps;
+  const golive = parseGoLiveRoute(parts);
+  if (golive) return golive;
   const orgs = parseOrgsRoute(parts);
   if (orgs) return orgs;
   if (parts.length === 1 && (parts[0] === 'signup' || parts[0] === 'login' || parts[0] === 'dashboard'))

@@ -23,6 +23,7 @@ import { WebhooksPanel } from '../webhooks/WebhooksPanel';
 import { ObsPanel } from '../overlay/ObsPanel';
 import { MusicPanel } from '../music/MusicPanel';
 import '../dashboard.css';
+import { GoLiveLink } from '../golive/GoLivePage';
 
 export { rtmpServerUrl } from '../components/StreamSetup';
 
@@ -212,6 +213,7 @@ function ChannelTabs({ name, token }: { name: string; token: string }) {
         ))}
       </div>
       <div role="tabpanel" id={`dash-panel-${tab}`} aria-labelledby={`dash-tab-${tab}`} class="dash-panel" data-tab={tab}>
+        {tab === 'stream' && <GoLiveLink channel={name} />}
         {tab === 'stream' && <StreamManager name={name} token={token} />}
         {tab === 'stream' && <ObsPanel channel={name} token={token} />}
         {tab === 'analytics' && <AnalyticsPanel name={name} token={token} />}
