@@ -459,7 +459,7 @@ webrtc_ingest::webrtc_ingest(std::string_view offer, webrtc_layout layout,
   g_signal_connect(st.rtc, "on-ice-candidate", G_CALLBACK(on_candidate), &st);
   if (gst_element_set_state(st.pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     throw std::runtime_error("cannot start the WebRTC pipeline");
-  pipeline.release();
+  st.pipeline = pipeline.release();  // the destructor stops and releases it
 
   auto* remote = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_OFFER, message.release());
   auto* promise = gst_promise_new_with_change_func(on_remote_set, hold(state_), release);

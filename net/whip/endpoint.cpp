@@ -276,7 +276,8 @@ struct endpoint::impl : std::enable_shared_from_this<impl> {
         self->post_end(id, std::move(reason));
     };
     handler.open(std::move(request), [weak = weak_from_this(), s, offer = std::move(req.body()),
-                                      layout = *layout, respond](ingest::open_result result) {
+                                      layout = *layout,
+                                      respond](ingest::open_result result) mutable {
       auto self = weak.lock();
       if (!self) {
         if (result.sink)

@@ -52,5 +52,5 @@ TEST_CASE("content types and the shape of an offer") {
   CHECK(!offer_shape_error("").empty());
   CHECK(!offer_shape_error("{\"sdp\":1}").empty());
   CHECK(!offer_shape_error("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=application 9 x\r\n").empty());
-  CHECK(!offer_shape_error(std::string("v=0\r\n\0m=audio 9 x\r\n", 20)).empty());
+  CHECK(!offer_shape_error(std::string("v=0\r\n\0m=audio 9 x\r\n", 19)).empty());
 }
