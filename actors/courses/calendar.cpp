@@ -8,6 +8,7 @@
 // subscribed calendar updates a moved lesson instead of adding a second one.
 #include <caf/all.hpp>
 
+#include "actors/core/icalendar.hpp"
 #include "actors/core/event_sourced.hpp"
 #include "actors/courses/internal.hpp"
 #include "runtime/errors.hpp"
@@ -17,36 +18,6 @@ namespace aethex::actors {
 namespace {
 
 using json = nlohmann::json;
-
-std::string ical_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\' || c == ';' || c == ',')
-      out += '\\', out += c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (c != '\r')
-      out += c;
-  }
-  return out;
-}
-
-// RFC 5545 3.1: lines of at most 75 octets, continued with CRLF + space; never inside a UTF-8
-// sequence.
-void ical_line(std::string& out, const std::string& line) {
-  std::size_t start = 0, limit = 75;
-  while (line.size() - start > limit) {
-    auto cut = start + limit;
-    while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80)
-      --cut;
-    out.append(line, start, cut - start);
-    out += "\r\n ";
-    start = cut;
-    limit = 74;  // the leading space counts
-  }
-  out.append(line, start, std::string::npos);
-  out += "\r\n";
-}
 
 struct cal_ev {
   static constexpr std::string_view type = "coursecal.rotated";
@@ -100,44 +71,27 @@ caf::behavior cal_behavior(cal_actor* self, caf::actor registry, storage::event_
 
 std::string course_ical(const std::vector<json>& courses, std::string_view name,
                         std::int64_t now_ms, std::string_view base_url) {
-  std::string out;
-  ical_line(out, "BEGIN:VCALENDAR");
-  ical_line(out, "VERSION:2.0");
-  ical_line(out, "PRODID:-//AeThex LIVE//Courses//EN");
-  ical_line(out, "CALSCALE:GREGORIAN");
-  ical_line(out, "METHOD:PUBLISH");
-  ical_line(out, "X-WR-CALNAME:" + ical_escape(name));
-  if (courses.size() == 1)
-    ical_line(out, "X-WR-TIMEZONE:" + courses.front().value("timezone", "UTC"));
-  auto stamp = ical_utc_text(now_ms);
+  std::vector<ical_event> events;
   for (const auto& course : courses) {
     auto id = course.value("id", "");
+    auto channel = course.value("channel", "");
     for (const auto& module : course.value("modules", json::array()))
       for (const auto& lesson : module.value("lessons", json::array())) {
         if (lesson.value("kind", "") != "live")
           continue;
         auto starts = lesson.value("starts_at_ms", std::int64_t{0});
         auto ends = starts + lesson.value("duration_min", std::int64_t{0}) * 60'000;
-        ical_line(out, "BEGIN:VEVENT");
-        ical_line(out, "UID:" + lesson.value("id", "") + "." + id + "@aethex-live");
-        ical_line(out, "DTSTAMP:" + stamp);
-        ical_line(out, "DTSTART:" + ical_utc_text(starts));
-        ical_line(out, "DTEND:" + ical_utc_text(ends));
-        ical_line(out, "SUMMARY:" +
-                         ical_escape(course.value("title", "") + ": " + lesson.value("title", "")));
-        ical_line(out,
-                  "DESCRIPTION:" + ical_escape(module.value("title", "") + " — live on channel " +
-                                               course.value("channel", "") + " (" +
-                                               lesson.value("starts_local", "") + " " +
-                                               course.value("timezone", "UTC") + ")"));
-        ical_line(out, "URL:" + std::string{base_url} + "/courses/" + id);
-        ical_line(out, "LOCATION:" +
-                         ical_escape(std::string{base_url} + "/" + course.value("channel", "")));
-        ical_line(out, "END:VEVENT");
+        events.push_back(
+          {lesson.value("id", "") + "." + id + "@aethex-live", starts, ends,
+           course.value("title", "") + ": " + lesson.value("title", ""),
+           module.value("title", "") + " — live on channel " + channel + " (" +
+             lesson.value("starts_local", "") + " " + course.value("timezone", "UTC") + ")",
+           std::string{base_url} + "/courses/" + id, std::string{base_url} + "/" + channel});
       }
   }
-  ical_line(out, "END:VCALENDAR");
-  return out;
+  // One course's feed names its zone for calendar apps that show it; times are UTC either way.
+  std::string zone = courses.size() == 1 ? courses.front().value("timezone", "UTC") : "";
+  return ical_calendar({"Courses", name, zone}, events, now_ms);
 }
 
 void add_course_cal_kind(runtime::entity_kinds& kinds, storage::event_store& store,

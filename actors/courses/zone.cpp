@@ -150,13 +150,4 @@ std::optional<std::int64_t> parse_local_time(std::string_view text) {
   return duration_cast<milliseconds>(at.time_since_epoch()).count();
 }
 
-std::string ical_utc_text(std::int64_t utc_ms) {
-  auto text = local_time_text(utc_ms, 0);  // "YYYY-MM-DDTHH:MM:SS+00:00"
-  std::string out;
-  for (std::size_t i = 0; i < 19; ++i)
-    if (text[i] != '-' && text[i] != ':')
-      out += text[i];
-  return out + "Z";
-}
-
 }  // namespace aethex::actors

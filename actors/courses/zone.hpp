@@ -41,7 +41,5 @@ bool plausible_zone_name(std::string_view name);
 std::string local_time_text(std::int64_t utc_ms, std::int32_t offset_s);
 /// Reads "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (no offset) as local milliseconds.
 std::optional<std::int64_t> parse_local_time(std::string_view text);
-/// "20261205T170000Z": an instant in iCalendar's UTC form.
-std::string ical_utc_text(std::int64_t utc_ms);
 
 }  // namespace aethex::actors

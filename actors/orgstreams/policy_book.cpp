@@ -1,8 +1,8 @@
 #include "actors/orgstreams/policy_book.hpp"
 
 #include <algorithm>
-#include <ctime>
 
+#include "actors/core/icalendar.hpp"
 #include "actors/core/text.hpp"
 #include "actors/orgstreams/orgstreams.hpp"
 #include "runtime/errors.hpp"
@@ -15,16 +15,6 @@ using json = nlohmann::json;
 
 caf::error policy_invalid(std::string message) {
   return make_error(errc::invalid_argument, std::move(message));
-}
-
-// 20261204T171200Z: the UTC form RFC 5545 wants for DTSTART and DTSTAMP.
-std::string ics_time(std::int64_t ms) {
-  auto secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
 }
 
 }  // namespace
@@ -222,57 +212,17 @@ json policy_book::to_json(std::string_view slug) const {
               {"schedule", std::move(sched)}};
 }
 
-std::string ics_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\' || c == ';' || c == ',')
-      out += '\\', out += c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (c != '\r')
-      out += c;
-  }
-  return out;
-}
-
-std::string ics_fold(std::string_view line) {
-  std::string out;
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    auto c = static_cast<unsigned char>(line[i]);
-    // Break before a character that starts a UTF-8 sequence (or is ASCII), never inside one.
-    bool starts = (c & 0xC0) != 0x80;
-    std::size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    if (starts && width + len > 75) {
-      out += "\r\n ";
-      width = 1;
-    }
-    out += line[i];
-    ++width;
-  }
-  return out + "\r\n";
-}
-
 std::string policy_book::ics(std::string_view slug, std::int64_t now_ms) const {
-  std::string out = ics_fold("BEGIN:VCALENDAR") + ics_fold("VERSION:2.0") +
-                    ics_fold("PRODID:-//AeThex LIVE//org schedule//EN") +
-                    ics_fold("CALSCALE:GREGORIAN") +
-                    ics_fold("X-WR-CALNAME:" + ics_escape(std::string{slug} + " streams"));
+  std::vector<ical_event> events;
   for (auto& [id, e] : schedule_) {
     if (e.ends_at_ms() <= now_ms)
       continue;
-    out += ics_fold("BEGIN:VEVENT");
-    out += ics_fold("UID:" + id + "@" + std::string{slug} + ".orgstreams.aethex");
-    out += ics_fold("DTSTAMP:" + ics_time(e.created_at_ms));
-    out += ics_fold("DTSTART:" + ics_time(e.starts_at_ms));
-    out += ics_fold("DURATION:PT" + std::to_string(e.duration_min) + "M");
-    out += ics_fold("SUMMARY:" + ics_escape(e.title));
-    auto desc = "Channel " + e.channel + (e.streamer.empty() ? "" : ", streamer " + e.streamer);
-    out += ics_fold("DESCRIPTION:" + ics_escape(desc));
-    out += ics_fold("URL:/c/" + e.channel);
-    out += ics_fold("END:VEVENT");
+    events.push_back(
+      {id + "@" + std::string{slug} + ".orgstreams.aethex", e.starts_at_ms, e.ends_at_ms(), e.title,
+       "Channel " + e.channel + (e.streamer.empty() ? "" : ", streamer " + e.streamer),
+       "/c/" + e.channel, "", e.created_at_ms});
   }
-  return out + ics_fold("END:VCALENDAR");
+  return ical_calendar({"org schedule", std::string{slug} + " streams", {}}, events, now_ms);
 }
 
 json policy_book::snapshot() const {

@@ -109,9 +109,4 @@ class policy_book {
 /// A member key for `channel` of org `slug` (random secret).
 std::string new_member_key(std::string_view channel, std::string_view slug);
 
-/// RFC 5545 TEXT escaping (backslash, semicolon, comma, newline).
-std::string ics_escape(std::string_view text);
-/// Folds one content line at 75 octets (never inside a UTF-8 sequence), CRLF-terminated.
-std::string ics_fold(std::string_view line);
-
 }  // namespace aethex::actors

@@ -9,6 +9,7 @@
 
 #include "actors/channel/channel.hpp"
 #include "actors/chat/chat_room.hpp"
+#include "actors/core/icalendar.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/teams/teams.hpp"
 #include "actors/tournaments/internal.hpp"
@@ -353,7 +354,7 @@ caf::result<std::string> cancel(actor* self, const std::string& by) {
 std::string ical(const actor* self) {
   const auto& st = self->state;
   const auto& id = st.id();
-  std::vector<esports::ical_event> events;
+  std::vector<ical_event> events;
   for (auto& m : st.derived.matches) {
     auto it = st.info.find(m.id);
     if (it == st.info.end() || it->second.scheduled_at_ms == 0)
@@ -366,7 +367,7 @@ std::string ical(const actor* self) {
                       st.settings.name + ": " + versus + " (" + m.id + ")",
                       "Best of " + std::to_string(st.settings.best_of), "/t/" + id});
   }
-  return esports::ical_text(st.settings.name, events, st.clock().now_ms());
+  return ical_calendar({"Tournaments", st.settings.name, {}}, events, st.clock().now_ms());
 }
 
 caf::behavior tournament_behavior(actor* self, caf::actor registry, storage::event_store* store,

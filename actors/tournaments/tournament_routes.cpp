@@ -1,6 +1,7 @@
 // Tournaments over REST (docs/esports.md, section Tournaments; docs/api.md). Who may do what is
 // the entity's decision (organizers, sides, captains); routes name the caller ("admin" for the
 // admin token), check ids, and keep the per-organizer limit with the read model.
+#include "actors/core/icalendar.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/teams/teams.hpp"
 #include "actors/tournaments/internal.hpp"
@@ -203,7 +204,7 @@ void team_ical(const node_env& env, route_request&& req, route_reply reply) {
             [env, team, reply](caf::expected<std::vector<json>> rows) {
               if (!rows)
                 return reply(rows.error());
-              std::vector<esports::ical_event> events;
+              std::vector<ical_event> events;
               for (auto& r : *rows) {
                 std::string versus;
                 for (auto& e : r.value("entrants", json::array()))
@@ -218,8 +219,8 @@ void team_ical(const node_env& env, route_request&& req, route_reply reply) {
               std::sort(events.begin(), events.end(),
                         [](const auto& a, const auto& b) { return a.start_ms < b.start_ms; });
               reply(route_response::text(200, std::string{ical_type},
-                                         esports::ical_text(team + " matches", events,
-                                                            env.clock->now_ms())));
+                                         ical_calendar({"Tournaments", team + " matches", {}},
+                                                       events, env.clock->now_ms())));
             });
 }
 

@@ -134,34 +134,6 @@ std::optional<std::int64_t> parse_iso(std::string_view s) {
   return seconds * 1000 + millis;
 }
 
-std::string escape_ical(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\' || c == ';' || c == ',')
-      out += '\\', out += c;
-    else if (c == '\n')
-      out += "\\n";
-    else if (c != '\r')
-      out += c;
-  }
-  return out;
-}
-
-// Lines longer than 75 octets are folded (CRLF + space), never inside a UTF-8 sequence.
-void add_line(std::string& out, std::string_view line) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    auto c = static_cast<unsigned char>(line[i]);
-    if (width >= 74 && (c & 0xC0) != 0x80) {
-      out += "\r\n ";
-      width = 1;
-    }
-    out += line[i];
-    ++width;
-  }
-  out += "\r\n";
-}
-
 constexpr std::string_view settings_keys[] = {
   "name",    "description",  "game",        "format",           "entrant_type",
   "seeding", "grand_final",  "third_place", "groups",           "swiss_rounds",
@@ -389,22 +361,6 @@ caf::expected<std::int64_t> parse_time(const json& value, std::string_view field
   return *ms;
 }
 
-std::string ical_time(std::int64_t ms) {
-  auto secs = ms / 1000;
-  auto days = secs / 86400;
-  auto rest = secs % 86400;
-  if (rest < 0)
-    rest += 86400, --days;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  trn_rules::civil_from_days(days, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", y, m, d,
-                static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-                static_cast<int>(rest % 60));
-  return buf;
-}
-
 bool valid_score(int best_of, const std::array<int, 2>& score, int winner) {
   if (winner < 0 || winner > 1 || score[0] < 0 || score[1] < 0)
     return false;
@@ -432,34 +388,6 @@ std::vector<std::int64_t> share_equally(std::int64_t amount, std::size_t members
     return {};
   std::vector<std::int64_t> out(members, amount / static_cast<std::int64_t>(members));
   out[0] += amount % static_cast<std::int64_t>(members);
-  return out;
-}
-
-std::string ical_text(std::string_view calendar_name, const std::vector<ical_event>& events,
-                      std::int64_t now_ms) {
-  using trn_rules::add_line;
-  using trn_rules::escape_ical;
-  std::string out;
-  add_line(out, "BEGIN:VCALENDAR");
-  add_line(out, "VERSION:2.0");
-  add_line(out, "PRODID:-//AeThex LIVE//Tournaments//EN");
-  add_line(out, "CALSCALE:GREGORIAN");
-  add_line(out, "METHOD:PUBLISH");
-  add_line(out, "X-WR-CALNAME:" + escape_ical(calendar_name));
-  for (auto& e : events) {
-    add_line(out, "BEGIN:VEVENT");
-    add_line(out, "UID:" + escape_ical(e.uid));
-    add_line(out, "DTSTAMP:" + ical_time(now_ms));
-    add_line(out, "DTSTART:" + ical_time(e.start_ms));
-    add_line(out, "DTEND:" + ical_time(e.end_ms));
-    add_line(out, "SUMMARY:" + escape_ical(e.summary));
-    if (!e.description.empty())
-      add_line(out, "DESCRIPTION:" + escape_ical(e.description));
-    if (!e.url.empty())
-      add_line(out, "URL:" + e.url);
-    add_line(out, "END:VEVENT");
-  }
-  add_line(out, "END:VCALENDAR");
   return out;
 }
 

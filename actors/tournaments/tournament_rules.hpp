@@ -54,8 +54,6 @@ bool valid_entrant_name(std::string_view name);
 /// "2026-12-04T09:30:00+01:00", "…Z", "…T09:30" with seconds/fractions optional, or a number of
 /// ms since the epoch → ms UTC; errc::invalid_argument otherwise (an offset is required).
 caf::expected<std::int64_t> parse_time(const nlohmann::json& value, std::string_view field);
-/// ms UTC → "20261204T083000Z" (iCalendar's UTC form).
-std::string ical_time(std::int64_t ms);
 
 /// Whether `score` finishes a best-of-`best_of` match won by opponents[winner]: the winner has
 /// ⌈N/2⌉ games, the loser fewer. Best of 1 also accepts [1,0]/[0,1] only.
@@ -65,18 +63,5 @@ bool valid_score(int best_of, const std::array<int, 2>& score, int winner);
 std::vector<std::int64_t> split_prize(std::int64_t amount, const std::vector<std::int64_t>& bp);
 /// `amount` shared equally by `members` (the first gets the remainder).
 std::vector<std::int64_t> share_equally(std::int64_t amount, std::size_t members);
-
-struct ical_event {
-  std::string uid;
-  std::int64_t start_ms = 0;
-  std::int64_t end_ms = 0;
-  std::string summary;
-  std::string description;
-  std::string url;
-};
-/// An RFC 5545 VCALENDAR with one VEVENT per event (CRLF lines, text escaped, long lines
-/// folded), stamped `now_ms`.
-std::string ical_text(std::string_view calendar_name, const std::vector<ical_event>& events,
-                      std::int64_t now_ms);
 
 }  // namespace aethex::actors::esports

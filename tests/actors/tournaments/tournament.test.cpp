@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "actors/core/icalendar.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/leaderboards/leaderboards.hpp"
 #include "actors/ledger/ledger.hpp"
@@ -402,7 +403,7 @@ TEST_CASE("rules: times, scores, splits, iCal folding") {
   CHECK(*parse_time(json("2026-12-04T09:30:00.250+01:00"), "at") == 1'796'373'000'250);
   CHECK(*parse_time(json("2026-12-04T08:30Z"), "at") == 1'796'373'000'000);
   CHECK(!parse_time(json("2026-13-04T08:30Z"), "at"));
-  CHECK(ical_time(1'796'373'000'250) == "20261204T083000Z");
+  CHECK(aethex::actors::ical_utc(1'796'373'000'250) == "20261204T083000Z");
   CHECK(valid_score(1, {1, 0}, 0));
   CHECK(!valid_score(1, {2, 0}, 0));
   CHECK(valid_score(5, {3, 2}, 0));
@@ -411,11 +412,19 @@ TEST_CASE("rules: times, scores, splits, iCal folding") {
   CHECK(split_prize(100, {5000, 3000, 2000}) == std::vector<std::int64_t>{50, 30, 20});
   CHECK(split_prize(101, {3333, 3333, 3334}) == std::vector<std::int64_t>{35, 33, 33});
   CHECK(share_equally(10, 3) == std::vector<std::int64_t>{4, 3, 3});
-  auto text = ical_text("Cal", {{"u1", 0, 3'600'000, std::string(200, 'x') + ";,", "", ""}}, 0);
+  std::string accents;
+  for (int i = 0; i < 100; ++i)
+    accents += "\xc3\xa9";  // é: two octets that a fold must not split
+  std::vector<aethex::actors::ical_event> events{
+    {"u1", 0, 3'600'000, std::string(200, 'x') + ";,", accents, ""}};
+  auto text = aethex::actors::ical_calendar({"Test", "Cal", {}}, events, 0);
   CHECK(text.find("\\;\\,") != std::string::npos);
   for (std::size_t pos = 0, next; (next = text.find("\r\n", pos)) != std::string::npos;
-       pos = next + 2)
+       pos = next + 2) {
     CHECK(next - pos <= 75);
+    if (text[pos] == ' ')  // a continuation never begins inside a UTF-8 sequence
+      CHECK((static_cast<unsigned char>(text[pos + 1]) & 0xC0) != 0x80);
+  }
 }
 
 TEST_CASE("team entrants: captains register, check in and report; rosters lock at the start") {
