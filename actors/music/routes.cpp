@@ -217,8 +217,6 @@ void stop_playing(const node_env& env, route_request&& req, route_reply reply) {
   });
 }
 
-caf::error vod_hidden() { return make_error(errc::not_found, "VOD not found"); }
-
 // The plays of the VOD's channel while it recorded, as offsets from its start; a track already
 // playing when the recording began is its first chapter, at 0.
 void answer_chapters(const node_env& env, const vod_view& v, route_reply reply) {
@@ -245,29 +243,10 @@ void answer_chapters(const node_env& env, const vod_view& v, route_reply reply) 
 
 // Who may see the chapters is who may see the VOD (a hidden VOD is a 404, as GET vods/{id}).
 void vod_chapters(const node_env& env, route_request&& req, route_reply reply) {
-  const auto& id = req.param("id");
-  if (!vod_files::valid_id(id))
-    return reply(vod_hidden());
-  auto who = req.who;
-  entity_ref<vod_protocol>{env.registry, id}
-    .ask(get_atom::value)
-    .then(*env.sys, [env, who, reply](caf::expected<vod_view> view) {
-      if (!view)
-        return reply(view.error());
-      if (who.is_admin() || view->privacy == vod_privacy::everyone)
-        return answer_chapters(env, *view, reply);
-      if (!who.is_user())
-        return reply(vod_hidden());
-      vod_relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
-                      [env, reply, v = *view](caf::expected<vod_relation> r) {
-                        if (!r)
-                          return reply(code_of(r.error()) == errc::not_found ? vod_hidden()
-                                                                             : r.error());
-                        if (!vod_may_see(v.privacy, *r))
-                          return reply(vod_hidden());
-                        answer_chapters(env, v, reply);
-                      });
-    });
+  with_visible_vod(env, req.who, req.param("id"), false, reply,
+                   [env, reply](const vod_view& v, const vod_relation&) {
+                     answer_chapters(env, v, reply);
+                   });
 }
 
 }  // namespace

@@ -32,39 +32,6 @@ constexpr std::size_t max_page = 100;
 constexpr std::size_t max_continue = 20;
 constexpr double max_chat_window_s = 600;
 
-caf::error hidden() { return make_error(errc::not_found, "VOD not found"); }
-
-using with_vod_fn = std::function<void(const vod_view&, const vod_relation&)>;
-
-// The VOD `id` if the caller may see it (else 404), with the caller's relation to its channel
-// (asked only when `need_owner` or the VOD is not public).
-void with_vod(const node_env& env, const runtime::principal& who, const std::string& id,
-              bool need_owner, route_reply reply, with_vod_fn then) {
-  if (!actors::vod_files::valid_id(id))
-    return reply(hidden());
-  vod_ref{env.registry, id}
-    .ask(get_atom::value)
-    .then(*env.sys, [env, who, need_owner, reply, then](caf::expected<vod_view> view) {
-      if (!view)
-        return reply(view.error());
-      if (who.is_admin())
-        return then(*view, vod_relation{true, true});
-      if (view->privacy == vod_privacy::everyone && !need_owner)
-        return then(*view, vod_relation{});
-      if (!who.is_user())
-        return reply(hidden());
-      vod_relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
-                      [reply, then, vod = *view](caf::expected<vod_relation> r) {
-                        if (!r)
-                          return reply(code_of(r.error()) == errc::not_found ? hidden()
-                                                                             : r.error());
-                        if (!vod_may_see(vod.privacy, *r))
-                          return reply(hidden());
-                        then(vod, *r);
-                      });
-    });
-}
-
 // A VOD as the caller sees it: not everyone may fetch the files of one that is not public, so
 // its links carry a signed query (actors/vod/vod_files.hpp) for this caller, who was checked.
 json shown(const node_env& env, const vod_view& v) {
@@ -98,21 +65,22 @@ vod_view view_of_row(const json& row) {
 }
 
 void get_vod(const node_env& env, route_request&& req, route_reply reply) {
-  with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply](const vod_view& v, const vod_relation&) {
-             reply(route_response::json(200, shown(env, v)));
-           });
+  with_visible_vod(env, req.who, req.param("id"), false, reply,
+                   [env, reply](const vod_view& v, const vod_relation&) {
+                     reply(route_response::json(200, shown(env, v)));
+                   });
 }
 
 // PATCH and DELETE: the VOD as the caller sees it (404), then its channel's owner (403).
 void as_owner(const node_env& env, route_request&& req, route_reply reply,
               std::function<void(const vod_view&)> then) {
-  with_vod(env, req.who, req.param("id"), true, reply,
-           [reply, then](const vod_view& v, const vod_relation& r) {
-             if (!r.owner)
-               return reply(make_error(errc::forbidden, "only the channel owner may do this"));
-             then(v);
-           });
+  with_visible_vod(env, req.who, req.param("id"), true, reply,
+                   [reply, then](const vod_view& v, const vod_relation& r) {
+                     if (!r.owner)
+                       return reply(make_error(errc::forbidden,
+                                               "only the channel owner may do this"));
+                     then(v);
+                   });
 }
 
 void patch_vod(const node_env& env, route_request&& req, route_reply reply) {
@@ -149,17 +117,17 @@ void delete_vod(const node_env& env, route_request&& req, route_reply reply) {
 }
 
 void count_view(const node_env& env, route_request&& req, route_reply reply) {
-  with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply](const vod_view& v, const vod_relation&) {
-             vod_ref{env.registry, v.id}
-               .ask(vod_viewed_atom::value)
-               .then(*env.sys, [env, reply](caf::expected<std::uint64_t> views) {
-                 if (!views)
-                   return reply(views.error());
-                 env.read_models_changed();
-                 reply(route_response::json(200, json{{"views", *views}}));
-               });
-           });
+  with_visible_vod(env, req.who, req.param("id"), false, reply,
+                   [env, reply](const vod_view& v, const vod_relation&) {
+                     vod_ref{env.registry, v.id}
+                       .ask(vod_viewed_atom::value)
+                       .then(*env.sys, [env, reply](caf::expected<std::uint64_t> views) {
+                         if (!views)
+                           return reply(views.error());
+                         env.read_models_changed();
+                         reply(route_response::json(200, json{{"views", *views}}));
+                       });
+                   });
 }
 
 // A channel's VODs the caller may see, newest first.
@@ -220,28 +188,29 @@ void chat_replay(const node_env& env, route_request&& req, route_reply reply) {
   if (*from_s < 0 || *to_s <= *from_s || *to_s - *from_s > max_chat_window_s)
     return reply(make_error(errc::invalid_argument,
                             "from_s >= 0, to_s > from_s and a window of at most 600 s"));
-  with_vod(env, req.who, req.param("id"), false, reply,
-           [env, reply, from = *from_s, to = *to_s](const vod_view& v, const vod_relation&) {
-             auto start = v.started_at_ms;
-             json args{{"channel", v.channel},
-                       {"from_ms", start + std::llround(from * 1000)},
-                       {"to_ms", start + std::llround(to * 1000)}};
-             env.query(std::string{vod_queries::chat}, std::move(args),
-                       [reply, start](caf::expected<std::vector<json>> rows) {
-                         if (!rows)
-                           return reply(rows.error());
-                         std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
-                           return std::tuple{a["at_ms"], a["id"]} < std::tuple{b["at_ms"], b["id"]};
-                         });
-                         json list = json::array();
-                         for (auto& row : *rows) {
-                           auto at = row.value("at_ms", std::int64_t{0});
-                           row["offset_s"] = static_cast<double>(at - start) / 1000.0;
-                           list.push_back(std::move(row));
-                         }
-                         reply(route_response::json(200, json{{"messages", list}}));
-                       });
-           });
+  with_visible_vod(
+    env, req.who, req.param("id"), false, reply,
+    [env, reply, from = *from_s, to = *to_s](const vod_view& v, const vod_relation&) {
+      auto start = v.started_at_ms;
+      json args{{"channel", v.channel},
+                {"from_ms", start + std::llround(from * 1000)},
+                {"to_ms", start + std::llround(to * 1000)}};
+      env.query(std::string{vod_queries::chat}, std::move(args),
+                [reply, start](caf::expected<std::vector<json>> rows) {
+                  if (!rows)
+                    return reply(rows.error());
+                  std::sort(rows->begin(), rows->end(), [](const json& a, const json& b) {
+                    return std::tuple{a["at_ms"], a["id"]} < std::tuple{b["at_ms"], b["id"]};
+                  });
+                  json list = json::array();
+                  for (auto& row : *rows) {
+                    auto at = row.value("at_ms", std::int64_t{0});
+                    row["offset_s"] = static_cast<double>(at - start) / 1000.0;
+                    list.push_back(std::move(row));
+                  }
+                  reply(route_response::json(200, json{{"messages", list}}));
+                });
+    });
 }
 
 void store_progress(const node_env& env, route_request&& req, route_reply reply) {
@@ -256,7 +225,7 @@ void store_progress(const node_env& env, route_request&& req, route_reply reply)
     return reply(make_error(errc::invalid_argument, "position_s must be a number >= 0"));
   auto position_ms = std::llround(position->get<double>() * 1000);
   auto user = req.who.name;
-  with_vod(
+  with_visible_vod(
     env, req.who, req.param("id"), false, reply,
     [env, reply, user, position_ms](const vod_view& v, const vod_relation&) {
       watch_ref{env.registry, user}

@@ -4,6 +4,8 @@
 
 #include "actors/core/entity_ref.hpp"
 #include "actors/social/follows.hpp"
+#include "actors/vod/vod_files.hpp"
+#include "runtime/errors.hpp"
 
 namespace aethex::actors {
 
@@ -55,6 +57,34 @@ void vod_visible(const node_env& env, const runtime::principal& who, const vod_v
                       return done(r.error());
                     done(vod_may_see(privacy, *r));
                   });
+}
+
+void with_visible_vod(const node_env& env, const runtime::principal& who, const std::string& id,
+                      bool need_owner, route_reply reply, with_vod_fn then) {
+  auto hidden = [] { return make_error(errc::not_found, "VOD not found"); };
+  if (!vod_files::valid_id(id))
+    return reply(hidden());
+  entity_ref<vod_protocol>{env.registry, id}
+    .ask(get_atom::value)
+    .then(*env.sys, [env, who, need_owner, reply, then, hidden](caf::expected<vod_view> view) {
+      if (!view)
+        return reply(view.error());
+      if (who.is_admin())
+        return then(*view, vod_relation{true, true});
+      if (view->privacy == vod_privacy::everyone && !need_owner)
+        return then(*view, vod_relation{});
+      if (!who.is_user())
+        return reply(hidden());
+      vod_relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
+                      [reply, then, hidden, vod = *view](caf::expected<vod_relation> r) {
+                        if (!r)
+                          return reply(code_of(r.error()) == errc::not_found ? hidden()
+                                                                             : r.error());
+                        if (!vod_may_see(vod.privacy, *r))
+                          return reply(hidden());
+                        then(vod, *r);
+                      });
+    });
 }
 
 }  // namespace aethex::actors

@@ -44,4 +44,12 @@ void vod_relation_to(const node_env& env, const runtime::principal& who, const s
 void vod_visible(const node_env& env, const runtime::principal& who, const vod_view& vod,
                  const channel_view& channel, std::function<void(caf::expected<bool>)> done);
 
+using with_vod_fn = std::function<void(const vod_view&, const vod_relation&)>;
+
+/// The VOD `id` if `who` may see it, with their relation to its channel (asked only when
+/// `need_owner` or the VOD is not public); else `reply` gets 404 "VOD not found", as for a VOD
+/// that does not exist. For every route that answers something of a VOD (its chapters, slides).
+void with_visible_vod(const node_env& env, const runtime::principal& who, const std::string& id,
+                      bool need_owner, route_reply reply, with_vod_fn then);
+
 }  // namespace aethex::actors

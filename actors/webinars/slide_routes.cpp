@@ -164,8 +164,6 @@ void set_page(const node_env& env, route_request&& req, route_reply reply) {
   });
 }
 
-caf::error vod_gone() { return make_error(errc::not_found, "VOD not found"); }
-
 // The slide changes of the VOD's channel while it recorded, as offsets from its start; the page
 // shown when the recording began is its first entry, at 0.
 void answer_vod_slides(const node_env& env, const vod_view& v, route_reply reply) {
@@ -190,26 +188,10 @@ void answer_vod_slides(const node_env& env, const vod_view& v, route_reply reply
 
 // Who may see the timeline is who may see the VOD (a hidden VOD is a 404, as GET vods/{id}).
 void vod_slides(const node_env& env, route_request&& req, route_reply reply) {
-  const auto& id = req.param("id");
-  if (!vod_files::valid_id(id))
-    return reply(vod_gone());
-  auto who = req.who;
-  entity_ref<vod_protocol>{env.registry, id}
-    .ask(get_atom::value)
-    .then(*env.sys, [env, who, reply](caf::expected<vod_view> view) {
-      if (!view)
-        return reply(view.error());
-      if (who.is_admin() || view->privacy == vod_privacy::everyone)
-        return answer_vod_slides(env, *view, reply);
-      if (!who.is_user())
-        return reply(vod_gone());
-      vod_relation_to(env, who, view->channel, view->privacy == vod_privacy::followers,
-                      [env, reply, v = *view](caf::expected<vod_relation> r) {
-                        if (!r || !vod_may_see(v.privacy, *r))
-                          return reply(vod_gone());
-                        answer_vod_slides(env, v, reply);
-                      });
-    });
+  with_visible_vod(env, req.who, req.param("id"), false, reply,
+                   [env, reply](const vod_view& v, const vod_relation&) {
+                     answer_vod_slides(env, v, reply);
+                   });
 }
 
 // A VOD of the recording: its links signed for this caller when it is not public (the caller
