@@ -7,6 +7,7 @@ import { hasAccount, useSession } from '../auth';
 import { navigate } from '../router';
 import { downloadCsv } from '../csvDownload';
 import { addLesson, addModule, createCourse, decide, enrol, fetchAttendance, fetchCatalogue, fetchCourse, fetchPeople, invite, patchCourse, removeLesson, rotateCalendarToken, type CatalogueEntry, type People } from './api';
+import { ClaimCertificate } from '../certificates/ClaimCertificate';
 import { attendanceTable, attendedShare, calendarUrl, coursePath, enrolAction, formatLocal, lessonState, lessonsOf, zonesDiffer, type AttendanceRow, type Course, type CoursesRoute } from './model';
 import './courses.css';
 
@@ -36,6 +37,11 @@ function CataloguePage() {
   return (
     <main class="course-page" id="courses-page">
       <h1>Courses</h1>
+      {hasAccount(session) && (
+        <p class="course-muted">
+          <a href="/me/certificates">My certificates</a> · <a href="/verify">Check a certificate</a>
+        </p>
+      )}
       {error && <p class="course-error">{error}</p>}
       <ul class="course-list">
         {(list ?? []).map((c) => (
@@ -163,6 +169,12 @@ function CoursePage({ id }: { id: string }) {
       {feed && (
         <p class="course-feed">
           Subscribe in Google Calendar or Thunderbird with <code>{feed}</code> (a new link stops the old one).
+        </p>
+      )}
+      {course.me?.status === 'enrolled' && <ClaimCertificate course={id} />}
+      {staff && (
+        <p class="course-muted">
+          <a href={`/courses/${id}/certificates`}>Certificates of this course</a>
         </p>
       )}
       <LessonList course={course} now={Date.now()} />
