@@ -74,10 +74,10 @@ std::optional<rect> place(webrtc_layout layout, int count, int ordinal, int widt
   return std::nullopt;
 }
 
-constexpr std::array<const char*, 16> needed = {
-  "webrtcbin",    "nicesrc",      "decodebin",  "compositor",   "audiomixer", "videotestsrc",
-  "audiotestsrc", "videoconvert", "videoscale", "x264enc",      "h264parse",  "avenc_aac",
-  "aacparse",     "flvmux",       "appsink",    "audioresample"};
+constexpr std::array<const char*, 17> needed = {
+  "webrtcbin",    "nicesrc",      "decodebin",  "compositor",    "audiomixer", "videotestsrc",
+  "audiotestsrc", "videoconvert", "videoscale", "x264enc",       "h264parse",  "avenc_aac",
+  "aacparse",     "flvmux",       "appsink",    "audioresample", "valve"};
 
 }  // namespace
 
@@ -381,6 +381,15 @@ GstFlowReturn on_sample(GstAppSink* sink, gpointer data) {
   return GST_FLOW_OK;
 }
 
+// The media session decides its tracks when an announced one has been silent for a second of
+// the others' media (media/live_remuxer.hpp). Silence flows at once but x264's first frame can
+// take longer on a busy machine, so the audio gate opens at the first encoded video frame:
+// otherwise the stream could start, and stay, audio only.
+GstPadProbeReturn open_audio_gate(GstPad*, GstPadProbeInfo*, gpointer gate) {
+  g_object_set(G_OBJECT(gate), "drop", FALSE, nullptr);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 std::string pipeline_description(const webrtc_ingest_options& o) {
   auto n = [](auto v) { return std::to_string(v); };
   const auto video_caps = "video/x-raw,width=" + n(o.width) + ",height=" + n(o.height) +
@@ -394,14 +403,14 @@ std::string pipeline_description(const webrtc_ingest_options& o) {
          ",format=I420 ! queue max-size-buffers=4 max-size-bytes=0 max-size-time=0 leaky=downstream"
          " ! x264enc tune=zerolatency speed-preset=veryfast bitrate=" +
          n(o.video_kbps) + " key-int-max=" + n(o.fps) +
-         " ! h264parse ! queue ! mux. "
+         " ! h264parse name=vparse ! queue ! mux. "
          "audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=2 "
          "! audiomixer name=amix min-upstream-latency=" +
          upstream +
          " ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 ! avenc_aac "
          "bitrate=" +
          n(o.audio_kbps * 1000) +
-         " ! aacparse ! queue ! mux. "
+         " ! aacparse ! valve name=agate drop=true ! queue ! mux. "
          "flvmux name=mux streamable=true ! appsink name=out sync=false max-buffers=64";
 }
 
@@ -451,6 +460,14 @@ webrtc_ingest::webrtc_ingest(std::string_view offer, webrtc_layout layout,
   sink_callbacks.new_sample = on_sample;
   gst_app_sink_set_callbacks(GST_APP_SINK(sink), &sink_callbacks, &st, nullptr);
   gst_object_unref(sink);
+  {
+    gst::object_ptr<GstElement> video_parser{gst_bin_get_by_name(GST_BIN(st.pipeline), "vparse")};
+    gst::object_ptr<GstPad> video_out{gst_element_get_static_pad(video_parser.get(), "src")};
+    // The pipeline owns the gate for as long as the probe can run.
+    auto* gate = gst_bin_get_by_name(GST_BIN(st.pipeline), "agate");
+    gst_pad_add_probe(video_out.get(), GST_PAD_PROBE_TYPE_BUFFER, open_audio_gate, gate,
+                      gst_object_unref);
+  }
   gst::object_ptr<GstBus> bus{gst_element_get_bus(st.pipeline)};
   gst_bus_set_sync_handler(bus.get(), on_bus, &st, nullptr);
   g_signal_connect(st.rtc, "pad-added", G_CALLBACK(on_rtc_pad), &st);
