@@ -4,6 +4,8 @@
 // org-banned user is refused in both; ffmpeg publishes over RTMP with the member's key and the
 // org's live list names that member; a key nobody was given is refused; the analytics sum the
 // two channels; the calendar passes strict RFC 5545 line checks.
+#include <ctime>
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -153,7 +155,18 @@ TEST_CASE(
     CHECK(text.ends_with("END:VCALENDAR\r\n"));
     CHECK(text.find("UID:" + id + "@acme.orgstreams.aethex\r\n") != std::string::npos);
     CHECK(text.find("SUMMARY:Launch day\\, part 1\\; live\r\n") != std::string::npos);
-    CHECK(text.find("DURATION:PT90M\r\n") != std::string::npos);
+    // DTEND is 90 minutes after DTSTART (both UTC DATE-TIMEs, YYYYMMDDTHHMMSSZ).
+    auto utc = [](std::int64_t ms) {
+      auto secs = static_cast<std::time_t>(ms / 1000);
+      std::tm tm{};
+      gmtime_r(&secs, &tm);
+      char buf[32];
+      std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+      return std::string{buf};
+    };
+    CHECK(text.find("DTSTART:" + utc(now_ms + 3'600'000) + "\r\n") != std::string::npos);
+    CHECK(text.find("DTEND:" + utc(now_ms + 3'600'000 + 90 * 60'000) + "\r\n") !=
+          std::string::npos);
     for (std::size_t at = 0; at < text.size();) {
       auto end = text.find("\r\n", at);
       REQUIRE(end != std::string::npos);
