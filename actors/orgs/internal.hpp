@@ -19,6 +19,13 @@ const std::string* org_param(const route_request& req, const route_reply& reply)
 void run_org_command(const node_env& env, const route_request& req, const route_reply& reply,
                      std::string op, caf::expected<nlohmann::json> body, unsigned status);
 /// Members, invitations, roles, transfer, channels, me/orgs, me/org-invitations.
+/// A route that changes an org: open to app tokens with `channel:manage`.
+inline void add_org_write_route(route_table& routes, http_method method, std::string pattern,
+                                access need, route_handler handler, std::string summary) {
+  routes.add(method, std::move(pattern), need, std::move(handler), std::move(summary)).scope =
+    "channel:manage";
+}
+
 void add_org_member_routes(route_table& routes, const node_env& env);
 
 /// orgs, orgs/{org}…, me/orgs, me/org-invitations, orgs/by-host.

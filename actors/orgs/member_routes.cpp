@@ -224,33 +224,36 @@ void my_invitations(const node_env& env, route_request&& req, route_reply reply)
 
 void add_org_member_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  auto write = [&routes](http_method m, std::string pattern, access need, route_handler h,
-                         std::string summary) {
-    routes.add(m, std::move(pattern), need, std::move(h), std::move(summary)).scope =
-      "channel:manage";
-  };
   routes
     .add(get, "orgs/{org}/members", access::signed_in, with_env(env, get_members),
          "the member list with roles (members); pending invitations for owner and admins")
     .scope = "user:read";
-  write(post, "orgs/{org}/invitations", access::signed_in, with_env(env, invite),
-        "invites a user {user, role: admin|instructor|member}; expires after 14 days");
-  write(del, "orgs/{org}/invitations/{user}", access::signed_in, with_env(env, withdraw_invitation),
-        "withdraws an invitation (owner, admin) or declines it (the invitee)");
-  write(post, "orgs/{org}/invitations/accept", access::user, with_env(env, accept_invitation),
-        "the invited caller joins with the invitation's role");
-  write(post, "orgs/{org}/invitations/decline", access::user, with_env(env, decline_invitation),
-        "the invited caller declines");
-  write(del, "orgs/{org}/members/{user}", access::signed_in, with_env(env, remove_member),
-        "removes a member below the caller's role, or the caller leaves");
-  write(put, "orgs/{org}/members/{user}/role", access::signed_in, with_env(env, set_role),
-        "changes a role {role}: below one's own; only the owner makes or unmakes admins");
-  write(post, "orgs/{org}/transfer", access::signed_in, with_env(env, transfer),
-        "hands ownership to a member {user} (owner); the old owner becomes admin");
-  write(post, "orgs/{org}/channels", access::signed_in, with_env(env, attach_channel),
-        "attaches a channel {channel}: its own owner, who is the org's owner or admin");
-  write(del, "orgs/{org}/channels/{channel}", access::signed_in, with_env(env, detach_channel),
-        "detaches a channel (owner, admin, or the channel's owner)");
+  add_org_write_route(
+    routes, post, "orgs/{org}/invitations", access::signed_in, with_env(env, invite),
+    "invites a user {user, role: admin|instructor|member}; expires after 14 days");
+  add_org_write_route(routes, del, "orgs/{org}/invitations/{user}", access::signed_in,
+                      with_env(env, withdraw_invitation),
+                      "withdraws an invitation (owner, admin) or declines it (the invitee)");
+  add_org_write_route(routes, post, "orgs/{org}/invitations/accept", access::user,
+                      with_env(env, accept_invitation),
+                      "the invited caller joins with the invitation's role");
+  add_org_write_route(routes, post, "orgs/{org}/invitations/decline", access::user,
+                      with_env(env, decline_invitation), "the invited caller declines");
+  add_org_write_route(routes, del, "orgs/{org}/members/{user}", access::signed_in,
+                      with_env(env, remove_member),
+                      "removes a member below the caller's role, or the caller leaves");
+  add_org_write_route(
+    routes, put, "orgs/{org}/members/{user}/role", access::signed_in, with_env(env, set_role),
+    "changes a role {role}: below one's own; only the owner makes or unmakes admins");
+  add_org_write_route(routes, post, "orgs/{org}/transfer", access::signed_in,
+                      with_env(env, transfer),
+                      "hands ownership to a member {user} (owner); the old owner becomes admin");
+  add_org_write_route(
+    routes, post, "orgs/{org}/channels", access::signed_in, with_env(env, attach_channel),
+    "attaches a channel {channel}: its own owner, who is the org's owner or admin");
+  add_org_write_route(routes, del, "orgs/{org}/channels/{channel}", access::signed_in,
+                      with_env(env, detach_channel),
+                      "detaches a channel (owner, admin, or the channel's owner)");
   routes
     .add(get, "me/orgs", access::user, with_env(env, my_orgs),
          "the caller's organisations with their role")

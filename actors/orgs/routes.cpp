@@ -303,13 +303,9 @@ void put_domain(const node_env& env, route_request&& req, route_reply reply) {
 
 void add_org_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  auto write = [&routes](http_method m, std::string pattern, access need, route_handler h,
-                         std::string summary) {
-    routes.add(m, std::move(pattern), need, std::move(h), std::move(summary)).scope =
-      "channel:manage";
-  };
-  write(post, "orgs", access::user, with_env(env, create_org),
-        "creates an organisation {slug, name, description?}; the caller is its owner");
+  add_org_write_route(
+    routes, post, "orgs", access::user, with_env(env, create_org),
+    "creates an organisation {slug, name, description?}; the caller is its owner");
   routes.add(get, "orgs", access::anyone, with_env(env, list_orgs),
              "public list of organisations (?q= name search, limit, offset)");
   routes
@@ -318,22 +314,24 @@ void add_org_routes(route_table& routes, const node_env& env) {
     .headers = {"host"};
   routes.add(get, "orgs/{org}", access::anyone, with_caller(env, with_env(env, get_org)),
              "an organisation's public page (the member list for its members)");
-  write(patch, "orgs/{org}", access::signed_in, with_env(env, patch_org),
-        "changes name or description (owner, admin)");
-  write(del, "orgs/{org}", access::signed_in, with_env(env, delete_org),
-        "deletes the organisation (owner); its slug is never used again");
+  add_org_write_route(routes, patch, "orgs/{org}", access::signed_in, with_env(env, patch_org),
+                      "changes name or description (owner, admin)");
+  add_org_write_route(routes, del, "orgs/{org}", access::signed_in, with_env(env, delete_org),
+                      "deletes the organisation (owner); its slug is never used again");
   routes.add(get, "orgs/{org}/branding", access::anyone, with_env(env, get_branding),
              "display name, description, colours, logo flag, domain");
-  write(put, "orgs/{org}/branding", access::signed_in, with_env(env, put_branding),
-        "sets display name, description (<= 2000), colours #rrggbb (owner, admin)");
+  add_org_write_route(routes, put, "orgs/{org}/branding", access::signed_in,
+                      with_env(env, put_branding),
+                      "sets display name, description (<= 2000), colours #rrggbb (owner, admin)");
   routes.add(get, "orgs/{org}/logo", access::anyone, with_env(env, get_logo),
              "the logo image (PNG or JPEG)");
-  write(put, "orgs/{org}/logo", access::signed_in, with_env(env, put_logo),
-        "uploads the logo: PNG or JPEG bytes as the body, <= 1 MiB (owner, admin)");
-  write(del, "orgs/{org}/logo", access::signed_in, with_env(env, delete_logo),
-        "removes the logo (owner, admin)");
-  write(put, "orgs/{org}/domain", access::signed_in, with_env(env, put_domain),
-        "sets the custom domain {domain: host | null}, unique across orgs (owner, admin)");
+  add_org_write_route(routes, put, "orgs/{org}/logo", access::signed_in, with_env(env, put_logo),
+                      "uploads the logo: PNG or JPEG bytes as the body, <= 1 MiB (owner, admin)");
+  add_org_write_route(routes, del, "orgs/{org}/logo", access::signed_in, with_env(env, delete_logo),
+                      "removes the logo (owner, admin)");
+  add_org_write_route(
+    routes, put, "orgs/{org}/domain", access::signed_in, with_env(env, put_domain),
+    "sets the custom domain {domain: host | null}, unique across orgs (owner, admin)");
   add_org_member_routes(routes, env);
 }
 
