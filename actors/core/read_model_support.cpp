@@ -16,6 +16,15 @@ nlohmann::json projected_payload(const storage::event_schema_registry& schemas,
   return body;
 }
 
+std::string projected_text(const nlohmann::json& body, const char* key,
+                           const storage::recorded_event& e, std::string_view reader) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string())
+    throw std::runtime_error(std::string{reader} + ": '" + key + "' missing in " + e.stream +
+                             " seq " + std::to_string(e.seq));
+  return it->get<std::string>();
+}
+
 void update_row(storage::sqlite::transaction& tx, std::string_view table, std::string_view id,
                 std::string_view set,
                 const std::function<void(storage::sqlite::statement&)>& bind) {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "actors/core/read_model_support.hpp"
 #include "actors/orgs/orgs.hpp"
 #include "storage/event_schema.hpp"
 
@@ -25,14 +26,6 @@ const storage::event_schema_registry& org_schemas() {
   }();
   (void)declared;
   return registry;
-}
-
-std::string text_of(const json& body, const char* key, const storage::recorded_event& e) {
-  auto it = body.find(key);
-  if (it == body.end() || !it->is_string())
-    throw std::runtime_error("orgs: '" + std::string{key} + "' missing in " + e.stream + " seq " +
-                             std::to_string(e.seq));
-  return it->get<std::string>();
 }
 
 void forget_org(storage::sqlite::database& db, const std::string& org) {
@@ -103,17 +96,17 @@ void orgs_projection::apply(storage::sqlite::transaction& tx, const storage::rec
     forget_org(db, org);
     db.prepare("INSERT INTO orgs(slug, name, description) VALUES(?1, ?2, ?3)")
       .bind(1, org)
-      .bind(2, text_of(body, "name", e))
+      .bind(2, projected_text(body, "name", e, "orgs"))
       .bind(3, body.value("description", ""))
       .run();
-    set_member(db, org, text_of(body, "owner", e), std::string{org_role_owner});
+    set_member(db, org, projected_text(body, "owner", e, "orgs"), std::string{org_role_owner});
   } else if (type == "org.updated" || type == "org.branding_set") {
     for (auto [key, column] :
          {std::pair{"name", "name"}, std::pair{"description", "description"},
           std::pair{"display_name", "display_name"}, std::pair{"primary", "primary_colour"},
           std::pair{"accent", "accent_colour"}})
       if (body.contains(key))
-        set_column(db, org, column, text_of(body, key, e));
+        set_column(db, org, column, projected_text(body, key, e, "orgs"));
   } else if (type == "org.deleted") {
     forget_org(db, org);
   } else if (type == "org.invited") {
@@ -121,35 +114,36 @@ void orgs_projection::apply(storage::sqlite::transaction& tx, const storage::rec
         "INSERT OR REPLACE INTO org_invitations(org, user, role, by, expires_at_ms) "
         "VALUES(?1, ?2, ?3, ?4, ?5)")
       .bind(1, org)
-      .bind(2, text_of(body, "user", e))
-      .bind(3, text_of(body, "role", e))
+      .bind(2, projected_text(body, "user", e, "orgs"))
+      .bind(3, projected_text(body, "role", e, "orgs"))
       .bind(4, body.value("by", ""))
       .bind(5, body.value("expires_at_ms", std::int64_t{0}))
       .run();
   } else if (type == "org.invitation_closed") {
     db.prepare("DELETE FROM org_invitations WHERE org = ?1 AND user = ?2")
       .bind(1, org)
-      .bind(2, text_of(body, "user", e))
+      .bind(2, projected_text(body, "user", e, "orgs"))
       .run();
   } else if (type == "org.member_set") {
-    set_member(db, org, text_of(body, "user", e), text_of(body, "role", e));
+    set_member(db, org, projected_text(body, "user", e, "orgs"),
+               projected_text(body, "role", e, "orgs"));
   } else if (type == "org.member_removed") {
     db.prepare("DELETE FROM org_members WHERE org = ?1 AND user = ?2")
       .bind(1, org)
-      .bind(2, text_of(body, "user", e))
+      .bind(2, projected_text(body, "user", e, "orgs"))
       .run();
   } else if (type == "org.owner_changed") {
-    set_member(db, org, text_of(body, "from", e), std::string{org_role_admin});
-    set_member(db, org, text_of(body, "to", e), std::string{org_role_owner});
+    set_member(db, org, projected_text(body, "from", e, "orgs"), std::string{org_role_admin});
+    set_member(db, org, projected_text(body, "to", e, "orgs"), std::string{org_role_owner});
   } else if (type == "org.channel_attached") {
     db.prepare("INSERT OR IGNORE INTO org_channels(org, channel) VALUES(?1, ?2)")
       .bind(1, org)
-      .bind(2, text_of(body, "channel", e))
+      .bind(2, projected_text(body, "channel", e, "orgs"))
       .run();
   } else if (type == "org.channel_detached") {
     db.prepare("DELETE FROM org_channels WHERE org = ?1 AND channel = ?2")
       .bind(1, org)
-      .bind(2, text_of(body, "channel", e))
+      .bind(2, projected_text(body, "channel", e, "orgs"))
       .run();
   } else if (type == "org.logo_set" || type == "org.logo_cleared") {
     db.prepare("UPDATE orgs SET logo = ?2 WHERE slug = ?1")

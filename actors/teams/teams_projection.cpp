@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "actors/core/read_model_support.hpp"
 #include "storage/event_schema.hpp"
 
 namespace aethex::actors {
@@ -22,14 +23,6 @@ const storage::event_schema_registry& team_schemas() {
   }();
   (void)declared;
   return registry;
-}
-
-std::string text_of(const json& body, const char* key, const storage::recorded_event& e) {
-  auto it = body.find(key);
-  if (it == body.end() || !it->is_string())
-    throw std::runtime_error("teams: '" + std::string{key} + "' missing in " + e.stream + " seq " +
-                             std::to_string(e.seq));
-  return it->get<std::string>();
 }
 
 void forget_team(storage::sqlite::database& db, const std::string& team) {
@@ -75,10 +68,10 @@ void teams_projection::apply(storage::sqlite::transaction& tx, const storage::re
   const auto& type = e.data.type;
   if (type == "team.created") {
     forget_team(db, team);  // a disbanded slug created again starts afresh
-    auto captain = text_of(body, "captain", e);
+    auto captain = projected_text(body, "captain", e, "teams");
     db.prepare("INSERT INTO teams(slug, name, tag, captain) VALUES(?1, ?2, ?3, ?4)")
       .bind(1, team)
-      .bind(2, text_of(body, "name", e))
+      .bind(2, projected_text(body, "name", e, "teams"))
       .bind(3, body.value("tag", ""))
       .bind(4, captain)
       .run();
@@ -92,19 +85,19 @@ void teams_projection::apply(storage::sqlite::transaction& tx, const storage::re
       if (body.contains(column))
         db.prepare(std::string{"UPDATE teams SET "} + column + " = ?2 WHERE slug = ?1")
           .bind(1, team)
-          .bind(2, text_of(body, column, e))
+          .bind(2, projected_text(body, column, e, "teams"))
           .run();
   } else if (type == "team.invited") {
     db.prepare(
         "INSERT OR REPLACE INTO team_invites(team, user, by, invited_at_ms) "
         "VALUES(?1, ?2, ?3, ?4)")
       .bind(1, team)
-      .bind(2, text_of(body, "user", e))
+      .bind(2, projected_text(body, "user", e, "teams"))
       .bind(3, body.value("by", ""))
       .bind(4, e.data.timestamp_ms)
       .run();
   } else if (type == "team.invite_accepted" || type == "team.invite_declined") {
-    auto user = text_of(body, "user", e);
+    auto user = projected_text(body, "user", e, "teams");
     db.prepare("DELETE FROM team_invites WHERE team = ?1 AND user = ?2")
       .bind(1, team)
       .bind(2, user)
@@ -120,12 +113,12 @@ void teams_projection::apply(storage::sqlite::transaction& tx, const storage::re
       return forget_team(db, team);
     db.prepare("DELETE FROM team_members WHERE team = ?1 AND user = ?2")
       .bind(1, team)
-      .bind(2, text_of(body, "user", e))
+      .bind(2, projected_text(body, "user", e, "teams"))
       .run();
   } else if (type == "team.captain_changed") {
     db.prepare("UPDATE teams SET captain = ?2 WHERE slug = ?1")
       .bind(1, team)
-      .bind(2, text_of(body, "to", e))
+      .bind(2, projected_text(body, "to", e, "teams"))
       .run();
   }
   // team.locked / team.unlocked change no list.
