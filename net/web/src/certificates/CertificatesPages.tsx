@@ -176,6 +176,9 @@ function CourseCertificatesPage({ course }: { course: string }) {
   const [error, setError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [epoch, setEpoch] = useState(0);
+  // Revocations answered by the certificate itself: the list comes from the read model, which
+  // may not have the revocation yet when it is asked again right after.
+  const [answered, setAnswered] = useState<Record<string, Certificate>>({});
   useEffect(() => {
     document.title = 'Course certificates · AeThex LIVE';
     if (!session) return;
@@ -207,7 +210,12 @@ function CourseCertificatesPage({ course }: { course: string }) {
   };
   const revoke = (c: Certificate) => {
     const reason = window.prompt(`Revoke ${c.display_name}'s certificate? Reason:`)?.trim();
-    if (reason) void run(async () => (await revokeCertificate(session.token, c.code, reason), `Revoked ${groupCode(c.code)}.`));
+    if (reason)
+      void run(async () => {
+        const revoked = await revokeCertificate(session.token, c.code, reason);
+        setAnswered((a) => ({ ...a, [revoked.code]: revoked }));
+        return `Revoked ${groupCode(c.code)}.`;
+      });
   };
   return (
     <main class="cert-page" id="course-certificates-page">
@@ -225,7 +233,7 @@ function CourseCertificatesPage({ course }: { course: string }) {
       )}
       {list && list.length === 0 && <p class="muted">No certificates given yet.</p>}
       <ul class="cert-list" id="course-certificates">
-        {(list ?? []).map((c) => (
+        {(list ?? []).map((listed) => answered[listed.code] ?? listed).map((c) => (
           <CertificateRow c={c}>
             <a class="btn" href={pdfUrl(c.code)}>
               PDF

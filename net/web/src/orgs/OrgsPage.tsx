@@ -69,7 +69,9 @@ export function OrgsPage() {
                     <span>
                       <b>{i.name}</b> invites you as {i.role} ({daysLeft(i.expires_at_ms, Date.now())} days left)
                     </span>
-                    <button onClick={() => act(() => answerInvitation(account.token, i.org, true))}>Accept</button>
+                    {/* To the org's page, which reads the org itself: "my organisations" comes from
+                        the read model, which may not list the org yet right after. */}
+                    <button onClick={() => act(async () => (await answerInvitation(account.token, i.org, true), navigate(orgPath(i.org))))}>Accept</button>
                     <button class="secondary" onClick={() => act(() => answerInvitation(account.token, i.org, false))}>
                       Decline
                     </button>
