@@ -233,11 +233,18 @@ std::vector<nlohmann::json> course_reminder_bodies(const course_book& book,
   auto starts = due.value("starts_at_ms", std::int64_t{0});
   auto local = local_time_text(starts, zone ? zone->offset_s(starts) : 0);
   auto when = due.value("reminder", "") == "15m" ? "in 15 minutes" : "in 24 hours";
+  // "2026-12-05 21:00 Europe/Berlin (UTC+01:00)": the wall time where the course is held.
+  auto starts_text = local.substr(0, 10) + " " + local.substr(11, 5) + " " + book.timezone() +
+                     " (UTC" + local.substr(19) + ")";
   nlohmann::json base{{"id", due.value("id", "")},
                       {"kind", "course_reminder"},
                       {"title", book.title() + ": " + due.value("title", "") + " starts " + when +
                                   " (" + local.substr(0, 16) + " " + book.timezone() + ")"},
                       {"link", "/courses/" + book.id},
+                      // The lines of the e-mail (actors/notify: a personal notice's details).
+                      {"details", nlohmann::json::array({{"Course", book.title()},
+                                                         {"Lesson", due.value("title", "")},
+                                                         {"Starts", starts_text}})},
                       {"course", book.id},
                       {"lesson", due.value("lesson", "")},
                       {"reminder", due.value("reminder", "")},

@@ -43,6 +43,43 @@ std::string title_of(storage::sqlite::database& db, std::string_view channel) {
   return row.step() ? row.column_text(0) : std::string{};
 }
 
+// Text for one line of a mail (a subject or a detail): no line breaks, cut to `max` bytes on
+// a character boundary.
+std::string one_line(std::string_view text, std::size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max))
+    out += (c == '\r' || c == '\n' || c == '\t') ? ' ' : c;
+  auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+  if (text.size() > max && continuation(text[max])) {  // a character was cut: drop it whole
+    while (!out.empty() && continuation(out.back()))
+      out.pop_back();
+    if (!out.empty())
+      out.pop_back();  // its lead byte
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> details_from(const json& rows) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!rows.is_array())
+    return out;
+  for (const auto& row : rows) {
+    if (out.size() >= notice_details_max)
+      break;
+    if (row.is_array() && row.size() == 2 && row[0].is_string() && row[1].is_string())
+      out.emplace_back(one_line(row[0].get<std::string>(), 40),
+                       one_line(row[1].get<std::string>(), notice_detail_chars_max));
+  }
+  return out;
+}
+
+json details_json(const std::vector<std::pair<std::string, std::string>>& details) {
+  json out = json::array();
+  for (const auto& [label, value] : details)
+    out.push_back(json::array({label, value}));
+  return out;
+}
+
 }  // namespace
 
 json to_json(const notice& n) {
@@ -52,6 +89,8 @@ json to_json(const notice& n) {
     j["link"] = n.link;
   if (!n.users.empty())
     j["users"] = n.users;
+  if (!n.details.empty())
+    j["details"] = details_json(n.details);
   return j;
 }
 
@@ -62,7 +101,29 @@ notice notice_from_json(const json& j) {
           j.value("title", ""),
           j.value("at_ms", std::int64_t{0}),
           j.value("link", ""),
-          j.value("users", std::vector<std::string>{})};
+          j.value("users", std::vector<std::string>{}),
+          details_from(j.value("details", json::array()))};
+}
+
+std::optional<notice_mail> personal_notice_mail(const notice& n, std::string_view email,
+                                                std::string_view settings_json,
+                                                std::string_view site) {
+  auto settings = json::parse(settings_json, nullptr, false);
+  auto on = settings.is_object() && settings.value("email_notifications", false) == true;
+  if (!on || email.empty() || n.title.empty())
+    return std::nullopt;
+  auto title = one_line(n.title, 150);
+  std::string text = title + "\n\n";
+  for (const auto& [label, value] : n.details)
+    text += label + ": " + value + "\n";
+  // Only a path on this site is linked (a notice's link is written by the node's own entities).
+  if (n.link.starts_with("/") && !n.link.starts_with("//"))
+    text += "\nOpen: http://" + std::string{site} + n.link + "\n";
+  text +=
+    "\nYou receive this because e-mail notifications are on in your AeThex LIVE settings. "
+    "Turn them off there to get these in your notifications inbox only.\n";
+  auto subject = (n.kind == "course_reminder" ? "Reminder: " : "") + title;
+  return notice_mail{std::move(subject), std::move(text)};
 }
 
 notices_projection::notices_projection(std::function<void(const notice&)> fresh,
@@ -169,7 +230,8 @@ void notices_projection::apply_personal(storage::sqlite::database& db,
            body.value("title", std::string{}),
            e.data.timestamp_ms,
            body.value("link", std::string{}),
-           {}};
+           {},
+           details_from(body.value("details", json::array()))};
   if (n.id.empty() || slash == std::string::npos)
     return;
   auto seen = db.prepare("SELECT 1 FROM personal_notices WHERE user = ?1 AND id = ?2");

@@ -10,6 +10,9 @@
 // Personal notices: any entity may emit `notify.personal` {"id","users":[…],"kind","title",
 // "link"} (a tournament's match reminder); each user gets a row in personal_notices (id unique
 // per user), read by the inbox beside the channels' notices, and online users get it pushed.
+// The dispatcher also e-mails it to users who turned e-mail notifications on in their settings
+// and wakes their subscribed devices by web push (a course's lesson reminders, docs/education.md).
+// An optional "details" [[label, text], …] gives the e-mail's lines.
 //
 // Tables: notices(id, channel, kind, title, at_ms) — id is "<kind>:<channel>:<session or
 // announcement id>", so a session or announcement notifies at most once whatever replays;
@@ -21,6 +24,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +48,27 @@ struct notice {
   /// only; never shown in the frame or the inbox row).
   std::string link = {};
   std::vector<std::string> users = {};
+  /// A personal notice's labelled lines for its e-mail ({"Course", "…"}, {"Starts", "…"}):
+  /// handed on with a fresh notice, not stored (the inbox shows the title).
+  std::vector<std::pair<std::string, std::string>> details = {};
 };
+
+/// Bounds of a personal notice's details (longer ones are cut, more are dropped).
+inline constexpr std::size_t notice_details_max = 8;
+inline constexpr std::size_t notice_detail_chars_max = 200;
+
+/// An e-mail to send.
+struct notice_mail {
+  std::string subject;
+  std::string text;
+};
+
+/// The e-mail of personal notice `n` to one of its users, or nullopt when that user does not
+/// get one: only an account with an address whose settings (user_view::settings, JSON text)
+/// have "email_notifications" on. `site` is the host the link points to (env.http_endpoint).
+std::optional<notice_mail> personal_notice_mail(const notice& n, std::string_view email,
+                                                std::string_view settings_json,
+                                                std::string_view site);
 
 nlohmann::json to_json(const notice& n);
 notice notice_from_json(const nlohmann::json& j);

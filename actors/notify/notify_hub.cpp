@@ -1,5 +1,6 @@
 #include "actors/notify/notify_hub.hpp"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -171,6 +172,58 @@ void mail_followers(caf::event_based_actor* self, const node_env& env, const not
   }
 }
 
+// Personal notices already handed on, by "<id>\n<user>": at most one e-mail and one push per
+// notice per user, even if the read model hands the same notice on again (a rebuild within
+// the fresh window). Bounded: the oldest keys go first.
+struct dispatcher_state {
+  static inline const char* name = "notify_dispatcher";
+  static constexpr std::size_t sent_max = 8192;
+  std::set<std::string> sent;
+  std::deque<std::string> order;
+
+  bool first_time(const std::string& key) {
+    if (!sent.insert(key).second)
+      return false;
+    order.push_back(key);
+    if (order.size() > sent_max) {
+      sent.erase(order.front());
+      order.pop_front();
+    }
+    return true;
+  }
+};
+
+using dispatcher_actor = caf::stateful_actor<dispatcher_state>;
+
+// A personal notice (a course's lesson reminder): one e-mail to each of its users whose account
+// has an address and e-mail notifications on, and a web push to each of their devices. The
+// address is read from the account when the mail goes and is never logged.
+void dispatch_personal(dispatcher_actor* self, const node_env& env, json body) {
+  json fresh_users = json::array();
+  auto id = body.value("id", std::string{});
+  for (auto& user : body["users"])
+    if (user.is_string() && self->state.first_time(id + "\n" + user.get<std::string>()))
+      fresh_users.push_back(user);
+  if (fresh_users.empty())
+    return;
+  body["users"] = fresh_users;
+  if (auto push = env.services->find("push.sender"))
+    caf::anon_send(push, publish_atom::value, std::string{"push.notice"}, body.dump());
+  auto mail = env.services->find(service_names::mail);
+  if (!mail)
+    return;
+  auto n = std::make_shared<const notice>(notice_from_json(body));
+  for (auto& user : fresh_users)
+    entity_ref<user_protocol>{env.registry, user.get<std::string>()}
+      .ask(get_atom::value)
+      .then(self, [self, mail, n, site = env.http_endpoint](caf::expected<user_view> account) {
+        if (!account)
+          return;
+        if (auto letter = personal_notice_mail(*n, account->email, account->settings, site))
+          self->send(mail, mail_atom::value, account->email, letter->subject, letter->text);
+      });
+}
+
 }  // namespace
 
 caf::actor spawn_notify_hub(caf::actor_system& sys, caf::actor registry) {
@@ -178,15 +231,18 @@ caf::actor spawn_notify_hub(caf::actor_system& sys, caf::actor registry) {
 }
 
 caf::actor spawn_notify_dispatcher(caf::actor_system& sys, const node_env& env) {
-  return sys.spawn([env](caf::event_based_actor* self) -> caf::behavior {
+  return sys.spawn([env](dispatcher_actor* self) -> caf::behavior {
     return {
       [self, env](fresh_notice_atom, const std::string& text) {
         auto body = json::parse(text, nullptr, false);
         if (!body.is_object())
           return;
         env.publish(std::string{notice_topic}, text);
-        if (body.contains("users"))
-          return;  // personal notices are not mailed
+        if (body.contains("users")) {
+          if (body["users"].is_array())
+            dispatch_personal(self, env, std::move(body));
+          return;
+        }
         // Go-lives also wake followers' devices by web push (actors/push, docs/mobile.md).
         if (auto push = env.services->find("push.sender"))
           caf::anon_send(push, publish_atom::value, std::string{"push.notice"}, text);

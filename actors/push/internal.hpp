@@ -21,7 +21,8 @@ void add_push_routes(route_table& routes, const node_env& env);
 
 /// The node's sender ("push.sender"): (publish_atom, push_notice_topic, notice JSON) from the
 /// notify dispatcher; sends one encrypted push per subscribed device of each follower with
-/// notifications on, and forgets subscriptions the push service says are gone (404/410).
+/// notifications on — or, for a personal notice (one with "users", a lesson reminder), of each
+/// of its users — and forgets subscriptions the push service says are gone (404/410).
 caf::actor spawn_push_sender(caf::actor_system& sys, const node_env& env);
 
 }  // namespace aethex::actors

@@ -20,8 +20,8 @@ using push_followers_atom = caf::atom_constant<caf::atom("pushflw")>;
 using push_targets_atom = caf::atom_constant<caf::atom("pushtgt")>;
 using push_keys_atom = caf::atom_constant<caf::atom("pushkeys")>;
 
-// A go-live is worth waking a phone for a few hours at most; the JWT is valid for 12 h (RFC
-// 8292 §2 allows up to 24 h).
+// A go-live (or a lesson reminder) is worth waking a phone for a few hours at most; the JWT is
+// valid for 12 h (RFC 8292 §2 allows up to 24 h).
 constexpr int push_ttl_s = 4 * 3600;
 constexpr std::int64_t jwt_lifetime_s = 12 * 3600;
 
@@ -64,6 +64,14 @@ void send_one(const node_env& env, const webpush::key_pair& keys, const json& no
                {"channel", channel},
                {"title", notice.value("title", std::string{}).substr(0, 200)},
                {"url", "/c/" + channel}};
+  if (notice.contains("users")) {
+    // A personal notice (a course's lesson reminder): its kind, and its link on this site.
+    auto link = notice.value("link", std::string{});
+    message = json{{"type", notice.value("kind", std::string{"personal"})},
+                   {"id", notice.value("id", std::string{})},
+                   {"title", notice.value("title", std::string{}).substr(0, 200)},
+                   {"url", link.starts_with("/") && !link.starts_with("//") ? link : "/"}};
+  }
   auto body = webpush::encrypt(message.dump(), *p256dh, *auth);
   // The JWT's expiry is checked by the push service against the real time, so it is read from
   // the system clock, not the node's injectable one.
@@ -128,8 +136,22 @@ caf::behavior sender_behavior(sender_actor* self, node_env env) {
   return {
     [self, env](publish_atom, const std::string& topic, const std::string& text) {
       auto notice = json::parse(text, nullptr, false);
-      if (topic != push_notice_topic || !notice.is_object() ||
-          notice.value("kind", std::string{}) != "live")
+      if (topic != push_notice_topic || !notice.is_object())
+        return;
+      if (auto users = notice.find("users"); users != notice.end() && users->is_array()) {
+        // A personal notice names its users (at most 64, docs of actors/notify): their devices.
+        json some = json::array();
+        for (auto& user : *users)
+          if (user.is_string() && some.size() < push_users_per_query)
+            some.push_back(user);
+        env.query(std::string{push_subscriptions_query_name}, json{{"users", some}},
+                  [me = caf::actor{self}, text](caf::expected<std::vector<json>> targets) {
+                    if (targets && !targets->empty())
+                      caf::anon_send(me, push_targets_atom::value, text, json(*targets).dump());
+                  });
+        return;
+      }
+      if (notice.value("kind", std::string{}) != "live")
         return;
       env.query(std::string{push_followers_query_name},
                 json{{"channel", notice.value("channel", std::string{})}},

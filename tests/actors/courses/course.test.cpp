@@ -281,6 +281,12 @@ TEST_CASE("reminders 24 h and 15 min before a live lesson, each once, after a re
       auto body = json::parse(e.data.payload);
       CHECK(body["users"] == json::array({"sam"}));
       CHECK(body["title"].get<std::string>().find("Ownership") != std::string::npos);
+      // The e-mail's lines (actors/notify): course, lesson, start in the course's time zone.
+      REQUIRE(body["details"].size() == 3);
+      CHECK(body["details"][1] == json::array({"Lesson", "Ownership"}));
+      CHECK(body["details"][2][1].get<std::string>().find(" Europe/Berlin (UTC+0") !=
+            std::string::npos);
+      CHECK(body["link"] == "/courses/" + std::string{course_id});
       ++notices;
     }
   CHECK(notices == 2);

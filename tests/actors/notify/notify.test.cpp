@@ -1,12 +1,17 @@
 // The notify domain's parts: inbox/<user> over a real registry and store, the notices read model
-// fed by channel and follow events, and the follows entity's notification choices.
+// fed by channel and follow events, and the follows entity's notification choices; personal
+// notices (a course's lesson reminder) through the read model and the dispatcher, which mails
+// them once to users with e-mail notifications on (real user entities; the test is the node's
+// mail service, whose SMTP side tests/e2e/courses.test.cpp covers).
 #include <doctest/doctest.h>
 
 #include <chrono>
 
 #include "actors/modules.hpp"
 #include "actors/notify/inbox.hpp"
+#include "actors/identity/user.hpp"
 #include "actors/notify/notices.hpp"
+#include "actors/notify/notify_hub.hpp"
 #include "actors/social/follows.hpp"
 #include "storage/read_model.hpp"
 #include "tests/actors/entity_fixture.hpp"
@@ -171,4 +176,102 @@ TEST_CASE("the console's inbox commands build the entity's messages") {
   REQUIRE(read);
   CHECK(read->match_elements<actors::mark_read_atom, std::int64_t>());
   CHECK(inbox->find("state")->query);
+}
+
+TEST_CASE("personal notices: details handed on once per user, bounded, and their e-mail") {
+  storage::testing::temp_dir dir;
+  auto store = storage::event_store::open(dir.path() / "events");
+  std::vector<actors::notice> fresh;
+  storage::projection_runner runner(*store, dir.path() / "read.db");
+  runner.add(std::make_unique<actors::notices_projection>(
+    [&](const actors::notice& n) { fresh.push_back(n); }, [] { return now_ms; }));
+  json users = json::array();
+  for (int i = 0; i < 70; ++i)
+    users.push_back("u" + std::to_string(i));
+  json details = json::array({json::array({"Course", "Rust in a week"}),
+                              json::array({"Lesson", "Own\nership"}), json::array({"bad"})});
+  for (int i = 0; i < 10; ++i)
+    details.push_back(json::array({"More", std::string(300, 'x')}));
+  json body{{"id", "course:c1:l1:5:24h"},
+            {"kind", "course_reminder"},
+            {"title", "Rust in a week: Ownership starts in 24 hours"},
+            {"link", "/courses/c1"},
+            {"users", users},
+            {"details", details}};
+  REQUIRE(store->append("course/c1", storage::no_stream,
+                        std::vector{event_at("notify.personal", now_ms - 5, body)}));
+  runner.catch_up();
+  REQUIRE(fresh.size() == 1);
+  CHECK(fresh[0].users.size() == 64);  // the bound of one notice's recipients
+  REQUIRE(fresh[0].details.size() == actors::notice_details_max);
+  CHECK(fresh[0].details[1].second == "Own ership");  // one line each
+  CHECK(fresh[0].details[2].second.size() == actors::notice_detail_chars_max);
+  // The same reminder again (a retry) reaches nobody twice.
+  body["users"] = json::array({"u0", "u1"});
+  REQUIRE(store->append("course/c1", 1, std::vector{event_at("notify.personal", now_ms, body)}));
+  runner.catch_up();
+  CHECK(fresh.size() == 1);
+  auto rows = actors::personal_notices_query(runner.db(), {{"user", "u3"}}, owns_all);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["link"] == "/courses/c1");
+
+  // Its e-mail: the title, the details as lines, the link on this site; only with the setting.
+  auto n = actors::notice_from_json(actors::to_json(fresh[0]));
+  CHECK(n.details == fresh[0].details);
+  auto on = R"({"email_notifications": true})";
+  auto mail = actors::personal_notice_mail(n, "u3@example.org", on, "live.example:8080");
+  REQUIRE(mail);
+  CHECK(mail->subject == "Reminder: Rust in a week: Ownership starts in 24 hours");
+  CHECK(mail->text.find("Course: Rust in a week\n") != std::string::npos);
+  CHECK(mail->text.find("http://live.example:8080/courses/c1") != std::string::npos);
+  CHECK_FALSE(actors::personal_notice_mail(n, "u3@example.org", "{}", "site"));
+  CHECK_FALSE(actors::personal_notice_mail(n, "u3@example.org", R"({"email_notifications": false})",
+                                           "site"));
+  CHECK_FALSE(actors::personal_notice_mail(n, "", on, "site"));
+  n.link = "//evil.example/x";  // not a path on this site: no link
+  CHECK(actors::personal_notice_mail(n, "a@b.org", on, "site")->text.find("evil") ==
+        std::string::npos);
+}
+
+TEST_CASE("the dispatcher mails a personal notice once to each user who turned e-mail on") {
+  test::entity_fixture f;
+  for (auto* name : {"sam", "ivy", "kim"})
+    REQUIRE(f.ask<actors::user_view>("user", name, create_atom::value,
+                                     std::string{name} + "@example.org",
+                                     std::string{"correct horse battery"}));
+  for (auto* name : {"sam", "kim"})
+    REQUIRE(f.ask<actors::user_view>("user", name, update_atom::value,
+                                     json{{"settings", {{"email_notifications", true}}}}.dump()));
+  REQUIRE(f.ask<actors::user_view>("user", "kim", update_atom::value,
+                                   json{{"email", ""}}.dump()));  // no address: no mail
+  actors::node_env env;
+  env.sys = &f.sys;
+  env.registry = f.registry;
+  env.http_endpoint = "live.example";
+  env.services->add(std::string{actors::service_names::mail}, caf::actor{f.self});
+  auto dispatcher = actors::spawn_notify_dispatcher(f.sys, env);
+  json notice{{"id", "course:c1:l1:5:15m"},
+              {"kind", "course_reminder"},
+              {"channel", ""},
+              {"title", "Rust: Ownership starts in 15 minutes"},
+              {"at_ms", now_ms},
+              {"link", "/courses/c1"},
+              {"users", {"sam", "ivy", "kim"}},
+              {"details", json::array({json::array({"Course", "Rust"})})}};
+  // Handed on twice (a read model rebuilt within the fresh window): still one mail.
+  f.self->send(dispatcher, actors::fresh_notice_atom::value, notice.dump());
+  f.self->send(dispatcher, actors::fresh_notice_atom::value, notice.dump());
+  std::vector<std::string> to;
+  for (bool more = true; more;)
+    f.self->receive(
+      [&](mail_atom, const std::string& address, const std::string& subject,
+          const std::string& text) {
+        to.push_back(address);
+        CHECK(subject.starts_with("Reminder: Rust: Ownership"));
+        CHECK(text.find("Course: Rust\n") != std::string::npos);
+        CHECK(text.find("http://live.example/courses/c1") != std::string::npos);
+      },
+      caf::after(std::chrono::milliseconds(500)) >> [&] { more = false; });
+  CHECK(to == std::vector<std::string>{"sam@example.org"});
+  f.self->send_exit(dispatcher, caf::exit_reason::user_shutdown);
 }
