@@ -200,11 +200,13 @@ json orgs_list(storage::sqlite::database& db, const json& args, const owns_fn& o
     "SELECT o.slug, o.name, o.display_name, o.description, o.primary_colour, o.accent_colour, "
     "o.logo, (SELECT COUNT(*) FROM org_members m WHERE m.org = o.slug), "
     "(SELECT COUNT(*) FROM org_channels c WHERE c.org = o.slug) FROM orgs o "
-    "WHERE o.name LIKE ?1 ESCAPE '\\' OR o.display_name LIKE ?1 ESCAPE '\\' "
-    "ORDER BY o.name, o.slug LIMIT ?2 OFFSET ?3");
+    "WHERE (o.name LIKE ?1 ESCAPE '\\' OR o.display_name LIKE ?1 ESCAPE '\\') "
+    "AND (?4 = '' OR EXISTS (SELECT 1 FROM org_channels c WHERE c.org = o.slug AND "
+    "c.channel = ?4)) ORDER BY o.name, o.slug LIMIT ?2 OFFSET ?3");
   q.bind(1, pattern)
     .bind(2, args.value("limit", std::int64_t{50}))
-    .bind(3, args.value("offset", std::int64_t{0}));
+    .bind(3, args.value("offset", std::int64_t{0}))
+    .bind(4, args.value("channel", std::string{}));
   while (q.step()) {
     auto slug = q.column_text(0);
     if (!owns("org", slug))

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/text.hpp"
 #include "actors/orgs/internal.hpp"
@@ -55,8 +56,13 @@ void list_orgs(const node_env& env, route_request&& req, route_reply reply) {
   auto q = req.query_param("q").value_or("");
   if (q.size() > 100)
     return reply(make_error(errc::invalid_argument, "'q' is at most 100 characters"));
+  // ?channel=: the orgs the channel belongs to (its page shows them and their live members).
+  auto channel = req.query_param("channel").value_or("");
+  if (!channel.empty() && !valid_channel_name(channel))
+    return reply(make_error(errc::invalid_argument, "'channel' must be a channel name"));
   env.query(std::string{orgs_list_query},
             json{{"q", q},
+                 {"channel", channel},
                  {"limit", static_cast<std::int64_t>(*limit)},
                  {"offset", static_cast<std::int64_t>(*offset)}},
             [reply](caf::expected<std::vector<json>> rows) {
@@ -306,8 +312,10 @@ void add_org_routes(route_table& routes, const node_env& env) {
   add_org_write_route(
     routes, post, "orgs", access::user, with_env(env, create_org),
     "creates an organisation {slug, name, description?}; the caller is its owner");
-  routes.add(get, "orgs", access::anyone, with_env(env, list_orgs),
-             "public list of organisations (?q= name search, limit, offset)");
+  routes.add(
+    get, "orgs", access::anyone, with_env(env, list_orgs),
+    "public list of organisations (?q= name search, ?channel= the orgs of a channel, limit, "
+    "offset)");
   routes
     .add(get, "orgs/by-host", access::anyone, with_env(env, org_by_host),
          "{org}: the organisation whose custom domain is the request's Host, or null")

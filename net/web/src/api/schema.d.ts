@@ -9304,7 +9304,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** public list of organisations (?q= name search, limit, offset) */
+        /** public list of organisations (?q= name search, ?channel= the orgs of a channel, limit, offset) */
         get: {
             parameters: {
                 query?: never;

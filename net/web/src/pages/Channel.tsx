@@ -25,6 +25,7 @@ import { CampaignBar } from '../tips/CampaignBar';
 import { SubscribeButton } from '../subs/SubscribeButton';
 import { DjStage } from '../music/DjStage';
 import { WebinarLink } from '../webinars/WebinarLink';
+import { OrgStrip } from '../orgs/OrgStrip';
 
 export const CHANNEL_POLL_MS = 2000;
 
@@ -186,6 +187,7 @@ export function ChannelPage({ name, raidFrom = null }: { name: string; raidFrom?
             </div>
           )}
         </div>
+        {ch && <OrgStrip channel={name} />}
         {ch && <WebinarLink channel={name} />}
         {ch && <CampaignBar channel={name} />}
         {ch?.live && <HealthPanel name={name} />}
