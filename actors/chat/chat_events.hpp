@@ -218,7 +218,8 @@ inline void from_json(const json& j, emotes_set& e) {
 
 /// The org policy's change as the room saw it (actors/orgstreams pushes the whole policy; the
 /// room stores what changed): the org, its shared moderators (whole list, at most 100), and the
-/// org bans added and lifted. Another org (or "") starts from no bans.
+/// org bans added and lifted, and the org's shared emote codes (whole list, at most 50; absent
+/// before shared emotes). Another org (or "") starts from no bans.
 struct org_policy_set {
   static constexpr std::string_view type = "chat.org_policy_set";
   static constexpr std::uint32_t schema = 1;
@@ -226,16 +227,20 @@ struct org_policy_set {
   std::vector<std::string> moderators;
   std::vector<std::string> banned;
   std::vector<std::string> unbanned;
+  std::vector<std::string> emotes = {};
 };
 inline void to_json(json& j, const org_policy_set& e) {
   j = json{
     {"org", e.org}, {"moderators", e.moderators}, {"banned", e.banned}, {"unbanned", e.unbanned}};
+  if (!e.emotes.empty())
+    j["emotes"] = e.emotes;
 }
 inline void from_json(const json& j, org_policy_set& e) {
   e.org = j.value("org", "");
   e.moderators = j.value("moderators", std::vector<std::string>{});
   e.banned = j.value("banned", std::vector<std::string>{});
   e.unbanned = j.value("unbanned", std::vector<std::string>{});
+  e.emotes = j.value("emotes", std::vector<std::string>{});
 }
 
 /// A subscriber's tier (0: no longer subscribed) and months, as actors/subscriptions tells the

@@ -154,7 +154,7 @@ std::optional<room_outcome> handle_send(room_actor* self, const chat_identity& w
       if (folded.find(term) != std::string::npos)
         return reject("blocked_term", "your message contains a term that is blocked in this chat");
   }
-  if (!moderates(r) && st.config.emote_only && !is_emote_only(text, &st.custom_emotes))
+  if (!moderates(r) && st.config.emote_only && !is_emote_only(text, &st.usable_emotes))
     return reject("emote_only", "this chat is in emote-only mode");
   auto sub_tier = st.sub_tier(who);
   if (r != role::broadcaster && !st.emote_tiers.empty())

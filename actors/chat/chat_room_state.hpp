@@ -78,6 +78,9 @@ struct room_state {
   std::string org;
   std::set<std::string> org_moderators;
   std::set<std::string> org_banned;
+  std::set<std::string, std::less<>> org_emotes;  // the org's shared emote codes
+  // custom_emotes and org_emotes: what emote-only mode and AutoMod count as emotes.
+  std::set<std::string, std::less<>> usable_emotes;
   struct sub_info {
     int tier = 0;
     std::uint32_t months = 0;
@@ -282,6 +285,11 @@ struct room_state {
   void apply(const ev::emotes_set& e, const event_meta&) {
     custom_emotes = {e.codes.begin(), e.codes.end()};
     emote_tiers = {e.tiers.begin(), e.tiers.end()};
+    merge_emotes();
+  }
+  void merge_emotes() {
+    usable_emotes = custom_emotes;
+    usable_emotes.insert(org_emotes.begin(), org_emotes.end());
   }
   void apply(const ev::org_policy_set& e, const event_meta&) {
     if (e.org != org)
@@ -291,6 +299,8 @@ struct room_state {
     for (auto& u : e.unbanned)
       org_banned.erase(u);
     org_banned.insert(e.banned.begin(), e.banned.end());
+    org_emotes = {e.emotes.begin(), e.emotes.end()};
+    merge_emotes();
   }
   void apply(const ev::subscriber_set& e, const event_meta&) {
     if (e.tier <= 0)
@@ -346,18 +356,20 @@ struct room_state {
     for (auto& [user, until] : timeouts)
       if (until > now)
         touts[user] = until;
-    return dump(json{
-      {"history", msgs},
-      {"moderators", moderators},
-      {"banned", banned},
-      {"timeouts", touts},
-      {"settings", config.to_json(true)},
-      {"announcement", announcement_json()},
-      {"moderation", book.snapshot()},
-      {"emotes", custom_emotes},
-      {"emote_tiers", emote_tiers},
-      {"subscribers", subscribers_json()},
-      {"org", json{{"org", org}, {"moderators", org_moderators}, {"banned", org_banned}}}});
+    return dump(json{{"history", msgs},
+                     {"moderators", moderators},
+                     {"banned", banned},
+                     {"timeouts", touts},
+                     {"settings", config.to_json(true)},
+                     {"announcement", announcement_json()},
+                     {"moderation", book.snapshot()},
+                     {"emotes", custom_emotes},
+                     {"emote_tiers", emote_tiers},
+                     {"subscribers", subscribers_json()},
+                     {"org", json{{"org", org},
+                                  {"moderators", org_moderators},
+                                  {"banned", org_banned},
+                                  {"emotes", org_emotes}}}});
   }
 
   void restore(const std::string& text) {
@@ -377,6 +389,8 @@ struct room_state {
     org = org_j.value("org", "");
     org_moderators = org_j.value("moderators", std::set<std::string>{});
     org_banned = org_j.value("banned", std::set<std::string>{});
+    org_emotes = org_j.value("emotes", std::set<std::string, std::less<>>{});
+    merge_emotes();
     for (auto& [user, s] : j.value("subscribers", json::object()).items())
       if (s.is_array() && s.size() == 2)
         subscribers[user] = sub_info{s[0].get<int>(), s[1].get<std::uint32_t>()};

@@ -295,7 +295,7 @@ std::optional<room_outcome> automod_hold(room_actor* self, const chat_identity& 
     p.texts.pop_front();
   auto verdict = automod::classify({text, st.config.automod_level, r == role::vip,
                                     st.config.links_allowed, repeated, &st.config.allowed_terms,
-                                    &st.custom_emotes});
+                                    &st.usable_emotes});
   if (!verdict)
     return std::nullopt;
   ev::automod_held e{
@@ -341,7 +341,8 @@ room_outcome change_role(room_actor* self, const chat_identity& who, const chat_
 
 caf::message_handler moderation_handlers(room_actor* self) {
   return {
-    // Only actors/orgstreams sends this: the org's whole policy; the room stores the change.
+    // Only actors/orgstreams sends this: the org's whole policy (shared emotes included); the
+    // room stores the change.
     [self](chat_org_atom, const std::string& policy) {
       auto& st = self->state;
       auto j = nlohmann::json::parse(policy, nullptr, false);
@@ -356,6 +357,11 @@ caf::message_handler moderation_handlers(room_actor* self) {
       for (auto& u : j.value("banned", nlohmann::json::array()))
         if (u.is_string() && banned.size() < 10'000)
           banned.insert(u.get<std::string>());
+      std::set<std::string, std::less<>> emotes;
+      for (auto& c : j.value("emotes", nlohmann::json::array()))
+        if (c.is_string() && emotes.size() < 100)
+          emotes.insert(c.get<std::string>());
+      e.emotes = {emotes.begin(), emotes.end()};
       bool same_org = e.org == st.org;
       for (auto& u : banned)
         if (!same_org || !st.org_banned.count(u))
@@ -364,7 +370,8 @@ caf::message_handler moderation_handlers(room_actor* self) {
         for (auto& u : st.org_banned)
           if (!banned.count(u))
             e.unbanned.push_back(u);
-      if (same_org && mods == st.org_moderators && e.banned.empty() && e.unbanned.empty())
+      if (same_org && mods == st.org_moderators && e.banned.empty() && e.unbanned.empty() &&
+          emotes == st.org_emotes)
         return;
       e.moderators = {mods.begin(), mods.end()};
       (void)commit(self, e);  // on a failed write the next push tries again

@@ -128,6 +128,12 @@ std::string emote_url(std::string_view channel, std::string_view id) {
   return "/api/v1/emotes/" + std::string{channel} + "/" + std::string{id};
 }
 
+std::string org_emote_set(std::string_view slug) { return "org-" + std::string{slug}; }
+
+std::string_view org_of_emote_set(std::string_view set) {
+  return set.starts_with("org-") ? set.substr(4) : std::string_view{};
+}
+
 void add_emote_image_kind(runtime::entity_kinds& kinds, storage::event_store& store,
                           const runtime::clock& clock) {
   kinds.factories["emote_image"] =

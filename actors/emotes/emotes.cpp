@@ -171,6 +171,8 @@ json list_json(const emotes_state& st, const std::string& channel) {
 // What viewers and the chat room hear after every change.
 void announce(emotes_actor* self) {
   auto& st = self->state;
+  if (!org_of_emote_set(st.id()).empty())  // an org's set: orgstreams/<slug> tells the rooms
+    return;
   json codes = json::array();
   for (auto& e : st.emotes)  // sub emotes name their tier (chat_room.hpp)
     codes.push_back(e.tier > 0 ? json{{"code", e.code}, {"tier", e.tier}} : json(e.code));

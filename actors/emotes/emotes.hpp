@@ -5,6 +5,8 @@
 // emotes.deleted {"code","by"}, emotes.taken_down {"code","id","reason"} (the id stays barred);
 // emote_image.stored {"format","data": base64}, emote_image.erased {}.
 //
+// An org's set is emotes/org-<slug> (org_emote_set); it tells no room itself.
+//
 // Adding stores the image first (asks emote_image/<channel>.<id>, answered once durable), then
 // appends emotes.added: a listed emote always has its image. Every change tells the channel's
 // chat room the codes (for emote-only mode and AutoMod) and sends viewers the whole list as the
@@ -87,6 +89,13 @@ std::string emote_image_id(std::string_view bytes);
 std::string emote_image_entity(std::string_view channel, std::string_view id);
 /// Where clients fetch an image: "/api/v1/emotes/<channel>/<id>".
 std::string emote_url(std::string_view channel, std::string_view id);
+
+/// An org's shared emote set is emotes/org-<slug> (docs/organisations.md, "Shared emotes"):
+/// the same rules and images as a channel's, under an id no channel name can take (channel
+/// names have no '-'). Its changes reach rooms through orgstreams/<slug>, not announce().
+std::string org_emote_set(std::string_view slug);
+/// The slug of an org set's id, or "" when `set` is a channel's.
+std::string_view org_of_emote_set(std::string_view set);
 
 void add_emote_kinds(runtime::entity_kinds& kinds, storage::event_store& store,
                      const runtime::clock& clock = runtime::system_clock());

@@ -2,6 +2,8 @@
 // domain's; the rules of emotes are the entity's. Images are served with their own content type
 // and cached by browsers for a year: a changed image has another id, so another URL.
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
@@ -9,6 +11,7 @@
 #include "actors/emotes/emotes_read_model.hpp"
 #include "actors/emotes/image_probe.hpp"
 #include "actors/emotes/internal.hpp"
+#include "actors/orgs/orgs.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -19,17 +22,66 @@ using emotes_ref = entity_ref<emotes_protocol>;
 
 caf::error unknown_channel() { return make_error(errc::not_found, "channel not found"); }
 
+// At most this many orgs' sets are listed beside a channel's own (a channel may be in several).
+constexpr std::size_t org_sets_listed = 10;
+
+// The shared sets of the orgs `channel` belongs to (the orgs read model), added to `out` as
+// "org_emotes" (each emote naming its "org"), then the answer.
+void add_org_emotes(const node_env& env, const std::string& channel, json out, route_reply reply) {
+  out["org_emotes"] = json::array();
+  auto answer = std::make_shared<json>(std::move(out));
+  env.query(std::string{orgs_of_channel_query}, json{{"channel", channel}},
+            [env, answer, reply](caf::expected<std::vector<json>> rows) {
+              // Without the read model the channel's own list still answers: chat works without
+              // them.
+              if (!rows || rows->empty())
+                return reply(route_response::json(200, *answer));
+              if (rows->size() > org_sets_listed)
+                rows->resize(org_sets_listed);
+              auto left = std::make_shared<std::size_t>(rows->size());
+              auto mutex = std::make_shared<std::mutex>();
+              for (auto& row : *rows) {
+                auto org = row.value("org", "");
+                emotes_ref{env.registry, org_emote_set(org)}
+                  .ask(emote_list_atom::value)
+                  .then(*env.sys, [answer, reply, left, mutex,
+                                   org](caf::expected<std::string> list) {
+                    std::lock_guard lock{*mutex};
+                    auto j = list ? json::parse(*list, nullptr, false) : json();
+                    if (j.is_object())
+                      for (auto e : j.value("emotes", json::array())) {
+                        e["org"] = org;
+                        (*answer)["org_emotes"].push_back(std::move(e));
+                      }
+                    if (--*left > 0)
+                      return;
+                    auto& all = (*answer)["org_emotes"];
+                    std::stable_sort(all.begin(), all.end(), [](const json& a, const json& b) {
+                      return a["org"] < b["org"];
+                    });
+                    reply(route_response::json(200, *answer));
+                  });
+              }
+            });
+}
+
 void list_emotes(const node_env& env, route_request&& req, route_reply reply) {
   const auto& channel = req.param("channel");
   if (!valid_channel_name(channel))
     return reply(unknown_channel());
   emotes_ref{env.registry, channel}
     .ask(emote_list_atom::value)
-    .then(*env.sys, pass_json_text(reply));
+    .then(*env.sys, [env, channel, reply](caf::expected<std::string> text) {
+      if (!text)
+        return reply(text.error());
+      add_org_emotes(env, channel, json::parse(*text), reply);
+    });
 }
 
 void add_emote(const node_env& env, route_request&& req, route_reply reply) {
   const auto& channel = req.param("channel");
+  if (!valid_channel_name(channel))  // an org's set (emotes/org-<slug>) is orgstreams' to change
+    return reply(unknown_channel());
   // The body's own size limit comes before anything is parsed (the node's is 1 MiB).
   if (req.body.size() > emote_limits::gif_max_bytes)
     return reply(make_error(errc::payload_too_large, "an emote image is at most 512 KiB"));
@@ -39,6 +91,8 @@ void add_emote(const node_env& env, route_request&& req, route_reply reply) {
 }
 
 void delete_emote(const node_env& env, route_request&& req, route_reply reply) {
+  if (!valid_channel_name(req.param("channel")))
+    return reply(unknown_channel());
   emotes_ref{env.registry, req.param("channel")}
     .ask(emote_delete_atom::value, req.param("code"), req.who.display())
     .then(*env.sys, pass_written_json_text(env, reply));
@@ -46,6 +100,8 @@ void delete_emote(const node_env& env, route_request&& req, route_reply reply) {
 
 // Sub emotes: {"tier": 0-3}; 0 lets everyone use it.
 void set_emote_tier(const node_env& env, route_request&& req, route_reply reply) {
+  if (!valid_channel_name(req.param("channel")))
+    return reply(unknown_channel());
   auto body = req.json_object();
   if (!body)
     return reply(body.error());
@@ -85,7 +141,9 @@ void emote_image(const node_env& env, route_request&& req, route_reply reply) {
   bool hex_id = id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
                   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                 });
-  if (!valid_channel_name(channel) || !hex_id)
+  // A channel's image, or an org set's (emotes/org-<slug>).
+  bool set = valid_channel_name(channel) || valid_org_slug(org_of_emote_set(channel));
+  if (!set || !hex_id)
     return reply(make_error(errc::not_found, "no such emote image"));
   entity_ref<emote_image_protocol>{env.registry, emote_image_entity(channel, id)}
     .ask(emote_image_atom::value)
@@ -123,7 +181,10 @@ void recent_emotes_route(const node_env& env, route_request&& req, route_reply r
 
 void add_emote_routes(route_table& routes, const node_env& env) {
   routes.add(http_method::get, "channels/{channel}/emotes", access::anyone,
-             with_env(env, list_emotes), "a channel's custom emotes and their limits", {"emotes"});
+             with_env(env, list_emotes),
+             "a channel's custom emotes and their limits, and the shared emotes of its orgs "
+             "(org_emotes)",
+             {"emotes", "org"});
   routes.add(http_method::post, "channels/{channel}/emotes/{code}", access::owner,
              with_env(env, add_emote), "upload a custom emote (the PNG or GIF bytes as the body)");
   routes.add(http_method::put, "channels/{channel}/emotes/{code}", access::owner,

@@ -7,6 +7,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
+#include "actors/emotes/emotes.hpp"
 #include "actors/identity/user.hpp"
 #include "actors/orgs/orgs.hpp"
 #include "actors/orgstreams/orgstreams_events.hpp"
@@ -23,9 +24,9 @@ namespace ev = orgstreams_ev;
 struct orgstreams_state {
   static constexpr std::string_view kind = "orgstreams";
   static inline const char* name = "orgstreams";
-  using events =
-    event_list<ev::moderator_added, ev::moderator_removed, ev::banned, ev::unbanned, ev::rule_set,
-               ev::key_issued, ev::key_revoked, ev::scheduled, ev::unscheduled, ev::went_live>;
+  using events = event_list<ev::moderator_added, ev::moderator_removed, ev::banned, ev::unbanned,
+                            ev::rule_set, ev::key_issued, ev::key_revoked, ev::scheduled,
+                            ev::unscheduled, ev::went_live, ev::emotes_set>;
 
   policy_book book;
   // Channels whose rooms were told the policy since activation: a channel detached later is
@@ -61,6 +62,10 @@ struct orgstreams_state {
   void apply(const ev::went_live& e, const event_meta& meta) {
     book.went_live(e.body.at("channel"),
                    member_live{e.body.at("member"), e.body.at("session"), meta.timestamp_ms});
+  }
+
+  void apply(const ev::emotes_set& e, const event_meta&) {
+    book.set_emotes(e.body.at("codes").get<std::set<std::string>>());
   }
 
   std::string snapshot() const { return book.snapshot().dump(); }
@@ -228,6 +233,81 @@ caf::expected<json> run_command(orgstreams_actor* self, const org_facts& org, co
   return out;
 }
 
+// The site admin ("") or an org member whose role may manage the org's streams.
+bool may_manage(const org_facts& org, const std::string& caller) {
+  auto it = org.roles.find(caller);
+  return caller.empty() ||
+         (it != org.roles.end() && org_role_allows(it->second, org_action::multistream));
+}
+
+caf::error not_manager() {
+  return make_error(errc::forbidden, "only the org's owner and admins manage its streams");
+}
+
+using emote_set_ref = entity_ref<emotes_protocol>;
+
+// After a change of the org's emote set: its codes are read back from the set (so a code this
+// entity failed to record once is recorded at the next change), stored, and pushed to the rooms.
+void emotes_changed(orgstreams_actor* self, org_facts org,
+                    caf::typed_response_promise<std::string> rp, std::string answer) {
+  emote_set_ref{self->state.registry(), org_emote_set(self->state.id())}
+    .ask(emote_list_atom::value)
+    .then(self, [self, org = std::move(org), rp,
+                 answer = std::move(answer)](caf::expected<std::string> list) mutable {
+      auto& st = self->state;
+      auto j = list ? json::parse(*list, nullptr, false) : json();
+      if (j.is_object()) {
+        std::set<std::string> codes;
+        for (auto& e : j.value("emotes", json::array()))
+          codes.insert(e.value("code", ""));
+        if (codes != st.book.emotes())
+          if (auto err = st.emit(ev::emotes_set{json{{"codes", codes}}}))
+            return void(rp.deliver(std::move(err)));
+      }
+      sync(self, org);
+      rp.deliver(std::move(answer));
+    });
+}
+
+// (orgs_emote_atom, …): the org's shared emotes. The emotes domain checks the code and image
+// (emotes/org-<slug>, the same rules as a channel's); the org decides who may change them.
+caf::result<std::string> org_emotes(orgstreams_actor* self, std::string caller, std::string op,
+                                    std::string code, std::string image) {
+  if (op != "list" && op != "add" && op != "delete")
+    return bad("unknown emote op '" + op + "'");
+  auto rp = self->make_response_promise<std::string>();
+  with_org(self, [self, rp, caller = std::move(caller), op = std::move(op), code = std::move(code),
+                  image = std::move(image)](caf::expected<org_facts> org) mutable {
+    auto& st = self->state;
+    st.touch();
+    if (!org)
+      return void(rp.deliver(org.error()));
+    emote_set_ref set{st.registry(), org_emote_set(st.id())};
+    if (op == "list")
+      return set.ask(emote_list_atom::value)
+        .then(self, [slug = st.id(), rp](caf::expected<std::string> list) mutable {
+          if (!list)
+            return void(rp.deliver(list.error()));
+          auto j = json::parse(*list);
+          j["org"] = slug;
+          rp.deliver(j.dump());
+        });
+    if (!may_manage(*org, caller))
+      return void(rp.deliver(not_manager()));
+    auto after = [self, rp, org = *org](caf::expected<std::string> answer) mutable {
+      if (!answer)
+        return void(rp.deliver(answer.error()));
+      emotes_changed(self, std::move(org), rp, std::move(*answer));
+    };
+    auto by = caller.empty() ? std::string{"admin"} : caller;
+    if (op == "add")
+      set.ask(emote_add_atom::value, code, std::move(image), by).then(self, std::move(after));
+    else
+      set.ask(emote_delete_atom::value, code, by).then(self, std::move(after));
+  });
+  return rp;
+}
+
 caf::behavior orgstreams_behavior(orgstreams_actor* self, caf::actor registry,
                                   storage::event_store* store, std::string slug,
                                   const runtime::clock* clock) {
@@ -243,12 +323,8 @@ caf::behavior orgstreams_behavior(orgstreams_actor* self, caf::actor registry,
       self->state.touch();
       if (!org)
         return void(rp.deliver(org.error()));
-      auto it = org->roles.find(caller);
-      bool may = caller.empty() ||  // the site admin
-                 (it != org->roles.end() && org_role_allows(it->second, org_action::multistream));
-      if (!may)
-        return void(rp.deliver(make_error(errc::forbidden,
-                                          "only the org's owner and admins manage its streams")));
+      if (!may_manage(*org, caller))
+        return void(rp.deliver(not_manager()));
       auto out = run_command(self, *org, caller.empty() ? "admin" : caller, cmd);
       sync(self, *org);
       if (!out)
@@ -267,6 +343,10 @@ caf::behavior orgstreams_behavior(orgstreams_actor* self, caf::actor registry,
       if (cmd.is_discarded() || !cmd.is_object())
         return make_error(errc::invalid_json, "a command must be a JSON object");
       return managed(caller, std::move(cmd));
+    },
+    [self](orgs_emote_atom, std::string& caller, std::string& op, std::string& code,
+           std::string& image) -> caf::result<std::string> {
+      return org_emotes(self, std::move(caller), std::move(op), std::move(code), std::move(image));
     },
     [managed](orgs_sync_atom) -> caf::result<std::string> {
       return managed("", json{{"op", "sync"}});

@@ -8,7 +8,8 @@
 // {"channel","members":[user],"by"}, .key_issued {"channel","member","digest"} (SHA-256 of the
 // key; the key itself is shown once and never stored), .key_revoked {"channel","member"},
 // .scheduled {"id","channel","title","starts_at_ms","duration_min","streamer"},
-// .unscheduled {"id"}, .went_live {"channel","member","session"}.
+// .unscheduled {"id"}, .went_live {"channel","member","session"}, .emotes_set {"codes":[code]}
+// (the org's shared emote codes after a change of emotes/org-<slug>, which holds the images).
 #pragma once
 
 #include <cstddef>
@@ -36,6 +37,11 @@ using orgs_ics_atom = caf::atom_constant<caf::atom("orgsics")>;
 /// (orgs_live_atom) -> JSON {channel: {"member","session","since_ms"}}: the last member-key
 /// go-live per channel (whether that session is still live is the channel's to say).
 using orgs_live_atom = caf::atom_constant<caf::atom("orgslive")>;
+/// (orgs_emote_atom, caller, op, code, image) -> the org's shared emotes (actors/emotes set
+/// emotes/org-<slug>): op "list" (anyone; {"org","emotes":[emote…],"limits"}), "add" (the
+/// image's bytes; -> the emote) or "delete" (-> {"deleted": code}) for owners and admins. A
+/// change is pushed to every org channel's room with the policy ("emotes": [code]).
+using orgs_emote_atom = caf::atom_constant<caf::atom("orgsemote")>;
 /// (orgs_sync_atom) -> JSON {"channels":[name]}: pushes the policy to every org channel's room.
 using orgs_sync_atom = caf::atom_constant<caf::atom("orgssync")>;
 
@@ -65,6 +71,8 @@ struct orgstreams_protocol {
   static std::string reply_to(orgs_ics_atom);
   static std::string reply_to(orgs_sync_atom);
   static std::string reply_to(orgs_live_atom);
+  static std::string reply_to(orgs_emote_atom, std::string caller, std::string op, std::string code,
+                              std::string image);
 };
 
 void add_orgstreams_kind(runtime::entity_kinds& kinds, storage::event_store& store,

@@ -32,6 +32,7 @@ AETHEX_ORGS_EVENT(key_revoked, "orgstreams.key_revoked")
 AETHEX_ORGS_EVENT(scheduled, "orgstreams.scheduled")
 AETHEX_ORGS_EVENT(unscheduled, "orgstreams.unscheduled")
 AETHEX_ORGS_EVENT(went_live, "orgstreams.went_live")
+AETHEX_ORGS_EVENT(emotes_set, "orgstreams.emotes_set")
 
 #undef AETHEX_ORGS_EVENT
 

@@ -174,7 +174,7 @@ json policy_book::room_policy() const {
   auto banned = json::array();
   for (auto& [u, _] : bans_)
     banned.push_back(u);
-  return json{{"moderators", std::move(mods)}, {"banned", std::move(banned)}};
+  return json{{"moderators", std::move(mods)}, {"banned", std::move(banned)}, {"emotes", emotes_}};
 }
 
 json policy_book::to_json(std::string_view slug) const {
@@ -205,11 +205,8 @@ json policy_book::to_json(std::string_view slug) const {
                          {"starts_at_ms", e->starts_at_ms},
                          {"duration_min", e->duration_min},
                          {"streamer", e->streamer.empty() ? json(nullptr) : json(e->streamer)}});
-  return json{{"org", slug},
-              {"moderators", std::move(mods)},
-              {"bans", std::move(bans)},
-              {"rules", rules},
-              {"schedule", std::move(sched)}};
+  return json{{"org", slug},    {"moderators", std::move(mods)}, {"bans", std::move(bans)},
+              {"rules", rules}, {"schedule", std::move(sched)},  {"emotes", emotes_}};
 }
 
 std::string policy_book::ics(std::string_view slug, std::int64_t now_ms) const {
@@ -244,8 +241,8 @@ json policy_book::snapshot() const {
   json live = json::object();
   for (auto& [c, l] : live_)
     live[c] = json{{"member", l.member}, {"session", l.session}, {"since", l.since_ms}};
-  return json{{"moderators", moderators_}, {"bans", bans}, {"rules", rules_}, {"keys", keys},
-              {"schedule", sched},         {"live", live}};
+  return json{{"moderators", moderators_}, {"bans", bans}, {"rules", rules_},  {"keys", keys},
+              {"schedule", sched},         {"live", live}, {"emotes", emotes_}};
 }
 
 void policy_book::restore(const json& j) {
@@ -262,6 +259,7 @@ void policy_book::restore(const json& j) {
                                            e.at("created")};
   for (auto& [c, l] : j.at("live").items())
     live_[c] = member_live{l.at("member"), l.at("session"), l.at("since")};
+  emotes_ = j.value("emotes", std::set<std::string>{});  // snapshots before shared emotes lack it
 }
 
 }  // namespace aethex::actors

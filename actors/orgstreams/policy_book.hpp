@@ -70,6 +70,8 @@ class policy_book {
   void schedule(schedule_entry e);
   void unschedule(const std::string& id);
   void went_live(const std::string& channel, member_live live);
+  /// The codes of the org's shared emotes (emotes/org-<slug> holds them; at most 50 there).
+  void set_emotes(std::set<std::string> codes) { emotes_ = std::move(codes); }
 
   // ---- reads ----
   bool is_moderator(const std::string& user) const { return moderators_.count(user) > 0; }
@@ -85,8 +87,9 @@ class policy_book {
   const std::map<std::string, schedule_entry>& schedule_entries() const { return schedule_; }
   std::size_t upcoming(std::int64_t now) const;
   const std::map<std::string, member_live>& live() const { return live_; }
+  const std::set<std::string>& emotes() const { return emotes_; }
 
-  /// What chat rooms keep: {"moderators":[user],"banned":[user]}.
+  /// What chat rooms keep: {"moderators":[user],"banned":[user],"emotes":[code]}.
   nlohmann::json room_policy() const;
   /// The manager's view (no key material).
   nlohmann::json to_json(std::string_view slug) const;
@@ -104,6 +107,7 @@ class policy_book {
   std::map<std::pair<std::string, std::string>, std::string> keys_;  // (channel, member) -> digest
   std::map<std::string, schedule_entry> schedule_;
   std::map<std::string, member_live> live_;  // channel -> who went live by member key
+  std::set<std::string> emotes_;             // the org's shared emote codes
 };
 
 /// A member key for `channel` of org `slug` (random secret).

@@ -1,10 +1,12 @@
 // Multi-streamer management over REST (docs/organisations.md, "Multi-streamer management"). The
 // routes know who calls; orgstreams/<slug> asks org/<slug> whether that caller may, and decides
 // every rule itself.
+#include <functional>
 #include <utility>
 
 #include "actors/channel/channel.hpp"
 #include "actors/core/entity_ref.hpp"
+#include "actors/emotes/emotes.hpp"
 #include "actors/identity/user.hpp"
 #include "actors/orgs/orgs.hpp"
 #include "actors/orgstreams/internal.hpp"
@@ -128,6 +130,31 @@ void live_streamers(const node_env& env, route_request&& req, route_reply reply)
     });
 }
 
+// The org's shared emotes (orgs_emote_atom): list for anyone, add and delete for managers.
+route_handler org_emote(const node_env& env, const char* op) {
+  return [env, op = std::string{op}](route_request&& req, route_reply reply) {
+    const auto* org = org_param(req, reply);
+    if (!org)
+      return;
+    std::string image;
+    if (op == "add") {
+      // The body's own limit before anything is read (the emotes domain's largest, a GIF's).
+      if (req.body.size() > emote_limits::gif_max_bytes)
+        return reply(make_error(errc::payload_too_large, "an emote image is at most 512 KiB"));
+      image = std::move(req.body);
+    }
+    auto code = op == "list" ? std::string{} : req.param("code");
+    std::function<void(caf::expected<std::string>)> done;
+    if (op == "list")
+      done = pass_json_text(std::move(reply));
+    else
+      done = pass_written_json_text(env, std::move(reply), op == "add" ? 201 : 200);
+    orgstreams_ref{env.registry, *org}
+      .ask(orgs_emote_atom::value, caller_of(req), op, std::move(code), std::move(image))
+      .then(*env.sys, std::move(done));
+  };
+}
+
 }  // namespace
 
 void add_orgstreams_routes(route_table& routes, const node_env& env) {
@@ -208,6 +235,17 @@ void add_orgstreams_routes(route_table& routes, const node_env& env) {
                   return json{{"op", "unschedule"}, {"id", r.param("id")}};
                 }),
          "remove a schedule entry")
+    .scope = "channel:manage";
+  routes.add(get, "orgs/{org}/emotes", access::anyone, org_emote(env, "list"),
+             "the org's shared emotes, usable in the chat of every org channel, and their limits");
+  routes
+    .add(post, "orgs/{org}/emotes/{code}", access::signed_in, org_emote(env, "add"),
+         "upload a shared emote (the PNG or GIF bytes as the body; owner/admin; a channel's "
+         "emote rules)")
+    .scope = "channel:manage";
+  routes
+    .add(del, "orgs/{org}/emotes/{code}", access::signed_in, org_emote(env, "delete"),
+         "delete a shared emote (owner/admin)")
     .scope = "channel:manage";
   routes.add(get, "orgs/{org}/schedule.ics", access::anyone, with_env(env, schedule_ics),
              "the org's upcoming streams as iCalendar (RFC 5545, stable UIDs)");

@@ -148,9 +148,18 @@ TEST_CASE("orgstreams: a snapshot restores the same policy") {
   e.id = "e1";
   book.schedule(e);
   book.went_live("acme_one", member_live{"mia", "s1", t0});
+  book.set_emotes({"acmeHype", "acmeWave"});
   policy_book copy;
   copy.restore(json::parse(book.snapshot().dump()));
   CHECK(copy.snapshot() == book.snapshot());
   CHECK(copy.to_json("acme") == book.to_json("acme"));
   CHECK(copy.ics("acme", t0) == book.ics("acme", t0));
+  // The rooms get the shared emote codes with the moderators and bans.
+  CHECK(copy.room_policy()["emotes"] == json::array({"acmeHype", "acmeWave"}));
+  // A snapshot from before shared emotes restores with none.
+  auto old = book.snapshot();
+  old.erase("emotes");
+  copy.restore(old);
+  CHECK(copy.emotes().empty());
+  CHECK(copy.room_policy()["moderators"] == json::array({"mod1"}));
 }

@@ -8,7 +8,7 @@ import { formatDuration } from '../format';
 import { fetchVodChat, type Vod } from '../vodApi';
 import { useAlive } from '../components/useAlive';
 import { Badges, Segments } from './MessageParts';
-import { fetchEmotes, type CustomEmote } from './customEmotes';
+import { fetchEmotes, withOrgEmotes, type CustomEmote } from './customEmotes';
 import { dueCount, initialReplay, plan, receive, release, visibleMessages, type Replay, type ReplayMessage } from './replay';
 import './chat.css';
 
@@ -29,7 +29,7 @@ export function ReplayPanel({ vod, video, startS, token }: { vod: Vod; video: Re
     if (!vod.channel) return;
     const ctl = new AbortController();
     fetchEmotes(vod.channel, ctl.signal)
-      .then((l) => setEmotes(l.emotes))
+      .then((l) => setEmotes(withOrgEmotes(l.emotes, l.org_emotes ?? [])))
       .catch(() => undefined);
     return () => ctl.abort();
   }, [vod.channel]);

@@ -9,6 +9,7 @@ import {
   parseAdminEmotes,
   parseEmote,
   parseEmoteList,
+  withOrgEmotes,
   sniffFormat,
   uploadEmote,
   type CustomEmote,
@@ -99,6 +100,13 @@ describe('emote lists', () => {
   it('defaults what an emote lacks and refuses a list without emotes', () => {
     expect(parseEmote({ code: 'abc', url: '/api/v1/emotes/c/1' })).toMatchObject({ code: 'abc', format: 'png', frames: 1, bytes: 0, added_by: '' });
     expect(parseEmoteList({ emotes: [] }).limits).toEqual(DEFAULT_LIMITS);
+    // A channel's list carries its orgs' shared emotes; the channel's own code wins.
+    const withOrg = parseEmoteList({ emotes: [], org_emotes: [{ code: 'acmeHype', url: '/api/v1/emotes/org-acme/0123456789abcdef', org: 'acme' }] });
+    expect(withOrg.org_emotes?.[0]?.code).toBe('acmeHype');
+    expect(parseEmoteList({ emotes: [] }).org_emotes).toBeUndefined();
+    const own = parseEmoteList({ emotes: [{ code: 'acmeHype', url: '/a' }] }).emotes;
+    expect(withOrgEmotes(own, withOrg.org_emotes ?? []).map((e) => e.url)).toEqual(['/a']);
+    expect(withOrgEmotes([], withOrg.org_emotes ?? []).length).toBe(1);
     expect(() => parseEmoteList({})).toThrow(ApiError);
     expect(() => parseEmoteList(null)).toThrow(ApiError);
   });

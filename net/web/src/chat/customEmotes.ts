@@ -39,6 +39,8 @@ export interface EmoteLimits {
 export interface EmoteList {
   emotes: CustomEmote[];
   limits: EmoteLimits;
+  /** A channel's list only: the shared emotes of the orgs it belongs to (docs/organisations.md). */
+  org_emotes?: CustomEmote[];
 }
 
 /** The documented limits, for a list answer that lacks them. */
@@ -109,7 +111,9 @@ export function parseLimits(v: unknown): EmoteLimits {
 export function parseEmoteList(v: unknown): EmoteList {
   const o = obj(v);
   if (!o || !Array.isArray(o.emotes)) throw new ApiError(0, 'bad_response', 'emotes list missing');
-  return { emotes: parseEmotes(o.emotes), limits: parseLimits(o.limits) };
+  const list: EmoteList = { emotes: parseEmotes(o.emotes), limits: parseLimits(o.limits) };
+  if (Array.isArray(o.org_emotes)) list.org_emotes = parseEmotes(o.org_emotes);
+  return list;
 }
 
 /** `GET /api/v1/admin/emotes`: every channel's newest uploads. */
@@ -245,4 +249,11 @@ export async function takedownEmote(token: string, channel: string, code: string
 
 export async function fetchAdminEmotes(token: string, limit = 50): Promise<AdminEmote[]> {
   return parseAdminEmotes(await request('GET', `/api/v1/admin/emotes?limit=${limit}`, { token }));
+}
+
+/** What a channel's chat renders: its own emotes, then its orgs' whose codes it does not use. */
+export function withOrgEmotes(own: readonly CustomEmote[], org: readonly CustomEmote[]): readonly CustomEmote[] {
+  if (org.length === 0) return own;
+  const taken = new Set(own.map((e) => e.code));
+  return [...own, ...org.filter((e) => !taken.has(e.code))];
 }

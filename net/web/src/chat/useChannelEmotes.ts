@@ -1,14 +1,16 @@
 // A channel's custom emotes while its chat is open: read over REST when the chat opens (and
 // again after a reconnect, since changes meanwhile were missed), then replaced by every `emotes`
-// frame of the room, which carries the whole list.
-import { useEffect, useRef, useState } from 'preact/hooks';
+// frame of the room, which carries the whole list. The channel's orgs' shared emotes come with
+// the REST list (`org_emotes`) and are shown after the channel's own.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useRoomFrames } from '../engagement/useLiveEngagement';
-import { emotesFromFrame, fetchEmotes, type CustomEmote } from './customEmotes';
+import { emotesFromFrame, fetchEmotes, withOrgEmotes, type CustomEmote } from './customEmotes';
 
 const NONE: readonly CustomEmote[] = [];
 
 export function useChannelEmotes(channel: string): readonly CustomEmote[] {
   const [emotes, setEmotes] = useState<readonly CustomEmote[]>(NONE);
+  const [orgEmotes, setOrgEmotes] = useState<readonly CustomEmote[]>(NONE);
   const [epoch, setEpoch] = useState(0);
   /** Frames seen: a read that started before the latest frame answers with an older list. */
   const frames = useRef(0);
@@ -22,7 +24,9 @@ export function useChannelEmotes(channel: string): readonly CustomEmote[] {
     reading.current = true;
     fetchEmotes(channel, ctl.signal)
       .then((list) => {
-        if (!ctl.signal.aborted && frames.current === seen) setEmotes(list.emotes);
+        if (ctl.signal.aborted) return;
+        setOrgEmotes(list.org_emotes ?? NONE);
+        if (frames.current === seen) setEmotes(list.emotes);
       })
       // Without the list, `:code:` stays text: chat still works.
       .catch(() => undefined)
@@ -33,7 +37,10 @@ export function useChannelEmotes(channel: string): readonly CustomEmote[] {
   }, [channel, epoch]);
 
   // Another channel's list must not show for a moment under this one's messages.
-  useEffect(() => setEmotes(NONE), [channel]);
+  useEffect(() => {
+    setEmotes(NONE);
+    setOrgEmotes(NONE);
+  }, [channel]);
 
   useRoomFrames(
     channel,
@@ -49,5 +56,5 @@ export function useChannelEmotes(channel: string): readonly CustomEmote[] {
     },
   );
 
-  return emotes;
+  return useMemo(() => withOrgEmotes(emotes, orgEmotes), [emotes, orgEmotes]);
 }

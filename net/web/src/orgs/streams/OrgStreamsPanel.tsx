@@ -1,10 +1,12 @@
 // The "Streams" area of an org's manage page: shared moderators, the shared ban list, who may go
 // live on which org channel (member keys shown once), the schedule with its iCal link, and org
-// analytics with a CSV download. Only owners and admins get answers; others see the refusal.
+// analytics with a CSV download, and the shared emotes (OrgEmotes). Only owners and admins get
+// answers; others see the refusal.
 import { useEffect, useState } from 'preact/hooks';
 import { hasAccount, useSession } from '../../auth';
 import { csvFilename, downloadCsv } from '../../csvDownload';
 import * as api from './api';
+import { OrgEmotes } from './OrgEmotes';
 
 const DAY = 24 * 3600 * 1000;
 const figures = ['views', 'unique_viewers', 'watch_time_s', 'peak_viewers', 'chat_messages', 'new_followers'];
@@ -139,6 +141,8 @@ export function OrgStreamsPanel({ slug, channels = [] }: { slug: string; channel
           >
             Schedule
           </button>
+
+          <OrgEmotes slug={slug} token={token} />
         </>
       )}
 

@@ -1,7 +1,9 @@
 // REST calls of the org's multi-streamer management (docs/organisations.md, "Multi-streamer
 // management"): shared moderators and bans, go-live rules with member keys, the schedule, org
-// analytics.
+// analytics, the org's shared emotes.
 import { request } from '../../accountApi';
+import { ApiError } from '../../api';
+import { parseEmote, parseEmoteList, type CustomEmote, type EmoteList } from '../../chat/customEmotes';
 
 const S = (slug: string) => `/api/v1/orgs/${encodeURIComponent(slug)}`;
 type Obj = Record<string, unknown>;
@@ -33,6 +35,8 @@ export interface StreamsPolicy {
   bans: OrgBan[];
   rules: OrgRule[];
   schedule: ScheduleEntry[];
+  /** The shared emotes' codes (their images: fetchOrgEmotes). */
+  emotes: string[];
   /** Member keys issued by this answer, shown once. */
   keys: { member: string; key: string }[];
 }
@@ -57,6 +61,7 @@ export function parsePolicy(v: unknown): StreamsPolicy {
         streamer: typeof x.streamer === 'string' ? x.streamer : null,
       };
     }),
+    emotes: list(o.emotes).map(str).filter(Boolean),
     keys: list(o.keys).map((k) => ({ member: str(obj(k).member), key: str(obj(k).key) })),
   };
 }
@@ -103,3 +108,32 @@ export const icsUrl = (slug: string) => `${S(slug)}/schedule.ics`;
 export function memberList(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean))];
 }
+
+// ---- Shared emotes: the rules and answers of a channel's emotes (docs/emotes.md) ----
+
+export const fetchOrgEmotes = async (slug: string): Promise<EmoteList> => parseEmoteList(await request('GET', `${S(slug)}/emotes`));
+
+/** Uploads the image's raw bytes (the body is the file itself, as for a channel's emote). */
+export async function uploadOrgEmote(token: string, slug: string, code: string, image: Blob, fetchImpl: typeof fetch = fetch): Promise<CustomEmote> {
+  const res = await fetchImpl(`${S(slug)}/emotes/${encodeURIComponent(code)}`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, 'Content-Type': image.type || 'application/octet-stream' },
+    body: image,
+    cache: 'no-store',
+  });
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const err = obj(obj(body).error);
+    throw new ApiError(res.status, str(err.code) || `http_${res.status}`, str(err.message) || (res.status === 413 ? 'The image is too large.' : `HTTP ${res.status}`));
+  }
+  const e = parseEmote(body);
+  if (!e) throw new ApiError(0, 'bad_response', 'emote missing in the answer');
+  return e;
+}
+
+export const deleteOrgEmote = (token: string, slug: string, code: string) => request('DELETE', `${S(slug)}/emotes/${encodeURIComponent(code)}`, { token });
