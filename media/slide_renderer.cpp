@@ -6,10 +6,12 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
 #include <caf/all.hpp>
+#include <nlohmann/json.hpp>
 #include <png.h>
 #include <poppler-document.h>
 #include <poppler-global.h>
@@ -19,6 +21,7 @@
 
 #include "actors/core/entity_ref.hpp"
 #include "actors/webinars/webinars.hpp"
+#include "runtime/atoms.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/replace_file.hpp"
 
@@ -185,6 +188,26 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path) {
   return std::string{std::istreambuf_iterator<char>{in}, {}};
 }
 
+// Page `page` of an upload as rendered here: for this node's routes and for another member's.
+caf::result<std::string> page_png(const std::filesystem::path& data_dir, const std::string& webinar,
+                                  std::uint32_t upload, std::uint32_t page) {
+  if (!actors::valid_webinar_id(webinar))
+    return make_error(aethex::errc::not_found, "webinar not found");
+  auto png = read_small_file(upload_dir(data_dir, webinar, upload) /
+                             (std::to_string(page) + ".png"));
+  if (!png)
+    return make_error(aethex::errc::not_found, "slide not rendered");
+  return *png;
+}
+
+// A whole number >= 0 of a request from another member, or nullopt.
+std::optional<std::uint32_t> count_of(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned() || it->get<std::uint64_t>() > UINT32_MAX)
+    return std::nullopt;
+  return it->get<std::uint32_t>();
+}
+
 }  // namespace
 
 std::string render_pdf_page_png(const std::string& pdf, int page_index, int width_px) {
@@ -227,14 +250,22 @@ caf::actor spawn_slide_renderer(caf::actor_system& sys, caf::actor registry,
           return static_cast<std::uint32_t>(pages);
         },
         [data_dir](actors::slide_image_atom, const std::string& webinar, std::uint32_t upload,
-                   std::uint32_t page) -> caf::result<std::string> {
-          if (!actors::valid_webinar_id(webinar))
-            return make_error(aethex::errc::not_found, "webinar not found");
-          auto png = read_small_file(upload_dir(data_dir, webinar, upload) /
-                                     (std::to_string(page) + ".png"));
-          if (!png)
-            return make_error(aethex::errc::not_found, "slide not rendered");
-          return *png;
+                   std::uint32_t page) { return page_png(data_dir, webinar, upload, page); },
+        // Another member serving a page rendered here asks through this node's services (a
+        // request on the renderer's topic, slide_image_request): {"image": {"webinar",
+        // "upload", "page"}} -> the PNG bytes.
+        [data_dir](publish_atom, const std::string&,
+                   const std::string& payload) -> caf::result<std::string> {
+          auto j = nlohmann::json::parse(payload, nullptr, false);
+          auto image = j.is_object() ? j.find("image") : j.end();
+          if (!j.is_object() || image == j.end() || !image->is_object() ||
+              !(*image)["webinar"].is_string())
+            return make_error(aethex::errc::invalid_argument, "not a slide page request");
+          auto upload = count_of(*image, "upload");
+          auto page = count_of(*image, "page");
+          if (!upload || !page)
+            return make_error(aethex::errc::invalid_argument, "not a slide page request");
+          return page_png(data_dir, (*image)["webinar"].get<std::string>(), *upload, *page);
         },
       };
     });

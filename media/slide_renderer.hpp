@@ -15,7 +15,9 @@
 namespace aethex::media {
 
 /// Messages (actors/webinars/webinars.hpp): (slide_render_atom, webinar, upload, PDF bytes) ->
-/// page count; (slide_image_atom, webinar, upload, page) -> PNG bytes. At most `max_pending`
+/// page count; (slide_image_atom, webinar, upload, page) -> PNG bytes; and, from another member
+/// through this node's services, (publish_atom, topic, {"image": {"webinar","upload","page"}})
+/// -> PNG bytes (so every member serves every page). At most `max_pending`
 /// documents wait for the worker; more are refused as unavailable ("busy").
 caf::actor spawn_slide_renderer(caf::actor_system& sys, caf::actor registry,
                                 std::filesystem::path data_dir, std::string node_id,

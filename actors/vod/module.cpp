@@ -1,8 +1,10 @@
-// The VOD domain: vod/<id> (a recorded live session), vodwatch/<user> (where a user stopped),
+// The VOD domain: vod/<id> (a recorded live session), vodhold/<channel> (windows in which its
+// recordings are born private), vodwatch/<user> (where a user stopped),
 // the vods and vod_chat read models, the node's keeper of VOD files (deletes, retention), the
 // routes and the console adapters. The media recorder (media/) reports recordings to vod/<id>.
 #include "actors/vod/internal.hpp"
 #include "actors/vod/vod.hpp"
+#include "actors/vod/vod_hold.hpp"
 #include "actors/vod/vod_keeper.hpp"
 #include "actors/vod/vod_read_model.hpp"
 #include "actors/vod/vod_watch.hpp"
@@ -24,6 +26,7 @@ class vod_domain final : public domain_module {
 
   void add_kinds(runtime::entity_kinds& kinds, const node_env& env) const override {
     add_vod_kind(kinds, *env.store, *env.clock);
+    add_vod_hold_kind(kinds, *env.store, *env.clock);
     add_vodwatch_kind(kinds, *env.store, *env.clock);
   }
 

@@ -6,9 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/chat/chat_room.hpp"
+#include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
 #include "actors/core/route.hpp"
 #include "actors/vod/vod_events.hpp"
+#include "actors/vod/vod_hold.hpp"
 #include "runtime/bounded_json.hpp"
 #include "runtime/errors.hpp"
 #include "actors/vod/vod_files.hpp"
@@ -100,6 +102,31 @@ caf::error no_such_vod() { return make_error(errc::not_found, "VOD not found"); 
 
 bool acts(const runtime::principal& who) { return who.is_admin() || who.is_user(); }
 
+// The first report creates the VOD: born private when its start lies in one of the channel's
+// hold windows (vod_hold.hpp), in the same append as vod.recorded.
+caf::expected<vod_view> create_vod(vod_actor* self, const vod_recording& r, bool held) {
+  auto& st = self->state;
+  if (st.view.started_at_ms != 0)
+    return st.view;
+  // A channel keeps VODs 1-365 days; a recording that says otherwise (an old meta.json) is
+  // held to that rather than lost.
+  auto days = std::clamp<std::uint32_t>(r.retention_days, 1, 365);
+  ev::recorded created{r.channel, r.title, r.category, r.node, r.started_at_ms, days};
+  ev::privacy_changed hidden{std::string{vod_privacy::owner_only}};
+  caf::error err;
+  if (r.finished)
+    err = held ? st.emit(created, hidden, ev::finished{r.duration_ms, r.bytes, r.recovered})
+               : st.emit(created, ev::finished{r.duration_ms, r.bytes, r.recovered});
+  else if (r.duration_ms != 0 || r.bytes != 0)
+    err = held ? st.emit(created, hidden, ev::progressed{r.duration_ms, r.bytes})
+               : st.emit(created, ev::progressed{r.duration_ms, r.bytes});
+  else
+    err = held ? st.emit(created, hidden) : st.emit(created);
+  if (err)
+    return err;
+  return st.view;
+}
+
 // The report is an upsert: created by the first, figures replaced by later ones, finished once.
 caf::result<vod_view> record(vod_actor* self, const vod_recording& r) {
   auto& st = self->state;
@@ -109,20 +136,22 @@ caf::result<vod_view> record(vod_actor* self, const vod_recording& r) {
   if (st.view.started_at_ms == 0) {
     if (r.channel.empty() || r.started_at_ms <= 0)
       return make_error(errc::invalid_argument, "a recording needs a channel and a start time");
-    // A channel keeps VODs 1-365 days; a recording that says otherwise (an old meta.json) is
-    // held to that rather than lost.
-    auto days = std::clamp<std::uint32_t>(r.retention_days, 1, 365);
-    ev::recorded created{r.channel, r.title, r.category, r.node, r.started_at_ms, days};
-    caf::error err;
-    if (r.finished)
-      err = st.emit(created, ev::finished{r.duration_ms, r.bytes, r.recovered});
-    else if (r.duration_ms != 0 || r.bytes != 0)
-      err = st.emit(created, ev::progressed{r.duration_ms, r.bytes});
-    else
-      err = st.emit(created);
-    if (err)
-      return err;
-    return st.view;
+    // The channel's holds decide the privacy it is born with. `await`: no other report is
+    // handled meanwhile, so two cannot both create it. Without an answer nothing is created
+    // (the recorder reports again), rather than a VOD that might be public by mistake.
+    auto promise = self->make_response_promise<vod_view>();
+    entity_ref<vod_hold_protocol>{st.registry(), r.channel}
+      .request(self, vod_held_atom::value, r.started_at_ms)
+      .await(
+        [self, r, promise](bool held) mutable {
+          auto view = create_vod(self, r, held);
+          if (view)
+            promise.deliver(std::move(*view));
+          else
+            promise.deliver(std::move(view.error()));
+        },
+        [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+    return promise;
   }
   caf::error err;
   if (r.finished)

@@ -16,6 +16,7 @@
 #include "actors/webinars/internal.hpp"
 #include "actors/webinars/webinars.hpp"
 #include "actors/webinars/webinars_projection.hpp"
+#include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
 
 namespace aethex::actors {
@@ -25,6 +26,7 @@ using json = nlohmann::json;
 using webinar_ref = entity_ref<webinar_protocol>;
 
 constexpr auto render_ask_timeout = std::chrono::seconds(60);
+constexpr auto member_ask_timeout = std::chrono::seconds(10);
 constexpr std::size_t recording_vods_max = 100;
 
 caf::error webinar_gone() { return make_error(errc::not_found, "webinar not found"); }
@@ -40,6 +42,35 @@ void ask_service(const node_env& env, std::string_view service,
     self->request(actor, render_ask_timeout, command...)
       .then([done](Reply& reply) { done(std::move(reply)); },
             [done](caf::error& err) { done(std::move(err)); });
+  });
+}
+
+// A page's PNG from the member that rendered the deck (`node`, from webinar.slides_rendered):
+// this node's renderer, or the other member's, asked through that member's node services (a
+// request on the renderer's topic, which they hand to the renderer as the console's requests),
+// so every member serves every page. Alone, or the deck rendered here: the local renderer.
+void fetch_slide_png(const node_env& env, const std::string& node, const std::string& id,
+                     std::uint32_t upload, std::uint32_t page,
+                     std::function<void(caf::expected<std::string>)> done) {
+  if (!env.membership || node.empty() || node == env.node_id)
+    return ask_service<std::string>(env, service_names::slide_renderer, done,
+                                    slide_image_atom::value, id, upload, page);
+  auto payload = json{{"image", {{"webinar", id}, {"upload", upload}, {"page", page}}}}.dump();
+  env.sys->spawn([membership = env.membership, node, payload, done](caf::event_based_actor* self) {
+    self->request(membership, member_ask_timeout, get_atom::value)
+      .then(
+        [self, node, payload, done](const runtime::cluster_view& view) {
+          const auto* member = view.find(node);
+          if (!member || !member->services)
+            return done(make_error(errc::unavailable,
+                                   "the member that rendered the slides is not reachable"));
+          self
+            ->request(member->services, member_ask_timeout, publish_atom::value,
+                      std::string{service_names::slide_renderer}, payload)
+            .then([done](std::string& png) { done(std::move(png)); },
+                  [done](caf::error& err) { done(std::move(err)); });
+        },
+        [done](caf::error& err) { done(std::move(err)); });
   });
 }
 
@@ -138,8 +169,7 @@ void slide_image(const node_env& env, route_request&& req, route_reply reply) {
       r.cache_control = "private, max-age=300";
       reply(std::move(r));
     };
-    ask_service<std::string>(env, service_names::slide_renderer, done, slide_image_atom::value, id,
-                             slides.value("upload", 0u), page);
+    fetch_slide_png(env, slides.value("node", ""), id, slides.value("upload", 0u), page, done);
   });
 }
 

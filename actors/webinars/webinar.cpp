@@ -118,6 +118,8 @@ json webinar_json(const webinar_record& w, std::int64_t now_ms) {
                   {"upload", w.slides->upload},
                   {"rendering", w.slides->rendering},
                   {"rendered", w.slides->rendered},
+                  // The member holding the page files: the slide route fetches them from it.
+                  {"node", w.slides->node},
                   {"error", w.slides->error.empty() ? json(nullptr) : json(w.slides->error)}};
   return json{{"id", w.id},
               {"channel", w.channel},

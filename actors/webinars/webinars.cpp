@@ -8,6 +8,7 @@
 #include "actors/chat/chat_room.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/core/event_sourced.hpp"
+#include "actors/vod/vod_hold.hpp"
 #include "actors/webinars/webinar.hpp"
 #include "runtime/errors.hpp"
 
@@ -135,6 +136,19 @@ void tell_room_slide(webinar_actor* self, std::int64_t at_ms) {
   entity_ref<chat_protocol>{st.registry(), st.w.channel}.tell(chat_relay_atom::value, frame.dump());
 }
 
+// An attendee-only webinar holds its channel's recordings private from their first moment
+// (vodhold/<channel>, actors/vod/vod_hold.hpp) over its window, from a while before its start
+// (a presenter goes live early); any other webinar, or a deleted one, holds nothing. Sent after
+// each event that may change it; the hold entity ignores a repeat.
+void tell_vod_hold(webinar_actor* self) {
+  auto& st = self->state;
+  bool hold = !st.w.deleted && st.w.access == "registered";
+  auto from = hold ? st.w.starts_at_ms - webinar_limits::vod_hold_early_ms : 0;
+  auto to = hold ? st.w.ends_at_ms() : 0;
+  entity_ref<vod_hold_protocol>{st.registry(), st.w.channel}.tell(
+    vod_hold_atom::value, std::string{webinar_stream_prefix} + st.id(), from, to);
+}
+
 caf::result<std::string> access_answer(webinar_actor* self, const runtime::principal& who) {
   if (auto err = need_webinar(self))
     return err;
@@ -192,6 +206,7 @@ caf::behavior webinar_behavior(webinar_actor* self, caf::actor registry,
       if (auto err = st.emit(wev::created{
             json{{"channel", channel}, {"fields", *fields}, {"by", by}}}))
         return err;
+      tell_vod_hold(self);
       return current_json(self);
     },
     [self, need](webinar_update_atom, const std::string& by,
@@ -208,6 +223,7 @@ caf::behavior webinar_behavior(webinar_actor* self, caf::actor registry,
         return fields.error();
       if (auto err = st.emit(wev::updated{json{{"fields", *fields}, {"by", by}}}))
         return err;
+      tell_vod_hold(self);
       return current_json(self);
     },
     [self, need](webinar_delete_atom, const std::string& by) -> caf::result<std::string> {
@@ -216,6 +232,7 @@ caf::behavior webinar_behavior(webinar_actor* self, caf::actor registry,
       auto& st = self->state;
       if (auto err = st.emit(wev::deleted{json{{"by", by}, {"channel", st.w.channel}}}))
         return err;
+      tell_vod_hold(self);
       return json{{"deleted", st.id()}}.dump();
     },
     [self, need](webinar_register_atom, const std::string& user,

@@ -75,6 +75,9 @@ inline constexpr std::uint32_t pages_max = 300;
 inline constexpr int page_width_px = 1280;
 /// Slide changes kept in the entity (the read model keeps them all).
 inline constexpr std::size_t slide_changes_max = 2000;
+/// How long before an attendee-only webinar's start a recording of its channel is already born
+/// private (actors/vod/vod_hold.hpp): presenters go live a little early.
+inline constexpr std::int64_t vod_hold_early_ms = 30 * 60'000;
 }  // namespace webinar_limits
 
 /// The stream (entity) prefix and the ids the node gives: 12 lower-case hex digits.

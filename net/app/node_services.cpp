@@ -150,9 +150,14 @@ caf::actor spawn_node_services(caf::actor_system& sys, std::shared_ptr<read_mode
             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
         return promise;
       },
-      [services](publish_atom, const std::string& topic, std::string& payload) {
-        if (auto listener = services->find(topic))
-          caf::anon_send(listener, publish_atom::value, topic, std::move(payload));
+      // A plain send (node_env::publish) reaches the topic's service; a request is answered by
+      // it (a member serving a slide page rendered here: actors/webinars, media/slide_renderer).
+      [self, services](publish_atom, const std::string& topic,
+                       std::string& payload) -> caf::result<caf::message> {
+        auto listener = services->find(topic);
+        if (!listener)
+          return make_error(errc::unavailable, "no service '" + topic + "' on this member");
+        return self->delegate(listener, publish_atom::value, topic, std::move(payload));
       },
       [self, services](console_atom, std::vector<std::string>& words) -> caf::result<caf::message> {
         auto console = services->find(actors::service_names::console);

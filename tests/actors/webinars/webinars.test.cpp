@@ -2,18 +2,27 @@
 // and deletion, registration (its 10 000 bound), who may watch, ask, moderate and present
 // (public and registered access, presenters), slides (an upload's render reported back, the page
 // a presenter shows, stale reports ignored), the same state after a restart, and the read model
-// that maps slide changes onto a VOD's timeline.
+// that maps slide changes onto a VOD's timeline; the channel's recordings born private while an
+// attendee-only webinar runs; the renderer answering another member's request for a page.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
+
+#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/vod/vod.hpp"
+#include "actors/vod/vod_hold.hpp"
 #include "actors/webinars/webinar.hpp"
 #include "actors/webinars/webinars.hpp"
 #include "actors/webinars/webinars_projection.hpp"
+#include "media/slide_renderer.hpp"
 #include "runtime/errors.hpp"
 #include "storage/read_model.hpp"
 #include "tests/actors/entity_fixture.hpp"
@@ -288,4 +297,116 @@ TEST_CASE("the read model maps slide changes onto a VOD's window") {
             .empty());
   }
   std::filesystem::remove_all(folder);
+}
+
+TEST_CASE("a recording that starts during an attendee-only webinar is born private") {
+  webinar_fixture w;
+  auto t0 = w.f.clock.now_ms();
+  auto registered = basic(t0);
+  registered["access"] = "registered";
+  REQUIRE(w.create(registered));
+  auto record = [&](const std::string& vod, const std::string& channel, std::int64_t at) {
+    vod_recording r;
+    r.channel = channel;
+    r.title = "live";
+    r.node = "n1";
+    r.started_at_ms = at;
+    auto view = w.f.ask<vod_view>("vod", vod, vod_record_atom::value, r);
+    REQUIRE(view);
+    return view->privacy;
+  };
+  auto held = [&](const std::string& channel, std::int64_t at) {
+    auto answer = w.f.ask<bool>("vodhold", channel, vod_held_atom::value, at);
+    REQUIRE(answer);
+    return *answer;
+  };
+  // Its window, from a while before the start (presenters go live early) to its end.
+  CHECK(held("alice", t0));
+  CHECK(held("alice", t0 - webinar_limits::vod_hold_early_ms));
+  CHECK_FALSE(held("alice", t0 - webinar_limits::vod_hold_early_ms - 1));
+  CHECK_FALSE(held("alice", t0 + 45 * 60'000));
+  CHECK(record("aaaaaaaaaaa1", "alice", t0 + 1'000) == "private");
+  // In the same append as its creation: the first event after vod.recorded hides it.
+  auto stored = w.f.events().read_stream("vod/aaaaaaaaaaa1", 1, 10);
+  REQUIRE(stored.size() >= 2);
+  CHECK(stored[0].data.type == "vod.recorded");
+  CHECK(stored[1].data.type == "vod.privacy_changed");
+  CHECK(record("aaaaaaaaaaa2", "alice", t0 + 50 * 60'000) == "public");  // after it
+  CHECK(record("aaaaaaaaaaa3", "bob", t0 + 1'000) == "public");          // another channel
+  // A later report does not change the privacy it was born with.
+  CHECK(record("aaaaaaaaaaa1", "alice", t0 + 1'000) == "private");
+
+  // Kept across a restart; a public webinar holds nothing, nor does a deleted one.
+  w.f.restart();
+  CHECK(held("alice", t0 + 1'000));
+  REQUIRE(w.ask(webinar_update_atom::value, std::string{"alice"},
+                json{{"access", "public"}}.dump()));
+  CHECK_FALSE(held("alice", t0 + 1'000));
+  CHECK(record("aaaaaaaaaaa4", "alice", t0 + 2'000) == "public");
+  REQUIRE(w.ask(webinar_update_atom::value, std::string{"alice"},
+                json{{"access", "registered"}}.dump()));
+  CHECK(held("alice", t0 + 1'000));
+  REQUIRE(w.ask(webinar_delete_atom::value, std::string{"alice"}));
+  CHECK_FALSE(held("alice", t0 + 1'000));
+}
+
+// The path another member of a cluster takes to a page rendered here: its node services hand
+// the renderer a request on the renderer's topic (net/app/node_services.cpp delegates it).
+TEST_CASE("a rendered slide page is served to another member's request on the renderer topic") {
+  webinar_fixture w;
+  REQUIRE(w.create(basic(w.f.clock.now_ms())));
+  auto upload = w.upload();
+  REQUIRE(upload);
+  auto dir = std::filesystem::temp_directory_path() /
+             ("aethex-slides-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto renderer = media::spawn_slide_renderer(w.f.sys, w.f.registry, dir, "member-a");
+  std::ifstream in{std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/support/webinar_slides.pdf",
+                   std::ios::binary};
+  std::string pdf{std::istreambuf_iterator<char>{in}, {}};
+  auto ask = [&](auto... xs) {
+    caf::expected<std::string> answer{std::string{}};
+    w.f.self->request(renderer, std::chrono::seconds(30), xs...)
+      .receive([&](std::string& png) { answer = std::move(png); },
+               [&](caf::error& err) { answer = std::move(err); });
+    return answer;
+  };
+  std::uint32_t pages = 0;
+  w.f.self
+    ->request(renderer, std::chrono::seconds(30), slide_render_atom::value, w.id, *upload, pdf)
+    .receive([&](std::uint32_t n) { pages = n; }, [](caf::error&) {});
+  REQUIRE(pages == 3);
+  // The renderer reports the end to webinar/<id>, naming the member that holds the pages.
+  auto rendered = [&] {
+    auto s = (*w.get())["slides"];
+    return s.is_object() && s["rendering"] == false && s["pages"] == 3;
+  };
+  for (int i = 0; i < 300 && !rendered(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(rendered());
+  CHECK((*w.get())["slides"]["node"] == "member-a");
+  auto request = [&](json image) {
+    return ask(publish_atom::value, std::string{service_names::slide_renderer},
+               json{{"image", image}}.dump());
+  };
+  auto remote = request(json{{"webinar", w.id}, {"upload", *upload}, {"page", 2}});
+  REQUIRE(remote);
+  auto local = ask(slide_image_atom::value, w.id, *upload, std::uint32_t{2});
+  REQUIRE(local);
+  CHECK(*remote == *local);
+  CHECK(remote->compare(1, 3, "PNG") == 0);
+  auto code = [](const caf::expected<std::string>& answer) {
+    REQUIRE_FALSE(answer);
+    return code_of(answer.error());
+  };
+  CHECK(code(request(json{{"webinar", w.id}, {"upload", *upload}, {"page", 4}})) ==
+        errc::not_found);
+  CHECK(code(request(json{{"webinar", "../../etc"}, {"upload", 1}, {"page", 1}})) ==
+        errc::not_found);
+  CHECK(code(request(json{{"webinar", w.id}, {"upload", -1}, {"page", 1}})) ==
+        errc::invalid_argument);
+  CHECK(code(ask(publish_atom::value, std::string{service_names::slide_renderer},
+                 std::string{"not json"})) == errc::invalid_argument);
+  caf::anon_send_exit(renderer, caf::exit_reason::user_shutdown);
+  std::filesystem::remove_all(dir);
 }
