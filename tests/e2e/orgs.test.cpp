@@ -3,9 +3,10 @@
 // has its own owner. Every role × every action of docs/organisations.md's table is attempted over
 // HTTP on A and on B, and each status must match the table written once below from the contract
 // (on B, A's members are outsiders: only the public read passes). The table is printed. Then: an
-// invitation reaches the invitee's list and expires on the test clock, the Host header picks the
-// org (GET orgs/by-host) and a domain is held by one org at a time, and the logo is checked by
-// its bytes and served back as sent.
+// invitation reaches the invitee's list and inbox and expires on the test clock, GET
+// orgs?channel= finds a channel's orgs, the Host header picks the org (GET orgs/by-host) and a
+// domain is held by one org at a time, and the logo is checked by its bytes and served back as
+// sent.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -202,6 +203,19 @@ TEST_CASE("orgs: the permission matrix, invitation expiry, Host-header lookup, l
   CHECK(api_ok(node, "GET", "orgs/org-a", token["mona"]).contains("members"));
   CHECK(api_ok(node, "GET", "me/orgs", token["tara"])["orgs"].size() == 2);
 
+  // A channel's orgs (its page shows them): only the orgs it is attached to.
+  REQUIRE(
+    api_step(node, "POST", "orgs/org-a/channels", token["oona"], {{"channel", "oona"}}).status ==
+    201);
+  CHECK(eventually(
+    [&] {
+      auto found = api_ok(node, "GET", "orgs?channel=oona", "")["orgs"];
+      return found.size() == 1 && found[0]["slug"] == "org-a";
+    },
+    5s));
+  CHECK(api_ok(node, "GET", "orgs?channel=otto", "")["orgs"].empty());
+  CHECK(api_step(node, "GET", "orgs?channel=no%20such", "").status == 400);
+
   // An invitation: in the invitee's list, gone after 14 days on the test clock.
   REQUIRE(api_step(node, "POST", "orgs/org-a/invitations", token["adele"],
                    {{"user", "lars"}, {"role", "instructor"}})
@@ -212,6 +226,23 @@ TEST_CASE("orgs: the permission matrix, invitation expiry, Host-header lookup, l
       return list.size() == 1 && list[0]["org"] == "org-a" && list[0]["role"] == "instructor";
     },
     5s));
+  // The invitee's inbox has the invitation's notice, leading to the org's page. (The answer is
+  // kept in a local: a range-for over api_ok(...)["notifications"] walks a destroyed temporary,
+  // which is how this check once "failed" while the inbox had the notice.)
+  json notice;
+  CHECK(eventually(
+    [&] {
+      auto inbox = api_ok(node, "GET", "me/notifications", token["lars"]);
+      for (const auto& row : inbox["notifications"])
+        if (row.value("kind", "") == "org_invitation")
+          notice = row;
+      return notice.is_object();
+    },
+    5s));
+  REQUIRE(notice.is_object());
+  CHECK(notice.value("link", "") == "/orgs/org-a");
+  CHECK(notice.value("title", "").find("Acme as instructor") != std::string::npos);
+  CHECK(notice.value("read", true) == false);
   api_ok(node, "POST", "admin/test-clock", admin, {{"advance_s", 14 * 24 * 3600 + 1}});
   CHECK(api_ok(node, "GET", "me/org-invitations", token["lars"])["invitations"].empty());
   auto expired = api_step(node, "POST", "orgs/org-a/invitations/accept", token["lars"]);
