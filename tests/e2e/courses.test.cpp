@@ -1,11 +1,15 @@
 // A course end to end on one real node (HTTP + WebSocket, --test-clock): a channel's owner
 // creates a course in Europe/Berlin with a live lesson and a recording; outsiders may not;
 // students enrol in each mode (open, approval, invitation); the 24-hour and 15-minute reminders
-// reach the enrolled students' inboxes as the test clock passes them (the node's ticker); a
+// reach the enrolled students' inboxes as the test clock passes them (the node's ticker), and
+// also — once each — a real SMTP server (aiosmtpd) as e-mail to the student who turned e-mail
+// notifications on (not to one who did not) and a real web push receiver
+// (support/push_receiver.py, which verifies VAPID and decrypts) for the student's device; a
 // student's real WebSocket viewer session on the channel during the lesson gives attendance;
 // the attendance CSV parses; the course and personal iCalendar feeds pass strict line checks.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -23,8 +27,23 @@ namespace {
 
 std::string course_sign_up(const test_node& node, const std::string& name) {
   return api_ok(node, "POST", "auth/signup", "",
-                {{"username", name}, {"password", name + "-pass-123"}})["token"]
+                {{"username", name},
+                 {"password", name + "-pass-123"},
+                 {"email", name + "@ex.org"}})["token"]
     .get<std::string>();
+}
+
+// The messages the SMTP server put in its maildir.
+std::vector<std::string> course_mails(const std::filesystem::path& maildir) {
+  std::vector<std::string> mails;
+  std::error_code ec;
+  for (auto& entry : std::filesystem::directory_iterator(maildir / "new", ec)) {
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    mails.push_back(text.str());
+  }
+  return mails;
 }
 
 std::vector<std::string> course_split(const std::string& text, const std::string& sep) {
@@ -69,11 +88,35 @@ std::vector<std::string> course_check_ics(const std::string& text) {
 }  // namespace
 
 TEST_CASE("courses: enrolment modes, reminders, attendance from a viewer session, CSV, iCal") {
-  test_node node{"courses", {"--test-clock"}};
+  REQUIRE(on_path("python3"));
+  auto smtp_port = free_tcp_port();
+  auto maildir = fresh_temp_dir("aethex-course-mail") / "box";
+  child_process smtp{{"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
+                      "127.0.0.1:" + std::to_string(smtp_port), "-c", "aiosmtpd.handlers.Mailbox",
+                      maildir.string()},
+                     output_dir("courses") / "aiosmtpd.log"};
+  auto pushes = fresh_temp_dir("aethex-course-push") / "pushes.jsonl";
+  auto push_port = free_tcp_port();
+  child_process receiver{{"python3",
+                          std::string{AETHEX_SOURCE_DIR} + "/tests/e2e/support/push_receiver.py",
+                          std::to_string(push_port), pushes.string()},
+                         output_dir("courses") / "push_receiver.log"};
+  REQUIRE(eventually([&] { return receiver.log().find("listening ") != std::string::npos; }, 10s));
+  auto listening = receiver.log().substr(receiver.log().find("listening ") + 10);
+  auto device_keys = json::parse(listening.substr(0, listening.find('\n')));
+
+  test_node node{"courses",
+                 {"--test-clock", "--smtp-url", "smtp://127.0.0.1:" + std::to_string(smtp_port),
+                  "--push-allow-private"}};
   auto admin = admin_token(node.data_dir.string());
   std::map<std::string, std::string> token;
   for (auto name : {"teacher", "sam", "ann", "ivy", "eve"})
     token[name] = course_sign_up(node, name);
+  // sam turned e-mail notifications on and subscribed a device; the others did neither.
+  api_ok(node, "PATCH", "me", token["sam"], {{"settings", {{"email_notifications", true}}}});
+  api_ok(node, "POST", "me/push-subscriptions", token["sam"],
+         {{"endpoint", "http://127.0.0.1:" + std::to_string(push_port) + "/sub/sam-phone"},
+          {"keys", {{"p256dh", device_keys["p256dh"]}, {"auth", device_keys["auth"]}}}});
   api_ok(node, "POST", "channels", token["teacher"], {{"name", "school"}});
 
   // Only the channel's managers create courses on it.
@@ -136,8 +179,28 @@ TEST_CASE("courses: enrolment modes, reminders, attendance from a viewer session
   CHECK(eventually([&] { return reminders("sam") == 1; }, 10s));
   CHECK(eventually([&] { return reminders("ivy") == 1; }, 10s));
   CHECK(reminders("eve") == 0);
+  // The same reminder by e-mail (only sam asked for e-mail) and by web push to sam's device.
+  REQUIRE_MESSAGE(eventually([&] { return course_mails(maildir).size() == 1; }, 20s),
+                  smtp.log() << node.log());
+  auto mail = course_mails(maildir).at(0);
+  CHECK(mail.find("To: <sam@ex.org>") != std::string::npos);
+  CHECK(mail.find("Course: Rust in a week") != std::string::npos);
+  CHECK(mail.find("Lesson: Ownership") != std::string::npos);
+  auto local = lesson["starts_local"].get<std::string>();  // 2026-12-05T21:00:00+01:00
+  CHECK(mail.find("Starts: " + local.substr(0, 10) + " " + local.substr(11, 5) +
+                  " Europe/Berlin (UTC" + local.substr(19) + ")") != std::string::npos);
+  CHECK(mail.find("/courses/" + id) != std::string::npos);
+  REQUIRE_MESSAGE(eventually([&] { return json_lines_of(pushes).size() == 1; }, 20s),
+                  receiver.log() << node.log());
+  auto push = json_lines_of(pushes).at(0);
+  CHECK(push["vapid_ok"] == true);
+  CHECK(push["message"]["type"] == "course_reminder");
+  CHECK(push["message"]["url"] == "/courses/" + id);
+  CHECK(push["message"]["title"].get<std::string>().find("Ownership") != std::string::npos);
   api_ok(node, "POST", "admin/test-clock", admin, {{"advance_s", 23 * 3600 + 46 * 60}});
   CHECK(eventually([&] { return reminders("sam") == 2; }, 10s));
+  CHECK(eventually([&] { return course_mails(maildir).size() == 2; }, 20s));
+  CHECK(eventually([&] { return json_lines_of(pushes).size() == 2; }, 20s));
 
   // The lesson starts; sam's page joins the channel 5 minutes in, leaves 50 minutes later.
   api_ok(node, "POST", "admin/test-clock", admin, {{"advance_s", 14 * 60 + 5 * 60}});
@@ -204,4 +267,11 @@ TEST_CASE("courses: enrolment modes, reminders, attendance from a viewer session
   auto catalogue = api_ok(node, "GET", "courses?channel=school", "");
   REQUIRE(catalogue["courses"].size() == 1);
   CHECK(catalogue["courses"][0]["course"] == id);
+
+  // Two reminders, one mail and one push each, all for sam: nothing went twice or to others.
+  auto mails = course_mails(maildir);
+  CHECK(mails.size() == 2);
+  for (const auto& m : mails)
+    CHECK(m.find("To: <sam@ex.org>") != std::string::npos);
+  CHECK(json_lines_of(pushes).size() == 2);
 }
