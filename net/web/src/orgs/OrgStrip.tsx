@@ -42,8 +42,12 @@ export function OrgStrip({ channel }: { channel: string }) {
     const poller = startPolling(
       async (signal) => {
         const mine = await orgsOf(channel);
-        // A channel in no org: nothing to show, and nothing to ask again while the page is open.
-        if (mine.length === 0) return poller.stop();
+        // A channel in no org (or no longer in one): nothing to show, and nothing to ask again
+        // while the page is open.
+        if (mine.length === 0) {
+          setOrgs([]);
+          return poller.stop();
+        }
         const found = await Promise.all(mine.map((o) => liveOf(o, channel, signal)));
         if (!signal.aborted) setOrgs(found);
       },
