@@ -9,7 +9,10 @@
 //
 // Dispatcher (one per node): hears of fresh notices from this node's notices projection (the
 // channel's events are stored here), publishes each to every member's hub, and sends e-mail to
-// the followers who asked for it through the node's mail service.
+// the followers who asked for it through the node's mail service. Personal notices (a course's
+// lesson reminder) go to their users' hubs, by e-mail to those whose settings have
+// email_notifications on, and through the push sender to their devices — the same mail service
+// and push sender as go-lives, at most once per notice and user (docs/education.md).
 #pragma once
 
 #include <string_view>
@@ -34,8 +37,8 @@ using fresh_notice_atom = caf::atom_constant<caf::atom("freshnote")>;
 /// frame). `metrics_atom` answers the connections and indexed follows (for tests and /metrics).
 caf::actor spawn_notify_hub(caf::actor_system& sys, caf::actor registry);
 
-/// (fresh_notice_atom, notice JSON text): publish, then e-mail (env.http_endpoint is the
-/// site the e-mail links to).
+/// (fresh_notice_atom, notice JSON text): publish, then e-mail and web push (env.http_endpoint
+/// is the site the e-mail links to).
 caf::actor spawn_notify_dispatcher(caf::actor_system& sys, const node_env& env);
 
 }  // namespace aethex::actors
