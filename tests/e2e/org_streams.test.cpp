@@ -3,13 +3,17 @@
 // real chat WebSocket the shared moderator deletes a line in the second org channel and the
 // org-banned user is refused in both; ffmpeg publishes over RTMP with the member's key and the
 // org's live list names that member; a key nobody was given is refused; the analytics sum the
-// two channels; the calendar passes strict RFC 5545 line checks.
+// two channels; the calendar passes strict RFC 5545 line checks. An org emote uploaded over HTTP
+// counts as an emote in emote-only chat of both org channels over the real WebSocket, not in a
+// channel outside the org nor in one that left it; members and other orgs' owners may not upload.
 #include <ctime>
 
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "net/app/http_client.hpp"
+#include "tests/actors/emotes/emote_images.hpp"
 #include "tests/e2e/support/api_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/checks.hpp"
@@ -109,6 +113,64 @@ TEST_CASE(
         return reply_to(*t, {{"type", "send"}, {"text", "sorry"}})["type"] == "ok";
       },
       5s));
+  }
+
+  SUBCASE("shared emotes in every org channel's chat") {
+    api_ok(node, "POST", "orgs", viewer, {{"slug", "other"}, {"name", "Other"}});
+    api_ok(node, "POST", "channels", viewer, {{"name", "vera_own"}});
+    auto host = "127.0.0.1:" + std::to_string(node.http_port);
+    auto upload = [&](const std::string& org, const std::string& code, const std::string& bytes,
+                      const std::string& bearer) {
+      return aethex::app::http_call(host, "POST", "/api/v1/orgs/" + org + "/emotes/" + code, bytes,
+                                    bearer);
+    };
+    auto image = png(56, 56);
+    // A plain member may not, nor the owner of another org; nor acme's owner in that other org.
+    CHECK(upload("acme", "acmeHype", image, sam).status == 403);
+    CHECK(upload("acme", "acmeHype", image, viewer).status == 403);
+    CHECK(upload("other", "otherHype", image, olga).status == 403);
+    CHECK(upload("nosuch", "acmeHype", image, olga).status == 404);
+    CHECK(upload("acme", "acmeHype", "not an image", olga).status == 415);
+    auto added = upload("acme", "acmeHype", image, olga);
+    REQUIRE(added.status == 201);
+    auto url = json::parse(added.body)["url"].get<std::string>();
+    auto served = node.get(url);
+    CHECK(served.status == 200);
+    CHECK(served.body == image);
+    CHECK(api_ok(node, "GET", "orgs/acme/emotes", "")["emotes"][0]["code"] == "acmeHype");
+    // A member channel's list names the org's emotes beside its own (what the web chat renders).
+    auto listed = api_ok(node, "GET", "channels/acme_one/emotes", "");
+    REQUIRE(listed["org_emotes"].size() == 1);
+    CHECK(listed["org_emotes"][0]["org"] == "acme");
+    CHECK(listed["org_emotes"][0]["url"] == url);
+    CHECK(api_ok(node, "GET", "channels/vera_own/emotes", "")["org_emotes"].empty());
+
+    // Emote-only rooms: the org's code counts as an emote in both org channels, not elsewhere.
+    auto emote_only = [&](const std::string& owner, const std::string& channel) {
+      auto c = user_chat(node, owner, channel);
+      CHECK(reply_to(*c, {{"type", "settings"}, {"emote_only", true}})["type"] == "ok");
+    };
+    emote_only(olga, "acme_one");
+    emote_only(olga, "acme_two");
+    emote_only(viewer, "vera_own");
+    auto said = [&](const std::string& channel) {
+      auto m = user_chat(node, sam, channel);  // a plain viewer there (moderators are exempt)
+      return reply_to(*m, {{"type", "send"}, {"text", ":acmeHype: :heart:"}});
+    };
+    for (auto ch : {"acme_one", "acme_two"})
+      CHECK(eventually([&] { return said(ch)["type"] == "ok"; }, 5s));
+    auto refused = said("vera_own");
+    CHECK(refused.value("code", "") == "emote_only");
+    // A channel that leaves the org stops taking them (told at the org's next command).
+    api_ok(node, "DELETE", "orgs/acme/channels/acme_two", olga);
+    api_ok(node, "GET", "orgs/acme/streams", olga);
+    CHECK(eventually([&] { return said("acme_two").value("code", "") == "emote_only"; }, 5s));
+    CHECK(said("acme_one")["type"] == "ok");
+    // Deleted: no longer taken, the image no longer served.
+    CHECK(api_step(node, "DELETE", "orgs/acme/emotes/acmeHype", sam).status == 403);
+    CHECK(api_step(node, "DELETE", "orgs/acme/emotes/acmeHype", olga).status == 200);
+    CHECK(eventually([&] { return said("acme_one").value("code", "") == "emote_only"; }, 5s));
+    CHECK(node.get(url).status == 404);
   }
 
   SUBCASE("member keys at ingest") {
