@@ -4,6 +4,7 @@
 // JSON error body in one place, so no domain code sees Beast.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -91,6 +92,9 @@ struct route {
   /// open to app tokens (first-party sessions and the admin token are not scoped). The catalogue
   /// of scopes is docs/open-platform.md's.
   std::string scope = {};
+  /// The largest request body the route takes, when more than the server's default (1 MiB): a
+  /// slide deck. The binding reads such bodies a few at a time; 0: the default.
+  std::uint64_t max_body_bytes = 0;
 };
 
 /// An OAuth scope and what it grants: the catalogue of docs/open-platform.md's scope table,

@@ -354,11 +354,12 @@ void recording(const node_env& env, route_request&& req, route_reply reply) {
 
 void add_slide_routes(route_table& routes, const node_env& env) {
   using enum http_method;
-  routes
-    .add(put, "webinars/{id}/slides", access::signed_in, with_env(env, upload_slides),
-         "uploads the slides: a PDF body (at most 50 MiB, 300 pages), rendered to 1280 px PNG "
-         "pages in the background (presenters, managers)")
-    .scope = "channel:manage";
+  auto& upload = routes.add(
+    put, "webinars/{id}/slides", access::signed_in, with_env(env, upload_slides),
+    "uploads the slides: a PDF body (at most 50 MiB, 300 pages), rendered to 1280 px "
+    "PNG pages in the background (presenters, managers)");
+  upload.scope = "channel:manage";
+  upload.max_body_bytes = webinar_limits::pdf_max_bytes;
   routes.add(get, "webinars/{id}/slides/{page}", access::anyone,
              with_caller(env, with_env(env, slide_image)),
              "a rendered slide page as PNG: {page} is N.png, from 1 (who may watch)");

@@ -58,6 +58,28 @@ bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+/// Whether `path` fits `pattern` segment by segment; the parameters' values go to `found`.
+bool fits(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path,
+          std::map<std::string, std::string, std::less<>>* found) {
+  if (pattern.size() != path.size())
+    return false;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    auto& want = pattern[i];
+    if (!is_param(want) && want != path[i])
+      return false;
+    if (is_param(want) && found)
+      found->emplace(want.substr(1, want.size() - 2), std::string{path[i]});
+  }
+  return true;
+}
+
+std::vector<std::string> segments_of(std::string_view pattern) {
+  std::vector<std::string> segments;
+  for (auto segment : split_path(pattern))
+    segments.emplace_back(segment);
+  return segments;
+}
+
 std::string_view bearer_of(const net::http::request& req) {
   auto header = req[bhttp::field::authorization];
   constexpr std::string_view prefix = "Bearer ";
@@ -135,6 +157,29 @@ net::http::response error_response_of(const caf::error& err) {
   return res;
 }
 
+net::http::body_limit_fn body_limits_of(const actors::route_table& table) {
+  struct large_route {
+    std::optional<http_method> method;
+    std::vector<std::string> segments;
+    std::uint64_t limit;
+  };
+  std::vector<large_route> large;
+  for (const auto& route : table.routes)
+    if (route.max_body_bytes > 0)
+      large.push_back({route.method, segments_of(route.pattern), route.max_body_bytes});
+  return [large = std::move(large)](bhttp::verb verb, std::string_view target) -> std::uint64_t {
+    constexpr std::string_view api = "/api/v1/";
+    if (large.empty() || !target.starts_with(api))
+      return 0;
+    auto path = split_path(target.substr(api.size(), target.find('?') - api.size()));
+    auto method = method_of(verb);
+    for (const auto& route : large)
+      if (route.method == method && fits(route.segments, path, nullptr))
+        return route.limit;
+    return 0;
+  };
+}
+
 api_binding::api_binding(actors::route_table table, actors::bearer_resolver resolve_bearer,
                          std::shared_ptr<response_cache> cache)
     : table_(std::move(table)), resolve_bearer_(std::move(resolve_bearer)),
@@ -143,10 +188,7 @@ api_binding::api_binding(actors::route_table table, actors::bearer_resolver reso
   if (cache_)
     cache_->track(table_);
   for (auto& route : table_.routes) {
-    compiled_route compiled{&route, {}};
-    for (auto segment : split_path(route.pattern))
-      compiled.segments.emplace_back(segment);
-    compiled_.push_back(std::move(compiled));
+    compiled_.push_back(compiled_route{&route, segments_of(route.pattern)});
   }
 }
 
@@ -159,18 +201,8 @@ void api_binding::operator()(const net::http::request& req, std::string_view pat
   std::string allowed;  // methods of routes whose path matches, for a 405
   std::map<std::string, std::string, std::less<>> params;
   for (auto& candidate : compiled_) {
-    if (candidate.segments.size() != segments.size())
-      continue;
     std::map<std::string, std::string, std::less<>> found;
-    bool matches = true;
-    for (std::size_t i = 0; matches && i < segments.size(); ++i) {
-      auto& want = candidate.segments[i];
-      if (is_param(want))
-        found.emplace(want.substr(1, want.size() - 2), std::string{segments[i]});
-      else
-        matches = want == segments[i];
-    }
-    if (!matches)
+    if (!fits(candidate.segments, segments, &found))
       continue;
     if (method && candidate.route->method == *method) {
       chosen = &candidate;

@@ -68,6 +68,10 @@ class api_binding {
   std::shared_ptr<class app_rate_limiter> app_limits_;
 };
 
+/// The body limits of the table's routes that take more than the server's default, for
+/// net::http::server_options::body_limit_of (targets under /api/v1/; others: 0).
+net::http::body_limit_fn body_limits_of(const actors::route_table& table);
+
 /// A domain error as the JSON error response (with Retry-After when the error says when).
 net::http::response error_response_of(const caf::error& err);
 

@@ -35,6 +35,7 @@
 #include "net/live/ingest_bridge.hpp"
 #include "net/live/media_relay.hpp"
 #include "net/live/media_routes.hpp"
+#include "net/app/api_binding.hpp"
 #include "net/app/cluster_setup.hpp"
 #include "net/app/node_services.hpp"
 #include "net/app/outbound_http.hpp"
@@ -322,10 +323,11 @@ int run_node(const runtime::node_config& config) {
                              membership,
                              read_model,
                              store.get()};
+      net::http::server_options http_options;
+      http_options.body_limit_of = body_limits_of(routes);
       http_context context{live,   web_root, std::move(routes), env.resolve_bearer,
                            scrape, api_cache};
       context.whip = whip ? &*whip : nullptr;
-      net::http::server_options http_options;
       http_options.header_timeout_s = config.limits.http_header_timeout_s;
       http_options.max_connections = config.limits.http_max_connections;
       http_options.max_connections_per_address = config.limits.http_max_per_address;

@@ -3,7 +3,9 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <iostream>
@@ -86,12 +88,34 @@ class upgraded_sockets {
   std::chrono::steady_clock::time_point last_sweep_{};
 };
 
+// Counts the large bodies being read or answered (server_options::max_large_bodies); a ticket
+// gives its place back when dropped.
+class large_body_gate : public std::enable_shared_from_this<large_body_gate> {
+ public:
+  explicit large_body_gate(std::size_t capacity) : capacity_(capacity) {}
+  using ticket = std::shared_ptr<const large_body_gate>;  // null: no place
+  ticket enter() {
+    auto taken = taken_.load();
+    do {
+      if (taken >= capacity_)
+        return nullptr;
+    } while (!taken_.compare_exchange_weak(taken, taken + 1));
+    return {this, [self = shared_from_this()](const large_body_gate*) { --self->taken_; }};
+  }
+
+ private:
+  const std::size_t capacity_;
+  std::atomic<std::size_t> taken_{0};
+};
+
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket socket, std::shared_ptr<const request_handler> handler,
-          server_options options, slot place, std::shared_ptr<upgraded_sockets> upgraded)
-      : stream_(std::move(socket)), handler_(std::move(handler)), options_(options),
-        place_(std::move(place)), upgraded_(std::move(upgraded)) {}
+          server_options options, slot place, std::shared_ptr<upgraded_sockets> upgraded,
+          std::shared_ptr<large_body_gate> large_bodies)
+      : stream_(std::move(socket)), handler_(std::move(handler)), options_(std::move(options)),
+        place_(std::move(place)), upgraded_(std::move(upgraded)),
+        large_bodies_(std::move(large_bodies)) {}
 
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -100,7 +124,9 @@ class session : public std::enable_shared_from_this<session> {
  private:
   void read() {
     parser_.emplace();
-    parser_->body_limit(options_.max_body_bytes);
+    // Decided once the head names the request (admit_body). Not boost::none: Beast 1.74 compares
+    // a Content-Length with the optional limit, and any length is "greater" than none.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(max_header_bytes);
     if (first_request_ || buffer_.size() > 0)
       return read_head();
@@ -123,8 +149,52 @@ class session : public std::enable_shared_from_this<session> {
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                if (ec || self->parser_->is_done())
                                  return self->on_read(ec);
-                               self->read_body();
+                               if (self->admit_body())
+                                 self->continue_body();
                              });
+  }
+
+  // The head was read without a body limit, because the limit depends on the request (a route
+  // that takes slide decks allows more). A Content-Length over it is refused here, before any
+  // body byte is read; a chunked body is cut off while it is read. Large bodies are read a few
+  // at a time.
+  bool admit_body() {
+    const auto& head = parser_->get();
+    auto limit = options_.max_body_bytes;
+    if (options_.body_limit_of)
+      limit = std::max(limit, options_.body_limit_of(head.method(), head.target()));
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      keep_alive_ = false;
+      write(error_response(413, "payload_too_large", "request body is too large"));
+      return false;
+    }
+    if (limit > options_.max_body_bytes) {
+      large_ticket_ = large_bodies_->enter();
+      if (!large_ticket_) {
+        keep_alive_ = false;
+        auto busy = error_response(503, "unavailable", "too many large uploads at once");
+        busy.set(bhttp::field::retry_after, "5");
+        write(std::move(busy));
+        return false;
+      }
+    }
+    parser_->body_limit(limit);
+    return true;
+  }
+
+  // A client that sent "Expect: 100-continue" (curl does for bodies over 1 MiB) waits for this
+  // interim answer before it sends the body — a second, otherwise.
+  void continue_body() {
+    const auto expect = parser_->get()[bhttp::field::expect];
+    if (!beast::iequals(expect, "100-continue"))
+      return read_body();
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(stream_, asio::buffer(interim.data(), interim.size()),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec)
+                          return self->close();
+                        self->read_body();
+                      });
   }
 
   void read_body() {
@@ -203,6 +273,7 @@ class session : public std::enable_shared_from_this<session> {
 
   void written(beast::error_code ec) {
     response_ = {};  // the body may hold a live segment: not kept while the connection idles
+    large_ticket_.reset();
     if (ec || !keep_alive_)
       return close();
     read();
@@ -275,6 +346,8 @@ class session : public std::enable_shared_from_this<session> {
   slot place_;        // in the connection caps, given back when the session ends
   std::string peer_;  // "address:port" of the client
   std::shared_ptr<upgraded_sockets> upgraded_;
+  std::shared_ptr<large_body_gate> large_bodies_;
+  large_body_gate::ticket large_ticket_;     // held from a large body's head until its answer
   response response_;                        // the answer being written
   std::string head_;                         // its head; the capacity serves the next answers
   std::vector<asio::const_buffer> buffers_;  // head and body, likewise
@@ -387,7 +460,7 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
       return refuse(std::move(socket), admission.why);
     }
     std::make_shared<session>(std::move(socket), handler, options, std::move(admission.held),
-                              upgraded)
+                              upgraded, large_bodies)
       ->start();
   }
 
@@ -429,6 +502,8 @@ struct server::listener : std::enable_shared_from_this<server::listener> {
   server_options options;
   runtime::connection_caps caps;
   std::shared_ptr<upgraded_sockets> upgraded = std::make_shared<upgraded_sockets>();
+  std::shared_ptr<large_body_gate> large_bodies = std::make_shared<large_body_gate>(
+    options.max_large_bodies);
   runtime::log_throttle refusals_log;
   runtime::log_throttle errors_log;
   std::chrono::milliseconds backoff{0};

@@ -19,6 +19,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
 
 #include "net/http/io_pool.hpp"
 #include "net/http/payload.hpp"
@@ -41,6 +42,9 @@ using request_handler = std::function<void(request&& req, std::string peer, resp
 /// rejects it). Runs on the connection's strand.
 using upgrade_handler =
   std::function<void(boost::beast::tcp_stream&& stream, request&& req, std::string peer)>;
+/// The body limit of one request, decided from its head (method and target): a route that takes
+/// slide decks allows more than the default.
+using body_limit_fn = std::function<std::uint64_t(boost::beast::http::verb, std::string_view)>;
 
 struct server_options {
   std::uint64_t max_body_bytes = 1 << 20;  // larger bodies get 413 before they are read
@@ -49,6 +53,10 @@ struct server_options {
   std::size_t max_connections = 10'000;  // 0 = no cap
   std::size_t max_connections_per_address = 256;  // runtime::address_key; 0 = no cap
   upgrade_handler on_upgrade;                     // empty: upgrade requests get 404
+  /// Requests it gives a limit above max_body_bytes are "large": at most max_large_bodies are
+  /// read and answered at once; one more gets 503 with Retry-After, so uploads bound memory.
+  body_limit_fn body_limit_of;
+  std::size_t max_large_bodies = 4;
 };
 
 class server {

@@ -241,3 +241,84 @@ TEST_CASE("http server on an io_pool: connections are spread over the loops, sto
   runner.join();  // returns although the loops were kept alive without connections
   srv.reset();
 }
+
+namespace {
+
+// A server whose PUT /big takes up to 3 MiB (default 1 MiB elsewhere), answering with the size
+// of the body it received.
+http::server_options large_body_options(std::size_t max_large) {
+  http::server_options opt;
+  opt.max_large_bodies = max_large;
+  opt.body_limit_of = [](boost::beast::http::verb verb, std::string_view target) {
+    return verb == boost::beast::http::verb::put && target == "/big" ? 3u << 20 : 0u;
+  };
+  return opt;
+}
+
+http::request_handler body_size_handler() {
+  return [](http::request&& req, std::string, http::respond_fn respond) {
+    respond(http::json_response(200, "{\"size\":" + std::to_string(req.body().size()) + "}"));
+  };
+}
+
+std::string put_head(std::string_view path, std::size_t size, bool expect_continue = false) {
+  return "PUT " + std::string{path} +
+         " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) + "\r\n" +
+         (expect_continue ? "Expect: 100-continue\r\n" : "") + "\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("http server: a route's own body limit; the default elsewhere; over it is 413") {
+  running_server rs{large_body_options(4), body_size_handler()};
+  const std::string two_mib(2u << 20, 'x');
+  {
+    client c{rs.port()};
+    REQUIRE(c.send(put_head("/big", two_mib.size()) + two_mib));
+    auto reply = c.read(5s, "}");
+    INFO(reply);
+    CHECK(reply.find("{\"size\":2097152}") != std::string::npos);
+  }
+  {
+    client c{rs.port()};
+    REQUIRE(c.send(put_head("/small", two_mib.size())));
+    CHECK(c.read(2s, "}").rfind("HTTP/1.1 413", 0) == 0);
+  }
+  {
+    client c{rs.port()};
+    REQUIRE(c.send(put_head("/big", 4u << 20)));
+    CHECK(c.read(2s, "}").rfind("HTTP/1.1 413", 0) == 0);
+  }
+}
+
+TEST_CASE("http server: Expect: 100-continue gets the interim answer before the body is sent") {
+  running_server rs{large_body_options(4), body_size_handler()};
+  client c{rs.port()};
+  REQUIRE(c.send(put_head("/big", 5, true)));
+  CHECK(c.read(2s, "\r\n\r\n").rfind("HTTP/1.1 100 Continue\r\n\r\n", 0) == 0);
+  REQUIRE(c.send("hello"));
+  CHECK(c.read(2s, "{\"size\":5}").find("{\"size\":5}") != std::string::npos);
+}
+
+TEST_CASE("http server: large bodies are read a few at a time; one more gets 503, then a place") {
+  running_server rs{large_body_options(1), body_size_handler()};
+  const std::size_t size = 2u << 20;
+  client first{rs.port()};
+  REQUIRE(first.send(put_head("/big", size) + std::string(1000, 'x')));  // holds the one place
+  REQUIRE(eventually(
+    [&] {
+      client second{rs.port()};
+      second.send(put_head("/big", size));
+      auto reply = second.read(1s, "}");
+      return is_503(reply) && reply.find("Retry-After: 5") != std::string::npos;
+    },
+    3s));
+  client small{rs.port()};  // bodies within the default limit are not counted
+  REQUIRE(small.send(put_head("/small", 3) + "abc"));
+  CHECK(small.read(2s, "}").find("{\"size\":3}") != std::string::npos);
+  REQUIRE(first.send(std::string(size - 1000, 'x')));
+  CHECK(first.read(5s, "}").find("{\"size\":2097152}") != std::string::npos);
+  client third{rs.port()};  // the first body was answered: its place is free again
+  REQUIRE(third.send(put_head("/big", 10) + std::string(10, 'y')));
+  CHECK(third.read(2s, "}").find("{\"size\":10}") != std::string::npos);
+}
