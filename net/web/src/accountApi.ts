@@ -9,6 +9,8 @@ export interface User {
   bio: string;
   avatar_url: string;
   email?: string;
+  /** settings.email_notifications: go-lives and reminders also by e-mail (off by default). */
+  emailNotifications?: boolean;
 }
 
 export interface AuthResult {
@@ -68,6 +70,7 @@ function parseUser(v: unknown): User {
     bio: str(o.bio),
     avatar_url: str(o.avatar_url),
     email: typeof o.email === 'string' ? o.email : undefined,
+    emailNotifications: (o.settings as Record<string, unknown> | undefined)?.email_notifications === true,
   };
 }
 
@@ -115,6 +118,11 @@ export async function logout(token: string): Promise<void> {
 
 export async function fetchMe(token: string): Promise<User> {
   return parseUser(await request('GET', '/api/v1/me', { token }));
+}
+
+/** Turns notices by e-mail on or off (settings.email_notifications); answers the user. */
+export async function setEmailNotifications(token: string, on: boolean): Promise<User> {
+  return parseUser(await request('PATCH', '/api/v1/me', { token, body: { settings: { email_notifications: on } } }));
 }
 
 export async function createChannel(token: string, name: string, title: string): Promise<string> {

@@ -20,6 +20,7 @@ import { SignInPrompt } from '../components/SignInPrompt';
 import '../social-pages.css';
 import { useAlive } from '../components/useAlive';
 import { DevicePushToggle } from '../pwa/PwaControls';
+import { EmailNoticeToggle } from '../components/EmailNoticeToggle';
 
 export const INBOX_LIMIT = 200;
 
@@ -77,6 +78,7 @@ function InboxView({ token }: { token: string }) {
         </button>
       </div>
       <DevicePushToggle token={token} />
+      <EmailNoticeToggle token={token} />
       {status === 'loading' && <p class="muted">Loading…</p>}
       {status === 'error' && (
         <p class="notice" id="inbox-error">

@@ -16,6 +16,14 @@ describe('pushNotice', () => {
     expect(pushNotice({ channel: '../x', url: '//evil.example' }).url).toBe('/');
     expect(pushNotice(null)).toEqual({ title: 'AeThex LIVE', body: 'Something new on AeThex LIVE', tag: 'aethex', url: '/' });
   });
+
+  it('shows a personal notice (a lesson reminder) and opens its page on this site only', () => {
+    expect(
+      pushNotice({ type: 'course_reminder', id: 'rem:c1:l1:24h', title: 'Reminder: Ownership', url: '/courses/c1' }),
+    ).toEqual({ title: 'AeThex LIVE', body: 'Reminder: Ownership', tag: 'rem:c1:l1:24h', url: '/courses/c1' });
+    for (const url of ['//evil.example/x', 'https://evil.example/', '/a/../b', '/x\\y'])
+      expect(pushNotice({ type: 'org_invitation', title: 'Join', url }).url).toBe('/');
+  });
 });
 
 describe('base64UrlToBytes', () => {

@@ -7,7 +7,7 @@
 // It also shows go-live web pushes (docs/mobile.md) and opens the channel when one is clicked.
 import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
-import { pushNotice } from './pushNotice';
+import { pushNotice, sitePath } from './pushNotice';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -68,7 +68,8 @@ self.addEventListener('push', (event: PushEvent) => {
 
 self.addEventListener('notificationclick', (event: NotificationEvent) => {
   event.notification.close();
-  const url = pushNotice({ url: (event.notification.data as { url?: unknown } | null)?.url }).url;
+  // The notice's own link, checked again: a path of this site.
+  const url = sitePath((event.notification.data as { url?: unknown } | null)?.url);
   event.waitUntil(
     self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
       for (const w of windows) {
