@@ -242,6 +242,14 @@ json org_book::branding_json() const {
               {"domain", domain_.empty() ? json(nullptr) : json(domain_)}};
 }
 
+std::vector<std::string> org_book::channels_of(const std::string& user) const {
+  std::vector<std::string> theirs;
+  for (const auto& [channel, owner] : channel_owners_)
+    if (owner == user)
+      theirs.push_back(channel);
+  return theirs;
+}
+
 json org_book::to_json(bool with_invitations) const {
   auto members = json::array();
   for (const auto& [user, role] : members_)
@@ -454,8 +462,11 @@ void org_book::apply(std::string_view type, const json& body) {
     members_[owner_] = std::string{org_role_owner};
   } else if (type == "org.channel_attached") {
     channels_.insert(text("channel"));
+    if (auto owner = body.find("owner"); owner != body.end() && owner->is_string())
+      channel_owners_[text("channel")] = owner->get<std::string>();
   } else if (type == "org.channel_detached") {
     channels_.erase(text("channel"));
+    channel_owners_.erase(text("channel"));
   } else if (type == "org.logo_set") {
     logo_type_ = text("content_type");
     logo_base64_ = text("data");
@@ -471,13 +482,21 @@ json org_book::snapshot() const {
   auto invitations = json::object();
   for (const auto& [user, i] : invitations_)
     invitations[user] = json{{"role", i.role}, {"by", i.by}, {"exp", i.expires_at_ms}};
-  return json{{"alive", alive_},         {"deleted", deleted_},
-              {"slug", slug_},           {"name", name_},
-              {"desc", description_},    {"owner", owner_},
-              {"members", members_},     {"inv", invitations},
-              {"channels", channels_},   {"display", display_name_},
-              {"primary", primary_},     {"accent", accent_},
-              {"logo_type", logo_type_}, {"logo", logo_base64_},
+  return json{{"alive", alive_},
+              {"deleted", deleted_},
+              {"slug", slug_},
+              {"name", name_},
+              {"desc", description_},
+              {"owner", owner_},
+              {"members", members_},
+              {"inv", invitations},
+              {"channels", channels_},
+              {"channel_owners", channel_owners_},
+              {"display", display_name_},
+              {"primary", primary_},
+              {"accent", accent_},
+              {"logo_type", logo_type_},
+              {"logo", logo_base64_},
               {"domain", domain_}};
 }
 
@@ -495,6 +514,8 @@ void org_book::restore(const json& j) {
                                         i.at("by").get<std::string>(),
                                         i.at("exp").get<std::int64_t>()};
   channels_ = j.at("channels").get<std::set<std::string>>();
+  if (auto owners = j.find("channel_owners"); owners != j.end())  // absent in older snapshots
+    channel_owners_ = owners->get<std::map<std::string, std::string>>();
   display_name_ = j.at("display").get<std::string>();
   primary_ = j.at("primary").get<std::string>();
   accent_ = j.at("accent").get<std::string>();

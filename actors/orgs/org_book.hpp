@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -66,6 +67,8 @@ class org_book {
   const std::map<std::string, std::string>& members() const { return members_; }
   const std::map<std::string, org_invitation>& invitations() const { return invitations_; }
   const std::set<std::string>& channels() const { return channels_; }
+  /// The org's channels that `user` attached as their owner: detached when they leave the org.
+  std::vector<std::string> channels_of(const std::string& user) const;
   bool has_logo() const { return !logo_base64_.empty(); }
   const std::string& logo_type() const { return logo_type_; }
   const std::string& logo_base64() const { return logo_base64_; }
@@ -110,6 +113,8 @@ class org_book {
   std::map<std::string, std::string> members_;  // user → role
   std::map<std::string, org_invitation> invitations_;
   std::set<std::string> channels_;
+  /// channel → the owner who attached it (channels attached before owners were recorded: none).
+  std::map<std::string, std::string> channel_owners_;
   std::string display_name_;
   std::string primary_ = "#5b3cc4";
   std::string accent_ = "#f5a623";

@@ -192,6 +192,13 @@ caf::error run_command(org_entity* self, const org_actor& by, const std::string&
   if (op == "remove") {
     if (auto err = book.can_remove(by, user))
       return err;
+    // A member who leaves takes their channels along: the org no longer moderates, schedules or
+    // counts them. Detached first, so a failure in between leaves a member to remove again.
+    std::vector<channel_detached> theirs;
+    for (const auto& channel : book.channels_of(user))
+      theirs.push_back(channel_detached{json{{"channel", channel}}});
+    if (auto err = st.emit_all(theirs))
+      return err;
     return st.emit(member_removed{json{{"user", user}, {"by", by.site_admin ? "admin" : by.user}}});
   }
   if (op == "set_role") {
@@ -214,7 +221,7 @@ caf::error run_command(org_entity* self, const org_actor& by, const std::string&
     if (op == "attach") {
       if (auto err = book.can_attach(by, channel, owner))
         return err;
-      return st.emit(channel_attached{json{{"channel", channel}}});
+      return st.emit(channel_attached{json{{"channel", channel}, {"owner", owner}}});
     }
     if (auto err = book.can_detach(by, channel, owner))
       return err;

@@ -249,6 +249,25 @@ TEST_CASE("channels: the channel's owner who is owner or admin; detaching") {
         "channels_full");
 }
 
+TEST_CASE("a member who leaves or is removed takes the channels they attached along") {
+  org_fixture t;
+  REQUIRE(t.create());
+  t.join("adam", "admin");
+  t.join("mia", "admin");
+  for (const char* owner : {"alice", "adam", "mia"})
+    REQUIRE(t.cmd(owner, "attach", json{{"channel", owner}, {"channel_owner", owner}}));
+  REQUIRE(t.cmd("adam", "attach", json{{"channel", "adam2"}, {"channel_owner", "adam"}}));
+  REQUIRE(t.cmd("alice", "remove", json{{"user", "adam"}}));
+  auto after = t.cmd("alice", "read");
+  REQUIRE(after);
+  CHECK((*after)["channels"] == json::array({"alice", "mia"}));
+  t.f.restart();  // who attached what is replayed with the channels
+  REQUIRE(t.cmd("mia", "remove", json{{"user", "mia"}}));  // leaving
+  after = t.cmd("alice", "read");
+  REQUIRE(after);
+  CHECK((*after)["channels"] == json::array({"alice"}));
+}
+
 TEST_CASE("branding, the logo checked by its bytes, and hosts") {
   org_fixture t;
   REQUIRE(t.create());
