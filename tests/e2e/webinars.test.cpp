@@ -3,14 +3,17 @@
 // a non-PDF and a truncated PDF refused with 4xx (and the node still serving), registration
 // deciding who sees the slides, the presenter's page reaching a real WebSocket chat client as
 // the room's slide frame, a real ffmpeg RTMP publish recorded to a VOD while pages changed, the
-// VOD's slide timeline at the right offsets, and the attendee-only recording (and its VOD)
-// refused to others.
+// VOD's slide timeline at the right offsets, the attendee-only webinar's VOD private from the
+// moment it exists (before the recording is opened), the recording (and its VOD) refused to
+// others, and a 1.5 MiB deck taken and rendered while a body over 50 MiB is refused (413).
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <thread>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +23,7 @@
 #include "tests/e2e/support/checks.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 #include "tests/e2e/support/process.hpp"
+#include "tests/e2e/support/raw_client.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
@@ -47,6 +51,45 @@ std::uint32_t png_width(const std::string& png) {
   for (int i = 16; i < 20; ++i)
     w = (w << 8) | static_cast<unsigned char>(png[static_cast<std::size_t>(i)]);
   return w;
+}
+
+// A real two-page PDF of `size` bytes or more: page 1 is a blue panel whose content stream is
+// padded with comment lines (legal in a content stream), page 2 a red box; the cross-reference
+// table gives every object's true offset, so poppler reads it without repairing anything.
+std::string large_pdf(std::size_t size) {
+  std::string pad;
+  const std::string line = "% " + std::string(76, 'x') + "\n";
+  while (pad.size() < size)
+    pad += line;
+  std::vector<std::string> objects{
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R 5 0 R] /Count 2 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 640 360] /Contents 4 0 R >>",
+    "",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 640 360] /Contents 6 0 R >>",
+    ""};
+  auto stream = [](const std::string& content) {
+    return "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+           "\nendstream";
+  };
+  objects[3] = stream("0.2 0.4 0.8 rg 40 40 560 280 re f\n" + pad);
+  objects[5] = stream("0.8 0.2 0.2 rg 100 100 200 100 re f\n");
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  auto xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (auto offset : offsets) {
+    char entry[32];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    pdf += entry;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
 }
 
 std::int64_t now_ms() {
@@ -151,6 +194,13 @@ TEST_CASE("a webinar's slides, sync, VOD timeline and attendee-only recording ov
       return !vod_id.empty();
     },
     15s));
+  // Born private: before anyone opened the recording (which used to be what hid it), the VOD
+  // and its playlist refuse a non-attendee from the moment the VOD exists.
+  CHECK(api_step(node, "GET", "vods/" + vod_id, outsider).status == 404);
+  CHECK(api_step(node, "GET", "vods/" + vod_id, "").status == 404);
+  CHECK(api_step(node, "GET", "vods/" + vod_id, viewer).status == 404);  // only signed links
+  CHECK(node.get("/vod/" + vod_id + "/index.m3u8").status >= 400);
+  CHECK(api_ok(node, "GET", "vods/" + vod_id, admin)["privacy"] == "private");
   std::this_thread::sleep_for(1s);  // a page shown a while into the recording
   auto before3 = now_ms();
   api_ok(node, "POST", base + "/slides/current", admin, {{"page", 3}});
@@ -160,8 +210,17 @@ TEST_CASE("a webinar's slides, sync, VOD timeline and attendee-only recording ov
   api_ok(node, "POST", base + "/slides/current", admin, {{"page", 1}});
   auto after1 = now_ms();
   REQUIRE(ffmpeg.wait(30s) == 0);
-  auto vod = await_ready_vod(node, "alice", 20s);
-  REQUIRE_MESSAGE(vod.is_object(), node.log());
+  // Private from its start, so read as the channel's owner (the admin), not anonymously.
+  json vod;
+  REQUIRE_MESSAGE(eventually(
+                    [&] {
+                      auto v = api_call(node, "GET", "/api/v1/vods/" + vod_id, nullptr, admin);
+                      if (v.status == 200 && v.body.value("state", "") == "ready")
+                        vod = v.body;
+                      return vod.is_object();
+                    },
+                    20s),
+                  node.log());
   REQUIRE(vod["id"] == vod_id);
   auto start = vod["started_at_ms"].get<std::int64_t>();
   json timeline;
@@ -198,4 +257,33 @@ TEST_CASE("a webinar's slides, sync, VOD timeline and attendee-only recording ov
   CHECK(hls.find("sig=") != std::string::npos);
   CHECK(node.get(hls).status == 200);
   CHECK(node.get("/vod/" + vod_id + "/index.m3u8").status >= 400);
+
+  // A deck over the server's default 1 MiB body limit is taken (the route's own 50 MiB) and
+  // rendered; a body over 50 MiB is refused.
+  auto big = large_pdf(3u << 19);
+  REQUIRE(big.size() > (1u << 20));
+  auto big_upload = raw_put(node, base + "/slides", big, editor);
+  REQUIRE_MESSAGE(big_upload.status == 202, big_upload.body);
+  CHECK(json::parse(big_upload.body)["pages"] == 2);
+  REQUIRE(eventually(
+    [&] {
+      auto s = api_ok(node, "GET", base, "")["slides"];
+      return s.is_object() && s["pages"] == 2 && s["rendering"] == false &&
+             s["upload"] == json::parse(big_upload.body)["upload"];
+    },
+    20s));
+  auto big_page = aethex::app::http_call("127.0.0.1:" + std::to_string(node.http_port), "GET",
+                                         "/api/v1/" + base + "/slides/1.png", "", viewer);
+  CHECK(big_page.status == 200);
+  CHECK(png_width(big_page.body) == 1280);
+  // Over 50 MiB: refused from the head's Content-Length, before any byte of the body is read
+  // (as curl sees it, which waits for 100 Continue), so the test sends the head alone.
+  raw_client huge{static_cast<unsigned short>(node.http_port)};
+  REQUIRE(huge.send("PUT /api/v1/" + base + "/slides HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                    "Authorization: Bearer " + editor + "\r\nContent-Type: application/pdf\r\n" +
+                    "Content-Length: " + std::to_string((50u << 20) + 1) +
+                    "\r\nExpect: 100-continue\r\n\r\n"));
+  auto refused = huge.read_until("\r\n\r\n", 5s);
+  CHECK_MESSAGE(refused.starts_with("HTTP/1.1 413"), refused);
+  CHECK(api_call(node, "GET", "/api/v1/" + base).status == 200);
 }
