@@ -5,7 +5,8 @@
 // the room's slide frame, a real ffmpeg RTMP publish recorded to a VOD while pages changed, the
 // VOD's slide timeline at the right offsets, the attendee-only webinar's VOD private from the
 // moment it exists (before the recording is opened), the recording (and its VOD) refused to
-// others, and a 1.5 MiB deck taken and rendered while a body over 50 MiB is refused (413).
+// others, and a 1.5 MiB deck taken and rendered while a body over 50 MiB is refused (413); and
+// in a two-node cluster a deck rendered on one member served by the other.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include "tests/e2e/support/api_steps.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/checks.hpp"
+#include "tests/e2e/support/cluster_nodes.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
 #include "tests/e2e/support/process.hpp"
 #include "tests/e2e/support/raw_client.hpp"
@@ -286,4 +288,35 @@ TEST_CASE("a webinar's slides, sync, VOD timeline and attendee-only recording ov
   auto refused = huge.read_until("\r\n\r\n", 5s);
   CHECK_MESSAGE(refused.starts_with("HTTP/1.1 413"), refused);
   CHECK(api_call(node, "GET", "/api/v1/" + base).status == 200);
+}
+
+// The page files stay on the member that rendered the deck; another member fetches them from it
+// through its node services (docs/webinars.md, "Slides in a cluster").
+TEST_CASE("in a cluster, a member that did not render a deck serves its pages") {
+  auto port_a = free_tcp_port(), port_b = free_tcp_port();
+  test_node a{"webinars_a", cluster_args("a", port_a)};
+  test_node b{"webinars_b", cluster_args("b", port_b, "127.0.0.1:" + std::to_string(port_a))};
+  REQUIRE(eventually([&] { return member_count(a) == 2 && member_count(b) == 2; }, 30s));
+  a.create_channel("duo");
+  auto admin = admin_token(a.data_dir.string());
+  auto created = api_step(a, "POST", "channels/duo/webinars", admin,
+                          {{"title", "Two members"}, {"starts_at_ms", now_ms()}});
+  REQUIRE_MESSAGE(created.status == 201, created.body.dump());
+  const std::string base = "webinars/" + created.body["id"].get<std::string>();
+  auto upload = raw_put(a, base + "/slides", slides_pdf(), admin);
+  REQUIRE_MESSAGE(upload.status == 202, upload.body);
+  REQUIRE(eventually(
+    [&] {
+      auto s = api_ok(b, "GET", base, "")["slides"];
+      return s.is_object() && s["pages"] == 3 && s["rendering"] == false;
+    },
+    15s));
+  CHECK(api_ok(b, "GET", base, "")["slides"]["node"] == "a");
+  auto on_a = a.get("/api/v1/" + base + "/slides/3.png");
+  auto on_b = b.get("/api/v1/" + base + "/slides/3.png");
+  REQUIRE(on_a.status == 200);
+  REQUIRE_MESSAGE(on_b.status == 200, on_b.body);
+  CHECK(png_width(on_b.body) == 1280);
+  CHECK(on_b.body == on_a.body);
+  CHECK(b.get("/api/v1/" + base + "/slides/4.png").status == 404);
 }
