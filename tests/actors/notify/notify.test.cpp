@@ -101,13 +101,23 @@ TEST_CASE("a follow's notification choices: e-mail on, notify off and back on") 
   CHECK(after->channels[0].notify_since_ms == back_on->channels[0].notify_since_ms);
 }
 
-TEST_CASE("the notices read model: one notice per session, fresh ones handed on, follow choices") {
+// The notices projection over a fresh store; `fresh` collects what it hands on.
+struct notices_fixture {
   storage::testing::temp_dir dir;
-  auto store = storage::event_store::open(dir.path() / "events");
+  std::unique_ptr<storage::event_store> store = storage::event_store::open(dir.path() / "events");
   std::vector<actors::notice> fresh;
-  storage::projection_runner runner(*store, dir.path() / "read.db");
-  runner.add(std::make_unique<actors::notices_projection>(
-    [&](const actors::notice& n) { fresh.push_back(n); }, [] { return now_ms; }));
+  storage::projection_runner runner{*store, dir.path() / "read.db"};
+  notices_fixture() {
+    runner.add(std::make_unique<actors::notices_projection>(
+      [this](const actors::notice& n) { fresh.push_back(n); }, [] { return now_ms; }));
+  }
+};
+
+TEST_CASE("the notices read model: one notice per session, fresh ones handed on, follow choices") {
+  notices_fixture t;
+  auto& store = t.store;
+  auto& fresh = t.fresh;
+  auto& runner = t.runner;
 
   auto old = now_ms - actors::notices_projection::fresh_window_ms - 1000;
   REQUIRE(store->append(
@@ -179,12 +189,10 @@ TEST_CASE("the console's inbox commands build the entity's messages") {
 }
 
 TEST_CASE("personal notices: details handed on once per user, bounded, and their e-mail") {
-  storage::testing::temp_dir dir;
-  auto store = storage::event_store::open(dir.path() / "events");
-  std::vector<actors::notice> fresh;
-  storage::projection_runner runner(*store, dir.path() / "read.db");
-  runner.add(std::make_unique<actors::notices_projection>(
-    [&](const actors::notice& n) { fresh.push_back(n); }, [] { return now_ms; }));
+  notices_fixture t;
+  auto& store = t.store;
+  auto& fresh = t.fresh;
+  auto& runner = t.runner;
   json users = json::array();
   for (int i = 0; i < 70; ++i)
     users.push_back("u" + std::to_string(i));

@@ -223,7 +223,13 @@ async function answer(res: Response): Promise<unknown> {
 
 /** Uploads the image's raw bytes (the body is the file itself, not JSON or a form). */
 export async function uploadEmote(token: string, channel: string, code: string, image: Blob, fetchImpl: typeof fetch = fetch): Promise<CustomEmote> {
-  const res = await fetchImpl(one(channel, code), {
+  return uploadEmoteTo(one(channel, code), token, image, fetchImpl);
+}
+
+/** Posts the image's raw bytes (the body is the file itself) to an emote's URL: a channel's or
+ * an org's shared set. */
+export async function uploadEmoteTo(url: string, token: string, image: Blob, fetchImpl: typeof fetch = fetch): Promise<CustomEmote> {
+  const res = await fetchImpl(url, {
     method: 'POST',
     headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, 'Content-Type': image.type || 'application/octet-stream' },
     body: image,

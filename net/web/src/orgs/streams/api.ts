@@ -2,8 +2,7 @@
 // management"): shared moderators and bans, go-live rules with member keys, the schedule, org
 // analytics, the org's shared emotes.
 import { request } from '../../accountApi';
-import { ApiError } from '../../api';
-import { parseEmote, parseEmoteList, type CustomEmote, type EmoteList } from '../../chat/customEmotes';
+import { parseEmoteList, uploadEmoteTo, type CustomEmote, type EmoteList } from '../../chat/customEmotes';
 
 const S = (slug: string) => `/api/v1/orgs/${encodeURIComponent(slug)}`;
 type Obj = Record<string, unknown>;
@@ -113,27 +112,8 @@ export function memberList(text: string): string[] {
 
 export const fetchOrgEmotes = async (slug: string): Promise<EmoteList> => parseEmoteList(await request('GET', `${S(slug)}/emotes`));
 
-/** Uploads the image's raw bytes (the body is the file itself, as for a channel's emote). */
-export async function uploadOrgEmote(token: string, slug: string, code: string, image: Blob, fetchImpl: typeof fetch = fetch): Promise<CustomEmote> {
-  const res = await fetchImpl(`${S(slug)}/emotes/${encodeURIComponent(code)}`, {
-    method: 'POST',
-    headers: { Accept: 'application/json', Authorization: `Bearer ${token}`, 'Content-Type': image.type || 'application/octet-stream' },
-    body: image,
-    cache: 'no-store',
-  });
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
-  if (!res.ok) {
-    const err = obj(obj(body).error);
-    throw new ApiError(res.status, str(err.code) || `http_${res.status}`, str(err.message) || (res.status === 413 ? 'The image is too large.' : `HTTP ${res.status}`));
-  }
-  const e = parseEmote(body);
-  if (!e) throw new ApiError(0, 'bad_response', 'emote missing in the answer');
-  return e;
-}
+/** Uploads the image's raw bytes, as for a channel's emote. */
+export const uploadOrgEmote = (token: string, slug: string, code: string, image: Blob, fetchImpl: typeof fetch = fetch): Promise<CustomEmote> =>
+  uploadEmoteTo(`${S(slug)}/emotes/${encodeURIComponent(code)}`, token, image, fetchImpl);
 
 export const deleteOrgEmote = (token: string, slug: string, code: string) => request('DELETE', `${S(slug)}/emotes/${encodeURIComponent(code)}`, { token });
