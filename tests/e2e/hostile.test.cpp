@@ -27,8 +27,8 @@ struct reply {
   json body;
 };
 
-reply call(const test_node& node, const std::string& method, const std::string& target,
-           const std::string& body = {}, const std::string& token = {}) {
+reply hostile_call(const test_node& node, const std::string& method, const std::string& target,
+                   const std::string& body = {}, const std::string& token = {}) {
   auto res = aethex::app::http_call("127.0.0.1:" + std::to_string(node.http_port), method, target,
                                     body, token);
   INFO(method << " " << target << " -> " << res.status << " " << res.body.substr(0, 300)
@@ -53,15 +53,15 @@ void still_serving(const test_node& node) {
 }
 
 std::string signup(const test_node& node, const std::string& user) {
-  auto r = call(node, "POST", "/api/v1/auth/signup",
-                json{{"username", user}, {"password", user + "-password-1"}}.dump());
+  auto r = hostile_call(node, "POST", "/api/v1/auth/signup",
+                        json{{"username", user}, {"password", user + "-password-1"}}.dump());
   REQUIRE(r.status == 201);
   return r.body["token"].get<std::string>();
 }
 
 json console(const test_node& node, std::vector<std::string> argv) {
-  auto r = call(node, "POST", "/api/v1/admin/console", json{{"argv", argv}}.dump(),
-                admin_token(node.data_dir.string()));
+  auto r = hostile_call(node, "POST", "/api/v1/admin/console", json{{"argv", argv}}.dump(),
+                        admin_token(node.data_dir.string()));
   REQUIRE(r.status == 200);
   return r.body["result"];
 }
@@ -108,24 +108,29 @@ std::string command_header(std::uint32_t length) {
 TEST_CASE("a name does not make an admin: reserved names are refused, rights follow the token") {
   test_node node{"hostile_names"};
   for (auto name : {"admin", "Adm1n", "administrator", "root", "system", "aethex_staff"}) {
-    auto r = call(node, "POST", "/api/v1/auth/signup",
-                  json{{"username", name}, {"password", "long-enough-pw"}}.dump());
+    auto r = hostile_call(node, "POST", "/api/v1/auth/signup",
+                          json{{"username", name}, {"password", "long-enough-pw"}}.dump());
     CAPTURE(name);
     CHECK(r.status == 400);
   }
   auto alice = signup(node, "alice");
   auto mallory = signup(node, "mallory");
-  REQUIRE(call(node, "POST", "/api/v1/channels", R"({"name":"alicetv"})", alice).status == 201);
+  REQUIRE(hostile_call(node, "POST", "/api/v1/channels", R"({"name":"alicetv"})", alice).status ==
+          201);
   // The review read another creator's key with HTTP 200; now only the owner and the admin can.
-  auto stolen = call(node, "GET", "/api/v1/channels/alicetv/stream-key", "", mallory);
+  auto stolen = hostile_call(node, "GET", "/api/v1/channels/alicetv/stream-key", "", mallory);
   CHECK(stolen.status == 403);
-  CHECK(call(node, "POST", "/api/v1/channels/alicetv/stream-key", "", mallory).status == 403);
-  CHECK(call(node, "GET", "/api/v1/channels/alicetv/stream-key", "", alice).status == 200);
+  CHECK(hostile_call(node, "POST", "/api/v1/channels/alicetv/stream-key", "", mallory).status ==
+        403);
+  CHECK(hostile_call(node, "GET", "/api/v1/channels/alicetv/stream-key", "", alice).status == 200);
   auto admin = admin_token(node.data_dir.string());
-  CHECK(call(node, "GET", "/api/v1/channels/alicetv/stream-key", "", admin).status == 200);
+  CHECK(hostile_call(node, "GET", "/api/v1/channels/alicetv/stream-key", "", admin).status == 200);
   // A channel made with the admin token belongs to the admin principal, not to any account.
-  REQUIRE(call(node, "POST", "/api/v1/channels", R"({"name":"staffpicks"})", admin).status == 201);
-  CHECK(call(node, "GET", "/api/v1/channels/staffpicks/stream-key", "", mallory).status == 403);
+  REQUIRE(
+    hostile_call(node, "POST", "/api/v1/channels", R"({"name":"staffpicks"})", admin).status ==
+    201);
+  CHECK(hostile_call(node, "GET", "/api/v1/channels/staffpicks/stream-key", "", mallory).status ==
+        403);
   still_serving(node);
 }
 
@@ -151,15 +156,15 @@ TEST_CASE("deeply nested JSON is refused everywhere it enters, before and after 
   std::string deep(60000, '[');
   auto admin = admin_token(node.data_dir.string());
   // Unauthenticated: the body is not even read.
-  CHECK(call(node, "POST", "/api/v1/channels", deep).status == 401);
-  CHECK(call(node, "PATCH", "/api/v1/me", deep).status == 401);
-  CHECK(call(node, "PATCH", "/api/v1/channels/somech", deep).status == 401);
+  CHECK(hostile_call(node, "POST", "/api/v1/channels", deep).status == 401);
+  CHECK(hostile_call(node, "PATCH", "/api/v1/me", deep).status == 401);
+  CHECK(hostile_call(node, "PATCH", "/api/v1/channels/somech", deep).status == 401);
   // Public or authenticated routes read it and refuse it with the JSON error body.
   for (auto [method, target, token] : {std::tuple{"POST", "/api/v1/auth/signup", std::string{}},
                                        std::tuple{"POST", "/api/v1/auth/login", std::string{}},
                                        std::tuple{"POST", "/api/v1/channels", admin},
                                        std::tuple{"POST", "/api/v1/admin/console", admin}}) {
-    auto r = call(node, method, target, deep, token);
+    auto r = hostile_call(node, method, target, deep, token);
     CAPTURE(target);
     CHECK(r.status == 400);
     CHECK(error_code(r) == "invalid_json");
@@ -229,8 +234,8 @@ TEST_CASE("requests for entities that do not exist leave no actor behind") {
   auto baseline = active(node, "channel");
   for (int i = 0; i < 40; ++i) {
     auto name = "ghost" + std::to_string(i);
-    CHECK(call(node, "GET", "/api/v1/channels/" + name).status == 404);
-    CHECK(call(node, "GET", "/api/v1/channels/" + name + "/health").status == 404);
+    CHECK(hostile_call(node, "GET", "/api/v1/channels/" + name).status == 404);
+    CHECK(hostile_call(node, "GET", "/api/v1/channels/" + name + "/health").status == 404);
   }
   chat_client chat{node.http_port};
   for (int i = 0; i < 3; ++i) {
@@ -281,7 +286,7 @@ TEST_CASE("log-out reaches open chat sockets; joins are rate limited") {
   chat.send({{"type", "auth"}, {"token", carol}});
   REQUIRE(chat.next("auth_ok")["user"] == "carol");
   chat.join("sessroom");
-  REQUIRE(call(node, "POST", "/api/v1/auth/logout", "", carol).status == 200);
+  REQUIRE(hostile_call(node, "POST", "/api/v1/auth/logout", "", carol).status == 200);
   CHECK(chat.next("signed_out").is_object());
   chat.send({{"type", "send"}, {"text", "still me?"}});
   CHECK(chat.next("notice")["code"] == "sign_in_required");

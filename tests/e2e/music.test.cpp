@@ -162,7 +162,11 @@ TEST_CASE("a DJ's library, queue and now playing over HTTP, in chat and in the V
       auto vods = api_call(node, "GET", "/api/v1/channels/alice/vods").body;
       if (vods.is_object() && !vods["vods"].empty() && vods["vods"][0]["state"] == "recording")
         vod_id = vods["vods"][0]["id"];
-      return !vod_id.empty();
+      // The publisher's onMetaData reaches the channel's music on its own path: the plays below
+      // must come after it, so it is awaited too (a loaded machine delivered it later).
+      auto now = api_call(node, "GET", "/api/v1/" + music).body;
+      return !vod_id.empty() && now.is_object() && now["now_playing"].is_object() &&
+             now["now_playing"].value("source", "") == "metadata";
     },
     15s));
   api_ok(node, "POST", music + "/now-playing", admin, {{"track", "t3"}});

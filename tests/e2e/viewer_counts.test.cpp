@@ -9,52 +9,15 @@
 #include <memory>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/node_fixture.hpp"
+#include "tests/e2e/support/ws_viewer.hpp"
 
 using namespace aethex::test;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-
-namespace {
-
-json channel(const test_node& node, const std::string& name) {
-  auto res = node.get("/api/v1/channels/" + name);
-  return res.status == 200 ? json::parse(res.body, nullptr, false) : json{};
-}
-
-std::uint64_t viewers(const test_node& node, const std::string& name) {
-  return channel(node, name).value("viewers", std::uint64_t{999});
-}
-
-// A WebSocket media viewer that stays connected (and subscribed) until destroyed.
-struct ws_viewer {
-  boost::asio::io_context io;
-  websocket::stream<beast::tcp_stream> ws{io};
-
-  ws_viewer(unsigned short port, const std::string& stream) {
-    boost::asio::ip::tcp::resolver resolver{io};
-    beast::get_lowest_layer(ws).connect(
-      *resolver.resolve("127.0.0.1", std::to_string(port)).begin());
-    ws.handshake("127.0.0.1", "/ws/media/" + stream);
-  }
-  // The first message: {"type":"init","mime":…,"rendition":…}.
-  json init() {
-    beast::flat_buffer buffer;
-    beast::get_lowest_layer(ws).expires_after(15s);
-    ws.read(buffer);
-    return json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each once") {
   REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required");
@@ -62,10 +25,10 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
   // take a few seconds, and the wait for them to lapse stays short.
   test_node node{"viewer_counts", {"--hls-viewer-window", "12"}};
   auto key = node.create_channel("vera");
-  CHECK(viewers(node, "vera") == 0);  // offline
+  CHECK(viewer_count(node, "vera") == 0);  // offline
   child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 90), node.out_dir / "ffmpeg.log"};
   REQUIRE(eventually([&] { return node.get("/hls/vera/index.m3u8").status == 200; }, 15s));
-  REQUIRE(eventually([&] { return channel(node, "vera").value("live", false); }, 10s));
+  REQUIRE(eventually([&] { return channel_state(node, "vera").value("live", false); }, 10s));
 
   std::vector<std::unique_ptr<ws_viewer>> sockets;
   sockets.reserve(3);
@@ -80,7 +43,7 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
        {"/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8?vid=tab-b",
         "/hls/vera/index.m3u8?vid=tab-a", "/hls/vera/index.m3u8", "/hls/vera/ll.m3u8?vid=tab-c"})
     REQUIRE(node.get(target).status == 200);
-  CHECK(eventually([&] { return viewers(node, "vera") == 7; }, 5s));
+  CHECK(eventually([&] { return viewer_count(node, "vera") == 7; }, 5s));
   // Directory pages and search results carry the same figure for live rows.
   for (auto* listing : {"/api/v1/channels?live=true", "/api/v1/search?q=vera"})
     CHECK_MESSAGE(eventually(
@@ -100,13 +63,13 @@ TEST_CASE("WebSocket, HLS and LL-HLS players are the channel's viewers, each onc
 
   // Sockets leave at once; HLS players count until 12 s after their last playlist fetch.
   sockets.clear();
-  CHECK(eventually([&] { return viewers(node, "vera") == 4; }, 5s));
-  CHECK(eventually([&] { return viewers(node, "vera") == 0; }, 20s));
-  CHECK(channel(node, "vera").value("peak_viewers", 0) == 7);
+  CHECK(eventually([&] { return viewer_count(node, "vera") == 4; }, 5s));
+  CHECK(eventually([&] { return viewer_count(node, "vera") == 0; }, 20s));
+  CHECK(channel_state(node, "vera").value("peak_viewers", 0) == 7);
 
   ffmpeg.signal(SIGINT);  // ffmpeg ends the RTMP stream cleanly
-  REQUIRE(eventually([&] { return !channel(node, "vera").value("live", true); }, 15s));
-  auto offline = channel(node, "vera");
+  REQUIRE(eventually([&] { return !channel_state(node, "vera").value("live", true); }, 15s));
+  auto offline = channel_state(node, "vera");
   CHECK(offline.value("viewers", 999) == 0);
   CHECK(offline.value("peak_viewers", 0) == 7);  // stored with the end of the session
 }
@@ -128,17 +91,18 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
   set_category("busy", "retro games");  // one category, whatever the case
   set_category("idle", "Music");
   child_process first{ffmpeg_publish_args(node.rtmp_url(calm), 60), node.out_dir / "calm.log"};
-  REQUIRE(eventually([&] { return channel(node, "calm").value("live", false); }, 15s));
+  REQUIRE(eventually([&] { return channel_state(node, "calm").value("live", false); }, 15s));
   child_process second{ffmpeg_publish_args(node.rtmp_url(busy), 60), node.out_dir / "busy.log"};
-  REQUIRE(eventually([&] { return channel(node, "busy").value("live", false); }, 15s));
+  REQUIRE(eventually([&] { return channel_state(node, "busy").value("live", false); }, 15s));
   REQUIRE(eventually([&] { return node.get("/hls/busy/index.m3u8").status == 200; }, 15s));
   for (auto* target :
        {"/hls/busy/index.m3u8?vid=a", "/hls/busy/index.m3u8?vid=b", "/hls/calm/index.m3u8?vid=c"})
     REQUIRE(node.get(target).status == 200);
   // busy: the two ids, and the id-less polls that waited for its playlist (one per address).
   REQUIRE_MESSAGE(
-    eventually([&] { return viewers(node, "busy") == 3 && viewers(node, "calm") == 1; }, 5s),
-    channel(node, "busy").dump() << channel(node, "calm").dump());
+    eventually([&] { return viewer_count(node, "busy") == 3 && viewer_count(node, "calm") == 1; },
+               5s),
+    channel_state(node, "busy").dump() << channel_state(node, "calm").dump());
 
   auto names = [&](const std::string& target) {
     std::vector<std::string> out;
@@ -213,26 +177,4 @@ TEST_CASE("live channels sort by viewers or start time, and categories total the
   CHECK(categories["categories"][1]["name"] == "Music");
   CHECK(categories["categories"][1]["live_channels"] == 0);
   CHECK(node.get("/api/v1/categories?limit=0").status == 400);
-}
-
-TEST_CASE("a rendition watched through another member is relayed as that rendition") {
-  REQUIRE_MESSAGE(on_path("ffmpeg"), "ffmpeg is required");
-  test_node node{"rendition_relay", {"--abr-ladder", "160p"}};
-  auto key = node.create_channel("rena");
-  child_process ffmpeg{ffmpeg_publish_args(node.rtmp_url(key), 60, "640x480"),
-                       node.out_dir / "ffmpeg.log"};
-  REQUIRE(eventually(
-    [&] { return node.get("/hls/rena/master.m3u8").body.find("r/160p/") != std::string::npos; },
-    20s));
-  // On a cluster the viewers use another member than the one ingesting: it relays the
-  // rendition itself, and the source while a rendition asked for is not transcoded.
-  auto port = test_node::in_cluster() ? node.peer_http_ports.at(0) : node.http_port;
-  ws_viewer small{port, "rena/160p"};
-  auto init = small.init();
-  CHECK(init["type"] == "init");
-  CHECK(init["rendition"] == "160p");
-  ws_viewer fallback{port, "rena/480p"};
-  CHECK(fallback.init()["rendition"] == "source");
-  // Both count on the channel, the relays themselves do not.
-  CHECK(eventually([&] { return viewers(node, "rena") == 2; }, 5s));
 }

@@ -94,7 +94,11 @@ try {
   const t0 = Date.now();
   await a.click('[data-testid="dm-send"]');
   await a.locator(`${sel.message(A, texts[0])}.mine`).waitFor();
-  if ((await a.inputValue('[data-testid="dm-input"]')) !== '') throw new Error("A's input kept the sent text");
+  // The line can show (its live echo) before the send's answer clears the input: await that.
+  const cleared = await a
+    .waitForFunction(() => document.querySelector('[data-testid="dm-input"]')?.value === '', null, { timeout: 5000 })
+    .then(() => true, () => false);
+  if (!cleared) throw new Error("A's input kept the sent text");
 
   step = "B's top bar counts the message";
   current = b;
