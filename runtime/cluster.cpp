@@ -108,6 +108,7 @@ struct membership_state {
     return oldest == view.members.end() ? nullptr : &*oldest;
   }
   bool leading() const { return leader() != nullptr && leader()->node_id == config.node_id; }
+  bool replicated() const { return static_cast<bool>(config.raft); }
 
   std::vector<std::string> placement_nodes() const {
     std::vector<std::string> nodes;
@@ -133,6 +134,16 @@ void publish_view(membership_actor* self, bool broadcast) {
     st.saved_version = st.view.table.version;
   }
   self->send(st.registry, members_atom::value, st.config.node_id, st.view);
+  if (st.replicated()) {
+    std::vector<std::string> ids;
+    std::vector<caf::actor> hosts;
+    for (auto& member : st.view.members)
+      if (member.raft) {
+        ids.push_back(member.node_id);
+        hosts.push_back(member.raft);
+      }
+    self->send(st.config.raft, raft_peers_atom::value, std::move(ids), std::move(hosts));
+  }
   if (!broadcast)
     return;
   for (auto& member : st.view.members)
@@ -154,8 +165,8 @@ void answer_drains(membership_actor* self) {
 // are not draining. A partition whose owner is down stays with it (no failover yet).
 void rebalance(membership_actor* self) {
   auto& st = self->state;
-  if (st.moving || !st.leading())
-    return;
+  if (st.moving || !st.leading() || st.replicated())
+    return;  // replicated partitions are owned by their Raft leaders: nothing moves
   auto nodes = st.placement_nodes();
   if (nodes.empty())
     return;
@@ -202,7 +213,8 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
                              caf::actor{self},
                              st.registry,
                              st.config.services,
-                             now_ms()};
+                             now_ms(),
+                             st.config.raft};
   st.view.members.push_back(st.self_info);
   // A founder resumes the table it knew (partitions of members not back yet stay theirs); a
   // joining node takes the cluster's table from the member it joins.
@@ -211,7 +223,9 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
   auto& saved = st.config.table.owners;
   bool resume = saved.size() == partition_count &&
                 std::find(saved.begin(), saved.end(), st.config.node_id) != saved.end();
-  if (!st.config.join.empty())
+  if (st.replicated())
+    st.view.table = partition_table::replicated();  // owners come from elections
+  else if (!st.config.join.empty())
     st.view.table = partition_table{};
   else if (resume)
     st.view.table = st.config.table;
@@ -264,10 +278,33 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
           self->monitor(member.membership);
         st.view.members.push_back(member);
       }
-      if (view.table.version > st.view.table.version)
+      if (st.replicated())
+        st.view.table.merge_terms(view.table);
+      else if (view.table.version > st.view.table.version)
         st.view.table = std::move(view.table);
       publish_view(self, false);
       rebalance(self);
+    },
+    // From this node's Raft host: it leads (or no longer leads) a partition's group.
+    [self](lead_atom, std::uint32_t partition, std::uint64_t term, bool leading) {
+      auto& st = self->state;
+      auto& table = st.view.table;
+      if (!table.is_replicated() || partition >= partition_count)
+        return;
+      if (leading && term >= table.terms[partition]) {
+        if (!table.owners[partition].empty() && table.owners[partition] != st.config.node_id)
+          std::clog << "cluster: partition " << partition << " fails over "
+                    << table.owners[partition] << " -> " << st.config.node_id << " (term " << term
+                    << ")" << std::endl;
+        table.terms[partition] = term;
+        table.owners[partition] = st.config.node_id;
+        ++table.version;
+        publish_view(self, true);
+      } else if (!leading && table.owners[partition] == st.config.node_id) {
+        table.owners[partition].clear();  // until the next leader says so
+        ++table.version;
+        publish_view(self, false);
+      }
     },
     [self](rebalance_atom) {
       rebalance(self);
@@ -278,6 +315,9 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       auto& st = self->state;
       if (st.view.find(node_id) == nullptr)
         return make_error(errc::not_found, "no member '" + node_id + "'");
+      if (st.replicated())
+        return make_error(errc::conflict, "partitions are replicated: when '" + node_id +
+                                            "' stops, its groups elect leaders among the others");
       if (!st.leading())
         return self->delegate(st.leader()->membership, drain_atom::value, node_id);
       st.draining.insert(node_id);
@@ -372,7 +412,8 @@ caf::expected<caf::actor> start_cluster(caf::actor_system& sys, const cluster_co
                  actor,
                  registry,
                  config.services,
-                 0};
+                 0,
+                 config.raft};
   self->request(*seed, 10s, join_atom::value, config.secret, me)
     .receive([&](cluster_view& v) { view = std::move(v); },
              [&](caf::error& err) { view = std::move(err); });

@@ -34,6 +34,11 @@ using load_atom = caf::atom_constant<caf::atom("load")>;
 using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
+// Replicated partitions: a node's Raft host tells its membership actor which groups it leads
+// (lead_atom, partition, term, leading); the membership actor tells the host the live members
+// and their hosts (raft_peers_atom, node ids, hosts).
+using lead_atom = caf::atom_constant<caf::atom("lead")>;
+using raft_peers_atom = caf::atom_constant<caf::atom("raftpeers")>;
 
 struct member_info {
   std::string node_id;
@@ -43,12 +48,13 @@ struct member_info {
   caf::actor registry;
   caf::actor services;  // node-level queries the application answers (read models)
   std::int64_t joined_ms = 0;
+  caf::actor raft;  // the member's Raft host (replicated partitions); null otherwise
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("member_info"), x.node_id, x.http_endpoint, x.cluster_endpoint,
-           x.membership, x.registry, x.services, x.joined_ms);
+           x.membership, x.registry, x.services, x.joined_ms, x.raft);
 }
 
 struct cluster_view {
@@ -74,6 +80,9 @@ struct cluster_config {
   std::uint16_t port = 0;          // 0: nothing published (the node can still join and dial out)
   std::string join;                // "host:port" of a member, empty to found a cluster
   caf::actor services;             // published to members as member_info::services
+  // Replicated partitions: the node's Raft host. Partition owners are then the leaders of the
+  // partitions' Raft groups (no moves, no rebalancing); without it owners are placed and moved.
+  caf::actor raft;
   // The table this node last knew (restored by a founder after a restart) and where to keep
   // each new one; without them a founder starts owning every partition.
   partition_table table;

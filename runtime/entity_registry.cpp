@@ -115,12 +115,17 @@ void dispatch(registry_actor* self, waiting_message msg, bool moved_here = false
     return;
   }
   auto& owner = st.owner_of(partition);
+  if (owner.empty() && st.table.is_replicated())
+    return msg.promise.deliver(
+      make_error(errc::unavailable,
+                 "partition " + std::to_string(partition) + " is electing a leader", {}, 1));
   if (!owner.empty() && owner != st.self_node) {
     auto remote = st.registry_of.find(owner);
     if (remote == st.registry_of.end())
-      return msg.promise.deliver(make_error(errc::unavailable, "the node owning " + msg.kind + "/" +
-                                                                 msg.id + " (" + owner +
-                                                                 ") is unavailable"));
+      return msg.promise.deliver(make_error(errc::unavailable,
+                                            "the node owning " + msg.kind + "/" + msg.id + " (" +
+                                              owner + ") is unavailable",
+                                            {}, st.table.is_replicated() ? 1 : 0));
     if (msg.get)
       msg.promise.delegate(remote->second, get_local_atom::value, msg.kind, msg.id);
     else
@@ -272,6 +277,15 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
     },
     [self](members_atom, const std::string& self_node, const cluster_view& view) {
       auto& st = self->state;
+      // A replicated partition this node no longer leads: its activations hold state the new
+      // leader may change; they stop, and messages go to the new leader (or wait for one).
+      if (view.table.is_replicated())
+        for (auto& [key, entity] : st.active) {
+          auto partition = partition_of_stream(key);
+          if (st.table.owner_of(partition) == self_node &&
+              view.table.owner_of(partition) != self_node)
+            self->send(entity, passivate_atom::value);
+        }
       st.self_node = self_node;
       st.table = view.table;
       std::erase_if(st.overrides, [&](auto& kv) { return kv.second.version <= st.table.version; });

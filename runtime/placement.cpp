@@ -1,5 +1,7 @@
 #include "runtime/placement.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 #include <map>
 
@@ -45,6 +47,29 @@ partition_table partition_table::single(const std::string& node) {
   return table;
 }
 
+partition_table partition_table::replicated() {
+  partition_table table;
+  table.owners.assign(partition_count, std::string{});
+  table.terms.assign(partition_count, 0);
+  return table;
+}
+
+bool partition_table::merge_terms(const partition_table& other) {
+  if (!is_replicated() || other.terms.size() != terms.size() ||
+      other.owners.size() != owners.size())
+    return false;
+  bool changed = false;
+  for (std::size_t p = 0; p < terms.size(); ++p)
+    if (other.terms[p] > terms[p]) {
+      terms[p] = other.terms[p];
+      owners[p] = other.owners[p];
+      changed = true;
+    }
+  if (changed)
+    ++version;
+  return changed;
+}
+
 std::string partition_table::serialize() const {
   auto text = std::to_string(version);
   for (auto& owner : owners)
@@ -83,11 +108,32 @@ std::vector<std::pair<std::string, std::uint32_t>> partition_table::counts() con
   return {by_node.begin(), by_node.end()};
 }
 
+namespace {
+
+std::uint64_t rendezvous_weight(std::uint32_t partition, std::string_view node) {
+  return mix(fnv1a(node, fnv1a(std::to_string(partition))));
+}
+
+}  // namespace
+
+std::vector<std::string> rendezvous_order(std::uint32_t partition, std::vector<std::string> nodes,
+                                          std::size_t count) {
+  std::sort(nodes.begin(), nodes.end(), [partition](const std::string& a, const std::string& b) {
+    auto wa = rendezvous_weight(partition, a);
+    auto wb = rendezvous_weight(partition, b);
+    return wa != wb ? wa > wb : a < b;
+  });
+  nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+  if (nodes.size() > count)
+    nodes.resize(count);
+  return nodes;
+}
+
 std::string rendezvous_owner(std::uint32_t partition, const std::vector<std::string>& nodes) {
   std::string best;
   std::uint64_t best_weight = 0;
   for (auto& node : nodes) {
-    auto weight = mix(fnv1a(node, fnv1a(std::to_string(partition))));
+    auto weight = rendezvous_weight(partition, node);
     if (best.empty() || weight > best_weight || (weight == best_weight && node < best)) {
       best = node;
       best_weight = weight;

@@ -21,6 +21,15 @@ std::uint32_t partition_of_stream(std::string_view stream);
 struct partition_table {
   std::uint64_t version = 0;
   std::vector<std::string> owners;  // node id per partition; empty = unassigned
+  // Replicated partitions only: the Raft term in which each owner was elected; a table merges
+  // another's owner for a partition when its term is higher (storage/raft/host.hpp).
+  std::vector<std::uint64_t> terms;
+
+  /// A replicated cluster's table before any election: no owners, term 0 everywhere.
+  static partition_table replicated();
+  bool is_replicated() const { return !terms.empty(); }
+  /// Takes the owners of `other` elected in later terms; true when anything changed.
+  bool merge_terms(const partition_table& other);
 
   /// A table giving every partition to `node`.
   static partition_table single(const std::string& node);
@@ -34,11 +43,15 @@ struct partition_table {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_table& x) {
-  return f(caf::meta::type_name("partition_table"), x.version, x.owners);
+  return f(caf::meta::type_name("partition_table"), x.version, x.owners, x.terms);
 }
 
 /// Rendezvous (highest random weight) choice of an owner among `nodes` for a partition:
 /// adding or removing a node only moves the partitions that node wins or held.
 std::string rendezvous_owner(std::uint32_t partition, const std::vector<std::string>& nodes);
+/// The first `count` nodes in rendezvous order for a partition (the first is rendezvous_owner):
+/// the replicas of a replicated partition, so a new node only takes the places it wins.
+std::vector<std::string> rendezvous_order(std::uint32_t partition, std::vector<std::string> nodes,
+                                          std::size_t count);
 
 }  // namespace aethex::runtime

@@ -75,6 +75,22 @@ class event_store {
   virtual append_result append(std::string_view stream, std::uint64_t expected_version,
                                std::span<const event> events) = 0;
 
+  /// A meta record (put_meta's key space) to write together with an append.
+  struct append_marker {
+    std::string_view key;
+    std::string_view value;
+  };
+  /// Like append(), and writes `marker` in the same atomic write whatever the append's outcome
+  /// (a replicated partition notes the last log index it applied, so a replay after a crash
+  /// skips exactly what the store has; storage/replicated_event_store). The default is for
+  /// stores that do not survive a crash anyway.
+  virtual append_result append_marked(std::string_view stream, std::uint64_t expected_version,
+                                      std::span<const event> events, append_marker marker) {
+    auto result = append(stream, expected_version, events);
+    put_meta(marker.key, marker.value);
+    return result;
+  }
+
   /// Current version of a stream (0 when it does not exist).
   virtual std::uint64_t version(std::string_view stream) = 0;
 

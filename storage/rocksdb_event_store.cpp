@@ -51,6 +51,7 @@ struct rocksdb_event_store::pending_append {
   std::span<const event> events;
   append_result result;
   bool done = false;
+  std::optional<event_store::append_marker> marker;
 };
 
 void rocksdb_event_store::handle_deleter::operator()(rocksdb::ColumnFamilyHandle* h) const {
@@ -131,7 +132,24 @@ append_result rocksdb_event_store::append(std::string_view stream, std::uint64_t
   if (auto reason = invalid_reason(stream, events))
     return {append_status::invalid, 0, std::move(*reason)};
 
-  pending_append self{stream, expected_version, events, {}, false};
+  pending_append self{stream, expected_version, events, {}, false, std::nullopt};
+  return enqueue(self);
+}
+
+append_result rocksdb_event_store::append_marked(std::string_view stream,
+                                                 std::uint64_t expected_version,
+                                                 std::span<const event> events,
+                                                 append_marker marker) {
+  append_timer timer{*this};
+  if (auto reason = invalid_reason(stream, events)) {
+    put_meta(marker.key, marker.value);
+    return {append_status::invalid, 0, std::move(*reason)};
+  }
+  pending_append self{stream, expected_version, events, {}, false, marker};
+  return enqueue(self);
+}
+
+append_result rocksdb_event_store::enqueue(pending_append& self) {
   std::unique_lock lock(queue_mutex_);
   queue_.push_back(&self);
   queue_cv_.wait(lock, [&] { return self.done || !leader_active_; });
@@ -176,7 +194,14 @@ void rocksdb_event_store::commit_group(std::deque<pending_append*>& group) {
   const std::uint64_t head_before = head;
   const std::int64_t stamp = now_ms();
 
+  bool marked = false;
   for (auto* p : group) {
+    if (p->marker) {
+      marked = true;
+      throw_if_error(batch.Put(meta_cf_, keys::user_meta_key(p->marker->key),
+                               to_slice(p->marker->value)),
+                     "batch");
+    }
     std::string stream(p->stream);
     auto it = versions.find(stream);
     if (it == versions.end())
@@ -207,7 +232,7 @@ void rocksdb_event_store::commit_group(std::deque<pending_append*>& group) {
     p->result = {append_status::ok, seq, {}};
   }
   appends_ += group.size();
-  if (head == head_before)
+  if (head == head_before && !marked)
     return;  // only conflicts or empty appends: nothing to write
 
   throw_if_error(batch.Put(meta_cf_, keys::global_head_key, keys::be64(head)), "batch");

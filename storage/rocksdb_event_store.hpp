@@ -44,6 +44,8 @@ class rocksdb_event_store final : public event_store {
 
   append_result append(std::string_view stream, std::uint64_t expected_version,
                        std::span<const event> events) override;
+  append_result append_marked(std::string_view stream, std::uint64_t expected_version,
+                              std::span<const event> events, append_marker marker) override;
   std::uint64_t version(std::string_view stream) override;
   std::vector<recorded_event> read_stream(std::string_view stream, std::uint64_t from_seq,
                                           std::size_t max_count) override;
@@ -63,6 +65,7 @@ class rocksdb_event_store final : public event_store {
 
  private:
   struct pending_append;
+  append_result enqueue(pending_append& self);
   void commit_group(std::deque<pending_append*>& group);
   std::uint64_t stored_version(std::string_view stream);
   void put_synced(rocksdb::ColumnFamilyHandle* cf, std::string_view key, std::string_view value);

@@ -18,6 +18,10 @@ using namespace std::chrono_literals;
 
 // Viewer counts are reported at most this often, so a burst of joins is one message to the room.
 constexpr auto presence_report_delay = 100ms;
+// Finding the room gives up after attach_timeout and tries again after reattach_delay.
+constexpr auto attach_timeout = 5s;
+constexpr auto reattach_delay = 500ms;
+using reattach_atom = caf::atom_constant<caf::atom("reattach")>;
 
 struct member {
   chat_sink_ptr sink;
@@ -110,9 +114,11 @@ void report_presence(fanout_actor* self) {
 }
 
 // Finds the room through the registry and subscribes to it; joins wait until this is done.
+// While its partition has no owner (a replicated partition electing a leader, a dead owner not
+// yet noticed) it tries again shortly: viewers stay connected through a failover.
 void attach_room(fanout_actor* self) {
   self
-    ->request(self->state.registry, caf::infinite, get_atom::value,
+    ->request(self->state.registry, attach_timeout, get_atom::value,
               std::string{chat_protocol::kind}, self->state.channel)
     .await(
       [self](const caf::actor& room) {
@@ -131,7 +137,9 @@ void attach_room(fanout_actor* self) {
         self->state.reported = 0;
         report_presence(self);
       },
-      [self](const caf::error& err) { self->quit(err); });
+      [self](const caf::error&) {
+        self->delayed_send(self, reattach_delay, reattach_atom::value);
+      });
 }
 
 void push_history(fanout_actor* self, const chat_sink_ptr& sink) {
@@ -185,6 +193,7 @@ caf::behavior fanout_behavior(fanout_actor* self, caf::actor registry, std::stri
         counters->messages.fetch_add(1, std::memory_order_relaxed);
       self->state.deliver(std::make_shared<const std::string>(std::move(text)));
     },
+    [self](reattach_atom) { attach_room(self); },
     [self](presence_atom) {
       auto& st = self->state;
       st.report_pending = false;

@@ -48,7 +48,7 @@ caf::expected<std::uint64_t> entity_journal::append(std::vector<storage::event> 
     case storage::append_status::invalid: return make_error(errc::invalid_argument, result.message);
     case storage::append_status::io_error: break;
   }
-  return make_error(errc::unavailable, "storage unavailable: " + result.message);
+  return make_error(errc::unavailable, "storage unavailable: " + result.message, {}, 1);
 }
 
 void entity_journal::maybe_snapshot(std::uint64_t every,

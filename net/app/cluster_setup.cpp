@@ -4,6 +4,8 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -150,10 +152,42 @@ runtime::partition_storage partition_storage_of(storage::event_store& store) {
   return hooks;
 }
 
-caf::expected<caf::actor> start_membership(caf::actor_system& sys,
-                                           const runtime::node_config& config,
-                                           const caf::actor& registry, const caf::actor& services,
-                                           storage::event_store& store) {
+replication start_replication(caf::actor_system& sys, const runtime::node_config& config,
+                              storage::event_store& local) {
+  replication r;
+  if (!clusters(config) || config.replicas == 0)
+    return r;
+  storage::raft::host_config host;
+  host.dir = config.data_dir / "raft";
+  host.node_id = node_id_of(config);
+  host.groups = runtime::partition_count;
+  host.replicas = config.replicas;
+  // The founder starts every group alone; members that join are added by the groups' leaders.
+  host.found = config.join.empty();
+  host.dead_after = std::chrono::seconds{config.replica_dead_after_s};
+  // Only the host's thread touches the machines (it creates them and calls them).
+  auto machines =
+    std::make_shared<std::map<std::uint32_t, std::unique_ptr<storage::partition_state_machine>>>();
+  host.state_machine_of = [&local, machines](storage::raft::group_id group) {
+    auto& machine = (*machines)[group];
+    machine = std::make_unique<storage::partition_state_machine>(local, group,
+                                                                 runtime::partition_of_stream);
+    auto* m = machine.get();
+    return storage::raft::state_machine{
+      [m](std::uint64_t index, std::string_view command) { return m->apply(index, command); },
+      [m] { return m->snapshot(); },
+      [m](std::uint64_t index, std::string_view data) { m->restore(index, data); }};
+  };
+  r.host = storage::raft::spawn_raft_host(sys, std::move(host));
+  r.log = std::make_unique<storage::raft::host_partition_log>(sys, r.host);
+  r.store = storage::replicated_event_store(local, *r.log, runtime::partition_of_stream);
+  std::clog << "cluster: partitions replicated " << config.replicas << " times (Raft)" << std::endl;
+  return r;
+}
+
+caf::expected<caf::actor> start_membership(
+  caf::actor_system& sys, const runtime::node_config& config, const caf::actor& registry,
+  const caf::actor& services, storage::event_store& store, const caf::actor& raft_host) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
   cluster.secret = cluster_secret_of(config);
@@ -164,6 +198,7 @@ caf::expected<caf::actor> start_membership(caf::actor_system& sys,
   cluster.port = config.cluster_port;
   cluster.join = config.join;
   cluster.services = services;
+  cluster.raft = raft_host;
   // Kept in the data folder so a restarted founder does not claim partitions whose events are
   // stored on other members.
   if (auto saved = store.get_meta(table_meta_key))
@@ -175,7 +210,10 @@ caf::expected<caf::actor> start_membership(caf::actor_system& sys,
       std::clog << "cluster: cannot save the partition table: " << e.what() << std::endl;
     }
   };
-  return runtime::start_cluster(sys, cluster, registry);
+  auto membership = runtime::start_cluster(sys, cluster, registry);
+  if (membership && raft_host)
+    caf::anon_send(raft_host, runtime::lead_atom::value, *membership);
+  return membership;
 }
 
 void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership) {

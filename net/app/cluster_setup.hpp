@@ -10,6 +10,7 @@
 #include "runtime/entity_registry.hpp"
 #include "runtime/node_config.hpp"
 #include "storage/event_store.hpp"
+#include "storage/raft/host.hpp"
 
 namespace aethex::app {
 
@@ -37,13 +38,23 @@ std::string cluster_bind_of(const runtime::node_config& config);
 /// How the registry copies a partition's streams out of and into `store` when it moves.
 runtime::partition_storage partition_storage_of(storage::event_store& store);
 
+/// Replicated partitions (--replicas R in a cluster): the node's Raft host, whose groups apply
+/// their commands to `local`, and the store entities append through. Everything null when the
+/// node does not replicate. The host must stop before `local` goes.
+struct replication {
+  caf::actor host;
+  std::unique_ptr<storage::raft::host_partition_log> log;
+  std::unique_ptr<storage::event_store> store;
+};
+replication start_replication(caf::actor_system& sys, const runtime::node_config& config,
+                              storage::event_store& local);
+
 /// Starts membership (publishing on --cluster-port, joining --join when given); `services`
 /// answers other members' node-level queries (net/app/node_services.hpp); `store` keeps the
-/// last partition table across restarts.
-caf::expected<caf::actor> start_membership(caf::actor_system& sys,
-                                           const runtime::node_config& config,
-                                           const caf::actor& registry, const caf::actor& services,
-                                           storage::event_store& store);
+/// last partition table across restarts; `raft_host` (may be null) makes partitions replicated.
+caf::expected<caf::actor> start_membership(
+  caf::actor_system& sys, const runtime::node_config& config, const caf::actor& registry,
+  const caf::actor& services, storage::event_store& store, const caf::actor& raft_host = {});
 
 /// Graceful leave: when other members exist, asks the leader to move this node's partitions
 /// away and waits (bounded) until it did. Blocks the calling thread.

@@ -229,6 +229,14 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
                    "Address the cluster port binds to (default: --bind)");
   serve.add_option("--join", config.join, "HOST:PORT of a cluster member to join");
   serve.add_option("--node-id", config.node_id, "Name of this node in the cluster");
+  serve
+    .add_option("--replicas", config.replicas,
+                "Replicas of each partition's event log (Raft), e.g. 3; 0: not replicated")
+    ->capture_default_str();
+  serve
+    .add_option("--replica-dead-after", config.replica_dead_after_s,
+                "Seconds after which a replica on a member that is gone is replaced")
+    ->capture_default_str();
   serve.add_option("--cluster-secret", config.cluster_secret,
                    "Shared cluster secret (16+ characters) keying the nodes' mutual TLS; "
                    "visible in ps, prefer the file or $AETHEX_CLUSTER_SECRET");

@@ -130,7 +130,11 @@ int run_node(const runtime::node_config& config) {
   auto metrics = std::make_shared<node_metrics>();
   std::unique_ptr<storage::event_store> store;
   try {
-    store = storage::event_store::open(config.data_dir / "events");
+    // Replicated partitions are durable in the Raft log (synced) before they are applied here;
+    // a store that loses its unsynced tail in a crash gets it back from the log at start.
+    storage::event_store::options store_options;
+    store_options.sync = !(clusters(config) && config.replicas > 0);
+    store = storage::event_store::open(config.data_dir / "events", store_options);
     store->observe_appends([metrics](std::chrono::nanoseconds took) {
       metrics->observe_append(std::chrono::duration<double>(took).count());
     });
@@ -182,14 +186,21 @@ int run_node(const runtime::node_config& config) {
   cfg.set("work-stealing.moderate-poll-attempts", 50);
   cfg.set("logger.verbosity", caf::atom("quiet"));
   runtime::offset_clock test_clock;  // before the actor system: entities read it to the end
+  replication replicated;            // likewise: entities append through it to the end
   caf::actor_system sys{cfg};
+  try {
+    replicated = start_replication(sys, config, *store);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
 
   // The modules, hook by hook (actors/core/module.hpp says the order).
   actors::node_env env;
   if (config.test_clock)
     env.clock = &test_clock;
   env.sys = &sys;
-  env.store = store.get();
+  env.store = replicated.store ? replicated.store.get() : store.get();
   env.config = &config;
   // Requests off the node (Stripe's API): stopped before the actor system goes, so no answer
   // reaches an actor of a system that is gone; entities asking later hear an error.
@@ -222,10 +233,12 @@ int run_node(const runtime::node_config& config) {
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
     for (auto& actor : {media_supervisor, registry, services})
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    if (replicated.host)
+      caf::anon_send_exit(replicated.host, caf::exit_reason::user_shutdown);
   };
   caf::actor membership;
   if (clusters(config)) {
-    auto started = start_membership(sys, config, registry, services, *store);
+    auto started = start_membership(sys, config, registry, services, *store, replicated.host);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
       stop_actors();

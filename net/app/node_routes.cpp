@@ -6,6 +6,7 @@
 // GET /api/v1/admin/overview (admin): each member's live channels, viewers, ingest bitrate and
 // chat messages/s, and their totals.
 #include <memory>
+#include <sstream>
 
 #include <caf/all.hpp>
 
@@ -15,6 +16,7 @@
 #include "runtime/atoms.hpp"
 #include "runtime/cluster.hpp"
 #include "runtime/errors.hpp"
+#include "storage/raft/host.hpp"
 
 namespace aethex::app {
 namespace {
@@ -29,12 +31,37 @@ using runtime::drain_atom;
 constexpr auto drain_timeout = 120s;
 
 // Collects every member's activation count, then answers once (missing replies count as -1).
+// Replicated partitions: each group's term, leader and members as this node's Raft host knows
+// them ("group term leader member…", a learner marked "?").
+json raft_groups(const std::vector<std::string>& lines) {
+  auto groups = json::array();
+  for (auto& line : lines) {
+    std::istringstream words{line};
+    std::uint32_t group = 0;
+    std::uint64_t term = 0;
+    std::string leader, member;
+    words >> group >> term >> leader;
+    auto voters = json::array(), learners = json::array();
+    while (words >> member)
+      if (member.ends_with('?'))
+        learners.push_back(member.substr(0, member.size() - 1));
+      else
+        voters.push_back(member);
+    groups.push_back({{"group", group},
+                      {"term", term},
+                      {"leader", leader == "-" ? json(nullptr) : json(leader)},
+                      {"voters", voters},
+                      {"learners", learners}});
+  }
+  return groups;
+}
+
 void describe_cluster(const node_route_context& ctx, route_reply respond) {
-  ctx.sys->spawn([membership = ctx.membership,
+  ctx.sys->spawn([membership = ctx.membership, node_id = ctx.node_id,
                   respond = std::move(respond)](caf::event_based_actor* self) {
     self->request(membership, 5s, get_atom::value)
       .then(
-        [self, respond](runtime::cluster_view& view) {
+        [self, respond, node_id](runtime::cluster_view& view) {
           auto result = std::make_shared<json>(json::object());
           auto partitions = view.table.counts();
           (*result)["partition_count"] = runtime::partition_count;
@@ -42,11 +69,25 @@ void describe_cluster(const node_route_context& ctx, route_reply respond) {
           (*result)["members"] = json::array();
           // Two answers per member (entities from its registry, sockets and streams from its
           // services); missing answers count as -1.
-          auto pending = std::make_shared<std::size_t>(2 * view.members.size());
+          auto* local = view.find(node_id);
+          bool ask_raft = view.table.is_replicated() && local != nullptr && local->raft;
+          auto pending = std::make_shared<std::size_t>(2 * view.members.size() + ask_raft);
           auto finish = [result, pending, respond] {
             if (--*pending == 0)
               respond(route_response{200, result->dump()});
           };
+          if (ask_raft) {
+            (*result)["replication"] = json{{"owners", view.table.owners},
+                                            {"terms", view.table.terms},
+                                            {"groups", json::array()}};
+            self->request(local->raft, 2s, storage::raft::status_atom::value)
+              .then(
+                [result, finish](const std::vector<std::string>& lines) {
+                  (*result)["replication"]["groups"] = raft_groups(lines);
+                  finish();
+                },
+                [finish](caf::error&) { finish(); });
+          }
           for (std::size_t i = 0; i < view.members.size(); ++i) {
             auto& member = view.members[i];
             std::uint32_t owned = 0;

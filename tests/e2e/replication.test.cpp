@@ -1,0 +1,327 @@
+// Replicated partitions (--replicas 3): node processes on loopback under chat load lose the
+// leader of the room's partition, round after round (kill -9 and restart, or SIGSTOP and
+// SIGCONT); after every round each acknowledged message is stored exactly once, no two nodes
+// ever led a group in the same term, and the time from the kill to the next acknowledged write
+// is measured.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/placement.hpp"
+#include "tests/e2e/support/chat_client.hpp"
+#include "tests/e2e/support/cluster_nodes.hpp"
+
+using namespace aethex;
+using namespace aethex::test;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// The members of a replicated cluster; a member can die and come back with its data.
+class replicated_cluster {
+ public:
+  replicated_cluster(const std::string& suite, int size) : suite_(suite) {
+    for (int i = 0; i < size; ++i) {
+      auto id = std::string(1, static_cast<char>('a' + i));
+      members_.push_back({id, fresh_temp_dir("aethex-" + suite + "-" + id), nullptr, 0});
+      start(members_.back(), i == 0 ? "" : seed());
+    }
+  }
+  ~replicated_cluster() {
+    for (auto& m : members_) {
+      m.node.reset();
+      std::error_code ec;
+      std::filesystem::remove_all(m.data, ec);
+    }
+  }
+
+  struct member {
+    std::string id;
+    std::filesystem::path data;
+    std::unique_ptr<test_node> node;
+    int incarnation = 0;
+  };
+
+  std::vector<member>& members() { return members_; }
+  member& by_id(const std::string& id) {
+    return *std::find_if(members_.begin(), members_.end(), [&](auto& m) { return m.id == id; });
+  }
+  member* any_live(const std::string& except = {}) {
+    for (auto& m : members_)
+      if (m.node && m.id != except)
+        return &m;
+    return nullptr;
+  }
+  std::string seed(const std::string& except = {}) {
+    auto* m = any_live(except);
+    return m ? "127.0.0.1:" + std::to_string(cluster_port_of(*m)) : "";
+  }
+
+  void start(member& m, const std::string& join) {
+    auto port = free_tcp_port();
+    cluster_ports_[m.id] = port;
+    auto args = cluster_args(m.id, port, join);
+    args.insert(args.end(), {"--replicas", "3", "--replica-dead-after", "600"});
+    m.node = std::make_unique<test_node>(suite_ + "_" + m.id + std::to_string(m.incarnation++),
+                                         args, m.data);
+    logs_.push_back(m.node->out_dir / "node.log");
+  }
+
+  unsigned short cluster_port_of(const member& m) { return cluster_ports_.at(m.id); }
+
+  // /api/v1/cluster of a live member, null when it does not answer.
+  json describe(const member& m) {
+    auto res = admin_get(*m.node, "/api/v1/cluster");
+    return res.status == 200 ? json::parse(res.body) : json{};
+  }
+
+  // Every group has a leader and `voters` voters, as a live member sees it.
+  bool settled(std::size_t voters) {
+    auto* m = any_live();
+    auto view = describe(*m);
+    if (!view.contains("replication"))
+      return false;
+    auto& groups = view["replication"]["groups"];
+    if (groups.size() != runtime::partition_count)
+      return false;
+    for (auto& g : groups)
+      if (g["leader"].is_null() || g["voters"].size() != voters || !g["learners"].empty())
+        return false;
+    for (auto& owner : view["replication"]["owners"])
+      if (owner.get<std::string>().empty())
+        return false;
+    return true;
+  }
+
+  std::string owner_of(std::uint32_t partition, const std::string& except = {}) {
+    auto view = describe(*any_live(except));
+    return view["replication"]["owners"][partition];
+  }
+
+  // (group, term) -> the nodes that said they led it, over every log of every incarnation.
+  std::map<std::pair<int, int>, std::set<std::string>> leaderships() {
+    static const std::regex line{R"(raft: leading group (\d+) in term (\d+))"};
+    std::map<std::pair<int, int>, std::set<std::string>> seen;
+    for (auto& file : logs_) {
+      std::ifstream in{file};
+      std::string text;
+      auto node = file.parent_path().filename().string();
+      node = node.substr(suite_.size() + 1, 1);
+      while (std::getline(in, text)) {
+        std::smatch match;
+        if (std::regex_search(text, match, line))
+          seen[{std::stoi(match[1]), std::stoi(match[2])}].insert(node);
+      }
+    }
+    return seen;
+  }
+
+ private:
+  std::string suite_;
+  std::vector<member> members_;
+  std::map<std::string, unsigned short> cluster_ports_;
+  std::vector<std::filesystem::path> logs_;
+};
+
+// Chat messages sent one at a time, each waiting for its answer; a connection lost with its
+// node is replaced by one to another live member. Only "ok" answers count as acknowledged.
+class failover_chat_load {
+ public:
+  failover_chat_load(replicated_cluster& cluster, std::string channel)
+      : cluster_(cluster), channel_(std::move(channel)) {
+    worker_ = std::thread{[this] { run(); }};
+  }
+  ~failover_chat_load() { stop(); }
+  void stop() {
+    running_ = false;
+    if (worker_.joinable())
+      worker_.join();
+  }
+  std::vector<std::string> acknowledged() {
+    std::lock_guard lock{mutex_};
+    return acknowledged_;
+  }
+  // When the first message after `since` was acknowledged.
+  std::optional<steady::time_point> first_ack_after(steady::time_point since) {
+    std::lock_guard lock{mutex_};
+    for (auto& t : ack_times_)
+      if (t > since)
+        return t;
+    return std::nullopt;
+  }
+  // Avoid `id` for new connections (it is about to die).
+  void avoid(const std::string& id) {
+    std::lock_guard lock{mutex_};
+    avoid_ = id;
+  }
+
+ private:
+  std::unique_ptr<chat_client> connect() {
+    std::string avoid;
+    {
+      std::lock_guard lock{mutex_};
+      avoid = avoid_;
+    }
+    for (auto& m : cluster_.members()) {
+      if (!m.node || m.id == avoid)
+        continue;
+      try {
+        auto client = std::make_unique<chat_client>(m.node->http_port);
+        client->send({{"type", "auth"}, {"token", admin_token(m.node->data_dir.string())}});
+        if (client->next("auth_ok", 3s).is_null() || client->join(channel_).is_null())
+          continue;
+        return client;
+      } catch (const std::exception&) {
+      }
+    }
+    return nullptr;
+  }
+
+  void run() {
+    std::unique_ptr<chat_client> client;
+    for (int i = 0; running_; ++i) {
+      if (!client || client->closed()) {
+        client = connect();
+        if (!client) {
+          std::this_thread::sleep_for(200ms);
+          continue;
+        }
+      }
+      auto text = "load-" + std::to_string(i);
+      client->send({{"type", "send"}, {"text", text}, {"ref", i}});
+      for (auto deadline = steady::now() + 8s; steady::now() < deadline;) {
+        auto reply = client->next_any(500ms);
+        if (client->closed())
+          break;
+        if (reply.is_null() || reply.value("ref", -1) != i)
+          continue;
+        if (reply.value("type", "") == "ok") {
+          std::lock_guard lock{mutex_};
+          acknowledged_.push_back(text);
+          ack_times_.push_back(steady::now());
+        }
+        break;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+
+  replicated_cluster& cluster_;
+  std::string channel_;
+  std::atomic<bool> running_{true};
+  std::mutex mutex_;
+  std::vector<std::string> acknowledged_;
+  std::vector<steady::time_point> ack_times_;
+  std::string avoid_;
+  std::thread worker_;
+};
+
+// chat.message texts of the room's stream, as the room's current owner stores them.
+std::vector<std::string> replicated_room_texts(const test_node& node, const std::string& channel) {
+  auto res = admin_post(node, "/api/v1/admin/console",
+                        {{"argv",
+                          {"events", "chat/" + channel, "--from", "1", "--limit", "5000"}}});
+  REQUIRE(res.status == 200);
+  std::vector<std::string> texts;
+  for (auto& ev : json::parse(res.body)["result"]["events"])
+    if (ev["type"] == "chat.message")
+      texts.push_back(ev["payload"].value("text", ""));
+  return texts;
+}
+
+void check_acknowledged_once(const std::vector<std::string>& acknowledged,
+                             const std::vector<std::string>& stored) {
+  std::map<std::string, int> copies;
+  for (auto& text : stored)
+    ++copies[text];
+  int missing = 0, doubled = 0;
+  for (auto& text : acknowledged)
+    missing += copies[text] == 0;
+  for (auto& [text, n] : copies)
+    doubled += n > 1;
+  CHECK(missing == 0);
+  CHECK(doubled == 0);
+}
+
+void check_one_leader_per_term(replicated_cluster& cluster) {
+  int shared = 0;
+  for (auto& [group_term, nodes] : cluster.leaderships())
+    shared += nodes.size() > 1;
+  CHECK(shared == 0);
+}
+
+struct failover_times {
+  std::vector<double> seconds;
+  void report(const std::string& what) {
+    if (seconds.empty())
+      return;
+    auto sorted = seconds;
+    std::sort(sorted.begin(), sorted.end());
+    MESSAGE(what << ": " << sorted.size() << " rounds, failover (kill to next acknowledged write) "
+                 << "median " << sorted[sorted.size() / 2] << " s, max " << sorted.back() << " s");
+  }
+};
+
+// Kills the leader of a chat room's partition `rounds` times under chat load, restarting it
+// each time, and checks what the suite's comment says.
+void kill_leader_rounds(const std::string& suite, int size, int rounds) {
+  replicated_cluster cluster{suite, size};
+  REQUIRE(eventually([&] { return cluster.settled(3); }, 90s));
+  auto channel = std::string{"failover"};
+  cluster.any_live()->node->create_channel(channel);
+  auto partition = runtime::partition_of("chat", channel);
+  failover_chat_load load{cluster, channel};
+  REQUIRE(eventually([&] { return load.acknowledged().size() >= 5; }, 20s));
+
+  failover_times times;
+  for (int round = 0; round < rounds; ++round) {
+    auto victim_id = cluster.owner_of(partition);
+    auto& victim = cluster.by_id(victim_id);
+    load.avoid(victim_id);
+    auto killed_at = steady::now();
+    victim.node->kill();
+    victim.node.reset();
+    // The survivors elect a leader of their own and the load goes on.
+    REQUIRE(eventually([&] { return load.first_ack_after(killed_at).has_value(); }, 30s));
+    times.seconds.push_back(
+      std::chrono::duration<double>(*load.first_ack_after(killed_at) - killed_at).count());
+    CHECK(cluster.owner_of(partition) != victim_id);
+    // Back from its own disk: it rejoins and catches up; every group has 3 voters again.
+    auto& survivor = *cluster.any_live()->node;
+    REQUIRE(eventually([&] { return member_count(survivor) == std::size_t(size - 1); }, 15s));
+    cluster.start(victim, cluster.seed());
+    load.avoid("");
+    REQUIRE(eventually([&] { return cluster.settled(3); }, 60s));
+    check_acknowledged_once(load.acknowledged(),
+                            replicated_room_texts(*cluster.by_id(cluster.owner_of(partition)).node,
+                                                  channel));
+  }
+  load.stop();
+  times.report(std::to_string(size) + " nodes, kill -9");
+  CHECK(load.acknowledged().size() > std::size_t(3 * rounds));
+  check_one_leader_per_term(cluster);
+}
+
+}  // namespace
+
+TEST_CASE("3 nodes: 20 rounds of kill -9 of the room's leader lose no acknowledged message") {
+  kill_leader_rounds("replication3", 3, 20);
+}
+
+TEST_CASE("5 nodes, 3 replicas: 20 rounds of kill -9 of the room's leader") {
+  kill_leader_rounds("replication5", 5, 20);
+}
