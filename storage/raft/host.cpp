@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <utility>
 
 #include <caf/all.hpp>
 
@@ -17,6 +18,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using tick_atom = caf::atom_constant<caf::atom("rafttick")>;
+using settle_atom = caf::atom_constant<caf::atom("raftsettle")>;
 
 constexpr auto tick_interval = 50ms;
 constexpr int ticks_per_reconcile = 10;
@@ -45,6 +47,7 @@ struct host_state {
   std::map<std::string, std::vector<std::string>> outbox;  // node id -> packets this turn
   int ticks = 0;
   caf::actor listener;  // hears leadership changes (the membership actor)
+  bool settle_pending = false;
   static inline const char* name = "raft_host";
 };
 
@@ -128,6 +131,14 @@ void settle(host_actor* self) {
   }
 }
 
+// Settles after the messages already in the mailbox: everything they stage is written by one
+// fsync (group commit), however many peers and proposals arrived meanwhile.
+void settle_soon(host_actor* self) {
+  if (std::exchange(self->state.settle_pending, true))
+    return;
+  self->send(self, settle_atom::value);
+}
+
 // Leader: one step towards the group's desired replicas.
 void reconcile(host_actor* self, group_id group, group_slot& slot) {
   auto& st = self->state;
@@ -196,12 +207,10 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
       auto& st = self->state;
       for (auto& [group, slot] : st.groups)
         slot.member->tick();
-      settle(self);
-      if (++st.ticks % ticks_per_reconcile == 0) {
+      if (++st.ticks % ticks_per_reconcile == 0)
         for (auto& [group, slot] : st.groups)
           reconcile(self, group, slot);
-        settle(self);
-      }
+      settle_soon(self);
       self->delayed_send(self, tick_interval, tick_atom::value);
     },
     [self](peers_atom, const std::vector<std::string>& nodes,
@@ -235,7 +244,7 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
         }
         it->second.member->receive(from, from_id, std::string_view{packet}.substr(4));
       }
-      settle(self);
+      settle_soon(self);
     },
     [self](propose_atom, std::uint32_t group, std::string& command) -> caf::result<std::string> {
       auto& st = self->state;
@@ -250,8 +259,12 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
         else
           promise.deliver(aethex::make_error(errc::unavailable, std::move(r.result)));
       });
-      settle(self);
+      settle_soon(self);
       return promise;
+    },
+    [self](settle_atom) {
+      self->state.settle_pending = false;
+      settle(self);
     },
     [self](lead_atom, const caf::actor& listener) {
       auto& st = self->state;

@@ -191,10 +191,18 @@ TEST_CASE("a leader cut off from the cluster acknowledges no write; the majority
                         {{"argv", {"events", "chat/" + channel, "--from", "1", "--limit", "100"}}});
   REQUIRE(res.status == 200);
   std::vector<std::string> stored;
-  for (auto& ev : json::parse(res.body)["result"]["events"])
+  auto reply = json::parse(res.body);  // named: a loop over a temporary's member would dangle
+  for (auto& ev : reply["result"]["events"])
     if (ev["type"] == "chat.message")
       stored.push_back(ev["payload"].value("text", ""));
-  CHECK(stored == acknowledged);
+  auto joined = [](const std::vector<std::string>& texts) {
+    std::string out;
+    for (auto& t : texts)
+      out += t + " ";
+    return out;
+  };
+  CHECK_MESSAGE(stored == acknowledged,
+                "stored: " << joined(stored) << "; acknowledged: " << joined(acknowledged));
 
   // No group ever had two leaders in one term, on any node's log.
   std::map<std::pair<std::string, std::string>, std::set<std::string>> leaders;

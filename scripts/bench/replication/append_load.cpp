@@ -1,7 +1,9 @@
-// Append load for the replication benchmark: each connection is an admin (no chat rate limit)
-// in its own room, sending one chat message at a time and waiting for its "ok" — one event
-// appended to the room's stream, acknowledged once it is durable (with --replicas 3: once a
-// majority of the partition's replicas has it). Loopback only; bounded in time.
+// Append load for the replication benchmark: each connection is the channel owner's admin (no
+// chat rate limit) in its own room, sending one chat message at a time and waiting for its
+// "ok" — one event appended to the room's stream, acknowledged once it is durable (with
+// --replicas 3: once a majority of the partition's replicas has it). A chat connection may send
+// 20 frames/s (actors/chat/viewer_session.cpp), so each sends at most 18/s and the offered load
+// is rooms x 18/s. Loopback only; bounded in time.
 //
 // usage: append_load --ports P1,P2,.. --tokens T1,T2,.. --rooms N --seconds S
 //        append_load --probe --ports .. --tokens .. --room NAME --timeout S
@@ -59,12 +61,13 @@ class connection {
   bool send(int ref) {
     write(R"({"type":"send","text":"m)" + std::to_string(ref) + R"(","ref":)" +
           std::to_string(ref) + "}");
-    auto ref_field = "\"ref\":" + std::to_string(ref);
+    auto ref_field = "\"ref\":" + std::to_string(ref) + ",";
     for (;;) {
       auto frame = read();
-      if (frame.find(ref_field) == std::string::npos)
-        continue;
-      return frame.find(R"("type":"ok")") != std::string::npos;
+      if (frame.find(ref_field) != std::string::npos)
+        return frame.find(R"("type":"ok")") != std::string::npos;
+      if (frame.find(R"("type":"error")") != std::string::npos)
+        return false;  // refused without a ref (the frame budget): counted as an error
     }
   }
 
@@ -149,12 +152,14 @@ int main(int argc, char** argv) {
       try {
         connection c{static_cast<unsigned short>(std::stoi(ports[i])), tokens[i],
                      "bench" + std::to_string(r)};
+        constexpr auto pace = std::chrono::milliseconds(56);  // 18 messages/s at most
         for (int ref = 0; clock_type::now() < deadline; ++ref) {
           auto sent = clock_type::now();
           if (c.send(ref))
             mine.add_seconds(std::chrono::duration<double>(clock_type::now() - sent).count());
           else
             ++errors;
+          std::this_thread::sleep_until(sent + pace);
         }
       } catch (const std::exception& e) {
         std::fprintf(stderr, "room %d: %s\n", r, e.what());

@@ -35,6 +35,7 @@ struct sim_node {
   std::unique_ptr<rs::log_store> store;
   std::unique_ptr<rs::replica> replica;
   std::vector<std::string> applied;
+  std::vector<std::uint64_t> indexes;  // log index of each applied command
   int restores = 0;
 };
 
@@ -68,6 +69,7 @@ class sim_cluster {
       },
       [&node](std::uint64_t index, std::string_view command) {
         node.applied.emplace_back(command);
+        node.indexes.push_back(index);
         return "applied " + std::to_string(index);
       },
       [&node] {
@@ -190,6 +192,10 @@ TEST_CASE(
   }
   REQUIRE(c.run_until([&] { return all_applied(c, 50); }));
   CHECK(c.leader() == leader);  // no needless elections on a healthy network
+  // Each command is told its own log index, increasing (what replays are checked against).
+  for (std::size_t i = 0; i < c.size(); ++i)
+    for (std::size_t k = 1; k < c.node(i).indexes.size(); ++k)
+      CHECK(c.node(i).indexes[k] > c.node(i).indexes[k - 1]);
   for (std::size_t i = 0; i < c.size(); ++i) {
     REQUIRE(c.node(i).applied.size() == 50);
     CHECK(c.node(i).applied.front() == "cmd 0");
@@ -201,6 +207,23 @@ TEST_CASE(
   follower.replica->propose("nope", [&](rs::proposal_result r) { refused = r; });
   REQUIRE(refused);
   CHECK_FALSE(refused->applied);
+}
+
+TEST_CASE("a burst of proposals committed together gets one index each") {
+  sim_cluster c{3};
+  REQUIRE(c.run_until([&] { return c.leader() != nullptr; }));
+  int done = 0;
+  for (int i = 0; i < 20; ++i)
+    c.leader()->replica->propose("burst " + std::to_string(i), [&](rs::proposal_result r) {
+      done += r.applied;
+    });
+  REQUIRE(c.run_until([&] { return done == 20 && all_applied(c, 20); }));
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    auto& indexes = c.node(i).indexes;
+    REQUIRE(indexes.size() == 20);
+    for (std::size_t k = 1; k < indexes.size(); ++k)
+      CHECK(indexes[k] == indexes[k - 1] + 1);
+  }
 }
 
 TEST_CASE("when the leader dies a follower takes over with every acknowledged command") {
