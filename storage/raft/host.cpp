@@ -170,6 +170,16 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
       return;
     }
   }
+  // This leader is not one of the desired replicas (more members joined): it hands leadership
+  // to one that is, which then removes it.
+  if (std::find(desired.begin(), desired.end(), st.config.node_id) == desired.end()) {
+    auto target = find(desired.front());
+    slot.changing = slot.member->transfer_leadership(target->id, [self, group] {
+      if (auto it = self->state.groups.find(group); it != self->state.groups.end())
+        it->second.changing = false;
+    });
+    return;
+  }
   auto now = steady_ms();
   for (auto& s : configuration) {
     if (s.id == st.self_id || std::find(desired.begin(), desired.end(), s.address) != desired.end())

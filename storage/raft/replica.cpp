@@ -135,7 +135,8 @@ struct replica::backend {
   static int send(raft_io* io, raft_io_send* req, const raft_message* message, raft_io_send_cb cb) {
     auto& self = of(io);
     self.hooks_.send(message->server_address, encode_message(*message));
-    self.completions_.push_back([req, cb] { cb(req, 0); });
+    if (cb != nullptr)  // libraft sends some messages (TimeoutNow) without a callback
+      self.completions_.push_back([req, cb] { cb(req, 0); });
     return 0;
   }
 
@@ -431,6 +432,28 @@ bool replica::promote(std::uint64_t id, proposal_done done) {
   auto* request = new backend::change_request{{}, this, std::move(done), 0};
   request->request.data = request;
   if (raft_assign(raft_.get(), &request->request, id, RAFT_VOTER, backend::changed) != 0) {
+    delete request;
+    return false;
+  }
+  return true;
+}
+
+bool replica::transfer_leadership(std::uint64_t id, std::function<void()> done) {
+  struct transfer_request {
+    struct raft_transfer request {};
+    replica* owner = nullptr;
+    std::function<void()> done;
+  };
+  auto* request = new transfer_request{{}, this, std::move(done)};
+  request->request.data = request;
+  int rv = raft_transfer(raft_.get(), &request->request, id, [](struct raft_transfer* req) {
+    auto* request = static_cast<transfer_request*>(req->data);
+    request->owner->completions_.push_back([request] {
+      request->done();
+      delete request;
+    });
+  });
+  if (rv != 0) {
     delete request;
     return false;
   }

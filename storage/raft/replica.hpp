@@ -91,6 +91,9 @@ class replica {
   bool remove_server(std::uint64_t id, proposal_done done);
   /// Makes a member a voter (libraft catches a spare up first).
   bool promote(std::uint64_t id, proposal_done done);
+  /// Leader only: hands leadership to voter `id` (it starts an election at once); `done` runs
+  /// when the transfer ended, either way (check leading() to know).
+  bool transfer_leadership(std::uint64_t id, std::function<void()> done);
 
   /// Writes staged log changes (this group's and every other group's on the same store) and
   /// runs the completions they unblock. Returns whether anything ran.

@@ -79,20 +79,6 @@ class chat_load {
   std::thread worker_;
 };
 
-// chat.message texts of the room's stream, read on the node that owns it.
-std::vector<std::string> stored_texts(const test_node& owner, const std::string& channel) {
-  auto res = admin_post(owner, "/api/v1/admin/console",
-                        {{"argv",
-                          {"events", "chat/" + channel, "--from", "1", "--limit", "5000"}}});
-  REQUIRE(res.status == 200);
-  std::vector<std::string> texts;
-  auto reply = json::parse(res.body);
-  for (auto& ev : reply["result"]["events"])
-    if (ev["type"] == "chat.message")
-      texts.push_back(ev["payload"].value("text", ""));
-  return texts;
-}
-
 // Names the node's directory lists (every member's channels, merged), paging by 5.
 std::vector<std::string> directory_names(const test_node& node) {
   std::vector<std::string> names;
@@ -112,16 +98,9 @@ std::vector<std::string> directory_names(const test_node& node) {
 
 void check_exactly_once(const std::vector<std::string>& acknowledged,
                         const std::vector<std::string>& stored) {
-  std::map<std::string, int> copies;
-  for (auto& text : stored)
-    ++copies[text];
-  int missing = 0, doubled = 0;
-  for (auto& text : acknowledged)
-    missing += copies[text] == 0;
-  for (auto& [text, n] : copies)
-    doubled += n > 1;
-  CHECK(missing == 0);
-  CHECK(doubled == 0);
+  auto report = compare_once(acknowledged, stored);
+  CHECK_MESSAGE(report.missing == 0, "missing: " << report.first_missing);
+  CHECK(report.doubled == 0);
 }
 
 }  // namespace
@@ -151,7 +130,7 @@ TEST_CASE("a 4th node joins under chat load, is drained, and a member leaves on 
   auto d = std::make_unique<test_node>("rebalance_d", cluster_args("d", port_d, seed));
   CHECK(eventually([&] { return placement_settled(a, {"a", "b", "c", "d"}); }, 60s));
   std::this_thread::sleep_for(1s);
-  CHECK(!stored_texts(*d, channel).empty());  // the room moved to d and took messages there
+  CHECK(!room_texts(*d, channel).empty());  // the room moved to d and took messages there
   auto moved_in = load.acknowledged().size();
 
   // Drain d while the load goes on: its partitions go back to a, b and c.
@@ -169,7 +148,7 @@ TEST_CASE("a 4th node joins under chat load, is drained, and a member leaves on 
     auto id = runtime::rendezvous_owner(runtime::partition_of("chat", channel), nodes);
     return id == "a" ? a : id == "b" ? b : id == "c" ? *c : *d;
   };
-  check_exactly_once(load.acknowledged(), stored_texts(owner_among({"a", "b", "c"}), channel));
+  check_exactly_once(load.acknowledged(), room_texts(owner_among({"a", "b", "c"}), channel));
   // The room's history agrees, from any node.
   auto history = admin_post(b, "/api/v1/admin/console",
                             {{"argv", {"ask", "chat/" + channel, "history"}}});
@@ -214,5 +193,5 @@ TEST_CASE("a 4th node joins under chat load, is drained, and a member leaves on 
   CHECK(eventually([&] { return directory_names(a) == expected; }, 10s));
   for (auto* node : {&b, d.get()})
     CHECK(directory_names(*node) == expected);
-  check_exactly_once(load.acknowledged(), stored_texts(owner_among({"a", "b"}), channel));
+  check_exactly_once(load.acknowledged(), room_texts(owner_among({"a", "b"}), channel));
 }

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -152,6 +153,34 @@ bool placement_settled(const test_node& node, const std::vector<std::string>& no
 app::http_result admin_post(const test_node& node, const std::string& target, const json& body) {
   return app::http_call("127.0.0.1:" + std::to_string(node.http_port), "POST", target, body.dump(),
                         admin_token(node.data_dir.string()));
+}
+
+std::vector<std::string> room_texts(const test_node& node, const std::string& channel) {
+  auto res = admin_post(node, "/api/v1/admin/console",
+                        {{"argv",
+                          {"events", "chat/" + channel, "--from", "1", "--limit", "5000"}}});
+  std::vector<std::string> texts;
+  if (res.status != 200)
+    return texts;
+  auto reply = json::parse(res.body);  // named: a loop over a temporary's member would dangle
+  for (auto& ev : reply["result"]["events"])
+    if (ev["type"] == "chat.message")
+      texts.push_back(ev["payload"].value("text", ""));
+  return texts;
+}
+
+once_report compare_once(const std::vector<std::string>& acknowledged,
+                         const std::vector<std::string>& stored) {
+  std::map<std::string, int> copies;
+  for (auto& text : stored)
+    ++copies[text];
+  once_report report;
+  for (auto& text : acknowledged)
+    if (copies[text] == 0 && ++report.missing <= 5)
+      report.first_missing += text + " ";
+  for (auto& [text, n] : copies)
+    report.doubled += n > 1;
+  return report;
 }
 
 }  // namespace aethex::test

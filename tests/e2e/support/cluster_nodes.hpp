@@ -31,6 +31,19 @@ std::map<std::string, int> partition_counts(const test_node& node);
 /// among `nodes`, i.e. rebalancing is over.
 bool placement_settled(const test_node& node, const std::vector<std::string>& nodes);
 
+/// chat.message texts of a room's stream (up to 5000), through the node's console, which reads
+/// them on the room's owner; empty when the node does not answer.
+std::vector<std::string> room_texts(const test_node& node, const std::string& channel);
+
+/// Acknowledged texts absent from `stored` (the first few named) and texts stored twice.
+struct once_report {
+  int missing = 0;
+  int doubled = 0;
+  std::string first_missing;
+};
+once_report compare_once(const std::vector<std::string>& acknowledged,
+                         const std::vector<std::string>& stored);
+
 /// An admin call (`POST` with JSON) to the node with its own admin token.
 app::http_result admin_post(const test_node& node, const std::string& target,
                             const nlohmann::json& body);

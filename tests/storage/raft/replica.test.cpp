@@ -214,9 +214,8 @@ TEST_CASE("a burst of proposals committed together gets one index each") {
   REQUIRE(c.run_until([&] { return c.leader() != nullptr; }));
   int done = 0;
   for (int i = 0; i < 20; ++i)
-    c.leader()->replica->propose("burst " + std::to_string(i), [&](rs::proposal_result r) {
-      done += r.applied;
-    });
+    c.leader()->replica->propose("burst " + std::to_string(i),
+                                 [&](rs::proposal_result r) { done += r.applied; });
   REQUIRE(c.run_until([&] { return done == 20 && all_applied(c, 20); }));
   for (std::size_t i = 0; i < c.size(); ++i) {
     auto& indexes = c.node(i).indexes;
@@ -224,6 +223,19 @@ TEST_CASE("a burst of proposals committed together gets one index each") {
     for (std::size_t k = 1; k < indexes.size(); ++k)
       CHECK(indexes[k] == indexes[k - 1] + 1);
   }
+}
+
+TEST_CASE("a leader hands its leadership to a voter it names") {
+  sim_cluster c{3};
+  REQUIRE(c.commit("a")->applied);
+  auto* old_leader = c.leader();
+  auto& target = c.node(old_leader == &c.node(2) ? 1 : 2);
+  bool ended = false;
+  REQUIRE(old_leader->replica->transfer_leadership(target.id, [&] { ended = true; }));
+  REQUIRE(c.run_until([&] { return ended && target.replica->leading(); }));
+  CHECK_FALSE(old_leader->replica->leading());
+  REQUIRE(c.commit("b")->applied);
+  CHECK(c.leader() == &target);
 }
 
 TEST_CASE("when the leader dies a follower takes over with every acknowledged command") {
