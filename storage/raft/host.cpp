@@ -19,6 +19,9 @@ namespace {
 using namespace std::chrono_literals;
 using tick_atom = caf::atom_constant<caf::atom("rafttick")>;
 using settle_atom = caf::atom_constant<caf::atom("raftsettle")>;
+// From a group's leader to a member it removed: that member never hears of its removal through
+// Raft (it gets no more messages), so it is told to drop its replica and log of the group.
+using forget_atom = caf::atom_constant<caf::atom("raftforget")>;
 
 constexpr auto tick_interval = 50ms;
 constexpr int ticks_per_reconcile = 10;
@@ -189,7 +192,14 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
     bool dead = !is_live && gone != st.gone_since.end() &&
                 now - gone->second >= static_cast<std::uint64_t>(st.config.dead_after.count());
     if (is_live || dead) {
-      slot.changing = slot.member->remove_server(s.id, finished);
+      slot.changing = slot.member->remove_server(s.id, [self, group,
+                                                        removed = s.address](proposal_result done) {
+        auto& st = self->state;
+        if (auto it = st.groups.find(group); it != st.groups.end())
+          it->second.changing = false;
+        if (auto peer = st.peers.find(removed); done.applied && peer != st.peers.end())
+          self->send(peer->second, forget_atom::value, group);
+      });
       if (slot.changing)
         std::clog << "raft: group " << group << " removes the replica on " << s.address
                   << std::endl;
@@ -271,6 +281,16 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
       });
       settle_soon(self);
       return promise;
+    },
+    [self](forget_atom, std::uint32_t group) {
+      auto& st = self->state;
+      auto it = st.groups.find(group);
+      if (it == st.groups.end() || it->second.member->leading())
+        return;
+      std::clog << "raft: group " << group << " no longer has a replica here" << std::endl;
+      it->second.member.reset();  // closes the replica before its log goes
+      st.groups.erase(it);
+      st.store->remove(group);
     },
     [self](settle_atom) {
       self->state.settle_pending = false;

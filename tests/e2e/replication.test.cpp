@@ -89,27 +89,41 @@ class replicated_cluster {
     return res.status == 200 ? json::parse(res.body) : json{};
   }
 
-  // Every group has a leader and `voters` voters, as a live member sees it.
+  // Every group has a leader and `voters` voters. Each member reports the groups it has a
+  // replica of; per group the report of the latest term that names a leader counts.
   bool settled(std::size_t voters) {
-    auto* m = any_live();
-    auto view = describe(*m);
-    if (!view.contains("replication"))
-      return false;
-    auto& groups = view["replication"]["groups"];
-    if (groups.size() != runtime::partition_count)
-      return false;
-    for (auto& g : groups)
-      if (g["leader"].is_null() || g["voters"].size() != voters || !g["learners"].empty())
+    std::map<int, json> latest;
+    for (auto& m : members_) {
+      if (!m.node)
+        continue;
+      auto view = describe(m);
+      if (!view.contains("replication"))
         return false;
-    for (auto& owner : view["replication"]["owners"])
-      if (owner.get<std::string>().empty())
+      for (auto& owner : view["replication"]["owners"])
+        if (owner.get<std::string>().empty())
+          return false;
+      for (auto& g : view["replication"]["groups"]) {
+        auto& best = latest[g["group"].get<int>()];
+        if (!g["leader"].is_null() && (best.is_null() || g["term"] > best["term"]))
+          best = g;
+      }
+    }
+    if (latest.size() != runtime::partition_count)
+      return false;
+    for (auto& [group, g] : latest)
+      if (g.is_null() || g["voters"].size() != voters || !g["learners"].empty())
         return false;
     return true;
   }
 
+  // The partition's owner as a live member (not `except`) sees it; empty when none is known.
   std::string owner_of(std::uint32_t partition, const std::string& except = {}) {
-    auto view = describe(*any_live(except));
-    return view["replication"]["owners"][partition];
+    auto* m = any_live(except);
+    auto view = m ? describe(*m) : json{};
+    if (!view.contains("replication"))
+      return {};
+    auto& owner = view["replication"]["owners"][partition];
+    return owner.is_string() ? owner.get<std::string>() : std::string{};
   }
 
   // (group, term) -> the nodes that said they led it, over every log of every incarnation.
@@ -191,6 +205,26 @@ class failover_chat_load {
     return nullptr;
   }
 
+  // Sends message `i` and waits for its answer (an "ok" counts as acknowledged).
+  void send_one(chat_client& client, int i) {
+    auto text = "load-" + std::to_string(i);
+    auto sent = steady::now();
+    client.send({{"type", "send"}, {"text", text}, {"ref", i}});
+    for (auto deadline = steady::now() + 8s; steady::now() < deadline;) {
+      auto reply = client.next_any(500ms);
+      if (client.closed())
+        break;
+      if (reply.is_null() || reply.value("ref", -1) != i)
+        continue;
+      if (reply.value("type", "") == "ok") {
+        std::lock_guard lock{mutex_};
+        acknowledged_.push_back(text);
+        ack_times_.emplace_back(sent, steady::now());
+      }
+      break;
+    }
+  }
+
   void run() {
     std::unique_ptr<chat_client> client;
     for (int i = 0; running_; ++i) {
@@ -201,21 +235,10 @@ class failover_chat_load {
           continue;
         }
       }
-      auto text = "load-" + std::to_string(i);
-      auto sent = steady::now();
-      client->send({{"type", "send"}, {"text", text}, {"ref", i}});
-      for (auto deadline = steady::now() + 8s; steady::now() < deadline;) {
-        auto reply = client->next_any(500ms);
-        if (client->closed())
-          break;
-        if (reply.is_null() || reply.value("ref", -1) != i)
-          continue;
-        if (reply.value("type", "") == "ok") {
-          std::lock_guard lock{mutex_};
-          acknowledged_.push_back(text);
-          ack_times_.emplace_back(sent, steady::now());
-        }
-        break;
+      try {
+        send_one(*client, i);
+      } catch (const std::exception&) {
+        client.reset();  // its node died under it: the next message goes to another member
       }
       std::this_thread::sleep_for(50ms);
     }
@@ -268,7 +291,10 @@ void check_room(replicated_cluster& cluster, const std::vector<std::string>& ack
   std::vector<std::string> stored;
   eventually(
     [&] {
-      stored = room_texts(*cluster.by_id(cluster.owner_of(partition)).node, channel);
+      auto owner = cluster.owner_of(partition);
+      if (owner.empty() || !cluster.by_id(owner).node)
+        return false;
+      stored = room_texts(*cluster.by_id(owner).node, channel);
       std::set<std::string> have{stored.begin(), stored.end()};
       return std::all_of(acknowledged.begin(), acknowledged.end(),
                          [&](auto& text) { return have.count(text) > 0; });
@@ -290,7 +316,13 @@ void kill_leader_rounds(const std::string& suite, int size, int rounds) {
 
   failover_times times;
   for (int round = 0; round < rounds; ++round) {
-    auto victim_id = cluster.owner_of(partition);
+    std::string victim_id;
+    REQUIRE(eventually(
+      [&] {
+        victim_id = cluster.owner_of(partition);
+        return !victim_id.empty();
+      },
+      10s));
     auto& victim = cluster.by_id(victim_id);
     load.avoid(victim_id);
     auto killed_at = steady::now();
