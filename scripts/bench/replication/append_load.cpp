@@ -9,6 +9,9 @@
 //        append_load --probe --ports .. --tokens .. --room NAME --timeout S
 // The load prints one JSON line (appends/s, latency percentiles); the probe sends until a
 // message is acknowledged and prints the seconds that took (failover time after a kill).
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -47,6 +50,9 @@ class connection {
  public:
   connection(unsigned short port, const std::string& token, const std::string& room) : ws_(io_) {
     ws_.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+    // A reply that never comes (a node stalled or gone) ends this connection, not the run.
+    timeval wait{10, 0};
+    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
     ws_.next_layer().set_option(asio::socket_base::receive_buffer_size(1 << 16));
     ws_.read_message_max(1 << 20);
     ws_.handshake("127.0.0.1", "/ws");
