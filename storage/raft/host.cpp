@@ -335,10 +335,6 @@ caf::actor spawn_raft_host(caf::actor_system& sys, host_config config) {
   return sys.spawn<caf::detached>(host, std::move(config), std::move(store));
 }
 
-void add_raft_message_types(caf::actor_system_config&) {
-  // The hosts exchange (atom, std::string, std::vector<std::string>): CAF's built-in types.
-}
-
 std::optional<std::string> host_partition_log::replicate(std::uint32_t partition,
                                                          std::string command) {
   caf::scoped_actor self{sys_};

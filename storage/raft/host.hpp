@@ -67,9 +67,6 @@ std::uint64_t raft_id_of(std::string_view node_id);
 /// Throws std::runtime_error when the log store cannot be opened.
 caf::actor spawn_raft_host(caf::actor_system& sys, host_config config);
 
-/// Registers the types the hosts of different members exchange.
-void add_raft_message_types(caf::actor_system_config& cfg);
-
 /// partition_log over a host: blocks the calling thread until the answer (or `timeout`).
 class host_partition_log final : public partition_log {
  public:

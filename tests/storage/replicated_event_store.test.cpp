@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "storage/partition_transfer.hpp"
 #include "storage/replicated_event_store.hpp"
 #include "tests/storage/temp_dir.hpp"
 
@@ -92,4 +93,26 @@ TEST_CASE("a snapshot carries a partition's streams to a replica that missed the
   // Restoring a snapshot the store already covers (a restart) leaves it alone.
   follower.restore(3, leader.snapshot());
   CHECK(follower.applied_index() == 5);
+}
+
+TEST_CASE("an import command brings a founder's streams to replicas that have none of them") {
+  temp_dir dir{"replicated-import"};
+  auto founder = storage::event_store::open(dir / "founder", {false});
+  auto replica = storage::event_store::open(dir / "replica", {false});
+  REQUIRE(founder->append("room/alpha", 0, one("from before replication")));
+  REQUIRE(founder->append("room/beta", 0, one("another partition")));
+  auto blob = storage::export_streams(*founder, [](std::string_view stream) {
+    return first_letter_partition(stream) == 0;
+  });
+  auto command = storage::import_command(blob);
+
+  storage::partition_state_machine at_founder{*founder, 0, first_letter_partition};
+  storage::partition_state_machine at_replica{*replica, 0, first_letter_partition};
+  CHECK(storage::decode_append_result(at_founder.apply(1, command)));
+  CHECK(storage::decode_append_result(at_replica.apply(1, command)));
+  CHECK(founder->version("room/alpha") == 1);  // its own copy stays as it was
+  CHECK(replica->version("room/alpha") == 1);
+  CHECK(replica->read_stream("room/alpha", 1)[0].data.payload == "from before replication");
+  CHECK(replica->version("room/beta") == 0);
+  CHECK(at_replica.applied_index() == 1);
 }
