@@ -160,8 +160,16 @@ partition_state_machine::partition_state_machine(event_store& local, std::uint32
       marker_key_("raft.applied." + std::to_string(partition)) {}
 
 std::uint64_t partition_state_machine::applied_index() {
-  auto value = local_.get_meta(marker_key_);
-  return value && value->size() == 8 ? keys::read_be64(*value) : 0;
+  if (!applied_) {
+    auto value = local_.get_meta(marker_key_);
+    applied_ = value && value->size() == 8 ? keys::read_be64(*value) : 0;
+  }
+  return *applied_;
+}
+
+void partition_state_machine::note_applied(std::uint64_t index) {
+  local_.put_meta(marker_key_, keys::be64(index));
+  applied_ = index;
 }
 
 std::string partition_state_machine::apply(std::uint64_t index, std::string_view command) {
@@ -169,7 +177,7 @@ std::string partition_state_machine::apply(std::uint64_t index, std::string_view
     return encode_result({append_status::ok, 0, "already applied"});
   auto marker = keys::be64(index);
   if (command.empty()) {
-    local_.put_meta(marker_key_, marker);
+    note_applied(index);
     return encode_result({append_status::invalid, 0, "empty command"});
   }
   auto kind = static_cast<command_kind>(command[0]);
@@ -193,7 +201,7 @@ std::string partition_state_machine::apply(std::uint64_t index, std::string_view
     } catch (const std::exception& e) {
       result = {append_status::io_error, 0, e.what()};
     }
-    local_.put_meta(marker_key_, marker);
+    note_applied(index);
     return encode_result(result);
   }
   command_reader in{command};
@@ -210,10 +218,15 @@ std::string partition_state_machine::apply(std::uint64_t index, std::string_view
     events.push_back(std::move(e));
   }
   if (kind != command_kind::append || in.bad || !in.in.empty()) {
-    local_.put_meta(marker_key_, marker);
+    note_applied(index);
     return encode_result({append_status::invalid, 0, "malformed command"});
   }
-  return encode_result(local_.append_marked(stream, expected, events, {marker_key_, marker}));
+  auto result = local_.append_marked(stream, expected, events, {marker_key_, marker});
+  if (result.status == append_status::io_error)
+    applied_.reset();  // the write failed: what the store holds is read again
+  else
+    applied_ = index;
+  return encode_result(result);
 }
 
 std::string partition_state_machine::snapshot() {
@@ -231,7 +244,7 @@ void partition_state_machine::restore(std::uint64_t index, std::string_view data
   remove_streams(local_, in_partition);
   import_streams(local_, data);
   // Last: a crash before this line restores again at the next start.
-  local_.put_meta(marker_key_, keys::be64(index));
+  note_applied(index);
 }
 
 }  // namespace aethex::storage

@@ -53,6 +53,10 @@ class partition_state_machine {
   std::uint32_t partition_;
   partition_of_stream_fn partition_of_;
   std::string marker_key_;
+  // The stored marker as last read or written: only this machine writes it, and reading it
+  // from the store on every apply would be a read per committed command.
+  std::optional<std::uint64_t> applied_;
+  void note_applied(std::uint64_t index);
 };
 
 /// A command importing streams exported by storage/partition_transfer (a founder's data from

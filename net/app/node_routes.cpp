@@ -30,7 +30,6 @@ using runtime::drain_atom;
 
 constexpr auto drain_timeout = 120s;
 
-// Collects every member's activation count, then answers once (missing replies count as -1).
 // Replicated partitions: each group's term, leader and members as this node's Raft host knows
 // them ("group term leader member…", a learner marked "?").
 json raft_groups(const std::vector<std::string>& lines) {
@@ -56,6 +55,7 @@ json raft_groups(const std::vector<std::string>& lines) {
   return groups;
 }
 
+// Collects every member's activation count, then answers once (missing replies count as -1).
 void describe_cluster(const node_route_context& ctx, route_reply respond) {
   ctx.sys->spawn([membership = ctx.membership, node_id = ctx.node_id,
                   respond = std::move(respond)](caf::event_based_actor* self) {
