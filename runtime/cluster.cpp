@@ -96,6 +96,10 @@ struct membership_state {
   // Leader only: nodes leaving (they get no partitions), callers waiting for a drain to end.
   std::set<std::string> draining;
   std::vector<std::pair<std::string, caf::response_promise>> drain_waiters;
+  // Replicated: callers waiting for this node to lead no group (stopping) or, drained, to hold
+  // no replica either; one status question to the Raft host at a time.
+  std::vector<caf::response_promise> leave_waiters;
+  bool status_asked = false;
   bool moving = false;
   std::uint64_t saved_version = 0;  // table version last handed to config.table_changed
   static inline const char* name = "membership";
@@ -135,14 +139,19 @@ void publish_view(membership_actor* self, bool broadcast) {
   }
   self->send(st.registry, members_atom::value, st.config.node_id, st.view);
   if (st.replicated()) {
-    std::vector<std::string> ids;
+    std::vector<std::string> ids, stopping, drained;
     std::vector<caf::actor> hosts;
     for (auto& member : st.view.members)
       if (member.raft) {
         ids.push_back(member.node_id);
         hosts.push_back(member.raft);
+        if (member.leaving == member_stopping)
+          stopping.push_back(member.node_id);
+        else if (member.leaving >= member_drained)
+          drained.push_back(member.node_id);
       }
-    self->send(st.config.raft, raft_peers_atom::value, std::move(ids), std::move(hosts));
+    self->send(st.config.raft, raft_peers_atom::value, std::move(ids), std::move(hosts),
+               std::move(stopping), std::move(drained));
   }
   if (!broadcast)
     return;
@@ -159,6 +168,46 @@ void answer_drains(membership_actor* self) {
     waiter.second.deliver(std::string{"drained"});
     return true;
   });
+}
+
+// Replicated: this node steps down from its groups (member_stopping) or gives its replicas up
+// (member_drained); every member's Raft host hears of it through the view.
+void set_leaving(membership_actor* self, std::uint8_t level) {
+  auto& st = self->state;
+  auto* me = st.view.find(st.config.node_id);
+  if (me == nullptr || me->leaving >= level)
+    return;
+  me->leaving = level;
+  std::clog << "cluster: " << st.config.node_id
+            << (level == member_stopping ? " hands its groups' leadership to other members"
+                                         : " moves its replicas to other members")
+            << std::endl;
+  publish_view(self, true);
+}
+
+// Replicated: answers the leave waiters once this node leads no group and, when drained, holds
+// no replica (its Raft host lists no group).
+void answer_leaves(membership_actor* self) {
+  auto& st = self->state;
+  auto* me = st.view.find(st.config.node_id);
+  if (st.leave_waiters.empty() || me == nullptr || st.owned_by(st.config.node_id) > 0)
+    return;
+  auto deliver = [self] {
+    for (auto& promise : std::exchange(self->state.leave_waiters, {}))
+      promise.deliver(std::string{"drained"});
+  };
+  if (me->leaving < member_drained)
+    return deliver();
+  if (std::exchange(st.status_asked, true))
+    return;
+  self->request(st.config.raft, 5s, raft_status_atom::value)
+    .then(
+      [self, deliver](const std::vector<std::string>& groups) {
+        self->state.status_asked = false;
+        if (groups.empty() && self->state.owned_by(self->state.config.node_id) == 0)
+          deliver();
+      },
+      [self](const caf::error&) { self->state.status_asked = false; });
 }
 
 // Leader: moves one partition at a time towards its rendezvous owner among the members that
@@ -214,7 +263,8 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
                              st.registry,
                              st.config.services,
                              now_ms(),
-                             st.config.raft};
+                             st.config.raft,
+                             member_stays};
   st.view.members.push_back(st.self_info);
   // A founder resumes the table it knew (partitions of members not back yet stay theirs); a
   // joining node takes the cluster's table from the member it joins.
@@ -272,6 +322,8 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       for (auto& member : view.members) {
         if (auto* known = st.view.find(member.node_id)) {
           known->joined_ms = member.joined_ms;  // as recorded by the member that admitted it
+          if (known->membership == member.membership)
+            known->leaving = std::max(known->leaving, member.leaving);
           continue;
         }
         if (member.node_id != st.config.node_id)
@@ -304,10 +356,12 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
         table.owners[partition].clear();  // until the next leader says so
         ++table.version;
         publish_view(self, false);
+        answer_leaves(self);
       }
     },
     [self](rebalance_atom) {
       rebalance(self);
+      answer_leaves(self);
       self->delayed_send(self, rebalance_interval, rebalance_atom::value);
     },
     // Moves every partition of `node_id` to other members; answers once it owns none.
@@ -315,9 +369,16 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
       auto& st = self->state;
       if (st.view.find(node_id) == nullptr)
         return make_error(errc::not_found, "no member '" + node_id + "'");
-      if (st.replicated())
-        return make_error(errc::conflict, "partitions are replicated: when '" + node_id +
-                                            "' stops, its groups elect leaders among the others");
+      if (st.replicated()) {
+        // The drained node itself waits: it knows when its Raft host holds no replica.
+        if (node_id != st.config.node_id)
+          return self->delegate(st.view.find(node_id)->membership, drain_atom::value, node_id);
+        set_leaving(self, member_drained);
+        auto promise = self->make_response_promise();
+        st.leave_waiters.push_back(promise);
+        answer_leaves(self);
+        return promise;
+      }
       if (!st.leading())
         return self->delegate(st.leader()->membership, drain_atom::value, node_id);
       st.draining.insert(node_id);
@@ -335,6 +396,18 @@ caf::behavior membership(membership_actor* self, cluster_config config, caf::act
     },
     [self](drain_atom) {
       return self->delegate(caf::actor{self}, drain_atom::value, self->state.config.node_id);
+    },
+    // Before a stop: replicated, hand off leadership (replicas stay for the restart); otherwise
+    // move every partition away.
+    [self](leave_atom) -> caf::result<caf::message> {
+      auto& st = self->state;
+      if (!st.replicated())
+        return self->delegate(caf::actor{self}, drain_atom::value, st.config.node_id);
+      set_leaving(self, member_stopping);
+      auto promise = self->make_response_promise();
+      st.leave_waiters.push_back(promise);
+      answer_leaves(self);
+      return promise;
     },
     // A direct TLS connection to a member learned through another one, so their messages
     // stop going through that node (CAF routes over the most direct connection it has).
@@ -413,7 +486,8 @@ caf::expected<caf::actor> start_cluster(caf::actor_system& sys, const cluster_co
                  registry,
                  config.services,
                  0,
-                 config.raft};
+                 config.raft,
+                 member_stays};
   self->request(*seed, 10s, join_atom::value, config.secret, me)
     .receive([&](cluster_view& v) { view = std::move(v); },
              [&](caf::error& err) { view = std::move(err); });

@@ -35,10 +35,21 @@ using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
 using import_atom = caf::atom_constant<caf::atom("import")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 // Replicated partitions: a node's Raft host tells its membership actor which groups it leads
-// (lead_atom, partition, term, leading); the membership actor tells the host the live members
-// and their hosts (raft_peers_atom, node ids, hosts).
+// (lead_atom, partition, term, leading); the membership actor tells the host the live members,
+// their hosts and how far each is on its way out (raft_peers_atom, node ids, hosts, leaving),
+// and asks it which groups it holds a replica of (raft_status_atom).
 using lead_atom = caf::atom_constant<caf::atom("lead")>;
 using raft_peers_atom = caf::atom_constant<caf::atom("raftpeers")>;
+using raft_status_atom = caf::atom_constant<caf::atom("raftstatus")>;
+// A member about to stop: in a replicated cluster it hands the leadership of its groups to
+// other members (keeping its replicas); otherwise it is drained.
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+
+/// member_info::leaving: stays; stops soon (leads no group, keeps its replicas); drained (its
+/// replicas move to other members).
+inline constexpr std::uint8_t member_stays = 0;
+inline constexpr std::uint8_t member_stopping = 1;
+inline constexpr std::uint8_t member_drained = 2;
 
 struct member_info {
   std::string node_id;
@@ -49,12 +60,15 @@ struct member_info {
   caf::actor services;  // node-level queries the application answers (read models)
   std::int64_t joined_ms = 0;
   caf::actor raft;  // the member's Raft host (replicated partitions); null otherwise
+  // Replicated partitions: a member on its way out. Only ever rises within one incarnation (a
+  // restarted node is a new member), so views merge it by taking the larger.
+  std::uint8_t leaving = member_stays;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, member_info& x) {
   return f(caf::meta::type_name("member_info"), x.node_id, x.http_endpoint, x.cluster_endpoint,
-           x.membership, x.registry, x.services, x.joined_ms, x.raft);
+           x.membership, x.registry, x.services, x.joined_ms, x.raft, x.leaving);
 }
 
 struct cluster_view {

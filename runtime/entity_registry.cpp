@@ -19,11 +19,17 @@ using handoff_kill_atom = caf::atom_constant<caf::atom("hoffkill")>;
 // new owner holds, so handled at once.
 using moved_route_atom = caf::atom_constant<caf::atom("movedroute")>;
 using moved_get_atom = caf::atom_constant<caf::atom("movedget")>;
+using electing_check_atom = caf::atom_constant<caf::atom("electcheck")>;
 
 // Entities get this long to finish their queued work before a handoff stops them forcibly.
 constexpr auto handoff_grace = 5s;
 constexpr auto import_timeout = 60s;
 constexpr auto arrival_timeout = 30s;
+// Replicated partitions: messages for a partition without a leader wait this long for one (a
+// handover takes well under a second, an election after a crash a few), at most this many.
+constexpr auto electing_wait = 3s;
+constexpr auto electing_check = 250ms;
+constexpr std::size_t max_electing = 4096;
 
 // A message for a partition that is being handed off, answered once the move ends.
 struct waiting_message {
@@ -63,6 +69,9 @@ struct registry_state {
   // ones it held, so each sender's messages still arrive in the order they were sent.
   std::map<std::uint32_t, std::vector<waiting_message>> arriving;
   std::map<std::uint32_t, owner_override> overrides;
+  // Messages waiting for their replicated partition to have a leader, with their deadlines.
+  std::map<std::uint32_t, std::vector<std::pair<caf::timestamp, waiting_message>>> electing;
+  std::size_t electing_count = 0;
   static inline const char* name = "entity_registry";
 
   const std::string& owner_of(std::uint32_t partition) const {
@@ -115,17 +124,24 @@ void dispatch(registry_actor* self, waiting_message msg, bool moved_here = false
     return;
   }
   auto& owner = st.owner_of(partition);
-  if (owner.empty() && st.table.is_replicated())
-    return msg.promise.deliver(
-      make_error(errc::unavailable,
-                 "partition " + std::to_string(partition) + " is electing a leader", {}, 1));
+  if (owner.empty() && st.table.is_replicated()) {
+    // The message reached no entity: waiting, or refusing it as "moved", is safe.
+    if (st.electing_count >= max_electing)
+      return msg.promise.deliver(
+        make_error(errc::unavailable,
+                   "partition " + std::to_string(partition) + " is electing a leader", "moved", 1));
+    if (st.electing_count++ == 0)
+      self->delayed_send(self, electing_check, electing_check_atom::value);
+    st.electing[partition].emplace_back(caf::make_timestamp() + electing_wait, std::move(msg));
+    return;
+  }
   if (!owner.empty() && owner != st.self_node) {
     auto remote = st.registry_of.find(owner);
     if (remote == st.registry_of.end())
-      return msg.promise.deliver(make_error(errc::unavailable,
-                                            "the node owning " + msg.kind + "/" + msg.id + " (" +
-                                              owner + ") is unavailable",
-                                            {}, st.table.is_replicated() ? 1 : 0));
+      return msg.promise.deliver(make_error(
+        errc::unavailable,
+        "the node owning " + msg.kind + "/" + msg.id + " (" + owner + ") is unavailable",
+        st.table.is_replicated() ? "moved" : "", st.table.is_replicated() ? 1 : 0));
     if (msg.get)
       msg.promise.delegate(remote->second, get_local_atom::value, msg.kind, msg.id);
     else
@@ -292,6 +308,36 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
       st.registry_of.clear();
       for (auto& member : view.members)
         st.registry_of.emplace(member.node_id, member.registry);
+      // Partitions that have a leader again: what waited for them goes there now.
+      for (auto it = st.electing.begin(); it != st.electing.end();) {
+        if (st.owner_of(it->first).empty()) {
+          ++it;
+          continue;
+        }
+        auto waiting = std::move(it->second);
+        it = st.electing.erase(it);
+        st.electing_count -= waiting.size();
+        for (auto& [deadline, msg] : waiting)
+          dispatch(self, std::move(msg));
+      }
+    },
+    [self](electing_check_atom) {
+      auto& st = self->state;
+      auto now = caf::make_timestamp();
+      for (auto it = st.electing.begin(); it != st.electing.end();) {
+        std::erase_if(it->second, [&](auto& waiting) {
+          if (waiting.first > now)
+            return false;
+          waiting.second.promise.deliver(make_error(
+            errc::unavailable, "partition " + std::to_string(it->first) + " is electing a leader",
+            "moved", 1));
+          --st.electing_count;
+          return true;
+        });
+        it = it->second.empty() ? st.electing.erase(it) : std::next(it);
+      }
+      if (st.electing_count > 0)
+        self->delayed_send(self, electing_check, electing_check_atom::value);
     },
     [self](handoff_atom, std::uint32_t partition, const std::string& to_node,
            const caf::actor& to_registry, std::uint64_t version) -> caf::result<bool> {

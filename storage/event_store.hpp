@@ -38,7 +38,9 @@ struct snapshot {
   std::string state;
 };
 
-enum class append_status { ok, conflict, io_error, invalid };
+// not_leader: a replicated store refused before replicating anything (this node does not lead
+// the stream's partition right now), so a retry, wherever the partition's leader is, is safe.
+enum class append_status { ok, conflict, io_error, invalid, not_leader };
 
 struct append_result {
   append_status status = append_status::ok;

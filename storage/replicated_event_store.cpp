@@ -93,12 +93,16 @@ class replicated_store final : public event_store {
         e.timestamp_ms = stamp;
     }
     auto partition = partition_of_(stream);
-    auto answer = log_.replicate(partition, encode_append(stream, expected_version, stamped));
-    if (!answer)
+    auto done = log_.replicate(partition, encode_append(stream, expected_version, stamped));
+    using outcome = replication::outcome;
+    if (done.status == outcome::refused)
+      return {append_status::not_leader, 0,
+              "partition " + std::to_string(partition) + " has moved to another leader; retry"};
+    if (done.status == outcome::unknown)
       return {append_status::io_error, 0,
               "partition " + std::to_string(partition) +
-                " is not led by this node right now (a failover may be under way)"};
-    return decode_append_result(*answer);
+                " lost its leader while appending (a failover may be under way)"};
+    return decode_append_result(done.answer);
   }
 
   std::uint64_t version(std::string_view stream) override { return local_.version(stream); }

@@ -19,14 +19,24 @@
 
 namespace aethex::storage {
 
+/// What became of a replicated command.
+struct replication {
+  enum class outcome {
+    applied,  // committed and applied here: `answer` is the state machine's
+    refused,  // never entered the log (this node does not lead the group)
+    unknown,  // entered the log but leadership was lost or no majority answered in time: it
+              // may still be committed by the next leader
+  };
+  outcome status = outcome::unknown;
+  std::string answer;
+};
+
 /// Where replicated commands go: the node's Raft groups.
 class partition_log {
  public:
   virtual ~partition_log() = default;
-  /// Replicates `command` through the partition's group; the state machine's answer once it is
-  /// committed and applied here, or nullopt when it cannot be (this node does not lead the
-  /// group, leadership was lost, no majority answered in time).
-  virtual std::optional<std::string> replicate(std::uint32_t partition, std::string command) = 0;
+  /// Replicates `command` through the partition's group.
+  virtual replication replicate(std::uint32_t partition, std::string command) = 0;
 };
 
 using partition_of_stream_fn = std::function<std::uint32_t(std::string_view stream)>;

@@ -43,8 +43,11 @@ void write_lines(room_actor* self) {
     stamps.push_back(w.ts);
   }
   if (auto err = st.emit_all_at(lines, stamps)) {
+    // "moved": the room's partition changed leader before the lines were written, so nothing
+    // was stored and the sender's session may send them again to the room's new home.
     auto refusal = chat_values::expected_of(
-      reject("unavailable", "chat is unavailable right now: " + message_of(err)));
+      reject(reason_of(err) == "moved" ? "moved" : "unavailable",
+             "chat is unavailable right now: " + message_of(err)));
     for (auto& w : waiting) {
       broadcast(self, dump(json{{"type", "deleted"}, {"id", w.line.id}, {"by", "system"}}));
       w.reply.deliver(refusal.error());

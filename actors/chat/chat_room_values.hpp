@@ -190,7 +190,7 @@ inline caf::expected<chat_ack> expected_of(room_outcome outcome) {
     code = errc::conflict;
   else if (reason == "queue_full")
     code = errc::unavailable;
-  else if (reason == "unavailable")
+  else if (reason == "unavailable" || reason == "moved")
     code = errc::unavailable;
   return make_error(code, std::move(outcome.message), std::move(reason));
 }

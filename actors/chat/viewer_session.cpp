@@ -28,6 +28,11 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr auto ask_timeout = 10s;
+// A line the room refused as "moved" (nothing stored: its partition changed leader first) goes
+// again after a moment to wherever the room lives now; bounded, so the client always hears.
+using resend_atom = caf::atom_constant<caf::atom("chatresend")>;
+constexpr auto resend_delay = 250ms;
+constexpr int max_resends = 20;
 
 // Token bucket: `rate` per second, bursts of `burst`.
 struct bucket {
@@ -129,6 +134,21 @@ void reply_result(session_actor* self, const caf::expected<chat_ack>& result, co
 }
 
 void maybe_park(session_actor* self);
+
+void send_line(session_actor* self, const std::string& text, const json& ref, bool ack,
+               int resends) {
+  auto on_result = [self, text, ref, ack, resends,
+                    channel = self->state.channel](caf::expected<chat_ack> r) {
+    if (!r && r.error().category() == error_category && reason_of(r.error()) == "moved" &&
+        resends < max_resends) {
+      self->delayed_send(self, resend_delay, resend_atom::value, channel, text, ref.dump(), ack,
+                         resends + 1);
+      return;
+    }
+    reply_result(self, r, ref, ack);
+  };
+  ask_room(self, on_result, chat_send_atom::value, self->state.who, text);
+}
 
 // A moderator's page hears of messages AutoMod holds (frames the room sends to its moderators'
 // sessions only); `info` is the room's answer to chat_info_atom.
@@ -449,7 +469,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   };
   if (type == "send") {
     if (auto body = frame_string_field(self, msg, "text", ref))
-      ask_room(self, on_result, chat_send_atom::value, who, *body);
+      send_line(self, *body, ref, !ref.is_null(), 0);
     return;
   }
   // Moderation commands may say why (the room's moderation log keeps it).
@@ -571,6 +591,11 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
     [self](topic_push_atom, std::string& frame) {
       if (self->state.sink && !self->state.topics.empty())
         self->state.sink->push(std::make_shared<const std::string>(std::move(frame)));
+    },
+    [self](resend_atom, const std::string& channel, const std::string& text,
+           const std::string& ref, bool ack, int resends) {
+      if (channel == self->state.channel)  // a client that left the room hears nothing more
+        send_line(self, text, json::parse(ref), ack, resends);
     },
     [self](ws_closed_atom) {
       leave_topics(self);

@@ -46,6 +46,9 @@ caf::expected<std::uint64_t> entity_journal::append(std::vector<storage::event> 
     case storage::append_status::conflict:
       return make_error(errc::conflict, "concurrent update of " + stream_ + ", retry");
     case storage::append_status::invalid: return make_error(errc::invalid_argument, result.message);
+    case storage::append_status::not_leader:
+      // Nothing was written: the sender may retry at once, through the partition's new owner.
+      return make_error(errc::unavailable, result.message, "moved", 1);
     case storage::append_status::io_error: break;
   }
   return make_error(errc::unavailable, "storage unavailable: " + result.message, {}, 1);

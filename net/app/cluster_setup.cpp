@@ -178,6 +178,16 @@ replication start_replication(caf::actor_system& sys, const runtime::node_config
       [m] { return m->snapshot(); },
       [m](std::uint64_t index, std::string_view data) { m->restore(index, data); }};
   };
+  // A founder's events from before replication (an embedded node that starts clustering) enter
+  // each group once, so replicas that join get them like any other entry.
+  host.founding_command = [&local, nothing = storage::export_streams(local, [](std::string_view) {
+                                      return false;
+                                    })](storage::raft::group_id group) {
+    auto blob = storage::export_streams(local, [group](std::string_view stream) {
+      return runtime::partition_of_stream(stream) == group;
+    });
+    return blob == nothing ? std::string{} : storage::import_command(std::move(blob));
+  };
   r.host = storage::raft::spawn_raft_host(sys, std::move(host));
   r.log = std::make_unique<storage::raft::host_partition_log>(sys, r.host);
   r.store = storage::replicated_event_store(local, *r.log, runtime::partition_of_stream);
@@ -225,7 +235,7 @@ void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership) 
   if (members <= 1)
     return;
   std::clog << "node: moving this node's partitions to the other members" << std::endl;
-  self->request(membership, 60s, runtime::drain_atom::value)
+  self->request(membership, 60s, runtime::leave_atom::value)
     .receive([](const std::string&) { std::clog << "node: partitions moved" << std::endl; },
              [&](const caf::error& err) {
                std::clog << "node: leaving without moving every partition: " << message_of(err)

@@ -56,8 +56,9 @@ caf::expected<caf::actor> start_membership(
   caf::actor_system& sys, const runtime::node_config& config, const caf::actor& registry,
   const caf::actor& services, storage::event_store& store, const caf::actor& raft_host = {});
 
-/// Graceful leave: when other members exist, asks the leader to move this node's partitions
-/// away and waits (bounded) until it did. Blocks the calling thread.
+/// Graceful leave: when other members exist, moves this node's partitions away (replicated:
+/// hands their groups' leadership to other members) and waits (bounded) until it did. Blocks
+/// the calling thread.
 void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership);
 
 }  // namespace aethex::app

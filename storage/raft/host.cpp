@@ -25,6 +25,12 @@ using forget_atom = caf::atom_constant<caf::atom("raftforget")>;
 
 constexpr auto tick_interval = 50ms;
 constexpr int ticks_per_reconcile = 10;
+// Proposals that arrive while the leader hands its group over wait for the outcome (libraft
+// refuses them meanwhile); beyond this many per group they are refused (safely) at once.
+constexpr std::size_t max_held_proposals = 1024;
+// A handover that did not happen (the target lagged) is not tried again for this long: each
+// attempt stops the group's writes until it ends.
+constexpr std::uint64_t transfer_retry_ms = 5000;
 
 std::uint64_t steady_ms() {
   using namespace std::chrono;
@@ -32,12 +38,21 @@ std::uint64_t steady_ms() {
     duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
+struct held_proposal {
+  std::string command;
+  caf::typed_response_promise<std::string> promise;
+};
+
 struct group_slot {
   std::unique_ptr<replica> member;
   bool announced = false;  // leadership_changed(…, true) was said for announced_term
   std::uint64_t announced_term = 0;
   bool barrier_pending = false;
-  bool changing = false;  // a configuration change is in flight
+  bool changing = false;      // a configuration change or a handover is in flight
+  bool transferring = false;  // a handover: proposals wait in `held`
+  std::uint64_t next_transfer_ms = 0;
+  std::vector<held_proposal> held;
+  std::string founding;  // the founder's earlier data, proposed once it first leads
 };
 
 struct host_state {
@@ -46,6 +61,8 @@ struct host_state {
   std::shared_ptr<log_store> store;
   std::map<group_id, group_slot> groups;                   // at most config.groups
   std::map<std::string, caf::actor> peers;                 // live members, this node included
+  std::set<std::string> stopping;                          // members that lead no group
+  std::set<std::string> drained;                           // members that hold no replica
   std::map<std::string, std::uint64_t> gone_since;         // members that left the live set
   std::map<std::string, std::vector<std::string>> outbox;  // node id -> packets this turn
   int ticks = 0;
@@ -78,9 +95,35 @@ group_slot& ensure_group(host_actor* self, group_id group) {
 
 void start_group(host_actor* self, group_id group, bool bootstrap) {
   auto& slot = ensure_group(self, group);
-  if (bootstrap)
+  if (bootstrap) {
     slot.member->bootstrap({server{self->state.self_id, self->state.config.node_id, RAFT_VOTER}});
+    if (self->state.config.founding_command)
+      slot.founding = self->state.config.founding_command(group);
+  }
   slot.member->start();
+}
+
+// Replicates `command`; the promise gets the state machine's answer, or `unavailable` with the
+// reason "moved" when the command never entered the log (safe to send again elsewhere).
+void propose(group_slot& slot, std::string command,
+             caf::typed_response_promise<std::string> promise) {
+  auto refuse = [&](std::string why) {
+    promise.deliver(aethex::make_error(errc::unavailable, std::move(why), "moved", 1));
+  };
+  if (!slot.announced || !slot.member->leading())
+    return refuse("this node does not lead the partition");
+  if (slot.transferring) {
+    if (slot.held.size() >= max_held_proposals)
+      return refuse("the partition is moving to another leader");
+    slot.held.push_back({std::move(command), std::move(promise)});
+    return;
+  }
+  slot.member->propose(std::move(command), [promise](proposal_result r) mutable {
+    if (r.applied)
+      promise.deliver(std::move(r.result));
+    else
+      promise.deliver(aethex::make_error(errc::unavailable, std::move(r.result)));
+  });
 }
 
 void announce(host_actor* self, group_id group, std::uint64_t term, bool leading) {
@@ -108,6 +151,11 @@ void watch_leadership(host_actor* self, group_id group, group_slot& slot) {
       // One line per (group, term): tests check no two nodes ever led a group in one term.
       std::clog << "raft: leading group " << group << " in term " << term << std::endl;
       announce(self, group, term, true);
+      if (!slot.founding.empty())
+        slot.member->propose(std::exchange(slot.founding, {}), [group](proposal_result r) {
+          std::clog << "raft: group " << group << (r.applied ? " replicates" : " could not replicate")
+                    << " the founder's earlier data" << std::endl;
+        });
     });
   } else if (slot.announced) {
     slot.announced = false;
@@ -147,10 +195,16 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
   auto& st = self->state;
   if (slot.changing || !slot.member->leading() || !slot.announced)
     return;
-  std::vector<std::string> live;
-  for (auto& [node, _] : st.peers)
+  // Drained members hold no replica (unless no other member is up); stopping ones keep theirs
+  // but lead nothing.
+  std::vector<std::string> live, eligible;
+  for (auto& [node, _] : st.peers) {
     live.push_back(node);
-  auto desired = runtime::rendezvous_order(group, live, st.config.replicas);
+    if (st.drained.count(node) == 0)
+      eligible.push_back(node);
+  }
+  auto desired =
+    runtime::rendezvous_order(group, eligible.empty() ? live : eligible, st.config.replicas);
   auto configuration = slot.member->configuration();
   auto find = [&](const std::string& node) {
     return std::find_if(configuration.begin(), configuration.end(),
@@ -173,17 +227,31 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
       return;
     }
   }
-  // This leader is not one of the desired replicas (more members joined): it hands leadership
-  // to one that is, which then removes it.
-  if (std::find(desired.begin(), desired.end(), st.config.node_id) == desired.end()) {
-    auto target = find(desired.front());
-    slot.changing = slot.member->transfer_leadership(target->id, [self, group] {
-      if (auto it = self->state.groups.find(group); it != self->state.groups.end())
-        it->second.changing = false;
-    });
+  // The group's leader is its first desired replica that is not stopping, so leadership spreads
+  // like placement does without replication; a leader that is not (more members joined, it
+  // stops or is drained) hands over to it.
+  auto preferred = std::find_if(desired.begin(), desired.end(),
+                                [&](const std::string& node) { return !st.stopping.count(node); });
+  auto& successor = preferred == desired.end() ? desired.front() : *preferred;
+  auto now = steady_ms();
+  if (successor != st.config.node_id && now >= slot.next_transfer_ms) {
+    slot.changing = slot.transferring =
+      slot.member->transfer_leadership(find(successor)->id, [self, group] {
+        auto& st = self->state;
+        auto it = st.groups.find(group);
+        if (it == st.groups.end())
+          return;
+        auto& slot = it->second;
+        slot.changing = slot.transferring = false;
+        if (slot.member->leading())
+          slot.next_transfer_ms = steady_ms() + transfer_retry_ms;
+        for (auto& held : std::exchange(slot.held, {}))
+          propose(slot, std::move(held.command), std::move(held.promise));
+      });
+    if (!slot.changing)
+      slot.next_transfer_ms = now + transfer_retry_ms;
     return;
   }
-  auto now = steady_ms();
   for (auto& s : configuration) {
     if (s.id == st.self_id || std::find(desired.begin(), desired.end(), s.address) != desired.end())
       continue;
@@ -233,9 +301,11 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
       settle_soon(self);
       self->delayed_send(self, tick_interval, tick_atom::value);
     },
-    [self](peers_atom, const std::vector<std::string>& nodes,
-           const std::vector<caf::actor>& hosts) {
+    [self](peers_atom, const std::vector<std::string>& nodes, const std::vector<caf::actor>& hosts,
+           const std::vector<std::string>& stopping, const std::vector<std::string>& drained) {
       auto& st = self->state;
+      st.stopping = {stopping.begin(), stopping.end()};
+      st.drained = {drained.begin(), drained.end()};
       auto now = steady_ms();
       for (auto& [node, _] : st.peers)
         if (std::find(nodes.begin(), nodes.end(), node) == nodes.end())
@@ -246,6 +316,11 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
         st.gone_since.erase(nodes[i]);
       }
       st.peers.emplace(st.config.node_id, caf::actor{self});
+      // A member on its way out waits for its groups' handover: start it now, not next round.
+      if (!stopping.empty() || !drained.empty())
+        for (auto& [group, slot] : st.groups)
+          reconcile(self, group, slot);
+      settle_soon(self);
     },
     [self](raft_atom, const std::string& from, const std::vector<std::string>& packets) {
       auto& st = self->state;
@@ -269,16 +344,12 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
     [self](propose_atom, std::uint32_t group, std::string& command) -> caf::result<std::string> {
       auto& st = self->state;
       auto it = st.groups.find(group);
-      if (it == st.groups.end() || !it->second.announced)
+      if (it == st.groups.end())
         return aethex::make_error(errc::unavailable,
-                                  "this node does not lead partition " + std::to_string(group));
+                                  "this node does not lead partition " + std::to_string(group),
+                                  "moved", 1);
       auto promise = self->make_response_promise<std::string>();
-      it->second.member->propose(std::move(command), [promise](proposal_result r) mutable {
-        if (r.applied)
-          promise.deliver(std::move(r.result));
-        else
-          promise.deliver(aethex::make_error(errc::unavailable, std::move(r.result)));
-      });
+      propose(it->second, std::move(command), promise);
       settle_soon(self);
       return promise;
     },
@@ -303,7 +374,7 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
         if (slot.announced)
           self->send(listener, lead_atom::value, group, slot.announced_term, true);
     },
-    [self](status_atom) {
+    [self](runtime::raft_status_atom) {
       std::vector<std::string> lines;
       for (auto& [group, slot] : self->state.groups) {
         auto leader = slot.member->leader();
@@ -335,13 +406,19 @@ caf::actor spawn_raft_host(caf::actor_system& sys, host_config config) {
   return sys.spawn<caf::detached>(host, std::move(config), std::move(store));
 }
 
-std::optional<std::string> host_partition_log::replicate(std::uint32_t partition,
-                                                         std::string command) {
+replication host_partition_log::replicate(std::uint32_t partition, std::string command) {
   caf::scoped_actor self{sys_};
-  std::optional<std::string> answer;
+  replication done;
   self->request(host_, timeout_, propose_atom::value, partition, std::move(command))
-    .receive([&](std::string& result) { answer = std::move(result); }, [](caf::error&) {});
-  return answer;
+    .receive(
+      [&](std::string& result) { done = {replication::outcome::applied, std::move(result)}; },
+      [&](caf::error& err) {
+        // Only the host's own "moved" refusal says the command never entered the log; a
+        // timeout or a lost leadership leaves its fate to the next leader.
+        if (err.category() == error_category && reason_of(err) == "moved")
+          done.status = replication::outcome::refused;
+      });
+  return done;
 }
 
 }  // namespace aethex::storage::raft

@@ -6,7 +6,8 @@
 // Group g's desired replicas are the first R live members in rendezvous order for g; the leader
 // of a group adds a missing one (a spare first, a voter once caught up: libraft's catch-up),
 // and removes a member that is no longer desired once the desired ones are voters, or that has
-// been gone for `dead_after`. One change at a time per group, as Raft requires.
+// been gone for `dead_after`. One change at a time per group, as Raft requires. Leadership goes
+// to the first desired member that is not stopping, so leaders spread over the members.
 #pragma once
 
 #include <chrono>
@@ -31,7 +32,7 @@ using raft_atom = caf::atom_constant<caf::atom("raft")>;
 using propose_atom = caf::atom_constant<caf::atom("propose")>;
 using peers_atom = runtime::raft_peers_atom;
 using runtime::lead_atom;
-using status_atom = caf::atom_constant<caf::atom("raftstatus")>;
+using status_atom = runtime::raft_status_atom;
 
 /// The state machine of one group (everything a replica needs but the network).
 struct state_machine {
@@ -49,6 +50,9 @@ struct host_config {
   std::chrono::milliseconds dead_after{60000};
   replica_options options;
   std::function<state_machine(group_id)> state_machine_of;
+  /// A founder's data from before replication, as one command for `group` (empty: none). Asked
+  /// once, when the founder bootstraps the group; proposed once it leads it.
+  std::function<std::string(group_id)> founding_command;
   /// This node leads `group` in `term` (every entry of earlier terms applied here), or no
   /// longer does. Runs on the host's thread.
   std::function<void(group_id group, std::uint64_t term, bool leading)> leadership_changed;
@@ -58,7 +62,9 @@ struct host_config {
 std::uint64_t raft_id_of(std::string_view node_id);
 
 /// Messages:
-///  (peers_atom, node ids, hosts)      the live members (this node included) and their hosts
+///  (peers_atom, node ids, hosts, stopping ids, drained ids)
+///                                     the live members (this node included), their hosts, and
+///                                     those that are to lead nothing or hold nothing
 ///  (raft_atom, from node, packets)    from another member's host
 ///  (propose_atom, group, command)     -> std::string (the state machine's answer) or an error
 ///  (status_atom)                      -> std::vector<std::string> "group term leader voters"
@@ -73,7 +79,7 @@ class host_partition_log final : public partition_log {
   host_partition_log(caf::actor_system& sys, caf::actor host,
                      std::chrono::milliseconds timeout = std::chrono::seconds{5})
       : sys_(sys), host_(std::move(host)), timeout_(timeout) {}
-  std::optional<std::string> replicate(std::uint32_t partition, std::string command) override;
+  replication replicate(std::uint32_t partition, std::string command) override;
 
  private:
   caf::actor_system& sys_;

@@ -151,8 +151,8 @@ TEST_CASE("a partition handoff: queued and waiting messages are answered once, s
   auto a = runtime::spawn_entity_registry(sys, tally_kinds(store_a), tally_storage(store_a));
   auto b = runtime::spawn_entity_registry(sys, tally_kinds(store_b), tally_storage(store_b));
   runtime::cluster_view view;
-  view.members = {runtime::member_info{"a", "", "", {}, a, {}, 1, {}},
-                  runtime::member_info{"b", "", "", {}, b, {}, 2, {}}};
+  view.members = {runtime::member_info{"a", "", "", {}, a, {}, 1, {}, runtime::member_stays},
+                  runtime::member_info{"b", "", "", {}, b, {}, 2, {}, runtime::member_stays}};
   view.table = runtime::partition_table::single("a");
   caf::anon_send(a, runtime::members_atom::value, std::string{"a"}, view);
   caf::anon_send(b, runtime::members_atom::value, std::string{"b"}, view);

@@ -23,12 +23,14 @@ struct applying_log final : storage::partition_log {
   std::map<std::uint32_t, storage::partition_state_machine*> machines;
   std::map<std::uint32_t, std::uint64_t> next_index;
   bool reachable = true;
+  storage::replication::outcome outcome_when_unreachable = storage::replication::outcome::refused;
   std::vector<std::string> commands;
-  std::optional<std::string> replicate(std::uint32_t partition, std::string command) override {
+  storage::replication replicate(std::uint32_t partition, std::string command) override {
     if (!reachable)
-      return std::nullopt;
+      return {outcome_when_unreachable, {}};
     commands.push_back(command);
-    return machines.at(partition)->apply(++next_index[partition], command);
+    return {storage::replication::outcome::applied,
+            machines.at(partition)->apply(++next_index[partition], command)};
   }
 };
 
@@ -63,8 +65,11 @@ TEST_CASE("appends go through the partition's log and are applied once, even whe
   // A replay of the log (a restart) adds nothing twice.
   CHECK(a.apply(1, log.commands[0]).size() > 0);
   CHECK(local->version("room/alpha") == 1);
-  // A node that does not lead the partition refuses: the entity answers unavailable.
+  // A node that does not lead the partition refuses before replicating: a safe retry.
   log.reachable = false;
+  CHECK(store->append("room/alpha", 1, one("2")).status == storage::append_status::not_leader);
+  // A command whose fate is unknown (leadership lost after it entered the log) is an error.
+  log.outcome_when_unreachable = storage::replication::outcome::unknown;
   CHECK(store->append("room/alpha", 1, one("2")).status == storage::append_status::io_error);
   CHECK(store->append("", 0, one("x")).status == storage::append_status::invalid);
 }

@@ -104,7 +104,8 @@ struct hosted_cluster {
     return *nodes.back();
   }
 
-  void publish_peers() {
+  void publish_peers(const std::vector<std::string>& stopping = {},
+                     const std::vector<std::string>& drained = {}) {
     std::vector<std::string> ids;
     std::vector<caf::actor> hosts;
     for (auto& n : nodes)
@@ -114,7 +115,7 @@ struct hosted_cluster {
       }
     for (auto& n : nodes)
       if (n->host)
-        caf::anon_send(n->host, rs::peers_atom::value, ids, hosts);
+        caf::anon_send(n->host, rs::peers_atom::value, ids, hosts, stopping, drained);
   }
 
   hosted_node& node(const std::string& id) {
@@ -188,9 +189,9 @@ TEST_CASE("appends are replicated to every replica and survive the leader's deat
   // The expected version is checked by the state machine on every replica alike.
   CHECK(first.store->append(stream, storage::no_stream, events).status ==
         storage::append_status::conflict);
-  // A follower refuses to append: only the leader's entities write.
+  // A follower refuses to append before replicating anything: only the leader's entities write.
   auto& follower = c.node(leader->first == "a" ? "b" : "a");
-  CHECK(follower.store->append(stream, 1, events).status == storage::append_status::io_error);
+  CHECK(follower.store->append(stream, 1, events).status == storage::append_status::not_leader);
 
   // Every replica applies it (followers a little later).
   for (auto& n : c.nodes) {
@@ -214,4 +215,45 @@ TEST_CASE("appends are replicated to every replica and survive the leader's deat
   auto again = second.store->append(stream, 1, events);
   REQUIRE(again);
   CHECK(again.version == 2);
+}
+
+TEST_CASE("leaders are the first replicas in rendezvous order; stopping and drained members leave") {
+  hosted_cluster c;
+  c.start("a", true);
+  c.start("b", false);
+  c.start("c", false);
+  c.publish_peers();
+  REQUIRE(c.await_voters(c.node("a"), 3));
+  std::vector<std::string> all{"a", "b", "c"};
+  auto leaders_are = [&](const std::vector<std::string>& members) {
+    for (int i = 0; i < 200; ++i) {
+      bool placed = true;
+      for (std::uint32_t g = 0; g < host_groups; ++g) {
+        auto leader = c.board.await(g);
+        placed = placed && leader &&
+                 leader->first == aethex::runtime::rendezvous_order(g, members, 1).front();
+      }
+      if (placed)
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    }
+    return false;
+  };
+  CHECK(leaders_are(all));
+
+  // A stopping member hands its groups over and keeps its replicas.
+  c.publish_peers({"b"});
+  CHECK(leaders_are({"a", "c"}));
+  CHECK(c.await_voters(c.node("b"), 3));
+
+  // A drained member's replicas go (2 members left for 3 replicas: groups of 2).
+  c.publish_peers({}, {"c"});
+  CHECK(leaders_are({"a", "b"}));
+  bool gone = false;
+  for (int i = 0; i < 200 && !gone; ++i) {
+    gone = c.status(c.node("c")).empty();
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  CHECK(gone);
+  CHECK(c.await_voters(c.node("a"), 2));
 }
