@@ -61,9 +61,10 @@ struct node_config {
   // that is not asked to cluster listens for nothing but its front ends.
   std::uint16_t cluster_port = 0;
   std::string join;  // "host:port" of a cluster member, empty for a standalone node
-  // Replicas of each partition's event log in a cluster (Raft; storage/raft). 0: partitions
-  // are not replicated, each lives on one owner and moves between members.
-  unsigned replicas = 0;
+  // Replicas of each partition's event log in a cluster (Raft; storage/raft): groups have
+  // min(replicas, members) voters. 0: partitions are not replicated, each lives on one owner
+  // and moves between members. A node that does not cluster has no groups either way.
+  unsigned replicas = 3;
   // A replica on a member gone this long is replaced by one on a live member.
   unsigned replica_dead_after_s = 60;
   std::string node_id;

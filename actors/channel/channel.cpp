@@ -25,6 +25,10 @@ using namespace std::chrono_literals;
 
 constexpr auto idle_check_interval = 60s;
 constexpr auto idle_before_passivation = 10min;
+// A live flag found at activation stays while the ingest node's session reports its health
+// (every second); without a report for this long, the session died with its node.
+using stale_live_atom = caf::atom_constant<caf::atom("stalelive")>;
+constexpr auto stale_live_grace = 5s;
 constexpr std::size_t max_title = 140;
 constexpr std::size_t max_category = 64;
 constexpr std::size_t max_description = 1000;
@@ -43,6 +47,7 @@ struct channel_state {
   channel_view view;
   std::string stream_key;
   std::optional<stream_health> health;       // latest report of the live session; not persisted
+  std::string unconfirmed_session;  // live at activation, no health report from it since
   std::deque<health_sample> health_samples;  // the live session's last hour; not persisted
   // The live session's viewers once a minute (oldest first), for its growth over the window;
   // not persisted: after a restart growth counts from the first sample.
@@ -236,15 +241,12 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
   if (auto err = st.activate(self, *store, name,
                              {registry, clock, idle_check_interval, idle_before_passivation}))
     return st.refuse(self, std::move(err));
-  // Only this activation can hold a live session; a live flag found at activation is left over
-  // from a node that stopped mid-stream.
+  // A live flag found at activation: the session may go on (the channel's partition moved to
+  // another node while the ingest node streams on) or have died with a node that stopped
+  // mid-stream. Its health reports tell which.
   if (st.view.live) {
-    auto stale_session = st.view.session_id;
-    if (auto err = st.emit(channel_events::went_offline{stale_session, "node restarted",
-                                                        std::nullopt}))
-      caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
-    else
-      track_stream(self, name, stale_session, end_atom::value);
+    st.unconfirmed_session = st.view.session_id;
+    self->delayed_send(self, stale_live_grace, stale_live_atom::value, st.view.session_id);
   }
   auto touch = [self] { self->state.touch(); };
   // A channel that does not exist holds no memory: asking for one (a typo, a scan of random
@@ -261,6 +263,14 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       return make_error(errc::unauthorized, "invalid stream key");
     auto go_live = [self, name, session_id, node]() -> caf::expected<channel_view> {
       auto& st = self->state;
+      // A flag left over from a restart (no health report since) does not block a publisher
+      // that reconnects at once.
+      if (st.view.live && st.unconfirmed_session == st.view.session_id) {
+        auto stale = std::exchange(st.unconfirmed_session, {});
+        if (auto err = st.emit(channel_events::went_offline{stale, "node restarted", std::nullopt}))
+          return err;
+        track_stream(self, name, stale, end_atom::value);
+      }
       if (st.view.live)
         return make_error(errc::conflict, "channel is already live from another publisher");
       if (auto err = st.emit(channel_events::went_live{session_id, node}))
@@ -391,10 +401,22 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       track_stream(self, name, session_id, end_atom::value);
       return true;
     },
+    [self, name](stale_live_atom, const std::string& session) {
+      auto& st = self->state;
+      if (!st.view.live || st.view.session_id != session || st.unconfirmed_session != session)
+        return;
+      st.unconfirmed_session.clear();
+      if (auto err = st.emit(channel_events::went_offline{session, "node restarted",
+                                                          std::nullopt}))
+        caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
+      else
+        track_stream(self, name, session, end_atom::value);
+    },
     [self](health_atom, stream_health& health) {
       auto& st = self->state;
       if (!st.view.live || health.session_id != st.view.session_id)
         return;
+      st.unconfirmed_session.clear();
       // Each player counts once per path (WebSocket sockets; HLS ids within 30 s).
       st.view.viewers = health.ws_viewers + health.hls_viewers + health.ll_hls_viewers;
       st.view.peak_viewers = std::max(st.view.peak_viewers, st.view.viewers);

@@ -231,7 +231,7 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
   serve.add_option("--node-id", config.node_id, "Name of this node in the cluster");
   serve
     .add_option("--replicas", config.replicas,
-                "Replicas of each partition's event log (Raft), e.g. 3; 0: not replicated")
+                "Replicas of each partition's event log (Raft) in a cluster; 0: not replicated")
     ->capture_default_str();
   serve
     .add_option("--replica-dead-after", config.replica_dead_after_s,
