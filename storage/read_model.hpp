@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,6 +37,18 @@ class projection {
   /// Rows it holds, for operators' reports (`aethex admin rebuild-projections`); nullopt when
   /// the projection does not count them.
   virtual std::optional<std::uint64_t> row_count(sqlite::database&) const { return std::nullopt; }
+
+  /// Whether this node acts on `e` (hands it to bots, webhooks, live notifications) besides
+  /// projecting it. With replicated partitions every replica projects every event of its
+  /// partitions, but only the partition's leader acts, or subscribers would hear it R times.
+  bool acts_on(const recorded_event& e) const { return !acts_on_ || acts_on_(e.stream); }
+  /// Set before the runner starts; unset, every event is acted on.
+  void set_acts_on(std::function<bool(std::string_view stream)> acts_on) {
+    acts_on_ = std::move(acts_on);
+  }
+
+ private:
+  std::function<bool(std::string_view stream)> acts_on_;
 };
 
 class projection_runner {

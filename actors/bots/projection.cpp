@@ -12,7 +12,7 @@ constexpr std::string_view bot_stream_prefix = "bot/";
 }  // namespace
 
 void bots_projection::hand_over(storage::sqlite::database& db, const storage::recorded_event& e) {
-  if (!deliver_ || now_ms_() - e.data.timestamp_ms > fresh_ms)
+  if (!deliver_ || now_ms_() - e.data.timestamp_ms > fresh_ms || !acts_on(e))
     return;
   auto event = webhooks::to_public_event(e);
   // Chat lines reach a bot from its room directly; the catalogue's copy would come twice.

@@ -166,6 +166,7 @@ void notices_projection::apply(storage::sqlite::transaction& tx, const storage::
     throw std::runtime_error(*problem);
   if (!schemas().supported(e.data.type))
     return;  // an event of these streams that notifications do not depend on
+  acting_ = acts_on(e);
   auto body = parse_object(e);
   if (from_chat) {
     auto text = body.value("text", std::string{});
@@ -212,7 +213,7 @@ void notices_projection::add_notice(storage::sqlite::database& db, const notice&
     .bind(4, n.title)
     .bind(5, n.at_ms)
     .run();
-  if (fresh_ && now_ms_() - n.at_ms < fresh_window_ms)
+  if (fresh_ && acting_ && now_ms_() - n.at_ms < fresh_window_ms)
     fresh_(n);
 }
 
@@ -252,7 +253,7 @@ void notices_projection::apply_personal(storage::sqlite::database& db,
     insert.run();
     n.users.push_back(user.get<std::string>());
   }
-  if (!n.users.empty() && fresh_ && now_ms_() - n.at_ms < fresh_window_ms)
+  if (!n.users.empty() && fresh_ && acts_on(e) && now_ms_() - n.at_ms < fresh_window_ms)
     fresh_(n);
 }
 

@@ -103,6 +103,7 @@ class notices_projection final : public storage::projection {
 
   std::function<void(const notice&)> fresh_;
   std::function<std::int64_t()> now_ms_;
+  bool acting_ = true;  // acts_on() of the event being applied
 };
 
 /// "notify.notices" {"channels": [{"channel", "since_ms"}], "limit"} → the newest notices of the

@@ -75,7 +75,7 @@ void webhooks_projection::apply(storage::sqlite::transaction& tx,
     db.prepare("DELETE FROM webhook_vods WHERE vod = ?1").bind(1, vod).run();
   }
   auto event = to_public_event(e, hint);
-  if (!event || event->at_ms < now_ms_() - fresh_window_ms)
+  if (!event || event->at_ms < now_ms_() - fresh_window_ms || !acts_on(e))
     return;
   auto wanted = db.prepare("SELECT 1 FROM webhook_types WHERE channel = ?1 AND type = ?2 LIMIT 1");
   wanted.bind(1, event->channel).bind(2, event->type);

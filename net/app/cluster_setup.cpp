@@ -197,7 +197,8 @@ replication start_replication(caf::actor_system& sys, const runtime::node_config
 
 caf::expected<caf::actor> start_membership(
   caf::actor_system& sys, const runtime::node_config& config, const caf::actor& registry,
-  const caf::actor& services, storage::event_store& store, const caf::actor& raft_host) {
+  const caf::actor& services, storage::event_store& store, const caf::actor& raft_host,
+  std::shared_ptr<partition_leadership> leadership) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
   cluster.secret = cluster_secret_of(config);
@@ -213,7 +214,10 @@ caf::expected<caf::actor> start_membership(
   // stored on other members.
   if (auto saved = store.get_meta(table_meta_key))
     cluster.table = runtime::partition_table::parse(*saved);
-  cluster.table_changed = [&store](const runtime::partition_table& table) {
+  cluster.table_changed = [&store, leadership,
+                           self = cluster.node_id](const runtime::partition_table& table) {
+    if (leadership)
+      leadership->update(table, self);
     try {
       store.put_meta(table_meta_key, table.serialize());
     } catch (const std::exception& e) {
@@ -224,6 +228,18 @@ caf::expected<caf::actor> start_membership(
   if (membership && raft_host)
     caf::anon_send(raft_host, runtime::lead_atom::value, *membership);
   return membership;
+}
+
+void partition_leadership::update(const runtime::partition_table& table, std::string self) {
+  std::lock_guard lock{mutex_};
+  table_ = table;
+  self_ = std::move(self);
+}
+
+bool partition_leadership::acts_on(std::string_view stream) const {
+  std::lock_guard lock{mutex_};
+  return !table_.is_replicated() ||
+         table_.owner_of(runtime::partition_of_stream(stream)) == self_;
 }
 
 void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership) {

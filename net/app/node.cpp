@@ -151,8 +151,12 @@ int run_node(const runtime::node_config& config) {
   }
   auto modules = actors::all_modules();
   std::shared_ptr<read_models> read_model;
+  // Replicated partitions: bots, webhooks and notifications act on an event on its leader only.
+  auto leadership = std::make_shared<partition_leadership>();
   try {
-    read_model = std::make_shared<read_models>(*store, config.data_dir, modules);
+    read_model = std::make_shared<read_models>(
+      *store, config.data_dir, modules,
+      [leadership](std::string_view stream) { return leadership->acts_on(stream); });
   } catch (const std::exception& e) {
     std::cerr << "error: read models in " << config.data_dir << ": " << e.what()
               << " (aethex admin rebuild-projections rebuilds them)\n";
@@ -238,7 +242,8 @@ int run_node(const runtime::node_config& config) {
   };
   caf::actor membership;
   if (clusters(config)) {
-    auto started = start_membership(sys, config, registry, services, *store, replicated.host);
+    auto started = start_membership(sys, config, registry, services, *store, replicated.host,
+                                    leadership);
     if (!started) {
       std::cerr << "error: " << message_of(started.error()) << "\n";
       stop_actors();

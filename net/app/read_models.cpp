@@ -55,12 +55,16 @@ void add_projections(storage::projection_runner& runner, const actors::module_li
 }  // namespace
 
 read_models::read_models(storage::event_store& store, const std::filesystem::path& data_dir,
-                         const actors::module_list& modules)
+                         const actors::module_list& modules,
+                         std::function<bool(std::string_view stream)> acts_on)
     : runner_(store, read_model_file(data_dir)) {
   auto touched = std::make_unique<touched_kinds>();
   touched_ = touched.get();
   runner_.add(std::move(touched));
   add_projections(runner_, modules);
+  if (acts_on)
+    for (auto& name : runner_.names())
+      runner_.find(name)->set_acts_on(acts_on);
   for (auto& module : modules)
     module->add_queries(queries_);
   worker_ = std::jthread([this](std::stop_token stop) { run(stop); });

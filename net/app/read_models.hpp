@@ -32,8 +32,11 @@ class read_models {
   /// Opens the read model file with the modules' projections, catches up in the background
   /// (polling every 200 ms) and opens the read-only query connection. Throws on a broken or
   /// newer read model file.
+  /// `acts_on(stream)`: whether this node acts on an event of `stream` besides projecting it
+  /// (storage::projection::acts_on); empty: always.
   read_models(storage::event_store& store, const std::filesystem::path& data_dir,
-              const actors::module_list& modules);
+              const actors::module_list& modules,
+              std::function<bool(std::string_view stream)> acts_on = {});
   ~read_models();
   read_models(const read_models&) = delete;
   read_models& operator=(const read_models&) = delete;
