@@ -414,6 +414,9 @@ int run_node(const runtime::node_config& config) {
   caf::anon_send_exit(relays, caf::exit_reason::user_shutdown);
   if (membership)
     caf::anon_send_exit(membership, caf::exit_reason::user_shutdown);
+  // The Raft host runs on a thread of its own, which ends (and lets the system go) only once
+  // no handle to it is left: `replicated` outlives the system.
+  replicated.host = nullptr;
   // CAF 0.17 can hang tearing down a middleman-enabled actor system (a race with its detached
   // actors). Every acknowledged event is already WAL-synced, so a forced exit loses nothing.
   std::thread{[] {

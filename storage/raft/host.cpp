@@ -407,9 +407,12 @@ caf::actor spawn_raft_host(caf::actor_system& sys, host_config config) {
 }
 
 replication host_partition_log::replicate(std::uint32_t partition, std::string command) {
+  auto host = caf::actor_cast<caf::actor>(host_);
+  if (!host)
+    return {replication::outcome::refused, {}};  // the node is stopping
   caf::scoped_actor self{sys_};
   replication done;
-  self->request(host_, timeout_, propose_atom::value, partition, std::move(command))
+  self->request(host, timeout_, propose_atom::value, partition, std::move(command))
     .receive(
       [&](std::string& result) { done = {replication::outcome::applied, std::move(result)}; },
       [&](caf::error& err) {

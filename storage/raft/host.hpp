@@ -74,16 +74,18 @@ std::uint64_t raft_id_of(std::string_view node_id);
 caf::actor spawn_raft_host(caf::actor_system& sys, host_config config);
 
 /// partition_log over a host: blocks the calling thread until the answer (or `timeout`).
+/// Holds the host weakly: a detached actor's thread ends only once no handle to it is left, and
+/// the actor system waits for that thread.
 class host_partition_log final : public partition_log {
  public:
-  host_partition_log(caf::actor_system& sys, caf::actor host,
+  host_partition_log(caf::actor_system& sys, const caf::actor& host,
                      std::chrono::milliseconds timeout = std::chrono::seconds{5})
-      : sys_(sys), host_(std::move(host)), timeout_(timeout) {}
+      : sys_(sys), host_(caf::actor_cast<caf::weak_actor_ptr>(host)), timeout_(timeout) {}
   replication replicate(std::uint32_t partition, std::string command) override;
 
  private:
   caf::actor_system& sys_;
-  caf::actor host_;
+  caf::weak_actor_ptr host_;
   std::chrono::milliseconds timeout_;
 };
 
