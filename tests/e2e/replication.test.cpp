@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -151,15 +152,10 @@ class replicated_cluster {
   std::vector<std::filesystem::path> logs_;
 };
 
-// Chat messages sent one at a time, each waiting for its answer; a connection lost with its
-// node is replaced by one to another live member. Only "ok" answers count as acknowledged.
-class failover_chat_load {
+// What the two loads share: a worker thread, the writes acknowledged so far, the member new
+// requests avoid (it is about to die).
+class load_worker {
  public:
-  failover_chat_load(replicated_cluster& cluster, std::string channel)
-      : cluster_(cluster), channel_(std::move(channel)) {
-    worker_ = std::thread{[this] { run(); }};
-  }
-  ~failover_chat_load() { stop(); }
   void stop() {
     running_ = false;
     if (worker_.joinable())
@@ -169,6 +165,36 @@ class failover_chat_load {
     std::lock_guard lock{mutex_};
     return acknowledged_;
   }
+  void avoid(const std::string& id) {
+    std::lock_guard lock{mutex_};
+    avoid_ = id;
+  }
+
+ protected:
+  ~load_worker() = default;  // derived loads stop() first: the worker uses their members
+  void start(std::function<void()> run) { worker_ = std::thread{std::move(run)}; }
+  std::string avoided() {
+    std::lock_guard lock{mutex_};
+    return avoid_;
+  }
+  std::atomic<bool> running_{true};
+  std::mutex mutex_;
+  std::vector<std::string> acknowledged_;
+
+ private:
+  std::string avoid_;
+  std::thread worker_;
+};
+
+// Chat messages sent one at a time, each waiting for its answer; a connection lost with its
+// node is replaced by one to another live member. Only "ok" answers count as acknowledged.
+class failover_chat_load final : public load_worker {
+ public:
+  failover_chat_load(replicated_cluster& cluster, std::string channel)
+      : cluster_(cluster), channel_(std::move(channel)) {
+    start([this] { run(); });
+  }
+  ~failover_chat_load() { stop(); }
   // When the first message sent after `since` was acknowledged.
   std::optional<steady::time_point> first_ack_after(steady::time_point since) {
     std::lock_guard lock{mutex_};
@@ -177,19 +203,10 @@ class failover_chat_load {
         return acked;
     return std::nullopt;
   }
-  // Avoid `id` for new connections (it is about to die).
-  void avoid(const std::string& id) {
-    std::lock_guard lock{mutex_};
-    avoid_ = id;
-  }
 
  private:
   std::unique_ptr<chat_client> connect() {
-    std::string avoid;
-    {
-      std::lock_guard lock{mutex_};
-      avoid = avoid_;
-    }
+    auto avoid = avoided();
     for (auto& m : cluster_.members()) {
       if (!m.node || m.id == avoid)
         continue;
@@ -246,45 +263,22 @@ class failover_chat_load {
 
   replicated_cluster& cluster_;
   std::string channel_;
-  std::atomic<bool> running_{true};
-  std::mutex mutex_;
-  std::vector<std::string> acknowledged_;
   std::vector<std::pair<steady::time_point, steady::time_point>> ack_times_;  // sent, acked
-  std::string avoid_;
-  std::thread worker_;
 };
 
 // Channels created one at a time through the API of a live member (spread over every partition,
 // so the victim's groups are among them); a 201 counts as acknowledged.
-class failover_api_load {
+class failover_api_load final : public load_worker {
  public:
   explicit failover_api_load(replicated_cluster& cluster) : cluster_(cluster) {
-    worker_ = std::thread{[this] { run(); }};
+    start([this] { run(); });
   }
   ~failover_api_load() { stop(); }
-  void stop() {
-    running_ = false;
-    if (worker_.joinable())
-      worker_.join();
-  }
-  std::vector<std::string> acknowledged() {
-    std::lock_guard lock{mutex_};
-    return acknowledged_;
-  }
-  void avoid(const std::string& id) {
-    std::lock_guard lock{mutex_};
-    avoid_ = id;
-  }
 
  private:
   void run() {
     for (int i = 0; running_; ++i) {
-      std::string avoid;
-      {
-        std::lock_guard lock{mutex_};
-        avoid = avoid_;
-      }
-      auto* m = cluster_.any_live(avoid);
+      auto* m = cluster_.any_live(avoided());
       auto name = "api" + std::to_string(i);
       if (m != nullptr && m->node &&
           admin_post(*m->node, "/api/v1/channels", {{"name", name}}).status == 201) {
@@ -296,11 +290,6 @@ class failover_api_load {
   }
 
   replicated_cluster& cluster_;
-  std::atomic<bool> running_{true};
-  std::mutex mutex_;
-  std::vector<std::string> acknowledged_;
-  std::string avoid_;
-  std::thread worker_;
 };
 
 // Every acknowledged channel reads back from a live member, created once.
