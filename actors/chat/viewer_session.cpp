@@ -11,6 +11,7 @@
 #include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/settings_frame.hpp"
+#include "actors/chat/token_bucket.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/courses/presence.hpp"
 #include "actors/identity/resolver.hpp"
@@ -34,43 +35,19 @@ using resend_atom = caf::atom_constant<caf::atom("chatresend")>;
 constexpr auto resend_delay = 250ms;
 constexpr int max_resends = 20;
 
-// Token bucket: `rate` per second, bursts of `burst`.
-struct bucket {
-  double rate;
-  double burst;
-  double tokens;
-  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
-  bucket(double r, double b) : rate(r), burst(b), tokens(b) {}
-  double left() {
-    auto now = std::chrono::steady_clock::now();
-    tokens = std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * rate);
-    last = now;
-    return tokens;
-  }
-  bool take() {
-    auto now = std::chrono::steady_clock::now();
-    tokens = std::min(burst, tokens + std::chrono::duration<double>(now - last).count() * rate);
-    last = now;
-    if (tokens < 1.0)
-      return false;
-    tokens -= 1.0;
-    return true;
-  }
-};
-
 struct session_state {
   static inline const char* name = "viewer_session";
   viewer_context ctx;
   chat_sink_ptr sink;
   std::string peer;
-  chat_identity who;            // anonymous (read only) until an auth frame
-  std::string session_digest;   // of the token a user signed in with (log-out signs them out)
-  bool authenticating = false;  // an auth is in flight: a second one is refused
-  std::string channel;          // joined room, empty when none
-  std::string joining;          // room a join is in progress for
-  bucket frames{20, 40};        // client frames per second
-  bucket reactions{10, 20};     // reactions per second
-  bucket joins{1, 5};           // each join sends the room's history: keep it from amplifying
+  chat_identity who;               // anonymous (read only) until an auth frame
+  std::string session_digest;      // of the token a user signed in with (log-out signs them out)
+  bool authenticating = false;     // an auth is in flight: a second one is refused
+  std::string channel;             // joined room, empty when none
+  std::string joining;             // room a join is in progress for
+  token_bucket frames{20, 40};     // client frames per second
+  token_bucket reactions{10, 20};  // reactions per second
+  token_bucket joins{1, 5};        // each join sends the room's history: keep it from amplifying
   std::chrono::steady_clock::time_point throttled_notice{};
   std::uint64_t frames_seen = 0;    // client frames received (the parking handshake compares)
   int pending = 0;                  // requests in flight that change what the session is
@@ -592,8 +569,8 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
       if (self->state.sink && !self->state.topics.empty())
         self->state.sink->push(std::make_shared<const std::string>(std::move(frame)));
     },
-    [self](resend_atom, const std::string& channel, const std::string& text,
-           const std::string& ref, bool ack, int resends) {
+    [self](resend_atom, const std::string& channel, const std::string& text, const std::string& ref,
+           bool ack, int resends) {
       if (channel == self->state.channel)  // a client that left the room hears nothing more
         send_line(self, text, json::parse(ref), ack, resends);
     },
