@@ -90,6 +90,13 @@ struct registry_state {
 
 using registry_actor = caf::stateful_actor<registry_state>;
 
+// A message for a replicated partition that found no leader in time: it reached no entity, so
+// the sender may safely send it again ("moved").
+caf::error electing_error(std::uint32_t partition) {
+  return make_error(errc::unavailable,
+                    "partition " + std::to_string(partition) + " is electing a leader", "moved", 1);
+}
+
 caf::expected<caf::actor> activate(registry_actor* self, const std::string& kind,
                                    const std::string& id) {
   auto& st = self->state;
@@ -125,11 +132,8 @@ void dispatch(registry_actor* self, waiting_message msg, bool moved_here = false
   }
   auto& owner = st.owner_of(partition);
   if (owner.empty() && st.table.is_replicated()) {
-    // The message reached no entity: waiting, or refusing it as "moved", is safe.
     if (st.electing_count >= max_electing)
-      return msg.promise.deliver(
-        make_error(errc::unavailable,
-                   "partition " + std::to_string(partition) + " is electing a leader", "moved", 1));
+      return msg.promise.deliver(electing_error(partition));
     if (st.electing_count++ == 0)
       self->delayed_send(self, electing_check, electing_check_atom::value);
     st.electing[partition].emplace_back(caf::make_timestamp() + electing_wait, std::move(msg));
@@ -138,10 +142,10 @@ void dispatch(registry_actor* self, waiting_message msg, bool moved_here = false
   if (!owner.empty() && owner != st.self_node) {
     auto remote = st.registry_of.find(owner);
     if (remote == st.registry_of.end())
-      return msg.promise.deliver(make_error(
-        errc::unavailable,
-        "the node owning " + msg.kind + "/" + msg.id + " (" + owner + ") is unavailable",
-        st.table.is_replicated() ? "moved" : "", st.table.is_replicated() ? 1 : 0));
+      return msg.promise.deliver(
+        make_error(errc::unavailable,
+                   "the node owning " + msg.kind + "/" + msg.id + " (" + owner + ") is unavailable",
+                   st.table.is_replicated() ? "moved" : "", st.table.is_replicated() ? 1 : 0));
     if (msg.get)
       msg.promise.delegate(remote->second, get_local_atom::value, msg.kind, msg.id);
     else
@@ -328,9 +332,7 @@ caf::behavior registry(registry_actor* self, entity_kinds kinds, partition_stora
         std::erase_if(it->second, [&](auto& waiting) {
           if (waiting.first > now)
             return false;
-          waiting.second.promise.deliver(make_error(
-            errc::unavailable, "partition " + std::to_string(it->first) + " is electing a leader",
-            "moved", 1));
+          waiting.second.promise.deliver(electing_error(it->first));
           --st.electing_count;
           return true;
         });
