@@ -47,7 +47,7 @@ struct channel_state {
   channel_view view;
   std::string stream_key;
   std::optional<stream_health> health;       // latest report of the live session; not persisted
-  std::string unconfirmed_session;  // live at activation, no health report from it since
+  std::string unconfirmed_session;           // live at activation, no health report from it since
   std::deque<health_sample> health_samples;  // the live session's last hour; not persisted
   // The live session's viewers once a minute (oldest first), for its growth over the window;
   // not persisted: after a restart growth counts from the first sample.
@@ -234,6 +234,17 @@ void track_stream(channel_actor* self, const std::string& channel, const std::st
           });
 }
 
+// Ends a live session that died with its node (no health report since this activation).
+caf::error clear_stale_live(channel_actor* self, const std::string& channel,
+                            const std::string& session) {
+  self->state.unconfirmed_session.clear();
+  if (auto err = self->state.emit(channel_events::went_offline{session, "node restarted",
+                                                               std::nullopt}))
+    return err;
+  track_stream(self, channel, session, end_atom::value);
+  return caf::none;
+}
+
 caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
                                storage::event_store* store, std::string name,
                                const runtime::clock* clock) {
@@ -265,12 +276,9 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       auto& st = self->state;
       // A flag left over from a restart (no health report since) does not block a publisher
       // that reconnects at once.
-      if (st.view.live && st.unconfirmed_session == st.view.session_id) {
-        auto stale = std::exchange(st.unconfirmed_session, {});
-        if (auto err = st.emit(channel_events::went_offline{stale, "node restarted", std::nullopt}))
+      if (st.view.live && st.unconfirmed_session == st.view.session_id)
+        if (auto err = clear_stale_live(self, name, st.view.session_id))
           return err;
-        track_stream(self, name, stale, end_atom::value);
-      }
       if (st.view.live)
         return make_error(errc::conflict, "channel is already live from another publisher");
       if (auto err = st.emit(channel_events::went_live{session_id, node}))
@@ -405,12 +413,8 @@ caf::behavior channel_behavior(channel_actor* self, caf::actor registry,
       auto& st = self->state;
       if (!st.view.live || st.view.session_id != session || st.unconfirmed_session != session)
         return;
-      st.unconfirmed_session.clear();
-      if (auto err = st.emit(channel_events::went_offline{session, "node restarted",
-                                                          std::nullopt}))
+      if (clear_stale_live(self, name, session))
         caf::aout(self) << "channel " << name << ": could not clear stale live flag\n";
-      else
-        track_stream(self, name, session, end_atom::value);
     },
     [self](health_atom, stream_health& health) {
       auto& st = self->state;

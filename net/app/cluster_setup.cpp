@@ -180,13 +180,13 @@ replication start_replication(caf::actor_system& sys, const runtime::node_config
   };
   // A founder's events from before replication (an embedded node that starts clustering) enter
   // each group once, so replicas that join get them like any other entry.
-  host.founding_command = [&local, nothing = storage::export_streams(local, [](std::string_view) {
-                                      return false;
-                                    })](storage::raft::group_id group) {
+  // Asked only when founding, so other starts pay nothing for it.
+  host.founding_command = [&local](storage::raft::group_id group) {
+    auto none = storage::export_streams(local, [](std::string_view) { return false; });
     auto blob = storage::export_streams(local, [group](std::string_view stream) {
       return runtime::partition_of_stream(stream) == group;
     });
-    return blob == nothing ? std::string{} : storage::import_command(std::move(blob));
+    return blob == none ? std::string{} : storage::import_command(std::move(blob));
   };
   r.host = storage::raft::spawn_raft_host(sys, std::move(host));
   r.log = std::make_unique<storage::raft::host_partition_log>(sys, r.host);
@@ -195,10 +195,11 @@ replication start_replication(caf::actor_system& sys, const runtime::node_config
   return r;
 }
 
-caf::expected<caf::actor> start_membership(
-  caf::actor_system& sys, const runtime::node_config& config, const caf::actor& registry,
-  const caf::actor& services, storage::event_store& store, const caf::actor& raft_host,
-  std::shared_ptr<partition_leadership> leadership) {
+caf::expected<caf::actor> start_membership(caf::actor_system& sys,
+                                           const runtime::node_config& config,
+                                           const caf::actor& registry, const caf::actor& services,
+                                           storage::event_store& store, const caf::actor& raft_host,
+                                           std::shared_ptr<partition_leadership> leadership) {
   runtime::cluster_config cluster;
   cluster.node_id = node_id_of(config);
   cluster.secret = cluster_secret_of(config);
@@ -238,8 +239,7 @@ void partition_leadership::update(const runtime::partition_table& table, std::st
 
 bool partition_leadership::acts_on(std::string_view stream) const {
   std::lock_guard lock{mutex_};
-  return !table_.is_replicated() ||
-         table_.owner_of(runtime::partition_of_stream(stream)) == self_;
+  return !table_.is_replicated() || table_.owner_of(runtime::partition_of_stream(stream)) == self_;
 }
 
 void drain_before_leaving(caf::actor_system& sys, const caf::actor& membership) {
