@@ -67,6 +67,9 @@ struct node_config {
   unsigned replicas = 3;
   // A replica on a member gone this long is replaced by one on a live member.
   unsigned replica_dead_after_s = 60;
+  // Log entries between two snapshots of a group (a quarter of them stay behind each one for
+  // followers a little behind); a replica further behind catches up from the snapshot.
+  unsigned replica_snapshot_every = 4096;
   std::string node_id;
   std::string cluster_secret;  // from --cluster-secret(-file) or AETHEX_CLUSTER_SECRET. Secret.
   unsigned io_threads = 2;

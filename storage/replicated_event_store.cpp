@@ -239,9 +239,9 @@ std::string partition_state_machine::snapshot() {
   });
 }
 
-void partition_state_machine::restore(std::uint64_t index, std::string_view data) {
+bool partition_state_machine::restore(std::uint64_t index, std::string_view data) {
   if (applied_index() >= index)
-    return;  // this store has everything the snapshot holds (a restart reads its own snapshot)
+    return false;  // this store has everything the snapshot holds (a restart reads its own snapshot)
   auto in_partition = [this](std::string_view stream) {
     return partition_of_(stream) == partition_;
   };
@@ -249,6 +249,7 @@ void partition_state_machine::restore(std::uint64_t index, std::string_view data
   import_streams(local_, data);
   // Last: a crash before this line restores again at the next start.
   note_applied(index);
+  return true;
 }
 
 }  // namespace aethex::storage

@@ -55,7 +55,9 @@ class partition_state_machine {
   /// so replaying the log after a crash adds nothing twice). Returns the encoded append_result.
   std::string apply(std::uint64_t index, std::string_view command);
   std::string snapshot();
-  void restore(std::uint64_t index, std::string_view data);
+  /// Replaces the partition's streams by the snapshot's unless this store already has
+  /// everything up to `index`; true when it did.
+  bool restore(std::uint64_t index, std::string_view data);
   std::uint64_t applied_index();
 
  private:

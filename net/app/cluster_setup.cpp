@@ -165,6 +165,8 @@ replication start_replication(caf::actor_system& sys, const runtime::node_config
   // The founder starts every group alone; members that join are added by the groups' leaders.
   host.found = config.join.empty();
   host.dead_after = std::chrono::seconds{config.replica_dead_after_s};
+  host.options.snapshot_threshold = config.replica_snapshot_every;
+  host.options.snapshot_trailing = config.replica_snapshot_every / 4;
   // Only the host's thread touches the machines (it creates them and calls them).
   auto machines =
     std::make_shared<std::map<std::uint32_t, std::unique_ptr<storage::partition_state_machine>>>();
@@ -176,7 +178,13 @@ replication start_replication(caf::actor_system& sys, const runtime::node_config
     return storage::raft::state_machine{
       [m](std::uint64_t index, std::string_view command) { return m->apply(index, command); },
       [m] { return m->snapshot(); },
-      [m](std::uint64_t index, std::string_view data) { m->restore(index, data); }};
+      [m, group](std::uint64_t index, std::string_view data) {
+        // Only a replica that was behind the snapshot replaces its state (a restart that loads
+        // its own snapshot changes nothing): the line marks a catch-up from a snapshot.
+        if (m->restore(index, data))
+          std::clog << "raft: group " << group << " restored from a snapshot at index " << index
+                    << std::endl;
+      }};
   };
   // A founder's events from before replication (an embedded node that starts clustering) enter
   // each group once, so replicas that join get them like any other entry.

@@ -237,6 +237,11 @@ void add_serve_options(CLI::App& serve, runtime::node_config& config) {
     .add_option("--replica-dead-after", config.replica_dead_after_s,
                 "Seconds after which a replica on a member that is gone is replaced")
     ->capture_default_str();
+  serve
+    .add_option("--replica-snapshot-every", config.replica_snapshot_every,
+                "Raft log entries between two snapshots of a partition's group")
+    ->check(CLI::Range(1u, 1u << 24))
+    ->capture_default_str();
   serve.add_option("--cluster-secret", config.cluster_secret,
                    "Shared cluster secret (16+ characters) keying the nodes' mutual TLS; "
                    "visible in ps, prefer the file or $AETHEX_CLUSTER_SECRET");

@@ -39,7 +39,7 @@ std::optional<nlohmann::json> admin_call(const std::string& connect, const std::
     std::cerr << "error: no admin token (use --token, AETHEX_TOKEN or --data of the node)\n";
     return std::nullopt;
   }
-  auto result = aethex::app::http_call(connect, method, target, body, token);
+  auto result = aethex::app::http_call_retrying_moved(connect, method, target, body, token);
   if (result.status == 0) {
     std::cerr << "error: " << result.error << "\n";
     return std::nullopt;

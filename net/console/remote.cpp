@@ -55,7 +55,8 @@ remote_backend::remote_backend(std::string host_port, std::string token)
 
 command_result remote_backend::run(const std::vector<std::string>& words) {
   auto body = json{{"argv", words}}.dump();
-  return from_http(app::http_call(host_port_, "POST", "/api/v1/admin/console", body, token_),
+  return from_http(app::http_call_retrying_moved(host_port_, "POST", "/api/v1/admin/console", body,
+                                                 token_),
                    host_port_);
 }
 

@@ -69,6 +69,16 @@ struct host_state {
   caf::actor listener;  // hears leadership changes (the membership actor)
   bool settle_pending = false;
   static inline const char* name = "raft_host";
+
+  host_state() = default;
+  host_state(const host_state&) = delete;
+  host_state& operator=(const host_state&) = delete;
+  // Closing a replica runs its pending callbacks and hooks, which use the rest of this state:
+  // the replicas close first, out of the table, while everything else is still whole.
+  ~host_state() {
+    std::map<group_id, group_slot> closing;
+    closing.swap(groups);
+  }
 };
 
 using host_actor = caf::stateful_actor<host_state>;
@@ -359,8 +369,14 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
       if (it == st.groups.end() || it->second.member->leading())
         return;
       std::clog << "raft: group " << group << " no longer has a replica here" << std::endl;
-      it->second.member.reset();  // closes the replica before its log goes
+      // Out of the table before the replica closes: closing runs its pending callbacks (a
+      // handover that just ended), which look their group up and must find none.
+      auto slot = std::move(it->second);
       st.groups.erase(it);
+      slot.member.reset();  // closes the replica before its log goes
+      for (auto& held : slot.held)
+        held.promise.deliver(aethex::make_error(
+          errc::unavailable, "the partition moved to another leader", "moved", 1));
       st.store->remove(group);
     },
     [self](settle_atom) {

@@ -9,11 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -22,6 +20,7 @@
 #include "runtime/placement.hpp"
 #include "tests/e2e/support/chat_client.hpp"
 #include "tests/e2e/support/cluster_nodes.hpp"
+#include "tests/e2e/support/replicated_cluster.hpp"
 
 using namespace aethex;
 using namespace aethex::test;
@@ -31,126 +30,6 @@ using json = nlohmann::json;
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-// The members of a replicated cluster; a member can die and come back with its data.
-class replicated_cluster {
- public:
-  replicated_cluster(const std::string& suite, int size) : suite_(suite) {
-    for (int i = 0; i < size; ++i) {
-      auto id = std::string(1, static_cast<char>('a' + i));
-      members_.push_back({id, fresh_temp_dir("aethex-" + suite + "-" + id), nullptr, 0});
-      start(members_.back(), i == 0 ? "" : seed());
-    }
-  }
-  ~replicated_cluster() {
-    for (auto& m : members_) {
-      m.node.reset();
-      std::error_code ec;
-      std::filesystem::remove_all(m.data, ec);
-    }
-  }
-
-  struct member {
-    std::string id;
-    std::filesystem::path data;
-    std::unique_ptr<test_node> node;
-    int incarnation = 0;
-  };
-
-  std::vector<member>& members() { return members_; }
-  member& by_id(const std::string& id) {
-    return *std::find_if(members_.begin(), members_.end(), [&](auto& m) { return m.id == id; });
-  }
-  member* any_live(const std::string& except = {}) {
-    for (auto& m : members_)
-      if (m.node && m.id != except)
-        return &m;
-    return nullptr;
-  }
-  std::string seed(const std::string& except = {}) {
-    auto* m = any_live(except);
-    return m ? "127.0.0.1:" + std::to_string(cluster_port_of(*m)) : "";
-  }
-
-  void start(member& m, const std::string& join) {
-    auto port = free_tcp_port();
-    cluster_ports_[m.id] = port;
-    auto args = cluster_args(m.id, port, join);
-    args.insert(args.end(), {"--replicas", "3", "--replica-dead-after", "600"});
-    m.node = std::make_unique<test_node>(suite_ + "_" + m.id + std::to_string(m.incarnation++),
-                                         args, m.data);
-    logs_.push_back(m.node->out_dir / "node.log");
-  }
-
-  unsigned short cluster_port_of(const member& m) { return cluster_ports_.at(m.id); }
-
-  // /api/v1/cluster of a live member, null when it does not answer.
-  json describe(const member& m) {
-    auto res = admin_get(*m.node, "/api/v1/cluster");
-    return res.status == 200 ? json::parse(res.body) : json{};
-  }
-
-  // Every group has a leader and `voters` voters. Each member reports the groups it has a
-  // replica of; per group the report of the latest term that names a leader counts.
-  bool settled(std::size_t voters) {
-    std::map<int, json> latest;
-    for (auto& m : members_) {
-      if (!m.node)
-        continue;
-      auto view = describe(m);
-      if (!view.contains("replication"))
-        return false;
-      for (auto& owner : view["replication"]["owners"])
-        if (owner.get<std::string>().empty())
-          return false;
-      for (auto& g : view["replication"]["groups"]) {
-        auto& best = latest[g["group"].get<int>()];
-        if (!g["leader"].is_null() && (best.is_null() || g["term"] > best["term"]))
-          best = g;
-      }
-    }
-    if (latest.size() != runtime::partition_count)
-      return false;
-    for (auto& [group, g] : latest)
-      if (g.is_null() || g["voters"].size() != voters || !g["learners"].empty())
-        return false;
-    return true;
-  }
-
-  // The partition's owner as a live member (not `except`) sees it; empty when none is known.
-  std::string owner_of(std::uint32_t partition, const std::string& except = {}) {
-    auto* m = any_live(except);
-    auto view = m ? describe(*m) : json{};
-    if (!view.contains("replication"))
-      return {};
-    auto& owner = view["replication"]["owners"][partition];
-    return owner.is_string() ? owner.get<std::string>() : std::string{};
-  }
-
-  // (group, term) -> the nodes that said they led it, over every log of every incarnation.
-  std::map<std::pair<int, int>, std::set<std::string>> leaderships() {
-    static const std::regex line{R"(raft: leading group (\d+) in term (\d+))"};
-    std::map<std::pair<int, int>, std::set<std::string>> seen;
-    for (auto& file : logs_) {
-      std::ifstream in{file};
-      std::string text;
-      auto node = file.parent_path().filename().string();
-      node = node.substr(suite_.size() + 1, 1);
-      while (std::getline(in, text)) {
-        std::smatch match;
-        if (std::regex_search(text, match, line))
-          seen[{std::stoi(match[1]), std::stoi(match[2])}].insert(node);
-      }
-    }
-    return seen;
-  }
-
- private:
-  std::string suite_;
-  std::vector<member> members_;
-  std::map<std::string, unsigned short> cluster_ports_;
-  std::vector<std::filesystem::path> logs_;
-};
 
 // What the two loads share: a worker thread, the writes acknowledged so far, the member new
 // requests avoid (it is about to die).
@@ -404,8 +283,8 @@ void kill_leader_rounds(const std::string& suite, int size, int rounds) {
     REQUIRE(eventually([&] { return cluster.settled(3); }, 60s));
     check_room(cluster, load.acknowledged(), partition, channel);
     auto created = api.acknowledged();
-    check_channels(cluster, {created.begin() + static_cast<std::ptrdiff_t>(api_checked),
-                             created.end()});
+    check_channels(cluster,
+                   {created.begin() + static_cast<std::ptrdiff_t>(api_checked), created.end()});
     api_checked = created.size();
   }
   load.stop();

@@ -90,13 +90,13 @@ TEST_CASE("a snapshot carries a partition's streams to a replica that missed the
   // A stale copy on the follower is replaced, and only the partition's streams travel.
   REQUIRE(follower_store->append("room/alpha", 0, one("stale")));
 
-  follower.restore(5, leader.snapshot());
+  CHECK(follower.restore(5, leader.snapshot()));
   CHECK(follower_store->version("room/alpha") == 5);
   CHECK(follower_store->version("room/beta") == 0);
   CHECK(follower.applied_index() == 5);
   CHECK(follower_store->read_stream("room/alpha", 1)[0].data.payload == "0");
   // Restoring a snapshot the store already covers (a restart) leaves it alone.
-  follower.restore(3, leader.snapshot());
+  CHECK_FALSE(follower.restore(3, leader.snapshot()));
   CHECK(follower.applied_index() == 5);
 }
 
