@@ -24,6 +24,10 @@ using settle_atom = caf::atom_constant<caf::atom("raftsettle")>;
 using forget_atom = caf::atom_constant<caf::atom("raftforget")>;
 
 constexpr auto tick_interval = 50ms;
+// A replica started by a packet (a leader adding this node) is given the group's configuration
+// within milliseconds. One still without it this much later was started by a straggler from
+// before this node's removal (a follower's vote request, say) and is dropped.
+constexpr std::uint64_t unconfirmed_replica_ms = 10000;
 constexpr int ticks_per_reconcile = 10;
 // Proposals that arrive while the leader hands its group over wait for the outcome (libraft
 // refuses them meanwhile); beyond this many per group they are refused (safely) at once.
@@ -53,6 +57,7 @@ struct group_slot {
   std::uint64_t next_transfer_ms = 0;
   std::vector<held_proposal> held;
   std::string founding;  // the founder's earlier data, proposed once it first leads
+  std::uint64_t unconfirmed_since_ms = 0;  // started by a packet, no configuration yet
 };
 
 struct host_state {
@@ -163,7 +168,8 @@ void watch_leadership(host_actor* self, group_id group, group_slot& slot) {
       announce(self, group, term, true);
       if (!slot.founding.empty())
         slot.member->propose(std::exchange(slot.founding, {}), [group](proposal_result r) {
-          std::clog << "raft: group " << group << (r.applied ? " replicates" : " could not replicate")
+          std::clog << "raft: group " << group
+                    << (r.applied ? " replicates" : " could not replicate")
                     << " the founder's earlier data" << std::endl;
         });
     });
@@ -213,8 +219,8 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
     if (st.drained.count(node) == 0)
       eligible.push_back(node);
   }
-  auto desired =
-    runtime::rendezvous_order(group, eligible.empty() ? live : eligible, st.config.replicas);
+  auto desired = runtime::rendezvous_order(group, eligible.empty() ? live : eligible,
+                                           st.config.replicas);
   auto configuration = slot.member->configuration();
   auto find = [&](const std::string& node) {
     return std::find_if(configuration.begin(), configuration.end(),
@@ -245,8 +251,8 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
   auto& successor = preferred == desired.end() ? desired.front() : *preferred;
   auto now = steady_ms();
   if (successor != st.config.node_id && now >= slot.next_transfer_ms) {
-    slot.changing = slot.transferring =
-      slot.member->transfer_leadership(find(successor)->id, [self, group] {
+    slot.changing = slot.transferring = slot.member->transfer_leadership(
+      find(successor)->id, [self, group] {
         auto& st = self->state;
         auto it = st.groups.find(group);
         if (it == st.groups.end())
@@ -275,14 +281,52 @@ void reconcile(host_actor* self, group_id group, group_slot& slot) {
         auto& st = self->state;
         if (auto it = st.groups.find(group); it != st.groups.end())
           it->second.changing = false;
-        if (auto peer = st.peers.find(removed); done.applied && peer != st.peers.end())
+        if (auto peer = st.peers.find(removed); done.applied && peer != st.peers.end()) {
+          // Packets of this turn for the removed member would reach it after the forget (the
+          // batch goes at the turn's end) and start the group there again.
+          if (auto out = st.outbox.find(removed); out != st.outbox.end())
+            std::erase_if(out->second, [group](const std::string& packet) {
+              return keys::read_be32(packet) == group;
+            });
           self->send(peer->second, forget_atom::value, group);
+        }
       });
       if (slot.changing)
         std::clog << "raft: group " << group << " removes the replica on " << s.address
                   << std::endl;
       return;
     }
+  }
+}
+
+// Drops this node's replica of `group` and its log.
+void forget_group(host_actor* self, std::map<group_id, group_slot>::iterator it, const char* why) {
+  auto& st = self->state;
+  auto group = it->first;
+  std::clog << "raft: group " << group << why << std::endl;
+  // Out of the table before the replica closes: closing runs its pending callbacks (a
+  // handover that just ended), which look their group up and must find none.
+  auto slot = std::move(it->second);
+  st.groups.erase(it);
+  slot.member.reset();  // closes the replica before its log goes
+  for (auto& held : slot.held)
+    held.promise.deliver(aethex::make_error(errc::unavailable,
+                                            "the partition moved to another leader", "moved", 1));
+  st.store->remove(group);
+}
+
+// Replicas started by stragglers (see unconfirmed_replica_ms) go; the others are confirmed.
+void drop_unconfirmed(host_actor* self) {
+  auto& st = self->state;
+  auto now = steady_ms();
+  for (auto it = st.groups.begin(); it != st.groups.end();) {
+    auto& slot = (it++)->second;
+    if (slot.unconfirmed_since_ms == 0)
+      continue;
+    if (!slot.member->configuration().empty())
+      slot.unconfirmed_since_ms = 0;
+    else if (now - slot.unconfirmed_since_ms >= unconfirmed_replica_ms)
+      forget_group(self, std::prev(it), " was never given to this node; its replica goes");
   }
 }
 
@@ -305,9 +349,11 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
       auto& st = self->state;
       for (auto& [group, slot] : st.groups)
         slot.member->tick();
-      if (++st.ticks % ticks_per_reconcile == 0)
+      if (++st.ticks % ticks_per_reconcile == 0) {
+        drop_unconfirmed(self);
         for (auto& [group, slot] : st.groups)
           reconcile(self, group, slot);
+      }
       settle_soon(self);
       self->delayed_send(self, tick_interval, tick_atom::value);
     },
@@ -346,6 +392,7 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
           // A leader adding this node: the replica starts empty and learns the group from it.
           start_group(self, group, false);
           it = st.groups.find(group);
+          it->second.unconfirmed_since_ms = steady_ms();
         }
         it->second.member->receive(from, from_id, std::string_view{packet}.substr(4));
       }
@@ -368,16 +415,7 @@ caf::behavior host(host_actor* self, host_config config, std::shared_ptr<log_sto
       auto it = st.groups.find(group);
       if (it == st.groups.end() || it->second.member->leading())
         return;
-      std::clog << "raft: group " << group << " no longer has a replica here" << std::endl;
-      // Out of the table before the replica closes: closing runs its pending callbacks (a
-      // handover that just ended), which look their group up and must find none.
-      auto slot = std::move(it->second);
-      st.groups.erase(it);
-      slot.member.reset();  // closes the replica before its log goes
-      for (auto& held : slot.held)
-        held.promise.deliver(aethex::make_error(
-          errc::unavailable, "the partition moved to another leader", "moved", 1));
-      st.store->remove(group);
+      forget_group(self, it, " no longer has a replica here");
     },
     [self](settle_atom) {
       self->state.settle_pending = false;
@@ -430,7 +468,9 @@ replication host_partition_log::replicate(std::uint32_t partition, std::string c
   replication done;
   self->request(host, timeout_, propose_atom::value, partition, std::move(command))
     .receive(
-      [&](std::string& result) { done = {replication::outcome::applied, std::move(result)}; },
+      [&](std::string& result) {
+        done = {replication::outcome::applied, std::move(result)};
+      },
       [&](caf::error& err) {
         // Only the host's own "moved" refusal says the command never entered the log; a
         // timeout or a lost leadership leaves its fate to the next leader.
