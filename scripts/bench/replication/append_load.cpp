@@ -9,8 +9,6 @@
 //        append_load --probe --ports .. --tokens .. --room NAME --timeout S
 // The load prints one JSON line (appends/s, latency percentiles); the probe sends until a
 // message is acknowledged and prints the seconds that took (failover time after a kill).
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include <atomic>
 #include <chrono>
@@ -50,13 +48,9 @@ class connection {
  public:
   connection(unsigned short port, const std::string& token, const std::string& room) : ws_(io_) {
     ws_.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
-    // A reply that never comes (a node stalled or gone) ends this connection, not the run.
-    timeval wait{10, 0};
-    ::setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
     ws_.next_layer().set_option(asio::socket_base::receive_buffer_size(1 << 16));
     ws_.read_message_max(1 << 20);
     ws_.handshake("127.0.0.1", "/ws");
-    ws_.next_layer().non_blocking(false);
     write(R"({"type":"auth","token":")" + token + R"("})");
     await(R"("type":"auth_ok")");
     write(R"({"type":"join","channel":")" + room + R"("})");
@@ -79,15 +73,36 @@ class connection {
 
  private:
   void write(const std::string& text) { ws_.write(asio::buffer(text)); }
+  // A reply that never comes (a node stalled or gone) ends this connection, not the run: the
+  // read runs asynchronously for at most 10 s (SO_RCVTIMEO does not bound Asio's blocking
+  // reads, which poll again after the timeout).
   std::string read() {
     beast::flat_buffer buffer;
-    ws_.read(buffer);
+    beast::error_code result = asio::error::timed_out;
+    bool done = false;
+    ws_.async_read(buffer, [&](beast::error_code ec, std::size_t) {
+      result = ec;
+      done = true;
+    });
+    io_.restart();
+    io_.run_for(std::chrono::seconds(10));
+    if (!done) {
+      ws_.next_layer().cancel();
+      io_.restart();
+      io_.run();
+    }
+    if (result)
+      throw beast::system_error(result);
     return beast::buffers_to_string(buffer.data());
   }
   void await(const std::string& marker) {
-    for (int i = 0; i < 200; ++i)
-      if (read().find(marker) != std::string::npos)
+    for (int i = 0; i < 200; ++i) {
+      auto frame = read();
+      if (frame.find(marker) != std::string::npos)
         return;
+      if (frame.find(R"("type":"error")") != std::string::npos)
+        throw std::runtime_error(frame);  // refused (the room's partition is between leaders)
+    }
     throw std::runtime_error("no " + marker);
   }
 
