@@ -28,4 +28,12 @@ struct token_bucket {
   }
 };
 
+// A chat session's budgets. Kept while an anonymous session is parked between frames, so that
+// parking does not refill them.
+struct session_budgets {
+  token_bucket frames{20, 40};     // client frames per second
+  token_bucket reactions{10, 20};  // reactions per second
+  token_bucket joins{1, 5};        // each join sends the room's history: keep it from amplifying
+};
+
 }  // namespace aethex::actors

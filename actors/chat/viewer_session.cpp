@@ -11,7 +11,6 @@
 #include "actors/chat/chat_badges.hpp"
 #include "actors/chat/chat_room.hpp"
 #include "actors/chat/settings_frame.hpp"
-#include "actors/chat/token_bucket.hpp"
 #include "actors/core/entity_ref.hpp"
 #include "actors/courses/presence.hpp"
 #include "actors/identity/resolver.hpp"
@@ -40,14 +39,12 @@ struct session_state {
   viewer_context ctx;
   chat_sink_ptr sink;
   std::string peer;
-  chat_identity who;               // anonymous (read only) until an auth frame
-  std::string session_digest;      // of the token a user signed in with (log-out signs them out)
-  bool authenticating = false;     // an auth is in flight: a second one is refused
-  std::string channel;             // joined room, empty when none
-  std::string joining;             // room a join is in progress for
-  token_bucket frames{20, 40};     // client frames per second
-  token_bucket reactions{10, 20};  // reactions per second
-  token_bucket joins{1, 5};        // each join sends the room's history: keep it from amplifying
+  chat_identity who;            // anonymous (read only) until an auth frame
+  std::string session_digest;   // of the token a user signed in with (log-out signs them out)
+  bool authenticating = false;  // an auth is in flight: a second one is refused
+  std::string channel;          // joined room, empty when none
+  std::string joining;          // room a join is in progress for
+  session_budgets budgets;
   std::chrono::steady_clock::time_point throttled_notice{};
   std::uint64_t frames_seen = 0;    // client frames received (the parking handshake compares)
   int pending = 0;                  // requests in flight that change what the session is
@@ -386,7 +383,7 @@ void change_topics(session_actor* self, const json& msg, const json& ref, bool s
 
 void handle_frame(session_actor* self, const std::string& text) {
   auto& st = self->state;
-  if (!st.frames.take()) {
+  if (!st.budgets.frames.take()) {
     auto now = std::chrono::steady_clock::now();
     if (now - st.throttled_notice > 1s) {
       st.throttled_notice = now;
@@ -414,7 +411,7 @@ void handle_frame(session_actor* self, const std::string& text) {
   if (type == "subscribe" || type == "unsubscribe")
     return change_topics(self, msg, ref, type == "subscribe");
   if (type == "join") {
-    if (!st.joins.take())
+    if (!st.budgets.joins.take())
       return send_error(self, "too_many_requests", "joining too fast; wait a moment", ref);
     if (auto channel = frame_string_field(self, msg, "channel", ref))
       join(self, *channel, ref);
@@ -428,7 +425,7 @@ void handle_frame(session_actor* self, const std::string& text) {
     return send_error(self, "not_joined", "join a channel first", ref);
   const auto& who = st.who;
   if (type == "react") {
-    if (who.is_anonymous() || !st.reactions.take())
+    if (who.is_anonymous() || !st.budgets.reactions.take())
       return;  // reactions are best effort; extra clicks are dropped quietly
     if (auto kind = frame_string_field(self, msg, "kind", ref))
       entity_ref<chat_protocol>{st.ctx.registry, st.channel}.tell(chat_react_atom::value, who,
@@ -515,8 +512,7 @@ void maybe_park(session_actor* self) {
   if (!st.who.is_anonymous() || !st.session_digest.empty() || st.pending > 0 || !st.joining.empty())
     return;
   if (auto* parking = dynamic_cast<viewer_parking*>(st.sink.get()))
-    parking->offer_park(caf::actor{self}, st.frames_seen,
-                        viewer_parked{st.channel, st.frames.left(), st.frames.last});
+    parking->offer_park(caf::actor{self}, st.frames_seen, viewer_parked{st.channel, st.budgets});
 }
 
 caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sink_ptr sink,
@@ -526,10 +522,7 @@ caf::behavior session_behavior(session_actor* self, viewer_context ctx, chat_sin
   st.sink = std::move(sink);
   st.peer = std::move(peer);
   st.channel = std::move(resume.channel);
-  if (resume.tokens >= 0) {
-    st.frames.tokens = resume.tokens;
-    st.frames.last = resume.at;
-  }
+  st.budgets = resume.budgets;
   self->set_default_handler(caf::drop);
   // Dies with the hub on node shutdown; then the socket closes too.
   self->link_to(st.ctx.hub);

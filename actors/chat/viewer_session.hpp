@@ -18,6 +18,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/chat/chat_types.hpp"
+#include "actors/chat/token_bucket.hpp"
 #include "actors/core/module.hpp"
 
 namespace aethex::actors {
@@ -33,9 +34,8 @@ struct viewer_context {
 
 /// An anonymous session at rest. The fan-out keeps delivering to the sink meanwhile.
 struct viewer_parked {
-  std::string channel;  // joined room, empty when none
-  double tokens = -1;   // client frames left in the rate budget (< 0: a full budget) ...
-  std::chrono::steady_clock::time_point at{};  // ... at this time
+  std::string channel;      // joined room, empty when none
+  session_budgets budgets;  // its rate budgets as they were (a new session's: full)
 };
 
 /// A sink whose transport can park sessions implements this too. The session calls it when it

@@ -314,6 +314,30 @@ TEST_CASE("log-out reaches open chat sockets; joins are rate limited") {
   INFO("refused " << refused << ", let through " << let_through << " in " << took << " s");
   CHECK(refused >= 1);
   CHECK(let_through <= 5 + static_cast<int>(took) + 1);
+
+  // An anonymous session with nothing in flight parks between frames; parking keeps its
+  // budgets, so joins sent one at a time, each after the answer before, are cut short too.
+  chat_client patient{node.http_port};
+  const auto patient_start = std::chrono::steady_clock::now();
+  int patient_refused = 0, patient_through = 0;
+  for (int i = 0; i < 10; ++i) {
+    patient.send({{"type", "join"}, {"channel", i % 2 ? "sessroom" : "realroom"}});
+    for (auto e = patient.next_any(5s); !e.is_null(); e = patient.next_any(5s)) {
+      if (e["type"] == "error" && e["code"] == "too_many_requests")
+        ++patient_refused;
+      else if (e["type"] == "joined" || e["type"] == "error")
+        ++patient_through;
+      else
+        continue;  // history and live lines of the room joined
+      break;
+    }
+  }
+  const double patient_took =
+    std::chrono::duration<double>(std::chrono::steady_clock::now() - patient_start).count();
+  INFO("one at a time: refused " << patient_refused << ", let through " << patient_through << " in "
+                                 << patient_took << " s");
+  CHECK(patient_refused >= 1);
+  CHECK(patient_through <= 5 + static_cast<int>(patient_took) + 1);
   still_serving(node);
 }
 
