@@ -178,15 +178,7 @@ void check_channels(replicated_cluster& cluster, const std::vector<std::string>&
     auto& node = *cluster.any_live()->node;
     unreadable += !eventually([&] { return node.get("/api/v1/channels/" + name).status == 200; },
                               10s);
-    auto res = admin_post(node, "/api/v1/admin/console",
-                          {{"argv", {"events", "channel/" + name, "--from", "1"}}});
-    int created = 0;
-    if (res.status == 200) {
-      auto reply = json::parse(res.body);  // named: a loop over a temporary's member would dangle
-      for (auto& ev : reply["result"]["events"])
-        created += ev["type"] == "channel.created";
-    }
-    not_once += created != 1;
+    not_once += channel_created_events(node, name) != 1;
   }
   CHECK_MESSAGE(unreadable == 0, unreadable << " of " << names.size() << " channels unreadable");
   CHECK_MESSAGE(not_once == 0, not_once << " of " << names.size() << " not created exactly once");

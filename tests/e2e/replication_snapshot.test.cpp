@@ -72,19 +72,6 @@ std::set<int> restored_groups(const std::vector<std::string>& lines) {
   return groups;
 }
 
-// channel.created events of a channel, through the node's console (read on its owner).
-int created_events(test_node& node, const std::string& name) {
-  auto res = admin_post(node, "/api/v1/admin/console",
-                        {{"argv", {"events", "channel/" + name, "--from", "1"}}});
-  if (res.status != 200)
-    return 0;
-  auto reply = json::parse(res.body);  // named: a loop over a temporary's member would dangle
-  int created = 0;
-  for (auto& ev : reply["result"]["events"])
-    created += ev["type"] == "channel.created";
-  return created;
-}
-
 }  // namespace
 
 TEST_CASE("a member lost with its disk is replaced by a new one that catches up from snapshots") {
@@ -135,7 +122,7 @@ TEST_CASE("a member lost with its disk is replaced by a new one that catches up 
   CHECK(report.doubled == 0);
   int not_once = 0;
   for (auto& name : writes.channels)
-    not_once += created_events(*d.node, name) != 1;
+    not_once += channel_created_events(*d.node, name) != 1;
   CHECK_MESSAGE(not_once == 0, not_once << " of " << writes.channels.size()
                                         << " channels not created exactly once");
 }

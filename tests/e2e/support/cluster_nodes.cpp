@@ -155,6 +155,18 @@ app::http_result admin_post(const test_node& node, const std::string& target, co
                         admin_token(node.data_dir.string()));
 }
 
+int channel_created_events(const test_node& node, const std::string& name) {
+  auto res = admin_post(node, "/api/v1/admin/console",
+                        {{"argv", {"events", "channel/" + name, "--from", "1"}}});
+  if (res.status != 200)
+    return 0;
+  auto reply = json::parse(res.body);  // named: a loop over a temporary's member would dangle
+  int created = 0;
+  for (auto& ev : reply["result"]["events"])
+    created += ev["type"] == "channel.created";
+  return created;
+}
+
 std::vector<std::string> room_texts(const test_node& node, const std::string& channel) {
   auto res = admin_post(node, "/api/v1/admin/console",
                         {{"argv",

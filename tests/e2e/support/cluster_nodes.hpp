@@ -35,6 +35,10 @@ bool placement_settled(const test_node& node, const std::vector<std::string>& no
 /// them on the room's owner; empty when the node does not answer.
 std::vector<std::string> room_texts(const test_node& node, const std::string& channel);
 
+/// channel.created events of a channel's stream, through the node's console (read on its
+/// owner); 0 when the node does not answer.
+int channel_created_events(const test_node& node, const std::string& name);
+
 /// Acknowledged texts absent from `stored` (the first few named) and texts stored twice.
 struct once_report {
   int missing = 0;
